@@ -1,0 +1,50 @@
+// The one report model. Every renderer (text, json, junit, GitHub) reads this;
+// the JSON renderer emits it as the DESIGN.md contract.
+import type { ReasonCode } from '../diagnose/codes.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * One classified observation. Field names are the public JSON contract:
+ * `errno_name` stays snake_case on purpose.
+ */
+export interface Finding {
+  /** a reason code, or `info` notes (code omitted) such as "nginx binary not installed" */
+  code?: ReasonCode;
+  severity: Severity;
+  service?: string;
+  /** what was dialed: `127.0.0.1:8000`, `[::1]:8000`, `unix:/run/app.sock`, a URL */
+  target?: string;
+  errno?: number;
+  errno_name?: string;
+  message: string;
+  evidence?: string[];
+  fix?: string;
+  file?: string;
+  line?: number;
+}
+
+export type Verdict = 'pass' | 'fail';
+
+/** Per service and probe outcome, for summaries and JUnit test cases. */
+export interface CheckOutcome {
+  service: string;
+  /** `config`, `tcp 127.0.0.1:8000`, `unix /run/php/php8.2-fpm.sock`, `http GET /healthz`, `front GET /healthz` */
+  name: string;
+  ok: boolean;
+  /** the deciding finding's code when not ok */
+  code?: ReasonCode;
+  message?: string;
+  attempts?: number;
+  durationMs?: number;
+}
+
+export interface Report {
+  verdict: Verdict;
+  reason?: ReasonCode;
+  findings: Finding[];
+  /** not part of the JSON contract's required fields; added fields are allowed */
+  checks?: CheckOutcome[];
+  spec?: string;
+  durationMs?: number;
+}

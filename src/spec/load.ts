@@ -1,0 +1,203 @@
+// Spec file -> validated, normalised Spec. Every error names the file, the line
+// and the key path, and is a UserError (exit 2).
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../user-error.js';
+import { parseBackend } from './address.js';
+import { durationMs, specSchema, type Protocol } from './schema.js';
+import type { Endpoint } from '../probe/endpoint.js';
+
+export interface ServiceSpec {
+  name: string;
+  backend: Endpoint;
+  /** as written in the spec */
+  backendText: string;
+  protocol: Protocol;
+  health?: string;
+  serverNames: string[];
+  location?: string;
+  process?: string;
+  unit?: string;
+}
+
+export interface GateSettings {
+  deadlineMs: number;
+  intervalMs: number;
+  maxIntervalMs: number;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  successThreshold: number;
+}
+
+export interface NginxSettings {
+  /** absolute path of the main config */
+  config: string;
+  /** absolute path of an `nginx -T` dump, or `-` for stdin */
+  dump?: string;
+  binary: string;
+  front?: string;
+  errorLog?: string;
+}
+
+export interface Spec {
+  /** absolute path of the spec file */
+  file: string;
+  services: ServiceSpec[];
+  nginx: NginxSettings;
+  gate: GateSettings;
+}
+
+export const DEFAULT_SPEC_FILE = 'upstream-gate.yml';
+
+export async function loadSpecFile(path: string): Promise<Spec> {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code ?? e);
+    throw new UserError(`cannot read spec: ${why}`, path);
+  }
+  return parseSpec(text, file);
+}
+
+/** Parse and validate spec text. `file` is used for messages and relative paths. */
+export function parseSpec(text: string, file: string): Spec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const shown = displayPath(file);
+  const first = doc.errors[0];
+  if (first) {
+    const line = lineCounter.linePos(first.pos[0]).line;
+    throw new UserError(firstLine(first.message), `${shown}:${line}`);
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UserError('the spec must be a mapping with `version` and `services`', `${shown}:1`);
+  }
+  const parsed = specSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = pickIssue(parsed.error.issues);
+    const { path, message } = describeIssue(issue);
+    const line = lineOf(doc, lineCounter, path);
+    throw new UserError(`${path.length ? `${path.join('.')}: ` : ''}${message}`, `${shown}:${line}`);
+  }
+  return normalise(parsed.data, file);
+}
+
+function normalise(raw: z.output<typeof specSchema>, file: string): Spec {
+  const dir = dirname(file);
+  const rel = (p: string) => (p === '-' || isAbsolute(p) ? p : resolve(dir, p));
+  const services = Object.entries(raw.services).map(([name, s]): ServiceSpec => {
+    const backend = parseBackend(s.backend);
+    if (typeof backend === 'string') throw new Error('unreachable: schema validated backend');
+    const names = s.server_name === undefined ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name];
+    return {
+      name,
+      backend,
+      backendText: s.backend,
+      protocol: s.protocol,
+      serverNames: names,
+      ...(s.health !== undefined && { health: s.health }),
+      ...(s.location !== undefined && { location: s.location }),
+      ...(s.process !== undefined && { process: s.process }),
+      ...(s.unit !== undefined && { unit: s.unit }),
+    };
+  });
+  const g = raw.gate;
+  return {
+    file,
+    services,
+    nginx: {
+      config: rel(raw.nginx.config),
+      binary: raw.nginx.binary,
+      ...(raw.nginx.dump !== undefined && { dump: rel(raw.nginx.dump) }),
+      ...(raw.nginx.front !== undefined && { front: raw.nginx.front }),
+      ...(raw.nginx.error_log !== undefined && { errorLog: rel(raw.nginx.error_log) }),
+    },
+    gate: {
+      deadlineMs: durationMs(g.deadline),
+      intervalMs: durationMs(g.interval),
+      maxIntervalMs: durationMs(g.max_interval),
+      connectTimeoutMs: durationMs(g.connect_timeout),
+      requestTimeoutMs: durationMs(g.request_timeout),
+      successThreshold: g.success_threshold,
+    },
+  };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** The first issue in document order is the most useful one to show. */
+function pickIssue(issues: readonly Issue[]): Issue {
+  return issues[0] as Issue;
+}
+
+function describeIssue(issue: Issue): { path: (string | number)[]; message: string } {
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const key = issue.keys[0] ?? '';
+      return { path: [...path, key], message: `unknown key${suggest(path)}` };
+    }
+    case 'invalid_key': {
+      const inner = issue.issues[0];
+      return { path, message: inner?.message ?? issue.message };
+    }
+    case 'invalid_type':
+      if (issue.input === undefined) return { path, message: `missing required key${issue.message.startsWith('required') ? ` (${issue.message.slice(10)})` : ''}` };
+      return { path, message: issue.message.startsWith('Invalid input') ? `expected ${issue.expected}, got ${typeOf(issue.input)}` : issue.message };
+    case 'invalid_value':
+      return { path, message: issue.values.length > 1 ? `expected one of ${issue.values.join(', ')}, got ${JSON.stringify(issue.input)}` : issue.message };
+    default:
+      return { path, message: issue.message };
+  }
+}
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  '': ['version', 'services', 'nginx', 'gate'],
+  service: ['backend', 'protocol', 'health', 'server_name', 'location', 'process', 'unit'],
+  nginx: ['config', 'dump', 'binary', 'front', 'error_log'],
+  gate: ['deadline', 'interval', 'max_interval', 'connect_timeout', 'request_timeout', 'success_threshold'],
+};
+
+function suggest(path: (string | number)[]): string {
+  const where = path.length === 0 ? '' : path[0] === 'services' ? 'service' : String(path[0]);
+  const keys = KNOWN_KEYS[where];
+  return keys ? ` (expected one of ${keys.join(', ')})` : '';
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** Line of the deepest node of `path` that exists in the document (keys point at the key). */
+function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number {
+  let node: unknown = doc.contents;
+  let offset = isNode(node) && node.range ? node.range[0] : 0;
+  for (const key of path) {
+    if (!isMap(node)) break;
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+    if (!pair) break;
+    const k = pair.key;
+    offset = isNode(k) && k.range ? k.range[0] : offset;
+    node = pair.value;
+    if (isNode(node) && node.range && !isMap(node)) offset = node.range[0];
+  }
+  return lc.linePos(offset).line;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]?.trim() ?? s;
+}
+
+function displayPath(file: string): string {
+  const cwd = process.cwd();
+  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
+}

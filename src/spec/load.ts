@@ -78,7 +78,7 @@ export function parseSpec(text: string, file: string): Spec {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UserError('the spec must be a mapping with `version` and `services`', `${shown}:1`);
   }
-  const parsed = specSchema.safeParse(data);
+  const parsed = specSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     const issue = pickIssue(parsed.error.issues);
     const { path, message } = describeIssue(issue);

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSpecFile, parseSpec } from '../../src/spec/load.js';
+import { isUserError } from '../../src/user-error.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const FILE = join(process.cwd(), 'upstream-gate.yml');
+
+function errorOf(text: string): string {
+  try {
+    parseSpec(text, FILE);
+  } catch (e) {
+    assert.ok(isUserError(e), `expected a UserError, got ${String(e)}`);
+    return e.message;
+  }
+  assert.fail('expected the spec to be rejected');
+}
+
+test('a full spec is normalised: defaults, durations in ms, paths relative to the spec file', () => {
+  const spec = parseSpec(
+    `version: 1
+services:
+  api:
+    backend: 127.0.0.1:8000
+    health: /healthz
+    server_name: api.example.com
+  php:
+    backend: unix:/run/php/php8.2-fpm.sock
+    protocol: fastcgi
+    server_name: [a.example, b.example]
+  v6:
+    backend: "[::1]:9000"
+nginx:
+  config: conf/nginx.conf
+  front: http://127.0.0.1:80
+gate:
+  deadline: 1.5m
+  interval: 250ms
+`,
+    '/srv/deploy/upstream-gate.yml',
+  );
+  assert.deepEqual(spec.services.map((s) => [s.name, s.backend, s.protocol, s.serverNames]), [
+    ['api', { kind: 'tcp', host: '127.0.0.1', port: 8000 }, 'http', ['api.example.com']],
+    ['php', { kind: 'unix', path: '/run/php/php8.2-fpm.sock' }, 'fastcgi', ['a.example', 'b.example']],
+    ['v6', { kind: 'tcp', host: '::1', port: 9000 }, 'http', []],
+  ]);
+  assert.equal(spec.services[0]?.health, '/healthz');
+  assert.deepEqual(spec.nginx, { config: '/srv/deploy/conf/nginx.conf', binary: 'nginx', front: 'http://127.0.0.1:80' });
+  assert.deepEqual(spec.gate, {
+    deadlineMs: 90_000,
+    intervalMs: 250,
+    maxIntervalMs: 2000,
+    connectTimeoutMs: 2000,
+    requestTimeoutMs: 5000,
+    successThreshold: 1,
+  });
+});
+
+test('JSON specs load too', () => {
+  const spec = parseSpec('{"version": 1, "services": {"api": {"backend": "localhost:8000"}}}', FILE);
+  assert.deepEqual(spec.services[0]?.backend, { kind: 'tcp', host: 'localhost', port: 8000 });
+  assert.equal(spec.nginx.config, '/etc/nginx/nginx.conf');
+});
+
+const bad: [string, string, string][] = [
+  ['port out of range', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:99999\n', 'upstream-gate.yml:4: services.api.backend: port 99999 is outside 1-65535'],
+  ['port zero', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:0\n', 'upstream-gate.yml:4: services.api.backend: port 0 is outside 1-65535'],
+  ['no port', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1\n', 'upstream-gate.yml:4: services.api.backend: expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "127.0.0.1"'],
+  ['IPv6 without brackets', 'version: 1\nservices:\n  api:\n    backend: "::1:8000"\n', 'upstream-gate.yml:4: services.api.backend: an IPv6 address needs brackets: [::1]:8000'],
+  ['relative socket', 'version: 1\nservices:\n  api:\n    backend: unix:run/x.sock\n', 'upstream-gate.yml:4: services.api.backend: a unix socket needs an absolute path: unix:/run/app.sock, got "unix:run/x.sock"'],
+  ['unknown key', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    helth: /x\n', 'upstream-gate.yml:5: services.api.helth: unknown key (expected one of backend, protocol, health, server_name, location, process, unit)'],
+  ['unknown top-level key', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\nngnix: {}\n', 'upstream-gate.yml:5: ngnix: unknown key (expected one of version, services, nginx, gate)'],
+  ['bad duration', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\ngate:\n  deadline: 5x\n', 'upstream-gate.yml:6: gate.deadline: "5x" is not a duration: write 250ms, 2s or 1m'],
+  ['number for a duration', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\ngate:\n  interval: 100\n', 'upstream-gate.yml:6: gate.interval: expected a duration such as 250ms, 2s or 1m'],
+  ['missing backend', 'version: 1\nservices:\n  api:\n    protocol: http\n', 'upstream-gate.yml:3: services.api.backend: missing required key (HOST:PORT, [IPv6]:PORT or unix:/path.sock)'],
+  ['bad protocol', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    protocol: ftp\n', 'upstream-gate.yml:5: services.api.protocol: expected one of http, https, fastcgi, uwsgi, scgi, grpc, got "ftp"'],
+  ['bad service name', 'version: 1\nservices:\n  "a b":\n    backend: 127.0.0.1:8000\n', 'upstream-gate.yml:3: services.a b: a service name has only letters, digits, - and _'],
+  ['YAML syntax', 'version: 1\nservices:\n  api: {backend: 127.0.0.1:8000\n', 'upstream-gate.yml:4: Flow map in block collection must be sufficiently indented and end with a }'],
+  ['duplicate key', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    backend: 127.0.0.1:8001\n', 'upstream-gate.yml:5: Map keys must be unique'],
+  ['not a mapping', '- 1\n- 2\n', 'upstream-gate.yml:1: the spec must be a mapping with `version` and `services`'],
+  ['no services', 'version: 1\nservices: {}\n', 'upstream-gate.yml:2: services: at least one service is needed'],
+  ['health without slash', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    health: healthz\n', 'upstream-gate.yml:5: services.api.health: the health path starts with /'],
+  ['front not a URL', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\nnginx:\n  front: 127.0.0.1:80\n', 'upstream-gate.yml:6: nginx.front: expected an http:// or https:// URL'],
+];
+
+for (const [name, text, message] of bad) {
+  test(`rejected with key path and line: ${name}`, () => {
+    assert.equal(errorOf(text), message);
+  });
+}
+
+test('a missing spec file is a UserError naming the path', async () => {
+  const { dir, remove } = tempDir();
+  try {
+    await assert.rejects(loadSpecFile(join(dir, 'nope.yml')), (e: unknown) => isUserError(e) && e.message === `${join(dir, 'nope.yml')}: cannot read spec: no such file`);
+    writeFileSync(join(dir, 'ok.yml'), 'version: 1\nservices:\n  a:\n    backend: 127.0.0.1:1\n');
+    const spec = await loadSpecFile(join(dir, 'ok.yml'));
+    assert.equal(spec.file, join(dir, 'ok.yml'));
+  } finally {
+    remove();
+  }
+});

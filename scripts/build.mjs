@@ -1,0 +1,42 @@
+// Builds the committed bundles (runnable with plain `node`, no node_modules):
+//   dist/cli.js     the `upstream-gate` executable (commands in lazily loaded chunks)
+//   dist/action.js  the GitHub Action entry (action.yml, runs.main)
+// and the generated files that must not drift: the spec's JSON Schema, the
+// reason-code reference, the README's Action usage block.
+import { build } from 'esbuild';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+// Bundled CommonJS dependencies call require() for Node built-ins; ESM has none.
+const banner = { js: "import { createRequire as __ugateCreateRequire } from 'node:module';\nconst require = __ugateCreateRequire(import.meta.url);" };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  banner,
+  define: { __VERSION__: JSON.stringify(pkg.version) },
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli/index.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});
+await build({ ...common, entryPoints: { action: 'src/action/index.ts' }, outdir: 'dist' });
+chmodSync('dist/cli.js', 0o755);
+// The bundles are ESM: say so beside them, so dist/ runs wherever it is copied.
+writeFileSync('dist/package.json', '{\n  "type": "module"\n}\n');
+
+for (const script of ['scripts/gen-schema.ts', 'scripts/gen-docs.ts']) {
+  if (!existsSync(script)) continue;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

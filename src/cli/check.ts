@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import { runGate, type PhaseSelection } from '../gate/run.js';
+import { configPhase, probePhase } from '../gate/default-phases.js';
+import { writeFilesAtomically } from '../atomic-write.js';
+import { toJson } from '../report/json.js';
+import { toJunit } from '../report/junit.js';
+import { toText } from '../report/text.js';
+import { createProgress } from '../report/progress.js';
+import { useColor } from '../report/color.js';
+import { DEFAULT_SPEC_FILE, loadSpecFile } from '../spec/load.js';
+import { durationFlag, oneOf, parseFlags } from './args.js';
+import { EXIT, type Command } from './io.js';
+
+const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all] [--format text|json|junit]
+                          [--deadline DUR] [--report FILE] [--nginx-dump FILE] [--quiet]
+
+Check that nginx dials what the spec says (config phase), then probe every
+address nginx would dial and each health endpoint (probe phase), and give the
+verdict with a classified reason, the evidence and the fix.
+
+Options:
+  --spec FILE        spec file (default ./${DEFAULT_SPEC_FILE})
+  --phase PHASE      config, probe or all (default all: config, then probe;
+                     a config error fails the gate without probing)
+  --format FORMAT    text (default), json (the report contract) or junit
+  --deadline DUR     bound the whole gate, every retry included (e.g. 30s);
+                     overrides gate.deadline of the spec
+  --report FILE      also write the JSON report to FILE
+  --nginx-dump FILE  read an \`nginx -T\` dump instead of the config files
+                     ("-" for standard input); overrides nginx.dump
+  --quiet            print only the verdict (progress and details omitted)
+  -h, --help         this help
+
+Retries: while nothing listens yet (refused, missing socket) the connect is
+retried every gate.interval; HTTP-level failures back off from gate.interval
+to gate.max_interval. Definitive reasons (family mismatch, wrong address or
+port, permission, SELinux, firewall reject) fail after two confirmations
+instead of waiting for the deadline.
+
+Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'check the nginx config, probe the backends, give the verdict',
+  help,
+  async run(args, io) {
+    const { values } = parseFlags('check', args, {
+      spec: { type: 'string' },
+      phase: { type: 'string' },
+      format: { type: 'string' },
+      deadline: { type: 'string' },
+      report: { type: 'string' },
+      'nginx-dump': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+    });
+    if (values.help) {
+      io.stdout.write(`${help}\n`);
+      return EXIT.pass;
+    }
+    const phase = oneOf<PhaseSelection>('phase', values.phase, ['config', 'probe', 'all'], 'all');
+    const format = oneOf('format', values.format, ['text', 'json', 'junit'] as const, 'text');
+    const deadlineMs = durationFlag('deadline', values.deadline);
+    const spec = await loadSpecFile(resolve(io.cwd, values.spec ?? DEFAULT_SPEC_FILE));
+    const dump = values['nginx-dump'];
+    if (dump !== undefined) spec.nginx.dump = dump === '-' ? '-' : resolve(io.cwd, dump);
+    const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);
+
+    const quiet = values.quiet === true;
+    const progress = createProgress(io.stderr, { quiet, color: useColor(io.stderr, io.env) });
+    const report = await runGate(spec, {
+      phase,
+      ...(deadlineMs !== undefined && { deadlineMs }),
+      signal: io.signal,
+      onProgress: progress.onProgress,
+      configPhase,
+      probePhase,
+    });
+    progress.done();
+
+    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: toJson(report) }]);
+    const out =
+      format === 'json' ? toJson(report) : format === 'junit' ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet });
+    io.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+    return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+  },
+};

@@ -1,0 +1,43 @@
+// Runs the CLI or the Action as a child process, asynchronously, so backends
+// served by the test process keep answering while it runs.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI_SOURCE = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
+export const CLI_BUNDLE = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const ACTION_BUNDLE = fileURLToPath(new URL('../../dist/action.js', import.meta.url));
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export function runNode(
+  argv: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; onSpawn?: (pid: number) => void; timeoutMs?: number } = {},
+): Promise<Run> {
+  const started = Date.now();
+  const child = spawn(process.execPath, argv, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (child.pid) opts.onSpawn?.(child.pid);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end(opts.input ?? '');
+  const guard = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** The CLI from source (through tsx). */
+export function runCli(args: string[], opts: Parameters<typeof runNode>[1] = {}): Promise<Run> {
+  return runNode(['--import', 'tsx', CLI_SOURCE, ...args], opts);
+}

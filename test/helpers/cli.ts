@@ -8,6 +8,9 @@ export const CLI_SOURCE = fileURLToPath(new URL('../../src/cli/index.ts', import
 export const CLI_BUNDLE = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const ACTION_BUNDLE = fileURLToPath(new URL('../../dist/action.js', import.meta.url));
 
+/** The Node.js that runs bundles: UGATE_NODE picks another (CI runs the bundles on Node 24 too). */
+export const NODE = process.env.UGATE_NODE || process.execPath;
+
 export interface Run {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -18,10 +21,10 @@ export interface Run {
 
 export function runNode(
   argv: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; onSpawn?: (pid: number) => void; timeoutMs?: number } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; onSpawn?: (pid: number) => void; timeoutMs?: number; node?: string } = {},
 ): Promise<Run> {
   const started = Date.now();
-  const child = spawn(process.execPath, argv, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(opts.node ?? NODE, argv, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid) opts.onSpawn?.(child.pid);
   let stdout = '';
   let stderr = '';
@@ -37,7 +40,7 @@ export function runNode(
   });
 }
 
-/** The CLI from source (through tsx). */
+/** The CLI from source (through tsx), on the Node.js running the tests. */
 export function runCli(args: string[], opts: Parameters<typeof runNode>[1] = {}): Promise<Run> {
-  return runNode(['--import', 'tsx', CLI_SOURCE, ...args], opts);
+  return runNode(['--import', 'tsx', CLI_SOURCE, ...args], { ...opts, node: process.execPath });
 }

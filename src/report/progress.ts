@@ -1,0 +1,98 @@
+// Progress while the gate waits. On a terminal: one live status line per
+// service, redrawn in place. In CI logs (not a TTY): one line per change of
+// state of a check, with the attempt count, the time left and whether the
+// reason is retried until the deadline or fails fast (users could not tell
+// why a wait went on, or stopped). --quiet: nothing.
+import { CODES } from '../diagnose/codes.js';
+import type { ProgressEvent } from '../gate/phases.js';
+import { formatDuration } from '../spec/duration.js';
+import { paint, type Paint } from './color.js';
+import { maskCredentials } from './mask.js';
+
+export interface Progress {
+  onProgress(e: ProgressEvent): void;
+  done(): void;
+}
+
+type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+export function createProgress(stream: Stream, opts: { quiet?: boolean; color?: boolean }): Progress {
+  if (opts.quiet) return { onProgress() {}, done() {} };
+  const p = paint(opts.color === true);
+  return stream.isTTY ? liveProgress(stream, p) : lineProgress(stream, p);
+}
+
+function lineProgress(stream: Stream, p: Paint): Progress {
+  const last = new Map<string, string>();
+  return {
+    onProgress(e) {
+      const key = `${e.service}\0${e.check}`;
+      const state = `${e.state}\0${e.code ?? ''}`;
+      if (last.get(key) === state) return;
+      last.set(key, state);
+      stream.write(`${p.bold(`[${e.service}]`)} ${maskCredentials(e.check)}: ${describe(e, p)}\n`);
+    },
+    done() {},
+  };
+}
+
+function liveProgress(stream: Stream, p: Paint): Progress {
+  const services = new Map<string, Map<string, ProgressEvent>>();
+  let drawn = 0;
+  const draw = () => {
+    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    const lines = [...services].map(([service, checks]) => fit(serviceLine(service, [...checks.values()], p), width));
+    let out = drawn > 0 ? `\x1b[${drawn}A` : '';
+    for (const l of lines) out += `\r\x1b[2K${l}\n`;
+    drawn = lines.length;
+    stream.write(out);
+  };
+  return {
+    onProgress(e) {
+      let checks = services.get(e.service);
+      if (!checks) services.set(e.service, (checks = new Map()));
+      checks.set(e.check, e);
+      draw();
+    },
+    done() {
+      if (drawn > 0) draw();
+      drawn = 0;
+    },
+  };
+}
+
+/** The service's most telling check: a failure, else one still waiting, else the latest pass. */
+function serviceLine(service: string, events: ProgressEvent[], p: Paint): string {
+  const pick = events.find((e) => e.state === 'fail') ?? events.find((e) => e.state === 'waiting') ?? events[events.length - 1];
+  const passed = events.filter((e) => e.state === 'pass').length;
+  const tally = p.dim(`${passed}/${events.length}`);
+  if (!pick) return service;
+  return `${p.bold(service)} ${tally} ${maskCredentials(pick.check)}: ${describe(pick, p)}`;
+}
+
+function describe(e: ProgressEvent, p: Paint): string {
+  const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${maskCredentials(e.message)}` : ''}` : e.message ? maskCredentials(e.message) : '';
+  const attempts = `${e.attempt} attempt${e.attempt === 1 ? '' : 's'}`;
+  if (e.state === 'pass') return `${p.green('pass')} (${attempts}, ${formatDuration(e.elapsedMs)})`;
+  if (e.state === 'fail') return `${p.red('fail')}${why ? ` ${why}` : ''} (${attempts}, ${formatDuration(e.elapsedMs)})`;
+  const retry = e.code ? (CODES[e.code].retry === 'transient' ? 'retrying' : 'confirming, will not fix itself') : 'retrying';
+  return `${p.yellow('waiting')}${why ? ` ${why}` : ''} (attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
+}
+
+/** Cut to the terminal width (escape codes do not count), so a wrapped line cannot break the redraw. */
+function fit(line: string, width: number): string {
+  if (line.replace(/\x1b\[[0-9;]*m/g, '').length <= width) return line;
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < line.length && visible < width - 1; i++) {
+    const esc = /^\x1b\[[0-9;]*m/.exec(line.slice(i, i + 12));
+    if (esc) {
+      out += esc[0];
+      i += esc[0].length - 1;
+      continue;
+    }
+    out += line[i];
+    visible++;
+  }
+  return `${out}…\x1b[0m`;
+}

@@ -1,0 +1,91 @@
+// The terminal report: per service a summary line, then each finding with
+// its code, target, message, evidence, fix (in full) and file:line; the
+// verdict last, so it is what a scrolled-to-the-bottom terminal shows.
+import { formatDuration } from '../spec/duration.js';
+import { byService, counts, decidingFinding, location, plural, type ServiceView } from './by-service.js';
+import { paint, type Paint } from './color.js';
+import { forTerminal } from './mask.js';
+import type { Finding, Report } from './model.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** only the verdict line */
+  quiet?: boolean;
+}
+
+export function toText(report: Report, opts: TextOptions): string {
+  const p = paint(opts.color);
+  if (opts.quiet) return `${verdictLine(report, p)}\n`;
+  const out: string[] = [];
+  for (const v of byService(report)) {
+    const notes = v.findings.filter((f) => f.severity === 'info' && f.code === undefined);
+    if (v.service !== undefined || v.status !== 'pass') out.push(summaryLine(v, p));
+    for (const f of v.findings) out.push(...(notes.includes(f) ? [`  ${p.dim('note:')} ${forTerminal(f.message)}`] : findingLines(f, p)));
+  }
+  if (out.length) out.push('');
+  out.push(verdictLine(report, p));
+  return `${out.join('\n')}\n`;
+}
+
+const LABEL = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
+
+function statusLabel(status: ServiceView['status'], p: Paint): string {
+  const s = LABEL[status];
+  return status === 'fail' ? p.bold(p.red(s)) : status === 'warn' ? p.yellow(s) : p.green(s);
+}
+
+function summaryLine(v: ServiceView, p: Paint): string {
+  const name = v.service === undefined ? p.dim('(gate)') : p.bold(v.service);
+  const failed = v.checks.filter((c) => !c.ok);
+  const errors = v.findings.filter((f) => f.severity === 'error');
+  const warnings = v.findings.filter((f) => f.severity === 'warning');
+  let detail: string;
+  if (v.status === 'fail') {
+    const first = errors[0] ?? failed[0];
+    const code = first?.code ? `${first.code}: ` : '';
+    const of = v.checks.length ? `${failed.length} of ${plural(v.checks.length, 'check')} failed; ` : '';
+    detail = `${of}${code}${forTerminal(first?.message ?? 'failed')}`;
+  } else {
+    detail = v.checks.length ? `${plural(v.checks.length, 'check')} passed` : v.service === undefined ? 'notes' : 'no checks ran';
+    if (warnings.length) detail += `, ${plural(warnings.length, 'warning')}`;
+  }
+  return `${statusLabel(v.status, p)}  ${name}  ${detail}`;
+}
+
+function findingLines(f: Finding, p: Paint): string[] {
+  const mark = f.severity === 'error' ? p.red('x') : f.severity === 'warning' ? p.yellow('!') : p.dim('i');
+  const head = [f.code && p.cyan(f.code), f.target && forTerminal(f.target), f.errno !== undefined && p.dim(`(${f.errno_name ?? 'errno'} ${f.errno})`)]
+    .filter(Boolean)
+    .join('  ');
+  const lines = [`  ${mark} ${head || p.dim(f.severity)}`];
+  lines.push(...block('', forTerminal(f.message)));
+  if (f.evidence?.length) lines.push(...block('evidence:', f.evidence.map(forTerminal).join('\n')));
+  if (f.fix) lines.push(...block(p.bold('fix:'), forTerminal(f.fix), 'fix:'.length));
+  const at = location(f);
+  if (at) lines.push(...block('at:', at));
+  return lines;
+}
+
+const INDENT = 4;
+const LABEL_WIDTH = 10;
+
+/** `label` in a column, then the text; continuation lines of a multi-line text keep the column. */
+function block(label: string, text: string, visibleLabelLength = label.length): string[] {
+  const pad = ' '.repeat(INDENT);
+  const gap = label ? ' '.repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : '';
+  const column = label ? ' '.repeat(LABEL_WIDTH) : '';
+  return text.split('\n').map((t, i) => (i === 0 ? `${pad}${label}${gap}${t}` : `${pad}${column}${t}`));
+}
+
+function verdictLine(report: Report, p: Paint): string {
+  const c = counts(report);
+  const stats = [plural(c.errors, 'error'), plural(c.warnings, 'warning')];
+  if (c.checks) stats.push(`${plural(c.checks, 'check')}${report.durationMs !== undefined ? ` in ${formatDuration(report.durationMs)}` : ''}`);
+  else if (report.durationMs !== undefined) stats.push(formatDuration(report.durationMs));
+  if (report.verdict === 'pass') return `${p.bold(p.green('PASS'))}  (${stats.join(', ')})`;
+  const f = decidingFinding(report);
+  const who = f?.service ? `[${f.service}] ` : '';
+  const reason = report.reason ?? f?.code;
+  const what = f ? `: ${forTerminal(f.message)}` : '';
+  return `${p.bold(p.red('FAIL'))}  ${who}${reason ? p.cyan(reason) : 'failed'}${what}  (${stats.join(', ')})`;
+}

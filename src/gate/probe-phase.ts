@@ -1,0 +1,306 @@
+// The probe phase: for every service, every address nginx dials (the spec's
+// backend and each configured dial that differs, names resolved to every
+// address, each probed separately), then the health request, then the same
+// path through nginx's front. All services in parallel, one deadline, one
+// AbortSignal; every failure classified with its evidence and fix.
+import { isIP } from 'node:net';
+import { classify, type ClassifyDial, type ClassifyInput } from '../diagnose/classify.js';
+import { gatewayLines } from '../diagnose/gateway-lines.js';
+import { createHostView, type HostView } from '../host/evidence.js';
+import { fileSize, readSince } from '../host/file-tail.js';
+import { probeConnect } from '../probe/connect.js';
+import { formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
+import { probeFastcgi } from '../probe/fastcgi.js';
+import { probeHttp } from '../probe/http.js';
+import { resolveAll } from '../probe/resolve.js';
+import type { ProbeResult } from '../probe/result.js';
+import type { CheckOutcome, Finding } from '../report/model.js';
+import type { ServiceSpec, Spec } from '../spec/load.js';
+import type { NginxDial, PhaseContext, ProbePhase } from './phases.js';
+import { retryCheck, type AttemptOutcome, type CheckRun, type RetryPolicy } from './retry.js';
+
+interface Target {
+  endpoint: Endpoint;
+  dial?: NginxDial;
+}
+
+interface ServiceRun {
+  findings: Finding[];
+  checks: CheckOutcome[];
+}
+
+interface Shared {
+  spec: Spec;
+  ctx: PhaseContext;
+  host: HostView;
+  policy: RetryPolicy;
+  started: number;
+  /** the error log's size when the phase began */
+  errorLogFrom?: number;
+}
+
+export const runProbePhase: ProbePhase = async (spec, dials, ctx) => {
+  const started = Date.now();
+  const shared: Shared = {
+    spec,
+    ctx,
+    host: createHostView(ctx.runner, ctx.signal),
+    policy: {
+      intervalMs: spec.gate.intervalMs,
+      maxIntervalMs: spec.gate.maxIntervalMs,
+      successThreshold: spec.gate.successThreshold,
+      deadlineAt: ctx.deadlineAt,
+      signal: ctx.signal,
+    },
+    started,
+  };
+  if (spec.nginx.front && spec.nginx.errorLog) {
+    const size = await fileSize(spec.nginx.errorLog);
+    if (size !== undefined) shared.errorLogFrom = size;
+  }
+  const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
+  return { findings: dedupe(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks) };
+};
+
+/** The spec's backend first, then each static dial that differs from it. */
+export function targetsOf(service: ServiceSpec, dials: readonly NginxDial[]): Target[] {
+  const targets: Target[] = [{ endpoint: service.backend }];
+  for (const d of dials) {
+    if (d.dynamic || !d.endpoint) continue;
+    const same = targets.find((t) => sameEndpoint(t.endpoint, d.endpoint as Endpoint));
+    if (same) same.dial ??= d;
+    else targets.push({ endpoint: d.endpoint, dial: d });
+  }
+  return targets;
+}
+
+async function runService(service: ServiceSpec, dials: readonly NginxDial[], sh: Shared): Promise<ServiceRun> {
+  const out: ServiceRun = { findings: [], checks: [] };
+  const [backend, ...others] = targetsOf(service, dials);
+  const backendChain = async () => {
+    if (!backend) return;
+    const addresses = await listenerChecks(service, backend, sh, out);
+    if (!addresses) return;
+    const healthy = await healthChecks(service, backend, addresses, sh, out);
+    if (healthy && sh.spec.nginx.front && service.health) await frontCheck(service, sh, out);
+  };
+  await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service, t, sh, out))]);
+  return out;
+}
+
+function dialOf(t: Target): ClassifyDial | undefined {
+  const d = t.dial;
+  return d && { directive: d.directive, scheme: d.scheme, file: d.file, line: d.line, text: d.text };
+}
+
+/** Resolves the target's name (retried: DNS may come up late), then probes each address. The addresses when every one passed. */
+async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, out: ServiceRun): Promise<string[] | undefined> {
+  const { endpoint } = target;
+  const g = sh.spec.gate;
+  let addresses: (string | undefined)[] = endpoint.kind === 'tcp' ? [endpoint.host] : [undefined];
+  if (endpoint.kind === 'tcp' && !isIP(endpoint.host)) {
+    let resolved: string[] = [];
+    const name = `resolve ${endpoint.host}`;
+    const run = await retryCheck(
+      async (budget) => {
+        const r = await resolveAll(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
+        if (r.ok) resolved = r.addresses;
+        const probe: ProbeResult = r.ok
+          ? { ok: true, kind: 'tcp', target: endpoint.host, stage: 'resolve', message: r.addresses.join(', '), timings: { totalMs: r.durationMs } }
+          : { ok: false, kind: 'tcp', target: endpoint.host, stage: 'resolve', ...(r.code !== undefined && { code: r.code }), message: r.message, timings: { totalMs: r.durationMs } };
+        return outcome(service, target, undefined, 'listener', probe, {});
+      },
+      { ...sh.policy, successThreshold: 1 },
+      progress(service, name, sh),
+    );
+    if (!run.last.ok) {
+      record(out, service, name, run, sh);
+      return undefined;
+    }
+    addresses = resolved;
+  }
+  const runs = await Promise.all(
+    addresses.map(async (address) => {
+      const dialed: Endpoint = endpoint.kind === 'tcp' && address !== undefined ? { kind: 'tcp', host: address, port: endpoint.port } : endpoint;
+      const name = `${endpoint.kind} ${endpoint.kind === 'unix' ? endpoint.path : formatEndpoint(dialed)}`;
+      const run = await retryCheck(
+        async (budget) => {
+          const probe = await probeConnect(dialed, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
+          return outcome(service, target, address, 'listener', probe, await sh.host.gather(probe, endpoint, address, service.unit));
+        },
+        sh.policy,
+        progress(service, name, sh),
+      );
+      record(out, service, name, run, sh);
+      return run.last.ok;
+    }),
+  );
+  return runs.every(Boolean) ? addresses.filter((a): a is string => a !== undefined) : undefined;
+}
+
+async function healthChecks(service: ServiceSpec, target: Target, addresses: string[], sh: Shared, out: ServiceRun): Promise<boolean> {
+  const path = service.health;
+  const kind = service.protocol === 'fastcgi' ? 'fastcgi' : service.protocol === 'https' ? 'https' : service.protocol === 'http' ? 'http' : undefined;
+  if (!path || !kind) return true;
+  const { endpoint } = target;
+  const g = sh.spec.gate;
+  const list: (string | undefined)[] = endpoint.kind === 'unix' ? [undefined] : addresses;
+  const runs = await Promise.all(
+    list.map(async (address) => {
+      const dialed: Endpoint = endpoint.kind === 'tcp' && address !== undefined ? { kind: 'tcp', host: address, port: endpoint.port } : endpoint;
+      const verb = kind === 'fastcgi' ? 'fastcgi' : `${kind} GET`;
+      const name = `${verb} ${path}${list.length > 1 ? ` ${formatEndpoint(dialed)}` : ''}`;
+      const run = await retryCheck(
+        async (budget) => {
+          const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
+          const probe =
+            kind === 'fastcgi'
+              ? await probeFastcgi({ endpoint: dialed, path, ...timeouts })
+              : await probeHttp({ endpoint: dialed, tls: kind === 'https', path, ...(endpoint.kind === 'tcp' && { host: formatEndpoint(endpoint) }), ...timeouts });
+          return outcome(service, target, address, 'health', probe, await sh.host.gather(probe, endpoint, address, service.unit));
+        },
+        sh.policy,
+        progress(service, name, sh),
+      );
+      record(out, service, name, run, sh);
+      return run.last.ok;
+    }),
+  );
+  return runs.every(Boolean);
+}
+
+async function frontCheck(service: ServiceSpec, sh: Shared, out: ServiceRun): Promise<void> {
+  const front = sh.spec.nginx.front;
+  const path = service.health;
+  if (!front || !path) return;
+  let url: URL;
+  try {
+    url = new URL(front);
+  } catch {
+    return;
+  }
+  const tls = url.protocol === 'https:';
+  const port = Number(url.port || (tls ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const endpoint: Endpoint = { kind: 'tcp', host, port };
+  const base = url.pathname.replace(/\/$/, '');
+  const label = `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}${base}${path}`;
+  const name = `front GET ${path}`;
+  const g = sh.spec.gate;
+  const hostHeader = service.serverNames.find((n) => !/[*~]/.test(n)) ?? url.host;
+  const run = await retryCheck(
+    async (budget) => {
+      const probe = await probeHttp({
+        endpoint,
+        tls,
+        path: `${base}${path}`,
+        host: hostHeader,
+        label,
+        connectTimeoutMs: Math.min(g.connectTimeoutMs, budget),
+        requestTimeoutMs: Math.min(g.requestTimeoutMs, budget),
+        signal: sh.ctx.signal,
+      });
+      let errorLog: string[] | undefined;
+      if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service, sh);
+      const evidence = probe.ok || probe.status !== undefined ? {} : await sh.host.gather(probe, endpoint, undefined, undefined);
+      return outcome(service, { endpoint }, undefined, 'front', probe, evidence, errorLog);
+    },
+    sh.policy,
+    progress(service, name, sh),
+  );
+  record(out, service, name, run, sh);
+}
+
+async function gatewayEvidence(service: ServiceSpec, sh: Shared): Promise<string[]> {
+  const file = sh.spec.nginx.errorLog;
+  if (!file) return ['nginx.error_log is not set: the 502 cannot be attributed'];
+  if (sh.errorLogFrom === undefined) return [`${file} was not readable when the gate started`];
+  const { lines, error } = await readSince(file, sh.errorLogFrom);
+  if (error) return [error];
+  return gatewayLines(lines, service.serverNames);
+}
+
+function outcome(
+  service: ServiceSpec,
+  target: Target,
+  address: string | undefined,
+  check: ClassifyInput['check'],
+  probe: ProbeResult,
+  evidence: ClassifyInput['evidence'],
+  errorLog?: string[],
+): AttemptOutcome {
+  if (probe.ok) return { ok: true, probe };
+  const dial = dialOf(target);
+  const finding = classify({
+    service,
+    check,
+    endpoint: target.endpoint,
+    ...(address !== undefined && { address }),
+    ...(dial && { dial }),
+    probe,
+    evidence,
+    ...(errorLog && { errorLog }),
+  });
+  return { ok: false, probe, ...(finding && { finding }) };
+}
+
+/** One progress event per change of state (waiting with a new reason, pass, fail), not per attempt. */
+function progress(service: ServiceSpec, check: string, sh: Shared): (o: AttemptOutcome, n: number) => void {
+  let lastKey: string | undefined;
+  return (o, n) => {
+    const on = sh.ctx.onProgress;
+    if (!on) return;
+    const key = o.ok ? 'pass' : `waiting:${o.finding?.code ?? ''}`;
+    if (key === lastKey) return;
+    lastKey = key;
+    const now = Date.now();
+    on({
+      service: service.name,
+      check,
+      state: o.ok ? 'pass' : 'waiting',
+      ...(o.finding?.code && { code: o.finding.code }),
+      message: o.finding?.message ?? o.probe.message,
+      attempt: n,
+      elapsedMs: now - sh.started,
+      remainingMs: Math.max(0, sh.ctx.deadlineAt - now),
+    });
+  };
+}
+
+function record(out: ServiceRun, service: ServiceSpec, name: string, run: CheckRun, sh: Shared): void {
+  const { last } = run;
+  const f = last.finding;
+  out.checks.push({
+    service: service.name,
+    name,
+    ok: last.ok,
+    ...(f?.code && { code: f.code }),
+    message: f?.message ?? last.probe.message,
+    attempts: run.attempts,
+    durationMs: Math.round(run.durationMs),
+  });
+  if (!last.ok && f) {
+    out.findings.push(f);
+    const now = Date.now();
+    sh.ctx.onProgress?.({
+      service: service.name,
+      check: name,
+      state: 'fail',
+      ...(f.code && { code: f.code }),
+      message: f.message,
+      attempt: run.attempts,
+      elapsedMs: now - sh.started,
+      remainingMs: Math.max(0, sh.ctx.deadlineAt - now),
+    });
+  }
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.service}|${f.code}|${f.target}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,135 @@
+// The retry policy of one check, on p-retry, under the gate's one deadline.
+//
+// - While nothing listens yet (a refused connect costs microseconds), retry
+//   every `interval`, so readiness is seen within about one interval.
+// - Answer-level failures (health status, timeout, reset, 502 through nginx)
+//   back off from `interval` to `max_interval` with jitter: a warming app is
+//   not hammered.
+// - Transient reasons retry until the deadline; definitive ones stop after two
+//   consecutive confirmations (p-retry's AbortError), so a broken deploy fails
+//   in seconds, not at the deadline.
+// - `success_threshold` consecutive passes end the check.
+// The outcome is always the last classified attempt, never a bare "timed out".
+import pRetry, { AbortError } from 'p-retry';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CODES, type ReasonCode } from '../diagnose/codes.js';
+import type { ProbeResult } from '../probe/result.js';
+import { ABORTED } from '../probe/result.js';
+import type { Finding } from '../report/model.js';
+
+export interface AttemptOutcome {
+  ok: boolean;
+  probe: ProbeResult;
+  /** the classified reason, when not ok */
+  finding?: Finding;
+}
+
+export interface RetryPolicy {
+  intervalMs: number;
+  maxIntervalMs: number;
+  successThreshold: number;
+  /** epoch ms */
+  deadlineAt: number;
+  signal?: AbortSignal;
+}
+
+export interface CheckRun {
+  /** the last classified attempt */
+  last: AttemptOutcome;
+  attempts: number;
+  durationMs: number;
+}
+
+/** Consecutive identical definitive reasons needed before giving up early. */
+export const CONFIRMATIONS = 2;
+
+/** Reasons answered by the transport alone: retrying them costs nothing, so no backoff. */
+const CONNECT_LEVEL = new Set<ReasonCode>(['backend.down', 'socket.missing', 'socket.refused', 'dns.unresolved', 'network.unreachable', 'network.timeout']);
+
+export function isDefinitive(code: ReasonCode | undefined): boolean {
+  return code !== undefined && CODES[code].retry === 'definitive';
+}
+
+/** Delay before the next attempt after `failures` consecutive answer-level failures (1-based). */
+export function backoffMs(failures: number, p: Pick<RetryPolicy, 'intervalMs' | 'maxIntervalMs'>, random = Math.random): number {
+  const ceiling = Math.min(p.maxIntervalMs, p.intervalMs * 2 ** Math.max(0, failures - 1));
+  // "equal jitter": at least half the step, so the delay still grows
+  return Math.max(p.intervalMs, Math.round(ceiling / 2 + (random() * ceiling) / 2));
+}
+
+class Retry extends Error {
+  constructor(readonly delayMs: number) {
+    super('retry');
+  }
+}
+
+/**
+ * Runs `attempt` until it passes `successThreshold` times in a row, a
+ * definitive reason is confirmed, or the deadline. `attempt` gets the time it
+ * may use (its timeouts must fit in it). `onAttempt` sees every outcome.
+ */
+export async function retryCheck(
+  attempt: (budgetMs: number, n: number) => Promise<AttemptOutcome>,
+  policy: RetryPolicy,
+  onAttempt?: (outcome: AttemptOutcome, n: number) => void,
+): Promise<CheckRun> {
+  const started = performance.now();
+  let last: AttemptOutcome | undefined;
+  let attempts = 0;
+  let passes = 0;
+  let answerFailures = 0;
+  let sameDefinitive = 0;
+
+  const once = async (n: number): Promise<AttemptOutcome> => {
+    const budget = policy.deadlineAt - Date.now();
+    const outcome = await attempt(Math.max(budget, 1), n);
+    // an attempt cut by the deadline or a signal says nothing new: keep the previous reason
+    if (outcome.probe.code === ABORTED && last) throw new AbortError('aborted');
+    attempts = n;
+    const previous = last;
+    last = outcome;
+    onAttempt?.(outcome, n);
+    if (outcome.ok) {
+      answerFailures = 0;
+      sameDefinitive = 0;
+      passes++;
+      if (passes >= policy.successThreshold) return outcome;
+      throw new Retry(policy.intervalMs);
+    }
+    passes = 0;
+    const code = outcome.finding?.code;
+    if (isDefinitive(code)) {
+      sameDefinitive = previous?.finding?.code === code ? sameDefinitive + 1 : 1;
+      if (sameDefinitive >= CONFIRMATIONS) throw new AbortError(`${code} confirmed`);
+      throw new Retry(policy.intervalMs);
+    }
+    sameDefinitive = 0;
+    if (code !== undefined && CONNECT_LEVEL.has(code)) {
+      answerFailures = 0;
+      throw new Retry(policy.intervalMs);
+    }
+    answerFailures++;
+    throw new Retry(backoffMs(answerFailures, policy));
+  };
+
+  try {
+    await pRetry(once, {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: 0,
+      maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
+      ...(policy.signal && { signal: policy.signal }),
+      onFailedAttempt: async ({ error }) => {
+        const remaining = policy.deadlineAt - Date.now();
+        if (!(error instanceof Retry) || remaining <= 0) return;
+        await sleep(Math.min(error.delayMs, remaining), undefined, policy.signal ? { signal: policy.signal } : {}).catch(() => {});
+      },
+      // only our own Retry loops; anything else (a bug, the signal) ends the check
+      shouldRetry: ({ error }) => error instanceof Retry && policy.deadlineAt - Date.now() > 0,
+    });
+  } catch {
+    // the deadline, the signal, a confirmed definitive reason: the outcome is `last`
+  }
+  // the signal was already aborted before the first attempt: one attempt still reports why
+  last ??= await attempt(Math.max(policy.deadlineAt - Date.now(), 1), 1);
+  return { last, attempts, durationMs: performance.now() - started };
+}

@@ -1,0 +1,106 @@
+// The host's view for one classification: which collectors a probe failure
+// needs, each best-effort, bounded in time, shared by concurrent checks and
+// cached briefly (a refused connect retried every 100ms must not run ss ten
+// times a second per check).
+import { readFile } from 'node:fs/promises';
+import type { Endpoint } from '../probe/endpoint.js';
+import type { ProbeResult } from '../probe/result.js';
+import { readFirewall, type FirewallEvidence } from './firewall.js';
+import { readListeners, type ListenerSnapshot } from './listeners.js';
+import type { Runner } from './run.js';
+import { readSelinux, type SelinuxEvidence } from './selinux.js';
+import { readSocketFile, type SocketFileEvidence } from './socket-file.js';
+import { readSystemd, type SystemdEvidence } from './systemd.js';
+
+export interface Evidence {
+  listeners?: ListenerSnapshot;
+  firewall?: FirewallEvidence;
+  selinux?: SelinuxEvidence;
+  systemd?: SystemdEvidence;
+  socketFile?: SocketFileEvidence;
+}
+
+export interface HostView {
+  gather(probe: ProbeResult, endpoint: Endpoint, address: string | undefined, unit: string | undefined): Promise<Evidence>;
+}
+
+const TTL_MS = 250;
+const COLLECTOR_BUDGET_MS = 3000;
+
+export function createHostView(runner: Runner, signal?: AbortSignal): HostView {
+  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  const memo = <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    const hit = cache.get(key);
+    if (hit && performance.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
+    const value = make();
+    cache.set(key, { at: performance.now(), value });
+    return value;
+  };
+  const opts = signal ? { signal } : {};
+  const listeners = () => memo('listeners', async () => withCommands(await readListeners(runner, { ...opts, timeoutMs: 2000 })));
+  const firewall = (port: number, family: 4 | 6) => memo(`fw:${family}:${port}`, () => readFirewall(runner, port, family, opts));
+  const selinux = (port: number) => memo(`se:${port}`, () => readSelinux(runner, port, opts));
+  const systemd = (unit: string) => memo(`unit:${unit}`, () => readSystemd(runner, unit, opts));
+  const socketFile = (path: string) => memo(`sock:${path}`, () => readSocketFile(path));
+
+  return {
+    async gather(probe, endpoint, address, unit) {
+      if (probe.ok) return {};
+      const jobs: Partial<Record<keyof Evidence, Promise<unknown>>> = {};
+      const connectFailed = probe.stage === 'connect' || probe.stage === 'resolve';
+      if (endpoint.kind === 'unix') {
+        if (connectFailed) {
+          jobs.socketFile = socketFile(endpoint.path);
+          jobs.listeners = listeners();
+        }
+      } else if (connectFailed) {
+        const family = address?.includes(':') ? 6 : 4;
+        jobs.listeners = listeners();
+        jobs.firewall = firewall(endpoint.port, family);
+        if (probe.code === 'EACCES' || probe.code === 'EPERM') jobs.selinux = selinux(endpoint.port);
+      }
+      if (unit) jobs.systemd = systemd(unit);
+      const out: Evidence = {};
+      await Promise.all(
+        Object.entries(jobs).map(async ([k, p]) => {
+          const v = await bounded(p as Promise<unknown>);
+          if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+        }),
+      );
+      return out;
+    },
+  };
+}
+
+/** A collector that hangs is dropped, not waited for. */
+async function bounded<T>(p: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), COLLECTOR_BUDGET_MS)));
+  try {
+    return await Promise.race([p.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Adds each listener process's command line, so `process: gunicorn` matches `python3 .../gunicorn`. */
+async function withCommands(snap: ListenerSnapshot): Promise<ListenerSnapshot> {
+  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
+  const commands = new Map<number, string>();
+  await Promise.all(
+    [...pids].map(async (pid) => {
+      const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (raw) commands.set(pid, raw.replace(/\0+$/, '').replace(/\0/g, ' '));
+    }),
+  );
+  return {
+    ...snap,
+    listeners: snap.listeners.map((l) => ({
+      ...l,
+      processes: l.processes.map((p) => {
+        const command = commands.get(p.pid);
+        return command ? { ...p, command } : p;
+      }),
+    })),
+  };
+}

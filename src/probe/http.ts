@@ -1,0 +1,161 @@
+// One HTTP(S) GET over TCP or a unix socket, with `curl -f` semantics: a
+// status >= 400 fails. Separate connect and request timeouts; at most 64 KiB
+// of body is read. Never throws.
+import { request } from 'node:http';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import { formatEndpoint, type Endpoint } from './endpoint.js';
+import { errorFacts } from './errno.js';
+import { openConnection } from './connect.js';
+import { looksLikeTls, printable } from './printable.js';
+import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, type ProbeResult, type ProbeStage } from './result.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface HttpProbeOptions {
+  endpoint: Endpoint;
+  tls: boolean;
+  /** path and query, starting with / */
+  path: string;
+  /** the Host header (and TLS server name); defaults to the endpoint */
+  host?: string;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  signal?: AbortSignal;
+  /** shown as the target instead of the endpoint (a front URL, credentials masked) */
+  label?: string;
+}
+
+const ETIMEDOUT = 110;
+const ECONNRESET = 104;
+
+export async function probeHttp(o: HttpProbeOptions): Promise<ProbeResult> {
+  const kind = o.tls ? 'https' : 'http';
+  const target = o.label ?? `${kind}://${formatEndpoint(o.endpoint)}${o.path}`;
+  const started = performance.now();
+  const c = await openConnection(o.endpoint, kind, { timeoutMs: o.connectTimeoutMs, ...(o.signal && { signal: o.signal }) });
+  if (!c.ok) return { ...c.result, target };
+  const connectMs = c.connectMs;
+  const hostHeader = o.host ?? (o.endpoint.kind === 'unix' ? 'localhost' : formatEndpoint(o.endpoint));
+  return exchange(c.socket, o, { kind, target, started, connectMs, hostHeader });
+}
+
+interface ExchangeState {
+  kind: 'http' | 'https';
+  target: string;
+  started: number;
+  connectMs: number;
+  hostHeader: string;
+}
+
+function exchange(raw: Socket, o: HttpProbeOptions, s: ExchangeState): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    let stage: ProbeStage = o.tls ? 'tls' : 'request';
+    let first: Buffer | undefined;
+    let firstByteMs: number | undefined;
+    let settled = false;
+    let socket: Socket | TLSSocket = raw;
+    const tap = (d: Buffer) => {
+      if (first === undefined) {
+        first = Buffer.from(d.subarray(0, 64));
+        firstByteMs = performance.now() - s.started;
+        stage = 'response';
+      }
+    };
+    const done = (r: Omit<ProbeResult, 'kind' | 'target' | 'timings'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      raw.destroy();
+      const firstBytes = first && printable(first);
+      resolve({
+        kind: s.kind,
+        target: s.target,
+        ...r,
+        ...(firstBytes !== undefined && r.firstBytes === undefined && { firstBytes }),
+        timings: {
+          connectMs: s.connectMs,
+          ...(firstByteMs !== undefined && { firstByteMs }),
+          totalMs: performance.now() - s.started,
+        },
+      });
+    };
+    const failFrom = (e: unknown) => {
+      const f = errorFacts(e);
+      if (first && looksLikeTls(first)) {
+        done({ ok: false, stage: 'response', code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
+        return;
+      }
+      // Node's "socket hang up" carries ECONNRESET without an errno: the peer closed before answering.
+      const errno = f.errno ?? (f.code === 'ECONNRESET' ? ECONNRESET : undefined);
+      done({ ok: false, stage, ...f, ...(errno !== undefined && { errno }) });
+    };
+    const onAbort = () => done({ ok: false, stage, code: ABORTED, message: 'aborted' });
+    const timer = setTimeout(
+      () =>
+        done({
+          ok: false,
+          stage,
+          code: 'ETIMEDOUT',
+          errno: ETIMEDOUT,
+          message: `no complete response within ${o.requestTimeoutMs}ms${first ? '' : ' (nothing received)'}`,
+        }),
+      o.requestTimeoutMs,
+    );
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    if (o.signal?.aborted) return onAbort();
+
+    const send = () => {
+      stage = 'request';
+      const req = request({
+        createConnection: () => socket,
+        method: 'GET',
+        path: o.path,
+        headers: { host: s.hostHeader, 'user-agent': 'upstream-gate', accept: '*/*', connection: 'close' },
+      });
+      req.on('socket', (sock) => sock.on('data', tap));
+      req.on('error', failFrom);
+      req.on('response', (res) => {
+        stage = 'response';
+        const status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const finish = () => {
+          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
+          const text = printable(body, 200);
+          const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ''}${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text, bytesRead: size });
+          else done({ ok: true, stage, status, message: line, body: text, bytesRead: size });
+        };
+        res.on('data', (d: Buffer) => {
+          chunks.push(d);
+          size += d.length;
+          if (size >= MAX_BODY_BYTES) finish();
+        });
+        res.on('end', finish);
+        res.on('error', failFrom);
+        res.on('aborted', () => failFrom(Object.assign(new Error('connection closed in the middle of the body'), { code: 'ECONNRESET' })));
+      });
+      req.end();
+    };
+
+    if (!o.tls) return send();
+    const tlsSocket = tlsConnect({
+      socket: raw,
+      // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+      ...(o.host !== undefined && !/^[\d.:[\]]+$/.test(o.host) && { servername: o.host.replace(/:\d+$/, '') }),
+    });
+    socket = tlsSocket;
+    tlsSocket.once('error', (e) => {
+      const f = errorFacts(e);
+      if (stage === 'tls' && f.code !== 'ECONNRESET' && f.code !== 'ETIMEDOUT') {
+        done({ ok: false, stage, code: f.code ?? BAD_PROTOCOL, message: `TLS handshake failed: ${f.message}` });
+      } else failFrom(e);
+    });
+    tlsSocket.once('secureConnect', send);
+  });
+}

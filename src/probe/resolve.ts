@@ -1,0 +1,45 @@
+// A name to every address it resolves to, in the order nginx dials them:
+// nginx's ngx_inet_resolve_host() keeps getaddrinfo's order but puts every
+// IPv4 address before the IPv6 ones.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { errorFacts } from './errno.js';
+
+export type Resolved =
+  | { ok: true; addresses: string[]; durationMs: number }
+  | { ok: false; code?: string; errno?: number; message: string; durationMs: number };
+
+export async function resolveAll(host: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Resolved> {
+  const started = performance.now();
+  if (isIP(host)) return { ok: true, addresses: [host], durationMs: 0 };
+  let timer: NodeJS.Timeout | undefined;
+  // getaddrinfo itself cannot be cancelled: bound the wait, leave the lookup behind
+  const bounded = new Promise<Resolved>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, code: 'EAI_AGAIN', message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
+      options.timeoutMs,
+    );
+    options.signal?.addEventListener('abort', () => resolve({ ok: false, code: 'ABORT_ERR', message: 'aborted', durationMs: performance.now() - started }), { once: true });
+  });
+  const looked = lookup(host, { all: true, order: 'verbatim' }).then(
+    (list): Resolved => {
+      const seen = new Set<string>();
+      const v4 = list.filter((a) => a.family === 4).map((a) => a.address);
+      const v6 = list.filter((a) => a.family === 6).map((a) => a.address);
+      const addresses = [...v4, ...v6].filter((a) => !seen.has(a) && seen.add(a));
+      return addresses.length
+        ? { ok: true, addresses, durationMs: performance.now() - started }
+        : { ok: false, code: 'ENOTFOUND', message: `${host} has no address`, durationMs: performance.now() - started };
+    },
+    (e: unknown): Resolved => {
+      const f = errorFacts(e);
+      // getaddrinfo's failures carry no errno: keep the code alone
+      return { ok: false, ...(f.code !== undefined && { code: f.code }), message: `${host}: ${f.code ?? f.message}`, durationMs: performance.now() - started };
+    },
+  );
+  try {
+    return await Promise.race([looked, bounded]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

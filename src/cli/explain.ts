@@ -1,0 +1,105 @@
+// `upstream-gate explain [LOG ...]`: read nginx error logs (plain or gzip,
+// `-` for stdin), group the upstream failures, say the likely cause and fix.
+// Exit 0 when it ran, whatever it found; 2 for bad input.
+import { resolve } from 'node:path';
+import { checkReadable, readLogLines } from '../diagnose/error-log-stream.js';
+import { crossCheck } from '../diagnose/explain-spec.js';
+import { createExplainer, logTime, type TimeWindow } from '../diagnose/explain.js';
+import { useColor } from '../report/color.js';
+import { explainJson } from '../report/explain-json.js';
+import { explainText } from '../report/explain-text.js';
+import { parseDuration } from '../spec/duration.js';
+import { loadSpecFile } from '../spec/load.js';
+import { UserError } from '../user-error.js';
+import { oneOf, parseFlags } from './args.js';
+import { EXIT, type Command } from './io.js';
+
+export const DEFAULT_ERROR_LOG = '/var/log/nginx/error.log';
+
+const help = `Usage: upstream-gate explain [ERROR_LOG ...] [--since TIME] [--until TIME]
+                            [--format text|json] [--spec FILE]
+
+Read nginx error logs and group the upstream failures by upstream address
+(scheme, host, port or socket path), errno and failure, most frequent first,
+with counts, first and last time, the server names and Host headers that saw
+them, one original line, the likely cause and the fix.
+
+Arguments:
+  ERROR_LOG          error log files (default ${DEFAULT_ERROR_LOG}, or the
+                     spec's nginx.error_log with --spec); "-" reads standard
+                     input; rotated .gz files are read as they are
+
+Options:
+  --since TIME       only failures at or after TIME: a duration ago (30s, 15m,
+                     2h, 1d) or a local time (2026-11-24T01:20 or
+                     "2026-11-24 01:20:00"; nginx logs local time)
+  --until TIME       only failures at or before TIME (same forms)
+  --format FORMAT    text (default) or json
+  --spec FILE        cross-check each upstream against the spec's backends
+                     and server names
+  -h, --help         this help
+
+Exit codes: 0 it ran (failures found or not), 2 bad input.`;
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: "explain an incident from nginx's error log",
+  help,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(
+      'explain',
+      args,
+      { since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, spec: { type: 'string' } },
+      true,
+    );
+    if (values.help) {
+      io.stdout.write(`${help}\n`);
+      return EXIT.pass;
+    }
+    const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+    const now = new Date();
+    const window: TimeWindow = {
+      ...(values.since !== undefined && { since: timeFlag('since', values.since, now) }),
+      ...(values.until !== undefined && { until: timeFlag('until', values.until, now, true) }),
+    };
+    if (window.since !== undefined && window.until !== undefined && window.since > window.until) {
+      throw new UserError(`--since (${values.since}) is after --until (${values.until})`);
+    }
+    const spec = values.spec === undefined ? undefined : await loadSpecFile(resolve(io.cwd, values.spec));
+    const files = positionals.length ? positionals : [spec?.nginx.errorLog ?? DEFAULT_ERROR_LOG];
+    if (files.filter((f) => f === '-').length > 1) throw new UserError('"-" (standard input) can be given once');
+    const paths = files.map((f) => (f === '-' ? f : resolve(io.cwd, f)));
+    await checkReadable(paths);
+
+    const explainer = createExplainer(window);
+    for (const p of paths) await readLogLines(p, explainer.add, { stdin: io.stdin, signal: io.signal });
+    const result = explainer.result();
+    if (spec) crossCheck(result.groups, spec);
+
+    const meta = { files, ...window };
+    io.stdout.write(format === 'json' ? explainJson(result, meta) : explainText(result, meta, { color: useColor(io.stdout, io.env) }));
+    return EXIT.pass;
+  },
+};
+
+const ABSOLUTE = /^(\d{4})[-/](\d\d)[-/](\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?$/;
+
+/** A bound in the log's own format. `--until 2026-11-24` means the end of that day. */
+function timeFlag(flag: string, value: string, now: Date, end = false): string {
+  const v = value.trim();
+  const abs = ABSOLUTE.exec(v);
+  if (abs) {
+    const [, y, mo, d, h, mi, s] = abs;
+    const time = h === undefined ? (end ? '23:59:59' : '00:00:00') : `${h}:${mi}:${s ?? (end ? '59' : '00')}`;
+    return `${y}/${mo}/${d} ${time}`;
+  }
+  const ms = agoMs(v);
+  if (ms === undefined) throw new UserError(`--${flag} "${value}" is neither a duration (30s, 15m, 2h, 1d) nor a time (2026-11-24T01:20)`);
+  return logTime(new Date(now.getTime() - ms));
+}
+
+function agoMs(v: string): number | undefined {
+  const long = /^(\d+(?:\.\d+)?)(h|d)$/.exec(v);
+  if (long) return Number(long[1]) * (long[2] === 'h' ? 3_600_000 : 86_400_000);
+  return parseDuration(v);
+}

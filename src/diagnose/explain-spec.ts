@@ -1,0 +1,58 @@
+// Cross-check explain's groups against the spec: is the upstream nginx failed
+// to reach the backend the spec names? When a service's server{} saw failures
+// dialing another address, the log's upstream is not the spec's backend and
+// that is the finding, whatever the errno says.
+import { formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
+import { parseBackend } from '../spec/address.js';
+import type { ServiceSpec, Spec } from '../spec/load.js';
+import type { ReasonCode } from './codes.js';
+import type { ExplainGroup, SpecMatch } from './explain.js';
+
+export function crossCheck(groups: ExplainGroup[], spec: Pick<Spec, 'services'>): void {
+  for (const g of groups) {
+    const m = matchGroup(g, spec.services);
+    if (m) g.spec = m;
+  }
+}
+
+function matchGroup(g: ExplainGroup, services: readonly ServiceSpec[]): SpecMatch | undefined {
+  const dialed = endpointOf(g.upstream);
+  if (dialed) {
+    const own = services.find((s) => sameBackend(s.backend, dialed));
+    if (own) {
+      return { match: 'backend', service: own.name, backend: own.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own.name}: the backend itself failed` };
+    }
+  }
+  const byServer = services.find((s) => s.serverNames.some((n) => g.servers.includes(n) || g.hosts.includes(n)));
+  if (!byServer) {
+    return dialed ? { match: 'unknown', note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(', ') || 'this server'} as its server_name` } : undefined;
+  }
+  if (!dialed) return undefined;
+  const code = mismatchCode(dialed, byServer.backend);
+  return {
+    match: 'mismatch',
+    service: byServer.name,
+    backend: byServer.backendText,
+    code,
+    note: `the log's upstream is not the spec's backend: nginx dialed ${formatEndpoint(dialed)} for ${byServer.serverNames.join(', ')}, the spec says ${byServer.name} listens on ${byServer.backendText} (${code}); run \`upstream-gate check\` to find the line`,
+  };
+}
+
+/** `http://127.0.0.1:8000`, `fastcgi://unix:/run/php.sock`, `127.0.0.1:8000` (stream) -> endpoint; a group or host name -> undefined */
+function endpointOf(upstream: string): Endpoint | undefined {
+  const bare = upstream.replace(/^[a-z]+:\/\//, '');
+  const e = parseBackend(bare);
+  return typeof e === 'string' ? undefined : e;
+}
+
+/** nginx logs resolved addresses: the spec's `localhost` is both loopbacks. */
+function sameBackend(spec: Endpoint, dialed: Endpoint): boolean {
+  if (sameEndpoint(spec, dialed)) return true;
+  return spec.kind === 'tcp' && dialed.kind === 'tcp' && spec.host === 'localhost' && spec.port === dialed.port && (dialed.host === '127.0.0.1' || dialed.host === '::1');
+}
+
+function mismatchCode(dialed: Endpoint, spec: Endpoint): ReasonCode {
+  if (dialed.kind === 'unix' || spec.kind === 'unix') return dialed.kind === spec.kind ? 'config.socket_mismatch' : 'config.host_mismatch';
+  if (dialed.port !== spec.port) return 'config.port_mismatch';
+  return 'config.host_mismatch';
+}

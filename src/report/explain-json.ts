@@ -1,0 +1,50 @@
+// `explain --format json`: the DESIGN.md shape, `{"groups": [...]}` with each
+// group's contract fields first, in contract order; the rest are additions.
+import type { ExplainGroup, ExplainResult } from '../diagnose/explain.js';
+import { isoTime } from '../diagnose/explain.js';
+import { maskCredentials } from './mask.js';
+
+export interface ExplainMeta {
+  files: string[];
+  /** the time window applied, as logged */
+  since?: string;
+  until?: string;
+}
+
+export function explainJson(r: ExplainResult, meta: ExplainMeta): string {
+  const out: Record<string, unknown> = {
+    groups: r.groups.map(groupJson),
+    files: meta.files,
+    lines: r.lines,
+    failures: r.failures,
+    unparsed: r.unparsed,
+  };
+  if (meta.since !== undefined || meta.until !== undefined) {
+    out.outside_window = r.outside;
+    if (meta.since !== undefined) out.since = isoTime(meta.since);
+    if (meta.until !== undefined) out.until = isoTime(meta.until);
+  }
+  if (r.from !== undefined) out.from = isoTime(r.from);
+  if (r.to !== undefined) out.to = isoTime(r.to);
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+function groupJson(g: ExplainGroup): Record<string, unknown> {
+  const o: Record<string, unknown> = { upstream: maskCredentials(g.upstream) };
+  if (g.errno !== undefined) o.errno = g.errno;
+  if (g.errno_name !== undefined) o.errno_name = g.errno_name;
+  if (g.code !== undefined) o.code = g.code;
+  o.count = g.count;
+  o.first = g.first;
+  o.last = g.last;
+  o.servers = g.servers;
+  o.sample = maskCredentials(g.sample);
+  o.cause = maskCredentials(g.cause);
+  o.fix = g.fix;
+  o.kind = g.kind;
+  o.hosts = g.hosts;
+  if (g.file !== undefined) o.file = g.file;
+  if (g.line !== undefined) o.line = g.line;
+  if (g.spec !== undefined) o.spec = g.spec;
+  return o;
+}

@@ -1,0 +1,38 @@
+// `explain` for a terminal: the groups, most frequent first, each with its
+// cause and fix in full and one original line as evidence.
+import { isoTime, type ExplainGroup, type ExplainResult } from '../diagnose/explain.js';
+import { paint, type Paint } from './color.js';
+import type { ExplainMeta } from './explain-json.js';
+import { forTerminal } from './mask.js';
+import { plural } from './by-service.js';
+
+export function explainText(r: ExplainResult, meta: ExplainMeta, opts: { color: boolean }): string {
+  const p = paint(opts.color);
+  const out: string[] = [];
+  const read = `${plural(r.lines, 'line')} of ${meta.files.map(forTerminal).join(', ')}`;
+  const span = r.from !== undefined && r.to !== undefined ? `, ${isoTime(r.from)} .. ${isoTime(r.to)}` : '';
+  const window = meta.since !== undefined || meta.until !== undefined ? `; window ${meta.since !== undefined ? isoTime(meta.since) : '...'} .. ${meta.until !== undefined ? isoTime(meta.until) : 'now'}, ${plural(r.outside, 'failure')} outside it` : '';
+  if (r.groups.length === 0) {
+    out.push(`${p.green('no upstream failures')} in ${read}${span}${window}`);
+    return `${out.join('\n')}\n`;
+  }
+  out.push(`${p.bold(plural(r.failures, 'upstream failure'))} in ${plural(r.groups.length, 'group')} (${read}${span}${window})`, '');
+  r.groups.forEach((g, i) => out.push(...groupLines(g, i + 1, p), ''));
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+const PAD = '   ';
+
+function groupLines(g: ExplainGroup, n: number, p: Paint): string[] {
+  const errno = g.errno !== undefined ? `  ${p.dim(`(${g.errno_name ?? 'errno'} ${g.errno})`)}` : '';
+  const when = g.first === g.last ? g.first : `${g.first} .. ${g.last}`;
+  const lines = [`${n}. ${p.cyan(g.code ?? g.kind)}  ${p.bold(forTerminal(g.upstream))}${errno}  ${p.bold(`x${g.count}`)}  ${p.dim(when)}`];
+  const names = [g.servers.length && `servers: ${g.servers.map(forTerminal).join(', ')}`, g.hosts.length && `hosts: ${g.hosts.map(forTerminal).join(', ')}`].filter(Boolean);
+  if (names.length) lines.push(`${PAD}${names.join('   ')}`);
+  if (g.file !== undefined) lines.push(`${PAD}at:      ${forTerminal(g.file)}${g.line !== undefined ? `:${g.line}` : ''}`);
+  lines.push(`${PAD}cause:   ${forTerminal(g.cause)}`);
+  lines.push(`${PAD}${p.bold('fix:')}     ${forTerminal(g.fix)}`);
+  if (g.spec) lines.push(`${PAD}spec:    ${g.spec.match === 'mismatch' ? p.red(forTerminal(g.spec.note)) : forTerminal(g.spec.note)}`);
+  lines.push(`${PAD}sample:  ${p.dim(forTerminal(g.sample))}`);
+  return lines;
+}

@@ -1,0 +1,123 @@
+// The probe phase inside network namespaces made for each test: the
+// situations that need their own loopback, firewall, routes or hosts file.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { canNetns, createNetns, type Netns } from '../helpers/netns.js';
+import type { Finding, CheckOutcome } from '../../src/report/model.js';
+
+const DRIVER = fileURLToPath(new URL('./probe-phase-driver.ts', import.meta.url));
+const PORT = 18080;
+
+interface DriverOut {
+  findings: Finding[];
+  checks: CheckOutcome[];
+  elapsedMs: number;
+}
+
+async function drive(ns: Netns, spec: string, listen: object[] = []): Promise<DriverOut> {
+  const r = await ns.run([process.execPath, '--import', 'tsx', DRIVER], { env: { UGATE_DRIVER: JSON.stringify({ spec, listen }) } });
+  assert.equal(r.code, 0, `driver failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as DriverOut;
+}
+
+function only(out: DriverOut): Finding {
+  assert.equal(out.findings.length, 1, JSON.stringify(out.findings, null, 1));
+  return out.findings[0] as Finding;
+}
+
+const skip = !canNetns && 'needs root and ip netns';
+
+describe('probe phase in a network namespace', { skip }, () => {
+  const made: Netns[] = [];
+  after(() => made.forEach((n) => n.remove()));
+  const ns = (opts?: Parameters<typeof createNetns>[0]) => {
+    const n = createNetns(opts);
+    made.push(n);
+    return n;
+  };
+
+  test('localhost resolving to ::1 and 127.0.0.1, listener on 127.0.0.1 only: family mismatch on [::1], stopped after two confirmations', async () => {
+    const n = ns({ hosts: '::1 localhost\n127.0.0.1 localhost\n' });
+    const out = await drive(n, `version: 1\nservices:\n  api: { backend: "localhost:${PORT}" }\ngate: { deadline: 60s }\n`, [{ host: '127.0.0.1', port: PORT }]);
+    const f = only(out);
+    assert.equal(f.code, 'backend.family_mismatch');
+    assert.equal(f.target, `[::1]:${PORT}`);
+    assert.equal(f.errno, 111);
+    assert.equal(f.errno_name, 'ECONNREFUSED');
+    assert.match(f.message, new RegExp(`listens only on 127\\.0\\.0\\.1:${PORT}`));
+    assert.ok(f.evidence?.some((l) => l.startsWith(`listener 127.0.0.1:${PORT} (node, pid`)), f.evidence?.join('\n'));
+    assert.match(f.fix ?? '', new RegExp(`dial 127\\.0\\.0\\.1:${PORT} instead of localhost:${PORT}`));
+    const v4 = out.checks.find((c) => c.name === `tcp 127.0.0.1:${PORT}`);
+    const v6 = out.checks.find((c) => c.name === `tcp [::1]:${PORT}`);
+    assert.equal(v4?.ok, true);
+    assert.equal(v6?.ok, false);
+    assert.equal(v6?.attempts, 2, 'a definitive reason stops after two confirmations, not at the deadline');
+  });
+
+  test('a listener on 127.0.0.2 only: wrong address', async () => {
+    const n = ns();
+    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}" }\ngate: { deadline: 30s }\n`, [{ host: '127.0.0.2', port: PORT }]));
+    assert.equal(f.code, 'backend.wrong_address');
+    assert.equal(f.errno, 111);
+    assert.match(f.message, /listens only on 127\.0\.0\.2/);
+  });
+
+  test('the named process listens on another port: wrong port, naming it', async () => {
+    const n = ns();
+    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}", process: node }\ngate: { deadline: 30s }\n`, [{ host: '127.0.0.1', port: PORT + 1 }]));
+    assert.equal(f.code, 'backend.wrong_port');
+    assert.match(f.message, new RegExp(`listens on port ${PORT + 1} instead`));
+    assert.ok(f.evidence?.some((l) => l.includes(`127.0.0.1:${PORT + 1}`)));
+  });
+
+  test('nothing listens: backend down, retried until the deadline, never a bare timeout', async () => {
+    const n = ns();
+    const out = await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}", health: /healthz }\ngate: { deadline: 1500ms, interval: 100ms }\n`);
+    const f = only(out);
+    assert.equal(f.code, 'backend.down');
+    assert.equal(f.errno, 111);
+    assert.ok(f.evidence?.includes(`no listener on port ${PORT}`));
+    const c = out.checks.find((x) => x.name === `tcp 127.0.0.1:${PORT}`);
+    assert.ok((c?.attempts ?? 0) >= 2, 'transient: retried');
+    // a transient reason is retried until the deadline (a lower bound: the loop cannot end sooner)
+    assert.ok((c?.durationMs ?? 0) >= 1400, `ran ${c?.durationMs}ms`);
+  });
+
+  test('a REJECT rule in front of a listener: network.rejected with the rule', async () => {
+    const n = ns();
+    const fw = await n.run(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', String(PORT), '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+    assert.equal(fw.code, 0, fw.stderr);
+    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}" }\ngate: { deadline: 30s }\n`, [{ host: '127.0.0.1', port: PORT }]));
+    assert.equal(f.code, 'network.rejected');
+    assert.equal(f.errno, 111);
+    assert.ok(f.evidence?.some((l) => l.includes(`--dport ${PORT}`) && l.includes('REJECT')), f.evidence?.join('\n'));
+    assert.match(f.fix ?? '', /REJECT/);
+  });
+
+  test('a DROP rule: network.timeout (110) with the rule', async () => {
+    const n = ns();
+    const fw = await n.run(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', String(PORT), '-j', 'DROP']);
+    assert.equal(fw.code, 0, fw.stderr);
+    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}" }\ngate: { deadline: 1s, connect_timeout: 300ms }\n`, [{ host: '127.0.0.1', port: PORT }]));
+    assert.equal(f.code, 'network.timeout');
+    assert.equal(f.errno, 110);
+    assert.equal(f.errno_name, 'ETIMEDOUT');
+    assert.ok(f.evidence?.some((l) => l.includes('DROP')), f.evidence?.join('\n'));
+  });
+
+  test('no route to the network: network.unreachable', async () => {
+    const n = ns();
+    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "10.77.0.1:${PORT}" }\ngate: { deadline: 500ms }\n`));
+    assert.equal(f.code, 'network.unreachable');
+    assert.equal(f.errno, 101);
+    assert.equal(f.errno_name, 'ENETUNREACH');
+  });
+
+  test('a name that does not resolve: dns.unresolved', async () => {
+    const n = ns({ hosts: '127.0.0.1 localhost\n', resolvConf: 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' });
+    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "backend.invalid:${PORT}" }\ngate: { deadline: 800ms }\n`));
+    assert.equal(f.code, 'dns.unresolved');
+    assert.match(f.message, /backend\.invalid does not resolve/);
+  });
+});

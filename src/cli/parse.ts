@@ -1,0 +1,46 @@
+// `upstream-gate parse NGINX_CONF`: the crossplane JSON payload of a config
+// or of an `nginx -T` dump, so users can diff it against `crossplane parse`.
+import { resolve } from 'node:path';
+import { loadAny, readStdin } from '../nginx/load.js';
+import { UserError } from '../user-error.js';
+import { parseFlags } from './args.js';
+import { EXIT, type Command } from './io.js';
+
+const help = `Usage: upstream-gate parse NGINX_CONF [--indent N]
+
+Print an nginx configuration as crossplane's JSON payload:
+{"status", "errors", "config": [{"file", "status", "errors",
+ "parsed": [{"directive", "line", "args", "includes", "block"}]}]}
+
+NGINX_CONF is the main config file (includes are followed, relative to its
+directory, as nginx does), or an \`nginx -T\` dump, or "-" for standard input
+(a config or a dump, told apart by its "# configuration file PATH:" lines).
+Errors (unbalanced braces, a missing ";", a directive where it is not
+allowed, include cycles, missing files) are collected with file and line.
+
+Options:
+  --indent N   indent the JSON by N spaces (default 0: one line)
+  -h, --help   this help
+
+Exit codes: 0 status ok, 1 the payload holds errors, 2 bad input (missing file, bad flags).`;
+
+export const parseCommand: Command = {
+  name: 'parse',
+  summary: 'print an nginx config as crossplane-compatible JSON',
+  help,
+  async run(args, io) {
+    const { values, positionals } = parseFlags('parse', args, { indent: { type: 'string' } }, true);
+    if (values.help) {
+      io.stdout.write(`${help}\n`);
+      return EXIT.pass;
+    }
+    if (positionals.length !== 1) throw new UserError('expected one NGINX_CONF argument (a file, or - for standard input) (see upstream-gate parse --help)');
+    const indent = values.indent === undefined ? 0 : Number(values.indent);
+    if (!Number.isInteger(indent) || indent < 0 || indent > 8) throw new UserError(`--indent must be a whole number from 0 to 8, got "${values.indent}"`);
+    const arg = positionals[0] as string;
+    const path = arg === '-' ? '-' : resolve(io.cwd, arg);
+    const loaded = await loadAny(path, { signal: io.signal, readStdin: () => readStdin(io.stdin) });
+    io.stdout.write(`${JSON.stringify(loaded.parse.payload, null, indent || undefined)}\n`);
+    return loaded.parse.payload.status === 'ok' ? EXIT.pass : EXIT.fail;
+  },
+};

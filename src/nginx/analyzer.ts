@@ -1,0 +1,109 @@
+// Stage 3 of crossplane's split: a directive table for the directives
+// upstream-gate interprets (where they may appear, how many arguments, block or
+// not). Unknown directives pass: we are liberal in what we parse and strict
+// only about what we draw conclusions from.
+
+/** Where a directive sits. `opaque` blocks (map, types...) hold data, not directives. */
+export type Context =
+  | 'main'
+  | 'events'
+  | 'http'
+  | 'http/server'
+  | 'http/location'
+  | 'http/if-server'
+  | 'http/if-location'
+  | 'http/limit_except'
+  | 'http/upstream'
+  | 'stream'
+  | 'stream/server'
+  | 'stream/upstream'
+  | 'mail'
+  | 'mail/server'
+  | 'opaque'
+  | 'unknown';
+
+interface Rule {
+  block: boolean;
+  /** allowed contexts */
+  in: readonly Context[];
+  minArgs: number;
+  maxArgs: number;
+  /** the context of the block body, when it differs by parent */
+  child?: (parent: Context) => Context;
+}
+
+const ANY = Infinity;
+const LOC: readonly Context[] = ['http/location', 'http/if-location'];
+const PASS_CONTEXTS: readonly Context[] = [...LOC];
+
+const RULES: Record<string, Rule> = {
+  events: { block: true, in: ['main'], minArgs: 0, maxArgs: 0, child: () => 'events' },
+  http: { block: true, in: ['main'], minArgs: 0, maxArgs: 0, child: () => 'http' },
+  stream: { block: true, in: ['main'], minArgs: 0, maxArgs: 0, child: () => 'stream' },
+  mail: { block: true, in: ['main'], minArgs: 0, maxArgs: 0, child: () => 'mail' },
+  location: { block: true, in: ['http/server', 'http/location'], minArgs: 1, maxArgs: 2, child: () => 'http/location' },
+  upstream: {
+    block: true,
+    in: ['http', 'stream'],
+    minArgs: 1,
+    maxArgs: 1,
+    child: (p) => (p === 'stream' ? 'stream/upstream' : 'http/upstream'),
+  },
+  if: {
+    block: true,
+    in: ['http/server', 'http/location'],
+    minArgs: 1,
+    maxArgs: ANY,
+    child: (p) => (p === 'http/server' ? 'http/if-server' : 'http/if-location'),
+  },
+  limit_except: { block: true, in: ['http/location'], minArgs: 1, maxArgs: ANY, child: () => 'http/limit_except' },
+  proxy_pass: { block: false, in: [...LOC, 'http/limit_except', 'stream/server'], minArgs: 1, maxArgs: 1 },
+  fastcgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  uwsgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  scgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  grpc_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  memcached_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  server_name: { block: false, in: ['http/server', 'mail/server'], minArgs: 1, maxArgs: ANY },
+  listen: { block: false, in: ['http/server', 'stream/server', 'mail/server'], minArgs: 1, maxArgs: ANY },
+  map: { block: true, in: ['http', 'stream'], minArgs: 2, maxArgs: 2, child: () => 'opaque' },
+  geo: { block: true, in: ['http', 'stream'], minArgs: 1, maxArgs: 2, child: () => 'opaque' },
+  split_clients: { block: true, in: ['http', 'stream'], minArgs: 2, maxArgs: 2, child: () => 'opaque' },
+  types: { block: true, in: ['http', 'http/server', 'http/location'], minArgs: 0, maxArgs: 0, child: () => 'opaque' },
+  charset_map: { block: true, in: ['http'], minArgs: 2, maxArgs: 2, child: () => 'opaque' },
+  match: { block: true, in: ['http', 'stream'], minArgs: 1, maxArgs: 1, child: () => 'opaque' },
+};
+
+/** `server` is a block in http/stream/mail and a one-line address in upstream. */
+const SERVER_BLOCK: Rule = {
+  block: true,
+  in: ['http', 'stream', 'mail'],
+  minArgs: 0,
+  maxArgs: 0,
+  child: (p) => (p === 'stream' ? 'stream/server' : p === 'mail' ? 'mail/server' : 'http/server'),
+};
+const SERVER_LINE: Rule = { block: false, in: ['http/upstream', 'stream/upstream'], minArgs: 1, maxArgs: ANY };
+
+function ruleFor(name: string, parent: Context): Rule | undefined {
+  if (name === 'server') return parent === 'http/upstream' || parent === 'stream/upstream' ? SERVER_LINE : SERVER_BLOCK;
+  return Object.hasOwn(RULES, name) ? RULES[name] : undefined;
+}
+
+export interface Analysis {
+  /** nginx's own wording, without the ` in FILE:LINE` suffix */
+  error?: string;
+  /** the context of the block body */
+  child: Context;
+}
+
+/** Check one statement; `terminator` is how it ended. */
+export function analyze(name: string, args: readonly string[], terminator: '{' | ';' | '}' | 'eof', parent: Context): Analysis {
+  if (parent === 'opaque') return { child: 'opaque' };
+  const rule = ruleFor(name, parent);
+  if (!rule || parent === 'unknown') return { child: rule?.child?.(parent) ?? 'unknown' };
+  const child = rule.child?.(parent) ?? 'unknown';
+  if (!rule.in.includes(parent)) return { error: `"${name}" directive is not allowed here`, child };
+  if (rule.block && terminator !== '{') return { error: `directive "${name}" has no opening "{"`, child };
+  if (!rule.block && terminator === '{') return { error: `directive "${name}" is not terminated by ";"`, child };
+  if (args.length < rule.minArgs || args.length > rule.maxArgs) return { error: `invalid number of arguments in "${name}" directive`, child };
+  return { child };
+}

@@ -1,0 +1,172 @@
+// The config phase of `check`: parse the nginx config (files or an `nginx -T`
+// dump), run `nginx -t` when the binary is there, and compare every address
+// nginx dials with the spec. Returns the findings and, for the probe phase,
+// every address nginx dials for each service.
+import { dirname, relative, isAbsolute } from 'node:path';
+import type { ConfigPhase, NginxDial } from '../gate/phases.js';
+import type { Finding } from '../report/model.js';
+import type { Spec } from '../spec/load.js';
+import { expandAll } from './dials.js';
+import { evaluate } from './evaluate.js';
+import { loadDump, loadFiles, type LoadedConfig } from './load.js';
+import { buildModel, type Site } from './model.js';
+import { parseNginxMessages, runNginxTest, type NginxMessage } from './nginx-test.js';
+import { dnsResolver, type Resolver } from './resolve.js';
+
+/** Beyond this many distinct upstream names, the rest are not resolved (a hostile config cannot stall the gate). */
+export const MAX_RESOLVED_NAMES = 256;
+const NGINX_TEST_TIMEOUT_MS = 15_000;
+
+export interface ConfigPhaseOptions {
+  resolver?: Resolver;
+  readStdin?: () => Promise<Buffer>;
+}
+
+export const runConfigPhase: ConfigPhase = (spec, ctx) => configPhase(spec, ctx);
+
+export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], options: ConfigPhaseOptions = {}): Promise<{ findings: Finding[]; dials: NginxDial[] }> {
+  const { signal } = ctx;
+  const loaded: LoadedConfig = spec.nginx.dump
+    ? await loadDump(spec.nginx.dump, { signal, ...(options.readStdin && { readStdin: options.readStdin }) })
+    : loadFiles(spec.nginx.config, { signal });
+  const { parse, main } = loaded;
+  const base = dirname(main);
+  const display = (file: string) => {
+    const r = relative(base, file);
+    return r && !r.startsWith('..') && !isAbsolute(r) ? r : file;
+  };
+  const lines = new Map<string, string[]>();
+  const lineText = (s: Site): string => {
+    let l = lines.get(s.file);
+    if (!l) {
+      l = (parse.texts.get(s.file) ?? '').split('\n');
+      lines.set(s.file, l);
+    }
+    return (l[s.line - 1] ?? '').trim();
+  };
+
+  const model = buildModel(parse);
+  const expansions = expandAll(model);
+
+  // Our own parse errors, then what nginx itself says; nginx wins on the same line.
+  const ours: Finding[] = [];
+  for (const c of parse.payload.config) {
+    for (const e of c.errors) ours.push(invalid(stripWhere(e.error), c.file, e.line ?? undefined));
+  }
+  for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
+  for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
+
+  const resolver = options.resolver ?? dnsResolver();
+  const [nginx, addresses] = await Promise.all([
+    nginxCheck(spec, loaded, ctx),
+    resolveAll(spec, expansions, resolver, signal),
+  ]);
+
+  const theirs = nginx.messages.filter((m) => isError(m) && !isPermission(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
+  const notes: Finding[] = [...nginx.notes];
+  for (const m of nginx.messages) {
+    if (isError(m) && isPermission(m)) notes.push(info(`nginx -t could not read what it needs as this user: ${m.message}`, m.file, m.line));
+    else if (!isError(m)) notes.push(info(`nginx -t: [${m.level}] ${m.message}`, m.file, m.line));
+  }
+  if (!nginx.ok && theirs.length === 0 && nginx.failure) theirs.push(invalid(nginx.failure));
+  const taken = new Set(theirs.map((f) => `${f.file}:${f.line}`));
+  const invalids = [...theirs, ...ours.filter((f) => f.line === undefined || !taken.has(`${f.file}:${f.line}`))];
+
+  const findings: Finding[] = [...invalids];
+  const dials: NginxDial[] = [];
+  for (const service of spec.services) {
+    const r = evaluate({ service, services: spec.services, model, expansions, addresses, display, lineText });
+    findings.push(...r.findings);
+    dials.push(...r.dials);
+  }
+  findings.push(...notes);
+  return { findings, dials };
+
+  function invalid(message: string, file?: string, line?: number, raw?: string): Finding {
+    const evidence = [file && line ? lineText({ file, line }) : undefined, raw].filter((x): x is string => Boolean(x));
+    const f: Finding = {
+      code: 'config.invalid',
+      severity: 'error',
+      message,
+      ...(file !== undefined && file !== '-' && { file }),
+      ...(line !== undefined && { line }),
+      ...(evidence.length > 0 && { evidence }),
+    };
+    const fix = invalidFix(message, file && line ? lineText({ file, line }) : undefined);
+    const at = file && line ? `  (${display(file)}:${line})` : '';
+    return { ...f, fix: `${fix ?? `correct the line, then check with: nginx -t -c ${main}`}${at}` };
+  }
+
+  function info(message: string, file?: string, line?: number): Finding {
+    return { severity: 'info', message, ...(file !== undefined && { file }), ...(line !== undefined && { line }) };
+  }
+}
+
+/** A replacement line when the error says exactly what is missing. */
+function invalidFix(message: string, text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  if (/is not terminated by ";"|expecting ";"/.test(message) && !text.endsWith(';')) return `${text.replace(/\s*[{}]\s*$/, '')};`;
+  if (message.startsWith('include cycle')) return `# ${text}`;
+  return undefined;
+}
+
+/** crossplane's messages end in ` in FILE:LINE`; the finding carries those apart. */
+function stripWhere(error: string): string {
+  return error.replace(/ in (\/|-).*:\d+$/, '');
+}
+
+function isError(m: NginxMessage): boolean {
+  return m.level === 'emerg' || m.level === 'alert' || m.level === 'crit' || m.level === 'error';
+}
+
+function isPermission(m: NginxMessage): boolean {
+  return m.message.includes('(13: Permission denied)');
+}
+
+interface NginxCheck {
+  ok: boolean;
+  messages: NginxMessage[];
+  notes: Finding[];
+  failure?: string;
+}
+
+async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: Parameters<ConfigPhase>[1]): Promise<NginxCheck> {
+  if (loaded.dump) {
+    const messages = parseNginxMessages(loaded.dump.messages.join('\n'));
+    const failed = loaded.dump.messages.some((m) => /test failed/.test(m));
+    const notes: Finding[] =
+      loaded.dump.messages.length === 0
+        ? [{ severity: 'info', message: 'read an nginx -T dump: nginx -t was not run here, and the dump holds no nginx -t messages' }]
+        : [];
+    return { ok: !failed, messages, notes, ...(failed && { failure: 'nginx -t failed (from the dump)' }) };
+  }
+  const timeoutMs = Math.max(1000, Math.min(NGINX_TEST_TIMEOUT_MS, ctx.deadlineAt - Date.now()));
+  const r = await runNginxTest(ctx.runner, spec.nginx.binary, spec.nginx.config, { signal: ctx.signal, timeoutMs });
+  if (r.notFound) {
+    return {
+      ok: true,
+      messages: [],
+      notes: [{ severity: 'info', message: `nginx binary "${spec.nginx.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only` }],
+    };
+  }
+  if (r.timedOut) return { ok: true, messages: [], notes: [{ severity: 'info', message: `${r.command} timed out after ${timeoutMs} ms` }] };
+  const last = r.output.trim().split('\n').pop() ?? '';
+  return { ok: r.ok, messages: r.messages, notes: [], ...(!r.ok && { failure: `${r.command} failed: ${last}` }) };
+}
+
+async function resolveAll(
+  spec: Spec,
+  expansions: ReturnType<typeof expandAll>,
+  resolver: Resolver,
+  signal: AbortSignal,
+): Promise<Map<string, string[]>> {
+  const names = new Set<string>();
+  for (const s of spec.services) if (s.backend.kind === 'tcp') names.add(s.backend.host.toLowerCase());
+  for (const exp of expansions.values()) {
+    for (const c of exp.candidates) if (c.endpoint?.kind === 'tcp') names.add(c.endpoint.host.toLowerCase());
+  }
+  const list = [...names].slice(0, MAX_RESOLVED_NAMES);
+  const out = new Map<string, string[]>();
+  await Promise.all(list.map(async (n) => out.set(n, await resolver(n, signal))));
+  return out;
+}

@@ -1,0 +1,360 @@
+// Does nginx dial what the spec says? Pure: the parsed model, the expanded
+// dials and the resolved names in; config.* findings and the service's dials
+// out.
+//
+// Which dials belong to a service:
+// - `server_name` given: the server blocks nginx picks for that name on each
+//   listening address (a name often has a port-80 block that only redirects
+//   and a 443 block that proxies: every block that dials something counts).
+//   No block names it: the default servers that would answer instead.
+// - `location` given: only the location a request for that path ends in, and
+//   then every dial there must be the backend (strict).
+// - no `location`: a server block may proxy several apps, so once one dial is
+//   the backend, the others are findings only when they are the same upstream
+//   group as a good one, or dial the same port on another address (the
+//   IPv4/IPv6 confusion). With no good dial, the dials sharing the backend's
+//   port or host are the mismatches; if nothing is even related, every dial of
+//   the selected blocks is one (server_name given) or the service has
+//   `config.no_target` (no server_name: the dials belong to other apps).
+// - A dial that is exactly another spec service's backend belongs to that
+//   service and is left out.
+import { isIP } from 'node:net';
+import type { NginxDial, PassDirective } from '../gate/phases.js';
+import type { ReasonCode } from '../diagnose/codes.js';
+import { formatEndpoint, type Endpoint } from '../probe/endpoint.js';
+import type { Finding } from '../report/model.js';
+import type { ServiceSpec } from '../spec/load.js';
+import type { Candidate, Expansion } from './dials.js';
+import type { ConfigModel, ServerBlock, Site } from './model.js';
+import { canonicalIp } from './resolve.js';
+import { selectLocation, selectServers } from './select.js';
+
+export interface EvaluateInput {
+  service: ServiceSpec;
+  services: readonly ServiceSpec[];
+  model: ConfigModel;
+  expansions: Map<ServerBlock, Expansion>;
+  /** lower-cased host name -> canonical addresses ([] when it does not resolve) */
+  addresses: ReadonlyMap<string, readonly string[]>;
+  /** `conf.d/app.conf` for messages */
+  display: (file: string) => string;
+  /** the line as written, trimmed */
+  lineText: (site: Site) => string;
+}
+
+export interface Evaluation {
+  findings: Finding[];
+  dials: NginxDial[];
+}
+
+type Relation = 'match' | 'host' | 'port' | 'socket' | 'unrelated';
+
+const EXPECTED: Record<ServiceSpec['protocol'], { directive: PassDirective; schemes: readonly string[] }> = {
+  http: { directive: 'proxy_pass', schemes: ['http'] },
+  https: { directive: 'proxy_pass', schemes: ['https'] },
+  fastcgi: { directive: 'fastcgi_pass', schemes: ['fastcgi'] },
+  uwsgi: { directive: 'uwsgi_pass', schemes: ['uwsgi', 'suwsgi'] },
+  scgi: { directive: 'scgi_pass', schemes: ['scgi'] },
+  grpc: { directive: 'grpc_pass', schemes: ['grpc', 'grpcs'] },
+};
+
+export function hostAddresses(host: string, addresses: ReadonlyMap<string, readonly string[]>): readonly string[] {
+  return isIP(host) ? [canonicalIp(host)] : (addresses.get(host.toLowerCase()) ?? []);
+}
+
+function overlap(a: string, b: string, addresses: ReadonlyMap<string, readonly string[]>): boolean {
+  if (a.toLowerCase() === b.toLowerCase()) return true;
+  const bs = new Set(hostAddresses(b, addresses));
+  return hostAddresses(a, addresses).some((x) => bs.has(x));
+}
+
+export function relate(dial: Endpoint, backend: Endpoint, addresses: ReadonlyMap<string, readonly string[]>): Relation {
+  if (dial.kind === 'unix' || backend.kind === 'unix') {
+    return dial.kind === 'unix' && backend.kind === 'unix' && dial.path === backend.path ? 'match' : 'socket';
+  }
+  const sameHost = overlap(dial.host, backend.host, addresses);
+  if (dial.port === backend.port) return sameHost ? 'match' : 'host';
+  return sameHost ? 'port' : 'unrelated';
+}
+
+function protocolOk(service: ServiceSpec, c: Candidate): boolean {
+  if (c.pass.module === 'stream') return true;
+  const want = EXPECTED[service.protocol];
+  return c.pass.directive === want.directive && want.schemes.includes(c.scheme);
+}
+
+/** How the spec's protocol writes an address into its pass directive. */
+function passLine(service: ServiceSpec, authority: string, uri: string): string {
+  switch (service.protocol) {
+    case 'http':
+    case 'https':
+      return `proxy_pass ${service.protocol}://${authority.startsWith('unix:') && uri ? `${authority}:` : authority}${uri};`;
+    case 'grpc':
+      return `grpc_pass grpc://${authority};`;
+    default:
+      return `${EXPECTED[service.protocol].directive} ${authority};`;
+  }
+}
+
+/** The URI part of a proxy_pass URL (kept when the address is replaced). */
+function uriOf(c: Candidate): string {
+  if (c.pass.directive !== 'proxy_pass' || c.pass.module !== 'http') return '';
+  const rest = c.pass.arg.replace(/^[a-z]+:\/\//i, '');
+  if (rest.toLowerCase().startsWith('unix:')) {
+    const colon = rest.indexOf(':', 5);
+    return colon >= 0 ? rest.slice(colon + 1) : '';
+  }
+  return rest.slice(c.target.authority.length);
+}
+
+
+export function evaluate(input: EvaluateInput): Evaluation {
+  const { service, model, expansions, addresses, display, lineText } = input;
+  const findings: Finding[] = [];
+  const where = (s: Site) => `(${display(s.file)}:${s.line})`;
+  const backend = service.backend;
+  const backendText = formatEndpoint(backend);
+
+  // 1. Scope: the server blocks and location that serve this service.
+  const names = service.serverNames;
+  let servers: ServerBlock[];
+  let fallback = false;
+  if (names.length > 0) {
+    const sel = selectServers(model.servers, names);
+    servers = sel.servers;
+    fallback = sel.fallback;
+  } else {
+    servers = model.servers.filter((s) => service.location === undefined || s.module === 'http');
+  }
+  const strict = service.location !== undefined;
+  let inScope: Candidate[] = [];
+  const locationMisses: ServerBlock[] = [];
+  for (const server of servers) {
+    const cands = expansions.get(server)?.candidates ?? [];
+    if (service.location === undefined) {
+      inScope.push(...cands);
+      continue;
+    }
+    const loc = selectLocation(server.locations, service.location);
+    if (!loc) {
+      locationMisses.push(server);
+      continue;
+    }
+    const passes = new Set(loc.passes);
+    inScope.push(...cands.filter((c) => passes.has(c.pass)));
+  }
+
+  // 2. A dial that is exactly another service's backend is that service's.
+  const others = input.services.filter((s) => s.name !== service.name);
+  inScope = inScope.filter(
+    (c) =>
+      c.dynamic ||
+      !c.endpoint ||
+      relate(c.endpoint, backend, addresses) === 'match' ||
+      !others.some((o) => relate(c.endpoint as Endpoint, o.backend, addresses) === 'match'),
+  );
+
+  const dynamic = inScope.filter((c) => c.dynamic || !c.endpoint);
+  const statics = inScope.filter((c) => !c.dynamic && c.endpoint);
+  const rel = new Map<Candidate, Relation>(statics.map((c) => [c, relate(c.endpoint as Endpoint, backend, addresses)]));
+  const matches = statics.filter((c) => rel.get(c) === 'match');
+  // An upstream group is one unit: if any of its servers is the backend or
+  // shares its host or port, every other server in it is the service's too.
+  const relatedGroups = new Set(statics.filter((c) => c.group && rel.get(c) !== 'unrelated' && rel.get(c) !== 'socket').map((c) => c.group));
+  const inRelatedGroup = (c: Candidate) => c.group !== undefined && relatedGroups.has(c.group);
+  let flagged: Candidate[];
+  if (strict) {
+    flagged = statics.filter((c) => rel.get(c) !== 'match');
+  } else if (matches.length > 0) {
+    flagged = statics.filter((c) => rel.get(c) !== 'match' && (inRelatedGroup(c) || rel.get(c) === 'host'));
+  } else {
+    const related = statics.filter((c) => {
+      const r = rel.get(c);
+      if (r === 'host' || r === 'port' || inRelatedGroup(c)) return true;
+      // A socket on one side: related when it is the directive the protocol expects.
+      return r === 'socket' && protocolOk(service, c);
+    });
+    flagged = related.length > 0 ? related : names.length > 0 ? statics : [];
+  }
+
+  // 3. Findings.
+  for (const c of flagged) {
+    const e = c.endpoint as Endpoint;
+    const r = rel.get(c) as Relation;
+    // `unrelated` (both host and port differ) only gets here when the scope leaves no doubt.
+    const code: ReasonCode = r === 'socket' ? 'config.socket_mismatch' : r === 'port' ? 'config.port_mismatch' : 'config.host_mismatch';
+    findings.push(
+      finding(c, code, 'error', `nginx dials ${formatEndpoint(e)}${via(c)} but the spec says ${backendText}`, replaceAddress(c, formatEndpoint(backend))),
+    );
+  }
+  for (const c of [...matches, ...flagged]) {
+    if (!protocolOk(service, c)) {
+      const authority = c.group ? c.group.name : formatEndpoint(c.endpoint as Endpoint);
+      const line = passLine(service, authority, uriOf(c));
+      findings.push({
+        ...base(c, 'config.protocol_mismatch', 'error'),
+        message: `nginx talks ${c.scheme} to ${formatEndpoint(c.endpoint as Endpoint)} (${c.pass.directive}) but the spec says ${service.protocol}`,
+        fix: `${line}  ${where(c.pass)}`,
+        file: c.pass.file,
+        line: c.pass.line,
+        evidence: evidence(c),
+      });
+    }
+  }
+  for (const c of matches.concat(flagged)) {
+    const e = c.endpoint as Endpoint;
+    if (e.kind !== 'tcp' || isIP(e.host)) continue;
+    const addrs = hostAddresses(e.host, addresses);
+    const families = new Set(addrs.map((a) => isIP(a)));
+    if (families.size < 2) continue;
+    const specIp = backend.kind === 'tcp' && isIP(backend.host) ? backend.host : undefined;
+    const pick = specIp ?? addrs.find((a) => isIP(a) === 4) ?? (addrs[0] as string);
+    const replacement = formatEndpoint({ kind: 'tcp', host: pick, port: e.port });
+    findings.push(
+      finding(
+        c,
+        'config.localhost_ambiguous',
+        'warning',
+        `nginx dials ${formatEndpoint(e)}${via(c)}, and ${e.host} resolves to ${addrs.join(' and ')}: nginx tries each address (the spec says ${backendText})`,
+        replaceAddress(c, replacement),
+      ),
+    );
+  }
+  for (const c of dynamic) {
+    findings.push({
+      ...base(c, 'config.dynamic_target', 'warning'),
+      target: c.target.authority,
+      message: `nginx dials ${c.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,
+      fix: `${passLine(service, formatEndpoint(backend), '')}  ${where(c.pass)}`,
+      file: c.pass.file,
+      line: c.pass.line,
+      evidence: [lineText(c.pass)],
+    });
+  }
+
+  const mine = [...matches, ...flagged, ...dynamic];
+  if (mine.length === 0) findings.push(noTarget(input, servers, fallback, locationMisses, statics, where));
+
+  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText))) };
+
+  function base(c: Candidate, code: ReasonCode, severity: Finding['severity']): Finding {
+    return {
+      code,
+      severity,
+      service: service.name,
+      target: c.endpoint ? formatEndpoint(c.endpoint) : c.target.authority,
+      message: '',
+    };
+  }
+
+  function finding(c: Candidate, code: ReasonCode, severity: Finding['severity'], message: string, fixLine: string): Finding {
+    return { ...base(c, code, severity), message, fix: `${fixLine}  ${where(c.site)}`, file: c.site.file, line: c.site.line, evidence: evidence(c) };
+  }
+
+  function evidence(c: Candidate): string[] {
+    const out = [lineText(c.site)];
+    if (c.group) out.push(`upstream ${c.group.name} ${where(c.group)} used by: ${lineText(c.pass)} ${where(c.pass)}`);
+    if (c.endpoint?.kind === 'tcp' && !isIP(c.endpoint.host)) {
+      const a = hostAddresses(c.endpoint.host, addresses);
+      out.push(a.length > 0 ? `${c.endpoint.host} resolves to ${a.join(', ')}` : `${c.endpoint.host} does not resolve`);
+    }
+    return out;
+  }
+
+  /** The dial's line with the address replaced: the exact line to write instead. */
+  function replaceAddress(c: Candidate, authority: string): string {
+    const text = lineText(c.site);
+    if (c.member) {
+      return text.includes(c.member.address) ? text.replace(c.member.address, authority) : `server ${authority};`;
+    }
+    const uri = uriOf(c);
+    let arg: string;
+    if (c.pass.directive === 'proxy_pass' && c.pass.module === 'http') {
+      arg = `${c.scheme}://${authority.startsWith('unix:') && uri ? `${authority}:` : authority}${uri}`;
+    } else {
+      const prefix = /^[a-z]+:\/\//i.exec(c.pass.arg)?.[0] ?? '';
+      arg = `${prefix}${authority}`;
+    }
+    return text.includes(c.pass.arg) ? text.replace(c.pass.arg, arg) : `${c.pass.directive} ${arg};`;
+  }
+}
+
+function via(c: Candidate): string {
+  return c.group ? ` (upstream ${c.group.name})` : '';
+}
+
+function noTarget(
+  input: EvaluateInput,
+  servers: ServerBlock[],
+  fallback: boolean,
+  locationMisses: ServerBlock[],
+  statics: Candidate[],
+  where: (s: Site) => string,
+): Finding {
+  const { service } = input;
+  const names = service.serverNames.join(' ');
+  const want = passLine(service, formatEndpoint(service.backend), '');
+  let message: string;
+  let at: Site | undefined = servers[0];
+  if (names && servers.length === 0) {
+    message = `no server{} block in the nginx config could serve ${names}`;
+  } else if (names && fallback) {
+    message = `no server{} block has server_name ${names}; the default server ${servers.map(where).join(', ')} dials nothing for ${formatEndpoint(service.backend)}`;
+  } else if (service.location !== undefined && locationMisses.length === servers.length) {
+    message = `no location matches ${service.location} in ${names ? `server_name ${names}` : 'any server{} block'} ${servers.map(where).join(', ')}`;
+  } else if (names) {
+    message = `server_name ${names} ${servers.map(where).join(', ')} has no ${EXPECTED[service.protocol].directive} for ${formatEndpoint(service.backend)}`;
+  } else if (statics.length === 0) {
+    message = `the nginx config has no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass for ${formatEndpoint(service.backend)}`;
+    at = undefined;
+  } else {
+    const list = statics.slice(0, 5).map((c) => `${formatEndpoint(c.endpoint as Endpoint)} ${where(c.site)}`);
+    message = `nothing in the nginx config dials ${formatEndpoint(service.backend)}; it dials ${list.join(', ')}${statics.length > 5 ? ', ...' : ''}`;
+    at = undefined;
+  }
+  const scope = [names && `server_name ${names}`, service.location !== undefined && `location ${service.location}`].filter(Boolean).join(', ');
+  return {
+    code: 'config.no_target',
+    severity: 'error',
+    service: service.name,
+    target: formatEndpoint(service.backend),
+    message,
+    fix: `${want}  (${scope ? `in ${scope}` : 'in the location that serves the service'}${at ? `, ${input.display(at.file)}:${at.line}` : ''})`,
+    ...(at && { file: at.file, line: at.line }),
+  };
+}
+
+function toDial(service: string, c: Candidate, lineText: (s: Site) => string): NginxDial {
+  return {
+    service,
+    directive: c.pass.directive,
+    scheme: c.scheme,
+    ...(c.endpoint && !c.dynamic && { endpoint: c.endpoint }),
+    ...(c.group && { upstream: c.group.name }),
+    ...(c.dynamic && { dynamic: true }),
+    file: c.site.file,
+    line: c.site.line,
+    text: lineText(c.site),
+    ...(c.server.names[0] !== undefined && { serverName: c.server.names[0] }),
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.code}|${f.file}|${f.line}|${f.target}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function dedupeDials(dials: NginxDial[]): NginxDial[] {
+  const seen = new Set<string>();
+  return dials.filter((d) => {
+    const k = `${d.file}|${d.line}|${d.directive}|${d.scheme}|${d.endpoint ? formatEndpoint(d.endpoint) : ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

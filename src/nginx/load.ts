@@ -1,0 +1,90 @@
+// Read and parse a whole configuration: from its files, or from an `nginx -T`
+// dump (file or stdin). A main config or dump that cannot be read is the
+// user's mistake (UserError, exit 2); everything inside is collected errors.
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UserError } from '../user-error.js';
+import { isDump, parseDump, type Dump } from './dump.js';
+import { parseConfig, type ParseLimits, type ParseResult } from './parser.js';
+import { decode, fileSource, memorySource, overlaySource } from './source.js';
+
+export interface LoadedConfig {
+  main: string;
+  parse: ParseResult;
+  /** set when the config came from an `nginx -T` dump */
+  dump?: Dump;
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  limits?: Partial<ParseLimits>;
+  /** reads all of stdin, for `-` */
+  readStdin?: () => Promise<Buffer>;
+}
+
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, maxBytes = 256 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > maxBytes) throw new UserError(`stdin holds more than ${maxBytes} bytes`, '-');
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+function describe(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code ?? e);
+}
+
+/** Read a dump from a file or `-`; undefined text when it is not a dump. */
+async function readText(path: string, opts: LoadOptions): Promise<string> {
+  if (path === '-') return decode(await (opts.readStdin ?? readStdin)());
+  try {
+    if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    return decode(readFileSync(path));
+  } catch (e) {
+    throw new UserError(`cannot read ${describe(e)}`, path);
+  }
+}
+
+export function loadDumpText(text: string, where: string, opts: LoadOptions = {}): LoadedConfig {
+  const dump = parseDump(text);
+  if (!dump) throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where);
+  const parse = parseConfig(dump.main, { source: memorySource(dump.files), ...opts });
+  return { main: dump.main, parse, dump };
+}
+
+export async function loadDump(path: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
+  return loadDumpText(await readText(path, opts), path, opts);
+}
+
+export function loadFiles(main: string, opts: LoadOptions = {}): LoadedConfig {
+  try {
+    if (!statSync(main).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    closeSync(openSync(main, 'r'));
+  } catch (e) {
+    throw new UserError(`cannot read nginx config: ${describe(e)}`, main);
+  }
+  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname(main), ...opts }) };
+}
+
+/** `parse CONF`: a file or `-`, config or dump, told apart by content. */
+export async function loadAny(path: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
+  if (path !== '-') {
+    let head = '';
+    try {
+      head = statSync(path).isFile() ? readFileSync(path).subarray(0, 64 * 1024).toString('utf8') : '';
+    } catch {
+      // loadFiles names the problem
+    }
+    if (!isDump(head)) return loadFiles(path, opts);
+  }
+  const text = await readText(path, opts);
+  if (isDump(text)) return loadDumpText(text, path, opts);
+  // A config on stdin: includes resolve against the working directory.
+  const parse = parseConfig('-', { source: overlaySource(new Map([['-', text]]), fileSource()), prefix: process.cwd(), ...opts });
+  return { main: '-', parse };
+}

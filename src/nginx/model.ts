@@ -1,0 +1,168 @@
+// The effective configuration, includes expanded in place: the server blocks
+// with their names, listens, locations and `*_pass` lines, and the upstream
+// groups. A file included in ten locations counts ten times, as in nginx.
+import type { PassDirective } from '../gate/phases.js';
+import type { ParseResult } from './parser.js';
+import type { Directive } from './payload.js';
+import { parseUpstreamServer, type Module, type UpstreamServerLine } from './pass-target.js';
+
+export const PASS_DIRECTIVES: readonly PassDirective[] = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass'];
+
+export interface Site {
+  file: string;
+  line: number;
+}
+
+export interface PassSite extends Site {
+  directive: PassDirective;
+  arg: string;
+  module: Module;
+}
+
+export interface Listen {
+  /** `*:80`, `127.0.0.1:8080`, `[::]:443`, `unix:/run/x.sock` */
+  key: string;
+  defaultServer: boolean;
+}
+
+export interface LocationNode extends Site {
+  modifier: '' | '=' | '^~' | '~' | '~*' | '@';
+  pattern: string;
+  /** passes in this location's own body, `if` and `limit_except` included */
+  passes: PassSite[];
+  children: LocationNode[];
+}
+
+export interface ServerBlock extends Site {
+  module: Module;
+  names: string[];
+  listens: Listen[];
+  /** every pass in the block, at any depth */
+  passes: PassSite[];
+  locations: LocationNode[];
+}
+
+export interface UpstreamServer extends Site, UpstreamServerLine {}
+
+export interface UpstreamGroup extends Site {
+  name: string;
+  module: Module;
+  servers: UpstreamServer[];
+}
+
+export interface ConfigModel {
+  servers: ServerBlock[];
+  /** key: `http:NAME` / `stream:NAME`, NAME lower-cased as nginx compares it */
+  upstreams: Map<string, UpstreamGroup>;
+  /** problems found while expanding (walk limit) */
+  errors: (Site & { error: string })[];
+}
+
+/** Bounds the expansion: a file included N times at each of M levels is N^M directives. */
+export const MAX_WALKED_DIRECTIVES = 2_000_000;
+
+interface Scope {
+  module?: Module;
+  server?: ServerBlock;
+  location?: LocationNode;
+  upstream?: UpstreamGroup;
+}
+
+export function upstreamKey(module: Module, name: string): string {
+  return `${module}:${name.toLowerCase()}`;
+}
+
+export function buildModel(parse: ParseResult): ConfigModel {
+  const { config } = parse.payload;
+  const model: ConfigModel = { servers: [], upstreams: new Map(), errors: [] };
+  let walked = 0;
+  let exhausted = false;
+  const onStack = new Set<number>();
+
+  const walk = (list: readonly Directive[], fileIndex: number, scope: Scope): void => {
+    const file = config[fileIndex]?.file ?? '';
+    for (const d of list) {
+      if (exhausted) return;
+      if (++walked > MAX_WALKED_DIRECTIVES) {
+        exhausted = true;
+        model.errors.push({ file, line: d.line, error: `the expanded config holds more than ${MAX_WALKED_DIRECTIVES} directives; stopped there` });
+        return;
+      }
+      const name = d.directive;
+      if (d.includes) {
+        for (const idx of d.includes) {
+          // A cycle is reported by the parser; here it is only not followed.
+          if (onStack.has(idx)) continue;
+          onStack.add(idx);
+          walk(config[idx]?.parsed ?? [], idx, scope);
+          onStack.delete(idx);
+        }
+        continue;
+      }
+      const site = { file, line: d.line };
+      if (!d.block) {
+        if (PASS_DIRECTIVES.includes(name as PassDirective) && d.args.length === 1 && scope.module && scope.server) {
+          if (scope.module === 'stream' && name !== 'proxy_pass') continue;
+          const pass: PassSite = { ...site, directive: name as PassDirective, arg: d.args[0] as string, module: scope.module };
+          scope.server.passes.push(pass);
+          scope.location?.passes.push(pass);
+        } else if (name === 'server' && scope.upstream && scope.module) {
+          scope.upstream.servers.push({ ...site, ...parseUpstreamServer(d.args, scope.module) });
+        } else if (name === 'server_name' && scope.server && !scope.location) {
+          scope.server.names.push(...d.args);
+        } else if (name === 'listen' && scope.server && !scope.location) {
+          scope.server.listens.push(parseListen(d.args));
+        }
+        continue;
+      }
+      if (name === 'http' || name === 'stream') {
+        walk(d.block, fileIndex, { module: name });
+      } else if (name === 'server' && scope.module && !scope.server && !scope.upstream) {
+        const server: ServerBlock = { ...site, module: scope.module, names: [], listens: [], passes: [], locations: [] };
+        model.servers.push(server);
+        walk(d.block, fileIndex, { module: scope.module, server });
+        if (server.listens.length === 0 && server.module === 'http') server.listens.push({ key: '*:80', defaultServer: false });
+      } else if (name === 'upstream' && scope.module && !scope.server && d.args.length === 1) {
+        const group: UpstreamGroup = { ...site, name: d.args[0] as string, module: scope.module, servers: [] };
+        const key = upstreamKey(scope.module, group.name);
+        if (!model.upstreams.has(key)) model.upstreams.set(key, group);
+        walk(d.block, fileIndex, { module: scope.module, upstream: group });
+      } else if (name === 'location' && scope.server && d.args.length >= 1) {
+        const loc = parseLocation(d.args, site);
+        (scope.location ? scope.location.children : scope.server.locations).push(loc);
+        walk(d.block, fileIndex, { ...scope, location: loc });
+      } else if ((name === 'if' || name === 'limit_except') && scope.server) {
+        walk(d.block, fileIndex, scope);
+      }
+      // map, types, events and unknown blocks hold nothing we dial
+    }
+  };
+  onStack.add(0);
+  walk(config[0]?.parsed ?? [], 0, {});
+  return model;
+}
+
+function parseLocation(args: readonly string[], site: Site): LocationNode {
+  const base = { ...site, passes: [], children: [] };
+  const [a, b] = args as [string, string | undefined];
+  if (b !== undefined && (a === '=' || a === '^~' || a === '~' || a === '~*')) return { ...base, modifier: a, pattern: b };
+  if (a.startsWith('@')) return { ...base, modifier: '@', pattern: a };
+  // `location =/x` and `location ~^/x` are valid without a space too
+  for (const m of ['^~', '~*', '=', '~'] as const) {
+    if (a.startsWith(m) && a.length > m.length) return { ...base, modifier: m, pattern: a.slice(m.length) };
+  }
+  return { ...base, modifier: '', pattern: a };
+}
+
+/** `listen 80`, `listen [::]:443 ssl default_server`, `listen unix:/run/x.sock` */
+export function parseListen(args: readonly string[]): Listen {
+  const addr = args[0] ?? '';
+  const defaultServer = args.slice(1).some((a) => a === 'default_server' || a === 'default');
+  let key: string;
+  if (addr.startsWith('unix:')) key = addr;
+  else if (/^\d+$/.test(addr)) key = `*:${addr}`;
+  else if (addr.startsWith('[')) key = addr.includes(']:') ? addr : `${addr}:80`;
+  else if (addr.includes(':')) key = addr.replace(/^0\.0\.0\.0:/, '*:');
+  else key = `${addr === '0.0.0.0' ? '*' : addr}:80`;
+  return { key, defaultServer };
+}

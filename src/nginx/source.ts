@@ -1,0 +1,137 @@
+// Where config text comes from: the file system, or an `nginx -T` dump (where
+// the files exist only as sections of one text). The parser reads only
+// through this interface, so both behave the same.
+import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { byteOrder, componentRegExp, globMatch, hasMagic } from './glob.js';
+
+export type ReadResult = { text: string; bytes: number } | { error: string };
+
+export interface ConfigSource {
+  read(path: string, maxBytes: number): ReadResult;
+  /** absolute paths matching an absolute pattern, sorted as nginx sorts them */
+  glob(pattern: string, maxMatches: number): string[];
+}
+
+/** nginx's wording: `open() "/x" failed (2: No such file or directory)` */
+function openError(path: string, e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const reason: Record<string, string> = {
+    ENOENT: '2: No such file or directory',
+    EACCES: '13: Permission denied',
+    EISDIR: '21: Is a directory',
+    ENOTDIR: '20: Not a directory',
+    ELOOP: '40: Too many levels of symbolic links',
+  };
+  return `open() "${path}" failed (${(err.code && reason[err.code]) ?? err.message})`;
+}
+
+/** Bytes -> text: invalid UTF-8 becomes U+FFFD (never a crash), CRLF stays and lexes as space. */
+export function decode(buf: Buffer): string {
+  return buf.toString('utf8');
+}
+
+export function fileSource(): ConfigSource {
+  return {
+    read(path, maxBytes) {
+      let fd: number;
+      try {
+        fd = openSync(path, 'r');
+      } catch (e) {
+        return { error: openError(path, e) };
+      }
+      try {
+        const st = fstatSync(fd);
+        // A FIFO or /dev/zero would block or never end: only regular files.
+        if (st.isDirectory()) return { error: `pread() "${path}" failed (21: Is a directory)` };
+        if (!st.isFile()) return { error: `"${path}" is not a regular file` };
+        if (st.size > maxBytes) return { error: `"${path}" is too large (${st.size} bytes, limit ${maxBytes})` };
+        const buf = Buffer.allocUnsafe(st.size);
+        let off = 0;
+        while (off < st.size) {
+          const got = readSync(fd, buf, off, st.size - off, off);
+          if (got === 0) break;
+          off += got;
+        }
+        return { text: decode(buf.subarray(0, off)), bytes: off };
+      } catch (e) {
+        return { error: `read() "${path}" failed (${(e as Error).message})` };
+      } finally {
+        closeSync(fd);
+      }
+    },
+    glob(pattern, maxMatches) {
+      const parts = pattern.split('/');
+      let dirs = [parts[0] === '' ? '/' : (parts[0] as string)];
+      for (let k = 1; k < parts.length && dirs.length > 0; k++) {
+        const part = parts[k] as string;
+        if (part === '') continue;
+        const last = k === parts.length - 1;
+        const next: string[] = [];
+        for (const dir of dirs) {
+          if (!hasMagic(part)) {
+            next.push(join(dir, part));
+            continue;
+          }
+          let names: string[];
+          try {
+            names = readdirSync(dir);
+          } catch {
+            continue;
+          }
+          const re = componentRegExp(part);
+          for (const name of names) {
+            if (!re.test(name)) continue;
+            const p = join(dir, name);
+            if (!last && !isDir(p)) continue;
+            next.push(p);
+            if (next.length > maxMatches) break;
+          }
+        }
+        dirs = next;
+      }
+      return dirs.filter(exists).sort(byteOrder).slice(0, maxMatches + 1);
+    },
+  };
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Files held in memory (an `nginx -T` dump, or tests). */
+export function memorySource(files: ReadonlyMap<string, string>, origin = 'the dump'): ConfigSource {
+  return {
+    read(path, maxBytes) {
+      const text = files.get(path);
+      if (text === undefined) return { error: `open() "${path}" failed (2: No such file or directory in ${origin})` };
+      if (text.length > maxBytes) return { error: `"${path}" is too large (${text.length} characters, limit ${maxBytes})` };
+      return { text, bytes: text.length };
+    },
+    glob(pattern, maxMatches) {
+      return [...files.keys()].filter((p) => globMatch(pattern, p)).sort(byteOrder).slice(0, maxMatches + 1);
+    },
+  };
+}
+
+/** In-memory files first (a config read from stdin), the file system for the rest. */
+export function overlaySource(files: ReadonlyMap<string, string>, base: ConfigSource): ConfigSource {
+  const mem = memorySource(files);
+  return {
+    read: (path, maxBytes) => (files.has(path) ? mem.read(path, maxBytes) : base.read(path, maxBytes)),
+    glob: (pattern, maxMatches) => base.glob(pattern, maxMatches),
+  };
+}

@@ -115,7 +115,7 @@ function exchange(raw: Socket, o: HttpProbeOptions, s: ExchangeState): Promise<P
         path: o.path,
         headers: { host: s.hostHeader, 'user-agent': 'upstream-gate', accept: '*/*', connection: 'close' },
       });
-      req.on('socket', (sock) => sock.on('data', tap));
+      req.on('socket', (sock) => sock.prependListener('data', tap));
       req.on('error', failFrom);
       req.on('response', (res) => {
         stage = 'response';

@@ -1,0 +1,259 @@
+// The probe phase against real backends, real sockets, real php-fpm and real
+// nginx on loopback: each situation produces its reason code with errno,
+// evidence and fix.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runProbePhase } from '../../src/gate/probe-phase.js';
+import type { NginxDial, ProgressEvent } from '../../src/gate/phases.js';
+import { execaRunner } from '../../src/host/run.js';
+import type { Finding } from '../../src/report/model.js';
+import { parseSpec } from '../../src/spec/load.js';
+import { startHttpBackend, status } from '../helpers/backend.js';
+import { hasNginx, startNginx } from '../helpers/nginx.js';
+import { hasPhpFpm, startPhpFpm } from '../helpers/php-fpm.js';
+import { freePort } from '../helpers/ports.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const DRIVER = fileURLToPath(new URL('./probe-phase-driver.ts', import.meta.url));
+
+async function phase(yaml: string, dials: NginxDial[] = [], onProgress?: (e: ProgressEvent) => void) {
+  const spec = parseSpec(`version: 1\n${yaml}`, join(process.cwd(), 'upstream-gate.yml'));
+  const deadlineAt = Date.now() + spec.gate.deadlineMs;
+  return runProbePhase(spec, dials, {
+    signal: AbortSignal.timeout(spec.gate.deadlineMs),
+    deadlineAt,
+    runner: execaRunner(),
+    ...(onProgress && { onProgress }),
+  });
+}
+
+function only(r: { findings: Finding[] }): Finding {
+  assert.equal(r.findings.length, 1, JSON.stringify(r.findings, null, 1));
+  return r.findings[0] as Finding;
+}
+
+/** A TCP server with a raw connection handler (silent, reset, garbage). */
+async function rawServer(onConnection: (s: import('node:net').Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    s.on('close', () => sockets.delete(s));
+    onConnection(s);
+  });
+  await new Promise<void>((r) => server.listen({ host: '127.0.0.1', port: 0 }, r));
+  const a = server.address();
+  return {
+    port: typeof a === 'object' && a ? a.port : 0,
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('probe phase: TCP backends and health', () => {
+  test('a healthy backend passes with no finding, one check per probe', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const events: ProgressEvent[] = [];
+    const r = await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz }\ngate: { deadline: 5s }\n`, [], (e) => events.push(e));
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(
+      r.checks.map((c) => [c.name, c.ok]),
+      [
+        [`tcp 127.0.0.1:${b.port}`, true],
+        ['http GET /healthz', true],
+      ],
+    );
+    assert.deepEqual(events.map((e) => e.state), ['pass', 'pass']);
+  });
+
+  test('HTTP 503: health.status, retried with backoff until the deadline', async (t) => {
+    const b = await startHttpBackend({ handler: status(503, 'warming up\n') });
+    t.after(() => b.close());
+    const r = await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz }\ngate: { deadline: 1200ms, interval: 50ms, max_interval: 200ms }\n`);
+    const f = only(r);
+    assert.equal(f.code, 'health.status');
+    assert.match(f.message, /answered 503/);
+    assert.ok(f.evidence?.includes('body: warming up\\n'), f.evidence?.join('\n'));
+    const c = r.checks.find((x) => x.name === 'http GET /healthz');
+    assert.ok((c?.attempts ?? 0) >= 2);
+  });
+
+  test('accepts and never answers: health.timeout (110)', async (t) => {
+    const s = await rawServer(() => {});
+    t.after(() => s.close());
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${s.port}", health: /healthz }\ngate: { deadline: 800ms, request_timeout: 200ms }\n`));
+    assert.equal(f.code, 'health.timeout');
+    assert.equal(f.errno, 110);
+    assert.ok(f.evidence?.includes('nothing received'));
+  });
+
+  test('accepts and resets: health.reset (104)', async (t) => {
+    const s = await rawServer((sock) => sock.once('data', () => sock.resetAndDestroy()));
+    t.after(() => s.close());
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${s.port}", health: /healthz }\ngate: { deadline: 600ms }\n`));
+    assert.equal(f.code, 'health.reset');
+    assert.equal(f.errno, 104);
+    assert.equal(f.errno_name, 'ECONNRESET');
+  });
+
+  test('answers garbage: health.protocol with the bytes received', async (t) => {
+    const s = await rawServer((sock) => sock.once('data', () => sock.end('SSH-2.0-OpenSSH_9.2\r\n')));
+    t.after(() => s.close());
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${s.port}", health: /healthz }\ngate: { deadline: 3s }\n`));
+    assert.equal(f.code, 'health.protocol');
+    assert.ok(f.evidence?.some((l) => l.includes('received: SSH-2.0-OpenSSH_9.2')), f.evidence?.join('\n'));
+  });
+
+  test('protocol https against a plain HTTP backend: health.protocol', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}", protocol: https, health: /healthz }\ngate: { deadline: 3s }\n`));
+    assert.equal(f.code, 'health.protocol');
+    assert.match(f.fix ?? '', /does not speak TLS/);
+  });
+
+  test('a backend whose listener and health come up mid-gate passes', async (t) => {
+    const port = await freePort();
+    let b: Awaited<ReturnType<typeof startHttpBackend>> | undefined;
+    t.after(() => b?.close());
+    const events: ProgressEvent[] = [];
+    const late = sleep(500).then(async () => (b = await startHttpBackend({ port })));
+    const r = await phase(`services:\n  api: { backend: "127.0.0.1:${port}", health: /healthz }\ngate: { deadline: 10s, interval: 50ms }\n`, [], (e) => events.push(e));
+    await late;
+    assert.deepEqual(r.findings, []);
+    const tcp = r.checks.find((c) => c.name === `tcp 127.0.0.1:${port}`);
+    assert.equal(tcp?.ok, true);
+    assert.ok((tcp?.attempts ?? 0) > 1, 'it waited');
+    // one event per change of state, not per attempt
+    assert.deepEqual(
+      events.filter((e) => e.check === `tcp 127.0.0.1:${port}`).map((e) => `${e.state}:${e.code ?? ''}`),
+      ['waiting:backend.down', 'pass:'],
+    );
+  });
+
+  test('a dial from the nginx config on the other IP family: family mismatch with the nginx line as the fix', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const dial: NginxDial = {
+      service: 'api',
+      directive: 'proxy_pass',
+      scheme: 'http',
+      endpoint: { kind: 'tcp', host: '::1', port: b.port },
+      file: '/etc/nginx/conf.d/app.conf',
+      line: 12,
+      text: `proxy_pass http://[::1]:${b.port};`,
+    };
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}" }\ngate: { deadline: 20s }\n`, [dial]));
+    assert.equal(f.code, 'backend.family_mismatch');
+    assert.equal(f.target, `[::1]:${b.port}`);
+    assert.equal(f.fix, `proxy_pass http://127.0.0.1:${b.port};  (/etc/nginx/conf.d/app.conf:12)`);
+    assert.equal(f.file, '/etc/nginx/conf.d/app.conf');
+    assert.equal(f.line, 12);
+  });
+});
+
+describe('probe phase: unix sockets and FastCGI', () => {
+  test('php-fpm ping over its socket passes; a missing script is health.status 404', { skip: !hasPhpFpm && 'php-fpm not installed' }, async (t) => {
+    const fpm = await startPhpFpm();
+    t.after(() => fpm.stop());
+    const ok = await phase(`services:\n  php: { backend: "unix:${fpm.socket}", protocol: fastcgi, health: /ping }\ngate: { deadline: 5s }\n`);
+    assert.deepEqual(ok.findings, []);
+    assert.deepEqual(ok.checks.map((c) => c.name), [`unix ${fpm.socket}`, 'fastcgi /ping']);
+    const missing = only(await phase(`services:\n  php: { backend: "unix:${fpm.socket}", protocol: fastcgi, health: /status.php }\ngate: { deadline: 600ms }\n`));
+    assert.equal(missing.code, 'health.status');
+    assert.match(missing.evidence?.join('\n') ?? '', /Primary script unknown/);
+  });
+
+  test('the socket of another PHP version: socket.missing names the sibling that exists', { skip: !hasPhpFpm && 'php-fpm not installed' }, async (t) => {
+    const fpm = await startPhpFpm({ socketName: 'php8.2-fpm.sock' });
+    t.after(() => fpm.stop());
+    const wanted = join(fpm.dir, 'php8.1-fpm.sock');
+    const f = only(await phase(`services:\n  php: { backend: "unix:${wanted}", protocol: fastcgi, health: /ping }\ngate: { deadline: 500ms }\n`));
+    assert.equal(f.code, 'socket.missing');
+    assert.equal(f.errno, 2);
+    assert.equal(f.errno_name, 'ENOENT');
+    assert.equal(f.message, 'php8.1-fpm.sock is absent; php8.2-fpm.sock exists');
+    assert.match(f.fix ?? '', new RegExp(`unix:${fpm.socket.replace(/[.]/g, '\\.')}`));
+  });
+
+  test('a stale socket file nobody accepts on: socket.refused', async (t) => {
+    const { dir, remove } = tempDir('ugate-stale-');
+    t.after(remove);
+    const path = join(dir, 'app.sock');
+    const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    t.after(() => child.kill('SIGKILL'));
+    await new Promise((r) => child.stdout.once('data', r));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    assert.ok(existsSync(path), 'the killed listener left its socket file behind');
+    const f = only(await phase(`services:\n  app: { backend: "unix:${path}" }\ngate: { deadline: 500ms }\n`));
+    assert.equal(f.code, 'socket.refused');
+    assert.equal(f.errno, 111);
+    assert.match(f.message, /stale socket file/);
+    assert.ok(f.evidence?.includes('no process listens on this path'));
+  });
+
+  test('a 0600 root socket and an unprivileged user: socket.permission names mode, owner and user', async (t) => {
+    if (process.getuid?.() !== 0) return t.skip('needs root to switch user');
+    const { dir, remove } = tempDir('ugate-perm-');
+    t.after(remove);
+    chmodSync(dir, 0o755);
+    const path = join(dir, 'app.sock');
+    const b = await startHttpBackend({ path });
+    t.after(() => b.close());
+    chmodSync(path, 0o600);
+    const input = JSON.stringify({ spec: `version: 1\nservices:\n  app: { backend: "unix:${path}", health: /healthz }\ngate: { deadline: 3s }\n` });
+    const r = spawnSync('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', process.execPath, '--import', 'tsx', DRIVER], {
+      encoding: 'utf8',
+      env: { ...process.env, UGATE_DRIVER: input },
+      timeout: 30_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const f = only(JSON.parse(r.stdout) as { findings: Finding[] });
+    assert.equal(f.code, 'socket.permission');
+    assert.equal(f.errno, 13);
+    assert.equal(f.errno_name, 'EACCES');
+    assert.match(f.message, /srw------- \(0600\) root:root/);
+    assert.match(f.message, /user nobody \(uid 65534\) lacks write permission/);
+    assert.match(f.fix ?? '', /0660/);
+  });
+});
+
+describe('probe phase: through nginx', { skip: !hasNginx && 'nginx not installed' }, () => {
+  test('nginx answers 502 because it dials a dead port: proxy.bad_gateway with the error-log line', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const dead = await freePort();
+    const port = await freePort();
+    const nginx = await startNginx({
+      http: `server { listen 127.0.0.1:${port}; server_name api.test; location / { proxy_pass http://127.0.0.1:${dead}; } }`,
+    });
+    t.after(() => nginx.stop());
+    const r = await phase(
+      `services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz, server_name: api.test }\nnginx: { front: "http://127.0.0.1:${port}", error_log: ${nginx.errorLog} }\ngate: { deadline: 800ms }\n`,
+    );
+    const f = only(r);
+    assert.equal(f.code, 'proxy.bad_gateway');
+    assert.equal(f.errno, 111);
+    assert.match(f.message, new RegExp(`nginx cannot reach http://127\\.0\\.0\\.1:${dead}/healthz`));
+    assert.ok(f.evidence?.some((l) => l.includes('connect() failed (111: Connection refused)') && l.includes('server: api.test')), f.evidence?.join('\n'));
+    assert.deepEqual(
+      r.checks.map((c) => [c.name, c.ok]),
+      [
+        [`tcp 127.0.0.1:${b.port}`, true],
+        ['http GET /healthz', true],
+        ['front GET /healthz', false],
+      ],
+    );
+  });
+});

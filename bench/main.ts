@@ -1,0 +1,140 @@
+// The whole benchmark in one run: every scenario side by side with the tools
+// users would pick instead, a markdown report on stdout, and the same report
+// written to bench/RESULTS.md (a --quick run writes bench/out/ instead, so a
+// smoke run never replaces the published figures).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release } from 'node:os';
+import { parseArgs } from 'node:util';
+import { cleanupAll, installCleanupHandlers } from './lib/cleanup.js';
+import type { BenchContext } from './lib/context.js';
+import { hasGnuTime } from './lib/measure.js';
+import { table, targetMark, type Section } from './lib/section.js';
+import { REPO, upstreamGateArgv, upstreamGateAvailable, waitOnAvailable, type CliMode } from './lib/tools.js';
+import { brokenDeploy } from './scenarios/broken.js';
+import { coldStart } from './scenarios/cold-start.js';
+import { detectionLag } from './scenarios/lag.js';
+import { healthyDeploy } from './scenarios/healthy.js';
+import { throughput } from './scenarios/throughput.js';
+
+const SCENARIOS = {
+  'cold-start': coldStart,
+  healthy: healthyDeploy,
+  lag: detectionLag,
+  broken: brokenDeploy,
+  throughput,
+} as const satisfies Record<string, (ctx: BenchContext) => Promise<Section>>;
+type ScenarioName = keyof typeof SCENARIOS;
+
+const usage = `Usage: npm run bench [-- --quick] [--only NAME,...] [--source] [--no-write]
+
+  --quick      fewer trials (a smoke run); writes bench/out/RESULTS-quick.md
+  --only       run only these scenarios: ${Object.keys(SCENARIOS).join(', ')}
+  --source     run upstream-gate from src/ through tsx instead of dist/cli.js
+               (development only: the published figures come from the bundle)
+  --no-write   print the report only`;
+
+function oneLine(argv: readonly string[]): string {
+  const [file, ...args] = argv;
+  const r = spawnSync(file ?? 'false', args, { encoding: 'utf8', cwd: REPO, timeout: 30_000 });
+  return r.status === 0 ? r.stdout.trim().split('\n')[0] ?? '' : '';
+}
+
+function header(ctx: BenchContext, date: Date): string {
+  const commit = oneLine(['git', 'rev-parse', '--short', 'HEAD']);
+  const version = ctx.ugAvailable ? oneLine(upstreamGateArgv(ctx.cli, ['--version'])) : '';
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return [
+    `# upstream-gate benchmarks`,
+    '',
+    `- date: ${date.toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- machine: ${availableParallelism()} cores (${cpu}), Linux ${release()}`,
+    `- Node ${process.version}; upstream-gate ${version || '(CLI missing)'} from ${ctx.cli === 'bundle' ? '`dist/cli.js`' : '`src/` through tsx (development run, not the bundle)'}${commit ? ` at commit ${commit}` : ''}`,
+    `- wait-on ${oneLine([process.execPath, '-p', "require('wait-on/package.json').version"]) || '(missing)'}; ${oneLine(['curl', '--version']).split(' ').slice(0, 2).join(' ') || 'curl missing'}; ${oneLine(['hyperfine', '--version']) || 'hyperfine not installed'}`,
+    `- mode: ${ctx.quick ? 'quick (fewer trials: a smoke run, not for publishing)' : 'full'}`,
+    `- peak RSS: ${hasGnuTime ? 'GNU time `%M` (the largest resident set of the command or of any child it waited for)' : 'NOT MEASURED: GNU time (`/usr/bin/time`, Debian package `time`) is not installed'}`,
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      source: { type: 'boolean' },
+      'no-write': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const wanted = (values.only?.split(',').map((s) => s.trim()) ?? Object.keys(SCENARIOS)) as ScenarioName[];
+  const unknown = wanted.filter((n) => !(n in SCENARIOS));
+  if (unknown.length) {
+    process.stderr.write(`bench: unknown scenario ${unknown.join(', ')}\n${usage}\n`);
+    return 2;
+  }
+  // always in the order of the issue, whatever the order of --only
+  const names = (Object.keys(SCENARIOS) as ScenarioName[]).filter((n) => wanted.includes(n));
+  const cli: CliMode = values.source ? 'source' : 'bundle';
+  const ctx: BenchContext = {
+    quick: values.quick === true,
+    cli,
+    ugAvailable: upstreamGateAvailable(cli),
+    log: (m) => process.stderr.write(`bench: ${m}\n`),
+  };
+  if (!ctx.ugAvailable) ctx.log('dist/cli.js is missing: run `npm run build` first (upstream-gate rows are left out)');
+  if (!waitOnAvailable()) ctx.log('wait-on is missing (npm ci): its rows are left out');
+  if (!hasGnuTime) ctx.log('GNU time (/usr/bin/time) is not installed: peak RSS is not measured (apt-get install time)');
+
+  const started = new Date();
+  const sections: Section[] = [];
+  for (const name of names) {
+    try {
+      sections.push(await SCENARIOS[name](ctx));
+    } catch (e) {
+      // one broken scenario must not hide the figures of the others
+      ctx.log(`${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      sections.push({ title: name, body: `The scenario failed: ${e instanceof Error ? e.message : String(e)}`, targets: [] });
+    } finally {
+      cleanupAll();
+    }
+  }
+
+  const targets = sections.flatMap((s) => s.targets);
+  const report = [
+    header(ctx, started),
+    '',
+    '## Targets',
+    '',
+    table(['target', 'result', 'figure'], targets.map((t) => [t.name, targetMark(t.met), t.detail])),
+    '',
+    ...sections.flatMap((s) => [`## ${s.title}`, '', s.body, '']),
+    `Run it again with \`npm run build && npm run bench\` (about 10 minutes; \`npm run bench -- --quick\` for a smoke run).`,
+    '',
+  ].join('\n');
+  process.stdout.write(report);
+
+  if (!values['no-write']) {
+    const out = ctx.quick || names.length < Object.keys(SCENARIOS).length || cli === 'source'
+      ? new URL('./out/RESULTS-partial.md', import.meta.url)
+      : new URL('./RESULTS.md', import.meta.url);
+    mkdirSync(new URL('.', out), { recursive: true });
+    writeFileSync(out, report);
+    ctx.log(`wrote ${out.pathname.slice(REPO.length)}`);
+  }
+  return 0;
+}
+
+installCleanupHandlers();
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

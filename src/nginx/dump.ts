@@ -11,11 +11,13 @@ export interface Dump {
 }
 
 const HEADER = /^# configuration file (\/.*):\r?$/;
+/** what `nginx -t` writes to stderr, with or without the error log's timestamp */
+const NGINX_MESSAGE = /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;
 
 /** Does this text look like `nginx -T` output rather than a config file? */
 export function isDump(text: string): boolean {
   for (const line of text.slice(0, 64 * 1024).split('\n')) {
-    if (line.trim() === '' || line.startsWith('nginx: ')) continue;
+    if (line.trim() === '' || NGINX_MESSAGE.test(line)) continue;
     return HEADER.test(line);
   }
   return false;
@@ -43,7 +45,7 @@ export function parseDump(text: string): Dump | undefined {
       body = [];
       continue;
     }
-    if (line.startsWith('nginx: ') && (current === undefined || /^nginx: (\[\w+\]|configuration file|the configuration file)/.test(line))) {
+    if (NGINX_MESSAGE.test(line) && (current === undefined || !line.startsWith('nginx: ') || /^nginx: (\[\w+\]|configuration file|the configuration file)/.test(line))) {
       messages.push(line.trimEnd());
       continue;
     }

@@ -17,6 +17,8 @@ export interface LexError {
 export interface LexResult {
   tokens: Token[];
   errors: LexError[];
+  /** the line the end of the file is on, where nginx reports a missing `}` */
+  eofLine: number;
 }
 
 const LF = 10;
@@ -164,7 +166,7 @@ export function lex(text: string): LexResult {
     atStart = false;
     i = j;
   }
-  return { tokens, errors };
+  return { tokens, errors, eofLine: line };
 }
 
 function countLines(text: string, from: number, to: number): number {

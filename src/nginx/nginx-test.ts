@@ -22,7 +22,8 @@ export interface NginxTestResult {
   output: string;
 }
 
-const LINE = /^nginx: \[(emerg|alert|crit|error|warn|notice|info)\] (.*?)(?: in (\/.*?):(\d+))?$/;
+// `nginx: [emerg] ...` before the error log is open, `2026/11/30 12:48:08 [emerg] 19289#19289: ...` after.
+const LINE = /^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(emerg|alert|crit|error|warn|notice|info)\] (?:\d+#\d+: )?(.*?)(?: in (\/.*?):(\d+))?$/;
 
 export function parseNginxMessages(output: string): NginxMessage[] {
   const out: NginxMessage[] = [];

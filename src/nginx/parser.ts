@@ -7,7 +7,7 @@ import { analyze, type Context } from './analyzer.js';
 import { hasMagic } from './glob.js';
 import { lex, type Token } from './lexer.js';
 import type { ConfigFile, Directive, FileError, Payload, PayloadError } from './payload.js';
-import type { ConfigSource } from './source.js';
+import type { ConfigSource, ReadResult } from './source.js';
 
 /** Bounds so that a hostile or broken tree cannot hang or exhaust memory. */
 export interface ParseLimits {
@@ -71,6 +71,16 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
   const queue: Pending[] = [{ index: 0, context: 'main', depth: 0 }];
   let totalBytes = 0;
   let stopped: string | undefined;
+  const reads = new Map<string, ReadResult>();
+  const readOnce = (path: string): ReadResult => {
+    let r = reads.get(path);
+    if (!r) {
+      r = source.read(path, Math.min(limits.maxFileBytes, limits.maxTotalBytes - totalBytes));
+      if (!('error' in r)) totalBytes += r.bytes;
+      reads.set(path, r);
+    }
+    return r;
+  };
 
   for (let q = 0; q < queue.length; q++) {
     const job = queue[q] as Pending;
@@ -87,30 +97,33 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
       errors.push({ error: stopped, line: null });
       continue;
     }
-    const read = source.read(file, Math.min(limits.maxFileBytes, limits.maxTotalBytes - totalBytes));
+    const read = readOnce(file);
+    reads.delete(file);
     if ('error' in read) {
       errors.push({ error: read.error, line: null });
       continue;
     }
-    totalBytes += read.bytes;
     texts.set(file, read.text);
-    const { tokens, errors: lexErrors } = lex(read.text);
+    const { tokens, errors: lexErrors, eofLine } = lex(read.text);
     for (const e of lexErrors) errors.push({ error: `${e.error} in ${file}:${e.line}`, line: e.line });
 
     const include = (d: Directive, ctx: Context): void => {
       if (d.args.length !== 1) return;
       const arg = d.args[0] as string;
       const path = normalize(isAbsolute(arg) ? arg : join(prefix, arg));
-      let matches: string[];
-      if (hasMagic(path)) {
-        matches = source.glob(path, limits.maxFiles);
-      } else {
-        matches = [path];
-      }
+      const magic = hasMagic(path);
+      const matches = magic ? source.glob(path, limits.maxFiles) : [path];
       d.includes = [];
       for (const m of matches) {
         let idx = byPath.get(m);
         if (idx === undefined) {
+          // nginx opens a file named without wildcards at once: a missing one is
+          // an error of the include line (crossplane reports it the same way).
+          const r = magic ? undefined : readOnce(m);
+          if (r && 'error' in r) {
+            errors.push({ error: `${r.error} in ${file}:${d.line}`, line: d.line });
+            continue;
+          }
           if (files.length >= limits.maxFiles) {
             errors.push({ error: `too many included files (limit ${limits.maxFiles}) in ${file}:${d.line}`, line: d.line });
             break;
@@ -141,7 +154,7 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
         const first = toks[st.pos];
         if (!first) {
           // reported once, at the innermost open block, as nginx does
-          if (depth > 0 && !st.eof) fileErr('unexpected end of file, expecting "}"', lastLine(toks));
+          if (depth > 0 && !st.eof) fileErr('unexpected end of file, expecting "}"', eofLine);
           st.eof = true;
           return out;
         }
@@ -173,7 +186,7 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
         }
         const d: Directive = { directive: first.value, line: first.line, args };
         out.push(d);
-        if (end === 'eof') fileErr('unexpected end of file, expecting ";" or "}"', lastLine(toks));
+        if (end === 'eof') fileErr('unexpected end of file, expecting ";" or "}"', eofLine);
         else if (end === '}') fileErr(`unexpected "}": directive "${first.value}" is not terminated by ";"`, toks[st.pos]?.line ?? first.line);
         const a = d.directive === 'include' ? includeAnalysis(args, end, ctx) : analyze(d.directive, args, end, ctx);
         if (a.error && end !== '}' && end !== 'eof') fileErr(a.error, d.line);
@@ -211,10 +224,6 @@ function includeAnalysis(args: readonly string[], end: string, ctx: Context): { 
   if (end === '{') return { error: 'directive "include" is not terminated by ";"', child: 'unknown' };
   if (args.length !== 1) return { error: 'invalid number of arguments in "include" directive', child: 'unknown' };
   return { child: ctx };
-}
-
-function lastLine(toks: Token[]): number {
-  return toks[toks.length - 1]?.line ?? 1;
 }
 
 /** Skip a block whose `{` was just consumed, without recursion. */

@@ -1,0 +1,107 @@
+// One fixture directory of real configs per scenario; the whole crossplane
+// payload is asserted, as crossplane's own tests do.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parseDump } from '../../src/nginx/dump.js';
+import { parseConfig } from '../../src/nginx/parser.js';
+import { memorySource } from '../../src/nginx/source.js';
+import { expected, fixture, mountedSource, parseFixture } from './fixtures.js';
+import { hasNginx, nginxTest } from '../helpers/nginx.js';
+
+for (const scenario of ['php-fpm', 'upstream-backups', 'include-glob', 'include-cycle', 'include-missing', 'stream']) {
+  test(`payload of ${scenario}`, () => {
+    assert.deepEqual(parseFixture(scenario), expected(scenario));
+  });
+}
+
+for (const name of ['missing-semicolon', 'unexpected-brace', 'unclosed-block', 'wrong-context', 'argument-count']) {
+  test(`payload of syntax-errors/${name}.conf`, () => {
+    assert.deepEqual(parseFixture('syntax-errors', `${name}.conf`), expected('syntax-errors', `${name}.json`));
+  });
+}
+
+test('payload of lexer-edge: quotes, escapes, ${var}, Lua blocks, CRLF, bytes that are not UTF-8', () => {
+  const payload = parseFixture('lexer-edge', 'edge.conf');
+  assert.deepEqual(payload, expected('lexer-edge', 'edge.json'));
+  const last = payload.config[0]?.parsed.at(-1);
+  assert.deepEqual(last, { directive: 'add_header', line: 27, args: ['X-Latin1', 'caf\ufffd'] });
+});
+
+test("payload of Debian's stock /etc/nginx, includes followed where nginx finds them", () => {
+  const payload = parseConfig('/etc/nginx/nginx.conf', { source: mountedSource('/etc/nginx', fixture('debian-stock')) }).payload;
+  assert.deepEqual(payload, expected('debian-stock'));
+  assert.deepEqual(
+    payload.config.map((c) => c.file),
+    ['/etc/nginx/nginx.conf', '/etc/nginx/modules-enabled/50-mod-http-echo.conf', '/etc/nginx/mime.types', '/etc/nginx/sites-enabled/default'],
+  );
+});
+
+test('include globs are sorted in byte order and relative to the main config directory', () => {
+  const payload = parseFixture('include-glob');
+  assert.deepEqual(
+    payload.config.map((c) => c.file),
+    [
+      'nginx.conf',
+      'conf.d/10-map.conf',
+      'conf.d/9-proxy.conf',
+      'conf.d/A-upper.conf',
+      'conf.d/_underscore.conf',
+      'conf.d/a-lower.conf',
+      'sites/alpha/site.conf',
+      'sites/beta/site.conf',
+      'snippets/proxy.conf',
+    ],
+  );
+  assert.equal(payload.status, 'ok');
+});
+
+test('a file included from two places is parsed once and referenced twice', () => {
+  const payload = parseFixture('include-glob');
+  const includesOf = (file: string) =>
+    JSON.stringify(payload.config.find((c) => c.file === file)?.parsed).match(/"includes":\[(\d+)\]/)?.[1];
+  assert.equal(includesOf('sites/alpha/site.conf'), '8');
+  assert.equal(includesOf('sites/beta/site.conf'), '8');
+});
+
+test('an include cycle is one error at the include line that closes it', () => {
+  const payload = parseFixture('include-cycle');
+  assert.deepEqual(payload.errors, [
+    {
+      file: 'conf.d/b.conf',
+      error: 'include cycle: conf.d/a.conf:2 -> conf.d/b.conf:2 -> conf.d/a.conf in conf.d/b.conf:2',
+      line: 2,
+    },
+  ]);
+});
+
+test('the nginx -T dump parses to the same payload as the tree it was taken from', () => {
+  const fromTree = parseConfig('/etc/nginx/nginx.conf', { source: mountedSource('/etc/nginx', fixture('dump', 'tree')) }).payload;
+  for (const name of ['nginx-T.txt', 'nginx-T-2-1.txt']) {
+    const r = parseConfig('/etc/nginx/nginx.conf', { source: dumpSource(fixture('dump', name)) });
+    assert.deepEqual(r.payload, fromTree, name);
+  }
+});
+
+function dumpSource(path: string) {
+  const d = parseDump(readFileSync(path, 'utf8'));
+  assert.ok(d);
+  return memorySource(d.files);
+}
+
+test('each fixture meant to be valid passes nginx -t', { skip: !hasNginx && 'nginx not installed' }, () => {
+  for (const s of ['php-fpm', 'upstream-backups', 'include-glob', 'port-mismatch', 'family-mismatch', 'protocol-mismatch', 'dynamic', 'default-server']) {
+    const r = nginxTest(fixture(s, 'nginx.conf'), fixture(s));
+    assert.ok(r.ok, `${s}: ${r.output}`);
+  }
+});
+
+test('the syntax-errors fixtures fail nginx -t at the line the payload names', { skip: !hasNginx && 'nginx not installed' }, () => {
+  for (const name of ['missing-semicolon', 'unexpected-brace', 'unclosed-block', 'wrong-context', 'argument-count']) {
+    const r = nginxTest(fixture('syntax-errors', `${name}.conf`), fixture('syntax-errors'));
+    assert.equal(r.ok, false, name);
+    const nginxLine = /:(\d+)\n/.exec(r.output)?.[1];
+    const ours = parseFixture('syntax-errors', `${name}.conf`).errors.map((e) => String(e.line));
+    assert.ok(nginxLine && ours.includes(nginxLine), `${name}: nginx says line ${nginxLine}, we say ${ours.join(', ')}`);
+  }
+});

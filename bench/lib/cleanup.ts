@@ -33,8 +33,13 @@ export function installCleanupHandlers(): void {
   if (installed) return;
   installed = true;
   process.on('exit', cleanupAll);
+  // `on`, not `once`: Ctrl-C reaches us twice (from the terminal and forwarded
+  // by bench/run.mjs), and a signal with no listener left would kill us mid-cleanup
+  let stopping = false;
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-    process.once(sig, () => {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
       process.stderr.write(`\nbench: ${sig}: stopping every server, child and namespace\n`);
       cleanupAll();
       process.exit(code);

@@ -1,6 +1,7 @@
-// A deployment as upstream-gate sees it: an nginx config (written only, never
-// started: the config phase reads it and runs `nginx -t`) whose server blocks
-// dial the backends, and the spec naming the same backends.
+// A deployment as upstream-gate sees it: an nginx config whose server blocks
+// dial the backends (the config phase reads it and runs `nginx -t`; only the
+// broken-deploy scenario starts it, inside its own namespace), and the spec
+// naming the same backends.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratchDir } from './scratch.js';
@@ -29,8 +30,8 @@ export function writeDeploy(services: readonly DeployService[], gate: Record<str
   const dir = join(scratchDir(), `deploy-${++counter}`);
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const nginxConf = join(dir, 'nginx.conf');
-  // listen ports are never bound (nginx is not started); one block per service,
-  // each on its own name, as a real multi-service front would be.
+  // one block per service, each on its own name, as a real multi-service front
+  // would be; the listen port is bound only inside a namespace of ours
   const servers = services.map(
     (s) => `  server {
     listen 127.0.0.1:8080;

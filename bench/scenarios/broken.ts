@@ -4,10 +4,12 @@
 // ::1 first for some requests, gets ECONNREFUSED and logs an upstream error.
 // Every tool has a 60 s deadline; we report how long each took and what it
 // concluded.
+import { existsSync } from 'node:fs';
 import type { BenchContext } from '../lib/context.js';
-import { writeDeploy } from '../lib/deploy.js';
+import { writeDeploy, type Deploy } from '../lib/deploy.js';
 import { measure, type RunResult } from '../lib/measure.js';
 import { canUseNetns, createNetns, startNetnsBackend } from '../lib/netns.js';
+import { NGINX_BINARY, startNginxIn } from '../lib/netns-nginx.js';
 import { table, type Section } from '../lib/section.js';
 import { fmtKb, fmtMs, median } from '../lib/stats.js';
 import { curlLoopArgv, upstreamGateArgv, waitOnArgv, waitOnAvailable } from '../lib/tools.js';
@@ -16,6 +18,28 @@ import { concludeByExit, concludeUpstreamGate, type Conclusion } from '../lib/ve
 const HOSTS = '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n';
 const DEADLINE_S = 60;
 const TARGET_MS = 5000;
+
+const REQUESTS = 20;
+
+/** Start the real nginx on the same config in the namespace, send requests through it, read its error log. */
+async function whatNginxDoes(ns: string, deploy: Deploy, port: number): Promise<string> {
+  if (!existsSync(NGINX_BINARY)) return `What nginx does: not shown (${NGINX_BINARY} is not installed).`;
+  const nginx = await startNginxIn(ns, deploy.nginxConf, deploy.dir);
+  try {
+    const script = `for i in $(seq 1 ${REQUESTS}); do curl -s -o /dev/null -w '%{http_code}\\n' --max-time 5 -H 'Host: api.bench.test' http://127.0.0.1:8080/healthz; done`;
+    const r = await measure(['bash', '-c', script], { netns: ns, timeoutMs: 120_000, noRss: true });
+    const codes = r.stdout.trim().split('\n').filter(Boolean);
+    const tally = [...new Set(codes)].map((c) => `${codes.filter((x) => x === c).length} x ${c}`).join(', ');
+    const refused = nginx.errorLog().split('\n').filter((l) => l.includes('(111: Connection refused)') && l.includes(`[::1]:${port}`));
+    return [
+      `What nginx does with this deploy (the same config, started in the namespace, ${REQUESTS} requests): clients got ${tally || 'nothing'};`,
+      `the error log has ${refused.length} \`connect() failed (111: Connection refused)\` line(s) for \`[::1]:${port}\`${refused[0] ? `, e.g.: \`${refused[0].replace(/^\S+ \S+ /, '').replace(/, host: .*$/, '')}\`` : ''}.`,
+      'Clients are served only because nginx retries 127.0.0.1 after the refused connect to ::1 (`proxy_next_upstream error`) and then skips ::1 for `fail_timeout`: every `fail_timeout`, each worker pays a refused connect and logs the error again.',
+    ].join(' ');
+  } finally {
+    await nginx.stop();
+  }
+}
 
 interface Contender {
   name: string;
@@ -75,6 +99,7 @@ export async function brokenDeploy(ctx: BenchContext): Promise<Section> {
         }
         rows.push([tool.name, fmtMs(ms), String(runs.length), texts, fmtKb(rss.length ? median(rss) : undefined)]);
       }
+      const evidence = await whatNginxDoes(ns.name, deploy, port);
       const classified = ugConclusion !== undefined && !ugConclusion.passed && /^fail: [a-z]+\.[a-z_]+$/.test(ugConclusion.text);
       return {
         title,
@@ -82,6 +107,8 @@ export async function brokenDeploy(ctx: BenchContext): Promise<Section> {
           table(['tool', 'time to verdict (median)', 'runs', 'concluded', 'peak RSS'], rows),
           '',
           `Every tool ran inside the namespace (\`ip netns exec\`) with its own hosts file (\`${HOSTS.trim().replace(/\n/g, ' / ').replace(/\t/g, ' ')}\`), with a ${DEADLINE_S} s deadline. A "pass" here is a wrong pass: nginx dials \`localhost:${port}\` and reaches nothing on ::1.`,
+          '',
+          evidence,
         ].join('\n'),
         targets: [
           {

@@ -24,9 +24,9 @@ export function matchIptables(text: string, port: number): string[] {
       out.push(line);
       continue;
     }
-    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line)) continue;
+    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
     const m = /--dports? (\S+)/.exec(line);
-    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line) && !/-p (udp|icmp)/.test(line)) out.push(line);
+    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
   }
   return out;
 }
@@ -39,10 +39,10 @@ export function matchNft(text: string, port: number): string[] {
       out.push(line);
       continue;
     }
-    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line)) continue;
+    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line) || /\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line)) continue;
     const m = /\bdport (\{[^}]*\}|\S+)/.exec(line);
     if (!m?.[1]) {
-      if (!/\bsport\b/.test(line) && !/\budp\b/.test(line)) out.push(line);
+      if (!/\bsport\b/.test(line)) out.push(line);
       continue;
     }
     if (portIn(m[1].replace(/[{}\s]/g, ''), port)) out.push(line);

@@ -158,19 +158,22 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const statics = inScope.filter((c) => !c.dynamic && c.endpoint);
   const rel = new Map<Candidate, Relation>(statics.map((c) => [c, relate(c.endpoint as Endpoint, backend, addresses)]));
   const matches = statics.filter((c) => rel.get(c) === 'match');
-  // An upstream group is one unit: if any of its servers is the backend or
-  // shares its host or port, every other server in it is the service's too.
-  const relatedGroups = new Set(statics.filter((c) => c.group && rel.get(c) !== 'unrelated' && rel.get(c) !== 'socket').map((c) => c.group));
-  const inRelatedGroup = (c: Candidate) => c.group !== undefined && relatedGroups.has(c.group);
+  // An upstream group is one unit: when one of its servers is the backend or
+  // dials its port, every other server in it is the service's too (sharing
+  // only the host proves nothing on loopback, unless nothing else matches).
+  const groupsWith = (relations: readonly Relation[]) =>
+    new Set(statics.filter((c) => c.group && relations.includes(rel.get(c) as Relation)).map((c) => c.group));
+  const strongGroups = groupsWith(['match', 'host']);
+  const weakGroups = groupsWith(['match', 'host', 'port']);
   let flagged: Candidate[];
   if (strict) {
     flagged = statics.filter((c) => rel.get(c) !== 'match');
   } else if (matches.length > 0) {
-    flagged = statics.filter((c) => rel.get(c) !== 'match' && (inRelatedGroup(c) || rel.get(c) === 'host'));
+    flagged = statics.filter((c) => rel.get(c) !== 'match' && ((c.group && strongGroups.has(c.group)) || rel.get(c) === 'host'));
   } else {
     const related = statics.filter((c) => {
       const r = rel.get(c);
-      if (r === 'host' || r === 'port' || inRelatedGroup(c)) return true;
+      if (r === 'host' || r === 'port' || (c.group && weakGroups.has(c.group))) return true;
       // A socket on one side: related when it is the directive the protocol expects.
       return r === 'socket' && protocolOk(service, c);
     });
@@ -183,8 +186,16 @@ export function evaluate(input: EvaluateInput): Evaluation {
     const r = rel.get(c) as Relation;
     // `unrelated` (both host and port differ) only gets here when the scope leaves no doubt.
     const code: ReasonCode = r === 'socket' ? 'config.socket_mismatch' : r === 'port' ? 'config.port_mismatch' : 'config.host_mismatch';
+    const fam = r === 'host' ? familyNote(e, backend, addresses) : { dial: '', spec: '' };
+    const why = fallback ? ` (no server{} block has server_name ${names.join(' ')}: the default server answers)` : '';
     findings.push(
-      finding(c, code, 'error', `nginx dials ${formatEndpoint(e)}${via(c)} but the spec says ${backendText}`, replaceAddress(c, formatEndpoint(backend))),
+      finding(
+        c,
+        code,
+        'error',
+        `nginx dials ${formatEndpoint(e)}${fam.dial}${via(c)} but the spec says ${backendText}${fam.spec}${why}`,
+        replaceAddress(c, formatEndpoint(backend)),
+      ),
     );
   }
   for (const c of [...matches, ...flagged]) {
@@ -277,6 +288,16 @@ export function evaluate(input: EvaluateInput): Evaluation {
     }
     return text.includes(c.pass.arg) ? text.replace(c.pass.arg, arg) : `${c.pass.directive} ${arg};`;
   }
+}
+
+/** ` (IPv6)` / ` (IPv4)` when the two sides are in different families: the classic localhost trap. */
+function familyNote(dial: Endpoint, backend: Endpoint, addresses: ReadonlyMap<string, readonly string[]>): { dial: string; spec: string } {
+  if (dial.kind !== 'tcp' || backend.kind !== 'tcp') return { dial: '', spec: '' };
+  const fams = (h: string) => new Set(hostAddresses(h, addresses).map((a) => isIP(a)));
+  const d = fams(dial.host);
+  const b = fams(backend.host);
+  if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: '', spec: '' };
+  return { dial: ` (IPv${[...d][0]})`, spec: ` (IPv${[...b][0]})` };
 }
 
 function via(c: Candidate): string {

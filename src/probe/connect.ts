@@ -64,6 +64,7 @@ export async function probeConnect(endpoint: Endpoint, options: ConnectOptions):
   const c = await openConnection(endpoint, kind, options);
   if (!c.ok) return c.result;
   const local = c.socket.localAddress;
+  const localPort = c.socket.localPort;
   c.socket.destroy();
   return {
     ok: true,
@@ -72,6 +73,6 @@ export async function probeConnect(endpoint: Endpoint, options: ConnectOptions):
     stage: 'connect',
     message: `connected in ${c.connectMs.toFixed(1)}ms`,
     timings: { connectMs: c.connectMs, totalMs: c.connectMs },
-    ...(local !== undefined && { localAddress: `${local}:${c.socket.localPort ?? ''}` }),
+    ...(local !== undefined && kind === 'tcp' && { localAddress: formatEndpoint({ kind: 'tcp', host: local, port: localPort ?? 0 }) }),
   };
 }

@@ -37,7 +37,37 @@ export async function probeHttp(o: HttpProbeOptions): Promise<ProbeResult> {
   if (!c.ok) return { ...c.result, target };
   const connectMs = c.connectMs;
   const hostHeader = o.host ?? (o.endpoint.kind === 'unix' ? 'localhost' : formatEndpoint(o.endpoint));
-  return exchange(c.socket, o, { kind, target, started, connectMs, hostHeader });
+  const r = await exchange(c.socket, o, { kind, target, started, connectMs, hostHeader });
+  if (o.tls || r.ok) return r;
+  // nginx answers a plain request on a TLS port with a 400 that says so
+  if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? '')) {
+    return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
+  }
+  // most TLS servers just hang up on a plain request: ask the port for a handshake to tell
+  if (r.code === 'ECONNRESET' && r.firstBytes === undefined && (await speaksTls(o))) {
+    return { ...r, code: BAD_PROTOCOL, message: 'closed the plain HTTP request; the port answers a TLS handshake (answered TLS)' };
+  }
+  return r;
+}
+
+const SNIFF_TIMEOUT_MS = 1000;
+
+async function speaksTls(o: HttpProbeOptions): Promise<boolean> {
+  const timeoutMs = Math.min(o.connectTimeoutMs, o.requestTimeoutMs, SNIFF_TIMEOUT_MS);
+  const c = await openConnection(o.endpoint, 'https', { timeoutMs, ...(o.signal && { signal: o.signal }) });
+  if (!c.ok) return false;
+  return new Promise((resolve) => {
+    const s = tlsConnect({ socket: c.socket, rejectUnauthorized: false });
+    const done = (v: boolean) => {
+      clearTimeout(timer);
+      s.destroy();
+      c.socket.destroy();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    s.once('secureConnect', () => done(true));
+    s.once('error', () => done(false));
+  });
 }
 
 interface ExchangeState {

@@ -1,13 +1,12 @@
 // Error-log files -> lines, streaming: a 1 GB log is read in 1 MiB chunks and
 // never held whole. Rotated logs compressed by logrotate are recognised by
-// their gzip magic bytes, not their name. Bytes that are not UTF-8 (a raw
-// request line) become U+FFFD instead of failing the read; a last line
+// their gzip magic bytes, not their name. Lines are byte strings, so bytes
+// that are not UTF-8 (a raw request line) cannot fail the read; a last line
 // without its newline (nginx was writing it) is still delivered.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../user-error.js';
 
@@ -41,7 +40,7 @@ export async function checkReadable(paths: readonly string[]): Promise<void> {
   }
 }
 
-/** Read one log (`-` = `stdin`), calling `onLine` for every line, in order. */
+/** Read one log (`-` = `stdin`), calling `onLine` for every line (a byte string), in order. */
 export async function readLogLines(
   path: string,
   onLine: (line: string) => void,
@@ -101,36 +100,39 @@ function isTruncatedGzip(e: unknown): boolean {
   return (e as NodeJS.ErrnoException | undefined)?.code === 'Z_BUF_ERROR';
 }
 
-/** Byte chunks -> lines without their `\n`. Multi-byte characters split across chunks are kept whole. */
+/**
+ * Byte chunks -> lines without their `\n`, as byte strings (latin1: one char
+ * per byte). No UTF-8 decoding on the hot path, and no character can be split
+ * across chunks; whatever is kept is decoded later with
+ * `Buffer.from(s, 'latin1').toString('utf8')`.
+ */
 export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void; dropped(): number } {
-  const decoder = new StringDecoder('utf8');
   let carry = '';
   let skipping = false;
   let dropped = 0;
-  const feed = (text: string) => {
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl < 0) break;
-      if (skipping) skipping = false;
-      else if (carry) {
-        onLine(carry + text.slice(start, nl));
-        carry = '';
-      } else onLine(text.slice(start, nl));
-      start = nl + 1;
-    }
-    if (skipping || start === text.length) return;
-    carry += text.slice(start);
-    if (carry.length > MAX_LINE) {
-      carry = '';
-      skipping = true;
-      dropped++;
-    }
-  };
   return {
-    push: (chunk) => feed(decoder.write(chunk)),
+    push(chunk) {
+      const text = chunk.toString('latin1');
+      let start = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl < 0) break;
+        if (skipping) skipping = false;
+        else if (carry) {
+          onLine(carry + text.slice(start, nl));
+          carry = '';
+        } else onLine(text.slice(start, nl));
+        start = nl + 1;
+      }
+      if (skipping || start === text.length) return;
+      carry += text.slice(start);
+      if (carry.length > MAX_LINE) {
+        carry = '';
+        skipping = true;
+        dropped++;
+      }
+    },
     end() {
-      feed(decoder.end());
       if (carry && !skipping) onLine(carry);
       carry = '';
     },

@@ -1,0 +1,97 @@
+// The retry policy of each probe-phase check: definitive reasons stop after
+// two confirmations, transient ones run to the deadline, passes must be
+// consecutive, and the outcome is always the last classified reason.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backoffMs, CONFIRMATIONS, isDefinitive, retryCheck, type AttemptOutcome } from '../../src/gate/retry.js';
+import type { ReasonCode } from '../../src/diagnose/codes.js';
+import type { ProbeResult } from '../../src/probe/result.js';
+
+const probe = (over: Partial<ProbeResult> = {}): ProbeResult => ({ ok: false, kind: 'tcp', target: '127.0.0.1:8000', stage: 'connect', message: 'x', timings: { totalMs: 0 }, ...over });
+const failing = (code: ReasonCode): AttemptOutcome => ({ ok: false, probe: probe(), finding: { code, severity: 'error', message: code } });
+const passing: AttemptOutcome = { ok: true, probe: probe({ ok: true }) };
+
+function policy(deadlineMs: number, over: Partial<Parameters<typeof retryCheck>[1]> = {}) {
+  return { intervalMs: 10, maxIntervalMs: 40, successThreshold: 1, deadlineAt: Date.now() + deadlineMs, ...over };
+}
+
+test('a definitive reason stops after two consecutive confirmations, long before the deadline', async () => {
+  let n = 0;
+  const run = await retryCheck(async () => (n++, failing('backend.family_mismatch')), policy(60_000));
+  assert.equal(CONFIRMATIONS, 2);
+  assert.equal(n, 2);
+  assert.equal(run.attempts, 2);
+  assert.equal(run.last.finding?.code, 'backend.family_mismatch');
+});
+
+test('a definitive reason that is not confirmed twice in a row keeps retrying', async () => {
+  const seq: ReasonCode[] = ['backend.wrong_address', 'backend.down', 'backend.wrong_address', 'backend.wrong_address'];
+  let n = 0;
+  const run = await retryCheck(async () => failing(seq[n++] ?? 'backend.down'), policy(60_000));
+  assert.equal(run.attempts, 4);
+  assert.equal(run.last.finding?.code, 'backend.wrong_address');
+});
+
+test('a transient reason is retried until the deadline and stays the outcome', async () => {
+  const run = await retryCheck(async () => failing('backend.down'), policy(250));
+  assert.ok(run.attempts > CONFIRMATIONS, `${run.attempts} attempts`);
+  assert.equal(run.last.ok, false);
+  assert.equal(run.last.finding?.code, 'backend.down');
+});
+
+test('success_threshold counts consecutive passes; a failure in between starts over', async () => {
+  const seq = [passing, passing, failing('health.status'), passing, passing, passing, failing('health.status')];
+  let n = 0;
+  const run = await retryCheck(async () => seq[n++] ?? passing, policy(60_000, { successThreshold: 3 }));
+  assert.equal(run.last.ok, true);
+  assert.equal(run.attempts, 6);
+});
+
+test('an attempt cut by the signal keeps the previous classified reason', async () => {
+  const controller = new AbortController();
+  let n = 0;
+  const run = await retryCheck(
+    async () => {
+      n++;
+      if (n === 1) return failing('health.timeout');
+      controller.abort();
+      return { ok: false, probe: probe({ code: 'ABORT_ERR' }) };
+    },
+    policy(60_000, { signal: controller.signal }),
+  );
+  assert.equal(run.last.finding?.code, 'health.timeout');
+  assert.equal(run.attempts, 1);
+});
+
+test('a signal aborted before the start still gets one attempt that says why', async () => {
+  let n = 0;
+  const run = await retryCheck(async () => (n++, failing('backend.down')), policy(60_000, { signal: AbortSignal.abort() }));
+  assert.equal(n, 1);
+  assert.equal(run.last.finding?.code, 'backend.down');
+});
+
+test('each attempt is told the time left before the deadline', async () => {
+  const budgets: number[] = [];
+  await retryCheck(async (budget) => (budgets.push(budget), failing('backend.down')), policy(100));
+  assert.ok(budgets.every((b) => b <= 100 && b >= 1), budgets.join(','));
+  assert.ok((budgets.at(-1) ?? 100) < (budgets[0] ?? 0));
+});
+
+test('answer-level backoff grows from interval to max_interval with jitter, never below interval', () => {
+  const p = { intervalMs: 100, maxIntervalMs: 2000 };
+  assert.equal(backoffMs(1, p, () => 0), 100);
+  assert.equal(backoffMs(1, p, () => 1), 100);
+  assert.equal(backoffMs(3, p, () => 0), 200);
+  assert.equal(backoffMs(3, p, () => 1), 400);
+  assert.equal(backoffMs(10, p, () => 0), 1000);
+  assert.equal(backoffMs(10, p, () => 1), 2000);
+  assert.equal(backoffMs(30, p, () => 0.5), 1500);
+});
+
+test('retry classes come from the code table', () => {
+  assert.equal(isDefinitive('backend.family_mismatch'), true);
+  assert.equal(isDefinitive('socket.permission'), true);
+  assert.equal(isDefinitive('backend.down'), false);
+  assert.equal(isDefinitive('health.status'), false);
+  assert.equal(isDefinitive(undefined), false);
+});

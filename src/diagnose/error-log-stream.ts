@@ -121,7 +121,8 @@ export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buff
         else if (carry) {
           onLine(carry + text.slice(start, nl));
           carry = '';
-        } else onLine(text.slice(start, nl));
+        } else if (nl - start > MAX_LINE) dropped++;
+        else onLine(text.slice(start, nl));
         start = nl + 1;
       }
       if (skipping || start === text.length) return;

@@ -109,7 +109,10 @@ function splitHead(head: string, entry: ErrorLogEntry): void {
   }
   const whileAt = msg.lastIndexOf(' while ');
   if (whileAt >= 0) {
-    const action = msg.slice(whileAt + 7);
+    let action = msg.slice(whileAt + 7);
+    // a line cut inside its context fields: `... while connecting to upstream, cli`
+    const comma = action.indexOf(', ');
+    if (comma >= 0 && !action.startsWith('resolving')) action = action.slice(0, comma);
     if (ACTION.test(action)) {
       entry.action = action;
       msg = msg.slice(0, whileAt);

@@ -69,6 +69,13 @@ test('a line cut short keeps what it has', () => {
   assert.equal(e?.upstream, 'http://127.0.0.1:27001');
   assert.equal(e?.host, undefined);
   assert.equal(parseErrorLine('2026/11/24 01:21'), undefined);
+  const early = parseErrorLine(full.slice(0, full.indexOf(', server')));
+  assert.equal(early?.action, 'connecting to upstream');
+  assert.equal(early?.errno, 111);
+  assert.equal(early?.client, '127.0.0.1');
+  const inContext = parseErrorLine(full.slice(0, full.indexOf('client: ') + 3));
+  assert.equal(inContext?.action, 'connecting to upstream');
+  assert.equal(inContext?.errno, 111);
 });
 
 test('syslog-wrapped lines, config errors, resolver lines and non-nginx lines', () => {

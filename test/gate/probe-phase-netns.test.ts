@@ -95,6 +95,17 @@ describe('probe phase in a network namespace', { skip }, () => {
     assert.match(f.fix ?? '', /REJECT/);
   });
 
+  test('an icmp-admin-prohibited REJECT in front of a listener: EHOSTUNREACH, still network.rejected', async () => {
+    const n = ns();
+    const fw = await n.run(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', String(PORT), '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
+    assert.equal(fw.code, 0, fw.stderr);
+    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}" }\ngate: { deadline: 30s }\n`, [{ host: '0.0.0.0', port: PORT }]));
+    assert.equal(f.code, 'network.rejected');
+    assert.equal(f.errno, 113);
+    assert.equal(f.errno_name, 'EHOSTUNREACH');
+    assert.ok(f.evidence?.some((l) => l.includes('icmp-admin-prohibited')), f.evidence?.join('\n'));
+  });
+
   test('a DROP rule: network.timeout (110) with the rule', async () => {
     const n = ns();
     const fw = await n.run(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', String(PORT), '-j', 'DROP']);

@@ -4,17 +4,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runProbePhase } from '../../src/gate/probe-phase.js';
 import type { NginxDial, ProgressEvent } from '../../src/gate/phases.js';
-import { execaRunner } from '../../src/host/run.js';
+import { execaRunner, type Runner } from '../../src/host/run.js';
 import type { Finding } from '../../src/report/model.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { startHttpBackend, status } from '../helpers/backend.js';
+import { fixtureRunner } from '../helpers/fixture-runner.js';
 import { hasNginx, startNginx } from '../helpers/nginx.js';
 import { hasPhpFpm, startPhpFpm } from '../helpers/php-fpm.js';
 import { freePort } from '../helpers/ports.js';
@@ -22,13 +23,13 @@ import { tempDir } from '../helpers/tmp.js';
 
 const DRIVER = fileURLToPath(new URL('./probe-phase-driver.ts', import.meta.url));
 
-async function phase(yaml: string, dials: NginxDial[] = [], onProgress?: (e: ProgressEvent) => void) {
+async function phase(yaml: string, dials: NginxDial[] = [], onProgress?: (e: ProgressEvent) => void, runner: Runner = execaRunner()) {
   const spec = parseSpec(`version: 1\n${yaml}`, join(process.cwd(), 'upstream-gate.yml'));
   const deadlineAt = Date.now() + spec.gate.deadlineMs;
   return runProbePhase(spec, dials, {
     signal: AbortSignal.timeout(spec.gate.deadlineMs),
     deadlineAt,
-    runner: execaRunner(),
+    runner,
     ...(onProgress && { onProgress }),
   });
 }
@@ -159,6 +160,34 @@ describe('probe phase: TCP backends and health', () => {
     assert.equal(f.fix, `proxy_pass http://127.0.0.1:${b.port};  (/etc/nginx/conf.d/app.conf:12)`);
     assert.equal(f.file, '/etc/nginx/conf.d/app.conf');
     assert.equal(f.line, 12);
+  });
+});
+
+// systemd does not run here: its commands answer with captured output, every other command is real
+describe('probe phase: systemd evidence', () => {
+  const fixture = (name: string) => readFileSync(new URL(`../fixtures/host/${name}`, import.meta.url), 'utf8');
+  const SHOW = 'systemctl show app-uvicorn.service --property=ActiveState,SubState,MainPID,Result,ExecMainStatus,NRestarts,LoadState --no-pager';
+  const JOURNAL = 'journalctl -u app-uvicorn.service -n 8 --no-pager -o short-iso';
+
+  test('a unit that failed to start: backend.down carries its state and journal', async () => {
+    const port = await freePort();
+    const runner = fixtureRunner({ [SHOW]: { stdout: fixture('systemctl-show-failed.txt') }, [JOURNAL]: { stdout: fixture('journalctl-failed.txt') } }, execaRunner());
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${port}", unit: app-uvicorn.service }\ngate: { deadline: 400ms }\n`, [], undefined, runner));
+    assert.equal(f.code, 'backend.down');
+    assert.ok(f.evidence?.includes('app-uvicorn.service: failed (failed), Result=exit-code, status 3, 5 restarts'), f.evidence?.join('\n'));
+    assert.ok(f.evidence?.some((l) => l.startsWith('journal: ') && l.includes('Failed to start app-uvicorn.service')));
+    assert.match(f.fix ?? '', /^start app-uvicorn\.service \(systemctl status app-uvicorn\.service; journalctl -u app-uvicorn\.service\)/);
+  });
+
+  test("the unit's main process listens on another port: backend.wrong_port names it", async (t) => {
+    const other = await startHttpBackend({});
+    t.after(() => other.close());
+    const port = await freePort();
+    const show = `MainPID=${process.pid}\nActiveState=active\nSubState=running\nLoadState=loaded\nResult=success\nExecMainStatus=0\nNRestarts=0\n`;
+    const runner = fixtureRunner({ [SHOW]: { stdout: show }, [JOURNAL]: { stdout: '' } }, execaRunner());
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${port}", unit: app-uvicorn.service }\ngate: { deadline: 20s }\n`, [], undefined, runner));
+    assert.equal(f.code, 'backend.wrong_port');
+    assert.match(f.message, new RegExp(`listens on port ${other.port} instead`));
   });
 });
 

@@ -160,7 +160,8 @@ function refused(i: ClassifyInput): Draft {
   if (sameFamily.length) return wrongAddress(i, sameFamily);
   const otherFamily = onPort.filter((l) => l.family !== fam);
   if (otherFamily.length) return familyMismatch(i, otherFamily);
-  if (i.service.process !== undefined || Number(i.evidence.systemd?.state.MainPID ?? 0) > 0) {
+  // through the front it is nginx that is not listening: the service's process says nothing about it
+  if (i.check !== 'front' && (i.service.process !== undefined || Number(i.evidence.systemd?.state.MainPID ?? 0) > 0)) {
     const mine = (snap.listeners ?? []).filter((l) => l.kind === 'tcp' && l.port !== port && processMatches(i)(l));
     if (mine.length) return wrongPort(i, mine);
   }
@@ -186,6 +187,14 @@ function dialFix(i: ClassifyInput, host: string): string | undefined {
 
 function down(i: ClassifyInput, why?: string): Draft {
   const t = targetOf(i);
+  if (i.check === 'front') {
+    return {
+      code: 'backend.down',
+      message: why ?? `nothing listens on nginx's front ${t}`,
+      evidence: connectEvidence(i),
+      fix: 'start nginx, or set nginx.front to an address nginx listens on',
+    };
+  }
   const unit = unitLines(i);
   const known = i.evidence.listeners !== undefined;
   const port = i.endpoint.kind === 'tcp' ? i.endpoint.port : undefined;

@@ -153,10 +153,12 @@ async function healthChecks(service: ServiceSpec, target: Target, addresses: str
       const run = await retryCheck(
         async (budget) => {
           const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
+          // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`): the address as configured
+          const host = endpoint.kind === 'tcp' ? { host: formatEndpoint(endpoint) } : {};
           const probe =
             kind === 'fastcgi'
               ? await probeFastcgi({ endpoint: dialed, path, ...timeouts })
-              : await probeHttp({ endpoint: dialed, tls: kind === 'https', path, ...(endpoint.kind === 'tcp' && { host: formatEndpoint(endpoint) }), ...timeouts });
+              : await probeHttp({ endpoint: dialed, tls: kind === 'https', path, ...host, ...timeouts });
           return outcome(service, target, address, 'health', probe, await sh.host.gather(probe, endpoint, address, service.unit));
         },
         sh.policy,

@@ -24,23 +24,25 @@ export interface HostView {
   gather(probe: ProbeResult, endpoint: Endpoint, address: string | undefined, unit: string | undefined): Promise<Evidence>;
 }
 
-const TTL_MS = 250;
+/** listeners change as a deploy comes up; firewall, SELinux and unit state hardly ever within a gate */
+const FAST_TTL_MS = 250;
+const SLOW_TTL_MS = 1000;
 const COLLECTOR_BUDGET_MS = 3000;
 
 export function createHostView(runner: Runner, signal?: AbortSignal): HostView {
   const cache = new Map<string, { at: number; value: Promise<unknown> }>();
-  const memo = <T>(key: string, make: () => Promise<T>): Promise<T> => {
+  const memo = <T>(key: string, make: () => Promise<T>, ttlMs = FAST_TTL_MS): Promise<T> => {
     const hit = cache.get(key);
-    if (hit && performance.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
+    if (hit && performance.now() - hit.at < ttlMs) return hit.value as Promise<T>;
     const value = make();
     cache.set(key, { at: performance.now(), value });
     return value;
   };
   const opts = signal ? { signal } : {};
   const listeners = () => memo('listeners', async () => withCommands(await readListeners(runner, { ...opts, timeoutMs: 2000 })));
-  const firewall = (port: number, family: 4 | 6) => memo(`fw:${family}:${port}`, () => readFirewall(runner, port, family, opts));
-  const selinux = (port: number) => memo(`se:${port}`, () => readSelinux(runner, port, opts));
-  const systemd = (unit: string) => memo(`unit:${unit}`, () => readSystemd(runner, unit, opts));
+  const firewall = (port: number, family: 4 | 6) => memo(`fw:${family}:${port}`, () => readFirewall(runner, port, family, opts), SLOW_TTL_MS);
+  const selinux = (port: number) => memo(`se:${port}`, () => readSelinux(runner, port, opts), SLOW_TTL_MS);
+  const systemd = (unit: string) => memo(`unit:${unit}`, () => readSystemd(runner, unit, opts), SLOW_TTL_MS);
   const socketFile = (path: string) => memo(`sock:${path}`, () => readSocketFile(path));
 
   return {

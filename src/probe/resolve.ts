@@ -13,13 +13,15 @@ export async function resolveAll(host: string, options: { timeoutMs: number; sig
   const started = performance.now();
   if (isIP(host)) return { ok: true, addresses: [host], durationMs: 0 };
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   // getaddrinfo itself cannot be cancelled: bound the wait, leave the lookup behind
   const bounded = new Promise<Resolved>((resolve) => {
     timer = setTimeout(
       () => resolve({ ok: false, code: 'EAI_AGAIN', message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
       options.timeoutMs,
     );
-    options.signal?.addEventListener('abort', () => resolve({ ok: false, code: 'ABORT_ERR', message: 'aborted', durationMs: performance.now() - started }), { once: true });
+    onAbort = () => resolve({ ok: false, code: 'ABORT_ERR', message: 'aborted', durationMs: performance.now() - started });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
   });
   const looked = lookup(host, { all: true, order: 'verbatim' }).then(
     (list): Resolved => {
@@ -41,5 +43,6 @@ export async function resolveAll(host: string, options: { timeoutMs: number; sig
     return await Promise.race([looked, bounded]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -375,6 +375,20 @@ const rows: Row[] = [
     evidence: /connect\(\) failed \(111: Connection refused\)/,
   },
   {
+    name: 'nothing listens on the front: nginx is down, the service process is not blamed',
+    input: input({
+      check: 'front',
+      service: { ...service, process: 'uvicorn' },
+      endpoint: { kind: 'tcp', host: '127.0.0.1', port: 80 },
+      probe: fail({ kind: 'http', code: 'ECONNREFUSED', errno: 111, target: 'http://127.0.0.1:80/healthz' }),
+      evidence: listeners(tcp('127.0.0.1', 8001)),
+    }),
+    code: 'backend.down',
+    errno: 111,
+    message: /^nothing listens on nginx's front http:\/\/127\.0\.0\.1:80\/healthz$/,
+    fix: /start nginx/,
+  },
+  {
     name: '404 through nginx: health.status, the fix points at server_name',
     input: input({ check: 'front', probe: fail({ kind: 'http', stage: 'response', code: 'HTTP_STATUS', status: 404, message: 'HTTP/1.1 404 Not Found', target: 'http://127.0.0.1:80/healthz' }) }),
     code: 'health.status',

@@ -3,11 +3,17 @@
 // (config, each probe); a failed check carries <failure type="REASON_CODE"
 // message="the one-line diagnosis"> with the evidence and fix in its body.
 // Findings no check accounts for become test cases of their own, so nothing
-// that failed the gate is missing from the widget.
+// that failed the gate is missing from the widget; notes go to <system-out>.
 import { byService, location, type ServiceView } from './by-service.js';
 import { maskCredentials } from './mask.js';
 import type { CheckOutcome, Finding, Report } from './model.js';
 import { xmlAttr, xmlText } from './xml.js';
+
+interface Suite {
+  name: string;
+  cases: Case[];
+  notes: string[];
+}
 
 interface Case {
   classname: string;
@@ -19,8 +25,21 @@ interface Case {
 }
 
 export function toJunit(report: Report): string {
-  const suites = byService(report).map((v) => ({ name: v.service ?? 'upstream-gate', cases: casesOf(v) }));
-  if (suites.length === 0) suites.push({ name: 'upstream-gate', cases: [{ classname: 'upstream-gate', name: 'gate' }] });
+  // a finding about the whole gate (nginx -t failed) explains every service's failed config check
+  const general = report.findings.filter((f) => f.service === undefined);
+  const used = new Set<Finding>();
+  const suites: Suite[] = byService(report)
+    .filter((v) => v.service !== undefined)
+    .map((v) => ({ name: v.service as string, cases: casesOf(v, general, used), notes: notesOf(v.findings) }));
+  const rest = general.filter((f) => !used.has(f));
+  const restCases = casesOf({ checks: [], findings: rest, status: 'pass' }, [], used);
+  // gate-wide notes ride along with the first suite rather than make an empty one
+  if (restCases.length || !suites[0]) suites.unshift({ name: 'upstream-gate', cases: restCases, notes: notesOf(rest) });
+  else suites[0].notes.unshift(...notesOf(rest));
+  if (suites.every((s) => s.cases.length === 0)) {
+    const failure: Finding = { severity: 'error', message: 'the gate failed', ...(report.reason !== undefined && { code: report.reason }) };
+    suites.push({ name: 'upstream-gate', cases: [{ classname: 'upstream-gate', name: 'gate', ...(report.verdict === 'fail' && { failure }) }], notes: [] });
+  }
   const all = suites.flatMap((s) => s.cases);
   const time = report.durationMs !== undefined ? ` time="${seconds(report.durationMs / 1000)}"` : '';
   const lines = [
@@ -32,17 +51,17 @@ export function toJunit(report: Report): string {
     const t = s.cases.reduce((sum, c) => sum + (c.timeS ?? 0), 0);
     lines.push(`  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(t)}">`);
     for (const c of s.cases) lines.push(...caseXml(c));
+    if (s.notes.length) lines.push(`    <system-out>${xmlText(maskCredentials(s.notes.join('\n')))}</system-out>`);
     lines.push('  </testsuite>');
   }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
 }
 
-function casesOf(v: ServiceView): Case[] {
+function casesOf(v: ServiceView, general: Finding[], used: Set<Finding>): Case[] {
   const classname = v.service ?? 'upstream-gate';
-  const used = new Set<Finding>();
   const cases: Case[] = v.checks.map((c) => {
-    const failure = c.ok ? undefined : explain(c, v.findings, used);
+    const failure = c.ok ? undefined : explain(c, v.findings, general, used);
     return {
       classname,
       name: maskCredentials(c.name),
@@ -52,7 +71,7 @@ function casesOf(v: ServiceView): Case[] {
     };
   });
   for (const f of v.findings) {
-    if (used.has(f)) continue;
+    if (used.has(f) || isNote(f)) continue;
     const name = [f.code ?? f.severity, f.target].filter(Boolean).map((s) => maskCredentials(s as string)).join(' ');
     if (f.severity === 'error') cases.push({ classname, name, failure: f, ...(f.file !== undefined && { file: f.file }) });
     else cases.push({ classname, name, out: detail(f) });
@@ -60,11 +79,22 @@ function casesOf(v: ServiceView): Case[] {
   return cases;
 }
 
-/** The finding behind a failed check: same code first, then any error of the service. */
-function explain(c: CheckOutcome, findings: Finding[], used: Set<Finding>): Finding {
-  const f =
-    findings.find((x) => !used.has(x) && x.severity === 'error' && c.code !== undefined && x.code === c.code) ??
-    findings.find((x) => !used.has(x) && x.severity === 'error' && c.code === undefined);
+/** Notes (no code, severity info) are not test cases: they go to the suite's output. */
+function isNote(f: Finding): boolean {
+  return f.severity === 'info' && f.code === undefined;
+}
+
+function notesOf(findings: Finding[]): string[] {
+  return findings.filter(isNote).map((f) => `note: ${f.message}`);
+}
+
+/**
+ * The finding behind a failed check: the service's own finding with the same
+ * code, then a gate-wide one with that code (it may explain several checks).
+ */
+function explain(c: CheckOutcome, findings: Finding[], general: Finding[], used: Set<Finding>): Finding {
+  const same = (x: Finding) => x.severity === 'error' && (c.code === undefined || x.code === c.code);
+  const f = findings.find((x) => !used.has(x) && same(x)) ?? general.find(same);
   if (f) {
     used.add(f);
     return f;

@@ -60,7 +60,8 @@ export const checkCommand: Command = {
     const phase = oneOf<PhaseSelection>('phase', values.phase, ['config', 'probe', 'all'], 'all');
     const format = oneOf('format', values.format, ['text', 'json', 'junit'] as const, 'text');
     const deadlineMs = durationFlag('deadline', values.deadline);
-    const spec = await loadSpecFile(resolve(io.cwd, values.spec ?? DEFAULT_SPEC_FILE));
+    const specArg = values.spec ?? DEFAULT_SPEC_FILE;
+    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg);
     const dump = values['nginx-dump'];
     if (dump !== undefined) spec.nginx.dump = dump === '-' ? '-' : resolve(io.cwd, dump);
     const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);

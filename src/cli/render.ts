@@ -35,7 +35,8 @@ export const renderCommand: Command = {
       io.stdout.write(`${help}\n`);
       return EXIT.pass;
     }
-    const spec = await loadSpecFile(resolve(io.cwd, values.spec ?? DEFAULT_SPEC_FILE));
+    const specArg = values.spec ?? DEFAULT_SPEC_FILE;
+    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg);
     const files = render(spec);
     const show = (p: string) => relative(io.cwd, p) || '.';
     if (values.check) {

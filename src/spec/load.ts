@@ -51,7 +51,8 @@ export interface Spec {
 
 export const DEFAULT_SPEC_FILE = 'upstream-gate.yml';
 
-export async function loadSpecFile(path: string): Promise<Spec> {
+/** `shown` is how messages name the file: the path as the user wrote it. */
+export async function loadSpecFile(path: string, shown: string = displayPath(resolve(path))): Promise<Spec> {
   const file = resolve(path);
   let text: string;
   try {
@@ -59,16 +60,15 @@ export async function loadSpecFile(path: string): Promise<Spec> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code ?? e);
-    throw new UserError(`cannot read spec: ${why}`, path);
+    throw new UserError(`cannot read spec: ${why}`, shown);
   }
-  return parseSpec(text, file);
+  return parseSpec(text, file, shown);
 }
 
 /** Parse and validate spec text. `file` is used for messages and relative paths. */
-export function parseSpec(text: string, file: string): Spec {
+export function parseSpec(text: string, file: string, shown: string = displayPath(file)): Spec {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const shown = displayPath(file);
   const first = doc.errors[0];
   if (first) {
     const line = lineCounter.linePos(first.pos[0]).line;

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_SOURCE = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
 export const CLI_BUNDLE = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** tsx's loader by URL, so children started in temp dirs find it. */
+export const TSX = import.meta.resolve('tsx');
 export const ACTION_BUNDLE = fileURLToPath(new URL('../../dist/action.js', import.meta.url));
 
 /** The Node.js that runs bundles: UGATE_NODE picks another (CI runs the bundles on Node 24 too). */
@@ -42,5 +44,5 @@ export function runNode(
 
 /** The CLI from source (through tsx), on the Node.js running the tests. */
 export function runCli(args: string[], opts: Parameters<typeof runNode>[1] = {}): Promise<Run> {
-  return runNode(['--import', 'tsx', CLI_SOURCE, ...args], { ...opts, node: process.execPath });
+  return runNode(['--import', TSX, CLI_SOURCE, ...args], { ...opts, node: process.execPath });
 }

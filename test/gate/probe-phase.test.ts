@@ -17,6 +17,7 @@ import { parseSpec } from '../../src/spec/load.js';
 import { startHttpBackend, status } from '../helpers/backend.js';
 import { fixtureRunner } from '../helpers/fixture-runner.js';
 import { hasNginx, startNginx } from '../helpers/nginx.js';
+import { canLandlockNet, denyTcpConnect } from '../helpers/landlock.js';
 import { hasPhpFpm, startPhpFpm } from '../helpers/php-fpm.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -160,6 +161,28 @@ describe('probe phase: TCP backends and health', () => {
     assert.equal(f.fix, `proxy_pass http://127.0.0.1:${b.port};  (/etc/nginx/conf.d/app.conf:12)`);
     assert.equal(f.file, '/etc/nginx/conf.d/app.conf');
     assert.equal(f.line, 12);
+  });
+});
+
+describe('probe phase: a security policy denies the connect', () => {
+  // SELinux is absent here; Landlock denies a TCP connect the same way (EACCES), for real
+  test('EACCES on a TCP connect: selinux.denied, stopped after two confirmations', { skip: !canLandlockNet && 'needs Landlock network rules (Linux 6.7+) and python3' }, async () => {
+    const port = await freePort();
+    const input = JSON.stringify({
+      spec: `version: 1\nservices:\n  api: { backend: "127.0.0.1:${port}", health: /healthz }\ngate: { deadline: 60s }\n`,
+      listen: [{ host: '127.0.0.1', port }],
+    });
+    const [cmd, ...args] = denyTcpConnect([process.execPath, '--import', 'tsx', DRIVER]);
+    const r = spawnSync(cmd as string, args, { encoding: 'utf8', env: { ...process.env, UGATE_DRIVER: input }, timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { findings: Finding[]; checks: { name: string; attempts?: number }[] };
+    const f = only(out);
+    assert.equal(f.code, 'selinux.denied');
+    assert.equal(f.errno, 13);
+    assert.equal(f.errno_name, 'EACCES');
+    assert.match(f.message, new RegExp(`connect to 127\\.0\\.0\\.1:${port} denied \\(EACCES\\)`));
+    assert.match(f.fix ?? '', /setsebool -P httpd_can_network_connect 1/);
+    assert.equal(out.checks.find((c) => c.name === `tcp 127.0.0.1:${port}`)?.attempts, 2);
   });
 });
 

@@ -151,3 +151,20 @@ test('a malformed spec: exit 2, one line naming file and line, no stack trace', 
   assert.doesNotMatch(flag.stderr, /\n\s+at /);
   assert.match(flag.stderr, /^upstream-gate check: Unknown option '--bogus' \(see upstream-gate check --help\)\n$/);
 });
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${sig} stops the gate long before its deadline and exits non-zero`, { skip }, async (t) => {
+    const port = await freePort();
+    const d = await deployment(t, { backendPort: port, deadline: '60s' });
+    let pid = 0;
+    const gate = runCli(['check', '--spec', d.spec], { cwd: d.dir, onSpawn: (p) => (pid = p) });
+    await sleep(1500);
+    const sentAt = Date.now();
+    process.kill(pid, sig);
+    const r = await gate;
+    assert.equal(r.code, sig === 'SIGINT' ? 130 : 143, r.stderr);
+    assert.match(r.stderr, new RegExp(`upstream-gate: ${sig}: stopping every probe and child process`));
+    // Bounded by the 1 s exit timer, not by the 60 s deadline; generous for a loaded machine.
+    assert.ok(Date.now() - sentAt < 10_000, `exited ${Date.now() - sentAt} ms after ${sig}`);
+  });
+}

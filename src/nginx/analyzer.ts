@@ -83,27 +83,30 @@ const SERVER_BLOCK: Rule = {
 };
 const SERVER_LINE: Rule = { block: false, in: ['http/upstream', 'stream/upstream'], minArgs: 1, maxArgs: ANY };
 
+const TABLE = new Map(Object.entries(RULES));
+
 function ruleFor(name: string, parent: Context): Rule | undefined {
   if (name === 'server') return parent === 'http/upstream' || parent === 'stream/upstream' ? SERVER_LINE : SERVER_BLOCK;
-  return Object.hasOwn(RULES, name) ? RULES[name] : undefined;
+  return TABLE.get(name);
 }
 
-export interface Analysis {
-  /** nginx's own wording, without the ` in FILE:LINE` suffix */
-  error?: string;
-  /** the context of the block body */
-  child: Context;
+/** The context of a block's body. */
+export function childContext(name: string, parent: Context): Context {
+  if (parent === 'opaque') return 'opaque';
+  return ruleFor(name, parent)?.child?.(parent) ?? 'unknown';
 }
 
-/** Check one statement; `terminator` is how it ended. */
-export function analyze(name: string, args: readonly string[], terminator: '{' | ';' | '}' | 'eof', parent: Context): Analysis {
-  if (parent === 'opaque') return { child: 'opaque' };
+/**
+ * Check one statement; `terminator` is how it ended. Returns nginx's own
+ * wording of the problem, without the ` in FILE:LINE` suffix.
+ */
+export function analyze(name: string, args: readonly string[], terminator: '{' | ';' | '}' | 'eof', parent: Context): string | undefined {
+  if (parent === 'opaque' || parent === 'unknown') return undefined;
   const rule = ruleFor(name, parent);
-  if (!rule || parent === 'unknown') return { child: rule?.child?.(parent) ?? 'unknown' };
-  const child = rule.child?.(parent) ?? 'unknown';
-  if (!rule.in.includes(parent)) return { error: `"${name}" directive is not allowed here`, child };
-  if (rule.block && terminator !== '{') return { error: `directive "${name}" has no opening "{"`, child };
-  if (!rule.block && terminator === '{') return { error: `directive "${name}" is not terminated by ";"`, child };
-  if (args.length < rule.minArgs || args.length > rule.maxArgs) return { error: `invalid number of arguments in "${name}" directive`, child };
-  return { child };
+  if (!rule) return undefined;
+  if (!rule.in.includes(parent)) return `"${name}" directive is not allowed here`;
+  if (rule.block && terminator !== '{') return `directive "${name}" has no opening "{"`;
+  if (!rule.block && terminator === '{') return `directive "${name}" is not terminated by ";"`;
+  if (args.length < rule.minArgs || args.length > rule.maxArgs) return `invalid number of arguments in "${name}" directive`;
+  return undefined;
 }

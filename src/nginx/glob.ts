@@ -35,14 +35,24 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/** strcmp on the UTF-8 bytes. UTF-16 order is the same except around surrogates. */
 export function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if ((x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
-/** Does an absolute path match an absolute pattern, component by component? */
-export function globMatch(pattern: string, path: string): boolean {
-  const p = pattern.split('/');
-  const s = path.split('/');
-  if (p.length !== s.length) return false;
-  return p.every((c, i) => (hasMagic(c) ? componentRegExp(c).test(s[i] as string) : c === s[i]));
+/** A matcher of absolute paths against an absolute pattern, component by component. */
+export function globMatcher(pattern: string): (path: string) => boolean {
+  const parts = pattern.split('/').map((c) => (hasMagic(c) ? componentRegExp(c) : c));
+  return (path) => {
+    const s = path.split('/');
+    return s.length === parts.length && parts.every((c, i) => (typeof c === 'string' ? c === s[i] : c.test(s[i] as string)));
+  };
 }

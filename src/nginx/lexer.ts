@@ -1,6 +1,7 @@
 // Stage 1: characters -> tokens. Follows nginx's ngx_conf_read_token as
 // crossplane does: a token keeps its line and whether it was quoted, so a
-// quoted "}" or ";" is an argument, never structure.
+// quoted "}" or ";" is an argument, never structure. The parser pulls tokens
+// one at a time (no token array: parsing 100,000 lines stays allocation-light).
 
 export interface Token {
   value: string;
@@ -34,9 +35,11 @@ const SQUOTE = 39;
 const BACKSLASH = 92;
 const DOLLAR = 36;
 
-function isSpace(c: number): boolean {
-  return c === SPACE || c === LF || c === TAB || c === CR;
-}
+/** 1: ends a bare word (whitespace, `;`, `{`, `}`); 2: also `\\` and `$`, which need a closer look. */
+const STOP = new Uint8Array(128);
+for (const c of [SPACE, TAB, CR, LF, SEMI, LBRACE, RBRACE]) STOP[c] = 1;
+STOP[BACKSLASH] = 2;
+STOP[DOLLAR] = 2;
 
 /** `content_by_lua_block { ... }`: the body is Lua, taken as one raw argument. */
 export function isRawBlockDirective(name: string): boolean {
@@ -44,108 +47,97 @@ export function isRawBlockDirective(name: string): boolean {
 }
 
 /**
- * Tokenise one file's text. Never throws: an unterminated quote or Lua block
- * is reported and the rest taken as written.
+ * A pull lexer over one file's text. After `next()` returns true, `value`,
+ * `line` and `quoted` describe the token. Never throws: an unterminated quote
+ * or Lua block is recorded in `errors` and the rest taken as written.
  */
-export function lex(text: string): LexResult {
-  const tokens: Token[] = [];
-  const errors: LexError[] = [];
-  const n = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  // Whether the next token starts a statement, and the statement's name when it
-  // is a `*_by_lua_block` whose `{` opens a raw body.
-  let atStart = true;
-  let rawDirective = false;
+export class Lexer {
+  value = '';
+  line = 1;
+  quoted = false;
+  readonly errors: LexError[] = [];
+  /** the current line: after the last token, the line the file ends on */
+  cursorLine = 1;
+  private i: number;
+  private atStart = true;
+  private rawDirective = false;
+  private semiAfterRaw = false;
 
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === LF) {
-      line++;
-      i++;
-      continue;
+  constructor(private readonly text: string) {
+    this.i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
+
+  next(): boolean {
+    const text = this.text;
+    const n = text.length;
+    if (this.semiAfterRaw) {
+      this.semiAfterRaw = false;
+      return this.emit(';', this.cursorLine, false);
     }
-    if (isSpace(c)) {
-      i++;
-      continue;
-    }
-    if (c === HASH) {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? n : end;
-      continue;
-    }
-    if (c === SEMI || c === RBRACE) {
-      tokens.push({ value: c === SEMI ? ';' : '}', line, quoted: false });
-      atStart = true;
-      rawDirective = false;
-      i++;
-      continue;
-    }
-    if (c === LBRACE) {
-      if (rawDirective) {
-        const startLine = line;
-        const body = readRawBlock(text, i + 1);
-        if (body.end < 0) {
-          errors.push({ line: startLine, error: 'unexpected end of file, expecting "}"' });
-          tokens.push({ value: text.slice(i + 1), line: startLine, quoted: true });
-          line += countLines(text, i + 1, n);
-          i = n;
-        } else {
-          tokens.push({ value: text.slice(i + 1, body.end), line: startLine, quoted: true });
-          line += countLines(text, i + 1, body.end + 1);
-          tokens.push({ value: ';', line, quoted: false });
-          i = body.end + 1;
-        }
-        atStart = true;
-        rawDirective = false;
+    let i = this.i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === LF) {
+        this.cursorLine++;
+        i++;
         continue;
       }
-      tokens.push({ value: '{', line, quoted: false });
-      atStart = true;
-      i++;
-      continue;
-    }
-    if (c === DQUOTE || c === SQUOTE) {
-      const startLine = line;
-      let value = '';
-      let j = i + 1;
-      let chunk = j;
-      let closed = false;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d === BACKSLASH && j + 1 < n) {
-          const e = text.charCodeAt(j + 1);
-          if (e === LF) line++;
-          // `\"` inside "..." is the quote itself; other escapes stay as written.
-          if (e === c) {
-            value += text.slice(chunk, j);
-            chunk = j + 1;
-          }
-          j += 2;
-          continue;
-        }
-        if (d === c) {
-          closed = true;
-          break;
-        }
-        if (d === LF) line++;
-        j++;
+      if (c === SPACE || c === TAB || c === CR) {
+        i++;
+        continue;
       }
-      value += text.slice(chunk, j);
-      if (!closed) errors.push({ line: startLine, error: 'unexpected end of file, expecting closing quote' });
-      tokens.push({ value, line: startLine, quoted: true });
-      i = closed ? j + 1 : n;
-      if (atStart) rawDirective = isRawBlockDirective(value);
-      atStart = false;
-      continue;
+      if (c === HASH) {
+        const end = text.indexOf('\n', i);
+        i = end < 0 ? n : end;
+        continue;
+      }
+      if (c === SEMI || c === RBRACE) {
+        this.i = i + 1;
+        this.atStart = true;
+        this.rawDirective = false;
+        return this.emit(c === SEMI ? ';' : '}', this.cursorLine, false);
+      }
+      if (c === LBRACE) {
+        if (this.rawDirective) return this.rawBlock(i);
+        this.i = i + 1;
+        this.atStart = true;
+        return this.emit('{', this.cursorLine, false);
+      }
+      if (c === DQUOTE || c === SQUOTE) return this.quotedWord(i, c);
+      return this.bareWord(i);
     }
-    // A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces.
-    const startLine = line;
-    let j = i;
+    this.i = n;
+    return false;
+  }
+
+  private emit(value: string, line: number, quoted: boolean): true {
+    this.value = value;
+    this.line = line;
+    this.quoted = quoted;
+    return true;
+  }
+
+  private startsStatement(value: string): void {
+    if (this.atStart) this.rawDirective = value.length > 13 && isRawBlockDirective(value);
+    this.atStart = false;
+  }
+
+  /** A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces. */
+  private bareWord(start: number): true {
+    const text = this.text;
+    const n = text.length;
+    const line = this.cursorLine;
+    let j = start;
     while (j < n) {
       const d = text.charCodeAt(j);
+      const k = d < 128 ? (STOP[d] as number) : 0;
+      if (k === 0) {
+        j++;
+        continue;
+      }
+      if (k === 1) break;
       if (d === BACKSLASH && j + 1 < n) {
-        if (text.charCodeAt(j + 1) === LF) line++;
+        if (text.charCodeAt(j + 1) === LF) this.cursorLine++;
         j += 2;
         continue;
       }
@@ -157,16 +149,75 @@ export function lex(text: string): LexResult {
           continue;
         }
       }
-      if (isSpace(d) || d === SEMI || d === LBRACE || d === RBRACE) break;
       j++;
     }
-    const value = text.slice(i, j);
-    tokens.push({ value, line: startLine, quoted: false });
-    if (atStart) rawDirective = isRawBlockDirective(value);
-    atStart = false;
-    i = j;
+    const value = text.slice(start, j);
+    this.i = j;
+    this.startsStatement(value);
+    return this.emit(value, line, false);
   }
-  return { tokens, errors, eofLine: line };
+
+  private quotedWord(start: number, q: number): true {
+    const text = this.text;
+    const n = text.length;
+    const line = this.cursorLine;
+    let value = '';
+    let j = start + 1;
+    let chunk = j;
+    let closed = false;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === BACKSLASH && j + 1 < n) {
+        const e = text.charCodeAt(j + 1);
+        if (e === LF) this.cursorLine++;
+        // `\"` inside "..." is the quote itself; other escapes stay as written.
+        if (e === q) {
+          value += text.slice(chunk, j);
+          chunk = j + 1;
+        }
+        j += 2;
+        continue;
+      }
+      if (d === q) {
+        closed = true;
+        break;
+      }
+      if (d === LF) this.cursorLine++;
+      j++;
+    }
+    value += text.slice(chunk, j);
+    if (!closed) this.errors.push({ line, error: 'unexpected end of file, expecting closing quote' });
+    this.i = closed ? j + 1 : n;
+    this.startsStatement(value);
+    return this.emit(value, line, true);
+  }
+
+  /** The Lua body after `{` as one quoted token; a `;` follows it. */
+  private rawBlock(open: number): true {
+    const text = this.text;
+    const line = this.cursorLine;
+    const end = rawBlockEnd(text, open + 1);
+    this.atStart = true;
+    this.rawDirective = false;
+    if (end < 0) {
+      this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
+      this.cursorLine += countLines(text, open + 1, text.length);
+      this.i = text.length;
+      return this.emit(text.slice(open + 1), line, true);
+    }
+    this.cursorLine += countLines(text, open + 1, end + 1);
+    this.i = end + 1;
+    this.semiAfterRaw = true;
+    return this.emit(text.slice(open + 1, end), line, true);
+  }
+}
+
+/** All tokens of a text at once (tests and tools; the parser pulls them). */
+export function lex(text: string): LexResult {
+  const lx = new Lexer(text);
+  const tokens: Token[] = [];
+  while (lx.next()) tokens.push({ value: lx.value, line: lx.line, quoted: lx.quoted });
+  return { tokens, errors: lx.errors, eofLine: lx.cursorLine };
 }
 
 function countLines(text: string, from: number, to: number): number {
@@ -176,10 +227,10 @@ function countLines(text: string, from: number, to: number): number {
 }
 
 /**
- * The end (index of the closing `}`) of a Lua block body starting at `from`,
+ * The index of the `}` closing a Lua block body that starts at `from`, or -1,
  * skipping Lua strings, long brackets and comments so their braces do not count.
  */
-function readRawBlock(text: string, from: number): { end: number } {
+function rawBlockEnd(text: string, from: number): number {
   const n = text.length;
   let depth = 1;
   let i = from;
@@ -188,7 +239,7 @@ function readRawBlock(text: string, from: number): { end: number } {
     if (c === LBRACE) depth++;
     else if (c === RBRACE) {
       depth--;
-      if (depth === 0) return { end: i };
+      if (depth === 0) return i;
     } else if (c === DQUOTE || c === SQUOTE) {
       i++;
       while (i < n && text.charCodeAt(i) !== c && text.charCodeAt(i) !== LF) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1;
@@ -212,5 +263,5 @@ function readRawBlock(text: string, from: number): { end: number } {
     }
     i++;
   }
-  return { end: -1 };
+  return -1;
 }

@@ -3,9 +3,9 @@
 // directory as nginx does), and collects every error with its file and line
 // instead of stopping: a config with one typo still yields its targets.
 import { dirname, isAbsolute, join, normalize } from 'node:path';
-import { analyze, type Context } from './analyzer.js';
+import { analyze, childContext, type Context } from './analyzer.js';
 import { hasMagic } from './glob.js';
-import { lex, type Token } from './lexer.js';
+import { Lexer } from './lexer.js';
 import type { ConfigFile, Directive, FileError, Payload, PayloadError } from './payload.js';
 import type { ConfigSource, ReadResult } from './source.js';
 
@@ -104,10 +104,8 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
       continue;
     }
     texts.set(file, read.text);
-    const { tokens, errors: lexErrors, eofLine } = lex(read.text);
-    for (const e of lexErrors) errors.push({ error: `${e.error} in ${file}:${e.line}`, line: e.line });
 
-    const include = (d: Directive, ctx: Context): void => {
+    const include = (d: Directive, ctx: Context, fail: (error: string, line: number) => void): void => {
       if (d.args.length !== 1) return;
       const arg = d.args[0] as string;
       const path = normalize(isAbsolute(arg) ? arg : join(prefix, arg));
@@ -121,15 +119,15 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
           // an error of the include line (crossplane reports it the same way).
           const r = magic ? undefined : readOnce(m);
           if (r && 'error' in r) {
-            errors.push({ error: `${r.error} in ${file}:${d.line}`, line: d.line });
+            fail(r.error, d.line);
             continue;
           }
           if (files.length >= limits.maxFiles) {
-            errors.push({ error: `too many included files (limit ${limits.maxFiles}) in ${file}:${d.line}`, line: d.line });
+            fail(`too many included files (limit ${limits.maxFiles})`, d.line);
             break;
           }
           if (job.depth + 1 > limits.maxIncludeDepth) {
-            errors.push({ error: `includes nested deeper than ${limits.maxIncludeDepth} levels at "${m}" in ${file}:${d.line}`, line: d.line });
+            fail(`includes nested deeper than ${limits.maxIncludeDepth} levels at "${m}"`, d.line);
             break;
           }
           idx = files.length;
@@ -143,66 +141,11 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
       }
     };
 
-    const state = { pos: 0, eof: false };
-    const fileErr = (error: string, line: number) => errors.push({ error: `${error} in ${file}:${line}`, line });
-    entry.parsed = parseBlock(tokens, state, job.context, 0);
+    const fp = new FileParser(read.text, file, errors, include, limits.maxBlockDepth);
+    entry.parsed = fp.block(job.context, 0);
+    for (const e of fp.lexer.errors) errors.push({ error: `${e.error} in ${file}:${e.line}`, line: e.line });
+    errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     if (totalBytes >= limits.maxTotalBytes && !stopped) stopped = `parsing stopped: more than ${limits.maxTotalBytes} bytes of config`;
-
-    function parseBlock(toks: Token[], st: { pos: number; eof: boolean }, ctx: Context, depth: number): Directive[] {
-      const out: Directive[] = [];
-      for (;;) {
-        const first = toks[st.pos];
-        if (!first) {
-          // reported once, at the innermost open block, as nginx does
-          if (depth > 0 && !st.eof) fileErr('unexpected end of file, expecting "}"', eofLine);
-          st.eof = true;
-          return out;
-        }
-        if (!first.quoted && first.value === '}') {
-          st.pos++;
-          if (depth > 0) return out;
-          fileErr('unexpected "}"', first.line);
-          continue;
-        }
-        if (!first.quoted && (first.value === ';' || first.value === '{')) {
-          st.pos++;
-          fileErr(`unexpected "${first.value}"`, first.line);
-          if (first.value === '{') skipBlock(toks, st);
-          continue;
-        }
-        st.pos++;
-        const args: string[] = [];
-        let end: '{' | ';' | '}' | 'eof' = 'eof';
-        for (;;) {
-          const t = toks[st.pos];
-          if (!t) break;
-          if (!t.quoted && (t.value === ';' || t.value === '{' || t.value === '}')) {
-            end = t.value;
-            if (t.value !== '}') st.pos++;
-            break;
-          }
-          args.push(t.value);
-          st.pos++;
-        }
-        const d: Directive = { directive: first.value, line: first.line, args };
-        out.push(d);
-        if (end === 'eof') fileErr('unexpected end of file, expecting ";" or "}"', eofLine);
-        else if (end === '}') fileErr(`unexpected "}": directive "${first.value}" is not terminated by ";"`, toks[st.pos]?.line ?? first.line);
-        const a = d.directive === 'include' ? includeAnalysis(args, end, ctx) : analyze(d.directive, args, end, ctx);
-        if (a.error && end !== '}' && end !== 'eof') fileErr(a.error, d.line);
-        if (end === '{') {
-          if (depth + 1 >= limits.maxBlockDepth) {
-            fileErr(`blocks nested deeper than ${limits.maxBlockDepth} levels`, d.line);
-            skipBlock(toks, st);
-            d.block = [];
-          } else {
-            d.block = parseBlock(toks, st, a.child, depth + 1);
-          }
-        } else if (d.directive === 'include' && !a.error) {
-          include(d, ctx);
-        }
-      }
-    }
   }
 
   const errors: PayloadError[] = [];
@@ -219,22 +162,107 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
   };
 }
 
-function includeAnalysis(args: readonly string[], end: string, ctx: Context): { error?: string; child: Context } {
-  if (ctx === 'opaque') return { child: 'opaque' };
-  if (end === '{') return { error: 'directive "include" is not terminated by ";"', child: 'unknown' };
-  if (args.length !== 1) return { error: 'invalid number of arguments in "include" directive', child: 'unknown' };
-  return { child: ctx };
+type IncludeFn = (d: Directive, ctx: Context, fail: (error: string, line: number) => void) => void;
+
+/** Statements of one file, block by block, pulling tokens from the lexer. */
+class FileParser {
+  readonly lexer: Lexer;
+  /** the lexer's current token has not been used yet */
+  private held = false;
+  private eofReported = false;
+
+  constructor(
+    text: string,
+    private readonly file: string,
+    private readonly errors: FileError[],
+    private readonly include: IncludeFn,
+    private readonly maxDepth: number,
+  ) {
+    this.lexer = new Lexer(text);
+  }
+
+  private fail = (error: string, line: number): void => {
+    this.errors.push({ error: `${error} in ${this.file}:${line}`, line });
+  };
+
+  private advance(): boolean {
+    if (this.held) {
+      this.held = false;
+      return true;
+    }
+    return this.lexer.next();
+  }
+
+  block(ctx: Context, depth: number): Directive[] {
+    const lx = this.lexer;
+    const out: Directive[] = [];
+    for (;;) {
+      if (!this.advance()) {
+        // reported once, at the innermost open block, as nginx does
+        if (depth > 0 && !this.eofReported) this.fail('unexpected end of file, expecting "}"', lx.cursorLine);
+        this.eofReported = true;
+        return out;
+      }
+      const name = lx.value;
+      const line = lx.line;
+      if (!lx.quoted && name.length === 1 && (name === '}' || name === ';' || name === '{')) {
+        if (name === '}') {
+          if (depth > 0) return out;
+          this.fail('unexpected "}"', line);
+        } else {
+          this.fail(`unexpected "${name}"`, line);
+          if (name === '{') this.skipBlock();
+        }
+        continue;
+      }
+      const args: string[] = [];
+      let end: '{' | ';' | '}' | 'eof' = 'eof';
+      while (lx.next()) {
+        const v = lx.value;
+        if (!lx.quoted && v.length === 1 && (v === ';' || v === '{' || v === '}')) {
+          end = v;
+          if (v === '}') this.held = true;
+          break;
+        }
+        args.push(v);
+      }
+      const d: Directive = { directive: name, line, args };
+      out.push(d);
+      if (end === 'eof') this.fail('unexpected end of file, expecting ";" or "}"', lx.cursorLine);
+      else if (end === '}') this.fail(`unexpected "}": directive "${name}" is not terminated by ";"`, lx.line);
+      const error = name === 'include' ? includeError(args, end, ctx) : analyze(name, args, end, ctx);
+      if (error && end !== '}' && end !== 'eof') this.fail(error, line);
+      if (end === '{') {
+        if (depth + 1 >= this.maxDepth) {
+          this.fail(`blocks nested deeper than ${this.maxDepth} levels`, line);
+          this.skipBlock();
+          d.block = [];
+        } else {
+          d.block = this.block(childContext(name, ctx), depth + 1);
+        }
+      } else if (name === 'include' && !error) {
+        this.include(d, ctx, this.fail);
+      }
+    }
+  }
+
+  /** Skip a block whose `{` was just read, without recursion. */
+  private skipBlock(): void {
+    const lx = this.lexer;
+    let depth = 1;
+    while (depth > 0 && this.advance()) {
+      if (lx.quoted) continue;
+      if (lx.value === '{') depth++;
+      else if (lx.value === '}') depth--;
+    }
+  }
 }
 
-/** Skip a block whose `{` was just consumed, without recursion. */
-function skipBlock(toks: Token[], st: { pos: number }): void {
-  let depth = 1;
-  while (st.pos < toks.length && depth > 0) {
-    const t = toks[st.pos++] as Token;
-    if (t.quoted) continue;
-    if (t.value === '{') depth++;
-    else if (t.value === '}') depth--;
-  }
+function includeError(args: readonly string[], end: string, ctx: Context): string | undefined {
+  if (ctx === 'opaque') return undefined;
+  if (end === '{') return 'directive "include" is not terminated by ";"';
+  if (args.length !== 1) return 'invalid number of arguments in "include" directive';
+  return undefined;
 }
 
 /**

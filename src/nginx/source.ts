@@ -3,7 +3,7 @@
 // through this interface, so both behave the same.
 import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { byteOrder, componentRegExp, globMatch, hasMagic } from './glob.js';
+import { byteOrder, componentRegExp, globMatcher, hasMagic } from './glob.js';
 
 export type ReadResult = { text: string; bytes: number } | { error: string };
 
@@ -122,7 +122,8 @@ export function memorySource(files: ReadonlyMap<string, string>, origin = 'the d
       return { text, bytes: text.length };
     },
     glob(pattern, maxMatches) {
-      return [...files.keys()].filter((p) => globMatch(pattern, p)).sort(byteOrder).slice(0, maxMatches + 1);
+      const match = globMatcher(pattern);
+      return [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1);
     },
   };
 }

@@ -4,8 +4,10 @@
 //    under a 60 s deadline: how long until the gate fails. Target: < 5 s.
 // 2. A backend whose listener and health come up together mid-gate: how long
 //    after it starts listening the gate passes. Target: a few hundred ms.
+// 3. A backend that accepts and never answers, request_timeout 5 s, deadline
+//    1 s: how far past the deadline the phase ends (bounded by one timeout).
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcp, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runProbePhase } from '../src/gate/probe-phase.js';
 import { execaRunner } from '../src/host/run.js';
@@ -58,6 +60,20 @@ async function lateBackend(delayMs: number): Promise<number> {
   return ms;
 }
 
+async function hangingOvershoot(): Promise<number> {
+  const held = new Set<Socket>();
+  const silent = createTcp((s) => held.add(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const port = (silent.address() as AddressInfo).port;
+  const started = performance.now();
+  const r = await phase(`services:\n  api: { backend: "127.0.0.1:${port}", health: /healthz }\ngate: { deadline: 1s, request_timeout: 5s }\n`);
+  const ms = performance.now() - started - 1000;
+  for (const s of held) s.destroy();
+  silent.close();
+  if (r.findings[0]?.code !== 'health.timeout') throw new Error(`expected health.timeout, got ${JSON.stringify(r.findings)}`);
+  return ms;
+}
+
 const mismatch: number[] = [];
 for (let i = 0; i < runs; i++) mismatch.push(await familyMismatch());
 console.log(`family mismatch under a 60 s deadline, time to fail: ${stats(mismatch)}`);
@@ -65,3 +81,7 @@ console.log(`family mismatch under a 60 s deadline, time to fail: ${stats(mismat
 const late: number[] = [];
 for (let i = 0; i < runs; i++) late.push(await lateBackend(1000 + i * 137));
 console.log(`backend up mid-gate (listener and health together), readiness -> pass: ${stats(late)}`);
+
+const overshoot: number[] = [];
+for (let i = 0; i < runs; i++) overshoot.push(await hangingOvershoot());
+console.log(`hanging backend, deadline 1 s, request_timeout 5 s, phase end past the deadline: ${stats(overshoot)}`);

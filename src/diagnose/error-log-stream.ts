@@ -55,10 +55,17 @@ export async function readLogLines(
     summary.lines++;
     onLine(line);
   });
-  for await (const chunk of decompressed(source, summary)) {
-    opts.signal?.throwIfAborted();
-    summary.bytes += chunk.length;
-    splitter.push(chunk);
+  try {
+    for await (const chunk of decompressed(source, summary)) {
+      opts.signal?.throwIfAborted();
+      summary.bytes += chunk.length;
+      splitter.push(chunk);
+    }
+  } catch (e) {
+    // gzip magic followed by something else: a damaged archive is bad input, not a bug
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof code === 'string' && code.startsWith('Z_')) throw new UserError(`not a readable gzip file (${(e as Error).message})`, path);
+    throw e;
   }
   splitter.end();
   summary.dropped = splitter.dropped();

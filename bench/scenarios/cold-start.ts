@@ -1,6 +1,6 @@
 // 1. Cold start: `node dist/cli.js --version` against `node -e 0`, the floor
 // any Node CLI pays. Timed by hyperfine (no shell, warm-up runs) when it is
-// installed, otherwise by our own interleaved loop; peak RSS from separate runs
+// installed (in alternating chunks), otherwise by our own interleaved loop; peak RSS from separate runs
 // so the GNU time wrapper does not enter the timing.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -37,14 +37,27 @@ function quoteWord(w: string): string {
   return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
+// hyperfine runs all of one command, then all of the next: on a shared
+// machine the load drifts between the two. So it is run in alternating chunks
+// and the times pooled.
 async function withHyperfine(commands: { name: string; argv: string[] }[], runs: number): Promise<Timing[]> {
-  const out = join(scratchDir(), 'cold-start.json');
-  const args = ['--shell=none', '--warmup', '5', '--runs', String(runs), '--style', 'none', '--export-json', out];
-  for (const c of commands) args.push('--command-name', c.name, c.argv.map(quoteWord).join(' '));
-  const r = await measure(['hyperfine', ...args], { timeoutMs: 300_000, noRss: true });
-  if (r.code !== 0) throw new Error(`hyperfine failed (exit ${r.code}): ${r.stderr.trim()}`);
-  const json = JSON.parse(readFileSync(out, 'utf8')) as { results: { command: string; median: number; mean: number; min: number; max: number; times: number[] }[] };
-  return json.results.map((x) => ({ name: x.command, medianMs: x.median * 1000, meanMs: x.mean * 1000, minMs: x.min * 1000, maxMs: x.max * 1000, runs: x.times.length }));
+  const chunks = Math.max(1, Math.round(runs / 10));
+  const pooled = commands.map(() => [] as number[]);
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const out = join(scratchDir(), `cold-start-${chunk}.json`);
+    const order = chunk % 2 ? [...commands].reverse() : commands;
+    const args = ['--shell=none', '--warmup', '3', '--runs', String(Math.ceil(runs / chunks)), '--style', 'none', '--export-json', out];
+    for (const c of order) args.push('--command-name', c.name, c.argv.map(quoteWord).join(' '));
+    const r = await measure(['hyperfine', ...args], { timeoutMs: 300_000, noRss: true });
+    if (r.code !== 0) throw new Error(`hyperfine failed (exit ${r.code}): ${r.stderr.trim()}`);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { results: { command: string; times: number[] }[] };
+    for (const res of json.results) pooled[commands.findIndex((c) => c.name === res.command)]?.push(...res.times.map((t) => t * 1000));
+  }
+  return commands.map((c, j) => summarize(c.name, pooled[j] ?? []));
+}
+
+function summarize(name: string, t: readonly number[]): Timing {
+  return { name, medianMs: median(t), meanMs: t.reduce((a, b) => a + b, 0) / t.length, minMs: Math.min(...t), maxMs: Math.max(...t), runs: t.length };
 }
 
 async function withOwnLoop(commands: { name: string; argv: string[] }[], runs: number): Promise<Timing[]> {
@@ -55,10 +68,7 @@ async function withOwnLoop(commands: { name: string; argv: string[] }[], runs: n
       if (i >= 3) times[j]?.push(r.ms); // the first rounds warm the page cache
     }
   }
-  return commands.map((c, j) => {
-    const t = times[j] ?? [];
-    return { name: c.name, medianMs: median(t), meanMs: t.reduce((a, b) => a + b, 0) / t.length, minMs: Math.min(...t), maxMs: Math.max(...t), runs: t.length };
-  });
+  return commands.map((c, j) => summarize(c.name, times[j] ?? []));
 }
 
 export async function coldStart(ctx: BenchContext): Promise<Section> {
@@ -97,7 +107,7 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
       timings.map((t) => [`\`${t.name}\``, fmtMs(t.medianMs), fmtMs(t.meanMs), fmtMs(t.minMs), fmtMs(t.maxMs), String(t.runs), fmtRatio(t.medianMs / floor.medianMs), fmtKb(t.rssKb)]),
     ),
     '',
-    `Timed with ${viaHyperfine ? 'hyperfine (`--shell=none`, 5 warm-up runs)' : 'an own loop (hyperfine not installed; 3 warm-up rounds, interleaved)'}.`,
+    `Timed with ${viaHyperfine ? 'hyperfine (`--shell=none`), in alternating chunks of 10 runs with 3 warm-up runs each, times pooled' : 'an own loop (hyperfine not installed; 3 warm-up rounds, interleaved)'}.`,
   ].join('\n');
   return {
     title,

@@ -1,6 +1,6 @@
 // 5. Config parse and error-log scan throughput: the nginx-engine and
-// `explain` benchmarks live in their own files (bench/parse.ts,
-// bench/explain.ts) and print their own markdown tables when run directly;
+// `explain` benchmarks (and the probe phase's own timings) live in their own
+// files and print their own tables when run directly;
 // they are run here as children so one command prints every figure, with
 // their peak RSS.
 import { existsSync } from 'node:fs';
@@ -10,10 +10,17 @@ import { measure } from '../lib/measure.js';
 import type { Section } from '../lib/section.js';
 import { fmtKb, fmtMs } from '../lib/stats.js';
 
-const SUITES = [
-  { file: 'parse.ts', title: 'Config parse (nginx engine)' },
-  { file: 'explain.ts', title: 'Error-log scan (`explain`)' },
-] as const;
+const SUITES: readonly { file: string; title: string; quickArgs: readonly string[] }[] = [
+  { file: 'parse.ts', title: 'Config parse (nginx engine)', quickArgs: [] },
+  { file: 'explain.ts', title: 'Error-log scan (`explain`)', quickArgs: [] },
+  // the probe phase in-process, without the CLI around it; takes a run count
+  { file: 'probe-timings.ts', title: 'Probe phase timings (in-process)', quickArgs: ['2'] },
+];
+
+/** Markdown tables pass through; aligned plain text is kept aligned in a code block. */
+function asMarkdown(out: string): string {
+  return out.split('\n').some((l) => l.startsWith('|')) ? out : ['```text', out, '```'].join('\n');
+}
 
 export async function throughput(ctx: BenchContext): Promise<Section> {
   const parts: string[] = [];
@@ -26,13 +33,13 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
     }
     ctx.log(`throughput: bench/${suite.file}`);
     const env = { ...process.env, ...(ctx.quick && { UGATE_BENCH_QUICK: '1' }) };
-    const r = await measure([process.execPath, '--import', 'tsx', path], { timeoutMs: 240_000, env });
+    const r = await measure([process.execPath, '--import', 'tsx', path, ...(ctx.quick ? suite.quickArgs : [])], { timeoutMs: 240_000, env });
     if (r.code !== 0) {
       const err = r.timedOut ? 'killed after 240 s' : `exit ${r.code ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`;
       parts.push(`failed (${err}).`, '');
       continue;
     }
-    parts.push(r.stdout.trim(), '', `(whole run ${fmtMs(r.ms)}, peak RSS ${fmtKb(r.maxRssKb)})`, '');
+    parts.push(asMarkdown(r.stdout.trim()), '', `(whole run ${fmtMs(r.ms)}, peak RSS ${fmtKb(r.maxRssKb)})`, '');
   }
   return { title: '5. Config parse and error-log scan throughput', body: parts.join('\n').trim(), targets: [] };
 }

@@ -72,7 +72,7 @@ export function upstreamKey(module: Module, name: string): string {
   return `${module}:${name.toLowerCase()}`;
 }
 
-export function buildModel(parse: ParseResult): ConfigModel {
+export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES): ConfigModel {
   const { config } = parse.payload;
   const model: ConfigModel = { servers: [], upstreams: new Map(), errors: [] };
   let walked = 0;
@@ -83,9 +83,9 @@ export function buildModel(parse: ParseResult): ConfigModel {
     const file = config[fileIndex]?.file ?? '';
     for (const d of list) {
       if (exhausted) return;
-      if (++walked > MAX_WALKED_DIRECTIVES) {
+      if (++walked > maxWalked) {
         exhausted = true;
-        model.errors.push({ file, line: d.line, error: `the expanded config holds more than ${MAX_WALKED_DIRECTIVES} directives; stopped there` });
+        model.errors.push({ file, line: d.line, error: `the expanded config holds more than ${maxWalked} directives; stopped there` });
         return;
       }
       const name = d.directive;

@@ -75,8 +75,10 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
   const readOnce = (path: string): ReadResult => {
     let r = reads.get(path);
     if (!r) {
-      r = source.read(path, Math.min(limits.maxFileBytes, limits.maxTotalBytes - totalBytes));
-      if (!('error' in r)) totalBytes += r.bytes;
+      r = source.read(path, limits.maxFileBytes);
+      if (!('error' in r) && totalBytes + r.bytes > limits.maxTotalBytes) {
+        r = { error: `"${path}" would take the config over ${limits.maxTotalBytes} bytes in all` };
+      } else if (!('error' in r)) totalBytes += r.bytes;
       reads.set(path, r);
     }
     return r;
@@ -144,8 +146,7 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
     const fp = new FileParser(read.text, file, errors, include, limits.maxBlockDepth);
     entry.parsed = fp.block(job.context, 0);
     for (const e of fp.lexer.errors) errors.push({ error: `${e.error} in ${file}:${e.line}`, line: e.line });
-    errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    if (totalBytes >= limits.maxTotalBytes && !stopped) stopped = `parsing stopped: more than ${limits.maxTotalBytes} bytes of config`;
+    errors.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   }
 
   const errors: PayloadError[] = [];
@@ -161,6 +162,8 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
     edges,
   };
 }
+
+const MAX_ERRORS_PER_FILE = 100;
 
 type IncludeFn = (d: Directive, ctx: Context, fail: (error: string, line: number) => void) => void;
 
@@ -182,6 +185,9 @@ class FileParser {
   }
 
   private fail = (error: string, line: number): void => {
+    // a file of 16 MB of `}` must not become 16 million error objects
+    if (this.errors.length === MAX_ERRORS_PER_FILE) this.errors.push({ error: `more than ${MAX_ERRORS_PER_FILE} errors in ${this.file}; the rest are not reported`, line: null });
+    if (this.errors.length > MAX_ERRORS_PER_FILE) return;
     this.errors.push({ error: `${error} in ${this.file}:${line}`, line });
   };
 

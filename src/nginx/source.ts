@@ -1,7 +1,7 @@
 // Where config text comes from: the file system, or an `nginx -T` dump (where
 // the files exist only as sections of one text). The parser reads only
 // through this interface, so both behave the same.
-import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { byteOrder, componentRegExp, globMatcher, hasMagic } from './glob.js';
 
@@ -36,7 +36,8 @@ export function fileSource(): ConfigSource {
     read(path, maxBytes) {
       let fd: number;
       try {
-        fd = openSync(path, 'r');
+        // O_NONBLOCK: opening a FIFO must not wait for a writer.
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
       } catch (e) {
         return { error: openError(path, e) };
       }

@@ -1,0 +1,41 @@
+// The committed CLI bundle, run with plain `node` from a directory holding
+// nothing but a copy of dist/ (no node_modules), on the Node.js that UGATE_NODE
+// names (CI runs this file on Node 20 and on Node 24).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHttpBackend } from '../helpers/backend.js';
+import { CLI_BUNDLE, NODE, runNode } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function isolatedBundle(): { dir: string; cli: string; remove: () => void } {
+  const { dir, remove } = tempDir('ugate-bundle-');
+  cpSync(join(CLI_BUNDLE, '..'), join(dir, 'dist'), { recursive: true });
+  return { dir, cli: join(dir, 'dist', 'cli.js'), remove };
+}
+
+test(`the bundle runs without node_modules (${NODE})`, async (t) => {
+  const b = isolatedBundle();
+  t.after(b.remove);
+  const v = await runNode([b.cli, '--version'], { cwd: b.dir });
+  assert.equal(v.code, 0, v.stderr);
+  assert.equal(v.stdout, `${pkg.version}\n`);
+
+  const backend = await startHttpBackend({});
+  t.after(() => backend.close());
+  writeFileSync(
+    join(b.dir, 'gate.yml'),
+    `version: 1\nservices:\n  app:\n    backend: 127.0.0.1:${backend.port}\n    health: /healthz\ngate:\n  deadline: 5s\n`,
+  );
+  const ok = await runNode([b.cli, 'check', '--spec', 'gate.yml', '--phase', 'probe', '--format', 'json'], { cwd: b.dir });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal((JSON.parse(ok.stdout) as { verdict: string }).verdict, 'pass');
+
+  writeFileSync(join(b.dir, 'bad.yml'), 'version: 1\nservices:\n  app:\n    backend: nowhere\n');
+  const bad = await runNode([b.cli, 'check', '--spec', 'bad.yml'], { cwd: b.dir });
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, 'upstream-gate check: bad.yml:4: services.app.backend: expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "nowhere"\n');
+});

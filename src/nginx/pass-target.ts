@@ -68,8 +68,12 @@ export function parsePassTarget(directive: PassDirective, arg: string, module: M
     if (path === '') return { scheme, dynamic: false, authority, error: `no path in the unix domain socket "${arg}"` };
     return { scheme, dynamic: false, authority, endpoint: { kind: 'unix', path } };
   }
-  const authority = uriPart ? rest.split(/[/?]/, 1)[0] ?? '' : rest;
-  if (authority.includes('$')) return { scheme, dynamic: true, authority };
+  let authority = uriPart ? rest.split(/[/?]/, 1)[0] ?? '' : rest;
+  // `http://127.0.0.1:8000$request_uri`: an explicit port ends the address, the
+  // variable is the URI. Anywhere else a variable makes the address dynamic.
+  const complete = uriPart ? /^([^$]*:\d+)\$/.exec(authority) : null;
+  if (complete) authority = complete[1] as string;
+  else if (authority.includes('$')) return { scheme, dynamic: true, authority };
   const hp = splitHostPort(authority);
   if (typeof hp === 'string') return { scheme, dynamic: false, authority, error: `${hp} in upstream "${authority}"` };
   if (hp.port === undefined) {

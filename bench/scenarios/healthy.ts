@@ -44,6 +44,14 @@ export async function healthyDeploy(ctx: BenchContext): Promise<Section> {
         conclude: concludeUpstreamGate,
         runs: [],
       });
+      // where the time goes: the same gate without the config phase
+      contenders.push({
+        name: 'upstream-gate check --phase probe',
+        checks: 'TCP/unix connect; GET each health path (no config phase)',
+        argv: upstreamGateArgv(ctx.cli, ['check', '--spec', deploy.spec, '--format', 'json', '--deadline', '60s', '--phase', 'probe']),
+        conclude: concludeUpstreamGate,
+        runs: [],
+      });
     }
     if (waitOnAvailable()) {
       contenders.push({

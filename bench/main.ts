@@ -3,14 +3,15 @@
 // written to bench/RESULTS.md (a --quick run writes bench/out/ instead, so a
 // smoke run never replaces the published figures).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism, cpus, release } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cleanupAll, installCleanupHandlers } from './lib/cleanup.js';
 import type { BenchContext } from './lib/context.js';
 import { hasGnuTime } from './lib/measure.js';
 import { table, targetMark, type Section } from './lib/section.js';
-import { REPO, upstreamGateArgv, upstreamGateAvailable, waitOnAvailable, type CliMode } from './lib/tools.js';
+import { CLI_BUNDLE, REPO, upstreamGateArgv, upstreamGateAvailable, waitOnAvailable, type CliMode } from './lib/tools.js';
 import { brokenDeploy } from './scenarios/broken.js';
 import { coldStart } from './scenarios/cold-start.js';
 import { detectionLag } from './scenarios/lag.js';
@@ -40,8 +41,25 @@ function oneLine(argv: readonly string[]): string {
   return r.status === 0 ? r.stdout.trim().split('\n')[0] ?? '' : '';
 }
 
-function header(ctx: BenchContext, date: Date): string {
-  const commit = oneLine(['git', 'rev-parse', '--short', 'HEAD']);
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** The bundle is older than the source it is built from: the figures would not be current. */
+function bundleIsStale(): boolean {
+  return newestMtime(join(REPO, 'src')) > statSync(CLI_BUNDLE).mtimeMs;
+}
+
+function header(ctx: BenchContext, date: Date, stale: boolean): string {
+  const head = oneLine(['git', 'rev-parse', '--short', 'HEAD']);
+  // the bundle is built from the working tree, which may be ahead of HEAD
+  const dirty = head && oneLine(['git', 'status', '--porcelain', '--', 'src']) ? ' plus uncommitted changes in src/' : '';
+  const commit = head && `${head}${dirty}`;
   const version = ctx.ugAvailable ? oneLine(upstreamGateArgv(ctx.cli, ['--version'])) : '';
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   return [
@@ -49,7 +67,7 @@ function header(ctx: BenchContext, date: Date): string {
     '',
     `- date: ${date.toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- machine: ${availableParallelism()} cores (${cpu}), Linux ${release()}`,
-    `- Node ${process.version}; upstream-gate ${version || '(CLI missing)'} from ${ctx.cli === 'bundle' ? '`dist/cli.js`' : '`src/` through tsx (development run, not the bundle)'}${commit ? ` at commit ${commit}` : ''}`,
+    `- Node ${process.version}; upstream-gate ${version || '(CLI missing)'} from ${ctx.cli === 'bundle' ? `\`dist/cli.js\`${stale ? ' (OLDER than src/: rebuild with `npm run build`)' : ''}` : '`src/` through tsx (development run, not the bundle)'}${commit ? ` at commit ${commit}` : ''}`,
     `- wait-on ${oneLine([process.execPath, '-p', "require('wait-on/package.json').version"]) || '(missing)'}; ${oneLine(['curl', '--version']).split(' ').slice(0, 2).join(' ') || 'curl missing'}; ${oneLine(['hyperfine', '--version']) || 'hyperfine not installed'}`,
     `- mode: ${ctx.quick ? 'quick (fewer trials: a smoke run, not for publishing)' : 'full'}`,
     `- peak RSS: ${hasGnuTime ? 'GNU time `%M` (the largest resident set of the command or of any child it waited for)' : 'NOT MEASURED: GNU time (`/usr/bin/time`, Debian package `time`) is not installed'}`,
@@ -86,6 +104,8 @@ async function main(): Promise<number> {
     log: (m) => process.stderr.write(`bench: ${m}\n`),
   };
   if (!ctx.ugAvailable) ctx.log('dist/cli.js is missing: run `npm run build` first (upstream-gate rows are left out)');
+  const stale = cli === 'bundle' && ctx.ugAvailable && bundleIsStale();
+  if (stale) ctx.log('warning: src/ is newer than dist/cli.js: run `npm run build` for current figures');
   if (!waitOnAvailable()) ctx.log('wait-on is missing (npm ci): its rows are left out');
   if (!hasGnuTime) ctx.log('GNU time (/usr/bin/time) is not installed: peak RSS is not measured (apt-get install time)');
 
@@ -105,7 +125,7 @@ async function main(): Promise<number> {
 
   const targets = sections.flatMap((s) => s.targets);
   const report = [
-    header(ctx, started),
+    header(ctx, started, stale),
     '',
     '## Targets',
     '',

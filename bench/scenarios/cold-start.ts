@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BenchContext } from '../lib/context.js';
 import { hasGnuTime, measure } from '../lib/measure.js';
 import { scratchDir } from '../lib/scratch.js';
-import { table, targetMark, type Section } from '../lib/section.js';
+import { table, type Section } from '../lib/section.js';
 import { fmtKb, fmtMs, fmtRatio, median } from '../lib/stats.js';
 import { upstreamGateArgv } from '../lib/tools.js';
 

@@ -95,7 +95,10 @@ async function trial(tool: Contender, readiness: Readiness, delayMs: number): Pr
     const r = await run;
     const c = tool.conclude(r);
     if (!backend) return { lagMs: Number.NaN, passed: false, text: `backend did not start: ${String(backendError)}` };
-    return { lagMs: r.endAt - backend.readyAt, ...(r.maxRssKb !== undefined && { rssKb: r.maxRssKb }), passed: c.passed, text: c.text };
+    const rss = r.maxRssKb !== undefined ? { rssKb: r.maxRssKb } : {};
+    // a verdict before readiness is no detection at all, whatever it says
+    if (r.endAt < backend.readyAt) return { lagMs: Number.NaN, ...rss, passed: false, text: `${c.text} before the backend was ready` };
+    return { lagMs: r.endAt - backend.readyAt, ...rss, passed: c.passed, text: c.text };
   } finally {
     await run.catch(() => undefined);
     await backend?.close();

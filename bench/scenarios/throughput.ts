@@ -32,8 +32,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       continue;
     }
     ctx.log(`throughput: bench/${suite.file}`);
-    const env = { ...process.env, ...(ctx.quick && { UGATE_BENCH_QUICK: '1' }) };
-    const r = await measure([process.execPath, '--import', 'tsx', path, ...(ctx.quick ? suite.quickArgs : [])], { timeoutMs: 240_000, env });
+    const r = await measure([process.execPath, '--import', 'tsx', path, ...(ctx.quick ? suite.quickArgs : [])], { timeoutMs: 240_000 });
     if (r.code !== 0) {
       const err = r.timedOut ? 'killed after 240 s' : `exit ${r.code ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`;
       parts.push(`failed (${err}).`, '');

@@ -4,6 +4,7 @@
 // every address nginx dials for each service.
 import { dirname, relative, isAbsolute } from 'node:path';
 import type { ConfigPhase, NginxDial } from '../gate/phases.js';
+import { maskCredentials } from '../report/mask.js';
 import type { Finding } from '../report/model.js';
 import type { Spec } from '../spec/load.js';
 import { expandAll } from './dials.js';
@@ -80,7 +81,7 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
     dials.push(...r.dials);
   }
   findings.push(...notes);
-  return { findings, dials };
+  return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text) })) };
 
   function invalid(message: string, file?: string, line?: number, raw?: string): Finding {
     const evidence = [file && line ? lineText({ file, line }) : undefined, raw].filter((x): x is string => Boolean(x));
@@ -100,6 +101,22 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
   function info(message: string, file?: string, line?: number): Finding {
     return { severity: 'info', message, ...(file !== undefined && { file }), ...(line !== undefined && { line }) };
   }
+}
+
+/** `user:pass@host` without a scheme, as nginx quotes it: `invalid port in upstream "user:pass@host:80"`. */
+function mask(s: string): string {
+  return maskCredentials(s).replace(/(^|["\s])[^"\s@/]+:[^"\s@/]*@/g, '$1***@');
+}
+
+/** Config lines may hold `scheme://user:pass@host`: never shown as written. */
+function masked(f: Finding): Finding {
+  return {
+    ...f,
+    message: mask(f.message),
+    ...(f.target !== undefined && { target: mask(f.target) }),
+    ...(f.fix !== undefined && { fix: mask(f.fix) }),
+    ...(f.evidence !== undefined && { evidence: f.evidence.map(mask) }),
+  };
 }
 
 /** A replacement line when the error says exactly what is missing. */

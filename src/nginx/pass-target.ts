@@ -75,7 +75,7 @@ export function parsePassTarget(directive: PassDirective, arg: string, module: M
   if (complete) authority = complete[1] as string;
   else if (authority.includes('$')) return { scheme, dynamic: true, authority };
   const hp = splitHostPort(authority);
-  if (typeof hp === 'string') return { scheme, dynamic: false, authority, error: `${hp} in upstream "${authority}"` };
+  if (typeof hp === 'string') return { scheme, dynamic: false, authority, error: `${hp} in upstream "${authority.replace(/^[^@]*@/, '***@')}"` };
   if (hp.port === undefined) {
     const port = uriPart ? DEFAULT_PORT[scheme] : undefined;
     const base = { scheme, dynamic: false, authority, group: hp.host };

@@ -260,3 +260,22 @@ test('a missing main config or dump is bad input naming the path', async () => {
   const notDump = parseSpec(`version: 1\nservices:\n  a: { backend: 127.0.0.1:8000 }\nnginx: { dump: ${fixture('php-fpm', 'nginx.conf')} }\n`, '/tmp/spec.yml');
   await assert.rejects(runConfigPhase(notDump, context()), (e) => isUserError(e) && /not an `nginx -T` dump/.test(e.message));
 });
+
+test('credentials written in a config line never reach a finding or a dial, nor nginx -t quoting them', async () => {
+  const { tempDir } = await import('../helpers/tmp.js');
+  const { writeFileSync } = await import('node:fs');
+  const t = tempDir(`ugate-mask-${process.pid}-`);
+  try {
+    writeFileSync(`${t.dir}/nginx.conf`, 'events {}\nhttp {\n  server {\n    server_name app.example.com;\n    location / { proxy_pass http://admin:s3cret@127.0.0.1:8001; }\n  }\n}\n');
+    const spec = parseSpec('version: 1\nservices:\n  app: { backend: 127.0.0.1:8000, server_name: app.example.com }\nnginx: { config: nginx.conf }\n', `${t.dir}/upstream-gate.yml`);
+    const r = await configPhase(spec, context());
+    const text = JSON.stringify(r);
+    assert.ok(!text.includes('s3cret'), text);
+    const invalid = r.findings.find((f) => f.code === 'config.invalid');
+    assert.equal(invalid?.line, 5);
+    assert.equal(invalid?.evidence?.[0], 'location / { proxy_pass http://***@127.0.0.1:8001; }');
+    if (hasNginx) assert.match(invalid?.message ?? '', /^invalid port in upstream "\*\*\*@127\.0\.0\.1:8001"$/);
+  } finally {
+    t.remove();
+  }
+});

@@ -29,11 +29,12 @@ type ScenarioName = keyof typeof SCENARIOS;
 
 const usage = `Usage: npm run bench [-- --quick] [--only NAME,...] [--source] [--no-write]
 
-  --quick      fewer trials (a smoke run); writes bench/out/RESULTS-quick.md
+  --quick      fewer trials (a smoke run)
   --only       run only these scenarios: ${Object.keys(SCENARIOS).join(', ')}
   --source     run upstream-gate from src/ through tsx instead of dist/cli.js
                (development only: the published figures come from the bundle)
-  --no-write   print the report only`;
+  --no-write   print the report only (a quick, partial or --source run writes
+               bench/out/RESULTS-partial.md; only a full run replaces bench/RESULTS.md)`;
 
 function oneLine(argv: readonly string[]): string {
   const [file, ...args] = argv;

@@ -48,6 +48,8 @@ const BSD_ERRNO: Record<number, number> = { 61: 111, 60: 110, 54: 104, 65: 113, 
 const FAILURE_LEVELS = new Set(['error', 'crit', 'alert', 'emerg']);
 
 const connecting = (f: Facts) => f.e.action === 'connecting to upstream';
+/** TLS to the backend, not a client's handshake with nginx (`while SSL handshaking`) */
+const tlsToUpstream = (f: Facts) => f.e.action === 'SSL handshaking to upstream';
 const connectCall = (f: Facts) => /^(?:connect\(\)|kevent\(\) reported that connect\(\))/.test(f.e.message);
 const msg = (prefix: string) => (f: Facts) => f.e.message.startsWith(prefix);
 const quoted = (f: Facts) => /"([^"]*)"/.exec(f.e.message)?.[1];
@@ -233,39 +235,39 @@ const RULES: Rule[] = [
   {
     kind: 'tls_timeout',
     code: 'health.timeout',
-    when: (f) => f.e.action === 'SSL handshaking to upstream' && f.errno === 110,
+    when: (f) => tlsToUpstream(f) && f.errno === 110,
     cause: (f) => `${f.addr} accepted the connection but did not finish the TLS handshake within proxy_connect_timeout: it does not speak TLS on that port, or it is overloaded`,
     fix: () => 'dial the TLS port with https://, or the plain port with http://; check the backend load',
   },
   {
     kind: 'tls_plain',
     code: 'health.protocol',
-    when: (f) => msg('SSL_do_handshake() failed')(f) && /wrong version number|unknown protocol|http request|packet length too long|record layer failure/.test(f.e.message),
+    when: (f) => tlsToUpstream(f) && msg('SSL_do_handshake() failed')(f) && /wrong version number|unknown protocol|http request|packet length too long|record layer failure/.test(f.e.message),
     cause: (f) => `nginx spoke TLS (https://) to ${f.addr}, which answered in plain text: a plain-HTTP port`,
     fix: () => 'use proxy_pass http:// for that port, or point https:// at the TLS port',
   },
   {
     kind: 'tls_closed',
     code: 'health.protocol',
-    when: msg('peer closed connection in SSL handshake'),
+    when: (f) => tlsToUpstream(f) && msg('peer closed connection in SSL handshake')(f),
     cause: (f) => `${f.addr} closed or reset the connection during the TLS handshake: not a TLS port, a rejected SNI name, or an overloaded backend`,
     fix: () => 'check that the port speaks TLS; send the name it expects with `proxy_ssl_server_name on;` and `proxy_ssl_name`',
   },
   {
     kind: 'tls_verify',
-    when: msg('upstream SSL certificate verify error'),
+    when: (f) => tlsToUpstream(f) && msg('upstream SSL certificate verify error')(f),
     cause: (f) => `nginx does not trust the certificate of ${f.addr}: ${f.e.message.replace(/^upstream SSL certificate verify error: /, '')}`,
     fix: () => 'add the issuing CA to proxy_ssl_trusted_certificate, fix the chain on the backend (or renew an expired certificate), or raise proxy_ssl_verify_depth',
   },
   {
     kind: 'tls_name',
-    when: msg('upstream SSL certificate does not match'),
+    when: (f) => tlsToUpstream(f) && msg('upstream SSL certificate does not match')(f),
     cause: (f) => `the certificate of ${f.addr} does not name ${quoted(f) ?? 'the name nginx checks'} (proxy_ssl_name, by default the proxy_pass host)`,
     fix: () => 'set `proxy_ssl_name` to a name in the certificate (with `proxy_ssl_server_name on;`), or reissue the certificate with that name',
   },
   {
     kind: 'tls_handshake',
-    when: msg('SSL_do_handshake() failed'),
+    when: (f) => tlsToUpstream(f) && msg('SSL_do_handshake() failed')(f),
     cause: (f) => `the TLS handshake with ${f.addr} failed: ${f.e.message.replace(/^SSL_do_handshake\(\) failed /, '')}; most often the backend needs SNI, a client certificate, or another protocol version`,
     fix: () => '`proxy_ssl_server_name on;` (+ proxy_ssl_name); proxy_ssl_certificate if the backend wants a client certificate; align proxy_ssl_protocols',
   },

@@ -1,4 +1,4 @@
-// Error-log files -> lines, streaming: a 1 GB log is read in 1 MiB chunks and
+// Error-log files -> lines, streaming: a 1 GB log is read in 64 KiB chunks and
 // never held whole. Rotated logs compressed by logrotate are recognised by
 // their gzip magic bytes, not their name. Lines are byte strings, so bytes
 // that are not UTF-8 (a raw request line) cannot fail the read; a last line
@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../user-error.js';
 
-const CHUNK = 1 << 20;
+const CHUNK = 64 * 1024;
 /** nginx cuts lines at 2048 bytes; anything much longer is not a log line and is skipped, not buffered */
 const MAX_LINE = 64 * 1024;
 

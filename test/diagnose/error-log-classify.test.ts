@@ -136,3 +136,10 @@ test('an unknown failure with an upstream is kept, not dropped', () => {
   assert.equal(d?.upstream, 'http://10.1.2.3:8080');
   assert.match(d?.cause ?? '', /duplicate header line/);
 });
+
+test("a client's own TLS handshake failure is not an upstream failure", () => {
+  const e = parseErrorLine(
+    '2026/11/24 01:22:35 [error] 31#31: *53 SSL_do_handshake() failed (SSL: error:0A00006C:SSL routines::bad key share) while SSL handshaking, client: 10.0.0.1, server: 0.0.0.0:443',
+  )!;
+  assert.equal(classifyErrorLine(e), undefined);
+});

@@ -173,6 +173,7 @@ class FileParser {
   /** the lexer's current token has not been used yet */
   private held = false;
   private eofReported = false;
+  private readonly scratch: string[] = [];
 
   constructor(
     text: string,
@@ -221,7 +222,10 @@ class FileParser {
         }
         continue;
       }
-      const args: string[] = [];
+      // Arguments go to a reused scratch list, then into an array of their exact
+      // size: a pushed-to array keeps spare slots, and the payload keeps 100,000 of them.
+      const scratch = this.scratch;
+      let count = 0;
       let end: '{' | ';' | '}' | 'eof' = 'eof';
       while (lx.next()) {
         const v = lx.value;
@@ -230,8 +234,9 @@ class FileParser {
           if (v === '}') this.held = true;
           break;
         }
-        args.push(v);
+        scratch[count++] = v;
       }
+      const args = scratch.slice(0, count);
       const d: Directive = { directive: name, line, args };
       out.push(d);
       if (end === 'eof') this.fail('unexpected end of file, expecting ";" or "}"', lx.cursorLine);

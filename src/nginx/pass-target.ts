@@ -124,7 +124,8 @@ export interface UpstreamServerLine {
 export function parseUpstreamServer(args: readonly string[], module: Module): UpstreamServerLine {
   const address = args[0] ?? '';
   const line: UpstreamServerLine = { address, dynamic: address.includes('$'), weight: 1, maxFails: 1, backup: false, down: false };
-  for (const p of args.slice(1)) {
+  for (let i = 1; i < args.length; i++) {
+    const p = args[i] as string;
     if (p === 'backup') line.backup = true;
     else if (p === 'down') line.down = true;
     else if (p.startsWith('weight=')) line.weight = Number(p.slice(7)) || 1;
@@ -133,11 +134,16 @@ export function parseUpstreamServer(args: readonly string[], module: Module): Up
   if (line.dynamic) return line;
   if (address.toLowerCase().startsWith('unix:')) {
     const path = address.slice(5);
-    return path ? { ...line, endpoint: { kind: 'unix', path } } : { ...line, error: `no path in the unix domain socket "${address}"` };
+    if (path) line.endpoint = { kind: 'unix', path };
+    else line.error = `no path in the unix domain socket "${address}"`;
+    return line;
   }
   const hp = splitHostPort(address);
-  if (typeof hp === 'string') return { ...line, error: `${hp} in upstream "${address}"` };
-  const port = hp.port ?? (module === 'http' ? 80 : undefined);
-  if (port === undefined) return { ...line, error: `no port in upstream "${address}"` };
-  return { ...line, endpoint: { kind: 'tcp', host: hp.host, port } };
+  if (typeof hp === 'string') line.error = `${hp} in upstream "${address}"`;
+  else {
+    const port = hp.port ?? (module === 'http' ? 80 : undefined);
+    if (port === undefined) line.error = `no port in upstream "${address}"`;
+    else line.endpoint = { kind: 'tcp', host: hp.host, port };
+  }
+  return line;
 }

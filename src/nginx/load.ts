@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../user-error.js';
 import { isDump, parseDump, type Dump } from './dump.js';
+import { parseNginxMessages } from './nginx-test.js';
 import { parseConfig, type ParseLimits, type ParseResult } from './parser.js';
 import { decode, fileSource, memorySource, overlaySource } from './source.js';
 
@@ -52,7 +53,12 @@ async function readText(path: string, opts: LoadOptions): Promise<string> {
 
 export function loadDumpText(text: string, where: string, opts: LoadOptions = {}): LoadedConfig {
   const dump = parseDump(text);
-  if (!dump) throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where);
+  if (!dump) {
+    // `nginx -T` prints no configuration when the test fails, only why
+    const failed = parseNginxMessages(text).find((m) => m.level === 'emerg');
+    if (failed) throw new UserError(`nginx -T failed, so the dump holds no configuration: ${failed.raw}`, where);
+    throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where);
+  }
   const parse = parseConfig(dump.main, { source: memorySource(dump.files), ...opts });
   return { main: dump.main, parse, dump };
 }

@@ -279,3 +279,14 @@ test('credentials written in a config line never reach a finding or a dial, nor 
     t.remove();
   }
 });
+
+test('the output of a failed nginx -T is bad input that quotes nginx', async () => {
+  const spec = parseSpec('version: 1\nservices:\n  a: { backend: 127.0.0.1:8000 }\nnginx: { dump: "-" }\n', '/tmp/spec.yml');
+  const failed = Buffer.from(
+    '2026/11/30 12:48:08 [emerg] 19289#19289: host not found in upstream "backend.invalid" in /etc/nginx/conf.d/app.conf:5\nnginx: configuration file /etc/nginx/nginx.conf test failed\n',
+  );
+  await assert.rejects(
+    configPhase(spec, context(), { readStdin: async () => failed }),
+    (e) => isUserError(e) && e.message.startsWith('-: nginx -T failed, so the dump holds no configuration: 2026/11/30 12:48:08 [emerg]'),
+  );
+});

@@ -25,6 +25,7 @@ import { formatEndpoint, type Endpoint } from '../probe/endpoint.js';
 import type { Finding } from '../report/model.js';
 import type { ServiceSpec } from '../spec/load.js';
 import type { Candidate, Expansion } from './dials.js';
+import { buildDirective } from './builder.js';
 import type { ConfigModel, ServerBlock, Site } from './model.js';
 import { canonicalIp } from './resolve.js';
 import { selectLocation, selectServers } from './select.js';
@@ -274,9 +275,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
 
   /** The dial's line with the address replaced: the exact line to write instead. */
   function replaceAddress(c: Candidate, authority: string): string {
-    const text = lineText(c.site);
     if (c.member) {
-      return text.includes(c.member.address) ? text.replace(c.member.address, authority) : `server ${authority};`;
+      const args = c.member.args.map((a, i) => (i === 0 ? authority : a));
+      return rewrite(lineText(c.site), 'server', c.member.address, authority, args);
     }
     const uri = uriOf(c);
     let arg: string;
@@ -286,8 +287,20 @@ export function evaluate(input: EvaluateInput): Evaluation {
       const prefix = /^[a-z]+:\/\//i.exec(c.pass.arg)?.[0] ?? '';
       arg = `${prefix}${authority}`;
     }
-    return text.includes(c.pass.arg) ? text.replace(c.pass.arg, arg) : `${c.pass.directive} ${arg};`;
+    return rewrite(lineText(c.pass), c.pass.directive, c.pass.arg, arg, [arg]);
   }
+}
+
+/**
+ * The replacement for a directive: its line as written with the address
+ * swapped when the line holds just that directive (comments and spacing
+ * kept), else the directive alone, rebuilt.
+ */
+function rewrite(text: string, directive: string, old: string, next: string, args: readonly string[]): string {
+  const code = text.replace(/\s+#[^"']*$/, '');
+  const alone = code.startsWith(`${directive} `) && code.endsWith(';') && code.indexOf(';') === code.length - 1;
+  if (alone && text.includes(old)) return text.replace(old, next);
+  return `${buildDirective({ directive, line: 0, args: [...args] })};`;
 }
 
 /** ` (IPv6)` / ` (IPv4)` when the two sides are in different families: the classic localhost trap. */

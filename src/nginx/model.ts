@@ -42,7 +42,10 @@ export interface ServerBlock extends Site {
   locations: LocationNode[];
 }
 
-export interface UpstreamServer extends Site, UpstreamServerLine {}
+export interface UpstreamServer extends Site, UpstreamServerLine {
+  /** the `server` line's arguments as parsed */
+  args: string[];
+}
 
 export interface UpstreamGroup extends Site {
   name: string;
@@ -111,6 +114,7 @@ export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES
           const member = parseUpstreamServer(d.args, scope.module) as UpstreamServer;
           member.file = file;
           member.line = line;
+          member.args = d.args;
           scope.upstream.servers.push(member);
         } else if (name === 'server_name' && scope.server && !scope.location) {
           scope.server.names.push(...d.args);

@@ -2,6 +2,7 @@
 // or of an `nginx -T` dump, so users can diff it against `crossplane parse`.
 import { resolve } from 'node:path';
 import { loadAny, readStdin } from '../nginx/load.js';
+import { maskCredentials } from '../report/mask.js';
 import { UserError } from '../user-error.js';
 import { parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
@@ -17,6 +18,7 @@ directory, as nginx does), or an \`nginx -T\` dump, or "-" for standard input
 (a config or a dump, told apart by its "# configuration file PATH:" lines).
 Errors (unbalanced braces, a missing ";", a directive where it is not
 allowed, include cycles, missing files) are collected with file and line.
+Credentials in URLs (scheme://user:pass@host) are printed as scheme://***@host.
 
 Options:
   --indent N   indent the JSON by N spaces (default 0: one line)
@@ -40,7 +42,9 @@ export const parseCommand: Command = {
     const arg = positionals[0] as string;
     const path = arg === '-' ? '-' : resolve(io.cwd, arg);
     const loaded = await loadAny(path, { signal: io.signal, readStdin: () => readStdin(io.stdin) });
-    io.stdout.write(`${JSON.stringify(loaded.parse.payload, null, indent || undefined)}\n`);
+    // the one difference from crossplane: `scheme://user:pass@` is printed as `scheme://***@`
+    const text = JSON.stringify(loaded.parse.payload, (_key, value: unknown) => (typeof value === 'string' ? maskCredentials(value) : value), indent || undefined);
+    io.stdout.write(`${text}\n`);
     return loaded.parse.payload.status === 'ok' ? EXIT.pass : EXIT.fail;
   },
 };

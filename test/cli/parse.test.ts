@@ -95,3 +95,10 @@ test('--help prints the help and exits 0', async () => {
   assert.equal(await parseCommand.run(['--help'], t.io), 0);
   assert.equal(t.out(), `${parseCommand.help}\n`);
 });
+
+test('credentials in URLs are masked in the payload', async () => {
+  const t = io('events {}\nhttp { server { set $u "https://deploy:s3cret@git.example.com/x"; } }\n');
+  assert.equal(await parseCommand.run(['-'], t.io), 0);
+  assert.ok(!t.out().includes('s3cret'));
+  assert.ok(t.out().includes('"https://***@git.example.com/x"'));
+});

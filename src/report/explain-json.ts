@@ -19,6 +19,7 @@ export function explainJson(r: ExplainResult, meta: ExplainMeta): string {
     failures: r.failures,
     unparsed: r.unparsed,
   };
+  if (r.ungrouped > 0) out.ungrouped = r.ungrouped;
   if (meta.since !== undefined || meta.until !== undefined) {
     out.outside_window = r.outside;
     if (meta.since !== undefined) out.since = isoTime(meta.since);

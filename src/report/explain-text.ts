@@ -1,6 +1,6 @@
 // `explain` for a terminal: the groups, most frequent first, each with its
 // cause and fix in full and one original line as evidence.
-import { isoTime, type ExplainGroup, type ExplainResult } from '../diagnose/explain.js';
+import { isoTime, MAX_GROUPS, type ExplainGroup, type ExplainResult } from '../diagnose/explain.js';
 import { paint, type Paint } from './color.js';
 import type { ExplainMeta } from './explain-json.js';
 import { forTerminal } from './mask.js';
@@ -12,12 +12,14 @@ export function explainText(r: ExplainResult, meta: ExplainMeta, opts: { color: 
   const read = `${plural(r.lines, 'line')} of ${meta.files.map(forTerminal).join(', ')}`;
   const span = r.from !== undefined && r.to !== undefined ? `, ${isoTime(r.from)} .. ${isoTime(r.to)}` : '';
   const window = meta.since !== undefined || meta.until !== undefined ? `; window ${meta.since !== undefined ? isoTime(meta.since) : '...'} .. ${meta.until !== undefined ? isoTime(meta.until) : 'now'}, ${plural(r.outside, 'failure')} outside it` : '';
-  if (r.groups.length === 0) {
-    out.push(`${p.green('no upstream failures')} in ${read}${span}${window}`);
-    return `${out.join('\n')}\n`;
+  if (r.groups.length === 0) out.push(`${p.green('no upstream failures')} in ${read}${span}${window}`);
+  else {
+    out.push(`${p.bold(plural(r.failures, 'upstream failure'))} in ${plural(r.groups.length, 'group')} (${read}${span}${window})`, '');
+    r.groups.forEach((g, i) => out.push(...groupLines(g, i + 1, p), ''));
   }
-  out.push(`${p.bold(plural(r.failures, 'upstream failure'))} in ${plural(r.groups.length, 'group')} (${read}${span}${window})`, '');
-  r.groups.forEach((g, i) => out.push(...groupLines(g, i + 1, p), ''));
+  if (r.ungrouped > 0) out.push(p.yellow(`${plural(r.ungrouped, 'more failure')} in groups beyond the first ${MAX_GROUPS} (distinct upstreams, errnos and failures) are counted but not shown`));
+  // most lines not from nginx's error log: an access log, or a log format explain does not know
+  if (r.unparsed > 0 && r.unparsed * 2 >= r.lines) out.push(p.yellow(`${r.unparsed} of ${plural(r.lines, 'line')} are not nginx error-log lines: is this the access log? nginx writes upstream failures to the error_log file`));
   return `${out.join('\n').trimEnd()}\n`;
 }
 

@@ -110,6 +110,14 @@ function damagedGzip(): string {
   return p;
 }
 
+test('an access log given by mistake is said to be one', async () => {
+  const access = join(tmp.dir, 'access.log');
+  writeFileSync(access, '127.0.0.1 - - [24/Nov/2026:01:21:58 +0000] "GET / HTTP/1.1" 502 157 "-" "curl/8.5"\n'.repeat(3));
+  const r = await runCli(['explain', access], { env });
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /3 of 3 lines are not nginx error-log lines: is this the access log\?/);
+});
+
 test('bad input exits 2 with one line on stderr and no stack trace', async () => {
   const cases: [string[], RegExp][] = [
     [['explain', join(tmp.dir, 'nope.log')], /nope\.log: cannot read error log: no such file/],

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createExplainer, MAX_NAMES, type ExplainResult } from '../../src/diagnose/explain.js';
+import { createExplainer, MAX_GROUPS, MAX_NAMES, type ExplainResult } from '../../src/diagnose/explain.js';
 import { readLogLines } from '../../src/diagnose/error-log-stream.js';
 import { crossCheck } from '../../src/diagnose/explain-spec.js';
 import { parseSpec } from '../../src/spec/load.js';
@@ -94,6 +94,14 @@ test('a group keeps at most MAX_NAMES server and host names', async () => {
   assert.equal(r.groups[0]?.count, MAX_NAMES + 15);
   assert.equal(r.groups[0]?.servers.length, MAX_NAMES);
   assert.equal(r.groups[0]?.hosts.length, MAX_NAMES);
+});
+
+test('beyond MAX_GROUPS distinct upstreams, failures are still counted, in `ungrouped`', async () => {
+  const log = Array.from({ length: MAX_GROUPS + 5 }, (_, i) => refused('2026/11/24 10:00:00', 10000 + i, '/')).join('\n');
+  const r = await explainFiles([file(log)]);
+  assert.equal(r.failures, MAX_GROUPS + 5);
+  assert.equal(r.groups.length, MAX_GROUPS);
+  assert.equal(r.ungrouped, 5);
 });
 
 test('rotated logs: plain, .1 and gzipped .2.gz (recognised by content), with a cut-short last line', async () => {

@@ -4,7 +4,7 @@
 // text in the same run. On demand only, never a test.
 import { mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseConfig } from '../src/nginx/parser.js';
@@ -179,6 +179,8 @@ export async function benchParse(runs = 9): Promise<BenchRow[]> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rows = await benchParse();
   const w = Math.max(...rows.map((r) => r.name.length));
-  process.stdout.write(`nginx config parse benchmark (median of runs, Node ${process.version})\n\n`);
+  process.stdout.write(
+    `nginx config parse benchmark (median wall time of the runs; Node ${process.version}; ${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)} at the end)\n\n`,
+  );
   for (const r of rows) process.stdout.write(`${r.name.padEnd(w)}  ${r.value}\n`);
 }

@@ -25,7 +25,8 @@ function listen(port = 0): Promise<Server> {
 
 async function phase(yaml: string) {
   const spec = parseSpec(`version: 1\n${yaml}`, `${process.cwd()}/upstream-gate.yml`);
-  return runProbePhase(spec, [], { signal: AbortSignal.timeout(spec.gate.deadlineMs), deadlineAt: Date.now() + spec.gate.deadlineMs, runner: execaRunner() });
+  const signal = AbortSignal.timeout(spec.gate.deadlineMs + Math.min(spec.gate.connectTimeoutMs, 5000));
+  return runProbePhase(spec, [], { signal, deadlineAt: Date.now() + spec.gate.deadlineMs, runner: execaRunner() });
 }
 
 function stats(xs: number[]): string {

@@ -49,7 +49,7 @@ const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', '
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
 /** errors only a connect can produce, whatever stage a probe had reached */
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ENOTSOCK', ...UNREACHABLE]);
-const ERRNO = { ECONNREFUSED: 111, ETIMEDOUT: 110, EACCES: 13, ENOENT: 2, ECONNRESET: 104 } as const;
+const ERRNO = { ETIMEDOUT: 110, EACCES: 13, ENOENT: 2, ECONNRESET: 104 } as const;
 
 type Draft = Omit<Finding, 'severity' | 'service' | 'target'> & { code: ReasonCode };
 
@@ -300,9 +300,8 @@ function selinux(i: ClassifyInput): Draft {
   const port = i.endpoint.kind === 'tcp' ? i.endpoint.port : 0;
   return {
     code: 'selinux.denied',
-    errno: ERRNO.EACCES,
-    errno_name: 'EACCES',
-    message: `connect to ${t} denied (EACCES)${se?.mode ? `: SELinux is ${se.mode}${bool ? `, ${SELINUX_BOOLEAN} is ${bool}` : ''}` : ': SELinux or another LSM policy'}`,
+    errno: i.probe.errno ?? ERRNO.EACCES,
+    message: `connect to ${t} denied (${i.probe.code === 'EPERM' ? 'EPERM' : 'EACCES'})${se?.mode ? `: SELinux is ${se.mode}${bool ? `, ${SELINUX_BOOLEAN} is ${bool}` : ''}` : ': SELinux or another LSM policy'}`,
     evidence: [probeLine(i.probe), ...(se?.mode ? [`getenforce: ${se.mode}`] : []), ...(bool ? [`${SELINUX_BOOLEAN} --> ${bool}`] : []), ...(se?.denials ?? [])],
     fix: `setsebool -P ${SELINUX_BOOLEAN} 1  (or label the port: semanage port -a -t http_port_t -p tcp ${port})`,
   };
@@ -354,8 +353,7 @@ function unixConnect(i: ClassifyInput, code: string | undefined): Draft {
     const lacks = sf?.blockedBy ? 'search (x) permission on the directory' : can && !can.w ? 'write permission (connect needs w)' : 'permission';
     return {
       code: 'socket.permission',
-      errno: ERRNO.EACCES,
-      errno_name: 'EACCES',
+      errno: i.probe.errno ?? ERRNO.EACCES,
       message: `${what}; user ${user?.name ?? '?'} (uid ${user?.uid ?? '?'}) lacks ${lacks}`,
       evidence: [probeLine(i.probe), ...(f ? [`${f.path}: ${describeFile(f)}`] : []), ...(user ? [`connecting user ${user.name} uid=${user.uid} gid=${user.gid} groups=${user.groups.join(',')}`] : [])],
       fix: sf?.blockedBy

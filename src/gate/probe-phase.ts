@@ -125,8 +125,15 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
       const name = `${endpoint.kind} ${endpoint.kind === 'unix' ? endpoint.path : formatEndpoint(dialed)}`;
       const run = await retryCheck(
         async (budget) => {
-          const probe = await probeConnect(dialed, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
-          return outcome(service, target, address, 'listener', probe, await sh.host.gather(probe, endpoint, address, service.unit));
+          const timeoutMs = Math.min(g.connectTimeoutMs, budget);
+          const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+          const o = outcome(service, target, address, 'listener', probe, await sh.host.gather(probe, endpoint, address, service.unit));
+          if (o.finding?.code === 'network.rejected' && probe.code === 'ECONNREFUSED') {
+            // the listener seen after the refused connect may have only just come up: ask again before blaming a firewall
+            const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+            if (again.ok) return { ok: true, probe: again };
+          }
+          return { ...o, ...(cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true }) };
         },
         sh.policy,
         progress(service, name, sh),
@@ -159,7 +166,9 @@ async function healthChecks(service: ServiceSpec, target: Target, addresses: str
             kind === 'fastcgi'
               ? await probeFastcgi({ endpoint: dialed, path, ...timeouts })
               : await probeHttp({ endpoint: dialed, tls: kind === 'https', path, ...host, ...timeouts });
-          return outcome(service, target, address, 'health', probe, await sh.host.gather(probe, endpoint, address, service.unit));
+          const o = outcome(service, target, address, 'health', probe, await sh.host.gather(probe, endpoint, address, service.unit));
+          const cut = probe.stage === 'connect' ? cutShort(probe, timeouts.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, timeouts.requestTimeoutMs, g.requestTimeoutMs);
+          return { ...o, ...(cut && { cut: true }) };
         },
         sh.policy,
         progress(service, name, sh),
@@ -192,20 +201,15 @@ async function frontCheck(service: ServiceSpec, sh: Shared, out: ServiceRun): Pr
   const hostHeader = service.serverNames.find((n) => !/[*~]/.test(n)) ?? url.host;
   const run = await retryCheck(
     async (budget) => {
-      const probe = await probeHttp({
-        endpoint,
-        tls,
-        path: `${base}${path}`,
-        host: hostHeader,
-        label,
-        connectTimeoutMs: Math.min(g.connectTimeoutMs, budget),
-        requestTimeoutMs: Math.min(g.requestTimeoutMs, budget),
-        signal: sh.ctx.signal,
-      });
+      const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
+      const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
+      const probe = await probeHttp({ endpoint, tls, path: `${base}${path}`, host: hostHeader, label, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
       let errorLog: string[] | undefined;
       if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service, sh);
       const evidence = probe.ok || probe.status !== undefined ? {} : await sh.host.gather(probe, endpoint, undefined, undefined);
-      return outcome(service, { endpoint }, undefined, 'front', probe, evidence, errorLog);
+      const o = outcome(service, { endpoint }, undefined, 'front', probe, evidence, errorLog);
+      const cut = probe.stage === 'connect' ? cutShort(probe, connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, requestTimeoutMs, g.requestTimeoutMs);
+      return { ...o, ...(cut && { cut: true }) };
     },
     sh.policy,
     progress(service, name, sh),
@@ -295,6 +299,11 @@ function record(out: ServiceRun, service: ServiceSpec, name: string, run: CheckR
       remainingMs: Math.max(0, sh.ctx.deadlineAt - now),
     });
   }
+}
+
+/** Timed out on a timeout the deadline shortened: not the endpoint's fault yet. */
+function cutShort(probe: ProbeResult, usedMs: number, configuredMs: number): boolean {
+  return probe.code === 'ETIMEDOUT' && usedMs < configuredMs;
 }
 
 function dedupe(findings: Finding[]): Finding[] {

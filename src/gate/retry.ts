@@ -22,6 +22,8 @@ export interface AttemptOutcome {
   probe: ProbeResult;
   /** the classified reason, when not ok */
   finding?: Finding;
+  /** timed out on the gate's remaining time, shorter than its own timeout: it says nothing new */
+  cut?: boolean;
 }
 
 export interface RetryPolicy {
@@ -84,7 +86,7 @@ export async function retryCheck(
     const budget = policy.deadlineAt - Date.now();
     const outcome = await attempt(Math.max(budget, 1), n);
     // an attempt cut by the deadline or a signal says nothing new: keep the previous reason
-    if (outcome.probe.code === ABORTED && last) throw new AbortError('aborted');
+    if ((outcome.probe.code === ABORTED || outcome.cut) && last) throw new AbortError('cut short');
     attempts = n;
     const previous = last;
     last = outcome;

@@ -1,6 +1,7 @@
 // Firewall rules that could drop or reject a connect to a port: `iptables -S`
 // (and ip6tables for IPv6), `nft list ruleset`. Needs root; otherwise says so.
-import type { CommandResult, Runner } from './run.js';
+import type { Runner } from './run.js';
+import { whyFailed } from './why-failed.js';
 
 export interface FirewallEvidence {
   /** rules that DROP or REJECT this port, or a DROP policy: `iptables: -A INPUT -p tcp --dport 8000 -j REJECT` */
@@ -50,21 +51,15 @@ export function matchNft(text: string, port: number): string[] {
   return out;
 }
 
-function failure(r: CommandResult): string {
-  if (r.notFound) return `${r.command.split(' ')[0]} not installed`;
-  if (r.timedOut) return `${r.command} timed out`;
-  return `${r.command} failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`}`;
-}
-
 export async function readFirewall(runner: Runner, port: number, family: 4 | 6, options: { signal?: AbortSignal } = {}): Promise<FirewallEvidence> {
   const run = { timeoutMs: 2000, ...(options.signal && { signal: options.signal }) };
   const ipt = family === 6 ? 'ip6tables' : 'iptables';
   const [it, nft] = await Promise.all([runner.run(ipt, ['-S'], run), runner.run('nft', ['list', 'ruleset'], run)]);
   const rules: string[] = [];
   const notes: string[] = [];
-  if (it.failed) notes.push(failure(it));
+  if (it.failed) notes.push(whyFailed(it));
   else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
-  if (nft.failed) notes.push(failure(nft));
+  if (nft.failed) notes.push(whyFailed(nft));
   // iptables-nft shows the same rules in both views: keep nft's only when iptables saw none
   else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
   return { rules, notes };

@@ -3,6 +3,7 @@
 // `notes`, never thrown.
 import type { Runner } from './run.js';
 import { readProcListeners } from './procnet.js';
+import { whyFailed } from './why-failed.js';
 
 export interface ListenerProcess {
   name: string;
@@ -89,7 +90,7 @@ export async function readListeners(runner: Runner, options: { signal?: AbortSig
     return { listeners, source: 'ss -Hltnp; ss -Hlxp', notes };
   }
   const why = tcp.failed ? tcp : unix;
-  const reason = why.notFound ? 'ss not installed' : why.timedOut ? 'ss timed out' : `ss failed: ${why.stderr.trim().split('\n')[0] ?? `exit ${why.exitCode}`}`;
+  const reason = whyFailed(why, 'ss');
   const proc = await readProcListeners(options.signal);
   return { ...proc, notes: [`${reason}; read ${proc.source}`, ...proc.notes] };
 }

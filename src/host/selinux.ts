@@ -1,6 +1,7 @@
 // SELinux state, for an EACCES on a TCP connect: the mode, the boolean that
 // lets httpd_t connect to any port, and recent AVC denials for name_connect.
 import type { Runner } from './run.js';
+import { whyFailed } from './why-failed.js';
 
 export interface SelinuxEvidence {
   /** Enforcing, Permissive, Disabled; absent when getenforce is not installed */
@@ -35,14 +36,14 @@ export async function readSelinux(runner: Runner, port: number | undefined, opti
   const notes: string[] = [];
   const mode = await runner.run('getenforce', [], run);
   if (mode.failed) {
-    notes.push(mode.notFound ? 'getenforce not installed: SELinux state unknown' : `getenforce failed: ${mode.stderr.trim() || `exit ${mode.exitCode}`}`);
+    notes.push(mode.notFound ? 'getenforce not installed: SELinux state unknown' : whyFailed(mode));
     return { booleans: {}, denials: [], notes };
   }
   const [bool, avc] = await Promise.all([
     runner.run('getsebool', [SELINUX_BOOLEAN], run),
     runner.run('ausearch', ['-m', 'AVC', '-ts', 'recent'], run),
   ]);
-  if (bool.failed) notes.push(`getsebool failed: ${bool.stderr.trim() || `exit ${bool.exitCode}`}`);
+  if (bool.failed) notes.push(whyFailed(bool));
   // ausearch exits 1 when there is no match: that is an answer, not a failure
   if (avc.notFound) notes.push('ausearch not installed: AVC denials not read');
   return { mode: mode.stdout.trim(), booleans: parseGetsebool(bool.stdout), denials: parseAvc(avc.stdout, port), notes };

@@ -1,5 +1,6 @@
 // A systemd unit's state and the tail of its journal, when the spec names one.
 import type { Runner } from './run.js';
+import { whyFailed } from './why-failed.js';
 
 export interface SystemdEvidence {
   unit: string;
@@ -29,8 +30,8 @@ export async function readSystemd(runner: Runner, unit: string, options: { signa
     runner.run('systemctl', ['show', unit, `--property=${PROPERTIES.join(',')}`, '--no-pager'], run),
     runner.run('journalctl', ['-u', unit, '-n', String(JOURNAL_LINES), '--no-pager', '-o', 'short-iso'], run),
   ]);
-  if (show.failed) notes.push(show.notFound ? 'systemctl not installed' : `systemctl show ${unit} failed: ${(show.stderr.trim().split('\n')[0] ?? '') || `exit ${show.exitCode}`}`);
-  if (journal.failed) notes.push(journal.notFound ? 'journalctl not installed' : `journalctl -u ${unit} failed: ${(journal.stderr.trim().split('\n')[0] ?? '') || `exit ${journal.exitCode}`}`);
+  if (show.failed) notes.push(whyFailed(show, `systemctl show ${unit}`));
+  if (journal.failed) notes.push(whyFailed(journal, `journalctl -u ${unit}`));
   const lines = journal.failed ? [] : journal.stdout.split('\n').filter((l) => l.trim() && !/^-- (No entries|Journal begins|Logs begin)/.test(l));
   return { unit, state: show.failed ? {} : parseShow(show.stdout), journal: lines.slice(-JOURNAL_LINES), notes };
 }

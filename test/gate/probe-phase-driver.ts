@@ -40,7 +40,9 @@ for (const l of input.listen ?? []) {
 const spec = parseSpec(input.spec, `${process.cwd()}/upstream-gate.yml`);
 const started = Date.now();
 const deadlineAt = started + spec.gate.deadlineMs;
-const result = await runProbePhase(spec, [], { signal: AbortSignal.timeout(spec.gate.deadlineMs), deadlineAt, runner: execaRunner() });
+// as the gate does: the signal stops in-flight I/O one connect timeout after the deadline
+const signal = AbortSignal.timeout(spec.gate.deadlineMs + Math.min(spec.gate.connectTimeoutMs, 5000));
+const result = await runProbePhase(spec, [], { signal, deadlineAt, runner: execaRunner() });
 process.stdout.write(`${JSON.stringify({ ...result, elapsedMs: Date.now() - started })}\n`);
 for (const s of servers) s.close();
 process.exit(0);

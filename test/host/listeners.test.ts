@@ -100,6 +100,8 @@ describe('readListeners', () => {
     const mine = snap.listeners.find((l) => l.port === port);
     assert.equal(mine?.family, 6);
     assert.equal(mine?.address, '::1');
-    if (process.getuid?.() === 0) assert.ok(mine?.processes.some((p) => p.pid === process.pid), JSON.stringify(mine));
+    // the fd scan has a time budget: on a loaded machine it may stop early, and says so
+    const complete = !snap.notes.some((n) => n.includes('cut short'));
+    if (process.getuid?.() === 0 && complete) assert.ok(mine?.processes.some((p) => p.pid === process.pid), JSON.stringify(mine));
   });
 });

@@ -37,7 +37,7 @@ export interface ParseOptions {
   prefix?: string;
 }
 
-export interface IncludeEdge {
+interface IncludeEdge {
   from: number;
   to: number;
   line: number;
@@ -47,9 +47,6 @@ export interface ParseResult {
   payload: Payload;
   /** the text of each parsed file, by path, for evidence lines */
   texts: Map<string, string>;
-  /** the context each file was parsed in (that of its first include) */
-  contexts: Context[];
-  edges: IncludeEdge[];
 }
 
 interface Pending {
@@ -65,7 +62,6 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
   const files: string[] = [main];
   const byPath = new Map<string, number>([[main, 0]]);
   const config: ConfigFile[] = [];
-  const contexts: Context[] = ['main'];
   const texts = new Map<string, string>();
   const edges: IncludeEdge[] = [];
   const queue: Pending[] = [{ index: 0, context: 'main', depth: 0 }];
@@ -135,7 +131,6 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
           idx = files.length;
           files.push(m);
           byPath.set(m, idx);
-          contexts[idx] = ctx;
           queue.push({ index: idx, context: ctx, depth: job.depth + 1 });
         }
         d.includes.push(idx);
@@ -158,8 +153,6 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
   return {
     payload: { status: errors.length > 0 ? 'failed' : 'ok', errors, config },
     texts,
-    contexts,
-    edges,
   };
 }
 

@@ -2,9 +2,11 @@
 // to reach the backend the spec names? When a service's server{} saw failures
 // dialing another address, the log's upstream is not the spec's backend and
 // that is the finding, whatever the errno says.
+import { basename } from 'node:path';
 import { formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
 import { parseBackend } from '../spec/address.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
+import type { Protocol } from '../spec/schema.js';
 import type { ReasonCode } from './codes.js';
 import type { ExplainGroup, SpecMatch } from './explain.js';
 
@@ -19,11 +21,22 @@ function matchGroup(g: ExplainGroup, services: readonly ServiceSpec[]): SpecMatc
   const dialed = endpointOf(g.upstream);
   if (dialed) {
     const own = services.find((s) => sameBackend(s.backend, dialed));
+    const scheme = schemeOf(g.upstream);
+    if (own && scheme !== undefined && !speaks(own.protocol, scheme)) {
+      return {
+        match: 'mismatch',
+        service: own.name,
+        backend: own.backendText,
+        code: 'config.protocol_mismatch',
+        note: `nginx dials ${formatEndpoint(dialed)}, the spec's backend of ${own.name}, as ${scheme}:// but the spec says it speaks ${own.protocol}`,
+      };
+    }
     if (own) {
       return { match: 'backend', service: own.name, backend: own.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own.name}: the backend itself failed` };
     }
   }
-  const byServer = services.find((s) => s.serverNames.some((n) => g.servers.includes(n) || g.hosts.includes(n)));
+  const candidates = services.filter((s) => s.serverNames.some((n) => g.servers.includes(n) || g.hosts.includes(n)));
+  const byServer = dialed ? closest(candidates, dialed, schemeOf(g.upstream)) : candidates[0];
   if (!byServer) {
     return dialed ? { match: 'unknown', note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(', ') || 'this server'} as its server_name` } : undefined;
   }
@@ -36,6 +49,39 @@ function matchGroup(g: ExplainGroup, services: readonly ServiceSpec[]): SpecMatc
     code,
     note: `the log's upstream is not the spec's backend: nginx dialed ${formatEndpoint(dialed)} for ${byServer.serverNames.join(', ')}, the spec says ${byServer.name} listens on ${byServer.backendText} (${code}); run \`upstream-gate check\` to find the line`,
   };
+}
+
+/**
+ * Several services may share a server{} block (an API and a PHP pool): the
+ * one nginx meant is the one whose backend looks most like what it dialed.
+ */
+function closest(services: ServiceSpec[], dialed: Endpoint, scheme: string | undefined): ServiceSpec | undefined {
+  let best: ServiceSpec | undefined;
+  let bestScore = -1;
+  for (const s of services) {
+    let score = 0;
+    if (s.backend.kind === dialed.kind) score += 4;
+    if (scheme !== undefined && speaks(s.protocol, scheme)) score += 2;
+    if (s.backend.kind === 'tcp' && dialed.kind === 'tcp' && s.backend.port === dialed.port) score += 1;
+    if (s.backend.kind === 'unix' && dialed.kind === 'unix' && basename(s.backend.path) === basename(dialed.path)) score += 1;
+    if (score > bestScore) {
+      best = s;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** The upstream field's scheme; stream{} upstreams have none. */
+function schemeOf(upstream: string): string | undefined {
+  return /^([a-z]+):\/\//.exec(upstream)?.[1];
+}
+
+/** Does a backend of this spec protocol answer nginx's `scheme://`? */
+function speaks(protocol: Protocol, scheme: string): boolean {
+  if (scheme === 'suwsgi') return protocol === 'uwsgi';
+  if (scheme === 'grpcs') return protocol === 'grpc';
+  return protocol === scheme;
 }
 
 /** `http://127.0.0.1:8000`, `fastcgi://unix:/run/php.sock`, `127.0.0.1:8000` (stream) -> endpoint; a group or host name -> undefined */

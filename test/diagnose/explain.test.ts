@@ -195,3 +195,34 @@ services:
   assert.equal(by('php7.4')?.match, 'mismatch');
   assert.equal(by('php7.4')?.code, 'config.socket_mismatch');
 });
+
+test('cross-check: a shared server{} picks the service whose backend looks like the dialed one; a wrong scheme is a protocol mismatch', async () => {
+  const spec = parseSpec(
+    `version: 1
+services:
+  web:
+    backend: 127.0.0.1:8000
+    server_name: shop.test
+  php:
+    backend: unix:/run/php/php8.2-fpm.sock
+    protocol: fastcgi
+    server_name: shop.test
+`,
+    join(tmp.dir, 'upstream-gate.yml'),
+  );
+  const fcgi = (upstream: string) =>
+    `2026/11/24 10:00:00 [error] 812#812: *7 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.9, server: shop.test, request: "GET /i.php HTTP/1.1", upstream: "${upstream}", host: "shop.test"`;
+  const log = [
+    '2026/11/24 10:00:00 [crit] 812#812: *5 connect() to unix:/run/php/php7.4-fpm.sock failed (2: No such file or directory) while connecting to upstream, client: 10.0.0.9, server: shop.test, request: "GET /i.php HTTP/1.1", upstream: "fastcgi://unix:/run/php/php7.4-fpm.sock:", host: "shop.test"',
+    fcgi('fastcgi://127.0.0.1:8000'),
+  ].join('\n');
+  const r = await explainFiles([file(log)]);
+  crossCheck(r.groups, spec);
+  const sock = r.groups.find((g) => g.upstream.includes('php7.4'))?.spec;
+  assert.equal(sock?.service, 'php');
+  assert.equal(sock?.code, 'config.socket_mismatch');
+  const proto = r.groups.find((g) => g.upstream === 'fastcgi://127.0.0.1:8000')?.spec;
+  assert.equal(proto?.match, 'mismatch');
+  assert.equal(proto?.service, 'web');
+  assert.equal(proto?.code, 'config.protocol_mismatch');
+});

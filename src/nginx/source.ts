@@ -1,7 +1,7 @@
 // Where config text comes from: the file system, or an `nginx -T` dump (where
 // the files exist only as sections of one text). The parser reads only
 // through this interface, so both behave the same.
-import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { byteOrder, componentRegExp, globMatcher, hasMagic } from './glob.js';
 
@@ -63,35 +63,40 @@ export function fileSource(): ConfigSource {
     },
     glob(pattern, maxMatches) {
       const parts = pattern.split('/');
-      let dirs = [parts[0] === '' ? '/' : (parts[0] as string)];
-      for (let k = 1; k < parts.length && dirs.length > 0; k++) {
+      // `seen`: came from readdir, so it exists; only literal parts need a stat
+      let found: { path: string; seen: boolean }[] = [{ path: parts[0] === '' ? '/' : (parts[0] as string), seen: true }];
+      for (let k = 1; k < parts.length && found.length > 0; k++) {
         const part = parts[k] as string;
         if (part === '') continue;
         const last = k === parts.length - 1;
-        const next: string[] = [];
-        for (const dir of dirs) {
+        const next: typeof found = [];
+        for (const { path: dir } of found) {
           if (!hasMagic(part)) {
-            next.push(join(dir, part));
+            next.push({ path: join(dir, part), seen: false });
             continue;
           }
-          let names: string[];
+          let entries: Dirent[];
           try {
-            names = readdirSync(dir);
+            entries = readdirSync(dir, { withFileTypes: true });
           } catch {
             continue;
           }
           const re = componentRegExp(part);
-          for (const name of names) {
-            if (!re.test(name)) continue;
-            const p = join(dir, name);
-            if (!last && !isDir(p)) continue;
-            next.push(p);
+          for (const e of entries) {
+            if (!re.test(e.name)) continue;
+            const p = join(dir, e.name);
+            if (!last && !(e.isDirectory() || (e.isSymbolicLink() && isDir(p)))) continue;
+            next.push({ path: p, seen: true });
             if (next.length > maxMatches) break;
           }
         }
-        dirs = next;
+        found = next;
       }
-      return dirs.filter(exists).sort(byteOrder).slice(0, maxMatches + 1);
+      return found
+        .filter((f) => f.seen || exists(f.path))
+        .map((f) => f.path)
+        .sort(byteOrder)
+        .slice(0, maxMatches + 1);
     },
   };
 }

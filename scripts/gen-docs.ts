@@ -1,5 +1,6 @@
 // Docs generated from the code, so they cannot drift:
-// - docs/reason-codes.md from the reason-code table (src/diagnose/codes.ts);
+// - docs/reason-codes.md from the reason-code table (src/diagnose/codes.ts)
+//   and explain's decision chain (src/diagnose/error-log-classify.ts);
 // - the README's Action usage block from action.yml, between
 //   <!-- action-usage:start --> and <!-- action-usage:end --> (nothing else
 //   in README.md is touched; without both markers, in that order, nothing is).
@@ -8,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { CODES, REASON_CODES, type Phase, type RetryClass } from '../src/diagnose/codes.js';
+import { LOG_FORMS } from '../src/diagnose/error-log-classify.js';
 
 export const START = '<!-- action-usage:start -->';
 export const END = '<!-- action-usage:end -->';
@@ -45,9 +47,22 @@ export function reasonCodesMarkdown(): string {
     out.push('', `## ${PHASE_TITLE[phase]}`, '', '| code | retry | meaning |', '|---|---|---|');
     for (const code of REASON_CODES.filter((c) => CODES[c].phase === phase)) {
       const info = CODES[code];
-      out.push(`| \`${code}\` | ${phase === 'config' ? '-' : info.retry} | ${info.meaning.replace(/\|/g, '\\|')} |`);
+      out.push(`| \`${code}\` | ${phase === 'config' ? '-' : info.retry} | ${cell(info.meaning)} |`);
     }
   }
+  out.push(
+    '',
+    '## What `explain` recognises in the error log',
+    '',
+    'In decision order (the first form that matches a line wins). The `kind` is',
+    "each group's `kind` field; the code is given where the log alone supports it.",
+    'Lines below `[error]` (client aborts, `upstream server temporarily disabled`)',
+    'are not failures.',
+    '',
+    '| kind | code | lines |',
+    '|---|---|---|',
+  );
+  for (const f of LOG_FORMS) out.push(`| \`${f.kind}\` | ${f.code ? `\`${f.code}\`` : '-'} | ${cell(f.doc)} |`);
   return `${out.join('\n')}\n`;
 }
 
@@ -71,7 +86,7 @@ export function actionUsageBlock(actionYml: string, ref = DEFAULT_REF): string {
   const outputs = Object.entries(action.outputs ?? {});
   if (outputs.length) {
     lines.push('| output | description |', '|---|---|');
-    for (const [name, o] of outputs) lines.push(`| \`${name}\` | ${oneLine(o.description ?? '').replace(/\|/g, '\\|')} |`);
+    for (const [name, o] of outputs) lines.push(`| \`${name}\` | ${cell(oneLine(o.description ?? ''))} |`);
   }
   return lines.join('\n');
 }
@@ -94,6 +109,10 @@ export function currentRef(readme: string): string | undefined {
   const end = readme.indexOf(END);
   if (start < 0 || end < start) return undefined;
   return /uses:\s*(\S+)/.exec(readme.slice(start, end))?.[1];
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|');
 }
 
 function oneLine(s: string): string {

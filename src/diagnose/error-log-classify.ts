@@ -32,6 +32,8 @@ interface Facts {
 
 interface Rule {
   kind: string;
+  /** the log lines it matches, for the generated reference */
+  doc: string;
   code?: ReasonCode;
   when(f: Facts): boolean;
   cause(f: Facts): string;
@@ -60,6 +62,7 @@ const RULES: Rule[] = [
   // --- configuration (nginx -t, start, reload) ---
   {
     kind: 'host_not_found',
+    doc: '`[emerg] host not found in upstream "NAME" in FILE:LINE` (nginx -t, start, reload)',
     code: 'dns.unresolved',
     when: (f) => f.e.level === 'emerg' && msg('host not found in upstream')(f),
     addr: quoted,
@@ -70,6 +73,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'config_upstream',
+    doc: '`[emerg] invalid port / no port / invalid host in upstream`, `may not have port`, `no servers are inside upstream`, `invalid URL prefix`',
     code: 'config.invalid',
     when: (f) =>
       f.e.level === 'emerg' &&
@@ -82,6 +86,7 @@ const RULES: Rule[] = [
   // --- name resolution at run time (proxy_pass with variables and a resolver) ---
   {
     kind: 'dns_not_found',
+    doc: '`NAME could not be resolved (3: Host not found)` (run-time resolver)',
     code: 'dns.unresolved',
     noErrno: true,
     when: (f) => / could not be resolved$/.test(f.e.message) && f.errno === 3,
@@ -91,6 +96,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'dns_failed',
+    doc: '`NAME could not be resolved (N: ...)`, other resolver answers and timeouts',
     code: 'dns.unresolved',
     noErrno: true,
     when: (f) => / could not be resolved$/.test(f.e.message),
@@ -100,6 +106,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'no_resolver',
+    doc: '`no resolver defined to resolve NAME`',
     code: 'dns.unresolved',
     when: msg('no resolver defined to resolve '),
     addr: (f) => f.e.message.slice('no resolver defined to resolve '.length),
@@ -108,6 +115,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'resolver_unreachable',
+    doc: '`recv() failed (...) while resolving, resolver: ADDR`',
     code: 'dns.unresolved',
     when: (f) => f.e.action === 'resolving',
     addr: (f) => f.e.resolver,
@@ -117,6 +125,7 @@ const RULES: Rule[] = [
   // --- choosing a peer ---
   {
     kind: 'no_live_upstreams',
+    doc: '`no live upstreams while connecting to upstream`',
     when: msg('no live upstreams'),
     cause: (f) =>
       `every server of the upstream group ${f.addr} was marked failed (max_fails within fail_timeout) or is down: nginx did not even try to connect; the real cause is in the groups of the group's servers`,
@@ -124,18 +133,21 @@ const RULES: Rule[] = [
   },
   {
     kind: 'worker_connections',
+    doc: '`N worker_connections are not enough while connecting to upstream`',
     when: (f) => / worker_connections are not enough$/.test(f.e.message),
     cause: () => 'nginx ran out of worker_connections: each proxied request holds two (client and upstream); the request failed with 500',
     fix: () => 'raise worker_connections (and worker_rlimit_nofile / LimitNOFILE= with it)',
   },
   {
     kind: 'too_many_open_files',
+    doc: '`socket() failed (24: Too many open files)`',
     when: (f) => msg('socket() failed')(f) && f.errno === 24,
     cause: () => 'nginx hit its open-file limit while opening an upstream connection (500)',
     fix: () => 'raise worker_rlimit_nofile and the service limit (systemd LimitNOFILE=)',
   },
   {
     kind: 'bind_failed',
+    doc: '`bind(ADDR) failed (99 / 98)` (proxy_bind)',
     when: msg('bind('),
     cause: (f) => `nginx could not bind the source address for the upstream connection (${f.e.message}): the proxy_bind / fastcgi_bind address is not configured on this host, or its port is taken`,
     fix: () => 'fix or remove proxy_bind (fastcgi_bind, uwsgi_bind...) so it names an address this host owns',
@@ -143,6 +155,7 @@ const RULES: Rule[] = [
   // --- connecting: unix sockets ---
   {
     kind: 'socket_missing',
+    doc: '`connect() to unix:PATH failed (2: No such file or directory)`',
     code: 'socket.missing',
     when: (f) => f.socket !== undefined && f.errno === 2,
     cause: (f) =>
@@ -151,6 +164,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'socket_permission',
+    doc: '`connect() to unix:PATH failed (13: Permission denied)`',
     code: 'socket.permission',
     when: (f) => f.socket !== undefined && f.errno === 13,
     cause: (f) => `nginx's worker user may not connect to ${f.socket}: it needs write permission on the socket and search (x) permission on every parent directory (or an SELinux/AppArmor label denies it)`,
@@ -159,6 +173,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'socket_refused',
+    doc: '`connect() to unix:PATH failed (111: Connection refused)`',
     code: 'socket.refused',
     when: (f) => f.socket !== undefined && f.errno === 111,
     cause: (f) => `${f.socket} exists but nothing accepts on it: a stale socket file left by a service that stopped or crashed, or it is restarting`,
@@ -166,6 +181,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'socket_backlog',
+    doc: '`connect() to unix:PATH failed (11: Resource temporarily unavailable)`',
     when: (f) => f.socket !== undefined && f.errno === 11,
     cause: (f) => `the listen queue of ${f.socket} is full: the backend is saturated (php-fpm pm.max_children reached, slow requests)`,
     fix: () => 'add workers (pm.max_children), raise listen.backlog and net.core.somaxconn, and find the slow requests',
@@ -173,6 +189,7 @@ const RULES: Rule[] = [
   // --- connecting: TCP ---
   {
     kind: 'refused',
+    doc: '`connect() failed (111: Connection refused) while connecting to upstream` (TCP; also BSD `kevent() reported that connect() failed (61: ...)`)',
     code: 'backend.down',
     when: (f) => connecting(f) && connectCall(f) && f.errno === 111,
     cause: (f) =>
@@ -183,6 +200,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'selinux_denied',
+    doc: '`connect() to IP:PORT failed (13: Permission denied)` (TCP)',
     code: 'selinux.denied',
     when: (f) => connecting(f) && connectCall(f) && f.errno === 13,
     cause: () => 'the kernel refused nginx the connect (EACCES on TCP): SELinux (httpd_can_network_connect off, or the port is not labelled http_port_t) or another security module',
@@ -190,6 +208,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'connect_timeout',
+    doc: '`upstream timed out (110) while connecting to upstream`, `connect() failed (110)`',
     code: 'network.timeout',
     when: (f) => connecting(f) && f.errno === 110,
     cause: (f) => `nginx's SYN to ${f.addr} was never answered within proxy_connect_timeout: a firewall DROP rule or security group, a host that is down behind a router, or a wrong IP`,
@@ -197,6 +216,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'unreachable',
+    doc: '`connect() ... failed (113: No route to host / 101: Network is unreachable)`',
     code: 'network.unreachable',
     when: (f) => connecting(f) && (f.errno === 113 || f.errno === 101 || f.errno === 100 || f.errno === 112),
     cause: (f) =>
@@ -208,18 +228,21 @@ const RULES: Rule[] = [
   },
   {
     kind: 'local_ports_exhausted',
+    doc: '`connect() to IP:PORT failed (99: Cannot assign requested address)`',
     when: (f) => connecting(f) && f.errno === 99,
     cause: () => "no free local port for a new upstream connection: too many short-lived connections in TIME_WAIT",
     fix: () => 'keep upstream connections alive: `keepalive 32;` in the upstream{}, `proxy_http_version 1.1;` and `proxy_set_header Connection "";`; widen net.ipv4.ip_local_port_range',
   },
   {
     kind: 'connect_invalid',
+    doc: '`connect() to IP:PORT failed (22: Invalid argument)`',
     when: (f) => connecting(f) && f.errno === 22,
     cause: () => 'the source and destination addresses cannot be paired: proxy_bind to a loopback address with an off-host upstream, or a link-local IPv6 address without a scope',
     fix: () => 'fix proxy_bind or the upstream address',
   },
   {
     kind: 'connect_reset',
+    doc: '`connect() failed (104: Connection reset by peer) while connecting to upstream`',
     code: 'health.reset',
     when: (f) => connecting(f) && f.errno === 104,
     cause: (f) => `${f.addr} reset the connection during the TCP handshake (a middlebox, or a backend resetting its accept queue)`,
@@ -227,6 +250,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'connect_failed',
+    doc: 'any other `connect()` failure while connecting to upstream',
     when: (f) => connecting(f) && connectCall(f),
     cause: (f) => `nginx could not connect to ${f.addr}: ${f.e.message}${f.errno !== undefined ? ` (${f.errno}: ${f.e.errnoText})` : ''}`,
     fix: () => 'look up the errno above; check that the backend listens where nginx dials',
@@ -234,6 +258,7 @@ const RULES: Rule[] = [
   // --- TLS to the upstream ---
   {
     kind: 'tls_timeout',
+    doc: '`upstream timed out (110) while SSL handshaking to upstream`',
     code: 'health.timeout',
     when: (f) => tlsToUpstream(f) && f.errno === 110,
     cause: (f) => `${f.addr} accepted the connection but did not finish the TLS handshake within proxy_connect_timeout: it does not speak TLS on that port, or it is overloaded`,
@@ -241,6 +266,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'tls_plain',
+    doc: '`SSL_do_handshake() failed (... wrong version number) while SSL handshaking to upstream`',
     code: 'health.protocol',
     when: (f) => tlsToUpstream(f) && msg('SSL_do_handshake() failed')(f) && /wrong version number|unknown protocol|http request|packet length too long|record layer failure/.test(f.e.message),
     cause: (f) => `nginx spoke TLS (https://) to ${f.addr}, which answered in plain text: a plain-HTTP port`,
@@ -248,6 +274,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'tls_closed',
+    doc: '`peer closed connection in SSL handshake while SSL handshaking to upstream`',
     code: 'health.protocol',
     when: (f) => tlsToUpstream(f) && msg('peer closed connection in SSL handshake')(f),
     cause: (f) => `${f.addr} closed or reset the connection during the TLS handshake: not a TLS port, a rejected SNI name, or an overloaded backend`,
@@ -255,18 +282,21 @@ const RULES: Rule[] = [
   },
   {
     kind: 'tls_verify',
+    doc: '`upstream SSL certificate verify error: (N:...)`',
     when: (f) => tlsToUpstream(f) && msg('upstream SSL certificate verify error')(f),
     cause: (f) => `nginx does not trust the certificate of ${f.addr}: ${f.e.message.replace(/^upstream SSL certificate verify error: /, '')}`,
     fix: () => 'add the issuing CA to proxy_ssl_trusted_certificate, fix the chain on the backend (or renew an expired certificate), or raise proxy_ssl_verify_depth',
   },
   {
     kind: 'tls_name',
+    doc: '`upstream SSL certificate does not match "NAME"`',
     when: (f) => tlsToUpstream(f) && msg('upstream SSL certificate does not match')(f),
     cause: (f) => `the certificate of ${f.addr} does not name ${quoted(f) ?? 'the name nginx checks'} (proxy_ssl_name, by default the proxy_pass host)`,
     fix: () => 'set `proxy_ssl_name` to a name in the certificate (with `proxy_ssl_server_name on;`), or reissue the certificate with that name',
   },
   {
     kind: 'tls_handshake',
+    doc: 'any other `SSL_do_handshake() failed` while SSL handshaking to upstream',
     when: (f) => tlsToUpstream(f) && msg('SSL_do_handshake() failed')(f),
     cause: (f) => `the TLS handshake with ${f.addr} failed: ${f.e.message.replace(/^SSL_do_handshake\(\) failed /, '')}; most often the backend needs SNI, a client certificate, or another protocol version`,
     fix: () => '`proxy_ssl_server_name on;` (+ proxy_ssl_name); proxy_ssl_certificate if the backend wants a client certificate; align proxy_ssl_protocols',
@@ -274,6 +304,7 @@ const RULES: Rule[] = [
   // --- waiting for the answer ---
   {
     kind: 'send_timeout',
+    doc: '`upstream timed out (110) while sending request to upstream`',
     code: 'health.timeout',
     when: (f) => f.e.action === 'sending request to upstream' && f.errno === 110,
     cause: (f) => `${f.addr} stopped reading the request body for proxy_send_timeout: busy, blocked, or not reading uploads`,
@@ -281,6 +312,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'send_failed',
+    doc: '`writev() / send() / sendfile() failed (32 / 104) while sending request to upstream`',
     code: 'health.reset',
     when: (f) => f.e.action === 'sending request to upstream' && /^(?:writev|send|sendfile)\(\) failed/.test(f.e.message),
     cause: (f) => `${f.addr} closed the connection while nginx was still sending the request: an upload over the backend's size limit, a killed worker, or a keepalive connection the backend timed out first`,
@@ -288,6 +320,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'read_timeout',
+    doc: '`upstream timed out (110) while reading response header from upstream`',
     code: 'health.timeout',
     when: (f) => f.e.action === 'reading response header from upstream' && f.errno === 110,
     cause: (f) => `${f.addr} accepted the request but sent no response header within proxy_read_timeout: slow queries, lock waits, or an exhausted worker pool`,
@@ -295,6 +328,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'premature_close',
+    doc: '`upstream prematurely closed connection while reading response header from upstream`',
     code: 'health.reset',
     when: (f) => f.e.action === 'reading response header from upstream' && /^upstream prematurely closed (?:connection|FastCGI)/.test(f.e.message),
     cause: (f) => `${f.addr} closed the connection without answering: the app crashed on the request, its worker was killed (gunicorn --timeout, php-fpm request_terminate_timeout, the OOM killer), or a keepalive race`,
@@ -302,6 +336,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'reset',
+    doc: '`recv() failed (104: Connection reset by peer)` before the response body (mostly while reading the response header)',
     code: 'health.reset',
     when: (f) => f.errno === 104 && /^(?:recv|readv|read)\(\) failed/.test(f.e.message) && f.e.action !== 'reading upstream',
     cause: (f) => `${f.addr} reset the connection before answering: a crash, a limit, proxy_pass http:// to a TLS port, or a PROXY-protocol mismatch`,
@@ -309,18 +344,21 @@ const RULES: Rule[] = [
   },
   {
     kind: 'too_big_header',
+    doc: '`upstream sent too big header while reading response header from upstream`',
     when: msg('upstream sent too big header'),
     cause: (f) => `the response headers of ${f.addr} are larger than proxy_buffer_size (one memory page by default): big cookies, long Location/Link/CSP headers, JWTs`,
     fix: () => 'proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k; (fastcgi_buffer_size for PHP) - or shrink the headers',
   },
   {
     kind: 'invalid_header',
+    doc: '`upstream sent invalid header: "..."`',
     when: msg('upstream sent invalid header'),
     cause: (f) => `${f.addr} sent a malformed response header: ${f.e.message.replace(/^upstream sent invalid header: /, '')}`,
     fix: () => 'fix the header in the backend (header names cannot hold spaces or control characters)',
   },
   {
     kind: 'not_http',
+    doc: '`upstream sent no valid HTTP/1.0 header`',
     code: 'health.protocol',
     when: msg('upstream sent no valid HTTP/1.0 header'),
     cause: (f) => `${f.addr} did not answer in HTTP: nginx dials the wrong port (SSH, Redis, a database) or the backend writes garbage before the status line`,
@@ -328,6 +366,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'fastcgi_protocol',
+    doc: '`upstream sent unsupported FastCGI protocol version: N` (and invalid record type / request id)',
     code: 'health.protocol',
     when: (f) => /^upstream sent (?:unsupported FastCGI protocol version|invalid FastCGI record type|unexpected FastCGI request id)/.test(f.e.message),
     cause: (f) => `fastcgi_pass dials ${f.addr}, which does not speak FastCGI${/version: 72$/.test(f.e.message) ? " (72 is the 'H' of an HTTP answer)" : ''}`,
@@ -335,6 +374,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'fastcgi_stderr',
+    doc: '`FastCGI sent in stderr: "..."` (`Primary script unknown` explained)',
     when: msg('FastCGI sent in stderr'),
     cause: (f) =>
       /Primary script unknown/.test(f.e.message)
@@ -348,6 +388,7 @@ const RULES: Rule[] = [
   // --- the body, after the status went out ---
   {
     kind: 'body_timeout',
+    doc: '`upstream timed out (110) while reading upstream` (body, after the status)',
     code: 'health.timeout',
     when: (f) => f.e.action === 'reading upstream' && f.errno === 110,
     cause: (f) => `${f.addr} stalled in the middle of a response body for proxy_read_timeout (streams without keep-alive pings, slow downloads); the client got a truncated body`,
@@ -355,6 +396,7 @@ const RULES: Rule[] = [
   },
   {
     kind: 'body_closed',
+    doc: '`upstream prematurely closed connection` / `readv() failed (104)` while reading upstream',
     code: 'health.reset',
     when: (f) => f.e.action === 'reading upstream' && (msg('upstream prematurely closed')(f) || f.errno === 104),
     cause: (f) => `${f.addr} closed or reset the connection in the middle of a response body (a crash, or a wrong Content-Length); the client got a truncated body`,
@@ -362,12 +404,14 @@ const RULES: Rule[] = [
   },
   {
     kind: 'bad_chunked',
+    doc: '`upstream sent invalid chunked response while reading upstream`',
     when: msg('upstream sent invalid chunked response'),
     cause: (f) => `${f.addr} sent broken chunked framing; nginx closed the client connection`,
     fix: () => "fix the backend's chunked encoding (or let it send Content-Length)",
   },
   {
     kind: 'stream_timeout',
+    doc: 'stream{} UDP: `upstream timed out (110) while proxying connection`',
     when: (f) => f.e.action === 'proxying connection' && f.errno === 110 && msg('upstream timed out')(f),
     cause: (f) => `${f.addr} sent fewer UDP replies than proxy_responses before proxy_timeout`,
     fix: () => 'check the UDP backend, or proxy_responses / proxy_timeout',
@@ -376,10 +420,18 @@ const RULES: Rule[] = [
 
 const OTHER: Rule = {
   kind: 'other',
+  doc: 'any other `[error]` or worse line with an `upstream:` field: kept, with its message as the cause',
   when: () => true,
   cause: (f) => `nginx reported an upstream failure explain does not classify: ${f.e.message}${f.errno !== undefined ? ` (${f.errno}: ${f.e.errnoText})` : ''}`,
   fix: () => "read the sample line, and the backend's log at the times above",
 };
+
+/** What explain recognises, in decision order: for docs/reason-codes.md. */
+export const LOG_FORMS: readonly { kind: string; code?: ReasonCode; doc: string }[] = [...RULES, OTHER].map((r) => ({
+  kind: r.kind,
+  doc: r.doc,
+  ...(r.code !== undefined && { code: r.code }),
+}));
 
 /**
  * The diagnosis of one line, or undefined when the line is not an upstream

@@ -6,11 +6,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { actionUsageBlock, currentRef, END, reasonCodesMarkdown, replaceUsageBlock, START } from '../../scripts/gen-docs.js';
 import { REASON_CODES } from '../../src/diagnose/codes.js';
+import { LOG_FORMS } from '../../src/diagnose/error-log-classify.js';
 
 test('docs/reason-codes.md is the generated file (run `npx tsx scripts/gen-docs.ts` after changing src/diagnose/codes.ts)', () => {
   const committed = readFileSync(new URL('../../docs/reason-codes.md', import.meta.url), 'utf8');
   assert.equal(committed, reasonCodesMarkdown());
   for (const code of REASON_CODES) assert.ok(committed.includes(`| \`${code}\` |`), code);
+  for (const f of LOG_FORMS) assert.ok(committed.includes(`| \`${f.kind}\` |`), f.kind);
 });
 
 const ACTION = `name: x

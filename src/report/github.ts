@@ -17,14 +17,18 @@ export interface Annotation {
 
 const LEVEL: Record<Severity, Annotation['level']> = { error: 'error', warning: 'warning', info: 'notice' };
 
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
 /**
- * One annotation per finding. `file` is made relative to `workspace` when the
- * nginx config lives in the repository, so GitHub links the line in the diff;
- * a file outside the repository (/etc/nginx/...) cannot be linked, so its
- * path:line goes into the message instead.
+ * One annotation per finding, errors first: GitHub shows only the first few
+ * of each step. `file` is made relative to `workspace` when the nginx config
+ * lives in the repository, so GitHub links the line in the diff; a file
+ * outside the repository (/etc/nginx/...) cannot be linked, so its path:line
+ * goes into the message instead.
  */
 export function annotations(report: Report, workspace?: string): Annotation[] {
-  return report.findings.map((f) => {
+  const ordered = [...report.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  return ordered.map((f) => {
     const title = `upstream-gate: ${[f.code ?? f.severity, f.service && `(${f.service})`].filter(Boolean).join(' ')}`;
     const parts = [maskCredentials(f.message)];
     if (f.target !== undefined && !f.message.includes(f.target)) parts.push(`target: ${maskCredentials(f.target)}`);

@@ -87,7 +87,9 @@ test('JUnit: control bytes from a backend cannot break the XML', () => {
 
 test('annotations: file relative to the workspace when inside it, else path:line in the message', () => {
   const r = loadReport('fail');
-  const [inRepo, outside] = annotations(r, '/srv/repo');
+  const all = annotations(r, '/srv/repo');
+  assert.deepEqual(all.map((a) => a.level), ['error', 'error', 'warning', 'notice'], 'errors first');
+  const [inRepo, , outside] = all;
   assert.equal(inRepo?.file, 'nginx/conf.d/app.conf');
   assert.equal(inRepo?.line, 12);
   assert.equal(inRepo?.level, 'error');

@@ -50,7 +50,9 @@ function check(text: string, label: string): void {
   for (const e of r.payload.errors) assert.ok(typeof e.error === 'string' && (e.line === null || e.line >= 1), `${label}: ${JSON.stringify(e)}`);
   const model = buildModel(r, 100_000);
   expandAll(model);
-  JSON.stringify(r.payload);
+  // bounded memory: what the parse keeps grows at most linearly with the input
+  const kept = JSON.stringify(r.payload).length;
+  assert.ok(kept <= 20 * 2 * text.length + 10_000, `${label}: ${kept} characters of payload for ${text.length} of input`);
 }
 
 test('random bytes never crash the lexer, parser or targets model', () => {

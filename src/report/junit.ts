@@ -20,7 +20,9 @@ interface Case {
   name: string;
   timeS?: number;
   failure?: Finding;
+  /** where the finding points: GitLab shows `file`, GitHub JUnit reporters annotate `file` and `line` */
   file?: string;
+  line?: number;
   out?: string;
 }
 
@@ -67,16 +69,20 @@ function casesOf(v: ServiceView, general: Finding[], used: Set<Finding>): Case[]
       name: maskCredentials(c.name),
       ...(c.durationMs !== undefined && { timeS: c.durationMs / 1000 }),
       ...(failure && { failure }),
-      ...(failure?.file !== undefined && { file: failure.file }),
+      ...(failure && at(failure)),
     };
   });
   for (const f of v.findings) {
     if (used.has(f) || isNote(f)) continue;
     const name = [f.code ?? f.severity, f.target].filter(Boolean).map((s) => maskCredentials(s as string)).join(' ');
-    if (f.severity === 'error') cases.push({ classname, name, failure: f, ...(f.file !== undefined && { file: f.file }) });
-    else cases.push({ classname, name, out: detail(f) });
+    if (f.severity === 'error') cases.push({ classname, name, failure: f, ...at(f) });
+    else cases.push({ classname, name, out: detail(f), ...at(f) });
   }
   return cases;
+}
+
+function at(f: Finding): Pick<Case, 'file' | 'line'> {
+  return { ...(f.file !== undefined && { file: f.file }), ...(f.file !== undefined && f.line !== undefined && { line: f.line }) };
 }
 
 /** Notes (no code, severity info) are not test cases: they go to the suite's output. */
@@ -105,6 +111,7 @@ function explain(c: CheckOutcome, findings: Finding[], general: Finding[], used:
 function caseXml(c: Case): string[] {
   const attrs = [`name="${xmlAttr(c.name)}"`, `classname="${xmlAttr(c.classname)}"`];
   if (c.file !== undefined) attrs.push(`file="${xmlAttr(c.file)}"`);
+  if (c.line !== undefined) attrs.push(`line="${c.line}"`);
   attrs.push(`time="${seconds(c.timeS ?? 0)}"`);
   const open = `    <testcase ${attrs.join(' ')}`;
   if (!c.failure && c.out === undefined) return [`${open}/>`];

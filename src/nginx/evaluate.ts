@@ -108,7 +108,6 @@ function uriOf(c: Candidate): string {
   return rest.slice(c.target.authority.length);
 }
 
-
 export function evaluate(input: EvaluateInput): Evaluation {
   const { service, model, expansions, addresses, display, lineText } = input;
   const findings: Finding[] = [];
@@ -199,13 +198,16 @@ export function evaluate(input: EvaluateInput): Evaluation {
       ),
     );
   }
+  // one protocol finding per *_pass line, however many servers its group has
+  const wrongProtocol = new Set<Site>();
   for (const c of [...matches, ...flagged]) {
-    if (!protocolOk(service, c)) {
+    if (!protocolOk(service, c) && !wrongProtocol.has(c.pass)) {
+      wrongProtocol.add(c.pass);
       const authority = c.group ? c.group.name : formatEndpoint(c.endpoint as Endpoint);
       const line = passLine(service, authority, uriOf(c));
       findings.push({
         ...base(c, 'config.protocol_mismatch', 'error'),
-        message: `nginx talks ${c.scheme} to ${formatEndpoint(c.endpoint as Endpoint)} (${c.pass.directive}) but the spec says ${service.protocol}`,
+        message: `nginx talks ${c.scheme} to ${c.group ? `upstream ${c.group.name}` : formatEndpoint(c.endpoint as Endpoint)} (${c.pass.directive}) but the spec says ${service.protocol}`,
         fix: `${line}  ${where(c.pass)}`,
         file: c.pass.file,
         line: c.pass.line,

@@ -117,3 +117,14 @@ test('a name resolving to the backend address is the backend; one resolving to b
   const [both] = run(`server { listen 80; location / { proxy_pass http://localhost:8000; } }`, '  api: { backend: 127.0.0.1:8000 }\n', { localhost: ['::1', '127.0.0.1'] });
   assert.deepEqual(both!.findings.map((f) => [f.code, f.severity, f.fix]), [['config.localhost_ambiguous', 'warning', 'proxy_pass http://127.0.0.1:8000;  (nginx.conf:2)']]);
 });
+
+test('a protocol mismatch through an upstream group is one finding on the *_pass line', () => {
+  const [php] = run(
+    `upstream php_pool { server 127.0.0.1:9000; server 127.0.0.1:9000 backup; }
+server { listen 80; server_name p; location ~ \\.php$ { proxy_pass http://php_pool; } }`,
+    '  php: { backend: 127.0.0.1:9000, protocol: fastcgi, server_name: p }\n',
+  );
+  assert.deepEqual(php!.findings.map((f) => [f.code, f.message, f.fix]), [
+    ['config.protocol_mismatch', 'nginx talks http to upstream php_pool (proxy_pass) but the spec says fastcgi', 'fastcgi_pass php_pool;  (nginx.conf:3)'],
+  ]);
+});

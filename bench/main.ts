@@ -5,12 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { availableParallelism, cpus, release } from 'node:os';
+import { availableParallelism, cpus, loadavg, release } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { cleanupAll, installCleanupHandlers } from './lib/cleanup.js';
 import type { BenchContext } from './lib/context.js';
 import { hasGnuTime } from './lib/measure.js';
 import { table, targetMark, type Section } from './lib/section.js';
+import { fmtMs } from './lib/stats.js';
 import { CLI_BUNDLE, REPO, upstreamGateArgv, upstreamGateAvailable, waitOnAvailable, type CliMode } from './lib/tools.js';
 import { brokenDeploy } from './scenarios/broken.js';
 import { coldStart } from './scenarios/cold-start.js';
@@ -56,7 +58,9 @@ function bundleIsStale(): boolean {
   return newestMtime(join(REPO, 'src')) > statSync(CLI_BUNDLE).mtimeMs;
 }
 
-function header(ctx: BenchContext, date: Date, stale: boolean): string {
+const load = () => loadavg()[0]?.toFixed(1) ?? '?';
+
+function header(ctx: BenchContext, date: Date, stale: boolean, loadAtStart: string): string {
   const head = oneLine(['git', 'rev-parse', '--short', 'HEAD']);
   // the bundle is built from the working tree, which may be ahead of HEAD
   const dirty = head && oneLine(['git', 'status', '--porcelain', '--', 'src']) ? ' plus uncommitted changes in src/' : '';
@@ -67,7 +71,7 @@ function header(ctx: BenchContext, date: Date, stale: boolean): string {
     `# upstream-gate benchmarks`,
     '',
     `- date: ${date.toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `- machine: ${availableParallelism()} cores (${cpu}), Linux ${release()}`,
+    `- machine: ${availableParallelism()} cores (${cpu}), Linux ${release()}; load average ${loadAtStart} at the start, ${load()} at the end (above the core count, other work competed for the CPUs)`,
     `- Node ${process.version}; upstream-gate ${version || '(CLI missing)'} from ${ctx.cli === 'bundle' ? `\`dist/cli.js\`${stale ? ' (OLDER than src/: rebuild with `npm run build`)' : ''}` : '`src/` through tsx (development run, not the bundle)'}${commit ? ` at commit ${commit}` : ''}`,
     `- wait-on ${oneLine([process.execPath, '-p', "require('wait-on/package.json').version"]) || '(missing)'}; ${oneLine(['curl', '--version']).split(' ').slice(0, 2).join(' ') || 'curl missing'}; ${oneLine(['hyperfine', '--version']) || 'hyperfine not installed'}`,
     `- mode: ${ctx.quick ? 'quick (fewer trials: a smoke run, not for publishing)' : 'full'}`,
@@ -111,10 +115,13 @@ async function main(): Promise<number> {
   if (!hasGnuTime) ctx.log('GNU time (/usr/bin/time) is not installed: peak RSS is not measured (apt-get install time)');
 
   const started = new Date();
+  const loadAtStart = load();
   const sections: Section[] = [];
   for (const name of names) {
+    const t0 = performance.now();
     try {
       sections.push(await SCENARIOS[name](ctx));
+      ctx.log(`${name}: done in ${fmtMs(performance.now() - t0)}`);
     } catch (e) {
       // one broken scenario must not hide the figures of the others
       ctx.log(`${name} failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -126,7 +133,7 @@ async function main(): Promise<number> {
 
   const targets = sections.flatMap((s) => s.targets);
   const report = [
-    header(ctx, started, stale),
+    header(ctx, started, stale, loadAtStart),
     '',
     '## Targets',
     '',

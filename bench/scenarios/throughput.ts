@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from '../lib/context.js';
 import { measure } from '../lib/measure.js';
-import type { Section } from '../lib/section.js';
+import type { Section, Target } from '../lib/section.js';
 import { fmtKb, fmtMs } from '../lib/stats.js';
 
 const SUITES: readonly { file: string; title: string; quickArgs: readonly string[] }[] = [
@@ -22,8 +22,24 @@ function asMarkdown(out: string): string {
   return out.split('\n').some((l) => l.startsWith('|')) ? out : ['```text', out, '```'].join('\n');
 }
 
+/**
+ * The suites state their own targets in plain lines ("NAME  VALUE ... target
+ * ...: met / NOT met / MISSES the target"); lift them into the summary.
+ */
+export function scrapeTargets(suite: string, out: string): Target[] {
+  return out.split('\n').flatMap((line) => {
+    if (!/\btarget\b/i.test(line)) return [];
+    const [name = '', ...rest] = line.trim().split(/\s{2,}/);
+    const detail = rest.join(' ');
+    if (!detail) return [];
+    const met = /\bNOT met\b|\bMISS/i.test(detail) ? false : /\bmet\b/i.test(detail) ? true : undefined;
+    return [{ name: `${suite}: ${name}`, met, detail }];
+  });
+}
+
 export async function throughput(ctx: BenchContext): Promise<Section> {
   const parts: string[] = [];
+  const targets: Target[] = [];
   for (const suite of SUITES) {
     const path = fileURLToPath(new URL(`../${suite.file}`, import.meta.url));
     parts.push(`**${suite.title}** (\`bench/${suite.file}\`)`, '');
@@ -38,7 +54,8 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       parts.push(`failed (${err}).`, '');
       continue;
     }
+    targets.push(...scrapeTargets(suite.file.replace(/\.ts$/, ''), r.stdout));
     parts.push(asMarkdown(r.stdout.trim()), '', `(whole run ${fmtMs(r.ms)}, peak RSS ${fmtKb(r.maxRssKb)})`, '');
   }
-  return { title: '5. Config parse and error-log scan throughput', body: parts.join('\n').trim(), targets: [] };
+  return { title: '5. Config parse and error-log scan throughput', body: parts.join('\n').trim(), targets };
 }

@@ -110,7 +110,7 @@ describe('probe phase in a network namespace', { skip }, () => {
     const n = ns();
     const fw = await n.run(['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', String(PORT), '-j', 'DROP']);
     assert.equal(fw.code, 0, fw.stderr);
-    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}" }\ngate: { deadline: 1s, connect_timeout: 300ms }\n`, [{ host: '127.0.0.1', port: PORT }]));
+    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}" }\ngate: { deadline: 3s, connect_timeout: 300ms }\n`, [{ host: '127.0.0.1', port: PORT }]));
     assert.equal(f.code, 'network.timeout');
     assert.equal(f.errno, 110);
     assert.equal(f.errno_name, 'ETIMEDOUT');

@@ -36,6 +36,11 @@ function statusOf(v: ServiceView): Status {
   return 'pass';
 }
 
+/** A note (severity info, no code), such as "nginx binary not installed": context, not a finding to act on. */
+export function isNote(f: Finding): boolean {
+  return f.severity === 'info' && f.code === undefined;
+}
+
 /** `file:line`, `file`, or undefined */
 export function location(f: Pick<Finding, 'file' | 'line'>): string | undefined {
   if (f.file === undefined) return undefined;

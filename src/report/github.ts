@@ -3,7 +3,7 @@
 // nginx line at fault. Pure: src/action/ hands these to @actions/core.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatDuration } from '../spec/duration.js';
-import { byService, counts, decidingFinding, location, plural } from './by-service.js';
+import { byService, counts, decidingFinding, isNote, location, plural } from './by-service.js';
 import { maskCredentials } from './mask.js';
 import type { Finding, Report, Severity } from './model.js';
 
@@ -83,7 +83,7 @@ export function stepSummary(report: Report): string {
     out.push('');
   }
 
-  const shown = report.findings.filter((f) => f.severity !== 'info' || f.code !== undefined);
+  const shown = report.findings.filter((f) => !isNote(f));
   if (shown.length) {
     out.push('### Findings', '', '| | Code | Service | Target | Diagnosis | Where |', '|---|---|---|---|---|---|');
     for (const f of shown) {
@@ -95,7 +95,7 @@ export function stepSummary(report: Report): string {
     out.push('');
     for (const f of shown) out.push(...details(f));
   }
-  const notes = report.findings.filter((f) => f.severity === 'info' && f.code === undefined);
+  const notes = report.findings.filter(isNote);
   if (notes.length) {
     out.push('### Notes', '');
     for (const n of notes) out.push(`- ${n.service ? `${cell(n.service)}: ` : ''}${inline(maskCredentials(n.message))}`);

@@ -4,7 +4,7 @@
 // message="the one-line diagnosis"> with the evidence and fix in its body.
 // Findings no check accounts for become test cases of their own, so nothing
 // that failed the gate is missing from the widget; notes go to <system-out>.
-import { byService, location, type ServiceView } from './by-service.js';
+import { byService, isNote, location, type ServiceView } from './by-service.js';
 import { maskCredentials } from './mask.js';
 import type { CheckOutcome, Finding, Report } from './model.js';
 import { xmlAttr, xmlText } from './xml.js';
@@ -85,11 +85,7 @@ function at(f: Finding): Pick<Case, 'file' | 'line'> {
   return { ...(f.file !== undefined && { file: f.file }), ...(f.file !== undefined && f.line !== undefined && { line: f.line }) };
 }
 
-/** Notes (no code, severity info) are not test cases: they go to the suite's output. */
-function isNote(f: Finding): boolean {
-  return f.severity === 'info' && f.code === undefined;
-}
-
+/** Notes are not test cases: they go to the suite's output. */
 function notesOf(findings: Finding[]): string[] {
   return findings.filter(isNote).map((f) => `note: ${f.message}`);
 }

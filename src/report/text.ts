@@ -2,7 +2,7 @@
 // its code, target, message, evidence, fix (in full) and file:line; the
 // verdict last, so it is what a scrolled-to-the-bottom terminal shows.
 import { formatDuration } from '../spec/duration.js';
-import { byService, counts, decidingFinding, location, plural, type ServiceView } from './by-service.js';
+import { byService, counts, decidingFinding, isNote, location, plural, type ServiceView } from './by-service.js';
 import { paint, type Paint } from './color.js';
 import { forTerminal } from './mask.js';
 import type { Finding, Report } from './model.js';
@@ -18,9 +18,8 @@ export function toText(report: Report, opts: TextOptions): string {
   if (opts.quiet) return `${verdictLine(report, p)}\n`;
   const out: string[] = [];
   for (const v of byService(report)) {
-    const notes = v.findings.filter((f) => f.severity === 'info' && f.code === undefined);
     if (v.service !== undefined || v.status !== 'pass') out.push(summaryLine(v, p));
-    for (const f of v.findings) out.push(...(notes.includes(f) ? [`  ${p.dim('note:')} ${forTerminal(f.message)}`] : findingLines(f, p)));
+    for (const f of v.findings) out.push(...(isNote(f) ? [`  ${p.dim('note:')} ${forTerminal(f.message)}`] : findingLines(f, p)));
   }
   if (out.length) out.push('');
   out.push(verdictLine(report, p));
@@ -46,8 +45,8 @@ function summaryLine(v: ServiceView, p: Paint): string {
     const of = v.checks.length ? `${failed.length} of ${plural(v.checks.length, 'check')} failed; ` : '';
     detail = `${of}${code}${forTerminal(first?.message ?? 'failed')}`;
   } else {
-    detail = v.checks.length ? `${plural(v.checks.length, 'check')} passed` : v.service === undefined ? 'notes' : 'no checks ran';
-    if (warnings.length) detail += `, ${plural(warnings.length, 'warning')}`;
+    const parts = [v.checks.length > 0 && `${plural(v.checks.length, 'check')} passed`, warnings.length > 0 && plural(warnings.length, 'warning')];
+    detail = parts.filter(Boolean).join(', ') || 'no checks ran';
   }
   return `${statusLabel(v.status, p)}  ${name}  ${detail}`;
 }

@@ -77,7 +77,7 @@ export function stepSummary(report: Report): string {
   if (services.length) {
     out.push('| Service | Result | Checks |', '|---|---|---|');
     for (const v of services) {
-      const checks = v.checks.map((ch) => `${ch.ok ? '✓' : '✗'} ${cell(maskCredentials(ch.name))}${ch.attempts ? ` (${plural(ch.attempts, 'attempt')})` : ''}`);
+      const checks = v.checks.map((ch) => `${ch.ok ? '✓' : '✗'} ${cell(ch.name)}${ch.attempts ? ` (${plural(ch.attempts, 'attempt')})` : ''}`);
       out.push(`| ${cell(v.service as string)} | ${ICON[v.status]} ${v.status} | ${checks.join('<br>') || '–'} |`);
     }
     out.push('');
@@ -89,7 +89,7 @@ export function stepSummary(report: Report): string {
     for (const f of shown) {
       const where = location(f);
       out.push(
-        `| ${SEVERITY_ICON[f.severity]} | ${f.code ? `\`${f.code}\`` : f.severity} | ${cell(f.service ?? '')} | ${f.target ? codeCell(maskCredentials(f.target)) : ''} | ${cell(maskCredentials(f.message))} | ${where ? codeCell(where) : ''} |`,
+        `| ${SEVERITY_ICON[f.severity]} | ${f.code ? `\`${f.code}\`` : f.severity} | ${cell(f.service ?? '')} | ${f.target ? codeCell(f.target) : ''} | ${cell(f.message)} | ${where ? codeCell(where) : ''} |`,
       );
     }
     out.push('');
@@ -98,34 +98,34 @@ export function stepSummary(report: Report): string {
   const notes = report.findings.filter(isNote);
   if (notes.length) {
     out.push('### Notes', '');
-    for (const n of notes) out.push(`- ${n.service ? `${cell(n.service)}: ` : ''}${inline(maskCredentials(n.message))}`);
+    for (const n of notes) out.push(`- ${n.service ? `${cell(n.service)}: ` : ''}${inline(n.message)}`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
 
 function details(f: Finding): string[] {
-  const out = [`#### ${f.code ?? f.severity}${f.service ? ` · ${f.service}` : ''}${f.target ? ` · \`${inlineCode(maskCredentials(f.target))}\`` : ''}`, ''];
-  out.push(inline(maskCredentials(f.message)), '');
+  const out = [`#### ${f.code ?? f.severity}${f.service ? ` · ${f.service}` : ''}${f.target ? ` · \`${inlineCode(f.target)}\`` : ''}`, ''];
+  out.push(inline(f.message), '');
   if (f.errno !== undefined) out.push(`errno ${f.errno}${f.errno_name ? ` (${f.errno_name})` : ''}`, '');
   if (f.evidence?.length) {
     out.push('Evidence:', '');
-    for (const e of f.evidence) out.push(`- \`${inlineCode(maskCredentials(e))}\``);
+    for (const e of f.evidence) out.push(`- \`${inlineCode(e)}\``);
     out.push('');
   }
-  if (f.fix) out.push('**Fix:**', '', fence(maskCredentials(f.fix)), '');
+  if (f.fix) out.push('**Fix:**', '', fence(f.fix), '');
   const where = location(f);
   if (where) out.push(`At \`${inlineCode(where)}\``, '');
   return out;
 }
 
-/** A table cell: pipes escaped, newlines as <br>, HTML not interpreted. */
+/** A table cell: credentials masked, pipes escaped, newlines as <br>, HTML not interpreted. */
 function cell(s: string): string {
-  return escapeHtml(s).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return escapeHtml(maskCredentials(s)).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
 function inline(s: string): string {
-  return escapeHtml(s).replace(/\r?\n/g, '  \n');
+  return escapeHtml(maskCredentials(s)).replace(/\r?\n/g, '  \n');
 }
 
 function escapeHtml(s: string): string {
@@ -139,11 +139,12 @@ function codeCell(s: string): string {
 
 /** Inline code cannot hold a backtick; a newline would end the table row. */
 function inlineCode(s: string): string {
-  return s.replace(/`/g, "'").replace(/\r?\n/g, ' ');
+  return maskCredentials(s).replace(/`/g, "'").replace(/\r?\n/g, ' ');
 }
 
 /** A fence longer than any backtick run inside, so a fix holding ``` stays one block. */
-function fence(s: string): string {
+function fence(raw: string): string {
+  const s = maskCredentials(raw);
   const longest = Math.max(2, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
   const f = '`'.repeat(longest + 1);
   return `${f}\n${s}\n${f}`;

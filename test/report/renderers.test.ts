@@ -104,6 +104,15 @@ test('annotations: file relative to the workspace when inside it, else path:line
   assert.ok(annotations(r, '/srv/repo').every((a) => !a.message.includes('s3cret') && !a.title.includes('s3cret')));
 });
 
+test('step summary: credentials are masked everywhere, the headline included', () => {
+  const r = loadReport('fail');
+  const deciding = r.findings[0]!;
+  deciding.message = `GET https://ci:t0ken@127.0.0.1/ refused; ${deciding.message}`;
+  const md = stepSummary(r);
+  assert.ok(!md.includes('t0ken'), md);
+  assert.ok(!md.includes('s3cret'));
+});
+
 test('step summary: a pipe in a message cannot split the table row', () => {
   const md = stepSummary(loadReport('fail'));
   const row = md.split('\n').find((l) => l.includes('`health.status`'));

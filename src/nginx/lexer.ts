@@ -110,6 +110,19 @@ export class Lexer {
     return false;
   }
 
+  /**
+   * indexOf for `}` and LF, remembered: a line of a million `${` without a
+   * `}` must not search the rest of the file a million times.
+   */
+  private found = new Map<number, number>();
+  private nextIndex(char: number, from: number): number {
+    const known = this.found.get(char);
+    if (known !== undefined && (known >= from || known === -1)) return known;
+    const at = this.text.indexOf(String.fromCharCode(char), from);
+    this.found.set(char, at);
+    return at;
+  }
+
   private emit(value: string, line: number, quoted: boolean): true {
     this.value = value;
     this.line = line;
@@ -142,8 +155,8 @@ export class Lexer {
         continue;
       }
       if (d === DOLLAR && text.charCodeAt(j + 1) === LBRACE) {
-        const close = text.indexOf('}', j + 2);
-        const stop = text.indexOf('\n', j + 2);
+        const close = this.nextIndex(RBRACE, j + 2);
+        const stop = this.nextIndex(LF, j + 2);
         if (close >= 0 && (stop < 0 || close < stop)) {
           j = close + 1;
           continue;

@@ -75,3 +75,10 @@ test('pathological shapes end: 100,000 open braces, a quote never closed, a Lua 
     check(text, text.slice(0, 20));
   }
 });
+
+test('inputs built to make a lexer quadratic stay linear: a million ${ with no }, many Lua [[ never closed', { timeout: 120_000 }, () => {
+  for (const text of [`set $x a${'${'.repeat(300_000)};`, `content_by_lua_block { ${'[[ '.repeat(100_000)} }`, `x ${'$'.repeat(300_000)};`]) {
+    const { tokens } = lex(text);
+    assert.ok(tokens.length >= 1 && tokens.length <= text.length + 1, `${tokens.length} tokens`);
+  }
+});

@@ -7,7 +7,7 @@ import { CODES } from '../diagnose/codes.js';
 import type { ProgressEvent } from '../gate/phases.js';
 import { formatDuration } from '../spec/duration.js';
 import { paint, type Paint } from './color.js';
-import { maskCredentials } from './mask.js';
+import { forTerminal } from './mask.js';
 
 export interface Progress {
   onProgress(e: ProgressEvent): void;
@@ -30,7 +30,7 @@ function lineProgress(stream: Stream, p: Paint): Progress {
       const state = `${e.state}\0${e.code ?? ''}`;
       if (last.get(key) === state) return;
       last.set(key, state);
-      stream.write(`${p.bold(`[${e.service}]`)} ${maskCredentials(e.check)}: ${describe(e, p)}\n`);
+      stream.write(`${p.bold(`[${e.service}]`)} ${forTerminal(e.check)}: ${describe(e, p)}\n`);
     },
     done() {},
   };
@@ -67,11 +67,11 @@ function serviceLine(service: string, events: ProgressEvent[], p: Paint): string
   const passed = events.filter((e) => e.state === 'pass').length;
   const tally = p.dim(`${passed}/${events.length}`);
   if (!pick) return service;
-  return `${p.bold(service)} ${tally} ${maskCredentials(pick.check)}: ${describe(pick, p)}`;
+  return `${p.bold(service)} ${tally} ${forTerminal(pick.check)}: ${describe(pick, p)}`;
 }
 
 function describe(e: ProgressEvent, p: Paint): string {
-  const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${maskCredentials(e.message)}` : ''}` : e.message ? maskCredentials(e.message) : '';
+  const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ''}` : e.message ? forTerminal(e.message) : '';
   const attempts = `${e.attempt} attempt${e.attempt === 1 ? '' : 's'}`;
   if (e.state === 'pass') return `${p.green('pass')} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === 'fail') return `${p.red('fail')}${why ? ` ${why}` : ''} (${attempts}, ${formatDuration(e.elapsedMs)})`;

@@ -197,13 +197,14 @@ async function frontCheck(service: ServiceSpec, sh: Shared, out: ServiceRun): Pr
   const base = url.pathname.replace(/\/$/, '');
   const label = `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}${base}${path}`;
   const name = `front GET ${path}`;
+  const credentials = url.username || url.password ? { credentials: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {};
   const g = sh.spec.gate;
   const hostHeader = service.serverNames.find((n) => !/[*~]/.test(n)) ?? url.host;
   const run = await retryCheck(
     async (budget) => {
       const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
       const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
-      const probe = await probeHttp({ endpoint, tls, path: `${base}${path}`, host: hostHeader, label, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
+      const probe = await probeHttp({ endpoint, tls, path: `${base}${path}`, host: hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
       let errorLog: string[] | undefined;
       if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service, sh);
       const evidence = probe.ok || probe.status !== undefined ? {} : await sh.host.gather(probe, endpoint, undefined, undefined);

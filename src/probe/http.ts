@@ -24,6 +24,8 @@ export interface HttpProbeOptions {
   signal?: AbortSignal;
   /** shown as the target instead of the endpoint (a front URL, credentials masked) */
   label?: string;
+  /** `user:password` from a front URL, sent as Basic auth like curl does; never printed */
+  credentials?: string;
 }
 
 const ETIMEDOUT = 110;
@@ -143,7 +145,13 @@ function exchange(raw: Socket, o: HttpProbeOptions, s: ExchangeState): Promise<P
         createConnection: () => socket,
         method: 'GET',
         path: o.path,
-        headers: { host: s.hostHeader, 'user-agent': 'upstream-gate', accept: '*/*', connection: 'close' },
+        headers: {
+          host: s.hostHeader,
+          'user-agent': 'upstream-gate',
+          accept: '*/*',
+          connection: 'close',
+          ...(o.credentials !== undefined && { authorization: `Basic ${Buffer.from(o.credentials).toString('base64')}` }),
+        },
       });
       req.on('socket', (sock) => sock.prependListener('data', tap));
       req.on('error', failFrom);

@@ -313,4 +313,59 @@ describe('probe phase: through nginx', { skip: !hasNginx && 'nginx not installed
       ],
     );
   });
+
+  test('nginx answers 504 because its upstream never answers: proxy.bad_gateway with errno 110', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const silent = await rawServer(() => {});
+    t.after(() => silent.close());
+    const port = await freePort();
+    const nginx = await startNginx({
+      http: `server { listen 127.0.0.1:${port}; server_name api.test; location / { proxy_read_timeout 300ms; proxy_pass http://127.0.0.1:${silent.port}; } }`,
+    });
+    t.after(() => nginx.stop());
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz, server_name: api.test }\nnginx: { front: "http://127.0.0.1:${port}", error_log: ${nginx.errorLog} }\ngate: { deadline: 1500ms }\n`));
+    assert.equal(f.code, 'proxy.bad_gateway');
+    assert.equal(f.errno, 110);
+    assert.match(f.message, /answered 504/);
+    assert.ok(f.evidence?.some((l) => l.includes('upstream timed out (110: Connection timed out)')), f.evidence?.join('\n'));
+  });
+
+  test('credentials in the front URL are sent as Basic auth and never printed', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const dead = await freePort();
+    const port = await freePort();
+    const basic = Buffer.from('gate:s3cret').toString('base64');
+    const nginx = await startNginx({
+      http: `server { listen 127.0.0.1:${port}; server_name api.test; location / { if ($http_authorization != "Basic ${basic}") { return 401; } proxy_pass http://127.0.0.1:${dead}; } }`,
+    });
+    t.after(() => nginx.stop());
+    const r = await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz, server_name: api.test }\nnginx: { front: "http://gate:s3cret@127.0.0.1:${port}", error_log: ${nginx.errorLog} }\ngate: { deadline: 800ms }\n`);
+    const f = only(r);
+    // 502, not 401: the credentials reached nginx
+    assert.equal(f.code, 'proxy.bad_gateway');
+    assert.equal(f.target, `http://***@127.0.0.1:${port}/healthz`);
+    assert.ok(!JSON.stringify(r).includes('s3cret'));
+  });
+});
+
+describe('probe phase: several services', () => {
+  test('all services run in parallel under one deadline; a passing one adds no finding', async (t) => {
+    const ok = await startHttpBackend({});
+    t.after(() => ok.close());
+    const down = await freePort();
+    const r = await phase(`services:\n  web: { backend: "127.0.0.1:${ok.port}", health: /healthz }\n  worker: { backend: "127.0.0.1:${down}" }\ngate: { deadline: 600ms }\n`);
+    const f = only(r);
+    assert.equal(f.service, 'worker');
+    assert.equal(f.code, 'backend.down');
+    assert.deepEqual(
+      r.checks.map((c) => [c.service, c.name, c.ok]),
+      [
+        ['web', `tcp 127.0.0.1:${ok.port}`, true],
+        ['web', 'http GET /healthz', true],
+        ['worker', `tcp 127.0.0.1:${down}`, false],
+      ],
+    );
+  });
 });

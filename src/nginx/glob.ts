@@ -7,32 +7,83 @@ export function hasMagic(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
-/** A glob component (no `/`) as a RegExp; a leading dot must be matched literally. */
-export function componentRegExp(component: string): RegExp {
-  let re = '';
+type Piece = { kind: 'star' } | { kind: 'any' } | { kind: 'char'; c: string } | { kind: 'set'; negate: boolean; ranges: [string, string][] };
+
+function compile(component: string): Piece[] {
+  const out: Piece[] = [];
   for (let i = 0; i < component.length; i++) {
     const c = component[i] as string;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '\\' && i + 1 < component.length) re += escapeRe(component[++i] as string);
+    if (c === '*') {
+      if (out[out.length - 1]?.kind !== 'star') out.push({ kind: 'star' });
+    } else if (c === '?') out.push({ kind: 'any' });
+    else if (c === '\\' && i + 1 < component.length) out.push({ kind: 'char', c: component[++i] as string });
     else if (c === '[') {
-      const close = component.indexOf(']', i + 2);
+      // `]` right after `[` (or `[!`) is a member, as in glob(3)
+      const start = component[i + 1] === '!' || component[i + 1] === '^' ? i + 2 : i + 1;
+      const close = component.indexOf(']', start + 1);
       if (close < 0) {
-        re += '\\[';
+        out.push({ kind: 'char', c });
         continue;
       }
-      let body = component.slice(i + 1, close);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, (m) => `\\${m}`)}]`;
+      const body = component.slice(start, close);
+      const ranges: [string, string][] = [];
+      for (let k = 0; k < body.length; k++) {
+        const a = body[k] as string;
+        if (body[k + 1] === '-' && k + 2 < body.length) {
+          ranges.push([a, body[k + 2] as string]);
+          k += 2;
+        } else ranges.push([a, a]);
+      }
+      out.push({ kind: 'set', negate: start === i + 2, ranges });
       i = close;
-    } else re += escapeRe(c);
+    } else out.push({ kind: 'char', c });
   }
-  return new RegExp(`^${component.startsWith('.') ? '' : '(?!\\.)'}${re}$`, 's');
+  return out;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+function one(p: Piece, ch: string): boolean {
+  switch (p.kind) {
+    case 'any':
+      return true;
+    case 'char':
+      return p.c === ch;
+    case 'set':
+      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
+    default:
+      return false;
+  }
+}
+
+/**
+ * A matcher for one glob component (no `/`). Wildcards never match a leading
+ * dot. Matching walks the name once per `*` retry, never backtracking
+ * exponentially as a RegExp would on `*a*a*a*a*b`.
+ */
+export function componentMatcher(component: string): (name: string) => boolean {
+  const pieces = compile(component);
+  const dotOk = component.startsWith('.');
+  return (name) => {
+    if (!dotOk && name.startsWith('.')) return false;
+    let p = 0;
+    let i = 0;
+    let starP = -1;
+    let starI = 0;
+    while (i < name.length) {
+      const piece = pieces[p];
+      if (piece?.kind === 'star') {
+        starP = p++;
+        starI = i;
+      } else if (piece && one(piece, name[i] as string)) {
+        p++;
+        i++;
+      } else if (starP >= 0) {
+        p = starP + 1;
+        i = ++starI;
+      } else return false;
+    }
+    while (pieces[p]?.kind === 'star') p++;
+    return p === pieces.length;
+  };
 }
 
 /** strcmp on the UTF-8 bytes. UTF-16 order is the same except around surrogates. */
@@ -50,9 +101,9 @@ export function byteOrder(a: string, b: string): number {
 
 /** A matcher of absolute paths against an absolute pattern, component by component. */
 export function globMatcher(pattern: string): (path: string) => boolean {
-  const parts = pattern.split('/').map((c) => (hasMagic(c) ? componentRegExp(c) : c));
+  const parts = pattern.split('/').map((c) => (hasMagic(c) ? componentMatcher(c) : c));
   return (path) => {
     const s = path.split('/');
-    return s.length === parts.length && parts.every((c, i) => (typeof c === 'string' ? c === s[i] : c.test(s[i] as string)));
+    return s.length === parts.length && parts.every((c, i) => (typeof c === 'string' ? c === s[i] : c(s[i] as string)));
   };
 }

@@ -304,7 +304,9 @@ function reportCycles(files: string[], edges: IncludeEdge[], config: ConfigFile[
       const start = stack.findIndex((s) => s.from === e.to);
       const chain = [...(start >= 0 ? stack.slice(start) : []), e].map((s) => `${files[s.from]}:${s.line}`);
       const from = files[e.from] as string;
-      config[e.from]?.errors.push({ error: `include cycle: ${chain.join(' -> ')} -> ${files[e.to]} in ${from}:${e.line}`, line: e.line });
+      const errs = config[e.from]?.errors;
+      if (!errs || errs.length >= MAX_ERRORS_PER_FILE) continue;
+      errs.push({ error: `include cycle: ${chain.join(' -> ')} -> ${files[e.to]} in ${from}:${e.line}`, line: e.line });
     } else if (state[e.to] === 0) {
       state[e.to] = 1;
       stack.push(e);

@@ -3,7 +3,7 @@
 // through this interface, so both behave the same.
 import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { byteOrder, componentRegExp, globMatcher, hasMagic } from './glob.js';
+import { byteOrder, componentMatcher, globMatcher, hasMagic } from './glob.js';
 
 export type ReadResult = { text: string; bytes: number } | { error: string };
 
@@ -81,9 +81,9 @@ export function fileSource(): ConfigSource {
           } catch {
             continue;
           }
-          const re = componentRegExp(part);
+          const match = componentMatcher(part);
           for (const e of entries) {
-            if (!re.test(e.name)) continue;
+            if (!match(e.name)) continue;
             const p = join(dir, e.name);
             if (!last && !(e.isDirectory() || (e.isSymbolicLink() && isDir(p)))) continue;
             next.push({ path: p, seen: true });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { byteOrder, componentRegExp, globMatcher, hasMagic } from '../../src/nginx/glob.js';
+import { byteOrder, componentMatcher, globMatcher, hasMagic } from '../../src/nginx/glob.js';
 import { isDump, parseDump } from '../../src/nginx/dump.js';
 import { parseConfig } from '../../src/nginx/parser.js';
 import { memorySource } from '../../src/nginx/source.js';
@@ -8,7 +8,7 @@ import { memorySource } from '../../src/nginx/source.js';
 test('glob components as glob(3) reads them', () => {
   assert.equal(hasMagic('/etc/nginx/sites-enabled/*'), true);
   assert.equal(hasMagic('/etc/nginx/nginx.conf'), false);
-  const m = (p: string, s: string) => componentRegExp(p).test(s);
+  const m = (p: string, s: string) => componentMatcher(p)(s);
   assert.equal(m('*.conf', 'a.conf'), true);
   assert.equal(m('*.conf', '.hidden.conf'), false, 'a wildcard never matches a leading dot');
   assert.equal(m('.*.conf', '.hidden.conf'), true);
@@ -19,6 +19,11 @@ test('glob components as glob(3) reads them', () => {
   assert.equal(m('a\\*b', 'a*b'), true);
   assert.equal(m('a\\*b', 'axb'), false);
   assert.equal(m('[', '['), true, 'an unclosed bracket is literal');
+  assert.equal(m('[]x]', ']'), true, 'a ] first in a set is a member');
+  assert.equal(m('*.conf', 'a.conf.bak'), false);
+  assert.equal(m('*a*b', 'xaxxaxb'), true);
+  // a RegExp would backtrack exponentially here; this matcher walks the name a few times
+  assert.equal(m('*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*c', 'a'.repeat(200)), false);
   assert.equal(globMatcher('/etc/*/x.conf')('/etc/a/x.conf'), true);
   assert.equal(globMatcher('/etc/*/x.conf')('/etc/a/b/x.conf'), false, '* stops at /');
 });

@@ -10,7 +10,7 @@ import type { BenchContext } from '../lib/context.js';
 import { writeDeploy } from '../lib/deploy.js';
 import { measure, type RunResult } from '../lib/measure.js';
 import { table, type Section, type Target } from '../lib/section.js';
-import { fmtKb, fmtMs, median, p90, seededRandom } from '../lib/stats.js';
+import { fmtKb, fmtMs, fmtRatio, median, p90, seededRandom } from '../lib/stats.js';
 import { curlLoopArgv, upstreamGateArgv, waitOnArgv, waitOnAvailable } from '../lib/tools.js';
 import { concludeByExit, concludeUpstreamGate, type Conclusion } from '../lib/verdict.js';
 
@@ -128,22 +128,29 @@ export async function detectionLag(ctx: BenchContext): Promise<Section> {
     }
     const rows = tools.map((tool) => {
       const ts = results.get(`${readiness}:${tool.name}`) ?? [];
-      const ok = ts.filter((t) => t.passed && Number.isFinite(t.lagMs));
-      const lags = ok.map((t) => t.lagMs);
+      const lags = ts.filter((t) => t.passed && Number.isFinite(t.lagMs)).map((t) => t.lagMs);
       const rss = ts.flatMap((t) => (t.rssKb === undefined ? [] : [t.rssKb]));
       const bad = ts.find((t) => !t.passed)?.text;
-      return {
-        tool,
-        lags,
-        cells: [tool.name, fmtMs(median(lags)), fmtMs(p90(lags)), fmtMs(Math.max(...lags)), fmtKb(rss.length ? median(rss) : undefined), `${ok.length}/${ts.length} pass${bad ? ` (${bad})` : ''}`],
-      };
+      return { tool, lags, rssKb: rss.length ? median(rss) : undefined, verdicts: `${lags.length}/${ts.length} pass${bad ? ` (${bad})` : ''}` };
     });
+    const waitOnMedian = median(rows.find((r) => r.tool.name.startsWith('wait-on'))?.lags ?? []);
     body.push(
       readiness === 'listen'
         ? '**Port starts listening at the moment** (before it: connection refused)'
         : '**App listens at once, answers 503 until it has booted** (HTTP-level retries)',
       '',
-      table(['tool', 'median lag', 'p90 lag', 'max lag', 'peak RSS', 'verdicts'], rows.map((r) => r.cells)),
+      table(
+        ['tool', 'median lag', 'p90 lag', 'max lag', 'median vs wait-on', 'peak RSS', 'verdicts'],
+        rows.map((r) => [
+          r.tool.name,
+          fmtMs(median(r.lags)),
+          fmtMs(p90(r.lags)),
+          fmtMs(Math.max(...r.lags)),
+          fmtRatio(median(r.lags) / waitOnMedian),
+          fmtKb(r.rssKb),
+          r.verdicts,
+        ]),
+      ),
       '',
     );
     const ug = rows.find((r) => r.tool.name === 'upstream-gate (defaults)');

@@ -62,6 +62,8 @@ export class Lexer {
   private atStart = true;
   private rawDirective = false;
   private semiAfterRaw = false;
+  /** the last position found of a character by nextIndex() */
+  private readonly found = new Map<number, number>();
 
   constructor(private readonly text: string) {
     this.i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -114,7 +116,6 @@ export class Lexer {
    * indexOf for `}` and LF, remembered: a line of a million `${` without a
    * `}` must not search the rest of the file a million times.
    */
-  private found = new Map<number, number>();
   private nextIndex(char: number, from: number): number {
     const known = this.found.get(char);
     if (known !== undefined && (known >= from || known === -1)) return known;

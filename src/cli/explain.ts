@@ -72,11 +72,18 @@ export const explainCommand: Command = {
     await checkReadable(paths);
 
     const explainer = createExplainer(window);
-    for (const p of paths) await readLogLines(p, explainer.add, { stdin: io.stdin, signal: io.signal });
+    let interrupted = false;
+    try {
+      for (const p of paths) await readLogLines(p, explainer.add, { stdin: io.stdin, signal: io.signal });
+    } catch (e) {
+      // Ctrl-C on a long log: what was read so far is still worth showing
+      if (!io.signal.aborted) throw e;
+      interrupted = true;
+    }
     const result = explainer.result();
     if (spec) crossCheck(result.groups, spec);
 
-    const meta = { files, ...window };
+    const meta = { files, ...window, ...(interrupted && { interrupted }) };
     io.stdout.write(format === 'json' ? explainJson(result, meta) : explainText(result, meta, { color: useColor(io.stdout, io.env) }));
     return EXIT.pass;
   },

@@ -5,7 +5,7 @@
 // without its newline (nginx was writing it) is still delivered.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { addAbortSignal, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../user-error.js';
@@ -46,10 +46,11 @@ export async function readLogLines(
   onLine: (line: string) => void,
   opts: { stdin?: NodeJS.ReadableStream; signal?: AbortSignal } = {},
 ): Promise<ReadSummary> {
+  const stdin = opts.stdin ?? process.stdin;
+  // an idle pipe must not outlive Ctrl-C: the signal destroys it
+  if (path === '-' && opts.signal) addAbortSignal(opts.signal, stdin as Readable);
   const source: AsyncIterable<Buffer> =
-    path === '-'
-      ? (opts.stdin ?? process.stdin) as AsyncIterable<Buffer>
-      : createReadStream(path, { highWaterMark: CHUNK, ...(opts.signal && { signal: opts.signal }) });
+    path === '-' ? (stdin as AsyncIterable<Buffer>) : createReadStream(path, { highWaterMark: CHUNK, ...(opts.signal && { signal: opts.signal }) });
   const summary: ReadSummary = { bytes: 0, lines: 0, dropped: 0, truncatedGzip: false };
   const splitter = lineSplitter((line) => {
     summary.lines++;

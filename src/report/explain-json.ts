@@ -6,6 +6,8 @@ import { maskCredentials } from './mask.js';
 
 export interface ExplainMeta {
   files: string[];
+  /** stopped by a signal: the result covers the lines read until then */
+  interrupted?: boolean;
   /** the time window applied, as logged */
   since?: string;
   until?: string;
@@ -20,6 +22,7 @@ export function explainJson(r: ExplainResult, meta: ExplainMeta): string {
     unparsed: r.unparsed,
   };
   if (r.ungrouped > 0) out.ungrouped = r.ungrouped;
+  if (meta.interrupted) out.interrupted = true;
   if (meta.since !== undefined || meta.until !== undefined) {
     out.outside_window = r.outside;
     if (meta.since !== undefined) out.since = isoTime(meta.since);

@@ -17,6 +17,7 @@ export function explainText(r: ExplainResult, meta: ExplainMeta, opts: { color: 
     out.push(`${p.bold(plural(r.failures, 'upstream failure'))} in ${plural(r.groups.length, 'group')} (${read}${span}${window})`, '');
     r.groups.forEach((g, i) => out.push(...groupLines(g, i + 1, p), ''));
   }
+  if (meta.interrupted) out.push(p.yellow(`interrupted: these are the first ${plural(r.lines, 'line')} only`));
   if (r.ungrouped > 0) out.push(p.yellow(`${plural(r.ungrouped, 'more failure')} in groups beyond the first ${MAX_GROUPS} (distinct upstreams, errnos and failures) are counted but not shown`));
   // most lines not from nginx's error log: an access log, or a log format explain does not know
   if (r.unparsed > 0 && r.unparsed * 2 >= r.lines) out.push(p.yellow(`${r.unparsed} of ${plural(r.lines, 'line')} are not nginx error-log lines: is this the access log? nginx writes upstream failures to the error_log file`));

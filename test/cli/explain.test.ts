@@ -5,7 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { CLI_SOURCE, runCli, TSX } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SAMPLES = fileURLToPath(new URL('../fixtures/error-log/nginx-1.22-samples.txt', import.meta.url));
@@ -138,6 +140,21 @@ test('bad input exits 2 with one line on stderr and no stack trace', async () =>
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.ok(!r.stderr.includes('    at '), r.stderr);
   }
+});
+
+test('Ctrl-C while reading: the lines read so far are explained, exit 130', async () => {
+  const child = spawn(process.execPath, ['--import', TSX, CLI_SOURCE, 'explain', '-'], { env: { ...env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  // far more than a pipe holds: 'drain' means explain itself has been reading, so its SIGINT handler is in place
+  const input = Buffer.concat(Array.from({ length: 20 }, () => readFileSync(SAMPLES)));
+  assert.ok(input.length > 4 * 65536);
+  if (!child.stdin.write(input)) await once(child.stdin, 'drain');
+  // stdin stays open: explain waits for more until the signal
+  child.kill('SIGINT');
+  assert.equal(await closed, 130);
+  assert.match(stdout, /interrupted: these are the first \d+ lines only/);
 });
 
 test('--help', async () => {

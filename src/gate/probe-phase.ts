@@ -27,6 +27,10 @@ interface Target {
 interface ServiceRun {
   findings: Finding[];
   checks: CheckOutcome[];
+  /** one listener check per address, shared when the backend and a dial resolve to the same one */
+  listeners: Map<string, Promise<boolean>>;
+  /** check names in the order they started */
+  started: string[];
 }
 
 interface Shared {
@@ -75,7 +79,7 @@ export function targetsOf(service: ServiceSpec, dials: readonly NginxDial[]): Ta
 }
 
 async function runService(service: ServiceSpec, dials: readonly NginxDial[], sh: Shared): Promise<ServiceRun> {
-  const out: ServiceRun = { findings: [], checks: [] };
+  const out: ServiceRun = { findings: [], checks: [], listeners: new Map(), started: [] };
   const [backend, ...others] = targetsOf(service, dials);
   const backendChain = async () => {
     if (!backend) return;
@@ -85,7 +89,16 @@ async function runService(service: ServiceSpec, dials: readonly NginxDial[], sh:
     if (healthy && sh.spec.nginx.front && service.health) await frontCheck(service, sh, out);
   };
   await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service, t, sh, out))]);
+  // checks finish in any order: report them in the order they run in, stage by stage
+  const at = (c: CheckOutcome) => out.started.indexOf(c.name);
+  out.checks.sort((a, b) => stageRank(a.name) - stageRank(b.name) || at(a) - at(b));
   return out;
+}
+
+function stageRank(check: string): number {
+  if (/^(resolve|tcp|unix) /.test(check)) return 0;
+  if (check.startsWith('front ')) return 2;
+  return 1;
 }
 
 function dialOf(t: Target): ClassifyDial | undefined {
@@ -101,6 +114,7 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
   if (endpoint.kind === 'tcp' && !isIP(endpoint.host)) {
     let resolved: string[] = [];
     const name = `resolve ${endpoint.host}`;
+    out.started.push(name);
     const run = await retryCheck(
       async (budget) => {
         const r = await resolveAll(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
@@ -120,29 +134,40 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
     addresses = resolved;
   }
   const runs = await Promise.all(
-    addresses.map(async (address) => {
+    addresses.map((address) => {
       const dialed: Endpoint = endpoint.kind === 'tcp' && address !== undefined ? { kind: 'tcp', host: address, port: endpoint.port } : endpoint;
       const name = `${endpoint.kind} ${endpoint.kind === 'unix' ? endpoint.path : formatEndpoint(dialed)}`;
-      const run = await retryCheck(
-        async (budget) => {
-          const timeoutMs = Math.min(g.connectTimeoutMs, budget);
-          const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
-          const o = outcome(service, target, address, 'listener', probe, await sh.host.gather(probe, endpoint, address, service.unit));
-          if (o.finding?.code === 'network.rejected' && probe.code === 'ECONNREFUSED') {
-            // the listener seen after the refused connect may have only just come up: ask again before blaming a firewall
-            const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
-            if (again.ok) return { ok: true, probe: again };
-          }
-          return { ...o, ...(cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true }) };
-        },
-        sh.policy,
-        progress(service, name, sh),
-      );
-      record(out, service, name, run, sh);
-      return run.last.ok;
+      const shared = out.listeners.get(name);
+      if (shared) return shared;
+      const check = listenerCheck(service, target, address, dialed, name, sh, out);
+      out.listeners.set(name, check);
+      return check;
     }),
   );
   return runs.every(Boolean) ? addresses.filter((a): a is string => a !== undefined) : undefined;
+}
+
+async function listenerCheck(service: ServiceSpec, target: Target, address: string | undefined, dialed: Endpoint, name: string, sh: Shared, out: ServiceRun): Promise<boolean> {
+  const { endpoint } = target;
+  const g = sh.spec.gate;
+  out.started.push(name);
+  const run = await retryCheck(
+    async (budget) => {
+      const timeoutMs = Math.min(g.connectTimeoutMs, budget);
+      const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+      const o = outcome(service, target, address, 'listener', probe, await sh.host.gather(probe, endpoint, address, service.unit));
+      if (o.finding?.code === 'network.rejected' && probe.code === 'ECONNREFUSED') {
+        // the listener seen after the refused connect may have only just come up: ask again before blaming a firewall
+        const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+        if (again.ok) return { ok: true, probe: again };
+      }
+      return { ...o, ...(cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true }) };
+    },
+    sh.policy,
+    progress(service, name, sh),
+  );
+  record(out, service, name, run, sh);
+  return run.last.ok;
 }
 
 async function healthChecks(service: ServiceSpec, target: Target, addresses: string[], sh: Shared, out: ServiceRun): Promise<boolean> {
@@ -157,6 +182,7 @@ async function healthChecks(service: ServiceSpec, target: Target, addresses: str
       const dialed: Endpoint = endpoint.kind === 'tcp' && address !== undefined ? { kind: 'tcp', host: address, port: endpoint.port } : endpoint;
       const verb = kind === 'fastcgi' ? 'fastcgi' : `${kind} GET`;
       const name = `${verb} ${path}${list.length > 1 ? ` ${formatEndpoint(dialed)}` : ''}`;
+      out.started.push(name);
       const run = await retryCheck(
         async (budget) => {
           const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
@@ -200,6 +226,7 @@ async function frontCheck(service: ServiceSpec, sh: Shared, out: ServiceRun): Pr
   const credentials = url.username || url.password ? { credentials: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {};
   const g = sh.spec.gate;
   const hostHeader = service.serverNames.find((n) => !/[*~]/.test(n)) ?? url.host;
+  out.started.push(name);
   const run = await retryCheck(
     async (budget) => {
       const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);

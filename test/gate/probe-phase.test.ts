@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProbePhase } from '../../src/gate/probe-phase.js';
+import { resolveAll } from '../../src/probe/resolve.js';
 import type { NginxDial, ProgressEvent } from '../../src/gate/phases.js';
 import { execaRunner, type Runner } from '../../src/host/run.js';
 import type { Finding } from '../../src/report/model.js';
@@ -351,6 +352,17 @@ describe('probe phase: through nginx', { skip: !hasNginx && 'nginx not installed
 });
 
 describe('probe phase: several services', () => {
+  test('the backend and a dial that reach the same address share one check', async (t) => {
+    const local = await resolveAll('localhost', { timeoutMs: 2000 });
+    if (!local.ok || local.addresses.join() !== '127.0.0.1') return t.skip('localhost is not 127.0.0.1 alone here');
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const dial: NginxDial = { service: 'api', directive: 'proxy_pass', scheme: 'http', endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, file: '/etc/nginx/conf.d/app.conf', line: 3, text: `proxy_pass http://127.0.0.1:${b.port};` };
+    const r = await phase(`services:\n  api: { backend: "localhost:${b.port}", health: /healthz }\ngate: { deadline: 5s }\n`, [dial, { ...dial, line: 9 }]);
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.checks.map((c) => c.name), [`tcp 127.0.0.1:${b.port}`, 'http GET /healthz']);
+  });
+
   test('all services run in parallel under one deadline; a passing one adds no finding', async (t) => {
     const ok = await startHttpBackend({});
     t.after(() => ok.close());

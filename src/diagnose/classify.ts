@@ -28,6 +28,8 @@ export interface ClassifyDial {
   file: string;
   line: number;
   text: string;
+  /** the `upstream {}` group whose `server` line this is */
+  upstream?: string;
 }
 
 export interface ClassifyInput {
@@ -181,6 +183,7 @@ function dialFix(i: ClassifyInput, host: string): string | undefined {
   const d = i.dial;
   if (!d || i.endpoint.kind !== 'tcp') return undefined;
   const hostPort = formatEndpoint({ kind: 'tcp', host, port: i.endpoint.port });
+  if (d.upstream) return `server ${hostPort};  (upstream ${d.upstream}, ${d.file}:${d.line})`;
   const withScheme = d.directive === 'proxy_pass' || d.directive === 'grpc_pass' ? `${d.scheme}://${hostPort}` : hostPort;
   return `${d.directive} ${withScheme};  (${d.file}:${d.line})`;
 }
@@ -340,7 +343,7 @@ function unixConnect(i: ClassifyInput, code: string | undefined): Draft {
       fix:
         siblings.length === 1 && sibling
           ? d
-            ? `${d.directive} unix:${sibling};  (${d.file}:${d.line}), and \`backend: unix:${sibling}\` in the spec`
+            ? `${d.upstream ? 'server' : d.directive} unix:${sibling};  (${d.file}:${d.line}), and \`backend: unix:${sibling}\` in the spec`
             : `point nginx and the spec at unix:${sibling}, or start the service that creates ${path}`
           : `start the service that creates ${path}${i.service.unit ? ` (${i.service.unit})` : ''}`,
     };

@@ -86,7 +86,9 @@ export async function readListeners(runner: Runner, options: { signal?: AbortSig
   if (!tcp.failed && !unix.failed) {
     const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
     const notes: string[] = [];
-    if (listeners.length && listeners.every((l) => l.processes.length === 0)) notes.push('ss shows no process names (run as root to see them)');
+    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
+      notes.push(`ss shows no process names${process.getuid?.() === 0 ? '' : ' (run as root to see them)'}`);
+    }
     return { listeners, source: 'ss -Hltnp; ss -Hlxp', notes };
   }
   const why = tcp.failed ? tcp : unix;

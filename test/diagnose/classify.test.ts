@@ -90,6 +90,13 @@ const rows: Row[] = [
     fix: /^proxy_pass http:\/\/127\.0\.0\.1:8000;  \(\/etc\/nginx\/conf\.d\/app\.conf:12\)$/,
   },
   {
+    name: 'a dial from an upstream group: the fix is its server line',
+    input: input({ endpoint: v6, dial: { ...dial, directive: 'proxy_pass', text: 'server [::1]:8000;', line: 3, upstream: 'app' }, evidence: listeners(tcp('127.0.0.1', 8000)) }),
+    code: 'backend.family_mismatch',
+    message: /nginx dials \[::1\]:8000/,
+    fix: /^server 127\.0\.0\.1:8000;  \(upstream app, \/etc\/nginx\/conf\.d\/app\.conf:3\)$/,
+  },
+  {
     name: 'localhost resolved to ::1, listener on 0.0.0.0: family mismatch naming the name',
     input: input({ endpoint: { kind: 'tcp', host: 'localhost', port: 8000 }, address: '::1', evidence: listeners(tcp('0.0.0.0', 8000)) }),
     code: 'backend.family_mismatch',

@@ -198,8 +198,8 @@ export function createExplainer(window: TimeWindow = {}): Explainer {
       acc.lastServer = copy(line.slice(s + SERVER.length, end < 0 ? line.length : end));
       if (acc.lastServer) acc.servers.add(acc.lastServer);
     }
-    const h = line.lastIndexOf(HOST);
-    if (h > client && acc.hosts.size < MAX_NAMES && !nameAt(line, h + HOST.length, acc.lastHost, '"')) {
+    const h = lastOf(line, HOST, client);
+    if (h >= 0 && acc.hosts.size < MAX_NAMES && !nameAt(line, h + HOST.length, acc.lastHost, '"')) {
       const end = line.indexOf('"', h + HOST.length);
       acc.lastHost = copy(line.slice(h + HOST.length, end < 0 ? line.length : end));
       if (acc.lastHost) acc.hosts.add(acc.lastHost);
@@ -264,8 +264,8 @@ export function createExplainer(window: TimeWindow = {}): Explainer {
  * cache). Unix socket values are kept whole: their path holds slashes.
  */
 function upstreamKey(line: string, from: number): string {
-  const at = line.lastIndexOf(UPSTREAM);
-  if (at < from) return '';
+  const at = lastOf(line, UPSTREAM, from);
+  if (at < 0) return '';
   const start = at + UPSTREAM.length;
   const close = line.indexOf('"', start);
   const end = close < 0 ? line.length : close;
@@ -274,6 +274,18 @@ function upstreamKey(line: string, from: number): string {
   if (line.startsWith('unix:', host)) return line.slice(start, end);
   const slash = line.indexOf('/', host);
   return line.slice(start, slash >= 0 && slash < end ? slash : end);
+}
+
+/**
+ * The last `needle` at or after `from`, or -1. The last one, because a client
+ * can put any text into its request line; found with forward searches, which
+ * V8 runs far faster than lastIndexOf.
+ */
+function lastOf(line: string, needle: string, from: number): number {
+  let at = line.indexOf(needle, from);
+  if (at < 0) return -1;
+  for (let next = line.indexOf(needle, at + 1); next >= 0; next = line.indexOf(needle, next + 1)) at = next;
+  return at;
 }
 
 /** Does `line` hold `name` at `at`, followed by `stop` (or the end)? */

@@ -68,6 +68,16 @@ test('groups by upstream address, errno and failure; URI dropped; most frequent 
   assert.equal(r.to, '2026/11/24 10:00:07');
 });
 
+test('a request line that imitates the upstream field does not move a failure to another group', async () => {
+  const spoof = (port: number) =>
+    `2026/11/24 10:00:00 [error] 812#812: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.9, server: api.test, request: "GET /?a=, upstream: "http://10.9.9.9:1/x", host: "evil" HTTP/1.1", upstream: "http://127.0.0.1:${port}/", host: "api.test"`;
+  const r = await explainFiles([file(`${spoof(8000)}\n${spoof(9000)}\n`)]);
+  assert.deepEqual(r.groups.map((g) => [g.upstream, g.count, g.hosts]).sort(), [
+    ['http://127.0.0.1:8000', 1, ['api.test']],
+    ['http://127.0.0.1:9000', 1, ['api.test']],
+  ]);
+});
+
 test('the sample is the earliest line even when files come newest first', async () => {
   const newer = file(`${refused('2026/11/24 10:05:00', 8000, '/new')}\n`);
   const older = file(`${refused('2026/11/24 09:00:00', 8000, '/old')}\n`);

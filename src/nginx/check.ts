@@ -121,6 +121,8 @@ function masked(f: Finding): Finding {
 
 /** A replacement line when the error says exactly what is missing. */
 function invalidFix(message: string, text: string | undefined): string | undefined {
+  const host = /^host not found in upstream "([^"]+)"/.exec(message)?.[1];
+  if (host) return `make ${host.replace(/:\d+$/, '')} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;
   if (!text) return undefined;
   if (/is not terminated by ";"|expecting ";"/.test(message) && !text.endsWith(';')) return `${text.replace(/\s*[{}]\s*$/, '')};`;
   if (message.startsWith('include cycle')) return `# ${text}`;

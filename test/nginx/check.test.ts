@@ -177,6 +177,7 @@ test('nginx -t fails: config.invalid with the file and line nginx names', noNgin
   assert.equal(f.line, 5);
   assert.equal(f.severity, 'error');
   assert.equal(f.evidence?.[0], 'proxy_pass http://backend.invalid:8000;');
+  assert.equal(f.fix, 'make backend.invalid resolve where nginx runs (DNS or /etc/hosts), or write the address itself  (conf.d/app.conf:5)');
   assert.match(f.evidence?.[1] ?? '', /\[emerg\] .*host not found in upstream "backend\.invalid" in conf\.d\/app\.conf:5$/);
   // the address itself is still compared with the spec
   assert.deepEqual(

@@ -165,9 +165,22 @@ function refused(i: ClassifyInput): Draft {
   // through the front it is nginx that is not listening: the service's process says nothing about it
   if (i.check !== 'front' && (i.service.process !== undefined || Number(i.evidence.systemd?.state.MainPID ?? 0) > 0)) {
     const mine = (snap.listeners ?? []).filter((l) => l.kind === 'tcp' && l.port !== port && processMatches(i)(l));
-    if (mine.length) return wrongPort(i, mine);
+    if (mine.length && conclusive(mine)) return wrongPort(i, mine);
+    // `process: node` may match unrelated servers: a definitive verdict needs one process on a few ports
+    if (mine.length) return down(i, undefined, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));
   }
   return down(i);
+}
+
+const MAX_WRONG_PORTS = 3;
+const MAX_CANDIDATES = 5;
+
+/** The matched listeners share a process (a master and its workers) and hold few ports. */
+function conclusive(mine: Listener[]): boolean {
+  const ports = new Set(mine.map((l) => l.port));
+  const [first, ...rest] = mine.map((l) => new Set(l.processes.map((p) => p.pid)));
+  const shared = [...(first ?? [])].some((pid) => rest.every((s) => s.has(pid)));
+  return ports.size <= MAX_WRONG_PORTS && shared;
 }
 
 function connectEvidence(i: ClassifyInput, listeners: Listener[] = []): string[] {
@@ -188,7 +201,7 @@ function dialFix(i: ClassifyInput, host: string): string | undefined {
   return `${d.directive} ${withScheme};  (${d.file}:${d.line})`;
 }
 
-function down(i: ClassifyInput, why?: string): Draft {
+function down(i: ClassifyInput, why?: string, more: string[] = []): Draft {
   const t = targetOf(i);
   if (i.check === 'front') {
     return {
@@ -204,7 +217,7 @@ function down(i: ClassifyInput, why?: string): Draft {
   return {
     code: 'backend.down',
     message: why ?? `nothing listens on ${t}${known && port !== undefined ? ` (no listener on port ${port} in any family)` : ''}`,
-    evidence: [...connectEvidence(i), ...(known ? [`no listener on port ${port ?? '?'}`] : []), ...unit],
+    evidence: [...connectEvidence(i), ...(known ? [`no listener on port ${port ?? '?'}`] : []), ...more, ...unit],
     fix: i.service.unit
       ? `start ${i.service.unit} (systemctl status ${i.service.unit}; journalctl -u ${i.service.unit}) and make it listen on ${t}`
       : `start the backend and make it listen on ${t}`,

@@ -146,6 +146,28 @@ const rows: Row[] = [
     evidence: /app\.service: active \(running\), pid 900/,
   },
   {
+    name: 'refused, the process name matches several processes on many ports: down, the candidates shown',
+    input: input({
+      service: { ...service, process: 'node' },
+      evidence: listeners(
+        tcp('127.0.0.1', 3000, { processes: [{ name: 'node', pid: 10 }] }),
+        tcp('127.0.0.1', 3001, { processes: [{ name: 'node', pid: 11 }] }),
+      ),
+    }),
+    code: 'backend.down',
+    message: /nothing listens on 127\.0\.0\.1:8000/,
+    evidence: /not conclusive: listener 127\.0\.0\.1:3000 \(node, pid 10\)/,
+  },
+  {
+    name: 'refused, a master and its workers share the listener on another port: wrong port',
+    input: input({
+      service: { ...service, process: 'gunicorn' },
+      evidence: listeners(tcp('127.0.0.1', 8001, { processes: [{ name: 'gunicorn', pid: 1287 }, { name: 'gunicorn', pid: 1288 }] }), tcp('::1', 8001, { processes: [{ name: 'gunicorn', pid: 1287 }] })),
+    }),
+    code: 'backend.wrong_port',
+    message: /gunicorn listens on port 8001 instead$/,
+  },
+  {
     name: 'refused, another process listens elsewhere: down (no guessing)',
     input: input({ service: { ...service, process: 'uvicorn' }, evidence: listeners(tcp('127.0.0.1', 5432, { processes: [{ name: 'postgres', pid: 5 }] })) }),
     code: 'backend.down',

@@ -201,13 +201,14 @@ class FileParser {
         // reported once, at the innermost open block, as nginx does
         if (depth > 0 && !this.eofReported) this.fail('unexpected end of file, expecting "}"', lx.cursorLine);
         this.eofReported = true;
-        return out;
+        return out.slice();
       }
       const name = lx.value;
       const line = lx.line;
       if (!lx.quoted && name.length === 1 && (name === '}' || name === ';' || name === '{')) {
         if (name === '}') {
-          if (depth > 0) return out;
+          // a copy of exact size: the grown array's spare slots would be kept
+          if (depth > 0) return out.slice();
           this.fail('unexpected "}"', line);
         } else {
           this.fail(`unexpected "${name}"`, line);

@@ -173,7 +173,11 @@ async function listenerCheck(service: ServiceSpec, target: Target, address: stri
 async function healthChecks(service: ServiceSpec, target: Target, addresses: string[], sh: Shared, out: ServiceRun): Promise<boolean> {
   const path = service.health;
   const kind = service.protocol === 'fastcgi' ? 'fastcgi' : service.protocol === 'https' ? 'https' : service.protocol === 'http' ? 'http' : undefined;
-  if (!path || !kind) return true;
+  if (!path) return true;
+  if (!kind) {
+    out.findings.push({ severity: 'info', service: service.name, message: `health ${path} is not requested over ${service.protocol}: the listener probe is the check` });
+    return true;
+  }
   const { endpoint } = target;
   const g = sh.spec.gate;
   const list: (string | undefined)[] = endpoint.kind === 'unix' ? [undefined] : addresses;
@@ -337,7 +341,7 @@ function cutShort(probe: ProbeResult, usedMs: number, configuredMs: number): boo
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.service}|${f.code}|${f.target}`;
+    const key = `${f.service}|${f.code}|${f.target}|${f.code ? '' : f.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -352,6 +352,14 @@ describe('probe phase: through nginx', { skip: !hasNginx && 'nginx not installed
 });
 
 describe('probe phase: several services', () => {
+  test('a health path on a protocol the gate cannot speak: listener only, and an info note says so', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const r = await phase(`services:\n  rpc: { backend: "127.0.0.1:${b.port}", protocol: grpc, health: /grpc.health.v1.Health/Check }\ngate: { deadline: 5s }\n`);
+    assert.deepEqual(r.findings, [{ severity: 'info', service: 'rpc', message: 'health /grpc.health.v1.Health/Check is not requested over grpc: the listener probe is the check' }]);
+    assert.deepEqual(r.checks.map((c) => [c.name, c.ok]), [[`tcp 127.0.0.1:${b.port}`, true]]);
+  });
+
   test('the backend and a dial that reach the same address share one check', async (t) => {
     const local = await resolveAll('localhost', { timeoutMs: 2000 });
     if (!local.ok || local.addresses.join() !== '127.0.0.1') return t.skip('localhost is not 127.0.0.1 alone here');

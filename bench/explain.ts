@@ -121,10 +121,13 @@ function median(xs: number[]): number {
  */
 async function bundleCli(dir: string): Promise<string> {
   const { build } = await import('esbuild');
-  const outfile = join(dir, 'cli.mjs');
+  const outdir = join(dir, 'dist');
   await build({
-    entryPoints: [join(repo, 'src', 'cli', 'index.ts')],
-    outfile,
+    entryPoints: { cli: join(repo, 'src', 'cli', 'index.ts') },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -132,7 +135,7 @@ async function bundleCli(dir: string): Promise<string> {
     banner: { js: "import { createRequire as __benchRequire } from 'node:module';\nconst require = __benchRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  return outfile;
+  return join(outdir, 'cli.mjs');
 }
 
 export async function benchExplain(sizeMb = 1024): Promise<BenchRow[]> {

@@ -9,7 +9,6 @@ import { useColor } from '../report/color.js';
 import { explainJson } from '../report/explain-json.js';
 import { explainText } from '../report/explain-text.js';
 import { parseDuration } from '../spec/duration.js';
-import { loadSpecFile } from '../spec/load.js';
 import { UserError } from '../user-error.js';
 import { oneOf, parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
@@ -65,7 +64,8 @@ export const explainCommand: Command = {
     if (window.since !== undefined && window.until !== undefined && window.since > window.until) {
       throw new UserError(`--since (${values.since}) is after --until (${values.until})`);
     }
-    const spec = values.spec === undefined ? undefined : await loadSpecFile(resolve(io.cwd, values.spec));
+    // the spec loader (yaml, zod) only when asked for: explain starts lighter without it
+    const spec = values.spec === undefined ? undefined : await (await import('../spec/load.js')).loadSpecFile(resolve(io.cwd, values.spec));
     const files = positionals.length ? positionals : [spec?.nginx.errorLog ?? DEFAULT_ERROR_LOG];
     if (files.filter((f) => f === '-').length > 1) throw new UserError('"-" (standard input) can be given once');
     const paths = files.map((f) => (f === '-' ? f : resolve(io.cwd, f)));

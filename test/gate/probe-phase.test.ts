@@ -332,6 +332,29 @@ describe('probe phase: through nginx', { skip: !hasNginx && 'nginx not installed
     assert.ok(f.evidence?.some((l) => l.includes('upstream timed out (110: Connection timed out)')), f.evidence?.join('\n'));
   });
 
+  test('nginx workers denied the php-fpm socket the gate can open: proxy.bad_gateway with EACCES and the permission fix', { skip: !hasPhpFpm && 'php-fpm not installed' }, async (t) => {
+    if (process.getuid?.() !== 0) return t.skip('needs root to run nginx workers as nobody');
+    const fpm = await startPhpFpm({ pool: 'listen.mode = 0600' });
+    t.after(() => fpm.stop());
+    chmodSync(fpm.dir, 0o755);
+    const port = await freePort();
+    const nginx = await startNginx({
+      user: 'nobody nogroup',
+      http: `server { listen 127.0.0.1:${port}; server_name php.test; location / { include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_NAME $uri; fastcgi_pass unix:${fpm.socket}; } }`,
+    });
+    t.after(() => nginx.stop());
+    const r = await phase(
+      `services:\n  php: { backend: "unix:${fpm.socket}", protocol: fastcgi, health: /ping, server_name: php.test }\nnginx: { front: "http://127.0.0.1:${port}", error_log: ${nginx.errorLog} }\ngate: { deadline: 800ms }\n`,
+    );
+    const f = only(r);
+    assert.equal(f.code, 'proxy.bad_gateway');
+    assert.equal(f.errno, 13);
+    assert.equal(f.errno_name, 'EACCES');
+    assert.ok(f.evidence?.some((l) => l.includes('failed (13: Permission denied)')), f.evidence?.join('\n'));
+    assert.match(f.fix ?? '', /socket's permissions for nginx's user/);
+    assert.deepEqual(r.checks.map((c) => c.ok), [true, true, false], 'the gate itself (root) connects fine: only nginx is denied');
+  });
+
   test('credentials in the front URL are sent as Basic auth and never printed', async (t) => {
     const b = await startHttpBackend({});
     t.after(() => b.close());

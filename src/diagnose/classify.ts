@@ -472,7 +472,9 @@ function badGateway(i: ClassifyInput): Draft {
     evidence: [probeLine(p), ...(lines.length ? lines.slice(-3) : ['no matching line in the error log since the gate started'])],
     fix:
       errno === ERRNO.EACCES
-        ? `nginx's workers are denied what the gate can do: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1) or the socket's permissions for nginx's user`
+        ? upstream?.includes('unix:')
+          ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, '').replace(/:$/, '')}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)`
+          : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)`
         : upstream
           ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)`
           : "read nginx's error log for the upstream it dials",

@@ -404,6 +404,20 @@ const rows: Row[] = [
     evidence: /connect\(\) failed \(111: Connection refused\)/,
   },
   {
+    name: '502 through nginx with EACCES on a TCP upstream: SELinux denies nginx what the gate may do',
+    input: input({
+      check: 'front',
+      probe: fail({ kind: 'http', stage: 'response', code: 'HTTP_STATUS', status: 502, message: 'HTTP/1.1 502 Bad Gateway', target: 'http://127.0.0.1:80/healthz' }),
+      errorLog: [
+        '2026/11/30 12:00:01 [crit] 77#77: *5 connect() to 127.0.0.1:8000 failed (13: Permission denied) while connecting to upstream, client: 127.0.0.1, server: api.example.com, request: "GET /healthz HTTP/1.1", upstream: "http://127.0.0.1:8000/healthz", host: "api.example.com"',
+      ],
+    }),
+    code: 'proxy.bad_gateway',
+    errno: 13,
+    message: /\(13: Permission denied\)/,
+    fix: /setsebool -P httpd_can_network_connect 1/,
+  },
+  {
     name: 'nothing listens on the front: nginx is down, the service process is not blamed',
     input: input({
       check: 'front',

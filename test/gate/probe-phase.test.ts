@@ -351,7 +351,7 @@ describe('probe phase: through nginx', { skip: !hasNginx && 'nginx not installed
     assert.equal(f.errno, 13);
     assert.equal(f.errno_name, 'EACCES');
     assert.ok(f.evidence?.some((l) => l.includes('failed (13: Permission denied)')), f.evidence?.join('\n'));
-    assert.match(f.fix ?? '', /socket's permissions for nginx's user/);
+    assert.equal(f.fix, `nginx's user may not connect to ${fpm.socket}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)`);
     assert.deepEqual(r.checks.map((c) => c.ok), [true, true, false], 'the gate itself (root) connects fine: only nginx is denied');
   });
 

@@ -11,7 +11,7 @@ const tcp = { kind: 'tcp' as const, host: '127.0.0.1', port: 8000 };
 const SS = { stdout: 'LISTEN 0 511 127.0.0.1:8001 0.0.0.0:* users:(("app",pid=7,fd=3))\n' };
 
 function tools(calls: string[]): string[] {
-  return [...new Set(calls.map((c) => c.split(' ')[0]))].sort();
+  return [...new Set(calls.map((c) => c.split(' ')[0] ?? ''))].sort();
 }
 
 test('a refused TCP connect reads listeners and the firewall, and the unit when there is one', async () => {

@@ -18,6 +18,9 @@
 //   `config.no_target` (no server_name: the dials belong to other apps).
 // - A dial that is exactly another spec service's backend belongs to that
 //   service and is left out.
+// Where a block proxies several apps and none dials the backend, every dial
+// sharing its host or port is reported (a /metrics exporter on 127.0.0.1 too):
+// naming the service's `location` in the spec removes that doubt.
 import { isIP } from 'node:net';
 import type { NginxDial, PassDirective } from '../gate/phases.js';
 import type { ReasonCode } from '../diagnose/codes.js';

@@ -73,8 +73,14 @@ export const explainCommand: Command = {
 
     const explainer = createExplainer(window);
     let interrupted = false;
+    const truncated: string[] = [];
+    let dropped = 0;
     try {
-      for (const p of paths) await readLogLines(p, explainer.add, { stdin: io.stdin, signal: io.signal });
+      for (const [i, p] of paths.entries()) {
+        const read = await readLogLines(p, explainer.add, { stdin: io.stdin, signal: io.signal });
+        if (read.truncatedGzip) truncated.push(files[i] as string);
+        dropped += read.dropped;
+      }
     } catch (e) {
       // Ctrl-C on a long log: what was read so far is still worth showing
       if (!io.signal.aborted) throw e;
@@ -83,7 +89,7 @@ export const explainCommand: Command = {
     const result = explainer.result();
     if (spec) crossCheck(result.groups, spec);
 
-    const meta = { files, ...window, ...(interrupted && { interrupted }) };
+    const meta = { files, ...window, ...(interrupted && { interrupted }), ...(truncated.length && { truncated }), ...(dropped && { dropped }) };
     io.stdout.write(format === 'json' ? explainJson(result, meta) : explainText(result, meta, { color: useColor(io.stdout, io.env) }));
     return EXIT.pass;
   },

@@ -8,6 +8,10 @@ export interface ExplainMeta {
   files: string[];
   /** stopped by a signal: the result covers the lines read until then */
   interrupted?: boolean;
+  /** gzip files that ended early (still being compressed): read as far as they go */
+  truncated?: string[];
+  /** runs of more than 64 KiB without a newline, skipped */
+  dropped?: number;
   /** the time window applied, as logged */
   since?: string;
   until?: string;
@@ -23,6 +27,8 @@ export function explainJson(r: ExplainResult, meta: ExplainMeta): string {
   };
   if (r.ungrouped > 0) out.ungrouped = r.ungrouped;
   if (meta.interrupted) out.interrupted = true;
+  if (meta.truncated?.length) out.truncated_gzip = meta.truncated;
+  if (meta.dropped) out.dropped_lines = meta.dropped;
   if (meta.since !== undefined || meta.until !== undefined) {
     out.outside_window = r.outside;
     if (meta.since !== undefined) out.since = isoTime(meta.since);

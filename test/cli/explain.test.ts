@@ -98,6 +98,19 @@ nginx:
   assert.match(text.stdout, /spec: {4}the log's upstream is not the spec's backend/);
 });
 
+test('a gzip file that ends early is read as far as it goes, and said to', async () => {
+  const gz = gzipSync(readFileSync(SAMPLES));
+  const cut = join(tmp.dir, 'error.log.1.gz');
+  writeFileSync(cut, gz.subarray(0, Math.floor(gz.length * 0.7)));
+  const r = await runCli(['explain', cut], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /upstream failures in/);
+  assert.match(r.stdout, /error\.log\.1\.gz: the gzip data ends early/);
+  const j = JSON.parse((await runCli(['explain', '--format', 'json', cut], { env })).stdout) as { truncated_gzip?: string[]; lines: number };
+  assert.deepEqual(j.truncated_gzip, [cut]);
+  assert.ok(j.lines > 0 && j.lines < 82);
+});
+
 test('an empty log is not an error', async () => {
   const empty = join(tmp.dir, 'empty.log');
   writeFileSync(empty, '');

@@ -3,6 +3,7 @@
 // musl words them differently), the phase (`while ...`) and nginx's fixed
 // message prefixes. Catalogue: nginx 1.22-1.31 source and lines reproduced
 // with Debian's nginx (see the test fixtures).
+import { dirname } from 'node:path';
 import { errnoName } from '../probe/errno.js';
 import type { ReasonCode } from './codes.js';
 import { upstreamAddress, type ErrorLogEntry } from './error-log.js';
@@ -160,7 +161,7 @@ const RULES: Rule[] = [
     when: (f) => f.socket !== undefined && f.errno === 2,
     cause: (f) =>
       `the socket ${f.socket} does not exist: the service is not running, its listen path differs (php7.4-fpm.sock vs php8.2-fpm.sock), or it lives in another mount namespace (systemd PrivateTmp=, another container)`,
-    fix: (f) => `compare the *_pass path with the service's listen setting (php-fpm \`listen =\`), start the service, then check: ls -l ${dirOf(f.socket as string)}`,
+    fix: (f) => `compare the *_pass path with the service's listen setting (php-fpm \`listen =\`), start the service, then check: ls -l ${dirname(f.socket as string)}`,
   },
   {
     kind: 'socket_permission',
@@ -460,11 +461,6 @@ export function classifyErrorLine(e: ErrorLogEntry): LogDiagnosis | undefined {
     if (name) d.errnoName = name;
   }
   return d;
-}
-
-function dirOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
 }
 
 function hostOf(addr: string): string {

@@ -89,7 +89,7 @@ export const explainCommand: Command = {
     const result = explainer.result();
     if (spec) crossCheck(result.groups, spec);
 
-    const meta = { files, ...window, ...(interrupted && { interrupted }), ...(truncated.length && { truncated }), ...(dropped && { dropped }) };
+    const meta = { files, ...window, ...(interrupted && { interrupted }), ...(truncated.length > 0 && { truncated }), ...(dropped > 0 && { dropped }) };
     io.stdout.write(format === 'json' ? explainJson(result, meta) : explainText(result, meta, { color: useColor(io.stdout, io.env) }));
     return EXIT.pass;
   },
@@ -103,6 +103,8 @@ function timeFlag(flag: string, value: string, now: Date, end = false): string {
   const abs = ABSOLUTE.exec(v);
   if (abs) {
     const [, y, mo, d, h, mi, s] = abs;
+    const outOfRange = Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31 || Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(s ?? 0) > 59;
+    if (outOfRange) throw new UserError(`--${flag} "${value}" is not a valid time`);
     const time = h === undefined ? (end ? '23:59:59' : '00:00:00') : `${h}:${mi}:${s ?? (end ? '59' : '00')}`;
     return `${y}/${mo}/${d} ${time}`;
   }

@@ -141,6 +141,7 @@ test('bad input exits 2 with one line on stderr and no stack trace', async () =>
     [['explain', '--format', 'xml', SAMPLES], /--format must be one of text, json/],
     [['explain', '--since', 'yesterday', SAMPLES], /--since "yesterday" is neither a duration/],
     [['explain', '--since', '2026-11-25', '--until', '2026-11-24', SAMPLES], /--since .* is after --until/],
+    [['explain', '--until', '2026-13-01T25:00', SAMPLES], /--until "2026-13-01T25:00" is not a valid time/],
     [['explain', '--spec', join(tmp.dir, 'missing.yml'), SAMPLES], /cannot read spec: no such file/],
     [['explain', '-', '-'], /standard input/],
     [['explain', damagedGzip()], /damaged\.gz: not a readable gzip file/],

@@ -77,6 +77,8 @@ export async function retryCheck(
 ): Promise<CheckRun> {
   const started = performance.now();
   let last: AttemptOutcome | undefined;
+  let lastFailure: AttemptOutcome | undefined;
+  let succeeded = false;
   let attempts = 0;
   let passes = 0;
   let answerFailures = 0;
@@ -95,10 +97,14 @@ export async function retryCheck(
       answerFailures = 0;
       sameDefinitive = 0;
       passes++;
-      if (passes >= policy.successThreshold) return outcome;
+      if (passes >= policy.successThreshold) {
+        succeeded = true;
+        return outcome;
+      }
       throw new Retry(policy.intervalMs);
     }
     passes = 0;
+    lastFailure = outcome;
     const code = outcome.finding?.code;
     if (isDefinitive(code)) {
       sameDefinitive = previous?.finding?.code === code ? sameDefinitive + 1 : 1;
@@ -133,5 +139,8 @@ export async function retryCheck(
   }
   // the signal was already aborted before the first attempt: one attempt still reports why
   last ??= await attempt(Math.max(policy.deadlineAt - Date.now(), 1), 1);
+  // passes short of success_threshold at the deadline do not outweigh the failure between them;
+  // a check that never failed has nothing to blame and counts as passed
+  if (!succeeded && last.ok && lastFailure) last = lastFailure;
   return { last, attempts, durationMs: performance.now() - started };
 }

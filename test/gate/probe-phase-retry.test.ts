@@ -47,6 +47,13 @@ test('success_threshold counts consecutive passes; a failure in between starts o
   assert.equal(run.attempts, 6);
 });
 
+test('passes short of success_threshold at the deadline: the failure between them is the outcome', async () => {
+  let n = 0;
+  const run = await retryCheck(async () => (n++ % 2 === 0 ? passing : failing('health.status')), policy(200, { successThreshold: 2 }));
+  assert.equal(run.last.ok, false);
+  assert.equal(run.last.finding?.code, 'health.status');
+});
+
 test('an attempt cut by the signal keeps the previous classified reason', async () => {
   const controller = new AbortController();
   let n = 0;

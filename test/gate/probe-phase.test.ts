@@ -24,12 +24,13 @@ import { tempDir } from '../helpers/tmp.js';
 
 const DRIVER = fileURLToPath(new URL('./probe-phase-driver.ts', import.meta.url));
 
-async function phase(yaml: string, dials: NginxDial[] = [], onProgress?: (e: ProgressEvent) => void, runner: Runner = execaRunner()) {
+async function phase(yaml: string, dials: NginxDial[] = [], onProgress?: (e: ProgressEvent) => void, runner: Runner = execaRunner(), interrupt?: AbortSignal) {
   const spec = parseSpec(`version: 1\n${yaml}`, join(process.cwd(), 'upstream-gate.yml'));
   const deadlineAt = Date.now() + spec.gate.deadlineMs;
+  // as the gate does: the signal stops in-flight I/O one connect timeout after the deadline
+  const hardStop = AbortSignal.timeout(spec.gate.deadlineMs + Math.min(spec.gate.connectTimeoutMs, 5000));
   return runProbePhase(spec, dials, {
-    // as the gate does: the signal stops in-flight I/O one connect timeout after the deadline
-    signal: AbortSignal.timeout(spec.gate.deadlineMs + Math.min(spec.gate.connectTimeoutMs, 5000)),
+    signal: interrupt ? AbortSignal.any([interrupt, hardStop]) : hardStop,
     deadlineAt,
     runner,
     ...(onProgress && { onProgress }),
@@ -147,6 +148,28 @@ describe('probe phase: TCP backends and health', () => {
     assert.ok(states.length <= 3, states.join(', '));
     assert.ok(states.every((s, i) => s !== states[i - 1]), states.join(', '));
     assert.deepEqual(events.filter((e) => e.check === 'http GET /healthz').map((e) => e.state), ['pass']);
+  });
+
+  test('success_threshold: a backend that flaps between 200 and 503 never passes 2 in a row', async (t) => {
+    let n = 0;
+    const b = await startHttpBackend({ handler: (req, res) => (n++ % 2 === 0 ? status(200, 'ok')(req, res) : status(503, 'flap')(req, res)) });
+    t.after(() => b.close());
+    const r = await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz }\ngate: { deadline: 1s, interval: 20ms, max_interval: 50ms, success_threshold: 2 }\n`);
+    const f = only(r);
+    assert.equal(f.code, 'health.status');
+    const health = r.checks.find((c) => c.name === 'http GET /healthz');
+    assert.ok((health?.attempts ?? 0) >= 2, 'passes in between did not end the check');
+  });
+
+  test('an interrupt (SIGINT) ends the waiting at once with the last reason, long before the deadline', async () => {
+    const port = await freePort();
+    const interrupt = new AbortController();
+    const r = await phase(`services:\n  api: { backend: "127.0.0.1:${port}" }\ngate: { deadline: 120s }\n`, [], (e) => {
+      if (e.state === 'waiting') interrupt.abort(new Error('interrupted by SIGINT'));
+    }, execaRunner(), interrupt.signal);
+    const f = only(r);
+    assert.equal(f.code, 'backend.down');
+    assert.equal(f.errno, 111);
   });
 
   test('a dial from the nginx config on the other IP family: family mismatch with the nginx line as the fix', async (t) => {

@@ -125,7 +125,7 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
         return outcome(service, target, undefined, 'listener', probe, {});
       },
       { ...sh.policy, successThreshold: 1 },
-      progress(service, name, sh),
+      progress(service, name, sh, 1),
     );
     if (!run.last.ok) {
       record(out, service, name, run, sh);
@@ -283,21 +283,23 @@ function outcome(
 }
 
 /** One progress event per change of state (waiting with a new reason, pass, fail), not per attempt. */
-function progress(service: ServiceSpec, check: string, sh: Shared): (o: AttemptOutcome, n: number) => void {
+function progress(service: ServiceSpec, check: string, sh: Shared, threshold = sh.policy.successThreshold): (o: AttemptOutcome, n: number, passes: number) => void {
   let lastKey: string | undefined;
-  return (o, n) => {
+  return (o, n, passes) => {
     const on = sh.ctx.onProgress;
     if (!on) return;
-    const key = o.ok ? 'pass' : `waiting:${o.finding?.code ?? ''}`;
+    // passing, but not yet success_threshold times in a row: still waiting
+    const passed = o.ok && passes >= threshold;
+    const key = passed ? 'pass' : o.ok ? 'waiting:passing' : `waiting:${o.finding?.code ?? ''}`;
     if (key === lastKey) return;
     lastKey = key;
     const now = Date.now();
     on({
       service: service.name,
       check,
-      state: o.ok ? 'pass' : 'waiting',
+      state: passed ? 'pass' : 'waiting',
       ...(o.finding?.code && { code: o.finding.code }),
-      message: o.finding?.message ?? o.probe.message,
+      message: o.finding?.message ?? (o.ok && !passed ? `passing, ${threshold} in a row needed` : o.probe.message),
       attempt: n,
       elapsedMs: now - sh.started,
       remainingMs: Math.max(0, sh.ctx.deadlineAt - now),

@@ -68,12 +68,13 @@ class Retry extends Error {
 /**
  * Runs `attempt` until it passes `successThreshold` times in a row, a
  * definitive reason is confirmed, or the deadline. `attempt` gets the time it
- * may use (its timeouts must fit in it). `onAttempt` sees every outcome.
+ * may use (its timeouts must fit in it). `onAttempt` sees every outcome, with
+ * the consecutive passes so far.
  */
 export async function retryCheck(
   attempt: (budgetMs: number, n: number) => Promise<AttemptOutcome>,
   policy: RetryPolicy,
-  onAttempt?: (outcome: AttemptOutcome, n: number) => void,
+  onAttempt?: (outcome: AttemptOutcome, n: number, passes: number) => void,
 ): Promise<CheckRun> {
   const started = performance.now();
   let last: AttemptOutcome | undefined;
@@ -92,18 +93,17 @@ export async function retryCheck(
     attempts = n;
     const previous = last;
     last = outcome;
-    onAttempt?.(outcome, n);
+    passes = outcome.ok ? passes + 1 : 0;
+    onAttempt?.(outcome, n, passes);
     if (outcome.ok) {
       answerFailures = 0;
       sameDefinitive = 0;
-      passes++;
       if (passes >= policy.successThreshold) {
         succeeded = true;
         return outcome;
       }
       throw new Retry(policy.intervalMs);
     }
-    passes = 0;
     lastFailure = outcome;
     const code = outcome.finding?.code;
     if (isDefinitive(code)) {

@@ -154,9 +154,12 @@ describe('probe phase: TCP backends and health', () => {
     let n = 0;
     const b = await startHttpBackend({ handler: (req, res) => (n++ % 2 === 0 ? status(200, 'ok')(req, res) : status(503, 'flap')(req, res)) });
     t.after(() => b.close());
-    const r = await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz }\ngate: { deadline: 1s, interval: 20ms, max_interval: 50ms, success_threshold: 2 }\n`);
+    const events: ProgressEvent[] = [];
+    const r = await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz }\ngate: { deadline: 1s, interval: 20ms, max_interval: 50ms, success_threshold: 2 }\n`, [], (e) => events.push(e));
     const f = only(r);
     assert.equal(f.code, 'health.status');
+    assert.ok(!events.some((e) => e.check === 'http GET /healthz' && e.state === 'pass'), 'a single pass is not yet a pass');
+    assert.ok(events.some((e) => e.check === 'http GET /healthz' && e.state === 'waiting' && e.message === 'passing, 2 in a row needed'));
     const health = r.checks.find((c) => c.name === 'http GET /healthz');
     assert.ok((health?.attempts ?? 0) >= 2, 'passes in between did not end the check');
   });

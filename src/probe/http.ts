@@ -60,13 +60,16 @@ async function speaksTls(o: HttpProbeOptions): Promise<boolean> {
   if (!c.ok) return false;
   return new Promise((resolve) => {
     const s = tlsConnect({ socket: c.socket, rejectUnauthorized: false });
+    const onAbort = () => done(false);
     const done = (v: boolean) => {
       clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
       s.destroy();
       c.socket.destroy();
       resolve(v);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
+    o.signal?.addEventListener('abort', onAbort, { once: true });
     s.once('secureConnect', () => done(true));
     s.once('error', () => done(false));
   });

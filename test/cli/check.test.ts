@@ -111,7 +111,7 @@ test('nginx dials the wrong port: config.port_mismatch names the included file a
 
 test('the health endpoint answers 500: health.status (curl -f semantics), exit 1', { skip }, async (t) => {
   const b = await backend(t, status(500, 'database unavailable\n'));
-  const d = await deployment(t, { backendPort: b.port, deadline: '1s' });
+  const d = await deployment(t, { backendPort: b.port, deadline: '3s' });
   const r = await runCli(['check', '--spec', d.spec, '--format', 'json'], { cwd: d.dir });
   assert.equal(r.code, 1, r.stderr + r.stdout);
   const rep = report(r.stdout);
@@ -157,8 +157,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     const port = await freePort();
     const d = await deployment(t, { backendPort: port, deadline: '60s' });
     let pid = 0;
-    const gate = runCli(['check', '--spec', d.spec], { cwd: d.dir, onSpawn: (p) => (pid = p) });
-    await sleep(1500);
+    let waiting: () => void = () => {};
+    const probing = new Promise<void>((r) => (waiting = r));
+    // Signal once the probe phase is under way (its first progress line), not at a guessed moment.
+    const gate = runCli(['check', '--spec', d.spec], { cwd: d.dir, onSpawn: (p) => (pid = p), onStderr: (all) => /waiting backend\.down/.test(all) && waiting() });
+    await probing;
     const sentAt = Date.now();
     process.kill(pid, sig);
     const r = await gate;

@@ -23,7 +23,7 @@ export interface Run {
 
 export function runNode(
   argv: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; onSpawn?: (pid: number) => void; timeoutMs?: number; node?: string } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; onSpawn?: (pid: number) => void; onStderr?: (all: string) => void; timeoutMs?: number; node?: string } = {},
 ): Promise<Run> {
   const started = Date.now();
   const child = spawn(opts.node ?? NODE, argv, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -31,7 +31,10 @@ export function runNode(
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    opts.onStderr?.(stderr);
+  });
   child.stdin.end(opts.input ?? '');
   const guard = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
   return new Promise((resolve) => {

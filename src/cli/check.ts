@@ -67,7 +67,7 @@ export const checkCommand: Command = {
     const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);
 
     const quiet = values.quiet === true;
-    const progress = createProgress(io.stderr, { quiet, color: useColor(io.stderr, io.env) });
+    const progress = createProgress(io.stderr, { quiet, color: useColor(io.stderr, io.env), live: io.stderr.isTTY === true && io.env.TERM !== 'dumb' });
     const report = await runGate(spec, {
       phase,
       ...(deadlineMs !== undefined && { deadlineMs }),

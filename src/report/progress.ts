@@ -16,10 +16,11 @@ export interface Progress {
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
-export function createProgress(stream: Stream, opts: { quiet?: boolean; color?: boolean }): Progress {
+/** `live`: redraw status lines in place (default: the stream is a TTY); a `TERM=dumb` terminal cannot. */
+export function createProgress(stream: Stream, opts: { quiet?: boolean; color?: boolean; live?: boolean }): Progress {
   if (opts.quiet) return { onProgress() {}, done() {} };
   const p = paint(opts.color === true);
-  return stream.isTTY ? liveProgress(stream, p) : lineProgress(stream, p);
+  return (opts.live ?? stream.isTTY === true) ? liveProgress(stream, p) : lineProgress(stream, p);
 }
 
 function lineProgress(stream: Stream, p: Paint): Progress {

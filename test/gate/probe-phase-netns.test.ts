@@ -55,6 +55,21 @@ describe('probe phase in a network namespace', { skip }, () => {
     assert.equal(v6?.attempts, 2, 'a definitive reason stops after two confirmations, not at the deadline');
   });
 
+  test('localhost on both families with a dual-stack listener: every address probed, IPv4 first as nginx orders them, health on each', async () => {
+    const n = ns({ hosts: '::1 localhost\n127.0.0.1 localhost\n' });
+    const out = await drive(n, `version: 1\nservices:\n  api: { backend: "localhost:${PORT}", health: /healthz }\ngate: { deadline: 10s }\n`, [{ host: '::', port: PORT, ipv6Only: false }]);
+    assert.deepEqual(out.findings, []);
+    assert.deepEqual(
+      out.checks.map((c) => [c.name, c.ok]),
+      [
+        [`tcp 127.0.0.1:${PORT}`, true],
+        [`tcp [::1]:${PORT}`, true],
+        [`http GET /healthz 127.0.0.1:${PORT}`, true],
+        [`http GET /healthz [::1]:${PORT}`, true],
+      ],
+    );
+  });
+
   test('a listener on 127.0.0.2 only: wrong address', async () => {
     const n = ns();
     const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}" }\ngate: { deadline: 30s }\n`, [{ host: '127.0.0.2', port: PORT }]));

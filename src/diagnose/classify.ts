@@ -26,10 +26,17 @@ export interface ClassifyDial {
   directive: string;
   scheme: string;
   file: string;
+  /** `file` as fixes show it (relative to the main config's directory) */
+  shownFile?: string;
   line: number;
   text: string;
   /** the `upstream {}` group whose `server` line this is */
   upstream?: string;
+}
+
+/** `conf.d/app.conf:12`, the way config-phase fixes name a line. */
+function dialAt(d: ClassifyDial): string {
+  return `${d.shownFile ?? d.file}:${d.line}`;
 }
 
 export interface ClassifyInput {
@@ -196,9 +203,9 @@ function dialFix(i: ClassifyInput, host: string): string | undefined {
   const d = i.dial;
   if (!d || i.endpoint.kind !== 'tcp') return undefined;
   const hostPort = formatEndpoint({ kind: 'tcp', host, port: i.endpoint.port });
-  if (d.upstream) return `server ${hostPort};  (upstream ${d.upstream}, ${d.file}:${d.line})`;
+  if (d.upstream) return `server ${hostPort};  (upstream ${d.upstream}, ${dialAt(d)})`;
   const withScheme = d.directive === 'proxy_pass' || d.directive === 'grpc_pass' ? `${d.scheme}://${hostPort}` : hostPort;
-  return `${d.directive} ${withScheme};  (${d.file}:${d.line})`;
+  return `${d.directive} ${withScheme};  (${dialAt(d)})`;
 }
 
 function down(i: ClassifyInput, why?: string, more: string[] = []): Draft {
@@ -356,7 +363,7 @@ function unixConnect(i: ClassifyInput, code: string | undefined): Draft {
       fix:
         siblings.length === 1 && sibling
           ? d
-            ? `${d.upstream ? 'server' : d.directive} unix:${sibling};  (${d.file}:${d.line}), and \`backend: unix:${sibling}\` in the spec`
+            ? `${d.upstream ? 'server' : d.directive} unix:${sibling};  (${dialAt(d)}), and \`backend: unix:${sibling}\` in the spec`
             : `point nginx and the spec at unix:${sibling}, or start the service that creates ${path}`
           : `start the service that creates ${path}${i.service.unit ? ` (${i.service.unit})` : ''}`,
     };

@@ -22,6 +22,8 @@ export interface NginxDial {
   dynamic?: boolean;
   /** the `*_pass` line, or the upstream `server` line when via a group */
   file: string;
+  /** `file` as messages show it: relative to the main config's directory when under it */
+  shownFile?: string;
   line: number;
   /** that line as written, trimmed */
   text: string;

@@ -81,7 +81,7 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
     dials.push(...r.dials);
   }
   findings.push(...notes);
-  return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text) })) };
+  return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })) };
 
   function invalid(message: string, file?: string, line?: number, raw?: string): Finding {
     const evidence = [file && line ? lineText({ file, line }) : undefined, raw].filter((x): x is string => Boolean(x));

@@ -90,6 +90,12 @@ const rows: Row[] = [
     fix: /^proxy_pass http:\/\/127\.0\.0\.1:8000;  \(\/etc\/nginx\/conf\.d\/app\.conf:12\)$/,
   },
   {
+    name: 'the fix names the nginx file as the config phase shows it',
+    input: input({ endpoint: v6, dial: { ...dial, shownFile: 'conf.d/app.conf' }, evidence: listeners(tcp('127.0.0.1', 8000)) }),
+    code: 'backend.family_mismatch',
+    fix: /^proxy_pass http:\/\/127\.0\.0\.1:8000;  \(conf\.d\/app\.conf:12\)$/,
+  },
+  {
     name: 'a dial from an upstream group: the fix is its server line',
     input: input({ endpoint: v6, dial: { ...dial, directive: 'proxy_pass', text: 'server [::1]:8000;', line: 3, upstream: 'app' }, evidence: listeners(tcp('127.0.0.1', 8000)) }),
     code: 'backend.family_mismatch',

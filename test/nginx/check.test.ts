@@ -152,7 +152,7 @@ test('variables in the address: a dynamic_target warning and a dynamic dial', no
     },
   ]);
   assert.deepEqual(r.dials, [
-    { service: 'edge', directive: 'proxy_pass', scheme: 'http', dynamic: true, file: 'conf.d/edge.conf', line: 10, text: 'proxy_pass http://$edge_backend;', serverName: 'edge.example.com' },
+    { service: 'edge', directive: 'proxy_pass', scheme: 'http', dynamic: true, file: 'conf.d/edge.conf', line: 10, text: 'proxy_pass http://$edge_backend;', serverName: 'edge.example.com', shownFile: 'conf.d/edge.conf' },
   ]);
 });
 

@@ -93,6 +93,7 @@ const rows: Row[] = [
     name: 'the fix names the nginx file as the config phase shows it',
     input: input({ endpoint: v6, dial: { ...dial, shownFile: 'conf.d/app.conf' }, evidence: listeners(tcp('127.0.0.1', 8000)) }),
     code: 'backend.family_mismatch',
+    message: /^nginx dials \[::1\]:8000 but the backend listens only on 127\.0\.0\.1:8000$/,
     fix: /^proxy_pass http:\/\/127\.0\.0\.1:8000;  \(conf\.d\/app\.conf:12\)$/,
   },
   {

@@ -103,7 +103,17 @@ function stageRank(check: string): number {
 
 function dialOf(t: Target): ClassifyDial | undefined {
   const d = t.dial;
-  return d && { directive: d.directive, scheme: d.scheme, file: d.file, line: d.line, text: d.text, ...(d.upstream !== undefined && { upstream: d.upstream }) };
+  return (
+    d && {
+      directive: d.directive,
+      scheme: d.scheme,
+      file: d.file,
+      line: d.line,
+      text: d.text,
+      ...(d.shownFile !== undefined && { shownFile: d.shownFile }),
+      ...(d.upstream !== undefined && { upstream: d.upstream }),
+    }
+  );
 }
 
 /** Resolves the target's name (retried: DNS may come up late), then probes each address. The addresses when every one passed. */

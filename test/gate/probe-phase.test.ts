@@ -184,13 +184,14 @@ describe('probe phase: TCP backends and health', () => {
       scheme: 'http',
       endpoint: { kind: 'tcp', host: '::1', port: b.port },
       file: '/etc/nginx/conf.d/app.conf',
+      shownFile: 'conf.d/app.conf',
       line: 12,
       text: `proxy_pass http://[::1]:${b.port};`,
     };
     const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${b.port}" }\ngate: { deadline: 20s }\n`, [dial]));
     assert.equal(f.code, 'backend.family_mismatch');
     assert.equal(f.target, `[::1]:${b.port}`);
-    assert.equal(f.fix, `proxy_pass http://127.0.0.1:${b.port};  (/etc/nginx/conf.d/app.conf:12)`);
+    assert.equal(f.fix, `proxy_pass http://127.0.0.1:${b.port};  (conf.d/app.conf:12)`);
     assert.equal(f.file, '/etc/nginx/conf.d/app.conf');
     assert.equal(f.line, 12);
   });

@@ -1,0 +1,38 @@
+import { createRequire as __ugateCreateRequire } from 'node:module';
+const require = __ugateCreateRequire(import.meta.url);
+
+// src/spec/address.ts
+import { isIP } from "node:net";
+var HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
+function parseBackend(s) {
+  if (s.startsWith("unix:")) {
+    const path = s.slice(5);
+    if (!path.startsWith("/")) return `a unix socket needs an absolute path: unix:/run/app.sock, got "${s}"`;
+    if (path.includes("\0")) return "a socket path cannot contain NUL";
+    return { kind: "unix", path };
+  }
+  let host;
+  let portText;
+  if (s.startsWith("[")) {
+    const end = s.indexOf("]");
+    if (end < 0 || s[end + 1] !== ":") return `expected [IPv6]:PORT, got "${s}"`;
+    host = s.slice(1, end);
+    portText = s.slice(end + 2);
+    if (isIP(host) !== 6) return `"${host}" is not an IPv6 address`;
+  } else {
+    const colon = s.lastIndexOf(":");
+    if (colon < 0) return `expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "${s}"`;
+    host = s.slice(0, colon);
+    portText = s.slice(colon + 1);
+    if (host.includes(":")) return `an IPv6 address needs brackets: [${host}]:${portText}`;
+    if (isIP(host) === 0 && !HOSTNAME.test(host)) return `"${host}" is not a valid host name or address`;
+  }
+  if (!/^\d{1,5}$/.test(portText)) return `port "${portText}" is not a number`;
+  const port = Number(portText);
+  if (port < 1 || port > 65535) return `port ${port} is outside 1-65535`;
+  return { kind: "tcp", host, port };
+}
+
+export {
+  parseBackend
+};

@@ -1,0 +1,912 @@
+import { createRequire as __ugateCreateRequire } from 'node:module';
+const require = __ugateCreateRequire(import.meta.url);
+import {
+  UserError
+} from "./chunk-ND7JMF3D.js";
+
+// src/nginx/load.ts
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, statSync as statSync2 } from "node:fs";
+import { dirname as dirname2 } from "node:path";
+
+// src/nginx/dump.ts
+var HEADER = /^# configuration file (\/.*):\r?$/;
+var NGINX_MESSAGE = /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;
+function isDump(text) {
+  for (const line of text.slice(0, 64 * 1024).split("\n")) {
+    if (line.trim() === "" || NGINX_MESSAGE.test(line)) continue;
+    return HEADER.test(line);
+  }
+  return false;
+}
+function parseDump(text) {
+  const lines = text.split("\n");
+  const files = /* @__PURE__ */ new Map();
+  const messages = [];
+  let main;
+  let current;
+  let body = [];
+  const flush = () => {
+    if (current === void 0) return;
+    if (body.length > 0 && body[body.length - 1] === "") body.pop();
+    if (!files.has(current)) files.set(current, body.join("\n"));
+  };
+  for (const line of lines) {
+    const m = HEADER.exec(line);
+    if (m) {
+      flush();
+      current = m[1];
+      main ??= current;
+      body = [];
+      continue;
+    }
+    if (NGINX_MESSAGE.test(line) && (current === void 0 || !line.startsWith("nginx: ") || /^nginx: (\[\w+\]|configuration file|the configuration file)/.test(line))) {
+      messages.push(line.trimEnd());
+      continue;
+    }
+    if (current !== void 0) body.push(line);
+  }
+  flush();
+  if (main === void 0) return void 0;
+  return { main, files, messages };
+}
+
+// src/nginx/nginx-test.ts
+var LINE = /^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(emerg|alert|crit|error|warn|notice|info)\] (?:\d+#\d+: )?(.*?)(?: in (\/.*?):(\d+))?$/;
+function parseNginxMessages(output) {
+  const out = [];
+  for (const raw of output.split("\n")) {
+    const m = LINE.exec(raw.trimEnd());
+    if (!m) continue;
+    out.push({
+      level: m[1],
+      message: m[2],
+      raw: raw.trimEnd(),
+      ...m[3] !== void 0 && { file: m[3], line: Number(m[4]) }
+    });
+  }
+  return out;
+}
+async function runNginxTest(runner, binary, config, opts) {
+  const r = await runner.run(binary, ["-t", "-c", config], { signal: opts.signal, timeoutMs: opts.timeoutMs });
+  const output = `${r.stderr}${r.stdout}`;
+  return {
+    notFound: r.notFound,
+    ok: !r.failed,
+    timedOut: r.timedOut,
+    messages: parseNginxMessages(output),
+    command: r.command,
+    output
+  };
+}
+
+// src/nginx/parser.ts
+import { dirname, isAbsolute, join, normalize } from "node:path";
+
+// src/nginx/analyzer.ts
+var ANY = Infinity;
+var LOC = ["http/location", "http/if-location"];
+var PASS_CONTEXTS = [...LOC];
+var RULES = {
+  events: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "events" },
+  http: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "http" },
+  stream: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "stream" },
+  mail: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "mail" },
+  location: { block: true, in: ["http/server", "http/location"], minArgs: 1, maxArgs: 2, child: () => "http/location" },
+  upstream: {
+    block: true,
+    in: ["http", "stream"],
+    minArgs: 1,
+    maxArgs: 1,
+    child: (p) => p === "stream" ? "stream/upstream" : "http/upstream"
+  },
+  if: {
+    block: true,
+    in: ["http/server", "http/location"],
+    minArgs: 1,
+    maxArgs: ANY,
+    child: (p) => p === "http/server" ? "http/if-server" : "http/if-location"
+  },
+  limit_except: { block: true, in: ["http/location"], minArgs: 1, maxArgs: ANY, child: () => "http/limit_except" },
+  proxy_pass: { block: false, in: [...LOC, "http/limit_except", "stream/server"], minArgs: 1, maxArgs: 1 },
+  fastcgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  uwsgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  scgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  grpc_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  memcached_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  server_name: { block: false, in: ["http/server", "mail/server"], minArgs: 1, maxArgs: ANY },
+  listen: { block: false, in: ["http/server", "stream/server", "mail/server"], minArgs: 1, maxArgs: ANY },
+  map: { block: true, in: ["http", "stream"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
+  geo: { block: true, in: ["http", "stream"], minArgs: 1, maxArgs: 2, child: () => "opaque" },
+  split_clients: { block: true, in: ["http", "stream"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
+  types: { block: true, in: ["http", "http/server", "http/location"], minArgs: 0, maxArgs: 0, child: () => "opaque" },
+  charset_map: { block: true, in: ["http"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
+  match: { block: true, in: ["http", "stream"], minArgs: 1, maxArgs: 1, child: () => "opaque" }
+};
+var SERVER_BLOCK = {
+  block: true,
+  in: ["http", "stream", "mail"],
+  minArgs: 0,
+  maxArgs: 0,
+  child: (p) => p === "stream" ? "stream/server" : p === "mail" ? "mail/server" : "http/server"
+};
+var SERVER_LINE = { block: false, in: ["http/upstream", "stream/upstream"], minArgs: 1, maxArgs: ANY };
+var TABLE = new Map(Object.entries(RULES));
+function ruleFor(name, parent) {
+  if (name === "server") return parent === "http/upstream" || parent === "stream/upstream" ? SERVER_LINE : SERVER_BLOCK;
+  return TABLE.get(name);
+}
+function childContext(name, parent) {
+  if (parent === "opaque") return "opaque";
+  return ruleFor(name, parent)?.child?.(parent) ?? "unknown";
+}
+function analyze(name, args, terminator, parent) {
+  if (parent === "opaque" || parent === "unknown") return void 0;
+  const rule = ruleFor(name, parent);
+  if (!rule) return void 0;
+  if (!rule.in.includes(parent)) return `"${name}" directive is not allowed here`;
+  if (rule.block && terminator !== "{") return `directive "${name}" has no opening "{"`;
+  if (!rule.block && terminator === "{") return `directive "${name}" is not terminated by ";"`;
+  if (args.length < rule.minArgs || args.length > rule.maxArgs) return `invalid number of arguments in "${name}" directive`;
+  return void 0;
+}
+
+// src/nginx/glob.ts
+function hasMagic(pattern) {
+  return /[*?[]/.test(pattern);
+}
+function compile(component) {
+  const out = [];
+  for (let i = 0; i < component.length; i++) {
+    const c = component[i];
+    if (c === "*") {
+      if (out[out.length - 1]?.kind !== "star") out.push({ kind: "star" });
+    } else if (c === "?") out.push({ kind: "any" });
+    else if (c === "\\" && i + 1 < component.length) out.push({ kind: "char", c: component[++i] });
+    else if (c === "[") {
+      const start = component[i + 1] === "!" || component[i + 1] === "^" ? i + 2 : i + 1;
+      const close = component.indexOf("]", start + 1);
+      if (close < 0) {
+        out.push({ kind: "char", c });
+        continue;
+      }
+      const body = component.slice(start, close);
+      const ranges = [];
+      for (let k = 0; k < body.length; k++) {
+        const a = body[k];
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          ranges.push([a, body[k + 2]]);
+          k += 2;
+        } else ranges.push([a, a]);
+      }
+      out.push({ kind: "set", negate: start === i + 2, ranges });
+      i = close;
+    } else out.push({ kind: "char", c });
+  }
+  return out;
+}
+function one(p, ch) {
+  switch (p.kind) {
+    case "any":
+      return true;
+    case "char":
+      return p.c === ch;
+    case "set":
+      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
+    default:
+      return false;
+  }
+}
+function componentMatcher(component) {
+  const pieces = compile(component);
+  const dotOk = component.startsWith(".");
+  return (name) => {
+    if (!dotOk && name.startsWith(".")) return false;
+    let p = 0;
+    let i = 0;
+    let starP = -1;
+    let starI = 0;
+    while (i < name.length) {
+      const piece = pieces[p];
+      if (piece?.kind === "star") {
+        starP = p++;
+        starI = i;
+      } else if (piece && one(piece, name[i])) {
+        p++;
+        i++;
+      } else if (starP >= 0) {
+        p = starP + 1;
+        i = ++starI;
+      } else return false;
+    }
+    while (pieces[p]?.kind === "star") p++;
+    return p === pieces.length;
+  };
+}
+function byteOrder(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 55296 && x <= 57343 || y >= 55296 && y <= 57343) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+    return x - y;
+  }
+  return a.length - b.length;
+}
+function globMatcher(pattern) {
+  const parts = pattern.split("/").map((c) => hasMagic(c) ? componentMatcher(c) : c);
+  return (path) => {
+    const s = path.split("/");
+    return s.length === parts.length && parts.every((c, i) => typeof c === "string" ? c === s[i] : c(s[i]));
+  };
+}
+
+// src/nginx/lexer.ts
+var LF = 10;
+var CR = 13;
+var SPACE = 32;
+var TAB = 9;
+var HASH = 35;
+var SEMI = 59;
+var LBRACE = 123;
+var RBRACE = 125;
+var DQUOTE = 34;
+var SQUOTE = 39;
+var BACKSLASH = 92;
+var DOLLAR = 36;
+var STOP = new Uint8Array(128);
+for (const c of [SPACE, TAB, CR, LF, SEMI, LBRACE, RBRACE]) STOP[c] = 1;
+STOP[BACKSLASH] = 2;
+STOP[DOLLAR] = 2;
+function isRawBlockDirective(name) {
+  return name.endsWith("_by_lua_block");
+}
+var Lexer = class {
+  constructor(text) {
+    this.text = text;
+    this.i = text.charCodeAt(0) === 65279 ? 1 : 0;
+  }
+  text;
+  value = "";
+  line = 1;
+  quoted = false;
+  errors = [];
+  /** the current line: after the last token, the line the file ends on */
+  cursorLine = 1;
+  i;
+  atStart = true;
+  rawDirective = false;
+  semiAfterRaw = false;
+  /** the last position found of a character by nextIndex() */
+  found = /* @__PURE__ */ new Map();
+  next() {
+    const text = this.text;
+    const n = text.length;
+    if (this.semiAfterRaw) {
+      this.semiAfterRaw = false;
+      return this.emit(";", this.cursorLine, false);
+    }
+    let i = this.i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === LF) {
+        this.cursorLine++;
+        i++;
+        continue;
+      }
+      if (c === SPACE || c === TAB || c === CR) {
+        i++;
+        continue;
+      }
+      if (c === HASH) {
+        const end = text.indexOf("\n", i);
+        i = end < 0 ? n : end;
+        continue;
+      }
+      if (c === SEMI || c === RBRACE) {
+        this.i = i + 1;
+        this.atStart = true;
+        this.rawDirective = false;
+        return this.emit(c === SEMI ? ";" : "}", this.cursorLine, false);
+      }
+      if (c === LBRACE) {
+        if (this.rawDirective) return this.rawBlock(i);
+        this.i = i + 1;
+        this.atStart = true;
+        return this.emit("{", this.cursorLine, false);
+      }
+      if (c === DQUOTE || c === SQUOTE) return this.quotedWord(i, c);
+      return this.bareWord(i);
+    }
+    this.i = n;
+    return false;
+  }
+  /**
+   * indexOf for `}` and LF, remembered: a line of a million `${` without a
+   * `}` must not search the rest of the file a million times.
+   */
+  nextIndex(char, from) {
+    const known = this.found.get(char);
+    if (known !== void 0 && (known >= from || known === -1)) return known;
+    const at = this.text.indexOf(String.fromCharCode(char), from);
+    this.found.set(char, at);
+    return at;
+  }
+  emit(value, line, quoted) {
+    this.value = value;
+    this.line = line;
+    this.quoted = quoted;
+    return true;
+  }
+  startsStatement(value) {
+    if (this.atStart) this.rawDirective = value.length > 13 && isRawBlockDirective(value);
+    this.atStart = false;
+  }
+  /** A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces. */
+  bareWord(start) {
+    const text = this.text;
+    const n = text.length;
+    const line = this.cursorLine;
+    let j = start;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      const k = d < 128 ? STOP[d] : 0;
+      if (k === 0) {
+        j++;
+        continue;
+      }
+      if (k === 1) break;
+      if (d === BACKSLASH && j + 1 < n) {
+        if (text.charCodeAt(j + 1) === LF) this.cursorLine++;
+        j += 2;
+        continue;
+      }
+      if (d === DOLLAR && text.charCodeAt(j + 1) === LBRACE) {
+        const close = this.nextIndex(RBRACE, j + 2);
+        const stop = this.nextIndex(LF, j + 2);
+        if (close >= 0 && (stop < 0 || close < stop)) {
+          j = close + 1;
+          continue;
+        }
+      }
+      j++;
+    }
+    const value = intern(text, start, j);
+    this.i = j;
+    this.startsStatement(value);
+    return this.emit(value, line, false);
+  }
+  quotedWord(start, q) {
+    const text = this.text;
+    const n = text.length;
+    const line = this.cursorLine;
+    let value = "";
+    let j = start + 1;
+    let chunk = j;
+    let closed = false;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === BACKSLASH && j + 1 < n) {
+        const e = text.charCodeAt(j + 1);
+        if (e === LF) this.cursorLine++;
+        if (e === q) {
+          value += text.slice(chunk, j);
+          chunk = j + 1;
+        }
+        j += 2;
+        continue;
+      }
+      if (d === q) {
+        closed = true;
+        break;
+      }
+      if (d === LF) this.cursorLine++;
+      j++;
+    }
+    value += text.slice(chunk, j);
+    if (!closed) this.errors.push({ line, error: "unexpected end of file, expecting closing quote" });
+    this.i = closed ? j + 1 : n;
+    this.startsStatement(value);
+    return this.emit(value, line, true);
+  }
+  /** The Lua body after `{` as one quoted token; a `;` follows it. */
+  rawBlock(open) {
+    const text = this.text;
+    const line = this.cursorLine;
+    const end = rawBlockEnd(text, open + 1);
+    this.atStart = true;
+    this.rawDirective = false;
+    if (end < 0) {
+      this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
+      this.cursorLine += countLines(text, open + 1, text.length);
+      this.i = text.length;
+      return this.emit(text.slice(open + 1), line, true);
+    }
+    this.cursorLine += countLines(text, open + 1, end + 1);
+    this.i = end + 1;
+    this.semiAfterRaw = true;
+    return this.emit(text.slice(open + 1, end), line, true);
+  }
+};
+var INTERN_SLOTS = 4096;
+var interned = new Array(INTERN_SLOTS).fill(void 0);
+function intern(text, start, end) {
+  const len = end - start;
+  if (len > 32) return text.slice(start, end);
+  const slot = len * 961 + text.charCodeAt(start) * 31 + text.charCodeAt(end - 1) + text.charCodeAt(start + (len >> 1)) * 7 & INTERN_SLOTS - 1;
+  const hit = interned[slot];
+  if (hit !== void 0 && hit.length === len && text.startsWith(hit, start)) return hit;
+  const word = text.slice(start, end);
+  interned[slot] = word;
+  return word;
+}
+function countLines(text, from, to) {
+  let k = 0;
+  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) k++;
+  return k;
+}
+function rawBlockEnd(text, from) {
+  const n = text.length;
+  let depth = 1;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === LBRACE) depth++;
+    else if (c === RBRACE) {
+      depth--;
+      if (depth === 0) return i;
+    } else if (c === DQUOTE || c === SQUOTE) {
+      i++;
+      while (i < n && text.charCodeAt(i) !== c && text.charCodeAt(i) !== LF) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1;
+    } else if (c === 45 && text.charCodeAt(i + 1) === 45) {
+      const long = /^\[(=*)\[/.exec(text.slice(i + 2, i + 40));
+      if (long) {
+        const close = text.indexOf(`]${long[1]}]`, i + 2 + long[0].length);
+        i = close < 0 ? n : close + long[0].length;
+      } else {
+        const end = text.indexOf("\n", i);
+        i = end < 0 ? n : end;
+      }
+      continue;
+    } else if (c === 91) {
+      const long = /^\[(=*)\[/.exec(text.slice(i, i + 40));
+      if (long) {
+        const close = text.indexOf(`]${long[1]}]`, i + long[0].length);
+        i = close < 0 ? n : close + long[0].length;
+        continue;
+      }
+    }
+    i++;
+  }
+  return -1;
+}
+
+// src/nginx/parser.ts
+var DEFAULT_LIMITS = {
+  maxFiles: 1e4,
+  maxFileBytes: 16 * 1024 * 1024,
+  maxTotalBytes: 128 * 1024 * 1024,
+  maxIncludeDepth: 32,
+  maxBlockDepth: 64
+};
+function parseConfig(main, options) {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { source, signal } = options;
+  const prefix = options.prefix ?? dirname(main);
+  const files = [main];
+  const byPath = /* @__PURE__ */ new Map([[main, 0]]);
+  const config = [];
+  const texts = /* @__PURE__ */ new Map();
+  const edges = [];
+  const queue = [{ index: 0, context: "main", depth: 0 }];
+  let totalBytes = 0;
+  let stopped;
+  const reads = /* @__PURE__ */ new Map();
+  const readOnce = (path) => {
+    let r = reads.get(path);
+    if (!r) {
+      r = source.read(path, limits.maxFileBytes);
+      if (!("error" in r) && totalBytes + r.bytes > limits.maxTotalBytes) {
+        r = { error: `"${path}" would take the config over ${limits.maxTotalBytes} bytes in all` };
+      } else if (!("error" in r)) totalBytes += r.bytes;
+      reads.set(path, r);
+    }
+    return r;
+  };
+  for (let q = 0; q < queue.length; q++) {
+    const job = queue[q];
+    const file = files[job.index];
+    const errors2 = [];
+    const entry = { file, status: "ok", errors: errors2, parsed: [] };
+    config[job.index] = entry;
+    if (stopped) {
+      errors2.push({ error: stopped, line: null });
+      continue;
+    }
+    if (signal?.aborted) {
+      stopped = "parsing stopped: aborted";
+      errors2.push({ error: stopped, line: null });
+      continue;
+    }
+    const read = readOnce(file);
+    reads.delete(file);
+    if ("error" in read) {
+      errors2.push({ error: read.error, line: null });
+      continue;
+    }
+    texts.set(file, read.text);
+    const include = (d, ctx, fail) => {
+      if (d.args.length !== 1) return;
+      const arg = d.args[0];
+      const path = normalize(isAbsolute(arg) ? arg : join(prefix, arg));
+      const magic = hasMagic(path);
+      const matches = magic ? source.glob(path, limits.maxFiles) : [path];
+      d.includes = [];
+      for (const m of matches) {
+        let idx = byPath.get(m);
+        if (idx === void 0) {
+          const r = magic ? void 0 : readOnce(m);
+          if (r && "error" in r) {
+            fail(r.error, d.line);
+            continue;
+          }
+          if (files.length >= limits.maxFiles) {
+            fail(`too many included files (limit ${limits.maxFiles})`, d.line);
+            break;
+          }
+          if (job.depth + 1 > limits.maxIncludeDepth) {
+            fail(`includes nested deeper than ${limits.maxIncludeDepth} levels at "${m}"`, d.line);
+            break;
+          }
+          idx = files.length;
+          files.push(m);
+          byPath.set(m, idx);
+          queue.push({ index: idx, context: ctx, depth: job.depth + 1 });
+        }
+        d.includes.push(idx);
+        edges.push({ from: job.index, to: idx, line: d.line });
+      }
+    };
+    const fp = new FileParser(read.text, file, errors2, include, limits.maxBlockDepth);
+    entry.parsed = fp.block(job.context, 0);
+    for (const e of fp.lexer.errors) errors2.push({ error: `${e.error} in ${file}:${e.line}`, line: e.line });
+    errors2.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  }
+  const errors = [];
+  reportCycles(files, edges, config);
+  for (const c of config) {
+    if (c.errors.length > 0) c.status = "failed";
+    for (const e of c.errors) errors.push({ file: c.file, error: e.error, line: e.line });
+  }
+  return {
+    payload: { status: errors.length > 0 ? "failed" : "ok", errors, config },
+    texts
+  };
+}
+var MAX_ERRORS_PER_FILE = 100;
+var FileParser = class {
+  constructor(text, file, errors, include, maxDepth) {
+    this.file = file;
+    this.errors = errors;
+    this.include = include;
+    this.maxDepth = maxDepth;
+    this.lexer = new Lexer(text);
+  }
+  file;
+  errors;
+  include;
+  maxDepth;
+  lexer;
+  /** the lexer's current token has not been used yet */
+  held = false;
+  eofReported = false;
+  scratch = [];
+  fail = (error, line) => {
+    if (this.errors.length === MAX_ERRORS_PER_FILE) this.errors.push({ error: `more than ${MAX_ERRORS_PER_FILE} errors in ${this.file}; the rest are not reported`, line: null });
+    if (this.errors.length > MAX_ERRORS_PER_FILE) return;
+    this.errors.push({ error: `${error} in ${this.file}:${line}`, line });
+  };
+  advance() {
+    if (this.held) {
+      this.held = false;
+      return true;
+    }
+    return this.lexer.next();
+  }
+  block(ctx, depth) {
+    const lx = this.lexer;
+    const out = [];
+    for (; ; ) {
+      if (!this.advance()) {
+        if (depth > 0 && !this.eofReported) this.fail('unexpected end of file, expecting "}"', lx.cursorLine);
+        this.eofReported = true;
+        return out.slice();
+      }
+      const name = lx.value;
+      const line = lx.line;
+      if (!lx.quoted && name.length === 1 && (name === "}" || name === ";" || name === "{")) {
+        if (name === "}") {
+          if (depth > 0) return out.slice();
+          this.fail('unexpected "}"', line);
+        } else {
+          this.fail(`unexpected "${name}"`, line);
+          if (name === "{") this.skipBlock();
+        }
+        continue;
+      }
+      const scratch = this.scratch;
+      let count = 0;
+      let end = "eof";
+      while (lx.next()) {
+        const v = lx.value;
+        if (!lx.quoted && v.length === 1 && (v === ";" || v === "{" || v === "}")) {
+          end = v;
+          if (v === "}") this.held = true;
+          break;
+        }
+        scratch[count++] = v;
+      }
+      const args = scratch.slice(0, count);
+      const d = { directive: name, line, args };
+      out.push(d);
+      if (end === "eof") this.fail('unexpected end of file, expecting ";" or "}"', lx.cursorLine);
+      else if (end === "}") this.fail(`unexpected "}": directive "${name}" is not terminated by ";"`, lx.line);
+      const error = name === "include" ? includeError(args, end, ctx) : analyze(name, args, end, ctx);
+      if (error && end !== "}" && end !== "eof") this.fail(error, line);
+      if (end === "{") {
+        if (depth + 1 >= this.maxDepth) {
+          this.fail(`blocks nested deeper than ${this.maxDepth} levels`, line);
+          this.skipBlock();
+          d.block = [];
+        } else {
+          d.block = this.block(childContext(name, ctx), depth + 1);
+        }
+      } else if (name === "include" && !error) {
+        this.include(d, ctx, this.fail);
+      }
+    }
+  }
+  /** Skip a block whose `{` was just read, without recursion. */
+  skipBlock() {
+    const lx = this.lexer;
+    let depth = 1;
+    while (depth > 0 && this.advance()) {
+      if (lx.quoted) continue;
+      if (lx.value === "{") depth++;
+      else if (lx.value === "}") depth--;
+    }
+  }
+};
+function includeError(args, end, ctx) {
+  if (ctx === "opaque") return void 0;
+  if (end === "{") return 'directive "include" is not terminated by ";"';
+  if (args.length !== 1) return 'invalid number of arguments in "include" directive';
+  return void 0;
+}
+function reportCycles(files, edges, config) {
+  const out = /* @__PURE__ */ new Map();
+  for (const e of edges) {
+    const list = out.get(e.from) ?? [];
+    list.push(e);
+    out.set(e.from, list);
+  }
+  const state = new Uint8Array(files.length);
+  const stack = [];
+  const seen = /* @__PURE__ */ new Set();
+  const frames = [{ node: 0, next: 0 }];
+  state[0] = 1;
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1];
+    const list = out.get(f.node) ?? [];
+    if (f.next >= list.length) {
+      state[f.node] = 2;
+      frames.pop();
+      stack.pop();
+      continue;
+    }
+    const e = list[f.next++];
+    if (state[e.to] === 1) {
+      const key = `${e.from}:${e.line}:${e.to}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const start = stack.findIndex((s) => s.from === e.to);
+      const chain = [...start >= 0 ? stack.slice(start) : [], e].map((s) => `${files[s.from]}:${s.line}`);
+      const from = files[e.from];
+      const errs = config[e.from]?.errors;
+      if (!errs || errs.length >= MAX_ERRORS_PER_FILE) continue;
+      errs.push({ error: `include cycle: ${chain.join(" -> ")} -> ${files[e.to]} in ${from}:${e.line}`, line: e.line });
+    } else if (state[e.to] === 0) {
+      state[e.to] = 1;
+      stack.push(e);
+      frames.push({ node: e.to, next: 0 });
+    }
+  }
+}
+
+// src/nginx/source.ts
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import { join as join2 } from "node:path";
+function openError(path, e) {
+  const err = e;
+  const reason = {
+    ENOENT: "2: No such file or directory",
+    EACCES: "13: Permission denied",
+    EISDIR: "21: Is a directory",
+    ENOTDIR: "20: Not a directory",
+    ELOOP: "40: Too many levels of symbolic links"
+  };
+  return `open() "${path}" failed (${(err.code && reason[err.code]) ?? err.message})`;
+}
+function decode(buf) {
+  return buf.toString("utf8");
+}
+function fileSource() {
+  return {
+    read(path, maxBytes) {
+      let fd;
+      try {
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      } catch (e) {
+        return { error: openError(path, e) };
+      }
+      try {
+        const st = fstatSync(fd);
+        if (st.isDirectory()) return { error: `pread() "${path}" failed (21: Is a directory)` };
+        if (!st.isFile()) return { error: `"${path}" is not a regular file` };
+        if (st.size > maxBytes) return { error: `"${path}" is too large (${st.size} bytes, limit ${maxBytes})` };
+        const buf = Buffer.allocUnsafe(st.size);
+        let off = 0;
+        while (off < st.size) {
+          const got = readSync(fd, buf, off, st.size - off, off);
+          if (got === 0) break;
+          off += got;
+        }
+        return { text: decode(buf.subarray(0, off)), bytes: off };
+      } catch (e) {
+        return { error: `read() "${path}" failed (${e.message})` };
+      } finally {
+        closeSync(fd);
+      }
+    },
+    glob(pattern, maxMatches) {
+      const parts = pattern.split("/");
+      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
+      for (let k = 1; k < parts.length && found.length > 0; k++) {
+        const part = parts[k];
+        if (part === "") continue;
+        const last = k === parts.length - 1;
+        const next = [];
+        for (const { path: dir } of found) {
+          if (!hasMagic(part)) {
+            next.push({ path: join2(dir, part), seen: false });
+            continue;
+          }
+          let entries;
+          try {
+            entries = readdirSync(dir, { withFileTypes: true });
+          } catch {
+            continue;
+          }
+          const match = componentMatcher(part);
+          for (const e of entries) {
+            if (!match(e.name)) continue;
+            const p = join2(dir, e.name);
+            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
+            next.push({ path: p, seen: true });
+            if (next.length > maxMatches) break;
+          }
+        }
+        found = next;
+      }
+      return found.filter((f) => f.seen || exists(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
+    }
+  };
+}
+function isDir(p) {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function exists(p) {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function memorySource(files, origin = "the dump") {
+  return {
+    read(path, maxBytes) {
+      const text = files.get(path);
+      if (text === void 0) return { error: `open() "${path}" failed (2: No such file or directory in ${origin})` };
+      if (text.length > maxBytes) return { error: `"${path}" is too large (${text.length} characters, limit ${maxBytes})` };
+      return { text, bytes: text.length };
+    },
+    glob(pattern, maxMatches) {
+      const match = globMatcher(pattern);
+      return [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1);
+    }
+  };
+}
+function overlaySource(files, base) {
+  const mem = memorySource(files);
+  return {
+    read: (path, maxBytes) => files.has(path) ? mem.read(path, maxBytes) : base.read(path, maxBytes),
+    glob: (pattern, maxMatches) => base.glob(pattern, maxMatches)
+  };
+}
+
+// src/nginx/load.ts
+async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += b.length;
+    if (size > maxBytes) throw new UserError(`stdin holds more than ${maxBytes} bytes`, "-");
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+function describe(e) {
+  const code = e.code;
+  return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String(code ?? e);
+}
+async function readText(path, opts) {
+  if (path === "-") return decode(await (opts.readStdin ?? readStdin)());
+  try {
+    if (!statSync2(path).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    return decode(readFileSync(path));
+  } catch (e) {
+    throw new UserError(`cannot read ${describe(e)}`, path);
+  }
+}
+function loadDumpText(text, where, opts = {}) {
+  const dump = parseDump(text);
+  if (!dump) {
+    const failed = parseNginxMessages(text).find((m) => m.level === "emerg");
+    if (failed) throw new UserError(`nginx -T failed, so the dump holds no configuration: ${failed.raw}`, where);
+    throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where);
+  }
+  const parse = parseConfig(dump.main, { source: memorySource(dump.files), ...opts });
+  return { main: dump.main, parse, dump };
+}
+async function loadDump(path, opts = {}) {
+  return loadDumpText(await readText(path, opts), path, opts);
+}
+function loadFiles(main, opts = {}) {
+  try {
+    if (!statSync2(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    closeSync2(openSync2(main, "r"));
+  } catch (e) {
+    throw new UserError(`cannot read nginx config: ${describe(e)}`, main);
+  }
+  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname2(main), ...opts }) };
+}
+async function loadAny(path, opts = {}) {
+  if (path !== "-") {
+    let head = "";
+    try {
+      head = statSync2(path).isFile() ? readFileSync(path).subarray(0, 64 * 1024).toString("utf8") : "";
+    } catch {
+    }
+    if (!isDump(head)) return loadFiles(path, opts);
+  }
+  const text = await readText(path, opts);
+  if (isDump(text)) return loadDumpText(text, path, opts);
+  const parse = parseConfig("-", { source: overlaySource(/* @__PURE__ */ new Map([["-", text]]), fileSource()), prefix: process.cwd(), ...opts });
+  return { main: "-", parse };
+}
+
+export {
+  isRawBlockDirective,
+  parseNginxMessages,
+  runNginxTest,
+  readStdin,
+  loadDump,
+  loadFiles,
+  loadAny
+};

@@ -1,0 +1,16 @@
+import { createRequire as __ugateCreateRequire } from 'node:module';
+const require = __ugateCreateRequire(import.meta.url);
+import {
+  DEFAULT_SPEC_FILE,
+  loadSpecFile,
+  parseSpec
+} from "./chunk-T3WAT4ZC.js";
+import "./chunk-AFFVPUXK.js";
+import "./chunk-WQXZYGRM.js";
+import "./chunk-ND7JMF3D.js";
+import "./chunk-AZCQPZHH.js";
+export {
+  DEFAULT_SPEC_FILE,
+  loadSpecFile,
+  parseSpec
+};

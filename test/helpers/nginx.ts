@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stopper } from './process.js';
 import { tempDir } from './tmp.js';
 
 export const NGINX_BINARY = process.env.UGATE_TEST_NGINX ?? '/usr/sbin/nginx';
@@ -73,13 +74,9 @@ export async function startNginx(opts: NginxOptions): Promise<NginxInstance> {
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stopChild = stopper(child);
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(3000)]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    await stopChild();
     remove();
   };
   // Ready when the master wrote its pid file and the workers accept.

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stopper } from './process.js';
 import { tempDir } from './tmp.js';
 
 export const PHP_FPM = process.env.UGATE_TEST_PHP_FPM ?? '/usr/sbin/php-fpm8.2';
@@ -41,13 +42,9 @@ export async function startPhpFpm(opts: { socketName?: string; pool?: string } =
   const child = spawn(PHP_FPM, ['-F', '-R', '-n', '-y', conf, '-p', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stopChild = stopper(child);
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(3000)]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    await stopChild();
     remove();
   };
   const until = Date.now() + 5000;

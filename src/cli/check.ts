@@ -33,7 +33,7 @@ Options:
 
 Retries: while nothing listens yet (refused, missing socket) the connect is
 retried every gate.interval; HTTP-level failures back off from gate.interval
-to gate.max_interval. Definitive reasons (family mismatch, wrong address or
+to gate.max_interval, growing with the time already waited (a tenth of it). Definitive reasons (family mismatch, wrong address or
 port, permission, SELinux, firewall reject) fail after two confirmations
 instead of waiting for the deadline.
 

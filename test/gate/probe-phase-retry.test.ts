@@ -3,7 +3,7 @@
 // consecutive, and the outcome is always the last classified reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffMs, CONFIRMATIONS, isDefinitive, retryCheck, type AttemptOutcome } from '../../src/gate/retry.js';
+import { BACKOFF_FRACTION, backoffMs, CONFIRMATIONS, isDefinitive, retryCheck, type AttemptOutcome } from '../../src/gate/retry.js';
 import type { ReasonCode } from '../../src/diagnose/codes.js';
 import type { ProbeResult } from '../../src/probe/result.js';
 
@@ -84,15 +84,16 @@ test('each attempt is told the time left before the deadline', async () => {
   assert.ok((budgets.at(-1) ?? 100) < (budgets[0] ?? 0));
 });
 
-test('answer-level backoff grows from interval to max_interval with jitter, never below interval', () => {
+test('answer-level backoff grows with the time already waited, from interval to max_interval, with jitter', () => {
   const p = { intervalMs: 100, maxIntervalMs: 2000 };
-  assert.equal(backoffMs(1, p, () => 0), 100);
-  assert.equal(backoffMs(1, p, () => 1), 100);
-  assert.equal(backoffMs(3, p, () => 0), 200);
-  assert.equal(backoffMs(3, p, () => 1), 400);
-  assert.equal(backoffMs(10, p, () => 0), 1000);
-  assert.equal(backoffMs(10, p, () => 1), 2000);
-  assert.equal(backoffMs(30, p, () => 0.5), 1500);
+  assert.equal(BACKOFF_FRACTION, 0.1);
+  assert.equal(backoffMs(0, p, () => 0), 100, 'never below interval');
+  assert.equal(backoffMs(0, p, () => 1), 100);
+  assert.equal(backoffMs(3000, p, () => 0), 150, 'at least half of a tenth of the wait');
+  assert.equal(backoffMs(3000, p, () => 1), 300, 'at most a tenth of the wait');
+  assert.equal(backoffMs(20_000, p, () => 0), 1000);
+  assert.equal(backoffMs(20_000, p, () => 1), 2000);
+  assert.equal(backoffMs(600_000, p, () => 0.5), 1500, 'capped at max_interval');
 });
 
 test('retry classes come from the code table', () => {

@@ -67,11 +67,12 @@ function header(ctx: BenchContext, date: Date, stale: boolean, loadAtStart: stri
   const commit = head && `${head}${dirty}`;
   const version = ctx.ugAvailable ? oneLine(upstreamGateArgv(ctx.cli, ['--version'])) : '';
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const busy = Math.max(Number(loadAtStart), Number(load())) > availableParallelism();
   return [
     `# upstream-gate benchmarks`,
     '',
     `- date: ${date.toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `- machine: ${availableParallelism()} cores (${cpu}), Linux ${release()}; load average ${loadAtStart} at the start, ${load()} at the end (above the core count, other work competed for the CPUs)`,
+    `- machine: ${availableParallelism()} cores (${cpu}), Linux ${release()}; load average ${loadAtStart} at the start, ${load()} at the end${busy ? ' (above the core count: other work competed for the CPUs)' : ''}`,
     `- Node ${process.version}; upstream-gate ${version || '(CLI missing)'} from ${ctx.cli === 'bundle' ? `\`dist/cli.js\`${stale ? ' (OLDER than src/: rebuild with `npm run build`)' : ''}` : '`src/` through tsx (development run, not the bundle)'}${commit ? ` at commit ${commit}` : ''}`,
     `- wait-on ${oneLine([process.execPath, '-p', "require('wait-on/package.json').version"]) || '(missing)'}; ${oneLine(['curl', '--version']).split(' ').slice(0, 2).join(' ') || 'curl missing'}; ${oneLine(['hyperfine', '--version']) || 'hyperfine not installed'}`,
     `- mode: ${ctx.quick ? 'quick (fewer trials: a smoke run, not for publishing)' : 'full'}`,

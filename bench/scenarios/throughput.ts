@@ -24,7 +24,8 @@ function asMarkdown(out: string): string {
 
 /**
  * The suites state their own targets in plain lines ("NAME  VALUE ... target
- * ...: met / NOT met / MISSES the target"); lift them into the summary.
+ * ...: met / meets the target / NOT met / MISSES the target"); lift them into
+ * the summary.
  */
 export function scrapeTargets(suite: string, out: string): Target[] {
   return out.split('\n').flatMap((line) => {
@@ -32,7 +33,7 @@ export function scrapeTargets(suite: string, out: string): Target[] {
     const [name = '', ...rest] = line.trim().split(/\s{2,}/);
     const detail = rest.join(' ');
     if (!detail) return [];
-    const met = /\bNOT met\b|\bMISS/i.test(detail) ? false : /\bmet\b/i.test(detail) ? true : undefined;
+    const met = /\bNOT met\b|\bMISS|\bnot meet/i.test(detail) ? false : /\bmet\b|\bmeets?\b/i.test(detail) ? true : undefined;
     return [{ name: `${suite}: ${name}`, met, detail }];
   });
 }

@@ -39482,8 +39482,9 @@ var CONNECT_LEVEL = /* @__PURE__ */ new Set(["backend.down", "socket.missing", "
 function isDefinitive(code) {
   return code !== void 0 && CODES[code].retry === "definitive";
 }
-function backoffMs(failures, p, random = Math.random) {
-  const ceiling = Math.min(p.maxIntervalMs, p.intervalMs * 2 ** Math.max(0, failures - 1));
+var BACKOFF_FRACTION = 0.1;
+function backoffMs(waitedMs, p, random = Math.random) {
+  const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
   return Math.max(p.intervalMs, Math.round(ceiling / 2 + random() * ceiling / 2));
 }
 var Retry = class extends Error {
@@ -39500,7 +39501,7 @@ async function retryCheck(attempt, policy, onAttempt) {
   let succeeded = false;
   let attempts = 0;
   let passes = 0;
-  let answerFailures = 0;
+  let answerFailingSince;
   let sameDefinitive = 0;
   const once9 = async (n2) => {
     const budget = policy.deadlineAt - Date.now();
@@ -39512,7 +39513,7 @@ async function retryCheck(attempt, policy, onAttempt) {
     passes = outcome2.ok ? passes + 1 : 0;
     onAttempt?.(outcome2, n2, passes);
     if (outcome2.ok) {
-      answerFailures = 0;
+      answerFailingSince = void 0;
       sameDefinitive = 0;
       if (passes >= policy.successThreshold) {
         succeeded = true;
@@ -39529,11 +39530,11 @@ async function retryCheck(attempt, policy, onAttempt) {
     }
     sameDefinitive = 0;
     if (code !== void 0 && CONNECT_LEVEL.has(code)) {
-      answerFailures = 0;
+      answerFailingSince = void 0;
       throw new Retry(policy.intervalMs);
     }
-    answerFailures++;
-    throw new Retry(backoffMs(answerFailures, policy));
+    answerFailingSince ??= performance.now();
+    throw new Retry(backoffMs(performance.now() - answerFailingSince, policy));
   };
   try {
     await pRetry(once9, {

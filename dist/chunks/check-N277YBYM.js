@@ -2552,8 +2552,9 @@ var CONNECT_LEVEL = /* @__PURE__ */ new Set(["backend.down", "socket.missing", "
 function isDefinitive(code) {
   return code !== void 0 && CODES[code].retry === "definitive";
 }
-function backoffMs(failures, p, random = Math.random) {
-  const ceiling = Math.min(p.maxIntervalMs, p.intervalMs * 2 ** Math.max(0, failures - 1));
+var BACKOFF_FRACTION = 0.1;
+function backoffMs(waitedMs, p, random = Math.random) {
+  const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
   return Math.max(p.intervalMs, Math.round(ceiling / 2 + random() * ceiling / 2));
 }
 var Retry = class extends Error {
@@ -2570,7 +2571,7 @@ async function retryCheck(attempt, policy, onAttempt) {
   let succeeded = false;
   let attempts = 0;
   let passes = 0;
-  let answerFailures = 0;
+  let answerFailingSince;
   let sameDefinitive = 0;
   const once = async (n) => {
     const budget = policy.deadlineAt - Date.now();
@@ -2582,7 +2583,7 @@ async function retryCheck(attempt, policy, onAttempt) {
     passes = outcome2.ok ? passes + 1 : 0;
     onAttempt?.(outcome2, n, passes);
     if (outcome2.ok) {
-      answerFailures = 0;
+      answerFailingSince = void 0;
       sameDefinitive = 0;
       if (passes >= policy.successThreshold) {
         succeeded = true;
@@ -2599,11 +2600,11 @@ async function retryCheck(attempt, policy, onAttempt) {
     }
     sameDefinitive = 0;
     if (code !== void 0 && CONNECT_LEVEL.has(code)) {
-      answerFailures = 0;
+      answerFailingSince = void 0;
       throw new Retry(policy.intervalMs);
     }
-    answerFailures++;
-    throw new Retry(backoffMs(answerFailures, policy));
+    answerFailingSince ??= performance.now();
+    throw new Retry(backoffMs(performance.now() - answerFailingSince, policy));
   };
   try {
     await pRetry(once, {
@@ -3224,7 +3225,7 @@ Options:
 
 Retries: while nothing listens yet (refused, missing socket) the connect is
 retried every gate.interval; HTTP-level failures back off from gate.interval
-to gate.max_interval. Definitive reasons (family mismatch, wrong address or
+to gate.max_interval, growing with the time already waited (a tenth of it). Definitive reasons (family mismatch, wrong address or
 port, permission, SELinux, firewall reject) fail after two confirmations
 instead of waiting for the deadline.
 

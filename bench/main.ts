@@ -60,11 +60,22 @@ function bundleIsStale(): boolean {
 
 const load = () => loadavg()[0]?.toFixed(1) ?? '?';
 
-function header(ctx: BenchContext, date: Date, stale: boolean, loadAtStart: string): string {
+/** What the run starts from, taken before the first scenario (others may commit meanwhile). */
+interface RunStart {
+  date: Date;
+  loadAtStart: string;
+  /** HEAD, and whether src/ differs from it: the bundle is built from the working tree */
+  commit: string;
+  stale: boolean;
+}
+
+function runStart(ctx: BenchContext): RunStart {
   const head = oneLine(['git', 'rev-parse', '--short', 'HEAD']);
-  // the bundle is built from the working tree, which may be ahead of HEAD
   const dirty = head && oneLine(['git', 'status', '--porcelain', '--', 'src']) ? ' plus uncommitted changes in src/' : '';
-  const commit = head && `${head}${dirty}`;
+  return { date: new Date(), loadAtStart: load(), commit: head && `${head}${dirty}`, stale: ctx.cli === 'bundle' && ctx.ugAvailable && bundleIsStale() };
+}
+
+function header(ctx: BenchContext, { date, loadAtStart, commit, stale }: RunStart): string {
   const version = ctx.ugAvailable ? oneLine(upstreamGateArgv(ctx.cli, ['--version'])) : '';
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const busy = Math.max(Number(loadAtStart), Number(load())) > availableParallelism();
@@ -110,13 +121,11 @@ async function main(): Promise<number> {
     log: (m) => process.stderr.write(`bench: ${m}\n`),
   };
   if (!ctx.ugAvailable) ctx.log('dist/cli.js is missing: run `npm run build` first (upstream-gate rows are left out)');
-  const stale = cli === 'bundle' && ctx.ugAvailable && bundleIsStale();
-  if (stale) ctx.log('warning: src/ is newer than dist/cli.js: run `npm run build` for current figures');
+  const start = runStart(ctx);
+  if (start.stale) ctx.log('warning: src/ is newer than dist/cli.js: run `npm run build` for current figures');
   if (!waitOnAvailable()) ctx.log('wait-on is missing (npm ci): its rows are left out');
   if (!hasGnuTime) ctx.log('GNU time (/usr/bin/time) is not installed: peak RSS is not measured (apt-get install time)');
 
-  const started = new Date();
-  const loadAtStart = load();
   const sections: Section[] = [];
   for (const name of names) {
     const t0 = performance.now();
@@ -134,7 +143,7 @@ async function main(): Promise<number> {
 
   const targets = sections.flatMap((s) => s.targets);
   const report = [
-    header(ctx, started, stale, loadAtStart),
+    header(ctx, start),
     '',
     '## Targets',
     '',

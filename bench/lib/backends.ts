@@ -10,6 +10,8 @@ export interface BenchBackend {
   port: number;
   /** performance.now() when the backend became ready */
   readyAt: number;
+  /** only with startUnready: from now on answer 200; stamps readyAt */
+  markReady(): void;
   close(): Promise<void>;
 }
 
@@ -21,12 +23,7 @@ export interface BackendOptions {
   startUnready?: boolean;
 }
 
-export interface ControlledBackend extends BenchBackend {
-  /** only with startUnready: from now on answer 200; stamps readyAt */
-  markReady(): void;
-}
-
-export function startBackend(opts: BackendOptions): Promise<ControlledBackend> {
+export function startBackend(opts: BackendOptions): Promise<BenchBackend> {
   let ready = !opts.startUnready;
   const server: Server = createServer((_req, res) => {
     res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain', connection: 'close' });
@@ -50,7 +47,7 @@ export function startBackend(opts: BackendOptions): Promise<ControlledBackend> {
     const onListen = () => {
       const listenedAt = performance.now();
       const a = server.address();
-      const backend: ControlledBackend = {
+      const backend: BenchBackend = {
         port: typeof a === 'object' && a ? (a as AddressInfo).port : 0,
         readyAt: ready ? listenedAt : Number.NaN,
         markReady() {

@@ -5,7 +5,7 @@
 // faces the same sequence of moments (a seeded generator).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../lib/ports.js';
-import { startBackend, type ControlledBackend } from '../lib/backends.js';
+import { startBackend, type BenchBackend } from '../lib/backends.js';
 import type { BenchContext } from '../lib/context.js';
 import { writeDeploy } from '../lib/deploy.js';
 import { measure, type RunResult } from '../lib/measure.js';
@@ -77,7 +77,7 @@ function contenders(ctx: BenchContext): Contender[] {
 async function trial(tool: Contender, readiness: Readiness, delayMs: number): Promise<Trial> {
   const port = await freePort();
   const argv = tool.argv(port);
-  let backend: ControlledBackend | undefined;
+  let backend: BenchBackend | undefined;
   let backendError: unknown;
   const run = measure(argv, { timeoutMs: (TOOL_DEADLINE_S + 15) * 1000 });
   try {

@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { seededRandom as rng } from './lib/stats.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const TARGET_RATIO = 1 / 3;
@@ -20,17 +21,6 @@ export interface BenchRow {
   value: string;
 }
 
-/** A deterministic pseudo-random sequence, so every run writes the same log. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVERS = ['api.example.com', 'shop.example.com', 'www.example.com', 'admin.example.com'];
 const PATHS = ['/', '/api/v2/orders', '/api/v2/orders/8812?expand=items', '/login', '/static/app.3f9a1c.js', '/cart/checkout', '/healthz', '/search?q=nginx+502&page=2'];

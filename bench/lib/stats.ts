@@ -34,13 +34,4 @@ export function fmtKb(kb: number | undefined): string {
 }
 
 /** A deterministic PRNG (mulberry32), so every tool faces the same readiness moments. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng as seededRandom } from '../../test/nginx/random.js';

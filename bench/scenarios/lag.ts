@@ -4,7 +4,7 @@
 // app that listens at once but answers 503 until it has booted. Every tool
 // faces the same sequence of moments (a seeded generator).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../lib/ports.js';
+import { freePort } from '../../test/helpers/ports.js';
 import { startBackend, type BenchBackend } from '../lib/backends.js';
 import type { BenchContext } from '../lib/context.js';
 import { writeDeploy } from '../lib/deploy.js';

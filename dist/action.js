@@ -2296,7 +2296,7 @@ var require_timers = __commonJS({
     "use strict";
     var fastNow = 0;
     var RESOLUTION_MS = 1e3;
-    var TICK_MS = (RESOLUTION_MS >> 1) - 1;
+    var TICK_MS2 = (RESOLUTION_MS >> 1) - 1;
     var fastNowTimeout;
     var kFastTimer = /* @__PURE__ */ Symbol("kFastTimer");
     var fastTimers = [];
@@ -2305,13 +2305,13 @@ var require_timers = __commonJS({
     var PENDING = 0;
     var ACTIVE = 1;
     function onTick() {
-      fastNow += TICK_MS;
+      fastNow += TICK_MS2;
       let idx = 0;
       let len = fastTimers.length;
       while (idx < len) {
         const timer = fastTimers[idx];
         if (timer._state === PENDING) {
-          timer._idleStart = fastNow - TICK_MS;
+          timer._idleStart = fastNow - TICK_MS2;
           timer._state = ACTIVE;
         } else if (timer._state === ACTIVE && fastNow >= timer._idleStart + timer._idleTimeout) {
           timer._state = TO_BE_CLEARED;
@@ -2337,7 +2337,7 @@ var require_timers = __commonJS({
         fastNowTimeout.refresh();
       } else {
         clearTimeout(fastNowTimeout);
-        fastNowTimeout = setTimeout(onTick, TICK_MS);
+        fastNowTimeout = setTimeout(onTick, TICK_MS2);
         if (fastNowTimeout.unref) {
           fastNowTimeout.unref();
         }
@@ -40249,12 +40249,21 @@ function lineProgress(stream, p) {
     }
   };
 }
+var TICK_MS = 250;
 function liveProgress(stream, p) {
   const services = /* @__PURE__ */ new Map();
+  const received = /* @__PURE__ */ new Map();
   let drawn = 0;
+  let ticker;
+  const aged = (e, now) => {
+    if (e.state !== "waiting") return e;
+    const since = now - (received.get(e) ?? now);
+    return { ...e, elapsedMs: e.elapsedMs + since, remainingMs: Math.max(0, e.remainingMs - since) };
+  };
   const draw = () => {
+    const now = Date.now();
     const width = Math.max(20, (stream.columns ?? 100) - 1);
-    const lines = [...services].map(([service2, checks]) => fit(serviceLine(service2, [...checks.values()], p), width));
+    const lines = [...services].map(([service2, checks]) => fit(serviceLine(service2, [...checks.values()].map((e) => aged(e, now)), p), width));
     let out = drawn > 0 ? `\x1B[${drawn}A` : "";
     for (const l of lines) out += `\r\x1B[2K${l}
 `;
@@ -40265,10 +40274,16 @@ function liveProgress(stream, p) {
     onProgress(e) {
       let checks = services.get(e.service);
       if (!checks) services.set(e.service, checks = /* @__PURE__ */ new Map());
+      const previous = checks.get(e.check);
+      if (previous) received.delete(previous);
       checks.set(e.check, e);
+      received.set(e, Date.now());
+      ticker ??= setInterval(draw, TICK_MS).unref();
       draw();
     },
     done() {
+      if (ticker) clearInterval(ticker);
+      ticker = void 0;
       if (drawn > 0) draw();
       drawn = 0;
     }
@@ -40279,15 +40294,15 @@ function serviceLine(service2, events2, p) {
   const passed = events2.filter((e) => e.state === "pass").length;
   const tally = p.dim(`${passed}/${events2.length}`);
   if (!pick2) return service2;
-  return `${p.bold(service2)} ${tally} ${forTerminal(pick2.check)}: ${describe2(pick2, p)}`;
+  return `${p.bold(service2)} ${tally} ${forTerminal(pick2.check)}: ${describe2(pick2, p, true)}`;
 }
-function describe2(e, p) {
+function describe2(e, p, live = false) {
   const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ""}` : e.message ? forTerminal(e.message) : "";
   const attempts = `${e.attempt} attempt${e.attempt === 1 ? "" : "s"}`;
   if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   const retry = e.code ? CODES[e.code].retry === "transient" ? "retrying" : "confirming, will not fix itself" : "retrying";
-  return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
+  return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (${live ? "since " : ""}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
 }
 function fit(line, width) {
   if (line.replace(/\x1b\[[0-9;]*m/g, "").length <= width) return line;

@@ -37,12 +37,25 @@ function lineProgress(stream: Stream, p: Paint): Progress {
   };
 }
 
+/** How often the live view ticks its clocks while something is waiting. */
+const TICK_MS = 250;
+
 function liveProgress(stream: Stream, p: Paint): Progress {
   const services = new Map<string, Map<string, ProgressEvent>>();
+  const received = new Map<ProgressEvent, number>();
   let drawn = 0;
+  let ticker: NodeJS.Timeout | undefined;
+  // Events come once per change of state; between them the clocks of a waiting
+  // check move on: age each event by the time since it arrived.
+  const aged = (e: ProgressEvent, now: number): ProgressEvent => {
+    if (e.state !== 'waiting') return e;
+    const since = now - (received.get(e) ?? now);
+    return { ...e, elapsedMs: e.elapsedMs + since, remainingMs: Math.max(0, e.remainingMs - since) };
+  };
   const draw = () => {
+    const now = Date.now();
     const width = Math.max(20, (stream.columns ?? 100) - 1);
-    const lines = [...services].map(([service, checks]) => fit(serviceLine(service, [...checks.values()], p), width));
+    const lines = [...services].map(([service, checks]) => fit(serviceLine(service, [...checks.values()].map((e) => aged(e, now)), p), width));
     let out = drawn > 0 ? `\x1b[${drawn}A` : '';
     for (const l of lines) out += `\r\x1b[2K${l}\n`;
     drawn = lines.length;
@@ -52,10 +65,16 @@ function liveProgress(stream: Stream, p: Paint): Progress {
     onProgress(e) {
       let checks = services.get(e.service);
       if (!checks) services.set(e.service, (checks = new Map()));
+      const previous = checks.get(e.check);
+      if (previous) received.delete(previous);
       checks.set(e.check, e);
+      received.set(e, Date.now());
+      ticker ??= setInterval(draw, TICK_MS).unref();
       draw();
     },
     done() {
+      if (ticker) clearInterval(ticker);
+      ticker = undefined;
       if (drawn > 0) draw();
       drawn = 0;
     },
@@ -68,16 +87,17 @@ function serviceLine(service: string, events: ProgressEvent[], p: Paint): string
   const passed = events.filter((e) => e.state === 'pass').length;
   const tally = p.dim(`${passed}/${events.length}`);
   if (!pick) return service;
-  return `${p.bold(service)} ${tally} ${forTerminal(pick.check)}: ${describe(pick, p)}`;
+  return `${p.bold(service)} ${tally} ${forTerminal(pick.check)}: ${describe(pick, p, true)}`;
 }
 
-function describe(e: ProgressEvent, p: Paint): string {
+/** `live`: the clocks tick between events, so say since which attempt the state holds. */
+function describe(e: ProgressEvent, p: Paint, live = false): string {
   const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ''}` : e.message ? forTerminal(e.message) : '';
   const attempts = `${e.attempt} attempt${e.attempt === 1 ? '' : 's'}`;
   if (e.state === 'pass') return `${p.green('pass')} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === 'fail') return `${p.red('fail')}${why ? ` ${why}` : ''} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   const retry = e.code ? (CODES[e.code].retry === 'transient' ? 'retrying' : 'confirming, will not fix itself') : 'retrying';
-  return `${p.yellow('waiting')}${why ? ` ${why}` : ''} (attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
+  return `${p.yellow('waiting')}${why ? ` ${why}` : ''} (${live ? 'since ' : ''}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
 }
 
 /** Cut to the terminal width (escape codes do not count), so a wrapped line cannot break the redraw. */

@@ -84,3 +84,20 @@ test('colour: NO_COLOR wins, then FORCE_COLOR, then a terminal that is not dumb'
   assert.equal(useColor(pipe, { FORCE_COLOR: '1', NO_COLOR: '1' }), false);
   assert.equal(useColor(tty, { TERM: 'dumb' }), false);
 });
+
+test('TTY: the clocks of a waiting check tick between events, and stop with done()', async () => {
+  const out = sink(true, 200);
+  const p = createProgress(out, { color: false });
+  p.onProgress({ ...base, state: 'waiting', code: 'backend.down', message: 'connection refused', attempt: 1, elapsedMs: 0, remainingMs: 10_000 });
+  const first = out.text();
+  assert.match(first, /\(since attempt 1, retrying, 10s left\)/);
+  await new Promise((r) => setTimeout(r, 700));
+  const ticked = out.text().slice(first.length);
+  const left = [...ticked.matchAll(/retrying, ([\d.]+)s left/g)].map((m) => Number(m[1]));
+  assert.ok(left.length > 0, `redrawn while waiting: ${JSON.stringify(ticked)}`);
+  assert.ok(left.every((x) => x < 10), `time left counts down: ${left.join(', ')}`);
+  p.done();
+  const after = out.text().length;
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(out.text().length, after, 'no redraw after done()');
+});

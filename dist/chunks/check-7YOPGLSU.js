@@ -3145,12 +3145,21 @@ function lineProgress(stream, p) {
     }
   };
 }
+var TICK_MS = 250;
 function liveProgress(stream, p) {
   const services = /* @__PURE__ */ new Map();
+  const received = /* @__PURE__ */ new Map();
   let drawn = 0;
+  let ticker;
+  const aged = (e, now) => {
+    if (e.state !== "waiting") return e;
+    const since = now - (received.get(e) ?? now);
+    return { ...e, elapsedMs: e.elapsedMs + since, remainingMs: Math.max(0, e.remainingMs - since) };
+  };
   const draw = () => {
+    const now = Date.now();
     const width = Math.max(20, (stream.columns ?? 100) - 1);
-    const lines = [...services].map(([service, checks]) => fit(serviceLine(service, [...checks.values()], p), width));
+    const lines = [...services].map(([service, checks]) => fit(serviceLine(service, [...checks.values()].map((e) => aged(e, now)), p), width));
     let out = drawn > 0 ? `\x1B[${drawn}A` : "";
     for (const l of lines) out += `\r\x1B[2K${l}
 `;
@@ -3161,10 +3170,16 @@ function liveProgress(stream, p) {
     onProgress(e) {
       let checks = services.get(e.service);
       if (!checks) services.set(e.service, checks = /* @__PURE__ */ new Map());
+      const previous = checks.get(e.check);
+      if (previous) received.delete(previous);
       checks.set(e.check, e);
+      received.set(e, Date.now());
+      ticker ??= setInterval(draw, TICK_MS).unref();
       draw();
     },
     done() {
+      if (ticker) clearInterval(ticker);
+      ticker = void 0;
       if (drawn > 0) draw();
       drawn = 0;
     }
@@ -3175,15 +3190,15 @@ function serviceLine(service, events, p) {
   const passed = events.filter((e) => e.state === "pass").length;
   const tally = p.dim(`${passed}/${events.length}`);
   if (!pick) return service;
-  return `${p.bold(service)} ${tally} ${forTerminal(pick.check)}: ${describe(pick, p)}`;
+  return `${p.bold(service)} ${tally} ${forTerminal(pick.check)}: ${describe(pick, p, true)}`;
 }
-function describe(e, p) {
+function describe(e, p, live = false) {
   const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ""}` : e.message ? forTerminal(e.message) : "";
   const attempts = `${e.attempt} attempt${e.attempt === 1 ? "" : "s"}`;
   if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   const retry = e.code ? CODES[e.code].retry === "transient" ? "retrying" : "confirming, will not fix itself" : "retrying";
-  return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
+  return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (${live ? "since " : ""}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
 }
 function fit(line, width) {
   if (line.replace(/\x1b\[[0-9;]*m/g, "").length <= width) return line;

@@ -60145,7 +60145,7 @@ function parseSpec(text, file2, shown = displayPath(file2)) {
   }
   const parsed = specSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    const issue3 = pickIssue(parsed.error.issues);
+    const issue3 = parsed.error.issues[0];
     const { path: path9, message } = describeIssue(issue3);
     const line = lineOf(doc, lineCounter, path9);
     throw new UserError(`${path9.length ? `${path9.join(".")}: ` : ""}${message}`, `${shown}:${line}`);
@@ -60191,9 +60191,6 @@ function normalise(raw, file2) {
       successThreshold: g.success_threshold
     }
   };
-}
-function pickIssue(issues) {
-  return issues[0];
 }
 function describeIssue(issue3) {
   const path9 = issue3.path.map((p) => typeof p === "symbol" ? String(p) : p);

@@ -40,8 +40,6 @@ instead of waiting for the deadline.
 Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
 
 export const checkCommand: Command = {
-  name: 'check',
-  summary: 'check the nginx config, probe the backends, give the verdict',
   help,
   async run(args, io) {
     const { values } = parseFlags('check', args, {

@@ -41,8 +41,6 @@ Options:
 Exit codes: 0 it ran (failures found or not), 2 bad input.`;
 
 export const explainCommand: Command = {
-  name: 'explain',
-  summary: "explain an incident from nginx's error log",
   help,
   async run(args, io) {
     const { values, positionals } = parseFlags(

@@ -10,10 +10,12 @@ export interface CommandIO {
   signal: AbortSignal;
 }
 
-/** A CLI verb: `run` returns the exit code (0 pass, 1 gate failed, 2 bad input). */
+/**
+ * A CLI verb: `run` returns the exit code (0 pass, 1 gate failed, 2 bad input).
+ * Its name and one-line summary live in the dispatcher's table (src/cli/main.ts),
+ * which lists every verb without loading any.
+ */
 export interface Command {
-  name: string;
-  summary: string;
   help: string;
   run(args: string[], io: CommandIO): Promise<number>;
 }

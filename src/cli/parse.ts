@@ -27,8 +27,6 @@ Options:
 Exit codes: 0 status ok, 1 the payload holds errors, 2 bad input (missing file, bad flags).`;
 
 export const parseCommand: Command = {
-  name: 'parse',
-  summary: 'print an nginx config as crossplane-compatible JSON',
   help,
   async run(args, io) {
     const { values, positionals } = parseFlags('parse', args, { indent: { type: 'string' } }, true);

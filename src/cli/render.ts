@@ -22,8 +22,6 @@ Without --out or --check the files are printed to standard output.
 Exit codes: 0 done / up to date, 1 drift found (--check), 2 bad input.`;
 
 export const renderCommand: Command = {
-  name: 'render',
-  summary: 'render the nginx snippet and backend env file of each service',
   help,
   async run(args, io) {
     const { values } = parseFlags('render', args, {

@@ -80,7 +80,8 @@ export function parseSpec(text: string, file: string, shown: string = displayPat
   }
   const parsed = specSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    const issue = pickIssue(parsed.error.issues);
+    // the first issue in document order is the one to show
+    const issue = parsed.error.issues[0] as Issue;
     const { path, message } = describeIssue(issue);
     const line = lineOf(doc, lineCounter, path);
     throw new UserError(`${path.length ? `${path.join('.')}: ` : ''}${message}`, `${shown}:${line}`);
@@ -130,11 +131,6 @@ function normalise(raw: z.output<typeof specSchema>, file: string): Spec {
 }
 
 type Issue = z.core.$ZodIssue;
-
-/** The first issue in document order is the most useful one to show. */
-function pickIssue(issues: readonly Issue[]): Issue {
-  return issues[0] as Issue;
-}
 
 function describeIssue(issue: Issue): { path: (string | number)[]; message: string } {
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));

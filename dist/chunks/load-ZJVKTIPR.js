@@ -4,7 +4,7 @@ import {
   DEFAULT_SPEC_FILE,
   loadSpecFile,
   parseSpec
-} from "./chunk-T3WAT4ZC.js";
+} from "./chunk-ZIFMYUFC.js";
 import "./chunk-AFFVPUXK.js";
 import "./chunk-WQXZYGRM.js";
 import "./chunk-ND7JMF3D.js";

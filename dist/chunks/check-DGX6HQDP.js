@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_SPEC_FILE,
   loadSpecFile
-} from "./chunk-T3WAT4ZC.js";
+} from "./chunk-ZIFMYUFC.js";
 import {
   byService,
   counts,
@@ -3246,8 +3246,6 @@ instead of waiting for the deadline.
 
 Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
 var checkCommand = {
-  name: "check",
-  summary: "check the nginx config, probe the backends, give the verdict",
   help,
   async run(args, io) {
     const { values } = parseFlags("check", args, {

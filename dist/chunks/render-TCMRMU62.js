@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_SPEC_FILE,
   loadSpecFile
-} from "./chunk-T3WAT4ZC.js";
+} from "./chunk-ZIFMYUFC.js";
 import {
   formatEndpoint
 } from "./chunk-EYQCWGRN.js";
@@ -162,8 +162,6 @@ Options:
 Without --out or --check the files are printed to standard output.
 Exit codes: 0 done / up to date, 1 drift found (--check), 2 bad input.`;
 var renderCommand = {
-  name: "render",
-  summary: "render the nginx snippet and backend env file of each service",
   help,
   async run(args, io) {
     const { values } = parseFlags("render", args, {

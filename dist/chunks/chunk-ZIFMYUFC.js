@@ -27140,7 +27140,7 @@ function parseSpec(text, file2, shown = displayPath(file2)) {
   }
   const parsed = specSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    const issue2 = pickIssue(parsed.error.issues);
+    const issue2 = parsed.error.issues[0];
     const { path, message } = describeIssue(issue2);
     const line = lineOf(doc, lineCounter, path);
     throw new UserError(`${path.length ? `${path.join(".")}: ` : ""}${message}`, `${shown}:${line}`);
@@ -27186,9 +27186,6 @@ function normalise(raw, file2) {
       successThreshold: g.success_threshold
     }
   };
-}
-function pickIssue(issues) {
-  return issues[0];
 }
 function describeIssue(issue2) {
   const path = issue2.path.map((p) => typeof p === "symbol" ? String(p) : p);

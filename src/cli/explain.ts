@@ -2,7 +2,7 @@
 // `-` for stdin), group the upstream failures, say the likely cause and fix.
 // Exit 0 when it ran, whatever it found; 2 for bad input.
 import { resolve } from 'node:path';
-import { checkReadable, readLogLines } from '../diagnose/error-log-stream.js';
+import { checkReadable, readLogText } from '../diagnose/error-log-stream.js';
 import { crossCheck } from '../diagnose/explain-spec.js';
 import { createExplainer, logTime, type TimeWindow } from '../diagnose/explain.js';
 import { useColor } from '../report/color.js';
@@ -75,7 +75,7 @@ export const explainCommand: Command = {
     let dropped = 0;
     try {
       for (const [i, p] of paths.entries()) {
-        const read = await readLogLines(p, explainer.add, { stdin: io.stdin, signal: io.signal });
+        const read = await readLogText(p, explainer.addText, { stdin: io.stdin, signal: io.signal });
         if (read.truncatedGzip) truncated.push(files[i] as string);
         dropped += read.dropped;
       }

@@ -198,6 +198,9 @@ function untilComma(s: string, from: number): string {
  * (`http://unix:/run/app.sock/`), so a path is then cut after its `.sock` segment.
  */
 export function upstreamAddress(upstream: string): string {
+  // no address holds a quote: one here ends the value of a line cut short (`upstream: "127.0.0.1:8000", by`)
+  const quote = upstream.indexOf('"');
+  if (quote >= 0) upstream = upstream.slice(0, quote);
   const schemeEnd = upstream.indexOf('://');
   const scheme = schemeEnd >= 0 ? upstream.slice(0, schemeEnd + 3) : '';
   const rest = schemeEnd >= 0 ? upstream.slice(schemeEnd + 3) : upstream;

@@ -19,7 +19,7 @@ import {
   parseErrorLine,
   plural,
   useColor
-} from "./chunk-SP2LBME2.js";
+} from "./chunk-4HUAF37E.js";
 import {
   formatEndpoint,
   ipFamily,

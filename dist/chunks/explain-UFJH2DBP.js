@@ -7,7 +7,7 @@ import {
   plural,
   upstreamAddress,
   useColor
-} from "./chunk-SP2LBME2.js";
+} from "./chunk-4HUAF37E.js";
 import {
   formatEndpoint,
   sameEndpoint
@@ -44,6 +44,7 @@ import { addAbortSignal, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 var CHUNK = 64 * 1024;
+var READ = 16 * CHUNK;
 var MAX_LINE = 64 * 1024;
 async function checkReadable(paths) {
   for (const p of paths) {
@@ -60,20 +61,17 @@ async function checkReadable(paths) {
     }
   }
 }
-async function readLogLines(path, onLine, opts = {}) {
-  const stdin = opts.stdin ?? process.stdin;
-  if (path === "-" && opts.signal) addAbortSignal(opts.signal, stdin);
-  const source = path === "-" ? stdin : createReadStream(path, { highWaterMark: CHUNK, ...opts.signal && { signal: opts.signal } });
-  const summary = { bytes: 0, lines: 0, dropped: 0, truncatedGzip: false };
-  const splitter = lineSplitter((line) => {
-    summary.lines++;
-    onLine(line);
-  });
+async function readLogText(path, onText, opts = {}) {
+  const summary = { bytes: 0, dropped: 0, truncatedGzip: false };
+  const splitter = textSplitter(onText);
+  const push = (chunk) => {
+    opts.signal?.throwIfAborted();
+    summary.bytes += chunk.length;
+    splitter.push(chunk);
+  };
   try {
-    for await (const chunk of decompressed(source, summary)) {
-      opts.signal?.throwIfAborted();
-      summary.bytes += chunk.length;
-      splitter.push(chunk);
+    if (path === "-" || !await readPlain(path, push, opts.signal, opts.range)) {
+      for await (const chunk of decompressed(source(path, opts), summary)) push(chunk);
     }
   } catch (e) {
     const code = e?.code;
@@ -84,8 +82,58 @@ async function readLogLines(path, onLine, opts = {}) {
   summary.dropped = splitter.dropped();
   return summary;
 }
-async function* decompressed(source, summary) {
-  const it = source[Symbol.asyncIterator]();
+function source(path, opts) {
+  if (path !== "-") return createReadStream(path, { highWaterMark: CHUNK, ...opts.signal && { signal: opts.signal } });
+  const stdin = opts.stdin ?? process.stdin;
+  if (opts.signal) addAbortSignal(opts.signal, stdin);
+  return stdin;
+}
+async function readPlain(path, push, signal, range) {
+  let fh;
+  let pending;
+  try {
+    fh = await open(path, "r");
+    const bufs = [Buffer.allocUnsafe(READ), Buffer.allocUnsafe(READ)];
+    let k = 0;
+    const start = range?.start ?? 0;
+    const end = range?.end ?? Infinity;
+    let skipping = start > 0;
+    let position = skipping ? start - 1 : 0;
+    const first = await fh.read(bufs[0], 0, READ, position);
+    if (!range && first.bytesRead >= 2 && bufs[0][0] === 31 && bufs[0][1] === 139) return false;
+    let n = first.bytesRead;
+    while (n > 0) {
+      signal?.throwIfAborted();
+      const cur = bufs[k].subarray(0, n);
+      const base = position;
+      position += n;
+      k ^= 1;
+      pending = fh.read(bufs[k], 0, READ, position);
+      let from = 0;
+      if (skipping) {
+        const nl = cur.indexOf(10);
+        from = nl < 0 ? n : nl + 1;
+        skipping = nl < 0;
+        if (!skipping && base + from >= end) return true;
+      }
+      const last = position >= end ? cur.indexOf(10, Math.max(from, end - 1 - base)) : -1;
+      if (last >= 0) {
+        push(cur.subarray(from, last + 1));
+        return true;
+      }
+      if (from < n) push(from === 0 ? cur : cur.subarray(from));
+      n = (await pending).bytesRead;
+      pending = void 0;
+    }
+    return true;
+  } finally {
+    await pending?.catch(() => {
+    });
+    await fh?.close();
+  }
+}
+async function* decompressed(source2, summary) {
+  const it = source2[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
   const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
@@ -116,35 +164,46 @@ async function* decompressed(source, summary) {
 function isTruncatedGzip(e) {
   return e?.code === "Z_BUF_ERROR";
 }
-function lineSplitter(onLine) {
+function textSplitter(onText) {
   let carry = "";
   let skipping = false;
   let dropped = 0;
+  function take(text, start) {
+    if (skipping) return;
+    carry += text.slice(start);
+    if (carry.length > MAX_LINE) {
+      carry = "";
+      skipping = true;
+      dropped++;
+    }
+  }
+  function pushChunk(chunk) {
+    const text = chunk.toString("latin1");
+    let start = 0;
+    if (carry || skipping) {
+      const nl = text.indexOf("\n");
+      if (nl < 0) return take(text, 0);
+      if (skipping) skipping = false;
+      else {
+        const line = carry + text.slice(0, nl);
+        carry = "";
+        onText(line, 0, line.length);
+      }
+      start = nl + 1;
+    }
+    const last = text.lastIndexOf("\n");
+    if (last >= start) {
+      onText(text, start, last + 1);
+      start = last + 1;
+    }
+    if (start < text.length) take(text, start);
+  }
   return {
     push(chunk) {
-      const text = chunk.toString("latin1");
-      let start = 0;
-      for (; ; ) {
-        const nl = text.indexOf("\n", start);
-        if (nl < 0) break;
-        if (skipping) skipping = false;
-        else if (carry) {
-          onLine(carry + text.slice(start, nl));
-          carry = "";
-        } else if (nl - start > MAX_LINE) dropped++;
-        else onLine(text.slice(start, nl));
-        start = nl + 1;
-      }
-      if (skipping || start === text.length) return;
-      carry += text.slice(start);
-      if (carry.length > MAX_LINE) {
-        carry = "";
-        skipping = true;
-        dropped++;
-      }
+      for (let at = 0; at < chunk.length; at += CHUNK) pushChunk(at === 0 && chunk.length <= CHUNK ? chunk : chunk.subarray(at, at + CHUNK));
     },
     end() {
-      if (carry && !skipping) onLine(carry);
+      if (carry && !skipping) onText(carry, 0, carry.length);
       carry = "";
     },
     dropped: () => dropped
@@ -609,8 +668,8 @@ function classifyErrorLine(e) {
   if (rule.code) d.code = rule.code;
   if (!rule.noErrno && e.errno !== void 0) {
     d.errno = e.errno;
-    const name = errnoName(errno);
-    if (name) d.errnoName = name;
+    const name2 = errnoName(errno);
+    if (name2) d.errnoName = name2;
   }
   return d;
 }
@@ -625,22 +684,66 @@ function hostOf(addr) {
 var MAX_NAMES = 20;
 var MAX_GROUPS = 1e3;
 var MAX_CACHED = 2e4;
+var BUCKETS = 4096;
+var MAX_LINE2 = 64 * 1024;
 var NOT_COUNTED = null;
+var PREFIX_TAIL = /\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/y;
+var TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/;
 var SERVER = ", server: ";
 var CLIENT = ", client: ";
 var UPSTREAM = ', upstream: "';
 var HOST = ', host: "';
+var Cursor = class {
+  constructor(needle) {
+    this.needle = needle;
+  }
+  needle;
+  from = 0;
+  at = -2;
+  /** a new text */
+  reset() {
+    this.at = -2;
+  }
+  /** The first occurrence at or after `from`, or -1. */
+  find(text, from) {
+    if (this.at !== -2 && from >= this.from && (this.at < 0 || from <= this.at)) return this.at;
+    this.from = from;
+    this.at = text.indexOf(this.needle, from);
+    return this.at;
+  }
+  /** The first occurrence in [from, end), or -1. */
+  within(text, from, end) {
+    const at = this.find(text, from);
+    return at < end ? at : -1;
+  }
+  /** The last occurrence in [from, end), or -1: the last, because a client can put any text into its request line. */
+  last(text, from, end) {
+    let at = this.within(text, from, end);
+    if (at < 0) return -1;
+    for (let next = this.within(text, at + 1, end); next >= 0; next = this.within(text, next + 1, end)) at = next;
+    return at;
+  }
+};
 function createExplainer(window = {}) {
   const groups = /* @__PURE__ */ new Map();
-  const cache = /* @__PURE__ */ new Map();
+  let buckets = new Array(BUCKETS);
+  let forms = 0;
   const stats = { lines: 0, unparsed: 0, failures: 0, outside: 0, ungrouped: 0 };
-  let from;
-  let toS;
   const since = window.since;
-  const untilS = window.until === void 0 ? void 0 : `${window.until}\uFFFF`;
-  function seen(t) {
-    if (from === void 0 || t < from) from = copy(t.slice(0, 19));
-    if (toS === void 0 || t > toS) toS = `${copy(t.slice(0, 19))}\uFFFF`;
+  const until = window.until;
+  let from;
+  let to;
+  let second = "";
+  let outside = false;
+  const client = new Cursor(CLIENT);
+  const server = new Cursor(SERVER);
+  const upstreamField = new Cursor(UPSTREAM);
+  const hostField = new Cursor(HOST);
+  function setSecond(t) {
+    second = t;
+    outside = since !== void 0 && t < since || until !== void 0 && t > until;
+    if (from === void 0 || t < from) from = t;
+    if (to === void 0 || t > to) to = t;
   }
   function resolve2(line) {
     const e = parseErrorLine(line);
@@ -668,22 +771,33 @@ function createExplainer(window = {}) {
       ...e.confFile !== void 0 && { file: utf8(e.confFile) },
       ...e.confLine !== void 0 && { line: e.confLine }
     };
-    acc = { group, servers: /* @__PURE__ */ new Set(), hosts: /* @__PURE__ */ new Set(), firstRaw: "\uFFFF", lastS: "", lastServer: "\0", lastHost: "\0" };
+    acc = { group, servers: [], hosts: [], first: "", last: "", second: "", lastServer: "\0", lastHost: "\0" };
     groups.set(key, acc);
     return acc;
   }
-  function lookup(key, line) {
-    let slot = cache.get(key);
-    if (slot === void 0) {
-      slot = resolve2(line);
-      if (cache.size >= MAX_CACHED) cache.clear();
-      cache.set(copy(key), slot);
+  function lookup(t, s, e, level, msg2, msgEnd, up) {
+    const len = msgEnd - msg2;
+    const h = len * 31 + up.length * 131 + t.charCodeAt(msgEnd - 1) + t.charCodeAt(msg2 + (len >> 1)) * 7 + level * 17 + (up.length ? up.charCodeAt(up.length - 1) : 0) & BUCKETS - 1;
+    let bucket = buckets[h];
+    if (bucket) {
+      for (let i = 0; i < bucket.length; i++) {
+        const f = bucket[i];
+        if (f.level === level && f.message.length === len && f.upstream === up && t.slice(msg2, msgEnd) === f.message) return f.slot;
+      }
     }
+    const slot = resolve2(t.slice(s, e));
+    if (++forms > MAX_CACHED) {
+      buckets = new Array(BUCKETS);
+      forms = 1;
+      bucket = void 0;
+    }
+    if (!bucket) buckets[h] = bucket = [];
+    bucket.push({ level, message: copy(t.slice(msg2, msgEnd)), upstream: copy(up), slot });
     return slot;
   }
-  function tally(slot, line, t, client) {
+  function tally(slot, t, s, e, c, hostAt) {
     if (slot === NOT_COUNTED) return;
-    if (since !== void 0 && t < since || untilS !== void 0 && t > untilS) {
+    if (outside) {
       stats.outside++;
       return;
     }
@@ -694,23 +808,32 @@ function createExplainer(window = {}) {
     }
     const acc = slot;
     acc.group.count++;
-    if (t > acc.lastS) acc.lastS = `${copy(t.slice(0, 19))}\uFFFF`;
-    if (t < acc.firstRaw) {
-      acc.firstRaw = copy(t.slice(0, 19));
-      acc.group.sample = utf8(line);
+    if (acc.second !== second) {
+      acc.second = second;
+      if (acc.first === "" || second < acc.first) {
+        acc.first = second;
+        acc.group.sample = utf8(t.slice(s, e));
+      }
+      if (second > acc.last) acc.last = second;
     }
-    if (client < 0) return;
-    const s = line.indexOf(SERVER, client);
-    if (s >= 0 && acc.servers.size < MAX_NAMES && !nameAt(line, s + SERVER.length, acc.lastServer, ",")) {
-      const end = line.indexOf(", ", s + SERVER.length);
-      acc.lastServer = copy(line.slice(s + SERVER.length, end < 0 ? line.length : end));
-      if (acc.lastServer) acc.servers.add(acc.lastServer);
+    if (c < 0) return;
+    if (acc.servers.length < MAX_NAMES) {
+      const at = server.within(t, c, e);
+      if (at >= 0) {
+        const v = at + SERVER.length;
+        let end = t.indexOf(", ", v);
+        if (end < 0 || end > e) end = e;
+        acc.lastServer = name(acc.servers, acc.lastServer, t, v, end);
+      }
     }
-    const h = lastOf(line, HOST, client);
-    if (h >= 0 && acc.hosts.size < MAX_NAMES && !nameAt(line, h + HOST.length, acc.lastHost, '"')) {
-      const end = line.indexOf('"', h + HOST.length);
-      acc.lastHost = copy(line.slice(h + HOST.length, end < 0 ? line.length : end));
-      if (acc.lastHost) acc.hosts.add(acc.lastHost);
+    if (acc.hosts.length < MAX_NAMES) {
+      const at = hostAt >= 0 ? holds(t, hostAt, HOST) ? hostAt : -1 : hostField.within(t, c, e);
+      if (at >= 0) {
+        const v = at + HOST.length;
+        let end = t.indexOf('"', v);
+        if (end < 0 || end > e) end = e;
+        acc.lastHost = name(acc.hosts, acc.lastHost, t, v, end);
+      }
     }
   }
   function slow(line) {
@@ -719,64 +842,136 @@ function createExplainer(window = {}) {
       if (line.trim() !== "") stats.unparsed++;
       return;
     }
-    seen(e.time);
+    if (e.time !== second) setSecond(copy(e.time));
     if (e.level !== "error" && e.level !== "crit" && e.level !== "alert" && e.level !== "emerg") return;
-    tally(resolve2(line), line, e.time, line.indexOf(CLIENT));
+    resetCursors();
+    tally(resolve2(line), line, 0, line.length, line.indexOf(CLIENT), -1);
+    resetCursors();
+  }
+  function scan(t, s, e) {
+    stats.lines++;
+    if (e - s > MAX_LINE2) return;
+    if (e > s && t.charCodeAt(e - 1) === 13) e--;
+    if (e - s < 24 || t.charCodeAt(s + 4) !== 47 || t.charCodeAt(s + 19) !== 32 || t.charCodeAt(s + 20) !== 91) return slow(t.slice(s, e));
+    PREFIX_TAIL.lastIndex = s + 20;
+    if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return slow(t.slice(s, e));
+    const msg2 = PREFIX_TAIL.lastIndex;
+    if (!sameSecond(t, s, second)) {
+      const time = copy(t.slice(s, s + 19));
+      if (!TIME.test(time)) return slow(t.slice(s, e));
+      setSecond(time);
+    }
+    const level = t.charCodeAt(s + 21);
+    if (level !== 101 && level !== 99 && level !== 97) return;
+    const c = client.within(t, msg2, e);
+    let up = "";
+    let hostAt = -1;
+    const u = c < 0 ? -1 : upstreamField.last(t, c, e);
+    if (u >= 0) {
+      const v = u + UPSTREAM.length;
+      let close = t.indexOf('"', v);
+      if (close < 0 || close > e) close = e;
+      up = upstreamKey(t.slice(v, close));
+      hostAt = close + 1;
+    }
+    tally(lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg2, c < 0 ? e : c, up), t, s, e, c, hostAt);
+  }
+  function resetCursors() {
+    client.reset();
+    server.reset();
+    upstreamField.reset();
+    hostField.reset();
+  }
+  function addText(text, start, end) {
+    resetCursors();
+    for (let i = start; i < end; ) {
+      let nl = text.indexOf("\n", i);
+      if (nl < 0 || nl > end) nl = end;
+      scan(text, i, nl);
+      i = nl + 1;
+    }
+  }
+  function state() {
+    return {
+      stats: { ...stats, ...from !== void 0 && { from }, ...to !== void 0 && { to } },
+      groups: [...groups].map(([key, a]) => ({ key, group: a.group, servers: a.servers, hosts: a.hosts, first: a.first, last: a.last }))
+    };
+  }
+  function merge(other) {
+    const o = other.stats;
+    stats.lines += o.lines;
+    stats.unparsed += o.unparsed;
+    stats.failures += o.failures;
+    stats.outside += o.outside;
+    stats.ungrouped += o.ungrouped;
+    if (o.from !== void 0 && (from === void 0 || o.from < from)) from = o.from;
+    if (o.to !== void 0 && (to === void 0 || o.to > to)) to = o.to;
+    for (const g of other.groups) {
+      const acc = groups.get(g.key);
+      if (!acc) {
+        if (groups.size >= MAX_GROUPS) {
+          stats.ungrouped += g.group.count;
+          continue;
+        }
+        groups.set(g.key, { group: { ...g.group }, servers: [...g.servers], hosts: [...g.hosts], first: g.first, last: g.last, second: "", lastServer: "\0", lastHost: "\0" });
+        continue;
+      }
+      acc.group.count += g.group.count;
+      acc.second = "";
+      if (g.first !== "" && (acc.first === "" || g.first < acc.first)) {
+        acc.first = g.first;
+        acc.group.sample = g.group.sample;
+      }
+      if (g.last > acc.last) acc.last = g.last;
+      for (const n of g.servers) if (acc.servers.length < MAX_NAMES && !acc.servers.includes(n)) acc.servers.push(n);
+      for (const n of g.hosts) if (acc.hosts.length < MAX_NAMES && !acc.hosts.includes(n)) acc.hosts.push(n);
+    }
   }
   return {
     add(line) {
-      stats.lines++;
-      if (line.charCodeAt(4) !== 47 || line.charCodeAt(19) !== 32 || line.charCodeAt(20) !== 91) return slow(line);
-      seen(line);
-      const level = line.charCodeAt(21);
-      if (level !== 101 && level !== 99 && level !== 97) return;
-      const pidEnd = line.indexOf(": ", 22);
-      if (pidEnd < 0) return slow(line);
-      let msg2 = pidEnd + 2;
-      if (line.charCodeAt(msg2) === 42) msg2 = line.indexOf(" ", msg2) + 1;
-      if (msg2 <= 0) return slow(line);
-      const client = line.indexOf(CLIENT, msg2);
-      const key = `${line.slice(21, 23)}${client < 0 ? line.slice(msg2) : line.slice(msg2, client)}\0${client < 0 ? "" : upstreamKey(line, client)}`;
-      tally(lookup(key, line), line, line, client);
+      resetCursors();
+      scan(line, 0, line.length);
     },
+    addText,
+    state,
+    merge,
     result() {
       const out = [...groups.values()].filter((a) => a.group.count > 0).map((a) => ({
         ...a.group,
-        first: isoTime(a.firstRaw),
-        last: isoTime(a.lastS.slice(0, -1)),
-        servers: [...a.servers].map(utf8).sort(),
-        hosts: [...a.hosts].map(utf8).sort()
+        first: isoTime(a.first),
+        last: isoTime(a.last),
+        servers: a.servers.map(utf8).sort(),
+        hosts: a.hosts.map(utf8).sort()
       }));
       out.sort((a, b) => b.count - a.count || (a.first < b.first ? -1 : a.first > b.first ? 1 : 0) || a.upstream.localeCompare(b.upstream));
-      return {
-        ...stats,
-        ...from !== void 0 && { from },
-        ...toS !== void 0 && { to: toS.slice(0, -1) },
-        groups: out
-      };
+      return { ...stats, ...from !== void 0 && { from }, ...to !== void 0 && { to }, groups: out };
     }
   };
 }
-function upstreamKey(line, from) {
-  const at = lastOf(line, UPSTREAM, from);
-  if (at < 0) return "";
-  const start = at + UPSTREAM.length;
-  const close = line.indexOf('"', start);
-  const end = close < 0 ? line.length : close;
-  const scheme = line.indexOf("://", start);
-  const host = scheme >= 0 && scheme < end ? scheme + 3 : start;
-  if (line.startsWith("unix:", host)) return line.slice(start, end);
-  const slash = line.indexOf("/", host);
-  return line.slice(start, slash >= 0 && slash < end ? slash : end);
+function sameSecond(t, s, second) {
+  return t.charCodeAt(s + 18) === second.charCodeAt(18) && t.slice(s, s + 19) === second;
 }
-function lastOf(line, needle, from) {
-  let at = line.indexOf(needle, from);
-  if (at < 0) return -1;
-  for (let next = line.indexOf(needle, at + 1); next >= 0; next = line.indexOf(needle, next + 1)) at = next;
-  return at;
+function name(names, previous, t, v, end) {
+  if (end - v === previous.length && t.slice(v, end) === previous) return previous;
+  if (end === v) return previous;
+  const value = t.slice(v, end);
+  for (let i = 0; i < names.length; i++) if (names[i] === value) return names[i];
+  if (names.length >= MAX_NAMES) return previous;
+  const kept = copy(value);
+  names.push(kept);
+  return kept;
 }
-function nameAt(line, at, name, stop) {
-  return line.startsWith(name, at) && (at + name.length === line.length || line[at + name.length] === stop);
+function holds(t, at, needle) {
+  if (at + needle.length > t.length) return false;
+  for (let i = 0; i < needle.length; i++) if (t.charCodeAt(at + i) !== needle.charCodeAt(i)) return false;
+  return true;
+}
+function upstreamKey(value) {
+  const scheme = value.indexOf("://");
+  const host = scheme >= 0 ? scheme + 3 : 0;
+  if (value.startsWith("unix:", host)) return value;
+  const slash = value.indexOf("/", host);
+  return slash >= 0 ? value.slice(0, slash) : value;
 }
 function copy(s) {
   return Buffer.from(s, "latin1").toString("latin1");
@@ -930,7 +1125,7 @@ var explainCommand = {
     let dropped = 0;
     try {
       for (const [i, p] of paths.entries()) {
-        const read = await readLogLines(p, explainer.add, { stdin: io.stdin, signal: io.signal });
+        const read = await readLogText(p, explainer.addText, { stdin: io.stdin, signal: io.signal });
         if (read.truncatedGzip) truncated.push(files[i]);
         dropped += read.dropped;
       }

@@ -145,6 +145,8 @@ function untilComma(s, from) {
   return s.slice(from, end < 0 ? s.length : end);
 }
 function upstreamAddress(upstream) {
+  const quote = upstream.indexOf('"');
+  if (quote >= 0) upstream = upstream.slice(0, quote);
   const schemeEnd = upstream.indexOf("://");
   const scheme = schemeEnd >= 0 ? upstream.slice(0, schemeEnd + 3) : "";
   const rest = schemeEnd >= 0 ? upstream.slice(schemeEnd + 3) : upstream;

@@ -39,3 +39,20 @@ test(`the bundle runs without node_modules (${NODE})`, async (t) => {
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr, 'upstream-gate check: bad.yml:4: services.app.backend: expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "nowhere"\n');
 });
+
+test(`the bundle explains a large log with worker threads, as one thread does (${NODE})`, async (t) => {
+  const b = isolatedBundle();
+  t.after(b.remove);
+  // over the parallel threshold (32 MiB): the worker threads load the bundle's own chunk
+  const samples = readFileSync(new URL('../fixtures/error-log/nginx-1.22-samples.txt', import.meta.url));
+  writeFileSync(join(b.dir, 'error.log'), Buffer.concat(Array.from({ length: Math.ceil((34 * 1024 * 1024) / samples.length) }, () => samples)));
+  const one = await runNode([b.cli, 'explain', '--format', 'json', '--threads', '1', 'error.log'], { cwd: b.dir });
+  const two = await runNode([b.cli, 'explain', '--format', 'json', '--threads', '2', 'error.log'], { cwd: b.dir });
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(two.code, 0, two.stderr);
+  assert.equal(two.stderr, '');
+  const result = JSON.parse(two.stdout) as { lines: number; groups: unknown[] };
+  assert.ok(result.lines > 100_000 && result.groups.length > 10, `${result.lines} lines, ${result.groups.length} groups`);
+  assert.equal(two.stdout, one.stdout);
+});
+

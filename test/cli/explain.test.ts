@@ -144,6 +144,8 @@ test('bad input exits 2 with one line on stderr and no stack trace', async () =>
     [['explain', '--until', '2026-13-01T25:00', SAMPLES], /--until "2026-13-01T25:00" is not a valid time/],
     [['explain', '--spec', join(tmp.dir, 'missing.yml'), SAMPLES], /cannot read spec: no such file/],
     [['explain', '-', '-'], /standard input/],
+    [['explain', '--threads', '0', SAMPLES], /--threads "0" is not a whole number from 1 to 64/],
+    [['explain', '--threads', 'two', SAMPLES], /--threads "two" is not a whole number from 1 to 64/],
     [['explain', damagedGzip()], /damaged\.gz: not a readable gzip file/],
   ];
   for (const [args, want] of cases) {

@@ -12,6 +12,7 @@ import { classifyErrorLine } from '../../src/diagnose/error-log-classify.js';
 import { parseErrorLine } from '../../src/diagnose/error-log.js';
 import { readLogLines, textSplitter, type ByteRange } from '../../src/diagnose/error-log-stream.js';
 import { createExplainer, isoTime, MAX_GROUPS, MAX_NAMES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/diagnose/explain.js';
+import { explainLog, PARALLEL_MIN_BYTES } from '../../src/diagnose/explain-threads.js';
 import { int, pick, rng } from '../nginx/random.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -207,4 +208,20 @@ test('byte ranges that tile a file read every line once, wherever the cuts fall'
       );
     }
   }
+});
+
+test('a log over the parallel threshold: worker threads give the single-pass result', async () => {
+  const lines = randomLines(31, 6000);
+  const block = `${lines.join('\n')}\n`;
+  const path = join(tmp.dir, 'large.log');
+  writeFileSync(path, Buffer.from(block.repeat(Math.ceil(PARALLEL_MIN_BYTES / Buffer.byteLength(block, 'latin1')) + 1), 'latin1'));
+  const one = createExplainer();
+  const single = await explainLog(path, one, { threads: 1 });
+  const two = createExplainer();
+  const parallel = await explainLog(path, two, { threads: 2 });
+  assert.equal(single.workers, 0);
+  assert.equal(parallel.workers, 2, 'both ranges were explained by worker threads');
+  const want = one.result();
+  assert.ok(want.failures > 10_000);
+  assert.deepEqual(two.result(), want);
 });

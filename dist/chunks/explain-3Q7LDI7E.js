@@ -210,85 +210,10 @@ function textSplitter(onText) {
   };
 }
 
-// src/diagnose/explain-spec.ts
-import { basename } from "node:path";
-function crossCheck(groups, spec) {
-  for (const g of groups) {
-    const m = matchGroup(g, spec.services);
-    if (m) g.spec = m;
-  }
-}
-function matchGroup(g, services) {
-  const dialed = endpointOf(g.upstream);
-  if (dialed) {
-    const own = services.find((s) => sameBackend(s.backend, dialed));
-    const scheme = schemeOf(g.upstream);
-    if (own && scheme !== void 0 && !speaks(own.protocol, scheme)) {
-      return {
-        match: "mismatch",
-        service: own.name,
-        backend: own.backendText,
-        code: "config.protocol_mismatch",
-        note: `nginx dials ${formatEndpoint(dialed)}, the spec's backend of ${own.name}, as ${scheme}:// but the spec says it speaks ${own.protocol}`
-      };
-    }
-    if (own) {
-      return { match: "backend", service: own.name, backend: own.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own.name}: the backend itself failed` };
-    }
-  }
-  const candidates = services.filter((s) => s.serverNames.some((n) => g.servers.includes(n) || g.hosts.includes(n)));
-  const byServer = dialed ? closest(candidates, dialed, schemeOf(g.upstream)) : candidates[0];
-  if (!byServer) {
-    return dialed ? { match: "unknown", note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(", ") || "this server"} as its server_name` } : void 0;
-  }
-  if (!dialed) return void 0;
-  const code = mismatchCode(dialed, byServer.backend);
-  return {
-    match: "mismatch",
-    service: byServer.name,
-    backend: byServer.backendText,
-    code,
-    note: `the log's upstream is not the spec's backend: nginx dialed ${formatEndpoint(dialed)} for ${byServer.serverNames.join(", ")}, the spec says ${byServer.name} listens on ${byServer.backendText} (${code}); run \`upstream-gate check\` to find the line`
-  };
-}
-function closest(services, dialed, scheme) {
-  let best;
-  let bestScore = -1;
-  for (const s of services) {
-    let score = 0;
-    if (s.backend.kind === dialed.kind) score += 4;
-    if (scheme !== void 0 && speaks(s.protocol, scheme)) score += 2;
-    if (s.backend.kind === "tcp" && dialed.kind === "tcp" && s.backend.port === dialed.port) score += 1;
-    if (s.backend.kind === "unix" && dialed.kind === "unix" && basename(s.backend.path) === basename(dialed.path)) score += 1;
-    if (score > bestScore) {
-      best = s;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-function schemeOf(upstream) {
-  return /^([a-z]+):\/\//.exec(upstream)?.[1];
-}
-function speaks(protocol, scheme) {
-  if (scheme === "suwsgi") return protocol === "uwsgi";
-  if (scheme === "grpcs") return protocol === "grpc";
-  return protocol === scheme;
-}
-function endpointOf(upstream) {
-  const bare = upstream.replace(/^[a-z]+:\/\//, "");
-  const e = parseBackend(bare);
-  return typeof e === "string" ? void 0 : e;
-}
-function sameBackend(spec, dialed) {
-  if (sameEndpoint(spec, dialed)) return true;
-  return spec.kind === "tcp" && dialed.kind === "tcp" && spec.host === "localhost" && spec.port === dialed.port && (dialed.host === "127.0.0.1" || dialed.host === "::1");
-}
-function mismatchCode(dialed, spec) {
-  if (dialed.kind === "unix" || spec.kind === "unix") return dialed.kind === spec.kind ? "config.socket_mismatch" : "config.host_mismatch";
-  if (dialed.port !== spec.port) return "config.port_mismatch";
-  return "config.host_mismatch";
-}
+// src/diagnose/explain-threads.ts
+import { open as open2, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 // src/diagnose/error-log-classify.ts
 import { dirname } from "node:path";
@@ -987,6 +912,167 @@ function logTime(d) {
   return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+// src/diagnose/explain-threads.ts
+var PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+var DEFAULT_MAX_THREADS = 2;
+var WORKER_YOUNG_MB = 3;
+var WORKER = "upstream-gate explain worker";
+var WORKER_FAILURES = /* @__PURE__ */ new Set(["ERR_WORKER_INIT_FAILED", "ERR_WORKER_OUT_OF_MEMORY", "ERR_WORKER_EXITED"]);
+function defaultThreads() {
+  return Math.max(1, Math.min(DEFAULT_MAX_THREADS, availableParallelism()));
+}
+async function explainLog(path, explainer, opts = {}) {
+  const threads = opts.threads ?? 1;
+  const size = path === "-" || threads < 2 ? 0 : await plainSize(path);
+  if (size < PARALLEL_MIN_BYTES) return { ...await readLogText(path, explainer.addText, opts), workers: 0 };
+  const parts = Math.min(threads, Math.floor(size / (PARALLEL_MIN_BYTES / 2)));
+  const ranges = Array.from({ length: parts }, (_, i) => ({ start: Math.floor(size * i / parts), end: i === parts - 1 ? size : Math.floor(size * (i + 1) / parts) }));
+  const window = opts.window ?? {};
+  const workers = ranges.map((range) => inWorker({ [WORKER]: true, path, range, window }, opts.signal));
+  const summary = { bytes: size, dropped: 0, truncatedGzip: false, workers: 0 };
+  try {
+    for (const [i, w] of workers.entries()) {
+      const done = await w.catch((e) => {
+        opts.signal?.throwIfAborted();
+        if (!WORKER_FAILURES.has(e.code ?? "")) throw e;
+        return inThisThread(path, ranges[i], window, opts.signal);
+      }).then((d) => ({ ...d, worker: d.worker ?? false }));
+      if (done.worker) summary.workers++;
+      explainer.merge(done.state);
+      summary.dropped += done.dropped;
+    }
+  } finally {
+    for (const w of workers) w.catch(() => {
+    });
+  }
+  return summary;
+}
+async function plainSize(path) {
+  const st = await stat(path);
+  if (!st.isFile() || st.size < PARALLEL_MIN_BYTES) return 0;
+  const fh = await open2(path, "r");
+  try {
+    const head = Buffer.alloc(2);
+    await fh.read(head, 0, 2, 0);
+    return head[0] === 31 && head[1] === 139 ? 0 : st.size;
+  } finally {
+    await fh.close();
+  }
+}
+async function inThisThread(path, range, window, signal) {
+  const ex = createExplainer(window);
+  const read = await readLogText(path, ex.addText, { range, ...signal && { signal } });
+  return { state: ex.state(), dropped: read.dropped };
+}
+function inWorker(job, signal) {
+  return new Promise((resolve2, reject) => {
+    signal?.throwIfAborted();
+    const worker = spawn(job);
+    const stop = () => void worker.terminate();
+    signal?.addEventListener("abort", stop, { once: true });
+    let done;
+    worker.once("message", (m) => done = m);
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      signal?.removeEventListener("abort", stop);
+      if (done) resolve2(done);
+      else reject(Object.assign(new Error(`explain worker exited with code ${code} before it finished`), { code: "ERR_WORKER_EXITED" }));
+    });
+  });
+}
+function spawn(job) {
+  const self = new URL(import.meta.url);
+  const options = { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } };
+  if (!self.pathname.endsWith(".ts")) return new Worker(self, options);
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(self.href)}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}
+if (!isMainThread && workerData?.[WORKER] === true) {
+  const job = workerData;
+  const done = await inThisThread(job.path, job.range, job.window);
+  parentPort?.postMessage({ ...done, worker: true });
+}
+
+// src/diagnose/explain-spec.ts
+import { basename } from "node:path";
+function crossCheck(groups, spec) {
+  for (const g of groups) {
+    const m = matchGroup(g, spec.services);
+    if (m) g.spec = m;
+  }
+}
+function matchGroup(g, services) {
+  const dialed = endpointOf(g.upstream);
+  if (dialed) {
+    const own = services.find((s) => sameBackend(s.backend, dialed));
+    const scheme = schemeOf(g.upstream);
+    if (own && scheme !== void 0 && !speaks(own.protocol, scheme)) {
+      return {
+        match: "mismatch",
+        service: own.name,
+        backend: own.backendText,
+        code: "config.protocol_mismatch",
+        note: `nginx dials ${formatEndpoint(dialed)}, the spec's backend of ${own.name}, as ${scheme}:// but the spec says it speaks ${own.protocol}`
+      };
+    }
+    if (own) {
+      return { match: "backend", service: own.name, backend: own.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own.name}: the backend itself failed` };
+    }
+  }
+  const candidates = services.filter((s) => s.serverNames.some((n) => g.servers.includes(n) || g.hosts.includes(n)));
+  const byServer = dialed ? closest(candidates, dialed, schemeOf(g.upstream)) : candidates[0];
+  if (!byServer) {
+    return dialed ? { match: "unknown", note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(", ") || "this server"} as its server_name` } : void 0;
+  }
+  if (!dialed) return void 0;
+  const code = mismatchCode(dialed, byServer.backend);
+  return {
+    match: "mismatch",
+    service: byServer.name,
+    backend: byServer.backendText,
+    code,
+    note: `the log's upstream is not the spec's backend: nginx dialed ${formatEndpoint(dialed)} for ${byServer.serverNames.join(", ")}, the spec says ${byServer.name} listens on ${byServer.backendText} (${code}); run \`upstream-gate check\` to find the line`
+  };
+}
+function closest(services, dialed, scheme) {
+  let best;
+  let bestScore = -1;
+  for (const s of services) {
+    let score = 0;
+    if (s.backend.kind === dialed.kind) score += 4;
+    if (scheme !== void 0 && speaks(s.protocol, scheme)) score += 2;
+    if (s.backend.kind === "tcp" && dialed.kind === "tcp" && s.backend.port === dialed.port) score += 1;
+    if (s.backend.kind === "unix" && dialed.kind === "unix" && basename(s.backend.path) === basename(dialed.path)) score += 1;
+    if (score > bestScore) {
+      best = s;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+function schemeOf(upstream) {
+  return /^([a-z]+):\/\//.exec(upstream)?.[1];
+}
+function speaks(protocol, scheme) {
+  if (scheme === "suwsgi") return protocol === "uwsgi";
+  if (scheme === "grpcs") return protocol === "grpc";
+  return protocol === scheme;
+}
+function endpointOf(upstream) {
+  const bare = upstream.replace(/^[a-z]+:\/\//, "");
+  const e = parseBackend(bare);
+  return typeof e === "string" ? void 0 : e;
+}
+function sameBackend(spec, dialed) {
+  if (sameEndpoint(spec, dialed)) return true;
+  return spec.kind === "tcp" && dialed.kind === "tcp" && spec.host === "localhost" && spec.port === dialed.port && (dialed.host === "127.0.0.1" || dialed.host === "::1");
+}
+function mismatchCode(dialed, spec) {
+  if (dialed.kind === "unix" || spec.kind === "unix") return dialed.kind === spec.kind ? "config.socket_mismatch" : "config.host_mismatch";
+  if (dialed.port !== spec.port) return "config.port_mismatch";
+  return "config.host_mismatch";
+}
+
 // src/report/explain-json.ts
 function explainJson(r, meta) {
   const out = {
@@ -1068,7 +1154,7 @@ function groupLines(g, n, p) {
 // src/cli/explain.ts
 var DEFAULT_ERROR_LOG = "/var/log/nginx/error.log";
 var help = `Usage: upstream-gate explain [ERROR_LOG ...] [--since TIME] [--until TIME]
-                            [--format text|json] [--spec FILE]
+                            [--format text|json] [--spec FILE] [--threads N]
 
 Read nginx error logs and group the upstream failures by upstream address
 (scheme, host, port or socket path), errno and failure, most frequent first,
@@ -1088,6 +1174,9 @@ Options:
   --format FORMAT    text (default) or json
   --spec FILE        cross-check each upstream against the spec's backends
                      and server names
+  --threads N        threads for a plain log over 32 MB (default 2, or 1 on
+                     a single core); 1 reads it in one pass, gentler on a
+                     busy server
   -h, --help         this help
 
 Exit codes: 0 it ran (failures found or not), 2 bad input.`;
@@ -1097,7 +1186,7 @@ var explainCommand = {
     const { values, positionals } = parseFlags(
       "explain",
       args,
-      { since: { type: "string" }, until: { type: "string" }, format: { type: "string" }, spec: { type: "string" } },
+      { since: { type: "string" }, until: { type: "string" }, format: { type: "string" }, spec: { type: "string" }, threads: { type: "string" } },
       true
     );
     if (values.help) {
@@ -1106,6 +1195,7 @@ var explainCommand = {
       return EXIT.pass;
     }
     const format = oneOf("format", values.format, ["text", "json"], "text");
+    const threads = values.threads === void 0 ? defaultThreads() : threadsFlag(values.threads);
     const now = /* @__PURE__ */ new Date();
     const window = {
       ...values.since !== void 0 && { since: timeFlag("since", values.since, now) },
@@ -1125,7 +1215,7 @@ var explainCommand = {
     let dropped = 0;
     try {
       for (const [i, p] of paths.entries()) {
-        const read = await readLogText(p, explainer.addText, { stdin: io.stdin, signal: io.signal });
+        const read = await explainLog(p, explainer, { stdin: io.stdin, signal: io.signal, window, threads });
         if (read.truncatedGzip) truncated.push(files[i]);
         dropped += read.dropped;
       }
@@ -1140,6 +1230,11 @@ var explainCommand = {
     return EXIT.pass;
   }
 };
+function threadsFlag(value) {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) throw new UserError(`--threads "${value}" is not a whole number from 1 to 64`);
+  return n;
+}
 var ABSOLUTE = /^(\d{4})[-/](\d\d)[-/](\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?$/;
 function timeFlag(flag, value, now, end = false) {
   const v = value.trim();

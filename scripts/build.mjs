@@ -1,7 +1,8 @@
 // Builds the committed bundles (runnable with plain `node`, no node_modules):
 //   dist/cli.js     the `upstream-gate` executable (commands in lazily loaded chunks)
 //   dist/action.js  the GitHub Action entry (action.yml, runs.main)
-// and the generated files that must not drift: the spec's JSON Schema, the
+// and the generated files that must not drift: explain's WebAssembly scanner
+// (src/diagnose/scan-wasm.ts, from wasm/scan.ts), the spec's JSON Schema, the
 // reason-code reference, the README's Action usage block.
 import { build } from 'esbuild';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,12 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
 };
+
+// the WebAssembly scanner first: the bundles carry it
+{
+  const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
 
 rmSync('dist', { recursive: true, force: true });
 await build({

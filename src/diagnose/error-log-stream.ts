@@ -33,9 +33,10 @@ export interface ReadSummary {
 
 /**
  * Receives `text[start, end)`: whole lines separated by `\n`; the last one
- * ends with `\n` except at the end of the input. `text` is a byte string.
+ * ends with `\n` except at the end of the input. `text` is a byte string;
+ * `bytes`, when given, holds the same bytes at the same offsets.
  */
-export type OnText = (text: string, start: number, end: number) => void;
+export type OnText = (text: string, start: number, end: number, bytes?: Uint8Array) => void;
 
 /** Open every file now, so a missing one is reported before any output: a UserError naming it. */
 export async function checkReadable(paths: readonly string[]): Promise<void> {
@@ -243,7 +244,8 @@ export function textSplitter(onText: OnText): { push(chunk: Buffer): void; end()
     }
     const last = text.lastIndexOf('\n');
     if (last >= start) {
-      onText(text, start, last + 1);
+      // the chunk itself too: byte i is char i, for a scanner that reads bytes
+      onText(text, start, last + 1, chunk);
       start = last + 1;
     }
     if (start < text.length) take(text, start);

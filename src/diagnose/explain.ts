@@ -16,6 +16,7 @@
 import type { ReasonCode } from './codes.js';
 import { classifyErrorLine } from './error-log-classify.js';
 import { parseErrorLine } from './error-log.js';
+import { SCAN_WASM_BASE64 } from './scan-wasm.js';
 
 export interface ExplainGroup {
   upstream: string;
@@ -124,9 +125,10 @@ export interface Explainer {
   /**
    * The lines of `text[start, end)`, a byte string (latin1), separated by
    * `\n`. The hot path: a line is cut out of the text only when something of
-   * it is kept or its form is new.
+   * it is kept or its form is new. With `bytes` (the same region as bytes,
+   * byte i = char i), the fields are found by the WebAssembly scanner.
    */
-  addText(text: string, start: number, end: number): void;
+  addText(text: string, start: number, end: number, bytes?: Uint8Array): void;
   /** what was counted so far, to send to another thread */
   state(): ExplainState;
   /** add what another explainer counted over the lines that follow this one's */
@@ -184,7 +186,8 @@ class Cursor {
   }
 }
 
-export function createExplainer(window: TimeWindow = {}): Explainer {
+export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean } = {}): Explainer {
+  const wasm = opts.wasm === false ? undefined : scanner();
   const groups = new Map<string, Acc>();
   let buckets: (Form[] | undefined)[] = new Array<Form[] | undefined>(BUCKETS);
   let forms = 0;
@@ -267,11 +270,13 @@ export function createExplainer(window: TimeWindow = {}): Explainer {
   }
 
   /**
-   * Count one failure of the line t[s, e); names are searched from `c` (its
-   * `, client: `) on. nginx writes the host right after the upstream field:
-   * `hostAt` is where it would start, or -1 when the line has no upstream.
+   * Count one failure of the line t[s, e); `c` is its `, client: `. The
+   * server and host values are at [serverV, serverEnd) and [hostV, hostEnd),
+   * -1 when absent, or UNKNOWN: not looked for yet, and looked for only now,
+   * for a line that counts. nginx writes the host right after the upstream
+   * field: `hostAt` is where it would start, or -1 when there is no upstream.
    */
-  function tally(slot: Slot, t: string, s: number, e: number, c: number, hostAt: number): void {
+  function tally(slot: Slot, t: string, s: number, e: number, c: number, hostAt: number, serverV: number, serverEnd: number, hostV: number, hostEnd: number): void {
     if (slot === NOT_COUNTED) return;
     if (outside) {
       stats.outside++;
@@ -294,24 +299,28 @@ export function createExplainer(window: TimeWindow = {}): Explainer {
     }
     if (c < 0) return;
     if (acc.servers.length < MAX_NAMES) {
-      const at = server.within(t, c, e);
-      if (at >= 0) {
-        const v = at + SERVER.length;
-        let end = t.indexOf(', ', v);
-        if (end < 0 || end > e) end = e;
-        acc.lastServer = name(acc.servers, acc.lastServer, t, v, end);
+      if (serverV === UNKNOWN) {
+        const at = server.within(t, c, e);
+        serverV = at < 0 ? -1 : at + SERVER.length;
+        if (serverV >= 0) {
+          serverEnd = t.indexOf(', ', serverV);
+          if (serverEnd < 0 || serverEnd > e) serverEnd = e;
+        }
       }
+      if (serverV >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, serverV, serverEnd);
     }
     if (acc.hosts.length < MAX_NAMES) {
-      // with an upstream field, the host is the field right after it or none (HTTP/1.0);
-      // without, the first host field (resolver lines)
-      const at = hostAt >= 0 ? (holds(t, hostAt, HOST) ? hostAt : -1) : hostField.within(t, c, e);
-      if (at >= 0) {
-        const v = at + HOST.length;
-        let end = t.indexOf('"', v);
-        if (end < 0 || end > e) end = e;
-        acc.lastHost = name(acc.hosts, acc.lastHost, t, v, end);
+      if (hostV === UNKNOWN) {
+        // with an upstream field, the host is the field right after it or none (HTTP/1.0);
+        // without, the first host field (resolver lines)
+        const at = hostAt >= 0 ? (holds(t, hostAt, HOST) ? hostAt : -1) : hostField.within(t, c, e);
+        hostV = at < 0 ? -1 : at + HOST.length;
+        if (hostV >= 0) {
+          hostEnd = t.indexOf('"', hostV);
+          if (hostEnd < 0 || hostEnd > e) hostEnd = e;
+        }
       }
+      if (hostV >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, hostV, hostEnd);
     }
   }
 
@@ -326,11 +335,30 @@ export function createExplainer(window: TimeWindow = {}): Explainer {
     if (e.level !== 'error' && e.level !== 'crit' && e.level !== 'alert' && e.level !== 'emerg') return;
     // the cursors remember positions in the chunk's text, not in this line
     resetCursors();
-    tally(resolve(line), line, 0, line.length, line.indexOf(CLIENT), -1);
+    tally(resolve(line), line, 0, line.length, line.indexOf(CLIENT), -1, UNKNOWN, 0, UNKNOWN, 0);
     resetCursors();
   }
 
-  /** One line, t[s, e). */
+  /**
+   * A line t[s, e) that starts the way nginx writes lines, its message at
+   * `msg`, its fields found (by the scanner or by `scan`): see `tally`.
+   */
+  function fast(t: string, s: number, e: number, msg: number, c: number, upV: number, upClose: number, serverV: number, serverEnd: number, hostV: number, hostEnd: number): void {
+    if (!sameSecond(t, s, second)) {
+      const time = copy(t.slice(s, s + 19));
+      if (!TIME.test(time)) return slow(t.slice(s, e));
+      setSecond(time);
+    }
+    const level = t.charCodeAt(s + 21);
+    // info, warn, notice, debug: never a failure (client aborts, `upstream server temporarily disabled`)
+    if (level !== 101 && level !== 99 && level !== 97) return;
+    // no request context (config errors, resolver lines): the whole message is the form
+    const up = upV < 0 ? '' : upstreamKey(t.slice(upV, upClose));
+    const slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg, c < 0 ? e : c, up);
+    tally(slot, t, s, e, c, upV < 0 ? -1 : upClose + 1, serverV, serverEnd, hostV, hostEnd);
+  }
+
+  /** One line, t[s, e), its fields found here in JS. */
   function scan(t: string, s: number, e: number): void {
     stats.lines++;
     if (e - s > MAX_LINE) return;
@@ -341,27 +369,40 @@ export function createExplainer(window: TimeWindow = {}): Explainer {
     PREFIX_TAIL.lastIndex = s + 20;
     if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return slow(t.slice(s, e));
     const msg = PREFIX_TAIL.lastIndex;
-    if (!sameSecond(t, s, second)) {
-      const time = copy(t.slice(s, s + 19));
-      if (!TIME.test(time)) return slow(t.slice(s, e));
-      setSecond(time);
-    }
     const level = t.charCodeAt(s + 21);
-    // info, warn, notice, debug: never a failure (client aborts, `upstream server temporarily disabled`)
-    if (level !== 101 && level !== 99 && level !== 97) return;
+    if (level !== 101 && level !== 99 && level !== 97) {
+      // not a failure: only its time counts, for the span of the log
+      if (!sameSecond(t, s, second)) fast(t, s, e, msg, -1, -1, -1, -1, -1, -1, -1);
+      return;
+    }
     const c = client.within(t, msg, e);
-    // no request context (config errors, resolver lines): the whole message is the form
-    let up = '';
-    let hostAt = -1;
+    let upV = -1;
+    let upClose = -1;
     const u = c < 0 ? -1 : upstreamField.last(t, c, e);
     if (u >= 0) {
-      const v = u + UPSTREAM.length;
-      let close = t.indexOf('"', v);
-      if (close < 0 || close > e) close = e;
-      up = upstreamKey(t.slice(v, close));
-      hostAt = close + 1;
+      upV = u + UPSTREAM.length;
+      upClose = t.indexOf('"', upV);
+      if (upClose < 0 || upClose > e) upClose = e;
     }
-    tally(lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg, c < 0 ? e : c, up), t, s, e, c, hostAt);
+    fast(t, s, e, msg, c, upV, upClose, UNKNOWN, 0, UNKNOWN, 0);
+  }
+
+  /** The lines of a region, their fields found by the WebAssembly scanner. */
+  function scanBytes(wasm: Scanner, t: string, start: number, end: number, bytes: Uint8Array): void {
+    const n = wasm.scan(bytes.subarray(start, end));
+    const r = wasm.records;
+    for (let i = 0, k = 0; i < n; i++, k += RECORD) {
+      stats.lines++;
+      const s = start + (r[k] as number);
+      const e = start + (r[k + 1] as number);
+      const msg = r[k + 2] as number;
+      if (msg < 0) {
+        slow(t.slice(s, e));
+        continue;
+      }
+      const at = (x: number) => (x < 0 ? -1 : start + x);
+      fast(t, s, e, start + msg, at(r[k + 3] as number), at(r[k + 6] as number), at(r[k + 7] as number), at(r[k + 4] as number), at(r[k + 5] as number), at(r[k + 8] as number), at(r[k + 9] as number));
+    }
   }
 
   function resetCursors(): void {
@@ -371,8 +412,9 @@ export function createExplainer(window: TimeWindow = {}): Explainer {
     hostField.reset();
   }
 
-  function addText(text: string, start: number, end: number): void {
+  function addText(text: string, start: number, end: number, bytes?: Uint8Array): void {
     resetCursors();
+    if (bytes && wasm && end - start <= wasm.capacity) return scanBytes(wasm, text, start, end, bytes);
     for (let i = start; i < end; ) {
       let nl = text.indexOf('\n', i);
       if (nl < 0 || nl > end) nl = end;
@@ -442,6 +484,63 @@ export function createExplainer(window: TimeWindow = {}): Explainer {
       return { ...stats, ...(from !== undefined && { from }), ...(to !== undefined && { to }), groups: out };
     },
   };
+}
+
+/** A field not looked for yet (the JS path looks for names only on lines that count). */
+const UNKNOWN = -2;
+/** i32 per line in the scanner's output */
+const RECORD = 12;
+
+interface Scanner {
+  /** the largest region it takes */
+  capacity: number;
+  /** scan a region; returns the number of lines, whose fields are in `records` */
+  scan(bytes: Uint8Array): number;
+  records: Int32Array;
+}
+
+/** the little of the WebAssembly API used here (@types/node for Node 20 types none of it) */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+
+let instance: Scanner | null | undefined;
+
+/** Is the WebAssembly scanner available here (for the tests: it must be, on Node 20 and 24)? */
+export function hasScanner(): boolean {
+  return scanner() !== undefined;
+}
+
+/** The WebAssembly scanner, one per thread; null where WebAssembly or its SIMD is not available (node --jitless). */
+function scanner(): Scanner | undefined {
+  if (instance === undefined) {
+    try {
+      const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+      const x = new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64, 'base64'))).exports as {
+        memory: { buffer: ArrayBuffer };
+        scan(len: number): number;
+        inputCapacity(): number;
+        outputOffset(): number;
+        recordSize(): number;
+      };
+      if (x.recordSize() !== RECORD) throw new Error('scanner record size');
+      const capacity = x.inputCapacity();
+      const input = new Uint8Array(x.memory.buffer, 0, capacity);
+      const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));
+      instance = {
+        capacity,
+        records,
+        scan(bytes) {
+          input.set(bytes);
+          return x.scan(bytes.length);
+        },
+      };
+    } catch {
+      instance = null;
+    }
+  }
+  return instance ?? undefined;
 }
 
 /** Does t[s, s + 19) hold the time `second`? The units of the seconds first: that is where times differ. */

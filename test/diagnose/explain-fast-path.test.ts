@@ -1,5 +1,6 @@
-// explain's hot path (chunks of text, remembered search positions, a form
-// cache, counts merged across threads) against a plain reference: every line
+// explain's hot paths (chunks of text with their fields found by the
+// WebAssembly scanner or by remembered search positions in JS, a form cache,
+// counts merged across threads) against a plain reference: every line
 // parsed in full with parseErrorLine and classified one by one. Lines are
 // real nginx lines (the fixture) rewritten at random: times out of order,
 // many server and host names, cut short, CRLF, syslog-wrapped, a request line
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { classifyErrorLine } from '../../src/diagnose/error-log-classify.js';
 import { parseErrorLine } from '../../src/diagnose/error-log.js';
 import { readLogLines, textSplitter, type ByteRange } from '../../src/diagnose/error-log-stream.js';
-import { createExplainer, isoTime, MAX_GROUPS, MAX_NAMES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/diagnose/explain.js';
+import { createExplainer, hasScanner, isoTime, MAX_GROUPS, MAX_NAMES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/diagnose/explain.js';
 import { explainLog, PARALLEL_MIN_BYTES } from '../../src/diagnose/explain-threads.js';
 import { int, pick, rng } from '../nginx/random.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -127,10 +128,10 @@ function randomLines(seed: number, n: number, opts: { ports?: number } = {}): st
 }
 
 /** The lines as the reader hands them over: chunks cut at random byte offsets. */
-function explainChunked(lines: readonly string[], seed: number, window: TimeWindow = {}): ExplainResult {
+function explainChunked(lines: readonly string[], seed: number, window: TimeWindow = {}, wasm = true): ExplainResult {
   const r = rng(seed);
   const bytes = Buffer.from(lines.join('\n'), 'latin1');
-  const ex = createExplainer(window);
+  const ex = createExplainer(window, { wasm });
   const splitter = textSplitter(ex.addText);
   for (let at = 0; at < bytes.length; ) {
     const n = Math.min(bytes.length - at, int(r, 1, r() < 0.5 ? 300 : 20_000));
@@ -154,6 +155,10 @@ function explainMerged(lines: readonly string[], parts: number, window: TimeWind
   return whole.result();
 }
 
+test('the WebAssembly scanner loads (SIMD is in every Node this runs on)', () => {
+  assert.equal(hasScanner(), true);
+});
+
 for (const seed of [1, 2, 3, 4, 5]) {
   test(`seed ${seed}: chunked text, merged parts and line-by-line all equal the full-parse reference`, () => {
     const lines = randomLines(seed, 4000);
@@ -161,6 +166,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
     assert.ok(want.failures > 1000 && want.groups.length > 10, 'the random log has failures to group');
     assert.ok(want.groups.some((g) => g.hosts.length === MAX_NAMES), 'some group reaches MAX_NAMES');
     assert.deepEqual(explainChunked(lines, seed), want);
+    assert.deepEqual(explainChunked(lines, seed, {}, false), want);
     assert.deepEqual(explainMerged(lines, 1 + (seed % 4)), want);
     const byLine = createExplainer();
     for (const l of lines) byLine.add(l);
@@ -174,6 +180,7 @@ test('with a time window: outside counts and group times match the reference, ch
   const want = reference(lines, window);
   assert.ok(want.outside > 100 && want.failures > 100);
   assert.deepEqual(explainChunked(lines, 11, window), want);
+  assert.deepEqual(explainChunked(lines, 11, window, false), want);
   assert.deepEqual(explainMerged(lines, 3, window), want);
 });
 

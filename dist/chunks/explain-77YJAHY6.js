@@ -193,7 +193,7 @@ function textSplitter(onText) {
     }
     const last = text.lastIndexOf("\n");
     if (last >= start) {
-      onText(text, start, last + 1);
+      onText(text, start, last + 1, chunk);
       start = last + 1;
     }
     if (start < text.length) take(text, start);
@@ -605,6 +605,9 @@ function hostOf(addr) {
   return a.replace(/:\d+$/, "");
 }
 
+// src/diagnose/scan-wasm.ts
+var SCAN_WASM_BASE64 = "AGFzbQEAAAABCgJgAAF/YAF/AX8DBgUBAAEAAAUDAQBABz0FDWlucHV0Q2FwYWNpdHkABAxvdXRwdXRPZmZzZXQAAwpyZWNvcmRTaXplAAEEc2NhbgAABm1lbW9yeQIACvELBYkIAQt/IABBAEHAAPwLAANAIAAgAkoEQCACIQECfwNAIAAgAUoEQCAB/QAEAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQiAwRAIAEgA2hqIgEgACAAIAFKGwwDCyABQRBqIQEMAQsLIAALIgEiCyACSgR/IAFBAWstAABBDUYFQQALBEAgAUEBayEBCyAKQTBsQYCACGohBiAKQQFqIQogBiACNgIAIAYgATYCBCAGIAEgAmtBGE4EfyACLQAEQS9GBUEACwR/IAItABNBIEYFQQALBH8gAi0AFEHbAEYFQQALBH8gAkEUahACIgIgAUoEf0F/BSACCwVBfwsiBTYCCEF/IQdBfyEDQX8hBEF/IQggBUEATgRAA0AgASAFSgRAIAX9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCEJA0AgCQRAAkAgBSAJaGohAiAJIAlBAWtxIQkgASACTA0AIAdBAEgEQCACIAcgAikDAEKswIzjlq2Zt/QAUQR/IAIvAQhBusAARgVBAAsbIQcFIANBAEgEfyACKQMAQqzAzKumzt2y8gBRBH8gAi8BCEG6wABGBUEACwVBAAsEQCACIQMFIAItAABBLEYEfyACKQMBQqDqwZvHztyy4QBRBUEACwR/IAIoAglB7fSAkQJGBUEACwRAIAIhBAUgAiAIIAhBAEgEfyACKQMAQqzAoPu2jp2dIFEEfyACLQAIQSJGBUEACwVBAAsbIQgLCwsMAgsLCyAFQRBqIQUMAQsLCyAGIAc2AgxBfyEHIANBAE4EfyADQQpqIgchAgJ/A0AgASACSgRAIAEgAQJ/A0AgASACSgRAIAL9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCIDBEAgAiADaGoiAiABIAEgAkobDAMLIAJBEGohAgwBCwsgAQsiAkwNAhogAiACQQFqIgItAABBIEYNAhoMAQsLIAELBUF/CyECIAYgBzYCECAGIAI2AhRBfyEDQX8hBSAEQQBOBH8gBEENaiIDIQICfwNAIAEgAkoEQCAC/QAEAP0MIiIiIiIiIiIiIiIiIiIiIv0j/WQiBARAIAIgBGhqIgIgASABIAJKGwwDCyACQRBqIQIMAQsLIAELIgVBAWohAiAFQQpqQX8gAikDAEKswKD7to6dnSBRBH8gAi0ACEEiRgVBAAsbBUF/IAhBCWogCEEASBsLIQIgBiADNgIYIAYgBTYCHCAGIAI2AiAgAkEATgRAA0AgASACSgRAAkAgAv0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgMEQCACIANoaiICIAEgASACShshAQwBCyACQRBqIQIMAgsLCwVBfyEBCyAGIAE2AiQgC0EBaiECDAELCyAKCwQAQQwL0AMBAX8CQCAALQAAQdsARw0AIABBAWoiACgCACIBQeTKiasHRgR/IAAtAARB5wBGBUEACwR/QQUFIAFB6dyZ+wZGBH9BBAUgAUHu3tHLBkYEfyAALwEEQePKAUYFQQALBH9BBgUgAUH3wsnzBkYEf0EEBSABQeXkyfsGRgR/IAAtAARB8gBGBUEACwR/QQUFIAFB4+SlowdGBH9BBAUgAUHh2JWTB0YEfyAALQAEQfQARgVBAAsEf0EFBSABQeXalZMHRgR/IAAtAARB5wBGBUEAC0UNB0EACxpBBQsLCwsLCyAAaiIALQAAQd0ARwR/QQEFIAAtAAFBIEcLDQAgAEECaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSNHDQAgAEEBaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQTpHBH9BAQUgAC0AAUEgRwsNACAAQQJqIgEtAABBKkYEfyABLQABQTBrQQpJBUEACwRAIAFBAWohAANAIAAtAABBMGtBCkkEQCAAQQFqIQAMAQsLIAAtAABBIEYEQCAAQQFqDwsLIAEPC0F/CwYAQYCACAsGAEGAgAQL";
+
 // src/diagnose/explain.ts
 var MAX_NAMES = 20;
 var MAX_GROUPS = 1e3;
@@ -649,7 +652,8 @@ var Cursor = class {
     return at;
   }
 };
-function createExplainer(window = {}) {
+function createExplainer(window = {}, opts = {}) {
+  const wasm = opts.wasm === false ? void 0 : scanner();
   const groups = /* @__PURE__ */ new Map();
   let buckets = new Array(BUCKETS);
   let forms = 0;
@@ -720,7 +724,7 @@ function createExplainer(window = {}) {
     bucket.push({ level, message: copy(t.slice(msg2, msgEnd)), upstream: copy(up), slot });
     return slot;
   }
-  function tally(slot, t, s, e, c, hostAt) {
+  function tally(slot, t, s, e, c, hostAt, serverV, serverEnd, hostV, hostEnd) {
     if (slot === NOT_COUNTED) return;
     if (outside) {
       stats.outside++;
@@ -743,22 +747,26 @@ function createExplainer(window = {}) {
     }
     if (c < 0) return;
     if (acc.servers.length < MAX_NAMES) {
-      const at = server.within(t, c, e);
-      if (at >= 0) {
-        const v = at + SERVER.length;
-        let end = t.indexOf(", ", v);
-        if (end < 0 || end > e) end = e;
-        acc.lastServer = name(acc.servers, acc.lastServer, t, v, end);
+      if (serverV === UNKNOWN) {
+        const at = server.within(t, c, e);
+        serverV = at < 0 ? -1 : at + SERVER.length;
+        if (serverV >= 0) {
+          serverEnd = t.indexOf(", ", serverV);
+          if (serverEnd < 0 || serverEnd > e) serverEnd = e;
+        }
       }
+      if (serverV >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, serverV, serverEnd);
     }
     if (acc.hosts.length < MAX_NAMES) {
-      const at = hostAt >= 0 ? holds(t, hostAt, HOST) ? hostAt : -1 : hostField.within(t, c, e);
-      if (at >= 0) {
-        const v = at + HOST.length;
-        let end = t.indexOf('"', v);
-        if (end < 0 || end > e) end = e;
-        acc.lastHost = name(acc.hosts, acc.lastHost, t, v, end);
+      if (hostV === UNKNOWN) {
+        const at = hostAt >= 0 ? holds(t, hostAt, HOST) ? hostAt : -1 : hostField.within(t, c, e);
+        hostV = at < 0 ? -1 : at + HOST.length;
+        if (hostV >= 0) {
+          hostEnd = t.indexOf('"', hostV);
+          if (hostEnd < 0 || hostEnd > e) hostEnd = e;
+        }
       }
+      if (hostV >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, hostV, hostEnd);
     }
   }
   function slow(line) {
@@ -770,8 +778,20 @@ function createExplainer(window = {}) {
     if (e.time !== second) setSecond(copy(e.time));
     if (e.level !== "error" && e.level !== "crit" && e.level !== "alert" && e.level !== "emerg") return;
     resetCursors();
-    tally(resolve2(line), line, 0, line.length, line.indexOf(CLIENT), -1);
+    tally(resolve2(line), line, 0, line.length, line.indexOf(CLIENT), -1, UNKNOWN, 0, UNKNOWN, 0);
     resetCursors();
+  }
+  function fast(t, s, e, msg2, c, upV, upClose, serverV, serverEnd, hostV, hostEnd) {
+    if (!sameSecond(t, s, second)) {
+      const time = copy(t.slice(s, s + 19));
+      if (!TIME.test(time)) return slow(t.slice(s, e));
+      setSecond(time);
+    }
+    const level = t.charCodeAt(s + 21);
+    if (level !== 101 && level !== 99 && level !== 97) return;
+    const up = upV < 0 ? "" : upstreamKey(t.slice(upV, upClose));
+    const slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg2, c < 0 ? e : c, up);
+    tally(slot, t, s, e, c, upV < 0 ? -1 : upClose + 1, serverV, serverEnd, hostV, hostEnd);
   }
   function scan(t, s, e) {
     stats.lines++;
@@ -781,25 +801,37 @@ function createExplainer(window = {}) {
     PREFIX_TAIL.lastIndex = s + 20;
     if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return slow(t.slice(s, e));
     const msg2 = PREFIX_TAIL.lastIndex;
-    if (!sameSecond(t, s, second)) {
-      const time = copy(t.slice(s, s + 19));
-      if (!TIME.test(time)) return slow(t.slice(s, e));
-      setSecond(time);
-    }
     const level = t.charCodeAt(s + 21);
-    if (level !== 101 && level !== 99 && level !== 97) return;
+    if (level !== 101 && level !== 99 && level !== 97) {
+      if (!sameSecond(t, s, second)) fast(t, s, e, msg2, -1, -1, -1, -1, -1, -1, -1);
+      return;
+    }
     const c = client.within(t, msg2, e);
-    let up = "";
-    let hostAt = -1;
+    let upV = -1;
+    let upClose = -1;
     const u = c < 0 ? -1 : upstreamField.last(t, c, e);
     if (u >= 0) {
-      const v = u + UPSTREAM.length;
-      let close = t.indexOf('"', v);
-      if (close < 0 || close > e) close = e;
-      up = upstreamKey(t.slice(v, close));
-      hostAt = close + 1;
+      upV = u + UPSTREAM.length;
+      upClose = t.indexOf('"', upV);
+      if (upClose < 0 || upClose > e) upClose = e;
     }
-    tally(lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg2, c < 0 ? e : c, up), t, s, e, c, hostAt);
+    fast(t, s, e, msg2, c, upV, upClose, UNKNOWN, 0, UNKNOWN, 0);
+  }
+  function scanBytes(wasm2, t, start, end, bytes) {
+    const n = wasm2.scan(bytes.subarray(start, end));
+    const r = wasm2.records;
+    for (let i = 0, k = 0; i < n; i++, k += RECORD) {
+      stats.lines++;
+      const s = start + r[k];
+      const e = start + r[k + 1];
+      const msg2 = r[k + 2];
+      if (msg2 < 0) {
+        slow(t.slice(s, e));
+        continue;
+      }
+      const at = (x) => x < 0 ? -1 : start + x;
+      fast(t, s, e, start + msg2, at(r[k + 3]), at(r[k + 6]), at(r[k + 7]), at(r[k + 4]), at(r[k + 5]), at(r[k + 8]), at(r[k + 9]));
+    }
   }
   function resetCursors() {
     client.reset();
@@ -807,8 +839,9 @@ function createExplainer(window = {}) {
     upstreamField.reset();
     hostField.reset();
   }
-  function addText(text, start, end) {
+  function addText(text, start, end, bytes) {
     resetCursors();
+    if (bytes && wasm && end - start <= wasm.capacity) return scanBytes(wasm, text, start, end, bytes);
     for (let i = start; i < end; ) {
       let nl = text.indexOf("\n", i);
       if (nl < 0 || nl > end) nl = end;
@@ -872,6 +905,32 @@ function createExplainer(window = {}) {
       return { ...stats, ...from !== void 0 && { from }, ...to !== void 0 && { to }, groups: out };
     }
   };
+}
+var UNKNOWN = -2;
+var RECORD = 12;
+var instance;
+function scanner() {
+  if (instance === void 0) {
+    try {
+      const wa = globalThis.WebAssembly;
+      const x = new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64, "base64"))).exports;
+      if (x.recordSize() !== RECORD) throw new Error("scanner record size");
+      const capacity = x.inputCapacity();
+      const input = new Uint8Array(x.memory.buffer, 0, capacity);
+      const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));
+      instance = {
+        capacity,
+        records,
+        scan(bytes) {
+          input.set(bytes);
+          return x.scan(bytes.length);
+        }
+      };
+    } catch {
+      instance = null;
+    }
+  }
+  return instance ?? void 0;
 }
 function sameSecond(t, s, second) {
   return t.charCodeAt(s + 18) === second.charCodeAt(18) && t.slice(s, s + 19) === second;

@@ -1,0 +1,200 @@
+// The byte scanner behind `explain`'s hot path, compiled to WebAssembly with
+// AssemblyScript (`npm run build:wasm`). JS copies a region of whole lines to
+// address 0 and calls scan(len); for every line it gets back where the fields
+// explain reads start and end, found with 16-byte SIMD compares instead of a
+// dozen String.indexOf calls per line. What each field means, and the JS that
+// finds the same positions when WebAssembly is not there, is in
+// src/diagnose/explain.ts; test/diagnose/explain-fast-path.test.ts holds both
+// to a full parse of every line.
+
+/** input: the region's bytes, followed by PAD zero bytes */
+const IN_CAP: i32 = 65536;
+const PAD: i32 = 64;
+/** output: REC i32 per line */
+const OUT: i32 = 131072;
+const REC: i32 = 12;
+
+// record fields (i32 each); -1 = absent
+const R_START: i32 = 0;
+const R_END: i32 = 1; // without the newline and a CR before it
+const R_MSG: i32 = 2; // where the message starts; -1: not the nginx prefix (the full parse decides)
+const R_CLIENT: i32 = 3; // `, client: `
+const R_SERVER: i32 = 4; // the server value
+const R_SERVER_END: i32 = 5;
+const R_UP: i32 = 6; // the last upstream value
+const R_UP_CLOSE: i32 = 7;
+const R_HOST: i32 = 8; // the host value
+const R_HOST_END: i32 = 9;
+
+export function inputCapacity(): i32 {
+  return IN_CAP;
+}
+export function outputOffset(): i32 {
+  return OUT;
+}
+export function recordSize(): i32 {
+  return REC;
+}
+
+@inline function b(p: i32): i32 {
+  return <i32>load<u8>(p);
+}
+
+/** the first `c` in [from, to), or to */
+@inline function find(c: i32, from: i32, to: i32): i32 {
+  const splat = i8x16.splat(<i8>c);
+  let p = from;
+  while (p < to) {
+    let m = i8x16.bitmask(i8x16.eq(v128.load(p), splat));
+    if (m != 0) {
+      const at = p + ctz<i32>(m);
+      return at < to ? at : to;
+    }
+    p += 16;
+  }
+  return to;
+}
+
+@inline function isDigit(c: i32): bool {
+  return <u32>(c - 48) < 10;
+}
+
+/** `[level] pid#tid: ` and an optional `*cid `, from p; the message start or -1 */
+function prefixTail(p: i32): i32 {
+  if (b(p) != 91) return -1; // [
+  p++;
+  // debug info notice warn error crit alert emerg
+  const w = load<u32>(p);
+  let n = 0;
+  if (w == 0x75626564 && b(p + 4) == 103) n = 5; // debug
+  else if (w == 0x6f666e69) n = 4; // info
+  else if (w == 0x69746f6e && load<u16>(p + 4) == 0x6563) n = 6; // notice
+  else if (w == 0x6e726177) n = 4; // warn
+  else if (w == 0x6f727265 && b(p + 4) == 114) n = 5; // error
+  else if (w == 0x74697263) n = 4; // crit
+  else if (w == 0x72656c61 && b(p + 4) == 116) n = 5; // alert
+  else if (w == 0x72656d65 && b(p + 4) == 103) n = 5; // emerg
+  else return -1;
+  p += n;
+  if (b(p) != 93 || b(p + 1) != 32) return -1; // "] "
+  p += 2;
+  if (!isDigit(b(p))) return -1;
+  while (isDigit(b(p))) p++;
+  if (b(p) != 35) return -1; // #
+  p++;
+  if (!isDigit(b(p))) return -1;
+  while (isDigit(b(p))) p++;
+  if (b(p) != 58 || b(p + 1) != 32) return -1; // ": "
+  p += 2;
+  if (b(p) == 42 && isDigit(b(p + 1))) {
+    // *cid followed by a space, else the star is the message's
+    let q = p + 1;
+    while (isDigit(b(q))) q++;
+    if (b(q) == 32) return q + 1;
+  }
+  return p;
+}
+
+// the needles after their comma, little-endian
+const CLIENT8: u64 = 0x746e65696c63202c; // ", client"
+const UPSTR8: u64 = 0x6165727473707520; // " upstrea" (after the comma)
+const HOST8: u64 = 0x203a74736f68202c; // ", host: "
+
+@inline function isClient(p: i32): bool {
+  return load<u64>(p) == CLIENT8 && load<u16>(p + 8) == 0x203a; // ": "
+}
+@inline function isServer(p: i32): bool {
+  // ", server: "
+  return load<u64>(p) == 0x726576726573202c && load<u16>(p + 8) == 0x203a;
+}
+@inline function isUpstream(p: i32): bool {
+  // ", upstream: \""
+  return b(p) == 44 && load<u64>(p + 1) == UPSTR8 && load<u32>(p + 9) == 0x22203a6d;
+}
+@inline function isHost(p: i32): bool {
+  return load<u64>(p) == HOST8 && b(p + 8) == 34;
+}
+
+/** the first `, ` in [from, to), or to */
+function commaSpace(from: i32, to: i32): i32 {
+  let p = from;
+  while (p < to) {
+    p = find(44, p, to);
+    if (p >= to) return to;
+    if (b(p + 1) == 32) return p;
+    p++;
+  }
+  return to;
+}
+
+/** Scan the `len` bytes at 0; returns the number of lines recorded at OUT. */
+export function scan(len: i32): i32 {
+  // zero the padding: loads past the end read nothing that matches
+  memory.fill(len, 0, PAD);
+  const comma = i8x16.splat(44);
+  let lines = 0;
+  let s = 0;
+  while (s < len) {
+    const nl = find(10, s, len);
+    let e = nl;
+    if (e > s && b(e - 1) == 13) e--;
+    const r = OUT + lines * REC * 4;
+    lines++;
+    store<i32>(r + R_START * 4, s);
+    store<i32>(r + R_END * 4, e);
+    let msg = -1;
+    if (e - s >= 24 && b(s + 4) == 47 && b(s + 19) == 32 && b(s + 20) == 91) {
+      msg = prefixTail(s + 20);
+      if (msg > e) msg = -1;
+    }
+    store<i32>(r + R_MSG * 4, msg);
+    let client = -1;
+    let server = -1;
+    let up = -1;
+    let host = -1;
+    if (msg >= 0) {
+      // every comma of the message and the fields after it, 16 bytes at a time
+      let p = msg;
+      while (p < e) {
+        let m = i8x16.bitmask(i8x16.eq(v128.load(p), comma));
+        while (m != 0) {
+          const at = p + ctz<i32>(m);
+          m &= m - 1;
+          if (at >= e) break;
+          if (client < 0) {
+            if (isClient(at)) client = at;
+          } else {
+            if (server < 0 && isServer(at)) server = at;
+            else if (isUpstream(at)) up = at;
+            else if (host < 0 && isHost(at)) host = at;
+          }
+        }
+        p += 16;
+      }
+    }
+    store<i32>(r + R_CLIENT * 4, client);
+    let serverV = -1;
+    let serverEnd = -1;
+    if (server >= 0) {
+      serverV = server + 10;
+      serverEnd = commaSpace(serverV, e);
+    }
+    store<i32>(r + R_SERVER * 4, serverV);
+    store<i32>(r + R_SERVER_END * 4, serverEnd);
+    let upV = -1;
+    let upClose = -1;
+    let hostV = -1;
+    if (up >= 0) {
+      upV = up + 13;
+      upClose = find(34, upV, e);
+      // with an upstream field, the host is the field right after it, or none
+      hostV = isHost(upClose + 1) ? upClose + 10 : -1;
+    } else if (host >= 0) hostV = host + 9;
+    store<i32>(r + R_UP * 4, upV);
+    store<i32>(r + R_UP_CLOSE * 4, upClose);
+    store<i32>(r + R_HOST * 4, hostV);
+    store<i32>(r + R_HOST_END * 4, hostV >= 0 ? find(34, hostV, e) : -1);
+    s = nl + 1;
+  }
+  return lines;
+}

@@ -25,6 +25,109 @@ const R_UP: i32 = 6; // the last upstream value
 const R_UP_CLOSE: i32 = 7;
 const R_HOST: i32 = 8; // the host value
 const R_HOST_END: i32 = 9;
+const R_SAME: i32 = 10; // 1: the same time (19 bytes) as the previous line with an nginx prefix in this region
+const R_FORM: i32 = 11; // failure levels: the form's id, +FORM_NEW when first seen; else -1
+
+// The form table: (level, message, upstream address) -> id. Keys are kept
+// in an arena as [level 2 bytes][message][0][address]; slots hold
+// hash, id, key offset, key length (i32 each). JS decides when to empty it.
+const SLOTS: i32 = 32768;
+const TABLE: i32 = 4 * 1024 * 1024;
+const ARENA: i32 = TABLE + SLOTS * 16;
+const ARENA_CAP: i32 = 4 * 1024 * 1024;
+const FORM_NEW: i32 = 1 << 30;
+let forms: i32 = 0;
+let arenaUsed: i32 = 0;
+
+export function formCount(): i32 {
+  return forms;
+}
+export function arenaBytes(): i32 {
+  return arenaUsed;
+}
+export function arenaCapacity(): i32 {
+  return ARENA_CAP;
+}
+/** forget every form (JS forgets their slots with them) */
+export function resetForms(): void {
+  memory.fill(TABLE, 0, SLOTS * 16);
+  forms = 0;
+  arenaUsed = 0;
+}
+
+@inline function mix(h: u32, x: u32): u32 {
+  return (h ^ x) * 0x9e3779b1;
+}
+
+/** bytes [a, a + n) equal bytes [b, b + n) */
+function same(a: i32, b: i32, n: i32): bool {
+  let i = 0;
+  while (i + 8 <= n) {
+    if (load<u64>(a + i) != load<u64>(b + i)) return false;
+    i += 8;
+  }
+  while (i < n) {
+    if (load<u8>(a + i) != load<u8>(b + i)) return false;
+    i++;
+  }
+  return true;
+}
+
+/** the id of the form (level at lv, message [m0, m1), address [u0, u1)), added when new */
+function form(lv: i32, m0: i32, m1: i32, u0: i32, u1: i32): i32 {
+  const mlen = m1 - m0;
+  const ulen = u1 - u0;
+  const klen = 2 + mlen + 1 + ulen;
+  let h: u32 = mix(<u32>klen, <u32>load<u16>(lv));
+  let i = m0;
+  while (i + 8 <= m1) {
+    const w = load<u64>(i);
+    h = mix(h, <u32>w ^ <u32>(w >> 32));
+    i += 8;
+  }
+  while (i < m1) h = mix(h, <u32>load<u8>(i++));
+  for (i = u0; i < u1; i++) h = mix(h, <u32>load<u8>(i) + 0x100);
+  h ^= h >> 15;
+  if (h == 0) h = 1;
+  let slot = <i32>(h & <u32>(SLOTS - 1));
+  for (;;) {
+    const at = TABLE + slot * 16;
+    const sh = load<u32>(at);
+    if (sh == 0) break;
+    if (sh == h && load<i32>(at + 12) == klen) {
+      const k = ARENA + load<i32>(at + 8);
+      if (load<u16>(k) == load<u16>(lv) && same(k + 2, m0, mlen) && load<u8>(k + 2 + mlen) == 0 && same(k + 3 + mlen, u0, ulen)) return load<i32>(at + 4);
+    }
+    slot = (slot + 1) & (SLOTS - 1);
+  }
+  // new: keep the key
+  const at = TABLE + slot * 16;
+  const k = ARENA + arenaUsed;
+  store<u16>(k, load<u16>(lv));
+  memory.copy(k + 2, m0, mlen);
+  store<u8>(k + 2 + mlen, 0);
+  memory.copy(k + 3 + mlen, u0, ulen);
+  store<u32>(at, h);
+  store<i32>(at + 4, forms);
+  store<i32>(at + 8, arenaUsed);
+  store<i32>(at + 12, klen);
+  arenaUsed += klen;
+  return FORM_NEW + forms++;
+}
+
+/** the address part of an upstream value [v, close): scheme and host:port, or the whole unix: value */
+function addressEnd(v: i32, close: i32): i32 {
+  let host = v;
+  for (let i = v; i + 3 <= close; i++) {
+    if (b(i) == 58 && b(i + 1) == 47 && b(i + 2) == 47) {
+      host = i + 3;
+      break;
+    }
+  }
+  if (host + 5 <= close && load<u32>(host) == 0x78696e75 && b(host + 4) == 58) return close; // unix:
+  const slash = find(47, host, close);
+  return slash;
+}
 
 export function inputCapacity(): i32 {
   return IN_CAP;
@@ -134,6 +237,7 @@ export function scan(len: i32): i32 {
   const comma = i8x16.splat(44);
   let lines = 0;
   let s = 0;
+  let prevTime = -1;
   while (s < len) {
     const nl = find(10, s, len);
     let e = nl;
@@ -148,6 +252,12 @@ export function scan(len: i32): i32 {
       if (msg > e) msg = -1;
     }
     store<i32>(r + R_MSG * 4, msg);
+    let sameTime = 0;
+    if (msg >= 0) {
+      if (prevTime >= 0 && same(s, prevTime, 19)) sameTime = 1;
+      prevTime = s;
+    }
+    store<i32>(r + R_SAME * 4, sameTime);
     let client = -1;
     let server = -1;
     let up = -1;
@@ -194,6 +304,13 @@ export function scan(len: i32): i32 {
     store<i32>(r + R_UP_CLOSE * 4, upClose);
     store<i32>(r + R_HOST * 4, hostV);
     store<i32>(r + R_HOST_END * 4, hostV >= 0 ? find(34, hostV, e) : -1);
+    let id = -1;
+    const level = msg >= 0 ? b(s + 21) : 0;
+    // error, emerg, crit, alert: the levels a failure is logged at
+    if (level == 101 || level == 99 || level == 97) {
+      id = form(s + 21, msg, client >= 0 ? client : e, upV >= 0 ? upV : 0, upV >= 0 ? addressEnd(upV, upClose) : 0);
+    }
+    store<i32>(r + R_FORM * 4, id);
     s = nl + 1;
   }
   return lines;

@@ -188,6 +188,8 @@ class Cursor {
 
 export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean } = {}): Explainer {
   const wasm = opts.wasm === false ? undefined : scanner();
+  /** slots of the scanner's form ids, while this explainer is the one using its table */
+  const scannedSlots: Slot[] = [];
   const groups = new Map<string, Acc>();
   let buckets: (Form[] | undefined)[] = new Array<Form[] | undefined>(BUCKETS);
   let forms = 0;
@@ -343,19 +345,44 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
    * A line t[s, e) that starts the way nginx writes lines, its message at
    * `msg`, its fields found (by the scanner or by `scan`): see `tally`.
    */
-  function fast(t: string, s: number, e: number, msg: number, c: number, upV: number, upClose: number, serverV: number, serverEnd: number, hostV: number, hostEnd: number): void {
-    if (!sameSecond(t, s, second)) {
+  function fast(
+    t: string,
+    s: number,
+    e: number,
+    msg: number,
+    c: number,
+    upV: number,
+    upClose: number,
+    serverV: number,
+    serverEnd: number,
+    hostV: number,
+    hostEnd: number,
+    timeKnown = false,
+    form = -1,
+  ): boolean {
+    if (!timeKnown && !sameSecond(t, s, second)) {
       const time = copy(t.slice(s, s + 19));
-      if (!TIME.test(time)) return slow(t.slice(s, e));
+      if (!TIME.test(time)) {
+        slow(t.slice(s, e));
+        return false;
+      }
       setSecond(time);
     }
     const level = t.charCodeAt(s + 21);
     // info, warn, notice, debug: never a failure (client aborts, `upstream server temporarily disabled`)
-    if (level !== 101 && level !== 99 && level !== 97) return;
-    // no request context (config errors, resolver lines): the whole message is the form
-    const up = upV < 0 ? '' : upstreamKey(t.slice(upV, upClose));
-    const slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg, c < 0 ? e : c, up);
+    if (level !== 101 && level !== 99 && level !== 97) return true;
+    let slot: Slot;
+    if (form >= 0) {
+      // the scanner knows the form: its slot, or a full parse the first time
+      const id = form & (FORM_NEW - 1);
+      slot = form & FORM_NEW ? (scannedSlots[id] = resolve(t.slice(s, e))) : (scannedSlots[id] as Slot);
+    } else {
+      // no request context (config errors, resolver lines): the whole message is the form
+      const up = upV < 0 ? '' : upstreamKey(t.slice(upV, upClose));
+      slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg, c < 0 ? e : c, up);
+    }
     tally(slot, t, s, e, c, upV < 0 ? -1 : upClose + 1, serverV, serverEnd, hostV, hostEnd);
+    return true;
   }
 
   /** One line, t[s, e), its fields found here in JS. */
@@ -389,8 +416,16 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
 
   /** The lines of a region, their fields found by the WebAssembly scanner. */
   function scanBytes(wasm: Scanner, t: string, start: number, end: number, bytes: Uint8Array): void {
+    // the scanner's forms are one table per thread: whose slots these are, and when to start over
+    if (wasmOwner !== scannedSlots || wasm.forms() > MAX_CACHED || wasm.full()) {
+      wasm.resetForms();
+      scannedSlots.length = 0;
+      wasmOwner = scannedSlots;
+    }
     const n = wasm.scan(bytes.subarray(start, end));
     const r = wasm.records;
+    // `second` holds the previous scanned line's time: a line the scanner saw with the same time needs no look
+    let timeKnown = false;
     for (let i = 0, k = 0; i < n; i++, k += RECORD) {
       stats.lines++;
       const s = start + (r[k] as number);
@@ -398,10 +433,25 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
       const msg = r[k + 2] as number;
       if (msg < 0) {
         slow(t.slice(s, e));
+        timeKnown = false;
         continue;
       }
       const at = (x: number) => (x < 0 ? -1 : start + x);
-      fast(t, s, e, start + msg, at(r[k + 3] as number), at(r[k + 6] as number), at(r[k + 7] as number), at(r[k + 4] as number), at(r[k + 5] as number), at(r[k + 8] as number), at(r[k + 9] as number));
+      timeKnown = fast(
+        t,
+        s,
+        e,
+        start + msg,
+        at(r[k + 3] as number),
+        at(r[k + 6] as number),
+        at(r[k + 7] as number),
+        at(r[k + 4] as number),
+        at(r[k + 5] as number),
+        at(r[k + 8] as number),
+        at(r[k + 9] as number),
+        timeKnown && r[k + 10] === 1,
+        r[k + 11] as number,
+      );
     }
   }
 
@@ -497,7 +547,14 @@ interface Scanner {
   /** scan a region; returns the number of lines, whose fields are in `records` */
   scan(bytes: Uint8Array): number;
   records: Int32Array;
+  /** forms it remembers, and the bytes their keys take */
+  forms(): number;
+  full(): boolean;
+  resetForms(): void;
 }
+
+/** a form id the scanner saw for the first time carries this bit */
+const FORM_NEW = 1 << 30;
 
 /** the little of the WebAssembly API used here (@types/node for Node 20 types none of it) */
 interface WasmApi {
@@ -506,6 +563,8 @@ interface WasmApi {
 }
 
 let instance: Scanner | null | undefined;
+/** the explainer whose slots match the scanner's form table now */
+let wasmOwner: unknown;
 
 /** Is the WebAssembly scanner available here (for the tests: it must be, on Node 20 and 24)? */
 export function hasScanner(): boolean {
@@ -523,6 +582,10 @@ function scanner(): Scanner | undefined {
         inputCapacity(): number;
         outputOffset(): number;
         recordSize(): number;
+        formCount(): number;
+        arenaBytes(): number;
+        arenaCapacity(): number;
+        resetForms(): void;
       };
       if (x.recordSize() !== RECORD) throw new Error('scanner record size');
       const capacity = x.inputCapacity();
@@ -535,6 +598,9 @@ function scanner(): Scanner | undefined {
           input.set(bytes);
           return x.scan(bytes.length);
         },
+        forms: () => x.formCount(),
+        full: () => x.arenaBytes() > x.arenaCapacity(),
+        resetForms: () => x.resetForms(),
       };
     } catch {
       instance = null;

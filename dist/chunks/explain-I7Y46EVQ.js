@@ -606,7 +606,7 @@ function hostOf(addr) {
 }
 
 // src/diagnose/scan-wasm.ts
-var SCAN_WASM_BASE64 = "AGFzbQEAAAABCgJgAAF/YAF/AX8DBgUBAAEAAAUDAQBABz0FDWlucHV0Q2FwYWNpdHkABAxvdXRwdXRPZmZzZXQAAwpyZWNvcmRTaXplAAEEc2NhbgAABm1lbW9yeQIACvELBYkIAQt/IABBAEHAAPwLAANAIAAgAkoEQCACIQECfwNAIAAgAUoEQCAB/QAEAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQiAwRAIAEgA2hqIgEgACAAIAFKGwwDCyABQRBqIQEMAQsLIAALIgEiCyACSgR/IAFBAWstAABBDUYFQQALBEAgAUEBayEBCyAKQTBsQYCACGohBiAKQQFqIQogBiACNgIAIAYgATYCBCAGIAEgAmtBGE4EfyACLQAEQS9GBUEACwR/IAItABNBIEYFQQALBH8gAi0AFEHbAEYFQQALBH8gAkEUahACIgIgAUoEf0F/BSACCwVBfwsiBTYCCEF/IQdBfyEDQX8hBEF/IQggBUEATgRAA0AgASAFSgRAIAX9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCEJA0AgCQRAAkAgBSAJaGohAiAJIAlBAWtxIQkgASACTA0AIAdBAEgEQCACIAcgAikDAEKswIzjlq2Zt/QAUQR/IAIvAQhBusAARgVBAAsbIQcFIANBAEgEfyACKQMAQqzAzKumzt2y8gBRBH8gAi8BCEG6wABGBUEACwVBAAsEQCACIQMFIAItAABBLEYEfyACKQMBQqDqwZvHztyy4QBRBUEACwR/IAIoAglB7fSAkQJGBUEACwRAIAIhBAUgAiAIIAhBAEgEfyACKQMAQqzAoPu2jp2dIFEEfyACLQAIQSJGBUEACwVBAAsbIQgLCwsMAgsLCyAFQRBqIQUMAQsLCyAGIAc2AgxBfyEHIANBAE4EfyADQQpqIgchAgJ/A0AgASACSgRAIAEgAQJ/A0AgASACSgRAIAL9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCIDBEAgAiADaGoiAiABIAEgAkobDAMLIAJBEGohAgwBCwsgAQsiAkwNAhogAiACQQFqIgItAABBIEYNAhoMAQsLIAELBUF/CyECIAYgBzYCECAGIAI2AhRBfyEDQX8hBSAEQQBOBH8gBEENaiIDIQICfwNAIAEgAkoEQCAC/QAEAP0MIiIiIiIiIiIiIiIiIiIiIv0j/WQiBARAIAIgBGhqIgIgASABIAJKGwwDCyACQRBqIQIMAQsLIAELIgVBAWohAiAFQQpqQX8gAikDAEKswKD7to6dnSBRBH8gAi0ACEEiRgVBAAsbBUF/IAhBCWogCEEASBsLIQIgBiADNgIYIAYgBTYCHCAGIAI2AiAgAkEATgRAA0AgASACSgRAAkAgAv0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgMEQCACIANoaiICIAEgASACShshAQwBCyACQRBqIQIMAgsLCwVBfyEBCyAGIAE2AiQgC0EBaiECDAELCyAKCwQAQQwL0AMBAX8CQCAALQAAQdsARw0AIABBAWoiACgCACIBQeTKiasHRgR/IAAtAARB5wBGBUEACwR/QQUFIAFB6dyZ+wZGBH9BBAUgAUHu3tHLBkYEfyAALwEEQePKAUYFQQALBH9BBgUgAUH3wsnzBkYEf0EEBSABQeXkyfsGRgR/IAAtAARB8gBGBUEACwR/QQUFIAFB4+SlowdGBH9BBAUgAUHh2JWTB0YEfyAALQAEQfQARgVBAAsEf0EFBSABQeXalZMHRgR/IAAtAARB5wBGBUEAC0UNB0EACxpBBQsLCwsLCyAAaiIALQAAQd0ARwR/QQEFIAAtAAFBIEcLDQAgAEECaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSNHDQAgAEEBaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQTpHBH9BAQUgAC0AAUEgRwsNACAAQQJqIgEtAABBKkYEfyABLQABQTBrQQpJBUEACwRAIAFBAWohAANAIAAtAABBMGtBCkkEQCAAQQFqIQAMAQsLIAAtAABBIEYEQCAAQQFqDwsLIAEPC0F/CwYAQYCACAsGAEGAgAQL";
+var SCAN_WASM_BASE64 = "AGFzbQEAAAABFgRgAAF/YAF/AX9gAABgBX9/f39/AX8DCwoBAgABAAAAAwAABQQBAMABBgsCfwFBAAt/AUEACwdzCQlmb3JtQ291bnQABgphcmVuYUJ5dGVzAAkNYXJlbmFDYXBhY2l0eQAICnJlc2V0Rm9ybXMAAQ1pbnB1dENhcGFjaXR5AAUMb3V0cHV0T2Zmc2V0AAQKcmVjb3JkU2l6ZQACBHNjYW4AAAZtZW1vcnkCAAreFAq6CwEOfyAAQQBBwAD8CwBBfyECA0AgACAESgRAIAQiAQJ/A0AgACABSgRAIAH9AAQA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCIDBEAgASADaGoiASAAIAAgAUobDAMLIAFBEGohAQwBCwsgAAsiCSIBSAR/IAFBAWstAABBDUYFQQALBH8gAUEBawUgAQshByAKQTBsQYCACGohDiAKQQFqIQogDiAENgIAIA4gBzYCBCAOIAcgBGtBGE4EfyAELQAEQS9GBUEACwR/IAQtABNBIEYFQQALBH8gBC0AFEHbAEYFQQALBH8gBEEUahADIgEgB0oEf0F/BSABCwVBfwsiCDYCCEEAIQwgCEEATgRAIAJBAE4Ef0EAIQECfwNAIAFBCGoiA0ETTARAQQAgASAEaikDACABIAJqKQMAUg0CGiADIQEMAQsLA0AgAUETSARAQQAgASAEai0AACABIAJqLQAARw0CGiABQQFqIQEMAQsLQQELBUEAC0EARyEMIAQhAgsgDiAMNgIoQX8hDEF/IQVBfyEDQX8hCyAIQQBOBEAgCCEGA0AgBiAHSARAIAb9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCENA0AgDQRAAkAgBiANaGohASANIA1BAWtxIQ0gASAHTg0AIAxBAEgEQCABIAwgASkDAEKswIzjlq2Zt/QAUQR/IAEvAQhBusAARgVBAAsbIQwFIAVBAEgEfyABKQMAQqzAzKumzt2y8gBRBH8gAS8BCEG6wABGBUEACwVBAAsEQCABIQUFIAEtAABBLEYEfyABKQMBQqDqwZvHztyy4QBRBUEACwR/IAEoAglB7fSAkQJGBUEACwRAIAEhAwUgASALIAtBAEgEfyABKQMAQqzAoPu2jp2dIFEEfyABLQAIQSJGBUEACwVBAAsbIQsLCwsMAgsLCyAGQRBqIQYMAQsLCyAOIAw2AgxBfyENIAVBAE4EfyAFQQpqIg0hAQJ/A0AgASAHSARAIAcgBwJ/A0AgASAHSARAIAH9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCIFBEAgASAFaGoiASAHIAEgB0gbDAMLIAFBEGohAQwBCwsgBwsiAUwNAhogASABQQFqIgEtAABBIEYNAhoMAQsLIAcLBUF/CyEBIA4gDTYCECAOIAE2AhRBfyEBQX8hBSADQQBOBH8gA0ENaiIBIQYCfwNAIAYgB0gEQCAG/QAEAP0MIiIiIiIiIiIiIiIiIiIiIv0j/WQiAwRAIAYgA2hqIgMgByADIAdIGwwDCyAGQRBqIQYMAQsLIAcLIgVBCmpBfyAFQQFqIgMpAwBCrMCg+7aOnZ0gUQR/IAMtAAhBIkYFQQALGwVBfyALQQlqIAtBAEgbCyEGIA4gATYCGCAOIAU2AhwgDiAGNgIgIA4gBkEATgR/An8DQCAGIAdIBEAgBv0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgMEQCAGIANoaiIDIAcgAyAHSBsMAwsgBkEQaiEGDAELCyAHCwVBfws2AiQgDiAIQQBOBH8gBC0AFQVBAAsiA0HjAEYgA0HlAEZyIANB4QBGcgR/IAwgByAMQQBOGyEGIAFBACABQQBOIgMbIQcgAwRAIAEhAwNAIANBA2ogBUwEQAJAIAMtAABBOkYEfyADLQABQS9GBUEACwR/IAMtAAJBL0YFQQALBEAgA0EDaiEBDAELIANBAWohAwwCCwsLIAFBBWogBUwEfyABKAIAQfXcpcMHRgVBAAsEfyABLQAEQTpGBUEAC0UEQANAIAEgBUgEQAJAIAH9AAQA/QwvLy8vLy8vLy8vLy8vLy8v/SP9ZCIDBEAgASADaGoiASAFIAEgBUgbIQUMAQsgAUEQaiEBDAILCwsLBUEAIQULIARBFWogCCAGIAcgBRAHBUF/CzYCLCAJQQFqIQQMAQsLIAoLGABBgICAAkEAQYCAIPwLAEEAJABBACQBCwQAQQwL0AMBAX8CQCAALQAAQdsARw0AIABBAWoiACgCACIBQeTKiasHRgR/IAAtAARB5wBGBUEACwR/QQUFIAFB6dyZ+wZGBH9BBAUgAUHu3tHLBkYEfyAALwEEQePKAUYFQQALBH9BBgUgAUH3wsnzBkYEf0EEBSABQeXkyfsGRgR/IAAtAARB8gBGBUEACwR/QQUFIAFB4+SlowdGBH9BBAUgAUHh2JWTB0YEfyAALQAEQfQARgVBAAsEf0EFBSABQeXalZMHRgR/IAAtAARB5wBGBUEAC0UNB0EACxpBBQsLCwsLCyAAaiIALQAAQd0ARwR/QQEFIAAtAAFBIEcLDQAgAEECaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSNHDQAgAEEBaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQTpHBH9BAQUgAC0AAUEgRwsNACAAQQJqIgEtAABBKkYEfyABLQABQTBrQQpJBUEACwRAIAFBAWohAANAIAAtAABBMGtBCkkEQCAAQQFqIQAMAQsLIAAtAABBIEYEQCAAQQFqDwsLIAEPC0F/CwYAQYCACAsGAEGAgAQLBAAjAAuPBQIIfwF+IAQgA2siCyACIAFrIgxBA2pqIgogAC8BAHNBsfPd8XlsIQcgASEFA0AgBUEIaiIGIAJMBEAgBSkDACINpyANQiCIp3MgB3NBsfPd8XlsIQcgBiEFDAELCwNAIAIgBUoEQCAFIgZBAWohBSAHIAYtAABzQbHz3fF5bCEHDAELCyADIQUDQCAEIAVKBEAgBS0AAEGAAmogB3NBsfPd8XlsIQcgBUEBaiEFDAELCyAHIAdBD3ZzIgZFBEBBASEGCyAGQf//AXEhBANAIARBBHRBgICAAmoiCSgCACICBEAgAiAGRgR/IAkoAgwgCkYFQQALBEAgCSgCCEGAgKACaiIILwEAIAAvAQBGBH8gCEECaiEHQQAhAgJ/A0AgAkEIaiIFIAxMBEBBACACIAdqKQMAIAEgAmopAwBSDQIaIAUhAgwBCwsDQCACIAxIBEBBACACIAdqLQAAIAEgAmotAABHDQIaIAJBAWohAgwBCwtBAQsFQQALBH8gCEECaiAMai0AAAVBAQsEf0EABSAIQQNqIAxqIQdBACECAn8DQCACQQhqIgUgC0wEQEEAIAIgB2opAwAgAiADaikDAFINAhogBSECDAELCwNAIAIgC0gEQEEAIAIgB2otAAAgAiADai0AAEcNAhogAkEBaiECDAELC0EBCwsEQCAJKAIEDwsLIARBAWpB//8BcSEEDAELCyMBQYCAoAJqIgIgAC8BADsBACACQQJqIgAgASAM/AoAACAAIAxqQQA6AAAgAkEDaiAMaiADIAv8CgAAIARBBHRBgICAAmoiACAGNgIAIAAjADYCBCAAIwE2AgggACAKNgIMIwEgCmokASMAIgBBAWokACAAQYCAgIAEagsHAEGAgIACCwQAIwEL";
 
 // src/diagnose/explain.ts
 var MAX_NAMES = 20;
@@ -654,6 +654,7 @@ var Cursor = class {
 };
 function createExplainer(window = {}, opts = {}) {
   const wasm = opts.wasm === false ? void 0 : scanner();
+  const scannedSlots = [];
   const groups = /* @__PURE__ */ new Map();
   let buckets = new Array(BUCKETS);
   let forms = 0;
@@ -781,17 +782,27 @@ function createExplainer(window = {}, opts = {}) {
     tally(resolve2(line), line, 0, line.length, line.indexOf(CLIENT), -1, UNKNOWN, 0, UNKNOWN, 0);
     resetCursors();
   }
-  function fast(t, s, e, msg2, c, upV, upClose, serverV, serverEnd, hostV, hostEnd) {
-    if (!sameSecond(t, s, second)) {
+  function fast(t, s, e, msg2, c, upV, upClose, serverV, serverEnd, hostV, hostEnd, timeKnown = false, form = -1) {
+    if (!timeKnown && !sameSecond(t, s, second)) {
       const time = copy(t.slice(s, s + 19));
-      if (!TIME.test(time)) return slow(t.slice(s, e));
+      if (!TIME.test(time)) {
+        slow(t.slice(s, e));
+        return false;
+      }
       setSecond(time);
     }
     const level = t.charCodeAt(s + 21);
-    if (level !== 101 && level !== 99 && level !== 97) return;
-    const up = upV < 0 ? "" : upstreamKey(t.slice(upV, upClose));
-    const slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg2, c < 0 ? e : c, up);
+    if (level !== 101 && level !== 99 && level !== 97) return true;
+    let slot;
+    if (form >= 0) {
+      const id = form & FORM_NEW - 1;
+      slot = form & FORM_NEW ? scannedSlots[id] = resolve2(t.slice(s, e)) : scannedSlots[id];
+    } else {
+      const up = upV < 0 ? "" : upstreamKey(t.slice(upV, upClose));
+      slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg2, c < 0 ? e : c, up);
+    }
     tally(slot, t, s, e, c, upV < 0 ? -1 : upClose + 1, serverV, serverEnd, hostV, hostEnd);
+    return true;
   }
   function scan(t, s, e) {
     stats.lines++;
@@ -818,8 +829,14 @@ function createExplainer(window = {}, opts = {}) {
     fast(t, s, e, msg2, c, upV, upClose, UNKNOWN, 0, UNKNOWN, 0);
   }
   function scanBytes(wasm2, t, start, end, bytes) {
+    if (wasmOwner !== scannedSlots || wasm2.forms() > MAX_CACHED || wasm2.full()) {
+      wasm2.resetForms();
+      scannedSlots.length = 0;
+      wasmOwner = scannedSlots;
+    }
     const n = wasm2.scan(bytes.subarray(start, end));
     const r = wasm2.records;
+    let timeKnown = false;
     for (let i = 0, k = 0; i < n; i++, k += RECORD) {
       stats.lines++;
       const s = start + r[k];
@@ -827,10 +844,25 @@ function createExplainer(window = {}, opts = {}) {
       const msg2 = r[k + 2];
       if (msg2 < 0) {
         slow(t.slice(s, e));
+        timeKnown = false;
         continue;
       }
       const at = (x) => x < 0 ? -1 : start + x;
-      fast(t, s, e, start + msg2, at(r[k + 3]), at(r[k + 6]), at(r[k + 7]), at(r[k + 4]), at(r[k + 5]), at(r[k + 8]), at(r[k + 9]));
+      timeKnown = fast(
+        t,
+        s,
+        e,
+        start + msg2,
+        at(r[k + 3]),
+        at(r[k + 6]),
+        at(r[k + 7]),
+        at(r[k + 4]),
+        at(r[k + 5]),
+        at(r[k + 8]),
+        at(r[k + 9]),
+        timeKnown && r[k + 10] === 1,
+        r[k + 11]
+      );
     }
   }
   function resetCursors() {
@@ -908,7 +940,9 @@ function createExplainer(window = {}, opts = {}) {
 }
 var UNKNOWN = -2;
 var RECORD = 12;
+var FORM_NEW = 1 << 30;
 var instance;
+var wasmOwner;
 function scanner() {
   if (instance === void 0) {
     try {
@@ -924,7 +958,10 @@ function scanner() {
         scan(bytes) {
           input.set(bytes);
           return x.scan(bytes.length);
-        }
+        },
+        forms: () => x.formCount(),
+        full: () => x.arenaBytes() > x.arenaCapacity(),
+        resetForms: () => x.resetForms()
       };
     } catch {
       instance = null;

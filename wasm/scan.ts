@@ -138,6 +138,9 @@ export function outputOffset(): i32 {
 export function recordSize(): i32 {
   return REC;
 }
+export function formNewBit(): i32 {
+  return FORM_NEW;
+}
 
 @inline function b(p: i32): i32 {
   return <i32>load<u8>(p);

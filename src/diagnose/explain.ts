@@ -582,12 +582,14 @@ function scanner(): Scanner | undefined {
         inputCapacity(): number;
         outputOffset(): number;
         recordSize(): number;
+        formNewBit(): number;
         formCount(): number;
         arenaBytes(): number;
         arenaCapacity(): number;
         resetForms(): void;
       };
-      if (x.recordSize() !== RECORD) throw new Error('scanner record size');
+      // the layout JS reads: a scanner built otherwise is not used
+      if (x.recordSize() !== RECORD || x.formNewBit() !== FORM_NEW) throw new Error('scanner layout');
       const capacity = x.inputCapacity();
       const input = new Uint8Array(x.memory.buffer, 0, capacity);
       const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));

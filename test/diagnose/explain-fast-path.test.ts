@@ -232,3 +232,16 @@ test('a log over the parallel threshold: worker threads give the single-pass res
   assert.ok(want.failures > 10_000);
   assert.deepEqual(two.result(), want);
 });
+
+test('Ctrl-C while worker threads read: explainLog rejects with the abort and leaves nothing unhandled', async () => {
+  const block = `${randomLines(32, 6000).join('\n')}\n`;
+  const path = join(tmp.dir, 'large-abort.log');
+  writeFileSync(path, Buffer.from(block.repeat(Math.ceil(PARALLEL_MIN_BYTES / Buffer.byteLength(block, 'latin1')) + 1), 'latin1'));
+  for (const delay of [0, 30, 120]) {
+    const ac = new AbortController();
+    const run = explainLog(path, createExplainer(), { threads: 2, signal: ac.signal });
+    setTimeout(() => ac.abort(new Error('interrupted by the test')), delay);
+    await assert.rejects(run, /interrupted by the test/, `abort after ${delay} ms`);
+  }
+});
+

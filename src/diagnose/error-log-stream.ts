@@ -21,7 +21,7 @@ const CHUNK = 64 * 1024;
 /** a plain file is read this much at a time: fewer round trips through the event loop */
 const READ = 16 * CHUNK;
 /** nginx cuts lines at 2048 bytes; anything much longer is not a log line and is skipped, not buffered */
-const MAX_LINE = 64 * 1024;
+export const MAX_LINE = 64 * 1024;
 
 export interface ReadSummary {
   bytes: number;
@@ -88,17 +88,22 @@ export async function readLogText(path: string, onText: OnText, opts: ReadOption
 
 /** Read one log line by line: for callers that want lines, not throughput. */
 export function readLogLines(path: string, onLine: (line: string) => void, opts: ReadOptions = {}): Promise<ReadSummary> {
-  return readLogText(path, (text, start, end) => eachLine(text, start, end, onLine), opts);
+  return readLogText(path, (text, start, end) => eachLine(text, start, end, (s, e) => onLine(text.slice(s, e))), opts);
 }
 
-/** The lines of a region handed to an `OnText`. */
-export function eachLine(text: string, start: number, end: number, onLine: (line: string) => void): void {
+/** The lines of a region handed to an `OnText`, as [s, e) without their newline. */
+export function eachLine(text: string, start: number, end: number, onLine: (s: number, e: number) => void): void {
   for (let i = start; i < end; ) {
     let nl = text.indexOf('\n', i);
     if (nl < 0 || nl > end) nl = end;
-    onLine(text.slice(i, nl));
+    onLine(i, nl);
     i = nl + 1;
   }
+}
+
+/** Does a file or stream start with gzip's magic bytes (1f 8b)? */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
 function source(path: string, opts: ReadOptions): AsyncIterable<Buffer> {
@@ -138,7 +143,7 @@ async function readPlain(path: string, push: (chunk: Buffer) => void, signal?: A
     let skipping = start > 0;
     let position = skipping ? start - 1 : 0;
     const first = await fh.read(bufs[0], 0, READ, position);
-    if (!range && first.bytesRead >= 2 && bufs[0][0] === 0x1f && bufs[0][1] === 0x8b) return false;
+    if (!range && isGzip(bufs[0].subarray(0, first.bytesRead))) return false;
     let n = first.bytesRead;
     while (n > 0) {
       signal?.throwIfAborted();
@@ -187,7 +192,7 @@ async function* decompressed(source: AsyncIterable<Buffer>, summary: ReadSummary
       yield n.value;
     }
   }
-  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+  if (!isGzip(head)) {
     yield* rest();
     return;
   }

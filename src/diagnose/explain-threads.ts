@@ -10,7 +10,7 @@
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { readLogText, type ByteRange, type ReadSummary } from './error-log-stream.js';
+import { isGzip, readLogText, type ByteRange, type ReadSummary } from './error-log-stream.js';
 import { createExplainer, type Explainer, type ExplainState, type TimeWindow } from './explain.js';
 
 /** Below this size a worker's start-up costs more than it saves. */
@@ -40,8 +40,6 @@ interface Job {
 interface Done {
   state: ExplainState;
   dropped: number;
-  /** explained by a worker thread */
-  worker?: boolean;
 }
 
 /** The default for `--threads`: the cores this process may use, at most DEFAULT_MAX_THREADS. */
@@ -71,13 +69,13 @@ export async function explainLog(path: string, explainer: Explainer, opts: Expla
   const parts = Math.min(threads, Math.floor(size / (PARALLEL_MIN_BYTES / 2)));
   const ranges = Array.from({ length: parts }, (_, i) => ({ start: Math.floor((size * i) / parts), end: i === parts - 1 ? size : Math.floor((size * (i + 1)) / parts) }));
   const window = opts.window ?? {};
-  // every range in a worker, this thread only merges: a worker's young generation
-  // is kept small, which this thread's cannot be, and that is most of the memory
   opts.signal?.throwIfAborted();
   // stops the workers on Ctrl-C, and on an error in any range
   const stop = new AbortController();
   const onAbort = () => stop.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // every range in a worker, this thread only merges: a worker's young generation
+  // is kept small, which this thread's cannot be, and that is most of the memory
   const workers = ranges.map((range) => inWorker({ [WORKER]: true, path, range, window }, stop.signal));
   // handled from the start: on Ctrl-C they all fail at once, while the first is awaited
   for (const w of workers) w.catch(() => {});
@@ -85,12 +83,14 @@ export async function explainLog(path: string, explainer: Explainer, opts: Expla
   try {
     for (const [i, w] of workers.entries()) {
       // a worker that could not start or ran out of memory: its range is read here instead
+      let byWorker = true;
       const done = await w.catch((e: unknown) => {
         opts.signal?.throwIfAborted();
         if (!WORKER_FAILURES.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+        byWorker = false;
         return inThisThread(path, ranges[i] as ByteRange, window, opts.signal);
-      }).then((d) => ({ ...d, worker: d.worker ?? false }));
-      if (done.worker) summary.workers++;
+      });
+      if (byWorker) summary.workers++;
       explainer.merge(done.state);
       summary.dropped += done.dropped;
     }
@@ -111,7 +111,7 @@ async function plainSize(path: string): Promise<number> {
   try {
     const head = Buffer.alloc(2);
     await fh.read(head, 0, 2, 0);
-    return head[0] === 0x1f && head[1] === 0x8b ? 0 : st.size;
+    return isGzip(head) ? 0 : st.size;
   } finally {
     await fh.close();
   }
@@ -152,5 +152,5 @@ function spawn(job: Job): Worker {
 if (!isMainThread && (workerData as Partial<Job> | null)?.[WORKER] === true) {
   const job = workerData as Job;
   const done = await inThisThread(job.path, job.range, job.window);
-  parentPort?.postMessage({ ...done, worker: true } satisfies Done);
+  parentPort?.postMessage(done satisfies Done);
 }

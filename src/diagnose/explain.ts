@@ -15,7 +15,8 @@
 // full parse.
 import type { ReasonCode } from './codes.js';
 import { classifyErrorLine } from './error-log-classify.js';
-import { parseErrorLine } from './error-log.js';
+import { parseErrorLine, upstreamAddress } from './error-log.js';
+import { eachLine, MAX_LINE } from './error-log-stream.js';
 import { SCAN_WASM_BASE64 } from './scan-wasm.js';
 
 export interface ExplainGroup {
@@ -89,8 +90,6 @@ export const MAX_GROUPS = 1000;
 const MAX_CACHED = 20_000;
 /** Buckets of the form cache (a power of two). */
 const BUCKETS = 4096;
-/** Longer lines are not nginx's (it cuts at 2048 bytes): not scanned. */
-const MAX_LINE = 64 * 1024;
 
 interface Acc {
   group: ExplainGroup;
@@ -377,8 +376,9 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
       const id = form & (FORM_NEW - 1);
       slot = form & FORM_NEW ? (scannedSlots[id] = resolve(t.slice(s, e))) : (scannedSlots[id] as Slot);
     } else {
-      // no request context (config errors, resolver lines): the whole message is the form
-      const up = upV < 0 ? '' : upstreamKey(t.slice(upV, upClose));
+      // no request context (config errors, resolver lines): the whole message is the form;
+      // the address is the one the classification reads, so one form is one diagnosis
+      const up = upV < 0 ? '' : upstreamAddress(t.slice(upV, upClose));
       slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg, c < 0 ? e : c, up);
     }
     tally(slot, t, s, e, c, upV < 0 ? -1 : upClose + 1, serverV, serverEnd, hostV, hostEnd);
@@ -397,11 +397,8 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return slow(t.slice(s, e));
     const msg = PREFIX_TAIL.lastIndex;
     const level = t.charCodeAt(s + 21);
-    if (level !== 101 && level !== 99 && level !== 97) {
-      // not a failure: only its time counts, for the span of the log
-      if (!sameSecond(t, s, second)) fast(t, s, e, msg, -1, -1, -1, -1, -1, -1, -1);
-      return;
-    }
+    // not a failure: only its time counts, for the span of the log, and `fast` takes no more
+    if (level !== 101 && level !== 99 && level !== 97) return void fast(t, s, e, msg, -1, -1, -1, -1, -1, -1, -1);
     const c = client.within(t, msg, e);
     let upV = -1;
     let upClose = -1;
@@ -465,12 +462,7 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   function addText(text: string, start: number, end: number, bytes?: Uint8Array): void {
     resetCursors();
     if (bytes && wasm && end - start <= wasm.capacity) return scanBytes(wasm, text, start, end, bytes);
-    for (let i = start; i < end; ) {
-      let nl = text.indexOf('\n', i);
-      if (nl < 0 || nl > end) nl = end;
-      scan(text, i, nl);
-      i = nl + 1;
-    }
+    eachLine(text, start, end, (s, e) => scan(text, s, e));
   }
 
   function state(): ExplainState {
@@ -637,19 +629,6 @@ function holds(t: string, at: number, needle: string): boolean {
   if (at + needle.length > t.length) return false;
   for (let i = 0; i < needle.length; i++) if (t.charCodeAt(at + i) !== needle.charCodeAt(i)) return false;
   return true;
-}
-
-/**
- * The part of an `upstream:` value that can change a diagnosis: scheme and
- * address, without the URI (which differs per request and would defeat the
- * cache). Unix socket values are kept whole: their path holds slashes.
- */
-function upstreamKey(value: string): string {
-  const scheme = value.indexOf('://');
-  const host = scheme >= 0 ? scheme + 3 : 0;
-  if (value.startsWith('unix:', host)) return value;
-  const slash = value.indexOf('/', host);
-  return slash >= 0 ? value.slice(0, slash) : value;
 }
 
 /** A flat copy: a slice of a 64 KiB chunk would otherwise keep the whole chunk alive. */

@@ -82,6 +82,17 @@ async function readLogText(path, onText, opts = {}) {
   summary.dropped = splitter.dropped();
   return summary;
 }
+function eachLine(text, start, end, onLine) {
+  for (let i = start; i < end; ) {
+    let nl = text.indexOf("\n", i);
+    if (nl < 0 || nl > end) nl = end;
+    onLine(i, nl);
+    i = nl + 1;
+  }
+}
+function isGzip(head) {
+  return head.length >= 2 && head[0] === 31 && head[1] === 139;
+}
 function source(path, opts) {
   if (path !== "-") return createReadStream(path, { highWaterMark: CHUNK, ...opts.signal && { signal: opts.signal } });
   const stdin = opts.stdin ?? process.stdin;
@@ -100,7 +111,7 @@ async function readPlain(path, push, signal, range) {
     let skipping = start > 0;
     let position = skipping ? start - 1 : 0;
     const first = await fh.read(bufs[0], 0, READ, position);
-    if (!range && first.bytesRead >= 2 && bufs[0][0] === 31 && bufs[0][1] === 139) return false;
+    if (!range && isGzip(bufs[0].subarray(0, first.bytesRead))) return false;
     let n = first.bytesRead;
     while (n > 0) {
       signal?.throwIfAborted();
@@ -145,7 +156,7 @@ async function* decompressed(source2, summary) {
       yield n.value;
     }
   }
-  if (head[0] !== 31 || head[1] !== 139) {
+  if (!isGzip(head)) {
     yield* rest();
     return;
   }
@@ -613,7 +624,6 @@ var MAX_NAMES = 20;
 var MAX_GROUPS = 1e3;
 var MAX_CACHED = 2e4;
 var BUCKETS = 4096;
-var MAX_LINE2 = 64 * 1024;
 var NOT_COUNTED = null;
 var PREFIX_TAIL = /\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/y;
 var TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/;
@@ -798,7 +808,7 @@ function createExplainer(window = {}, opts = {}) {
       const id = form & FORM_NEW - 1;
       slot = form & FORM_NEW ? scannedSlots[id] = resolve2(t.slice(s, e)) : scannedSlots[id];
     } else {
-      const up = upV < 0 ? "" : upstreamKey(t.slice(upV, upClose));
+      const up = upV < 0 ? "" : upstreamAddress(t.slice(upV, upClose));
       slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg2, c < 0 ? e : c, up);
     }
     tally(slot, t, s, e, c, upV < 0 ? -1 : upClose + 1, serverV, serverEnd, hostV, hostEnd);
@@ -806,17 +816,14 @@ function createExplainer(window = {}, opts = {}) {
   }
   function scan(t, s, e) {
     stats.lines++;
-    if (e - s > MAX_LINE2) return;
+    if (e - s > MAX_LINE) return;
     if (e > s && t.charCodeAt(e - 1) === 13) e--;
     if (e - s < 24 || t.charCodeAt(s + 4) !== 47 || t.charCodeAt(s + 19) !== 32 || t.charCodeAt(s + 20) !== 91) return slow(t.slice(s, e));
     PREFIX_TAIL.lastIndex = s + 20;
     if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return slow(t.slice(s, e));
     const msg2 = PREFIX_TAIL.lastIndex;
     const level = t.charCodeAt(s + 21);
-    if (level !== 101 && level !== 99 && level !== 97) {
-      if (!sameSecond(t, s, second)) fast(t, s, e, msg2, -1, -1, -1, -1, -1, -1, -1);
-      return;
-    }
+    if (level !== 101 && level !== 99 && level !== 97) return void fast(t, s, e, msg2, -1, -1, -1, -1, -1, -1, -1);
     const c = client.within(t, msg2, e);
     let upV = -1;
     let upClose = -1;
@@ -874,12 +881,7 @@ function createExplainer(window = {}, opts = {}) {
   function addText(text, start, end, bytes) {
     resetCursors();
     if (bytes && wasm && end - start <= wasm.capacity) return scanBytes(wasm, text, start, end, bytes);
-    for (let i = start; i < end; ) {
-      let nl = text.indexOf("\n", i);
-      if (nl < 0 || nl > end) nl = end;
-      scan(text, i, nl);
-      i = nl + 1;
-    }
+    eachLine(text, start, end, (s, e) => scan(text, s, e));
   }
   function state() {
     return {
@@ -987,13 +989,6 @@ function holds(t, at, needle) {
   for (let i = 0; i < needle.length; i++) if (t.charCodeAt(at + i) !== needle.charCodeAt(i)) return false;
   return true;
 }
-function upstreamKey(value) {
-  const scheme = value.indexOf("://");
-  const host = scheme >= 0 ? scheme + 3 : 0;
-  if (value.startsWith("unix:", host)) return value;
-  const slash = value.indexOf("/", host);
-  return slash >= 0 ? value.slice(0, slash) : value;
-}
 function copy(s) {
   return Buffer.from(s, "latin1").toString("latin1");
 }
@@ -1034,12 +1029,14 @@ async function explainLog(path, explainer, opts = {}) {
   const summary = { bytes: size, dropped: 0, truncatedGzip: false, workers: 0 };
   try {
     for (const [i, w] of workers.entries()) {
+      let byWorker = true;
       const done = await w.catch((e) => {
         opts.signal?.throwIfAborted();
         if (!WORKER_FAILURES.has(e.code ?? "")) throw e;
+        byWorker = false;
         return inThisThread(path, ranges[i], window, opts.signal);
-      }).then((d) => ({ ...d, worker: d.worker ?? false }));
-      if (done.worker) summary.workers++;
+      });
+      if (byWorker) summary.workers++;
       explainer.merge(done.state);
       summary.dropped += done.dropped;
     }
@@ -1058,7 +1055,7 @@ async function plainSize(path) {
   try {
     const head = Buffer.alloc(2);
     await fh.read(head, 0, 2, 0);
-    return head[0] === 31 && head[1] === 139 ? 0 : st.size;
+    return isGzip(head) ? 0 : st.size;
   } finally {
     await fh.close();
   }
@@ -1094,7 +1091,7 @@ function spawn(job) {
 if (!isMainThread && workerData?.[WORKER] === true) {
   const job = workerData;
   const done = await inThisThread(job.path, job.range, job.window);
-  parentPort?.postMessage({ ...done, worker: true });
+  parentPort?.postMessage(done);
 }
 
 // src/diagnose/explain-spec.ts

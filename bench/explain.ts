@@ -7,11 +7,12 @@
 // Targets: at least a third of grep's throughput, under 100 MB RSS.
 // On demand only, never a test. The log is written to a temp dir and deleted.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { seededRandom as rng } from './lib/stats.js';
+import { GNU_TIME, hasGnuTime } from './lib/measure.js';
+import { median, pick, seededRandom as rng } from './lib/stats.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const TARGET_RATIO = 1 / 3;
@@ -33,8 +34,8 @@ const PATHS = ['/', '/api/v2/orders', '/api/v2/orders/8812?expand=items', '/logi
  * the mix of a 502 storm; the rest is the usual noise of an error log.
  */
 function line(r: () => number, time: string, cid: number): string {
-  const server = SERVERS[Math.floor(r() * SERVERS.length)] as string;
-  const path = PATHS[Math.floor(r() * PATHS.length)] as string;
+  const server = pick(r, SERVERS);
+  const path = pick(r, PATHS);
   const client = `10.${Math.floor(r() * 4)}.${Math.floor(r() * 250)}.${Math.floor(r() * 250)}`;
   const ctx = `client: ${client}, server: ${server}, request: "GET ${path} HTTP/1.1"`;
   const pid = 4100 + Math.floor(r() * 4);
@@ -60,14 +61,18 @@ export function generateErrorLog(path: string, bytes: number): number {
   let written = 0;
   let lines = 0;
   let t = Date.UTC(2026, 10, 24, 1, 0, 0);
+  const p = (n: number) => String(n).padStart(2, '0');
+  let time = '';
   try {
     while (written < bytes) {
       const batch: string[] = [];
       for (let i = 0; i < 20_000; i++) {
-        if (lines % 150 === 0) t += 1000;
-        const d = new Date(t);
-        const p = (n: number) => String(n).padStart(2, '0');
-        const time = `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+        // 150 lines a second
+        if (lines % 150 === 0) {
+          t += 1000;
+          const d = new Date(t);
+          time = `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+        }
         batch.push(line(r, time, 1000 + lines));
         lines++;
       }
@@ -87,23 +92,16 @@ interface Timed {
   stdout: string;
 }
 
-const hasTime = existsSync('/usr/bin/time');
-
-/** Wall time of a child; with /usr/bin/time, its peak RSS too. */
+/** Wall time of a child; with GNU time, its peak RSS too. */
 function timed(cmd: string, args: string[]): Timed {
   const started = performance.now();
-  const r = hasTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const r = hasGnuTime
+    ? spawnSync(GNU_TIME, ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
     : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - started;
   if (r.error) throw r.error;
-  const rss = hasTime ? Number(/(\d+)\s*$/.exec(r.stderr)?.[1]) / 1024 : undefined;
+  const rss = hasGnuTime ? Number(/(\d+)\s*$/.exec(r.stderr)?.[1]) / 1024 : undefined;
   return { ms, stdout: r.stdout, ...(rss !== undefined && !Number.isNaN(rss) && { rssMb: rss }) };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 /**

@@ -34,4 +34,4 @@ export function fmtKb(kb: number | undefined): string {
 }
 
 /** A deterministic PRNG (mulberry32), so every tool faces the same readiness moments. */
-export { rng as seededRandom } from '../../test/nginx/random.js';
+export { pick, rng as seededRandom } from '../../test/nginx/random.js';

@@ -39937,23 +39937,6 @@ function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
   };
 }
 
-// src/report/github.ts
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
-
-// src/spec/duration.ts
-var DURATION_PATTERN = "^\\d+(\\.\\d+)?(ms|s|m)$";
-function parseDuration(s) {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
-  if (!m) return void 0;
-  const unit = m[2] === "ms" ? 1 : m[2] === "s" ? 1e3 : 6e4;
-  return Math.round(Number(m[1]) * unit);
-}
-function formatDuration(ms2) {
-  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
-  if (ms2 < 6e4) return `${+(ms2 / 1e3).toFixed(1)}s`;
-  return `${+(ms2 / 6e4).toFixed(1)}m`;
-}
-
 // src/report/by-service.ts
 function byService(report) {
   const views = /* @__PURE__ */ new Map();
@@ -39998,6 +39981,23 @@ function counts(report) {
 }
 function plural(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+
+// src/report/github.ts
+import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
+
+// src/spec/duration.ts
+var DURATION_PATTERN = "^\\d+(\\.\\d+)?(ms|s|m)$";
+function parseDuration(s) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
+  if (!m) return void 0;
+  const unit = m[2] === "ms" ? 1 : m[2] === "s" ? 1e3 : 6e4;
+  return Math.round(Number(m[1]) * unit);
+}
+function formatDuration(ms2) {
+  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
+  if (ms2 < 6e4) return `${+(ms2 / 1e3).toFixed(1)}s`;
+  return `${+(ms2 / 6e4).toFixed(1)}m`;
 }
 
 // src/report/github.ts
@@ -40298,7 +40298,7 @@ function serviceLine(service2, events2, p) {
 }
 function describe2(e, p, live = false) {
   const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ""}` : e.message ? forTerminal(e.message) : "";
-  const attempts = `${e.attempt} attempt${e.attempt === 1 ? "" : "s"}`;
+  const attempts = plural(e.attempt, "attempt");
   if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   const retry = e.code ? CODES[e.code].retry === "transient" ? "retrying" : "confirming, will not fix itself" : "retrying";
@@ -60119,6 +60119,7 @@ function durationMs(s) {
 }
 
 // src/spec/load.ts
+var DEFAULT_SPEC_FILE = "upstream-gate.yml";
 async function loadSpecFile(path9, shown = displayPath(resolve3(path9))) {
   const file2 = resolve3(path9);
   let text;
@@ -60266,7 +60267,7 @@ function readInputs(getInput2, cwd) {
     if (deadlineMs === void 0 || deadlineMs <= 0) throw new UserError(`input "${"deadline" /* Deadline */}" "${deadline}" is not a duration: write 30s or 2m`);
   }
   return {
-    specPath: resolve4(workingDirectory, getInput2("spec" /* Spec */) || "upstream-gate.yml"),
+    specPath: resolve4(workingDirectory, getInput2("spec" /* Spec */) || DEFAULT_SPEC_FILE),
     phase,
     workingDirectory,
     ...deadlineMs !== void 0 && { deadlineMs }
@@ -60335,7 +60336,7 @@ async function run(signal, runner = actionsRunner()) {
     }
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(stepSummary(report)).write();
     if (report.verdict === "fail") {
-      const deciding = report.findings.find((f) => f.severity === "error");
+      const deciding = decidingFinding(report);
       setFailed(`upstream-gate: ${report.reason ?? "fail"}${deciding ? `: ${deciding.message}` : ""}`);
     }
     return report;

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type { PhaseSelection } from '../gate/run.js';
 import { parseDuration } from '../spec/duration.js';
+import { DEFAULT_SPEC_FILE } from '../spec/load.js';
 import { UserError } from '../user-error.js';
 import { Inputs } from './constants.js';
 
@@ -26,7 +27,7 @@ export function readInputs(getInput: (name: string) => string, cwd: string): Act
     if (deadlineMs === undefined || deadlineMs <= 0) throw new UserError(`input "${Inputs.Deadline}" "${deadline}" is not a duration: write 30s or 2m`);
   }
   return {
-    specPath: resolve(workingDirectory, getInput(Inputs.Spec) || 'upstream-gate.yml'),
+    specPath: resolve(workingDirectory, getInput(Inputs.Spec) || DEFAULT_SPEC_FILE),
     phase,
     workingDirectory,
     ...(deadlineMs !== undefined && { deadlineMs }),

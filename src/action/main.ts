@@ -7,6 +7,7 @@ import { writeFilesAtomically } from '../atomic-write.js';
 import { configPhase, probePhase } from '../gate/default-phases.js';
 import { runGate } from '../gate/run.js';
 import type { Runner } from '../host/run.js';
+import { decidingFinding } from '../report/by-service.js';
 import { annotations, stepSummary } from '../report/github.js';
 import { toJson } from '../report/json.js';
 import type { Report } from '../report/model.js';
@@ -51,7 +52,7 @@ export async function run(signal?: AbortSignal, runner: Runner = actionsRunner()
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(stepSummary(report)).write();
 
     if (report.verdict === 'fail') {
-      const deciding = report.findings.find((f) => f.severity === 'error');
+      const deciding = decidingFinding(report);
       core.setFailed(`upstream-gate: ${report.reason ?? 'fail'}${deciding ? `: ${deciding.message}` : ''}`);
     }
     return report;

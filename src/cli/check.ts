@@ -76,10 +76,10 @@ export const checkCommand: Command = {
     });
     progress.done();
 
-    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: toJson(report) }]);
-    const out =
-      format === 'json' ? toJson(report) : format === 'junit' ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet });
-    io.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+    const json = reportPath || format === 'json' ? toJson(report) : '';
+    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }]);
+    // every renderer ends its output with a newline
+    io.stdout.write(format === 'json' ? json : format === 'junit' ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet }));
     return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   },
 };

@@ -6,6 +6,7 @@
 import { CODES } from '../diagnose/codes.js';
 import type { ProgressEvent } from '../gate/phases.js';
 import { formatDuration } from '../spec/duration.js';
+import { plural } from './by-service.js';
 import { paint, type Paint } from './color.js';
 import { forTerminal } from './mask.js';
 
@@ -93,7 +94,7 @@ function serviceLine(service: string, events: ProgressEvent[], p: Paint): string
 /** `live`: the clocks tick between events, so say since which attempt the state holds. */
 function describe(e: ProgressEvent, p: Paint, live = false): string {
   const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ''}` : e.message ? forTerminal(e.message) : '';
-  const attempts = `${e.attempt} attempt${e.attempt === 1 ? '' : 's'}`;
+  const attempts = plural(e.attempt, 'attempt');
   if (e.state === 'pass') return `${p.green('pass')} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === 'fail') return `${p.red('fail')}${why ? ` ${why}` : ''} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   const retry = e.code ? (CODES[e.code].retry === 'transient' ? 'retrying' : 'confirming, will not fix itself') : 'retrying';

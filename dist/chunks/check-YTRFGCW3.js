@@ -3194,7 +3194,7 @@ function serviceLine(service, events, p) {
 }
 function describe(e, p, live = false) {
   const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ""}` : e.message ? forTerminal(e.message) : "";
-  const attempts = `${e.attempt} attempt${e.attempt === 1 ? "" : "s"}`;
+  const attempts = plural(e.attempt, "attempt");
   if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   const retry = e.code ? CODES[e.code].retry === "transient" ? "retrying" : "confirming, will not fix itself" : "retrying";
@@ -3281,10 +3281,9 @@ var checkCommand = {
       probePhase: runProbePhase
     });
     progress2.done();
-    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: toJson(report) }]);
-    const out = format === "json" ? toJson(report) : format === "junit" ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet });
-    io.stdout.write(out.endsWith("\n") ? out : `${out}
-`);
+    const json = reportPath || format === "json" ? toJson(report) : "";
+    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }]);
+    io.stdout.write(format === "json" ? json : format === "junit" ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet }));
     return report.verdict === "pass" ? EXIT.pass : EXIT.fail;
   }
 };

@@ -8745,16 +8745,16 @@ var require_proxy_agent = __commonJS({
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
-      constructor(proxyUrl, { headers = {}, connect: connect2, factory }) {
+      constructor(proxyUrl2, { headers = {}, connect: connect2, factory }) {
         super();
-        if (!proxyUrl) {
+        if (!proxyUrl2) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers;
         if (factory) {
-          this.#client = factory(proxyUrl, { connect: connect2 });
+          this.#client = factory(proxyUrl2, { connect: connect2 });
         } else {
-          this.#client = new Client(proxyUrl, { connect: connect2 });
+          this.#client = new Client(proxyUrl2, { connect: connect2 });
         }
       }
       [kDispatch](opts, handler) {
@@ -36312,6 +36312,33 @@ function expandAll(model) {
 // src/nginx/evaluate.ts
 import { isIP as isIP4 } from "node:net";
 
+// src/nginx/protocols.ts
+var PROTOCOLS = {
+  http: { directive: "proxy_pass", schemes: ["http"] },
+  https: { directive: "proxy_pass", schemes: ["https"] },
+  fastcgi: { directive: "fastcgi_pass", schemes: ["fastcgi"] },
+  uwsgi: { directive: "uwsgi_pass", schemes: ["uwsgi", "suwsgi"] },
+  scgi: { directive: "scgi_pass", schemes: ["scgi"] },
+  grpc: { directive: "grpc_pass", schemes: ["grpc", "grpcs"] }
+};
+function speaks(protocol2, scheme) {
+  return PROTOCOLS[protocol2].schemes.includes(scheme);
+}
+function proxyUrl(scheme, authority, uri) {
+  return `${scheme}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri}`;
+}
+function passLine(protocol2, authority, uri = "") {
+  switch (protocol2) {
+    case "http":
+    case "https":
+      return `proxy_pass ${proxyUrl(protocol2, authority, uri)};`;
+    case "grpc":
+      return `grpc_pass grpc://${authority};`;
+    default:
+      return `${PROTOCOLS[protocol2].directive} ${authority};`;
+  }
+}
+
 // src/probe/endpoint.ts
 import { isIP as isIP2 } from "node:net";
 function formatEndpoint(e) {
@@ -36749,14 +36776,6 @@ function matchUri(locations, uri) {
 }
 
 // src/nginx/evaluate.ts
-var EXPECTED = {
-  http: { directive: "proxy_pass", schemes: ["http"] },
-  https: { directive: "proxy_pass", schemes: ["https"] },
-  fastcgi: { directive: "fastcgi_pass", schemes: ["fastcgi"] },
-  uwsgi: { directive: "uwsgi_pass", schemes: ["uwsgi", "suwsgi"] },
-  scgi: { directive: "scgi_pass", schemes: ["scgi"] },
-  grpc: { directive: "grpc_pass", schemes: ["grpc", "grpcs"] }
-};
 function hostAddresses(host, addresses) {
   return isIP4(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
 }
@@ -36775,19 +36794,7 @@ function relate(dial, backend, addresses) {
 }
 function protocolOk(service2, c3) {
   if (c3.pass.module === "stream") return true;
-  const want = EXPECTED[service2.protocol];
-  return c3.pass.directive === want.directive && want.schemes.includes(c3.scheme);
-}
-function passLine(service2, authority, uri) {
-  switch (service2.protocol) {
-    case "http":
-    case "https":
-      return `proxy_pass ${service2.protocol}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri};`;
-    case "grpc":
-      return `grpc_pass grpc://${authority};`;
-    default:
-      return `${EXPECTED[service2.protocol].directive} ${authority};`;
-  }
+  return c3.pass.directive === PROTOCOLS[service2.protocol].directive && speaks(service2.protocol, c3.scheme);
 }
 function uriOf(c3) {
   if (c3.pass.directive !== "proxy_pass" || c3.pass.module !== "http") return "";
@@ -36876,7 +36883,7 @@ function evaluate(input2) {
     if (!protocolOk(service2, c3) && !wrongProtocol.has(c3.pass)) {
       wrongProtocol.add(c3.pass);
       const authority = c3.group ? c3.group.name : formatEndpoint(c3.endpoint);
-      const line = passLine(service2, authority, uriOf(c3));
+      const line = passLine(service2.protocol, authority, uriOf(c3));
       findings.push({
         ...base(c3, "config.protocol_mismatch", "error"),
         message: `nginx talks ${c3.scheme} to ${c3.group ? `upstream ${c3.group.name}` : formatEndpoint(c3.endpoint)} (${c3.pass.directive}) but the spec says ${service2.protocol}`,
@@ -36911,7 +36918,7 @@ function evaluate(input2) {
       ...base(c3, "config.dynamic_target", "warning"),
       target: c3.target.authority,
       message: `nginx dials ${c3.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,
-      fix: `${passLine(service2, formatEndpoint(backend), "")}  ${where(c3.pass)}`,
+      fix: `${passLine(service2.protocol, formatEndpoint(backend))}  ${where(c3.pass)}`,
       file: c3.pass.file,
       line: c3.pass.line,
       evidence: [lineText(c3.pass)]
@@ -36949,7 +36956,7 @@ function evaluate(input2) {
     const uri = uriOf(c3);
     let arg;
     if (c3.pass.directive === "proxy_pass" && c3.pass.module === "http") {
-      arg = `${c3.scheme}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri}`;
+      arg = proxyUrl(c3.scheme, authority, uri);
     } else {
       const prefix = /^[a-z]+:\/\//i.exec(c3.pass.arg)?.[0] ?? "";
       arg = `${prefix}${authority}`;
@@ -36977,7 +36984,7 @@ function via(c3) {
 function noTarget(input2, servers, fallback, locationMisses, statics, where) {
   const { service: service2 } = input2;
   const names2 = service2.serverNames.join(" ");
-  const want = passLine(service2, formatEndpoint(service2.backend), "");
+  const want = passLine(service2.protocol, formatEndpoint(service2.backend));
   let message;
   let at = servers[0];
   if (names2 && servers.length === 0) {
@@ -36987,7 +36994,7 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where) {
   } else if (service2.location !== void 0 && locationMisses.length === servers.length) {
     message = `no location matches ${service2.location} in ${names2 ? `server_name ${names2}` : "any server{} block"} ${servers.map(where).join(", ")}`;
   } else if (names2) {
-    message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${EXPECTED[service2.protocol].directive} for ${formatEndpoint(service2.backend)}`;
+    message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${formatEndpoint(service2.backend)}`;
   } else if (statics.length === 0) {
     message = `the nginx config has no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass for ${formatEndpoint(service2.backend)}`;
     at = void 0;
@@ -60077,13 +60084,13 @@ function date4(params) {
 
 // src/spec/schema.ts
 var duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).describe("a duration: NUMBER followed by ms, s or m");
-var PROTOCOLS = ["http", "https", "fastcgi", "uwsgi", "scgi", "grpc"];
+var PROTOCOLS2 = ["http", "https", "fastcgi", "uwsgi", "scgi", "grpc"];
 var service = external_exports.strictObject({
   backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
     const r = parseBackend(ctx.value);
     if (typeof r === "string") ctx.issues.push({ code: "custom", message: r, input: ctx.value });
   }).describe("where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock"),
-  protocol: external_exports.enum(PROTOCOLS).default("http").describe("how nginx talks to the backend"),
+  protocol: external_exports.enum(PROTOCOLS2).default("http").describe("how nginx talks to the backend"),
   health: external_exports.string().regex(/^\//, { error: "the health path starts with /" }).optional().describe("HTTP path to GET (http/https; fastcgi sends a FastCGI request); omitted = listener probe only"),
   server_name: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).optional().describe("the nginx server{} block(s) whose *_pass must dial `backend`"),
   location: external_exports.string().min(1).optional().describe("narrow the check to one location"),

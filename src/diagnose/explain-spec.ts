@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
 import { parseBackend } from '../spec/address.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import type { Protocol } from '../spec/schema.js';
+import { speaks } from '../nginx/protocols.js';
 import type { ReasonCode } from './codes.js';
 import type { ExplainGroup, SpecMatch } from './explain.js';
 
@@ -75,13 +75,6 @@ function closest(services: ServiceSpec[], dialed: Endpoint, scheme: string | und
 /** The upstream field's scheme; stream{} upstreams have none. */
 function schemeOf(upstream: string): string | undefined {
   return /^([a-z]+):\/\//.exec(upstream)?.[1];
-}
-
-/** Does a backend of this spec protocol answer nginx's `scheme://`? */
-function speaks(protocol: Protocol, scheme: string): boolean {
-  if (scheme === 'suwsgi') return protocol === 'uwsgi';
-  if (scheme === 'grpcs') return protocol === 'grpc';
-  return protocol === scheme;
 }
 
 /** `http://127.0.0.1:8000`, `fastcgi://unix:/run/php.sock`, `127.0.0.1:8000` (stream) -> endpoint; a group or host name -> undefined */

@@ -22,7 +22,8 @@
 // sharing its host or port is reported (a /metrics exporter on 127.0.0.1 too):
 // naming the service's `location` in the spec removes that doubt.
 import { isIP } from 'node:net';
-import type { NginxDial, PassDirective } from '../gate/phases.js';
+import type { NginxDial } from '../gate/phases.js';
+import { passLine, PROTOCOLS, proxyUrl, speaks } from './protocols.js';
 import type { ReasonCode } from '../diagnose/codes.js';
 import { formatEndpoint, type Endpoint } from '../probe/endpoint.js';
 import type { Finding } from '../report/model.js';
@@ -53,15 +54,6 @@ export interface Evaluation {
 
 type Relation = 'match' | 'host' | 'port' | 'socket' | 'unrelated';
 
-const EXPECTED: Record<ServiceSpec['protocol'], { directive: PassDirective; schemes: readonly string[] }> = {
-  http: { directive: 'proxy_pass', schemes: ['http'] },
-  https: { directive: 'proxy_pass', schemes: ['https'] },
-  fastcgi: { directive: 'fastcgi_pass', schemes: ['fastcgi'] },
-  uwsgi: { directive: 'uwsgi_pass', schemes: ['uwsgi', 'suwsgi'] },
-  scgi: { directive: 'scgi_pass', schemes: ['scgi'] },
-  grpc: { directive: 'grpc_pass', schemes: ['grpc', 'grpcs'] },
-};
-
 export function hostAddresses(host: string, addresses: ReadonlyMap<string, readonly string[]>): readonly string[] {
   return isIP(host) ? [canonicalIp(host)] : (addresses.get(host.toLowerCase()) ?? []);
 }
@@ -83,21 +75,7 @@ export function relate(dial: Endpoint, backend: Endpoint, addresses: ReadonlyMap
 
 function protocolOk(service: ServiceSpec, c: Candidate): boolean {
   if (c.pass.module === 'stream') return true;
-  const want = EXPECTED[service.protocol];
-  return c.pass.directive === want.directive && want.schemes.includes(c.scheme);
-}
-
-/** How the spec's protocol writes an address into its pass directive. */
-function passLine(service: ServiceSpec, authority: string, uri: string): string {
-  switch (service.protocol) {
-    case 'http':
-    case 'https':
-      return `proxy_pass ${service.protocol}://${authority.startsWith('unix:') && uri ? `${authority}:` : authority}${uri};`;
-    case 'grpc':
-      return `grpc_pass grpc://${authority};`;
-    default:
-      return `${EXPECTED[service.protocol].directive} ${authority};`;
-  }
+  return c.pass.directive === PROTOCOLS[service.protocol].directive && speaks(service.protocol, c.scheme);
 }
 
 /** The URI part of a proxy_pass URL (kept when the address is replaced). */
@@ -207,7 +185,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     if (!protocolOk(service, c) && !wrongProtocol.has(c.pass)) {
       wrongProtocol.add(c.pass);
       const authority = c.group ? c.group.name : formatEndpoint(c.endpoint as Endpoint);
-      const line = passLine(service, authority, uriOf(c));
+      const line = passLine(service.protocol, authority, uriOf(c));
       findings.push({
         ...base(c, 'config.protocol_mismatch', 'error'),
         message: `nginx talks ${c.scheme} to ${c.group ? `upstream ${c.group.name}` : formatEndpoint(c.endpoint as Endpoint)} (${c.pass.directive}) but the spec says ${service.protocol}`,
@@ -242,7 +220,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
       ...base(c, 'config.dynamic_target', 'warning'),
       target: c.target.authority,
       message: `nginx dials ${c.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,
-      fix: `${passLine(service, formatEndpoint(backend), '')}  ${where(c.pass)}`,
+      fix: `${passLine(service.protocol, formatEndpoint(backend))}  ${where(c.pass)}`,
       file: c.pass.file,
       line: c.pass.line,
       evidence: [lineText(c.pass)],
@@ -287,7 +265,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     const uri = uriOf(c);
     let arg: string;
     if (c.pass.directive === 'proxy_pass' && c.pass.module === 'http') {
-      arg = `${c.scheme}://${authority.startsWith('unix:') && uri ? `${authority}:` : authority}${uri}`;
+      arg = proxyUrl(c.scheme, authority, uri);
     } else {
       const prefix = /^[a-z]+:\/\//i.exec(c.pass.arg)?.[0] ?? '';
       arg = `${prefix}${authority}`;
@@ -332,7 +310,7 @@ function noTarget(
 ): Finding {
   const { service } = input;
   const names = service.serverNames.join(' ');
-  const want = passLine(service, formatEndpoint(service.backend), '');
+  const want = passLine(service.protocol, formatEndpoint(service.backend));
   let message: string;
   let at: Site | undefined = servers[0];
   if (names && servers.length === 0) {
@@ -342,7 +320,7 @@ function noTarget(
   } else if (service.location !== undefined && locationMisses.length === servers.length) {
     message = `no location matches ${service.location} in ${names ? `server_name ${names}` : 'any server{} block'} ${servers.map(where).join(', ')}`;
   } else if (names) {
-    message = `server_name ${names} ${servers.map(where).join(', ')} has no ${EXPECTED[service.protocol].directive} for ${formatEndpoint(service.backend)}`;
+    message = `server_name ${names} ${servers.map(where).join(', ')} has no ${PROTOCOLS[service.protocol].directive} for ${formatEndpoint(service.backend)}`;
   } else if (statics.length === 0) {
     message = `the nginx config has no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass for ${formatEndpoint(service.backend)}`;
     at = undefined;

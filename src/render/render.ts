@@ -3,10 +3,9 @@
 // backend's env file (where to bind). One source, so a redeploy cannot move
 // the port out from under nginx.
 import { basename } from 'node:path';
-import type { Protocol } from '../spec/schema.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
 import { formatEndpoint } from '../probe/endpoint.js';
-import type { PassDirective } from '../gate/phases.js';
+import { passLine } from '../nginx/protocols.js';
 
 export interface RenderedFile {
   /** relative to the output directory */
@@ -19,28 +18,9 @@ export function upstreamName(service: string): string {
   return `upstream_gate_${service.replace(/-/g, '_')}`;
 }
 
-export const PASS_DIRECTIVE: Record<Protocol, PassDirective> = {
-  http: 'proxy_pass',
-  https: 'proxy_pass',
-  fastcgi: 'fastcgi_pass',
-  uwsgi: 'uwsgi_pass',
-  scgi: 'scgi_pass',
-  grpc: 'grpc_pass',
-};
-
 /** The `*_pass` line that dials the service's upstream group. */
-export function passLine(s: Pick<ServiceSpec, 'name' | 'protocol'>): string {
-  const name = upstreamName(s.name);
-  switch (s.protocol) {
-    case 'http':
-      return `proxy_pass http://${name};`;
-    case 'https':
-      return `proxy_pass https://${name};`;
-    case 'grpc':
-      return `grpc_pass grpc://${name};`;
-    default:
-      return `${PASS_DIRECTIVE[s.protocol]} ${name};`;
-  }
+function groupPass(s: Pick<ServiceSpec, 'name' | 'protocol'>): string {
+  return passLine(s.protocol, upstreamName(s.name));
 }
 
 function header(spec: Spec): string {
@@ -67,15 +47,15 @@ function locationBody(s: ServiceSpec): string[] {
   switch (s.protocol) {
     case 'http':
     case 'https':
-      return ['proxy_http_version 1.1;', 'proxy_set_header Connection "";', 'proxy_set_header Host $host;', passLine(s)];
+      return ['proxy_http_version 1.1;', 'proxy_set_header Connection "";', 'proxy_set_header Host $host;', groupPass(s)];
     case 'fastcgi':
-      return ['include fastcgi_params;', 'fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;', passLine(s)];
+      return ['include fastcgi_params;', 'fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;', groupPass(s)];
     case 'uwsgi':
-      return ['include uwsgi_params;', passLine(s)];
+      return ['include uwsgi_params;', groupPass(s)];
     case 'scgi':
-      return ['include scgi_params;', passLine(s)];
+      return ['include scgi_params;', groupPass(s)];
     case 'grpc':
-      return [passLine(s)];
+      return [groupPass(s)];
   }
 }
 

@@ -21,10 +21,14 @@ import {
   useColor
 } from "./chunk-4HUAF37E.js";
 import {
+  PROTOCOLS,
   formatEndpoint,
   ipFamily,
-  sameEndpoint
-} from "./chunk-EYQCWGRN.js";
+  passLine,
+  proxyUrl,
+  sameEndpoint,
+  speaks
+} from "./chunk-JWLTHXGK.js";
 import "./chunk-AFFVPUXK.js";
 import {
   isRawBlockDirective,
@@ -596,14 +600,6 @@ function matchUri(locations, uri) {
 }
 
 // src/nginx/evaluate.ts
-var EXPECTED = {
-  http: { directive: "proxy_pass", schemes: ["http"] },
-  https: { directive: "proxy_pass", schemes: ["https"] },
-  fastcgi: { directive: "fastcgi_pass", schemes: ["fastcgi"] },
-  uwsgi: { directive: "uwsgi_pass", schemes: ["uwsgi", "suwsgi"] },
-  scgi: { directive: "scgi_pass", schemes: ["scgi"] },
-  grpc: { directive: "grpc_pass", schemes: ["grpc", "grpcs"] }
-};
 function hostAddresses(host, addresses) {
   return isIP3(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
 }
@@ -622,19 +618,7 @@ function relate(dial, backend, addresses) {
 }
 function protocolOk(service, c) {
   if (c.pass.module === "stream") return true;
-  const want = EXPECTED[service.protocol];
-  return c.pass.directive === want.directive && want.schemes.includes(c.scheme);
-}
-function passLine(service, authority, uri) {
-  switch (service.protocol) {
-    case "http":
-    case "https":
-      return `proxy_pass ${service.protocol}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri};`;
-    case "grpc":
-      return `grpc_pass grpc://${authority};`;
-    default:
-      return `${EXPECTED[service.protocol].directive} ${authority};`;
-  }
+  return c.pass.directive === PROTOCOLS[service.protocol].directive && speaks(service.protocol, c.scheme);
 }
 function uriOf(c) {
   if (c.pass.directive !== "proxy_pass" || c.pass.module !== "http") return "";
@@ -723,7 +707,7 @@ function evaluate(input) {
     if (!protocolOk(service, c) && !wrongProtocol.has(c.pass)) {
       wrongProtocol.add(c.pass);
       const authority = c.group ? c.group.name : formatEndpoint(c.endpoint);
-      const line = passLine(service, authority, uriOf(c));
+      const line = passLine(service.protocol, authority, uriOf(c));
       findings.push({
         ...base(c, "config.protocol_mismatch", "error"),
         message: `nginx talks ${c.scheme} to ${c.group ? `upstream ${c.group.name}` : formatEndpoint(c.endpoint)} (${c.pass.directive}) but the spec says ${service.protocol}`,
@@ -758,7 +742,7 @@ function evaluate(input) {
       ...base(c, "config.dynamic_target", "warning"),
       target: c.target.authority,
       message: `nginx dials ${c.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,
-      fix: `${passLine(service, formatEndpoint(backend), "")}  ${where(c.pass)}`,
+      fix: `${passLine(service.protocol, formatEndpoint(backend))}  ${where(c.pass)}`,
       file: c.pass.file,
       line: c.pass.line,
       evidence: [lineText(c.pass)]
@@ -796,7 +780,7 @@ function evaluate(input) {
     const uri = uriOf(c);
     let arg;
     if (c.pass.directive === "proxy_pass" && c.pass.module === "http") {
-      arg = `${c.scheme}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri}`;
+      arg = proxyUrl(c.scheme, authority, uri);
     } else {
       const prefix = /^[a-z]+:\/\//i.exec(c.pass.arg)?.[0] ?? "";
       arg = `${prefix}${authority}`;
@@ -824,7 +808,7 @@ function via(c) {
 function noTarget(input, servers, fallback, locationMisses, statics, where) {
   const { service } = input;
   const names2 = service.serverNames.join(" ");
-  const want = passLine(service, formatEndpoint(service.backend), "");
+  const want = passLine(service.protocol, formatEndpoint(service.backend));
   let message;
   let at2 = servers[0];
   if (names2 && servers.length === 0) {
@@ -834,7 +818,7 @@ function noTarget(input, servers, fallback, locationMisses, statics, where) {
   } else if (service.location !== void 0 && locationMisses.length === servers.length) {
     message = `no location matches ${service.location} in ${names2 ? `server_name ${names2}` : "any server{} block"} ${servers.map(where).join(", ")}`;
   } else if (names2) {
-    message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${EXPECTED[service.protocol].directive} for ${formatEndpoint(service.backend)}`;
+    message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${PROTOCOLS[service.protocol].directive} for ${formatEndpoint(service.backend)}`;
   } else if (statics.length === 0) {
     message = `the nginx config has no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass for ${formatEndpoint(service.backend)}`;
     at2 = void 0;

@@ -10,8 +10,9 @@ import {
 } from "./chunk-4HUAF37E.js";
 import {
   formatEndpoint,
-  sameEndpoint
-} from "./chunk-EYQCWGRN.js";
+  sameEndpoint,
+  speaks
+} from "./chunk-JWLTHXGK.js";
 import {
   parseBackend
 } from "./chunk-AFFVPUXK.js";
@@ -1153,11 +1154,6 @@ function closest(services, dialed, scheme) {
 }
 function schemeOf(upstream) {
   return /^([a-z]+):\/\//.exec(upstream)?.[1];
-}
-function speaks(protocol, scheme) {
-  if (scheme === "suwsgi") return protocol === "uwsgi";
-  if (scheme === "grpcs") return protocol === "grpc";
-  return protocol === scheme;
 }
 function endpointOf(upstream) {
   const bare = upstream.replace(/^[a-z]+:\/\//, "");

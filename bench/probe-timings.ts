@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcp, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runProbePhase } from '../src/gate/probe-phase.js';
+import { graceMs } from '../src/gate/run.js';
 import { execaRunner } from '../src/host/run.js';
 import { parseSpec } from '../src/spec/load.js';
 
@@ -25,7 +26,7 @@ function listen(port = 0): Promise<Server> {
 
 async function phase(yaml: string) {
   const spec = parseSpec(`version: 1\n${yaml}`, `${process.cwd()}/upstream-gate.yml`);
-  const signal = AbortSignal.timeout(spec.gate.deadlineMs + Math.min(spec.gate.connectTimeoutMs, 5000));
+  const signal = AbortSignal.timeout(spec.gate.deadlineMs + graceMs(spec));
   return runProbePhase(spec, [], { signal, deadlineAt: Date.now() + spec.gate.deadlineMs, runner: execaRunner() });
 }
 

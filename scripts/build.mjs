@@ -5,7 +5,7 @@
 // (src/diagnose/scan-wasm.ts, from wasm/scan.ts), the spec's JSON Schema, the
 // reason-code reference, the README's Action usage block.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -43,7 +43,6 @@ chmodSync('dist/cli.js', 0o755);
 writeFileSync('dist/package.json', '{\n  "type": "module"\n}\n');
 
 for (const script of ['scripts/gen-schema.ts', 'scripts/gen-docs.ts']) {
-  if (!existsSync(script)) continue;
   const r = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

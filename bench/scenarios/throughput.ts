@@ -3,7 +3,6 @@
 // files and print their own tables when run directly;
 // they are run here as children so one command prints every figure, with
 // their peak RSS.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from '../lib/context.js';
 import { measure } from '../lib/measure.js';
@@ -44,10 +43,6 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
   for (const suite of SUITES) {
     const path = fileURLToPath(new URL(`../${suite.file}`, import.meta.url));
     parts.push(`**${suite.title}** (\`bench/${suite.file}\`)`, '');
-    if (!existsSync(path)) {
-      parts.push(`missing: \`bench/${suite.file}\` has not landed yet.`, '');
-      continue;
-    }
     ctx.log(`throughput: bench/${suite.file}`);
     const r = await measure([process.execPath, '--import', 'tsx', path, ...(ctx.quick ? suite.quickArgs : [])], { timeoutMs: 240_000 });
     if (r.code !== 0) {

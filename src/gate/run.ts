@@ -25,7 +25,7 @@ export interface GateOptions {
  * Grace past the deadline for in-flight I/O to notice the abort and settle:
  * a hanging endpoint cannot push the gate further than one connect timeout.
  */
-function graceMs(spec: Spec): number {
+export function graceMs(spec: Spec): number {
   return Math.min(spec.gate.connectTimeoutMs, 5000);
 }
 

@@ -6,7 +6,7 @@ import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Docum
 import type { z } from 'zod';
 import { UserError } from '../user-error.js';
 import { parseBackend } from './address.js';
-import { durationMs, specSchema, type Protocol } from './schema.js';
+import { durationMs, specSchema, type Protocol, type SpecRaw } from './schema.js';
 import type { Endpoint } from '../probe/endpoint.js';
 
 export interface ServiceSpec {
@@ -89,7 +89,7 @@ export function parseSpec(text: string, file: string, shown: string = displayPat
   return normalise(parsed.data, file);
 }
 
-function normalise(raw: z.output<typeof specSchema>, file: string): Spec {
+function normalise(raw: SpecRaw, file: string): Spec {
   const dir = dirname(file);
   const rel = (p: string) => (p === '-' || isAbsolute(p) ? p : resolve(dir, p));
   const services = Object.entries(raw.services).map(([name, s]): ServiceSpec => {

@@ -64,9 +64,7 @@ export const specSchema = z.strictObject({
     .prefault({}),
 });
 
-export type SpecInput = z.input<typeof specSchema>;
 export type SpecRaw = z.output<typeof specSchema>;
-export type ServiceRaw = z.output<typeof service>;
 
 export function durationMs(s: string): number {
   const ms = parseDuration(s);

@@ -36310,7 +36310,7 @@ function expandAll(model) {
 }
 
 // src/nginx/evaluate.ts
-import { isIP as isIP4 } from "node:net";
+import { isIP as isIP3 } from "node:net";
 
 // src/nginx/protocols.ts
 var PROTOCOLS = {
@@ -36351,6 +36351,39 @@ function sameEndpoint(a2, b) {
 }
 function ipFamily(host) {
   return isIP2(host);
+}
+function canonicalIp(ip) {
+  const family2 = isIP2(ip);
+  if (family2 !== 6) return ip;
+  let s = ip.toLowerCase().replace(/%.*$/, "");
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (v4) {
+    const b = v4[1].split(".").map(Number);
+    s = s.slice(0, -v4[1].length) + `${((b[0] ?? 0) << 8 | (b[1] ?? 0)).toString(16)}:${((b[2] ?? 0) << 8 | (b[3] ?? 0)).toString(16)}`;
+  }
+  const [head = "", tail] = s.split("::");
+  const h2 = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === void 0 ? h2 : [...h2, ...Array(8 - h2.length - t.length).fill("0"), ...t];
+  const nums = groups.map((g) => Number.parseInt(g || "0", 16));
+  if (nums.length === 8 && nums.slice(0, 5).every((x) => x === 0) && nums[5] === 65535) {
+    const [a2 = 0, b = 0] = nums.slice(6);
+    return `::ffff:${a2 >> 8}.${a2 & 255}.${b >> 8}.${b & 255}`;
+  }
+  const hex3 = nums.map((x) => x.toString(16));
+  let best = -1;
+  let bestLen = 1;
+  for (let i2 = 0; i2 < hex3.length; ) {
+    let j = i2;
+    while (j < hex3.length && hex3[j] === "0") j++;
+    if (j - i2 > bestLen) {
+      best = i2;
+      bestLen = j - i2;
+    }
+    i2 = j > i2 ? j : i2 + 1;
+  }
+  if (best < 0) return hex3.join(":");
+  return `${hex3.slice(0, best).join(":")}::${hex3.slice(best + bestLen).join(":")}`;
 }
 
 // src/nginx/lexer.ts
@@ -36612,73 +36645,6 @@ function buildDirective(d) {
   return [quoteArg(d.directive), ...d.args.map(quoteArg)].join(" ");
 }
 
-// src/nginx/resolve.ts
-import { lookup } from "node:dns/promises";
-import { isIP as isIP3 } from "node:net";
-var RESOLVE_TIMEOUT_MS = 3e3;
-function canonicalIp(ip) {
-  const family2 = isIP3(ip);
-  if (family2 !== 6) return ip;
-  let s = ip.toLowerCase().replace(/%.*$/, "");
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    const b = v4[1].split(".").map(Number);
-    s = s.slice(0, -v4[1].length) + `${((b[0] ?? 0) << 8 | (b[1] ?? 0)).toString(16)}:${((b[2] ?? 0) << 8 | (b[3] ?? 0)).toString(16)}`;
-  }
-  const [head = "", tail] = s.split("::");
-  const h2 = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = tail === void 0 ? h2 : [...h2, ...Array(8 - h2.length - t.length).fill("0"), ...t];
-  const nums = groups.map((g) => Number.parseInt(g || "0", 16));
-  if (nums.length === 8 && nums.slice(0, 5).every((x) => x === 0) && nums[5] === 65535) {
-    const [a2 = 0, b = 0] = nums.slice(6);
-    return `::ffff:${a2 >> 8}.${a2 & 255}.${b >> 8}.${b & 255}`;
-  }
-  const hex3 = nums.map((x) => x.toString(16));
-  let best = -1;
-  let bestLen = 1;
-  for (let i2 = 0; i2 < hex3.length; ) {
-    let j = i2;
-    while (j < hex3.length && hex3[j] === "0") j++;
-    if (j - i2 > bestLen) {
-      best = i2;
-      bestLen = j - i2;
-    }
-    i2 = j > i2 ? j : i2 + 1;
-  }
-  if (best < 0) return hex3.join(":");
-  return `${hex3.slice(0, best).join(":")}::${hex3.slice(best + bestLen).join(":")}`;
-}
-function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS) {
-  const cache = /* @__PURE__ */ new Map();
-  return (host, signal) => {
-    if (isIP3(host)) return Promise.resolve([canonicalIp(host)]);
-    const key = host.toLowerCase();
-    let p = cache.get(key);
-    if (!p) {
-      p = withTimeout(
-        lookup(host, { all: true }).then((list) => [...new Set(list.map((a2) => canonicalIp(a2.address)))]),
-        timeoutMs,
-        signal
-      ).catch(() => []);
-      cache.set(key, p);
-    }
-    return p;
-  };
-}
-function withTimeout(p, ms2, signal) {
-  return new Promise((resolve5, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => reject(new Error("timed out")), ms2);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve5, reject).finally(() => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-    });
-  });
-}
-
 // src/nginx/select.ts
 function isHostName(n2) {
   return /^[a-z0-9_.-]+$/i.test(n2) && !n2.startsWith(".") && n2 !== "_";
@@ -36777,7 +36743,7 @@ function matchUri(locations, uri) {
 
 // src/nginx/evaluate.ts
 function hostAddresses(host, addresses) {
-  return isIP4(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
+  return isIP3(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
 }
 function overlap(a2, b, addresses) {
   if (a2.toLowerCase() === b.toLowerCase()) return true;
@@ -36896,12 +36862,12 @@ function evaluate(input2) {
   }
   for (const c3 of matches.concat(flagged)) {
     const e = c3.endpoint;
-    if (e.kind !== "tcp" || isIP4(e.host)) continue;
+    if (e.kind !== "tcp" || isIP3(e.host)) continue;
     const addrs = hostAddresses(e.host, addresses);
-    const families = new Set(addrs.map((a2) => isIP4(a2)));
+    const families = new Set(addrs.map((a2) => isIP3(a2)));
     if (families.size < 2) continue;
-    const specIp = backend.kind === "tcp" && isIP4(backend.host) ? backend.host : void 0;
-    const pick2 = specIp ?? addrs.find((a2) => isIP4(a2) === 4) ?? addrs[0];
+    const specIp = backend.kind === "tcp" && isIP3(backend.host) ? backend.host : void 0;
+    const pick2 = specIp ?? addrs.find((a2) => isIP3(a2) === 4) ?? addrs[0];
     const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
     findings.push(
       finding(
@@ -36942,7 +36908,7 @@ function evaluate(input2) {
   function evidence(c3) {
     const out = [lineText(c3.site)];
     if (c3.group) out.push(`upstream ${c3.group.name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);
-    if (c3.endpoint?.kind === "tcp" && !isIP4(c3.endpoint.host)) {
+    if (c3.endpoint?.kind === "tcp" && !isIP3(c3.endpoint.host)) {
       const a2 = hostAddresses(c3.endpoint.host, addresses);
       out.push(a2.length > 0 ? `${c3.endpoint.host} resolves to ${a2.join(", ")}` : `${c3.endpoint.host} does not resolve`);
     }
@@ -36972,7 +36938,7 @@ function rewrite(text, directive, old, next, args) {
 }
 function familyNote(dial, backend, addresses) {
   if (dial.kind !== "tcp" || backend.kind !== "tcp") return { dial: "", spec: "" };
-  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP4(a2)));
+  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP3(a2)));
   const d = fams(dial.host);
   const b = fams(backend.host);
   if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: "", spec: "" };
@@ -37674,6 +37640,40 @@ function loadFiles(main, opts = {}) {
     throw new UserError(`cannot read nginx config: ${describe(e)}`, main);
   }
   return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname5(main), ...opts }) };
+}
+
+// src/nginx/resolve.ts
+import { lookup } from "node:dns/promises";
+import { isIP as isIP4 } from "node:net";
+var RESOLVE_TIMEOUT_MS = 3e3;
+function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS) {
+  const cache = /* @__PURE__ */ new Map();
+  return (host, signal) => {
+    if (isIP4(host)) return Promise.resolve([canonicalIp(host)]);
+    const key = host.toLowerCase();
+    let p = cache.get(key);
+    if (!p) {
+      p = withTimeout(
+        lookup(host, { all: true }).then((list) => [...new Set(list.map((a2) => canonicalIp(a2.address)))]),
+        timeoutMs,
+        signal
+      ).catch(() => []);
+      cache.set(key, p);
+    }
+    return p;
+  };
+}
+function withTimeout(p, ms2, signal) {
+  return new Promise((resolve5, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => reject(new Error("timed out")), ms2);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve5, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    });
+  });
 }
 
 // src/nginx/check.ts
@@ -38579,29 +38579,7 @@ function decodeProcAddress(hex3) {
   if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
   const groups = [];
   for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
-  return { address: compressV6(groups), port: parseInt(port, 16) };
-}
-function compressV6(groups) {
-  const full = groups.join(":");
-  if (/^0:0:0:0:0:ffff:/.test(full)) {
-    const hi = parseInt(groups[6] ?? "0", 16);
-    const lo = parseInt(groups[7] ?? "0", 16);
-    return `::ffff:${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  let best = -1;
-  let bestLen = 0;
-  for (let i2 = 0; i2 < 8; ) {
-    if (groups[i2] !== "0") {
-      i2++;
-      continue;
-    }
-    let j = i2;
-    while (j < 8 && groups[j] === "0") j++;
-    if (j - i2 > bestLen && j - i2 > 1) [best, bestLen] = [i2, j - i2];
-    i2 = j;
-  }
-  if (best < 0) return full;
-  return `${groups.slice(0, best).join(":")}::${groups.slice(best + bestLen).join(":")}`;
+  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
 }
 function parseProcTcp(text, family2, dualStackDefault) {
   const out = [];

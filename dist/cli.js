@@ -12,9 +12,9 @@ import "./chunks/chunk-AZCQPZHH.js";
 // src/cli/main.ts
 var VERSION = true ? "0.1.0" : "0.0.0-dev";
 var COMMANDS = {
-  render: { summary: "render the nginx snippet and backend env file of each service", load: async () => (await import("./chunks/render-R37ZA4XA.js")).renderCommand },
-  check: { summary: "check the nginx config, probe the backends, give the verdict", load: async () => (await import("./chunks/check-EYM3UM3N.js")).checkCommand },
-  explain: { summary: "explain an incident from nginx's error log", load: async () => (await import("./chunks/explain-AI3P5PT6.js")).explainCommand },
+  render: { summary: "render the nginx snippet and backend env file of each service", load: async () => (await import("./chunks/render-75XBVCQ3.js")).renderCommand },
+  check: { summary: "check the nginx config, probe the backends, give the verdict", load: async () => (await import("./chunks/check-ASLKH3BS.js")).checkCommand },
+  explain: { summary: "explain an incident from nginx's error log", load: async () => (await import("./chunks/explain-S7MDLVBY.js")).explainCommand },
   parse: { summary: "print an nginx config as crossplane-compatible JSON", load: async () => (await import("./chunks/parse-FCK4CCUI.js")).parseCommand }
 };
 var usage = `Usage: upstream-gate <command> [options]

@@ -1,6 +1,7 @@
 // Listening sockets from /proc/net/{tcp,tcp6,unix}, with processes found by
 // socket inode in /proc/PID/fd: the fallback when ss is not installed.
 import { readFile, readdir, readlink } from 'node:fs/promises';
+import { canonicalIp } from '../probe/endpoint.js';
 import type { Listener, ListenerProcess, ListenerSnapshot } from './listeners.js';
 
 const TCP_LISTEN = '0A';
@@ -16,30 +17,7 @@ export function decodeProcAddress(hex: string): { address: string; port: number 
   if (bytes.length === 4) return { address: bytes.join('.'), port: parseInt(port, 16) };
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
-  return { address: compressV6(groups), port: parseInt(port, 16) };
-}
-
-function compressV6(groups: string[]): string {
-  const full = groups.join(':');
-  if (/^0:0:0:0:0:ffff:/.test(full)) {
-    const hi = parseInt(groups[6] ?? '0', 16);
-    const lo = parseInt(groups[7] ?? '0', 16);
-    return `::ffff:${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen && j - i > 1) [best, bestLen] = [i, j - i];
-    i = j;
-  }
-  if (best < 0) return full;
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+  return { address: canonicalIp(groups.join(':')), port: parseInt(port, 16) };
 }
 
 export function parseProcTcp(text: string, family: 4 | 6, dualStackDefault: boolean): (Listener & { inode: number })[] {

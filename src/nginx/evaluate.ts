@@ -31,7 +31,7 @@ import type { ServiceSpec } from '../spec/load.js';
 import type { Candidate, Expansion } from './dials.js';
 import { buildDirective } from './builder.js';
 import type { ConfigModel, ServerBlock, Site } from './model.js';
-import { canonicalIp } from './resolve.js';
+import { canonicalIp } from '../probe/endpoint.js';
 import { selectLocation, selectServers } from './select.js';
 
 export interface EvaluateInput {

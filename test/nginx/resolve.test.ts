@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalIp, dnsResolver } from '../../src/nginx/resolve.js';
+import { dnsResolver } from '../../src/nginx/resolve.js';
+import { canonicalIp } from '../../src/probe/endpoint.js';
 
 test('addresses have one spelling (RFC 5952)', () => {
   const rows: [string, string][] = [

@@ -22,13 +22,14 @@ import {
 } from "./chunk-4HUAF37E.js";
 import {
   PROTOCOLS,
+  canonicalIp,
   formatEndpoint,
   ipFamily,
   passLine,
   proxyUrl,
   sameEndpoint,
   speaks
-} from "./chunk-JWLTHXGK.js";
+} from "./chunk-NOBXEX2W.js";
 import "./chunk-AFFVPUXK.js";
 import {
   isRawBlockDirective,
@@ -415,7 +416,7 @@ function expandAll(model) {
 }
 
 // src/nginx/evaluate.ts
-import { isIP as isIP3 } from "node:net";
+import { isIP as isIP2 } from "node:net";
 
 // src/nginx/builder.ts
 function bareOk(arg) {
@@ -434,73 +435,6 @@ function buildDirective(d) {
     return `${head} {${d.args[d.args.length - 1]}}`;
   }
   return [quoteArg(d.directive), ...d.args.map(quoteArg)].join(" ");
-}
-
-// src/nginx/resolve.ts
-import { lookup } from "node:dns/promises";
-import { isIP as isIP2 } from "node:net";
-var RESOLVE_TIMEOUT_MS = 3e3;
-function canonicalIp(ip) {
-  const family2 = isIP2(ip);
-  if (family2 !== 6) return ip;
-  let s = ip.toLowerCase().replace(/%.*$/, "");
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    const b = v4[1].split(".").map(Number);
-    s = s.slice(0, -v4[1].length) + `${((b[0] ?? 0) << 8 | (b[1] ?? 0)).toString(16)}:${((b[2] ?? 0) << 8 | (b[3] ?? 0)).toString(16)}`;
-  }
-  const [head = "", tail] = s.split("::");
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = tail === void 0 ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
-  const nums = groups.map((g) => Number.parseInt(g || "0", 16));
-  if (nums.length === 8 && nums.slice(0, 5).every((x) => x === 0) && nums[5] === 65535) {
-    const [a = 0, b = 0] = nums.slice(6);
-    return `::ffff:${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`;
-  }
-  const hex = nums.map((x) => x.toString(16));
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < hex.length; ) {
-    let j = i;
-    while (j < hex.length && hex[j] === "0") j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j > i ? j : i + 1;
-  }
-  if (best < 0) return hex.join(":");
-  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
-}
-function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS) {
-  const cache = /* @__PURE__ */ new Map();
-  return (host, signal) => {
-    if (isIP2(host)) return Promise.resolve([canonicalIp(host)]);
-    const key = host.toLowerCase();
-    let p = cache.get(key);
-    if (!p) {
-      p = withTimeout(
-        lookup(host, { all: true }).then((list) => [...new Set(list.map((a) => canonicalIp(a.address)))]),
-        timeoutMs,
-        signal
-      ).catch(() => []);
-      cache.set(key, p);
-    }
-    return p;
-  };
-}
-function withTimeout(p, ms2, signal) {
-  return new Promise((resolve2, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => reject(new Error("timed out")), ms2);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve2, reject).finally(() => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-    });
-  });
 }
 
 // src/nginx/select.ts
@@ -601,7 +535,7 @@ function matchUri(locations, uri) {
 
 // src/nginx/evaluate.ts
 function hostAddresses(host, addresses) {
-  return isIP3(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
+  return isIP2(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
 }
 function overlap(a, b, addresses) {
   if (a.toLowerCase() === b.toLowerCase()) return true;
@@ -720,12 +654,12 @@ function evaluate(input) {
   }
   for (const c of matches.concat(flagged)) {
     const e = c.endpoint;
-    if (e.kind !== "tcp" || isIP3(e.host)) continue;
+    if (e.kind !== "tcp" || isIP2(e.host)) continue;
     const addrs = hostAddresses(e.host, addresses);
-    const families = new Set(addrs.map((a) => isIP3(a)));
+    const families = new Set(addrs.map((a) => isIP2(a)));
     if (families.size < 2) continue;
-    const specIp = backend.kind === "tcp" && isIP3(backend.host) ? backend.host : void 0;
-    const pick = specIp ?? addrs.find((a) => isIP3(a) === 4) ?? addrs[0];
+    const specIp = backend.kind === "tcp" && isIP2(backend.host) ? backend.host : void 0;
+    const pick = specIp ?? addrs.find((a) => isIP2(a) === 4) ?? addrs[0];
     const replacement = formatEndpoint({ kind: "tcp", host: pick, port: e.port });
     findings.push(
       finding(
@@ -766,7 +700,7 @@ function evaluate(input) {
   function evidence(c) {
     const out = [lineText(c.site)];
     if (c.group) out.push(`upstream ${c.group.name} ${where(c.group)} used by: ${lineText(c.pass)} ${where(c.pass)}`);
-    if (c.endpoint?.kind === "tcp" && !isIP3(c.endpoint.host)) {
+    if (c.endpoint?.kind === "tcp" && !isIP2(c.endpoint.host)) {
       const a = hostAddresses(c.endpoint.host, addresses);
       out.push(a.length > 0 ? `${c.endpoint.host} resolves to ${a.join(", ")}` : `${c.endpoint.host} does not resolve`);
     }
@@ -796,7 +730,7 @@ function rewrite(text, directive, old, next, args) {
 }
 function familyNote(dial, backend, addresses) {
   if (dial.kind !== "tcp" || backend.kind !== "tcp") return { dial: "", spec: "" };
-  const fams = (h) => new Set(hostAddresses(h, addresses).map((a) => isIP3(a)));
+  const fams = (h) => new Set(hostAddresses(h, addresses).map((a) => isIP2(a)));
   const d = fams(dial.host);
   const b = fams(backend.host);
   if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: "", spec: "" };
@@ -868,6 +802,40 @@ function dedupeDials(dials) {
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
+  });
+}
+
+// src/nginx/resolve.ts
+import { lookup } from "node:dns/promises";
+import { isIP as isIP3 } from "node:net";
+var RESOLVE_TIMEOUT_MS = 3e3;
+function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS) {
+  const cache = /* @__PURE__ */ new Map();
+  return (host, signal) => {
+    if (isIP3(host)) return Promise.resolve([canonicalIp(host)]);
+    const key = host.toLowerCase();
+    let p = cache.get(key);
+    if (!p) {
+      p = withTimeout(
+        lookup(host, { all: true }).then((list) => [...new Set(list.map((a) => canonicalIp(a.address)))]),
+        timeoutMs,
+        signal
+      ).catch(() => []);
+      cache.set(key, p);
+    }
+    return p;
+  };
+}
+function withTimeout(p, ms2, signal) {
+  return new Promise((resolve2, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => reject(new Error("timed out")), ms2);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve2, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    });
   });
 }
 
@@ -1626,29 +1594,7 @@ function decodeProcAddress(hex) {
   if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
   const groups = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8 | (bytes[i + 1] ?? 0)).toString(16));
-  return { address: compressV6(groups), port: parseInt(port, 16) };
-}
-function compressV6(groups) {
-  const full = groups.join(":");
-  if (/^0:0:0:0:0:ffff:/.test(full)) {
-    const hi = parseInt(groups[6] ?? "0", 16);
-    const lo = parseInt(groups[7] ?? "0", 16);
-    return `::ffff:${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== "0") {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === "0") j++;
-    if (j - i > bestLen && j - i > 1) [best, bestLen] = [i, j - i];
-    i = j;
-  }
-  if (best < 0) return full;
-  return `${groups.slice(0, best).join(":")}::${groups.slice(best + bestLen).join(":")}`;
+  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
 }
 function parseProcTcp(text, family2, dualStackDefault) {
   const out = [];

@@ -10,7 +10,7 @@ import {
 import {
   formatEndpoint,
   passLine
-} from "./chunk-JWLTHXGK.js";
+} from "./chunk-NOBXEX2W.js";
 import "./chunk-AFFVPUXK.js";
 import {
   parseFlags

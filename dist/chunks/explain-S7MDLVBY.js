@@ -12,7 +12,7 @@ import {
   formatEndpoint,
   sameEndpoint,
   speaks
-} from "./chunk-JWLTHXGK.js";
+} from "./chunk-NOBXEX2W.js";
 import {
   parseBackend
 } from "./chunk-AFFVPUXK.js";

@@ -36021,6 +36021,10 @@ var UserError = class extends Error {
 function isUserError(e) {
   return e instanceof UserError;
 }
+function fileErrorWords(e) {
+  const code = e.code;
+  return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String(code ?? e);
+}
 
 // src/atomic-write.ts
 async function writeFilesAtomically(files) {
@@ -37014,7 +37018,7 @@ function dedupeDials(dials) {
 }
 
 // src/nginx/load.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync, statSync as statSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2, statSync as statSync2 } from "node:fs";
 import { dirname as dirname5 } from "node:path";
 
 // src/nginx/dump.ts
@@ -37606,17 +37610,13 @@ async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
   }
   return Buffer.concat(chunks);
 }
-function describe(e) {
-  const code = e.code;
-  return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String(code ?? e);
-}
 async function readText(path9, opts) {
   if (path9 === "-") return decode(await (opts.readStdin ?? readStdin)());
   try {
     if (!statSync2(path9).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     return decode(readFileSync(path9));
   } catch (e) {
-    throw new UserError(`cannot read ${describe(e)}`, path9);
+    throw new UserError(`cannot read ${fileErrorWords(e)}`, path9);
   }
 }
 function loadDumpText(text, where, opts = {}) {
@@ -37637,7 +37637,7 @@ function loadFiles(main, opts = {}) {
     if (!statSync2(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     closeSync2(openSync2(main, "r"));
   } catch (e) {
-    throw new UserError(`cannot read nginx config: ${describe(e)}`, main);
+    throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
   }
   return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname5(main), ...opts }) };
 }
@@ -40227,7 +40227,7 @@ function lineProgress(stream, p) {
       const state = `${e.state}\0${e.code ?? ""}`;
       if (last.get(key) === state) return;
       last.set(key, state);
-      stream.write(`${p.bold(`[${e.service}]`)} ${forTerminal(e.check)}: ${describe2(e, p)}
+      stream.write(`${p.bold(`[${e.service}]`)} ${forTerminal(e.check)}: ${describe(e, p)}
 `);
     },
     done() {
@@ -40279,9 +40279,9 @@ function serviceLine(service2, events2, p) {
   const passed = events2.filter((e) => e.state === "pass").length;
   const tally = p.dim(`${passed}/${events2.length}`);
   if (!pick2) return service2;
-  return `${p.bold(service2)} ${tally} ${forTerminal(pick2.check)}: ${describe2(pick2, p, true)}`;
+  return `${p.bold(service2)} ${tally} ${forTerminal(pick2.check)}: ${describe(pick2, p, true)}`;
 }
-function describe2(e, p, live = false) {
+function describe(e, p, live = false) {
   const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ""}` : e.message ? forTerminal(e.message) : "";
   const attempts = plural(e.attempt, "attempt");
   if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
@@ -40462,7 +40462,7 @@ __export(external_exports, {
   decode: () => decode3,
   decodeAsync: () => decodeAsync2,
   deepPartial: () => deepPartial,
-  describe: () => describe4,
+  describe: () => describe3,
   discriminatedUnion: () => discriminatedUnion,
   e164: () => e1642,
   email: () => email2,
@@ -40868,7 +40868,7 @@ __export(core_exports2, {
   createToJSONSchemaMethod: () => createToJSONSchemaMethod,
   decode: () => decode2,
   decodeAsync: () => decodeAsync,
-  describe: () => describe3,
+  describe: () => describe2,
   encode: () => encode,
   encodeAsync: () => encodeAsync,
   extractDefs: () => extractDefs,
@@ -55858,7 +55858,7 @@ function _check(fn, params) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function describe3(description) {
+function describe2(description) {
   const ch = new $ZodCheck({ check: "describe" });
   ch._zod.onattach = [
     (inst) => {
@@ -57412,7 +57412,7 @@ __export(schemas_exports2, {
   currencyCode: () => currencyCode2,
   custom: () => custom,
   date: () => date2,
-  describe: () => describe4,
+  describe: () => describe3,
   discriminatedUnion: () => discriminatedUnion,
   e164: () => e1642,
   email: () => email2,
@@ -59004,7 +59004,7 @@ function refine(fn, _params = {}) {
 function superRefine(fn, params) {
   return _superRefine(fn, params);
 }
-var describe4 = describe3;
+var describe3 = describe2;
 var meta2 = meta;
 var ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
   ZodCustom.init(inst, def);
@@ -60111,9 +60111,7 @@ async function loadSpecFile(path9, shown = displayPath(resolve3(path9))) {
   try {
     text = await readFile4(file2, "utf8");
   } catch (e) {
-    const code = e.code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String(code ?? e);
-    throw new UserError(`cannot read spec: ${why}`, shown);
+    throw new UserError(`cannot read spec: ${fileErrorWords(e)}`, shown);
   }
   return parseSpec(text, file2, shown);
 }

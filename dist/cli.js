@@ -6,16 +6,16 @@ import {
 } from "./chunks/chunk-IKZMOE63.js";
 import {
   isUserError
-} from "./chunks/chunk-ND7JMF3D.js";
+} from "./chunks/chunk-ZLXW7TD3.js";
 import "./chunks/chunk-AZCQPZHH.js";
 
 // src/cli/main.ts
 var VERSION = true ? "0.1.0" : "0.0.0-dev";
 var COMMANDS = {
-  render: { summary: "render the nginx snippet and backend env file of each service", load: async () => (await import("./chunks/render-75XBVCQ3.js")).renderCommand },
-  check: { summary: "check the nginx config, probe the backends, give the verdict", load: async () => (await import("./chunks/check-ASLKH3BS.js")).checkCommand },
-  explain: { summary: "explain an incident from nginx's error log", load: async () => (await import("./chunks/explain-S7MDLVBY.js")).explainCommand },
-  parse: { summary: "print an nginx config as crossplane-compatible JSON", load: async () => (await import("./chunks/parse-FCK4CCUI.js")).parseCommand }
+  render: { summary: "render the nginx snippet and backend env file of each service", load: async () => (await import("./chunks/render-4WHYAO2G.js")).renderCommand },
+  check: { summary: "check the nginx config, probe the backends, give the verdict", load: async () => (await import("./chunks/check-XJI6YENI.js")).checkCommand },
+  explain: { summary: "explain an incident from nginx's error log", load: async () => (await import("./chunks/explain-EPM4OHKL.js")).explainCommand },
+  parse: { summary: "print an nginx config as crossplane-compatible JSON", load: async () => (await import("./chunks/parse-NQRNTFP5.js")).parseCommand }
 };
 var usage = `Usage: upstream-gate <command> [options]
 

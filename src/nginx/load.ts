@@ -1,9 +1,9 @@
 // Read and parse a whole configuration: from its files, or from an `nginx -T`
 // dump (file or stdin). A main config or dump that cannot be read is the
 // user's mistake (UserError, exit 2); everything inside is collected errors.
-import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserError } from '../user-error.js';
+import { fileErrorWords, UserError } from '../user-error.js';
 import { isDump, parseDump, type Dump } from './dump.js';
 import { parseNginxMessages } from './nginx-test.js';
 import { parseConfig, type ParseLimits, type ParseResult } from './parser.js';
@@ -35,11 +35,6 @@ export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, m
   return Buffer.concat(chunks);
 }
 
-function describe(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code ?? e);
-}
-
 /** Read a dump from a file or `-`; undefined text when it is not a dump. */
 async function readText(path: string, opts: LoadOptions): Promise<string> {
   if (path === '-') return decode(await (opts.readStdin ?? readStdin)());
@@ -47,7 +42,7 @@ async function readText(path: string, opts: LoadOptions): Promise<string> {
     if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
     return decode(readFileSync(path));
   } catch (e) {
-    throw new UserError(`cannot read ${describe(e)}`, path);
+    throw new UserError(`cannot read ${fileErrorWords(e)}`, path);
   }
 }
 
@@ -72,9 +67,22 @@ export function loadFiles(main: string, opts: LoadOptions = {}): LoadedConfig {
     if (!statSync(main).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
     closeSync(openSync(main, 'r'));
   } catch (e) {
-    throw new UserError(`cannot read nginx config: ${describe(e)}`, main);
+    throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
   }
   return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname(main), ...opts }) };
+}
+
+/** The first `max` bytes of a file (a dump is told by its start: no need to read a large file whole for it). */
+function readHead(path: string, max: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(max);
+    let n = 0;
+    for (let r = 1; r > 0 && n < max; n += r) r = readSync(fd, head, n, max - n, n);
+    return head.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `parse CONF`: a file or `-`, config or dump, told apart by content. */
@@ -82,7 +90,7 @@ export async function loadAny(path: string, opts: LoadOptions = {}): Promise<Loa
   if (path !== '-') {
     let head = '';
     try {
-      head = statSync(path).isFile() ? readFileSync(path).subarray(0, 64 * 1024).toString('utf8') : '';
+      head = statSync(path).isFile() ? readHead(path, 64 * 1024).toString('utf8') : '';
     } catch {
       // loadFiles names the problem
     }

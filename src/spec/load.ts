@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
-import { UserError } from '../user-error.js';
+import { fileErrorWords, UserError } from '../user-error.js';
 import { parseBackend } from './address.js';
 import { durationMs, specSchema, type Protocol, type SpecRaw } from './schema.js';
 import type { Endpoint } from '../probe/endpoint.js';
@@ -58,9 +58,7 @@ export async function loadSpecFile(path: string, shown: string = displayPath(res
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code ?? e);
-    throw new UserError(`cannot read spec: ${why}`, shown);
+    throw new UserError(`cannot read spec: ${fileErrorWords(e)}`, shown);
   }
   return parseSpec(text, file, shown);
 }

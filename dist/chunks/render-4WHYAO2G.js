@@ -2,11 +2,11 @@ import { createRequire as __ugateCreateRequire } from 'node:module';
 const require = __ugateCreateRequire(import.meta.url);
 import {
   writeFilesAtomically
-} from "./chunk-ZJNPLCIP.js";
+} from "./chunk-GNBIOQJ2.js";
 import {
   DEFAULT_SPEC_FILE,
   loadSpecFile
-} from "./chunk-ZIFMYUFC.js";
+} from "./chunk-EVQW5GTO.js";
 import {
   formatEndpoint,
   passLine
@@ -14,12 +14,12 @@ import {
 import "./chunk-AFFVPUXK.js";
 import {
   parseFlags
-} from "./chunk-RE3HWZKG.js";
+} from "./chunk-YO23R7XW.js";
 import {
   EXIT
 } from "./chunk-IKZMOE63.js";
 import "./chunk-WQXZYGRM.js";
-import "./chunk-ND7JMF3D.js";
+import "./chunk-ZLXW7TD3.js";
 import "./chunk-AZCQPZHH.js";
 
 // src/cli/render.ts

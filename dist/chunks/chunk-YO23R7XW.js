@@ -5,7 +5,7 @@ import {
 } from "./chunk-WQXZYGRM.js";
 import {
   UserError
-} from "./chunk-ND7JMF3D.js";
+} from "./chunk-ZLXW7TD3.js";
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";

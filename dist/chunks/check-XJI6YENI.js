@@ -2,11 +2,11 @@ import { createRequire as __ugateCreateRequire } from 'node:module';
 const require = __ugateCreateRequire(import.meta.url);
 import {
   writeFilesAtomically
-} from "./chunk-ZJNPLCIP.js";
+} from "./chunk-GNBIOQJ2.js";
 import {
   DEFAULT_SPEC_FILE,
   loadSpecFile
-} from "./chunk-ZIFMYUFC.js";
+} from "./chunk-EVQW5GTO.js";
 import {
   byService,
   counts,
@@ -37,7 +37,7 @@ import {
   loadFiles,
   parseNginxMessages,
   runNginxTest
-} from "./chunk-YQ6BL5GL.js";
+} from "./chunk-663I3AN7.js";
 import {
   forTerminal,
   maskCredentials
@@ -46,14 +46,14 @@ import {
   durationFlag,
   oneOf,
   parseFlags
-} from "./chunk-RE3HWZKG.js";
+} from "./chunk-YO23R7XW.js";
 import {
   EXIT
 } from "./chunk-IKZMOE63.js";
 import {
   formatDuration
 } from "./chunk-WQXZYGRM.js";
-import "./chunk-ND7JMF3D.js";
+import "./chunk-ZLXW7TD3.js";
 import "./chunk-AZCQPZHH.js";
 
 // src/cli/check.ts

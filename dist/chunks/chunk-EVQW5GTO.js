@@ -8,8 +8,9 @@ import {
   parseDuration
 } from "./chunk-WQXZYGRM.js";
 import {
-  UserError
-} from "./chunk-ND7JMF3D.js";
+  UserError,
+  fileErrorWords
+} from "./chunk-ZLXW7TD3.js";
 import {
   __commonJS,
   __export,
@@ -27120,9 +27121,7 @@ async function loadSpecFile(path, shown = displayPath(resolve(path))) {
   try {
     text = await readFile(file2, "utf8");
   } catch (e) {
-    const code = e.code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String(code ?? e);
-    throw new UserError(`cannot read spec: ${why}`, shown);
+    throw new UserError(`cannot read spec: ${fileErrorWords(e)}`, shown);
   }
   return parseSpec(text, file2, shown);
 }

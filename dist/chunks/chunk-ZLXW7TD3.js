@@ -13,8 +13,13 @@ var UserError = class extends Error {
 function isUserError(e) {
   return e instanceof UserError;
 }
+function fileErrorWords(e) {
+  const code = e.code;
+  return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String(code ?? e);
+}
 
 export {
   UserError,
-  isUserError
+  isUserError,
+  fileErrorWords
 };

@@ -4,10 +4,10 @@ import {
   DEFAULT_SPEC_FILE,
   loadSpecFile,
   parseSpec
-} from "./chunk-ZIFMYUFC.js";
+} from "./chunk-EVQW5GTO.js";
 import "./chunk-AFFVPUXK.js";
 import "./chunk-WQXZYGRM.js";
-import "./chunk-ND7JMF3D.js";
+import "./chunk-ZLXW7TD3.js";
 import "./chunk-AZCQPZHH.js";
 export {
   DEFAULT_SPEC_FILE,

@@ -3,20 +3,20 @@ const require = __ugateCreateRequire(import.meta.url);
 import {
   loadAny,
   readStdin
-} from "./chunk-YQ6BL5GL.js";
+} from "./chunk-663I3AN7.js";
 import {
   maskCredentials
 } from "./chunk-MDTVYLXR.js";
 import {
   parseFlags
-} from "./chunk-RE3HWZKG.js";
+} from "./chunk-YO23R7XW.js";
 import {
   EXIT
 } from "./chunk-IKZMOE63.js";
 import "./chunk-WQXZYGRM.js";
 import {
   UserError
-} from "./chunk-ND7JMF3D.js";
+} from "./chunk-ZLXW7TD3.js";
 import "./chunk-AZCQPZHH.js";
 
 // src/cli/parse.ts

@@ -2,7 +2,7 @@ import { createRequire as __ugateCreateRequire } from 'node:module';
 const require = __ugateCreateRequire(import.meta.url);
 import {
   UserError
-} from "./chunk-ND7JMF3D.js";
+} from "./chunk-ZLXW7TD3.js";
 
 // src/atomic-write.ts
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";

@@ -1,11 +1,12 @@
 import { createRequire as __ugateCreateRequire } from 'node:module';
 const require = __ugateCreateRequire(import.meta.url);
 import {
-  UserError
-} from "./chunk-ND7JMF3D.js";
+  UserError,
+  fileErrorWords
+} from "./chunk-ZLXW7TD3.js";
 
 // src/nginx/load.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync, statSync as statSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2, statSync as statSync2 } from "node:fs";
 import { dirname as dirname2 } from "node:path";
 
 // src/nginx/dump.ts
@@ -851,17 +852,13 @@ async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
   }
   return Buffer.concat(chunks);
 }
-function describe(e) {
-  const code = e.code;
-  return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String(code ?? e);
-}
 async function readText(path, opts) {
   if (path === "-") return decode(await (opts.readStdin ?? readStdin)());
   try {
     if (!statSync2(path).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     return decode(readFileSync(path));
   } catch (e) {
-    throw new UserError(`cannot read ${describe(e)}`, path);
+    throw new UserError(`cannot read ${fileErrorWords(e)}`, path);
   }
 }
 function loadDumpText(text, where, opts = {}) {
@@ -882,15 +879,26 @@ function loadFiles(main, opts = {}) {
     if (!statSync2(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     closeSync2(openSync2(main, "r"));
   } catch (e) {
-    throw new UserError(`cannot read nginx config: ${describe(e)}`, main);
+    throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
   }
   return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname2(main), ...opts }) };
+}
+function readHead(path, max) {
+  const fd = openSync2(path, "r");
+  try {
+    const head = Buffer.alloc(max);
+    let n = 0;
+    for (let r = 1; r > 0 && n < max; n += r) r = readSync2(fd, head, n, max - n, n);
+    return head.subarray(0, n);
+  } finally {
+    closeSync2(fd);
+  }
 }
 async function loadAny(path, opts = {}) {
   if (path !== "-") {
     let head = "";
     try {
-      head = statSync2(path).isFile() ? readFileSync(path).subarray(0, 64 * 1024).toString("utf8") : "";
+      head = statSync2(path).isFile() ? readHead(path, 64 * 1024).toString("utf8") : "";
     } catch {
     }
     if (!isDump(head)) return loadFiles(path, opts);

@@ -36808,13 +36808,13 @@ function evaluate(input2) {
     const passes = new Set(loc.passes);
     inScope.push(...cands.filter((c3) => passes.has(c3.pass)));
   }
+  const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relate(c3.endpoint, backend, addresses)]));
   const others = input2.services.filter((s) => s.name !== service2.name);
   inScope = inScope.filter(
-    (c3) => c3.dynamic || !c3.endpoint || relate(c3.endpoint, backend, addresses) === "match" || !others.some((o2) => relate(c3.endpoint, o2.backend, addresses) === "match")
+    (c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !others.some((o2) => relate(c3.endpoint, o2.backend, addresses) === "match")
   );
   const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
   const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
-  const rel = new Map(statics.map((c3) => [c3, relate(c3.endpoint, backend, addresses)]));
   const matches = statics.filter((c3) => rel.get(c3) === "match");
   const groupsWith = (relations) => new Set(statics.filter((c3) => c3.group && relations.includes(rel.get(c3))).map((c3) => c3.group));
   const strongGroups = groupsWith(["match", "host"]);
@@ -37542,8 +37542,9 @@ function fileSource() {
         if (part === "") continue;
         const last = k === parts.length - 1;
         const next = [];
+        const match = hasMagic(part) ? componentMatcher(part) : void 0;
         for (const { path: dir } of found) {
-          if (!hasMagic(part)) {
+          if (!match) {
             next.push({ path: join4(dir, part), seen: false });
             continue;
           }
@@ -37553,7 +37554,6 @@ function fileSource() {
           } catch {
             continue;
           }
-          const match = componentMatcher(part);
           for (const e of entries) {
             if (!match(e.name)) continue;
             const p = join4(dir, e.name);

@@ -125,19 +125,21 @@ export function evaluate(input: EvaluateInput): Evaluation {
     inScope.push(...cands.filter((c) => passes.has(c.pass)));
   }
 
+  // each static dial against the backend, once
+  const rel = new Map<Candidate, Relation>(inScope.filter((c) => !c.dynamic && c.endpoint).map((c) => [c, relate(c.endpoint as Endpoint, backend, addresses)]));
+
   // 2. A dial that is exactly another service's backend is that service's.
   const others = input.services.filter((s) => s.name !== service.name);
   inScope = inScope.filter(
     (c) =>
       c.dynamic ||
       !c.endpoint ||
-      relate(c.endpoint, backend, addresses) === 'match' ||
+      rel.get(c) === 'match' ||
       !others.some((o) => relate(c.endpoint as Endpoint, o.backend, addresses) === 'match'),
   );
 
   const dynamic = inScope.filter((c) => c.dynamic || !c.endpoint);
   const statics = inScope.filter((c) => !c.dynamic && c.endpoint);
-  const rel = new Map<Candidate, Relation>(statics.map((c) => [c, relate(c.endpoint as Endpoint, backend, addresses)]));
   const matches = statics.filter((c) => rel.get(c) === 'match');
   // An upstream group is one unit: when one of its servers is the backend or
   // dials its port, every other server in it is the service's too (sharing

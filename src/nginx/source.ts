@@ -70,8 +70,9 @@ export function fileSource(): ConfigSource {
         if (part === '') continue;
         const last = k === parts.length - 1;
         const next: typeof found = [];
+        const match = hasMagic(part) ? componentMatcher(part) : undefined;
         for (const { path: dir } of found) {
-          if (!hasMagic(part)) {
+          if (!match) {
             next.push({ path: join(dir, part), seen: false });
             continue;
           }
@@ -81,7 +82,6 @@ export function fileSource(): ConfigSource {
           } catch {
             continue;
           }
-          const match = componentMatcher(part);
           for (const e of entries) {
             if (!match(e.name)) continue;
             const p = join(dir, e.name);

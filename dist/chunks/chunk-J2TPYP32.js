@@ -777,8 +777,9 @@ function fileSource() {
         if (part === "") continue;
         const last = k === parts.length - 1;
         const next = [];
+        const match = hasMagic(part) ? componentMatcher(part) : void 0;
         for (const { path: dir } of found) {
-          if (!hasMagic(part)) {
+          if (!match) {
             next.push({ path: join2(dir, part), seen: false });
             continue;
           }
@@ -788,7 +789,6 @@ function fileSource() {
           } catch {
             continue;
           }
-          const match = componentMatcher(part);
           for (const e of entries) {
             if (!match(e.name)) continue;
             const p = join2(dir, e.name);

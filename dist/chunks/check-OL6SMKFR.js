@@ -37,7 +37,7 @@ import {
   loadFiles,
   parseNginxMessages,
   runNginxTest
-} from "./chunk-663I3AN7.js";
+} from "./chunk-J2TPYP32.js";
 import {
   forTerminal,
   maskCredentials
@@ -596,13 +596,13 @@ function evaluate(input) {
     const passes = new Set(loc.passes);
     inScope.push(...cands.filter((c) => passes.has(c.pass)));
   }
+  const rel = new Map(inScope.filter((c) => !c.dynamic && c.endpoint).map((c) => [c, relate(c.endpoint, backend, addresses)]));
   const others = input.services.filter((s) => s.name !== service.name);
   inScope = inScope.filter(
-    (c) => c.dynamic || !c.endpoint || relate(c.endpoint, backend, addresses) === "match" || !others.some((o) => relate(c.endpoint, o.backend, addresses) === "match")
+    (c) => c.dynamic || !c.endpoint || rel.get(c) === "match" || !others.some((o) => relate(c.endpoint, o.backend, addresses) === "match")
   );
   const dynamic = inScope.filter((c) => c.dynamic || !c.endpoint);
   const statics = inScope.filter((c) => !c.dynamic && c.endpoint);
-  const rel = new Map(statics.map((c) => [c, relate(c.endpoint, backend, addresses)]));
   const matches = statics.filter((c) => rel.get(c) === "match");
   const groupsWith = (relations) => new Set(statics.filter((c) => c.group && relations.includes(rel.get(c))).map((c) => c.group));
   const strongGroups = groupsWith(["match", "host"]);

@@ -3,7 +3,7 @@ const require = __ugateCreateRequire(import.meta.url);
 import {
   loadAny,
   readStdin
-} from "./chunk-663I3AN7.js";
+} from "./chunk-J2TPYP32.js";
 import {
   maskCredentials
 } from "./chunk-MDTVYLXR.js";

@@ -38072,8 +38072,7 @@ function decide(i2) {
   return protocol(i2);
 }
 function family(i2) {
-  const host = i2.address ?? (i2.endpoint.kind === "tcp" ? i2.endpoint.host : "");
-  return ipFamily(host) === 6 ? 6 : 4;
+  return ipFamily(dialedAddress(i2)) === 6 ? 6 : 4;
 }
 function dialedAddress(i2) {
   return i2.address ?? (i2.endpoint.kind === "tcp" ? i2.endpoint.host : "");
@@ -38091,8 +38090,9 @@ function tcpOnPort(e, port) {
 function processMatches(i2) {
   const wanted = i2.service.process?.toLowerCase();
   const mainPid = Number(i2.evidence.systemd?.state.MainPID ?? 0);
+  const inCommand = wanted === void 0 ? void 0 : new RegExp(`(^|[\\s/])${escapeRe(wanted)}([\\s:.-]|$)`, "i");
   return (l) => l.processes.some(
-    (p) => mainPid > 0 && p.pid === mainPid || wanted !== void 0 && (p.name.toLowerCase() === wanted || p.name.length >= 15 && wanted.startsWith(p.name.toLowerCase()) || p.command !== void 0 && new RegExp(`(^|[\\s/])${escapeRe(wanted)}([\\s:.-]|$)`, "i").test(p.command))
+    (p) => mainPid > 0 && p.pid === mainPid || wanted !== void 0 && (p.name.toLowerCase() === wanted || p.name.length >= 15 && wanted.startsWith(p.name.toLowerCase()) || p.command !== void 0 && inCommand.test(p.command))
   );
 }
 function escapeRe(s) {
@@ -38113,7 +38113,8 @@ function refused(i2) {
   const otherFamily = onPort.filter((l) => l.family !== fam);
   if (otherFamily.length) return familyMismatch(i2, otherFamily);
   if (i2.check !== "front" && (i2.service.process !== void 0 || Number(i2.evidence.systemd?.state.MainPID ?? 0) > 0)) {
-    const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && processMatches(i2)(l));
+    const ours = processMatches(i2);
+    const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && ours(l));
     if (mine.length && conclusive(mine)) return wrongPort(i2, mine);
     if (mine.length) return down(i2, void 0, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));
   }
@@ -38887,7 +38888,6 @@ import { request } from "node:http";
 import { connect as tlsConnect } from "node:tls";
 var MAX_BODY_BYTES = 64 * 1024;
 var ETIMEDOUT2 = 110;
-var ECONNRESET = 104;
 async function probeHttp(o2) {
   const kind = o2.tls ? "https" : "http";
   const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
@@ -38967,8 +38967,7 @@ function exchange(raw, o2, s) {
         done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
         return;
       }
-      const errno = f.errno ?? (f.code === "ECONNRESET" ? ECONNRESET : void 0);
-      done({ ok: false, stage, ...f, ...errno !== void 0 && { errno } });
+      done({ ok: false, stage, ...f });
     };
     const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
     const timer = setTimeout(
@@ -39052,7 +39051,7 @@ var STDERR = 7;
 var RESPONDER = 1;
 var REQUEST_ID = 1;
 var ETIMEDOUT3 = 110;
-var ECONNRESET2 = 104;
+var ECONNRESET = 104;
 function record(type, content) {
   const header = Buffer.alloc(8);
   header.writeUInt8(VERSION, 0);
@@ -39172,7 +39171,7 @@ function exchange2(socket, o2, target, started, connectMs) {
         ok: false,
         stage,
         code: first ? INCOMPLETE : "ECONNRESET",
-        ...first ? {} : { errno: ECONNRESET2 },
+        ...first ? {} : { errno: ECONNRESET },
         message: first ? "closed before END_REQUEST" : "closed before answering"
       });
     });
@@ -39460,13 +39459,13 @@ var CODES = {
   "proxy.bad_gateway": { phase: "probe", retry: "transient", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
 };
 var REASON_CODES = Object.keys(CODES);
+function isDefinitive(code) {
+  return code !== void 0 && CODES[code].retry === "definitive";
+}
 
 // src/gate/retry.ts
 var CONFIRMATIONS = 2;
 var CONNECT_LEVEL = /* @__PURE__ */ new Set(["backend.down", "socket.missing", "socket.refused", "dns.unresolved", "network.unreachable", "network.timeout"]);
-function isDefinitive(code) {
-  return code !== void 0 && CODES[code].retry === "definitive";
-}
 var BACKOFF_FRACTION = 0.1;
 function backoffMs(waitedMs, p, random = Math.random) {
   const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
@@ -39595,18 +39594,6 @@ function stageRank(check2) {
   if (/^(resolve|tcp|unix) /.test(check2)) return 0;
   if (check2.startsWith("front ")) return 2;
   return 1;
-}
-function dialOf(t) {
-  const d = t.dial;
-  return d && {
-    directive: d.directive,
-    scheme: d.scheme,
-    file: d.file,
-    line: d.line,
-    text: d.text,
-    ...d.shownFile !== void 0 && { shownFile: d.shownFile },
-    ...d.upstream !== void 0 && { upstream: d.upstream }
-  };
 }
 async function listenerChecks(service2, target, sh, out) {
   const { endpoint } = target;
@@ -39749,7 +39736,7 @@ async function gatewayEvidence(service2, sh) {
 }
 function outcome(service2, target, address, check2, probe, evidence, errorLog) {
   if (probe.ok) return { ok: true, probe };
-  const dial = dialOf(target);
+  const dial = target.dial;
   const finding = classify({
     service: service2,
     check: check2,
@@ -40286,7 +40273,7 @@ function describe(e, p, live = false) {
   const attempts = plural(e.attempt, "attempt");
   if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
-  const retry = e.code ? CODES[e.code].retry === "transient" ? "retrying" : "confirming, will not fix itself" : "retrying";
+  const retry = isDefinitive(e.code) ? "confirming, will not fix itself" : "retrying";
   return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (${live ? "since " : ""}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
 }
 function fit(line, width) {

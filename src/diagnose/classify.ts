@@ -115,8 +115,7 @@ function decide(i: ClassifyInput): Draft {
 // ---- TCP connect ----------------------------------------------------------
 
 function family(i: ClassifyInput): 4 | 6 {
-  const host = i.address ?? (i.endpoint.kind === 'tcp' ? i.endpoint.host : '');
-  return ipFamily(host) === 6 ? 6 : 4;
+  return ipFamily(dialedAddress(i)) === 6 ? 6 : 4;
 }
 
 function dialedAddress(i: ClassifyInput): string {
@@ -140,6 +139,7 @@ function tcpOnPort(e: Evidence, port: number): Listener[] {
 function processMatches(i: ClassifyInput): (l: Listener) => boolean {
   const wanted = i.service.process?.toLowerCase();
   const mainPid = Number(i.evidence.systemd?.state.MainPID ?? 0);
+  const inCommand = wanted === undefined ? undefined : new RegExp(`(^|[\\s/])${escapeRe(wanted)}([\\s:.-]|$)`, 'i');
   return (l) =>
     l.processes.some(
       (p) =>
@@ -147,7 +147,7 @@ function processMatches(i: ClassifyInput): (l: Listener) => boolean {
         (wanted !== undefined &&
           (p.name.toLowerCase() === wanted ||
             (p.name.length >= 15 && wanted.startsWith(p.name.toLowerCase())) ||
-            (p.command !== undefined && new RegExp(`(^|[\\s/])${escapeRe(wanted)}([\\s:.-]|$)`, 'i').test(p.command)))),
+            (p.command !== undefined && (inCommand as RegExp).test(p.command)))),
     );
 }
 
@@ -171,7 +171,8 @@ function refused(i: ClassifyInput): Draft {
   if (otherFamily.length) return familyMismatch(i, otherFamily);
   // through the front it is nginx that is not listening: the service's process says nothing about it
   if (i.check !== 'front' && (i.service.process !== undefined || Number(i.evidence.systemd?.state.MainPID ?? 0) > 0)) {
-    const mine = (snap.listeners ?? []).filter((l) => l.kind === 'tcp' && l.port !== port && processMatches(i)(l));
+    const ours = processMatches(i);
+    const mine = (snap.listeners ?? []).filter((l) => l.kind === 'tcp' && l.port !== port && ours(l));
     if (mine.length && conclusive(mine)) return wrongPort(i, mine);
     // `process: node` may match unrelated servers: a definitive verdict needs one process on a few ports
     if (mine.length) return down(i, undefined, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));

@@ -48,6 +48,7 @@ export type ReasonCode = keyof typeof CODES;
 
 export const REASON_CODES = Object.keys(CODES) as ReasonCode[];
 
-export function isReasonCode(s: string): s is ReasonCode {
-  return Object.hasOwn(CODES, s);
+/** Will this reason not fix itself by waiting? */
+export function isDefinitive(code: ReasonCode | undefined): boolean {
+  return code !== undefined && CODES[code].retry === 'definitive';
 }

@@ -35,12 +35,13 @@ function matchGroup(g: ExplainGroup, services: readonly ServiceSpec[]): SpecMatc
       return { match: 'backend', service: own.name, backend: own.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own.name}: the backend itself failed` };
     }
   }
-  const candidates = services.filter((s) => s.serverNames.some((n) => g.servers.includes(n) || g.hosts.includes(n)));
-  const byServer = dialed ? closest(candidates, dialed, schemeOf(g.upstream)) : candidates[0];
-  if (!byServer) {
-    return dialed ? { match: 'unknown', note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(', ') || 'this server'} as its server_name` } : undefined;
-  }
+  // a group or host name: nothing to compare with a backend
   if (!dialed) return undefined;
+  const candidates = services.filter((s) => s.serverNames.some((n) => g.servers.includes(n) || g.hosts.includes(n)));
+  const byServer = closest(candidates, dialed, schemeOf(g.upstream));
+  if (!byServer) {
+    return { match: 'unknown', note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(', ') || 'this server'} as its server_name` };
+  }
   const code = mismatchCode(dialed, byServer.backend);
   return {
     match: 'mismatch',

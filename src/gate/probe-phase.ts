@@ -4,7 +4,7 @@
 // path through nginx's front. All services in parallel, one deadline, one
 // AbortSignal; every failure classified with its evidence and fix.
 import { isIP } from 'node:net';
-import { classify, type ClassifyDial, type ClassifyInput } from '../diagnose/classify.js';
+import { classify, type ClassifyInput } from '../diagnose/classify.js';
 import { gatewayLines } from '../diagnose/gateway-lines.js';
 import { createHostView, type HostView } from '../host/evidence.js';
 import { fileSize, readSince } from '../host/file-tail.js';
@@ -99,21 +99,6 @@ function stageRank(check: string): number {
   if (/^(resolve|tcp|unix) /.test(check)) return 0;
   if (check.startsWith('front ')) return 2;
   return 1;
-}
-
-function dialOf(t: Target): ClassifyDial | undefined {
-  const d = t.dial;
-  return (
-    d && {
-      directive: d.directive,
-      scheme: d.scheme,
-      file: d.file,
-      line: d.line,
-      text: d.text,
-      ...(d.shownFile !== undefined && { shownFile: d.shownFile }),
-      ...(d.upstream !== undefined && { upstream: d.upstream }),
-    }
-  );
 }
 
 /** Resolves the target's name (retried: DNS may come up late), then probes each address. The addresses when every one passed. */
@@ -278,7 +263,7 @@ function outcome(
   errorLog?: string[],
 ): AttemptOutcome {
   if (probe.ok) return { ok: true, probe };
-  const dial = dialOf(target);
+  const dial = target.dial;
   const finding = classify({
     service,
     check,

@@ -14,7 +14,7 @@
 // The outcome is always the last classified attempt, never a bare "timed out".
 import pRetry, { AbortError } from 'p-retry';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CODES, type ReasonCode } from '../diagnose/codes.js';
+import { isDefinitive, type ReasonCode } from '../diagnose/codes.js';
 import type { ProbeResult } from '../probe/result.js';
 import { ABORTED } from '../probe/result.js';
 import type { Finding } from '../report/model.js';
@@ -49,10 +49,6 @@ export const CONFIRMATIONS = 2;
 
 /** Reasons answered by the transport alone: retrying them costs nothing, so no backoff. */
 const CONNECT_LEVEL = new Set<ReasonCode>(['backend.down', 'socket.missing', 'socket.refused', 'dns.unresolved', 'network.unreachable', 'network.timeout']);
-
-export function isDefinitive(code: ReasonCode | undefined): boolean {
-  return code !== undefined && CODES[code].retry === 'definitive';
-}
 
 /** The share of the time already waited that the next answer-level delay may reach. */
 export const BACKOFF_FRACTION = 0.1;

@@ -29,7 +29,6 @@ export interface HttpProbeOptions {
 }
 
 const ETIMEDOUT = 110;
-const ECONNRESET = 104;
 
 export async function probeHttp(o: HttpProbeOptions): Promise<ProbeResult> {
   const kind = o.tls ? 'https' : 'http';
@@ -123,9 +122,8 @@ function exchange(raw: Socket, o: HttpProbeOptions, s: ExchangeState): Promise<P
         done({ ok: false, stage: 'response', code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
         return;
       }
-      // Node's "socket hang up" carries ECONNRESET without an errno: the peer closed before answering.
-      const errno = f.errno ?? (f.code === 'ECONNRESET' ? ECONNRESET : undefined);
-      done({ ok: false, stage, ...f, ...(errno !== undefined && { errno }) });
+      // Node's "socket hang up" carries ECONNRESET without an errno: errorFacts fills it in from the code
+      done({ ok: false, stage, ...f });
     };
     const onAbort = () => done({ ok: false, stage, code: ABORTED, message: 'aborted' });
     const timer = setTimeout(

@@ -3,7 +3,7 @@
 // state of a check, with the attempt count, the time left and whether the
 // reason is retried until the deadline or fails fast (users could not tell
 // why a wait went on, or stopped). --quiet: nothing.
-import { CODES } from '../diagnose/codes.js';
+import { isDefinitive } from '../diagnose/codes.js';
 import type { ProgressEvent } from '../gate/phases.js';
 import { formatDuration } from '../spec/duration.js';
 import { plural } from './by-service.js';
@@ -97,7 +97,7 @@ function describe(e: ProgressEvent, p: Paint, live = false): string {
   const attempts = plural(e.attempt, 'attempt');
   if (e.state === 'pass') return `${p.green('pass')} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === 'fail') return `${p.red('fail')}${why ? ` ${why}` : ''} (${attempts}, ${formatDuration(e.elapsedMs)})`;
-  const retry = e.code ? (CODES[e.code].retry === 'transient' ? 'retrying' : 'confirming, will not fix itself') : 'retrying';
+  const retry = isDefinitive(e.code) ? 'confirming, will not fix itself' : 'retrying';
   return `${p.yellow('waiting')}${why ? ` ${why}` : ''} (${live ? 'since ' : ''}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
 }
 

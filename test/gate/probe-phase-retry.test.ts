@@ -3,7 +3,8 @@
 // consecutive, and the outcome is always the last classified reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKOFF_FRACTION, backoffMs, CONFIRMATIONS, isDefinitive, retryCheck, type AttemptOutcome } from '../../src/gate/retry.js';
+import { isDefinitive } from '../../src/diagnose/codes.js';
+import { BACKOFF_FRACTION, backoffMs, CONFIRMATIONS, retryCheck, type AttemptOutcome } from '../../src/gate/retry.js';
 import type { ReasonCode } from '../../src/diagnose/codes.js';
 import type { ProbeResult } from '../../src/probe/result.js';
 

@@ -1215,8 +1215,7 @@ function decide(i) {
   return protocol(i);
 }
 function family(i) {
-  const host = i.address ?? (i.endpoint.kind === "tcp" ? i.endpoint.host : "");
-  return ipFamily(host) === 6 ? 6 : 4;
+  return ipFamily(dialedAddress(i)) === 6 ? 6 : 4;
 }
 function dialedAddress(i) {
   return i.address ?? (i.endpoint.kind === "tcp" ? i.endpoint.host : "");
@@ -1234,8 +1233,9 @@ function tcpOnPort(e, port) {
 function processMatches(i) {
   const wanted = i.service.process?.toLowerCase();
   const mainPid = Number(i.evidence.systemd?.state.MainPID ?? 0);
+  const inCommand = wanted === void 0 ? void 0 : new RegExp(`(^|[\\s/])${escapeRe(wanted)}([\\s:.-]|$)`, "i");
   return (l) => l.processes.some(
-    (p) => mainPid > 0 && p.pid === mainPid || wanted !== void 0 && (p.name.toLowerCase() === wanted || p.name.length >= 15 && wanted.startsWith(p.name.toLowerCase()) || p.command !== void 0 && new RegExp(`(^|[\\s/])${escapeRe(wanted)}([\\s:.-]|$)`, "i").test(p.command))
+    (p) => mainPid > 0 && p.pid === mainPid || wanted !== void 0 && (p.name.toLowerCase() === wanted || p.name.length >= 15 && wanted.startsWith(p.name.toLowerCase()) || p.command !== void 0 && inCommand.test(p.command))
   );
 }
 function escapeRe(s) {
@@ -1256,7 +1256,8 @@ function refused(i) {
   const otherFamily = onPort.filter((l) => l.family !== fam);
   if (otherFamily.length) return familyMismatch(i, otherFamily);
   if (i.check !== "front" && (i.service.process !== void 0 || Number(i.evidence.systemd?.state.MainPID ?? 0) > 0)) {
-    const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && processMatches(i)(l));
+    const ours = processMatches(i);
+    const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && ours(l));
     if (mine.length && conclusive(mine)) return wrongPort(i, mine);
     if (mine.length) return down(i, void 0, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));
   }
@@ -1902,7 +1903,6 @@ import { request } from "node:http";
 import { connect as tlsConnect } from "node:tls";
 var MAX_BODY_BYTES = 64 * 1024;
 var ETIMEDOUT2 = 110;
-var ECONNRESET = 104;
 async function probeHttp(o) {
   const kind = o.tls ? "https" : "http";
   const target = o.label ?? `${kind}://${formatEndpoint(o.endpoint)}${o.path}`;
@@ -1982,8 +1982,7 @@ function exchange(raw, o, s) {
         done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
         return;
       }
-      const errno = f.errno ?? (f.code === "ECONNRESET" ? ECONNRESET : void 0);
-      done({ ok: false, stage, ...f, ...errno !== void 0 && { errno } });
+      done({ ok: false, stage, ...f });
     };
     const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
     const timer = setTimeout(
@@ -2067,7 +2066,7 @@ var STDERR = 7;
 var RESPONDER = 1;
 var REQUEST_ID = 1;
 var ETIMEDOUT3 = 110;
-var ECONNRESET2 = 104;
+var ECONNRESET = 104;
 function record(type, content) {
   const header = Buffer.alloc(8);
   header.writeUInt8(VERSION, 0);
@@ -2187,7 +2186,7 @@ function exchange2(socket, o, target, started, connectMs) {
         ok: false,
         stage,
         code: first ? INCOMPLETE : "ECONNRESET",
-        ...first ? {} : { errno: ECONNRESET2 },
+        ...first ? {} : { errno: ECONNRESET },
         message: first ? "closed before END_REQUEST" : "closed before answering"
       });
     });
@@ -2475,13 +2474,13 @@ var CODES = {
   "proxy.bad_gateway": { phase: "probe", retry: "transient", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
 };
 var REASON_CODES = Object.keys(CODES);
+function isDefinitive(code) {
+  return code !== void 0 && CODES[code].retry === "definitive";
+}
 
 // src/gate/retry.ts
 var CONFIRMATIONS = 2;
 var CONNECT_LEVEL = /* @__PURE__ */ new Set(["backend.down", "socket.missing", "socket.refused", "dns.unresolved", "network.unreachable", "network.timeout"]);
-function isDefinitive(code) {
-  return code !== void 0 && CODES[code].retry === "definitive";
-}
 var BACKOFF_FRACTION = 0.1;
 function backoffMs(waitedMs, p, random = Math.random) {
   const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
@@ -2610,18 +2609,6 @@ function stageRank(check) {
   if (/^(resolve|tcp|unix) /.test(check)) return 0;
   if (check.startsWith("front ")) return 2;
   return 1;
-}
-function dialOf(t) {
-  const d = t.dial;
-  return d && {
-    directive: d.directive,
-    scheme: d.scheme,
-    file: d.file,
-    line: d.line,
-    text: d.text,
-    ...d.shownFile !== void 0 && { shownFile: d.shownFile },
-    ...d.upstream !== void 0 && { upstream: d.upstream }
-  };
 }
 async function listenerChecks(service, target, sh, out) {
   const { endpoint } = target;
@@ -2764,7 +2751,7 @@ async function gatewayEvidence(service, sh) {
 }
 function outcome(service, target, address, check, probe, evidence, errorLog) {
   if (probe.ok) return { ok: true, probe };
-  const dial = dialOf(target);
+  const dial = target.dial;
   const finding = classify({
     service,
     check,
@@ -3127,7 +3114,7 @@ function describe(e, p, live = false) {
   const attempts = plural(e.attempt, "attempt");
   if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
   if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
-  const retry = e.code ? CODES[e.code].retry === "transient" ? "retrying" : "confirming, will not fix itself" : "retrying";
+  const retry = isDefinitive(e.code) ? "confirming, will not fix itself" : "retrying";
   return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (${live ? "since " : ""}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
 }
 function fit(line, width) {

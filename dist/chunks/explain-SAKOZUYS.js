@@ -1121,12 +1121,12 @@ function matchGroup(g, services) {
       return { match: "backend", service: own.name, backend: own.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own.name}: the backend itself failed` };
     }
   }
-  const candidates = services.filter((s) => s.serverNames.some((n) => g.servers.includes(n) || g.hosts.includes(n)));
-  const byServer = dialed ? closest(candidates, dialed, schemeOf(g.upstream)) : candidates[0];
-  if (!byServer) {
-    return dialed ? { match: "unknown", note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(", ") || "this server"} as its server_name` } : void 0;
-  }
   if (!dialed) return void 0;
+  const candidates = services.filter((s) => s.serverNames.some((n) => g.servers.includes(n) || g.hosts.includes(n)));
+  const byServer = closest(candidates, dialed, schemeOf(g.upstream));
+  if (!byServer) {
+    return { match: "unknown", note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(", ") || "this server"} as its server_name` };
+  }
   const code = mismatchCode(dialed, byServer.backend);
   return {
     match: "mismatch",

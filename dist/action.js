@@ -37813,6 +37813,7 @@ import { isIP as isIP6 } from "node:net";
 
 // src/probe/errno.ts
 import { constants as constants4 } from "node:os";
+var LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
 var BY_NAME = constants4.errno;
 var BY_NUMBER = /* @__PURE__ */ new Map();
 for (const [name, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name);
@@ -38025,7 +38026,6 @@ function dialAt(d) {
 var DNS_CODES = /* @__PURE__ */ new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL", "ENODATA", "ESERVFAIL", "EAI_NODATA"]);
 var UNREACHABLE = /* @__PURE__ */ new Set(["EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN", "EADDRNOTAVAIL"]);
 var CONNECT_ERRORS = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ENOTSOCK", ...UNREACHABLE]);
-var ERRNO = { ETIMEDOUT: 110, EACCES: 13, ENOENT: 2, ECONNRESET: 104 };
 function classify(input2) {
   const { probe } = input2;
   if (probe.ok) return void 0;
@@ -38220,7 +38220,7 @@ function connectTimeout(i2) {
   const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
   return {
     code: "network.timeout",
-    errno: ERRNO.ETIMEDOUT,
+    errno: LINUX_ERRNO.ETIMEDOUT,
     message: `connect to ${t} timed out: ${rules.length ? "a firewall DROP rule" : "packets are dropped (firewall DROP or a dead route)"}`,
     evidence: [...connectEvidence(i2, present), ...rules.map((r) => `rule ${r}`)],
     fix: rules[0] ? `allow tcp port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i2)})`
@@ -38246,7 +38246,7 @@ function selinux(i2) {
   const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   return {
     code: "selinux.denied",
-    errno: i2.probe.errno ?? ERRNO.EACCES,
+    errno: i2.probe.errno ?? LINUX_ERRNO.EACCES,
     message: `connect to ${t} denied (${i2.probe.code === "EPERM" ? "EPERM" : "EACCES"})${se?.mode ? `: SELinux is ${se.mode}${bool ? `, ${SELINUX_BOOLEAN} is ${bool}` : ""}` : ": SELinux or another LSM policy"}`,
     evidence: [probeLine(i2.probe), ...se?.mode ? [`getenforce: ${se.mode}`] : [], ...bool ? [`${SELINUX_BOOLEAN} --> ${bool}`] : [], ...se?.denials ?? []],
     fix: `setsebool -P ${SELINUX_BOOLEAN} 1  (or label the port: semanage port -a -t http_port_t -p tcp ${port})`
@@ -38272,7 +38272,7 @@ function unixConnect(i2, code) {
     const d = i2.dial;
     return {
       code: "socket.missing",
-      errno: ERRNO.ENOENT,
+      errno: LINUX_ERRNO.ENOENT,
       message: dirMissing ? `${path9} is absent: its directory does not exist` : sibling ? `${base(path9)} is absent; ${siblings.map(base).join(", ")} exist${siblings.length === 1 ? "s" : ""}` : `${path9} is absent and no socket exists next to it`,
       evidence: [probeLine(i2.probe), ...dirMissing ? [`nearest existing directory: ${sf?.existingParent}`] : [], ...siblings.map((s) => `sibling socket ${s}`), ...unitLines(i2)],
       fix: siblings.length === 1 && sibling ? d ? `${d.upstream ? "server" : d.directive} unix:${sibling};  (${dialAt(d)}), and \`backend: unix:${sibling}\` in the spec` : `point nginx and the spec at unix:${sibling}, or start the service that creates ${path9}` : `start the service that creates ${path9}${i2.service.unit ? ` (${i2.service.unit})` : ""}`
@@ -38286,7 +38286,7 @@ function unixConnect(i2, code) {
     const lacks = sf?.blockedBy ? "search (x) permission on the directory" : can && !can.w ? "write permission (connect needs w)" : "permission";
     return {
       code: "socket.permission",
-      errno: i2.probe.errno ?? ERRNO.EACCES,
+      errno: i2.probe.errno ?? LINUX_ERRNO.EACCES,
       message: `${what}; user ${user?.name ?? "?"} (uid ${user?.uid ?? "?"}) lacks ${lacks}`,
       evidence: [probeLine(i2.probe), ...f ? [`${f.path}: ${describeFile(f)}`] : [], ...user ? [`connecting user ${user.name} uid=${user.uid} gid=${user.gid} groups=${user.groups.join(",")}`] : []],
       fix: sf?.blockedBy ? `chmod o+x ${sf.blockedBy.path} (or add nginx's user to group ${sf.blockedBy.group})` : `let nginx's user connect: socket mode 0660 with nginx's user in group ${f?.group ?? "?"} (php-fpm: listen.owner / listen.group / listen.mode = 0660)`
@@ -38320,7 +38320,7 @@ function healthTimeout(i2) {
   const p = i2.probe;
   return {
     code: "health.timeout",
-    errno: ERRNO.ETIMEDOUT,
+    errno: LINUX_ERRNO.ETIMEDOUT,
     message: `${p.target} accepted the connection but sent no complete response in time`,
     evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : ["nothing received"], ...unitLines(i2)],
     fix: "the service accepts but does not answer (workers busy or blocked, start-up not finished): check its log; raise gate.request_timeout if the health path is slow by design"
@@ -38330,7 +38330,7 @@ function reset(i2) {
   const p = i2.probe;
   return {
     code: "health.reset",
-    errno: p.errno ?? ERRNO.ECONNRESET,
+    errno: p.errno ?? LINUX_ERRNO.ECONNRESET,
     message: `${p.target}: the connection was ${p.code === "ECONNRESET" && p.message.includes("hang up") ? "closed" : "reset"} before a complete response`,
     evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : [], ...unitLines(i2)],
     fix: "the backend drops the request: check its log for a crash or a rejected request (wrong protocol, request too large, TLS expected)"
@@ -38359,7 +38359,7 @@ function badGateway(i2) {
     ...errno !== void 0 && { errno },
     message: `through nginx, ${p.target} answered ${p.status}${upstream ? `: nginx cannot reach ${upstream}` : ""}${m ? ` (${m[1]}: ${m[2]})` : ""}`,
     evidence: [probeLine(p), ...lines.length ? lines.slice(-3) : ["no matching line in the error log since the gate started"]],
-    fix: errno === ERRNO.EACCES ? upstream?.includes("unix:") ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, "").replace(/:$/, "")}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)` : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)` : upstream ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)` : "read nginx's error log for the upstream it dials"
+    fix: errno === LINUX_ERRNO.EACCES ? upstream?.includes("unix:") ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, "").replace(/:$/, "")}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)` : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)` : upstream ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)` : "read nginx's error log for the upstream it dials"
   };
 }
 function unitLines(i2) {
@@ -38814,7 +38814,6 @@ async function readSince(path9, from) {
 
 // src/probe/connect.ts
 import { connect } from "node:net";
-var ETIMEDOUT = 110;
 function openConnection(endpoint, kind, options) {
   const started = performance.now();
   const target = formatEndpoint(endpoint);
@@ -38838,7 +38837,7 @@ function openConnection(endpoint, kind, options) {
     const onError = (e) => settle2(fail(errorFacts(e)));
     const onAbort = () => settle2(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
     const timer = setTimeout(
-      () => settle2(fail({ code: "ETIMEDOUT", errno: ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      () => settle2(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
       options.timeoutMs
     );
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -38887,7 +38886,6 @@ function looksLikeTls(bytes) {
 import { request } from "node:http";
 import { connect as tlsConnect } from "node:tls";
 var MAX_BODY_BYTES = 64 * 1024;
-var ETIMEDOUT2 = 110;
 async function probeHttp(o2) {
   const kind = o2.tls ? "https" : "http";
   const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
@@ -38975,7 +38973,7 @@ function exchange(raw, o2, s) {
         ok: false,
         stage,
         code: "ETIMEDOUT",
-        errno: ETIMEDOUT2,
+        errno: LINUX_ERRNO.ETIMEDOUT,
         message: `no complete response within ${o2.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
       }),
       o2.requestTimeoutMs
@@ -39050,8 +39048,6 @@ var STDOUT = 6;
 var STDERR = 7;
 var RESPONDER = 1;
 var REQUEST_ID = 1;
-var ETIMEDOUT3 = 110;
-var ECONNRESET = 104;
 function record(type, content) {
   const header = Buffer.alloc(8);
   header.writeUInt8(VERSION, 0);
@@ -39124,7 +39120,7 @@ function exchange2(socket, o2, target, started, connectMs) {
     };
     const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
     const timer = setTimeout(
-      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: ETIMEDOUT3, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
+      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
       o2.requestTimeoutMs
     );
     o2.signal?.addEventListener("abort", onAbort, { once: true });
@@ -39171,7 +39167,7 @@ function exchange2(socket, o2, target, started, connectMs) {
         ok: false,
         stage,
         code: first ? INCOMPLETE : "ECONNRESET",
-        ...first ? {} : { errno: ECONNRESET },
+        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
         message: first ? "closed before END_REQUEST" : "closed before answering"
       });
     });

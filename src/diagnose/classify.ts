@@ -2,7 +2,7 @@
 // Pure and ordered, like execa's failure message chain: the first branch that
 // matches decides. Table-tested in test/diagnose/classify.test.ts.
 import { formatEndpoint, ipFamily, type Endpoint } from '../probe/endpoint.js';
-import { errnoName } from '../probe/errno.js';
+import { errnoName, LINUX_ERRNO } from '../probe/errno.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult } from '../probe/result.js';
 import type { Evidence } from '../host/evidence.js';
 import type { Listener } from '../host/listeners.js';
@@ -58,7 +58,6 @@ const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', '
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
 /** errors only a connect can produce, whatever stage a probe had reached */
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ENOTSOCK', ...UNREACHABLE]);
-const ERRNO = { ETIMEDOUT: 110, EACCES: 13, ENOENT: 2, ECONNRESET: 104 } as const;
 
 type Draft = Omit<Finding, 'severity' | 'service' | 'target'> & { code: ReasonCode };
 
@@ -295,7 +294,7 @@ function connectTimeout(i: ClassifyInput): Draft {
   const present = tcpOnPort(i.evidence, port).filter((l) => accepts(l, dialedAddress(i), family(i)));
   return {
     code: 'network.timeout',
-    errno: ERRNO.ETIMEDOUT,
+    errno: LINUX_ERRNO.ETIMEDOUT,
     message: `connect to ${t} timed out: ${rules.length ? 'a firewall DROP rule' : 'packets are dropped (firewall DROP or a dead route)'}`,
     evidence: [...connectEvidence(i, present), ...rules.map((r) => `rule ${r}`)],
     fix: rules[0] ? `allow tcp port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /, '')}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i)})`,
@@ -324,7 +323,7 @@ function selinux(i: ClassifyInput): Draft {
   const port = i.endpoint.kind === 'tcp' ? i.endpoint.port : 0;
   return {
     code: 'selinux.denied',
-    errno: i.probe.errno ?? ERRNO.EACCES,
+    errno: i.probe.errno ?? LINUX_ERRNO.EACCES,
     message: `connect to ${t} denied (${i.probe.code === 'EPERM' ? 'EPERM' : 'EACCES'})${se?.mode ? `: SELinux is ${se.mode}${bool ? `, ${SELINUX_BOOLEAN} is ${bool}` : ''}` : ': SELinux or another LSM policy'}`,
     evidence: [probeLine(i.probe), ...(se?.mode ? [`getenforce: ${se.mode}`] : []), ...(bool ? [`${SELINUX_BOOLEAN} --> ${bool}`] : []), ...(se?.denials ?? [])],
     fix: `setsebool -P ${SELINUX_BOOLEAN} 1  (or label the port: semanage port -a -t http_port_t -p tcp ${port})`,
@@ -354,7 +353,7 @@ function unixConnect(i: ClassifyInput, code: string | undefined): Draft {
     const d = i.dial;
     return {
       code: 'socket.missing',
-      errno: ERRNO.ENOENT,
+      errno: LINUX_ERRNO.ENOENT,
       message: dirMissing
         ? `${path} is absent: its directory does not exist`
         : sibling
@@ -377,7 +376,7 @@ function unixConnect(i: ClassifyInput, code: string | undefined): Draft {
     const lacks = sf?.blockedBy ? 'search (x) permission on the directory' : can && !can.w ? 'write permission (connect needs w)' : 'permission';
     return {
       code: 'socket.permission',
-      errno: i.probe.errno ?? ERRNO.EACCES,
+      errno: i.probe.errno ?? LINUX_ERRNO.EACCES,
       message: `${what}; user ${user?.name ?? '?'} (uid ${user?.uid ?? '?'}) lacks ${lacks}`,
       evidence: [probeLine(i.probe), ...(f ? [`${f.path}: ${describeFile(f)}`] : []), ...(user ? [`connecting user ${user.name} uid=${user.uid} gid=${user.gid} groups=${user.groups.join(',')}`] : [])],
       fix: sf?.blockedBy
@@ -428,7 +427,7 @@ function healthTimeout(i: ClassifyInput): Draft {
   const p = i.probe;
   return {
     code: 'health.timeout',
-    errno: ERRNO.ETIMEDOUT,
+    errno: LINUX_ERRNO.ETIMEDOUT,
     message: `${p.target} accepted the connection but sent no complete response in time`,
     evidence: [probeLine(p), ...(p.firstBytes ? [`received: ${p.firstBytes}`] : ['nothing received']), ...unitLines(i)],
     fix: 'the service accepts but does not answer (workers busy or blocked, start-up not finished): check its log; raise gate.request_timeout if the health path is slow by design',
@@ -439,7 +438,7 @@ function reset(i: ClassifyInput): Draft {
   const p = i.probe;
   return {
     code: 'health.reset',
-    errno: p.errno ?? ERRNO.ECONNRESET,
+    errno: p.errno ?? LINUX_ERRNO.ECONNRESET,
     message: `${p.target}: the connection was ${p.code === 'ECONNRESET' && p.message.includes('hang up') ? 'closed' : 'reset'} before a complete response`,
     evidence: [probeLine(p), ...(p.firstBytes ? [`received: ${p.firstBytes}`] : []), ...unitLines(i)],
     fix: 'the backend drops the request: check its log for a crash or a rejected request (wrong protocol, request too large, TLS expected)',
@@ -479,7 +478,7 @@ function badGateway(i: ClassifyInput): Draft {
     message: `through nginx, ${p.target} answered ${p.status}${upstream ? `: nginx cannot reach ${upstream}` : ''}${m ? ` (${m[1]}: ${m[2]})` : ''}`,
     evidence: [probeLine(p), ...(lines.length ? lines.slice(-3) : ['no matching line in the error log since the gate started'])],
     fix:
-      errno === ERRNO.EACCES
+      errno === LINUX_ERRNO.EACCES
         ? upstream?.includes('unix:')
           ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, '').replace(/:$/, '')}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)`
           : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)`

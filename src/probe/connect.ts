@@ -2,7 +2,7 @@
 // timings, close. A listener probe sends nothing.
 import { connect, type Socket } from 'node:net';
 import { formatEndpoint, type Endpoint } from './endpoint.js';
-import { errorFacts } from './errno.js';
+import { errorFacts, LINUX_ERRNO } from './errno.js';
 import { ABORTED, type ProbeResult } from './result.js';
 
 export interface ConnectOptions {
@@ -13,7 +13,6 @@ export interface ConnectOptions {
 /** A connected socket, or the failed result. The caller owns (and destroys) the socket. */
 export type Connected = { ok: true; socket: Socket; connectMs: number } | { ok: false; result: ProbeResult };
 
-const ETIMEDOUT = 110;
 
 /**
  * Connect to one address (a TCP IP literal: names are resolved by the caller,
@@ -45,7 +44,7 @@ export function openConnection(endpoint: Endpoint, kind: ProbeResult['kind'], op
     const onError = (e: unknown) => settle(fail(errorFacts(e)));
     const onAbort = () => settle(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
     const timer = setTimeout(
-      () => settle(fail({ code: 'ETIMEDOUT', errno: ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      () => settle(fail({ code: 'ETIMEDOUT', errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
       options.timeoutMs,
     );
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -2,6 +2,12 @@
 // contract positive ones; names come from the platform's own table.
 import { constants } from 'node:os';
 
+/**
+ * The numbers the gate itself sets, as Linux (and so nginx's log and the report
+ * contract) numbers them, whatever platform the gate runs on.
+ */
+export const LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 } as const;
+
 const BY_NAME = constants.errno as Record<string, number>;
 const BY_NUMBER = new Map<number, string>();
 for (const [name, n] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n)) BY_NUMBER.set(n, name);

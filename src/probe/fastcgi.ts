@@ -3,7 +3,7 @@
 // `ping.path` answers `pong`; a missing script answers `Status: 404`.
 import type { Socket } from 'node:net';
 import { formatEndpoint, type Endpoint } from './endpoint.js';
-import { errorFacts } from './errno.js';
+import { errorFacts, LINUX_ERRNO } from './errno.js';
 import { openConnection } from './connect.js';
 import { looksLikeTls, printable } from './printable.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult, type ProbeStage } from './result.js';
@@ -27,8 +27,6 @@ const STDOUT = 6;
 const STDERR = 7;
 const RESPONDER = 1;
 const REQUEST_ID = 1;
-const ETIMEDOUT = 110;
-const ECONNRESET = 104;
 
 function record(type: number, content: Buffer): Buffer {
   const header = Buffer.alloc(8);
@@ -107,7 +105,7 @@ function exchange(socket: Socket, o: FastcgiProbeOptions, target: string, starte
     };
     const onAbort = () => done({ ok: false, stage, code: ABORTED, message: 'aborted' });
     const timer = setTimeout(
-      () => done({ ok: false, stage, code: 'ETIMEDOUT', errno: ETIMEDOUT, message: `no complete FastCGI response within ${o.requestTimeoutMs}ms` }),
+      () => done({ ok: false, stage, code: 'ETIMEDOUT', errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o.requestTimeoutMs}ms` }),
       o.requestTimeoutMs,
     );
     o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -155,7 +153,7 @@ function exchange(socket: Socket, o: FastcgiProbeOptions, target: string, starte
         ok: false,
         stage,
         code: first ? INCOMPLETE : 'ECONNRESET',
-        ...(first ? {} : { errno: ECONNRESET }),
+        ...(first ? {} : { errno: LINUX_ERRNO.ECONNRESET }),
         message: first ? 'closed before END_REQUEST' : 'closed before answering',
       });
     });

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { formatEndpoint, type Endpoint } from './endpoint.js';
-import { errorFacts } from './errno.js';
+import { errorFacts, LINUX_ERRNO } from './errno.js';
 import { openConnection } from './connect.js';
 import { looksLikeTls, printable } from './printable.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, type ProbeResult, type ProbeStage } from './result.js';
@@ -28,7 +28,6 @@ export interface HttpProbeOptions {
   credentials?: string;
 }
 
-const ETIMEDOUT = 110;
 
 export async function probeHttp(o: HttpProbeOptions): Promise<ProbeResult> {
   const kind = o.tls ? 'https' : 'http';
@@ -132,7 +131,7 @@ function exchange(raw: Socket, o: HttpProbeOptions, s: ExchangeState): Promise<P
           ok: false,
           stage,
           code: 'ETIMEDOUT',
-          errno: ETIMEDOUT,
+          errno: LINUX_ERRNO.ETIMEDOUT,
           message: `no complete response within ${o.requestTimeoutMs}ms${first ? '' : ' (nothing received)'}`,
         }),
       o.requestTimeoutMs,

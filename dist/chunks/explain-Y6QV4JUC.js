@@ -7,7 +7,7 @@ import {
   plural,
   upstreamAddress,
   useColor
-} from "./chunk-4HUAF37E.js";
+} from "./chunk-AYM6QXQG.js";
 import {
   formatEndpoint,
   sameEndpoint,

@@ -210,6 +210,7 @@ function plural(n, word) {
 
 // src/probe/errno.ts
 import { constants } from "node:os";
+var LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
 var BY_NAME = constants.errno;
 var BY_NUMBER = /* @__PURE__ */ new Map();
 for (const [name, n] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n)) BY_NUMBER.set(n, name);
@@ -229,6 +230,7 @@ function errorFacts(e) {
 }
 
 export {
+  LINUX_ERRNO,
   errnoName,
   errorFacts,
   parseErrorLine,

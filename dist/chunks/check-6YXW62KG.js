@@ -8,6 +8,7 @@ import {
   loadSpecFile
 } from "./chunk-EVQW5GTO.js";
 import {
+  LINUX_ERRNO,
   byService,
   counts,
   decidingFinding,
@@ -19,7 +20,7 @@ import {
   parseErrorLine,
   plural,
   useColor
-} from "./chunk-4HUAF37E.js";
+} from "./chunk-AYM6QXQG.js";
 import {
   PROTOCOLS,
   canonicalIp,
@@ -1168,7 +1169,6 @@ function dialAt(d) {
 var DNS_CODES = /* @__PURE__ */ new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL", "ENODATA", "ESERVFAIL", "EAI_NODATA"]);
 var UNREACHABLE = /* @__PURE__ */ new Set(["EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN", "EADDRNOTAVAIL"]);
 var CONNECT_ERRORS = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ENOTSOCK", ...UNREACHABLE]);
-var ERRNO = { ETIMEDOUT: 110, EACCES: 13, ENOENT: 2, ECONNRESET: 104 };
 function classify(input) {
   const { probe } = input;
   if (probe.ok) return void 0;
@@ -1363,7 +1363,7 @@ function connectTimeout(i) {
   const present = tcpOnPort(i.evidence, port).filter((l) => accepts(l, dialedAddress(i), family(i)));
   return {
     code: "network.timeout",
-    errno: ERRNO.ETIMEDOUT,
+    errno: LINUX_ERRNO.ETIMEDOUT,
     message: `connect to ${t} timed out: ${rules.length ? "a firewall DROP rule" : "packets are dropped (firewall DROP or a dead route)"}`,
     evidence: [...connectEvidence(i, present), ...rules.map((r) => `rule ${r}`)],
     fix: rules[0] ? `allow tcp port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i)})`
@@ -1389,7 +1389,7 @@ function selinux(i) {
   const port = i.endpoint.kind === "tcp" ? i.endpoint.port : 0;
   return {
     code: "selinux.denied",
-    errno: i.probe.errno ?? ERRNO.EACCES,
+    errno: i.probe.errno ?? LINUX_ERRNO.EACCES,
     message: `connect to ${t} denied (${i.probe.code === "EPERM" ? "EPERM" : "EACCES"})${se?.mode ? `: SELinux is ${se.mode}${bool ? `, ${SELINUX_BOOLEAN} is ${bool}` : ""}` : ": SELinux or another LSM policy"}`,
     evidence: [probeLine(i.probe), ...se?.mode ? [`getenforce: ${se.mode}`] : [], ...bool ? [`${SELINUX_BOOLEAN} --> ${bool}`] : [], ...se?.denials ?? []],
     fix: `setsebool -P ${SELINUX_BOOLEAN} 1  (or label the port: semanage port -a -t http_port_t -p tcp ${port})`
@@ -1415,7 +1415,7 @@ function unixConnect(i, code) {
     const d = i.dial;
     return {
       code: "socket.missing",
-      errno: ERRNO.ENOENT,
+      errno: LINUX_ERRNO.ENOENT,
       message: dirMissing ? `${path} is absent: its directory does not exist` : sibling ? `${base(path)} is absent; ${siblings.map(base).join(", ")} exist${siblings.length === 1 ? "s" : ""}` : `${path} is absent and no socket exists next to it`,
       evidence: [probeLine(i.probe), ...dirMissing ? [`nearest existing directory: ${sf?.existingParent}`] : [], ...siblings.map((s) => `sibling socket ${s}`), ...unitLines(i)],
       fix: siblings.length === 1 && sibling ? d ? `${d.upstream ? "server" : d.directive} unix:${sibling};  (${dialAt(d)}), and \`backend: unix:${sibling}\` in the spec` : `point nginx and the spec at unix:${sibling}, or start the service that creates ${path}` : `start the service that creates ${path}${i.service.unit ? ` (${i.service.unit})` : ""}`
@@ -1429,7 +1429,7 @@ function unixConnect(i, code) {
     const lacks = sf?.blockedBy ? "search (x) permission on the directory" : can && !can.w ? "write permission (connect needs w)" : "permission";
     return {
       code: "socket.permission",
-      errno: i.probe.errno ?? ERRNO.EACCES,
+      errno: i.probe.errno ?? LINUX_ERRNO.EACCES,
       message: `${what}; user ${user?.name ?? "?"} (uid ${user?.uid ?? "?"}) lacks ${lacks}`,
       evidence: [probeLine(i.probe), ...f ? [`${f.path}: ${describeFile(f)}`] : [], ...user ? [`connecting user ${user.name} uid=${user.uid} gid=${user.gid} groups=${user.groups.join(",")}`] : []],
       fix: sf?.blockedBy ? `chmod o+x ${sf.blockedBy.path} (or add nginx's user to group ${sf.blockedBy.group})` : `let nginx's user connect: socket mode 0660 with nginx's user in group ${f?.group ?? "?"} (php-fpm: listen.owner / listen.group / listen.mode = 0660)`
@@ -1463,7 +1463,7 @@ function healthTimeout(i) {
   const p = i.probe;
   return {
     code: "health.timeout",
-    errno: ERRNO.ETIMEDOUT,
+    errno: LINUX_ERRNO.ETIMEDOUT,
     message: `${p.target} accepted the connection but sent no complete response in time`,
     evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : ["nothing received"], ...unitLines(i)],
     fix: "the service accepts but does not answer (workers busy or blocked, start-up not finished): check its log; raise gate.request_timeout if the health path is slow by design"
@@ -1473,7 +1473,7 @@ function reset(i) {
   const p = i.probe;
   return {
     code: "health.reset",
-    errno: p.errno ?? ERRNO.ECONNRESET,
+    errno: p.errno ?? LINUX_ERRNO.ECONNRESET,
     message: `${p.target}: the connection was ${p.code === "ECONNRESET" && p.message.includes("hang up") ? "closed" : "reset"} before a complete response`,
     evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : [], ...unitLines(i)],
     fix: "the backend drops the request: check its log for a crash or a rejected request (wrong protocol, request too large, TLS expected)"
@@ -1502,7 +1502,7 @@ function badGateway(i) {
     ...errno !== void 0 && { errno },
     message: `through nginx, ${p.target} answered ${p.status}${upstream ? `: nginx cannot reach ${upstream}` : ""}${m ? ` (${m[1]}: ${m[2]})` : ""}`,
     evidence: [probeLine(p), ...lines.length ? lines.slice(-3) : ["no matching line in the error log since the gate started"]],
-    fix: errno === ERRNO.EACCES ? upstream?.includes("unix:") ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, "").replace(/:$/, "")}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)` : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)` : upstream ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)` : "read nginx's error log for the upstream it dials"
+    fix: errno === LINUX_ERRNO.EACCES ? upstream?.includes("unix:") ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, "").replace(/:$/, "")}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)` : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)` : upstream ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)` : "read nginx's error log for the upstream it dials"
   };
 }
 function unitLines(i) {
@@ -1829,7 +1829,6 @@ async function readSince(path, from) {
 
 // src/probe/connect.ts
 import { connect } from "node:net";
-var ETIMEDOUT = 110;
 function openConnection(endpoint, kind, options) {
   const started = performance.now();
   const target = formatEndpoint(endpoint);
@@ -1853,7 +1852,7 @@ function openConnection(endpoint, kind, options) {
     const onError = (e) => settle(fail(errorFacts(e)));
     const onAbort = () => settle(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
     const timer = setTimeout(
-      () => settle(fail({ code: "ETIMEDOUT", errno: ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      () => settle(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
       options.timeoutMs
     );
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -1902,7 +1901,6 @@ function looksLikeTls(bytes) {
 import { request } from "node:http";
 import { connect as tlsConnect } from "node:tls";
 var MAX_BODY_BYTES = 64 * 1024;
-var ETIMEDOUT2 = 110;
 async function probeHttp(o) {
   const kind = o.tls ? "https" : "http";
   const target = o.label ?? `${kind}://${formatEndpoint(o.endpoint)}${o.path}`;
@@ -1990,7 +1988,7 @@ function exchange(raw, o, s) {
         ok: false,
         stage,
         code: "ETIMEDOUT",
-        errno: ETIMEDOUT2,
+        errno: LINUX_ERRNO.ETIMEDOUT,
         message: `no complete response within ${o.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
       }),
       o.requestTimeoutMs
@@ -2065,8 +2063,6 @@ var STDOUT = 6;
 var STDERR = 7;
 var RESPONDER = 1;
 var REQUEST_ID = 1;
-var ETIMEDOUT3 = 110;
-var ECONNRESET = 104;
 function record(type, content) {
   const header = Buffer.alloc(8);
   header.writeUInt8(VERSION, 0);
@@ -2139,7 +2135,7 @@ function exchange2(socket, o, target, started, connectMs) {
     };
     const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
     const timer = setTimeout(
-      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: ETIMEDOUT3, message: `no complete FastCGI response within ${o.requestTimeoutMs}ms` }),
+      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o.requestTimeoutMs}ms` }),
       o.requestTimeoutMs
     );
     o.signal?.addEventListener("abort", onAbort, { once: true });
@@ -2186,7 +2182,7 @@ function exchange2(socket, o, target, started, connectMs) {
         ok: false,
         stage,
         code: first ? INCOMPLETE : "ECONNRESET",
-        ...first ? {} : { errno: ECONNRESET },
+        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
         message: first ? "closed before END_REQUEST" : "closed before answering"
       });
     });

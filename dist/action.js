@@ -39617,7 +39617,7 @@ async function listenerChecks(service2, target, sh, out) {
   }
   const runs = await Promise.all(
     addresses.map((address) => {
-      const dialed = endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
+      const dialed = dialedAt(endpoint, address);
       const name = `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
       const shared = out.listeners.get(name);
       if (shared) return shared;
@@ -39626,7 +39626,10 @@ async function listenerChecks(service2, target, sh, out) {
       return check2;
     })
   );
-  return runs.every(Boolean) ? addresses.filter((a2) => a2 !== void 0) : void 0;
+  return runs.every(Boolean) ? addresses : void 0;
+}
+function dialedAt(endpoint, address) {
+  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
 }
 async function listenerCheck(service2, target, address, dialed, name, sh, out) {
   const { endpoint } = target;
@@ -39649,7 +39652,7 @@ async function listenerCheck(service2, target, address, dialed, name, sh, out) {
   record2(out, service2, name, run2, sh);
   return run2.last.ok;
 }
-async function healthChecks(service2, target, addresses, sh, out) {
+async function healthChecks(service2, target, list, sh, out) {
   const path9 = service2.health;
   const kind = service2.protocol === "fastcgi" ? "fastcgi" : service2.protocol === "https" ? "https" : service2.protocol === "http" ? "http" : void 0;
   if (!path9) return true;
@@ -39659,10 +39662,9 @@ async function healthChecks(service2, target, addresses, sh, out) {
   }
   const { endpoint } = target;
   const g = sh.spec.gate;
-  const list = endpoint.kind === "unix" ? [void 0] : addresses;
   const runs = await Promise.all(
     list.map(async (address) => {
-      const dialed = endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
+      const dialed = dialedAt(endpoint, address);
       const verb = kind === "fastcgi" ? "fastcgi" : `${kind} GET`;
       const name = `${verb} ${path9}${list.length > 1 ? ` ${formatEndpoint(dialed)}` : ""}`;
       out.started.push(name);
@@ -39672,8 +39674,7 @@ async function healthChecks(service2, target, addresses, sh, out) {
           const host = endpoint.kind === "tcp" ? { host: formatEndpoint(endpoint) } : {};
           const probe = kind === "fastcgi" ? await probeFastcgi({ endpoint: dialed, path: path9, ...timeouts }) : await probeHttp({ endpoint: dialed, tls: kind === "https", path: path9, ...host, ...timeouts });
           const o2 = outcome(service2, target, address, "health", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
-          const cut = probe.stage === "connect" ? cutShort(probe, timeouts.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, timeouts.requestTimeoutMs, g.requestTimeoutMs);
-          return { ...o2, ...cut && { cut: true } };
+          return { ...o2, ...requestCutShort(probe, timeouts, g) && { cut: true } };
         },
         sh.policy,
         progress(service2, name, sh)
@@ -39714,8 +39715,7 @@ async function frontCheck(service2, sh, out) {
       if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service2, sh);
       const evidence = probe.ok || probe.status !== void 0 ? {} : await sh.host.gather(probe, endpoint, void 0, void 0);
       const o2 = outcome(service2, { endpoint }, void 0, "front", probe, evidence, errorLog);
-      const cut = probe.stage === "connect" ? cutShort(probe, connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, requestTimeoutMs, g.requestTimeoutMs);
-      return { ...o2, ...cut && { cut: true } };
+      return { ...o2, ...requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true } };
     },
     sh.policy,
     progress(service2, name, sh)
@@ -39796,6 +39796,9 @@ function record2(out, service2, name, run2, sh) {
 }
 function cutShort(probe, usedMs, configuredMs) {
   return probe.code === "ETIMEDOUT" && usedMs < configuredMs;
+}
+function requestCutShort(probe, used, g) {
+  return probe.stage === "connect" ? cutShort(probe, used.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, used.requestTimeoutMs, g.requestTimeoutMs);
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();

@@ -101,8 +101,12 @@ function stageRank(check: string): number {
   return 1;
 }
 
-/** Resolves the target's name (retried: DNS may come up late), then probes each address. The addresses when every one passed. */
-async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, out: ServiceRun): Promise<string[] | undefined> {
+/**
+ * Resolves the target's name (retried: DNS may come up late), then probes
+ * each address. The addresses when every one passed: for a unix socket, one
+ * undefined address (the socket itself).
+ */
+async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, out: ServiceRun): Promise<(string | undefined)[] | undefined> {
   const { endpoint } = target;
   const g = sh.spec.gate;
   let addresses: (string | undefined)[] = endpoint.kind === 'tcp' ? [endpoint.host] : [undefined];
@@ -130,7 +134,7 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
   }
   const runs = await Promise.all(
     addresses.map((address) => {
-      const dialed: Endpoint = endpoint.kind === 'tcp' && address !== undefined ? { kind: 'tcp', host: address, port: endpoint.port } : endpoint;
+      const dialed = dialedAt(endpoint, address);
       const name = `${endpoint.kind} ${endpoint.kind === 'unix' ? endpoint.path : formatEndpoint(dialed)}`;
       const shared = out.listeners.get(name);
       if (shared) return shared;
@@ -139,7 +143,12 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
       return check;
     }),
   );
-  return runs.every(Boolean) ? addresses.filter((a): a is string => a !== undefined) : undefined;
+  return runs.every(Boolean) ? addresses : undefined;
+}
+
+/** The endpoint with its name replaced by one resolved address (`undefined`: as it is). */
+function dialedAt(endpoint: Endpoint, address: string | undefined): Endpoint {
+  return endpoint.kind === 'tcp' && address !== undefined ? { kind: 'tcp', host: address, port: endpoint.port } : endpoint;
 }
 
 async function listenerCheck(service: ServiceSpec, target: Target, address: string | undefined, dialed: Endpoint, name: string, sh: Shared, out: ServiceRun): Promise<boolean> {
@@ -165,7 +174,7 @@ async function listenerCheck(service: ServiceSpec, target: Target, address: stri
   return run.last.ok;
 }
 
-async function healthChecks(service: ServiceSpec, target: Target, addresses: string[], sh: Shared, out: ServiceRun): Promise<boolean> {
+async function healthChecks(service: ServiceSpec, target: Target, list: readonly (string | undefined)[], sh: Shared, out: ServiceRun): Promise<boolean> {
   const path = service.health;
   const kind = service.protocol === 'fastcgi' ? 'fastcgi' : service.protocol === 'https' ? 'https' : service.protocol === 'http' ? 'http' : undefined;
   if (!path) return true;
@@ -175,10 +184,9 @@ async function healthChecks(service: ServiceSpec, target: Target, addresses: str
   }
   const { endpoint } = target;
   const g = sh.spec.gate;
-  const list: (string | undefined)[] = endpoint.kind === 'unix' ? [undefined] : addresses;
   const runs = await Promise.all(
     list.map(async (address) => {
-      const dialed: Endpoint = endpoint.kind === 'tcp' && address !== undefined ? { kind: 'tcp', host: address, port: endpoint.port } : endpoint;
+      const dialed = dialedAt(endpoint, address);
       const verb = kind === 'fastcgi' ? 'fastcgi' : `${kind} GET`;
       const name = `${verb} ${path}${list.length > 1 ? ` ${formatEndpoint(dialed)}` : ''}`;
       out.started.push(name);
@@ -192,8 +200,7 @@ async function healthChecks(service: ServiceSpec, target: Target, addresses: str
               ? await probeFastcgi({ endpoint: dialed, path, ...timeouts })
               : await probeHttp({ endpoint: dialed, tls: kind === 'https', path, ...host, ...timeouts });
           const o = outcome(service, target, address, 'health', probe, await sh.host.gather(probe, endpoint, address, service.unit));
-          const cut = probe.stage === 'connect' ? cutShort(probe, timeouts.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, timeouts.requestTimeoutMs, g.requestTimeoutMs);
-          return { ...o, ...(cut && { cut: true }) };
+          return { ...o, ...(requestCutShort(probe, timeouts, g) && { cut: true }) };
         },
         sh.policy,
         progress(service, name, sh),
@@ -235,8 +242,7 @@ async function frontCheck(service: ServiceSpec, sh: Shared, out: ServiceRun): Pr
       if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service, sh);
       const evidence = probe.ok || probe.status !== undefined ? {} : await sh.host.gather(probe, endpoint, undefined, undefined);
       const o = outcome(service, { endpoint }, undefined, 'front', probe, evidence, errorLog);
-      const cut = probe.stage === 'connect' ? cutShort(probe, connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, requestTimeoutMs, g.requestTimeoutMs);
-      return { ...o, ...(cut && { cut: true }) };
+      return { ...o, ...(requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true }) };
     },
     sh.policy,
     progress(service, name, sh),
@@ -333,6 +339,11 @@ function record(out: ServiceRun, service: ServiceSpec, name: string, run: CheckR
 /** Timed out on a timeout the deadline shortened: not the endpoint's fault yet. */
 function cutShort(probe: ProbeResult, usedMs: number, configuredMs: number): boolean {
   return probe.code === 'ETIMEDOUT' && usedMs < configuredMs;
+}
+
+/** cutShort for a request: by the connect timeout or the request timeout, whichever stage it timed out in. */
+function requestCutShort(probe: ProbeResult, used: { connectTimeoutMs: number; requestTimeoutMs: number }, g: Spec['gate']): boolean {
+  return probe.stage === 'connect' ? cutShort(probe, used.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, used.requestTimeoutMs, g.requestTimeoutMs);
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -2632,7 +2632,7 @@ async function listenerChecks(service, target, sh, out) {
   }
   const runs = await Promise.all(
     addresses.map((address) => {
-      const dialed = endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
+      const dialed = dialedAt(endpoint, address);
       const name = `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
       const shared = out.listeners.get(name);
       if (shared) return shared;
@@ -2641,7 +2641,10 @@ async function listenerChecks(service, target, sh, out) {
       return check;
     })
   );
-  return runs.every(Boolean) ? addresses.filter((a) => a !== void 0) : void 0;
+  return runs.every(Boolean) ? addresses : void 0;
+}
+function dialedAt(endpoint, address) {
+  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
 }
 async function listenerCheck(service, target, address, dialed, name, sh, out) {
   const { endpoint } = target;
@@ -2664,7 +2667,7 @@ async function listenerCheck(service, target, address, dialed, name, sh, out) {
   record2(out, service, name, run, sh);
   return run.last.ok;
 }
-async function healthChecks(service, target, addresses, sh, out) {
+async function healthChecks(service, target, list, sh, out) {
   const path = service.health;
   const kind = service.protocol === "fastcgi" ? "fastcgi" : service.protocol === "https" ? "https" : service.protocol === "http" ? "http" : void 0;
   if (!path) return true;
@@ -2674,10 +2677,9 @@ async function healthChecks(service, target, addresses, sh, out) {
   }
   const { endpoint } = target;
   const g = sh.spec.gate;
-  const list = endpoint.kind === "unix" ? [void 0] : addresses;
   const runs = await Promise.all(
     list.map(async (address) => {
-      const dialed = endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
+      const dialed = dialedAt(endpoint, address);
       const verb = kind === "fastcgi" ? "fastcgi" : `${kind} GET`;
       const name = `${verb} ${path}${list.length > 1 ? ` ${formatEndpoint(dialed)}` : ""}`;
       out.started.push(name);
@@ -2687,8 +2689,7 @@ async function healthChecks(service, target, addresses, sh, out) {
           const host = endpoint.kind === "tcp" ? { host: formatEndpoint(endpoint) } : {};
           const probe = kind === "fastcgi" ? await probeFastcgi({ endpoint: dialed, path, ...timeouts }) : await probeHttp({ endpoint: dialed, tls: kind === "https", path, ...host, ...timeouts });
           const o = outcome(service, target, address, "health", probe, await sh.host.gather(probe, endpoint, address, service.unit));
-          const cut = probe.stage === "connect" ? cutShort(probe, timeouts.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, timeouts.requestTimeoutMs, g.requestTimeoutMs);
-          return { ...o, ...cut && { cut: true } };
+          return { ...o, ...requestCutShort(probe, timeouts, g) && { cut: true } };
         },
         sh.policy,
         progress(service, name, sh)
@@ -2729,8 +2730,7 @@ async function frontCheck(service, sh, out) {
       if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service, sh);
       const evidence = probe.ok || probe.status !== void 0 ? {} : await sh.host.gather(probe, endpoint, void 0, void 0);
       const o = outcome(service, { endpoint }, void 0, "front", probe, evidence, errorLog);
-      const cut = probe.stage === "connect" ? cutShort(probe, connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, requestTimeoutMs, g.requestTimeoutMs);
-      return { ...o, ...cut && { cut: true } };
+      return { ...o, ...requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true } };
     },
     sh.policy,
     progress(service, name, sh)
@@ -2811,6 +2811,9 @@ function record2(out, service, name, run, sh) {
 }
 function cutShort(probe, usedMs, configuredMs) {
   return probe.code === "ETIMEDOUT" && usedMs < configuredMs;
+}
+function requestCutShort(probe, used, g) {
+  return probe.stage === "connect" ? cutShort(probe, used.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, used.requestTimeoutMs, g.requestTimeoutMs);
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();

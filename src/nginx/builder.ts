@@ -16,7 +16,21 @@ export function quoteArg(arg: string): string {
   return `"${arg.replace(/"/g, '\\"')}"`;
 }
 
+/** The parser takes `if`'s parentheses off (as crossplane does): put them back so it reads them again. */
+function ifCondition(args: readonly string[]): string {
+  const words = args.map(quoteArg);
+  if (words.length === 0) return 'if ()';
+  const end = words.length - 1;
+  // a bare word takes the parenthesis attached; a quoted one needs it apart
+  const open = words[0] === args[0] ? '(' : '( ';
+  const close = words[end] === args[end] ? ')' : ' )';
+  words[0] = open + (words[0] as string);
+  words[end] += close;
+  return `if ${words.join(' ')}`;
+}
+
 export function buildDirective(d: Directive): string {
+  if (d.directive === 'if') return ifCondition(d.args);
   if (isRawBlockDirective(d.directive) && d.block === undefined && d.args.length > 0) {
     const head = [d.directive, ...d.args.slice(0, -1).map(quoteArg)].join(' ');
     return `${head} {${d.args[d.args.length - 1] as string}}`;

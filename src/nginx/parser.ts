@@ -231,6 +231,7 @@ class FileParser {
         scratch[count++] = v;
       }
       const args = scratch.slice(0, count);
+      if (name === 'if') stripIfParens(args);
       const d: Directive = { directive: name, line, args };
       out.push(d);
       if (end === 'eof') this.fail('unexpected end of file, expecting ";" or "}"', lx.cursorLine);
@@ -261,6 +262,22 @@ class FileParser {
       else if (lx.value === '}') depth--;
     }
   }
+}
+
+/**
+ * `if ($a = b)` -> `$a`, `=`, `b`: nginx's rewrite module takes the condition
+ * without its parentheses, written attached (`($a`, `b)`) or apart (`(`, `)`),
+ * and crossplane's payload holds it so. Without both, the args stay as written.
+ */
+function stripIfParens(args: string[]): void {
+  const first = args[0];
+  const last = args[args.length - 1];
+  if (first === undefined || last === undefined || !first.startsWith('(') || !last.endsWith(')')) return;
+  args[0] = first.slice(1).trimStart();
+  const end = args.length - 1;
+  args[end] = (args[end] as string).slice(0, -1).trimEnd();
+  if (args[end] === '') args.pop();
+  if (args[0] === '') args.shift();
 }
 
 function includeError(args: readonly string[], end: string, ctx: Context): string | undefined {

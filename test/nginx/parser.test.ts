@@ -5,11 +5,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseDump } from '../../src/nginx/dump.js';
 import { parseConfig } from '../../src/nginx/parser.js';
+import type { Directive } from '../../src/nginx/payload.js';
 import { memorySource } from '../../src/nginx/source.js';
 import { expected, fixture, mountedSource, parseFixture } from './fixtures.js';
 import { hasNginx, nginxTest } from '../helpers/nginx.js';
 
-for (const scenario of ['php-fpm', 'upstream-backups', 'include-glob', 'include-cycle', 'include-missing', 'stream']) {
+for (const scenario of ['php-fpm', 'upstream-backups', 'include-glob', 'include-cycle', 'include-missing', 'stream', 'if-conditions']) {
   test(`payload of ${scenario}`, () => {
     assert.deepEqual(parseFixture(scenario), expected(scenario));
   });
@@ -20,6 +21,29 @@ for (const name of ['missing-semicolon', 'unexpected-brace', 'unclosed-block', '
     assert.deepEqual(parseFixture('syntax-errors', `${name}.conf`), expected('syntax-errors', `${name}.json`));
   });
 }
+
+// expected.json of if-conditions is what crossplane 0.5.7 prints for the tree
+test("if conditions lose their parentheses, as nginx's rewrite module and crossplane take them", () => {
+  const ifs: string[][] = [];
+  const walk = (list: readonly Directive[]) => {
+    for (const d of list) {
+      if (d.directive === 'if') ifs.push(d.args);
+      walk(d.block ?? []);
+    }
+  };
+  walk(parseFixture('if-conditions').config[0]?.parsed ?? []);
+  assert.deepEqual(ifs, [
+    ['$request_method', '=', 'POST'],
+    ['$host', '!=', 'app.example.com'],
+    ['$uri', '~', 'files'],
+    ['$http_user_agent', '~*', '(bot|crawler) spider'],
+    ['-f', '$request_filename'],
+    ['!-e', '$request_filename'],
+    ['$arg_debug'],
+    ['$http_cookie', '~', 'session=([^;]+)'],
+    ['$query_string', '=', ''],
+  ]);
+});
 
 test('payload of lexer-edge: quotes, escapes, ${var}, Lua blocks, CRLF, bytes that are not UTF-8', () => {
   const payload = parseFixture('lexer-edge', 'edge.conf');
@@ -90,7 +114,7 @@ function dumpSource(path: string) {
 }
 
 test('each fixture meant to be valid passes nginx -t', { skip: !hasNginx && 'nginx not installed' }, () => {
-  for (const s of ['php-fpm', 'upstream-backups', 'include-glob', 'port-mismatch', 'family-mismatch', 'protocol-mismatch', 'dynamic', 'default-server']) {
+  for (const s of ['php-fpm', 'upstream-backups', 'include-glob', 'port-mismatch', 'family-mismatch', 'protocol-mismatch', 'dynamic', 'default-server', 'if-conditions']) {
     const r = nginxTest(fixture(s, 'nginx.conf'), fixture(s));
     assert.ok(r.ok, `${s}: ${r.output}`);
   }

@@ -86,3 +86,13 @@ test('every fixture file survives parse -> build -> parse unchanged', () => {
     assert.deepEqual(shape(parseText(build(first))), shape(first), file);
   }
 });
+
+test('an if condition is built with the parentheses the parser took off', () => {
+  const tree: Directive[] = [
+    { directive: 'if', line: 0, args: ['$request_method', '=', 'POST'], block: [] },
+    { directive: 'if', line: 0, args: ['$http_user_agent', '~*', '(bot|crawler) spider'], block: [] },
+    { directive: 'if', line: 0, args: ['$arg_debug'], block: [] },
+  ];
+  assert.equal(build(tree), 'if ($request_method = POST) {\n}\nif ($http_user_agent ~* "(bot|crawler) spider" ) {\n}\nif ($arg_debug) {\n}\n');
+  assert.deepEqual(shape(parseText(build(tree))), shape(tree));
+});

@@ -36,7 +36,8 @@ const ANY = Infinity;
 const LOC: readonly Context[] = ['http/location', 'http/if-location'];
 const PASS_CONTEXTS: readonly Context[] = [...LOC];
 
-const RULES: Record<string, Rule> = {
+/** Several rules where the modules differ (mail's `server_name` takes one name, http's many). */
+const RULES: Record<string, Rule | readonly Rule[]> = {
   events: { block: true, in: ['main'], minArgs: 0, maxArgs: 0, child: () => 'events' },
   http: { block: true, in: ['main'], minArgs: 0, maxArgs: 0, child: () => 'http' },
   stream: { block: true, in: ['main'], minArgs: 0, maxArgs: 0, child: () => 'stream' },
@@ -63,7 +64,11 @@ const RULES: Record<string, Rule> = {
   scgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
   grpc_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
   memcached_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
-  server_name: { block: false, in: ['http/server', 'mail/server'], minArgs: 1, maxArgs: ANY },
+  server_name: [
+    // stream since nginx 1.25.5
+    { block: false, in: ['http/server', 'stream/server'], minArgs: 1, maxArgs: ANY },
+    { block: false, in: ['mail', 'mail/server'], minArgs: 1, maxArgs: 1 },
+  ],
   listen: { block: false, in: ['http/server', 'stream/server', 'mail/server'], minArgs: 1, maxArgs: ANY },
   map: { block: true, in: ['http', 'stream'], minArgs: 2, maxArgs: 2, child: () => 'opaque' },
   geo: { block: true, in: ['http', 'stream'], minArgs: 1, maxArgs: 2, child: () => 'opaque' },
@@ -85,9 +90,12 @@ const SERVER_LINE: Rule = { block: false, in: ['http/upstream', 'stream/upstream
 
 const TABLE = new Map(Object.entries(RULES));
 
+/** The rule for `name` in `parent`; when none allows it there, one that says where it belongs. */
 function ruleFor(name: string, parent: Context): Rule | undefined {
   if (name === 'server') return parent === 'http/upstream' || parent === 'stream/upstream' ? SERVER_LINE : SERVER_BLOCK;
-  return TABLE.get(name);
+  const rules = TABLE.get(name);
+  if (!Array.isArray(rules)) return rules as Rule | undefined;
+  return rules.find((r) => r.in.includes(parent)) ?? rules[0];
 }
 
 /** The context of a block's body. */

@@ -1,16 +1,17 @@
 // One fixture directory of real configs per scenario; the whole crossplane
 // payload is asserted, as crossplane's own tests do.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseDump } from '../../src/nginx/dump.js';
 import { parseConfig } from '../../src/nginx/parser.js';
 import type { Directive } from '../../src/nginx/payload.js';
 import { memorySource } from '../../src/nginx/source.js';
 import { expected, fixture, mountedSource, parseFixture } from './fixtures.js';
-import { hasNginx, nginxTest } from '../helpers/nginx.js';
+import { hasNginx, NGINX_BINARY, nginxTest } from '../helpers/nginx.js';
 
-for (const scenario of ['php-fpm', 'upstream-backups', 'include-glob', 'include-cycle', 'include-missing', 'stream', 'if-conditions']) {
+for (const scenario of ['php-fpm', 'upstream-backups', 'include-glob', 'include-cycle', 'include-missing', 'stream', 'if-conditions', 'mail']) {
   test(`payload of ${scenario}`, () => {
     assert.deepEqual(parseFixture(scenario), expected(scenario));
   });
@@ -43,6 +44,30 @@ test("if conditions lose their parentheses, as nginx's rewrite module and crossp
     ['$http_cookie', '~', 'session=([^;]+)'],
     ['$query_string', '=', ''],
   ]);
+});
+
+test('server_name is allowed at mail level and in a mail or stream server (nginx 1.25.5), with the argument counts nginx takes', () => {
+  const errorsOf = (conf: string) =>
+    parseConfig('/t/nginx.conf', { source: memorySource(new Map([['/t/nginx.conf', conf]])) }).payload.errors.map((e) => e.error);
+  assert.deepEqual(errorsOf('mail { server_name mail.example.com; server { listen 25; server_name smtp.example.com; } }'), []);
+  assert.deepEqual(errorsOf('stream { server { listen 443; server_name a.example.com *.example.com; proxy_pass 127.0.0.1:8443; } }'), []);
+  assert.deepEqual(errorsOf('mail { server_name a.example.com b.example.com; }'), ['invalid number of arguments in "server_name" directive in /t/nginx.conf:1']);
+  assert.deepEqual(errorsOf('stream { server_name a.example.com; }'), ['"server_name" directive is not allowed here in /t/nginx.conf:1']);
+  assert.deepEqual(errorsOf('http { server_name a.example.com; server { server_name a.example.com b.example.com; } }'), ['"server_name" directive is not allowed here in /t/nginx.conf:1']);
+});
+
+const MODULES = '/usr/lib/nginx/modules';
+const hasMailModule = hasNginx && existsSync(`${MODULES}/ngx_mail_module.so`);
+const hasStreamModule = hasNginx && existsSync(`${MODULES}/ngx_stream_module.so`);
+
+test('the mail and stream fixtures pass nginx -t', { skip: !(hasMailModule && hasStreamModule) && 'nginx mail or stream module not installed' }, () => {
+  for (const [s, module] of [
+    ['mail', 'ngx_mail_module'],
+    ['stream', 'ngx_stream_module'],
+  ] as const) {
+    const r = spawnSync(NGINX_BINARY, ['-t', '-p', fixture(s), '-c', fixture(s, 'nginx.conf'), '-g', `load_module ${MODULES}/${module}.so;`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `${s}: ${r.stderr}`);
+  }
 });
 
 test('payload of lexer-edge: quotes, escapes, ${var}, Lua blocks, CRLF, bytes that are not UTF-8', () => {

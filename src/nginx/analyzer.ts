@@ -104,17 +104,23 @@ export function childContext(name: string, parent: Context): Context {
   return ruleFor(name, parent)?.child?.(parent) ?? 'unknown';
 }
 
-/**
- * Check one statement; `terminator` is how it ended. Returns nginx's own
- * wording of the problem, without the ` in FILE:LINE` suffix.
- */
-export function analyze(name: string, args: readonly string[], terminator: '{' | ';' | '}' | 'eof', parent: Context): string | undefined {
+/** What is wrong with one statement, in nginx's words (without the ` in FILE:LINE` suffix). */
+export interface Problem {
+  error: string;
+  /** ended by `{` although the directive takes no block: what follows up to its `}` is no config */
+  strayBlock: boolean;
+}
+
+/** Check one statement; `terminator` is how it ended. */
+export function analyze(name: string, args: readonly string[], terminator: '{' | ';' | '}' | 'eof', parent: Context): Problem | undefined {
   if (parent === 'opaque' || parent === 'unknown') return undefined;
   const rule = ruleFor(name, parent);
   if (!rule) return undefined;
-  if (!rule.in.includes(parent)) return `"${name}" directive is not allowed here`;
-  if (rule.block && terminator !== '{') return `directive "${name}" has no opening "{"`;
-  if (!rule.block && terminator === '{') return `directive "${name}" is not terminated by ";"`;
-  if (args.length < rule.minArgs || args.length > rule.maxArgs) return `invalid number of arguments in "${name}" directive`;
+  const strayBlock = !rule.block && terminator === '{';
+  const problem = (error: string): Problem => ({ error, strayBlock });
+  if (!rule.in.includes(parent)) return problem(`"${name}" directive is not allowed here`);
+  if (rule.block && terminator !== '{') return problem(`directive "${name}" has no opening "{"`);
+  if (strayBlock) return problem(`directive "${name}" is not terminated by ";"`);
+  if (args.length < rule.minArgs || args.length > rule.maxArgs) return problem(`invalid number of arguments in "${name}" directive`);
   return undefined;
 }

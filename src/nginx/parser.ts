@@ -3,7 +3,7 @@
 // directory as nginx does), and collects every error with its file and line
 // instead of stopping: a config with one typo still yields its targets.
 import { dirname, isAbsolute, join, normalize } from 'node:path';
-import { analyze, childContext, type Context } from './analyzer.js';
+import { analyze, childContext, type Context, type Problem } from './analyzer.js';
 import { hasMagic } from './glob.js';
 import { Lexer } from './lexer.js';
 import type { ConfigFile, Directive, FileError, Payload, PayloadError } from './payload.js';
@@ -166,6 +166,8 @@ class FileParser {
   /** the lexer's current token has not been used yet */
   private held = false;
   private eofReported = false;
+  /** the line a failed statement ended on: stray `;`, `{`, `}` there are part of it, not more errors */
+  private quietLine = 0;
   private readonly scratch: string[] = [];
 
   constructor(
@@ -181,6 +183,7 @@ class FileParser {
   private fail = (error: string, line: number): void => {
     // a file of 16 MB of `}` must not become 16 million error objects
     if (this.errors.length === MAX_ERRORS_PER_FILE) this.errors.push({ error: `more than ${MAX_ERRORS_PER_FILE} errors in ${this.file}; the rest are not reported`, line: null });
+    this.quietLine = this.lexer.line;
     if (this.errors.length > MAX_ERRORS_PER_FILE) return;
     this.errors.push({ error: `${error} in ${this.file}:${line}`, line });
   };
@@ -206,14 +209,10 @@ class FileParser {
       const name = lx.value;
       const line = lx.line;
       if (!lx.quoted && name.length === 1 && (name === '}' || name === ';' || name === '{')) {
-        if (name === '}') {
-          // a copy of exact size: the grown array's spare slots would be kept
-          if (depth > 0) return out.slice();
-          this.fail('unexpected "}"', line);
-        } else {
-          this.fail(`unexpected "${name}"`, line);
-          if (name === '{') this.skipBlock();
-        }
+        // a copy of exact size: the grown array's spare slots would be kept
+        if (name === '}' && depth > 0) return out.slice();
+        if (line !== this.quietLine) this.fail(`unexpected "${name}"`, line);
+        if (name === '{') this.skipStray();
         continue;
       }
       // Arguments go to a reused scratch list, then into an array of their exact
@@ -236,20 +235,43 @@ class FileParser {
       out.push(d);
       if (end === 'eof') this.fail('unexpected end of file, expecting ";" or "}"', lx.cursorLine);
       else if (end === '}') this.fail(`unexpected "}": directive "${name}" is not terminated by ";"`, lx.line);
-      const error = name === 'include' ? includeError(args, end, ctx) : analyze(name, args, end, ctx);
-      if (error && end !== '}' && end !== 'eof') this.fail(error, line);
+      const problem = name === 'include' ? includeProblem(args, end, ctx) : analyze(name, args, end, ctx);
+      if (problem && end !== '}' && end !== 'eof') this.fail(problem.error, line);
       if (end === '{') {
-        if (depth + 1 >= this.maxDepth) {
+        // `listen {{ port }};`: the braces are a template's, not a block of nginx's
+        if (problem?.strayBlock) this.skipStray();
+        else if (depth + 1 >= this.maxDepth) {
           this.fail(`blocks nested deeper than ${this.maxDepth} levels`, line);
           this.skipBlock();
           d.block = [];
         } else {
           d.block = this.block(childContext(name, ctx), depth + 1);
         }
-      } else if (name === 'include' && !error) {
+      } else if (name === 'include' && !problem) {
         this.include(d, ctx, this.fail);
       }
     }
+  }
+
+  /**
+   * Skip a `{` that opens no block, up to its `}`, and the rest of the
+   * statement on that line (`{{ host }}:{{ port }};`), quietly: nginx stops at
+   * the first error, so what follows it in the same statement is not another.
+   */
+  private skipStray(): void {
+    const lx = this.lexer;
+    this.skipBlock();
+    const at = lx.line;
+    while (this.advance()) {
+      if (lx.line !== at || (!lx.quoted && lx.value === '}')) {
+        this.held = true;
+        break;
+      }
+      if (lx.quoted) continue;
+      if (lx.value === ';') break;
+      if (lx.value === '{') this.skipBlock();
+    }
+    this.quietLine = at;
   }
 
   /** Skip a block whose `{` was just read, without recursion. */
@@ -280,10 +302,10 @@ function stripIfParens(args: string[]): void {
   if (args[0] === '') args.shift();
 }
 
-function includeError(args: readonly string[], end: string, ctx: Context): string | undefined {
+function includeProblem(args: readonly string[], end: string, ctx: Context): Problem | undefined {
   if (ctx === 'opaque') return undefined;
-  if (end === '{') return 'directive "include" is not terminated by ";"';
-  if (args.length !== 1) return 'invalid number of arguments in "include" directive';
+  if (end === '{') return { error: 'directive "include" is not terminated by ";"', strayBlock: true };
+  if (args.length !== 1) return { error: 'invalid number of arguments in "include" directive', strayBlock: false };
   return undefined;
 }
 

@@ -17,7 +17,7 @@ for (const scenario of ['php-fpm', 'upstream-backups', 'include-glob', 'include-
   });
 }
 
-for (const name of ['missing-semicolon', 'unexpected-brace', 'unclosed-block', 'wrong-context', 'argument-count']) {
+for (const name of ['missing-semicolon', 'unexpected-brace', 'unclosed-block', 'wrong-context', 'argument-count', 'template-placeholders']) {
   test(`payload of syntax-errors/${name}.conf`, () => {
     assert.deepEqual(parseFixture('syntax-errors', `${name}.conf`), expected('syntax-errors', `${name}.json`));
   });
@@ -68,6 +68,36 @@ test('the mail and stream fixtures pass nginx -t', { skip: !(hasMailModule && ha
     const r = spawnSync(NGINX_BINARY, ['-t', '-p', fixture(s), '-c', fixture(s, 'nginx.conf'), '-g', `load_module ${MODULES}/${module}.so;`], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${s}: ${r.stderr}`);
   }
+});
+
+test('one error per statement: the rest of a statement that failed raises no more (template placeholders)', () => {
+  const payload = parseFixture('syntax-errors', 'template-placeholders.conf');
+  assert.deepEqual(
+    payload.errors.map((e) => [e.line, e.error.replace(/ in \S+$/, '')]),
+    [
+      [4, 'directive "server" is not terminated by ";"'],
+      [7, 'directive "listen" is not terminated by ";"'],
+      [8, 'directive "server_name" is not terminated by ";"'],
+      [9, 'unexpected "{"'],
+    ],
+  );
+  // the statements after them are parsed where they are
+  const server = payload.config[0]?.parsed[1]?.block?.[1];
+  assert.deepEqual(
+    server?.block?.map((d) => d.directive),
+    ['listen', 'server_name', 'set', 'location'],
+  );
+});
+
+test('a failed statement takes its stray braces with it: the blocks after it stay where they are', () => {
+  const errorsOf = (conf: string) =>
+    parseConfig('/t/nginx.conf', { source: memorySource(new Map([['/t/nginx.conf', conf]])) }).payload.errors.map((e) => [e.line, e.error.replace(/ in \S+$/, '')]);
+  assert.deepEqual(errorsOf('http {\n  server {\n    listen 80\n    location / {\n      return 200;\n    }\n  }\n}\n'), [[3, 'directive "listen" is not terminated by ";"']]);
+  assert.deepEqual(errorsOf('{% if ssl %}\nevents {}\n{% endif %}\n'), [
+    [1, 'unexpected "{"'],
+    [3, 'unexpected "{"'],
+  ]);
+  assert.deepEqual(errorsOf('http { server { listen 80; } } }; }\n'), [[1, 'unexpected "}"']]);
 });
 
 test('payload of lexer-edge: quotes, escapes, ${var}, Lua blocks, CRLF, bytes that are not UTF-8', () => {
@@ -146,7 +176,7 @@ test('each fixture meant to be valid passes nginx -t', { skip: !hasNginx && 'ngi
 });
 
 test('the syntax-errors fixtures fail nginx -t at the line the payload names', { skip: !hasNginx && 'nginx not installed' }, () => {
-  for (const name of ['missing-semicolon', 'unexpected-brace', 'unclosed-block', 'wrong-context', 'argument-count']) {
+  for (const name of ['missing-semicolon', 'unexpected-brace', 'unclosed-block', 'wrong-context', 'argument-count', 'template-placeholders']) {
     const r = nginxTest(fixture('syntax-errors', `${name}.conf`), fixture('syntax-errors'));
     assert.equal(r.ok, false, name);
     const nginxLine = /:(\d+)\n/.exec(r.output)?.[1];

@@ -62,7 +62,27 @@ export async function loadDump(path: string, opts: LoadOptions = {}): Promise<Lo
   return loadDumpText(await readText(path, opts), path, opts);
 }
 
+/**
+ * The config `check` works on: every file of it readable by this user, and the
+ * main file nginx config. Otherwise the check would judge another config than
+ * the one nginx (as root) runs: that is the user's to fix (UserError, exit 2),
+ * an unreadable included file the same as an unreadable main file.
+ */
 export function loadFiles(main: string, opts: LoadOptions = {}): LoadedConfig {
+  const loaded = parseFiles(main, opts);
+  const { notConfig, denied } = loaded.parse;
+  const why = notConfig.get(main);
+  if (why) throw new UserError(`does not read as an nginx config file: ${why}`, main);
+  const first = denied[0];
+  if (first) {
+    const what = first.listing ? `cannot list ${first.path} for an include` : `cannot read included file ${first.path}`;
+    throw new UserError(`${what}: permission denied`, first.site ? `${first.site.file}:${first.site.line}` : main);
+  }
+  return loaded;
+}
+
+/** Parse from the files, every problem inside collected in the payload (`parse`, crossplane's way). */
+function parseFiles(main: string, opts: LoadOptions): LoadedConfig {
   try {
     if (!statSync(main).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
     closeSync(openSync(main, 'r'));
@@ -94,7 +114,7 @@ export async function loadAny(path: string, opts: LoadOptions = {}): Promise<Loa
     } catch {
       // loadFiles names the problem
     }
-    if (!isDump(head)) return loadFiles(path, opts);
+    if (!isDump(head)) return parseFiles(path, opts);
   }
   const text = await readText(path, opts);
   if (isDump(text)) return loadDumpText(text, path, opts);

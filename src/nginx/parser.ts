@@ -7,7 +7,7 @@ import { analyze, childContext, type Context, type Problem } from './analyzer.js
 import { hasMagic } from './glob.js';
 import { Lexer } from './lexer.js';
 import type { ConfigFile, Directive, FileError, Payload, PayloadError } from './payload.js';
-import type { ConfigSource, ReadResult } from './source.js';
+import { notText, type ConfigSource, type ReadResult } from './source.js';
 
 /** Bounds so that a hostile or broken tree cannot hang or exhaust memory. */
 export interface ParseLimits {
@@ -43,16 +43,31 @@ interface IncludeEdge {
   line: number;
 }
 
+/** Where a file was included, `file:line`; absent for the main file. */
+export interface IncludeSite {
+  file: string;
+  line: number;
+}
+
 export interface ParseResult {
   payload: Payload;
   /** the text of each parsed file, by path, for evidence lines */
   texts: Map<string, string>;
+  /** files that do not read as nginx config (a binary, a password file): why, by path */
+  notConfig: Map<string, string>;
+  /**
+   * Files and directories this user may not read or list (EACCES), where they
+   * were included: nginx reads them as root, so the config parsed here is not all of it.
+   */
+  denied: { path: string; listing: boolean; site?: IncludeSite }[];
 }
 
 interface Pending {
   index: number;
   context: Context;
   depth: number;
+  /** the include that pulled the file in (absent for the main file) */
+  from?: { index: number; line: number };
 }
 
 export function parseConfig(main: string, options: ParseOptions): ParseResult {
@@ -67,6 +82,9 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
   const queue: Pending[] = [{ index: 0, context: 'main', depth: 0 }];
   let totalBytes = 0;
   let stopped: string | undefined;
+  const notConfigFiles = new Map<string, string>();
+  const denied: ParseResult['denied'] = [];
+  const siteOf = (job: Pending): IncludeSite | undefined => (job.from ? { file: files[job.from.index] as string, line: job.from.line } : undefined);
   const reads = new Map<string, ReadResult>();
   const readOnce = (path: string): ReadResult => {
     let r = reads.get(path);
@@ -98,7 +116,26 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
     const read = readOnce(file);
     reads.delete(file);
     if ('error' in read) {
+      if (read.code === 'EACCES') denied.push({ path: file, listing: false, ...(job.from && { site: siteOf(job) }) });
       errors.push({ error: read.error, line: null });
+      continue;
+    }
+    // A file that is no nginx config (a binary, a password file included by
+    // mistake) is one error at the include that pulled it in, and none of its
+    // text is kept: neither its errors nor the evidence may quote it.
+    const notConfig = (why: string): void => {
+      notConfigFiles.set(file, why);
+      entry.parsed = [];
+      errors.length = 0;
+      texts.delete(file);
+      const error = `"${file}" does not read as an nginx config file: ${why}`;
+      const from = job.from;
+      if (!from) errors.push({ error, line: null });
+      else config[from.index]?.errors.push({ error: `${error} in ${files[from.index]}:${from.line}`, line: from.line });
+    };
+    const binary = notText(read.text);
+    if (binary) {
+      notConfig(`it is not text (${binary})`);
       continue;
     }
     texts.set(file, read.text);
@@ -108,7 +145,9 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
       const arg = d.args[0] as string;
       const path = normalize(isAbsolute(arg) ? arg : join(prefix, arg));
       const magic = hasMagic(path);
-      const matches = magic ? source.glob(path, limits.maxFiles) : [path];
+      const found = magic ? source.glob(path, limits.maxFiles) : { paths: [path], denied: [] };
+      for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file, line: d.line } });
+      const matches = found.paths;
       d.includes = [];
       for (const m of matches) {
         let idx = byPath.get(m);
@@ -117,6 +156,7 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
           // an error of the include line (crossplane reports it the same way).
           const r = magic ? undefined : readOnce(m);
           if (r && 'error' in r) {
+            if (r.code === 'EACCES') denied.push({ path: m, listing: false, site: { file, line: d.line } });
             fail(r.error, d.line);
             continue;
           }
@@ -131,7 +171,7 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
           idx = files.length;
           files.push(m);
           byPath.set(m, idx);
-          queue.push({ index: idx, context: ctx, depth: job.depth + 1 });
+          queue.push({ index: idx, context: ctx, depth: job.depth + 1, from: { index: job.index, line: d.line } });
         }
         d.includes.push(idx);
         edges.push({ from: job.index, to: idx, line: d.line });
@@ -141,18 +181,22 @@ export function parseConfig(main: string, options: ParseOptions): ParseResult {
     const fp = new FileParser(read.text, file, errors, include, limits.maxBlockDepth);
     entry.parsed = fp.block(job.context, 0);
     for (const e of fp.lexer.errors) errors.push({ error: `${e.error} in ${file}:${e.line}`, line: e.line });
-    errors.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+    const garbled = fp.notConfig();
+    if (garbled) notConfig(garbled);
   }
 
   const errors: PayloadError[] = [];
   reportCycles(files, edges, config);
   for (const c of config) {
+    c.errors.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
     if (c.errors.length > 0) c.status = 'failed';
     for (const e of c.errors) errors.push({ file: c.file, error: e.error, line: e.line });
   }
   return {
     payload: { status: errors.length > 0 ? 'failed' : 'ok', errors, config },
     texts,
+    notConfig: notConfigFiles,
+    denied,
   };
 }
 
@@ -168,6 +212,10 @@ class FileParser {
   private eofReported = false;
   /** the line a failed statement ended on: stray `;`, `{`, `}` there are part of it, not more errors */
   private quietLine = 0;
+  private statements = 0;
+  private syntaxErrors = 0;
+  /** the syntax error of the file's first statement (or a stray token before it) */
+  private firstBroken: string | undefined;
   private readonly scratch: string[] = [];
 
   constructor(
@@ -178,6 +226,24 @@ class FileParser {
     private readonly maxDepth: number,
   ) {
     this.lexer = new Lexer(text);
+  }
+
+  /** An error of the syntax itself, not of a directive's use: counts towards "this is no config". */
+  private broken(error: string, line: number): void {
+    this.syntaxErrors++;
+    if (this.statements === 0) this.firstBroken ??= error;
+    this.fail(error, line);
+  }
+
+  /**
+   * Why this file does not read as nginx config, or undefined: its first
+   * statement is broken (a password file is one long statement to the end),
+   * or most of its statements are.
+   */
+  notConfig(): string | undefined {
+    if (this.firstBroken) return `its first statement does not parse (${this.firstBroken})`;
+    if (this.syntaxErrors >= 3 && this.syntaxErrors * 2 > this.statements) return `${this.syntaxErrors} syntax errors in ${this.statements} statements`;
+    return undefined;
   }
 
   private fail = (error: string, line: number): void => {
@@ -202,7 +268,7 @@ class FileParser {
     for (;;) {
       if (!this.advance()) {
         // reported once, at the innermost open block, as nginx does
-        if (depth > 0 && !this.eofReported) this.fail('unexpected end of file, expecting "}"', lx.cursorLine);
+        if (depth > 0 && !this.eofReported) this.broken('unexpected end of file, expecting "}"', lx.cursorLine);
         this.eofReported = true;
         return out.slice();
       }
@@ -211,7 +277,7 @@ class FileParser {
       if (!lx.quoted && name.length === 1 && (name === '}' || name === ';' || name === '{')) {
         // a copy of exact size: the grown array's spare slots would be kept
         if (name === '}' && depth > 0) return out.slice();
-        if (line !== this.quietLine) this.fail(`unexpected "${name}"`, line);
+        if (line !== this.quietLine) this.broken(`unexpected "${name}"`, line);
         if (name === '{') this.skipStray();
         continue;
       }
@@ -233,10 +299,11 @@ class FileParser {
       if (name === 'if') stripIfParens(args);
       const d: Directive = { directive: name, line, args };
       out.push(d);
-      if (end === 'eof') this.fail('unexpected end of file, expecting ";" or "}"', lx.cursorLine);
-      else if (end === '}') this.fail(`unexpected "}": directive "${name}" is not terminated by ";"`, lx.line);
+      if (end === 'eof') this.broken('unexpected end of file, expecting ";" or "}"', lx.cursorLine);
+      else if (end === '}') this.broken(`unexpected "}": directive "${excerpt(name)}" is not terminated by ";"`, lx.line);
       const problem = name === 'include' ? includeProblem(args, end, ctx) : analyze(name, args, end, ctx);
       if (problem && end !== '}' && end !== 'eof') this.fail(problem.error, line);
+      this.statements++;
       if (end === '{') {
         // `listen {{ port }};`: the braces are a template's, not a block of nginx's
         if (problem?.strayBlock) this.skipStray();
@@ -284,6 +351,14 @@ class FileParser {
       else if (lx.value === '}') depth--;
     }
   }
+}
+
+const EXCERPT_CHARS = 80;
+
+/** A token as an error quotes it: at most 80 characters, control characters as `\xNN`. */
+function excerpt(token: string): string {
+  const cut = token.length > EXCERPT_CHARS ? `${token.slice(0, EXCERPT_CHARS - 3)}...` : token;
+  return cut.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /**

@@ -5,12 +5,19 @@ import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statS
 import { join } from 'node:path';
 import { byteOrder, componentMatcher, globMatcher, hasMagic } from './glob.js';
 
-export type ReadResult = { text: string; bytes: number } | { error: string };
+/** `code`: Node's errno name (`EACCES`...) when the system refused */
+export type ReadResult = { text: string; bytes: number } | { error: string; code?: string };
+
+export interface GlobResult {
+  /** absolute paths matching the pattern, sorted as nginx sorts them */
+  paths: string[];
+  /** directories the pattern reaches into that this user may not list (nginx, as root, would) */
+  denied: string[];
+}
 
 export interface ConfigSource {
   read(path: string, maxBytes: number): ReadResult;
-  /** absolute paths matching an absolute pattern, sorted as nginx sorts them */
-  glob(pattern: string, maxMatches: number): string[];
+  glob(pattern: string, maxMatches: number): GlobResult;
 }
 
 /** nginx's wording: `open() "/x" failed (2: No such file or directory)` */
@@ -31,6 +38,27 @@ export function decode(buf: Buffer): string {
   return buf.toString('utf8');
 }
 
+const SNIFF_CHARS = 4096;
+
+/**
+ * Why a file's start says it is no text, or undefined: NUL bytes, or many C0
+ * control characters among characters that are not UTF-8. Control characters
+ * are asked for because a config in Latin-1 or cp1251 (Russian comments) is
+ * mostly not UTF-8 either, and nginx reads it well.
+ */
+export function notText(text: string): string | undefined {
+  const n = Math.min(text.length, SNIFF_CHARS);
+  let controls = 0;
+  let undecoded = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return 'it holds NUL bytes';
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) || c === 127) controls++;
+    else if (c === 0xfffd) undecoded++;
+  }
+  return controls * 100 >= n && (controls + undecoded) * 10 >= n * 3 ? 'its first bytes are not text' : undefined;
+}
+
 export function fileSource(): ConfigSource {
   return {
     read(path, maxBytes) {
@@ -39,7 +67,8 @@ export function fileSource(): ConfigSource {
         // O_NONBLOCK: opening a FIFO must not wait for a writer.
         fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
       } catch (e) {
-        return { error: openError(path, e) };
+        const code = (e as NodeJS.ErrnoException).code;
+        return { error: openError(path, e), ...(code && { code }) };
       }
       try {
         const st = fstatSync(fd);
@@ -64,6 +93,7 @@ export function fileSource(): ConfigSource {
     glob(pattern, maxMatches) {
       const parts = pattern.split('/');
       // `seen`: came from readdir, so it exists; only literal parts need a stat
+      const denied: string[] = [];
       let found: { path: string; seen: boolean }[] = [{ path: parts[0] === '' ? '/' : (parts[0] as string), seen: true }];
       for (let k = 1; k < parts.length && found.length > 0; k++) {
         const part = parts[k] as string;
@@ -79,7 +109,8 @@ export function fileSource(): ConfigSource {
           let entries: Dirent[];
           try {
             entries = readdirSync(dir, { withFileTypes: true });
-          } catch {
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === 'EACCES') denied.push(dir);
             continue;
           }
           for (const e of entries) {
@@ -92,11 +123,12 @@ export function fileSource(): ConfigSource {
         }
         found = next;
       }
-      return found
+      const paths = found
         .filter((f) => f.seen || exists(f.path))
         .map((f) => f.path)
         .sort(byteOrder)
         .slice(0, maxMatches + 1);
+      return { paths, denied };
     },
   };
 }
@@ -129,7 +161,7 @@ export function memorySource(files: ReadonlyMap<string, string>, origin = 'the d
     },
     glob(pattern, maxMatches) {
       const match = globMatcher(pattern);
-      return [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1);
+      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
     },
   };
 }

@@ -34,7 +34,10 @@ export function mountedSource(at: string, dir: string): ConfigSource {
       const r = fs.read(inward(path), max);
       return 'error' in r ? { error: r.error.split(dir).join(at) } : r;
     },
-    glob: (pattern, max) => fs.glob(inward(pattern), max).map(outward),
+    glob: (pattern, max) => {
+      const r = fs.glob(inward(pattern), max);
+      return { paths: r.paths.map(outward), denied: r.denied.map(outward) };
+    },
   };
 }
 

@@ -80,9 +80,12 @@ test('a file over the size limit, and a tree over the total limit, are errors, n
   ]);
 });
 
-test('a file of nothing but "}" yields a bounded number of errors', () => {
-  const dir = tree({ 'nginx.conf': '}\n'.repeat(10_000) });
+test('a config with thousands of stray "}" yields a bounded number of errors; a file of nothing but "}" is one', () => {
+  const dir = tree({ 'nginx.conf': 'a 1;\nb 2;\n}\n'.repeat(5_000) });
   const r = parse(dir);
   assert.equal(r.payload.errors.length, 101);
   assert.equal(r.payload.errors.at(-1)?.line, null);
+  const only = parse(tree({ 'nginx.conf': '}\n'.repeat(10_000) }));
+  assert.equal(only.payload.errors.length, 1);
+  assert.match(only.payload.errors[0]?.error ?? '', /does not read as an nginx config file: its first statement does not parse \(unexpected "\}"\)/);
 });

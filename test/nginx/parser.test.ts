@@ -93,9 +93,9 @@ test('a failed statement takes its stray braces with it: the blocks after it sta
   const errorsOf = (conf: string) =>
     parseConfig('/t/nginx.conf', { source: memorySource(new Map([['/t/nginx.conf', conf]])) }).payload.errors.map((e) => [e.line, e.error.replace(/ in \S+$/, '')]);
   assert.deepEqual(errorsOf('http {\n  server {\n    listen 80\n    location / {\n      return 200;\n    }\n  }\n}\n'), [[3, 'directive "listen" is not terminated by ";"']]);
-  assert.deepEqual(errorsOf('{% if ssl %}\nevents {}\n{% endif %}\n'), [
-    [1, 'unexpected "{"'],
-    [3, 'unexpected "{"'],
+  assert.deepEqual(errorsOf('events {}\n{% if ssl %}\nhttp {}\n{% endif %}\n'), [
+    [2, 'unexpected "{"'],
+    [4, 'unexpected "{"'],
   ]);
   assert.deepEqual(errorsOf('http { server { listen 80; } } }; }\n'), [[1, 'unexpected "}"']]);
 });

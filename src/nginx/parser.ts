@@ -230,9 +230,13 @@ class FileParser {
 
   /** An error of the syntax itself, not of a directive's use: counts towards "this is no config". */
   private broken(error: string, line: number): void {
+    this.countBroken(error);
+    this.fail(error, line);
+  }
+
+  private countBroken(error: string): void {
     this.syntaxErrors++;
     if (this.statements === 0) this.firstBroken ??= error;
-    this.fail(error, line);
   }
 
   /**
@@ -267,9 +271,7 @@ class FileParser {
     const out: Directive[] = [];
     for (;;) {
       if (!this.advance()) {
-        // reported once, at the innermost open block, as nginx does
-        if (depth > 0 && !this.eofReported) this.broken('unexpected end of file, expecting "}"', lx.cursorLine);
-        this.eofReported = true;
+        if (depth > 0) this.endOfFile('unexpected end of file, expecting "}"');
         return out.slice();
       }
       const name = lx.value;
@@ -299,7 +301,7 @@ class FileParser {
       if (name === 'if') stripIfParens(args);
       const d: Directive = { directive: name, line, args };
       out.push(d);
-      if (end === 'eof') this.broken('unexpected end of file, expecting ";" or "}"', lx.cursorLine);
+      if (end === 'eof') this.endOfFile('unexpected end of file, expecting ";" or "}"');
       else if (end === '}') this.broken(`unexpected "}": directive "${excerpt(name)}" is not terminated by ";"`, lx.line);
       const problem = name === 'include' ? includeProblem(args, end, ctx) : analyze(name, args, end, ctx);
       if (problem && end !== '}' && end !== 'eof') this.fail(problem.error, line);
@@ -318,6 +320,19 @@ class FileParser {
         this.include(d, ctx, this.fail);
       }
     }
+  }
+
+  /**
+   * The end of the file came too soon: one error, at the innermost statement
+   * or block still open, as nginx stops there. None when the lexer already
+   * said why (a quote or a Lua block never closed ran to the end).
+   */
+  private endOfFile(error: string): void {
+    if (this.eofReported) return;
+    this.eofReported = true;
+    const lexed = this.lexer.errors[0];
+    if (lexed) this.countBroken(lexed.error);
+    else this.broken(error, this.lexer.cursorLine);
   }
 
   /**

@@ -118,6 +118,15 @@ test('a shadow-like main config: one error without its lines, and its text is no
   assert.equal(r.texts.has('/t/nginx.conf'), false);
 });
 
+test('a secret file whose first line opens a quote it never closes is not config either', () => {
+  const r = parseText({ '/t/nginx.conf': 'include /t/secret.env;\n', '/t/secret.env': 'api_token "fixture-token-value\ndb_password fixture\n' });
+  assert.deepEqual(
+    r.payload.errors.map((e) => e.error),
+    ['"/t/secret.env" does not read as an nginx config file: its first statement does not parse (unexpected end of file, expecting closing quote) in /t/nginx.conf:1'],
+  );
+  assert.doesNotMatch(JSON.stringify(r.payload), /fixture-token/);
+});
+
 test('a file whose statements mostly fail is not config either; a config with one broken statement keeps its lines', () => {
   const json = '{"upstreams": {"app": "127.0.0.1:8000"}, "servers": [{"listen": 80}]}\n{"x": 1}\n{"y": 2}\n';
   assert.match(parseText({ '/t/nginx.conf': json }).payload.errors[0]?.error ?? '', /does not read as an nginx config file: its first statement does not parse \(unexpected "\{"\)/);

@@ -98,6 +98,9 @@ test('a failed statement takes its stray braces with it: the blocks after it sta
     [4, 'unexpected "{"'],
   ]);
   assert.deepEqual(errorsOf('http { server { listen 80; } } }; }\n'), [[1, 'unexpected "}"']]);
+  // a quote never closed runs to the end of the file: that is the one error, not also a missing "}"
+  assert.deepEqual(errorsOf('events {}\nhttp {\n  server {\n    return 200 "open;\n  }\n}\n'), [[4, 'unexpected end of file, expecting closing quote']]);
+  assert.deepEqual(errorsOf('events {}\nhttp {\n  content_by_lua_block {\n    ngx.say("x")\n'), [[3, 'unexpected end of file, expecting "}"']]);
 });
 
 test('payload of lexer-edge: quotes, escapes, ${var}, Lua blocks, CRLF, bytes that are not UTF-8', () => {

@@ -36641,7 +36641,18 @@ function quoteArg(arg) {
   if (!arg.includes("'")) return `'${arg}'`;
   return `"${arg.replace(/"/g, '\\"')}"`;
 }
+function ifCondition(args) {
+  const words = args.map(quoteArg);
+  if (words.length === 0) return "if ()";
+  const end = words.length - 1;
+  const open4 = words[0] === args[0] ? "(" : "( ";
+  const close = words[end] === args[end] ? ")" : " )";
+  words[0] = open4 + words[0];
+  words[end] += close;
+  return `if ${words.join(" ")}`;
+}
 function buildDirective(d) {
+  if (d.directive === "if") return ifCondition(d.args);
   if (isRawBlockDirective(d.directive) && d.block === void 0 && d.args.length > 0) {
     const head = [d.directive, ...d.args.slice(0, -1).map(quoteArg)].join(" ");
     return `${head} {${d.args[d.args.length - 1]}}`;
@@ -37086,7 +37097,7 @@ async function runNginxTest(runner, binary, config2, opts) {
 }
 
 // src/nginx/parser.ts
-import { dirname as dirname4, isAbsolute, join as join3, normalize } from "node:path";
+import { dirname as dirname4, isAbsolute, join as join4, normalize } from "node:path";
 
 // src/nginx/analyzer.ts
 var ANY = Infinity;
@@ -37119,7 +37130,11 @@ var RULES = {
   scgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
   grpc_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
   memcached_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
-  server_name: { block: false, in: ["http/server", "mail/server"], minArgs: 1, maxArgs: ANY },
+  server_name: [
+    // stream since nginx 1.25.5
+    { block: false, in: ["http/server", "stream/server"], minArgs: 1, maxArgs: ANY },
+    { block: false, in: ["mail", "mail/server"], minArgs: 1, maxArgs: 1 }
+  ],
   listen: { block: false, in: ["http/server", "stream/server", "mail/server"], minArgs: 1, maxArgs: ANY },
   map: { block: true, in: ["http", "stream"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
   geo: { block: true, in: ["http", "stream"], minArgs: 1, maxArgs: 2, child: () => "opaque" },
@@ -37139,7 +37154,9 @@ var SERVER_LINE = { block: false, in: ["http/upstream", "stream/upstream"], minA
 var TABLE = new Map(Object.entries(RULES));
 function ruleFor(name, parent) {
   if (name === "server") return parent === "http/upstream" || parent === "stream/upstream" ? SERVER_LINE : SERVER_BLOCK;
-  return TABLE.get(name);
+  const rules = TABLE.get(name);
+  if (!Array.isArray(rules)) return rules;
+  return rules.find((r) => r.in.includes(parent)) ?? rules[0];
 }
 function childContext(name, parent) {
   if (parent === "opaque") return "opaque";
@@ -37149,10 +37166,12 @@ function analyze(name, args, terminator, parent) {
   if (parent === "opaque" || parent === "unknown") return void 0;
   const rule = ruleFor(name, parent);
   if (!rule) return void 0;
-  if (!rule.in.includes(parent)) return `"${name}" directive is not allowed here`;
-  if (rule.block && terminator !== "{") return `directive "${name}" has no opening "{"`;
-  if (!rule.block && terminator === "{") return `directive "${name}" is not terminated by ";"`;
-  if (args.length < rule.minArgs || args.length > rule.maxArgs) return `invalid number of arguments in "${name}" directive`;
+  const strayBlock = !rule.block && terminator === "{";
+  const problem = (error63) => ({ error: error63, strayBlock });
+  if (!rule.in.includes(parent)) return problem(`"${name}" directive is not allowed here`);
+  if (rule.block && terminator !== "{") return problem(`directive "${name}" has no opening "{"`);
+  if (strayBlock) return problem(`directive "${name}" is not terminated by ";"`);
+  if (args.length < rule.minArgs || args.length > rule.maxArgs) return problem(`invalid number of arguments in "${name}" directive`);
   return void 0;
 }
 
@@ -37247,6 +37266,132 @@ function globMatcher(pattern) {
   };
 }
 
+// src/nginx/source.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import { join as join3 } from "node:path";
+function openError(path9, e) {
+  const err = e;
+  const reason = {
+    ENOENT: "2: No such file or directory",
+    EACCES: "13: Permission denied",
+    EISDIR: "21: Is a directory",
+    ENOTDIR: "20: Not a directory",
+    ELOOP: "40: Too many levels of symbolic links"
+  };
+  return `open() "${path9}" failed (${(err.code && reason[err.code]) ?? err.message})`;
+}
+function decode(buf) {
+  return buf.toString("utf8");
+}
+var SNIFF_CHARS = 4096;
+function notText(text) {
+  const n2 = Math.min(text.length, SNIFF_CHARS);
+  let controls = 0;
+  let undecoded = 0;
+  for (let i2 = 0; i2 < n2; i2++) {
+    const c3 = text.charCodeAt(i2);
+    if (c3 === 0) return "it holds NUL bytes";
+    if (c3 < 32 && c3 !== 9 && c3 !== 10 && c3 !== 11 && c3 !== 12 && c3 !== 13 || c3 === 127) controls++;
+    else if (c3 === 65533) undecoded++;
+  }
+  return controls * 100 >= n2 && (controls + undecoded) * 10 >= n2 * 3 ? "its first bytes are not text" : void 0;
+}
+function fileSource() {
+  return {
+    read(path9, maxBytes) {
+      let fd;
+      try {
+        fd = openSync(path9, constants3.O_RDONLY | constants3.O_NONBLOCK);
+      } catch (e) {
+        const code = e.code;
+        return { error: openError(path9, e), ...code && { code } };
+      }
+      try {
+        const st = fstatSync(fd);
+        if (st.isDirectory()) return { error: `pread() "${path9}" failed (21: Is a directory)` };
+        if (!st.isFile()) return { error: `"${path9}" is not a regular file` };
+        if (st.size > maxBytes) return { error: `"${path9}" is too large (${st.size} bytes, limit ${maxBytes})` };
+        const buf = Buffer.allocUnsafe(st.size);
+        let off = 0;
+        while (off < st.size) {
+          const got = readSync(fd, buf, off, st.size - off, off);
+          if (got === 0) break;
+          off += got;
+        }
+        return { text: decode(buf.subarray(0, off)), bytes: off };
+      } catch (e) {
+        return { error: `read() "${path9}" failed (${e.message})` };
+      } finally {
+        closeSync(fd);
+      }
+    },
+    glob(pattern, maxMatches) {
+      const parts = pattern.split("/");
+      const denied = [];
+      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
+      for (let k = 1; k < parts.length && found.length > 0; k++) {
+        const part = parts[k];
+        if (part === "") continue;
+        const last = k === parts.length - 1;
+        const next = [];
+        const match = hasMagic(part) ? componentMatcher(part) : void 0;
+        for (const { path: dir } of found) {
+          if (!match) {
+            next.push({ path: join3(dir, part), seen: false });
+            continue;
+          }
+          let entries;
+          try {
+            entries = readdirSync(dir, { withFileTypes: true });
+          } catch (e) {
+            if (e.code === "EACCES") denied.push(dir);
+            continue;
+          }
+          for (const e of entries) {
+            if (!match(e.name)) continue;
+            const p = join3(dir, e.name);
+            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
+            next.push({ path: p, seen: true });
+            if (next.length > maxMatches) break;
+          }
+        }
+        found = next;
+      }
+      const paths = found.filter((f) => f.seen || exists2(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
+      return { paths, denied };
+    }
+  };
+}
+function isDir(p) {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function exists2(p) {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function memorySource(files, origin = "the dump") {
+  return {
+    read(path9, maxBytes) {
+      const text = files.get(path9);
+      if (text === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
+      if (text.length > maxBytes) return { error: `"${path9}" is too large (${text.length} characters, limit ${maxBytes})` };
+      return { text, bytes: text.length };
+    },
+    glob(pattern, maxMatches) {
+      const match = globMatcher(pattern);
+      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
+    }
+  };
+}
+
 // src/nginx/parser.ts
 var DEFAULT_LIMITS = {
   maxFiles: 1e4,
@@ -37267,6 +37412,9 @@ function parseConfig(main, options) {
   const queue = [{ index: 0, context: "main", depth: 0 }];
   let totalBytes = 0;
   let stopped;
+  const notConfigFiles = /* @__PURE__ */ new Map();
+  const denied = [];
+  const siteOf = (job) => job.from ? { file: files[job.from.index], line: job.from.line } : void 0;
   const reads = /* @__PURE__ */ new Map();
   const readOnce = (path9) => {
     let r = reads.get(path9);
@@ -37297,22 +37445,41 @@ function parseConfig(main, options) {
     const read = readOnce(file2);
     reads.delete(file2);
     if ("error" in read) {
+      if (read.code === "EACCES") denied.push({ path: file2, listing: false, ...job.from && { site: siteOf(job) } });
       errors2.push({ error: read.error, line: null });
+      continue;
+    }
+    const notConfig = (why) => {
+      notConfigFiles.set(file2, why);
+      entry.parsed = [];
+      errors2.length = 0;
+      texts.delete(file2);
+      const error63 = `"${file2}" does not read as an nginx config file: ${why}`;
+      const from = job.from;
+      if (!from) errors2.push({ error: error63, line: null });
+      else config2[from.index]?.errors.push({ error: `${error63} in ${files[from.index]}:${from.line}`, line: from.line });
+    };
+    const binary = notText(read.text);
+    if (binary) {
+      notConfig(`it is not text (${binary})`);
       continue;
     }
     texts.set(file2, read.text);
     const include = (d, ctx, fail) => {
       if (d.args.length !== 1) return;
       const arg = d.args[0];
-      const path9 = normalize(isAbsolute(arg) ? arg : join3(prefix, arg));
+      const path9 = normalize(isAbsolute(arg) ? arg : join4(prefix, arg));
       const magic = hasMagic(path9);
-      const matches = magic ? source.glob(path9, limits.maxFiles) : [path9];
+      const found = magic ? source.glob(path9, limits.maxFiles) : { paths: [path9], denied: [] };
+      for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file: file2, line: d.line } });
+      const matches = found.paths;
       d.includes = [];
       for (const m of matches) {
         let idx = byPath.get(m);
         if (idx === void 0) {
           const r = magic ? void 0 : readOnce(m);
           if (r && "error" in r) {
+            if (r.code === "EACCES") denied.push({ path: m, listing: false, site: { file: file2, line: d.line } });
             fail(r.error, d.line);
             continue;
           }
@@ -37327,7 +37494,7 @@ function parseConfig(main, options) {
           idx = files.length;
           files.push(m);
           byPath.set(m, idx);
-          queue.push({ index: idx, context: ctx, depth: job.depth + 1 });
+          queue.push({ index: idx, context: ctx, depth: job.depth + 1, from: { index: job.index, line: d.line } });
         }
         d.includes.push(idx);
         edges.push({ from: job.index, to: idx, line: d.line });
@@ -37336,17 +37503,21 @@ function parseConfig(main, options) {
     const fp = new FileParser(read.text, file2, errors2, include, limits.maxBlockDepth);
     entry.parsed = fp.block(job.context, 0);
     for (const e of fp.lexer.errors) errors2.push({ error: `${e.error} in ${file2}:${e.line}`, line: e.line });
-    errors2.sort((a2, b) => (a2.line ?? Infinity) - (b.line ?? Infinity));
+    const garbled = fp.notConfig();
+    if (garbled) notConfig(garbled);
   }
   const errors = [];
   reportCycles(files, edges, config2);
   for (const c3 of config2) {
+    c3.errors.sort((a2, b) => (a2.line ?? Infinity) - (b.line ?? Infinity));
     if (c3.errors.length > 0) c3.status = "failed";
     for (const e of c3.errors) errors.push({ file: c3.file, error: e.error, line: e.line });
   }
   return {
     payload: { status: errors.length > 0 ? "failed" : "ok", errors, config: config2 },
-    texts
+    texts,
+    notConfig: notConfigFiles,
+    denied
   };
 }
 var MAX_ERRORS_PER_FILE = 100;
@@ -37366,9 +37537,35 @@ var FileParser = class {
   /** the lexer's current token has not been used yet */
   held = false;
   eofReported = false;
+  /** the line a failed statement ended on: stray `;`, `{`, `}` there are part of it, not more errors */
+  quietLine = 0;
+  statements = 0;
+  syntaxErrors = 0;
+  /** the syntax error of the file's first statement (or a stray token before it) */
+  firstBroken;
   scratch = [];
+  /** An error of the syntax itself, not of a directive's use: counts towards "this is no config". */
+  broken(error63, line) {
+    this.countBroken(error63);
+    this.fail(error63, line);
+  }
+  countBroken(error63) {
+    this.syntaxErrors++;
+    if (this.statements === 0) this.firstBroken ??= error63;
+  }
+  /**
+   * Why this file does not read as nginx config, or undefined: its first
+   * statement is broken (a password file is one long statement to the end),
+   * or most of its statements are.
+   */
+  notConfig() {
+    if (this.firstBroken) return `its first statement does not parse (${this.firstBroken})`;
+    if (this.syntaxErrors >= 3 && this.syntaxErrors * 2 > this.statements) return `${this.syntaxErrors} syntax errors in ${this.statements} statements`;
+    return void 0;
+  }
   fail = (error63, line) => {
     if (this.errors.length === MAX_ERRORS_PER_FILE) this.errors.push({ error: `more than ${MAX_ERRORS_PER_FILE} errors in ${this.file}; the rest are not reported`, line: null });
+    this.quietLine = this.lexer.line;
     if (this.errors.length > MAX_ERRORS_PER_FILE) return;
     this.errors.push({ error: `${error63} in ${this.file}:${line}`, line });
   };
@@ -37384,20 +37581,15 @@ var FileParser = class {
     const out = [];
     for (; ; ) {
       if (!this.advance()) {
-        if (depth > 0 && !this.eofReported) this.fail('unexpected end of file, expecting "}"', lx.cursorLine);
-        this.eofReported = true;
+        if (depth > 0) this.endOfFile('unexpected end of file, expecting "}"');
         return out.slice();
       }
       const name = lx.value;
       const line = lx.line;
       if (!lx.quoted && name.length === 1 && (name === "}" || name === ";" || name === "{")) {
-        if (name === "}") {
-          if (depth > 0) return out.slice();
-          this.fail('unexpected "}"', line);
-        } else {
-          this.fail(`unexpected "${name}"`, line);
-          if (name === "{") this.skipBlock();
-        }
+        if (name === "}" && depth > 0) return out.slice();
+        if (line !== this.quietLine) this.broken(`unexpected "${name}"`, line);
+        if (name === "{") this.skipStray();
         continue;
       }
       const scratch = this.scratch;
@@ -37413,24 +37605,59 @@ var FileParser = class {
         scratch[count2++] = v;
       }
       const args = scratch.slice(0, count2);
+      if (name === "if") stripIfParens(args);
       const d = { directive: name, line, args };
       out.push(d);
-      if (end === "eof") this.fail('unexpected end of file, expecting ";" or "}"', lx.cursorLine);
-      else if (end === "}") this.fail(`unexpected "}": directive "${name}" is not terminated by ";"`, lx.line);
-      const error63 = name === "include" ? includeError(args, end, ctx) : analyze(name, args, end, ctx);
-      if (error63 && end !== "}" && end !== "eof") this.fail(error63, line);
+      if (end === "eof") this.endOfFile('unexpected end of file, expecting ";" or "}"');
+      else if (end === "}") this.broken(`unexpected "}": directive "${excerpt(name)}" is not terminated by ";"`, lx.line);
+      const problem = name === "include" ? includeProblem(args, end, ctx) : analyze(name, args, end, ctx);
+      if (problem && end !== "}" && end !== "eof") this.fail(problem.error, line);
+      this.statements++;
       if (end === "{") {
-        if (depth + 1 >= this.maxDepth) {
+        if (problem?.strayBlock) this.skipStray();
+        else if (depth + 1 >= this.maxDepth) {
           this.fail(`blocks nested deeper than ${this.maxDepth} levels`, line);
           this.skipBlock();
           d.block = [];
         } else {
           d.block = this.block(childContext(name, ctx), depth + 1);
         }
-      } else if (name === "include" && !error63) {
+      } else if (name === "include" && !problem) {
         this.include(d, ctx, this.fail);
       }
     }
+  }
+  /**
+   * The end of the file came too soon: one error, at the innermost statement
+   * or block still open, as nginx stops there. None when the lexer already
+   * said why (a quote or a Lua block never closed ran to the end).
+   */
+  endOfFile(error63) {
+    if (this.eofReported) return;
+    this.eofReported = true;
+    const lexed = this.lexer.errors[0];
+    if (lexed) this.countBroken(lexed.error);
+    else this.broken(error63, this.lexer.cursorLine);
+  }
+  /**
+   * Skip a `{` that opens no block, up to its `}`, and the rest of the
+   * statement on that line (`{{ host }}:{{ port }};`), quietly: nginx stops at
+   * the first error, so what follows it in the same statement is not another.
+   */
+  skipStray() {
+    const lx = this.lexer;
+    this.skipBlock();
+    const at = lx.line;
+    while (this.advance()) {
+      if (lx.line !== at || !lx.quoted && lx.value === "}") {
+        this.held = true;
+        break;
+      }
+      if (lx.quoted) continue;
+      if (lx.value === ";") break;
+      if (lx.value === "{") this.skipBlock();
+    }
+    this.quietLine = at;
   }
   /** Skip a block whose `{` was just read, without recursion. */
   skipBlock() {
@@ -37443,10 +37670,25 @@ var FileParser = class {
     }
   }
 };
-function includeError(args, end, ctx) {
+var EXCERPT_CHARS = 80;
+function excerpt(token) {
+  const cut = token.length > EXCERPT_CHARS ? `${token.slice(0, EXCERPT_CHARS - 3)}...` : token;
+  return cut.replace(/[\x00-\x1f\x7f]/g, (c3) => `\\x${c3.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+function stripIfParens(args) {
+  const first = args[0];
+  const last = args[args.length - 1];
+  if (first === void 0 || last === void 0 || !first.startsWith("(") || !last.endsWith(")")) return;
+  args[0] = first.slice(1).trimStart();
+  const end = args.length - 1;
+  args[end] = args[end].slice(0, -1).trimEnd();
+  if (args[end] === "") args.pop();
+  if (args[0] === "") args.shift();
+}
+function includeProblem(args, end, ctx) {
   if (ctx === "opaque") return void 0;
-  if (end === "{") return 'directive "include" is not terminated by ";"';
-  if (args.length !== 1) return 'invalid number of arguments in "include" directive';
+  if (end === "{") return { error: 'directive "include" is not terminated by ";"', strayBlock: true };
+  if (args.length !== 1) return { error: 'invalid number of arguments in "include" directive', strayBlock: false };
   return void 0;
 }
 function reportCycles(files, edges, config2) {
@@ -37489,115 +37731,6 @@ function reportCycles(files, edges, config2) {
   }
 }
 
-// src/nginx/source.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
-import { join as join4 } from "node:path";
-function openError(path9, e) {
-  const err = e;
-  const reason = {
-    ENOENT: "2: No such file or directory",
-    EACCES: "13: Permission denied",
-    EISDIR: "21: Is a directory",
-    ENOTDIR: "20: Not a directory",
-    ELOOP: "40: Too many levels of symbolic links"
-  };
-  return `open() "${path9}" failed (${(err.code && reason[err.code]) ?? err.message})`;
-}
-function decode(buf) {
-  return buf.toString("utf8");
-}
-function fileSource() {
-  return {
-    read(path9, maxBytes) {
-      let fd;
-      try {
-        fd = openSync(path9, constants3.O_RDONLY | constants3.O_NONBLOCK);
-      } catch (e) {
-        return { error: openError(path9, e) };
-      }
-      try {
-        const st = fstatSync(fd);
-        if (st.isDirectory()) return { error: `pread() "${path9}" failed (21: Is a directory)` };
-        if (!st.isFile()) return { error: `"${path9}" is not a regular file` };
-        if (st.size > maxBytes) return { error: `"${path9}" is too large (${st.size} bytes, limit ${maxBytes})` };
-        const buf = Buffer.allocUnsafe(st.size);
-        let off = 0;
-        while (off < st.size) {
-          const got = readSync(fd, buf, off, st.size - off, off);
-          if (got === 0) break;
-          off += got;
-        }
-        return { text: decode(buf.subarray(0, off)), bytes: off };
-      } catch (e) {
-        return { error: `read() "${path9}" failed (${e.message})` };
-      } finally {
-        closeSync(fd);
-      }
-    },
-    glob(pattern, maxMatches) {
-      const parts = pattern.split("/");
-      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
-      for (let k = 1; k < parts.length && found.length > 0; k++) {
-        const part = parts[k];
-        if (part === "") continue;
-        const last = k === parts.length - 1;
-        const next = [];
-        const match = hasMagic(part) ? componentMatcher(part) : void 0;
-        for (const { path: dir } of found) {
-          if (!match) {
-            next.push({ path: join4(dir, part), seen: false });
-            continue;
-          }
-          let entries;
-          try {
-            entries = readdirSync(dir, { withFileTypes: true });
-          } catch {
-            continue;
-          }
-          for (const e of entries) {
-            if (!match(e.name)) continue;
-            const p = join4(dir, e.name);
-            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
-            next.push({ path: p, seen: true });
-            if (next.length > maxMatches) break;
-          }
-        }
-        found = next;
-      }
-      return found.filter((f) => f.seen || exists2(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
-    }
-  };
-}
-function isDir(p) {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-function exists2(p) {
-  try {
-    statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function memorySource(files, origin = "the dump") {
-  return {
-    read(path9, maxBytes) {
-      const text = files.get(path9);
-      if (text === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
-      if (text.length > maxBytes) return { error: `"${path9}" is too large (${text.length} characters, limit ${maxBytes})` };
-      return { text, bytes: text.length };
-    },
-    glob(pattern, maxMatches) {
-      const match = globMatcher(pattern);
-      return [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1);
-    }
-  };
-}
-
 // src/nginx/load.ts
 async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
   const chunks = [];
@@ -37633,6 +37766,18 @@ async function loadDump(path9, opts = {}) {
   return loadDumpText(await readText(path9, opts), path9, opts);
 }
 function loadFiles(main, opts = {}) {
+  const loaded = parseFiles(main, opts);
+  const { notConfig, denied } = loaded.parse;
+  const why = notConfig.get(main);
+  if (why) throw new UserError(`does not read as an nginx config file: ${why}`, main);
+  const first = denied[0];
+  if (first) {
+    const what = first.listing ? `cannot list ${first.path} for an include` : `cannot read included file ${first.path}`;
+    throw new UserError(`${what}: permission denied`, first.site ? `${first.site.file}:${first.site.line}` : main);
+  }
+  return loaded;
+}
+function parseFiles(main, opts) {
   try {
     if (!statSync2(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     closeSync2(openSync2(main, "r"));

@@ -38,7 +38,7 @@ import {
   loadFiles,
   parseNginxMessages,
   runNginxTest
-} from "./chunk-J2TPYP32.js";
+} from "./chunk-OTCK26PH.js";
 import {
   forTerminal,
   maskCredentials
@@ -430,7 +430,18 @@ function quoteArg(arg) {
   if (!arg.includes("'")) return `'${arg}'`;
   return `"${arg.replace(/"/g, '\\"')}"`;
 }
+function ifCondition(args) {
+  const words = args.map(quoteArg);
+  if (words.length === 0) return "if ()";
+  const end = words.length - 1;
+  const open2 = words[0] === args[0] ? "(" : "( ";
+  const close = words[end] === args[end] ? ")" : " )";
+  words[0] = open2 + words[0];
+  words[end] += close;
+  return `if ${words.join(" ")}`;
+}
 function buildDirective(d) {
+  if (d.directive === "if") return ifCondition(d.args);
   if (isRawBlockDirective(d.directive) && d.block === void 0 && d.args.length > 0) {
     const head = [d.directive, ...d.args.slice(0, -1).map(quoteArg)].join(" ");
     return `${head} {${d.args[d.args.length - 1]}}`;

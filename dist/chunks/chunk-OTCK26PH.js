@@ -81,7 +81,7 @@ async function runNginxTest(runner, binary, config, opts) {
 }
 
 // src/nginx/parser.ts
-import { dirname, isAbsolute, join, normalize } from "node:path";
+import { dirname, isAbsolute, join as join2, normalize } from "node:path";
 
 // src/nginx/analyzer.ts
 var ANY = Infinity;
@@ -114,7 +114,11 @@ var RULES = {
   scgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
   grpc_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
   memcached_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
-  server_name: { block: false, in: ["http/server", "mail/server"], minArgs: 1, maxArgs: ANY },
+  server_name: [
+    // stream since nginx 1.25.5
+    { block: false, in: ["http/server", "stream/server"], minArgs: 1, maxArgs: ANY },
+    { block: false, in: ["mail", "mail/server"], minArgs: 1, maxArgs: 1 }
+  ],
   listen: { block: false, in: ["http/server", "stream/server", "mail/server"], minArgs: 1, maxArgs: ANY },
   map: { block: true, in: ["http", "stream"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
   geo: { block: true, in: ["http", "stream"], minArgs: 1, maxArgs: 2, child: () => "opaque" },
@@ -134,7 +138,9 @@ var SERVER_LINE = { block: false, in: ["http/upstream", "stream/upstream"], minA
 var TABLE = new Map(Object.entries(RULES));
 function ruleFor(name, parent) {
   if (name === "server") return parent === "http/upstream" || parent === "stream/upstream" ? SERVER_LINE : SERVER_BLOCK;
-  return TABLE.get(name);
+  const rules = TABLE.get(name);
+  if (!Array.isArray(rules)) return rules;
+  return rules.find((r) => r.in.includes(parent)) ?? rules[0];
 }
 function childContext(name, parent) {
   if (parent === "opaque") return "opaque";
@@ -144,10 +150,12 @@ function analyze(name, args, terminator, parent) {
   if (parent === "opaque" || parent === "unknown") return void 0;
   const rule = ruleFor(name, parent);
   if (!rule) return void 0;
-  if (!rule.in.includes(parent)) return `"${name}" directive is not allowed here`;
-  if (rule.block && terminator !== "{") return `directive "${name}" has no opening "{"`;
-  if (!rule.block && terminator === "{") return `directive "${name}" is not terminated by ";"`;
-  if (args.length < rule.minArgs || args.length > rule.maxArgs) return `invalid number of arguments in "${name}" directive`;
+  const strayBlock = !rule.block && terminator === "{";
+  const problem = (error) => ({ error, strayBlock });
+  if (!rule.in.includes(parent)) return problem(`"${name}" directive is not allowed here`);
+  if (rule.block && terminator !== "{") return problem(`directive "${name}" has no opening "{"`);
+  if (strayBlock) return problem(`directive "${name}" is not terminated by ";"`);
+  if (args.length < rule.minArgs || args.length > rule.maxArgs) return problem(`invalid number of arguments in "${name}" directive`);
   return void 0;
 }
 
@@ -482,6 +490,139 @@ function rawBlockEnd(text, from) {
   return -1;
 }
 
+// src/nginx/source.ts
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+function openError(path, e) {
+  const err = e;
+  const reason = {
+    ENOENT: "2: No such file or directory",
+    EACCES: "13: Permission denied",
+    EISDIR: "21: Is a directory",
+    ENOTDIR: "20: Not a directory",
+    ELOOP: "40: Too many levels of symbolic links"
+  };
+  return `open() "${path}" failed (${(err.code && reason[err.code]) ?? err.message})`;
+}
+function decode(buf) {
+  return buf.toString("utf8");
+}
+var SNIFF_CHARS = 4096;
+function notText(text) {
+  const n = Math.min(text.length, SNIFF_CHARS);
+  let controls = 0;
+  let undecoded = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return "it holds NUL bytes";
+    if (c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 || c === 127) controls++;
+    else if (c === 65533) undecoded++;
+  }
+  return controls * 100 >= n && (controls + undecoded) * 10 >= n * 3 ? "its first bytes are not text" : void 0;
+}
+function fileSource() {
+  return {
+    read(path, maxBytes) {
+      let fd;
+      try {
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      } catch (e) {
+        const code = e.code;
+        return { error: openError(path, e), ...code && { code } };
+      }
+      try {
+        const st = fstatSync(fd);
+        if (st.isDirectory()) return { error: `pread() "${path}" failed (21: Is a directory)` };
+        if (!st.isFile()) return { error: `"${path}" is not a regular file` };
+        if (st.size > maxBytes) return { error: `"${path}" is too large (${st.size} bytes, limit ${maxBytes})` };
+        const buf = Buffer.allocUnsafe(st.size);
+        let off = 0;
+        while (off < st.size) {
+          const got = readSync(fd, buf, off, st.size - off, off);
+          if (got === 0) break;
+          off += got;
+        }
+        return { text: decode(buf.subarray(0, off)), bytes: off };
+      } catch (e) {
+        return { error: `read() "${path}" failed (${e.message})` };
+      } finally {
+        closeSync(fd);
+      }
+    },
+    glob(pattern, maxMatches) {
+      const parts = pattern.split("/");
+      const denied = [];
+      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
+      for (let k = 1; k < parts.length && found.length > 0; k++) {
+        const part = parts[k];
+        if (part === "") continue;
+        const last = k === parts.length - 1;
+        const next = [];
+        const match = hasMagic(part) ? componentMatcher(part) : void 0;
+        for (const { path: dir } of found) {
+          if (!match) {
+            next.push({ path: join(dir, part), seen: false });
+            continue;
+          }
+          let entries;
+          try {
+            entries = readdirSync(dir, { withFileTypes: true });
+          } catch (e) {
+            if (e.code === "EACCES") denied.push(dir);
+            continue;
+          }
+          for (const e of entries) {
+            if (!match(e.name)) continue;
+            const p = join(dir, e.name);
+            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
+            next.push({ path: p, seen: true });
+            if (next.length > maxMatches) break;
+          }
+        }
+        found = next;
+      }
+      const paths = found.filter((f) => f.seen || exists(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
+      return { paths, denied };
+    }
+  };
+}
+function isDir(p) {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function exists(p) {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function memorySource(files, origin = "the dump") {
+  return {
+    read(path, maxBytes) {
+      const text = files.get(path);
+      if (text === void 0) return { error: `open() "${path}" failed (2: No such file or directory in ${origin})` };
+      if (text.length > maxBytes) return { error: `"${path}" is too large (${text.length} characters, limit ${maxBytes})` };
+      return { text, bytes: text.length };
+    },
+    glob(pattern, maxMatches) {
+      const match = globMatcher(pattern);
+      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
+    }
+  };
+}
+function overlaySource(files, base) {
+  const mem = memorySource(files);
+  return {
+    read: (path, maxBytes) => files.has(path) ? mem.read(path, maxBytes) : base.read(path, maxBytes),
+    glob: (pattern, maxMatches) => base.glob(pattern, maxMatches)
+  };
+}
+
 // src/nginx/parser.ts
 var DEFAULT_LIMITS = {
   maxFiles: 1e4,
@@ -502,6 +643,9 @@ function parseConfig(main, options) {
   const queue = [{ index: 0, context: "main", depth: 0 }];
   let totalBytes = 0;
   let stopped;
+  const notConfigFiles = /* @__PURE__ */ new Map();
+  const denied = [];
+  const siteOf = (job) => job.from ? { file: files[job.from.index], line: job.from.line } : void 0;
   const reads = /* @__PURE__ */ new Map();
   const readOnce = (path) => {
     let r = reads.get(path);
@@ -532,22 +676,41 @@ function parseConfig(main, options) {
     const read = readOnce(file);
     reads.delete(file);
     if ("error" in read) {
+      if (read.code === "EACCES") denied.push({ path: file, listing: false, ...job.from && { site: siteOf(job) } });
       errors2.push({ error: read.error, line: null });
+      continue;
+    }
+    const notConfig = (why) => {
+      notConfigFiles.set(file, why);
+      entry.parsed = [];
+      errors2.length = 0;
+      texts.delete(file);
+      const error = `"${file}" does not read as an nginx config file: ${why}`;
+      const from = job.from;
+      if (!from) errors2.push({ error, line: null });
+      else config[from.index]?.errors.push({ error: `${error} in ${files[from.index]}:${from.line}`, line: from.line });
+    };
+    const binary = notText(read.text);
+    if (binary) {
+      notConfig(`it is not text (${binary})`);
       continue;
     }
     texts.set(file, read.text);
     const include = (d, ctx, fail) => {
       if (d.args.length !== 1) return;
       const arg = d.args[0];
-      const path = normalize(isAbsolute(arg) ? arg : join(prefix, arg));
+      const path = normalize(isAbsolute(arg) ? arg : join2(prefix, arg));
       const magic = hasMagic(path);
-      const matches = magic ? source.glob(path, limits.maxFiles) : [path];
+      const found = magic ? source.glob(path, limits.maxFiles) : { paths: [path], denied: [] };
+      for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file, line: d.line } });
+      const matches = found.paths;
       d.includes = [];
       for (const m of matches) {
         let idx = byPath.get(m);
         if (idx === void 0) {
           const r = magic ? void 0 : readOnce(m);
           if (r && "error" in r) {
+            if (r.code === "EACCES") denied.push({ path: m, listing: false, site: { file, line: d.line } });
             fail(r.error, d.line);
             continue;
           }
@@ -562,7 +725,7 @@ function parseConfig(main, options) {
           idx = files.length;
           files.push(m);
           byPath.set(m, idx);
-          queue.push({ index: idx, context: ctx, depth: job.depth + 1 });
+          queue.push({ index: idx, context: ctx, depth: job.depth + 1, from: { index: job.index, line: d.line } });
         }
         d.includes.push(idx);
         edges.push({ from: job.index, to: idx, line: d.line });
@@ -571,17 +734,21 @@ function parseConfig(main, options) {
     const fp = new FileParser(read.text, file, errors2, include, limits.maxBlockDepth);
     entry.parsed = fp.block(job.context, 0);
     for (const e of fp.lexer.errors) errors2.push({ error: `${e.error} in ${file}:${e.line}`, line: e.line });
-    errors2.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+    const garbled = fp.notConfig();
+    if (garbled) notConfig(garbled);
   }
   const errors = [];
   reportCycles(files, edges, config);
   for (const c of config) {
+    c.errors.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
     if (c.errors.length > 0) c.status = "failed";
     for (const e of c.errors) errors.push({ file: c.file, error: e.error, line: e.line });
   }
   return {
     payload: { status: errors.length > 0 ? "failed" : "ok", errors, config },
-    texts
+    texts,
+    notConfig: notConfigFiles,
+    denied
   };
 }
 var MAX_ERRORS_PER_FILE = 100;
@@ -601,9 +768,35 @@ var FileParser = class {
   /** the lexer's current token has not been used yet */
   held = false;
   eofReported = false;
+  /** the line a failed statement ended on: stray `;`, `{`, `}` there are part of it, not more errors */
+  quietLine = 0;
+  statements = 0;
+  syntaxErrors = 0;
+  /** the syntax error of the file's first statement (or a stray token before it) */
+  firstBroken;
   scratch = [];
+  /** An error of the syntax itself, not of a directive's use: counts towards "this is no config". */
+  broken(error, line) {
+    this.countBroken(error);
+    this.fail(error, line);
+  }
+  countBroken(error) {
+    this.syntaxErrors++;
+    if (this.statements === 0) this.firstBroken ??= error;
+  }
+  /**
+   * Why this file does not read as nginx config, or undefined: its first
+   * statement is broken (a password file is one long statement to the end),
+   * or most of its statements are.
+   */
+  notConfig() {
+    if (this.firstBroken) return `its first statement does not parse (${this.firstBroken})`;
+    if (this.syntaxErrors >= 3 && this.syntaxErrors * 2 > this.statements) return `${this.syntaxErrors} syntax errors in ${this.statements} statements`;
+    return void 0;
+  }
   fail = (error, line) => {
     if (this.errors.length === MAX_ERRORS_PER_FILE) this.errors.push({ error: `more than ${MAX_ERRORS_PER_FILE} errors in ${this.file}; the rest are not reported`, line: null });
+    this.quietLine = this.lexer.line;
     if (this.errors.length > MAX_ERRORS_PER_FILE) return;
     this.errors.push({ error: `${error} in ${this.file}:${line}`, line });
   };
@@ -619,20 +812,15 @@ var FileParser = class {
     const out = [];
     for (; ; ) {
       if (!this.advance()) {
-        if (depth > 0 && !this.eofReported) this.fail('unexpected end of file, expecting "}"', lx.cursorLine);
-        this.eofReported = true;
+        if (depth > 0) this.endOfFile('unexpected end of file, expecting "}"');
         return out.slice();
       }
       const name = lx.value;
       const line = lx.line;
       if (!lx.quoted && name.length === 1 && (name === "}" || name === ";" || name === "{")) {
-        if (name === "}") {
-          if (depth > 0) return out.slice();
-          this.fail('unexpected "}"', line);
-        } else {
-          this.fail(`unexpected "${name}"`, line);
-          if (name === "{") this.skipBlock();
-        }
+        if (name === "}" && depth > 0) return out.slice();
+        if (line !== this.quietLine) this.broken(`unexpected "${name}"`, line);
+        if (name === "{") this.skipStray();
         continue;
       }
       const scratch = this.scratch;
@@ -648,24 +836,59 @@ var FileParser = class {
         scratch[count++] = v;
       }
       const args = scratch.slice(0, count);
+      if (name === "if") stripIfParens(args);
       const d = { directive: name, line, args };
       out.push(d);
-      if (end === "eof") this.fail('unexpected end of file, expecting ";" or "}"', lx.cursorLine);
-      else if (end === "}") this.fail(`unexpected "}": directive "${name}" is not terminated by ";"`, lx.line);
-      const error = name === "include" ? includeError(args, end, ctx) : analyze(name, args, end, ctx);
-      if (error && end !== "}" && end !== "eof") this.fail(error, line);
+      if (end === "eof") this.endOfFile('unexpected end of file, expecting ";" or "}"');
+      else if (end === "}") this.broken(`unexpected "}": directive "${excerpt(name)}" is not terminated by ";"`, lx.line);
+      const problem = name === "include" ? includeProblem(args, end, ctx) : analyze(name, args, end, ctx);
+      if (problem && end !== "}" && end !== "eof") this.fail(problem.error, line);
+      this.statements++;
       if (end === "{") {
-        if (depth + 1 >= this.maxDepth) {
+        if (problem?.strayBlock) this.skipStray();
+        else if (depth + 1 >= this.maxDepth) {
           this.fail(`blocks nested deeper than ${this.maxDepth} levels`, line);
           this.skipBlock();
           d.block = [];
         } else {
           d.block = this.block(childContext(name, ctx), depth + 1);
         }
-      } else if (name === "include" && !error) {
+      } else if (name === "include" && !problem) {
         this.include(d, ctx, this.fail);
       }
     }
+  }
+  /**
+   * The end of the file came too soon: one error, at the innermost statement
+   * or block still open, as nginx stops there. None when the lexer already
+   * said why (a quote or a Lua block never closed ran to the end).
+   */
+  endOfFile(error) {
+    if (this.eofReported) return;
+    this.eofReported = true;
+    const lexed = this.lexer.errors[0];
+    if (lexed) this.countBroken(lexed.error);
+    else this.broken(error, this.lexer.cursorLine);
+  }
+  /**
+   * Skip a `{` that opens no block, up to its `}`, and the rest of the
+   * statement on that line (`{{ host }}:{{ port }};`), quietly: nginx stops at
+   * the first error, so what follows it in the same statement is not another.
+   */
+  skipStray() {
+    const lx = this.lexer;
+    this.skipBlock();
+    const at = lx.line;
+    while (this.advance()) {
+      if (lx.line !== at || !lx.quoted && lx.value === "}") {
+        this.held = true;
+        break;
+      }
+      if (lx.quoted) continue;
+      if (lx.value === ";") break;
+      if (lx.value === "{") this.skipBlock();
+    }
+    this.quietLine = at;
   }
   /** Skip a block whose `{` was just read, without recursion. */
   skipBlock() {
@@ -678,10 +901,25 @@ var FileParser = class {
     }
   }
 };
-function includeError(args, end, ctx) {
+var EXCERPT_CHARS = 80;
+function excerpt(token) {
+  const cut = token.length > EXCERPT_CHARS ? `${token.slice(0, EXCERPT_CHARS - 3)}...` : token;
+  return cut.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+function stripIfParens(args) {
+  const first = args[0];
+  const last = args[args.length - 1];
+  if (first === void 0 || last === void 0 || !first.startsWith("(") || !last.endsWith(")")) return;
+  args[0] = first.slice(1).trimStart();
+  const end = args.length - 1;
+  args[end] = args[end].slice(0, -1).trimEnd();
+  if (args[end] === "") args.pop();
+  if (args[0] === "") args.shift();
+}
+function includeProblem(args, end, ctx) {
   if (ctx === "opaque") return void 0;
-  if (end === "{") return 'directive "include" is not terminated by ";"';
-  if (args.length !== 1) return 'invalid number of arguments in "include" directive';
+  if (end === "{") return { error: 'directive "include" is not terminated by ";"', strayBlock: true };
+  if (args.length !== 1) return { error: 'invalid number of arguments in "include" directive', strayBlock: false };
   return void 0;
 }
 function reportCycles(files, edges, config) {
@@ -724,122 +962,6 @@ function reportCycles(files, edges, config) {
   }
 }
 
-// src/nginx/source.ts
-import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
-import { join as join2 } from "node:path";
-function openError(path, e) {
-  const err = e;
-  const reason = {
-    ENOENT: "2: No such file or directory",
-    EACCES: "13: Permission denied",
-    EISDIR: "21: Is a directory",
-    ENOTDIR: "20: Not a directory",
-    ELOOP: "40: Too many levels of symbolic links"
-  };
-  return `open() "${path}" failed (${(err.code && reason[err.code]) ?? err.message})`;
-}
-function decode(buf) {
-  return buf.toString("utf8");
-}
-function fileSource() {
-  return {
-    read(path, maxBytes) {
-      let fd;
-      try {
-        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-      } catch (e) {
-        return { error: openError(path, e) };
-      }
-      try {
-        const st = fstatSync(fd);
-        if (st.isDirectory()) return { error: `pread() "${path}" failed (21: Is a directory)` };
-        if (!st.isFile()) return { error: `"${path}" is not a regular file` };
-        if (st.size > maxBytes) return { error: `"${path}" is too large (${st.size} bytes, limit ${maxBytes})` };
-        const buf = Buffer.allocUnsafe(st.size);
-        let off = 0;
-        while (off < st.size) {
-          const got = readSync(fd, buf, off, st.size - off, off);
-          if (got === 0) break;
-          off += got;
-        }
-        return { text: decode(buf.subarray(0, off)), bytes: off };
-      } catch (e) {
-        return { error: `read() "${path}" failed (${e.message})` };
-      } finally {
-        closeSync(fd);
-      }
-    },
-    glob(pattern, maxMatches) {
-      const parts = pattern.split("/");
-      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
-      for (let k = 1; k < parts.length && found.length > 0; k++) {
-        const part = parts[k];
-        if (part === "") continue;
-        const last = k === parts.length - 1;
-        const next = [];
-        const match = hasMagic(part) ? componentMatcher(part) : void 0;
-        for (const { path: dir } of found) {
-          if (!match) {
-            next.push({ path: join2(dir, part), seen: false });
-            continue;
-          }
-          let entries;
-          try {
-            entries = readdirSync(dir, { withFileTypes: true });
-          } catch {
-            continue;
-          }
-          for (const e of entries) {
-            if (!match(e.name)) continue;
-            const p = join2(dir, e.name);
-            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
-            next.push({ path: p, seen: true });
-            if (next.length > maxMatches) break;
-          }
-        }
-        found = next;
-      }
-      return found.filter((f) => f.seen || exists(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
-    }
-  };
-}
-function isDir(p) {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-function exists(p) {
-  try {
-    statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function memorySource(files, origin = "the dump") {
-  return {
-    read(path, maxBytes) {
-      const text = files.get(path);
-      if (text === void 0) return { error: `open() "${path}" failed (2: No such file or directory in ${origin})` };
-      if (text.length > maxBytes) return { error: `"${path}" is too large (${text.length} characters, limit ${maxBytes})` };
-      return { text, bytes: text.length };
-    },
-    glob(pattern, maxMatches) {
-      const match = globMatcher(pattern);
-      return [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1);
-    }
-  };
-}
-function overlaySource(files, base) {
-  const mem = memorySource(files);
-  return {
-    read: (path, maxBytes) => files.has(path) ? mem.read(path, maxBytes) : base.read(path, maxBytes),
-    glob: (pattern, maxMatches) => base.glob(pattern, maxMatches)
-  };
-}
-
 // src/nginx/load.ts
 async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
   const chunks = [];
@@ -875,6 +997,18 @@ async function loadDump(path, opts = {}) {
   return loadDumpText(await readText(path, opts), path, opts);
 }
 function loadFiles(main, opts = {}) {
+  const loaded = parseFiles(main, opts);
+  const { notConfig, denied } = loaded.parse;
+  const why = notConfig.get(main);
+  if (why) throw new UserError(`does not read as an nginx config file: ${why}`, main);
+  const first = denied[0];
+  if (first) {
+    const what = first.listing ? `cannot list ${first.path} for an include` : `cannot read included file ${first.path}`;
+    throw new UserError(`${what}: permission denied`, first.site ? `${first.site.file}:${first.site.line}` : main);
+  }
+  return loaded;
+}
+function parseFiles(main, opts) {
   try {
     if (!statSync2(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     closeSync2(openSync2(main, "r"));
@@ -901,7 +1035,7 @@ async function loadAny(path, opts = {}) {
       head = statSync2(path).isFile() ? readHead(path, 64 * 1024).toString("utf8") : "";
     } catch {
     }
-    if (!isDump(head)) return loadFiles(path, opts);
+    if (!isDump(head)) return parseFiles(path, opts);
   }
   const text = await readText(path, opts);
   if (isDump(text)) return loadDumpText(text, path, opts);

@@ -76,6 +76,11 @@ test('config text cannot inject commands: a quoted proxy_pass holding a newline,
   );
   const errors = log.commands.filter((c) => c.name === 'error');
   assert.equal(errors.length, errorFindings(outputs.report ?? ''), 'one ::error per error finding, no second one from setFailed');
+  // escaped as @actions/core does (%, CR, LF; in properties also : and ,), the annotation reads back whole
+  const mismatch = errors.find((c) => c.properties.title === 'upstream-gate: config.port_mismatch (app)');
+  assert.ok(mismatch, `the title, holding a ":", reads back whole: ${JSON.stringify(errors.map((c) => c.line))}`);
+  assert.match(mismatch.line, /^::error title=upstream-gate%3A config\.port_mismatch \(app\),file=conf\.d\/app\.conf,line=5::/);
+  assert.ok(mismatch.data.includes('/x\n::error::pwned";'), `the message keeps the config's newline as data: ${JSON.stringify(mismatch.data)}`);
   assert.ok(!r.stdout.includes('[command]'), 'no raw command lines');
   assert.ok(!r.stdout.includes('pwned-by-name'), "nginx -t's raw output stays out of the log");
   const group = log.lines.findIndex((l) => l.command?.name === 'group');
@@ -158,7 +163,7 @@ test('credentials: masked in the raw nginx -t output shown with debug logging, a
   const ws = nginx.prefix;
   writeFileSync(
     join(ws, 'gate.yml'),
-    `version: 1\nservices:\n  app:\n    backend: 127.0.0.1:${backend}\n    server_name: app.test\nnginx:\n  config: nginx.conf\n  binary: ${NGINX_BINARY}\ngate:\n  deadline: 5s\n`,
+    `version: 1\nservices:\n  app:\n    backend: 127.0.0.1:${backend}\n    server_name: app.test\nnginx:\n  config: nginx.conf\n  binary: ${NGINX_BINARY}\n  front: "http://ci:t0ken-s3cret@127.0.0.1:${listen}"\ngate:\n  deadline: 5s\n`,
   );
   const { r, outputs, summary } = await runAction(ws, { spec: 'gate.yml', phase: 'config' }, { source: true, env: { RUNNER_DEBUG: '1' } });
   assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -166,7 +171,9 @@ test('credentials: masked in the raw nginx -t output shown with debug logging, a
   assertNoInjection(log, ['nginx.conf']);
   assert.ok(log.lines.some((l) => l.stopped && l.text.includes('invalid port in upstream "***@127.0.0.1:')), `nginx -t's own line, masked, is in the debug log:\n${r.stdout}`);
   const masks = log.commands.filter((c) => c.name === 'add-mask').map((c) => c.data);
-  assert.ok(masks.includes(`deploy:${password}`) && masks.includes(password), `the credential is registered as a secret: ${JSON.stringify(masks)}`);
+  assert.ok(masks.includes(`deploy:${password}`) && masks.includes(password), `the config's credential is registered as a secret: ${JSON.stringify(masks)}`);
+  assert.ok(masks.includes('t0ken-s3cret'), `the spec's credential too: ${JSON.stringify(masks)}`);
+  assert.ok(!log.lines.some((l) => l.stopped && l.text.includes('add-mask')), 'no mask is issued inside a region, where it would be shown, not run');
   const shown = log.lines.filter((l) => !l.command || l.command.name !== 'add-mask').map((l) => l.text).join('\n');
   for (const piece of ['p@ss', "w'rd", 'rd<x']) {
     assert.ok(!shown.includes(piece), `the log shows "${piece}":\n${shown}`);

@@ -17438,7 +17438,7 @@ var require_permessage_deflate = __commonJS({
 var require_receiver = __commonJS({
   "node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
-    var { Writable: Writable4 } = __require("node:stream");
+    var { Writable: Writable5 } = __require("node:stream");
     var assert2 = __require("node:assert");
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5();
@@ -17461,7 +17461,7 @@ var require_receiver = __commonJS({
       closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
-    var ByteParser = class extends Writable4 {
+    var ByteParser = class extends Writable5 {
       #buffers = [];
       #fragmentsBytes = 0;
       #byteOffset = 0;
@@ -26872,7 +26872,7 @@ var init_writable = __esm({
     init_shared();
     createWritable = ({ subprocess, concurrentStreams }, { to } = {}) => {
       const { subprocessStdin, waitWritableFinal, waitWritableDestroy } = getSubprocessStdin(subprocess, to, concurrentStreams);
-      const writable2 = new Writable3({
+      const writable3 = new Writable3({
         ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
         destroy: callbackify3(onWritableDestroy.bind(void 0, {
           subprocessStdin,
@@ -26883,8 +26883,8 @@ var init_writable = __esm({
         highWaterMark: subprocessStdin.writableHighWaterMark,
         objectMode: subprocessStdin.writableObjectMode
       });
-      onStdinFinished(subprocessStdin, writable2);
-      return writable2;
+      onStdinFinished(subprocessStdin, writable3);
+      return writable3;
     };
     getSubprocessStdin = (subprocess, to, concurrentStreams) => {
       const subprocessStdin = getToStream(subprocess, to);
@@ -26911,15 +26911,15 @@ var init_writable = __esm({
         await subprocess;
       }
     };
-    onStdinFinished = async (subprocessStdin, writable2, subprocessStdout) => {
+    onStdinFinished = async (subprocessStdin, writable3, subprocessStdout) => {
       try {
         await waitForSubprocessStdin(subprocessStdin);
-        if (writable2.writable) {
-          writable2.end();
+        if (writable3.writable) {
+          writable3.end();
         }
       } catch (error63) {
         await safeWaitForSubprocessStdout(subprocessStdout);
-        destroyOtherWritable(writable2, error63);
+        destroyOtherWritable(writable3, error63);
       }
     };
     onWritableDestroy = async ({ subprocessStdin, subprocess, waitWritableFinal, waitWritableDestroy }, error63) => {
@@ -28398,14 +28398,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -28422,14 +28422,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i2 = consumeMoreIndentedLines(text, i2, indent.length);
+        i2 = consumeMoreIndentedLines(text2, i2, indent.length);
         if (i2 !== -1)
           end = i2 + endStep;
       }
-      for (let ch; ch = text[i2 += 1]; ) {
+      for (let ch; ch = text2[i2 += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i2;
-          switch (text[i2 + 1]) {
+          switch (text2[i2 + 1]) {
             case "x":
               i2 += 3;
               break;
@@ -28446,12 +28446,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i2 = consumeMoreIndentedLines(text, i2, indent.length);
+            i2 = consumeMoreIndentedLines(text2, i2, indent.length);
           end = i2 + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i2 + 1];
+            const next = text2[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i2;
           }
@@ -28463,12 +28463,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i2 += 1];
+                ch = text2[i2 += 1];
                 overflow = true;
               }
               const j = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -28483,39 +28483,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i3 = 0; i3 < folds.length; ++i3) {
         const fold = folds[i3];
-        const end2 = folds[i3 + 1] || text.length;
+        const end2 = folds[i3 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i2, indent) {
+    function consumeMoreIndentedLines(text2, i2, indent) {
       let end = i2;
       let start = i2 + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i2 < start + indent) {
-          ch = text[++i2];
+          ch = text2[++i2];
         } else {
           do {
-            ch = text[++i2];
+            ch = text2[++i2];
           } while (ch && ch !== "\n");
           end = i2;
           start = i2 + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -34792,6 +34792,9 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
+}
 var CMD_STRING = "::";
 var Command = class {
   constructor(command, properties, message) {
@@ -35053,8 +35056,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -35150,10 +35153,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -35182,9 +35185,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -35195,8 +35198,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -35966,6 +35969,9 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
+function setSecret(secret) {
+  issueCommand("add-mask", {}, secret);
+}
 function getInput(name, options) {
   const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
@@ -35988,6 +35994,9 @@ function setFailed(message) {
   process.exitCode = ExitCode.Failure;
   error(message);
 }
+function isDebug() {
+  return process.env["RUNNER_DEBUG"] === "1";
+}
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
@@ -35997,13 +36006,17 @@ function warning(message, properties = {}) {
 function notice(message, properties = {}) {
   issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
-function info(message) {
-  process.stdout.write(message + os5.EOL);
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
 }
 
 // src/action/main.ts
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
+import { Writable as Writable4 } from "node:stream";
 
 // src/atomic-write.ts
 import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
@@ -36049,13 +36062,84 @@ async function writeFilesAtomically(files) {
 import { dirname as dirname6, relative as relative2, isAbsolute as isAbsolute2 } from "node:path";
 
 // src/report/mask.ts
-var USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@"'<>]*@/gi;
 var CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+var SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+var SCHEME_START = /[A-Za-z]/;
+var HOST_START = /[\p{L}\p{N}[_-]/u;
+var CLOSER = { '"': '"', "'": "'", "<": ">" };
 function maskCredentials(s) {
-  return s.replace(USERINFO, "$1***@");
+  const urls = replaceSpans(s, urlUserinfo(s));
+  return replaceSpans(urls, quotedUserinfo(urls));
+}
+function credentialsIn(s) {
+  const urls = replaceSpans(s, urlUserinfo(s));
+  const found = [...urlUserinfo(s).map((x) => s.slice(x.start, x.end)), ...quotedUserinfo(urls).map((x) => urls.slice(x.start, x.end))];
+  return found.flatMap((u2) => {
+    const colon = u2.indexOf(":");
+    return colon >= 0 && colon < u2.length - 1 ? [u2, u2.slice(colon + 1)] : [u2];
+  });
 }
 function forTerminal(s) {
   return maskCredentials(s).replace(CONTROL, (c3) => `\\x${c3.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+function urlUserinfo(s) {
+  const spans = [];
+  let from = 0;
+  for (; ; ) {
+    const sep3 = s.indexOf("://", from);
+    if (sep3 < 0) return spans;
+    let schemeStart = sep3;
+    while (schemeStart > 0 && SCHEME_CHAR.test(s[schemeStart - 1])) schemeStart--;
+    const start = sep3 + 3;
+    const end = authorityEnd(s, start, CLOSER[s[schemeStart - 1] ?? ""]);
+    if (schemeStart < sep3 && SCHEME_START.test(s[schemeStart])) {
+      const at = lastHostAt(s, start, end);
+      if (at > start) spans.push({ start, end: at });
+    }
+    from = end;
+  }
+}
+function quotedUserinfo(s) {
+  const spans = [];
+  let from = 0;
+  for (; ; ) {
+    const open4 = s.indexOf('"', from);
+    if (open4 < 0) return spans;
+    let close = open4 + 1;
+    while (close < s.length && s[close] !== '"' && s[close] !== "\n" && s[close] !== "\r") close++;
+    const span = bareUserinfo(s, open4 + 1, close);
+    if (span) spans.push(span);
+    from = s[close] === '"' ? close + 1 : close;
+  }
+}
+function bareUserinfo(s, start, limit) {
+  const at = lastHostAt(s, start, authorityEnd(s, start, void 0, limit));
+  return at > start && /[:@]/.test(s.slice(start, at)) ? { start, end: at } : void 0;
+}
+function authorityEnd(s, start, closer, limit = s.length) {
+  let i2 = start;
+  while (i2 < limit) {
+    const c3 = s[i2];
+    if (c3 === "/" || c3 === "?" || c3 === "#" || c3 === "\n" || c3 === "\r" || c3 === closer) break;
+    i2++;
+  }
+  return i2;
+}
+function lastHostAt(s, start, end) {
+  for (let i2 = end - 1; i2 >= start; i2--) {
+    if (s[i2] === "@" && i2 + 1 < end && HOST_START.test(s[i2 + 1])) return i2;
+  }
+  return -1;
+}
+function replaceSpans(s, spans) {
+  if (spans.length === 0) return s;
+  let out = "";
+  let at = 0;
+  for (const x of spans) {
+    out += `${s.slice(at, x.start)}***`;
+    at = x.end;
+  }
+  return out + s.slice(at);
 }
 
 // src/nginx/pass-target.ts
@@ -36411,9 +36495,9 @@ function isRawBlockDirective(name) {
   return name.endsWith("_by_lua_block");
 }
 var Lexer = class {
-  constructor(text) {
-    this.text = text;
-    this.i = text.charCodeAt(0) === 65279 ? 1 : 0;
+  constructor(text2) {
+    this.text = text2;
+    this.i = text2.charCodeAt(0) === 65279 ? 1 : 0;
   }
   text;
   value = "";
@@ -36429,15 +36513,15 @@ var Lexer = class {
   /** the last position found of a character by nextIndex() */
   found = /* @__PURE__ */ new Map();
   next() {
-    const text = this.text;
-    const n2 = text.length;
+    const text2 = this.text;
+    const n2 = text2.length;
     if (this.semiAfterRaw) {
       this.semiAfterRaw = false;
       return this.emit(";", this.cursorLine, false);
     }
     let i2 = this.i;
     while (i2 < n2) {
-      const c3 = text.charCodeAt(i2);
+      const c3 = text2.charCodeAt(i2);
       if (c3 === LF) {
         this.cursorLine++;
         i2++;
@@ -36448,7 +36532,7 @@ var Lexer = class {
         continue;
       }
       if (c3 === HASH) {
-        const end = text.indexOf("\n", i2);
+        const end = text2.indexOf("\n", i2);
         i2 = end < 0 ? n2 : end;
         continue;
       }
@@ -36493,12 +36577,12 @@ var Lexer = class {
   }
   /** A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces. */
   bareWord(start) {
-    const text = this.text;
-    const n2 = text.length;
+    const text2 = this.text;
+    const n2 = text2.length;
     const line = this.cursorLine;
     let j = start;
     while (j < n2) {
-      const d = text.charCodeAt(j);
+      const d = text2.charCodeAt(j);
       const k = d < 128 ? STOP[d] : 0;
       if (k === 0) {
         j++;
@@ -36506,11 +36590,11 @@ var Lexer = class {
       }
       if (k === 1) break;
       if (d === BACKSLASH && j + 1 < n2) {
-        if (text.charCodeAt(j + 1) === LF) this.cursorLine++;
+        if (text2.charCodeAt(j + 1) === LF) this.cursorLine++;
         j += 2;
         continue;
       }
-      if (d === DOLLAR && text.charCodeAt(j + 1) === LBRACE) {
+      if (d === DOLLAR && text2.charCodeAt(j + 1) === LBRACE) {
         const close = this.nextIndex(RBRACE, j + 2);
         const stop = this.nextIndex(LF, j + 2);
         if (close >= 0 && (stop < 0 || close < stop)) {
@@ -36520,26 +36604,26 @@ var Lexer = class {
       }
       j++;
     }
-    const value = intern(text, start, j);
+    const value = intern(text2, start, j);
     this.i = j;
     this.startsStatement(value);
     return this.emit(value, line, false);
   }
   quotedWord(start, q) {
-    const text = this.text;
-    const n2 = text.length;
+    const text2 = this.text;
+    const n2 = text2.length;
     const line = this.cursorLine;
     let value = "";
     let j = start + 1;
     let chunk = j;
     let closed = false;
     while (j < n2) {
-      const d = text.charCodeAt(j);
+      const d = text2.charCodeAt(j);
       if (d === BACKSLASH && j + 1 < n2) {
-        const e = text.charCodeAt(j + 1);
+        const e = text2.charCodeAt(j + 1);
         if (e === LF) this.cursorLine++;
         if (e === q) {
-          value += text.slice(chunk, j);
+          value += text2.slice(chunk, j);
           chunk = j + 1;
         }
         j += 2;
@@ -36552,7 +36636,7 @@ var Lexer = class {
       if (d === LF) this.cursorLine++;
       j++;
     }
-    value += text.slice(chunk, j);
+    value += text2.slice(chunk, j);
     if (!closed) this.errors.push({ line, error: "unexpected end of file, expecting closing quote" });
     this.i = closed ? j + 1 : n2;
     this.startsStatement(value);
@@ -36560,67 +36644,67 @@ var Lexer = class {
   }
   /** The Lua body after `{` as one quoted token; a `;` follows it. */
   rawBlock(open4) {
-    const text = this.text;
+    const text2 = this.text;
     const line = this.cursorLine;
-    const end = rawBlockEnd(text, open4 + 1);
+    const end = rawBlockEnd(text2, open4 + 1);
     this.atStart = true;
     this.rawDirective = false;
     if (end < 0) {
       this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
-      this.cursorLine += countLines(text, open4 + 1, text.length);
-      this.i = text.length;
-      return this.emit(text.slice(open4 + 1), line, true);
+      this.cursorLine += countLines(text2, open4 + 1, text2.length);
+      this.i = text2.length;
+      return this.emit(text2.slice(open4 + 1), line, true);
     }
-    this.cursorLine += countLines(text, open4 + 1, end + 1);
+    this.cursorLine += countLines(text2, open4 + 1, end + 1);
     this.i = end + 1;
     this.semiAfterRaw = true;
-    return this.emit(text.slice(open4 + 1, end), line, true);
+    return this.emit(text2.slice(open4 + 1, end), line, true);
   }
 };
 var INTERN_SLOTS = 4096;
 var interned = new Array(INTERN_SLOTS).fill(void 0);
-function intern(text, start, end) {
+function intern(text2, start, end) {
   const len = end - start;
-  if (len > 32) return text.slice(start, end);
-  const slot = len * 961 + text.charCodeAt(start) * 31 + text.charCodeAt(end - 1) + text.charCodeAt(start + (len >> 1)) * 7 & INTERN_SLOTS - 1;
+  if (len > 32) return text2.slice(start, end);
+  const slot = len * 961 + text2.charCodeAt(start) * 31 + text2.charCodeAt(end - 1) + text2.charCodeAt(start + (len >> 1)) * 7 & INTERN_SLOTS - 1;
   const hit = interned[slot];
-  if (hit !== void 0 && hit.length === len && text.startsWith(hit, start)) return hit;
-  const word = text.slice(start, end);
+  if (hit !== void 0 && hit.length === len && text2.startsWith(hit, start)) return hit;
+  const word = text2.slice(start, end);
   interned[slot] = word;
   return word;
 }
-function countLines(text, from, to) {
+function countLines(text2, from, to) {
   let k = 0;
-  for (let i2 = text.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text.indexOf("\n", i2 + 1)) k++;
+  for (let i2 = text2.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text2.indexOf("\n", i2 + 1)) k++;
   return k;
 }
-function rawBlockEnd(text, from) {
-  const n2 = text.length;
+function rawBlockEnd(text2, from) {
+  const n2 = text2.length;
   let depth = 1;
   let i2 = from;
   while (i2 < n2) {
-    const c3 = text.charCodeAt(i2);
+    const c3 = text2.charCodeAt(i2);
     if (c3 === LBRACE) depth++;
     else if (c3 === RBRACE) {
       depth--;
       if (depth === 0) return i2;
     } else if (c3 === DQUOTE || c3 === SQUOTE) {
       i2++;
-      while (i2 < n2 && text.charCodeAt(i2) !== c3 && text.charCodeAt(i2) !== LF) i2 += text.charCodeAt(i2) === BACKSLASH ? 2 : 1;
-    } else if (c3 === 45 && text.charCodeAt(i2 + 1) === 45) {
-      const long = /^\[(=*)\[/.exec(text.slice(i2 + 2, i2 + 40));
+      while (i2 < n2 && text2.charCodeAt(i2) !== c3 && text2.charCodeAt(i2) !== LF) i2 += text2.charCodeAt(i2) === BACKSLASH ? 2 : 1;
+    } else if (c3 === 45 && text2.charCodeAt(i2 + 1) === 45) {
+      const long = /^\[(=*)\[/.exec(text2.slice(i2 + 2, i2 + 40));
       if (long) {
-        const close = text.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
+        const close = text2.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
         i2 = close < 0 ? n2 : close + long[0].length;
       } else {
-        const end = text.indexOf("\n", i2);
+        const end = text2.indexOf("\n", i2);
         i2 = end < 0 ? n2 : end;
       }
       continue;
     } else if (c3 === 91) {
-      const long = /^\[(=*)\[/.exec(text.slice(i2, i2 + 40));
+      const long = /^\[(=*)\[/.exec(text2.slice(i2, i2 + 40));
       if (long) {
-        const close = text.indexOf(`]${long[1]}]`, i2 + long[0].length);
+        const close = text2.indexOf(`]${long[1]}]`, i2 + long[0].length);
         i2 = close < 0 ? n2 : close + long[0].length;
         continue;
       }
@@ -36945,10 +37029,10 @@ function evaluate(input2) {
     return rewrite(lineText(c3.pass), c3.pass.directive, c3.pass.arg, arg, [arg]);
   }
 }
-function rewrite(text, directive, old, next, args) {
-  const code = text.replace(/\s+#[^"']*$/, "");
+function rewrite(text2, directive, old, next, args) {
+  const code = text2.replace(/\s+#[^"']*$/, "");
   const alone = code.startsWith(`${directive} `) && code.endsWith(";") && code.indexOf(";") === code.length - 1;
-  if (alone && text.includes(old)) return text.replace(old, next);
+  if (alone && text2.includes(old)) return text2.replace(old, next);
   return `${buildDirective({ directive, line: 0, args: [...args] })};`;
 }
 function familyNote(dial, backend, addresses) {
@@ -37035,8 +37119,8 @@ import { dirname as dirname5 } from "node:path";
 // src/nginx/dump.ts
 var HEADER = /^# configuration file (\/.*):\r?$/;
 var NGINX_MESSAGE = /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;
-function parseDump(text) {
-  const lines = text.split("\n");
+function parseDump(text2) {
+  const lines = text2.split("\n");
   const files = /* @__PURE__ */ new Map();
   const messages = [];
   let main;
@@ -37284,12 +37368,12 @@ function decode(buf) {
   return buf.toString("utf8");
 }
 var SNIFF_CHARS = 4096;
-function notText(text) {
-  const n2 = Math.min(text.length, SNIFF_CHARS);
+function notText(text2) {
+  const n2 = Math.min(text2.length, SNIFF_CHARS);
   let controls = 0;
   let undecoded = 0;
   for (let i2 = 0; i2 < n2; i2++) {
-    const c3 = text.charCodeAt(i2);
+    const c3 = text2.charCodeAt(i2);
     if (c3 === 0) return "it holds NUL bytes";
     if (c3 < 32 && c3 !== 9 && c3 !== 10 && c3 !== 11 && c3 !== 12 && c3 !== 13 || c3 === 127) controls++;
     else if (c3 === 65533) undecoded++;
@@ -37380,10 +37464,10 @@ function exists2(p) {
 function memorySource(files, origin = "the dump") {
   return {
     read(path9, maxBytes) {
-      const text = files.get(path9);
-      if (text === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
-      if (text.length > maxBytes) return { error: `"${path9}" is too large (${text.length} characters, limit ${maxBytes})` };
-      return { text, bytes: text.length };
+      const text2 = files.get(path9);
+      if (text2 === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
+      if (text2.length > maxBytes) return { error: `"${path9}" is too large (${text2.length} characters, limit ${maxBytes})` };
+      return { text: text2, bytes: text2.length };
     },
     glob(pattern, maxMatches) {
       const match = globMatcher(pattern);
@@ -37522,12 +37606,12 @@ function parseConfig(main, options) {
 }
 var MAX_ERRORS_PER_FILE = 100;
 var FileParser = class {
-  constructor(text, file2, errors, include, maxDepth) {
+  constructor(text2, file2, errors, include, maxDepth) {
     this.file = file2;
     this.errors = errors;
     this.include = include;
     this.maxDepth = maxDepth;
-    this.lexer = new Lexer(text);
+    this.lexer = new Lexer(text2);
   }
   file;
   errors;
@@ -37752,10 +37836,10 @@ async function readText(path9, opts) {
     throw new UserError(`cannot read ${fileErrorWords(e)}`, path9);
   }
 }
-function loadDumpText(text, where, opts = {}) {
-  const dump = parseDump(text);
+function loadDumpText(text2, where, opts = {}) {
+  const dump = parseDump(text2);
   if (!dump) {
-    const failed = parseNginxMessages(text).find((m) => m.level === "emerg");
+    const failed = parseNginxMessages(text2).find((m) => m.level === "emerg");
     if (failed) throw new UserError(`nginx -T failed, so the dump holds no configuration: ${failed.raw}`, where);
     throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where);
   }
@@ -37859,8 +37943,8 @@ async function configPhase(spec, ctx, options = {}) {
   const theirs = nginx.messages.filter((m) => isError(m) && !isPermission(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
   const notes2 = [...nginx.notes];
   for (const m of nginx.messages) {
-    if (isError(m) && isPermission(m)) notes2.push(info2(`nginx -t could not read what it needs as this user: ${m.message}`, m.file, m.line));
-    else if (!isError(m)) notes2.push(info2(`nginx -t: [${m.level}] ${m.message}`, m.file, m.line));
+    if (isError(m) && isPermission(m)) notes2.push(info(`nginx -t could not read what it needs as this user: ${m.message}`, m.file, m.line));
+    else if (!isError(m)) notes2.push(info(`nginx -t: [${m.level}] ${m.message}`, m.file, m.line));
   }
   if (!nginx.ok && theirs.length === 0 && nginx.failure) theirs.push(invalid(nginx.failure));
   const taken = new Set(theirs.map((f) => `${f.file}:${f.line}`));
@@ -37888,7 +37972,7 @@ async function configPhase(spec, ctx, options = {}) {
     const at = file2 && line ? `  (${display(file2)}:${line})` : "";
     return { ...f, fix: `${fix ?? `correct the line, then check with: nginx -t -c ${main}`}${at}` };
   }
-  function info2(message, file2, line) {
+  function info(message, file2, line) {
     return { severity: "info", message, ...file2 !== void 0 && { file: file2 }, ...line !== void 0 && { line } };
   }
 }
@@ -37904,12 +37988,12 @@ function masked(f) {
     ...f.evidence !== void 0 && { evidence: f.evidence.map(mask) }
   };
 }
-function invalidFix(message, text) {
+function invalidFix(message, text2) {
   const host = /^host not found in upstream "([^"]+)"/.exec(message)?.[1];
   if (host) return `make ${host.replace(/:\d+$/, "")} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;
-  if (!text) return void 0;
-  if (/is not terminated by ";"|expecting ";"/.test(message) && !text.endsWith(";")) return `${text.replace(/\s*[{}]\s*$/, "")};`;
-  if (message.startsWith("include cycle")) return `# ${text}`;
+  if (!text2) return void 0;
+  if (/is not terminated by ";"|expecting ";"/.test(message) && !text2.endsWith(";")) return `${text2.replace(/\s*[{}]\s*$/, "")};`;
+  if (message.startsWith("include cycle")) return `# ${text2}`;
   return void 0;
 }
 function stripWhere(error63) {
@@ -37993,13 +38077,13 @@ function whyFailed(r, label = r.command) {
 
 // src/host/selinux.ts
 var SELINUX_BOOLEAN = "httpd_can_network_connect";
-function parseGetsebool(text) {
+function parseGetsebool(text2) {
   const out = {};
-  for (const m of text.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
+  for (const m of text2.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
   return out;
 }
-function parseAvc(text, port) {
-  return text.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map((l) => l.trim());
+function parseAvc(text2, port) {
+  return text2.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map((l) => l.trim());
 }
 async function readSelinux(runner, port, options = {}) {
   const run2 = { timeoutMs: 3e3, ...options.signal && { signal: options.signal } };
@@ -38032,8 +38116,8 @@ function typeOf(st) {
 async function names() {
   const table = async (file2) => {
     const m = /* @__PURE__ */ new Map();
-    const text = await readFile(file2, "utf8").catch(() => "");
-    for (const line of text.split("\n")) {
+    const text2 = await readFile(file2, "utf8").catch(() => "");
+    for (const line of text2.split("\n")) {
       const f = line.split(":");
       if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
     }
@@ -38112,9 +38196,9 @@ function describeFile(f) {
 // src/host/systemd.ts
 var PROPERTIES = ["ActiveState", "SubState", "MainPID", "Result", "ExecMainStatus", "NRestarts", "LoadState"];
 var JOURNAL_LINES = 8;
-function parseShow(text) {
+function parseShow(text2) {
   const out = {};
-  for (const line of text.split("\n")) {
+  for (const line of text2.split("\n")) {
     const eq = line.indexOf("=");
     if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim();
   }
@@ -38670,9 +38754,9 @@ function portIn(spec, port) {
     return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
   });
 }
-function matchIptables(text, port) {
+function matchIptables(text2, port) {
   const out = [];
-  for (const line of text.split("\n").map((l) => l.trim())) {
+  for (const line of text2.split("\n").map((l) => l.trim())) {
     if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
       out.push(line);
       continue;
@@ -38683,9 +38767,9 @@ function matchIptables(text, port) {
   }
   return out;
 }
-function matchNft(text, port) {
+function matchNft(text2, port) {
   const out = [];
-  for (const line of text.split("\n").map((l) => l.trim())) {
+  for (const line of text2.split("\n").map((l) => l.trim())) {
     if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
       out.push(line);
       continue;
@@ -38727,9 +38811,9 @@ function decodeProcAddress(hex3) {
   for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
   return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
 }
-function parseProcTcp(text, family2, dualStackDefault) {
+function parseProcTcp(text2, family2, dualStackDefault) {
   const out = [];
-  for (const line of text.split("\n").slice(1)) {
+  for (const line of text2.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
     const { address, port } = decodeProcAddress(f[1] ?? "");
@@ -38749,9 +38833,9 @@ function parseProcTcp(text, family2, dualStackDefault) {
   }
   return out;
 }
-function parseProcUnix(text) {
+function parseProcUnix(text2) {
   const out = [];
-  for (const line of text.split("\n").slice(1)) {
+  for (const line of text2.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 8) continue;
     const flags = parseInt(f[3] ?? "0", 16);
@@ -38797,10 +38881,10 @@ async function readProcListeners(signal) {
 
 // src/host/listeners.ts
 var USERS = /users:\(\((.*)\)\)\s*$/;
-function parseUsers(text) {
-  if (!text) return [];
+function parseUsers(text2) {
+  if (!text2) return [];
   const out = [];
-  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
+  for (const m of text2.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
     const pid = Number(m[2]);
     if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
   }
@@ -38948,8 +39032,8 @@ async function readSince(path9, from) {
     if (length <= 0) return { lines: [] };
     const buf = Buffer.alloc(length);
     await fh.read(buf, 0, length, begin);
-    const text = buf.toString("utf8");
-    return { lines: text.split("\n").filter((l) => l.trim() !== "") };
+    const text2 = buf.toString("utf8");
+    return { lines: text2.split("\n").filter((l) => l.trim() !== "") };
   } catch (e) {
     return { lines: [], error: `cannot read ${path9}: ${e.code ?? String(e)}` };
   } finally {
@@ -39148,10 +39232,10 @@ function exchange(raw, o2, s) {
         let size = 0;
         const finish = () => {
           const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
-          const text = printable(body, 200);
+          const text2 = printable(body, 200);
           const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
-          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text, bytesRead: size });
-          else done({ ok: true, stage, status, message: line, body: text, bytesRead: size });
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text2, bytesRead: size });
+          else done({ ok: true, stage, status, message: line, body: text2, bytesRead: size });
         };
         res.on("data", (d) => {
           chunks.push(d);
@@ -39320,10 +39404,10 @@ function exchange2(socket, o2, target, started, connectMs) {
   });
 }
 function cgiResponse(out) {
-  const text = out.toString("latin1");
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text.slice(0, end) : text;
-  const body = end >= 0 ? text.slice(end).replace(/^\r?\n\r?\n/, "") : "";
+  const text2 = out.toString("latin1");
+  const end = text2.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text2.slice(0, end) : text2;
+  const body = end >= 0 ? text2.slice(end).replace(/^\r?\n\r?\n/, "") : "";
   const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
   const status = m ? Number(m[1]) : 200;
   const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
@@ -39684,7 +39768,7 @@ async function retryCheck(attempt, policy, onAttempt) {
 }
 
 // src/gate/probe-phase.ts
-var runProbePhase = async (spec, dials, ctx) => {
+var runProbePhase = Object.assign(async (spec, dials, ctx) => {
   const started = Date.now();
   const shared = {
     spec,
@@ -39704,8 +39788,32 @@ var runProbePhase = async (spec, dials, ctx) => {
     if (size !== void 0) shared.errorLogFrom = size;
   }
   const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
-  return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks) };
-};
+  return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+}, { plan });
+function plan(spec, dials) {
+  return spec.services.flatMap((service2) => {
+    const listeners = targetsOf(service2, dials.filter((d) => d.service === service2.name)).map(
+      ({ endpoint }) => endpoint.kind === "tcp" && !isIP6(endpoint.host) ? resolveName(endpoint.host) : listenerName(endpoint, endpoint)
+    );
+    return [.../* @__PURE__ */ new Set([...listeners, ...healthNames(service2), ...frontNames(service2, spec)])].map((name) => ({ service: service2.name, name }));
+  });
+}
+var resolveName = (host) => `resolve ${host}`;
+var listenerName = (endpoint, dialed) => `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
+var frontName = (path9) => `front GET ${path9}`;
+function healthKind(service2) {
+  return service2.protocol === "fastcgi" ? "fastcgi" : service2.protocol === "https" ? "https" : service2.protocol === "http" ? "http" : void 0;
+}
+function healthName(kind, path9, dialed) {
+  return `${kind === "fastcgi" ? "fastcgi" : `${kind} GET`} ${path9}${dialed ? ` ${formatEndpoint(dialed)}` : ""}`;
+}
+function healthNames(service2) {
+  const kind = healthKind(service2);
+  return kind && service2.health ? [healthName(kind, service2.health)] : [];
+}
+function frontNames(service2, spec) {
+  return spec.nginx.front && service2.health ? [frontName(service2.health)] : [];
+}
 function targetsOf(service2, dials) {
   const targets = [{ endpoint: service2.backend }];
   for (const d of dials) {
@@ -39717,32 +39825,41 @@ function targetsOf(service2, dials) {
   return targets;
 }
 async function runService(service2, dials, sh) {
-  const out = { findings: [], checks: [], listeners: /* @__PURE__ */ new Map(), started: [] };
+  const out = { findings: [], checks: [], notRun: [], listeners: /* @__PURE__ */ new Map(), started: [] };
   const [backend, ...others] = targetsOf(service2, dials);
   const backendChain = async () => {
     if (!backend) return;
-    const addresses = await listenerChecks(service2, backend, sh, out);
-    if (!addresses) return;
-    const healthy = await healthChecks(service2, backend, addresses, sh, out);
-    if (healthy && sh.spec.nginx.front && service2.health) await frontCheck(service2, sh, out);
+    const listeners = [];
+    const addresses = await listenerChecks(service2, backend, sh, out, listeners);
+    if (!addresses) return notRun(out, service2, [...healthNames(service2), ...frontNames(service2, sh.spec)], listeners);
+    const health = [];
+    const healthy = await healthChecks(service2, backend, addresses, sh, out, health);
+    if (!healthy) return notRun(out, service2, frontNames(service2, sh.spec), health);
+    if (sh.spec.nginx.front && service2.health) await frontCheck(service2, sh, out);
   };
   await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service2, t, sh, out))]);
   const at = (c3) => out.started.indexOf(c3.name);
   out.checks.sort((a2, b) => stageRank(a2.name) - stageRank(b.name) || at(a2) - at(b));
   return out;
 }
+function notRun(out, service2, names2, before) {
+  const failed = out.checks.filter((c3) => !c3.ok && before.includes(c3.name)).map((c3) => c3.name);
+  const why = failed.length ? `${failed.join(", ")} failed` : "the gate stopped before it";
+  out.notRun.push(...names2.map((name) => ({ service: service2.name, name, why })));
+}
 function stageRank(check2) {
   if (/^(resolve|tcp|unix) /.test(check2)) return 0;
   if (check2.startsWith("front ")) return 2;
   return 1;
 }
-async function listenerChecks(service2, target, sh, out) {
+async function listenerChecks(service2, target, sh, out, names2 = []) {
   const { endpoint } = target;
   const g = sh.spec.gate;
   let addresses = endpoint.kind === "tcp" ? [endpoint.host] : [void 0];
   if (endpoint.kind === "tcp" && !isIP6(endpoint.host)) {
     let resolved = [];
-    const name = `resolve ${endpoint.host}`;
+    const name = resolveName(endpoint.host);
+    names2.push(name);
     out.started.push(name);
     const run2 = await retryCheck(
       async (budget) => {
@@ -39763,7 +39880,8 @@ async function listenerChecks(service2, target, sh, out) {
   const runs = await Promise.all(
     addresses.map((address) => {
       const dialed = dialedAt(endpoint, address);
-      const name = `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
+      const name = listenerName(endpoint, dialed);
+      names2.push(name);
       const shared = out.listeners.get(name);
       if (shared) return shared;
       const check2 = listenerCheck(service2, target, address, dialed, name, sh, out);
@@ -39797,9 +39915,9 @@ async function listenerCheck(service2, target, address, dialed, name, sh, out) {
   record2(out, service2, name, run2, sh);
   return run2.last.ok;
 }
-async function healthChecks(service2, target, list, sh, out) {
+async function healthChecks(service2, target, list, sh, out, names2) {
   const path9 = service2.health;
-  const kind = service2.protocol === "fastcgi" ? "fastcgi" : service2.protocol === "https" ? "https" : service2.protocol === "http" ? "http" : void 0;
+  const kind = healthKind(service2);
   if (!path9) return true;
   if (!kind) {
     out.findings.push({ severity: "info", service: service2.name, message: `health ${path9} is not requested over ${service2.protocol}: the listener probe is the check` });
@@ -39810,8 +39928,8 @@ async function healthChecks(service2, target, list, sh, out) {
   const runs = await Promise.all(
     list.map(async (address) => {
       const dialed = dialedAt(endpoint, address);
-      const verb = kind === "fastcgi" ? "fastcgi" : `${kind} GET`;
-      const name = `${verb} ${path9}${list.length > 1 ? ` ${formatEndpoint(dialed)}` : ""}`;
+      const name = healthName(kind, path9, list.length > 1 ? dialed : void 0);
+      names2.push(name);
       out.started.push(name);
       const run2 = await retryCheck(
         async (budget) => {
@@ -39846,7 +39964,7 @@ async function frontCheck(service2, sh, out) {
   const endpoint = { kind: "tcp", host, port };
   const base = url2.pathname.replace(/\/$/, "");
   const label = `${url2.protocol}//${url2.username || url2.password ? "***@" : ""}${url2.host}${base}${path9}`;
-  const name = `front GET ${path9}`;
+  const name = frontName(path9);
   const credentials = url2.username || url2.password ? { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` } : {};
   const g = sh.spec.gate;
   const hostHeader = service2.serverNames.find((n2) => !/[*~]/.test(n2)) ?? url2.host;
@@ -40011,6 +40129,7 @@ async function runGate(spec, opts) {
   };
   const findings = [];
   const checks = [];
+  const notRun2 = [];
   let dials = [];
   if (phase !== "probe") {
     const config2 = await opts.configPhase(spec, ctx);
@@ -40033,11 +40152,17 @@ async function runGate(spec, opts) {
     const probe = await opts.probePhase(spec, dials, ctx);
     findings.push(...probe.findings);
     checks.push(...probe.checks);
+    notRun2.push(...probe.notRun ?? []);
+  } else if (phase !== "config") {
+    const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
+    const why = (service2) => !configFailed ? opts.signal?.aborted ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`;
+    notRun2.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
   }
   if (opts.signal?.aborted) {
     findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
   }
-  return verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  const report = verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  return notRun2.length ? { ...report, notRun: notRun2 } : report;
 }
 function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
   const deciding = findings.find((f) => f.severity === "error");
@@ -40099,9 +40224,6 @@ function plural(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
 
-// src/report/github.ts
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
-
 // src/spec/duration.ts
 var DURATION_PATTERN = "^\\d+(\\.\\d+)?(ms|s|m)$";
 function parseDuration(s) {
@@ -40116,18 +40238,27 @@ function formatDuration(ms2) {
   return `${+(ms2 / 6e4).toFixed(1)}m`;
 }
 
+// src/report/paths.ts
+import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
+function relativeInside(file2, dir) {
+  if (dir === void 0) return void 0;
+  const abs = isAbsolute3(file2) ? file2 : resolve2(dir, file2);
+  const rel = relative3(resolve2(dir), abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute3(rel)) return void 0;
+  return rel.split(sep2).join("/");
+}
+
 // src/report/github.ts
 var LEVEL = { error: "error", warning: "warning", info: "notice" };
 var RANK = { error: 0, warning: 1, info: 2 };
 function annotations(report, workspace) {
-  const ordered = [...report.findings].sort((a2, b) => RANK[a2.severity] - RANK[b.severity]);
-  return ordered.map((f) => {
+  return bySeverity(report.findings).map((f) => {
     const title = `upstream-gate: ${[f.code ?? f.severity, f.service && `(${f.service})`].filter(Boolean).join(" ")}`;
     const parts = [maskCredentials(f.message)];
     if (f.target !== void 0 && !f.message.includes(f.target)) parts.push(`target: ${maskCredentials(f.target)}`);
     if (f.fix) parts.push(`fix: ${maskCredentials(f.fix)}`);
     const a2 = { level: LEVEL[f.severity], title, message: "" };
-    const file2 = f.file === void 0 ? void 0 : inWorkspace(f.file, workspace);
+    const file2 = f.file === void 0 ? void 0 : workspace === void 0 ? f.file : relativeInside(f.file, workspace);
     if (file2 !== void 0) {
       a2.file = file2;
       if (f.line !== void 0) a2.line = f.line;
@@ -40138,94 +40269,124 @@ function annotations(report, workspace) {
     return a2;
   });
 }
-function inWorkspace(file2, workspace) {
-  if (workspace === void 0) return file2;
-  const abs = isAbsolute3(file2) ? file2 : resolve2(workspace, file2);
-  const rel = relative3(resolve2(workspace), abs);
-  if (rel === "" || rel.startsWith(`..${sep2}`) || rel === ".." || isAbsolute3(rel)) return void 0;
-  return rel.split(sep2).join("/");
+function bySeverity(findings) {
+  return [...findings].sort((a2, b) => RANK[a2.severity] - RANK[b.severity]);
 }
 var ICON = { pass: ":white_check_mark:", warn: ":warning:", fail: ":x:" };
 var SEVERITY_ICON = { error: ":x:", warning: ":warning:", info: ":information_source:" };
-function stepSummary(report) {
+function stepSummary(report, opts = {}) {
   const c3 = counts(report);
   const out = [];
   const deciding = decidingFinding(report);
   const reason = report.reason ?? deciding?.code;
   out.push(
-    report.verdict === "pass" ? `## ${ICON.pass} upstream-gate: pass` : `## ${ICON.fail} upstream-gate: fail${reason ? ` (\`${reason}\`)` : ""}`
+    report.verdict === "pass" ? `## ${ICON.pass} upstream-gate: pass` : `## ${ICON.fail} upstream-gate: fail${reason ? ` (${codeSpan(reason)})` : ""}`
   );
   out.push("");
+  const notRun2 = report.notRun ?? [];
   const stats = [plural(c3.errors, "error"), plural(c3.warnings, "warning"), `${c3.checks - c3.failedChecks}/${c3.checks} checks passed`];
+  if (notRun2.length) stats.push(`${notRun2.length} not run`);
   if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
-  if (deciding) out.push(`${deciding.service ? `**${cell(deciding.service)}**: ` : ""}${inline(deciding.message)}`, "");
+  if (deciding) out.push(`${deciding.service ? `**${text(deciding.service)}**: ` : ""}${paragraph(deciding.message)}`, "");
   out.push(stats.join(" \xB7 "), "");
   const services = byService(report).filter((v) => v.service !== void 0);
   if (services.length) {
     out.push("| Service | Result | Checks |", "|---|---|---|");
     for (const v of services) {
       const checks = v.checks.map((ch) => `${ch.ok ? "\u2713" : "\u2717"} ${cell(ch.name)}${ch.attempts ? ` (${plural(ch.attempts, "attempt")})` : ""}`);
+      for (const n2 of notRun2.filter((x) => x.service === v.service)) checks.push(`\u2013 ${cell(n2.name)} (not run: ${cell(n2.why)})`);
       out.push(`| ${cell(v.service)} | ${ICON[v.status]} ${v.status} | ${checks.join("<br>") || "\u2013"} |`);
     }
     out.push("");
   }
-  const shown = report.findings.filter((f) => !isNote(f));
+  const shown = bySeverity(report.findings.filter((f) => !isNote(f)));
   if (shown.length) {
     out.push("### Findings", "", "| | Code | Service | Target | Diagnosis | Where |", "|---|---|---|---|---|---|");
     for (const f of shown) {
-      const where = location(f);
+      const where = whereOf(f, opts.workspace);
       out.push(
-        `| ${SEVERITY_ICON[f.severity]} | ${f.code ? `\`${f.code}\`` : f.severity} | ${cell(f.service ?? "")} | ${f.target ? codeCell(f.target) : ""} | ${cell(f.message)} | ${where ? codeCell(where) : ""} |`
+        `| ${SEVERITY_ICON[f.severity]} | ${f.code ? codeSpan(f.code) : f.severity} | ${cell(f.service ?? "")} | ${f.target ? codeCell(f.target) : ""} | ${cell(f.message)} | ${where ? codeCell(where) : ""} |`
       );
     }
     out.push("");
-    for (const f of shown) out.push(...details(f));
+    for (const f of shown) out.push(...details(f, opts.workspace));
   }
   const notes2 = report.findings.filter(isNote);
   if (notes2.length) {
     out.push("### Notes", "");
-    for (const n2 of notes2) out.push(`- ${n2.service ? `${cell(n2.service)}: ` : ""}${inline(n2.message)}`);
+    for (const n2 of notes2) out.push(`- ${n2.service ? `${text(n2.service)}: ` : ""}${paragraph(n2.message)}`);
     out.push("");
   }
   return `${out.join("\n").trimEnd()}
 `;
 }
-function details(f) {
-  const out = [`#### ${f.code ?? f.severity}${f.service ? ` \xB7 ${f.service}` : ""}${f.target ? ` \xB7 \`${inlineCode(f.target)}\`` : ""}`, ""];
-  out.push(inline(f.message), "");
-  if (f.errno !== void 0) out.push(`errno ${f.errno}${f.errno_name ? ` (${f.errno_name})` : ""}`, "");
+function errorSummary(reason, message) {
+  const what = reason === "input.invalid" ? "The gate could not run: the input is not valid." : "The gate stopped on an internal error (a bug in upstream-gate).";
+  return `## ${ICON.fail} upstream-gate: error (${codeSpan(reason)})
+
+${what}
+
+${fence(message)}
+`;
+}
+function details(f, workspace) {
+  const out = [`#### ${f.code ?? f.severity}${f.service ? ` \xB7 ${text(f.service)}` : ""}${f.target ? ` \xB7 ${codeSpan(f.target)}` : ""}`, ""];
+  out.push(paragraph(f.message), "");
+  if (f.errno !== void 0) out.push(`errno ${f.errno}${f.errno_name ? ` (${text(f.errno_name)})` : ""}`, "");
   if (f.evidence?.length) {
     out.push("Evidence:", "");
-    for (const e of f.evidence) out.push(`- \`${inlineCode(e)}\``);
+    for (const e of f.evidence) out.push(`- ${codeSpan(e)}`);
     out.push("");
   }
-  if (f.fix) out.push("**Fix:**", "", fence(f.fix), "");
-  const where = location(f);
-  if (where) out.push(`At \`${inlineCode(where)}\``, "");
+  if (f.fix) {
+    const { paste, place } = splitFix(maskCredentials(f.fix));
+    out.push(place ? `**Fix** (${text(place)}):` : "**Fix:**", "", fence(paste), "");
+  }
+  const where = whereOf(f, workspace);
+  if (where) out.push(`At ${codeSpan(where)}`, "");
   return out;
 }
+function whereOf(f, workspace) {
+  if (f.file === void 0) return void 0;
+  return location({ file: relativeInside(f.file, workspace) ?? f.file, ...f.line !== void 0 && { line: f.line } });
+}
+function splitFix(fix) {
+  const m = /^([\s\S]*\S) {2}\(((?:in |upstream )[^()\n]*|[^\s()]+:\d+)\)$/.exec(fix);
+  return m ? { paste: m[1], place: m[2] } : { paste: fix };
+}
+var INLINE = /[\\`*_[\]|~<>&]/g;
+var ENTITY = { "<": "&lt;", ">": "&gt;", "&": "&amp;" };
+var LINE_START = /^(\d*)([#+\-=.)])/;
+function text(s) {
+  return maskCredentials(s).replace(INLINE, (c3) => ENTITY[c3] ?? `\\${c3}`);
+}
+function paragraph(s) {
+  return s.split(/\r\n|\r|\n/).map((line) => {
+    const indent = /^[ \t]*/.exec(line)?.[0] ?? "";
+    return `${"&nbsp;".repeat(indent.length)}${text(line.slice(indent.length)).replace(LINE_START, "$1\\$2")}`;
+  }).join("  \n");
+}
 function cell(s) {
-  return escapeHtml(maskCredentials(s)).replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+  return s.split(/\r\n|\r|\n/).map(text).join("<br>");
 }
-function inline(s) {
-  return escapeHtml(maskCredentials(s)).replace(/\r?\n/g, "  \n");
-}
-function escapeHtml(s) {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function codeSpan(raw) {
+  const s = maskCredentials(raw).replace(/\r\n|\r|\n/g, " ");
+  const ticks = "`".repeat(longestRun(s) + 1);
+  const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${s}${pad}${ticks}`;
 }
 function codeCell(s) {
-  return `\`${inlineCode(s).replace(/\|/g, "\\|")}\``;
-}
-function inlineCode(s) {
-  return maskCredentials(s).replace(/`/g, "'").replace(/\r?\n/g, " ");
+  return codeSpan(s).replace(/\|/g, "\\|");
 }
 function fence(raw) {
   const s = maskCredentials(raw);
-  const longest = Math.max(2, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
-  const f = "`".repeat(longest + 1);
+  const f = "`".repeat(Math.max(3, longestRun(s) + 1));
   return `${f}
 ${s}
 ${f}`;
+}
+function longestRun(s) {
+  return Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
 }
 
 // src/report/json.ts
@@ -40234,6 +40395,7 @@ function toJson(report) {
   if (report.verdict === "fail" && report.reason !== void 0) out.reason = report.reason;
   out.findings = report.findings.map(findingJson);
   if (report.checks !== void 0) out.checks = report.checks.map(checkJson);
+  if (report.notRun?.length) out.not_run = report.notRun.map(notRunJson);
   if (report.spec !== void 0) out.spec = report.spec;
   if (report.durationMs !== void 0) out.duration_ms = Math.round(report.durationMs);
   return `${JSON.stringify(out, null, 2)}
@@ -40262,6 +40424,9 @@ function checkJson(c3) {
   if (c3.durationMs !== void 0) o2.duration_ms = Math.round(c3.durationMs);
   return o2;
 }
+function notRunJson(c3) {
+  return { service: c3.service, name: maskCredentials(c3.name), why: maskCredentials(c3.why) };
+}
 
 // src/report/color.ts
 function sgr(open4, close) {
@@ -40271,75 +40436,6 @@ var identity3 = (s) => s;
 function paint(color) {
   if (!color) return { red: identity3, green: identity3, yellow: identity3, cyan: identity3, bold: identity3, dim: identity3 };
   return { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
-}
-
-// src/report/text.ts
-function toText(report, opts) {
-  const p = paint(opts.color);
-  if (opts.quiet) return `${verdictLine(report, p)}
-`;
-  const out = [];
-  for (const v of byService(report)) {
-    if (v.service !== void 0 || v.status !== "pass") out.push(summaryLine(v, p));
-    for (const f of v.findings) out.push(...isNote(f) ? [`  ${p.dim("note:")} ${forTerminal(f.message)}`] : findingLines(f, p));
-  }
-  if (out.length) out.push("");
-  out.push(verdictLine(report, p));
-  return `${out.join("\n")}
-`;
-}
-var LABEL = { pass: "PASS", warn: "WARN", fail: "FAIL" };
-function statusLabel(status, p) {
-  const s = LABEL[status];
-  return status === "fail" ? p.bold(p.red(s)) : status === "warn" ? p.yellow(s) : p.green(s);
-}
-function summaryLine(v, p) {
-  const name = v.service === void 0 ? p.dim("(gate)") : p.bold(v.service);
-  const failed = v.checks.filter((c3) => !c3.ok);
-  const errors = v.findings.filter((f) => f.severity === "error");
-  const warnings = v.findings.filter((f) => f.severity === "warning");
-  let detail;
-  if (v.status === "fail") {
-    const first = errors[0] ?? failed[0];
-    const code = first?.code ? `${first.code}: ` : "";
-    const of = v.checks.length ? `${failed.length} of ${plural(v.checks.length, "check")} failed; ` : "";
-    detail = `${of}${code}${forTerminal(first?.message ?? "failed")}`;
-  } else {
-    const parts = [v.checks.length > 0 && `${plural(v.checks.length, "check")} passed`, warnings.length > 0 && plural(warnings.length, "warning")];
-    detail = parts.filter(Boolean).join(", ") || "no checks ran";
-  }
-  return `${statusLabel(v.status, p)}  ${name}  ${detail}`;
-}
-function findingLines(f, p) {
-  const mark = f.severity === "error" ? p.red("x") : f.severity === "warning" ? p.yellow("!") : p.dim("i");
-  const head = [f.code && p.cyan(f.code), f.target && forTerminal(f.target), f.errno !== void 0 && p.dim(`(${f.errno_name ?? "errno"} ${f.errno})`)].filter(Boolean).join("  ");
-  const lines = [`  ${mark} ${head || p.dim(f.severity)}`];
-  lines.push(...block("", forTerminal(f.message)));
-  if (f.evidence?.length) lines.push(...block("evidence:", f.evidence.map(forTerminal).join("\n")));
-  if (f.fix) lines.push(...block(p.bold("fix:"), forTerminal(f.fix), "fix:".length));
-  const at = location(f);
-  if (at) lines.push(...block("at:", at));
-  return lines;
-}
-var INDENT = 4;
-var LABEL_WIDTH = 10;
-function block(label, text, visibleLabelLength = label.length) {
-  const pad = " ".repeat(INDENT);
-  const gap = label ? " ".repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : "";
-  const column = label ? " ".repeat(LABEL_WIDTH) : "";
-  return text.split("\n").map((t, i2) => i2 === 0 ? `${pad}${label}${gap}${t}` : `${pad}${column}${t}`);
-}
-function verdictLine(report, p) {
-  const c3 = counts(report);
-  const stats = [plural(c3.errors, "error"), plural(c3.warnings, "warning")];
-  if (c3.checks) stats.push(`${plural(c3.checks, "check")}${report.durationMs !== void 0 ? ` in ${formatDuration(report.durationMs)}` : ""}`);
-  else if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
-  if (report.verdict === "pass") return `${p.bold(p.green("PASS"))}  (${stats.join(", ")})`;
-  const f = decidingFinding(report);
-  const who = f?.service ? `[${f.service}] ` : "";
-  const reason = report.reason ?? f?.code;
-  const what = f ? `: ${forTerminal(f.message)}` : "";
-  return `${p.bold(p.red("FAIL"))}  ${who}${reason ? p.cyan(reason) : "failed"}${what}  (${stats.join(", ")})`;
 }
 
 // src/report/progress.ts
@@ -40435,6 +40531,75 @@ function fit(line, width) {
     visible++;
   }
   return `${out}\u2026\x1B[0m`;
+}
+
+// src/report/text.ts
+function toText(report, opts) {
+  const p = paint(opts.color);
+  if (opts.quiet) return `${verdictLine(report, p)}
+`;
+  const out = [];
+  for (const v of byService(report)) {
+    if (v.service !== void 0 || v.status !== "pass") out.push(summaryLine(v, p));
+    for (const f of v.findings) out.push(...isNote(f) ? [`  ${p.dim("note:")} ${forTerminal(f.message)}`] : findingLines(f, p));
+  }
+  if (out.length) out.push("");
+  out.push(verdictLine(report, p));
+  return `${out.join("\n")}
+`;
+}
+var LABEL = { pass: "PASS", warn: "WARN", fail: "FAIL" };
+function statusLabel(status, p) {
+  const s = LABEL[status];
+  return status === "fail" ? p.bold(p.red(s)) : status === "warn" ? p.yellow(s) : p.green(s);
+}
+function summaryLine(v, p) {
+  const name = v.service === void 0 ? p.dim("(gate)") : p.bold(v.service);
+  const failed = v.checks.filter((c3) => !c3.ok);
+  const errors = v.findings.filter((f) => f.severity === "error");
+  const warnings = v.findings.filter((f) => f.severity === "warning");
+  let detail;
+  if (v.status === "fail") {
+    const first = errors[0] ?? failed[0];
+    const code = first?.code ? `${first.code}: ` : "";
+    const of = v.checks.length ? `${failed.length} of ${plural(v.checks.length, "check")} failed; ` : "";
+    detail = `${of}${code}${forTerminal(first?.message ?? "failed")}`;
+  } else {
+    const parts = [v.checks.length > 0 && `${plural(v.checks.length, "check")} passed`, warnings.length > 0 && plural(warnings.length, "warning")];
+    detail = parts.filter(Boolean).join(", ") || "no checks ran";
+  }
+  return `${statusLabel(v.status, p)}  ${name}  ${detail}`;
+}
+function findingLines(f, p) {
+  const mark = f.severity === "error" ? p.red("x") : f.severity === "warning" ? p.yellow("!") : p.dim("i");
+  const head = [f.code && p.cyan(f.code), f.target && forTerminal(f.target), f.errno !== void 0 && p.dim(`(${f.errno_name ?? "errno"} ${f.errno})`)].filter(Boolean).join("  ");
+  const lines = [`  ${mark} ${head || p.dim(f.severity)}`];
+  lines.push(...block("", forTerminal(f.message)));
+  if (f.evidence?.length) lines.push(...block("evidence:", f.evidence.map(forTerminal).join("\n")));
+  if (f.fix) lines.push(...block(p.bold("fix:"), forTerminal(f.fix), "fix:".length));
+  const at = location(f);
+  if (at) lines.push(...block("at:", at));
+  return lines;
+}
+var INDENT = 4;
+var LABEL_WIDTH = 10;
+function block(label, text2, visibleLabelLength = label.length) {
+  const pad = " ".repeat(INDENT);
+  const gap = label ? " ".repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : "";
+  const column = label ? " ".repeat(LABEL_WIDTH) : "";
+  return text2.split("\n").map((t, i2) => i2 === 0 ? `${pad}${label}${gap}${t}` : `${pad}${column}${t}`);
+}
+function verdictLine(report, p) {
+  const c3 = counts(report);
+  const stats = [plural(c3.errors, "error"), plural(c3.warnings, "warning")];
+  if (c3.checks) stats.push(`${plural(c3.checks, "check")}${report.durationMs !== void 0 ? ` in ${formatDuration(report.durationMs)}` : ""}`);
+  else if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
+  if (report.verdict === "pass") return `${p.bold(p.green("PASS"))}  (${stats.join(", ")})`;
+  const f = decidingFinding(report);
+  const who = f?.service ? `[${f.service}] ` : "";
+  const reason = report.reason ?? f?.code;
+  const what = f ? `: ${forTerminal(f.message)}` : "";
+  return `${p.bold(p.red("FAIL"))}  ${who}${reason ? p.cyan(reason) : "failed"}${what}  (${stats.join(", ")})`;
 }
 
 // src/spec/load.ts
@@ -49824,8 +49989,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -60238,17 +60403,17 @@ function durationMs(s) {
 var DEFAULT_SPEC_FILE = "upstream-gate.yml";
 async function loadSpecFile(path9, shown = displayPath(resolve3(path9))) {
   const file2 = resolve3(path9);
-  let text;
+  let text2;
   try {
-    text = await readFile4(file2, "utf8");
+    text2 = await readFile4(file2, "utf8");
   } catch (e) {
     throw new UserError(`cannot read spec: ${fileErrorWords(e)}`, shown);
   }
-  return parseSpec(text, file2, shown);
+  return parseSpec(text2, file2, shown);
 }
-function parseSpec(text, file2, shown = displayPath(file2)) {
+function parseSpec(text2, file2, shown = displayPath(file2)) {
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
     const line = lineCounter.linePos(first.pos[0]).line;
@@ -60366,6 +60531,34 @@ function displayPath(file2) {
   return file2.startsWith(`${cwd}/`) ? file2.slice(cwd.length + 1) : file2;
 }
 
+// src/action/constants.ts
+var ERROR_VERDICT = "error";
+
+// src/action/host-commands.ts
+function hostCommandsTitle(records) {
+  return `upstream-gate: ${plural(new Set(records.map((r) => r.command)).size, "host command")} (${plural(records.length, "run")})`;
+}
+function hostCommandsText(records, debug2) {
+  const byCommand = /* @__PURE__ */ new Map();
+  for (const r of records) byCommand.set(r.command, [...byCommand.get(r.command) ?? [], r]);
+  const out = [];
+  for (const [command, runs] of byCommand) {
+    const ends = [...new Set(runs.map(ending))].join(", ");
+    const ms2 = runs.reduce((t, r) => t + r.durationMs, 0);
+    out.push(`$ ${maskCredentials(command)}  (${runs.length > 1 ? `${plural(runs.length, "run")}, ` : ""}${ends}, ${formatDuration(ms2)})`);
+    const last = runs[runs.length - 1];
+    if (debug2 && last?.output) out.push(...maskCredentials(last.output.replace(/\n$/, "")).split("\n").map((l) => `  ${l}`));
+  }
+  if (!debug2) out.push("", "Their output is not shown (it describes the host, and this log may be public): re-run with debug logging on to see it.");
+  return `${out.join("\n")}
+`;
+}
+function ending(r) {
+  if (r.notFound) return "not installed";
+  if (r.timedOut) return "timed out";
+  return r.exitCode === void 0 ? "stopped" : `exit ${r.exitCode}`;
+}
+
 // src/action/inputs.ts
 import { resolve as resolve4 } from "node:path";
 function readInputs(getInput2, cwd) {
@@ -60388,78 +60581,189 @@ function readInputs(getInput2, cwd) {
   };
 }
 
-// src/action/runner.ts
-function actionsRunner() {
+// src/action/log.ts
+import { randomBytes } from "node:crypto";
+function neutralised(text2) {
+  let token = newToken();
+  while (text2.includes(token)) token = newToken();
+  return `::stop-commands::${token}
+${text2}${text2.endsWith("\n") ? "" : "\n"}::${token}::
+`;
+}
+function region(out) {
+  let token;
+  let endsLine = true;
   return {
-    async run(file2, args, options = {}) {
-      const started = performance.now();
-      const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
-      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-      const base = { command: commandLine(file2, args), timedOut: false, notFound: false };
-      if (signal.aborted) return { ...base, stdout: "", stderr: "", failed: true, durationMs: 0 };
-      const aborted3 = new Promise((r) => signal.addEventListener("abort", () => r("aborted"), { once: true }));
-      try {
-        const r = await Promise.race([
-          getExecOutput(file2, [...args], {
-            ignoreReturnCode: true,
-            silent: false,
-            ...options.input !== void 0 && { input: Buffer.from(options.input) },
-            ...options.cwd && { cwd: options.cwd },
-            env: { ...process.env, LC_ALL: "C" }
-          }),
-          aborted3
-        ]);
-        if (r === "aborted") return { ...base, timedOut: timeout.aborted, stdout: "", stderr: "", failed: true, durationMs: performance.now() - started };
-        return { ...base, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, failed: r.exitCode !== 0, durationMs: performance.now() - started };
-      } catch (e) {
-        const notFound = /Unable to locate executable|ENOENT/.test(String(e));
-        return { ...base, notFound, stdout: "", stderr: String(e), failed: true, durationMs: performance.now() - started };
+    write(text2) {
+      if (text2 === "") return;
+      if (token === void 0) {
+        token = newToken();
+        out.write(`::stop-commands::${token}
+`);
       }
+      out.write(text2);
+      endsLine = text2.endsWith("\n");
+    },
+    close() {
+      if (token === void 0) return;
+      out.write(`${endsLine ? "" : "\n"}::${token}::
+`);
+      token = void 0;
+      endsLine = true;
+    }
+  };
+}
+function newToken() {
+  return randomBytes(16).toString("hex");
+}
+
+// src/action/runner.ts
+function actionsRunner(record4, keepOutput) {
+  const run2 = async (file2, args, options = {}) => {
+    const started = performance.now();
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const base = { command: commandLine(file2, args), timedOut: false, notFound: false };
+    if (signal.aborted) return { ...base, stdout: "", stderr: "", failed: true, durationMs: 0 };
+    const aborted3 = new Promise((r) => signal.addEventListener("abort", () => r("aborted"), { once: true }));
+    try {
+      const r = await Promise.race([
+        getExecOutput(file2, [...args], {
+          ignoreReturnCode: true,
+          silent: true,
+          ...options.input !== void 0 && { input: Buffer.from(options.input) },
+          ...options.cwd && { cwd: options.cwd },
+          env: { ...process.env, LC_ALL: "C" }
+        }),
+        aborted3
+      ]);
+      if (r === "aborted") return { ...base, timedOut: timeout.aborted, stdout: "", stderr: "", failed: true, durationMs: performance.now() - started };
+      return { ...base, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, failed: r.exitCode !== 0, durationMs: performance.now() - started };
+    } catch (e) {
+      const notFound = /Unable to locate executable|ENOENT/.test(String(e));
+      return { ...base, notFound, stdout: "", stderr: String(e), failed: true, durationMs: performance.now() - started };
+    }
+  };
+  return {
+    async run(file2, args, options) {
+      const r = await run2(file2, args, options);
+      record4({
+        command: r.command,
+        ...r.exitCode !== void 0 && { exitCode: r.exitCode },
+        timedOut: r.timedOut,
+        notFound: r.notFound,
+        durationMs: r.durationMs,
+        ...keepOutput && { output: `${r.stderr}${r.stdout}` }
+      });
+      return r;
     }
   };
 }
 
+// src/action/secrets.ts
+var MIN_LENGTH = 4;
+function secretRegistry(setSecret2) {
+  const seen = /* @__PURE__ */ new Set();
+  return (value) => {
+    for (const s of stringsOf(value)) {
+      for (const c3 of credentialsIn(s)) {
+        if (c3.length < MIN_LENGTH || seen.has(c3)) continue;
+        seen.add(c3);
+        setSecret2(c3);
+      }
+    }
+  };
+}
+function stringsOf(value) {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value && typeof value === "object") return Object.values(value).flatMap(stringsOf);
+  return [];
+}
+
 // src/action/main.ts
-async function run(signal, runner = actionsRunner()) {
+async function run(signal, runner) {
+  const debug2 = isDebug();
+  const commands = [];
+  const mask2 = secretRegistry((s) => setSecret(s));
+  let workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   try {
     const settings = readInputs((name) => getInput(name), process.cwd());
+    workspace = process.env.GITHUB_WORKSPACE || settings.workingDirectory;
     const spec = await loadSpecFile(settings.specPath);
-    const progress2 = createProgress(process.stdout, { color: false });
-    const report = await runGate(spec, {
-      phase: settings.phase,
-      ...settings.deadlineMs !== void 0 && { deadlineMs: settings.deadlineMs },
-      ...signal && { signal },
-      runner,
-      onProgress: progress2.onProgress,
-      configPhase: runConfigPhase,
-      probePhase: runProbePhase
-    });
-    progress2.done();
+    mask2(spec);
+    const live = region(process.stdout);
+    let report;
+    try {
+      const progress2 = createProgress(writable2(live.write), { color: false });
+      report = await runGate(spec, {
+        phase: settings.phase,
+        ...settings.deadlineMs !== void 0 && { deadlineMs: settings.deadlineMs },
+        ...signal && { signal },
+        runner: runner ?? actionsRunner((r) => commands.push(r), debug2),
+        onProgress: progress2.onProgress,
+        configPhase: runConfigPhase,
+        probePhase: runProbePhase
+      });
+      progress2.done();
+    } finally {
+      live.close();
+    }
+    mask2(report);
+    logHostCommands(commands, debug2, mask2);
     const reportPath = join6(process.env.RUNNER_TEMP || tmpdir(), `upstream-gate-report-${process.pid}.json`);
     await writeFilesAtomically([{ path: reportPath, text: toJson(report) }]);
     setOutput("verdict" /* Verdict */, report.verdict);
     setOutput("reason" /* Reason */, report.reason ?? "");
     setOutput("report" /* Report */, reportPath);
-    info(toText(report, { color: false }));
-    const workspace = process.env.GITHUB_WORKSPACE || settings.workingDirectory;
-    for (const a2 of annotations(report, workspace)) {
+    process.stdout.write(neutralised(toText(report, { color: false })));
+    const notes2 = annotations(report, workspace);
+    for (const a2 of notes2) {
       const props = { title: a2.title, ...a2.file && { file: a2.file }, ...a2.line && { startLine: a2.line } };
       if (a2.level === "error") error(a2.message, props);
       else if (a2.level === "warning") warning(a2.message, props);
       else notice(a2.message, props);
     }
-    if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(stepSummary(report)).write();
+    await writeSummary(stepSummary(report, { workspace }));
     if (report.verdict === "fail") {
-      const deciding = decidingFinding(report);
-      setFailed(`upstream-gate: ${report.reason ?? "fail"}${deciding ? `: ${deciding.message}` : ""}`);
+      if (notes2.some((a2) => a2.level === "error")) process.exitCode = ExitCode.Failure;
+      else setFailed(`upstream-gate: ${report.reason ?? "fail"}${failWhy(report)}`);
     }
     return report;
   } catch (e) {
-    if (isUserError(e)) setFailed(`upstream-gate: ${e.message}`);
-    else if (e instanceof Error) setFailed(`upstream-gate: internal error (a bug): ${e.stack ?? e.message}`);
-    else setFailed(`upstream-gate: internal error (a bug): thrown ${typeof e}: ${String(e)}`);
+    logHostCommands(commands, debug2, mask2);
+    const reason = isUserError(e) ? "input.invalid" /* InputInvalid */ : "internal.error" /* InternalError */;
+    const message = isUserError(e) ? e.message : e instanceof Error ? `internal error (a bug): ${e.stack ?? e.message}` : `internal error (a bug): thrown ${typeof e}: ${String(e)}`;
+    setOutput("verdict" /* Verdict */, ERROR_VERDICT);
+    setOutput("reason" /* Reason */, reason);
+    setOutput("report" /* Report */, "");
+    await writeSummary(errorSummary(reason, message)).catch(() => void 0);
+    setFailed(`upstream-gate: ${message}`);
     return void 0;
   }
+}
+function logHostCommands(commands, debug2, mask2) {
+  if (commands.length === 0) return;
+  if (debug2) mask2(commands.map((c3) => c3.output ?? ""));
+  startGroup(hostCommandsTitle(commands));
+  process.stdout.write(neutralised(hostCommandsText(commands, debug2)));
+  endGroup();
+  commands.length = 0;
+}
+async function writeSummary(markdown) {
+  if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
+}
+function failWhy(report) {
+  const why = decidingFinding(report)?.message ?? report.findings.find(isNote)?.message;
+  return why ? `: ${why}` : "";
+}
+function writable2(write) {
+  return new Writable4({
+    write(chunk, _encoding, done) {
+      write(chunk.toString());
+      done();
+    }
+  });
 }
 
 // src/action/index.ts

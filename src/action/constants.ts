@@ -10,3 +10,12 @@ export enum Outputs {
   Reason = 'reason',
   Report = 'report',
 }
+
+/** The `verdict` output when the gate could not run; the JSON report's verdict stays pass or fail. */
+export const ERROR_VERDICT = 'error';
+
+/** The `reason` output with the `error` verdict. */
+export enum ErrorReason {
+  InputInvalid = 'input.invalid',
+  InternalError = 'internal.error',
+}

@@ -1,39 +1,58 @@
 // The Action: inputs -> gate -> outputs, step summary, annotations. The only
-// code that imports @actions/core.
+// code that imports @actions/core. Every exit sets the outputs and writes a
+// summary; untrusted text reaches the log only neutralised (./log.ts).
 import * as core from '@actions/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { writeFilesAtomically } from '../atomic-write.js';
 import { configPhase, probePhase } from '../gate/default-phases.js';
 import { runGate } from '../gate/run.js';
 import type { Runner } from '../host/run.js';
-import { decidingFinding } from '../report/by-service.js';
-import { annotations, stepSummary } from '../report/github.js';
+import { decidingFinding, isNote } from '../report/by-service.js';
+import { annotations, errorSummary, stepSummary } from '../report/github.js';
 import { toJson } from '../report/json.js';
 import type { Report } from '../report/model.js';
-import { toText } from '../report/text.js';
 import { createProgress } from '../report/progress.js';
+import { toText } from '../report/text.js';
 import { loadSpecFile } from '../spec/load.js';
 import { isUserError } from '../user-error.js';
-import { Outputs } from './constants.js';
+import { ERROR_VERDICT, ErrorReason, Outputs } from './constants.js';
+import { hostCommandsText, hostCommandsTitle } from './host-commands.js';
 import { readInputs } from './inputs.js';
-import { actionsRunner } from './runner.js';
+import { neutralised, region } from './log.js';
+import { actionsRunner, type CommandRecord } from './runner.js';
+import { secretRegistry } from './secrets.js';
 
-export async function run(signal?: AbortSignal, runner: Runner = actionsRunner()): Promise<Report | undefined> {
+export async function run(signal?: AbortSignal, runner?: Runner): Promise<Report | undefined> {
+  const debug = core.isDebug();
+  const commands: CommandRecord[] = [];
+  const mask = secretRegistry((s) => core.setSecret(s));
+  let workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   try {
     const settings = readInputs((name) => core.getInput(name), process.cwd());
+    workspace = process.env.GITHUB_WORKSPACE || settings.workingDirectory;
     const spec = await loadSpecFile(settings.specPath);
-    const progress = createProgress(process.stdout, { color: false });
-    const report = await runGate(spec, {
-      phase: settings.phase,
-      ...(settings.deadlineMs !== undefined && { deadlineMs: settings.deadlineMs }),
-      ...(signal && { signal }),
-      runner,
-      onProgress: progress.onProgress,
-      configPhase,
-      probePhase,
-    });
-    progress.done();
+    mask(spec);
+    const live = region(process.stdout);
+    let report: Report;
+    try {
+      const progress = createProgress(writable(live.write), { color: false });
+      report = await runGate(spec, {
+        phase: settings.phase,
+        ...(settings.deadlineMs !== undefined && { deadlineMs: settings.deadlineMs }),
+        ...(signal && { signal }),
+        runner: runner ?? actionsRunner((r) => commands.push(r), debug),
+        onProgress: progress.onProgress,
+        configPhase,
+        probePhase,
+      });
+      progress.done();
+    } finally {
+      live.close();
+    }
+    mask(report);
+    logHostCommands(commands, debug, mask);
 
     const reportPath = join(process.env.RUNNER_TEMP || tmpdir(), `upstream-gate-report-${process.pid}.json`);
     await writeFilesAtomically([{ path: reportPath, text: toJson(report) }]);
@@ -41,26 +60,66 @@ export async function run(signal?: AbortSignal, runner: Runner = actionsRunner()
     core.setOutput(Outputs.Reason, report.reason ?? '');
     core.setOutput(Outputs.Report, reportPath);
 
-    core.info(toText(report, { color: false }));
-    const workspace = process.env.GITHUB_WORKSPACE || settings.workingDirectory;
-    for (const a of annotations(report, workspace)) {
+    process.stdout.write(neutralised(toText(report, { color: false })));
+    const notes = annotations(report, workspace);
+    for (const a of notes) {
       const props = { title: a.title, ...(a.file && { file: a.file }), ...(a.line && { startLine: a.line }) };
       if (a.level === 'error') core.error(a.message, props);
       else if (a.level === 'warning') core.warning(a.message, props);
       else core.notice(a.message, props);
     }
-    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(stepSummary(report)).write();
+    await writeSummary(stepSummary(report, { workspace }));
 
     if (report.verdict === 'fail') {
-      const deciding = decidingFinding(report);
-      core.setFailed(`upstream-gate: ${report.reason ?? 'fail'}${deciding ? `: ${deciding.message}` : ''}`);
+      // the error annotations already say why, one per finding: a second, file-less one would repeat it
+      if (notes.some((a) => a.level === 'error')) process.exitCode = core.ExitCode.Failure;
+      else core.setFailed(`upstream-gate: ${report.reason ?? 'fail'}${failWhy(report)}`);
     }
     return report;
   } catch (e) {
+    logHostCommands(commands, debug, mask);
     // A user mistake is one line; anything else is a bug and keeps its stack.
-    if (isUserError(e)) core.setFailed(`upstream-gate: ${e.message}`);
-    else if (e instanceof Error) core.setFailed(`upstream-gate: internal error (a bug): ${e.stack ?? e.message}`);
-    else core.setFailed(`upstream-gate: internal error (a bug): thrown ${typeof e}: ${String(e)}`);
+    const reason = isUserError(e) ? ErrorReason.InputInvalid : ErrorReason.InternalError;
+    const message = isUserError(e)
+      ? e.message
+      : e instanceof Error
+        ? `internal error (a bug): ${e.stack ?? e.message}`
+        : `internal error (a bug): thrown ${typeof e}: ${String(e)}`;
+    core.setOutput(Outputs.Verdict, ERROR_VERDICT);
+    core.setOutput(Outputs.Reason, reason);
+    core.setOutput(Outputs.Report, '');
+    await writeSummary(errorSummary(reason, message)).catch(() => undefined);
+    core.setFailed(`upstream-gate: ${message}`);
     return undefined;
   }
+}
+
+/** The host commands in a collapsed group: their output only with debug logging, and neutralised either way. */
+function logHostCommands(commands: CommandRecord[], debug: boolean, mask: (v: unknown) => void): void {
+  if (commands.length === 0) return;
+  if (debug) mask(commands.map((c) => c.output ?? ''));
+  core.startGroup(hostCommandsTitle(commands));
+  process.stdout.write(neutralised(hostCommandsText(commands, debug)));
+  core.endGroup();
+  commands.length = 0;
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+}
+
+/** For a failure no error annotation explains (the gate was interrupted): the deciding finding, else the first note. */
+function failWhy(report: Report): string {
+  const why = decidingFinding(report)?.message ?? report.findings.find(isNote)?.message;
+  return why ? `: ${why}` : '';
+}
+
+/** The progress renderer writes to a stream; here each write goes into the live region. */
+function writable(write: (text: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      write(chunk.toString());
+      done();
+    },
+  });
 }

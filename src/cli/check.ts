@@ -3,11 +3,12 @@ import { runGate, type PhaseSelection } from '../gate/run.js';
 import { configPhase, probePhase } from '../gate/default-phases.js';
 import { writeFilesAtomically } from '../atomic-write.js';
 import { toJson } from '../report/json.js';
-import { toJunit } from '../report/junit.js';
+import { inputErrorJunit, toJunit } from '../report/junit.js';
 import { toText } from '../report/text.js';
 import { createProgress } from '../report/progress.js';
 import { useColor } from '../report/color.js';
 import { DEFAULT_SPEC_FILE, loadSpecFile } from '../spec/load.js';
+import { isUserError } from '../user-error.js';
 import { durationFlag, oneOf, parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
 
@@ -39,7 +40,7 @@ instead of waiting for the deadline.
 
 Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
 
-export const checkCommand: Command = {
+const unguarded: Command = {
   help,
   async run(args, io) {
     const { values } = parseFlags('check', args, {
@@ -79,7 +80,29 @@ export const checkCommand: Command = {
     const json = reportPath || format === 'json' ? toJson(report) : '';
     if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }]);
     // every renderer ends its output with a newline
-    io.stdout.write(format === 'json' ? json : format === 'junit' ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet }));
+    io.stdout.write(format === 'json' ? json : format === 'junit' ? toJunit(report, { cwd: io.cwd }) : toText(report, { color: useColor(io.stdout, io.env), quiet }));
     return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   },
 };
+
+export const checkCommand: Command = {
+  help,
+  async run(args, io) {
+    try {
+      return await unguarded.run(args, io);
+    } catch (e) {
+      // CI reads the JUnit file even when the job fails: bad input is one errored test case, not an empty file
+      if (isUserError(e) && requestedFormat(args) === 'junit') io.stdout.write(inputErrorJunit(e.message));
+      throw e;
+    }
+  },
+};
+
+function requestedFormat(args: string[]): string | undefined {
+  let format: string | undefined;
+  args.forEach((a, i) => {
+    if (a === '--format') format = args[i + 1];
+    else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+  });
+  return format;
+}

@@ -2,7 +2,8 @@
 // or of an `nginx -T` dump, so users can diff it against `crossplane parse`.
 import { resolve } from 'node:path';
 import { loadAny, readStdin } from '../nginx/load.js';
-import { maskCredentials } from '../report/mask.js';
+import type { Directive, Payload } from '../nginx/payload.js';
+import { maskCredentials, maskDialTarget } from '../report/mask.js';
 import { UserError } from '../user-error.js';
 import { parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
@@ -18,7 +19,8 @@ directory, as nginx does), or an \`nginx -T\` dump, or "-" for standard input
 (a config or a dump, told apart by its "# configuration file PATH:" lines).
 Errors (unbalanced braces, a missing ";", a directive where it is not
 allowed, include cycles, missing files) are collected with file and line.
-Credentials in URLs (scheme://user:pass@host) are printed as scheme://***@host.
+Credentials in URLs (scheme://user:pass@host) are printed as scheme://***@host,
+and in dial targets written without a scheme (user:pass@host) as ***@host.
 
 Options:
   --indent N   indent the JSON by N spaces (default 0: one line)
@@ -41,8 +43,23 @@ export const parseCommand: Command = {
     const path = arg === '-' ? '-' : resolve(io.cwd, arg);
     const loaded = await loadAny(path, { signal: io.signal, readStdin: () => readStdin(io.stdin) });
     // the one difference from crossplane: `scheme://user:pass@` is printed as `scheme://***@`
-    const text = JSON.stringify(loaded.parse.payload, (_key, value: unknown) => (typeof value === 'string' ? maskCredentials(value) : value), indent || undefined);
+    const text = JSON.stringify(maskDialTargets(loaded.parse.payload), (_key, value: unknown) => (typeof value === 'string' ? maskCredentials(value) : value), indent || undefined);
     io.stdout.write(`${text}\n`);
     return loaded.parse.payload.status === 'ok' ? EXIT.pass : EXIT.fail;
   },
 };
+
+/** `fastcgi_pass user:pass@host:9000;` and an upstream's `server user:pass@host;` carry no scheme to find them by. */
+function maskDialTargets(payload: Payload): Payload {
+  const walk = (list: Directive[]): Directive[] =>
+    list.map((d) => ({
+      ...d,
+      ...(isDial(d.directive) && { args: d.args.map(maskDialTarget) }),
+      ...(d.block && { block: walk(d.block) }),
+    }));
+  return { ...payload, config: payload.config.map((c) => ({ ...c, parsed: walk(c.parsed) })) };
+}
+
+function isDial(directive: string): boolean {
+  return directive === 'server' || directive.endsWith('_pass');
+}

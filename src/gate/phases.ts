@@ -3,7 +3,7 @@
 import type { ReasonCode } from '../diagnose/codes.js';
 import type { Runner } from '../host/run.js';
 import type { Endpoint } from '../probe/endpoint.js';
-import type { CheckOutcome, Finding } from '../report/model.js';
+import type { CheckOutcome, Finding, NotRunCheck } from '../report/model.js';
 import type { Spec } from '../spec/load.js';
 
 export type PassDirective = 'proxy_pass' | 'fastcgi_pass' | 'uwsgi_pass' | 'scgi_pass' | 'grpc_pass' | 'memcached_pass';
@@ -63,7 +63,13 @@ export interface ConfigPhaseResult {
 export interface ProbePhaseResult {
   findings: Finding[];
   checks: CheckOutcome[];
+  /** checks a failure before them kept from running (health after a refused connect...) */
+  notRun?: NotRunCheck[];
 }
 
 export type ConfigPhase = (spec: Spec, ctx: PhaseContext) => Promise<ConfigPhaseResult>;
-export type ProbePhase = (spec: Spec, dials: readonly NginxDial[], ctx: PhaseContext) => Promise<ProbePhaseResult>;
+export interface ProbePhase {
+  (spec: Spec, dials: readonly NginxDial[], ctx: PhaseContext): Promise<ProbePhaseResult>;
+  /** the first checks it would run for each service, each before its dependants: listed when the phase does not run */
+  plan?(spec: Spec, dials: readonly NginxDial[]): { service: string; name: string }[];
+}

@@ -14,7 +14,7 @@ import { probeFastcgi } from '../probe/fastcgi.js';
 import { probeHttp } from '../probe/http.js';
 import { resolveAll } from '../probe/resolve.js';
 import type { ProbeResult } from '../probe/result.js';
-import type { CheckOutcome, Finding } from '../report/model.js';
+import type { CheckOutcome, Finding, NotRunCheck } from '../report/model.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
 import type { NginxDial, PhaseContext, ProbePhase } from './phases.js';
 import { retryCheck, type AttemptOutcome, type CheckRun, type RetryPolicy } from './retry.js';
@@ -27,6 +27,7 @@ interface Target {
 interface ServiceRun {
   findings: Finding[];
   checks: CheckOutcome[];
+  notRun: NotRunCheck[];
   /** one listener check per address, shared when the backend and a dial resolve to the same one */
   listeners: Map<string, Promise<boolean>>;
   /** check names in the order they started */
@@ -43,7 +44,7 @@ interface Shared {
   errorLogFrom?: number;
 }
 
-export const runProbePhase: ProbePhase = async (spec, dials, ctx) => {
+export const runProbePhase: ProbePhase = Object.assign(async (spec: Spec, dials: readonly NginxDial[], ctx: PhaseContext) => {
   const started = Date.now();
   const shared: Shared = {
     spec,
@@ -63,8 +64,41 @@ export const runProbePhase: ProbePhase = async (spec, dials, ctx) => {
     if (size !== undefined) shared.errorLogFrom = size;
   }
   const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
-  return { findings: dedupe(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks) };
-};
+  return { findings: dedupe(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+}, { plan });
+
+/** Each service's listener checks (a name's resolution stands for the addresses it will give), then its health and front checks. */
+function plan(spec: Spec, dials: readonly NginxDial[]): { service: string; name: string }[] {
+  return spec.services.flatMap((service) => {
+    const listeners = targetsOf(service, dials.filter((d) => d.service === service.name)).map(({ endpoint }) =>
+      endpoint.kind === 'tcp' && !isIP(endpoint.host) ? resolveName(endpoint.host) : listenerName(endpoint, endpoint),
+    );
+    return [...new Set([...listeners, ...healthNames(service), ...frontNames(service, spec)])].map((name) => ({ service: service.name, name }));
+  });
+}
+
+// The check names, built in one place for the checks and for the plan.
+const resolveName = (host: string) => `resolve ${host}`;
+const listenerName = (endpoint: Endpoint, dialed: Endpoint) => `${endpoint.kind} ${endpoint.kind === 'unix' ? endpoint.path : formatEndpoint(dialed)}`;
+const frontName = (path: string) => `front GET ${path}`;
+
+function healthKind(service: ServiceSpec): 'fastcgi' | 'https' | 'http' | undefined {
+  return service.protocol === 'fastcgi' ? 'fastcgi' : service.protocol === 'https' ? 'https' : service.protocol === 'http' ? 'http' : undefined;
+}
+
+/** `dialed`: one of several addresses the name resolved to */
+function healthName(kind: 'fastcgi' | 'https' | 'http', path: string, dialed?: Endpoint): string {
+  return `${kind === 'fastcgi' ? 'fastcgi' : `${kind} GET`} ${path}${dialed ? ` ${formatEndpoint(dialed)}` : ''}`;
+}
+
+function healthNames(service: ServiceSpec): string[] {
+  const kind = healthKind(service);
+  return kind && service.health ? [healthName(kind, service.health)] : [];
+}
+
+function frontNames(service: ServiceSpec, spec: Spec): string[] {
+  return spec.nginx.front && service.health ? [frontName(service.health)] : [];
+}
 
 /** The spec's backend first, then each static dial that differs from it. */
 export function targetsOf(service: ServiceSpec, dials: readonly NginxDial[]): Target[] {
@@ -79,20 +113,30 @@ export function targetsOf(service: ServiceSpec, dials: readonly NginxDial[]): Ta
 }
 
 async function runService(service: ServiceSpec, dials: readonly NginxDial[], sh: Shared): Promise<ServiceRun> {
-  const out: ServiceRun = { findings: [], checks: [], listeners: new Map(), started: [] };
+  const out: ServiceRun = { findings: [], checks: [], notRun: [], listeners: new Map(), started: [] };
   const [backend, ...others] = targetsOf(service, dials);
   const backendChain = async () => {
     if (!backend) return;
-    const addresses = await listenerChecks(service, backend, sh, out);
-    if (!addresses) return;
-    const healthy = await healthChecks(service, backend, addresses, sh, out);
-    if (healthy && sh.spec.nginx.front && service.health) await frontCheck(service, sh, out);
+    const listeners: string[] = [];
+    const addresses = await listenerChecks(service, backend, sh, out, listeners);
+    if (!addresses) return notRun(out, service, [...healthNames(service), ...frontNames(service, sh.spec)], listeners);
+    const health: string[] = [];
+    const healthy = await healthChecks(service, backend, addresses, sh, out, health);
+    if (!healthy) return notRun(out, service, frontNames(service, sh.spec), health);
+    if (sh.spec.nginx.front && service.health) await frontCheck(service, sh, out);
   };
   await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service, t, sh, out))]);
   // checks finish in any order: report them in the order they run in, stage by stage
   const at = (c: CheckOutcome) => out.started.indexOf(c.name);
   out.checks.sort((a, b) => stageRank(a.name) - stageRank(b.name) || at(a) - at(b));
   return out;
+}
+
+/** `names` did not run because a check among `before` failed. */
+function notRun(out: ServiceRun, service: ServiceSpec, names: string[], before: string[]): void {
+  const failed = out.checks.filter((c) => !c.ok && before.includes(c.name)).map((c) => c.name);
+  const why = failed.length ? `${failed.join(', ')} failed` : 'the gate stopped before it';
+  out.notRun.push(...names.map((name) => ({ service: service.name, name, why })));
 }
 
 function stageRank(check: string): number {
@@ -106,13 +150,14 @@ function stageRank(check: string): number {
  * each address. The addresses when every one passed: for a unix socket, one
  * undefined address (the socket itself).
  */
-async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, out: ServiceRun): Promise<(string | undefined)[] | undefined> {
+async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, out: ServiceRun, names: string[] = []): Promise<(string | undefined)[] | undefined> {
   const { endpoint } = target;
   const g = sh.spec.gate;
   let addresses: (string | undefined)[] = endpoint.kind === 'tcp' ? [endpoint.host] : [undefined];
   if (endpoint.kind === 'tcp' && !isIP(endpoint.host)) {
     let resolved: string[] = [];
-    const name = `resolve ${endpoint.host}`;
+    const name = resolveName(endpoint.host);
+    names.push(name);
     out.started.push(name);
     const run = await retryCheck(
       async (budget) => {
@@ -135,7 +180,8 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
   const runs = await Promise.all(
     addresses.map((address) => {
       const dialed = dialedAt(endpoint, address);
-      const name = `${endpoint.kind} ${endpoint.kind === 'unix' ? endpoint.path : formatEndpoint(dialed)}`;
+      const name = listenerName(endpoint, dialed);
+      names.push(name);
       const shared = out.listeners.get(name);
       if (shared) return shared;
       const check = listenerCheck(service, target, address, dialed, name, sh, out);
@@ -174,9 +220,9 @@ async function listenerCheck(service: ServiceSpec, target: Target, address: stri
   return run.last.ok;
 }
 
-async function healthChecks(service: ServiceSpec, target: Target, list: readonly (string | undefined)[], sh: Shared, out: ServiceRun): Promise<boolean> {
+async function healthChecks(service: ServiceSpec, target: Target, list: readonly (string | undefined)[], sh: Shared, out: ServiceRun, names: string[]): Promise<boolean> {
   const path = service.health;
-  const kind = service.protocol === 'fastcgi' ? 'fastcgi' : service.protocol === 'https' ? 'https' : service.protocol === 'http' ? 'http' : undefined;
+  const kind = healthKind(service);
   if (!path) return true;
   if (!kind) {
     out.findings.push({ severity: 'info', service: service.name, message: `health ${path} is not requested over ${service.protocol}: the listener probe is the check` });
@@ -187,8 +233,8 @@ async function healthChecks(service: ServiceSpec, target: Target, list: readonly
   const runs = await Promise.all(
     list.map(async (address) => {
       const dialed = dialedAt(endpoint, address);
-      const verb = kind === 'fastcgi' ? 'fastcgi' : `${kind} GET`;
-      const name = `${verb} ${path}${list.length > 1 ? ` ${formatEndpoint(dialed)}` : ''}`;
+      const name = healthName(kind, path, list.length > 1 ? dialed : undefined);
+      names.push(name);
       out.started.push(name);
       const run = await retryCheck(
         async (budget) => {
@@ -228,7 +274,7 @@ async function frontCheck(service: ServiceSpec, sh: Shared, out: ServiceRun): Pr
   const endpoint: Endpoint = { kind: 'tcp', host, port };
   const base = url.pathname.replace(/\/$/, '');
   const label = `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}${base}${path}`;
-  const name = `front GET ${path}`;
+  const name = frontName(path);
   const credentials = url.username || url.password ? { credentials: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {};
   const g = sh.spec.gate;
   const hostHeader = service.serverNames.find((n) => !/[*~]/.test(n)) ?? url.host;

@@ -45,6 +45,7 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
 
   const findings: Finding[] = [];
   const checks: NonNullable<Report['checks']> = [];
+  const notRun: NonNullable<Report['notRun']> = [];
   let dials: NginxDial[] = [];
 
   if (phase !== 'probe') {
@@ -69,12 +70,19 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
     const probe = await opts.probePhase(spec, dials, ctx);
     findings.push(...probe.findings);
     checks.push(...probe.checks);
+    notRun.push(...(probe.notRun ?? []));
+  } else if (phase !== 'config') {
+    const failed = checks.filter((c) => !c.ok).map((c) => c.service);
+    const why = (service: string) =>
+      !configFailed ? (opts.signal?.aborted ? 'the gate was interrupted' : 'the deadline passed') : failed.includes(service) ? 'the config check failed' : `the config check of ${failed.join(', ')} failed`;
+    notRun.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
   }
 
   if (opts.signal?.aborted) {
     findings.push({ severity: 'info', message: 'interrupted before the gate finished: the verdict covers only what ran' });
   }
-  return verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  const report = verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  return notRun.length ? { ...report, notRun } : report;
 }
 
 export function verdictOf(findings: Finding[], checks: Report['checks'], spec: Spec, durationMs: number, interrupted = false): Report {

@@ -1,14 +1,16 @@
 // The JSON report of DESIGN.md: `verdict`, `reason` (absent on pass) and the
 // findings with only the contract's fields, in the contract's order. Extra
-// top-level fields (`checks`, `spec`, `duration_ms`) are allowed by the contract.
+// top-level fields (`checks`, `not_run`, `spec`, `duration_ms`) are allowed by
+// the contract.
 import { maskCredentials } from './mask.js';
-import type { CheckOutcome, Finding, Report } from './model.js';
+import type { CheckOutcome, Finding, NotRunCheck, Report } from './model.js';
 
 export function toJson(report: Report): string {
   const out: Record<string, unknown> = { verdict: report.verdict };
   if (report.verdict === 'fail' && report.reason !== undefined) out.reason = report.reason;
   out.findings = report.findings.map(findingJson);
   if (report.checks !== undefined) out.checks = report.checks.map(checkJson);
+  if (report.notRun?.length) out.not_run = report.notRun.map(notRunJson);
   if (report.spec !== undefined) out.spec = report.spec;
   if (report.durationMs !== undefined) out.duration_ms = Math.round(report.durationMs);
   return `${JSON.stringify(out, null, 2)}\n`;
@@ -38,4 +40,8 @@ function checkJson(c: CheckOutcome): Record<string, unknown> {
   if (c.attempts !== undefined) o.attempts = c.attempts;
   if (c.durationMs !== undefined) o.duration_ms = Math.round(c.durationMs);
   return o;
+}
+
+function notRunJson(c: NotRunCheck): Record<string, unknown> {
+  return { service: c.service, name: maskCredentials(c.name), why: maskCredentials(c.why) };
 }

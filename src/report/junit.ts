@@ -3,11 +3,18 @@
 // (config, each probe); a failed check carries <failure type="REASON_CODE"
 // message="the one-line diagnosis"> with the evidence and fix in its body.
 // Findings no check accounts for become test cases of their own, so nothing
-// that failed the gate is missing from the widget; notes go to <system-out>.
+// that failed the gate is missing from the widget; checks that never ran are
+// <skipped> with why; notes go to <system-out>.
 import { byService, isNote, location, type ServiceView } from './by-service.js';
 import { maskCredentials } from './mask.js';
-import type { CheckOutcome, Finding, Report } from './model.js';
+import type { CheckOutcome, Finding, NotRunCheck, Report } from './model.js';
+import { relativeInside } from './paths.js';
 import { xmlAttr, xmlText } from './xml.js';
+
+export interface JunitOptions {
+  /** file paths under it are written relative to it: GitLab links `file` from the repository root, the job's working directory */
+  cwd?: string;
+}
 
 interface Suite {
   name: string;
@@ -20,21 +27,28 @@ interface Case {
   name: string;
   timeS?: number;
   failure?: Finding;
+  /** why the check never ran */
+  skipped?: string;
   /** where the finding points: GitLab shows `file`, GitHub JUnit reporters annotate `file` and `line` */
   file?: string;
   line?: number;
   out?: string;
 }
 
-export function toJunit(report: Report): string {
+export function toJunit(report: Report, opts: JunitOptions = {}): string {
+  const shown: Report = { ...report, findings: report.findings.map((f) => (f.file === undefined ? f : { ...f, file: relativeInside(f.file, opts.cwd) ?? f.file })) };
   // a finding about the whole gate (nginx -t failed) explains every service's failed config check
-  const general = report.findings.filter((f) => f.service === undefined);
+  const general = shown.findings.filter((f) => f.service === undefined);
   const used = new Set<Finding>();
-  const suites: Suite[] = byService(report)
+  const notRun = shown.notRun ?? [];
+  const suites: Suite[] = byService(shown)
     .filter((v) => v.service !== undefined)
-    .map((v) => ({ name: v.service as string, cases: casesOf(v, general, used), notes: notesOf(v.findings) }));
+    .map((v) => ({ name: v.service as string, cases: casesOf(v, general, used, notRun), notes: notesOf(v.findings) }));
+  for (const n of notRun) {
+    if (!suites.some((s) => s.name === n.service)) suites.push({ name: n.service, cases: casesOf({ service: n.service, checks: [], findings: [], status: 'fail' }, [], used, notRun), notes: [] });
+  }
   const rest = general.filter((f) => !used.has(f));
-  const restCases = casesOf({ checks: [], findings: rest, status: 'pass' }, [], used);
+  const restCases = casesOf({ checks: [], findings: rest, status: 'pass' }, [], used, []);
   // gate-wide notes ride along with the first suite rather than make an empty one
   if (restCases.length || !suites[0]) suites.unshift({ name: 'upstream-gate', cases: restCases, notes: notesOf(rest) });
   else suites[0].notes.unshift(...notesOf(rest));
@@ -43,15 +57,21 @@ export function toJunit(report: Report): string {
     suites.push({ name: 'upstream-gate', cases: [{ classname: 'upstream-gate', name: 'gate', ...(report.verdict === 'fail' && { failure }) }], notes: [] });
   }
   const all = suites.flatMap((s) => s.cases);
-  const time = report.durationMs !== undefined ? ` time="${seconds(report.durationMs / 1000)}"` : '';
+  const totalS = report.durationMs !== undefined ? report.durationMs / 1000 : undefined;
+  const time = totalS !== undefined ? ` time="${seconds(totalS)}"` : '';
+  const skipped = all.filter((c) => c.skipped !== undefined).length;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter((c) => c.failure).length}" errors="0"${time}>`,
+    `<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter((c) => c.failure).length}" errors="0" skipped="${skipped}"${time}>`,
   ];
   for (const s of suites) {
     const failures = s.cases.filter((c) => c.failure).length;
-    const t = s.cases.reduce((sum, c) => sum + (c.timeS ?? 0), 0);
-    lines.push(`  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(t)}">`);
+    // a service's checks run side by side: their sum may exceed the wall time, never the gate's
+    const sum = s.cases.reduce((t, c) => t + (c.timeS ?? 0), 0);
+    const t = totalS === undefined ? sum : Math.min(sum, totalS);
+    lines.push(
+      `  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="${s.cases.filter((c) => c.skipped !== undefined).length}" time="${seconds(t)}">`,
+    );
     for (const c of s.cases) lines.push(...caseXml(c));
     if (s.notes.length) lines.push(`    <system-out>${xmlText(maskCredentials(s.notes.join('\n')))}</system-out>`);
     lines.push('  </testsuite>');
@@ -60,7 +80,7 @@ export function toJunit(report: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-function casesOf(v: ServiceView, general: Finding[], used: Set<Finding>): Case[] {
+function casesOf(v: ServiceView, general: Finding[], used: Set<Finding>, notRun: NotRunCheck[]): Case[] {
   const classname = v.service ?? 'upstream-gate';
   const cases: Case[] = v.checks.map((c) => {
     const failure = c.ok ? undefined : explain(c, v.findings, general, used);
@@ -72,6 +92,7 @@ function casesOf(v: ServiceView, general: Finding[], used: Set<Finding>): Case[]
       ...(failure && at(failure)),
     };
   });
+  for (const n of notRun) if (n.service === v.service) cases.push({ classname, name: maskCredentials(n.name), skipped: maskCredentials(n.why) });
   for (const f of v.findings) {
     if (used.has(f) || isNote(f)) continue;
     const name = [f.code ?? f.severity, f.target].filter(Boolean).map((s) => maskCredentials(s as string)).join(' ');
@@ -110,8 +131,9 @@ function caseXml(c: Case): string[] {
   if (c.line !== undefined) attrs.push(`line="${c.line}"`);
   attrs.push(`time="${seconds(c.timeS ?? 0)}"`);
   const open = `    <testcase ${attrs.join(' ')}`;
-  if (!c.failure && c.out === undefined) return [`${open}/>`];
+  if (!c.failure && c.out === undefined && c.skipped === undefined) return [`${open}/>`];
   const lines = [`${open}>`];
+  if (c.skipped !== undefined) lines.push(`      <skipped message="${xmlAttr(`not run: ${c.skipped}`)}"/>`);
   if (c.failure) {
     const type = c.failure.code ?? 'failed';
     const message = firstLine(maskCredentials(c.failure.message));
@@ -131,6 +153,25 @@ function detail(f: Finding): string {
   const at = location(f);
   if (at) out.push(`at: ${at}`);
   return maskCredentials(out.filter(Boolean).join('\n'));
+}
+
+/**
+ * The report of a gate that could not start (a bad spec, a missing file): one
+ * test case in error, so GitLab shows why instead of an unreadable file.
+ */
+export function inputErrorJunit(message: string): string {
+  const text = maskCredentials(message);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<testsuites name="upstream-gate" tests="1" failures="0" errors="1" skipped="0">',
+    '  <testsuite name="upstream-gate" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
+    '    <testcase name="input" classname="upstream-gate" time="0.000">',
+    `      <error type="input.invalid" message="${xmlAttr(firstLine(text))}">${xmlText(text)}</error>`,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
 }
 
 function firstLine(s: string): string {

@@ -39,12 +39,21 @@ export interface CheckOutcome {
   durationMs?: number;
 }
 
+/** A check the gate would have run, and why it did not (a check it depends on failed). */
+export interface NotRunCheck {
+  service: string;
+  name: string;
+  /** `tcp 127.0.0.1:8000 failed`, `the config check failed` */
+  why: string;
+}
+
 export interface Report {
   verdict: Verdict;
   reason?: ReasonCode;
   findings: Finding[];
   /** not part of the JSON contract's required fields; added fields are allowed */
   checks?: CheckOutcome[];
+  notRun?: NotRunCheck[];
   spec?: string;
   durationMs?: number;
 }

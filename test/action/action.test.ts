@@ -5,17 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHttpBackend } from '../helpers/backend.js';
-import { ACTION_BUNDLE, runNode } from '../helpers/cli.js';
 import { hasNginx, NGINX_BINARY, startNginx } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
-
-/** Parses the runner's file command format: `name<<DELIM\nvalue\nDELIM`. */
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of readFileSync(file, 'utf8').matchAll(re)) out[m[1]!] = m[3]!;
-  return out;
-}
+import { tempDir } from '../helpers/tmp.js';
+import { runAction as runActionIn } from './run-action.js';
+import { readWorkflowLog } from './workflow-log.js';
 
 async function runAction(t: TestContext, dialPort: number, backendPort: number) {
   const listen = await freePort();
@@ -31,25 +25,8 @@ async function runAction(t: TestContext, dialPort: number, backendPort: number) 
     join(ws, 'gate.yml'),
     `version: 1\nservices:\n  app:\n    backend: 127.0.0.1:${backendPort}\n    health: /healthz\n    server_name: app.test\nnginx:\n  config: nginx.conf\n  binary: ${NGINX_BINARY}\ngate:\n  deadline: 30s\n`,
   );
-  const output = join(ws, 'github_output');
-  const summary = join(ws, 'step_summary');
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const r = await runNode([ACTION_BUNDLE], {
-    cwd: ws,
-    env: {
-      PATH: process.env.PATH,
-      INPUT_SPEC: 'gate.yml',
-      INPUT_PHASE: 'all',
-      INPUT_DEADLINE: '5s',
-      'INPUT_WORKING-DIRECTORY': ws,
-      GITHUB_OUTPUT: output,
-      GITHUB_STEP_SUMMARY: summary,
-      GITHUB_WORKSPACE: ws,
-      RUNNER_TEMP: ws,
-    },
-  });
-  return { r, outputs: readOutputs(output), summary: readFileSync(summary, 'utf8'), ws };
+  const { r, outputs, summary } = await runActionIn(ws, { spec: 'gate.yml', phase: 'all', deadline: '5s', 'working-directory': ws });
+  return { r, outputs, summary, ws };
 }
 
 test('the Action passes a healthy deploy: outputs verdict=pass, an empty reason and the report path', { skip: !hasNginx && 'nginx not installed' }, async (t) => {
@@ -77,6 +54,33 @@ test('the Action fails a port mismatch: step fails, outputs, summary table with 
   assert.match(summary, /\|.*config\.port_mismatch.*\|/, 'a findings table row names the code');
   assert.ok(summary.includes(`proxy_pass http://127.0.0.1:${b.port};`), `the summary carries the fix:\n${summary}`);
   assert.match(r.stdout, /^::error title=[^,]*,file=sites\/app\.conf,line=5::.+$/m, 'an annotation on the workspace-relative file and line');
-  assert.match(r.stdout, /^::error::upstream-gate: config\.port_mismatch: /m, 'the step fails with the reason');
-  void ws;
+  const errors = readWorkflowLog(r.stdout).commands.filter((c) => c.name === 'error');
+  assert.equal(errors.length, 1, `one annotation for the one finding, no second file-less one:\n${r.stdout}`);
+  assert.ok(summary.includes('| `sites/app.conf:5` |'), `"Where" is relative to the workspace:\n${summary}`);
+  assert.ok(!summary.includes(ws), 'no absolute runner path in the summary');
+  assert.ok(summary.includes(`\n\`\`\`\nproxy_pass http://127.0.0.1:${b.port};\n\`\`\`\n`), `the fix block can be pasted as it is:\n${summary}`);
+});
+
+test('an input error (missing spec): outputs verdict=error and reason, a step summary, one ::error, exit 1', async (t) => {
+  const { dir, remove } = tempDir('ugate-action-');
+  t.after(remove);
+  const { r, outputs, summary } = await runActionIn(dir, { spec: 'missing.yml', phase: 'all' });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.deepEqual(outputs, { verdict: 'error', reason: 'input.invalid', report: '' });
+  assert.match(summary, /^## :x: upstream-gate: error/m);
+  assert.match(summary, /missing\.yml/);
+  const errors = readWorkflowLog(r.stdout).commands.filter((c) => c.name === 'error');
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]?.data ?? '', /missing\.yml/);
+  assert.equal(r.stderr, '');
+});
+
+test('a bad input (phase): the same outputs, and the summary names the input', async (t) => {
+  const { dir, remove } = tempDir('ugate-action-');
+  t.after(remove);
+  const { r, outputs, summary } = await runActionIn(dir, { spec: 'gate.yml', phase: 'sometimes' });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.equal(outputs.verdict, 'error');
+  assert.equal(outputs.reason, 'input.invalid');
+  assert.match(summary, /input "phase" must be one of config, probe, all/);
 });

@@ -19,8 +19,8 @@ for (const name of NAMES) {
     assertGolden(`${name}.color.txt`, toText(r, { color: true }));
     assertGolden(`${name}.quiet.txt`, toText(r, { color: false, quiet: true }));
     assertGolden(`${name}.report.json`, toJson(r));
-    assertGolden(`${name}.junit.xml`, toJunit(r));
-    assertGolden(`${name}.summary.md`, stepSummary(r));
+    assertGolden(`${name}.junit.xml`, toJunit(r, { cwd: '/srv/repo' }));
+    assertGolden(`${name}.summary.md`, stepSummary(r, { workspace: '/srv/repo' }));
     assertGolden(`${name}.annotations.json`, `${JSON.stringify(annotations(r, '/srv/repo'), null, 2)}\n`);
   });
 }

@@ -5,8 +5,9 @@ import {
   readStdin
 } from "./chunk-OTCK26PH.js";
 import {
-  maskCredentials
-} from "./chunk-MDTVYLXR.js";
+  maskCredentials,
+  maskDialTarget
+} from "./chunk-3GCYY4V4.js";
 import {
   parseFlags
 } from "./chunk-YO23R7XW.js";
@@ -32,7 +33,8 @@ directory, as nginx does), or an \`nginx -T\` dump, or "-" for standard input
 (a config or a dump, told apart by its "# configuration file PATH:" lines).
 Errors (unbalanced braces, a missing ";", a directive where it is not
 allowed, include cycles, missing files) are collected with file and line.
-Credentials in URLs (scheme://user:pass@host) are printed as scheme://***@host.
+Credentials in URLs (scheme://user:pass@host) are printed as scheme://***@host,
+and in dial targets written without a scheme (user:pass@host) as ***@host.
 
 Options:
   --indent N   indent the JSON by N spaces (default 0: one line)
@@ -54,12 +56,23 @@ var parseCommand = {
     const arg = positionals[0];
     const path = arg === "-" ? "-" : resolve(io.cwd, arg);
     const loaded = await loadAny(path, { signal: io.signal, readStdin: () => readStdin(io.stdin) });
-    const text = JSON.stringify(loaded.parse.payload, (_key, value) => typeof value === "string" ? maskCredentials(value) : value, indent || void 0);
+    const text = JSON.stringify(maskDialTargets(loaded.parse.payload), (_key, value) => typeof value === "string" ? maskCredentials(value) : value, indent || void 0);
     io.stdout.write(`${text}
 `);
     return loaded.parse.payload.status === "ok" ? EXIT.pass : EXIT.fail;
   }
 };
+function maskDialTargets(payload) {
+  const walk = (list) => list.map((d) => ({
+    ...d,
+    ...isDial(d.directive) && { args: d.args.map(maskDialTarget) },
+    ...d.block && { block: walk(d.block) }
+  }));
+  return { ...payload, config: payload.config.map((c) => ({ ...c, parsed: walk(c.parsed) })) };
+}
+function isDial(directive) {
+  return directive === "server" || directive.endsWith("_pass");
+}
 export {
   parseCommand
 };

@@ -42,7 +42,7 @@ import {
 import {
   forTerminal,
   maskCredentials
-} from "./chunk-MDTVYLXR.js";
+} from "./chunk-3GCYY4V4.js";
 import {
   durationFlag,
   oneOf,
@@ -54,11 +54,13 @@ import {
 import {
   formatDuration
 } from "./chunk-WQXZYGRM.js";
-import "./chunk-ZLXW7TD3.js";
+import {
+  isUserError
+} from "./chunk-ZLXW7TD3.js";
 import "./chunk-AZCQPZHH.js";
 
 // src/cli/check.ts
-import { resolve } from "node:path";
+import { resolve as resolve2 } from "node:path";
 
 // src/host/run.ts
 var DEFAULT_COMMAND_TIMEOUT_MS = 5e3;
@@ -116,6 +118,7 @@ async function runGate(spec, opts) {
   };
   const findings = [];
   const checks = [];
+  const notRun2 = [];
   let dials = [];
   if (phase !== "probe") {
     const config = await opts.configPhase(spec, ctx);
@@ -138,11 +141,17 @@ async function runGate(spec, opts) {
     const probe = await opts.probePhase(spec, dials, ctx);
     findings.push(...probe.findings);
     checks.push(...probe.checks);
+    notRun2.push(...probe.notRun ?? []);
+  } else if (phase !== "config") {
+    const failed = checks.filter((c) => !c.ok).map((c) => c.service);
+    const why = (service) => !configFailed ? opts.signal?.aborted ? "the gate was interrupted" : "the deadline passed" : failed.includes(service) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`;
+    notRun2.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
   }
   if (opts.signal?.aborted) {
     findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
   }
-  return verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  const report = verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  return notRun2.length ? { ...report, notRun: notRun2 } : report;
 }
 function verdictOf(findings, checks, spec, durationMs, interrupted = false) {
   const deciding = findings.find((f) => f.severity === "error");
@@ -839,12 +848,12 @@ function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS) {
   };
 }
 function withTimeout(p, ms2, signal) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => reject(new Error("timed out")), ms2);
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve2, reject).finally(() => {
+    p.then(resolve3, reject).finally(() => {
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
     });
@@ -1848,7 +1857,7 @@ function openConnection(endpoint, kind, options) {
     result: { ok: false, kind, target, stage: "connect", ...facts, timings: { totalMs: performance.now() - started } }
   });
   if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false });
     let settled = false;
     const settle = (c) => {
@@ -1858,7 +1867,7 @@ function openConnection(endpoint, kind, options) {
       options.signal?.removeEventListener("abort", onAbort);
       socket.removeListener("error", onError);
       if (!c.ok) socket.destroy();
-      resolve2(c);
+      resolve3(c);
     };
     const onError = (e) => settle(fail(errorFacts(e)));
     const onAbort = () => settle(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
@@ -1935,7 +1944,7 @@ async function speaksTls(o) {
   const timeoutMs = Math.min(o.connectTimeoutMs, o.requestTimeoutMs, SNIFF_TIMEOUT_MS);
   const c = await openConnection(o.endpoint, "https", { timeoutMs, ...o.signal && { signal: o.signal } });
   if (!c.ok) return false;
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     const s = tlsConnect({ socket: c.socket, rejectUnauthorized: false });
     const onAbort = () => done(false);
     const done = (v) => {
@@ -1943,7 +1952,7 @@ async function speaksTls(o) {
       o.signal?.removeEventListener("abort", onAbort);
       s.destroy();
       c.socket.destroy();
-      resolve2(v);
+      resolve3(v);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
     o.signal?.addEventListener("abort", onAbort, { once: true });
@@ -1952,7 +1961,7 @@ async function speaksTls(o) {
   });
 }
 function exchange(raw, o, s) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     let stage = o.tls ? "tls" : "request";
     let first;
     let firstByteMs;
@@ -1973,7 +1982,7 @@ function exchange(raw, o, s) {
       socket.destroy();
       raw.destroy();
       const firstBytes = first && printable(first);
-      resolve2({
+      resolve3({
         kind: s.kind,
         target: s.target,
         ...r,
@@ -2121,7 +2130,7 @@ async function probeFastcgi(o) {
   return exchange2(c.socket, o, target, started, c.connectMs);
 }
 function exchange2(socket, o, target, started, connectMs) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     let stage = "request";
     let buffered = Buffer.alloc(0);
     let first;
@@ -2136,7 +2145,7 @@ function exchange2(socket, o, target, started, connectMs) {
       clearTimeout(timer);
       o.signal?.removeEventListener("abort", onAbort);
       socket.destroy();
-      resolve2({
+      resolve3({
         kind: "fastcgi",
         target,
         ...r,
@@ -2219,12 +2228,12 @@ async function resolveAll2(host, options) {
   if (isIP4(host)) return { ok: true, addresses: [host], durationMs: 0 };
   let timer;
   let onAbort;
-  const bounded2 = new Promise((resolve2) => {
+  const bounded2 = new Promise((resolve3) => {
     timer = setTimeout(
-      () => resolve2({ ok: false, code: "EAI_AGAIN", message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
+      () => resolve3({ ok: false, code: "EAI_AGAIN", message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
       options.timeoutMs
     );
-    onAbort = () => resolve2({ ok: false, code: "ABORT_ERR", message: "aborted", durationMs: performance.now() - started });
+    onAbort = () => resolve3({ ok: false, code: "ABORT_ERR", message: "aborted", durationMs: performance.now() - started });
     options.signal?.addEventListener("abort", onAbort, { once: true });
   });
   const looked = lookup2(host, { all: true, order: "verbatim" }).then(
@@ -2381,7 +2390,7 @@ async function onAttemptFailure({ error, attemptNumber, retriesConsumed, startTi
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve2, reject) => {
+    await new Promise((resolve3, reject) => {
       const onAbort = () => {
         clearTimeout(timeoutToken);
         options.signal?.removeEventListener("abort", onAbort);
@@ -2389,7 +2398,7 @@ async function onAttemptFailure({ error, attemptNumber, retriesConsumed, startTi
       };
       const timeoutToken = setTimeout(() => {
         options.signal?.removeEventListener("abort", onAbort);
-        resolve2();
+        resolve3();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
@@ -2565,7 +2574,7 @@ async function retryCheck(attempt, policy, onAttempt) {
 }
 
 // src/gate/probe-phase.ts
-var runProbePhase = async (spec, dials, ctx) => {
+var runProbePhase = Object.assign(async (spec, dials, ctx) => {
   const started = Date.now();
   const shared = {
     spec,
@@ -2585,8 +2594,32 @@ var runProbePhase = async (spec, dials, ctx) => {
     if (size !== void 0) shared.errorLogFrom = size;
   }
   const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
-  return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks) };
-};
+  return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+}, { plan });
+function plan(spec, dials) {
+  return spec.services.flatMap((service) => {
+    const listeners = targetsOf(service, dials.filter((d) => d.service === service.name)).map(
+      ({ endpoint }) => endpoint.kind === "tcp" && !isIP5(endpoint.host) ? resolveName(endpoint.host) : listenerName(endpoint, endpoint)
+    );
+    return [.../* @__PURE__ */ new Set([...listeners, ...healthNames(service), ...frontNames(service, spec)])].map((name) => ({ service: service.name, name }));
+  });
+}
+var resolveName = (host) => `resolve ${host}`;
+var listenerName = (endpoint, dialed) => `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
+var frontName = (path) => `front GET ${path}`;
+function healthKind(service) {
+  return service.protocol === "fastcgi" ? "fastcgi" : service.protocol === "https" ? "https" : service.protocol === "http" ? "http" : void 0;
+}
+function healthName(kind, path, dialed) {
+  return `${kind === "fastcgi" ? "fastcgi" : `${kind} GET`} ${path}${dialed ? ` ${formatEndpoint(dialed)}` : ""}`;
+}
+function healthNames(service) {
+  const kind = healthKind(service);
+  return kind && service.health ? [healthName(kind, service.health)] : [];
+}
+function frontNames(service, spec) {
+  return spec.nginx.front && service.health ? [frontName(service.health)] : [];
+}
 function targetsOf(service, dials) {
   const targets = [{ endpoint: service.backend }];
   for (const d of dials) {
@@ -2598,32 +2631,41 @@ function targetsOf(service, dials) {
   return targets;
 }
 async function runService(service, dials, sh) {
-  const out = { findings: [], checks: [], listeners: /* @__PURE__ */ new Map(), started: [] };
+  const out = { findings: [], checks: [], notRun: [], listeners: /* @__PURE__ */ new Map(), started: [] };
   const [backend, ...others] = targetsOf(service, dials);
   const backendChain = async () => {
     if (!backend) return;
-    const addresses = await listenerChecks(service, backend, sh, out);
-    if (!addresses) return;
-    const healthy = await healthChecks(service, backend, addresses, sh, out);
-    if (healthy && sh.spec.nginx.front && service.health) await frontCheck(service, sh, out);
+    const listeners = [];
+    const addresses = await listenerChecks(service, backend, sh, out, listeners);
+    if (!addresses) return notRun(out, service, [...healthNames(service), ...frontNames(service, sh.spec)], listeners);
+    const health = [];
+    const healthy = await healthChecks(service, backend, addresses, sh, out, health);
+    if (!healthy) return notRun(out, service, frontNames(service, sh.spec), health);
+    if (sh.spec.nginx.front && service.health) await frontCheck(service, sh, out);
   };
   await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service, t, sh, out))]);
   const at2 = (c) => out.started.indexOf(c.name);
   out.checks.sort((a, b) => stageRank(a.name) - stageRank(b.name) || at2(a) - at2(b));
   return out;
 }
+function notRun(out, service, names2, before) {
+  const failed = out.checks.filter((c) => !c.ok && before.includes(c.name)).map((c) => c.name);
+  const why = failed.length ? `${failed.join(", ")} failed` : "the gate stopped before it";
+  out.notRun.push(...names2.map((name) => ({ service: service.name, name, why })));
+}
 function stageRank(check) {
   if (/^(resolve|tcp|unix) /.test(check)) return 0;
   if (check.startsWith("front ")) return 2;
   return 1;
 }
-async function listenerChecks(service, target, sh, out) {
+async function listenerChecks(service, target, sh, out, names2 = []) {
   const { endpoint } = target;
   const g = sh.spec.gate;
   let addresses = endpoint.kind === "tcp" ? [endpoint.host] : [void 0];
   if (endpoint.kind === "tcp" && !isIP5(endpoint.host)) {
     let resolved = [];
-    const name = `resolve ${endpoint.host}`;
+    const name = resolveName(endpoint.host);
+    names2.push(name);
     out.started.push(name);
     const run = await retryCheck(
       async (budget) => {
@@ -2644,7 +2686,8 @@ async function listenerChecks(service, target, sh, out) {
   const runs = await Promise.all(
     addresses.map((address) => {
       const dialed = dialedAt(endpoint, address);
-      const name = `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
+      const name = listenerName(endpoint, dialed);
+      names2.push(name);
       const shared = out.listeners.get(name);
       if (shared) return shared;
       const check = listenerCheck(service, target, address, dialed, name, sh, out);
@@ -2678,9 +2721,9 @@ async function listenerCheck(service, target, address, dialed, name, sh, out) {
   record2(out, service, name, run, sh);
   return run.last.ok;
 }
-async function healthChecks(service, target, list, sh, out) {
+async function healthChecks(service, target, list, sh, out, names2) {
   const path = service.health;
-  const kind = service.protocol === "fastcgi" ? "fastcgi" : service.protocol === "https" ? "https" : service.protocol === "http" ? "http" : void 0;
+  const kind = healthKind(service);
   if (!path) return true;
   if (!kind) {
     out.findings.push({ severity: "info", service: service.name, message: `health ${path} is not requested over ${service.protocol}: the listener probe is the check` });
@@ -2691,8 +2734,8 @@ async function healthChecks(service, target, list, sh, out) {
   const runs = await Promise.all(
     list.map(async (address) => {
       const dialed = dialedAt(endpoint, address);
-      const verb = kind === "fastcgi" ? "fastcgi" : `${kind} GET`;
-      const name = `${verb} ${path}${list.length > 1 ? ` ${formatEndpoint(dialed)}` : ""}`;
+      const name = healthName(kind, path, list.length > 1 ? dialed : void 0);
+      names2.push(name);
       out.started.push(name);
       const run = await retryCheck(
         async (budget) => {
@@ -2727,7 +2770,7 @@ async function frontCheck(service, sh, out) {
   const endpoint = { kind: "tcp", host, port };
   const base = url.pathname.replace(/\/$/, "");
   const label = `${url.protocol}//${url.username || url.password ? "***@" : ""}${url.host}${base}${path}`;
-  const name = `front GET ${path}`;
+  const name = frontName(path);
   const credentials = url.username || url.password ? { credentials: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {};
   const g = sh.spec.gate;
   const hostHeader = service.serverNames.find((n) => !/[*~]/.test(n)) ?? url.host;
@@ -2842,6 +2885,7 @@ function toJson(report) {
   if (report.verdict === "fail" && report.reason !== void 0) out.reason = report.reason;
   out.findings = report.findings.map(findingJson);
   if (report.checks !== void 0) out.checks = report.checks.map(checkJson);
+  if (report.notRun?.length) out.not_run = report.notRun.map(notRunJson);
   if (report.spec !== void 0) out.spec = report.spec;
   if (report.durationMs !== void 0) out.duration_ms = Math.round(report.durationMs);
   return `${JSON.stringify(out, null, 2)}
@@ -2870,6 +2914,19 @@ function checkJson(c) {
   if (c.durationMs !== void 0) o.duration_ms = Math.round(c.durationMs);
   return o;
 }
+function notRunJson(c) {
+  return { service: c.service, name: maskCredentials(c.name), why: maskCredentials(c.why) };
+}
+
+// src/report/paths.ts
+import { isAbsolute as isAbsolute2, relative as relative2, resolve, sep } from "node:path";
+function relativeInside(file, dir) {
+  if (dir === void 0) return void 0;
+  const abs = isAbsolute2(file) ? file : resolve(dir, file);
+  const rel = relative2(resolve(dir), abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute2(rel)) return void 0;
+  return rel.split(sep).join("/");
+}
 
 // src/report/xml.ts
 var FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -2881,12 +2938,17 @@ function xmlAttr(s) {
 }
 
 // src/report/junit.ts
-function toJunit(report) {
-  const general = report.findings.filter((f) => f.service === void 0);
+function toJunit(report, opts = {}) {
+  const shown = { ...report, findings: report.findings.map((f) => f.file === void 0 ? f : { ...f, file: relativeInside(f.file, opts.cwd) ?? f.file }) };
+  const general = shown.findings.filter((f) => f.service === void 0);
   const used = /* @__PURE__ */ new Set();
-  const suites = byService(report).filter((v) => v.service !== void 0).map((v) => ({ name: v.service, cases: casesOf(v, general, used), notes: notesOf(v.findings) }));
+  const notRun2 = shown.notRun ?? [];
+  const suites = byService(shown).filter((v) => v.service !== void 0).map((v) => ({ name: v.service, cases: casesOf(v, general, used, notRun2), notes: notesOf(v.findings) }));
+  for (const n of notRun2) {
+    if (!suites.some((s) => s.name === n.service)) suites.push({ name: n.service, cases: casesOf({ service: n.service, checks: [], findings: [], status: "fail" }, [], used, notRun2), notes: [] });
+  }
   const rest = general.filter((f) => !used.has(f));
-  const restCases = casesOf({ checks: [], findings: rest, status: "pass" }, [], used);
+  const restCases = casesOf({ checks: [], findings: rest, status: "pass" }, [], used, []);
   if (restCases.length || !suites[0]) suites.unshift({ name: "upstream-gate", cases: restCases, notes: notesOf(rest) });
   else suites[0].notes.unshift(...notesOf(rest));
   if (suites.every((s) => s.cases.length === 0)) {
@@ -2894,15 +2956,20 @@ function toJunit(report) {
     suites.push({ name: "upstream-gate", cases: [{ classname: "upstream-gate", name: "gate", ...report.verdict === "fail" && { failure } }], notes: [] });
   }
   const all = suites.flatMap((s) => s.cases);
-  const time = report.durationMs !== void 0 ? ` time="${seconds(report.durationMs / 1e3)}"` : "";
+  const totalS = report.durationMs !== void 0 ? report.durationMs / 1e3 : void 0;
+  const time = totalS !== void 0 ? ` time="${seconds(totalS)}"` : "";
+  const skipped = all.filter((c) => c.skipped !== void 0).length;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter((c) => c.failure).length}" errors="0"${time}>`
+    `<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter((c) => c.failure).length}" errors="0" skipped="${skipped}"${time}>`
   ];
   for (const s of suites) {
     const failures = s.cases.filter((c) => c.failure).length;
-    const t = s.cases.reduce((sum, c) => sum + (c.timeS ?? 0), 0);
-    lines.push(`  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(t)}">`);
+    const sum = s.cases.reduce((t2, c) => t2 + (c.timeS ?? 0), 0);
+    const t = totalS === void 0 ? sum : Math.min(sum, totalS);
+    lines.push(
+      `  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="${s.cases.filter((c) => c.skipped !== void 0).length}" time="${seconds(t)}">`
+    );
     for (const c of s.cases) lines.push(...caseXml(c));
     if (s.notes.length) lines.push(`    <system-out>${xmlText(maskCredentials(s.notes.join("\n")))}</system-out>`);
     lines.push("  </testsuite>");
@@ -2911,7 +2978,7 @@ function toJunit(report) {
   return `${lines.join("\n")}
 `;
 }
-function casesOf(v, general, used) {
+function casesOf(v, general, used, notRun2) {
   const classname = v.service ?? "upstream-gate";
   const cases = v.checks.map((c) => {
     const failure = c.ok ? void 0 : explain(c, v.findings, general, used);
@@ -2923,6 +2990,7 @@ function casesOf(v, general, used) {
       ...failure && at(failure)
     };
   });
+  for (const n of notRun2) if (n.service === v.service) cases.push({ classname, name: maskCredentials(n.name), skipped: maskCredentials(n.why) });
   for (const f of v.findings) {
     if (used.has(f) || isNote(f)) continue;
     const name = [f.code ?? f.severity, f.target].filter(Boolean).map((s) => maskCredentials(s)).join(" ");
@@ -2952,8 +3020,9 @@ function caseXml(c) {
   if (c.line !== void 0) attrs.push(`line="${c.line}"`);
   attrs.push(`time="${seconds(c.timeS ?? 0)}"`);
   const open2 = `    <testcase ${attrs.join(" ")}`;
-  if (!c.failure && c.out === void 0) return [`${open2}/>`];
+  if (!c.failure && c.out === void 0 && c.skipped === void 0) return [`${open2}/>`];
   const lines = [`${open2}>`];
+  if (c.skipped !== void 0) lines.push(`      <skipped message="${xmlAttr(`not run: ${c.skipped}`)}"/>`);
   if (c.failure) {
     const type = c.failure.code ?? "failed";
     const message = firstLine2(maskCredentials(c.failure.message));
@@ -2971,6 +3040,20 @@ function detail(f) {
   const at2 = location(f);
   if (at2) out.push(`at: ${at2}`);
   return maskCredentials(out.filter(Boolean).join("\n"));
+}
+function inputErrorJunit(message) {
+  const text = maskCredentials(message);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<testsuites name="upstream-gate" tests="1" failures="0" errors="1" skipped="0">',
+    '  <testsuite name="upstream-gate" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
+    '    <testcase name="input" classname="upstream-gate" time="0.000">',
+    `      <error type="input.invalid" message="${xmlAttr(firstLine2(text))}">${xmlText(text)}</error>`,
+    "    </testcase>",
+    "  </testsuite>",
+    "</testsuites>",
+    ""
+  ].join("\n");
 }
 function firstLine2(s) {
   const i = s.indexOf("\n");
@@ -3172,7 +3255,7 @@ port, permission, SELinux, firewall reject) fail after two confirmations
 instead of waiting for the deadline.
 
 Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
-var checkCommand = {
+var unguarded = {
   help,
   async run(args, io) {
     const { values } = parseFlags("check", args, {
@@ -3193,10 +3276,10 @@ var checkCommand = {
     const format = oneOf("format", values.format, ["text", "json", "junit"], "text");
     const deadlineMs = durationFlag("deadline", values.deadline);
     const specArg = values.spec ?? DEFAULT_SPEC_FILE;
-    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg);
+    const spec = await loadSpecFile(resolve2(io.cwd, specArg), specArg);
     const dump = values["nginx-dump"];
-    if (dump !== void 0) spec.nginx.dump = dump === "-" ? "-" : resolve(io.cwd, dump);
-    const reportPath = values.report === void 0 ? void 0 : resolve(io.cwd, values.report);
+    if (dump !== void 0) spec.nginx.dump = dump === "-" ? "-" : resolve2(io.cwd, dump);
+    const reportPath = values.report === void 0 ? void 0 : resolve2(io.cwd, values.report);
     const quiet = values.quiet === true;
     const progress2 = createProgress(io.stderr, { quiet, color: useColor(io.stderr, io.env), live: io.stderr.isTTY === true && io.env.TERM !== "dumb" });
     const report = await runGate(spec, {
@@ -3210,10 +3293,29 @@ var checkCommand = {
     progress2.done();
     const json = reportPath || format === "json" ? toJson(report) : "";
     if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }]);
-    io.stdout.write(format === "json" ? json : format === "junit" ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet }));
+    io.stdout.write(format === "json" ? json : format === "junit" ? toJunit(report, { cwd: io.cwd }) : toText(report, { color: useColor(io.stdout, io.env), quiet }));
     return report.verdict === "pass" ? EXIT.pass : EXIT.fail;
   }
 };
+var checkCommand = {
+  help,
+  async run(args, io) {
+    try {
+      return await unguarded.run(args, io);
+    } catch (e) {
+      if (isUserError(e) && requestedFormat(args) === "junit") io.stdout.write(inputErrorJunit(e.message));
+      throw e;
+    }
+  }
+};
+function requestedFormat(args) {
+  let format;
+  args.forEach((a, i) => {
+    if (a === "--format") format = args[i + 1];
+    else if (a.startsWith("--format=")) format = a.slice("--format=".length);
+  });
+  return format;
+}
 export {
   checkCommand
 };

@@ -19,7 +19,7 @@ import {
 import {
   forTerminal,
   maskCredentials
-} from "./chunk-MDTVYLXR.js";
+} from "./chunk-3GCYY4V4.js";
 import {
   oneOf,
   parseFlags

@@ -11,7 +11,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseConfig } from '../src/nginx/parser.js';
 import { buildModel } from '../src/nginx/model.js';
-import { fileSource, memorySource } from '../src/nginx/source.js';
+import { fileSource } from '../src/host/local/config-files.js';
+import { memorySource } from '../src/nginx/source.js';
 
 const FILES = 2000;
 const LINES_PER_FILE = 50;

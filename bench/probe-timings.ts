@@ -11,7 +11,7 @@ import { createServer as createTcp, type AddressInfo, type Socket } from 'node:n
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runProbePhase } from '../src/gate/probe-phase.js';
 import { graceMs } from '../src/gate/run.js';
-import { execaRunner } from '../src/host/run.js';
+import { localHost } from '../src/host/local/local-host.js';
 import { parseSpec } from '../src/spec/load.js';
 
 const runs = Number(process.argv[2] ?? 5);
@@ -27,7 +27,7 @@ function listen(port = 0): Promise<Server> {
 async function phase(yaml: string) {
   const spec = parseSpec(`version: 1\n${yaml}`, `${process.cwd()}/upstream-gate.yml`);
   const signal = AbortSignal.timeout(spec.gate.deadlineMs + graceMs(spec));
-  return runProbePhase(spec, [], { signal, deadlineAt: Date.now() + spec.gate.deadlineMs, runner: execaRunner() });
+  return runProbePhase(spec, [], { signal, deadlineAt: Date.now() + spec.gate.deadlineMs, host: localHost() });
 }
 
 function stats(xs: number[]): string {

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { writeFilesAtomically } from '../atomic-write.js';
 import { configPhase, probePhase } from '../gate/default-phases.js';
 import { runGate } from '../gate/run.js';
+import { localHost } from '../host/local/local-host.js';
 import type { Runner } from '../host/run.js';
 import { decidingFinding, isNote } from '../report/by-service.js';
 import { annotations, errorSummary, stepSummary } from '../report/github.js';
@@ -42,7 +43,7 @@ export async function run(signal?: AbortSignal, runner?: Runner): Promise<Report
         phase: settings.phase,
         ...(settings.deadlineMs !== undefined && { deadlineMs: settings.deadlineMs }),
         ...(signal && { signal }),
-        runner: runner ?? actionsRunner((r) => commands.push(r), debug),
+        host: localHost(runner ?? actionsRunner((r) => commands.push(r), debug)),
         onProgress: progress.onProgress,
         configPhase,
         probePhase,

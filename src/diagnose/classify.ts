@@ -5,7 +5,7 @@ import { formatEndpoint, ipFamily, type Endpoint } from '../probe/endpoint.js';
 import { errnoName, LINUX_ERRNO } from '../probe/errno.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult } from '../probe/result.js';
 import type { Evidence } from '../host/evidence.js';
-import type { Listener } from '../host/listeners.js';
+import type { Listener } from '../host/listener.js';
 import { SELINUX_BOOLEAN } from '../host/selinux.js';
 import { access, describeFile } from '../host/socket-file.js';
 import { describeUnit } from '../host/systemd.js';

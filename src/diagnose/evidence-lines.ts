@@ -3,7 +3,7 @@
 import { formatEndpoint } from '../probe/endpoint.js';
 import type { ProbeResult } from '../probe/result.js';
 import { HTTP_STATUS } from '../probe/result.js';
-import type { Listener } from '../host/listeners.js';
+import type { Listener } from '../host/listener.js';
 
 function ms(n: number | undefined): string {
   if (n === undefined) return '';

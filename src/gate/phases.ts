@@ -1,7 +1,7 @@
 // Contracts between the gate's phases. Data flows one way:
 // spec -> config phase (what nginx dials) -> probe phase -> verdict -> report.
 import type { ReasonCode } from '../diagnose/codes.js';
-import type { Runner } from '../host/run.js';
+import type { Host } from '../host/host.js';
 import type { Endpoint } from '../probe/endpoint.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../report/model.js';
 import type { Spec } from '../spec/load.js';
@@ -49,7 +49,8 @@ export interface PhaseContext {
   signal: AbortSignal;
   /** epoch ms by which everything must be settled */
   deadlineAt: number;
-  runner: Runner;
+  /** the machine checked: where names resolve, dials start, files and commands are read */
+  host: Host;
   onProgress?: (event: ProgressEvent) => void;
 }
 

@@ -6,13 +6,12 @@
 import { isIP } from 'node:net';
 import { classify, type ClassifyInput } from '../diagnose/classify.js';
 import { gatewayLines } from '../diagnose/gateway-lines.js';
-import { createHostView, type HostView } from '../host/evidence.js';
+import { evidenceCollector, type EvidenceCollector } from '../host/evidence.js';
 import { fileSize, readSince } from '../host/file-tail.js';
 import { probeConnect } from '../probe/connect.js';
 import { formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
 import { probeFastcgi } from '../probe/fastcgi.js';
 import { probeHttp } from '../probe/http.js';
-import { resolveAll } from '../probe/resolve.js';
 import type { ProbeResult } from '../probe/result.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../report/model.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
@@ -37,7 +36,7 @@ interface ServiceRun {
 interface Shared {
   spec: Spec;
   ctx: PhaseContext;
-  host: HostView;
+  host: EvidenceCollector;
   policy: RetryPolicy;
   started: number;
   /** the error log's size when the phase began */
@@ -49,7 +48,7 @@ export const runProbePhase: ProbePhase = Object.assign(async (spec: Spec, dials:
   const shared: Shared = {
     spec,
     ctx,
-    host: createHostView(ctx.runner, ctx.signal),
+    host: evidenceCollector(ctx.host, ctx.signal),
     policy: {
       intervalMs: spec.gate.intervalMs,
       maxIntervalMs: spec.gate.maxIntervalMs,
@@ -60,7 +59,7 @@ export const runProbePhase: ProbePhase = Object.assign(async (spec: Spec, dials:
     started,
   };
   if (spec.nginx.front && spec.nginx.errorLog) {
-    const size = await fileSize(spec.nginx.errorLog);
+    const size = await fileSize(ctx.host, spec.nginx.errorLog, { signal: ctx.signal });
     if (size !== undefined) shared.errorLogFrom = size;
   }
   const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
@@ -161,7 +160,7 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
     out.started.push(name);
     const run = await retryCheck(
       async (budget) => {
-        const r = await resolveAll(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
+        const r = await sh.ctx.host.resolve(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
         if (r.ok) resolved = r.addresses;
         const probe: ProbeResult = r.ok
           ? { ok: true, kind: 'tcp', target: endpoint.host, stage: 'resolve', message: r.addresses.join(', '), timings: { totalMs: r.durationMs } }
@@ -204,11 +203,11 @@ async function listenerCheck(service: ServiceSpec, target: Target, address: stri
   const run = await retryCheck(
     async (budget) => {
       const timeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+      const probe = await probeConnect(sh.ctx.host, dialed, { timeoutMs, signal: sh.ctx.signal });
       const o = outcome(service, target, address, 'listener', probe, await sh.host.gather(probe, endpoint, address, service.unit));
       if (o.finding?.code === 'network.rejected' && probe.code === 'ECONNREFUSED') {
         // the listener seen after the refused connect may have only just come up: ask again before blaming a firewall
-        const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+        const again = await probeConnect(sh.ctx.host, dialed, { timeoutMs, signal: sh.ctx.signal });
         if (again.ok) return { ok: true, probe: again };
       }
       return { ...o, ...(cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true }) };
@@ -240,11 +239,11 @@ async function healthChecks(service: ServiceSpec, target: Target, list: readonly
         async (budget) => {
           const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
           // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`): the address as configured
-          const host = endpoint.kind === 'tcp' ? { host: formatEndpoint(endpoint) } : {};
+          const host = endpoint.kind === 'tcp' ? { hostHeader: formatEndpoint(endpoint) } : {};
           const probe =
             kind === 'fastcgi'
-              ? await probeFastcgi({ endpoint: dialed, path, ...timeouts })
-              : await probeHttp({ endpoint: dialed, tls: kind === 'https', path, ...host, ...timeouts });
+              ? await probeFastcgi(sh.ctx.host, { endpoint: dialed, path, ...timeouts })
+              : await probeHttp(sh.ctx.host, { endpoint: dialed, tls: kind === 'https', path, ...host, ...timeouts });
           const o = outcome(service, target, address, 'health', probe, await sh.host.gather(probe, endpoint, address, service.unit));
           return { ...o, ...(requestCutShort(probe, timeouts, g) && { cut: true }) };
         },
@@ -283,7 +282,7 @@ async function frontCheck(service: ServiceSpec, sh: Shared, out: ServiceRun): Pr
     async (budget) => {
       const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
       const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
-      const probe = await probeHttp({ endpoint, tls, path: `${base}${path}`, host: hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
+      const probe = await probeHttp(sh.ctx.host, { endpoint, tls, path: `${base}${path}`, hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
       let errorLog: string[] | undefined;
       if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service, sh);
       const evidence = probe.ok || probe.status !== undefined ? {} : await sh.host.gather(probe, endpoint, undefined, undefined);
@@ -300,7 +299,7 @@ async function gatewayEvidence(service: ServiceSpec, sh: Shared): Promise<string
   const file = sh.spec.nginx.errorLog;
   if (!file) return ['nginx.error_log is not set: the 502 cannot be attributed'];
   if (sh.errorLogFrom === undefined) return [`${file} was not readable when the gate started`];
-  const { lines, error } = await readSince(file, sh.errorLogFrom);
+  const { lines, error } = await readSince(sh.ctx.host, file, sh.errorLogFrom, { signal: sh.ctx.signal });
   if (error) return [error];
   return gatewayLines(lines, service.serverNames);
 }

@@ -2,7 +2,8 @@
 // AbortSignal, then the verdict. A config error fails the gate at once: there
 // is no point waiting for probes of an address nginx does not dial.
 import type { ReasonCode } from '../diagnose/codes.js';
-import { execaRunner, type Runner } from '../host/run.js';
+import type { Host } from '../host/host.js';
+import { localHost } from '../host/local/local-host.js';
 import type { Finding, Report } from '../report/model.js';
 import type { Spec } from '../spec/load.js';
 import type { ConfigPhase, NginxDial, PhaseContext, ProbePhase, ProgressEvent } from './phases.js';
@@ -13,7 +14,8 @@ export interface GateOptions {
   phase?: PhaseSelection;
   /** overrides the spec's gate.deadline */
   deadlineMs?: number;
-  runner?: Runner;
+  /** the machine to check; default: this one, seen from the gate's own process */
+  host?: Host;
   /** SIGINT / SIGTERM from the caller */
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
@@ -39,7 +41,7 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
   const ctx: PhaseContext = {
     signal,
     deadlineAt,
-    runner: opts.runner ?? execaRunner(),
+    host: opts.host ?? localHost(),
     ...(opts.onProgress && { onProgress: opts.onProgress }),
   };
 

@@ -1,13 +1,12 @@
-// The host's view for one classification: which collectors a probe failure
-// needs, each best-effort, bounded in time, shared by concurrent checks and
-// cached briefly (a refused connect retried every 100ms must not run ss ten
-// times a second per check).
-import { readFile } from 'node:fs/promises';
+// The host's evidence for one classification: which collectors a probe
+// failure needs, each read through the Host, best-effort, bounded in time,
+// shared by concurrent checks and cached briefly (a refused connect retried
+// every 100ms must not run ss ten times a second per check).
 import type { Endpoint } from '../probe/endpoint.js';
 import type { ProbeResult } from '../probe/result.js';
 import { readFirewall, type FirewallEvidence } from './firewall.js';
-import { readListeners, type ListenerSnapshot } from './listeners.js';
-import type { Runner } from './run.js';
+import type { Host } from './host.js';
+import type { ListenerSnapshot } from './listener.js';
 import { readSelinux, type SelinuxEvidence } from './selinux.js';
 import { readSocketFile, type SocketFileEvidence } from './socket-file.js';
 import { readSystemd, type SystemdEvidence } from './systemd.js';
@@ -20,7 +19,7 @@ export interface Evidence {
   socketFile?: SocketFileEvidence;
 }
 
-export interface HostView {
+export interface EvidenceCollector {
   gather(probe: ProbeResult, endpoint: Endpoint, address: string | undefined, unit: string | undefined): Promise<Evidence>;
 }
 
@@ -29,7 +28,7 @@ const FAST_TTL_MS = 250;
 const SLOW_TTL_MS = 1000;
 const COLLECTOR_BUDGET_MS = 3000;
 
-export function createHostView(runner: Runner, signal?: AbortSignal): HostView {
+export function evidenceCollector(host: Host, signal?: AbortSignal): EvidenceCollector {
   const cache = new Map<string, { at: number; value: Promise<unknown> }>();
   const memo = <T>(key: string, make: () => Promise<T>, ttlMs = FAST_TTL_MS): Promise<T> => {
     const hit = cache.get(key);
@@ -39,11 +38,11 @@ export function createHostView(runner: Runner, signal?: AbortSignal): HostView {
     return value;
   };
   const opts = signal ? { signal } : {};
-  const listeners = () => memo('listeners', async () => withCommands(await readListeners(runner, { ...opts, timeoutMs: 2000 })));
-  const firewall = (port: number, family: 4 | 6) => memo(`fw:${family}:${port}`, () => readFirewall(runner, port, family, opts), SLOW_TTL_MS);
-  const selinux = (port: number) => memo(`se:${port}`, () => readSelinux(runner, port, opts), SLOW_TTL_MS);
-  const systemd = (unit: string) => memo(`unit:${unit}`, () => readSystemd(runner, unit, opts), SLOW_TTL_MS);
-  const socketFile = (path: string) => memo(`sock:${path}`, () => readSocketFile(path));
+  const listeners = () => memo('listeners', () => host.listListeners({ ...opts, timeoutMs: 2000 }));
+  const firewall = (port: number, family: 4 | 6) => memo(`fw:${family}:${port}`, () => readFirewall(host, port, family, opts), SLOW_TTL_MS);
+  const selinux = (port: number) => memo(`se:${port}`, () => readSelinux(host, port, opts), SLOW_TTL_MS);
+  const systemd = (unit: string) => memo(`unit:${unit}`, () => readSystemd(host, unit, opts), SLOW_TTL_MS);
+  const socketFile = (path: string) => memo(`sock:${path}`, () => readSocketFile(host, path, opts));
 
   return {
     async gather(probe, endpoint, address, unit) {
@@ -83,26 +82,4 @@ async function bounded<T>(p: Promise<T>): Promise<T | undefined> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Adds each listener process's command line, so `process: gunicorn` matches `python3 .../gunicorn`. */
-async function withCommands(snap: ListenerSnapshot): Promise<ListenerSnapshot> {
-  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
-  const commands = new Map<number, string>();
-  await Promise.all(
-    [...pids].map(async (pid) => {
-      const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (raw) commands.set(pid, raw.replace(/\0+$/, '').replace(/\0/g, ' '));
-    }),
-  );
-  return {
-    ...snap,
-    listeners: snap.listeners.map((l) => ({
-      ...l,
-      processes: l.processes.map((p) => {
-        const command = commands.get(p.pid);
-        return command ? { ...p, command } : p;
-      }),
-    })),
-  };
 }

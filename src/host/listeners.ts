@@ -1,38 +1,9 @@
-// Listening sockets and their processes, from `ss` (falling back to procfs
-// when ss is missing or fails). Best effort: whatever is missing is said in
-// `notes`, never thrown.
+// Listening sockets and their processes, from `ss` run on the host (falling
+// back to what the host offers instead when ss is missing or fails). Best
+// effort: whatever is missing is said in `notes`, never thrown.
+import type { Listener, ListenerProcess, ListenerSnapshot } from './listener.js';
 import type { Runner } from './run.js';
-import { readProcListeners } from './procnet.js';
 import { whyFailed } from './why-failed.js';
-
-export interface ListenerProcess {
-  name: string;
-  pid: number;
-  /** the full command line, when it could be read (matching `process:` against it) */
-  command?: string;
-}
-
-export interface Listener {
-  kind: 'tcp' | 'unix';
-  /** tcp: 4 or 6 */
-  family?: 4 | 6;
-  /** tcp: `127.0.0.1`, `::1`, `0.0.0.0`, `::` */
-  address?: string;
-  port?: number;
-  /** tcp: an IPv6 wildcard without IPV6_V6ONLY, so IPv4 connects land on it too (`*:PORT` in ss) */
-  dualStack?: boolean;
-  /** unix: the socket path */
-  path?: string;
-  processes: ListenerProcess[];
-}
-
-export interface ListenerSnapshot {
-  listeners: Listener[];
-  /** the command or files they were read from */
-  source: string;
-  /** what degraded the view: missing tool, no process names without root... */
-  notes: string[];
-}
 
 const USERS = /users:\(\((.*)\)\)\s*$/;
 
@@ -80,19 +51,23 @@ export function parseSs(stdout: string): Listener[] {
   return out;
 }
 
-export async function readListeners(runner: Runner, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ListenerSnapshot> {
+export async function readListeners(
+  runner: Runner,
+  fallback: () => Promise<ListenerSnapshot>,
+  options: { signal?: AbortSignal; timeoutMs?: number; /** ss runs as root: it can see every process */ root?: boolean } = {},
+): Promise<ListenerSnapshot> {
   const run = { timeoutMs: options.timeoutMs ?? 2000, ...(options.signal && { signal: options.signal }) };
   const [tcp, unix] = await Promise.all([runner.run('ss', ['-Hltnp'], run), runner.run('ss', ['-Hlxp'], run)]);
   if (!tcp.failed && !unix.failed) {
     const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
     const notes: string[] = [];
     if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
-      notes.push(`ss shows no process names${process.getuid?.() === 0 ? '' : ' (run as root to see them)'}`);
+      notes.push(`ss shows no process names${options.root ? '' : ' (run as root to see them)'}`);
     }
     return { listeners, source: 'ss -Hltnp; ss -Hlxp', notes };
   }
   const why = tcp.failed ? tcp : unix;
   const reason = whyFailed(why, 'ss');
-  const proc = await readProcListeners(options.signal);
-  return { ...proc, notes: [`${reason}; read ${proc.source}`, ...proc.notes] };
+  const other = await fallback();
+  return { ...other, notes: [`${reason}; read ${other.source}`, ...other.notes] };
 }

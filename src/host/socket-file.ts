@@ -1,8 +1,9 @@
 // A unix socket path against the connecting user: the file's type, mode and
 // owner, search permission on every parent directory, and the sockets that do
-// exist next to it (php8.1-fpm.sock absent, php8.2-fpm.sock present).
-import { lstat, readdir, readFile } from 'node:fs/promises';
+// exist next to it (php8.1-fpm.sock absent, php8.2-fpm.sock present). All of
+// it read through the Host, as the host's user.
 import { basename, dirname, join } from 'node:path';
+import type { FileFacts as HostFileFacts, Host, HostUser } from './host.js';
 
 export interface FileFacts {
   path: string;
@@ -38,19 +39,12 @@ export interface SocketFileEvidence {
 
 const MAX_SIBLINGS = 12;
 
-function typeOf(st: import('node:fs').Stats): FileFacts['type'] {
-  if (st.isSocket()) return 'socket';
-  if (st.isFile()) return 'file';
-  if (st.isDirectory()) return 'directory';
-  if (st.isSymbolicLink()) return 'symlink';
-  return 'other';
-}
-
-/** uid -> name and gid -> name from /etc/passwd and /etc/group (numbers when absent). */
-async function names(): Promise<{ users: Map<number, string>; groups: Map<number, string> }> {
+/** uid -> name and gid -> name from the host's /etc/passwd and /etc/group (numbers when absent). */
+async function names(host: Host, signal: AbortSignal | undefined): Promise<{ users: Map<number, string>; groups: Map<number, string> }> {
   const table = async (file: string) => {
     const m = new Map<number, string>();
-    const text = await readFile(file, 'utf8').catch(() => '');
+    const r = await host.readFile(file, { ...(signal && { signal }) });
+    const text = r.ok ? r.data.toString('utf8') : '';
     for (const line of text.split('\n')) {
       const f = line.split(':');
       if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
@@ -61,10 +55,8 @@ async function names(): Promise<{ users: Map<number, string>; groups: Map<number
   return { users, groups };
 }
 
-export function currentUser(userNames: Map<number, string>): UserFacts {
-  const uid = process.getuid?.() ?? -1;
-  const gid = process.getgid?.() ?? -1;
-  return { uid, gid, groups: process.getgroups?.() ?? [], name: userNames.get(uid) ?? String(uid) };
+function named(user: HostUser, userNames: Map<number, string>): UserFacts {
+  return { ...user, name: userNames.get(user.uid) ?? String(user.uid) };
 }
 
 /** The permission bits that apply to `user` on `f`: 'rwx' subset. Root passes everything but x without any x bit. */
@@ -76,17 +68,22 @@ export function access(f: Pick<FileFacts, 'mode' | 'uid' | 'gid'>, user: UserFac
   return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
 }
 
-export async function readSocketFile(path: string): Promise<SocketFileEvidence> {
-  const { users, groups } = await names();
-  const user = currentUser(users);
+export async function readSocketFile(host: Host, path: string, options: { signal?: AbortSignal } = {}): Promise<SocketFileEvidence> {
+  const { signal } = options;
+  const [{ users, groups }, who] = await Promise.all([names(host, signal), host.user()]);
+  const user = named(who, users);
   const notes: string[] = [];
+  const lstat = async (p: string): Promise<HostFileFacts | undefined> => {
+    const st = await host.stat(p, { followLinks: false, ...(signal && { signal }) });
+    return st.ok ? st : undefined;
+  };
   const facts = async (p: string): Promise<FileFacts | undefined> => {
-    const st = await lstat(p).catch(() => undefined);
+    const st = await lstat(p);
     if (!st) return undefined;
     return {
       path: p,
-      type: typeOf(st),
-      mode: (st.mode & 0o7777).toString(8).padStart(4, '0'),
+      type: st.type,
+      mode: st.mode.toString(8).padStart(4, '0'),
       uid: st.uid,
       gid: st.gid,
       owner: users.get(st.uid) ?? String(st.uid),
@@ -115,15 +112,13 @@ export async function readSocketFile(path: string): Promise<SocketFileEvidence> 
   }
 
   const dir = dirname(path);
-  const entries = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') notes.push(`cannot list ${dir}: ${e.code ?? e.message}`);
-    return [] as string[];
-  });
-  for (const name of entries.sort()) {
+  const listing = await host.readDir(dir, { ...(signal && { signal }) });
+  if (!listing.ok && listing.code !== 'ENOENT') notes.push(`cannot list ${dir}: ${listing.code ?? listing.message}`);
+  for (const name of (listing.ok ? listing.names : []).sort()) {
     if (evidence.siblings.length >= MAX_SIBLINGS) break;
     if (name === basename(path)) continue;
-    const st = await lstat(join(dir, name)).catch(() => undefined);
-    if (st?.isSocket()) evidence.siblings.push(join(dir, name));
+    const st = await lstat(join(dir, name));
+    if (st?.type === 'socket') evidence.siblings.push(join(dir, name));
   }
   return evidence;
 }

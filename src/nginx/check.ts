@@ -12,7 +12,7 @@ import { evaluate } from './evaluate.js';
 import { loadDump, loadFiles, type LoadedConfig } from './load.js';
 import { buildModel, type Site } from './model.js';
 import { parseNginxMessages, runNginxTest, type NginxMessage } from './nginx-test.js';
-import { dnsResolver, type Resolver } from './resolve.js';
+import { hostResolver, type Resolver } from './resolve.js';
 
 /** Beyond this many distinct upstream names, the rest are not resolved (a hostile config cannot stall the gate). */
 export const MAX_RESOLVED_NAMES = 256;
@@ -29,7 +29,7 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
   const { signal } = ctx;
   const loaded: LoadedConfig = spec.nginx.dump
     ? await loadDump(spec.nginx.dump, { signal, ...(options.readStdin && { readStdin: options.readStdin }) })
-    : loadFiles(spec.nginx.config, { signal });
+    : await loadFiles(ctx.host, spec.nginx.config, { signal });
   const { parse, main } = loaded;
   const base = dirname(main);
   const display = (file: string) => {
@@ -57,7 +57,7 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
 
-  const resolver = options.resolver ?? dnsResolver();
+  const resolver = options.resolver ?? hostResolver(ctx.host);
   const [nginx, addresses] = await Promise.all([
     nginxCheck(spec, loaded, ctx),
     resolveAll(spec, expansions, resolver, signal),
@@ -160,7 +160,7 @@ async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: Parameters<Conf
     return { ok: !failed, messages, notes, ...(failed && { failure: 'nginx -t failed (from the dump)' }) };
   }
   const timeoutMs = Math.max(1000, Math.min(NGINX_TEST_TIMEOUT_MS, ctx.deadlineAt - Date.now()));
-  const r = await runNginxTest(ctx.runner, spec.nginx.binary, spec.nginx.config, { signal: ctx.signal, timeoutMs });
+  const r = await runNginxTest(ctx.host, spec.nginx.binary, spec.nginx.config, { signal: ctx.signal, timeoutMs });
   if (r.notFound) {
     return {
       ok: true,

@@ -3,11 +3,13 @@
 // user's mistake (UserError, exit 2); everything inside is collected errors.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Host } from '../host/host.js';
+import { fileSource } from '../host/local/config-files.js';
 import { fileErrorWords, UserError } from '../user-error.js';
 import { isDump, parseDump, type Dump } from './dump.js';
 import { parseNginxMessages } from './nginx-test.js';
 import { parseConfig, type ParseLimits, type ParseResult } from './parser.js';
-import { decode, fileSource, memorySource, overlaySource } from './source.js';
+import { decode, memorySource, overlaySource, type ConfigSource } from './source.js';
 
 export interface LoadedConfig {
   main: string;
@@ -63,13 +65,19 @@ export async function loadDump(path: string, opts: LoadOptions = {}): Promise<Lo
 }
 
 /**
- * The config `check` works on: every file of it readable by this user, and the
- * main file nginx config. Otherwise the check would judge another config than
- * the one nginx (as root) runs: that is the user's to fix (UserError, exit 2),
- * an unreadable included file the same as an unreadable main file.
+ * The config `check` works on, read on the Host where nginx runs: every file
+ * of it readable by the host's user, and the main file nginx config.
+ * Otherwise the check would judge another config than the one nginx (as root)
+ * runs: that is the user's to fix (UserError, exit 2), an unreadable included
+ * file the same as an unreadable main file.
  */
-export function loadFiles(main: string, opts: LoadOptions = {}): LoadedConfig {
-  const loaded = parseFiles(main, opts);
+export async function loadFiles(host: Host, main: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  const st = await host.stat(main, { followLinks: true, ...signal });
+  // an empty read opens the file: one the user may not read is refused here
+  const opened = !st.ok ? st : st.type !== 'file' ? { ok: false as const, code: 'EISDIR', message: 'not a file' } : await host.readFile(main, { offset: 0, length: 0, ...signal });
+  if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main);
+  const loaded = parseWith(main, await host.configSource(main, signal), opts);
   const { notConfig, denied } = loaded.parse;
   const why = notConfig.get(main);
   if (why) throw new UserError(`does not read as an nginx config file: ${why}`, main);
@@ -81,7 +89,7 @@ export function loadFiles(main: string, opts: LoadOptions = {}): LoadedConfig {
   return loaded;
 }
 
-/** Parse from the files, every problem inside collected in the payload (`parse`, crossplane's way). */
+/** Parse this machine's files, every problem inside collected in the payload (`parse`, crossplane's way). */
 function parseFiles(main: string, opts: LoadOptions): LoadedConfig {
   try {
     if (!statSync(main).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
@@ -89,7 +97,11 @@ function parseFiles(main: string, opts: LoadOptions): LoadedConfig {
   } catch (e) {
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
   }
-  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname(main), ...opts }) };
+  return parseWith(main, fileSource(), opts);
+}
+
+function parseWith(main: string, source: ConfigSource, opts: LoadOptions): LoadedConfig {
+  return { main, parse: parseConfig(main, { source, prefix: dirname(main), ...opts }) };
 }
 
 /** The first `max` bytes of a file (a dump is told by its start: no need to read a large file whole for it). */

@@ -1,10 +1,12 @@
-// One FastCGI request (RESPONDER role), as nginx's fastcgi_pass sends it:
-// BEGIN_REQUEST, PARAMS, empty STDIN; read STDOUT until END_REQUEST. php-fpm's
-// `ping.path` answers `pong`; a missing script answers `Status: 404`.
-import type { Socket } from 'node:net';
+// One FastCGI request (RESPONDER role) over a stream the Host dialed, as
+// nginx's fastcgi_pass sends it: BEGIN_REQUEST, PARAMS, empty STDIN; read
+// STDOUT until END_REQUEST. php-fpm's `ping.path` answers `pong`; a missing
+// script answers `Status: 404`.
+import type { Duplex } from 'node:stream';
+import type { Host } from '../host/host.js';
+import { dialFailure } from './connect.js';
 import { formatEndpoint, type Endpoint } from './endpoint.js';
 import { errorFacts, LINUX_ERRNO } from './errno.js';
-import { openConnection } from './connect.js';
 import { looksLikeTls, printable } from './printable.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult, type ProbeStage } from './result.js';
 import { MAX_BODY_BYTES } from './http.js';
@@ -71,15 +73,15 @@ export function fastcgiRequest(path: string): Buffer {
   return Buffer.concat([record(BEGIN_REQUEST, begin), record(PARAMS, body), record(PARAMS, Buffer.alloc(0)), record(STDIN, Buffer.alloc(0))]);
 }
 
-export async function probeFastcgi(o: FastcgiProbeOptions): Promise<ProbeResult> {
+export async function probeFastcgi(host: Host, o: FastcgiProbeOptions): Promise<ProbeResult> {
   const target = `fastcgi://${formatEndpoint(o.endpoint)}${o.path}`;
   const started = performance.now();
-  const c = await openConnection(o.endpoint, 'fastcgi', { timeoutMs: o.connectTimeoutMs, ...(o.signal && { signal: o.signal }) });
-  if (!c.ok) return { ...c.result, target };
-  return exchange(c.socket, o, target, started, c.connectMs);
+  const c = await host.dial(o.endpoint, { timeoutMs: o.connectTimeoutMs, ...(o.signal && { signal: o.signal }) });
+  if (!c.ok) return dialFailure(c, 'fastcgi', target);
+  return exchange(c.stream, o, target, started, c.connectMs);
 }
 
-function exchange(socket: Socket, o: FastcgiProbeOptions, target: string, started: number, connectMs: number): Promise<ProbeResult> {
+function exchange(socket: Duplex, o: FastcgiProbeOptions, target: string, started: number, connectMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
     let stage: ProbeStage = 'request';
     let buffered = Buffer.alloc(0);

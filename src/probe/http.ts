@@ -1,12 +1,13 @@
-// One HTTP(S) GET over TCP or a unix socket, with `curl -f` semantics: a
-// status >= 400 fails. Separate connect and request timeouts; at most 64 KiB
-// of body is read. Never throws.
+// One HTTP(S) GET over a stream the Host dialed (TCP or a unix socket), with
+// `curl -f` semantics: a status >= 400 fails. Separate connect and request
+// timeouts; at most 64 KiB of body is read. Never throws.
 import { request } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { Socket } from 'node:net';
+import type { Host } from '../host/host.js';
+import { dialFailure } from './connect.js';
 import { formatEndpoint, type Endpoint } from './endpoint.js';
 import { errorFacts, LINUX_ERRNO } from './errno.js';
-import { openConnection } from './connect.js';
 import { looksLikeTls, printable } from './printable.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, type ProbeResult, type ProbeStage } from './result.js';
 
@@ -18,7 +19,7 @@ export interface HttpProbeOptions {
   /** path and query, starting with / */
   path: string;
   /** the Host header (and TLS server name); defaults to the endpoint */
-  host?: string;
+  hostHeader?: string;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
   signal?: AbortSignal;
@@ -29,22 +30,22 @@ export interface HttpProbeOptions {
 }
 
 
-export async function probeHttp(o: HttpProbeOptions): Promise<ProbeResult> {
+export async function probeHttp(host: Host, o: HttpProbeOptions): Promise<ProbeResult> {
   const kind = o.tls ? 'https' : 'http';
   const target = o.label ?? `${kind}://${formatEndpoint(o.endpoint)}${o.path}`;
   const started = performance.now();
-  const c = await openConnection(o.endpoint, kind, { timeoutMs: o.connectTimeoutMs, ...(o.signal && { signal: o.signal }) });
-  if (!c.ok) return { ...c.result, target };
+  const c = await host.dial(o.endpoint, { timeoutMs: o.connectTimeoutMs, ...(o.signal && { signal: o.signal }) });
+  if (!c.ok) return dialFailure(c, kind, target);
   const connectMs = c.connectMs;
-  const hostHeader = o.host ?? (o.endpoint.kind === 'unix' ? 'localhost' : formatEndpoint(o.endpoint));
-  const r = await exchange(c.socket, o, { kind, target, started, connectMs, hostHeader });
+  const hostHeader = o.hostHeader ?? (o.endpoint.kind === 'unix' ? 'localhost' : formatEndpoint(o.endpoint));
+  const r = await exchange(c.stream, o, { kind, target, started, connectMs, hostHeader });
   if (o.tls || r.ok) return r;
   // nginx answers a plain request on a TLS port with a 400 that says so
   if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? '')) {
     return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
   }
   // most TLS servers just hang up on a plain request: ask the port for a handshake to tell
-  if (r.code === 'ECONNRESET' && r.firstBytes === undefined && (await speaksTls(o))) {
+  if (r.code === 'ECONNRESET' && r.firstBytes === undefined && (await speaksTls(host, o))) {
     return { ...r, code: BAD_PROTOCOL, message: 'closed the plain HTTP request; the port answers a TLS handshake (answered TLS)' };
   }
   return r;
@@ -52,18 +53,18 @@ export async function probeHttp(o: HttpProbeOptions): Promise<ProbeResult> {
 
 const SNIFF_TIMEOUT_MS = 1000;
 
-async function speaksTls(o: HttpProbeOptions): Promise<boolean> {
+async function speaksTls(host: Host, o: HttpProbeOptions): Promise<boolean> {
   const timeoutMs = Math.min(o.connectTimeoutMs, o.requestTimeoutMs, SNIFF_TIMEOUT_MS);
-  const c = await openConnection(o.endpoint, 'https', { timeoutMs, ...(o.signal && { signal: o.signal }) });
+  const c = await host.dial(o.endpoint, { timeoutMs, ...(o.signal && { signal: o.signal }) });
   if (!c.ok) return false;
   return new Promise((resolve) => {
-    const s = tlsConnect({ socket: c.socket, rejectUnauthorized: false });
+    const s = tlsConnect({ socket: c.stream, rejectUnauthorized: false });
     const onAbort = () => done(false);
     const done = (v: boolean) => {
       clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
       s.destroy();
-      c.socket.destroy();
+      c.stream.destroy();
       resolve(v);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
@@ -81,13 +82,13 @@ interface ExchangeState {
   hostHeader: string;
 }
 
-function exchange(raw: Socket, o: HttpProbeOptions, s: ExchangeState): Promise<ProbeResult> {
+function exchange(raw: Duplex, o: HttpProbeOptions, s: ExchangeState): Promise<ProbeResult> {
   return new Promise((resolve) => {
     let stage: ProbeStage = o.tls ? 'tls' : 'request';
     let first: Buffer | undefined;
     let firstByteMs: number | undefined;
     let settled = false;
-    let socket: Socket | TLSSocket = raw;
+    let socket: Duplex | TLSSocket = raw;
     const tap = (d: Buffer) => {
       if (first === undefined) {
         first = Buffer.from(d.subarray(0, 64));
@@ -185,7 +186,7 @@ function exchange(raw: Socket, o: HttpProbeOptions, s: ExchangeState): Promise<P
       // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
-      ...(o.host !== undefined && !/^[\d.:[\]]+$/.test(o.host) && { servername: o.host.replace(/:\d+$/, '') }),
+      ...(o.hostHeader !== undefined && !/^[\d.:[\]]+$/.test(o.hostHeader) && { servername: o.hostHeader.replace(/:\d+$/, '') }),
     });
     socket = tlsSocket;
     tlsSocket.once('error', (e) => {

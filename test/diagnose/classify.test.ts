@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classify, type ClassifyInput } from '../../src/diagnose/classify.js';
 import type { Evidence } from '../../src/host/evidence.js';
-import type { Listener } from '../../src/host/listeners.js';
+import type { Listener } from '../../src/host/listener.js';
 import type { ProbeResult } from '../../src/probe/result.js';
 import type { ReasonCode } from '../../src/diagnose/codes.js';
 import { CODES } from '../../src/diagnose/codes.js';

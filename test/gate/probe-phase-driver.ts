@@ -5,7 +5,7 @@
 import { createServer as createHttp } from 'node:http';
 import { createServer as createTcp, type Server } from 'node:net';
 import { runProbePhase } from '../../src/gate/probe-phase.js';
-import { execaRunner } from '../../src/host/run.js';
+import { localHost } from '../../src/host/local/local-host.js';
 import { parseSpec } from '../../src/spec/load.js';
 
 interface Listen {
@@ -42,7 +42,7 @@ const started = Date.now();
 const deadlineAt = started + spec.gate.deadlineMs;
 // as the gate does: the signal stops in-flight I/O one connect timeout after the deadline
 const signal = AbortSignal.timeout(spec.gate.deadlineMs + Math.min(spec.gate.connectTimeoutMs, 5000));
-const result = await runProbePhase(spec, [], { signal, deadlineAt, runner: execaRunner() });
+const result = await runProbePhase(spec, [], { signal, deadlineAt, host: localHost() });
 process.stdout.write(`${JSON.stringify({ ...result, elapsedMs: Date.now() - started })}\n`);
 for (const s of servers) s.close();
 process.exit(0);

@@ -9,8 +9,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProbePhase } from '../../src/gate/probe-phase.js';
-import { resolveAll } from '../../src/probe/resolve.js';
 import type { NginxDial, ProgressEvent } from '../../src/gate/phases.js';
+import { localHost } from '../../src/host/local/local-host.js';
 import { execaRunner, type Runner } from '../../src/host/run.js';
 import type { Finding } from '../../src/report/model.js';
 import { parseSpec } from '../../src/spec/load.js';
@@ -32,7 +32,7 @@ async function phase(yaml: string, dials: NginxDial[] = [], onProgress?: (e: Pro
   return runProbePhase(spec, dials, {
     signal: interrupt ? AbortSignal.any([interrupt, hardStop]) : hardStop,
     deadlineAt,
-    runner,
+    host: localHost(runner),
     ...(onProgress && { onProgress }),
   });
 }
@@ -411,7 +411,7 @@ describe('probe phase: several services', () => {
   });
 
   test('the backend and a dial that reach the same address share one check', async (t) => {
-    const local = await resolveAll('localhost', { timeoutMs: 2000 });
+    const local = await localHost().resolve('localhost', { timeoutMs: 2000 });
     if (!local.ok || local.addresses.join() !== '127.0.0.1') return t.skip('localhost is not 127.0.0.1 alone here');
     const b = await startHttpBackend({});
     t.after(() => b.close());

@@ -2,7 +2,8 @@
 // change the classification, and a broken collector never throws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHostView } from '../../src/host/evidence.js';
+import { evidenceCollector } from '../../src/host/evidence.js';
+import { localHost } from '../../src/host/local/local-host.js';
 import type { ProbeResult } from '../../src/probe/result.js';
 import { fixtureRunner } from '../helpers/fixture-runner.js';
 
@@ -17,7 +18,7 @@ function tools(calls: string[]): string[] {
 test('a refused TCP connect reads listeners and the firewall, and the unit when there is one', async () => {
   const runner = fixtureRunner({ ss: SS, iptables: { stdout: '-P INPUT ACCEPT\n' }, nft: { stdout: '' }, systemctl: { stdout: 'ActiveState=failed\n' }, journalctl: { stdout: '' } });
   const probe: ProbeResult = { ...base, ok: false, stage: 'connect', code: 'ECONNREFUSED', errno: 111 };
-  const e = await createHostView(runner).gather(probe, tcp, '127.0.0.1', 'app.service');
+  const e = await evidenceCollector(localHost(runner)).gather(probe, tcp, '127.0.0.1', 'app.service');
   assert.deepEqual(tools(runner.calls), ['iptables', 'journalctl', 'nft', 'ss', 'systemctl']);
   assert.equal(e.listeners?.listeners[0]?.port, 8001);
   assert.deepEqual(e.firewall?.rules, []);
@@ -28,7 +29,7 @@ test('a refused TCP connect reads listeners and the firewall, and the unit when 
 test('EACCES on a TCP connect also asks SELinux', async () => {
   const runner = fixtureRunner({ ss: SS, getenforce: { stdout: 'Enforcing\n' }, getsebool: { stdout: 'httpd_can_network_connect --> off\n' }, ausearch: { exitCode: 1 } });
   const probe: ProbeResult = { ...base, ok: false, stage: 'connect', code: 'EACCES', errno: 13 };
-  const e = await createHostView(runner).gather(probe, tcp, '127.0.0.1', undefined);
+  const e = await evidenceCollector(localHost(runner)).gather(probe, tcp, '127.0.0.1', undefined);
   assert.ok(tools(runner.calls).includes('getenforce'));
   assert.equal(e.selinux?.mode, 'Enforcing');
   assert.deepEqual(e.firewall?.notes, ['iptables not installed', 'nft not installed']);
@@ -37,7 +38,7 @@ test('EACCES on a TCP connect also asks SELinux', async () => {
 test('a failed unix connect reads the socket file and unix listeners, not the firewall', async () => {
   const runner = fixtureRunner({ ss: { stdout: '' } });
   const probe: ProbeResult = { ...base, ok: false, kind: 'unix', stage: 'connect', code: 'ENOENT', errno: 2 };
-  const e = await createHostView(runner).gather(probe, { kind: 'unix', path: '/nonexistent-dir/app.sock' }, undefined, undefined);
+  const e = await evidenceCollector(localHost(runner)).gather(probe, { kind: 'unix', path: '/nonexistent-dir/app.sock' }, undefined, undefined);
   assert.deepEqual(tools(runner.calls), ['ss']);
   assert.equal(e.socketFile?.existingParent, '/');
   assert.equal(e.firewall, undefined);
@@ -45,7 +46,7 @@ test('a failed unix connect reads the socket file and unix listeners, not the fi
 
 test('an answer-level failure reads only the unit; a pass reads nothing', async () => {
   const runner = fixtureRunner({});
-  const view = createHostView(runner);
+  const view = evidenceCollector(localHost(runner));
   const status: ProbeResult = { ...base, ok: false, kind: 'http', stage: 'response', code: 'HTTP_STATUS', status: 503 };
   assert.deepEqual(await view.gather(status, tcp, '127.0.0.1', undefined), {});
   assert.deepEqual(runner.calls, []);
@@ -59,7 +60,7 @@ test('an answer-level failure reads only the unit; a pass reads nothing', async 
 
 test('evidence is shared for a moment: concurrent checks do not run ss twice', async () => {
   const runner = fixtureRunner({ ss: SS });
-  const view = createHostView(runner);
+  const view = evidenceCollector(localHost(runner));
   const probe: ProbeResult = { ...base, ok: false, stage: 'connect', code: 'ECONNREFUSED', errno: 111 };
   await Promise.all([view.gather(probe, tcp, '127.0.0.1', undefined), view.gather(probe, { ...tcp, port: 8002 }, '127.0.0.1', undefined)]);
   assert.equal(runner.calls.filter((c) => c.startsWith('ss ')).length, 2, 'ss -Hltnp and ss -Hlxp, once');

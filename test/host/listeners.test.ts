@@ -2,9 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { parseSs, readListeners } from '../../src/host/listeners.js';
-import { decodeProcAddress, parseProcTcp, parseProcUnix } from '../../src/host/procnet.js';
-import { execaRunner } from '../../src/host/run.js';
+import { parseSs } from '../../src/host/listeners.js';
+import { localHost } from '../../src/host/local/local-host.js';
+import { decodeProcAddress, parseProcTcp, parseProcUnix } from '../../src/host/local/procnet.js';
 import { fixtureRunner } from '../helpers/fixture-runner.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/host/${name}`, import.meta.url), 'utf8');
@@ -84,7 +84,7 @@ describe('readListeners', () => {
     await new Promise((r) => server.once('listening', r));
     t.after(() => server.close());
     const port = (server.address() as import('node:net').AddressInfo).port;
-    const snap = await readListeners(execaRunner());
+    const snap = await localHost().listListeners();
     const mine = snap.listeners.find((l) => l.port === port);
     assert.equal(mine?.address, '127.0.0.1');
     if (process.getuid?.() === 0) assert.ok(mine?.processes.some((p) => p.pid === process.pid));
@@ -95,7 +95,7 @@ describe('readListeners', () => {
     await new Promise((r) => server.once('listening', r));
     t.after(() => server.close());
     const port = (server.address() as import('node:net').AddressInfo).port;
-    const snap = await readListeners(fixtureRunner({ ss: { notFound: true } }));
+    const snap = await localHost(fixtureRunner({ ss: { notFound: true } })).listListeners();
     assert.match(snap.notes[0] ?? '', /^ss not installed; read \/proc\/net\/tcp/);
     const mine = snap.listeners.find((l) => l.port === port);
     assert.equal(mine?.family, 6);

@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { localHost } from '../../src/host/local/local-host.js';
 import { access, describeFile, readSocketFile } from '../../src/host/socket-file.js';
 import { tempDir } from '../helpers/tmp.js';
+
+const local = localHost();
 
 async function listen(path: string) {
   const s = createServer().listen(path);
@@ -22,7 +25,7 @@ test('a real socket: mode, owner, and the sockets next to it', async (t) => {
     b.close();
   });
   chmodSync(join(dir, 'php8.2-fpm.sock'), 0o660);
-  const e = await readSocketFile(join(dir, 'php8.2-fpm.sock'));
+  const e = await readSocketFile(local, join(dir, 'php8.2-fpm.sock'));
   assert.equal(e.file?.type, 'socket');
   assert.equal(e.file?.mode, '0660');
   assert.deepEqual(e.siblings, [join(dir, 'php8.3-fpm.sock')]);
@@ -33,7 +36,7 @@ test('a real socket: mode, owner, and the sockets next to it', async (t) => {
 test('a missing socket in a missing directory names the nearest directory that exists', async (t) => {
   const { dir, remove } = tempDir('ugate-sf-');
   t.after(remove);
-  const e = await readSocketFile(join(dir, 'php', 'php8.1-fpm.sock'));
+  const e = await readSocketFile(local, join(dir, 'php', 'php8.1-fpm.sock'));
   assert.equal(e.file, undefined);
   assert.equal(e.existingParent, dir);
   assert.deepEqual(e.siblings, []);
@@ -46,7 +49,7 @@ test('a parent directory without search permission for the user blocks the conne
   mkdirSync(sub);
   chmodSync(sub, 0o700);
   chmodSync(dir, 0o755);
-  const e = await readSocketFile(join(sub, 'app.sock'));
+  const e = await readSocketFile(local, join(sub, 'app.sock'));
   if (process.getuid?.() === 0) assert.equal(e.blockedBy, undefined, 'root searches any directory with an x bit');
   const nobody = { uid: 65534, gid: 65534, groups: [], name: 'nobody' };
   const owner = { uid: 0, gid: 0 };

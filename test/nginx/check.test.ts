@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configPhase, runConfigPhase } from '../../src/nginx/check.js';
-import { execaRunner } from '../../src/host/run.js';
+import { localHost } from '../../src/host/local/local-host.js';
 import type { NginxDial, PhaseContext } from '../../src/gate/phases.js';
 import type { Finding } from '../../src/report/model.js';
 import { loadSpecFile, parseSpec, type Spec } from '../../src/spec/load.js';
@@ -13,7 +13,7 @@ import { fixture } from './fixtures.js';
 const noNginx = { skip: !hasNginx && 'nginx not installed' };
 
 function context(): PhaseContext {
-  return { signal: new AbortController().signal, deadlineAt: Date.now() + 30_000, runner: execaRunner() };
+  return { signal: new AbortController().signal, deadlineAt: Date.now() + 30_000, host: localHost() };
 }
 
 async function run(scenario: string, edit?: (spec: Spec) => void): Promise<{ findings: Finding[]; dials: NginxDial[] }> {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { configPhase } from '../../src/nginx/check.js';
-import { execaRunner } from '../../src/host/run.js';
+import { localHost } from '../../src/host/local/local-host.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { hasNginx, nginxTest, startNginx, type NginxInstance } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
@@ -26,7 +26,7 @@ test('a site included from the harness config: family mismatch at the included l
     `version: 1\nservices:\n  app: { backend: "127.0.0.1:${app}", server_name: app.test }\nnginx: { config: ${nginx.conf} }\n`,
     `${nginx.prefix}/upstream-gate.yml`,
   );
-  const r = await configPhase(spec, { signal: new AbortController().signal, deadlineAt: Date.now() + 30_000, runner: execaRunner() });
+  const r = await configPhase(spec, { signal: new AbortController().signal, deadlineAt: Date.now() + 30_000, host: localHost() });
   assert.deepEqual(r.findings, [
     {
       code: 'config.host_mismatch',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { buildModel } from '../../src/nginx/model.js';
 import { parseConfig } from '../../src/nginx/parser.js';
-import { fileSource } from '../../src/nginx/source.js';
+import { fileSource } from '../../src/host/local/config-files.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir(`ugate-limits-${process.pid}-`);

@@ -13,7 +13,7 @@ let ns: Netns | undefined;
 after(() => ns?.remove());
 
 test('a name with addresses in both families is config.localhost_ambiguous, naming them', { skip: !canNetns && 'needs root and ip netns' }, async () => {
-  // getaddrinfo's order (::1 first), which is the order nginx dials them in
+  // ::1 first in getaddrinfo's answer; nginx dials every IPv4 address first (ngx_inet_resolve_host), and says them so
   ns = createNetns({ hosts: '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' });
   const dir = fixture('localhost-ambiguous');
   const r = await ns.run([process.execPath, '--import', TSX, CLI_SOURCE, 'check', '--phase', 'config', '--format', 'json', '--spec', `${dir}/upstream-gate.yml`]);
@@ -26,8 +26,8 @@ test('a name with addresses in both families is config.localhost_ambiguous, nami
         severity: 'warning',
         service: 'app',
         target: 'localhost:8000',
-        message: 'nginx dials localhost:8000 (upstream app), and localhost resolves to ::1 and 127.0.0.1: nginx tries each address (the spec says 127.0.0.1:8000)',
-        evidence: ['server localhost:8000;', `upstream app (conf.d/app.conf:1) used by: proxy_pass http://app; (conf.d/app.conf:9)`, 'localhost resolves to ::1, 127.0.0.1'],
+        message: 'nginx dials localhost:8000 (upstream app), and localhost resolves to 127.0.0.1 and ::1: nginx tries each address (the spec says 127.0.0.1:8000)',
+        evidence: ['server localhost:8000;', `upstream app (conf.d/app.conf:1) used by: proxy_pass http://app; (conf.d/app.conf:9)`, 'localhost resolves to 127.0.0.1, ::1'],
         fix: 'server 127.0.0.1:8000;  (conf.d/app.conf:2)',
         file: `${dir}/conf.d/app.conf`,
         line: 2,

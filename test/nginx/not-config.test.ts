@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { configPhase } from '../../src/nginx/check.js';
-import { execaRunner } from '../../src/host/run.js';
+import { localHost } from '../../src/host/local/local-host.js';
 import { loadAny } from '../../src/nginx/load.js';
 import { parseConfig } from '../../src/nginx/parser.js';
 import { decode, memorySource } from '../../src/nginx/source.js';
@@ -17,7 +17,7 @@ import { hasNginx } from '../helpers/nginx.js';
 import { fixture, parseFixture } from './fixtures.js';
 import { int, pick, rng } from './random.js';
 
-const context = () => ({ signal: new AbortController().signal, deadlineAt: Date.now() + 30_000, runner: execaRunner() });
+const context = () => ({ signal: new AbortController().signal, deadlineAt: Date.now() + 30_000, host: localHost() });
 const HASH = /\$apr1\$|fixture0|sQ\/Xuc/;
 
 test('a gzip file matched by an include glob and a password file included by mistake: one error each, at the include line', () => {

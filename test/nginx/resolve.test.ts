@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dnsResolver } from '../../src/nginx/resolve.js';
+import { localHost } from '../../src/host/local/local-host.js';
+import { hostResolver } from '../../src/nginx/resolve.js';
 import { canonicalIp } from '../../src/probe/endpoint.js';
 
 test('addresses have one spelling (RFC 5952)', () => {
@@ -17,7 +18,7 @@ test('addresses have one spelling (RFC 5952)', () => {
 });
 
 test('the resolver returns literals as they are, names through getaddrinfo, [] for a name that does not resolve', async () => {
-  const resolve = dnsResolver(2000);
+  const resolve = hostResolver(localHost(), 2000);
   const signal = new AbortController().signal;
   assert.deepEqual(await resolve('0:0::1', signal), ['::1']);
   assert.ok((await resolve('localhost', signal)).includes('127.0.0.1'));
@@ -27,5 +28,5 @@ test('the resolver returns literals as they are, names through getaddrinfo, [] f
 test('an aborted signal ends a lookup at once with no addresses', async () => {
   const c = new AbortController();
   c.abort(new Error('deadline'));
-  assert.deepEqual(await dnsResolver(2000)('localhost', c.signal), []);
+  assert.deepEqual(await hostResolver(localHost(), 2000)('localhost', c.signal), []);
 });

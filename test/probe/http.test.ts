@@ -6,9 +6,12 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttps } from 'node:https';
 import { createServer as createTcp, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { localHost } from '../../src/host/local/local-host.js';
 import { MAX_BODY_BYTES, probeHttp } from '../../src/probe/http.js';
 import { startHttpBackend, status } from '../helpers/backend.js';
 import { tempDir } from '../helpers/tmp.js';
+
+const local = localHost();
 
 const timeouts = { connectTimeoutMs: 1000, requestTimeoutMs: 1000 };
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
@@ -40,7 +43,7 @@ test('200 passes with status, body and timings; the Host header is sent', async 
     },
   });
   t.after(() => b.close());
-  const r = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: false, path: '/healthz', host: 'api.test', ...timeouts });
+  const r = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: false, path: '/healthz', hostHeader: 'api.test', ...timeouts });
   assert.equal(r.ok, true);
   assert.equal(r.status, 200);
   assert.equal(r.body, 'ok\\n');
@@ -51,12 +54,12 @@ test('200 passes with status, body and timings; the Host header is sent', async 
 test('>= 400 fails like curl -f; 3xx passes (not followed)', async (t) => {
   const b = await startHttpBackend({ handler: (req, res) => (req.url === '/moved' ? (res.writeHead(302, { location: '/x' }), res.end()) : status(500, 'boom')(req, res)) });
   t.after(() => b.close());
-  const failed = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: false, path: '/healthz', ...timeouts });
+  const failed = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: false, path: '/healthz', ...timeouts });
   assert.equal(failed.ok, false);
   assert.equal(failed.code, 'HTTP_STATUS');
   assert.equal(failed.status, 500);
   assert.equal(failed.body, 'boom');
-  const moved = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: false, path: '/moved', ...timeouts });
+  const moved = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: false, path: '/moved', ...timeouts });
   assert.equal(moved.ok, true);
   assert.equal(moved.status, 302);
 });
@@ -67,7 +70,7 @@ test('over a unix socket', async (t) => {
   const path = join(dir, 'app.sock');
   const b = await startHttpBackend({ path });
   t.after(() => b.close());
-  const r = await probeHttp({ endpoint: { kind: 'unix', path }, tls: false, path: '/healthz', ...timeouts });
+  const r = await probeHttp(local, { endpoint: { kind: 'unix', path }, tls: false, path: '/healthz', ...timeouts });
   assert.equal(r.ok, true);
   assert.equal(r.target, `http://unix:${path}/healthz`);
 });
@@ -85,7 +88,7 @@ test('at most 64 KiB of an endless body is read', async (t) => {
     },
   });
   t.after(() => b.close());
-  const r = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: false, path: '/', ...timeouts });
+  const r = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: false, path: '/', ...timeouts });
   assert.equal(r.ok, true);
   assert.ok((r.bytesRead ?? 0) >= MAX_BODY_BYTES);
   assert.ok((r.bytesRead ?? 0) < MAX_BODY_BYTES + 64 * 1024, `read ${r.bytesRead}`);
@@ -94,7 +97,7 @@ test('at most 64 KiB of an endless body is read', async (t) => {
 test('silence after connect is a request timeout (110), with the stage reached', async (t) => {
   const s = await raw(() => {});
   t.after(s.close);
-  const r = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: s.port }, tls: false, path: '/', connectTimeoutMs: 1000, requestTimeoutMs: 150 });
+  const r = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: s.port }, tls: false, path: '/', connectTimeoutMs: 1000, requestTimeoutMs: 150 });
   assert.equal(r.ok, false);
   assert.equal(r.code, 'ETIMEDOUT');
   assert.equal(r.errno, 110);
@@ -105,7 +108,7 @@ test('silence after connect is a request timeout (110), with the stage reached',
 test('headers then silence: still a timeout, at the response stage, with the first bytes', async (t) => {
   const s = await raw((sock) => sock.once('data', () => sock.write('HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc')));
   t.after(s.close);
-  const r = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: s.port }, tls: false, path: '/', connectTimeoutMs: 1000, requestTimeoutMs: 200 });
+  const r = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: s.port }, tls: false, path: '/', connectTimeoutMs: 1000, requestTimeoutMs: 200 });
   assert.equal(r.code, 'ETIMEDOUT');
   assert.equal(r.stage, 'response');
   assert.match(r.firstBytes ?? '', /^HTTP\/1\.1 200 OK/);
@@ -114,7 +117,7 @@ test('headers then silence: still a timeout, at the response stage, with the fir
 test('closed without answering: ECONNRESET 104', async (t) => {
   const s = await raw((sock) => sock.once('data', () => sock.end()));
   t.after(s.close);
-  const r = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: s.port }, tls: false, path: '/', ...timeouts });
+  const r = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: s.port }, tls: false, path: '/', ...timeouts });
   assert.equal(r.code, 'ECONNRESET');
   assert.equal(r.errno, 104);
 });
@@ -126,11 +129,11 @@ test('https against a TLS backend passes (self-signed accepted); plain HTTP agai
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => server.close());
   const port = (server.address() as import('node:net').AddressInfo).port;
-  const ok = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port }, tls: true, path: '/healthz', host: 'api.test', ...timeouts });
+  const ok = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port }, tls: true, path: '/healthz', hostHeader: 'api.test', ...timeouts });
   assert.equal(ok.ok, true, ok.message);
   assert.equal(ok.kind, 'https');
   assert.equal(ok.body, 'secure\\n');
-  const plain = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port }, tls: false, path: '/healthz', ...timeouts });
+  const plain = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port }, tls: false, path: '/healthz', ...timeouts });
   assert.equal(plain.ok, false);
   assert.equal(plain.code, 'BAD_PROTOCOL');
   assert.match(plain.message, /answered TLS/);
@@ -139,7 +142,7 @@ test('https against a TLS backend passes (self-signed accepted); plain HTTP agai
 test('https against plain HTTP fails in the TLS stage', async (t) => {
   const b = await startHttpBackend({});
   t.after(() => b.close());
-  const r = await probeHttp({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: true, path: '/', ...timeouts });
+  const r = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: b.port }, tls: true, path: '/', ...timeouts });
   assert.equal(r.ok, false);
   assert.equal(r.stage, 'tls');
   assert.match(r.code ?? '', /^ERR_SSL_|^EPROTO$/);

@@ -1,30 +1,29 @@
-// A name to every address it resolves to, in the order nginx dials them:
-// nginx's ngx_inet_resolve_host() keeps getaddrinfo's order but puts every
-// IPv4 address before the IPv6 ones.
+// A name to every address getaddrinfo gives this process, in the order nginx
+// dials them: ngx_inet_resolve_host() keeps getaddrinfo's order but puts
+// every IPv4 address before the IPv6 ones.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { errorFacts } from './errno.js';
+import { errorFacts } from '../../probe/errno.js';
+import { ABORTED } from '../../probe/result.js';
+import type { Resolution } from '../host.js';
 
-export type Resolved =
-  | { ok: true; addresses: string[]; durationMs: number }
-  | { ok: false; code?: string; errno?: number; message: string; durationMs: number };
-
-export async function resolveAll(host: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Resolved> {
+export async function resolveLocal(host: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Resolution> {
   const started = performance.now();
   if (isIP(host)) return { ok: true, addresses: [host], durationMs: 0 };
+  if (options.signal?.aborted) return { ok: false, code: ABORTED, message: 'aborted before the lookup', durationMs: 0 };
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   // getaddrinfo itself cannot be cancelled: bound the wait, leave the lookup behind
-  const bounded = new Promise<Resolved>((resolve) => {
+  const bounded = new Promise<Resolution>((resolve) => {
     timer = setTimeout(
       () => resolve({ ok: false, code: 'EAI_AGAIN', message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
       options.timeoutMs,
     );
-    onAbort = () => resolve({ ok: false, code: 'ABORT_ERR', message: 'aborted', durationMs: performance.now() - started });
+    onAbort = () => resolve({ ok: false, code: ABORTED, message: 'aborted', durationMs: performance.now() - started });
     options.signal?.addEventListener('abort', onAbort, { once: true });
   });
   const looked = lookup(host, { all: true, order: 'verbatim' }).then(
-    (list): Resolved => {
+    (list): Resolution => {
       const seen = new Set<string>();
       const v4 = list.filter((a) => a.family === 4).map((a) => a.address);
       const v6 = list.filter((a) => a.family === 6).map((a) => a.address);
@@ -33,7 +32,7 @@ export async function resolveAll(host: string, options: { timeoutMs: number; sig
         ? { ok: true, addresses, durationMs: performance.now() - started }
         : { ok: false, code: 'ENOTFOUND', message: `${host} has no address`, durationMs: performance.now() - started };
     },
-    (e: unknown): Resolved => {
+    (e: unknown): Resolution => {
       const f = errorFacts(e);
       // getaddrinfo's failures carry no errno: keep the code alone
       return { ok: false, ...(f.code !== undefined && { code: f.code }), message: `${host}: ${f.code ?? f.message}`, durationMs: performance.now() - started };

@@ -1,394 +1,120 @@
-// The probe phase: for every service, every address nginx dials (the spec's
-// backend and each configured dial that differs, names resolved to every
-// address, each probed separately), then the health request, then the same
-// path through nginx's front. All services in parallel, one deadline, one
-// AbortSignal; every failure classified with its evidence and fix.
-import { isIP } from 'node:net';
-import { classify, type ClassifyInput } from '../diagnose/classify.js';
-import { gatewayLines } from '../diagnose/gateway-lines.js';
-import { evidenceCollector, type EvidenceCollector } from '../host/evidence.js';
-import { fileSize, readSince } from '../host/file-tail.js';
-import { probeConnect } from '../probe/connect.js';
-import { formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
-import { probeFastcgi } from '../probe/fastcgi.js';
-import { probeHttp } from '../probe/http.js';
-import type { ProbeResult } from '../probe/result.js';
+// The probe phase: for every service, the checks its plan gives
+// (probe-plan.ts), each run by the generic runner (check-runner.ts) once the
+// checks it waits for have passed, and listed as not run when one of them
+// failed. All services in parallel, one deadline, one AbortSignal; every
+// failure classified with its evidence and fix.
+import { evidenceCollector } from '../host/evidence.js';
+import { fileSize } from '../host/file-tail.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../report/model.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import type { NginxDial, PhaseContext, ProbePhase } from './phases.js';
-import { retryCheck, type AttemptOutcome, type CheckRun, type RetryPolicy } from './retry.js';
+import { runCheck, type PhaseEnv } from './check-runner.js';
+import type { NginxDial, PhaseContext, ProbePhase, ProbePhaseResult } from './phases.js';
+import { STAGE_ORDER, type Check } from './probe-kind.js';
+import { dialsByService, firstChecks, planService } from './probe-plan.js';
 
-interface Target {
-  endpoint: Endpoint;
-  dial?: NginxDial;
-}
-
-interface ServiceRun {
-  findings: Finding[];
-  checks: CheckOutcome[];
-  notRun: NotRunCheck[];
-  /** one listener check per address, shared when the backend and a dial resolve to the same one */
-  listeners: Map<string, Promise<boolean>>;
-  /** check names in the order they started */
-  started: string[];
-}
-
-interface Shared {
-  spec: Spec;
-  ctx: PhaseContext;
-  host: EvidenceCollector;
-  policy: RetryPolicy;
-  started: number;
-  /** the error log's size when the phase began */
-  errorLogFrom?: number;
-}
-
-export const runProbePhase: ProbePhase = Object.assign(async (spec: Spec, dials: readonly NginxDial[], ctx: PhaseContext) => {
-  const started = Date.now();
-  const shared: Shared = {
-    spec,
-    ctx,
-    host: evidenceCollector(ctx.host, ctx.signal),
-    policy: {
-      intervalMs: spec.gate.intervalMs,
-      maxIntervalMs: spec.gate.maxIntervalMs,
-      successThreshold: spec.gate.successThreshold,
-      deadlineAt: ctx.deadlineAt,
+export const runProbePhase: ProbePhase = Object.assign(
+  async (spec: Spec, dials: readonly NginxDial[], ctx: PhaseContext): Promise<ProbePhaseResult> => {
+    const env: PhaseEnv = {
+      spec,
+      host: ctx.host,
       signal: ctx.signal,
-    },
-    started,
-  };
-  if (spec.nginx.front && spec.nginx.errorLog) {
-    const size = await fileSize(ctx.host, spec.nginx.errorLog, { signal: ctx.signal });
-    if (size !== undefined) shared.errorLogFrom = size;
-  }
-  const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
-  return { findings: dedupe(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
-}, { plan });
+      evidence: evidenceCollector(ctx.host, ctx.signal),
+      policy: {
+        intervalMs: spec.gate.intervalMs,
+        maxIntervalMs: spec.gate.maxIntervalMs,
+        successThreshold: spec.gate.successThreshold,
+        deadlineAt: ctx.deadlineAt,
+        signal: ctx.signal,
+      },
+      started: Date.now(),
+      deadlineAt: ctx.deadlineAt,
+      ...(ctx.onProgress && { onProgress: ctx.onProgress }),
+    };
+    if (spec.nginx.front && spec.nginx.errorLog) {
+      const size = await fileSize(ctx.host, spec.nginx.errorLog, { signal: ctx.signal });
+      if (size !== undefined) env.errorLogFrom = size;
+    }
+    const byService = dialsByService(dials);
+    const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], env)));
+    return { findings: dedupe(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+  },
+  { plan: firstChecks },
+);
 
-/** Each service's listener checks (a name's resolution stands for the addresses it will give), then its health and front checks. */
-function plan(spec: Spec, dials: readonly NginxDial[]): { service: string; name: string }[] {
-  return spec.services.flatMap((service) => {
-    const listeners = targetsOf(service, dials.filter((d) => d.service === service.name)).map(({ endpoint }) =>
-      endpoint.kind === 'tcp' && !isIP(endpoint.host) ? resolveName(endpoint.host) : listenerName(endpoint, endpoint),
-    );
-    return [...new Set([...listeners, ...healthNames(service), ...frontNames(service, spec)])].map((name) => ({ service: service.name, name }));
-  });
-}
-
-// The check names, built in one place for the checks and for the plan.
-const resolveName = (host: string) => `resolve ${host}`;
-const listenerName = (endpoint: Endpoint, dialed: Endpoint) => `${endpoint.kind} ${endpoint.kind === 'unix' ? endpoint.path : formatEndpoint(dialed)}`;
-const frontName = (path: string) => `front GET ${path}`;
-
-function healthKind(service: ServiceSpec): 'fastcgi' | 'https' | 'http' | undefined {
-  return service.protocol === 'fastcgi' ? 'fastcgi' : service.protocol === 'https' ? 'https' : service.protocol === 'http' ? 'http' : undefined;
-}
-
-/** `dialed`: one of several addresses the name resolved to */
-function healthName(kind: 'fastcgi' | 'https' | 'http', path: string, dialed?: Endpoint): string {
-  return `${kind === 'fastcgi' ? 'fastcgi' : `${kind} GET`} ${path}${dialed ? ` ${formatEndpoint(dialed)}` : ''}`;
-}
-
-function healthNames(service: ServiceSpec): string[] {
-  const kind = healthKind(service);
-  return kind && service.health ? [healthName(kind, service.health)] : [];
-}
-
-function frontNames(service: ServiceSpec, spec: Spec): string[] {
-  return spec.nginx.front && service.health ? [frontName(service.health)] : [];
-}
-
-/** The spec's backend first, then each static dial that differs from it. */
-export function targetsOf(service: ServiceSpec, dials: readonly NginxDial[]): Target[] {
-  const targets: Target[] = [{ endpoint: service.backend }];
-  for (const d of dials) {
-    if (d.dynamic || !d.endpoint) continue;
-    const same = targets.find((t) => sameEndpoint(t.endpoint, d.endpoint as Endpoint));
-    if (same) same.dial ??= d;
-    else targets.push({ endpoint: d.endpoint, dial: d });
-  }
-  return targets;
-}
-
-async function runService(service: ServiceSpec, dials: readonly NginxDial[], sh: Shared): Promise<ServiceRun> {
-  const out: ServiceRun = { findings: [], checks: [], notRun: [], listeners: new Map(), started: [] };
-  const [backend, ...others] = targetsOf(service, dials);
-  const backendChain = async () => {
-    if (!backend) return;
-    const listeners: string[] = [];
-    const addresses = await listenerChecks(service, backend, sh, out, listeners);
-    if (!addresses) return notRun(out, service, [...healthNames(service), ...frontNames(service, sh.spec)], listeners);
-    const health: string[] = [];
-    const healthy = await healthChecks(service, backend, addresses, sh, out, health);
-    if (!healthy) return notRun(out, service, frontNames(service, sh.spec), health);
-    if (sh.spec.nginx.front && service.health) await frontCheck(service, sh, out);
-  };
-  await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service, t, sh, out))]);
-  // checks finish in any order: report them in the order they run in, stage by stage
-  const at = (c: CheckOutcome) => out.started.indexOf(c.name);
-  out.checks.sort((a, b) => stageRank(a.name) - stageRank(b.name) || at(a) - at(b));
-  return out;
-}
-
-/** `names` did not run because a check among `before` failed. */
-function notRun(out: ServiceRun, service: ServiceSpec, names: string[], before: string[]): void {
-  const failed = out.checks.filter((c) => !c.ok && before.includes(c.name)).map((c) => c.name);
-  const why = failed.length ? `${failed.join(', ')} failed` : 'the gate stopped before it';
-  out.notRun.push(...names.map((name) => ({ service: service.name, name, why })));
-}
-
-function stageRank(check: string): number {
-  if (/^(resolve|tcp|unix) /.test(check)) return 0;
-  if (check.startsWith('front ')) return 2;
-  return 1;
-}
+type State = 'running' | 'passed' | 'failed' | 'not run';
 
 /**
- * Resolves the target's name (retried: DNS may come up late), then probes
- * each address. The addresses when every one passed: for a unix socket, one
- * undefined address (the socket itself).
+ * Runs a service's plan to its end: starts each check whose dependencies
+ * passed (in plan order), lists as not run each whose dependency failed, and
+ * plans again with what each settled check taught (a name's addresses, a
+ * pass).
  */
-async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, out: ServiceRun, names: string[] = []): Promise<(string | undefined)[] | undefined> {
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  let addresses: (string | undefined)[] = endpoint.kind === 'tcp' ? [endpoint.host] : [undefined];
-  if (endpoint.kind === 'tcp' && !isIP(endpoint.host)) {
-    let resolved: string[] = [];
-    const name = resolveName(endpoint.host);
-    names.push(name);
-    out.started.push(name);
-    const run = await retryCheck(
-      async (budget) => {
-        const r = await sh.ctx.host.resolve(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
-        if (r.ok) resolved = r.addresses;
-        const probe: ProbeResult = r.ok
-          ? { ok: true, kind: 'tcp', target: endpoint.host, stage: 'resolve', message: r.addresses.join(', '), timings: { totalMs: r.durationMs } }
-          : { ok: false, kind: 'tcp', target: endpoint.host, stage: 'resolve', ...(r.code !== undefined && { code: r.code }), message: r.message, timings: { totalMs: r.durationMs } };
-        return outcome(service, target, undefined, 'listener', probe, {});
-      },
-      { ...sh.policy, successThreshold: 1 },
-      progress(service, name, sh, 1),
-    );
-    if (!run.last.ok) {
-      record(out, service, name, run, sh);
-      return undefined;
-    }
-    addresses = resolved;
-  }
-  const runs = await Promise.all(
-    addresses.map((address) => {
-      const dialed = dialedAt(endpoint, address);
-      const name = listenerName(endpoint, dialed);
-      names.push(name);
-      const shared = out.listeners.get(name);
-      if (shared) return shared;
-      const check = listenerCheck(service, target, address, dialed, name, sh, out);
-      out.listeners.set(name, check);
-      return check;
-    }),
-  );
-  return runs.every(Boolean) ? addresses : undefined;
-}
+async function runService(service: ServiceSpec, dials: readonly NginxDial[], env: PhaseEnv): Promise<Required<ProbePhaseResult>> {
+  const out = { findings: [] as Finding[], checks: [] as CheckOutcome[], notRun: [] as NotRunCheck[] };
+  const resolved = new Map<string, readonly string[]>();
+  const passed = new Set<string>();
+  const state = new Map<string, State>();
+  /** every check planned, as it was when it started or was found not to run */
+  const planned = new Map<string, Check>();
+  const noted = new Set<string>();
+  /** each report row's check, and when it started */
+  const rows = new Map<CheckOutcome, { check: Check; seq: number }>();
+  const running = new Map<string, Promise<string>>();
+  let seq = 0;
 
-/** The endpoint with its name replaced by one resolved address (`undefined`: as it is). */
-function dialedAt(endpoint: Endpoint, address: string | undefined): Endpoint {
-  return endpoint.kind === 'tcp' && address !== undefined ? { kind: 'tcp', host: address, port: endpoint.port } : endpoint;
-}
-
-async function listenerCheck(service: ServiceSpec, target: Target, address: string | undefined, dialed: Endpoint, name: string, sh: Shared, out: ServiceRun): Promise<boolean> {
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  out.started.push(name);
-  const run = await retryCheck(
-    async (budget) => {
-      const timeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const probe = await probeConnect(sh.ctx.host, dialed, { timeoutMs, signal: sh.ctx.signal });
-      const o = outcome(service, target, address, 'listener', probe, await sh.host.gather(probe, endpoint, address, service.unit));
-      if (o.finding?.code === 'network.rejected' && probe.code === 'ECONNREFUSED') {
-        // the listener seen after the refused connect may have only just come up: ask again before blaming a firewall
-        const again = await probeConnect(sh.ctx.host, dialed, { timeoutMs, signal: sh.ctx.signal });
-        if (again.ok) return { ok: true, probe: again };
-      }
-      return { ...o, ...(cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true }) };
-    },
-    sh.policy,
-    progress(service, name, sh),
-  );
-  record(out, service, name, run, sh);
-  return run.last.ok;
-}
-
-async function healthChecks(service: ServiceSpec, target: Target, list: readonly (string | undefined)[], sh: Shared, out: ServiceRun, names: string[]): Promise<boolean> {
-  const path = service.health;
-  const kind = healthKind(service);
-  if (!path) return true;
-  if (!kind) {
-    out.findings.push({ severity: 'info', service: service.name, message: `health ${path} is not requested over ${service.protocol}: the listener probe is the check` });
-    return true;
-  }
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  const runs = await Promise.all(
-    list.map(async (address) => {
-      const dialed = dialedAt(endpoint, address);
-      const name = healthName(kind, path, list.length > 1 ? dialed : undefined);
-      names.push(name);
-      out.started.push(name);
-      const run = await retryCheck(
-        async (budget) => {
-          const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
-          // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`): the address as configured
-          const host = endpoint.kind === 'tcp' ? { hostHeader: formatEndpoint(endpoint) } : {};
-          const probe =
-            kind === 'fastcgi'
-              ? await probeFastcgi(sh.ctx.host, { endpoint: dialed, path, ...timeouts })
-              : await probeHttp(sh.ctx.host, { endpoint: dialed, tls: kind === 'https', path, ...host, ...timeouts });
-          const o = outcome(service, target, address, 'health', probe, await sh.host.gather(probe, endpoint, address, service.unit));
-          return { ...o, ...(requestCutShort(probe, timeouts, g) && { cut: true }) };
-        },
-        sh.policy,
-        progress(service, name, sh),
-      );
-      record(out, service, name, run, sh);
-      return run.last.ok;
-    }),
-  );
-  return runs.every(Boolean);
-}
-
-async function frontCheck(service: ServiceSpec, sh: Shared, out: ServiceRun): Promise<void> {
-  const front = sh.spec.nginx.front;
-  const path = service.health;
-  if (!front || !path) return;
-  let url: URL;
-  try {
-    url = new URL(front);
-  } catch {
-    return;
-  }
-  const tls = url.protocol === 'https:';
-  const port = Number(url.port || (tls ? 443 : 80));
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const endpoint: Endpoint = { kind: 'tcp', host, port };
-  const base = url.pathname.replace(/\/$/, '');
-  const label = `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}${base}${path}`;
-  const name = frontName(path);
-  const credentials = url.username || url.password ? { credentials: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {};
-  const g = sh.spec.gate;
-  const hostHeader = service.serverNames.find((n) => !/[*~]/.test(n)) ?? url.host;
-  out.started.push(name);
-  const run = await retryCheck(
-    async (budget) => {
-      const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
-      const probe = await probeHttp(sh.ctx.host, { endpoint, tls, path: `${base}${path}`, hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
-      let errorLog: string[] | undefined;
-      if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service, sh);
-      const evidence = probe.ok || probe.status !== undefined ? {} : await sh.host.gather(probe, endpoint, undefined, undefined);
-      const o = outcome(service, { endpoint }, undefined, 'front', probe, evidence, errorLog);
-      return { ...o, ...(requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true }) };
-    },
-    sh.policy,
-    progress(service, name, sh),
-  );
-  record(out, service, name, run, sh);
-}
-
-async function gatewayEvidence(service: ServiceSpec, sh: Shared): Promise<string[]> {
-  const file = sh.spec.nginx.errorLog;
-  if (!file) return ['nginx.error_log is not set: the 502 cannot be attributed'];
-  if (sh.errorLogFrom === undefined) return [`${file} was not readable when the gate started`];
-  const { lines, error } = await readSince(sh.ctx.host, file, sh.errorLogFrom, { signal: sh.ctx.signal });
-  if (error) return [error];
-  return gatewayLines(lines, service.serverNames);
-}
-
-function outcome(
-  service: ServiceSpec,
-  target: Target,
-  address: string | undefined,
-  check: ClassifyInput['check'],
-  probe: ProbeResult,
-  evidence: ClassifyInput['evidence'],
-  errorLog?: string[],
-): AttemptOutcome {
-  if (probe.ok) return { ok: true, probe };
-  const dial = target.dial;
-  const finding = classify({
-    service,
-    check,
-    endpoint: target.endpoint,
-    ...(address !== undefined && { address }),
-    ...(dial && { dial }),
-    probe,
-    evidence,
-    ...(errorLog && { errorLog }),
-  });
-  return { ok: false, probe, ...(finding && { finding }) };
-}
-
-/** One progress event per change of state (waiting with a new reason, pass, fail), not per attempt. */
-function progress(service: ServiceSpec, check: string, sh: Shared, threshold = sh.policy.successThreshold): (o: AttemptOutcome, n: number, passes: number) => void {
-  let lastKey: string | undefined;
-  return (o, n, passes) => {
-    const on = sh.ctx.onProgress;
-    if (!on) return;
-    // passing, but not yet success_threshold times in a row: still waiting
-    const passed = o.ok && passes >= threshold;
-    const key = passed ? 'pass' : o.ok ? 'waiting:passing' : `waiting:${o.finding?.code ?? ''}`;
-    if (key === lastKey) return;
-    lastKey = key;
-    const now = Date.now();
-    on({
-      service: service.name,
-      check,
-      state: passed ? 'pass' : 'waiting',
-      ...(o.finding?.code && { code: o.finding.code }),
-      message: o.finding?.message ?? (o.ok && !passed ? `passing, ${threshold} in a row needed` : o.probe.message),
-      attempt: n,
-      elapsedMs: now - sh.started,
-      remainingMs: Math.max(0, sh.ctx.deadlineAt - now),
+  const start = (check: Check) => {
+    state.set(check.id, 'running');
+    const at = seq++;
+    const settled = runCheck(check, env, out).then((run) => {
+      state.set(check.id, run.last.ok ? 'passed' : 'failed');
+      if (run.last.ok) passed.add(check.id);
+      if (run.last.ok && run.last.probe.addresses) resolved.set(check.id, run.last.probe.addresses);
+      if (run.row) rows.set(run.row, { check, seq: at });
+      return check.id;
     });
+    running.set(check.id, settled);
   };
-}
 
-function record(out: ServiceRun, service: ServiceSpec, name: string, run: CheckRun, sh: Shared): void {
-  const { last } = run;
-  const f = last.finding;
-  out.checks.push({
-    service: service.name,
-    name,
-    ok: last.ok,
-    ...(f?.code && { code: f.code }),
-    message: f?.message ?? last.probe.message,
-    attempts: run.attempts,
-    durationMs: Math.round(run.durationMs),
-  });
-  if (!last.ok && f) {
-    out.findings.push(f);
-    const now = Date.now();
-    sh.ctx.onProgress?.({
-      service: service.name,
-      check: name,
-      state: 'fail',
-      ...(f.code && { code: f.code }),
-      message: f.message,
-      attempt: run.attempts,
-      elapsedMs: now - sh.started,
-      remainingMs: Math.max(0, sh.ctx.deadlineAt - now),
-    });
+  for (;;) {
+    const plan = planService(env.spec, service, dials, { resolved, passed });
+    for (const note of plan.notes) {
+      if (noted.has(note.id) || !note.after.every((id) => passed.has(id))) continue;
+      noted.add(note.id);
+      out.findings.push(note.finding);
+    }
+    for (const check of plan.checks) {
+      if (state.has(check.id)) continue;
+      planned.set(check.id, check);
+      const deps = check.after.map((id) => state.get(id));
+      if (deps.some((s) => s === 'failed' || s === 'not run')) {
+        state.set(check.id, 'not run');
+        out.notRun.push({ service: service.name, name: check.name, why: why(check) });
+      } else if (deps.every((s) => s === 'passed')) start(check);
+    }
+    if (running.size === 0) break;
+    running.delete(await Promise.race(running.values()));
   }
-}
 
-/** Timed out on a timeout the deadline shortened: not the endpoint's fault yet. */
-function cutShort(probe: ProbeResult, usedMs: number, configuredMs: number): boolean {
-  return probe.code === 'ETIMEDOUT' && usedMs < configuredMs;
-}
+  // checks finish in any order: report them in the order they started in, stage by stage
+  const stage = (c: CheckOutcome) => STAGE_ORDER[rows.get(c)?.check.stage ?? 'listener'];
+  const started = (c: CheckOutcome) => rows.get(c)?.seq ?? 0;
+  out.checks.sort((a, b) => stage(a) - stage(b) || started(a) - started(b));
+  return out;
 
-/** cutShort for a request: by the connect timeout or the request timeout, whichever stage it timed out in. */
-function requestCutShort(probe: ProbeResult, used: { connectTimeoutMs: number; requestTimeoutMs: number }, g: Spec['gate']): boolean {
-  return probe.stage === 'connect' ? cutShort(probe, used.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, used.requestTimeoutMs, g.requestTimeoutMs);
+  /** The failed checks that kept `check` from running, directly or through others, in the order they failed. */
+  function why(check: Check): string {
+    const failed = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (id: string) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      if (state.get(id) === 'failed') failed.add(id);
+      for (const dep of planned.get(id)?.after ?? []) visit(dep);
+    };
+    for (const id of check.after) visit(id);
+    const names = out.checks.filter((c) => failed.has(rows.get(c)?.check.id ?? '')).map((c) => c.name);
+    return names.length ? `${names.join(', ')} failed` : 'the gate stopped before it';
+  }
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -19,7 +19,8 @@ import type { ProbeResult } from '../probe/result.js';
 import { ABORTED } from '../probe/result.js';
 import type { Finding } from '../report/model.js';
 
-export interface AttemptOutcome {
+/** One probe, classified. */
+export interface Attempt {
   ok: boolean;
   probe: ProbeResult;
   /** the classified reason, when not ok */
@@ -37,9 +38,10 @@ export interface RetryPolicy {
   signal?: AbortSignal;
 }
 
-export interface CheckRun {
+/** A check's attempts under its policy, settled. */
+export interface RetryResult {
   /** the last classified attempt */
-  last: AttemptOutcome;
+  last: Attempt;
   attempts: number;
   durationMs: number;
 }
@@ -73,13 +75,13 @@ class Retry extends Error {
  * the consecutive passes so far.
  */
 export async function retryCheck(
-  attempt: (budgetMs: number, n: number) => Promise<AttemptOutcome>,
+  attempt: (budgetMs: number, n: number) => Promise<Attempt>,
   policy: RetryPolicy,
-  onAttempt?: (outcome: AttemptOutcome, n: number, passes: number) => void,
-): Promise<CheckRun> {
+  onAttempt?: (outcome: Attempt, n: number, passes: number) => void,
+): Promise<RetryResult> {
   const started = performance.now();
-  let last: AttemptOutcome | undefined;
-  let lastFailure: AttemptOutcome | undefined;
+  let last: Attempt | undefined;
+  let lastFailure: Attempt | undefined;
   let succeeded = false;
   let attempts = 0;
   let passes = 0;
@@ -87,7 +89,7 @@ export async function retryCheck(
   let answerFailingSince: number | undefined;
   let sameDefinitive = 0;
 
-  const once = async (n: number): Promise<AttemptOutcome> => {
+  const once = async (n: number): Promise<Attempt> => {
     const budget = policy.deadlineAt - Date.now();
     const outcome = await attempt(Math.max(budget, 1), n);
     // an attempt cut by the deadline or a signal says nothing new: keep the previous reason

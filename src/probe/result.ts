@@ -37,6 +37,8 @@ export interface ProbeResult {
   bytesRead?: number;
   /** the socket's own address, for the evidence of a pass */
   localAddress?: string;
+  /** a name's resolution: its addresses, in the order nginx dials them */
+  addresses?: string[];
 }
 
 /** Outcome codes that are not Node error codes. */

@@ -4,13 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDefinitive } from '../../src/diagnose/codes.js';
-import { BACKOFF_FRACTION, backoffMs, CONFIRMATIONS, retryCheck, type AttemptOutcome } from '../../src/gate/retry.js';
+import { BACKOFF_FRACTION, backoffMs, CONFIRMATIONS, retryCheck, type Attempt } from '../../src/gate/retry.js';
 import type { ReasonCode } from '../../src/diagnose/codes.js';
 import type { ProbeResult } from '../../src/probe/result.js';
 
 const probe = (over: Partial<ProbeResult> = {}): ProbeResult => ({ ok: false, kind: 'tcp', target: '127.0.0.1:8000', stage: 'connect', message: 'x', timings: { totalMs: 0 }, ...over });
-const failing = (code: ReasonCode): AttemptOutcome => ({ ok: false, probe: probe(), finding: { code, severity: 'error', message: code } });
-const passing: AttemptOutcome = { ok: true, probe: probe({ ok: true }) };
+const failing = (code: ReasonCode): Attempt => ({ ok: false, probe: probe(), finding: { code, severity: 'error', message: code } });
+const passing: Attempt = { ok: true, probe: probe({ ok: true }) };
 
 function policy(deadlineMs: number, over: Partial<Parameters<typeof retryCheck>[1]> = {}) {
   return { intervalMs: 10, maxIntervalMs: 40, successThreshold: 1, deadlineAt: Date.now() + deadlineMs, ...over };

@@ -1,0 +1,17 @@
+// The health request over FastCGI, as nginx's fastcgi_pass sends it.
+import { probeFastcgi } from '../../probe/fastcgi.js';
+import { dialed, dialedSuffix, type ProbeKind } from '../probe-kind.js';
+
+export const fastcgiKind: ProbeKind = {
+  stage: 'health',
+  protocols: ['fastcgi'],
+  checkName: (service, target, distinct) => `fastcgi ${service.health ?? ''}${dialedSuffix(target, distinct)}`,
+  probe: ({ service, target }, a) =>
+    probeFastcgi(a.host, {
+      endpoint: dialed(target),
+      path: service.health ?? '',
+      connectTimeoutMs: a.connectTimeoutMs,
+      requestTimeoutMs: a.requestTimeoutMs,
+      signal: a.signal,
+    }),
+};

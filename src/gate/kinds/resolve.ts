@@ -1,0 +1,20 @@
+// A name's resolution on the host, retried (DNS may come up late): its
+// addresses, in nginx's order, are what the listener checks then dial.
+import type { ProbeResult } from '../../probe/result.js';
+import type { ProbeKind } from '../probe-kind.js';
+
+export const resolveKind: ProbeKind = {
+  stage: 'listener',
+  checkName: (_service, { endpoint }) => `resolve ${endpoint.kind === 'tcp' ? endpoint.host : endpoint.path}`,
+  async probe({ target: { endpoint } }, a): Promise<ProbeResult> {
+    const name = endpoint.kind === 'tcp' ? endpoint.host : endpoint.path;
+    const r = await a.host.resolve(name, { timeoutMs: a.connectTimeoutMs, signal: a.signal });
+    const base = { kind: 'tcp', target: name, stage: 'resolve', timings: { totalMs: r.durationMs } } as const;
+    if (r.ok) return { ok: true, ...base, message: r.addresses.join(', '), addresses: r.addresses };
+    return { ok: false, ...base, ...(r.code !== undefined && { code: r.code }), ...(r.errno !== undefined && { errno: r.errno }), message: r.message };
+  },
+  // what the classifier needs is the resolver's answer itself
+  evidence: async () => ({ evidence: {} }),
+  successThreshold: 1,
+  silentPass: true,
+};

@@ -1,0 +1,83 @@
+// What a probe kind is to the probe phase: the stage it belongs to, how its
+// checks are named, and one attempt. The planner (probe-plan.ts) makes the
+// check records, the runner (check-runner.ts) retries and classifies them;
+// each kind in kinds/ only probes, and says what evidence it needs when the
+// host's own is not it.
+import type { ClassifyInput } from '../diagnose/classify.js';
+import type { Evidence, EvidenceCollector } from '../host/evidence.js';
+import type { Host } from '../host/host.js';
+import { formatEndpoint, type Endpoint } from '../probe/endpoint.js';
+import type { ProbeResult } from '../probe/result.js';
+import type { ServiceSpec, Spec } from '../spec/load.js';
+import type { NginxDial } from './phases.js';
+import type { Attempt } from './retry.js';
+
+/** Listeners first, then the health request, then the same path through nginx's front. */
+export type Stage = ClassifyInput['check'];
+
+/** The order checks run and are reported in, stage by stage. */
+export const STAGE_ORDER: Readonly<Record<Stage, number>> = { listener: 0, health: 1, front: 2 };
+
+export interface CheckTarget {
+  /** as configured: a name is kept (`localhost:8000`) */
+  endpoint: Endpoint;
+  /** the nginx line that dials it, when it came from the config */
+  dial?: NginxDial;
+  /** the one address dialed: an IP literal itself, one of a name's addresses; absent for a socket path or a name not yet resolved */
+  address?: string;
+}
+
+/** One check the probe phase runs: data, its identity apart from how it is shown. */
+export interface Check {
+  /** unique in the phase; a service's checks that dial the same address share one */
+  id: string;
+  kind: ProbeKind;
+  stage: Stage;
+  /** as reports and progress lines show it: `tcp [::1]:8000`, `http GET /healthz` */
+  name: string;
+  service: ServiceSpec;
+  target: CheckTarget;
+  /** checks that must pass before this one runs */
+  after: readonly string[];
+}
+
+/** What one attempt may use: the host, and the configured timeouts cut to the time left. */
+export interface AttemptContext {
+  host: Host;
+  spec: Spec;
+  signal: AbortSignal;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  evidence: EvidenceCollector;
+  /** the error log's size when the phase began */
+  errorLogFrom?: number;
+}
+
+export interface ProbeKind {
+  stage: Stage;
+  /** health kinds: the spec's `protocol` values they speak */
+  protocols?: readonly string[];
+  /** `distinct`: the target's name has several addresses, each checked apart */
+  checkName(service: ServiceSpec, target: CheckTarget, distinct: boolean): string;
+  /** One attempt. Never throws for the endpoint's failure. */
+  probe(check: Check, a: AttemptContext): Promise<ProbeResult>;
+  /** What the classifier reads beside a probe; default: the host's evidence about the target. */
+  evidence?(probe: ProbeResult, check: Check, a: AttemptContext): Promise<{ evidence: Evidence; errorLog?: string[] }>;
+  /** A classified failure looked at once more before it counts. */
+  recheck?(attempt: Attempt, check: Check, a: AttemptContext): Promise<Attempt>;
+  /** passes needed in a row; default: gate.success_threshold */
+  successThreshold?: number;
+  /** a pass adds no check to the report: the checks that follow it stand for it */
+  silentPass?: boolean;
+}
+
+/** The target's endpoint with its name replaced by the address dialed. */
+export function dialed(target: CheckTarget): Endpoint {
+  const { endpoint, address } = target;
+  return endpoint.kind === 'tcp' && address !== undefined ? { kind: 'tcp', host: address, port: endpoint.port } : endpoint;
+}
+
+/** `127.0.0.1:8000`, ` [::1]:8000` after a health path when the name has several addresses. */
+export function dialedSuffix(target: CheckTarget, distinct: boolean): string {
+  return distinct ? ` ${formatEndpoint(dialed(target))}` : '';
+}

@@ -7,10 +7,10 @@ import { evidenceCollector } from '../host/evidence.js';
 import { fileSize } from '../host/file-tail.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../report/model.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import { runCheck, type PhaseEnv } from './check-runner.js';
+import { runCheck, type PhaseEnv, type Settled } from './check-runner.js';
 import type { NginxDial, PhaseContext, ProbePhase, ProbePhaseResult } from './phases.js';
 import { STAGE_ORDER, type Check } from './probe-kind.js';
-import { dialsByService, firstChecks, planService } from './probe-plan.js';
+import { dialsByService, firstChecks, planService, type PlannedNote } from './probe-plan.js';
 
 export const runProbePhase: ProbePhase = Object.assign(
   async (spec: Spec, dials: readonly NginxDial[], ctx: PhaseContext): Promise<ProbePhaseResult> => {
@@ -46,53 +46,99 @@ type State = 'running' | 'passed' | 'failed' | 'not run';
 /**
  * Runs a service's plan to its end: starts each check whose dependencies
  * passed (in plan order), lists as not run each whose dependency failed, and
- * plans again with what each settled check taught (a name's addresses, a
- * pass).
+ * plans again when what the plan depends on changed (a name resolved, a
+ * check that others wait for settled).
  */
 async function runService(service: ServiceSpec, dials: readonly NginxDial[], env: PhaseEnv): Promise<Required<ProbePhaseResult>> {
   const out = { findings: [] as Finding[], checks: [] as CheckOutcome[], notRun: [] as NotRunCheck[] };
-  const resolved = new Map<string, readonly string[]>();
-  const passed = new Set<string>();
+  const learnt = { resolved: new Map<string, readonly string[]>(), passed: new Set<string>() };
   const state = new Map<string, State>();
   /** every check planned, as it was when it started or was found not to run */
   const planned = new Map<string, Check>();
+  /** a check not yet started -> how many of its dependencies have yet to pass; and who waits for each check */
+  let pending = new Map<string, number>();
+  let waitingFor = new Map<string, string[]>();
+  let notes: readonly PlannedNote[] = [];
   const noted = new Set<string>();
   /** each report row's check, and when it started */
   const rows = new Map<CheckOutcome, { check: Check; seq: number }>();
-  const running = new Map<string, Promise<string>>();
+  const settled: { check: Check; run: Settled }[] = [];
+  let wake: (() => void) | undefined;
+  /** a check that threw: a bug, not an endpoint's failure */
+  let broken: { error: unknown } | undefined;
+  let running = 0;
   let seq = 0;
 
   const start = (check: Check) => {
     state.set(check.id, 'running');
+    running++;
     const at = seq++;
-    const settled = runCheck(check, env, out).then((run) => {
-      state.set(check.id, run.last.ok ? 'passed' : 'failed');
-      if (run.last.ok) passed.add(check.id);
-      if (run.last.ok && run.last.probe.addresses) resolved.set(check.id, run.last.probe.addresses);
-      if (run.row) rows.set(run.row, { check, seq: at });
-      return check.id;
-    });
-    running.set(check.id, settled);
+    runCheck(check, env, out).then(
+      (run) => {
+        if (run.row) rows.set(run.row, { check, seq: at });
+        settled.push({ check, run });
+        wake?.();
+      },
+      (error: unknown) => {
+        broken ??= { error };
+        wake?.();
+      },
+    );
   };
 
-  for (;;) {
-    const plan = planService(env.spec, service, dials, { resolved, passed });
-    for (const note of plan.notes) {
-      if (noted.has(note.id) || !note.after.every((id) => passed.has(id))) continue;
-      noted.add(note.id);
-      out.findings.push(note.finding);
-    }
-    for (const check of plan.checks) {
+  const plan = () => {
+    const p = planService(env.spec, service, dials, learnt);
+    notes = p.notes;
+    pending = new Map();
+    waitingFor = new Map();
+    const ready: Check[] = [];
+    for (const check of p.checks) {
       if (state.has(check.id)) continue;
       planned.set(check.id, check);
       const deps = check.after.map((id) => state.get(id));
       if (deps.some((s) => s === 'failed' || s === 'not run')) {
         state.set(check.id, 'not run');
         out.notRun.push({ service: service.name, name: check.name, why: why(check) });
-      } else if (deps.every((s) => s === 'passed')) start(check);
+        continue;
+      }
+      const waiting = check.after.filter((id) => state.get(id) !== 'passed');
+      if (waiting.length === 0) ready.push(check);
+      pending.set(check.id, waiting.length);
+      for (const id of waiting) {
+        const list = waitingFor.get(id);
+        if (list) list.push(check.id);
+        else waitingFor.set(id, [check.id]);
+      }
     }
-    if (running.size === 0) break;
-    running.delete(await Promise.race(running.values()));
+    for (const check of ready) start(check);
+  };
+
+  plan();
+  while (running > 0) {
+    if (settled.length === 0 && !broken) await new Promise<void>((r) => (wake = r));
+    if (broken) throw broken.error;
+    const next = settled.shift();
+    if (!next) continue;
+    running--;
+    const { check, run } = next;
+    const { ok, probe } = run.last;
+    state.set(check.id, ok ? 'passed' : 'failed');
+    if (ok) learnt.passed.add(check.id);
+    if (ok && probe.addresses) learnt.resolved.set(check.id, probe.addresses);
+    // a check that others wait for settled: those that can now run (or never will) may plan differently
+    const waiters = waitingFor.get(check.id) ?? [];
+    let unblocked = false;
+    for (const id of waiters) {
+      const left = (pending.get(id) ?? 0) - 1;
+      pending.set(id, left);
+      unblocked ||= left === 0;
+    }
+    if ((ok && probe.addresses) || (!ok && waiters.length > 0) || unblocked) plan();
+    for (const note of notes) {
+      if (noted.has(note.id) || !note.after.every((id) => learnt.passed.has(id))) continue;
+      noted.add(note.id);
+      out.findings.push(note.finding);
+    }
   }
 
   // checks finish in any order: report them in the order they started in, stage by stage

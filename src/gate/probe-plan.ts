@@ -7,7 +7,7 @@
 // follows the health request. What fans out over a name's addresses is one
 // check until it can run: a name not yet resolved stands for the addresses it
 // will give, the health request for one per address the listeners passed.
-import { ipFamily, formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
+import { ipFamily, formatEndpoint, type Endpoint } from '../probe/endpoint.js';
 import type { Finding } from '../report/model.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
 import { frontRequest } from './kinds/front.js';
@@ -38,16 +38,17 @@ export interface Learnt {
 
 export const NOTHING_LEARNT: Learnt = { resolved: new Map(), passed: new Set() };
 
-/** The spec's backend first, then each static dial that differs from it. */
+/** The spec's backend first, then each static dial that differs from it (sameEndpoint), in one pass. */
 export function targetsOf(service: ServiceSpec, dials: readonly NginxDial[]): CheckTarget[] {
-  const targets: CheckTarget[] = [{ endpoint: service.backend }];
+  const key = (e: Endpoint) => (e.kind === 'unix' ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`);
+  const targets = new Map<string, CheckTarget>([[key(service.backend), { endpoint: service.backend }]]);
   for (const d of dials) {
     if (d.dynamic || !d.endpoint) continue;
-    const same = targets.find((t) => sameEndpoint(t.endpoint, d.endpoint as Endpoint));
+    const same = targets.get(key(d.endpoint));
     if (same) same.dial ??= d;
-    else targets.push({ endpoint: d.endpoint, dial: d });
+    else targets.set(key(d.endpoint), { endpoint: d.endpoint, dial: d });
   }
-  return targets;
+  return [...targets.values()];
 }
 
 /** Each service's dials, in one pass. */

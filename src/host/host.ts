@@ -61,7 +61,7 @@ export interface Host extends Runner {
   readDir(path: string, options?: HostOptions): Promise<{ ok: true; names: string[] } | HostFailure>;
   /** Listening TCP and unix sockets with their processes; what degraded the view is said in `notes`. */
   listListeners(options?: HostOptions): Promise<ListenerSnapshot>;
-  user(): Promise<HostUser>;
+  user(options?: HostOptions): Promise<HostUser>;
   /**
    * The nginx config's files for the parser, which reads synchronously as it
    * finds includes: a host that cannot answer synchronously fetches them here,

@@ -9,6 +9,7 @@ import type { Host } from '../host/host.js';
 import { formatEndpoint, type Endpoint } from '../probe/endpoint.js';
 import type { ProbeResult } from '../probe/result.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
+import type { Protocol } from '../spec/schema.js';
 import type { NginxDial } from './phases.js';
 import type { Attempt } from './retry.js';
 
@@ -56,7 +57,7 @@ export interface AttemptContext {
 export interface ProbeKind {
   stage: Stage;
   /** health kinds: the spec's `protocol` values they speak */
-  protocols?: readonly string[];
+  protocols?: readonly Protocol[];
   /** `distinct`: the target's name has several addresses, each checked apart */
   checkName(service: ServiceSpec, target: CheckTarget, distinct: boolean): string;
   /** One attempt. Never throws for the endpoint's failure. */

@@ -10,6 +10,7 @@
 import { ipFamily, formatEndpoint, type Endpoint } from '../probe/endpoint.js';
 import type { Finding } from '../report/model.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
+import type { Protocol } from '../spec/schema.js';
 import { frontRequest } from './kinds/front.js';
 import type { NginxDial } from './phases.js';
 import { dialed, type Check, type CheckTarget } from './probe-kind.js';
@@ -119,6 +120,6 @@ export function firstChecks(spec: Spec, dials: readonly NginxDial[]): { service:
   });
 }
 
-function healthKindOf(protocol: string): ProbeKindName | undefined {
+function healthKindOf(protocol: Protocol): ProbeKindName | undefined {
   return (Object.keys(PROBE_KINDS) as ProbeKindName[]).find((k) => PROBE_KINDS[k].stage === 'health' && PROBE_KINDS[k].protocols?.includes(protocol));
 }

@@ -77,16 +77,17 @@ async function inodeOwners(inodes: Set<number>, signal?: AbortSignal): Promise<{
   return { owners, complete: true };
 }
 
-export async function readProcListeners(signal?: AbortSignal): Promise<ListenerSnapshot> {
+/** `net`: the network namespace's tables, `/proc/PID/net` for another one's. */
+export async function readProcListeners(signal?: AbortSignal, net = '/proc/net'): Promise<ListenerSnapshot> {
   const read = (p: string) => readFile(p, { encoding: 'utf8', ...(signal && { signal }) }).catch(() => undefined);
-  const [tcp4, tcp6, unix, v6only] = await Promise.all([read('/proc/net/tcp'), read('/proc/net/tcp6'), read('/proc/net/unix'), read('/proc/sys/net/ipv6/bindv6only')]);
+  const [tcp4, tcp6, unix, v6only] = await Promise.all([read(`${net}/tcp`), read(`${net}/tcp6`), read(`${net}/unix`), read('/proc/sys/net/ipv6/bindv6only')]);
   const notes: string[] = [];
-  if (tcp4 === undefined) notes.push('cannot read /proc/net/tcp');
+  if (tcp4 === undefined) notes.push(`cannot read ${net}/tcp`);
   const dualStackDefault = (v6only ?? '0').trim() === '0';
   const found = [...parseProcTcp(tcp4 ?? '', 4, dualStackDefault), ...parseProcTcp(tcp6 ?? '', 6, dualStackDefault), ...parseProcUnix(unix ?? '')];
   if (found.some((l) => l.dualStack)) notes.push('procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)');
   const { owners, complete } = await inodeOwners(new Set(found.map((l) => l.inode)), signal);
   if (!complete) notes.push('process scan cut short: some listeners lack process names');
   const listeners = found.map(({ inode, ...l }) => ({ ...l, processes: owners.get(inode) ?? [] }));
-  return { listeners, source: '/proc/net/tcp, /proc/net/tcp6, /proc/net/unix', notes };
+  return { listeners, source: `${net}/tcp, ${net}/tcp6, ${net}/unix`, notes };
 }

@@ -1,10 +1,10 @@
 // A name to every address getaddrinfo gives this process, in the order nginx
-// dials them: ngx_inet_resolve_host() keeps getaddrinfo's order but puts
-// every IPv4 address before the IPv6 ones.
+// dials them.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { errorFacts } from '../../probe/errno.js';
 import { ABORTED } from '../../probe/result.js';
+import { inNginxOrder } from '../address-order.js';
 import type { Resolution } from '../host.js';
 
 export async function resolveLocal(host: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Resolution> {
@@ -24,10 +24,7 @@ export async function resolveLocal(host: string, options: { timeoutMs: number; s
   });
   const looked = lookup(host, { all: true, order: 'verbatim' }).then(
     (list): Resolution => {
-      const seen = new Set<string>();
-      const v4 = list.filter((a) => a.family === 4).map((a) => a.address);
-      const v6 = list.filter((a) => a.family === 6).map((a) => a.address);
-      const addresses = [...v4, ...v6].filter((a) => !seen.has(a) && seen.add(a));
+      const addresses = inNginxOrder(list);
       return addresses.length
         ? { ok: true, addresses, durationMs: performance.now() - started }
         : { ok: false, code: 'ENOTFOUND', message: `${host} has no address`, durationMs: performance.now() - started };

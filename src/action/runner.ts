@@ -1,10 +1,13 @@
 // Host commands through @actions/exec, so they stream into the Actions log.
 import * as exec from '@actions/exec';
-import { commandLine, DEFAULT_COMMAND_TIMEOUT_MS, type CommandResult, type Runner } from '../host/run.js';
+import { commandLine, DEFAULT_COMMAND_TIMEOUT_MS, execaRunner, type CommandResult, type Runner } from '../host/run.js';
 
 export function actionsRunner(): Runner {
+  const sandboxed = execaRunner();
   return {
     async run(file, args, options = {}): Promise<CommandResult> {
+      // nginx -t: its own environment and user, which @actions/exec cannot give; its output is not streamed into the log
+      if (options.env || options.user) return sandboxed.run(file, args, options);
       const started = performance.now();
       const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;

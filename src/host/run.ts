@@ -16,6 +16,8 @@ export interface CommandResult {
   aborted?: boolean;
   /** the command could not be started: ENOENT, EACCES, ... */
   spawnError?: string;
+  /** the signal that ended it (SIGTERM when the gate stopped it; SIGINT from a terminal's Ctrl-C) */
+  signal?: string;
   durationMs: number;
 }
 
@@ -119,6 +121,7 @@ export function execaRunner(): Runner {
         notFound: spawnError === 'ENOENT',
         ...(stopped.aborted && { aborted: true }),
         ...(spawnError !== undefined && { spawnError }),
+        ...(r.signal !== undefined && { signal: r.signal }),
         durationMs: performance.now() - started,
       };
     },

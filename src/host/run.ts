@@ -97,13 +97,14 @@ export function execaRunner(): Runner {
         ...(options.env ? { env: { ...options.env }, extendEnv: false } : { env: { LC_ALL: 'C' } }),
         ...(options.user && { uid: options.user.uid, gid: options.user.gid }),
       });
+      // the first of the two to stop it is why it stopped
       const stopped = { timedOut: false, aborted: false };
       const timer = setTimeout(() => {
-        stopped.timedOut = true;
+        if (!stopped.aborted) stopped.timedOut = true;
         stopStarted(child);
       }, options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
       const onAbort = () => {
-        stopped.aborted = true;
+        if (!stopped.timedOut) stopped.aborted = true;
         stopStarted(child);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -117,7 +118,7 @@ export function execaRunner(): Runner {
         stdout: typeof r.stdout === 'string' ? r.stdout : '',
         stderr: typeof r.stderr === 'string' ? r.stderr : '',
         failed: r.failed,
-        timedOut: stopped.timedOut && !stopped.aborted,
+        timedOut: stopped.timedOut,
         notFound: spawnError === 'ENOENT',
         ...(stopped.aborted && { aborted: true }),
         ...(spawnError !== undefined && { spawnError }),

@@ -56,7 +56,7 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
 
-  const resolver = options.resolver ?? dnsResolver();
+  const resolver = options.resolver ?? dnsResolver(undefined, ctx.deadlineAt);
   const [nginx, addresses] = await Promise.all([
     nginxCheck(spec, loaded, ctx),
     resolveAll(spec, expansions, resolver, signal),

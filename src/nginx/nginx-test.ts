@@ -9,6 +9,7 @@ import { commandLine, type CommandResult, type Runner } from '../host/run.js';
 import type { Finding } from '../report/model.js';
 import type { NginxTestMode } from '../spec/schema.js';
 import { findCodeLoading, loadsModules, type CodeLoad, type NginxBuild } from './code-loading.js';
+import { configWait } from './config-wait.js';
 import { makeScratch, testEnv, testUser } from './nginx-sandbox.js';
 import type { ParseResult } from './parser.js';
 
@@ -82,7 +83,7 @@ export async function testConfig(runner: Runner, o: NginxTestOptions): Promise<N
   if (!binary) return note(`nginx binary "${o.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
   const base = { env, signal: o.signal, ...(user && { user }) };
   const as = user ? ` as nobody (${because})` : '';
-  const left = () => Math.max(1, Math.min(NGINX_TEST_TIMEOUT_MS, o.deadlineAt - Date.now()));
+  const left = () => configWait(o.deadlineAt, NGINX_TEST_TIMEOUT_MS);
 
   let build: NginxBuild | undefined;
   if (loadsModules(o.parse)) {

@@ -4,7 +4,7 @@
 // UDP socket receives the queries and never answers.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CLI_SOURCE, runNode, TSX } from '../helpers/cli.js';
@@ -65,16 +65,19 @@ function leftInNamespace(): number[] {
   return r.stdout.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== dropper?.pid);
 }
 
-test('--deadline 2s against a resolver that never answers: exit 1, dns.unresolved saying the resolver did not answer within the deadline', { skip }, async () => {
-  // the outer timeout only guards the test run: the outcome is asserted, not the time
-  const r = await runNode(['netns', 'exec', ns?.name ?? '', process.execPath, '--import', TSX, CLI_SOURCE, 'check', '--spec', spec('deadline.yml', ''), '--deadline', '2s', '--format', 'json'], {
+test('--deadline against a resolver that never answers: exit 1, dns.unresolved saying the resolver did not answer within the deadline', { skip }, async () => {
+  // the outer timeout only guards the test run: the outcome is asserted, not the time;
+  // connect_timeout longer than the deadline, so that every lookup is bounded by the deadline alone
+  const file = spec('deadline.yml', '');
+  writeFileSync(file, `${readFileSync(file, 'utf8')}gate: { connect_timeout: 30s }\n`);
+  const r = await runNode(['netns', 'exec', ns?.name ?? '', process.execPath, '--import', TSX, CLI_SOURCE, 'check', '--spec', file, '--deadline', '4s', '--format', 'json'], {
     node: 'ip',
     timeoutMs: 60_000,
   });
   assert.equal(r.signal, null, `the gate did not exit by itself: ${r.stderr}`);
   assert.equal(r.code, 1, r.stderr + r.stdout);
   const report = JSON.parse(r.stdout) as Report;
-  assert.equal(report.reason, 'dns.unresolved');
+  assert.equal(report.reason, 'dns.unresolved', r.stdout);
   const f = report.findings.find((x) => x.code === 'dns.unresolved');
   assert.match(f?.message ?? '', /^svc0\.example\.test does not resolve \(the resolver did not answer within the gate's deadline, \d+ ms\)$/);
   // nginx -t resolves the names too (getaddrinfo, as nginx does at start): stopped at the deadline, and said why

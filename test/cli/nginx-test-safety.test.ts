@@ -79,3 +79,13 @@ test('CI: a config whose load_module names a library of its own is not run throu
   assert.deepEqual([f?.severity, f?.file, f?.line], ['warning', join(dir, 'nginx.conf'), 1]);
   assert.match(f?.message ?? '', new RegExp(`^nginx -t not run on this config: load_module loads ${dir}/evil\\.so from outside the system's module directories`));
 });
+
+test('nginx.test takes safe, always or off: anything else is bad input naming the key and line, exit 2', async (t) => {
+  const tmp = tempDir('ugate-key-');
+  t.after(tmp.remove);
+  writeFileSync(join(tmp.dir, 'upstream-gate.yml'), 'version: 1\nservices:\n  app: { backend: 127.0.0.1:8000 }\nnginx:\n  test: sometimes\n');
+  const r = await runCli(['check', '--spec', 'upstream-gate.yml'], { cwd: tmp.dir });
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, 'upstream-gate check: upstream-gate.yml:5: nginx.test: expected one of safe, always, off, got "sometimes"\n');
+});

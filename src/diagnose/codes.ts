@@ -30,6 +30,11 @@ export const CODES = {
     retry: 'definitive',
     meaning: 'the config loads code from outside the system module directories (load_module, ssl_engine, Perl, njs, Lua): `nginx -t` is not run on it unless `nginx.test: always` (warning)',
   },
+  'config.timeout': {
+    phase: 'config',
+    retry: 'definitive',
+    meaning: 'the config phase (nginx -t, name lookups) used the whole deadline: no probe ran',
+  },
   'backend.down': { phase: 'probe', retry: 'transient', meaning: 'ECONNREFUSED (111): nothing listens on that port in any family' },
   'backend.wrong_port': { phase: 'probe', retry: 'definitive', meaning: "refused; the service's process listens on another port" },
   'backend.wrong_address': { phase: 'probe', retry: 'definitive', meaning: 'refused; something listens on that port but bound to another address of the same family' },

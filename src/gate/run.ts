@@ -82,9 +82,16 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   const configFailed = findings.some((f) => f.severity === 'error');
   const interrupted = () => opts.signal?.aborted === true;
   if (phase !== 'config' && !configFailed && !interrupted()) {
-    if (signal.aborted) {
-      // past the deadline's grace before a probe could start: nothing was shown healthy, so no pass
-      findings.push({ severity: 'error', message: `the deadline passed before any probe ran: the config phase took ${Date.now() - started} ms` });
+    if (signal.aborted || Date.now() >= ctx.deadlineAt) {
+      // a probe with no time left would only time out at once, and blame the backend for it
+      const waits = findings.filter((f) => f.severity === 'info' && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
+      findings.push({
+        code: 'config.timeout',
+        severity: 'error',
+        message: `the deadline passed before any probe ran: the config phase took ${Date.now() - started} ms`,
+        ...(waits.length > 0 && { evidence: waits }),
+        fix: 'raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver',
+      });
     } else {
       const probe = await opts.probePhase(spec, dials, ctx);
       findings.push(...probe.findings);

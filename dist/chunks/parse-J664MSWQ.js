@@ -3,7 +3,7 @@ const require = __ugateCreateRequire(import.meta.url);
 import {
   loadAny,
   readStdin
-} from "./chunk-J2TPYP32.js";
+} from "./chunk-ARCKDL7C.js";
 import {
   maskCredentials
 } from "./chunk-MDTVYLXR.js";

@@ -1396,10 +1396,10 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest(client, request2, err) {
+    function errorRequest(client, request3, err) {
       try {
-        request2.onError(err);
-        assert2(request2.aborted);
+        request3.onError(err);
+        assert2(request3.aborted);
       } catch (err2) {
         client.emit("error", err2);
       }
@@ -1973,7 +1973,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request2, key, val) {
+    function processHeader(request3, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
@@ -2020,24 +2020,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request2.host !== null) {
+        if (request3.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request2.host = val;
+        request3.host = val;
       } else if (headerName === "content-length") {
-        if (request2.contentLength !== null) {
+        if (request3.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request2.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request2.contentLength)) {
+        request3.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request3.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request2.contentType === null && headerName === "content-type") {
-        request2.contentType = val;
-        request2.headers.push(key, val);
+      } else if (request3.contentType === null && headerName === "content-type") {
+        request3.contentType = val;
+        request3.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2046,12 +2046,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request2.reset = true;
+          request3.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key, val);
+        request3.headers.push(key, val);
       }
     }
     module.exports = Request;
@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -3383,13 +3383,13 @@ var require_data_url = __commonJS({
     }
     function collectASequenceOfCodePointsFast(char, input2, position) {
       const idx = input2.indexOf(char, position.position);
-      const start = position.position;
+      const start2 = position.position;
       if (idx === -1) {
         position.position = input2.length;
-        return input2.slice(start);
+        return input2.slice(start2);
       }
       position.position = idx;
-      return input2.slice(start, position.position);
+      return input2.slice(start2, position.position);
     }
     function stringPercentDecode(input2) {
       const bytes = encoder.encode(input2);
@@ -4141,11 +4141,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request2) {
-      return request2.urlList[request2.urlList.length - 1];
+    function requestCurrentURL(request3) {
+      return request3.urlList[request3.urlList.length - 1];
     }
-    function requestBadPort(request2) {
-      const url2 = requestCurrentURL(request2);
+    function requestBadPort(request3) {
+      const url2 = requestCurrentURL(request3);
       if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
         return "blocked";
       }
@@ -4169,7 +4169,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request3, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
@@ -4183,7 +4183,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy !== "") {
-        request2.referrerPolicy = policy;
+        request3.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4200,33 +4200,33 @@ var require_util2 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request2) {
-      let serializedOrigin = request2.origin;
+    function appendRequestOriginHeader(request3) {
+      let serializedOrigin = request3.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request2.responseTainting === "cors" || request2.mode === "websocket") {
-        request2.headersList.append("origin", serializedOrigin, true);
-      } else if (request2.method !== "GET" && request2.method !== "HEAD") {
-        switch (request2.referrerPolicy) {
+      if (request3.responseTainting === "cors" || request3.mode === "websocket") {
+        request3.headersList.append("origin", serializedOrigin, true);
+      } else if (request3.method !== "GET" && request3.method !== "HEAD") {
+        switch (request3.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request2.origin && urlHasHttpsScheme(request2.origin) && !urlHasHttpsScheme(requestCurrentURL(request2))) {
+            if (request3.origin && urlHasHttpsScheme(request3.origin) && !urlHasHttpsScheme(requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request2, requestCurrentURL(request2))) {
+            if (!sameOrigin(request3, requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request2.headersList.append("origin", serializedOrigin, true);
+        request3.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
@@ -4280,26 +4280,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request2) {
-      const policy = request2.referrerPolicy;
+    function determineRequestsReferrer(request3) {
+      const policy = request3.referrerPolicy;
       assert2(policy);
       let referrerSource = null;
-      if (request2.referrer === "client") {
+      if (request3.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request2.referrer instanceof URL) {
-        referrerSource = request2.referrer;
+      } else if (request3.referrer instanceof URL) {
+        referrerSource = request3.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request2, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request2.url);
+      const areSameOrigin = sameOrigin(request3, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request3.url);
       switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -4310,7 +4310,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -4471,7 +4471,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise2 = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5395,11 +5395,11 @@ var require_formdata_parser = __commonJS({
       return name;
     }
     function collectASequenceOfBytes(condition, input2, position) {
-      let start = position.position;
-      while (start < input2.length && condition(input2[start])) {
-        ++start;
+      let start2 = position.position;
+      while (start2 < input2.length && condition(input2[start2])) {
+        ++start2;
       }
-      return input2.subarray(position.position, position.position = start);
+      return input2.subarray(position.position, position.position = start2);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5412,12 +5412,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
-      if (buffer.length < start.length) {
+    function bufferStartsWith(buffer, start2, position) {
+      if (buffer.length < start2.length) {
         return false;
       }
-      for (let i2 = 0; i2 < start.length; i2++) {
-        if (start[i2] !== buffer[position.position + i2]) {
+      for (let i2 = 0; i2 < start2.length; i2++) {
+        if (start2[i2] !== buffer[position.position + i2]) {
           return false;
         }
       }
@@ -5798,7 +5798,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants8 = require_constants2();
+    var constants9 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5823,8 +5823,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_status: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert2(currentParser.ptr === p);
@@ -5832,13 +5832,13 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_header_field: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_header_value: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert2(currentParser.ptr === p);
@@ -5846,8 +5846,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_body: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
             assert2(currentParser.ptr === p);
@@ -5873,7 +5873,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants8.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants9.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5968,11 +5968,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants8.ERROR.OK) {
+          if (ret !== constants9.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants8.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants9.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants8.ERROR.PAUSED) {
+            } else if (ret === constants9.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5995,10 +5995,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants8.ERROR.OK) {
+        if (ret === constants9.ERROR.OK) {
           return null;
         }
-        if (ret === constants8.ERROR.PAUSED || ret === constants8.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants9.ERROR.PAUSED || ret === constants9.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6015,7 +6015,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants8.ERROR[ret], data);
+        return new HTTPParserError(message, constants9.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6040,11 +6040,11 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
-        request2.onResponseStarted();
+        request3.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -6089,9 +6089,9 @@ var require_client_h1 = __commonJS({
         assert2(!socket.destroyed);
         assert2(!this.paused);
         assert2((headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert2(request2);
-        assert2(request2.upgrade || request2.method === "CONNECT");
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert2(request3);
+        assert2(request3.upgrade || request3.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -6108,9 +6108,9 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request2.onUpgrade(statusCode, headers, socket, statusText);
+          request3.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error63) {
-          util.errorRequest(client, request2, error63);
+          util.errorRequest(client, request3, error63);
           util.destroy(socket, error63);
         }
         client[kResume]();
@@ -6124,8 +6124,8 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
         assert2(!this.upgrade);
@@ -6134,23 +6134,23 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request2.upgrade) {
+        if (upgrade && !request3.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert2(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request2.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request3.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request2.bodyTimeout != null ? request2.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request3.bodyTimeout != null ? request3.bodyTimeout : client[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request2.method === "CONNECT") {
+        if (request3.method === "CONNECT") {
           assert2(client[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -6181,11 +6181,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request2.aborted) {
+        const pause = request3.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request3.aborted) {
           return -1;
         }
-        if (request2.method === "HEAD") {
+        if (request3.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -6195,15 +6195,15 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants8.ERROR.PAUSED : 0;
+        return pause ? constants9.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
         if (socket.destroyed) {
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert2(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert2(request3);
         assert2(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -6216,8 +6216,8 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request2.onData(buf) === false) {
-          return constants8.ERROR.PAUSED;
+        if (request3.onData(buf) === false) {
+          return constants9.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6230,8 +6230,8 @@ var require_client_h1 = __commonJS({
         }
         assert2(statusCode >= 100);
         assert2((this.headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert2(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert2(request3);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -6243,23 +6243,23 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request2.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request3.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request2.onComplete(headers);
+        request3.onComplete(headers);
         client[kQueue][client[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants8.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants8.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants8.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6345,13 +6345,13 @@ var require_client_h1 = __commonJS({
           assert2(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request2 = requests[i2];
-            util.errorRequest(client2, request2, err);
+            const request3 = requests[i2];
+            util.errorRequest(client2, request3, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request2 = client2[kQueue][client2[kRunningIdx]];
+          const request3 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request2, err);
+          util.errorRequest(client2, request3, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert2(client2[kRunning] === 0);
@@ -6381,18 +6381,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request2) {
+        busy(request3) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request2) {
-            if (client[kRunning] > 0 && !request2.idempotent) {
+          if (request3) {
+            if (client[kRunning] > 0 && !request3.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request2.upgrade || request2.method === "CONNECT")) {
+            if (client[kRunning] > 0 && (request3.upgrade || request3.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request2.body) !== 0 && (util.isStream(request2.body) || util.isAsyncIterable(request2.body) || util.isFormDataLike(request2.body))) {
+            if (client[kRunning] > 0 && util.bodyLength(request3.body) !== 0 && (util.isStream(request3.body) || util.isAsyncIterable(request3.body) || util.isFormDataLike(request3.body))) {
               return true;
             }
           }
@@ -6458,8 +6458,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request2 = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request2.headersTimeout != null ? request2.headersTimeout : client[kHeadersTimeout];
+            const request3 = client[kQueue][client[kRunningIdx]];
+            const headersTimeout = request3.headersTimeout != null ? request3.headersTimeout : client[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -6468,26 +6468,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client, request2) {
-      const { method, path: path9, host, upgrade, blocking, reset: reset3 } = request2;
-      let { body, headers, contentLength } = request2;
+    function writeH1(client, request3) {
+      const { method, path: path9, host, upgrade, blocking, reset: reset3 } = request3;
+      let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request2.contentType == null) {
+        if (request3.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request2.contentType == null) {
+      } else if (util.isBlobLike(body) && request3.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request2, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request3, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6499,14 +6499,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength !== null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength !== null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6514,25 +6514,25 @@ var require_client_h1 = __commonJS({
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error63) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
-          if (request2.upgrade || request2.method === "CONNECT") {
+        if (request3.completed) {
+          if (request3.upgrade || request3.method === "CONNECT") {
             util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client, request2, error63 || new RequestAbortedError());
+        util.errorRequest(client, request3, error63 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -6583,31 +6583,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request3, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request3, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished7 = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished7) {
           return;
@@ -6673,7 +6673,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -6693,18 +6693,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request2.onBodySent(body);
-          if (!expectsPayload && request2.reset !== false) {
+          request3.onBodySent(body);
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6717,9 +6717,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
-        if (!expectsPayload && request2.reset !== false) {
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
+        if (!expectsPayload && request3.reset !== false) {
           socket[kReset] = true;
         }
         client[kResume]();
@@ -6727,7 +6727,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6737,16 +6737,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6764,9 +6764,9 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request3, contentLength, client, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request2;
+        this.request = request3;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
@@ -6776,7 +6776,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request3, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6795,7 +6795,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request2.reset !== false) {
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -6815,7 +6815,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -6826,8 +6826,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
-        request2.onRequestSent();
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request3 } = this;
+        request3.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -6972,8 +6972,8 @@ var require_client_h2 = __commonJS({
           assert2(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request2 = requests[i2];
-            util.errorRequest(client2, request2, err);
+            const request3 = requests[i2];
+            util.errorRequest(client2, request3, err);
           }
         }
       });
@@ -7065,9 +7065,9 @@ var require_client_h2 = __commonJS({
       }
       util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
-        const request2 = client[kQueue][client[kRunningIdx]];
+        const request3 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert2(client[kRunning] === 0);
@@ -7077,12 +7077,12 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request2) {
+    function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
-      let { body } = request2;
+      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      let { body } = request3;
       if (upgrade) {
-        util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7106,17 +7106,17 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
+        if (request3.completed) {
           if (method === "CONNECT" && stream != null) {
             util.destroy(stream, error63 || new RequestAbortedError());
           }
           return;
         }
         error63 = error63 || new RequestAbortedError();
-        util.errorRequest(client, request2, error63);
+        util.errorRequest(client, request3, error63);
         if (stream != null) {
           util.destroy(stream, error63);
         }
@@ -7125,11 +7125,11 @@ var require_client_h2 = __commonJS({
         client[kResume]();
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -7139,22 +7139,22 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error63) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request2.onUpgradeError(error63);
+          request3.onUpgradeError(error63);
         };
         const onReady = () => {
           try {
-            request2.onUpgrade(null, null, stream);
+            request3.onUpgrade(null, null, stream);
           } catch (error63) {
             stream.off("response", onResponse);
             abort(error63);
             return;
           }
-          if (request2.aborted) {
+          if (request3.aborted) {
             return;
           }
           stream.off("error", abort);
@@ -7166,10 +7166,10 @@ var require_client_h2 = __commonJS({
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request2.completed) {
+          if (!upgradeResponseFinished && request3.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request3.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7191,14 +7191,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength != null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength != null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7223,25 +7223,25 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request2.onResponseStarted();
-        if (request2.aborted) {
+        request3.onResponseStarted();
+        if (request3.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client, request2, err);
+          util.errorRequest(client, request3, err);
           util.destroy(stream, err);
           return;
         }
-        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request3.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request2.onData(chunk) === false) {
+          if (request3.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request2.onComplete([]);
+          request3.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
@@ -7271,7 +7271,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7282,7 +7282,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7294,7 +7294,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7305,7 +7305,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7319,7 +7319,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -7328,7 +7328,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7338,7 +7338,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
@@ -7346,18 +7346,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request2.onBodySent(body);
+          request3.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (error63) {
         abort(error63);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe2 = pipeline(
         body,
@@ -7368,7 +7368,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe2);
-            request2.onRequestSent();
+            request3.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -7378,10 +7378,10 @@ var require_client_h2 = __commonJS({
       );
       util.addListener(pipe2, "data", onPipeData);
       function onPipeData(chunk) {
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7392,8 +7392,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7402,7 +7402,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7427,13 +7427,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request2.onBodySent(chunk);
+          request3.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request2.onRequestSent();
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7881,10 +7881,10 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler) {
         const origin = opts.origin || this[kUrl].origin;
-        const request2 = new Request(origin, opts, handler);
-        this[kQueue].push(request2);
+        const request3 = new Request(origin, opts, handler);
+        this[kQueue].push(request3);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request2.body) == null && util.isIterable(request2.body)) {
+        } else if (util.bodyLength(request3.body) == null && util.isIterable(request3.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7896,27 +7896,27 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve5(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request2 = requests[i2];
-            util.errorRequest(this, request2, err);
+            const request3 = requests[i2];
+            util.errorRequest(this, request3, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7934,8 +7934,8 @@ var require_client = __commonJS({
         assert2(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
-          const request2 = requests[i2];
-          util.errorRequest(client, request2, err);
+          const request3 = requests[i2];
+          util.errorRequest(client, request3, err);
         }
         assert2(client[kSize] === 0);
       }
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8038,8 +8038,8 @@ var require_client = __commonJS({
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert2(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-            const request2 = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request2, err);
+            const request3 = client[kQueue][client[kPendingIdx]++];
+            util.errorRequest(client, request3, err);
           }
         } else {
           onError(client, err);
@@ -8096,12 +8096,12 @@ var require_client = __commonJS({
         if (client[kRunning] >= (getPipelining(client) || 1)) {
           return;
         }
-        const request2 = client[kQueue][client[kPendingIdx]];
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request2.servername) {
+        const request3 = client[kQueue][client[kPendingIdx]];
+        if (client[kUrl].protocol === "https:" && client[kServerName] !== request3.servername) {
           if (client[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request2.servername;
+          client[kServerName] = request3.servername;
           client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client[kHTTPContext] = null;
             resume(client);
@@ -8117,10 +8117,10 @@ var require_client = __commonJS({
         if (client[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request2)) {
+        if (client[kHTTPContext].busy(request3)) {
           return;
         }
-        if (!request2.aborted && client[kHTTPContext].write(request2)) {
+        if (!request3.aborted && client[kHTTPContext].write(request3)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9295,8 +9295,8 @@ var require_retry_handler = __commonJS({
             this.abort(contentLengthError);
             return false;
           }
-          const { start, size, end = size - 1 } = contentRange;
-          if (this.start !== start || this.end != null && this.end !== end) {
+          const { start: start2, size, end = size - 1 } = contentRange;
+          if (this.start !== start2 || this.end != null && this.end !== end) {
             this.abort(
               new RequestRetryError("Content-Range mismatch", statusCode, {
                 headers,
@@ -9325,13 +9325,13 @@ var require_retry_handler = __commonJS({
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start: start2, size, end = size - 1 } = range;
             assert2(
-              start != null && Number.isFinite(start),
+              start2 != null && Number.isFinite(start2),
               "content-range mismatch"
             );
             assert2(end != null && Number.isFinite(end), "invalid content-length");
-            this.start = start;
+            this.start = start2;
             this.end = end;
           }
           if (this.end == null) {
@@ -9585,20 +9585,20 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError2());
           }
-          const onAbort = () => {
+          const onAbort2 = () => {
             this.destroy(signal.reason ?? new AbortError2());
           };
-          signal?.addEventListener("abort", onAbort);
+          signal?.addEventListener("abort", onAbort2);
           this.on("close", function() {
-            signal?.removeEventListener("abort", onAbort);
+            signal?.removeEventListener("abort", onAbort2);
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError2());
             } else {
-              resolve5(null);
+              resolve7(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -9657,9 +9657,9 @@ var require_readable = __commonJS({
       }
       const { _readableState: state } = consume2.stream;
       if (state.bufferIndex) {
-        const start = state.bufferIndex;
+        const start2 = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n2 = start; n2 < end; n2++) {
+        for (let n2 = start2; n2 < end; n2++) {
           consumePush(consume2, state.buffer[n2]);
         }
       } else {
@@ -9684,8 +9684,8 @@ var require_readable = __commonJS({
       }
       const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
-      const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
-      return buffer.utf8Slice(start, bufferLength);
+      const start2 = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
+      return buffer.utf8Slice(start2, bufferLength);
     }
     function chunksConcat(chunks, length) {
       if (chunks.length === 0 || length === 0) {
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve7, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve7(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve7(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve7(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve7(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve7(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9970,11 +9970,11 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request2(opts, callback) {
+    function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
-          request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+        return new Promise((resolve7, reject) => {
+          request3.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -9988,7 +9988,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = request2;
+    module.exports = request3;
     module.exports.RequestHandler = RequestHandler;
   }
 });
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -11654,7 +11654,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP: isIP8 } = __require("node:net");
-    var { lookup: lookup3 } = __require("node:dns");
+    var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11744,7 +11744,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup3(
+        lookup(
           origin.hostname,
           {
             all: true,
@@ -12608,11 +12608,11 @@ var require_response = __commonJS({
       };
     }
     function makeNetworkError(reason) {
-      const isError3 = isErrorLike(reason);
+      const isError2 = isErrorLike(reason);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError3 ? reason : new Error(reason ? String(reason) : reason),
+        error: isError2 ? reason : new Error(reason ? String(reason) : reason),
         aborted: reason && reason.name === "AbortError"
       });
     }
@@ -12895,7 +12895,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input2 = webidl.converters.RequestInfo(input2, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request2 = null;
+        let request3 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
@@ -12912,18 +12912,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
-          request2 = makeRequest({ urlList: [parsedURL] });
+          request3 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input2[kDispatcher];
           assert2(input2 instanceof _Request);
-          request2 = input2[kState];
+          request3 = input2[kState];
           signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
-        if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
-          window = request2.window;
+        if (request3.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request3.window, origin)) {
+          window = request3.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window}' must be null`);
@@ -12931,66 +12931,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window = "no-window";
         }
-        request2 = makeRequest({
+        request3 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request2.method,
+          method: request3.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request2.headersList,
+          headersList: request3.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request2.unsafeRequest,
+          unsafeRequest: request3.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window,
           // priority request’s priority.
-          priority: request2.priority,
+          priority: request3.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request2.origin,
+          origin: request3.origin,
           // referrer request’s referrer.
-          referrer: request2.referrer,
+          referrer: request3.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request2.referrerPolicy,
+          referrerPolicy: request3.referrerPolicy,
           // mode request’s mode.
-          mode: request2.mode,
+          mode: request3.mode,
           // credentials mode request’s credentials mode.
-          credentials: request2.credentials,
+          credentials: request3.credentials,
           // cache mode request’s cache mode.
-          cache: request2.cache,
+          cache: request3.cache,
           // redirect mode request’s redirect mode.
-          redirect: request2.redirect,
+          redirect: request3.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request2.integrity,
+          integrity: request3.integrity,
           // keepalive request’s keepalive.
-          keepalive: request2.keepalive,
+          keepalive: request3.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request2.reloadNavigation,
+          reloadNavigation: request3.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request2.historyNavigation,
+          historyNavigation: request3.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request2.urlList]
+          urlList: [...request3.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request2.mode === "navigate") {
-            request2.mode = "same-origin";
+          if (request3.mode === "navigate") {
+            request3.mode = "same-origin";
           }
-          request2.reloadNavigation = false;
-          request2.historyNavigation = false;
-          request2.origin = "client";
-          request2.referrer = "client";
-          request2.referrerPolicy = "";
-          request2.url = request2.urlList[request2.urlList.length - 1];
-          request2.urlList = [request2.url];
+          request3.reloadNavigation = false;
+          request3.historyNavigation = false;
+          request3.origin = "client";
+          request3.referrer = "client";
+          request3.referrerPolicy = "";
+          request3.url = request3.urlList[request3.urlList.length - 1];
+          request3.urlList = [request3.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request2.referrer = "no-referrer";
+            request3.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -12999,14 +12999,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request2.referrer = "client";
+              request3.referrer = "client";
             } else {
-              request2.referrer = parsedReferrer;
+              request3.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request2.referrerPolicy = init.referrerPolicy;
+          request3.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -13021,33 +13021,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request2.mode = mode;
+          request3.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request2.credentials = init.credentials;
+          request3.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request2.cache = init.cache;
+          request3.cache = init.cache;
         }
-        if (request2.cache === "only-if-cached" && request2.mode !== "same-origin") {
+        if (request3.cache === "only-if-cached" && request3.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request2.redirect = init.redirect;
+          request3.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request2.integrity = String(init.integrity);
+          request3.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request2.keepalive = Boolean(init.keepalive);
+          request3.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request2.method = mayBeNormalized;
+            request3.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -13057,9 +13057,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request2.method = method;
+            request3.method = method;
           }
-          if (!patchMethodWarning && request2.method === "patch") {
+          if (!patchMethodWarning && request3.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -13069,7 +13069,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal = init.signal;
         }
-        this[kState] = request2;
+        this[kState] = request3;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal != null) {
@@ -13097,12 +13097,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
-        setHeadersList(this[kHeaders], request2.headersList);
+        setHeadersList(this[kHeaders], request3.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request2.method)) {
+          if (!corsSafeListedMethodsSet.has(request3.method)) {
             throw new TypeError(
-              `'${request2.method} is unsupported in no-cors mode.`
+              `'${request3.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -13121,14 +13121,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input2 instanceof _Request ? input2[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request3.method === "GET" || request3.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request2.keepalive
+            request3.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -13140,12 +13140,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request2.mode !== "same-origin" && request2.mode !== "cors") {
+          if (request3.mode !== "same-origin" && request3.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request2.useCORSPreflightFlag = true;
+          request3.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -13374,21 +13374,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request2) {
-      const newRequest = makeRequest({ ...request2, body: null });
-      if (request2.body != null) {
-        newRequest.body = cloneBody(newRequest, request2.body);
+    function cloneRequest(request3) {
+      const newRequest = makeRequest({ ...request3, body: null });
+      if (request3.body != null) {
+        newRequest.body = cloneBody(newRequest, request3.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request2 = new Request(kConstruct);
-      request2[kState] = innerRequest;
-      request2[kSignal] = signal;
-      request2[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(request2[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request2[kHeaders], guard);
-      return request2;
+      const request3 = new Request(kConstruct);
+      request3[kState] = innerRequest;
+      request3[kSignal] = signal;
+      request3[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(request3[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request3[kHeaders], guard);
+      return request3;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -13630,14 +13630,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request2 = requestObject[kState];
+      const request3 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request2, null, requestObject.signal.reason);
+        abortFetch(p, request3, null, requestObject.signal.reason);
         return p.promise;
       }
-      const globalObject = request2.client.globalObject;
+      const globalObject = request3.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request2.serviceWorkers = "none";
+        request3.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -13649,7 +13649,7 @@ var require_fetch = __commonJS({
           assert2(controller2 != null);
           controller2.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request2, realResponse, requestObject.signal.reason);
+          abortFetch(p, request3, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13657,7 +13657,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request2, responseObject, controller2.serializedAbortReason);
+          abortFetch(p, request3, responseObject, controller2.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -13669,7 +13669,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller2 = fetching({
-        request: request2,
+        request: request3,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -13710,12 +13710,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error63) {
+    function abortFetch(p, request3, responseObject, error63) {
       if (p) {
         p.reject(error63);
       }
-      if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error63).catch((err) => {
+      if (request3.body != null && isReadable(request3.body?.stream)) {
+        request3.body.stream.cancel(error63).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13736,7 +13736,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request: request2,
+      request: request3,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -13749,9 +13749,9 @@ var require_fetch = __commonJS({
       assert2(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request2.client != null) {
-        taskDestination = request2.client.globalObject;
-        crossOriginIsolatedCapability = request2.client.crossOriginIsolatedCapability;
+      if (request3.client != null) {
+        taskDestination = request3.client.globalObject;
+        crossOriginIsolatedCapability = request3.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -13759,7 +13759,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request: request2,
+        request: request3,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -13769,32 +13769,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert2(!request2.body || request2.body.stream);
-      if (request2.window === "client") {
-        request2.window = request2.client?.globalObject?.constructor?.name === "Window" ? request2.client : "no-window";
+      assert2(!request3.body || request3.body.stream);
+      if (request3.window === "client") {
+        request3.window = request3.client?.globalObject?.constructor?.name === "Window" ? request3.client : "no-window";
       }
-      if (request2.origin === "client") {
-        request2.origin = request2.client.origin;
+      if (request3.origin === "client") {
+        request3.origin = request3.client.origin;
       }
-      if (request2.policyContainer === "client") {
-        if (request2.client != null) {
-          request2.policyContainer = clonePolicyContainer(
-            request2.client.policyContainer
+      if (request3.policyContainer === "client") {
+        if (request3.client != null) {
+          request3.policyContainer = clonePolicyContainer(
+            request3.client.policyContainer
           );
         } else {
-          request2.policyContainer = makePolicyContainer();
+          request3.policyContainer = makePolicyContainer();
         }
       }
-      if (!request2.headersList.contains("accept", true)) {
+      if (!request3.headersList.contains("accept", true)) {
         const value = "*/*";
-        request2.headersList.append("accept", value, true);
+        request3.headersList.append("accept", value, true);
       }
-      if (!request2.headersList.contains("accept-language", true)) {
-        request2.headersList.append("accept-language", "*", true);
+      if (!request3.headersList.contains("accept-language", true)) {
+        request3.headersList.append("accept-language", "*", true);
       }
-      if (request2.priority === null) {
+      if (request3.priority === null) {
       }
-      if (subresourceSet.has(request2.destination)) {
+      if (subresourceSet.has(request3.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -13802,50 +13802,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive2 = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
-      if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
+      if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
-      if (requestBadPort(request2) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
+      if (requestBadPort(request3) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request2.referrerPolicy === "") {
-        request2.referrerPolicy = request2.policyContainer.referrerPolicy;
+      if (request3.referrerPolicy === "") {
+        request3.referrerPolicy = request3.policyContainer.referrerPolicy;
       }
-      if (request2.referrer !== "no-referrer") {
-        request2.referrer = determineRequestsReferrer(request2);
+      if (request3.referrer !== "no-referrer") {
+        request3.referrer = determineRequestsReferrer(request3);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request2.url) && request2.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request3.url) && request3.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request2.mode === "navigate" || request2.mode === "websocket")
+            (request3.mode === "navigate" || request3.mode === "websocket")
           ) {
-            request2.responseTainting = "basic";
+            request3.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request2.mode === "same-origin") {
+          if (request3.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request2.mode === "no-cors") {
-            if (request2.redirect !== "follow") {
+          if (request3.mode === "no-cors") {
+            if (request3.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request2.responseTainting = "opaque";
+            request3.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request2))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request3))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request2.responseTainting = "cors";
+          request3.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -13853,13 +13853,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request2.responseTainting === "cors") {
+        if (request3.responseTainting === "cors") {
         }
-        if (request2.responseTainting === "basic") {
+        if (request3.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request2.responseTainting === "cors") {
+        } else if (request3.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request2.responseTainting === "opaque") {
+        } else if (request3.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert2(false);
@@ -13867,26 +13867,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request2.urlList);
+        internalResponse.urlList.push(...request3.urlList);
       }
-      if (!request2.timingAllowFailed) {
+      if (!request3.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request2.integrity) {
+      if (request3.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request2.responseTainting === "opaque" || response.body == null) {
+        if (request3.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request2.integrity)) {
+          if (!bytesMatch(bytes, request3.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -13902,8 +13902,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request: request2 } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request2);
+      const { request: request3 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request3);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -13912,19 +13912,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request2);
+          const blobURLEntry = requestCurrentURL(request3);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request2.method !== "GET" || !isBlobLike(blob)) {
+          if (request3.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request2.headersList.contains("range", true)) {
+          if (!request3.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -13932,7 +13932,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request2.headersList.get("range", true);
+            const rangeHeader = request3.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -13963,7 +13963,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -14052,41 +14052,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request2.serviceWorkers === "all") {
+      if (request3.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request2.redirect === "follow") {
-          request2.serviceWorkers = "none";
+        if (request3.redirect === "follow") {
+          request3.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
+        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request2, response) === "failure") {
-          request2.timingAllowFailed = true;
+        if (TAOCheck(request3, response) === "failure") {
+          request3.timingAllowFailed = true;
         }
       }
-      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request2.origin,
-        request2.client,
-        request2.destination,
+      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request3.origin,
+        request3.client,
+        request3.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request2.redirect !== "manual") {
+        if (request3.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request2.redirect === "error") {
+        if (request3.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request2.redirect === "manual") {
+        } else if (request3.redirect === "manual") {
           response = actualResponse;
-        } else if (request2.redirect === "follow") {
+        } else if (request3.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert2(false);
@@ -14096,13 +14096,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request2).hash
+          requestCurrentURL(request3).hash
         );
         if (locationURL == null) {
           return response;
@@ -14113,63 +14113,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request2.redirectCount === 20) {
+      if (request3.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request2.redirectCount += 1;
-      if (request2.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request2, locationURL)) {
+      request3.redirectCount += 1;
+      if (request3.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request3, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request2.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request3.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request2.body != null && request2.body.source == null) {
+      if (actualResponse.status !== 303 && request3.body != null && request3.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request2.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request2.method)) {
-        request2.method = "GET";
-        request2.body = null;
+      if ([301, 302].includes(actualResponse.status) && request3.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request3.method)) {
+        request3.method = "GET";
+        request3.body = null;
         for (const headerName of requestBodyHeader) {
-          request2.headersList.delete(headerName);
+          request3.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request2), locationURL)) {
-        request2.headersList.delete("authorization", true);
-        request2.headersList.delete("proxy-authorization", true);
-        request2.headersList.delete("cookie", true);
-        request2.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request3), locationURL)) {
+        request3.headersList.delete("authorization", true);
+        request3.headersList.delete("proxy-authorization", true);
+        request3.headersList.delete("cookie", true);
+        request3.headersList.delete("host", true);
       }
-      if (request2.body != null) {
-        assert2(request2.body.source != null);
-        request2.body = safelyExtractBody(request2.body.source)[0];
+      if (request3.body != null) {
+        assert2(request3.body.source != null);
+        request3.body = safelyExtractBody(request3.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request2.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request2, actualResponse);
+      request3.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request3, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request2.window === "no-window" && request2.redirect === "error") {
+      if (request3.window === "no-window" && request3.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest = request3;
       } else {
-        httpRequest = cloneRequest(request2);
+        httpRequest = cloneRequest(request3);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
+      const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -14246,7 +14246,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request2.window === "no-window") {
+        if (request3.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -14258,7 +14258,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request2.body == null || request2.body.source != null)
+        (request3.body == null || request3.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -14288,21 +14288,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request2.cache = "no-store";
+        request3.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request2.mode === "websocket") {
+      if (request3.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request2.body == null && fetchParams.processRequestEndOfBody) {
+      if (request3.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request2.body != null) {
+      } else if (request3.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -14330,7 +14330,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request2.body.stream) {
+            for await (const bytes of request3.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -14441,17 +14441,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url2 = requestCurrentURL(request2);
+        const url2 = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
-            method: request2.method,
-            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
-            headers: request2.headersList.entries,
+            method: request3.method,
+            body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
+            headers: request3.headersList.entries,
             maxRedirections: 0,
-            upgrade: request2.mode === "websocket" ? "websocket" : void 0
+            upgrade: request3.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -14481,8 +14481,8 @@ var require_fetch = __commonJS({
               }
               location2 = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location2 && request2.redirect === "follow" && redirectStatusSet.has(status);
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location2 && request3.redirect === "follow" && redirectStatusSet.has(status);
+              if (request3.method !== "HEAD" && request3.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15463,31 +15463,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request2, options, 1);
+        const p = this.#internalMatchAll(request3, options, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request2 = void 0, options = {}) {
+      async matchAll(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request2, options);
+        return this.#internalMatchAll(request3, options);
       }
-      async add(request2) {
+      async add(request3) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        const requests = [request2];
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        const requests = [request3];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -15497,19 +15497,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request2 of requests) {
-          if (request2 === void 0) {
+        for (let request3 of requests) {
+          if (request3 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request2 = webidl.converters.RequestInfo(request2);
-          if (typeof request2 === "string") {
+          request3 = webidl.converters.RequestInfo(request3);
+          if (typeof request3 === "string") {
             continue;
           }
-          const r = request2[kState];
+          const r = request3[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -15518,8 +15518,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request2 of requests) {
-          const r = new Request(request2)[kState];
+        for (const request3 of requests) {
+          const r = new Request(request3)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15596,17 +15596,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request2, response) {
+      async put(request3, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request2 instanceof Request) {
-          innerRequest = request2[kState];
+        if (request3 instanceof Request) {
+          innerRequest = request3[kState];
         } else {
-          innerRequest = new Request(request2)[kState];
+          innerRequest = new Request(request3)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15677,21 +15677,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request2, options = {}) {
+      async delete(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request2 instanceof Request) {
-          r = request2[kState];
+        if (request3 instanceof Request) {
+          r = request3[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert2(typeof request2 === "string");
-          r = new Request(request2)[kState];
+          assert2(typeof request3 === "string");
+          r = new Request(request3)[kState];
         }
         const operations = [];
         const operation = {
@@ -15723,25 +15723,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request2 = void 0, options = {}) {
+      async keys(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r = request3[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request(request3)[kState];
           }
         }
         const promise2 = createDeferredPromise();
         const requests = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -15753,9 +15753,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request3 of requests) {
+          for (const request4 of requests) {
             const requestObject = fromInnerRequest(
-              request3,
+              request4,
               new AbortController().signal,
               "immutable"
             );
@@ -15873,9 +15873,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request3, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request2.url);
+        const cachedURL = new URL(request3.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -15891,7 +15891,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request2.headersList.get(fieldValue);
+          const requestValue = request3.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -15899,20 +15899,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request2, options, maxResponses = Infinity) {
+      #internalMatchAll(request3, options, maxResponses = Infinity) {
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r = request3[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request(request3)[kState];
           }
         }
         const responses = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -16001,21 +16001,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request2 = webidl.converters.RequestInfo(request2);
+        request3 = webidl.converters.RequestInfo(request3);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request2, options);
+            return await cache.match(request3, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request2, options);
+            const response = await cache.match(request3, options);
             if (response !== void 0) {
               return response;
             }
@@ -17195,7 +17195,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
       const requestURL = url2;
       requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
-      const request2 = makeRequest({
+      const request3 = makeRequest({
         urlList: [requestURL],
         client,
         serviceWorkers: "none",
@@ -17207,18 +17207,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request2.headersList = headersList;
+        request3.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
-      request2.headersList.append("sec-websocket-key", keyValue);
-      request2.headersList.append("sec-websocket-version", "13");
+      request3.headersList.append("sec-websocket-key", keyValue);
+      request3.headersList.append("sec-websocket-version", "13");
       for (const protocol2 of protocols) {
-        request2.headersList.append("sec-websocket-protocol", protocol2);
+        request3.headersList.append("sec-websocket-protocol", protocol2);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request2.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request3.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller2 = fetching({
-        request: request2,
+        request: request3,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -17255,7 +17255,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms2).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms2).unref();
       });
     }
     module.exports = {
@@ -18335,19 +18335,19 @@ var require_eventsource_stream = __commonJS({
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
-    function isASCIINumberBytes(buffer2, start) {
-      if (start >= buffer2.length) {
+    function isASCIINumberBytes(buffer2, start2) {
+      if (start2 >= buffer2.length) {
         return false;
       }
-      for (let i2 = start; i2 < buffer2.length; i2++) {
+      for (let i2 = start2; i2 < buffer2.length; i2++) {
         if (buffer2[i2] < 48 || buffer2[i2] > 57) {
           return false;
         }
       }
       return true;
     }
-    function isValidLastEventIdBytes(buffer2, start) {
-      for (let i2 = start; i2 < buffer2.length; i2++) {
+    function isValidLastEventIdBytes(buffer2, start2) {
+      for (let i2 = start2; i2 < buffer2.length; i2++) {
         if (buffer2[i2] === 0) {
           return false;
         }
@@ -18650,9 +18650,9 @@ ${value}`;
         let length = 0;
         for (let i2 = this.lineChunkIndex; i2 <= this.chunkIndex; i2++) {
           const chunk = this.chunks[i2];
-          const start = i2 === this.lineChunkIndex ? this.linePos : 0;
+          const start2 = i2 === this.lineChunkIndex ? this.linePos : 0;
           const end = i2 === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
+          const slice = chunk.subarray(start2, end);
           length += slice.length;
           chunks.push(slice);
         }
@@ -19223,12 +19223,12 @@ var init_parameters = __esm({
 
 // node_modules/execa/lib/utils/uint-array.js
 import { StringDecoder as StringDecoder2 } from "node:string_decoder";
-var objectToString2, isArrayBuffer, isUint8Array, bufferToUint8Array, textEncoder, stringToUint8Array, textDecoder, uint8ArrayToString, joinToString, uint8ArraysToStrings, joinToUint8Array, stringsToUint8Arrays, concatUint8Arrays, getJoinLength;
+var objectToString, isArrayBuffer, isUint8Array, bufferToUint8Array, textEncoder, stringToUint8Array, textDecoder, uint8ArrayToString, joinToString, uint8ArraysToStrings, joinToUint8Array, stringsToUint8Arrays, concatUint8Arrays, getJoinLength;
 var init_uint_array = __esm({
   "node_modules/execa/lib/utils/uint-array.js"() {
-    ({ toString: objectToString2 } = Object.prototype);
-    isArrayBuffer = (value) => objectToString2.call(value) === "[object ArrayBuffer]";
-    isUint8Array = (value) => objectToString2.call(value) === "[object Uint8Array]";
+    ({ toString: objectToString } = Object.prototype);
+    isArrayBuffer = (value) => objectToString.call(value) === "[object ArrayBuffer]";
+    isUint8Array = (value) => objectToString.call(value) === "[object Uint8Array]";
     bufferToUint8Array = (buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     textEncoder = new TextEncoder();
     stringToUint8Array = (string4) => textEncoder.encode(string4);
@@ -19838,7 +19838,7 @@ var init_figures = __esm({
 
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
-var hasColors, format, reset2, bold, dim, italic, underline, underlineDouble, underlineCurly, underlineDotted, underlineDashed, overline, inverse, hidden, strikethrough, black, red, green, yellow, blue, magenta, cyan, white, gray, bgBlack, bgRed, bgGreen, bgYellow, bgBlue, bgMagenta, bgCyan, bgWhite, bgGray, redBright, greenBright, yellowBright, blueBright, magentaBright, cyanBright, whiteBright, bgRedBright, bgGreenBright, bgYellowBright, bgBlueBright, bgMagentaBright, bgCyanBright, bgWhiteBright, underlineBlack, underlineRed, underlineGreen, underlineYellow, underlineBlue, underlineMagenta, underlineCyan, underlineWhite, underlineGray, underlineRedBright, underlineGreenBright, underlineYellowBright, underlineBlueBright, underlineMagentaBright, underlineCyanBright, underlineWhiteBright;
+var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, underlineCurly, underlineDotted, underlineDashed, overline, inverse, hidden, strikethrough, black, red, green, yellow, blue, magenta, cyan, white, gray, bgBlack, bgRed, bgGreen, bgYellow, bgBlue, bgMagenta, bgCyan, bgWhite, bgGray, redBright, greenBright, yellowBright, blueBright, magentaBright, cyanBright, whiteBright, bgRedBright, bgGreenBright, bgYellowBright, bgBlueBright, bgMagentaBright, bgCyanBright, bgWhiteBright, underlineBlack, underlineRed, underlineGreen, underlineYellow, underlineBlue, underlineMagenta, underlineCyan, underlineWhite, underlineGray, underlineRedBright, underlineGreenBright, underlineYellowBright, underlineBlueBright, underlineMagentaBright, underlineCyanBright, underlineWhiteBright;
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
@@ -19867,7 +19867,7 @@ var init_base = __esm({
         return result;
       };
     };
-    reset2 = format(0, 0);
+    reset = format(0, 0);
     bold = format(1, 22);
     dim = format(2, 22);
     italic = format(3, 23);
@@ -20233,12 +20233,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           isexe(path9, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve5(is);
+              resolve7(is);
             }
           });
         });
@@ -20304,27 +20304,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve5, reject) => {
+      const step = (i2) => new Promise((resolve7, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve5(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve7(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path9.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve5(subStep(p, i2, 0));
+        resolve7(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve5, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve7, reject) => {
         if (ii === pathExt.length)
-          return resolve5(step(i2 + 1));
+          return resolve7(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve5(p + ext);
+              return resolve7(p + ext);
           }
-          return resolve5(subStep(p, i2, ii + 1));
+          return resolve7(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -20616,7 +20616,7 @@ var require_cross_spawn = __commonJS({
     var cp = __require("child_process");
     var parse3 = require_parse2();
     var enoent = require_enoent();
-    function spawn3(command, args, options) {
+    function spawn4(command, args, options) {
       const parsed = parse3(command, args, options);
       const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
@@ -20628,8 +20628,8 @@ var require_cross_spawn = __commonJS({
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
-    module.exports = spawn3;
-    module.exports.spawn = spawn3;
+    module.exports = spawn4;
+    module.exports.spawn = spawn4;
     module.exports.sync = spawnSync2;
     module.exports._parse = parse3;
     module.exports._enoent = enoent;
@@ -21074,7 +21074,7 @@ var init_core = __esm({
 });
 
 // node_modules/human-signals/build/src/signals.js
-import { constants as constants5 } from "node:os";
+import { constants as constants3 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
   "node_modules/human-signals/build/src/signals.js"() {
@@ -21095,7 +21095,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name]: constantSignal }
-      } = constants5;
+      } = constants3;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name, number: number4, description, supported, action, forced, standard };
@@ -21104,7 +21104,7 @@ var init_signals = __esm({
 });
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants6 } from "node:os";
+import { constants as constants4 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
   "node_modules/human-signals/build/src/main.js"() {
@@ -21152,7 +21152,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants6.signals[name] === number4);
+      const signal = signals2.find(({ name }) => constants4.signals[name] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -21163,7 +21163,7 @@ var init_main = __esm({
 });
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants7 } from "node:os";
+import { constants as constants5 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
   "node_modules/execa/lib/terminate/signal.js"() {
@@ -21193,13 +21193,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants7.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants7.signals) {
+      if (signalName in constants5.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants7.signals) {
+      if (signalName.toUpperCase() in constants5.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -21207,8 +21207,8 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants7.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants7.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
@@ -21404,8 +21404,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise2 = new Promise((resolve5, reject) => {
-        Object.assign(methods, { resolve: resolve5, reject });
+      const promise2 = new Promise((resolve7, reject) => {
+        Object.assign(methods, { resolve: resolve7, reject });
       });
       return Object.assign(promise2, methods);
     };
@@ -22141,7 +22141,7 @@ Please rename it to one of: ${correctEncodings}.`);
 });
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync3 } from "node:fs";
+import { statSync } from "node:fs";
 import path7 from "node:path";
 import process5 from "node:process";
 var normalizeCwd, getDefaultCwd, fixCwdError;
@@ -22167,7 +22167,7 @@ ${error63.message}`;
       }
       let cwdStat;
       try {
-        cwdStat = statSync3(cwd);
+        cwdStat = statSync(cwd);
       } catch (error63) {
         return `The "cwd" option is invalid: ${cwd}.
 ${error63.message}
@@ -22484,7 +22484,7 @@ var init_stream = __esm({
 });
 
 // node_modules/get-stream/source/contents.js
-var getStreamContents, appendFinalChunk, appendChunk, addNewChunk, getChunkType, objectToString3, MaxBufferError;
+var getStreamContents, appendFinalChunk, appendChunk, addNewChunk, getChunkType, objectToString2, MaxBufferError;
 var init_contents = __esm({
   "node_modules/get-stream/source/contents.js"() {
     init_stream();
@@ -22562,19 +22562,19 @@ var init_contents = __esm({
       if (globalThis.Buffer?.isBuffer(chunk)) {
         return "buffer";
       }
-      const prototypeName = objectToString3.call(chunk);
+      const prototypeName = objectToString2.call(chunk);
       if (prototypeName === "[object ArrayBuffer]") {
         return "arrayBuffer";
       }
       if (prototypeName === "[object DataView]") {
         return "dataView";
       }
-      if (Number.isInteger(chunk.byteLength) && Number.isInteger(chunk.byteOffset) && objectToString3.call(chunk.buffer) === "[object ArrayBuffer]") {
+      if (Number.isInteger(chunk.byteLength) && Number.isInteger(chunk.byteOffset) && objectToString2.call(chunk.buffer) === "[object ArrayBuffer]") {
         return "typedArray";
       }
       return "others";
     };
-    ({ toString: objectToString3 } = Object.prototype);
+    ({ toString: objectToString2 } = Object.prototype);
     MaxBufferError = class extends Error {
       name = "MaxBufferError";
       constructor() {
@@ -23710,7 +23710,7 @@ var init_stdio_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -23751,7 +23751,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", value: bufferToUint8Array(readFileSync2(targetFdNumber)), optionName };
+      return { type: "uint8Array", value: bufferToUint8Array(readFileSync(targetFdNumber)), optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -24087,7 +24087,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -24121,8 +24121,8 @@ var init_handle_sync = __esm({
     addPropertiesSync = {
       input: {
         ...addProperties,
-        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync3(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync3(file2))] }),
+        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync2(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync2(file2))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -24174,21 +24174,21 @@ var init_split = __esm({
         return;
       }
       let { previousChunks } = state;
-      let start = -1;
+      let start2 = -1;
       for (let end = 0; end < chunk.length; end += 1) {
         if (chunk[end] === "\n") {
           const newlineLength = getNewlineLength(chunk, end, preserveNewlines, state);
-          let line = chunk.slice(start + 1, end + 1 - newlineLength);
+          let line = chunk.slice(start2 + 1, end + 1 - newlineLength);
           if (previousChunks.length > 0) {
             line = concatString(previousChunks, line);
             previousChunks = "";
           }
           yield line;
-          start = end;
+          start2 = end;
         }
       }
-      if (start !== chunk.length - 1) {
-        previousChunks = concatString(previousChunks, chunk.slice(start + 1));
+      if (start2 !== chunk.length - 1) {
+        previousChunks = concatString(previousChunks, chunk.slice(start2 + 1));
       }
       state.previousChunks = previousChunks;
     };
@@ -26703,11 +26703,11 @@ var init_concurrent = __esm({
       const promises3 = weakMap.get(stream);
       const promise2 = createDeferred();
       promises3.push(promise2);
-      const resolve5 = promise2.resolve.bind(promise2);
-      return { resolve: resolve5, promises: promises3 };
+      const resolve7 = promise2.resolve.bind(promise2);
+      return { resolve: resolve7, promises: promises3 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve5, promises: promises3 }, subprocess) => {
-      resolve5();
+    waitForConcurrentStreams = async ({ resolve: resolve7, promises: promises3 }, subprocess) => {
+      resolve7();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises3])
@@ -28504,18 +28504,18 @@ ${indent}${text2.slice(fold + 1, end2)}`;
     }
     function consumeMoreIndentedLines(text2, i2, indent) {
       let end = i2;
-      let start = i2 + 1;
-      let ch = text2[start];
+      let start2 = i2 + 1;
+      let ch = text2[start2];
       while (ch === " " || ch === "	") {
-        if (i2 < start + indent) {
+        if (i2 < start2 + indent) {
           ch = text2[++i2];
         } else {
           do {
             ch = text2[++i2];
           } while (ch && ch !== "\n");
           end = i2;
-          start = i2 + 1;
-          ch = text2[start];
+          start2 = i2 + 1;
+          ch = text2[start2];
         }
       }
       return end;
@@ -28546,12 +28546,12 @@ var require_stringifyString = __commonJS({
       const strLen = str.length;
       if (strLen <= limit)
         return false;
-      for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
+      for (let i2 = 0, start2 = 0; i2 < strLen; ++i2) {
         if (str[i2] === "\n") {
-          if (i2 - start > limit)
+          if (i2 - start2 > limit)
             return true;
-          start = i2 + 1;
-          if (strLen - start <= limit)
+          start2 = i2 + 1;
+          if (strLen - start2 <= limit)
             return false;
         }
       }
@@ -28565,19 +28565,19 @@ var require_stringifyString = __commonJS({
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
-      let start = 0;
+      let start2 = 0;
       for (let i2 = 0, ch = json2[i2]; ch; ch = json2[++i2]) {
         if (ch === " " && json2[i2 + 1] === "\\" && json2[i2 + 2] === "n") {
-          str += json2.slice(start, i2) + "\\ ";
+          str += json2.slice(start2, i2) + "\\ ";
           i2 += 1;
-          start = i2;
+          start2 = i2;
           ch = "\\";
         }
         if (ch === "\\")
           switch (json2[i2 + 1]) {
             case "u":
               {
-                str += json2.slice(start, i2);
+                str += json2.slice(start2, i2);
                 const code = json2.substr(i2 + 2, 4);
                 switch (code) {
                   case "0000":
@@ -28611,14 +28611,14 @@ var require_stringifyString = __commonJS({
                       str += json2.substr(i2, 6);
                 }
                 i2 += 5;
-                start = i2 + 1;
+                start2 = i2 + 1;
               }
               break;
             case "n":
               if (implicitKey || json2[i2 + 2] === '"' || json2.length < minMultiLineLength) {
                 i2 += 1;
               } else {
-                str += json2.slice(start, i2) + "\n\n";
+                str += json2.slice(start2, i2) + "\n\n";
                 while (json2[i2 + 2] === "\\" && json2[i2 + 3] === "n" && json2[i2 + 4] !== '"') {
                   str += "\n";
                   i2 += 2;
@@ -28627,14 +28627,14 @@ var require_stringifyString = __commonJS({
                 if (json2[i2 + 2] === " ")
                   str += "\\";
                 i2 += 1;
-                start = i2 + 1;
+                start2 = i2 + 1;
               }
               break;
             default:
               i2 += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
+      str = start2 ? str + json2.slice(start2) : json2;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -28713,10 +28713,10 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
-      if (start) {
-        value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+      let start2 = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start2) {
+        value = value.substring(start2.length);
+        start2 = start2.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
@@ -28734,14 +28734,14 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start2}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
@@ -29372,23 +29372,23 @@ ${indent}${line}` : "\n";
         lines.push(str);
         linesAtValue = lines.length;
       }
-      const { start, end } = flowChars;
+      const { start: start2, end } = flowChars;
       if (lines.length === 0) {
-        return start + end;
+        return start2 + end;
       } else {
         if (!reqNewline) {
           const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str = start2;
           for (const line of lines)
             str += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
@@ -31183,7 +31183,7 @@ var require_resolve_props = __commonJS({
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
-      let start = null;
+      let start2 = null;
       for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
@@ -31235,7 +31235,7 @@ var require_resolve_props = __commonJS({
             if (token.source.endsWith(":"))
               onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
             anchor2 = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -31244,7 +31244,7 @@ var require_resolve_props = __commonJS({
             if (tag)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
             tag = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -31292,7 +31292,7 @@ var require_resolve_props = __commonJS({
         tag,
         newlineAfterProp,
         end,
-        start: start ?? end
+        start: start2 ?? end
       };
     }
     exports.resolveProps = resolveProps;
@@ -31394,8 +31394,8 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
-        const keyProps = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep3, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
           next: key ?? sep3?.[0],
           offset,
@@ -31422,14 +31422,14 @@ var require_resolve_block_map = __commonJS({
             continue;
           }
           if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
@@ -31499,8 +31499,8 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
-        const props = resolveProps.resolveProps(start, {
+      for (const { start: start2, value } of bs.items) {
+        const props = resolveProps.resolveProps(start2, {
           indicator: "seq-item-ind",
           next: value,
           offset,
@@ -31521,7 +31521,7 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start2, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node2.range[2];
@@ -31605,8 +31605,8 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep3, value } = collItem;
-        const props = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep3, value } = collItem;
+        const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key ?? sep3?.[0],
@@ -31646,7 +31646,7 @@ var require_resolve_flow_collection = __commonJS({
             onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
-            loop: for (const st of start) {
+            loop: for (const st of start2) {
               switch (st.type) {
                 case "comma":
                 case "space":
@@ -31679,7 +31679,7 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
@@ -31842,10 +31842,10 @@ var require_resolve_block_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
+      const start2 = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
-        return { value: "", type: null, comment: "", range: [start, start, start] };
+        return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
@@ -31858,10 +31858,10 @@ var require_resolve_block_scalar = __commonJS({
       }
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        let end2 = start2 + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header.comment, range: [start2, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -31942,8 +31942,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start2 + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start2, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -32465,7 +32465,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start: start2, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -32475,7 +32475,7 @@ var require_compose_doc = __commonJS({
         options: doc.options,
         schema: doc.schema
       };
-      const props = resolveProps.resolveProps(start, {
+      const props = resolveProps.resolveProps(start2, {
         indicator: "doc-start",
         next: value ?? end?.[0],
         offset,
@@ -32488,7 +32488,7 @@ var require_compose_doc = __commonJS({
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start2, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -32937,9 +32937,9 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start: start2, key, sep: sep3, value }) {
       let res = "";
-      for (const st of start)
+      for (const st of start2)
         res += st.source;
       if (key)
         res += stringifyToken(key);
@@ -33436,9 +33436,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -33729,8 +33729,8 @@ var require_line_counter = __commonJS({
             return { line: low + 1, col: 1 };
           if (low === 0)
             return { line: 0, col: offset };
-          const start = this.lineStarts[low - 1];
-          return { line: low, col: offset - start + 1 };
+          const start2 = this.lineStarts[low - 1];
+          return { line: low, col: offset - start2 + 1 };
         };
       }
     };
@@ -34110,7 +34110,7 @@ var require_parser = __commonJS({
       *scalar(scalar) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
-          const start = getFirstKeyStartProps(prev);
+          const start2 = getFirstKeyStartProps(prev);
           let sep3;
           if (scalar.end) {
             sep3 = scalar.end;
@@ -34122,7 +34122,7 @@ var require_parser = __commonJS({
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start: start2, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -34197,7 +34197,7 @@ var require_parser = __commonJS({
         if (this.indent >= map2.indent) {
           const atMapIndent = !this.onKeyLine && this.indent === map2.indent;
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
-          let start = [];
+          let start2 = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
             for (let i2 = 0; i2 < it.sep.length; ++i2) {
@@ -34217,14 +34217,14 @@ var require_parser = __commonJS({
               }
             }
             if (nl.length >= 2)
-              start = it.sep.splice(nl[1]);
+              start2 = it.sep.splice(nl[1]);
           }
           switch (this.type) {
             case "anchor":
             case "tag":
               if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map2.items.push({ start });
+                start2.push(this.sourceToken);
+                map2.items.push({ start: start2 });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 it.sep.push(this.sourceToken);
@@ -34237,8 +34237,8 @@ var require_parser = __commonJS({
                 it.start.push(this.sourceToken);
                 it.explicitKey = true;
               } else if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map2.items.push({ start, explicitKey: true });
+                start2.push(this.sourceToken);
+                map2.items.push({ start: start2, explicitKey: true });
               } else {
                 this.stack.push({
                   type: "block-map",
@@ -34255,12 +34255,12 @@ var require_parser = __commonJS({
                   if (includesToken(it.start, "newline")) {
                     Object.assign(it, { key: null, sep: [this.sourceToken] });
                   } else {
-                    const start2 = getFirstKeyStartProps(it.start);
+                    const start3 = getFirstKeyStartProps(it.start);
                     this.stack.push({
                       type: "block-map",
                       offset: this.offset,
                       indent: this.indent,
-                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                      items: [{ start: start3, key: null, sep: [this.sourceToken] }]
                     });
                   }
                 } else if (it.value) {
@@ -34270,10 +34270,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                    items: [{ start: start2, key: null, sep: [this.sourceToken] }]
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
-                  const start2 = getFirstKeyStartProps(it.start);
+                  const start3 = getFirstKeyStartProps(it.start);
                   const key = it.key;
                   const sep3 = it.sep;
                   sep3.push(this.sourceToken);
@@ -34283,10 +34283,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start3, key, sep: sep3 }]
                   });
-                } else if (start.length > 0) {
-                  it.sep = it.sep.concat(start, this.sourceToken);
+                } else if (start2.length > 0) {
+                  it.sep = it.sep.concat(start2, this.sourceToken);
                 } else {
                   it.sep.push(this.sourceToken);
                 }
@@ -34294,7 +34294,7 @@ var require_parser = __commonJS({
                 if (!it.sep) {
                   Object.assign(it, { key: null, sep: [this.sourceToken] });
                 } else if (it.value || atNextItem) {
-                  map2.items.push({ start, key: null, sep: [this.sourceToken] });
+                  map2.items.push({ start: start2, key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -34314,7 +34314,7 @@ var require_parser = __commonJS({
             case "double-quoted-scalar": {
               const fs3 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs3, sep: [] });
+                map2.items.push({ start: start2, key: fs3, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 this.stack.push(fs3);
@@ -34338,7 +34338,7 @@ var require_parser = __commonJS({
                     return;
                   }
                 } else if (atMapIndent) {
-                  map2.items.push({ start });
+                  map2.items.push({ start: start2 });
                 }
                 this.stack.push(bv);
                 return;
@@ -34475,7 +34475,7 @@ var require_parser = __commonJS({
             yield* this.step();
           } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
             const sep3 = fc.end.splice(1, fc.end.length);
             sep3.push(this.sourceToken);
@@ -34483,7 +34483,7 @@ var require_parser = __commonJS({
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start: start2, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -34542,35 +34542,35 @@ var require_parser = __commonJS({
           case "explicit-key-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
-            start.push(this.sourceToken);
+            const start2 = getFirstKeyStartProps(prev);
+            start2.push(this.sourceToken);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, explicitKey: true }]
+              items: [{ start: start2, explicitKey: true }]
             };
           }
           case "map-value-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, key: null, sep: [this.sourceToken] }]
+              items: [{ start: start2, key: null, sep: [this.sourceToken] }]
             };
           }
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start2, indent) {
         if (this.type !== "comment")
           return false;
         if (this.indent <= indent)
           return false;
-        return start.every((st) => st.type === "newline" || st.type === "space");
+        return start2.every((st) => st.type === "newline" || st.type === "space");
       }
       *documentEnd(docEnd) {
         if (this.type !== "doc-mode") {
@@ -34926,11 +34926,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34946,7 +34946,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35226,11 +35226,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35246,7 +35246,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35350,11 +35350,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35370,7 +35370,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35444,11 +35444,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35464,7 +35464,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35683,7 +35683,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -35766,7 +35766,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error63) {
             reject(error63);
           } else {
-            resolve5(exitCode);
+            resolve7(exitCode);
           }
         });
         if (this.options.input) {
@@ -35889,11 +35889,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35909,7 +35909,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36014,8 +36014,8 @@ function endGroup() {
 }
 
 // src/action/main.ts
-import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join9 } from "node:path";
 import { Writable as Writable4 } from "node:stream";
 
 // src/atomic-write.ts
@@ -36059,7 +36059,7 @@ async function writeFilesAtomically(files) {
 }
 
 // src/nginx/check.ts
-import { dirname as dirname6, relative as relative2, isAbsolute as isAbsolute2 } from "node:path";
+import { dirname as dirname8, relative as relative2, isAbsolute as isAbsolute4 } from "node:path";
 
 // src/report/mask.ts
 var CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
@@ -36090,11 +36090,11 @@ function urlUserinfo(s) {
     if (sep3 < 0) return spans;
     let schemeStart = sep3;
     while (schemeStart > 0 && SCHEME_CHAR.test(s[schemeStart - 1])) schemeStart--;
-    const start = sep3 + 3;
-    const end = authorityEnd(s, start, CLOSER[s[schemeStart - 1] ?? ""]);
+    const start2 = sep3 + 3;
+    const end = authorityEnd(s, start2, CLOSER[s[schemeStart - 1] ?? ""]);
     if (schemeStart < sep3 && SCHEME_START.test(s[schemeStart])) {
-      const at = lastHostAt(s, start, end);
-      if (at > start) spans.push({ start, end: at });
+      const at = lastHostAt(s, start2, end);
+      if (at > start2) spans.push({ start: start2, end: at });
     }
     from = end;
   }
@@ -36112,12 +36112,12 @@ function quotedUserinfo(s) {
     from = s[close] === '"' ? close + 1 : close;
   }
 }
-function bareUserinfo(s, start, limit) {
-  const at = lastHostAt(s, start, authorityEnd(s, start, void 0, limit));
-  return at > start && /[:@]/.test(s.slice(start, at)) ? { start, end: at } : void 0;
+function bareUserinfo(s, start2, limit) {
+  const at = lastHostAt(s, start2, authorityEnd(s, start2, void 0, limit));
+  return at > start2 && /[:@]/.test(s.slice(start2, at)) ? { start: start2, end: at } : void 0;
 }
-function authorityEnd(s, start, closer, limit = s.length) {
-  let i2 = start;
+function authorityEnd(s, start2, closer, limit = s.length) {
+  let i2 = start2;
   while (i2 < limit) {
     const c3 = s[i2];
     if (c3 === "/" || c3 === "?" || c3 === "#" || c3 === "\n" || c3 === "\r" || c3 === closer) break;
@@ -36125,8 +36125,8 @@ function authorityEnd(s, start, closer, limit = s.length) {
   }
   return i2;
 }
-function lastHostAt(s, start, end) {
-  for (let i2 = end - 1; i2 >= start; i2--) {
+function lastHostAt(s, start2, end) {
+  for (let i2 = end - 1; i2 >= start2; i2--) {
     if (s[i2] === "@" && i2 + 1 < end && HOST_START.test(s[i2 + 1])) return i2;
   }
   return -1;
@@ -36576,11 +36576,11 @@ var Lexer = class {
     this.atStart = false;
   }
   /** A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces. */
-  bareWord(start) {
+  bareWord(start2) {
     const text2 = this.text;
     const n2 = text2.length;
     const line = this.cursorLine;
-    let j = start;
+    let j = start2;
     while (j < n2) {
       const d = text2.charCodeAt(j);
       const k = d < 128 ? STOP[d] : 0;
@@ -36604,17 +36604,17 @@ var Lexer = class {
       }
       j++;
     }
-    const value = intern(text2, start, j);
+    const value = intern(text2, start2, j);
     this.i = j;
     this.startsStatement(value);
     return this.emit(value, line, false);
   }
-  quotedWord(start, q) {
+  quotedWord(start2, q) {
     const text2 = this.text;
     const n2 = text2.length;
     const line = this.cursorLine;
     let value = "";
-    let j = start + 1;
+    let j = start2 + 1;
     let chunk = j;
     let closed = false;
     while (j < n2) {
@@ -36663,13 +36663,13 @@ var Lexer = class {
 };
 var INTERN_SLOTS = 4096;
 var interned = new Array(INTERN_SLOTS).fill(void 0);
-function intern(text2, start, end) {
-  const len = end - start;
-  if (len > 32) return text2.slice(start, end);
-  const slot = len * 961 + text2.charCodeAt(start) * 31 + text2.charCodeAt(end - 1) + text2.charCodeAt(start + (len >> 1)) * 7 & INTERN_SLOTS - 1;
+function intern(text2, start2, end) {
+  const len = end - start2;
+  if (len > 32) return text2.slice(start2, end);
+  const slot = len * 961 + text2.charCodeAt(start2) * 31 + text2.charCodeAt(end - 1) + text2.charCodeAt(start2 + (len >> 1)) * 7 & INTERN_SLOTS - 1;
   const hit = interned[slot];
-  if (hit !== void 0 && hit.length === len && text2.startsWith(hit, start)) return hit;
-  const word = text2.slice(start, end);
+  if (hit !== void 0 && hit.length === len && text2.startsWith(hit, start2)) return hit;
+  const word = text2.slice(start2, end);
   interned[slot] = word;
   return word;
 }
@@ -37113,8 +37113,8 @@ function dedupeDials(dials) {
 }
 
 // src/nginx/load.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2, statSync as statSync2 } from "node:fs";
-import { dirname as dirname5 } from "node:path";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync3, readSync as readSync2, statSync as statSync4 } from "node:fs";
+import { dirname as dirname7 } from "node:path";
 
 // src/nginx/dump.ts
 var HEADER = /^# configuration file (\/.*):\r?$/;
@@ -37152,6 +37152,223 @@ function parseDump(text2) {
 }
 
 // src/nginx/nginx-test.ts
+import { accessSync, constants as constants6, statSync as statSync2 } from "node:fs";
+import { join as join5, resolve as resolve3 } from "node:path";
+
+// src/host/run.ts
+var DEFAULT_COMMAND_TIMEOUT_MS = 5e3;
+function commandLine(file2, args) {
+  return [file2, ...args].map((a2) => /^[\w@%+=:,./-]+$/.test(a2) ? a2 : `'${a2.replace(/'/g, `'\\''`)}'`).join(" ");
+}
+function notStarted(file2, args) {
+  return { command: commandLine(file2, args), stdout: "", stderr: "", failed: true, timedOut: false, notFound: false, aborted: true, durationMs: 0 };
+}
+function stopStarted(child3) {
+  const { pid } = child3;
+  if (pid === void 0 || !Number.isInteger(pid) || pid <= 0) return;
+  if (child3.exitCode !== null || child3.signalCode !== null) return;
+  child3.kill();
+}
+function execaRunner() {
+  return {
+    async run(file2, args, options = {}) {
+      const { signal } = options;
+      if (signal?.aborted) return notStarted(file2, args);
+      const { execa: execa2 } = await Promise.resolve().then(() => (init_execa(), execa_exports));
+      if (signal?.aborted) return notStarted(file2, args);
+      const started = performance.now();
+      const child3 = execa2(file2, [...args], {
+        reject: false,
+        input: options.input,
+        stdin: options.input === void 0 ? "ignore" : "pipe",
+        cwd: options.cwd,
+        forceKillAfterDelay: 500,
+        // the gate stops its children itself, through stopStarted
+        cleanup: false,
+        stripFinalNewline: false,
+        maxBuffer: 16 * 1024 * 1024,
+        ...options.env ? { env: { ...options.env }, extendEnv: false } : { env: { LC_ALL: "C" } },
+        ...options.user && { uid: options.user.uid, gid: options.user.gid }
+      });
+      const stopped = { timedOut: false, aborted: false };
+      const timer = setTimeout(() => {
+        if (!stopped.aborted) stopped.timedOut = true;
+        stopStarted(child3);
+      }, options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+      const onAbort2 = () => {
+        if (!stopped.timedOut) stopped.aborted = true;
+        stopStarted(child3);
+      };
+      signal?.addEventListener("abort", onAbort2, { once: true });
+      const r = await child3;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort2);
+      const spawnError = child3.pid === void 0 ? r.code ?? "failed to start" : void 0;
+      return {
+        command: commandLine(file2, args),
+        ...r.exitCode !== void 0 && { exitCode: r.exitCode },
+        stdout: typeof r.stdout === "string" ? r.stdout : "",
+        stderr: typeof r.stderr === "string" ? r.stderr : "",
+        failed: r.failed,
+        timedOut: stopped.timedOut,
+        notFound: spawnError === "ENOENT",
+        ...stopped.aborted && { aborted: true },
+        ...spawnError !== void 0 && { spawnError },
+        ...r.signal !== void 0 && { signal: r.signal },
+        durationMs: performance.now() - started
+      };
+    }
+  };
+}
+
+// src/nginx/code-loading.ts
+import { realpathSync } from "node:fs";
+import { basename as basename3, dirname as dirname4, isAbsolute, join as join3, resolve as resolve2 } from "node:path";
+var SYSTEM_MODULE_DIRS = ["/usr/lib/nginx/modules", "/usr/lib64/nginx/modules", "/usr/share/nginx/modules", "/etc/nginx/modules", "/usr/local/nginx/modules"];
+var CODE = {
+  ssl_engine: "loads an OpenSSL engine",
+  perl_modules: "makes Perl load modules from a path the config names",
+  perl_require: "runs Perl code",
+  perl: "runs Perl code",
+  perl_set: "runs Perl code",
+  js_import: "runs JavaScript (njs)",
+  js_include: "runs JavaScript (njs)",
+  init_by_lua: "runs Lua code",
+  init_by_lua_block: "runs Lua code",
+  init_by_lua_file: "runs Lua code"
+};
+function findCodeLoading(parse3, build) {
+  const dirs = moduleDirs(build);
+  const out = [];
+  const walk = (list, file2) => {
+    for (const d of list) {
+      const why = whyCode(d, build, dirs);
+      if (why) out.push({ directive: d.directive, args: d.args, file: file2, line: d.line, why });
+      if (d.block) walk(d.block, file2);
+    }
+  };
+  for (const c3 of parse3.payload.config) walk(c3.parsed, c3.file);
+  return out;
+}
+function loadsModules(parse3) {
+  return parse3.payload.config.some((c3) => c3.parsed.some((d) => d.directive === "load_module"));
+}
+function whyCode(d, build, dirs) {
+  const name = d.directive;
+  const arg = d.args[0] ?? "";
+  if (name === "load_module") {
+    if (!isAbsolute(arg) && !build) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
+    const path9 = realPath(isAbsolute(arg) ? arg : join3(build?.prefix ?? "/", arg));
+    return dirs.some((dir) => path9 === dir || path9.startsWith(`${dir}/`)) ? void 0 : `loads ${path9} from outside the system's module directories (${dirs.join(", ")})`;
+  }
+  if (name.endsWith("ssl_certificate_key") && /^(engine|store):/.test(arg)) return `loads an OpenSSL ${arg.split(":")[0]} for its key`;
+  return CODE[name];
+}
+function moduleDirs(build) {
+  const dirs = [...SYSTEM_MODULE_DIRS, ...build ? [build.modulesPath, join3(build.prefix, "modules")] : []];
+  return [...new Set(dirs.map(realPath))];
+}
+function realPath(path9) {
+  const abs = resolve2(path9);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname4(abs);
+    return parent === abs ? abs : join3(realPath(parent), basename3(abs));
+  }
+}
+
+// src/nginx/config-wait.ts
+function configWait(deadlineAt, capMs) {
+  return Math.max(1, Math.min(capMs, Math.floor((deadlineAt - Date.now()) / 2)));
+}
+
+// src/nginx/nginx-sandbox.ts
+import { chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname as dirname5, isAbsolute as isAbsolute2, join as join4, normalize } from "node:path";
+var NOBODY = { uid: 65534, gid: 65534 };
+var INSTALLED_CONFIG_DIRS = ["/etc/nginx/", "/usr/local/etc/nginx/", "/usr/local/nginx/conf/"];
+var DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+function testEnv(env) {
+  return { PATH: env.PATH || DEFAULT_PATH, LC_ALL: "C" };
+}
+function untrustedBecause(config2, env) {
+  const ci = env.CI;
+  if (ci !== void 0 && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false") return "CI is set";
+  const path9 = realPath(config2);
+  if (!INSTALLED_CONFIG_DIRS.some((d) => path9.startsWith(d))) return `${config2} is not the installed config (${INSTALLED_CONFIG_DIRS[0]})`;
+  return void 0;
+}
+function testUser(config2, env, uid = process.getuid?.()) {
+  const because = untrustedBecause(config2, env);
+  return uid === 0 && because ? { user: NOBODY, because } : {};
+}
+function makeScratch(parse3, build, user) {
+  const dir = mkdtempSync(join4(tmpdir(), "upstream-gate-nginx-t-"));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const made = [dir];
+    for (const sub of ["logs", ...relativeWriteDirs(parse3)]) {
+      const path9 = join4(dir, sub);
+      for (let p = path9; p.startsWith(`${dir}/`); p = dirname5(p)) made.push(p);
+      mkdirSync(path9, { recursive: true });
+    }
+    if (build) symlinkSync(join4(build.prefix, "modules"), join4(dir, "modules"));
+    if (user) for (const p of new Set(made)) chownSync(p, user.uid, user.gid);
+    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join4(dir, "nginx.pid"))};`];
+    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join4(dir, "error.log"), ...pid], remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
+}
+var WRITES = /* @__PURE__ */ new Set([
+  "pid",
+  "lock_file",
+  "error_log",
+  "access_log",
+  "client_body_temp_path",
+  "proxy_temp_path",
+  "fastcgi_temp_path",
+  "uwsgi_temp_path",
+  "scgi_temp_path",
+  "proxy_cache_path",
+  "fastcgi_cache_path",
+  "uwsgi_cache_path",
+  "scgi_cache_path"
+]);
+function relativeWriteDirs(parse3) {
+  const out = /* @__PURE__ */ new Set();
+  const walk = (list) => {
+    for (const d of list) {
+      const arg = d.args[0];
+      if (WRITES.has(d.directive) && arg && !isAbsolute2(arg) && !/^(off|stderr|syslog:|memory:)/.test(arg)) {
+        const parent = dirname5(normalize(arg));
+        if (parent !== "." && !parent.startsWith("..")) out.add(parent);
+      }
+      if (d.block) walk(d.block);
+    }
+  };
+  for (const c3 of parse3.payload.config) walk(c3.parsed);
+  return [...out];
+}
+function setsPid(parse3) {
+  const { config: config2 } = parse3.payload;
+  const seen = /* @__PURE__ */ new Set();
+  const atMain = (index) => {
+    if (seen.has(index)) return false;
+    seen.add(index);
+    return (config2[index]?.parsed ?? []).some((d) => d.directive === "pid" || (d.includes ?? []).some(atMain));
+  };
+  return atMain(0);
+}
+function quote(path9) {
+  return `"${path9.replace(/["\\]/g, "\\$&")}"`;
+}
+
+// src/nginx/nginx-test.ts
+var NGINX_TEST_TIMEOUT_MS = 15e3;
 var LINE = /^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(emerg|alert|crit|error|warn|notice|info)\] (?:\d+#\d+: )?(.*?)(?: in (\/.*?):(\d+))?$/;
 function parseNginxMessages(output2) {
   const out = [];
@@ -37167,21 +37384,99 @@ function parseNginxMessages(output2) {
   }
   return out;
 }
-async function runNginxTest(runner, binary, config2, opts) {
-  const r = await runner.run(binary, ["-t", "-c", config2], { signal: opts.signal, timeoutMs: opts.timeoutMs });
-  const output2 = `${r.stderr}${r.stdout}`;
+function isErrorMessage(m) {
+  return m.level === "emerg" || m.level === "alert" || m.level === "crit" || m.level === "error";
+}
+function isPermissionMessage(m) {
+  return m.message.includes("(13: Permission denied)") || m.message.includes("(1: Operation not permitted)");
+}
+async function testConfig(runner, o2) {
+  const shown = commandLine(o2.binary, ["-t", "-c", o2.config]);
+  if (o2.mode === "off") return note(`nginx -t not run (nginx.test: off): the config was checked by upstream-gate's parser only`);
+  const { user, because } = testUser(o2.config, o2.env);
+  const env = testEnv(o2.env);
+  const binary = findExecutable(o2.binary, env.PATH);
+  if (!binary) return note(`nginx binary "${o2.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
+  const base = { env, signal: o2.signal, ...user && { user } };
+  const as = user ? ` as nobody (${because})` : "";
+  const left = () => configWait(o2.deadlineAt, NGINX_TEST_TIMEOUT_MS);
+  let build;
+  if (loadsModules(o2.parse)) {
+    const v = await runner.run(binary, ["-V"], { ...base, cwd: "/", timeoutMs: left() });
+    const stopped = didNotRun(v, { binary: o2.binary, shown, as }, left());
+    if (stopped) return stopped;
+    build = readBuild(`${v.stderr}${v.stdout}`);
+  }
+  if ((o2.mode ?? "safe") === "safe") {
+    const loads = findCodeLoading(o2.parse, build);
+    if (loads.length > 0) return { ok: true, messages: [], notes: loads.map(untrusted) };
+  }
+  const scratch = makeScratch(o2.parse, build, user);
+  try {
+    const timeoutMs = left();
+    const r = await runner.run(binary, ["-t", ...scratch.args, "-c", o2.config], { ...base, cwd: scratch.prefix, timeoutMs });
+    const stopped = didNotRun(r, { binary: o2.binary, shown, as }, timeoutMs);
+    if (stopped) return stopped;
+    const output2 = `${r.stderr}${r.stdout}`;
+    const all = parseNginxMessages(output2);
+    const read = /syntax is ok$/m.test(output2);
+    const sandbox = (m) => user && /^the "user" directive makes sense only if/.test(m.message) || user && read && isErrorMessage(m) && isPermissionMessage(m);
+    const messages = all.filter((m) => !sandbox(m));
+    const errors = messages.filter(isErrorMessage);
+    if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: [] };
+    if (errors.length > 0 && errors.every(isPermissionMessage)) return note(`nginx -t ran${as} and could not read all of the config`, messages);
+    const last = output2.trim().split("\n").pop() ?? "";
+    return { ok: false, messages, notes: [], failure: `${shown} failed: ${last}` };
+  } finally {
+    scratch.remove();
+  }
+}
+function didNotRun(r, { binary, shown, as }, timeoutMs) {
+  if (r.aborted) return note(`${shown} was stopped before it finished: the gate was interrupted`);
+  if (r.notFound) return note(`nginx binary "${binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
+  if (r.spawnError) return note(`${shown} could not be started${as}: ${r.spawnError}; the config was checked by upstream-gate's parser only`);
+  if (r.timedOut) {
+    return note(`${shown} did not finish within ${timeoutMs} ms (nginx resolves every upstream name as it reads the config: a resolver that does not answer holds it up)`);
+  }
+  if (r.signal) return note(`${shown} was killed by ${r.signal} before it finished`);
+  return void 0;
+}
+function findExecutable(binary, path9) {
+  const candidates = binary.includes("/") ? [resolve3(binary)] : path9.split(":").filter(Boolean).map((dir) => join5(dir, binary));
+  return candidates.find((file2) => {
+    try {
+      accessSync(file2, constants6.X_OK);
+      return statSync2(file2).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+function readBuild(output2) {
+  const arg = (name) => new RegExp(`--${name}=(\\S+)`).exec(output2)?.[1];
+  const prefix = arg("prefix") ?? "/usr/local/nginx";
+  return { prefix, modulesPath: arg("modules-path") ?? resolve3(prefix, "modules") };
+}
+function untrusted(l) {
   return {
-    notFound: r.notFound,
-    ok: !r.failed,
-    timedOut: r.timedOut,
-    messages: parseNginxMessages(output2),
-    command: r.command,
-    output: output2
+    code: "config.untrusted_code",
+    severity: "warning",
+    message: `nginx -t not run on this config: ${l.directive} ${l.why}`,
+    evidence: [`${[l.directive, ...l.args].join(" ")};`],
+    fix: "if this config is yours, let nginx -t load it with `nginx.test: always` in the spec; otherwise remove the line",
+    file: l.file,
+    line: l.line
   };
+}
+function note(message, messages = []) {
+  return { ok: true, messages, notes: [info(message)] };
+}
+function info(message) {
+  return { severity: "info", message };
 }
 
 // src/nginx/parser.ts
-import { dirname as dirname4, isAbsolute, join as join4, normalize } from "node:path";
+import { dirname as dirname6, isAbsolute as isAbsolute3, join as join7, normalize as normalize2 } from "node:path";
 
 // src/nginx/analyzer.ts
 var ANY = Infinity;
@@ -37272,13 +37567,13 @@ function compile(component) {
     } else if (c3 === "?") out.push({ kind: "any" });
     else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
     else if (c3 === "[") {
-      const start = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
-      const close = component.indexOf("]", start + 1);
+      const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
+      const close = component.indexOf("]", start2 + 1);
       if (close < 0) {
         out.push({ kind: "char", c: c3 });
         continue;
       }
-      const body = component.slice(start, close);
+      const body = component.slice(start2, close);
       const ranges = [];
       for (let k = 0; k < body.length; k++) {
         const a2 = body[k];
@@ -37287,7 +37582,7 @@ function compile(component) {
           k += 2;
         } else ranges.push([a2, a2]);
       }
-      out.push({ kind: "set", negate: start === i2 + 2, ranges });
+      out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
       i2 = close;
     } else out.push({ kind: "char", c: c3 });
   }
@@ -37351,8 +37646,8 @@ function globMatcher(pattern) {
 }
 
 // src/nginx/source.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
-import { join as join3 } from "node:path";
+import { closeSync, constants as constants7, fstatSync, openSync, readSync, readdirSync, statSync as statSync3 } from "node:fs";
+import { join as join6 } from "node:path";
 function openError(path9, e) {
   const err = e;
   const reason = {
@@ -37385,7 +37680,7 @@ function fileSource() {
     read(path9, maxBytes) {
       let fd;
       try {
-        fd = openSync(path9, constants3.O_RDONLY | constants3.O_NONBLOCK);
+        fd = openSync(path9, constants7.O_RDONLY | constants7.O_NONBLOCK);
       } catch (e) {
         const code = e.code;
         return { error: openError(path9, e), ...code && { code } };
@@ -37421,7 +37716,7 @@ function fileSource() {
         const match = hasMagic(part) ? componentMatcher(part) : void 0;
         for (const { path: dir } of found) {
           if (!match) {
-            next.push({ path: join3(dir, part), seen: false });
+            next.push({ path: join6(dir, part), seen: false });
             continue;
           }
           let entries;
@@ -37433,7 +37728,7 @@ function fileSource() {
           }
           for (const e of entries) {
             if (!match(e.name)) continue;
-            const p = join3(dir, e.name);
+            const p = join6(dir, e.name);
             if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
             next.push({ path: p, seen: true });
             if (next.length > maxMatches) break;
@@ -37448,14 +37743,14 @@ function fileSource() {
 }
 function isDir(p) {
   try {
-    return statSync(p).isDirectory();
+    return statSync3(p).isDirectory();
   } catch {
     return false;
   }
 }
 function exists2(p) {
   try {
-    statSync(p);
+    statSync3(p);
     return true;
   } catch {
     return false;
@@ -37487,7 +37782,7 @@ var DEFAULT_LIMITS = {
 function parseConfig(main, options) {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { source, signal } = options;
-  const prefix = options.prefix ?? dirname4(main);
+  const prefix = options.prefix ?? dirname6(main);
   const files = [main];
   const byPath = /* @__PURE__ */ new Map([[main, 0]]);
   const config2 = [];
@@ -37552,7 +37847,7 @@ function parseConfig(main, options) {
     const include = (d, ctx, fail) => {
       if (d.args.length !== 1) return;
       const arg = d.args[0];
-      const path9 = normalize(isAbsolute(arg) ? arg : join4(prefix, arg));
+      const path9 = normalize2(isAbsolute3(arg) ? arg : join7(prefix, arg));
       const magic = hasMagic(path9);
       const found = magic ? source.glob(path9, limits.maxFiles) : { paths: [path9], denied: [] };
       for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file: file2, line: d.line } });
@@ -37801,8 +38096,8 @@ function reportCycles(files, edges, config2) {
       const key = `${e.from}:${e.line}:${e.to}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const start = stack.findIndex((s) => s.from === e.to);
-      const chain = [...start >= 0 ? stack.slice(start) : [], e].map((s) => `${files[s.from]}:${s.line}`);
+      const start2 = stack.findIndex((s) => s.from === e.to);
+      const chain = [...start2 >= 0 ? stack.slice(start2) : [], e].map((s) => `${files[s.from]}:${s.line}`);
       const from = files[e.from];
       const errs = config2[e.from]?.errors;
       if (!errs || errs.length >= MAX_ERRORS_PER_FILE) continue;
@@ -37830,8 +38125,8 @@ async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
 async function readText(path9, opts) {
   if (path9 === "-") return decode(await (opts.readStdin ?? readStdin)());
   try {
-    if (!statSync2(path9).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    return decode(readFileSync(path9));
+    if (!statSync4(path9).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    return decode(readFileSync3(path9));
   } catch (e) {
     throw new UserError(`cannot read ${fileErrorWords(e)}`, path9);
   }
@@ -37863,60 +38158,162 @@ function loadFiles(main, opts = {}) {
 }
 function parseFiles(main, opts) {
   try {
-    if (!statSync2(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    if (!statSync4(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     closeSync2(openSync2(main, "r"));
   } catch (e) {
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
   }
-  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname5(main), ...opts }) };
+  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname7(main), ...opts }) };
 }
 
 // src/nginx/resolve.ts
-import { lookup } from "node:dns/promises";
 import { isIP as isIP4 } from "node:net";
+
+// src/host/name-lookup.ts
+import { spawn as spawn3 } from "node:child_process";
+import { createInterface } from "node:readline";
+var LOOKUP_THREADS = 16;
+var CHILD = `
+const dns = require('node:dns');
+const lines = require('node:readline').createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  const { id, host } = JSON.parse(line);
+  dns.lookup(host, { all: true, order: 'verbatim' }, (e, list) => {
+    process.stdout.write(JSON.stringify(e ? { id, code: e.code, message: e.message } : { id, addresses: list }) + '\\n');
+  });
+});
+lines.on('close', () => process.kill(process.pid, 'SIGKILL'));
+`;
+var child2;
+var nextId = 0;
+var byId = /* @__PURE__ */ new Map();
+var byHost = /* @__PURE__ */ new Map();
+var waiting = /* @__PURE__ */ new WeakMap();
+function start() {
+  const c3 = spawn3(process.execPath, ["-e", CHILD], {
+    stdio: ["pipe", "pipe", "ignore"],
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(LOOKUP_THREADS) }
+  });
+  c3.unref();
+  for (const s of [c3.stdin, c3.stdout]) s?.unref?.();
+  c3.stdin?.on("error", () => {
+  });
+  const lines = createInterface({ input: c3.stdout });
+  lines.on("line", (line) => {
+    let a2;
+    try {
+      a2 = JSON.parse(line);
+    } catch {
+      return;
+    }
+    settle(a2.id, a2.addresses ? { ok: true, addresses: a2.addresses } : { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: a2.message ?? "lookup failed" });
+  });
+  const gone = () => {
+    if (child2 === c3) child2 = void 0;
+    for (const id of [...byId.keys()]) settle(id, { ok: false, unanswered: true, message: "the lookup process ended before an answer" });
+  };
+  c3.once("exit", gone);
+  c3.once("error", gone);
+  return c3;
+}
+function settle(id, answer) {
+  const p = byId.get(id);
+  if (!p) return;
+  byId.delete(id);
+  if (byHost.get(p.host) === id) byHost.delete(p.host);
+  p.resolve(answer);
+}
+function request(host) {
+  const key = host.toLowerCase();
+  const inFlight = byHost.get(key);
+  const shared = inFlight === void 0 ? void 0 : byId.get(inFlight);
+  if (shared) return shared;
+  child2 ??= start();
+  const id = ++nextId;
+  let resolve7 = () => {
+  };
+  const promise2 = new Promise((r) => resolve7 = r);
+  const p = { host: key, askedAt: performance.now(), resolve: resolve7, promise: promise2 };
+  byId.set(id, p);
+  byHost.set(key, id);
+  child2.stdin?.write(`${JSON.stringify({ id, host })}
+`);
+  return p;
+}
+function onAbort(signal, f) {
+  let set2 = waiting.get(signal);
+  if (!set2) {
+    const fresh = /* @__PURE__ */ new Set();
+    set2 = fresh;
+    waiting.set(signal, fresh);
+    signal.addEventListener("abort", () => {
+      for (const g of fresh) g();
+      fresh.clear();
+    }, { once: true });
+  }
+  set2.add(f);
+  return () => set2.delete(f);
+}
+function lookupHost(host, options) {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.resolve({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the lookup", waitedMs: 0 });
+  const p = request(host);
+  const waited = () => Math.round(performance.now() - p.askedAt);
+  return new Promise((resolve7) => {
+    const done = (a2) => {
+      clearTimeout(timer);
+      forget();
+      resolve7({ ...a2, waitedMs: waited() });
+    };
+    const timer = setTimeout(() => done({ ok: false, unanswered: true, message: "the resolver did not answer" }), options.timeoutMs);
+    const forget = signal ? onAbort(signal, () => done({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the resolver answered" })) : () => {
+    };
+    void p.promise.then(done);
+  });
+}
+var users = 0;
+function useLookups() {
+  users++;
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    if (--users > 0) return;
+    const c3 = child2;
+    child2 = void 0;
+    if (c3) stopStarted({ pid: c3.pid, exitCode: c3.exitCode, signalCode: c3.signalCode, kill: () => c3.kill("SIGKILL") });
+    for (const id of [...byId.keys()]) settle(id, { ok: false, unanswered: true, message: "the gate ended before the resolver answered" });
+  };
+}
+
+// src/nginx/resolve.ts
 var RESOLVE_TIMEOUT_MS = 3e3;
-function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS) {
+function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS, deadlineAt = Number.POSITIVE_INFINITY) {
   const cache = /* @__PURE__ */ new Map();
   return (host, signal) => {
     if (isIP4(host)) return Promise.resolve([canonicalIp(host)]);
     const key = host.toLowerCase();
     let p = cache.get(key);
     if (!p) {
-      p = withTimeout(
-        lookup(host, { all: true }).then((list) => [...new Set(list.map((a2) => canonicalIp(a2.address)))]),
-        timeoutMs,
-        signal
-      ).catch(() => []);
+      const wait = configWait(deadlineAt, timeoutMs);
+      p = lookupHost(host, { timeoutMs: wait, signal }).then((a2) => a2.ok ? [...new Set(a2.addresses.map((x) => canonicalIp(x.address)))] : []);
       cache.set(key, p);
     }
     return p;
   };
 }
-function withTimeout(p, ms2, signal) {
-  return new Promise((resolve5, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => reject(new Error("timed out")), ms2);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve5, reject).finally(() => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-    });
-  });
-}
 
 // src/nginx/check.ts
 var MAX_RESOLVED_NAMES = 256;
-var NGINX_TEST_TIMEOUT_MS = 15e3;
 var runConfigPhase = (spec, ctx) => configPhase(spec, ctx);
 async function configPhase(spec, ctx, options = {}) {
   const { signal } = ctx;
   const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : loadFiles(spec.nginx.config, { signal });
   const { parse: parse3, main } = loaded;
-  const base = dirname6(main);
+  const base = dirname8(main);
   const display = (file2) => {
     const r = relative2(base, file2);
-    return r && !r.startsWith("..") && !isAbsolute2(r) ? r : file2;
+    return r && !r.startsWith("..") && !isAbsolute4(r) ? r : file2;
   };
   const lines = /* @__PURE__ */ new Map();
   const lineText = (s) => {
@@ -37935,16 +38332,16 @@ async function configPhase(spec, ctx, options = {}) {
   }
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
-  const resolver = options.resolver ?? dnsResolver();
+  const resolver = options.resolver ?? dnsResolver(void 0, ctx.deadlineAt);
   const [nginx, addresses] = await Promise.all([
     nginxCheck(spec, loaded, ctx),
     resolveAll(spec, expansions, resolver, signal)
   ]);
-  const theirs = nginx.messages.filter((m) => isError(m) && !isPermission(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
+  const theirs = nginx.messages.filter((m) => isErrorMessage(m) && !isPermissionMessage(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
   const notes2 = [...nginx.notes];
   for (const m of nginx.messages) {
-    if (isError(m) && isPermission(m)) notes2.push(info(`nginx -t could not read what it needs as this user: ${m.message}`, m.file, m.line));
-    else if (!isError(m)) notes2.push(info(`nginx -t: [${m.level}] ${m.message}`, m.file, m.line));
+    if (isErrorMessage(m) && isPermissionMessage(m)) notes2.push(info2(`nginx -t could not read what it needs as this user: ${m.message}`, m.file, m.line));
+    else if (!isErrorMessage(m)) notes2.push(info2(`nginx -t: [${m.level}] ${m.message}`, m.file, m.line));
   }
   if (!nginx.ok && theirs.length === 0 && nginx.failure) theirs.push(invalid(nginx.failure));
   const taken = new Set(theirs.map((f) => `${f.file}:${f.line}`));
@@ -37972,7 +38369,7 @@ async function configPhase(spec, ctx, options = {}) {
     const at = file2 && line ? `  (${display(file2)}:${line})` : "";
     return { ...f, fix: `${fix ?? `correct the line, then check with: nginx -t -c ${main}`}${at}` };
   }
-  function info(message, file2, line) {
+  function info2(message, file2, line) {
     return { severity: "info", message, ...file2 !== void 0 && { file: file2 }, ...line !== void 0 && { line } };
   }
 }
@@ -37999,12 +38396,6 @@ function invalidFix(message, text2) {
 function stripWhere(error63) {
   return error63.replace(/ in (\/|-).*:\d+$/, "");
 }
-function isError(m) {
-  return m.level === "emerg" || m.level === "alert" || m.level === "crit" || m.level === "error";
-}
-function isPermission(m) {
-  return m.message.includes("(13: Permission denied)");
-}
 async function nginxCheck(spec, loaded, ctx) {
   if (loaded.dump) {
     const messages = parseNginxMessages(loaded.dump.messages.join("\n"));
@@ -38012,18 +38403,8 @@ async function nginxCheck(spec, loaded, ctx) {
     const notes2 = loaded.dump.messages.length === 0 ? [{ severity: "info", message: "read an nginx -T dump: nginx -t was not run here, and the dump holds no nginx -t messages" }] : [];
     return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
   }
-  const timeoutMs = Math.max(1e3, Math.min(NGINX_TEST_TIMEOUT_MS, ctx.deadlineAt - Date.now()));
-  const r = await runNginxTest(ctx.runner, spec.nginx.binary, spec.nginx.config, { signal: ctx.signal, timeoutMs });
-  if (r.notFound) {
-    return {
-      ok: true,
-      messages: [],
-      notes: [{ severity: "info", message: `nginx binary "${spec.nginx.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only` }]
-    };
-  }
-  if (r.timedOut) return { ok: true, messages: [], notes: [{ severity: "info", message: `${r.command} timed out after ${timeoutMs} ms` }] };
-  const last = r.output.trim().split("\n").pop() ?? "";
-  return { ok: r.ok, messages: r.messages, notes: [], ...!r.ok && { failure: `${r.command} failed: ${last}` } };
+  const { binary, config: config2, test: mode } = spec.nginx;
+  return testConfig(ctx.runner, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
 }
 async function resolveAll(spec, expansions, resolver, signal) {
   const names2 = /* @__PURE__ */ new Set();
@@ -38041,9 +38422,9 @@ async function resolveAll(spec, expansions, resolver, signal) {
 import { isIP as isIP6 } from "node:net";
 
 // src/probe/errno.ts
-import { constants as constants4 } from "node:os";
+import { constants as constants8 } from "node:os";
 var LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
-var BY_NAME = constants4.errno;
+var BY_NAME = constants8.errno;
 var BY_NUMBER = /* @__PURE__ */ new Map();
 for (const [name, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name);
 function errnoNumber(name) {
@@ -38104,7 +38485,7 @@ async function readSelinux(runner, port, options = {}) {
 
 // src/host/socket-file.ts
 import { lstat as lstat2, readdir as readdir2, readFile } from "node:fs/promises";
-import { basename as basename3, dirname as dirname7, join as join5 } from "node:path";
+import { basename as basename4, dirname as dirname9, join as join8 } from "node:path";
 var MAX_SIBLINGS = 12;
 function typeOf(st) {
   if (st.isSocket()) return "socket";
@@ -38123,8 +38504,8 @@ async function names() {
     }
     return m;
   };
-  const [users, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
-  return { users, groups };
+  const [users2, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
+  return { users: users2, groups };
 }
 function currentUser(userNames) {
   const uid = process.getuid?.() ?? -1;
@@ -38139,8 +38520,8 @@ function access2(f, user) {
   return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
 }
 async function readSocketFile(path9) {
-  const { users, groups } = await names();
-  const user = currentUser(users);
+  const { users: users2, groups } = await names();
+  const user = currentUser(users2);
   const notes2 = [];
   const facts = async (p) => {
     const st = await lstat2(p).catch(() => void 0);
@@ -38151,21 +38532,21 @@ async function readSocketFile(path9) {
       mode: (st.mode & 4095).toString(8).padStart(4, "0"),
       uid: st.uid,
       gid: st.gid,
-      owner: users.get(st.uid) ?? String(st.uid),
+      owner: users2.get(st.uid) ?? String(st.uid),
       group: groups.get(st.gid) ?? String(st.gid)
     };
   };
   const file2 = await facts(path9);
   const evidence = { path: path9, siblings: [], user, notes: notes2, ...file2 && { file: file2 } };
   const parents = [];
-  for (let d = dirname7(path9); ; d = dirname7(d)) {
+  for (let d = dirname9(path9); ; d = dirname9(d)) {
     parents.unshift(d);
     if (d === "/") break;
   }
   for (const d of parents) {
     const f = await facts(d);
     if (!f) {
-      evidence.existingParent = dirname7(d);
+      evidence.existingParent = dirname9(d);
       break;
     }
     if (f.type === "directory" && !access2(f, user).x) {
@@ -38173,16 +38554,16 @@ async function readSocketFile(path9) {
       break;
     }
   }
-  const dir = dirname7(path9);
+  const dir = dirname9(path9);
   const entries = await readdir2(dir).catch((e) => {
     if (e.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${e.code ?? e.message}`);
     return [];
   });
   for (const name of entries.sort()) {
     if (evidence.siblings.length >= MAX_SIBLINGS) break;
-    if (name === basename3(path9)) continue;
-    const st = await lstat2(join5(dir, name)).catch(() => void 0);
-    if (st?.isSocket()) evidence.siblings.push(join5(dir, name));
+    if (name === basename4(path9)) continue;
+    const st = await lstat2(join8(dir, name)).catch(() => void 0);
+    if (st?.isSocket()) evidence.siblings.push(join8(dir, name));
   }
   return evidence;
 }
@@ -38297,7 +38678,7 @@ function decide(i2) {
   if (p.code === HTTP_STATUS) return healthStatus(i2);
   if (code === "ETIMEDOUT") return healthTimeout(i2);
   if (p.code === BAD_PROTOCOL || /^(HPE_|ERR_SSL_|ERR_TLS_|EPROTO$)/.test(p.code ?? "") || p.stage === "tls") return protocol(i2);
-  if (p.code === "ECONNRESET" || p.code === "EPIPE" || p.code === INCOMPLETE) return reset(i2);
+  if (p.code === "ECONNRESET" || p.code === "EPIPE" || p.code === INCOMPLETE) return reset2(i2);
   return protocol(i2);
 }
 function family(i2) {
@@ -38555,7 +38936,7 @@ function healthTimeout(i2) {
     fix: "the service accepts but does not answer (workers busy or blocked, start-up not finished): check its log; raise gate.request_timeout if the health path is slow by design"
   };
 }
-function reset(i2) {
+function reset2(i2) {
   const p = i2.probe;
   return {
     code: "health.reset",
@@ -38617,13 +38998,13 @@ var OPENERS = {
 };
 var STREAM_BYTES = ", bytes from/to client:";
 function parseErrorLine(line) {
-  let start = 0;
+  let start2 = 0;
   if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
     const m = EMBEDDED.exec(line);
     if (!m) return void 0;
-    start = m.index;
+    start2 = m.index;
   }
-  PREFIX.lastIndex = start;
+  PREFIX.lastIndex = start2;
   const p = PREFIX.exec(line);
   if (!p) return void 0;
   const entry = {
@@ -38895,9 +39276,9 @@ function parseSs(stdout) {
   for (const raw of stdout.split("\n")) {
     const line = raw.trim();
     if (!line) continue;
-    const users = USERS.exec(line);
-    const processes = parseUsers(users?.[1]);
-    const head = users ? line.slice(0, users.index).trim() : line;
+    const users2 = USERS.exec(line);
+    const processes = parseUsers(users2?.[1]);
+    const head = users2 ? line.slice(0, users2.index).trim() : line;
     const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
     if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
       out.push({ kind: "unix", path: unix[1] ?? "", processes });
@@ -39043,6 +39424,44 @@ async function readSince(path9, from) {
 
 // src/probe/connect.ts
 import { connect } from "node:net";
+
+// src/probe/resolve.ts
+import { isIP as isIP5 } from "node:net";
+async function resolveAll2(host, options) {
+  const started = performance.now();
+  if (isIP5(host)) return { ok: true, addresses: [host], durationMs: 0 };
+  const a2 = await lookupHost(host, options);
+  const durationMs2 = performance.now() - started;
+  if (a2.ok) {
+    const seen = /* @__PURE__ */ new Set();
+    const v4 = a2.addresses.filter((x) => x.family === 4).map((x) => x.address);
+    const v6 = a2.addresses.filter((x) => x.family === 6).map((x) => x.address);
+    const addresses = [...v4, ...v6].filter((x) => !seen.has(x) && seen.add(x));
+    return addresses.length ? { ok: true, addresses, durationMs: durationMs2 } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: durationMs2 };
+  }
+  if ("unanswered" in a2) {
+    if (a2.aborted) return { ok: false, code: ABORTED, message: a2.message, durationMs: durationMs2 };
+    const atDeadline = options.deadlineAt !== void 0 && Date.now() >= options.deadlineAt - 1;
+    return { ok: false, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${a2.waitedMs} ms`, durationMs: durationMs2 };
+  }
+  return { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: `${host}: ${a2.code ?? a2.message}`, durationMs: durationMs2 };
+}
+var connectLookup = (hostname3, options, callback) => {
+  void lookupHost(hostname3, { timeoutMs: 6e4 }).then((a2) => {
+    if (!a2.ok) {
+      const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname3}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname3 });
+      return callback(e, "", 0);
+    }
+    const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
+    const list = a2.addresses.filter((x) => family2 === 0 || x.family === family2);
+    if (options.all) return callback(null, list);
+    const first = list[0];
+    if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname3}`), { code: "ENOTFOUND", hostname: hostname3 }), "", 0);
+    return callback(null, first.address, first.family);
+  });
+};
+
+// src/probe/connect.ts
 function openConnection(endpoint, kind, options) {
   const started = performance.now();
   const target = formatEndpoint(endpoint);
@@ -39051,30 +39470,30 @@ function openConnection(endpoint, kind, options) {
     result: { ok: false, kind, target, stage: "connect", ...facts, timings: { totalMs: performance.now() - started } }
   });
   if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
-  return new Promise((resolve5) => {
-    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false });
+  return new Promise((resolve7) => {
+    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
     let settled = false;
-    const settle2 = (c3) => {
+    const settle3 = (c3) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
+      options.signal?.removeEventListener("abort", onAbort2);
       socket.removeListener("error", onError);
       if (!c3.ok) socket.destroy();
-      resolve5(c3);
+      resolve7(c3);
     };
-    const onError = (e) => settle2(fail(errorFacts(e)));
-    const onAbort = () => settle2(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
+    const onError = (e) => settle3(fail(errorFacts(e)));
+    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
     const timer = setTimeout(
-      () => settle2(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
       options.timeoutMs
     );
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    options.signal?.addEventListener("abort", onAbort2, { once: true });
     socket.once("error", onError);
     socket.once("connect", () => {
       socket.on("error", () => {
       });
-      settle2({ ok: true, socket, connectMs: performance.now() - started });
+      settle3({ ok: true, socket, connectMs: performance.now() - started });
     });
   });
 }
@@ -39112,7 +39531,7 @@ function looksLikeTls(bytes) {
 }
 
 // src/probe/http.ts
-import { request } from "node:http";
+import { request as request2 } from "node:http";
 import { connect as tlsConnect } from "node:tls";
 var MAX_BODY_BYTES = 64 * 1024;
 async function probeHttp(o2) {
@@ -39138,24 +39557,24 @@ async function speaksTls(o2) {
   const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
   const c3 = await openConnection(o2.endpoint, "https", { timeoutMs, ...o2.signal && { signal: o2.signal } });
   if (!c3.ok) return false;
-  return new Promise((resolve5) => {
+  return new Promise((resolve7) => {
     const s = tlsConnect({ socket: c3.socket, rejectUnauthorized: false });
-    const onAbort = () => done(false);
+    const onAbort2 = () => done(false);
     const done = (v) => {
       clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort);
+      o2.signal?.removeEventListener("abort", onAbort2);
       s.destroy();
       c3.socket.destroy();
-      resolve5(v);
+      resolve7(v);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
-    o2.signal?.addEventListener("abort", onAbort, { once: true });
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
     s.once("secureConnect", () => done(true));
     s.once("error", () => done(false));
   });
 }
 function exchange(raw, o2, s) {
-  return new Promise((resolve5) => {
+  return new Promise((resolve7) => {
     let stage = o2.tls ? "tls" : "request";
     let first;
     let firstByteMs;
@@ -39172,11 +39591,11 @@ function exchange(raw, o2, s) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort);
+      o2.signal?.removeEventListener("abort", onAbort2);
       socket.destroy();
       raw.destroy();
       const firstBytes = first && printable(first);
-      resolve5({
+      resolve7({
         kind: s.kind,
         target: s.target,
         ...r,
@@ -39196,7 +39615,7 @@ function exchange(raw, o2, s) {
       }
       done({ ok: false, stage, ...f });
     };
-    const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
     const timer = setTimeout(
       () => done({
         ok: false,
@@ -39207,11 +39626,11 @@ function exchange(raw, o2, s) {
       }),
       o2.requestTimeoutMs
     );
-    o2.signal?.addEventListener("abort", onAbort, { once: true });
-    if (o2.signal?.aborted) return onAbort();
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
     const send = () => {
       stage = "request";
-      const req = request({
+      const req = request2({
         createConnection: () => socket,
         method: "GET",
         path: o2.path,
@@ -39324,7 +39743,7 @@ async function probeFastcgi(o2) {
   return exchange2(c3.socket, o2, target, started, c3.connectMs);
 }
 function exchange2(socket, o2, target, started, connectMs) {
-  return new Promise((resolve5) => {
+  return new Promise((resolve7) => {
     let stage = "request";
     let buffered = Buffer.alloc(0);
     let first;
@@ -39337,9 +39756,9 @@ function exchange2(socket, o2, target, started, connectMs) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort);
+      o2.signal?.removeEventListener("abort", onAbort2);
       socket.destroy();
-      resolve5({
+      resolve7({
         kind: "fastcgi",
         target,
         ...r,
@@ -39347,13 +39766,13 @@ function exchange2(socket, o2, target, started, connectMs) {
         timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
       });
     };
-    const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
     const timer = setTimeout(
       () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
       o2.requestTimeoutMs
     );
-    o2.signal?.addEventListener("abort", onAbort, { once: true });
-    if (o2.signal?.aborted) return onAbort();
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
     const finish = () => {
       const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
       const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
@@ -39414,46 +39833,9 @@ function cgiResponse(out) {
   return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
 }
 
-// src/probe/resolve.ts
-import { lookup as lookup2 } from "node:dns/promises";
-import { isIP as isIP5 } from "node:net";
-async function resolveAll2(host, options) {
-  const started = performance.now();
-  if (isIP5(host)) return { ok: true, addresses: [host], durationMs: 0 };
-  let timer;
-  let onAbort;
-  const bounded2 = new Promise((resolve5) => {
-    timer = setTimeout(
-      () => resolve5({ ok: false, code: "EAI_AGAIN", message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
-      options.timeoutMs
-    );
-    onAbort = () => resolve5({ ok: false, code: "ABORT_ERR", message: "aborted", durationMs: performance.now() - started });
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-  });
-  const looked = lookup2(host, { all: true, order: "verbatim" }).then(
-    (list) => {
-      const seen = /* @__PURE__ */ new Set();
-      const v4 = list.filter((a2) => a2.family === 4).map((a2) => a2.address);
-      const v6 = list.filter((a2) => a2.family === 6).map((a2) => a2.address);
-      const addresses = [...v4, ...v6].filter((a2) => !seen.has(a2) && seen.add(a2));
-      return addresses.length ? { ok: true, addresses, durationMs: performance.now() - started } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: performance.now() - started };
-    },
-    (e) => {
-      const f = errorFacts(e);
-      return { ok: false, ...f.code !== void 0 && { code: f.code }, message: `${host}: ${f.code ?? f.message}`, durationMs: performance.now() - started };
-    }
-  );
-  try {
-    return await Promise.race([looked, bounded2]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-  }
-}
-
 // node_modules/is-network-error/index.js
-var objectToString = Object.prototype.toString;
-var isError2 = (value) => objectToString.call(value) === "[object Error]";
+var objectToString3 = Object.prototype.toString;
+var isError = (value) => objectToString3.call(value) === "[object Error]";
 var errorMessages = /* @__PURE__ */ new Set([
   "network error",
   // Chrome
@@ -39473,7 +39855,7 @@ var errorMessages = /* @__PURE__ */ new Set([
   // Cloudflare Workers (fetch)
 ]);
 function isNetworkError(error63) {
-  const isValid = error63 && isError2(error63) && error63.name === "TypeError" && typeof error63.message === "string";
+  const isValid = error63 && isError(error63) && error63.name === "TypeError" && typeof error63.message === "string";
   if (!isValid) {
     return false;
   }
@@ -39538,11 +39920,11 @@ function calculateDelay(retriesConsumed, options) {
   timeout = Math.min(timeout, options.maxTimeout);
   return timeout;
 }
-function calculateRemainingTime(start, max) {
+function calculateRemainingTime(start2, max) {
   if (!Number.isFinite(max)) {
     return max;
   }
-  return max - (performance.now() - start);
+  return max - (performance.now() - start2);
 }
 async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed, startTime, options }) {
   const normalizedError = error63 instanceof Error ? error63 : new TypeError(`Non-error was thrown: "${error63}". You should only throw errors.`);
@@ -39584,20 +39966,20 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve5, reject) => {
-      const onAbort = () => {
+    await new Promise((resolve7, reject) => {
+      const onAbort2 = () => {
         clearTimeout(timeoutToken);
-        options.signal?.removeEventListener("abort", onAbort);
+        options.signal?.removeEventListener("abort", onAbort2);
         reject(options.signal.reason);
       };
       const timeoutToken = setTimeout(() => {
-        options.signal?.removeEventListener("abort", onAbort);
-        resolve5();
+        options.signal?.removeEventListener("abort", onAbort2);
+        resolve7();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
       }
-      options.signal?.addEventListener("abort", onAbort, { once: true });
+      options.signal?.addEventListener("abort", onAbort2, { once: true });
     });
   }
   options.signal?.throwIfAborted();
@@ -39665,6 +40047,16 @@ var CODES = {
   "config.socket_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another unix socket path than the spec" },
   "config.protocol_mismatch": { phase: "config", retry: "definitive", meaning: "proxy_pass vs fastcgi_pass vs https etc. differ from the spec" },
   "config.dynamic_target": { phase: "config", retry: "definitive", meaning: "the target holds variables and cannot be checked statically (warning)" },
+  "config.untrusted_code": {
+    phase: "config",
+    retry: "definitive",
+    meaning: "the config loads code from outside the system module directories (load_module, ssl_engine, Perl, njs, Lua): `nginx -t` is not run on it unless `nginx.test: always` (warning)"
+  },
+  "config.timeout": {
+    phase: "config",
+    retry: "definitive",
+    meaning: "the config phase (nginx -t, name lookups) used the whole deadline: no probe ran"
+  },
   "backend.down": { phase: "probe", retry: "transient", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
   "backend.wrong_port": { phase: "probe", retry: "definitive", meaning: "refused; the service's process listens on another port" },
   "backend.wrong_address": { phase: "probe", retry: "definitive", meaning: "refused; something listens on that port but bound to another address of the same family" },
@@ -39863,7 +40255,7 @@ async function listenerChecks(service2, target, sh, out, names2 = []) {
     out.started.push(name);
     const run2 = await retryCheck(
       async (budget) => {
-        const r = await resolveAll2(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
+        const r = await resolveAll2(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal, deadlineAt: sh.ctx.deadlineAt });
         if (r.ok) resolved = r.addresses;
         const probe = r.ok ? { ok: true, kind: "tcp", target: endpoint.host, stage: "resolve", message: r.addresses.join(", "), timings: { totalMs: r.durationMs } } : { ok: false, kind: "tcp", target: endpoint.host, stage: "resolve", ...r.code !== void 0 && { code: r.code }, message: r.message, timings: { totalMs: r.durationMs } };
         return outcome(service2, target, void 0, "listener", probe, {});
@@ -40073,50 +40465,13 @@ function dedupe2(findings) {
   });
 }
 
-// src/host/run.ts
-var DEFAULT_COMMAND_TIMEOUT_MS = 5e3;
-function commandLine(file2, args) {
-  return [file2, ...args].map((a2) => /^[\w@%+=:,./-]+$/.test(a2) ? a2 : `'${a2.replace(/'/g, `'\\''`)}'`).join(" ");
-}
-function execaRunner() {
-  return {
-    async run(file2, args, options = {}) {
-      const { execa: execa2 } = await Promise.resolve().then(() => (init_execa(), execa_exports));
-      const started = performance.now();
-      const r = await execa2(file2, [...args], {
-        reject: false,
-        timeout: options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-        cancelSignal: options.signal,
-        input: options.input,
-        stdin: options.input === void 0 ? "ignore" : "pipe",
-        cwd: options.cwd,
-        forceKillAfterDelay: 500,
-        stripFinalNewline: false,
-        maxBuffer: 16 * 1024 * 1024,
-        env: { LC_ALL: "C" }
-      });
-      const notFound = r.code === "ENOENT";
-      return {
-        command: commandLine(file2, args),
-        exitCode: r.exitCode,
-        stdout: typeof r.stdout === "string" ? r.stdout : "",
-        stderr: typeof r.stderr === "string" ? r.stderr : "",
-        failed: r.failed,
-        timedOut: r.timedOut,
-        notFound,
-        durationMs: performance.now() - started
-      };
-    }
-  };
-}
-
 // src/gate/run.ts
+var MAX_GRACE_MS = 500;
 function graceMs(spec) {
-  return Math.min(spec.gate.connectTimeoutMs, 5e3);
+  return Math.min(spec.gate.connectTimeoutMs, MAX_GRACE_MS);
 }
 async function runGate(spec, opts) {
   const started = Date.now();
-  const phase = opts.phase ?? "all";
   const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
   const deadlineAt = started + deadlineMs;
   const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
@@ -40127,6 +40482,16 @@ async function runGate(spec, opts) {
     runner: opts.runner ?? execaRunner(),
     ...opts.onProgress && { onProgress: opts.onProgress }
   };
+  const endLookups = useLookups();
+  try {
+    return await phases(spec, opts, ctx, started);
+  } finally {
+    endLookups();
+  }
+}
+async function phases(spec, opts, ctx, started) {
+  const phase = opts.phase ?? "all";
+  const { signal } = ctx;
   const findings = [];
   const checks = [];
   const notRun2 = [];
@@ -40148,20 +40513,35 @@ async function runGate(spec, opts) {
     }
   }
   const configFailed = findings.some((f) => f.severity === "error");
-  if (phase !== "config" && !configFailed && !signal.aborted) {
-    const probe = await opts.probePhase(spec, dials, ctx);
-    findings.push(...probe.findings);
-    checks.push(...probe.checks);
-    notRun2.push(...probe.notRun ?? []);
+  const interrupted = () => opts.signal?.aborted === true;
+  const planned = (why) => notRun2.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
+  if (phase !== "config" && !configFailed && !interrupted()) {
+    if (signal.aborted || Date.now() >= ctx.deadlineAt) {
+      const waits = findings.filter((f) => f.severity === "info" && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
+      findings.push({
+        code: "config.timeout",
+        severity: "error",
+        message: `the deadline passed before any probe ran: the config phase took ${Date.now() - started} ms`,
+        ...waits.length > 0 && { evidence: waits },
+        fix: "raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver"
+      });
+      planned(() => "the deadline passed");
+    } else {
+      const probe = await opts.probePhase(spec, dials, ctx);
+      findings.push(...probe.findings);
+      checks.push(...probe.checks);
+      notRun2.push(...probe.notRun ?? []);
+    }
   } else if (phase !== "config") {
     const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
-    const why = (service2) => !configFailed ? opts.signal?.aborted ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`;
-    notRun2.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
+    planned(
+      (service2) => !configFailed ? interrupted() ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`
+    );
   }
-  if (opts.signal?.aborted) {
+  if (interrupted()) {
     findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
   }
-  const report = verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  const report = verdictOf(findings, checks, spec, Date.now() - started, interrupted());
   return notRun2.length ? { ...report, notRun: notRun2 } : report;
 }
 function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
@@ -40239,12 +40619,12 @@ function formatDuration(ms2) {
 }
 
 // src/report/paths.ts
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute5, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
 function relativeInside(file2, dir) {
   if (dir === void 0) return void 0;
-  const abs = isAbsolute3(file2) ? file2 : resolve2(dir, file2);
-  const rel = relative3(resolve2(dir), abs);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute3(rel)) return void 0;
+  const abs = isAbsolute5(file2) ? file2 : resolve4(dir, file2);
+  const rel = relative3(resolve4(dir), abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute5(rel)) return void 0;
   return rel.split(sep2).join("/");
 }
 
@@ -40605,7 +40985,7 @@ function verdictLine(report, p) {
 // src/spec/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile as readFile4 } from "node:fs/promises";
-import { dirname as dirname8, isAbsolute as isAbsolute4, resolve as resolve3 } from "node:path";
+import { dirname as dirname10, isAbsolute as isAbsolute6, resolve as resolve5 } from "node:path";
 
 // src/spec/address.ts
 import { isIP as isIP7 } from "node:net";
@@ -41349,9 +41729,9 @@ function nullish(input2) {
   return input2 === null || input2 === void 0;
 }
 function cleanRegex(source) {
-  const start = source.startsWith("^") ? 1 : 0;
+  const start2 = source.startsWith("^") ? 1 : 0;
   const end = source.endsWith("$") ? source.length - 1 : source.length;
-  return source.slice(start, end);
+  return source.slice(start2, end);
 }
 function floatSafeRemainder(val, step) {
   const ratio = val / step;
@@ -41822,9 +42202,9 @@ function sizeCaps(defChecks) {
   }
   return caps;
 }
-function attachSchema(issues, start, inst) {
+function attachSchema(issues, start2, inst) {
   var _a3;
-  for (let i2 = start; i2 < issues.length; i2++) {
+  for (let i2 = start2; i2 < issues.length; i2++) {
     (_a3 = issues[i2]).schema ?? (_a3.schema = inst);
   }
 }
@@ -44009,10 +44389,10 @@ function capSize(inst, size) {
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n2 > max && ch._zod.def.when(payload)) {
-          const start = payload.issues.length;
+          const start2 = payload.issues.length;
           ch._zod.check(payload);
-          payload.issues[start].continue = false;
-          attachSchema(payload.issues, start, inst);
+          payload.issues[start2].continue = false;
+          attachSchema(payload.issues, start2, inst);
           return payload;
         }
       }
@@ -45706,7 +46086,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
+function isRecursive(inst, stack, resolve7) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -45714,9 +46094,9 @@ function isRecursive(inst, stack, resolve5) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child2) => {
-    if (result !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve5);
+  const check2 = (child3) => {
+    if (result !== PROVEN && child3?._zod) {
+      const answer = isRecursive(child3, stack, resolve7);
       if (answer > result)
         result = answer;
     }
@@ -45727,9 +46107,9 @@ function isRecursive(inst, stack, resolve5) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
-      if (child2 > answer)
-        answer = child2;
+      const child3 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
+      if (child3 > answer)
+        answer = child3;
     }
     return answer;
   };
@@ -45791,7 +46171,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -45836,9 +46216,9 @@ function isRecursive(inst, stack, resolve5) {
     }
   }
   stack.delete(inst);
-  return settle(inst, result);
+  return settle2(inst, result);
 }
-function settle(inst, answer) {
+function settle2(inst, answer) {
   if (answer !== ASSUMED)
     recursive.set(inst, answer === PROVEN);
   return answer;
@@ -60359,6 +60739,7 @@ function date4(params) {
 // src/spec/schema.ts
 var duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).describe("a duration: NUMBER followed by ms, s or m");
 var PROTOCOLS2 = ["http", "https", "fastcgi", "uwsgi", "scgi", "grpc"];
+var NGINX_TEST_MODES = ["safe", "always", "off"];
 var service = external_exports.strictObject({
   backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
     const r = parseBackend(ctx.value);
@@ -60381,6 +60762,9 @@ var specSchema = external_exports.strictObject({
     config: external_exports.string().min(1).default("/etc/nginx/nginx.conf").describe("main nginx config file; relative to the spec file"),
     dump: external_exports.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
     binary: external_exports.string().min(1).default("nginx").describe("used for `nginx -t` when installed; absent -> skipped"),
+    test: external_exports.enum(NGINX_TEST_MODES).optional().describe(
+      "when to run `nginx -t`: safe (default: not on a config that loads code from outside the system module directories), always, or off"
+    ),
     front: external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional().describe("also GET each health path through nginx"),
     error_log: external_exports.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`")
   }).prefault({}),
@@ -60401,8 +60785,8 @@ function durationMs(s) {
 
 // src/spec/load.ts
 var DEFAULT_SPEC_FILE = "upstream-gate.yml";
-async function loadSpecFile(path9, shown = displayPath(resolve3(path9))) {
-  const file2 = resolve3(path9);
+async function loadSpecFile(path9, shown = displayPath(resolve5(path9))) {
+  const file2 = resolve5(path9);
   let text2;
   try {
     text2 = await readFile4(file2, "utf8");
@@ -60433,8 +60817,8 @@ function parseSpec(text2, file2, shown = displayPath(file2)) {
   return normalise(parsed.data, file2);
 }
 function normalise(raw, file2) {
-  const dir = dirname8(file2);
-  const rel = (p) => p === "-" || isAbsolute4(p) ? p : resolve3(dir, p);
+  const dir = dirname10(file2);
+  const rel = (p) => p === "-" || isAbsolute6(p) ? p : resolve5(dir, p);
   const services = Object.entries(raw.services).map(([name, s]) => {
     const backend = parseBackend(s.backend);
     if (typeof backend === "string") throw new Error("unreachable: schema validated backend");
@@ -60458,6 +60842,7 @@ function normalise(raw, file2) {
     nginx: {
       config: rel(raw.nginx.config),
       binary: raw.nginx.binary,
+      ...raw.nginx.test !== void 0 && { test: raw.nginx.test },
       ...raw.nginx.dump !== void 0 && { dump: rel(raw.nginx.dump) },
       ...raw.nginx.front !== void 0 && { front: raw.nginx.front },
       ...raw.nginx.error_log !== void 0 && { errorLog: rel(raw.nginx.error_log) }
@@ -60495,7 +60880,7 @@ function describeIssue(issue3) {
 var KNOWN_KEYS = {
   "": ["version", "services", "nginx", "gate"],
   service: ["backend", "protocol", "health", "server_name", "location", "process", "unit"],
-  nginx: ["config", "dump", "binary", "front", "error_log"],
+  nginx: ["config", "dump", "binary", "test", "front", "error_log"],
   gate: ["deadline", "interval", "max_interval", "connect_timeout", "request_timeout", "success_threshold"]
 };
 function suggest(path9) {
@@ -60560,9 +60945,9 @@ function ending(r) {
 }
 
 // src/action/inputs.ts
-import { resolve as resolve4 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 function readInputs(getInput2, cwd) {
-  const workingDirectory = resolve4(cwd, getInput2("working-directory" /* WorkingDirectory */) || ".");
+  const workingDirectory = resolve6(cwd, getInput2("working-directory" /* WorkingDirectory */) || ".");
   const phase = getInput2("phase" /* Phase */) || "all";
   if (phase !== "config" && phase !== "probe" && phase !== "all") {
     throw new UserError(`input "${"phase" /* Phase */}" must be one of config, probe, all, got "${phase}"`);
@@ -60574,7 +60959,7 @@ function readInputs(getInput2, cwd) {
     if (deadlineMs === void 0 || deadlineMs <= 0) throw new UserError(`input "${"deadline" /* Deadline */}" "${deadline}" is not a duration: write 30s or 2m`);
   }
   return {
-    specPath: resolve4(workingDirectory, getInput2("spec" /* Spec */) || DEFAULT_SPEC_FILE),
+    specPath: resolve6(workingDirectory, getInput2("spec" /* Spec */) || DEFAULT_SPEC_FILE),
     phase,
     workingDirectory,
     ...deadlineMs !== void 0 && { deadlineMs }
@@ -60619,7 +61004,8 @@ function newToken() {
 
 // src/action/runner.ts
 function actionsRunner(record4, keepOutput) {
-  const run2 = async (file2, args, options = {}) => {
+  const sandboxed = execaRunner();
+  const viaExec = async (file2, args, options = {}) => {
     const started = performance.now();
     const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -60645,8 +61031,8 @@ function actionsRunner(record4, keepOutput) {
     }
   };
   return {
-    async run(file2, args, options) {
-      const r = await run2(file2, args, options);
+    async run(file2, args, options = {}) {
+      const r = await (options.env || options.user ? sandboxed.run(file2, args, options) : viaExec(file2, args, options));
       record4({
         command: r.command,
         ...r.exitCode !== void 0 && { exitCode: r.exitCode },
@@ -60711,7 +61097,7 @@ async function run(signal, runner) {
     }
     mask2(report);
     logHostCommands(commands, debug2, mask2);
-    const reportPath = join6(process.env.RUNNER_TEMP || tmpdir(), `upstream-gate-report-${process.pid}.json`);
+    const reportPath = join9(process.env.RUNNER_TEMP || tmpdir2(), `upstream-gate-report-${process.pid}.json`);
     await writeFilesAtomically([{ path: reportPath, text: toJson(report) }]);
     setOutput("verdict" /* Verdict */, report.verdict);
     setOutput("reason" /* Reason */, report.reason ?? "");

@@ -12,10 +12,10 @@ import "./chunks/chunk-AZCQPZHH.js";
 // src/cli/main.ts
 var VERSION = true ? "0.1.0" : "0.0.0-dev";
 var COMMANDS = {
-  render: { summary: "render the nginx snippet and backend env file of each service", load: async () => (await import("./chunks/render-4WHYAO2G.js")).renderCommand },
-  check: { summary: "check the nginx config, probe the backends, give the verdict", load: async () => (await import("./chunks/check-4AVAFMTP.js")).checkCommand },
-  explain: { summary: "explain an incident from nginx's error log", load: async () => (await import("./chunks/explain-ODDPT7KR.js")).explainCommand },
-  parse: { summary: "print an nginx config as crossplane-compatible JSON", load: async () => (await import("./chunks/parse-3RIXITDF.js")).parseCommand }
+  render: { summary: "render the nginx snippet and backend env file of each service", load: async () => (await import("./chunks/render-OVPRSGC2.js")).renderCommand },
+  check: { summary: "check the nginx config, probe the backends, give the verdict", load: async () => (await import("./chunks/check-2AXJNSXU.js")).checkCommand },
+  explain: { summary: "explain an incident from nginx's error log", load: async () => (await import("./chunks/explain-SOGFM34Q.js")).explainCommand },
+  parse: { summary: "print an nginx config as crossplane-compatible JSON", load: async () => (await import("./chunks/parse-UDS3RKZS.js")).parseCommand }
 };
 var usage = `Usage: upstream-gate <command> [options]
 
@@ -82,14 +82,21 @@ main(process.argv.slice(2), {
   cwd: process.cwd(),
   signal: controller.signal
 }).then(
-  (code) => {
-    process.exitCode = signalled ? signalled === "SIGINT" ? 130 : 143 : code;
-  },
+  (code) => exit(signalled ? signalled === "SIGINT" ? 130 : 143 : code),
   (e) => {
     const detail = e instanceof Error ? e.stack ?? e.message : String(e);
     process.stderr.write(`upstream-gate: internal error (a bug: please report it with this output)
 ${detail}
 `);
-    process.exitCode = 70;
+    exit(70);
   }
 );
+function exit(code) {
+  process.exitCode = code;
+  let writing = 2;
+  const written = () => {
+    if (--writing === 0) process.exit(code);
+  };
+  process.stdout.write("", written);
+  process.stderr.write("", written);
+}

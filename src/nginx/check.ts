@@ -11,12 +11,11 @@ import { expandAll } from './dials.js';
 import { evaluate } from './evaluate.js';
 import { loadDump, loadFiles, type LoadedConfig } from './load.js';
 import { buildModel, type Site } from './model.js';
-import { parseNginxMessages, runNginxTest, type NginxMessage } from './nginx-test.js';
+import { isErrorMessage as isError, isPermissionMessage as isPermission, parseNginxMessages, testConfig, type NginxCheck } from './nginx-test.js';
 import { dnsResolver, type Resolver } from './resolve.js';
 
 /** Beyond this many distinct upstream names, the rest are not resolved (a hostile config cannot stall the gate). */
 export const MAX_RESOLVED_NAMES = 256;
-const NGINX_TEST_TIMEOUT_MS = 15_000;
 
 export interface ConfigPhaseOptions {
   resolver?: Resolver;
@@ -57,7 +56,7 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
 
-  const resolver = options.resolver ?? dnsResolver();
+  const resolver = options.resolver ?? dnsResolver(undefined, ctx.deadlineAt);
   const [nginx, addresses] = await Promise.all([
     nginxCheck(spec, loaded, ctx),
     resolveAll(spec, expansions, resolver, signal),
@@ -134,21 +133,6 @@ function stripWhere(error: string): string {
   return error.replace(/ in (\/|-).*:\d+$/, '');
 }
 
-function isError(m: NginxMessage): boolean {
-  return m.level === 'emerg' || m.level === 'alert' || m.level === 'crit' || m.level === 'error';
-}
-
-function isPermission(m: NginxMessage): boolean {
-  return m.message.includes('(13: Permission denied)');
-}
-
-interface NginxCheck {
-  ok: boolean;
-  messages: NginxMessage[];
-  notes: Finding[];
-  failure?: string;
-}
-
 async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: Parameters<ConfigPhase>[1]): Promise<NginxCheck> {
   if (loaded.dump) {
     const messages = parseNginxMessages(loaded.dump.messages.join('\n'));
@@ -159,18 +143,8 @@ async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: Parameters<Conf
         : [];
     return { ok: !failed, messages, notes, ...(failed && { failure: 'nginx -t failed (from the dump)' }) };
   }
-  const timeoutMs = Math.max(1000, Math.min(NGINX_TEST_TIMEOUT_MS, ctx.deadlineAt - Date.now()));
-  const r = await runNginxTest(ctx.runner, spec.nginx.binary, spec.nginx.config, { signal: ctx.signal, timeoutMs });
-  if (r.notFound) {
-    return {
-      ok: true,
-      messages: [],
-      notes: [{ severity: 'info', message: `nginx binary "${spec.nginx.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only` }],
-    };
-  }
-  if (r.timedOut) return { ok: true, messages: [], notes: [{ severity: 'info', message: `${r.command} timed out after ${timeoutMs} ms` }] };
-  const last = r.output.trim().split('\n').pop() ?? '';
-  return { ok: r.ok, messages: r.messages, notes: [], ...(!r.ok && { failure: `${r.command} failed: ${last}` }) };
+  const { binary, config, test: mode } = spec.nginx;
+  return testConfig(ctx.runner, { binary, config, ...(mode && { mode }), parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
 }
 
 async function resolveAll(

@@ -6,7 +6,7 @@ import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Docum
 import type { z } from 'zod';
 import { fileErrorWords, UserError } from '../user-error.js';
 import { parseBackend } from './address.js';
-import { durationMs, specSchema, type Protocol, type SpecRaw } from './schema.js';
+import { durationMs, specSchema, type NginxTestMode, type Protocol, type SpecRaw } from './schema.js';
 import type { Endpoint } from '../probe/endpoint.js';
 
 export interface ServiceSpec {
@@ -37,6 +37,8 @@ export interface NginxSettings {
   /** absolute path of an `nginx -T` dump, or `-` for stdin */
   dump?: string;
   binary: string;
+  /** absent: safe */
+  test?: NginxTestMode;
   front?: string;
   errorLog?: string;
 }
@@ -113,6 +115,7 @@ function normalise(raw: SpecRaw, file: string): Spec {
     nginx: {
       config: rel(raw.nginx.config),
       binary: raw.nginx.binary,
+      ...(raw.nginx.test !== undefined && { test: raw.nginx.test }),
       ...(raw.nginx.dump !== undefined && { dump: rel(raw.nginx.dump) }),
       ...(raw.nginx.front !== undefined && { front: raw.nginx.front }),
       ...(raw.nginx.error_log !== undefined && { errorLog: rel(raw.nginx.error_log) }),
@@ -154,7 +157,7 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
 const KNOWN_KEYS: Record<string, string[]> = {
   '': ['version', 'services', 'nginx', 'gate'],
   service: ['backend', 'protocol', 'health', 'server_name', 'location', 'process', 'unit'],
-  nginx: ['config', 'dump', 'binary', 'front', 'error_log'],
+  nginx: ['config', 'dump', 'binary', 'test', 'front', 'error_log'],
   gate: ['deadline', 'interval', 'max_interval', 'connect_timeout', 'request_timeout', 'success_threshold'],
 };
 

@@ -3,7 +3,7 @@ const require = __ugateCreateRequire(import.meta.url);
 import {
   loadAny,
   readStdin
-} from "./chunk-OTCK26PH.js";
+} from "./chunk-M25TC5DZ.js";
 import {
   maskCredentials,
   maskDialTarget

@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_SPEC_FILE,
   loadSpecFile
-} from "./chunk-EVQW5GTO.js";
+} from "./chunk-COOXM7G3.js";
 import {
   formatEndpoint,
   passLine

@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_SPEC_FILE,
   loadSpecFile
-} from "./chunk-EVQW5GTO.js";
+} from "./chunk-COOXM7G3.js";
 import {
   LINUX_ERRNO,
   byService,
@@ -33,12 +33,17 @@ import {
 } from "./chunk-NOBXEX2W.js";
 import "./chunk-AFFVPUXK.js";
 import {
+  configWait,
+  execaRunner,
+  isErrorMessage,
+  isPermissionMessage,
   isRawBlockDirective,
   loadDump,
   loadFiles,
   parseNginxMessages,
-  runNginxTest
-} from "./chunk-OTCK26PH.js";
+  stopStarted,
+  testConfig
+} from "./chunk-M25TC5DZ.js";
 import {
   forTerminal,
   maskCredentials
@@ -62,50 +67,130 @@ import "./chunk-AZCQPZHH.js";
 // src/cli/check.ts
 import { resolve as resolve2 } from "node:path";
 
-// src/host/run.ts
-var DEFAULT_COMMAND_TIMEOUT_MS = 5e3;
-function commandLine(file, args) {
-  return [file, ...args].map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
-}
-function execaRunner() {
-  return {
-    async run(file, args, options = {}) {
-      const { execa } = await import("./execa-YVRQM5JW.js");
-      const started = performance.now();
-      const r = await execa(file, [...args], {
-        reject: false,
-        timeout: options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-        cancelSignal: options.signal,
-        input: options.input,
-        stdin: options.input === void 0 ? "ignore" : "pipe",
-        cwd: options.cwd,
-        forceKillAfterDelay: 500,
-        stripFinalNewline: false,
-        maxBuffer: 16 * 1024 * 1024,
-        env: { LC_ALL: "C" }
-      });
-      const notFound = r.code === "ENOENT";
-      return {
-        command: commandLine(file, args),
-        exitCode: r.exitCode,
-        stdout: typeof r.stdout === "string" ? r.stdout : "",
-        stderr: typeof r.stderr === "string" ? r.stderr : "",
-        failed: r.failed,
-        timedOut: r.timedOut,
-        notFound,
-        durationMs: performance.now() - started
-      };
+// src/host/name-lookup.ts
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+var LOOKUP_THREADS = 16;
+var CHILD = `
+const dns = require('node:dns');
+const lines = require('node:readline').createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  const { id, host } = JSON.parse(line);
+  dns.lookup(host, { all: true, order: 'verbatim' }, (e, list) => {
+    process.stdout.write(JSON.stringify(e ? { id, code: e.code, message: e.message } : { id, addresses: list }) + '\\n');
+  });
+});
+lines.on('close', () => process.kill(process.pid, 'SIGKILL'));
+`;
+var child;
+var nextId = 0;
+var byId = /* @__PURE__ */ new Map();
+var byHost = /* @__PURE__ */ new Map();
+var waiting = /* @__PURE__ */ new WeakMap();
+function start() {
+  const c = spawn(process.execPath, ["-e", CHILD], {
+    stdio: ["pipe", "pipe", "ignore"],
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(LOOKUP_THREADS) }
+  });
+  c.unref();
+  for (const s of [c.stdin, c.stdout]) s?.unref?.();
+  c.stdin?.on("error", () => {
+  });
+  const lines = createInterface({ input: c.stdout });
+  lines.on("line", (line) => {
+    let a;
+    try {
+      a = JSON.parse(line);
+    } catch {
+      return;
     }
+    settle(a.id, a.addresses ? { ok: true, addresses: a.addresses } : { ok: false, ...a.code !== void 0 && { code: a.code }, message: a.message ?? "lookup failed" });
+  });
+  const gone = () => {
+    if (child === c) child = void 0;
+    for (const id of [...byId.keys()]) settle(id, { ok: false, unanswered: true, message: "the lookup process ended before an answer" });
+  };
+  c.once("exit", gone);
+  c.once("error", gone);
+  return c;
+}
+function settle(id, answer) {
+  const p = byId.get(id);
+  if (!p) return;
+  byId.delete(id);
+  if (byHost.get(p.host) === id) byHost.delete(p.host);
+  p.resolve(answer);
+}
+function request(host) {
+  const key = host.toLowerCase();
+  const inFlight = byHost.get(key);
+  const shared = inFlight === void 0 ? void 0 : byId.get(inFlight);
+  if (shared) return shared;
+  child ??= start();
+  const id = ++nextId;
+  let resolve3 = () => {
+  };
+  const promise = new Promise((r) => resolve3 = r);
+  const p = { host: key, askedAt: performance.now(), resolve: resolve3, promise };
+  byId.set(id, p);
+  byHost.set(key, id);
+  child.stdin?.write(`${JSON.stringify({ id, host })}
+`);
+  return p;
+}
+function onAbort(signal, f) {
+  let set = waiting.get(signal);
+  if (!set) {
+    const fresh = /* @__PURE__ */ new Set();
+    set = fresh;
+    waiting.set(signal, fresh);
+    signal.addEventListener("abort", () => {
+      for (const g of fresh) g();
+      fresh.clear();
+    }, { once: true });
+  }
+  set.add(f);
+  return () => set.delete(f);
+}
+function lookupHost(host, options) {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.resolve({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the lookup", waitedMs: 0 });
+  const p = request(host);
+  const waited = () => Math.round(performance.now() - p.askedAt);
+  return new Promise((resolve3) => {
+    const done = (a) => {
+      clearTimeout(timer);
+      forget();
+      resolve3({ ...a, waitedMs: waited() });
+    };
+    const timer = setTimeout(() => done({ ok: false, unanswered: true, message: "the resolver did not answer" }), options.timeoutMs);
+    const forget = signal ? onAbort(signal, () => done({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the resolver answered" })) : () => {
+    };
+    void p.promise.then(done);
+  });
+}
+var users = 0;
+function useLookups() {
+  users++;
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    if (--users > 0) return;
+    const c = child;
+    child = void 0;
+    if (c) stopStarted({ pid: c.pid, exitCode: c.exitCode, signalCode: c.signalCode, kill: () => c.kill("SIGKILL") });
+    for (const id of [...byId.keys()]) settle(id, { ok: false, unanswered: true, message: "the gate ended before the resolver answered" });
   };
 }
 
 // src/gate/run.ts
+var MAX_GRACE_MS = 500;
 function graceMs(spec) {
-  return Math.min(spec.gate.connectTimeoutMs, 5e3);
+  return Math.min(spec.gate.connectTimeoutMs, MAX_GRACE_MS);
 }
 async function runGate(spec, opts) {
   const started = Date.now();
-  const phase = opts.phase ?? "all";
   const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
   const deadlineAt = started + deadlineMs;
   const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
@@ -116,6 +201,16 @@ async function runGate(spec, opts) {
     runner: opts.runner ?? execaRunner(),
     ...opts.onProgress && { onProgress: opts.onProgress }
   };
+  const endLookups = useLookups();
+  try {
+    return await phases(spec, opts, ctx, started);
+  } finally {
+    endLookups();
+  }
+}
+async function phases(spec, opts, ctx, started) {
+  const phase = opts.phase ?? "all";
+  const { signal } = ctx;
   const findings = [];
   const checks = [];
   const notRun2 = [];
@@ -137,20 +232,35 @@ async function runGate(spec, opts) {
     }
   }
   const configFailed = findings.some((f) => f.severity === "error");
-  if (phase !== "config" && !configFailed && !signal.aborted) {
-    const probe = await opts.probePhase(spec, dials, ctx);
-    findings.push(...probe.findings);
-    checks.push(...probe.checks);
-    notRun2.push(...probe.notRun ?? []);
+  const interrupted = () => opts.signal?.aborted === true;
+  const planned = (why) => notRun2.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
+  if (phase !== "config" && !configFailed && !interrupted()) {
+    if (signal.aborted || Date.now() >= ctx.deadlineAt) {
+      const waits = findings.filter((f) => f.severity === "info" && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
+      findings.push({
+        code: "config.timeout",
+        severity: "error",
+        message: `the deadline passed before any probe ran: the config phase took ${Date.now() - started} ms`,
+        ...waits.length > 0 && { evidence: waits },
+        fix: "raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver"
+      });
+      planned(() => "the deadline passed");
+    } else {
+      const probe = await opts.probePhase(spec, dials, ctx);
+      findings.push(...probe.findings);
+      checks.push(...probe.checks);
+      notRun2.push(...probe.notRun ?? []);
+    }
   } else if (phase !== "config") {
     const failed = checks.filter((c) => !c.ok).map((c) => c.service);
-    const why = (service) => !configFailed ? opts.signal?.aborted ? "the gate was interrupted" : "the deadline passed" : failed.includes(service) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`;
-    notRun2.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
+    planned(
+      (service) => !configFailed ? interrupted() ? "the gate was interrupted" : "the deadline passed" : failed.includes(service) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`
+    );
   }
-  if (opts.signal?.aborted) {
+  if (interrupted()) {
     findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
   }
-  const report = verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  const report = verdictOf(findings, checks, spec, Date.now() - started, interrupted());
   return notRun2.length ? { ...report, notRun: notRun2 } : report;
 }
 function verdictOf(findings, checks, spec, durationMs, interrupted = false) {
@@ -827,42 +937,25 @@ function dedupeDials(dials) {
 }
 
 // src/nginx/resolve.ts
-import { lookup } from "node:dns/promises";
 import { isIP as isIP3 } from "node:net";
 var RESOLVE_TIMEOUT_MS = 3e3;
-function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS) {
+function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS, deadlineAt = Number.POSITIVE_INFINITY) {
   const cache = /* @__PURE__ */ new Map();
   return (host, signal) => {
     if (isIP3(host)) return Promise.resolve([canonicalIp(host)]);
     const key = host.toLowerCase();
     let p = cache.get(key);
     if (!p) {
-      p = withTimeout(
-        lookup(host, { all: true }).then((list) => [...new Set(list.map((a) => canonicalIp(a.address)))]),
-        timeoutMs,
-        signal
-      ).catch(() => []);
+      const wait = configWait(deadlineAt, timeoutMs);
+      p = lookupHost(host, { timeoutMs: wait, signal }).then((a) => a.ok ? [...new Set(a.addresses.map((x) => canonicalIp(x.address)))] : []);
       cache.set(key, p);
     }
     return p;
   };
 }
-function withTimeout(p, ms2, signal) {
-  return new Promise((resolve3, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => reject(new Error("timed out")), ms2);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve3, reject).finally(() => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-    });
-  });
-}
 
 // src/nginx/check.ts
 var MAX_RESOLVED_NAMES = 256;
-var NGINX_TEST_TIMEOUT_MS = 15e3;
 var runConfigPhase = (spec, ctx) => configPhase(spec, ctx);
 async function configPhase(spec, ctx, options = {}) {
   const { signal } = ctx;
@@ -890,16 +983,16 @@ async function configPhase(spec, ctx, options = {}) {
   }
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
-  const resolver = options.resolver ?? dnsResolver();
+  const resolver = options.resolver ?? dnsResolver(void 0, ctx.deadlineAt);
   const [nginx, addresses] = await Promise.all([
     nginxCheck(spec, loaded, ctx),
     resolveAll(spec, expansions, resolver, signal)
   ]);
-  const theirs = nginx.messages.filter((m) => isError(m) && !isPermission(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
+  const theirs = nginx.messages.filter((m) => isErrorMessage(m) && !isPermissionMessage(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
   const notes2 = [...nginx.notes];
   for (const m of nginx.messages) {
-    if (isError(m) && isPermission(m)) notes2.push(info(`nginx -t could not read what it needs as this user: ${m.message}`, m.file, m.line));
-    else if (!isError(m)) notes2.push(info(`nginx -t: [${m.level}] ${m.message}`, m.file, m.line));
+    if (isErrorMessage(m) && isPermissionMessage(m)) notes2.push(info(`nginx -t could not read what it needs as this user: ${m.message}`, m.file, m.line));
+    else if (!isErrorMessage(m)) notes2.push(info(`nginx -t: [${m.level}] ${m.message}`, m.file, m.line));
   }
   if (!nginx.ok && theirs.length === 0 && nginx.failure) theirs.push(invalid(nginx.failure));
   const taken = new Set(theirs.map((f) => `${f.file}:${f.line}`));
@@ -954,12 +1047,6 @@ function invalidFix(message, text) {
 function stripWhere(error) {
   return error.replace(/ in (\/|-).*:\d+$/, "");
 }
-function isError(m) {
-  return m.level === "emerg" || m.level === "alert" || m.level === "crit" || m.level === "error";
-}
-function isPermission(m) {
-  return m.message.includes("(13: Permission denied)");
-}
 async function nginxCheck(spec, loaded, ctx) {
   if (loaded.dump) {
     const messages = parseNginxMessages(loaded.dump.messages.join("\n"));
@@ -967,18 +1054,8 @@ async function nginxCheck(spec, loaded, ctx) {
     const notes2 = loaded.dump.messages.length === 0 ? [{ severity: "info", message: "read an nginx -T dump: nginx -t was not run here, and the dump holds no nginx -t messages" }] : [];
     return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
   }
-  const timeoutMs = Math.max(1e3, Math.min(NGINX_TEST_TIMEOUT_MS, ctx.deadlineAt - Date.now()));
-  const r = await runNginxTest(ctx.runner, spec.nginx.binary, spec.nginx.config, { signal: ctx.signal, timeoutMs });
-  if (r.notFound) {
-    return {
-      ok: true,
-      messages: [],
-      notes: [{ severity: "info", message: `nginx binary "${spec.nginx.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only` }]
-    };
-  }
-  if (r.timedOut) return { ok: true, messages: [], notes: [{ severity: "info", message: `${r.command} timed out after ${timeoutMs} ms` }] };
-  const last = r.output.trim().split("\n").pop() ?? "";
-  return { ok: r.ok, messages: r.messages, notes: [], ...!r.ok && { failure: `${r.command} failed: ${last}` } };
+  const { binary, config, test: mode } = spec.nginx;
+  return testConfig(ctx.runner, { binary, config, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
 }
 async function resolveAll(spec, expansions, resolver, signal) {
   const names2 = /* @__PURE__ */ new Set();
@@ -1057,8 +1134,8 @@ async function names() {
     }
     return m;
   };
-  const [users, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
-  return { users, groups };
+  const [users2, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
+  return { users: users2, groups };
 }
 function currentUser(userNames) {
   const uid = process.getuid?.() ?? -1;
@@ -1073,8 +1150,8 @@ function access(f, user) {
   return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
 }
 async function readSocketFile(path) {
-  const { users, groups } = await names();
-  const user = currentUser(users);
+  const { users: users2, groups } = await names();
+  const user = currentUser(users2);
   const notes2 = [];
   const facts = async (p) => {
     const st = await lstat(p).catch(() => void 0);
@@ -1085,7 +1162,7 @@ async function readSocketFile(path) {
       mode: (st.mode & 4095).toString(8).padStart(4, "0"),
       uid: st.uid,
       gid: st.gid,
-      owner: users.get(st.uid) ?? String(st.uid),
+      owner: users2.get(st.uid) ?? String(st.uid),
       group: groups.get(st.gid) ?? String(st.gid)
     };
   };
@@ -1701,9 +1778,9 @@ function parseSs(stdout) {
   for (const raw of stdout.split("\n")) {
     const line = raw.trim();
     if (!line) continue;
-    const users = USERS.exec(line);
-    const processes = parseUsers(users?.[1]);
-    const head = users ? line.slice(0, users.index).trim() : line;
+    const users2 = USERS.exec(line);
+    const processes = parseUsers(users2?.[1]);
+    const head = users2 ? line.slice(0, users2.index).trim() : line;
     const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
     if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
       out.push({ kind: "unix", path: unix[1] ?? "", processes });
@@ -1849,6 +1926,44 @@ async function readSince(path, from) {
 
 // src/probe/connect.ts
 import { connect } from "node:net";
+
+// src/probe/resolve.ts
+import { isIP as isIP4 } from "node:net";
+async function resolveAll2(host, options) {
+  const started = performance.now();
+  if (isIP4(host)) return { ok: true, addresses: [host], durationMs: 0 };
+  const a = await lookupHost(host, options);
+  const durationMs = performance.now() - started;
+  if (a.ok) {
+    const seen = /* @__PURE__ */ new Set();
+    const v4 = a.addresses.filter((x) => x.family === 4).map((x) => x.address);
+    const v6 = a.addresses.filter((x) => x.family === 6).map((x) => x.address);
+    const addresses = [...v4, ...v6].filter((x) => !seen.has(x) && seen.add(x));
+    return addresses.length ? { ok: true, addresses, durationMs } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs };
+  }
+  if ("unanswered" in a) {
+    if (a.aborted) return { ok: false, code: ABORTED, message: a.message, durationMs };
+    const atDeadline = options.deadlineAt !== void 0 && Date.now() >= options.deadlineAt - 1;
+    return { ok: false, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${a.waitedMs} ms`, durationMs };
+  }
+  return { ok: false, ...a.code !== void 0 && { code: a.code }, message: `${host}: ${a.code ?? a.message}`, durationMs };
+}
+var connectLookup = (hostname, options, callback) => {
+  void lookupHost(hostname, { timeoutMs: 6e4 }).then((a) => {
+    if (!a.ok) {
+      const e = Object.assign(new Error(`getaddrinfo ${"code" in a && a.code ? a.code : "EAI_AGAIN"} ${hostname}`), { code: "code" in a && a.code ? a.code : "EAI_AGAIN", hostname });
+      return callback(e, "", 0);
+    }
+    const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
+    const list = a.addresses.filter((x) => family2 === 0 || x.family === family2);
+    if (options.all) return callback(null, list);
+    const first = list[0];
+    if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", hostname }), "", 0);
+    return callback(null, first.address, first.family);
+  });
+};
+
+// src/probe/connect.ts
 function openConnection(endpoint, kind, options) {
   const started = performance.now();
   const target = formatEndpoint(endpoint);
@@ -1858,29 +1973,29 @@ function openConnection(endpoint, kind, options) {
   });
   if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
   return new Promise((resolve3) => {
-    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false });
+    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
     let settled = false;
-    const settle = (c) => {
+    const settle2 = (c) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
+      options.signal?.removeEventListener("abort", onAbort2);
       socket.removeListener("error", onError);
       if (!c.ok) socket.destroy();
       resolve3(c);
     };
-    const onError = (e) => settle(fail(errorFacts(e)));
-    const onAbort = () => settle(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
+    const onError = (e) => settle2(fail(errorFacts(e)));
+    const onAbort2 = () => settle2(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
     const timer = setTimeout(
-      () => settle(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      () => settle2(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
       options.timeoutMs
     );
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    options.signal?.addEventListener("abort", onAbort2, { once: true });
     socket.once("error", onError);
     socket.once("connect", () => {
       socket.on("error", () => {
       });
-      settle({ ok: true, socket, connectMs: performance.now() - started });
+      settle2({ ok: true, socket, connectMs: performance.now() - started });
     });
   });
 }
@@ -1918,7 +2033,7 @@ function looksLikeTls(bytes) {
 }
 
 // src/probe/http.ts
-import { request } from "node:http";
+import { request as request2 } from "node:http";
 import { connect as tlsConnect } from "node:tls";
 var MAX_BODY_BYTES = 64 * 1024;
 async function probeHttp(o) {
@@ -1946,16 +2061,16 @@ async function speaksTls(o) {
   if (!c.ok) return false;
   return new Promise((resolve3) => {
     const s = tlsConnect({ socket: c.socket, rejectUnauthorized: false });
-    const onAbort = () => done(false);
+    const onAbort2 = () => done(false);
     const done = (v) => {
       clearTimeout(timer);
-      o.signal?.removeEventListener("abort", onAbort);
+      o.signal?.removeEventListener("abort", onAbort2);
       s.destroy();
       c.socket.destroy();
       resolve3(v);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
-    o.signal?.addEventListener("abort", onAbort, { once: true });
+    o.signal?.addEventListener("abort", onAbort2, { once: true });
     s.once("secureConnect", () => done(true));
     s.once("error", () => done(false));
   });
@@ -1978,7 +2093,7 @@ function exchange(raw, o, s) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      o.signal?.removeEventListener("abort", onAbort);
+      o.signal?.removeEventListener("abort", onAbort2);
       socket.destroy();
       raw.destroy();
       const firstBytes = first && printable(first);
@@ -2002,7 +2117,7 @@ function exchange(raw, o, s) {
       }
       done({ ok: false, stage, ...f });
     };
-    const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
     const timer = setTimeout(
       () => done({
         ok: false,
@@ -2013,11 +2128,11 @@ function exchange(raw, o, s) {
       }),
       o.requestTimeoutMs
     );
-    o.signal?.addEventListener("abort", onAbort, { once: true });
-    if (o.signal?.aborted) return onAbort();
+    o.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o.signal?.aborted) return onAbort2();
     const send = () => {
       stage = "request";
-      const req = request({
+      const req = request2({
         createConnection: () => socket,
         method: "GET",
         path: o.path,
@@ -2143,7 +2258,7 @@ function exchange2(socket, o, target, started, connectMs) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      o.signal?.removeEventListener("abort", onAbort);
+      o.signal?.removeEventListener("abort", onAbort2);
       socket.destroy();
       resolve3({
         kind: "fastcgi",
@@ -2153,13 +2268,13 @@ function exchange2(socket, o, target, started, connectMs) {
         timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
       });
     };
-    const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
     const timer = setTimeout(
       () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o.requestTimeoutMs}ms` }),
       o.requestTimeoutMs
     );
-    o.signal?.addEventListener("abort", onAbort, { once: true });
-    if (o.signal?.aborted) return onAbort();
+    o.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o.signal?.aborted) return onAbort2();
     const finish = () => {
       const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
       const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
@@ -2220,46 +2335,9 @@ function cgiResponse(out) {
   return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
 }
 
-// src/probe/resolve.ts
-import { lookup as lookup2 } from "node:dns/promises";
-import { isIP as isIP4 } from "node:net";
-async function resolveAll2(host, options) {
-  const started = performance.now();
-  if (isIP4(host)) return { ok: true, addresses: [host], durationMs: 0 };
-  let timer;
-  let onAbort;
-  const bounded2 = new Promise((resolve3) => {
-    timer = setTimeout(
-      () => resolve3({ ok: false, code: "EAI_AGAIN", message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
-      options.timeoutMs
-    );
-    onAbort = () => resolve3({ ok: false, code: "ABORT_ERR", message: "aborted", durationMs: performance.now() - started });
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-  });
-  const looked = lookup2(host, { all: true, order: "verbatim" }).then(
-    (list) => {
-      const seen = /* @__PURE__ */ new Set();
-      const v4 = list.filter((a) => a.family === 4).map((a) => a.address);
-      const v6 = list.filter((a) => a.family === 6).map((a) => a.address);
-      const addresses = [...v4, ...v6].filter((a) => !seen.has(a) && seen.add(a));
-      return addresses.length ? { ok: true, addresses, durationMs: performance.now() - started } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: performance.now() - started };
-    },
-    (e) => {
-      const f = errorFacts(e);
-      return { ok: false, ...f.code !== void 0 && { code: f.code }, message: `${host}: ${f.code ?? f.message}`, durationMs: performance.now() - started };
-    }
-  );
-  try {
-    return await Promise.race([looked, bounded2]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-  }
-}
-
 // node_modules/is-network-error/index.js
 var objectToString = Object.prototype.toString;
-var isError2 = (value) => objectToString.call(value) === "[object Error]";
+var isError = (value) => objectToString.call(value) === "[object Error]";
 var errorMessages = /* @__PURE__ */ new Set([
   "network error",
   // Chrome
@@ -2279,7 +2357,7 @@ var errorMessages = /* @__PURE__ */ new Set([
   // Cloudflare Workers (fetch)
 ]);
 function isNetworkError(error) {
-  const isValid = error && isError2(error) && error.name === "TypeError" && typeof error.message === "string";
+  const isValid = error && isError(error) && error.name === "TypeError" && typeof error.message === "string";
   if (!isValid) {
     return false;
   }
@@ -2344,11 +2422,11 @@ function calculateDelay(retriesConsumed, options) {
   timeout = Math.min(timeout, options.maxTimeout);
   return timeout;
 }
-function calculateRemainingTime(start, max) {
+function calculateRemainingTime(start2, max) {
   if (!Number.isFinite(max)) {
     return max;
   }
-  return max - (performance.now() - start);
+  return max - (performance.now() - start2);
 }
 async function onAttemptFailure({ error, attemptNumber, retriesConsumed, startTime, options }) {
   const normalizedError = error instanceof Error ? error : new TypeError(`Non-error was thrown: "${error}". You should only throw errors.`);
@@ -2391,19 +2469,19 @@ async function onAttemptFailure({ error, attemptNumber, retriesConsumed, startTi
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
     await new Promise((resolve3, reject) => {
-      const onAbort = () => {
+      const onAbort2 = () => {
         clearTimeout(timeoutToken);
-        options.signal?.removeEventListener("abort", onAbort);
+        options.signal?.removeEventListener("abort", onAbort2);
         reject(options.signal.reason);
       };
       const timeoutToken = setTimeout(() => {
-        options.signal?.removeEventListener("abort", onAbort);
+        options.signal?.removeEventListener("abort", onAbort2);
         resolve3();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
       }
-      options.signal?.addEventListener("abort", onAbort, { once: true });
+      options.signal?.addEventListener("abort", onAbort2, { once: true });
     });
   }
   options.signal?.throwIfAborted();
@@ -2471,6 +2549,16 @@ var CODES = {
   "config.socket_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another unix socket path than the spec" },
   "config.protocol_mismatch": { phase: "config", retry: "definitive", meaning: "proxy_pass vs fastcgi_pass vs https etc. differ from the spec" },
   "config.dynamic_target": { phase: "config", retry: "definitive", meaning: "the target holds variables and cannot be checked statically (warning)" },
+  "config.untrusted_code": {
+    phase: "config",
+    retry: "definitive",
+    meaning: "the config loads code from outside the system module directories (load_module, ssl_engine, Perl, njs, Lua): `nginx -t` is not run on it unless `nginx.test: always` (warning)"
+  },
+  "config.timeout": {
+    phase: "config",
+    retry: "definitive",
+    meaning: "the config phase (nginx -t, name lookups) used the whole deadline: no probe ran"
+  },
   "backend.down": { phase: "probe", retry: "transient", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
   "backend.wrong_port": { phase: "probe", retry: "definitive", meaning: "refused; the service's process listens on another port" },
   "backend.wrong_address": { phase: "probe", retry: "definitive", meaning: "refused; something listens on that port but bound to another address of the same family" },
@@ -2669,7 +2757,7 @@ async function listenerChecks(service, target, sh, out, names2 = []) {
     out.started.push(name);
     const run = await retryCheck(
       async (budget) => {
-        const r = await resolveAll2(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
+        const r = await resolveAll2(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal, deadlineAt: sh.ctx.deadlineAt });
         if (r.ok) resolved = r.addresses;
         const probe = r.ok ? { ok: true, kind: "tcp", target: endpoint.host, stage: "resolve", message: r.addresses.join(", "), timings: { totalMs: r.durationMs } } : { ok: false, kind: "tcp", target: endpoint.host, stage: "resolve", ...r.code !== void 0 && { code: r.code }, message: r.message, timings: { totalMs: r.durationMs } };
         return outcome(service, target, void 0, "listener", probe, {});

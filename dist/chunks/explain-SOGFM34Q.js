@@ -1301,7 +1301,7 @@ var explainCommand = {
     if (window.since !== void 0 && window.until !== void 0 && window.since > window.until) {
       throw new UserError(`--since (${values.since}) is after --until (${values.until})`);
     }
-    const spec = values.spec === void 0 ? void 0 : await (await import("./load-IBMPT7SR.js")).loadSpecFile(resolve(io.cwd, values.spec));
+    const spec = values.spec === void 0 ? void 0 : await (await import("./load-XF32RBRA.js")).loadSpecFile(resolve(io.cwd, values.spec));
     const files = positionals.length ? positionals : [spec?.nginx.errorLog ?? DEFAULT_ERROR_LOG];
     if (files.filter((f) => f === "-").length > 1) throw new UserError('"-" (standard input) can be given once');
     const paths = files.map((f) => f === "-" ? f : resolve(io.cwd, f));

@@ -4,7 +4,7 @@ import {
   DEFAULT_SPEC_FILE,
   loadSpecFile,
   parseSpec
-} from "./chunk-EVQW5GTO.js";
+} from "./chunk-COOXM7G3.js";
 import "./chunk-AFFVPUXK.js";
 import "./chunk-WQXZYGRM.js";
 import "./chunk-ZLXW7TD3.js";

@@ -6,8 +6,8 @@ import {
 } from "./chunk-ZLXW7TD3.js";
 
 // src/nginx/load.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2, statSync as statSync2 } from "node:fs";
-import { dirname as dirname2 } from "node:path";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2, statSync as statSync3 } from "node:fs";
+import { dirname as dirname4 } from "node:path";
 
 // src/nginx/dump.ts
 var HEADER = /^# configuration file (\/.*):\r?$/;
@@ -52,6 +52,223 @@ function parseDump(text) {
 }
 
 // src/nginx/nginx-test.ts
+import { accessSync, constants, statSync } from "node:fs";
+import { join as join3, resolve as resolve2 } from "node:path";
+
+// src/host/run.ts
+var DEFAULT_COMMAND_TIMEOUT_MS = 5e3;
+function commandLine(file, args) {
+  return [file, ...args].map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+}
+function notStarted(file, args) {
+  return { command: commandLine(file, args), stdout: "", stderr: "", failed: true, timedOut: false, notFound: false, aborted: true, durationMs: 0 };
+}
+function stopStarted(child) {
+  const { pid } = child;
+  if (pid === void 0 || !Number.isInteger(pid) || pid <= 0) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill();
+}
+function execaRunner() {
+  return {
+    async run(file, args, options = {}) {
+      const { signal } = options;
+      if (signal?.aborted) return notStarted(file, args);
+      const { execa } = await import("./execa-YVRQM5JW.js");
+      if (signal?.aborted) return notStarted(file, args);
+      const started = performance.now();
+      const child = execa(file, [...args], {
+        reject: false,
+        input: options.input,
+        stdin: options.input === void 0 ? "ignore" : "pipe",
+        cwd: options.cwd,
+        forceKillAfterDelay: 500,
+        // the gate stops its children itself, through stopStarted
+        cleanup: false,
+        stripFinalNewline: false,
+        maxBuffer: 16 * 1024 * 1024,
+        ...options.env ? { env: { ...options.env }, extendEnv: false } : { env: { LC_ALL: "C" } },
+        ...options.user && { uid: options.user.uid, gid: options.user.gid }
+      });
+      const stopped = { timedOut: false, aborted: false };
+      const timer = setTimeout(() => {
+        if (!stopped.aborted) stopped.timedOut = true;
+        stopStarted(child);
+      }, options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+      const onAbort = () => {
+        if (!stopped.timedOut) stopped.aborted = true;
+        stopStarted(child);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const r = await child;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      const spawnError = child.pid === void 0 ? r.code ?? "failed to start" : void 0;
+      return {
+        command: commandLine(file, args),
+        ...r.exitCode !== void 0 && { exitCode: r.exitCode },
+        stdout: typeof r.stdout === "string" ? r.stdout : "",
+        stderr: typeof r.stderr === "string" ? r.stderr : "",
+        failed: r.failed,
+        timedOut: stopped.timedOut,
+        notFound: spawnError === "ENOENT",
+        ...stopped.aborted && { aborted: true },
+        ...spawnError !== void 0 && { spawnError },
+        ...r.signal !== void 0 && { signal: r.signal },
+        durationMs: performance.now() - started
+      };
+    }
+  };
+}
+
+// src/nginx/code-loading.ts
+import { realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+var SYSTEM_MODULE_DIRS = ["/usr/lib/nginx/modules", "/usr/lib64/nginx/modules", "/usr/share/nginx/modules", "/etc/nginx/modules", "/usr/local/nginx/modules"];
+var CODE = {
+  ssl_engine: "loads an OpenSSL engine",
+  perl_modules: "makes Perl load modules from a path the config names",
+  perl_require: "runs Perl code",
+  perl: "runs Perl code",
+  perl_set: "runs Perl code",
+  js_import: "runs JavaScript (njs)",
+  js_include: "runs JavaScript (njs)",
+  init_by_lua: "runs Lua code",
+  init_by_lua_block: "runs Lua code",
+  init_by_lua_file: "runs Lua code"
+};
+function findCodeLoading(parse, build) {
+  const dirs = moduleDirs(build);
+  const out = [];
+  const walk = (list, file) => {
+    for (const d of list) {
+      const why = whyCode(d, build, dirs);
+      if (why) out.push({ directive: d.directive, args: d.args, file, line: d.line, why });
+      if (d.block) walk(d.block, file);
+    }
+  };
+  for (const c of parse.payload.config) walk(c.parsed, c.file);
+  return out;
+}
+function loadsModules(parse) {
+  return parse.payload.config.some((c) => c.parsed.some((d) => d.directive === "load_module"));
+}
+function whyCode(d, build, dirs) {
+  const name = d.directive;
+  const arg = d.args[0] ?? "";
+  if (name === "load_module") {
+    if (!isAbsolute(arg) && !build) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
+    const path = realPath(isAbsolute(arg) ? arg : join(build?.prefix ?? "/", arg));
+    return dirs.some((dir) => path === dir || path.startsWith(`${dir}/`)) ? void 0 : `loads ${path} from outside the system's module directories (${dirs.join(", ")})`;
+  }
+  if (name.endsWith("ssl_certificate_key") && /^(engine|store):/.test(arg)) return `loads an OpenSSL ${arg.split(":")[0]} for its key`;
+  return CODE[name];
+}
+function moduleDirs(build) {
+  const dirs = [...SYSTEM_MODULE_DIRS, ...build ? [build.modulesPath, join(build.prefix, "modules")] : []];
+  return [...new Set(dirs.map(realPath))];
+}
+function realPath(path) {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(realPath(parent), basename(abs));
+  }
+}
+
+// src/nginx/config-wait.ts
+function configWait(deadlineAt, capMs) {
+  return Math.max(1, Math.min(capMs, Math.floor((deadlineAt - Date.now()) / 2)));
+}
+
+// src/nginx/nginx-sandbox.ts
+import { chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname as dirname2, isAbsolute as isAbsolute2, join as join2, normalize } from "node:path";
+var NOBODY = { uid: 65534, gid: 65534 };
+var INSTALLED_CONFIG_DIRS = ["/etc/nginx/", "/usr/local/etc/nginx/", "/usr/local/nginx/conf/"];
+var DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+function testEnv(env) {
+  return { PATH: env.PATH || DEFAULT_PATH, LC_ALL: "C" };
+}
+function untrustedBecause(config, env) {
+  const ci = env.CI;
+  if (ci !== void 0 && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false") return "CI is set";
+  const path = realPath(config);
+  if (!INSTALLED_CONFIG_DIRS.some((d) => path.startsWith(d))) return `${config} is not the installed config (${INSTALLED_CONFIG_DIRS[0]})`;
+  return void 0;
+}
+function testUser(config, env, uid = process.getuid?.()) {
+  const because = untrustedBecause(config, env);
+  return uid === 0 && because ? { user: NOBODY, because } : {};
+}
+function makeScratch(parse, build, user) {
+  const dir = mkdtempSync(join2(tmpdir(), "upstream-gate-nginx-t-"));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const made = [dir];
+    for (const sub of ["logs", ...relativeWriteDirs(parse)]) {
+      const path = join2(dir, sub);
+      for (let p = path; p.startsWith(`${dir}/`); p = dirname2(p)) made.push(p);
+      mkdirSync(path, { recursive: true });
+    }
+    if (build) symlinkSync(join2(build.prefix, "modules"), join2(dir, "modules"));
+    if (user) for (const p of new Set(made)) chownSync(p, user.uid, user.gid);
+    const pid = setsPid(parse) ? [] : ["-g", `pid ${quote(join2(dir, "nginx.pid"))};`];
+    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join2(dir, "error.log"), ...pid], remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
+}
+var WRITES = /* @__PURE__ */ new Set([
+  "pid",
+  "lock_file",
+  "error_log",
+  "access_log",
+  "client_body_temp_path",
+  "proxy_temp_path",
+  "fastcgi_temp_path",
+  "uwsgi_temp_path",
+  "scgi_temp_path",
+  "proxy_cache_path",
+  "fastcgi_cache_path",
+  "uwsgi_cache_path",
+  "scgi_cache_path"
+]);
+function relativeWriteDirs(parse) {
+  const out = /* @__PURE__ */ new Set();
+  const walk = (list) => {
+    for (const d of list) {
+      const arg = d.args[0];
+      if (WRITES.has(d.directive) && arg && !isAbsolute2(arg) && !/^(off|stderr|syslog:|memory:)/.test(arg)) {
+        const parent = dirname2(normalize(arg));
+        if (parent !== "." && !parent.startsWith("..")) out.add(parent);
+      }
+      if (d.block) walk(d.block);
+    }
+  };
+  for (const c of parse.payload.config) walk(c.parsed);
+  return [...out];
+}
+function setsPid(parse) {
+  const { config } = parse.payload;
+  const seen = /* @__PURE__ */ new Set();
+  const atMain = (index) => {
+    if (seen.has(index)) return false;
+    seen.add(index);
+    return (config[index]?.parsed ?? []).some((d) => d.directive === "pid" || (d.includes ?? []).some(atMain));
+  };
+  return atMain(0);
+}
+function quote(path) {
+  return `"${path.replace(/["\\]/g, "\\$&")}"`;
+}
+
+// src/nginx/nginx-test.ts
+var NGINX_TEST_TIMEOUT_MS = 15e3;
 var LINE = /^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(emerg|alert|crit|error|warn|notice|info)\] (?:\d+#\d+: )?(.*?)(?: in (\/.*?):(\d+))?$/;
 function parseNginxMessages(output) {
   const out = [];
@@ -67,21 +284,99 @@ function parseNginxMessages(output) {
   }
   return out;
 }
-async function runNginxTest(runner, binary, config, opts) {
-  const r = await runner.run(binary, ["-t", "-c", config], { signal: opts.signal, timeoutMs: opts.timeoutMs });
-  const output = `${r.stderr}${r.stdout}`;
+function isErrorMessage(m) {
+  return m.level === "emerg" || m.level === "alert" || m.level === "crit" || m.level === "error";
+}
+function isPermissionMessage(m) {
+  return m.message.includes("(13: Permission denied)") || m.message.includes("(1: Operation not permitted)");
+}
+async function testConfig(runner, o) {
+  const shown = commandLine(o.binary, ["-t", "-c", o.config]);
+  if (o.mode === "off") return note(`nginx -t not run (nginx.test: off): the config was checked by upstream-gate's parser only`);
+  const { user, because } = testUser(o.config, o.env);
+  const env = testEnv(o.env);
+  const binary = findExecutable(o.binary, env.PATH);
+  if (!binary) return note(`nginx binary "${o.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
+  const base = { env, signal: o.signal, ...user && { user } };
+  const as = user ? ` as nobody (${because})` : "";
+  const left = () => configWait(o.deadlineAt, NGINX_TEST_TIMEOUT_MS);
+  let build;
+  if (loadsModules(o.parse)) {
+    const v = await runner.run(binary, ["-V"], { ...base, cwd: "/", timeoutMs: left() });
+    const stopped = didNotRun(v, { binary: o.binary, shown, as }, left());
+    if (stopped) return stopped;
+    build = readBuild(`${v.stderr}${v.stdout}`);
+  }
+  if ((o.mode ?? "safe") === "safe") {
+    const loads = findCodeLoading(o.parse, build);
+    if (loads.length > 0) return { ok: true, messages: [], notes: loads.map(untrusted) };
+  }
+  const scratch = makeScratch(o.parse, build, user);
+  try {
+    const timeoutMs = left();
+    const r = await runner.run(binary, ["-t", ...scratch.args, "-c", o.config], { ...base, cwd: scratch.prefix, timeoutMs });
+    const stopped = didNotRun(r, { binary: o.binary, shown, as }, timeoutMs);
+    if (stopped) return stopped;
+    const output = `${r.stderr}${r.stdout}`;
+    const all = parseNginxMessages(output);
+    const read = /syntax is ok$/m.test(output);
+    const sandbox = (m) => user && /^the "user" directive makes sense only if/.test(m.message) || user && read && isErrorMessage(m) && isPermissionMessage(m);
+    const messages = all.filter((m) => !sandbox(m));
+    const errors = messages.filter(isErrorMessage);
+    if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: [] };
+    if (errors.length > 0 && errors.every(isPermissionMessage)) return note(`nginx -t ran${as} and could not read all of the config`, messages);
+    const last = output.trim().split("\n").pop() ?? "";
+    return { ok: false, messages, notes: [], failure: `${shown} failed: ${last}` };
+  } finally {
+    scratch.remove();
+  }
+}
+function didNotRun(r, { binary, shown, as }, timeoutMs) {
+  if (r.aborted) return note(`${shown} was stopped before it finished: the gate was interrupted`);
+  if (r.notFound) return note(`nginx binary "${binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
+  if (r.spawnError) return note(`${shown} could not be started${as}: ${r.spawnError}; the config was checked by upstream-gate's parser only`);
+  if (r.timedOut) {
+    return note(`${shown} did not finish within ${timeoutMs} ms (nginx resolves every upstream name as it reads the config: a resolver that does not answer holds it up)`);
+  }
+  if (r.signal) return note(`${shown} was killed by ${r.signal} before it finished`);
+  return void 0;
+}
+function findExecutable(binary, path) {
+  const candidates = binary.includes("/") ? [resolve2(binary)] : path.split(":").filter(Boolean).map((dir) => join3(dir, binary));
+  return candidates.find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+function readBuild(output) {
+  const arg = (name) => new RegExp(`--${name}=(\\S+)`).exec(output)?.[1];
+  const prefix = arg("prefix") ?? "/usr/local/nginx";
+  return { prefix, modulesPath: arg("modules-path") ?? resolve2(prefix, "modules") };
+}
+function untrusted(l) {
   return {
-    notFound: r.notFound,
-    ok: !r.failed,
-    timedOut: r.timedOut,
-    messages: parseNginxMessages(output),
-    command: r.command,
-    output
+    code: "config.untrusted_code",
+    severity: "warning",
+    message: `nginx -t not run on this config: ${l.directive} ${l.why}`,
+    evidence: [`${[l.directive, ...l.args].join(" ")};`],
+    fix: "if this config is yours, let nginx -t load it with `nginx.test: always` in the spec; otherwise remove the line",
+    file: l.file,
+    line: l.line
   };
+}
+function note(message, messages = []) {
+  return { ok: true, messages, notes: [info(message)] };
+}
+function info(message) {
+  return { severity: "info", message };
 }
 
 // src/nginx/parser.ts
-import { dirname, isAbsolute, join as join2, normalize } from "node:path";
+import { dirname as dirname3, isAbsolute as isAbsolute3, join as join5, normalize as normalize2 } from "node:path";
 
 // src/nginx/analyzer.ts
 var ANY = Infinity;
@@ -491,8 +786,8 @@ function rawBlockEnd(text, from) {
 }
 
 // src/nginx/source.ts
-import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, constants as constants2, fstatSync, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
+import { join as join4 } from "node:path";
 function openError(path, e) {
   const err = e;
   const reason = {
@@ -525,7 +820,7 @@ function fileSource() {
     read(path, maxBytes) {
       let fd;
       try {
-        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+        fd = openSync(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
       } catch (e) {
         const code = e.code;
         return { error: openError(path, e), ...code && { code } };
@@ -561,7 +856,7 @@ function fileSource() {
         const match = hasMagic(part) ? componentMatcher(part) : void 0;
         for (const { path: dir } of found) {
           if (!match) {
-            next.push({ path: join(dir, part), seen: false });
+            next.push({ path: join4(dir, part), seen: false });
             continue;
           }
           let entries;
@@ -573,7 +868,7 @@ function fileSource() {
           }
           for (const e of entries) {
             if (!match(e.name)) continue;
-            const p = join(dir, e.name);
+            const p = join4(dir, e.name);
             if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
             next.push({ path: p, seen: true });
             if (next.length > maxMatches) break;
@@ -588,14 +883,14 @@ function fileSource() {
 }
 function isDir(p) {
   try {
-    return statSync(p).isDirectory();
+    return statSync2(p).isDirectory();
   } catch {
     return false;
   }
 }
 function exists(p) {
   try {
-    statSync(p);
+    statSync2(p);
     return true;
   } catch {
     return false;
@@ -634,7 +929,7 @@ var DEFAULT_LIMITS = {
 function parseConfig(main, options) {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { source, signal } = options;
-  const prefix = options.prefix ?? dirname(main);
+  const prefix = options.prefix ?? dirname3(main);
   const files = [main];
   const byPath = /* @__PURE__ */ new Map([[main, 0]]);
   const config = [];
@@ -699,7 +994,7 @@ function parseConfig(main, options) {
     const include = (d, ctx, fail) => {
       if (d.args.length !== 1) return;
       const arg = d.args[0];
-      const path = normalize(isAbsolute(arg) ? arg : join2(prefix, arg));
+      const path = normalize2(isAbsolute3(arg) ? arg : join5(prefix, arg));
       const magic = hasMagic(path);
       const found = magic ? source.glob(path, limits.maxFiles) : { paths: [path], denied: [] };
       for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file, line: d.line } });
@@ -977,7 +1272,7 @@ async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
 async function readText(path, opts) {
   if (path === "-") return decode(await (opts.readStdin ?? readStdin)());
   try {
-    if (!statSync2(path).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    if (!statSync3(path).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     return decode(readFileSync(path));
   } catch (e) {
     throw new UserError(`cannot read ${fileErrorWords(e)}`, path);
@@ -1010,12 +1305,12 @@ function loadFiles(main, opts = {}) {
 }
 function parseFiles(main, opts) {
   try {
-    if (!statSync2(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    if (!statSync3(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     closeSync2(openSync2(main, "r"));
   } catch (e) {
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
   }
-  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname2(main), ...opts }) };
+  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname4(main), ...opts }) };
 }
 function readHead(path, max) {
   const fd = openSync2(path, "r");
@@ -1032,7 +1327,7 @@ async function loadAny(path, opts = {}) {
   if (path !== "-") {
     let head = "";
     try {
-      head = statSync2(path).isFile() ? readHead(path, 64 * 1024).toString("utf8") : "";
+      head = statSync3(path).isFile() ? readHead(path, 64 * 1024).toString("utf8") : "";
     } catch {
     }
     if (!isDump(head)) return parseFiles(path, opts);
@@ -1044,9 +1339,14 @@ async function loadAny(path, opts = {}) {
 }
 
 export {
+  stopStarted,
+  execaRunner,
   isRawBlockDirective,
+  configWait,
   parseNginxMessages,
-  runNginxTest,
+  isErrorMessage,
+  isPermissionMessage,
+  testConfig,
   readStdin,
   loadDump,
   loadFiles,

@@ -27073,6 +27073,7 @@ function date4(params) {
 // src/spec/schema.ts
 var duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i) => `"${String(i.input)}" is not a duration: write 250ms, 2s or 1m` }).describe("a duration: NUMBER followed by ms, s or m");
 var PROTOCOLS = ["http", "https", "fastcgi", "uwsgi", "scgi", "grpc"];
+var NGINX_TEST_MODES = ["safe", "always", "off"];
 var service = external_exports.strictObject({
   backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
     const r = parseBackend(ctx.value);
@@ -27095,6 +27096,9 @@ var specSchema = external_exports.strictObject({
     config: external_exports.string().min(1).default("/etc/nginx/nginx.conf").describe("main nginx config file; relative to the spec file"),
     dump: external_exports.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
     binary: external_exports.string().min(1).default("nginx").describe("used for `nginx -t` when installed; absent -> skipped"),
+    test: external_exports.enum(NGINX_TEST_MODES).optional().describe(
+      "when to run `nginx -t`: safe (default: not on a config that loads code from outside the system module directories), always, or off"
+    ),
     front: external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional().describe("also GET each health path through nginx"),
     error_log: external_exports.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`")
   }).prefault({}),
@@ -27172,6 +27176,7 @@ function normalise(raw, file2) {
     nginx: {
       config: rel(raw.nginx.config),
       binary: raw.nginx.binary,
+      ...raw.nginx.test !== void 0 && { test: raw.nginx.test },
       ...raw.nginx.dump !== void 0 && { dump: rel(raw.nginx.dump) },
       ...raw.nginx.front !== void 0 && { front: raw.nginx.front },
       ...raw.nginx.error_log !== void 0 && { errorLog: rel(raw.nginx.error_log) }
@@ -27209,7 +27214,7 @@ function describeIssue(issue2) {
 var KNOWN_KEYS = {
   "": ["version", "services", "nginx", "gate"],
   service: ["backend", "protocol", "health", "server_name", "location", "process", "unit"],
-  nginx: ["config", "dump", "binary", "front", "error_log"],
+  nginx: ["config", "dump", "binary", "test", "front", "error_log"],
   gate: ["deadline", "interval", "max_interval", "connect_timeout", "request_timeout", "success_threshold"]
 };
 function suggest(path) {

@@ -7,6 +7,7 @@ import { toJunit } from '../report/junit.js';
 import { toText } from '../report/text.js';
 import { createProgress } from '../report/progress.js';
 import { useColor } from '../report/color.js';
+import { terminalWidth } from '../report/wrap.js';
 import { DEFAULT_SPEC_FILE, loadSpecFile } from '../spec/load.js';
 import { durationFlag, oneOf, parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
@@ -65,7 +66,12 @@ export const checkCommand: Command = {
     const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);
 
     const quiet = values.quiet === true;
-    const progress = createProgress(io.stderr, { quiet, color: useColor(io.stderr, io.env), live: io.stderr.isTTY === true && io.env.TERM !== 'dumb' });
+    const progress = createProgress(io.stderr, {
+      quiet,
+      color: useColor(io.stderr, io.env),
+      live: io.stderr.isTTY === true && io.env.TERM !== 'dumb',
+      width: terminalWidth(io.stderr, io.env),
+    });
     const report = await runGate(spec, {
       phase,
       ...(deadlineMs !== undefined && { deadlineMs }),
@@ -79,7 +85,7 @@ export const checkCommand: Command = {
     const json = reportPath || format === 'json' ? toJson(report) : '';
     if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }]);
     // every renderer ends its output with a newline
-    io.stdout.write(format === 'json' ? json : format === 'junit' ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet }));
+    io.stdout.write(format === 'json' ? json : format === 'junit' ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) }));
     return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   },
 };

@@ -12,8 +12,9 @@ import { DEFAULT_SPEC_FILE, loadSpecFile } from '../spec/load.js';
 import { durationFlag, oneOf, parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
 
-const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all] [--format text|json|junit]
-                          [--deadline DUR] [--report FILE] [--nginx-dump FILE] [--quiet]
+const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all]
+                           [--format text|json|junit] [--deadline DUR]
+                           [--report FILE] [--nginx-dump FILE] [--quiet]
 
 Check that nginx dials what the spec says (config phase), then probe every
 address nginx would dial and each health endpoint (probe phase), and give the
@@ -34,9 +35,10 @@ Options:
 
 Retries: while nothing listens yet (refused, missing socket) the connect is
 retried every gate.interval; HTTP-level failures back off from gate.interval
-to gate.max_interval, growing with the time already waited (a tenth of it). Definitive reasons (family mismatch, wrong address or
-port, permission, SELinux, firewall reject) fail after two confirmations
-instead of waiting for the deadline.
+to gate.max_interval, growing with the time already waited (a tenth of it).
+Definitive reasons (family mismatch, wrong address or port, permission,
+SELinux, firewall reject) fail after two confirmations instead of waiting
+for the deadline.
 
 Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
 

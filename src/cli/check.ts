@@ -8,9 +8,10 @@ import { toText } from '../report/text.js';
 import { createProgress } from '../report/progress.js';
 import { useColor } from '../report/color.js';
 import { terminalWidth } from '../report/wrap.js';
-import { DEFAULT_SPEC_FILE, loadSpecFile } from '../spec/load.js';
+import { DEFAULT_SPEC_FILE } from '../spec/load.js';
 import { durationFlag, oneOf, parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
+import { loadSpecArg } from './spec-arg.js';
 
 const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all]
                            [--format text|json|junit] [--deadline DUR]
@@ -61,8 +62,7 @@ export const checkCommand: Command = {
     const phase = oneOf<PhaseSelection>('phase', values.phase, ['config', 'probe', 'all'], 'all');
     const format = oneOf('format', values.format, ['text', 'json', 'junit'] as const, 'text');
     const deadlineMs = durationFlag('deadline', values.deadline);
-    const specArg = values.spec ?? DEFAULT_SPEC_FILE;
-    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg);
+    const spec = await loadSpecArg(io.cwd, values.spec);
     const dump = values['nginx-dump'];
     if (dump !== undefined) spec.nginx.dump = dump === '-' ? '-' : resolve(io.cwd, dump);
     const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);

@@ -106,21 +106,30 @@ function describe(e: ProgressEvent, p: Paint, live = false): string {
   return `${p.yellow('waiting')}${why ? ` ${why}` : ''} (${live ? 'since ' : ''}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
 }
 
-/** Cut to the terminal width (escape codes do not count), so a wrapped line cannot break the redraw. */
+/**
+ * Cut to the terminal width (escape codes do not count), so a wrapped line
+ * cannot break the redraw; cut after a word, never inside an address.
+ */
 function fit(line: string, width: number): string {
   if (visibleLength(line) <= width) return line;
   let visible = 0;
   let out = '';
-  for (let i = 0; i < line.length && visible < width - 1; i++) {
+  // where the text up to the last space ends: the cut falls there when it would split a word
+  let afterWord = -1;
+  let i = 0;
+  for (; i < line.length && visible < width - 1; i++) {
     const esc = /^\x1b\[[0-9;]*m/.exec(line.slice(i, i + 12));
     if (esc) {
       out += esc[0];
       i += esc[0].length - 1;
       continue;
     }
+    if (line[i] === ' ') afterWord = out.length + 1;
     out += line[i];
     visible++;
   }
+  const rest = line.slice(i).replace(/^(\x1b\[[0-9;]*m)+/, '');
+  if (!rest.startsWith(' ') && !out.endsWith(' ') && afterWord > 0) out = out.slice(0, afterWord);
   // colours open at the cut are closed; without colour there is nothing to close
   return out.includes('\x1b[') ? `${out}…\x1b[0m` : `${out}…`;
 }

@@ -125,3 +125,19 @@ test('no colour (NO_COLOR): not one colour sequence, even where a live line is c
   assert.ok(out.text().includes('…'), 'a line was cut');
   assert.doesNotMatch(out.text(), /\x1b\[[0-9;]*m/);
 });
+
+test('terminal: a live line cut to the width is cut at a space, never inside an address', () => {
+  for (const color of [false, true]) {
+    const out = sink(true, 40);
+    const p = createProgress(out, { color });
+    p.onProgress({ service: 'app', check: 'tcp 127.0.0.1:39001', state: 'waiting', code: 'backend.down', message: 'nothing listens on 127.0.0.1:39001', attempt: 1, elapsedMs: 5, remainingMs: 900 });
+    p.done();
+    const shown = out.text().split('\n').filter(Boolean).map((l) => (l.split('\r').pop() ?? '').replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''));
+    const full = 'app 0/1 tcp 127.0.0.1:39001: waiting backend.down nothing listens on 127.0.0.1:39001 (since attempt 1';
+    for (const l of shown) {
+      assert.ok(l.length <= 39, l);
+      const kept = l.replace(/ ?…$/, '');
+      assert.ok(full.startsWith(kept) && full[kept.length] === ' ', `cut after a word: ${l}`);
+    }
+  }
+});

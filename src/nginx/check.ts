@@ -6,7 +6,8 @@ import { dirname, relative, isAbsolute } from 'node:path';
 import type { ConfigPhase, NginxDial } from '../gate/phases.js';
 import { maskCredentials } from '../report/mask.js';
 import type { Finding } from '../report/model.js';
-import type { Spec } from '../spec/load.js';
+import { relativeConfigNote, type Spec } from '../spec/load.js';
+import { isUserError, UserError } from '../user-error.js';
 import { expandAll } from './dials.js';
 import { evaluate } from './evaluate.js';
 import { loadDump, loadFiles, type LoadedConfig } from './load.js';
@@ -28,7 +29,7 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
   const { signal } = ctx;
   const loaded: LoadedConfig = spec.nginx.dump
     ? await loadDump(spec.nginx.dump, { signal, ...(options.readStdin && { readStdin: options.readStdin }) })
-    : loadFiles(spec.nginx.config, { signal });
+    : loadConfigFiles(spec, signal);
   const { parse, main } = loaded;
   const base = dirname(main);
   const display = (file: string) => {
@@ -162,4 +163,15 @@ async function resolveAll(
   const out = new Map<string, string[]>();
   await Promise.all(list.map(async (n) => out.set(n, await resolver(n, signal))));
   return out;
+}
+
+/** The config files; when they cannot be read, a relative nginx.config says what it was relative to. */
+function loadConfigFiles(spec: Spec, signal: AbortSignal | undefined): LoadedConfig {
+  try {
+    return loadFiles(spec.nginx.config, { signal });
+  } catch (e) {
+    const note = relativeConfigNote(spec);
+    if (!isUserError(e) || note === undefined) throw e;
+    throw new UserError(`${e.message} (${note})`);
+  }
 }

@@ -36059,6 +36059,7 @@ async function writeFilesAtomically(files) {
 }
 
 // src/nginx/check.ts
+import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname9, relative as relative2, isAbsolute as isAbsolute5 } from "node:path";
 
 // src/report/mask.ts
@@ -58382,7 +58383,7 @@ function loadConfigFiles(spec, signal) {
     return loadFiles(spec.nginx.config, { signal });
   } catch (e) {
     const note2 = relativeConfigNote(spec);
-    if (!isUserError(e) || note2 === void 0) throw e;
+    if (!isUserError(e) || note2 === void 0 || existsSync2(spec.nginx.config)) throw e;
     throw new UserError(`${e.message} (${note2})`);
   }
 }

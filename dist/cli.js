@@ -39162,6 +39162,7 @@ var init_resolve = __esm({
 });
 
 // src/nginx/check.ts
+import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname8, relative as relative2, isAbsolute as isAbsolute5 } from "node:path";
 async function configPhase(spec, ctx, options = {}) {
   const { signal } = ctx;
@@ -39279,7 +39280,7 @@ function loadConfigFiles(spec, signal) {
     return loadFiles(spec.nginx.config, { signal });
   } catch (e) {
     const note2 = relativeConfigNote(spec);
-    if (!isUserError(e) || note2 === void 0) throw e;
+    if (!isUserError(e) || note2 === void 0 || existsSync2(spec.nginx.config)) throw e;
     throw new UserError(`${e.message} (${note2})`);
   }
 }

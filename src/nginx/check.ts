@@ -2,6 +2,7 @@
 // dump), run `nginx -t` when the binary is there, and compare every address
 // nginx dials with the spec. Returns the findings and, for the probe phase,
 // every address nginx dials for each service.
+import { existsSync } from 'node:fs';
 import { dirname, relative, isAbsolute } from 'node:path';
 import type { ConfigPhase, NginxDial } from '../gate/phases.js';
 import { maskCredentials } from '../report/mask.js';
@@ -165,13 +166,13 @@ async function resolveAll(
   return out;
 }
 
-/** The config files; when they cannot be read, a relative nginx.config says what it was relative to. */
+/** The config files; when the main one is not there, a relative nginx.config says what it was relative to. */
 function loadConfigFiles(spec: Spec, signal: AbortSignal | undefined): LoadedConfig {
   try {
     return loadFiles(spec.nginx.config, { signal });
   } catch (e) {
     const note = relativeConfigNote(spec);
-    if (!isUserError(e) || note === undefined) throw e;
+    if (!isUserError(e) || note === undefined || existsSync(spec.nginx.config)) throw e;
     throw new UserError(`${e.message} (${note})`);
   }
 }

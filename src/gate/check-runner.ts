@@ -54,6 +54,7 @@ async function attempt(check: Check, env: PhaseEnv, budgetMs: number): Promise<A
     evidence: env.evidence,
     connectTimeoutMs: Math.min(g.connectTimeoutMs, budgetMs),
     requestTimeoutMs: Math.min(g.requestTimeoutMs, budgetMs),
+    deadlineAt: env.deadlineAt,
     ...(env.errorLogFrom !== undefined && { errorLogFrom: env.errorLogFrom }),
   };
   const { kind, service, stage, target } = check;

@@ -49,6 +49,8 @@ export interface AttemptContext {
   signal: AbortSignal;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  /** epoch ms: the gate's deadline */
+  deadlineAt: number;
   evidence: EvidenceCollector;
   /** the error log's size when the phase began */
   errorLogFrom?: number;

@@ -26,7 +26,11 @@ export interface HostFailure {
   durationMs: number;
 }
 
-/** A name's addresses in the order nginx dials them: getaddrinfo's, every IPv4 address first (ngx_inet_resolve_host). */
+/**
+ * A name's addresses in the order nginx dials them: getaddrinfo's, every IPv4
+ * address first (ngx_inet_resolve_host). A failure without a code: nothing
+ * answered in time (`durationMs`: how long it was waited for).
+ */
 export type Resolution = { ok: true; addresses: string[]; durationMs: number } | HostFailure;
 
 /** A connected stream; the caller owns it and destroys it. */

@@ -5,8 +5,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { fileErrorWords, UserError } from '../user-error.js';
-import { parseBackend } from './address.js';
-import { durationMs, specSchema, type Protocol, type SpecRaw } from './schema.js';
+import { backendNotText, parseBackend } from './address.js';
+import { durationMs, specSchema, type NginxTestMode, type Protocol, type SpecRaw } from './schema.js';
 import type { Endpoint } from '../probe/endpoint.js';
 
 export interface ServiceSpec {
@@ -34,9 +34,13 @@ export interface GateSettings {
 export interface NginxSettings {
   /** absolute path of the main config */
   config: string;
+  /** nginx.config as the spec writes it, when that is relative (to the spec file's directory) */
+  configRelative?: string;
   /** absolute path of an `nginx -T` dump, or `-` for stdin */
   dump?: string;
   binary: string;
+  /** absent: safe */
+  test?: NginxTestMode;
   front?: string;
   errorLog?: string;
 }
@@ -112,7 +116,9 @@ function normalise(raw: SpecRaw, file: string): Spec {
     services,
     nginx: {
       config: rel(raw.nginx.config),
+      ...(!isAbsolute(raw.nginx.config) && { configRelative: raw.nginx.config }),
       binary: raw.nginx.binary,
+      ...(raw.nginx.test !== undefined && { test: raw.nginx.test }),
       ...(raw.nginx.dump !== undefined && { dump: rel(raw.nginx.dump) }),
       ...(raw.nginx.front !== undefined && { front: raw.nginx.front }),
       ...(raw.nginx.error_log !== undefined && { errorLog: rel(raw.nginx.error_log) }),
@@ -143,6 +149,8 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
     }
     case 'invalid_type':
       if (issue.input === undefined) return { path, message: `missing required key${issue.message.startsWith('required') ? ` (${issue.message.slice(10)})` : ''}` };
+      // the backend's message in the schema is for a missing key: this one is there, with the wrong type
+      if (path[0] === 'services' && path.length === 3 && path[2] === 'backend') return { path, message: backendNotText(issue.input, typeOf(issue.input)) };
       return { path, message: issue.message.startsWith('Invalid input') ? `expected ${issue.expected}, got ${typeOf(issue.input)}` : issue.message };
     case 'invalid_value':
       return { path, message: issue.values.length > 1 ? `expected one of ${issue.values.join(', ')}, got ${JSON.stringify(issue.input)}` : issue.message };
@@ -154,7 +162,7 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
 const KNOWN_KEYS: Record<string, string[]> = {
   '': ['version', 'services', 'nginx', 'gate'],
   service: ['backend', 'protocol', 'health', 'server_name', 'location', 'process', 'unit'],
-  nginx: ['config', 'dump', 'binary', 'front', 'error_log'],
+  nginx: ['config', 'dump', 'binary', 'test', 'front', 'error_log'],
   gate: ['deadline', 'interval', 'max_interval', 'connect_timeout', 'request_timeout', 'success_threshold'],
 };
 
@@ -185,6 +193,12 @@ function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): numb
     if (isNode(node) && node.range && !isMap(node)) offset = node.range[0];
   }
   return lc.linePos(offset).line;
+}
+
+/** For an error about the nginx config: what a relative nginx.config was relative to, the usual surprise. */
+export function relativeConfigNote(spec: Spec): string | undefined {
+  if (spec.nginx.configRelative === undefined) return undefined;
+  return `nginx.config "${spec.nginx.configRelative}" is relative to the spec file's directory, ${dirname(spec.file)}`;
 }
 
 function firstLine(s: string): string {

@@ -11,7 +11,12 @@ export const resolveKind: ProbeKind = {
     const r = await a.host.resolve(name, { timeoutMs: a.connectTimeoutMs, signal: a.signal });
     const base = { kind: 'tcp', target: name, stage: 'resolve', timings: { totalMs: r.durationMs } } as const;
     if (r.ok) return { ok: true, ...base, message: r.addresses.join(', '), addresses: r.addresses };
-    return { ok: false, ...base, ...(r.code !== undefined && { code: r.code }), ...(r.errno !== undefined && { errno: r.errno }), message: r.message };
+    if (r.code === undefined) {
+      // nothing answered: the classified finding says within what, in these words
+      const atDeadline = Date.now() >= a.deadlineAt - 1;
+      return { ok: false, ...base, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : 'connect_timeout'}, ${Math.round(r.durationMs)} ms` };
+    }
+    return { ok: false, ...base, code: r.code, ...(r.errno !== undefined && { errno: r.errno }), message: r.message };
   },
   // what the classifier needs is the resolver's answer itself
   evidence: async () => ({ evidence: {} }),

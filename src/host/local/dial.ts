@@ -5,6 +5,7 @@ import type { Endpoint } from '../../probe/endpoint.js';
 import { errorFacts, LINUX_ERRNO } from '../../probe/errno.js';
 import { ABORTED } from '../../probe/result.js';
 import type { Dialed, HostFailure } from '../host.js';
+import { connectLookup } from './resolve.js';
 
 export function dialLocal(endpoint: Endpoint, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Dialed> {
   const started = performance.now();
@@ -14,7 +15,7 @@ export function dialLocal(endpoint: Endpoint, options: { timeoutMs: number; sign
     const socket =
       endpoint.kind === 'unix'
         ? connect({ path: endpoint.path })
-        : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false });
+        : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
     let settled = false;
     const settle = (d: Dialed) => {
       if (settled) return;

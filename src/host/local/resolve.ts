@@ -1,44 +1,43 @@
-// A name to every address getaddrinfo gives this process, in the order nginx
-// dials them.
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import { errorFacts } from '../../probe/errno.js';
+// A name to every address getaddrinfo gives this machine, in the order nginx
+// dials them. The lookup runs where it can be abandoned (name-lookup.ts): a
+// resolver that does not answer costs the gate its deadline, never more.
+import { isIP, type LookupFunction } from 'node:net';
 import { ABORTED } from '../../probe/result.js';
 import { inNginxOrder } from '../address-order.js';
 import type { Resolution } from '../host.js';
+import { lookupHost } from '../name-lookup.js';
 
 export async function resolveLocal(host: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Resolution> {
   const started = performance.now();
   if (isIP(host)) return { ok: true, addresses: [host], durationMs: 0 };
-  if (options.signal?.aborted) return { ok: false, code: ABORTED, message: 'aborted before the lookup', durationMs: 0 };
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  // getaddrinfo itself cannot be cancelled: bound the wait, leave the lookup behind
-  const bounded = new Promise<Resolution>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ ok: false, code: 'EAI_AGAIN', message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
-      options.timeoutMs,
-    );
-    onAbort = () => resolve({ ok: false, code: ABORTED, message: 'aborted', durationMs: performance.now() - started });
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  const looked = lookup(host, { all: true, order: 'verbatim' }).then(
-    (list): Resolution => {
-      const addresses = inNginxOrder(list);
-      return addresses.length
-        ? { ok: true, addresses, durationMs: performance.now() - started }
-        : { ok: false, code: 'ENOTFOUND', message: `${host} has no address`, durationMs: performance.now() - started };
-    },
-    (e: unknown): Resolution => {
-      const f = errorFacts(e);
-      // getaddrinfo's failures carry no errno: keep the code alone
-      return { ok: false, ...(f.code !== undefined && { code: f.code }), message: `${host}: ${f.code ?? f.message}`, durationMs: performance.now() - started };
-    },
-  );
-  try {
-    return await Promise.race([looked, bounded]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+  const a = await lookupHost(host, options);
+  const durationMs = performance.now() - started;
+  if (a.ok) {
+    const addresses = inNginxOrder(a.addresses);
+    return addresses.length ? { ok: true, addresses, durationMs } : { ok: false, code: 'ENOTFOUND', message: `${host} has no address`, durationMs };
   }
+  if ('unanswered' in a) {
+    if (a.aborted) return { ok: false, code: ABORTED, message: a.message, durationMs };
+    // nothing answered, so no code; waited for since the lookup was first asked (a retry shares one in flight)
+    return { ok: false, message: a.message, durationMs: a.waitedMs };
+  }
+  // getaddrinfo's failures carry no errno: keep the code alone
+  return { ok: false, ...(a.code !== undefined && { code: a.code }), message: `${host}: ${a.code ?? a.message}`, durationMs };
 }
+
+/** For net.connect's `lookup` option: a name dialed directly (nginx's front) is resolved the same abandonable way. */
+export const connectLookup: LookupFunction = (hostname, options, callback) => {
+  // the connect attempt's own timeout and signal end the dial; this only must not outlive the gate
+  void lookupHost(hostname, { timeoutMs: 60_000 }).then((a) => {
+    if (!a.ok) {
+      const e = Object.assign(new Error(`getaddrinfo ${'code' in a && a.code ? a.code : 'EAI_AGAIN'} ${hostname}`), { code: 'code' in a && a.code ? a.code : 'EAI_AGAIN', hostname });
+      return callback(e, '', 0);
+    }
+    const family = typeof options.family === 'number' ? options.family : options.family === 'IPv6' ? 6 : options.family === 'IPv4' ? 4 : 0;
+    const list = a.addresses.filter((x) => family === 0 || x.family === family);
+    if (options.all) return (callback as unknown as (e: null, l: typeof list) => void)(null, list);
+    const first = list[0];
+    if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), '', 0);
+    return callback(null, first.address, first.family);
+  });
+};

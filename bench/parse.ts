@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { parseConfig } from '../src/nginx/parser.js';
 import { buildModel } from '../src/nginx/model.js';
 import { fileSource } from '../src/host/local/config-files.js';
-import { memorySource } from '../src/nginx/source.js';
+import { memorySource } from '../src/host/config-source.js';
 
 const FILES = 2000;
 const LINES_PER_FILE = 50;

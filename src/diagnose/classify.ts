@@ -2,7 +2,7 @@
 // Pure and ordered, like execa's failure message chain: the first branch that
 // matches decides. Table-tested in test/diagnose/classify.test.ts.
 import { formatEndpoint, ipFamily, type Endpoint } from '../probe/endpoint.js';
-import { errnoName, LINUX_ERRNO } from '../probe/errno.js';
+import { errnoName, LINUX_ERRNO } from '../host/errno.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult } from '../probe/result.js';
 import type { Evidence } from '../host/evidence.js';
 import type { Listener } from '../host/listener.js';

@@ -4,7 +4,7 @@
 // message prefixes. Catalogue: nginx 1.22-1.31 source and lines reproduced
 // with Debian's nginx (see the test fixtures).
 import { dirname } from 'node:path';
-import { errnoName } from '../probe/errno.js';
+import { errnoName } from '../host/errno.js';
 import type { ReasonCode } from './codes.js';
 import { upstreamAddress, type ErrorLogEntry } from './error-log.js';
 

@@ -5,7 +5,7 @@
 // throws for what the machine answers: a failure has the same shape as a
 // success, with Node's code and the errno kept for evidence.
 import type { Duplex } from 'node:stream';
-import type { ConfigSource } from '../nginx/source.js';
+import type { ConfigSource } from './config-source.js';
 import type { Endpoint } from '../probe/endpoint.js';
 import type { ListenerSnapshot } from './listener.js';
 import type { Runner } from './run.js';

@@ -3,13 +3,13 @@
 // user's mistake (UserError, exit 2); everything inside is collected errors.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { decode, memorySource, overlaySource, type ConfigSource } from '../host/config-source.js';
 import type { Host } from '../host/host.js';
 import { fileSource } from '../host/local/config-files.js';
 import { fileErrorWords, UserError } from '../user-error.js';
 import { isDump, parseDump, type Dump } from './dump.js';
 import { parseNginxMessages } from './nginx-test.js';
 import { parseConfig, type ParseLimits, type ParseResult } from './parser.js';
-import { decode, memorySource, overlaySource, type ConfigSource } from './source.js';
 
 export interface LoadedConfig {
   main: string;

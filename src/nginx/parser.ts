@@ -3,11 +3,12 @@
 // directory as nginx does), and collects every error with its file and line
 // instead of stopping: a config with one typo still yields its targets.
 import { dirname, isAbsolute, join, normalize } from 'node:path';
+import type { ConfigSource, ReadResult } from '../host/config-source.js';
+import { hasMagic } from '../host/glob.js';
 import { analyze, childContext, type Context, type Problem } from './analyzer.js';
-import { hasMagic } from './glob.js';
 import { Lexer } from './lexer.js';
+import { notText } from './not-text.js';
 import type { ConfigFile, Directive, FileError, Payload, PayloadError } from './payload.js';
-import { notText, type ConfigSource, type ReadResult } from './source.js';
 
 /** Bounds so that a hostile or broken tree cannot hang or exhaust memory. */
 export interface ParseLimits {

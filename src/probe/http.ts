@@ -7,7 +7,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Host } from '../host/host.js';
 import { dialFailure } from './connect.js';
 import { formatEndpoint, type Endpoint } from './endpoint.js';
-import { errorFacts, LINUX_ERRNO } from './errno.js';
+import { errorFacts, LINUX_ERRNO } from '../host/errno.js';
 import { looksLikeTls, printable } from './printable.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, type ProbeResult, type ProbeStage } from './result.js';
 

@@ -5,7 +5,7 @@ import { Duplex } from 'node:stream';
 import type { Dialed, Host, HostFailure } from '../../src/host/host.js';
 import type { ListenerSnapshot } from '../../src/host/listener.js';
 import { commandLine } from '../../src/host/run.js';
-import { memorySource } from '../../src/nginx/source.js';
+import { memorySource } from '../../src/host/config-source.js';
 import { formatEndpoint } from '../../src/probe/endpoint.js';
 
 /** What a dialed address does with a request: the raw answer bytes, or nothing (it never answers). */

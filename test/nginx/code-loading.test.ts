@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { findCodeLoading, loadsModules } from '../../src/nginx/code-loading.js';
 import { parseConfig } from '../../src/nginx/parser.js';
-import { memorySource } from '../../src/nginx/source.js';
+import { memorySource } from '../../src/host/config-source.js';
 
 const DEBIAN = { prefix: '/usr/share/nginx', modulesPath: '/usr/lib/nginx/modules' };
 

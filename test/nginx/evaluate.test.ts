@@ -6,7 +6,7 @@ import { expandAll } from '../../src/nginx/dials.js';
 import { evaluate } from '../../src/nginx/evaluate.js';
 import { buildModel } from '../../src/nginx/model.js';
 import { parseConfig } from '../../src/nginx/parser.js';
-import { memorySource } from '../../src/nginx/source.js';
+import { memorySource } from '../../src/host/config-source.js';
 import { parseSpec } from '../../src/spec/load.js';
 
 function run(http: string, services: string, addresses: Record<string, string[]> = {}) {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../src/nginx/parser.js';
 import type { Payload } from '../../src/nginx/payload.js';
 import { fileSource } from '../../src/host/local/config-files.js';
-import type { ConfigSource } from '../../src/nginx/source.js';
+import type { ConfigSource } from '../../src/host/config-source.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/nginx/', import.meta.url));
 

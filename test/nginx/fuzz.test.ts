@@ -8,7 +8,7 @@ import { expandAll } from '../../src/nginx/dials.js';
 import { lex } from '../../src/nginx/lexer.js';
 import { buildModel } from '../../src/nginx/model.js';
 import { parseConfig } from '../../src/nginx/parser.js';
-import { decode, memorySource } from '../../src/nginx/source.js';
+import { decode, memorySource } from '../../src/host/config-source.js';
 import { fixture } from './fixtures.js';
 import { int, pick, rng } from './random.js';
 

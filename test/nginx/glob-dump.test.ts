@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { byteOrder, componentMatcher, globMatcher, hasMagic } from '../../src/nginx/glob.js';
+import { byteOrder, componentMatcher, globMatcher, hasMagic } from '../../src/host/glob.js';
 import { isDump, parseDump } from '../../src/nginx/dump.js';
 import { parseConfig } from '../../src/nginx/parser.js';
-import { memorySource } from '../../src/nginx/source.js';
+import { memorySource } from '../../src/host/config-source.js';
 
 test('glob components as glob(3) reads them', () => {
   assert.equal(hasMagic('/etc/nginx/sites-enabled/*'), true);

@@ -9,7 +9,7 @@ import { configPhase } from '../../src/nginx/check.js';
 import { localHost } from '../../src/host/local/local-host.js';
 import { loadAny } from '../../src/nginx/load.js';
 import { parseConfig } from '../../src/nginx/parser.js';
-import { decode, memorySource } from '../../src/nginx/source.js';
+import { decode, memorySource } from '../../src/host/config-source.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { isUserError } from '../../src/user-error.js';
 import { tempDir } from '../helpers/tmp.js';

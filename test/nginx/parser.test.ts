@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { parseDump } from '../../src/nginx/dump.js';
 import { parseConfig } from '../../src/nginx/parser.js';
 import type { Directive } from '../../src/nginx/payload.js';
-import { memorySource } from '../../src/nginx/source.js';
+import { memorySource } from '../../src/host/config-source.js';
 import { expected, fixture, mountedSource, parseFixture } from './fixtures.js';
 import { hasNginx, NGINX_BINARY, nginxTest } from '../helpers/nginx.js';
 

@@ -8,7 +8,7 @@ import { build } from '../../src/nginx/builder.js';
 import { parseConfig } from '../../src/nginx/parser.js';
 import type { Directive } from '../../src/nginx/payload.js';
 import { fileSource } from '../../src/host/local/config-files.js';
-import { memorySource } from '../../src/nginx/source.js';
+import { memorySource } from '../../src/host/config-source.js';
 import { FIXTURES } from './fixtures.js';
 import { int, pick, rng } from './random.js';
 

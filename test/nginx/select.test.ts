@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildModel, type ServerBlock } from '../../src/nginx/model.js';
 import { parseConfig } from '../../src/nginx/parser.js';
-import { memorySource } from '../../src/nginx/source.js';
+import { memorySource } from '../../src/host/config-source.js';
 import { rankName, selectLocation, selectServers } from '../../src/nginx/select.js';
 
 function servers(http: string): ServerBlock[] {

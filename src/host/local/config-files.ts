@@ -3,8 +3,8 @@
 // blocking on a FIFO, with nginx's wording for what cannot be opened.
 import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { byteOrder, componentMatcher, hasMagic } from '../../nginx/glob.js';
-import { decode, type ConfigSource } from '../../nginx/source.js';
+import { decode, type ConfigSource } from '../config-source.js';
+import { byteOrder, componentMatcher, hasMagic } from '../glob.js';
 
 /** nginx's wording: `open() "/x" failed (2: No such file or directory)` */
 function openError(path: string, e: unknown): string {

@@ -2,8 +2,8 @@
 // its own timeout and the gate's signal. Never throws.
 import { connect } from 'node:net';
 import type { Endpoint } from '../../probe/endpoint.js';
-import { errorFacts, LINUX_ERRNO } from '../../probe/errno.js';
 import { ABORTED } from '../../probe/result.js';
+import { errorFacts, LINUX_ERRNO } from '../errno.js';
 import type { Dialed, HostFailure } from '../host.js';
 import { connectLookup } from './resolve.js';
 

@@ -2,7 +2,7 @@
 // the caller's timeout and signal (a hung network mount cannot hold the gate).
 import { lstat, open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { errorFacts } from '../../probe/errno.js';
+import { errorFacts } from '../errno.js';
 import { ABORTED } from '../../probe/result.js';
 import type { FileFacts, HostFailure, HostOptions } from '../host.js';
 

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { CODES, REASON_CODES, type Phase, type RetryClass } from '../src/diagnose/codes.js';
+import { CODES, REASON_CODES, type Phase, type RetryClass } from '../src/model/codes.js';
 import { LOG_FORMS } from '../src/diagnose/error-log-classify.js';
 
 export const START = '<!-- action-usage:start -->';

@@ -12,7 +12,7 @@ import type { Runner } from '../host/run.js';
 import { decidingFinding, isNote } from '../report/by-service.js';
 import { annotations, errorSummary, stepSummary } from '../report/github.js';
 import { toJson } from '../report/json.js';
-import type { Report } from '../report/model.js';
+import type { Report } from '../model/finding.js';
 import { createProgress } from '../report/progress.js';
 import { toText } from '../report/text.js';
 import { loadSpecFile } from '../spec/load.js';

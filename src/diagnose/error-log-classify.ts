@@ -5,7 +5,7 @@
 // with Debian's nginx (see the test fixtures).
 import { dirname } from 'node:path';
 import { errnoName } from '../probe/errno.js';
-import type { ReasonCode } from './codes.js';
+import type { ReasonCode } from '../model/codes.js';
 import { upstreamAddress, type ErrorLogEntry } from './error-log.js';
 
 export interface LogDiagnosis {

@@ -3,11 +3,11 @@
 // dialing another address, the log's upstream is not the spec's backend and
 // that is the finding, whatever the errno says.
 import { basename } from 'node:path';
-import { formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
+import { formatEndpoint, sameEndpoint, type Endpoint } from '../model/endpoint.js';
 import { parseBackend } from '../spec/address.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import { speaks } from '../nginx/protocols.js';
-import type { ReasonCode } from './codes.js';
+import { speaks } from '../model/protocols.js';
+import type { ReasonCode } from '../model/codes.js';
 import type { ExplainGroup, SpecMatch } from './explain.js';
 
 export function crossCheck(groups: ExplainGroup[], spec: Pick<Spec, 'services'>): void {

@@ -13,7 +13,7 @@
 // byte: no UTF-8 decoding on the hot path); what is kept is decoded once.
 // test/diagnose/explain-fast-path.test.ts holds all this to a line-by-line
 // full parse.
-import type { ReasonCode } from './codes.js';
+import type { ReasonCode } from '../model/codes.js';
 import { classifyErrorLine } from './error-log-classify.js';
 import { parseErrorLine, upstreamAddress } from './error-log.js';
 import { eachLine, MAX_LINE } from './error-log-stream.js';

@@ -1,9 +1,9 @@
 // Contracts between the gate's phases. Data flows one way:
 // spec -> config phase (what nginx dials) -> probe phase -> verdict -> report.
-import type { ReasonCode } from '../diagnose/codes.js';
+import type { ReasonCode } from '../model/codes.js';
 import type { Runner } from '../host/run.js';
-import type { Endpoint } from '../probe/endpoint.js';
-import type { CheckOutcome, Finding, NotRunCheck } from '../report/model.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { CheckOutcome, Finding, NotRunCheck } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
 
 export type PassDirective = 'proxy_pass' | 'fastcgi_pass' | 'uwsgi_pass' | 'scgi_pass' | 'grpc_pass' | 'memcached_pass';

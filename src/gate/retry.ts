@@ -14,10 +14,10 @@
 // The outcome is always the last classified attempt, never a bare "timed out".
 import pRetry, { AbortError } from 'p-retry';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDefinitive, type ReasonCode } from '../diagnose/codes.js';
-import type { ProbeResult } from '../probe/result.js';
-import { ABORTED } from '../probe/result.js';
-import type { Finding } from '../report/model.js';
+import { isDefinitive, type ReasonCode } from '../model/codes.js';
+import type { ProbeResult } from '../model/probe-result.js';
+import { ABORTED } from '../model/probe-result.js';
+import type { Finding } from '../model/finding.js';
 
 export interface AttemptOutcome {
   ok: boolean;

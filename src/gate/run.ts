@@ -1,9 +1,9 @@
 // The gate: config phase, then probe phase, under one deadline and one
 // AbortSignal, then the verdict. A config error fails the gate at once: there
 // is no point waiting for probes of an address nginx does not dial.
-import type { ReasonCode } from '../diagnose/codes.js';
+import type { ReasonCode } from '../model/codes.js';
 import { execaRunner, type Runner } from '../host/run.js';
-import type { Finding, Report } from '../report/model.js';
+import type { Finding, Report } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
 import type { ConfigPhase, NginxDial, PhaseContext, ProbePhase, ProgressEvent } from './phases.js';
 

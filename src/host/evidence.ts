@@ -3,8 +3,8 @@
 // cached briefly (a refused connect retried every 100ms must not run ss ten
 // times a second per check).
 import { readFile } from 'node:fs/promises';
-import type { Endpoint } from '../probe/endpoint.js';
-import type { ProbeResult } from '../probe/result.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { ProbeResult } from '../model/probe-result.js';
 import { readFirewall, type FirewallEvidence } from './firewall.js';
 import { readListeners, type ListenerSnapshot } from './listeners.js';
 import type { Runner } from './run.js';

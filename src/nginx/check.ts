@@ -4,8 +4,8 @@
 // every address nginx dials for each service.
 import { dirname, relative, isAbsolute } from 'node:path';
 import type { ConfigPhase, NginxDial } from '../gate/phases.js';
-import { maskCredentials } from '../report/mask.js';
-import type { Finding } from '../report/model.js';
+import { maskCredentials } from '../model/mask.js';
+import type { Finding } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
 import { expandAll } from './dials.js';
 import { evaluate } from './evaluate.js';

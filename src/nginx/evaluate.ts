@@ -23,15 +23,15 @@
 // naming the service's `location` in the spec removes that doubt.
 import { isIP } from 'node:net';
 import type { NginxDial } from '../gate/phases.js';
-import { passLine, PROTOCOLS, proxyUrl, speaks } from './protocols.js';
-import type { ReasonCode } from '../diagnose/codes.js';
-import { formatEndpoint, type Endpoint } from '../probe/endpoint.js';
-import type { Finding } from '../report/model.js';
+import { passLine, PROTOCOLS, proxyUrl, speaks } from '../model/protocols.js';
+import type { ReasonCode } from '../model/codes.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
+import type { Finding } from '../model/finding.js';
 import type { ServiceSpec } from '../spec/load.js';
 import type { Candidate, Expansion } from './dials.js';
 import { buildDirective } from './builder.js';
 import type { ConfigModel, ServerBlock, Site } from './model.js';
-import { canonicalIp } from '../probe/endpoint.js';
+import { canonicalIp } from '../model/endpoint.js';
 import { selectLocation, selectServers } from './select.js';
 
 export interface EvaluateInput {

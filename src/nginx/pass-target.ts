@@ -4,7 +4,7 @@
 // upstream group name, or variables (resolved per request: dynamic).
 import { isIP } from 'node:net';
 import type { PassDirective } from '../gate/phases.js';
-import type { Endpoint } from '../probe/endpoint.js';
+import type { Endpoint } from '../model/endpoint.js';
 
 export type Module = 'http' | 'stream';
 

@@ -2,7 +2,7 @@
 // address of every family (getaddrinfo), each of which nginx then dials.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { canonicalIp } from '../probe/endpoint.js';
+import { canonicalIp } from '../model/endpoint.js';
 
 /** Every address of `host`; [] when it does not resolve (the probe phase classifies that). */
 export type Resolver = (host: string, signal: AbortSignal) => Promise<string[]>;

@@ -1,9 +1,9 @@
 // One connect attempt to a TCP address or a unix socket: connect, note the
 // timings, close. A listener probe sends nothing.
 import { connect, type Socket } from 'node:net';
-import { formatEndpoint, type Endpoint } from './endpoint.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import { errorFacts, LINUX_ERRNO } from './errno.js';
-import { ABORTED, type ProbeResult } from './result.js';
+import { ABORTED, type ProbeResult } from '../model/probe-result.js';
 
 export interface ConnectOptions {
   timeoutMs: number;

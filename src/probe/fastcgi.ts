@@ -2,11 +2,11 @@
 // BEGIN_REQUEST, PARAMS, empty STDIN; read STDOUT until END_REQUEST. php-fpm's
 // `ping.path` answers `pong`; a missing script answers `Status: 404`.
 import type { Socket } from 'node:net';
-import { formatEndpoint, type Endpoint } from './endpoint.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import { errorFacts, LINUX_ERRNO } from './errno.js';
 import { openConnection } from './connect.js';
 import { looksLikeTls, printable } from './printable.js';
-import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult, type ProbeStage } from './result.js';
+import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult, type ProbeStage } from '../model/probe-result.js';
 import { MAX_BODY_BYTES } from './http.js';
 
 export interface FastcgiProbeOptions {

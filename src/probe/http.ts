@@ -4,11 +4,11 @@
 import { request } from 'node:http';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
-import { formatEndpoint, type Endpoint } from './endpoint.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import { errorFacts, LINUX_ERRNO } from './errno.js';
 import { openConnection } from './connect.js';
 import { looksLikeTls, printable } from './printable.js';
-import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, type ProbeResult, type ProbeStage } from './result.js';
+import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, type ProbeResult, type ProbeStage } from '../model/probe-result.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

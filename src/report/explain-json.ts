@@ -2,7 +2,7 @@
 // group's contract fields first, in contract order; the rest are additions.
 import type { ExplainGroup, ExplainResult } from '../diagnose/explain.js';
 import { isoTime } from '../diagnose/explain.js';
-import { maskCredentials } from './mask.js';
+import { maskCredentials } from '../model/mask.js';
 
 export interface ExplainMeta {
   files: string[];

@@ -3,12 +3,12 @@
 // state of a check, with the attempt count, the time left and whether the
 // reason is retried until the deadline or fails fast (users could not tell
 // why a wait went on, or stopped). --quiet: nothing.
-import { isDefinitive } from '../diagnose/codes.js';
+import { isDefinitive } from '../model/codes.js';
 import type { ProgressEvent } from '../gate/phases.js';
 import { formatDuration } from '../spec/duration.js';
 import { plural } from './by-service.js';
 import { paint, type Paint } from './color.js';
-import { forTerminal } from './mask.js';
+import { forTerminal } from '../model/mask.js';
 
 export interface Progress {
   onProgress(e: ProgressEvent): void;

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { fileErrorWords, UserError } from '../user-error.js';
 import { parseBackend } from './address.js';
 import { durationMs, specSchema, type Protocol, type SpecRaw } from './schema.js';
-import type { Endpoint } from '../probe/endpoint.js';
+import type { Endpoint } from '../model/endpoint.js';
 
 export interface ServiceSpec {
   name: string;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { actionUsageBlock, currentRef, END, reasonCodesMarkdown, replaceUsageBlock, START } from '../../scripts/gen-docs.js';
-import { REASON_CODES } from '../../src/diagnose/codes.js';
+import { REASON_CODES } from '../../src/model/codes.js';
 import { LOG_FORMS } from '../../src/diagnose/error-log-classify.js';
 
 test('docs/reason-codes.md is the generated file (run `npx tsx scripts/gen-docs.ts` after changing src/diagnose/codes.ts)', () => {

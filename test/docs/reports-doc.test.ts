@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { ProgressEvent } from '../../src/gate/phases.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/model/finding.js';
 import { createProgress } from '../../src/report/progress.js';
 import { toText } from '../../src/report/text.js';
 

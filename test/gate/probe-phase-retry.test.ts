@@ -3,10 +3,10 @@
 // consecutive, and the outcome is always the last classified reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDefinitive } from '../../src/diagnose/codes.js';
+import { isDefinitive } from '../../src/model/codes.js';
 import { BACKOFF_FRACTION, backoffMs, CONFIRMATIONS, retryCheck, type AttemptOutcome } from '../../src/gate/retry.js';
-import type { ReasonCode } from '../../src/diagnose/codes.js';
-import type { ProbeResult } from '../../src/probe/result.js';
+import type { ReasonCode } from '../../src/model/codes.js';
+import type { ProbeResult } from '../../src/model/probe-result.js';
 
 const probe = (over: Partial<ProbeResult> = {}): ProbeResult => ({ ok: false, kind: 'tcp', target: '127.0.0.1:8000', stage: 'connect', message: 'x', timings: { totalMs: 0 }, ...over });
 const failing = (code: ReasonCode): AttemptOutcome => ({ ok: false, probe: probe(), finding: { code, severity: 'error', message: code } });

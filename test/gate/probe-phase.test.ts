@@ -12,7 +12,7 @@ import { runProbePhase } from '../../src/gate/probe-phase.js';
 import { resolveAll } from '../../src/probe/resolve.js';
 import type { NginxDial, ProgressEvent } from '../../src/gate/phases.js';
 import { execaRunner, type Runner } from '../../src/host/run.js';
-import type { Finding } from '../../src/report/model.js';
+import type { Finding } from '../../src/model/finding.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { startHttpBackend, status } from '../helpers/backend.js';
 import { fixtureRunner } from '../helpers/fixture-runner.js';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { configPhase, runConfigPhase } from '../../src/nginx/check.js';
 import { execaRunner } from '../../src/host/run.js';
 import type { NginxDial, PhaseContext } from '../../src/gate/phases.js';
-import type { Finding } from '../../src/report/model.js';
+import type { Finding } from '../../src/model/finding.js';
 import { loadSpecFile, parseSpec, type Spec } from '../../src/spec/load.js';
 import { isUserError } from '../../src/user-error.js';
 import { hasNginx } from '../helpers/nginx.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dnsResolver } from '../../src/nginx/resolve.js';
-import { canonicalIp } from '../../src/probe/endpoint.js';
+import { canonicalIp } from '../../src/model/endpoint.js';
 
 test('addresses have one spelling (RFC 5952)', () => {
   const rows: [string, string][] = [

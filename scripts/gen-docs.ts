@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { CODES, REASON_CODES, type Phase, type RetryClass } from '../src/model/codes.js';
-import { LOG_FORMS } from '../src/diagnose/error-log-classify.js';
+import { LOG_FORMS } from '../src/explain/error-log-classify.js';
 
 export const START = '<!-- action-usage:start -->';
 export const END = '<!-- action-usage:end -->';

@@ -1,6 +1,6 @@
 // `explain` for a terminal: the groups, most frequent first, each with its
 // cause and fix in full and one original line as evidence.
-import { isoTime, MAX_GROUPS, type ExplainGroup, type ExplainResult } from '../diagnose/explain.js';
+import { isoTime, MAX_GROUPS, type ExplainGroup, type ExplainResult } from '../explain/explain.js';
 import { paint, type Paint } from './color.js';
 import type { ExplainMeta } from './explain-json.js';
 import { forTerminal } from '../model/mask.js';

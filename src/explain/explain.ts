@@ -15,7 +15,7 @@
 // full parse.
 import type { ReasonCode } from '../model/codes.js';
 import { classifyErrorLine } from './error-log-classify.js';
-import { parseErrorLine, upstreamAddress } from './error-log.js';
+import { parseErrorLine, upstreamAddress } from '../diagnose/error-log.js';
 import { eachLine, MAX_LINE } from './error-log-stream.js';
 import { SCAN_WASM_BASE64 } from './scan-wasm.js';
 

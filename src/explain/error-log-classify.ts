@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import { errnoName } from '../probe/errno.js';
 import type { ReasonCode } from '../model/codes.js';
-import { upstreamAddress, type ErrorLogEntry } from './error-log.js';
+import { upstreamAddress, type ErrorLogEntry } from '../diagnose/error-log.js';
 
 export interface LogDiagnosis {
   /** stable id of the failure form: one explain group per upstream, errno and kind */

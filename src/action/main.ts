@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writeFilesAtomically } from '../atomic-write.js';
-import { configPhase, probePhase } from '../gate/default-phases.js';
 import { runGate } from '../gate/run.js';
 import type { Runner } from '../host/run.js';
 import { decidingFinding, isNote } from '../report/by-service.js';
@@ -44,8 +43,6 @@ export async function run(signal?: AbortSignal, runner?: Runner): Promise<Report
         ...(signal && { signal }),
         runner: runner ?? actionsRunner((r) => commands.push(r), debug),
         onProgress: progress.onProgress,
-        configPhase,
-        probePhase,
       });
       progress.done();
     } finally {

@@ -16,7 +16,8 @@ import { resolveAll } from '../probe/resolve.js';
 import type { ProbeResult } from '../model/probe-result.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../model/finding.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import type { NginxDial, PhaseContext, ProbePhase } from './phases.js';
+import type { NginxDial } from '../model/dial.js';
+import type { PhaseContext, ProbePhase } from './phases.js';
 import { retryCheck, type AttemptOutcome, type CheckRun, type RetryPolicy } from './retry.js';
 
 interface Target {

@@ -5,7 +5,11 @@ import type { ReasonCode } from '../model/codes.js';
 import { execaRunner, type Runner } from '../host/run.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
-import type { ConfigPhase, NginxDial, PhaseContext, ProbePhase, ProgressEvent } from './phases.js';
+import type { NginxDial } from '../model/dial.js';
+import type { ProgressEvent } from '../model/events.js';
+import { runConfigPhase } from '../nginx/check.js';
+import type { PhaseContext } from './phases.js';
+import { runProbePhase } from './probe-phase.js';
 
 export type PhaseSelection = 'config' | 'probe' | 'all';
 
@@ -17,8 +21,6 @@ export interface GateOptions {
   /** SIGINT / SIGTERM from the caller */
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
-  configPhase: ConfigPhase;
-  probePhase: ProbePhase;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
   let dials: NginxDial[] = [];
 
   if (phase !== 'probe') {
-    const config = await opts.configPhase(spec, ctx);
+    const config = await runConfigPhase(spec, ctx);
     findings.push(...config.findings);
     dials = config.dials;
     const configErrors = config.findings.filter((f) => f.severity === 'error');
@@ -67,7 +69,7 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
 
   const configFailed = findings.some((f) => f.severity === 'error');
   if (phase !== 'config' && !configFailed && !signal.aborted) {
-    const probe = await opts.probePhase(spec, dials, ctx);
+    const probe = await runProbePhase(spec, dials, ctx);
     findings.push(...probe.findings);
     checks.push(...probe.checks);
     notRun.push(...(probe.notRun ?? []));
@@ -75,7 +77,7 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
     const failed = checks.filter((c) => !c.ok).map((c) => c.service);
     const why = (service: string) =>
       !configFailed ? (opts.signal?.aborted ? 'the gate was interrupted' : 'the deadline passed') : failed.includes(service) ? 'the config check failed' : `the config check of ${failed.join(', ')} failed`;
-    notRun.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
+    notRun.push(...(runProbePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
   }
 
   if (opts.signal?.aborted) {

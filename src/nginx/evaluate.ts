@@ -22,8 +22,8 @@
 // sharing its host or port is reported (a /metrics exporter on 127.0.0.1 too):
 // naming the service's `location` in the spec removes that doubt.
 import { isIP } from 'node:net';
-import type { NginxDial } from '../gate/phases.js';
-import { passLine, PROTOCOLS, proxyUrl, speaks } from '../model/protocols.js';
+import type { NginxDial } from '../model/dial.js';
+import { passLine, PROTOCOL_DIRECTIVES, PROTOCOLS, proxyUrl, speaks } from '../model/protocols.js';
 import type { ReasonCode } from '../model/codes.js';
 import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import type { Finding } from '../model/finding.js';
@@ -324,7 +324,7 @@ function noTarget(
   } else if (names) {
     message = `server_name ${names} ${servers.map(where).join(', ')} has no ${PROTOCOLS[service.protocol].directive} for ${formatEndpoint(service.backend)}`;
   } else if (statics.length === 0) {
-    message = `the nginx config has no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass for ${formatEndpoint(service.backend)}`;
+    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(', ')} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service.backend)}`;
     at = undefined;
   } else {
     const list = statics.slice(0, 5).map((c) => `${formatEndpoint(c.endpoint as Endpoint)} ${where(c.site)}`);

@@ -4,7 +4,7 @@
 // reason is retried until the deadline or fails fast (users could not tell
 // why a wait went on, or stopped). --quiet: nothing.
 import { isDefinitive } from '../model/codes.js';
-import type { ProgressEvent } from '../gate/phases.js';
+import type { ProgressEvent } from '../model/events.js';
 import { formatDuration } from '../spec/duration.js';
 import { plural } from './by-service.js';
 import { paint, type Paint } from './color.js';

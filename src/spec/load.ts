@@ -6,8 +6,9 @@ import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Docum
 import type { z } from 'zod';
 import { fileErrorWords, UserError } from '../user-error.js';
 import { parseBackend } from './address.js';
-import { durationMs, specSchema, type Protocol, type SpecRaw } from './schema.js';
+import { durationMs, specSchema, type SpecRaw } from './schema.js';
 import type { Endpoint } from '../model/endpoint.js';
+import type { Protocol } from '../model/protocols.js';
 
 export interface ServiceSpec {
   name: string;

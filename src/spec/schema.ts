@@ -1,6 +1,7 @@
 // The one schema of upstream-gate.yml. Types are inferred from it, the loader
 // validates with it, and the shipped JSON Schema is generated from it.
 import { z } from 'zod';
+import { PROTOCOL_NAMES } from '../model/protocols.js';
 import { parseBackend } from './address.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 
@@ -8,9 +9,6 @@ const duration = z
   .string({ error: 'expected a duration such as 250ms, 2s or 1m' })
   .regex(new RegExp(DURATION_PATTERN), { error: (i) => `"${String(i.input)}" is not a duration: write 250ms, 2s or 1m` })
   .describe('a duration: NUMBER followed by ms, s or m');
-
-export const PROTOCOLS = ['http', 'https', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
 
 const service = z.strictObject({
   backend: z
@@ -20,7 +18,7 @@ const service = z.strictObject({
       if (typeof r === 'string') ctx.issues.push({ code: 'custom', message: r, input: ctx.value });
     })
     .describe('where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock'),
-  protocol: z.enum(PROTOCOLS).default('http').describe('how nginx talks to the backend'),
+  protocol: z.enum(PROTOCOL_NAMES).default('http').describe('how nginx talks to the backend'),
   health: z
     .string()
     .regex(/^\//, { error: 'the health path starts with /' })

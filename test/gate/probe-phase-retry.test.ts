@@ -3,7 +3,7 @@
 // consecutive, and the outcome is always the last classified reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDefinitive } from '../../src/model/codes.js';
+import { isConnectLevel, isDefinitive, REASON_CODES } from '../../src/model/codes.js';
 import { BACKOFF_FRACTION, backoffMs, CONFIRMATIONS, retryCheck, type AttemptOutcome } from '../../src/gate/retry.js';
 import type { ReasonCode } from '../../src/model/codes.js';
 import type { ProbeResult } from '../../src/model/probe-result.js';
@@ -103,4 +103,13 @@ test('retry classes come from the code table', () => {
   assert.equal(isDefinitive('backend.down'), false);
   assert.equal(isDefinitive('health.status'), false);
   assert.equal(isDefinitive(undefined), false);
+});
+
+test('the reasons retried every interval, without backoff, are the transient ones the transport alone decides, from the code table', () => {
+  const everyInterval = REASON_CODES.filter((c) => !isDefinitive(c) && isConnectLevel(c));
+  assert.deepEqual(everyInterval, ['backend.down', 'socket.missing', 'socket.refused', 'network.timeout', 'network.unreachable', 'dns.unresolved']);
+  assert.equal(isConnectLevel('health.status'), false);
+  assert.equal(isConnectLevel('proxy.bad_gateway'), false);
+  assert.equal(isConnectLevel('config.port_mismatch'), false);
+  assert.equal(isConnectLevel(undefined), false);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configPhase, runConfigPhase } from '../../src/nginx/check.js';
 import { execaRunner } from '../../src/host/run.js';
-import type { PhaseContext } from '../../src/gate/phases.js';
+import type { ConfigPhaseContext } from '../../src/nginx/check.js';
 import type { NginxDial } from '../../src/model/dial.js';
 import type { Finding } from '../../src/model/finding.js';
 import { loadSpecFile, parseSpec, type Spec } from '../../src/spec/load.js';
@@ -13,7 +13,7 @@ import { fixture } from './fixtures.js';
 
 const noNginx = { skip: !hasNginx && 'nginx not installed' };
 
-function context(): PhaseContext {
+function context(): ConfigPhaseContext {
   return { signal: new AbortController().signal, deadlineAt: Date.now() + 30_000, runner: execaRunner() };
 }
 

@@ -53,7 +53,9 @@ export interface JsScanner {
   reset(): void;
   /**
    * The record of line t[s, e) into `rec` at 0, positions in `t`; false for
-   * a line too long to be a log line (nothing is written).
+   * a line too long to be a log line (nothing is written). Only the fields a
+   * line's kind needs are written: start, end and message for every line,
+   * the rest for lines at a failure level.
    */
   line(t: string, s: number, e: number, rec: Int32Array): boolean;
   /** Fill in the server field of a record at 0 whose client field is at `c`, for line t[., e). */
@@ -79,13 +81,6 @@ export function createJsScanner(): JsScanner {
       if (e > s && t.charCodeAt(e - 1) === 13) e--;
       rec[R_START] = s;
       rec[R_END] = e;
-      rec[R_SAME] = 0;
-      rec[R_FORM] = -1;
-      rec[R_CLIENT] = -1;
-      rec[R_UP] = -1;
-      rec[R_UP_CLOSE] = -1;
-      rec[R_SERVER] = UNKNOWN;
-      rec[R_HOST] = UNKNOWN;
       // `2026/11/24 01:21:58 [error] ...`, then `[error] 4101#4101: *1234 ` checked as
       // parseErrorLine checks it: anything else takes the full parse
       rec[R_MSG] = -1;
@@ -95,18 +90,24 @@ export function createJsScanner(): JsScanner {
       const msg = PREFIX_TAIL.lastIndex;
       rec[R_MSG] = msg;
       const level = t.charCodeAt(s + 21);
-      // not a failure: only its time counts, and no field is looked for
+      // not a failure: only its time counts, and no other field is read
       if (level !== 101 && level !== 99 && level !== 97) return true;
+      rec[R_SAME] = 0;
+      rec[R_FORM] = -1;
+      rec[R_SERVER] = UNKNOWN;
+      rec[R_HOST] = UNKNOWN;
       const c = client.within(t, msg, e);
       rec[R_CLIENT] = c;
       const u = c < 0 ? -1 : upstream.last(t, c, e);
+      let v = -1;
+      let close = -1;
       if (u >= 0) {
-        const v = u + UPSTREAM.length;
-        let close = t.indexOf('"', v);
+        v = u + UPSTREAM.length;
+        close = t.indexOf('"', v);
         if (close < 0 || close > e) close = e;
-        rec[R_UP] = v;
-        rec[R_UP_CLOSE] = close;
       }
+      rec[R_UP] = v;
+      rec[R_UP_CLOSE] = close;
       return true;
     },
     findServer(t, c, e, rec) {

@@ -19223,12 +19223,12 @@ var init_parameters = __esm({
 
 // node_modules/execa/lib/utils/uint-array.js
 import { StringDecoder as StringDecoder2 } from "node:string_decoder";
-var objectToString2, isArrayBuffer, isUint8Array, bufferToUint8Array, textEncoder, stringToUint8Array, textDecoder, uint8ArrayToString, joinToString, uint8ArraysToStrings, joinToUint8Array, stringsToUint8Arrays, concatUint8Arrays, getJoinLength;
+var objectToString, isArrayBuffer, isUint8Array, bufferToUint8Array, textEncoder, stringToUint8Array, textDecoder, uint8ArrayToString, joinToString, uint8ArraysToStrings, joinToUint8Array, stringsToUint8Arrays, concatUint8Arrays, getJoinLength;
 var init_uint_array = __esm({
   "node_modules/execa/lib/utils/uint-array.js"() {
-    ({ toString: objectToString2 } = Object.prototype);
-    isArrayBuffer = (value) => objectToString2.call(value) === "[object ArrayBuffer]";
-    isUint8Array = (value) => objectToString2.call(value) === "[object Uint8Array]";
+    ({ toString: objectToString } = Object.prototype);
+    isArrayBuffer = (value) => objectToString.call(value) === "[object ArrayBuffer]";
+    isUint8Array = (value) => objectToString.call(value) === "[object Uint8Array]";
     bufferToUint8Array = (buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     textEncoder = new TextEncoder();
     stringToUint8Array = (string4) => textEncoder.encode(string4);
@@ -19838,7 +19838,7 @@ var init_figures = __esm({
 
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
-var hasColors, format, reset2, bold, dim, italic, underline, underlineDouble, underlineCurly, underlineDotted, underlineDashed, overline, inverse, hidden, strikethrough, black, red, green, yellow, blue, magenta, cyan, white, gray, bgBlack, bgRed, bgGreen, bgYellow, bgBlue, bgMagenta, bgCyan, bgWhite, bgGray, redBright, greenBright, yellowBright, blueBright, magentaBright, cyanBright, whiteBright, bgRedBright, bgGreenBright, bgYellowBright, bgBlueBright, bgMagentaBright, bgCyanBright, bgWhiteBright, underlineBlack, underlineRed, underlineGreen, underlineYellow, underlineBlue, underlineMagenta, underlineCyan, underlineWhite, underlineGray, underlineRedBright, underlineGreenBright, underlineYellowBright, underlineBlueBright, underlineMagentaBright, underlineCyanBright, underlineWhiteBright;
+var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, underlineCurly, underlineDotted, underlineDashed, overline, inverse, hidden, strikethrough, black, red, green, yellow, blue, magenta, cyan, white, gray, bgBlack, bgRed, bgGreen, bgYellow, bgBlue, bgMagenta, bgCyan, bgWhite, bgGray, redBright, greenBright, yellowBright, blueBright, magentaBright, cyanBright, whiteBright, bgRedBright, bgGreenBright, bgYellowBright, bgBlueBright, bgMagentaBright, bgCyanBright, bgWhiteBright, underlineBlack, underlineRed, underlineGreen, underlineYellow, underlineBlue, underlineMagenta, underlineCyan, underlineWhite, underlineGray, underlineRedBright, underlineGreenBright, underlineYellowBright, underlineBlueBright, underlineMagentaBright, underlineCyanBright, underlineWhiteBright;
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
@@ -19867,7 +19867,7 @@ var init_base = __esm({
         return result;
       };
     };
-    reset2 = format(0, 0);
+    reset = format(0, 0);
     bold = format(1, 22);
     dim = format(2, 22);
     italic = format(3, 23);
@@ -21074,7 +21074,7 @@ var init_core = __esm({
 });
 
 // node_modules/human-signals/build/src/signals.js
-import { constants as constants5 } from "node:os";
+import { constants as constants3 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
   "node_modules/human-signals/build/src/signals.js"() {
@@ -21095,7 +21095,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name]: constantSignal }
-      } = constants5;
+      } = constants3;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name, number: number4, description, supported, action, forced, standard };
@@ -21104,7 +21104,7 @@ var init_signals = __esm({
 });
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants6 } from "node:os";
+import { constants as constants4 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
   "node_modules/human-signals/build/src/main.js"() {
@@ -21152,7 +21152,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants6.signals[name] === number4);
+      const signal = signals2.find(({ name }) => constants4.signals[name] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -21163,7 +21163,7 @@ var init_main = __esm({
 });
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants7 } from "node:os";
+import { constants as constants5 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
   "node_modules/execa/lib/terminate/signal.js"() {
@@ -21193,13 +21193,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants7.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants7.signals) {
+      if (signalName in constants5.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants7.signals) {
+      if (signalName.toUpperCase() in constants5.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -21207,8 +21207,8 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants7.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants7.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
@@ -22141,7 +22141,7 @@ Please rename it to one of: ${correctEncodings}.`);
 });
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync3 } from "node:fs";
+import { statSync } from "node:fs";
 import path7 from "node:path";
 import process5 from "node:process";
 var normalizeCwd, getDefaultCwd, fixCwdError;
@@ -22167,7 +22167,7 @@ ${error63.message}`;
       }
       let cwdStat;
       try {
-        cwdStat = statSync3(cwd);
+        cwdStat = statSync(cwd);
       } catch (error63) {
         return `The "cwd" option is invalid: ${cwd}.
 ${error63.message}
@@ -22291,15 +22291,15 @@ function stripFinalNewline(input2) {
   }
   return stripFinalNewlineBinary(input2);
 }
-var stripFinalNewlineString, stripFinalNewlineBinary, LF2, LF_BINARY, CR2, CR_BINARY;
+var stripFinalNewlineString, stripFinalNewlineBinary, LF, LF_BINARY, CR, CR_BINARY;
 var init_strip_final_newline = __esm({
   "node_modules/strip-final-newline/index.js"() {
-    stripFinalNewlineString = (input2) => input2.at(-1) === LF2 ? input2.slice(0, input2.at(-2) === CR2 ? -2 : -1) : input2;
+    stripFinalNewlineString = (input2) => input2.at(-1) === LF ? input2.slice(0, input2.at(-2) === CR ? -2 : -1) : input2;
     stripFinalNewlineBinary = (input2) => input2.at(-1) === LF_BINARY ? input2.subarray(0, input2.at(-2) === CR_BINARY ? -2 : -1) : input2;
-    LF2 = "\n";
-    LF_BINARY = LF2.codePointAt(0);
-    CR2 = "\r";
-    CR_BINARY = CR2.codePointAt(0);
+    LF = "\n";
+    LF_BINARY = LF.codePointAt(0);
+    CR = "\r";
+    CR_BINARY = CR.codePointAt(0);
   }
 });
 
@@ -22484,7 +22484,7 @@ var init_stream = __esm({
 });
 
 // node_modules/get-stream/source/contents.js
-var getStreamContents, appendFinalChunk, appendChunk, addNewChunk, getChunkType, objectToString3, MaxBufferError;
+var getStreamContents, appendFinalChunk, appendChunk, addNewChunk, getChunkType, objectToString2, MaxBufferError;
 var init_contents = __esm({
   "node_modules/get-stream/source/contents.js"() {
     init_stream();
@@ -22562,19 +22562,19 @@ var init_contents = __esm({
       if (globalThis.Buffer?.isBuffer(chunk)) {
         return "buffer";
       }
-      const prototypeName = objectToString3.call(chunk);
+      const prototypeName = objectToString2.call(chunk);
       if (prototypeName === "[object ArrayBuffer]") {
         return "arrayBuffer";
       }
       if (prototypeName === "[object DataView]") {
         return "dataView";
       }
-      if (Number.isInteger(chunk.byteLength) && Number.isInteger(chunk.byteOffset) && objectToString3.call(chunk.buffer) === "[object ArrayBuffer]") {
+      if (Number.isInteger(chunk.byteLength) && Number.isInteger(chunk.byteOffset) && objectToString2.call(chunk.buffer) === "[object ArrayBuffer]") {
         return "typedArray";
       }
       return "others";
     };
-    ({ toString: objectToString3 } = Object.prototype);
+    ({ toString: objectToString2 } = Object.prototype);
     MaxBufferError = class extends Error {
       name = "MaxBufferError";
       constructor() {
@@ -23710,7 +23710,7 @@ var init_stdio_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -23751,7 +23751,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", value: bufferToUint8Array(readFileSync2(targetFdNumber)), optionName };
+      return { type: "uint8Array", value: bufferToUint8Array(readFileSync(targetFdNumber)), optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -24087,7 +24087,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -24121,8 +24121,8 @@ var init_handle_sync = __esm({
     addPropertiesSync = {
       input: {
         ...addProperties,
-        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync3(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync3(file2))] }),
+        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync2(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync2(file2))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -36058,10 +36058,47 @@ async function writeFilesAtomically(files) {
   for (const f of files) await rename2(f.path + suffix, f.path);
 }
 
+// src/host/run.ts
+var DEFAULT_COMMAND_TIMEOUT_MS = 5e3;
+function commandLine(file2, args) {
+  return [file2, ...args].map((a2) => /^[\w@%+=:,./-]+$/.test(a2) ? a2 : `'${a2.replace(/'/g, `'\\''`)}'`).join(" ");
+}
+function execaRunner() {
+  return {
+    async run(file2, args, options = {}) {
+      const { execa: execa2 } = await Promise.resolve().then(() => (init_execa(), execa_exports));
+      const started = performance.now();
+      const r = await execa2(file2, [...args], {
+        reject: false,
+        timeout: options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+        cancelSignal: options.signal,
+        input: options.input,
+        stdin: options.input === void 0 ? "ignore" : "pipe",
+        cwd: options.cwd,
+        forceKillAfterDelay: 500,
+        stripFinalNewline: false,
+        maxBuffer: 16 * 1024 * 1024,
+        env: { LC_ALL: "C" }
+      });
+      const notFound = r.code === "ENOENT";
+      return {
+        command: commandLine(file2, args),
+        exitCode: r.exitCode,
+        stdout: typeof r.stdout === "string" ? r.stdout : "",
+        stderr: typeof r.stderr === "string" ? r.stderr : "",
+        failed: r.failed,
+        timedOut: r.timedOut,
+        notFound,
+        durationMs: performance.now() - started
+      };
+    }
+  };
+}
+
 // src/nginx/check.ts
 import { dirname as dirname6, relative as relative2, isAbsolute as isAbsolute2 } from "node:path";
 
-// src/report/mask.ts
+// src/model/mask.ts
 var CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 var SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 var SCHEME_START = /[A-Za-z]/;
@@ -36142,34 +36179,59 @@ function replaceSpans(s, spans) {
   return out + s.slice(at);
 }
 
+// src/model/protocols.ts
+var DIRECTIVES = {
+  proxy_pass: { schemes: ["http", "https"], defaultScheme: "http" },
+  fastcgi_pass: { schemes: [], defaultScheme: "fastcgi" },
+  uwsgi_pass: { schemes: ["uwsgi", "suwsgi"], defaultScheme: "uwsgi" },
+  scgi_pass: { schemes: [], defaultScheme: "scgi" },
+  grpc_pass: { schemes: ["grpc", "grpcs"], defaultScheme: "grpc" },
+  memcached_pass: { schemes: [], defaultScheme: "memcached" }
+};
+var PASS_DIRECTIVES = DIRECTIVES;
+var PASS_DIRECTIVE_NAMES = Object.keys(DIRECTIVES);
+var TABLE = {
+  http: { directive: "proxy_pass", schemes: ["http"] },
+  https: { directive: "proxy_pass", schemes: ["https"] },
+  fastcgi: { directive: "fastcgi_pass", schemes: ["fastcgi"] },
+  uwsgi: { directive: "uwsgi_pass", schemes: ["uwsgi", "suwsgi"] },
+  scgi: { directive: "scgi_pass", schemes: ["scgi"] },
+  grpc: { directive: "grpc_pass", schemes: ["grpc", "grpcs"] }
+};
+var PROTOCOLS = TABLE;
+var PROTOCOL_NAMES = Object.keys(TABLE);
+var PROTOCOL_DIRECTIVES = [...new Set(PROTOCOL_NAMES.map((p) => TABLE[p].directive))];
+function speaks(protocol2, scheme) {
+  return PROTOCOLS[protocol2].schemes.includes(scheme);
+}
+function proxyUrl(scheme, authority, uri) {
+  return `${scheme}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri}`;
+}
+function passLine(protocol2, authority, uri = "") {
+  switch (protocol2) {
+    case "http":
+    case "https":
+      return `proxy_pass ${proxyUrl(protocol2, authority, uri)};`;
+    case "grpc":
+      return `grpc_pass grpc://${authority};`;
+    default:
+      return `${PROTOCOLS[protocol2].directive} ${authority};`;
+  }
+}
+
 // src/nginx/pass-target.ts
 import { isIP } from "node:net";
-var PREFIXES = {
-  proxy_pass: { "http://": "http", "https://": "https" },
-  fastcgi_pass: {},
-  uwsgi_pass: { "uwsgi://": "uwsgi", "suwsgi://": "suwsgi" },
-  scgi_pass: {},
-  grpc_pass: { "grpc://": "grpc", "grpcs://": "grpcs" },
-  memcached_pass: {}
-};
-var DEFAULT_SCHEME = {
-  proxy_pass: "http",
-  fastcgi_pass: "fastcgi",
-  uwsgi_pass: "uwsgi",
-  scgi_pass: "scgi",
-  grpc_pass: "grpc",
-  memcached_pass: "memcached"
-};
 var DEFAULT_PORT = { http: 80, https: 443 };
 function parsePassTarget(directive, arg, module) {
-  let scheme = module === "stream" ? "tcp" : DEFAULT_SCHEME[directive];
+  const { schemes, defaultScheme } = PASS_DIRECTIVES[directive];
+  let scheme = module === "stream" ? "tcp" : defaultScheme;
   let rest = arg;
   if (module === "http") {
     const lower = arg.toLowerCase();
-    const prefix = Object.keys(PREFIXES[directive]).find((p) => lower.startsWith(p));
-    if (prefix) {
-      scheme = PREFIXES[directive][prefix];
-      rest = arg.slice(prefix.length);
+    const prefixed = schemes.find((s) => lower.startsWith(`${s}://`));
+    if (prefixed) {
+      scheme = prefixed;
+      rest = arg.slice(prefixed.length + 3);
     } else if (directive === "proxy_pass") {
       if (arg.startsWith("$")) return { scheme: "http", dynamic: true, authority: arg };
       return { scheme, dynamic: arg.includes("$"), authority: arg, error: `invalid URL prefix in "${arg}"` };
@@ -36251,7 +36313,6 @@ function parseUpstreamServer(args, module) {
 }
 
 // src/nginx/model.ts
-var PASS_DIRECTIVES = ["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"];
 var MAX_WALKED_DIRECTIVES = 2e6;
 function upstreamKey(module, name) {
   return `${module}:${name.toLowerCase()}`;
@@ -36283,7 +36344,7 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
       }
       const line = d.line;
       if (!d.block) {
-        if (PASS_DIRECTIVES.includes(name) && d.args.length === 1 && scope.module && scope.server) {
+        if (PASS_DIRECTIVE_NAMES.includes(name) && d.args.length === 1 && scope.module && scope.server) {
           if (scope.module === "stream" && name !== "proxy_pass") continue;
           const pass = { file: file2, line, directive: name, arg: d.args[0], module: scope.module };
           scope.server.passes.push(pass);
@@ -36400,34 +36461,27 @@ function expandAll(model) {
 // src/nginx/evaluate.ts
 import { isIP as isIP3 } from "node:net";
 
-// src/nginx/protocols.ts
-var PROTOCOLS = {
-  http: { directive: "proxy_pass", schemes: ["http"] },
-  https: { directive: "proxy_pass", schemes: ["https"] },
-  fastcgi: { directive: "fastcgi_pass", schemes: ["fastcgi"] },
-  uwsgi: { directive: "uwsgi_pass", schemes: ["uwsgi", "suwsgi"] },
-  scgi: { directive: "scgi_pass", schemes: ["scgi"] },
-  grpc: { directive: "grpc_pass", schemes: ["grpc", "grpcs"] }
-};
-function speaks(protocol2, scheme) {
-  return PROTOCOLS[protocol2].schemes.includes(scheme);
-}
-function proxyUrl(scheme, authority, uri) {
-  return `${scheme}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri}`;
-}
-function passLine(protocol2, authority, uri = "") {
-  switch (protocol2) {
-    case "http":
-    case "https":
-      return `proxy_pass ${proxyUrl(protocol2, authority, uri)};`;
-    case "grpc":
-      return `grpc_pass grpc://${authority};`;
-    default:
-      return `${PROTOCOLS[protocol2].directive} ${authority};`;
+// src/model/mismatch.ts
+function relate(dial, backend, sameHost) {
+  if (dial.kind === "unix" || backend.kind === "unix") {
+    return dial.kind === "unix" && backend.kind === "unix" && dial.path === backend.path ? "match" : "socket";
   }
+  const same = sameHost(dial.host, backend.host);
+  if (dial.port === backend.port) return same ? "match" : "host";
+  return same ? "port" : "unrelated";
+}
+var CODE = {
+  socket: "config.socket_mismatch",
+  port: "config.port_mismatch",
+  host: "config.host_mismatch",
+  // both differ: nginx dials another address altogether
+  unrelated: "config.host_mismatch"
+};
+function mismatchCode(m) {
+  return CODE[m];
 }
 
-// src/probe/endpoint.ts
+// src/model/endpoint.ts
 import { isIP as isIP2 } from "node:net";
 function formatEndpoint(e) {
   if (e.kind === "unix") return `unix:${e.path}`;
@@ -36475,8 +36529,8 @@ function canonicalIp(ip) {
 }
 
 // src/nginx/lexer.ts
-var LF = 10;
-var CR = 13;
+var LF2 = 10;
+var CR2 = 13;
 var SPACE = 32;
 var TAB = 9;
 var HASH = 35;
@@ -36488,7 +36542,7 @@ var SQUOTE = 39;
 var BACKSLASH = 92;
 var DOLLAR = 36;
 var STOP = new Uint8Array(128);
-for (const c3 of [SPACE, TAB, CR, LF, SEMI, LBRACE, RBRACE]) STOP[c3] = 1;
+for (const c3 of [SPACE, TAB, CR2, LF2, SEMI, LBRACE, RBRACE]) STOP[c3] = 1;
 STOP[BACKSLASH] = 2;
 STOP[DOLLAR] = 2;
 function isRawBlockDirective(name) {
@@ -36522,12 +36576,12 @@ var Lexer = class {
     let i2 = this.i;
     while (i2 < n2) {
       const c3 = text2.charCodeAt(i2);
-      if (c3 === LF) {
+      if (c3 === LF2) {
         this.cursorLine++;
         i2++;
         continue;
       }
-      if (c3 === SPACE || c3 === TAB || c3 === CR) {
+      if (c3 === SPACE || c3 === TAB || c3 === CR2) {
         i2++;
         continue;
       }
@@ -36590,13 +36644,13 @@ var Lexer = class {
       }
       if (k === 1) break;
       if (d === BACKSLASH && j + 1 < n2) {
-        if (text2.charCodeAt(j + 1) === LF) this.cursorLine++;
+        if (text2.charCodeAt(j + 1) === LF2) this.cursorLine++;
         j += 2;
         continue;
       }
       if (d === DOLLAR && text2.charCodeAt(j + 1) === LBRACE) {
         const close = this.nextIndex(RBRACE, j + 2);
-        const stop = this.nextIndex(LF, j + 2);
+        const stop = this.nextIndex(LF2, j + 2);
         if (close >= 0 && (stop < 0 || close < stop)) {
           j = close + 1;
           continue;
@@ -36621,7 +36675,7 @@ var Lexer = class {
       const d = text2.charCodeAt(j);
       if (d === BACKSLASH && j + 1 < n2) {
         const e = text2.charCodeAt(j + 1);
-        if (e === LF) this.cursorLine++;
+        if (e === LF2) this.cursorLine++;
         if (e === q) {
           value += text2.slice(chunk, j);
           chunk = j + 1;
@@ -36633,7 +36687,7 @@ var Lexer = class {
         closed = true;
         break;
       }
-      if (d === LF) this.cursorLine++;
+      if (d === LF2) this.cursorLine++;
       j++;
     }
     value += text2.slice(chunk, j);
@@ -36690,7 +36744,7 @@ function rawBlockEnd(text2, from) {
       if (depth === 0) return i2;
     } else if (c3 === DQUOTE || c3 === SQUOTE) {
       i2++;
-      while (i2 < n2 && text2.charCodeAt(i2) !== c3 && text2.charCodeAt(i2) !== LF) i2 += text2.charCodeAt(i2) === BACKSLASH ? 2 : 1;
+      while (i2 < n2 && text2.charCodeAt(i2) !== c3 && text2.charCodeAt(i2) !== LF2) i2 += text2.charCodeAt(i2) === BACKSLASH ? 2 : 1;
     } else if (c3 === 45 && text2.charCodeAt(i2 + 1) === 45) {
       const long = /^\[(=*)\[/.exec(text2.slice(i2 + 2, i2 + 40));
       if (long) {
@@ -36849,13 +36903,8 @@ function overlap(a2, b, addresses) {
   const bs = new Set(hostAddresses(b, addresses));
   return hostAddresses(a2, addresses).some((x) => bs.has(x));
 }
-function relate(dial, backend, addresses) {
-  if (dial.kind === "unix" || backend.kind === "unix") {
-    return dial.kind === "unix" && backend.kind === "unix" && dial.path === backend.path ? "match" : "socket";
-  }
-  const sameHost = overlap(dial.host, backend.host, addresses);
-  if (dial.port === backend.port) return sameHost ? "match" : "host";
-  return sameHost ? "port" : "unrelated";
+function relateResolved(dial, backend, addresses) {
+  return relate(dial, backend, (a2, b) => overlap(a2, b, addresses));
 }
 function protocolOk(service2, c3) {
   if (c3.pass.module === "stream") return true;
@@ -36903,10 +36952,10 @@ function evaluate(input2) {
     const passes = new Set(loc.passes);
     inScope.push(...cands.filter((c3) => passes.has(c3.pass)));
   }
-  const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relate(c3.endpoint, backend, addresses)]));
+  const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relateResolved(c3.endpoint, backend, addresses)]));
   const others = input2.services.filter((s) => s.name !== service2.name);
   inScope = inScope.filter(
-    (c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !others.some((o2) => relate(c3.endpoint, o2.backend, addresses) === "match")
+    (c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !others.some((o2) => relateResolved(c3.endpoint, o2.backend, addresses) === "match")
   );
   const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
   const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
@@ -36930,7 +36979,7 @@ function evaluate(input2) {
   for (const c3 of flagged) {
     const e = c3.endpoint;
     const r = rel.get(c3);
-    const code = r === "socket" ? "config.socket_mismatch" : r === "port" ? "config.port_mismatch" : "config.host_mismatch";
+    const code = mismatchCode(r);
     const fam = r === "host" ? familyNote(e, backend, addresses) : { dial: "", spec: "" };
     const why = fallback ? ` (no server{} block has server_name ${names2.join(" ")}: the default server answers)` : "";
     findings.push(
@@ -37061,7 +37110,7 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where) {
   } else if (names2) {
     message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${formatEndpoint(service2.backend)}`;
   } else if (statics.length === 0) {
-    message = `the nginx config has no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass for ${formatEndpoint(service2.backend)}`;
+    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service2.backend)}`;
     at = void 0;
   } else {
     const list = statics.slice(0, 5).map((c3) => `${formatEndpoint(c3.endpoint)} ${where(c3.site)}`);
@@ -37113,7 +37162,7 @@ function dedupeDials(dials) {
 }
 
 // src/nginx/load.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2, statSync as statSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync3, readSync as readSync2, statSync as statSync3 } from "node:fs";
 import { dirname as dirname5 } from "node:path";
 
 // src/nginx/dump.ts
@@ -37235,10 +37284,10 @@ var SERVER_BLOCK = {
   child: (p) => p === "stream" ? "stream/server" : p === "mail" ? "mail/server" : "http/server"
 };
 var SERVER_LINE = { block: false, in: ["http/upstream", "stream/upstream"], minArgs: 1, maxArgs: ANY };
-var TABLE = new Map(Object.entries(RULES));
+var TABLE2 = new Map(Object.entries(RULES));
 function ruleFor(name, parent) {
   if (name === "server") return parent === "http/upstream" || parent === "stream/upstream" ? SERVER_LINE : SERVER_BLOCK;
-  const rules = TABLE.get(name);
+  const rules = TABLE2.get(name);
   if (!Array.isArray(rules)) return rules;
   return rules.find((r) => r.in.includes(parent)) ?? rules[0];
 }
@@ -37351,7 +37400,7 @@ function globMatcher(pattern) {
 }
 
 // src/nginx/source.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import { closeSync, constants as constants6, fstatSync, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
 import { join as join3 } from "node:path";
 function openError(path9, e) {
   const err = e;
@@ -37385,7 +37434,7 @@ function fileSource() {
     read(path9, maxBytes) {
       let fd;
       try {
-        fd = openSync(path9, constants3.O_RDONLY | constants3.O_NONBLOCK);
+        fd = openSync(path9, constants6.O_RDONLY | constants6.O_NONBLOCK);
       } catch (e) {
         const code = e.code;
         return { error: openError(path9, e), ...code && { code } };
@@ -37448,14 +37497,14 @@ function fileSource() {
 }
 function isDir(p) {
   try {
-    return statSync(p).isDirectory();
+    return statSync2(p).isDirectory();
   } catch {
     return false;
   }
 }
 function exists2(p) {
   try {
-    statSync(p);
+    statSync2(p);
     return true;
   } catch {
     return false;
@@ -37830,8 +37879,8 @@ async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
 async function readText(path9, opts) {
   if (path9 === "-") return decode(await (opts.readStdin ?? readStdin)());
   try {
-    if (!statSync2(path9).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    return decode(readFileSync(path9));
+    if (!statSync3(path9).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    return decode(readFileSync3(path9));
   } catch (e) {
     throw new UserError(`cannot read ${fileErrorWords(e)}`, path9);
   }
@@ -37863,7 +37912,7 @@ function loadFiles(main, opts = {}) {
 }
 function parseFiles(main, opts) {
   try {
-    if (!statSync2(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    if (!statSync3(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     closeSync2(openSync2(main, "r"));
   } catch (e) {
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
@@ -38041,9 +38090,9 @@ async function resolveAll(spec, expansions, resolver, signal) {
 import { isIP as isIP6 } from "node:net";
 
 // src/probe/errno.ts
-import { constants as constants4 } from "node:os";
+import { constants as constants7 } from "node:os";
 var LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
-var BY_NAME = constants4.errno;
+var BY_NAME = constants7.errno;
 var BY_NUMBER = /* @__PURE__ */ new Map();
 for (const [name, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name);
 function errnoNumber(name) {
@@ -38061,7 +38110,7 @@ function errorFacts(e) {
   return { ...code !== void 0 && { code }, ...errno !== void 0 && { errno }, message };
 }
 
-// src/probe/result.ts
+// src/model/probe-result.ts
 var HTTP_STATUS = "HTTP_STATUS";
 var ABORTED = "ABORT_ERR";
 var INCOMPLETE = "INCOMPLETE_RESPONSE";
@@ -38297,7 +38346,7 @@ function decide(i2) {
   if (p.code === HTTP_STATUS) return healthStatus(i2);
   if (code === "ETIMEDOUT") return healthTimeout(i2);
   if (p.code === BAD_PROTOCOL || /^(HPE_|ERR_SSL_|ERR_TLS_|EPROTO$)/.test(p.code ?? "") || p.stage === "tls") return protocol(i2);
-  if (p.code === "ECONNRESET" || p.code === "EPIPE" || p.code === INCOMPLETE) return reset(i2);
+  if (p.code === "ECONNRESET" || p.code === "EPIPE" || p.code === INCOMPLETE) return reset2(i2);
   return protocol(i2);
 }
 function family(i2) {
@@ -38555,7 +38604,7 @@ function healthTimeout(i2) {
     fix: "the service accepts but does not answer (workers busy or blocked, start-up not finished): check its log; raise gate.request_timeout if the health path is slow by design"
   };
 }
-function reset(i2) {
+function reset2(i2) {
   const p = i2.probe;
   return {
     code: "health.reset",
@@ -39452,8 +39501,8 @@ async function resolveAll2(host, options) {
 }
 
 // node_modules/is-network-error/index.js
-var objectToString = Object.prototype.toString;
-var isError2 = (value) => objectToString.call(value) === "[object Error]";
+var objectToString3 = Object.prototype.toString;
+var isError2 = (value) => objectToString3.call(value) === "[object Error]";
 var errorMessages = /* @__PURE__ */ new Set([
   "network error",
   // Chrome
@@ -39655,7 +39704,7 @@ async function pRetry(input2, options = {}) {
 // src/gate/retry.ts
 import { setTimeout as sleep } from "node:timers/promises";
 
-// src/diagnose/codes.ts
+// src/model/codes.ts
 var CODES = {
   "config.invalid": { phase: "config", retry: "definitive", meaning: "nginx config does not parse, or `nginx -t` fails (file:line)" },
   "config.no_target": { phase: "config", retry: "definitive", meaning: "no `*_pass` / upstream server for the service was found" },
@@ -39665,32 +39714,37 @@ var CODES = {
   "config.socket_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another unix socket path than the spec" },
   "config.protocol_mismatch": { phase: "config", retry: "definitive", meaning: "proxy_pass vs fastcgi_pass vs https etc. differ from the spec" },
   "config.dynamic_target": { phase: "config", retry: "definitive", meaning: "the target holds variables and cannot be checked statically (warning)" },
-  "backend.down": { phase: "probe", retry: "transient", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
-  "backend.wrong_port": { phase: "probe", retry: "definitive", meaning: "refused; the service's process listens on another port" },
-  "backend.wrong_address": { phase: "probe", retry: "definitive", meaning: "refused; something listens on that port but bound to another address of the same family" },
-  "backend.family_mismatch": { phase: "probe", retry: "definitive", meaning: "refused on one IP family while the port listens on the other" },
-  "socket.missing": { phase: "probe", retry: "transient", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
-  "socket.refused": { phase: "probe", retry: "transient", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
-  "socket.permission": { phase: "probe", retry: "definitive", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
-  "network.rejected": { phase: "probe", retry: "definitive", meaning: "refused although a listener is present: a firewall REJECT rule" },
-  "network.timeout": { phase: "probe", retry: "transient", meaning: "connect timed out (110): a firewall DROP or a dead route" },
-  "network.unreachable": { phase: "probe", retry: "transient", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
-  "dns.unresolved": { phase: "probe", retry: "transient", meaning: "the upstream host name does not resolve" },
-  "selinux.denied": { phase: "probe", retry: "definitive", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
-  "health.status": { phase: "probe", retry: "transient", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
-  "health.timeout": { phase: "probe", retry: "transient", meaning: "connected, but no complete response within request_timeout" },
-  "health.reset": { phase: "probe", retry: "transient", meaning: "connection reset or closed before a response (104)" },
-  "health.protocol": { phase: "probe", retry: "definitive", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
-  "proxy.bad_gateway": { phase: "probe", retry: "transient", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
+  "backend.down": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
+  "backend.wrong_port": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; the service's process listens on another port" },
+  "backend.wrong_address": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; something listens on that port but bound to another address of the same family" },
+  "backend.family_mismatch": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused on one IP family while the port listens on the other" },
+  "socket.missing": { phase: "probe", retry: "transient", level: "connect", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
+  "socket.refused": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
+  "socket.permission": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
+  "network.rejected": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused although a listener is present: a firewall REJECT rule" },
+  "network.timeout": { phase: "probe", retry: "transient", level: "connect", meaning: "connect timed out (110): a firewall DROP or a dead route" },
+  "network.unreachable": { phase: "probe", retry: "transient", level: "connect", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
+  "dns.unresolved": { phase: "probe", retry: "transient", level: "connect", meaning: "the upstream host name does not resolve" },
+  "selinux.denied": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
+  "health.status": { phase: "probe", retry: "transient", level: "answer", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
+  "health.timeout": { phase: "probe", retry: "transient", level: "answer", meaning: "connected, but no complete response within request_timeout" },
+  "health.reset": { phase: "probe", retry: "transient", level: "answer", meaning: "connection reset or closed before a response (104)" },
+  "health.protocol": { phase: "probe", retry: "definitive", level: "answer", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
+  "proxy.bad_gateway": { phase: "probe", retry: "transient", level: "answer", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
 };
 var REASON_CODES = Object.keys(CODES);
 function isDefinitive(code) {
   return code !== void 0 && CODES[code].retry === "definitive";
 }
+function isConnectLevel(code) {
+  if (code === void 0) return false;
+  const info = CODES[code];
+  return info.phase === "probe" && info.level === "connect";
+}
 
 // src/gate/retry.ts
 var CONFIRMATIONS = 2;
-var CONNECT_LEVEL = /* @__PURE__ */ new Set(["backend.down", "socket.missing", "socket.refused", "dns.unresolved", "network.unreachable", "network.timeout"]);
+var CONNECT_LEVEL = new Set(REASON_CODES.filter(isConnectLevel));
 var BACKOFF_FRACTION = 0.1;
 function backoffMs(waitedMs, p, random = Math.random) {
   const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
@@ -40073,43 +40127,6 @@ function dedupe2(findings) {
   });
 }
 
-// src/host/run.ts
-var DEFAULT_COMMAND_TIMEOUT_MS = 5e3;
-function commandLine(file2, args) {
-  return [file2, ...args].map((a2) => /^[\w@%+=:,./-]+$/.test(a2) ? a2 : `'${a2.replace(/'/g, `'\\''`)}'`).join(" ");
-}
-function execaRunner() {
-  return {
-    async run(file2, args, options = {}) {
-      const { execa: execa2 } = await Promise.resolve().then(() => (init_execa(), execa_exports));
-      const started = performance.now();
-      const r = await execa2(file2, [...args], {
-        reject: false,
-        timeout: options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-        cancelSignal: options.signal,
-        input: options.input,
-        stdin: options.input === void 0 ? "ignore" : "pipe",
-        cwd: options.cwd,
-        forceKillAfterDelay: 500,
-        stripFinalNewline: false,
-        maxBuffer: 16 * 1024 * 1024,
-        env: { LC_ALL: "C" }
-      });
-      const notFound = r.code === "ENOENT";
-      return {
-        command: commandLine(file2, args),
-        exitCode: r.exitCode,
-        stdout: typeof r.stdout === "string" ? r.stdout : "",
-        stderr: typeof r.stderr === "string" ? r.stderr : "",
-        failed: r.failed,
-        timedOut: r.timedOut,
-        notFound,
-        durationMs: performance.now() - started
-      };
-    }
-  };
-}
-
 // src/gate/run.ts
 function graceMs(spec) {
   return Math.min(spec.gate.connectTimeoutMs, 5e3);
@@ -40132,7 +40149,7 @@ async function runGate(spec, opts) {
   const notRun2 = [];
   let dials = [];
   if (phase !== "probe") {
-    const config2 = await opts.configPhase(spec, ctx);
+    const config2 = await runConfigPhase(spec, ctx);
     findings.push(...config2.findings);
     dials = config2.dials;
     const configErrors = config2.findings.filter((f) => f.severity === "error");
@@ -40149,14 +40166,14 @@ async function runGate(spec, opts) {
   }
   const configFailed = findings.some((f) => f.severity === "error");
   if (phase !== "config" && !configFailed && !signal.aborted) {
-    const probe = await opts.probePhase(spec, dials, ctx);
+    const probe = await runProbePhase(spec, dials, ctx);
     findings.push(...probe.findings);
     checks.push(...probe.checks);
     notRun2.push(...probe.notRun ?? []);
   } else if (phase !== "config") {
     const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
     const why = (service2) => !configFailed ? opts.signal?.aborted ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`;
-    notRun2.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
+    notRun2.push(...(runProbePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
   }
   if (opts.signal?.aborted) {
     findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
@@ -40606,38 +40623,6 @@ function verdictLine(report, p) {
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile as readFile4 } from "node:fs/promises";
 import { dirname as dirname8, isAbsolute as isAbsolute4, resolve as resolve3 } from "node:path";
-
-// src/spec/address.ts
-import { isIP as isIP7 } from "node:net";
-var HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
-function parseBackend(s) {
-  if (s.startsWith("unix:")) {
-    const path9 = s.slice(5);
-    if (!path9.startsWith("/")) return `a unix socket needs an absolute path: unix:/run/app.sock, got "${s}"`;
-    if (path9.includes("\0")) return "a socket path cannot contain NUL";
-    return { kind: "unix", path: path9 };
-  }
-  let host;
-  let portText;
-  if (s.startsWith("[")) {
-    const end = s.indexOf("]");
-    if (end < 0 || s[end + 1] !== ":") return `expected [IPv6]:PORT, got "${s}"`;
-    host = s.slice(1, end);
-    portText = s.slice(end + 2);
-    if (isIP7(host) !== 6) return `"${host}" is not an IPv6 address`;
-  } else {
-    const colon = s.lastIndexOf(":");
-    if (colon < 0) return `expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "${s}"`;
-    host = s.slice(0, colon);
-    portText = s.slice(colon + 1);
-    if (host.includes(":")) return `an IPv6 address needs brackets: [${host}]:${portText}`;
-    if (isIP7(host) === 0 && !HOSTNAME.test(host)) return `"${host}" is not a valid host name or address`;
-  }
-  if (!/^\d{1,5}$/.test(portText)) return `port "${portText}" is not a number`;
-  const port = Number(portText);
-  if (port < 1 || port > 65535) return `port ${port} is outside 1-65535`;
-  return { kind: "tcp", host, port };
-}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -60356,15 +60341,46 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/spec/address.ts
+import { isIP as isIP7 } from "node:net";
+var HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
+function parseBackend(s) {
+  if (s.startsWith("unix:")) {
+    const path9 = s.slice(5);
+    if (!path9.startsWith("/")) return `a unix socket needs an absolute path: unix:/run/app.sock, got "${s}"`;
+    if (path9.includes("\0")) return "a socket path cannot contain NUL";
+    return { kind: "unix", path: path9 };
+  }
+  let host;
+  let portText;
+  if (s.startsWith("[")) {
+    const end = s.indexOf("]");
+    if (end < 0 || s[end + 1] !== ":") return `expected [IPv6]:PORT, got "${s}"`;
+    host = s.slice(1, end);
+    portText = s.slice(end + 2);
+    if (isIP7(host) !== 6) return `"${host}" is not an IPv6 address`;
+  } else {
+    const colon = s.lastIndexOf(":");
+    if (colon < 0) return `expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "${s}"`;
+    host = s.slice(0, colon);
+    portText = s.slice(colon + 1);
+    if (host.includes(":")) return `an IPv6 address needs brackets: [${host}]:${portText}`;
+    if (isIP7(host) === 0 && !HOSTNAME.test(host)) return `"${host}" is not a valid host name or address`;
+  }
+  if (!/^\d{1,5}$/.test(portText)) return `port "${portText}" is not a number`;
+  const port = Number(portText);
+  if (port < 1 || port > 65535) return `port ${port} is outside 1-65535`;
+  return { kind: "tcp", host, port };
+}
+
 // src/spec/schema.ts
 var duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).describe("a duration: NUMBER followed by ms, s or m");
-var PROTOCOLS2 = ["http", "https", "fastcgi", "uwsgi", "scgi", "grpc"];
 var service = external_exports.strictObject({
   backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
     const r = parseBackend(ctx.value);
     if (typeof r === "string") ctx.issues.push({ code: "custom", message: r, input: ctx.value });
   }).describe("where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock"),
-  protocol: external_exports.enum(PROTOCOLS2).default("http").describe("how nginx talks to the backend"),
+  protocol: external_exports.enum(PROTOCOL_NAMES).default("http").describe("how nginx talks to the backend"),
   health: external_exports.string().regex(/^\//, { error: "the health path starts with /" }).optional().describe("HTTP path to GET (http/https; fastcgi sends a FastCGI request); omitted = listener probe only"),
   server_name: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).optional().describe("the nginx server{} block(s) whose *_pass must dial `backend`"),
   location: external_exports.string().min(1).optional().describe("narrow the check to one location"),
@@ -60376,14 +60392,14 @@ var specSchema = external_exports.strictObject({
   services: external_exports.record(
     external_exports.string().regex(/^[A-Za-z0-9_-]+$/, { error: "a service name has only letters, digits, - and _" }),
     service
-  ).refine((s) => Object.keys(s).length > 0, { error: "at least one service is needed" }),
+  ).refine((s) => Object.keys(s).length > 0, { error: "at least one service is needed" }).transform((services) => Object.entries(services).map(([name, s]) => serviceSpec(name, s))),
   nginx: external_exports.strictObject({
     config: external_exports.string().min(1).default("/etc/nginx/nginx.conf").describe("main nginx config file; relative to the spec file"),
     dump: external_exports.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
     binary: external_exports.string().min(1).default("nginx").describe("used for `nginx -t` when installed; absent -> skipped"),
     front: external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional().describe("also GET each health path through nginx"),
     error_log: external_exports.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`")
-  }).prefault({}),
+  }).transform(({ error_log, ...nginx }) => ({ ...nginx, ...error_log !== void 0 && { errorLog: error_log } })).prefault({}),
   gate: external_exports.strictObject({
     deadline: duration3.default("60s").describe("the whole gate, every retry included"),
     interval: duration3.default("100ms").describe("retry delay while nothing listens yet"),
@@ -60391,8 +60407,37 @@ var specSchema = external_exports.strictObject({
     connect_timeout: duration3.default("2s"),
     request_timeout: duration3.default("5s"),
     success_threshold: external_exports.int().min(1).max(100).default(1).describe("consecutive passes needed per probe")
-  }).prefault({})
+  }).transform((g) => ({
+    deadlineMs: durationMs(g.deadline),
+    intervalMs: durationMs(g.interval),
+    maxIntervalMs: durationMs(g.max_interval),
+    connectTimeoutMs: durationMs(g.connect_timeout),
+    requestTimeoutMs: durationMs(g.request_timeout),
+    successThreshold: g.success_threshold
+  })).prefault({})
 });
+var KNOWN_KEYS = {
+  "": Object.keys(specSchema.shape),
+  service: Object.keys(service.shape),
+  nginx: Object.keys(specSchema.shape.nginx.unwrap().in.shape),
+  gate: Object.keys(specSchema.shape.gate.unwrap().in.shape)
+};
+function serviceSpec(name, s) {
+  const backend = parseBackend(s.backend);
+  if (typeof backend === "string") throw new Error("unreachable: schema validated backend");
+  return {
+    name,
+    backend,
+    /** as written in the spec */
+    backendText: s.backend,
+    protocol: s.protocol,
+    serverNames: s.server_name === void 0 ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name],
+    ...s.health !== void 0 && { health: s.health },
+    ...s.location !== void 0 && { location: s.location },
+    ...s.process !== void 0 && { process: s.process },
+    ...s.unit !== void 0 && { unit: s.unit }
+  };
+}
 function durationMs(s) {
   const ms2 = parseDuration(s);
   if (ms2 === void 0) throw new Error(`not a duration: ${s}`);
@@ -60432,44 +60477,20 @@ function parseSpec(text2, file2, shown = displayPath(file2)) {
   }
   return normalise(parsed.data, file2);
 }
-function normalise(raw, file2) {
+function normalise(data, file2) {
   const dir = dirname8(file2);
   const rel = (p) => p === "-" || isAbsolute4(p) ? p : resolve3(dir, p);
-  const services = Object.entries(raw.services).map(([name, s]) => {
-    const backend = parseBackend(s.backend);
-    if (typeof backend === "string") throw new Error("unreachable: schema validated backend");
-    const names2 = s.server_name === void 0 ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name];
-    return {
-      name,
-      backend,
-      backendText: s.backend,
-      protocol: s.protocol,
-      serverNames: names2,
-      ...s.health !== void 0 && { health: s.health },
-      ...s.location !== void 0 && { location: s.location },
-      ...s.process !== void 0 && { process: s.process },
-      ...s.unit !== void 0 && { unit: s.unit }
-    };
-  });
-  const g = raw.gate;
+  const { nginx } = data;
   return {
     file: file2,
-    services,
+    services: data.services,
     nginx: {
-      config: rel(raw.nginx.config),
-      binary: raw.nginx.binary,
-      ...raw.nginx.dump !== void 0 && { dump: rel(raw.nginx.dump) },
-      ...raw.nginx.front !== void 0 && { front: raw.nginx.front },
-      ...raw.nginx.error_log !== void 0 && { errorLog: rel(raw.nginx.error_log) }
+      ...nginx,
+      config: rel(nginx.config),
+      ...nginx.dump !== void 0 && { dump: rel(nginx.dump) },
+      ...nginx.errorLog !== void 0 && { errorLog: rel(nginx.errorLog) }
     },
-    gate: {
-      deadlineMs: durationMs(g.deadline),
-      intervalMs: durationMs(g.interval),
-      maxIntervalMs: durationMs(g.max_interval),
-      connectTimeoutMs: durationMs(g.connect_timeout),
-      requestTimeoutMs: durationMs(g.request_timeout),
-      successThreshold: g.success_threshold
-    }
+    gate: data.gate
   };
 }
 function describeIssue(issue3) {
@@ -60492,12 +60513,6 @@ function describeIssue(issue3) {
       return { path: path9, message: issue3.message };
   }
 }
-var KNOWN_KEYS = {
-  "": ["version", "services", "nginx", "gate"],
-  service: ["backend", "protocol", "health", "server_name", "location", "process", "unit"],
-  nginx: ["config", "dump", "binary", "front", "error_log"],
-  gate: ["deadline", "interval", "max_interval", "connect_timeout", "request_timeout", "success_threshold"]
-};
 function suggest(path9) {
   const where = path9.length === 0 ? "" : path9[0] === "services" ? "service" : String(path9[0]);
   const keys = KNOWN_KEYS[where];
@@ -60701,9 +60716,7 @@ async function run(signal, runner) {
         ...settings.deadlineMs !== void 0 && { deadlineMs: settings.deadlineMs },
         ...signal && { signal },
         runner: runner ?? actionsRunner((r) => commands.push(r), debug2),
-        onProgress: progress2.onProgress,
-        configPhase: runConfigPhase,
-        probePhase: runProbePhase
+        onProgress: progress2.onProgress
       });
       progress2.done();
     } finally {

@@ -12,10 +12,10 @@ import "./chunks/chunk-AZCQPZHH.js";
 // src/cli/main.ts
 var VERSION = true ? "0.1.0" : "0.0.0-dev";
 var COMMANDS = {
-  render: { summary: "render the nginx snippet and backend env file of each service", load: async () => (await import("./chunks/render-4WHYAO2G.js")).renderCommand },
-  check: { summary: "check the nginx config, probe the backends, give the verdict", load: async () => (await import("./chunks/check-4AVAFMTP.js")).checkCommand },
-  explain: { summary: "explain an incident from nginx's error log", load: async () => (await import("./chunks/explain-ODDPT7KR.js")).explainCommand },
-  parse: { summary: "print an nginx config as crossplane-compatible JSON", load: async () => (await import("./chunks/parse-3RIXITDF.js")).parseCommand }
+  render: { summary: "render the nginx snippet and backend env file of each service", load: async () => (await import("./chunks/render-C4GO3KNL.js")).renderCommand },
+  check: { summary: "check the nginx config, probe the backends, give the verdict", load: async () => (await import("./chunks/check-C6Z5RHUS.js")).checkCommand },
+  explain: { summary: "explain an incident from nginx's error log", load: async () => (await import("./chunks/explain-ESIYGM5T.js")).explainCommand },
+  parse: { summary: "print an nginx config as crossplane-compatible JSON", load: async () => (await import("./chunks/parse-IL3UKTOQ.js")).parseCommand }
 };
 var usage = `Usage: upstream-gate <command> [options]
 

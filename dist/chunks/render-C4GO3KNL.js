@@ -6,12 +6,13 @@ import {
 import {
   DEFAULT_SPEC_FILE,
   loadSpecFile
-} from "./chunk-EVQW5GTO.js";
+} from "./chunk-RDWO4IBE.js";
 import {
-  formatEndpoint,
+  formatEndpoint
+} from "./chunk-OYS7LNVX.js";
+import {
   passLine
-} from "./chunk-NOBXEX2W.js";
-import "./chunk-AFFVPUXK.js";
+} from "./chunk-KHLXKQJU.js";
 import {
   parseFlags
 } from "./chunk-YO23R7XW.js";

@@ -1,7 +1,7 @@
 import { createRequire as __ugateCreateRequire } from 'node:module';
 const require = __ugateCreateRequire(import.meta.url);
 
-// src/probe/endpoint.ts
+// src/model/endpoint.ts
 import { isIP } from "node:net";
 function formatEndpoint(e) {
   if (e.kind === "unix") return `unix:${e.path}`;
@@ -48,40 +48,9 @@ function canonicalIp(ip) {
   return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
 }
 
-// src/nginx/protocols.ts
-var PROTOCOLS = {
-  http: { directive: "proxy_pass", schemes: ["http"] },
-  https: { directive: "proxy_pass", schemes: ["https"] },
-  fastcgi: { directive: "fastcgi_pass", schemes: ["fastcgi"] },
-  uwsgi: { directive: "uwsgi_pass", schemes: ["uwsgi", "suwsgi"] },
-  scgi: { directive: "scgi_pass", schemes: ["scgi"] },
-  grpc: { directive: "grpc_pass", schemes: ["grpc", "grpcs"] }
-};
-function speaks(protocol, scheme) {
-  return PROTOCOLS[protocol].schemes.includes(scheme);
-}
-function proxyUrl(scheme, authority, uri) {
-  return `${scheme}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri}`;
-}
-function passLine(protocol, authority, uri = "") {
-  switch (protocol) {
-    case "http":
-    case "https":
-      return `proxy_pass ${proxyUrl(protocol, authority, uri)};`;
-    case "grpc":
-      return `grpc_pass grpc://${authority};`;
-    default:
-      return `${PROTOCOLS[protocol].directive} ${authority};`;
-  }
-}
-
 export {
   formatEndpoint,
   sameEndpoint,
   ipFamily,
-  canonicalIp,
-  PROTOCOLS,
-  speaks,
-  proxyUrl,
-  passLine
+  canonicalIp
 };

@@ -7,7 +7,7 @@ import {
 import {
   maskCredentials,
   maskDialTarget
-} from "./chunk-3GCYY4V4.js";
+} from "./chunk-HTEQBA5G.js";
 import {
   parseFlags
 } from "./chunk-YO23R7XW.js";

@@ -1,7 +1,7 @@
 import { createRequire as __ugateCreateRequire } from 'node:module';
 const require = __ugateCreateRequire(import.meta.url);
 
-// src/report/mask.ts
+// src/model/mask.ts
 var CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 var SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 var SCHEME_START = /[A-Za-z]/;

@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_SPEC_FILE,
   loadSpecFile
-} from "./chunk-EVQW5GTO.js";
+} from "./chunk-RDWO4IBE.js";
 import {
   LINUX_ERRNO,
   byService,
@@ -16,22 +16,28 @@ import {
   errorFacts,
   isNote,
   location,
+  mismatchCode,
   paint,
   parseErrorLine,
   plural,
+  relate,
   useColor
-} from "./chunk-AYM6QXQG.js";
+} from "./chunk-RUJXOTV6.js";
 import {
-  PROTOCOLS,
   canonicalIp,
   formatEndpoint,
   ipFamily,
+  sameEndpoint
+} from "./chunk-OYS7LNVX.js";
+import {
+  PASS_DIRECTIVES,
+  PASS_DIRECTIVE_NAMES,
+  PROTOCOLS,
+  PROTOCOL_DIRECTIVES,
   passLine,
   proxyUrl,
-  sameEndpoint,
   speaks
-} from "./chunk-NOBXEX2W.js";
-import "./chunk-AFFVPUXK.js";
+} from "./chunk-KHLXKQJU.js";
 import {
   isRawBlockDirective,
   loadDump,
@@ -42,7 +48,7 @@ import {
 import {
   forTerminal,
   maskCredentials
-} from "./chunk-3GCYY4V4.js";
+} from "./chunk-HTEQBA5G.js";
 import {
   durationFlag,
   oneOf,
@@ -99,105 +105,22 @@ function execaRunner() {
   };
 }
 
-// src/gate/run.ts
-function graceMs(spec) {
-  return Math.min(spec.gate.connectTimeoutMs, 5e3);
-}
-async function runGate(spec, opts) {
-  const started = Date.now();
-  const phase = opts.phase ?? "all";
-  const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
-  const deadlineAt = started + deadlineMs;
-  const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
-  const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
-  const ctx = {
-    signal,
-    deadlineAt,
-    runner: opts.runner ?? execaRunner(),
-    ...opts.onProgress && { onProgress: opts.onProgress }
-  };
-  const findings = [];
-  const checks = [];
-  const notRun2 = [];
-  let dials = [];
-  if (phase !== "probe") {
-    const config = await opts.configPhase(spec, ctx);
-    findings.push(...config.findings);
-    dials = config.dials;
-    const configErrors = config.findings.filter((f) => f.severity === "error");
-    for (const s of spec.services) {
-      const own = configErrors.find((f) => f.service === s.name) ?? configErrors.find((f) => f.service === void 0);
-      checks.push({
-        service: s.name,
-        name: "config",
-        ok: !own,
-        ...own?.code && { code: own.code },
-        ...own && { message: own.message }
-      });
-    }
-  }
-  const configFailed = findings.some((f) => f.severity === "error");
-  if (phase !== "config" && !configFailed && !signal.aborted) {
-    const probe = await opts.probePhase(spec, dials, ctx);
-    findings.push(...probe.findings);
-    checks.push(...probe.checks);
-    notRun2.push(...probe.notRun ?? []);
-  } else if (phase !== "config") {
-    const failed = checks.filter((c) => !c.ok).map((c) => c.service);
-    const why = (service) => !configFailed ? opts.signal?.aborted ? "the gate was interrupted" : "the deadline passed" : failed.includes(service) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`;
-    notRun2.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
-  }
-  if (opts.signal?.aborted) {
-    findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
-  }
-  const report = verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
-  return notRun2.length ? { ...report, notRun: notRun2 } : report;
-}
-function verdictOf(findings, checks, spec, durationMs, interrupted = false) {
-  const deciding = findings.find((f) => f.severity === "error");
-  const fail = deciding !== void 0 || interrupted;
-  const reason = deciding?.code;
-  return {
-    verdict: fail ? "fail" : "pass",
-    ...fail && reason && { reason },
-    findings,
-    ...checks && { checks },
-    spec: spec.file,
-    durationMs
-  };
-}
-
 // src/nginx/check.ts
 import { dirname, relative, isAbsolute } from "node:path";
 
 // src/nginx/pass-target.ts
 import { isIP } from "node:net";
-var PREFIXES = {
-  proxy_pass: { "http://": "http", "https://": "https" },
-  fastcgi_pass: {},
-  uwsgi_pass: { "uwsgi://": "uwsgi", "suwsgi://": "suwsgi" },
-  scgi_pass: {},
-  grpc_pass: { "grpc://": "grpc", "grpcs://": "grpcs" },
-  memcached_pass: {}
-};
-var DEFAULT_SCHEME = {
-  proxy_pass: "http",
-  fastcgi_pass: "fastcgi",
-  uwsgi_pass: "uwsgi",
-  scgi_pass: "scgi",
-  grpc_pass: "grpc",
-  memcached_pass: "memcached"
-};
 var DEFAULT_PORT = { http: 80, https: 443 };
 function parsePassTarget(directive, arg, module) {
-  let scheme = module === "stream" ? "tcp" : DEFAULT_SCHEME[directive];
+  const { schemes, defaultScheme } = PASS_DIRECTIVES[directive];
+  let scheme = module === "stream" ? "tcp" : defaultScheme;
   let rest = arg;
   if (module === "http") {
     const lower = arg.toLowerCase();
-    const prefix = Object.keys(PREFIXES[directive]).find((p) => lower.startsWith(p));
-    if (prefix) {
-      scheme = PREFIXES[directive][prefix];
-      rest = arg.slice(prefix.length);
+    const prefixed = schemes.find((s) => lower.startsWith(`${s}://`));
+    if (prefixed) {
+      scheme = prefixed;
+      rest = arg.slice(prefixed.length + 3);
     } else if (directive === "proxy_pass") {
       if (arg.startsWith("$")) return { scheme: "http", dynamic: true, authority: arg };
       return { scheme, dynamic: arg.includes("$"), authority: arg, error: `invalid URL prefix in "${arg}"` };
@@ -279,7 +202,6 @@ function parseUpstreamServer(args, module) {
 }
 
 // src/nginx/model.ts
-var PASS_DIRECTIVES = ["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"];
 var MAX_WALKED_DIRECTIVES = 2e6;
 function upstreamKey(module, name) {
   return `${module}:${name.toLowerCase()}`;
@@ -311,7 +233,7 @@ function buildModel(parse, maxWalked = MAX_WALKED_DIRECTIVES) {
       }
       const line = d.line;
       if (!d.block) {
-        if (PASS_DIRECTIVES.includes(name) && d.args.length === 1 && scope.module && scope.server) {
+        if (PASS_DIRECTIVE_NAMES.includes(name) && d.args.length === 1 && scope.module && scope.server) {
           if (scope.module === "stream" && name !== "proxy_pass") continue;
           const pass = { file, line, directive: name, arg: d.args[0], module: scope.module };
           scope.server.passes.push(pass);
@@ -563,13 +485,8 @@ function overlap(a, b, addresses) {
   const bs = new Set(hostAddresses(b, addresses));
   return hostAddresses(a, addresses).some((x) => bs.has(x));
 }
-function relate(dial, backend, addresses) {
-  if (dial.kind === "unix" || backend.kind === "unix") {
-    return dial.kind === "unix" && backend.kind === "unix" && dial.path === backend.path ? "match" : "socket";
-  }
-  const sameHost = overlap(dial.host, backend.host, addresses);
-  if (dial.port === backend.port) return sameHost ? "match" : "host";
-  return sameHost ? "port" : "unrelated";
+function relateResolved(dial, backend, addresses) {
+  return relate(dial, backend, (a, b) => overlap(a, b, addresses));
 }
 function protocolOk(service, c) {
   if (c.pass.module === "stream") return true;
@@ -617,10 +534,10 @@ function evaluate(input) {
     const passes = new Set(loc.passes);
     inScope.push(...cands.filter((c) => passes.has(c.pass)));
   }
-  const rel = new Map(inScope.filter((c) => !c.dynamic && c.endpoint).map((c) => [c, relate(c.endpoint, backend, addresses)]));
+  const rel = new Map(inScope.filter((c) => !c.dynamic && c.endpoint).map((c) => [c, relateResolved(c.endpoint, backend, addresses)]));
   const others = input.services.filter((s) => s.name !== service.name);
   inScope = inScope.filter(
-    (c) => c.dynamic || !c.endpoint || rel.get(c) === "match" || !others.some((o) => relate(c.endpoint, o.backend, addresses) === "match")
+    (c) => c.dynamic || !c.endpoint || rel.get(c) === "match" || !others.some((o) => relateResolved(c.endpoint, o.backend, addresses) === "match")
   );
   const dynamic = inScope.filter((c) => c.dynamic || !c.endpoint);
   const statics = inScope.filter((c) => !c.dynamic && c.endpoint);
@@ -644,7 +561,7 @@ function evaluate(input) {
   for (const c of flagged) {
     const e = c.endpoint;
     const r = rel.get(c);
-    const code = r === "socket" ? "config.socket_mismatch" : r === "port" ? "config.port_mismatch" : "config.host_mismatch";
+    const code = mismatchCode(r);
     const fam = r === "host" ? familyNote(e, backend, addresses) : { dial: "", spec: "" };
     const why = fallback ? ` (no server{} block has server_name ${names2.join(" ")}: the default server answers)` : "";
     findings.push(
@@ -775,7 +692,7 @@ function noTarget(input, servers, fallback, locationMisses, statics, where) {
   } else if (names2) {
     message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${PROTOCOLS[service.protocol].directive} for ${formatEndpoint(service.backend)}`;
   } else if (statics.length === 0) {
-    message = `the nginx config has no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass for ${formatEndpoint(service.backend)}`;
+    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service.backend)}`;
     at2 = void 0;
   } else {
     const list = statics.slice(0, 5).map((c) => `${formatEndpoint(c.endpoint)} ${where(c.site)}`);
@@ -995,7 +912,7 @@ async function resolveAll(spec, expansions, resolver, signal) {
 // src/gate/probe-phase.ts
 import { isIP as isIP5 } from "node:net";
 
-// src/probe/result.ts
+// src/model/probe-result.ts
 var HTTP_STATUS = "HTTP_STATUS";
 var ABORTED = "ABORT_ERR";
 var INCOMPLETE = "INCOMPLETE_RESPONSE";
@@ -2461,7 +2378,7 @@ async function pRetry(input, options = {}) {
 // src/gate/retry.ts
 import { setTimeout as sleep } from "node:timers/promises";
 
-// src/diagnose/codes.ts
+// src/model/codes.ts
 var CODES = {
   "config.invalid": { phase: "config", retry: "definitive", meaning: "nginx config does not parse, or `nginx -t` fails (file:line)" },
   "config.no_target": { phase: "config", retry: "definitive", meaning: "no `*_pass` / upstream server for the service was found" },
@@ -2471,32 +2388,37 @@ var CODES = {
   "config.socket_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another unix socket path than the spec" },
   "config.protocol_mismatch": { phase: "config", retry: "definitive", meaning: "proxy_pass vs fastcgi_pass vs https etc. differ from the spec" },
   "config.dynamic_target": { phase: "config", retry: "definitive", meaning: "the target holds variables and cannot be checked statically (warning)" },
-  "backend.down": { phase: "probe", retry: "transient", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
-  "backend.wrong_port": { phase: "probe", retry: "definitive", meaning: "refused; the service's process listens on another port" },
-  "backend.wrong_address": { phase: "probe", retry: "definitive", meaning: "refused; something listens on that port but bound to another address of the same family" },
-  "backend.family_mismatch": { phase: "probe", retry: "definitive", meaning: "refused on one IP family while the port listens on the other" },
-  "socket.missing": { phase: "probe", retry: "transient", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
-  "socket.refused": { phase: "probe", retry: "transient", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
-  "socket.permission": { phase: "probe", retry: "definitive", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
-  "network.rejected": { phase: "probe", retry: "definitive", meaning: "refused although a listener is present: a firewall REJECT rule" },
-  "network.timeout": { phase: "probe", retry: "transient", meaning: "connect timed out (110): a firewall DROP or a dead route" },
-  "network.unreachable": { phase: "probe", retry: "transient", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
-  "dns.unresolved": { phase: "probe", retry: "transient", meaning: "the upstream host name does not resolve" },
-  "selinux.denied": { phase: "probe", retry: "definitive", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
-  "health.status": { phase: "probe", retry: "transient", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
-  "health.timeout": { phase: "probe", retry: "transient", meaning: "connected, but no complete response within request_timeout" },
-  "health.reset": { phase: "probe", retry: "transient", meaning: "connection reset or closed before a response (104)" },
-  "health.protocol": { phase: "probe", retry: "definitive", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
-  "proxy.bad_gateway": { phase: "probe", retry: "transient", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
+  "backend.down": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
+  "backend.wrong_port": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; the service's process listens on another port" },
+  "backend.wrong_address": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; something listens on that port but bound to another address of the same family" },
+  "backend.family_mismatch": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused on one IP family while the port listens on the other" },
+  "socket.missing": { phase: "probe", retry: "transient", level: "connect", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
+  "socket.refused": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
+  "socket.permission": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
+  "network.rejected": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused although a listener is present: a firewall REJECT rule" },
+  "network.timeout": { phase: "probe", retry: "transient", level: "connect", meaning: "connect timed out (110): a firewall DROP or a dead route" },
+  "network.unreachable": { phase: "probe", retry: "transient", level: "connect", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
+  "dns.unresolved": { phase: "probe", retry: "transient", level: "connect", meaning: "the upstream host name does not resolve" },
+  "selinux.denied": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
+  "health.status": { phase: "probe", retry: "transient", level: "answer", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
+  "health.timeout": { phase: "probe", retry: "transient", level: "answer", meaning: "connected, but no complete response within request_timeout" },
+  "health.reset": { phase: "probe", retry: "transient", level: "answer", meaning: "connection reset or closed before a response (104)" },
+  "health.protocol": { phase: "probe", retry: "definitive", level: "answer", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
+  "proxy.bad_gateway": { phase: "probe", retry: "transient", level: "answer", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
 };
 var REASON_CODES = Object.keys(CODES);
 function isDefinitive(code) {
   return code !== void 0 && CODES[code].retry === "definitive";
 }
+function isConnectLevel(code) {
+  if (code === void 0) return false;
+  const info = CODES[code];
+  return info.phase === "probe" && info.level === "connect";
+}
 
 // src/gate/retry.ts
 var CONFIRMATIONS = 2;
-var CONNECT_LEVEL = /* @__PURE__ */ new Set(["backend.down", "socket.missing", "socket.refused", "dns.unresolved", "network.unreachable", "network.timeout"]);
+var CONNECT_LEVEL = new Set(REASON_CODES.filter(isConnectLevel));
 var BACKOFF_FRACTION = 0.1;
 function backoffMs(waitedMs, p, random = Math.random) {
   const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
@@ -2877,6 +2799,74 @@ function dedupe2(findings) {
     seen.add(key);
     return true;
   });
+}
+
+// src/gate/run.ts
+function graceMs(spec) {
+  return Math.min(spec.gate.connectTimeoutMs, 5e3);
+}
+async function runGate(spec, opts) {
+  const started = Date.now();
+  const phase = opts.phase ?? "all";
+  const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
+  const deadlineAt = started + deadlineMs;
+  const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
+  const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
+  const ctx = {
+    signal,
+    deadlineAt,
+    runner: opts.runner ?? execaRunner(),
+    ...opts.onProgress && { onProgress: opts.onProgress }
+  };
+  const findings = [];
+  const checks = [];
+  const notRun2 = [];
+  let dials = [];
+  if (phase !== "probe") {
+    const config = await runConfigPhase(spec, ctx);
+    findings.push(...config.findings);
+    dials = config.dials;
+    const configErrors = config.findings.filter((f) => f.severity === "error");
+    for (const s of spec.services) {
+      const own = configErrors.find((f) => f.service === s.name) ?? configErrors.find((f) => f.service === void 0);
+      checks.push({
+        service: s.name,
+        name: "config",
+        ok: !own,
+        ...own?.code && { code: own.code },
+        ...own && { message: own.message }
+      });
+    }
+  }
+  const configFailed = findings.some((f) => f.severity === "error");
+  if (phase !== "config" && !configFailed && !signal.aborted) {
+    const probe = await runProbePhase(spec, dials, ctx);
+    findings.push(...probe.findings);
+    checks.push(...probe.checks);
+    notRun2.push(...probe.notRun ?? []);
+  } else if (phase !== "config") {
+    const failed = checks.filter((c) => !c.ok).map((c) => c.service);
+    const why = (service) => !configFailed ? opts.signal?.aborted ? "the gate was interrupted" : "the deadline passed" : failed.includes(service) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`;
+    notRun2.push(...(runProbePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
+  }
+  if (opts.signal?.aborted) {
+    findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
+  }
+  const report = verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  return notRun2.length ? { ...report, notRun: notRun2 } : report;
+}
+function verdictOf(findings, checks, spec, durationMs, interrupted = false) {
+  const deciding = findings.find((f) => f.severity === "error");
+  const fail = deciding !== void 0 || interrupted;
+  const reason = deciding?.code;
+  return {
+    verdict: fail ? "fail" : "pass",
+    ...fail && reason && { reason },
+    findings,
+    ...checks && { checks },
+    spec: spec.file,
+    durationMs
+  };
 }
 
 // src/report/json.ts
@@ -3286,9 +3276,7 @@ var unguarded = {
       phase,
       ...deadlineMs !== void 0 && { deadlineMs },
       signal: io.signal,
-      onProgress: progress2.onProgress,
-      configPhase: runConfigPhase,
-      probePhase: runProbePhase
+      onProgress: progress2.onProgress
     });
     progress2.done();
     const json = reportPath || format === "json" ? toJson(report) : "";

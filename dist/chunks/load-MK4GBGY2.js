@@ -4,8 +4,8 @@ import {
   DEFAULT_SPEC_FILE,
   loadSpecFile,
   parseSpec
-} from "./chunk-EVQW5GTO.js";
-import "./chunk-AFFVPUXK.js";
+} from "./chunk-RDWO4IBE.js";
+import "./chunk-KHLXKQJU.js";
 import "./chunk-WQXZYGRM.js";
 import "./chunk-ZLXW7TD3.js";
 import "./chunk-AZCQPZHH.js";

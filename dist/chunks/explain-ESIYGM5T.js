@@ -2,24 +2,25 @@ import { createRequire as __ugateCreateRequire } from 'node:module';
 const require = __ugateCreateRequire(import.meta.url);
 import {
   errnoName,
+  mismatchCode,
   paint,
   parseErrorLine,
   plural,
+  relate,
   upstreamAddress,
   useColor
-} from "./chunk-AYM6QXQG.js";
+} from "./chunk-RUJXOTV6.js";
 import {
-  formatEndpoint,
-  sameEndpoint,
+  formatEndpoint
+} from "./chunk-OYS7LNVX.js";
+import {
+  parseBackend,
   speaks
-} from "./chunk-NOBXEX2W.js";
-import {
-  parseBackend
-} from "./chunk-AFFVPUXK.js";
+} from "./chunk-KHLXKQJU.js";
 import {
   forTerminal,
   maskCredentials
-} from "./chunk-3GCYY4V4.js";
+} from "./chunk-HTEQBA5G.js";
 import {
   oneOf,
   parseFlags
@@ -38,7 +39,7 @@ import "./chunk-AZCQPZHH.js";
 // src/cli/explain.ts
 import { resolve } from "node:path";
 
-// src/diagnose/error-log-stream.ts
+// src/explain/error-log-stream.ts
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { addAbortSignal, Readable } from "node:stream";
@@ -212,7 +213,7 @@ function textSplitter(onText) {
   }
   return {
     push(chunk) {
-      for (let at = 0; at < chunk.length; at += CHUNK) pushChunk(at === 0 && chunk.length <= CHUNK ? chunk : chunk.subarray(at, at + CHUNK));
+      for (let at2 = 0; at2 < chunk.length; at2 += CHUNK) pushChunk(at2 === 0 && chunk.length <= CHUNK ? chunk : chunk.subarray(at2, at2 + CHUNK));
     },
     end() {
       if (carry && !skipping) onText(carry, 0, carry.length);
@@ -222,12 +223,12 @@ function textSplitter(onText) {
   };
 }
 
-// src/diagnose/explain-threads.ts
+// src/explain/threads.ts
 import { open as open2, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
-// src/diagnose/error-log-classify.ts
+// src/explain/error-log-classify.ts
 import { dirname } from "node:path";
 var BSD_ERRNO = { 61: 111, 60: 110, 54: 104, 65: 113, 51: 101, 49: 99, 35: 11, 50: 100, 64: 112 };
 var FAILURE_LEVELS = /* @__PURE__ */ new Set(["error", "crit", "alert", "emerg"]);
@@ -617,19 +618,27 @@ function hostOf(addr) {
   return a.replace(/:\d+$/, "");
 }
 
-// src/diagnose/scan-wasm.ts
-var SCAN_WASM_BASE64 = "AGFzbQEAAAABFgRgAAF/YAF/AX9gAABgBX9/f39/AX8DDAsBAgABAAAAAAMAAAUEAQDAAQYLAn8BQQALfwFBAAsHgAEKCWZvcm1Db3VudAAHCmFyZW5hQnl0ZXMACg1hcmVuYUNhcGFjaXR5AAkKcmVzZXRGb3JtcwABDWlucHV0Q2FwYWNpdHkABQxvdXRwdXRPZmZzZXQABApyZWNvcmRTaXplAAIKZm9ybU5ld0JpdAAGBHNjYW4AAAZtZW1vcnkCAArnFAu6CwEOfyAAQQBBwAD8CwBBfyECA0AgACAESgRAIAQiAQJ/A0AgACABSgRAIAH9AAQA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCIDBEAgASADaGoiASAAIAAgAUobDAMLIAFBEGohAQwBCwsgAAsiCSIBSAR/IAFBAWstAABBDUYFQQALBH8gAUEBawUgAQshByAKQTBsQYCACGohDiAKQQFqIQogDiAENgIAIA4gBzYCBCAOIAcgBGtBGE4EfyAELQAEQS9GBUEACwR/IAQtABNBIEYFQQALBH8gBC0AFEHbAEYFQQALBH8gBEEUahADIgEgB0oEf0F/BSABCwVBfwsiCDYCCEEAIQwgCEEATgRAIAJBAE4Ef0EAIQECfwNAIAFBCGoiA0ETTARAQQAgASAEaikDACABIAJqKQMAUg0CGiADIQEMAQsLA0AgAUETSARAQQAgASAEai0AACABIAJqLQAARw0CGiABQQFqIQEMAQsLQQELBUEAC0EARyEMIAQhAgsgDiAMNgIoQX8hDEF/IQVBfyEDQX8hCyAIQQBOBEAgCCEGA0AgBiAHSARAIAb9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCENA0AgDQRAAkAgBiANaGohASANIA1BAWtxIQ0gASAHTg0AIAxBAEgEQCABIAwgASkDAEKswIzjlq2Zt/QAUQR/IAEvAQhBusAARgVBAAsbIQwFIAVBAEgEfyABKQMAQqzAzKumzt2y8gBRBH8gAS8BCEG6wABGBUEACwVBAAsEQCABIQUFIAEtAABBLEYEfyABKQMBQqDqwZvHztyy4QBRBUEACwR/IAEoAglB7fSAkQJGBUEACwRAIAEhAwUgASALIAtBAEgEfyABKQMAQqzAoPu2jp2dIFEEfyABLQAIQSJGBUEACwVBAAsbIQsLCwsMAgsLCyAGQRBqIQYMAQsLCyAOIAw2AgxBfyENIAVBAE4EfyAFQQpqIg0hAQJ/A0AgASAHSARAIAcgBwJ/A0AgASAHSARAIAH9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCIFBEAgASAFaGoiASAHIAEgB0gbDAMLIAFBEGohAQwBCwsgBwsiAUwNAhogASABQQFqIgEtAABBIEYNAhoMAQsLIAcLBUF/CyEBIA4gDTYCECAOIAE2AhRBfyEBQX8hBSADQQBOBH8gA0ENaiIBIQYCfwNAIAYgB0gEQCAG/QAEAP0MIiIiIiIiIiIiIiIiIiIiIv0j/WQiAwRAIAYgA2hqIgMgByADIAdIGwwDCyAGQRBqIQYMAQsLIAcLIgVBCmpBfyAFQQFqIgMpAwBCrMCg+7aOnZ0gUQR/IAMtAAhBIkYFQQALGwVBfyALQQlqIAtBAEgbCyEGIA4gATYCGCAOIAU2AhwgDiAGNgIgIA4gBkEATgR/An8DQCAGIAdIBEAgBv0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgMEQCAGIANoaiIDIAcgAyAHSBsMAwsgBkEQaiEGDAELCyAHCwVBfws2AiQgDiAIQQBOBH8gBC0AFQVBAAsiA0HjAEYgA0HlAEZyIANB4QBGcgR/IAwgByAMQQBOGyEGIAFBACABQQBOIgMbIQcgAwRAIAEhAwNAIANBA2ogBUwEQAJAIAMtAABBOkYEfyADLQABQS9GBUEACwR/IAMtAAJBL0YFQQALBEAgA0EDaiEBDAELIANBAWohAwwCCwsLIAFBBWogBUwEfyABKAIAQfXcpcMHRgVBAAsEfyABLQAEQTpGBUEAC0UEQANAIAEgBUgEQAJAIAH9AAQA/QwvLy8vLy8vLy8vLy8vLy8v/SP9ZCIDBEAgASADaGoiASAFIAEgBUgbIQUMAQsgAUEQaiEBDAILCwsLBUEAIQULIARBFWogCCAGIAcgBRAIBUF/CzYCLCAJQQFqIQQMAQsLIAoLGABBgICAAkEAQYCAIPwLAEEAJABBACQBCwQAQQwL0AMBAX8CQCAALQAAQdsARw0AIABBAWoiACgCACIBQeTKiasHRgR/IAAtAARB5wBGBUEACwR/QQUFIAFB6dyZ+wZGBH9BBAUgAUHu3tHLBkYEfyAALwEEQePKAUYFQQALBH9BBgUgAUH3wsnzBkYEf0EEBSABQeXkyfsGRgR/IAAtAARB8gBGBUEACwR/QQUFIAFB4+SlowdGBH9BBAUgAUHh2JWTB0YEfyAALQAEQfQARgVBAAsEf0EFBSABQeXalZMHRgR/IAAtAARB5wBGBUEAC0UNB0EACxpBBQsLCwsLCyAAaiIALQAAQd0ARwR/QQEFIAAtAAFBIEcLDQAgAEECaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSNHDQAgAEEBaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQTpHBH9BAQUgAC0AAUEgRwsNACAAQQJqIgEtAABBKkYEfyABLQABQTBrQQpJBUEACwRAIAFBAWohAANAIAAtAABBMGtBCkkEQCAAQQFqIQAMAQsLIAAtAABBIEYEQCAAQQFqDwsLIAEPC0F/CwYAQYCACAsGAEGAgAQLCABBgICAgAQLBAAjAAuPBQIIfwF+IAQgA2siCyACIAFrIgxBA2pqIgogAC8BAHNBsfPd8XlsIQcgASEFA0AgBUEIaiIGIAJMBEAgBSkDACINpyANQiCIp3MgB3NBsfPd8XlsIQcgBiEFDAELCwNAIAIgBUoEQCAFIgZBAWohBSAHIAYtAABzQbHz3fF5bCEHDAELCyADIQUDQCAEIAVKBEAgBS0AAEGAAmogB3NBsfPd8XlsIQcgBUEBaiEFDAELCyAHIAdBD3ZzIgZFBEBBASEGCyAGQf//AXEhBANAIARBBHRBgICAAmoiCSgCACICBEAgAiAGRgR/IAkoAgwgCkYFQQALBEAgCSgCCEGAgKACaiIILwEAIAAvAQBGBH8gCEECaiEHQQAhAgJ/A0AgAkEIaiIFIAxMBEBBACACIAdqKQMAIAEgAmopAwBSDQIaIAUhAgwBCwsDQCACIAxIBEBBACACIAdqLQAAIAEgAmotAABHDQIaIAJBAWohAgwBCwtBAQsFQQALBH8gCEECaiAMai0AAAVBAQsEf0EABSAIQQNqIAxqIQdBACECAn8DQCACQQhqIgUgC0wEQEEAIAIgB2opAwAgAiADaikDAFINAhogBSECDAELCwNAIAIgC0gEQEEAIAIgB2otAAAgAiADai0AAEcNAhogAkEBaiECDAELC0EBCwsEQCAJKAIEDwsLIARBAWpB//8BcSEEDAELCyMBQYCAoAJqIgIgAC8BADsBACACQQJqIgAgASAM/AoAACAAIAxqQQA6AAAgAkEDaiAMaiADIAv8CgAAIARBBHRBgICAAmoiACAGNgIAIAAjADYCBCAAIwE2AgggACAKNgIMIwEgCmokASMAIgBBAWokACAAQYCAgIAEagsHAEGAgIACCwQAIwEL";
+// src/explain/record.ts
+var R_START = 0;
+var R_END = 1;
+var R_MSG = 2;
+var R_CLIENT = 3;
+var R_SERVER = 4;
+var R_SERVER_END = 5;
+var R_UP = 6;
+var R_UP_CLOSE = 7;
+var R_HOST = 8;
+var R_HOST_END = 9;
+var R_SAME = 10;
+var R_FORM = 11;
+var RECORD = 12;
+var FORM_NEW = 1 << 30;
+var UNKNOWN = -2;
 
-// src/diagnose/explain.ts
-var MAX_NAMES = 20;
-var MAX_GROUPS = 1e3;
-var MAX_CACHED = 2e4;
-var BUCKETS = 4096;
-var NOT_COUNTED = null;
+// src/explain/js-scanner.ts
 var PREFIX_TAIL = /\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/y;
-var TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/;
-var SERVER = ", server: ";
 var CLIENT = ", client: ";
+var SERVER = ", server: ";
 var UPSTREAM = ', upstream: "';
 var HOST = ', host: "';
 var Cursor = class {
@@ -652,19 +661,134 @@ var Cursor = class {
   }
   /** The first occurrence in [from, end), or -1. */
   within(text, from, end) {
-    const at = this.find(text, from);
-    return at < end ? at : -1;
+    const at2 = this.find(text, from);
+    return at2 < end ? at2 : -1;
   }
   /** The last occurrence in [from, end), or -1: the last, because a client can put any text into its request line. */
   last(text, from, end) {
-    let at = this.within(text, from, end);
-    if (at < 0) return -1;
-    for (let next = this.within(text, at + 1, end); next >= 0; next = this.within(text, next + 1, end)) at = next;
-    return at;
+    let at2 = this.within(text, from, end);
+    if (at2 < 0) return -1;
+    for (let next = this.within(text, at2 + 1, end); next >= 0; next = this.within(text, next + 1, end)) at2 = next;
+    return at2;
   }
 };
+function createJsScanner() {
+  const client = new Cursor(CLIENT);
+  const server = new Cursor(SERVER);
+  const upstream = new Cursor(UPSTREAM);
+  const host = new Cursor(HOST);
+  return {
+    reset() {
+      client.reset();
+      server.reset();
+      upstream.reset();
+      host.reset();
+    },
+    line(t, s, e, rec) {
+      if (e - s > MAX_LINE) return false;
+      if (e > s && t.charCodeAt(e - 1) === 13) e--;
+      rec[R_START] = s;
+      rec[R_END] = e;
+      rec[R_MSG] = -1;
+      if (e - s < 24 || t.charCodeAt(s + 4) !== 47 || t.charCodeAt(s + 19) !== 32 || t.charCodeAt(s + 20) !== 91) return true;
+      PREFIX_TAIL.lastIndex = s + 20;
+      if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return true;
+      const msg2 = PREFIX_TAIL.lastIndex;
+      rec[R_MSG] = msg2;
+      const level = t.charCodeAt(s + 21);
+      if (level !== 101 && level !== 99 && level !== 97) return true;
+      rec[R_SAME] = 0;
+      rec[R_FORM] = -1;
+      rec[R_SERVER] = UNKNOWN;
+      rec[R_HOST] = UNKNOWN;
+      const c = client.within(t, msg2, e);
+      rec[R_CLIENT] = c;
+      const u = c < 0 ? -1 : upstream.last(t, c, e);
+      let v = -1;
+      let close = -1;
+      if (u >= 0) {
+        v = u + UPSTREAM.length;
+        close = t.indexOf('"', v);
+        if (close < 0 || close > e) close = e;
+      }
+      rec[R_UP] = v;
+      rec[R_UP_CLOSE] = close;
+      return true;
+    },
+    findServer(t, c, e, rec) {
+      const at2 = server.within(t, c, e);
+      const v = at2 < 0 ? -1 : at2 + SERVER.length;
+      let end = 0;
+      if (v >= 0) {
+        end = t.indexOf(", ", v);
+        if (end < 0 || end > e) end = e;
+      }
+      rec[R_SERVER] = v;
+      rec[R_SERVER_END] = end;
+    },
+    findHost(t, c, e, hostAt, rec) {
+      const at2 = hostAt >= 0 ? holds(t, hostAt, HOST) ? hostAt : -1 : host.within(t, c, e);
+      const v = at2 < 0 ? -1 : at2 + HOST.length;
+      let end = 0;
+      if (v >= 0) {
+        end = t.indexOf('"', v);
+        if (end < 0 || end > e) end = e;
+      }
+      rec[R_HOST] = v;
+      rec[R_HOST_END] = end;
+    }
+  };
+}
+function holds(t, at2, needle) {
+  if (at2 + needle.length > t.length) return false;
+  for (let i = 0; i < needle.length; i++) if (t.charCodeAt(at2 + i) !== needle.charCodeAt(i)) return false;
+  return true;
+}
+
+// src/explain/scan-wasm.ts
+var SCAN_WASM_BASE64 = "AGFzbQEAAAABFgRgAAF/YAF/AX9gAABgBX9/f39/AX8DDAsBAgABAAAAAAMAAAUEAQDAAQYLAn8BQQALfwFBAAsHgAEKCWZvcm1Db3VudAAHCmFyZW5hQnl0ZXMACg1hcmVuYUNhcGFjaXR5AAkKcmVzZXRGb3JtcwABDWlucHV0Q2FwYWNpdHkABQxvdXRwdXRPZmZzZXQABApyZWNvcmRTaXplAAIKZm9ybU5ld0JpdAAGBHNjYW4AAAZtZW1vcnkCAArnFAu6CwEOfyAAQQBBwAD8CwBBfyECA0AgACAESgRAIAQiAQJ/A0AgACABSgRAIAH9AAQA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCIDBEAgASADaGoiASAAIAAgAUobDAMLIAFBEGohAQwBCwsgAAsiCSIBSAR/IAFBAWstAABBDUYFQQALBH8gAUEBawUgAQshByAKQTBsQYCACGohDiAKQQFqIQogDiAENgIAIA4gBzYCBCAOIAcgBGtBGE4EfyAELQAEQS9GBUEACwR/IAQtABNBIEYFQQALBH8gBC0AFEHbAEYFQQALBH8gBEEUahADIgEgB0oEf0F/BSABCwVBfwsiCDYCCEEAIQwgCEEATgRAIAJBAE4Ef0EAIQECfwNAIAFBCGoiA0ETTARAQQAgASAEaikDACABIAJqKQMAUg0CGiADIQEMAQsLA0AgAUETSARAQQAgASAEai0AACABIAJqLQAARw0CGiABQQFqIQEMAQsLQQELBUEAC0EARyEMIAQhAgsgDiAMNgIoQX8hDEF/IQVBfyEDQX8hCyAIQQBOBEAgCCEGA0AgBiAHSARAIAb9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCENA0AgDQRAAkAgBiANaGohASANIA1BAWtxIQ0gASAHTg0AIAxBAEgEQCABIAwgASkDAEKswIzjlq2Zt/QAUQR/IAEvAQhBusAARgVBAAsbIQwFIAVBAEgEfyABKQMAQqzAzKumzt2y8gBRBH8gAS8BCEG6wABGBUEACwVBAAsEQCABIQUFIAEtAABBLEYEfyABKQMBQqDqwZvHztyy4QBRBUEACwR/IAEoAglB7fSAkQJGBUEACwRAIAEhAwUgASALIAtBAEgEfyABKQMAQqzAoPu2jp2dIFEEfyABLQAIQSJGBUEACwVBAAsbIQsLCwsMAgsLCyAGQRBqIQYMAQsLCyAOIAw2AgxBfyENIAVBAE4EfyAFQQpqIg0hAQJ/A0AgASAHSARAIAcgBwJ/A0AgASAHSARAIAH9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCIFBEAgASAFaGoiASAHIAEgB0gbDAMLIAFBEGohAQwBCwsgBwsiAUwNAhogASABQQFqIgEtAABBIEYNAhoMAQsLIAcLBUF/CyEBIA4gDTYCECAOIAE2AhRBfyEBQX8hBSADQQBOBH8gA0ENaiIBIQYCfwNAIAYgB0gEQCAG/QAEAP0MIiIiIiIiIiIiIiIiIiIiIv0j/WQiAwRAIAYgA2hqIgMgByADIAdIGwwDCyAGQRBqIQYMAQsLIAcLIgVBCmpBfyAFQQFqIgMpAwBCrMCg+7aOnZ0gUQR/IAMtAAhBIkYFQQALGwVBfyALQQlqIAtBAEgbCyEGIA4gATYCGCAOIAU2AhwgDiAGNgIgIA4gBkEATgR/An8DQCAGIAdIBEAgBv0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgMEQCAGIANoaiIDIAcgAyAHSBsMAwsgBkEQaiEGDAELCyAHCwVBfws2AiQgDiAIQQBOBH8gBC0AFQVBAAsiA0HjAEYgA0HlAEZyIANB4QBGcgR/IAwgByAMQQBOGyEGIAFBACABQQBOIgMbIQcgAwRAIAEhAwNAIANBA2ogBUwEQAJAIAMtAABBOkYEfyADLQABQS9GBUEACwR/IAMtAAJBL0YFQQALBEAgA0EDaiEBDAELIANBAWohAwwCCwsLIAFBBWogBUwEfyABKAIAQfXcpcMHRgVBAAsEfyABLQAEQTpGBUEAC0UEQANAIAEgBUgEQAJAIAH9AAQA/QwvLy8vLy8vLy8vLy8vLy8v/SP9ZCIDBEAgASADaGoiASAFIAEgBUgbIQUMAQsgAUEQaiEBDAILCwsLBUEAIQULIARBFWogCCAGIAcgBRAIBUF/CzYCLCAJQQFqIQQMAQsLIAoLGABBgICAAkEAQYCAIPwLAEEAJABBACQBCwQAQQwL0AMBAX8CQCAALQAAQdsARw0AIABBAWoiACgCACIBQeTKiasHRgR/IAAtAARB5wBGBUEACwR/QQUFIAFB6dyZ+wZGBH9BBAUgAUHu3tHLBkYEfyAALwEEQePKAUYFQQALBH9BBgUgAUH3wsnzBkYEf0EEBSABQeXkyfsGRgR/IAAtAARB8gBGBUEACwR/QQUFIAFB4+SlowdGBH9BBAUgAUHh2JWTB0YEfyAALQAEQfQARgVBAAsEf0EFBSABQeXalZMHRgR/IAAtAARB5wBGBUEAC0UNB0EACxpBBQsLCwsLCyAAaiIALQAAQd0ARwR/QQEFIAAtAAFBIEcLDQAgAEECaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSNHDQAgAEEBaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQTpHBH9BAQUgAC0AAUEgRwsNACAAQQJqIgEtAABBKkYEfyABLQABQTBrQQpJBUEACwRAIAFBAWohAANAIAAtAABBMGtBCkkEQCAAQQFqIQAMAQsLIAAtAABBIEYEQCAAQQFqDwsLIAEPC0F/CwYAQYCACAsGAEGAgAQLCABBgICAgAQLBAAjAAuPBQIIfwF+IAQgA2siCyACIAFrIgxBA2pqIgogAC8BAHNBsfPd8XlsIQcgASEFA0AgBUEIaiIGIAJMBEAgBSkDACINpyANQiCIp3MgB3NBsfPd8XlsIQcgBiEFDAELCwNAIAIgBUoEQCAFIgZBAWohBSAHIAYtAABzQbHz3fF5bCEHDAELCyADIQUDQCAEIAVKBEAgBS0AAEGAAmogB3NBsfPd8XlsIQcgBUEBaiEFDAELCyAHIAdBD3ZzIgZFBEBBASEGCyAGQf//AXEhBANAIARBBHRBgICAAmoiCSgCACICBEAgAiAGRgR/IAkoAgwgCkYFQQALBEAgCSgCCEGAgKACaiIILwEAIAAvAQBGBH8gCEECaiEHQQAhAgJ/A0AgAkEIaiIFIAxMBEBBACACIAdqKQMAIAEgAmopAwBSDQIaIAUhAgwBCwsDQCACIAxIBEBBACACIAdqLQAAIAEgAmotAABHDQIaIAJBAWohAgwBCwtBAQsFQQALBH8gCEECaiAMai0AAAVBAQsEf0EABSAIQQNqIAxqIQdBACECAn8DQCACQQhqIgUgC0wEQEEAIAIgB2opAwAgAiADaikDAFINAhogBSECDAELCwNAIAIgC0gEQEEAIAIgB2otAAAgAiADai0AAEcNAhogAkEBaiECDAELC0EBCwsEQCAJKAIEDwsLIARBAWpB//8BcSEEDAELCyMBQYCAoAJqIgIgAC8BADsBACACQQJqIgAgASAM/AoAACAAIAxqQQA6AAAgAkEDaiAMaiADIAv8CgAAIARBBHRBgICAAmoiACAGNgIAIAAjADYCBCAAIwE2AgggACAKNgIMIwEgCmokASMAIgBBAWokACAAQYCAgIAEagsHAEGAgIACCwQAIwEL";
+
+// src/explain/wasm-scanner.ts
+var instance;
+function wasmScanner() {
+  if (instance === void 0) {
+    try {
+      const wa = globalThis.WebAssembly;
+      const x = new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64, "base64"))).exports;
+      if (x.recordSize() !== RECORD || x.formNewBit() !== FORM_NEW) throw new Error("scanner layout");
+      const capacity = x.inputCapacity();
+      const input = new Uint8Array(x.memory.buffer, 0, capacity);
+      const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));
+      instance = {
+        capacity,
+        records,
+        scan(bytes) {
+          input.set(bytes);
+          return x.scan(bytes.length);
+        },
+        forms: () => x.formCount(),
+        full: () => x.arenaBytes() > x.arenaCapacity(),
+        resetForms: () => x.resetForms(),
+        owner: void 0
+      };
+    } catch {
+      instance = null;
+    }
+  }
+  return instance ?? void 0;
+}
+
+// src/explain/explain.ts
+var MAX_NAMES = 20;
+var MAX_GROUPS = 1e3;
+var MAX_CACHED = 2e4;
+var BUCKETS = 4096;
+var NOT_COUNTED = null;
+var TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/;
 function createExplainer(window = {}, opts = {}) {
-  const wasm = opts.wasm === false ? void 0 : scanner();
+  const wasm = opts.wasm === false ? void 0 : wasmScanner();
+  const js = createJsScanner();
+  const line = new Int32Array(RECORD);
   const scannedSlots = [];
   const groups = /* @__PURE__ */ new Map();
   let buckets = new Array(BUCKETS);
@@ -676,18 +800,14 @@ function createExplainer(window = {}, opts = {}) {
   let to;
   let second = "";
   let outside = false;
-  const client = new Cursor(CLIENT);
-  const server = new Cursor(SERVER);
-  const upstreamField = new Cursor(UPSTREAM);
-  const hostField = new Cursor(HOST);
   function setSecond(t) {
     second = t;
     outside = since !== void 0 && t < since || until !== void 0 && t > until;
     if (from === void 0 || t < from) from = t;
     if (to === void 0 || t > to) to = t;
   }
-  function resolve2(line) {
-    const e = parseErrorLine(line);
+  function resolve2(text) {
+    const e = parseErrorLine(text);
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
     if (!d) return NOT_COUNTED;
@@ -736,7 +856,7 @@ function createExplainer(window = {}, opts = {}) {
     bucket.push({ level, message: copy(t.slice(msg2, msgEnd)), upstream: copy(up), slot });
     return slot;
   }
-  function tally(slot, t, s, e, c, hostAt, serverV, serverEnd, hostV, hostEnd) {
+  function tally(slot, t, rec, k, base, s, e) {
     if (slot === NOT_COUNTED) return;
     if (outside) {
       stats.outside++;
@@ -757,43 +877,46 @@ function createExplainer(window = {}, opts = {}) {
       }
       if (second > acc.last) acc.last = second;
     }
+    const c = at(rec, k + R_CLIENT, base);
     if (c < 0) return;
     if (acc.servers.length < MAX_NAMES) {
-      if (serverV === UNKNOWN) {
-        const at = server.within(t, c, e);
-        serverV = at < 0 ? -1 : at + SERVER.length;
-        if (serverV >= 0) {
-          serverEnd = t.indexOf(", ", serverV);
-          if (serverEnd < 0 || serverEnd > e) serverEnd = e;
-        }
-      }
-      if (serverV >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, serverV, serverEnd);
+      if (rec[k + R_SERVER] === UNKNOWN) js.findServer(t, c, e, rec);
+      const v = at(rec, k + R_SERVER, base);
+      if (v >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, v, at(rec, k + R_SERVER_END, base));
     }
     if (acc.hosts.length < MAX_NAMES) {
-      if (hostV === UNKNOWN) {
-        const at = hostAt >= 0 ? holds(t, hostAt, HOST) ? hostAt : -1 : hostField.within(t, c, e);
-        hostV = at < 0 ? -1 : at + HOST.length;
-        if (hostV >= 0) {
-          hostEnd = t.indexOf('"', hostV);
-          if (hostEnd < 0 || hostEnd > e) hostEnd = e;
-        }
+      if (rec[k + R_HOST] === UNKNOWN) {
+        const up = rec[k + R_UP];
+        js.findHost(t, c, e, up < 0 ? -1 : at(rec, k + R_UP_CLOSE, base) + 1, rec);
       }
-      if (hostV >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, hostV, hostEnd);
+      const v = at(rec, k + R_HOST, base);
+      if (v >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, v, at(rec, k + R_HOST_END, base));
     }
   }
-  function slow(line) {
-    const e = parseErrorLine(line);
+  function slow(text) {
+    const e = parseErrorLine(text);
     if (!e) {
-      if (line.trim() !== "") stats.unparsed++;
+      if (text.trim() !== "") stats.unparsed++;
       return;
     }
     if (e.time !== second) setSecond(copy(e.time));
     if (e.level !== "error" && e.level !== "crit" && e.level !== "alert" && e.level !== "emerg") return;
-    resetCursors();
-    tally(resolve2(line), line, 0, line.length, line.indexOf(CLIENT), -1, UNKNOWN, 0, UNKNOWN, 0);
-    resetCursors();
+    js.reset();
+    line[R_CLIENT] = text.indexOf(CLIENT);
+    line[R_UP] = -1;
+    line[R_SERVER] = UNKNOWN;
+    line[R_HOST] = UNKNOWN;
+    tally(resolve2(text), text, line, 0, 0, 0, text.length);
+    js.reset();
   }
-  function fast(t, s, e, msg2, c, upV, upClose, serverV, serverEnd, hostV, hostEnd, timeKnown = false, form = -1) {
+  function count(t, rec, k, base, timeKnown) {
+    const s = base + rec[k + R_START];
+    const e = base + rec[k + R_END];
+    const m = rec[k + R_MSG];
+    if (m < 0) {
+      slow(t.slice(s, e));
+      return false;
+    }
     if (!timeKnown && !sameSecond(t, s, second)) {
       const time = copy(t.slice(s, s + 19));
       if (!TIME.test(time)) {
@@ -804,85 +927,42 @@ function createExplainer(window = {}, opts = {}) {
     }
     const level = t.charCodeAt(s + 21);
     if (level !== 101 && level !== 99 && level !== 97) return true;
+    const form = rec[k + R_FORM];
     let slot;
     if (form >= 0) {
       const id = form & FORM_NEW - 1;
       slot = form & FORM_NEW ? scannedSlots[id] = resolve2(t.slice(s, e)) : scannedSlots[id];
     } else {
-      const up = upV < 0 ? "" : upstreamAddress(t.slice(upV, upClose));
-      slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg2, c < 0 ? e : c, up);
+      const c = at(rec, k + R_CLIENT, base);
+      const upV = at(rec, k + R_UP, base);
+      const up = upV < 0 ? "" : upstreamAddress(t.slice(upV, at(rec, k + R_UP_CLOSE, base)));
+      slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), base + m, c < 0 ? e : c, up);
     }
-    tally(slot, t, s, e, c, upV < 0 ? -1 : upClose + 1, serverV, serverEnd, hostV, hostEnd);
+    tally(slot, t, rec, k, base, s, e);
     return true;
   }
-  function scan(t, s, e) {
-    stats.lines++;
-    if (e - s > MAX_LINE) return;
-    if (e > s && t.charCodeAt(e - 1) === 13) e--;
-    if (e - s < 24 || t.charCodeAt(s + 4) !== 47 || t.charCodeAt(s + 19) !== 32 || t.charCodeAt(s + 20) !== 91) return slow(t.slice(s, e));
-    PREFIX_TAIL.lastIndex = s + 20;
-    if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return slow(t.slice(s, e));
-    const msg2 = PREFIX_TAIL.lastIndex;
-    const level = t.charCodeAt(s + 21);
-    if (level !== 101 && level !== 99 && level !== 97) return void fast(t, s, e, msg2, -1, -1, -1, -1, -1, -1, -1);
-    const c = client.within(t, msg2, e);
-    let upV = -1;
-    let upClose = -1;
-    const u = c < 0 ? -1 : upstreamField.last(t, c, e);
-    if (u >= 0) {
-      upV = u + UPSTREAM.length;
-      upClose = t.indexOf('"', upV);
-      if (upClose < 0 || upClose > e) upClose = e;
-    }
-    fast(t, s, e, msg2, c, upV, upClose, UNKNOWN, 0, UNKNOWN, 0);
-  }
   function scanBytes(wasm2, t, start, end, bytes) {
-    if (wasmOwner !== scannedSlots || wasm2.forms() > MAX_CACHED || wasm2.full()) {
+    if (wasm2.owner !== scannedSlots || wasm2.forms() > MAX_CACHED || wasm2.full()) {
       wasm2.resetForms();
       scannedSlots.length = 0;
-      wasmOwner = scannedSlots;
+      wasm2.owner = scannedSlots;
     }
     const n = wasm2.scan(bytes.subarray(start, end));
     const r = wasm2.records;
     let timeKnown = false;
     for (let i = 0, k = 0; i < n; i++, k += RECORD) {
       stats.lines++;
-      const s = start + r[k];
-      const e = start + r[k + 1];
-      const msg2 = r[k + 2];
-      if (msg2 < 0) {
-        slow(t.slice(s, e));
-        timeKnown = false;
-        continue;
-      }
-      const at = (x) => x < 0 ? -1 : start + x;
-      timeKnown = fast(
-        t,
-        s,
-        e,
-        start + msg2,
-        at(r[k + 3]),
-        at(r[k + 6]),
-        at(r[k + 7]),
-        at(r[k + 4]),
-        at(r[k + 5]),
-        at(r[k + 8]),
-        at(r[k + 9]),
-        timeKnown && r[k + 10] === 1,
-        r[k + 11]
-      );
+      timeKnown = count(t, r, k, start, timeKnown && r[k + R_SAME] === 1);
     }
   }
-  function resetCursors() {
-    client.reset();
-    server.reset();
-    upstreamField.reset();
-    hostField.reset();
+  function scanLine(t, s, e) {
+    stats.lines++;
+    if (js.line(t, s, e, line)) count(t, line, 0, 0, false);
   }
   function addText(text, start, end, bytes) {
-    resetCursors();
+    js.reset();
     if (bytes && wasm && end - start <= wasm.capacity) return scanBytes(wasm, text, start, end, bytes);
-    eachLine(text, start, end, (s, e) => scan(text, s, e));
+    eachLine(text, start, end, (s, e) => scanLine(text, s, e));
   }
   function state() {
     return {
@@ -921,9 +1001,9 @@ function createExplainer(window = {}, opts = {}) {
     }
   }
   return {
-    add(line) {
-      resetCursors();
-      scan(line, 0, line.length);
+    add(text) {
+      js.reset();
+      scanLine(text, 0, text.length);
     },
     addText,
     state,
@@ -941,36 +1021,9 @@ function createExplainer(window = {}, opts = {}) {
     }
   };
 }
-var UNKNOWN = -2;
-var RECORD = 12;
-var FORM_NEW = 1 << 30;
-var instance;
-var wasmOwner;
-function scanner() {
-  if (instance === void 0) {
-    try {
-      const wa = globalThis.WebAssembly;
-      const x = new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64, "base64"))).exports;
-      if (x.recordSize() !== RECORD || x.formNewBit() !== FORM_NEW) throw new Error("scanner layout");
-      const capacity = x.inputCapacity();
-      const input = new Uint8Array(x.memory.buffer, 0, capacity);
-      const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));
-      instance = {
-        capacity,
-        records,
-        scan(bytes) {
-          input.set(bytes);
-          return x.scan(bytes.length);
-        },
-        forms: () => x.formCount(),
-        full: () => x.arenaBytes() > x.arenaCapacity(),
-        resetForms: () => x.resetForms()
-      };
-    } catch {
-      instance = null;
-    }
-  }
-  return instance ?? void 0;
+function at(rec, i, base) {
+  const x = rec[i];
+  return x < 0 ? x : base + x;
 }
 function sameSecond(t, s, second) {
   return t.charCodeAt(s + 18) === second.charCodeAt(18) && t.slice(s, s + 19) === second;
@@ -984,11 +1037,6 @@ function name(names, previous, t, v, end) {
   const kept = copy(value);
   names.push(kept);
   return kept;
-}
-function holds(t, at, needle) {
-  if (at + needle.length > t.length) return false;
-  for (let i = 0; i < needle.length; i++) if (t.charCodeAt(at + i) !== needle.charCodeAt(i)) return false;
-  return true;
 }
 function copy(s) {
   return Buffer.from(s, "latin1").toString("latin1");
@@ -1004,7 +1052,7 @@ function logTime(d) {
   return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-// src/diagnose/explain-threads.ts
+// src/explain/threads.ts
 var PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 var DEFAULT_MAX_THREADS = 2;
 var WORKER_YOUNG_MB = 3;
@@ -1095,7 +1143,7 @@ if (!isMainThread && workerData?.[WORKER] === true) {
   parentPort?.postMessage(done);
 }
 
-// src/diagnose/explain-spec.ts
+// src/explain/spec-match.ts
 import { basename } from "node:path";
 function crossCheck(groups, spec) {
   for (const g of groups) {
@@ -1127,7 +1175,8 @@ function matchGroup(g, services) {
   if (!byServer) {
     return { match: "unknown", note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(", ") || "this server"} as its server_name` };
   }
-  const code = mismatchCode(dialed, byServer.backend);
+  const relation = relate(dialed, byServer.backend, sameHost);
+  const code = mismatchCode(relation === "match" ? "host" : relation);
   return {
     match: "mismatch",
     service: byServer.name,
@@ -1161,13 +1210,10 @@ function endpointOf(upstream) {
   return typeof e === "string" ? void 0 : e;
 }
 function sameBackend(spec, dialed) {
-  if (sameEndpoint(spec, dialed)) return true;
-  return spec.kind === "tcp" && dialed.kind === "tcp" && spec.host === "localhost" && spec.port === dialed.port && (dialed.host === "127.0.0.1" || dialed.host === "::1");
+  return relate(dialed, spec, sameHost) === "match";
 }
-function mismatchCode(dialed, spec) {
-  if (dialed.kind === "unix" || spec.kind === "unix") return dialed.kind === spec.kind ? "config.socket_mismatch" : "config.host_mismatch";
-  if (dialed.port !== spec.port) return "config.port_mismatch";
-  return "config.host_mismatch";
+function sameHost(dialed, spec) {
+  return dialed.toLowerCase() === spec.toLowerCase() || spec === "localhost" && (dialed === "127.0.0.1" || dialed === "::1");
 }
 
 // src/report/explain-json.ts
@@ -1301,7 +1347,7 @@ var explainCommand = {
     if (window.since !== void 0 && window.until !== void 0 && window.since > window.until) {
       throw new UserError(`--since (${values.since}) is after --until (${values.until})`);
     }
-    const spec = values.spec === void 0 ? void 0 : await (await import("./load-IBMPT7SR.js")).loadSpecFile(resolve(io.cwd, values.spec));
+    const spec = values.spec === void 0 ? void 0 : await (await import("./load-MK4GBGY2.js")).loadSpecFile(resolve(io.cwd, values.spec));
     const files = positionals.length ? positionals : [spec?.nginx.errorLog ?? DEFAULT_ERROR_LOG];
     if (files.filter((f) => f === "-").length > 1) throw new UserError('"-" (standard input) can be given once');
     const paths = files.map((f) => f === "-" ? f : resolve(io.cwd, f));

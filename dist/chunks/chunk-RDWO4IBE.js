@@ -1,8 +1,9 @@
 import { createRequire as __ugateCreateRequire } from 'node:module';
 const require = __ugateCreateRequire(import.meta.url);
 import {
+  PROTOCOL_NAMES,
   parseBackend
-} from "./chunk-AFFVPUXK.js";
+} from "./chunk-KHLXKQJU.js";
 import {
   DURATION_PATTERN,
   parseDuration
@@ -27072,13 +27073,12 @@ function date4(params) {
 
 // src/spec/schema.ts
 var duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i) => `"${String(i.input)}" is not a duration: write 250ms, 2s or 1m` }).describe("a duration: NUMBER followed by ms, s or m");
-var PROTOCOLS = ["http", "https", "fastcgi", "uwsgi", "scgi", "grpc"];
 var service = external_exports.strictObject({
   backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
     const r = parseBackend(ctx.value);
     if (typeof r === "string") ctx.issues.push({ code: "custom", message: r, input: ctx.value });
   }).describe("where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock"),
-  protocol: external_exports.enum(PROTOCOLS).default("http").describe("how nginx talks to the backend"),
+  protocol: external_exports.enum(PROTOCOL_NAMES).default("http").describe("how nginx talks to the backend"),
   health: external_exports.string().regex(/^\//, { error: "the health path starts with /" }).optional().describe("HTTP path to GET (http/https; fastcgi sends a FastCGI request); omitted = listener probe only"),
   server_name: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).optional().describe("the nginx server{} block(s) whose *_pass must dial `backend`"),
   location: external_exports.string().min(1).optional().describe("narrow the check to one location"),
@@ -27090,14 +27090,14 @@ var specSchema = external_exports.strictObject({
   services: external_exports.record(
     external_exports.string().regex(/^[A-Za-z0-9_-]+$/, { error: "a service name has only letters, digits, - and _" }),
     service
-  ).refine((s) => Object.keys(s).length > 0, { error: "at least one service is needed" }),
+  ).refine((s) => Object.keys(s).length > 0, { error: "at least one service is needed" }).transform((services) => Object.entries(services).map(([name, s]) => serviceSpec(name, s))),
   nginx: external_exports.strictObject({
     config: external_exports.string().min(1).default("/etc/nginx/nginx.conf").describe("main nginx config file; relative to the spec file"),
     dump: external_exports.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
     binary: external_exports.string().min(1).default("nginx").describe("used for `nginx -t` when installed; absent -> skipped"),
     front: external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional().describe("also GET each health path through nginx"),
     error_log: external_exports.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`")
-  }).prefault({}),
+  }).transform(({ error_log, ...nginx }) => ({ ...nginx, ...error_log !== void 0 && { errorLog: error_log } })).prefault({}),
   gate: external_exports.strictObject({
     deadline: duration3.default("60s").describe("the whole gate, every retry included"),
     interval: duration3.default("100ms").describe("retry delay while nothing listens yet"),
@@ -27105,8 +27105,37 @@ var specSchema = external_exports.strictObject({
     connect_timeout: duration3.default("2s"),
     request_timeout: duration3.default("5s"),
     success_threshold: external_exports.int().min(1).max(100).default(1).describe("consecutive passes needed per probe")
-  }).prefault({})
+  }).transform((g) => ({
+    deadlineMs: durationMs(g.deadline),
+    intervalMs: durationMs(g.interval),
+    maxIntervalMs: durationMs(g.max_interval),
+    connectTimeoutMs: durationMs(g.connect_timeout),
+    requestTimeoutMs: durationMs(g.request_timeout),
+    successThreshold: g.success_threshold
+  })).prefault({})
 });
+var KNOWN_KEYS = {
+  "": Object.keys(specSchema.shape),
+  service: Object.keys(service.shape),
+  nginx: Object.keys(specSchema.shape.nginx.unwrap().in.shape),
+  gate: Object.keys(specSchema.shape.gate.unwrap().in.shape)
+};
+function serviceSpec(name, s) {
+  const backend = parseBackend(s.backend);
+  if (typeof backend === "string") throw new Error("unreachable: schema validated backend");
+  return {
+    name,
+    backend,
+    /** as written in the spec */
+    backendText: s.backend,
+    protocol: s.protocol,
+    serverNames: s.server_name === void 0 ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name],
+    ...s.health !== void 0 && { health: s.health },
+    ...s.location !== void 0 && { location: s.location },
+    ...s.process !== void 0 && { process: s.process },
+    ...s.unit !== void 0 && { unit: s.unit }
+  };
+}
 function durationMs(s) {
   const ms = parseDuration(s);
   if (ms === void 0) throw new Error(`not a duration: ${s}`);
@@ -27146,44 +27175,20 @@ function parseSpec(text, file2, shown = displayPath(file2)) {
   }
   return normalise(parsed.data, file2);
 }
-function normalise(raw, file2) {
+function normalise(data, file2) {
   const dir = dirname(file2);
   const rel = (p) => p === "-" || isAbsolute(p) ? p : resolve(dir, p);
-  const services = Object.entries(raw.services).map(([name, s]) => {
-    const backend = parseBackend(s.backend);
-    if (typeof backend === "string") throw new Error("unreachable: schema validated backend");
-    const names = s.server_name === void 0 ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name];
-    return {
-      name,
-      backend,
-      backendText: s.backend,
-      protocol: s.protocol,
-      serverNames: names,
-      ...s.health !== void 0 && { health: s.health },
-      ...s.location !== void 0 && { location: s.location },
-      ...s.process !== void 0 && { process: s.process },
-      ...s.unit !== void 0 && { unit: s.unit }
-    };
-  });
-  const g = raw.gate;
+  const { nginx } = data;
   return {
     file: file2,
-    services,
+    services: data.services,
     nginx: {
-      config: rel(raw.nginx.config),
-      binary: raw.nginx.binary,
-      ...raw.nginx.dump !== void 0 && { dump: rel(raw.nginx.dump) },
-      ...raw.nginx.front !== void 0 && { front: raw.nginx.front },
-      ...raw.nginx.error_log !== void 0 && { errorLog: rel(raw.nginx.error_log) }
+      ...nginx,
+      config: rel(nginx.config),
+      ...nginx.dump !== void 0 && { dump: rel(nginx.dump) },
+      ...nginx.errorLog !== void 0 && { errorLog: rel(nginx.errorLog) }
     },
-    gate: {
-      deadlineMs: durationMs(g.deadline),
-      intervalMs: durationMs(g.interval),
-      maxIntervalMs: durationMs(g.max_interval),
-      connectTimeoutMs: durationMs(g.connect_timeout),
-      requestTimeoutMs: durationMs(g.request_timeout),
-      successThreshold: g.success_threshold
-    }
+    gate: data.gate
   };
 }
 function describeIssue(issue2) {
@@ -27206,12 +27211,6 @@ function describeIssue(issue2) {
       return { path, message: issue2.message };
   }
 }
-var KNOWN_KEYS = {
-  "": ["version", "services", "nginx", "gate"],
-  service: ["backend", "protocol", "health", "server_name", "location", "process", "unit"],
-  nginx: ["config", "dump", "binary", "front", "error_log"],
-  gate: ["deadline", "interval", "max_interval", "connect_timeout", "request_timeout", "success_threshold"]
-};
 function suggest(path) {
   const where = path.length === 0 ? "" : path[0] === "services" ? "service" : String(path[0]);
   const keys = KNOWN_KEYS[where];

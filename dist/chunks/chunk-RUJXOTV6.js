@@ -17,6 +17,26 @@ function paint(color) {
   return { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
 }
 
+// src/model/mismatch.ts
+function relate(dial, backend, sameHost) {
+  if (dial.kind === "unix" || backend.kind === "unix") {
+    return dial.kind === "unix" && backend.kind === "unix" && dial.path === backend.path ? "match" : "socket";
+  }
+  const same = sameHost(dial.host, backend.host);
+  if (dial.port === backend.port) return same ? "match" : "host";
+  return same ? "port" : "unrelated";
+}
+var CODE = {
+  socket: "config.socket_mismatch",
+  port: "config.port_mismatch",
+  host: "config.host_mismatch",
+  // both differ: nginx dials another address altogether
+  unrelated: "config.host_mismatch"
+};
+function mismatchCode(m) {
+  return CODE[m];
+}
+
 // src/diagnose/error-log.ts
 var PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
 var EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
@@ -230,6 +250,8 @@ function errorFacts(e) {
 }
 
 export {
+  relate,
+  mismatchCode,
   LINUX_ERRNO,
   errnoName,
   errorFacts,

@@ -1396,10 +1396,10 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest(client, request2, err) {
+    function errorRequest(client, request3, err) {
       try {
-        request2.onError(err);
-        assert2(request2.aborted);
+        request3.onError(err);
+        assert2(request3.aborted);
       } catch (err2) {
         client.emit("error", err2);
       }
@@ -1973,7 +1973,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request2, key, val) {
+    function processHeader(request3, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
@@ -2020,24 +2020,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request2.host !== null) {
+        if (request3.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request2.host = val;
+        request3.host = val;
       } else if (headerName === "content-length") {
-        if (request2.contentLength !== null) {
+        if (request3.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request2.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request2.contentLength)) {
+        request3.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request3.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request2.contentType === null && headerName === "content-type") {
-        request2.contentType = val;
-        request2.headers.push(key, val);
+      } else if (request3.contentType === null && headerName === "content-type") {
+        request3.contentType = val;
+        request3.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2046,12 +2046,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request2.reset = true;
+          request3.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key, val);
+        request3.headers.push(key, val);
       }
     }
     module.exports = Request;
@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -3383,13 +3383,13 @@ var require_data_url = __commonJS({
     }
     function collectASequenceOfCodePointsFast(char, input2, position) {
       const idx = input2.indexOf(char, position.position);
-      const start = position.position;
+      const start2 = position.position;
       if (idx === -1) {
         position.position = input2.length;
-        return input2.slice(start);
+        return input2.slice(start2);
       }
       position.position = idx;
-      return input2.slice(start, position.position);
+      return input2.slice(start2, position.position);
     }
     function stringPercentDecode(input2) {
       const bytes = encoder.encode(input2);
@@ -4141,11 +4141,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request2) {
-      return request2.urlList[request2.urlList.length - 1];
+    function requestCurrentURL(request3) {
+      return request3.urlList[request3.urlList.length - 1];
     }
-    function requestBadPort(request2) {
-      const url2 = requestCurrentURL(request2);
+    function requestBadPort(request3) {
+      const url2 = requestCurrentURL(request3);
       if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
         return "blocked";
       }
@@ -4169,7 +4169,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request3, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
@@ -4183,7 +4183,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy !== "") {
-        request2.referrerPolicy = policy;
+        request3.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4200,33 +4200,33 @@ var require_util2 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request2) {
-      let serializedOrigin = request2.origin;
+    function appendRequestOriginHeader(request3) {
+      let serializedOrigin = request3.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request2.responseTainting === "cors" || request2.mode === "websocket") {
-        request2.headersList.append("origin", serializedOrigin, true);
-      } else if (request2.method !== "GET" && request2.method !== "HEAD") {
-        switch (request2.referrerPolicy) {
+      if (request3.responseTainting === "cors" || request3.mode === "websocket") {
+        request3.headersList.append("origin", serializedOrigin, true);
+      } else if (request3.method !== "GET" && request3.method !== "HEAD") {
+        switch (request3.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request2.origin && urlHasHttpsScheme(request2.origin) && !urlHasHttpsScheme(requestCurrentURL(request2))) {
+            if (request3.origin && urlHasHttpsScheme(request3.origin) && !urlHasHttpsScheme(requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request2, requestCurrentURL(request2))) {
+            if (!sameOrigin(request3, requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request2.headersList.append("origin", serializedOrigin, true);
+        request3.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
@@ -4280,26 +4280,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request2) {
-      const policy = request2.referrerPolicy;
+    function determineRequestsReferrer(request3) {
+      const policy = request3.referrerPolicy;
       assert2(policy);
       let referrerSource = null;
-      if (request2.referrer === "client") {
+      if (request3.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request2.referrer instanceof URL) {
-        referrerSource = request2.referrer;
+      } else if (request3.referrer instanceof URL) {
+        referrerSource = request3.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request2, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request2.url);
+      const areSameOrigin = sameOrigin(request3, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request3.url);
       switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -4310,7 +4310,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -4471,7 +4471,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise2 = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5395,11 +5395,11 @@ var require_formdata_parser = __commonJS({
       return name;
     }
     function collectASequenceOfBytes(condition, input2, position) {
-      let start = position.position;
-      while (start < input2.length && condition(input2[start])) {
-        ++start;
+      let start2 = position.position;
+      while (start2 < input2.length && condition(input2[start2])) {
+        ++start2;
       }
-      return input2.subarray(position.position, position.position = start);
+      return input2.subarray(position.position, position.position = start2);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5412,12 +5412,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
-      if (buffer.length < start.length) {
+    function bufferStartsWith(buffer, start2, position) {
+      if (buffer.length < start2.length) {
         return false;
       }
-      for (let i2 = 0; i2 < start.length; i2++) {
-        if (start[i2] !== buffer[position.position + i2]) {
+      for (let i2 = 0; i2 < start2.length; i2++) {
+        if (start2[i2] !== buffer[position.position + i2]) {
           return false;
         }
       }
@@ -5798,7 +5798,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants8 = require_constants2();
+    var constants9 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5823,8 +5823,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_status: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert2(currentParser.ptr === p);
@@ -5832,13 +5832,13 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_header_field: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_header_value: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert2(currentParser.ptr === p);
@@ -5846,8 +5846,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_body: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
             assert2(currentParser.ptr === p);
@@ -5873,7 +5873,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants8.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants9.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5968,11 +5968,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants8.ERROR.OK) {
+          if (ret !== constants9.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants8.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants9.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants8.ERROR.PAUSED) {
+            } else if (ret === constants9.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5995,10 +5995,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants8.ERROR.OK) {
+        if (ret === constants9.ERROR.OK) {
           return null;
         }
-        if (ret === constants8.ERROR.PAUSED || ret === constants8.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants9.ERROR.PAUSED || ret === constants9.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6015,7 +6015,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants8.ERROR[ret], data);
+        return new HTTPParserError(message, constants9.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6040,11 +6040,11 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
-        request2.onResponseStarted();
+        request3.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -6089,9 +6089,9 @@ var require_client_h1 = __commonJS({
         assert2(!socket.destroyed);
         assert2(!this.paused);
         assert2((headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert2(request2);
-        assert2(request2.upgrade || request2.method === "CONNECT");
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert2(request3);
+        assert2(request3.upgrade || request3.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -6108,9 +6108,9 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request2.onUpgrade(statusCode, headers, socket, statusText);
+          request3.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error63) {
-          util.errorRequest(client, request2, error63);
+          util.errorRequest(client, request3, error63);
           util.destroy(socket, error63);
         }
         client[kResume]();
@@ -6124,8 +6124,8 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
         assert2(!this.upgrade);
@@ -6134,23 +6134,23 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request2.upgrade) {
+        if (upgrade && !request3.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert2(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request2.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request3.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request2.bodyTimeout != null ? request2.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request3.bodyTimeout != null ? request3.bodyTimeout : client[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request2.method === "CONNECT") {
+        if (request3.method === "CONNECT") {
           assert2(client[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -6181,11 +6181,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request2.aborted) {
+        const pause = request3.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request3.aborted) {
           return -1;
         }
-        if (request2.method === "HEAD") {
+        if (request3.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -6195,15 +6195,15 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants8.ERROR.PAUSED : 0;
+        return pause ? constants9.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
         if (socket.destroyed) {
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert2(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert2(request3);
         assert2(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -6216,8 +6216,8 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request2.onData(buf) === false) {
-          return constants8.ERROR.PAUSED;
+        if (request3.onData(buf) === false) {
+          return constants9.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6230,8 +6230,8 @@ var require_client_h1 = __commonJS({
         }
         assert2(statusCode >= 100);
         assert2((this.headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert2(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert2(request3);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -6243,23 +6243,23 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request2.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request3.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request2.onComplete(headers);
+        request3.onComplete(headers);
         client[kQueue][client[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants8.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants8.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants8.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6345,13 +6345,13 @@ var require_client_h1 = __commonJS({
           assert2(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request2 = requests[i2];
-            util.errorRequest(client2, request2, err);
+            const request3 = requests[i2];
+            util.errorRequest(client2, request3, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request2 = client2[kQueue][client2[kRunningIdx]];
+          const request3 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request2, err);
+          util.errorRequest(client2, request3, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert2(client2[kRunning] === 0);
@@ -6381,18 +6381,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request2) {
+        busy(request3) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request2) {
-            if (client[kRunning] > 0 && !request2.idempotent) {
+          if (request3) {
+            if (client[kRunning] > 0 && !request3.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request2.upgrade || request2.method === "CONNECT")) {
+            if (client[kRunning] > 0 && (request3.upgrade || request3.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request2.body) !== 0 && (util.isStream(request2.body) || util.isAsyncIterable(request2.body) || util.isFormDataLike(request2.body))) {
+            if (client[kRunning] > 0 && util.bodyLength(request3.body) !== 0 && (util.isStream(request3.body) || util.isAsyncIterable(request3.body) || util.isFormDataLike(request3.body))) {
               return true;
             }
           }
@@ -6458,8 +6458,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request2 = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request2.headersTimeout != null ? request2.headersTimeout : client[kHeadersTimeout];
+            const request3 = client[kQueue][client[kRunningIdx]];
+            const headersTimeout = request3.headersTimeout != null ? request3.headersTimeout : client[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -6468,26 +6468,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client, request2) {
-      const { method, path: path9, host, upgrade, blocking, reset: reset3 } = request2;
-      let { body, headers, contentLength } = request2;
+    function writeH1(client, request3) {
+      const { method, path: path9, host, upgrade, blocking, reset: reset3 } = request3;
+      let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request2.contentType == null) {
+        if (request3.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request2.contentType == null) {
+      } else if (util.isBlobLike(body) && request3.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request2, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request3, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6499,14 +6499,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength !== null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength !== null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6514,25 +6514,25 @@ var require_client_h1 = __commonJS({
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error63) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
-          if (request2.upgrade || request2.method === "CONNECT") {
+        if (request3.completed) {
+          if (request3.upgrade || request3.method === "CONNECT") {
             util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client, request2, error63 || new RequestAbortedError());
+        util.errorRequest(client, request3, error63 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -6583,31 +6583,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request3, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request3, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished7 = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished7) {
           return;
@@ -6673,7 +6673,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -6693,18 +6693,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request2.onBodySent(body);
-          if (!expectsPayload && request2.reset !== false) {
+          request3.onBodySent(body);
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6717,9 +6717,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
-        if (!expectsPayload && request2.reset !== false) {
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
+        if (!expectsPayload && request3.reset !== false) {
           socket[kReset] = true;
         }
         client[kResume]();
@@ -6727,7 +6727,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6737,16 +6737,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6764,9 +6764,9 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request3, contentLength, client, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request2;
+        this.request = request3;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
@@ -6776,7 +6776,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request3, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6795,7 +6795,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request2.reset !== false) {
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -6815,7 +6815,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -6826,8 +6826,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
-        request2.onRequestSent();
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request3 } = this;
+        request3.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -6972,8 +6972,8 @@ var require_client_h2 = __commonJS({
           assert2(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request2 = requests[i2];
-            util.errorRequest(client2, request2, err);
+            const request3 = requests[i2];
+            util.errorRequest(client2, request3, err);
           }
         }
       });
@@ -7065,9 +7065,9 @@ var require_client_h2 = __commonJS({
       }
       util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
-        const request2 = client[kQueue][client[kRunningIdx]];
+        const request3 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert2(client[kRunning] === 0);
@@ -7077,12 +7077,12 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request2) {
+    function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
-      let { body } = request2;
+      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      let { body } = request3;
       if (upgrade) {
-        util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7106,17 +7106,17 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
+        if (request3.completed) {
           if (method === "CONNECT" && stream != null) {
             util.destroy(stream, error63 || new RequestAbortedError());
           }
           return;
         }
         error63 = error63 || new RequestAbortedError();
-        util.errorRequest(client, request2, error63);
+        util.errorRequest(client, request3, error63);
         if (stream != null) {
           util.destroy(stream, error63);
         }
@@ -7125,11 +7125,11 @@ var require_client_h2 = __commonJS({
         client[kResume]();
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -7139,22 +7139,22 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error63) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request2.onUpgradeError(error63);
+          request3.onUpgradeError(error63);
         };
         const onReady = () => {
           try {
-            request2.onUpgrade(null, null, stream);
+            request3.onUpgrade(null, null, stream);
           } catch (error63) {
             stream.off("response", onResponse);
             abort(error63);
             return;
           }
-          if (request2.aborted) {
+          if (request3.aborted) {
             return;
           }
           stream.off("error", abort);
@@ -7166,10 +7166,10 @@ var require_client_h2 = __commonJS({
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request2.completed) {
+          if (!upgradeResponseFinished && request3.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request3.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7191,14 +7191,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength != null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength != null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7223,25 +7223,25 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request2.onResponseStarted();
-        if (request2.aborted) {
+        request3.onResponseStarted();
+        if (request3.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client, request2, err);
+          util.errorRequest(client, request3, err);
           util.destroy(stream, err);
           return;
         }
-        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request3.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request2.onData(chunk) === false) {
+          if (request3.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request2.onComplete([]);
+          request3.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
@@ -7271,7 +7271,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7282,7 +7282,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7294,7 +7294,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7305,7 +7305,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7319,7 +7319,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -7328,7 +7328,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7338,7 +7338,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
@@ -7346,18 +7346,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request2.onBodySent(body);
+          request3.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (error63) {
         abort(error63);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe2 = pipeline(
         body,
@@ -7368,7 +7368,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe2);
-            request2.onRequestSent();
+            request3.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -7378,10 +7378,10 @@ var require_client_h2 = __commonJS({
       );
       util.addListener(pipe2, "data", onPipeData);
       function onPipeData(chunk) {
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7392,8 +7392,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7402,7 +7402,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7427,13 +7427,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request2.onBodySent(chunk);
+          request3.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request2.onRequestSent();
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7881,10 +7881,10 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler) {
         const origin = opts.origin || this[kUrl].origin;
-        const request2 = new Request(origin, opts, handler);
-        this[kQueue].push(request2);
+        const request3 = new Request(origin, opts, handler);
+        this[kQueue].push(request3);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request2.body) == null && util.isIterable(request2.body)) {
+        } else if (util.bodyLength(request3.body) == null && util.isIterable(request3.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7896,27 +7896,27 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve5(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request2 = requests[i2];
-            util.errorRequest(this, request2, err);
+            const request3 = requests[i2];
+            util.errorRequest(this, request3, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7934,8 +7934,8 @@ var require_client = __commonJS({
         assert2(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
-          const request2 = requests[i2];
-          util.errorRequest(client, request2, err);
+          const request3 = requests[i2];
+          util.errorRequest(client, request3, err);
         }
         assert2(client[kSize] === 0);
       }
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8038,8 +8038,8 @@ var require_client = __commonJS({
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert2(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-            const request2 = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request2, err);
+            const request3 = client[kQueue][client[kPendingIdx]++];
+            util.errorRequest(client, request3, err);
           }
         } else {
           onError(client, err);
@@ -8096,12 +8096,12 @@ var require_client = __commonJS({
         if (client[kRunning] >= (getPipelining(client) || 1)) {
           return;
         }
-        const request2 = client[kQueue][client[kPendingIdx]];
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request2.servername) {
+        const request3 = client[kQueue][client[kPendingIdx]];
+        if (client[kUrl].protocol === "https:" && client[kServerName] !== request3.servername) {
           if (client[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request2.servername;
+          client[kServerName] = request3.servername;
           client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client[kHTTPContext] = null;
             resume(client);
@@ -8117,10 +8117,10 @@ var require_client = __commonJS({
         if (client[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request2)) {
+        if (client[kHTTPContext].busy(request3)) {
           return;
         }
-        if (!request2.aborted && client[kHTTPContext].write(request2)) {
+        if (!request3.aborted && client[kHTTPContext].write(request3)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9295,8 +9295,8 @@ var require_retry_handler = __commonJS({
             this.abort(contentLengthError);
             return false;
           }
-          const { start, size, end = size - 1 } = contentRange;
-          if (this.start !== start || this.end != null && this.end !== end) {
+          const { start: start2, size, end = size - 1 } = contentRange;
+          if (this.start !== start2 || this.end != null && this.end !== end) {
             this.abort(
               new RequestRetryError("Content-Range mismatch", statusCode, {
                 headers,
@@ -9325,13 +9325,13 @@ var require_retry_handler = __commonJS({
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start: start2, size, end = size - 1 } = range;
             assert2(
-              start != null && Number.isFinite(start),
+              start2 != null && Number.isFinite(start2),
               "content-range mismatch"
             );
             assert2(end != null && Number.isFinite(end), "invalid content-length");
-            this.start = start;
+            this.start = start2;
             this.end = end;
           }
           if (this.end == null) {
@@ -9585,20 +9585,20 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError2());
           }
-          const onAbort = () => {
+          const onAbort2 = () => {
             this.destroy(signal.reason ?? new AbortError2());
           };
-          signal?.addEventListener("abort", onAbort);
+          signal?.addEventListener("abort", onAbort2);
           this.on("close", function() {
-            signal?.removeEventListener("abort", onAbort);
+            signal?.removeEventListener("abort", onAbort2);
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError2());
             } else {
-              resolve5(null);
+              resolve7(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -9657,9 +9657,9 @@ var require_readable = __commonJS({
       }
       const { _readableState: state } = consume2.stream;
       if (state.bufferIndex) {
-        const start = state.bufferIndex;
+        const start2 = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n2 = start; n2 < end; n2++) {
+        for (let n2 = start2; n2 < end; n2++) {
           consumePush(consume2, state.buffer[n2]);
         }
       } else {
@@ -9684,8 +9684,8 @@ var require_readable = __commonJS({
       }
       const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
-      const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
-      return buffer.utf8Slice(start, bufferLength);
+      const start2 = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
+      return buffer.utf8Slice(start2, bufferLength);
     }
     function chunksConcat(chunks, length) {
       if (chunks.length === 0 || length === 0) {
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve7, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve7(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve7(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve7(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve7(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve7(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9970,11 +9970,11 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request2(opts, callback) {
+    function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
-          request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+        return new Promise((resolve7, reject) => {
+          request3.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -9988,7 +9988,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = request2;
+    module.exports = request3;
     module.exports.RequestHandler = RequestHandler;
   }
 });
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -11654,7 +11654,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP: isIP8 } = __require("node:net");
-    var { lookup: lookup3 } = __require("node:dns");
+    var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11744,7 +11744,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup3(
+        lookup(
           origin.hostname,
           {
             all: true,
@@ -12608,11 +12608,11 @@ var require_response = __commonJS({
       };
     }
     function makeNetworkError(reason) {
-      const isError3 = isErrorLike(reason);
+      const isError2 = isErrorLike(reason);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError3 ? reason : new Error(reason ? String(reason) : reason),
+        error: isError2 ? reason : new Error(reason ? String(reason) : reason),
         aborted: reason && reason.name === "AbortError"
       });
     }
@@ -12895,7 +12895,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input2 = webidl.converters.RequestInfo(input2, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request2 = null;
+        let request3 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
@@ -12912,18 +12912,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
-          request2 = makeRequest({ urlList: [parsedURL] });
+          request3 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input2[kDispatcher];
           assert2(input2 instanceof _Request);
-          request2 = input2[kState];
+          request3 = input2[kState];
           signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
-        if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
-          window = request2.window;
+        if (request3.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request3.window, origin)) {
+          window = request3.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window}' must be null`);
@@ -12931,66 +12931,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window = "no-window";
         }
-        request2 = makeRequest({
+        request3 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request2.method,
+          method: request3.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request2.headersList,
+          headersList: request3.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request2.unsafeRequest,
+          unsafeRequest: request3.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window,
           // priority request’s priority.
-          priority: request2.priority,
+          priority: request3.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request2.origin,
+          origin: request3.origin,
           // referrer request’s referrer.
-          referrer: request2.referrer,
+          referrer: request3.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request2.referrerPolicy,
+          referrerPolicy: request3.referrerPolicy,
           // mode request’s mode.
-          mode: request2.mode,
+          mode: request3.mode,
           // credentials mode request’s credentials mode.
-          credentials: request2.credentials,
+          credentials: request3.credentials,
           // cache mode request’s cache mode.
-          cache: request2.cache,
+          cache: request3.cache,
           // redirect mode request’s redirect mode.
-          redirect: request2.redirect,
+          redirect: request3.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request2.integrity,
+          integrity: request3.integrity,
           // keepalive request’s keepalive.
-          keepalive: request2.keepalive,
+          keepalive: request3.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request2.reloadNavigation,
+          reloadNavigation: request3.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request2.historyNavigation,
+          historyNavigation: request3.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request2.urlList]
+          urlList: [...request3.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request2.mode === "navigate") {
-            request2.mode = "same-origin";
+          if (request3.mode === "navigate") {
+            request3.mode = "same-origin";
           }
-          request2.reloadNavigation = false;
-          request2.historyNavigation = false;
-          request2.origin = "client";
-          request2.referrer = "client";
-          request2.referrerPolicy = "";
-          request2.url = request2.urlList[request2.urlList.length - 1];
-          request2.urlList = [request2.url];
+          request3.reloadNavigation = false;
+          request3.historyNavigation = false;
+          request3.origin = "client";
+          request3.referrer = "client";
+          request3.referrerPolicy = "";
+          request3.url = request3.urlList[request3.urlList.length - 1];
+          request3.urlList = [request3.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request2.referrer = "no-referrer";
+            request3.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -12999,14 +12999,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request2.referrer = "client";
+              request3.referrer = "client";
             } else {
-              request2.referrer = parsedReferrer;
+              request3.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request2.referrerPolicy = init.referrerPolicy;
+          request3.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -13021,33 +13021,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request2.mode = mode;
+          request3.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request2.credentials = init.credentials;
+          request3.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request2.cache = init.cache;
+          request3.cache = init.cache;
         }
-        if (request2.cache === "only-if-cached" && request2.mode !== "same-origin") {
+        if (request3.cache === "only-if-cached" && request3.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request2.redirect = init.redirect;
+          request3.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request2.integrity = String(init.integrity);
+          request3.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request2.keepalive = Boolean(init.keepalive);
+          request3.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request2.method = mayBeNormalized;
+            request3.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -13057,9 +13057,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request2.method = method;
+            request3.method = method;
           }
-          if (!patchMethodWarning && request2.method === "patch") {
+          if (!patchMethodWarning && request3.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -13069,7 +13069,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal = init.signal;
         }
-        this[kState] = request2;
+        this[kState] = request3;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal != null) {
@@ -13097,12 +13097,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
-        setHeadersList(this[kHeaders], request2.headersList);
+        setHeadersList(this[kHeaders], request3.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request2.method)) {
+          if (!corsSafeListedMethodsSet.has(request3.method)) {
             throw new TypeError(
-              `'${request2.method} is unsupported in no-cors mode.`
+              `'${request3.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -13121,14 +13121,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input2 instanceof _Request ? input2[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request3.method === "GET" || request3.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request2.keepalive
+            request3.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -13140,12 +13140,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request2.mode !== "same-origin" && request2.mode !== "cors") {
+          if (request3.mode !== "same-origin" && request3.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request2.useCORSPreflightFlag = true;
+          request3.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -13374,21 +13374,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request2) {
-      const newRequest = makeRequest({ ...request2, body: null });
-      if (request2.body != null) {
-        newRequest.body = cloneBody(newRequest, request2.body);
+    function cloneRequest(request3) {
+      const newRequest = makeRequest({ ...request3, body: null });
+      if (request3.body != null) {
+        newRequest.body = cloneBody(newRequest, request3.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request2 = new Request(kConstruct);
-      request2[kState] = innerRequest;
-      request2[kSignal] = signal;
-      request2[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(request2[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request2[kHeaders], guard);
-      return request2;
+      const request3 = new Request(kConstruct);
+      request3[kState] = innerRequest;
+      request3[kSignal] = signal;
+      request3[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(request3[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request3[kHeaders], guard);
+      return request3;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -13630,14 +13630,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request2 = requestObject[kState];
+      const request3 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request2, null, requestObject.signal.reason);
+        abortFetch(p, request3, null, requestObject.signal.reason);
         return p.promise;
       }
-      const globalObject = request2.client.globalObject;
+      const globalObject = request3.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request2.serviceWorkers = "none";
+        request3.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -13649,7 +13649,7 @@ var require_fetch = __commonJS({
           assert2(controller2 != null);
           controller2.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request2, realResponse, requestObject.signal.reason);
+          abortFetch(p, request3, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13657,7 +13657,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request2, responseObject, controller2.serializedAbortReason);
+          abortFetch(p, request3, responseObject, controller2.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -13669,7 +13669,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller2 = fetching({
-        request: request2,
+        request: request3,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -13710,12 +13710,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error63) {
+    function abortFetch(p, request3, responseObject, error63) {
       if (p) {
         p.reject(error63);
       }
-      if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error63).catch((err) => {
+      if (request3.body != null && isReadable(request3.body?.stream)) {
+        request3.body.stream.cancel(error63).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13736,7 +13736,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request: request2,
+      request: request3,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -13749,9 +13749,9 @@ var require_fetch = __commonJS({
       assert2(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request2.client != null) {
-        taskDestination = request2.client.globalObject;
-        crossOriginIsolatedCapability = request2.client.crossOriginIsolatedCapability;
+      if (request3.client != null) {
+        taskDestination = request3.client.globalObject;
+        crossOriginIsolatedCapability = request3.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -13759,7 +13759,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request: request2,
+        request: request3,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -13769,32 +13769,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert2(!request2.body || request2.body.stream);
-      if (request2.window === "client") {
-        request2.window = request2.client?.globalObject?.constructor?.name === "Window" ? request2.client : "no-window";
+      assert2(!request3.body || request3.body.stream);
+      if (request3.window === "client") {
+        request3.window = request3.client?.globalObject?.constructor?.name === "Window" ? request3.client : "no-window";
       }
-      if (request2.origin === "client") {
-        request2.origin = request2.client.origin;
+      if (request3.origin === "client") {
+        request3.origin = request3.client.origin;
       }
-      if (request2.policyContainer === "client") {
-        if (request2.client != null) {
-          request2.policyContainer = clonePolicyContainer(
-            request2.client.policyContainer
+      if (request3.policyContainer === "client") {
+        if (request3.client != null) {
+          request3.policyContainer = clonePolicyContainer(
+            request3.client.policyContainer
           );
         } else {
-          request2.policyContainer = makePolicyContainer();
+          request3.policyContainer = makePolicyContainer();
         }
       }
-      if (!request2.headersList.contains("accept", true)) {
+      if (!request3.headersList.contains("accept", true)) {
         const value = "*/*";
-        request2.headersList.append("accept", value, true);
+        request3.headersList.append("accept", value, true);
       }
-      if (!request2.headersList.contains("accept-language", true)) {
-        request2.headersList.append("accept-language", "*", true);
+      if (!request3.headersList.contains("accept-language", true)) {
+        request3.headersList.append("accept-language", "*", true);
       }
-      if (request2.priority === null) {
+      if (request3.priority === null) {
       }
-      if (subresourceSet.has(request2.destination)) {
+      if (subresourceSet.has(request3.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -13802,50 +13802,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive2 = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
-      if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
+      if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
-      if (requestBadPort(request2) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
+      if (requestBadPort(request3) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request2.referrerPolicy === "") {
-        request2.referrerPolicy = request2.policyContainer.referrerPolicy;
+      if (request3.referrerPolicy === "") {
+        request3.referrerPolicy = request3.policyContainer.referrerPolicy;
       }
-      if (request2.referrer !== "no-referrer") {
-        request2.referrer = determineRequestsReferrer(request2);
+      if (request3.referrer !== "no-referrer") {
+        request3.referrer = determineRequestsReferrer(request3);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request2.url) && request2.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request3.url) && request3.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request2.mode === "navigate" || request2.mode === "websocket")
+            (request3.mode === "navigate" || request3.mode === "websocket")
           ) {
-            request2.responseTainting = "basic";
+            request3.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request2.mode === "same-origin") {
+          if (request3.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request2.mode === "no-cors") {
-            if (request2.redirect !== "follow") {
+          if (request3.mode === "no-cors") {
+            if (request3.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request2.responseTainting = "opaque";
+            request3.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request2))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request3))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request2.responseTainting = "cors";
+          request3.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -13853,13 +13853,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request2.responseTainting === "cors") {
+        if (request3.responseTainting === "cors") {
         }
-        if (request2.responseTainting === "basic") {
+        if (request3.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request2.responseTainting === "cors") {
+        } else if (request3.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request2.responseTainting === "opaque") {
+        } else if (request3.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert2(false);
@@ -13867,26 +13867,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request2.urlList);
+        internalResponse.urlList.push(...request3.urlList);
       }
-      if (!request2.timingAllowFailed) {
+      if (!request3.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request2.integrity) {
+      if (request3.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request2.responseTainting === "opaque" || response.body == null) {
+        if (request3.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request2.integrity)) {
+          if (!bytesMatch(bytes, request3.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -13902,8 +13902,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request: request2 } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request2);
+      const { request: request3 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request3);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -13912,19 +13912,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request2);
+          const blobURLEntry = requestCurrentURL(request3);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request2.method !== "GET" || !isBlobLike(blob)) {
+          if (request3.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request2.headersList.contains("range", true)) {
+          if (!request3.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -13932,7 +13932,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request2.headersList.get("range", true);
+            const rangeHeader = request3.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -13963,7 +13963,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -14052,41 +14052,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request2.serviceWorkers === "all") {
+      if (request3.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request2.redirect === "follow") {
-          request2.serviceWorkers = "none";
+        if (request3.redirect === "follow") {
+          request3.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
+        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request2, response) === "failure") {
-          request2.timingAllowFailed = true;
+        if (TAOCheck(request3, response) === "failure") {
+          request3.timingAllowFailed = true;
         }
       }
-      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request2.origin,
-        request2.client,
-        request2.destination,
+      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request3.origin,
+        request3.client,
+        request3.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request2.redirect !== "manual") {
+        if (request3.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request2.redirect === "error") {
+        if (request3.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request2.redirect === "manual") {
+        } else if (request3.redirect === "manual") {
           response = actualResponse;
-        } else if (request2.redirect === "follow") {
+        } else if (request3.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert2(false);
@@ -14096,13 +14096,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request2).hash
+          requestCurrentURL(request3).hash
         );
         if (locationURL == null) {
           return response;
@@ -14113,63 +14113,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request2.redirectCount === 20) {
+      if (request3.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request2.redirectCount += 1;
-      if (request2.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request2, locationURL)) {
+      request3.redirectCount += 1;
+      if (request3.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request3, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request2.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request3.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request2.body != null && request2.body.source == null) {
+      if (actualResponse.status !== 303 && request3.body != null && request3.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request2.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request2.method)) {
-        request2.method = "GET";
-        request2.body = null;
+      if ([301, 302].includes(actualResponse.status) && request3.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request3.method)) {
+        request3.method = "GET";
+        request3.body = null;
         for (const headerName of requestBodyHeader) {
-          request2.headersList.delete(headerName);
+          request3.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request2), locationURL)) {
-        request2.headersList.delete("authorization", true);
-        request2.headersList.delete("proxy-authorization", true);
-        request2.headersList.delete("cookie", true);
-        request2.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request3), locationURL)) {
+        request3.headersList.delete("authorization", true);
+        request3.headersList.delete("proxy-authorization", true);
+        request3.headersList.delete("cookie", true);
+        request3.headersList.delete("host", true);
       }
-      if (request2.body != null) {
-        assert2(request2.body.source != null);
-        request2.body = safelyExtractBody(request2.body.source)[0];
+      if (request3.body != null) {
+        assert2(request3.body.source != null);
+        request3.body = safelyExtractBody(request3.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request2.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request2, actualResponse);
+      request3.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request3, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request2.window === "no-window" && request2.redirect === "error") {
+      if (request3.window === "no-window" && request3.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest = request3;
       } else {
-        httpRequest = cloneRequest(request2);
+        httpRequest = cloneRequest(request3);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
+      const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -14246,7 +14246,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request2.window === "no-window") {
+        if (request3.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -14258,7 +14258,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request2.body == null || request2.body.source != null)
+        (request3.body == null || request3.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -14288,21 +14288,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request2.cache = "no-store";
+        request3.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request2.mode === "websocket") {
+      if (request3.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request2.body == null && fetchParams.processRequestEndOfBody) {
+      if (request3.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request2.body != null) {
+      } else if (request3.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -14330,7 +14330,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request2.body.stream) {
+            for await (const bytes of request3.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -14441,17 +14441,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url2 = requestCurrentURL(request2);
+        const url2 = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
-            method: request2.method,
-            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
-            headers: request2.headersList.entries,
+            method: request3.method,
+            body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
+            headers: request3.headersList.entries,
             maxRedirections: 0,
-            upgrade: request2.mode === "websocket" ? "websocket" : void 0
+            upgrade: request3.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -14481,8 +14481,8 @@ var require_fetch = __commonJS({
               }
               location2 = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location2 && request2.redirect === "follow" && redirectStatusSet.has(status);
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location2 && request3.redirect === "follow" && redirectStatusSet.has(status);
+              if (request3.method !== "HEAD" && request3.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15463,31 +15463,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request2, options, 1);
+        const p = this.#internalMatchAll(request3, options, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request2 = void 0, options = {}) {
+      async matchAll(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request2, options);
+        return this.#internalMatchAll(request3, options);
       }
-      async add(request2) {
+      async add(request3) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        const requests = [request2];
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        const requests = [request3];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -15497,19 +15497,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request2 of requests) {
-          if (request2 === void 0) {
+        for (let request3 of requests) {
+          if (request3 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request2 = webidl.converters.RequestInfo(request2);
-          if (typeof request2 === "string") {
+          request3 = webidl.converters.RequestInfo(request3);
+          if (typeof request3 === "string") {
             continue;
           }
-          const r = request2[kState];
+          const r = request3[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -15518,8 +15518,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request2 of requests) {
-          const r = new Request(request2)[kState];
+        for (const request3 of requests) {
+          const r = new Request(request3)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15596,17 +15596,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request2, response) {
+      async put(request3, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request2 instanceof Request) {
-          innerRequest = request2[kState];
+        if (request3 instanceof Request) {
+          innerRequest = request3[kState];
         } else {
-          innerRequest = new Request(request2)[kState];
+          innerRequest = new Request(request3)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15677,21 +15677,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request2, options = {}) {
+      async delete(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request2 instanceof Request) {
-          r = request2[kState];
+        if (request3 instanceof Request) {
+          r = request3[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert2(typeof request2 === "string");
-          r = new Request(request2)[kState];
+          assert2(typeof request3 === "string");
+          r = new Request(request3)[kState];
         }
         const operations = [];
         const operation = {
@@ -15723,25 +15723,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request2 = void 0, options = {}) {
+      async keys(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r = request3[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request(request3)[kState];
           }
         }
         const promise2 = createDeferredPromise();
         const requests = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -15753,9 +15753,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request3 of requests) {
+          for (const request4 of requests) {
             const requestObject = fromInnerRequest(
-              request3,
+              request4,
               new AbortController().signal,
               "immutable"
             );
@@ -15873,9 +15873,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request3, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request2.url);
+        const cachedURL = new URL(request3.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -15891,7 +15891,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request2.headersList.get(fieldValue);
+          const requestValue = request3.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -15899,20 +15899,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request2, options, maxResponses = Infinity) {
+      #internalMatchAll(request3, options, maxResponses = Infinity) {
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r = request3[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request(request3)[kState];
           }
         }
         const responses = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -16001,21 +16001,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request2 = webidl.converters.RequestInfo(request2);
+        request3 = webidl.converters.RequestInfo(request3);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request2, options);
+            return await cache.match(request3, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request2, options);
+            const response = await cache.match(request3, options);
             if (response !== void 0) {
               return response;
             }
@@ -17195,7 +17195,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
       const requestURL = url2;
       requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
-      const request2 = makeRequest({
+      const request3 = makeRequest({
         urlList: [requestURL],
         client,
         serviceWorkers: "none",
@@ -17207,18 +17207,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request2.headersList = headersList;
+        request3.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
-      request2.headersList.append("sec-websocket-key", keyValue);
-      request2.headersList.append("sec-websocket-version", "13");
+      request3.headersList.append("sec-websocket-key", keyValue);
+      request3.headersList.append("sec-websocket-version", "13");
       for (const protocol2 of protocols) {
-        request2.headersList.append("sec-websocket-protocol", protocol2);
+        request3.headersList.append("sec-websocket-protocol", protocol2);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request2.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request3.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller2 = fetching({
-        request: request2,
+        request: request3,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -17255,7 +17255,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms2).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms2).unref();
       });
     }
     module.exports = {
@@ -18335,19 +18335,19 @@ var require_eventsource_stream = __commonJS({
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
-    function isASCIINumberBytes(buffer2, start) {
-      if (start >= buffer2.length) {
+    function isASCIINumberBytes(buffer2, start2) {
+      if (start2 >= buffer2.length) {
         return false;
       }
-      for (let i2 = start; i2 < buffer2.length; i2++) {
+      for (let i2 = start2; i2 < buffer2.length; i2++) {
         if (buffer2[i2] < 48 || buffer2[i2] > 57) {
           return false;
         }
       }
       return true;
     }
-    function isValidLastEventIdBytes(buffer2, start) {
-      for (let i2 = start; i2 < buffer2.length; i2++) {
+    function isValidLastEventIdBytes(buffer2, start2) {
+      for (let i2 = start2; i2 < buffer2.length; i2++) {
         if (buffer2[i2] === 0) {
           return false;
         }
@@ -18650,9 +18650,9 @@ ${value}`;
         let length = 0;
         for (let i2 = this.lineChunkIndex; i2 <= this.chunkIndex; i2++) {
           const chunk = this.chunks[i2];
-          const start = i2 === this.lineChunkIndex ? this.linePos : 0;
+          const start2 = i2 === this.lineChunkIndex ? this.linePos : 0;
           const end = i2 === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
+          const slice = chunk.subarray(start2, end);
           length += slice.length;
           chunks.push(slice);
         }
@@ -20233,12 +20233,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           isexe(path9, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve5(is);
+              resolve7(is);
             }
           });
         });
@@ -20304,27 +20304,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve5, reject) => {
+      const step = (i2) => new Promise((resolve7, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve5(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve7(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path9.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve5(subStep(p, i2, 0));
+        resolve7(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve5, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve7, reject) => {
         if (ii === pathExt.length)
-          return resolve5(step(i2 + 1));
+          return resolve7(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve5(p + ext);
+              return resolve7(p + ext);
           }
-          return resolve5(subStep(p, i2, ii + 1));
+          return resolve7(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -20616,7 +20616,7 @@ var require_cross_spawn = __commonJS({
     var cp = __require("child_process");
     var parse3 = require_parse2();
     var enoent = require_enoent();
-    function spawn3(command, args, options) {
+    function spawn4(command, args, options) {
       const parsed = parse3(command, args, options);
       const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
@@ -20628,8 +20628,8 @@ var require_cross_spawn = __commonJS({
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
-    module.exports = spawn3;
-    module.exports.spawn = spawn3;
+    module.exports = spawn4;
+    module.exports.spawn = spawn4;
     module.exports.sync = spawnSync2;
     module.exports._parse = parse3;
     module.exports._enoent = enoent;
@@ -21404,8 +21404,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise2 = new Promise((resolve5, reject) => {
-        Object.assign(methods, { resolve: resolve5, reject });
+      const promise2 = new Promise((resolve7, reject) => {
+        Object.assign(methods, { resolve: resolve7, reject });
       });
       return Object.assign(promise2, methods);
     };
@@ -24174,21 +24174,21 @@ var init_split = __esm({
         return;
       }
       let { previousChunks } = state;
-      let start = -1;
+      let start2 = -1;
       for (let end = 0; end < chunk.length; end += 1) {
         if (chunk[end] === "\n") {
           const newlineLength = getNewlineLength(chunk, end, preserveNewlines, state);
-          let line = chunk.slice(start + 1, end + 1 - newlineLength);
+          let line = chunk.slice(start2 + 1, end + 1 - newlineLength);
           if (previousChunks.length > 0) {
             line = concatString(previousChunks, line);
             previousChunks = "";
           }
           yield line;
-          start = end;
+          start2 = end;
         }
       }
-      if (start !== chunk.length - 1) {
-        previousChunks = concatString(previousChunks, chunk.slice(start + 1));
+      if (start2 !== chunk.length - 1) {
+        previousChunks = concatString(previousChunks, chunk.slice(start2 + 1));
       }
       state.previousChunks = previousChunks;
     };
@@ -26703,11 +26703,11 @@ var init_concurrent = __esm({
       const promises3 = weakMap.get(stream);
       const promise2 = createDeferred();
       promises3.push(promise2);
-      const resolve5 = promise2.resolve.bind(promise2);
-      return { resolve: resolve5, promises: promises3 };
+      const resolve7 = promise2.resolve.bind(promise2);
+      return { resolve: resolve7, promises: promises3 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve5, promises: promises3 }, subprocess) => {
-      resolve5();
+    waitForConcurrentStreams = async ({ resolve: resolve7, promises: promises3 }, subprocess) => {
+      resolve7();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises3])
@@ -28504,18 +28504,18 @@ ${indent}${text2.slice(fold + 1, end2)}`;
     }
     function consumeMoreIndentedLines(text2, i2, indent) {
       let end = i2;
-      let start = i2 + 1;
-      let ch = text2[start];
+      let start2 = i2 + 1;
+      let ch = text2[start2];
       while (ch === " " || ch === "	") {
-        if (i2 < start + indent) {
+        if (i2 < start2 + indent) {
           ch = text2[++i2];
         } else {
           do {
             ch = text2[++i2];
           } while (ch && ch !== "\n");
           end = i2;
-          start = i2 + 1;
-          ch = text2[start];
+          start2 = i2 + 1;
+          ch = text2[start2];
         }
       }
       return end;
@@ -28546,12 +28546,12 @@ var require_stringifyString = __commonJS({
       const strLen = str.length;
       if (strLen <= limit)
         return false;
-      for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
+      for (let i2 = 0, start2 = 0; i2 < strLen; ++i2) {
         if (str[i2] === "\n") {
-          if (i2 - start > limit)
+          if (i2 - start2 > limit)
             return true;
-          start = i2 + 1;
-          if (strLen - start <= limit)
+          start2 = i2 + 1;
+          if (strLen - start2 <= limit)
             return false;
         }
       }
@@ -28565,19 +28565,19 @@ var require_stringifyString = __commonJS({
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
-      let start = 0;
+      let start2 = 0;
       for (let i2 = 0, ch = json2[i2]; ch; ch = json2[++i2]) {
         if (ch === " " && json2[i2 + 1] === "\\" && json2[i2 + 2] === "n") {
-          str += json2.slice(start, i2) + "\\ ";
+          str += json2.slice(start2, i2) + "\\ ";
           i2 += 1;
-          start = i2;
+          start2 = i2;
           ch = "\\";
         }
         if (ch === "\\")
           switch (json2[i2 + 1]) {
             case "u":
               {
-                str += json2.slice(start, i2);
+                str += json2.slice(start2, i2);
                 const code = json2.substr(i2 + 2, 4);
                 switch (code) {
                   case "0000":
@@ -28611,14 +28611,14 @@ var require_stringifyString = __commonJS({
                       str += json2.substr(i2, 6);
                 }
                 i2 += 5;
-                start = i2 + 1;
+                start2 = i2 + 1;
               }
               break;
             case "n":
               if (implicitKey || json2[i2 + 2] === '"' || json2.length < minMultiLineLength) {
                 i2 += 1;
               } else {
-                str += json2.slice(start, i2) + "\n\n";
+                str += json2.slice(start2, i2) + "\n\n";
                 while (json2[i2 + 2] === "\\" && json2[i2 + 3] === "n" && json2[i2 + 4] !== '"') {
                   str += "\n";
                   i2 += 2;
@@ -28627,14 +28627,14 @@ var require_stringifyString = __commonJS({
                 if (json2[i2 + 2] === " ")
                   str += "\\";
                 i2 += 1;
-                start = i2 + 1;
+                start2 = i2 + 1;
               }
               break;
             default:
               i2 += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
+      str = start2 ? str + json2.slice(start2) : json2;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -28713,10 +28713,10 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
-      if (start) {
-        value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+      let start2 = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start2) {
+        value = value.substring(start2.length);
+        start2 = start2.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
@@ -28734,14 +28734,14 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start2}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
@@ -29372,23 +29372,23 @@ ${indent}${line}` : "\n";
         lines.push(str);
         linesAtValue = lines.length;
       }
-      const { start, end } = flowChars;
+      const { start: start2, end } = flowChars;
       if (lines.length === 0) {
-        return start + end;
+        return start2 + end;
       } else {
         if (!reqNewline) {
           const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str = start2;
           for (const line of lines)
             str += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
@@ -31183,7 +31183,7 @@ var require_resolve_props = __commonJS({
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
-      let start = null;
+      let start2 = null;
       for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
@@ -31235,7 +31235,7 @@ var require_resolve_props = __commonJS({
             if (token.source.endsWith(":"))
               onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
             anchor2 = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -31244,7 +31244,7 @@ var require_resolve_props = __commonJS({
             if (tag)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
             tag = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -31292,7 +31292,7 @@ var require_resolve_props = __commonJS({
         tag,
         newlineAfterProp,
         end,
-        start: start ?? end
+        start: start2 ?? end
       };
     }
     exports.resolveProps = resolveProps;
@@ -31394,8 +31394,8 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
-        const keyProps = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep3, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
           next: key ?? sep3?.[0],
           offset,
@@ -31422,14 +31422,14 @@ var require_resolve_block_map = __commonJS({
             continue;
           }
           if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
@@ -31499,8 +31499,8 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
-        const props = resolveProps.resolveProps(start, {
+      for (const { start: start2, value } of bs.items) {
+        const props = resolveProps.resolveProps(start2, {
           indicator: "seq-item-ind",
           next: value,
           offset,
@@ -31521,7 +31521,7 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start2, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node2.range[2];
@@ -31605,8 +31605,8 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep3, value } = collItem;
-        const props = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep3, value } = collItem;
+        const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key ?? sep3?.[0],
@@ -31646,7 +31646,7 @@ var require_resolve_flow_collection = __commonJS({
             onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
-            loop: for (const st of start) {
+            loop: for (const st of start2) {
               switch (st.type) {
                 case "comma":
                 case "space":
@@ -31679,7 +31679,7 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
@@ -31842,10 +31842,10 @@ var require_resolve_block_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
+      const start2 = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
-        return { value: "", type: null, comment: "", range: [start, start, start] };
+        return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
@@ -31858,10 +31858,10 @@ var require_resolve_block_scalar = __commonJS({
       }
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        let end2 = start2 + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header.comment, range: [start2, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -31942,8 +31942,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start2 + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start2, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -32465,7 +32465,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start: start2, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -32475,7 +32475,7 @@ var require_compose_doc = __commonJS({
         options: doc.options,
         schema: doc.schema
       };
-      const props = resolveProps.resolveProps(start, {
+      const props = resolveProps.resolveProps(start2, {
         indicator: "doc-start",
         next: value ?? end?.[0],
         offset,
@@ -32488,7 +32488,7 @@ var require_compose_doc = __commonJS({
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start2, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -32937,9 +32937,9 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start: start2, key, sep: sep3, value }) {
       let res = "";
-      for (const st of start)
+      for (const st of start2)
         res += st.source;
       if (key)
         res += stringifyToken(key);
@@ -33436,9 +33436,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -33729,8 +33729,8 @@ var require_line_counter = __commonJS({
             return { line: low + 1, col: 1 };
           if (low === 0)
             return { line: 0, col: offset };
-          const start = this.lineStarts[low - 1];
-          return { line: low, col: offset - start + 1 };
+          const start2 = this.lineStarts[low - 1];
+          return { line: low, col: offset - start2 + 1 };
         };
       }
     };
@@ -34110,7 +34110,7 @@ var require_parser = __commonJS({
       *scalar(scalar) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
-          const start = getFirstKeyStartProps(prev);
+          const start2 = getFirstKeyStartProps(prev);
           let sep3;
           if (scalar.end) {
             sep3 = scalar.end;
@@ -34122,7 +34122,7 @@ var require_parser = __commonJS({
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start: start2, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -34197,7 +34197,7 @@ var require_parser = __commonJS({
         if (this.indent >= map2.indent) {
           const atMapIndent = !this.onKeyLine && this.indent === map2.indent;
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
-          let start = [];
+          let start2 = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
             for (let i2 = 0; i2 < it.sep.length; ++i2) {
@@ -34217,14 +34217,14 @@ var require_parser = __commonJS({
               }
             }
             if (nl.length >= 2)
-              start = it.sep.splice(nl[1]);
+              start2 = it.sep.splice(nl[1]);
           }
           switch (this.type) {
             case "anchor":
             case "tag":
               if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map2.items.push({ start });
+                start2.push(this.sourceToken);
+                map2.items.push({ start: start2 });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 it.sep.push(this.sourceToken);
@@ -34237,8 +34237,8 @@ var require_parser = __commonJS({
                 it.start.push(this.sourceToken);
                 it.explicitKey = true;
               } else if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map2.items.push({ start, explicitKey: true });
+                start2.push(this.sourceToken);
+                map2.items.push({ start: start2, explicitKey: true });
               } else {
                 this.stack.push({
                   type: "block-map",
@@ -34255,12 +34255,12 @@ var require_parser = __commonJS({
                   if (includesToken(it.start, "newline")) {
                     Object.assign(it, { key: null, sep: [this.sourceToken] });
                   } else {
-                    const start2 = getFirstKeyStartProps(it.start);
+                    const start3 = getFirstKeyStartProps(it.start);
                     this.stack.push({
                       type: "block-map",
                       offset: this.offset,
                       indent: this.indent,
-                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                      items: [{ start: start3, key: null, sep: [this.sourceToken] }]
                     });
                   }
                 } else if (it.value) {
@@ -34270,10 +34270,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                    items: [{ start: start2, key: null, sep: [this.sourceToken] }]
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
-                  const start2 = getFirstKeyStartProps(it.start);
+                  const start3 = getFirstKeyStartProps(it.start);
                   const key = it.key;
                   const sep3 = it.sep;
                   sep3.push(this.sourceToken);
@@ -34283,10 +34283,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start3, key, sep: sep3 }]
                   });
-                } else if (start.length > 0) {
-                  it.sep = it.sep.concat(start, this.sourceToken);
+                } else if (start2.length > 0) {
+                  it.sep = it.sep.concat(start2, this.sourceToken);
                 } else {
                   it.sep.push(this.sourceToken);
                 }
@@ -34294,7 +34294,7 @@ var require_parser = __commonJS({
                 if (!it.sep) {
                   Object.assign(it, { key: null, sep: [this.sourceToken] });
                 } else if (it.value || atNextItem) {
-                  map2.items.push({ start, key: null, sep: [this.sourceToken] });
+                  map2.items.push({ start: start2, key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -34314,7 +34314,7 @@ var require_parser = __commonJS({
             case "double-quoted-scalar": {
               const fs3 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs3, sep: [] });
+                map2.items.push({ start: start2, key: fs3, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 this.stack.push(fs3);
@@ -34338,7 +34338,7 @@ var require_parser = __commonJS({
                     return;
                   }
                 } else if (atMapIndent) {
-                  map2.items.push({ start });
+                  map2.items.push({ start: start2 });
                 }
                 this.stack.push(bv);
                 return;
@@ -34475,7 +34475,7 @@ var require_parser = __commonJS({
             yield* this.step();
           } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
             const sep3 = fc.end.splice(1, fc.end.length);
             sep3.push(this.sourceToken);
@@ -34483,7 +34483,7 @@ var require_parser = __commonJS({
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start: start2, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -34542,35 +34542,35 @@ var require_parser = __commonJS({
           case "explicit-key-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
-            start.push(this.sourceToken);
+            const start2 = getFirstKeyStartProps(prev);
+            start2.push(this.sourceToken);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, explicitKey: true }]
+              items: [{ start: start2, explicitKey: true }]
             };
           }
           case "map-value-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, key: null, sep: [this.sourceToken] }]
+              items: [{ start: start2, key: null, sep: [this.sourceToken] }]
             };
           }
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start2, indent) {
         if (this.type !== "comment")
           return false;
         if (this.indent <= indent)
           return false;
-        return start.every((st) => st.type === "newline" || st.type === "space");
+        return start2.every((st) => st.type === "newline" || st.type === "space");
       }
       *documentEnd(docEnd) {
         if (this.type !== "doc-mode") {
@@ -34926,11 +34926,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34946,7 +34946,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35226,11 +35226,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35246,7 +35246,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35350,11 +35350,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35370,7 +35370,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35444,11 +35444,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35464,7 +35464,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35683,7 +35683,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -35766,7 +35766,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error63) {
             reject(error63);
           } else {
-            resolve5(exitCode);
+            resolve7(exitCode);
           }
         });
         if (this.options.input) {
@@ -35889,11 +35889,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35909,7 +35909,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36014,8 +36014,8 @@ function endGroup() {
 }
 
 // src/action/main.ts
-import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join9 } from "node:path";
 import { Writable as Writable4 } from "node:stream";
 
 // src/atomic-write.ts
@@ -36058,45 +36058,194 @@ async function writeFilesAtomically(files) {
   for (const f of files) await rename2(f.path + suffix, f.path);
 }
 
+// src/host/name-lookup.ts
+import { spawn as spawn3 } from "node:child_process";
+import { createInterface } from "node:readline";
+
 // src/host/run.ts
 var DEFAULT_COMMAND_TIMEOUT_MS = 5e3;
 function commandLine(file2, args) {
   return [file2, ...args].map((a2) => /^[\w@%+=:,./-]+$/.test(a2) ? a2 : `'${a2.replace(/'/g, `'\\''`)}'`).join(" ");
 }
+function notStarted(file2, args) {
+  return { command: commandLine(file2, args), stdout: "", stderr: "", failed: true, timedOut: false, notFound: false, aborted: true, durationMs: 0 };
+}
+function stopStarted(child3) {
+  const { pid } = child3;
+  if (pid === void 0 || !Number.isInteger(pid) || pid <= 0) return;
+  if (child3.exitCode !== null || child3.signalCode !== null) return;
+  child3.kill();
+}
 function execaRunner() {
   return {
     async run(file2, args, options = {}) {
+      const { signal } = options;
+      if (signal?.aborted) return notStarted(file2, args);
       const { execa: execa2 } = await Promise.resolve().then(() => (init_execa(), execa_exports));
+      if (signal?.aborted) return notStarted(file2, args);
       const started = performance.now();
-      const r = await execa2(file2, [...args], {
+      const child3 = execa2(file2, [...args], {
         reject: false,
-        timeout: options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-        cancelSignal: options.signal,
         input: options.input,
         stdin: options.input === void 0 ? "ignore" : "pipe",
         cwd: options.cwd,
         forceKillAfterDelay: 500,
+        // the gate stops its children itself, through stopStarted
+        cleanup: false,
         stripFinalNewline: false,
         maxBuffer: 16 * 1024 * 1024,
-        env: { LC_ALL: "C" }
+        ...options.env ? { env: { ...options.env }, extendEnv: false } : { env: { LC_ALL: "C" } },
+        ...options.user && { uid: options.user.uid, gid: options.user.gid }
       });
-      const notFound = r.code === "ENOENT";
+      const stopped = { timedOut: false, aborted: false };
+      const timer = setTimeout(() => {
+        if (!stopped.aborted) stopped.timedOut = true;
+        stopStarted(child3);
+      }, options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+      const onAbort2 = () => {
+        if (!stopped.timedOut) stopped.aborted = true;
+        stopStarted(child3);
+      };
+      signal?.addEventListener("abort", onAbort2, { once: true });
+      const r = await child3;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort2);
+      const spawnError = child3.pid === void 0 ? r.code ?? "failed to start" : void 0;
       return {
         command: commandLine(file2, args),
-        exitCode: r.exitCode,
+        ...r.exitCode !== void 0 && { exitCode: r.exitCode },
         stdout: typeof r.stdout === "string" ? r.stdout : "",
         stderr: typeof r.stderr === "string" ? r.stderr : "",
         failed: r.failed,
-        timedOut: r.timedOut,
-        notFound,
+        timedOut: stopped.timedOut,
+        notFound: spawnError === "ENOENT",
+        ...stopped.aborted && { aborted: true },
+        ...spawnError !== void 0 && { spawnError },
+        ...r.signal !== void 0 && { signal: r.signal },
         durationMs: performance.now() - started
       };
     }
   };
 }
 
+// src/host/name-lookup.ts
+var LOOKUP_THREADS = 16;
+var CHILD = `
+const dns = require('node:dns');
+const lines = require('node:readline').createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  const { id, host } = JSON.parse(line);
+  dns.lookup(host, { all: true, order: 'verbatim' }, (e, list) => {
+    process.stdout.write(JSON.stringify(e ? { id, code: e.code, message: e.message } : { id, addresses: list }) + '\\n');
+  });
+});
+lines.on('close', () => process.kill(process.pid, 'SIGKILL'));
+`;
+var child2;
+var nextId = 0;
+var byId = /* @__PURE__ */ new Map();
+var byHost = /* @__PURE__ */ new Map();
+var waiting = /* @__PURE__ */ new WeakMap();
+function start() {
+  const c3 = spawn3(process.execPath, ["-e", CHILD], {
+    stdio: ["pipe", "pipe", "ignore"],
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(LOOKUP_THREADS) }
+  });
+  c3.unref();
+  for (const s of [c3.stdin, c3.stdout]) s?.unref?.();
+  c3.stdin?.on("error", () => {
+  });
+  const lines = createInterface({ input: c3.stdout });
+  lines.on("line", (line) => {
+    let a2;
+    try {
+      a2 = JSON.parse(line);
+    } catch {
+      return;
+    }
+    settle(a2.id, a2.addresses ? { ok: true, addresses: a2.addresses } : { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: a2.message ?? "lookup failed" });
+  });
+  const gone = () => {
+    if (child2 === c3) child2 = void 0;
+    for (const id of [...byId.keys()]) settle(id, { ok: false, unanswered: true, message: "the lookup process ended before an answer" });
+  };
+  c3.once("exit", gone);
+  c3.once("error", gone);
+  return c3;
+}
+function settle(id, answer) {
+  const p = byId.get(id);
+  if (!p) return;
+  byId.delete(id);
+  if (byHost.get(p.host) === id) byHost.delete(p.host);
+  p.resolve(answer);
+}
+function request(host) {
+  const key = host.toLowerCase();
+  const inFlight = byHost.get(key);
+  const shared = inFlight === void 0 ? void 0 : byId.get(inFlight);
+  if (shared) return shared;
+  child2 ??= start();
+  const id = ++nextId;
+  let resolve7 = () => {
+  };
+  const promise2 = new Promise((r) => resolve7 = r);
+  const p = { host: key, askedAt: performance.now(), resolve: resolve7, promise: promise2 };
+  byId.set(id, p);
+  byHost.set(key, id);
+  child2.stdin?.write(`${JSON.stringify({ id, host })}
+`);
+  return p;
+}
+function onAbort(signal, f) {
+  let set2 = waiting.get(signal);
+  if (!set2) {
+    const fresh = /* @__PURE__ */ new Set();
+    set2 = fresh;
+    waiting.set(signal, fresh);
+    signal.addEventListener("abort", () => {
+      for (const g of fresh) g();
+      fresh.clear();
+    }, { once: true });
+  }
+  set2.add(f);
+  return () => set2.delete(f);
+}
+function lookupHost(host, options) {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.resolve({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the lookup", waitedMs: 0 });
+  const p = request(host);
+  const waited = () => Math.round(performance.now() - p.askedAt);
+  return new Promise((resolve7) => {
+    const done = (a2) => {
+      clearTimeout(timer);
+      forget();
+      resolve7({ ...a2, waitedMs: waited() });
+    };
+    const timer = setTimeout(() => done({ ok: false, unanswered: true, message: "the resolver did not answer" }), options.timeoutMs);
+    const forget = signal ? onAbort(signal, () => done({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the resolver answered" })) : () => {
+    };
+    void p.promise.then(done);
+  });
+}
+var users = 0;
+function useLookups() {
+  users++;
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    if (--users > 0) return;
+    const c3 = child2;
+    child2 = void 0;
+    if (c3) stopStarted({ pid: c3.pid, exitCode: c3.exitCode, signalCode: c3.signalCode, kill: () => c3.kill("SIGKILL") });
+    for (const id of [...byId.keys()]) settle(id, { ok: false, unanswered: true, message: "the gate ended before the resolver answered" });
+  };
+}
+
 // src/nginx/check.ts
-import { dirname as dirname6, relative as relative2, isAbsolute as isAbsolute2 } from "node:path";
+import { existsSync as existsSync2 } from "node:fs";
+import { dirname as dirname9, relative as relative2, isAbsolute as isAbsolute5 } from "node:path";
 
 // src/model/mask.ts
 var CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
@@ -36127,11 +36276,11 @@ function urlUserinfo(s) {
     if (sep3 < 0) return spans;
     let schemeStart = sep3;
     while (schemeStart > 0 && SCHEME_CHAR.test(s[schemeStart - 1])) schemeStart--;
-    const start = sep3 + 3;
-    const end = authorityEnd(s, start, CLOSER[s[schemeStart - 1] ?? ""]);
+    const start2 = sep3 + 3;
+    const end = authorityEnd(s, start2, CLOSER[s[schemeStart - 1] ?? ""]);
     if (schemeStart < sep3 && SCHEME_START.test(s[schemeStart])) {
-      const at = lastHostAt(s, start, end);
-      if (at > start) spans.push({ start, end: at });
+      const at = lastHostAt(s, start2, end);
+      if (at > start2) spans.push({ start: start2, end: at });
     }
     from = end;
   }
@@ -36149,12 +36298,12 @@ function quotedUserinfo(s) {
     from = s[close] === '"' ? close + 1 : close;
   }
 }
-function bareUserinfo(s, start, limit) {
-  const at = lastHostAt(s, start, authorityEnd(s, start, void 0, limit));
-  return at > start && /[:@]/.test(s.slice(start, at)) ? { start, end: at } : void 0;
+function bareUserinfo(s, start2, limit) {
+  const at = lastHostAt(s, start2, authorityEnd(s, start2, void 0, limit));
+  return at > start2 && /[:@]/.test(s.slice(start2, at)) ? { start: start2, end: at } : void 0;
 }
-function authorityEnd(s, start, closer, limit = s.length) {
-  let i2 = start;
+function authorityEnd(s, start2, closer, limit = s.length) {
+  let i2 = start2;
   while (i2 < limit) {
     const c3 = s[i2];
     if (c3 === "/" || c3 === "?" || c3 === "#" || c3 === "\n" || c3 === "\r" || c3 === closer) break;
@@ -36162,8 +36311,8 @@ function authorityEnd(s, start, closer, limit = s.length) {
   }
   return i2;
 }
-function lastHostAt(s, start, end) {
-  for (let i2 = end - 1; i2 >= start; i2--) {
+function lastHostAt(s, start2, end) {
+  for (let i2 = end - 1; i2 >= start2; i2--) {
     if (s[i2] === "@" && i2 + 1 < end && HOST_START.test(s[i2 + 1])) return i2;
   }
   return -1;
@@ -36179,4450 +36328,48 @@ function replaceSpans(s, spans) {
   return out + s.slice(at);
 }
 
-// src/model/protocols.ts
-var DIRECTIVES = {
-  proxy_pass: { schemes: ["http", "https"], defaultScheme: "http" },
-  fastcgi_pass: { schemes: [], defaultScheme: "fastcgi" },
-  uwsgi_pass: { schemes: ["uwsgi", "suwsgi"], defaultScheme: "uwsgi" },
-  scgi_pass: { schemes: [], defaultScheme: "scgi" },
-  grpc_pass: { schemes: ["grpc", "grpcs"], defaultScheme: "grpc" },
-  memcached_pass: { schemes: [], defaultScheme: "memcached" }
-};
-var PASS_DIRECTIVES = DIRECTIVES;
-var PASS_DIRECTIVE_NAMES = Object.keys(DIRECTIVES);
-var TABLE = {
-  http: { directive: "proxy_pass", schemes: ["http"] },
-  https: { directive: "proxy_pass", schemes: ["https"] },
-  fastcgi: { directive: "fastcgi_pass", schemes: ["fastcgi"] },
-  uwsgi: { directive: "uwsgi_pass", schemes: ["uwsgi", "suwsgi"] },
-  scgi: { directive: "scgi_pass", schemes: ["scgi"] },
-  grpc: { directive: "grpc_pass", schemes: ["grpc", "grpcs"] }
-};
-var PROTOCOLS = TABLE;
-var PROTOCOL_NAMES = Object.keys(TABLE);
-var PROTOCOL_DIRECTIVES = [...new Set(PROTOCOL_NAMES.map((p) => TABLE[p].directive))];
-function speaks(protocol2, scheme) {
-  return PROTOCOLS[protocol2].schemes.includes(scheme);
-}
-function proxyUrl(scheme, authority, uri) {
-  return `${scheme}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri}`;
-}
-function passLine(protocol2, authority, uri = "") {
-  switch (protocol2) {
-    case "http":
-    case "https":
-      return `proxy_pass ${proxyUrl(protocol2, authority, uri)};`;
-    case "grpc":
-      return `grpc_pass grpc://${authority};`;
-    default:
-      return `${PROTOCOLS[protocol2].directive} ${authority};`;
-  }
-}
+// src/spec/load.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFile } from "node:fs/promises";
+import { dirname as dirname4, isAbsolute, resolve as resolve2 } from "node:path";
 
-// src/nginx/pass-target.ts
+// src/spec/address.ts
 import { isIP } from "node:net";
-var DEFAULT_PORT = { http: 80, https: 443 };
-function parsePassTarget(directive, arg, module) {
-  const { schemes, defaultScheme } = PASS_DIRECTIVES[directive];
-  let scheme = module === "stream" ? "tcp" : defaultScheme;
-  let rest = arg;
-  if (module === "http") {
-    const lower = arg.toLowerCase();
-    const prefixed = schemes.find((s) => lower.startsWith(`${s}://`));
-    if (prefixed) {
-      scheme = prefixed;
-      rest = arg.slice(prefixed.length + 3);
-    } else if (directive === "proxy_pass") {
-      if (arg.startsWith("$")) return { scheme: "http", dynamic: true, authority: arg };
-      return { scheme, dynamic: arg.includes("$"), authority: arg, error: `invalid URL prefix in "${arg}"` };
-    }
-  }
-  const uriPart = directive === "proxy_pass" && module === "http";
-  if (rest.toLowerCase().startsWith("unix:")) {
-    let path9 = rest.slice(5);
-    if (uriPart) {
-      const colon = path9.indexOf(":");
-      if (colon >= 0) path9 = path9.slice(0, colon);
-    }
-    const authority2 = `unix:${path9}`;
-    if (path9.includes("$")) return { scheme, dynamic: true, authority: authority2 };
-    if (path9 === "") return { scheme, dynamic: false, authority: authority2, error: `no path in the unix domain socket "${arg}"` };
-    return { scheme, dynamic: false, authority: authority2, endpoint: { kind: "unix", path: path9 } };
-  }
-  let authority = uriPart ? rest.split(/[/?]/, 1)[0] ?? "" : rest;
-  const complete = uriPart ? /^([^$]*:\d+)\$/.exec(authority) : null;
-  if (complete) authority = complete[1];
-  else if (authority.includes("$")) return { scheme, dynamic: true, authority };
-  const hp = splitHostPort(authority);
-  if (typeof hp === "string") return { scheme, dynamic: false, authority, error: `${hp} in upstream "${authority.replace(/^[^@]*@/, "***@")}"` };
-  if (hp.port === void 0) {
-    const port = uriPart ? DEFAULT_PORT[scheme] : void 0;
-    const base = { scheme, dynamic: false, authority, group: hp.host };
-    return port === void 0 ? base : { ...base, endpoint: { kind: "tcp", host: hp.host, port } };
-  }
-  return { scheme, dynamic: false, authority, endpoint: { kind: "tcp", host: hp.host, port: hp.port } };
+var HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
+var BACKEND_FORMS = "HOST:PORT, [IPv6]:PORT or unix:/path.sock";
+function backendNotText(input2, described) {
+  if (typeof input2 !== "number") return `expected ${BACKEND_FORMS}, got ${described}`;
+  const port = Number.isInteger(input2) && input2 >= 1 && input2 <= 65535 ? input2 : 8e3;
+  return `${input2} is a number, not an address: write HOST:PORT, e.g. 127.0.0.1:${port}`;
 }
-function splitHostPort(s) {
-  if (s === "") return "no host";
+function parseBackend(s) {
+  if (s.startsWith("unix:")) {
+    const path9 = s.slice(5);
+    if (!path9.startsWith("/")) return `a unix socket needs an absolute path: unix:/run/app.sock, got "${s}"`;
+    if (path9.includes("\0")) return "a socket path cannot contain NUL";
+    return { kind: "unix", path: path9 };
+  }
   let host;
   let portText;
   if (s.startsWith("[")) {
     const end = s.indexOf("]");
-    if (end < 0) return "invalid IPv6 address";
+    if (end < 0 || s[end + 1] !== ":") return `expected [IPv6]:PORT, got "${s}"`;
     host = s.slice(1, end);
-    if (isIP(host) !== 6) return "invalid IPv6 address";
-    const after = s.slice(end + 1);
-    if (after !== "" && !after.startsWith(":")) return "invalid host";
-    portText = after === "" ? void 0 : after.slice(1);
+    portText = s.slice(end + 2);
+    if (isIP(host) !== 6) return `"${host}" is not an IPv6 address`;
   } else {
     const colon = s.lastIndexOf(":");
-    if (colon >= 0 && s.indexOf(":") !== colon) return "invalid host";
-    host = colon >= 0 ? s.slice(0, colon) : s;
-    portText = colon >= 0 ? s.slice(colon + 1) : void 0;
-    if (host === "") return "no host";
-  }
-  if (portText === void 0) return { host };
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) return "invalid port";
-  return { host, port: Number(portText) };
-}
-function parseUpstreamServer(args, module) {
-  const address = args[0] ?? "";
-  const line = { address, dynamic: address.includes("$"), weight: 1, maxFails: 1, backup: false, down: false };
-  for (let i2 = 1; i2 < args.length; i2++) {
-    const p = args[i2];
-    if (p === "backup") line.backup = true;
-    else if (p === "down") line.down = true;
-    else if (p.startsWith("weight=")) line.weight = Number(p.slice(7)) || 1;
-    else if (p.startsWith("max_fails=")) line.maxFails = Number(p.slice(10));
-  }
-  if (line.dynamic) return line;
-  if (address.toLowerCase().startsWith("unix:")) {
-    const path9 = address.slice(5);
-    if (path9) line.endpoint = { kind: "unix", path: path9 };
-    else line.error = `no path in the unix domain socket "${address}"`;
-    return line;
-  }
-  const hp = splitHostPort(address);
-  if (typeof hp === "string") line.error = `${hp} in upstream "${address}"`;
-  else {
-    const port = hp.port ?? (module === "http" ? 80 : void 0);
-    if (port === void 0) line.error = `no port in upstream "${address}"`;
-    else line.endpoint = { kind: "tcp", host: hp.host, port };
-  }
-  return line;
-}
-
-// src/nginx/model.ts
-var MAX_WALKED_DIRECTIVES = 2e6;
-function upstreamKey(module, name) {
-  return `${module}:${name.toLowerCase()}`;
-}
-function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
-  const { config: config2 } = parse3.payload;
-  const model = { servers: [], upstreams: /* @__PURE__ */ new Map(), errors: [] };
-  let walked = 0;
-  let exhausted = false;
-  const onStack = /* @__PURE__ */ new Set();
-  const walk = (list, fileIndex, scope) => {
-    const file2 = config2[fileIndex]?.file ?? "";
-    for (const d of list) {
-      if (exhausted) return;
-      if (++walked > maxWalked) {
-        exhausted = true;
-        model.errors.push({ file: file2, line: d.line, error: `the expanded config holds more than ${maxWalked} directives; stopped there` });
-        return;
-      }
-      const name = d.directive;
-      if (d.includes) {
-        for (const idx of d.includes) {
-          if (onStack.has(idx)) continue;
-          onStack.add(idx);
-          walk(config2[idx]?.parsed ?? [], idx, scope);
-          onStack.delete(idx);
-        }
-        continue;
-      }
-      const line = d.line;
-      if (!d.block) {
-        if (PASS_DIRECTIVE_NAMES.includes(name) && d.args.length === 1 && scope.module && scope.server) {
-          if (scope.module === "stream" && name !== "proxy_pass") continue;
-          const pass = { file: file2, line, directive: name, arg: d.args[0], module: scope.module };
-          scope.server.passes.push(pass);
-          scope.location?.passes.push(pass);
-        } else if (name === "server" && scope.upstream && scope.module) {
-          const member = parseUpstreamServer(d.args, scope.module);
-          member.file = file2;
-          member.line = line;
-          member.args = d.args;
-          scope.upstream.servers.push(member);
-        } else if (name === "server_name" && scope.server && !scope.location) {
-          scope.server.names.push(...d.args);
-        } else if (name === "listen" && scope.server && !scope.location) {
-          scope.server.listens.push(parseListen(d.args));
-        }
-        continue;
-      }
-      if (name === "http" || name === "stream") {
-        walk(d.block, fileIndex, { module: name });
-      } else if (name === "server" && scope.module && !scope.server && !scope.upstream) {
-        const server = { file: file2, line, module: scope.module, names: [], listens: [], passes: [], locations: [] };
-        model.servers.push(server);
-        walk(d.block, fileIndex, { module: scope.module, server });
-        if (server.listens.length === 0 && server.module === "http") server.listens.push({ key: "*:80", defaultServer: false });
-      } else if (name === "upstream" && scope.module && !scope.server && d.args.length === 1) {
-        const group = { file: file2, line, name: d.args[0], module: scope.module, servers: [] };
-        const key = upstreamKey(scope.module, group.name);
-        if (!model.upstreams.has(key)) model.upstreams.set(key, group);
-        walk(d.block, fileIndex, { module: scope.module, upstream: group });
-      } else if (name === "location" && scope.server && d.args.length >= 1) {
-        const loc = parseLocation(d.args, file2, line);
-        (scope.location ? scope.location.children : scope.server.locations).push(loc);
-        walk(d.block, fileIndex, { ...scope, location: loc });
-      } else if ((name === "if" || name === "limit_except") && scope.server) {
-        walk(d.block, fileIndex, scope);
-      }
-    }
-  };
-  onStack.add(0);
-  walk(config2[0]?.parsed ?? [], 0, {});
-  return model;
-}
-var MODIFIERS = ["^~", "~*", "=", "~"];
-function parseLocation(args, file2, line) {
-  const [a2, b] = args;
-  let modifier = "";
-  let pattern = a2;
-  if (b !== void 0 && (a2 === "=" || a2 === "^~" || a2 === "~" || a2 === "~*")) {
-    modifier = a2;
-    pattern = b;
-  } else if (a2.startsWith("@")) {
-    modifier = "@";
-  } else {
-    const m = MODIFIERS.find((x) => a2.startsWith(x) && a2.length > x.length);
-    if (m) {
-      modifier = m;
-      pattern = a2.slice(m.length);
-    }
-  }
-  return { file: file2, line, modifier, pattern, passes: [], children: [] };
-}
-function parseListen(args) {
-  const addr = args[0] ?? "";
-  const defaultServer = args.slice(1).some((a2) => a2 === "default_server" || a2 === "default");
-  let key;
-  if (addr.startsWith("unix:")) key = addr;
-  else if (/^\d+$/.test(addr)) key = `*:${addr}`;
-  else if (addr.startsWith("[")) key = addr.includes("]:") ? addr : `${addr}:80`;
-  else if (addr.includes(":")) key = addr.replace(/^0\.0\.0\.0:/, "*:");
-  else key = `${addr === "0.0.0.0" ? "*" : addr}:80`;
-  return { key, defaultServer };
-}
-
-// src/nginx/dials.ts
-function expandPass(pass, server, model) {
-  const target = parsePassTarget(pass.directive, pass.arg, pass.module);
-  const base = { pass, server, target, scheme: target.scheme };
-  if (target.error) return { candidates: [], errors: [{ file: pass.file, line: pass.line, error: target.error }] };
-  if (target.dynamic) return { candidates: [{ ...base, dynamic: true, site: pass }], errors: [] };
-  const group = target.group === void 0 ? void 0 : model.upstreams.get(upstreamKey(pass.module, target.group));
-  if (group) {
-    const candidates = [];
-    const errors = [];
-    for (const member of group.servers) {
-      if (member.down) continue;
-      if (member.error) {
-        errors.push({ file: member.file, line: member.line, error: member.error });
-        continue;
-      }
-      const site = { file: member.file, line: member.line };
-      candidates.push({ ...base, group, member, site, dynamic: member.dynamic, ...member.endpoint && { endpoint: member.endpoint } });
-    }
-    return { candidates, errors };
-  }
-  if (!target.endpoint) {
-    return { candidates: [], errors: [{ file: pass.file, line: pass.line, error: `no port in upstream "${target.authority}"` }] };
-  }
-  return { candidates: [{ ...base, endpoint: target.endpoint, dynamic: false, site: pass }], errors: [] };
-}
-function expandAll(model) {
-  const out = /* @__PURE__ */ new Map();
-  for (const server of model.servers) {
-    const exp = { candidates: [], errors: [] };
-    for (const pass of server.passes) {
-      const e = expandPass(pass, server, model);
-      exp.candidates.push(...e.candidates);
-      exp.errors.push(...e.errors);
-    }
-    out.set(server, exp);
-  }
-  return out;
-}
-
-// src/nginx/evaluate.ts
-import { isIP as isIP3 } from "node:net";
-
-// src/model/mismatch.ts
-function relate(dial, backend, sameHost) {
-  if (dial.kind === "unix" || backend.kind === "unix") {
-    return dial.kind === "unix" && backend.kind === "unix" && dial.path === backend.path ? "match" : "socket";
-  }
-  const same = sameHost(dial.host, backend.host);
-  if (dial.port === backend.port) return same ? "match" : "host";
-  return same ? "port" : "unrelated";
-}
-var CODE = {
-  socket: "config.socket_mismatch",
-  port: "config.port_mismatch",
-  host: "config.host_mismatch",
-  // both differ: nginx dials another address altogether
-  unrelated: "config.host_mismatch"
-};
-function mismatchCode(m) {
-  return CODE[m];
-}
-
-// src/model/endpoint.ts
-import { isIP as isIP2 } from "node:net";
-function formatEndpoint(e) {
-  if (e.kind === "unix") return `unix:${e.path}`;
-  return `${isIP2(e.host) === 6 ? `[${e.host}]` : e.host}:${e.port}`;
-}
-function sameEndpoint(a2, b) {
-  if (a2.kind === "unix" || b.kind === "unix") return a2.kind === b.kind && a2.path === b.path;
-  return a2.port === b.port && a2.host.toLowerCase() === b.host.toLowerCase();
-}
-function ipFamily(host) {
-  return isIP2(host);
-}
-function canonicalIp(ip) {
-  const family2 = isIP2(ip);
-  if (family2 !== 6) return ip;
-  let s = ip.toLowerCase().replace(/%.*$/, "");
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    const b = v4[1].split(".").map(Number);
-    s = s.slice(0, -v4[1].length) + `${((b[0] ?? 0) << 8 | (b[1] ?? 0)).toString(16)}:${((b[2] ?? 0) << 8 | (b[3] ?? 0)).toString(16)}`;
-  }
-  const [head = "", tail] = s.split("::");
-  const h2 = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = tail === void 0 ? h2 : [...h2, ...Array(8 - h2.length - t.length).fill("0"), ...t];
-  const nums = groups.map((g) => Number.parseInt(g || "0", 16));
-  if (nums.length === 8 && nums.slice(0, 5).every((x) => x === 0) && nums[5] === 65535) {
-    const [a2 = 0, b = 0] = nums.slice(6);
-    return `::ffff:${a2 >> 8}.${a2 & 255}.${b >> 8}.${b & 255}`;
-  }
-  const hex3 = nums.map((x) => x.toString(16));
-  let best = -1;
-  let bestLen = 1;
-  for (let i2 = 0; i2 < hex3.length; ) {
-    let j = i2;
-    while (j < hex3.length && hex3[j] === "0") j++;
-    if (j - i2 > bestLen) {
-      best = i2;
-      bestLen = j - i2;
-    }
-    i2 = j > i2 ? j : i2 + 1;
-  }
-  if (best < 0) return hex3.join(":");
-  return `${hex3.slice(0, best).join(":")}::${hex3.slice(best + bestLen).join(":")}`;
-}
-
-// src/nginx/lexer.ts
-var LF2 = 10;
-var CR2 = 13;
-var SPACE = 32;
-var TAB = 9;
-var HASH = 35;
-var SEMI = 59;
-var LBRACE = 123;
-var RBRACE = 125;
-var DQUOTE = 34;
-var SQUOTE = 39;
-var BACKSLASH = 92;
-var DOLLAR = 36;
-var STOP = new Uint8Array(128);
-for (const c3 of [SPACE, TAB, CR2, LF2, SEMI, LBRACE, RBRACE]) STOP[c3] = 1;
-STOP[BACKSLASH] = 2;
-STOP[DOLLAR] = 2;
-function isRawBlockDirective(name) {
-  return name.endsWith("_by_lua_block");
-}
-var Lexer = class {
-  constructor(text2) {
-    this.text = text2;
-    this.i = text2.charCodeAt(0) === 65279 ? 1 : 0;
-  }
-  text;
-  value = "";
-  line = 1;
-  quoted = false;
-  errors = [];
-  /** the current line: after the last token, the line the file ends on */
-  cursorLine = 1;
-  i;
-  atStart = true;
-  rawDirective = false;
-  semiAfterRaw = false;
-  /** the last position found of a character by nextIndex() */
-  found = /* @__PURE__ */ new Map();
-  next() {
-    const text2 = this.text;
-    const n2 = text2.length;
-    if (this.semiAfterRaw) {
-      this.semiAfterRaw = false;
-      return this.emit(";", this.cursorLine, false);
-    }
-    let i2 = this.i;
-    while (i2 < n2) {
-      const c3 = text2.charCodeAt(i2);
-      if (c3 === LF2) {
-        this.cursorLine++;
-        i2++;
-        continue;
-      }
-      if (c3 === SPACE || c3 === TAB || c3 === CR2) {
-        i2++;
-        continue;
-      }
-      if (c3 === HASH) {
-        const end = text2.indexOf("\n", i2);
-        i2 = end < 0 ? n2 : end;
-        continue;
-      }
-      if (c3 === SEMI || c3 === RBRACE) {
-        this.i = i2 + 1;
-        this.atStart = true;
-        this.rawDirective = false;
-        return this.emit(c3 === SEMI ? ";" : "}", this.cursorLine, false);
-      }
-      if (c3 === LBRACE) {
-        if (this.rawDirective) return this.rawBlock(i2);
-        this.i = i2 + 1;
-        this.atStart = true;
-        return this.emit("{", this.cursorLine, false);
-      }
-      if (c3 === DQUOTE || c3 === SQUOTE) return this.quotedWord(i2, c3);
-      return this.bareWord(i2);
-    }
-    this.i = n2;
-    return false;
-  }
-  /**
-   * indexOf for `}` and LF, remembered: a line of a million `${` without a
-   * `}` must not search the rest of the file a million times.
-   */
-  nextIndex(char, from) {
-    const known = this.found.get(char);
-    if (known !== void 0 && (known >= from || known === -1)) return known;
-    const at = this.text.indexOf(String.fromCharCode(char), from);
-    this.found.set(char, at);
-    return at;
-  }
-  emit(value, line, quoted) {
-    this.value = value;
-    this.line = line;
-    this.quoted = quoted;
-    return true;
-  }
-  startsStatement(value) {
-    if (this.atStart) this.rawDirective = value.length > 13 && isRawBlockDirective(value);
-    this.atStart = false;
-  }
-  /** A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces. */
-  bareWord(start) {
-    const text2 = this.text;
-    const n2 = text2.length;
-    const line = this.cursorLine;
-    let j = start;
-    while (j < n2) {
-      const d = text2.charCodeAt(j);
-      const k = d < 128 ? STOP[d] : 0;
-      if (k === 0) {
-        j++;
-        continue;
-      }
-      if (k === 1) break;
-      if (d === BACKSLASH && j + 1 < n2) {
-        if (text2.charCodeAt(j + 1) === LF2) this.cursorLine++;
-        j += 2;
-        continue;
-      }
-      if (d === DOLLAR && text2.charCodeAt(j + 1) === LBRACE) {
-        const close = this.nextIndex(RBRACE, j + 2);
-        const stop = this.nextIndex(LF2, j + 2);
-        if (close >= 0 && (stop < 0 || close < stop)) {
-          j = close + 1;
-          continue;
-        }
-      }
-      j++;
-    }
-    const value = intern(text2, start, j);
-    this.i = j;
-    this.startsStatement(value);
-    return this.emit(value, line, false);
-  }
-  quotedWord(start, q) {
-    const text2 = this.text;
-    const n2 = text2.length;
-    const line = this.cursorLine;
-    let value = "";
-    let j = start + 1;
-    let chunk = j;
-    let closed = false;
-    while (j < n2) {
-      const d = text2.charCodeAt(j);
-      if (d === BACKSLASH && j + 1 < n2) {
-        const e = text2.charCodeAt(j + 1);
-        if (e === LF2) this.cursorLine++;
-        if (e === q) {
-          value += text2.slice(chunk, j);
-          chunk = j + 1;
-        }
-        j += 2;
-        continue;
-      }
-      if (d === q) {
-        closed = true;
-        break;
-      }
-      if (d === LF2) this.cursorLine++;
-      j++;
-    }
-    value += text2.slice(chunk, j);
-    if (!closed) this.errors.push({ line, error: "unexpected end of file, expecting closing quote" });
-    this.i = closed ? j + 1 : n2;
-    this.startsStatement(value);
-    return this.emit(value, line, true);
-  }
-  /** The Lua body after `{` as one quoted token; a `;` follows it. */
-  rawBlock(open4) {
-    const text2 = this.text;
-    const line = this.cursorLine;
-    const end = rawBlockEnd(text2, open4 + 1);
-    this.atStart = true;
-    this.rawDirective = false;
-    if (end < 0) {
-      this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
-      this.cursorLine += countLines(text2, open4 + 1, text2.length);
-      this.i = text2.length;
-      return this.emit(text2.slice(open4 + 1), line, true);
-    }
-    this.cursorLine += countLines(text2, open4 + 1, end + 1);
-    this.i = end + 1;
-    this.semiAfterRaw = true;
-    return this.emit(text2.slice(open4 + 1, end), line, true);
-  }
-};
-var INTERN_SLOTS = 4096;
-var interned = new Array(INTERN_SLOTS).fill(void 0);
-function intern(text2, start, end) {
-  const len = end - start;
-  if (len > 32) return text2.slice(start, end);
-  const slot = len * 961 + text2.charCodeAt(start) * 31 + text2.charCodeAt(end - 1) + text2.charCodeAt(start + (len >> 1)) * 7 & INTERN_SLOTS - 1;
-  const hit = interned[slot];
-  if (hit !== void 0 && hit.length === len && text2.startsWith(hit, start)) return hit;
-  const word = text2.slice(start, end);
-  interned[slot] = word;
-  return word;
-}
-function countLines(text2, from, to) {
-  let k = 0;
-  for (let i2 = text2.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text2.indexOf("\n", i2 + 1)) k++;
-  return k;
-}
-function rawBlockEnd(text2, from) {
-  const n2 = text2.length;
-  let depth = 1;
-  let i2 = from;
-  while (i2 < n2) {
-    const c3 = text2.charCodeAt(i2);
-    if (c3 === LBRACE) depth++;
-    else if (c3 === RBRACE) {
-      depth--;
-      if (depth === 0) return i2;
-    } else if (c3 === DQUOTE || c3 === SQUOTE) {
-      i2++;
-      while (i2 < n2 && text2.charCodeAt(i2) !== c3 && text2.charCodeAt(i2) !== LF2) i2 += text2.charCodeAt(i2) === BACKSLASH ? 2 : 1;
-    } else if (c3 === 45 && text2.charCodeAt(i2 + 1) === 45) {
-      const long = /^\[(=*)\[/.exec(text2.slice(i2 + 2, i2 + 40));
-      if (long) {
-        const close = text2.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
-        i2 = close < 0 ? n2 : close + long[0].length;
-      } else {
-        const end = text2.indexOf("\n", i2);
-        i2 = end < 0 ? n2 : end;
-      }
-      continue;
-    } else if (c3 === 91) {
-      const long = /^\[(=*)\[/.exec(text2.slice(i2, i2 + 40));
-      if (long) {
-        const close = text2.indexOf(`]${long[1]}]`, i2 + long[0].length);
-        i2 = close < 0 ? n2 : close + long[0].length;
-        continue;
-      }
-    }
-    i2++;
-  }
-  return -1;
-}
-
-// src/nginx/builder.ts
-function bareOk(arg) {
-  if (arg === "" || /[\s;"'#]/.test(arg) || arg.endsWith("\\")) return false;
-  return !/[{}]/.test(arg.replace(/\$\{[^}\n]*\}/g, ""));
-}
-function quoteArg(arg) {
-  if (bareOk(arg)) return arg;
-  if (!arg.includes('"')) return `"${arg}"`;
-  if (!arg.includes("'")) return `'${arg}'`;
-  return `"${arg.replace(/"/g, '\\"')}"`;
-}
-function ifCondition(args) {
-  const words = args.map(quoteArg);
-  if (words.length === 0) return "if ()";
-  const end = words.length - 1;
-  const open4 = words[0] === args[0] ? "(" : "( ";
-  const close = words[end] === args[end] ? ")" : " )";
-  words[0] = open4 + words[0];
-  words[end] += close;
-  return `if ${words.join(" ")}`;
-}
-function buildDirective(d) {
-  if (d.directive === "if") return ifCondition(d.args);
-  if (isRawBlockDirective(d.directive) && d.block === void 0 && d.args.length > 0) {
-    const head = [d.directive, ...d.args.slice(0, -1).map(quoteArg)].join(" ");
-    return `${head} {${d.args[d.args.length - 1]}}`;
-  }
-  return [quoteArg(d.directive), ...d.args.map(quoteArg)].join(" ");
-}
-
-// src/nginx/select.ts
-function isHostName(n2) {
-  return /^[a-z0-9_.-]+$/i.test(n2) && !n2.startsWith(".") && n2 !== "_";
-}
-function nginxRegExp(pattern, caseless = false) {
-  try {
-    return new RegExp(pattern.replace(/\(\?P</g, "(?<"), caseless ? "i" : "");
-  } catch {
-    return void 0;
-  }
-}
-function rankName(entry, host) {
-  const e = entry.toLowerCase();
-  const h2 = host.toLowerCase().replace(/\.$/, "");
-  if (e === h2) return [4, e.length];
-  if (e.startsWith("~")) {
-    const re = nginxRegExp(entry.slice(1), true);
-    return re?.test(h2) ? [1, 0] : void 0;
-  }
-  if (e.startsWith("*.")) return h2.endsWith(e.slice(1)) ? [3, e.length] : void 0;
-  if (e.startsWith(".")) return h2 === e.slice(1) || h2.endsWith(e) ? [3, e.length] : void 0;
-  if (e.endsWith(".*")) return h2.startsWith(e.slice(0, -1)) ? [2, e.length] : void 0;
-  return void 0;
-}
-function better(a2, b) {
-  return a2[0] > b[0] || a2[0] === b[0] && a2[0] !== 1 && a2[1] > b[1];
-}
-function selectServers(servers, names2) {
-  const http = servers.filter((s) => s.module === "http");
-  const byListen = /* @__PURE__ */ new Map();
-  for (const s of http) {
-    for (const l of s.listens) {
-      const list = byListen.get(l.key) ?? [];
-      if (!list.includes(s)) list.push(s);
-      byListen.set(l.key, list);
-    }
-  }
-  const chosen = /* @__PURE__ */ new Set();
-  for (const name of names2) {
-    for (const group of byListen.values()) {
-      const pick2 = pickByName(group, name);
-      if (pick2) chosen.add(pick2);
-    }
-  }
-  if (chosen.size > 0) return { servers: http.filter((s) => chosen.has(s)), fallback: false };
-  for (const [key, group] of byListen) {
-    const def = group.find((s) => s.listens.some((l) => l.key === key && l.defaultServer)) ?? group[0];
-    if (def) chosen.add(def);
-  }
-  return { servers: http.filter((s) => chosen.has(s)), fallback: true };
-}
-function pickByName(group, name) {
-  if (!isHostName(name)) return group.find((s) => s.names.some((n2) => n2.toLowerCase() === name.toLowerCase()));
-  let best;
-  for (const s of group) {
-    for (const n2 of s.names) {
-      const rank = rankName(n2, name);
-      if (rank && (!best || better(rank, best.rank))) best = { server: s, rank };
-    }
-  }
-  return best?.server;
-}
-function selectLocation(locations, path9) {
-  const literal2 = findLiteral(locations, path9.trim());
-  if (literal2) return literal2;
-  if (!path9.startsWith("/")) return void 0;
-  return matchUri(locations, path9);
-}
-function findLiteral(locations, spec) {
-  for (const l of locations) {
-    const written = l.modifier === "" || l.modifier === "@" ? l.pattern : `${l.modifier} ${l.pattern}`;
-    if (written === spec || l.modifier !== "" && `${l.modifier}${l.pattern}` === spec) return l;
-    const inner = findLiteral(l.children, spec);
-    if (inner) return inner;
-  }
-  return void 0;
-}
-function matchUri(locations, uri) {
-  const exact = locations.find((l) => l.modifier === "=" && l.pattern === uri);
-  if (exact) return exact;
-  let prefix;
-  for (const l of locations) {
-    if ((l.modifier === "" || l.modifier === "^~") && uri.startsWith(l.pattern) && (!prefix || l.pattern.length > prefix.pattern.length)) prefix = l;
-  }
-  if (prefix) {
-    const nested = matchUri(prefix.children, uri);
-    if (nested && nested !== prefix) return nested;
-    if (prefix.modifier === "^~") return prefix;
-  }
-  for (const l of locations) {
-    if (l.modifier !== "~" && l.modifier !== "~*") continue;
-    if (nginxRegExp(l.pattern, l.modifier === "~*")?.test(uri)) return l;
-  }
-  return prefix;
-}
-
-// src/nginx/evaluate.ts
-function hostAddresses(host, addresses) {
-  return isIP3(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
-}
-function overlap(a2, b, addresses) {
-  if (a2.toLowerCase() === b.toLowerCase()) return true;
-  const bs = new Set(hostAddresses(b, addresses));
-  return hostAddresses(a2, addresses).some((x) => bs.has(x));
-}
-function relateResolved(dial, backend, addresses) {
-  return relate(dial, backend, (a2, b) => overlap(a2, b, addresses));
-}
-function protocolOk(service2, c3) {
-  if (c3.pass.module === "stream") return true;
-  return c3.pass.directive === PROTOCOLS[service2.protocol].directive && speaks(service2.protocol, c3.scheme);
-}
-function uriOf(c3) {
-  if (c3.pass.directive !== "proxy_pass" || c3.pass.module !== "http") return "";
-  const rest = c3.pass.arg.replace(/^[a-z]+:\/\//i, "");
-  if (rest.toLowerCase().startsWith("unix:")) {
-    const colon = rest.indexOf(":", 5);
-    return colon >= 0 ? rest.slice(colon + 1) : "";
-  }
-  return rest.slice(c3.target.authority.length);
-}
-function evaluate(input2) {
-  const { service: service2, model, expansions, addresses, display, lineText } = input2;
-  const findings = [];
-  const where = (s) => `(${display(s.file)}:${s.line})`;
-  const backend = service2.backend;
-  const backendText = formatEndpoint(backend);
-  const names2 = service2.serverNames;
-  let servers;
-  let fallback = false;
-  if (names2.length > 0) {
-    const sel = selectServers(model.servers, names2);
-    servers = sel.servers;
-    fallback = sel.fallback;
-  } else {
-    servers = model.servers.filter((s) => service2.location === void 0 || s.module === "http");
-  }
-  const strict = service2.location !== void 0;
-  let inScope = [];
-  const locationMisses = [];
-  for (const server of servers) {
-    const cands = expansions.get(server)?.candidates ?? [];
-    if (service2.location === void 0) {
-      inScope.push(...cands);
-      continue;
-    }
-    const loc = selectLocation(server.locations, service2.location);
-    if (!loc) {
-      locationMisses.push(server);
-      continue;
-    }
-    const passes = new Set(loc.passes);
-    inScope.push(...cands.filter((c3) => passes.has(c3.pass)));
-  }
-  const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relateResolved(c3.endpoint, backend, addresses)]));
-  const others = input2.services.filter((s) => s.name !== service2.name);
-  inScope = inScope.filter(
-    (c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !others.some((o2) => relateResolved(c3.endpoint, o2.backend, addresses) === "match")
-  );
-  const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
-  const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
-  const matches = statics.filter((c3) => rel.get(c3) === "match");
-  const groupsWith = (relations) => new Set(statics.filter((c3) => c3.group && relations.includes(rel.get(c3))).map((c3) => c3.group));
-  const strongGroups = groupsWith(["match", "host"]);
-  const weakGroups = groupsWith(["match", "host", "port"]);
-  let flagged;
-  if (strict) {
-    flagged = statics.filter((c3) => rel.get(c3) !== "match");
-  } else if (matches.length > 0) {
-    flagged = statics.filter((c3) => rel.get(c3) !== "match" && (c3.group && strongGroups.has(c3.group) || rel.get(c3) === "host"));
-  } else {
-    const related = statics.filter((c3) => {
-      const r = rel.get(c3);
-      if (r === "host" || r === "port" || c3.group && weakGroups.has(c3.group)) return true;
-      return r === "socket" && protocolOk(service2, c3);
-    });
-    flagged = related.length > 0 ? related : names2.length > 0 ? statics : [];
-  }
-  for (const c3 of flagged) {
-    const e = c3.endpoint;
-    const r = rel.get(c3);
-    const code = mismatchCode(r);
-    const fam = r === "host" ? familyNote(e, backend, addresses) : { dial: "", spec: "" };
-    const why = fallback ? ` (no server{} block has server_name ${names2.join(" ")}: the default server answers)` : "";
-    findings.push(
-      finding(
-        c3,
-        code,
-        "error",
-        `nginx dials ${formatEndpoint(e)}${fam.dial}${via(c3)} but the spec says ${backendText}${fam.spec}${why}`,
-        replaceAddress(c3, formatEndpoint(backend))
-      )
-    );
-  }
-  const wrongProtocol = /* @__PURE__ */ new Set();
-  for (const c3 of [...matches, ...flagged]) {
-    if (!protocolOk(service2, c3) && !wrongProtocol.has(c3.pass)) {
-      wrongProtocol.add(c3.pass);
-      const authority = c3.group ? c3.group.name : formatEndpoint(c3.endpoint);
-      const line = passLine(service2.protocol, authority, uriOf(c3));
-      findings.push({
-        ...base(c3, "config.protocol_mismatch", "error"),
-        message: `nginx talks ${c3.scheme} to ${c3.group ? `upstream ${c3.group.name}` : formatEndpoint(c3.endpoint)} (${c3.pass.directive}) but the spec says ${service2.protocol}`,
-        fix: `${line}  ${where(c3.pass)}`,
-        file: c3.pass.file,
-        line: c3.pass.line,
-        evidence: evidence(c3)
-      });
-    }
-  }
-  for (const c3 of matches.concat(flagged)) {
-    const e = c3.endpoint;
-    if (e.kind !== "tcp" || isIP3(e.host)) continue;
-    const addrs = hostAddresses(e.host, addresses);
-    const families = new Set(addrs.map((a2) => isIP3(a2)));
-    if (families.size < 2) continue;
-    const specIp = backend.kind === "tcp" && isIP3(backend.host) ? backend.host : void 0;
-    const pick2 = specIp ?? addrs.find((a2) => isIP3(a2) === 4) ?? addrs[0];
-    const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
-    findings.push(
-      finding(
-        c3,
-        "config.localhost_ambiguous",
-        "warning",
-        `nginx dials ${formatEndpoint(e)}${via(c3)}, and ${e.host} resolves to ${addrs.join(" and ")}: nginx tries each address (the spec says ${backendText})`,
-        replaceAddress(c3, replacement)
-      )
-    );
-  }
-  for (const c3 of dynamic) {
-    findings.push({
-      ...base(c3, "config.dynamic_target", "warning"),
-      target: c3.target.authority,
-      message: `nginx dials ${c3.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,
-      fix: `${passLine(service2.protocol, formatEndpoint(backend))}  ${where(c3.pass)}`,
-      file: c3.pass.file,
-      line: c3.pass.line,
-      evidence: [lineText(c3.pass)]
-    });
-  }
-  const mine = [...matches, ...flagged, ...dynamic];
-  if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, statics, where));
-  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText))) };
-  function base(c3, code, severity) {
-    return {
-      code,
-      severity,
-      service: service2.name,
-      target: c3.endpoint ? formatEndpoint(c3.endpoint) : c3.target.authority,
-      message: ""
-    };
-  }
-  function finding(c3, code, severity, message, fixLine) {
-    return { ...base(c3, code, severity), message, fix: `${fixLine}  ${where(c3.site)}`, file: c3.site.file, line: c3.site.line, evidence: evidence(c3) };
-  }
-  function evidence(c3) {
-    const out = [lineText(c3.site)];
-    if (c3.group) out.push(`upstream ${c3.group.name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);
-    if (c3.endpoint?.kind === "tcp" && !isIP3(c3.endpoint.host)) {
-      const a2 = hostAddresses(c3.endpoint.host, addresses);
-      out.push(a2.length > 0 ? `${c3.endpoint.host} resolves to ${a2.join(", ")}` : `${c3.endpoint.host} does not resolve`);
-    }
-    return out;
-  }
-  function replaceAddress(c3, authority) {
-    if (c3.member) {
-      const args = c3.member.args.map((a2, i2) => i2 === 0 ? authority : a2);
-      return rewrite(lineText(c3.site), "server", c3.member.address, authority, args);
-    }
-    const uri = uriOf(c3);
-    let arg;
-    if (c3.pass.directive === "proxy_pass" && c3.pass.module === "http") {
-      arg = proxyUrl(c3.scheme, authority, uri);
-    } else {
-      const prefix = /^[a-z]+:\/\//i.exec(c3.pass.arg)?.[0] ?? "";
-      arg = `${prefix}${authority}`;
-    }
-    return rewrite(lineText(c3.pass), c3.pass.directive, c3.pass.arg, arg, [arg]);
-  }
-}
-function rewrite(text2, directive, old, next, args) {
-  const code = text2.replace(/\s+#[^"']*$/, "");
-  const alone = code.startsWith(`${directive} `) && code.endsWith(";") && code.indexOf(";") === code.length - 1;
-  if (alone && text2.includes(old)) return text2.replace(old, next);
-  return `${buildDirective({ directive, line: 0, args: [...args] })};`;
-}
-function familyNote(dial, backend, addresses) {
-  if (dial.kind !== "tcp" || backend.kind !== "tcp") return { dial: "", spec: "" };
-  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP3(a2)));
-  const d = fams(dial.host);
-  const b = fams(backend.host);
-  if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: "", spec: "" };
-  return { dial: ` (IPv${[...d][0]})`, spec: ` (IPv${[...b][0]})` };
-}
-function via(c3) {
-  return c3.group ? ` (upstream ${c3.group.name})` : "";
-}
-function noTarget(input2, servers, fallback, locationMisses, statics, where) {
-  const { service: service2 } = input2;
-  const names2 = service2.serverNames.join(" ");
-  const want = passLine(service2.protocol, formatEndpoint(service2.backend));
-  let message;
-  let at = servers[0];
-  if (names2 && servers.length === 0) {
-    message = `no server{} block in the nginx config could serve ${names2}`;
-  } else if (names2 && fallback) {
-    message = `no server{} block has server_name ${names2}; the default server ${servers.map(where).join(", ")} dials nothing for ${formatEndpoint(service2.backend)}`;
-  } else if (service2.location !== void 0 && locationMisses.length === servers.length) {
-    message = `no location matches ${service2.location} in ${names2 ? `server_name ${names2}` : "any server{} block"} ${servers.map(where).join(", ")}`;
-  } else if (names2) {
-    message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${formatEndpoint(service2.backend)}`;
-  } else if (statics.length === 0) {
-    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service2.backend)}`;
-    at = void 0;
-  } else {
-    const list = statics.slice(0, 5).map((c3) => `${formatEndpoint(c3.endpoint)} ${where(c3.site)}`);
-    message = `nothing in the nginx config dials ${formatEndpoint(service2.backend)}; it dials ${list.join(", ")}${statics.length > 5 ? ", ..." : ""}`;
-    at = void 0;
-  }
-  const scope = [names2 && `server_name ${names2}`, service2.location !== void 0 && `location ${service2.location}`].filter(Boolean).join(", ");
-  return {
-    code: "config.no_target",
-    severity: "error",
-    service: service2.name,
-    target: formatEndpoint(service2.backend),
-    message,
-    fix: `${want}  (${scope ? `in ${scope}` : "in the location that serves the service"}${at ? `, ${input2.display(at.file)}:${at.line}` : ""})`,
-    ...at && { file: at.file, line: at.line }
-  };
-}
-function toDial(service2, c3, lineText) {
-  return {
-    service: service2,
-    directive: c3.pass.directive,
-    scheme: c3.scheme,
-    ...c3.endpoint && !c3.dynamic && { endpoint: c3.endpoint },
-    ...c3.group && { upstream: c3.group.name },
-    ...c3.dynamic && { dynamic: true },
-    file: c3.site.file,
-    line: c3.site.line,
-    text: lineText(c3.site),
-    ...c3.server.names[0] !== void 0 && { serverName: c3.server.names[0] }
-  };
-}
-function dedupe(findings) {
-  const seen = /* @__PURE__ */ new Set();
-  return findings.filter((f) => {
-    const k = `${f.code}|${f.file}|${f.line}|${f.target}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-function dedupeDials(dials) {
-  const seen = /* @__PURE__ */ new Set();
-  return dials.filter((d) => {
-    const k = `${d.file}|${d.line}|${d.directive}|${d.scheme}|${d.endpoint ? formatEndpoint(d.endpoint) : ""}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
-// src/nginx/load.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync3, readSync as readSync2, statSync as statSync3 } from "node:fs";
-import { dirname as dirname5 } from "node:path";
-
-// src/nginx/dump.ts
-var HEADER = /^# configuration file (\/.*):\r?$/;
-var NGINX_MESSAGE = /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;
-function parseDump(text2) {
-  const lines = text2.split("\n");
-  const files = /* @__PURE__ */ new Map();
-  const messages = [];
-  let main;
-  let current;
-  let body = [];
-  const flush = () => {
-    if (current === void 0) return;
-    if (body.length > 0 && body[body.length - 1] === "") body.pop();
-    if (!files.has(current)) files.set(current, body.join("\n"));
-  };
-  for (const line of lines) {
-    const m = HEADER.exec(line);
-    if (m) {
-      flush();
-      current = m[1];
-      main ??= current;
-      body = [];
-      continue;
-    }
-    if (NGINX_MESSAGE.test(line) && (current === void 0 || !line.startsWith("nginx: ") || /^nginx: (\[\w+\]|configuration file|the configuration file)/.test(line))) {
-      messages.push(line.trimEnd());
-      continue;
-    }
-    if (current !== void 0) body.push(line);
-  }
-  flush();
-  if (main === void 0) return void 0;
-  return { main, files, messages };
-}
-
-// src/nginx/nginx-test.ts
-var LINE = /^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(emerg|alert|crit|error|warn|notice|info)\] (?:\d+#\d+: )?(.*?)(?: in (\/.*?):(\d+))?$/;
-function parseNginxMessages(output2) {
-  const out = [];
-  for (const raw of output2.split("\n")) {
-    const m = LINE.exec(raw.trimEnd());
-    if (!m) continue;
-    out.push({
-      level: m[1],
-      message: m[2],
-      raw: raw.trimEnd(),
-      ...m[3] !== void 0 && { file: m[3], line: Number(m[4]) }
-    });
-  }
-  return out;
-}
-async function runNginxTest(runner, binary, config2, opts) {
-  const r = await runner.run(binary, ["-t", "-c", config2], { signal: opts.signal, timeoutMs: opts.timeoutMs });
-  const output2 = `${r.stderr}${r.stdout}`;
-  return {
-    notFound: r.notFound,
-    ok: !r.failed,
-    timedOut: r.timedOut,
-    messages: parseNginxMessages(output2),
-    command: r.command,
-    output: output2
-  };
-}
-
-// src/nginx/parser.ts
-import { dirname as dirname4, isAbsolute, join as join4, normalize } from "node:path";
-
-// src/nginx/analyzer.ts
-var ANY = Infinity;
-var LOC = ["http/location", "http/if-location"];
-var PASS_CONTEXTS = [...LOC];
-var RULES = {
-  events: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "events" },
-  http: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "http" },
-  stream: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "stream" },
-  mail: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "mail" },
-  location: { block: true, in: ["http/server", "http/location"], minArgs: 1, maxArgs: 2, child: () => "http/location" },
-  upstream: {
-    block: true,
-    in: ["http", "stream"],
-    minArgs: 1,
-    maxArgs: 1,
-    child: (p) => p === "stream" ? "stream/upstream" : "http/upstream"
-  },
-  if: {
-    block: true,
-    in: ["http/server", "http/location"],
-    minArgs: 1,
-    maxArgs: ANY,
-    child: (p) => p === "http/server" ? "http/if-server" : "http/if-location"
-  },
-  limit_except: { block: true, in: ["http/location"], minArgs: 1, maxArgs: ANY, child: () => "http/limit_except" },
-  proxy_pass: { block: false, in: [...LOC, "http/limit_except", "stream/server"], minArgs: 1, maxArgs: 1 },
-  fastcgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
-  uwsgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
-  scgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
-  grpc_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
-  memcached_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
-  server_name: [
-    // stream since nginx 1.25.5
-    { block: false, in: ["http/server", "stream/server"], minArgs: 1, maxArgs: ANY },
-    { block: false, in: ["mail", "mail/server"], minArgs: 1, maxArgs: 1 }
-  ],
-  listen: { block: false, in: ["http/server", "stream/server", "mail/server"], minArgs: 1, maxArgs: ANY },
-  map: { block: true, in: ["http", "stream"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
-  geo: { block: true, in: ["http", "stream"], minArgs: 1, maxArgs: 2, child: () => "opaque" },
-  split_clients: { block: true, in: ["http", "stream"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
-  types: { block: true, in: ["http", "http/server", "http/location"], minArgs: 0, maxArgs: 0, child: () => "opaque" },
-  charset_map: { block: true, in: ["http"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
-  match: { block: true, in: ["http", "stream"], minArgs: 1, maxArgs: 1, child: () => "opaque" }
-};
-var SERVER_BLOCK = {
-  block: true,
-  in: ["http", "stream", "mail"],
-  minArgs: 0,
-  maxArgs: 0,
-  child: (p) => p === "stream" ? "stream/server" : p === "mail" ? "mail/server" : "http/server"
-};
-var SERVER_LINE = { block: false, in: ["http/upstream", "stream/upstream"], minArgs: 1, maxArgs: ANY };
-var TABLE2 = new Map(Object.entries(RULES));
-function ruleFor(name, parent) {
-  if (name === "server") return parent === "http/upstream" || parent === "stream/upstream" ? SERVER_LINE : SERVER_BLOCK;
-  const rules = TABLE2.get(name);
-  if (!Array.isArray(rules)) return rules;
-  return rules.find((r) => r.in.includes(parent)) ?? rules[0];
-}
-function childContext(name, parent) {
-  if (parent === "opaque") return "opaque";
-  return ruleFor(name, parent)?.child?.(parent) ?? "unknown";
-}
-function analyze(name, args, terminator, parent) {
-  if (parent === "opaque" || parent === "unknown") return void 0;
-  const rule = ruleFor(name, parent);
-  if (!rule) return void 0;
-  const strayBlock = !rule.block && terminator === "{";
-  const problem = (error63) => ({ error: error63, strayBlock });
-  if (!rule.in.includes(parent)) return problem(`"${name}" directive is not allowed here`);
-  if (rule.block && terminator !== "{") return problem(`directive "${name}" has no opening "{"`);
-  if (strayBlock) return problem(`directive "${name}" is not terminated by ";"`);
-  if (args.length < rule.minArgs || args.length > rule.maxArgs) return problem(`invalid number of arguments in "${name}" directive`);
-  return void 0;
-}
-
-// src/nginx/glob.ts
-function hasMagic(pattern) {
-  return /[*?[]/.test(pattern);
-}
-function compile(component) {
-  const out = [];
-  for (let i2 = 0; i2 < component.length; i2++) {
-    const c3 = component[i2];
-    if (c3 === "*") {
-      if (out[out.length - 1]?.kind !== "star") out.push({ kind: "star" });
-    } else if (c3 === "?") out.push({ kind: "any" });
-    else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
-    else if (c3 === "[") {
-      const start = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
-      const close = component.indexOf("]", start + 1);
-      if (close < 0) {
-        out.push({ kind: "char", c: c3 });
-        continue;
-      }
-      const body = component.slice(start, close);
-      const ranges = [];
-      for (let k = 0; k < body.length; k++) {
-        const a2 = body[k];
-        if (body[k + 1] === "-" && k + 2 < body.length) {
-          ranges.push([a2, body[k + 2]]);
-          k += 2;
-        } else ranges.push([a2, a2]);
-      }
-      out.push({ kind: "set", negate: start === i2 + 2, ranges });
-      i2 = close;
-    } else out.push({ kind: "char", c: c3 });
-  }
-  return out;
-}
-function one(p, ch) {
-  switch (p.kind) {
-    case "any":
-      return true;
-    case "char":
-      return p.c === ch;
-    case "set":
-      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
-    default:
-      return false;
-  }
-}
-function componentMatcher(component) {
-  const pieces = compile(component);
-  const dotOk = component.startsWith(".");
-  return (name) => {
-    if (!dotOk && name.startsWith(".")) return false;
-    let p = 0;
-    let i2 = 0;
-    let starP = -1;
-    let starI = 0;
-    while (i2 < name.length) {
-      const piece = pieces[p];
-      if (piece?.kind === "star") {
-        starP = p++;
-        starI = i2;
-      } else if (piece && one(piece, name[i2])) {
-        p++;
-        i2++;
-      } else if (starP >= 0) {
-        p = starP + 1;
-        i2 = ++starI;
-      } else return false;
-    }
-    while (pieces[p]?.kind === "star") p++;
-    return p === pieces.length;
-  };
-}
-function byteOrder(a2, b) {
-  const n2 = Math.min(a2.length, b.length);
-  for (let i2 = 0; i2 < n2; i2++) {
-    const x = a2.charCodeAt(i2);
-    const y = b.charCodeAt(i2);
-    if (x === y) continue;
-    if (x >= 55296 && x <= 57343 || y >= 55296 && y <= 57343) return Buffer.compare(Buffer.from(a2), Buffer.from(b));
-    return x - y;
-  }
-  return a2.length - b.length;
-}
-function globMatcher(pattern) {
-  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
-  return (path9) => {
-    const s = path9.split("/");
-    return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
-  };
-}
-
-// src/nginx/source.ts
-import { closeSync, constants as constants6, fstatSync, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
-import { join as join3 } from "node:path";
-function openError(path9, e) {
-  const err = e;
-  const reason = {
-    ENOENT: "2: No such file or directory",
-    EACCES: "13: Permission denied",
-    EISDIR: "21: Is a directory",
-    ENOTDIR: "20: Not a directory",
-    ELOOP: "40: Too many levels of symbolic links"
-  };
-  return `open() "${path9}" failed (${(err.code && reason[err.code]) ?? err.message})`;
-}
-function decode(buf) {
-  return buf.toString("utf8");
-}
-var SNIFF_CHARS = 4096;
-function notText(text2) {
-  const n2 = Math.min(text2.length, SNIFF_CHARS);
-  let controls = 0;
-  let undecoded = 0;
-  for (let i2 = 0; i2 < n2; i2++) {
-    const c3 = text2.charCodeAt(i2);
-    if (c3 === 0) return "it holds NUL bytes";
-    if (c3 < 32 && c3 !== 9 && c3 !== 10 && c3 !== 11 && c3 !== 12 && c3 !== 13 || c3 === 127) controls++;
-    else if (c3 === 65533) undecoded++;
-  }
-  return controls * 100 >= n2 && (controls + undecoded) * 10 >= n2 * 3 ? "its first bytes are not text" : void 0;
-}
-function fileSource() {
-  return {
-    read(path9, maxBytes) {
-      let fd;
-      try {
-        fd = openSync(path9, constants6.O_RDONLY | constants6.O_NONBLOCK);
-      } catch (e) {
-        const code = e.code;
-        return { error: openError(path9, e), ...code && { code } };
-      }
-      try {
-        const st = fstatSync(fd);
-        if (st.isDirectory()) return { error: `pread() "${path9}" failed (21: Is a directory)` };
-        if (!st.isFile()) return { error: `"${path9}" is not a regular file` };
-        if (st.size > maxBytes) return { error: `"${path9}" is too large (${st.size} bytes, limit ${maxBytes})` };
-        const buf = Buffer.allocUnsafe(st.size);
-        let off = 0;
-        while (off < st.size) {
-          const got = readSync(fd, buf, off, st.size - off, off);
-          if (got === 0) break;
-          off += got;
-        }
-        return { text: decode(buf.subarray(0, off)), bytes: off };
-      } catch (e) {
-        return { error: `read() "${path9}" failed (${e.message})` };
-      } finally {
-        closeSync(fd);
-      }
-    },
-    glob(pattern, maxMatches) {
-      const parts = pattern.split("/");
-      const denied = [];
-      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
-      for (let k = 1; k < parts.length && found.length > 0; k++) {
-        const part = parts[k];
-        if (part === "") continue;
-        const last = k === parts.length - 1;
-        const next = [];
-        const match = hasMagic(part) ? componentMatcher(part) : void 0;
-        for (const { path: dir } of found) {
-          if (!match) {
-            next.push({ path: join3(dir, part), seen: false });
-            continue;
-          }
-          let entries;
-          try {
-            entries = readdirSync(dir, { withFileTypes: true });
-          } catch (e) {
-            if (e.code === "EACCES") denied.push(dir);
-            continue;
-          }
-          for (const e of entries) {
-            if (!match(e.name)) continue;
-            const p = join3(dir, e.name);
-            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
-            next.push({ path: p, seen: true });
-            if (next.length > maxMatches) break;
-          }
-        }
-        found = next;
-      }
-      const paths = found.filter((f) => f.seen || exists2(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
-      return { paths, denied };
-    }
-  };
-}
-function isDir(p) {
-  try {
-    return statSync2(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-function exists2(p) {
-  try {
-    statSync2(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function memorySource(files, origin = "the dump") {
-  return {
-    read(path9, maxBytes) {
-      const text2 = files.get(path9);
-      if (text2 === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
-      if (text2.length > maxBytes) return { error: `"${path9}" is too large (${text2.length} characters, limit ${maxBytes})` };
-      return { text: text2, bytes: text2.length };
-    },
-    glob(pattern, maxMatches) {
-      const match = globMatcher(pattern);
-      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
-    }
-  };
-}
-
-// src/nginx/parser.ts
-var DEFAULT_LIMITS = {
-  maxFiles: 1e4,
-  maxFileBytes: 16 * 1024 * 1024,
-  maxTotalBytes: 128 * 1024 * 1024,
-  maxIncludeDepth: 32,
-  maxBlockDepth: 64
-};
-function parseConfig(main, options) {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const { source, signal } = options;
-  const prefix = options.prefix ?? dirname4(main);
-  const files = [main];
-  const byPath = /* @__PURE__ */ new Map([[main, 0]]);
-  const config2 = [];
-  const texts = /* @__PURE__ */ new Map();
-  const edges = [];
-  const queue = [{ index: 0, context: "main", depth: 0 }];
-  let totalBytes = 0;
-  let stopped;
-  const notConfigFiles = /* @__PURE__ */ new Map();
-  const denied = [];
-  const siteOf = (job) => job.from ? { file: files[job.from.index], line: job.from.line } : void 0;
-  const reads = /* @__PURE__ */ new Map();
-  const readOnce = (path9) => {
-    let r = reads.get(path9);
-    if (!r) {
-      r = source.read(path9, limits.maxFileBytes);
-      if (!("error" in r) && totalBytes + r.bytes > limits.maxTotalBytes) {
-        r = { error: `"${path9}" would take the config over ${limits.maxTotalBytes} bytes in all` };
-      } else if (!("error" in r)) totalBytes += r.bytes;
-      reads.set(path9, r);
-    }
-    return r;
-  };
-  for (let q = 0; q < queue.length; q++) {
-    const job = queue[q];
-    const file2 = files[job.index];
-    const errors2 = [];
-    const entry = { file: file2, status: "ok", errors: errors2, parsed: [] };
-    config2[job.index] = entry;
-    if (stopped) {
-      errors2.push({ error: stopped, line: null });
-      continue;
-    }
-    if (signal?.aborted) {
-      stopped = "parsing stopped: aborted";
-      errors2.push({ error: stopped, line: null });
-      continue;
-    }
-    const read = readOnce(file2);
-    reads.delete(file2);
-    if ("error" in read) {
-      if (read.code === "EACCES") denied.push({ path: file2, listing: false, ...job.from && { site: siteOf(job) } });
-      errors2.push({ error: read.error, line: null });
-      continue;
-    }
-    const notConfig = (why) => {
-      notConfigFiles.set(file2, why);
-      entry.parsed = [];
-      errors2.length = 0;
-      texts.delete(file2);
-      const error63 = `"${file2}" does not read as an nginx config file: ${why}`;
-      const from = job.from;
-      if (!from) errors2.push({ error: error63, line: null });
-      else config2[from.index]?.errors.push({ error: `${error63} in ${files[from.index]}:${from.line}`, line: from.line });
-    };
-    const binary = notText(read.text);
-    if (binary) {
-      notConfig(`it is not text (${binary})`);
-      continue;
-    }
-    texts.set(file2, read.text);
-    const include = (d, ctx, fail) => {
-      if (d.args.length !== 1) return;
-      const arg = d.args[0];
-      const path9 = normalize(isAbsolute(arg) ? arg : join4(prefix, arg));
-      const magic = hasMagic(path9);
-      const found = magic ? source.glob(path9, limits.maxFiles) : { paths: [path9], denied: [] };
-      for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file: file2, line: d.line } });
-      const matches = found.paths;
-      d.includes = [];
-      for (const m of matches) {
-        let idx = byPath.get(m);
-        if (idx === void 0) {
-          const r = magic ? void 0 : readOnce(m);
-          if (r && "error" in r) {
-            if (r.code === "EACCES") denied.push({ path: m, listing: false, site: { file: file2, line: d.line } });
-            fail(r.error, d.line);
-            continue;
-          }
-          if (files.length >= limits.maxFiles) {
-            fail(`too many included files (limit ${limits.maxFiles})`, d.line);
-            break;
-          }
-          if (job.depth + 1 > limits.maxIncludeDepth) {
-            fail(`includes nested deeper than ${limits.maxIncludeDepth} levels at "${m}"`, d.line);
-            break;
-          }
-          idx = files.length;
-          files.push(m);
-          byPath.set(m, idx);
-          queue.push({ index: idx, context: ctx, depth: job.depth + 1, from: { index: job.index, line: d.line } });
-        }
-        d.includes.push(idx);
-        edges.push({ from: job.index, to: idx, line: d.line });
-      }
-    };
-    const fp = new FileParser(read.text, file2, errors2, include, limits.maxBlockDepth);
-    entry.parsed = fp.block(job.context, 0);
-    for (const e of fp.lexer.errors) errors2.push({ error: `${e.error} in ${file2}:${e.line}`, line: e.line });
-    const garbled = fp.notConfig();
-    if (garbled) notConfig(garbled);
-  }
-  const errors = [];
-  reportCycles(files, edges, config2);
-  for (const c3 of config2) {
-    c3.errors.sort((a2, b) => (a2.line ?? Infinity) - (b.line ?? Infinity));
-    if (c3.errors.length > 0) c3.status = "failed";
-    for (const e of c3.errors) errors.push({ file: c3.file, error: e.error, line: e.line });
-  }
-  return {
-    payload: { status: errors.length > 0 ? "failed" : "ok", errors, config: config2 },
-    texts,
-    notConfig: notConfigFiles,
-    denied
-  };
-}
-var MAX_ERRORS_PER_FILE = 100;
-var FileParser = class {
-  constructor(text2, file2, errors, include, maxDepth) {
-    this.file = file2;
-    this.errors = errors;
-    this.include = include;
-    this.maxDepth = maxDepth;
-    this.lexer = new Lexer(text2);
-  }
-  file;
-  errors;
-  include;
-  maxDepth;
-  lexer;
-  /** the lexer's current token has not been used yet */
-  held = false;
-  eofReported = false;
-  /** the line a failed statement ended on: stray `;`, `{`, `}` there are part of it, not more errors */
-  quietLine = 0;
-  statements = 0;
-  syntaxErrors = 0;
-  /** the syntax error of the file's first statement (or a stray token before it) */
-  firstBroken;
-  scratch = [];
-  /** An error of the syntax itself, not of a directive's use: counts towards "this is no config". */
-  broken(error63, line) {
-    this.countBroken(error63);
-    this.fail(error63, line);
-  }
-  countBroken(error63) {
-    this.syntaxErrors++;
-    if (this.statements === 0) this.firstBroken ??= error63;
-  }
-  /**
-   * Why this file does not read as nginx config, or undefined: its first
-   * statement is broken (a password file is one long statement to the end),
-   * or most of its statements are.
-   */
-  notConfig() {
-    if (this.firstBroken) return `its first statement does not parse (${this.firstBroken})`;
-    if (this.syntaxErrors >= 3 && this.syntaxErrors * 2 > this.statements) return `${this.syntaxErrors} syntax errors in ${this.statements} statements`;
-    return void 0;
-  }
-  fail = (error63, line) => {
-    if (this.errors.length === MAX_ERRORS_PER_FILE) this.errors.push({ error: `more than ${MAX_ERRORS_PER_FILE} errors in ${this.file}; the rest are not reported`, line: null });
-    this.quietLine = this.lexer.line;
-    if (this.errors.length > MAX_ERRORS_PER_FILE) return;
-    this.errors.push({ error: `${error63} in ${this.file}:${line}`, line });
-  };
-  advance() {
-    if (this.held) {
-      this.held = false;
-      return true;
-    }
-    return this.lexer.next();
-  }
-  block(ctx, depth) {
-    const lx = this.lexer;
-    const out = [];
-    for (; ; ) {
-      if (!this.advance()) {
-        if (depth > 0) this.endOfFile('unexpected end of file, expecting "}"');
-        return out.slice();
-      }
-      const name = lx.value;
-      const line = lx.line;
-      if (!lx.quoted && name.length === 1 && (name === "}" || name === ";" || name === "{")) {
-        if (name === "}" && depth > 0) return out.slice();
-        if (line !== this.quietLine) this.broken(`unexpected "${name}"`, line);
-        if (name === "{") this.skipStray();
-        continue;
-      }
-      const scratch = this.scratch;
-      let count2 = 0;
-      let end = "eof";
-      while (lx.next()) {
-        const v = lx.value;
-        if (!lx.quoted && v.length === 1 && (v === ";" || v === "{" || v === "}")) {
-          end = v;
-          if (v === "}") this.held = true;
-          break;
-        }
-        scratch[count2++] = v;
-      }
-      const args = scratch.slice(0, count2);
-      if (name === "if") stripIfParens(args);
-      const d = { directive: name, line, args };
-      out.push(d);
-      if (end === "eof") this.endOfFile('unexpected end of file, expecting ";" or "}"');
-      else if (end === "}") this.broken(`unexpected "}": directive "${excerpt(name)}" is not terminated by ";"`, lx.line);
-      const problem = name === "include" ? includeProblem(args, end, ctx) : analyze(name, args, end, ctx);
-      if (problem && end !== "}" && end !== "eof") this.fail(problem.error, line);
-      this.statements++;
-      if (end === "{") {
-        if (problem?.strayBlock) this.skipStray();
-        else if (depth + 1 >= this.maxDepth) {
-          this.fail(`blocks nested deeper than ${this.maxDepth} levels`, line);
-          this.skipBlock();
-          d.block = [];
-        } else {
-          d.block = this.block(childContext(name, ctx), depth + 1);
-        }
-      } else if (name === "include" && !problem) {
-        this.include(d, ctx, this.fail);
-      }
-    }
-  }
-  /**
-   * The end of the file came too soon: one error, at the innermost statement
-   * or block still open, as nginx stops there. None when the lexer already
-   * said why (a quote or a Lua block never closed ran to the end).
-   */
-  endOfFile(error63) {
-    if (this.eofReported) return;
-    this.eofReported = true;
-    const lexed = this.lexer.errors[0];
-    if (lexed) this.countBroken(lexed.error);
-    else this.broken(error63, this.lexer.cursorLine);
-  }
-  /**
-   * Skip a `{` that opens no block, up to its `}`, and the rest of the
-   * statement on that line (`{{ host }}:{{ port }};`), quietly: nginx stops at
-   * the first error, so what follows it in the same statement is not another.
-   */
-  skipStray() {
-    const lx = this.lexer;
-    this.skipBlock();
-    const at = lx.line;
-    while (this.advance()) {
-      if (lx.line !== at || !lx.quoted && lx.value === "}") {
-        this.held = true;
-        break;
-      }
-      if (lx.quoted) continue;
-      if (lx.value === ";") break;
-      if (lx.value === "{") this.skipBlock();
-    }
-    this.quietLine = at;
-  }
-  /** Skip a block whose `{` was just read, without recursion. */
-  skipBlock() {
-    const lx = this.lexer;
-    let depth = 1;
-    while (depth > 0 && this.advance()) {
-      if (lx.quoted) continue;
-      if (lx.value === "{") depth++;
-      else if (lx.value === "}") depth--;
-    }
-  }
-};
-var EXCERPT_CHARS = 80;
-function excerpt(token) {
-  const cut = token.length > EXCERPT_CHARS ? `${token.slice(0, EXCERPT_CHARS - 3)}...` : token;
-  return cut.replace(/[\x00-\x1f\x7f]/g, (c3) => `\\x${c3.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-function stripIfParens(args) {
-  const first = args[0];
-  const last = args[args.length - 1];
-  if (first === void 0 || last === void 0 || !first.startsWith("(") || !last.endsWith(")")) return;
-  args[0] = first.slice(1).trimStart();
-  const end = args.length - 1;
-  args[end] = args[end].slice(0, -1).trimEnd();
-  if (args[end] === "") args.pop();
-  if (args[0] === "") args.shift();
-}
-function includeProblem(args, end, ctx) {
-  if (ctx === "opaque") return void 0;
-  if (end === "{") return { error: 'directive "include" is not terminated by ";"', strayBlock: true };
-  if (args.length !== 1) return { error: 'invalid number of arguments in "include" directive', strayBlock: false };
-  return void 0;
-}
-function reportCycles(files, edges, config2) {
-  const out = /* @__PURE__ */ new Map();
-  for (const e of edges) {
-    const list = out.get(e.from) ?? [];
-    list.push(e);
-    out.set(e.from, list);
-  }
-  const state = new Uint8Array(files.length);
-  const stack = [];
-  const seen = /* @__PURE__ */ new Set();
-  const frames = [{ node: 0, next: 0 }];
-  state[0] = 1;
-  while (frames.length > 0) {
-    const f = frames[frames.length - 1];
-    const list = out.get(f.node) ?? [];
-    if (f.next >= list.length) {
-      state[f.node] = 2;
-      frames.pop();
-      stack.pop();
-      continue;
-    }
-    const e = list[f.next++];
-    if (state[e.to] === 1) {
-      const key = `${e.from}:${e.line}:${e.to}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const start = stack.findIndex((s) => s.from === e.to);
-      const chain = [...start >= 0 ? stack.slice(start) : [], e].map((s) => `${files[s.from]}:${s.line}`);
-      const from = files[e.from];
-      const errs = config2[e.from]?.errors;
-      if (!errs || errs.length >= MAX_ERRORS_PER_FILE) continue;
-      errs.push({ error: `include cycle: ${chain.join(" -> ")} -> ${files[e.to]} in ${from}:${e.line}`, line: e.line });
-    } else if (state[e.to] === 0) {
-      state[e.to] = 1;
-      stack.push(e);
-      frames.push({ node: e.to, next: 0 });
-    }
-  }
-}
-
-// src/nginx/load.ts
-async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    size += b.length;
-    if (size > maxBytes) throw new UserError(`stdin holds more than ${maxBytes} bytes`, "-");
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
-async function readText(path9, opts) {
-  if (path9 === "-") return decode(await (opts.readStdin ?? readStdin)());
-  try {
-    if (!statSync3(path9).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    return decode(readFileSync3(path9));
-  } catch (e) {
-    throw new UserError(`cannot read ${fileErrorWords(e)}`, path9);
-  }
-}
-function loadDumpText(text2, where, opts = {}) {
-  const dump = parseDump(text2);
-  if (!dump) {
-    const failed = parseNginxMessages(text2).find((m) => m.level === "emerg");
-    if (failed) throw new UserError(`nginx -T failed, so the dump holds no configuration: ${failed.raw}`, where);
-    throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where);
-  }
-  const parse3 = parseConfig(dump.main, { source: memorySource(dump.files), ...opts });
-  return { main: dump.main, parse: parse3, dump };
-}
-async function loadDump(path9, opts = {}) {
-  return loadDumpText(await readText(path9, opts), path9, opts);
-}
-function loadFiles(main, opts = {}) {
-  const loaded = parseFiles(main, opts);
-  const { notConfig, denied } = loaded.parse;
-  const why = notConfig.get(main);
-  if (why) throw new UserError(`does not read as an nginx config file: ${why}`, main);
-  const first = denied[0];
-  if (first) {
-    const what = first.listing ? `cannot list ${first.path} for an include` : `cannot read included file ${first.path}`;
-    throw new UserError(`${what}: permission denied`, first.site ? `${first.site.file}:${first.site.line}` : main);
-  }
-  return loaded;
-}
-function parseFiles(main, opts) {
-  try {
-    if (!statSync3(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    closeSync2(openSync2(main, "r"));
-  } catch (e) {
-    throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
-  }
-  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname5(main), ...opts }) };
-}
-
-// src/nginx/resolve.ts
-import { lookup } from "node:dns/promises";
-import { isIP as isIP4 } from "node:net";
-var RESOLVE_TIMEOUT_MS = 3e3;
-function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS) {
-  const cache = /* @__PURE__ */ new Map();
-  return (host, signal) => {
-    if (isIP4(host)) return Promise.resolve([canonicalIp(host)]);
-    const key = host.toLowerCase();
-    let p = cache.get(key);
-    if (!p) {
-      p = withTimeout(
-        lookup(host, { all: true }).then((list) => [...new Set(list.map((a2) => canonicalIp(a2.address)))]),
-        timeoutMs,
-        signal
-      ).catch(() => []);
-      cache.set(key, p);
-    }
-    return p;
-  };
-}
-function withTimeout(p, ms2, signal) {
-  return new Promise((resolve5, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => reject(new Error("timed out")), ms2);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve5, reject).finally(() => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-    });
-  });
-}
-
-// src/nginx/check.ts
-var MAX_RESOLVED_NAMES = 256;
-var NGINX_TEST_TIMEOUT_MS = 15e3;
-var runConfigPhase = (spec, ctx) => configPhase(spec, ctx);
-async function configPhase(spec, ctx, options = {}) {
-  const { signal } = ctx;
-  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : loadFiles(spec.nginx.config, { signal });
-  const { parse: parse3, main } = loaded;
-  const base = dirname6(main);
-  const display = (file2) => {
-    const r = relative2(base, file2);
-    return r && !r.startsWith("..") && !isAbsolute2(r) ? r : file2;
-  };
-  const lines = /* @__PURE__ */ new Map();
-  const lineText = (s) => {
-    let l = lines.get(s.file);
-    if (!l) {
-      l = (parse3.texts.get(s.file) ?? "").split("\n");
-      lines.set(s.file, l);
-    }
-    return (l[s.line - 1] ?? "").trim();
-  };
-  const model = buildModel(parse3);
-  const expansions = expandAll(model);
-  const ours = [];
-  for (const c3 of parse3.payload.config) {
-    for (const e of c3.errors) ours.push(invalid(stripWhere(e.error), c3.file, e.line ?? void 0));
-  }
-  for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
-  for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
-  const resolver = options.resolver ?? dnsResolver();
-  const [nginx, addresses] = await Promise.all([
-    nginxCheck(spec, loaded, ctx),
-    resolveAll(spec, expansions, resolver, signal)
-  ]);
-  const theirs = nginx.messages.filter((m) => isError(m) && !isPermission(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
-  const notes2 = [...nginx.notes];
-  for (const m of nginx.messages) {
-    if (isError(m) && isPermission(m)) notes2.push(info(`nginx -t could not read what it needs as this user: ${m.message}`, m.file, m.line));
-    else if (!isError(m)) notes2.push(info(`nginx -t: [${m.level}] ${m.message}`, m.file, m.line));
-  }
-  if (!nginx.ok && theirs.length === 0 && nginx.failure) theirs.push(invalid(nginx.failure));
-  const taken = new Set(theirs.map((f) => `${f.file}:${f.line}`));
-  const invalids = [...theirs, ...ours.filter((f) => f.line === void 0 || !taken.has(`${f.file}:${f.line}`))];
-  const findings = [...invalids];
-  const dials = [];
-  for (const service2 of spec.services) {
-    const r = evaluate({ service: service2, services: spec.services, model, expansions, addresses, display, lineText });
-    findings.push(...r.findings);
-    dials.push(...r.dials);
-  }
-  findings.push(...notes2);
-  return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })) };
-  function invalid(message, file2, line, raw) {
-    const evidence = [file2 && line ? lineText({ file: file2, line }) : void 0, raw].filter((x) => Boolean(x));
-    const f = {
-      code: "config.invalid",
-      severity: "error",
-      message,
-      ...file2 !== void 0 && file2 !== "-" && { file: file2 },
-      ...line !== void 0 && { line },
-      ...evidence.length > 0 && { evidence }
-    };
-    const fix = invalidFix(message, file2 && line ? lineText({ file: file2, line }) : void 0);
-    const at = file2 && line ? `  (${display(file2)}:${line})` : "";
-    return { ...f, fix: `${fix ?? `correct the line, then check with: nginx -t -c ${main}`}${at}` };
-  }
-  function info(message, file2, line) {
-    return { severity: "info", message, ...file2 !== void 0 && { file: file2 }, ...line !== void 0 && { line } };
-  }
-}
-function mask(s) {
-  return maskCredentials(s).replace(/(^|["\s])[^"\s@/]+:[^"\s@/]*@/g, "$1***@");
-}
-function masked(f) {
-  return {
-    ...f,
-    message: mask(f.message),
-    ...f.target !== void 0 && { target: mask(f.target) },
-    ...f.fix !== void 0 && { fix: mask(f.fix) },
-    ...f.evidence !== void 0 && { evidence: f.evidence.map(mask) }
-  };
-}
-function invalidFix(message, text2) {
-  const host = /^host not found in upstream "([^"]+)"/.exec(message)?.[1];
-  if (host) return `make ${host.replace(/:\d+$/, "")} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;
-  if (!text2) return void 0;
-  if (/is not terminated by ";"|expecting ";"/.test(message) && !text2.endsWith(";")) return `${text2.replace(/\s*[{}]\s*$/, "")};`;
-  if (message.startsWith("include cycle")) return `# ${text2}`;
-  return void 0;
-}
-function stripWhere(error63) {
-  return error63.replace(/ in (\/|-).*:\d+$/, "");
-}
-function isError(m) {
-  return m.level === "emerg" || m.level === "alert" || m.level === "crit" || m.level === "error";
-}
-function isPermission(m) {
-  return m.message.includes("(13: Permission denied)");
-}
-async function nginxCheck(spec, loaded, ctx) {
-  if (loaded.dump) {
-    const messages = parseNginxMessages(loaded.dump.messages.join("\n"));
-    const failed = loaded.dump.messages.some((m) => /test failed/.test(m));
-    const notes2 = loaded.dump.messages.length === 0 ? [{ severity: "info", message: "read an nginx -T dump: nginx -t was not run here, and the dump holds no nginx -t messages" }] : [];
-    return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
-  }
-  const timeoutMs = Math.max(1e3, Math.min(NGINX_TEST_TIMEOUT_MS, ctx.deadlineAt - Date.now()));
-  const r = await runNginxTest(ctx.runner, spec.nginx.binary, spec.nginx.config, { signal: ctx.signal, timeoutMs });
-  if (r.notFound) {
-    return {
-      ok: true,
-      messages: [],
-      notes: [{ severity: "info", message: `nginx binary "${spec.nginx.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only` }]
-    };
-  }
-  if (r.timedOut) return { ok: true, messages: [], notes: [{ severity: "info", message: `${r.command} timed out after ${timeoutMs} ms` }] };
-  const last = r.output.trim().split("\n").pop() ?? "";
-  return { ok: r.ok, messages: r.messages, notes: [], ...!r.ok && { failure: `${r.command} failed: ${last}` } };
-}
-async function resolveAll(spec, expansions, resolver, signal) {
-  const names2 = /* @__PURE__ */ new Set();
-  for (const s of spec.services) if (s.backend.kind === "tcp") names2.add(s.backend.host.toLowerCase());
-  for (const exp of expansions.values()) {
-    for (const c3 of exp.candidates) if (c3.endpoint?.kind === "tcp") names2.add(c3.endpoint.host.toLowerCase());
-  }
-  const list = [...names2].slice(0, MAX_RESOLVED_NAMES);
-  const out = /* @__PURE__ */ new Map();
-  await Promise.all(list.map(async (n2) => out.set(n2, await resolver(n2, signal))));
-  return out;
-}
-
-// src/gate/probe-phase.ts
-import { isIP as isIP6 } from "node:net";
-
-// src/probe/errno.ts
-import { constants as constants7 } from "node:os";
-var LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
-var BY_NAME = constants7.errno;
-var BY_NUMBER = /* @__PURE__ */ new Map();
-for (const [name, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name);
-function errnoNumber(name) {
-  return name === void 0 ? void 0 : BY_NAME[name];
-}
-function errnoName(n2) {
-  return n2 === void 0 ? void 0 : BY_NUMBER.get(Math.abs(n2));
-}
-function errorFacts(e) {
-  const err = e;
-  const code = typeof err?.code === "string" ? err.code : void 0;
-  const raw = typeof err?.errno === "number" ? Math.abs(err.errno) : void 0;
-  const errno = raw ?? errnoNumber(code);
-  const message = err instanceof Error ? err.message : String(e);
-  return { ...code !== void 0 && { code }, ...errno !== void 0 && { errno }, message };
-}
-
-// src/model/probe-result.ts
-var HTTP_STATUS = "HTTP_STATUS";
-var ABORTED = "ABORT_ERR";
-var INCOMPLETE = "INCOMPLETE_RESPONSE";
-var BAD_PROTOCOL = "BAD_PROTOCOL";
-
-// src/host/why-failed.ts
-function whyFailed(r, label = r.command) {
-  if (r.notFound) return `${r.command.split(" ")[0]} not installed`;
-  if (r.timedOut) return `${label} timed out`;
-  if (r.exitCode === void 0 || r.exitCode === 0) return `${label} was cancelled`;
-  return `${label} failed: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`;
-}
-
-// src/host/selinux.ts
-var SELINUX_BOOLEAN = "httpd_can_network_connect";
-function parseGetsebool(text2) {
-  const out = {};
-  for (const m of text2.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
-  return out;
-}
-function parseAvc(text2, port) {
-  return text2.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map((l) => l.trim());
-}
-async function readSelinux(runner, port, options = {}) {
-  const run2 = { timeoutMs: 3e3, ...options.signal && { signal: options.signal } };
-  const notes2 = [];
-  const mode = await runner.run("getenforce", [], run2);
-  if (mode.failed) {
-    notes2.push(mode.notFound ? "getenforce not installed: SELinux state unknown" : whyFailed(mode));
-    return { booleans: {}, denials: [], notes: notes2 };
-  }
-  const [bool, avc] = await Promise.all([
-    runner.run("getsebool", [SELINUX_BOOLEAN], run2),
-    runner.run("ausearch", ["-m", "AVC", "-ts", "recent"], run2)
-  ]);
-  if (bool.failed) notes2.push(whyFailed(bool));
-  if (avc.notFound) notes2.push("ausearch not installed: AVC denials not read");
-  return { mode: mode.stdout.trim(), booleans: parseGetsebool(bool.stdout), denials: parseAvc(avc.stdout, port), notes: notes2 };
-}
-
-// src/host/socket-file.ts
-import { lstat as lstat2, readdir as readdir2, readFile } from "node:fs/promises";
-import { basename as basename3, dirname as dirname7, join as join5 } from "node:path";
-var MAX_SIBLINGS = 12;
-function typeOf(st) {
-  if (st.isSocket()) return "socket";
-  if (st.isFile()) return "file";
-  if (st.isDirectory()) return "directory";
-  if (st.isSymbolicLink()) return "symlink";
-  return "other";
-}
-async function names() {
-  const table = async (file2) => {
-    const m = /* @__PURE__ */ new Map();
-    const text2 = await readFile(file2, "utf8").catch(() => "");
-    for (const line of text2.split("\n")) {
-      const f = line.split(":");
-      if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
-    }
-    return m;
-  };
-  const [users, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
-  return { users, groups };
-}
-function currentUser(userNames) {
-  const uid = process.getuid?.() ?? -1;
-  const gid = process.getgid?.() ?? -1;
-  return { uid, gid, groups: process.getgroups?.() ?? [], name: userNames.get(uid) ?? String(uid) };
-}
-function access2(f, user) {
-  const mode = parseInt(f.mode, 8);
-  if (user.uid === 0) return { r: true, w: true, x: (mode & 73) !== 0 };
-  const shift = f.uid === user.uid ? 6 : f.gid === user.gid || user.groups.includes(f.gid) ? 3 : 0;
-  const bits = mode >> shift & 7;
-  return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
-}
-async function readSocketFile(path9) {
-  const { users, groups } = await names();
-  const user = currentUser(users);
-  const notes2 = [];
-  const facts = async (p) => {
-    const st = await lstat2(p).catch(() => void 0);
-    if (!st) return void 0;
-    return {
-      path: p,
-      type: typeOf(st),
-      mode: (st.mode & 4095).toString(8).padStart(4, "0"),
-      uid: st.uid,
-      gid: st.gid,
-      owner: users.get(st.uid) ?? String(st.uid),
-      group: groups.get(st.gid) ?? String(st.gid)
-    };
-  };
-  const file2 = await facts(path9);
-  const evidence = { path: path9, siblings: [], user, notes: notes2, ...file2 && { file: file2 } };
-  const parents = [];
-  for (let d = dirname7(path9); ; d = dirname7(d)) {
-    parents.unshift(d);
-    if (d === "/") break;
-  }
-  for (const d of parents) {
-    const f = await facts(d);
-    if (!f) {
-      evidence.existingParent = dirname7(d);
-      break;
-    }
-    if (f.type === "directory" && !access2(f, user).x) {
-      evidence.blockedBy = f;
-      break;
-    }
-  }
-  const dir = dirname7(path9);
-  const entries = await readdir2(dir).catch((e) => {
-    if (e.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${e.code ?? e.message}`);
-    return [];
-  });
-  for (const name of entries.sort()) {
-    if (evidence.siblings.length >= MAX_SIBLINGS) break;
-    if (name === basename3(path9)) continue;
-    const st = await lstat2(join5(dir, name)).catch(() => void 0);
-    if (st?.isSocket()) evidence.siblings.push(join5(dir, name));
-  }
-  return evidence;
-}
-function describeFile(f) {
-  const kind = f.type === "socket" ? "s" : f.type === "directory" ? "d" : f.type === "symlink" ? "l" : "-";
-  const bits = parseInt(f.mode, 8);
-  const rwx = [6, 3, 0].map((s) => (bits >> s & 4 ? "r" : "-") + (bits >> s & 2 ? "w" : "-") + (bits >> s & 1 ? "x" : "-")).join("");
-  return `${kind}${rwx} (${f.mode}) ${f.owner}:${f.group}`;
-}
-
-// src/host/systemd.ts
-var PROPERTIES = ["ActiveState", "SubState", "MainPID", "Result", "ExecMainStatus", "NRestarts", "LoadState"];
-var JOURNAL_LINES = 8;
-function parseShow(text2) {
-  const out = {};
-  for (const line of text2.split("\n")) {
-    const eq = line.indexOf("=");
-    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim();
-  }
-  return out;
-}
-async function readSystemd(runner, unit, options = {}) {
-  const run2 = { timeoutMs: 3e3, ...options.signal && { signal: options.signal } };
-  const notes2 = [];
-  const [show, journal] = await Promise.all([
-    runner.run("systemctl", ["show", unit, `--property=${PROPERTIES.join(",")}`, "--no-pager"], run2),
-    runner.run("journalctl", ["-u", unit, "-n", String(JOURNAL_LINES), "--no-pager", "-o", "short-iso"], run2)
-  ]);
-  if (show.failed) notes2.push(whyFailed(show, `systemctl show ${unit}`));
-  if (journal.failed) notes2.push(whyFailed(journal, `journalctl -u ${unit}`));
-  const lines = journal.failed ? [] : journal.stdout.split("\n").filter((l) => l.trim() && !/^-- (No entries|Journal begins|Logs begin)/.test(l));
-  return { unit, state: show.failed ? {} : parseShow(show.stdout), journal: lines.slice(-JOURNAL_LINES), notes: notes2 };
-}
-function describeUnit(s) {
-  const st = s.state;
-  if (!st.ActiveState) return void 0;
-  if (st.LoadState === "not-found") return `${s.unit} not found`;
-  const extra = [st.Result && st.Result !== "success" && `Result=${st.Result}`, st.ExecMainStatus && st.ExecMainStatus !== "0" && `status ${st.ExecMainStatus}`, st.NRestarts && st.NRestarts !== "0" && `${st.NRestarts} restarts`].filter(Boolean);
-  return `${s.unit}: ${st.ActiveState}${st.SubState ? ` (${st.SubState})` : ""}${extra.length ? `, ${extra.join(", ")}` : ""}${st.MainPID && st.MainPID !== "0" ? `, pid ${st.MainPID}` : ""}`;
-}
-
-// src/diagnose/evidence-lines.ts
-function ms(n2) {
-  if (n2 === void 0) return "";
-  return n2 < 10 ? `${n2.toFixed(1)}ms` : `${Math.round(n2)}ms`;
-}
-function probeLine(p) {
-  const verb = p.kind === "tcp" || p.kind === "unix" || p.stage === "connect" ? "connect" : p.kind === "fastcgi" ? "fastcgi" : "GET";
-  const what = verb === "connect" ? p.target.replace(/^\w+:\/\/([^/]*).*$/, "$1") : p.target;
-  const outcome2 = p.ok ? p.status !== void 0 ? String(p.status) : "connected" : p.code === HTTP_STATUS ? p.message : `${p.code ?? "failed"}${p.errno !== void 0 ? ` (${p.errno})` : ""}${p.code && p.message.includes(p.code) ? "" : `: ${p.message}`}`;
-  return `${verb} ${what} -> ${outcome2} after ${ms(p.timings.totalMs)}`;
-}
-function listenerAddress(l) {
-  if (l.kind === "unix") return `unix:${l.path ?? ""}`;
-  if (l.dualStack) return `*:${l.port} (IPv4 and IPv6)`;
-  return formatEndpoint({ kind: "tcp", host: l.address ?? "?", port: l.port ?? 0 });
-}
-function listenerLine(l) {
-  const who = l.processes.map((p) => `${p.name}, pid ${p.pid}`).join("; ");
-  return `listener ${listenerAddress(l)}${who ? ` (${who})` : ""}`;
-}
-function firstLine(s) {
-  return (s.split("\n")[0] ?? "").trim();
-}
-
-// src/diagnose/classify.ts
-function dialAt(d) {
-  return `${d.shownFile ?? d.file}:${d.line}`;
-}
-var DNS_CODES = /* @__PURE__ */ new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL", "ENODATA", "ESERVFAIL", "EAI_NODATA"]);
-var UNREACHABLE = /* @__PURE__ */ new Set(["EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN", "EADDRNOTAVAIL"]);
-var CONNECT_ERRORS = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ENOTSOCK", ...UNREACHABLE]);
-function classify(input2) {
-  const { probe } = input2;
-  if (probe.ok) return void 0;
-  const draft = decide(input2);
-  const errno = draft.errno ?? probe.errno;
-  const name = errno === void 0 ? void 0 : draft.errno_name ?? errnoName(errno);
-  const dial = input2.dial;
-  return {
-    code: draft.code,
-    severity: "error",
-    service: input2.service.name,
-    target: targetOf(input2),
-    ...errno !== void 0 && { errno },
-    ...name !== void 0 && { errno_name: name },
-    message: draft.message,
-    evidence: [...draft.evidence ?? [], ...notes(input2.evidence)],
-    ...draft.fix !== void 0 && { fix: draft.fix },
-    ...dial && { file: dial.file, line: dial.line }
-  };
-}
-function targetOf(i2) {
-  if (i2.check === "front") return i2.probe.target;
-  if (i2.endpoint.kind === "unix") return formatEndpoint(i2.endpoint);
-  return formatEndpoint({ kind: "tcp", host: i2.address ?? i2.endpoint.host, port: i2.endpoint.port });
-}
-function decide(i2) {
-  const p = i2.probe;
-  const code = p.code === ABORTED ? "ETIMEDOUT" : p.code;
-  if (i2.check === "front" && p.code === HTTP_STATUS && (p.status === 502 || p.status === 504)) return badGateway(i2);
-  if (p.stage === "resolve" || code !== void 0 && DNS_CODES.has(code)) return dns(i2);
-  if (p.stage === "connect" || code !== void 0 && CONNECT_ERRORS.has(code)) {
-    if (i2.endpoint.kind === "unix") return unixConnect(i2, code);
-    if (code === "ECONNREFUSED") return refused(i2);
-    if (code === "ETIMEDOUT") return connectTimeout(i2);
-    if (code !== void 0 && UNREACHABLE.has(code)) return unreachable(i2);
-    if (code === "EACCES") return selinux(i2);
-    if (code === "EPERM") return (i2.evidence.firewall?.rules.length ?? 0) > 0 ? rejected(i2, []) : selinux(i2);
-    return down(i2, `connect failed: ${p.code ?? p.message}`);
-  }
-  if (p.code === HTTP_STATUS) return healthStatus(i2);
-  if (code === "ETIMEDOUT") return healthTimeout(i2);
-  if (p.code === BAD_PROTOCOL || /^(HPE_|ERR_SSL_|ERR_TLS_|EPROTO$)/.test(p.code ?? "") || p.stage === "tls") return protocol(i2);
-  if (p.code === "ECONNRESET" || p.code === "EPIPE" || p.code === INCOMPLETE) return reset2(i2);
-  return protocol(i2);
-}
-function family(i2) {
-  return ipFamily(dialedAddress(i2)) === 6 ? 6 : 4;
-}
-function dialedAddress(i2) {
-  return i2.address ?? (i2.endpoint.kind === "tcp" ? i2.endpoint.host : "");
-}
-var WILDCARD = /* @__PURE__ */ new Set(["0.0.0.0", "::"]);
-function accepts(l, address, fam) {
-  if (l.kind !== "tcp") return false;
-  if (l.dualStack) return true;
-  if (l.family !== fam) return false;
-  return WILDCARD.has(l.address ?? "") || l.address === address;
-}
-function tcpOnPort(e, port) {
-  return (e.listeners?.listeners ?? []).filter((l) => l.kind === "tcp" && l.port === port);
-}
-function processMatches(i2) {
-  const wanted = i2.service.process?.toLowerCase();
-  const mainPid = Number(i2.evidence.systemd?.state.MainPID ?? 0);
-  const inCommand = wanted === void 0 ? void 0 : new RegExp(`(^|[\\s/])${escapeRe(wanted)}([\\s:.-]|$)`, "i");
-  return (l) => l.processes.some(
-    (p) => mainPid > 0 && p.pid === mainPid || wanted !== void 0 && (p.name.toLowerCase() === wanted || p.name.length >= 15 && wanted.startsWith(p.name.toLowerCase()) || p.command !== void 0 && inCommand.test(p.command))
-  );
-}
-function escapeRe(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-function refused(i2) {
-  if (i2.endpoint.kind !== "tcp") return down(i2);
-  const port = i2.endpoint.port;
-  const snap = i2.evidence.listeners;
-  if (!snap) return down(i2);
-  const addr = dialedAddress(i2);
-  const fam = family(i2);
-  const onPort = tcpOnPort(i2.evidence, port);
-  const present = onPort.filter((l) => accepts(l, addr, fam));
-  if (present.length) return rejected(i2, present);
-  const sameFamily = onPort.filter((l) => l.family === fam && !l.dualStack);
-  if (sameFamily.length) return wrongAddress(i2, sameFamily);
-  const otherFamily = onPort.filter((l) => l.family !== fam);
-  if (otherFamily.length) return familyMismatch(i2, otherFamily);
-  if (i2.check !== "front" && (i2.service.process !== void 0 || Number(i2.evidence.systemd?.state.MainPID ?? 0) > 0)) {
-    const ours = processMatches(i2);
-    const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && ours(l));
-    if (mine.length && conclusive(mine)) return wrongPort(i2, mine);
-    if (mine.length) return down(i2, void 0, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));
-  }
-  return down(i2);
-}
-var MAX_WRONG_PORTS = 3;
-var MAX_CANDIDATES = 5;
-function conclusive(mine) {
-  const ports = new Set(mine.map((l) => l.port));
-  const [first, ...rest] = mine.map((l) => new Set(l.processes.map((p) => p.pid)));
-  const shared = [...first ?? []].some((pid) => rest.every((s) => s.has(pid)));
-  return ports.size <= MAX_WRONG_PORTS && shared;
-}
-function connectEvidence(i2, listeners = []) {
-  return [probeLine(i2.probe), ...nameLine(i2), ...listeners.map(listenerLine)];
-}
-function nameLine(i2) {
-  if (i2.endpoint.kind !== "tcp" || i2.address === void 0 || i2.address === i2.endpoint.host) return [];
-  return [`${i2.endpoint.host} resolves to ${i2.address} (nginx dials every address of the name)`];
-}
-function dialFix(i2, host) {
-  const d = i2.dial;
-  if (!d || i2.endpoint.kind !== "tcp") return void 0;
-  const hostPort = formatEndpoint({ kind: "tcp", host, port: i2.endpoint.port });
-  if (d.upstream) return `server ${hostPort};  (upstream ${d.upstream}, ${dialAt(d)})`;
-  const withScheme = d.directive === "proxy_pass" || d.directive === "grpc_pass" ? `${d.scheme}://${hostPort}` : hostPort;
-  return `${d.directive} ${withScheme};  (${dialAt(d)})`;
-}
-function down(i2, why, more = []) {
-  const t = targetOf(i2);
-  if (i2.check === "front") {
-    return {
-      code: "backend.down",
-      message: why ?? `nothing listens on nginx's front ${t}`,
-      evidence: connectEvidence(i2),
-      fix: "start nginx, or set nginx.front to an address nginx listens on"
-    };
-  }
-  const unit = unitLines(i2);
-  const known = i2.evidence.listeners !== void 0;
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : void 0;
-  return {
-    code: "backend.down",
-    message: why ?? `nothing listens on ${t}${known && port !== void 0 ? ` (no listener on port ${port} in any family)` : ""}`,
-    evidence: [...connectEvidence(i2), ...known ? [`no listener on port ${port ?? "?"}`] : [], ...more, ...unit],
-    fix: i2.service.unit ? `start ${i2.service.unit} (systemctl status ${i2.service.unit}; journalctl -u ${i2.service.unit}) and make it listen on ${t}` : `start the backend and make it listen on ${t}`
-  };
-}
-function wrongPort(i2, mine) {
-  const t = targetOf(i2);
-  const ports = [...new Set(mine.map((l) => l.port))].join(", ");
-  const who = mine[0]?.processes[0]?.name ?? i2.service.process ?? "the service";
-  return {
-    code: "backend.wrong_port",
-    message: `nothing listens on ${t}; ${who} listens on port ${ports} instead`,
-    evidence: [...connectEvidence(i2, mine), ...unitLines(i2)],
-    fix: `make ${who} listen on port ${i2.endpoint.kind === "tcp" ? i2.endpoint.port : "?"} (the bind setting rendered from the spec by \`upstream-gate render\`), or change \`backend\` in the spec and nginx together to port ${ports}`
-  };
-}
-function wrongAddress(i2, others) {
-  const t = targetOf(i2);
-  const where = others.map(listenerAddress).join(", ");
-  const first = others[0]?.address ?? "";
-  return {
-    code: "backend.wrong_address",
-    message: `nginx dials ${t} but port ${i2.endpoint.kind === "tcp" ? i2.endpoint.port : ""} listens only on ${where}`,
-    evidence: connectEvidence(i2, others),
-    fix: dialFix(i2, first) ?? `bind the backend to ${dialedAddress(i2)} (or ${family(i2) === 6 ? "::" : "0.0.0.0"}), or dial ${formatEndpoint({ kind: "tcp", host: first, port: i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0 })}`
-  };
-}
-function familyMismatch(i2, others) {
-  const t = targetOf(i2);
-  const where = others.map(listenerAddress).join(", ");
-  const fam = family(i2);
-  const first = others[0];
-  const listenHost = first?.address && !WILDCARD.has(first.address) ? first.address : fam === 6 ? "127.0.0.1" : "::1";
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
-  const name = i2.endpoint.kind === "tcp" && i2.address !== void 0 && i2.address !== i2.endpoint.host ? i2.endpoint.host : void 0;
-  const dialed = dialFix(i2, listenHost);
-  const alt = `make the backend listen on ${formatEndpoint({ kind: "tcp", host: dialedAddress(i2), port })} too`;
-  return {
-    code: "backend.family_mismatch",
-    message: `nginx dials ${t}${name ? ` (${name})` : ""} but the backend listens only on ${where}`,
-    evidence: connectEvidence(i2, others),
-    fix: dialed ?? (name ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port })} instead of ${name}:${port}, or ${alt}` : alt)
-  };
-}
-function rejected(i2, present) {
-  const t = targetOf(i2);
-  const rules = i2.evidence.firewall?.rules ?? [];
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
-  return {
-    code: "network.rejected",
-    message: present.length ? `${t} refused the connection although ${listenerAddress(present[0])} listens: a firewall REJECT rule` : `${t}: the connect was blocked by a firewall rule`,
-    evidence: [...connectEvidence(i2, present), ...rules.length ? rules.map((r) => `rule ${r}`) : ["no matching firewall rule was readable"]],
-    fix: rules[0] ? `allow tcp port ${port} to ${dialedAddress(i2)}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `find the rule that rejects tcp port ${port} (iptables -S; nft list ruleset) and allow it`
-  };
-}
-function connectTimeout(i2) {
-  const t = targetOf(i2);
-  const rules = i2.evidence.firewall?.rules ?? [];
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
-  const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
-  return {
-    code: "network.timeout",
-    errno: LINUX_ERRNO.ETIMEDOUT,
-    message: `connect to ${t} timed out: ${rules.length ? "a firewall DROP rule" : "packets are dropped (firewall DROP or a dead route)"}`,
-    evidence: [...connectEvidence(i2, present), ...rules.map((r) => `rule ${r}`)],
-    fix: rules[0] ? `allow tcp port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i2)})`
-  };
-}
-function unreachable(i2) {
-  const t = targetOf(i2);
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
-  const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
-  const rules = i2.evidence.firewall?.rules ?? [];
-  if (present.length && rules.some((r) => /REJECT|reject/.test(r))) return rejected(i2, present);
-  return {
-    code: "network.unreachable",
-    message: `${t} is unreachable: ${i2.probe.code === "ENETUNREACH" ? "no route to its network" : "no route to the host"}`,
-    evidence: [...connectEvidence(i2, present), ...rules.map((r) => `rule ${r}`)],
-    fix: `check the address and the route: ip route get ${dialedAddress(i2)}`
-  };
-}
-function selinux(i2) {
-  const t = targetOf(i2);
-  const se = i2.evidence.selinux;
-  const bool = se?.booleans[SELINUX_BOOLEAN];
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
-  return {
-    code: "selinux.denied",
-    errno: i2.probe.errno ?? LINUX_ERRNO.EACCES,
-    message: `connect to ${t} denied (${i2.probe.code === "EPERM" ? "EPERM" : "EACCES"})${se?.mode ? `: SELinux is ${se.mode}${bool ? `, ${SELINUX_BOOLEAN} is ${bool}` : ""}` : ": SELinux or another LSM policy"}`,
-    evidence: [probeLine(i2.probe), ...se?.mode ? [`getenforce: ${se.mode}`] : [], ...bool ? [`${SELINUX_BOOLEAN} --> ${bool}`] : [], ...se?.denials ?? []],
-    fix: `setsebool -P ${SELINUX_BOOLEAN} 1  (or label the port: semanage port -a -t http_port_t -p tcp ${port})`
-  };
-}
-function dns(i2) {
-  const host = i2.endpoint.kind === "tcp" ? i2.endpoint.host : i2.probe.target;
-  return {
-    code: "dns.unresolved",
-    message: `${host} does not resolve (${i2.probe.code ?? i2.probe.message})`,
-    evidence: [`resolve ${host} -> ${i2.probe.code ?? "failed"}: ${i2.probe.message}`],
-    fix: `dial an IP address, or make ${host} resolve on this host (/etc/hosts or DNS); nginx resolves it once at start-up`
-  };
-}
-function unixConnect(i2, code) {
-  const path9 = i2.endpoint.kind === "unix" ? i2.endpoint.path : "";
-  const sf = i2.evidence.socketFile;
-  if (code === "ENOENT") {
-    const siblings = sf?.siblings ?? [];
-    const base = (p) => p.slice(p.lastIndexOf("/") + 1);
-    const dirMissing = sf?.existingParent !== void 0;
-    const sibling = siblings[0];
-    const d = i2.dial;
-    return {
-      code: "socket.missing",
-      errno: LINUX_ERRNO.ENOENT,
-      message: dirMissing ? `${path9} is absent: its directory does not exist` : sibling ? `${base(path9)} is absent; ${siblings.map(base).join(", ")} exist${siblings.length === 1 ? "s" : ""}` : `${path9} is absent and no socket exists next to it`,
-      evidence: [probeLine(i2.probe), ...dirMissing ? [`nearest existing directory: ${sf?.existingParent}`] : [], ...siblings.map((s) => `sibling socket ${s}`), ...unitLines(i2)],
-      fix: siblings.length === 1 && sibling ? d ? `${d.upstream ? "server" : d.directive} unix:${sibling};  (${dialAt(d)}), and \`backend: unix:${sibling}\` in the spec` : `point nginx and the spec at unix:${sibling}, or start the service that creates ${path9}` : `start the service that creates ${path9}${i2.service.unit ? ` (${i2.service.unit})` : ""}`
-    };
-  }
-  if (code === "EACCES" || code === "EPERM") {
-    const user = sf?.user;
-    const f = sf?.blockedBy ?? sf?.file;
-    const what = f ? `${f.path} is ${describeFile(f)}` : `${path9}`;
-    const can = f && user ? access2(f, user) : void 0;
-    const lacks = sf?.blockedBy ? "search (x) permission on the directory" : can && !can.w ? "write permission (connect needs w)" : "permission";
-    return {
-      code: "socket.permission",
-      errno: i2.probe.errno ?? LINUX_ERRNO.EACCES,
-      message: `${what}; user ${user?.name ?? "?"} (uid ${user?.uid ?? "?"}) lacks ${lacks}`,
-      evidence: [probeLine(i2.probe), ...f ? [`${f.path}: ${describeFile(f)}`] : [], ...user ? [`connecting user ${user.name} uid=${user.uid} gid=${user.gid} groups=${user.groups.join(",")}`] : []],
-      fix: sf?.blockedBy ? `chmod o+x ${sf.blockedBy.path} (or add nginx's user to group ${sf.blockedBy.group})` : `let nginx's user connect: socket mode 0660 with nginx's user in group ${f?.group ?? "?"} (php-fpm: listen.owner / listen.group / listen.mode = 0660)`
-    };
-  }
-  if (code === "ECONNREFUSED" || code === "ENOTSOCK" || code === "EAGAIN") {
-    const f = sf?.file;
-    const notSocket = f && f.type !== "socket";
-    const accepting = (i2.evidence.listeners?.listeners ?? []).filter((l) => l.kind === "unix" && l.path === path9);
-    return {
-      code: "socket.refused",
-      message: code === "EAGAIN" ? `${path9} refused: its listen backlog is full (the service accepts too slowly)` : notSocket ? `${path9} is a ${f.type}, not a socket` : `${path9} exists but nothing accepts on it: a stale socket file`,
-      evidence: [probeLine(i2.probe), ...f ? [`${f.path}: ${describeFile(f)}`] : [], ...accepting.map(listenerLine), ...i2.evidence.listeners && !accepting.length ? ["no process listens on this path"] : [], ...unitLines(i2)],
-      fix: code === "EAGAIN" ? "raise the listen backlog (php-fpm: listen.backlog) or the worker count" : `restart the service that owns ${path9}${i2.service.unit ? ` (${i2.service.unit})` : ""}; it recreates the socket${notSocket ? "; remove the non-socket file first" : ""}`
-    };
-  }
-  if (code === "ETIMEDOUT") return connectTimeout(i2);
-  return { code: "socket.refused", message: `${path9}: connect failed (${i2.probe.code ?? i2.probe.message})`, evidence: [probeLine(i2.probe), ...unitLines(i2)], fix: `check the service that owns ${path9}` };
-}
-function healthStatus(i2) {
-  const p = i2.probe;
-  const what = i2.check === "front" ? `through nginx, ${p.target}` : p.target;
-  return {
-    code: "health.status",
-    message: `${what} answered ${p.status ?? "?"} (a status >= 400 fails the check)`,
-    evidence: [probeLine(p), ...p.body ? [`body: ${firstLine(p.body).slice(0, 160)}`] : [], ...unitLines(i2)],
-    fix: i2.check === "front" && p.status === 404 ? "nginx routes this Host and path elsewhere: check server_name and location" : `make ${p.target.replace(/^\w+:\/\/[^/]*/, "") || "the health path"} answer 2xx once the service is ready (see the service's log)`
-  };
-}
-function healthTimeout(i2) {
-  const p = i2.probe;
-  return {
-    code: "health.timeout",
-    errno: LINUX_ERRNO.ETIMEDOUT,
-    message: `${p.target} accepted the connection but sent no complete response in time`,
-    evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : ["nothing received"], ...unitLines(i2)],
-    fix: "the service accepts but does not answer (workers busy or blocked, start-up not finished): check its log; raise gate.request_timeout if the health path is slow by design"
-  };
-}
-function reset2(i2) {
-  const p = i2.probe;
-  return {
-    code: "health.reset",
-    errno: p.errno ?? LINUX_ERRNO.ECONNRESET,
-    message: `${p.target}: the connection was ${p.code === "ECONNRESET" && p.message.includes("hang up") ? "closed" : "reset"} before a complete response`,
-    evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : [], ...unitLines(i2)],
-    fix: "the backend drops the request: check its log for a crash or a rejected request (wrong protocol, request too large, TLS expected)"
-  };
-}
-function protocol(i2) {
-  const p = i2.probe;
-  const tlsAnswer = /TLS/.test(p.message);
-  const expected = p.kind === "fastcgi" ? "FastCGI" : p.kind === "https" ? "TLS" : "HTTP";
-  return {
-    code: "health.protocol",
-    message: `${p.target} does not answer ${expected}${tlsAnswer && p.kind === "http" ? ": it answered TLS" : ""} (${p.code ?? "bad answer"})`,
-    evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : []],
-    fix: p.kind === "http" && tlsAnswer ? "the backend speaks TLS: set `protocol: https` and `proxy_pass https://...`" : p.kind === "https" ? "the backend does not speak TLS here: set `protocol: http` and `proxy_pass http://...`" : `check that \`protocol: ${i2.service.protocol}\` is what listens on ${targetOf(i2)}`
-  };
-}
-var ERRNO_IN_LOG = /\((\d+): ([^)]*)\)/;
-function badGateway(i2) {
-  const p = i2.probe;
-  const lines = i2.errorLog ?? [];
-  const m = lines.map((l) => ERRNO_IN_LOG.exec(l)).find((x) => x !== null);
-  const errno = m ? Number(m[1]) : void 0;
-  const upstream = lines.map((l) => /upstream: "([^"]*)"/.exec(l)?.[1]).find((x) => x !== void 0);
-  return {
-    code: "proxy.bad_gateway",
-    ...errno !== void 0 && { errno },
-    message: `through nginx, ${p.target} answered ${p.status}${upstream ? `: nginx cannot reach ${upstream}` : ""}${m ? ` (${m[1]}: ${m[2]})` : ""}`,
-    evidence: [probeLine(p), ...lines.length ? lines.slice(-3) : ["no matching line in the error log since the gate started"]],
-    fix: errno === LINUX_ERRNO.EACCES ? upstream?.includes("unix:") ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, "").replace(/:$/, "")}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)` : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)` : upstream ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)` : "read nginx's error log for the upstream it dials"
-  };
-}
-function unitLines(i2) {
-  const s = i2.evidence.systemd;
-  if (!s) return [];
-  const d = describeUnit(s);
-  return [...d ? [d] : [], ...s.journal.slice(-3).map((l) => `journal: ${l}`)];
-}
-function notes(e) {
-  return [...e.listeners?.notes ?? [], ...e.firewall?.notes ?? [], ...e.selinux?.notes ?? [], ...e.systemd?.notes ?? [], ...e.socketFile?.notes ?? []].map((n2) => `note: ${n2}`);
-}
-
-// src/diagnose/error-log.ts
-var PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
-var EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
-var ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
-var CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
-var ACTION = /^[A-Za-z][A-Za-z ]*$/;
-var QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
-var OPENERS = {
-  request: ', request: "',
-  subrequest: ', subrequest: "',
-  upstream: ', upstream: "',
-  host: ', host: "',
-  referrer: ', referrer: "'
-};
-var STREAM_BYTES = ", bytes from/to client:";
-function parseErrorLine(line) {
-  let start = 0;
-  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
-    const m = EMBEDDED.exec(line);
-    if (!m) return void 0;
-    start = m.index;
-  }
-  PREFIX.lastIndex = start;
-  const p = PREFIX.exec(line);
-  if (!p) return void 0;
-  const entry = {
-    time: p[1],
-    level: p[2],
-    pid: Number(p[3]),
-    tid: Number(p[4]),
-    message: ""
-  };
-  if (p[5] !== void 0) entry.cid = Number(p[5]);
-  let rest = line.slice(PREFIX.lastIndex);
-  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
-  let head = rest;
-  let fields = "";
-  const clientAt = findClient(rest);
-  if (clientAt >= 0) {
-    head = rest.slice(0, clientAt);
-    fields = rest.slice(clientAt);
-  }
-  splitHead(head, entry);
-  if (fields) parseFields(fields, entry);
-  return entry;
-}
-function findClient(rest) {
-  const at = rest.indexOf(", client: ");
-  if (at >= 0) return at;
-  return rest.indexOf(", udp client: ");
-}
-function splitHead(head, entry) {
-  let msg = head;
-  const resolverAt = msg.lastIndexOf(", resolver: ");
-  if (resolverAt >= 0 && msg.lastIndexOf(" while ", resolverAt) >= 0) {
-    entry.resolver = msg.slice(resolverAt + 12);
-    msg = msg.slice(0, resolverAt);
-  }
-  const whileAt = msg.lastIndexOf(" while ");
-  if (whileAt >= 0) {
-    let action = msg.slice(whileAt + 7);
-    const comma = action.indexOf(", ");
-    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
-    if (ACTION.test(action)) {
-      entry.action = action;
-      msg = msg.slice(0, whileAt);
-    }
-  }
-  const e = ERRNO_SUFFIX.exec(msg);
-  if (e) {
-    entry.errno = Number(e[1]);
-    entry.errnoText = e[2];
-    msg = msg.slice(0, e.index);
-  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
-    const c3 = CONF_SUFFIX.exec(msg);
-    if (c3) {
-      entry.confFile = c3[1];
-      entry.confLine = Number(c3[2]);
-      msg = msg.slice(0, c3.index);
-    }
-  }
-  entry.message = msg;
-}
-function parseFields(fields, entry) {
-  let i2 = fields.indexOf("client: ") + 8;
-  let end = fields.indexOf(", server: ", i2);
-  if (end < 0) {
-    entry.client = untilComma(fields, i2);
-    return;
-  }
-  entry.client = fields.slice(i2, end);
-  i2 = end + 10;
-  end = fields.indexOf(", ", i2);
-  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
-  if (end < 0) return;
-  i2 = end;
-  for (let k = 0; k < QUOTED.length; k++) {
-    const key = QUOTED[k];
-    const opener = OPENERS[key];
-    if (!fields.startsWith(opener, i2)) continue;
-    const valueAt = i2 + opener.length;
-    const close = closingQuote(fields, valueAt, k);
-    entry[key] = fields.slice(valueAt, close);
-    i2 = close + 1;
-    if (i2 >= fields.length) return;
-  }
-}
-function closingQuote(s, from, field) {
-  if (QUOTED[field] === "request") {
-    const at = s.lastIndexOf(`"${OPENERS.upstream}`);
-    if (at >= from) return at;
-  }
-  let best = -1;
-  for (let k = field + 1; k < QUOTED.length; k++) {
-    const at = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
-    if (at >= 0 && (best < 0 || at < best)) best = at;
-  }
-  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
-  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
-  if (best >= 0) return best;
-  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
-  return s.length;
-}
-function untilComma(s, from) {
-  const end = s.indexOf(", ", from);
-  return s.slice(from, end < 0 ? s.length : end);
-}
-
-// src/diagnose/gateway-lines.ts
-var UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent/;
-function gatewayLines(lines, serverNames) {
-  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
-  return lines.filter((line) => {
-    const e = parseErrorLine(line);
-    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
-    if (wanted.size === 0) return true;
-    const server = e.server?.toLowerCase();
-    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
-    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
-  });
-}
-
-// src/host/evidence.ts
-import { readFile as readFile3 } from "node:fs/promises";
-
-// src/host/firewall.ts
-function portIn(spec, port) {
-  return spec.split(",").some((part) => {
-    const [a2, b] = part.split(/[:-]/).map(Number);
-    if (a2 === void 0 || Number.isNaN(a2)) return false;
-    return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
-  });
-}
-function matchIptables(text2, port) {
-  const out = [];
-  for (const line of text2.split("\n").map((l) => l.trim())) {
-    if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
-    const m = /--dports? (\S+)/.exec(line);
-    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
-  }
-  return out;
-}
-function matchNft(text2, port) {
-  const out = [];
-  for (const line of text2.split("\n").map((l) => l.trim())) {
-    if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line) || /\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line)) continue;
-    const m = /\bdport (\{[^}]*\}|\S+)/.exec(line);
-    if (!m?.[1]) {
-      if (!/\bsport\b/.test(line)) out.push(line);
-      continue;
-    }
-    if (portIn(m[1].replace(/[{}\s]/g, ""), port)) out.push(line);
-  }
-  return out;
-}
-async function readFirewall(runner, port, family2, options = {}) {
-  const run2 = { timeoutMs: 2e3, ...options.signal && { signal: options.signal } };
-  const ipt = family2 === 6 ? "ip6tables" : "iptables";
-  const [it, nft] = await Promise.all([runner.run(ipt, ["-S"], run2), runner.run("nft", ["list", "ruleset"], run2)]);
-  const rules = [];
-  const notes2 = [];
-  if (it.failed) notes2.push(whyFailed(it));
-  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
-  if (nft.failed) notes2.push(whyFailed(nft));
-  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
-  return { rules, notes: notes2 };
-}
-
-// src/host/procnet.ts
-import { readFile as readFile2, readdir as readdir3, readlink as readlink2 } from "node:fs/promises";
-var TCP_LISTEN = "0A";
-var UNIX_ACCEPTCON = 65536;
-var FD_SCAN_BUDGET_MS = 500;
-function decodeProcAddress(hex3) {
-  const [addr = "", port = "0"] = hex3.split(":");
-  const words = addr.match(/.{8}/g) ?? [];
-  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
-  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
-  const groups = [];
-  for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
-  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
-}
-function parseProcTcp(text2, family2, dualStackDefault) {
-  const out = [];
-  for (const line of text2.split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
-    const { address, port } = decodeProcAddress(f[1] ?? "");
-    const inode = Number(f[9]);
-    const mapped = /^::ffff:(.+)$/.exec(address);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes: [], inode });
-    else
-      out.push({
-        kind: "tcp",
-        family: family2,
-        address,
-        port,
-        ...family2 === 6 && address === "::" && dualStackDefault && { dualStack: true },
-        processes: [],
-        inode
-      });
-  }
-  return out;
-}
-function parseProcUnix(text2) {
-  const out = [];
-  for (const line of text2.split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 8) continue;
-    const flags = parseInt(f[3] ?? "0", 16);
-    if (!(flags & UNIX_ACCEPTCON)) continue;
-    const path9 = f.slice(7).join(" ");
-    out.push({ kind: "unix", path: path9, processes: [], inode: Number(f[6]) });
-  }
-  return out;
-}
-async function inodeOwners(inodes, signal) {
-  const owners = /* @__PURE__ */ new Map();
-  const until = performance.now() + FD_SCAN_BUDGET_MS;
-  const pids = (await readdir3("/proc").catch(() => [])).filter((p) => /^\d+$/.test(p));
-  for (const pid of pids) {
-    if (performance.now() > until || signal?.aborted) return { owners, complete: false };
-    const fds = await readdir3(`/proc/${pid}/fd`).catch(() => []);
-    let name;
-    for (const fd of fds) {
-      const link = await readlink2(`/proc/${pid}/fd/${fd}`).catch(() => "");
-      const m = /^socket:\[(\d+)\]$/.exec(link);
-      if (!m || !inodes.has(Number(m[1]))) continue;
-      name ??= (await readFile2(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
-      const list = owners.get(Number(m[1])) ?? [];
-      if (!list.some((p) => p.pid === Number(pid))) list.push({ name, pid: Number(pid) });
-      owners.set(Number(m[1]), list);
-    }
-  }
-  return { owners, complete: true };
-}
-async function readProcListeners(signal) {
-  const read = (p) => readFile2(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
-  const [tcp4, tcp6, unix, v6only] = await Promise.all([read("/proc/net/tcp"), read("/proc/net/tcp6"), read("/proc/net/unix"), read("/proc/sys/net/ipv6/bindv6only")]);
-  const notes2 = [];
-  if (tcp4 === void 0) notes2.push("cannot read /proc/net/tcp");
-  const dualStackDefault = (v6only ?? "0").trim() === "0";
-  const found = [...parseProcTcp(tcp4 ?? "", 4, dualStackDefault), ...parseProcTcp(tcp6 ?? "", 6, dualStackDefault), ...parseProcUnix(unix ?? "")];
-  if (found.some((l) => l.dualStack)) notes2.push("procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");
-  const { owners, complete } = await inodeOwners(new Set(found.map((l) => l.inode)), signal);
-  if (!complete) notes2.push("process scan cut short: some listeners lack process names");
-  const listeners = found.map(({ inode, ...l }) => ({ ...l, processes: owners.get(inode) ?? [] }));
-  return { listeners, source: "/proc/net/tcp, /proc/net/tcp6, /proc/net/unix", notes: notes2 };
-}
-
-// src/host/listeners.ts
-var USERS = /users:\(\((.*)\)\)\s*$/;
-function parseUsers(text2) {
-  if (!text2) return [];
-  const out = [];
-  for (const m of text2.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
-    const pid = Number(m[2]);
-    if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
-  }
-  return out;
-}
-function parseSs(stdout) {
-  const out = [];
-  for (const raw of stdout.split("\n")) {
-    const line = raw.trim();
-    if (!line) continue;
-    const users = USERS.exec(line);
-    const processes = parseUsers(users?.[1]);
-    const head = users ? line.slice(0, users.index).trim() : line;
-    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
-    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
-      out.push({ kind: "unix", path: unix[1] ?? "", processes });
-      continue;
-    }
-    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
-    if (!tcp?.[1]) continue;
-    const local = tcp[1];
-    const colon = local.lastIndexOf(":");
-    const port = Number(local.slice(colon + 1));
-    let host = local.slice(0, colon).replace(/%[^\]]*/, "");
-    if (!Number.isInteger(port)) continue;
-    if (host === "*") {
-      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
-      continue;
-    }
-    const v6 = host.startsWith("[");
-    if (v6) host = host.slice(1, -1);
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
-    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
-  }
-  return out;
-}
-async function readListeners(runner, options = {}) {
-  const run2 = { timeoutMs: options.timeoutMs ?? 2e3, ...options.signal && { signal: options.signal } };
-  const [tcp, unix] = await Promise.all([runner.run("ss", ["-Hltnp"], run2), runner.run("ss", ["-Hlxp"], run2)]);
-  if (!tcp.failed && !unix.failed) {
-    const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
-    const notes2 = [];
-    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
-      notes2.push(`ss shows no process names${process.getuid?.() === 0 ? "" : " (run as root to see them)"}`);
-    }
-    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
-  }
-  const why = tcp.failed ? tcp : unix;
-  const reason = whyFailed(why, "ss");
-  const proc = await readProcListeners(options.signal);
-  return { ...proc, notes: [`${reason}; read ${proc.source}`, ...proc.notes] };
-}
-
-// src/host/evidence.ts
-var FAST_TTL_MS = 250;
-var SLOW_TTL_MS = 1e3;
-var COLLECTOR_BUDGET_MS = 3e3;
-function createHostView(runner, signal) {
-  const cache = /* @__PURE__ */ new Map();
-  const memo2 = (key, make, ttlMs = FAST_TTL_MS) => {
-    const hit = cache.get(key);
-    if (hit && performance.now() - hit.at < ttlMs) return hit.value;
-    const value = make();
-    cache.set(key, { at: performance.now(), value });
-    return value;
-  };
-  const opts = signal ? { signal } : {};
-  const listeners = () => memo2("listeners", async () => withCommands(await readListeners(runner, { ...opts, timeoutMs: 2e3 })));
-  const firewall = (port, family2) => memo2(`fw:${family2}:${port}`, () => readFirewall(runner, port, family2, opts), SLOW_TTL_MS);
-  const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(runner, port, opts), SLOW_TTL_MS);
-  const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(runner, unit, opts), SLOW_TTL_MS);
-  const socketFile = (path9) => memo2(`sock:${path9}`, () => readSocketFile(path9));
-  return {
-    async gather(probe, endpoint, address, unit) {
-      if (probe.ok) return {};
-      const jobs = {};
-      const connectFailed = probe.stage === "connect" || probe.stage === "resolve";
-      if (endpoint.kind === "unix") {
-        if (connectFailed) {
-          jobs.socketFile = socketFile(endpoint.path);
-          jobs.listeners = listeners();
-        }
-      } else if (connectFailed) {
-        const family2 = address?.includes(":") ? 6 : 4;
-        jobs.listeners = listeners();
-        jobs.firewall = firewall(endpoint.port, family2);
-        if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
-      }
-      if (unit) jobs.systemd = systemd(unit);
-      const out = {};
-      await Promise.all(
-        Object.entries(jobs).map(async ([k, p]) => {
-          const v = await bounded(p);
-          if (v !== void 0) out[k] = v;
-        })
-      );
-      return out;
-    }
-  };
-}
-async function bounded(p) {
-  let timer;
-  const late = new Promise((r) => timer = setTimeout(() => r(void 0), COLLECTOR_BUDGET_MS));
-  try {
-    return await Promise.race([p.catch(() => void 0), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-async function withCommands(snap) {
-  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
-  const commands = /* @__PURE__ */ new Map();
-  await Promise.all(
-    [...pids].map(async (pid) => {
-      const raw = await readFile3(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-      if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
-    })
-  );
-  return {
-    ...snap,
-    listeners: snap.listeners.map((l) => ({
-      ...l,
-      processes: l.processes.map((p) => {
-        const command = commands.get(p.pid);
-        return command ? { ...p, command } : p;
-      })
-    }))
-  };
-}
-
-// src/host/file-tail.ts
-import { open as open2, stat as stat2 } from "node:fs/promises";
-var MAX_TAIL_BYTES = 1024 * 1024;
-async function fileSize(path9) {
-  return (await stat2(path9).catch(() => void 0))?.size;
-}
-async function readSince(path9, from) {
-  let fh;
-  try {
-    fh = await open2(path9, "r");
-    const size = (await fh.stat()).size;
-    const begin = size < from ? 0 : Math.max(from, size - MAX_TAIL_BYTES);
-    const length = size - begin;
-    if (length <= 0) return { lines: [] };
-    const buf = Buffer.alloc(length);
-    await fh.read(buf, 0, length, begin);
-    const text2 = buf.toString("utf8");
-    return { lines: text2.split("\n").filter((l) => l.trim() !== "") };
-  } catch (e) {
-    return { lines: [], error: `cannot read ${path9}: ${e.code ?? String(e)}` };
-  } finally {
-    await fh?.close();
-  }
-}
-
-// src/probe/connect.ts
-import { connect } from "node:net";
-function openConnection(endpoint, kind, options) {
-  const started = performance.now();
-  const target = formatEndpoint(endpoint);
-  const fail = (facts) => ({
-    ok: false,
-    result: { ok: false, kind, target, stage: "connect", ...facts, timings: { totalMs: performance.now() - started } }
-  });
-  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
-  return new Promise((resolve5) => {
-    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false });
-    let settled = false;
-    const settle2 = (c3) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      socket.removeListener("error", onError);
-      if (!c3.ok) socket.destroy();
-      resolve5(c3);
-    };
-    const onError = (e) => settle2(fail(errorFacts(e)));
-    const onAbort = () => settle2(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
-    const timer = setTimeout(
-      () => settle2(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
-      options.timeoutMs
-    );
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    socket.once("error", onError);
-    socket.once("connect", () => {
-      socket.on("error", () => {
-      });
-      settle2({ ok: true, socket, connectMs: performance.now() - started });
-    });
-  });
-}
-async function probeConnect(endpoint, options) {
-  const kind = endpoint.kind === "unix" ? "unix" : "tcp";
-  const c3 = await openConnection(endpoint, kind, options);
-  if (!c3.ok) return c3.result;
-  const local = c3.socket.localAddress;
-  const localPort = c3.socket.localPort;
-  c3.socket.destroy();
-  return {
-    ok: true,
-    kind,
-    target: formatEndpoint(endpoint),
-    stage: "connect",
-    message: `connected in ${c3.connectMs.toFixed(1)}ms`,
-    timings: { connectMs: c3.connectMs, totalMs: c3.connectMs },
-    ...local !== void 0 && kind === "tcp" && { localAddress: formatEndpoint({ kind: "tcp", host: local, port: localPort ?? 0 }) }
-  };
-}
-
-// src/probe/printable.ts
-function printable(bytes, max = 64) {
-  let out = "";
-  for (const b of bytes.subarray(0, max)) {
-    if (b === 10) out += "\\n";
-    else if (b === 13) out += "\\r";
-    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, "0")}`;
-  }
-  return bytes.length > max ? `${out}...` : out;
-}
-function looksLikeTls(bytes) {
-  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
-}
-
-// src/probe/http.ts
-import { request } from "node:http";
-import { connect as tlsConnect } from "node:tls";
-var MAX_BODY_BYTES = 64 * 1024;
-async function probeHttp(o2) {
-  const kind = o2.tls ? "https" : "http";
-  const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
-  const started = performance.now();
-  const c3 = await openConnection(o2.endpoint, kind, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return { ...c3.result, target };
-  const connectMs = c3.connectMs;
-  const hostHeader = o2.host ?? (o2.endpoint.kind === "unix" ? "localhost" : formatEndpoint(o2.endpoint));
-  const r = await exchange(c3.socket, o2, { kind, target, started, connectMs, hostHeader });
-  if (o2.tls || r.ok) return r;
-  if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? "")) {
-    return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
-  }
-  if (r.code === "ECONNRESET" && r.firstBytes === void 0 && await speaksTls(o2)) {
-    return { ...r, code: BAD_PROTOCOL, message: "closed the plain HTTP request; the port answers a TLS handshake (answered TLS)" };
-  }
-  return r;
-}
-var SNIFF_TIMEOUT_MS = 1e3;
-async function speaksTls(o2) {
-  const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
-  const c3 = await openConnection(o2.endpoint, "https", { timeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return false;
-  return new Promise((resolve5) => {
-    const s = tlsConnect({ socket: c3.socket, rejectUnauthorized: false });
-    const onAbort = () => done(false);
-    const done = (v) => {
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort);
-      s.destroy();
-      c3.socket.destroy();
-      resolve5(v);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    o2.signal?.addEventListener("abort", onAbort, { once: true });
-    s.once("secureConnect", () => done(true));
-    s.once("error", () => done(false));
-  });
-}
-function exchange(raw, o2, s) {
-  return new Promise((resolve5) => {
-    let stage = o2.tls ? "tls" : "request";
-    let first;
-    let firstByteMs;
-    let settled = false;
-    let socket = raw;
-    const tap = (d) => {
-      if (first === void 0) {
-        first = Buffer.from(d.subarray(0, 64));
-        firstByteMs = performance.now() - s.started;
-        stage = "response";
-      }
-    };
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort);
-      socket.destroy();
-      raw.destroy();
-      const firstBytes = first && printable(first);
-      resolve5({
-        kind: s.kind,
-        target: s.target,
-        ...r,
-        ...firstBytes !== void 0 && r.firstBytes === void 0 && { firstBytes },
-        timings: {
-          connectMs: s.connectMs,
-          ...firstByteMs !== void 0 && { firstByteMs },
-          totalMs: performance.now() - s.started
-        }
-      });
-    };
-    const failFrom = (e) => {
-      const f = errorFacts(e);
-      if (first && looksLikeTls(first)) {
-        done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
-        return;
-      }
-      done({ ok: false, stage, ...f });
-    };
-    const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
-    const timer = setTimeout(
-      () => done({
-        ok: false,
-        stage,
-        code: "ETIMEDOUT",
-        errno: LINUX_ERRNO.ETIMEDOUT,
-        message: `no complete response within ${o2.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
-      }),
-      o2.requestTimeoutMs
-    );
-    o2.signal?.addEventListener("abort", onAbort, { once: true });
-    if (o2.signal?.aborted) return onAbort();
-    const send = () => {
-      stage = "request";
-      const req = request({
-        createConnection: () => socket,
-        method: "GET",
-        path: o2.path,
-        headers: {
-          host: s.hostHeader,
-          "user-agent": "upstream-gate",
-          accept: "*/*",
-          connection: "close",
-          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
-        }
-      });
-      req.on("socket", (sock) => sock.prependListener("data", tap));
-      req.on("error", failFrom);
-      req.on("response", (res) => {
-        stage = "response";
-        const status = res.statusCode ?? 0;
-        const chunks = [];
-        let size = 0;
-        const finish = () => {
-          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
-          const text2 = printable(body, 200);
-          const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
-          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text2, bytesRead: size });
-          else done({ ok: true, stage, status, message: line, body: text2, bytesRead: size });
-        };
-        res.on("data", (d) => {
-          chunks.push(d);
-          size += d.length;
-          if (size >= MAX_BODY_BYTES) finish();
-        });
-        res.on("end", finish);
-        res.on("error", failFrom);
-        res.on("aborted", () => failFrom(Object.assign(new Error("connection closed in the middle of the body"), { code: "ECONNRESET" })));
-      });
-      req.end();
-    };
-    if (!o2.tls) return send();
-    const tlsSocket = tlsConnect({
-      socket: raw,
-      // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
-      rejectUnauthorized: false,
-      ALPNProtocols: ["http/1.1"],
-      ...o2.host !== void 0 && !/^[\d.:[\]]+$/.test(o2.host) && { servername: o2.host.replace(/:\d+$/, "") }
-    });
-    socket = tlsSocket;
-    tlsSocket.once("error", (e) => {
-      const f = errorFacts(e);
-      if (stage === "tls" && f.code !== "ECONNRESET" && f.code !== "ETIMEDOUT") {
-        done({ ok: false, stage, code: f.code ?? BAD_PROTOCOL, message: `TLS handshake failed: ${f.message}` });
-      } else failFrom(e);
-    });
-    tlsSocket.once("secureConnect", send);
-  });
-}
-
-// src/probe/fastcgi.ts
-var VERSION = 1;
-var BEGIN_REQUEST = 1;
-var END_REQUEST = 3;
-var PARAMS = 4;
-var STDIN = 5;
-var STDOUT = 6;
-var STDERR = 7;
-var RESPONDER = 1;
-var REQUEST_ID = 1;
-function record(type, content) {
-  const header = Buffer.alloc(8);
-  header.writeUInt8(VERSION, 0);
-  header.writeUInt8(type, 1);
-  header.writeUInt16BE(REQUEST_ID, 2);
-  header.writeUInt16BE(content.length, 4);
-  return Buffer.concat([header, content]);
-}
-function nameValue(name, value) {
-  const n2 = Buffer.from(name);
-  const v = Buffer.from(value);
-  const len = (l) => {
-    if (l < 128) return Buffer.from([l]);
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE((l | 2147483648) >>> 0);
-    return b;
-  };
-  return Buffer.concat([len(n2.length), len(v.length), n2, v]);
-}
-function fastcgiRequest(path9) {
-  const [script = path9, query = ""] = path9.split("?", 2);
-  const params = {
-    GATEWAY_INTERFACE: "CGI/1.1",
-    SERVER_SOFTWARE: "upstream-gate",
-    SERVER_PROTOCOL: "HTTP/1.1",
-    REQUEST_METHOD: "GET",
-    REQUEST_URI: path9,
-    DOCUMENT_URI: script,
-    SCRIPT_NAME: script,
-    SCRIPT_FILENAME: script,
-    QUERY_STRING: query,
-    REMOTE_ADDR: "127.0.0.1",
-    SERVER_NAME: "localhost",
-    HTTP_HOST: "localhost"
-  };
-  const body = Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)));
-  const begin = Buffer.from([0, RESPONDER, 0, 0, 0, 0, 0, 0]);
-  return Buffer.concat([record(BEGIN_REQUEST, begin), record(PARAMS, body), record(PARAMS, Buffer.alloc(0)), record(STDIN, Buffer.alloc(0))]);
-}
-async function probeFastcgi(o2) {
-  const target = `fastcgi://${formatEndpoint(o2.endpoint)}${o2.path}`;
-  const started = performance.now();
-  const c3 = await openConnection(o2.endpoint, "fastcgi", { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return { ...c3.result, target };
-  return exchange2(c3.socket, o2, target, started, c3.connectMs);
-}
-function exchange2(socket, o2, target, started, connectMs) {
-  return new Promise((resolve5) => {
-    let stage = "request";
-    let buffered = Buffer.alloc(0);
-    let first;
-    let firstByteMs;
-    const stdout = [];
-    let stdoutSize = 0;
-    let stderr = "";
-    let settled = false;
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort);
-      socket.destroy();
-      resolve5({
-        kind: "fastcgi",
-        target,
-        ...r,
-        ...first && { firstBytes: printable(first) },
-        timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
-      });
-    };
-    const onAbort = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
-    const timer = setTimeout(
-      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
-      o2.requestTimeoutMs
-    );
-    o2.signal?.addEventListener("abort", onAbort, { once: true });
-    if (o2.signal?.aborted) return onAbort();
-    const finish = () => {
-      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
-      const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
-      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
-      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
-    };
-    socket.on("data", (d) => {
-      if (!first) {
-        first = Buffer.from(d.subarray(0, 64));
-        firstByteMs = performance.now() - started;
-        stage = "response";
-      }
-      buffered = Buffer.concat([buffered, d]);
-      while (buffered.length >= 8) {
-        const version2 = buffered.readUInt8(0);
-        const type = buffered.readUInt8(1);
-        if (version2 !== VERSION || type < 1 || type > 11) {
-          const tls = looksLikeTls(buffered);
-          done({ ok: false, stage, code: BAD_PROTOCOL, message: tls ? "answered TLS, not FastCGI" : "the answer is not FastCGI" });
-          return;
-        }
-        const length = buffered.readUInt16BE(4);
-        const padding = buffered.readUInt8(6);
-        if (buffered.length < 8 + length + padding) break;
-        const content = buffered.subarray(8, 8 + length);
-        buffered = buffered.subarray(8 + length + padding);
-        if (type === STDOUT && stdoutSize < MAX_BODY_BYTES) {
-          stdout.push(Buffer.from(content));
-          stdoutSize += content.length;
-        } else if (type === STDERR) stderr += content.toString("utf8");
-        else if (type === END_REQUEST) return finish();
-      }
-    });
-    socket.on("error", (e) => {
-      const f = errorFacts(e);
-      done({ ok: false, stage, ...f });
-    });
-    socket.on("end", () => {
-      done({
-        ok: false,
-        stage,
-        code: first ? INCOMPLETE : "ECONNRESET",
-        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
-        message: first ? "closed before END_REQUEST" : "closed before answering"
-      });
-    });
-    socket.write(fastcgiRequest(o2.path));
-  });
-}
-function cgiResponse(out) {
-  const text2 = out.toString("latin1");
-  const end = text2.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text2.slice(0, end) : text2;
-  const body = end >= 0 ? text2.slice(end).replace(/^\r?\n\r?\n/, "") : "";
-  const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
-  const status = m ? Number(m[1]) : 200;
-  const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
-  return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
-}
-
-// src/probe/resolve.ts
-import { lookup as lookup2 } from "node:dns/promises";
-import { isIP as isIP5 } from "node:net";
-async function resolveAll2(host, options) {
-  const started = performance.now();
-  if (isIP5(host)) return { ok: true, addresses: [host], durationMs: 0 };
-  let timer;
-  let onAbort;
-  const bounded2 = new Promise((resolve5) => {
-    timer = setTimeout(
-      () => resolve5({ ok: false, code: "EAI_AGAIN", message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
-      options.timeoutMs
-    );
-    onAbort = () => resolve5({ ok: false, code: "ABORT_ERR", message: "aborted", durationMs: performance.now() - started });
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-  });
-  const looked = lookup2(host, { all: true, order: "verbatim" }).then(
-    (list) => {
-      const seen = /* @__PURE__ */ new Set();
-      const v4 = list.filter((a2) => a2.family === 4).map((a2) => a2.address);
-      const v6 = list.filter((a2) => a2.family === 6).map((a2) => a2.address);
-      const addresses = [...v4, ...v6].filter((a2) => !seen.has(a2) && seen.add(a2));
-      return addresses.length ? { ok: true, addresses, durationMs: performance.now() - started } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: performance.now() - started };
-    },
-    (e) => {
-      const f = errorFacts(e);
-      return { ok: false, ...f.code !== void 0 && { code: f.code }, message: `${host}: ${f.code ?? f.message}`, durationMs: performance.now() - started };
-    }
-  );
-  try {
-    return await Promise.race([looked, bounded2]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-  }
-}
-
-// node_modules/is-network-error/index.js
-var objectToString3 = Object.prototype.toString;
-var isError2 = (value) => objectToString3.call(value) === "[object Error]";
-var errorMessages = /* @__PURE__ */ new Set([
-  "network error",
-  // Chrome
-  "NetworkError when attempting to fetch resource.",
-  // Firefox
-  "The Internet connection appears to be offline.",
-  // Safari 16
-  "Network request failed",
-  // `cross-fetch`
-  "fetch failed",
-  // Undici (Node.js)
-  "terminated",
-  // Undici (Node.js)
-  " A network error occurred.",
-  // Bun (WebKit)
-  "Network connection lost"
-  // Cloudflare Workers (fetch)
-]);
-function isNetworkError(error63) {
-  const isValid = error63 && isError2(error63) && error63.name === "TypeError" && typeof error63.message === "string";
-  if (!isValid) {
-    return false;
-  }
-  const { message, stack } = error63;
-  if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
-    return stack === void 0 || "__sentry_captured__" in error63;
-  }
-  if (message.startsWith("error sending request for url")) {
-    return true;
-  }
-  if (message === "Failed to fetch" || message.startsWith("Failed to fetch (") && message.endsWith(")")) {
-    return true;
-  }
-  return errorMessages.has(message);
-}
-
-// node_modules/p-retry/index.js
-function validateRetries(retries) {
-  if (typeof retries === "number") {
-    if (retries < 0) {
-      throw new TypeError("Expected `retries` to be a non-negative number.");
-    }
-    if (Number.isNaN(retries)) {
-      throw new TypeError("Expected `retries` to be a valid number or Infinity, got NaN.");
-    }
-  } else if (retries !== void 0) {
-    throw new TypeError("Expected `retries` to be a number or Infinity.");
-  }
-}
-function validateNumberOption(name, value, { min = 0, allowInfinity = false } = {}) {
-  if (value === void 0) {
-    return;
-  }
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
-  }
-  if (!allowInfinity && !Number.isFinite(value)) {
-    throw new TypeError(`Expected \`${name}\` to be a finite number.`);
-  }
-  if (value < min) {
-    throw new TypeError(`Expected \`${name}\` to be \u2265 ${min}.`);
-  }
-}
-var AbortError = class extends Error {
-  constructor(message) {
-    super();
-    if (message instanceof Error) {
-      this.originalError = message;
-      ({ message } = message);
-    } else {
-      this.originalError = new Error(message);
-      this.originalError.stack = this.stack;
-    }
-    this.name = "AbortError";
-    this.message = message;
-  }
-};
-function calculateDelay(retriesConsumed, options) {
-  const attempt = Math.max(1, retriesConsumed + 1);
-  const random = options.randomize ? Math.random() + 1 : 1;
-  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
-  timeout = Math.min(timeout, options.maxTimeout);
-  return timeout;
-}
-function calculateRemainingTime(start, max) {
-  if (!Number.isFinite(max)) {
-    return max;
-  }
-  return max - (performance.now() - start);
-}
-async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed, startTime, options }) {
-  const normalizedError = error63 instanceof Error ? error63 : new TypeError(`Non-error was thrown: "${error63}". You should only throw errors.`);
-  if (normalizedError instanceof AbortError) {
-    throw normalizedError.originalError;
-  }
-  const retriesLeft = Number.isFinite(options.retries) ? Math.max(0, options.retries - retriesConsumed) : options.retries;
-  const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
-  const context = Object.freeze({
-    error: normalizedError,
-    attemptNumber,
-    retriesLeft,
-    retriesConsumed
-  });
-  await options.onFailedAttempt(context);
-  if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
-    throw normalizedError;
-  }
-  const consumeRetry = await options.shouldConsumeRetry(context);
-  const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
-  if (remainingTime <= 0 || retriesLeft <= 0) {
-    throw normalizedError;
-  }
-  if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
-    if (consumeRetry) {
-      throw normalizedError;
-    }
-    options.signal?.throwIfAborted();
-    return false;
-  }
-  if (!await options.shouldRetry(context)) {
-    throw normalizedError;
-  }
-  if (!consumeRetry) {
-    options.signal?.throwIfAborted();
-    return false;
-  }
-  const delayTime = calculateDelay(retriesConsumed, options);
-  const finalDelay = Math.min(delayTime, remainingTime);
-  options.signal?.throwIfAborted();
-  if (finalDelay > 0) {
-    await new Promise((resolve5, reject) => {
-      const onAbort = () => {
-        clearTimeout(timeoutToken);
-        options.signal?.removeEventListener("abort", onAbort);
-        reject(options.signal.reason);
-      };
-      const timeoutToken = setTimeout(() => {
-        options.signal?.removeEventListener("abort", onAbort);
-        resolve5();
-      }, finalDelay);
-      if (options.unref) {
-        timeoutToken.unref?.();
-      }
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-  options.signal?.throwIfAborted();
-  return true;
-}
-async function pRetry(input2, options = {}) {
-  options = { ...options };
-  validateRetries(options.retries);
-  if (Object.hasOwn(options, "forever")) {
-    throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.");
-  }
-  options.retries ??= 10;
-  options.factor ??= 2;
-  options.minTimeout ??= 1e3;
-  options.maxTimeout ??= Number.POSITIVE_INFINITY;
-  options.maxRetryTime ??= Number.POSITIVE_INFINITY;
-  options.randomize ??= false;
-  options.onFailedAttempt ??= () => {
-  };
-  options.shouldRetry ??= () => true;
-  options.shouldConsumeRetry ??= () => true;
-  validateNumberOption("factor", options.factor, { min: 0, allowInfinity: false });
-  validateNumberOption("minTimeout", options.minTimeout, { min: 0, allowInfinity: false });
-  validateNumberOption("maxTimeout", options.maxTimeout, { min: 0, allowInfinity: true });
-  validateNumberOption("maxRetryTime", options.maxRetryTime, { min: 0, allowInfinity: true });
-  if (!(options.factor > 0)) {
-    options.factor = 1;
-  }
-  options.signal?.throwIfAborted();
-  let attemptNumber = 0;
-  let retriesConsumed = 0;
-  const startTime = performance.now();
-  while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
-    attemptNumber++;
-    try {
-      options.signal?.throwIfAborted();
-      const result = await input2(attemptNumber);
-      options.signal?.throwIfAborted();
-      return result;
-    } catch (error63) {
-      if (await onAttemptFailure({
-        error: error63,
-        attemptNumber,
-        retriesConsumed,
-        startTime,
-        options
-      })) {
-        retriesConsumed++;
-      }
-    }
-  }
-  throw new Error("Retry attempts exhausted without throwing an error.");
-}
-
-// src/gate/retry.ts
-import { setTimeout as sleep } from "node:timers/promises";
-
-// src/model/codes.ts
-var CODES = {
-  "config.invalid": { phase: "config", retry: "definitive", meaning: "nginx config does not parse, or `nginx -t` fails (file:line)" },
-  "config.no_target": { phase: "config", retry: "definitive", meaning: "no `*_pass` / upstream server for the service was found" },
-  "config.port_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another port than the spec" },
-  "config.host_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another host or address than the spec" },
-  "config.localhost_ambiguous": { phase: "config", retry: "definitive", meaning: "the dialed name resolves to several addresses / IP families (localhost -> 127.0.0.1 and ::1)" },
-  "config.socket_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another unix socket path than the spec" },
-  "config.protocol_mismatch": { phase: "config", retry: "definitive", meaning: "proxy_pass vs fastcgi_pass vs https etc. differ from the spec" },
-  "config.dynamic_target": { phase: "config", retry: "definitive", meaning: "the target holds variables and cannot be checked statically (warning)" },
-  "backend.down": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
-  "backend.wrong_port": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; the service's process listens on another port" },
-  "backend.wrong_address": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; something listens on that port but bound to another address of the same family" },
-  "backend.family_mismatch": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused on one IP family while the port listens on the other" },
-  "socket.missing": { phase: "probe", retry: "transient", level: "connect", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
-  "socket.refused": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
-  "socket.permission": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
-  "network.rejected": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused although a listener is present: a firewall REJECT rule" },
-  "network.timeout": { phase: "probe", retry: "transient", level: "connect", meaning: "connect timed out (110): a firewall DROP or a dead route" },
-  "network.unreachable": { phase: "probe", retry: "transient", level: "connect", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
-  "dns.unresolved": { phase: "probe", retry: "transient", level: "connect", meaning: "the upstream host name does not resolve" },
-  "selinux.denied": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
-  "health.status": { phase: "probe", retry: "transient", level: "answer", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
-  "health.timeout": { phase: "probe", retry: "transient", level: "answer", meaning: "connected, but no complete response within request_timeout" },
-  "health.reset": { phase: "probe", retry: "transient", level: "answer", meaning: "connection reset or closed before a response (104)" },
-  "health.protocol": { phase: "probe", retry: "definitive", level: "answer", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
-  "proxy.bad_gateway": { phase: "probe", retry: "transient", level: "answer", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
-};
-var REASON_CODES = Object.keys(CODES);
-function isDefinitive(code) {
-  return code !== void 0 && CODES[code].retry === "definitive";
-}
-function isConnectLevel(code) {
-  if (code === void 0) return false;
-  const info = CODES[code];
-  return info.phase === "probe" && info.level === "connect";
-}
-
-// src/gate/retry.ts
-var CONFIRMATIONS = 2;
-var CONNECT_LEVEL = new Set(REASON_CODES.filter(isConnectLevel));
-var BACKOFF_FRACTION = 0.1;
-function backoffMs(waitedMs, p, random = Math.random) {
-  const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
-  return Math.max(p.intervalMs, Math.round(ceiling / 2 + random() * ceiling / 2));
-}
-var Retry = class extends Error {
-  constructor(delayMs) {
-    super("retry");
-    this.delayMs = delayMs;
-  }
-  delayMs;
-};
-async function retryCheck(attempt, policy, onAttempt) {
-  const started = performance.now();
-  let last;
-  let lastFailure;
-  let succeeded = false;
-  let attempts = 0;
-  let passes = 0;
-  let answerFailingSince;
-  let sameDefinitive = 0;
-  const once9 = async (n2) => {
-    const budget = policy.deadlineAt - Date.now();
-    const outcome2 = await attempt(Math.max(budget, 1), n2);
-    if ((outcome2.probe.code === ABORTED || outcome2.cut) && last) throw new AbortError("cut short");
-    attempts = n2;
-    const previous = last;
-    last = outcome2;
-    passes = outcome2.ok ? passes + 1 : 0;
-    onAttempt?.(outcome2, n2, passes);
-    if (outcome2.ok) {
-      answerFailingSince = void 0;
-      sameDefinitive = 0;
-      if (passes >= policy.successThreshold) {
-        succeeded = true;
-        return outcome2;
-      }
-      throw new Retry(policy.intervalMs);
-    }
-    lastFailure = outcome2;
-    const code = outcome2.finding?.code;
-    if (isDefinitive(code)) {
-      sameDefinitive = previous?.finding?.code === code ? sameDefinitive + 1 : 1;
-      if (sameDefinitive >= CONFIRMATIONS) throw new AbortError(`${code} confirmed`);
-      throw new Retry(policy.intervalMs);
-    }
-    sameDefinitive = 0;
-    if (code !== void 0 && CONNECT_LEVEL.has(code)) {
-      answerFailingSince = void 0;
-      throw new Retry(policy.intervalMs);
-    }
-    answerFailingSince ??= performance.now();
-    throw new Retry(backoffMs(performance.now() - answerFailingSince, policy));
-  };
-  try {
-    await pRetry(once9, {
-      retries: Number.POSITIVE_INFINITY,
-      minTimeout: 0,
-      maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
-      ...policy.signal && { signal: policy.signal },
-      onFailedAttempt: async ({ error: error63 }) => {
-        const remaining = policy.deadlineAt - Date.now();
-        if (!(error63 instanceof Retry) || remaining <= 0) return;
-        await sleep(Math.min(error63.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
-        });
-      },
-      // only our own Retry loops; anything else (a bug, the signal) ends the check
-      shouldRetry: ({ error: error63 }) => error63 instanceof Retry && policy.deadlineAt - Date.now() > 0
-    });
-  } catch {
-  }
-  last ??= await attempt(Math.max(policy.deadlineAt - Date.now(), 1), 1);
-  if (!succeeded && last.ok && lastFailure) last = lastFailure;
-  return { last, attempts, durationMs: performance.now() - started };
-}
-
-// src/gate/probe-phase.ts
-var runProbePhase = Object.assign(async (spec, dials, ctx) => {
-  const started = Date.now();
-  const shared = {
-    spec,
-    ctx,
-    host: createHostView(ctx.runner, ctx.signal),
-    policy: {
-      intervalMs: spec.gate.intervalMs,
-      maxIntervalMs: spec.gate.maxIntervalMs,
-      successThreshold: spec.gate.successThreshold,
-      deadlineAt: ctx.deadlineAt,
-      signal: ctx.signal
-    },
-    started
-  };
-  if (spec.nginx.front && spec.nginx.errorLog) {
-    const size = await fileSize(spec.nginx.errorLog);
-    if (size !== void 0) shared.errorLogFrom = size;
-  }
-  const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
-  return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
-}, { plan });
-function plan(spec, dials) {
-  return spec.services.flatMap((service2) => {
-    const listeners = targetsOf(service2, dials.filter((d) => d.service === service2.name)).map(
-      ({ endpoint }) => endpoint.kind === "tcp" && !isIP6(endpoint.host) ? resolveName(endpoint.host) : listenerName(endpoint, endpoint)
-    );
-    return [.../* @__PURE__ */ new Set([...listeners, ...healthNames(service2), ...frontNames(service2, spec)])].map((name) => ({ service: service2.name, name }));
-  });
-}
-var resolveName = (host) => `resolve ${host}`;
-var listenerName = (endpoint, dialed) => `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
-var frontName = (path9) => `front GET ${path9}`;
-function healthKind(service2) {
-  return service2.protocol === "fastcgi" ? "fastcgi" : service2.protocol === "https" ? "https" : service2.protocol === "http" ? "http" : void 0;
-}
-function healthName(kind, path9, dialed) {
-  return `${kind === "fastcgi" ? "fastcgi" : `${kind} GET`} ${path9}${dialed ? ` ${formatEndpoint(dialed)}` : ""}`;
-}
-function healthNames(service2) {
-  const kind = healthKind(service2);
-  return kind && service2.health ? [healthName(kind, service2.health)] : [];
-}
-function frontNames(service2, spec) {
-  return spec.nginx.front && service2.health ? [frontName(service2.health)] : [];
-}
-function targetsOf(service2, dials) {
-  const targets = [{ endpoint: service2.backend }];
-  for (const d of dials) {
-    if (d.dynamic || !d.endpoint) continue;
-    const same = targets.find((t) => sameEndpoint(t.endpoint, d.endpoint));
-    if (same) same.dial ??= d;
-    else targets.push({ endpoint: d.endpoint, dial: d });
-  }
-  return targets;
-}
-async function runService(service2, dials, sh) {
-  const out = { findings: [], checks: [], notRun: [], listeners: /* @__PURE__ */ new Map(), started: [] };
-  const [backend, ...others] = targetsOf(service2, dials);
-  const backendChain = async () => {
-    if (!backend) return;
-    const listeners = [];
-    const addresses = await listenerChecks(service2, backend, sh, out, listeners);
-    if (!addresses) return notRun(out, service2, [...healthNames(service2), ...frontNames(service2, sh.spec)], listeners);
-    const health = [];
-    const healthy = await healthChecks(service2, backend, addresses, sh, out, health);
-    if (!healthy) return notRun(out, service2, frontNames(service2, sh.spec), health);
-    if (sh.spec.nginx.front && service2.health) await frontCheck(service2, sh, out);
-  };
-  await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service2, t, sh, out))]);
-  const at = (c3) => out.started.indexOf(c3.name);
-  out.checks.sort((a2, b) => stageRank(a2.name) - stageRank(b.name) || at(a2) - at(b));
-  return out;
-}
-function notRun(out, service2, names2, before) {
-  const failed = out.checks.filter((c3) => !c3.ok && before.includes(c3.name)).map((c3) => c3.name);
-  const why = failed.length ? `${failed.join(", ")} failed` : "the gate stopped before it";
-  out.notRun.push(...names2.map((name) => ({ service: service2.name, name, why })));
-}
-function stageRank(check2) {
-  if (/^(resolve|tcp|unix) /.test(check2)) return 0;
-  if (check2.startsWith("front ")) return 2;
-  return 1;
-}
-async function listenerChecks(service2, target, sh, out, names2 = []) {
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  let addresses = endpoint.kind === "tcp" ? [endpoint.host] : [void 0];
-  if (endpoint.kind === "tcp" && !isIP6(endpoint.host)) {
-    let resolved = [];
-    const name = resolveName(endpoint.host);
-    names2.push(name);
-    out.started.push(name);
-    const run2 = await retryCheck(
-      async (budget) => {
-        const r = await resolveAll2(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
-        if (r.ok) resolved = r.addresses;
-        const probe = r.ok ? { ok: true, kind: "tcp", target: endpoint.host, stage: "resolve", message: r.addresses.join(", "), timings: { totalMs: r.durationMs } } : { ok: false, kind: "tcp", target: endpoint.host, stage: "resolve", ...r.code !== void 0 && { code: r.code }, message: r.message, timings: { totalMs: r.durationMs } };
-        return outcome(service2, target, void 0, "listener", probe, {});
-      },
-      { ...sh.policy, successThreshold: 1 },
-      progress(service2, name, sh, 1)
-    );
-    if (!run2.last.ok) {
-      record2(out, service2, name, run2, sh);
-      return void 0;
-    }
-    addresses = resolved;
-  }
-  const runs = await Promise.all(
-    addresses.map((address) => {
-      const dialed = dialedAt(endpoint, address);
-      const name = listenerName(endpoint, dialed);
-      names2.push(name);
-      const shared = out.listeners.get(name);
-      if (shared) return shared;
-      const check2 = listenerCheck(service2, target, address, dialed, name, sh, out);
-      out.listeners.set(name, check2);
-      return check2;
-    })
-  );
-  return runs.every(Boolean) ? addresses : void 0;
-}
-function dialedAt(endpoint, address) {
-  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
-}
-async function listenerCheck(service2, target, address, dialed, name, sh, out) {
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  out.started.push(name);
-  const run2 = await retryCheck(
-    async (budget) => {
-      const timeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
-      const o2 = outcome(service2, target, address, "listener", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
-      if (o2.finding?.code === "network.rejected" && probe.code === "ECONNREFUSED") {
-        const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
-        if (again.ok) return { ok: true, probe: again };
-      }
-      return { ...o2, ...cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true } };
-    },
-    sh.policy,
-    progress(service2, name, sh)
-  );
-  record2(out, service2, name, run2, sh);
-  return run2.last.ok;
-}
-async function healthChecks(service2, target, list, sh, out, names2) {
-  const path9 = service2.health;
-  const kind = healthKind(service2);
-  if (!path9) return true;
-  if (!kind) {
-    out.findings.push({ severity: "info", service: service2.name, message: `health ${path9} is not requested over ${service2.protocol}: the listener probe is the check` });
-    return true;
-  }
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  const runs = await Promise.all(
-    list.map(async (address) => {
-      const dialed = dialedAt(endpoint, address);
-      const name = healthName(kind, path9, list.length > 1 ? dialed : void 0);
-      names2.push(name);
-      out.started.push(name);
-      const run2 = await retryCheck(
-        async (budget) => {
-          const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
-          const host = endpoint.kind === "tcp" ? { host: formatEndpoint(endpoint) } : {};
-          const probe = kind === "fastcgi" ? await probeFastcgi({ endpoint: dialed, path: path9, ...timeouts }) : await probeHttp({ endpoint: dialed, tls: kind === "https", path: path9, ...host, ...timeouts });
-          const o2 = outcome(service2, target, address, "health", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
-          return { ...o2, ...requestCutShort(probe, timeouts, g) && { cut: true } };
-        },
-        sh.policy,
-        progress(service2, name, sh)
-      );
-      record2(out, service2, name, run2, sh);
-      return run2.last.ok;
-    })
-  );
-  return runs.every(Boolean);
-}
-async function frontCheck(service2, sh, out) {
-  const front = sh.spec.nginx.front;
-  const path9 = service2.health;
-  if (!front || !path9) return;
-  let url2;
-  try {
-    url2 = new URL(front);
-  } catch {
-    return;
-  }
-  const tls = url2.protocol === "https:";
-  const port = Number(url2.port || (tls ? 443 : 80));
-  const host = url2.hostname.replace(/^\[|\]$/g, "");
-  const endpoint = { kind: "tcp", host, port };
-  const base = url2.pathname.replace(/\/$/, "");
-  const label = `${url2.protocol}//${url2.username || url2.password ? "***@" : ""}${url2.host}${base}${path9}`;
-  const name = frontName(path9);
-  const credentials = url2.username || url2.password ? { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` } : {};
-  const g = sh.spec.gate;
-  const hostHeader = service2.serverNames.find((n2) => !/[*~]/.test(n2)) ?? url2.host;
-  out.started.push(name);
-  const run2 = await retryCheck(
-    async (budget) => {
-      const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
-      const probe = await probeHttp({ endpoint, tls, path: `${base}${path9}`, host: hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
-      let errorLog;
-      if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service2, sh);
-      const evidence = probe.ok || probe.status !== void 0 ? {} : await sh.host.gather(probe, endpoint, void 0, void 0);
-      const o2 = outcome(service2, { endpoint }, void 0, "front", probe, evidence, errorLog);
-      return { ...o2, ...requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true } };
-    },
-    sh.policy,
-    progress(service2, name, sh)
-  );
-  record2(out, service2, name, run2, sh);
-}
-async function gatewayEvidence(service2, sh) {
-  const file2 = sh.spec.nginx.errorLog;
-  if (!file2) return ["nginx.error_log is not set: the 502 cannot be attributed"];
-  if (sh.errorLogFrom === void 0) return [`${file2} was not readable when the gate started`];
-  const { lines, error: error63 } = await readSince(file2, sh.errorLogFrom);
-  if (error63) return [error63];
-  return gatewayLines(lines, service2.serverNames);
-}
-function outcome(service2, target, address, check2, probe, evidence, errorLog) {
-  if (probe.ok) return { ok: true, probe };
-  const dial = target.dial;
-  const finding = classify({
-    service: service2,
-    check: check2,
-    endpoint: target.endpoint,
-    ...address !== void 0 && { address },
-    ...dial && { dial },
-    probe,
-    evidence,
-    ...errorLog && { errorLog }
-  });
-  return { ok: false, probe, ...finding && { finding } };
-}
-function progress(service2, check2, sh, threshold = sh.policy.successThreshold) {
-  let lastKey;
-  return (o2, n2, passes) => {
-    const on6 = sh.ctx.onProgress;
-    if (!on6) return;
-    const passed = o2.ok && passes >= threshold;
-    const key = passed ? "pass" : o2.ok ? "waiting:passing" : `waiting:${o2.finding?.code ?? ""}`;
-    if (key === lastKey) return;
-    lastKey = key;
-    const now = Date.now();
-    on6({
-      service: service2.name,
-      check: check2,
-      state: passed ? "pass" : "waiting",
-      ...o2.finding?.code && { code: o2.finding.code },
-      message: o2.finding?.message ?? (o2.ok && !passed ? `passing, ${threshold} in a row needed` : o2.probe.message),
-      attempt: n2,
-      elapsedMs: now - sh.started,
-      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
-    });
-  };
-}
-function record2(out, service2, name, run2, sh) {
-  const { last } = run2;
-  const f = last.finding;
-  out.checks.push({
-    service: service2.name,
-    name,
-    ok: last.ok,
-    ...f?.code && { code: f.code },
-    message: f?.message ?? last.probe.message,
-    attempts: run2.attempts,
-    durationMs: Math.round(run2.durationMs)
-  });
-  if (!last.ok && f) {
-    out.findings.push(f);
-    const now = Date.now();
-    sh.ctx.onProgress?.({
-      service: service2.name,
-      check: name,
-      state: "fail",
-      ...f.code && { code: f.code },
-      message: f.message,
-      attempt: run2.attempts,
-      elapsedMs: now - sh.started,
-      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
-    });
-  }
-}
-function cutShort(probe, usedMs, configuredMs) {
-  return probe.code === "ETIMEDOUT" && usedMs < configuredMs;
-}
-function requestCutShort(probe, used, g) {
-  return probe.stage === "connect" ? cutShort(probe, used.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, used.requestTimeoutMs, g.requestTimeoutMs);
-}
-function dedupe2(findings) {
-  const seen = /* @__PURE__ */ new Set();
-  return findings.filter((f) => {
-    const key = `${f.service}|${f.code}|${f.target}|${f.code ? "" : f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-// src/gate/run.ts
-function graceMs(spec) {
-  return Math.min(spec.gate.connectTimeoutMs, 5e3);
-}
-async function runGate(spec, opts) {
-  const started = Date.now();
-  const phase = opts.phase ?? "all";
-  const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
-  const deadlineAt = started + deadlineMs;
-  const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
-  const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
-  const ctx = {
-    signal,
-    deadlineAt,
-    runner: opts.runner ?? execaRunner(),
-    ...opts.onProgress && { onProgress: opts.onProgress }
-  };
-  const findings = [];
-  const checks = [];
-  const notRun2 = [];
-  let dials = [];
-  if (phase !== "probe") {
-    const config2 = await runConfigPhase(spec, ctx);
-    findings.push(...config2.findings);
-    dials = config2.dials;
-    const configErrors = config2.findings.filter((f) => f.severity === "error");
-    for (const s of spec.services) {
-      const own2 = configErrors.find((f) => f.service === s.name) ?? configErrors.find((f) => f.service === void 0);
-      checks.push({
-        service: s.name,
-        name: "config",
-        ok: !own2,
-        ...own2?.code && { code: own2.code },
-        ...own2 && { message: own2.message }
-      });
-    }
-  }
-  const configFailed = findings.some((f) => f.severity === "error");
-  if (phase !== "config" && !configFailed && !signal.aborted) {
-    const probe = await runProbePhase(spec, dials, ctx);
-    findings.push(...probe.findings);
-    checks.push(...probe.checks);
-    notRun2.push(...probe.notRun ?? []);
-  } else if (phase !== "config") {
-    const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
-    const why = (service2) => !configFailed ? opts.signal?.aborted ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`;
-    notRun2.push(...(runProbePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
-  }
-  if (opts.signal?.aborted) {
-    findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
-  }
-  const report = verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
-  return notRun2.length ? { ...report, notRun: notRun2 } : report;
-}
-function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
-  const deciding = findings.find((f) => f.severity === "error");
-  const fail = deciding !== void 0 || interrupted;
-  const reason = deciding?.code;
-  return {
-    verdict: fail ? "fail" : "pass",
-    ...fail && reason && { reason },
-    findings,
-    ...checks && { checks },
-    spec: spec.file,
-    durationMs: durationMs2
-  };
-}
-
-// src/report/by-service.ts
-function byService(report) {
-  const views = /* @__PURE__ */ new Map();
-  const view = (service2) => {
-    let v = views.get(service2);
-    if (!v) {
-      v = { ...service2 !== void 0 && { service: service2 }, checks: [], findings: [], status: "pass" };
-      views.set(service2, v);
-    }
-    return v;
-  };
-  if (report.findings.some((f) => f.service === void 0)) view(void 0);
-  for (const c3 of report.checks ?? []) view(c3.service).checks.push(c3);
-  for (const f of report.findings) view(f.service).findings.push(f);
-  for (const v of views.values()) v.status = statusOf(v);
-  return [...views.values()];
-}
-function statusOf(v) {
-  if (v.findings.some((f) => f.severity === "error") || v.checks.some((c3) => !c3.ok)) return "fail";
-  if (v.findings.some((f) => f.severity === "warning")) return "warn";
-  return "pass";
-}
-function isNote(f) {
-  return f.severity === "info" && f.code === void 0;
-}
-function location(f) {
-  if (f.file === void 0) return void 0;
-  return f.line === void 0 ? f.file : `${f.file}:${f.line}`;
-}
-function decidingFinding(report) {
-  const errors = report.findings.filter((f) => f.severity === "error");
-  return errors.find((f) => f.code === report.reason) ?? errors[0];
-}
-function counts(report) {
-  const checks = report.checks ?? [];
-  return {
-    errors: report.findings.filter((f) => f.severity === "error").length,
-    warnings: report.findings.filter((f) => f.severity === "warning").length,
-    checks: checks.length,
-    failedChecks: checks.filter((c3) => !c3.ok).length
-  };
-}
-function plural(n2, word) {
-  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
-}
-
-// src/spec/duration.ts
-var DURATION_PATTERN = "^\\d+(\\.\\d+)?(ms|s|m)$";
-function parseDuration(s) {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
-  if (!m) return void 0;
-  const unit = m[2] === "ms" ? 1 : m[2] === "s" ? 1e3 : 6e4;
-  return Math.round(Number(m[1]) * unit);
-}
-function formatDuration(ms2) {
-  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
-  if (ms2 < 6e4) return `${+(ms2 / 1e3).toFixed(1)}s`;
-  return `${+(ms2 / 6e4).toFixed(1)}m`;
-}
-
-// src/report/paths.ts
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
-function relativeInside(file2, dir) {
-  if (dir === void 0) return void 0;
-  const abs = isAbsolute3(file2) ? file2 : resolve2(dir, file2);
-  const rel = relative3(resolve2(dir), abs);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute3(rel)) return void 0;
-  return rel.split(sep2).join("/");
-}
-
-// src/report/github.ts
-var LEVEL = { error: "error", warning: "warning", info: "notice" };
-var RANK = { error: 0, warning: 1, info: 2 };
-function annotations(report, workspace) {
-  return bySeverity(report.findings).map((f) => {
-    const title = `upstream-gate: ${[f.code ?? f.severity, f.service && `(${f.service})`].filter(Boolean).join(" ")}`;
-    const parts = [maskCredentials(f.message)];
-    if (f.target !== void 0 && !f.message.includes(f.target)) parts.push(`target: ${maskCredentials(f.target)}`);
-    if (f.fix) parts.push(`fix: ${maskCredentials(f.fix)}`);
-    const a2 = { level: LEVEL[f.severity], title, message: "" };
-    const file2 = f.file === void 0 ? void 0 : workspace === void 0 ? f.file : relativeInside(f.file, workspace);
-    if (file2 !== void 0) {
-      a2.file = file2;
-      if (f.line !== void 0) a2.line = f.line;
-    } else if (f.file !== void 0) {
-      parts.push(`at: ${location(f)}`);
-    }
-    a2.message = parts.join("\n");
-    return a2;
-  });
-}
-function bySeverity(findings) {
-  return [...findings].sort((a2, b) => RANK[a2.severity] - RANK[b.severity]);
-}
-var ICON = { pass: ":white_check_mark:", warn: ":warning:", fail: ":x:" };
-var SEVERITY_ICON = { error: ":x:", warning: ":warning:", info: ":information_source:" };
-function stepSummary(report, opts = {}) {
-  const c3 = counts(report);
-  const out = [];
-  const deciding = decidingFinding(report);
-  const reason = report.reason ?? deciding?.code;
-  out.push(
-    report.verdict === "pass" ? `## ${ICON.pass} upstream-gate: pass` : `## ${ICON.fail} upstream-gate: fail${reason ? ` (${codeSpan(reason)})` : ""}`
-  );
-  out.push("");
-  const notRun2 = report.notRun ?? [];
-  const stats = [plural(c3.errors, "error"), plural(c3.warnings, "warning"), `${c3.checks - c3.failedChecks}/${c3.checks} checks passed`];
-  if (notRun2.length) stats.push(`${notRun2.length} not run`);
-  if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
-  if (deciding) out.push(`${deciding.service ? `**${text(deciding.service)}**: ` : ""}${paragraph(deciding.message)}`, "");
-  out.push(stats.join(" \xB7 "), "");
-  const services = byService(report).filter((v) => v.service !== void 0);
-  if (services.length) {
-    out.push("| Service | Result | Checks |", "|---|---|---|");
-    for (const v of services) {
-      const checks = v.checks.map((ch) => `${ch.ok ? "\u2713" : "\u2717"} ${cell(ch.name)}${ch.attempts ? ` (${plural(ch.attempts, "attempt")})` : ""}`);
-      for (const n2 of notRun2.filter((x) => x.service === v.service)) checks.push(`\u2013 ${cell(n2.name)} (not run: ${cell(n2.why)})`);
-      out.push(`| ${cell(v.service)} | ${ICON[v.status]} ${v.status} | ${checks.join("<br>") || "\u2013"} |`);
-    }
-    out.push("");
-  }
-  const shown = bySeverity(report.findings.filter((f) => !isNote(f)));
-  if (shown.length) {
-    out.push("### Findings", "", "| | Code | Service | Target | Diagnosis | Where |", "|---|---|---|---|---|---|");
-    for (const f of shown) {
-      const where = whereOf(f, opts.workspace);
-      out.push(
-        `| ${SEVERITY_ICON[f.severity]} | ${f.code ? codeSpan(f.code) : f.severity} | ${cell(f.service ?? "")} | ${f.target ? codeCell(f.target) : ""} | ${cell(f.message)} | ${where ? codeCell(where) : ""} |`
-      );
-    }
-    out.push("");
-    for (const f of shown) out.push(...details(f, opts.workspace));
-  }
-  const notes2 = report.findings.filter(isNote);
-  if (notes2.length) {
-    out.push("### Notes", "");
-    for (const n2 of notes2) out.push(`- ${n2.service ? `${text(n2.service)}: ` : ""}${paragraph(n2.message)}`);
-    out.push("");
-  }
-  return `${out.join("\n").trimEnd()}
-`;
-}
-function errorSummary(reason, message) {
-  const what = reason === "input.invalid" ? "The gate could not run: the input is not valid." : "The gate stopped on an internal error (a bug in upstream-gate).";
-  return `## ${ICON.fail} upstream-gate: error (${codeSpan(reason)})
-
-${what}
-
-${fence(message)}
-`;
-}
-function details(f, workspace) {
-  const out = [`#### ${f.code ?? f.severity}${f.service ? ` \xB7 ${text(f.service)}` : ""}${f.target ? ` \xB7 ${codeSpan(f.target)}` : ""}`, ""];
-  out.push(paragraph(f.message), "");
-  if (f.errno !== void 0) out.push(`errno ${f.errno}${f.errno_name ? ` (${text(f.errno_name)})` : ""}`, "");
-  if (f.evidence?.length) {
-    out.push("Evidence:", "");
-    for (const e of f.evidence) out.push(`- ${codeSpan(e)}`);
-    out.push("");
-  }
-  if (f.fix) {
-    const { paste, place } = splitFix(maskCredentials(f.fix));
-    out.push(place ? `**Fix** (${text(place)}):` : "**Fix:**", "", fence(paste), "");
-  }
-  const where = whereOf(f, workspace);
-  if (where) out.push(`At ${codeSpan(where)}`, "");
-  return out;
-}
-function whereOf(f, workspace) {
-  if (f.file === void 0) return void 0;
-  return location({ file: relativeInside(f.file, workspace) ?? f.file, ...f.line !== void 0 && { line: f.line } });
-}
-function splitFix(fix) {
-  const m = /^([\s\S]*\S) {2}\(((?:in |upstream )[^()\n]*|[^\s()]+:\d+)\)$/.exec(fix);
-  return m ? { paste: m[1], place: m[2] } : { paste: fix };
-}
-var INLINE = /[\\`*_[\]|~<>&]/g;
-var ENTITY = { "<": "&lt;", ">": "&gt;", "&": "&amp;" };
-var LINE_START = /^(\d*)([#+\-=.)])/;
-function text(s) {
-  return maskCredentials(s).replace(INLINE, (c3) => ENTITY[c3] ?? `\\${c3}`);
-}
-function paragraph(s) {
-  return s.split(/\r\n|\r|\n/).map((line) => {
-    const indent = /^[ \t]*/.exec(line)?.[0] ?? "";
-    return `${"&nbsp;".repeat(indent.length)}${text(line.slice(indent.length)).replace(LINE_START, "$1\\$2")}`;
-  }).join("  \n");
-}
-function cell(s) {
-  return s.split(/\r\n|\r|\n/).map(text).join("<br>");
-}
-function codeSpan(raw) {
-  const s = maskCredentials(raw).replace(/\r\n|\r|\n/g, " ");
-  const ticks = "`".repeat(longestRun(s) + 1);
-  const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${s}${pad}${ticks}`;
-}
-function codeCell(s) {
-  return codeSpan(s).replace(/\|/g, "\\|");
-}
-function fence(raw) {
-  const s = maskCredentials(raw);
-  const f = "`".repeat(Math.max(3, longestRun(s) + 1));
-  return `${f}
-${s}
-${f}`;
-}
-function longestRun(s) {
-  return Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
-}
-
-// src/report/json.ts
-function toJson(report) {
-  const out = { verdict: report.verdict };
-  if (report.verdict === "fail" && report.reason !== void 0) out.reason = report.reason;
-  out.findings = report.findings.map(findingJson);
-  if (report.checks !== void 0) out.checks = report.checks.map(checkJson);
-  if (report.notRun?.length) out.not_run = report.notRun.map(notRunJson);
-  if (report.spec !== void 0) out.spec = report.spec;
-  if (report.durationMs !== void 0) out.duration_ms = Math.round(report.durationMs);
-  return `${JSON.stringify(out, null, 2)}
-`;
-}
-function findingJson(f) {
-  const o2 = {};
-  if (f.code !== void 0) o2.code = f.code;
-  o2.severity = f.severity;
-  if (f.service !== void 0) o2.service = f.service;
-  if (f.target !== void 0) o2.target = maskCredentials(f.target);
-  if (f.errno !== void 0) o2.errno = f.errno;
-  if (f.errno_name !== void 0) o2.errno_name = f.errno_name;
-  o2.message = maskCredentials(f.message);
-  if (f.evidence !== void 0) o2.evidence = f.evidence.map(maskCredentials);
-  if (f.fix !== void 0) o2.fix = maskCredentials(f.fix);
-  if (f.file !== void 0) o2.file = f.file;
-  if (f.line !== void 0) o2.line = f.line;
-  return o2;
-}
-function checkJson(c3) {
-  const o2 = { service: c3.service, name: maskCredentials(c3.name), ok: c3.ok };
-  if (c3.code !== void 0) o2.code = c3.code;
-  if (c3.message !== void 0) o2.message = maskCredentials(c3.message);
-  if (c3.attempts !== void 0) o2.attempts = c3.attempts;
-  if (c3.durationMs !== void 0) o2.duration_ms = Math.round(c3.durationMs);
-  return o2;
-}
-function notRunJson(c3) {
-  return { service: c3.service, name: maskCredentials(c3.name), why: maskCredentials(c3.why) };
-}
-
-// src/report/color.ts
-function sgr(open4, close) {
-  return (s) => `\x1B[${open4}m${s}\x1B[${close}m`;
-}
-var identity3 = (s) => s;
-function paint(color) {
-  if (!color) return { red: identity3, green: identity3, yellow: identity3, cyan: identity3, bold: identity3, dim: identity3 };
-  return { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
-}
-
-// src/report/progress.ts
-function createProgress(stream, opts) {
-  if (opts.quiet) return { onProgress() {
-  }, done() {
-  } };
-  const p = paint(opts.color === true);
-  return opts.live ?? stream.isTTY === true ? liveProgress(stream, p) : lineProgress(stream, p);
-}
-function lineProgress(stream, p) {
-  const last = /* @__PURE__ */ new Map();
-  return {
-    onProgress(e) {
-      const key = `${e.service}\0${e.check}`;
-      const state = `${e.state}\0${e.code ?? ""}`;
-      if (last.get(key) === state) return;
-      last.set(key, state);
-      stream.write(`${p.bold(`[${e.service}]`)} ${forTerminal(e.check)}: ${describe(e, p)}
-`);
-    },
-    done() {
-    }
-  };
-}
-var TICK_MS = 250;
-function liveProgress(stream, p) {
-  const services = /* @__PURE__ */ new Map();
-  const received = /* @__PURE__ */ new Map();
-  let drawn = 0;
-  let ticker;
-  const aged = (e, now) => {
-    if (e.state !== "waiting") return e;
-    const since = now - (received.get(e) ?? now);
-    return { ...e, elapsedMs: e.elapsedMs + since, remainingMs: Math.max(0, e.remainingMs - since) };
-  };
-  const draw = () => {
-    const now = Date.now();
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
-    const lines = [...services].map(([service2, checks]) => fit(serviceLine(service2, [...checks.values()].map((e) => aged(e, now)), p), width));
-    let out = drawn > 0 ? `\x1B[${drawn}A` : "";
-    for (const l of lines) out += `\r\x1B[2K${l}
-`;
-    drawn = lines.length;
-    stream.write(out);
-  };
-  return {
-    onProgress(e) {
-      let checks = services.get(e.service);
-      if (!checks) services.set(e.service, checks = /* @__PURE__ */ new Map());
-      const previous = checks.get(e.check);
-      if (previous) received.delete(previous);
-      checks.set(e.check, e);
-      received.set(e, Date.now());
-      ticker ??= setInterval(draw, TICK_MS).unref();
-      draw();
-    },
-    done() {
-      if (ticker) clearInterval(ticker);
-      ticker = void 0;
-      if (drawn > 0) draw();
-      drawn = 0;
-    }
-  };
-}
-function serviceLine(service2, events2, p) {
-  const pick2 = events2.find((e) => e.state === "fail") ?? events2.find((e) => e.state === "waiting") ?? events2[events2.length - 1];
-  const passed = events2.filter((e) => e.state === "pass").length;
-  const tally = p.dim(`${passed}/${events2.length}`);
-  if (!pick2) return service2;
-  return `${p.bold(service2)} ${tally} ${forTerminal(pick2.check)}: ${describe(pick2, p, true)}`;
-}
-function describe(e, p, live = false) {
-  const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ""}` : e.message ? forTerminal(e.message) : "";
-  const attempts = plural(e.attempt, "attempt");
-  if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
-  if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
-  const retry = isDefinitive(e.code) ? "confirming, will not fix itself" : "retrying";
-  return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (${live ? "since " : ""}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
-}
-function fit(line, width) {
-  if (line.replace(/\x1b\[[0-9;]*m/g, "").length <= width) return line;
-  let visible = 0;
-  let out = "";
-  for (let i2 = 0; i2 < line.length && visible < width - 1; i2++) {
-    const esc2 = /^\x1b\[[0-9;]*m/.exec(line.slice(i2, i2 + 12));
-    if (esc2) {
-      out += esc2[0];
-      i2 += esc2[0].length - 1;
-      continue;
-    }
-    out += line[i2];
-    visible++;
-  }
-  return `${out}\u2026\x1B[0m`;
-}
-
-// src/report/text.ts
-function toText(report, opts) {
-  const p = paint(opts.color);
-  if (opts.quiet) return `${verdictLine(report, p)}
-`;
-  const out = [];
-  for (const v of byService(report)) {
-    if (v.service !== void 0 || v.status !== "pass") out.push(summaryLine(v, p));
-    for (const f of v.findings) out.push(...isNote(f) ? [`  ${p.dim("note:")} ${forTerminal(f.message)}`] : findingLines(f, p));
-  }
-  if (out.length) out.push("");
-  out.push(verdictLine(report, p));
-  return `${out.join("\n")}
-`;
-}
-var LABEL = { pass: "PASS", warn: "WARN", fail: "FAIL" };
-function statusLabel(status, p) {
-  const s = LABEL[status];
-  return status === "fail" ? p.bold(p.red(s)) : status === "warn" ? p.yellow(s) : p.green(s);
-}
-function summaryLine(v, p) {
-  const name = v.service === void 0 ? p.dim("(gate)") : p.bold(v.service);
-  const failed = v.checks.filter((c3) => !c3.ok);
-  const errors = v.findings.filter((f) => f.severity === "error");
-  const warnings = v.findings.filter((f) => f.severity === "warning");
-  let detail;
-  if (v.status === "fail") {
-    const first = errors[0] ?? failed[0];
-    const code = first?.code ? `${first.code}: ` : "";
-    const of = v.checks.length ? `${failed.length} of ${plural(v.checks.length, "check")} failed; ` : "";
-    detail = `${of}${code}${forTerminal(first?.message ?? "failed")}`;
-  } else {
-    const parts = [v.checks.length > 0 && `${plural(v.checks.length, "check")} passed`, warnings.length > 0 && plural(warnings.length, "warning")];
-    detail = parts.filter(Boolean).join(", ") || "no checks ran";
-  }
-  return `${statusLabel(v.status, p)}  ${name}  ${detail}`;
-}
-function findingLines(f, p) {
-  const mark = f.severity === "error" ? p.red("x") : f.severity === "warning" ? p.yellow("!") : p.dim("i");
-  const head = [f.code && p.cyan(f.code), f.target && forTerminal(f.target), f.errno !== void 0 && p.dim(`(${f.errno_name ?? "errno"} ${f.errno})`)].filter(Boolean).join("  ");
-  const lines = [`  ${mark} ${head || p.dim(f.severity)}`];
-  lines.push(...block("", forTerminal(f.message)));
-  if (f.evidence?.length) lines.push(...block("evidence:", f.evidence.map(forTerminal).join("\n")));
-  if (f.fix) lines.push(...block(p.bold("fix:"), forTerminal(f.fix), "fix:".length));
-  const at = location(f);
-  if (at) lines.push(...block("at:", at));
-  return lines;
-}
-var INDENT = 4;
-var LABEL_WIDTH = 10;
-function block(label, text2, visibleLabelLength = label.length) {
-  const pad = " ".repeat(INDENT);
-  const gap = label ? " ".repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : "";
-  const column = label ? " ".repeat(LABEL_WIDTH) : "";
-  return text2.split("\n").map((t, i2) => i2 === 0 ? `${pad}${label}${gap}${t}` : `${pad}${column}${t}`);
-}
-function verdictLine(report, p) {
-  const c3 = counts(report);
-  const stats = [plural(c3.errors, "error"), plural(c3.warnings, "warning")];
-  if (c3.checks) stats.push(`${plural(c3.checks, "check")}${report.durationMs !== void 0 ? ` in ${formatDuration(report.durationMs)}` : ""}`);
-  else if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
-  if (report.verdict === "pass") return `${p.bold(p.green("PASS"))}  (${stats.join(", ")})`;
-  const f = decidingFinding(report);
-  const who = f?.service ? `[${f.service}] ` : "";
-  const reason = report.reason ?? f?.code;
-  const what = f ? `: ${forTerminal(f.message)}` : "";
-  return `${p.bold(p.red("FAIL"))}  ${who}${reason ? p.cyan(reason) : "failed"}${what}  (${stats.join(", ")})`;
+    if (colon < 0) return `expected ${BACKEND_FORMS}, got "${s}"`;
+    host = s.slice(0, colon);
+    portText = s.slice(colon + 1);
+    if (host.includes(":")) return `an IPv6 address needs brackets: [${host}]:${portText}`;
+    if (isIP(host) === 0 && !HOSTNAME.test(host)) return `"${host}" is not a valid host name or address`;
+  }
+  if (!/^\d{1,5}$/.test(portText)) return `port "${portText}" is not a number`;
+  const port = Number(portText);
+  if (port < 1 || port > 65535) return `port ${port} is outside 1-65535`;
+  return { kind: "tcp", host, port };
 }
-
-// src/spec/load.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { readFile as readFile4 } from "node:fs/promises";
-import { dirname as dirname8, isAbsolute as isAbsolute4, resolve as resolve3 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -40731,7 +36478,7 @@ __export(external_exports, {
   clone: () => clone,
   codec: () => codec,
   coerce: () => coerce_exports,
-  compile: () => compile2,
+  compile: () => compile,
   config: () => config,
   core: () => core_exports2,
   creditCard: () => creditCard2,
@@ -40740,10 +36487,10 @@ __export(external_exports, {
   currencyCode: () => currencyCode2,
   custom: () => custom,
   date: () => date2,
-  decode: () => decode3,
+  decode: () => decode2,
   decodeAsync: () => decodeAsync2,
   deepPartial: () => deepPartial,
-  describe: () => describe3,
+  describe: () => describe2,
   discriminatedUnion: () => discriminatedUnion,
   e164: () => e1642,
   email: () => email2,
@@ -40834,7 +36581,7 @@ __export(external_exports, {
   properties: () => _properties,
   property: () => _property,
   readonly: () => readonly,
-  record: () => record3,
+  record: () => record,
   refine: () => refine,
   regex: () => _regex,
   regexes: () => regexes_exports,
@@ -41142,14 +36889,14 @@ __export(core_exports2, {
   base64urlCharset: () => base64urlCharset,
   canParseURL: () => canParseURL,
   clone: () => clone,
-  compile: () => compile2,
+  compile: () => compile,
   compileFn: () => compileFn,
   config: () => config,
   createStandardJSONSchemaMethod: () => createStandardJSONSchemaMethod,
   createToJSONSchemaMethod: () => createToJSONSchemaMethod,
-  decode: () => decode2,
+  decode: () => decode,
   decodeAsync: () => decodeAsync,
-  describe: () => describe2,
+  describe: () => describe,
   encode: () => encode,
   encodeAsync: () => encodeAsync,
   extractDefs: () => extractDefs,
@@ -41334,9 +37081,9 @@ function nullish(input2) {
   return input2 === null || input2 === void 0;
 }
 function cleanRegex(source) {
-  const start = source.startsWith("^") ? 1 : 0;
+  const start2 = source.startsWith("^") ? 1 : 0;
   const end = source.endsWith("$") ? source.length - 1 : source.length;
-  return source.slice(start, end);
+  return source.slice(start2, end);
 }
 function floatSafeRemainder(val, step) {
   const ratio = val / step;
@@ -41404,7 +37151,7 @@ function putProp(target, key, value) {
   else
     target[key] = value;
 }
-function mirrorShape(target, source, keys, wrap) {
+function mirrorShape(target, source, keys, wrap2) {
   const raw = sourceShape(source);
   for (const key of keys) {
     const desc = Object.getOwnPropertyDescriptor(raw, key);
@@ -41413,10 +37160,10 @@ function mirrorShape(target, source, keys, wrap) {
     if (desc.get) {
       deferProp(target, key, () => {
         const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+        return wrap2 ? wrap2(value, key) : value;
       });
     } else
-      putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
+      putProp(target, key, wrap2 ? wrap2(desc.value, key) : desc.value);
   }
 }
 function mirrorProps(target, source) {
@@ -41807,9 +37554,9 @@ function sizeCaps(defChecks) {
   }
   return caps;
 }
-function attachSchema(issues, start, inst) {
+function attachSchema(issues, start2, inst) {
   var _a3;
-  for (let i2 = start; i2 < issues.length; i2++) {
+  for (let i2 = start2; i2 < issues.length; i2++) {
     (_a3 = issues[i2]).schema ?? (_a3.schema = inst);
   }
 }
@@ -42497,7 +38244,7 @@ var _decode = (_Err) => {
   };
   return fn;
 };
-var decode2 = /* @__PURE__ */ _decode($ZodRealError);
+var decode = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
   const fn = async (schema, value, _ctx, _params) => {
@@ -43994,10 +39741,10 @@ function capSize(inst, size) {
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n2 > max && ch._zod.def.when(payload)) {
-          const start = payload.issues.length;
+          const start2 = payload.issues.length;
           ch._zod.check(payload);
-          payload.issues[start].continue = false;
-          attachSchema(payload.issues, start, inst);
+          payload.issues[start2].continue = false;
+          attachSchema(payload.issues, start2, inst);
           return payload;
         }
       }
@@ -45691,7 +41438,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
+function isRecursive(inst, stack, resolve7) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -45699,9 +41446,9 @@ function isRecursive(inst, stack, resolve5) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child2) => {
-    if (result !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve5);
+  const check2 = (child3) => {
+    if (result !== PROVEN && child3?._zod) {
+      const answer = isRecursive(child3, stack, resolve7);
       if (answer > result)
         result = answer;
     }
@@ -45712,9 +41459,9 @@ function isRecursive(inst, stack, resolve5) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
-      if (child2 > answer)
-        answer = child2;
+      const child3 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
+      if (child3 > answer)
+        answer = child3;
     }
     return answer;
   };
@@ -45776,7 +41523,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -45821,9 +41568,9 @@ function isRecursive(inst, stack, resolve5) {
     }
   }
   stack.delete(inst);
-  return settle(inst, result);
+  return settle2(inst, result);
 }
-function settle(inst, answer) {
+function settle2(inst, answer) {
   if (answer !== ASSUMED)
     recursive.set(inst, answer === PROVEN);
   return answer;
@@ -45840,7 +41587,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open3 = [];
+var open2 = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -45849,7 +41596,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open3.push(entry);
+    open2.push(entry);
     return empty;
   },
   guard(inst) {
@@ -45920,10 +41667,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open3.length;
+        const depth = open2.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open3.length > depth ? open3.pop() : void 0;
+        const entry = open2.length > depth ? open2.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -53589,7 +49336,7 @@ function compileValidator(schema, parser) {
     return parser;
   }
 }
-function compile2(schema, options) {
+function compile(schema, options) {
   try {
     const parser = compileFn(schema);
     const clone2 = withParser(schema, parser);
@@ -56139,7 +51886,7 @@ function _check(fn, params) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function describe2(description) {
+function describe(description) {
   const ch = new $ZodCheck({ check: "describe" });
   ch._zod.onattach = [
     (inst) => {
@@ -57693,7 +53440,7 @@ __export(schemas_exports2, {
   currencyCode: () => currencyCode2,
   custom: () => custom,
   date: () => date2,
-  describe: () => describe3,
+  describe: () => describe2,
   discriminatedUnion: () => discriminatedUnion,
   e164: () => e1642,
   email: () => email2,
@@ -57746,7 +53493,7 @@ __export(schemas_exports2, {
   preprocess: () => preprocess,
   promise: () => promise,
   readonly: () => readonly,
-  record: () => record3,
+  record: () => record,
   refine: () => refine,
   set: () => set,
   strictObject: () => strictObject,
@@ -57862,7 +53609,7 @@ var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 var encode2 = /* @__PURE__ */ _encode(ZodRealError);
-var decode3 = /* @__PURE__ */ _decode(ZodRealError);
+var decode2 = /* @__PURE__ */ _decode(ZodRealError);
 var encodeAsync2 = /* @__PURE__ */ _encodeAsync(ZodRealError);
 var decodeAsync2 = /* @__PURE__ */ _decodeAsync(ZodRealError);
 var safeEncode2 = /* @__PURE__ */ _safeEncode(ZodRealError);
@@ -58022,7 +53769,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return encode2(this, data, params, { callee: _encode2 });
   },
   decode: function _decode2(data, params) {
-    return decode3(this, data, params, { callee: _decode2 });
+    return decode2(this, data, params, { callee: _decode2 });
   },
   encodeAsync: async function _encodeAsync2(data, params) {
     return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
@@ -58848,7 +54595,7 @@ var ZodRecord = /* @__PURE__ */ $constructor("ZodRecord", (inst, def) => {
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
 });
-function record3(keyType, valueType, params) {
+function record(keyType, valueType, params) {
   if (!valueType || !valueType._zod) {
     return new ZodRecord({
       type: "record",
@@ -59285,7 +55032,7 @@ function refine(fn, _params = {}) {
 function superRefine(fn, params) {
   return _superRefine(fn, params);
 }
-var describe3 = describe2;
+var describe2 = describe;
 var meta2 = meta;
 var ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
   ZodCustom.init(inst, def);
@@ -59323,7 +55070,7 @@ var stringbool = (...args) => _stringbool({
 }, ...args);
 function json(params) {
   const jsonSchema = lazy(() => {
-    return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record3(string2(), jsonSchema)]);
+    return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
   });
   return jsonSchema;
 }
@@ -59626,7 +55373,7 @@ function containsRef(value) {
     return Object.values(sub).some(containsRef);
   });
 }
-function plural2(n2) {
+function plural(n2) {
   return n2 === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
@@ -59665,7 +55412,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (matches < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural2(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
           input: items,
           continue: true
         });
@@ -59673,7 +55420,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (guards.maxContains !== void 0 && matches > guards.maxContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at most ${guards.maxContains} matching ${plural2(guards.maxContains)}`,
+          message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
           input: items,
           continue: true
         });
@@ -60341,40 +56088,63 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/spec/address.ts
-import { isIP as isIP7 } from "node:net";
-var HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
-function parseBackend(s) {
-  if (s.startsWith("unix:")) {
-    const path9 = s.slice(5);
-    if (!path9.startsWith("/")) return `a unix socket needs an absolute path: unix:/run/app.sock, got "${s}"`;
-    if (path9.includes("\0")) return "a socket path cannot contain NUL";
-    return { kind: "unix", path: path9 };
+// src/model/protocols.ts
+var DIRECTIVES = {
+  proxy_pass: { schemes: ["http", "https"], defaultScheme: "http" },
+  fastcgi_pass: { schemes: [], defaultScheme: "fastcgi" },
+  uwsgi_pass: { schemes: ["uwsgi", "suwsgi"], defaultScheme: "uwsgi" },
+  scgi_pass: { schemes: [], defaultScheme: "scgi" },
+  grpc_pass: { schemes: ["grpc", "grpcs"], defaultScheme: "grpc" },
+  memcached_pass: { schemes: [], defaultScheme: "memcached" }
+};
+var PASS_DIRECTIVES = DIRECTIVES;
+var PASS_DIRECTIVE_NAMES = Object.keys(DIRECTIVES);
+var TABLE = {
+  http: { directive: "proxy_pass", schemes: ["http"] },
+  https: { directive: "proxy_pass", schemes: ["https"] },
+  fastcgi: { directive: "fastcgi_pass", schemes: ["fastcgi"] },
+  uwsgi: { directive: "uwsgi_pass", schemes: ["uwsgi", "suwsgi"] },
+  scgi: { directive: "scgi_pass", schemes: ["scgi"] },
+  grpc: { directive: "grpc_pass", schemes: ["grpc", "grpcs"] }
+};
+var PROTOCOLS = TABLE;
+var PROTOCOL_NAMES = Object.keys(TABLE);
+var PROTOCOL_DIRECTIVES = [...new Set(PROTOCOL_NAMES.map((p) => TABLE[p].directive))];
+function speaks(protocol2, scheme) {
+  return PROTOCOLS[protocol2].schemes.includes(scheme);
+}
+function proxyUrl(scheme, authority, uri) {
+  return `${scheme}://${authority.startsWith("unix:") && uri ? `${authority}:` : authority}${uri}`;
+}
+function passLine(protocol2, authority, uri = "") {
+  switch (protocol2) {
+    case "http":
+    case "https":
+      return `proxy_pass ${proxyUrl(protocol2, authority, uri)};`;
+    case "grpc":
+      return `grpc_pass grpc://${authority};`;
+    default:
+      return `${PROTOCOLS[protocol2].directive} ${authority};`;
   }
-  let host;
-  let portText;
-  if (s.startsWith("[")) {
-    const end = s.indexOf("]");
-    if (end < 0 || s[end + 1] !== ":") return `expected [IPv6]:PORT, got "${s}"`;
-    host = s.slice(1, end);
-    portText = s.slice(end + 2);
-    if (isIP7(host) !== 6) return `"${host}" is not an IPv6 address`;
-  } else {
-    const colon = s.lastIndexOf(":");
-    if (colon < 0) return `expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "${s}"`;
-    host = s.slice(0, colon);
-    portText = s.slice(colon + 1);
-    if (host.includes(":")) return `an IPv6 address needs brackets: [${host}]:${portText}`;
-    if (isIP7(host) === 0 && !HOSTNAME.test(host)) return `"${host}" is not a valid host name or address`;
-  }
-  if (!/^\d{1,5}$/.test(portText)) return `port "${portText}" is not a number`;
-  const port = Number(portText);
-  if (port < 1 || port > 65535) return `port ${port} is outside 1-65535`;
-  return { kind: "tcp", host, port };
+}
+
+// src/spec/duration.ts
+var DURATION_PATTERN = "^\\d+(\\.\\d+)?(ms|s|m)$";
+function parseDuration(s) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
+  if (!m) return void 0;
+  const unit = m[2] === "ms" ? 1 : m[2] === "s" ? 1e3 : 6e4;
+  return Math.round(Number(m[1]) * unit);
+}
+function formatDuration(ms2) {
+  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
+  if (ms2 < 6e4) return `${+(ms2 / 1e3).toFixed(1)}s`;
+  return `${+(ms2 / 6e4).toFixed(1)}m`;
 }
 
 // src/spec/schema.ts
 var duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).describe("a duration: NUMBER followed by ms, s or m");
+var NGINX_TEST_MODES = ["safe", "always", "off"];
 var service = external_exports.strictObject({
   backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
     const r = parseBackend(ctx.value);
@@ -60397,6 +56167,9 @@ var specSchema = external_exports.strictObject({
     config: external_exports.string().min(1).default("/etc/nginx/nginx.conf").describe("main nginx config file; relative to the spec file"),
     dump: external_exports.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
     binary: external_exports.string().min(1).default("nginx").describe("used for `nginx -t` when installed; absent -> skipped"),
+    test: external_exports.enum(NGINX_TEST_MODES).optional().describe(
+      "when to run `nginx -t`: safe (default: not on a config that loads code from outside the system module directories), always, or off"
+    ),
     front: external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional().describe("also GET each health path through nginx"),
     error_log: external_exports.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`")
   }).transform(({ error_log, ...nginx }) => ({ ...nginx, ...error_log !== void 0 && { errorLog: error_log } })).prefault({}),
@@ -60446,11 +56219,11 @@ function durationMs(s) {
 
 // src/spec/load.ts
 var DEFAULT_SPEC_FILE = "upstream-gate.yml";
-async function loadSpecFile(path9, shown = displayPath(resolve3(path9))) {
-  const file2 = resolve3(path9);
+async function loadSpecFile(path9, shown = displayPath(resolve2(path9))) {
+  const file2 = resolve2(path9);
   let text2;
   try {
-    text2 = await readFile4(file2, "utf8");
+    text2 = await readFile(file2, "utf8");
   } catch (e) {
     throw new UserError(`cannot read spec: ${fileErrorWords(e)}`, shown);
   }
@@ -60462,7 +56235,7 @@ function parseSpec(text2, file2, shown = displayPath(file2)) {
   const first = doc.errors[0];
   if (first) {
     const line = lineCounter.linePos(first.pos[0]).line;
-    throw new UserError(firstLine2(first.message), `${shown}:${line}`);
+    throw new UserError(firstLine(first.message), `${shown}:${line}`);
   }
   const data = doc.toJS({ maxAliasCount: 100 });
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
@@ -60478,8 +56251,8 @@ function parseSpec(text2, file2, shown = displayPath(file2)) {
   return normalise(parsed.data, file2);
 }
 function normalise(data, file2) {
-  const dir = dirname8(file2);
-  const rel = (p) => p === "-" || isAbsolute4(p) ? p : resolve3(dir, p);
+  const dir = dirname4(file2);
+  const rel = (p) => p === "-" || isAbsolute(p) ? p : resolve2(dir, p);
   const { nginx } = data;
   return {
     file: file2,
@@ -60487,6 +56260,7 @@ function normalise(data, file2) {
     nginx: {
       ...nginx,
       config: rel(nginx.config),
+      ...!isAbsolute(nginx.config) && { configRelative: nginx.config },
       ...nginx.dump !== void 0 && { dump: rel(nginx.dump) },
       ...nginx.errorLog !== void 0 && { errorLog: rel(nginx.errorLog) }
     },
@@ -60506,7 +56280,8 @@ function describeIssue(issue3) {
     }
     case "invalid_type":
       if (issue3.input === void 0) return { path: path9, message: `missing required key${issue3.message.startsWith("required") ? ` (${issue3.message.slice(10)})` : ""}` };
-      return { path: path9, message: issue3.message.startsWith("Invalid input") ? `expected ${issue3.expected}, got ${typeOf2(issue3.input)}` : issue3.message };
+      if (path9[0] === "services" && path9.length === 3 && path9[2] === "backend") return { path: path9, message: backendNotText(issue3.input, typeOf(issue3.input)) };
+      return { path: path9, message: issue3.message.startsWith("Invalid input") ? `expected ${issue3.expected}, got ${typeOf(issue3.input)}` : issue3.message };
     case "invalid_value":
       return { path: path9, message: issue3.values.length > 1 ? `expected one of ${issue3.values.join(", ")}, got ${JSON.stringify(issue3.input)}` : issue3.message };
     default:
@@ -60518,7 +56293,7 @@ function suggest(path9) {
   const keys = KNOWN_KEYS[where];
   return keys ? ` (expected one of ${keys.join(", ")})` : "";
 }
-function typeOf2(v) {
+function typeOf(v) {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -60538,7 +56313,11 @@ function lineOf(doc, lc, path9) {
   }
   return lc.linePos(offset).line;
 }
-function firstLine2(s) {
+function relativeConfigNote(spec) {
+  if (spec.nginx.configRelative === void 0) return void 0;
+  return `nginx.config "${spec.nginx.configRelative}" is relative to the spec file's directory, ${dirname4(spec.file)}`;
+}
+function firstLine(s) {
   return s.split("\n")[0]?.trim() ?? s;
 }
 function displayPath(file2) {
@@ -60546,12 +56325,4681 @@ function displayPath(file2) {
   return file2.startsWith(`${cwd}/`) ? file2.slice(cwd.length + 1) : file2;
 }
 
+// src/nginx/pass-target.ts
+import { isIP as isIP2 } from "node:net";
+var DEFAULT_PORT = { http: 80, https: 443 };
+function parsePassTarget(directive, arg, module) {
+  const { schemes, defaultScheme } = PASS_DIRECTIVES[directive];
+  let scheme = module === "stream" ? "tcp" : defaultScheme;
+  let rest = arg;
+  if (module === "http") {
+    const lower = arg.toLowerCase();
+    const prefixed = schemes.find((s) => lower.startsWith(`${s}://`));
+    if (prefixed) {
+      scheme = prefixed;
+      rest = arg.slice(prefixed.length + 3);
+    } else if (directive === "proxy_pass") {
+      if (arg.startsWith("$")) return { scheme: "http", dynamic: true, authority: arg };
+      return { scheme, dynamic: arg.includes("$"), authority: arg, error: `invalid URL prefix in "${arg}"` };
+    }
+  }
+  const uriPart = directive === "proxy_pass" && module === "http";
+  if (rest.toLowerCase().startsWith("unix:")) {
+    let path9 = rest.slice(5);
+    if (uriPart) {
+      const colon = path9.indexOf(":");
+      if (colon >= 0) path9 = path9.slice(0, colon);
+    }
+    const authority2 = `unix:${path9}`;
+    if (path9.includes("$")) return { scheme, dynamic: true, authority: authority2 };
+    if (path9 === "") return { scheme, dynamic: false, authority: authority2, error: `no path in the unix domain socket "${arg}"` };
+    return { scheme, dynamic: false, authority: authority2, endpoint: { kind: "unix", path: path9 } };
+  }
+  let authority = uriPart ? rest.split(/[/?]/, 1)[0] ?? "" : rest;
+  const complete = uriPart ? /^([^$]*:\d+)\$/.exec(authority) : null;
+  if (complete) authority = complete[1];
+  else if (authority.includes("$")) return { scheme, dynamic: true, authority };
+  const hp = splitHostPort(authority);
+  if (typeof hp === "string") return { scheme, dynamic: false, authority, error: `${hp} in upstream "${authority.replace(/^[^@]*@/, "***@")}"` };
+  if (hp.port === void 0) {
+    const port = uriPart ? DEFAULT_PORT[scheme] : void 0;
+    const base = { scheme, dynamic: false, authority, group: hp.host };
+    return port === void 0 ? base : { ...base, endpoint: { kind: "tcp", host: hp.host, port } };
+  }
+  return { scheme, dynamic: false, authority, endpoint: { kind: "tcp", host: hp.host, port: hp.port } };
+}
+function splitHostPort(s) {
+  if (s === "") return "no host";
+  let host;
+  let portText;
+  if (s.startsWith("[")) {
+    const end = s.indexOf("]");
+    if (end < 0) return "invalid IPv6 address";
+    host = s.slice(1, end);
+    if (isIP2(host) !== 6) return "invalid IPv6 address";
+    const after = s.slice(end + 1);
+    if (after !== "" && !after.startsWith(":")) return "invalid host";
+    portText = after === "" ? void 0 : after.slice(1);
+  } else {
+    const colon = s.lastIndexOf(":");
+    if (colon >= 0 && s.indexOf(":") !== colon) return "invalid host";
+    host = colon >= 0 ? s.slice(0, colon) : s;
+    portText = colon >= 0 ? s.slice(colon + 1) : void 0;
+    if (host === "") return "no host";
+  }
+  if (portText === void 0) return { host };
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) return "invalid port";
+  return { host, port: Number(portText) };
+}
+function parseUpstreamServer(args, module) {
+  const address = args[0] ?? "";
+  const line = { address, dynamic: address.includes("$"), weight: 1, maxFails: 1, backup: false, down: false };
+  for (let i2 = 1; i2 < args.length; i2++) {
+    const p = args[i2];
+    if (p === "backup") line.backup = true;
+    else if (p === "down") line.down = true;
+    else if (p.startsWith("weight=")) line.weight = Number(p.slice(7)) || 1;
+    else if (p.startsWith("max_fails=")) line.maxFails = Number(p.slice(10));
+  }
+  if (line.dynamic) return line;
+  if (address.toLowerCase().startsWith("unix:")) {
+    const path9 = address.slice(5);
+    if (path9) line.endpoint = { kind: "unix", path: path9 };
+    else line.error = `no path in the unix domain socket "${address}"`;
+    return line;
+  }
+  const hp = splitHostPort(address);
+  if (typeof hp === "string") line.error = `${hp} in upstream "${address}"`;
+  else {
+    const port = hp.port ?? (module === "http" ? 80 : void 0);
+    if (port === void 0) line.error = `no port in upstream "${address}"`;
+    else line.endpoint = { kind: "tcp", host: hp.host, port };
+  }
+  return line;
+}
+
+// src/nginx/model.ts
+var MAX_WALKED_DIRECTIVES = 2e6;
+function upstreamKey(module, name) {
+  return `${module}:${name.toLowerCase()}`;
+}
+function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
+  const { config: config2 } = parse3.payload;
+  const model = { servers: [], upstreams: /* @__PURE__ */ new Map(), errors: [] };
+  let walked = 0;
+  let exhausted = false;
+  const onStack = /* @__PURE__ */ new Set();
+  const walk = (list, fileIndex, scope) => {
+    const file2 = config2[fileIndex]?.file ?? "";
+    for (const d of list) {
+      if (exhausted) return;
+      if (++walked > maxWalked) {
+        exhausted = true;
+        model.errors.push({ file: file2, line: d.line, error: `the expanded config holds more than ${maxWalked} directives; stopped there` });
+        return;
+      }
+      const name = d.directive;
+      if (d.includes) {
+        for (const idx of d.includes) {
+          if (onStack.has(idx)) continue;
+          onStack.add(idx);
+          walk(config2[idx]?.parsed ?? [], idx, scope);
+          onStack.delete(idx);
+        }
+        continue;
+      }
+      const line = d.line;
+      if (!d.block) {
+        if (PASS_DIRECTIVE_NAMES.includes(name) && d.args.length === 1 && scope.module && scope.server) {
+          if (scope.module === "stream" && name !== "proxy_pass") continue;
+          const pass = { file: file2, line, directive: name, arg: d.args[0], module: scope.module };
+          scope.server.passes.push(pass);
+          scope.location?.passes.push(pass);
+        } else if (name === "server" && scope.upstream && scope.module) {
+          const member = parseUpstreamServer(d.args, scope.module);
+          member.file = file2;
+          member.line = line;
+          member.args = d.args;
+          scope.upstream.servers.push(member);
+        } else if (name === "server_name" && scope.server && !scope.location) {
+          scope.server.names.push(...d.args);
+        } else if (name === "listen" && scope.server && !scope.location) {
+          scope.server.listens.push(parseListen(d.args));
+        }
+        continue;
+      }
+      if (name === "http" || name === "stream") {
+        walk(d.block, fileIndex, { module: name });
+      } else if (name === "server" && scope.module && !scope.server && !scope.upstream) {
+        const server = { file: file2, line, module: scope.module, names: [], listens: [], passes: [], locations: [] };
+        model.servers.push(server);
+        walk(d.block, fileIndex, { module: scope.module, server });
+        if (server.listens.length === 0 && server.module === "http") server.listens.push({ key: "*:80", defaultServer: false });
+      } else if (name === "upstream" && scope.module && !scope.server && d.args.length === 1) {
+        const group = { file: file2, line, name: d.args[0], module: scope.module, servers: [] };
+        const key = upstreamKey(scope.module, group.name);
+        if (!model.upstreams.has(key)) model.upstreams.set(key, group);
+        walk(d.block, fileIndex, { module: scope.module, upstream: group });
+      } else if (name === "location" && scope.server && d.args.length >= 1) {
+        const loc = parseLocation(d.args, file2, line);
+        (scope.location ? scope.location.children : scope.server.locations).push(loc);
+        walk(d.block, fileIndex, { ...scope, location: loc });
+      } else if ((name === "if" || name === "limit_except") && scope.server) {
+        walk(d.block, fileIndex, scope);
+      }
+    }
+  };
+  onStack.add(0);
+  walk(config2[0]?.parsed ?? [], 0, {});
+  return model;
+}
+var MODIFIERS = ["^~", "~*", "=", "~"];
+function parseLocation(args, file2, line) {
+  const [a2, b] = args;
+  let modifier = "";
+  let pattern = a2;
+  if (b !== void 0 && (a2 === "=" || a2 === "^~" || a2 === "~" || a2 === "~*")) {
+    modifier = a2;
+    pattern = b;
+  } else if (a2.startsWith("@")) {
+    modifier = "@";
+  } else {
+    const m = MODIFIERS.find((x) => a2.startsWith(x) && a2.length > x.length);
+    if (m) {
+      modifier = m;
+      pattern = a2.slice(m.length);
+    }
+  }
+  return { file: file2, line, modifier, pattern, passes: [], children: [] };
+}
+function parseListen(args) {
+  const addr = args[0] ?? "";
+  const defaultServer = args.slice(1).some((a2) => a2 === "default_server" || a2 === "default");
+  let key;
+  if (addr.startsWith("unix:")) key = addr;
+  else if (/^\d+$/.test(addr)) key = `*:${addr}`;
+  else if (addr.startsWith("[")) key = addr.includes("]:") ? addr : `${addr}:80`;
+  else if (addr.includes(":")) key = addr.replace(/^0\.0\.0\.0:/, "*:");
+  else key = `${addr === "0.0.0.0" ? "*" : addr}:80`;
+  return { key, defaultServer };
+}
+
+// src/nginx/dials.ts
+function expandPass(pass, server, model) {
+  const target = parsePassTarget(pass.directive, pass.arg, pass.module);
+  const base = { pass, server, target, scheme: target.scheme };
+  if (target.error) return { candidates: [], errors: [{ file: pass.file, line: pass.line, error: target.error }] };
+  if (target.dynamic) return { candidates: [{ ...base, dynamic: true, site: pass }], errors: [] };
+  const group = target.group === void 0 ? void 0 : model.upstreams.get(upstreamKey(pass.module, target.group));
+  if (group) {
+    const candidates = [];
+    const errors = [];
+    for (const member of group.servers) {
+      if (member.down) continue;
+      if (member.error) {
+        errors.push({ file: member.file, line: member.line, error: member.error });
+        continue;
+      }
+      const site = { file: member.file, line: member.line };
+      candidates.push({ ...base, group, member, site, dynamic: member.dynamic, ...member.endpoint && { endpoint: member.endpoint } });
+    }
+    return { candidates, errors };
+  }
+  if (!target.endpoint) {
+    return { candidates: [], errors: [{ file: pass.file, line: pass.line, error: `no port in upstream "${target.authority}"` }] };
+  }
+  return { candidates: [{ ...base, endpoint: target.endpoint, dynamic: false, site: pass }], errors: [] };
+}
+function expandAll(model) {
+  const out = /* @__PURE__ */ new Map();
+  for (const server of model.servers) {
+    const exp = { candidates: [], errors: [] };
+    for (const pass of server.passes) {
+      const e = expandPass(pass, server, model);
+      exp.candidates.push(...e.candidates);
+      exp.errors.push(...e.errors);
+    }
+    out.set(server, exp);
+  }
+  return out;
+}
+
+// src/nginx/evaluate.ts
+import { isIP as isIP4 } from "node:net";
+
+// src/model/mismatch.ts
+function relate(dial, backend, sameHost) {
+  if (dial.kind === "unix" || backend.kind === "unix") {
+    return dial.kind === "unix" && backend.kind === "unix" && dial.path === backend.path ? "match" : "socket";
+  }
+  const same = sameHost(dial.host, backend.host);
+  if (dial.port === backend.port) return same ? "match" : "host";
+  return same ? "port" : "unrelated";
+}
+var CODE = {
+  socket: "config.socket_mismatch",
+  port: "config.port_mismatch",
+  host: "config.host_mismatch",
+  // both differ: nginx dials another address altogether
+  unrelated: "config.host_mismatch"
+};
+function mismatchCode(m) {
+  return CODE[m];
+}
+
+// src/model/endpoint.ts
+import { isIP as isIP3 } from "node:net";
+function formatEndpoint(e) {
+  if (e.kind === "unix") return `unix:${e.path}`;
+  return `${isIP3(e.host) === 6 ? `[${e.host}]` : e.host}:${e.port}`;
+}
+function sameEndpoint(a2, b) {
+  if (a2.kind === "unix" || b.kind === "unix") return a2.kind === b.kind && a2.path === b.path;
+  return a2.port === b.port && a2.host.toLowerCase() === b.host.toLowerCase();
+}
+function ipFamily(host) {
+  return isIP3(host);
+}
+function canonicalIp(ip) {
+  const family2 = isIP3(ip);
+  if (family2 !== 6) return ip;
+  let s = ip.toLowerCase().replace(/%.*$/, "");
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (v4) {
+    const b = v4[1].split(".").map(Number);
+    s = s.slice(0, -v4[1].length) + `${((b[0] ?? 0) << 8 | (b[1] ?? 0)).toString(16)}:${((b[2] ?? 0) << 8 | (b[3] ?? 0)).toString(16)}`;
+  }
+  const [head = "", tail] = s.split("::");
+  const h2 = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === void 0 ? h2 : [...h2, ...Array(8 - h2.length - t.length).fill("0"), ...t];
+  const nums = groups.map((g) => Number.parseInt(g || "0", 16));
+  if (nums.length === 8 && nums.slice(0, 5).every((x) => x === 0) && nums[5] === 65535) {
+    const [a2 = 0, b = 0] = nums.slice(6);
+    return `::ffff:${a2 >> 8}.${a2 & 255}.${b >> 8}.${b & 255}`;
+  }
+  const hex3 = nums.map((x) => x.toString(16));
+  let best = -1;
+  let bestLen = 1;
+  for (let i2 = 0; i2 < hex3.length; ) {
+    let j = i2;
+    while (j < hex3.length && hex3[j] === "0") j++;
+    if (j - i2 > bestLen) {
+      best = i2;
+      bestLen = j - i2;
+    }
+    i2 = j > i2 ? j : i2 + 1;
+  }
+  if (best < 0) return hex3.join(":");
+  return `${hex3.slice(0, best).join(":")}::${hex3.slice(best + bestLen).join(":")}`;
+}
+
+// src/nginx/lexer.ts
+var LF2 = 10;
+var CR2 = 13;
+var SPACE = 32;
+var TAB = 9;
+var HASH = 35;
+var SEMI = 59;
+var LBRACE = 123;
+var RBRACE = 125;
+var DQUOTE = 34;
+var SQUOTE = 39;
+var BACKSLASH = 92;
+var DOLLAR = 36;
+var STOP = new Uint8Array(128);
+for (const c3 of [SPACE, TAB, CR2, LF2, SEMI, LBRACE, RBRACE]) STOP[c3] = 1;
+STOP[BACKSLASH] = 2;
+STOP[DOLLAR] = 2;
+function isRawBlockDirective(name) {
+  return name.endsWith("_by_lua_block");
+}
+var Lexer = class {
+  constructor(text2) {
+    this.text = text2;
+    this.i = text2.charCodeAt(0) === 65279 ? 1 : 0;
+  }
+  text;
+  value = "";
+  line = 1;
+  quoted = false;
+  errors = [];
+  /** the current line: after the last token, the line the file ends on */
+  cursorLine = 1;
+  i;
+  atStart = true;
+  rawDirective = false;
+  semiAfterRaw = false;
+  /** the last position found of a character by nextIndex() */
+  found = /* @__PURE__ */ new Map();
+  next() {
+    const text2 = this.text;
+    const n2 = text2.length;
+    if (this.semiAfterRaw) {
+      this.semiAfterRaw = false;
+      return this.emit(";", this.cursorLine, false);
+    }
+    let i2 = this.i;
+    while (i2 < n2) {
+      const c3 = text2.charCodeAt(i2);
+      if (c3 === LF2) {
+        this.cursorLine++;
+        i2++;
+        continue;
+      }
+      if (c3 === SPACE || c3 === TAB || c3 === CR2) {
+        i2++;
+        continue;
+      }
+      if (c3 === HASH) {
+        const end = text2.indexOf("\n", i2);
+        i2 = end < 0 ? n2 : end;
+        continue;
+      }
+      if (c3 === SEMI || c3 === RBRACE) {
+        this.i = i2 + 1;
+        this.atStart = true;
+        this.rawDirective = false;
+        return this.emit(c3 === SEMI ? ";" : "}", this.cursorLine, false);
+      }
+      if (c3 === LBRACE) {
+        if (this.rawDirective) return this.rawBlock(i2);
+        this.i = i2 + 1;
+        this.atStart = true;
+        return this.emit("{", this.cursorLine, false);
+      }
+      if (c3 === DQUOTE || c3 === SQUOTE) return this.quotedWord(i2, c3);
+      return this.bareWord(i2);
+    }
+    this.i = n2;
+    return false;
+  }
+  /**
+   * indexOf for `}` and LF, remembered: a line of a million `${` without a
+   * `}` must not search the rest of the file a million times.
+   */
+  nextIndex(char, from) {
+    const known = this.found.get(char);
+    if (known !== void 0 && (known >= from || known === -1)) return known;
+    const at = this.text.indexOf(String.fromCharCode(char), from);
+    this.found.set(char, at);
+    return at;
+  }
+  emit(value, line, quoted) {
+    this.value = value;
+    this.line = line;
+    this.quoted = quoted;
+    return true;
+  }
+  startsStatement(value) {
+    if (this.atStart) this.rawDirective = value.length > 13 && isRawBlockDirective(value);
+    this.atStart = false;
+  }
+  /** A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces. */
+  bareWord(start2) {
+    const text2 = this.text;
+    const n2 = text2.length;
+    const line = this.cursorLine;
+    let j = start2;
+    while (j < n2) {
+      const d = text2.charCodeAt(j);
+      const k = d < 128 ? STOP[d] : 0;
+      if (k === 0) {
+        j++;
+        continue;
+      }
+      if (k === 1) break;
+      if (d === BACKSLASH && j + 1 < n2) {
+        if (text2.charCodeAt(j + 1) === LF2) this.cursorLine++;
+        j += 2;
+        continue;
+      }
+      if (d === DOLLAR && text2.charCodeAt(j + 1) === LBRACE) {
+        const close = this.nextIndex(RBRACE, j + 2);
+        const stop = this.nextIndex(LF2, j + 2);
+        if (close >= 0 && (stop < 0 || close < stop)) {
+          j = close + 1;
+          continue;
+        }
+      }
+      j++;
+    }
+    const value = intern(text2, start2, j);
+    this.i = j;
+    this.startsStatement(value);
+    return this.emit(value, line, false);
+  }
+  quotedWord(start2, q) {
+    const text2 = this.text;
+    const n2 = text2.length;
+    const line = this.cursorLine;
+    let value = "";
+    let j = start2 + 1;
+    let chunk = j;
+    let closed = false;
+    while (j < n2) {
+      const d = text2.charCodeAt(j);
+      if (d === BACKSLASH && j + 1 < n2) {
+        const e = text2.charCodeAt(j + 1);
+        if (e === LF2) this.cursorLine++;
+        if (e === q) {
+          value += text2.slice(chunk, j);
+          chunk = j + 1;
+        }
+        j += 2;
+        continue;
+      }
+      if (d === q) {
+        closed = true;
+        break;
+      }
+      if (d === LF2) this.cursorLine++;
+      j++;
+    }
+    value += text2.slice(chunk, j);
+    if (!closed) this.errors.push({ line, error: "unexpected end of file, expecting closing quote" });
+    this.i = closed ? j + 1 : n2;
+    this.startsStatement(value);
+    return this.emit(value, line, true);
+  }
+  /** The Lua body after `{` as one quoted token; a `;` follows it. */
+  rawBlock(open4) {
+    const text2 = this.text;
+    const line = this.cursorLine;
+    const end = rawBlockEnd(text2, open4 + 1);
+    this.atStart = true;
+    this.rawDirective = false;
+    if (end < 0) {
+      this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
+      this.cursorLine += countLines(text2, open4 + 1, text2.length);
+      this.i = text2.length;
+      return this.emit(text2.slice(open4 + 1), line, true);
+    }
+    this.cursorLine += countLines(text2, open4 + 1, end + 1);
+    this.i = end + 1;
+    this.semiAfterRaw = true;
+    return this.emit(text2.slice(open4 + 1, end), line, true);
+  }
+};
+var INTERN_SLOTS = 4096;
+var interned = new Array(INTERN_SLOTS).fill(void 0);
+function intern(text2, start2, end) {
+  const len = end - start2;
+  if (len > 32) return text2.slice(start2, end);
+  const slot = len * 961 + text2.charCodeAt(start2) * 31 + text2.charCodeAt(end - 1) + text2.charCodeAt(start2 + (len >> 1)) * 7 & INTERN_SLOTS - 1;
+  const hit = interned[slot];
+  if (hit !== void 0 && hit.length === len && text2.startsWith(hit, start2)) return hit;
+  const word = text2.slice(start2, end);
+  interned[slot] = word;
+  return word;
+}
+function countLines(text2, from, to) {
+  let k = 0;
+  for (let i2 = text2.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text2.indexOf("\n", i2 + 1)) k++;
+  return k;
+}
+function rawBlockEnd(text2, from) {
+  const n2 = text2.length;
+  let depth = 1;
+  let i2 = from;
+  while (i2 < n2) {
+    const c3 = text2.charCodeAt(i2);
+    if (c3 === LBRACE) depth++;
+    else if (c3 === RBRACE) {
+      depth--;
+      if (depth === 0) return i2;
+    } else if (c3 === DQUOTE || c3 === SQUOTE) {
+      i2++;
+      while (i2 < n2 && text2.charCodeAt(i2) !== c3 && text2.charCodeAt(i2) !== LF2) i2 += text2.charCodeAt(i2) === BACKSLASH ? 2 : 1;
+    } else if (c3 === 45 && text2.charCodeAt(i2 + 1) === 45) {
+      const long = /^\[(=*)\[/.exec(text2.slice(i2 + 2, i2 + 40));
+      if (long) {
+        const close = text2.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
+        i2 = close < 0 ? n2 : close + long[0].length;
+      } else {
+        const end = text2.indexOf("\n", i2);
+        i2 = end < 0 ? n2 : end;
+      }
+      continue;
+    } else if (c3 === 91) {
+      const long = /^\[(=*)\[/.exec(text2.slice(i2, i2 + 40));
+      if (long) {
+        const close = text2.indexOf(`]${long[1]}]`, i2 + long[0].length);
+        i2 = close < 0 ? n2 : close + long[0].length;
+        continue;
+      }
+    }
+    i2++;
+  }
+  return -1;
+}
+
+// src/nginx/builder.ts
+function bareOk(arg) {
+  if (arg === "" || /[\s;"'#]/.test(arg) || arg.endsWith("\\")) return false;
+  return !/[{}]/.test(arg.replace(/\$\{[^}\n]*\}/g, ""));
+}
+function quoteArg(arg) {
+  if (bareOk(arg)) return arg;
+  if (!arg.includes('"')) return `"${arg}"`;
+  if (!arg.includes("'")) return `'${arg}'`;
+  return `"${arg.replace(/"/g, '\\"')}"`;
+}
+function ifCondition(args) {
+  const words = args.map(quoteArg);
+  if (words.length === 0) return "if ()";
+  const end = words.length - 1;
+  const open4 = words[0] === args[0] ? "(" : "( ";
+  const close = words[end] === args[end] ? ")" : " )";
+  words[0] = open4 + words[0];
+  words[end] += close;
+  return `if ${words.join(" ")}`;
+}
+function buildDirective(d) {
+  if (d.directive === "if") return ifCondition(d.args);
+  if (isRawBlockDirective(d.directive) && d.block === void 0 && d.args.length > 0) {
+    const head = [d.directive, ...d.args.slice(0, -1).map(quoteArg)].join(" ");
+    return `${head} {${d.args[d.args.length - 1]}}`;
+  }
+  return [quoteArg(d.directive), ...d.args.map(quoteArg)].join(" ");
+}
+
+// src/nginx/select.ts
+function isHostName(n2) {
+  return /^[a-z0-9_.-]+$/i.test(n2) && !n2.startsWith(".") && n2 !== "_";
+}
+function nginxRegExp(pattern, caseless = false) {
+  try {
+    return new RegExp(pattern.replace(/\(\?P</g, "(?<"), caseless ? "i" : "");
+  } catch {
+    return void 0;
+  }
+}
+function rankName(entry, host) {
+  const e = entry.toLowerCase();
+  const h2 = host.toLowerCase().replace(/\.$/, "");
+  if (e === h2) return [4, e.length];
+  if (e.startsWith("~")) {
+    const re = nginxRegExp(entry.slice(1), true);
+    return re?.test(h2) ? [1, 0] : void 0;
+  }
+  if (e.startsWith("*.")) return h2.endsWith(e.slice(1)) ? [3, e.length] : void 0;
+  if (e.startsWith(".")) return h2 === e.slice(1) || h2.endsWith(e) ? [3, e.length] : void 0;
+  if (e.endsWith(".*")) return h2.startsWith(e.slice(0, -1)) ? [2, e.length] : void 0;
+  return void 0;
+}
+function better(a2, b) {
+  return a2[0] > b[0] || a2[0] === b[0] && a2[0] !== 1 && a2[1] > b[1];
+}
+function selectServers(servers, names2) {
+  const http = servers.filter((s) => s.module === "http");
+  const byListen = /* @__PURE__ */ new Map();
+  for (const s of http) {
+    for (const l of s.listens) {
+      const list = byListen.get(l.key) ?? [];
+      if (!list.includes(s)) list.push(s);
+      byListen.set(l.key, list);
+    }
+  }
+  const chosen = /* @__PURE__ */ new Set();
+  for (const name of names2) {
+    for (const group of byListen.values()) {
+      const pick2 = pickByName(group, name);
+      if (pick2) chosen.add(pick2);
+    }
+  }
+  if (chosen.size > 0) return { servers: http.filter((s) => chosen.has(s)), fallback: false };
+  for (const [key, group] of byListen) {
+    const def = group.find((s) => s.listens.some((l) => l.key === key && l.defaultServer)) ?? group[0];
+    if (def) chosen.add(def);
+  }
+  return { servers: http.filter((s) => chosen.has(s)), fallback: true };
+}
+function pickByName(group, name) {
+  if (!isHostName(name)) return group.find((s) => s.names.some((n2) => n2.toLowerCase() === name.toLowerCase()));
+  let best;
+  for (const s of group) {
+    for (const n2 of s.names) {
+      const rank = rankName(n2, name);
+      if (rank && (!best || better(rank, best.rank))) best = { server: s, rank };
+    }
+  }
+  return best?.server;
+}
+function selectLocation(locations, path9) {
+  const literal2 = findLiteral(locations, path9.trim());
+  if (literal2) return literal2;
+  if (!path9.startsWith("/")) return void 0;
+  return matchUri(locations, path9);
+}
+function findLiteral(locations, spec) {
+  for (const l of locations) {
+    const written = l.modifier === "" || l.modifier === "@" ? l.pattern : `${l.modifier} ${l.pattern}`;
+    if (written === spec || l.modifier !== "" && `${l.modifier}${l.pattern}` === spec) return l;
+    const inner = findLiteral(l.children, spec);
+    if (inner) return inner;
+  }
+  return void 0;
+}
+function matchUri(locations, uri) {
+  const exact = locations.find((l) => l.modifier === "=" && l.pattern === uri);
+  if (exact) return exact;
+  let prefix;
+  for (const l of locations) {
+    if ((l.modifier === "" || l.modifier === "^~") && uri.startsWith(l.pattern) && (!prefix || l.pattern.length > prefix.pattern.length)) prefix = l;
+  }
+  if (prefix) {
+    const nested = matchUri(prefix.children, uri);
+    if (nested && nested !== prefix) return nested;
+    if (prefix.modifier === "^~") return prefix;
+  }
+  for (const l of locations) {
+    if (l.modifier !== "~" && l.modifier !== "~*") continue;
+    if (nginxRegExp(l.pattern, l.modifier === "~*")?.test(uri)) return l;
+  }
+  return prefix;
+}
+
+// src/nginx/evaluate.ts
+function hostAddresses(host, addresses) {
+  return isIP4(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
+}
+function overlap(a2, b, addresses) {
+  if (a2.toLowerCase() === b.toLowerCase()) return true;
+  const bs = new Set(hostAddresses(b, addresses));
+  return hostAddresses(a2, addresses).some((x) => bs.has(x));
+}
+function relateResolved(dial, backend, addresses) {
+  return relate(dial, backend, (a2, b) => overlap(a2, b, addresses));
+}
+function protocolOk(service2, c3) {
+  if (c3.pass.module === "stream") return true;
+  return c3.pass.directive === PROTOCOLS[service2.protocol].directive && speaks(service2.protocol, c3.scheme);
+}
+function uriOf(c3) {
+  if (c3.pass.directive !== "proxy_pass" || c3.pass.module !== "http") return "";
+  const rest = c3.pass.arg.replace(/^[a-z]+:\/\//i, "");
+  if (rest.toLowerCase().startsWith("unix:")) {
+    const colon = rest.indexOf(":", 5);
+    return colon >= 0 ? rest.slice(colon + 1) : "";
+  }
+  return rest.slice(c3.target.authority.length);
+}
+function evaluate(input2) {
+  const { service: service2, model, expansions, addresses, display, lineText } = input2;
+  const findings = [];
+  const where = (s) => `(${display(s.file)}:${s.line})`;
+  const backend = service2.backend;
+  const backendText = formatEndpoint(backend);
+  const names2 = service2.serverNames;
+  let servers;
+  let fallback = false;
+  if (names2.length > 0) {
+    const sel = selectServers(model.servers, names2);
+    servers = sel.servers;
+    fallback = sel.fallback;
+  } else {
+    servers = model.servers.filter((s) => service2.location === void 0 || s.module === "http");
+  }
+  const strict = service2.location !== void 0;
+  let inScope = [];
+  const locationMisses = [];
+  for (const server of servers) {
+    const cands = expansions.get(server)?.candidates ?? [];
+    if (service2.location === void 0) {
+      inScope.push(...cands);
+      continue;
+    }
+    const loc = selectLocation(server.locations, service2.location);
+    if (!loc) {
+      locationMisses.push(server);
+      continue;
+    }
+    const passes = new Set(loc.passes);
+    inScope.push(...cands.filter((c3) => passes.has(c3.pass)));
+  }
+  const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relateResolved(c3.endpoint, backend, addresses)]));
+  const others = input2.services.filter((s) => s.name !== service2.name);
+  inScope = inScope.filter(
+    (c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !others.some((o2) => relateResolved(c3.endpoint, o2.backend, addresses) === "match")
+  );
+  const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
+  const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
+  const matches = statics.filter((c3) => rel.get(c3) === "match");
+  const groupsWith = (relations) => new Set(statics.filter((c3) => c3.group && relations.includes(rel.get(c3))).map((c3) => c3.group));
+  const strongGroups = groupsWith(["match", "host"]);
+  const weakGroups = groupsWith(["match", "host", "port"]);
+  let flagged;
+  if (strict) {
+    flagged = statics.filter((c3) => rel.get(c3) !== "match");
+  } else if (matches.length > 0) {
+    flagged = statics.filter((c3) => rel.get(c3) !== "match" && (c3.group && strongGroups.has(c3.group) || rel.get(c3) === "host"));
+  } else {
+    const related = statics.filter((c3) => {
+      const r = rel.get(c3);
+      if (r === "host" || r === "port" || c3.group && weakGroups.has(c3.group)) return true;
+      return r === "socket" && protocolOk(service2, c3);
+    });
+    flagged = related.length > 0 ? related : names2.length > 0 ? statics : [];
+  }
+  for (const c3 of flagged) {
+    const e = c3.endpoint;
+    const r = rel.get(c3);
+    const code = mismatchCode(r);
+    const fam = r === "host" ? familyNote(e, backend, addresses) : { dial: "", spec: "" };
+    const why = fallback ? ` (no server{} block has server_name ${names2.join(" ")}: the default server answers)` : "";
+    findings.push(
+      finding(
+        c3,
+        code,
+        "error",
+        `nginx dials ${formatEndpoint(e)}${fam.dial}${via(c3)} but the spec says ${backendText}${fam.spec}${why}`,
+        replaceAddress(c3, formatEndpoint(backend))
+      )
+    );
+  }
+  const wrongProtocol = /* @__PURE__ */ new Set();
+  for (const c3 of [...matches, ...flagged]) {
+    if (!protocolOk(service2, c3) && !wrongProtocol.has(c3.pass)) {
+      wrongProtocol.add(c3.pass);
+      const authority = c3.group ? c3.group.name : formatEndpoint(c3.endpoint);
+      const line = passLine(service2.protocol, authority, uriOf(c3));
+      findings.push({
+        ...base(c3, "config.protocol_mismatch", "error"),
+        message: `nginx talks ${c3.scheme} to ${c3.group ? `upstream ${c3.group.name}` : formatEndpoint(c3.endpoint)} (${c3.pass.directive}) but the spec says ${service2.protocol}`,
+        fix: `${line}  ${where(c3.pass)}`,
+        file: c3.pass.file,
+        line: c3.pass.line,
+        evidence: evidence(c3)
+      });
+    }
+  }
+  for (const c3 of matches.concat(flagged)) {
+    const e = c3.endpoint;
+    if (e.kind !== "tcp" || isIP4(e.host)) continue;
+    const addrs = hostAddresses(e.host, addresses);
+    const families = new Set(addrs.map((a2) => isIP4(a2)));
+    if (families.size < 2) continue;
+    const specIp = backend.kind === "tcp" && isIP4(backend.host) ? backend.host : void 0;
+    const pick2 = specIp ?? addrs.find((a2) => isIP4(a2) === 4) ?? addrs[0];
+    const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
+    findings.push(
+      finding(
+        c3,
+        "config.localhost_ambiguous",
+        "warning",
+        `nginx dials ${formatEndpoint(e)}${via(c3)}, and ${e.host} resolves to ${addrs.join(" and ")}: nginx tries each address (the spec says ${backendText})`,
+        replaceAddress(c3, replacement)
+      )
+    );
+  }
+  for (const c3 of dynamic) {
+    findings.push({
+      ...base(c3, "config.dynamic_target", "warning"),
+      target: c3.target.authority,
+      message: `nginx dials ${c3.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,
+      fix: `${passLine(service2.protocol, formatEndpoint(backend))}  ${where(c3.pass)}`,
+      file: c3.pass.file,
+      line: c3.pass.line,
+      evidence: [lineText(c3.pass)]
+    });
+  }
+  const mine = [...matches, ...flagged, ...dynamic];
+  if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, statics, where));
+  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText))) };
+  function base(c3, code, severity) {
+    return {
+      code,
+      severity,
+      service: service2.name,
+      target: c3.endpoint ? formatEndpoint(c3.endpoint) : c3.target.authority,
+      message: ""
+    };
+  }
+  function finding(c3, code, severity, message, fixLine) {
+    return { ...base(c3, code, severity), message, fix: `${fixLine}  ${where(c3.site)}`, file: c3.site.file, line: c3.site.line, evidence: evidence(c3) };
+  }
+  function evidence(c3) {
+    const out = [lineText(c3.site)];
+    if (c3.group) out.push(`upstream ${c3.group.name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);
+    if (c3.endpoint?.kind === "tcp" && !isIP4(c3.endpoint.host)) {
+      const a2 = hostAddresses(c3.endpoint.host, addresses);
+      out.push(a2.length > 0 ? `${c3.endpoint.host} resolves to ${a2.join(", ")}` : `${c3.endpoint.host} does not resolve`);
+    }
+    return out;
+  }
+  function replaceAddress(c3, authority) {
+    if (c3.member) {
+      const args = c3.member.args.map((a2, i2) => i2 === 0 ? authority : a2);
+      return rewrite(lineText(c3.site), "server", c3.member.address, authority, args);
+    }
+    const uri = uriOf(c3);
+    let arg;
+    if (c3.pass.directive === "proxy_pass" && c3.pass.module === "http") {
+      arg = proxyUrl(c3.scheme, authority, uri);
+    } else {
+      const prefix = /^[a-z]+:\/\//i.exec(c3.pass.arg)?.[0] ?? "";
+      arg = `${prefix}${authority}`;
+    }
+    return rewrite(lineText(c3.pass), c3.pass.directive, c3.pass.arg, arg, [arg]);
+  }
+}
+function rewrite(text2, directive, old, next, args) {
+  const code = text2.replace(/\s+#[^"']*$/, "");
+  const alone = code.startsWith(`${directive} `) && code.endsWith(";") && code.indexOf(";") === code.length - 1;
+  if (alone && text2.includes(old)) return text2.replace(old, next);
+  return `${buildDirective({ directive, line: 0, args: [...args] })};`;
+}
+function familyNote(dial, backend, addresses) {
+  if (dial.kind !== "tcp" || backend.kind !== "tcp") return { dial: "", spec: "" };
+  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP4(a2)));
+  const d = fams(dial.host);
+  const b = fams(backend.host);
+  if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: "", spec: "" };
+  return { dial: ` (IPv${[...d][0]})`, spec: ` (IPv${[...b][0]})` };
+}
+function via(c3) {
+  return c3.group ? ` (upstream ${c3.group.name})` : "";
+}
+function noTarget(input2, servers, fallback, locationMisses, statics, where) {
+  const { service: service2 } = input2;
+  const names2 = service2.serverNames.join(" ");
+  const want = passLine(service2.protocol, formatEndpoint(service2.backend));
+  let message;
+  let at = servers[0];
+  if (names2 && servers.length === 0) {
+    message = `no server{} block in the nginx config could serve ${names2}`;
+  } else if (names2 && fallback) {
+    message = `no server{} block has server_name ${names2}; the default server ${servers.map(where).join(", ")} dials nothing for ${formatEndpoint(service2.backend)}`;
+  } else if (service2.location !== void 0 && locationMisses.length === servers.length) {
+    message = `no location matches ${service2.location} in ${names2 ? `server_name ${names2}` : "any server{} block"} ${servers.map(where).join(", ")}`;
+  } else if (names2) {
+    message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${formatEndpoint(service2.backend)}`;
+  } else if (statics.length === 0) {
+    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service2.backend)}`;
+    at = void 0;
+  } else {
+    const list = statics.slice(0, 5).map((c3) => `${formatEndpoint(c3.endpoint)} ${where(c3.site)}`);
+    message = `nothing in the nginx config dials ${formatEndpoint(service2.backend)}; it dials ${list.join(", ")}${statics.length > 5 ? ", ..." : ""}`;
+    at = void 0;
+  }
+  const scope = [names2 && `server_name ${names2}`, service2.location !== void 0 && `location ${service2.location}`].filter(Boolean).join(", ");
+  return {
+    code: "config.no_target",
+    severity: "error",
+    service: service2.name,
+    target: formatEndpoint(service2.backend),
+    message,
+    fix: `${want}  (${scope ? `in ${scope}` : "in the location that serves the service"}${at ? `, ${input2.display(at.file)}:${at.line}` : ""})`,
+    ...at && { file: at.file, line: at.line }
+  };
+}
+function toDial(service2, c3, lineText) {
+  return {
+    service: service2,
+    directive: c3.pass.directive,
+    scheme: c3.scheme,
+    ...c3.endpoint && !c3.dynamic && { endpoint: c3.endpoint },
+    ...c3.group && { upstream: c3.group.name },
+    ...c3.dynamic && { dynamic: true },
+    file: c3.site.file,
+    line: c3.site.line,
+    text: lineText(c3.site),
+    ...c3.server.names[0] !== void 0 && { serverName: c3.server.names[0] }
+  };
+}
+function dedupe(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  return findings.filter((f) => {
+    const k = `${f.code}|${f.file}|${f.line}|${f.target}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+function dedupeDials(dials) {
+  const seen = /* @__PURE__ */ new Set();
+  return dials.filter((d) => {
+    const k = `${d.file}|${d.line}|${d.directive}|${d.scheme}|${d.endpoint ? formatEndpoint(d.endpoint) : ""}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+// src/nginx/load.ts
+import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync3, readSync as readSync2, statSync as statSync4 } from "node:fs";
+import { dirname as dirname8 } from "node:path";
+
+// src/nginx/dump.ts
+var HEADER = /^# configuration file (\/.*):\r?$/;
+var NGINX_MESSAGE = /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;
+function parseDump(text2) {
+  const lines = text2.split("\n");
+  const files = /* @__PURE__ */ new Map();
+  const messages = [];
+  let main;
+  let current;
+  let body = [];
+  const flush = () => {
+    if (current === void 0) return;
+    if (body.length > 0 && body[body.length - 1] === "") body.pop();
+    if (!files.has(current)) files.set(current, body.join("\n"));
+  };
+  for (const line of lines) {
+    const m = HEADER.exec(line);
+    if (m) {
+      flush();
+      current = m[1];
+      main ??= current;
+      body = [];
+      continue;
+    }
+    if (NGINX_MESSAGE.test(line) && (current === void 0 || !line.startsWith("nginx: ") || /^nginx: (\[\w+\]|configuration file|the configuration file)/.test(line))) {
+      messages.push(line.trimEnd());
+      continue;
+    }
+    if (current !== void 0) body.push(line);
+  }
+  flush();
+  if (main === void 0) return void 0;
+  return { main, files, messages };
+}
+
+// src/nginx/nginx-test.ts
+import { accessSync, constants as constants6, statSync as statSync2 } from "node:fs";
+import { join as join5, resolve as resolve4 } from "node:path";
+
+// src/nginx/code-loading.ts
+import { realpathSync } from "node:fs";
+import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute2, join as join3, resolve as resolve3 } from "node:path";
+var SYSTEM_MODULE_DIRS = ["/usr/lib/nginx/modules", "/usr/lib64/nginx/modules", "/usr/share/nginx/modules", "/etc/nginx/modules", "/usr/local/nginx/modules"];
+var CODE2 = {
+  ssl_engine: "loads an OpenSSL engine",
+  perl_modules: "makes Perl load modules from a path the config names",
+  perl_require: "runs Perl code",
+  perl: "runs Perl code",
+  perl_set: "runs Perl code",
+  js_import: "runs JavaScript (njs)",
+  js_include: "runs JavaScript (njs)",
+  init_by_lua: "runs Lua code",
+  init_by_lua_block: "runs Lua code",
+  init_by_lua_file: "runs Lua code"
+};
+function findCodeLoading(parse3, build) {
+  const dirs = moduleDirs(build);
+  const out = [];
+  const walk = (list, file2) => {
+    for (const d of list) {
+      const why = whyCode(d, build, dirs);
+      if (why) out.push({ directive: d.directive, args: d.args, file: file2, line: d.line, why });
+      if (d.block) walk(d.block, file2);
+    }
+  };
+  for (const c3 of parse3.payload.config) walk(c3.parsed, c3.file);
+  return out;
+}
+function loadsModules(parse3) {
+  return parse3.payload.config.some((c3) => c3.parsed.some((d) => d.directive === "load_module"));
+}
+function whyCode(d, build, dirs) {
+  const name = d.directive;
+  const arg = d.args[0] ?? "";
+  if (name === "load_module") {
+    if (!isAbsolute2(arg) && !build) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
+    const path9 = realPath(isAbsolute2(arg) ? arg : join3(build?.prefix ?? "/", arg));
+    return dirs.some((dir) => path9 === dir || path9.startsWith(`${dir}/`)) ? void 0 : `loads ${path9} from outside the system's module directories (${dirs.join(", ")})`;
+  }
+  if (name.endsWith("ssl_certificate_key") && /^(engine|store):/.test(arg)) return `loads an OpenSSL ${arg.split(":")[0]} for its key`;
+  return CODE2[name];
+}
+function moduleDirs(build) {
+  const dirs = [...SYSTEM_MODULE_DIRS, ...build ? [build.modulesPath, join3(build.prefix, "modules")] : []];
+  return [...new Set(dirs.map(realPath))];
+}
+function realPath(path9) {
+  const abs = resolve3(path9);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname5(abs);
+    return parent === abs ? abs : join3(realPath(parent), basename3(abs));
+  }
+}
+
+// src/nginx/config-wait.ts
+function configWait(deadlineAt, capMs) {
+  return Math.max(1, Math.min(capMs, Math.floor((deadlineAt - Date.now()) / 2)));
+}
+
+// src/nginx/nginx-sandbox.ts
+import { chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname as dirname6, isAbsolute as isAbsolute3, join as join4, normalize } from "node:path";
+var NOBODY = { uid: 65534, gid: 65534 };
+var INSTALLED_CONFIG_DIRS = ["/etc/nginx/", "/usr/local/etc/nginx/", "/usr/local/nginx/conf/"];
+var DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+function testEnv(env) {
+  return { PATH: env.PATH || DEFAULT_PATH, LC_ALL: "C" };
+}
+function untrustedBecause(config2, env) {
+  const ci = env.CI;
+  if (ci !== void 0 && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false") return "CI is set";
+  const path9 = realPath(config2);
+  if (!INSTALLED_CONFIG_DIRS.some((d) => path9.startsWith(d))) return `${config2} is not the installed config (${INSTALLED_CONFIG_DIRS[0]})`;
+  return void 0;
+}
+function testUser(config2, env, uid = process.getuid?.()) {
+  const because = untrustedBecause(config2, env);
+  return uid === 0 && because ? { user: NOBODY, because } : {};
+}
+function makeScratch(parse3, build, user) {
+  const dir = mkdtempSync(join4(tmpdir(), "upstream-gate-nginx-t-"));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const made = [dir];
+    for (const sub of ["logs", ...relativeWriteDirs(parse3)]) {
+      const path9 = join4(dir, sub);
+      for (let p = path9; p.startsWith(`${dir}/`); p = dirname6(p)) made.push(p);
+      mkdirSync(path9, { recursive: true });
+    }
+    if (build) symlinkSync(join4(build.prefix, "modules"), join4(dir, "modules"));
+    if (user) for (const p of new Set(made)) chownSync(p, user.uid, user.gid);
+    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join4(dir, "nginx.pid"))};`];
+    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join4(dir, "error.log"), ...pid], remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
+}
+var WRITES = /* @__PURE__ */ new Set([
+  "pid",
+  "lock_file",
+  "error_log",
+  "access_log",
+  "client_body_temp_path",
+  "proxy_temp_path",
+  "fastcgi_temp_path",
+  "uwsgi_temp_path",
+  "scgi_temp_path",
+  "proxy_cache_path",
+  "fastcgi_cache_path",
+  "uwsgi_cache_path",
+  "scgi_cache_path"
+]);
+function relativeWriteDirs(parse3) {
+  const out = /* @__PURE__ */ new Set();
+  const walk = (list) => {
+    for (const d of list) {
+      const arg = d.args[0];
+      if (WRITES.has(d.directive) && arg && !isAbsolute3(arg) && !/^(off|stderr|syslog:|memory:)/.test(arg)) {
+        const parent = dirname6(normalize(arg));
+        if (parent !== "." && !parent.startsWith("..")) out.add(parent);
+      }
+      if (d.block) walk(d.block);
+    }
+  };
+  for (const c3 of parse3.payload.config) walk(c3.parsed);
+  return [...out];
+}
+function setsPid(parse3) {
+  const { config: config2 } = parse3.payload;
+  const seen = /* @__PURE__ */ new Set();
+  const atMain = (index) => {
+    if (seen.has(index)) return false;
+    seen.add(index);
+    return (config2[index]?.parsed ?? []).some((d) => d.directive === "pid" || (d.includes ?? []).some(atMain));
+  };
+  return atMain(0);
+}
+function quote(path9) {
+  return `"${path9.replace(/["\\]/g, "\\$&")}"`;
+}
+
+// src/nginx/nginx-test.ts
+var NGINX_TEST_TIMEOUT_MS = 15e3;
+var LINE = /^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(emerg|alert|crit|error|warn|notice|info)\] (?:\d+#\d+: )?(.*?)(?: in (\/.*?):(\d+))?$/;
+function parseNginxMessages(output2) {
+  const out = [];
+  for (const raw of output2.split("\n")) {
+    const m = LINE.exec(raw.trimEnd());
+    if (!m) continue;
+    out.push({
+      level: m[1],
+      message: m[2],
+      raw: raw.trimEnd(),
+      ...m[3] !== void 0 && { file: m[3], line: Number(m[4]) }
+    });
+  }
+  return out;
+}
+function isErrorMessage(m) {
+  return m.level === "emerg" || m.level === "alert" || m.level === "crit" || m.level === "error";
+}
+function isPermissionMessage(m) {
+  return m.message.includes("(13: Permission denied)") || m.message.includes("(1: Operation not permitted)");
+}
+async function testConfig(runner, o2) {
+  const shown = commandLine(o2.binary, ["-t", "-c", o2.config]);
+  if (o2.mode === "off") return note(`nginx -t not run (nginx.test: off): the config was checked by upstream-gate's parser only`);
+  const { user, because } = testUser(o2.config, o2.env);
+  const env = testEnv(o2.env);
+  const binary = findExecutable(o2.binary, env.PATH);
+  if (!binary) return note(`nginx binary "${o2.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
+  const base = { env, signal: o2.signal, ...user && { user } };
+  const as = user ? ` as nobody (${because})` : "";
+  const left = () => configWait(o2.deadlineAt, NGINX_TEST_TIMEOUT_MS);
+  let build;
+  if (loadsModules(o2.parse)) {
+    const v = await runner.run(binary, ["-V"], { ...base, cwd: "/", timeoutMs: left() });
+    const stopped = didNotRun(v, { binary: o2.binary, shown, as }, left());
+    if (stopped) return stopped;
+    build = readBuild(`${v.stderr}${v.stdout}`);
+  }
+  if ((o2.mode ?? "safe") === "safe") {
+    const loads = findCodeLoading(o2.parse, build);
+    if (loads.length > 0) return { ok: true, messages: [], notes: loads.map(untrusted) };
+  }
+  const scratch = makeScratch(o2.parse, build, user);
+  try {
+    const timeoutMs = left();
+    const r = await runner.run(binary, ["-t", ...scratch.args, "-c", o2.config], { ...base, cwd: scratch.prefix, timeoutMs });
+    const stopped = didNotRun(r, { binary: o2.binary, shown, as }, timeoutMs);
+    if (stopped) return stopped;
+    const output2 = `${r.stderr}${r.stdout}`;
+    const all = parseNginxMessages(output2);
+    const read = /syntax is ok$/m.test(output2);
+    const sandbox = (m) => user && /^the "user" directive makes sense only if/.test(m.message) || user && read && isErrorMessage(m) && isPermissionMessage(m);
+    const messages = all.filter((m) => !sandbox(m));
+    const errors = messages.filter(isErrorMessage);
+    if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: [] };
+    if (errors.length > 0 && errors.every(isPermissionMessage)) return note(`nginx -t ran${as} and could not read all of the config`, messages);
+    const last = output2.trim().split("\n").pop() ?? "";
+    return { ok: false, messages, notes: [], failure: `${shown} failed: ${last}` };
+  } finally {
+    scratch.remove();
+  }
+}
+function didNotRun(r, { binary, shown, as }, timeoutMs) {
+  if (r.aborted) return note(`${shown} was stopped before it finished: the gate was interrupted`);
+  if (r.notFound) return note(`nginx binary "${binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
+  if (r.spawnError) return note(`${shown} could not be started${as}: ${r.spawnError}; the config was checked by upstream-gate's parser only`);
+  if (r.timedOut) {
+    return note(`${shown} did not finish within ${timeoutMs} ms (nginx resolves every upstream name as it reads the config: a resolver that does not answer holds it up)`);
+  }
+  if (r.signal) return note(`${shown} was killed by ${r.signal} before it finished`);
+  return void 0;
+}
+function findExecutable(binary, path9) {
+  const candidates = binary.includes("/") ? [resolve4(binary)] : path9.split(":").filter(Boolean).map((dir) => join5(dir, binary));
+  return candidates.find((file2) => {
+    try {
+      accessSync(file2, constants6.X_OK);
+      return statSync2(file2).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+function readBuild(output2) {
+  const arg = (name) => new RegExp(`--${name}=(\\S+)`).exec(output2)?.[1];
+  const prefix = arg("prefix") ?? "/usr/local/nginx";
+  return { prefix, modulesPath: arg("modules-path") ?? resolve4(prefix, "modules") };
+}
+function untrusted(l) {
+  return {
+    code: "config.untrusted_code",
+    severity: "warning",
+    message: `nginx -t not run on this config: ${l.directive} ${l.why}`,
+    evidence: [`${[l.directive, ...l.args].join(" ")};`],
+    fix: "if this config is yours, let nginx -t load it with `nginx.test: always` in the spec; otherwise remove the line",
+    file: l.file,
+    line: l.line
+  };
+}
+function note(message, messages = []) {
+  return { ok: true, messages, notes: [info(message)] };
+}
+function info(message) {
+  return { severity: "info", message };
+}
+
+// src/nginx/parser.ts
+import { dirname as dirname7, isAbsolute as isAbsolute4, join as join7, normalize as normalize2 } from "node:path";
+
+// src/nginx/analyzer.ts
+var ANY = Infinity;
+var LOC = ["http/location", "http/if-location"];
+var PASS_CONTEXTS = [...LOC];
+var RULES = {
+  events: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "events" },
+  http: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "http" },
+  stream: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "stream" },
+  mail: { block: true, in: ["main"], minArgs: 0, maxArgs: 0, child: () => "mail" },
+  location: { block: true, in: ["http/server", "http/location"], minArgs: 1, maxArgs: 2, child: () => "http/location" },
+  upstream: {
+    block: true,
+    in: ["http", "stream"],
+    minArgs: 1,
+    maxArgs: 1,
+    child: (p) => p === "stream" ? "stream/upstream" : "http/upstream"
+  },
+  if: {
+    block: true,
+    in: ["http/server", "http/location"],
+    minArgs: 1,
+    maxArgs: ANY,
+    child: (p) => p === "http/server" ? "http/if-server" : "http/if-location"
+  },
+  limit_except: { block: true, in: ["http/location"], minArgs: 1, maxArgs: ANY, child: () => "http/limit_except" },
+  proxy_pass: { block: false, in: [...LOC, "http/limit_except", "stream/server"], minArgs: 1, maxArgs: 1 },
+  fastcgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  uwsgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  scgi_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  grpc_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  memcached_pass: { block: false, in: PASS_CONTEXTS, minArgs: 1, maxArgs: 1 },
+  server_name: [
+    // stream since nginx 1.25.5
+    { block: false, in: ["http/server", "stream/server"], minArgs: 1, maxArgs: ANY },
+    { block: false, in: ["mail", "mail/server"], minArgs: 1, maxArgs: 1 }
+  ],
+  listen: { block: false, in: ["http/server", "stream/server", "mail/server"], minArgs: 1, maxArgs: ANY },
+  map: { block: true, in: ["http", "stream"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
+  geo: { block: true, in: ["http", "stream"], minArgs: 1, maxArgs: 2, child: () => "opaque" },
+  split_clients: { block: true, in: ["http", "stream"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
+  types: { block: true, in: ["http", "http/server", "http/location"], minArgs: 0, maxArgs: 0, child: () => "opaque" },
+  charset_map: { block: true, in: ["http"], minArgs: 2, maxArgs: 2, child: () => "opaque" },
+  match: { block: true, in: ["http", "stream"], minArgs: 1, maxArgs: 1, child: () => "opaque" }
+};
+var SERVER_BLOCK = {
+  block: true,
+  in: ["http", "stream", "mail"],
+  minArgs: 0,
+  maxArgs: 0,
+  child: (p) => p === "stream" ? "stream/server" : p === "mail" ? "mail/server" : "http/server"
+};
+var SERVER_LINE = { block: false, in: ["http/upstream", "stream/upstream"], minArgs: 1, maxArgs: ANY };
+var TABLE2 = new Map(Object.entries(RULES));
+function ruleFor(name, parent) {
+  if (name === "server") return parent === "http/upstream" || parent === "stream/upstream" ? SERVER_LINE : SERVER_BLOCK;
+  const rules = TABLE2.get(name);
+  if (!Array.isArray(rules)) return rules;
+  return rules.find((r) => r.in.includes(parent)) ?? rules[0];
+}
+function childContext(name, parent) {
+  if (parent === "opaque") return "opaque";
+  return ruleFor(name, parent)?.child?.(parent) ?? "unknown";
+}
+function analyze(name, args, terminator, parent) {
+  if (parent === "opaque" || parent === "unknown") return void 0;
+  const rule = ruleFor(name, parent);
+  if (!rule) return void 0;
+  const strayBlock = !rule.block && terminator === "{";
+  const problem = (error63) => ({ error: error63, strayBlock });
+  if (!rule.in.includes(parent)) return problem(`"${name}" directive is not allowed here`);
+  if (rule.block && terminator !== "{") return problem(`directive "${name}" has no opening "{"`);
+  if (strayBlock) return problem(`directive "${name}" is not terminated by ";"`);
+  if (args.length < rule.minArgs || args.length > rule.maxArgs) return problem(`invalid number of arguments in "${name}" directive`);
+  return void 0;
+}
+
+// src/nginx/glob.ts
+function hasMagic(pattern) {
+  return /[*?[]/.test(pattern);
+}
+function compile2(component) {
+  const out = [];
+  for (let i2 = 0; i2 < component.length; i2++) {
+    const c3 = component[i2];
+    if (c3 === "*") {
+      if (out[out.length - 1]?.kind !== "star") out.push({ kind: "star" });
+    } else if (c3 === "?") out.push({ kind: "any" });
+    else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
+    else if (c3 === "[") {
+      const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
+      const close = component.indexOf("]", start2 + 1);
+      if (close < 0) {
+        out.push({ kind: "char", c: c3 });
+        continue;
+      }
+      const body = component.slice(start2, close);
+      const ranges = [];
+      for (let k = 0; k < body.length; k++) {
+        const a2 = body[k];
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          ranges.push([a2, body[k + 2]]);
+          k += 2;
+        } else ranges.push([a2, a2]);
+      }
+      out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
+      i2 = close;
+    } else out.push({ kind: "char", c: c3 });
+  }
+  return out;
+}
+function one(p, ch) {
+  switch (p.kind) {
+    case "any":
+      return true;
+    case "char":
+      return p.c === ch;
+    case "set":
+      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
+    default:
+      return false;
+  }
+}
+function componentMatcher(component) {
+  const pieces = compile2(component);
+  const dotOk = component.startsWith(".");
+  return (name) => {
+    if (!dotOk && name.startsWith(".")) return false;
+    let p = 0;
+    let i2 = 0;
+    let starP = -1;
+    let starI = 0;
+    while (i2 < name.length) {
+      const piece = pieces[p];
+      if (piece?.kind === "star") {
+        starP = p++;
+        starI = i2;
+      } else if (piece && one(piece, name[i2])) {
+        p++;
+        i2++;
+      } else if (starP >= 0) {
+        p = starP + 1;
+        i2 = ++starI;
+      } else return false;
+    }
+    while (pieces[p]?.kind === "star") p++;
+    return p === pieces.length;
+  };
+}
+function byteOrder(a2, b) {
+  const n2 = Math.min(a2.length, b.length);
+  for (let i2 = 0; i2 < n2; i2++) {
+    const x = a2.charCodeAt(i2);
+    const y = b.charCodeAt(i2);
+    if (x === y) continue;
+    if (x >= 55296 && x <= 57343 || y >= 55296 && y <= 57343) return Buffer.compare(Buffer.from(a2), Buffer.from(b));
+    return x - y;
+  }
+  return a2.length - b.length;
+}
+function globMatcher(pattern) {
+  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
+  return (path9) => {
+    const s = path9.split("/");
+    return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
+  };
+}
+
+// src/nginx/source.ts
+import { closeSync, constants as constants7, fstatSync, openSync, readSync, readdirSync, statSync as statSync3 } from "node:fs";
+import { join as join6 } from "node:path";
+function openError(path9, e) {
+  const err = e;
+  const reason = {
+    ENOENT: "2: No such file or directory",
+    EACCES: "13: Permission denied",
+    EISDIR: "21: Is a directory",
+    ENOTDIR: "20: Not a directory",
+    ELOOP: "40: Too many levels of symbolic links"
+  };
+  return `open() "${path9}" failed (${(err.code && reason[err.code]) ?? err.message})`;
+}
+function decode3(buf) {
+  return buf.toString("utf8");
+}
+var SNIFF_CHARS = 4096;
+function notText(text2) {
+  const n2 = Math.min(text2.length, SNIFF_CHARS);
+  let controls = 0;
+  let undecoded = 0;
+  for (let i2 = 0; i2 < n2; i2++) {
+    const c3 = text2.charCodeAt(i2);
+    if (c3 === 0) return "it holds NUL bytes";
+    if (c3 < 32 && c3 !== 9 && c3 !== 10 && c3 !== 11 && c3 !== 12 && c3 !== 13 || c3 === 127) controls++;
+    else if (c3 === 65533) undecoded++;
+  }
+  return controls * 100 >= n2 && (controls + undecoded) * 10 >= n2 * 3 ? "its first bytes are not text" : void 0;
+}
+function fileSource() {
+  return {
+    read(path9, maxBytes) {
+      let fd;
+      try {
+        fd = openSync(path9, constants7.O_RDONLY | constants7.O_NONBLOCK);
+      } catch (e) {
+        const code = e.code;
+        return { error: openError(path9, e), ...code && { code } };
+      }
+      try {
+        const st = fstatSync(fd);
+        if (st.isDirectory()) return { error: `pread() "${path9}" failed (21: Is a directory)` };
+        if (!st.isFile()) return { error: `"${path9}" is not a regular file` };
+        if (st.size > maxBytes) return { error: `"${path9}" is too large (${st.size} bytes, limit ${maxBytes})` };
+        const buf = Buffer.allocUnsafe(st.size);
+        let off = 0;
+        while (off < st.size) {
+          const got = readSync(fd, buf, off, st.size - off, off);
+          if (got === 0) break;
+          off += got;
+        }
+        return { text: decode3(buf.subarray(0, off)), bytes: off };
+      } catch (e) {
+        return { error: `read() "${path9}" failed (${e.message})` };
+      } finally {
+        closeSync(fd);
+      }
+    },
+    glob(pattern, maxMatches) {
+      const parts = pattern.split("/");
+      const denied = [];
+      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
+      for (let k = 1; k < parts.length && found.length > 0; k++) {
+        const part = parts[k];
+        if (part === "") continue;
+        const last = k === parts.length - 1;
+        const next = [];
+        const match = hasMagic(part) ? componentMatcher(part) : void 0;
+        for (const { path: dir } of found) {
+          if (!match) {
+            next.push({ path: join6(dir, part), seen: false });
+            continue;
+          }
+          let entries;
+          try {
+            entries = readdirSync(dir, { withFileTypes: true });
+          } catch (e) {
+            if (e.code === "EACCES") denied.push(dir);
+            continue;
+          }
+          for (const e of entries) {
+            if (!match(e.name)) continue;
+            const p = join6(dir, e.name);
+            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
+            next.push({ path: p, seen: true });
+            if (next.length > maxMatches) break;
+          }
+        }
+        found = next;
+      }
+      const paths = found.filter((f) => f.seen || exists2(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
+      return { paths, denied };
+    }
+  };
+}
+function isDir(p) {
+  try {
+    return statSync3(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function exists2(p) {
+  try {
+    statSync3(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function memorySource(files, origin = "the dump") {
+  return {
+    read(path9, maxBytes) {
+      const text2 = files.get(path9);
+      if (text2 === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
+      if (text2.length > maxBytes) return { error: `"${path9}" is too large (${text2.length} characters, limit ${maxBytes})` };
+      return { text: text2, bytes: text2.length };
+    },
+    glob(pattern, maxMatches) {
+      const match = globMatcher(pattern);
+      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
+    }
+  };
+}
+
+// src/nginx/parser.ts
+var DEFAULT_LIMITS = {
+  maxFiles: 1e4,
+  maxFileBytes: 16 * 1024 * 1024,
+  maxTotalBytes: 128 * 1024 * 1024,
+  maxIncludeDepth: 32,
+  maxBlockDepth: 64
+};
+function parseConfig(main, options) {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { source, signal } = options;
+  const prefix = options.prefix ?? dirname7(main);
+  const files = [main];
+  const byPath = /* @__PURE__ */ new Map([[main, 0]]);
+  const config2 = [];
+  const texts = /* @__PURE__ */ new Map();
+  const edges = [];
+  const queue = [{ index: 0, context: "main", depth: 0 }];
+  let totalBytes = 0;
+  let stopped;
+  const notConfigFiles = /* @__PURE__ */ new Map();
+  const denied = [];
+  const siteOf = (job) => job.from ? { file: files[job.from.index], line: job.from.line } : void 0;
+  const reads = /* @__PURE__ */ new Map();
+  const readOnce = (path9) => {
+    let r = reads.get(path9);
+    if (!r) {
+      r = source.read(path9, limits.maxFileBytes);
+      if (!("error" in r) && totalBytes + r.bytes > limits.maxTotalBytes) {
+        r = { error: `"${path9}" would take the config over ${limits.maxTotalBytes} bytes in all` };
+      } else if (!("error" in r)) totalBytes += r.bytes;
+      reads.set(path9, r);
+    }
+    return r;
+  };
+  for (let q = 0; q < queue.length; q++) {
+    const job = queue[q];
+    const file2 = files[job.index];
+    const errors2 = [];
+    const entry = { file: file2, status: "ok", errors: errors2, parsed: [] };
+    config2[job.index] = entry;
+    if (stopped) {
+      errors2.push({ error: stopped, line: null });
+      continue;
+    }
+    if (signal?.aborted) {
+      stopped = "parsing stopped: aborted";
+      errors2.push({ error: stopped, line: null });
+      continue;
+    }
+    const read = readOnce(file2);
+    reads.delete(file2);
+    if ("error" in read) {
+      if (read.code === "EACCES") denied.push({ path: file2, listing: false, ...job.from && { site: siteOf(job) } });
+      errors2.push({ error: read.error, line: null });
+      continue;
+    }
+    const notConfig = (why) => {
+      notConfigFiles.set(file2, why);
+      entry.parsed = [];
+      errors2.length = 0;
+      texts.delete(file2);
+      const error63 = `"${file2}" does not read as an nginx config file: ${why}`;
+      const from = job.from;
+      if (!from) errors2.push({ error: error63, line: null });
+      else config2[from.index]?.errors.push({ error: `${error63} in ${files[from.index]}:${from.line}`, line: from.line });
+    };
+    const binary = notText(read.text);
+    if (binary) {
+      notConfig(`it is not text (${binary})`);
+      continue;
+    }
+    texts.set(file2, read.text);
+    const include = (d, ctx, fail) => {
+      if (d.args.length !== 1) return;
+      const arg = d.args[0];
+      const path9 = normalize2(isAbsolute4(arg) ? arg : join7(prefix, arg));
+      const magic = hasMagic(path9);
+      const found = magic ? source.glob(path9, limits.maxFiles) : { paths: [path9], denied: [] };
+      for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file: file2, line: d.line } });
+      const matches = found.paths;
+      d.includes = [];
+      for (const m of matches) {
+        let idx = byPath.get(m);
+        if (idx === void 0) {
+          const r = magic ? void 0 : readOnce(m);
+          if (r && "error" in r) {
+            if (r.code === "EACCES") denied.push({ path: m, listing: false, site: { file: file2, line: d.line } });
+            fail(r.error, d.line);
+            continue;
+          }
+          if (files.length >= limits.maxFiles) {
+            fail(`too many included files (limit ${limits.maxFiles})`, d.line);
+            break;
+          }
+          if (job.depth + 1 > limits.maxIncludeDepth) {
+            fail(`includes nested deeper than ${limits.maxIncludeDepth} levels at "${m}"`, d.line);
+            break;
+          }
+          idx = files.length;
+          files.push(m);
+          byPath.set(m, idx);
+          queue.push({ index: idx, context: ctx, depth: job.depth + 1, from: { index: job.index, line: d.line } });
+        }
+        d.includes.push(idx);
+        edges.push({ from: job.index, to: idx, line: d.line });
+      }
+    };
+    const fp = new FileParser(read.text, file2, errors2, include, limits.maxBlockDepth);
+    entry.parsed = fp.block(job.context, 0);
+    for (const e of fp.lexer.errors) errors2.push({ error: `${e.error} in ${file2}:${e.line}`, line: e.line });
+    const garbled = fp.notConfig();
+    if (garbled) notConfig(garbled);
+  }
+  const errors = [];
+  reportCycles(files, edges, config2);
+  for (const c3 of config2) {
+    c3.errors.sort((a2, b) => (a2.line ?? Infinity) - (b.line ?? Infinity));
+    if (c3.errors.length > 0) c3.status = "failed";
+    for (const e of c3.errors) errors.push({ file: c3.file, error: e.error, line: e.line });
+  }
+  return {
+    payload: { status: errors.length > 0 ? "failed" : "ok", errors, config: config2 },
+    texts,
+    notConfig: notConfigFiles,
+    denied
+  };
+}
+var MAX_ERRORS_PER_FILE = 100;
+var FileParser = class {
+  constructor(text2, file2, errors, include, maxDepth) {
+    this.file = file2;
+    this.errors = errors;
+    this.include = include;
+    this.maxDepth = maxDepth;
+    this.lexer = new Lexer(text2);
+  }
+  file;
+  errors;
+  include;
+  maxDepth;
+  lexer;
+  /** the lexer's current token has not been used yet */
+  held = false;
+  eofReported = false;
+  /** the line a failed statement ended on: stray `;`, `{`, `}` there are part of it, not more errors */
+  quietLine = 0;
+  statements = 0;
+  syntaxErrors = 0;
+  /** the syntax error of the file's first statement (or a stray token before it) */
+  firstBroken;
+  scratch = [];
+  /** An error of the syntax itself, not of a directive's use: counts towards "this is no config". */
+  broken(error63, line) {
+    this.countBroken(error63);
+    this.fail(error63, line);
+  }
+  countBroken(error63) {
+    this.syntaxErrors++;
+    if (this.statements === 0) this.firstBroken ??= error63;
+  }
+  /**
+   * Why this file does not read as nginx config, or undefined: its first
+   * statement is broken (a password file is one long statement to the end),
+   * or most of its statements are.
+   */
+  notConfig() {
+    if (this.firstBroken) return `its first statement does not parse (${this.firstBroken})`;
+    if (this.syntaxErrors >= 3 && this.syntaxErrors * 2 > this.statements) return `${this.syntaxErrors} syntax errors in ${this.statements} statements`;
+    return void 0;
+  }
+  fail = (error63, line) => {
+    if (this.errors.length === MAX_ERRORS_PER_FILE) this.errors.push({ error: `more than ${MAX_ERRORS_PER_FILE} errors in ${this.file}; the rest are not reported`, line: null });
+    this.quietLine = this.lexer.line;
+    if (this.errors.length > MAX_ERRORS_PER_FILE) return;
+    this.errors.push({ error: `${error63} in ${this.file}:${line}`, line });
+  };
+  advance() {
+    if (this.held) {
+      this.held = false;
+      return true;
+    }
+    return this.lexer.next();
+  }
+  block(ctx, depth) {
+    const lx = this.lexer;
+    const out = [];
+    for (; ; ) {
+      if (!this.advance()) {
+        if (depth > 0) this.endOfFile('unexpected end of file, expecting "}"');
+        return out.slice();
+      }
+      const name = lx.value;
+      const line = lx.line;
+      if (!lx.quoted && name.length === 1 && (name === "}" || name === ";" || name === "{")) {
+        if (name === "}" && depth > 0) return out.slice();
+        if (line !== this.quietLine) this.broken(`unexpected "${name}"`, line);
+        if (name === "{") this.skipStray();
+        continue;
+      }
+      const scratch = this.scratch;
+      let count2 = 0;
+      let end = "eof";
+      while (lx.next()) {
+        const v = lx.value;
+        if (!lx.quoted && v.length === 1 && (v === ";" || v === "{" || v === "}")) {
+          end = v;
+          if (v === "}") this.held = true;
+          break;
+        }
+        scratch[count2++] = v;
+      }
+      const args = scratch.slice(0, count2);
+      if (name === "if") stripIfParens(args);
+      const d = { directive: name, line, args };
+      out.push(d);
+      if (end === "eof") this.endOfFile('unexpected end of file, expecting ";" or "}"');
+      else if (end === "}") this.broken(`unexpected "}": directive "${excerpt(name)}" is not terminated by ";"`, lx.line);
+      const problem = name === "include" ? includeProblem(args, end, ctx) : analyze(name, args, end, ctx);
+      if (problem && end !== "}" && end !== "eof") this.fail(problem.error, line);
+      this.statements++;
+      if (end === "{") {
+        if (problem?.strayBlock) this.skipStray();
+        else if (depth + 1 >= this.maxDepth) {
+          this.fail(`blocks nested deeper than ${this.maxDepth} levels`, line);
+          this.skipBlock();
+          d.block = [];
+        } else {
+          d.block = this.block(childContext(name, ctx), depth + 1);
+        }
+      } else if (name === "include" && !problem) {
+        this.include(d, ctx, this.fail);
+      }
+    }
+  }
+  /**
+   * The end of the file came too soon: one error, at the innermost statement
+   * or block still open, as nginx stops there. None when the lexer already
+   * said why (a quote or a Lua block never closed ran to the end).
+   */
+  endOfFile(error63) {
+    if (this.eofReported) return;
+    this.eofReported = true;
+    const lexed = this.lexer.errors[0];
+    if (lexed) this.countBroken(lexed.error);
+    else this.broken(error63, this.lexer.cursorLine);
+  }
+  /**
+   * Skip a `{` that opens no block, up to its `}`, and the rest of the
+   * statement on that line (`{{ host }}:{{ port }};`), quietly: nginx stops at
+   * the first error, so what follows it in the same statement is not another.
+   */
+  skipStray() {
+    const lx = this.lexer;
+    this.skipBlock();
+    const at = lx.line;
+    while (this.advance()) {
+      if (lx.line !== at || !lx.quoted && lx.value === "}") {
+        this.held = true;
+        break;
+      }
+      if (lx.quoted) continue;
+      if (lx.value === ";") break;
+      if (lx.value === "{") this.skipBlock();
+    }
+    this.quietLine = at;
+  }
+  /** Skip a block whose `{` was just read, without recursion. */
+  skipBlock() {
+    const lx = this.lexer;
+    let depth = 1;
+    while (depth > 0 && this.advance()) {
+      if (lx.quoted) continue;
+      if (lx.value === "{") depth++;
+      else if (lx.value === "}") depth--;
+    }
+  }
+};
+var EXCERPT_CHARS = 80;
+function excerpt(token) {
+  const cut = token.length > EXCERPT_CHARS ? `${token.slice(0, EXCERPT_CHARS - 3)}...` : token;
+  return cut.replace(/[\x00-\x1f\x7f]/g, (c3) => `\\x${c3.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+function stripIfParens(args) {
+  const first = args[0];
+  const last = args[args.length - 1];
+  if (first === void 0 || last === void 0 || !first.startsWith("(") || !last.endsWith(")")) return;
+  args[0] = first.slice(1).trimStart();
+  const end = args.length - 1;
+  args[end] = args[end].slice(0, -1).trimEnd();
+  if (args[end] === "") args.pop();
+  if (args[0] === "") args.shift();
+}
+function includeProblem(args, end, ctx) {
+  if (ctx === "opaque") return void 0;
+  if (end === "{") return { error: 'directive "include" is not terminated by ";"', strayBlock: true };
+  if (args.length !== 1) return { error: 'invalid number of arguments in "include" directive', strayBlock: false };
+  return void 0;
+}
+function reportCycles(files, edges, config2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const e of edges) {
+    const list = out.get(e.from) ?? [];
+    list.push(e);
+    out.set(e.from, list);
+  }
+  const state = new Uint8Array(files.length);
+  const stack = [];
+  const seen = /* @__PURE__ */ new Set();
+  const frames = [{ node: 0, next: 0 }];
+  state[0] = 1;
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1];
+    const list = out.get(f.node) ?? [];
+    if (f.next >= list.length) {
+      state[f.node] = 2;
+      frames.pop();
+      stack.pop();
+      continue;
+    }
+    const e = list[f.next++];
+    if (state[e.to] === 1) {
+      const key = `${e.from}:${e.line}:${e.to}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const start2 = stack.findIndex((s) => s.from === e.to);
+      const chain = [...start2 >= 0 ? stack.slice(start2) : [], e].map((s) => `${files[s.from]}:${s.line}`);
+      const from = files[e.from];
+      const errs = config2[e.from]?.errors;
+      if (!errs || errs.length >= MAX_ERRORS_PER_FILE) continue;
+      errs.push({ error: `include cycle: ${chain.join(" -> ")} -> ${files[e.to]} in ${from}:${e.line}`, line: e.line });
+    } else if (state[e.to] === 0) {
+      state[e.to] = 1;
+      stack.push(e);
+      frames.push({ node: e.to, next: 0 });
+    }
+  }
+}
+
+// src/nginx/load.ts
+async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += b.length;
+    if (size > maxBytes) throw new UserError(`stdin holds more than ${maxBytes} bytes`, "-");
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+async function readText(path9, opts) {
+  if (path9 === "-") return decode3(await (opts.readStdin ?? readStdin)());
+  try {
+    if (!statSync4(path9).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    return decode3(readFileSync3(path9));
+  } catch (e) {
+    throw new UserError(`cannot read ${fileErrorWords(e)}`, path9);
+  }
+}
+function loadDumpText(text2, where, opts = {}) {
+  const dump = parseDump(text2);
+  if (!dump) {
+    const failed = parseNginxMessages(text2).find((m) => m.level === "emerg");
+    if (failed) throw new UserError(`nginx -T failed, so the dump holds no configuration: ${failed.raw}`, where);
+    throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where);
+  }
+  const parse3 = parseConfig(dump.main, { source: memorySource(dump.files), ...opts });
+  return { main: dump.main, parse: parse3, dump };
+}
+async function loadDump(path9, opts = {}) {
+  return loadDumpText(await readText(path9, opts), path9, opts);
+}
+function loadFiles(main, opts = {}) {
+  const loaded = parseFiles(main, opts);
+  const { notConfig, denied } = loaded.parse;
+  const why = notConfig.get(main);
+  if (why) throw new UserError(`does not read as an nginx config file: ${why}`, main);
+  const first = denied[0];
+  if (first) {
+    const what = first.listing ? `cannot list ${first.path} for an include` : `cannot read included file ${first.path}`;
+    throw new UserError(`${what}: permission denied`, first.site ? `${first.site.file}:${first.site.line}` : main);
+  }
+  return loaded;
+}
+function parseFiles(main, opts) {
+  try {
+    if (!statSync4(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    closeSync2(openSync2(main, "r"));
+  } catch (e) {
+    throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
+  }
+  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname8(main), ...opts }) };
+}
+
+// src/nginx/resolve.ts
+import { isIP as isIP5 } from "node:net";
+var RESOLVE_TIMEOUT_MS = 3e3;
+function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS, deadlineAt = Number.POSITIVE_INFINITY) {
+  const cache = /* @__PURE__ */ new Map();
+  return (host, signal) => {
+    if (isIP5(host)) return Promise.resolve([canonicalIp(host)]);
+    const key = host.toLowerCase();
+    let p = cache.get(key);
+    if (!p) {
+      const wait = configWait(deadlineAt, timeoutMs);
+      p = lookupHost(host, { timeoutMs: wait, signal }).then((a2) => a2.ok ? [...new Set(a2.addresses.map((x) => canonicalIp(x.address)))] : []);
+      cache.set(key, p);
+    }
+    return p;
+  };
+}
+
+// src/nginx/check.ts
+var MAX_RESOLVED_NAMES = 256;
+var runConfigPhase = (spec, ctx) => configPhase(spec, ctx);
+async function configPhase(spec, ctx, options = {}) {
+  const { signal } = ctx;
+  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : loadConfigFiles(spec, signal);
+  const { parse: parse3, main } = loaded;
+  const base = dirname9(main);
+  const display = (file2) => {
+    const r = relative2(base, file2);
+    return r && !r.startsWith("..") && !isAbsolute5(r) ? r : file2;
+  };
+  const lines = /* @__PURE__ */ new Map();
+  const lineText = (s) => {
+    let l = lines.get(s.file);
+    if (!l) {
+      l = (parse3.texts.get(s.file) ?? "").split("\n");
+      lines.set(s.file, l);
+    }
+    return (l[s.line - 1] ?? "").trim();
+  };
+  const model = buildModel(parse3);
+  const expansions = expandAll(model);
+  const ours = [];
+  for (const c3 of parse3.payload.config) {
+    for (const e of c3.errors) ours.push(invalid(stripWhere(e.error), c3.file, e.line ?? void 0));
+  }
+  for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
+  for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
+  const resolver = options.resolver ?? dnsResolver(void 0, ctx.deadlineAt);
+  const [nginx, addresses] = await Promise.all([
+    nginxCheck(spec, loaded, ctx),
+    resolveAll(spec, expansions, resolver, signal)
+  ]);
+  const theirs = nginx.messages.filter((m) => isErrorMessage(m) && !isPermissionMessage(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
+  const notes2 = [...nginx.notes];
+  for (const m of nginx.messages) {
+    if (isErrorMessage(m) && isPermissionMessage(m)) notes2.push(info2(`nginx -t could not read what it needs as this user: ${m.message}`, m.file, m.line));
+    else if (!isErrorMessage(m)) notes2.push(info2(`nginx -t: [${m.level}] ${m.message}`, m.file, m.line));
+  }
+  if (!nginx.ok && theirs.length === 0 && nginx.failure) theirs.push(invalid(nginx.failure));
+  const taken = new Set(theirs.map((f) => `${f.file}:${f.line}`));
+  const invalids = [...theirs, ...ours.filter((f) => f.line === void 0 || !taken.has(`${f.file}:${f.line}`))];
+  const findings = [...invalids];
+  const dials = [];
+  for (const service2 of spec.services) {
+    const r = evaluate({ service: service2, services: spec.services, model, expansions, addresses, display, lineText });
+    findings.push(...r.findings);
+    dials.push(...r.dials);
+  }
+  findings.push(...notes2);
+  return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })) };
+  function invalid(message, file2, line, raw) {
+    const evidence = [file2 && line ? lineText({ file: file2, line }) : void 0, raw].filter((x) => Boolean(x));
+    const f = {
+      code: "config.invalid",
+      severity: "error",
+      message,
+      ...file2 !== void 0 && file2 !== "-" && { file: file2 },
+      ...line !== void 0 && { line },
+      ...evidence.length > 0 && { evidence }
+    };
+    const fix = invalidFix(message, file2 && line ? lineText({ file: file2, line }) : void 0);
+    const at = file2 && line ? `  (${display(file2)}:${line})` : "";
+    return { ...f, fix: `${fix ?? `correct the line, then check with: nginx -t -c ${main}`}${at}` };
+  }
+  function info2(message, file2, line) {
+    return { severity: "info", message, ...file2 !== void 0 && { file: file2 }, ...line !== void 0 && { line } };
+  }
+}
+function mask(s) {
+  return maskCredentials(s).replace(/(^|["\s])[^"\s@/]+:[^"\s@/]*@/g, "$1***@");
+}
+function masked(f) {
+  return {
+    ...f,
+    message: mask(f.message),
+    ...f.target !== void 0 && { target: mask(f.target) },
+    ...f.fix !== void 0 && { fix: mask(f.fix) },
+    ...f.evidence !== void 0 && { evidence: f.evidence.map(mask) }
+  };
+}
+function invalidFix(message, text2) {
+  const host = /^host not found in upstream "([^"]+)"/.exec(message)?.[1];
+  if (host) return `make ${host.replace(/:\d+$/, "")} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;
+  if (!text2) return void 0;
+  if (/is not terminated by ";"|expecting ";"/.test(message) && !text2.endsWith(";")) return `${text2.replace(/\s*[{}]\s*$/, "")};`;
+  if (message.startsWith("include cycle")) return `# ${text2}`;
+  return void 0;
+}
+function stripWhere(error63) {
+  return error63.replace(/ in (\/|-).*:\d+$/, "");
+}
+async function nginxCheck(spec, loaded, ctx) {
+  if (loaded.dump) {
+    const messages = parseNginxMessages(loaded.dump.messages.join("\n"));
+    const failed = loaded.dump.messages.some((m) => /test failed/.test(m));
+    const notes2 = loaded.dump.messages.length === 0 ? [{ severity: "info", message: "read an nginx -T dump: nginx -t was not run here, and the dump holds no nginx -t messages" }] : [];
+    return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
+  }
+  const { binary, config: config2, test: mode } = spec.nginx;
+  return testConfig(ctx.runner, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
+}
+async function resolveAll(spec, expansions, resolver, signal) {
+  const names2 = /* @__PURE__ */ new Set();
+  for (const s of spec.services) if (s.backend.kind === "tcp") names2.add(s.backend.host.toLowerCase());
+  for (const exp of expansions.values()) {
+    for (const c3 of exp.candidates) if (c3.endpoint?.kind === "tcp") names2.add(c3.endpoint.host.toLowerCase());
+  }
+  const list = [...names2].slice(0, MAX_RESOLVED_NAMES);
+  const out = /* @__PURE__ */ new Map();
+  await Promise.all(list.map(async (n2) => out.set(n2, await resolver(n2, signal))));
+  return out;
+}
+function loadConfigFiles(spec, signal) {
+  try {
+    return loadFiles(spec.nginx.config, { signal });
+  } catch (e) {
+    const note2 = relativeConfigNote(spec);
+    if (!isUserError(e) || note2 === void 0 || existsSync2(spec.nginx.config)) throw e;
+    throw new UserError(`${e.message} (${note2})`);
+  }
+}
+
+// src/gate/probe-phase.ts
+import { isIP as isIP7 } from "node:net";
+
+// src/probe/errno.ts
+import { constants as constants8 } from "node:os";
+var LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
+var BY_NAME = constants8.errno;
+var BY_NUMBER = /* @__PURE__ */ new Map();
+for (const [name, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name);
+function errnoNumber(name) {
+  return name === void 0 ? void 0 : BY_NAME[name];
+}
+function errnoName(n2) {
+  return n2 === void 0 ? void 0 : BY_NUMBER.get(Math.abs(n2));
+}
+function errorFacts(e) {
+  const err = e;
+  const code = typeof err?.code === "string" ? err.code : void 0;
+  const raw = typeof err?.errno === "number" ? Math.abs(err.errno) : void 0;
+  const errno = raw ?? errnoNumber(code);
+  const message = err instanceof Error ? err.message : String(e);
+  return { ...code !== void 0 && { code }, ...errno !== void 0 && { errno }, message };
+}
+
+// src/model/probe-result.ts
+var HTTP_STATUS = "HTTP_STATUS";
+var ABORTED = "ABORT_ERR";
+var INCOMPLETE = "INCOMPLETE_RESPONSE";
+var BAD_PROTOCOL = "BAD_PROTOCOL";
+
+// src/host/why-failed.ts
+function whyFailed(r, label = r.command) {
+  if (r.notFound) return `${r.command.split(" ")[0]} not installed`;
+  if (r.timedOut) return `${label} timed out`;
+  if (r.exitCode === void 0 || r.exitCode === 0) return `${label} was cancelled`;
+  return `${label} failed: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`;
+}
+
+// src/host/selinux.ts
+var SELINUX_BOOLEAN = "httpd_can_network_connect";
+function parseGetsebool(text2) {
+  const out = {};
+  for (const m of text2.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
+  return out;
+}
+function parseAvc(text2, port) {
+  return text2.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map((l) => l.trim());
+}
+async function readSelinux(runner, port, options = {}) {
+  const run2 = { timeoutMs: 3e3, ...options.signal && { signal: options.signal } };
+  const notes2 = [];
+  const mode = await runner.run("getenforce", [], run2);
+  if (mode.failed) {
+    notes2.push(mode.notFound ? "getenforce not installed: SELinux state unknown" : whyFailed(mode));
+    return { booleans: {}, denials: [], notes: notes2 };
+  }
+  const [bool, avc] = await Promise.all([
+    runner.run("getsebool", [SELINUX_BOOLEAN], run2),
+    runner.run("ausearch", ["-m", "AVC", "-ts", "recent"], run2)
+  ]);
+  if (bool.failed) notes2.push(whyFailed(bool));
+  if (avc.notFound) notes2.push("ausearch not installed: AVC denials not read");
+  return { mode: mode.stdout.trim(), booleans: parseGetsebool(bool.stdout), denials: parseAvc(avc.stdout, port), notes: notes2 };
+}
+
+// src/host/socket-file.ts
+import { lstat as lstat2, readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname10, join as join8 } from "node:path";
+var MAX_SIBLINGS = 12;
+function typeOf2(st) {
+  if (st.isSocket()) return "socket";
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "directory";
+  if (st.isSymbolicLink()) return "symlink";
+  return "other";
+}
+async function names() {
+  const table = async (file2) => {
+    const m = /* @__PURE__ */ new Map();
+    const text2 = await readFile2(file2, "utf8").catch(() => "");
+    for (const line of text2.split("\n")) {
+      const f = line.split(":");
+      if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
+    }
+    return m;
+  };
+  const [users2, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
+  return { users: users2, groups };
+}
+function currentUser(userNames) {
+  const uid = process.getuid?.() ?? -1;
+  const gid = process.getgid?.() ?? -1;
+  return { uid, gid, groups: process.getgroups?.() ?? [], name: userNames.get(uid) ?? String(uid) };
+}
+function access2(f, user) {
+  const mode = parseInt(f.mode, 8);
+  if (user.uid === 0) return { r: true, w: true, x: (mode & 73) !== 0 };
+  const shift = f.uid === user.uid ? 6 : f.gid === user.gid || user.groups.includes(f.gid) ? 3 : 0;
+  const bits = mode >> shift & 7;
+  return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
+}
+async function readSocketFile(path9) {
+  const { users: users2, groups } = await names();
+  const user = currentUser(users2);
+  const notes2 = [];
+  const facts = async (p) => {
+    const st = await lstat2(p).catch(() => void 0);
+    if (!st) return void 0;
+    return {
+      path: p,
+      type: typeOf2(st),
+      mode: (st.mode & 4095).toString(8).padStart(4, "0"),
+      uid: st.uid,
+      gid: st.gid,
+      owner: users2.get(st.uid) ?? String(st.uid),
+      group: groups.get(st.gid) ?? String(st.gid)
+    };
+  };
+  const file2 = await facts(path9);
+  const evidence = { path: path9, siblings: [], user, notes: notes2, ...file2 && { file: file2 } };
+  const parents = [];
+  for (let d = dirname10(path9); ; d = dirname10(d)) {
+    parents.unshift(d);
+    if (d === "/") break;
+  }
+  for (const d of parents) {
+    const f = await facts(d);
+    if (!f) {
+      evidence.existingParent = dirname10(d);
+      break;
+    }
+    if (f.type === "directory" && !access2(f, user).x) {
+      evidence.blockedBy = f;
+      break;
+    }
+  }
+  const dir = dirname10(path9);
+  const entries = await readdir2(dir).catch((e) => {
+    if (e.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${e.code ?? e.message}`);
+    return [];
+  });
+  for (const name of entries.sort()) {
+    if (evidence.siblings.length >= MAX_SIBLINGS) break;
+    if (name === basename4(path9)) continue;
+    const st = await lstat2(join8(dir, name)).catch(() => void 0);
+    if (st?.isSocket()) evidence.siblings.push(join8(dir, name));
+  }
+  return evidence;
+}
+function describeFile(f) {
+  const kind = f.type === "socket" ? "s" : f.type === "directory" ? "d" : f.type === "symlink" ? "l" : "-";
+  const bits = parseInt(f.mode, 8);
+  const rwx = [6, 3, 0].map((s) => (bits >> s & 4 ? "r" : "-") + (bits >> s & 2 ? "w" : "-") + (bits >> s & 1 ? "x" : "-")).join("");
+  return `${kind}${rwx} (${f.mode}) ${f.owner}:${f.group}`;
+}
+
+// src/host/systemd.ts
+var PROPERTIES = ["ActiveState", "SubState", "MainPID", "Result", "ExecMainStatus", "NRestarts", "LoadState"];
+var JOURNAL_LINES = 8;
+function parseShow(text2) {
+  const out = {};
+  for (const line of text2.split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim();
+  }
+  return out;
+}
+async function readSystemd(runner, unit, options = {}) {
+  const run2 = { timeoutMs: 3e3, ...options.signal && { signal: options.signal } };
+  const notes2 = [];
+  const [show, journal] = await Promise.all([
+    runner.run("systemctl", ["show", unit, `--property=${PROPERTIES.join(",")}`, "--no-pager"], run2),
+    runner.run("journalctl", ["-u", unit, "-n", String(JOURNAL_LINES), "--no-pager", "-o", "short-iso"], run2)
+  ]);
+  if (show.failed) notes2.push(whyFailed(show, `systemctl show ${unit}`));
+  if (journal.failed) notes2.push(whyFailed(journal, `journalctl -u ${unit}`));
+  const lines = journal.failed ? [] : journal.stdout.split("\n").filter((l) => l.trim() && !/^-- (No entries|Journal begins|Logs begin)/.test(l));
+  return { unit, state: show.failed ? {} : parseShow(show.stdout), journal: lines.slice(-JOURNAL_LINES), notes: notes2 };
+}
+function describeUnit(s) {
+  const st = s.state;
+  if (!st.ActiveState) return void 0;
+  if (st.LoadState === "not-found") return `${s.unit} not found`;
+  const extra = [st.Result && st.Result !== "success" && `Result=${st.Result}`, st.ExecMainStatus && st.ExecMainStatus !== "0" && `status ${st.ExecMainStatus}`, st.NRestarts && st.NRestarts !== "0" && `${st.NRestarts} restarts`].filter(Boolean);
+  return `${s.unit}: ${st.ActiveState}${st.SubState ? ` (${st.SubState})` : ""}${extra.length ? `, ${extra.join(", ")}` : ""}${st.MainPID && st.MainPID !== "0" ? `, pid ${st.MainPID}` : ""}`;
+}
+
+// src/diagnose/evidence-lines.ts
+function ms(n2) {
+  if (n2 === void 0) return "";
+  return n2 < 10 ? `${n2.toFixed(1)}ms` : `${Math.round(n2)}ms`;
+}
+function probeLine(p) {
+  const verb = p.kind === "tcp" || p.kind === "unix" || p.stage === "connect" ? "connect" : p.kind === "fastcgi" ? "fastcgi" : "GET";
+  const what = verb === "connect" ? p.target.replace(/^\w+:\/\/([^/]*).*$/, "$1") : p.target;
+  const outcome2 = p.ok ? p.status !== void 0 ? String(p.status) : "connected" : p.code === HTTP_STATUS ? p.message : `${p.code ?? "failed"}${p.errno !== void 0 ? ` (${p.errno})` : ""}${p.code && p.message.includes(p.code) ? "" : `: ${p.message}`}`;
+  return `${verb} ${what} -> ${outcome2} after ${ms(p.timings.totalMs)}`;
+}
+function listenerAddress(l) {
+  if (l.kind === "unix") return `unix:${l.path ?? ""}`;
+  if (l.dualStack) return `*:${l.port} (IPv4 and IPv6)`;
+  return formatEndpoint({ kind: "tcp", host: l.address ?? "?", port: l.port ?? 0 });
+}
+function listenerLine(l) {
+  const who = l.processes.map((p) => `${p.name}, pid ${p.pid}`).join("; ");
+  return `listener ${listenerAddress(l)}${who ? ` (${who})` : ""}`;
+}
+function firstLine2(s) {
+  return (s.split("\n")[0] ?? "").trim();
+}
+
+// src/diagnose/classify.ts
+function dialAt(d) {
+  return `${d.shownFile ?? d.file}:${d.line}`;
+}
+var DNS_CODES = /* @__PURE__ */ new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL", "ENODATA", "ESERVFAIL", "EAI_NODATA"]);
+var UNREACHABLE = /* @__PURE__ */ new Set(["EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN", "EADDRNOTAVAIL"]);
+var CONNECT_ERRORS = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ENOTSOCK", ...UNREACHABLE]);
+function classify(input2) {
+  const { probe } = input2;
+  if (probe.ok) return void 0;
+  const draft = decide(input2);
+  const errno = draft.errno ?? probe.errno;
+  const name = errno === void 0 ? void 0 : draft.errno_name ?? errnoName(errno);
+  const dial = input2.dial;
+  return {
+    code: draft.code,
+    severity: "error",
+    service: input2.service.name,
+    target: targetOf(input2),
+    ...errno !== void 0 && { errno },
+    ...name !== void 0 && { errno_name: name },
+    message: draft.message,
+    evidence: [...draft.evidence ?? [], ...notes(input2.evidence)],
+    ...draft.fix !== void 0 && { fix: draft.fix },
+    ...dial && { file: dial.file, line: dial.line }
+  };
+}
+function targetOf(i2) {
+  if (i2.check === "front") return i2.probe.target;
+  if (i2.endpoint.kind === "unix") return formatEndpoint(i2.endpoint);
+  return formatEndpoint({ kind: "tcp", host: i2.address ?? i2.endpoint.host, port: i2.endpoint.port });
+}
+function decide(i2) {
+  const p = i2.probe;
+  const code = p.code === ABORTED ? "ETIMEDOUT" : p.code;
+  if (i2.check === "front" && p.code === HTTP_STATUS && (p.status === 502 || p.status === 504)) return badGateway(i2);
+  if (p.stage === "resolve" || code !== void 0 && DNS_CODES.has(code)) return dns(i2);
+  if (p.stage === "connect" || code !== void 0 && CONNECT_ERRORS.has(code)) {
+    if (i2.endpoint.kind === "unix") return unixConnect(i2, code);
+    if (code === "ECONNREFUSED") return refused(i2);
+    if (code === "ETIMEDOUT") return connectTimeout(i2);
+    if (code !== void 0 && UNREACHABLE.has(code)) return unreachable(i2);
+    if (code === "EACCES") return selinux(i2);
+    if (code === "EPERM") return (i2.evidence.firewall?.rules.length ?? 0) > 0 ? rejected(i2, []) : selinux(i2);
+    return down(i2, `connect failed: ${p.code ?? p.message}`);
+  }
+  if (p.code === HTTP_STATUS) return healthStatus(i2);
+  if (code === "ETIMEDOUT") return healthTimeout(i2);
+  if (p.code === BAD_PROTOCOL || /^(HPE_|ERR_SSL_|ERR_TLS_|EPROTO$)/.test(p.code ?? "") || p.stage === "tls") return protocol(i2);
+  if (p.code === "ECONNRESET" || p.code === "EPIPE" || p.code === INCOMPLETE) return reset2(i2);
+  return protocol(i2);
+}
+function family(i2) {
+  return ipFamily(dialedAddress(i2)) === 6 ? 6 : 4;
+}
+function dialedAddress(i2) {
+  return i2.address ?? (i2.endpoint.kind === "tcp" ? i2.endpoint.host : "");
+}
+var WILDCARD = /* @__PURE__ */ new Set(["0.0.0.0", "::"]);
+function accepts(l, address, fam) {
+  if (l.kind !== "tcp") return false;
+  if (l.dualStack) return true;
+  if (l.family !== fam) return false;
+  return WILDCARD.has(l.address ?? "") || l.address === address;
+}
+function tcpOnPort(e, port) {
+  return (e.listeners?.listeners ?? []).filter((l) => l.kind === "tcp" && l.port === port);
+}
+function processMatches(i2) {
+  const wanted = i2.service.process?.toLowerCase();
+  const mainPid = Number(i2.evidence.systemd?.state.MainPID ?? 0);
+  const inCommand = wanted === void 0 ? void 0 : new RegExp(`(^|[\\s/])${escapeRe(wanted)}([\\s:.-]|$)`, "i");
+  return (l) => l.processes.some(
+    (p) => mainPid > 0 && p.pid === mainPid || wanted !== void 0 && (p.name.toLowerCase() === wanted || p.name.length >= 15 && wanted.startsWith(p.name.toLowerCase()) || p.command !== void 0 && inCommand.test(p.command))
+  );
+}
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function refused(i2) {
+  if (i2.endpoint.kind !== "tcp") return down(i2);
+  const port = i2.endpoint.port;
+  const snap = i2.evidence.listeners;
+  if (!snap) return down(i2);
+  const addr = dialedAddress(i2);
+  const fam = family(i2);
+  const onPort = tcpOnPort(i2.evidence, port);
+  const present = onPort.filter((l) => accepts(l, addr, fam));
+  if (present.length) return rejected(i2, present);
+  const sameFamily = onPort.filter((l) => l.family === fam && !l.dualStack);
+  if (sameFamily.length) return wrongAddress(i2, sameFamily);
+  const otherFamily = onPort.filter((l) => l.family !== fam);
+  if (otherFamily.length) return familyMismatch(i2, otherFamily);
+  if (i2.check !== "front" && (i2.service.process !== void 0 || Number(i2.evidence.systemd?.state.MainPID ?? 0) > 0)) {
+    const ours = processMatches(i2);
+    const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && ours(l));
+    if (mine.length && conclusive(mine)) return wrongPort(i2, mine);
+    if (mine.length) return down(i2, void 0, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));
+  }
+  return down(i2);
+}
+var MAX_WRONG_PORTS = 3;
+var MAX_CANDIDATES = 5;
+function conclusive(mine) {
+  const ports = new Set(mine.map((l) => l.port));
+  const [first, ...rest] = mine.map((l) => new Set(l.processes.map((p) => p.pid)));
+  const shared = [...first ?? []].some((pid) => rest.every((s) => s.has(pid)));
+  return ports.size <= MAX_WRONG_PORTS && shared;
+}
+function connectEvidence(i2, listeners = []) {
+  return [probeLine(i2.probe), ...nameLine(i2), ...listeners.map(listenerLine)];
+}
+function nameLine(i2) {
+  if (i2.endpoint.kind !== "tcp" || i2.address === void 0 || i2.address === i2.endpoint.host) return [];
+  return [`${i2.endpoint.host} resolves to ${i2.address} (nginx dials every address of the name)`];
+}
+function dialFix(i2, host) {
+  const d = i2.dial;
+  if (!d || i2.endpoint.kind !== "tcp") return void 0;
+  const hostPort = formatEndpoint({ kind: "tcp", host, port: i2.endpoint.port });
+  if (d.upstream) return `server ${hostPort};  (upstream ${d.upstream}, ${dialAt(d)})`;
+  const withScheme = d.directive === "proxy_pass" || d.directive === "grpc_pass" ? `${d.scheme}://${hostPort}` : hostPort;
+  return `${d.directive} ${withScheme};  (${dialAt(d)})`;
+}
+function down(i2, why, more = []) {
+  const t = targetOf(i2);
+  if (i2.check === "front") {
+    return {
+      code: "backend.down",
+      message: why ?? `nothing listens on nginx's front ${t}`,
+      evidence: connectEvidence(i2),
+      fix: "start nginx, or set nginx.front to an address nginx listens on"
+    };
+  }
+  const unit = unitLines(i2);
+  const known = i2.evidence.listeners !== void 0;
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : void 0;
+  return {
+    code: "backend.down",
+    message: why ?? `nothing listens on ${t}${known && port !== void 0 ? ` (no listener on port ${port} in any family)` : ""}`,
+    evidence: [...connectEvidence(i2), ...known ? [`no listener on port ${port ?? "?"}`] : [], ...more, ...unit],
+    fix: i2.service.unit ? `start ${i2.service.unit} (systemctl status ${i2.service.unit}; journalctl -u ${i2.service.unit}) and make it listen on ${t}` : `start the backend and make it listen on ${t}`
+  };
+}
+function wrongPort(i2, mine) {
+  const t = targetOf(i2);
+  const ports = [...new Set(mine.map((l) => l.port))].join(", ");
+  const who = mine[0]?.processes[0]?.name ?? i2.service.process ?? "the service";
+  return {
+    code: "backend.wrong_port",
+    message: `nothing listens on ${t}; ${who} listens on port ${ports} instead`,
+    evidence: [...connectEvidence(i2, mine), ...unitLines(i2)],
+    fix: `make ${who} listen on port ${i2.endpoint.kind === "tcp" ? i2.endpoint.port : "?"} (the bind setting rendered from the spec by \`upstream-gate render\`), or change \`backend\` in the spec and nginx together to port ${ports}`
+  };
+}
+function wrongAddress(i2, others) {
+  const t = targetOf(i2);
+  const where = others.map(listenerAddress).join(", ");
+  const first = others[0]?.address ?? "";
+  return {
+    code: "backend.wrong_address",
+    message: `nginx dials ${t} but port ${i2.endpoint.kind === "tcp" ? i2.endpoint.port : ""} listens only on ${where}`,
+    evidence: connectEvidence(i2, others),
+    fix: dialFix(i2, first) ?? `bind the backend to ${dialedAddress(i2)} (or ${family(i2) === 6 ? "::" : "0.0.0.0"}), or dial ${formatEndpoint({ kind: "tcp", host: first, port: i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0 })}`
+  };
+}
+function familyMismatch(i2, others) {
+  const t = targetOf(i2);
+  const where = others.map(listenerAddress).join(", ");
+  const fam = family(i2);
+  const first = others[0];
+  const listenHost = first?.address && !WILDCARD.has(first.address) ? first.address : fam === 6 ? "127.0.0.1" : "::1";
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const name = i2.endpoint.kind === "tcp" && i2.address !== void 0 && i2.address !== i2.endpoint.host ? i2.endpoint.host : void 0;
+  const dialed = dialFix(i2, listenHost);
+  const alt = `make the backend listen on ${formatEndpoint({ kind: "tcp", host: dialedAddress(i2), port })} too`;
+  return {
+    code: "backend.family_mismatch",
+    message: `nginx dials ${t}${name ? ` (${name})` : ""} but the backend listens only on ${where}`,
+    evidence: connectEvidence(i2, others),
+    fix: dialed ?? (name ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port })} instead of ${name}:${port}, or ${alt}` : alt)
+  };
+}
+function rejected(i2, present) {
+  const t = targetOf(i2);
+  const rules = i2.evidence.firewall?.rules ?? [];
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  return {
+    code: "network.rejected",
+    message: present.length ? `${t} refused the connection although ${listenerAddress(present[0])} listens: a firewall REJECT rule` : `${t}: the connect was blocked by a firewall rule`,
+    evidence: [...connectEvidence(i2, present), ...rules.length ? rules.map((r) => `rule ${r}`) : ["no matching firewall rule was readable"]],
+    fix: rules[0] ? `allow tcp port ${port} to ${dialedAddress(i2)}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `find the rule that rejects tcp port ${port} (iptables -S; nft list ruleset) and allow it`
+  };
+}
+function connectTimeout(i2) {
+  const t = targetOf(i2);
+  const rules = i2.evidence.firewall?.rules ?? [];
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
+  return {
+    code: "network.timeout",
+    errno: LINUX_ERRNO.ETIMEDOUT,
+    message: `connect to ${t} timed out: ${rules.length ? "a firewall DROP rule" : "packets are dropped (firewall DROP or a dead route)"}`,
+    evidence: [...connectEvidence(i2, present), ...rules.map((r) => `rule ${r}`)],
+    fix: rules[0] ? `allow tcp port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i2)})`
+  };
+}
+function unreachable(i2) {
+  const t = targetOf(i2);
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
+  const rules = i2.evidence.firewall?.rules ?? [];
+  if (present.length && rules.some((r) => /REJECT|reject/.test(r))) return rejected(i2, present);
+  return {
+    code: "network.unreachable",
+    message: `${t} is unreachable: ${i2.probe.code === "ENETUNREACH" ? "no route to its network" : "no route to the host"}`,
+    evidence: [...connectEvidence(i2, present), ...rules.map((r) => `rule ${r}`)],
+    fix: `check the address and the route: ip route get ${dialedAddress(i2)}`
+  };
+}
+function selinux(i2) {
+  const t = targetOf(i2);
+  const se = i2.evidence.selinux;
+  const bool = se?.booleans[SELINUX_BOOLEAN];
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  return {
+    code: "selinux.denied",
+    errno: i2.probe.errno ?? LINUX_ERRNO.EACCES,
+    message: `connect to ${t} denied (${i2.probe.code === "EPERM" ? "EPERM" : "EACCES"})${se?.mode ? `: SELinux is ${se.mode}${bool ? `, ${SELINUX_BOOLEAN} is ${bool}` : ""}` : ": SELinux or another LSM policy"}`,
+    evidence: [probeLine(i2.probe), ...se?.mode ? [`getenforce: ${se.mode}`] : [], ...bool ? [`${SELINUX_BOOLEAN} --> ${bool}`] : [], ...se?.denials ?? []],
+    fix: `setsebool -P ${SELINUX_BOOLEAN} 1  (or label the port: semanage port -a -t http_port_t -p tcp ${port})`
+  };
+}
+function dns(i2) {
+  const host = i2.endpoint.kind === "tcp" ? i2.endpoint.host : i2.probe.target;
+  return {
+    code: "dns.unresolved",
+    message: `${host} does not resolve (${i2.probe.code ?? i2.probe.message})`,
+    evidence: [`resolve ${host} -> ${i2.probe.code ?? "failed"}: ${i2.probe.message}`],
+    fix: `dial an IP address, or make ${host} resolve on this host (/etc/hosts or DNS); nginx resolves it once at start-up`
+  };
+}
+function unixConnect(i2, code) {
+  const path9 = i2.endpoint.kind === "unix" ? i2.endpoint.path : "";
+  const sf = i2.evidence.socketFile;
+  if (code === "ENOENT") {
+    const siblings = sf?.siblings ?? [];
+    const base = (p) => p.slice(p.lastIndexOf("/") + 1);
+    const dirMissing = sf?.existingParent !== void 0;
+    const sibling = siblings[0];
+    const d = i2.dial;
+    return {
+      code: "socket.missing",
+      errno: LINUX_ERRNO.ENOENT,
+      message: dirMissing ? `${path9} is absent: its directory does not exist` : sibling ? `${base(path9)} is absent; ${siblings.map(base).join(", ")} exist${siblings.length === 1 ? "s" : ""}` : `${path9} is absent and no socket exists next to it`,
+      evidence: [probeLine(i2.probe), ...dirMissing ? [`nearest existing directory: ${sf?.existingParent}`] : [], ...siblings.map((s) => `sibling socket ${s}`), ...unitLines(i2)],
+      fix: siblings.length === 1 && sibling ? d ? `${d.upstream ? "server" : d.directive} unix:${sibling};  (${dialAt(d)}), and \`backend: unix:${sibling}\` in the spec` : `point nginx and the spec at unix:${sibling}, or start the service that creates ${path9}` : `start the service that creates ${path9}${i2.service.unit ? ` (${i2.service.unit})` : ""}`
+    };
+  }
+  if (code === "EACCES" || code === "EPERM") {
+    const user = sf?.user;
+    const f = sf?.blockedBy ?? sf?.file;
+    const what = f ? `${f.path} is ${describeFile(f)}` : `${path9}`;
+    const can = f && user ? access2(f, user) : void 0;
+    const lacks = sf?.blockedBy ? "search (x) permission on the directory" : can && !can.w ? "write permission (connect needs w)" : "permission";
+    return {
+      code: "socket.permission",
+      errno: i2.probe.errno ?? LINUX_ERRNO.EACCES,
+      message: `${what}; user ${user?.name ?? "?"} (uid ${user?.uid ?? "?"}) lacks ${lacks}`,
+      evidence: [probeLine(i2.probe), ...f ? [`${f.path}: ${describeFile(f)}`] : [], ...user ? [`connecting user ${user.name} uid=${user.uid} gid=${user.gid} groups=${user.groups.join(",")}`] : []],
+      fix: sf?.blockedBy ? `chmod o+x ${sf.blockedBy.path} (or add nginx's user to group ${sf.blockedBy.group})` : `let nginx's user connect: socket mode 0660 with nginx's user in group ${f?.group ?? "?"} (php-fpm: listen.owner / listen.group / listen.mode = 0660)`
+    };
+  }
+  if (code === "ECONNREFUSED" || code === "ENOTSOCK" || code === "EAGAIN") {
+    const f = sf?.file;
+    const notSocket = f && f.type !== "socket";
+    const accepting = (i2.evidence.listeners?.listeners ?? []).filter((l) => l.kind === "unix" && l.path === path9);
+    return {
+      code: "socket.refused",
+      message: code === "EAGAIN" ? `${path9} refused: its listen backlog is full (the service accepts too slowly)` : notSocket ? `${path9} is a ${f.type}, not a socket` : `${path9} exists but nothing accepts on it: a stale socket file`,
+      evidence: [probeLine(i2.probe), ...f ? [`${f.path}: ${describeFile(f)}`] : [], ...accepting.map(listenerLine), ...i2.evidence.listeners && !accepting.length ? ["no process listens on this path"] : [], ...unitLines(i2)],
+      fix: code === "EAGAIN" ? "raise the listen backlog (php-fpm: listen.backlog) or the worker count" : `restart the service that owns ${path9}${i2.service.unit ? ` (${i2.service.unit})` : ""}; it recreates the socket${notSocket ? "; remove the non-socket file first" : ""}`
+    };
+  }
+  if (code === "ETIMEDOUT") return connectTimeout(i2);
+  return { code: "socket.refused", message: `${path9}: connect failed (${i2.probe.code ?? i2.probe.message})`, evidence: [probeLine(i2.probe), ...unitLines(i2)], fix: `check the service that owns ${path9}` };
+}
+function healthStatus(i2) {
+  const p = i2.probe;
+  const what = i2.check === "front" ? `through nginx, ${p.target}` : p.target;
+  return {
+    code: "health.status",
+    message: `${what} answered ${p.status ?? "?"} (a status >= 400 fails the check)`,
+    evidence: [probeLine(p), ...p.body ? [`body: ${firstLine2(p.body).slice(0, 160)}`] : [], ...unitLines(i2)],
+    fix: i2.check === "front" && p.status === 404 ? "nginx routes this Host and path elsewhere: check server_name and location" : `make ${p.target.replace(/^\w+:\/\/[^/]*/, "") || "the health path"} answer 2xx once the service is ready (see the service's log)`
+  };
+}
+function healthTimeout(i2) {
+  const p = i2.probe;
+  return {
+    code: "health.timeout",
+    errno: LINUX_ERRNO.ETIMEDOUT,
+    message: `${p.target} accepted the connection but sent no complete response in time`,
+    evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : ["nothing received"], ...unitLines(i2)],
+    fix: "the service accepts but does not answer (workers busy or blocked, start-up not finished): check its log; raise gate.request_timeout if the health path is slow by design"
+  };
+}
+function reset2(i2) {
+  const p = i2.probe;
+  return {
+    code: "health.reset",
+    errno: p.errno ?? LINUX_ERRNO.ECONNRESET,
+    message: `${p.target}: the connection was ${p.code === "ECONNRESET" && p.message.includes("hang up") ? "closed" : "reset"} before a complete response`,
+    evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : [], ...unitLines(i2)],
+    fix: "the backend drops the request: check its log for a crash or a rejected request (wrong protocol, request too large, TLS expected)"
+  };
+}
+function protocol(i2) {
+  const p = i2.probe;
+  const tlsAnswer = /TLS/.test(p.message);
+  const expected = p.kind === "fastcgi" ? "FastCGI" : p.kind === "https" ? "TLS" : "HTTP";
+  return {
+    code: "health.protocol",
+    message: `${p.target} does not answer ${expected}${tlsAnswer && p.kind === "http" ? ": it answered TLS" : ""} (${p.code ?? "bad answer"})`,
+    evidence: [probeLine(p), ...p.firstBytes ? [`received: ${p.firstBytes}`] : []],
+    fix: p.kind === "http" && tlsAnswer ? "the backend speaks TLS: set `protocol: https` and `proxy_pass https://...`" : p.kind === "https" ? "the backend does not speak TLS here: set `protocol: http` and `proxy_pass http://...`" : `check that \`protocol: ${i2.service.protocol}\` is what listens on ${targetOf(i2)}`
+  };
+}
+var ERRNO_IN_LOG = /\((\d+): ([^)]*)\)/;
+function badGateway(i2) {
+  const p = i2.probe;
+  const lines = i2.errorLog ?? [];
+  const m = lines.map((l) => ERRNO_IN_LOG.exec(l)).find((x) => x !== null);
+  const errno = m ? Number(m[1]) : void 0;
+  const upstream = lines.map((l) => /upstream: "([^"]*)"/.exec(l)?.[1]).find((x) => x !== void 0);
+  return {
+    code: "proxy.bad_gateway",
+    ...errno !== void 0 && { errno },
+    message: `through nginx, ${p.target} answered ${p.status}${upstream ? `: nginx cannot reach ${upstream}` : ""}${m ? ` (${m[1]}: ${m[2]})` : ""}`,
+    evidence: [probeLine(p), ...lines.length ? lines.slice(-3) : ["no matching line in the error log since the gate started"]],
+    fix: errno === LINUX_ERRNO.EACCES ? upstream?.includes("unix:") ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, "").replace(/:$/, "")}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)` : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)` : upstream ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)` : "read nginx's error log for the upstream it dials"
+  };
+}
+function unitLines(i2) {
+  const s = i2.evidence.systemd;
+  if (!s) return [];
+  const d = describeUnit(s);
+  return [...d ? [d] : [], ...s.journal.slice(-3).map((l) => `journal: ${l}`)];
+}
+function notes(e) {
+  return [...e.listeners?.notes ?? [], ...e.firewall?.notes ?? [], ...e.selinux?.notes ?? [], ...e.systemd?.notes ?? [], ...e.socketFile?.notes ?? []].map((n2) => `note: ${n2}`);
+}
+
+// src/diagnose/error-log.ts
+var PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
+var EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
+var ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
+var CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
+var ACTION = /^[A-Za-z][A-Za-z ]*$/;
+var QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
+var OPENERS = {
+  request: ', request: "',
+  subrequest: ', subrequest: "',
+  upstream: ', upstream: "',
+  host: ', host: "',
+  referrer: ', referrer: "'
+};
+var STREAM_BYTES = ", bytes from/to client:";
+function parseErrorLine(line) {
+  let start2 = 0;
+  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
+    const m = EMBEDDED.exec(line);
+    if (!m) return void 0;
+    start2 = m.index;
+  }
+  PREFIX.lastIndex = start2;
+  const p = PREFIX.exec(line);
+  if (!p) return void 0;
+  const entry = {
+    time: p[1],
+    level: p[2],
+    pid: Number(p[3]),
+    tid: Number(p[4]),
+    message: ""
+  };
+  if (p[5] !== void 0) entry.cid = Number(p[5]);
+  let rest = line.slice(PREFIX.lastIndex);
+  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
+  let head = rest;
+  let fields = "";
+  const clientAt = findClient(rest);
+  if (clientAt >= 0) {
+    head = rest.slice(0, clientAt);
+    fields = rest.slice(clientAt);
+  }
+  splitHead(head, entry);
+  if (fields) parseFields(fields, entry);
+  return entry;
+}
+function findClient(rest) {
+  const at = rest.indexOf(", client: ");
+  if (at >= 0) return at;
+  return rest.indexOf(", udp client: ");
+}
+function splitHead(head, entry) {
+  let msg = head;
+  const resolverAt = msg.lastIndexOf(", resolver: ");
+  if (resolverAt >= 0 && msg.lastIndexOf(" while ", resolverAt) >= 0) {
+    entry.resolver = msg.slice(resolverAt + 12);
+    msg = msg.slice(0, resolverAt);
+  }
+  const whileAt = msg.lastIndexOf(" while ");
+  if (whileAt >= 0) {
+    let action = msg.slice(whileAt + 7);
+    const comma = action.indexOf(", ");
+    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
+    if (ACTION.test(action)) {
+      entry.action = action;
+      msg = msg.slice(0, whileAt);
+    }
+  }
+  const e = ERRNO_SUFFIX.exec(msg);
+  if (e) {
+    entry.errno = Number(e[1]);
+    entry.errnoText = e[2];
+    msg = msg.slice(0, e.index);
+  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
+    const c3 = CONF_SUFFIX.exec(msg);
+    if (c3) {
+      entry.confFile = c3[1];
+      entry.confLine = Number(c3[2]);
+      msg = msg.slice(0, c3.index);
+    }
+  }
+  entry.message = msg;
+}
+function parseFields(fields, entry) {
+  let i2 = fields.indexOf("client: ") + 8;
+  let end = fields.indexOf(", server: ", i2);
+  if (end < 0) {
+    entry.client = untilComma(fields, i2);
+    return;
+  }
+  entry.client = fields.slice(i2, end);
+  i2 = end + 10;
+  end = fields.indexOf(", ", i2);
+  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
+  if (end < 0) return;
+  i2 = end;
+  for (let k = 0; k < QUOTED.length; k++) {
+    const key = QUOTED[k];
+    const opener = OPENERS[key];
+    if (!fields.startsWith(opener, i2)) continue;
+    const valueAt = i2 + opener.length;
+    const close = closingQuote(fields, valueAt, k);
+    entry[key] = fields.slice(valueAt, close);
+    i2 = close + 1;
+    if (i2 >= fields.length) return;
+  }
+}
+function closingQuote(s, from, field) {
+  if (QUOTED[field] === "request") {
+    const at = s.lastIndexOf(`"${OPENERS.upstream}`);
+    if (at >= from) return at;
+  }
+  let best = -1;
+  for (let k = field + 1; k < QUOTED.length; k++) {
+    const at = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
+    if (at >= 0 && (best < 0 || at < best)) best = at;
+  }
+  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
+  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
+  if (best >= 0) return best;
+  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
+  return s.length;
+}
+function untilComma(s, from) {
+  const end = s.indexOf(", ", from);
+  return s.slice(from, end < 0 ? s.length : end);
+}
+
+// src/diagnose/gateway-lines.ts
+var UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent/;
+function gatewayLines(lines, serverNames) {
+  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
+  return lines.filter((line) => {
+    const e = parseErrorLine(line);
+    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
+    if (wanted.size === 0) return true;
+    const server = e.server?.toLowerCase();
+    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
+    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
+  });
+}
+
+// src/host/evidence.ts
+import { readFile as readFile4 } from "node:fs/promises";
+
+// src/host/firewall.ts
+function portIn(spec, port) {
+  return spec.split(",").some((part) => {
+    const [a2, b] = part.split(/[:-]/).map(Number);
+    if (a2 === void 0 || Number.isNaN(a2)) return false;
+    return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
+  });
+}
+function matchIptables(text2, port) {
+  const out = [];
+  for (const line of text2.split("\n").map((l) => l.trim())) {
+    if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
+    const m = /--dports? (\S+)/.exec(line);
+    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
+  }
+  return out;
+}
+function matchNft(text2, port) {
+  const out = [];
+  for (const line of text2.split("\n").map((l) => l.trim())) {
+    if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line) || /\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line)) continue;
+    const m = /\bdport (\{[^}]*\}|\S+)/.exec(line);
+    if (!m?.[1]) {
+      if (!/\bsport\b/.test(line)) out.push(line);
+      continue;
+    }
+    if (portIn(m[1].replace(/[{}\s]/g, ""), port)) out.push(line);
+  }
+  return out;
+}
+async function readFirewall(runner, port, family2, options = {}) {
+  const run2 = { timeoutMs: 2e3, ...options.signal && { signal: options.signal } };
+  const ipt = family2 === 6 ? "ip6tables" : "iptables";
+  const [it, nft] = await Promise.all([runner.run(ipt, ["-S"], run2), runner.run("nft", ["list", "ruleset"], run2)]);
+  const rules = [];
+  const notes2 = [];
+  if (it.failed) notes2.push(whyFailed(it));
+  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
+  if (nft.failed) notes2.push(whyFailed(nft));
+  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
+  return { rules, notes: notes2 };
+}
+
+// src/host/procnet.ts
+import { readFile as readFile3, readdir as readdir3, readlink as readlink2 } from "node:fs/promises";
+var TCP_LISTEN = "0A";
+var UNIX_ACCEPTCON = 65536;
+var FD_SCAN_BUDGET_MS = 500;
+function decodeProcAddress(hex3) {
+  const [addr = "", port = "0"] = hex3.split(":");
+  const words = addr.match(/.{8}/g) ?? [];
+  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
+  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
+  const groups = [];
+  for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
+  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
+}
+function parseProcTcp(text2, family2, dualStackDefault) {
+  const out = [];
+  for (const line of text2.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
+    const { address, port } = decodeProcAddress(f[1] ?? "");
+    const inode = Number(f[9]);
+    const mapped = /^::ffff:(.+)$/.exec(address);
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes: [], inode });
+    else
+      out.push({
+        kind: "tcp",
+        family: family2,
+        address,
+        port,
+        ...family2 === 6 && address === "::" && dualStackDefault && { dualStack: true },
+        processes: [],
+        inode
+      });
+  }
+  return out;
+}
+function parseProcUnix(text2) {
+  const out = [];
+  for (const line of text2.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const flags = parseInt(f[3] ?? "0", 16);
+    if (!(flags & UNIX_ACCEPTCON)) continue;
+    const path9 = f.slice(7).join(" ");
+    out.push({ kind: "unix", path: path9, processes: [], inode: Number(f[6]) });
+  }
+  return out;
+}
+async function inodeOwners(inodes, signal) {
+  const owners = /* @__PURE__ */ new Map();
+  const until = performance.now() + FD_SCAN_BUDGET_MS;
+  const pids = (await readdir3("/proc").catch(() => [])).filter((p) => /^\d+$/.test(p));
+  for (const pid of pids) {
+    if (performance.now() > until || signal?.aborted) return { owners, complete: false };
+    const fds = await readdir3(`/proc/${pid}/fd`).catch(() => []);
+    let name;
+    for (const fd of fds) {
+      const link = await readlink2(`/proc/${pid}/fd/${fd}`).catch(() => "");
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (!m || !inodes.has(Number(m[1]))) continue;
+      name ??= (await readFile3(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
+      const list = owners.get(Number(m[1])) ?? [];
+      if (!list.some((p) => p.pid === Number(pid))) list.push({ name, pid: Number(pid) });
+      owners.set(Number(m[1]), list);
+    }
+  }
+  return { owners, complete: true };
+}
+async function readProcListeners(signal) {
+  const read = (p) => readFile3(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
+  const [tcp4, tcp6, unix, v6only] = await Promise.all([read("/proc/net/tcp"), read("/proc/net/tcp6"), read("/proc/net/unix"), read("/proc/sys/net/ipv6/bindv6only")]);
+  const notes2 = [];
+  if (tcp4 === void 0) notes2.push("cannot read /proc/net/tcp");
+  const dualStackDefault = (v6only ?? "0").trim() === "0";
+  const found = [...parseProcTcp(tcp4 ?? "", 4, dualStackDefault), ...parseProcTcp(tcp6 ?? "", 6, dualStackDefault), ...parseProcUnix(unix ?? "")];
+  if (found.some((l) => l.dualStack)) notes2.push("procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");
+  const { owners, complete } = await inodeOwners(new Set(found.map((l) => l.inode)), signal);
+  if (!complete) notes2.push("process scan cut short: some listeners lack process names");
+  const listeners = found.map(({ inode, ...l }) => ({ ...l, processes: owners.get(inode) ?? [] }));
+  return { listeners, source: "/proc/net/tcp, /proc/net/tcp6, /proc/net/unix", notes: notes2 };
+}
+
+// src/host/listeners.ts
+var USERS = /users:\(\((.*)\)\)\s*$/;
+function parseUsers(text2) {
+  if (!text2) return [];
+  const out = [];
+  for (const m of text2.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
+    const pid = Number(m[2]);
+    if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
+  }
+  return out;
+}
+function parseSs(stdout) {
+  const out = [];
+  for (const raw of stdout.split("\n")) {
+    const line = raw.trim();
+    if (!line) continue;
+    const users2 = USERS.exec(line);
+    const processes = parseUsers(users2?.[1]);
+    const head = users2 ? line.slice(0, users2.index).trim() : line;
+    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
+    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
+      out.push({ kind: "unix", path: unix[1] ?? "", processes });
+      continue;
+    }
+    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
+    if (!tcp?.[1]) continue;
+    const local = tcp[1];
+    const colon = local.lastIndexOf(":");
+    const port = Number(local.slice(colon + 1));
+    let host = local.slice(0, colon).replace(/%[^\]]*/, "");
+    if (!Number.isInteger(port)) continue;
+    if (host === "*") {
+      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
+      continue;
+    }
+    const v6 = host.startsWith("[");
+    if (v6) host = host.slice(1, -1);
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
+    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
+  }
+  return out;
+}
+async function readListeners(runner, options = {}) {
+  const run2 = { timeoutMs: options.timeoutMs ?? 2e3, ...options.signal && { signal: options.signal } };
+  const [tcp, unix] = await Promise.all([runner.run("ss", ["-Hltnp"], run2), runner.run("ss", ["-Hlxp"], run2)]);
+  if (!tcp.failed && !unix.failed) {
+    const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
+    const notes2 = [];
+    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
+      notes2.push(`ss shows no process names${process.getuid?.() === 0 ? "" : " (run as root to see them)"}`);
+    }
+    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
+  }
+  const why = tcp.failed ? tcp : unix;
+  const reason = whyFailed(why, "ss");
+  const proc = await readProcListeners(options.signal);
+  return { ...proc, notes: [`${reason}; read ${proc.source}`, ...proc.notes] };
+}
+
+// src/host/evidence.ts
+var FAST_TTL_MS = 250;
+var SLOW_TTL_MS = 1e3;
+var COLLECTOR_BUDGET_MS = 3e3;
+function createHostView(runner, signal) {
+  const cache = /* @__PURE__ */ new Map();
+  const memo2 = (key, make, ttlMs = FAST_TTL_MS) => {
+    const hit = cache.get(key);
+    if (hit && performance.now() - hit.at < ttlMs) return hit.value;
+    const value = make();
+    cache.set(key, { at: performance.now(), value });
+    return value;
+  };
+  const opts = signal ? { signal } : {};
+  const listeners = () => memo2("listeners", async () => withCommands(await readListeners(runner, { ...opts, timeoutMs: 2e3 })));
+  const firewall = (port, family2) => memo2(`fw:${family2}:${port}`, () => readFirewall(runner, port, family2, opts), SLOW_TTL_MS);
+  const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(runner, port, opts), SLOW_TTL_MS);
+  const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(runner, unit, opts), SLOW_TTL_MS);
+  const socketFile = (path9) => memo2(`sock:${path9}`, () => readSocketFile(path9));
+  return {
+    async gather(probe, endpoint, address, unit) {
+      if (probe.ok) return {};
+      const jobs = {};
+      const connectFailed = probe.stage === "connect" || probe.stage === "resolve";
+      if (endpoint.kind === "unix") {
+        if (connectFailed) {
+          jobs.socketFile = socketFile(endpoint.path);
+          jobs.listeners = listeners();
+        }
+      } else if (connectFailed) {
+        const family2 = address?.includes(":") ? 6 : 4;
+        jobs.listeners = listeners();
+        jobs.firewall = firewall(endpoint.port, family2);
+        if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
+      }
+      if (unit) jobs.systemd = systemd(unit);
+      const out = {};
+      await Promise.all(
+        Object.entries(jobs).map(async ([k, p]) => {
+          const v = await bounded(p);
+          if (v !== void 0) out[k] = v;
+        })
+      );
+      return out;
+    }
+  };
+}
+async function bounded(p) {
+  let timer;
+  const late = new Promise((r) => timer = setTimeout(() => r(void 0), COLLECTOR_BUDGET_MS));
+  try {
+    return await Promise.race([p.catch(() => void 0), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+async function withCommands(snap) {
+  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
+  const commands = /* @__PURE__ */ new Map();
+  await Promise.all(
+    [...pids].map(async (pid) => {
+      const raw = await readFile4(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
+    })
+  );
+  return {
+    ...snap,
+    listeners: snap.listeners.map((l) => ({
+      ...l,
+      processes: l.processes.map((p) => {
+        const command = commands.get(p.pid);
+        return command ? { ...p, command } : p;
+      })
+    }))
+  };
+}
+
+// src/host/file-tail.ts
+import { open as open3, stat as stat2 } from "node:fs/promises";
+var MAX_TAIL_BYTES = 1024 * 1024;
+async function fileSize(path9) {
+  return (await stat2(path9).catch(() => void 0))?.size;
+}
+async function readSince(path9, from) {
+  let fh;
+  try {
+    fh = await open3(path9, "r");
+    const size = (await fh.stat()).size;
+    const begin = size < from ? 0 : Math.max(from, size - MAX_TAIL_BYTES);
+    const length = size - begin;
+    if (length <= 0) return { lines: [] };
+    const buf = Buffer.alloc(length);
+    await fh.read(buf, 0, length, begin);
+    const text2 = buf.toString("utf8");
+    return { lines: text2.split("\n").filter((l) => l.trim() !== "") };
+  } catch (e) {
+    return { lines: [], error: `cannot read ${path9}: ${e.code ?? String(e)}` };
+  } finally {
+    await fh?.close();
+  }
+}
+
+// src/probe/connect.ts
+import { connect } from "node:net";
+
+// src/probe/resolve.ts
+import { isIP as isIP6 } from "node:net";
+async function resolveAll2(host, options) {
+  const started = performance.now();
+  if (isIP6(host)) return { ok: true, addresses: [host], durationMs: 0 };
+  const a2 = await lookupHost(host, options);
+  const durationMs2 = performance.now() - started;
+  if (a2.ok) {
+    const seen = /* @__PURE__ */ new Set();
+    const v4 = a2.addresses.filter((x) => x.family === 4).map((x) => x.address);
+    const v6 = a2.addresses.filter((x) => x.family === 6).map((x) => x.address);
+    const addresses = [...v4, ...v6].filter((x) => !seen.has(x) && seen.add(x));
+    return addresses.length ? { ok: true, addresses, durationMs: durationMs2 } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: durationMs2 };
+  }
+  if ("unanswered" in a2) {
+    if (a2.aborted) return { ok: false, code: ABORTED, message: a2.message, durationMs: durationMs2 };
+    const atDeadline = options.deadlineAt !== void 0 && Date.now() >= options.deadlineAt - 1;
+    return { ok: false, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${a2.waitedMs} ms`, durationMs: durationMs2 };
+  }
+  return { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: `${host}: ${a2.code ?? a2.message}`, durationMs: durationMs2 };
+}
+var connectLookup = (hostname3, options, callback) => {
+  void lookupHost(hostname3, { timeoutMs: 6e4 }).then((a2) => {
+    if (!a2.ok) {
+      const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname3}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname3 });
+      return callback(e, "", 0);
+    }
+    const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
+    const list = a2.addresses.filter((x) => family2 === 0 || x.family === family2);
+    if (options.all) return callback(null, list);
+    const first = list[0];
+    if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname3}`), { code: "ENOTFOUND", hostname: hostname3 }), "", 0);
+    return callback(null, first.address, first.family);
+  });
+};
+
+// src/probe/connect.ts
+function openConnection(endpoint, kind, options) {
+  const started = performance.now();
+  const target = formatEndpoint(endpoint);
+  const fail = (facts) => ({
+    ok: false,
+    result: { ok: false, kind, target, stage: "connect", ...facts, timings: { totalMs: performance.now() - started } }
+  });
+  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
+  return new Promise((resolve7) => {
+    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
+    let settled = false;
+    const settle3 = (c3) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort2);
+      socket.removeListener("error", onError);
+      if (!c3.ok) socket.destroy();
+      resolve7(c3);
+    };
+    const onError = (e) => settle3(fail(errorFacts(e)));
+    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
+    const timer = setTimeout(
+      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      options.timeoutMs
+    );
+    options.signal?.addEventListener("abort", onAbort2, { once: true });
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.on("error", () => {
+      });
+      settle3({ ok: true, socket, connectMs: performance.now() - started });
+    });
+  });
+}
+async function probeConnect(endpoint, options) {
+  const kind = endpoint.kind === "unix" ? "unix" : "tcp";
+  const c3 = await openConnection(endpoint, kind, options);
+  if (!c3.ok) return c3.result;
+  const local = c3.socket.localAddress;
+  const localPort = c3.socket.localPort;
+  c3.socket.destroy();
+  return {
+    ok: true,
+    kind,
+    target: formatEndpoint(endpoint),
+    stage: "connect",
+    message: `connected in ${c3.connectMs.toFixed(1)}ms`,
+    timings: { connectMs: c3.connectMs, totalMs: c3.connectMs },
+    ...local !== void 0 && kind === "tcp" && { localAddress: formatEndpoint({ kind: "tcp", host: local, port: localPort ?? 0 }) }
+  };
+}
+
+// src/probe/printable.ts
+function printable(bytes, max = 64) {
+  let out = "";
+  for (const b of bytes.subarray(0, max)) {
+    if (b === 10) out += "\\n";
+    else if (b === 13) out += "\\r";
+    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  }
+  return bytes.length > max ? `${out}...` : out;
+}
+function looksLikeTls(bytes) {
+  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
+}
+
+// src/probe/http.ts
+import { request as request2 } from "node:http";
+import { connect as tlsConnect } from "node:tls";
+var MAX_BODY_BYTES = 64 * 1024;
+async function probeHttp(o2) {
+  const kind = o2.tls ? "https" : "http";
+  const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
+  const started = performance.now();
+  const c3 = await openConnection(o2.endpoint, kind, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return { ...c3.result, target };
+  const connectMs = c3.connectMs;
+  const hostHeader = o2.host ?? (o2.endpoint.kind === "unix" ? "localhost" : formatEndpoint(o2.endpoint));
+  const r = await exchange(c3.socket, o2, { kind, target, started, connectMs, hostHeader });
+  if (o2.tls || r.ok) return r;
+  if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? "")) {
+    return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
+  }
+  if (r.code === "ECONNRESET" && r.firstBytes === void 0 && await speaksTls(o2)) {
+    return { ...r, code: BAD_PROTOCOL, message: "closed the plain HTTP request; the port answers a TLS handshake (answered TLS)" };
+  }
+  return r;
+}
+var SNIFF_TIMEOUT_MS = 1e3;
+async function speaksTls(o2) {
+  const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
+  const c3 = await openConnection(o2.endpoint, "https", { timeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return false;
+  return new Promise((resolve7) => {
+    const s = tlsConnect({ socket: c3.socket, rejectUnauthorized: false });
+    const onAbort2 = () => done(false);
+    const done = (v) => {
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      s.destroy();
+      c3.socket.destroy();
+      resolve7(v);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    s.once("secureConnect", () => done(true));
+    s.once("error", () => done(false));
+  });
+}
+function exchange(raw, o2, s) {
+  return new Promise((resolve7) => {
+    let stage = o2.tls ? "tls" : "request";
+    let first;
+    let firstByteMs;
+    let settled = false;
+    let socket = raw;
+    const tap = (d) => {
+      if (first === void 0) {
+        first = Buffer.from(d.subarray(0, 64));
+        firstByteMs = performance.now() - s.started;
+        stage = "response";
+      }
+    };
+    const done = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      socket.destroy();
+      raw.destroy();
+      const firstBytes = first && printable(first);
+      resolve7({
+        kind: s.kind,
+        target: s.target,
+        ...r,
+        ...firstBytes !== void 0 && r.firstBytes === void 0 && { firstBytes },
+        timings: {
+          connectMs: s.connectMs,
+          ...firstByteMs !== void 0 && { firstByteMs },
+          totalMs: performance.now() - s.started
+        }
+      });
+    };
+    const failFrom = (e) => {
+      const f = errorFacts(e);
+      if (first && looksLikeTls(first)) {
+        done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
+        return;
+      }
+      done({ ok: false, stage, ...f });
+    };
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const timer = setTimeout(
+      () => done({
+        ok: false,
+        stage,
+        code: "ETIMEDOUT",
+        errno: LINUX_ERRNO.ETIMEDOUT,
+        message: `no complete response within ${o2.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
+      }),
+      o2.requestTimeoutMs
+    );
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
+    const send = () => {
+      stage = "request";
+      const req = request2({
+        createConnection: () => socket,
+        method: "GET",
+        path: o2.path,
+        headers: {
+          host: s.hostHeader,
+          "user-agent": "upstream-gate",
+          accept: "*/*",
+          connection: "close",
+          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
+        }
+      });
+      req.on("socket", (sock) => sock.prependListener("data", tap));
+      req.on("error", failFrom);
+      req.on("response", (res) => {
+        stage = "response";
+        const status = res.statusCode ?? 0;
+        const chunks = [];
+        let size = 0;
+        const finish = () => {
+          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
+          const text2 = printable(body, 200);
+          const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text2, bytesRead: size });
+          else done({ ok: true, stage, status, message: line, body: text2, bytesRead: size });
+        };
+        res.on("data", (d) => {
+          chunks.push(d);
+          size += d.length;
+          if (size >= MAX_BODY_BYTES) finish();
+        });
+        res.on("end", finish);
+        res.on("error", failFrom);
+        res.on("aborted", () => failFrom(Object.assign(new Error("connection closed in the middle of the body"), { code: "ECONNRESET" })));
+      });
+      req.end();
+    };
+    if (!o2.tls) return send();
+    const tlsSocket = tlsConnect({
+      socket: raw,
+      // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
+      rejectUnauthorized: false,
+      ALPNProtocols: ["http/1.1"],
+      ...o2.host !== void 0 && !/^[\d.:[\]]+$/.test(o2.host) && { servername: o2.host.replace(/:\d+$/, "") }
+    });
+    socket = tlsSocket;
+    tlsSocket.once("error", (e) => {
+      const f = errorFacts(e);
+      if (stage === "tls" && f.code !== "ECONNRESET" && f.code !== "ETIMEDOUT") {
+        done({ ok: false, stage, code: f.code ?? BAD_PROTOCOL, message: `TLS handshake failed: ${f.message}` });
+      } else failFrom(e);
+    });
+    tlsSocket.once("secureConnect", send);
+  });
+}
+
+// src/probe/fastcgi.ts
+var VERSION = 1;
+var BEGIN_REQUEST = 1;
+var END_REQUEST = 3;
+var PARAMS = 4;
+var STDIN = 5;
+var STDOUT = 6;
+var STDERR = 7;
+var RESPONDER = 1;
+var REQUEST_ID = 1;
+function record2(type, content) {
+  const header = Buffer.alloc(8);
+  header.writeUInt8(VERSION, 0);
+  header.writeUInt8(type, 1);
+  header.writeUInt16BE(REQUEST_ID, 2);
+  header.writeUInt16BE(content.length, 4);
+  return Buffer.concat([header, content]);
+}
+function nameValue(name, value) {
+  const n2 = Buffer.from(name);
+  const v = Buffer.from(value);
+  const len = (l) => {
+    if (l < 128) return Buffer.from([l]);
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE((l | 2147483648) >>> 0);
+    return b;
+  };
+  return Buffer.concat([len(n2.length), len(v.length), n2, v]);
+}
+function fastcgiRequest(path9) {
+  const [script = path9, query = ""] = path9.split("?", 2);
+  const params = {
+    GATEWAY_INTERFACE: "CGI/1.1",
+    SERVER_SOFTWARE: "upstream-gate",
+    SERVER_PROTOCOL: "HTTP/1.1",
+    REQUEST_METHOD: "GET",
+    REQUEST_URI: path9,
+    DOCUMENT_URI: script,
+    SCRIPT_NAME: script,
+    SCRIPT_FILENAME: script,
+    QUERY_STRING: query,
+    REMOTE_ADDR: "127.0.0.1",
+    SERVER_NAME: "localhost",
+    HTTP_HOST: "localhost"
+  };
+  const body = Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)));
+  const begin = Buffer.from([0, RESPONDER, 0, 0, 0, 0, 0, 0]);
+  return Buffer.concat([record2(BEGIN_REQUEST, begin), record2(PARAMS, body), record2(PARAMS, Buffer.alloc(0)), record2(STDIN, Buffer.alloc(0))]);
+}
+async function probeFastcgi(o2) {
+  const target = `fastcgi://${formatEndpoint(o2.endpoint)}${o2.path}`;
+  const started = performance.now();
+  const c3 = await openConnection(o2.endpoint, "fastcgi", { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return { ...c3.result, target };
+  return exchange2(c3.socket, o2, target, started, c3.connectMs);
+}
+function exchange2(socket, o2, target, started, connectMs) {
+  return new Promise((resolve7) => {
+    let stage = "request";
+    let buffered = Buffer.alloc(0);
+    let first;
+    let firstByteMs;
+    const stdout = [];
+    let stdoutSize = 0;
+    let stderr = "";
+    let settled = false;
+    const done = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      socket.destroy();
+      resolve7({
+        kind: "fastcgi",
+        target,
+        ...r,
+        ...first && { firstBytes: printable(first) },
+        timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
+      });
+    };
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const timer = setTimeout(
+      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
+      o2.requestTimeoutMs
+    );
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
+    const finish = () => {
+      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
+      const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
+      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
+      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
+    };
+    socket.on("data", (d) => {
+      if (!first) {
+        first = Buffer.from(d.subarray(0, 64));
+        firstByteMs = performance.now() - started;
+        stage = "response";
+      }
+      buffered = Buffer.concat([buffered, d]);
+      while (buffered.length >= 8) {
+        const version2 = buffered.readUInt8(0);
+        const type = buffered.readUInt8(1);
+        if (version2 !== VERSION || type < 1 || type > 11) {
+          const tls = looksLikeTls(buffered);
+          done({ ok: false, stage, code: BAD_PROTOCOL, message: tls ? "answered TLS, not FastCGI" : "the answer is not FastCGI" });
+          return;
+        }
+        const length = buffered.readUInt16BE(4);
+        const padding = buffered.readUInt8(6);
+        if (buffered.length < 8 + length + padding) break;
+        const content = buffered.subarray(8, 8 + length);
+        buffered = buffered.subarray(8 + length + padding);
+        if (type === STDOUT && stdoutSize < MAX_BODY_BYTES) {
+          stdout.push(Buffer.from(content));
+          stdoutSize += content.length;
+        } else if (type === STDERR) stderr += content.toString("utf8");
+        else if (type === END_REQUEST) return finish();
+      }
+    });
+    socket.on("error", (e) => {
+      const f = errorFacts(e);
+      done({ ok: false, stage, ...f });
+    });
+    socket.on("end", () => {
+      done({
+        ok: false,
+        stage,
+        code: first ? INCOMPLETE : "ECONNRESET",
+        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
+        message: first ? "closed before END_REQUEST" : "closed before answering"
+      });
+    });
+    socket.write(fastcgiRequest(o2.path));
+  });
+}
+function cgiResponse(out) {
+  const text2 = out.toString("latin1");
+  const end = text2.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text2.slice(0, end) : text2;
+  const body = end >= 0 ? text2.slice(end).replace(/^\r?\n\r?\n/, "") : "";
+  const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
+  const status = m ? Number(m[1]) : 200;
+  const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
+  return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
+}
+
+// node_modules/is-network-error/index.js
+var objectToString3 = Object.prototype.toString;
+var isError = (value) => objectToString3.call(value) === "[object Error]";
+var errorMessages = /* @__PURE__ */ new Set([
+  "network error",
+  // Chrome
+  "NetworkError when attempting to fetch resource.",
+  // Firefox
+  "The Internet connection appears to be offline.",
+  // Safari 16
+  "Network request failed",
+  // `cross-fetch`
+  "fetch failed",
+  // Undici (Node.js)
+  "terminated",
+  // Undici (Node.js)
+  " A network error occurred.",
+  // Bun (WebKit)
+  "Network connection lost"
+  // Cloudflare Workers (fetch)
+]);
+function isNetworkError(error63) {
+  const isValid = error63 && isError(error63) && error63.name === "TypeError" && typeof error63.message === "string";
+  if (!isValid) {
+    return false;
+  }
+  const { message, stack } = error63;
+  if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
+    return stack === void 0 || "__sentry_captured__" in error63;
+  }
+  if (message.startsWith("error sending request for url")) {
+    return true;
+  }
+  if (message === "Failed to fetch" || message.startsWith("Failed to fetch (") && message.endsWith(")")) {
+    return true;
+  }
+  return errorMessages.has(message);
+}
+
+// node_modules/p-retry/index.js
+function validateRetries(retries) {
+  if (typeof retries === "number") {
+    if (retries < 0) {
+      throw new TypeError("Expected `retries` to be a non-negative number.");
+    }
+    if (Number.isNaN(retries)) {
+      throw new TypeError("Expected `retries` to be a valid number or Infinity, got NaN.");
+    }
+  } else if (retries !== void 0) {
+    throw new TypeError("Expected `retries` to be a number or Infinity.");
+  }
+}
+function validateNumberOption(name, value, { min = 0, allowInfinity = false } = {}) {
+  if (value === void 0) {
+    return;
+  }
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
+  }
+  if (!allowInfinity && !Number.isFinite(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a finite number.`);
+  }
+  if (value < min) {
+    throw new TypeError(`Expected \`${name}\` to be \u2265 ${min}.`);
+  }
+}
+var AbortError = class extends Error {
+  constructor(message) {
+    super();
+    if (message instanceof Error) {
+      this.originalError = message;
+      ({ message } = message);
+    } else {
+      this.originalError = new Error(message);
+      this.originalError.stack = this.stack;
+    }
+    this.name = "AbortError";
+    this.message = message;
+  }
+};
+function calculateDelay(retriesConsumed, options) {
+  const attempt = Math.max(1, retriesConsumed + 1);
+  const random = options.randomize ? Math.random() + 1 : 1;
+  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
+  timeout = Math.min(timeout, options.maxTimeout);
+  return timeout;
+}
+function calculateRemainingTime(start2, max) {
+  if (!Number.isFinite(max)) {
+    return max;
+  }
+  return max - (performance.now() - start2);
+}
+async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed, startTime, options }) {
+  const normalizedError = error63 instanceof Error ? error63 : new TypeError(`Non-error was thrown: "${error63}". You should only throw errors.`);
+  if (normalizedError instanceof AbortError) {
+    throw normalizedError.originalError;
+  }
+  const retriesLeft = Number.isFinite(options.retries) ? Math.max(0, options.retries - retriesConsumed) : options.retries;
+  const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
+  const context = Object.freeze({
+    error: normalizedError,
+    attemptNumber,
+    retriesLeft,
+    retriesConsumed
+  });
+  await options.onFailedAttempt(context);
+  if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
+    throw normalizedError;
+  }
+  const consumeRetry = await options.shouldConsumeRetry(context);
+  const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
+  if (remainingTime <= 0 || retriesLeft <= 0) {
+    throw normalizedError;
+  }
+  if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
+    if (consumeRetry) {
+      throw normalizedError;
+    }
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  if (!await options.shouldRetry(context)) {
+    throw normalizedError;
+  }
+  if (!consumeRetry) {
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  const delayTime = calculateDelay(retriesConsumed, options);
+  const finalDelay = Math.min(delayTime, remainingTime);
+  options.signal?.throwIfAborted();
+  if (finalDelay > 0) {
+    await new Promise((resolve7, reject) => {
+      const onAbort2 = () => {
+        clearTimeout(timeoutToken);
+        options.signal?.removeEventListener("abort", onAbort2);
+        reject(options.signal.reason);
+      };
+      const timeoutToken = setTimeout(() => {
+        options.signal?.removeEventListener("abort", onAbort2);
+        resolve7();
+      }, finalDelay);
+      if (options.unref) {
+        timeoutToken.unref?.();
+      }
+      options.signal?.addEventListener("abort", onAbort2, { once: true });
+    });
+  }
+  options.signal?.throwIfAborted();
+  return true;
+}
+async function pRetry(input2, options = {}) {
+  options = { ...options };
+  validateRetries(options.retries);
+  if (Object.hasOwn(options, "forever")) {
+    throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.");
+  }
+  options.retries ??= 10;
+  options.factor ??= 2;
+  options.minTimeout ??= 1e3;
+  options.maxTimeout ??= Number.POSITIVE_INFINITY;
+  options.maxRetryTime ??= Number.POSITIVE_INFINITY;
+  options.randomize ??= false;
+  options.onFailedAttempt ??= () => {
+  };
+  options.shouldRetry ??= () => true;
+  options.shouldConsumeRetry ??= () => true;
+  validateNumberOption("factor", options.factor, { min: 0, allowInfinity: false });
+  validateNumberOption("minTimeout", options.minTimeout, { min: 0, allowInfinity: false });
+  validateNumberOption("maxTimeout", options.maxTimeout, { min: 0, allowInfinity: true });
+  validateNumberOption("maxRetryTime", options.maxRetryTime, { min: 0, allowInfinity: true });
+  if (!(options.factor > 0)) {
+    options.factor = 1;
+  }
+  options.signal?.throwIfAborted();
+  let attemptNumber = 0;
+  let retriesConsumed = 0;
+  const startTime = performance.now();
+  while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
+    attemptNumber++;
+    try {
+      options.signal?.throwIfAborted();
+      const result = await input2(attemptNumber);
+      options.signal?.throwIfAborted();
+      return result;
+    } catch (error63) {
+      if (await onAttemptFailure({
+        error: error63,
+        attemptNumber,
+        retriesConsumed,
+        startTime,
+        options
+      })) {
+        retriesConsumed++;
+      }
+    }
+  }
+  throw new Error("Retry attempts exhausted without throwing an error.");
+}
+
+// src/gate/retry.ts
+import { setTimeout as sleep } from "node:timers/promises";
+
+// src/model/codes.ts
+var CODES = {
+  "config.invalid": { phase: "config", retry: "definitive", meaning: "nginx config does not parse, or `nginx -t` fails (file:line)" },
+  "config.no_target": { phase: "config", retry: "definitive", meaning: "no `*_pass` / upstream server for the service was found" },
+  "config.port_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another port than the spec" },
+  "config.host_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another host or address than the spec" },
+  "config.localhost_ambiguous": { phase: "config", retry: "definitive", meaning: "the dialed name resolves to several addresses / IP families (localhost -> 127.0.0.1 and ::1)" },
+  "config.socket_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another unix socket path than the spec" },
+  "config.protocol_mismatch": { phase: "config", retry: "definitive", meaning: "proxy_pass vs fastcgi_pass vs https etc. differ from the spec" },
+  "config.dynamic_target": { phase: "config", retry: "definitive", meaning: "the target holds variables and cannot be checked statically (warning)" },
+  "config.untrusted_code": {
+    phase: "config",
+    retry: "definitive",
+    meaning: "the config loads code from outside the system module directories (load_module, ssl_engine, Perl, njs, Lua): `nginx -t` is not run on it unless `nginx.test: always` (warning)"
+  },
+  "config.timeout": {
+    phase: "config",
+    retry: "definitive",
+    meaning: "the config phase (nginx -t, name lookups) used the whole deadline: no probe ran"
+  },
+  "backend.down": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
+  "backend.wrong_port": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; the service's process listens on another port" },
+  "backend.wrong_address": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; something listens on that port but bound to another address of the same family" },
+  "backend.family_mismatch": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused on one IP family while the port listens on the other" },
+  "socket.missing": { phase: "probe", retry: "transient", level: "connect", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
+  "socket.refused": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
+  "socket.permission": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
+  "network.rejected": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused although a listener is present: a firewall REJECT rule" },
+  "network.timeout": { phase: "probe", retry: "transient", level: "connect", meaning: "connect timed out (110): a firewall DROP or a dead route" },
+  "network.unreachable": { phase: "probe", retry: "transient", level: "connect", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
+  "dns.unresolved": { phase: "probe", retry: "transient", level: "connect", meaning: "the upstream host name does not resolve" },
+  "selinux.denied": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
+  "health.status": { phase: "probe", retry: "transient", level: "answer", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
+  "health.timeout": { phase: "probe", retry: "transient", level: "answer", meaning: "connected, but no complete response within request_timeout" },
+  "health.reset": { phase: "probe", retry: "transient", level: "answer", meaning: "connection reset or closed before a response (104)" },
+  "health.protocol": { phase: "probe", retry: "definitive", level: "answer", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
+  "proxy.bad_gateway": { phase: "probe", retry: "transient", level: "answer", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
+};
+var REASON_CODES = Object.keys(CODES);
+function isDefinitive(code) {
+  return code !== void 0 && CODES[code].retry === "definitive";
+}
+function isConnectLevel(code) {
+  if (code === void 0) return false;
+  const info2 = CODES[code];
+  return info2.phase === "probe" && info2.level === "connect";
+}
+
+// src/gate/retry.ts
+var CONFIRMATIONS = 2;
+var CONNECT_LEVEL = new Set(REASON_CODES.filter(isConnectLevel));
+var BACKOFF_FRACTION = 0.1;
+function backoffMs(waitedMs, p, random = Math.random) {
+  const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
+  return Math.max(p.intervalMs, Math.round(ceiling / 2 + random() * ceiling / 2));
+}
+var Retry = class extends Error {
+  constructor(delayMs) {
+    super("retry");
+    this.delayMs = delayMs;
+  }
+  delayMs;
+};
+async function retryCheck(attempt, policy, onAttempt) {
+  const started = performance.now();
+  let last;
+  let lastFailure;
+  let succeeded = false;
+  let attempts = 0;
+  let passes = 0;
+  let answerFailingSince;
+  let sameDefinitive = 0;
+  const once9 = async (n2) => {
+    const budget = policy.deadlineAt - Date.now();
+    const outcome2 = await attempt(Math.max(budget, 1), n2);
+    if ((outcome2.probe.code === ABORTED || outcome2.cut) && last) throw new AbortError("cut short");
+    attempts = n2;
+    const previous = last;
+    last = outcome2;
+    passes = outcome2.ok ? passes + 1 : 0;
+    onAttempt?.(outcome2, n2, passes);
+    if (outcome2.ok) {
+      answerFailingSince = void 0;
+      sameDefinitive = 0;
+      if (passes >= policy.successThreshold) {
+        succeeded = true;
+        return outcome2;
+      }
+      throw new Retry(policy.intervalMs);
+    }
+    lastFailure = outcome2;
+    const code = outcome2.finding?.code;
+    if (isDefinitive(code)) {
+      sameDefinitive = previous?.finding?.code === code ? sameDefinitive + 1 : 1;
+      if (sameDefinitive >= CONFIRMATIONS) throw new AbortError(`${code} confirmed`);
+      throw new Retry(policy.intervalMs);
+    }
+    sameDefinitive = 0;
+    if (code !== void 0 && CONNECT_LEVEL.has(code)) {
+      answerFailingSince = void 0;
+      throw new Retry(policy.intervalMs);
+    }
+    answerFailingSince ??= performance.now();
+    throw new Retry(backoffMs(performance.now() - answerFailingSince, policy));
+  };
+  try {
+    await pRetry(once9, {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: 0,
+      maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
+      ...policy.signal && { signal: policy.signal },
+      onFailedAttempt: async ({ error: error63 }) => {
+        const remaining = policy.deadlineAt - Date.now();
+        if (!(error63 instanceof Retry) || remaining <= 0) return;
+        await sleep(Math.min(error63.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
+        });
+      },
+      // only our own Retry loops; anything else (a bug, the signal) ends the check
+      shouldRetry: ({ error: error63 }) => error63 instanceof Retry && policy.deadlineAt - Date.now() > 0
+    });
+  } catch {
+  }
+  last ??= await attempt(Math.max(policy.deadlineAt - Date.now(), 1), 1);
+  if (!succeeded && last.ok && lastFailure) last = lastFailure;
+  return { last, attempts, durationMs: performance.now() - started };
+}
+
+// src/gate/probe-phase.ts
+var runProbePhase = Object.assign(async (spec, dials, ctx) => {
+  const started = Date.now();
+  const shared = {
+    spec,
+    ctx,
+    host: createHostView(ctx.runner, ctx.signal),
+    policy: {
+      intervalMs: spec.gate.intervalMs,
+      maxIntervalMs: spec.gate.maxIntervalMs,
+      successThreshold: spec.gate.successThreshold,
+      deadlineAt: ctx.deadlineAt,
+      signal: ctx.signal
+    },
+    started
+  };
+  if (spec.nginx.front && spec.nginx.errorLog) {
+    const size = await fileSize(spec.nginx.errorLog);
+    if (size !== void 0) shared.errorLogFrom = size;
+  }
+  const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
+  return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+}, { plan });
+function plan(spec, dials) {
+  return spec.services.flatMap((service2) => {
+    const listeners = targetsOf(service2, dials.filter((d) => d.service === service2.name)).map(
+      ({ endpoint }) => endpoint.kind === "tcp" && !isIP7(endpoint.host) ? resolveName(endpoint.host) : listenerName(endpoint, endpoint)
+    );
+    return [.../* @__PURE__ */ new Set([...listeners, ...healthNames(service2), ...frontNames(service2, spec)])].map((name) => ({ service: service2.name, name }));
+  });
+}
+var resolveName = (host) => `resolve ${host}`;
+var listenerName = (endpoint, dialed) => `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
+var frontName = (path9) => `front GET ${path9}`;
+function healthKind(service2) {
+  return service2.protocol === "fastcgi" ? "fastcgi" : service2.protocol === "https" ? "https" : service2.protocol === "http" ? "http" : void 0;
+}
+function healthName(kind, path9, dialed) {
+  return `${kind === "fastcgi" ? "fastcgi" : `${kind} GET`} ${path9}${dialed ? ` ${formatEndpoint(dialed)}` : ""}`;
+}
+function healthNames(service2) {
+  const kind = healthKind(service2);
+  return kind && service2.health ? [healthName(kind, service2.health)] : [];
+}
+function frontNames(service2, spec) {
+  return spec.nginx.front && service2.health ? [frontName(service2.health)] : [];
+}
+function targetsOf(service2, dials) {
+  const targets = [{ endpoint: service2.backend }];
+  for (const d of dials) {
+    if (d.dynamic || !d.endpoint) continue;
+    const same = targets.find((t) => sameEndpoint(t.endpoint, d.endpoint));
+    if (same) same.dial ??= d;
+    else targets.push({ endpoint: d.endpoint, dial: d });
+  }
+  return targets;
+}
+async function runService(service2, dials, sh) {
+  const out = { findings: [], checks: [], notRun: [], listeners: /* @__PURE__ */ new Map(), started: [] };
+  const [backend, ...others] = targetsOf(service2, dials);
+  const backendChain = async () => {
+    if (!backend) return;
+    const listeners = [];
+    const addresses = await listenerChecks(service2, backend, sh, out, listeners);
+    if (!addresses) return notRun(out, service2, [...healthNames(service2), ...frontNames(service2, sh.spec)], listeners);
+    const health = [];
+    const healthy = await healthChecks(service2, backend, addresses, sh, out, health);
+    if (!healthy) return notRun(out, service2, frontNames(service2, sh.spec), health);
+    if (sh.spec.nginx.front && service2.health) await frontCheck(service2, sh, out);
+  };
+  await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service2, t, sh, out))]);
+  const at = (c3) => out.started.indexOf(c3.name);
+  out.checks.sort((a2, b) => stageRank(a2.name) - stageRank(b.name) || at(a2) - at(b));
+  return out;
+}
+function notRun(out, service2, names2, before) {
+  const failed = out.checks.filter((c3) => !c3.ok && before.includes(c3.name)).map((c3) => c3.name);
+  const why = failed.length ? `${failed.join(", ")} failed` : "the gate stopped before it";
+  out.notRun.push(...names2.map((name) => ({ service: service2.name, name, why })));
+}
+function stageRank(check2) {
+  if (/^(resolve|tcp|unix) /.test(check2)) return 0;
+  if (check2.startsWith("front ")) return 2;
+  return 1;
+}
+async function listenerChecks(service2, target, sh, out, names2 = []) {
+  const { endpoint } = target;
+  const g = sh.spec.gate;
+  let addresses = endpoint.kind === "tcp" ? [endpoint.host] : [void 0];
+  if (endpoint.kind === "tcp" && !isIP7(endpoint.host)) {
+    let resolved = [];
+    const name = resolveName(endpoint.host);
+    names2.push(name);
+    out.started.push(name);
+    const run2 = await retryCheck(
+      async (budget) => {
+        const r = await resolveAll2(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal, deadlineAt: sh.ctx.deadlineAt });
+        if (r.ok) resolved = r.addresses;
+        const probe = r.ok ? { ok: true, kind: "tcp", target: endpoint.host, stage: "resolve", message: r.addresses.join(", "), timings: { totalMs: r.durationMs } } : { ok: false, kind: "tcp", target: endpoint.host, stage: "resolve", ...r.code !== void 0 && { code: r.code }, message: r.message, timings: { totalMs: r.durationMs } };
+        return outcome(service2, target, void 0, "listener", probe, {});
+      },
+      { ...sh.policy, successThreshold: 1 },
+      progress(service2, name, sh, 1)
+    );
+    if (!run2.last.ok) {
+      record3(out, service2, name, run2, sh);
+      return void 0;
+    }
+    addresses = resolved;
+  }
+  const runs = await Promise.all(
+    addresses.map((address) => {
+      const dialed = dialedAt(endpoint, address);
+      const name = listenerName(endpoint, dialed);
+      names2.push(name);
+      const shared = out.listeners.get(name);
+      if (shared) return shared;
+      const check2 = listenerCheck(service2, target, address, dialed, name, sh, out);
+      out.listeners.set(name, check2);
+      return check2;
+    })
+  );
+  return runs.every(Boolean) ? addresses : void 0;
+}
+function dialedAt(endpoint, address) {
+  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
+}
+async function listenerCheck(service2, target, address, dialed, name, sh, out) {
+  const { endpoint } = target;
+  const g = sh.spec.gate;
+  out.started.push(name);
+  const run2 = await retryCheck(
+    async (budget) => {
+      const timeoutMs = Math.min(g.connectTimeoutMs, budget);
+      const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+      const o2 = outcome(service2, target, address, "listener", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
+      if (o2.finding?.code === "network.rejected" && probe.code === "ECONNREFUSED") {
+        const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+        if (again.ok) return { ok: true, probe: again };
+      }
+      return { ...o2, ...cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true } };
+    },
+    sh.policy,
+    progress(service2, name, sh)
+  );
+  record3(out, service2, name, run2, sh);
+  return run2.last.ok;
+}
+async function healthChecks(service2, target, list, sh, out, names2) {
+  const path9 = service2.health;
+  const kind = healthKind(service2);
+  if (!path9) return true;
+  if (!kind) {
+    out.findings.push({ severity: "info", service: service2.name, message: `health ${path9} is not requested over ${service2.protocol}: the listener probe is the check` });
+    return true;
+  }
+  const { endpoint } = target;
+  const g = sh.spec.gate;
+  const runs = await Promise.all(
+    list.map(async (address) => {
+      const dialed = dialedAt(endpoint, address);
+      const name = healthName(kind, path9, list.length > 1 ? dialed : void 0);
+      names2.push(name);
+      out.started.push(name);
+      const run2 = await retryCheck(
+        async (budget) => {
+          const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
+          const host = endpoint.kind === "tcp" ? { host: formatEndpoint(endpoint) } : {};
+          const probe = kind === "fastcgi" ? await probeFastcgi({ endpoint: dialed, path: path9, ...timeouts }) : await probeHttp({ endpoint: dialed, tls: kind === "https", path: path9, ...host, ...timeouts });
+          const o2 = outcome(service2, target, address, "health", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
+          return { ...o2, ...requestCutShort(probe, timeouts, g) && { cut: true } };
+        },
+        sh.policy,
+        progress(service2, name, sh)
+      );
+      record3(out, service2, name, run2, sh);
+      return run2.last.ok;
+    })
+  );
+  return runs.every(Boolean);
+}
+async function frontCheck(service2, sh, out) {
+  const front = sh.spec.nginx.front;
+  const path9 = service2.health;
+  if (!front || !path9) return;
+  let url2;
+  try {
+    url2 = new URL(front);
+  } catch {
+    return;
+  }
+  const tls = url2.protocol === "https:";
+  const port = Number(url2.port || (tls ? 443 : 80));
+  const host = url2.hostname.replace(/^\[|\]$/g, "");
+  const endpoint = { kind: "tcp", host, port };
+  const base = url2.pathname.replace(/\/$/, "");
+  const label = `${url2.protocol}//${url2.username || url2.password ? "***@" : ""}${url2.host}${base}${path9}`;
+  const name = frontName(path9);
+  const credentials = url2.username || url2.password ? { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` } : {};
+  const g = sh.spec.gate;
+  const hostHeader = service2.serverNames.find((n2) => !/[*~]/.test(n2)) ?? url2.host;
+  out.started.push(name);
+  const run2 = await retryCheck(
+    async (budget) => {
+      const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
+      const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
+      const probe = await probeHttp({ endpoint, tls, path: `${base}${path9}`, host: hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
+      let errorLog;
+      if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service2, sh);
+      const evidence = probe.ok || probe.status !== void 0 ? {} : await sh.host.gather(probe, endpoint, void 0, void 0);
+      const o2 = outcome(service2, { endpoint }, void 0, "front", probe, evidence, errorLog);
+      return { ...o2, ...requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true } };
+    },
+    sh.policy,
+    progress(service2, name, sh)
+  );
+  record3(out, service2, name, run2, sh);
+}
+async function gatewayEvidence(service2, sh) {
+  const file2 = sh.spec.nginx.errorLog;
+  if (!file2) return ["nginx.error_log is not set: the 502 cannot be attributed"];
+  if (sh.errorLogFrom === void 0) return [`${file2} was not readable when the gate started`];
+  const { lines, error: error63 } = await readSince(file2, sh.errorLogFrom);
+  if (error63) return [error63];
+  return gatewayLines(lines, service2.serverNames);
+}
+function outcome(service2, target, address, check2, probe, evidence, errorLog) {
+  if (probe.ok) return { ok: true, probe };
+  const dial = target.dial;
+  const finding = classify({
+    service: service2,
+    check: check2,
+    endpoint: target.endpoint,
+    ...address !== void 0 && { address },
+    ...dial && { dial },
+    probe,
+    evidence,
+    ...errorLog && { errorLog }
+  });
+  return { ok: false, probe, ...finding && { finding } };
+}
+function progress(service2, check2, sh, threshold = sh.policy.successThreshold) {
+  let lastKey;
+  return (o2, n2, passes) => {
+    const on6 = sh.ctx.onProgress;
+    if (!on6) return;
+    const passed = o2.ok && passes >= threshold;
+    const key = passed ? "pass" : o2.ok ? "waiting:passing" : `waiting:${o2.finding?.code ?? ""}`;
+    if (key === lastKey) return;
+    lastKey = key;
+    const now = Date.now();
+    on6({
+      service: service2.name,
+      check: check2,
+      state: passed ? "pass" : "waiting",
+      ...o2.finding?.code && { code: o2.finding.code },
+      message: o2.finding?.message ?? (o2.ok && !passed ? `passing, ${threshold} in a row needed` : o2.probe.message),
+      attempt: n2,
+      elapsedMs: now - sh.started,
+      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
+    });
+  };
+}
+function record3(out, service2, name, run2, sh) {
+  const { last } = run2;
+  const f = last.finding;
+  out.checks.push({
+    service: service2.name,
+    name,
+    ok: last.ok,
+    ...f?.code && { code: f.code },
+    message: f?.message ?? last.probe.message,
+    attempts: run2.attempts,
+    durationMs: Math.round(run2.durationMs)
+  });
+  if (!last.ok && f) {
+    out.findings.push(f);
+    const now = Date.now();
+    sh.ctx.onProgress?.({
+      service: service2.name,
+      check: name,
+      state: "fail",
+      ...f.code && { code: f.code },
+      message: f.message,
+      attempt: run2.attempts,
+      elapsedMs: now - sh.started,
+      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
+    });
+  }
+}
+function cutShort(probe, usedMs, configuredMs) {
+  return probe.code === "ETIMEDOUT" && usedMs < configuredMs;
+}
+function requestCutShort(probe, used, g) {
+  return probe.stage === "connect" ? cutShort(probe, used.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, used.requestTimeoutMs, g.requestTimeoutMs);
+}
+function dedupe2(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  return findings.filter((f) => {
+    const key = `${f.service}|${f.code}|${f.target}|${f.code ? "" : f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// src/gate/run.ts
+var MAX_GRACE_MS = 500;
+function graceMs(spec) {
+  return Math.min(spec.gate.connectTimeoutMs, MAX_GRACE_MS);
+}
+async function runGate(spec, opts) {
+  const started = Date.now();
+  const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
+  const deadlineAt = started + deadlineMs;
+  const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
+  const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
+  const ctx = {
+    signal,
+    deadlineAt,
+    runner: opts.runner ?? execaRunner(),
+    ...opts.onProgress && { onProgress: opts.onProgress }
+  };
+  const endLookups = useLookups();
+  try {
+    return await phases(spec, opts, ctx, started);
+  } finally {
+    endLookups();
+  }
+}
+async function phases(spec, opts, ctx, started) {
+  const phase = opts.phase ?? "all";
+  const configPhase2 = opts.configPhase ?? runConfigPhase;
+  const probePhase = opts.probePhase ?? runProbePhase;
+  const { signal } = ctx;
+  const findings = [];
+  const checks = [];
+  const notRun2 = [];
+  let dials = [];
+  if (phase !== "probe") {
+    const config2 = await configPhase2(spec, ctx);
+    findings.push(...config2.findings);
+    dials = config2.dials;
+    const configErrors = config2.findings.filter((f) => f.severity === "error");
+    for (const s of spec.services) {
+      const own2 = configErrors.find((f) => f.service === s.name) ?? configErrors.find((f) => f.service === void 0);
+      checks.push({
+        service: s.name,
+        name: "config",
+        ok: !own2,
+        ...own2?.code && { code: own2.code },
+        ...own2 && { message: own2.message }
+      });
+    }
+  }
+  const configFailed = findings.some((f) => f.severity === "error");
+  const interrupted = () => opts.signal?.aborted === true;
+  const planned = (why) => notRun2.push(...(probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
+  if (phase !== "config" && !configFailed && !interrupted()) {
+    if (signal.aborted || Date.now() >= ctx.deadlineAt) {
+      const waits = findings.filter((f) => f.severity === "info" && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
+      findings.push({
+        code: "config.timeout",
+        severity: "error",
+        message: `the deadline passed before any probe ran: the config phase took ${Date.now() - started} ms`,
+        ...waits.length > 0 && { evidence: waits },
+        fix: "raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver"
+      });
+      planned(() => "the deadline passed");
+    } else {
+      const probe = await probePhase(spec, dials, ctx);
+      findings.push(...probe.findings);
+      checks.push(...probe.checks);
+      notRun2.push(...probe.notRun ?? []);
+    }
+  } else if (phase !== "config") {
+    const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
+    planned(
+      (service2) => !configFailed ? interrupted() ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`
+    );
+  }
+  if (interrupted()) {
+    findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
+  }
+  const report = verdictOf(findings, checks, spec, Date.now() - started, interrupted());
+  return notRun2.length ? { ...report, notRun: notRun2 } : report;
+}
+function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
+  const deciding = findings.find((f) => f.severity === "error");
+  const fail = deciding !== void 0 || interrupted;
+  const reason = deciding?.code;
+  return {
+    verdict: fail ? "fail" : "pass",
+    ...fail && reason && { reason },
+    findings,
+    ...checks && { checks },
+    spec: spec.file,
+    durationMs: durationMs2
+  };
+}
+
+// src/report/by-service.ts
+function byService(report) {
+  const views = /* @__PURE__ */ new Map();
+  const view = (service2) => {
+    let v = views.get(service2);
+    if (!v) {
+      v = { ...service2 !== void 0 && { service: service2 }, checks: [], findings: [], status: "pass" };
+      views.set(service2, v);
+    }
+    return v;
+  };
+  if (report.findings.some((f) => f.service === void 0)) view(void 0);
+  for (const c3 of report.checks ?? []) view(c3.service).checks.push(c3);
+  for (const f of report.findings) view(f.service).findings.push(f);
+  for (const v of views.values()) v.status = statusOf(v);
+  return [...views.values()];
+}
+function statusOf(v) {
+  if (v.findings.some((f) => f.severity === "error") || v.checks.some((c3) => !c3.ok)) return "fail";
+  if (v.findings.some((f) => f.severity === "warning")) return "warn";
+  return "pass";
+}
+function isNote(f) {
+  return f.severity === "info" && f.code === void 0;
+}
+function location(f) {
+  if (f.file === void 0) return void 0;
+  return f.line === void 0 ? f.file : `${f.file}:${f.line}`;
+}
+function decidingFinding(report) {
+  const errors = report.findings.filter((f) => f.severity === "error");
+  return errors.find((f) => f.code === report.reason) ?? errors[0];
+}
+function counts(report) {
+  const checks = report.checks ?? [];
+  return {
+    errors: report.findings.filter((f) => f.severity === "error").length,
+    warnings: report.findings.filter((f) => f.severity === "warning").length,
+    checks: checks.length,
+    failedChecks: checks.filter((c3) => !c3.ok).length
+  };
+}
+function plural2(n2, word) {
+  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+
+// src/report/paths.ts
+import { isAbsolute as isAbsolute6, relative as relative3, resolve as resolve5, sep as sep2 } from "node:path";
+function relativeInside(file2, dir) {
+  if (dir === void 0) return void 0;
+  const abs = isAbsolute6(file2) ? file2 : resolve5(dir, file2);
+  const rel = relative3(resolve5(dir), abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute6(rel)) return void 0;
+  return rel.split(sep2).join("/");
+}
+
+// src/report/github.ts
+var LEVEL = { error: "error", warning: "warning", info: "notice" };
+var RANK = { error: 0, warning: 1, info: 2 };
+function annotations(report, workspace) {
+  return bySeverity(report.findings).map((f) => {
+    const title = `upstream-gate: ${[f.code ?? f.severity, f.service && `(${f.service})`].filter(Boolean).join(" ")}`;
+    const parts = [maskCredentials(f.message)];
+    if (f.target !== void 0 && !f.message.includes(f.target)) parts.push(`target: ${maskCredentials(f.target)}`);
+    if (f.fix) parts.push(`fix: ${maskCredentials(f.fix)}`);
+    const a2 = { level: LEVEL[f.severity], title, message: "" };
+    const file2 = f.file === void 0 ? void 0 : workspace === void 0 ? f.file : relativeInside(f.file, workspace);
+    if (file2 !== void 0) {
+      a2.file = file2;
+      if (f.line !== void 0) a2.line = f.line;
+    } else if (f.file !== void 0) {
+      parts.push(`at: ${location(f)}`);
+    }
+    a2.message = parts.join("\n");
+    return a2;
+  });
+}
+function bySeverity(findings) {
+  return [...findings].sort((a2, b) => RANK[a2.severity] - RANK[b.severity]);
+}
+var ICON = { pass: ":white_check_mark:", warn: ":warning:", fail: ":x:" };
+var SEVERITY_ICON = { error: ":x:", warning: ":warning:", info: ":information_source:" };
+function stepSummary(report, opts = {}) {
+  const c3 = counts(report);
+  const out = [];
+  const deciding = decidingFinding(report);
+  const reason = report.reason ?? deciding?.code;
+  out.push(
+    report.verdict === "pass" ? `## ${ICON.pass} upstream-gate: pass` : `## ${ICON.fail} upstream-gate: fail${reason ? ` (${codeSpan(reason)})` : ""}`
+  );
+  out.push("");
+  const notRun2 = report.notRun ?? [];
+  const stats = [plural2(c3.errors, "error"), plural2(c3.warnings, "warning"), `${c3.checks - c3.failedChecks}/${c3.checks} checks passed`];
+  if (notRun2.length) stats.push(`${notRun2.length} not run`);
+  if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
+  if (deciding) out.push(`${deciding.service ? `**${text(deciding.service)}**: ` : ""}${paragraph(deciding.message)}`, "");
+  out.push(stats.join(" \xB7 "), "");
+  const services = byService(report).filter((v) => v.service !== void 0);
+  if (services.length) {
+    out.push("| Service | Result | Checks |", "|---|---|---|");
+    for (const v of services) {
+      const checks = v.checks.map((ch) => `${ch.ok ? "\u2713" : "\u2717"} ${cell(ch.name)}${ch.attempts ? ` (${plural2(ch.attempts, "attempt")})` : ""}`);
+      for (const n2 of notRun2.filter((x) => x.service === v.service)) checks.push(`\u2013 ${cell(n2.name)} (not run: ${cell(n2.why)})`);
+      out.push(`| ${cell(v.service)} | ${ICON[v.status]} ${v.status} | ${checks.join("<br>") || "\u2013"} |`);
+    }
+    out.push("");
+  }
+  const shown = bySeverity(report.findings.filter((f) => !isNote(f)));
+  if (shown.length) {
+    out.push("### Findings", "", "| | Code | Service | Target | Diagnosis | Where |", "|---|---|---|---|---|---|");
+    for (const f of shown) {
+      const where = whereOf(f, opts.workspace);
+      out.push(
+        `| ${SEVERITY_ICON[f.severity]} | ${f.code ? codeSpan(f.code) : f.severity} | ${cell(f.service ?? "")} | ${f.target ? codeCell(f.target) : ""} | ${cell(f.message)} | ${where ? codeCell(where) : ""} |`
+      );
+    }
+    out.push("");
+    for (const f of shown) out.push(...details(f, opts.workspace));
+  }
+  const notes2 = report.findings.filter(isNote);
+  if (notes2.length) {
+    out.push("### Notes", "");
+    for (const n2 of notes2) out.push(`- ${n2.service ? `${text(n2.service)}: ` : ""}${paragraph(n2.message)}`);
+    out.push("");
+  }
+  return `${out.join("\n").trimEnd()}
+`;
+}
+function errorSummary(reason, message) {
+  const what = reason === "input.invalid" ? "The gate could not run: the input is not valid." : "The gate stopped on an internal error (a bug in upstream-gate).";
+  return `## ${ICON.fail} upstream-gate: error (${codeSpan(reason)})
+
+${what}
+
+${fence(message)}
+`;
+}
+function details(f, workspace) {
+  const out = [`#### ${f.code ?? f.severity}${f.service ? ` \xB7 ${text(f.service)}` : ""}${f.target ? ` \xB7 ${codeSpan(f.target)}` : ""}`, ""];
+  out.push(paragraph(f.message), "");
+  if (f.errno !== void 0) out.push(`errno ${f.errno}${f.errno_name ? ` (${text(f.errno_name)})` : ""}`, "");
+  if (f.evidence?.length) {
+    out.push("Evidence:", "");
+    for (const e of f.evidence) out.push(`- ${codeSpan(e)}`);
+    out.push("");
+  }
+  if (f.fix) {
+    const { paste, place } = splitFix(maskCredentials(f.fix));
+    out.push(place ? `**Fix** (${text(place)}):` : "**Fix:**", "", fence(paste), "");
+  }
+  const where = whereOf(f, workspace);
+  if (where) out.push(`At ${codeSpan(where)}`, "");
+  return out;
+}
+function whereOf(f, workspace) {
+  if (f.file === void 0) return void 0;
+  return location({ file: relativeInside(f.file, workspace) ?? f.file, ...f.line !== void 0 && { line: f.line } });
+}
+function splitFix(fix) {
+  const m = /^([\s\S]*\S) {2}\(((?:in |upstream )[^()\n]*|[^\s()]+:\d+)\)$/.exec(fix);
+  return m ? { paste: m[1], place: m[2] } : { paste: fix };
+}
+var INLINE = /[\\`*_[\]|~<>&]/g;
+var ENTITY = { "<": "&lt;", ">": "&gt;", "&": "&amp;" };
+var LINE_START = /^(\d*)([#+\-=.)])/;
+function text(s) {
+  return maskCredentials(s).replace(INLINE, (c3) => ENTITY[c3] ?? `\\${c3}`);
+}
+function paragraph(s) {
+  return s.split(/\r\n|\r|\n/).map((line) => {
+    const indent = /^[ \t]*/.exec(line)?.[0] ?? "";
+    return `${"&nbsp;".repeat(indent.length)}${text(line.slice(indent.length)).replace(LINE_START, "$1\\$2")}`;
+  }).join("  \n");
+}
+function cell(s) {
+  return s.split(/\r\n|\r|\n/).map(text).join("<br>");
+}
+function codeSpan(raw) {
+  const s = maskCredentials(raw).replace(/\r\n|\r|\n/g, " ");
+  const ticks = "`".repeat(longestRun(s) + 1);
+  const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+function codeCell(s) {
+  return codeSpan(s).replace(/\|/g, "\\|");
+}
+function fence(raw) {
+  const s = maskCredentials(raw);
+  const f = "`".repeat(Math.max(3, longestRun(s) + 1));
+  return `${f}
+${s}
+${f}`;
+}
+function longestRun(s) {
+  return Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+}
+
+// src/report/json.ts
+function toJson(report) {
+  const out = { verdict: report.verdict };
+  if (report.verdict === "fail" && report.reason !== void 0) out.reason = report.reason;
+  out.findings = report.findings.map(findingJson);
+  if (report.checks !== void 0) out.checks = report.checks.map(checkJson);
+  if (report.notRun?.length) out.not_run = report.notRun.map(notRunJson);
+  if (report.spec !== void 0) out.spec = report.spec;
+  if (report.durationMs !== void 0) out.duration_ms = Math.round(report.durationMs);
+  return `${JSON.stringify(out, null, 2)}
+`;
+}
+function findingJson(f) {
+  const o2 = {};
+  if (f.code !== void 0) o2.code = f.code;
+  o2.severity = f.severity;
+  if (f.service !== void 0) o2.service = f.service;
+  if (f.target !== void 0) o2.target = maskCredentials(f.target);
+  if (f.errno !== void 0) o2.errno = f.errno;
+  if (f.errno_name !== void 0) o2.errno_name = f.errno_name;
+  o2.message = maskCredentials(f.message);
+  if (f.evidence !== void 0) o2.evidence = f.evidence.map(maskCredentials);
+  if (f.fix !== void 0) o2.fix = maskCredentials(f.fix);
+  if (f.file !== void 0) o2.file = f.file;
+  if (f.line !== void 0) o2.line = f.line;
+  return o2;
+}
+function checkJson(c3) {
+  const o2 = { service: c3.service, name: maskCredentials(c3.name), ok: c3.ok };
+  if (c3.code !== void 0) o2.code = c3.code;
+  if (c3.message !== void 0) o2.message = maskCredentials(c3.message);
+  if (c3.attempts !== void 0) o2.attempts = c3.attempts;
+  if (c3.durationMs !== void 0) o2.duration_ms = Math.round(c3.durationMs);
+  return o2;
+}
+function notRunJson(c3) {
+  return { service: c3.service, name: maskCredentials(c3.name), why: maskCredentials(c3.why) };
+}
+
+// src/report/color.ts
+function sgr(open4, close) {
+  return (s) => `\x1B[${open4}m${s}\x1B[${close}m`;
+}
+var identity3 = (s) => s;
+function paint(color) {
+  if (!color) return { red: identity3, green: identity3, yellow: identity3, cyan: identity3, bold: identity3, dim: identity3 };
+  return { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
+}
+
+// src/report/wrap.ts
+var SGR = /\x1b\[[0-9;]*m/g;
+function visibleLength(s) {
+  let n2 = 0;
+  for (const _ of s.replace(SGR, "")) n2++;
+  return n2;
+}
+function wrap(lead, text2, width, indent) {
+  const one2 = lead + text2;
+  if (width === void 0 || visibleLength(one2) <= width) return [one2];
+  const leading = /^ */.exec(text2)?.[0] ?? "";
+  const pad = " ".repeat(indent ?? visibleLength(lead) + leading.length);
+  const lines = [];
+  let line = lead + leading;
+  let column = visibleLength(line);
+  let empty = true;
+  let gap = "";
+  for (const [, word, spaces] of text2.slice(leading.length).matchAll(/([^ ]+)( *)/g)) {
+    const w = visibleLength(word);
+    if (!empty && column + gap.length + w > width) {
+      lines.push(line);
+      line = pad + word;
+      column = pad.length + w;
+    } else {
+      line += gap + word;
+      column += gap.length + w;
+    }
+    empty = false;
+    gap = spaces;
+  }
+  lines.push(line);
+  return lines;
+}
+
+// src/report/progress.ts
+function createProgress(stream, opts) {
+  if (opts.quiet) return { onProgress() {
+  }, done() {
+  } };
+  const p = paint(opts.color === true);
+  return opts.live ?? stream.isTTY === true ? liveProgress(stream, p) : lineProgress(stream, p, opts.width);
+}
+function lineProgress(stream, p, width) {
+  const last = /* @__PURE__ */ new Map();
+  return {
+    onProgress(e) {
+      const key = `${e.service}\0${e.check}`;
+      const state = `${e.state}\0${e.code ?? ""}`;
+      if (last.get(key) === state) return;
+      last.set(key, state);
+      stream.write(`${wrap(`${p.bold(`[${e.service}]`)} `, `${forTerminal(e.check)}: ${describe3(e, p)}`, width).join("\n")}
+`);
+    },
+    done() {
+    }
+  };
+}
+var TICK_MS = 250;
+function liveProgress(stream, p) {
+  const services = /* @__PURE__ */ new Map();
+  const received = /* @__PURE__ */ new Map();
+  let drawn = 0;
+  let ticker;
+  const aged = (e, now) => {
+    if (e.state !== "waiting") return e;
+    const since = now - (received.get(e) ?? now);
+    return { ...e, elapsedMs: e.elapsedMs + since, remainingMs: Math.max(0, e.remainingMs - since) };
+  };
+  const draw = () => {
+    const now = Date.now();
+    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    const lines = [...services].map(([service2, checks]) => fit(serviceLine(service2, [...checks.values()].map((e) => aged(e, now)), p), width));
+    let out = drawn > 0 ? `\x1B[${drawn}A` : "";
+    for (const l of lines) out += `\r\x1B[2K${l}
+`;
+    drawn = lines.length;
+    stream.write(out);
+  };
+  return {
+    onProgress(e) {
+      let checks = services.get(e.service);
+      if (!checks) services.set(e.service, checks = /* @__PURE__ */ new Map());
+      const previous = checks.get(e.check);
+      if (previous) received.delete(previous);
+      checks.set(e.check, e);
+      received.set(e, Date.now());
+      ticker ??= setInterval(draw, TICK_MS).unref();
+      draw();
+    },
+    done() {
+      if (ticker) clearInterval(ticker);
+      ticker = void 0;
+      if (drawn > 0) draw();
+      drawn = 0;
+    }
+  };
+}
+function serviceLine(service2, events2, p) {
+  const pick2 = events2.find((e) => e.state === "fail") ?? events2.find((e) => e.state === "waiting") ?? events2[events2.length - 1];
+  const passed = events2.filter((e) => e.state === "pass").length;
+  const tally = p.dim(`${passed}/${events2.length}`);
+  if (!pick2) return service2;
+  return `${p.bold(service2)} ${tally} ${forTerminal(pick2.check)}: ${describe3(pick2, p, true)}`;
+}
+function describe3(e, p, live = false) {
+  const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ""}` : e.message ? forTerminal(e.message) : "";
+  const attempts = plural2(e.attempt, "attempt");
+  if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
+  if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
+  const retry = isDefinitive(e.code) ? "confirming, will not fix itself" : "retrying";
+  return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (${live ? "since " : ""}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
+}
+function fit(line, width) {
+  if (visibleLength(line) <= width) return line;
+  let visible = 0;
+  let out = "";
+  let afterWord = -1;
+  let i2 = 0;
+  for (; i2 < line.length && visible < width - 1; i2++) {
+    const esc2 = /^\x1b\[[0-9;]*m/.exec(line.slice(i2, i2 + 12));
+    if (esc2) {
+      out += esc2[0];
+      i2 += esc2[0].length - 1;
+      continue;
+    }
+    if (line[i2] === " ") afterWord = out.length + 1;
+    out += line[i2];
+    visible++;
+  }
+  const rest = line.slice(i2).replace(/^(\x1b\[[0-9;]*m)+/, "");
+  if (!rest.startsWith(" ") && !out.endsWith(" ") && afterWord > 0) out = out.slice(0, afterWord);
+  return out.includes("\x1B[") ? `${out}\u2026\x1B[0m` : `${out}\u2026`;
+}
+
+// src/report/text.ts
+function toText(report, opts) {
+  const p = paint(opts.color);
+  const w = opts.width;
+  if (opts.quiet) return `${verdictLine(report, p, w).join("\n")}
+`;
+  const out = [];
+  for (const v of byService(report)) {
+    if (v.service !== void 0 || v.status !== "pass") out.push(...summaryLine(v, p, w));
+    for (const f of v.findings) out.push(...isNote(f) ? wrap(`  ${p.dim("note:")} `, forTerminal(f.message), w) : findingLines(f, p, w));
+  }
+  if (out.length) out.push("");
+  out.push(...verdictLine(report, p, w));
+  return `${out.join("\n")}
+`;
+}
+var LABEL = { pass: "PASS", warn: "WARN", fail: "FAIL" };
+function statusLabel(status, p) {
+  const s = LABEL[status];
+  return status === "fail" ? p.bold(p.red(s)) : status === "warn" ? p.yellow(s) : p.green(s);
+}
+function summaryLine(v, p, width) {
+  const name = v.service === void 0 ? p.dim("(gate)") : p.bold(v.service);
+  const failed = v.checks.filter((c3) => !c3.ok);
+  const errors = v.findings.filter((f) => f.severity === "error");
+  const warnings = v.findings.filter((f) => f.severity === "warning");
+  let detail;
+  if (v.status === "fail") {
+    const first = errors[0] ?? failed[0];
+    const code = first?.code ? `${first.code}: ` : "";
+    const of = v.checks.length ? `${failed.length} of ${plural2(v.checks.length, "check")} failed; ` : "";
+    detail = `${of}${code}${forTerminal(first?.message ?? "failed")}`;
+  } else {
+    const parts = [v.checks.length > 0 && `${plural2(v.checks.length, "check")} passed`, warnings.length > 0 && plural2(warnings.length, "warning")];
+    detail = parts.filter(Boolean).join(", ") || "no checks ran";
+  }
+  return wrap(`${statusLabel(v.status, p)}  ${name}  `, detail, width);
+}
+function findingLines(f, p, width) {
+  const mark = f.severity === "error" ? p.red("x") : f.severity === "warning" ? p.yellow("!") : p.dim("i");
+  const head = [f.code && p.cyan(f.code), f.target && forTerminal(f.target), f.errno !== void 0 && p.dim(`(${f.errno_name ?? "errno"} ${f.errno})`)].filter(Boolean).join("  ");
+  const lines = wrap(`  ${mark} `, head || p.dim(f.severity), width);
+  lines.push(...block("", forTerminal(f.message), width));
+  if (f.evidence?.length) lines.push(...block("evidence:", f.evidence.map(forTerminal).join("\n"), width));
+  if (f.fix) lines.push(...block(p.bold("fix:"), forTerminal(f.fix), width, "fix:".length));
+  const at = location(f);
+  if (at) lines.push(...block("at:", forTerminal(at), width));
+  return lines;
+}
+var INDENT = 4;
+var LABEL_WIDTH = 10;
+function block(label, text2, width, visibleLabelLength = label.length) {
+  const pad = " ".repeat(INDENT);
+  const gap = label ? " ".repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : "";
+  const column = label ? " ".repeat(LABEL_WIDTH) : "";
+  return text2.split("\n").flatMap((t, i2) => wrap(i2 === 0 ? `${pad}${label}${gap}` : `${pad}${column}`, t, width));
+}
+function verdictLine(report, p, width) {
+  const c3 = counts(report);
+  const stats = [plural2(c3.errors, "error"), plural2(c3.warnings, "warning")];
+  if (c3.checks) stats.push(`${plural2(c3.checks, "check")}${report.durationMs !== void 0 ? ` in ${formatDuration(report.durationMs)}` : ""}`);
+  else if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
+  if (report.verdict === "pass") return wrap(`${p.bold(p.green("PASS"))}  `, `(${stats.join(", ")})`, width);
+  const f = decidingFinding(report);
+  const who = f?.service ? `[${f.service}] ` : "";
+  const reason = report.reason ?? f?.code;
+  const what = f ? `: ${forTerminal(f.message)}` : "";
+  return wrap(`${p.bold(p.red("FAIL"))}  `, `${who}${reason ? p.cyan(reason) : "failed"}${what}  (${stats.join(", ")})`, width);
+}
+
 // src/action/constants.ts
 var ERROR_VERDICT = "error";
 
 // src/action/host-commands.ts
 function hostCommandsTitle(records) {
-  return `upstream-gate: ${plural(new Set(records.map((r) => r.command)).size, "host command")} (${plural(records.length, "run")})`;
+  return `upstream-gate: ${plural2(new Set(records.map((r) => r.command)).size, "host command")} (${plural2(records.length, "run")})`;
 }
 function hostCommandsText(records, debug2) {
   const byCommand = /* @__PURE__ */ new Map();
@@ -60560,7 +61008,7 @@ function hostCommandsText(records, debug2) {
   for (const [command, runs] of byCommand) {
     const ends = [...new Set(runs.map(ending))].join(", ");
     const ms2 = runs.reduce((t, r) => t + r.durationMs, 0);
-    out.push(`$ ${maskCredentials(command)}  (${runs.length > 1 ? `${plural(runs.length, "run")}, ` : ""}${ends}, ${formatDuration(ms2)})`);
+    out.push(`$ ${maskCredentials(command)}  (${runs.length > 1 ? `${plural2(runs.length, "run")}, ` : ""}${ends}, ${formatDuration(ms2)})`);
     const last = runs[runs.length - 1];
     if (debug2 && last?.output) out.push(...maskCredentials(last.output.replace(/\n$/, "")).split("\n").map((l) => `  ${l}`));
   }
@@ -60575,9 +61023,9 @@ function ending(r) {
 }
 
 // src/action/inputs.ts
-import { resolve as resolve4 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 function readInputs(getInput2, cwd) {
-  const workingDirectory = resolve4(cwd, getInput2("working-directory" /* WorkingDirectory */) || ".");
+  const workingDirectory = resolve6(cwd, getInput2("working-directory" /* WorkingDirectory */) || ".");
   const phase = getInput2("phase" /* Phase */) || "all";
   if (phase !== "config" && phase !== "probe" && phase !== "all") {
     throw new UserError(`input "${"phase" /* Phase */}" must be one of config, probe, all, got "${phase}"`);
@@ -60589,7 +61037,7 @@ function readInputs(getInput2, cwd) {
     if (deadlineMs === void 0 || deadlineMs <= 0) throw new UserError(`input "${"deadline" /* Deadline */}" "${deadline}" is not a duration: write 30s or 2m`);
   }
   return {
-    specPath: resolve4(workingDirectory, getInput2("spec" /* Spec */) || DEFAULT_SPEC_FILE),
+    specPath: resolve6(workingDirectory, getInput2("spec" /* Spec */) || DEFAULT_SPEC_FILE),
     phase,
     workingDirectory,
     ...deadlineMs !== void 0 && { deadlineMs }
@@ -60634,7 +61082,8 @@ function newToken() {
 
 // src/action/runner.ts
 function actionsRunner(record4, keepOutput) {
-  const run2 = async (file2, args, options = {}) => {
+  const sandboxed = execaRunner();
+  const viaExec = async (file2, args, options = {}) => {
     const started = performance.now();
     const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -60660,8 +61109,8 @@ function actionsRunner(record4, keepOutput) {
     }
   };
   return {
-    async run(file2, args, options) {
-      const r = await run2(file2, args, options);
+    async run(file2, args, options = {}) {
+      const r = await (options.env || options.user ? sandboxed.run(file2, args, options) : viaExec(file2, args, options));
       record4({
         command: r.command,
         ...r.exitCode !== void 0 && { exitCode: r.exitCode },
@@ -60724,7 +61173,7 @@ async function run(signal, runner) {
     }
     mask2(report);
     logHostCommands(commands, debug2, mask2);
-    const reportPath = join6(process.env.RUNNER_TEMP || tmpdir(), `upstream-gate-report-${process.pid}.json`);
+    const reportPath = join9(process.env.RUNNER_TEMP || tmpdir2(), `upstream-gate-report-${process.pid}.json`);
     await writeFilesAtomically([{ path: reportPath, text: toJson(report) }]);
     setOutput("verdict" /* Verdict */, report.verdict);
     setOutput("reason" /* Reason */, report.reason ?? "");

@@ -1,5 +1,7 @@
 // Builds the committed bundles (runnable with plain `node`, no node_modules):
-//   dist/cli.js     the `upstream-gate` executable (commands in lazily loaded chunks)
+//   dist/cli.js     the `upstream-gate` executable, one file that runs wherever
+//                   it is copied; each command is evaluated when it is first
+//                   imported, so `--version` and `--help` evaluate none of them
 //   dist/action.js  the GitHub Action entry (action.yml, runs.main)
 // and the generated files that must not drift: explain's WebAssembly scanner
 // (src/explain/scan-wasm.ts, from wasm/scan.ts), the spec's JSON Schema, the
@@ -30,13 +32,9 @@ const common = {
 }
 
 rmSync('dist', { recursive: true, force: true });
-await build({
-  ...common,
-  entryPoints: { cli: 'src/cli/index.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-});
+// Without code splitting esbuild keeps each dynamically imported module in
+// a function run on its first import: lazy evaluation within one file.
+await build({ ...common, entryPoints: { cli: 'src/cli/bundle-entry.ts' }, outdir: 'dist' });
 await build({ ...common, entryPoints: { action: 'src/action/index.ts' }, outdir: 'dist' });
 chmodSync('dist/cli.js', 0o755);
 // The bundles are ESM: say so beside them, so dist/ runs wherever it is copied.

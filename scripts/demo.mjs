@@ -66,8 +66,7 @@ async function main() {
     if (await portBusy(port)) throw new Error(`port ${port} on 127.0.0.1 is in use; the demo needs ${APP_PORT} and ${NGINX_PORT} free`);
   }
   cpSync(join(root, 'example'), work, { recursive: true });
-  console.log(`The example deployment (copied to ${work}):\n`);
-  console.log(readFileSync(join(work, 'upstream-gate.yml'), 'utf8'));
+  const specFile = join(work, 'upstream-gate.yml');
 
   const app = await startApp();
   if (nginxBinary) {
@@ -77,15 +76,19 @@ async function main() {
     children.add(nginx);
     for (let i = 0; i < 100 && !(await portBusy(NGINX_PORT)); i++) await sleep(20);
     // Through nginx too: the gate then sees what nginx sees.
-    const spec = readFileSync(join(work, 'upstream-gate.yml'), 'utf8').replace(
+    const spec = readFileSync(specFile, 'utf8').replace(
       'nginx:\n  config: nginx/nginx.conf\n',
       `nginx:\n  config: nginx/nginx.conf\n  binary: ${nginxBinary}\n  front: http://127.0.0.1:${NGINX_PORT}\n  error_log: error.log\n`,
     );
-    writeFileSync(join(work, 'upstream-gate.yml'), spec);
+    if (spec === readFileSync(specFile, 'utf8')) throw new Error(`example/upstream-gate.yml has no "nginx:\n  config: nginx/nginx.conf" for the demo to extend`);
+    writeFileSync(specFile, spec);
     console.log(`nginx ${nginxBinary} listening on 127.0.0.1:${NGINX_PORT}`);
   } else {
     console.log('nginx is not installed: the demo gates the app and the config without it');
   }
+  // what the gate runs with, as it is on disk now
+  console.log(`\nThe example deployment (copied to ${work}), gated with this spec:\n`);
+  console.log(readFileSync(specFile, 'utf8'));
 
   const results = [];
   results.push(['a healthy deploy', gate('1. A healthy deploy: the gate passes', ['check'])]);

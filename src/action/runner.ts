@@ -3,7 +3,7 @@
 // log. Each run is recorded for the log's group of host commands, with its
 // output only when debug logging asks for it.
 import * as exec from '@actions/exec';
-import { commandLine, DEFAULT_COMMAND_TIMEOUT_MS, type CommandResult, type Runner } from '../host/run.js';
+import { commandLine, DEFAULT_COMMAND_TIMEOUT_MS, execaRunner, type CommandResult, type Runner } from '../host/run.js';
 
 export interface CommandRecord {
   command: string;
@@ -16,7 +16,9 @@ export interface CommandRecord {
 }
 
 export function actionsRunner(record: (r: CommandRecord) => void, keepOutput: boolean): Runner {
-  const run = async (file: string, args: readonly string[], options: Parameters<Runner['run']>[2] = {}): Promise<CommandResult> => {
+  // nginx -t: its own environment and user, which @actions/exec cannot give
+  const sandboxed = execaRunner();
+  const viaExec = async (file: string, args: readonly string[], options: Parameters<Runner['run']>[2] = {}): Promise<CommandResult> => {
     const started = performance.now();
     const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -43,8 +45,8 @@ export function actionsRunner(record: (r: CommandRecord) => void, keepOutput: bo
     }
   };
   return {
-    async run(file, args, options) {
-      const r = await run(file, args, options);
+    async run(file, args, options = {}) {
+      const r = await (options.env || options.user ? sandboxed.run(file, args, options) : viaExec(file, args, options));
       record({
         command: r.command,
         ...(r.exitCode !== undefined && { exitCode: r.exitCode }),

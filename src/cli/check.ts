@@ -6,13 +6,16 @@ import { inputErrorJunit, toJunit } from '../report/junit.js';
 import { toText } from '../report/text.js';
 import { createProgress } from '../report/progress.js';
 import { useColor } from '../report/color.js';
-import { DEFAULT_SPEC_FILE, loadSpecFile } from '../spec/load.js';
+import { terminalWidth } from '../report/wrap.js';
+import { DEFAULT_SPEC_FILE } from '../spec/load.js';
 import { isUserError } from '../user-error.js';
 import { durationFlag, oneOf, parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
+import { loadSpecArg } from './spec-arg.js';
 
-const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all] [--format text|json|junit]
-                          [--deadline DUR] [--report FILE] [--nginx-dump FILE] [--quiet]
+const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all]
+                           [--format text|json|junit] [--deadline DUR]
+                           [--report FILE] [--nginx-dump FILE] [--quiet]
 
 Check that nginx dials what the spec says (config phase), then probe every
 address nginx would dial and each health endpoint (probe phase), and give the
@@ -33,9 +36,10 @@ Options:
 
 Retries: while nothing listens yet (refused, missing socket) the connect is
 retried every gate.interval; HTTP-level failures back off from gate.interval
-to gate.max_interval, growing with the time already waited (a tenth of it). Definitive reasons (family mismatch, wrong address or
-port, permission, SELinux, firewall reject) fail after two confirmations
-instead of waiting for the deadline.
+to gate.max_interval, growing with the time already waited (a tenth of it).
+Definitive reasons (family mismatch, wrong address or port, permission,
+SELinux, firewall reject) fail after two confirmations instead of waiting
+for the deadline.
 
 Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
 
@@ -58,14 +62,18 @@ const unguarded: Command = {
     const phase = oneOf<PhaseSelection>('phase', values.phase, ['config', 'probe', 'all'], 'all');
     const format = oneOf('format', values.format, ['text', 'json', 'junit'] as const, 'text');
     const deadlineMs = durationFlag('deadline', values.deadline);
-    const specArg = values.spec ?? DEFAULT_SPEC_FILE;
-    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg);
+    const spec = await loadSpecArg(io.cwd, values.spec);
     const dump = values['nginx-dump'];
     if (dump !== undefined) spec.nginx.dump = dump === '-' ? '-' : resolve(io.cwd, dump);
     const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);
 
     const quiet = values.quiet === true;
-    const progress = createProgress(io.stderr, { quiet, color: useColor(io.stderr, io.env), live: io.stderr.isTTY === true && io.env.TERM !== 'dumb' });
+    const progress = createProgress(io.stderr, {
+      quiet,
+      color: useColor(io.stderr, io.env),
+      live: io.stderr.isTTY === true && io.env.TERM !== 'dumb',
+      width: terminalWidth(io.stderr, io.env),
+    });
     const report = await runGate(spec, {
       phase,
       ...(deadlineMs !== undefined && { deadlineMs }),
@@ -77,7 +85,13 @@ const unguarded: Command = {
     const json = reportPath || format === 'json' ? toJson(report) : '';
     if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }]);
     // every renderer ends its output with a newline
-    io.stdout.write(format === 'json' ? json : format === 'junit' ? toJunit(report, { cwd: io.cwd }) : toText(report, { color: useColor(io.stdout, io.env), quiet }));
+    io.stdout.write(
+      format === 'json'
+        ? json
+        : format === 'junit'
+          ? toJunit(report, { cwd: io.cwd })
+          : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) }),
+    );
     return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   },
 };

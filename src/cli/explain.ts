@@ -17,7 +17,7 @@ import { EXIT, type Command } from './io.js';
 export const DEFAULT_ERROR_LOG = '/var/log/nginx/error.log';
 
 const help = `Usage: upstream-gate explain [ERROR_LOG ...] [--since TIME] [--until TIME]
-                            [--format text|json] [--spec FILE] [--threads N]
+                             [--format text|json] [--spec FILE] [--threads N]
 
 Read nginx error logs and group the upstream failures by upstream address
 (scheme, host, port or socket path), errno and failure, most frequent first,

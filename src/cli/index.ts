@@ -24,12 +24,21 @@ main(process.argv.slice(2), {
   cwd: process.cwd(),
   signal: controller.signal,
 }).then(
-  (code) => {
-    process.exitCode = signalled ? (signalled === 'SIGINT' ? 130 : 143) : code;
-  },
+  (code) => exit(signalled ? (signalled === 'SIGINT' ? 130 : 143) : code),
   (e: unknown) => {
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     process.stderr.write(`upstream-gate: internal error (a bug: please report it with this output)\n${detail}\n`);
-    process.exitCode = 70;
+    exit(70);
   },
 );
+
+/** Once the output is written, exit: nothing left running (a socket a peer holds open) is waited for. */
+function exit(code: number): void {
+  process.exitCode = code;
+  let writing = 2;
+  const written = () => {
+    if (--writing === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}

@@ -23,13 +23,15 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Options:
-  -h, --help     help (also: upstream-gate <command> --help)
+  -h, --help     help (also: upstream-gate help <command>,
+                 upstream-gate <command> --help)
   -v, --version  print the version
 
 Exit codes: 0 pass, 1 the gate failed (a classified finding), 2 bad input.`;
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
-  const [verb, ...rest] = argv;
+  // `help COMMAND` is `COMMAND --help`
+  const [verb, ...rest] = argv[0] === 'help' && argv[1] !== undefined ? [argv[1], '--help'] : argv;
   if (verb === undefined || verb === '-h' || verb === '--help' || verb === 'help') {
     io.stdout.write(`${usage}\n`);
     return verb === undefined ? EXIT.usage : EXIT.pass;

@@ -26,7 +26,8 @@ Options:
   --indent N   indent the JSON by N spaces (default 0: one line)
   -h, --help   this help
 
-Exit codes: 0 status ok, 1 the payload holds errors, 2 bad input (missing file, bad flags).`;
+Exit codes: 0 status ok, 1 the payload holds errors, 2 bad input (missing
+file, bad flags).`;
 
 export const parseCommand: Command = {
   help,

@@ -1,9 +1,10 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { render } from '../render/render.js';
 import { compare, unifiedDiff, writeAtomically } from '../render/write.js';
-import { DEFAULT_SPEC_FILE, loadSpecFile } from '../spec/load.js';
+import { DEFAULT_SPEC_FILE } from '../spec/load.js';
 import { parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
+import { loadSpecArg } from './spec-arg.js';
 
 const help = `Usage: upstream-gate render [--spec FILE] [--out DIR | --check [--out DIR]]
 
@@ -33,8 +34,7 @@ export const renderCommand: Command = {
       io.stdout.write(`${help}\n`);
       return EXIT.pass;
     }
-    const specArg = values.spec ?? DEFAULT_SPEC_FILE;
-    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg);
+    const spec = await loadSpecArg(io.cwd, values.spec);
     const files = render(spec);
     const show = (p: string) => relative(io.cwd, p) || '.';
     if (values.check) {

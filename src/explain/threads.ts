@@ -7,6 +7,8 @@
 //
 // This module is its own worker script: loaded in a worker thread carrying
 // the WORKER marker, it explains the range it was given and posts the counts.
+// In the one-file bundle (dist/cli.js) the worker runs that file, whose entry
+// (src/cli/bundle-entry.ts) loads this module, not the CLI, off the main thread.
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';

@@ -3,7 +3,7 @@
 import type { NginxDial } from '../model/dial.js';
 import type { ProgressEvent } from '../model/events.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../model/finding.js';
-import type { ConfigPhaseContext } from '../nginx/check.js';
+import type { ConfigPhaseContext, ConfigPhaseResult } from '../nginx/check.js';
 import type { Spec } from '../spec/load.js';
 
 /** What every phase gets from the gate: the config phase's context, and where progress goes. */
@@ -18,6 +18,7 @@ export interface ProbePhaseResult {
   notRun?: NotRunCheck[];
 }
 
+export type ConfigPhase = (spec: Spec, ctx: PhaseContext) => Promise<ConfigPhaseResult>;
 export interface ProbePhase {
   (spec: Spec, dials: readonly NginxDial[], ctx: PhaseContext): Promise<ProbePhaseResult>;
   /** the first checks it would run for each service, each before its dependants: listed when the phase does not run */

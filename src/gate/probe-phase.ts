@@ -162,7 +162,7 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
     out.started.push(name);
     const run = await retryCheck(
       async (budget) => {
-        const r = await resolveAll(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
+        const r = await resolveAll(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal, deadlineAt: sh.ctx.deadlineAt });
         if (r.ok) resolved = r.addresses;
         const probe: ProbeResult = r.ok
           ? { ok: true, kind: 'tcp', target: endpoint.host, stage: 'resolve', message: r.addresses.join(', '), timings: { totalMs: r.durationMs } }

@@ -2,13 +2,14 @@
 // AbortSignal, then the verdict. A config error fails the gate at once: there
 // is no point waiting for probes of an address nginx does not dial.
 import type { ReasonCode } from '../model/codes.js';
+import { useLookups } from '../host/name-lookup.js';
 import { execaRunner, type Runner } from '../host/run.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
 import type { NginxDial } from '../model/dial.js';
 import type { ProgressEvent } from '../model/events.js';
 import { runConfigPhase } from '../nginx/check.js';
-import type { PhaseContext } from './phases.js';
+import type { ConfigPhase, PhaseContext, ProbePhase } from './phases.js';
 import { runProbePhase } from './probe-phase.js';
 
 export type PhaseSelection = 'config' | 'probe' | 'all';
@@ -21,19 +22,24 @@ export interface GateOptions {
   /** SIGINT / SIGTERM from the caller */
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /** the gate's own decisions under test: phases that stand in for the real ones (nginx/check.ts, probe-phase.ts) */
+  configPhase?: ConfigPhase;
+  probePhase?: ProbePhase;
 }
 
 /**
- * Grace past the deadline for in-flight I/O to notice the abort and settle:
- * a hanging endpoint cannot push the gate further than one connect timeout.
+ * Grace past the deadline for in-flight I/O to notice the abort and settle
+ * (the evidence of a last failed attempt, a command stopping): short enough
+ * that the whole process ends within a second of the deadline.
  */
+export const MAX_GRACE_MS = 500;
+
 export function graceMs(spec: Spec): number {
-  return Math.min(spec.gate.connectTimeoutMs, 5000);
+  return Math.min(spec.gate.connectTimeoutMs, MAX_GRACE_MS);
 }
 
 export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
   const started = Date.now();
-  const phase = opts.phase ?? 'all';
   const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
   const deadlineAt = started + deadlineMs;
   const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
@@ -45,13 +51,27 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
     ...(opts.onProgress && { onProgress: opts.onProgress }),
   };
 
+  // lookups the resolver never answered are abandoned when the gate ends, not waited for
+  const endLookups = useLookups();
+  try {
+    return await phases(spec, opts, ctx, started);
+  } finally {
+    endLookups();
+  }
+}
+
+async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started: number): Promise<Report> {
+  const phase = opts.phase ?? 'all';
+  const configPhase = opts.configPhase ?? runConfigPhase;
+  const probePhase = opts.probePhase ?? runProbePhase;
+  const { signal } = ctx;
   const findings: Finding[] = [];
   const checks: NonNullable<Report['checks']> = [];
   const notRun: NonNullable<Report['notRun']> = [];
   let dials: NginxDial[] = [];
 
   if (phase !== 'probe') {
-    const config = await runConfigPhase(spec, ctx);
+    const config = await configPhase(spec, ctx);
     findings.push(...config.findings);
     dials = config.dials;
     const configErrors = config.findings.filter((f) => f.severity === 'error');
@@ -68,22 +88,38 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
   }
 
   const configFailed = findings.some((f) => f.severity === 'error');
-  if (phase !== 'config' && !configFailed && !signal.aborted) {
-    const probe = await runProbePhase(spec, dials, ctx);
-    findings.push(...probe.findings);
-    checks.push(...probe.checks);
-    notRun.push(...(probe.notRun ?? []));
+  const interrupted = () => opts.signal?.aborted === true;
+  const planned = (why: (service: string) => string) =>
+    notRun.push(...(probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
+  if (phase !== 'config' && !configFailed && !interrupted()) {
+    if (signal.aborted || Date.now() >= ctx.deadlineAt) {
+      // a probe with no time left would only time out at once, and blame the backend for it
+      const waits = findings.filter((f) => f.severity === 'info' && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
+      findings.push({
+        code: 'config.timeout',
+        severity: 'error',
+        message: `the deadline passed before any probe ran: the config phase took ${Date.now() - started} ms`,
+        ...(waits.length > 0 && { evidence: waits }),
+        fix: 'raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver',
+      });
+      planned(() => 'the deadline passed');
+    } else {
+      const probe = await probePhase(spec, dials, ctx);
+      findings.push(...probe.findings);
+      checks.push(...probe.checks);
+      notRun.push(...(probe.notRun ?? []));
+    }
   } else if (phase !== 'config') {
     const failed = checks.filter((c) => !c.ok).map((c) => c.service);
-    const why = (service: string) =>
-      !configFailed ? (opts.signal?.aborted ? 'the gate was interrupted' : 'the deadline passed') : failed.includes(service) ? 'the config check failed' : `the config check of ${failed.join(', ')} failed`;
-    notRun.push(...(runProbePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
+    planned((service) =>
+      !configFailed ? (interrupted() ? 'the gate was interrupted' : 'the deadline passed') : failed.includes(service) ? 'the config check failed' : `the config check of ${failed.join(', ')} failed`,
+    );
   }
 
-  if (opts.signal?.aborted) {
+  if (interrupted()) {
     findings.push({ severity: 'info', message: 'interrupted before the gate finished: the verdict covers only what ran' });
   }
-  const report = verdictOf(findings, checks, spec, Date.now() - started, opts.signal?.aborted === true);
+  const report = verdictOf(findings, checks, spec, Date.now() - started, interrupted());
   return notRun.length ? { ...report, notRun } : report;
 }
 

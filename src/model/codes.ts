@@ -31,6 +31,16 @@ export const CODES = {
   'config.socket_mismatch': { phase: 'config', retry: 'definitive', meaning: 'nginx dials another unix socket path than the spec' },
   'config.protocol_mismatch': { phase: 'config', retry: 'definitive', meaning: 'proxy_pass vs fastcgi_pass vs https etc. differ from the spec' },
   'config.dynamic_target': { phase: 'config', retry: 'definitive', meaning: 'the target holds variables and cannot be checked statically (warning)' },
+  'config.untrusted_code': {
+    phase: 'config',
+    retry: 'definitive',
+    meaning: 'the config loads code from outside the system module directories (load_module, ssl_engine, Perl, njs, Lua): `nginx -t` is not run on it unless `nginx.test: always` (warning)',
+  },
+  'config.timeout': {
+    phase: 'config',
+    retry: 'definitive',
+    meaning: 'the config phase (nginx -t, name lookups) used the whole deadline: no probe ran',
+  },
   'backend.down': { phase: 'probe', retry: 'transient', level: 'connect', meaning: 'ECONNREFUSED (111): nothing listens on that port in any family' },
   'backend.wrong_port': { phase: 'probe', retry: 'definitive', level: 'connect', meaning: "refused; the service's process listens on another port" },
   'backend.wrong_address': { phase: 'probe', retry: 'definitive', level: 'connect', meaning: 'refused; something listens on that port but bound to another address of the same family' },

@@ -2,22 +2,23 @@
 // dump), run `nginx -t` when the binary is there, and compare every address
 // nginx dials with the spec. Returns the findings and, for the probe phase,
 // every address nginx dials for each service.
+import { existsSync } from 'node:fs';
 import { dirname, relative, isAbsolute } from 'node:path';
 import type { Runner } from '../host/run.js';
 import type { NginxDial } from '../model/dial.js';
 import { maskCredentials } from '../model/mask.js';
 import type { Finding } from '../model/finding.js';
-import type { Spec } from '../spec/load.js';
+import { relativeConfigNote, type Spec } from '../spec/load.js';
+import { isUserError, UserError } from '../user-error.js';
 import { expandAll } from './dials.js';
 import { evaluate } from './evaluate.js';
 import { loadDump, loadFiles, type LoadedConfig } from './load.js';
 import { buildModel, type Site } from './model.js';
-import { parseNginxMessages, runNginxTest, type NginxMessage } from './nginx-test.js';
+import { isErrorMessage as isError, isPermissionMessage as isPermission, parseNginxMessages, testConfig, type NginxCheck } from './nginx-test.js';
 import { dnsResolver, type Resolver } from './resolve.js';
 
 /** Beyond this many distinct upstream names, the rest are not resolved (a hostile config cannot stall the gate). */
 export const MAX_RESOLVED_NAMES = 256;
-const NGINX_TEST_TIMEOUT_MS = 15_000;
 
 export interface ConfigPhaseOptions {
   resolver?: Resolver;
@@ -46,7 +47,7 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   const { signal } = ctx;
   const loaded: LoadedConfig = spec.nginx.dump
     ? await loadDump(spec.nginx.dump, { signal, ...(options.readStdin && { readStdin: options.readStdin }) })
-    : loadFiles(spec.nginx.config, { signal });
+    : loadConfigFiles(spec, signal);
   const { parse, main } = loaded;
   const base = dirname(main);
   const display = (file: string) => {
@@ -74,7 +75,7 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
 
-  const resolver = options.resolver ?? dnsResolver();
+  const resolver = options.resolver ?? dnsResolver(undefined, ctx.deadlineAt);
   const [nginx, addresses] = await Promise.all([
     nginxCheck(spec, loaded, ctx),
     resolveAll(spec, expansions, resolver, signal),
@@ -151,21 +152,6 @@ function stripWhere(error: string): string {
   return error.replace(/ in (\/|-).*:\d+$/, '');
 }
 
-function isError(m: NginxMessage): boolean {
-  return m.level === 'emerg' || m.level === 'alert' || m.level === 'crit' || m.level === 'error';
-}
-
-function isPermission(m: NginxMessage): boolean {
-  return m.message.includes('(13: Permission denied)');
-}
-
-interface NginxCheck {
-  ok: boolean;
-  messages: NginxMessage[];
-  notes: Finding[];
-  failure?: string;
-}
-
 async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: ConfigPhaseContext): Promise<NginxCheck> {
   if (loaded.dump) {
     const messages = parseNginxMessages(loaded.dump.messages.join('\n'));
@@ -176,18 +162,8 @@ async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: ConfigPhaseCont
         : [];
     return { ok: !failed, messages, notes, ...(failed && { failure: 'nginx -t failed (from the dump)' }) };
   }
-  const timeoutMs = Math.max(1000, Math.min(NGINX_TEST_TIMEOUT_MS, ctx.deadlineAt - Date.now()));
-  const r = await runNginxTest(ctx.runner, spec.nginx.binary, spec.nginx.config, { signal: ctx.signal, timeoutMs });
-  if (r.notFound) {
-    return {
-      ok: true,
-      messages: [],
-      notes: [{ severity: 'info', message: `nginx binary "${spec.nginx.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only` }],
-    };
-  }
-  if (r.timedOut) return { ok: true, messages: [], notes: [{ severity: 'info', message: `${r.command} timed out after ${timeoutMs} ms` }] };
-  const last = r.output.trim().split('\n').pop() ?? '';
-  return { ok: r.ok, messages: r.messages, notes: [], ...(!r.ok && { failure: `${r.command} failed: ${last}` }) };
+  const { binary, config, test: mode } = spec.nginx;
+  return testConfig(ctx.runner, { binary, config, ...(mode && { mode }), parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
 }
 
 async function resolveAll(
@@ -205,4 +181,15 @@ async function resolveAll(
   const out = new Map<string, string[]>();
   await Promise.all(list.map(async (n) => out.set(n, await resolver(n, signal))));
   return out;
+}
+
+/** The config files; when the main one is not there, a relative nginx.config says what it was relative to. */
+function loadConfigFiles(spec: Spec, signal: AbortSignal | undefined): LoadedConfig {
+  try {
+    return loadFiles(spec.nginx.config, { signal });
+  } catch (e) {
+    const note = relativeConfigNote(spec);
+    if (!isUserError(e) || note === undefined || existsSync(spec.nginx.config)) throw e;
+    throw new UserError(`${e.message} (${note})`);
+  }
 }

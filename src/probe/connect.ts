@@ -3,6 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import { errorFacts, LINUX_ERRNO } from './errno.js';
+import { connectLookup } from './resolve.js';
 import { ABORTED, type ProbeResult } from '../model/probe-result.js';
 
 export interface ConnectOptions {
@@ -30,7 +31,7 @@ export function openConnection(endpoint: Endpoint, kind: ProbeResult['kind'], op
     const socket =
       endpoint.kind === 'unix'
         ? connect({ path: endpoint.path })
-        : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false });
+        : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
     let settled = false;
     const settle = (c: Connected) => {
       if (settled) return;

@@ -1,48 +1,51 @@
 // A name to every address it resolves to, in the order nginx dials them:
 // nginx's ngx_inet_resolve_host() keeps getaddrinfo's order but puts every
-// IPv4 address before the IPv6 ones.
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import { errorFacts } from './errno.js';
+// IPv4 address before the IPv6 ones. The lookup runs where it can be
+// abandoned (host/name-lookup.ts): a resolver that does not answer costs the
+// gate its deadline, never more.
+import { isIP, type LookupFunction } from 'node:net';
+import { lookupHost } from '../host/name-lookup.js';
+import { ABORTED } from '../model/probe-result.js';
 
 export type Resolved =
   | { ok: true; addresses: string[]; durationMs: number }
   | { ok: false; code?: string; errno?: number; message: string; durationMs: number };
 
-export async function resolveAll(host: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Resolved> {
+export async function resolveAll(host: string, options: { timeoutMs: number; signal?: AbortSignal; deadlineAt?: number }): Promise<Resolved> {
   const started = performance.now();
   if (isIP(host)) return { ok: true, addresses: [host], durationMs: 0 };
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  // getaddrinfo itself cannot be cancelled: bound the wait, leave the lookup behind
-  const bounded = new Promise<Resolved>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ ok: false, code: 'EAI_AGAIN', message: `no answer within ${options.timeoutMs}ms`, durationMs: performance.now() - started }),
-      options.timeoutMs,
-    );
-    onAbort = () => resolve({ ok: false, code: 'ABORT_ERR', message: 'aborted', durationMs: performance.now() - started });
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  const looked = lookup(host, { all: true, order: 'verbatim' }).then(
-    (list): Resolved => {
-      const seen = new Set<string>();
-      const v4 = list.filter((a) => a.family === 4).map((a) => a.address);
-      const v6 = list.filter((a) => a.family === 6).map((a) => a.address);
-      const addresses = [...v4, ...v6].filter((a) => !seen.has(a) && seen.add(a));
-      return addresses.length
-        ? { ok: true, addresses, durationMs: performance.now() - started }
-        : { ok: false, code: 'ENOTFOUND', message: `${host} has no address`, durationMs: performance.now() - started };
-    },
-    (e: unknown): Resolved => {
-      const f = errorFacts(e);
-      // getaddrinfo's failures carry no errno: keep the code alone
-      return { ok: false, ...(f.code !== undefined && { code: f.code }), message: `${host}: ${f.code ?? f.message}`, durationMs: performance.now() - started };
-    },
-  );
-  try {
-    return await Promise.race([looked, bounded]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+  const a = await lookupHost(host, options);
+  const durationMs = performance.now() - started;
+  if (a.ok) {
+    const seen = new Set<string>();
+    const v4 = a.addresses.filter((x) => x.family === 4).map((x) => x.address);
+    const v6 = a.addresses.filter((x) => x.family === 6).map((x) => x.address);
+    const addresses = [...v4, ...v6].filter((x) => !seen.has(x) && seen.add(x));
+    return addresses.length ? { ok: true, addresses, durationMs } : { ok: false, code: 'ENOTFOUND', message: `${host} has no address`, durationMs };
   }
+  if ('unanswered' in a) {
+    if (a.aborted) return { ok: false, code: ABORTED, message: a.message, durationMs };
+    // no getaddrinfo code: nothing answered, and the classified finding says so in these words
+    const atDeadline = options.deadlineAt !== undefined && Date.now() >= options.deadlineAt - 1;
+    return { ok: false, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : 'connect_timeout'}, ${a.waitedMs} ms`, durationMs };
+  }
+  // getaddrinfo's failures carry no errno: keep the code alone
+  return { ok: false, ...(a.code !== undefined && { code: a.code }), message: `${host}: ${a.code ?? a.message}`, durationMs };
 }
+
+/** For net.connect's `lookup` option: a name dialed directly (nginx's front) is resolved the same abandonable way. */
+export const connectLookup: LookupFunction = (hostname, options, callback) => {
+  // the connect attempt's own timeout and signal end the dial; this only must not outlive the gate
+  void lookupHost(hostname, { timeoutMs: 60_000 }).then((a) => {
+    if (!a.ok) {
+      const e = Object.assign(new Error(`getaddrinfo ${'code' in a && a.code ? a.code : 'EAI_AGAIN'} ${hostname}`), { code: 'code' in a && a.code ? a.code : 'EAI_AGAIN', hostname });
+      return callback(e, '', 0);
+    }
+    const family = typeof options.family === 'number' ? options.family : options.family === 'IPv6' ? 6 : options.family === 'IPv4' ? 4 : 0;
+    const list = a.addresses.filter((x) => family === 0 || x.family === family);
+    if (options.all) return (callback as unknown as (e: null, l: typeof list) => void)(null, list);
+    const first = list[0];
+    if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), '', 0);
+    return callback(null, first.address, first.family);
+  });
+};

@@ -2,13 +2,15 @@
 // service, redrawn in place. In CI logs (not a TTY): one line per change of
 // state of a check, with the attempt count, the time left and whether the
 // reason is retried until the deadline or fails fast (users could not tell
-// why a wait went on, or stopped). --quiet: nothing.
+// why a wait went on, or stopped), wrapped to the width when one is known
+// (COLUMNS). --quiet: nothing.
 import { isDefinitive } from '../model/codes.js';
 import type { ProgressEvent } from '../model/events.js';
 import { formatDuration } from '../spec/duration.js';
 import { plural } from './by-service.js';
 import { paint, type Paint } from './color.js';
 import { forTerminal } from '../model/mask.js';
+import { visibleLength, wrap } from './wrap.js';
 
 export interface Progress {
   onProgress(e: ProgressEvent): void;
@@ -17,14 +19,17 @@ export interface Progress {
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
-/** `live`: redraw status lines in place (default: the stream is a TTY); a `TERM=dumb` terminal cannot. */
-export function createProgress(stream: Stream, opts: { quiet?: boolean; color?: boolean; live?: boolean }): Progress {
+/**
+ * `live`: redraw status lines in place (default: the stream is a TTY); a `TERM=dumb` terminal cannot.
+ * `width`: wrap the lines written when not live to this many columns (src/report/wrap.ts terminalWidth).
+ */
+export function createProgress(stream: Stream, opts: { quiet?: boolean; color?: boolean; live?: boolean; width?: number }): Progress {
   if (opts.quiet) return { onProgress() {}, done() {} };
   const p = paint(opts.color === true);
-  return (opts.live ?? stream.isTTY === true) ? liveProgress(stream, p) : lineProgress(stream, p);
+  return (opts.live ?? stream.isTTY === true) ? liveProgress(stream, p) : lineProgress(stream, p, opts.width);
 }
 
-function lineProgress(stream: Stream, p: Paint): Progress {
+function lineProgress(stream: Stream, p: Paint, width: number | undefined): Progress {
   const last = new Map<string, string>();
   return {
     onProgress(e) {
@@ -32,7 +37,7 @@ function lineProgress(stream: Stream, p: Paint): Progress {
       const state = `${e.state}\0${e.code ?? ''}`;
       if (last.get(key) === state) return;
       last.set(key, state);
-      stream.write(`${p.bold(`[${e.service}]`)} ${forTerminal(e.check)}: ${describe(e, p)}\n`);
+      stream.write(`${wrap(`${p.bold(`[${e.service}]`)} `, `${forTerminal(e.check)}: ${describe(e, p)}`, width).join('\n')}\n`);
     },
     done() {},
   };
@@ -101,20 +106,30 @@ function describe(e: ProgressEvent, p: Paint, live = false): string {
   return `${p.yellow('waiting')}${why ? ` ${why}` : ''} (${live ? 'since ' : ''}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
 }
 
-/** Cut to the terminal width (escape codes do not count), so a wrapped line cannot break the redraw. */
+/**
+ * Cut to the terminal width (escape codes do not count), so a wrapped line
+ * cannot break the redraw; cut after a word, never inside an address.
+ */
 function fit(line: string, width: number): string {
-  if (line.replace(/\x1b\[[0-9;]*m/g, '').length <= width) return line;
+  if (visibleLength(line) <= width) return line;
   let visible = 0;
   let out = '';
-  for (let i = 0; i < line.length && visible < width - 1; i++) {
+  // where the text up to the last space ends: the cut falls there when it would split a word
+  let afterWord = -1;
+  let i = 0;
+  for (; i < line.length && visible < width - 1; i++) {
     const esc = /^\x1b\[[0-9;]*m/.exec(line.slice(i, i + 12));
     if (esc) {
       out += esc[0];
       i += esc[0].length - 1;
       continue;
     }
+    if (line[i] === ' ') afterWord = out.length + 1;
     out += line[i];
     visible++;
   }
-  return `${out}…\x1b[0m`;
+  const rest = line.slice(i).replace(/^(\x1b\[[0-9;]*m)+/, '');
+  if (!rest.startsWith(' ') && !out.endsWith(' ') && afterWord > 0) out = out.slice(0, afterWord);
+  // colours open at the cut are closed; without colour there is nothing to close
+  return out.includes('\x1b[') ? `${out}…\x1b[0m` : `${out}…`;
 }

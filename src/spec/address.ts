@@ -4,6 +4,18 @@ import type { Endpoint } from '../model/endpoint.js';
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 
+export const BACKEND_FORMS = 'HOST:PORT, [IPv6]:PORT or unix:/path.sock';
+
+/**
+ * Why a backend that is not text is not an address. A bare port (`backend: 8000`)
+ * is the usual one: show the address to write for it.
+ */
+export function backendNotText(input: unknown, described: string): string {
+  if (typeof input !== 'number') return `expected ${BACKEND_FORMS}, got ${described}`;
+  const port = Number.isInteger(input) && input >= 1 && input <= 65535 ? input : 8000;
+  return `${input} is a number, not an address: write HOST:PORT, e.g. 127.0.0.1:${port}`;
+}
+
 /** Returns the endpoint, or a sentence saying what is wrong. */
 export function parseBackend(s: string): Endpoint | string {
   if (s.startsWith('unix:')) {
@@ -22,7 +34,7 @@ export function parseBackend(s: string): Endpoint | string {
     if (isIP(host) !== 6) return `"${host}" is not an IPv6 address`;
   } else {
     const colon = s.lastIndexOf(':');
-    if (colon < 0) return `expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "${s}"`;
+    if (colon < 0) return `expected ${BACKEND_FORMS}, got "${s}"`;
     host = s.slice(0, colon);
     portText = s.slice(colon + 1);
     if (host.includes(':')) return `an IPv6 address needs brackets: [${host}]:${portText}`;

@@ -5,13 +5,21 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { fileErrorWords, UserError } from '../user-error.js';
+import { backendNotText } from './address.js';
 import { KNOWN_KEYS, specSchema, type SpecData } from './schema.js';
 
-/** The spec as the gate reads it: the schema's output (its types inferred there), paths made absolute. */
-export type Spec = { file: string } & Omit<SpecData, 'version'>;
-export type ServiceSpec = Spec['services'][number];
-export type NginxSettings = Spec['nginx'];
-export type GateSettings = Spec['gate'];
+/** The spec as the gate reads it: the schema's output (its types are inferred there), paths made absolute. */
+export interface Spec {
+  /** absolute path of the spec file */
+  file: string;
+  services: ServiceSpec[];
+  nginx: NginxSettings;
+  gate: GateSettings;
+}
+export type ServiceSpec = SpecData['services'][number];
+/** `config`, `dump` and `errorLog` absolute; `configRelative`: nginx.config as the spec writes it, when that is relative */
+export type NginxSettings = SpecData['nginx'] & { configRelative?: string };
+export type GateSettings = SpecData['gate'];
 
 export const DEFAULT_SPEC_FILE = 'upstream-gate.yml';
 
@@ -62,6 +70,7 @@ function normalise(data: SpecData, file: string): Spec {
     nginx: {
       ...nginx,
       config: rel(nginx.config),
+      ...(!isAbsolute(nginx.config) && { configRelative: nginx.config }),
       ...(nginx.dump !== undefined && { dump: rel(nginx.dump) }),
       ...(nginx.errorLog !== undefined && { errorLog: rel(nginx.errorLog) }),
     },
@@ -84,6 +93,8 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
     }
     case 'invalid_type':
       if (issue.input === undefined) return { path, message: `missing required key${issue.message.startsWith('required') ? ` (${issue.message.slice(10)})` : ''}` };
+      // the backend's message in the schema is for a missing key: this one is there, with the wrong type
+      if (path[0] === 'services' && path.length === 3 && path[2] === 'backend') return { path, message: backendNotText(issue.input, typeOf(issue.input)) };
       return { path, message: issue.message.startsWith('Invalid input') ? `expected ${issue.expected}, got ${typeOf(issue.input)}` : issue.message };
     case 'invalid_value':
       return { path, message: issue.values.length > 1 ? `expected one of ${issue.values.join(', ')}, got ${JSON.stringify(issue.input)}` : issue.message };
@@ -119,6 +130,12 @@ function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): numb
     if (isNode(node) && node.range && !isMap(node)) offset = node.range[0];
   }
   return lc.linePos(offset).line;
+}
+
+/** For an error about the nginx config: what a relative nginx.config was relative to, the usual surprise. */
+export function relativeConfigNote(spec: Spec): string | undefined {
+  if (spec.nginx.configRelative === undefined) return undefined;
+  return `nginx.config "${spec.nginx.configRelative}" is relative to the spec file's directory, ${dirname(spec.file)}`;
 }
 
 function firstLine(s: string): string {

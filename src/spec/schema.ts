@@ -13,6 +13,10 @@ const duration = z
   .regex(new RegExp(DURATION_PATTERN), { error: (i) => `"${String(i.input)}" is not a duration: write 250ms, 2s or 1m` })
   .describe('a duration: NUMBER followed by ms, s or m');
 
+/** When the gate runs `nginx -t` (README, Safety): `safe` unless the spec says otherwise. */
+export const NGINX_TEST_MODES = ['safe', 'always', 'off'] as const;
+export type NginxTestMode = (typeof NGINX_TEST_MODES)[number];
+
 const service = z.strictObject({
   backend: z
     .string({ error: 'required: HOST:PORT, [IPv6]:PORT or unix:/path.sock' })
@@ -50,6 +54,12 @@ export const specSchema = z.strictObject({
       config: z.string().min(1).default('/etc/nginx/nginx.conf').describe('main nginx config file; relative to the spec file'),
       dump: z.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
       binary: z.string().min(1).default('nginx').describe('used for `nginx -t` when installed; absent -> skipped'),
+      test: z
+        .enum(NGINX_TEST_MODES)
+        .optional()
+        .describe(
+          'when to run `nginx -t`: safe (default: not on a config that loads code from outside the system module directories), always, or off',
+        ),
       front: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional().describe('also GET each health path through nginx'),
       error_log: z.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`"),
     })

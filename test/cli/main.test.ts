@@ -35,6 +35,27 @@ test('--version, --help, and help on every verb', async () => {
   void pkg;
 });
 
+test('every help text fits an 80-column terminal', async () => {
+  for (const argv of [['--help'], ...['render', 'check', 'explain', 'parse'].map((verb) => [verb, '--help'])]) {
+    const h = io();
+    assert.equal(await main(argv, h.io), 0);
+    for (const line of h.out().split('\n')) assert.ok(line.length <= 80, `${argv.join(' ')}: ${line.length} columns: ${line}`);
+  }
+});
+
+test('help COMMAND prints the help of that command; help of an unknown one is exit 2', async () => {
+  for (const verb of ['render', 'check', 'explain', 'parse']) {
+    const viaHelp = io();
+    assert.equal(await main(['help', verb], viaHelp.io), 0);
+    const viaFlag = io();
+    assert.equal(await main([verb, '--help'], viaFlag.io), 0);
+    assert.equal(viaHelp.out(), viaFlag.out(), verb);
+  }
+  const u = io();
+  assert.equal(await main(['help', 'deploy'], u.io), 2);
+  assert.equal(u.err(), 'upstream-gate: unknown command "deploy" (commands: render, check, explain, parse)\n');
+});
+
 test('an unknown command or flag is exit 2 with one line', async () => {
   const u = io();
   assert.equal(await main(['deploy'], u.io), 2);

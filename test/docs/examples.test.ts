@@ -93,8 +93,11 @@ test('deploy.sh: a good release goes live; one that listens on the wrong port is
   const pidFile = join(tmp.dir, 'app.pid');
   const killApp = () => {
     if (!existsSync(pidFile)) return;
+    // an empty or torn pid file reads as 0: process.kill(0) would hit this whole process group
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return;
     try {
-      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // already gone
     }
@@ -116,8 +119,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 const pidFile = ${JSON.stringify(pidFile)};
 if (existsSync(pidFile)) {
   const pid = Number(readFileSync(pidFile, 'utf8'));
-  try { process.kill(pid, 'SIGTERM'); } catch {}
-  for (let i = 0; i < 100; i++) { try { process.kill(pid, 0); await new Promise((r) => setTimeout(r, 20)); } catch { break; } }
+  if (Number.isInteger(pid) && pid > 0) {
+    try { process.kill(pid, 'SIGTERM'); } catch {}
+    for (let i = 0; i < 100; i++) { try { process.kill(pid, 0); await new Promise((r) => setTimeout(r, 20)); } catch { break; } }
+  }
 }
 const child = spawn(process.execPath, [${JSON.stringify(join(root, 'current', 'server.mjs'))}], { detached: true, stdio: 'ignore' });
 writeFileSync(pidFile, String(child.pid));

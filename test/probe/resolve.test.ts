@@ -22,3 +22,21 @@ test('an invalid name fails with a code, not a throw', async () => {
   if (r.ok) return;
   assert.match(r.code ?? '', /^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/);
 });
+
+test('a name dialed directly (nginx front) is looked up the same abandonable way: localhost connects, a bad name fails with its code', async () => {
+  const { createServer } = await import('node:net');
+  const { probeConnect } = await import('../../src/probe/connect.js');
+  const srv = createServer((s) => s.destroy());
+  await new Promise<void>((r) => srv.listen({ host: '127.0.0.1', port: 0 }, r));
+  try {
+    const port = (srv.address() as { port: number }).port;
+    const ok = await probeConnect({ kind: 'tcp', host: 'localhost', port }, { timeoutMs: 3000 });
+    // localhost may list ::1 first, where nothing listens here: either answer came through the lookup
+    assert.ok(ok.ok || ok.code === 'ECONNREFUSED', JSON.stringify(ok));
+    const bad = await probeConnect({ kind: 'tcp', host: 'no-such-host.invalid', port }, { timeoutMs: 3000 });
+    assert.equal(bad.ok, false);
+    assert.match(bad.code ?? '', /^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/);
+  } finally {
+    srv.close();
+  }
+});

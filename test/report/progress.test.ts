@@ -101,3 +101,43 @@ test('TTY: the clocks of a waiting check tick between events, and stop with done
   await new Promise((r) => setTimeout(r, 400));
   assert.equal(out.text().length, after, 'no redraw after done()');
 });
+
+test('CI lines at a known width (COLUMNS): wrapped at spaces, under the text after [service]', () => {
+  const out = sink(false);
+  const p = createProgress(out, { color: false, width: 80 });
+  for (const e of events) p.onProgress(e);
+  p.done();
+  const lines = out.text().split('\n');
+  for (const l of lines) assert.ok(l.length <= 80, l);
+  const at = lines.findIndex((l) => l.includes('waiting backend.family_mismatch'));
+  assert.deepEqual(lines.slice(at, at + 3), [
+    '[api] tcp [::1]:8000: waiting backend.family_mismatch 127.0.0.1:8000 listens,',
+    '      [::1]:8000 refuses (attempt 3, confirming, will not fix itself, 59.8s',
+    '      left)',
+  ]);
+});
+
+test('no colour (NO_COLOR): not one colour sequence, even where a live line is cut to the width', () => {
+  const out = sink(true, 40);
+  const p = createProgress(out, { color: false });
+  for (const e of events) p.onProgress(e);
+  p.done();
+  assert.ok(out.text().includes('…'), 'a line was cut');
+  assert.doesNotMatch(out.text(), /\x1b\[[0-9;]*m/);
+});
+
+test('terminal: a live line cut to the width is cut at a space, never inside an address', () => {
+  for (const color of [false, true]) {
+    const out = sink(true, 40);
+    const p = createProgress(out, { color });
+    p.onProgress({ service: 'app', check: 'tcp 127.0.0.1:39001', state: 'waiting', code: 'backend.down', message: 'nothing listens on 127.0.0.1:39001', attempt: 1, elapsedMs: 5, remainingMs: 900 });
+    p.done();
+    const shown = out.text().split('\n').filter(Boolean).map((l) => (l.split('\r').pop() ?? '').replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''));
+    const full = 'app 0/1 tcp 127.0.0.1:39001: waiting backend.down nothing listens on 127.0.0.1:39001 (since attempt 1';
+    for (const l of shown) {
+      assert.ok(l.length <= 39, l);
+      const kept = l.replace(/ ?…$/, '');
+      assert.ok(full.startsWith(kept) && full[kept.length] === ' ', `cut after a word: ${l}`);
+    }
+  }
+});

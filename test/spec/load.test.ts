@@ -47,7 +47,7 @@ gate:
     ['v6', { kind: 'tcp', host: '::1', port: 9000 }, 'http', []],
   ]);
   assert.equal(spec.services[0]?.health, '/healthz');
-  assert.deepEqual(spec.nginx, { config: '/srv/deploy/conf/nginx.conf', binary: 'nginx', front: 'http://127.0.0.1:80' });
+  assert.deepEqual(spec.nginx, { config: '/srv/deploy/conf/nginx.conf', configRelative: 'conf/nginx.conf', binary: 'nginx', front: 'http://127.0.0.1:80' });
   assert.deepEqual(spec.gate, {
     deadlineMs: 90_000,
     intervalMs: 250,

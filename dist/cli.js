@@ -81,7 +81,7 @@ var init_io = __esm({
   }
 });
 
-// src/probe/endpoint.ts
+// src/model/endpoint.ts
 import { isIP } from "node:net";
 function formatEndpoint(e) {
   if (e.kind === "unix") return `unix:${e.path}`;
@@ -128,12 +128,12 @@ function canonicalIp(ip) {
   return `${hex3.slice(0, best).join(":")}::${hex3.slice(best + bestLen).join(":")}`;
 }
 var init_endpoint = __esm({
-  "src/probe/endpoint.ts"() {
+  "src/model/endpoint.ts"() {
     "use strict";
   }
 });
 
-// src/nginx/protocols.ts
+// src/model/protocols.ts
 function speaks(protocol2, scheme) {
   return PROTOCOLS[protocol2].schemes.includes(scheme);
 }
@@ -151,11 +151,21 @@ function passLine(protocol2, authority, uri = "") {
       return `${PROTOCOLS[protocol2].directive} ${authority};`;
   }
 }
-var PROTOCOLS;
+var DIRECTIVES, PASS_DIRECTIVES, PASS_DIRECTIVE_NAMES, TABLE, PROTOCOLS, PROTOCOL_NAMES, PROTOCOL_DIRECTIVES;
 var init_protocols = __esm({
-  "src/nginx/protocols.ts"() {
+  "src/model/protocols.ts"() {
     "use strict";
-    PROTOCOLS = {
+    DIRECTIVES = {
+      proxy_pass: { schemes: ["http", "https"], defaultScheme: "http" },
+      fastcgi_pass: { schemes: [], defaultScheme: "fastcgi" },
+      uwsgi_pass: { schemes: ["uwsgi", "suwsgi"], defaultScheme: "uwsgi" },
+      scgi_pass: { schemes: [], defaultScheme: "scgi" },
+      grpc_pass: { schemes: ["grpc", "grpcs"], defaultScheme: "grpc" },
+      memcached_pass: { schemes: [], defaultScheme: "memcached" }
+    };
+    PASS_DIRECTIVES = DIRECTIVES;
+    PASS_DIRECTIVE_NAMES = Object.keys(DIRECTIVES);
+    TABLE = {
       http: { directive: "proxy_pass", schemes: ["http"] },
       https: { directive: "proxy_pass", schemes: ["https"] },
       fastcgi: { directive: "fastcgi_pass", schemes: ["fastcgi"] },
@@ -163,6 +173,9 @@ var init_protocols = __esm({
       scgi: { directive: "scgi_pass", schemes: ["scgi"] },
       grpc: { directive: "grpc_pass", schemes: ["grpc", "grpcs"] }
     };
+    PROTOCOLS = TABLE;
+    PROTOCOL_NAMES = Object.keys(TABLE);
+    PROTOCOL_DIRECTIVES = [...new Set(PROTOCOL_NAMES.map((p) => TABLE[p].directive))];
   }
 });
 
@@ -28112,27 +28125,43 @@ var init_duration = __esm({
 });
 
 // src/spec/schema.ts
+function serviceSpec(name2, s) {
+  const backend = parseBackend(s.backend);
+  if (typeof backend === "string") throw new Error("unreachable: schema validated backend");
+  return {
+    name: name2,
+    backend,
+    /** as written in the spec */
+    backendText: s.backend,
+    protocol: s.protocol,
+    serverNames: s.server_name === void 0 ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name],
+    ...s.health !== void 0 && { health: s.health },
+    ...s.location !== void 0 && { location: s.location },
+    ...s.process !== void 0 && { process: s.process },
+    ...s.unit !== void 0 && { unit: s.unit }
+  };
+}
 function durationMs(s) {
   const ms2 = parseDuration(s);
   if (ms2 === void 0) throw new Error(`not a duration: ${s}`);
   return ms2;
 }
-var duration3, PROTOCOLS2, NGINX_TEST_MODES, service, specSchema;
+var duration3, NGINX_TEST_MODES, service, specSchema, KNOWN_KEYS;
 var init_schema = __esm({
   "src/spec/schema.ts"() {
     "use strict";
     init_zod();
+    init_protocols();
     init_address();
     init_duration();
     duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).describe("a duration: NUMBER followed by ms, s or m");
-    PROTOCOLS2 = ["http", "https", "fastcgi", "uwsgi", "scgi", "grpc"];
     NGINX_TEST_MODES = ["safe", "always", "off"];
     service = external_exports.strictObject({
       backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
         const r = parseBackend(ctx.value);
         if (typeof r === "string") ctx.issues.push({ code: "custom", message: r, input: ctx.value });
       }).describe("where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock"),
-      protocol: external_exports.enum(PROTOCOLS2).default("http").describe("how nginx talks to the backend"),
+      protocol: external_exports.enum(PROTOCOL_NAMES).default("http").describe("how nginx talks to the backend"),
       health: external_exports.string().regex(/^\//, { error: "the health path starts with /" }).optional().describe("HTTP path to GET (http/https; fastcgi sends a FastCGI request); omitted = listener probe only"),
       server_name: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).optional().describe("the nginx server{} block(s) whose *_pass must dial `backend`"),
       location: external_exports.string().min(1).optional().describe("narrow the check to one location"),
@@ -28144,7 +28173,7 @@ var init_schema = __esm({
       services: external_exports.record(
         external_exports.string().regex(/^[A-Za-z0-9_-]+$/, { error: "a service name has only letters, digits, - and _" }),
         service
-      ).refine((s) => Object.keys(s).length > 0, { error: "at least one service is needed" }),
+      ).refine((s) => Object.keys(s).length > 0, { error: "at least one service is needed" }).transform((services) => Object.entries(services).map(([name2, s]) => serviceSpec(name2, s))),
       nginx: external_exports.strictObject({
         config: external_exports.string().min(1).default("/etc/nginx/nginx.conf").describe("main nginx config file; relative to the spec file"),
         dump: external_exports.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
@@ -28154,7 +28183,7 @@ var init_schema = __esm({
         ),
         front: external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional().describe("also GET each health path through nginx"),
         error_log: external_exports.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`")
-      }).prefault({}),
+      }).transform(({ error_log, ...nginx }) => ({ ...nginx, ...error_log !== void 0 && { errorLog: error_log } })).prefault({}),
       gate: external_exports.strictObject({
         deadline: duration3.default("60s").describe("the whole gate, every retry included"),
         interval: duration3.default("100ms").describe("retry delay while nothing listens yet"),
@@ -28162,8 +28191,21 @@ var init_schema = __esm({
         connect_timeout: duration3.default("2s"),
         request_timeout: duration3.default("5s"),
         success_threshold: external_exports.int().min(1).max(100).default(1).describe("consecutive passes needed per probe")
-      }).prefault({})
+      }).transform((g) => ({
+        deadlineMs: durationMs(g.deadline),
+        intervalMs: durationMs(g.interval),
+        maxIntervalMs: durationMs(g.max_interval),
+        connectTimeoutMs: durationMs(g.connect_timeout),
+        requestTimeoutMs: durationMs(g.request_timeout),
+        successThreshold: g.success_threshold
+      })).prefault({})
     });
+    KNOWN_KEYS = {
+      "": Object.keys(specSchema.shape),
+      service: Object.keys(service.shape),
+      nginx: Object.keys(specSchema.shape.nginx.unwrap().in.shape),
+      gate: Object.keys(specSchema.shape.gate.unwrap().in.shape)
+    };
   }
 });
 
@@ -28208,46 +28250,21 @@ function parseSpec(text, file2, shown = displayPath(file2)) {
   }
   return normalise(parsed.data, file2);
 }
-function normalise(raw, file2) {
+function normalise(data, file2) {
   const dir = dirname2(file2);
   const rel = (p) => p === "-" || isAbsolute(p) ? p : resolve(dir, p);
-  const services = Object.entries(raw.services).map(([name2, s]) => {
-    const backend = parseBackend(s.backend);
-    if (typeof backend === "string") throw new Error("unreachable: schema validated backend");
-    const names2 = s.server_name === void 0 ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name];
-    return {
-      name: name2,
-      backend,
-      backendText: s.backend,
-      protocol: s.protocol,
-      serverNames: names2,
-      ...s.health !== void 0 && { health: s.health },
-      ...s.location !== void 0 && { location: s.location },
-      ...s.process !== void 0 && { process: s.process },
-      ...s.unit !== void 0 && { unit: s.unit }
-    };
-  });
-  const g = raw.gate;
+  const { nginx } = data;
   return {
     file: file2,
-    services,
+    services: data.services,
     nginx: {
-      config: rel(raw.nginx.config),
-      ...!isAbsolute(raw.nginx.config) && { configRelative: raw.nginx.config },
-      binary: raw.nginx.binary,
-      ...raw.nginx.test !== void 0 && { test: raw.nginx.test },
-      ...raw.nginx.dump !== void 0 && { dump: rel(raw.nginx.dump) },
-      ...raw.nginx.front !== void 0 && { front: raw.nginx.front },
-      ...raw.nginx.error_log !== void 0 && { errorLog: rel(raw.nginx.error_log) }
+      ...nginx,
+      config: rel(nginx.config),
+      ...!isAbsolute(nginx.config) && { configRelative: nginx.config },
+      ...nginx.dump !== void 0 && { dump: rel(nginx.dump) },
+      ...nginx.errorLog !== void 0 && { errorLog: rel(nginx.errorLog) }
     },
-    gate: {
-      deadlineMs: durationMs(g.deadline),
-      intervalMs: durationMs(g.interval),
-      maxIntervalMs: durationMs(g.max_interval),
-      connectTimeoutMs: durationMs(g.connect_timeout),
-      requestTimeoutMs: durationMs(g.request_timeout),
-      successThreshold: g.success_threshold
-    }
+    gate: data.gate
   };
 }
 function describeIssue(issue2) {
@@ -28307,7 +28324,7 @@ function displayPath(file2) {
   const cwd = process.cwd();
   return file2.startsWith(`${cwd}/`) ? file2.slice(cwd.length + 1) : file2;
 }
-var import_yaml, DEFAULT_SPEC_FILE, KNOWN_KEYS;
+var import_yaml, DEFAULT_SPEC_FILE;
 var init_load = __esm({
   "src/spec/load.ts"() {
     "use strict";
@@ -28316,12 +28333,6 @@ var init_load = __esm({
     init_address();
     init_schema();
     DEFAULT_SPEC_FILE = "upstream-gate.yml";
-    KNOWN_KEYS = {
-      "": ["version", "services", "nginx", "gate"],
-      service: ["backend", "protocol", "health", "server_name", "location", "process", "unit"],
-      nginx: ["config", "dump", "binary", "test", "front", "error_log"],
-      gate: ["deadline", "interval", "max_interval", "connect_timeout", "request_timeout", "success_threshold"]
-    };
   }
 });
 
@@ -36792,303 +36803,6 @@ var init_run = __esm({
   }
 });
 
-// src/nginx/glob.ts
-function hasMagic(pattern) {
-  return /[*?[]/.test(pattern);
-}
-function compile2(component) {
-  const out = [];
-  for (let i2 = 0; i2 < component.length; i2++) {
-    const c3 = component[i2];
-    if (c3 === "*") {
-      if (out[out.length - 1]?.kind !== "star") out.push({ kind: "star" });
-    } else if (c3 === "?") out.push({ kind: "any" });
-    else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
-    else if (c3 === "[") {
-      const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
-      const close = component.indexOf("]", start2 + 1);
-      if (close < 0) {
-        out.push({ kind: "char", c: c3 });
-        continue;
-      }
-      const body = component.slice(start2, close);
-      const ranges = [];
-      for (let k = 0; k < body.length; k++) {
-        const a2 = body[k];
-        if (body[k + 1] === "-" && k + 2 < body.length) {
-          ranges.push([a2, body[k + 2]]);
-          k += 2;
-        } else ranges.push([a2, a2]);
-      }
-      out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
-      i2 = close;
-    } else out.push({ kind: "char", c: c3 });
-  }
-  return out;
-}
-function one(p, ch) {
-  switch (p.kind) {
-    case "any":
-      return true;
-    case "char":
-      return p.c === ch;
-    case "set":
-      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
-    default:
-      return false;
-  }
-}
-function componentMatcher(component) {
-  const pieces = compile2(component);
-  const dotOk = component.startsWith(".");
-  return (name2) => {
-    if (!dotOk && name2.startsWith(".")) return false;
-    let p = 0;
-    let i2 = 0;
-    let starP = -1;
-    let starI = 0;
-    while (i2 < name2.length) {
-      const piece = pieces[p];
-      if (piece?.kind === "star") {
-        starP = p++;
-        starI = i2;
-      } else if (piece && one(piece, name2[i2])) {
-        p++;
-        i2++;
-      } else if (starP >= 0) {
-        p = starP + 1;
-        i2 = ++starI;
-      } else return false;
-    }
-    while (pieces[p]?.kind === "star") p++;
-    return p === pieces.length;
-  };
-}
-function byteOrder(a2, b) {
-  const n2 = Math.min(a2.length, b.length);
-  for (let i2 = 0; i2 < n2; i2++) {
-    const x = a2.charCodeAt(i2);
-    const y = b.charCodeAt(i2);
-    if (x === y) continue;
-    if (x >= 55296 && x <= 57343 || y >= 55296 && y <= 57343) return Buffer.compare(Buffer.from(a2), Buffer.from(b));
-    return x - y;
-  }
-  return a2.length - b.length;
-}
-function globMatcher(pattern) {
-  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
-  return (path6) => {
-    const s = path6.split("/");
-    return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
-  };
-}
-var init_glob = __esm({
-  "src/nginx/glob.ts"() {
-    "use strict";
-  }
-});
-
-// src/nginx/source.ts
-function decode3(buf) {
-  return buf.toString("utf8");
-}
-function notText(text) {
-  const n2 = Math.min(text.length, SNIFF_CHARS);
-  let controls = 0;
-  let undecoded = 0;
-  for (let i2 = 0; i2 < n2; i2++) {
-    const c3 = text.charCodeAt(i2);
-    if (c3 === 0) return "it holds NUL bytes";
-    if (c3 < 32 && c3 !== 9 && c3 !== 10 && c3 !== 11 && c3 !== 12 && c3 !== 13 || c3 === 127) controls++;
-    else if (c3 === 65533) undecoded++;
-  }
-  return controls * 100 >= n2 && (controls + undecoded) * 10 >= n2 * 3 ? "its first bytes are not text" : void 0;
-}
-function memorySource(files, origin = "the dump") {
-  return {
-    read(path6, maxBytes) {
-      const text = files.get(path6);
-      if (text === void 0) return { error: `open() "${path6}" failed (2: No such file or directory in ${origin})` };
-      if (text.length > maxBytes) return { error: `"${path6}" is too large (${text.length} characters, limit ${maxBytes})` };
-      return { text, bytes: text.length };
-    },
-    glob(pattern, maxMatches) {
-      const match = globMatcher(pattern);
-      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
-    }
-  };
-}
-function overlaySource(files, base) {
-  const mem = memorySource(files);
-  return {
-    read: (path6, maxBytes) => files.has(path6) ? mem.read(path6, maxBytes) : base.read(path6, maxBytes),
-    glob: (pattern, maxMatches) => base.glob(pattern, maxMatches)
-  };
-}
-var SNIFF_CHARS;
-var init_source2 = __esm({
-  "src/nginx/source.ts"() {
-    "use strict";
-    init_glob();
-    SNIFF_CHARS = 4096;
-  }
-});
-
-// src/host/local/config-files.ts
-import { closeSync, constants as constants4, fstatSync, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
-import { join as join3 } from "node:path";
-function openError(path6, e) {
-  const err = e;
-  const reason = {
-    ENOENT: "2: No such file or directory",
-    EACCES: "13: Permission denied",
-    EISDIR: "21: Is a directory",
-    ENOTDIR: "20: Not a directory",
-    ELOOP: "40: Too many levels of symbolic links"
-  };
-  return `open() "${path6}" failed (${(err.code && reason[err.code]) ?? err.message})`;
-}
-function fileSource() {
-  return {
-    read(path6, maxBytes) {
-      let fd;
-      try {
-        fd = openSync(path6, constants4.O_RDONLY | constants4.O_NONBLOCK);
-      } catch (e) {
-        const code = e.code;
-        return { error: openError(path6, e), ...code && { code } };
-      }
-      try {
-        const st = fstatSync(fd);
-        if (st.isDirectory()) return { error: `pread() "${path6}" failed (21: Is a directory)` };
-        if (!st.isFile()) return { error: `"${path6}" is not a regular file` };
-        if (st.size > maxBytes) return { error: `"${path6}" is too large (${st.size} bytes, limit ${maxBytes})` };
-        const buf = Buffer.allocUnsafe(st.size);
-        let off = 0;
-        while (off < st.size) {
-          const got = readSync(fd, buf, off, st.size - off, off);
-          if (got === 0) break;
-          off += got;
-        }
-        return { text: decode3(buf.subarray(0, off)), bytes: off };
-      } catch (e) {
-        return { error: `read() "${path6}" failed (${e.message})` };
-      } finally {
-        closeSync(fd);
-      }
-    },
-    glob(pattern, maxMatches) {
-      const parts = pattern.split("/");
-      const denied = [];
-      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
-      for (let k = 1; k < parts.length && found.length > 0; k++) {
-        const part = parts[k];
-        if (part === "") continue;
-        const last = k === parts.length - 1;
-        const next = [];
-        const match = hasMagic(part) ? componentMatcher(part) : void 0;
-        for (const { path: dir } of found) {
-          if (!match) {
-            next.push({ path: join3(dir, part), seen: false });
-            continue;
-          }
-          let entries;
-          try {
-            entries = readdirSync(dir, { withFileTypes: true });
-          } catch (e) {
-            if (e.code === "EACCES") denied.push(dir);
-            continue;
-          }
-          for (const e of entries) {
-            if (!match(e.name)) continue;
-            const p = join3(dir, e.name);
-            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
-            next.push({ path: p, seen: true });
-            if (next.length > maxMatches) break;
-          }
-        }
-        found = next;
-      }
-      const paths = found.filter((f) => f.seen || exists(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
-      return { paths, denied };
-    }
-  };
-}
-function isDir(p) {
-  try {
-    return statSync2(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-function exists(p) {
-  try {
-    statSync2(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-var init_config_files = __esm({
-  "src/host/local/config-files.ts"() {
-    "use strict";
-    init_glob();
-    init_source2();
-  }
-});
-
-// src/probe/errno.ts
-import { constants as constants5 } from "node:os";
-function errnoNumber(name2) {
-  return name2 === void 0 ? void 0 : BY_NAME[name2];
-}
-function errnoName(n2) {
-  return n2 === void 0 ? void 0 : BY_NUMBER.get(Math.abs(n2));
-}
-function errorFacts(e) {
-  const err = e;
-  const code = typeof err?.code === "string" ? err.code : void 0;
-  const raw = typeof err?.errno === "number" ? Math.abs(err.errno) : void 0;
-  const errno = raw ?? errnoNumber(code);
-  const message = err instanceof Error ? err.message : String(e);
-  return { ...code !== void 0 && { code }, ...errno !== void 0 && { errno }, message };
-}
-var LINUX_ERRNO, BY_NAME, BY_NUMBER;
-var init_errno = __esm({
-  "src/probe/errno.ts"() {
-    "use strict";
-    LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
-    BY_NAME = constants5.errno;
-    BY_NUMBER = /* @__PURE__ */ new Map();
-    for (const [name2, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name2);
-  }
-});
-
-// src/probe/result.ts
-var HTTP_STATUS, ABORTED, INCOMPLETE, BAD_PROTOCOL;
-var init_result2 = __esm({
-  "src/probe/result.ts"() {
-    "use strict";
-    HTTP_STATUS = "HTTP_STATUS";
-    ABORTED = "ABORT_ERR";
-    INCOMPLETE = "INCOMPLETE_RESPONSE";
-    BAD_PROTOCOL = "BAD_PROTOCOL";
-  }
-});
-
-// src/host/address-order.ts
-function inNginxOrder(answers) {
-  const seen = /* @__PURE__ */ new Set();
-  const v4 = answers.filter((a2) => a2.family === 4).map((a2) => a2.address);
-  const v6 = answers.filter((a2) => a2.family === 6).map((a2) => a2.address);
-  return [...v4, ...v6].filter((a2) => !seen.has(a2) && seen.add(a2));
-}
-var init_address_order = __esm({
-  "src/host/address-order.ts"() {
-    "use strict";
-  }
-});
-
 // src/host/name-lookup.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -37212,490 +36926,7 @@ lines.on('close', () => process.kill(process.pid, 'SIGKILL'));
   }
 });
 
-// src/host/local/resolve.ts
-import { isIP as isIP3 } from "node:net";
-async function resolveLocal(host, options) {
-  const started = performance.now();
-  if (isIP3(host)) return { ok: true, addresses: [host], durationMs: 0 };
-  const a2 = await lookupHost(host, options);
-  const durationMs2 = performance.now() - started;
-  if (a2.ok) {
-    const addresses = inNginxOrder(a2.addresses);
-    return addresses.length ? { ok: true, addresses, durationMs: durationMs2 } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: durationMs2 };
-  }
-  if ("unanswered" in a2) {
-    if (a2.aborted) return { ok: false, code: ABORTED, message: a2.message, durationMs: durationMs2 };
-    return { ok: false, message: a2.message, durationMs: a2.waitedMs };
-  }
-  return { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: `${host}: ${a2.code ?? a2.message}`, durationMs: durationMs2 };
-}
-var connectLookup;
-var init_resolve = __esm({
-  "src/host/local/resolve.ts"() {
-    "use strict";
-    init_result2();
-    init_address_order();
-    init_name_lookup();
-    connectLookup = (hostname3, options, callback) => {
-      void lookupHost(hostname3, { timeoutMs: 6e4 }).then((a2) => {
-        if (!a2.ok) {
-          const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname3}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname3 });
-          return callback(e, "", 0);
-        }
-        const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
-        const list = a2.addresses.filter((x) => family2 === 0 || x.family === family2);
-        if (options.all) return callback(null, list);
-        const first = list[0];
-        if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname3}`), { code: "ENOTFOUND", hostname: hostname3 }), "", 0);
-        return callback(null, first.address, first.family);
-      });
-    };
-  }
-});
-
-// src/host/local/dial.ts
-import { connect } from "node:net";
-function dialLocal(endpoint, options) {
-  const started = performance.now();
-  const fail = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
-  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
-  return new Promise((resolve10) => {
-    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
-    let settled = false;
-    const settle3 = (d) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort2);
-      socket.removeListener("error", onError);
-      if (!d.ok) socket.destroy();
-      resolve10(d);
-    };
-    const onError = (e) => settle3(fail(errorFacts(e)));
-    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
-    const timer = setTimeout(
-      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
-      options.timeoutMs
-    );
-    options.signal?.addEventListener("abort", onAbort2, { once: true });
-    socket.once("error", onError);
-    socket.once("connect", () => {
-      socket.on("error", () => {
-      });
-      const { localAddress, localPort } = socket;
-      settle3({
-        ok: true,
-        stream: socket,
-        connectMs: performance.now() - started,
-        ...localAddress !== void 0 && { local: { address: localAddress, port: localPort ?? 0 } }
-      });
-    });
-  });
-}
-var init_dial = __esm({
-  "src/host/local/dial.ts"() {
-    "use strict";
-    init_errno();
-    init_result2();
-    init_resolve();
-  }
-});
-
-// src/host/local/files.ts
-import { lstat, open as open2, readdir, stat } from "node:fs/promises";
-function failure2(e, started) {
-  return { ok: false, ...errorFacts(e), durationMs: performance.now() - started };
-}
-async function bounded(work, o2 = {}) {
-  const started = performance.now();
-  if (o2.signal?.aborted) return { ok: false, code: ABORTED, message: "aborted", durationMs: 0 };
-  let timer;
-  let onAbort2;
-  const ms2 = o2.timeoutMs ?? FILE_TIMEOUT_MS;
-  const late = new Promise((resolve10) => {
-    timer = setTimeout(() => resolve10({ ok: false, code: "ETIMEDOUT", message: `no answer within ${ms2}ms`, durationMs: performance.now() - started }), ms2);
-    onAbort2 = () => resolve10({ ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started });
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-  });
-  try {
-    return await Promise.race([work(started).catch((e) => failure2(e, started)), late]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort2) o2.signal?.removeEventListener("abort", onAbort2);
-  }
-}
-function typeOf2(st) {
-  if (st.isSocket()) return "socket";
-  if (st.isFile()) return "file";
-  if (st.isDirectory()) return "directory";
-  if (st.isSymbolicLink()) return "symlink";
-  return "other";
-}
-function statLocal(path6, o2) {
-  return bounded(async () => {
-    const st = await (o2.followLinks ? stat(path6) : lstat(path6));
-    return { ok: true, type: typeOf2(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
-  }, o2);
-}
-function readFileLocal(path6, o2 = {}) {
-  return bounded(async () => {
-    let fh;
-    try {
-      fh = await open2(path6, "r");
-      if (o2.offset === void 0 && o2.length === void 0) return { ok: true, data: await fh.readFile(o2.signal ? { signal: o2.signal } : {}) };
-      const length = o2.length ?? Math.max(0, (await fh.stat()).size - (o2.offset ?? 0));
-      const data = Buffer.alloc(length);
-      const { bytesRead } = await fh.read(data, 0, length, o2.offset ?? 0);
-      return { ok: true, data: data.subarray(0, bytesRead) };
-    } finally {
-      await fh?.close();
-    }
-  }, o2);
-}
-function readDirLocal(path6, o2 = {}) {
-  return bounded(async () => ({ ok: true, names: await readdir(path6) }), o2);
-}
-var FILE_TIMEOUT_MS;
-var init_files = __esm({
-  "src/host/local/files.ts"() {
-    "use strict";
-    init_errno();
-    init_result2();
-    FILE_TIMEOUT_MS = 5e3;
-  }
-});
-
-// src/host/why-failed.ts
-function whyFailed(r, label = r.command) {
-  if (r.notFound) return `${r.command.split(" ")[0]} not installed`;
-  if (r.timedOut) return `${label} timed out`;
-  if (r.exitCode === void 0 || r.exitCode === 0) return `${label} was cancelled`;
-  return `${label} failed: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`;
-}
-var init_why_failed = __esm({
-  "src/host/why-failed.ts"() {
-    "use strict";
-  }
-});
-
-// src/host/listeners.ts
-function parseUsers(text) {
-  if (!text) return [];
-  const out = [];
-  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
-    const pid = Number(m[2]);
-    if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
-  }
-  return out;
-}
-function parseSs(stdout) {
-  const out = [];
-  for (const raw of stdout.split("\n")) {
-    const line = raw.trim();
-    if (!line) continue;
-    const users2 = USERS.exec(line);
-    const processes = parseUsers(users2?.[1]);
-    const head = users2 ? line.slice(0, users2.index).trim() : line;
-    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
-    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
-      out.push({ kind: "unix", path: unix[1] ?? "", processes });
-      continue;
-    }
-    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
-    if (!tcp?.[1]) continue;
-    const local = tcp[1];
-    const colon = local.lastIndexOf(":");
-    const port = Number(local.slice(colon + 1));
-    let host = local.slice(0, colon).replace(/%[^\]]*/, "");
-    if (!Number.isInteger(port)) continue;
-    if (host === "*") {
-      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
-      continue;
-    }
-    const v6 = host.startsWith("[");
-    if (v6) host = host.slice(1, -1);
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
-    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
-  }
-  return out;
-}
-async function readListeners(runner, fallback, options = {}) {
-  const run = { timeoutMs: options.timeoutMs ?? 2e3, ...options.signal && { signal: options.signal } };
-  const [tcp, unix] = await Promise.all([runner.run("ss", ["-Hltnp"], run), runner.run("ss", ["-Hlxp"], run)]);
-  if (!tcp.failed && !unix.failed) {
-    const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
-    const notes2 = [];
-    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
-      notes2.push(`ss shows no process names${options.root ? "" : " (run as root to see them)"}`);
-    }
-    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
-  }
-  const why = tcp.failed ? tcp : unix;
-  const reason = whyFailed(why, "ss");
-  const other = await fallback();
-  return { ...other, notes: [`${reason}; read ${other.source}`, ...other.notes] };
-}
-var USERS;
-var init_listeners = __esm({
-  "src/host/listeners.ts"() {
-    "use strict";
-    init_why_failed();
-    USERS = /users:\(\((.*)\)\)\s*$/;
-  }
-});
-
-// src/host/local/procnet.ts
-import { readFile as readFile3, readdir as readdir2, readlink } from "node:fs/promises";
-function decodeProcAddress(hex3) {
-  const [addr = "", port = "0"] = hex3.split(":");
-  const words = addr.match(/.{8}/g) ?? [];
-  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
-  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
-  const groups = [];
-  for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
-  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
-}
-function parseProcTcp(text, family2, dualStackDefault) {
-  const out = [];
-  for (const line of text.split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
-    const { address, port } = decodeProcAddress(f[1] ?? "");
-    const inode = Number(f[9]);
-    const mapped = /^::ffff:(.+)$/.exec(address);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes: [], inode });
-    else
-      out.push({
-        kind: "tcp",
-        family: family2,
-        address,
-        port,
-        ...family2 === 6 && address === "::" && dualStackDefault && { dualStack: true },
-        processes: [],
-        inode
-      });
-  }
-  return out;
-}
-function parseProcUnix(text) {
-  const out = [];
-  for (const line of text.split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 8) continue;
-    const flags = parseInt(f[3] ?? "0", 16);
-    if (!(flags & UNIX_ACCEPTCON)) continue;
-    const path6 = f.slice(7).join(" ");
-    out.push({ kind: "unix", path: path6, processes: [], inode: Number(f[6]) });
-  }
-  return out;
-}
-async function inodeOwners(inodes, signal) {
-  const owners = /* @__PURE__ */ new Map();
-  const until = performance.now() + FD_SCAN_BUDGET_MS;
-  const pids = (await readdir2("/proc").catch(() => [])).filter((p) => /^\d+$/.test(p));
-  for (const pid of pids) {
-    if (performance.now() > until || signal?.aborted) return { owners, complete: false };
-    const fds = await readdir2(`/proc/${pid}/fd`).catch(() => []);
-    let name2;
-    for (const fd of fds) {
-      const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
-      const m = /^socket:\[(\d+)\]$/.exec(link);
-      if (!m || !inodes.has(Number(m[1]))) continue;
-      name2 ??= (await readFile3(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
-      const list = owners.get(Number(m[1])) ?? [];
-      if (!list.some((p) => p.pid === Number(pid))) list.push({ name: name2, pid: Number(pid) });
-      owners.set(Number(m[1]), list);
-    }
-  }
-  return { owners, complete: true };
-}
-async function readProcListeners(signal, net = "/proc/net") {
-  const read = (p) => readFile3(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
-  const [tcp4, tcp6, unix, v6only] = await Promise.all([read(`${net}/tcp`), read(`${net}/tcp6`), read(`${net}/unix`), read("/proc/sys/net/ipv6/bindv6only")]);
-  const notes2 = [];
-  if (tcp4 === void 0) notes2.push(`cannot read ${net}/tcp`);
-  const dualStackDefault = (v6only ?? "0").trim() === "0";
-  const found = [...parseProcTcp(tcp4 ?? "", 4, dualStackDefault), ...parseProcTcp(tcp6 ?? "", 6, dualStackDefault), ...parseProcUnix(unix ?? "")];
-  if (found.some((l) => l.dualStack)) notes2.push("procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");
-  const { owners, complete } = await inodeOwners(new Set(found.map((l) => l.inode)), signal);
-  if (!complete) notes2.push("process scan cut short: some listeners lack process names");
-  const listeners = found.map(({ inode, ...l }) => ({ ...l, processes: owners.get(inode) ?? [] }));
-  return { listeners, source: `${net}/tcp, ${net}/tcp6, ${net}/unix`, notes: notes2 };
-}
-var TCP_LISTEN, UNIX_ACCEPTCON, FD_SCAN_BUDGET_MS;
-var init_procnet = __esm({
-  "src/host/local/procnet.ts"() {
-    "use strict";
-    init_endpoint();
-    TCP_LISTEN = "0A";
-    UNIX_ACCEPTCON = 65536;
-    FD_SCAN_BUDGET_MS = 500;
-  }
-});
-
-// src/host/local/listeners.ts
-import { readFile as readFile4 } from "node:fs/promises";
-async function listLocalListeners(runner, o2 = {}) {
-  const snap = await readListeners(runner, () => readProcListeners(o2.signal), { ...o2, root: process.getuid?.() === 0 });
-  return withCommands(snap);
-}
-async function withCommands(snap) {
-  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
-  const commands = /* @__PURE__ */ new Map();
-  await Promise.all(
-    [...pids].map(async (pid) => {
-      const raw = await readFile4(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-      if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
-    })
-  );
-  return {
-    ...snap,
-    listeners: snap.listeners.map((l) => ({
-      ...l,
-      processes: l.processes.map((p) => {
-        const command = commands.get(p.pid);
-        return command ? { ...p, command } : p;
-      })
-    }))
-  };
-}
-var init_listeners2 = __esm({
-  "src/host/local/listeners.ts"() {
-    "use strict";
-    init_listeners();
-    init_procnet();
-  }
-});
-
-// src/host/local/local-host.ts
-function localHost(runner = execaRunner()) {
-  return {
-    run: (file2, args, options) => runner.run(file2, args, options),
-    resolve: resolveLocal,
-    dial: dialLocal,
-    stat: statLocal,
-    readFile: readFileLocal,
-    readDir: readDirLocal,
-    listListeners: (options) => listLocalListeners(runner, options),
-    user: async () => ({ uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, groups: process.getgroups?.() ?? [] }),
-    configSource: async () => fileSource()
-  };
-}
-var init_local_host = __esm({
-  "src/host/local/local-host.ts"() {
-    "use strict";
-    init_run();
-    init_config_files();
-    init_dial();
-    init_files();
-    init_listeners2();
-    init_resolve();
-  }
-});
-
-// src/gate/run.ts
-function graceMs(spec) {
-  return Math.min(spec.gate.connectTimeoutMs, MAX_GRACE_MS);
-}
-async function runGate(spec, opts) {
-  const started = Date.now();
-  const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
-  const deadlineAt = started + deadlineMs;
-  const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
-  const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
-  const ctx = {
-    signal,
-    deadlineAt,
-    host: opts.host ?? localHost(),
-    ...opts.onProgress && { onProgress: opts.onProgress }
-  };
-  const endLookups = useLookups();
-  try {
-    return await phases(spec, opts, ctx, started);
-  } finally {
-    endLookups();
-  }
-}
-async function phases(spec, opts, ctx, started) {
-  const phase = opts.phase ?? "all";
-  const { signal } = ctx;
-  const findings = [];
-  const checks = [];
-  const notRun = [];
-  let dials = [];
-  if (phase !== "probe") {
-    const config2 = await opts.configPhase(spec, ctx);
-    findings.push(...config2.findings);
-    dials = config2.dials;
-    const configErrors = config2.findings.filter((f) => f.severity === "error");
-    for (const s of spec.services) {
-      const own2 = configErrors.find((f) => f.service === s.name) ?? configErrors.find((f) => f.service === void 0);
-      checks.push({
-        service: s.name,
-        name: "config",
-        ok: !own2,
-        ...own2?.code && { code: own2.code },
-        ...own2 && { message: own2.message }
-      });
-    }
-  }
-  const configFailed = findings.some((f) => f.severity === "error");
-  const interrupted = () => opts.signal?.aborted === true;
-  const planned = (why) => notRun.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
-  if (phase !== "config" && !configFailed && !interrupted()) {
-    if (signal.aborted || Date.now() >= ctx.deadlineAt) {
-      const waits = findings.filter((f) => f.severity === "info" && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
-      findings.push({
-        code: "config.timeout",
-        severity: "error",
-        message: `the deadline passed before any probe ran: the config phase took ${Date.now() - started} ms`,
-        ...waits.length > 0 && { evidence: waits },
-        fix: "raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver"
-      });
-      planned(() => "the deadline passed");
-    } else {
-      const probe = await opts.probePhase(spec, dials, ctx);
-      findings.push(...probe.findings);
-      checks.push(...probe.checks);
-      notRun.push(...probe.notRun ?? []);
-    }
-  } else if (phase !== "config") {
-    const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
-    planned(
-      (service2) => !configFailed ? interrupted() ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`
-    );
-  }
-  if (interrupted()) {
-    findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
-  }
-  const report = verdictOf(findings, checks, spec, Date.now() - started, interrupted());
-  return notRun.length ? { ...report, notRun } : report;
-}
-function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
-  const deciding = findings.find((f) => f.severity === "error");
-  const fail = deciding !== void 0 || interrupted;
-  const reason = deciding?.code;
-  return {
-    verdict: fail ? "fail" : "pass",
-    ...fail && reason && { reason },
-    findings,
-    ...checks && { checks },
-    spec: spec.file,
-    durationMs: durationMs2
-  };
-}
-var MAX_GRACE_MS;
-var init_run2 = __esm({
-  "src/gate/run.ts"() {
-    "use strict";
-    init_local_host();
-    init_name_lookup();
-    MAX_GRACE_MS = 500;
-  }
-});
-
-// src/report/mask.ts
+// src/model/mask.ts
 function maskCredentials(s) {
   const urls = replaceSpans(s, urlUserinfo(s));
   return replaceSpans(urls, quotedUserinfo(urls));
@@ -37719,8 +36950,8 @@ function urlUserinfo(s) {
     const start2 = sep2 + 3;
     const end = authorityEnd(s, start2, CLOSER[s[schemeStart - 1] ?? ""]);
     if (schemeStart < sep2 && SCHEME_START.test(s[schemeStart])) {
-      const at2 = lastHostAt(s, start2, end);
-      if (at2 > start2) spans.push({ start: start2, end: at2 });
+      const at3 = lastHostAt(s, start2, end);
+      if (at3 > start2) spans.push({ start: start2, end: at3 });
     }
     from = end;
   }
@@ -37739,8 +36970,8 @@ function quotedUserinfo(s) {
   }
 }
 function bareUserinfo(s, start2, limit) {
-  const at2 = lastHostAt(s, start2, authorityEnd(s, start2, void 0, limit));
-  return at2 > start2 && /[:@]/.test(s.slice(start2, at2)) ? { start: start2, end: at2 } : void 0;
+  const at3 = lastHostAt(s, start2, authorityEnd(s, start2, void 0, limit));
+  return at3 > start2 && /[:@]/.test(s.slice(start2, at3)) ? { start: start2, end: at3 } : void 0;
 }
 function authorityEnd(s, start2, closer, limit = s.length) {
   let i2 = start2;
@@ -37760,16 +36991,16 @@ function lastHostAt(s, start2, end) {
 function replaceSpans(s, spans) {
   if (spans.length === 0) return s;
   let out = "";
-  let at2 = 0;
+  let at3 = 0;
   for (const x of spans) {
-    out += `${s.slice(at2, x.start)}***`;
-    at2 = x.end;
+    out += `${s.slice(at3, x.start)}***`;
+    at3 = x.end;
   }
-  return out + s.slice(at2);
+  return out + s.slice(at3);
 }
 var CONTROL, SCHEME_CHAR, SCHEME_START, HOST_START, CLOSER;
 var init_mask = __esm({
-  "src/report/mask.ts"() {
+  "src/model/mask.ts"() {
     "use strict";
     CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
     SCHEME_CHAR = /[A-Za-z0-9+.-]/;
@@ -37780,16 +37011,17 @@ var init_mask = __esm({
 });
 
 // src/nginx/pass-target.ts
-import { isIP as isIP4 } from "node:net";
+import { isIP as isIP3 } from "node:net";
 function parsePassTarget(directive, arg, module) {
-  let scheme = module === "stream" ? "tcp" : DEFAULT_SCHEME[directive];
+  const { schemes, defaultScheme } = PASS_DIRECTIVES[directive];
+  let scheme = module === "stream" ? "tcp" : defaultScheme;
   let rest = arg;
   if (module === "http") {
     const lower = arg.toLowerCase();
-    const prefix = Object.keys(PREFIXES[directive]).find((p) => lower.startsWith(p));
-    if (prefix) {
-      scheme = PREFIXES[directive][prefix];
-      rest = arg.slice(prefix.length);
+    const prefixed = schemes.find((s) => lower.startsWith(`${s}://`));
+    if (prefixed) {
+      scheme = prefixed;
+      rest = arg.slice(prefixed.length + 3);
     } else if (directive === "proxy_pass") {
       if (arg.startsWith("$")) return { scheme: "http", dynamic: true, authority: arg };
       return { scheme, dynamic: arg.includes("$"), authority: arg, error: `invalid URL prefix in "${arg}"` };
@@ -37828,7 +37060,7 @@ function splitHostPort(s) {
     const end = s.indexOf("]");
     if (end < 0) return "invalid IPv6 address";
     host = s.slice(1, end);
-    if (isIP4(host) !== 6) return "invalid IPv6 address";
+    if (isIP3(host) !== 6) return "invalid IPv6 address";
     const after = s.slice(end + 1);
     if (after !== "" && !after.startsWith(":")) return "invalid host";
     portText = after === "" ? void 0 : after.slice(1);
@@ -37869,26 +37101,11 @@ function parseUpstreamServer(args, module) {
   }
   return line;
 }
-var PREFIXES, DEFAULT_SCHEME, DEFAULT_PORT;
+var DEFAULT_PORT;
 var init_pass_target = __esm({
   "src/nginx/pass-target.ts"() {
     "use strict";
-    PREFIXES = {
-      proxy_pass: { "http://": "http", "https://": "https" },
-      fastcgi_pass: {},
-      uwsgi_pass: { "uwsgi://": "uwsgi", "suwsgi://": "suwsgi" },
-      scgi_pass: {},
-      grpc_pass: { "grpc://": "grpc", "grpcs://": "grpcs" },
-      memcached_pass: {}
-    };
-    DEFAULT_SCHEME = {
-      proxy_pass: "http",
-      fastcgi_pass: "fastcgi",
-      uwsgi_pass: "uwsgi",
-      scgi_pass: "scgi",
-      grpc_pass: "grpc",
-      memcached_pass: "memcached"
-    };
+    init_protocols();
     DEFAULT_PORT = { http: 80, https: 443 };
   }
 });
@@ -37924,7 +37141,7 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
       }
       const line = d.line;
       if (!d.block) {
-        if (PASS_DIRECTIVES.includes(name2) && d.args.length === 1 && scope.module && scope.server) {
+        if (PASS_DIRECTIVE_NAMES.includes(name2) && d.args.length === 1 && scope.module && scope.server) {
           if (scope.module === "stream" && name2 !== "proxy_pass") continue;
           const pass = { file: file2, line, directive: name2, arg: d.args[0], module: scope.module };
           scope.server.passes.push(pass);
@@ -37996,12 +37213,12 @@ function parseListen(args) {
   else key = `${addr === "0.0.0.0" ? "*" : addr}:80`;
   return { key, defaultServer };
 }
-var PASS_DIRECTIVES, MAX_WALKED_DIRECTIVES, MODIFIERS;
+var MAX_WALKED_DIRECTIVES, MODIFIERS;
 var init_model = __esm({
   "src/nginx/model.ts"() {
     "use strict";
+    init_protocols();
     init_pass_target();
-    PASS_DIRECTIVES = ["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"];
     MAX_WALKED_DIRECTIVES = 2e6;
     MODIFIERS = ["^~", "~*", "=", "~"];
   }
@@ -38051,6 +37268,32 @@ var init_dials = __esm({
     "use strict";
     init_model();
     init_pass_target();
+  }
+});
+
+// src/model/mismatch.ts
+function relate(dial, backend, sameHost2) {
+  if (dial.kind === "unix" || backend.kind === "unix") {
+    return dial.kind === "unix" && backend.kind === "unix" && dial.path === backend.path ? "match" : "socket";
+  }
+  const same = sameHost2(dial.host, backend.host);
+  if (dial.port === backend.port) return same ? "match" : "host";
+  return same ? "port" : "unrelated";
+}
+function mismatchCode(m) {
+  return CODE[m];
+}
+var CODE;
+var init_mismatch = __esm({
+  "src/model/mismatch.ts"() {
+    "use strict";
+    CODE = {
+      socket: "config.socket_mismatch",
+      port: "config.port_mismatch",
+      host: "config.host_mismatch",
+      // both differ: nginx dials another address altogether
+      unrelated: "config.host_mismatch"
+    };
   }
 });
 
@@ -38195,9 +37438,9 @@ var init_lexer = __esm({
       nextIndex(char, from) {
         const known = this.found.get(char);
         if (known !== void 0 && (known >= from || known === -1)) return known;
-        const at2 = this.text.indexOf(String.fromCharCode(char), from);
-        this.found.set(char, at2);
-        return at2;
+        const at3 = this.text.indexOf(String.fromCharCode(char), from);
+        this.found.set(char, at3);
+        return at3;
       }
       emit(value, line, quoted2) {
         this.value = value;
@@ -38438,22 +37681,17 @@ var init_select = __esm({
 });
 
 // src/nginx/evaluate.ts
-import { isIP as isIP5 } from "node:net";
+import { isIP as isIP4 } from "node:net";
 function hostAddresses(host, addresses) {
-  return isIP5(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
+  return isIP4(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
 }
 function overlap(a2, b, addresses) {
   if (a2.toLowerCase() === b.toLowerCase()) return true;
   const bs = new Set(hostAddresses(b, addresses));
   return hostAddresses(a2, addresses).some((x) => bs.has(x));
 }
-function relate(dial, backend, addresses) {
-  if (dial.kind === "unix" || backend.kind === "unix") {
-    return dial.kind === "unix" && backend.kind === "unix" && dial.path === backend.path ? "match" : "socket";
-  }
-  const sameHost = overlap(dial.host, backend.host, addresses);
-  if (dial.port === backend.port) return sameHost ? "match" : "host";
-  return sameHost ? "port" : "unrelated";
+function relateResolved(dial, backend, addresses) {
+  return relate(dial, backend, (a2, b) => overlap(a2, b, addresses));
 }
 function protocolOk(service2, c3) {
   if (c3.pass.module === "stream") return true;
@@ -38501,10 +37739,10 @@ function evaluate(input2) {
     const passes = new Set(loc.passes);
     inScope.push(...cands.filter((c3) => passes.has(c3.pass)));
   }
-  const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relate(c3.endpoint, backend, addresses)]));
+  const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relateResolved(c3.endpoint, backend, addresses)]));
   const others = input2.services.filter((s) => s.name !== service2.name);
   inScope = inScope.filter(
-    (c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !others.some((o2) => relate(c3.endpoint, o2.backend, addresses) === "match")
+    (c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !others.some((o2) => relateResolved(c3.endpoint, o2.backend, addresses) === "match")
   );
   const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
   const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
@@ -38528,7 +37766,7 @@ function evaluate(input2) {
   for (const c3 of flagged) {
     const e = c3.endpoint;
     const r = rel.get(c3);
-    const code = r === "socket" ? "config.socket_mismatch" : r === "port" ? "config.port_mismatch" : "config.host_mismatch";
+    const code = mismatchCode(r);
     const fam = r === "host" ? familyNote(e, backend, addresses) : { dial: "", spec: "" };
     const why = fallback ? ` (no server{} block has server_name ${names2.join(" ")}: the default server answers)` : "";
     findings.push(
@@ -38559,12 +37797,12 @@ function evaluate(input2) {
   }
   for (const c3 of matches.concat(flagged)) {
     const e = c3.endpoint;
-    if (e.kind !== "tcp" || isIP5(e.host)) continue;
+    if (e.kind !== "tcp" || isIP4(e.host)) continue;
     const addrs = hostAddresses(e.host, addresses);
-    const families = new Set(addrs.map((a2) => isIP5(a2)));
+    const families = new Set(addrs.map((a2) => isIP4(a2)));
     if (families.size < 2) continue;
-    const specIp = backend.kind === "tcp" && isIP5(backend.host) ? backend.host : void 0;
-    const pick2 = specIp ?? addrs.find((a2) => isIP5(a2) === 4) ?? addrs[0];
+    const specIp = backend.kind === "tcp" && isIP4(backend.host) ? backend.host : void 0;
+    const pick2 = specIp ?? addrs.find((a2) => isIP4(a2) === 4) ?? addrs[0];
     const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
     findings.push(
       finding(
@@ -38605,7 +37843,7 @@ function evaluate(input2) {
   function evidence(c3) {
     const out = [lineText(c3.site)];
     if (c3.group) out.push(`upstream ${c3.group.name} ${where2(c3.group)} used by: ${lineText(c3.pass)} ${where2(c3.pass)}`);
-    if (c3.endpoint?.kind === "tcp" && !isIP5(c3.endpoint.host)) {
+    if (c3.endpoint?.kind === "tcp" && !isIP4(c3.endpoint.host)) {
       const a2 = hostAddresses(c3.endpoint.host, addresses);
       out.push(a2.length > 0 ? `${c3.endpoint.host} resolves to ${a2.join(", ")}` : `${c3.endpoint.host} does not resolve`);
     }
@@ -38635,7 +37873,7 @@ function rewrite(text, directive, old, next, args) {
 }
 function familyNote(dial, backend, addresses) {
   if (dial.kind !== "tcp" || backend.kind !== "tcp") return { dial: "", spec: "" };
-  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP5(a2)));
+  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP4(a2)));
   const d = fams(dial.host);
   const b = fams(backend.host);
   if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: "", spec: "" };
@@ -38649,7 +37887,7 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where2) {
   const names2 = service2.serverNames.join(" ");
   const want = passLine(service2.protocol, formatEndpoint(service2.backend));
   let message;
-  let at2 = servers[0];
+  let at3 = servers[0];
   if (names2 && servers.length === 0) {
     message = `no server{} block in the nginx config could serve ${names2}`;
   } else if (names2 && fallback) {
@@ -38659,12 +37897,12 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where2) {
   } else if (names2) {
     message = `server_name ${names2} ${servers.map(where2).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${formatEndpoint(service2.backend)}`;
   } else if (statics.length === 0) {
-    message = `the nginx config has no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass for ${formatEndpoint(service2.backend)}`;
-    at2 = void 0;
+    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service2.backend)}`;
+    at3 = void 0;
   } else {
     const list = statics.slice(0, 5).map((c3) => `${formatEndpoint(c3.endpoint)} ${where2(c3.site)}`);
     message = `nothing in the nginx config dials ${formatEndpoint(service2.backend)}; it dials ${list.join(", ")}${statics.length > 5 ? ", ..." : ""}`;
-    at2 = void 0;
+    at3 = void 0;
   }
   const scope = [names2 && `server_name ${names2}`, service2.location !== void 0 && `location ${service2.location}`].filter(Boolean).join(", ");
   return {
@@ -38673,8 +37911,8 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where2) {
     service: service2.name,
     target: formatEndpoint(service2.backend),
     message,
-    fix: `${want}  (${scope ? `in ${scope}` : "in the location that serves the service"}${at2 ? `, ${input2.display(at2.file)}:${at2.line}` : ""})`,
-    ...at2 && { file: at2.file, line: at2.line }
+    fix: `${want}  (${scope ? `in ${scope}` : "in the location that serves the service"}${at3 ? `, ${input2.display(at3.file)}:${at3.line}` : ""})`,
+    ...at3 && { file: at3.file, line: at3.line }
   };
 }
 function toDial(service2, c3, lineText) {
@@ -38712,6 +37950,7 @@ function dedupeDials(dials) {
 var init_evaluate = __esm({
   "src/nginx/evaluate.ts"() {
     "use strict";
+    init_mismatch();
     init_protocols();
     init_endpoint();
     init_builder();
@@ -38770,7 +38009,7 @@ var init_dump = __esm({
 
 // src/nginx/code-loading.ts
 import { realpathSync } from "node:fs";
-import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join4, resolve as resolve4 } from "node:path";
+import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join3, resolve as resolve4 } from "node:path";
 function findCodeLoading(parse3, build) {
   const dirs = moduleDirs(build);
   const out = [];
@@ -38792,14 +38031,14 @@ function whyCode(d, build, dirs) {
   const arg = d.args[0] ?? "";
   if (name2 === "load_module") {
     if (!isAbsolute2(arg) && !build) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
-    const path6 = realPath(isAbsolute2(arg) ? arg : join4(build?.prefix ?? "/", arg));
+    const path6 = realPath(isAbsolute2(arg) ? arg : join3(build?.prefix ?? "/", arg));
     return dirs.some((dir) => path6 === dir || path6.startsWith(`${dir}/`)) ? void 0 : `loads ${path6} from outside the system's module directories (${dirs.join(", ")})`;
   }
   if (name2.endsWith("ssl_certificate_key") && /^(engine|store):/.test(arg)) return `loads an OpenSSL ${arg.split(":")[0]} for its key`;
-  return CODE[name2];
+  return CODE2[name2];
 }
 function moduleDirs(build) {
-  const dirs = [...SYSTEM_MODULE_DIRS, ...build ? [build.modulesPath, join4(build.prefix, "modules")] : []];
+  const dirs = [...SYSTEM_MODULE_DIRS, ...build ? [build.modulesPath, join3(build.prefix, "modules")] : []];
   return [...new Set(dirs.map(realPath))];
 }
 function realPath(path6) {
@@ -38808,15 +38047,15 @@ function realPath(path6) {
     return realpathSync(abs);
   } catch {
     const parent = dirname4(abs);
-    return parent === abs ? abs : join4(realPath(parent), basename2(abs));
+    return parent === abs ? abs : join3(realPath(parent), basename2(abs));
   }
 }
-var SYSTEM_MODULE_DIRS, CODE;
+var SYSTEM_MODULE_DIRS, CODE2;
 var init_code_loading = __esm({
   "src/nginx/code-loading.ts"() {
     "use strict";
     SYSTEM_MODULE_DIRS = ["/usr/lib/nginx/modules", "/usr/lib64/nginx/modules", "/usr/share/nginx/modules", "/etc/nginx/modules", "/usr/local/nginx/modules"];
-    CODE = {
+    CODE2 = {
       ssl_engine: "loads an OpenSSL engine",
       perl_modules: "makes Perl load modules from a path the config names",
       perl_require: "runs Perl code",
@@ -38844,7 +38083,7 @@ var init_config_wait = __esm({
 // src/nginx/nginx-sandbox.ts
 import { chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname5, isAbsolute as isAbsolute3, join as join5, normalize } from "node:path";
+import { dirname as dirname5, isAbsolute as isAbsolute3, join as join4, normalize } from "node:path";
 function testEnv(env) {
   return { PATH: env.PATH || DEFAULT_PATH, LC_ALL: "C" };
 }
@@ -38860,19 +38099,19 @@ function testUser(config2, env, uid = process.getuid?.()) {
   return uid === 0 && because ? { user: NOBODY, because } : {};
 }
 function makeScratch(parse3, build, user) {
-  const dir = mkdtempSync(join5(tmpdir(), "upstream-gate-nginx-t-"));
+  const dir = mkdtempSync(join4(tmpdir(), "upstream-gate-nginx-t-"));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
     const made = [dir];
     for (const sub of ["logs", ...relativeWriteDirs(parse3)]) {
-      const path6 = join5(dir, sub);
+      const path6 = join4(dir, sub);
       for (let p = path6; p.startsWith(`${dir}/`); p = dirname5(p)) made.push(p);
       mkdirSync(path6, { recursive: true });
     }
-    if (build) symlinkSync(join5(build.prefix, "modules"), join5(dir, "modules"));
+    if (build) symlinkSync(join4(build.prefix, "modules"), join4(dir, "modules"));
     if (user) for (const p of new Set(made)) chownSync(p, user.uid, user.gid);
-    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join5(dir, "nginx.pid"))};`];
-    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join5(dir, "error.log"), ...pid], remove };
+    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join4(dir, "nginx.pid"))};`];
+    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join4(dir, "error.log"), ...pid], remove };
   } catch (e) {
     remove();
     throw e;
@@ -38933,8 +38172,8 @@ var init_nginx_sandbox = __esm({
 });
 
 // src/nginx/nginx-test.ts
-import { accessSync, constants as constants6, statSync as statSync3 } from "node:fs";
-import { join as join6, resolve as resolve5 } from "node:path";
+import { accessSync, constants as constants4, statSync as statSync2 } from "node:fs";
+import { join as join5, resolve as resolve5 } from "node:path";
 function parseNginxMessages(output2) {
   const out = [];
   for (const raw of output2.split("\n")) {
@@ -39007,11 +38246,11 @@ function didNotRun(r, { binary, shown, as }, timeoutMs) {
   return void 0;
 }
 function findExecutable(binary, path6) {
-  const candidates = binary.includes("/") ? [resolve5(binary)] : path6.split(":").filter(Boolean).map((dir) => join6(dir, binary));
+  const candidates = binary.includes("/") ? [resolve5(binary)] : path6.split(":").filter(Boolean).map((dir) => join5(dir, binary));
   return candidates.find((file2) => {
     try {
-      accessSync(file2, constants6.X_OK);
-      return statSync3(file2).isFile();
+      accessSync(file2, constants4.X_OK);
+      return statSync2(file2).isFile();
     } catch {
       return false;
     }
@@ -39055,7 +38294,7 @@ var init_nginx_test = __esm({
 // src/nginx/analyzer.ts
 function ruleFor(name2, parent) {
   if (name2 === "server") return parent === "http/upstream" || parent === "stream/upstream" ? SERVER_LINE : SERVER_BLOCK;
-  const rules = TABLE.get(name2);
+  const rules = TABLE2.get(name2);
   if (!Array.isArray(rules)) return rules;
   return rules.find((r) => r.in.includes(parent)) ?? rules[0];
 }
@@ -39075,7 +38314,7 @@ function analyze(name2, args, terminator, parent) {
   if (args.length < rule.minArgs || args.length > rule.maxArgs) return problem(`invalid number of arguments in "${name2}" directive`);
   return void 0;
 }
-var ANY, LOC, PASS_CONTEXTS, RULES, SERVER_BLOCK, SERVER_LINE, TABLE;
+var ANY, LOC, PASS_CONTEXTS, RULES, SERVER_BLOCK, SERVER_LINE, TABLE2;
 var init_analyzer = __esm({
   "src/nginx/analyzer.ts"() {
     "use strict";
@@ -39130,7 +38369,243 @@ var init_analyzer = __esm({
       child: (p) => p === "stream" ? "stream/server" : p === "mail" ? "mail/server" : "http/server"
     };
     SERVER_LINE = { block: false, in: ["http/upstream", "stream/upstream"], minArgs: 1, maxArgs: ANY };
-    TABLE = new Map(Object.entries(RULES));
+    TABLE2 = new Map(Object.entries(RULES));
+  }
+});
+
+// src/nginx/glob.ts
+function hasMagic(pattern) {
+  return /[*?[]/.test(pattern);
+}
+function compile2(component) {
+  const out = [];
+  for (let i2 = 0; i2 < component.length; i2++) {
+    const c3 = component[i2];
+    if (c3 === "*") {
+      if (out[out.length - 1]?.kind !== "star") out.push({ kind: "star" });
+    } else if (c3 === "?") out.push({ kind: "any" });
+    else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
+    else if (c3 === "[") {
+      const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
+      const close = component.indexOf("]", start2 + 1);
+      if (close < 0) {
+        out.push({ kind: "char", c: c3 });
+        continue;
+      }
+      const body = component.slice(start2, close);
+      const ranges = [];
+      for (let k = 0; k < body.length; k++) {
+        const a2 = body[k];
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          ranges.push([a2, body[k + 2]]);
+          k += 2;
+        } else ranges.push([a2, a2]);
+      }
+      out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
+      i2 = close;
+    } else out.push({ kind: "char", c: c3 });
+  }
+  return out;
+}
+function one(p, ch) {
+  switch (p.kind) {
+    case "any":
+      return true;
+    case "char":
+      return p.c === ch;
+    case "set":
+      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
+    default:
+      return false;
+  }
+}
+function componentMatcher(component) {
+  const pieces = compile2(component);
+  const dotOk = component.startsWith(".");
+  return (name2) => {
+    if (!dotOk && name2.startsWith(".")) return false;
+    let p = 0;
+    let i2 = 0;
+    let starP = -1;
+    let starI = 0;
+    while (i2 < name2.length) {
+      const piece = pieces[p];
+      if (piece?.kind === "star") {
+        starP = p++;
+        starI = i2;
+      } else if (piece && one(piece, name2[i2])) {
+        p++;
+        i2++;
+      } else if (starP >= 0) {
+        p = starP + 1;
+        i2 = ++starI;
+      } else return false;
+    }
+    while (pieces[p]?.kind === "star") p++;
+    return p === pieces.length;
+  };
+}
+function byteOrder(a2, b) {
+  const n2 = Math.min(a2.length, b.length);
+  for (let i2 = 0; i2 < n2; i2++) {
+    const x = a2.charCodeAt(i2);
+    const y = b.charCodeAt(i2);
+    if (x === y) continue;
+    if (x >= 55296 && x <= 57343 || y >= 55296 && y <= 57343) return Buffer.compare(Buffer.from(a2), Buffer.from(b));
+    return x - y;
+  }
+  return a2.length - b.length;
+}
+function globMatcher(pattern) {
+  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
+  return (path6) => {
+    const s = path6.split("/");
+    return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
+  };
+}
+var init_glob = __esm({
+  "src/nginx/glob.ts"() {
+    "use strict";
+  }
+});
+
+// src/nginx/source.ts
+import { closeSync, constants as constants5, fstatSync, openSync, readSync, readdirSync, statSync as statSync3 } from "node:fs";
+import { join as join6 } from "node:path";
+function openError(path6, e) {
+  const err = e;
+  const reason = {
+    ENOENT: "2: No such file or directory",
+    EACCES: "13: Permission denied",
+    EISDIR: "21: Is a directory",
+    ENOTDIR: "20: Not a directory",
+    ELOOP: "40: Too many levels of symbolic links"
+  };
+  return `open() "${path6}" failed (${(err.code && reason[err.code]) ?? err.message})`;
+}
+function decode3(buf) {
+  return buf.toString("utf8");
+}
+function notText(text) {
+  const n2 = Math.min(text.length, SNIFF_CHARS);
+  let controls = 0;
+  let undecoded = 0;
+  for (let i2 = 0; i2 < n2; i2++) {
+    const c3 = text.charCodeAt(i2);
+    if (c3 === 0) return "it holds NUL bytes";
+    if (c3 < 32 && c3 !== 9 && c3 !== 10 && c3 !== 11 && c3 !== 12 && c3 !== 13 || c3 === 127) controls++;
+    else if (c3 === 65533) undecoded++;
+  }
+  return controls * 100 >= n2 && (controls + undecoded) * 10 >= n2 * 3 ? "its first bytes are not text" : void 0;
+}
+function fileSource() {
+  return {
+    read(path6, maxBytes) {
+      let fd;
+      try {
+        fd = openSync(path6, constants5.O_RDONLY | constants5.O_NONBLOCK);
+      } catch (e) {
+        const code = e.code;
+        return { error: openError(path6, e), ...code && { code } };
+      }
+      try {
+        const st = fstatSync(fd);
+        if (st.isDirectory()) return { error: `pread() "${path6}" failed (21: Is a directory)` };
+        if (!st.isFile()) return { error: `"${path6}" is not a regular file` };
+        if (st.size > maxBytes) return { error: `"${path6}" is too large (${st.size} bytes, limit ${maxBytes})` };
+        const buf = Buffer.allocUnsafe(st.size);
+        let off = 0;
+        while (off < st.size) {
+          const got = readSync(fd, buf, off, st.size - off, off);
+          if (got === 0) break;
+          off += got;
+        }
+        return { text: decode3(buf.subarray(0, off)), bytes: off };
+      } catch (e) {
+        return { error: `read() "${path6}" failed (${e.message})` };
+      } finally {
+        closeSync(fd);
+      }
+    },
+    glob(pattern, maxMatches) {
+      const parts = pattern.split("/");
+      const denied = [];
+      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
+      for (let k = 1; k < parts.length && found.length > 0; k++) {
+        const part = parts[k];
+        if (part === "") continue;
+        const last = k === parts.length - 1;
+        const next = [];
+        const match = hasMagic(part) ? componentMatcher(part) : void 0;
+        for (const { path: dir } of found) {
+          if (!match) {
+            next.push({ path: join6(dir, part), seen: false });
+            continue;
+          }
+          let entries;
+          try {
+            entries = readdirSync(dir, { withFileTypes: true });
+          } catch (e) {
+            if (e.code === "EACCES") denied.push(dir);
+            continue;
+          }
+          for (const e of entries) {
+            if (!match(e.name)) continue;
+            const p = join6(dir, e.name);
+            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
+            next.push({ path: p, seen: true });
+            if (next.length > maxMatches) break;
+          }
+        }
+        found = next;
+      }
+      const paths = found.filter((f) => f.seen || exists(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
+      return { paths, denied };
+    }
+  };
+}
+function isDir(p) {
+  try {
+    return statSync3(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function exists(p) {
+  try {
+    statSync3(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function memorySource(files, origin = "the dump") {
+  return {
+    read(path6, maxBytes) {
+      const text = files.get(path6);
+      if (text === void 0) return { error: `open() "${path6}" failed (2: No such file or directory in ${origin})` };
+      if (text.length > maxBytes) return { error: `"${path6}" is too large (${text.length} characters, limit ${maxBytes})` };
+      return { text, bytes: text.length };
+    },
+    glob(pattern, maxMatches) {
+      const match = globMatcher(pattern);
+      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
+    }
+  };
+}
+function overlaySource(files, base) {
+  const mem = memorySource(files);
+  return {
+    read: (path6, maxBytes) => files.has(path6) ? mem.read(path6, maxBytes) : base.read(path6, maxBytes),
+    glob: (pattern, maxMatches) => base.glob(pattern, maxMatches)
+  };
+}
+var SNIFF_CHARS;
+var init_source2 = __esm({
+  "src/nginx/source.ts"() {
+    "use strict";
+    init_glob();
+    SNIFF_CHARS = 4096;
   }
 });
 
@@ -39457,9 +38932,9 @@ var init_parser = __esm({
       skipStray() {
         const lx = this.lexer;
         this.skipBlock();
-        const at2 = lx.line;
+        const at3 = lx.line;
         while (this.advance()) {
-          if (lx.line !== at2 || !lx.quoted && lx.value === "}") {
+          if (lx.line !== at3 || !lx.quoted && lx.value === "}") {
             this.held = true;
             break;
           }
@@ -39467,7 +38942,7 @@ var init_parser = __esm({
           if (lx.value === ";") break;
           if (lx.value === "{") this.skipBlock();
         }
-        this.quietLine = at2;
+        this.quietLine = at3;
       }
       /** Skip a block whose `{` was just read, without recursion. */
       skipBlock() {
@@ -39520,12 +38995,8 @@ function loadDumpText(text, where2, opts = {}) {
 async function loadDump(path6, opts = {}) {
   return loadDumpText(await readText(path6, opts), path6, opts);
 }
-async function loadFiles(host, main2, opts = {}) {
-  const signal = opts.signal ? { signal: opts.signal } : {};
-  const st = await host.stat(main2, { followLinks: true, ...signal });
-  const opened = !st.ok ? st : st.type !== "file" ? { ok: false, code: "EISDIR", message: "not a file" } : await host.readFile(main2, { offset: 0, length: 0, ...signal });
-  if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main2);
-  const loaded = parseWith(main2, await host.configSource(main2, signal), opts);
+function loadFiles(main2, opts = {}) {
+  const loaded = parseFiles(main2, opts);
   const { notConfig, denied } = loaded.parse;
   const why = notConfig.get(main2);
   if (why) throw new UserError(`does not read as an nginx config file: ${why}`, main2);
@@ -39543,10 +39014,7 @@ function parseFiles(main2, opts) {
   } catch (e) {
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main2);
   }
-  return parseWith(main2, fileSource(), opts);
-}
-function parseWith(main2, source2, opts) {
-  return { main: main2, parse: parseConfig(main2, { source: source2, prefix: dirname7(main2), ...opts }) };
+  return { main: main2, parse: parseConfig(main2, { source: fileSource(), prefix: dirname7(main2), ...opts }) };
 }
 function readHead(path6, max) {
   const fd = openSync2(path6, "r");
@@ -39576,7 +39044,6 @@ async function loadAny(path6, opts = {}) {
 var init_load2 = __esm({
   "src/nginx/load.ts"() {
     "use strict";
-    init_config_files();
     init_user_error();
     init_dump();
     init_nginx_test();
@@ -39586,22 +39053,26 @@ var init_load2 = __esm({
 });
 
 // src/nginx/resolve.ts
-function hostResolver(host, timeoutMs = RESOLVE_TIMEOUT_MS, deadlineAt = Number.POSITIVE_INFINITY) {
+import { isIP as isIP5 } from "node:net";
+function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS, deadlineAt = Number.POSITIVE_INFINITY) {
   const cache = /* @__PURE__ */ new Map();
-  return (name2, signal) => {
-    const key = name2.toLowerCase();
+  return (host, signal) => {
+    if (isIP5(host)) return Promise.resolve([canonicalIp(host)]);
+    const key = host.toLowerCase();
     let p = cache.get(key);
     if (!p) {
-      p = host.resolve(name2, { timeoutMs: configWait(deadlineAt, timeoutMs), signal }).then((r) => r.ok ? [...new Set(r.addresses.map(canonicalIp))] : []);
+      const wait = configWait(deadlineAt, timeoutMs);
+      p = lookupHost(host, { timeoutMs: wait, signal }).then((a2) => a2.ok ? [...new Set(a2.addresses.map((x) => canonicalIp(x.address)))] : []);
       cache.set(key, p);
     }
     return p;
   };
 }
 var RESOLVE_TIMEOUT_MS;
-var init_resolve2 = __esm({
+var init_resolve = __esm({
   "src/nginx/resolve.ts"() {
     "use strict";
+    init_name_lookup();
     init_endpoint();
     init_config_wait();
     RESOLVE_TIMEOUT_MS = 3e3;
@@ -39609,10 +39080,11 @@ var init_resolve2 = __esm({
 });
 
 // src/nginx/check.ts
+import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname8, relative as relative2, isAbsolute as isAbsolute5 } from "node:path";
 async function configPhase(spec, ctx, options = {}) {
   const { signal } = ctx;
-  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : await loadConfigFiles(spec, ctx.host, signal);
+  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : loadConfigFiles(spec, signal);
   const { parse: parse3, main: main2 } = loaded;
   const base = dirname8(main2);
   const display = (file2) => {
@@ -39636,7 +39108,7 @@ async function configPhase(spec, ctx, options = {}) {
   }
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
-  const resolver = options.resolver ?? hostResolver(ctx.host, void 0, ctx.deadlineAt);
+  const resolver = options.resolver ?? dnsResolver(void 0, ctx.deadlineAt);
   const [nginx, addresses] = await Promise.all([
     nginxCheck(spec, loaded, ctx),
     resolveAll(spec, expansions, resolver, signal)
@@ -39670,8 +39142,8 @@ async function configPhase(spec, ctx, options = {}) {
       ...evidence.length > 0 && { evidence }
     };
     const fix = invalidFix(message, file2 && line ? lineText({ file: file2, line }) : void 0);
-    const at2 = file2 && line ? `  (${display(file2)}:${line})` : "";
-    return { ...f, fix: `${fix ?? `correct the line, then check with: nginx -t -c ${main2}`}${at2}` };
+    const at3 = file2 && line ? `  (${display(file2)}:${line})` : "";
+    return { ...f, fix: `${fix ?? `correct the line, then check with: nginx -t -c ${main2}`}${at3}` };
   }
   function info2(message, file2, line) {
     return { severity: "info", message, ...file2 !== void 0 && { file: file2 }, ...line !== void 0 && { line } };
@@ -39708,7 +39180,7 @@ async function nginxCheck(spec, loaded, ctx) {
     return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
   }
   const { binary, config: config2, test: mode } = spec.nginx;
-  return testConfig(ctx.host, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
+  return testConfig(ctx.runner, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
 }
 async function resolveAll(spec, expansions, resolver, signal) {
   const names2 = /* @__PURE__ */ new Set();
@@ -39721,12 +39193,12 @@ async function resolveAll(spec, expansions, resolver, signal) {
   await Promise.all(list.map(async (n2) => out.set(n2, await resolver(n2, signal))));
   return out;
 }
-async function loadConfigFiles(spec, host, signal) {
+function loadConfigFiles(spec, signal) {
   try {
-    return await loadFiles(host, spec.nginx.config, { signal });
+    return loadFiles(spec.nginx.config, { signal });
   } catch (e) {
     const note2 = relativeConfigNote(spec);
-    if (!isUserError(e) || note2 === void 0 || (await host.stat(spec.nginx.config, { followLinks: true, ...signal && { signal } })).ok) throw e;
+    if (!isUserError(e) || note2 === void 0 || existsSync2(spec.nginx.config)) throw e;
     throw new UserError(`${e.message} (${note2})`);
   }
 }
@@ -39742,66 +39214,61 @@ var init_check = __esm({
     init_load2();
     init_model();
     init_nginx_test();
-    init_resolve2();
+    init_resolve();
     MAX_RESOLVED_NAMES = 256;
     runConfigPhase = (spec, ctx) => configPhase(spec, ctx);
   }
 });
 
-// src/host/firewall.ts
-function portIn(spec, port) {
-  return spec.split(",").some((part) => {
-    const [a2, b] = part.split(/[:-]/).map(Number);
-    if (a2 === void 0 || Number.isNaN(a2)) return false;
-    return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
-  });
+// src/probe/errno.ts
+import { constants as constants6 } from "node:os";
+function errnoNumber(name2) {
+  return name2 === void 0 ? void 0 : BY_NAME[name2];
 }
-function matchIptables(text, port) {
-  const out = [];
-  for (const line of text.split("\n").map((l) => l.trim())) {
-    if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
-    const m = /--dports? (\S+)/.exec(line);
-    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
-  }
-  return out;
+function errnoName(n2) {
+  return n2 === void 0 ? void 0 : BY_NUMBER.get(Math.abs(n2));
 }
-function matchNft(text, port) {
-  const out = [];
-  for (const line of text.split("\n").map((l) => l.trim())) {
-    if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line) || /\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line)) continue;
-    const m = /\bdport (\{[^}]*\}|\S+)/.exec(line);
-    if (!m?.[1]) {
-      if (!/\bsport\b/.test(line)) out.push(line);
-      continue;
-    }
-    if (portIn(m[1].replace(/[{}\s]/g, ""), port)) out.push(line);
-  }
-  return out;
+function errorFacts(e) {
+  const err = e;
+  const code = typeof err?.code === "string" ? err.code : void 0;
+  const raw = typeof err?.errno === "number" ? Math.abs(err.errno) : void 0;
+  const errno = raw ?? errnoNumber(code);
+  const message = err instanceof Error ? err.message : String(e);
+  return { ...code !== void 0 && { code }, ...errno !== void 0 && { errno }, message };
 }
-async function readFirewall(runner, port, family2, options = {}) {
-  const run = { timeoutMs: 2e3, ...options.signal && { signal: options.signal } };
-  const ipt = family2 === 6 ? "ip6tables" : "iptables";
-  const [it, nft] = await Promise.all([runner.run(ipt, ["-S"], run), runner.run("nft", ["list", "ruleset"], run)]);
-  const rules = [];
-  const notes2 = [];
-  if (it.failed) notes2.push(whyFailed(it));
-  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
-  if (nft.failed) notes2.push(whyFailed(nft));
-  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
-  return { rules, notes: notes2 };
-}
-var init_firewall = __esm({
-  "src/host/firewall.ts"() {
+var LINUX_ERRNO, BY_NAME, BY_NUMBER;
+var init_errno = __esm({
+  "src/probe/errno.ts"() {
     "use strict";
-    init_why_failed();
+    LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
+    BY_NAME = constants6.errno;
+    BY_NUMBER = /* @__PURE__ */ new Map();
+    for (const [name2, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name2);
+  }
+});
+
+// src/model/probe-result.ts
+var HTTP_STATUS, ABORTED, INCOMPLETE, BAD_PROTOCOL;
+var init_probe_result = __esm({
+  "src/model/probe-result.ts"() {
+    "use strict";
+    HTTP_STATUS = "HTTP_STATUS";
+    ABORTED = "ABORT_ERR";
+    INCOMPLETE = "INCOMPLETE_RESPONSE";
+    BAD_PROTOCOL = "BAD_PROTOCOL";
+  }
+});
+
+// src/host/why-failed.ts
+function whyFailed(r, label = r.command) {
+  if (r.notFound) return `${r.command.split(" ")[0]} not installed`;
+  if (r.timedOut) return `${label} timed out`;
+  if (r.exitCode === void 0 || r.exitCode === 0) return `${label} was cancelled`;
+  return `${label} failed: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`;
+}
+var init_why_failed = __esm({
+  "src/host/why-failed.ts"() {
+    "use strict";
   }
 });
 
@@ -39840,12 +39307,19 @@ var init_selinux = __esm({
 });
 
 // src/host/socket-file.ts
+import { lstat, readdir, readFile as readFile3 } from "node:fs/promises";
 import { basename as basename3, dirname as dirname9, join as join8 } from "node:path";
-async function names(host, signal) {
+function typeOf2(st) {
+  if (st.isSocket()) return "socket";
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "directory";
+  if (st.isSymbolicLink()) return "symlink";
+  return "other";
+}
+async function names() {
   const table = async (file2) => {
     const m = /* @__PURE__ */ new Map();
-    const r = await host.readFile(file2, { ...signal && { signal } });
-    const text = r.ok ? r.data.toString("utf8") : "";
+    const text = await readFile3(file2, "utf8").catch(() => "");
     for (const line of text.split("\n")) {
       const f = line.split(":");
       if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
@@ -39855,8 +39329,10 @@ async function names(host, signal) {
   const [users2, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
   return { users: users2, groups };
 }
-function named(user, userNames) {
-  return { ...user, name: userNames.get(user.uid) ?? String(user.uid) };
+function currentUser(userNames) {
+  const uid = process.getuid?.() ?? -1;
+  const gid = process.getgid?.() ?? -1;
+  return { uid, gid, groups: process.getgroups?.() ?? [], name: userNames.get(uid) ?? String(uid) };
 }
 function access(f, user) {
   const mode = parseInt(f.mode, 8);
@@ -39865,22 +39341,17 @@ function access(f, user) {
   const bits = mode >> shift & 7;
   return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
 }
-async function readSocketFile(host, path6, options = {}) {
-  const { signal } = options;
-  const [{ users: users2, groups }, who] = await Promise.all([names(host, signal), host.user()]);
-  const user = named(who, users2);
+async function readSocketFile(path6) {
+  const { users: users2, groups } = await names();
+  const user = currentUser(users2);
   const notes2 = [];
-  const lstat2 = async (p) => {
-    const st = await host.stat(p, { followLinks: false, ...signal && { signal } });
-    return st.ok ? st : void 0;
-  };
   const facts = async (p) => {
-    const st = await lstat2(p);
+    const st = await lstat(p).catch(() => void 0);
     if (!st) return void 0;
     return {
       path: p,
-      type: st.type,
-      mode: st.mode.toString(8).padStart(4, "0"),
+      type: typeOf2(st),
+      mode: (st.mode & 4095).toString(8).padStart(4, "0"),
       uid: st.uid,
       gid: st.gid,
       owner: users2.get(st.uid) ?? String(st.uid),
@@ -39906,13 +39377,15 @@ async function readSocketFile(host, path6, options = {}) {
     }
   }
   const dir = dirname9(path6);
-  const listing = await host.readDir(dir, { ...signal && { signal } });
-  if (!listing.ok && listing.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${listing.code ?? listing.message}`);
-  for (const name2 of (listing.ok ? listing.names : []).sort()) {
+  const entries = await readdir(dir).catch((e) => {
+    if (e.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${e.code ?? e.message}`);
+    return [];
+  });
+  for (const name2 of entries.sort()) {
     if (evidence.siblings.length >= MAX_SIBLINGS) break;
     if (name2 === basename3(path6)) continue;
-    const st = await lstat2(join8(dir, name2));
-    if (st?.type === "socket") evidence.siblings.push(join8(dir, name2));
+    const st = await lstat(join8(dir, name2)).catch(() => void 0);
+    if (st?.isSocket()) evidence.siblings.push(join8(dir, name2));
   }
   return evidence;
 }
@@ -39968,97 +39441,6 @@ var init_systemd = __esm({
   }
 });
 
-// src/host/evidence.ts
-function evidenceCollector(host, signal) {
-  const cache = /* @__PURE__ */ new Map();
-  const memo2 = (key, make, ttlMs = FAST_TTL_MS) => {
-    const hit = cache.get(key);
-    if (hit && performance.now() - hit.at < ttlMs) return hit.value;
-    const value = make();
-    cache.set(key, { at: performance.now(), value });
-    return value;
-  };
-  const opts = signal ? { signal } : {};
-  const listeners = () => memo2("listeners", () => host.listListeners({ ...opts, timeoutMs: 2e3 }));
-  const firewall = (port, family2) => memo2(`fw:${family2}:${port}`, () => readFirewall(host, port, family2, opts), SLOW_TTL_MS);
-  const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(host, port, opts), SLOW_TTL_MS);
-  const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(host, unit, opts), SLOW_TTL_MS);
-  const socketFile = (path6) => memo2(`sock:${path6}`, () => readSocketFile(host, path6, opts));
-  return {
-    async gather(probe, endpoint, address, unit) {
-      if (probe.ok) return {};
-      const jobs = {};
-      const connectFailed = probe.stage === "connect" || probe.stage === "resolve";
-      if (endpoint.kind === "unix") {
-        if (connectFailed) {
-          jobs.socketFile = socketFile(endpoint.path);
-          jobs.listeners = listeners();
-        }
-      } else if (connectFailed) {
-        const family2 = address?.includes(":") ? 6 : 4;
-        jobs.listeners = listeners();
-        jobs.firewall = firewall(endpoint.port, family2);
-        if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
-      }
-      if (unit) jobs.systemd = systemd(unit);
-      const out = {};
-      await Promise.all(
-        Object.entries(jobs).map(async ([k, p]) => {
-          const v = await bounded2(p);
-          if (v !== void 0) out[k] = v;
-        })
-      );
-      return out;
-    }
-  };
-}
-async function bounded2(p) {
-  let timer;
-  const late = new Promise((r) => timer = setTimeout(() => r(void 0), COLLECTOR_BUDGET_MS));
-  try {
-    return await Promise.race([p.catch(() => void 0), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-var FAST_TTL_MS, SLOW_TTL_MS, COLLECTOR_BUDGET_MS;
-var init_evidence = __esm({
-  "src/host/evidence.ts"() {
-    "use strict";
-    init_firewall();
-    init_selinux();
-    init_socket_file();
-    init_systemd();
-    FAST_TTL_MS = 250;
-    SLOW_TTL_MS = 1e3;
-    COLLECTOR_BUDGET_MS = 3e3;
-  }
-});
-
-// src/host/file-tail.ts
-async function fileSize(host, path6, options = {}) {
-  const st = await host.stat(path6, { followLinks: true, ...options });
-  return st.ok ? st.size : void 0;
-}
-async function readSince(host, path6, from, options = {}) {
-  const opened = await host.readFile(path6, { offset: 0, length: 0, ...options });
-  const st = opened.ok ? await host.stat(path6, { followLinks: true, ...options }) : opened;
-  if (!st.ok) return { lines: [], error: `cannot read ${path6}: ${st.code ?? st.message}` };
-  const begin = st.size < from ? 0 : Math.max(from, st.size - MAX_TAIL_BYTES);
-  const length = st.size - begin;
-  if (length <= 0) return { lines: [] };
-  const r = await host.readFile(path6, { offset: begin, length, ...options });
-  if (!r.ok) return { lines: [], error: `cannot read ${path6}: ${r.code ?? r.message}` };
-  return { lines: r.data.toString("utf8").split("\n").filter((l) => l.trim() !== "") };
-}
-var MAX_TAIL_BYTES;
-var init_file_tail = __esm({
-  "src/host/file-tail.ts"() {
-    "use strict";
-    MAX_TAIL_BYTES = 1024 * 1024;
-  }
-});
-
 // src/diagnose/evidence-lines.ts
 function ms(n2) {
   if (n2 === void 0) return "";
@@ -40067,8 +39449,8 @@ function ms(n2) {
 function probeLine(p) {
   const verb = p.kind === "tcp" || p.kind === "unix" || p.stage === "connect" ? "connect" : p.kind === "fastcgi" ? "fastcgi" : "GET";
   const what = verb === "connect" ? p.target.replace(/^\w+:\/\/([^/]*).*$/, "$1") : p.target;
-  const outcome = p.ok ? p.status !== void 0 ? String(p.status) : "connected" : p.code === HTTP_STATUS ? p.message : `${p.code ?? "failed"}${p.errno !== void 0 ? ` (${p.errno})` : ""}${p.code && p.message.includes(p.code) ? "" : `: ${p.message}`}`;
-  return `${verb} ${what} -> ${outcome} after ${ms(p.timings.totalMs)}`;
+  const outcome2 = p.ok ? p.status !== void 0 ? String(p.status) : "connected" : p.code === HTTP_STATUS ? p.message : `${p.code ?? "failed"}${p.errno !== void 0 ? ` (${p.errno})` : ""}${p.code && p.message.includes(p.code) ? "" : `: ${p.message}`}`;
+  return `${verb} ${what} -> ${outcome2} after ${ms(p.timings.totalMs)}`;
 }
 function listenerAddress(l) {
   if (l.kind === "unix") return `unix:${l.path ?? ""}`;
@@ -40086,7 +39468,7 @@ var init_evidence_lines = __esm({
   "src/diagnose/evidence-lines.ts"() {
     "use strict";
     init_endpoint();
-    init_result2();
+    init_probe_result();
   }
 });
 
@@ -40258,13 +39640,13 @@ function familyMismatch(i2, others) {
   const listenHost = first?.address && !WILDCARD.has(first.address) ? first.address : fam === 6 ? "127.0.0.1" : "::1";
   const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   const name2 = i2.endpoint.kind === "tcp" && i2.address !== void 0 && i2.address !== i2.endpoint.host ? i2.endpoint.host : void 0;
-  const dialed2 = dialFix(i2, listenHost);
+  const dialed = dialFix(i2, listenHost);
   const alt = `make the backend listen on ${formatEndpoint({ kind: "tcp", host: dialedAddress(i2), port })} too`;
   return {
     code: "backend.family_mismatch",
     message: `nginx dials ${t}${name2 ? ` (${name2})` : ""} but the backend listens only on ${where2}`,
     evidence: connectEvidence(i2, others),
-    fix: dialed2 ?? (name2 ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port })} instead of ${name2}:${port}, or ${alt}` : alt)
+    fix: dialed ?? (name2 ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port })} instead of ${name2}:${port}, or ${alt}` : alt)
   };
 }
 function rejected(i2, present) {
@@ -40441,7 +39823,7 @@ var init_classify = __esm({
     "use strict";
     init_endpoint();
     init_errno();
-    init_result2();
+    init_probe_result();
     init_selinux();
     init_socket_file();
     init_systemd();
@@ -40453,6 +39835,966 @@ var init_classify = __esm({
     MAX_WRONG_PORTS = 3;
     MAX_CANDIDATES = 5;
     ERRNO_IN_LOG = /\((\d+): ([^)]*)\)/;
+  }
+});
+
+// src/diagnose/error-log.ts
+function parseErrorLine(line) {
+  let start2 = 0;
+  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
+    const m = EMBEDDED.exec(line);
+    if (!m) return void 0;
+    start2 = m.index;
+  }
+  PREFIX.lastIndex = start2;
+  const p = PREFIX.exec(line);
+  if (!p) return void 0;
+  const entry = {
+    time: p[1],
+    level: p[2],
+    pid: Number(p[3]),
+    tid: Number(p[4]),
+    message: ""
+  };
+  if (p[5] !== void 0) entry.cid = Number(p[5]);
+  let rest = line.slice(PREFIX.lastIndex);
+  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
+  let head = rest;
+  let fields = "";
+  const clientAt = findClient(rest);
+  if (clientAt >= 0) {
+    head = rest.slice(0, clientAt);
+    fields = rest.slice(clientAt);
+  }
+  splitHead(head, entry);
+  if (fields) parseFields(fields, entry);
+  return entry;
+}
+function findClient(rest) {
+  const at3 = rest.indexOf(", client: ");
+  if (at3 >= 0) return at3;
+  return rest.indexOf(", udp client: ");
+}
+function splitHead(head, entry) {
+  let msg2 = head;
+  const resolverAt = msg2.lastIndexOf(", resolver: ");
+  if (resolverAt >= 0 && msg2.lastIndexOf(" while ", resolverAt) >= 0) {
+    entry.resolver = msg2.slice(resolverAt + 12);
+    msg2 = msg2.slice(0, resolverAt);
+  }
+  const whileAt = msg2.lastIndexOf(" while ");
+  if (whileAt >= 0) {
+    let action = msg2.slice(whileAt + 7);
+    const comma = action.indexOf(", ");
+    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
+    if (ACTION.test(action)) {
+      entry.action = action;
+      msg2 = msg2.slice(0, whileAt);
+    }
+  }
+  const e = ERRNO_SUFFIX.exec(msg2);
+  if (e) {
+    entry.errno = Number(e[1]);
+    entry.errnoText = e[2];
+    msg2 = msg2.slice(0, e.index);
+  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
+    const c3 = CONF_SUFFIX.exec(msg2);
+    if (c3) {
+      entry.confFile = c3[1];
+      entry.confLine = Number(c3[2]);
+      msg2 = msg2.slice(0, c3.index);
+    }
+  }
+  entry.message = msg2;
+}
+function parseFields(fields, entry) {
+  let i2 = fields.indexOf("client: ") + 8;
+  let end = fields.indexOf(", server: ", i2);
+  if (end < 0) {
+    entry.client = untilComma(fields, i2);
+    return;
+  }
+  entry.client = fields.slice(i2, end);
+  i2 = end + 10;
+  end = fields.indexOf(", ", i2);
+  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
+  if (end < 0) return;
+  i2 = end;
+  for (let k = 0; k < QUOTED.length; k++) {
+    const key = QUOTED[k];
+    const opener = OPENERS[key];
+    if (!fields.startsWith(opener, i2)) continue;
+    const valueAt = i2 + opener.length;
+    const close = closingQuote(fields, valueAt, k);
+    entry[key] = fields.slice(valueAt, close);
+    i2 = close + 1;
+    if (i2 >= fields.length) return;
+  }
+}
+function closingQuote(s, from, field) {
+  if (QUOTED[field] === "request") {
+    const at3 = s.lastIndexOf(`"${OPENERS.upstream}`);
+    if (at3 >= from) return at3;
+  }
+  let best = -1;
+  for (let k = field + 1; k < QUOTED.length; k++) {
+    const at3 = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
+    if (at3 >= 0 && (best < 0 || at3 < best)) best = at3;
+  }
+  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
+  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
+  if (best >= 0) return best;
+  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
+  return s.length;
+}
+function untilComma(s, from) {
+  const end = s.indexOf(", ", from);
+  return s.slice(from, end < 0 ? s.length : end);
+}
+function upstreamAddress(upstream) {
+  const quote2 = upstream.indexOf('"');
+  if (quote2 >= 0) upstream = upstream.slice(0, quote2);
+  const schemeEnd = upstream.indexOf("://");
+  const scheme = schemeEnd >= 0 ? upstream.slice(0, schemeEnd + 3) : "";
+  const rest = schemeEnd >= 0 ? upstream.slice(schemeEnd + 3) : upstream;
+  if (rest.startsWith("unix:")) return scheme + unixPart(rest);
+  const slash = rest.indexOf("/");
+  return scheme + (slash < 0 ? rest : rest.slice(0, slash));
+}
+function unixPart(rest) {
+  const sep2 = rest.indexOf(":", 5);
+  if (sep2 >= 0) return rest.slice(0, sep2);
+  const sock = /^unix:.*?\.sock(?:et)?(?=\/|$)/.exec(rest);
+  if (sock) return sock[0];
+  return rest.endsWith("/") && rest.length > 6 ? rest.slice(0, -1) : rest;
+}
+var PREFIX, EMBEDDED, ERRNO_SUFFIX, CONF_SUFFIX, ACTION, QUOTED, OPENERS, STREAM_BYTES;
+var init_error_log = __esm({
+  "src/diagnose/error-log.ts"() {
+    "use strict";
+    PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
+    EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
+    ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
+    CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
+    ACTION = /^[A-Za-z][A-Za-z ]*$/;
+    QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
+    OPENERS = {
+      request: ', request: "',
+      subrequest: ', subrequest: "',
+      upstream: ', upstream: "',
+      host: ', host: "',
+      referrer: ', referrer: "'
+    };
+    STREAM_BYTES = ", bytes from/to client:";
+  }
+});
+
+// src/diagnose/gateway-lines.ts
+function gatewayLines(lines, serverNames) {
+  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
+  return lines.filter((line) => {
+    const e = parseErrorLine(line);
+    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
+    if (wanted.size === 0) return true;
+    const server = e.server?.toLowerCase();
+    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
+    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
+  });
+}
+var UPSTREAM_FAILURE;
+var init_gateway_lines = __esm({
+  "src/diagnose/gateway-lines.ts"() {
+    "use strict";
+    init_error_log();
+    UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent/;
+  }
+});
+
+// src/host/firewall.ts
+function portIn(spec, port) {
+  return spec.split(",").some((part) => {
+    const [a2, b] = part.split(/[:-]/).map(Number);
+    if (a2 === void 0 || Number.isNaN(a2)) return false;
+    return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
+  });
+}
+function matchIptables(text, port) {
+  const out = [];
+  for (const line of text.split("\n").map((l) => l.trim())) {
+    if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
+    const m = /--dports? (\S+)/.exec(line);
+    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
+  }
+  return out;
+}
+function matchNft(text, port) {
+  const out = [];
+  for (const line of text.split("\n").map((l) => l.trim())) {
+    if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line) || /\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line)) continue;
+    const m = /\bdport (\{[^}]*\}|\S+)/.exec(line);
+    if (!m?.[1]) {
+      if (!/\bsport\b/.test(line)) out.push(line);
+      continue;
+    }
+    if (portIn(m[1].replace(/[{}\s]/g, ""), port)) out.push(line);
+  }
+  return out;
+}
+async function readFirewall(runner, port, family2, options = {}) {
+  const run = { timeoutMs: 2e3, ...options.signal && { signal: options.signal } };
+  const ipt = family2 === 6 ? "ip6tables" : "iptables";
+  const [it, nft] = await Promise.all([runner.run(ipt, ["-S"], run), runner.run("nft", ["list", "ruleset"], run)]);
+  const rules = [];
+  const notes2 = [];
+  if (it.failed) notes2.push(whyFailed(it));
+  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
+  if (nft.failed) notes2.push(whyFailed(nft));
+  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
+  return { rules, notes: notes2 };
+}
+var init_firewall = __esm({
+  "src/host/firewall.ts"() {
+    "use strict";
+    init_why_failed();
+  }
+});
+
+// src/host/procnet.ts
+import { readFile as readFile4, readdir as readdir2, readlink } from "node:fs/promises";
+function decodeProcAddress(hex3) {
+  const [addr = "", port = "0"] = hex3.split(":");
+  const words = addr.match(/.{8}/g) ?? [];
+  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
+  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
+  const groups = [];
+  for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
+  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
+}
+function parseProcTcp(text, family2, dualStackDefault) {
+  const out = [];
+  for (const line of text.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
+    const { address, port } = decodeProcAddress(f[1] ?? "");
+    const inode = Number(f[9]);
+    const mapped = /^::ffff:(.+)$/.exec(address);
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes: [], inode });
+    else
+      out.push({
+        kind: "tcp",
+        family: family2,
+        address,
+        port,
+        ...family2 === 6 && address === "::" && dualStackDefault && { dualStack: true },
+        processes: [],
+        inode
+      });
+  }
+  return out;
+}
+function parseProcUnix(text) {
+  const out = [];
+  for (const line of text.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const flags = parseInt(f[3] ?? "0", 16);
+    if (!(flags & UNIX_ACCEPTCON)) continue;
+    const path6 = f.slice(7).join(" ");
+    out.push({ kind: "unix", path: path6, processes: [], inode: Number(f[6]) });
+  }
+  return out;
+}
+async function inodeOwners(inodes, signal) {
+  const owners = /* @__PURE__ */ new Map();
+  const until = performance.now() + FD_SCAN_BUDGET_MS;
+  const pids = (await readdir2("/proc").catch(() => [])).filter((p) => /^\d+$/.test(p));
+  for (const pid of pids) {
+    if (performance.now() > until || signal?.aborted) return { owners, complete: false };
+    const fds = await readdir2(`/proc/${pid}/fd`).catch(() => []);
+    let name2;
+    for (const fd of fds) {
+      const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (!m || !inodes.has(Number(m[1]))) continue;
+      name2 ??= (await readFile4(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
+      const list = owners.get(Number(m[1])) ?? [];
+      if (!list.some((p) => p.pid === Number(pid))) list.push({ name: name2, pid: Number(pid) });
+      owners.set(Number(m[1]), list);
+    }
+  }
+  return { owners, complete: true };
+}
+async function readProcListeners(signal) {
+  const read = (p) => readFile4(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
+  const [tcp4, tcp6, unix, v6only] = await Promise.all([read("/proc/net/tcp"), read("/proc/net/tcp6"), read("/proc/net/unix"), read("/proc/sys/net/ipv6/bindv6only")]);
+  const notes2 = [];
+  if (tcp4 === void 0) notes2.push("cannot read /proc/net/tcp");
+  const dualStackDefault = (v6only ?? "0").trim() === "0";
+  const found = [...parseProcTcp(tcp4 ?? "", 4, dualStackDefault), ...parseProcTcp(tcp6 ?? "", 6, dualStackDefault), ...parseProcUnix(unix ?? "")];
+  if (found.some((l) => l.dualStack)) notes2.push("procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");
+  const { owners, complete } = await inodeOwners(new Set(found.map((l) => l.inode)), signal);
+  if (!complete) notes2.push("process scan cut short: some listeners lack process names");
+  const listeners = found.map(({ inode, ...l }) => ({ ...l, processes: owners.get(inode) ?? [] }));
+  return { listeners, source: "/proc/net/tcp, /proc/net/tcp6, /proc/net/unix", notes: notes2 };
+}
+var TCP_LISTEN, UNIX_ACCEPTCON, FD_SCAN_BUDGET_MS;
+var init_procnet = __esm({
+  "src/host/procnet.ts"() {
+    "use strict";
+    init_endpoint();
+    TCP_LISTEN = "0A";
+    UNIX_ACCEPTCON = 65536;
+    FD_SCAN_BUDGET_MS = 500;
+  }
+});
+
+// src/host/listeners.ts
+function parseUsers(text) {
+  if (!text) return [];
+  const out = [];
+  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
+    const pid = Number(m[2]);
+    if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
+  }
+  return out;
+}
+function parseSs(stdout) {
+  const out = [];
+  for (const raw of stdout.split("\n")) {
+    const line = raw.trim();
+    if (!line) continue;
+    const users2 = USERS.exec(line);
+    const processes = parseUsers(users2?.[1]);
+    const head = users2 ? line.slice(0, users2.index).trim() : line;
+    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
+    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
+      out.push({ kind: "unix", path: unix[1] ?? "", processes });
+      continue;
+    }
+    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
+    if (!tcp?.[1]) continue;
+    const local = tcp[1];
+    const colon = local.lastIndexOf(":");
+    const port = Number(local.slice(colon + 1));
+    let host = local.slice(0, colon).replace(/%[^\]]*/, "");
+    if (!Number.isInteger(port)) continue;
+    if (host === "*") {
+      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
+      continue;
+    }
+    const v6 = host.startsWith("[");
+    if (v6) host = host.slice(1, -1);
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
+    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
+  }
+  return out;
+}
+async function readListeners(runner, options = {}) {
+  const run = { timeoutMs: options.timeoutMs ?? 2e3, ...options.signal && { signal: options.signal } };
+  const [tcp, unix] = await Promise.all([runner.run("ss", ["-Hltnp"], run), runner.run("ss", ["-Hlxp"], run)]);
+  if (!tcp.failed && !unix.failed) {
+    const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
+    const notes2 = [];
+    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
+      notes2.push(`ss shows no process names${process.getuid?.() === 0 ? "" : " (run as root to see them)"}`);
+    }
+    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
+  }
+  const why = tcp.failed ? tcp : unix;
+  const reason = whyFailed(why, "ss");
+  const proc = await readProcListeners(options.signal);
+  return { ...proc, notes: [`${reason}; read ${proc.source}`, ...proc.notes] };
+}
+var USERS;
+var init_listeners = __esm({
+  "src/host/listeners.ts"() {
+    "use strict";
+    init_procnet();
+    init_why_failed();
+    USERS = /users:\(\((.*)\)\)\s*$/;
+  }
+});
+
+// src/host/evidence.ts
+import { readFile as readFile5 } from "node:fs/promises";
+function createHostView(runner, signal) {
+  const cache = /* @__PURE__ */ new Map();
+  const memo2 = (key, make, ttlMs = FAST_TTL_MS) => {
+    const hit = cache.get(key);
+    if (hit && performance.now() - hit.at < ttlMs) return hit.value;
+    const value = make();
+    cache.set(key, { at: performance.now(), value });
+    return value;
+  };
+  const opts = signal ? { signal } : {};
+  const listeners = () => memo2("listeners", async () => withCommands(await readListeners(runner, { ...opts, timeoutMs: 2e3 })));
+  const firewall = (port, family2) => memo2(`fw:${family2}:${port}`, () => readFirewall(runner, port, family2, opts), SLOW_TTL_MS);
+  const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(runner, port, opts), SLOW_TTL_MS);
+  const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(runner, unit, opts), SLOW_TTL_MS);
+  const socketFile = (path6) => memo2(`sock:${path6}`, () => readSocketFile(path6));
+  return {
+    async gather(probe, endpoint, address, unit) {
+      if (probe.ok) return {};
+      const jobs = {};
+      const connectFailed = probe.stage === "connect" || probe.stage === "resolve";
+      if (endpoint.kind === "unix") {
+        if (connectFailed) {
+          jobs.socketFile = socketFile(endpoint.path);
+          jobs.listeners = listeners();
+        }
+      } else if (connectFailed) {
+        const family2 = address?.includes(":") ? 6 : 4;
+        jobs.listeners = listeners();
+        jobs.firewall = firewall(endpoint.port, family2);
+        if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
+      }
+      if (unit) jobs.systemd = systemd(unit);
+      const out = {};
+      await Promise.all(
+        Object.entries(jobs).map(async ([k, p]) => {
+          const v = await bounded(p);
+          if (v !== void 0) out[k] = v;
+        })
+      );
+      return out;
+    }
+  };
+}
+async function bounded(p) {
+  let timer;
+  const late = new Promise((r) => timer = setTimeout(() => r(void 0), COLLECTOR_BUDGET_MS));
+  try {
+    return await Promise.race([p.catch(() => void 0), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+async function withCommands(snap) {
+  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
+  const commands = /* @__PURE__ */ new Map();
+  await Promise.all(
+    [...pids].map(async (pid) => {
+      const raw = await readFile5(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
+    })
+  );
+  return {
+    ...snap,
+    listeners: snap.listeners.map((l) => ({
+      ...l,
+      processes: l.processes.map((p) => {
+        const command = commands.get(p.pid);
+        return command ? { ...p, command } : p;
+      })
+    }))
+  };
+}
+var FAST_TTL_MS, SLOW_TTL_MS, COLLECTOR_BUDGET_MS;
+var init_evidence = __esm({
+  "src/host/evidence.ts"() {
+    "use strict";
+    init_firewall();
+    init_listeners();
+    init_selinux();
+    init_socket_file();
+    init_systemd();
+    FAST_TTL_MS = 250;
+    SLOW_TTL_MS = 1e3;
+    COLLECTOR_BUDGET_MS = 3e3;
+  }
+});
+
+// src/host/file-tail.ts
+import { open as open2, stat } from "node:fs/promises";
+async function fileSize(path6) {
+  return (await stat(path6).catch(() => void 0))?.size;
+}
+async function readSince(path6, from) {
+  let fh;
+  try {
+    fh = await open2(path6, "r");
+    const size = (await fh.stat()).size;
+    const begin = size < from ? 0 : Math.max(from, size - MAX_TAIL_BYTES);
+    const length = size - begin;
+    if (length <= 0) return { lines: [] };
+    const buf = Buffer.alloc(length);
+    await fh.read(buf, 0, length, begin);
+    const text = buf.toString("utf8");
+    return { lines: text.split("\n").filter((l) => l.trim() !== "") };
+  } catch (e) {
+    return { lines: [], error: `cannot read ${path6}: ${e.code ?? String(e)}` };
+  } finally {
+    await fh?.close();
+  }
+}
+var MAX_TAIL_BYTES;
+var init_file_tail = __esm({
+  "src/host/file-tail.ts"() {
+    "use strict";
+    MAX_TAIL_BYTES = 1024 * 1024;
+  }
+});
+
+// src/probe/resolve.ts
+import { isIP as isIP6 } from "node:net";
+async function resolveAll2(host, options) {
+  const started = performance.now();
+  if (isIP6(host)) return { ok: true, addresses: [host], durationMs: 0 };
+  const a2 = await lookupHost(host, options);
+  const durationMs2 = performance.now() - started;
+  if (a2.ok) {
+    const seen = /* @__PURE__ */ new Set();
+    const v4 = a2.addresses.filter((x) => x.family === 4).map((x) => x.address);
+    const v6 = a2.addresses.filter((x) => x.family === 6).map((x) => x.address);
+    const addresses = [...v4, ...v6].filter((x) => !seen.has(x) && seen.add(x));
+    return addresses.length ? { ok: true, addresses, durationMs: durationMs2 } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: durationMs2 };
+  }
+  if ("unanswered" in a2) {
+    if (a2.aborted) return { ok: false, code: ABORTED, message: a2.message, durationMs: durationMs2 };
+    const atDeadline = options.deadlineAt !== void 0 && Date.now() >= options.deadlineAt - 1;
+    return { ok: false, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${a2.waitedMs} ms`, durationMs: durationMs2 };
+  }
+  return { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: `${host}: ${a2.code ?? a2.message}`, durationMs: durationMs2 };
+}
+var connectLookup;
+var init_resolve2 = __esm({
+  "src/probe/resolve.ts"() {
+    "use strict";
+    init_name_lookup();
+    init_probe_result();
+    connectLookup = (hostname3, options, callback) => {
+      void lookupHost(hostname3, { timeoutMs: 6e4 }).then((a2) => {
+        if (!a2.ok) {
+          const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname3}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname3 });
+          return callback(e, "", 0);
+        }
+        const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
+        const list = a2.addresses.filter((x) => family2 === 0 || x.family === family2);
+        if (options.all) return callback(null, list);
+        const first = list[0];
+        if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname3}`), { code: "ENOTFOUND", hostname: hostname3 }), "", 0);
+        return callback(null, first.address, first.family);
+      });
+    };
+  }
+});
+
+// src/probe/connect.ts
+import { connect } from "node:net";
+function openConnection(endpoint, kind, options) {
+  const started = performance.now();
+  const target = formatEndpoint(endpoint);
+  const fail = (facts) => ({
+    ok: false,
+    result: { ok: false, kind, target, stage: "connect", ...facts, timings: { totalMs: performance.now() - started } }
+  });
+  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
+  return new Promise((resolve10) => {
+    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
+    let settled = false;
+    const settle3 = (c3) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort2);
+      socket.removeListener("error", onError);
+      if (!c3.ok) socket.destroy();
+      resolve10(c3);
+    };
+    const onError = (e) => settle3(fail(errorFacts(e)));
+    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
+    const timer = setTimeout(
+      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      options.timeoutMs
+    );
+    options.signal?.addEventListener("abort", onAbort2, { once: true });
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.on("error", () => {
+      });
+      settle3({ ok: true, socket, connectMs: performance.now() - started });
+    });
+  });
+}
+async function probeConnect(endpoint, options) {
+  const kind = endpoint.kind === "unix" ? "unix" : "tcp";
+  const c3 = await openConnection(endpoint, kind, options);
+  if (!c3.ok) return c3.result;
+  const local = c3.socket.localAddress;
+  const localPort = c3.socket.localPort;
+  c3.socket.destroy();
+  return {
+    ok: true,
+    kind,
+    target: formatEndpoint(endpoint),
+    stage: "connect",
+    message: `connected in ${c3.connectMs.toFixed(1)}ms`,
+    timings: { connectMs: c3.connectMs, totalMs: c3.connectMs },
+    ...local !== void 0 && kind === "tcp" && { localAddress: formatEndpoint({ kind: "tcp", host: local, port: localPort ?? 0 }) }
+  };
+}
+var init_connect = __esm({
+  "src/probe/connect.ts"() {
+    "use strict";
+    init_endpoint();
+    init_errno();
+    init_resolve2();
+    init_probe_result();
+  }
+});
+
+// src/probe/printable.ts
+function printable(bytes, max = 64) {
+  let out = "";
+  for (const b of bytes.subarray(0, max)) {
+    if (b === 10) out += "\\n";
+    else if (b === 13) out += "\\r";
+    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  }
+  return bytes.length > max ? `${out}...` : out;
+}
+function looksLikeTls(bytes) {
+  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
+}
+var init_printable = __esm({
+  "src/probe/printable.ts"() {
+    "use strict";
+  }
+});
+
+// src/probe/http.ts
+import { request as request2 } from "node:http";
+import { connect as tlsConnect } from "node:tls";
+async function probeHttp(o2) {
+  const kind = o2.tls ? "https" : "http";
+  const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
+  const started = performance.now();
+  const c3 = await openConnection(o2.endpoint, kind, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return { ...c3.result, target };
+  const connectMs = c3.connectMs;
+  const hostHeader = o2.host ?? (o2.endpoint.kind === "unix" ? "localhost" : formatEndpoint(o2.endpoint));
+  const r = await exchange(c3.socket, o2, { kind, target, started, connectMs, hostHeader });
+  if (o2.tls || r.ok) return r;
+  if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? "")) {
+    return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
+  }
+  if (r.code === "ECONNRESET" && r.firstBytes === void 0 && await speaksTls(o2)) {
+    return { ...r, code: BAD_PROTOCOL, message: "closed the plain HTTP request; the port answers a TLS handshake (answered TLS)" };
+  }
+  return r;
+}
+async function speaksTls(o2) {
+  const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
+  const c3 = await openConnection(o2.endpoint, "https", { timeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return false;
+  return new Promise((resolve10) => {
+    const s = tlsConnect({ socket: c3.socket, rejectUnauthorized: false });
+    const onAbort2 = () => done(false);
+    const done = (v) => {
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      s.destroy();
+      c3.socket.destroy();
+      resolve10(v);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    s.once("secureConnect", () => done(true));
+    s.once("error", () => done(false));
+  });
+}
+function exchange(raw, o2, s) {
+  return new Promise((resolve10) => {
+    let stage = o2.tls ? "tls" : "request";
+    let first;
+    let firstByteMs;
+    let settled = false;
+    let socket = raw;
+    const tap = (d) => {
+      if (first === void 0) {
+        first = Buffer.from(d.subarray(0, 64));
+        firstByteMs = performance.now() - s.started;
+        stage = "response";
+      }
+    };
+    const done = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      socket.destroy();
+      raw.destroy();
+      const firstBytes = first && printable(first);
+      resolve10({
+        kind: s.kind,
+        target: s.target,
+        ...r,
+        ...firstBytes !== void 0 && r.firstBytes === void 0 && { firstBytes },
+        timings: {
+          connectMs: s.connectMs,
+          ...firstByteMs !== void 0 && { firstByteMs },
+          totalMs: performance.now() - s.started
+        }
+      });
+    };
+    const failFrom = (e) => {
+      const f = errorFacts(e);
+      if (first && looksLikeTls(first)) {
+        done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
+        return;
+      }
+      done({ ok: false, stage, ...f });
+    };
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const timer = setTimeout(
+      () => done({
+        ok: false,
+        stage,
+        code: "ETIMEDOUT",
+        errno: LINUX_ERRNO.ETIMEDOUT,
+        message: `no complete response within ${o2.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
+      }),
+      o2.requestTimeoutMs
+    );
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
+    const send = () => {
+      stage = "request";
+      const req = request2({
+        createConnection: () => socket,
+        method: "GET",
+        path: o2.path,
+        headers: {
+          host: s.hostHeader,
+          "user-agent": "upstream-gate",
+          accept: "*/*",
+          connection: "close",
+          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
+        }
+      });
+      req.on("socket", (sock) => sock.prependListener("data", tap));
+      req.on("error", failFrom);
+      req.on("response", (res) => {
+        stage = "response";
+        const status = res.statusCode ?? 0;
+        const chunks = [];
+        let size = 0;
+        const finish = () => {
+          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
+          const text = printable(body, 200);
+          const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text, bytesRead: size });
+          else done({ ok: true, stage, status, message: line, body: text, bytesRead: size });
+        };
+        res.on("data", (d) => {
+          chunks.push(d);
+          size += d.length;
+          if (size >= MAX_BODY_BYTES) finish();
+        });
+        res.on("end", finish);
+        res.on("error", failFrom);
+        res.on("aborted", () => failFrom(Object.assign(new Error("connection closed in the middle of the body"), { code: "ECONNRESET" })));
+      });
+      req.end();
+    };
+    if (!o2.tls) return send();
+    const tlsSocket = tlsConnect({
+      socket: raw,
+      // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
+      rejectUnauthorized: false,
+      ALPNProtocols: ["http/1.1"],
+      ...o2.host !== void 0 && !/^[\d.:[\]]+$/.test(o2.host) && { servername: o2.host.replace(/:\d+$/, "") }
+    });
+    socket = tlsSocket;
+    tlsSocket.once("error", (e) => {
+      const f = errorFacts(e);
+      if (stage === "tls" && f.code !== "ECONNRESET" && f.code !== "ETIMEDOUT") {
+        done({ ok: false, stage, code: f.code ?? BAD_PROTOCOL, message: `TLS handshake failed: ${f.message}` });
+      } else failFrom(e);
+    });
+    tlsSocket.once("secureConnect", send);
+  });
+}
+var MAX_BODY_BYTES, SNIFF_TIMEOUT_MS;
+var init_http = __esm({
+  "src/probe/http.ts"() {
+    "use strict";
+    init_endpoint();
+    init_errno();
+    init_connect();
+    init_printable();
+    init_probe_result();
+    MAX_BODY_BYTES = 64 * 1024;
+    SNIFF_TIMEOUT_MS = 1e3;
+  }
+});
+
+// src/probe/fastcgi.ts
+function record2(type, content) {
+  const header2 = Buffer.alloc(8);
+  header2.writeUInt8(VERSION, 0);
+  header2.writeUInt8(type, 1);
+  header2.writeUInt16BE(REQUEST_ID, 2);
+  header2.writeUInt16BE(content.length, 4);
+  return Buffer.concat([header2, content]);
+}
+function nameValue(name2, value) {
+  const n2 = Buffer.from(name2);
+  const v = Buffer.from(value);
+  const len = (l) => {
+    if (l < 128) return Buffer.from([l]);
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE((l | 2147483648) >>> 0);
+    return b;
+  };
+  return Buffer.concat([len(n2.length), len(v.length), n2, v]);
+}
+function fastcgiRequest(path6) {
+  const [script = path6, query = ""] = path6.split("?", 2);
+  const params = {
+    GATEWAY_INTERFACE: "CGI/1.1",
+    SERVER_SOFTWARE: "upstream-gate",
+    SERVER_PROTOCOL: "HTTP/1.1",
+    REQUEST_METHOD: "GET",
+    REQUEST_URI: path6,
+    DOCUMENT_URI: script,
+    SCRIPT_NAME: script,
+    SCRIPT_FILENAME: script,
+    QUERY_STRING: query,
+    REMOTE_ADDR: "127.0.0.1",
+    SERVER_NAME: "localhost",
+    HTTP_HOST: "localhost"
+  };
+  const body = Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)));
+  const begin = Buffer.from([0, RESPONDER, 0, 0, 0, 0, 0, 0]);
+  return Buffer.concat([record2(BEGIN_REQUEST, begin), record2(PARAMS, body), record2(PARAMS, Buffer.alloc(0)), record2(STDIN, Buffer.alloc(0))]);
+}
+async function probeFastcgi(o2) {
+  const target = `fastcgi://${formatEndpoint(o2.endpoint)}${o2.path}`;
+  const started = performance.now();
+  const c3 = await openConnection(o2.endpoint, "fastcgi", { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return { ...c3.result, target };
+  return exchange2(c3.socket, o2, target, started, c3.connectMs);
+}
+function exchange2(socket, o2, target, started, connectMs) {
+  return new Promise((resolve10) => {
+    let stage = "request";
+    let buffered = Buffer.alloc(0);
+    let first;
+    let firstByteMs;
+    const stdout = [];
+    let stdoutSize = 0;
+    let stderr = "";
+    let settled = false;
+    const done = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      socket.destroy();
+      resolve10({
+        kind: "fastcgi",
+        target,
+        ...r,
+        ...first && { firstBytes: printable(first) },
+        timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
+      });
+    };
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const timer = setTimeout(
+      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
+      o2.requestTimeoutMs
+    );
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
+    const finish = () => {
+      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
+      const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
+      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
+      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
+    };
+    socket.on("data", (d) => {
+      if (!first) {
+        first = Buffer.from(d.subarray(0, 64));
+        firstByteMs = performance.now() - started;
+        stage = "response";
+      }
+      buffered = Buffer.concat([buffered, d]);
+      while (buffered.length >= 8) {
+        const version2 = buffered.readUInt8(0);
+        const type = buffered.readUInt8(1);
+        if (version2 !== VERSION || type < 1 || type > 11) {
+          const tls = looksLikeTls(buffered);
+          done({ ok: false, stage, code: BAD_PROTOCOL, message: tls ? "answered TLS, not FastCGI" : "the answer is not FastCGI" });
+          return;
+        }
+        const length = buffered.readUInt16BE(4);
+        const padding = buffered.readUInt8(6);
+        if (buffered.length < 8 + length + padding) break;
+        const content = buffered.subarray(8, 8 + length);
+        buffered = buffered.subarray(8 + length + padding);
+        if (type === STDOUT && stdoutSize < MAX_BODY_BYTES) {
+          stdout.push(Buffer.from(content));
+          stdoutSize += content.length;
+        } else if (type === STDERR) stderr += content.toString("utf8");
+        else if (type === END_REQUEST) return finish();
+      }
+    });
+    socket.on("error", (e) => {
+      const f = errorFacts(e);
+      done({ ok: false, stage, ...f });
+    });
+    socket.on("end", () => {
+      done({
+        ok: false,
+        stage,
+        code: first ? INCOMPLETE : "ECONNRESET",
+        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
+        message: first ? "closed before END_REQUEST" : "closed before answering"
+      });
+    });
+    socket.write(fastcgiRequest(o2.path));
+  });
+}
+function cgiResponse(out) {
+  const text = out.toString("latin1");
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text.slice(0, end) : text;
+  const body = end >= 0 ? text.slice(end).replace(/^\r?\n\r?\n/, "") : "";
+  const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
+  const status = m ? Number(m[1]) : 200;
+  const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
+  return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
+}
+var VERSION, BEGIN_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT, STDERR, RESPONDER, REQUEST_ID;
+var init_fastcgi = __esm({
+  "src/probe/fastcgi.ts"() {
+    "use strict";
+    init_endpoint();
+    init_errno();
+    init_connect();
+    init_printable();
+    init_probe_result();
+    init_http();
+    VERSION = 1;
+    BEGIN_REQUEST = 1;
+    END_REQUEST = 3;
+    PARAMS = 4;
+    STDIN = 5;
+    STDOUT = 6;
+    STDERR = 7;
+    RESPONDER = 1;
+    REQUEST_ID = 1;
   }
 });
 
@@ -40528,9 +40870,9 @@ function validateNumberOption(name2, value, { min = 0, allowInfinity = false } =
   }
 }
 function calculateDelay(retriesConsumed, options) {
-  const attempt2 = Math.max(1, retriesConsumed + 1);
+  const attempt = Math.max(1, retriesConsumed + 1);
   const random = options.randomize ? Math.random() + 1 : 1;
-  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt2 - 1));
+  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
   timeout = Math.min(timeout, options.maxTimeout);
   return timeout;
 }
@@ -40668,13 +41010,18 @@ var init_p_retry = __esm({
   }
 });
 
-// src/diagnose/codes.ts
+// src/model/codes.ts
 function isDefinitive(code) {
   return code !== void 0 && CODES[code].retry === "definitive";
 }
+function isConnectLevel(code) {
+  if (code === void 0) return false;
+  const info2 = CODES[code];
+  return info2.phase === "probe" && info2.level === "connect";
+}
 var CODES, REASON_CODES;
 var init_codes = __esm({
-  "src/diagnose/codes.ts"() {
+  "src/model/codes.ts"() {
     "use strict";
     CODES = {
       "config.invalid": { phase: "config", retry: "definitive", meaning: "nginx config does not parse, or `nginx -t` fails (file:line)" },
@@ -40695,23 +41042,23 @@ var init_codes = __esm({
         retry: "definitive",
         meaning: "the config phase (nginx -t, name lookups) used the whole deadline: no probe ran"
       },
-      "backend.down": { phase: "probe", retry: "transient", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
-      "backend.wrong_port": { phase: "probe", retry: "definitive", meaning: "refused; the service's process listens on another port" },
-      "backend.wrong_address": { phase: "probe", retry: "definitive", meaning: "refused; something listens on that port but bound to another address of the same family" },
-      "backend.family_mismatch": { phase: "probe", retry: "definitive", meaning: "refused on one IP family while the port listens on the other" },
-      "socket.missing": { phase: "probe", retry: "transient", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
-      "socket.refused": { phase: "probe", retry: "transient", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
-      "socket.permission": { phase: "probe", retry: "definitive", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
-      "network.rejected": { phase: "probe", retry: "definitive", meaning: "refused although a listener is present: a firewall REJECT rule" },
-      "network.timeout": { phase: "probe", retry: "transient", meaning: "connect timed out (110): a firewall DROP or a dead route" },
-      "network.unreachable": { phase: "probe", retry: "transient", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
-      "dns.unresolved": { phase: "probe", retry: "transient", meaning: "the upstream host name does not resolve" },
-      "selinux.denied": { phase: "probe", retry: "definitive", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
-      "health.status": { phase: "probe", retry: "transient", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
-      "health.timeout": { phase: "probe", retry: "transient", meaning: "connected, but no complete response within request_timeout" },
-      "health.reset": { phase: "probe", retry: "transient", meaning: "connection reset or closed before a response (104)" },
-      "health.protocol": { phase: "probe", retry: "definitive", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
-      "proxy.bad_gateway": { phase: "probe", retry: "transient", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
+      "backend.down": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED (111): nothing listens on that port in any family" },
+      "backend.wrong_port": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; the service's process listens on another port" },
+      "backend.wrong_address": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; something listens on that port but bound to another address of the same family" },
+      "backend.family_mismatch": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused on one IP family while the port listens on the other" },
+      "socket.missing": { phase: "probe", retry: "transient", level: "connect", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
+      "socket.refused": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
+      "socket.permission": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
+      "network.rejected": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused although a listener is present: a firewall REJECT rule" },
+      "network.timeout": { phase: "probe", retry: "transient", level: "connect", meaning: "connect timed out (110): a firewall DROP or a dead route" },
+      "network.unreachable": { phase: "probe", retry: "transient", level: "connect", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
+      "dns.unresolved": { phase: "probe", retry: "transient", level: "connect", meaning: "the upstream host name does not resolve" },
+      "selinux.denied": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
+      "health.status": { phase: "probe", retry: "transient", level: "answer", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
+      "health.timeout": { phase: "probe", retry: "transient", level: "answer", meaning: "connected, but no complete response within request_timeout" },
+      "health.reset": { phase: "probe", retry: "transient", level: "answer", meaning: "connection reset or closed before a response (104)" },
+      "health.protocol": { phase: "probe", retry: "definitive", level: "answer", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
+      "proxy.bad_gateway": { phase: "probe", retry: "transient", level: "answer", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
     };
     REASON_CODES = Object.keys(CODES);
   }
@@ -40723,7 +41070,7 @@ function backoffMs(waitedMs, p, random = Math.random) {
   const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
   return Math.max(p.intervalMs, Math.round(ceiling / 2 + random() * ceiling / 2));
 }
-async function retryCheck(attempt2, policy, onAttempt) {
+async function retryCheck(attempt, policy, onAttempt) {
   const started = performance.now();
   let last;
   let lastFailure;
@@ -40734,24 +41081,24 @@ async function retryCheck(attempt2, policy, onAttempt) {
   let sameDefinitive = 0;
   const once9 = async (n2) => {
     const budget = policy.deadlineAt - Date.now();
-    const outcome = await attempt2(Math.max(budget, 1), n2);
-    if ((outcome.probe.code === ABORTED || outcome.cut) && last) throw new AbortError("cut short");
+    const outcome2 = await attempt(Math.max(budget, 1), n2);
+    if ((outcome2.probe.code === ABORTED || outcome2.cut) && last) throw new AbortError("cut short");
     attempts = n2;
     const previous = last;
-    last = outcome;
-    passes = outcome.ok ? passes + 1 : 0;
-    onAttempt?.(outcome, n2, passes);
-    if (outcome.ok) {
+    last = outcome2;
+    passes = outcome2.ok ? passes + 1 : 0;
+    onAttempt?.(outcome2, n2, passes);
+    if (outcome2.ok) {
       answerFailingSince = void 0;
       sameDefinitive = 0;
       if (passes >= policy.successThreshold) {
         succeeded = true;
-        return outcome;
+        return outcome2;
       }
       throw new Retry(policy.intervalMs);
     }
-    lastFailure = outcome;
-    const code = outcome.finding?.code;
+    lastFailure = outcome2;
+    const code = outcome2.finding?.code;
     if (isDefinitive(code)) {
       sameDefinitive = previous?.finding?.code === code ? sameDefinitive + 1 : 1;
       if (sameDefinitive >= CONFIRMATIONS) throw new AbortError(`${code} confirmed`);
@@ -40782,7 +41129,7 @@ async function retryCheck(attempt2, policy, onAttempt) {
     });
   } catch {
   }
-  last ??= await attempt2(Math.max(policy.deadlineAt - Date.now(), 1), 1);
+  last ??= await attempt(Math.max(policy.deadlineAt - Date.now(), 1), 1);
   if (!succeeded && last.ok && lastFailure) last = lastFailure;
   return { last, attempts, durationMs: performance.now() - started };
 }
@@ -40792,9 +41139,9 @@ var init_retry = __esm({
     "use strict";
     init_p_retry();
     init_codes();
-    init_result2();
+    init_probe_result();
     CONFIRMATIONS = 2;
-    CONNECT_LEVEL = /* @__PURE__ */ new Set(["backend.down", "socket.missing", "socket.refused", "dns.unresolved", "network.unreachable", "network.timeout"]);
+    CONNECT_LEVEL = new Set(REASON_CODES.filter(isConnectLevel));
     BACKOFF_FRACTION = 0.1;
     Retry = class extends Error {
       constructor(delayMs) {
@@ -40806,53 +41153,227 @@ var init_retry = __esm({
   }
 });
 
-// src/gate/check-runner.ts
-async function runCheck(check2, env, sink) {
-  const threshold = check2.kind.successThreshold ?? env.policy.successThreshold;
-  const run = await retryCheck((budget) => attempt(check2, env, budget), { ...env.policy, successThreshold: threshold }, progress(check2, env, threshold));
-  if (run.last.ok && check2.kind.silentPass) return run;
-  return { ...run, row: record2(check2, run, env, sink) };
+// src/gate/probe-phase.ts
+import { isIP as isIP7 } from "node:net";
+function plan(spec, dials) {
+  return spec.services.flatMap((service2) => {
+    const listeners = targetsOf(service2, dials.filter((d) => d.service === service2.name)).map(
+      ({ endpoint }) => endpoint.kind === "tcp" && !isIP7(endpoint.host) ? resolveName(endpoint.host) : listenerName(endpoint, endpoint)
+    );
+    return [.../* @__PURE__ */ new Set([...listeners, ...healthNames(service2), ...frontNames(service2, spec)])].map((name2) => ({ service: service2.name, name: name2 }));
+  });
 }
-async function attempt(check2, env, budgetMs) {
-  const g = env.spec.gate;
-  const a2 = {
-    host: env.host,
-    spec: env.spec,
-    signal: env.signal,
-    evidence: env.evidence,
-    connectTimeoutMs: Math.min(g.connectTimeoutMs, budgetMs),
-    requestTimeoutMs: Math.min(g.requestTimeoutMs, budgetMs),
-    deadlineAt: env.deadlineAt,
-    ...env.errorLogFrom !== void 0 && { errorLogFrom: env.errorLogFrom }
-  };
-  const { kind, service: service2, stage, target } = check2;
-  const probe = await kind.probe(check2, a2);
-  const seen = kind.evidence ? await kind.evidence(probe, check2, a2) : { evidence: await env.evidence.gather(probe, target.endpoint, target.address, service2.unit) };
-  let outcome = { ok: true, probe };
-  if (!probe.ok) {
-    const finding = classify({
-      service: service2,
-      check: stage,
-      endpoint: target.endpoint,
-      ...target.address !== void 0 && { address: target.address },
-      ...target.dial && { dial: target.dial },
-      probe,
-      evidence: seen.evidence,
-      ...seen.errorLog && { errorLog: seen.errorLog }
-    });
-    outcome = { ok: false, probe, ...finding && { finding } };
-    if (kind.recheck) outcome = await kind.recheck(outcome, check2, a2);
+function healthKind(service2) {
+  return service2.protocol === "fastcgi" ? "fastcgi" : service2.protocol === "https" ? "https" : service2.protocol === "http" ? "http" : void 0;
+}
+function healthName(kind, path6, dialed) {
+  return `${kind === "fastcgi" ? "fastcgi" : `${kind} GET`} ${path6}${dialed ? ` ${formatEndpoint(dialed)}` : ""}`;
+}
+function healthNames(service2) {
+  const kind = healthKind(service2);
+  return kind && service2.health ? [healthName(kind, service2.health)] : [];
+}
+function frontNames(service2, spec) {
+  return spec.nginx.front && service2.health ? [frontName(service2.health)] : [];
+}
+function targetsOf(service2, dials) {
+  const targets = [{ endpoint: service2.backend }];
+  for (const d of dials) {
+    if (d.dynamic || !d.endpoint) continue;
+    const same = targets.find((t) => sameEndpoint(t.endpoint, d.endpoint));
+    if (same) same.dial ??= d;
+    else targets.push({ endpoint: d.endpoint, dial: d });
   }
-  return cutShort(outcome.probe, a2, g) ? { ...outcome, cut: true } : outcome;
+  return targets;
 }
-function cutShort(probe, used, g) {
-  if (probe.code !== "ETIMEDOUT") return false;
-  return probe.stage === "connect" ? used.connectTimeoutMs < g.connectTimeoutMs : used.requestTimeoutMs < g.requestTimeoutMs;
+async function runService(service2, dials, sh) {
+  const out = { findings: [], checks: [], notRun: [], listeners: /* @__PURE__ */ new Map(), started: [] };
+  const [backend, ...others] = targetsOf(service2, dials);
+  const backendChain = async () => {
+    if (!backend) return;
+    const listeners = [];
+    const addresses = await listenerChecks(service2, backend, sh, out, listeners);
+    if (!addresses) return notRun(out, service2, [...healthNames(service2), ...frontNames(service2, sh.spec)], listeners);
+    const health = [];
+    const healthy = await healthChecks(service2, backend, addresses, sh, out, health);
+    if (!healthy) return notRun(out, service2, frontNames(service2, sh.spec), health);
+    if (sh.spec.nginx.front && service2.health) await frontCheck(service2, sh, out);
+  };
+  await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service2, t, sh, out))]);
+  const at3 = (c3) => out.started.indexOf(c3.name);
+  out.checks.sort((a2, b) => stageRank(a2.name) - stageRank(b.name) || at3(a2) - at3(b));
+  return out;
 }
-function progress(check2, env, threshold) {
+function notRun(out, service2, names2, before) {
+  const failed = out.checks.filter((c3) => !c3.ok && before.includes(c3.name)).map((c3) => c3.name);
+  const why = failed.length ? `${failed.join(", ")} failed` : "the gate stopped before it";
+  out.notRun.push(...names2.map((name2) => ({ service: service2.name, name: name2, why })));
+}
+function stageRank(check2) {
+  if (/^(resolve|tcp|unix) /.test(check2)) return 0;
+  if (check2.startsWith("front ")) return 2;
+  return 1;
+}
+async function listenerChecks(service2, target, sh, out, names2 = []) {
+  const { endpoint } = target;
+  const g = sh.spec.gate;
+  let addresses = endpoint.kind === "tcp" ? [endpoint.host] : [void 0];
+  if (endpoint.kind === "tcp" && !isIP7(endpoint.host)) {
+    let resolved = [];
+    const name2 = resolveName(endpoint.host);
+    names2.push(name2);
+    out.started.push(name2);
+    const run = await retryCheck(
+      async (budget) => {
+        const r = await resolveAll2(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal, deadlineAt: sh.ctx.deadlineAt });
+        if (r.ok) resolved = r.addresses;
+        const probe = r.ok ? { ok: true, kind: "tcp", target: endpoint.host, stage: "resolve", message: r.addresses.join(", "), timings: { totalMs: r.durationMs } } : { ok: false, kind: "tcp", target: endpoint.host, stage: "resolve", ...r.code !== void 0 && { code: r.code }, message: r.message, timings: { totalMs: r.durationMs } };
+        return outcome(service2, target, void 0, "listener", probe, {});
+      },
+      { ...sh.policy, successThreshold: 1 },
+      progress(service2, name2, sh, 1)
+    );
+    if (!run.last.ok) {
+      record3(out, service2, name2, run, sh);
+      return void 0;
+    }
+    addresses = resolved;
+  }
+  const runs = await Promise.all(
+    addresses.map((address) => {
+      const dialed = dialedAt(endpoint, address);
+      const name2 = listenerName(endpoint, dialed);
+      names2.push(name2);
+      const shared = out.listeners.get(name2);
+      if (shared) return shared;
+      const check2 = listenerCheck(service2, target, address, dialed, name2, sh, out);
+      out.listeners.set(name2, check2);
+      return check2;
+    })
+  );
+  return runs.every(Boolean) ? addresses : void 0;
+}
+function dialedAt(endpoint, address) {
+  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
+}
+async function listenerCheck(service2, target, address, dialed, name2, sh, out) {
+  const { endpoint } = target;
+  const g = sh.spec.gate;
+  out.started.push(name2);
+  const run = await retryCheck(
+    async (budget) => {
+      const timeoutMs = Math.min(g.connectTimeoutMs, budget);
+      const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+      const o2 = outcome(service2, target, address, "listener", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
+      if (o2.finding?.code === "network.rejected" && probe.code === "ECONNREFUSED") {
+        const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
+        if (again.ok) return { ok: true, probe: again };
+      }
+      return { ...o2, ...cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true } };
+    },
+    sh.policy,
+    progress(service2, name2, sh)
+  );
+  record3(out, service2, name2, run, sh);
+  return run.last.ok;
+}
+async function healthChecks(service2, target, list, sh, out, names2) {
+  const path6 = service2.health;
+  const kind = healthKind(service2);
+  if (!path6) return true;
+  if (!kind) {
+    out.findings.push({ severity: "info", service: service2.name, message: `health ${path6} is not requested over ${service2.protocol}: the listener probe is the check` });
+    return true;
+  }
+  const { endpoint } = target;
+  const g = sh.spec.gate;
+  const runs = await Promise.all(
+    list.map(async (address) => {
+      const dialed = dialedAt(endpoint, address);
+      const name2 = healthName(kind, path6, list.length > 1 ? dialed : void 0);
+      names2.push(name2);
+      out.started.push(name2);
+      const run = await retryCheck(
+        async (budget) => {
+          const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
+          const host = endpoint.kind === "tcp" ? { host: formatEndpoint(endpoint) } : {};
+          const probe = kind === "fastcgi" ? await probeFastcgi({ endpoint: dialed, path: path6, ...timeouts }) : await probeHttp({ endpoint: dialed, tls: kind === "https", path: path6, ...host, ...timeouts });
+          const o2 = outcome(service2, target, address, "health", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
+          return { ...o2, ...requestCutShort(probe, timeouts, g) && { cut: true } };
+        },
+        sh.policy,
+        progress(service2, name2, sh)
+      );
+      record3(out, service2, name2, run, sh);
+      return run.last.ok;
+    })
+  );
+  return runs.every(Boolean);
+}
+async function frontCheck(service2, sh, out) {
+  const front = sh.spec.nginx.front;
+  const path6 = service2.health;
+  if (!front || !path6) return;
+  let url2;
+  try {
+    url2 = new URL(front);
+  } catch {
+    return;
+  }
+  const tls = url2.protocol === "https:";
+  const port = Number(url2.port || (tls ? 443 : 80));
+  const host = url2.hostname.replace(/^\[|\]$/g, "");
+  const endpoint = { kind: "tcp", host, port };
+  const base = url2.pathname.replace(/\/$/, "");
+  const label = `${url2.protocol}//${url2.username || url2.password ? "***@" : ""}${url2.host}${base}${path6}`;
+  const name2 = frontName(path6);
+  const credentials = url2.username || url2.password ? { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` } : {};
+  const g = sh.spec.gate;
+  const hostHeader = service2.serverNames.find((n2) => !/[*~]/.test(n2)) ?? url2.host;
+  out.started.push(name2);
+  const run = await retryCheck(
+    async (budget) => {
+      const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
+      const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
+      const probe = await probeHttp({ endpoint, tls, path: `${base}${path6}`, host: hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
+      let errorLog;
+      if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service2, sh);
+      const evidence = probe.ok || probe.status !== void 0 ? {} : await sh.host.gather(probe, endpoint, void 0, void 0);
+      const o2 = outcome(service2, { endpoint }, void 0, "front", probe, evidence, errorLog);
+      return { ...o2, ...requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true } };
+    },
+    sh.policy,
+    progress(service2, name2, sh)
+  );
+  record3(out, service2, name2, run, sh);
+}
+async function gatewayEvidence(service2, sh) {
+  const file2 = sh.spec.nginx.errorLog;
+  if (!file2) return ["nginx.error_log is not set: the 502 cannot be attributed"];
+  if (sh.errorLogFrom === void 0) return [`${file2} was not readable when the gate started`];
+  const { lines, error: error62 } = await readSince(file2, sh.errorLogFrom);
+  if (error62) return [error62];
+  return gatewayLines(lines, service2.serverNames);
+}
+function outcome(service2, target, address, check2, probe, evidence, errorLog) {
+  if (probe.ok) return { ok: true, probe };
+  const dial = target.dial;
+  const finding = classify({
+    service: service2,
+    check: check2,
+    endpoint: target.endpoint,
+    ...address !== void 0 && { address },
+    ...dial && { dial },
+    probe,
+    evidence,
+    ...errorLog && { errorLog }
+  });
+  return { ok: false, probe, ...finding && { finding } };
+}
+function progress(service2, check2, sh, threshold = sh.policy.successThreshold) {
   let lastKey;
   return (o2, n2, passes) => {
-    const on6 = env.onProgress;
+    const on6 = sh.ctx.onProgress;
     if (!on6) return;
     const passed = o2.ok && passes >= threshold;
     const key = passed ? "pass" : o2.ok ? "waiting:passing" : `waiting:${o2.finding?.code ?? ""}`;
@@ -40860,993 +41381,49 @@ function progress(check2, env, threshold) {
     lastKey = key;
     const now = Date.now();
     on6({
-      service: check2.service.name,
-      check: check2.name,
+      service: service2.name,
+      check: check2,
       state: passed ? "pass" : "waiting",
       ...o2.finding?.code && { code: o2.finding.code },
       message: o2.finding?.message ?? (o2.ok && !passed ? `passing, ${threshold} in a row needed` : o2.probe.message),
       attempt: n2,
-      elapsedMs: now - env.started,
-      remainingMs: Math.max(0, env.deadlineAt - now)
+      elapsedMs: now - sh.started,
+      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
     });
   };
 }
-function record2(check2, run, env, sink) {
+function record3(out, service2, name2, run, sh) {
   const { last } = run;
   const f = last.finding;
-  const row = {
-    service: check2.service.name,
-    name: check2.name,
+  out.checks.push({
+    service: service2.name,
+    name: name2,
     ok: last.ok,
     ...f?.code && { code: f.code },
     message: f?.message ?? last.probe.message,
     attempts: run.attempts,
     durationMs: Math.round(run.durationMs)
-  };
-  sink.checks.push(row);
-  if (last.ok || !f) return row;
-  sink.findings.push(f);
-  const now = Date.now();
-  env.onProgress?.({
-    service: check2.service.name,
-    check: check2.name,
-    state: "fail",
-    ...f.code && { code: f.code },
-    message: f.message,
-    attempt: run.attempts,
-    elapsedMs: now - env.started,
-    remainingMs: Math.max(0, env.deadlineAt - now)
   });
-  return row;
-}
-var init_check_runner = __esm({
-  "src/gate/check-runner.ts"() {
-    "use strict";
-    init_classify();
-    init_retry();
-  }
-});
-
-// src/gate/probe-kind.ts
-function dialed(target) {
-  const { endpoint, address } = target;
-  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
-}
-function dialedSuffix(target, distinct) {
-  return distinct ? ` ${formatEndpoint(dialed(target))}` : "";
-}
-var STAGE_ORDER;
-var init_probe_kind = __esm({
-  "src/gate/probe-kind.ts"() {
-    "use strict";
-    init_endpoint();
-    STAGE_ORDER = { listener: 0, health: 1, front: 2 };
-  }
-});
-
-// src/diagnose/error-log.ts
-function parseErrorLine(line) {
-  let start2 = 0;
-  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
-    const m = EMBEDDED.exec(line);
-    if (!m) return void 0;
-    start2 = m.index;
-  }
-  PREFIX.lastIndex = start2;
-  const p = PREFIX.exec(line);
-  if (!p) return void 0;
-  const entry = {
-    time: p[1],
-    level: p[2],
-    pid: Number(p[3]),
-    tid: Number(p[4]),
-    message: ""
-  };
-  if (p[5] !== void 0) entry.cid = Number(p[5]);
-  let rest = line.slice(PREFIX.lastIndex);
-  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
-  let head = rest;
-  let fields = "";
-  const clientAt = findClient(rest);
-  if (clientAt >= 0) {
-    head = rest.slice(0, clientAt);
-    fields = rest.slice(clientAt);
-  }
-  splitHead(head, entry);
-  if (fields) parseFields(fields, entry);
-  return entry;
-}
-function findClient(rest) {
-  const at2 = rest.indexOf(", client: ");
-  if (at2 >= 0) return at2;
-  return rest.indexOf(", udp client: ");
-}
-function splitHead(head, entry) {
-  let msg2 = head;
-  const resolverAt = msg2.lastIndexOf(", resolver: ");
-  if (resolverAt >= 0 && msg2.lastIndexOf(" while ", resolverAt) >= 0) {
-    entry.resolver = msg2.slice(resolverAt + 12);
-    msg2 = msg2.slice(0, resolverAt);
-  }
-  const whileAt = msg2.lastIndexOf(" while ");
-  if (whileAt >= 0) {
-    let action = msg2.slice(whileAt + 7);
-    const comma = action.indexOf(", ");
-    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
-    if (ACTION.test(action)) {
-      entry.action = action;
-      msg2 = msg2.slice(0, whileAt);
-    }
-  }
-  const e = ERRNO_SUFFIX.exec(msg2);
-  if (e) {
-    entry.errno = Number(e[1]);
-    entry.errnoText = e[2];
-    msg2 = msg2.slice(0, e.index);
-  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
-    const c3 = CONF_SUFFIX.exec(msg2);
-    if (c3) {
-      entry.confFile = c3[1];
-      entry.confLine = Number(c3[2]);
-      msg2 = msg2.slice(0, c3.index);
-    }
-  }
-  entry.message = msg2;
-}
-function parseFields(fields, entry) {
-  let i2 = fields.indexOf("client: ") + 8;
-  let end = fields.indexOf(", server: ", i2);
-  if (end < 0) {
-    entry.client = untilComma(fields, i2);
-    return;
-  }
-  entry.client = fields.slice(i2, end);
-  i2 = end + 10;
-  end = fields.indexOf(", ", i2);
-  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
-  if (end < 0) return;
-  i2 = end;
-  for (let k = 0; k < QUOTED.length; k++) {
-    const key = QUOTED[k];
-    const opener = OPENERS[key];
-    if (!fields.startsWith(opener, i2)) continue;
-    const valueAt = i2 + opener.length;
-    const close = closingQuote(fields, valueAt, k);
-    entry[key] = fields.slice(valueAt, close);
-    i2 = close + 1;
-    if (i2 >= fields.length) return;
-  }
-}
-function closingQuote(s, from, field) {
-  if (QUOTED[field] === "request") {
-    const at2 = s.lastIndexOf(`"${OPENERS.upstream}`);
-    if (at2 >= from) return at2;
-  }
-  let best = -1;
-  for (let k = field + 1; k < QUOTED.length; k++) {
-    const at2 = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
-    if (at2 >= 0 && (best < 0 || at2 < best)) best = at2;
-  }
-  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
-  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
-  if (best >= 0) return best;
-  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
-  return s.length;
-}
-function untilComma(s, from) {
-  const end = s.indexOf(", ", from);
-  return s.slice(from, end < 0 ? s.length : end);
-}
-function upstreamAddress(upstream) {
-  const quote2 = upstream.indexOf('"');
-  if (quote2 >= 0) upstream = upstream.slice(0, quote2);
-  const schemeEnd = upstream.indexOf("://");
-  const scheme = schemeEnd >= 0 ? upstream.slice(0, schemeEnd + 3) : "";
-  const rest = schemeEnd >= 0 ? upstream.slice(schemeEnd + 3) : upstream;
-  if (rest.startsWith("unix:")) return scheme + unixPart(rest);
-  const slash = rest.indexOf("/");
-  return scheme + (slash < 0 ? rest : rest.slice(0, slash));
-}
-function unixPart(rest) {
-  const sep2 = rest.indexOf(":", 5);
-  if (sep2 >= 0) return rest.slice(0, sep2);
-  const sock = /^unix:.*?\.sock(?:et)?(?=\/|$)/.exec(rest);
-  if (sock) return sock[0];
-  return rest.endsWith("/") && rest.length > 6 ? rest.slice(0, -1) : rest;
-}
-var PREFIX, EMBEDDED, ERRNO_SUFFIX, CONF_SUFFIX, ACTION, QUOTED, OPENERS, STREAM_BYTES;
-var init_error_log = __esm({
-  "src/diagnose/error-log.ts"() {
-    "use strict";
-    PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
-    EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
-    ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
-    CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
-    ACTION = /^[A-Za-z][A-Za-z ]*$/;
-    QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
-    OPENERS = {
-      request: ', request: "',
-      subrequest: ', subrequest: "',
-      upstream: ', upstream: "',
-      host: ', host: "',
-      referrer: ', referrer: "'
-    };
-    STREAM_BYTES = ", bytes from/to client:";
-  }
-});
-
-// src/diagnose/gateway-lines.ts
-function gatewayLines(lines, serverNames) {
-  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
-  return lines.filter((line) => {
-    const e = parseErrorLine(line);
-    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
-    if (wanted.size === 0) return true;
-    const server = e.server?.toLowerCase();
-    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
-    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
-  });
-}
-var UPSTREAM_FAILURE;
-var init_gateway_lines = __esm({
-  "src/diagnose/gateway-lines.ts"() {
-    "use strict";
-    init_error_log();
-    UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent/;
-  }
-});
-
-// src/probe/connect.ts
-function dialFailure(d, kind, target) {
-  return {
-    ok: false,
-    kind,
-    target,
-    stage: "connect",
-    ...d.code !== void 0 && { code: d.code },
-    ...d.errno !== void 0 && { errno: d.errno },
-    message: d.message,
-    timings: { totalMs: d.durationMs }
-  };
-}
-async function probeConnect(host, endpoint, options) {
-  const kind = endpoint.kind === "unix" ? "unix" : "tcp";
-  const d = await host.dial(endpoint, options);
-  if (!d.ok) return dialFailure(d, kind, formatEndpoint(endpoint));
-  d.stream.destroy();
-  return {
-    ok: true,
-    kind,
-    target: formatEndpoint(endpoint),
-    stage: "connect",
-    message: `connected in ${d.connectMs.toFixed(1)}ms`,
-    timings: { connectMs: d.connectMs, totalMs: d.connectMs },
-    ...d.local !== void 0 && kind === "tcp" && { localAddress: formatEndpoint({ kind: "tcp", host: d.local.address, port: d.local.port }) }
-  };
-}
-var init_connect = __esm({
-  "src/probe/connect.ts"() {
-    "use strict";
-    init_endpoint();
-  }
-});
-
-// src/probe/printable.ts
-function printable(bytes, max = 64) {
-  let out = "";
-  for (const b of bytes.subarray(0, max)) {
-    if (b === 10) out += "\\n";
-    else if (b === 13) out += "\\r";
-    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, "0")}`;
-  }
-  return bytes.length > max ? `${out}...` : out;
-}
-function looksLikeTls(bytes) {
-  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
-}
-var init_printable = __esm({
-  "src/probe/printable.ts"() {
-    "use strict";
-  }
-});
-
-// src/probe/http.ts
-import { request as request2 } from "node:http";
-import { connect as tlsConnect } from "node:tls";
-async function probeHttp(host, o2) {
-  const kind = o2.tls ? "https" : "http";
-  const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
-  const started = performance.now();
-  const c3 = await host.dial(o2.endpoint, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return dialFailure(c3, kind, target);
-  const connectMs = c3.connectMs;
-  const hostHeader = o2.hostHeader ?? (o2.endpoint.kind === "unix" ? "localhost" : formatEndpoint(o2.endpoint));
-  const r = await exchange(c3.stream, o2, { kind, target, started, connectMs, hostHeader });
-  if (o2.tls || r.ok) return r;
-  if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? "")) {
-    return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
-  }
-  if (r.code === "ECONNRESET" && r.firstBytes === void 0 && await speaksTls(host, o2)) {
-    return { ...r, code: BAD_PROTOCOL, message: "closed the plain HTTP request; the port answers a TLS handshake (answered TLS)" };
-  }
-  return r;
-}
-async function speaksTls(host, o2) {
-  const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
-  const c3 = await host.dial(o2.endpoint, { timeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return false;
-  return new Promise((resolve10) => {
-    const s = tlsConnect({ socket: c3.stream, rejectUnauthorized: false });
-    const onAbort2 = () => done(false);
-    const done = (v) => {
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort2);
-      s.destroy();
-      c3.stream.destroy();
-      resolve10(v);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-    s.once("secureConnect", () => done(true));
-    s.once("error", () => done(false));
-  });
-}
-function exchange(raw, o2, s) {
-  return new Promise((resolve10) => {
-    let stage = o2.tls ? "tls" : "request";
-    let first;
-    let firstByteMs;
-    let settled = false;
-    let socket = raw;
-    const tap = (d) => {
-      if (first === void 0) {
-        first = Buffer.from(d.subarray(0, 64));
-        firstByteMs = performance.now() - s.started;
-        stage = "response";
-      }
-    };
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort2);
-      socket.destroy();
-      raw.destroy();
-      const firstBytes = first && printable(first);
-      resolve10({
-        kind: s.kind,
-        target: s.target,
-        ...r,
-        ...firstBytes !== void 0 && r.firstBytes === void 0 && { firstBytes },
-        timings: {
-          connectMs: s.connectMs,
-          ...firstByteMs !== void 0 && { firstByteMs },
-          totalMs: performance.now() - s.started
-        }
-      });
-    };
-    const failFrom = (e) => {
-      const f = errorFacts(e);
-      if (first && looksLikeTls(first)) {
-        done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
-        return;
-      }
-      done({ ok: false, stage, ...f });
-    };
-    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
-    const timer = setTimeout(
-      () => done({
-        ok: false,
-        stage,
-        code: "ETIMEDOUT",
-        errno: LINUX_ERRNO.ETIMEDOUT,
-        message: `no complete response within ${o2.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
-      }),
-      o2.requestTimeoutMs
-    );
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-    if (o2.signal?.aborted) return onAbort2();
-    const send = () => {
-      stage = "request";
-      const req = request2({
-        createConnection: () => socket,
-        method: "GET",
-        path: o2.path,
-        headers: {
-          host: s.hostHeader,
-          "user-agent": "upstream-gate",
-          accept: "*/*",
-          connection: "close",
-          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
-        }
-      });
-      req.on("socket", (sock) => sock.prependListener("data", tap));
-      req.on("error", failFrom);
-      req.on("response", (res) => {
-        stage = "response";
-        const status = res.statusCode ?? 0;
-        const chunks = [];
-        let size = 0;
-        const finish = () => {
-          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
-          const text = printable(body, 200);
-          const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
-          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text, bytesRead: size });
-          else done({ ok: true, stage, status, message: line, body: text, bytesRead: size });
-        };
-        res.on("data", (d) => {
-          chunks.push(d);
-          size += d.length;
-          if (size >= MAX_BODY_BYTES) finish();
-        });
-        res.on("end", finish);
-        res.on("error", failFrom);
-        res.on("aborted", () => failFrom(Object.assign(new Error("connection closed in the middle of the body"), { code: "ECONNRESET" })));
-      });
-      req.end();
-    };
-    if (!o2.tls) return send();
-    const tlsSocket = tlsConnect({
-      socket: raw,
-      // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
-      rejectUnauthorized: false,
-      ALPNProtocols: ["http/1.1"],
-      ...o2.hostHeader !== void 0 && !/^[\d.:[\]]+$/.test(o2.hostHeader) && { servername: o2.hostHeader.replace(/:\d+$/, "") }
+  if (!last.ok && f) {
+    out.findings.push(f);
+    const now = Date.now();
+    sh.ctx.onProgress?.({
+      service: service2.name,
+      check: name2,
+      state: "fail",
+      ...f.code && { code: f.code },
+      message: f.message,
+      attempt: run.attempts,
+      elapsedMs: now - sh.started,
+      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
     });
-    socket = tlsSocket;
-    tlsSocket.once("error", (e) => {
-      const f = errorFacts(e);
-      if (stage === "tls" && f.code !== "ECONNRESET" && f.code !== "ETIMEDOUT") {
-        done({ ok: false, stage, code: f.code ?? BAD_PROTOCOL, message: `TLS handshake failed: ${f.message}` });
-      } else failFrom(e);
-    });
-    tlsSocket.once("secureConnect", send);
-  });
-}
-var MAX_BODY_BYTES, SNIFF_TIMEOUT_MS;
-var init_http = __esm({
-  "src/probe/http.ts"() {
-    "use strict";
-    init_connect();
-    init_endpoint();
-    init_errno();
-    init_printable();
-    init_result2();
-    MAX_BODY_BYTES = 64 * 1024;
-    SNIFF_TIMEOUT_MS = 1e3;
   }
-});
-
-// src/gate/kinds/front.ts
-function frontRequest(front) {
-  const url2 = new URL(front);
-  const tls = url2.protocol === "https:";
-  const endpoint = { kind: "tcp", host: url2.hostname.replace(/^\[|\]$/g, ""), port: Number(url2.port || (tls ? 443 : 80)) };
-  const base = url2.pathname.replace(/\/$/, "");
-  const secret = url2.username || url2.password;
-  return {
-    url: url2,
-    tls,
-    endpoint,
-    base,
-    shown: `${url2.protocol}//${secret ? "***@" : ""}${url2.host}${base}`,
-    ...secret && { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` }
-  };
 }
-async function gatewayEvidence(service2, a2) {
-  const file2 = a2.spec.nginx.errorLog;
-  if (!file2) return ["nginx.error_log is not set: the 502 cannot be attributed"];
-  if (a2.errorLogFrom === void 0) return [`${file2} was not readable when the gate started`];
-  const { lines, error: error62 } = await readSince(a2.host, file2, a2.errorLogFrom, { signal: a2.signal });
-  if (error62) return [error62];
-  return gatewayLines(lines, service2.serverNames);
+function cutShort(probe, usedMs, configuredMs) {
+  return probe.code === "ETIMEDOUT" && usedMs < configuredMs;
 }
-var frontKind;
-var init_front = __esm({
-  "src/gate/kinds/front.ts"() {
-    "use strict";
-    init_gateway_lines();
-    init_file_tail();
-    init_http();
-    frontKind = {
-      stage: "front",
-      checkName: (service2) => `front GET ${service2.health ?? ""}`,
-      probe({ service: service2 }, a2) {
-        const f = frontRequest(a2.spec.nginx.front ?? "");
-        const path6 = service2.health ?? "";
-        return probeHttp(a2.host, {
-          endpoint: f.endpoint,
-          tls: f.tls,
-          path: `${f.base}${path6}`,
-          hostHeader: service2.serverNames.find((n2) => !/[*~]/.test(n2)) ?? f.url.host,
-          label: `${f.shown}${path6}`,
-          ...f.credentials !== void 0 && { credentials: f.credentials },
-          connectTimeoutMs: a2.connectTimeoutMs,
-          requestTimeoutMs: a2.requestTimeoutMs,
-          signal: a2.signal
-        });
-      },
-      async evidence(probe, { service: service2, target }, a2) {
-        const errorLog = !probe.ok && (probe.status === 502 || probe.status === 504) ? await gatewayEvidence(service2, a2) : void 0;
-        const evidence = probe.ok || probe.status !== void 0 ? {} : await a2.evidence.gather(probe, target.endpoint, void 0, void 0);
-        return { evidence, ...errorLog && { errorLog } };
-      }
-    };
-  }
-});
-
-// src/probe/fastcgi.ts
-function record3(type, content) {
-  const header2 = Buffer.alloc(8);
-  header2.writeUInt8(VERSION, 0);
-  header2.writeUInt8(type, 1);
-  header2.writeUInt16BE(REQUEST_ID, 2);
-  header2.writeUInt16BE(content.length, 4);
-  return Buffer.concat([header2, content]);
-}
-function nameValue(name2, value) {
-  const n2 = Buffer.from(name2);
-  const v = Buffer.from(value);
-  const len = (l) => {
-    if (l < 128) return Buffer.from([l]);
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE((l | 2147483648) >>> 0);
-    return b;
-  };
-  return Buffer.concat([len(n2.length), len(v.length), n2, v]);
-}
-function fastcgiRequest(path6) {
-  const [script = path6, query = ""] = path6.split("?", 2);
-  const params = {
-    GATEWAY_INTERFACE: "CGI/1.1",
-    SERVER_SOFTWARE: "upstream-gate",
-    SERVER_PROTOCOL: "HTTP/1.1",
-    REQUEST_METHOD: "GET",
-    REQUEST_URI: path6,
-    DOCUMENT_URI: script,
-    SCRIPT_NAME: script,
-    SCRIPT_FILENAME: script,
-    QUERY_STRING: query,
-    REMOTE_ADDR: "127.0.0.1",
-    SERVER_NAME: "localhost",
-    HTTP_HOST: "localhost"
-  };
-  const body = Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)));
-  const begin = Buffer.from([0, RESPONDER, 0, 0, 0, 0, 0, 0]);
-  return Buffer.concat([record3(BEGIN_REQUEST, begin), record3(PARAMS, body), record3(PARAMS, Buffer.alloc(0)), record3(STDIN, Buffer.alloc(0))]);
-}
-async function probeFastcgi(host, o2) {
-  const target = `fastcgi://${formatEndpoint(o2.endpoint)}${o2.path}`;
-  const started = performance.now();
-  const c3 = await host.dial(o2.endpoint, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return dialFailure(c3, "fastcgi", target);
-  return exchange2(c3.stream, o2, target, started, c3.connectMs);
-}
-function exchange2(socket, o2, target, started, connectMs) {
-  return new Promise((resolve10) => {
-    let stage = "request";
-    let buffered = Buffer.alloc(0);
-    let first;
-    let firstByteMs;
-    const stdout = [];
-    let stdoutSize = 0;
-    let stderr = "";
-    let settled = false;
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort2);
-      socket.destroy();
-      resolve10({
-        kind: "fastcgi",
-        target,
-        ...r,
-        ...first && { firstBytes: printable(first) },
-        timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
-      });
-    };
-    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
-    const timer = setTimeout(
-      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
-      o2.requestTimeoutMs
-    );
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-    if (o2.signal?.aborted) return onAbort2();
-    const finish = () => {
-      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
-      const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
-      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
-      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
-    };
-    socket.on("data", (d) => {
-      if (!first) {
-        first = Buffer.from(d.subarray(0, 64));
-        firstByteMs = performance.now() - started;
-        stage = "response";
-      }
-      buffered = Buffer.concat([buffered, d]);
-      while (buffered.length >= 8) {
-        const version2 = buffered.readUInt8(0);
-        const type = buffered.readUInt8(1);
-        if (version2 !== VERSION || type < 1 || type > 11) {
-          const tls = looksLikeTls(buffered);
-          done({ ok: false, stage, code: BAD_PROTOCOL, message: tls ? "answered TLS, not FastCGI" : "the answer is not FastCGI" });
-          return;
-        }
-        const length = buffered.readUInt16BE(4);
-        const padding = buffered.readUInt8(6);
-        if (buffered.length < 8 + length + padding) break;
-        const content = buffered.subarray(8, 8 + length);
-        buffered = buffered.subarray(8 + length + padding);
-        if (type === STDOUT && stdoutSize < MAX_BODY_BYTES) {
-          stdout.push(Buffer.from(content));
-          stdoutSize += content.length;
-        } else if (type === STDERR) stderr += content.toString("utf8");
-        else if (type === END_REQUEST) return finish();
-      }
-    });
-    socket.on("error", (e) => {
-      const f = errorFacts(e);
-      done({ ok: false, stage, ...f });
-    });
-    socket.on("end", () => {
-      done({
-        ok: false,
-        stage,
-        code: first ? INCOMPLETE : "ECONNRESET",
-        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
-        message: first ? "closed before END_REQUEST" : "closed before answering"
-      });
-    });
-    socket.write(fastcgiRequest(o2.path));
-  });
-}
-function cgiResponse(out) {
-  const text = out.toString("latin1");
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text.slice(0, end) : text;
-  const body = end >= 0 ? text.slice(end).replace(/^\r?\n\r?\n/, "") : "";
-  const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
-  const status = m ? Number(m[1]) : 200;
-  const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
-  return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
-}
-var VERSION, BEGIN_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT, STDERR, RESPONDER, REQUEST_ID;
-var init_fastcgi = __esm({
-  "src/probe/fastcgi.ts"() {
-    "use strict";
-    init_connect();
-    init_endpoint();
-    init_errno();
-    init_printable();
-    init_result2();
-    init_http();
-    VERSION = 1;
-    BEGIN_REQUEST = 1;
-    END_REQUEST = 3;
-    PARAMS = 4;
-    STDIN = 5;
-    STDOUT = 6;
-    STDERR = 7;
-    RESPONDER = 1;
-    REQUEST_ID = 1;
-  }
-});
-
-// src/gate/kinds/fastcgi.ts
-var fastcgiKind;
-var init_fastcgi2 = __esm({
-  "src/gate/kinds/fastcgi.ts"() {
-    "use strict";
-    init_fastcgi();
-    init_probe_kind();
-    fastcgiKind = {
-      stage: "health",
-      protocols: ["fastcgi"],
-      checkName: (service2, target, distinct) => `fastcgi ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
-      probe: ({ service: service2, target }, a2) => probeFastcgi(a2.host, {
-        endpoint: dialed(target),
-        path: service2.health ?? "",
-        connectTimeoutMs: a2.connectTimeoutMs,
-        requestTimeoutMs: a2.requestTimeoutMs,
-        signal: a2.signal
-      })
-    };
-  }
-});
-
-// src/gate/kinds/http.ts
-function httpKind(tls) {
-  const scheme = tls ? "https" : "http";
-  return {
-    stage: "health",
-    protocols: [scheme],
-    checkName: (service2, target, distinct) => `${scheme} GET ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
-    probe({ service: service2, target }, a2) {
-      const { endpoint } = target;
-      return probeHttp(a2.host, {
-        endpoint: dialed(target),
-        tls,
-        path: service2.health ?? "",
-        // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`): the address as configured
-        ...endpoint.kind === "tcp" && { hostHeader: formatEndpoint(endpoint) },
-        connectTimeoutMs: a2.connectTimeoutMs,
-        requestTimeoutMs: a2.requestTimeoutMs,
-        signal: a2.signal
-      });
-    }
-  };
-}
-var init_http2 = __esm({
-  "src/gate/kinds/http.ts"() {
-    "use strict";
-    init_endpoint();
-    init_http();
-    init_probe_kind();
-  }
-});
-
-// src/gate/kinds/listener.ts
-var connect2, listenerKind;
-var init_listener = __esm({
-  "src/gate/kinds/listener.ts"() {
-    "use strict";
-    init_endpoint();
-    init_connect();
-    init_probe_kind();
-    connect2 = (check2, a2) => probeConnect(a2.host, dialed(check2.target), { timeoutMs: a2.connectTimeoutMs, signal: a2.signal });
-    listenerKind = {
-      stage: "listener",
-      checkName: (_service, target) => `${target.endpoint.kind} ${target.endpoint.kind === "unix" ? target.endpoint.path : formatEndpoint(dialed(target))}`,
-      probe: connect2,
-      async recheck(attempt2, check2, a2) {
-        if (attempt2.finding?.code !== "network.rejected" || attempt2.probe.code !== "ECONNREFUSED") return attempt2;
-        const again = await connect2(check2, a2);
-        return again.ok ? { ok: true, probe: again } : attempt2;
-      }
-    };
-  }
-});
-
-// src/gate/kinds/resolve.ts
-var resolveKind;
-var init_resolve3 = __esm({
-  "src/gate/kinds/resolve.ts"() {
-    "use strict";
-    resolveKind = {
-      stage: "listener",
-      checkName: (_service, { endpoint }) => `resolve ${endpoint.kind === "tcp" ? endpoint.host : endpoint.path}`,
-      async probe({ target: { endpoint } }, a2) {
-        const name2 = endpoint.kind === "tcp" ? endpoint.host : endpoint.path;
-        const r = await a2.host.resolve(name2, { timeoutMs: a2.connectTimeoutMs, signal: a2.signal });
-        const base = { kind: "tcp", target: name2, stage: "resolve", timings: { totalMs: r.durationMs } };
-        if (r.ok) return { ok: true, ...base, message: r.addresses.join(", "), addresses: r.addresses };
-        if (r.code === void 0) {
-          const atDeadline = Date.now() >= a2.deadlineAt - 1;
-          return { ok: false, ...base, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${Math.round(r.durationMs)} ms` };
-        }
-        return { ok: false, ...base, code: r.code, ...r.errno !== void 0 && { errno: r.errno }, message: r.message };
-      },
-      // what the classifier needs is the resolver's answer itself
-      evidence: async () => ({ evidence: {} }),
-      successThreshold: 1,
-      silentPass: true
-    };
-  }
-});
-
-// src/gate/probe-kinds.ts
-var PROBE_KINDS;
-var init_probe_kinds = __esm({
-  "src/gate/probe-kinds.ts"() {
-    "use strict";
-    init_fastcgi2();
-    init_front();
-    init_http2();
-    init_listener();
-    init_resolve3();
-    PROBE_KINDS = {
-      resolve: resolveKind,
-      tcp: listenerKind,
-      unix: listenerKind,
-      http: httpKind(false),
-      https: httpKind(true),
-      fastcgi: fastcgiKind,
-      front: frontKind
-    };
-  }
-});
-
-// src/gate/probe-plan.ts
-function targetsOf(service2, dials) {
-  const key = (e) => e.kind === "unix" ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`;
-  const targets = /* @__PURE__ */ new Map([[key(service2.backend), { endpoint: service2.backend }]]);
-  for (const d of dials) {
-    if (d.dynamic || !d.endpoint) continue;
-    const same = targets.get(key(d.endpoint));
-    if (same) same.dial ??= d;
-    else targets.set(key(d.endpoint), { endpoint: d.endpoint, dial: d });
-  }
-  return [...targets.values()];
-}
-function dialsByService(dials) {
-  const out = /* @__PURE__ */ new Map();
-  for (const d of dials) {
-    const list = out.get(d.service);
-    if (list) list.push(d);
-    else out.set(d.service, [d]);
-  }
-  return out;
-}
-function planService(spec, service2, dials, learnt) {
-  const checks = /* @__PURE__ */ new Map();
-  const add = (c3) => {
-    if (!checks.has(c3.id)) checks.set(c3.id, c3);
-    return c3.id;
-  };
-  const make = (kind, target, after, distinct = false) => {
-    const k = PROBE_KINDS[kind];
-    const where2 = kind === "front" ? "" : `:${formatEndpoint(kind === "resolve" ? target.endpoint : dialed(target))}`;
-    return { id: `${service2.name}:${kind}${where2}`, kind: k, stage: k.stage, name: k.checkName(service2, target, distinct), service: service2, target, after };
-  };
-  const [backend, ...others] = targetsOf(service2, dials);
-  const stage = (target) => {
-    const { endpoint } = target;
-    if (endpoint.kind === "unix") return { ids: [add(make("unix", target, []))], addresses: [void 0] };
-    if (ipFamily(endpoint.host) !== 0) return { ids: [add(make("tcp", { ...target, address: endpoint.host }, []))], addresses: [endpoint.host] };
-    const resolve10 = add(make("resolve", target, []));
-    const addresses = learnt.resolved.get(resolve10);
-    const ids = [resolve10, ...(addresses ?? []).map((address) => add(make("tcp", { ...target, address }, [resolve10])))];
-    return { ids, ...addresses && { addresses } };
-  };
-  const listeners = backend ? stage(backend) : { ids: [] };
-  for (const t of others) stage(t);
-  const notes2 = [];
-  const path6 = service2.health;
-  let healthIds = listeners.ids;
-  if (backend && path6) {
-    const kind = healthKindOf(service2.protocol);
-    if (!kind) {
-      notes2.push({
-        id: `${service2.name}:no-health-kind`,
-        after: listeners.ids,
-        finding: { severity: "info", service: service2.name, message: `health ${path6} is not requested over ${service2.protocol}: the listener probe is the check` }
-      });
-    } else if (!listeners.addresses || !listeners.ids.every((id) => learnt.passed.has(id))) {
-      healthIds = [add(make(kind, backend, listeners.ids))];
-    } else {
-      const { addresses } = listeners;
-      healthIds = addresses.map((address) => add(make(kind, { ...backend, ...address !== void 0 && { address } }, listeners.ids, addresses.length > 1)));
-    }
-    if (spec.nginx.front) add(make("front", { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
-  }
-  return { checks: [...checks.values()], notes: notes2 };
-}
-function firstChecks(spec, dials) {
-  const byService2 = dialsByService(dials);
-  return spec.services.flatMap((service2) => {
-    const names2 = new Set(planService(spec, service2, byService2.get(service2.name) ?? [], NOTHING_LEARNT).checks.map((c3) => c3.name));
-    return [...names2].map((name2) => ({ service: service2.name, name: name2 }));
-  });
-}
-function healthKindOf(protocol2) {
-  return Object.keys(PROBE_KINDS).find((k) => PROBE_KINDS[k].stage === "health" && PROBE_KINDS[k].protocols?.includes(protocol2));
-}
-var NOTHING_LEARNT;
-var init_probe_plan = __esm({
-  "src/gate/probe-plan.ts"() {
-    "use strict";
-    init_endpoint();
-    init_front();
-    init_probe_kind();
-    init_probe_kinds();
-    NOTHING_LEARNT = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
-  }
-});
-
-// src/gate/probe-phase.ts
-async function runService(service2, dials, env) {
-  const out = { findings: [], checks: [], notRun: [] };
-  const learnt = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
-  const state = /* @__PURE__ */ new Map();
-  const planned = /* @__PURE__ */ new Map();
-  let pending = /* @__PURE__ */ new Map();
-  let waitingFor = /* @__PURE__ */ new Map();
-  let notes2 = [];
-  const noted = /* @__PURE__ */ new Set();
-  const rows = /* @__PURE__ */ new Map();
-  const settled = [];
-  let wake;
-  let broken;
-  let running = 0;
-  let seq = 0;
-  const start2 = (check2) => {
-    state.set(check2.id, "running");
-    running++;
-    const at2 = seq++;
-    runCheck(check2, env, out).then(
-      (run) => {
-        if (run.row) rows.set(run.row, { check: check2, seq: at2 });
-        settled.push({ check: check2, run });
-        wake?.();
-      },
-      (error62) => {
-        broken ??= { error: error62 };
-        wake?.();
-      }
-    );
-  };
-  const plan = () => {
-    const p = planService(env.spec, service2, dials, learnt);
-    notes2 = p.notes;
-    pending = /* @__PURE__ */ new Map();
-    waitingFor = /* @__PURE__ */ new Map();
-    const ready = [];
-    for (const check2 of p.checks) {
-      if (state.has(check2.id)) continue;
-      planned.set(check2.id, check2);
-      const deps = check2.after.map((id) => state.get(id));
-      if (deps.some((s) => s === "failed" || s === "not run")) {
-        state.set(check2.id, "not run");
-        out.notRun.push({ service: service2.name, name: check2.name, why: why(check2) });
-        continue;
-      }
-      const waiting2 = check2.after.filter((id) => state.get(id) !== "passed");
-      if (waiting2.length === 0) ready.push(check2);
-      pending.set(check2.id, waiting2.length);
-      for (const id of waiting2) {
-        const list = waitingFor.get(id);
-        if (list) list.push(check2.id);
-        else waitingFor.set(id, [check2.id]);
-      }
-    }
-    for (const check2 of ready) start2(check2);
-  };
-  plan();
-  while (running > 0) {
-    if (settled.length === 0 && !broken) await new Promise((r) => wake = r);
-    if (broken) throw broken.error;
-    const next = settled.shift();
-    if (!next) continue;
-    running--;
-    const { check: check2, run } = next;
-    const { ok, probe } = run.last;
-    state.set(check2.id, ok ? "passed" : "failed");
-    if (ok) learnt.passed.add(check2.id);
-    if (ok && probe.addresses) learnt.resolved.set(check2.id, probe.addresses);
-    const waiters = waitingFor.get(check2.id) ?? [];
-    let unblocked = false;
-    for (const id of waiters) {
-      const left = (pending.get(id) ?? 0) - 1;
-      pending.set(id, left);
-      unblocked ||= left === 0;
-    }
-    if (ok && probe.addresses || !ok && waiters.length > 0 || unblocked) plan();
-    for (const note2 of notes2) {
-      if (noted.has(note2.id) || !note2.after.every((id) => learnt.passed.has(id))) continue;
-      noted.add(note2.id);
-      out.findings.push(note2.finding);
-    }
-  }
-  const stage = (c3) => STAGE_ORDER[rows.get(c3)?.check.stage ?? "listener"];
-  const started = (c3) => rows.get(c3)?.seq ?? 0;
-  out.checks.sort((a2, b) => stage(a2) - stage(b) || started(a2) - started(b));
-  return out;
-  function why(check2) {
-    const failed = /* @__PURE__ */ new Set();
-    const seen = /* @__PURE__ */ new Set();
-    const visit2 = (id) => {
-      if (seen.has(id)) return;
-      seen.add(id);
-      if (state.get(id) === "failed") failed.add(id);
-      for (const dep of planned.get(id)?.after ?? []) visit2(dep);
-    };
-    for (const id of check2.after) visit2(id);
-    const names2 = out.checks.filter((c3) => failed.has(rows.get(c3)?.check.id ?? "")).map((c3) => c3.name);
-    return names2.length ? `${names2.join(", ")} failed` : "the gate stopped before it";
-  }
+function requestCutShort(probe, used, g) {
+  return probe.stage === "connect" ? cutShort(probe, used.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, used.requestTimeoutMs, g.requestTimeoutMs);
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
@@ -41857,52 +41434,150 @@ function dedupe2(findings) {
     return true;
   });
 }
-var runProbePhase;
+var runProbePhase, resolveName, listenerName, frontName;
 var init_probe_phase = __esm({
   "src/gate/probe-phase.ts"() {
     "use strict";
+    init_classify();
+    init_gateway_lines();
     init_evidence();
     init_file_tail();
-    init_check_runner();
-    init_probe_kind();
-    init_probe_plan();
-    runProbePhase = Object.assign(
-      async (spec, dials, ctx) => {
-        const env = {
-          spec,
-          host: ctx.host,
-          signal: ctx.signal,
-          evidence: evidenceCollector(ctx.host, ctx.signal),
-          policy: {
-            intervalMs: spec.gate.intervalMs,
-            maxIntervalMs: spec.gate.maxIntervalMs,
-            successThreshold: spec.gate.successThreshold,
-            deadlineAt: ctx.deadlineAt,
-            signal: ctx.signal
-          },
-          started: Date.now(),
+    init_connect();
+    init_endpoint();
+    init_fastcgi();
+    init_http();
+    init_resolve2();
+    init_retry();
+    runProbePhase = Object.assign(async (spec, dials, ctx) => {
+      const started = Date.now();
+      const shared = {
+        spec,
+        ctx,
+        host: createHostView(ctx.runner, ctx.signal),
+        policy: {
+          intervalMs: spec.gate.intervalMs,
+          maxIntervalMs: spec.gate.maxIntervalMs,
+          successThreshold: spec.gate.successThreshold,
           deadlineAt: ctx.deadlineAt,
-          ...ctx.onProgress && { onProgress: ctx.onProgress }
-        };
-        if (spec.nginx.front && spec.nginx.errorLog) {
-          const size = await fileSize(ctx.host, spec.nginx.errorLog, { signal: ctx.signal });
-          if (size !== void 0) env.errorLogFrom = size;
-        }
-        const byService2 = dialsByService(dials);
-        const runs = await Promise.all(spec.services.map((s) => runService(s, byService2.get(s.name) ?? [], env)));
-        return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
-      },
-      { plan: firstChecks }
-    );
+          signal: ctx.signal
+        },
+        started
+      };
+      if (spec.nginx.front && spec.nginx.errorLog) {
+        const size = await fileSize(spec.nginx.errorLog);
+        if (size !== void 0) shared.errorLogFrom = size;
+      }
+      const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
+      return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+    }, { plan });
+    resolveName = (host) => `resolve ${host}`;
+    listenerName = (endpoint, dialed) => `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
+    frontName = (path6) => `front GET ${path6}`;
   }
 });
 
-// src/gate/default-phases.ts
-var init_default_phases = __esm({
-  "src/gate/default-phases.ts"() {
+// src/gate/run.ts
+function graceMs(spec) {
+  return Math.min(spec.gate.connectTimeoutMs, MAX_GRACE_MS);
+}
+async function runGate(spec, opts) {
+  const started = Date.now();
+  const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
+  const deadlineAt = started + deadlineMs;
+  const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
+  const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
+  const ctx = {
+    signal,
+    deadlineAt,
+    runner: opts.runner ?? execaRunner(),
+    ...opts.onProgress && { onProgress: opts.onProgress }
+  };
+  const endLookups = useLookups();
+  try {
+    return await phases(spec, opts, ctx, started);
+  } finally {
+    endLookups();
+  }
+}
+async function phases(spec, opts, ctx, started) {
+  const phase = opts.phase ?? "all";
+  const configPhase2 = opts.configPhase ?? runConfigPhase;
+  const probePhase = opts.probePhase ?? runProbePhase;
+  const { signal } = ctx;
+  const findings = [];
+  const checks = [];
+  const notRun2 = [];
+  let dials = [];
+  if (phase !== "probe") {
+    const config2 = await configPhase2(spec, ctx);
+    findings.push(...config2.findings);
+    dials = config2.dials;
+    const configErrors = config2.findings.filter((f) => f.severity === "error");
+    for (const s of spec.services) {
+      const own2 = configErrors.find((f) => f.service === s.name) ?? configErrors.find((f) => f.service === void 0);
+      checks.push({
+        service: s.name,
+        name: "config",
+        ok: !own2,
+        ...own2?.code && { code: own2.code },
+        ...own2 && { message: own2.message }
+      });
+    }
+  }
+  const configFailed = findings.some((f) => f.severity === "error");
+  const interrupted = () => opts.signal?.aborted === true;
+  const planned = (why) => notRun2.push(...(probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
+  if (phase !== "config" && !configFailed && !interrupted()) {
+    if (signal.aborted || Date.now() >= ctx.deadlineAt) {
+      const waits = findings.filter((f) => f.severity === "info" && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
+      findings.push({
+        code: "config.timeout",
+        severity: "error",
+        message: `the deadline passed before any probe ran: the config phase took ${Date.now() - started} ms`,
+        ...waits.length > 0 && { evidence: waits },
+        fix: "raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver"
+      });
+      planned(() => "the deadline passed");
+    } else {
+      const probe = await probePhase(spec, dials, ctx);
+      findings.push(...probe.findings);
+      checks.push(...probe.checks);
+      notRun2.push(...probe.notRun ?? []);
+    }
+  } else if (phase !== "config") {
+    const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
+    planned(
+      (service2) => !configFailed ? interrupted() ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`
+    );
+  }
+  if (interrupted()) {
+    findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
+  }
+  const report = verdictOf(findings, checks, spec, Date.now() - started, interrupted());
+  return notRun2.length ? { ...report, notRun: notRun2 } : report;
+}
+function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
+  const deciding = findings.find((f) => f.severity === "error");
+  const fail = deciding !== void 0 || interrupted;
+  const reason = deciding?.code;
+  return {
+    verdict: fail ? "fail" : "pass",
+    ...fail && reason && { reason },
+    findings,
+    ...checks && { checks },
+    spec: spec.file,
+    durationMs: durationMs2
+  };
+}
+var MAX_GRACE_MS;
+var init_run2 = __esm({
+  "src/gate/run.ts"() {
     "use strict";
+    init_name_lookup();
+    init_run();
     init_check();
     init_probe_phase();
+    MAX_GRACE_MS = 500;
   }
 });
 
@@ -42037,18 +41712,18 @@ function toJunit(report, opts = {}) {
   const shown = { ...report, findings: report.findings.map((f) => f.file === void 0 ? f : { ...f, file: relativeInside(f.file, opts.cwd) ?? f.file }) };
   const general = shown.findings.filter((f) => f.service === void 0);
   const used = /* @__PURE__ */ new Set();
-  const notRun = shown.notRun ?? [];
-  const suites = byService(shown).filter((v) => v.service !== void 0).map((v) => ({ name: v.service, cases: casesOf(v, general, used, notRun), notes: notesOf(v.findings) }));
-  for (const n2 of notRun) {
-    if (!suites.some((s) => s.name === n2.service)) suites.push({ name: n2.service, cases: casesOf({ service: n2.service, checks: [], findings: [], status: "fail" }, [], used, notRun), notes: [] });
+  const notRun2 = shown.notRun ?? [];
+  const suites = byService(shown).filter((v) => v.service !== void 0).map((v) => ({ name: v.service, cases: casesOf(v, general, used, notRun2), notes: notesOf(v.findings) }));
+  for (const n2 of notRun2) {
+    if (!suites.some((s) => s.name === n2.service)) suites.push({ name: n2.service, cases: casesOf({ service: n2.service, checks: [], findings: [], status: "fail" }, [], used, notRun2), notes: [] });
   }
   const rest = general.filter((f) => !used.has(f));
   const restCases = casesOf({ checks: [], findings: rest, status: "pass" }, [], used, []);
   if (restCases.length || !suites[0]) suites.unshift({ name: "upstream-gate", cases: restCases, notes: notesOf(rest) });
   else suites[0].notes.unshift(...notesOf(rest));
   if (suites.every((s) => s.cases.length === 0)) {
-    const failure3 = { severity: "error", message: "the gate failed", ...report.reason !== void 0 && { code: report.reason } };
-    suites.push({ name: "upstream-gate", cases: [{ classname: "upstream-gate", name: "gate", ...report.verdict === "fail" && { failure: failure3 } }], notes: [] });
+    const failure2 = { severity: "error", message: "the gate failed", ...report.reason !== void 0 && { code: report.reason } };
+    suites.push({ name: "upstream-gate", cases: [{ classname: "upstream-gate", name: "gate", ...report.verdict === "fail" && { failure: failure2 } }], notes: [] });
   }
   const all = suites.flatMap((s) => s.cases);
   const totalS = report.durationMs !== void 0 ? report.durationMs / 1e3 : void 0;
@@ -42073,19 +41748,19 @@ function toJunit(report, opts = {}) {
   return `${lines.join("\n")}
 `;
 }
-function casesOf(v, general, used, notRun) {
+function casesOf(v, general, used, notRun2) {
   const classname = v.service ?? "upstream-gate";
   const cases = v.checks.map((c3) => {
-    const failure3 = c3.ok ? void 0 : explain(c3, v.findings, general, used);
+    const failure2 = c3.ok ? void 0 : explain(c3, v.findings, general, used);
     return {
       classname,
       name: maskCredentials(c3.name),
       ...c3.durationMs !== void 0 && { timeS: c3.durationMs / 1e3 },
-      ...failure3 && { failure: failure3 },
-      ...failure3 && at(failure3)
+      ...failure2 && { failure: failure2 },
+      ...failure2 && at(failure2)
     };
   });
-  for (const n2 of notRun) if (n2.service === v.service) cases.push({ classname, name: maskCredentials(n2.name), skipped: maskCredentials(n2.why) });
+  for (const n2 of notRun2) if (n2.service === v.service) cases.push({ classname, name: maskCredentials(n2.name), skipped: maskCredentials(n2.why) });
   for (const f of v.findings) {
     if (used.has(f) || isNote(f)) continue;
     const name2 = [f.code ?? f.severity, f.target].filter(Boolean).map((s) => maskCredentials(s)).join(" ");
@@ -42132,8 +41807,8 @@ function detail(f) {
   if (f.errno !== void 0) out.push(`errno: ${f.errno}${f.errno_name ? ` ${f.errno_name}` : ""}`);
   for (const e of f.evidence ?? []) out.push(`evidence: ${e}`);
   if (f.fix) out.push(`fix: ${f.fix}`);
-  const at2 = location(f);
-  if (at2) out.push(`at: ${at2}`);
+  const at3 = location(f);
+  if (at3) out.push(`at: ${at3}`);
   return maskCredentials(out.filter(Boolean).join("\n"));
 }
 function inputErrorJunit(message) {
@@ -42280,8 +41955,8 @@ function findingLines(f, p, width) {
   lines.push(...block("", forTerminal(f.message), width));
   if (f.evidence?.length) lines.push(...block("evidence:", f.evidence.map(forTerminal).join("\n"), width));
   if (f.fix) lines.push(...block(p.bold("fix:"), forTerminal(f.fix), width, "fix:".length));
-  const at2 = location(f);
-  if (at2) lines.push(...block("at:", forTerminal(at2), width));
+  const at3 = location(f);
+  if (at3) lines.push(...block("at:", forTerminal(at3), width));
   return lines;
 }
 function block(label, text, width, visibleLabelLength = label.length) {
@@ -42448,7 +42123,6 @@ var init_check2 = __esm({
   "src/cli/check.ts"() {
     "use strict";
     init_run2();
-    init_default_phases();
     init_atomic_write();
     init_json();
     init_junit();
@@ -42525,9 +42199,7 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
           phase,
           ...deadlineMs !== void 0 && { deadlineMs },
           signal: io.signal,
-          onProgress: progress2.onProgress,
-          configPhase: runConfigPhase,
-          probePhase: runProbePhase
+          onProgress: progress2.onProgress
         });
         progress2.done();
         const json2 = reportPath || format2 === "json" ? toJson(report) : "";
@@ -42552,7 +42224,7 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
   }
 });
 
-// src/diagnose/error-log-stream.ts
+// src/explain/error-log-stream.ts
 import { createReadStream as createReadStream2 } from "node:fs";
 import { open as open3 } from "node:fs/promises";
 import { addAbortSignal, Readable as Readable4 } from "node:stream";
@@ -42723,7 +42395,7 @@ function textSplitter(onText) {
   }
   return {
     push(chunk) {
-      for (let at2 = 0; at2 < chunk.length; at2 += CHUNK) pushChunk(at2 === 0 && chunk.length <= CHUNK ? chunk : chunk.subarray(at2, at2 + CHUNK));
+      for (let at3 = 0; at3 < chunk.length; at3 += CHUNK) pushChunk(at3 === 0 && chunk.length <= CHUNK ? chunk : chunk.subarray(at3, at3 + CHUNK));
     },
     end() {
       if (carry && !skipping) onText(carry, 0, carry.length);
@@ -42734,7 +42406,7 @@ function textSplitter(onText) {
 }
 var CHUNK, READ, MAX_LINE;
 var init_error_log_stream = __esm({
-  "src/diagnose/error-log-stream.ts"() {
+  "src/explain/error-log-stream.ts"() {
     "use strict";
     init_user_error();
     CHUNK = 64 * 1024;
@@ -42743,7 +42415,7 @@ var init_error_log_stream = __esm({
   }
 });
 
-// src/diagnose/error-log-classify.ts
+// src/explain/error-log-classify.ts
 import { dirname as dirname10 } from "node:path";
 function classifyErrorLine(e) {
   if (!FAILURE_LEVELS.has(e.level)) return void 0;
@@ -42775,7 +42447,7 @@ function hostOf(addr) {
 }
 var BSD_ERRNO, FAILURE_LEVELS, connecting, tlsToUpstream, connectCall, msg, quoted, ssListen, where, RULES2, OTHER, LOG_FORMS;
 var init_error_log_classify = __esm({
-  "src/diagnose/error-log-classify.ts"() {
+  "src/explain/error-log-classify.ts"() {
     "use strict";
     init_errno();
     init_error_log();
@@ -43141,18 +42813,198 @@ var init_error_log_classify = __esm({
   }
 });
 
-// src/diagnose/scan-wasm.ts
+// src/explain/record.ts
+var R_START, R_END, R_MSG, R_CLIENT, R_SERVER, R_SERVER_END, R_UP, R_UP_CLOSE, R_HOST, R_HOST_END, R_SAME, R_FORM, RECORD, FORM_NEW, UNKNOWN;
+var init_record = __esm({
+  "src/explain/record.ts"() {
+    "use strict";
+    R_START = 0;
+    R_END = 1;
+    R_MSG = 2;
+    R_CLIENT = 3;
+    R_SERVER = 4;
+    R_SERVER_END = 5;
+    R_UP = 6;
+    R_UP_CLOSE = 7;
+    R_HOST = 8;
+    R_HOST_END = 9;
+    R_SAME = 10;
+    R_FORM = 11;
+    RECORD = 12;
+    FORM_NEW = 1 << 30;
+    UNKNOWN = -2;
+  }
+});
+
+// src/explain/js-scanner.ts
+function createJsScanner() {
+  const client = new Cursor(CLIENT);
+  const server = new Cursor(SERVER);
+  const upstream = new Cursor(UPSTREAM);
+  const host = new Cursor(HOST);
+  return {
+    reset() {
+      client.reset();
+      server.reset();
+      upstream.reset();
+      host.reset();
+    },
+    line(t, s, e, rec) {
+      if (e - s > MAX_LINE) return false;
+      if (e > s && t.charCodeAt(e - 1) === 13) e--;
+      rec[R_START] = s;
+      rec[R_END] = e;
+      rec[R_MSG] = -1;
+      if (e - s < 24 || t.charCodeAt(s + 4) !== 47 || t.charCodeAt(s + 19) !== 32 || t.charCodeAt(s + 20) !== 91) return true;
+      PREFIX_TAIL.lastIndex = s + 20;
+      if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return true;
+      const msg2 = PREFIX_TAIL.lastIndex;
+      rec[R_MSG] = msg2;
+      const level = t.charCodeAt(s + 21);
+      if (level !== 101 && level !== 99 && level !== 97) return true;
+      rec[R_SAME] = 0;
+      rec[R_FORM] = -1;
+      rec[R_SERVER] = UNKNOWN;
+      rec[R_HOST] = UNKNOWN;
+      const c3 = client.within(t, msg2, e);
+      rec[R_CLIENT] = c3;
+      const u2 = c3 < 0 ? -1 : upstream.last(t, c3, e);
+      let v = -1;
+      let close = -1;
+      if (u2 >= 0) {
+        v = u2 + UPSTREAM.length;
+        close = t.indexOf('"', v);
+        if (close < 0 || close > e) close = e;
+      }
+      rec[R_UP] = v;
+      rec[R_UP_CLOSE] = close;
+      return true;
+    },
+    findServer(t, c3, e, rec) {
+      const at3 = server.within(t, c3, e);
+      const v = at3 < 0 ? -1 : at3 + SERVER.length;
+      let end = 0;
+      if (v >= 0) {
+        end = t.indexOf(", ", v);
+        if (end < 0 || end > e) end = e;
+      }
+      rec[R_SERVER] = v;
+      rec[R_SERVER_END] = end;
+    },
+    findHost(t, c3, e, hostAt, rec) {
+      const at3 = hostAt >= 0 ? holds(t, hostAt, HOST) ? hostAt : -1 : host.within(t, c3, e);
+      const v = at3 < 0 ? -1 : at3 + HOST.length;
+      let end = 0;
+      if (v >= 0) {
+        end = t.indexOf('"', v);
+        if (end < 0 || end > e) end = e;
+      }
+      rec[R_HOST] = v;
+      rec[R_HOST_END] = end;
+    }
+  };
+}
+function holds(t, at3, needle) {
+  if (at3 + needle.length > t.length) return false;
+  for (let i2 = 0; i2 < needle.length; i2++) if (t.charCodeAt(at3 + i2) !== needle.charCodeAt(i2)) return false;
+  return true;
+}
+var PREFIX_TAIL, CLIENT, SERVER, UPSTREAM, HOST, Cursor;
+var init_js_scanner = __esm({
+  "src/explain/js-scanner.ts"() {
+    "use strict";
+    init_error_log_stream();
+    init_record();
+    PREFIX_TAIL = /\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/y;
+    CLIENT = ", client: ";
+    SERVER = ", server: ";
+    UPSTREAM = ', upstream: "';
+    HOST = ', host: "';
+    Cursor = class {
+      constructor(needle) {
+        this.needle = needle;
+      }
+      needle;
+      from = 0;
+      at = -2;
+      /** a new text */
+      reset() {
+        this.at = -2;
+      }
+      /** The first occurrence at or after `from`, or -1. */
+      find(text, from) {
+        if (this.at !== -2 && from >= this.from && (this.at < 0 || from <= this.at)) return this.at;
+        this.from = from;
+        this.at = text.indexOf(this.needle, from);
+        return this.at;
+      }
+      /** The first occurrence in [from, end), or -1. */
+      within(text, from, end) {
+        const at3 = this.find(text, from);
+        return at3 < end ? at3 : -1;
+      }
+      /** The last occurrence in [from, end), or -1: the last, because a client can put any text into its request line. */
+      last(text, from, end) {
+        let at3 = this.within(text, from, end);
+        if (at3 < 0) return -1;
+        for (let next = this.within(text, at3 + 1, end); next >= 0; next = this.within(text, next + 1, end)) at3 = next;
+        return at3;
+      }
+    };
+  }
+});
+
+// src/explain/scan-wasm.ts
 var SCAN_WASM_BASE64;
 var init_scan_wasm = __esm({
-  "src/diagnose/scan-wasm.ts"() {
+  "src/explain/scan-wasm.ts"() {
     "use strict";
     SCAN_WASM_BASE64 = "AGFzbQEAAAABFgRgAAF/YAF/AX9gAABgBX9/f39/AX8DDAsBAgABAAAAAAMAAAUEAQDAAQYLAn8BQQALfwFBAAsHgAEKCWZvcm1Db3VudAAHCmFyZW5hQnl0ZXMACg1hcmVuYUNhcGFjaXR5AAkKcmVzZXRGb3JtcwABDWlucHV0Q2FwYWNpdHkABQxvdXRwdXRPZmZzZXQABApyZWNvcmRTaXplAAIKZm9ybU5ld0JpdAAGBHNjYW4AAAZtZW1vcnkCAArnFAu6CwEOfyAAQQBBwAD8CwBBfyECA0AgACAESgRAIAQiAQJ/A0AgACABSgRAIAH9AAQA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCIDBEAgASADaGoiASAAIAAgAUobDAMLIAFBEGohAQwBCwsgAAsiCSIBSAR/IAFBAWstAABBDUYFQQALBH8gAUEBawUgAQshByAKQTBsQYCACGohDiAKQQFqIQogDiAENgIAIA4gBzYCBCAOIAcgBGtBGE4EfyAELQAEQS9GBUEACwR/IAQtABNBIEYFQQALBH8gBC0AFEHbAEYFQQALBH8gBEEUahADIgEgB0oEf0F/BSABCwVBfwsiCDYCCEEAIQwgCEEATgRAIAJBAE4Ef0EAIQECfwNAIAFBCGoiA0ETTARAQQAgASAEaikDACABIAJqKQMAUg0CGiADIQEMAQsLA0AgAUETSARAQQAgASAEai0AACABIAJqLQAARw0CGiABQQFqIQEMAQsLQQELBUEAC0EARyEMIAQhAgsgDiAMNgIoQX8hDEF/IQVBfyEDQX8hCyAIQQBOBEAgCCEGA0AgBiAHSARAIAb9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCENA0AgDQRAAkAgBiANaGohASANIA1BAWtxIQ0gASAHTg0AIAxBAEgEQCABIAwgASkDAEKswIzjlq2Zt/QAUQR/IAEvAQhBusAARgVBAAsbIQwFIAVBAEgEfyABKQMAQqzAzKumzt2y8gBRBH8gAS8BCEG6wABGBUEACwVBAAsEQCABIQUFIAEtAABBLEYEfyABKQMBQqDqwZvHztyy4QBRBUEACwR/IAEoAglB7fSAkQJGBUEACwRAIAEhAwUgASALIAtBAEgEfyABKQMAQqzAoPu2jp2dIFEEfyABLQAIQSJGBUEACwVBAAsbIQsLCwsMAgsLCyAGQRBqIQYMAQsLCyAOIAw2AgxBfyENIAVBAE4EfyAFQQpqIg0hAQJ/A0AgASAHSARAIAcgBwJ/A0AgASAHSARAIAH9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCIFBEAgASAFaGoiASAHIAEgB0gbDAMLIAFBEGohAQwBCwsgBwsiAUwNAhogASABQQFqIgEtAABBIEYNAhoMAQsLIAcLBUF/CyEBIA4gDTYCECAOIAE2AhRBfyEBQX8hBSADQQBOBH8gA0ENaiIBIQYCfwNAIAYgB0gEQCAG/QAEAP0MIiIiIiIiIiIiIiIiIiIiIv0j/WQiAwRAIAYgA2hqIgMgByADIAdIGwwDCyAGQRBqIQYMAQsLIAcLIgVBCmpBfyAFQQFqIgMpAwBCrMCg+7aOnZ0gUQR/IAMtAAhBIkYFQQALGwVBfyALQQlqIAtBAEgbCyEGIA4gATYCGCAOIAU2AhwgDiAGNgIgIA4gBkEATgR/An8DQCAGIAdIBEAgBv0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgMEQCAGIANoaiIDIAcgAyAHSBsMAwsgBkEQaiEGDAELCyAHCwVBfws2AiQgDiAIQQBOBH8gBC0AFQVBAAsiA0HjAEYgA0HlAEZyIANB4QBGcgR/IAwgByAMQQBOGyEGIAFBACABQQBOIgMbIQcgAwRAIAEhAwNAIANBA2ogBUwEQAJAIAMtAABBOkYEfyADLQABQS9GBUEACwR/IAMtAAJBL0YFQQALBEAgA0EDaiEBDAELIANBAWohAwwCCwsLIAFBBWogBUwEfyABKAIAQfXcpcMHRgVBAAsEfyABLQAEQTpGBUEAC0UEQANAIAEgBUgEQAJAIAH9AAQA/QwvLy8vLy8vLy8vLy8vLy8v/SP9ZCIDBEAgASADaGoiASAFIAEgBUgbIQUMAQsgAUEQaiEBDAILCwsLBUEAIQULIARBFWogCCAGIAcgBRAIBUF/CzYCLCAJQQFqIQQMAQsLIAoLGABBgICAAkEAQYCAIPwLAEEAJABBACQBCwQAQQwL0AMBAX8CQCAALQAAQdsARw0AIABBAWoiACgCACIBQeTKiasHRgR/IAAtAARB5wBGBUEACwR/QQUFIAFB6dyZ+wZGBH9BBAUgAUHu3tHLBkYEfyAALwEEQePKAUYFQQALBH9BBgUgAUH3wsnzBkYEf0EEBSABQeXkyfsGRgR/IAAtAARB8gBGBUEACwR/QQUFIAFB4+SlowdGBH9BBAUgAUHh2JWTB0YEfyAALQAEQfQARgVBAAsEf0EFBSABQeXalZMHRgR/IAAtAARB5wBGBUEAC0UNB0EACxpBBQsLCwsLCyAAaiIALQAAQd0ARwR/QQEFIAAtAAFBIEcLDQAgAEECaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSNHDQAgAEEBaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQTpHBH9BAQUgAC0AAUEgRwsNACAAQQJqIgEtAABBKkYEfyABLQABQTBrQQpJBUEACwRAIAFBAWohAANAIAAtAABBMGtBCkkEQCAAQQFqIQAMAQsLIAAtAABBIEYEQCAAQQFqDwsLIAEPC0F/CwYAQYCACAsGAEGAgAQLCABBgICAgAQLBAAjAAuPBQIIfwF+IAQgA2siCyACIAFrIgxBA2pqIgogAC8BAHNBsfPd8XlsIQcgASEFA0AgBUEIaiIGIAJMBEAgBSkDACINpyANQiCIp3MgB3NBsfPd8XlsIQcgBiEFDAELCwNAIAIgBUoEQCAFIgZBAWohBSAHIAYtAABzQbHz3fF5bCEHDAELCyADIQUDQCAEIAVKBEAgBS0AAEGAAmogB3NBsfPd8XlsIQcgBUEBaiEFDAELCyAHIAdBD3ZzIgZFBEBBASEGCyAGQf//AXEhBANAIARBBHRBgICAAmoiCSgCACICBEAgAiAGRgR/IAkoAgwgCkYFQQALBEAgCSgCCEGAgKACaiIILwEAIAAvAQBGBH8gCEECaiEHQQAhAgJ/A0AgAkEIaiIFIAxMBEBBACACIAdqKQMAIAEgAmopAwBSDQIaIAUhAgwBCwsDQCACIAxIBEBBACACIAdqLQAAIAEgAmotAABHDQIaIAJBAWohAgwBCwtBAQsFQQALBH8gCEECaiAMai0AAAVBAQsEf0EABSAIQQNqIAxqIQdBACECAn8DQCACQQhqIgUgC0wEQEEAIAIgB2opAwAgAiADaikDAFINAhogBSECDAELCwNAIAIgC0gEQEEAIAIgB2otAAAgAiADai0AAEcNAhogAkEBaiECDAELC0EBCwsEQCAJKAIEDwsLIARBAWpB//8BcSEEDAELCyMBQYCAoAJqIgIgAC8BADsBACACQQJqIgAgASAM/AoAACAAIAxqQQA6AAAgAkEDaiAMaiADIAv8CgAAIARBBHRBgICAAmoiACAGNgIAIAAjADYCBCAAIwE2AgggACAKNgIMIwEgCmokASMAIgBBAWokACAAQYCAgIAEagsHAEGAgIACCwQAIwEL";
   }
 });
 
-// src/diagnose/explain.ts
+// src/explain/wasm-scanner.ts
+function wasmScanner() {
+  if (instance === void 0) {
+    try {
+      const wa = globalThis.WebAssembly;
+      const x = new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64, "base64"))).exports;
+      if (x.recordSize() !== RECORD || x.formNewBit() !== FORM_NEW) throw new Error("scanner layout");
+      const capacity = x.inputCapacity();
+      const input2 = new Uint8Array(x.memory.buffer, 0, capacity);
+      const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));
+      instance = {
+        capacity,
+        records,
+        scan(bytes) {
+          input2.set(bytes);
+          return x.scan(bytes.length);
+        },
+        forms: () => x.formCount(),
+        full: () => x.arenaBytes() > x.arenaCapacity(),
+        resetForms: () => x.resetForms(),
+        owner: void 0
+      };
+    } catch {
+      instance = null;
+    }
+  }
+  return instance ?? void 0;
+}
+var instance;
+var init_wasm_scanner = __esm({
+  "src/explain/wasm-scanner.ts"() {
+    "use strict";
+    init_record();
+    init_scan_wasm();
+  }
+});
+
+// src/explain/explain.ts
 function createExplainer(window = {}, opts = {}) {
-  const wasm = opts.wasm === false ? void 0 : scanner();
+  const wasm = opts.wasm === false ? void 0 : wasmScanner();
+  const js = createJsScanner();
+  const line = new Int32Array(RECORD);
   const scannedSlots = [];
   const groups = /* @__PURE__ */ new Map();
   let buckets = new Array(BUCKETS);
@@ -43164,18 +43016,14 @@ function createExplainer(window = {}, opts = {}) {
   let to;
   let second = "";
   let outside = false;
-  const client = new Cursor(CLIENT);
-  const server = new Cursor(SERVER);
-  const upstreamField = new Cursor(UPSTREAM);
-  const hostField = new Cursor(HOST);
   function setSecond(t) {
     second = t;
     outside = since !== void 0 && t < since || until !== void 0 && t > until;
     if (from === void 0 || t < from) from = t;
     if (to === void 0 || t > to) to = t;
   }
-  function resolve10(line) {
-    const e = parseErrorLine(line);
+  function resolve10(text) {
+    const e = parseErrorLine(text);
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
     if (!d) return NOT_COUNTED;
@@ -43224,7 +43072,7 @@ function createExplainer(window = {}, opts = {}) {
     bucket.push({ level, message: copy(t.slice(msg2, msgEnd)), upstream: copy(up), slot });
     return slot;
   }
-  function tally(slot, t, s, e, c3, hostAt, serverV, serverEnd, hostV, hostEnd) {
+  function tally(slot, t, rec, k, base, s, e) {
     if (slot === NOT_COUNTED) return;
     if (outside) {
       stats.outside++;
@@ -43245,43 +43093,46 @@ function createExplainer(window = {}, opts = {}) {
       }
       if (second > acc.last) acc.last = second;
     }
+    const c3 = at2(rec, k + R_CLIENT, base);
     if (c3 < 0) return;
     if (acc.servers.length < MAX_NAMES) {
-      if (serverV === UNKNOWN) {
-        const at2 = server.within(t, c3, e);
-        serverV = at2 < 0 ? -1 : at2 + SERVER.length;
-        if (serverV >= 0) {
-          serverEnd = t.indexOf(", ", serverV);
-          if (serverEnd < 0 || serverEnd > e) serverEnd = e;
-        }
-      }
-      if (serverV >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, serverV, serverEnd);
+      if (rec[k + R_SERVER] === UNKNOWN) js.findServer(t, c3, e, rec);
+      const v = at2(rec, k + R_SERVER, base);
+      if (v >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, v, at2(rec, k + R_SERVER_END, base));
     }
     if (acc.hosts.length < MAX_NAMES) {
-      if (hostV === UNKNOWN) {
-        const at2 = hostAt >= 0 ? holds(t, hostAt, HOST) ? hostAt : -1 : hostField.within(t, c3, e);
-        hostV = at2 < 0 ? -1 : at2 + HOST.length;
-        if (hostV >= 0) {
-          hostEnd = t.indexOf('"', hostV);
-          if (hostEnd < 0 || hostEnd > e) hostEnd = e;
-        }
+      if (rec[k + R_HOST] === UNKNOWN) {
+        const up = rec[k + R_UP];
+        js.findHost(t, c3, e, up < 0 ? -1 : at2(rec, k + R_UP_CLOSE, base) + 1, rec);
       }
-      if (hostV >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, hostV, hostEnd);
+      const v = at2(rec, k + R_HOST, base);
+      if (v >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, v, at2(rec, k + R_HOST_END, base));
     }
   }
-  function slow(line) {
-    const e = parseErrorLine(line);
+  function slow(text) {
+    const e = parseErrorLine(text);
     if (!e) {
-      if (line.trim() !== "") stats.unparsed++;
+      if (text.trim() !== "") stats.unparsed++;
       return;
     }
     if (e.time !== second) setSecond(copy(e.time));
     if (e.level !== "error" && e.level !== "crit" && e.level !== "alert" && e.level !== "emerg") return;
-    resetCursors();
-    tally(resolve10(line), line, 0, line.length, line.indexOf(CLIENT), -1, UNKNOWN, 0, UNKNOWN, 0);
-    resetCursors();
+    js.reset();
+    line[R_CLIENT] = text.indexOf(CLIENT);
+    line[R_UP] = -1;
+    line[R_SERVER] = UNKNOWN;
+    line[R_HOST] = UNKNOWN;
+    tally(resolve10(text), text, line, 0, 0, 0, text.length);
+    js.reset();
   }
-  function fast(t, s, e, msg2, c3, upV, upClose, serverV, serverEnd, hostV, hostEnd, timeKnown = false, form = -1) {
+  function count2(t, rec, k, base, timeKnown) {
+    const s = base + rec[k + R_START];
+    const e = base + rec[k + R_END];
+    const m = rec[k + R_MSG];
+    if (m < 0) {
+      slow(t.slice(s, e));
+      return false;
+    }
     if (!timeKnown && !sameSecond(t, s, second)) {
       const time3 = copy(t.slice(s, s + 19));
       if (!TIME.test(time3)) {
@@ -43292,85 +43143,42 @@ function createExplainer(window = {}, opts = {}) {
     }
     const level = t.charCodeAt(s + 21);
     if (level !== 101 && level !== 99 && level !== 97) return true;
+    const form = rec[k + R_FORM];
     let slot;
     if (form >= 0) {
       const id = form & FORM_NEW - 1;
       slot = form & FORM_NEW ? scannedSlots[id] = resolve10(t.slice(s, e)) : scannedSlots[id];
     } else {
-      const up = upV < 0 ? "" : upstreamAddress(t.slice(upV, upClose));
-      slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg2, c3 < 0 ? e : c3, up);
+      const c3 = at2(rec, k + R_CLIENT, base);
+      const upV = at2(rec, k + R_UP, base);
+      const up = upV < 0 ? "" : upstreamAddress(t.slice(upV, at2(rec, k + R_UP_CLOSE, base)));
+      slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), base + m, c3 < 0 ? e : c3, up);
     }
-    tally(slot, t, s, e, c3, upV < 0 ? -1 : upClose + 1, serverV, serverEnd, hostV, hostEnd);
+    tally(slot, t, rec, k, base, s, e);
     return true;
   }
-  function scan(t, s, e) {
-    stats.lines++;
-    if (e - s > MAX_LINE) return;
-    if (e > s && t.charCodeAt(e - 1) === 13) e--;
-    if (e - s < 24 || t.charCodeAt(s + 4) !== 47 || t.charCodeAt(s + 19) !== 32 || t.charCodeAt(s + 20) !== 91) return slow(t.slice(s, e));
-    PREFIX_TAIL.lastIndex = s + 20;
-    if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return slow(t.slice(s, e));
-    const msg2 = PREFIX_TAIL.lastIndex;
-    const level = t.charCodeAt(s + 21);
-    if (level !== 101 && level !== 99 && level !== 97) return void fast(t, s, e, msg2, -1, -1, -1, -1, -1, -1, -1);
-    const c3 = client.within(t, msg2, e);
-    let upV = -1;
-    let upClose = -1;
-    const u2 = c3 < 0 ? -1 : upstreamField.last(t, c3, e);
-    if (u2 >= 0) {
-      upV = u2 + UPSTREAM.length;
-      upClose = t.indexOf('"', upV);
-      if (upClose < 0 || upClose > e) upClose = e;
-    }
-    fast(t, s, e, msg2, c3, upV, upClose, UNKNOWN, 0, UNKNOWN, 0);
-  }
   function scanBytes(wasm2, t, start2, end, bytes) {
-    if (wasmOwner !== scannedSlots || wasm2.forms() > MAX_CACHED || wasm2.full()) {
+    if (wasm2.owner !== scannedSlots || wasm2.forms() > MAX_CACHED || wasm2.full()) {
       wasm2.resetForms();
       scannedSlots.length = 0;
-      wasmOwner = scannedSlots;
+      wasm2.owner = scannedSlots;
     }
     const n2 = wasm2.scan(bytes.subarray(start2, end));
     const r = wasm2.records;
     let timeKnown = false;
     for (let i2 = 0, k = 0; i2 < n2; i2++, k += RECORD) {
       stats.lines++;
-      const s = start2 + r[k];
-      const e = start2 + r[k + 1];
-      const msg2 = r[k + 2];
-      if (msg2 < 0) {
-        slow(t.slice(s, e));
-        timeKnown = false;
-        continue;
-      }
-      const at2 = (x) => x < 0 ? -1 : start2 + x;
-      timeKnown = fast(
-        t,
-        s,
-        e,
-        start2 + msg2,
-        at2(r[k + 3]),
-        at2(r[k + 6]),
-        at2(r[k + 7]),
-        at2(r[k + 4]),
-        at2(r[k + 5]),
-        at2(r[k + 8]),
-        at2(r[k + 9]),
-        timeKnown && r[k + 10] === 1,
-        r[k + 11]
-      );
+      timeKnown = count2(t, r, k, start2, timeKnown && r[k + R_SAME] === 1);
     }
   }
-  function resetCursors() {
-    client.reset();
-    server.reset();
-    upstreamField.reset();
-    hostField.reset();
+  function scanLine(t, s, e) {
+    stats.lines++;
+    if (js.line(t, s, e, line)) count2(t, line, 0, 0, false);
   }
   function addText(text, start2, end, bytes) {
-    resetCursors();
+    js.reset();
     if (bytes && wasm && end - start2 <= wasm.capacity) return scanBytes(wasm, text, start2, end, bytes);
-    eachLine(text, start2, end, (s, e) => scan(text, s, e));
+    eachLine(text, start2, end, (s, e) => scanLine(text, s, e));
   }
   function state() {
     return {
@@ -43409,9 +43217,9 @@ function createExplainer(window = {}, opts = {}) {
     }
   }
   return {
-    add(line) {
-      resetCursors();
-      scan(line, 0, line.length);
+    add(text) {
+      js.reset();
+      scanLine(text, 0, text.length);
     },
     addText,
     state,
@@ -43429,31 +43237,9 @@ function createExplainer(window = {}, opts = {}) {
     }
   };
 }
-function scanner() {
-  if (instance === void 0) {
-    try {
-      const wa = globalThis.WebAssembly;
-      const x = new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64, "base64"))).exports;
-      if (x.recordSize() !== RECORD || x.formNewBit() !== FORM_NEW) throw new Error("scanner layout");
-      const capacity = x.inputCapacity();
-      const input2 = new Uint8Array(x.memory.buffer, 0, capacity);
-      const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));
-      instance = {
-        capacity,
-        records,
-        scan(bytes) {
-          input2.set(bytes);
-          return x.scan(bytes.length);
-        },
-        forms: () => x.formCount(),
-        full: () => x.arenaBytes() > x.arenaCapacity(),
-        resetForms: () => x.resetForms()
-      };
-    } catch {
-      instance = null;
-    }
-  }
-  return instance ?? void 0;
+function at2(rec, i2, base) {
+  const x = rec[i2];
+  return x < 0 ? x : base + x;
 }
 function sameSecond(t, s, second) {
   return t.charCodeAt(s + 18) === second.charCodeAt(18) && t.slice(s, s + 19) === second;
@@ -43468,11 +43254,6 @@ function name(names2, previous, t, v, end) {
   names2.push(kept);
   return kept;
 }
-function holds(t, at2, needle) {
-  if (at2 + needle.length > t.length) return false;
-  for (let i2 = 0; i2 < needle.length; i2++) if (t.charCodeAt(at2 + i2) !== needle.charCodeAt(i2)) return false;
-  return true;
-}
 function copy(s) {
   return Buffer.from(s, "latin1").toString("latin1");
 }
@@ -43486,65 +43267,28 @@ function logTime(d) {
   const p = (n2) => String(n2).padStart(2, "0");
   return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
-var MAX_NAMES, MAX_GROUPS, MAX_CACHED, BUCKETS, NOT_COUNTED, PREFIX_TAIL, TIME, SERVER, CLIENT, UPSTREAM, HOST, Cursor, UNKNOWN, RECORD, FORM_NEW, instance, wasmOwner;
+var MAX_NAMES, MAX_GROUPS, MAX_CACHED, BUCKETS, NOT_COUNTED, TIME;
 var init_explain = __esm({
-  "src/diagnose/explain.ts"() {
+  "src/explain/explain.ts"() {
     "use strict";
-    init_error_log_classify();
     init_error_log();
+    init_error_log_classify();
     init_error_log_stream();
-    init_scan_wasm();
+    init_js_scanner();
+    init_record();
+    init_wasm_scanner();
     MAX_NAMES = 20;
     MAX_GROUPS = 1e3;
     MAX_CACHED = 2e4;
     BUCKETS = 4096;
     NOT_COUNTED = null;
-    PREFIX_TAIL = /\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/y;
     TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/;
-    SERVER = ", server: ";
-    CLIENT = ", client: ";
-    UPSTREAM = ', upstream: "';
-    HOST = ', host: "';
-    Cursor = class {
-      constructor(needle) {
-        this.needle = needle;
-      }
-      needle;
-      from = 0;
-      at = -2;
-      /** a new text */
-      reset() {
-        this.at = -2;
-      }
-      /** The first occurrence at or after `from`, or -1. */
-      find(text, from) {
-        if (this.at !== -2 && from >= this.from && (this.at < 0 || from <= this.at)) return this.at;
-        this.from = from;
-        this.at = text.indexOf(this.needle, from);
-        return this.at;
-      }
-      /** The first occurrence in [from, end), or -1. */
-      within(text, from, end) {
-        const at2 = this.find(text, from);
-        return at2 < end ? at2 : -1;
-      }
-      /** The last occurrence in [from, end), or -1: the last, because a client can put any text into its request line. */
-      last(text, from, end) {
-        let at2 = this.within(text, from, end);
-        if (at2 < 0) return -1;
-        for (let next = this.within(text, at2 + 1, end); next >= 0; next = this.within(text, next + 1, end)) at2 = next;
-        return at2;
-      }
-    };
-    UNKNOWN = -2;
-    RECORD = 12;
-    FORM_NEW = 1 << 30;
   }
 });
 
-// src/diagnose/explain-threads.ts
-var explain_threads_exports = {};
-__export(explain_threads_exports, {
+// src/explain/threads.ts
+var threads_exports = {};
+__export(threads_exports, {
   PARALLEL_MIN_BYTES: () => PARALLEL_MIN_BYTES,
   defaultThreads: () => defaultThreads,
   explainLog: () => explainLog
@@ -43632,8 +43376,8 @@ function spawn3(job) {
   return new Worker(boot, { ...options, eval: true });
 }
 var PARALLEL_MIN_BYTES, DEFAULT_MAX_THREADS, WORKER_YOUNG_MB, WORKER, WORKER_FAILURES;
-var init_explain_threads = __esm({
-  async "src/diagnose/explain-threads.ts"() {
+var init_threads = __esm({
+  async "src/explain/threads.ts"() {
     "use strict";
     init_error_log_stream();
     init_explain();
@@ -43650,7 +43394,7 @@ var init_explain_threads = __esm({
   }
 });
 
-// src/diagnose/explain-spec.ts
+// src/explain/spec-match.ts
 import { basename as basename4 } from "node:path";
 function crossCheck(groups, spec) {
   for (const g of groups) {
@@ -43659,9 +43403,9 @@ function crossCheck(groups, spec) {
   }
 }
 function matchGroup(g, services) {
-  const dialed2 = endpointOf(g.upstream);
-  if (dialed2) {
-    const own2 = services.find((s) => sameBackend(s.backend, dialed2));
+  const dialed = endpointOf(g.upstream);
+  if (dialed) {
+    const own2 = services.find((s) => sameBackend(s.backend, dialed));
     const scheme = schemeOf(g.upstream);
     if (own2 && scheme !== void 0 && !speaks(own2.protocol, scheme)) {
       return {
@@ -43669,37 +43413,38 @@ function matchGroup(g, services) {
         service: own2.name,
         backend: own2.backendText,
         code: "config.protocol_mismatch",
-        note: `nginx dials ${formatEndpoint(dialed2)}, the spec's backend of ${own2.name}, as ${scheme}:// but the spec says it speaks ${own2.protocol}`
+        note: `nginx dials ${formatEndpoint(dialed)}, the spec's backend of ${own2.name}, as ${scheme}:// but the spec says it speaks ${own2.protocol}`
       };
     }
     if (own2) {
-      return { match: "backend", service: own2.name, backend: own2.backendText, note: `${formatEndpoint(dialed2)} is the spec's backend of ${own2.name}: the backend itself failed` };
+      return { match: "backend", service: own2.name, backend: own2.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own2.name}: the backend itself failed` };
     }
   }
-  if (!dialed2) return void 0;
+  if (!dialed) return void 0;
   const candidates = services.filter((s) => s.serverNames.some((n2) => g.servers.includes(n2) || g.hosts.includes(n2)));
-  const byServer = closest(candidates, dialed2, schemeOf(g.upstream));
+  const byServer = closest(candidates, dialed, schemeOf(g.upstream));
   if (!byServer) {
-    return { match: "unknown", note: `no service of the spec has ${formatEndpoint(dialed2)} as its backend or ${g.servers.join(", ") || "this server"} as its server_name` };
+    return { match: "unknown", note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(", ") || "this server"} as its server_name` };
   }
-  const code = mismatchCode(dialed2, byServer.backend);
+  const relation = relate(dialed, byServer.backend, sameHost);
+  const code = mismatchCode(relation === "match" ? "host" : relation);
   return {
     match: "mismatch",
     service: byServer.name,
     backend: byServer.backendText,
     code,
-    note: `the log's upstream is not the spec's backend: nginx dialed ${formatEndpoint(dialed2)} for ${byServer.serverNames.join(", ")}, the spec says ${byServer.name} listens on ${byServer.backendText} (${code}); run \`upstream-gate check\` to find the line`
+    note: `the log's upstream is not the spec's backend: nginx dialed ${formatEndpoint(dialed)} for ${byServer.serverNames.join(", ")}, the spec says ${byServer.name} listens on ${byServer.backendText} (${code}); run \`upstream-gate check\` to find the line`
   };
 }
-function closest(services, dialed2, scheme) {
+function closest(services, dialed, scheme) {
   let best;
   let bestScore = -1;
   for (const s of services) {
     let score = 0;
-    if (s.backend.kind === dialed2.kind) score += 4;
+    if (s.backend.kind === dialed.kind) score += 4;
     if (scheme !== void 0 && speaks(s.protocol, scheme)) score += 2;
-    if (s.backend.kind === "tcp" && dialed2.kind === "tcp" && s.backend.port === dialed2.port) score += 1;
-    if (s.backend.kind === "unix" && dialed2.kind === "unix" && basename4(s.backend.path) === basename4(dialed2.path)) score += 1;
+    if (s.backend.kind === "tcp" && dialed.kind === "tcp" && s.backend.port === dialed.port) score += 1;
+    if (s.backend.kind === "unix" && dialed.kind === "unix" && basename4(s.backend.path) === basename4(dialed.path)) score += 1;
     if (score > bestScore) {
       best = s;
       bestScore = score;
@@ -43715,20 +43460,18 @@ function endpointOf(upstream) {
   const e = parseBackend(bare);
   return typeof e === "string" ? void 0 : e;
 }
-function sameBackend(spec, dialed2) {
-  if (sameEndpoint(spec, dialed2)) return true;
-  return spec.kind === "tcp" && dialed2.kind === "tcp" && spec.host === "localhost" && spec.port === dialed2.port && (dialed2.host === "127.0.0.1" || dialed2.host === "::1");
+function sameBackend(spec, dialed) {
+  return relate(dialed, spec, sameHost) === "match";
 }
-function mismatchCode(dialed2, spec) {
-  if (dialed2.kind === "unix" || spec.kind === "unix") return dialed2.kind === spec.kind ? "config.socket_mismatch" : "config.host_mismatch";
-  if (dialed2.port !== spec.port) return "config.port_mismatch";
-  return "config.host_mismatch";
+function sameHost(dialed, spec) {
+  return dialed.toLowerCase() === spec.toLowerCase() || spec === "localhost" && (dialed === "127.0.0.1" || dialed === "::1");
 }
-var init_explain_spec = __esm({
-  "src/diagnose/explain-spec.ts"() {
+var init_spec_match = __esm({
+  "src/explain/spec-match.ts"() {
     "use strict";
     init_endpoint();
     init_address();
+    init_mismatch();
     init_protocols();
   }
 });
@@ -43864,8 +43607,8 @@ var init_explain2 = __esm({
   async "src/cli/explain.ts"() {
     "use strict";
     init_error_log_stream();
-    await init_explain_threads();
-    init_explain_spec();
+    await init_threads();
+    init_spec_match();
     init_explain();
     init_color();
     init_explain_json();
@@ -44136,4 +43879,4 @@ ${detail2}
 
 // src/cli/bundle-entry.ts
 import { isMainThread as isMainThread2 } from "node:worker_threads";
-await (isMainThread2 ? Promise.resolve().then(() => (init_cli(), cli_exports)) : init_explain_threads().then(() => explain_threads_exports));
+await (isMainThread2 ? Promise.resolve().then(() => (init_cli(), cli_exports)) : init_threads().then(() => threads_exports));

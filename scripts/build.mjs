@@ -4,7 +4,7 @@
 //                   imported, so `--version` and `--help` evaluate none of them
 //   dist/action.js  the GitHub Action entry (action.yml, runs.main)
 // and the generated files that must not drift: explain's WebAssembly scanner
-// (src/diagnose/scan-wasm.ts, from wasm/scan.ts), the spec's JSON Schema, the
+// (src/explain/scan-wasm.ts, from wasm/scan.ts), the spec's JSON Schema, the
 // reason-code reference, the README's Action usage block.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

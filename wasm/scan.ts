@@ -1,32 +1,18 @@
 // The byte scanner behind `explain`'s hot path, compiled to WebAssembly with
-// AssemblyScript (`npm run build:wasm`). JS copies a region of whole lines to
-// address 0 and calls scan(len); for every line it gets back where the fields
-// explain reads start and end, found with 16-byte SIMD compares instead of a
-// dozen String.indexOf calls per line. What each field means, and the JS that
-// finds the same positions when WebAssembly is not there, is in
-// src/diagnose/explain.ts; test/diagnose/explain-fast-path.test.ts holds both
-// to a full parse of every line.
+// AssemblyScript (scripts/build-wasm.mjs). JS copies a region of whole lines
+// to address 0 and calls scan(len); for every line it gets back a record of
+// where the fields explain reads start and end (src/explain/record.ts, the
+// layout JS reads), found with 16-byte SIMD compares instead of a dozen
+// String.indexOf calls per line. The JS that finds the same positions when
+// WebAssembly is not there is src/explain/js-scanner.ts;
+// test/explain/fast-path.test.ts holds both to a full parse of every line.
+import { FORM_NEW, R_CLIENT, R_END, R_FORM, R_HOST, R_HOST_END, R_MSG, R_SAME, R_SERVER, R_SERVER_END, R_START, R_UP, R_UP_CLOSE, RECORD } from '../src/explain/record';
 
 /** input: the region's bytes, followed by PAD zero bytes */
 const IN_CAP: i32 = 65536;
 const PAD: i32 = 64;
-/** output: REC i32 per line */
+/** output: RECORD i32 per line */
 const OUT: i32 = 131072;
-const REC: i32 = 12;
-
-// record fields (i32 each); -1 = absent
-const R_START: i32 = 0;
-const R_END: i32 = 1; // without the newline and a CR before it
-const R_MSG: i32 = 2; // where the message starts; -1: not the nginx prefix (the full parse decides)
-const R_CLIENT: i32 = 3; // `, client: `
-const R_SERVER: i32 = 4; // the server value
-const R_SERVER_END: i32 = 5;
-const R_UP: i32 = 6; // the last upstream value
-const R_UP_CLOSE: i32 = 7;
-const R_HOST: i32 = 8; // the host value
-const R_HOST_END: i32 = 9;
-const R_SAME: i32 = 10; // 1: the same time (19 bytes) as the previous line with an nginx prefix in this region
-const R_FORM: i32 = 11; // failure levels: the form's id, +FORM_NEW when first seen; else -1
 
 // The form table: (level, message, upstream address) -> id. Keys are kept
 // in an arena as [level 2 bytes][message][0][address]; slots hold
@@ -35,7 +21,6 @@ const SLOTS: i32 = 32768;
 const TABLE: i32 = 4 * 1024 * 1024;
 const ARENA: i32 = TABLE + SLOTS * 16;
 const ARENA_CAP: i32 = 4 * 1024 * 1024;
-const FORM_NEW: i32 = 1 << 30;
 let forms: i32 = 0;
 let arenaUsed: i32 = 0;
 
@@ -136,7 +121,7 @@ export function outputOffset(): i32 {
   return OUT;
 }
 export function recordSize(): i32 {
-  return REC;
+  return RECORD;
 }
 export function formNewBit(): i32 {
   return FORM_NEW;
@@ -245,7 +230,7 @@ export function scan(len: i32): i32 {
     const nl = find(10, s, len);
     let e = nl;
     if (e > s && b(e - 1) == 13) e--;
-    const r = OUT + lines * REC * 4;
+    const r = OUT + lines * RECORD * 4;
     lines++;
     store<i32>(r + R_START * 4, s);
     store<i32>(r + R_END * 4, e);

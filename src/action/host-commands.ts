@@ -3,7 +3,7 @@
 // with debug logging on (it lists every listener and firewall rule of the
 // host, in a log that may be public), credentials masked.
 import { plural } from '../report/by-service.js';
-import { maskCredentials } from '../report/mask.js';
+import { maskCredentials } from '../model/mask.js';
 import { formatDuration } from '../spec/duration.js';
 import type { CommandRecord } from './runner.js';
 

@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writeFilesAtomically } from '../atomic-write.js';
-import { configPhase, probePhase } from '../gate/default-phases.js';
 import { runGate } from '../gate/run.js';
 import { localHost } from '../host/local/local-host.js';
 import type { Runner } from '../host/run.js';
 import { decidingFinding, isNote } from '../report/by-service.js';
 import { annotations, errorSummary, stepSummary } from '../report/github.js';
 import { toJson } from '../report/json.js';
-import type { Report } from '../report/model.js';
+import type { Report } from '../model/finding.js';
 import { createProgress } from '../report/progress.js';
 import { toText } from '../report/text.js';
 import { loadSpecFile } from '../spec/load.js';
@@ -45,8 +44,6 @@ export async function run(signal?: AbortSignal, runner?: Runner): Promise<Report
         ...(signal && { signal }),
         host: localHost(runner ?? actionsRunner((r) => commands.push(r), debug)),
         onProgress: progress.onProgress,
-        configPhase,
-        probePhase,
       });
       progress.done();
     } finally {

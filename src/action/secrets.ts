@@ -3,7 +3,7 @@
 // masked wherever they would appear in the log, whatever the gate's own
 // masking misses. A value shorter than MIN_LENGTH would mask ordinary text
 // all over the log; the gate's own masking still hides it in URLs.
-import { credentialsIn } from '../report/mask.js';
+import { credentialsIn } from '../model/mask.js';
 
 const MIN_LENGTH = 4;
 

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { runGate, type PhaseSelection } from '../gate/run.js';
-import { configPhase, probePhase } from '../gate/default-phases.js';
 import { writeFilesAtomically } from '../atomic-write.js';
 import { toJson } from '../report/json.js';
 import { inputErrorJunit, toJunit } from '../report/junit.js';
@@ -80,8 +79,6 @@ const unguarded: Command = {
       ...(deadlineMs !== undefined && { deadlineMs }),
       signal: io.signal,
       onProgress: progress.onProgress,
-      configPhase,
-      probePhase,
     });
     progress.done();
 

@@ -2,10 +2,10 @@
 // `-` for stdin), group the upstream failures, say the likely cause and fix.
 // Exit 0 when it ran, whatever it found; 2 for bad input.
 import { resolve } from 'node:path';
-import { checkReadable } from '../diagnose/error-log-stream.js';
-import { defaultThreads, explainLog } from '../diagnose/explain-threads.js';
-import { crossCheck } from '../diagnose/explain-spec.js';
-import { createExplainer, logTime, type TimeWindow } from '../diagnose/explain.js';
+import { checkReadable } from '../explain/error-log-stream.js';
+import { defaultThreads, explainLog } from '../explain/threads.js';
+import { crossCheck } from '../explain/spec-match.js';
+import { createExplainer, logTime, type TimeWindow } from '../explain/explain.js';
 import { useColor } from '../report/color.js';
 import { explainJson } from '../report/explain-json.js';
 import { explainText } from '../report/explain-text.js';

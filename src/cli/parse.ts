@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { loadAny, readStdin } from '../nginx/load.js';
 import type { Directive, Payload } from '../nginx/payload.js';
-import { maskCredentials, maskDialTarget } from '../report/mask.js';
+import { maskCredentials, maskDialTarget } from '../model/mask.js';
 import { UserError } from '../user-error.js';
 import { parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';

@@ -1,16 +1,16 @@
 // Probe result + host evidence + what the spec and nginx say -> one finding.
 // Pure and ordered, like execa's failure message chain: the first branch that
 // matches decides. Table-tested in test/diagnose/classify.test.ts.
-import { formatEndpoint, ipFamily, type Endpoint } from '../probe/endpoint.js';
+import { formatEndpoint, ipFamily, type Endpoint } from '../model/endpoint.js';
 import { errnoName, LINUX_ERRNO } from '../host/errno.js';
-import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult } from '../probe/result.js';
+import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult } from '../model/probe-result.js';
 import type { Evidence } from '../host/evidence.js';
 import type { Listener } from '../host/listener.js';
 import { SELINUX_BOOLEAN } from '../host/selinux.js';
 import { access, describeFile } from '../host/socket-file.js';
 import { describeUnit } from '../host/systemd.js';
-import type { ReasonCode } from './codes.js';
-import type { Finding } from '../report/model.js';
+import type { ReasonCode } from '../model/codes.js';
+import type { Finding } from '../model/finding.js';
 import { firstLine, listenerAddress, listenerLine, probeLine } from './evidence-lines.js';
 
 export interface ClassifyService {

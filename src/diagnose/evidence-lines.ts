@@ -1,8 +1,8 @@
 // Evidence as lines a human reads: what was dialed and what came back, what
 // listens, what the host said. Shared by every classification branch.
-import { formatEndpoint } from '../probe/endpoint.js';
-import type { ProbeResult } from '../probe/result.js';
-import { HTTP_STATUS } from '../probe/result.js';
+import { formatEndpoint } from '../model/endpoint.js';
+import type { ProbeResult } from '../model/probe-result.js';
+import { HTTP_STATUS } from '../model/probe-result.js';
 import type { Listener } from '../host/listener.js';
 
 function ms(n: number | undefined): string {

@@ -5,10 +5,10 @@
 import { classify } from '../diagnose/classify.js';
 import type { EvidenceCollector } from '../host/evidence.js';
 import type { Host } from '../host/host.js';
-import type { ProbeResult } from '../probe/result.js';
-import type { CheckOutcome, Finding } from '../report/model.js';
+import type { ProbeResult } from '../model/probe-result.js';
+import type { CheckOutcome, Finding } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
-import type { ProgressEvent } from './phases.js';
+import type { ProgressEvent } from '../model/events.js';
 import type { AttemptContext, Check } from './probe-kind.js';
 import { retryCheck, type Attempt, type RetryPolicy, type RetryResult } from './retry.js';
 

@@ -6,11 +6,11 @@
 import type { ClassifyInput } from '../diagnose/classify.js';
 import type { Evidence, EvidenceCollector } from '../host/evidence.js';
 import type { Host } from '../host/host.js';
-import { formatEndpoint, type Endpoint } from '../probe/endpoint.js';
-import type { ProbeResult } from '../probe/result.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
+import type { ProbeResult } from '../model/probe-result.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import type { Protocol } from '../spec/schema.js';
-import type { NginxDial } from './phases.js';
+import type { Protocol } from '../model/protocols.js';
+import type { NginxDial } from '../model/dial.js';
 import type { Attempt } from './retry.js';
 
 /** Listeners first, then the health request, then the same path through nginx's front. */

@@ -5,10 +5,11 @@
 // failure classified with its evidence and fix.
 import { evidenceCollector } from '../host/evidence.js';
 import { fileSize } from '../host/file-tail.js';
-import type { CheckOutcome, Finding, NotRunCheck } from '../report/model.js';
+import type { CheckOutcome, Finding, NotRunCheck } from '../model/finding.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
 import { runCheck, type PhaseEnv, type Settled } from './check-runner.js';
-import type { NginxDial, PhaseContext, ProbePhase, ProbePhaseResult } from './phases.js';
+import type { NginxDial } from '../model/dial.js';
+import type { PhaseContext, ProbePhase, ProbePhaseResult } from './phases.js';
 import { STAGE_ORDER, type Check } from './probe-kind.js';
 import { dialsByService, firstChecks, planService, type PlannedNote } from './probe-plan.js';
 

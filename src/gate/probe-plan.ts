@@ -7,12 +7,12 @@
 // follows the health request. What fans out over a name's addresses is one
 // check until it can run: a name not yet resolved stands for the addresses it
 // will give, the health request for one per address the listeners passed.
-import { ipFamily, formatEndpoint, type Endpoint } from '../probe/endpoint.js';
-import type { Finding } from '../report/model.js';
+import { ipFamily, formatEndpoint, type Endpoint } from '../model/endpoint.js';
+import type { Finding } from '../model/finding.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import type { Protocol } from '../spec/schema.js';
+import type { Protocol } from '../model/protocols.js';
 import { frontRequest } from './kinds/front.js';
-import type { NginxDial } from './phases.js';
+import type { NginxDial } from '../model/dial.js';
 import { dialed, type Check, type CheckTarget } from './probe-kind.js';
 import { PROBE_KINDS, type ProbeKindName } from './probe-kinds.js';
 

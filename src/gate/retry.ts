@@ -14,10 +14,10 @@
 // The outcome is always the last classified attempt, never a bare "timed out".
 import pRetry, { AbortError } from 'p-retry';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDefinitive, type ReasonCode } from '../diagnose/codes.js';
-import type { ProbeResult } from '../probe/result.js';
-import { ABORTED } from '../probe/result.js';
-import type { Finding } from '../report/model.js';
+import { isConnectLevel, isDefinitive, REASON_CODES, type ReasonCode } from '../model/codes.js';
+import type { ProbeResult } from '../model/probe-result.js';
+import { ABORTED } from '../model/probe-result.js';
+import type { Finding } from '../model/finding.js';
 
 /** One probe, classified. */
 export interface Attempt {
@@ -50,7 +50,7 @@ export interface RetryResult {
 export const CONFIRMATIONS = 2;
 
 /** Reasons answered by the transport alone: retrying them costs nothing, so no backoff. */
-const CONNECT_LEVEL = new Set<ReasonCode>(['backend.down', 'socket.missing', 'socket.refused', 'dns.unresolved', 'network.unreachable', 'network.timeout']);
+const CONNECT_LEVEL = new Set<ReasonCode>(REASON_CODES.filter(isConnectLevel));
 
 /** The share of the time already waited that the next answer-level delay may reach. */
 export const BACKOFF_FRACTION = 0.1;

@@ -1,13 +1,17 @@
 // The gate: config phase, then probe phase, under one deadline and one
 // AbortSignal, then the verdict. A config error fails the gate at once: there
 // is no point waiting for probes of an address nginx does not dial.
-import type { ReasonCode } from '../diagnose/codes.js';
+import type { ReasonCode } from '../model/codes.js';
 import type { Host } from '../host/host.js';
 import { localHost } from '../host/local/local-host.js';
 import { useLookups } from '../host/name-lookup.js';
-import type { Finding, Report } from '../report/model.js';
+import type { Finding, Report } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
-import type { ConfigPhase, NginxDial, PhaseContext, ProbePhase, ProgressEvent } from './phases.js';
+import type { NginxDial } from '../model/dial.js';
+import type { ProgressEvent } from '../model/events.js';
+import { runConfigPhase } from '../nginx/check.js';
+import type { ConfigPhase, PhaseContext, ProbePhase } from './phases.js';
+import { runProbePhase } from './probe-phase.js';
 
 export type PhaseSelection = 'config' | 'probe' | 'all';
 
@@ -20,8 +24,9 @@ export interface GateOptions {
   /** SIGINT / SIGTERM from the caller */
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
-  configPhase: ConfigPhase;
-  probePhase: ProbePhase;
+  /** the gate's own decisions under test: phases that stand in for the real ones (nginx/check.ts, probe-phase.ts) */
+  configPhase?: ConfigPhase;
+  probePhase?: ProbePhase;
 }
 
 /**
@@ -59,6 +64,8 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
 
 async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started: number): Promise<Report> {
   const phase = opts.phase ?? 'all';
+  const configPhase = opts.configPhase ?? runConfigPhase;
+  const probePhase = opts.probePhase ?? runProbePhase;
   const { signal } = ctx;
   const findings: Finding[] = [];
   const checks: NonNullable<Report['checks']> = [];
@@ -66,7 +73,7 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   let dials: NginxDial[] = [];
 
   if (phase !== 'probe') {
-    const config = await opts.configPhase(spec, ctx);
+    const config = await configPhase(spec, ctx);
     findings.push(...config.findings);
     dials = config.dials;
     const configErrors = config.findings.filter((f) => f.severity === 'error');
@@ -85,7 +92,7 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   const configFailed = findings.some((f) => f.severity === 'error');
   const interrupted = () => opts.signal?.aborted === true;
   const planned = (why: (service: string) => string) =>
-    notRun.push(...(opts.probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
+    notRun.push(...(probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
   if (phase !== 'config' && !configFailed && !interrupted()) {
     if (signal.aborted || Date.now() >= ctx.deadlineAt) {
       // a probe with no time left would only time out at once, and blame the backend for it
@@ -99,7 +106,7 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
       });
       planned(() => 'the deadline passed');
     } else {
-      const probe = await opts.probePhase(spec, dials, ctx);
+      const probe = await probePhase(spec, dials, ctx);
       findings.push(...probe.findings);
       checks.push(...probe.checks);
       notRun.push(...(probe.notRun ?? []));

@@ -2,8 +2,8 @@
 // failure needs, each read through the Host, best-effort, bounded in time,
 // shared by concurrent checks and cached briefly (a refused connect retried
 // every 100ms must not run ss ten times a second per check).
-import type { Endpoint } from '../probe/endpoint.js';
-import type { ProbeResult } from '../probe/result.js';
+import type { Endpoint } from '../model/endpoint.js';
+import type { ProbeResult } from '../model/probe-result.js';
 import { readFirewall, type FirewallEvidence } from './firewall.js';
 import type { Host } from './host.js';
 import type { ListenerSnapshot } from './listener.js';

@@ -6,7 +6,7 @@
 // success, with Node's code and the errno kept for evidence.
 import type { Duplex } from 'node:stream';
 import type { ConfigSource } from './config-source.js';
-import type { Endpoint } from '../probe/endpoint.js';
+import type { Endpoint } from '../model/endpoint.js';
 import type { ListenerSnapshot } from './listener.js';
 import type { Runner } from './run.js';
 

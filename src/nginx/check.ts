@@ -3,10 +3,10 @@
 // nginx dials with the spec. Returns the findings and, for the probe phase,
 // every address nginx dials for each service.
 import { dirname, relative, isAbsolute } from 'node:path';
-import type { ConfigPhase, NginxDial } from '../gate/phases.js';
 import type { Host } from '../host/host.js';
-import { maskCredentials } from '../report/mask.js';
-import type { Finding } from '../report/model.js';
+import type { NginxDial } from '../model/dial.js';
+import { maskCredentials } from '../model/mask.js';
+import type { Finding } from '../model/finding.js';
 import { relativeConfigNote, type Spec } from '../spec/load.js';
 import { isUserError, UserError } from '../user-error.js';
 import { expandAll } from './dials.js';
@@ -24,9 +24,26 @@ export interface ConfigPhaseOptions {
   readStdin?: () => Promise<Buffer>;
 }
 
-export const runConfigPhase: ConfigPhase = (spec, ctx) => configPhase(spec, ctx);
+/** What the config phase takes from the gate. */
+export interface ConfigPhaseContext {
+  /** aborted on the deadline and on SIGINT / SIGTERM: every socket, request and child takes it */
+  signal: AbortSignal;
+  /** epoch ms by which everything must be settled */
+  deadlineAt: number;
+  /** the machine checked: where the config is read, nginx -t run and names resolved */
+  host: Host;
+}
 
-export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], options: ConfigPhaseOptions = {}): Promise<{ findings: Finding[]; dials: NginxDial[] }> {
+export interface ConfigPhaseResult {
+  /** config.* findings, and `info` notes such as "nginx binary not installed" */
+  findings: Finding[];
+  /** every address nginx dials for each spec service */
+  dials: NginxDial[];
+}
+
+export const runConfigPhase = (spec: Spec, ctx: ConfigPhaseContext): Promise<ConfigPhaseResult> => configPhase(spec, ctx);
+
+export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: ConfigPhaseOptions = {}): Promise<ConfigPhaseResult> {
   const { signal } = ctx;
   const loaded: LoadedConfig = spec.nginx.dump
     ? await loadDump(spec.nginx.dump, { signal, ...(options.readStdin && { readStdin: options.readStdin }) })
@@ -135,7 +152,7 @@ function stripWhere(error: string): string {
   return error.replace(/ in (\/|-).*:\d+$/, '');
 }
 
-async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: Parameters<ConfigPhase>[1]): Promise<NginxCheck> {
+async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: ConfigPhaseContext): Promise<NginxCheck> {
   if (loaded.dump) {
     const messages = parseNginxMessages(loaded.dump.messages.join('\n'));
     const failed = loaded.dump.messages.some((m) => /test failed/.test(m));

@@ -1,7 +1,7 @@
 // Every address each `*_pass` line makes nginx dial: the URL's own address,
 // or each server of the `upstream {}` group it names (`down` servers are
 // never dialed; `backup` ones are, when the others fail).
-import type { Endpoint } from '../probe/endpoint.js';
+import type { Endpoint } from '../model/endpoint.js';
 import type { ConfigModel, PassSite, ServerBlock, Site, UpstreamGroup, UpstreamServer } from './model.js';
 import { upstreamKey } from './model.js';
 import { parsePassTarget, type PassTarget } from './pass-target.js';

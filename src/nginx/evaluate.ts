@@ -22,16 +22,17 @@
 // sharing its host or port is reported (a /metrics exporter on 127.0.0.1 too):
 // naming the service's `location` in the spec removes that doubt.
 import { isIP } from 'node:net';
-import type { NginxDial } from '../gate/phases.js';
-import { passLine, PROTOCOLS, proxyUrl, speaks } from './protocols.js';
-import type { ReasonCode } from '../diagnose/codes.js';
-import { formatEndpoint, type Endpoint } from '../probe/endpoint.js';
-import type { Finding } from '../report/model.js';
+import type { NginxDial } from '../model/dial.js';
+import { mismatchCode, relate, type Mismatch, type Relation } from '../model/mismatch.js';
+import { passLine, PROTOCOL_DIRECTIVES, PROTOCOLS, proxyUrl, speaks } from '../model/protocols.js';
+import type { ReasonCode } from '../model/codes.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
+import type { Finding } from '../model/finding.js';
 import type { ServiceSpec } from '../spec/load.js';
 import type { Candidate, Expansion } from './dials.js';
 import { buildDirective } from './builder.js';
 import type { ConfigModel, ServerBlock, Site } from './model.js';
-import { canonicalIp } from '../probe/endpoint.js';
+import { canonicalIp } from '../model/endpoint.js';
 import { selectLocation, selectServers } from './select.js';
 
 export interface EvaluateInput {
@@ -52,8 +53,6 @@ export interface Evaluation {
   dials: NginxDial[];
 }
 
-type Relation = 'match' | 'host' | 'port' | 'socket' | 'unrelated';
-
 export function hostAddresses(host: string, addresses: ReadonlyMap<string, readonly string[]>): readonly string[] {
   return isIP(host) ? [canonicalIp(host)] : (addresses.get(host.toLowerCase()) ?? []);
 }
@@ -64,13 +63,9 @@ function overlap(a: string, b: string, addresses: ReadonlyMap<string, readonly s
   return hostAddresses(a, addresses).some((x) => bs.has(x));
 }
 
-export function relate(dial: Endpoint, backend: Endpoint, addresses: ReadonlyMap<string, readonly string[]>): Relation {
-  if (dial.kind === 'unix' || backend.kind === 'unix') {
-    return dial.kind === 'unix' && backend.kind === 'unix' && dial.path === backend.path ? 'match' : 'socket';
-  }
-  const sameHost = overlap(dial.host, backend.host, addresses);
-  if (dial.port === backend.port) return sameHost ? 'match' : 'host';
-  return sameHost ? 'port' : 'unrelated';
+/** How a dial relates to a backend, hosts compared by the addresses they resolve to. */
+function relateResolved(dial: Endpoint, backend: Endpoint, addresses: ReadonlyMap<string, readonly string[]>): Relation {
+  return relate(dial, backend, (a, b) => overlap(a, b, addresses));
 }
 
 function protocolOk(service: ServiceSpec, c: Candidate): boolean {
@@ -126,7 +121,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
   }
 
   // each static dial against the backend, once
-  const rel = new Map<Candidate, Relation>(inScope.filter((c) => !c.dynamic && c.endpoint).map((c) => [c, relate(c.endpoint as Endpoint, backend, addresses)]));
+  const rel = new Map<Candidate, Relation>(inScope.filter((c) => !c.dynamic && c.endpoint).map((c) => [c, relateResolved(c.endpoint as Endpoint, backend, addresses)]));
 
   // 2. A dial that is exactly another service's backend is that service's.
   const others = input.services.filter((s) => s.name !== service.name);
@@ -135,7 +130,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
       c.dynamic ||
       !c.endpoint ||
       rel.get(c) === 'match' ||
-      !others.some((o) => relate(c.endpoint as Endpoint, o.backend, addresses) === 'match'),
+      !others.some((o) => relateResolved(c.endpoint as Endpoint, o.backend, addresses) === 'match'),
   );
 
   const dynamic = inScope.filter((c) => c.dynamic || !c.endpoint);
@@ -168,7 +163,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     const e = c.endpoint as Endpoint;
     const r = rel.get(c) as Relation;
     // `unrelated` (both host and port differ) only gets here when the scope leaves no doubt.
-    const code: ReasonCode = r === 'socket' ? 'config.socket_mismatch' : r === 'port' ? 'config.port_mismatch' : 'config.host_mismatch';
+    const code = mismatchCode(r as Mismatch);
     const fam = r === 'host' ? familyNote(e, backend, addresses) : { dial: '', spec: '' };
     const why = fallback ? ` (no server{} block has server_name ${names.join(' ')}: the default server answers)` : '';
     findings.push(
@@ -324,7 +319,7 @@ function noTarget(
   } else if (names) {
     message = `server_name ${names} ${servers.map(where).join(', ')} has no ${PROTOCOLS[service.protocol].directive} for ${formatEndpoint(service.backend)}`;
   } else if (statics.length === 0) {
-    message = `the nginx config has no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass for ${formatEndpoint(service.backend)}`;
+    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(', ')} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service.backend)}`;
     at = undefined;
   } else {
     const list = statics.slice(0, 5).map((c) => `${formatEndpoint(c.endpoint as Endpoint)} ${where(c.site)}`);

@@ -1,12 +1,10 @@
 // The effective configuration, includes expanded in place: the server blocks
 // with their names, listens, locations and `*_pass` lines, and the upstream
 // groups. A file included in ten locations counts ten times, as in nginx.
-import type { PassDirective } from '../gate/phases.js';
+import { PASS_DIRECTIVE_NAMES, type PassDirective } from '../model/protocols.js';
 import type { ParseResult } from './parser.js';
 import type { Directive } from './payload.js';
 import { parseUpstreamServer, type Module, type UpstreamServerLine } from './pass-target.js';
-
-export const PASS_DIRECTIVES: readonly PassDirective[] = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass'];
 
 export interface Site {
   file: string;
@@ -105,7 +103,7 @@ export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES
       // explicit object literals, not spreads: V8 builds these 100,000 times
       const line = d.line;
       if (!d.block) {
-        if (PASS_DIRECTIVES.includes(name as PassDirective) && d.args.length === 1 && scope.module && scope.server) {
+        if (PASS_DIRECTIVE_NAMES.includes(name as PassDirective) && d.args.length === 1 && scope.module && scope.server) {
           if (scope.module === 'stream' && name !== 'proxy_pass') continue;
           const pass: PassSite = { file, line, directive: name as PassDirective, arg: d.args[0] as string, module: scope.module };
           scope.server.passes.push(pass);

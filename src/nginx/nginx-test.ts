@@ -6,7 +6,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { commandLine, type CommandResult, type Runner } from '../host/run.js';
-import type { Finding } from '../report/model.js';
+import type { Finding } from '../model/finding.js';
 import type { NginxTestMode } from '../spec/schema.js';
 import { findCodeLoading, loadsModules, type CodeLoad, type NginxBuild } from './code-loading.js';
 import { configWait } from './config-wait.js';

@@ -3,8 +3,8 @@
 // IPv6 literals, `unix:` paths (`http://unix:/run/app.sock:/uri`), an
 // upstream group name, or variables (resolved per request: dynamic).
 import { isIP } from 'node:net';
-import type { PassDirective } from '../gate/phases.js';
-import type { Endpoint } from '../probe/endpoint.js';
+import { PASS_DIRECTIVES, type PassDirective } from '../model/protocols.js';
+import type { Endpoint } from '../model/endpoint.js';
 
 export type Module = 'http' | 'stream';
 
@@ -21,36 +21,19 @@ export interface PassTarget {
   error?: string;
 }
 
-const PREFIXES: Record<PassDirective, Record<string, string>> = {
-  proxy_pass: { 'http://': 'http', 'https://': 'https' },
-  fastcgi_pass: {},
-  uwsgi_pass: { 'uwsgi://': 'uwsgi', 'suwsgi://': 'suwsgi' },
-  scgi_pass: {},
-  grpc_pass: { 'grpc://': 'grpc', 'grpcs://': 'grpcs' },
-  memcached_pass: {},
-};
-
-const DEFAULT_SCHEME: Record<PassDirective, string> = {
-  proxy_pass: 'http',
-  fastcgi_pass: 'fastcgi',
-  uwsgi_pass: 'uwsgi',
-  scgi_pass: 'scgi',
-  grpc_pass: 'grpc',
-  memcached_pass: 'memcached',
-};
-
 /** Only proxy_pass URLs have a default port; the other modules need one or an upstream. */
 const DEFAULT_PORT: Record<string, number> = { http: 80, https: 443 };
 
 export function parsePassTarget(directive: PassDirective, arg: string, module: Module): PassTarget {
-  let scheme = module === 'stream' ? 'tcp' : DEFAULT_SCHEME[directive];
+  const { schemes, defaultScheme } = PASS_DIRECTIVES[directive];
+  let scheme = module === 'stream' ? 'tcp' : defaultScheme;
   let rest = arg;
   if (module === 'http') {
     const lower = arg.toLowerCase();
-    const prefix = Object.keys(PREFIXES[directive]).find((p) => lower.startsWith(p));
-    if (prefix) {
-      scheme = PREFIXES[directive][prefix] as string;
-      rest = arg.slice(prefix.length);
+    const prefixed = schemes.find((s) => lower.startsWith(`${s}://`));
+    if (prefixed) {
+      scheme = prefixed;
+      rest = arg.slice(prefixed.length + 3);
     } else if (directive === 'proxy_pass') {
       if (arg.startsWith('$')) return { scheme: 'http', dynamic: true, authority: arg };
       return { scheme, dynamic: arg.includes('$'), authority: arg, error: `invalid URL prefix in "${arg}"` };

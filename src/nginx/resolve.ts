@@ -3,7 +3,7 @@
 // The Host resolves them, where nginx runs; each lookup is waited for at most
 // half the time the gate has left.
 import type { Host } from '../host/host.js';
-import { canonicalIp } from '../probe/endpoint.js';
+import { canonicalIp } from '../model/endpoint.js';
 import { configWait } from './config-wait.js';
 
 /** Every address of `host`, canonical; [] when it does not resolve (the probe phase classifies that). */

@@ -1,8 +1,8 @@
 // One connect attempt to a TCP address or a unix socket, dialed by the Host:
 // connect, note the timings, close. A listener probe sends nothing.
 import type { Host, HostFailure } from '../host/host.js';
-import { formatEndpoint, type Endpoint } from './endpoint.js';
-import type { ProbeResult } from './result.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
+import type { ProbeResult } from '../model/probe-result.js';
 
 export interface ConnectOptions {
   timeoutMs: number;

@@ -5,10 +5,10 @@
 import type { Duplex } from 'node:stream';
 import type { Host } from '../host/host.js';
 import { dialFailure } from './connect.js';
-import { formatEndpoint, type Endpoint } from './endpoint.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import { errorFacts, LINUX_ERRNO } from '../host/errno.js';
 import { looksLikeTls, printable } from './printable.js';
-import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult, type ProbeStage } from './result.js';
+import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult, type ProbeStage } from '../model/probe-result.js';
 import { MAX_BODY_BYTES } from './http.js';
 
 export interface FastcgiProbeOptions {

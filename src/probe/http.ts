@@ -6,10 +6,10 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Host } from '../host/host.js';
 import { dialFailure } from './connect.js';
-import { formatEndpoint, type Endpoint } from './endpoint.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import { errorFacts, LINUX_ERRNO } from '../host/errno.js';
 import { looksLikeTls, printable } from './printable.js';
-import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, type ProbeResult, type ProbeStage } from './result.js';
+import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, type ProbeResult, type ProbeStage } from '../model/probe-result.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

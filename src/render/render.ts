@@ -4,8 +4,8 @@
 // the port out from under nginx.
 import { basename } from 'node:path';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import { formatEndpoint } from '../probe/endpoint.js';
-import { passLine } from '../nginx/protocols.js';
+import { formatEndpoint } from '../model/endpoint.js';
+import { passLine } from '../model/protocols.js';
 
 export interface RenderedFile {
   /** relative to the output directory */

@@ -1,7 +1,7 @@
 // The report regrouped the way every renderer presents it: per service, in
 // the order services first appear, with findings that name no service
 // (a config that does not parse, notes) in a group of their own, first.
-import type { CheckOutcome, Finding, Report } from './model.js';
+import type { CheckOutcome, Finding, Report } from '../model/finding.js';
 
 export type Status = 'pass' | 'warn' | 'fail';
 

@@ -1,8 +1,8 @@
 // `explain --format json`: the DESIGN.md shape, `{"groups": [...]}` with each
 // group's contract fields first, in contract order; the rest are additions.
-import type { ExplainGroup, ExplainResult } from '../diagnose/explain.js';
-import { isoTime } from '../diagnose/explain.js';
-import { maskCredentials } from './mask.js';
+import type { ExplainGroup, ExplainResult } from '../explain/explain.js';
+import { isoTime } from '../explain/explain.js';
+import { maskCredentials } from '../model/mask.js';
 
 export interface ExplainMeta {
   files: string[];

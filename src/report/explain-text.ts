@@ -1,9 +1,9 @@
 // `explain` for a terminal: the groups, most frequent first, each with its
 // cause and fix in full and one original line as evidence.
-import { isoTime, MAX_GROUPS, type ExplainGroup, type ExplainResult } from '../diagnose/explain.js';
+import { isoTime, MAX_GROUPS, type ExplainGroup, type ExplainResult } from '../explain/explain.js';
 import { paint, type Paint } from './color.js';
 import type { ExplainMeta } from './explain-json.js';
-import { forTerminal } from './mask.js';
+import { forTerminal } from '../model/mask.js';
 import { plural } from './by-service.js';
 
 export function explainText(r: ExplainResult, meta: ExplainMeta, opts: { color: boolean }): string {

@@ -6,8 +6,8 @@
 // link or an image.
 import { formatDuration } from '../spec/duration.js';
 import { byService, counts, decidingFinding, isNote, location, plural } from './by-service.js';
-import { maskCredentials } from './mask.js';
-import type { Finding, Report, Severity } from './model.js';
+import { maskCredentials } from '../model/mask.js';
+import type { Finding, Report, Severity } from '../model/finding.js';
 import { relativeInside } from './paths.js';
 
 export interface Annotation {

@@ -2,8 +2,8 @@
 // findings with only the contract's fields, in the contract's order. Extra
 // top-level fields (`checks`, `not_run`, `spec`, `duration_ms`) are allowed by
 // the contract.
-import { maskCredentials } from './mask.js';
-import type { CheckOutcome, Finding, NotRunCheck, Report } from './model.js';
+import { maskCredentials } from '../model/mask.js';
+import type { CheckOutcome, Finding, NotRunCheck, Report } from '../model/finding.js';
 
 export function toJson(report: Report): string {
   const out: Record<string, unknown> = { verdict: report.verdict };

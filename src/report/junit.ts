@@ -6,8 +6,8 @@
 // that failed the gate is missing from the widget; checks that never ran are
 // <skipped> with why; notes go to <system-out>.
 import { byService, isNote, location, type ServiceView } from './by-service.js';
-import { maskCredentials } from './mask.js';
-import type { CheckOutcome, Finding, NotRunCheck, Report } from './model.js';
+import { maskCredentials } from '../model/mask.js';
+import type { CheckOutcome, Finding, NotRunCheck, Report } from '../model/finding.js';
 import { relativeInside } from './paths.js';
 import { xmlAttr, xmlText } from './xml.js';
 

@@ -4,12 +4,12 @@
 // reason is retried until the deadline or fails fast (users could not tell
 // why a wait went on, or stopped), wrapped to the width when one is known
 // (COLUMNS). --quiet: nothing.
-import { isDefinitive } from '../diagnose/codes.js';
-import type { ProgressEvent } from '../gate/phases.js';
+import { isDefinitive } from '../model/codes.js';
+import type { ProgressEvent } from '../model/events.js';
 import { formatDuration } from '../spec/duration.js';
 import { plural } from './by-service.js';
 import { paint, type Paint } from './color.js';
-import { forTerminal } from './mask.js';
+import { forTerminal } from '../model/mask.js';
 import { visibleLength, wrap } from './wrap.js';
 
 export interface Progress {

@@ -5,8 +5,8 @@
 import { formatDuration } from '../spec/duration.js';
 import { byService, counts, decidingFinding, isNote, location, plural, type ServiceView } from './by-service.js';
 import { paint, type Paint } from './color.js';
-import { forTerminal } from './mask.js';
-import type { Finding, Report } from './model.js';
+import { forTerminal } from '../model/mask.js';
+import type { Finding, Report } from '../model/finding.js';
 import { wrap } from './wrap.js';
 
 export interface TextOptions {

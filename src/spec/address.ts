@@ -1,6 +1,6 @@
 // The spec's `backend`: HOST:PORT, [IPv6]:PORT, or unix:/path.sock.
 import { isIP } from 'node:net';
-import type { Endpoint } from '../probe/endpoint.js';
+import type { Endpoint } from '../model/endpoint.js';
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 

@@ -5,46 +5,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { fileErrorWords, UserError } from '../user-error.js';
-import { backendNotText, parseBackend } from './address.js';
-import { durationMs, specSchema, type NginxTestMode, type Protocol, type SpecRaw } from './schema.js';
-import type { Endpoint } from '../probe/endpoint.js';
+import { backendNotText } from './address.js';
+import { KNOWN_KEYS, specSchema, type SpecData } from './schema.js';
 
-export interface ServiceSpec {
-  name: string;
-  backend: Endpoint;
-  /** as written in the spec */
-  backendText: string;
-  protocol: Protocol;
-  health?: string;
-  serverNames: string[];
-  location?: string;
-  process?: string;
-  unit?: string;
-}
-
-export interface GateSettings {
-  deadlineMs: number;
-  intervalMs: number;
-  maxIntervalMs: number;
-  connectTimeoutMs: number;
-  requestTimeoutMs: number;
-  successThreshold: number;
-}
-
-export interface NginxSettings {
-  /** absolute path of the main config */
-  config: string;
-  /** nginx.config as the spec writes it, when that is relative (to the spec file's directory) */
-  configRelative?: string;
-  /** absolute path of an `nginx -T` dump, or `-` for stdin */
-  dump?: string;
-  binary: string;
-  /** absent: safe */
-  test?: NginxTestMode;
-  front?: string;
-  errorLog?: string;
-}
-
+/** The spec as the gate reads it: the schema's output (its types are inferred there), paths made absolute. */
 export interface Spec {
   /** absolute path of the spec file */
   file: string;
@@ -52,6 +16,10 @@ export interface Spec {
   nginx: NginxSettings;
   gate: GateSettings;
 }
+export type ServiceSpec = SpecData['services'][number];
+/** `config`, `dump` and `errorLog` absolute; `configRelative`: nginx.config as the spec writes it, when that is relative */
+export type NginxSettings = SpecData['nginx'] & { configRelative?: string };
+export type GateSettings = SpecData['gate'];
 
 export const DEFAULT_SPEC_FILE = 'upstream-gate.yml';
 
@@ -91,46 +59,22 @@ export function parseSpec(text: string, file: string, shown: string = displayPat
   return normalise(parsed.data, file);
 }
 
-function normalise(raw: SpecRaw, file: string): Spec {
+/** `config`, `dump` and `error_log` are relative to the spec file's directory. */
+function normalise(data: SpecData, file: string): Spec {
   const dir = dirname(file);
   const rel = (p: string) => (p === '-' || isAbsolute(p) ? p : resolve(dir, p));
-  const services = Object.entries(raw.services).map(([name, s]): ServiceSpec => {
-    const backend = parseBackend(s.backend);
-    if (typeof backend === 'string') throw new Error('unreachable: schema validated backend');
-    const names = s.server_name === undefined ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name];
-    return {
-      name,
-      backend,
-      backendText: s.backend,
-      protocol: s.protocol,
-      serverNames: names,
-      ...(s.health !== undefined && { health: s.health }),
-      ...(s.location !== undefined && { location: s.location }),
-      ...(s.process !== undefined && { process: s.process }),
-      ...(s.unit !== undefined && { unit: s.unit }),
-    };
-  });
-  const g = raw.gate;
+  const { nginx } = data;
   return {
     file,
-    services,
+    services: data.services,
     nginx: {
-      config: rel(raw.nginx.config),
-      ...(!isAbsolute(raw.nginx.config) && { configRelative: raw.nginx.config }),
-      binary: raw.nginx.binary,
-      ...(raw.nginx.test !== undefined && { test: raw.nginx.test }),
-      ...(raw.nginx.dump !== undefined && { dump: rel(raw.nginx.dump) }),
-      ...(raw.nginx.front !== undefined && { front: raw.nginx.front }),
-      ...(raw.nginx.error_log !== undefined && { errorLog: rel(raw.nginx.error_log) }),
+      ...nginx,
+      config: rel(nginx.config),
+      ...(!isAbsolute(nginx.config) && { configRelative: nginx.config }),
+      ...(nginx.dump !== undefined && { dump: rel(nginx.dump) }),
+      ...(nginx.errorLog !== undefined && { errorLog: rel(nginx.errorLog) }),
     },
-    gate: {
-      deadlineMs: durationMs(g.deadline),
-      intervalMs: durationMs(g.interval),
-      maxIntervalMs: durationMs(g.max_interval),
-      connectTimeoutMs: durationMs(g.connect_timeout),
-      requestTimeoutMs: durationMs(g.request_timeout),
-      successThreshold: g.success_threshold,
-    },
+    gate: data.gate,
   };
 }
 
@@ -158,13 +102,6 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
       return { path, message: issue.message };
   }
 }
-
-const KNOWN_KEYS: Record<string, string[]> = {
-  '': ['version', 'services', 'nginx', 'gate'],
-  service: ['backend', 'protocol', 'health', 'server_name', 'location', 'process', 'unit'],
-  nginx: ['config', 'dump', 'binary', 'test', 'front', 'error_log'],
-  gate: ['deadline', 'interval', 'max_interval', 'connect_timeout', 'request_timeout', 'success_threshold'],
-};
 
 function suggest(path: (string | number)[]): string {
   const where = path.length === 0 ? '' : path[0] === 'services' ? 'service' : String(path[0]);

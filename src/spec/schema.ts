@@ -1,6 +1,10 @@
-// The one schema of upstream-gate.yml. Types are inferred from it, the loader
-// validates with it, and the shipped JSON Schema is generated from it.
+// The one schema of upstream-gate.yml. The loader validates with it and its
+// transforms give the spec the gate reads (names in camelCase, durations in
+// ms, backends parsed), so the Spec type is inferred from it; the keys
+// unknown-key messages list and the shipped JSON Schema come from it too.
 import { z } from 'zod';
+import type { Endpoint } from '../model/endpoint.js';
+import { PROTOCOL_NAMES } from '../model/protocols.js';
 import { parseBackend } from './address.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 
@@ -8,9 +12,6 @@ const duration = z
   .string({ error: 'expected a duration such as 250ms, 2s or 1m' })
   .regex(new RegExp(DURATION_PATTERN), { error: (i) => `"${String(i.input)}" is not a duration: write 250ms, 2s or 1m` })
   .describe('a duration: NUMBER followed by ms, s or m');
-
-export const PROTOCOLS = ['http', 'https', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
 
 /** When the gate runs `nginx -t` (README, Safety): `safe` unless the spec says otherwise. */
 export const NGINX_TEST_MODES = ['safe', 'always', 'off'] as const;
@@ -24,7 +25,7 @@ const service = z.strictObject({
       if (typeof r === 'string') ctx.issues.push({ code: 'custom', message: r, input: ctx.value });
     })
     .describe('where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock'),
-  protocol: z.enum(PROTOCOLS).default('http').describe('how nginx talks to the backend'),
+  protocol: z.enum(PROTOCOL_NAMES).default('http').describe('how nginx talks to the backend'),
   health: z
     .string()
     .regex(/^\//, { error: 'the health path starts with /' })
@@ -46,7 +47,8 @@ export const specSchema = z.strictObject({
       z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'a service name has only letters, digits, - and _' }),
       service,
     )
-    .refine((s) => Object.keys(s).length > 0, { error: 'at least one service is needed' }),
+    .refine((s) => Object.keys(s).length > 0, { error: 'at least one service is needed' })
+    .transform((services) => Object.entries(services).map(([name, s]) => serviceSpec(name, s))),
   nginx: z
     .strictObject({
       config: z.string().min(1).default('/etc/nginx/nginx.conf').describe('main nginx config file; relative to the spec file'),
@@ -61,6 +63,7 @@ export const specSchema = z.strictObject({
       front: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional().describe('also GET each health path through nginx'),
       error_log: z.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`"),
     })
+    .transform(({ error_log, ...nginx }) => ({ ...nginx, ...(error_log !== undefined && { errorLog: error_log }) }))
     .prefault({}),
   gate: z
     .strictObject({
@@ -71,12 +74,46 @@ export const specSchema = z.strictObject({
       request_timeout: duration.default('5s'),
       success_threshold: z.int().min(1).max(100).default(1).describe('consecutive passes needed per probe'),
     })
+    .transform((g) => ({
+      deadlineMs: durationMs(g.deadline),
+      intervalMs: durationMs(g.interval),
+      maxIntervalMs: durationMs(g.max_interval),
+      connectTimeoutMs: durationMs(g.connect_timeout),
+      requestTimeoutMs: durationMs(g.request_timeout),
+      successThreshold: g.success_threshold,
+    }))
     .prefault({}),
 });
 
-export type SpecRaw = z.output<typeof specSchema>;
+/** What the schema gives for a valid spec; the loader adds the file and makes paths absolute. */
+export type SpecData = z.output<typeof specSchema>;
 
-export function durationMs(s: string): number {
+/** The keys each mapping of the spec takes, for unknown-key messages: `''` is the top level. */
+export const KNOWN_KEYS: Record<string, string[]> = {
+  '': Object.keys(specSchema.shape),
+  service: Object.keys(service.shape),
+  nginx: Object.keys(specSchema.shape.nginx.unwrap().in.shape),
+  gate: Object.keys(specSchema.shape.gate.unwrap().in.shape),
+};
+
+function serviceSpec(name: string, s: z.output<typeof service>) {
+  const backend: Endpoint | string = parseBackend(s.backend);
+  if (typeof backend === 'string') throw new Error('unreachable: schema validated backend');
+  return {
+    name,
+    backend,
+    /** as written in the spec */
+    backendText: s.backend,
+    protocol: s.protocol,
+    serverNames: s.server_name === undefined ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name],
+    ...(s.health !== undefined && { health: s.health }),
+    ...(s.location !== undefined && { location: s.location }),
+    ...(s.process !== undefined && { process: s.process }),
+    ...(s.unit !== undefined && { unit: s.unit }),
+  };
+}
+
+function durationMs(s: string): number {
   const ms = parseDuration(s);
   if (ms === undefined) throw new Error(`not a duration: ${s}`);
   return ms;

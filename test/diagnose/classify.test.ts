@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { classify, type ClassifyInput } from '../../src/diagnose/classify.js';
 import type { Evidence } from '../../src/host/evidence.js';
 import type { Listener } from '../../src/host/listener.js';
-import type { ProbeResult } from '../../src/probe/result.js';
-import type { ReasonCode } from '../../src/diagnose/codes.js';
-import { CODES } from '../../src/diagnose/codes.js';
+import type { ProbeResult } from '../../src/model/probe-result.js';
+import type { ReasonCode } from '../../src/model/codes.js';
+import { CODES } from '../../src/model/codes.js';
 
 const timings = { totalMs: 0.3 };
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createExplainer } from '../../src/diagnose/explain.js';
+import { createExplainer } from '../../src/explain/explain.js';
 import { explainText } from '../../src/report/explain-text.js';
 
 test('docs/explain.md: the example output is what explain prints for the example lines', () => {

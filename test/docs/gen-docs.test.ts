@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { actionUsageBlock, currentRef, END, reasonCodesMarkdown, replaceUsageBlock, START } from '../../scripts/gen-docs.js';
-import { REASON_CODES } from '../../src/diagnose/codes.js';
-import { LOG_FORMS } from '../../src/diagnose/error-log-classify.js';
+import { REASON_CODES } from '../../src/model/codes.js';
+import { LOG_FORMS } from '../../src/explain/error-log-classify.js';
 
-test('docs/reason-codes.md is the generated file (run `npx tsx scripts/gen-docs.ts` after changing src/diagnose/codes.ts)', () => {
+test('docs/reason-codes.md is the generated file (run `npx tsx scripts/gen-docs.ts` after changing src/model/codes.ts)', () => {
   const committed = readFileSync(new URL('../../docs/reason-codes.md', import.meta.url), 'utf8');
   assert.equal(committed, reasonCodesMarkdown());
   for (const code of REASON_CODES) assert.ok(committed.includes(`| \`${code}\` |`), code);

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import type { ProgressEvent } from '../../src/gate/phases.js';
-import type { Report } from '../../src/report/model.js';
+import type { ProgressEvent } from '../../src/model/events.js';
+import type { Report } from '../../src/model/finding.js';
 import { createProgress } from '../../src/report/progress.js';
 import { toText } from '../../src/report/text.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runProbePhase } from '../../src/gate/probe-phase.js';
 import type { Host } from '../../src/host/host.js';
-import type { Finding } from '../../src/report/model.js';
+import type { Finding } from '../../src/model/finding.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { httpAnswer, memoryHost } from '../helpers/memory-host.js';
 

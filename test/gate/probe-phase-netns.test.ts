@@ -4,7 +4,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { canNetns, createNetns, type Netns } from '../helpers/netns.js';
-import type { Finding, CheckOutcome } from '../../src/report/model.js';
+import type { Finding, CheckOutcome } from '../../src/model/finding.js';
 
 const DRIVER = fileURLToPath(new URL('./probe-phase-driver.ts', import.meta.url));
 const PORT = 18080;

@@ -3,10 +3,10 @@
 // consecutive, and the outcome is always the last classified reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDefinitive } from '../../src/diagnose/codes.js';
+import { isConnectLevel, isDefinitive, REASON_CODES } from '../../src/model/codes.js';
 import { BACKOFF_FRACTION, backoffMs, CONFIRMATIONS, retryCheck, type Attempt } from '../../src/gate/retry.js';
-import type { ReasonCode } from '../../src/diagnose/codes.js';
-import type { ProbeResult } from '../../src/probe/result.js';
+import type { ReasonCode } from '../../src/model/codes.js';
+import type { ProbeResult } from '../../src/model/probe-result.js';
 
 const probe = (over: Partial<ProbeResult> = {}): ProbeResult => ({ ok: false, kind: 'tcp', target: '127.0.0.1:8000', stage: 'connect', message: 'x', timings: { totalMs: 0 }, ...over });
 const failing = (code: ReasonCode): Attempt => ({ ok: false, probe: probe(), finding: { code, severity: 'error', message: code } });
@@ -103,4 +103,13 @@ test('retry classes come from the code table', () => {
   assert.equal(isDefinitive('backend.down'), false);
   assert.equal(isDefinitive('health.status'), false);
   assert.equal(isDefinitive(undefined), false);
+});
+
+test('the reasons retried every interval, without backoff, are the transient ones the transport alone decides, from the code table', () => {
+  const everyInterval = REASON_CODES.filter((c) => !isDefinitive(c) && isConnectLevel(c));
+  assert.deepEqual(everyInterval, ['backend.down', 'socket.missing', 'socket.refused', 'network.timeout', 'network.unreachable', 'dns.unresolved']);
+  assert.equal(isConnectLevel('health.status'), false);
+  assert.equal(isConnectLevel('proxy.bad_gateway'), false);
+  assert.equal(isConnectLevel('config.port_mismatch'), false);
+  assert.equal(isConnectLevel(undefined), false);
 });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { NginxDial } from '../../src/gate/phases.js';
+import type { NginxDial } from '../../src/model/dial.js';
 import { firstChecks, NOTHING_LEARNT, planService, type Learnt } from '../../src/gate/probe-plan.js';
 import { parseSpec, type Spec } from '../../src/spec/load.js';
 

@@ -6,7 +6,7 @@ import type { Dialed, Host, HostFailure } from '../../src/host/host.js';
 import type { ListenerSnapshot } from '../../src/host/listener.js';
 import { commandLine } from '../../src/host/run.js';
 import { memorySource } from '../../src/host/config-source.js';
-import { formatEndpoint } from '../../src/probe/endpoint.js';
+import { formatEndpoint } from '../../src/model/endpoint.js';
 
 /** What a dialed address does with a request: the raw answer bytes, or nothing (it never answers). */
 export type Responder = (request: string) => string | undefined;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evidenceCollector } from '../../src/host/evidence.js';
 import { localHost } from '../../src/host/local/local-host.js';
-import type { ProbeResult } from '../../src/probe/result.js';
+import type { ProbeResult } from '../../src/model/probe-result.js';
 import { fixtureRunner } from '../helpers/fixture-runner.js';
 
 const base = { kind: 'tcp' as const, target: '127.0.0.1:8000', message: 'x', timings: { totalMs: 1 } };

@@ -4,7 +4,7 @@
 // file, so this machine's /etc/hosts is left alone.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { Finding } from '../../src/report/model.js';
+import type { Finding } from '../../src/model/finding.js';
 import { CLI_SOURCE, TSX } from '../helpers/cli.js';
 import { canNetns, createNetns, type Netns } from '../helpers/netns.js';
 import { fixture } from './fixtures.js';

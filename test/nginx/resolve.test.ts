@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { localHost } from '../../src/host/local/local-host.js';
 import { hostResolver } from '../../src/nginx/resolve.js';
-import { canonicalIp } from '../../src/probe/endpoint.js';
+import { canonicalIp } from '../../src/model/endpoint.js';
 
 test('addresses have one spelling (RFC 5952)', () => {
   const rows: [string, string][] = [

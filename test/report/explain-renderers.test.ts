@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { readLogLines } from '../../src/diagnose/error-log-stream.js';
-import { createExplainer, type ExplainResult } from '../../src/diagnose/explain.js';
-import { crossCheck } from '../../src/diagnose/explain-spec.js';
+import { readLogLines } from '../../src/explain/error-log-stream.js';
+import { createExplainer, type ExplainResult } from '../../src/explain/explain.js';
+import { crossCheck } from '../../src/explain/spec-match.js';
 import { explainJson } from '../../src/report/explain-json.js';
 import { explainText } from '../../src/report/explain-text.js';
 import { parseSpec } from '../../src/spec/load.js';

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorSummary, stepSummary } from '../../src/report/github.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/model/finding.js';
 import { loadReport } from './golden.js';
 
 /** The summary's lines outside fenced code blocks, and the blocks' contents. */

@@ -2,7 +2,7 @@
 // UPDATE_GOLDEN=1 rewrites them (review the diff before committing).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/model/finding.js';
 
 const dir = new URL('../fixtures/report/', import.meta.url);
 

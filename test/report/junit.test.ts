@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { toJunit } from '../../src/report/junit.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/model/finding.js';
 import { runCli } from '../helpers/cli.js';
 import { hasNginx, NGINX_BINARY, startNginx } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { annotations, stepSummary } from '../../src/report/github.js';
 import { toJson } from '../../src/report/json.js';
 import { toJunit } from '../../src/report/junit.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/model/finding.js';
 import { toText } from '../../src/report/text.js';
 import { runCli } from '../helpers/cli.js';
 import { hasNginx, NGINX_BINARY, startNginx } from '../helpers/nginx.js';

@@ -3,7 +3,7 @@
 // nginx prints, whatever the password holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { credentialsIn, maskCredentials } from '../../src/report/mask.js';
+import { credentialsIn, maskCredentials } from '../../src/model/mask.js';
 
 const CASES: [string, string, string][] = [
   // [what, input, expected]

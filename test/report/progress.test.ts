@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import type { ProgressEvent } from '../../src/gate/phases.js';
+import type { ProgressEvent } from '../../src/model/events.js';
 import { useColor } from '../../src/report/color.js';
 import { createProgress } from '../../src/report/progress.js';
 

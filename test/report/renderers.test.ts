@@ -6,7 +6,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { annotations, stepSummary } from '../../src/report/github.js';
 import { toJson } from '../../src/report/json.js';
 import { toJunit } from '../../src/report/junit.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/model/finding.js';
 import { toText } from '../../src/report/text.js';
 import { assertGolden, loadReport } from './golden.js';
 

@@ -3,7 +3,7 @@
 // control characters of untrusted names escaped wherever they are printed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Report } from '../../src/report/model.js';
+import type { Report } from '../../src/model/finding.js';
 import { toText } from '../../src/report/text.js';
 import { terminalWidth, visibleLength, wrap } from '../../src/report/wrap.js';
 import { assertGolden, loadReport } from './golden.js';

@@ -3,7 +3,7 @@
 // lines nginx wrote since the gate began.
 import { gatewayLines } from '../../diagnose/gateway-lines.js';
 import { readSince } from '../../host/file-tail.js';
-import type { Endpoint } from '../../probe/endpoint.js';
+import type { Endpoint } from '../../model/endpoint.js';
 import { probeHttp } from '../../probe/http.js';
 import type { ServiceSpec } from '../../spec/load.js';
 import type { AttemptContext, ProbeKind } from '../probe-kind.js';

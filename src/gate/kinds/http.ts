@@ -1,5 +1,5 @@
 // The health request over HTTP or HTTPS, `curl -f` semantics.
-import { formatEndpoint } from '../../probe/endpoint.js';
+import { formatEndpoint } from '../../model/endpoint.js';
 import { probeHttp } from '../../probe/http.js';
 import { dialed, dialedSuffix, type ProbeKind } from '../probe-kind.js';
 

@@ -1,6 +1,6 @@
 // A listener check: one connect to one address (tcp) or socket path (unix),
 // nothing sent.
-import { formatEndpoint } from '../../probe/endpoint.js';
+import { formatEndpoint } from '../../model/endpoint.js';
 import { probeConnect } from '../../probe/connect.js';
 import { dialed, type Check, type AttemptContext, type ProbeKind } from '../probe-kind.js';
 

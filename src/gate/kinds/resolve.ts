@@ -1,6 +1,6 @@
 // A name's resolution on the host, retried (DNS may come up late): its
 // addresses, in nginx's order, are what the listener checks then dial.
-import type { ProbeResult } from '../../probe/result.js';
+import type { ProbeResult } from '../../model/probe-result.js';
 import type { ProbeKind } from '../probe-kind.js';
 
 export const resolveKind: ProbeKind = {

@@ -1,8 +1,8 @@
 // A connect from this process: one TCP address or one unix socket path, with
 // its own timeout and the gate's signal. Never throws.
 import { connect } from 'node:net';
-import type { Endpoint } from '../../probe/endpoint.js';
-import { ABORTED } from '../../probe/result.js';
+import type { Endpoint } from '../../model/endpoint.js';
+import { ABORTED } from '../../model/probe-result.js';
 import { errorFacts, LINUX_ERRNO } from '../errno.js';
 import type { Dialed, HostFailure } from '../host.js';
 import { connectLookup } from './resolve.js';

@@ -3,7 +3,7 @@
 import { lstat, open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { errorFacts } from '../errno.js';
-import { ABORTED } from '../../probe/result.js';
+import { ABORTED } from '../../model/probe-result.js';
 import type { FileFacts, HostFailure, HostOptions } from '../host.js';
 
 const FILE_TIMEOUT_MS = 5000;

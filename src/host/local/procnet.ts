@@ -1,7 +1,7 @@
 // Listening sockets from /proc/net/{tcp,tcp6,unix}, with processes found by
 // socket inode in /proc/PID/fd: the fallback when ss is not installed.
 import { readFile, readdir, readlink } from 'node:fs/promises';
-import { canonicalIp } from '../../probe/endpoint.js';
+import { canonicalIp } from '../../model/endpoint.js';
 import type { Listener, ListenerProcess, ListenerSnapshot } from '../listener.js';
 
 const TCP_LISTEN = '0A';

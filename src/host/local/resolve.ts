@@ -2,7 +2,7 @@
 // dials them. The lookup runs where it can be abandoned (name-lookup.ts): a
 // resolver that does not answer costs the gate its deadline, never more.
 import { isIP, type LookupFunction } from 'node:net';
-import { ABORTED } from '../../probe/result.js';
+import { ABORTED } from '../../model/probe-result.js';
 import { inNginxOrder } from '../address-order.js';
 import type { Resolution } from '../host.js';
 import { lookupHost } from '../name-lookup.js';

@@ -5,8 +5,8 @@
 // with Debian's nginx (see the test fixtures).
 import { dirname } from 'node:path';
 import { errnoName } from '../host/errno.js';
-import type { ReasonCode } from './codes.js';
-import { upstreamAddress, type ErrorLogEntry } from './error-log.js';
+import type { ReasonCode } from '../model/codes.js';
+import { upstreamAddress, type ErrorLogEntry } from '../diagnose/error-log.js';
 
 export interface LogDiagnosis {
   /** stable id of the failure form: one explain group per upstream, errno and kind */

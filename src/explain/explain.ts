@@ -11,13 +11,16 @@
 // per distinct triple. Lines that do not start the way nginx writes them take
 // that full parse every time. Text is a byte string (latin1, one char per
 // byte: no UTF-8 decoding on the hot path); what is kept is decoded once.
-// test/diagnose/explain-fast-path.test.ts holds all this to a line-by-line
-// full parse.
-import type { ReasonCode } from './codes.js';
+// The scanners that find those fields (record.ts: the layout they share) are
+// wasm-scanner.ts and js-scanner.ts; test/explain/fast-path.test.ts holds
+// all this to a line-by-line full parse.
+import type { ReasonCode } from '../model/codes.js';
+import { parseErrorLine, upstreamAddress } from '../diagnose/error-log.js';
 import { classifyErrorLine } from './error-log-classify.js';
-import { parseErrorLine, upstreamAddress } from './error-log.js';
-import { eachLine, MAX_LINE } from './error-log-stream.js';
-import { SCAN_WASM_BASE64 } from './scan-wasm.js';
+import { eachLine } from './error-log-stream.js';
+import { CLIENT, createJsScanner } from './js-scanner.js';
+import { FORM_NEW, R_CLIENT, R_END, R_FORM, R_HOST, R_HOST_END, R_MSG, R_SAME, R_SERVER, R_SERVER_END, R_START, R_UP, R_UP_CLOSE, RECORD, UNKNOWN } from './record.js';
+import { wasmScanner, type WasmScanner } from './wasm-scanner.js';
 
 export interface ExplainGroup {
   upstream: string;
@@ -142,51 +145,14 @@ export interface ExplainState {
   groups: { key: string; group: ExplainGroup; servers: string[]; hosts: string[]; first: string; last: string }[];
 }
 
-/** what follows the time in every line nginx writes, up to the message (`[error] 4101#4101: *1234 `) */
-const PREFIX_TAIL = /\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/y;
+/** the time at the start of every line nginx writes */
 const TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/;
-const SERVER = ', server: ';
-const CLIENT = ', client: ';
-const UPSTREAM = ', upstream: "';
-const HOST = ', host: "';
-
-/**
- * Where `needle` next occurs in one text, remembered. Lines are scanned in
- * order, so each needle's occurrences are searched for once per text rather
- * than once per line: a needle missing from a line would otherwise be
- * searched for far into the following lines, for every such line.
- */
-class Cursor {
-  private from = 0;
-  private at = -2;
-  constructor(private readonly needle: string) {}
-  /** a new text */
-  reset(): void {
-    this.at = -2;
-  }
-  /** The first occurrence at or after `from`, or -1. */
-  find(text: string, from: number): number {
-    if (this.at !== -2 && from >= this.from && (this.at < 0 || from <= this.at)) return this.at;
-    this.from = from;
-    this.at = text.indexOf(this.needle, from);
-    return this.at;
-  }
-  /** The first occurrence in [from, end), or -1. */
-  within(text: string, from: number, end: number): number {
-    const at = this.find(text, from);
-    return at < end ? at : -1;
-  }
-  /** The last occurrence in [from, end), or -1: the last, because a client can put any text into its request line. */
-  last(text: string, from: number, end: number): number {
-    let at = this.within(text, from, end);
-    if (at < 0) return -1;
-    for (let next = this.within(text, at + 1, end); next >= 0; next = this.within(text, next + 1, end)) at = next;
-    return at;
-  }
-}
 
 export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean } = {}): Explainer {
-  const wasm = opts.wasm === false ? undefined : scanner();
+  const wasm = opts.wasm === false ? undefined : wasmScanner();
+  const js = createJsScanner();
+  /** the JS scanner's record of the line at hand (positions in its text: base 0) */
+  const line = new Int32Array(RECORD);
   /** slots of the scanner's form ids, while this explainer is the one using its table */
   const scannedSlots: Slot[] = [];
   const groups = new Map<string, Acc>();
@@ -203,10 +169,6 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   let to: string | undefined;
   let second = '';
   let outside = false;
-  const client = new Cursor(CLIENT);
-  const server = new Cursor(SERVER);
-  const upstreamField = new Cursor(UPSTREAM);
-  const hostField = new Cursor(HOST);
 
   function setSecond(t: string): void {
     second = t;
@@ -216,8 +178,8 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   }
 
   /** Full parse and classification of a line not seen in this form before. */
-  function resolve(line: string): Slot {
-    const e = parseErrorLine(line);
+  function resolve(text: string): Slot {
+    const e = parseErrorLine(text);
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
     if (!d) return NOT_COUNTED;
@@ -271,13 +233,12 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   }
 
   /**
-   * Count one failure of the line t[s, e); `c` is its `, client: `. The
-   * server and host values are at [serverV, serverEnd) and [hostV, hostEnd),
-   * -1 when absent, or UNKNOWN: not looked for yet, and looked for only now,
-   * for a line that counts. nginx writes the host right after the upstream
-   * field: `hostAt` is where it would start, or -1 when there is no upstream.
+   * Count one failure: the line of record `k` in `rec`, t[s, e), positions
+   * `base` + the record's. Server and host are read from the record; the JS
+   * scanner's are UNKNOWN (its records have base 0), looked for only now,
+   * for a line that counts.
    */
-  function tally(slot: Slot, t: string, s: number, e: number, c: number, hostAt: number, serverV: number, serverEnd: number, hostV: number, hostEnd: number): void {
+  function tally(slot: Slot, t: string, rec: Int32Array, k: number, base: number, s: number, e: number): void {
     if (slot === NOT_COUNTED) return;
     if (outside) {
       stats.outside++;
@@ -298,67 +259,57 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
       }
       if (second > acc.last) acc.last = second;
     }
+    const c = at(rec, k + R_CLIENT, base);
     if (c < 0) return;
     if (acc.servers.length < MAX_NAMES) {
-      if (serverV === UNKNOWN) {
-        const at = server.within(t, c, e);
-        serverV = at < 0 ? -1 : at + SERVER.length;
-        if (serverV >= 0) {
-          serverEnd = t.indexOf(', ', serverV);
-          if (serverEnd < 0 || serverEnd > e) serverEnd = e;
-        }
-      }
-      if (serverV >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, serverV, serverEnd);
+      if (rec[k + R_SERVER] === UNKNOWN) js.findServer(t, c, e, rec);
+      const v = at(rec, k + R_SERVER, base);
+      if (v >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, v, at(rec, k + R_SERVER_END, base));
     }
     if (acc.hosts.length < MAX_NAMES) {
-      if (hostV === UNKNOWN) {
-        // with an upstream field, the host is the field right after it or none (HTTP/1.0);
-        // without, the first host field (resolver lines)
-        const at = hostAt >= 0 ? (holds(t, hostAt, HOST) ? hostAt : -1) : hostField.within(t, c, e);
-        hostV = at < 0 ? -1 : at + HOST.length;
-        if (hostV >= 0) {
-          hostEnd = t.indexOf('"', hostV);
-          if (hostEnd < 0 || hostEnd > e) hostEnd = e;
-        }
+      if (rec[k + R_HOST] === UNKNOWN) {
+        // nginx writes the host right after the upstream field, when there is one
+        const up = rec[k + R_UP] as number;
+        js.findHost(t, c, e, up < 0 ? -1 : at(rec, k + R_UP_CLOSE, base) + 1, rec);
       }
-      if (hostV >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, hostV, hostEnd);
+      const v = at(rec, k + R_HOST, base);
+      if (v >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, v, at(rec, k + R_HOST_END, base));
     }
   }
 
   /** Syslog-wrapped lines and the like: parsed in full. */
-  function slow(line: string): void {
-    const e = parseErrorLine(line);
+  function slow(text: string): void {
+    const e = parseErrorLine(text);
     if (!e) {
-      if (line.trim() !== '') stats.unparsed++;
+      if (text.trim() !== '') stats.unparsed++;
       return;
     }
     if (e.time !== second) setSecond(copy(e.time));
     if (e.level !== 'error' && e.level !== 'crit' && e.level !== 'alert' && e.level !== 'emerg') return;
-    // the cursors remember positions in the chunk's text, not in this line
-    resetCursors();
-    tally(resolve(line), line, 0, line.length, line.indexOf(CLIENT), -1, UNKNOWN, 0, UNKNOWN, 0);
-    resetCursors();
+    // the JS scanner's cursors remember positions in the chunk's text, not in this line
+    js.reset();
+    line[R_CLIENT] = text.indexOf(CLIENT);
+    line[R_UP] = -1;
+    line[R_SERVER] = UNKNOWN;
+    line[R_HOST] = UNKNOWN;
+    tally(resolve(text), text, line, 0, 0, 0, text.length);
+    js.reset();
   }
 
   /**
-   * A line t[s, e) that starts the way nginx writes lines, its message at
-   * `msg`, its fields found (by the scanner or by `scan`): see `tally`.
+   * Count the line of record `k` in `rec`, its positions `base` + the
+   * record's in `t`. `timeKnown`: the line holds the time of the previous
+   * one counted. Returns whether the next line with the same time may skip
+   * looking at it.
    */
-  function fast(
-    t: string,
-    s: number,
-    e: number,
-    msg: number,
-    c: number,
-    upV: number,
-    upClose: number,
-    serverV: number,
-    serverEnd: number,
-    hostV: number,
-    hostEnd: number,
-    timeKnown = false,
-    form = -1,
-  ): boolean {
+  function count(t: string, rec: Int32Array, k: number, base: number, timeKnown: boolean): boolean {
+    const s = base + (rec[k + R_START] as number);
+    const e = base + (rec[k + R_END] as number);
+    const m = rec[k + R_MSG] as number;
+    if (m < 0) {
+      slow(t.slice(s, e));
+      return false;
+    }
     if (!timeKnown && !sameSecond(t, s, second)) {
       const time = copy(t.slice(s, s + 19));
       if (!TIME.test(time)) {
@@ -370,6 +321,7 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     const level = t.charCodeAt(s + 21);
     // info, warn, notice, debug: never a failure (client aborts, `upstream server temporarily disabled`)
     if (level !== 101 && level !== 99 && level !== 97) return true;
+    const form = rec[k + R_FORM] as number;
     let slot: Slot;
     if (form >= 0) {
       // the scanner knows the form: its slot, or a full parse the first time
@@ -378,46 +330,22 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     } else {
       // no request context (config errors, resolver lines): the whole message is the form;
       // the address is the one the classification reads, so one form is one diagnosis
-      const up = upV < 0 ? '' : upstreamAddress(t.slice(upV, upClose));
-      slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), msg, c < 0 ? e : c, up);
+      const c = at(rec, k + R_CLIENT, base);
+      const upV = at(rec, k + R_UP, base);
+      const up = upV < 0 ? '' : upstreamAddress(t.slice(upV, at(rec, k + R_UP_CLOSE, base)));
+      slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), base + m, c < 0 ? e : c, up);
     }
-    tally(slot, t, s, e, c, upV < 0 ? -1 : upClose + 1, serverV, serverEnd, hostV, hostEnd);
+    tally(slot, t, rec, k, base, s, e);
     return true;
   }
 
-  /** One line, t[s, e), its fields found here in JS. */
-  function scan(t: string, s: number, e: number): void {
-    stats.lines++;
-    if (e - s > MAX_LINE) return;
-    if (e > s && t.charCodeAt(e - 1) === 13) e--;
-    // `2026/11/24 01:21:58 [error] ...`: anything else takes the slow path
-    if (e - s < 24 || t.charCodeAt(s + 4) !== 47 || t.charCodeAt(s + 19) !== 32 || t.charCodeAt(s + 20) !== 91) return slow(t.slice(s, e));
-    // `[error] 4101#4101: *1234 `, checked as parseErrorLine checks it, and where the message starts
-    PREFIX_TAIL.lastIndex = s + 20;
-    if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return slow(t.slice(s, e));
-    const msg = PREFIX_TAIL.lastIndex;
-    const level = t.charCodeAt(s + 21);
-    // not a failure: only its time counts, for the span of the log, and `fast` takes no more
-    if (level !== 101 && level !== 99 && level !== 97) return void fast(t, s, e, msg, -1, -1, -1, -1, -1, -1, -1);
-    const c = client.within(t, msg, e);
-    let upV = -1;
-    let upClose = -1;
-    const u = c < 0 ? -1 : upstreamField.last(t, c, e);
-    if (u >= 0) {
-      upV = u + UPSTREAM.length;
-      upClose = t.indexOf('"', upV);
-      if (upClose < 0 || upClose > e) upClose = e;
-    }
-    fast(t, s, e, msg, c, upV, upClose, UNKNOWN, 0, UNKNOWN, 0);
-  }
-
-  /** The lines of a region, their fields found by the WebAssembly scanner. */
-  function scanBytes(wasm: Scanner, t: string, start: number, end: number, bytes: Uint8Array): void {
+  /** The lines of a region, their records written by the WebAssembly scanner. */
+  function scanBytes(wasm: WasmScanner, t: string, start: number, end: number, bytes: Uint8Array): void {
     // the scanner's forms are one table per thread: whose slots these are, and when to start over
-    if (wasmOwner !== scannedSlots || wasm.forms() > MAX_CACHED || wasm.full()) {
+    if (wasm.owner !== scannedSlots || wasm.forms() > MAX_CACHED || wasm.full()) {
       wasm.resetForms();
       scannedSlots.length = 0;
-      wasmOwner = scannedSlots;
+      wasm.owner = scannedSlots;
     }
     const n = wasm.scan(bytes.subarray(start, end));
     const r = wasm.records;
@@ -425,44 +353,20 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     let timeKnown = false;
     for (let i = 0, k = 0; i < n; i++, k += RECORD) {
       stats.lines++;
-      const s = start + (r[k] as number);
-      const e = start + (r[k + 1] as number);
-      const msg = r[k + 2] as number;
-      if (msg < 0) {
-        slow(t.slice(s, e));
-        timeKnown = false;
-        continue;
-      }
-      const at = (x: number) => (x < 0 ? -1 : start + x);
-      timeKnown = fast(
-        t,
-        s,
-        e,
-        start + msg,
-        at(r[k + 3] as number),
-        at(r[k + 6] as number),
-        at(r[k + 7] as number),
-        at(r[k + 4] as number),
-        at(r[k + 5] as number),
-        at(r[k + 8] as number),
-        at(r[k + 9] as number),
-        timeKnown && r[k + 10] === 1,
-        r[k + 11] as number,
-      );
+      timeKnown = count(t, r, k, start, timeKnown && r[k + R_SAME] === 1);
     }
   }
 
-  function resetCursors(): void {
-    client.reset();
-    server.reset();
-    upstreamField.reset();
-    hostField.reset();
+  /** One line, t[s, e), its record written by the JS scanner. */
+  function scanLine(t: string, s: number, e: number): void {
+    stats.lines++;
+    if (js.line(t, s, e, line)) count(t, line, 0, 0, false);
   }
 
   function addText(text: string, start: number, end: number, bytes?: Uint8Array): void {
-    resetCursors();
+    js.reset();
     if (bytes && wasm && end - start <= wasm.capacity) return scanBytes(wasm, text, start, end, bytes);
-    eachLine(text, start, end, (s, e) => scan(text, s, e));
+    eachLine(text, start, end, (s, e) => scanLine(text, s, e));
   }
 
   function state(): ExplainState {
@@ -505,9 +409,9 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   }
 
   return {
-    add(line) {
-      resetCursors();
-      scan(line, 0, line.length);
+    add(text) {
+      js.reset();
+      scanLine(text, 0, text.length);
     },
     addText,
     state,
@@ -528,79 +432,10 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   };
 }
 
-/** A field not looked for yet (the JS path looks for names only on lines that count). */
-const UNKNOWN = -2;
-/** i32 per line in the scanner's output */
-const RECORD = 12;
-
-interface Scanner {
-  /** the largest region it takes */
-  capacity: number;
-  /** scan a region; returns the number of lines, whose fields are in `records` */
-  scan(bytes: Uint8Array): number;
-  records: Int32Array;
-  /** forms it remembers, and the bytes their keys take */
-  forms(): number;
-  full(): boolean;
-  resetForms(): void;
-}
-
-/** a form id the scanner saw for the first time carries this bit */
-const FORM_NEW = 1 << 30;
-
-/** the little of the WebAssembly API used here (@types/node for Node 20 types none of it) */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
-let instance: Scanner | null | undefined;
-/** the explainer whose slots match the scanner's form table now */
-let wasmOwner: unknown;
-
-/** Is the WebAssembly scanner available here (for the tests: it must be, on Node 20 and 24)? */
-export function hasScanner(): boolean {
-  return scanner() !== undefined;
-}
-
-/** The WebAssembly scanner, one per thread; null where WebAssembly or its SIMD is not available (node --jitless). */
-function scanner(): Scanner | undefined {
-  if (instance === undefined) {
-    try {
-      const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-      const x = new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64, 'base64'))).exports as {
-        memory: { buffer: ArrayBuffer };
-        scan(len: number): number;
-        inputCapacity(): number;
-        outputOffset(): number;
-        recordSize(): number;
-        formNewBit(): number;
-        formCount(): number;
-        arenaBytes(): number;
-        arenaCapacity(): number;
-        resetForms(): void;
-      };
-      // the layout JS reads: a scanner built otherwise is not used
-      if (x.recordSize() !== RECORD || x.formNewBit() !== FORM_NEW) throw new Error('scanner layout');
-      const capacity = x.inputCapacity();
-      const input = new Uint8Array(x.memory.buffer, 0, capacity);
-      const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));
-      instance = {
-        capacity,
-        records,
-        scan(bytes) {
-          input.set(bytes);
-          return x.scan(bytes.length);
-        },
-        forms: () => x.formCount(),
-        full: () => x.arenaBytes() > x.arenaCapacity(),
-        resetForms: () => x.resetForms(),
-      };
-    } catch {
-      instance = null;
-    }
-  }
-  return instance ?? undefined;
+/** A position of a record, `base` added; absent (-1) and UNKNOWN stay as they are. */
+function at(rec: Int32Array, i: number, base: number): number {
+  const x = rec[i] as number;
+  return x < 0 ? x : base + x;
 }
 
 /** Does t[s, s + 19) hold the time `second`? The units of the seconds first: that is where times differ. */
@@ -622,13 +457,6 @@ function name(names: string[], previous: string, t: string, v: number, end: numb
   const kept = copy(value);
   names.push(kept);
   return kept;
-}
-
-/** Does `t` hold `needle` at `at`? (startsWith with a position is far slower in V8) */
-function holds(t: string, at: number, needle: string): boolean {
-  if (at + needle.length > t.length) return false;
-  for (let i = 0; i < needle.length; i++) if (t.charCodeAt(at + i) !== needle.charCodeAt(i)) return false;
-  return true;
 }
 
 /** A flat copy: a slice of a 64 KiB chunk would otherwise keep the whole chunk alive. */

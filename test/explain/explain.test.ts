@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createExplainer, MAX_GROUPS, MAX_NAMES, type ExplainResult } from '../../src/diagnose/explain.js';
-import { readLogLines } from '../../src/diagnose/error-log-stream.js';
-import { crossCheck } from '../../src/diagnose/explain-spec.js';
+import { createExplainer, MAX_GROUPS, MAX_NAMES, type ExplainResult } from '../../src/explain/explain.js';
+import { readLogLines } from '../../src/explain/error-log-stream.js';
+import { crossCheck } from '../../src/explain/spec-match.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,6 +1,6 @@
 // The one report model. Every renderer (text, json, junit, GitHub) reads this;
 // the JSON renderer emits it as the DESIGN.md contract.
-import type { ReasonCode } from '../diagnose/codes.js';
+import type { ReasonCode } from './codes.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -3,11 +3,11 @@
 // dialing another address, the log's upstream is not the spec's backend and
 // that is the finding, whatever the errno says.
 import { basename } from 'node:path';
-import { formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import { parseBackend } from '../spec/address.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import { speaks } from '../nginx/protocols.js';
-import type { ReasonCode } from './codes.js';
+import { mismatchCode, relate } from '../model/mismatch.js';
+import { speaks } from '../model/protocols.js';
 import type { ExplainGroup, SpecMatch } from './explain.js';
 
 export function crossCheck(groups: ExplainGroup[], spec: Pick<Spec, 'services'>): void {
@@ -42,7 +42,9 @@ function matchGroup(g: ExplainGroup, services: readonly ServiceSpec[]): SpecMatc
   if (!byServer) {
     return { match: 'unknown', note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(', ') || 'this server'} as its server_name` };
   }
-  const code = mismatchCode(dialed, byServer.backend);
+  const relation = relate(dialed, byServer.backend, sameHost);
+  // a match would have been the backend, above
+  const code = mismatchCode(relation === 'match' ? 'host' : relation);
   return {
     match: 'mismatch',
     service: byServer.name,
@@ -87,12 +89,9 @@ function endpointOf(upstream: string): Endpoint | undefined {
 
 /** nginx logs resolved addresses: the spec's `localhost` is both loopbacks. */
 function sameBackend(spec: Endpoint, dialed: Endpoint): boolean {
-  if (sameEndpoint(spec, dialed)) return true;
-  return spec.kind === 'tcp' && dialed.kind === 'tcp' && spec.host === 'localhost' && spec.port === dialed.port && (dialed.host === '127.0.0.1' || dialed.host === '::1');
+  return relate(dialed, spec, sameHost) === 'match';
 }
 
-function mismatchCode(dialed: Endpoint, spec: Endpoint): ReasonCode {
-  if (dialed.kind === 'unix' || spec.kind === 'unix') return dialed.kind === spec.kind ? 'config.socket_mismatch' : 'config.host_mismatch';
-  if (dialed.port !== spec.port) return 'config.port_mismatch';
-  return 'config.host_mismatch';
+function sameHost(dialed: string, spec: string): boolean {
+  return dialed.toLowerCase() === spec.toLowerCase() || (spec === 'localhost' && (dialed === '127.0.0.1' || dialed === '::1'));
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { classifyErrorLine } from '../../src/diagnose/error-log-classify.js';
+import { classifyErrorLine } from '../../src/explain/error-log-classify.js';
 import { parseErrorLine } from '../../src/diagnose/error-log.js';
 
 const lines = readFileSync(new URL('../fixtures/error-log/nginx-1.22-samples.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);

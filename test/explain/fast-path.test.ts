@@ -9,11 +9,12 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyErrorLine } from '../../src/diagnose/error-log-classify.js';
+import { classifyErrorLine } from '../../src/explain/error-log-classify.js';
 import { parseErrorLine } from '../../src/diagnose/error-log.js';
-import { readLogLines, textSplitter, type ByteRange } from '../../src/diagnose/error-log-stream.js';
-import { createExplainer, hasScanner, isoTime, MAX_GROUPS, MAX_NAMES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/diagnose/explain.js';
-import { explainLog, PARALLEL_MIN_BYTES } from '../../src/diagnose/explain-threads.js';
+import { readLogLines, textSplitter, type ByteRange } from '../../src/explain/error-log-stream.js';
+import { createExplainer, isoTime, MAX_GROUPS, MAX_NAMES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/explain/explain.js';
+import { hasScanner } from '../../src/explain/wasm-scanner.js';
+import { explainLog, PARALLEL_MIN_BYTES } from '../../src/explain/threads.js';
 import { int, pick, rng } from '../nginx/random.js';
 import { tempDir } from '../helpers/tmp.js';
 

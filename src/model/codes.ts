@@ -1,0 +1,77 @@
+// The reason codes of the public contract (DESIGN.md), each with its phase,
+// its retry class, where it is decided and its meaning. One table: the
+// classifier, the retry policy, the renderers and the generated docs all read it.
+
+export type Phase = 'config' | 'probe';
+
+/** How the retry policy treats a probe-phase reason. */
+export type RetryClass =
+  /** may fix itself while the deploy finishes: retry until the deadline */
+  | 'transient'
+  /** will not fix itself by waiting: stop after two consecutive confirmations */
+  | 'definitive';
+
+/**
+ * Where a probe-phase reason is decided: `connect` when the transport alone
+ * answers (resolving, connecting), so retrying costs next to nothing;
+ * `answer` when the backend's answer (or its absence) decides.
+ */
+export type Level = 'connect' | 'answer';
+
+export type CodeInfo =
+  | { phase: 'config'; retry: RetryClass; meaning: string }
+  | { phase: 'probe'; retry: RetryClass; level: Level; meaning: string };
+
+export const CODES = {
+  'config.invalid': { phase: 'config', retry: 'definitive', meaning: 'nginx config does not parse, or `nginx -t` fails (file:line)' },
+  'config.no_target': { phase: 'config', retry: 'definitive', meaning: 'no `*_pass` / upstream server for the service was found' },
+  'config.port_mismatch': { phase: 'config', retry: 'definitive', meaning: 'nginx dials another port than the spec' },
+  'config.host_mismatch': { phase: 'config', retry: 'definitive', meaning: 'nginx dials another host or address than the spec' },
+  'config.localhost_ambiguous': { phase: 'config', retry: 'definitive', meaning: 'the dialed name resolves to several addresses / IP families (localhost -> 127.0.0.1 and ::1)' },
+  'config.socket_mismatch': { phase: 'config', retry: 'definitive', meaning: 'nginx dials another unix socket path than the spec' },
+  'config.protocol_mismatch': { phase: 'config', retry: 'definitive', meaning: 'proxy_pass vs fastcgi_pass vs https etc. differ from the spec' },
+  'config.dynamic_target': { phase: 'config', retry: 'definitive', meaning: 'the target holds variables and cannot be checked statically (warning)' },
+  'config.untrusted_code': {
+    phase: 'config',
+    retry: 'definitive',
+    meaning: 'the config loads code from outside the system module directories (load_module, ssl_engine, Perl, njs, Lua): `nginx -t` is not run on it unless `nginx.test: always` (warning)',
+  },
+  'config.timeout': {
+    phase: 'config',
+    retry: 'definitive',
+    meaning: 'the config phase (nginx -t, name lookups) used the whole deadline: no probe ran',
+  },
+  'backend.down': { phase: 'probe', retry: 'transient', level: 'connect', meaning: 'ECONNREFUSED (111): nothing listens on that port in any family' },
+  'backend.wrong_port': { phase: 'probe', retry: 'definitive', level: 'connect', meaning: "refused; the service's process listens on another port" },
+  'backend.wrong_address': { phase: 'probe', retry: 'definitive', level: 'connect', meaning: 'refused; something listens on that port but bound to another address of the same family' },
+  'backend.family_mismatch': { phase: 'probe', retry: 'definitive', level: 'connect', meaning: 'refused on one IP family while the port listens on the other' },
+  'socket.missing': { phase: 'probe', retry: 'transient', level: 'connect', meaning: 'ENOENT (2): the unix socket path does not exist (siblings listed)' },
+  'socket.refused': { phase: 'probe', retry: 'transient', level: 'connect', meaning: 'ECONNREFUSED on a unix socket: stale file, nothing accepting' },
+  'socket.permission': { phase: 'probe', retry: 'definitive', level: 'connect', meaning: 'EACCES (13) on a unix socket: file mode / owner vs the connecting user' },
+  'network.rejected': { phase: 'probe', retry: 'definitive', level: 'connect', meaning: 'refused although a listener is present: a firewall REJECT rule' },
+  'network.timeout': { phase: 'probe', retry: 'transient', level: 'connect', meaning: 'connect timed out (110): a firewall DROP or a dead route' },
+  'network.unreachable': { phase: 'probe', retry: 'transient', level: 'connect', meaning: 'EHOSTUNREACH (113) / ENETUNREACH (101)' },
+  'dns.unresolved': { phase: 'probe', retry: 'transient', level: 'connect', meaning: 'the upstream host name does not resolve' },
+  'selinux.denied': { phase: 'probe', retry: 'definitive', level: 'connect', meaning: 'EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)' },
+  'health.status': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'health endpoint answered HTTP >= 400 (`curl -f` fails)' },
+  'health.timeout': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'connected, but no complete response within request_timeout' },
+  'health.reset': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'connection reset or closed before a response (104)' },
+  'health.protocol': { phase: 'probe', retry: 'definitive', level: 'answer', meaning: 'the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse' },
+  'proxy.bad_gateway': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'through `front`, nginx answered 502/504; the matching error-log line is attached' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type ReasonCode = keyof typeof CODES;
+
+export const REASON_CODES = Object.keys(CODES) as ReasonCode[];
+
+/** Will this reason not fix itself by waiting? */
+export function isDefinitive(code: ReasonCode | undefined): boolean {
+  return code !== undefined && CODES[code].retry === 'definitive';
+}
+
+/** Is this reason decided by the transport alone (see Level)? */
+export function isConnectLevel(code: ReasonCode | undefined): boolean {
+  if (code === undefined) return false;
+  const info: CodeInfo = CODES[code];
+  return info.phase === 'probe' && info.level === 'connect';
+}

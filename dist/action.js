@@ -2590,7 +2590,7 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect2({ hostname: hostname3, host, protocol: protocol2, port, servername, localAddress, httpSocket }, callback) {
+      return function connect3({ hostname: hostname3, host, protocol: protocol2, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol2 === "https:") {
           if (!tls) {
@@ -7723,7 +7723,7 @@ var require_client = __commonJS({
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
-        connect: connect3,
+        connect: connect4,
         maxRequestsPerClient,
         localAddress,
         maxResponseSize,
@@ -7775,7 +7775,7 @@ var require_client = __commonJS({
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
           throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
         }
-        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
+        if (connect4 != null && typeof connect4 !== "function" && typeof connect4 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
@@ -7799,15 +7799,15 @@ var require_client = __commonJS({
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams !== "number" || maxConcurrentStreams < 1)) {
           throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
         }
-        if (typeof connect3 !== "function") {
-          connect3 = buildConnector({
+        if (typeof connect4 !== "function") {
+          connect4 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout2,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect3
+            ...connect4
           });
         }
         if (interceptors?.Client && Array.isArray(interceptors.Client)) {
@@ -7822,7 +7822,7 @@ var require_client = __commonJS({
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
         this[kUrl] = util.parseOrigin(url2);
-        this[kConnector] = connect3;
+        this[kConnector] = connect4;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize || http.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
@@ -7876,7 +7876,7 @@ var require_client = __commonJS({
       }
       /* istanbul ignore: only used for test */
       [kConnect](cb) {
-        connect2(this);
+        connect3(this);
         this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
@@ -7940,7 +7940,7 @@ var require_client = __commonJS({
         assert2(client[kSize] === 0);
       }
     }
-    async function connect2(client) {
+    async function connect3(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
       let { host, hostname: hostname3, protocol: protocol2, port } = client[kUrl];
@@ -8111,7 +8111,7 @@ var require_client = __commonJS({
           return;
         }
         if (!client[kHTTPContext]) {
-          connect2(client);
+          connect3(client);
           return;
         }
         if (client[kHTTPContext].destroyed) {
@@ -8403,7 +8403,7 @@ var require_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect: connect2,
+        connect: connect3,
         connectTimeout: connectTimeout2,
         tls,
         maxCachedSessions,
@@ -8419,25 +8419,25 @@ var require_pool = __commonJS({
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
+        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
-        if (typeof connect2 !== "function") {
-          connect2 = buildConnector({
+        if (typeof connect3 !== "function") {
+          connect3 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout2,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect2
+            ...connect3
           });
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
         this[kUrl] = util.parseOrigin(origin);
-        this[kOptions] = { ...util.deepClone(options), connect: connect2, allowH2 };
+        this[kOptions] = { ...util.deepClone(options), connect: connect3, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error63) => {
@@ -8632,25 +8632,25 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect: connect2, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect: connect3, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
+        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         super(options);
-        if (connect2 && typeof connect2 !== "function") {
-          connect2 = { ...connect2 };
+        if (connect3 && typeof connect3 !== "function") {
+          connect3 = { ...connect3 };
         }
         if (tls && typeof tls !== "function") {
           tls = { ...tls };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util.deepClone(options), connect: connect2, tls };
+        this[kOptions] = { ...util.deepClone(options), connect: connect3, tls };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -8745,16 +8745,16 @@ var require_proxy_agent = __commonJS({
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
-      constructor(proxyUrl2, { headers = {}, connect: connect2, factory }) {
+      constructor(proxyUrl2, { headers = {}, connect: connect3, factory }) {
         super();
         if (!proxyUrl2) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers;
         if (factory) {
-          this.#client = factory(proxyUrl2, { connect: connect2 });
+          this.#client = factory(proxyUrl2, { connect: connect3 });
         } else {
-          this.#client = new Client(proxyUrl2, { connect: connect2 });
+          this.#client = new Client(proxyUrl2, { connect: connect3 });
         }
       }
       [kDispatch](opts, handler) {
@@ -8816,7 +8816,7 @@ var require_proxy_agent = __commonJS({
         } else if (username && password) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
         }
-        const connect2 = buildConnector({ ...opts.proxyTls });
+        const connect3 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
         const factory = (origin2, options) => {
@@ -8824,13 +8824,13 @@ var require_proxy_agent = __commonJS({
           if (!this[kTunnelProxy] && protocol3 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
               headers: this[kProxyHeaders],
-              connect: connect2,
+              connect: connect3,
               factory: agentFactory
             });
           }
           return agentFactory(origin2, options);
         };
-        this[kClient] = clientFactory(url2, { connect: connect2 });
+        this[kClient] = clientFactory(url2, { connect: connect3 });
         this[kAgent] = new Agent({
           ...opts,
           factory,
@@ -10576,10 +10576,10 @@ var require_api_connect = __commonJS({
         }
       }
     };
-    function connect2(opts, callback) {
+    function connect3(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve7, reject) => {
-          connect2.call(this, opts, (err, data) => {
+          connect3.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve7(data);
           });
         });
@@ -10595,7 +10595,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = connect2;
+    module.exports = connect3;
   }
 });
 
@@ -11653,7 +11653,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP8 } = __require("node:net");
+    var { isIP: isIP6 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11908,7 +11908,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP8(origin.hostname) !== 0) {
+          if (isIP6(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -36058,10 +36058,6 @@ async function writeFilesAtomically(files) {
   for (const f of files) await rename2(f.path + suffix, f.path);
 }
 
-// src/host/name-lookup.ts
-import { spawn as spawn3 } from "node:child_process";
-import { createInterface } from "node:readline";
-
 // src/host/run.ts
 var DEFAULT_COMMAND_TIMEOUT_MS = 5e3;
 function commandLine(file2, args) {
@@ -36128,7 +36124,258 @@ function execaRunner() {
   };
 }
 
+// src/host/local/config-files.ts
+import { closeSync, constants as constants6, fstatSync, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
+import { join as join3 } from "node:path";
+
+// src/host/glob.ts
+function hasMagic(pattern) {
+  return /[*?[]/.test(pattern);
+}
+function compile(component) {
+  const out = [];
+  for (let i2 = 0; i2 < component.length; i2++) {
+    const c3 = component[i2];
+    if (c3 === "*") {
+      if (out[out.length - 1]?.kind !== "star") out.push({ kind: "star" });
+    } else if (c3 === "?") out.push({ kind: "any" });
+    else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
+    else if (c3 === "[") {
+      const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
+      const close = component.indexOf("]", start2 + 1);
+      if (close < 0) {
+        out.push({ kind: "char", c: c3 });
+        continue;
+      }
+      const body = component.slice(start2, close);
+      const ranges = [];
+      for (let k = 0; k < body.length; k++) {
+        const a2 = body[k];
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          ranges.push([a2, body[k + 2]]);
+          k += 2;
+        } else ranges.push([a2, a2]);
+      }
+      out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
+      i2 = close;
+    } else out.push({ kind: "char", c: c3 });
+  }
+  return out;
+}
+function one(p, ch) {
+  switch (p.kind) {
+    case "any":
+      return true;
+    case "char":
+      return p.c === ch;
+    case "set":
+      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
+    default:
+      return false;
+  }
+}
+function componentMatcher(component) {
+  const pieces = compile(component);
+  const dotOk = component.startsWith(".");
+  return (name) => {
+    if (!dotOk && name.startsWith(".")) return false;
+    let p = 0;
+    let i2 = 0;
+    let starP = -1;
+    let starI = 0;
+    while (i2 < name.length) {
+      const piece = pieces[p];
+      if (piece?.kind === "star") {
+        starP = p++;
+        starI = i2;
+      } else if (piece && one(piece, name[i2])) {
+        p++;
+        i2++;
+      } else if (starP >= 0) {
+        p = starP + 1;
+        i2 = ++starI;
+      } else return false;
+    }
+    while (pieces[p]?.kind === "star") p++;
+    return p === pieces.length;
+  };
+}
+function byteOrder(a2, b) {
+  const n2 = Math.min(a2.length, b.length);
+  for (let i2 = 0; i2 < n2; i2++) {
+    const x = a2.charCodeAt(i2);
+    const y = b.charCodeAt(i2);
+    if (x === y) continue;
+    if (x >= 55296 && x <= 57343 || y >= 55296 && y <= 57343) return Buffer.compare(Buffer.from(a2), Buffer.from(b));
+    return x - y;
+  }
+  return a2.length - b.length;
+}
+function globMatcher(pattern) {
+  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
+  return (path9) => {
+    const s = path9.split("/");
+    return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
+  };
+}
+
+// src/host/config-source.ts
+function decode(buf) {
+  return buf.toString("utf8");
+}
+function memorySource(files, origin = "the dump") {
+  return {
+    read(path9, maxBytes) {
+      const text2 = files.get(path9);
+      if (text2 === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
+      if (text2.length > maxBytes) return { error: `"${path9}" is too large (${text2.length} characters, limit ${maxBytes})` };
+      return { text: text2, bytes: text2.length };
+    },
+    glob(pattern, maxMatches) {
+      const match = globMatcher(pattern);
+      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
+    }
+  };
+}
+
+// src/host/local/config-files.ts
+function openError(path9, e) {
+  const err = e;
+  const reason = {
+    ENOENT: "2: No such file or directory",
+    EACCES: "13: Permission denied",
+    EISDIR: "21: Is a directory",
+    ENOTDIR: "20: Not a directory",
+    ELOOP: "40: Too many levels of symbolic links"
+  };
+  return `open() "${path9}" failed (${(err.code && reason[err.code]) ?? err.message})`;
+}
+function fileSource() {
+  return {
+    read(path9, maxBytes) {
+      let fd;
+      try {
+        fd = openSync(path9, constants6.O_RDONLY | constants6.O_NONBLOCK);
+      } catch (e) {
+        const code = e.code;
+        return { error: openError(path9, e), ...code && { code } };
+      }
+      try {
+        const st = fstatSync(fd);
+        if (st.isDirectory()) return { error: `pread() "${path9}" failed (21: Is a directory)` };
+        if (!st.isFile()) return { error: `"${path9}" is not a regular file` };
+        if (st.size > maxBytes) return { error: `"${path9}" is too large (${st.size} bytes, limit ${maxBytes})` };
+        const buf = Buffer.allocUnsafe(st.size);
+        let off = 0;
+        while (off < st.size) {
+          const got = readSync(fd, buf, off, st.size - off, off);
+          if (got === 0) break;
+          off += got;
+        }
+        return { text: decode(buf.subarray(0, off)), bytes: off };
+      } catch (e) {
+        return { error: `read() "${path9}" failed (${e.message})` };
+      } finally {
+        closeSync(fd);
+      }
+    },
+    glob(pattern, maxMatches) {
+      const parts = pattern.split("/");
+      const denied = [];
+      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
+      for (let k = 1; k < parts.length && found.length > 0; k++) {
+        const part = parts[k];
+        if (part === "") continue;
+        const last = k === parts.length - 1;
+        const next = [];
+        const match = hasMagic(part) ? componentMatcher(part) : void 0;
+        for (const { path: dir } of found) {
+          if (!match) {
+            next.push({ path: join3(dir, part), seen: false });
+            continue;
+          }
+          let entries;
+          try {
+            entries = readdirSync(dir, { withFileTypes: true });
+          } catch (e) {
+            if (e.code === "EACCES") denied.push(dir);
+            continue;
+          }
+          for (const e of entries) {
+            if (!match(e.name)) continue;
+            const p = join3(dir, e.name);
+            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
+            next.push({ path: p, seen: true });
+            if (next.length > maxMatches) break;
+          }
+        }
+        found = next;
+      }
+      const paths = found.filter((f) => f.seen || exists2(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
+      return { paths, denied };
+    }
+  };
+}
+function isDir(p) {
+  try {
+    return statSync2(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function exists2(p) {
+  try {
+    statSync2(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/host/local/dial.ts
+import { connect } from "node:net";
+
+// src/model/probe-result.ts
+var HTTP_STATUS = "HTTP_STATUS";
+var ABORTED = "ABORT_ERR";
+var INCOMPLETE = "INCOMPLETE_RESPONSE";
+var BAD_PROTOCOL = "BAD_PROTOCOL";
+
+// src/host/errno.ts
+import { constants as constants7 } from "node:os";
+var LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
+var BY_NAME = constants7.errno;
+var BY_NUMBER = /* @__PURE__ */ new Map();
+for (const [name, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name);
+function errnoNumber(name) {
+  return name === void 0 ? void 0 : BY_NAME[name];
+}
+function errnoName(n2) {
+  return n2 === void 0 ? void 0 : BY_NUMBER.get(Math.abs(n2));
+}
+function errorFacts(e) {
+  const err = e;
+  const code = typeof err?.code === "string" ? err.code : void 0;
+  const raw = typeof err?.errno === "number" ? Math.abs(err.errno) : void 0;
+  const errno = raw ?? errnoNumber(code);
+  const message = err instanceof Error ? err.message : String(e);
+  return { ...code !== void 0 && { code }, ...errno !== void 0 && { errno }, message };
+}
+
+// src/host/local/resolve.ts
+import { isIP } from "node:net";
+
+// src/host/address-order.ts
+function inNginxOrder(answers) {
+  const seen = /* @__PURE__ */ new Set();
+  const v4 = answers.filter((a2) => a2.family === 4).map((a2) => a2.address);
+  const v6 = answers.filter((a2) => a2.family === 6).map((a2) => a2.address);
+  return [...v4, ...v6].filter((a2) => !seen.has(a2) && seen.add(a2));
+}
+
 // src/host/name-lookup.ts
+import { spawn as spawn3 } from "node:child_process";
+import { createInterface } from "node:readline";
 var LOOKUP_THREADS = 16;
 var CHILD = `
 const dns = require('node:dns');
@@ -36243,8 +36490,372 @@ function useLookups() {
   };
 }
 
+// src/host/local/resolve.ts
+async function resolveLocal(host, options) {
+  const started = performance.now();
+  if (isIP(host)) return { ok: true, addresses: [host], durationMs: 0 };
+  const a2 = await lookupHost(host, options);
+  const durationMs2 = performance.now() - started;
+  if (a2.ok) {
+    const addresses = inNginxOrder(a2.addresses);
+    return addresses.length ? { ok: true, addresses, durationMs: durationMs2 } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: durationMs2 };
+  }
+  if ("unanswered" in a2) {
+    if (a2.aborted) return { ok: false, code: ABORTED, message: a2.message, durationMs: durationMs2 };
+    return { ok: false, message: a2.message, durationMs: a2.waitedMs };
+  }
+  return { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: `${host}: ${a2.code ?? a2.message}`, durationMs: durationMs2 };
+}
+var connectLookup = (hostname3, options, callback) => {
+  void lookupHost(hostname3, { timeoutMs: 6e4 }).then((a2) => {
+    if (!a2.ok) {
+      const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname3}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname3 });
+      return callback(e, "", 0);
+    }
+    const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
+    const list = a2.addresses.filter((x) => family2 === 0 || x.family === family2);
+    if (options.all) return callback(null, list);
+    const first = list[0];
+    if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname3}`), { code: "ENOTFOUND", hostname: hostname3 }), "", 0);
+    return callback(null, first.address, first.family);
+  });
+};
+
+// src/host/local/dial.ts
+function dialLocal(endpoint, options) {
+  const started = performance.now();
+  const fail = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
+  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
+  return new Promise((resolve7) => {
+    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
+    let settled = false;
+    const settle3 = (d) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort2);
+      socket.removeListener("error", onError);
+      if (!d.ok) socket.destroy();
+      resolve7(d);
+    };
+    const onError = (e) => settle3(fail(errorFacts(e)));
+    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
+    const timer = setTimeout(
+      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      options.timeoutMs
+    );
+    options.signal?.addEventListener("abort", onAbort2, { once: true });
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.on("error", () => {
+      });
+      const { localAddress, localPort } = socket;
+      settle3({
+        ok: true,
+        stream: socket,
+        connectMs: performance.now() - started,
+        ...localAddress !== void 0 && { local: { address: localAddress, port: localPort ?? 0 } }
+      });
+    });
+  });
+}
+
+// src/host/local/files.ts
+import { lstat as lstat2, open as open2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
+var FILE_TIMEOUT_MS = 5e3;
+function failure(e, started) {
+  return { ok: false, ...errorFacts(e), durationMs: performance.now() - started };
+}
+async function bounded(work, o2 = {}) {
+  const started = performance.now();
+  if (o2.signal?.aborted) return { ok: false, code: ABORTED, message: "aborted", durationMs: 0 };
+  let timer;
+  let onAbort2;
+  const ms2 = o2.timeoutMs ?? FILE_TIMEOUT_MS;
+  const late = new Promise((resolve7) => {
+    timer = setTimeout(() => resolve7({ ok: false, code: "ETIMEDOUT", message: `no answer within ${ms2}ms`, durationMs: performance.now() - started }), ms2);
+    onAbort2 = () => resolve7({ ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started });
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+  });
+  try {
+    return await Promise.race([work(started).catch((e) => failure(e, started)), late]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort2) o2.signal?.removeEventListener("abort", onAbort2);
+  }
+}
+function typeOf(st) {
+  if (st.isSocket()) return "socket";
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "directory";
+  if (st.isSymbolicLink()) return "symlink";
+  return "other";
+}
+function statLocal(path9, o2) {
+  return bounded(async () => {
+    const st = await (o2.followLinks ? stat2(path9) : lstat2(path9));
+    return { ok: true, type: typeOf(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
+  }, o2);
+}
+function readFileLocal(path9, o2 = {}) {
+  return bounded(async () => {
+    let fh;
+    try {
+      fh = await open2(path9, "r");
+      if (o2.offset === void 0 && o2.length === void 0) return { ok: true, data: await fh.readFile(o2.signal ? { signal: o2.signal } : {}) };
+      const length = o2.length ?? Math.max(0, (await fh.stat()).size - (o2.offset ?? 0));
+      const data = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(data, 0, length, o2.offset ?? 0);
+      return { ok: true, data: data.subarray(0, bytesRead) };
+    } finally {
+      await fh?.close();
+    }
+  }, o2);
+}
+function readDirLocal(path9, o2 = {}) {
+  return bounded(async () => ({ ok: true, names: await readdir2(path9) }), o2);
+}
+
+// src/host/local/listeners.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// src/host/why-failed.ts
+function whyFailed(r, label = r.command) {
+  if (r.notFound) return `${r.command.split(" ")[0]} not installed`;
+  if (r.timedOut) return `${label} timed out`;
+  if (r.exitCode === void 0 || r.exitCode === 0) return `${label} was cancelled`;
+  return `${label} failed: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`;
+}
+
+// src/host/listeners.ts
+var USERS = /users:\(\((.*)\)\)\s*$/;
+function parseUsers(text2) {
+  if (!text2) return [];
+  const out = [];
+  for (const m of text2.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
+    const pid = Number(m[2]);
+    if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
+  }
+  return out;
+}
+function parseSs(stdout) {
+  const out = [];
+  for (const raw of stdout.split("\n")) {
+    const line = raw.trim();
+    if (!line) continue;
+    const users2 = USERS.exec(line);
+    const processes = parseUsers(users2?.[1]);
+    const head = users2 ? line.slice(0, users2.index).trim() : line;
+    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
+    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
+      out.push({ kind: "unix", path: unix[1] ?? "", processes });
+      continue;
+    }
+    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
+    if (!tcp?.[1]) continue;
+    const local = tcp[1];
+    const colon = local.lastIndexOf(":");
+    const port = Number(local.slice(colon + 1));
+    let host = local.slice(0, colon).replace(/%[^\]]*/, "");
+    if (!Number.isInteger(port)) continue;
+    if (host === "*") {
+      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
+      continue;
+    }
+    const v6 = host.startsWith("[");
+    if (v6) host = host.slice(1, -1);
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
+    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
+  }
+  return out;
+}
+async function readListeners(runner, fallback, options = {}) {
+  const run2 = { timeoutMs: options.timeoutMs ?? 2e3, ...options.signal && { signal: options.signal } };
+  const [tcp, unix] = await Promise.all([runner.run("ss", ["-Hltnp"], run2), runner.run("ss", ["-Hlxp"], run2)]);
+  if (!tcp.failed && !unix.failed) {
+    const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
+    const notes2 = [];
+    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
+      notes2.push(`ss shows no process names${options.root ? "" : " (run as root to see them)"}`);
+    }
+    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
+  }
+  const why = tcp.failed ? tcp : unix;
+  const reason = whyFailed(why, "ss");
+  const other = await fallback();
+  return { ...other, notes: [`${reason}; read ${other.source}`, ...other.notes] };
+}
+
+// src/host/local/procnet.ts
+import { readFile, readdir as readdir3, readlink as readlink2 } from "node:fs/promises";
+
+// src/model/endpoint.ts
+import { isIP as isIP2 } from "node:net";
+function formatEndpoint(e) {
+  if (e.kind === "unix") return `unix:${e.path}`;
+  return `${isIP2(e.host) === 6 ? `[${e.host}]` : e.host}:${e.port}`;
+}
+function ipFamily(host) {
+  return isIP2(host);
+}
+function canonicalIp(ip) {
+  const family2 = isIP2(ip);
+  if (family2 !== 6) return ip;
+  let s = ip.toLowerCase().replace(/%.*$/, "");
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (v4) {
+    const b = v4[1].split(".").map(Number);
+    s = s.slice(0, -v4[1].length) + `${((b[0] ?? 0) << 8 | (b[1] ?? 0)).toString(16)}:${((b[2] ?? 0) << 8 | (b[3] ?? 0)).toString(16)}`;
+  }
+  const [head = "", tail] = s.split("::");
+  const h2 = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === void 0 ? h2 : [...h2, ...Array(8 - h2.length - t.length).fill("0"), ...t];
+  const nums = groups.map((g) => Number.parseInt(g || "0", 16));
+  if (nums.length === 8 && nums.slice(0, 5).every((x) => x === 0) && nums[5] === 65535) {
+    const [a2 = 0, b = 0] = nums.slice(6);
+    return `::ffff:${a2 >> 8}.${a2 & 255}.${b >> 8}.${b & 255}`;
+  }
+  const hex3 = nums.map((x) => x.toString(16));
+  let best = -1;
+  let bestLen = 1;
+  for (let i2 = 0; i2 < hex3.length; ) {
+    let j = i2;
+    while (j < hex3.length && hex3[j] === "0") j++;
+    if (j - i2 > bestLen) {
+      best = i2;
+      bestLen = j - i2;
+    }
+    i2 = j > i2 ? j : i2 + 1;
+  }
+  if (best < 0) return hex3.join(":");
+  return `${hex3.slice(0, best).join(":")}::${hex3.slice(best + bestLen).join(":")}`;
+}
+
+// src/host/local/procnet.ts
+var TCP_LISTEN = "0A";
+var UNIX_ACCEPTCON = 65536;
+var FD_SCAN_BUDGET_MS = 500;
+function decodeProcAddress(hex3) {
+  const [addr = "", port = "0"] = hex3.split(":");
+  const words = addr.match(/.{8}/g) ?? [];
+  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
+  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
+  const groups = [];
+  for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
+  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
+}
+function parseProcTcp(text2, family2, dualStackDefault) {
+  const out = [];
+  for (const line of text2.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
+    const { address, port } = decodeProcAddress(f[1] ?? "");
+    const inode = Number(f[9]);
+    const mapped = /^::ffff:(.+)$/.exec(address);
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes: [], inode });
+    else
+      out.push({
+        kind: "tcp",
+        family: family2,
+        address,
+        port,
+        ...family2 === 6 && address === "::" && dualStackDefault && { dualStack: true },
+        processes: [],
+        inode
+      });
+  }
+  return out;
+}
+function parseProcUnix(text2) {
+  const out = [];
+  for (const line of text2.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const flags = parseInt(f[3] ?? "0", 16);
+    if (!(flags & UNIX_ACCEPTCON)) continue;
+    const path9 = f.slice(7).join(" ");
+    out.push({ kind: "unix", path: path9, processes: [], inode: Number(f[6]) });
+  }
+  return out;
+}
+async function inodeOwners(inodes, signal) {
+  const owners = /* @__PURE__ */ new Map();
+  const until = performance.now() + FD_SCAN_BUDGET_MS;
+  const pids = (await readdir3("/proc").catch(() => [])).filter((p) => /^\d+$/.test(p));
+  for (const pid of pids) {
+    if (performance.now() > until || signal?.aborted) return { owners, complete: false };
+    const fds = await readdir3(`/proc/${pid}/fd`).catch(() => []);
+    let name;
+    for (const fd of fds) {
+      const link = await readlink2(`/proc/${pid}/fd/${fd}`).catch(() => "");
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (!m || !inodes.has(Number(m[1]))) continue;
+      name ??= (await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
+      const list = owners.get(Number(m[1])) ?? [];
+      if (!list.some((p) => p.pid === Number(pid))) list.push({ name, pid: Number(pid) });
+      owners.set(Number(m[1]), list);
+    }
+  }
+  return { owners, complete: true };
+}
+async function readProcListeners(signal, net = "/proc/net") {
+  const read = (p) => readFile(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
+  const [tcp4, tcp6, unix, v6only] = await Promise.all([read(`${net}/tcp`), read(`${net}/tcp6`), read(`${net}/unix`), read("/proc/sys/net/ipv6/bindv6only")]);
+  const notes2 = [];
+  if (tcp4 === void 0) notes2.push(`cannot read ${net}/tcp`);
+  const dualStackDefault = (v6only ?? "0").trim() === "0";
+  const found = [...parseProcTcp(tcp4 ?? "", 4, dualStackDefault), ...parseProcTcp(tcp6 ?? "", 6, dualStackDefault), ...parseProcUnix(unix ?? "")];
+  if (found.some((l) => l.dualStack)) notes2.push("procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");
+  const { owners, complete } = await inodeOwners(new Set(found.map((l) => l.inode)), signal);
+  if (!complete) notes2.push("process scan cut short: some listeners lack process names");
+  const listeners = found.map(({ inode, ...l }) => ({ ...l, processes: owners.get(inode) ?? [] }));
+  return { listeners, source: `${net}/tcp, ${net}/tcp6, ${net}/unix`, notes: notes2 };
+}
+
+// src/host/local/listeners.ts
+async function listLocalListeners(runner, o2 = {}) {
+  const snap = await readListeners(runner, () => readProcListeners(o2.signal), { ...o2, root: process.getuid?.() === 0 });
+  return withCommands(snap);
+}
+async function withCommands(snap) {
+  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
+  const commands = /* @__PURE__ */ new Map();
+  await Promise.all(
+    [...pids].map(async (pid) => {
+      const raw = await readFile2(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
+    })
+  );
+  return {
+    ...snap,
+    listeners: snap.listeners.map((l) => ({
+      ...l,
+      processes: l.processes.map((p) => {
+        const command = commands.get(p.pid);
+        return command ? { ...p, command } : p;
+      })
+    }))
+  };
+}
+
+// src/host/local/local-host.ts
+function localHost(runner = execaRunner()) {
+  return {
+    run: (file2, args, options) => runner.run(file2, args, options),
+    resolve: resolveLocal,
+    dial: dialLocal,
+    stat: statLocal,
+    readFile: readFileLocal,
+    readDir: readDirLocal,
+    listListeners: (options) => listLocalListeners(runner, options),
+    user: async () => ({ uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, groups: process.getgroups?.() ?? [] }),
+    configSource: async () => fileSource()
+  };
+}
+
 // src/nginx/check.ts
-import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname9, relative as relative2, isAbsolute as isAbsolute5 } from "node:path";
 
 // src/model/mask.ts
@@ -36330,11 +36941,11 @@ function replaceSpans(s, spans) {
 
 // src/spec/load.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { readFile } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { dirname as dirname4, isAbsolute, resolve as resolve2 } from "node:path";
 
 // src/spec/address.ts
-import { isIP } from "node:net";
+import { isIP as isIP3 } from "node:net";
 var HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 var BACKEND_FORMS = "HOST:PORT, [IPv6]:PORT or unix:/path.sock";
 function backendNotText(input2, described) {
@@ -36356,14 +36967,14 @@ function parseBackend(s) {
     if (end < 0 || s[end + 1] !== ":") return `expected [IPv6]:PORT, got "${s}"`;
     host = s.slice(1, end);
     portText = s.slice(end + 2);
-    if (isIP(host) !== 6) return `"${host}" is not an IPv6 address`;
+    if (isIP3(host) !== 6) return `"${host}" is not an IPv6 address`;
   } else {
     const colon = s.lastIndexOf(":");
     if (colon < 0) return `expected ${BACKEND_FORMS}, got "${s}"`;
     host = s.slice(0, colon);
     portText = s.slice(colon + 1);
     if (host.includes(":")) return `an IPv6 address needs brackets: [${host}]:${portText}`;
-    if (isIP(host) === 0 && !HOSTNAME.test(host)) return `"${host}" is not a valid host name or address`;
+    if (isIP3(host) === 0 && !HOSTNAME.test(host)) return `"${host}" is not a valid host name or address`;
   }
   if (!/^\d{1,5}$/.test(portText)) return `port "${portText}" is not a number`;
   const port = Number(portText);
@@ -36478,7 +37089,7 @@ __export(external_exports, {
   clone: () => clone,
   codec: () => codec,
   coerce: () => coerce_exports,
-  compile: () => compile,
+  compile: () => compile2,
   config: () => config,
   core: () => core_exports2,
   creditCard: () => creditCard2,
@@ -36487,7 +37098,7 @@ __export(external_exports, {
   currencyCode: () => currencyCode2,
   custom: () => custom,
   date: () => date2,
-  decode: () => decode2,
+  decode: () => decode3,
   decodeAsync: () => decodeAsync2,
   deepPartial: () => deepPartial,
   describe: () => describe2,
@@ -36889,12 +37500,12 @@ __export(core_exports2, {
   base64urlCharset: () => base64urlCharset,
   canParseURL: () => canParseURL,
   clone: () => clone,
-  compile: () => compile,
+  compile: () => compile2,
   compileFn: () => compileFn,
   config: () => config,
   createStandardJSONSchemaMethod: () => createStandardJSONSchemaMethod,
   createToJSONSchemaMethod: () => createToJSONSchemaMethod,
-  decode: () => decode,
+  decode: () => decode2,
   decodeAsync: () => decodeAsync,
   describe: () => describe,
   encode: () => encode,
@@ -38164,10 +38775,10 @@ var _safeParse = (_Err) => (schema, value, _ctx) => {
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
   }
-  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+  return result.issues.length ? failure2(_Err, result.issues, ctx) : { success: true, data: result.value };
 };
 var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
-function failure(Err, issues, ctx) {
+function failure2(Err, issues, ctx) {
   let error63;
   return {
     success: false,
@@ -38191,7 +38802,7 @@ var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
   let result = schema._zod.run({ value, issues: [] }, ctx);
   if (result instanceof Promise)
     result = await result;
-  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+  return result.issues.length ? failure2(_Err, result.issues, ctx) : { success: true, data: result.value };
 };
 var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
 var COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
@@ -38244,7 +38855,7 @@ var _decode = (_Err) => {
   };
   return fn;
 };
-var decode = /* @__PURE__ */ _decode($ZodRealError);
+var decode2 = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
   const fn = async (schema, value, _ctx, _params) => {
@@ -41587,7 +42198,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open2 = [];
+var open3 = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -41596,7 +42207,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open2.push(entry);
+    open3.push(entry);
     return empty;
   },
   guard(inst) {
@@ -41667,10 +42278,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open2.length;
+        const depth = open3.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open2.length > depth ? open2.pop() : void 0;
+        const entry = open3.length > depth ? open3.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -49336,7 +49947,7 @@ function compileValidator(schema, parser) {
     return parser;
   }
 }
-function compile(schema, options) {
+function compile2(schema, options) {
   try {
     const parser = compileFn(schema);
     const clone2 = withParser(schema, parser);
@@ -53609,7 +54220,7 @@ var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 var encode2 = /* @__PURE__ */ _encode(ZodRealError);
-var decode2 = /* @__PURE__ */ _decode(ZodRealError);
+var decode3 = /* @__PURE__ */ _decode(ZodRealError);
 var encodeAsync2 = /* @__PURE__ */ _encodeAsync(ZodRealError);
 var decodeAsync2 = /* @__PURE__ */ _decodeAsync(ZodRealError);
 var safeEncode2 = /* @__PURE__ */ _safeEncode(ZodRealError);
@@ -53769,7 +54380,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return encode2(this, data, params, { callee: _encode2 });
   },
   decode: function _decode2(data, params) {
-    return decode2(this, data, params, { callee: _decode2 });
+    return decode3(this, data, params, { callee: _decode2 });
   },
   encodeAsync: async function _encodeAsync2(data, params) {
     return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
@@ -56223,7 +56834,7 @@ async function loadSpecFile(path9, shown = displayPath(resolve2(path9))) {
   const file2 = resolve2(path9);
   let text2;
   try {
-    text2 = await readFile(file2, "utf8");
+    text2 = await readFile3(file2, "utf8");
   } catch (e) {
     throw new UserError(`cannot read spec: ${fileErrorWords(e)}`, shown);
   }
@@ -56280,8 +56891,8 @@ function describeIssue(issue3) {
     }
     case "invalid_type":
       if (issue3.input === void 0) return { path: path9, message: `missing required key${issue3.message.startsWith("required") ? ` (${issue3.message.slice(10)})` : ""}` };
-      if (path9[0] === "services" && path9.length === 3 && path9[2] === "backend") return { path: path9, message: backendNotText(issue3.input, typeOf(issue3.input)) };
-      return { path: path9, message: issue3.message.startsWith("Invalid input") ? `expected ${issue3.expected}, got ${typeOf(issue3.input)}` : issue3.message };
+      if (path9[0] === "services" && path9.length === 3 && path9[2] === "backend") return { path: path9, message: backendNotText(issue3.input, typeOf2(issue3.input)) };
+      return { path: path9, message: issue3.message.startsWith("Invalid input") ? `expected ${issue3.expected}, got ${typeOf2(issue3.input)}` : issue3.message };
     case "invalid_value":
       return { path: path9, message: issue3.values.length > 1 ? `expected one of ${issue3.values.join(", ")}, got ${JSON.stringify(issue3.input)}` : issue3.message };
     default:
@@ -56293,7 +56904,7 @@ function suggest(path9) {
   const keys = KNOWN_KEYS[where];
   return keys ? ` (expected one of ${keys.join(", ")})` : "";
 }
-function typeOf(v) {
+function typeOf2(v) {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -56326,7 +56937,7 @@ function displayPath(file2) {
 }
 
 // src/nginx/pass-target.ts
-import { isIP as isIP2 } from "node:net";
+import { isIP as isIP4 } from "node:net";
 var DEFAULT_PORT = { http: 80, https: 443 };
 function parsePassTarget(directive, arg, module) {
   const { schemes, defaultScheme } = PASS_DIRECTIVES[directive];
@@ -56376,7 +56987,7 @@ function splitHostPort(s) {
     const end = s.indexOf("]");
     if (end < 0) return "invalid IPv6 address";
     host = s.slice(1, end);
-    if (isIP2(host) !== 6) return "invalid IPv6 address";
+    if (isIP4(host) !== 6) return "invalid IPv6 address";
     const after = s.slice(end + 1);
     if (after !== "" && !after.startsWith(":")) return "invalid host";
     portText = after === "" ? void 0 : after.slice(1);
@@ -56565,7 +57176,7 @@ function expandAll(model) {
 }
 
 // src/nginx/evaluate.ts
-import { isIP as isIP4 } from "node:net";
+import { isIP as isIP5 } from "node:net";
 
 // src/model/mismatch.ts
 function relate(dial, backend, sameHost) {
@@ -56585,53 +57196,6 @@ var CODE = {
 };
 function mismatchCode(m) {
   return CODE[m];
-}
-
-// src/model/endpoint.ts
-import { isIP as isIP3 } from "node:net";
-function formatEndpoint(e) {
-  if (e.kind === "unix") return `unix:${e.path}`;
-  return `${isIP3(e.host) === 6 ? `[${e.host}]` : e.host}:${e.port}`;
-}
-function sameEndpoint(a2, b) {
-  if (a2.kind === "unix" || b.kind === "unix") return a2.kind === b.kind && a2.path === b.path;
-  return a2.port === b.port && a2.host.toLowerCase() === b.host.toLowerCase();
-}
-function ipFamily(host) {
-  return isIP3(host);
-}
-function canonicalIp(ip) {
-  const family2 = isIP3(ip);
-  if (family2 !== 6) return ip;
-  let s = ip.toLowerCase().replace(/%.*$/, "");
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    const b = v4[1].split(".").map(Number);
-    s = s.slice(0, -v4[1].length) + `${((b[0] ?? 0) << 8 | (b[1] ?? 0)).toString(16)}:${((b[2] ?? 0) << 8 | (b[3] ?? 0)).toString(16)}`;
-  }
-  const [head = "", tail] = s.split("::");
-  const h2 = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = tail === void 0 ? h2 : [...h2, ...Array(8 - h2.length - t.length).fill("0"), ...t];
-  const nums = groups.map((g) => Number.parseInt(g || "0", 16));
-  if (nums.length === 8 && nums.slice(0, 5).every((x) => x === 0) && nums[5] === 65535) {
-    const [a2 = 0, b = 0] = nums.slice(6);
-    return `::ffff:${a2 >> 8}.${a2 & 255}.${b >> 8}.${b & 255}`;
-  }
-  const hex3 = nums.map((x) => x.toString(16));
-  let best = -1;
-  let bestLen = 1;
-  for (let i2 = 0; i2 < hex3.length; ) {
-    let j = i2;
-    while (j < hex3.length && hex3[j] === "0") j++;
-    if (j - i2 > bestLen) {
-      best = i2;
-      bestLen = j - i2;
-    }
-    i2 = j > i2 ? j : i2 + 1;
-  }
-  if (best < 0) return hex3.join(":");
-  return `${hex3.slice(0, best).join(":")}::${hex3.slice(best + bestLen).join(":")}`;
 }
 
 // src/nginx/lexer.ts
@@ -57002,7 +57566,7 @@ function matchUri(locations, uri) {
 
 // src/nginx/evaluate.ts
 function hostAddresses(host, addresses) {
-  return isIP4(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
+  return isIP5(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
 }
 function overlap(a2, b, addresses) {
   if (a2.toLowerCase() === b.toLowerCase()) return true;
@@ -57116,12 +57680,12 @@ function evaluate(input2) {
   }
   for (const c3 of matches.concat(flagged)) {
     const e = c3.endpoint;
-    if (e.kind !== "tcp" || isIP4(e.host)) continue;
+    if (e.kind !== "tcp" || isIP5(e.host)) continue;
     const addrs = hostAddresses(e.host, addresses);
-    const families = new Set(addrs.map((a2) => isIP4(a2)));
+    const families = new Set(addrs.map((a2) => isIP5(a2)));
     if (families.size < 2) continue;
-    const specIp = backend.kind === "tcp" && isIP4(backend.host) ? backend.host : void 0;
-    const pick2 = specIp ?? addrs.find((a2) => isIP4(a2) === 4) ?? addrs[0];
+    const specIp = backend.kind === "tcp" && isIP5(backend.host) ? backend.host : void 0;
+    const pick2 = specIp ?? addrs.find((a2) => isIP5(a2) === 4) ?? addrs[0];
     const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
     findings.push(
       finding(
@@ -57162,7 +57726,7 @@ function evaluate(input2) {
   function evidence(c3) {
     const out = [lineText(c3.site)];
     if (c3.group) out.push(`upstream ${c3.group.name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);
-    if (c3.endpoint?.kind === "tcp" && !isIP4(c3.endpoint.host)) {
+    if (c3.endpoint?.kind === "tcp" && !isIP5(c3.endpoint.host)) {
       const a2 = hostAddresses(c3.endpoint.host, addresses);
       out.push(a2.length > 0 ? `${c3.endpoint.host} resolves to ${a2.join(", ")}` : `${c3.endpoint.host} does not resolve`);
     }
@@ -57192,7 +57756,7 @@ function rewrite(text2, directive, old, next, args) {
 }
 function familyNote(dial, backend, addresses) {
   if (dial.kind !== "tcp" || backend.kind !== "tcp") return { dial: "", spec: "" };
-  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP4(a2)));
+  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP5(a2)));
   const d = fams(dial.host);
   const b = fams(backend.host);
   if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: "", spec: "" };
@@ -57307,12 +57871,12 @@ function parseDump(text2) {
 }
 
 // src/nginx/nginx-test.ts
-import { accessSync, constants as constants6, statSync as statSync2 } from "node:fs";
-import { join as join5, resolve as resolve4 } from "node:path";
+import { accessSync, constants as constants8, statSync as statSync3 } from "node:fs";
+import { join as join6, resolve as resolve4 } from "node:path";
 
 // src/nginx/code-loading.ts
 import { realpathSync } from "node:fs";
-import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute2, join as join3, resolve as resolve3 } from "node:path";
+import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute2, join as join4, resolve as resolve3 } from "node:path";
 var SYSTEM_MODULE_DIRS = ["/usr/lib/nginx/modules", "/usr/lib64/nginx/modules", "/usr/share/nginx/modules", "/etc/nginx/modules", "/usr/local/nginx/modules"];
 var CODE2 = {
   ssl_engine: "loads an OpenSSL engine",
@@ -57347,14 +57911,14 @@ function whyCode(d, build, dirs) {
   const arg = d.args[0] ?? "";
   if (name === "load_module") {
     if (!isAbsolute2(arg) && !build) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
-    const path9 = realPath(isAbsolute2(arg) ? arg : join3(build?.prefix ?? "/", arg));
+    const path9 = realPath(isAbsolute2(arg) ? arg : join4(build?.prefix ?? "/", arg));
     return dirs.some((dir) => path9 === dir || path9.startsWith(`${dir}/`)) ? void 0 : `loads ${path9} from outside the system's module directories (${dirs.join(", ")})`;
   }
   if (name.endsWith("ssl_certificate_key") && /^(engine|store):/.test(arg)) return `loads an OpenSSL ${arg.split(":")[0]} for its key`;
   return CODE2[name];
 }
 function moduleDirs(build) {
-  const dirs = [...SYSTEM_MODULE_DIRS, ...build ? [build.modulesPath, join3(build.prefix, "modules")] : []];
+  const dirs = [...SYSTEM_MODULE_DIRS, ...build ? [build.modulesPath, join4(build.prefix, "modules")] : []];
   return [...new Set(dirs.map(realPath))];
 }
 function realPath(path9) {
@@ -57363,7 +57927,7 @@ function realPath(path9) {
     return realpathSync(abs);
   } catch {
     const parent = dirname5(abs);
-    return parent === abs ? abs : join3(realPath(parent), basename3(abs));
+    return parent === abs ? abs : join4(realPath(parent), basename3(abs));
   }
 }
 
@@ -57375,7 +57939,7 @@ function configWait(deadlineAt, capMs) {
 // src/nginx/nginx-sandbox.ts
 import { chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname6, isAbsolute as isAbsolute3, join as join4, normalize } from "node:path";
+import { dirname as dirname6, isAbsolute as isAbsolute3, join as join5, normalize } from "node:path";
 var NOBODY = { uid: 65534, gid: 65534 };
 var INSTALLED_CONFIG_DIRS = ["/etc/nginx/", "/usr/local/etc/nginx/", "/usr/local/nginx/conf/"];
 var DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -57394,19 +57958,19 @@ function testUser(config2, env, uid = process.getuid?.()) {
   return uid === 0 && because ? { user: NOBODY, because } : {};
 }
 function makeScratch(parse3, build, user) {
-  const dir = mkdtempSync(join4(tmpdir(), "upstream-gate-nginx-t-"));
+  const dir = mkdtempSync(join5(tmpdir(), "upstream-gate-nginx-t-"));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
     const made = [dir];
     for (const sub of ["logs", ...relativeWriteDirs(parse3)]) {
-      const path9 = join4(dir, sub);
+      const path9 = join5(dir, sub);
       for (let p = path9; p.startsWith(`${dir}/`); p = dirname6(p)) made.push(p);
       mkdirSync(path9, { recursive: true });
     }
-    if (build) symlinkSync(join4(build.prefix, "modules"), join4(dir, "modules"));
+    if (build) symlinkSync(join5(build.prefix, "modules"), join5(dir, "modules"));
     if (user) for (const p of new Set(made)) chownSync(p, user.uid, user.gid);
-    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join4(dir, "nginx.pid"))};`];
-    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join4(dir, "error.log"), ...pid], remove };
+    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join5(dir, "nginx.pid"))};`];
+    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join5(dir, "error.log"), ...pid], remove };
   } catch (e) {
     remove();
     throw e;
@@ -57531,11 +58095,11 @@ function didNotRun(r, { binary, shown, as }, timeoutMs) {
   return void 0;
 }
 function findExecutable(binary, path9) {
-  const candidates = binary.includes("/") ? [resolve4(binary)] : path9.split(":").filter(Boolean).map((dir) => join5(dir, binary));
+  const candidates = binary.includes("/") ? [resolve4(binary)] : path9.split(":").filter(Boolean).map((dir) => join6(dir, binary));
   return candidates.find((file2) => {
     try {
-      accessSync(file2, constants6.X_OK);
-      return statSync2(file2).isFile();
+      accessSync(file2, constants8.X_OK);
+      return statSync3(file2).isFile();
     } catch {
       return false;
     }
@@ -57643,114 +58207,7 @@ function analyze(name, args, terminator, parent) {
   return void 0;
 }
 
-// src/nginx/glob.ts
-function hasMagic(pattern) {
-  return /[*?[]/.test(pattern);
-}
-function compile2(component) {
-  const out = [];
-  for (let i2 = 0; i2 < component.length; i2++) {
-    const c3 = component[i2];
-    if (c3 === "*") {
-      if (out[out.length - 1]?.kind !== "star") out.push({ kind: "star" });
-    } else if (c3 === "?") out.push({ kind: "any" });
-    else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
-    else if (c3 === "[") {
-      const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
-      const close = component.indexOf("]", start2 + 1);
-      if (close < 0) {
-        out.push({ kind: "char", c: c3 });
-        continue;
-      }
-      const body = component.slice(start2, close);
-      const ranges = [];
-      for (let k = 0; k < body.length; k++) {
-        const a2 = body[k];
-        if (body[k + 1] === "-" && k + 2 < body.length) {
-          ranges.push([a2, body[k + 2]]);
-          k += 2;
-        } else ranges.push([a2, a2]);
-      }
-      out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
-      i2 = close;
-    } else out.push({ kind: "char", c: c3 });
-  }
-  return out;
-}
-function one(p, ch) {
-  switch (p.kind) {
-    case "any":
-      return true;
-    case "char":
-      return p.c === ch;
-    case "set":
-      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
-    default:
-      return false;
-  }
-}
-function componentMatcher(component) {
-  const pieces = compile2(component);
-  const dotOk = component.startsWith(".");
-  return (name) => {
-    if (!dotOk && name.startsWith(".")) return false;
-    let p = 0;
-    let i2 = 0;
-    let starP = -1;
-    let starI = 0;
-    while (i2 < name.length) {
-      const piece = pieces[p];
-      if (piece?.kind === "star") {
-        starP = p++;
-        starI = i2;
-      } else if (piece && one(piece, name[i2])) {
-        p++;
-        i2++;
-      } else if (starP >= 0) {
-        p = starP + 1;
-        i2 = ++starI;
-      } else return false;
-    }
-    while (pieces[p]?.kind === "star") p++;
-    return p === pieces.length;
-  };
-}
-function byteOrder(a2, b) {
-  const n2 = Math.min(a2.length, b.length);
-  for (let i2 = 0; i2 < n2; i2++) {
-    const x = a2.charCodeAt(i2);
-    const y = b.charCodeAt(i2);
-    if (x === y) continue;
-    if (x >= 55296 && x <= 57343 || y >= 55296 && y <= 57343) return Buffer.compare(Buffer.from(a2), Buffer.from(b));
-    return x - y;
-  }
-  return a2.length - b.length;
-}
-function globMatcher(pattern) {
-  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
-  return (path9) => {
-    const s = path9.split("/");
-    return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
-  };
-}
-
-// src/nginx/source.ts
-import { closeSync, constants as constants7, fstatSync, openSync, readSync, readdirSync, statSync as statSync3 } from "node:fs";
-import { join as join6 } from "node:path";
-function openError(path9, e) {
-  const err = e;
-  const reason = {
-    ENOENT: "2: No such file or directory",
-    EACCES: "13: Permission denied",
-    EISDIR: "21: Is a directory",
-    ENOTDIR: "20: Not a directory",
-    ELOOP: "40: Too many levels of symbolic links"
-  };
-  return `open() "${path9}" failed (${(err.code && reason[err.code]) ?? err.message})`;
-}
-function decode3(buf) {
-  return buf.toString("utf8");
-}
+// src/nginx/not-text.ts
 var SNIFF_CHARS = 4096;
 function notText(text2) {
   const n2 = Math.min(text2.length, SNIFF_CHARS);
@@ -57763,101 +58220,6 @@ function notText(text2) {
     else if (c3 === 65533) undecoded++;
   }
   return controls * 100 >= n2 && (controls + undecoded) * 10 >= n2 * 3 ? "its first bytes are not text" : void 0;
-}
-function fileSource() {
-  return {
-    read(path9, maxBytes) {
-      let fd;
-      try {
-        fd = openSync(path9, constants7.O_RDONLY | constants7.O_NONBLOCK);
-      } catch (e) {
-        const code = e.code;
-        return { error: openError(path9, e), ...code && { code } };
-      }
-      try {
-        const st = fstatSync(fd);
-        if (st.isDirectory()) return { error: `pread() "${path9}" failed (21: Is a directory)` };
-        if (!st.isFile()) return { error: `"${path9}" is not a regular file` };
-        if (st.size > maxBytes) return { error: `"${path9}" is too large (${st.size} bytes, limit ${maxBytes})` };
-        const buf = Buffer.allocUnsafe(st.size);
-        let off = 0;
-        while (off < st.size) {
-          const got = readSync(fd, buf, off, st.size - off, off);
-          if (got === 0) break;
-          off += got;
-        }
-        return { text: decode3(buf.subarray(0, off)), bytes: off };
-      } catch (e) {
-        return { error: `read() "${path9}" failed (${e.message})` };
-      } finally {
-        closeSync(fd);
-      }
-    },
-    glob(pattern, maxMatches) {
-      const parts = pattern.split("/");
-      const denied = [];
-      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
-      for (let k = 1; k < parts.length && found.length > 0; k++) {
-        const part = parts[k];
-        if (part === "") continue;
-        const last = k === parts.length - 1;
-        const next = [];
-        const match = hasMagic(part) ? componentMatcher(part) : void 0;
-        for (const { path: dir } of found) {
-          if (!match) {
-            next.push({ path: join6(dir, part), seen: false });
-            continue;
-          }
-          let entries;
-          try {
-            entries = readdirSync(dir, { withFileTypes: true });
-          } catch (e) {
-            if (e.code === "EACCES") denied.push(dir);
-            continue;
-          }
-          for (const e of entries) {
-            if (!match(e.name)) continue;
-            const p = join6(dir, e.name);
-            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
-            next.push({ path: p, seen: true });
-            if (next.length > maxMatches) break;
-          }
-        }
-        found = next;
-      }
-      const paths = found.filter((f) => f.seen || exists2(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
-      return { paths, denied };
-    }
-  };
-}
-function isDir(p) {
-  try {
-    return statSync3(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-function exists2(p) {
-  try {
-    statSync3(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function memorySource(files, origin = "the dump") {
-  return {
-    read(path9, maxBytes) {
-      const text2 = files.get(path9);
-      if (text2 === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
-      if (text2.length > maxBytes) return { error: `"${path9}" is too large (${text2.length} characters, limit ${maxBytes})` };
-      return { text: text2, bytes: text2.length };
-    },
-    glob(pattern, maxMatches) {
-      const match = globMatcher(pattern);
-      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
-    }
-  };
 }
 
 // src/nginx/parser.ts
@@ -58212,10 +58574,10 @@ async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
   return Buffer.concat(chunks);
 }
 async function readText(path9, opts) {
-  if (path9 === "-") return decode3(await (opts.readStdin ?? readStdin)());
+  if (path9 === "-") return decode(await (opts.readStdin ?? readStdin)());
   try {
     if (!statSync4(path9).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    return decode3(readFileSync3(path9));
+    return decode(readFileSync3(path9));
   } catch (e) {
     throw new UserError(`cannot read ${fileErrorWords(e)}`, path9);
   }
@@ -58233,8 +58595,12 @@ function loadDumpText(text2, where, opts = {}) {
 async function loadDump(path9, opts = {}) {
   return loadDumpText(await readText(path9, opts), path9, opts);
 }
-function loadFiles(main, opts = {}) {
-  const loaded = parseFiles(main, opts);
+async function loadFiles(host, main, opts = {}) {
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  const st = await host.stat(main, { followLinks: true, ...signal });
+  const opened = !st.ok ? st : st.type !== "file" ? { ok: false, code: "EISDIR", message: "not a file" } : await host.readFile(main, { offset: 0, length: 0, ...signal });
+  if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main);
+  const loaded = parseWith(main, await host.configSource(main, signal), opts);
   const { notConfig, denied } = loaded.parse;
   const why = notConfig.get(main);
   if (why) throw new UserError(`does not read as an nginx config file: ${why}`, main);
@@ -58245,28 +58611,19 @@ function loadFiles(main, opts = {}) {
   }
   return loaded;
 }
-function parseFiles(main, opts) {
-  try {
-    if (!statSync4(main).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    closeSync2(openSync2(main, "r"));
-  } catch (e) {
-    throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
-  }
-  return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname8(main), ...opts }) };
+function parseWith(main, source, opts) {
+  return { main, parse: parseConfig(main, { source, prefix: dirname8(main), ...opts }) };
 }
 
 // src/nginx/resolve.ts
-import { isIP as isIP5 } from "node:net";
 var RESOLVE_TIMEOUT_MS = 3e3;
-function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS, deadlineAt = Number.POSITIVE_INFINITY) {
+function hostResolver(host, timeoutMs = RESOLVE_TIMEOUT_MS, deadlineAt = Number.POSITIVE_INFINITY) {
   const cache = /* @__PURE__ */ new Map();
-  return (host, signal) => {
-    if (isIP5(host)) return Promise.resolve([canonicalIp(host)]);
-    const key = host.toLowerCase();
+  return (name, signal) => {
+    const key = name.toLowerCase();
     let p = cache.get(key);
     if (!p) {
-      const wait = configWait(deadlineAt, timeoutMs);
-      p = lookupHost(host, { timeoutMs: wait, signal }).then((a2) => a2.ok ? [...new Set(a2.addresses.map((x) => canonicalIp(x.address)))] : []);
+      p = host.resolve(name, { timeoutMs: configWait(deadlineAt, timeoutMs), signal }).then((r) => r.ok ? [...new Set(r.addresses.map(canonicalIp))] : []);
       cache.set(key, p);
     }
     return p;
@@ -58278,7 +58635,7 @@ var MAX_RESOLVED_NAMES = 256;
 var runConfigPhase = (spec, ctx) => configPhase(spec, ctx);
 async function configPhase(spec, ctx, options = {}) {
   const { signal } = ctx;
-  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : loadConfigFiles(spec, signal);
+  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : await loadConfigFiles(spec, ctx.host, signal);
   const { parse: parse3, main } = loaded;
   const base = dirname9(main);
   const display = (file2) => {
@@ -58302,7 +58659,7 @@ async function configPhase(spec, ctx, options = {}) {
   }
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
-  const resolver = options.resolver ?? dnsResolver(void 0, ctx.deadlineAt);
+  const resolver = options.resolver ?? hostResolver(ctx.host, void 0, ctx.deadlineAt);
   const [nginx, addresses] = await Promise.all([
     nginxCheck(spec, loaded, ctx),
     resolveAll(spec, expansions, resolver, signal)
@@ -58374,7 +58731,7 @@ async function nginxCheck(spec, loaded, ctx) {
     return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
   }
   const { binary, config: config2, test: mode } = spec.nginx;
-  return testConfig(ctx.runner, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
+  return testConfig(ctx.host, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
 }
 async function resolveAll(spec, expansions, resolver, signal) {
   const names2 = /* @__PURE__ */ new Set();
@@ -58387,52 +58744,65 @@ async function resolveAll(spec, expansions, resolver, signal) {
   await Promise.all(list.map(async (n2) => out.set(n2, await resolver(n2, signal))));
   return out;
 }
-function loadConfigFiles(spec, signal) {
+async function loadConfigFiles(spec, host, signal) {
   try {
-    return loadFiles(spec.nginx.config, { signal });
+    return await loadFiles(host, spec.nginx.config, { signal });
   } catch (e) {
     const note2 = relativeConfigNote(spec);
-    if (!isUserError(e) || note2 === void 0 || existsSync2(spec.nginx.config)) throw e;
+    if (!isUserError(e) || note2 === void 0 || (await host.stat(spec.nginx.config, { followLinks: true, ...signal && { signal } })).ok) throw e;
     throw new UserError(`${e.message} (${note2})`);
   }
 }
 
-// src/gate/probe-phase.ts
-import { isIP as isIP7 } from "node:net";
-
-// src/probe/errno.ts
-import { constants as constants8 } from "node:os";
-var LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
-var BY_NAME = constants8.errno;
-var BY_NUMBER = /* @__PURE__ */ new Map();
-for (const [name, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name);
-function errnoNumber(name) {
-  return name === void 0 ? void 0 : BY_NAME[name];
+// src/host/firewall.ts
+function portIn(spec, port) {
+  return spec.split(",").some((part) => {
+    const [a2, b] = part.split(/[:-]/).map(Number);
+    if (a2 === void 0 || Number.isNaN(a2)) return false;
+    return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
+  });
 }
-function errnoName(n2) {
-  return n2 === void 0 ? void 0 : BY_NUMBER.get(Math.abs(n2));
+function matchIptables(text2, port) {
+  const out = [];
+  for (const line of text2.split("\n").map((l) => l.trim())) {
+    if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
+    const m = /--dports? (\S+)/.exec(line);
+    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
+  }
+  return out;
 }
-function errorFacts(e) {
-  const err = e;
-  const code = typeof err?.code === "string" ? err.code : void 0;
-  const raw = typeof err?.errno === "number" ? Math.abs(err.errno) : void 0;
-  const errno = raw ?? errnoNumber(code);
-  const message = err instanceof Error ? err.message : String(e);
-  return { ...code !== void 0 && { code }, ...errno !== void 0 && { errno }, message };
+function matchNft(text2, port) {
+  const out = [];
+  for (const line of text2.split("\n").map((l) => l.trim())) {
+    if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line) || /\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line)) continue;
+    const m = /\bdport (\{[^}]*\}|\S+)/.exec(line);
+    if (!m?.[1]) {
+      if (!/\bsport\b/.test(line)) out.push(line);
+      continue;
+    }
+    if (portIn(m[1].replace(/[{}\s]/g, ""), port)) out.push(line);
+  }
+  return out;
 }
-
-// src/model/probe-result.ts
-var HTTP_STATUS = "HTTP_STATUS";
-var ABORTED = "ABORT_ERR";
-var INCOMPLETE = "INCOMPLETE_RESPONSE";
-var BAD_PROTOCOL = "BAD_PROTOCOL";
-
-// src/host/why-failed.ts
-function whyFailed(r, label = r.command) {
-  if (r.notFound) return `${r.command.split(" ")[0]} not installed`;
-  if (r.timedOut) return `${label} timed out`;
-  if (r.exitCode === void 0 || r.exitCode === 0) return `${label} was cancelled`;
-  return `${label} failed: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`;
+async function readFirewall(runner, port, family2, options = {}) {
+  const run2 = { timeoutMs: 2e3, ...options.signal && { signal: options.signal } };
+  const ipt = family2 === 6 ? "ip6tables" : "iptables";
+  const [it, nft] = await Promise.all([runner.run(ipt, ["-S"], run2), runner.run("nft", ["list", "ruleset"], run2)]);
+  const rules = [];
+  const notes2 = [];
+  if (it.failed) notes2.push(whyFailed(it));
+  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
+  if (nft.failed) notes2.push(whyFailed(nft));
+  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
+  return { rules, notes: notes2 };
 }
 
 // src/host/selinux.ts
@@ -58463,20 +58833,13 @@ async function readSelinux(runner, port, options = {}) {
 }
 
 // src/host/socket-file.ts
-import { lstat as lstat2, readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname10, join as join8 } from "node:path";
 var MAX_SIBLINGS = 12;
-function typeOf2(st) {
-  if (st.isSocket()) return "socket";
-  if (st.isFile()) return "file";
-  if (st.isDirectory()) return "directory";
-  if (st.isSymbolicLink()) return "symlink";
-  return "other";
-}
-async function names() {
+async function names(host, signal) {
   const table = async (file2) => {
     const m = /* @__PURE__ */ new Map();
-    const text2 = await readFile2(file2, "utf8").catch(() => "");
+    const r = await host.readFile(file2, { ...signal && { signal } });
+    const text2 = r.ok ? r.data.toString("utf8") : "";
     for (const line of text2.split("\n")) {
       const f = line.split(":");
       if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
@@ -58486,10 +58849,8 @@ async function names() {
   const [users2, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
   return { users: users2, groups };
 }
-function currentUser(userNames) {
-  const uid = process.getuid?.() ?? -1;
-  const gid = process.getgid?.() ?? -1;
-  return { uid, gid, groups: process.getgroups?.() ?? [], name: userNames.get(uid) ?? String(uid) };
+function named(user, userNames) {
+  return { ...user, name: userNames.get(user.uid) ?? String(user.uid) };
 }
 function access2(f, user) {
   const mode = parseInt(f.mode, 8);
@@ -58498,17 +58859,22 @@ function access2(f, user) {
   const bits = mode >> shift & 7;
   return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
 }
-async function readSocketFile(path9) {
-  const { users: users2, groups } = await names();
-  const user = currentUser(users2);
+async function readSocketFile(host, path9, options = {}) {
+  const { signal } = options;
+  const [{ users: users2, groups }, who] = await Promise.all([names(host, signal), host.user()]);
+  const user = named(who, users2);
   const notes2 = [];
+  const lstat3 = async (p) => {
+    const st = await host.stat(p, { followLinks: false, ...signal && { signal } });
+    return st.ok ? st : void 0;
+  };
   const facts = async (p) => {
-    const st = await lstat2(p).catch(() => void 0);
+    const st = await lstat3(p);
     if (!st) return void 0;
     return {
       path: p,
-      type: typeOf2(st),
-      mode: (st.mode & 4095).toString(8).padStart(4, "0"),
+      type: st.type,
+      mode: st.mode.toString(8).padStart(4, "0"),
       uid: st.uid,
       gid: st.gid,
       owner: users2.get(st.uid) ?? String(st.uid),
@@ -58534,15 +58900,13 @@ async function readSocketFile(path9) {
     }
   }
   const dir = dirname10(path9);
-  const entries = await readdir2(dir).catch((e) => {
-    if (e.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${e.code ?? e.message}`);
-    return [];
-  });
-  for (const name of entries.sort()) {
+  const listing = await host.readDir(dir, { ...signal && { signal } });
+  if (!listing.ok && listing.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${listing.code ?? listing.message}`);
+  for (const name of (listing.ok ? listing.names : []).sort()) {
     if (evidence.siblings.length >= MAX_SIBLINGS) break;
     if (name === basename4(path9)) continue;
-    const st = await lstat2(join8(dir, name)).catch(() => void 0);
-    if (st?.isSocket()) evidence.siblings.push(join8(dir, name));
+    const st = await lstat3(join8(dir, name));
+    if (st?.type === "socket") evidence.siblings.push(join8(dir, name));
   }
   return evidence;
 }
@@ -58584,6 +58948,81 @@ function describeUnit(s) {
   return `${s.unit}: ${st.ActiveState}${st.SubState ? ` (${st.SubState})` : ""}${extra.length ? `, ${extra.join(", ")}` : ""}${st.MainPID && st.MainPID !== "0" ? `, pid ${st.MainPID}` : ""}`;
 }
 
+// src/host/evidence.ts
+var FAST_TTL_MS = 250;
+var SLOW_TTL_MS = 1e3;
+var COLLECTOR_BUDGET_MS = 3e3;
+function evidenceCollector(host, signal) {
+  const cache = /* @__PURE__ */ new Map();
+  const memo2 = (key, make, ttlMs = FAST_TTL_MS) => {
+    const hit = cache.get(key);
+    if (hit && performance.now() - hit.at < ttlMs) return hit.value;
+    const value = make();
+    cache.set(key, { at: performance.now(), value });
+    return value;
+  };
+  const opts = signal ? { signal } : {};
+  const listeners = () => memo2("listeners", () => host.listListeners({ ...opts, timeoutMs: 2e3 }));
+  const firewall = (port, family2) => memo2(`fw:${family2}:${port}`, () => readFirewall(host, port, family2, opts), SLOW_TTL_MS);
+  const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(host, port, opts), SLOW_TTL_MS);
+  const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(host, unit, opts), SLOW_TTL_MS);
+  const socketFile = (path9) => memo2(`sock:${path9}`, () => readSocketFile(host, path9, opts));
+  return {
+    async gather(probe, endpoint, address, unit) {
+      if (probe.ok) return {};
+      const jobs = {};
+      const connectFailed = probe.stage === "connect" || probe.stage === "resolve";
+      if (endpoint.kind === "unix") {
+        if (connectFailed) {
+          jobs.socketFile = socketFile(endpoint.path);
+          jobs.listeners = listeners();
+        }
+      } else if (connectFailed) {
+        const family2 = address?.includes(":") ? 6 : 4;
+        jobs.listeners = listeners();
+        jobs.firewall = firewall(endpoint.port, family2);
+        if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
+      }
+      if (unit) jobs.systemd = systemd(unit);
+      const out = {};
+      await Promise.all(
+        Object.entries(jobs).map(async ([k, p]) => {
+          const v = await bounded2(p);
+          if (v !== void 0) out[k] = v;
+        })
+      );
+      return out;
+    }
+  };
+}
+async function bounded2(p) {
+  let timer;
+  const late = new Promise((r) => timer = setTimeout(() => r(void 0), COLLECTOR_BUDGET_MS));
+  try {
+    return await Promise.race([p.catch(() => void 0), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// src/host/file-tail.ts
+var MAX_TAIL_BYTES = 1024 * 1024;
+async function fileSize(host, path9, options = {}) {
+  const st = await host.stat(path9, { followLinks: true, ...options });
+  return st.ok ? st.size : void 0;
+}
+async function readSince(host, path9, from, options = {}) {
+  const opened = await host.readFile(path9, { offset: 0, length: 0, ...options });
+  const st = opened.ok ? await host.stat(path9, { followLinks: true, ...options }) : opened;
+  if (!st.ok) return { lines: [], error: `cannot read ${path9}: ${st.code ?? st.message}` };
+  const begin = st.size < from ? 0 : Math.max(from, st.size - MAX_TAIL_BYTES);
+  const length = st.size - begin;
+  if (length <= 0) return { lines: [] };
+  const r = await host.readFile(path9, { offset: begin, length, ...options });
+  if (!r.ok) return { lines: [], error: `cannot read ${path9}: ${r.code ?? r.message}` };
+  return { lines: r.data.toString("utf8").split("\n").filter((l) => l.trim() !== "") };
+}
+
 // src/diagnose/evidence-lines.ts
 function ms(n2) {
   if (n2 === void 0) return "";
@@ -58592,8 +59031,8 @@ function ms(n2) {
 function probeLine(p) {
   const verb = p.kind === "tcp" || p.kind === "unix" || p.stage === "connect" ? "connect" : p.kind === "fastcgi" ? "fastcgi" : "GET";
   const what = verb === "connect" ? p.target.replace(/^\w+:\/\/([^/]*).*$/, "$1") : p.target;
-  const outcome2 = p.ok ? p.status !== void 0 ? String(p.status) : "connected" : p.code === HTTP_STATUS ? p.message : `${p.code ?? "failed"}${p.errno !== void 0 ? ` (${p.errno})` : ""}${p.code && p.message.includes(p.code) ? "" : `: ${p.message}`}`;
-  return `${verb} ${what} -> ${outcome2} after ${ms(p.timings.totalMs)}`;
+  const outcome = p.ok ? p.status !== void 0 ? String(p.status) : "connected" : p.code === HTTP_STATUS ? p.message : `${p.code ?? "failed"}${p.errno !== void 0 ? ` (${p.errno})` : ""}${p.code && p.message.includes(p.code) ? "" : `: ${p.message}`}`;
+  return `${verb} ${what} -> ${outcome} after ${ms(p.timings.totalMs)}`;
 }
 function listenerAddress(l) {
   if (l.kind === "unix") return `unix:${l.path ?? ""}`;
@@ -58782,13 +59221,13 @@ function familyMismatch(i2, others) {
   const listenHost = first?.address && !WILDCARD.has(first.address) ? first.address : fam === 6 ? "127.0.0.1" : "::1";
   const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   const name = i2.endpoint.kind === "tcp" && i2.address !== void 0 && i2.address !== i2.endpoint.host ? i2.endpoint.host : void 0;
-  const dialed = dialFix(i2, listenHost);
+  const dialed2 = dialFix(i2, listenHost);
   const alt = `make the backend listen on ${formatEndpoint({ kind: "tcp", host: dialedAddress(i2), port })} too`;
   return {
     code: "backend.family_mismatch",
     message: `nginx dials ${t}${name ? ` (${name})` : ""} but the backend listens only on ${where}`,
     evidence: connectEvidence(i2, others),
-    fix: dialed ?? (name ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port })} instead of ${name}:${port}, or ${alt}` : alt)
+    fix: dialed2 ?? (name ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port })} instead of ${name}:${port}, or ${alt}` : alt)
   };
 }
 function rejected(i2, present) {
@@ -58961,857 +59400,6 @@ function notes(e) {
   return [...e.listeners?.notes ?? [], ...e.firewall?.notes ?? [], ...e.selinux?.notes ?? [], ...e.systemd?.notes ?? [], ...e.socketFile?.notes ?? []].map((n2) => `note: ${n2}`);
 }
 
-// src/diagnose/error-log.ts
-var PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
-var EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
-var ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
-var CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
-var ACTION = /^[A-Za-z][A-Za-z ]*$/;
-var QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
-var OPENERS = {
-  request: ', request: "',
-  subrequest: ', subrequest: "',
-  upstream: ', upstream: "',
-  host: ', host: "',
-  referrer: ', referrer: "'
-};
-var STREAM_BYTES = ", bytes from/to client:";
-function parseErrorLine(line) {
-  let start2 = 0;
-  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
-    const m = EMBEDDED.exec(line);
-    if (!m) return void 0;
-    start2 = m.index;
-  }
-  PREFIX.lastIndex = start2;
-  const p = PREFIX.exec(line);
-  if (!p) return void 0;
-  const entry = {
-    time: p[1],
-    level: p[2],
-    pid: Number(p[3]),
-    tid: Number(p[4]),
-    message: ""
-  };
-  if (p[5] !== void 0) entry.cid = Number(p[5]);
-  let rest = line.slice(PREFIX.lastIndex);
-  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
-  let head = rest;
-  let fields = "";
-  const clientAt = findClient(rest);
-  if (clientAt >= 0) {
-    head = rest.slice(0, clientAt);
-    fields = rest.slice(clientAt);
-  }
-  splitHead(head, entry);
-  if (fields) parseFields(fields, entry);
-  return entry;
-}
-function findClient(rest) {
-  const at = rest.indexOf(", client: ");
-  if (at >= 0) return at;
-  return rest.indexOf(", udp client: ");
-}
-function splitHead(head, entry) {
-  let msg = head;
-  const resolverAt = msg.lastIndexOf(", resolver: ");
-  if (resolverAt >= 0 && msg.lastIndexOf(" while ", resolverAt) >= 0) {
-    entry.resolver = msg.slice(resolverAt + 12);
-    msg = msg.slice(0, resolverAt);
-  }
-  const whileAt = msg.lastIndexOf(" while ");
-  if (whileAt >= 0) {
-    let action = msg.slice(whileAt + 7);
-    const comma = action.indexOf(", ");
-    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
-    if (ACTION.test(action)) {
-      entry.action = action;
-      msg = msg.slice(0, whileAt);
-    }
-  }
-  const e = ERRNO_SUFFIX.exec(msg);
-  if (e) {
-    entry.errno = Number(e[1]);
-    entry.errnoText = e[2];
-    msg = msg.slice(0, e.index);
-  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
-    const c3 = CONF_SUFFIX.exec(msg);
-    if (c3) {
-      entry.confFile = c3[1];
-      entry.confLine = Number(c3[2]);
-      msg = msg.slice(0, c3.index);
-    }
-  }
-  entry.message = msg;
-}
-function parseFields(fields, entry) {
-  let i2 = fields.indexOf("client: ") + 8;
-  let end = fields.indexOf(", server: ", i2);
-  if (end < 0) {
-    entry.client = untilComma(fields, i2);
-    return;
-  }
-  entry.client = fields.slice(i2, end);
-  i2 = end + 10;
-  end = fields.indexOf(", ", i2);
-  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
-  if (end < 0) return;
-  i2 = end;
-  for (let k = 0; k < QUOTED.length; k++) {
-    const key = QUOTED[k];
-    const opener = OPENERS[key];
-    if (!fields.startsWith(opener, i2)) continue;
-    const valueAt = i2 + opener.length;
-    const close = closingQuote(fields, valueAt, k);
-    entry[key] = fields.slice(valueAt, close);
-    i2 = close + 1;
-    if (i2 >= fields.length) return;
-  }
-}
-function closingQuote(s, from, field) {
-  if (QUOTED[field] === "request") {
-    const at = s.lastIndexOf(`"${OPENERS.upstream}`);
-    if (at >= from) return at;
-  }
-  let best = -1;
-  for (let k = field + 1; k < QUOTED.length; k++) {
-    const at = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
-    if (at >= 0 && (best < 0 || at < best)) best = at;
-  }
-  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
-  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
-  if (best >= 0) return best;
-  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
-  return s.length;
-}
-function untilComma(s, from) {
-  const end = s.indexOf(", ", from);
-  return s.slice(from, end < 0 ? s.length : end);
-}
-
-// src/diagnose/gateway-lines.ts
-var UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent/;
-function gatewayLines(lines, serverNames) {
-  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
-  return lines.filter((line) => {
-    const e = parseErrorLine(line);
-    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
-    if (wanted.size === 0) return true;
-    const server = e.server?.toLowerCase();
-    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
-    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
-  });
-}
-
-// src/host/evidence.ts
-import { readFile as readFile4 } from "node:fs/promises";
-
-// src/host/firewall.ts
-function portIn(spec, port) {
-  return spec.split(",").some((part) => {
-    const [a2, b] = part.split(/[:-]/).map(Number);
-    if (a2 === void 0 || Number.isNaN(a2)) return false;
-    return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
-  });
-}
-function matchIptables(text2, port) {
-  const out = [];
-  for (const line of text2.split("\n").map((l) => l.trim())) {
-    if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
-    const m = /--dports? (\S+)/.exec(line);
-    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
-  }
-  return out;
-}
-function matchNft(text2, port) {
-  const out = [];
-  for (const line of text2.split("\n").map((l) => l.trim())) {
-    if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line) || /\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line)) continue;
-    const m = /\bdport (\{[^}]*\}|\S+)/.exec(line);
-    if (!m?.[1]) {
-      if (!/\bsport\b/.test(line)) out.push(line);
-      continue;
-    }
-    if (portIn(m[1].replace(/[{}\s]/g, ""), port)) out.push(line);
-  }
-  return out;
-}
-async function readFirewall(runner, port, family2, options = {}) {
-  const run2 = { timeoutMs: 2e3, ...options.signal && { signal: options.signal } };
-  const ipt = family2 === 6 ? "ip6tables" : "iptables";
-  const [it, nft] = await Promise.all([runner.run(ipt, ["-S"], run2), runner.run("nft", ["list", "ruleset"], run2)]);
-  const rules = [];
-  const notes2 = [];
-  if (it.failed) notes2.push(whyFailed(it));
-  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
-  if (nft.failed) notes2.push(whyFailed(nft));
-  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
-  return { rules, notes: notes2 };
-}
-
-// src/host/procnet.ts
-import { readFile as readFile3, readdir as readdir3, readlink as readlink2 } from "node:fs/promises";
-var TCP_LISTEN = "0A";
-var UNIX_ACCEPTCON = 65536;
-var FD_SCAN_BUDGET_MS = 500;
-function decodeProcAddress(hex3) {
-  const [addr = "", port = "0"] = hex3.split(":");
-  const words = addr.match(/.{8}/g) ?? [];
-  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
-  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
-  const groups = [];
-  for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
-  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
-}
-function parseProcTcp(text2, family2, dualStackDefault) {
-  const out = [];
-  for (const line of text2.split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
-    const { address, port } = decodeProcAddress(f[1] ?? "");
-    const inode = Number(f[9]);
-    const mapped = /^::ffff:(.+)$/.exec(address);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes: [], inode });
-    else
-      out.push({
-        kind: "tcp",
-        family: family2,
-        address,
-        port,
-        ...family2 === 6 && address === "::" && dualStackDefault && { dualStack: true },
-        processes: [],
-        inode
-      });
-  }
-  return out;
-}
-function parseProcUnix(text2) {
-  const out = [];
-  for (const line of text2.split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 8) continue;
-    const flags = parseInt(f[3] ?? "0", 16);
-    if (!(flags & UNIX_ACCEPTCON)) continue;
-    const path9 = f.slice(7).join(" ");
-    out.push({ kind: "unix", path: path9, processes: [], inode: Number(f[6]) });
-  }
-  return out;
-}
-async function inodeOwners(inodes, signal) {
-  const owners = /* @__PURE__ */ new Map();
-  const until = performance.now() + FD_SCAN_BUDGET_MS;
-  const pids = (await readdir3("/proc").catch(() => [])).filter((p) => /^\d+$/.test(p));
-  for (const pid of pids) {
-    if (performance.now() > until || signal?.aborted) return { owners, complete: false };
-    const fds = await readdir3(`/proc/${pid}/fd`).catch(() => []);
-    let name;
-    for (const fd of fds) {
-      const link = await readlink2(`/proc/${pid}/fd/${fd}`).catch(() => "");
-      const m = /^socket:\[(\d+)\]$/.exec(link);
-      if (!m || !inodes.has(Number(m[1]))) continue;
-      name ??= (await readFile3(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
-      const list = owners.get(Number(m[1])) ?? [];
-      if (!list.some((p) => p.pid === Number(pid))) list.push({ name, pid: Number(pid) });
-      owners.set(Number(m[1]), list);
-    }
-  }
-  return { owners, complete: true };
-}
-async function readProcListeners(signal) {
-  const read = (p) => readFile3(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
-  const [tcp4, tcp6, unix, v6only] = await Promise.all([read("/proc/net/tcp"), read("/proc/net/tcp6"), read("/proc/net/unix"), read("/proc/sys/net/ipv6/bindv6only")]);
-  const notes2 = [];
-  if (tcp4 === void 0) notes2.push("cannot read /proc/net/tcp");
-  const dualStackDefault = (v6only ?? "0").trim() === "0";
-  const found = [...parseProcTcp(tcp4 ?? "", 4, dualStackDefault), ...parseProcTcp(tcp6 ?? "", 6, dualStackDefault), ...parseProcUnix(unix ?? "")];
-  if (found.some((l) => l.dualStack)) notes2.push("procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");
-  const { owners, complete } = await inodeOwners(new Set(found.map((l) => l.inode)), signal);
-  if (!complete) notes2.push("process scan cut short: some listeners lack process names");
-  const listeners = found.map(({ inode, ...l }) => ({ ...l, processes: owners.get(inode) ?? [] }));
-  return { listeners, source: "/proc/net/tcp, /proc/net/tcp6, /proc/net/unix", notes: notes2 };
-}
-
-// src/host/listeners.ts
-var USERS = /users:\(\((.*)\)\)\s*$/;
-function parseUsers(text2) {
-  if (!text2) return [];
-  const out = [];
-  for (const m of text2.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
-    const pid = Number(m[2]);
-    if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
-  }
-  return out;
-}
-function parseSs(stdout) {
-  const out = [];
-  for (const raw of stdout.split("\n")) {
-    const line = raw.trim();
-    if (!line) continue;
-    const users2 = USERS.exec(line);
-    const processes = parseUsers(users2?.[1]);
-    const head = users2 ? line.slice(0, users2.index).trim() : line;
-    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
-    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
-      out.push({ kind: "unix", path: unix[1] ?? "", processes });
-      continue;
-    }
-    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
-    if (!tcp?.[1]) continue;
-    const local = tcp[1];
-    const colon = local.lastIndexOf(":");
-    const port = Number(local.slice(colon + 1));
-    let host = local.slice(0, colon).replace(/%[^\]]*/, "");
-    if (!Number.isInteger(port)) continue;
-    if (host === "*") {
-      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
-      continue;
-    }
-    const v6 = host.startsWith("[");
-    if (v6) host = host.slice(1, -1);
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
-    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
-  }
-  return out;
-}
-async function readListeners(runner, options = {}) {
-  const run2 = { timeoutMs: options.timeoutMs ?? 2e3, ...options.signal && { signal: options.signal } };
-  const [tcp, unix] = await Promise.all([runner.run("ss", ["-Hltnp"], run2), runner.run("ss", ["-Hlxp"], run2)]);
-  if (!tcp.failed && !unix.failed) {
-    const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
-    const notes2 = [];
-    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
-      notes2.push(`ss shows no process names${process.getuid?.() === 0 ? "" : " (run as root to see them)"}`);
-    }
-    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
-  }
-  const why = tcp.failed ? tcp : unix;
-  const reason = whyFailed(why, "ss");
-  const proc = await readProcListeners(options.signal);
-  return { ...proc, notes: [`${reason}; read ${proc.source}`, ...proc.notes] };
-}
-
-// src/host/evidence.ts
-var FAST_TTL_MS = 250;
-var SLOW_TTL_MS = 1e3;
-var COLLECTOR_BUDGET_MS = 3e3;
-function createHostView(runner, signal) {
-  const cache = /* @__PURE__ */ new Map();
-  const memo2 = (key, make, ttlMs = FAST_TTL_MS) => {
-    const hit = cache.get(key);
-    if (hit && performance.now() - hit.at < ttlMs) return hit.value;
-    const value = make();
-    cache.set(key, { at: performance.now(), value });
-    return value;
-  };
-  const opts = signal ? { signal } : {};
-  const listeners = () => memo2("listeners", async () => withCommands(await readListeners(runner, { ...opts, timeoutMs: 2e3 })));
-  const firewall = (port, family2) => memo2(`fw:${family2}:${port}`, () => readFirewall(runner, port, family2, opts), SLOW_TTL_MS);
-  const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(runner, port, opts), SLOW_TTL_MS);
-  const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(runner, unit, opts), SLOW_TTL_MS);
-  const socketFile = (path9) => memo2(`sock:${path9}`, () => readSocketFile(path9));
-  return {
-    async gather(probe, endpoint, address, unit) {
-      if (probe.ok) return {};
-      const jobs = {};
-      const connectFailed = probe.stage === "connect" || probe.stage === "resolve";
-      if (endpoint.kind === "unix") {
-        if (connectFailed) {
-          jobs.socketFile = socketFile(endpoint.path);
-          jobs.listeners = listeners();
-        }
-      } else if (connectFailed) {
-        const family2 = address?.includes(":") ? 6 : 4;
-        jobs.listeners = listeners();
-        jobs.firewall = firewall(endpoint.port, family2);
-        if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
-      }
-      if (unit) jobs.systemd = systemd(unit);
-      const out = {};
-      await Promise.all(
-        Object.entries(jobs).map(async ([k, p]) => {
-          const v = await bounded(p);
-          if (v !== void 0) out[k] = v;
-        })
-      );
-      return out;
-    }
-  };
-}
-async function bounded(p) {
-  let timer;
-  const late = new Promise((r) => timer = setTimeout(() => r(void 0), COLLECTOR_BUDGET_MS));
-  try {
-    return await Promise.race([p.catch(() => void 0), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-async function withCommands(snap) {
-  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
-  const commands = /* @__PURE__ */ new Map();
-  await Promise.all(
-    [...pids].map(async (pid) => {
-      const raw = await readFile4(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-      if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
-    })
-  );
-  return {
-    ...snap,
-    listeners: snap.listeners.map((l) => ({
-      ...l,
-      processes: l.processes.map((p) => {
-        const command = commands.get(p.pid);
-        return command ? { ...p, command } : p;
-      })
-    }))
-  };
-}
-
-// src/host/file-tail.ts
-import { open as open3, stat as stat2 } from "node:fs/promises";
-var MAX_TAIL_BYTES = 1024 * 1024;
-async function fileSize(path9) {
-  return (await stat2(path9).catch(() => void 0))?.size;
-}
-async function readSince(path9, from) {
-  let fh;
-  try {
-    fh = await open3(path9, "r");
-    const size = (await fh.stat()).size;
-    const begin = size < from ? 0 : Math.max(from, size - MAX_TAIL_BYTES);
-    const length = size - begin;
-    if (length <= 0) return { lines: [] };
-    const buf = Buffer.alloc(length);
-    await fh.read(buf, 0, length, begin);
-    const text2 = buf.toString("utf8");
-    return { lines: text2.split("\n").filter((l) => l.trim() !== "") };
-  } catch (e) {
-    return { lines: [], error: `cannot read ${path9}: ${e.code ?? String(e)}` };
-  } finally {
-    await fh?.close();
-  }
-}
-
-// src/probe/connect.ts
-import { connect } from "node:net";
-
-// src/probe/resolve.ts
-import { isIP as isIP6 } from "node:net";
-async function resolveAll2(host, options) {
-  const started = performance.now();
-  if (isIP6(host)) return { ok: true, addresses: [host], durationMs: 0 };
-  const a2 = await lookupHost(host, options);
-  const durationMs2 = performance.now() - started;
-  if (a2.ok) {
-    const seen = /* @__PURE__ */ new Set();
-    const v4 = a2.addresses.filter((x) => x.family === 4).map((x) => x.address);
-    const v6 = a2.addresses.filter((x) => x.family === 6).map((x) => x.address);
-    const addresses = [...v4, ...v6].filter((x) => !seen.has(x) && seen.add(x));
-    return addresses.length ? { ok: true, addresses, durationMs: durationMs2 } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: durationMs2 };
-  }
-  if ("unanswered" in a2) {
-    if (a2.aborted) return { ok: false, code: ABORTED, message: a2.message, durationMs: durationMs2 };
-    const atDeadline = options.deadlineAt !== void 0 && Date.now() >= options.deadlineAt - 1;
-    return { ok: false, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${a2.waitedMs} ms`, durationMs: durationMs2 };
-  }
-  return { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: `${host}: ${a2.code ?? a2.message}`, durationMs: durationMs2 };
-}
-var connectLookup = (hostname3, options, callback) => {
-  void lookupHost(hostname3, { timeoutMs: 6e4 }).then((a2) => {
-    if (!a2.ok) {
-      const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname3}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname3 });
-      return callback(e, "", 0);
-    }
-    const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
-    const list = a2.addresses.filter((x) => family2 === 0 || x.family === family2);
-    if (options.all) return callback(null, list);
-    const first = list[0];
-    if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname3}`), { code: "ENOTFOUND", hostname: hostname3 }), "", 0);
-    return callback(null, first.address, first.family);
-  });
-};
-
-// src/probe/connect.ts
-function openConnection(endpoint, kind, options) {
-  const started = performance.now();
-  const target = formatEndpoint(endpoint);
-  const fail = (facts) => ({
-    ok: false,
-    result: { ok: false, kind, target, stage: "connect", ...facts, timings: { totalMs: performance.now() - started } }
-  });
-  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
-  return new Promise((resolve7) => {
-    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
-    let settled = false;
-    const settle3 = (c3) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort2);
-      socket.removeListener("error", onError);
-      if (!c3.ok) socket.destroy();
-      resolve7(c3);
-    };
-    const onError = (e) => settle3(fail(errorFacts(e)));
-    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
-    const timer = setTimeout(
-      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
-      options.timeoutMs
-    );
-    options.signal?.addEventListener("abort", onAbort2, { once: true });
-    socket.once("error", onError);
-    socket.once("connect", () => {
-      socket.on("error", () => {
-      });
-      settle3({ ok: true, socket, connectMs: performance.now() - started });
-    });
-  });
-}
-async function probeConnect(endpoint, options) {
-  const kind = endpoint.kind === "unix" ? "unix" : "tcp";
-  const c3 = await openConnection(endpoint, kind, options);
-  if (!c3.ok) return c3.result;
-  const local = c3.socket.localAddress;
-  const localPort = c3.socket.localPort;
-  c3.socket.destroy();
-  return {
-    ok: true,
-    kind,
-    target: formatEndpoint(endpoint),
-    stage: "connect",
-    message: `connected in ${c3.connectMs.toFixed(1)}ms`,
-    timings: { connectMs: c3.connectMs, totalMs: c3.connectMs },
-    ...local !== void 0 && kind === "tcp" && { localAddress: formatEndpoint({ kind: "tcp", host: local, port: localPort ?? 0 }) }
-  };
-}
-
-// src/probe/printable.ts
-function printable(bytes, max = 64) {
-  let out = "";
-  for (const b of bytes.subarray(0, max)) {
-    if (b === 10) out += "\\n";
-    else if (b === 13) out += "\\r";
-    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, "0")}`;
-  }
-  return bytes.length > max ? `${out}...` : out;
-}
-function looksLikeTls(bytes) {
-  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
-}
-
-// src/probe/http.ts
-import { request as request2 } from "node:http";
-import { connect as tlsConnect } from "node:tls";
-var MAX_BODY_BYTES = 64 * 1024;
-async function probeHttp(o2) {
-  const kind = o2.tls ? "https" : "http";
-  const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
-  const started = performance.now();
-  const c3 = await openConnection(o2.endpoint, kind, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return { ...c3.result, target };
-  const connectMs = c3.connectMs;
-  const hostHeader = o2.host ?? (o2.endpoint.kind === "unix" ? "localhost" : formatEndpoint(o2.endpoint));
-  const r = await exchange(c3.socket, o2, { kind, target, started, connectMs, hostHeader });
-  if (o2.tls || r.ok) return r;
-  if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? "")) {
-    return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
-  }
-  if (r.code === "ECONNRESET" && r.firstBytes === void 0 && await speaksTls(o2)) {
-    return { ...r, code: BAD_PROTOCOL, message: "closed the plain HTTP request; the port answers a TLS handshake (answered TLS)" };
-  }
-  return r;
-}
-var SNIFF_TIMEOUT_MS = 1e3;
-async function speaksTls(o2) {
-  const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
-  const c3 = await openConnection(o2.endpoint, "https", { timeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return false;
-  return new Promise((resolve7) => {
-    const s = tlsConnect({ socket: c3.socket, rejectUnauthorized: false });
-    const onAbort2 = () => done(false);
-    const done = (v) => {
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort2);
-      s.destroy();
-      c3.socket.destroy();
-      resolve7(v);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-    s.once("secureConnect", () => done(true));
-    s.once("error", () => done(false));
-  });
-}
-function exchange(raw, o2, s) {
-  return new Promise((resolve7) => {
-    let stage = o2.tls ? "tls" : "request";
-    let first;
-    let firstByteMs;
-    let settled = false;
-    let socket = raw;
-    const tap = (d) => {
-      if (first === void 0) {
-        first = Buffer.from(d.subarray(0, 64));
-        firstByteMs = performance.now() - s.started;
-        stage = "response";
-      }
-    };
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort2);
-      socket.destroy();
-      raw.destroy();
-      const firstBytes = first && printable(first);
-      resolve7({
-        kind: s.kind,
-        target: s.target,
-        ...r,
-        ...firstBytes !== void 0 && r.firstBytes === void 0 && { firstBytes },
-        timings: {
-          connectMs: s.connectMs,
-          ...firstByteMs !== void 0 && { firstByteMs },
-          totalMs: performance.now() - s.started
-        }
-      });
-    };
-    const failFrom = (e) => {
-      const f = errorFacts(e);
-      if (first && looksLikeTls(first)) {
-        done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
-        return;
-      }
-      done({ ok: false, stage, ...f });
-    };
-    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
-    const timer = setTimeout(
-      () => done({
-        ok: false,
-        stage,
-        code: "ETIMEDOUT",
-        errno: LINUX_ERRNO.ETIMEDOUT,
-        message: `no complete response within ${o2.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
-      }),
-      o2.requestTimeoutMs
-    );
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-    if (o2.signal?.aborted) return onAbort2();
-    const send = () => {
-      stage = "request";
-      const req = request2({
-        createConnection: () => socket,
-        method: "GET",
-        path: o2.path,
-        headers: {
-          host: s.hostHeader,
-          "user-agent": "upstream-gate",
-          accept: "*/*",
-          connection: "close",
-          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
-        }
-      });
-      req.on("socket", (sock) => sock.prependListener("data", tap));
-      req.on("error", failFrom);
-      req.on("response", (res) => {
-        stage = "response";
-        const status = res.statusCode ?? 0;
-        const chunks = [];
-        let size = 0;
-        const finish = () => {
-          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
-          const text2 = printable(body, 200);
-          const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
-          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text2, bytesRead: size });
-          else done({ ok: true, stage, status, message: line, body: text2, bytesRead: size });
-        };
-        res.on("data", (d) => {
-          chunks.push(d);
-          size += d.length;
-          if (size >= MAX_BODY_BYTES) finish();
-        });
-        res.on("end", finish);
-        res.on("error", failFrom);
-        res.on("aborted", () => failFrom(Object.assign(new Error("connection closed in the middle of the body"), { code: "ECONNRESET" })));
-      });
-      req.end();
-    };
-    if (!o2.tls) return send();
-    const tlsSocket = tlsConnect({
-      socket: raw,
-      // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
-      rejectUnauthorized: false,
-      ALPNProtocols: ["http/1.1"],
-      ...o2.host !== void 0 && !/^[\d.:[\]]+$/.test(o2.host) && { servername: o2.host.replace(/:\d+$/, "") }
-    });
-    socket = tlsSocket;
-    tlsSocket.once("error", (e) => {
-      const f = errorFacts(e);
-      if (stage === "tls" && f.code !== "ECONNRESET" && f.code !== "ETIMEDOUT") {
-        done({ ok: false, stage, code: f.code ?? BAD_PROTOCOL, message: `TLS handshake failed: ${f.message}` });
-      } else failFrom(e);
-    });
-    tlsSocket.once("secureConnect", send);
-  });
-}
-
-// src/probe/fastcgi.ts
-var VERSION = 1;
-var BEGIN_REQUEST = 1;
-var END_REQUEST = 3;
-var PARAMS = 4;
-var STDIN = 5;
-var STDOUT = 6;
-var STDERR = 7;
-var RESPONDER = 1;
-var REQUEST_ID = 1;
-function record2(type, content) {
-  const header = Buffer.alloc(8);
-  header.writeUInt8(VERSION, 0);
-  header.writeUInt8(type, 1);
-  header.writeUInt16BE(REQUEST_ID, 2);
-  header.writeUInt16BE(content.length, 4);
-  return Buffer.concat([header, content]);
-}
-function nameValue(name, value) {
-  const n2 = Buffer.from(name);
-  const v = Buffer.from(value);
-  const len = (l) => {
-    if (l < 128) return Buffer.from([l]);
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE((l | 2147483648) >>> 0);
-    return b;
-  };
-  return Buffer.concat([len(n2.length), len(v.length), n2, v]);
-}
-function fastcgiRequest(path9) {
-  const [script = path9, query = ""] = path9.split("?", 2);
-  const params = {
-    GATEWAY_INTERFACE: "CGI/1.1",
-    SERVER_SOFTWARE: "upstream-gate",
-    SERVER_PROTOCOL: "HTTP/1.1",
-    REQUEST_METHOD: "GET",
-    REQUEST_URI: path9,
-    DOCUMENT_URI: script,
-    SCRIPT_NAME: script,
-    SCRIPT_FILENAME: script,
-    QUERY_STRING: query,
-    REMOTE_ADDR: "127.0.0.1",
-    SERVER_NAME: "localhost",
-    HTTP_HOST: "localhost"
-  };
-  const body = Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)));
-  const begin = Buffer.from([0, RESPONDER, 0, 0, 0, 0, 0, 0]);
-  return Buffer.concat([record2(BEGIN_REQUEST, begin), record2(PARAMS, body), record2(PARAMS, Buffer.alloc(0)), record2(STDIN, Buffer.alloc(0))]);
-}
-async function probeFastcgi(o2) {
-  const target = `fastcgi://${formatEndpoint(o2.endpoint)}${o2.path}`;
-  const started = performance.now();
-  const c3 = await openConnection(o2.endpoint, "fastcgi", { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return { ...c3.result, target };
-  return exchange2(c3.socket, o2, target, started, c3.connectMs);
-}
-function exchange2(socket, o2, target, started, connectMs) {
-  return new Promise((resolve7) => {
-    let stage = "request";
-    let buffered = Buffer.alloc(0);
-    let first;
-    let firstByteMs;
-    const stdout = [];
-    let stdoutSize = 0;
-    let stderr = "";
-    let settled = false;
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort2);
-      socket.destroy();
-      resolve7({
-        kind: "fastcgi",
-        target,
-        ...r,
-        ...first && { firstBytes: printable(first) },
-        timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
-      });
-    };
-    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
-    const timer = setTimeout(
-      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
-      o2.requestTimeoutMs
-    );
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-    if (o2.signal?.aborted) return onAbort2();
-    const finish = () => {
-      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
-      const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
-      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
-      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
-    };
-    socket.on("data", (d) => {
-      if (!first) {
-        first = Buffer.from(d.subarray(0, 64));
-        firstByteMs = performance.now() - started;
-        stage = "response";
-      }
-      buffered = Buffer.concat([buffered, d]);
-      while (buffered.length >= 8) {
-        const version2 = buffered.readUInt8(0);
-        const type = buffered.readUInt8(1);
-        if (version2 !== VERSION || type < 1 || type > 11) {
-          const tls = looksLikeTls(buffered);
-          done({ ok: false, stage, code: BAD_PROTOCOL, message: tls ? "answered TLS, not FastCGI" : "the answer is not FastCGI" });
-          return;
-        }
-        const length = buffered.readUInt16BE(4);
-        const padding = buffered.readUInt8(6);
-        if (buffered.length < 8 + length + padding) break;
-        const content = buffered.subarray(8, 8 + length);
-        buffered = buffered.subarray(8 + length + padding);
-        if (type === STDOUT && stdoutSize < MAX_BODY_BYTES) {
-          stdout.push(Buffer.from(content));
-          stdoutSize += content.length;
-        } else if (type === STDERR) stderr += content.toString("utf8");
-        else if (type === END_REQUEST) return finish();
-      }
-    });
-    socket.on("error", (e) => {
-      const f = errorFacts(e);
-      done({ ok: false, stage, ...f });
-    });
-    socket.on("end", () => {
-      done({
-        ok: false,
-        stage,
-        code: first ? INCOMPLETE : "ECONNRESET",
-        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
-        message: first ? "closed before END_REQUEST" : "closed before answering"
-      });
-    });
-    socket.write(fastcgiRequest(o2.path));
-  });
-}
-function cgiResponse(out) {
-  const text2 = out.toString("latin1");
-  const end = text2.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text2.slice(0, end) : text2;
-  const body = end >= 0 ? text2.slice(end).replace(/^\r?\n\r?\n/, "") : "";
-  const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
-  const status = m ? Number(m[1]) : 200;
-  const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
-  return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
-}
-
 // node_modules/is-network-error/index.js
 var objectToString3 = Object.prototype.toString;
 var isError = (value) => objectToString3.call(value) === "[object Error]";
@@ -59893,9 +59481,9 @@ var AbortError = class extends Error {
   }
 };
 function calculateDelay(retriesConsumed, options) {
-  const attempt = Math.max(1, retriesConsumed + 1);
+  const attempt2 = Math.max(1, retriesConsumed + 1);
   const random = options.randomize ? Math.random() + 1 : 1;
-  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
+  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt2 - 1));
   timeout = Math.min(timeout, options.maxTimeout);
   return timeout;
 }
@@ -60079,7 +59667,7 @@ var Retry = class extends Error {
   }
   delayMs;
 };
-async function retryCheck(attempt, policy, onAttempt) {
+async function retryCheck(attempt2, policy, onAttempt) {
   const started = performance.now();
   let last;
   let lastFailure;
@@ -60090,24 +59678,24 @@ async function retryCheck(attempt, policy, onAttempt) {
   let sameDefinitive = 0;
   const once9 = async (n2) => {
     const budget = policy.deadlineAt - Date.now();
-    const outcome2 = await attempt(Math.max(budget, 1), n2);
-    if ((outcome2.probe.code === ABORTED || outcome2.cut) && last) throw new AbortError("cut short");
+    const outcome = await attempt2(Math.max(budget, 1), n2);
+    if ((outcome.probe.code === ABORTED || outcome.cut) && last) throw new AbortError("cut short");
     attempts = n2;
     const previous = last;
-    last = outcome2;
-    passes = outcome2.ok ? passes + 1 : 0;
-    onAttempt?.(outcome2, n2, passes);
-    if (outcome2.ok) {
+    last = outcome;
+    passes = outcome.ok ? passes + 1 : 0;
+    onAttempt?.(outcome, n2, passes);
+    if (outcome.ok) {
       answerFailingSince = void 0;
       sameDefinitive = 0;
       if (passes >= policy.successThreshold) {
         succeeded = true;
-        return outcome2;
+        return outcome;
       }
       throw new Retry(policy.intervalMs);
     }
-    lastFailure = outcome2;
-    const code = outcome2.finding?.code;
+    lastFailure = outcome;
+    const code = outcome.finding?.code;
     if (isDefinitive(code)) {
       sameDefinitive = previous?.finding?.code === code ? sameDefinitive + 1 : 1;
       if (sameDefinitive >= CONFIRMATIONS) throw new AbortError(`${code} confirmed`);
@@ -60138,256 +59726,58 @@ async function retryCheck(attempt, policy, onAttempt) {
     });
   } catch {
   }
-  last ??= await attempt(Math.max(policy.deadlineAt - Date.now(), 1), 1);
+  last ??= await attempt2(Math.max(policy.deadlineAt - Date.now(), 1), 1);
   if (!succeeded && last.ok && lastFailure) last = lastFailure;
   return { last, attempts, durationMs: performance.now() - started };
 }
 
-// src/gate/probe-phase.ts
-var runProbePhase = Object.assign(async (spec, dials, ctx) => {
-  const started = Date.now();
-  const shared = {
-    spec,
-    ctx,
-    host: createHostView(ctx.runner, ctx.signal),
-    policy: {
-      intervalMs: spec.gate.intervalMs,
-      maxIntervalMs: spec.gate.maxIntervalMs,
-      successThreshold: spec.gate.successThreshold,
-      deadlineAt: ctx.deadlineAt,
-      signal: ctx.signal
-    },
-    started
+// src/gate/check-runner.ts
+async function runCheck(check2, env, sink) {
+  const threshold = check2.kind.successThreshold ?? env.policy.successThreshold;
+  const run2 = await retryCheck((budget) => attempt(check2, env, budget), { ...env.policy, successThreshold: threshold }, progress(check2, env, threshold));
+  if (run2.last.ok && check2.kind.silentPass) return run2;
+  return { ...run2, row: record2(check2, run2, env, sink) };
+}
+async function attempt(check2, env, budgetMs) {
+  const g = env.spec.gate;
+  const a2 = {
+    host: env.host,
+    spec: env.spec,
+    signal: env.signal,
+    evidence: env.evidence,
+    connectTimeoutMs: Math.min(g.connectTimeoutMs, budgetMs),
+    requestTimeoutMs: Math.min(g.requestTimeoutMs, budgetMs),
+    deadlineAt: env.deadlineAt,
+    ...env.errorLogFrom !== void 0 && { errorLogFrom: env.errorLogFrom }
   };
-  if (spec.nginx.front && spec.nginx.errorLog) {
-    const size = await fileSize(spec.nginx.errorLog);
-    if (size !== void 0) shared.errorLogFrom = size;
+  const { kind, service: service2, stage, target } = check2;
+  const probe = await kind.probe(check2, a2);
+  const seen = kind.evidence ? await kind.evidence(probe, check2, a2) : { evidence: await env.evidence.gather(probe, target.endpoint, target.address, service2.unit) };
+  let outcome = { ok: true, probe };
+  if (!probe.ok) {
+    const finding = classify({
+      service: service2,
+      check: stage,
+      endpoint: target.endpoint,
+      ...target.address !== void 0 && { address: target.address },
+      ...target.dial && { dial: target.dial },
+      probe,
+      evidence: seen.evidence,
+      ...seen.errorLog && { errorLog: seen.errorLog }
+    });
+    outcome = { ok: false, probe, ...finding && { finding } };
+    if (kind.recheck) outcome = await kind.recheck(outcome, check2, a2);
   }
-  const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
-  return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
-}, { plan });
-function plan(spec, dials) {
-  return spec.services.flatMap((service2) => {
-    const listeners = targetsOf(service2, dials.filter((d) => d.service === service2.name)).map(
-      ({ endpoint }) => endpoint.kind === "tcp" && !isIP7(endpoint.host) ? resolveName(endpoint.host) : listenerName(endpoint, endpoint)
-    );
-    return [.../* @__PURE__ */ new Set([...listeners, ...healthNames(service2), ...frontNames(service2, spec)])].map((name) => ({ service: service2.name, name }));
-  });
+  return cutShort(outcome.probe, a2, g) ? { ...outcome, cut: true } : outcome;
 }
-var resolveName = (host) => `resolve ${host}`;
-var listenerName = (endpoint, dialed) => `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
-var frontName = (path9) => `front GET ${path9}`;
-function healthKind(service2) {
-  return service2.protocol === "fastcgi" ? "fastcgi" : service2.protocol === "https" ? "https" : service2.protocol === "http" ? "http" : void 0;
+function cutShort(probe, used, g) {
+  if (probe.code !== "ETIMEDOUT") return false;
+  return probe.stage === "connect" ? used.connectTimeoutMs < g.connectTimeoutMs : used.requestTimeoutMs < g.requestTimeoutMs;
 }
-function healthName(kind, path9, dialed) {
-  return `${kind === "fastcgi" ? "fastcgi" : `${kind} GET`} ${path9}${dialed ? ` ${formatEndpoint(dialed)}` : ""}`;
-}
-function healthNames(service2) {
-  const kind = healthKind(service2);
-  return kind && service2.health ? [healthName(kind, service2.health)] : [];
-}
-function frontNames(service2, spec) {
-  return spec.nginx.front && service2.health ? [frontName(service2.health)] : [];
-}
-function targetsOf(service2, dials) {
-  const targets = [{ endpoint: service2.backend }];
-  for (const d of dials) {
-    if (d.dynamic || !d.endpoint) continue;
-    const same = targets.find((t) => sameEndpoint(t.endpoint, d.endpoint));
-    if (same) same.dial ??= d;
-    else targets.push({ endpoint: d.endpoint, dial: d });
-  }
-  return targets;
-}
-async function runService(service2, dials, sh) {
-  const out = { findings: [], checks: [], notRun: [], listeners: /* @__PURE__ */ new Map(), started: [] };
-  const [backend, ...others] = targetsOf(service2, dials);
-  const backendChain = async () => {
-    if (!backend) return;
-    const listeners = [];
-    const addresses = await listenerChecks(service2, backend, sh, out, listeners);
-    if (!addresses) return notRun(out, service2, [...healthNames(service2), ...frontNames(service2, sh.spec)], listeners);
-    const health = [];
-    const healthy = await healthChecks(service2, backend, addresses, sh, out, health);
-    if (!healthy) return notRun(out, service2, frontNames(service2, sh.spec), health);
-    if (sh.spec.nginx.front && service2.health) await frontCheck(service2, sh, out);
-  };
-  await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service2, t, sh, out))]);
-  const at = (c3) => out.started.indexOf(c3.name);
-  out.checks.sort((a2, b) => stageRank(a2.name) - stageRank(b.name) || at(a2) - at(b));
-  return out;
-}
-function notRun(out, service2, names2, before) {
-  const failed = out.checks.filter((c3) => !c3.ok && before.includes(c3.name)).map((c3) => c3.name);
-  const why = failed.length ? `${failed.join(", ")} failed` : "the gate stopped before it";
-  out.notRun.push(...names2.map((name) => ({ service: service2.name, name, why })));
-}
-function stageRank(check2) {
-  if (/^(resolve|tcp|unix) /.test(check2)) return 0;
-  if (check2.startsWith("front ")) return 2;
-  return 1;
-}
-async function listenerChecks(service2, target, sh, out, names2 = []) {
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  let addresses = endpoint.kind === "tcp" ? [endpoint.host] : [void 0];
-  if (endpoint.kind === "tcp" && !isIP7(endpoint.host)) {
-    let resolved = [];
-    const name = resolveName(endpoint.host);
-    names2.push(name);
-    out.started.push(name);
-    const run2 = await retryCheck(
-      async (budget) => {
-        const r = await resolveAll2(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal, deadlineAt: sh.ctx.deadlineAt });
-        if (r.ok) resolved = r.addresses;
-        const probe = r.ok ? { ok: true, kind: "tcp", target: endpoint.host, stage: "resolve", message: r.addresses.join(", "), timings: { totalMs: r.durationMs } } : { ok: false, kind: "tcp", target: endpoint.host, stage: "resolve", ...r.code !== void 0 && { code: r.code }, message: r.message, timings: { totalMs: r.durationMs } };
-        return outcome(service2, target, void 0, "listener", probe, {});
-      },
-      { ...sh.policy, successThreshold: 1 },
-      progress(service2, name, sh, 1)
-    );
-    if (!run2.last.ok) {
-      record3(out, service2, name, run2, sh);
-      return void 0;
-    }
-    addresses = resolved;
-  }
-  const runs = await Promise.all(
-    addresses.map((address) => {
-      const dialed = dialedAt(endpoint, address);
-      const name = listenerName(endpoint, dialed);
-      names2.push(name);
-      const shared = out.listeners.get(name);
-      if (shared) return shared;
-      const check2 = listenerCheck(service2, target, address, dialed, name, sh, out);
-      out.listeners.set(name, check2);
-      return check2;
-    })
-  );
-  return runs.every(Boolean) ? addresses : void 0;
-}
-function dialedAt(endpoint, address) {
-  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
-}
-async function listenerCheck(service2, target, address, dialed, name, sh, out) {
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  out.started.push(name);
-  const run2 = await retryCheck(
-    async (budget) => {
-      const timeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
-      const o2 = outcome(service2, target, address, "listener", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
-      if (o2.finding?.code === "network.rejected" && probe.code === "ECONNREFUSED") {
-        const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
-        if (again.ok) return { ok: true, probe: again };
-      }
-      return { ...o2, ...cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true } };
-    },
-    sh.policy,
-    progress(service2, name, sh)
-  );
-  record3(out, service2, name, run2, sh);
-  return run2.last.ok;
-}
-async function healthChecks(service2, target, list, sh, out, names2) {
-  const path9 = service2.health;
-  const kind = healthKind(service2);
-  if (!path9) return true;
-  if (!kind) {
-    out.findings.push({ severity: "info", service: service2.name, message: `health ${path9} is not requested over ${service2.protocol}: the listener probe is the check` });
-    return true;
-  }
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  const runs = await Promise.all(
-    list.map(async (address) => {
-      const dialed = dialedAt(endpoint, address);
-      const name = healthName(kind, path9, list.length > 1 ? dialed : void 0);
-      names2.push(name);
-      out.started.push(name);
-      const run2 = await retryCheck(
-        async (budget) => {
-          const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
-          const host = endpoint.kind === "tcp" ? { host: formatEndpoint(endpoint) } : {};
-          const probe = kind === "fastcgi" ? await probeFastcgi({ endpoint: dialed, path: path9, ...timeouts }) : await probeHttp({ endpoint: dialed, tls: kind === "https", path: path9, ...host, ...timeouts });
-          const o2 = outcome(service2, target, address, "health", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
-          return { ...o2, ...requestCutShort(probe, timeouts, g) && { cut: true } };
-        },
-        sh.policy,
-        progress(service2, name, sh)
-      );
-      record3(out, service2, name, run2, sh);
-      return run2.last.ok;
-    })
-  );
-  return runs.every(Boolean);
-}
-async function frontCheck(service2, sh, out) {
-  const front = sh.spec.nginx.front;
-  const path9 = service2.health;
-  if (!front || !path9) return;
-  let url2;
-  try {
-    url2 = new URL(front);
-  } catch {
-    return;
-  }
-  const tls = url2.protocol === "https:";
-  const port = Number(url2.port || (tls ? 443 : 80));
-  const host = url2.hostname.replace(/^\[|\]$/g, "");
-  const endpoint = { kind: "tcp", host, port };
-  const base = url2.pathname.replace(/\/$/, "");
-  const label = `${url2.protocol}//${url2.username || url2.password ? "***@" : ""}${url2.host}${base}${path9}`;
-  const name = frontName(path9);
-  const credentials = url2.username || url2.password ? { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` } : {};
-  const g = sh.spec.gate;
-  const hostHeader = service2.serverNames.find((n2) => !/[*~]/.test(n2)) ?? url2.host;
-  out.started.push(name);
-  const run2 = await retryCheck(
-    async (budget) => {
-      const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
-      const probe = await probeHttp({ endpoint, tls, path: `${base}${path9}`, host: hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
-      let errorLog;
-      if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service2, sh);
-      const evidence = probe.ok || probe.status !== void 0 ? {} : await sh.host.gather(probe, endpoint, void 0, void 0);
-      const o2 = outcome(service2, { endpoint }, void 0, "front", probe, evidence, errorLog);
-      return { ...o2, ...requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true } };
-    },
-    sh.policy,
-    progress(service2, name, sh)
-  );
-  record3(out, service2, name, run2, sh);
-}
-async function gatewayEvidence(service2, sh) {
-  const file2 = sh.spec.nginx.errorLog;
-  if (!file2) return ["nginx.error_log is not set: the 502 cannot be attributed"];
-  if (sh.errorLogFrom === void 0) return [`${file2} was not readable when the gate started`];
-  const { lines, error: error63 } = await readSince(file2, sh.errorLogFrom);
-  if (error63) return [error63];
-  return gatewayLines(lines, service2.serverNames);
-}
-function outcome(service2, target, address, check2, probe, evidence, errorLog) {
-  if (probe.ok) return { ok: true, probe };
-  const dial = target.dial;
-  const finding = classify({
-    service: service2,
-    check: check2,
-    endpoint: target.endpoint,
-    ...address !== void 0 && { address },
-    ...dial && { dial },
-    probe,
-    evidence,
-    ...errorLog && { errorLog }
-  });
-  return { ok: false, probe, ...finding && { finding } };
-}
-function progress(service2, check2, sh, threshold = sh.policy.successThreshold) {
+function progress(check2, env, threshold) {
   let lastKey;
   return (o2, n2, passes) => {
-    const on6 = sh.ctx.onProgress;
+    const on6 = env.onProgress;
     if (!on6) return;
     const passed = o2.ok && passes >= threshold;
     const key = passed ? "pass" : o2.ok ? "waiting:passing" : `waiting:${o2.finding?.code ?? ""}`;
@@ -60395,49 +59785,884 @@ function progress(service2, check2, sh, threshold = sh.policy.successThreshold) 
     lastKey = key;
     const now = Date.now();
     on6({
-      service: service2.name,
-      check: check2,
+      service: check2.service.name,
+      check: check2.name,
       state: passed ? "pass" : "waiting",
       ...o2.finding?.code && { code: o2.finding.code },
       message: o2.finding?.message ?? (o2.ok && !passed ? `passing, ${threshold} in a row needed` : o2.probe.message),
       attempt: n2,
-      elapsedMs: now - sh.started,
-      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
+      elapsedMs: now - env.started,
+      remainingMs: Math.max(0, env.deadlineAt - now)
     });
   };
 }
-function record3(out, service2, name, run2, sh) {
+function record2(check2, run2, env, sink) {
   const { last } = run2;
   const f = last.finding;
-  out.checks.push({
-    service: service2.name,
-    name,
+  const row = {
+    service: check2.service.name,
+    name: check2.name,
     ok: last.ok,
     ...f?.code && { code: f.code },
     message: f?.message ?? last.probe.message,
     attempts: run2.attempts,
     durationMs: Math.round(run2.durationMs)
+  };
+  sink.checks.push(row);
+  if (last.ok || !f) return row;
+  sink.findings.push(f);
+  const now = Date.now();
+  env.onProgress?.({
+    service: check2.service.name,
+    check: check2.name,
+    state: "fail",
+    ...f.code && { code: f.code },
+    message: f.message,
+    attempt: run2.attempts,
+    elapsedMs: now - env.started,
+    remainingMs: Math.max(0, env.deadlineAt - now)
   });
-  if (!last.ok && f) {
-    out.findings.push(f);
-    const now = Date.now();
-    sh.ctx.onProgress?.({
-      service: service2.name,
-      check: name,
-      state: "fail",
-      ...f.code && { code: f.code },
-      message: f.message,
-      attempt: run2.attempts,
-      elapsedMs: now - sh.started,
-      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
-    });
+  return row;
+}
+
+// src/gate/probe-kind.ts
+var STAGE_ORDER = { listener: 0, health: 1, front: 2 };
+function dialed(target) {
+  const { endpoint, address } = target;
+  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
+}
+function dialedSuffix(target, distinct) {
+  return distinct ? ` ${formatEndpoint(dialed(target))}` : "";
+}
+
+// src/diagnose/error-log.ts
+var PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
+var EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
+var ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
+var CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
+var ACTION = /^[A-Za-z][A-Za-z ]*$/;
+var QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
+var OPENERS = {
+  request: ', request: "',
+  subrequest: ', subrequest: "',
+  upstream: ', upstream: "',
+  host: ', host: "',
+  referrer: ', referrer: "'
+};
+var STREAM_BYTES = ", bytes from/to client:";
+function parseErrorLine(line) {
+  let start2 = 0;
+  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
+    const m = EMBEDDED.exec(line);
+    if (!m) return void 0;
+    start2 = m.index;
+  }
+  PREFIX.lastIndex = start2;
+  const p = PREFIX.exec(line);
+  if (!p) return void 0;
+  const entry = {
+    time: p[1],
+    level: p[2],
+    pid: Number(p[3]),
+    tid: Number(p[4]),
+    message: ""
+  };
+  if (p[5] !== void 0) entry.cid = Number(p[5]);
+  let rest = line.slice(PREFIX.lastIndex);
+  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
+  let head = rest;
+  let fields = "";
+  const clientAt = findClient(rest);
+  if (clientAt >= 0) {
+    head = rest.slice(0, clientAt);
+    fields = rest.slice(clientAt);
+  }
+  splitHead(head, entry);
+  if (fields) parseFields(fields, entry);
+  return entry;
+}
+function findClient(rest) {
+  const at = rest.indexOf(", client: ");
+  if (at >= 0) return at;
+  return rest.indexOf(", udp client: ");
+}
+function splitHead(head, entry) {
+  let msg = head;
+  const resolverAt = msg.lastIndexOf(", resolver: ");
+  if (resolverAt >= 0 && msg.lastIndexOf(" while ", resolverAt) >= 0) {
+    entry.resolver = msg.slice(resolverAt + 12);
+    msg = msg.slice(0, resolverAt);
+  }
+  const whileAt = msg.lastIndexOf(" while ");
+  if (whileAt >= 0) {
+    let action = msg.slice(whileAt + 7);
+    const comma = action.indexOf(", ");
+    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
+    if (ACTION.test(action)) {
+      entry.action = action;
+      msg = msg.slice(0, whileAt);
+    }
+  }
+  const e = ERRNO_SUFFIX.exec(msg);
+  if (e) {
+    entry.errno = Number(e[1]);
+    entry.errnoText = e[2];
+    msg = msg.slice(0, e.index);
+  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
+    const c3 = CONF_SUFFIX.exec(msg);
+    if (c3) {
+      entry.confFile = c3[1];
+      entry.confLine = Number(c3[2]);
+      msg = msg.slice(0, c3.index);
+    }
+  }
+  entry.message = msg;
+}
+function parseFields(fields, entry) {
+  let i2 = fields.indexOf("client: ") + 8;
+  let end = fields.indexOf(", server: ", i2);
+  if (end < 0) {
+    entry.client = untilComma(fields, i2);
+    return;
+  }
+  entry.client = fields.slice(i2, end);
+  i2 = end + 10;
+  end = fields.indexOf(", ", i2);
+  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
+  if (end < 0) return;
+  i2 = end;
+  for (let k = 0; k < QUOTED.length; k++) {
+    const key = QUOTED[k];
+    const opener = OPENERS[key];
+    if (!fields.startsWith(opener, i2)) continue;
+    const valueAt = i2 + opener.length;
+    const close = closingQuote(fields, valueAt, k);
+    entry[key] = fields.slice(valueAt, close);
+    i2 = close + 1;
+    if (i2 >= fields.length) return;
   }
 }
-function cutShort(probe, usedMs, configuredMs) {
-  return probe.code === "ETIMEDOUT" && usedMs < configuredMs;
+function closingQuote(s, from, field) {
+  if (QUOTED[field] === "request") {
+    const at = s.lastIndexOf(`"${OPENERS.upstream}`);
+    if (at >= from) return at;
+  }
+  let best = -1;
+  for (let k = field + 1; k < QUOTED.length; k++) {
+    const at = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
+    if (at >= 0 && (best < 0 || at < best)) best = at;
+  }
+  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
+  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
+  if (best >= 0) return best;
+  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
+  return s.length;
 }
-function requestCutShort(probe, used, g) {
-  return probe.stage === "connect" ? cutShort(probe, used.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, used.requestTimeoutMs, g.requestTimeoutMs);
+function untilComma(s, from) {
+  const end = s.indexOf(", ", from);
+  return s.slice(from, end < 0 ? s.length : end);
+}
+
+// src/diagnose/gateway-lines.ts
+var UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent/;
+function gatewayLines(lines, serverNames) {
+  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
+  return lines.filter((line) => {
+    const e = parseErrorLine(line);
+    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
+    if (wanted.size === 0) return true;
+    const server = e.server?.toLowerCase();
+    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
+    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
+  });
+}
+
+// src/probe/http.ts
+import { request as request2 } from "node:http";
+import { connect as tlsConnect } from "node:tls";
+
+// src/probe/connect.ts
+function dialFailure(d, kind, target) {
+  return {
+    ok: false,
+    kind,
+    target,
+    stage: "connect",
+    ...d.code !== void 0 && { code: d.code },
+    ...d.errno !== void 0 && { errno: d.errno },
+    message: d.message,
+    timings: { totalMs: d.durationMs }
+  };
+}
+async function probeConnect(host, endpoint, options) {
+  const kind = endpoint.kind === "unix" ? "unix" : "tcp";
+  const d = await host.dial(endpoint, options);
+  if (!d.ok) return dialFailure(d, kind, formatEndpoint(endpoint));
+  d.stream.destroy();
+  return {
+    ok: true,
+    kind,
+    target: formatEndpoint(endpoint),
+    stage: "connect",
+    message: `connected in ${d.connectMs.toFixed(1)}ms`,
+    timings: { connectMs: d.connectMs, totalMs: d.connectMs },
+    ...d.local !== void 0 && kind === "tcp" && { localAddress: formatEndpoint({ kind: "tcp", host: d.local.address, port: d.local.port }) }
+  };
+}
+
+// src/probe/printable.ts
+function printable(bytes, max = 64) {
+  let out = "";
+  for (const b of bytes.subarray(0, max)) {
+    if (b === 10) out += "\\n";
+    else if (b === 13) out += "\\r";
+    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  }
+  return bytes.length > max ? `${out}...` : out;
+}
+function looksLikeTls(bytes) {
+  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
+}
+
+// src/probe/http.ts
+var MAX_BODY_BYTES = 64 * 1024;
+async function probeHttp(host, o2) {
+  const kind = o2.tls ? "https" : "http";
+  const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
+  const started = performance.now();
+  const c3 = await host.dial(o2.endpoint, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return dialFailure(c3, kind, target);
+  const connectMs = c3.connectMs;
+  const hostHeader = o2.hostHeader ?? (o2.endpoint.kind === "unix" ? "localhost" : formatEndpoint(o2.endpoint));
+  const r = await exchange(c3.stream, o2, { kind, target, started, connectMs, hostHeader });
+  if (o2.tls || r.ok) return r;
+  if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? "")) {
+    return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
+  }
+  if (r.code === "ECONNRESET" && r.firstBytes === void 0 && await speaksTls(host, o2)) {
+    return { ...r, code: BAD_PROTOCOL, message: "closed the plain HTTP request; the port answers a TLS handshake (answered TLS)" };
+  }
+  return r;
+}
+var SNIFF_TIMEOUT_MS = 1e3;
+async function speaksTls(host, o2) {
+  const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
+  const c3 = await host.dial(o2.endpoint, { timeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return false;
+  return new Promise((resolve7) => {
+    const s = tlsConnect({ socket: c3.stream, rejectUnauthorized: false });
+    const onAbort2 = () => done(false);
+    const done = (v) => {
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      s.destroy();
+      c3.stream.destroy();
+      resolve7(v);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    s.once("secureConnect", () => done(true));
+    s.once("error", () => done(false));
+  });
+}
+function exchange(raw, o2, s) {
+  return new Promise((resolve7) => {
+    let stage = o2.tls ? "tls" : "request";
+    let first;
+    let firstByteMs;
+    let settled = false;
+    let socket = raw;
+    const tap = (d) => {
+      if (first === void 0) {
+        first = Buffer.from(d.subarray(0, 64));
+        firstByteMs = performance.now() - s.started;
+        stage = "response";
+      }
+    };
+    const done = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      socket.destroy();
+      raw.destroy();
+      const firstBytes = first && printable(first);
+      resolve7({
+        kind: s.kind,
+        target: s.target,
+        ...r,
+        ...firstBytes !== void 0 && r.firstBytes === void 0 && { firstBytes },
+        timings: {
+          connectMs: s.connectMs,
+          ...firstByteMs !== void 0 && { firstByteMs },
+          totalMs: performance.now() - s.started
+        }
+      });
+    };
+    const failFrom = (e) => {
+      const f = errorFacts(e);
+      if (first && looksLikeTls(first)) {
+        done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
+        return;
+      }
+      done({ ok: false, stage, ...f });
+    };
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const timer = setTimeout(
+      () => done({
+        ok: false,
+        stage,
+        code: "ETIMEDOUT",
+        errno: LINUX_ERRNO.ETIMEDOUT,
+        message: `no complete response within ${o2.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
+      }),
+      o2.requestTimeoutMs
+    );
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
+    const send = () => {
+      stage = "request";
+      const req = request2({
+        createConnection: () => socket,
+        method: "GET",
+        path: o2.path,
+        headers: {
+          host: s.hostHeader,
+          "user-agent": "upstream-gate",
+          accept: "*/*",
+          connection: "close",
+          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
+        }
+      });
+      req.on("socket", (sock) => sock.prependListener("data", tap));
+      req.on("error", failFrom);
+      req.on("response", (res) => {
+        stage = "response";
+        const status = res.statusCode ?? 0;
+        const chunks = [];
+        let size = 0;
+        const finish = () => {
+          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
+          const text2 = printable(body, 200);
+          const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text2, bytesRead: size });
+          else done({ ok: true, stage, status, message: line, body: text2, bytesRead: size });
+        };
+        res.on("data", (d) => {
+          chunks.push(d);
+          size += d.length;
+          if (size >= MAX_BODY_BYTES) finish();
+        });
+        res.on("end", finish);
+        res.on("error", failFrom);
+        res.on("aborted", () => failFrom(Object.assign(new Error("connection closed in the middle of the body"), { code: "ECONNRESET" })));
+      });
+      req.end();
+    };
+    if (!o2.tls) return send();
+    const tlsSocket = tlsConnect({
+      socket: raw,
+      // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
+      rejectUnauthorized: false,
+      ALPNProtocols: ["http/1.1"],
+      ...o2.hostHeader !== void 0 && !/^[\d.:[\]]+$/.test(o2.hostHeader) && { servername: o2.hostHeader.replace(/:\d+$/, "") }
+    });
+    socket = tlsSocket;
+    tlsSocket.once("error", (e) => {
+      const f = errorFacts(e);
+      if (stage === "tls" && f.code !== "ECONNRESET" && f.code !== "ETIMEDOUT") {
+        done({ ok: false, stage, code: f.code ?? BAD_PROTOCOL, message: `TLS handshake failed: ${f.message}` });
+      } else failFrom(e);
+    });
+    tlsSocket.once("secureConnect", send);
+  });
+}
+
+// src/gate/kinds/front.ts
+function frontRequest(front) {
+  const url2 = new URL(front);
+  const tls = url2.protocol === "https:";
+  const endpoint = { kind: "tcp", host: url2.hostname.replace(/^\[|\]$/g, ""), port: Number(url2.port || (tls ? 443 : 80)) };
+  const base = url2.pathname.replace(/\/$/, "");
+  const secret = url2.username || url2.password;
+  return {
+    url: url2,
+    tls,
+    endpoint,
+    base,
+    shown: `${url2.protocol}//${secret ? "***@" : ""}${url2.host}${base}`,
+    ...secret && { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` }
+  };
+}
+var frontKind = {
+  stage: "front",
+  checkName: (service2) => `front GET ${service2.health ?? ""}`,
+  probe({ service: service2 }, a2) {
+    const f = frontRequest(a2.spec.nginx.front ?? "");
+    const path9 = service2.health ?? "";
+    return probeHttp(a2.host, {
+      endpoint: f.endpoint,
+      tls: f.tls,
+      path: `${f.base}${path9}`,
+      hostHeader: service2.serverNames.find((n2) => !/[*~]/.test(n2)) ?? f.url.host,
+      label: `${f.shown}${path9}`,
+      ...f.credentials !== void 0 && { credentials: f.credentials },
+      connectTimeoutMs: a2.connectTimeoutMs,
+      requestTimeoutMs: a2.requestTimeoutMs,
+      signal: a2.signal
+    });
+  },
+  async evidence(probe, { service: service2, target }, a2) {
+    const errorLog = !probe.ok && (probe.status === 502 || probe.status === 504) ? await gatewayEvidence(service2, a2) : void 0;
+    const evidence = probe.ok || probe.status !== void 0 ? {} : await a2.evidence.gather(probe, target.endpoint, void 0, void 0);
+    return { evidence, ...errorLog && { errorLog } };
+  }
+};
+async function gatewayEvidence(service2, a2) {
+  const file2 = a2.spec.nginx.errorLog;
+  if (!file2) return ["nginx.error_log is not set: the 502 cannot be attributed"];
+  if (a2.errorLogFrom === void 0) return [`${file2} was not readable when the gate started`];
+  const { lines, error: error63 } = await readSince(a2.host, file2, a2.errorLogFrom, { signal: a2.signal });
+  if (error63) return [error63];
+  return gatewayLines(lines, service2.serverNames);
+}
+
+// src/probe/fastcgi.ts
+var VERSION = 1;
+var BEGIN_REQUEST = 1;
+var END_REQUEST = 3;
+var PARAMS = 4;
+var STDIN = 5;
+var STDOUT = 6;
+var STDERR = 7;
+var RESPONDER = 1;
+var REQUEST_ID = 1;
+function record3(type, content) {
+  const header = Buffer.alloc(8);
+  header.writeUInt8(VERSION, 0);
+  header.writeUInt8(type, 1);
+  header.writeUInt16BE(REQUEST_ID, 2);
+  header.writeUInt16BE(content.length, 4);
+  return Buffer.concat([header, content]);
+}
+function nameValue(name, value) {
+  const n2 = Buffer.from(name);
+  const v = Buffer.from(value);
+  const len = (l) => {
+    if (l < 128) return Buffer.from([l]);
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE((l | 2147483648) >>> 0);
+    return b;
+  };
+  return Buffer.concat([len(n2.length), len(v.length), n2, v]);
+}
+function fastcgiRequest(path9) {
+  const [script = path9, query = ""] = path9.split("?", 2);
+  const params = {
+    GATEWAY_INTERFACE: "CGI/1.1",
+    SERVER_SOFTWARE: "upstream-gate",
+    SERVER_PROTOCOL: "HTTP/1.1",
+    REQUEST_METHOD: "GET",
+    REQUEST_URI: path9,
+    DOCUMENT_URI: script,
+    SCRIPT_NAME: script,
+    SCRIPT_FILENAME: script,
+    QUERY_STRING: query,
+    REMOTE_ADDR: "127.0.0.1",
+    SERVER_NAME: "localhost",
+    HTTP_HOST: "localhost"
+  };
+  const body = Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)));
+  const begin = Buffer.from([0, RESPONDER, 0, 0, 0, 0, 0, 0]);
+  return Buffer.concat([record3(BEGIN_REQUEST, begin), record3(PARAMS, body), record3(PARAMS, Buffer.alloc(0)), record3(STDIN, Buffer.alloc(0))]);
+}
+async function probeFastcgi(host, o2) {
+  const target = `fastcgi://${formatEndpoint(o2.endpoint)}${o2.path}`;
+  const started = performance.now();
+  const c3 = await host.dial(o2.endpoint, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return dialFailure(c3, "fastcgi", target);
+  return exchange2(c3.stream, o2, target, started, c3.connectMs);
+}
+function exchange2(socket, o2, target, started, connectMs) {
+  return new Promise((resolve7) => {
+    let stage = "request";
+    let buffered = Buffer.alloc(0);
+    let first;
+    let firstByteMs;
+    const stdout = [];
+    let stdoutSize = 0;
+    let stderr = "";
+    let settled = false;
+    const done = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      socket.destroy();
+      resolve7({
+        kind: "fastcgi",
+        target,
+        ...r,
+        ...first && { firstBytes: printable(first) },
+        timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
+      });
+    };
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const timer = setTimeout(
+      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
+      o2.requestTimeoutMs
+    );
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
+    const finish = () => {
+      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
+      const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
+      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
+      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
+    };
+    socket.on("data", (d) => {
+      if (!first) {
+        first = Buffer.from(d.subarray(0, 64));
+        firstByteMs = performance.now() - started;
+        stage = "response";
+      }
+      buffered = Buffer.concat([buffered, d]);
+      while (buffered.length >= 8) {
+        const version2 = buffered.readUInt8(0);
+        const type = buffered.readUInt8(1);
+        if (version2 !== VERSION || type < 1 || type > 11) {
+          const tls = looksLikeTls(buffered);
+          done({ ok: false, stage, code: BAD_PROTOCOL, message: tls ? "answered TLS, not FastCGI" : "the answer is not FastCGI" });
+          return;
+        }
+        const length = buffered.readUInt16BE(4);
+        const padding = buffered.readUInt8(6);
+        if (buffered.length < 8 + length + padding) break;
+        const content = buffered.subarray(8, 8 + length);
+        buffered = buffered.subarray(8 + length + padding);
+        if (type === STDOUT && stdoutSize < MAX_BODY_BYTES) {
+          stdout.push(Buffer.from(content));
+          stdoutSize += content.length;
+        } else if (type === STDERR) stderr += content.toString("utf8");
+        else if (type === END_REQUEST) return finish();
+      }
+    });
+    socket.on("error", (e) => {
+      const f = errorFacts(e);
+      done({ ok: false, stage, ...f });
+    });
+    socket.on("end", () => {
+      done({
+        ok: false,
+        stage,
+        code: first ? INCOMPLETE : "ECONNRESET",
+        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
+        message: first ? "closed before END_REQUEST" : "closed before answering"
+      });
+    });
+    socket.write(fastcgiRequest(o2.path));
+  });
+}
+function cgiResponse(out) {
+  const text2 = out.toString("latin1");
+  const end = text2.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text2.slice(0, end) : text2;
+  const body = end >= 0 ? text2.slice(end).replace(/^\r?\n\r?\n/, "") : "";
+  const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
+  const status = m ? Number(m[1]) : 200;
+  const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
+  return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
+}
+
+// src/gate/kinds/fastcgi.ts
+var fastcgiKind = {
+  stage: "health",
+  protocols: ["fastcgi"],
+  checkName: (service2, target, distinct) => `fastcgi ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
+  probe: ({ service: service2, target }, a2) => probeFastcgi(a2.host, {
+    endpoint: dialed(target),
+    path: service2.health ?? "",
+    connectTimeoutMs: a2.connectTimeoutMs,
+    requestTimeoutMs: a2.requestTimeoutMs,
+    signal: a2.signal
+  })
+};
+
+// src/gate/kinds/http.ts
+function httpKind(tls) {
+  const scheme = tls ? "https" : "http";
+  return {
+    stage: "health",
+    protocols: [scheme],
+    checkName: (service2, target, distinct) => `${scheme} GET ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
+    probe({ service: service2, target }, a2) {
+      const { endpoint } = target;
+      return probeHttp(a2.host, {
+        endpoint: dialed(target),
+        tls,
+        path: service2.health ?? "",
+        // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`): the address as configured
+        ...endpoint.kind === "tcp" && { hostHeader: formatEndpoint(endpoint) },
+        connectTimeoutMs: a2.connectTimeoutMs,
+        requestTimeoutMs: a2.requestTimeoutMs,
+        signal: a2.signal
+      });
+    }
+  };
+}
+
+// src/gate/kinds/listener.ts
+var connect2 = (check2, a2) => probeConnect(a2.host, dialed(check2.target), { timeoutMs: a2.connectTimeoutMs, signal: a2.signal });
+var listenerKind = {
+  stage: "listener",
+  checkName: (_service, target) => `${target.endpoint.kind} ${target.endpoint.kind === "unix" ? target.endpoint.path : formatEndpoint(dialed(target))}`,
+  probe: connect2,
+  async recheck(attempt2, check2, a2) {
+    if (attempt2.finding?.code !== "network.rejected" || attempt2.probe.code !== "ECONNREFUSED") return attempt2;
+    const again = await connect2(check2, a2);
+    return again.ok ? { ok: true, probe: again } : attempt2;
+  }
+};
+
+// src/gate/kinds/resolve.ts
+var resolveKind = {
+  stage: "listener",
+  checkName: (_service, { endpoint }) => `resolve ${endpoint.kind === "tcp" ? endpoint.host : endpoint.path}`,
+  async probe({ target: { endpoint } }, a2) {
+    const name = endpoint.kind === "tcp" ? endpoint.host : endpoint.path;
+    const r = await a2.host.resolve(name, { timeoutMs: a2.connectTimeoutMs, signal: a2.signal });
+    const base = { kind: "tcp", target: name, stage: "resolve", timings: { totalMs: r.durationMs } };
+    if (r.ok) return { ok: true, ...base, message: r.addresses.join(", "), addresses: r.addresses };
+    if (r.code === void 0) {
+      const atDeadline = Date.now() >= a2.deadlineAt - 1;
+      return { ok: false, ...base, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${Math.round(r.durationMs)} ms` };
+    }
+    return { ok: false, ...base, code: r.code, ...r.errno !== void 0 && { errno: r.errno }, message: r.message };
+  },
+  // what the classifier needs is the resolver's answer itself
+  evidence: async () => ({ evidence: {} }),
+  successThreshold: 1,
+  silentPass: true
+};
+
+// src/gate/probe-kinds.ts
+var PROBE_KINDS = {
+  resolve: resolveKind,
+  tcp: listenerKind,
+  unix: listenerKind,
+  http: httpKind(false),
+  https: httpKind(true),
+  fastcgi: fastcgiKind,
+  front: frontKind
+};
+
+// src/gate/probe-plan.ts
+var NOTHING_LEARNT = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
+function targetsOf(service2, dials) {
+  const key = (e) => e.kind === "unix" ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`;
+  const targets = /* @__PURE__ */ new Map([[key(service2.backend), { endpoint: service2.backend }]]);
+  for (const d of dials) {
+    if (d.dynamic || !d.endpoint) continue;
+    const same = targets.get(key(d.endpoint));
+    if (same) same.dial ??= d;
+    else targets.set(key(d.endpoint), { endpoint: d.endpoint, dial: d });
+  }
+  return [...targets.values()];
+}
+function dialsByService(dials) {
+  const out = /* @__PURE__ */ new Map();
+  for (const d of dials) {
+    const list = out.get(d.service);
+    if (list) list.push(d);
+    else out.set(d.service, [d]);
+  }
+  return out;
+}
+function planService(spec, service2, dials, learnt) {
+  const checks = /* @__PURE__ */ new Map();
+  const add = (c3) => {
+    if (!checks.has(c3.id)) checks.set(c3.id, c3);
+    return c3.id;
+  };
+  const make = (kind, target, after, distinct = false) => {
+    const k = PROBE_KINDS[kind];
+    const where = kind === "front" ? "" : `:${formatEndpoint(kind === "resolve" ? target.endpoint : dialed(target))}`;
+    return { id: `${service2.name}:${kind}${where}`, kind: k, stage: k.stage, name: k.checkName(service2, target, distinct), service: service2, target, after };
+  };
+  const [backend, ...others] = targetsOf(service2, dials);
+  const stage = (target) => {
+    const { endpoint } = target;
+    if (endpoint.kind === "unix") return { ids: [add(make("unix", target, []))], addresses: [void 0] };
+    if (ipFamily(endpoint.host) !== 0) return { ids: [add(make("tcp", { ...target, address: endpoint.host }, []))], addresses: [endpoint.host] };
+    const resolve7 = add(make("resolve", target, []));
+    const addresses = learnt.resolved.get(resolve7);
+    const ids = [resolve7, ...(addresses ?? []).map((address) => add(make("tcp", { ...target, address }, [resolve7])))];
+    return { ids, ...addresses && { addresses } };
+  };
+  const listeners = backend ? stage(backend) : { ids: [] };
+  for (const t of others) stage(t);
+  const notes2 = [];
+  const path9 = service2.health;
+  let healthIds = listeners.ids;
+  if (backend && path9) {
+    const kind = healthKindOf(service2.protocol);
+    if (!kind) {
+      notes2.push({
+        id: `${service2.name}:no-health-kind`,
+        after: listeners.ids,
+        finding: { severity: "info", service: service2.name, message: `health ${path9} is not requested over ${service2.protocol}: the listener probe is the check` }
+      });
+    } else if (!listeners.addresses || !listeners.ids.every((id) => learnt.passed.has(id))) {
+      healthIds = [add(make(kind, backend, listeners.ids))];
+    } else {
+      const { addresses } = listeners;
+      healthIds = addresses.map((address) => add(make(kind, { ...backend, ...address !== void 0 && { address } }, listeners.ids, addresses.length > 1)));
+    }
+    if (spec.nginx.front) add(make("front", { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
+  }
+  return { checks: [...checks.values()], notes: notes2 };
+}
+function firstChecks(spec, dials) {
+  const byService2 = dialsByService(dials);
+  return spec.services.flatMap((service2) => {
+    const names2 = new Set(planService(spec, service2, byService2.get(service2.name) ?? [], NOTHING_LEARNT).checks.map((c3) => c3.name));
+    return [...names2].map((name) => ({ service: service2.name, name }));
+  });
+}
+function healthKindOf(protocol2) {
+  return Object.keys(PROBE_KINDS).find((k) => PROBE_KINDS[k].stage === "health" && PROBE_KINDS[k].protocols?.includes(protocol2));
+}
+
+// src/gate/probe-phase.ts
+var runProbePhase = Object.assign(
+  async (spec, dials, ctx) => {
+    const env = {
+      spec,
+      host: ctx.host,
+      signal: ctx.signal,
+      evidence: evidenceCollector(ctx.host, ctx.signal),
+      policy: {
+        intervalMs: spec.gate.intervalMs,
+        maxIntervalMs: spec.gate.maxIntervalMs,
+        successThreshold: spec.gate.successThreshold,
+        deadlineAt: ctx.deadlineAt,
+        signal: ctx.signal
+      },
+      started: Date.now(),
+      deadlineAt: ctx.deadlineAt,
+      ...ctx.onProgress && { onProgress: ctx.onProgress }
+    };
+    if (spec.nginx.front && spec.nginx.errorLog) {
+      const size = await fileSize(ctx.host, spec.nginx.errorLog, { signal: ctx.signal });
+      if (size !== void 0) env.errorLogFrom = size;
+    }
+    const byService2 = dialsByService(dials);
+    const runs = await Promise.all(spec.services.map((s) => runService(s, byService2.get(s.name) ?? [], env)));
+    return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+  },
+  { plan: firstChecks }
+);
+async function runService(service2, dials, env) {
+  const out = { findings: [], checks: [], notRun: [] };
+  const learnt = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
+  const state = /* @__PURE__ */ new Map();
+  const planned = /* @__PURE__ */ new Map();
+  let pending = /* @__PURE__ */ new Map();
+  let waitingFor = /* @__PURE__ */ new Map();
+  let notes2 = [];
+  const noted = /* @__PURE__ */ new Set();
+  const rows = /* @__PURE__ */ new Map();
+  const settled = [];
+  let wake;
+  let broken;
+  let running = 0;
+  let seq = 0;
+  const start2 = (check2) => {
+    state.set(check2.id, "running");
+    running++;
+    const at = seq++;
+    runCheck(check2, env, out).then(
+      (run2) => {
+        if (run2.row) rows.set(run2.row, { check: check2, seq: at });
+        settled.push({ check: check2, run: run2 });
+        wake?.();
+      },
+      (error63) => {
+        broken ??= { error: error63 };
+        wake?.();
+      }
+    );
+  };
+  const plan = () => {
+    const p = planService(env.spec, service2, dials, learnt);
+    notes2 = p.notes;
+    pending = /* @__PURE__ */ new Map();
+    waitingFor = /* @__PURE__ */ new Map();
+    const ready = [];
+    for (const check2 of p.checks) {
+      if (state.has(check2.id)) continue;
+      planned.set(check2.id, check2);
+      const deps = check2.after.map((id) => state.get(id));
+      if (deps.some((s) => s === "failed" || s === "not run")) {
+        state.set(check2.id, "not run");
+        out.notRun.push({ service: service2.name, name: check2.name, why: why(check2) });
+        continue;
+      }
+      const waiting2 = check2.after.filter((id) => state.get(id) !== "passed");
+      if (waiting2.length === 0) ready.push(check2);
+      pending.set(check2.id, waiting2.length);
+      for (const id of waiting2) {
+        const list = waitingFor.get(id);
+        if (list) list.push(check2.id);
+        else waitingFor.set(id, [check2.id]);
+      }
+    }
+    for (const check2 of ready) start2(check2);
+  };
+  plan();
+  while (running > 0) {
+    if (settled.length === 0 && !broken) await new Promise((r) => wake = r);
+    if (broken) throw broken.error;
+    const next = settled.shift();
+    if (!next) continue;
+    running--;
+    const { check: check2, run: run2 } = next;
+    const { ok, probe } = run2.last;
+    state.set(check2.id, ok ? "passed" : "failed");
+    if (ok) learnt.passed.add(check2.id);
+    if (ok && probe.addresses) learnt.resolved.set(check2.id, probe.addresses);
+    const waiters = waitingFor.get(check2.id) ?? [];
+    let unblocked = false;
+    for (const id of waiters) {
+      const left = (pending.get(id) ?? 0) - 1;
+      pending.set(id, left);
+      unblocked ||= left === 0;
+    }
+    if (ok && probe.addresses || !ok && waiters.length > 0 || unblocked) plan();
+    for (const note2 of notes2) {
+      if (noted.has(note2.id) || !note2.after.every((id) => learnt.passed.has(id))) continue;
+      noted.add(note2.id);
+      out.findings.push(note2.finding);
+    }
+  }
+  const stage = (c3) => STAGE_ORDER[rows.get(c3)?.check.stage ?? "listener"];
+  const started = (c3) => rows.get(c3)?.seq ?? 0;
+  out.checks.sort((a2, b) => stage(a2) - stage(b) || started(a2) - started(b));
+  return out;
+  function why(check2) {
+    const failed = /* @__PURE__ */ new Set();
+    const seen = /* @__PURE__ */ new Set();
+    const visit2 = (id) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      if (state.get(id) === "failed") failed.add(id);
+      for (const dep of planned.get(id)?.after ?? []) visit2(dep);
+    };
+    for (const id of check2.after) visit2(id);
+    const names2 = out.checks.filter((c3) => failed.has(rows.get(c3)?.check.id ?? "")).map((c3) => c3.name);
+    return names2.length ? `${names2.join(", ")} failed` : "the gate stopped before it";
+  }
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
@@ -60463,7 +60688,7 @@ async function runGate(spec, opts) {
   const ctx = {
     signal,
     deadlineAt,
-    runner: opts.runner ?? execaRunner(),
+    host: opts.host ?? localHost(),
     ...opts.onProgress && { onProgress: opts.onProgress }
   };
   const endLookups = useLookups();
@@ -60480,7 +60705,7 @@ async function phases(spec, opts, ctx, started) {
   const { signal } = ctx;
   const findings = [];
   const checks = [];
-  const notRun2 = [];
+  const notRun = [];
   let dials = [];
   if (phase !== "probe") {
     const config2 = await configPhase2(spec, ctx);
@@ -60500,7 +60725,7 @@ async function phases(spec, opts, ctx, started) {
   }
   const configFailed = findings.some((f) => f.severity === "error");
   const interrupted = () => opts.signal?.aborted === true;
-  const planned = (why) => notRun2.push(...(probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
+  const planned = (why) => notRun.push(...(probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
   if (phase !== "config" && !configFailed && !interrupted()) {
     if (signal.aborted || Date.now() >= ctx.deadlineAt) {
       const waits = findings.filter((f) => f.severity === "info" && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
@@ -60516,7 +60741,7 @@ async function phases(spec, opts, ctx, started) {
       const probe = await probePhase(spec, dials, ctx);
       findings.push(...probe.findings);
       checks.push(...probe.checks);
-      notRun2.push(...probe.notRun ?? []);
+      notRun.push(...probe.notRun ?? []);
     }
   } else if (phase !== "config") {
     const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
@@ -60528,7 +60753,7 @@ async function phases(spec, opts, ctx, started) {
     findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
   }
   const report = verdictOf(findings, checks, spec, Date.now() - started, interrupted());
-  return notRun2.length ? { ...report, notRun: notRun2 } : report;
+  return notRun.length ? { ...report, notRun } : report;
 }
 function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
   const deciding = findings.find((f) => f.severity === "error");
@@ -60635,9 +60860,9 @@ function stepSummary(report, opts = {}) {
     report.verdict === "pass" ? `## ${ICON.pass} upstream-gate: pass` : `## ${ICON.fail} upstream-gate: fail${reason ? ` (${codeSpan(reason)})` : ""}`
   );
   out.push("");
-  const notRun2 = report.notRun ?? [];
+  const notRun = report.notRun ?? [];
   const stats = [plural2(c3.errors, "error"), plural2(c3.warnings, "warning"), `${c3.checks - c3.failedChecks}/${c3.checks} checks passed`];
-  if (notRun2.length) stats.push(`${notRun2.length} not run`);
+  if (notRun.length) stats.push(`${notRun.length} not run`);
   if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
   if (deciding) out.push(`${deciding.service ? `**${text(deciding.service)}**: ` : ""}${paragraph(deciding.message)}`, "");
   out.push(stats.join(" \xB7 "), "");
@@ -60646,7 +60871,7 @@ function stepSummary(report, opts = {}) {
     out.push("| Service | Result | Checks |", "|---|---|---|");
     for (const v of services) {
       const checks = v.checks.map((ch) => `${ch.ok ? "\u2713" : "\u2717"} ${cell(ch.name)}${ch.attempts ? ` (${plural2(ch.attempts, "attempt")})` : ""}`);
-      for (const n2 of notRun2.filter((x) => x.service === v.service)) checks.push(`\u2013 ${cell(n2.name)} (not run: ${cell(n2.why)})`);
+      for (const n2 of notRun.filter((x) => x.service === v.service)) checks.push(`\u2013 ${cell(n2.name)} (not run: ${cell(n2.why)})`);
       out.push(`| ${cell(v.service)} | ${ICON[v.status]} ${v.status} | ${checks.join("<br>") || "\u2013"} |`);
     }
     out.push("");
@@ -61164,7 +61389,7 @@ async function run(signal, runner) {
         phase: settings.phase,
         ...settings.deadlineMs !== void 0 && { deadlineMs: settings.deadlineMs },
         ...signal && { signal },
-        runner: runner ?? actionsRunner((r) => commands.push(r), debug2),
+        host: localHost(runner ?? actionsRunner((r) => commands.push(r), debug2)),
         onProgress: progress2.onProgress
       });
       progress2.done();

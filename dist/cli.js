@@ -87,10 +87,6 @@ function formatEndpoint(e) {
   if (e.kind === "unix") return `unix:${e.path}`;
   return `${isIP(e.host) === 6 ? `[${e.host}]` : e.host}:${e.port}`;
 }
-function sameEndpoint(a2, b) {
-  if (a2.kind === "unix" || b.kind === "unix") return a2.kind === b.kind && a2.path === b.path;
-  return a2.port === b.port && a2.host.toLowerCase() === b.host.toLowerCase();
-}
 function ipFamily(host) {
   return isIP(host);
 }
@@ -36803,6 +36799,289 @@ var init_run = __esm({
   }
 });
 
+// src/host/glob.ts
+function hasMagic(pattern) {
+  return /[*?[]/.test(pattern);
+}
+function compile2(component) {
+  const out = [];
+  for (let i2 = 0; i2 < component.length; i2++) {
+    const c3 = component[i2];
+    if (c3 === "*") {
+      if (out[out.length - 1]?.kind !== "star") out.push({ kind: "star" });
+    } else if (c3 === "?") out.push({ kind: "any" });
+    else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
+    else if (c3 === "[") {
+      const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
+      const close = component.indexOf("]", start2 + 1);
+      if (close < 0) {
+        out.push({ kind: "char", c: c3 });
+        continue;
+      }
+      const body = component.slice(start2, close);
+      const ranges = [];
+      for (let k = 0; k < body.length; k++) {
+        const a2 = body[k];
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          ranges.push([a2, body[k + 2]]);
+          k += 2;
+        } else ranges.push([a2, a2]);
+      }
+      out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
+      i2 = close;
+    } else out.push({ kind: "char", c: c3 });
+  }
+  return out;
+}
+function one(p, ch) {
+  switch (p.kind) {
+    case "any":
+      return true;
+    case "char":
+      return p.c === ch;
+    case "set":
+      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
+    default:
+      return false;
+  }
+}
+function componentMatcher(component) {
+  const pieces = compile2(component);
+  const dotOk = component.startsWith(".");
+  return (name2) => {
+    if (!dotOk && name2.startsWith(".")) return false;
+    let p = 0;
+    let i2 = 0;
+    let starP = -1;
+    let starI = 0;
+    while (i2 < name2.length) {
+      const piece = pieces[p];
+      if (piece?.kind === "star") {
+        starP = p++;
+        starI = i2;
+      } else if (piece && one(piece, name2[i2])) {
+        p++;
+        i2++;
+      } else if (starP >= 0) {
+        p = starP + 1;
+        i2 = ++starI;
+      } else return false;
+    }
+    while (pieces[p]?.kind === "star") p++;
+    return p === pieces.length;
+  };
+}
+function byteOrder(a2, b) {
+  const n2 = Math.min(a2.length, b.length);
+  for (let i2 = 0; i2 < n2; i2++) {
+    const x = a2.charCodeAt(i2);
+    const y = b.charCodeAt(i2);
+    if (x === y) continue;
+    if (x >= 55296 && x <= 57343 || y >= 55296 && y <= 57343) return Buffer.compare(Buffer.from(a2), Buffer.from(b));
+    return x - y;
+  }
+  return a2.length - b.length;
+}
+function globMatcher(pattern) {
+  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
+  return (path6) => {
+    const s = path6.split("/");
+    return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
+  };
+}
+var init_glob = __esm({
+  "src/host/glob.ts"() {
+    "use strict";
+  }
+});
+
+// src/host/config-source.ts
+function decode3(buf) {
+  return buf.toString("utf8");
+}
+function memorySource(files, origin = "the dump") {
+  return {
+    read(path6, maxBytes) {
+      const text = files.get(path6);
+      if (text === void 0) return { error: `open() "${path6}" failed (2: No such file or directory in ${origin})` };
+      if (text.length > maxBytes) return { error: `"${path6}" is too large (${text.length} characters, limit ${maxBytes})` };
+      return { text, bytes: text.length };
+    },
+    glob(pattern, maxMatches) {
+      const match = globMatcher(pattern);
+      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
+    }
+  };
+}
+function overlaySource(files, base) {
+  const mem = memorySource(files);
+  return {
+    read: (path6, maxBytes) => files.has(path6) ? mem.read(path6, maxBytes) : base.read(path6, maxBytes),
+    glob: (pattern, maxMatches) => base.glob(pattern, maxMatches)
+  };
+}
+var init_config_source = __esm({
+  "src/host/config-source.ts"() {
+    "use strict";
+    init_glob();
+  }
+});
+
+// src/host/local/config-files.ts
+import { closeSync, constants as constants4, fstatSync, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
+import { join as join3 } from "node:path";
+function openError(path6, e) {
+  const err = e;
+  const reason = {
+    ENOENT: "2: No such file or directory",
+    EACCES: "13: Permission denied",
+    EISDIR: "21: Is a directory",
+    ENOTDIR: "20: Not a directory",
+    ELOOP: "40: Too many levels of symbolic links"
+  };
+  return `open() "${path6}" failed (${(err.code && reason[err.code]) ?? err.message})`;
+}
+function fileSource() {
+  return {
+    read(path6, maxBytes) {
+      let fd;
+      try {
+        fd = openSync(path6, constants4.O_RDONLY | constants4.O_NONBLOCK);
+      } catch (e) {
+        const code = e.code;
+        return { error: openError(path6, e), ...code && { code } };
+      }
+      try {
+        const st = fstatSync(fd);
+        if (st.isDirectory()) return { error: `pread() "${path6}" failed (21: Is a directory)` };
+        if (!st.isFile()) return { error: `"${path6}" is not a regular file` };
+        if (st.size > maxBytes) return { error: `"${path6}" is too large (${st.size} bytes, limit ${maxBytes})` };
+        const buf = Buffer.allocUnsafe(st.size);
+        let off = 0;
+        while (off < st.size) {
+          const got = readSync(fd, buf, off, st.size - off, off);
+          if (got === 0) break;
+          off += got;
+        }
+        return { text: decode3(buf.subarray(0, off)), bytes: off };
+      } catch (e) {
+        return { error: `read() "${path6}" failed (${e.message})` };
+      } finally {
+        closeSync(fd);
+      }
+    },
+    glob(pattern, maxMatches) {
+      const parts = pattern.split("/");
+      const denied = [];
+      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
+      for (let k = 1; k < parts.length && found.length > 0; k++) {
+        const part = parts[k];
+        if (part === "") continue;
+        const last = k === parts.length - 1;
+        const next = [];
+        const match = hasMagic(part) ? componentMatcher(part) : void 0;
+        for (const { path: dir } of found) {
+          if (!match) {
+            next.push({ path: join3(dir, part), seen: false });
+            continue;
+          }
+          let entries;
+          try {
+            entries = readdirSync(dir, { withFileTypes: true });
+          } catch (e) {
+            if (e.code === "EACCES") denied.push(dir);
+            continue;
+          }
+          for (const e of entries) {
+            if (!match(e.name)) continue;
+            const p = join3(dir, e.name);
+            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
+            next.push({ path: p, seen: true });
+            if (next.length > maxMatches) break;
+          }
+        }
+        found = next;
+      }
+      const paths = found.filter((f) => f.seen || exists(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
+      return { paths, denied };
+    }
+  };
+}
+function isDir(p) {
+  try {
+    return statSync2(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function exists(p) {
+  try {
+    statSync2(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var init_config_files = __esm({
+  "src/host/local/config-files.ts"() {
+    "use strict";
+    init_config_source();
+    init_glob();
+  }
+});
+
+// src/model/probe-result.ts
+var HTTP_STATUS, ABORTED, INCOMPLETE, BAD_PROTOCOL;
+var init_probe_result = __esm({
+  "src/model/probe-result.ts"() {
+    "use strict";
+    HTTP_STATUS = "HTTP_STATUS";
+    ABORTED = "ABORT_ERR";
+    INCOMPLETE = "INCOMPLETE_RESPONSE";
+    BAD_PROTOCOL = "BAD_PROTOCOL";
+  }
+});
+
+// src/host/errno.ts
+import { constants as constants5 } from "node:os";
+function errnoNumber(name2) {
+  return name2 === void 0 ? void 0 : BY_NAME[name2];
+}
+function errnoName(n2) {
+  return n2 === void 0 ? void 0 : BY_NUMBER.get(Math.abs(n2));
+}
+function errorFacts(e) {
+  const err = e;
+  const code = typeof err?.code === "string" ? err.code : void 0;
+  const raw = typeof err?.errno === "number" ? Math.abs(err.errno) : void 0;
+  const errno = raw ?? errnoNumber(code);
+  const message = err instanceof Error ? err.message : String(e);
+  return { ...code !== void 0 && { code }, ...errno !== void 0 && { errno }, message };
+}
+var LINUX_ERRNO, BY_NAME, BY_NUMBER;
+var init_errno = __esm({
+  "src/host/errno.ts"() {
+    "use strict";
+    LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
+    BY_NAME = constants5.errno;
+    BY_NUMBER = /* @__PURE__ */ new Map();
+    for (const [name2, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name2);
+  }
+});
+
+// src/host/address-order.ts
+function inNginxOrder(answers) {
+  const seen = /* @__PURE__ */ new Set();
+  const v4 = answers.filter((a2) => a2.family === 4).map((a2) => a2.address);
+  const v6 = answers.filter((a2) => a2.family === 6).map((a2) => a2.address);
+  return [...v4, ...v6].filter((a2) => !seen.has(a2) && seen.add(a2));
+}
+var init_address_order = __esm({
+  "src/host/address-order.ts"() {
+    "use strict";
+  }
+});
+
 // src/host/name-lookup.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -36926,6 +37205,388 @@ lines.on('close', () => process.kill(process.pid, 'SIGKILL'));
   }
 });
 
+// src/host/local/resolve.ts
+import { isIP as isIP3 } from "node:net";
+async function resolveLocal(host, options) {
+  const started = performance.now();
+  if (isIP3(host)) return { ok: true, addresses: [host], durationMs: 0 };
+  const a2 = await lookupHost(host, options);
+  const durationMs2 = performance.now() - started;
+  if (a2.ok) {
+    const addresses = inNginxOrder(a2.addresses);
+    return addresses.length ? { ok: true, addresses, durationMs: durationMs2 } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: durationMs2 };
+  }
+  if ("unanswered" in a2) {
+    if (a2.aborted) return { ok: false, code: ABORTED, message: a2.message, durationMs: durationMs2 };
+    return { ok: false, message: a2.message, durationMs: a2.waitedMs };
+  }
+  return { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: `${host}: ${a2.code ?? a2.message}`, durationMs: durationMs2 };
+}
+var connectLookup;
+var init_resolve = __esm({
+  "src/host/local/resolve.ts"() {
+    "use strict";
+    init_probe_result();
+    init_address_order();
+    init_name_lookup();
+    connectLookup = (hostname3, options, callback) => {
+      void lookupHost(hostname3, { timeoutMs: 6e4 }).then((a2) => {
+        if (!a2.ok) {
+          const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname3}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname3 });
+          return callback(e, "", 0);
+        }
+        const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
+        const list = a2.addresses.filter((x) => family2 === 0 || x.family === family2);
+        if (options.all) return callback(null, list);
+        const first = list[0];
+        if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname3}`), { code: "ENOTFOUND", hostname: hostname3 }), "", 0);
+        return callback(null, first.address, first.family);
+      });
+    };
+  }
+});
+
+// src/host/local/dial.ts
+import { connect } from "node:net";
+function dialLocal(endpoint, options) {
+  const started = performance.now();
+  const fail = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
+  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
+  return new Promise((resolve10) => {
+    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
+    let settled = false;
+    const settle3 = (d) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort2);
+      socket.removeListener("error", onError);
+      if (!d.ok) socket.destroy();
+      resolve10(d);
+    };
+    const onError = (e) => settle3(fail(errorFacts(e)));
+    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
+    const timer = setTimeout(
+      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      options.timeoutMs
+    );
+    options.signal?.addEventListener("abort", onAbort2, { once: true });
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.on("error", () => {
+      });
+      const { localAddress, localPort } = socket;
+      settle3({
+        ok: true,
+        stream: socket,
+        connectMs: performance.now() - started,
+        ...localAddress !== void 0 && { local: { address: localAddress, port: localPort ?? 0 } }
+      });
+    });
+  });
+}
+var init_dial = __esm({
+  "src/host/local/dial.ts"() {
+    "use strict";
+    init_probe_result();
+    init_errno();
+    init_resolve();
+  }
+});
+
+// src/host/local/files.ts
+import { lstat, open as open2, readdir, stat } from "node:fs/promises";
+function failure2(e, started) {
+  return { ok: false, ...errorFacts(e), durationMs: performance.now() - started };
+}
+async function bounded(work, o2 = {}) {
+  const started = performance.now();
+  if (o2.signal?.aborted) return { ok: false, code: ABORTED, message: "aborted", durationMs: 0 };
+  let timer;
+  let onAbort2;
+  const ms2 = o2.timeoutMs ?? FILE_TIMEOUT_MS;
+  const late = new Promise((resolve10) => {
+    timer = setTimeout(() => resolve10({ ok: false, code: "ETIMEDOUT", message: `no answer within ${ms2}ms`, durationMs: performance.now() - started }), ms2);
+    onAbort2 = () => resolve10({ ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started });
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+  });
+  try {
+    return await Promise.race([work(started).catch((e) => failure2(e, started)), late]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort2) o2.signal?.removeEventListener("abort", onAbort2);
+  }
+}
+function typeOf2(st) {
+  if (st.isSocket()) return "socket";
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "directory";
+  if (st.isSymbolicLink()) return "symlink";
+  return "other";
+}
+function statLocal(path6, o2) {
+  return bounded(async () => {
+    const st = await (o2.followLinks ? stat(path6) : lstat(path6));
+    return { ok: true, type: typeOf2(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
+  }, o2);
+}
+function readFileLocal(path6, o2 = {}) {
+  return bounded(async () => {
+    let fh;
+    try {
+      fh = await open2(path6, "r");
+      if (o2.offset === void 0 && o2.length === void 0) return { ok: true, data: await fh.readFile(o2.signal ? { signal: o2.signal } : {}) };
+      const length = o2.length ?? Math.max(0, (await fh.stat()).size - (o2.offset ?? 0));
+      const data = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(data, 0, length, o2.offset ?? 0);
+      return { ok: true, data: data.subarray(0, bytesRead) };
+    } finally {
+      await fh?.close();
+    }
+  }, o2);
+}
+function readDirLocal(path6, o2 = {}) {
+  return bounded(async () => ({ ok: true, names: await readdir(path6) }), o2);
+}
+var FILE_TIMEOUT_MS;
+var init_files = __esm({
+  "src/host/local/files.ts"() {
+    "use strict";
+    init_errno();
+    init_probe_result();
+    FILE_TIMEOUT_MS = 5e3;
+  }
+});
+
+// src/host/why-failed.ts
+function whyFailed(r, label = r.command) {
+  if (r.notFound) return `${r.command.split(" ")[0]} not installed`;
+  if (r.timedOut) return `${label} timed out`;
+  if (r.exitCode === void 0 || r.exitCode === 0) return `${label} was cancelled`;
+  return `${label} failed: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`;
+}
+var init_why_failed = __esm({
+  "src/host/why-failed.ts"() {
+    "use strict";
+  }
+});
+
+// src/host/listeners.ts
+function parseUsers(text) {
+  if (!text) return [];
+  const out = [];
+  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
+    const pid = Number(m[2]);
+    if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
+  }
+  return out;
+}
+function parseSs(stdout) {
+  const out = [];
+  for (const raw of stdout.split("\n")) {
+    const line = raw.trim();
+    if (!line) continue;
+    const users2 = USERS.exec(line);
+    const processes = parseUsers(users2?.[1]);
+    const head = users2 ? line.slice(0, users2.index).trim() : line;
+    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
+    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
+      out.push({ kind: "unix", path: unix[1] ?? "", processes });
+      continue;
+    }
+    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
+    if (!tcp?.[1]) continue;
+    const local = tcp[1];
+    const colon = local.lastIndexOf(":");
+    const port = Number(local.slice(colon + 1));
+    let host = local.slice(0, colon).replace(/%[^\]]*/, "");
+    if (!Number.isInteger(port)) continue;
+    if (host === "*") {
+      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
+      continue;
+    }
+    const v6 = host.startsWith("[");
+    if (v6) host = host.slice(1, -1);
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
+    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
+  }
+  return out;
+}
+async function readListeners(runner, fallback, options = {}) {
+  const run = { timeoutMs: options.timeoutMs ?? 2e3, ...options.signal && { signal: options.signal } };
+  const [tcp, unix] = await Promise.all([runner.run("ss", ["-Hltnp"], run), runner.run("ss", ["-Hlxp"], run)]);
+  if (!tcp.failed && !unix.failed) {
+    const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
+    const notes2 = [];
+    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
+      notes2.push(`ss shows no process names${options.root ? "" : " (run as root to see them)"}`);
+    }
+    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
+  }
+  const why = tcp.failed ? tcp : unix;
+  const reason = whyFailed(why, "ss");
+  const other = await fallback();
+  return { ...other, notes: [`${reason}; read ${other.source}`, ...other.notes] };
+}
+var USERS;
+var init_listeners = __esm({
+  "src/host/listeners.ts"() {
+    "use strict";
+    init_why_failed();
+    USERS = /users:\(\((.*)\)\)\s*$/;
+  }
+});
+
+// src/host/local/procnet.ts
+import { readFile as readFile3, readdir as readdir2, readlink } from "node:fs/promises";
+function decodeProcAddress(hex3) {
+  const [addr = "", port = "0"] = hex3.split(":");
+  const words = addr.match(/.{8}/g) ?? [];
+  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
+  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
+  const groups = [];
+  for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
+  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
+}
+function parseProcTcp(text, family2, dualStackDefault) {
+  const out = [];
+  for (const line of text.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
+    const { address, port } = decodeProcAddress(f[1] ?? "");
+    const inode = Number(f[9]);
+    const mapped = /^::ffff:(.+)$/.exec(address);
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes: [], inode });
+    else
+      out.push({
+        kind: "tcp",
+        family: family2,
+        address,
+        port,
+        ...family2 === 6 && address === "::" && dualStackDefault && { dualStack: true },
+        processes: [],
+        inode
+      });
+  }
+  return out;
+}
+function parseProcUnix(text) {
+  const out = [];
+  for (const line of text.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const flags = parseInt(f[3] ?? "0", 16);
+    if (!(flags & UNIX_ACCEPTCON)) continue;
+    const path6 = f.slice(7).join(" ");
+    out.push({ kind: "unix", path: path6, processes: [], inode: Number(f[6]) });
+  }
+  return out;
+}
+async function inodeOwners(inodes, signal) {
+  const owners = /* @__PURE__ */ new Map();
+  const until = performance.now() + FD_SCAN_BUDGET_MS;
+  const pids = (await readdir2("/proc").catch(() => [])).filter((p) => /^\d+$/.test(p));
+  for (const pid of pids) {
+    if (performance.now() > until || signal?.aborted) return { owners, complete: false };
+    const fds = await readdir2(`/proc/${pid}/fd`).catch(() => []);
+    let name2;
+    for (const fd of fds) {
+      const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (!m || !inodes.has(Number(m[1]))) continue;
+      name2 ??= (await readFile3(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
+      const list = owners.get(Number(m[1])) ?? [];
+      if (!list.some((p) => p.pid === Number(pid))) list.push({ name: name2, pid: Number(pid) });
+      owners.set(Number(m[1]), list);
+    }
+  }
+  return { owners, complete: true };
+}
+async function readProcListeners(signal, net = "/proc/net") {
+  const read = (p) => readFile3(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
+  const [tcp4, tcp6, unix, v6only] = await Promise.all([read(`${net}/tcp`), read(`${net}/tcp6`), read(`${net}/unix`), read("/proc/sys/net/ipv6/bindv6only")]);
+  const notes2 = [];
+  if (tcp4 === void 0) notes2.push(`cannot read ${net}/tcp`);
+  const dualStackDefault = (v6only ?? "0").trim() === "0";
+  const found = [...parseProcTcp(tcp4 ?? "", 4, dualStackDefault), ...parseProcTcp(tcp6 ?? "", 6, dualStackDefault), ...parseProcUnix(unix ?? "")];
+  if (found.some((l) => l.dualStack)) notes2.push("procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");
+  const { owners, complete } = await inodeOwners(new Set(found.map((l) => l.inode)), signal);
+  if (!complete) notes2.push("process scan cut short: some listeners lack process names");
+  const listeners = found.map(({ inode, ...l }) => ({ ...l, processes: owners.get(inode) ?? [] }));
+  return { listeners, source: `${net}/tcp, ${net}/tcp6, ${net}/unix`, notes: notes2 };
+}
+var TCP_LISTEN, UNIX_ACCEPTCON, FD_SCAN_BUDGET_MS;
+var init_procnet = __esm({
+  "src/host/local/procnet.ts"() {
+    "use strict";
+    init_endpoint();
+    TCP_LISTEN = "0A";
+    UNIX_ACCEPTCON = 65536;
+    FD_SCAN_BUDGET_MS = 500;
+  }
+});
+
+// src/host/local/listeners.ts
+import { readFile as readFile4 } from "node:fs/promises";
+async function listLocalListeners(runner, o2 = {}) {
+  const snap = await readListeners(runner, () => readProcListeners(o2.signal), { ...o2, root: process.getuid?.() === 0 });
+  return withCommands(snap);
+}
+async function withCommands(snap) {
+  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
+  const commands = /* @__PURE__ */ new Map();
+  await Promise.all(
+    [...pids].map(async (pid) => {
+      const raw = await readFile4(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
+    })
+  );
+  return {
+    ...snap,
+    listeners: snap.listeners.map((l) => ({
+      ...l,
+      processes: l.processes.map((p) => {
+        const command = commands.get(p.pid);
+        return command ? { ...p, command } : p;
+      })
+    }))
+  };
+}
+var init_listeners2 = __esm({
+  "src/host/local/listeners.ts"() {
+    "use strict";
+    init_listeners();
+    init_procnet();
+  }
+});
+
+// src/host/local/local-host.ts
+function localHost(runner = execaRunner()) {
+  return {
+    run: (file2, args, options) => runner.run(file2, args, options),
+    resolve: resolveLocal,
+    dial: dialLocal,
+    stat: statLocal,
+    readFile: readFileLocal,
+    readDir: readDirLocal,
+    listListeners: (options) => listLocalListeners(runner, options),
+    user: async () => ({ uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, groups: process.getgroups?.() ?? [] }),
+    configSource: async () => fileSource()
+  };
+}
+var init_local_host = __esm({
+  "src/host/local/local-host.ts"() {
+    "use strict";
+    init_run();
+    init_config_files();
+    init_dial();
+    init_files();
+    init_listeners2();
+    init_resolve();
+  }
+});
+
 // src/model/mask.ts
 function maskCredentials(s) {
   const urls = replaceSpans(s, urlUserinfo(s));
@@ -37011,7 +37672,7 @@ var init_mask = __esm({
 });
 
 // src/nginx/pass-target.ts
-import { isIP as isIP3 } from "node:net";
+import { isIP as isIP4 } from "node:net";
 function parsePassTarget(directive, arg, module) {
   const { schemes, defaultScheme } = PASS_DIRECTIVES[directive];
   let scheme = module === "stream" ? "tcp" : defaultScheme;
@@ -37060,7 +37721,7 @@ function splitHostPort(s) {
     const end = s.indexOf("]");
     if (end < 0) return "invalid IPv6 address";
     host = s.slice(1, end);
-    if (isIP3(host) !== 6) return "invalid IPv6 address";
+    if (isIP4(host) !== 6) return "invalid IPv6 address";
     const after = s.slice(end + 1);
     if (after !== "" && !after.startsWith(":")) return "invalid host";
     portText = after === "" ? void 0 : after.slice(1);
@@ -37681,9 +38342,9 @@ var init_select = __esm({
 });
 
 // src/nginx/evaluate.ts
-import { isIP as isIP4 } from "node:net";
+import { isIP as isIP5 } from "node:net";
 function hostAddresses(host, addresses) {
-  return isIP4(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
+  return isIP5(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
 }
 function overlap(a2, b, addresses) {
   if (a2.toLowerCase() === b.toLowerCase()) return true;
@@ -37797,12 +38458,12 @@ function evaluate(input2) {
   }
   for (const c3 of matches.concat(flagged)) {
     const e = c3.endpoint;
-    if (e.kind !== "tcp" || isIP4(e.host)) continue;
+    if (e.kind !== "tcp" || isIP5(e.host)) continue;
     const addrs = hostAddresses(e.host, addresses);
-    const families = new Set(addrs.map((a2) => isIP4(a2)));
+    const families = new Set(addrs.map((a2) => isIP5(a2)));
     if (families.size < 2) continue;
-    const specIp = backend.kind === "tcp" && isIP4(backend.host) ? backend.host : void 0;
-    const pick2 = specIp ?? addrs.find((a2) => isIP4(a2) === 4) ?? addrs[0];
+    const specIp = backend.kind === "tcp" && isIP5(backend.host) ? backend.host : void 0;
+    const pick2 = specIp ?? addrs.find((a2) => isIP5(a2) === 4) ?? addrs[0];
     const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
     findings.push(
       finding(
@@ -37843,7 +38504,7 @@ function evaluate(input2) {
   function evidence(c3) {
     const out = [lineText(c3.site)];
     if (c3.group) out.push(`upstream ${c3.group.name} ${where2(c3.group)} used by: ${lineText(c3.pass)} ${where2(c3.pass)}`);
-    if (c3.endpoint?.kind === "tcp" && !isIP4(c3.endpoint.host)) {
+    if (c3.endpoint?.kind === "tcp" && !isIP5(c3.endpoint.host)) {
       const a2 = hostAddresses(c3.endpoint.host, addresses);
       out.push(a2.length > 0 ? `${c3.endpoint.host} resolves to ${a2.join(", ")}` : `${c3.endpoint.host} does not resolve`);
     }
@@ -37873,7 +38534,7 @@ function rewrite(text, directive, old, next, args) {
 }
 function familyNote(dial, backend, addresses) {
   if (dial.kind !== "tcp" || backend.kind !== "tcp") return { dial: "", spec: "" };
-  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP4(a2)));
+  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP5(a2)));
   const d = fams(dial.host);
   const b = fams(backend.host);
   if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: "", spec: "" };
@@ -38009,7 +38670,7 @@ var init_dump = __esm({
 
 // src/nginx/code-loading.ts
 import { realpathSync } from "node:fs";
-import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join3, resolve as resolve4 } from "node:path";
+import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join4, resolve as resolve4 } from "node:path";
 function findCodeLoading(parse3, build) {
   const dirs = moduleDirs(build);
   const out = [];
@@ -38031,14 +38692,14 @@ function whyCode(d, build, dirs) {
   const arg = d.args[0] ?? "";
   if (name2 === "load_module") {
     if (!isAbsolute2(arg) && !build) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
-    const path6 = realPath(isAbsolute2(arg) ? arg : join3(build?.prefix ?? "/", arg));
+    const path6 = realPath(isAbsolute2(arg) ? arg : join4(build?.prefix ?? "/", arg));
     return dirs.some((dir) => path6 === dir || path6.startsWith(`${dir}/`)) ? void 0 : `loads ${path6} from outside the system's module directories (${dirs.join(", ")})`;
   }
   if (name2.endsWith("ssl_certificate_key") && /^(engine|store):/.test(arg)) return `loads an OpenSSL ${arg.split(":")[0]} for its key`;
   return CODE2[name2];
 }
 function moduleDirs(build) {
-  const dirs = [...SYSTEM_MODULE_DIRS, ...build ? [build.modulesPath, join3(build.prefix, "modules")] : []];
+  const dirs = [...SYSTEM_MODULE_DIRS, ...build ? [build.modulesPath, join4(build.prefix, "modules")] : []];
   return [...new Set(dirs.map(realPath))];
 }
 function realPath(path6) {
@@ -38047,7 +38708,7 @@ function realPath(path6) {
     return realpathSync(abs);
   } catch {
     const parent = dirname4(abs);
-    return parent === abs ? abs : join3(realPath(parent), basename2(abs));
+    return parent === abs ? abs : join4(realPath(parent), basename2(abs));
   }
 }
 var SYSTEM_MODULE_DIRS, CODE2;
@@ -38083,7 +38744,7 @@ var init_config_wait = __esm({
 // src/nginx/nginx-sandbox.ts
 import { chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname5, isAbsolute as isAbsolute3, join as join4, normalize } from "node:path";
+import { dirname as dirname5, isAbsolute as isAbsolute3, join as join5, normalize } from "node:path";
 function testEnv(env) {
   return { PATH: env.PATH || DEFAULT_PATH, LC_ALL: "C" };
 }
@@ -38099,19 +38760,19 @@ function testUser(config2, env, uid = process.getuid?.()) {
   return uid === 0 && because ? { user: NOBODY, because } : {};
 }
 function makeScratch(parse3, build, user) {
-  const dir = mkdtempSync(join4(tmpdir(), "upstream-gate-nginx-t-"));
+  const dir = mkdtempSync(join5(tmpdir(), "upstream-gate-nginx-t-"));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
     const made = [dir];
     for (const sub of ["logs", ...relativeWriteDirs(parse3)]) {
-      const path6 = join4(dir, sub);
+      const path6 = join5(dir, sub);
       for (let p = path6; p.startsWith(`${dir}/`); p = dirname5(p)) made.push(p);
       mkdirSync(path6, { recursive: true });
     }
-    if (build) symlinkSync(join4(build.prefix, "modules"), join4(dir, "modules"));
+    if (build) symlinkSync(join5(build.prefix, "modules"), join5(dir, "modules"));
     if (user) for (const p of new Set(made)) chownSync(p, user.uid, user.gid);
-    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join4(dir, "nginx.pid"))};`];
-    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join4(dir, "error.log"), ...pid], remove };
+    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join5(dir, "nginx.pid"))};`];
+    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join5(dir, "error.log"), ...pid], remove };
   } catch (e) {
     remove();
     throw e;
@@ -38172,8 +38833,8 @@ var init_nginx_sandbox = __esm({
 });
 
 // src/nginx/nginx-test.ts
-import { accessSync, constants as constants4, statSync as statSync2 } from "node:fs";
-import { join as join5, resolve as resolve5 } from "node:path";
+import { accessSync, constants as constants6, statSync as statSync3 } from "node:fs";
+import { join as join6, resolve as resolve5 } from "node:path";
 function parseNginxMessages(output2) {
   const out = [];
   for (const raw of output2.split("\n")) {
@@ -38246,11 +38907,11 @@ function didNotRun(r, { binary, shown, as }, timeoutMs) {
   return void 0;
 }
 function findExecutable(binary, path6) {
-  const candidates = binary.includes("/") ? [resolve5(binary)] : path6.split(":").filter(Boolean).map((dir) => join5(dir, binary));
+  const candidates = binary.includes("/") ? [resolve5(binary)] : path6.split(":").filter(Boolean).map((dir) => join6(dir, binary));
   return candidates.find((file2) => {
     try {
-      accessSync(file2, constants4.X_OK);
-      return statSync2(file2).isFile();
+      accessSync(file2, constants6.X_OK);
+      return statSync3(file2).isFile();
     } catch {
       return false;
     }
@@ -38373,119 +39034,7 @@ var init_analyzer = __esm({
   }
 });
 
-// src/nginx/glob.ts
-function hasMagic(pattern) {
-  return /[*?[]/.test(pattern);
-}
-function compile2(component) {
-  const out = [];
-  for (let i2 = 0; i2 < component.length; i2++) {
-    const c3 = component[i2];
-    if (c3 === "*") {
-      if (out[out.length - 1]?.kind !== "star") out.push({ kind: "star" });
-    } else if (c3 === "?") out.push({ kind: "any" });
-    else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
-    else if (c3 === "[") {
-      const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
-      const close = component.indexOf("]", start2 + 1);
-      if (close < 0) {
-        out.push({ kind: "char", c: c3 });
-        continue;
-      }
-      const body = component.slice(start2, close);
-      const ranges = [];
-      for (let k = 0; k < body.length; k++) {
-        const a2 = body[k];
-        if (body[k + 1] === "-" && k + 2 < body.length) {
-          ranges.push([a2, body[k + 2]]);
-          k += 2;
-        } else ranges.push([a2, a2]);
-      }
-      out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
-      i2 = close;
-    } else out.push({ kind: "char", c: c3 });
-  }
-  return out;
-}
-function one(p, ch) {
-  switch (p.kind) {
-    case "any":
-      return true;
-    case "char":
-      return p.c === ch;
-    case "set":
-      return p.ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== p.negate;
-    default:
-      return false;
-  }
-}
-function componentMatcher(component) {
-  const pieces = compile2(component);
-  const dotOk = component.startsWith(".");
-  return (name2) => {
-    if (!dotOk && name2.startsWith(".")) return false;
-    let p = 0;
-    let i2 = 0;
-    let starP = -1;
-    let starI = 0;
-    while (i2 < name2.length) {
-      const piece = pieces[p];
-      if (piece?.kind === "star") {
-        starP = p++;
-        starI = i2;
-      } else if (piece && one(piece, name2[i2])) {
-        p++;
-        i2++;
-      } else if (starP >= 0) {
-        p = starP + 1;
-        i2 = ++starI;
-      } else return false;
-    }
-    while (pieces[p]?.kind === "star") p++;
-    return p === pieces.length;
-  };
-}
-function byteOrder(a2, b) {
-  const n2 = Math.min(a2.length, b.length);
-  for (let i2 = 0; i2 < n2; i2++) {
-    const x = a2.charCodeAt(i2);
-    const y = b.charCodeAt(i2);
-    if (x === y) continue;
-    if (x >= 55296 && x <= 57343 || y >= 55296 && y <= 57343) return Buffer.compare(Buffer.from(a2), Buffer.from(b));
-    return x - y;
-  }
-  return a2.length - b.length;
-}
-function globMatcher(pattern) {
-  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
-  return (path6) => {
-    const s = path6.split("/");
-    return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
-  };
-}
-var init_glob = __esm({
-  "src/nginx/glob.ts"() {
-    "use strict";
-  }
-});
-
-// src/nginx/source.ts
-import { closeSync, constants as constants5, fstatSync, openSync, readSync, readdirSync, statSync as statSync3 } from "node:fs";
-import { join as join6 } from "node:path";
-function openError(path6, e) {
-  const err = e;
-  const reason = {
-    ENOENT: "2: No such file or directory",
-    EACCES: "13: Permission denied",
-    EISDIR: "21: Is a directory",
-    ENOTDIR: "20: Not a directory",
-    ELOOP: "40: Too many levels of symbolic links"
-  };
-  return `open() "${path6}" failed (${(err.code && reason[err.code]) ?? err.message})`;
-}
-function decode3(buf) {
-  return buf.toString("utf8");
-}
+// src/nginx/not-text.ts
 function notText(text) {
   const n2 = Math.min(text.length, SNIFF_CHARS);
   let controls = 0;
@@ -38498,113 +39047,10 @@ function notText(text) {
   }
   return controls * 100 >= n2 && (controls + undecoded) * 10 >= n2 * 3 ? "its first bytes are not text" : void 0;
 }
-function fileSource() {
-  return {
-    read(path6, maxBytes) {
-      let fd;
-      try {
-        fd = openSync(path6, constants5.O_RDONLY | constants5.O_NONBLOCK);
-      } catch (e) {
-        const code = e.code;
-        return { error: openError(path6, e), ...code && { code } };
-      }
-      try {
-        const st = fstatSync(fd);
-        if (st.isDirectory()) return { error: `pread() "${path6}" failed (21: Is a directory)` };
-        if (!st.isFile()) return { error: `"${path6}" is not a regular file` };
-        if (st.size > maxBytes) return { error: `"${path6}" is too large (${st.size} bytes, limit ${maxBytes})` };
-        const buf = Buffer.allocUnsafe(st.size);
-        let off = 0;
-        while (off < st.size) {
-          const got = readSync(fd, buf, off, st.size - off, off);
-          if (got === 0) break;
-          off += got;
-        }
-        return { text: decode3(buf.subarray(0, off)), bytes: off };
-      } catch (e) {
-        return { error: `read() "${path6}" failed (${e.message})` };
-      } finally {
-        closeSync(fd);
-      }
-    },
-    glob(pattern, maxMatches) {
-      const parts = pattern.split("/");
-      const denied = [];
-      let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
-      for (let k = 1; k < parts.length && found.length > 0; k++) {
-        const part = parts[k];
-        if (part === "") continue;
-        const last = k === parts.length - 1;
-        const next = [];
-        const match = hasMagic(part) ? componentMatcher(part) : void 0;
-        for (const { path: dir } of found) {
-          if (!match) {
-            next.push({ path: join6(dir, part), seen: false });
-            continue;
-          }
-          let entries;
-          try {
-            entries = readdirSync(dir, { withFileTypes: true });
-          } catch (e) {
-            if (e.code === "EACCES") denied.push(dir);
-            continue;
-          }
-          for (const e of entries) {
-            if (!match(e.name)) continue;
-            const p = join6(dir, e.name);
-            if (!last && !(e.isDirectory() || e.isSymbolicLink() && isDir(p))) continue;
-            next.push({ path: p, seen: true });
-            if (next.length > maxMatches) break;
-          }
-        }
-        found = next;
-      }
-      const paths = found.filter((f) => f.seen || exists(f.path)).map((f) => f.path).sort(byteOrder).slice(0, maxMatches + 1);
-      return { paths, denied };
-    }
-  };
-}
-function isDir(p) {
-  try {
-    return statSync3(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-function exists(p) {
-  try {
-    statSync3(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function memorySource(files, origin = "the dump") {
-  return {
-    read(path6, maxBytes) {
-      const text = files.get(path6);
-      if (text === void 0) return { error: `open() "${path6}" failed (2: No such file or directory in ${origin})` };
-      if (text.length > maxBytes) return { error: `"${path6}" is too large (${text.length} characters, limit ${maxBytes})` };
-      return { text, bytes: text.length };
-    },
-    glob(pattern, maxMatches) {
-      const match = globMatcher(pattern);
-      return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
-    }
-  };
-}
-function overlaySource(files, base) {
-  const mem = memorySource(files);
-  return {
-    read: (path6, maxBytes) => files.has(path6) ? mem.read(path6, maxBytes) : base.read(path6, maxBytes),
-    glob: (pattern, maxMatches) => base.glob(pattern, maxMatches)
-  };
-}
 var SNIFF_CHARS;
-var init_source2 = __esm({
-  "src/nginx/source.ts"() {
+var init_not_text = __esm({
+  "src/nginx/not-text.ts"() {
     "use strict";
-    init_glob();
     SNIFF_CHARS = 4096;
   }
 });
@@ -38794,10 +39240,10 @@ var DEFAULT_LIMITS, MAX_ERRORS_PER_FILE, FileParser, EXCERPT_CHARS;
 var init_parser = __esm({
   "src/nginx/parser.ts"() {
     "use strict";
-    init_analyzer();
     init_glob();
+    init_analyzer();
     init_lexer();
-    init_source2();
+    init_not_text();
     DEFAULT_LIMITS = {
       maxFiles: 1e4,
       maxFileBytes: 16 * 1024 * 1024,
@@ -38995,8 +39441,12 @@ function loadDumpText(text, where2, opts = {}) {
 async function loadDump(path6, opts = {}) {
   return loadDumpText(await readText(path6, opts), path6, opts);
 }
-function loadFiles(main2, opts = {}) {
-  const loaded = parseFiles(main2, opts);
+async function loadFiles(host, main2, opts = {}) {
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  const st = await host.stat(main2, { followLinks: true, ...signal });
+  const opened = !st.ok ? st : st.type !== "file" ? { ok: false, code: "EISDIR", message: "not a file" } : await host.readFile(main2, { offset: 0, length: 0, ...signal });
+  if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main2);
+  const loaded = parseWith(main2, await host.configSource(main2, signal), opts);
   const { notConfig, denied } = loaded.parse;
   const why = notConfig.get(main2);
   if (why) throw new UserError(`does not read as an nginx config file: ${why}`, main2);
@@ -39014,7 +39464,10 @@ function parseFiles(main2, opts) {
   } catch (e) {
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main2);
   }
-  return { main: main2, parse: parseConfig(main2, { source: fileSource(), prefix: dirname7(main2), ...opts }) };
+  return parseWith(main2, fileSource(), opts);
+}
+function parseWith(main2, source2, opts) {
+  return { main: main2, parse: parseConfig(main2, { source: source2, prefix: dirname7(main2), ...opts }) };
 }
 function readHead(path6, max) {
   const fd = openSync2(path6, "r");
@@ -39044,35 +39497,32 @@ async function loadAny(path6, opts = {}) {
 var init_load2 = __esm({
   "src/nginx/load.ts"() {
     "use strict";
+    init_config_source();
+    init_config_files();
     init_user_error();
     init_dump();
     init_nginx_test();
     init_parser();
-    init_source2();
   }
 });
 
 // src/nginx/resolve.ts
-import { isIP as isIP5 } from "node:net";
-function dnsResolver(timeoutMs = RESOLVE_TIMEOUT_MS, deadlineAt = Number.POSITIVE_INFINITY) {
+function hostResolver(host, timeoutMs = RESOLVE_TIMEOUT_MS, deadlineAt = Number.POSITIVE_INFINITY) {
   const cache = /* @__PURE__ */ new Map();
-  return (host, signal) => {
-    if (isIP5(host)) return Promise.resolve([canonicalIp(host)]);
-    const key = host.toLowerCase();
+  return (name2, signal) => {
+    const key = name2.toLowerCase();
     let p = cache.get(key);
     if (!p) {
-      const wait = configWait(deadlineAt, timeoutMs);
-      p = lookupHost(host, { timeoutMs: wait, signal }).then((a2) => a2.ok ? [...new Set(a2.addresses.map((x) => canonicalIp(x.address)))] : []);
+      p = host.resolve(name2, { timeoutMs: configWait(deadlineAt, timeoutMs), signal }).then((r) => r.ok ? [...new Set(r.addresses.map(canonicalIp))] : []);
       cache.set(key, p);
     }
     return p;
   };
 }
 var RESOLVE_TIMEOUT_MS;
-var init_resolve = __esm({
+var init_resolve2 = __esm({
   "src/nginx/resolve.ts"() {
     "use strict";
-    init_name_lookup();
     init_endpoint();
     init_config_wait();
     RESOLVE_TIMEOUT_MS = 3e3;
@@ -39080,11 +39530,10 @@ var init_resolve = __esm({
 });
 
 // src/nginx/check.ts
-import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname8, relative as relative2, isAbsolute as isAbsolute5 } from "node:path";
 async function configPhase(spec, ctx, options = {}) {
   const { signal } = ctx;
-  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : loadConfigFiles(spec, signal);
+  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : await loadConfigFiles(spec, ctx.host, signal);
   const { parse: parse3, main: main2 } = loaded;
   const base = dirname8(main2);
   const display = (file2) => {
@@ -39108,7 +39557,7 @@ async function configPhase(spec, ctx, options = {}) {
   }
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
-  const resolver = options.resolver ?? dnsResolver(void 0, ctx.deadlineAt);
+  const resolver = options.resolver ?? hostResolver(ctx.host, void 0, ctx.deadlineAt);
   const [nginx, addresses] = await Promise.all([
     nginxCheck(spec, loaded, ctx),
     resolveAll(spec, expansions, resolver, signal)
@@ -39180,7 +39629,7 @@ async function nginxCheck(spec, loaded, ctx) {
     return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
   }
   const { binary, config: config2, test: mode } = spec.nginx;
-  return testConfig(ctx.runner, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
+  return testConfig(ctx.host, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
 }
 async function resolveAll(spec, expansions, resolver, signal) {
   const names2 = /* @__PURE__ */ new Set();
@@ -39193,12 +39642,12 @@ async function resolveAll(spec, expansions, resolver, signal) {
   await Promise.all(list.map(async (n2) => out.set(n2, await resolver(n2, signal))));
   return out;
 }
-function loadConfigFiles(spec, signal) {
+async function loadConfigFiles(spec, host, signal) {
   try {
-    return loadFiles(spec.nginx.config, { signal });
+    return await loadFiles(host, spec.nginx.config, { signal });
   } catch (e) {
     const note2 = relativeConfigNote(spec);
-    if (!isUserError(e) || note2 === void 0 || existsSync2(spec.nginx.config)) throw e;
+    if (!isUserError(e) || note2 === void 0 || (await host.stat(spec.nginx.config, { followLinks: true, ...signal && { signal } })).ok) throw e;
     throw new UserError(`${e.message} (${note2})`);
   }
 }
@@ -39214,61 +39663,66 @@ var init_check = __esm({
     init_load2();
     init_model();
     init_nginx_test();
-    init_resolve();
+    init_resolve2();
     MAX_RESOLVED_NAMES = 256;
     runConfigPhase = (spec, ctx) => configPhase(spec, ctx);
   }
 });
 
-// src/probe/errno.ts
-import { constants as constants6 } from "node:os";
-function errnoNumber(name2) {
-  return name2 === void 0 ? void 0 : BY_NAME[name2];
+// src/host/firewall.ts
+function portIn(spec, port) {
+  return spec.split(",").some((part) => {
+    const [a2, b] = part.split(/[:-]/).map(Number);
+    if (a2 === void 0 || Number.isNaN(a2)) return false;
+    return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
+  });
 }
-function errnoName(n2) {
-  return n2 === void 0 ? void 0 : BY_NUMBER.get(Math.abs(n2));
-}
-function errorFacts(e) {
-  const err = e;
-  const code = typeof err?.code === "string" ? err.code : void 0;
-  const raw = typeof err?.errno === "number" ? Math.abs(err.errno) : void 0;
-  const errno = raw ?? errnoNumber(code);
-  const message = err instanceof Error ? err.message : String(e);
-  return { ...code !== void 0 && { code }, ...errno !== void 0 && { errno }, message };
-}
-var LINUX_ERRNO, BY_NAME, BY_NUMBER;
-var init_errno = __esm({
-  "src/probe/errno.ts"() {
-    "use strict";
-    LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
-    BY_NAME = constants6.errno;
-    BY_NUMBER = /* @__PURE__ */ new Map();
-    for (const [name2, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name2);
+function matchIptables(text, port) {
+  const out = [];
+  for (const line of text.split("\n").map((l) => l.trim())) {
+    if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
+    const m = /--dports? (\S+)/.exec(line);
+    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
   }
-});
-
-// src/model/probe-result.ts
-var HTTP_STATUS, ABORTED, INCOMPLETE, BAD_PROTOCOL;
-var init_probe_result = __esm({
-  "src/model/probe-result.ts"() {
-    "use strict";
-    HTTP_STATUS = "HTTP_STATUS";
-    ABORTED = "ABORT_ERR";
-    INCOMPLETE = "INCOMPLETE_RESPONSE";
-    BAD_PROTOCOL = "BAD_PROTOCOL";
-  }
-});
-
-// src/host/why-failed.ts
-function whyFailed(r, label = r.command) {
-  if (r.notFound) return `${r.command.split(" ")[0]} not installed`;
-  if (r.timedOut) return `${label} timed out`;
-  if (r.exitCode === void 0 || r.exitCode === 0) return `${label} was cancelled`;
-  return `${label} failed: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`;
+  return out;
 }
-var init_why_failed = __esm({
-  "src/host/why-failed.ts"() {
+function matchNft(text, port) {
+  const out = [];
+  for (const line of text.split("\n").map((l) => l.trim())) {
+    if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line) || /\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line)) continue;
+    const m = /\bdport (\{[^}]*\}|\S+)/.exec(line);
+    if (!m?.[1]) {
+      if (!/\bsport\b/.test(line)) out.push(line);
+      continue;
+    }
+    if (portIn(m[1].replace(/[{}\s]/g, ""), port)) out.push(line);
+  }
+  return out;
+}
+async function readFirewall(runner, port, family2, options = {}) {
+  const run = { timeoutMs: 2e3, ...options.signal && { signal: options.signal } };
+  const ipt = family2 === 6 ? "ip6tables" : "iptables";
+  const [it, nft] = await Promise.all([runner.run(ipt, ["-S"], run), runner.run("nft", ["list", "ruleset"], run)]);
+  const rules = [];
+  const notes2 = [];
+  if (it.failed) notes2.push(whyFailed(it));
+  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
+  if (nft.failed) notes2.push(whyFailed(nft));
+  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
+  return { rules, notes: notes2 };
+}
+var init_firewall = __esm({
+  "src/host/firewall.ts"() {
     "use strict";
+    init_why_failed();
   }
 });
 
@@ -39307,19 +39761,12 @@ var init_selinux = __esm({
 });
 
 // src/host/socket-file.ts
-import { lstat, readdir, readFile as readFile3 } from "node:fs/promises";
 import { basename as basename3, dirname as dirname9, join as join8 } from "node:path";
-function typeOf2(st) {
-  if (st.isSocket()) return "socket";
-  if (st.isFile()) return "file";
-  if (st.isDirectory()) return "directory";
-  if (st.isSymbolicLink()) return "symlink";
-  return "other";
-}
-async function names() {
+async function names(host, signal) {
   const table = async (file2) => {
     const m = /* @__PURE__ */ new Map();
-    const text = await readFile3(file2, "utf8").catch(() => "");
+    const r = await host.readFile(file2, { ...signal && { signal } });
+    const text = r.ok ? r.data.toString("utf8") : "";
     for (const line of text.split("\n")) {
       const f = line.split(":");
       if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
@@ -39329,10 +39776,8 @@ async function names() {
   const [users2, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
   return { users: users2, groups };
 }
-function currentUser(userNames) {
-  const uid = process.getuid?.() ?? -1;
-  const gid = process.getgid?.() ?? -1;
-  return { uid, gid, groups: process.getgroups?.() ?? [], name: userNames.get(uid) ?? String(uid) };
+function named(user, userNames) {
+  return { ...user, name: userNames.get(user.uid) ?? String(user.uid) };
 }
 function access(f, user) {
   const mode = parseInt(f.mode, 8);
@@ -39341,17 +39786,22 @@ function access(f, user) {
   const bits = mode >> shift & 7;
   return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
 }
-async function readSocketFile(path6) {
-  const { users: users2, groups } = await names();
-  const user = currentUser(users2);
+async function readSocketFile(host, path6, options = {}) {
+  const { signal } = options;
+  const [{ users: users2, groups }, who] = await Promise.all([names(host, signal), host.user()]);
+  const user = named(who, users2);
   const notes2 = [];
+  const lstat2 = async (p) => {
+    const st = await host.stat(p, { followLinks: false, ...signal && { signal } });
+    return st.ok ? st : void 0;
+  };
   const facts = async (p) => {
-    const st = await lstat(p).catch(() => void 0);
+    const st = await lstat2(p);
     if (!st) return void 0;
     return {
       path: p,
-      type: typeOf2(st),
-      mode: (st.mode & 4095).toString(8).padStart(4, "0"),
+      type: st.type,
+      mode: st.mode.toString(8).padStart(4, "0"),
       uid: st.uid,
       gid: st.gid,
       owner: users2.get(st.uid) ?? String(st.uid),
@@ -39377,15 +39827,13 @@ async function readSocketFile(path6) {
     }
   }
   const dir = dirname9(path6);
-  const entries = await readdir(dir).catch((e) => {
-    if (e.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${e.code ?? e.message}`);
-    return [];
-  });
-  for (const name2 of entries.sort()) {
+  const listing = await host.readDir(dir, { ...signal && { signal } });
+  if (!listing.ok && listing.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${listing.code ?? listing.message}`);
+  for (const name2 of (listing.ok ? listing.names : []).sort()) {
     if (evidence.siblings.length >= MAX_SIBLINGS) break;
     if (name2 === basename3(path6)) continue;
-    const st = await lstat(join8(dir, name2)).catch(() => void 0);
-    if (st?.isSocket()) evidence.siblings.push(join8(dir, name2));
+    const st = await lstat2(join8(dir, name2));
+    if (st?.type === "socket") evidence.siblings.push(join8(dir, name2));
   }
   return evidence;
 }
@@ -39441,6 +39889,97 @@ var init_systemd = __esm({
   }
 });
 
+// src/host/evidence.ts
+function evidenceCollector(host, signal) {
+  const cache = /* @__PURE__ */ new Map();
+  const memo2 = (key, make, ttlMs = FAST_TTL_MS) => {
+    const hit = cache.get(key);
+    if (hit && performance.now() - hit.at < ttlMs) return hit.value;
+    const value = make();
+    cache.set(key, { at: performance.now(), value });
+    return value;
+  };
+  const opts = signal ? { signal } : {};
+  const listeners = () => memo2("listeners", () => host.listListeners({ ...opts, timeoutMs: 2e3 }));
+  const firewall = (port, family2) => memo2(`fw:${family2}:${port}`, () => readFirewall(host, port, family2, opts), SLOW_TTL_MS);
+  const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(host, port, opts), SLOW_TTL_MS);
+  const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(host, unit, opts), SLOW_TTL_MS);
+  const socketFile = (path6) => memo2(`sock:${path6}`, () => readSocketFile(host, path6, opts));
+  return {
+    async gather(probe, endpoint, address, unit) {
+      if (probe.ok) return {};
+      const jobs = {};
+      const connectFailed = probe.stage === "connect" || probe.stage === "resolve";
+      if (endpoint.kind === "unix") {
+        if (connectFailed) {
+          jobs.socketFile = socketFile(endpoint.path);
+          jobs.listeners = listeners();
+        }
+      } else if (connectFailed) {
+        const family2 = address?.includes(":") ? 6 : 4;
+        jobs.listeners = listeners();
+        jobs.firewall = firewall(endpoint.port, family2);
+        if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
+      }
+      if (unit) jobs.systemd = systemd(unit);
+      const out = {};
+      await Promise.all(
+        Object.entries(jobs).map(async ([k, p]) => {
+          const v = await bounded2(p);
+          if (v !== void 0) out[k] = v;
+        })
+      );
+      return out;
+    }
+  };
+}
+async function bounded2(p) {
+  let timer;
+  const late = new Promise((r) => timer = setTimeout(() => r(void 0), COLLECTOR_BUDGET_MS));
+  try {
+    return await Promise.race([p.catch(() => void 0), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+var FAST_TTL_MS, SLOW_TTL_MS, COLLECTOR_BUDGET_MS;
+var init_evidence = __esm({
+  "src/host/evidence.ts"() {
+    "use strict";
+    init_firewall();
+    init_selinux();
+    init_socket_file();
+    init_systemd();
+    FAST_TTL_MS = 250;
+    SLOW_TTL_MS = 1e3;
+    COLLECTOR_BUDGET_MS = 3e3;
+  }
+});
+
+// src/host/file-tail.ts
+async function fileSize(host, path6, options = {}) {
+  const st = await host.stat(path6, { followLinks: true, ...options });
+  return st.ok ? st.size : void 0;
+}
+async function readSince(host, path6, from, options = {}) {
+  const opened = await host.readFile(path6, { offset: 0, length: 0, ...options });
+  const st = opened.ok ? await host.stat(path6, { followLinks: true, ...options }) : opened;
+  if (!st.ok) return { lines: [], error: `cannot read ${path6}: ${st.code ?? st.message}` };
+  const begin = st.size < from ? 0 : Math.max(from, st.size - MAX_TAIL_BYTES);
+  const length = st.size - begin;
+  if (length <= 0) return { lines: [] };
+  const r = await host.readFile(path6, { offset: begin, length, ...options });
+  if (!r.ok) return { lines: [], error: `cannot read ${path6}: ${r.code ?? r.message}` };
+  return { lines: r.data.toString("utf8").split("\n").filter((l) => l.trim() !== "") };
+}
+var MAX_TAIL_BYTES;
+var init_file_tail = __esm({
+  "src/host/file-tail.ts"() {
+    "use strict";
+    MAX_TAIL_BYTES = 1024 * 1024;
+  }
+});
+
 // src/diagnose/evidence-lines.ts
 function ms(n2) {
   if (n2 === void 0) return "";
@@ -39449,8 +39988,8 @@ function ms(n2) {
 function probeLine(p) {
   const verb = p.kind === "tcp" || p.kind === "unix" || p.stage === "connect" ? "connect" : p.kind === "fastcgi" ? "fastcgi" : "GET";
   const what = verb === "connect" ? p.target.replace(/^\w+:\/\/([^/]*).*$/, "$1") : p.target;
-  const outcome2 = p.ok ? p.status !== void 0 ? String(p.status) : "connected" : p.code === HTTP_STATUS ? p.message : `${p.code ?? "failed"}${p.errno !== void 0 ? ` (${p.errno})` : ""}${p.code && p.message.includes(p.code) ? "" : `: ${p.message}`}`;
-  return `${verb} ${what} -> ${outcome2} after ${ms(p.timings.totalMs)}`;
+  const outcome = p.ok ? p.status !== void 0 ? String(p.status) : "connected" : p.code === HTTP_STATUS ? p.message : `${p.code ?? "failed"}${p.errno !== void 0 ? ` (${p.errno})` : ""}${p.code && p.message.includes(p.code) ? "" : `: ${p.message}`}`;
+  return `${verb} ${what} -> ${outcome} after ${ms(p.timings.totalMs)}`;
 }
 function listenerAddress(l) {
   if (l.kind === "unix") return `unix:${l.path ?? ""}`;
@@ -39640,13 +40179,13 @@ function familyMismatch(i2, others) {
   const listenHost = first?.address && !WILDCARD.has(first.address) ? first.address : fam === 6 ? "127.0.0.1" : "::1";
   const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   const name2 = i2.endpoint.kind === "tcp" && i2.address !== void 0 && i2.address !== i2.endpoint.host ? i2.endpoint.host : void 0;
-  const dialed = dialFix(i2, listenHost);
+  const dialed2 = dialFix(i2, listenHost);
   const alt = `make the backend listen on ${formatEndpoint({ kind: "tcp", host: dialedAddress(i2), port })} too`;
   return {
     code: "backend.family_mismatch",
     message: `nginx dials ${t}${name2 ? ` (${name2})` : ""} but the backend listens only on ${where2}`,
     evidence: connectEvidence(i2, others),
-    fix: dialed ?? (name2 ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port })} instead of ${name2}:${port}, or ${alt}` : alt)
+    fix: dialed2 ?? (name2 ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port })} instead of ${name2}:${port}, or ${alt}` : alt)
   };
 }
 function rejected(i2, present) {
@@ -39838,966 +40377,6 @@ var init_classify = __esm({
   }
 });
 
-// src/diagnose/error-log.ts
-function parseErrorLine(line) {
-  let start2 = 0;
-  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
-    const m = EMBEDDED.exec(line);
-    if (!m) return void 0;
-    start2 = m.index;
-  }
-  PREFIX.lastIndex = start2;
-  const p = PREFIX.exec(line);
-  if (!p) return void 0;
-  const entry = {
-    time: p[1],
-    level: p[2],
-    pid: Number(p[3]),
-    tid: Number(p[4]),
-    message: ""
-  };
-  if (p[5] !== void 0) entry.cid = Number(p[5]);
-  let rest = line.slice(PREFIX.lastIndex);
-  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
-  let head = rest;
-  let fields = "";
-  const clientAt = findClient(rest);
-  if (clientAt >= 0) {
-    head = rest.slice(0, clientAt);
-    fields = rest.slice(clientAt);
-  }
-  splitHead(head, entry);
-  if (fields) parseFields(fields, entry);
-  return entry;
-}
-function findClient(rest) {
-  const at3 = rest.indexOf(", client: ");
-  if (at3 >= 0) return at3;
-  return rest.indexOf(", udp client: ");
-}
-function splitHead(head, entry) {
-  let msg2 = head;
-  const resolverAt = msg2.lastIndexOf(", resolver: ");
-  if (resolverAt >= 0 && msg2.lastIndexOf(" while ", resolverAt) >= 0) {
-    entry.resolver = msg2.slice(resolverAt + 12);
-    msg2 = msg2.slice(0, resolverAt);
-  }
-  const whileAt = msg2.lastIndexOf(" while ");
-  if (whileAt >= 0) {
-    let action = msg2.slice(whileAt + 7);
-    const comma = action.indexOf(", ");
-    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
-    if (ACTION.test(action)) {
-      entry.action = action;
-      msg2 = msg2.slice(0, whileAt);
-    }
-  }
-  const e = ERRNO_SUFFIX.exec(msg2);
-  if (e) {
-    entry.errno = Number(e[1]);
-    entry.errnoText = e[2];
-    msg2 = msg2.slice(0, e.index);
-  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
-    const c3 = CONF_SUFFIX.exec(msg2);
-    if (c3) {
-      entry.confFile = c3[1];
-      entry.confLine = Number(c3[2]);
-      msg2 = msg2.slice(0, c3.index);
-    }
-  }
-  entry.message = msg2;
-}
-function parseFields(fields, entry) {
-  let i2 = fields.indexOf("client: ") + 8;
-  let end = fields.indexOf(", server: ", i2);
-  if (end < 0) {
-    entry.client = untilComma(fields, i2);
-    return;
-  }
-  entry.client = fields.slice(i2, end);
-  i2 = end + 10;
-  end = fields.indexOf(", ", i2);
-  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
-  if (end < 0) return;
-  i2 = end;
-  for (let k = 0; k < QUOTED.length; k++) {
-    const key = QUOTED[k];
-    const opener = OPENERS[key];
-    if (!fields.startsWith(opener, i2)) continue;
-    const valueAt = i2 + opener.length;
-    const close = closingQuote(fields, valueAt, k);
-    entry[key] = fields.slice(valueAt, close);
-    i2 = close + 1;
-    if (i2 >= fields.length) return;
-  }
-}
-function closingQuote(s, from, field) {
-  if (QUOTED[field] === "request") {
-    const at3 = s.lastIndexOf(`"${OPENERS.upstream}`);
-    if (at3 >= from) return at3;
-  }
-  let best = -1;
-  for (let k = field + 1; k < QUOTED.length; k++) {
-    const at3 = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
-    if (at3 >= 0 && (best < 0 || at3 < best)) best = at3;
-  }
-  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
-  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
-  if (best >= 0) return best;
-  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
-  return s.length;
-}
-function untilComma(s, from) {
-  const end = s.indexOf(", ", from);
-  return s.slice(from, end < 0 ? s.length : end);
-}
-function upstreamAddress(upstream) {
-  const quote2 = upstream.indexOf('"');
-  if (quote2 >= 0) upstream = upstream.slice(0, quote2);
-  const schemeEnd = upstream.indexOf("://");
-  const scheme = schemeEnd >= 0 ? upstream.slice(0, schemeEnd + 3) : "";
-  const rest = schemeEnd >= 0 ? upstream.slice(schemeEnd + 3) : upstream;
-  if (rest.startsWith("unix:")) return scheme + unixPart(rest);
-  const slash = rest.indexOf("/");
-  return scheme + (slash < 0 ? rest : rest.slice(0, slash));
-}
-function unixPart(rest) {
-  const sep2 = rest.indexOf(":", 5);
-  if (sep2 >= 0) return rest.slice(0, sep2);
-  const sock = /^unix:.*?\.sock(?:et)?(?=\/|$)/.exec(rest);
-  if (sock) return sock[0];
-  return rest.endsWith("/") && rest.length > 6 ? rest.slice(0, -1) : rest;
-}
-var PREFIX, EMBEDDED, ERRNO_SUFFIX, CONF_SUFFIX, ACTION, QUOTED, OPENERS, STREAM_BYTES;
-var init_error_log = __esm({
-  "src/diagnose/error-log.ts"() {
-    "use strict";
-    PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
-    EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
-    ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
-    CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
-    ACTION = /^[A-Za-z][A-Za-z ]*$/;
-    QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
-    OPENERS = {
-      request: ', request: "',
-      subrequest: ', subrequest: "',
-      upstream: ', upstream: "',
-      host: ', host: "',
-      referrer: ', referrer: "'
-    };
-    STREAM_BYTES = ", bytes from/to client:";
-  }
-});
-
-// src/diagnose/gateway-lines.ts
-function gatewayLines(lines, serverNames) {
-  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
-  return lines.filter((line) => {
-    const e = parseErrorLine(line);
-    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
-    if (wanted.size === 0) return true;
-    const server = e.server?.toLowerCase();
-    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
-    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
-  });
-}
-var UPSTREAM_FAILURE;
-var init_gateway_lines = __esm({
-  "src/diagnose/gateway-lines.ts"() {
-    "use strict";
-    init_error_log();
-    UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent/;
-  }
-});
-
-// src/host/firewall.ts
-function portIn(spec, port) {
-  return spec.split(",").some((part) => {
-    const [a2, b] = part.split(/[:-]/).map(Number);
-    if (a2 === void 0 || Number.isNaN(a2)) return false;
-    return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
-  });
-}
-function matchIptables(text, port) {
-  const out = [];
-  for (const line of text.split("\n").map((l) => l.trim())) {
-    if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
-    const m = /--dports? (\S+)/.exec(line);
-    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
-  }
-  return out;
-}
-function matchNft(text, port) {
-  const out = [];
-  for (const line of text.split("\n").map((l) => l.trim())) {
-    if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    if (!/\b(drop|reject)\b/.test(line) || /^(chain|table|type)\b/.test(line) || /\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line)) continue;
-    const m = /\bdport (\{[^}]*\}|\S+)/.exec(line);
-    if (!m?.[1]) {
-      if (!/\bsport\b/.test(line)) out.push(line);
-      continue;
-    }
-    if (portIn(m[1].replace(/[{}\s]/g, ""), port)) out.push(line);
-  }
-  return out;
-}
-async function readFirewall(runner, port, family2, options = {}) {
-  const run = { timeoutMs: 2e3, ...options.signal && { signal: options.signal } };
-  const ipt = family2 === 6 ? "ip6tables" : "iptables";
-  const [it, nft] = await Promise.all([runner.run(ipt, ["-S"], run), runner.run("nft", ["list", "ruleset"], run)]);
-  const rules = [];
-  const notes2 = [];
-  if (it.failed) notes2.push(whyFailed(it));
-  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
-  if (nft.failed) notes2.push(whyFailed(nft));
-  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
-  return { rules, notes: notes2 };
-}
-var init_firewall = __esm({
-  "src/host/firewall.ts"() {
-    "use strict";
-    init_why_failed();
-  }
-});
-
-// src/host/procnet.ts
-import { readFile as readFile4, readdir as readdir2, readlink } from "node:fs/promises";
-function decodeProcAddress(hex3) {
-  const [addr = "", port = "0"] = hex3.split(":");
-  const words = addr.match(/.{8}/g) ?? [];
-  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
-  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
-  const groups = [];
-  for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
-  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
-}
-function parseProcTcp(text, family2, dualStackDefault) {
-  const out = [];
-  for (const line of text.split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
-    const { address, port } = decodeProcAddress(f[1] ?? "");
-    const inode = Number(f[9]);
-    const mapped = /^::ffff:(.+)$/.exec(address);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes: [], inode });
-    else
-      out.push({
-        kind: "tcp",
-        family: family2,
-        address,
-        port,
-        ...family2 === 6 && address === "::" && dualStackDefault && { dualStack: true },
-        processes: [],
-        inode
-      });
-  }
-  return out;
-}
-function parseProcUnix(text) {
-  const out = [];
-  for (const line of text.split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 8) continue;
-    const flags = parseInt(f[3] ?? "0", 16);
-    if (!(flags & UNIX_ACCEPTCON)) continue;
-    const path6 = f.slice(7).join(" ");
-    out.push({ kind: "unix", path: path6, processes: [], inode: Number(f[6]) });
-  }
-  return out;
-}
-async function inodeOwners(inodes, signal) {
-  const owners = /* @__PURE__ */ new Map();
-  const until = performance.now() + FD_SCAN_BUDGET_MS;
-  const pids = (await readdir2("/proc").catch(() => [])).filter((p) => /^\d+$/.test(p));
-  for (const pid of pids) {
-    if (performance.now() > until || signal?.aborted) return { owners, complete: false };
-    const fds = await readdir2(`/proc/${pid}/fd`).catch(() => []);
-    let name2;
-    for (const fd of fds) {
-      const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
-      const m = /^socket:\[(\d+)\]$/.exec(link);
-      if (!m || !inodes.has(Number(m[1]))) continue;
-      name2 ??= (await readFile4(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
-      const list = owners.get(Number(m[1])) ?? [];
-      if (!list.some((p) => p.pid === Number(pid))) list.push({ name: name2, pid: Number(pid) });
-      owners.set(Number(m[1]), list);
-    }
-  }
-  return { owners, complete: true };
-}
-async function readProcListeners(signal) {
-  const read = (p) => readFile4(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
-  const [tcp4, tcp6, unix, v6only] = await Promise.all([read("/proc/net/tcp"), read("/proc/net/tcp6"), read("/proc/net/unix"), read("/proc/sys/net/ipv6/bindv6only")]);
-  const notes2 = [];
-  if (tcp4 === void 0) notes2.push("cannot read /proc/net/tcp");
-  const dualStackDefault = (v6only ?? "0").trim() === "0";
-  const found = [...parseProcTcp(tcp4 ?? "", 4, dualStackDefault), ...parseProcTcp(tcp6 ?? "", 6, dualStackDefault), ...parseProcUnix(unix ?? "")];
-  if (found.some((l) => l.dualStack)) notes2.push("procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");
-  const { owners, complete } = await inodeOwners(new Set(found.map((l) => l.inode)), signal);
-  if (!complete) notes2.push("process scan cut short: some listeners lack process names");
-  const listeners = found.map(({ inode, ...l }) => ({ ...l, processes: owners.get(inode) ?? [] }));
-  return { listeners, source: "/proc/net/tcp, /proc/net/tcp6, /proc/net/unix", notes: notes2 };
-}
-var TCP_LISTEN, UNIX_ACCEPTCON, FD_SCAN_BUDGET_MS;
-var init_procnet = __esm({
-  "src/host/procnet.ts"() {
-    "use strict";
-    init_endpoint();
-    TCP_LISTEN = "0A";
-    UNIX_ACCEPTCON = 65536;
-    FD_SCAN_BUDGET_MS = 500;
-  }
-});
-
-// src/host/listeners.ts
-function parseUsers(text) {
-  if (!text) return [];
-  const out = [];
-  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
-    const pid = Number(m[2]);
-    if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
-  }
-  return out;
-}
-function parseSs(stdout) {
-  const out = [];
-  for (const raw of stdout.split("\n")) {
-    const line = raw.trim();
-    if (!line) continue;
-    const users2 = USERS.exec(line);
-    const processes = parseUsers(users2?.[1]);
-    const head = users2 ? line.slice(0, users2.index).trim() : line;
-    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
-    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
-      out.push({ kind: "unix", path: unix[1] ?? "", processes });
-      continue;
-    }
-    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
-    if (!tcp?.[1]) continue;
-    const local = tcp[1];
-    const colon = local.lastIndexOf(":");
-    const port = Number(local.slice(colon + 1));
-    let host = local.slice(0, colon).replace(/%[^\]]*/, "");
-    if (!Number.isInteger(port)) continue;
-    if (host === "*") {
-      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
-      continue;
-    }
-    const v6 = host.startsWith("[");
-    if (v6) host = host.slice(1, -1);
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
-    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
-  }
-  return out;
-}
-async function readListeners(runner, options = {}) {
-  const run = { timeoutMs: options.timeoutMs ?? 2e3, ...options.signal && { signal: options.signal } };
-  const [tcp, unix] = await Promise.all([runner.run("ss", ["-Hltnp"], run), runner.run("ss", ["-Hlxp"], run)]);
-  if (!tcp.failed && !unix.failed) {
-    const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
-    const notes2 = [];
-    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
-      notes2.push(`ss shows no process names${process.getuid?.() === 0 ? "" : " (run as root to see them)"}`);
-    }
-    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
-  }
-  const why = tcp.failed ? tcp : unix;
-  const reason = whyFailed(why, "ss");
-  const proc = await readProcListeners(options.signal);
-  return { ...proc, notes: [`${reason}; read ${proc.source}`, ...proc.notes] };
-}
-var USERS;
-var init_listeners = __esm({
-  "src/host/listeners.ts"() {
-    "use strict";
-    init_procnet();
-    init_why_failed();
-    USERS = /users:\(\((.*)\)\)\s*$/;
-  }
-});
-
-// src/host/evidence.ts
-import { readFile as readFile5 } from "node:fs/promises";
-function createHostView(runner, signal) {
-  const cache = /* @__PURE__ */ new Map();
-  const memo2 = (key, make, ttlMs = FAST_TTL_MS) => {
-    const hit = cache.get(key);
-    if (hit && performance.now() - hit.at < ttlMs) return hit.value;
-    const value = make();
-    cache.set(key, { at: performance.now(), value });
-    return value;
-  };
-  const opts = signal ? { signal } : {};
-  const listeners = () => memo2("listeners", async () => withCommands(await readListeners(runner, { ...opts, timeoutMs: 2e3 })));
-  const firewall = (port, family2) => memo2(`fw:${family2}:${port}`, () => readFirewall(runner, port, family2, opts), SLOW_TTL_MS);
-  const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(runner, port, opts), SLOW_TTL_MS);
-  const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(runner, unit, opts), SLOW_TTL_MS);
-  const socketFile = (path6) => memo2(`sock:${path6}`, () => readSocketFile(path6));
-  return {
-    async gather(probe, endpoint, address, unit) {
-      if (probe.ok) return {};
-      const jobs = {};
-      const connectFailed = probe.stage === "connect" || probe.stage === "resolve";
-      if (endpoint.kind === "unix") {
-        if (connectFailed) {
-          jobs.socketFile = socketFile(endpoint.path);
-          jobs.listeners = listeners();
-        }
-      } else if (connectFailed) {
-        const family2 = address?.includes(":") ? 6 : 4;
-        jobs.listeners = listeners();
-        jobs.firewall = firewall(endpoint.port, family2);
-        if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
-      }
-      if (unit) jobs.systemd = systemd(unit);
-      const out = {};
-      await Promise.all(
-        Object.entries(jobs).map(async ([k, p]) => {
-          const v = await bounded(p);
-          if (v !== void 0) out[k] = v;
-        })
-      );
-      return out;
-    }
-  };
-}
-async function bounded(p) {
-  let timer;
-  const late = new Promise((r) => timer = setTimeout(() => r(void 0), COLLECTOR_BUDGET_MS));
-  try {
-    return await Promise.race([p.catch(() => void 0), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-async function withCommands(snap) {
-  const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
-  const commands = /* @__PURE__ */ new Map();
-  await Promise.all(
-    [...pids].map(async (pid) => {
-      const raw = await readFile5(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-      if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
-    })
-  );
-  return {
-    ...snap,
-    listeners: snap.listeners.map((l) => ({
-      ...l,
-      processes: l.processes.map((p) => {
-        const command = commands.get(p.pid);
-        return command ? { ...p, command } : p;
-      })
-    }))
-  };
-}
-var FAST_TTL_MS, SLOW_TTL_MS, COLLECTOR_BUDGET_MS;
-var init_evidence = __esm({
-  "src/host/evidence.ts"() {
-    "use strict";
-    init_firewall();
-    init_listeners();
-    init_selinux();
-    init_socket_file();
-    init_systemd();
-    FAST_TTL_MS = 250;
-    SLOW_TTL_MS = 1e3;
-    COLLECTOR_BUDGET_MS = 3e3;
-  }
-});
-
-// src/host/file-tail.ts
-import { open as open2, stat } from "node:fs/promises";
-async function fileSize(path6) {
-  return (await stat(path6).catch(() => void 0))?.size;
-}
-async function readSince(path6, from) {
-  let fh;
-  try {
-    fh = await open2(path6, "r");
-    const size = (await fh.stat()).size;
-    const begin = size < from ? 0 : Math.max(from, size - MAX_TAIL_BYTES);
-    const length = size - begin;
-    if (length <= 0) return { lines: [] };
-    const buf = Buffer.alloc(length);
-    await fh.read(buf, 0, length, begin);
-    const text = buf.toString("utf8");
-    return { lines: text.split("\n").filter((l) => l.trim() !== "") };
-  } catch (e) {
-    return { lines: [], error: `cannot read ${path6}: ${e.code ?? String(e)}` };
-  } finally {
-    await fh?.close();
-  }
-}
-var MAX_TAIL_BYTES;
-var init_file_tail = __esm({
-  "src/host/file-tail.ts"() {
-    "use strict";
-    MAX_TAIL_BYTES = 1024 * 1024;
-  }
-});
-
-// src/probe/resolve.ts
-import { isIP as isIP6 } from "node:net";
-async function resolveAll2(host, options) {
-  const started = performance.now();
-  if (isIP6(host)) return { ok: true, addresses: [host], durationMs: 0 };
-  const a2 = await lookupHost(host, options);
-  const durationMs2 = performance.now() - started;
-  if (a2.ok) {
-    const seen = /* @__PURE__ */ new Set();
-    const v4 = a2.addresses.filter((x) => x.family === 4).map((x) => x.address);
-    const v6 = a2.addresses.filter((x) => x.family === 6).map((x) => x.address);
-    const addresses = [...v4, ...v6].filter((x) => !seen.has(x) && seen.add(x));
-    return addresses.length ? { ok: true, addresses, durationMs: durationMs2 } : { ok: false, code: "ENOTFOUND", message: `${host} has no address`, durationMs: durationMs2 };
-  }
-  if ("unanswered" in a2) {
-    if (a2.aborted) return { ok: false, code: ABORTED, message: a2.message, durationMs: durationMs2 };
-    const atDeadline = options.deadlineAt !== void 0 && Date.now() >= options.deadlineAt - 1;
-    return { ok: false, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${a2.waitedMs} ms`, durationMs: durationMs2 };
-  }
-  return { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: `${host}: ${a2.code ?? a2.message}`, durationMs: durationMs2 };
-}
-var connectLookup;
-var init_resolve2 = __esm({
-  "src/probe/resolve.ts"() {
-    "use strict";
-    init_name_lookup();
-    init_probe_result();
-    connectLookup = (hostname3, options, callback) => {
-      void lookupHost(hostname3, { timeoutMs: 6e4 }).then((a2) => {
-        if (!a2.ok) {
-          const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname3}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname3 });
-          return callback(e, "", 0);
-        }
-        const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
-        const list = a2.addresses.filter((x) => family2 === 0 || x.family === family2);
-        if (options.all) return callback(null, list);
-        const first = list[0];
-        if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname3}`), { code: "ENOTFOUND", hostname: hostname3 }), "", 0);
-        return callback(null, first.address, first.family);
-      });
-    };
-  }
-});
-
-// src/probe/connect.ts
-import { connect } from "node:net";
-function openConnection(endpoint, kind, options) {
-  const started = performance.now();
-  const target = formatEndpoint(endpoint);
-  const fail = (facts) => ({
-    ok: false,
-    result: { ok: false, kind, target, stage: "connect", ...facts, timings: { totalMs: performance.now() - started } }
-  });
-  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
-  return new Promise((resolve10) => {
-    const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
-    let settled = false;
-    const settle3 = (c3) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort2);
-      socket.removeListener("error", onError);
-      if (!c3.ok) socket.destroy();
-      resolve10(c3);
-    };
-    const onError = (e) => settle3(fail(errorFacts(e)));
-    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
-    const timer = setTimeout(
-      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
-      options.timeoutMs
-    );
-    options.signal?.addEventListener("abort", onAbort2, { once: true });
-    socket.once("error", onError);
-    socket.once("connect", () => {
-      socket.on("error", () => {
-      });
-      settle3({ ok: true, socket, connectMs: performance.now() - started });
-    });
-  });
-}
-async function probeConnect(endpoint, options) {
-  const kind = endpoint.kind === "unix" ? "unix" : "tcp";
-  const c3 = await openConnection(endpoint, kind, options);
-  if (!c3.ok) return c3.result;
-  const local = c3.socket.localAddress;
-  const localPort = c3.socket.localPort;
-  c3.socket.destroy();
-  return {
-    ok: true,
-    kind,
-    target: formatEndpoint(endpoint),
-    stage: "connect",
-    message: `connected in ${c3.connectMs.toFixed(1)}ms`,
-    timings: { connectMs: c3.connectMs, totalMs: c3.connectMs },
-    ...local !== void 0 && kind === "tcp" && { localAddress: formatEndpoint({ kind: "tcp", host: local, port: localPort ?? 0 }) }
-  };
-}
-var init_connect = __esm({
-  "src/probe/connect.ts"() {
-    "use strict";
-    init_endpoint();
-    init_errno();
-    init_resolve2();
-    init_probe_result();
-  }
-});
-
-// src/probe/printable.ts
-function printable(bytes, max = 64) {
-  let out = "";
-  for (const b of bytes.subarray(0, max)) {
-    if (b === 10) out += "\\n";
-    else if (b === 13) out += "\\r";
-    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, "0")}`;
-  }
-  return bytes.length > max ? `${out}...` : out;
-}
-function looksLikeTls(bytes) {
-  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
-}
-var init_printable = __esm({
-  "src/probe/printable.ts"() {
-    "use strict";
-  }
-});
-
-// src/probe/http.ts
-import { request as request2 } from "node:http";
-import { connect as tlsConnect } from "node:tls";
-async function probeHttp(o2) {
-  const kind = o2.tls ? "https" : "http";
-  const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
-  const started = performance.now();
-  const c3 = await openConnection(o2.endpoint, kind, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return { ...c3.result, target };
-  const connectMs = c3.connectMs;
-  const hostHeader = o2.host ?? (o2.endpoint.kind === "unix" ? "localhost" : formatEndpoint(o2.endpoint));
-  const r = await exchange(c3.socket, o2, { kind, target, started, connectMs, hostHeader });
-  if (o2.tls || r.ok) return r;
-  if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? "")) {
-    return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
-  }
-  if (r.code === "ECONNRESET" && r.firstBytes === void 0 && await speaksTls(o2)) {
-    return { ...r, code: BAD_PROTOCOL, message: "closed the plain HTTP request; the port answers a TLS handshake (answered TLS)" };
-  }
-  return r;
-}
-async function speaksTls(o2) {
-  const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
-  const c3 = await openConnection(o2.endpoint, "https", { timeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return false;
-  return new Promise((resolve10) => {
-    const s = tlsConnect({ socket: c3.socket, rejectUnauthorized: false });
-    const onAbort2 = () => done(false);
-    const done = (v) => {
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort2);
-      s.destroy();
-      c3.socket.destroy();
-      resolve10(v);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-    s.once("secureConnect", () => done(true));
-    s.once("error", () => done(false));
-  });
-}
-function exchange(raw, o2, s) {
-  return new Promise((resolve10) => {
-    let stage = o2.tls ? "tls" : "request";
-    let first;
-    let firstByteMs;
-    let settled = false;
-    let socket = raw;
-    const tap = (d) => {
-      if (first === void 0) {
-        first = Buffer.from(d.subarray(0, 64));
-        firstByteMs = performance.now() - s.started;
-        stage = "response";
-      }
-    };
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort2);
-      socket.destroy();
-      raw.destroy();
-      const firstBytes = first && printable(first);
-      resolve10({
-        kind: s.kind,
-        target: s.target,
-        ...r,
-        ...firstBytes !== void 0 && r.firstBytes === void 0 && { firstBytes },
-        timings: {
-          connectMs: s.connectMs,
-          ...firstByteMs !== void 0 && { firstByteMs },
-          totalMs: performance.now() - s.started
-        }
-      });
-    };
-    const failFrom = (e) => {
-      const f = errorFacts(e);
-      if (first && looksLikeTls(first)) {
-        done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
-        return;
-      }
-      done({ ok: false, stage, ...f });
-    };
-    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
-    const timer = setTimeout(
-      () => done({
-        ok: false,
-        stage,
-        code: "ETIMEDOUT",
-        errno: LINUX_ERRNO.ETIMEDOUT,
-        message: `no complete response within ${o2.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
-      }),
-      o2.requestTimeoutMs
-    );
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-    if (o2.signal?.aborted) return onAbort2();
-    const send = () => {
-      stage = "request";
-      const req = request2({
-        createConnection: () => socket,
-        method: "GET",
-        path: o2.path,
-        headers: {
-          host: s.hostHeader,
-          "user-agent": "upstream-gate",
-          accept: "*/*",
-          connection: "close",
-          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
-        }
-      });
-      req.on("socket", (sock) => sock.prependListener("data", tap));
-      req.on("error", failFrom);
-      req.on("response", (res) => {
-        stage = "response";
-        const status = res.statusCode ?? 0;
-        const chunks = [];
-        let size = 0;
-        const finish = () => {
-          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
-          const text = printable(body, 200);
-          const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
-          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text, bytesRead: size });
-          else done({ ok: true, stage, status, message: line, body: text, bytesRead: size });
-        };
-        res.on("data", (d) => {
-          chunks.push(d);
-          size += d.length;
-          if (size >= MAX_BODY_BYTES) finish();
-        });
-        res.on("end", finish);
-        res.on("error", failFrom);
-        res.on("aborted", () => failFrom(Object.assign(new Error("connection closed in the middle of the body"), { code: "ECONNRESET" })));
-      });
-      req.end();
-    };
-    if (!o2.tls) return send();
-    const tlsSocket = tlsConnect({
-      socket: raw,
-      // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
-      rejectUnauthorized: false,
-      ALPNProtocols: ["http/1.1"],
-      ...o2.host !== void 0 && !/^[\d.:[\]]+$/.test(o2.host) && { servername: o2.host.replace(/:\d+$/, "") }
-    });
-    socket = tlsSocket;
-    tlsSocket.once("error", (e) => {
-      const f = errorFacts(e);
-      if (stage === "tls" && f.code !== "ECONNRESET" && f.code !== "ETIMEDOUT") {
-        done({ ok: false, stage, code: f.code ?? BAD_PROTOCOL, message: `TLS handshake failed: ${f.message}` });
-      } else failFrom(e);
-    });
-    tlsSocket.once("secureConnect", send);
-  });
-}
-var MAX_BODY_BYTES, SNIFF_TIMEOUT_MS;
-var init_http = __esm({
-  "src/probe/http.ts"() {
-    "use strict";
-    init_endpoint();
-    init_errno();
-    init_connect();
-    init_printable();
-    init_probe_result();
-    MAX_BODY_BYTES = 64 * 1024;
-    SNIFF_TIMEOUT_MS = 1e3;
-  }
-});
-
-// src/probe/fastcgi.ts
-function record2(type, content) {
-  const header2 = Buffer.alloc(8);
-  header2.writeUInt8(VERSION, 0);
-  header2.writeUInt8(type, 1);
-  header2.writeUInt16BE(REQUEST_ID, 2);
-  header2.writeUInt16BE(content.length, 4);
-  return Buffer.concat([header2, content]);
-}
-function nameValue(name2, value) {
-  const n2 = Buffer.from(name2);
-  const v = Buffer.from(value);
-  const len = (l) => {
-    if (l < 128) return Buffer.from([l]);
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE((l | 2147483648) >>> 0);
-    return b;
-  };
-  return Buffer.concat([len(n2.length), len(v.length), n2, v]);
-}
-function fastcgiRequest(path6) {
-  const [script = path6, query = ""] = path6.split("?", 2);
-  const params = {
-    GATEWAY_INTERFACE: "CGI/1.1",
-    SERVER_SOFTWARE: "upstream-gate",
-    SERVER_PROTOCOL: "HTTP/1.1",
-    REQUEST_METHOD: "GET",
-    REQUEST_URI: path6,
-    DOCUMENT_URI: script,
-    SCRIPT_NAME: script,
-    SCRIPT_FILENAME: script,
-    QUERY_STRING: query,
-    REMOTE_ADDR: "127.0.0.1",
-    SERVER_NAME: "localhost",
-    HTTP_HOST: "localhost"
-  };
-  const body = Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)));
-  const begin = Buffer.from([0, RESPONDER, 0, 0, 0, 0, 0, 0]);
-  return Buffer.concat([record2(BEGIN_REQUEST, begin), record2(PARAMS, body), record2(PARAMS, Buffer.alloc(0)), record2(STDIN, Buffer.alloc(0))]);
-}
-async function probeFastcgi(o2) {
-  const target = `fastcgi://${formatEndpoint(o2.endpoint)}${o2.path}`;
-  const started = performance.now();
-  const c3 = await openConnection(o2.endpoint, "fastcgi", { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
-  if (!c3.ok) return { ...c3.result, target };
-  return exchange2(c3.socket, o2, target, started, c3.connectMs);
-}
-function exchange2(socket, o2, target, started, connectMs) {
-  return new Promise((resolve10) => {
-    let stage = "request";
-    let buffered = Buffer.alloc(0);
-    let first;
-    let firstByteMs;
-    const stdout = [];
-    let stdoutSize = 0;
-    let stderr = "";
-    let settled = false;
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o2.signal?.removeEventListener("abort", onAbort2);
-      socket.destroy();
-      resolve10({
-        kind: "fastcgi",
-        target,
-        ...r,
-        ...first && { firstBytes: printable(first) },
-        timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
-      });
-    };
-    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
-    const timer = setTimeout(
-      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
-      o2.requestTimeoutMs
-    );
-    o2.signal?.addEventListener("abort", onAbort2, { once: true });
-    if (o2.signal?.aborted) return onAbort2();
-    const finish = () => {
-      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
-      const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
-      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
-      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
-    };
-    socket.on("data", (d) => {
-      if (!first) {
-        first = Buffer.from(d.subarray(0, 64));
-        firstByteMs = performance.now() - started;
-        stage = "response";
-      }
-      buffered = Buffer.concat([buffered, d]);
-      while (buffered.length >= 8) {
-        const version2 = buffered.readUInt8(0);
-        const type = buffered.readUInt8(1);
-        if (version2 !== VERSION || type < 1 || type > 11) {
-          const tls = looksLikeTls(buffered);
-          done({ ok: false, stage, code: BAD_PROTOCOL, message: tls ? "answered TLS, not FastCGI" : "the answer is not FastCGI" });
-          return;
-        }
-        const length = buffered.readUInt16BE(4);
-        const padding = buffered.readUInt8(6);
-        if (buffered.length < 8 + length + padding) break;
-        const content = buffered.subarray(8, 8 + length);
-        buffered = buffered.subarray(8 + length + padding);
-        if (type === STDOUT && stdoutSize < MAX_BODY_BYTES) {
-          stdout.push(Buffer.from(content));
-          stdoutSize += content.length;
-        } else if (type === STDERR) stderr += content.toString("utf8");
-        else if (type === END_REQUEST) return finish();
-      }
-    });
-    socket.on("error", (e) => {
-      const f = errorFacts(e);
-      done({ ok: false, stage, ...f });
-    });
-    socket.on("end", () => {
-      done({
-        ok: false,
-        stage,
-        code: first ? INCOMPLETE : "ECONNRESET",
-        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
-        message: first ? "closed before END_REQUEST" : "closed before answering"
-      });
-    });
-    socket.write(fastcgiRequest(o2.path));
-  });
-}
-function cgiResponse(out) {
-  const text = out.toString("latin1");
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text.slice(0, end) : text;
-  const body = end >= 0 ? text.slice(end).replace(/^\r?\n\r?\n/, "") : "";
-  const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
-  const status = m ? Number(m[1]) : 200;
-  const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
-  return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
-}
-var VERSION, BEGIN_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT, STDERR, RESPONDER, REQUEST_ID;
-var init_fastcgi = __esm({
-  "src/probe/fastcgi.ts"() {
-    "use strict";
-    init_endpoint();
-    init_errno();
-    init_connect();
-    init_printable();
-    init_probe_result();
-    init_http();
-    VERSION = 1;
-    BEGIN_REQUEST = 1;
-    END_REQUEST = 3;
-    PARAMS = 4;
-    STDIN = 5;
-    STDOUT = 6;
-    STDERR = 7;
-    RESPONDER = 1;
-    REQUEST_ID = 1;
-  }
-});
-
 // node_modules/is-network-error/index.js
 function isNetworkError(error62) {
   const isValid = error62 && isError(error62) && error62.name === "TypeError" && typeof error62.message === "string";
@@ -40870,9 +40449,9 @@ function validateNumberOption(name2, value, { min = 0, allowInfinity = false } =
   }
 }
 function calculateDelay(retriesConsumed, options) {
-  const attempt = Math.max(1, retriesConsumed + 1);
+  const attempt2 = Math.max(1, retriesConsumed + 1);
   const random = options.randomize ? Math.random() + 1 : 1;
-  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
+  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt2 - 1));
   timeout = Math.min(timeout, options.maxTimeout);
   return timeout;
 }
@@ -41070,7 +40649,7 @@ function backoffMs(waitedMs, p, random = Math.random) {
   const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
   return Math.max(p.intervalMs, Math.round(ceiling / 2 + random() * ceiling / 2));
 }
-async function retryCheck(attempt, policy, onAttempt) {
+async function retryCheck(attempt2, policy, onAttempt) {
   const started = performance.now();
   let last;
   let lastFailure;
@@ -41081,24 +40660,24 @@ async function retryCheck(attempt, policy, onAttempt) {
   let sameDefinitive = 0;
   const once9 = async (n2) => {
     const budget = policy.deadlineAt - Date.now();
-    const outcome2 = await attempt(Math.max(budget, 1), n2);
-    if ((outcome2.probe.code === ABORTED || outcome2.cut) && last) throw new AbortError("cut short");
+    const outcome = await attempt2(Math.max(budget, 1), n2);
+    if ((outcome.probe.code === ABORTED || outcome.cut) && last) throw new AbortError("cut short");
     attempts = n2;
     const previous = last;
-    last = outcome2;
-    passes = outcome2.ok ? passes + 1 : 0;
-    onAttempt?.(outcome2, n2, passes);
-    if (outcome2.ok) {
+    last = outcome;
+    passes = outcome.ok ? passes + 1 : 0;
+    onAttempt?.(outcome, n2, passes);
+    if (outcome.ok) {
       answerFailingSince = void 0;
       sameDefinitive = 0;
       if (passes >= policy.successThreshold) {
         succeeded = true;
-        return outcome2;
+        return outcome;
       }
       throw new Retry(policy.intervalMs);
     }
-    lastFailure = outcome2;
-    const code = outcome2.finding?.code;
+    lastFailure = outcome;
+    const code = outcome.finding?.code;
     if (isDefinitive(code)) {
       sameDefinitive = previous?.finding?.code === code ? sameDefinitive + 1 : 1;
       if (sameDefinitive >= CONFIRMATIONS) throw new AbortError(`${code} confirmed`);
@@ -41129,7 +40708,7 @@ async function retryCheck(attempt, policy, onAttempt) {
     });
   } catch {
   }
-  last ??= await attempt(Math.max(policy.deadlineAt - Date.now(), 1), 1);
+  last ??= await attempt2(Math.max(policy.deadlineAt - Date.now(), 1), 1);
   if (!succeeded && last.ok && lastFailure) last = lastFailure;
   return { last, attempts, durationMs: performance.now() - started };
 }
@@ -41153,227 +40732,53 @@ var init_retry = __esm({
   }
 });
 
-// src/gate/probe-phase.ts
-import { isIP as isIP7 } from "node:net";
-function plan(spec, dials) {
-  return spec.services.flatMap((service2) => {
-    const listeners = targetsOf(service2, dials.filter((d) => d.service === service2.name)).map(
-      ({ endpoint }) => endpoint.kind === "tcp" && !isIP7(endpoint.host) ? resolveName(endpoint.host) : listenerName(endpoint, endpoint)
-    );
-    return [.../* @__PURE__ */ new Set([...listeners, ...healthNames(service2), ...frontNames(service2, spec)])].map((name2) => ({ service: service2.name, name: name2 }));
-  });
+// src/gate/check-runner.ts
+async function runCheck(check2, env, sink) {
+  const threshold = check2.kind.successThreshold ?? env.policy.successThreshold;
+  const run = await retryCheck((budget) => attempt(check2, env, budget), { ...env.policy, successThreshold: threshold }, progress(check2, env, threshold));
+  if (run.last.ok && check2.kind.silentPass) return run;
+  return { ...run, row: record2(check2, run, env, sink) };
 }
-function healthKind(service2) {
-  return service2.protocol === "fastcgi" ? "fastcgi" : service2.protocol === "https" ? "https" : service2.protocol === "http" ? "http" : void 0;
-}
-function healthName(kind, path6, dialed) {
-  return `${kind === "fastcgi" ? "fastcgi" : `${kind} GET`} ${path6}${dialed ? ` ${formatEndpoint(dialed)}` : ""}`;
-}
-function healthNames(service2) {
-  const kind = healthKind(service2);
-  return kind && service2.health ? [healthName(kind, service2.health)] : [];
-}
-function frontNames(service2, spec) {
-  return spec.nginx.front && service2.health ? [frontName(service2.health)] : [];
-}
-function targetsOf(service2, dials) {
-  const targets = [{ endpoint: service2.backend }];
-  for (const d of dials) {
-    if (d.dynamic || !d.endpoint) continue;
-    const same = targets.find((t) => sameEndpoint(t.endpoint, d.endpoint));
-    if (same) same.dial ??= d;
-    else targets.push({ endpoint: d.endpoint, dial: d });
-  }
-  return targets;
-}
-async function runService(service2, dials, sh) {
-  const out = { findings: [], checks: [], notRun: [], listeners: /* @__PURE__ */ new Map(), started: [] };
-  const [backend, ...others] = targetsOf(service2, dials);
-  const backendChain = async () => {
-    if (!backend) return;
-    const listeners = [];
-    const addresses = await listenerChecks(service2, backend, sh, out, listeners);
-    if (!addresses) return notRun(out, service2, [...healthNames(service2), ...frontNames(service2, sh.spec)], listeners);
-    const health = [];
-    const healthy = await healthChecks(service2, backend, addresses, sh, out, health);
-    if (!healthy) return notRun(out, service2, frontNames(service2, sh.spec), health);
-    if (sh.spec.nginx.front && service2.health) await frontCheck(service2, sh, out);
+async function attempt(check2, env, budgetMs) {
+  const g = env.spec.gate;
+  const a2 = {
+    host: env.host,
+    spec: env.spec,
+    signal: env.signal,
+    evidence: env.evidence,
+    connectTimeoutMs: Math.min(g.connectTimeoutMs, budgetMs),
+    requestTimeoutMs: Math.min(g.requestTimeoutMs, budgetMs),
+    deadlineAt: env.deadlineAt,
+    ...env.errorLogFrom !== void 0 && { errorLogFrom: env.errorLogFrom }
   };
-  await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service2, t, sh, out))]);
-  const at3 = (c3) => out.started.indexOf(c3.name);
-  out.checks.sort((a2, b) => stageRank(a2.name) - stageRank(b.name) || at3(a2) - at3(b));
-  return out;
-}
-function notRun(out, service2, names2, before) {
-  const failed = out.checks.filter((c3) => !c3.ok && before.includes(c3.name)).map((c3) => c3.name);
-  const why = failed.length ? `${failed.join(", ")} failed` : "the gate stopped before it";
-  out.notRun.push(...names2.map((name2) => ({ service: service2.name, name: name2, why })));
-}
-function stageRank(check2) {
-  if (/^(resolve|tcp|unix) /.test(check2)) return 0;
-  if (check2.startsWith("front ")) return 2;
-  return 1;
-}
-async function listenerChecks(service2, target, sh, out, names2 = []) {
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  let addresses = endpoint.kind === "tcp" ? [endpoint.host] : [void 0];
-  if (endpoint.kind === "tcp" && !isIP7(endpoint.host)) {
-    let resolved = [];
-    const name2 = resolveName(endpoint.host);
-    names2.push(name2);
-    out.started.push(name2);
-    const run = await retryCheck(
-      async (budget) => {
-        const r = await resolveAll2(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal, deadlineAt: sh.ctx.deadlineAt });
-        if (r.ok) resolved = r.addresses;
-        const probe = r.ok ? { ok: true, kind: "tcp", target: endpoint.host, stage: "resolve", message: r.addresses.join(", "), timings: { totalMs: r.durationMs } } : { ok: false, kind: "tcp", target: endpoint.host, stage: "resolve", ...r.code !== void 0 && { code: r.code }, message: r.message, timings: { totalMs: r.durationMs } };
-        return outcome(service2, target, void 0, "listener", probe, {});
-      },
-      { ...sh.policy, successThreshold: 1 },
-      progress(service2, name2, sh, 1)
-    );
-    if (!run.last.ok) {
-      record3(out, service2, name2, run, sh);
-      return void 0;
-    }
-    addresses = resolved;
+  const { kind, service: service2, stage, target } = check2;
+  const probe = await kind.probe(check2, a2);
+  const seen = kind.evidence ? await kind.evidence(probe, check2, a2) : { evidence: await env.evidence.gather(probe, target.endpoint, target.address, service2.unit) };
+  let outcome = { ok: true, probe };
+  if (!probe.ok) {
+    const finding = classify({
+      service: service2,
+      check: stage,
+      endpoint: target.endpoint,
+      ...target.address !== void 0 && { address: target.address },
+      ...target.dial && { dial: target.dial },
+      probe,
+      evidence: seen.evidence,
+      ...seen.errorLog && { errorLog: seen.errorLog }
+    });
+    outcome = { ok: false, probe, ...finding && { finding } };
+    if (kind.recheck) outcome = await kind.recheck(outcome, check2, a2);
   }
-  const runs = await Promise.all(
-    addresses.map((address) => {
-      const dialed = dialedAt(endpoint, address);
-      const name2 = listenerName(endpoint, dialed);
-      names2.push(name2);
-      const shared = out.listeners.get(name2);
-      if (shared) return shared;
-      const check2 = listenerCheck(service2, target, address, dialed, name2, sh, out);
-      out.listeners.set(name2, check2);
-      return check2;
-    })
-  );
-  return runs.every(Boolean) ? addresses : void 0;
+  return cutShort(outcome.probe, a2, g) ? { ...outcome, cut: true } : outcome;
 }
-function dialedAt(endpoint, address) {
-  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
+function cutShort(probe, used, g) {
+  if (probe.code !== "ETIMEDOUT") return false;
+  return probe.stage === "connect" ? used.connectTimeoutMs < g.connectTimeoutMs : used.requestTimeoutMs < g.requestTimeoutMs;
 }
-async function listenerCheck(service2, target, address, dialed, name2, sh, out) {
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  out.started.push(name2);
-  const run = await retryCheck(
-    async (budget) => {
-      const timeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
-      const o2 = outcome(service2, target, address, "listener", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
-      if (o2.finding?.code === "network.rejected" && probe.code === "ECONNREFUSED") {
-        const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
-        if (again.ok) return { ok: true, probe: again };
-      }
-      return { ...o2, ...cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true } };
-    },
-    sh.policy,
-    progress(service2, name2, sh)
-  );
-  record3(out, service2, name2, run, sh);
-  return run.last.ok;
-}
-async function healthChecks(service2, target, list, sh, out, names2) {
-  const path6 = service2.health;
-  const kind = healthKind(service2);
-  if (!path6) return true;
-  if (!kind) {
-    out.findings.push({ severity: "info", service: service2.name, message: `health ${path6} is not requested over ${service2.protocol}: the listener probe is the check` });
-    return true;
-  }
-  const { endpoint } = target;
-  const g = sh.spec.gate;
-  const runs = await Promise.all(
-    list.map(async (address) => {
-      const dialed = dialedAt(endpoint, address);
-      const name2 = healthName(kind, path6, list.length > 1 ? dialed : void 0);
-      names2.push(name2);
-      out.started.push(name2);
-      const run = await retryCheck(
-        async (budget) => {
-          const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
-          const host = endpoint.kind === "tcp" ? { host: formatEndpoint(endpoint) } : {};
-          const probe = kind === "fastcgi" ? await probeFastcgi({ endpoint: dialed, path: path6, ...timeouts }) : await probeHttp({ endpoint: dialed, tls: kind === "https", path: path6, ...host, ...timeouts });
-          const o2 = outcome(service2, target, address, "health", probe, await sh.host.gather(probe, endpoint, address, service2.unit));
-          return { ...o2, ...requestCutShort(probe, timeouts, g) && { cut: true } };
-        },
-        sh.policy,
-        progress(service2, name2, sh)
-      );
-      record3(out, service2, name2, run, sh);
-      return run.last.ok;
-    })
-  );
-  return runs.every(Boolean);
-}
-async function frontCheck(service2, sh, out) {
-  const front = sh.spec.nginx.front;
-  const path6 = service2.health;
-  if (!front || !path6) return;
-  let url2;
-  try {
-    url2 = new URL(front);
-  } catch {
-    return;
-  }
-  const tls = url2.protocol === "https:";
-  const port = Number(url2.port || (tls ? 443 : 80));
-  const host = url2.hostname.replace(/^\[|\]$/g, "");
-  const endpoint = { kind: "tcp", host, port };
-  const base = url2.pathname.replace(/\/$/, "");
-  const label = `${url2.protocol}//${url2.username || url2.password ? "***@" : ""}${url2.host}${base}${path6}`;
-  const name2 = frontName(path6);
-  const credentials = url2.username || url2.password ? { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` } : {};
-  const g = sh.spec.gate;
-  const hostHeader = service2.serverNames.find((n2) => !/[*~]/.test(n2)) ?? url2.host;
-  out.started.push(name2);
-  const run = await retryCheck(
-    async (budget) => {
-      const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
-      const probe = await probeHttp({ endpoint, tls, path: `${base}${path6}`, host: hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
-      let errorLog;
-      if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service2, sh);
-      const evidence = probe.ok || probe.status !== void 0 ? {} : await sh.host.gather(probe, endpoint, void 0, void 0);
-      const o2 = outcome(service2, { endpoint }, void 0, "front", probe, evidence, errorLog);
-      return { ...o2, ...requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true } };
-    },
-    sh.policy,
-    progress(service2, name2, sh)
-  );
-  record3(out, service2, name2, run, sh);
-}
-async function gatewayEvidence(service2, sh) {
-  const file2 = sh.spec.nginx.errorLog;
-  if (!file2) return ["nginx.error_log is not set: the 502 cannot be attributed"];
-  if (sh.errorLogFrom === void 0) return [`${file2} was not readable when the gate started`];
-  const { lines, error: error62 } = await readSince(file2, sh.errorLogFrom);
-  if (error62) return [error62];
-  return gatewayLines(lines, service2.serverNames);
-}
-function outcome(service2, target, address, check2, probe, evidence, errorLog) {
-  if (probe.ok) return { ok: true, probe };
-  const dial = target.dial;
-  const finding = classify({
-    service: service2,
-    check: check2,
-    endpoint: target.endpoint,
-    ...address !== void 0 && { address },
-    ...dial && { dial },
-    probe,
-    evidence,
-    ...errorLog && { errorLog }
-  });
-  return { ok: false, probe, ...finding && { finding } };
-}
-function progress(service2, check2, sh, threshold = sh.policy.successThreshold) {
+function progress(check2, env, threshold) {
   let lastKey;
   return (o2, n2, passes) => {
-    const on6 = sh.ctx.onProgress;
+    const on6 = env.onProgress;
     if (!on6) return;
     const passed = o2.ok && passes >= threshold;
     const key = passed ? "pass" : o2.ok ? "waiting:passing" : `waiting:${o2.finding?.code ?? ""}`;
@@ -41381,49 +40786,993 @@ function progress(service2, check2, sh, threshold = sh.policy.successThreshold) 
     lastKey = key;
     const now = Date.now();
     on6({
-      service: service2.name,
-      check: check2,
+      service: check2.service.name,
+      check: check2.name,
       state: passed ? "pass" : "waiting",
       ...o2.finding?.code && { code: o2.finding.code },
       message: o2.finding?.message ?? (o2.ok && !passed ? `passing, ${threshold} in a row needed` : o2.probe.message),
       attempt: n2,
-      elapsedMs: now - sh.started,
-      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
+      elapsedMs: now - env.started,
+      remainingMs: Math.max(0, env.deadlineAt - now)
     });
   };
 }
-function record3(out, service2, name2, run, sh) {
+function record2(check2, run, env, sink) {
   const { last } = run;
   const f = last.finding;
-  out.checks.push({
-    service: service2.name,
-    name: name2,
+  const row = {
+    service: check2.service.name,
+    name: check2.name,
     ok: last.ok,
     ...f?.code && { code: f.code },
     message: f?.message ?? last.probe.message,
     attempts: run.attempts,
     durationMs: Math.round(run.durationMs)
+  };
+  sink.checks.push(row);
+  if (last.ok || !f) return row;
+  sink.findings.push(f);
+  const now = Date.now();
+  env.onProgress?.({
+    service: check2.service.name,
+    check: check2.name,
+    state: "fail",
+    ...f.code && { code: f.code },
+    message: f.message,
+    attempt: run.attempts,
+    elapsedMs: now - env.started,
+    remainingMs: Math.max(0, env.deadlineAt - now)
   });
-  if (!last.ok && f) {
-    out.findings.push(f);
-    const now = Date.now();
-    sh.ctx.onProgress?.({
-      service: service2.name,
-      check: name2,
-      state: "fail",
-      ...f.code && { code: f.code },
-      message: f.message,
-      attempt: run.attempts,
-      elapsedMs: now - sh.started,
-      remainingMs: Math.max(0, sh.ctx.deadlineAt - now)
-    });
+  return row;
+}
+var init_check_runner = __esm({
+  "src/gate/check-runner.ts"() {
+    "use strict";
+    init_classify();
+    init_retry();
+  }
+});
+
+// src/gate/probe-kind.ts
+function dialed(target) {
+  const { endpoint, address } = target;
+  return endpoint.kind === "tcp" && address !== void 0 ? { kind: "tcp", host: address, port: endpoint.port } : endpoint;
+}
+function dialedSuffix(target, distinct) {
+  return distinct ? ` ${formatEndpoint(dialed(target))}` : "";
+}
+var STAGE_ORDER;
+var init_probe_kind = __esm({
+  "src/gate/probe-kind.ts"() {
+    "use strict";
+    init_endpoint();
+    STAGE_ORDER = { listener: 0, health: 1, front: 2 };
+  }
+});
+
+// src/diagnose/error-log.ts
+function parseErrorLine(line) {
+  let start2 = 0;
+  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
+    const m = EMBEDDED.exec(line);
+    if (!m) return void 0;
+    start2 = m.index;
+  }
+  PREFIX.lastIndex = start2;
+  const p = PREFIX.exec(line);
+  if (!p) return void 0;
+  const entry = {
+    time: p[1],
+    level: p[2],
+    pid: Number(p[3]),
+    tid: Number(p[4]),
+    message: ""
+  };
+  if (p[5] !== void 0) entry.cid = Number(p[5]);
+  let rest = line.slice(PREFIX.lastIndex);
+  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
+  let head = rest;
+  let fields = "";
+  const clientAt = findClient(rest);
+  if (clientAt >= 0) {
+    head = rest.slice(0, clientAt);
+    fields = rest.slice(clientAt);
+  }
+  splitHead(head, entry);
+  if (fields) parseFields(fields, entry);
+  return entry;
+}
+function findClient(rest) {
+  const at3 = rest.indexOf(", client: ");
+  if (at3 >= 0) return at3;
+  return rest.indexOf(", udp client: ");
+}
+function splitHead(head, entry) {
+  let msg2 = head;
+  const resolverAt = msg2.lastIndexOf(", resolver: ");
+  if (resolverAt >= 0 && msg2.lastIndexOf(" while ", resolverAt) >= 0) {
+    entry.resolver = msg2.slice(resolverAt + 12);
+    msg2 = msg2.slice(0, resolverAt);
+  }
+  const whileAt = msg2.lastIndexOf(" while ");
+  if (whileAt >= 0) {
+    let action = msg2.slice(whileAt + 7);
+    const comma = action.indexOf(", ");
+    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
+    if (ACTION.test(action)) {
+      entry.action = action;
+      msg2 = msg2.slice(0, whileAt);
+    }
+  }
+  const e = ERRNO_SUFFIX.exec(msg2);
+  if (e) {
+    entry.errno = Number(e[1]);
+    entry.errnoText = e[2];
+    msg2 = msg2.slice(0, e.index);
+  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
+    const c3 = CONF_SUFFIX.exec(msg2);
+    if (c3) {
+      entry.confFile = c3[1];
+      entry.confLine = Number(c3[2]);
+      msg2 = msg2.slice(0, c3.index);
+    }
+  }
+  entry.message = msg2;
+}
+function parseFields(fields, entry) {
+  let i2 = fields.indexOf("client: ") + 8;
+  let end = fields.indexOf(", server: ", i2);
+  if (end < 0) {
+    entry.client = untilComma(fields, i2);
+    return;
+  }
+  entry.client = fields.slice(i2, end);
+  i2 = end + 10;
+  end = fields.indexOf(", ", i2);
+  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
+  if (end < 0) return;
+  i2 = end;
+  for (let k = 0; k < QUOTED.length; k++) {
+    const key = QUOTED[k];
+    const opener = OPENERS[key];
+    if (!fields.startsWith(opener, i2)) continue;
+    const valueAt = i2 + opener.length;
+    const close = closingQuote(fields, valueAt, k);
+    entry[key] = fields.slice(valueAt, close);
+    i2 = close + 1;
+    if (i2 >= fields.length) return;
   }
 }
-function cutShort(probe, usedMs, configuredMs) {
-  return probe.code === "ETIMEDOUT" && usedMs < configuredMs;
+function closingQuote(s, from, field) {
+  if (QUOTED[field] === "request") {
+    const at3 = s.lastIndexOf(`"${OPENERS.upstream}`);
+    if (at3 >= from) return at3;
+  }
+  let best = -1;
+  for (let k = field + 1; k < QUOTED.length; k++) {
+    const at3 = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
+    if (at3 >= 0 && (best < 0 || at3 < best)) best = at3;
+  }
+  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
+  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
+  if (best >= 0) return best;
+  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
+  return s.length;
 }
-function requestCutShort(probe, used, g) {
-  return probe.stage === "connect" ? cutShort(probe, used.connectTimeoutMs, g.connectTimeoutMs) : cutShort(probe, used.requestTimeoutMs, g.requestTimeoutMs);
+function untilComma(s, from) {
+  const end = s.indexOf(", ", from);
+  return s.slice(from, end < 0 ? s.length : end);
+}
+function upstreamAddress(upstream) {
+  const quote2 = upstream.indexOf('"');
+  if (quote2 >= 0) upstream = upstream.slice(0, quote2);
+  const schemeEnd = upstream.indexOf("://");
+  const scheme = schemeEnd >= 0 ? upstream.slice(0, schemeEnd + 3) : "";
+  const rest = schemeEnd >= 0 ? upstream.slice(schemeEnd + 3) : upstream;
+  if (rest.startsWith("unix:")) return scheme + unixPart(rest);
+  const slash = rest.indexOf("/");
+  return scheme + (slash < 0 ? rest : rest.slice(0, slash));
+}
+function unixPart(rest) {
+  const sep2 = rest.indexOf(":", 5);
+  if (sep2 >= 0) return rest.slice(0, sep2);
+  const sock = /^unix:.*?\.sock(?:et)?(?=\/|$)/.exec(rest);
+  if (sock) return sock[0];
+  return rest.endsWith("/") && rest.length > 6 ? rest.slice(0, -1) : rest;
+}
+var PREFIX, EMBEDDED, ERRNO_SUFFIX, CONF_SUFFIX, ACTION, QUOTED, OPENERS, STREAM_BYTES;
+var init_error_log = __esm({
+  "src/diagnose/error-log.ts"() {
+    "use strict";
+    PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
+    EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
+    ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
+    CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
+    ACTION = /^[A-Za-z][A-Za-z ]*$/;
+    QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
+    OPENERS = {
+      request: ', request: "',
+      subrequest: ', subrequest: "',
+      upstream: ', upstream: "',
+      host: ', host: "',
+      referrer: ', referrer: "'
+    };
+    STREAM_BYTES = ", bytes from/to client:";
+  }
+});
+
+// src/diagnose/gateway-lines.ts
+function gatewayLines(lines, serverNames) {
+  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
+  return lines.filter((line) => {
+    const e = parseErrorLine(line);
+    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
+    if (wanted.size === 0) return true;
+    const server = e.server?.toLowerCase();
+    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
+    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
+  });
+}
+var UPSTREAM_FAILURE;
+var init_gateway_lines = __esm({
+  "src/diagnose/gateway-lines.ts"() {
+    "use strict";
+    init_error_log();
+    UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent/;
+  }
+});
+
+// src/probe/connect.ts
+function dialFailure(d, kind, target) {
+  return {
+    ok: false,
+    kind,
+    target,
+    stage: "connect",
+    ...d.code !== void 0 && { code: d.code },
+    ...d.errno !== void 0 && { errno: d.errno },
+    message: d.message,
+    timings: { totalMs: d.durationMs }
+  };
+}
+async function probeConnect(host, endpoint, options) {
+  const kind = endpoint.kind === "unix" ? "unix" : "tcp";
+  const d = await host.dial(endpoint, options);
+  if (!d.ok) return dialFailure(d, kind, formatEndpoint(endpoint));
+  d.stream.destroy();
+  return {
+    ok: true,
+    kind,
+    target: formatEndpoint(endpoint),
+    stage: "connect",
+    message: `connected in ${d.connectMs.toFixed(1)}ms`,
+    timings: { connectMs: d.connectMs, totalMs: d.connectMs },
+    ...d.local !== void 0 && kind === "tcp" && { localAddress: formatEndpoint({ kind: "tcp", host: d.local.address, port: d.local.port }) }
+  };
+}
+var init_connect = __esm({
+  "src/probe/connect.ts"() {
+    "use strict";
+    init_endpoint();
+  }
+});
+
+// src/probe/printable.ts
+function printable(bytes, max = 64) {
+  let out = "";
+  for (const b of bytes.subarray(0, max)) {
+    if (b === 10) out += "\\n";
+    else if (b === 13) out += "\\r";
+    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  }
+  return bytes.length > max ? `${out}...` : out;
+}
+function looksLikeTls(bytes) {
+  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
+}
+var init_printable = __esm({
+  "src/probe/printable.ts"() {
+    "use strict";
+  }
+});
+
+// src/probe/http.ts
+import { request as request2 } from "node:http";
+import { connect as tlsConnect } from "node:tls";
+async function probeHttp(host, o2) {
+  const kind = o2.tls ? "https" : "http";
+  const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
+  const started = performance.now();
+  const c3 = await host.dial(o2.endpoint, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return dialFailure(c3, kind, target);
+  const connectMs = c3.connectMs;
+  const hostHeader = o2.hostHeader ?? (o2.endpoint.kind === "unix" ? "localhost" : formatEndpoint(o2.endpoint));
+  const r = await exchange(c3.stream, o2, { kind, target, started, connectMs, hostHeader });
+  if (o2.tls || r.ok) return r;
+  if (r.status === 400 && /plain HTTP request was sent to HTTPS port/i.test(r.body ?? "")) {
+    return { ...r, code: BAD_PROTOCOL, message: `answered TLS-port 400 to a plain HTTP request: ${r.message}` };
+  }
+  if (r.code === "ECONNRESET" && r.firstBytes === void 0 && await speaksTls(host, o2)) {
+    return { ...r, code: BAD_PROTOCOL, message: "closed the plain HTTP request; the port answers a TLS handshake (answered TLS)" };
+  }
+  return r;
+}
+async function speaksTls(host, o2) {
+  const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
+  const c3 = await host.dial(o2.endpoint, { timeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return false;
+  return new Promise((resolve10) => {
+    const s = tlsConnect({ socket: c3.stream, rejectUnauthorized: false });
+    const onAbort2 = () => done(false);
+    const done = (v) => {
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      s.destroy();
+      c3.stream.destroy();
+      resolve10(v);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    s.once("secureConnect", () => done(true));
+    s.once("error", () => done(false));
+  });
+}
+function exchange(raw, o2, s) {
+  return new Promise((resolve10) => {
+    let stage = o2.tls ? "tls" : "request";
+    let first;
+    let firstByteMs;
+    let settled = false;
+    let socket = raw;
+    const tap = (d) => {
+      if (first === void 0) {
+        first = Buffer.from(d.subarray(0, 64));
+        firstByteMs = performance.now() - s.started;
+        stage = "response";
+      }
+    };
+    const done = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      socket.destroy();
+      raw.destroy();
+      const firstBytes = first && printable(first);
+      resolve10({
+        kind: s.kind,
+        target: s.target,
+        ...r,
+        ...firstBytes !== void 0 && r.firstBytes === void 0 && { firstBytes },
+        timings: {
+          connectMs: s.connectMs,
+          ...firstByteMs !== void 0 && { firstByteMs },
+          totalMs: performance.now() - s.started
+        }
+      });
+    };
+    const failFrom = (e) => {
+      const f = errorFacts(e);
+      if (first && looksLikeTls(first)) {
+        done({ ok: false, stage: "response", code: BAD_PROTOCOL, message: `answered TLS to a plain HTTP request (${f.code ?? f.message})` });
+        return;
+      }
+      done({ ok: false, stage, ...f });
+    };
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const timer = setTimeout(
+      () => done({
+        ok: false,
+        stage,
+        code: "ETIMEDOUT",
+        errno: LINUX_ERRNO.ETIMEDOUT,
+        message: `no complete response within ${o2.requestTimeoutMs}ms${first ? "" : " (nothing received)"}`
+      }),
+      o2.requestTimeoutMs
+    );
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
+    const send = () => {
+      stage = "request";
+      const req = request2({
+        createConnection: () => socket,
+        method: "GET",
+        path: o2.path,
+        headers: {
+          host: s.hostHeader,
+          "user-agent": "upstream-gate",
+          accept: "*/*",
+          connection: "close",
+          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
+        }
+      });
+      req.on("socket", (sock) => sock.prependListener("data", tap));
+      req.on("error", failFrom);
+      req.on("response", (res) => {
+        stage = "response";
+        const status = res.statusCode ?? 0;
+        const chunks = [];
+        let size = 0;
+        const finish = () => {
+          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
+          const text = printable(body, 200);
+          const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text, bytesRead: size });
+          else done({ ok: true, stage, status, message: line, body: text, bytesRead: size });
+        };
+        res.on("data", (d) => {
+          chunks.push(d);
+          size += d.length;
+          if (size >= MAX_BODY_BYTES) finish();
+        });
+        res.on("end", finish);
+        res.on("error", failFrom);
+        res.on("aborted", () => failFrom(Object.assign(new Error("connection closed in the middle of the body"), { code: "ECONNRESET" })));
+      });
+      req.end();
+    };
+    if (!o2.tls) return send();
+    const tlsSocket = tlsConnect({
+      socket: raw,
+      // a health gate checks the backend answers, not its certificate (self-signed backends are the norm)
+      rejectUnauthorized: false,
+      ALPNProtocols: ["http/1.1"],
+      ...o2.hostHeader !== void 0 && !/^[\d.:[\]]+$/.test(o2.hostHeader) && { servername: o2.hostHeader.replace(/:\d+$/, "") }
+    });
+    socket = tlsSocket;
+    tlsSocket.once("error", (e) => {
+      const f = errorFacts(e);
+      if (stage === "tls" && f.code !== "ECONNRESET" && f.code !== "ETIMEDOUT") {
+        done({ ok: false, stage, code: f.code ?? BAD_PROTOCOL, message: `TLS handshake failed: ${f.message}` });
+      } else failFrom(e);
+    });
+    tlsSocket.once("secureConnect", send);
+  });
+}
+var MAX_BODY_BYTES, SNIFF_TIMEOUT_MS;
+var init_http = __esm({
+  "src/probe/http.ts"() {
+    "use strict";
+    init_connect();
+    init_endpoint();
+    init_errno();
+    init_printable();
+    init_probe_result();
+    MAX_BODY_BYTES = 64 * 1024;
+    SNIFF_TIMEOUT_MS = 1e3;
+  }
+});
+
+// src/gate/kinds/front.ts
+function frontRequest(front) {
+  const url2 = new URL(front);
+  const tls = url2.protocol === "https:";
+  const endpoint = { kind: "tcp", host: url2.hostname.replace(/^\[|\]$/g, ""), port: Number(url2.port || (tls ? 443 : 80)) };
+  const base = url2.pathname.replace(/\/$/, "");
+  const secret = url2.username || url2.password;
+  return {
+    url: url2,
+    tls,
+    endpoint,
+    base,
+    shown: `${url2.protocol}//${secret ? "***@" : ""}${url2.host}${base}`,
+    ...secret && { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` }
+  };
+}
+async function gatewayEvidence(service2, a2) {
+  const file2 = a2.spec.nginx.errorLog;
+  if (!file2) return ["nginx.error_log is not set: the 502 cannot be attributed"];
+  if (a2.errorLogFrom === void 0) return [`${file2} was not readable when the gate started`];
+  const { lines, error: error62 } = await readSince(a2.host, file2, a2.errorLogFrom, { signal: a2.signal });
+  if (error62) return [error62];
+  return gatewayLines(lines, service2.serverNames);
+}
+var frontKind;
+var init_front = __esm({
+  "src/gate/kinds/front.ts"() {
+    "use strict";
+    init_gateway_lines();
+    init_file_tail();
+    init_http();
+    frontKind = {
+      stage: "front",
+      checkName: (service2) => `front GET ${service2.health ?? ""}`,
+      probe({ service: service2 }, a2) {
+        const f = frontRequest(a2.spec.nginx.front ?? "");
+        const path6 = service2.health ?? "";
+        return probeHttp(a2.host, {
+          endpoint: f.endpoint,
+          tls: f.tls,
+          path: `${f.base}${path6}`,
+          hostHeader: service2.serverNames.find((n2) => !/[*~]/.test(n2)) ?? f.url.host,
+          label: `${f.shown}${path6}`,
+          ...f.credentials !== void 0 && { credentials: f.credentials },
+          connectTimeoutMs: a2.connectTimeoutMs,
+          requestTimeoutMs: a2.requestTimeoutMs,
+          signal: a2.signal
+        });
+      },
+      async evidence(probe, { service: service2, target }, a2) {
+        const errorLog = !probe.ok && (probe.status === 502 || probe.status === 504) ? await gatewayEvidence(service2, a2) : void 0;
+        const evidence = probe.ok || probe.status !== void 0 ? {} : await a2.evidence.gather(probe, target.endpoint, void 0, void 0);
+        return { evidence, ...errorLog && { errorLog } };
+      }
+    };
+  }
+});
+
+// src/probe/fastcgi.ts
+function record3(type, content) {
+  const header2 = Buffer.alloc(8);
+  header2.writeUInt8(VERSION, 0);
+  header2.writeUInt8(type, 1);
+  header2.writeUInt16BE(REQUEST_ID, 2);
+  header2.writeUInt16BE(content.length, 4);
+  return Buffer.concat([header2, content]);
+}
+function nameValue(name2, value) {
+  const n2 = Buffer.from(name2);
+  const v = Buffer.from(value);
+  const len = (l) => {
+    if (l < 128) return Buffer.from([l]);
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE((l | 2147483648) >>> 0);
+    return b;
+  };
+  return Buffer.concat([len(n2.length), len(v.length), n2, v]);
+}
+function fastcgiRequest(path6) {
+  const [script = path6, query = ""] = path6.split("?", 2);
+  const params = {
+    GATEWAY_INTERFACE: "CGI/1.1",
+    SERVER_SOFTWARE: "upstream-gate",
+    SERVER_PROTOCOL: "HTTP/1.1",
+    REQUEST_METHOD: "GET",
+    REQUEST_URI: path6,
+    DOCUMENT_URI: script,
+    SCRIPT_NAME: script,
+    SCRIPT_FILENAME: script,
+    QUERY_STRING: query,
+    REMOTE_ADDR: "127.0.0.1",
+    SERVER_NAME: "localhost",
+    HTTP_HOST: "localhost"
+  };
+  const body = Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)));
+  const begin = Buffer.from([0, RESPONDER, 0, 0, 0, 0, 0, 0]);
+  return Buffer.concat([record3(BEGIN_REQUEST, begin), record3(PARAMS, body), record3(PARAMS, Buffer.alloc(0)), record3(STDIN, Buffer.alloc(0))]);
+}
+async function probeFastcgi(host, o2) {
+  const target = `fastcgi://${formatEndpoint(o2.endpoint)}${o2.path}`;
+  const started = performance.now();
+  const c3 = await host.dial(o2.endpoint, { timeoutMs: o2.connectTimeoutMs, ...o2.signal && { signal: o2.signal } });
+  if (!c3.ok) return dialFailure(c3, "fastcgi", target);
+  return exchange2(c3.stream, o2, target, started, c3.connectMs);
+}
+function exchange2(socket, o2, target, started, connectMs) {
+  return new Promise((resolve10) => {
+    let stage = "request";
+    let buffered = Buffer.alloc(0);
+    let first;
+    let firstByteMs;
+    const stdout = [];
+    let stdoutSize = 0;
+    let stderr = "";
+    let settled = false;
+    const done = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o2.signal?.removeEventListener("abort", onAbort2);
+      socket.destroy();
+      resolve10({
+        kind: "fastcgi",
+        target,
+        ...r,
+        ...first && { firstBytes: printable(first) },
+        timings: { connectMs, ...firstByteMs !== void 0 && { firstByteMs }, totalMs: performance.now() - started }
+      });
+    };
+    const onAbort2 = () => done({ ok: false, stage, code: ABORTED, message: "aborted" });
+    const timer = setTimeout(
+      () => done({ ok: false, stage, code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `no complete FastCGI response within ${o2.requestTimeoutMs}ms` }),
+      o2.requestTimeoutMs
+    );
+    o2.signal?.addEventListener("abort", onAbort2, { once: true });
+    if (o2.signal?.aborted) return onAbort2();
+    const finish = () => {
+      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
+      const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
+      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
+      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
+    };
+    socket.on("data", (d) => {
+      if (!first) {
+        first = Buffer.from(d.subarray(0, 64));
+        firstByteMs = performance.now() - started;
+        stage = "response";
+      }
+      buffered = Buffer.concat([buffered, d]);
+      while (buffered.length >= 8) {
+        const version2 = buffered.readUInt8(0);
+        const type = buffered.readUInt8(1);
+        if (version2 !== VERSION || type < 1 || type > 11) {
+          const tls = looksLikeTls(buffered);
+          done({ ok: false, stage, code: BAD_PROTOCOL, message: tls ? "answered TLS, not FastCGI" : "the answer is not FastCGI" });
+          return;
+        }
+        const length = buffered.readUInt16BE(4);
+        const padding = buffered.readUInt8(6);
+        if (buffered.length < 8 + length + padding) break;
+        const content = buffered.subarray(8, 8 + length);
+        buffered = buffered.subarray(8 + length + padding);
+        if (type === STDOUT && stdoutSize < MAX_BODY_BYTES) {
+          stdout.push(Buffer.from(content));
+          stdoutSize += content.length;
+        } else if (type === STDERR) stderr += content.toString("utf8");
+        else if (type === END_REQUEST) return finish();
+      }
+    });
+    socket.on("error", (e) => {
+      const f = errorFacts(e);
+      done({ ok: false, stage, ...f });
+    });
+    socket.on("end", () => {
+      done({
+        ok: false,
+        stage,
+        code: first ? INCOMPLETE : "ECONNRESET",
+        ...first ? {} : { errno: LINUX_ERRNO.ECONNRESET },
+        message: first ? "closed before END_REQUEST" : "closed before answering"
+      });
+    });
+    socket.write(fastcgiRequest(o2.path));
+  });
+}
+function cgiResponse(out) {
+  const text = out.toString("latin1");
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text.slice(0, end) : text;
+  const body = end >= 0 ? text.slice(end).replace(/^\r?\n\r?\n/, "") : "";
+  const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
+  const status = m ? Number(m[1]) : 200;
+  const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
+  return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
+}
+var VERSION, BEGIN_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT, STDERR, RESPONDER, REQUEST_ID;
+var init_fastcgi = __esm({
+  "src/probe/fastcgi.ts"() {
+    "use strict";
+    init_connect();
+    init_endpoint();
+    init_errno();
+    init_printable();
+    init_probe_result();
+    init_http();
+    VERSION = 1;
+    BEGIN_REQUEST = 1;
+    END_REQUEST = 3;
+    PARAMS = 4;
+    STDIN = 5;
+    STDOUT = 6;
+    STDERR = 7;
+    RESPONDER = 1;
+    REQUEST_ID = 1;
+  }
+});
+
+// src/gate/kinds/fastcgi.ts
+var fastcgiKind;
+var init_fastcgi2 = __esm({
+  "src/gate/kinds/fastcgi.ts"() {
+    "use strict";
+    init_fastcgi();
+    init_probe_kind();
+    fastcgiKind = {
+      stage: "health",
+      protocols: ["fastcgi"],
+      checkName: (service2, target, distinct) => `fastcgi ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
+      probe: ({ service: service2, target }, a2) => probeFastcgi(a2.host, {
+        endpoint: dialed(target),
+        path: service2.health ?? "",
+        connectTimeoutMs: a2.connectTimeoutMs,
+        requestTimeoutMs: a2.requestTimeoutMs,
+        signal: a2.signal
+      })
+    };
+  }
+});
+
+// src/gate/kinds/http.ts
+function httpKind(tls) {
+  const scheme = tls ? "https" : "http";
+  return {
+    stage: "health",
+    protocols: [scheme],
+    checkName: (service2, target, distinct) => `${scheme} GET ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
+    probe({ service: service2, target }, a2) {
+      const { endpoint } = target;
+      return probeHttp(a2.host, {
+        endpoint: dialed(target),
+        tls,
+        path: service2.health ?? "",
+        // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`): the address as configured
+        ...endpoint.kind === "tcp" && { hostHeader: formatEndpoint(endpoint) },
+        connectTimeoutMs: a2.connectTimeoutMs,
+        requestTimeoutMs: a2.requestTimeoutMs,
+        signal: a2.signal
+      });
+    }
+  };
+}
+var init_http2 = __esm({
+  "src/gate/kinds/http.ts"() {
+    "use strict";
+    init_endpoint();
+    init_http();
+    init_probe_kind();
+  }
+});
+
+// src/gate/kinds/listener.ts
+var connect2, listenerKind;
+var init_listener = __esm({
+  "src/gate/kinds/listener.ts"() {
+    "use strict";
+    init_endpoint();
+    init_connect();
+    init_probe_kind();
+    connect2 = (check2, a2) => probeConnect(a2.host, dialed(check2.target), { timeoutMs: a2.connectTimeoutMs, signal: a2.signal });
+    listenerKind = {
+      stage: "listener",
+      checkName: (_service, target) => `${target.endpoint.kind} ${target.endpoint.kind === "unix" ? target.endpoint.path : formatEndpoint(dialed(target))}`,
+      probe: connect2,
+      async recheck(attempt2, check2, a2) {
+        if (attempt2.finding?.code !== "network.rejected" || attempt2.probe.code !== "ECONNREFUSED") return attempt2;
+        const again = await connect2(check2, a2);
+        return again.ok ? { ok: true, probe: again } : attempt2;
+      }
+    };
+  }
+});
+
+// src/gate/kinds/resolve.ts
+var resolveKind;
+var init_resolve3 = __esm({
+  "src/gate/kinds/resolve.ts"() {
+    "use strict";
+    resolveKind = {
+      stage: "listener",
+      checkName: (_service, { endpoint }) => `resolve ${endpoint.kind === "tcp" ? endpoint.host : endpoint.path}`,
+      async probe({ target: { endpoint } }, a2) {
+        const name2 = endpoint.kind === "tcp" ? endpoint.host : endpoint.path;
+        const r = await a2.host.resolve(name2, { timeoutMs: a2.connectTimeoutMs, signal: a2.signal });
+        const base = { kind: "tcp", target: name2, stage: "resolve", timings: { totalMs: r.durationMs } };
+        if (r.ok) return { ok: true, ...base, message: r.addresses.join(", "), addresses: r.addresses };
+        if (r.code === void 0) {
+          const atDeadline = Date.now() >= a2.deadlineAt - 1;
+          return { ok: false, ...base, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${Math.round(r.durationMs)} ms` };
+        }
+        return { ok: false, ...base, code: r.code, ...r.errno !== void 0 && { errno: r.errno }, message: r.message };
+      },
+      // what the classifier needs is the resolver's answer itself
+      evidence: async () => ({ evidence: {} }),
+      successThreshold: 1,
+      silentPass: true
+    };
+  }
+});
+
+// src/gate/probe-kinds.ts
+var PROBE_KINDS;
+var init_probe_kinds = __esm({
+  "src/gate/probe-kinds.ts"() {
+    "use strict";
+    init_fastcgi2();
+    init_front();
+    init_http2();
+    init_listener();
+    init_resolve3();
+    PROBE_KINDS = {
+      resolve: resolveKind,
+      tcp: listenerKind,
+      unix: listenerKind,
+      http: httpKind(false),
+      https: httpKind(true),
+      fastcgi: fastcgiKind,
+      front: frontKind
+    };
+  }
+});
+
+// src/gate/probe-plan.ts
+function targetsOf(service2, dials) {
+  const key = (e) => e.kind === "unix" ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`;
+  const targets = /* @__PURE__ */ new Map([[key(service2.backend), { endpoint: service2.backend }]]);
+  for (const d of dials) {
+    if (d.dynamic || !d.endpoint) continue;
+    const same = targets.get(key(d.endpoint));
+    if (same) same.dial ??= d;
+    else targets.set(key(d.endpoint), { endpoint: d.endpoint, dial: d });
+  }
+  return [...targets.values()];
+}
+function dialsByService(dials) {
+  const out = /* @__PURE__ */ new Map();
+  for (const d of dials) {
+    const list = out.get(d.service);
+    if (list) list.push(d);
+    else out.set(d.service, [d]);
+  }
+  return out;
+}
+function planService(spec, service2, dials, learnt) {
+  const checks = /* @__PURE__ */ new Map();
+  const add = (c3) => {
+    if (!checks.has(c3.id)) checks.set(c3.id, c3);
+    return c3.id;
+  };
+  const make = (kind, target, after, distinct = false) => {
+    const k = PROBE_KINDS[kind];
+    const where2 = kind === "front" ? "" : `:${formatEndpoint(kind === "resolve" ? target.endpoint : dialed(target))}`;
+    return { id: `${service2.name}:${kind}${where2}`, kind: k, stage: k.stage, name: k.checkName(service2, target, distinct), service: service2, target, after };
+  };
+  const [backend, ...others] = targetsOf(service2, dials);
+  const stage = (target) => {
+    const { endpoint } = target;
+    if (endpoint.kind === "unix") return { ids: [add(make("unix", target, []))], addresses: [void 0] };
+    if (ipFamily(endpoint.host) !== 0) return { ids: [add(make("tcp", { ...target, address: endpoint.host }, []))], addresses: [endpoint.host] };
+    const resolve10 = add(make("resolve", target, []));
+    const addresses = learnt.resolved.get(resolve10);
+    const ids = [resolve10, ...(addresses ?? []).map((address) => add(make("tcp", { ...target, address }, [resolve10])))];
+    return { ids, ...addresses && { addresses } };
+  };
+  const listeners = backend ? stage(backend) : { ids: [] };
+  for (const t of others) stage(t);
+  const notes2 = [];
+  const path6 = service2.health;
+  let healthIds = listeners.ids;
+  if (backend && path6) {
+    const kind = healthKindOf(service2.protocol);
+    if (!kind) {
+      notes2.push({
+        id: `${service2.name}:no-health-kind`,
+        after: listeners.ids,
+        finding: { severity: "info", service: service2.name, message: `health ${path6} is not requested over ${service2.protocol}: the listener probe is the check` }
+      });
+    } else if (!listeners.addresses || !listeners.ids.every((id) => learnt.passed.has(id))) {
+      healthIds = [add(make(kind, backend, listeners.ids))];
+    } else {
+      const { addresses } = listeners;
+      healthIds = addresses.map((address) => add(make(kind, { ...backend, ...address !== void 0 && { address } }, listeners.ids, addresses.length > 1)));
+    }
+    if (spec.nginx.front) add(make("front", { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
+  }
+  return { checks: [...checks.values()], notes: notes2 };
+}
+function firstChecks(spec, dials) {
+  const byService2 = dialsByService(dials);
+  return spec.services.flatMap((service2) => {
+    const names2 = new Set(planService(spec, service2, byService2.get(service2.name) ?? [], NOTHING_LEARNT).checks.map((c3) => c3.name));
+    return [...names2].map((name2) => ({ service: service2.name, name: name2 }));
+  });
+}
+function healthKindOf(protocol2) {
+  return Object.keys(PROBE_KINDS).find((k) => PROBE_KINDS[k].stage === "health" && PROBE_KINDS[k].protocols?.includes(protocol2));
+}
+var NOTHING_LEARNT;
+var init_probe_plan = __esm({
+  "src/gate/probe-plan.ts"() {
+    "use strict";
+    init_endpoint();
+    init_front();
+    init_probe_kind();
+    init_probe_kinds();
+    NOTHING_LEARNT = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
+  }
+});
+
+// src/gate/probe-phase.ts
+async function runService(service2, dials, env) {
+  const out = { findings: [], checks: [], notRun: [] };
+  const learnt = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
+  const state = /* @__PURE__ */ new Map();
+  const planned = /* @__PURE__ */ new Map();
+  let pending = /* @__PURE__ */ new Map();
+  let waitingFor = /* @__PURE__ */ new Map();
+  let notes2 = [];
+  const noted = /* @__PURE__ */ new Set();
+  const rows = /* @__PURE__ */ new Map();
+  const settled = [];
+  let wake;
+  let broken;
+  let running = 0;
+  let seq = 0;
+  const start2 = (check2) => {
+    state.set(check2.id, "running");
+    running++;
+    const at3 = seq++;
+    runCheck(check2, env, out).then(
+      (run) => {
+        if (run.row) rows.set(run.row, { check: check2, seq: at3 });
+        settled.push({ check: check2, run });
+        wake?.();
+      },
+      (error62) => {
+        broken ??= { error: error62 };
+        wake?.();
+      }
+    );
+  };
+  const plan = () => {
+    const p = planService(env.spec, service2, dials, learnt);
+    notes2 = p.notes;
+    pending = /* @__PURE__ */ new Map();
+    waitingFor = /* @__PURE__ */ new Map();
+    const ready = [];
+    for (const check2 of p.checks) {
+      if (state.has(check2.id)) continue;
+      planned.set(check2.id, check2);
+      const deps = check2.after.map((id) => state.get(id));
+      if (deps.some((s) => s === "failed" || s === "not run")) {
+        state.set(check2.id, "not run");
+        out.notRun.push({ service: service2.name, name: check2.name, why: why(check2) });
+        continue;
+      }
+      const waiting2 = check2.after.filter((id) => state.get(id) !== "passed");
+      if (waiting2.length === 0) ready.push(check2);
+      pending.set(check2.id, waiting2.length);
+      for (const id of waiting2) {
+        const list = waitingFor.get(id);
+        if (list) list.push(check2.id);
+        else waitingFor.set(id, [check2.id]);
+      }
+    }
+    for (const check2 of ready) start2(check2);
+  };
+  plan();
+  while (running > 0) {
+    if (settled.length === 0 && !broken) await new Promise((r) => wake = r);
+    if (broken) throw broken.error;
+    const next = settled.shift();
+    if (!next) continue;
+    running--;
+    const { check: check2, run } = next;
+    const { ok, probe } = run.last;
+    state.set(check2.id, ok ? "passed" : "failed");
+    if (ok) learnt.passed.add(check2.id);
+    if (ok && probe.addresses) learnt.resolved.set(check2.id, probe.addresses);
+    const waiters = waitingFor.get(check2.id) ?? [];
+    let unblocked = false;
+    for (const id of waiters) {
+      const left = (pending.get(id) ?? 0) - 1;
+      pending.set(id, left);
+      unblocked ||= left === 0;
+    }
+    if (ok && probe.addresses || !ok && waiters.length > 0 || unblocked) plan();
+    for (const note2 of notes2) {
+      if (noted.has(note2.id) || !note2.after.every((id) => learnt.passed.has(id))) continue;
+      noted.add(note2.id);
+      out.findings.push(note2.finding);
+    }
+  }
+  const stage = (c3) => STAGE_ORDER[rows.get(c3)?.check.stage ?? "listener"];
+  const started = (c3) => rows.get(c3)?.seq ?? 0;
+  out.checks.sort((a2, b) => stage(a2) - stage(b) || started(a2) - started(b));
+  return out;
+  function why(check2) {
+    const failed = /* @__PURE__ */ new Set();
+    const seen = /* @__PURE__ */ new Set();
+    const visit2 = (id) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      if (state.get(id) === "failed") failed.add(id);
+      for (const dep of planned.get(id)?.after ?? []) visit2(dep);
+    };
+    for (const id of check2.after) visit2(id);
+    const names2 = out.checks.filter((c3) => failed.has(rows.get(c3)?.check.id ?? "")).map((c3) => c3.name);
+    return names2.length ? `${names2.join(", ")} failed` : "the gate stopped before it";
+  }
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
@@ -41434,45 +41783,43 @@ function dedupe2(findings) {
     return true;
   });
 }
-var runProbePhase, resolveName, listenerName, frontName;
+var runProbePhase;
 var init_probe_phase = __esm({
   "src/gate/probe-phase.ts"() {
     "use strict";
-    init_classify();
-    init_gateway_lines();
     init_evidence();
     init_file_tail();
-    init_connect();
-    init_endpoint();
-    init_fastcgi();
-    init_http();
-    init_resolve2();
-    init_retry();
-    runProbePhase = Object.assign(async (spec, dials, ctx) => {
-      const started = Date.now();
-      const shared = {
-        spec,
-        ctx,
-        host: createHostView(ctx.runner, ctx.signal),
-        policy: {
-          intervalMs: spec.gate.intervalMs,
-          maxIntervalMs: spec.gate.maxIntervalMs,
-          successThreshold: spec.gate.successThreshold,
+    init_check_runner();
+    init_probe_kind();
+    init_probe_plan();
+    runProbePhase = Object.assign(
+      async (spec, dials, ctx) => {
+        const env = {
+          spec,
+          host: ctx.host,
+          signal: ctx.signal,
+          evidence: evidenceCollector(ctx.host, ctx.signal),
+          policy: {
+            intervalMs: spec.gate.intervalMs,
+            maxIntervalMs: spec.gate.maxIntervalMs,
+            successThreshold: spec.gate.successThreshold,
+            deadlineAt: ctx.deadlineAt,
+            signal: ctx.signal
+          },
+          started: Date.now(),
           deadlineAt: ctx.deadlineAt,
-          signal: ctx.signal
-        },
-        started
-      };
-      if (spec.nginx.front && spec.nginx.errorLog) {
-        const size = await fileSize(spec.nginx.errorLog);
-        if (size !== void 0) shared.errorLogFrom = size;
-      }
-      const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
-      return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
-    }, { plan });
-    resolveName = (host) => `resolve ${host}`;
-    listenerName = (endpoint, dialed) => `${endpoint.kind} ${endpoint.kind === "unix" ? endpoint.path : formatEndpoint(dialed)}`;
-    frontName = (path6) => `front GET ${path6}`;
+          ...ctx.onProgress && { onProgress: ctx.onProgress }
+        };
+        if (spec.nginx.front && spec.nginx.errorLog) {
+          const size = await fileSize(ctx.host, spec.nginx.errorLog, { signal: ctx.signal });
+          if (size !== void 0) env.errorLogFrom = size;
+        }
+        const byService2 = dialsByService(dials);
+        const runs = await Promise.all(spec.services.map((s) => runService(s, byService2.get(s.name) ?? [], env)));
+        return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+      },
+      { plan: firstChecks }
+    );
   }
 });
 
@@ -41489,7 +41836,7 @@ async function runGate(spec, opts) {
   const ctx = {
     signal,
     deadlineAt,
-    runner: opts.runner ?? execaRunner(),
+    host: opts.host ?? localHost(),
     ...opts.onProgress && { onProgress: opts.onProgress }
   };
   const endLookups = useLookups();
@@ -41506,7 +41853,7 @@ async function phases(spec, opts, ctx, started) {
   const { signal } = ctx;
   const findings = [];
   const checks = [];
-  const notRun2 = [];
+  const notRun = [];
   let dials = [];
   if (phase !== "probe") {
     const config2 = await configPhase2(spec, ctx);
@@ -41526,7 +41873,7 @@ async function phases(spec, opts, ctx, started) {
   }
   const configFailed = findings.some((f) => f.severity === "error");
   const interrupted = () => opts.signal?.aborted === true;
-  const planned = (why) => notRun2.push(...(probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
+  const planned = (why) => notRun.push(...(probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
   if (phase !== "config" && !configFailed && !interrupted()) {
     if (signal.aborted || Date.now() >= ctx.deadlineAt) {
       const waits = findings.filter((f) => f.severity === "info" && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
@@ -41542,7 +41889,7 @@ async function phases(spec, opts, ctx, started) {
       const probe = await probePhase(spec, dials, ctx);
       findings.push(...probe.findings);
       checks.push(...probe.checks);
-      notRun2.push(...probe.notRun ?? []);
+      notRun.push(...probe.notRun ?? []);
     }
   } else if (phase !== "config") {
     const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
@@ -41554,7 +41901,7 @@ async function phases(spec, opts, ctx, started) {
     findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });
   }
   const report = verdictOf(findings, checks, spec, Date.now() - started, interrupted());
-  return notRun2.length ? { ...report, notRun: notRun2 } : report;
+  return notRun.length ? { ...report, notRun } : report;
 }
 function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
   const deciding = findings.find((f) => f.severity === "error");
@@ -41573,8 +41920,8 @@ var MAX_GRACE_MS;
 var init_run2 = __esm({
   "src/gate/run.ts"() {
     "use strict";
+    init_local_host();
     init_name_lookup();
-    init_run();
     init_check();
     init_probe_phase();
     MAX_GRACE_MS = 500;
@@ -41712,18 +42059,18 @@ function toJunit(report, opts = {}) {
   const shown = { ...report, findings: report.findings.map((f) => f.file === void 0 ? f : { ...f, file: relativeInside(f.file, opts.cwd) ?? f.file }) };
   const general = shown.findings.filter((f) => f.service === void 0);
   const used = /* @__PURE__ */ new Set();
-  const notRun2 = shown.notRun ?? [];
-  const suites = byService(shown).filter((v) => v.service !== void 0).map((v) => ({ name: v.service, cases: casesOf(v, general, used, notRun2), notes: notesOf(v.findings) }));
-  for (const n2 of notRun2) {
-    if (!suites.some((s) => s.name === n2.service)) suites.push({ name: n2.service, cases: casesOf({ service: n2.service, checks: [], findings: [], status: "fail" }, [], used, notRun2), notes: [] });
+  const notRun = shown.notRun ?? [];
+  const suites = byService(shown).filter((v) => v.service !== void 0).map((v) => ({ name: v.service, cases: casesOf(v, general, used, notRun), notes: notesOf(v.findings) }));
+  for (const n2 of notRun) {
+    if (!suites.some((s) => s.name === n2.service)) suites.push({ name: n2.service, cases: casesOf({ service: n2.service, checks: [], findings: [], status: "fail" }, [], used, notRun), notes: [] });
   }
   const rest = general.filter((f) => !used.has(f));
   const restCases = casesOf({ checks: [], findings: rest, status: "pass" }, [], used, []);
   if (restCases.length || !suites[0]) suites.unshift({ name: "upstream-gate", cases: restCases, notes: notesOf(rest) });
   else suites[0].notes.unshift(...notesOf(rest));
   if (suites.every((s) => s.cases.length === 0)) {
-    const failure2 = { severity: "error", message: "the gate failed", ...report.reason !== void 0 && { code: report.reason } };
-    suites.push({ name: "upstream-gate", cases: [{ classname: "upstream-gate", name: "gate", ...report.verdict === "fail" && { failure: failure2 } }], notes: [] });
+    const failure3 = { severity: "error", message: "the gate failed", ...report.reason !== void 0 && { code: report.reason } };
+    suites.push({ name: "upstream-gate", cases: [{ classname: "upstream-gate", name: "gate", ...report.verdict === "fail" && { failure: failure3 } }], notes: [] });
   }
   const all = suites.flatMap((s) => s.cases);
   const totalS = report.durationMs !== void 0 ? report.durationMs / 1e3 : void 0;
@@ -41748,19 +42095,19 @@ function toJunit(report, opts = {}) {
   return `${lines.join("\n")}
 `;
 }
-function casesOf(v, general, used, notRun2) {
+function casesOf(v, general, used, notRun) {
   const classname = v.service ?? "upstream-gate";
   const cases = v.checks.map((c3) => {
-    const failure2 = c3.ok ? void 0 : explain(c3, v.findings, general, used);
+    const failure3 = c3.ok ? void 0 : explain(c3, v.findings, general, used);
     return {
       classname,
       name: maskCredentials(c3.name),
       ...c3.durationMs !== void 0 && { timeS: c3.durationMs / 1e3 },
-      ...failure2 && { failure: failure2 },
-      ...failure2 && at(failure2)
+      ...failure3 && { failure: failure3 },
+      ...failure3 && at(failure3)
     };
   });
-  for (const n2 of notRun2) if (n2.service === v.service) cases.push({ classname, name: maskCredentials(n2.name), skipped: maskCredentials(n2.why) });
+  for (const n2 of notRun) if (n2.service === v.service) cases.push({ classname, name: maskCredentials(n2.name), skipped: maskCredentials(n2.why) });
   for (const f of v.findings) {
     if (used.has(f) || isNote(f)) continue;
     const name2 = [f.code ?? f.severity, f.target].filter(Boolean).map((s) => maskCredentials(s)).join(" ");
@@ -43403,9 +43750,9 @@ function crossCheck(groups, spec) {
   }
 }
 function matchGroup(g, services) {
-  const dialed = endpointOf(g.upstream);
-  if (dialed) {
-    const own2 = services.find((s) => sameBackend(s.backend, dialed));
+  const dialed2 = endpointOf(g.upstream);
+  if (dialed2) {
+    const own2 = services.find((s) => sameBackend(s.backend, dialed2));
     const scheme = schemeOf(g.upstream);
     if (own2 && scheme !== void 0 && !speaks(own2.protocol, scheme)) {
       return {
@@ -43413,38 +43760,38 @@ function matchGroup(g, services) {
         service: own2.name,
         backend: own2.backendText,
         code: "config.protocol_mismatch",
-        note: `nginx dials ${formatEndpoint(dialed)}, the spec's backend of ${own2.name}, as ${scheme}:// but the spec says it speaks ${own2.protocol}`
+        note: `nginx dials ${formatEndpoint(dialed2)}, the spec's backend of ${own2.name}, as ${scheme}:// but the spec says it speaks ${own2.protocol}`
       };
     }
     if (own2) {
-      return { match: "backend", service: own2.name, backend: own2.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own2.name}: the backend itself failed` };
+      return { match: "backend", service: own2.name, backend: own2.backendText, note: `${formatEndpoint(dialed2)} is the spec's backend of ${own2.name}: the backend itself failed` };
     }
   }
-  if (!dialed) return void 0;
+  if (!dialed2) return void 0;
   const candidates = services.filter((s) => s.serverNames.some((n2) => g.servers.includes(n2) || g.hosts.includes(n2)));
-  const byServer = closest(candidates, dialed, schemeOf(g.upstream));
+  const byServer = closest(candidates, dialed2, schemeOf(g.upstream));
   if (!byServer) {
-    return { match: "unknown", note: `no service of the spec has ${formatEndpoint(dialed)} as its backend or ${g.servers.join(", ") || "this server"} as its server_name` };
+    return { match: "unknown", note: `no service of the spec has ${formatEndpoint(dialed2)} as its backend or ${g.servers.join(", ") || "this server"} as its server_name` };
   }
-  const relation = relate(dialed, byServer.backend, sameHost);
+  const relation = relate(dialed2, byServer.backend, sameHost);
   const code = mismatchCode(relation === "match" ? "host" : relation);
   return {
     match: "mismatch",
     service: byServer.name,
     backend: byServer.backendText,
     code,
-    note: `the log's upstream is not the spec's backend: nginx dialed ${formatEndpoint(dialed)} for ${byServer.serverNames.join(", ")}, the spec says ${byServer.name} listens on ${byServer.backendText} (${code}); run \`upstream-gate check\` to find the line`
+    note: `the log's upstream is not the spec's backend: nginx dialed ${formatEndpoint(dialed2)} for ${byServer.serverNames.join(", ")}, the spec says ${byServer.name} listens on ${byServer.backendText} (${code}); run \`upstream-gate check\` to find the line`
   };
 }
-function closest(services, dialed, scheme) {
+function closest(services, dialed2, scheme) {
   let best;
   let bestScore = -1;
   for (const s of services) {
     let score = 0;
-    if (s.backend.kind === dialed.kind) score += 4;
+    if (s.backend.kind === dialed2.kind) score += 4;
     if (scheme !== void 0 && speaks(s.protocol, scheme)) score += 2;
-    if (s.backend.kind === "tcp" && dialed.kind === "tcp" && s.backend.port === dialed.port) score += 1;
-    if (s.backend.kind === "unix" && dialed.kind === "unix" && basename4(s.backend.path) === basename4(dialed.path)) score += 1;
+    if (s.backend.kind === "tcp" && dialed2.kind === "tcp" && s.backend.port === dialed2.port) score += 1;
+    if (s.backend.kind === "unix" && dialed2.kind === "unix" && basename4(s.backend.path) === basename4(dialed2.path)) score += 1;
     if (score > bestScore) {
       best = s;
       bestScore = score;
@@ -43460,11 +43807,11 @@ function endpointOf(upstream) {
   const e = parseBackend(bare);
   return typeof e === "string" ? void 0 : e;
 }
-function sameBackend(spec, dialed) {
-  return relate(dialed, spec, sameHost) === "match";
+function sameBackend(spec, dialed2) {
+  return relate(dialed2, spec, sameHost) === "match";
 }
-function sameHost(dialed, spec) {
-  return dialed.toLowerCase() === spec.toLowerCase() || spec === "localhost" && (dialed === "127.0.0.1" || dialed === "::1");
+function sameHost(dialed2, spec) {
+  return dialed2.toLowerCase() === spec.toLowerCase() || spec === "localhost" && (dialed2 === "127.0.0.1" || dialed2 === "::1");
 }
 var init_spec_match = __esm({
   "src/explain/spec-match.ts"() {

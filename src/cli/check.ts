@@ -59,7 +59,7 @@ export const checkCommand: Command = {
     const format = oneOf('format', values.format, ['text', 'json', 'junit'] as const, 'text');
     const deadlineMs = durationFlag('deadline', values.deadline);
     const specArg = values.spec ?? DEFAULT_SPEC_FILE;
-    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg);
+    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg, io.signal);
     const dump = values['nginx-dump'];
     if (dump !== undefined) spec.nginx.dump = dump === '-' ? '-' : resolve(io.cwd, dump);
     const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);

@@ -68,11 +68,11 @@ export const explainCommand: Command = {
       throw new UserError(`--since (${values.since}) is after --until (${values.until})`);
     }
     // the spec loader (yaml, zod) only when asked for: explain starts lighter without it
-    const spec = values.spec === undefined ? undefined : await (await import('../spec/load.js')).loadSpecFile(resolve(io.cwd, values.spec));
+    const spec = values.spec === undefined ? undefined : await (await import('../spec/load.js')).loadSpecFile(resolve(io.cwd, values.spec), undefined, io.signal);
     const files = positionals.length ? positionals : [spec?.nginx.errorLog ?? DEFAULT_ERROR_LOG];
     if (files.filter((f) => f === '-').length > 1) throw new UserError('"-" (standard input) can be given once');
     const paths = files.map((f) => (f === '-' ? f : resolve(io.cwd, f)));
-    await checkReadable(paths);
+    await checkReadable(paths, io.stdin);
 
     const explainer = createExplainer(window);
     let interrupted = false;

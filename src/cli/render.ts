@@ -34,7 +34,7 @@ export const renderCommand: Command = {
       return EXIT.pass;
     }
     const specArg = values.spec ?? DEFAULT_SPEC_FILE;
-    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg);
+    const spec = await loadSpecFile(resolve(io.cwd, specArg), specArg, io.signal);
     const files = render(spec);
     const show = (p: string) => relative(io.cwd, p) || '.';
     if (values.check) {

@@ -7,6 +7,7 @@
 //
 // This module is its own worker script: loaded in a worker thread carrying
 // the WORKER marker, it explains the range it was given and posts the counts.
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -107,7 +108,8 @@ export async function explainLog(path: string, explainer: Explainer, opts: Expla
 async function plainSize(path: string): Promise<number> {
   const st = await stat(path);
   if (!st.isFile() || st.size < PARALLEL_MIN_BYTES) return 0;
-  const fh = await open(path, 'r');
+  // O_NONBLOCK: a FIFO put there since the stat must not hold the open; the read refuses it
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const head = Buffer.alloc(2);
     await fh.read(head, 0, 2, 0);

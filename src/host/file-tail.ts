@@ -1,5 +1,6 @@
 // What a log file gained since a remembered size: nginx's error log read from
 // the gate's start, never the whole history.
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 
 const MAX_TAIL_BYTES = 1024 * 1024;
@@ -13,8 +14,11 @@ export async function fileSize(path: string): Promise<number | undefined> {
 export async function readSince(path: string, from: number): Promise<{ lines: string[]; error?: string }> {
   let fh: import('node:fs/promises').FileHandle | undefined;
   try {
-    fh = await open(path, 'r');
-    const size = (await fh.stat()).size;
+    // O_NONBLOCK: a FIFO must not hold the open (and with it the gate past its deadline)
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = await fh.stat();
+    if (!st.isFile()) return { lines: [], error: `cannot read ${path}: not a regular file` };
+    const size = st.size;
     const begin = size < from ? 0 : Math.max(from, size - MAX_TAIL_BYTES);
     const length = size - begin;
     if (length <= 0) return { lines: [] };

@@ -1,8 +1,9 @@
 // Read and parse a whole configuration: from its files, or from an `nginx -T`
 // dump (file or stdin). A main config or dump that cannot be read is the
 // user's mistake (UserError, exit 2); everything inside is collected errors.
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkStdin, formatSize, readInput, readStream, refusal } from '../input-file.js';
 import { fileErrorWords, UserError } from '../user-error.js';
 import { isDump, parseDump, type Dump } from './dump.js';
 import { parseNginxMessages } from './nginx-test.js';
@@ -23,27 +24,20 @@ export interface LoadOptions {
   readStdin?: () => Promise<Buffer>;
 }
 
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, maxBytes = 256 * 1024 * 1024): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += b.length;
-    if (size > maxBytes) throw new UserError(`stdin holds more than ${maxBytes} bytes`, '-');
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
+/** An `nginx -T` dump larger than this is refused: the parser reads at most 128 MiB of config from it. */
+export const MAX_DUMP_BYTES = 256 * 1024 * 1024;
+
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, maxBytes = MAX_DUMP_BYTES): Promise<Buffer> {
+  checkStdin(stream, 'nginx dump');
+  return readStream(stream, maxBytes, () => {
+    throw new UserError(`cannot read nginx dump: larger than ${formatSize(maxBytes)}, the limit`, 'standard input');
+  });
 }
 
-/** Read a dump from a file or `-`; undefined text when it is not a dump. */
+/** Read a dump (or a config, for `parse`) from a file, a pipe or `-`. */
 async function readText(path: string, opts: LoadOptions): Promise<string> {
   if (path === '-') return decode(await (opts.readStdin ?? readStdin)());
-  try {
-    if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    return decode(readFileSync(path));
-  } catch (e) {
-    throw new UserError(`cannot read ${fileErrorWords(e)}`, path);
-  }
+  return decode(await readInput(path, { what: 'nginx dump', maxBytes: MAX_DUMP_BYTES, ...(opts.signal && { signal: opts.signal }) }));
 }
 
 export function loadDumpText(text: string, where: string, opts: LoadOptions = {}): LoadedConfig {
@@ -64,9 +58,13 @@ export async function loadDump(path: string, opts: LoadOptions = {}): Promise<Lo
 
 export function loadFiles(main: string, opts: LoadOptions = {}): LoadedConfig {
   try {
-    if (!statSync(main).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    closeSync(openSync(main, 'r'));
+    const st = statSync(main);
+    const no = refusal(st) ?? (st.isFIFO() ? 'is a FIFO, not a regular file' : undefined);
+    if (no) throw new UserError(`cannot read nginx config: ${no}`, main);
+    // O_NONBLOCK: a FIFO put there since the stat must not hold the open
+    closeSync(openSync(main, constants.O_RDONLY | constants.O_NONBLOCK));
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
   }
   return { main, parse: parseConfig(main, { source: fileSource(), prefix: dirname(main), ...opts }) };
@@ -74,7 +72,7 @@ export function loadFiles(main: string, opts: LoadOptions = {}): LoadedConfig {
 
 /** The first `max` bytes of a file (a dump is told by its start: no need to read a large file whole for it). */
 function readHead(path: string, max: number): Buffer {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const head = Buffer.alloc(max);
     let n = 0;
@@ -85,20 +83,23 @@ function readHead(path: string, max: number): Buffer {
   }
 }
 
-/** `parse CONF`: a file or `-`, config or dump, told apart by content. */
+/** `parse CONF`: a file, a pipe or `-`, config or dump, told apart by content. */
 export async function loadAny(path: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
   if (path !== '-') {
-    let head = '';
+    let head: string | undefined;
     try {
-      head = statSync(path).isFile() ? readHead(path, 64 * 1024).toString('utf8') : '';
+      const st = statSync(path);
+      // a pipe is read whole below, once: its start cannot be looked at first
+      if (!st.isFIFO()) head = st.isFile() ? readHead(path, 64 * 1024).toString('utf8') : '';
     } catch {
-      // loadFiles names the problem
+      head = '';
     }
-    if (!isDump(head)) return loadFiles(path, opts);
+    // not a dump, or not readable: loadFiles reads it or names the problem
+    if (head !== undefined && !isDump(head)) return loadFiles(path, opts);
   }
   const text = await readText(path, opts);
   if (isDump(text)) return loadDumpText(text, path, opts);
-  // A config on stdin: includes resolve against the working directory.
-  const parse = parseConfig('-', { source: overlaySource(new Map([['-', text]]), fileSource()), prefix: process.cwd(), ...opts });
-  return { main: '-', parse };
+  // A config from stdin or a pipe: includes resolve against the working directory.
+  const parse = parseConfig(path, { source: overlaySource(new Map([[path, text]]), fileSource()), prefix: process.cwd(), ...opts });
+  return { main: path, parse };
 }

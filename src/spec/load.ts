@@ -1,10 +1,10 @@
 // Spec file -> validated, normalised Spec. Every error names the file, the line
 // and the key path, and is a UserError (exit 2).
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
-import { fileErrorWords, UserError } from '../user-error.js';
+import { readInput } from '../input-file.js';
+import { UserError } from '../user-error.js';
 import { parseBackend } from './address.js';
 import { durationMs, specSchema, type Protocol, type SpecRaw } from './schema.js';
 import type { Endpoint } from '../probe/endpoint.js';
@@ -51,16 +51,14 @@ export interface Spec {
 
 export const DEFAULT_SPEC_FILE = 'upstream-gate.yml';
 
-/** `shown` is how messages name the file: the path as the user wrote it. */
-export async function loadSpecFile(path: string, shown: string = displayPath(resolve(path))): Promise<Spec> {
+/** A larger spec is refused unread: room for tens of thousands of services, not for /dev/zero. */
+export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
+
+/** `shown` is how messages name the file: the path as the user wrote it. A FIFO or pipe is read too; `signal` ends the wait for its writer. */
+export async function loadSpecFile(path: string, shown: string = displayPath(resolve(path)), signal?: AbortSignal): Promise<Spec> {
   const file = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read spec: ${fileErrorWords(e)}`, shown);
-  }
-  return parseSpec(text, file, shown);
+  const bytes = await readInput(file, { what: 'spec', shown, maxBytes: MAX_SPEC_BYTES, ...(signal && { signal }) });
+  return parseSpec(bytes.toString('utf8'), file, shown);
 }
 
 /** Parse and validate spec text. `file` is used for messages and relative paths. */

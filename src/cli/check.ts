@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { runGate, type PhaseSelection } from '../gate/run.js';
 import { configPhase, probePhase } from '../gate/default-phases.js';
-import { writeFilesAtomically } from '../atomic-write.js';
+import { planWrite, writeFilesAtomically } from '../atomic-write.js';
 import { toJson } from '../report/json.js';
 import { toJunit } from '../report/junit.js';
 import { toText } from '../report/text.js';
@@ -63,6 +63,8 @@ export const checkCommand: Command = {
     const dump = values['nginx-dump'];
     if (dump !== undefined) spec.nginx.dump = dump === '-' ? '-' : resolve(io.cwd, dump);
     const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);
+    // a report that cannot be written (a directory) is known before the gate runs
+    if (reportPath) await planWrite(reportPath);
 
     const quiet = values.quiet === true;
     const progress = createProgress(io.stderr, { quiet, color: useColor(io.stderr, io.env), live: io.stderr.isTTY === true && io.env.TERM !== 'dumb' });
@@ -77,7 +79,7 @@ export const checkCommand: Command = {
     progress.done();
 
     const json = reportPath || format === 'json' ? toJson(report) : '';
-    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }]);
+    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }], io.signal);
     // every renderer ends its output with a newline
     io.stdout.write(format === 'json' ? json : format === 'junit' ? toJunit(report) : toText(report, { color: useColor(io.stdout, io.env), quiet }));
     return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;

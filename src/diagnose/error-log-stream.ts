@@ -10,11 +10,10 @@
 // read ahead by one chunk, so the disk (or page cache) copy of the next chunk
 // overlaps the work on this one.
 import { createReadStream, read } from 'node:fs';
-import { addAbortSignal, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { createGunzip } from 'node:zlib';
 import { checkInput, checkStdin, openInput } from '../input-file.js';
+import { gunzipMembers } from './gzip-members.js';
 import { UserError } from '../user-error.js';
 
 const readFd = promisify(read);
@@ -32,6 +31,8 @@ export interface ReadSummary {
   dropped: number;
   /** a compressed file that ended early (rotation still writing it): what was there was read */
   truncatedGzip: boolean;
+  /** bytes after the gzip data that are not gzip data (trailing garbage): ignored */
+  gzipTrailingBytes: number;
 }
 
 /**
@@ -62,7 +63,7 @@ interface ReadOptions {
 
 /** Read one log (`-` = `stdin`), handing its lines to `onText` chunk by chunk, in order. */
 export async function readLogText(path: string, onText: OnText, opts: ReadOptions = {}): Promise<ReadSummary> {
-  const summary: ReadSummary = { bytes: 0, dropped: 0, truncatedGzip: false };
+  const summary: ReadSummary = { bytes: 0, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0 };
   const splitter = textSplitter(onText);
   const push = (chunk: Buffer) => {
     opts.signal?.throwIfAborted();
@@ -204,21 +205,13 @@ async function* decompressed(source: AsyncIterable<Buffer>, summary: ReadSummary
     yield* rest();
     return;
   }
-  const gunzip = createGunzip({ chunkSize: CHUNK });
-  const feeding = pipeline(Readable.from(rest()), gunzip);
-  feeding.catch(() => {}); // the same error surfaces from iterating gunzip
+  const gz = { truncated: false, trailing: 0 };
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-    await feeding;
-  } catch (e) {
-    if (isTruncatedGzip(e)) summary.truncatedGzip = true;
-    else throw e;
+    yield* gunzipMembers(rest(), gz, CHUNK);
+  } finally {
+    summary.truncatedGzip = gz.truncated;
+    summary.gzipTrailingBytes = gz.trailing;
   }
-}
-
-/** zlib's "unexpected end of file" */
-function isTruncatedGzip(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException | undefined)?.code === 'Z_BUF_ERROR';
 }
 
 /**

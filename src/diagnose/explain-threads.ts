@@ -80,7 +80,7 @@ export async function explainLog(path: string, explainer: Explainer, opts: Expla
   const workers = ranges.map((range) => inWorker({ [WORKER]: true, path, range, window }, stop.signal));
   // handled from the start: on Ctrl-C they all fail at once, while the first is awaited
   for (const w of workers) w.catch(() => {});
-  const summary: ExplainLogSummary = { bytes: size, dropped: 0, truncatedGzip: false, workers: 0 };
+  const summary: ExplainLogSummary = { bytes: size, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0, workers: 0 };
   try {
     for (const [i, w] of workers.entries()) {
       // a worker that could not start or ran out of memory: its range is read here instead

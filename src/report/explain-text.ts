@@ -18,6 +18,7 @@ export function explainText(r: ExplainResult, meta: ExplainMeta, opts: { color: 
     r.groups.forEach((g, i) => out.push(...groupLines(g, i + 1, p), ''));
   }
   if (meta.truncated?.length) out.push(p.yellow(`${meta.truncated.map(forTerminal).join(', ')}: the gzip data ends early (still being compressed?): read as far as it goes`));
+  for (const t of meta.trailing ?? []) out.push(p.yellow(`${forTerminal(t.file)}: ${plural(t.bytes, 'byte')} after the gzip data ignored (trailing garbage)`));
   if (meta.dropped) out.push(p.yellow(`${plural(meta.dropped, 'run')} of more than 64 KiB without a newline skipped: not error-log lines`));
   if (meta.interrupted) out.push(p.yellow(`interrupted: these are the first ${plural(r.lines, 'line')} only`));
   if (r.ungrouped > 0) out.push(p.yellow(`${plural(r.ungrouped, 'more failure')} in groups beyond the first ${MAX_GROUPS} (distinct upstreams, errnos and failures) are counted but not shown`));

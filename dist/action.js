@@ -5798,7 +5798,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants9 = require_constants2();
+    var constants12 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5873,7 +5873,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants9.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants12.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5968,11 +5968,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants9.ERROR.OK) {
+          if (ret !== constants12.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants9.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants12.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants9.ERROR.PAUSED) {
+            } else if (ret === constants12.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5995,10 +5995,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants9.ERROR.OK) {
+        if (ret === constants12.ERROR.OK) {
           return null;
         }
-        if (ret === constants9.ERROR.PAUSED || ret === constants9.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants12.ERROR.PAUSED || ret === constants12.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6015,7 +6015,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants9.ERROR[ret], data);
+        return new HTTPParserError(message, constants12.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6195,7 +6195,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants9.ERROR.PAUSED : 0;
+        return pause ? constants12.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6217,7 +6217,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request3.onData(buf) === false) {
-          return constants9.ERROR.PAUSED;
+          return constants12.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6253,13 +6253,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants12.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants12.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants12.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -11126,7 +11126,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify5 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11166,7 +11166,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify5(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11179,7 +11179,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify5 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11219,7 +11219,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify5(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -19842,12 +19842,12 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open4, close) => {
+    format = (open6, close3) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open4}m`;
-      const closeCode = `\x1B[${close}m`;
+      const openCode = `\x1B[${open6}m`;
+      const closeCode = `\x1B[${close3}m`;
       return (input2) => {
         const string4 = input2 + "";
         let index = string4.indexOf(closeCode);
@@ -19856,7 +19856,7 @@ var init_base = __esm({
         }
         let result = openCode;
         let lastIndex = 0;
-        const reopenOnNestedClose = close === 22;
+        const reopenOnNestedClose = close3 === 22;
         const replaceCode = (reopenOnNestedClose ? closeCode : "") + openCode;
         while (index !== -1) {
           result += string4.slice(lastIndex, index) + replaceCode;
@@ -20162,15 +20162,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat3, path9, options) {
-      if (!stat3.isSymbolicLink() && !stat3.isFile()) {
+    function checkStat(stat5, path9, options) {
+      if (!stat5.isSymbolicLink() && !stat5.isFile()) {
         return false;
       }
       return checkPathExt(path9, options);
     }
     function isexe(path9, options, cb) {
-      fs3.stat(path9, function(er, stat3) {
-        cb(er, er ? false : checkStat(stat3, path9, options));
+      fs3.stat(path9, function(er, stat5) {
+        cb(er, er ? false : checkStat(stat5, path9, options));
       });
     }
     function sync(path9, options) {
@@ -20186,20 +20186,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path9, options, cb) {
-      fs3.stat(path9, function(er, stat3) {
-        cb(er, er ? false : checkStat(stat3, options));
+      fs3.stat(path9, function(er, stat5) {
+        cb(er, er ? false : checkStat(stat5, options));
       });
     }
     function sync(path9, options) {
       return checkStat(fs3.statSync(path9), options);
     }
-    function checkStat(stat3, options) {
-      return stat3.isFile() && checkMode(stat3, options);
+    function checkStat(stat5, options) {
+      return stat5.isFile() && checkMode(stat5, options);
     }
-    function checkMode(stat3, options) {
-      var mod = stat3.mode;
-      var uid = stat3.uid;
-      var gid = stat3.gid;
+    function checkMode(stat5, options) {
+      var mod = stat5.mode;
+      var uid = stat5.uid;
+      var gid = stat5.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -20659,7 +20659,7 @@ var init_default2 = __esm({
 });
 
 // node_modules/unicorn-magic/node.js
-import { promisify } from "node:util";
+import { promisify as promisify2 } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
 import path4 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -20683,7 +20683,7 @@ var execFileOriginal, TEN_MEGABYTES_IN_BYTES;
 var init_node = __esm({
   "node_modules/unicorn-magic/node.js"() {
     init_default2();
-    execFileOriginal = promisify(execFileCallback);
+    execFileOriginal = promisify2(execFileCallback);
     TEN_MEGABYTES_IN_BYTES = 10 * 1024 * 1024;
   }
 });
@@ -21074,7 +21074,7 @@ var init_core = __esm({
 });
 
 // node_modules/human-signals/build/src/signals.js
-import { constants as constants3 } from "node:os";
+import { constants as constants4 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
   "node_modules/human-signals/build/src/signals.js"() {
@@ -21095,7 +21095,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name]: constantSignal }
-      } = constants3;
+      } = constants4;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name, number: number4, description, supported, action, forced, standard };
@@ -21104,7 +21104,7 @@ var init_signals = __esm({
 });
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants4 } from "node:os";
+import { constants as constants5 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
   "node_modules/human-signals/build/src/main.js"() {
@@ -21152,7 +21152,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants4.signals[name] === number4);
+      const signal = signals2.find(({ name }) => constants5.signals[name] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -21163,7 +21163,7 @@ var init_main = __esm({
 });
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants5 } from "node:os";
+import { constants as constants6 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
   "node_modules/execa/lib/terminate/signal.js"() {
@@ -21193,13 +21193,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants6.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants5.signals) {
+      if (signalName in constants6.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants5.signals) {
+      if (signalName.toUpperCase() in constants6.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -21207,8 +21207,8 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants6.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants6.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
@@ -21782,7 +21782,7 @@ var init_outgoing = __esm({
 });
 
 // node_modules/execa/lib/ipc/send.js
-import { promisify as promisify2 } from "node:util";
+import { promisify as promisify3 } from "node:util";
 var sendMessage, sendMessageAsync, sendOneMessage, getSendMethod, PROCESS_SEND_METHODS;
 var init_send = __esm({
   "node_modules/execa/lib/ipc/send.js"() {
@@ -21852,7 +21852,7 @@ var init_send = __esm({
       if (PROCESS_SEND_METHODS.has(anyProcess)) {
         return PROCESS_SEND_METHODS.get(anyProcess);
       }
-      const sendMethod = promisify2(anyProcess.send.bind(anyProcess));
+      const sendMethod = promisify3(anyProcess.send.bind(anyProcess));
       PROCESS_SEND_METHODS.set(anyProcess, sendMethod);
       return sendMethod;
     };
@@ -26779,7 +26779,7 @@ var init_readable = __esm({
       const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
       const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
       const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-      const { read, onStdoutDataDone } = getReadableMethods({
+      const { read: read2, onStdoutDataDone } = getReadableMethods({
         subprocessStdout,
         subprocess,
         binary,
@@ -26787,7 +26787,7 @@ var init_readable = __esm({
         preserveNewlines
       });
       const readable2 = new Readable3({
-        read,
+        read: read2,
         destroy: callbackify2(onReadableDestroy.bind(void 0, { subprocessStdout, subprocess, waitReadableDestroy })),
         highWaterMark: readableHighWaterMark,
         objectMode: readableObjectMode,
@@ -26949,7 +26949,7 @@ var init_duplex = __esm({
       const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
       const { subprocessStdin, waitWritableFinal, waitWritableDestroy } = getSubprocessStdin(subprocess, to, concurrentStreams);
       const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-      const { read, onStdoutDataDone } = getReadableMethods({
+      const { read: read2, onStdoutDataDone } = getReadableMethods({
         subprocessStdout,
         subprocess,
         binary,
@@ -26957,7 +26957,7 @@ var init_duplex = __esm({
         preserveNewlines
       });
       const duplex2 = new Duplex3({
-        read,
+        read: read2,
         ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
         destroy: callbackify4(onDuplexDestroy.bind(void 0, {
           subprocessStdout,
@@ -27442,7 +27442,7 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
@@ -27477,7 +27477,7 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
@@ -27496,7 +27496,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity4.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -27505,9 +27505,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path9) {
       const ctrl = callVisitor(key, node2, visitor, path9);
       if (identity4.isNode(ctrl) || identity4.isPair(ctrl)) {
@@ -27641,7 +27641,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -27651,7 +27651,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -27795,7 +27795,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity4.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity4.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -27822,7 +27822,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -27833,7 +27833,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -28013,7 +28013,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity4 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -28039,7 +28039,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity4.isAlias(node2) || identity4.hasAnchor(node2))
                 nodes.push(node2);
@@ -32961,15 +32961,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path9) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path9) => {
       let item = cst;
       for (const [field, index] of path9) {
         const tok = item?.[field];
@@ -32980,8 +32980,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path9) => {
-      const parent = visit2.itemAtPath(cst, path9.slice(0, -1));
+    visit3.parentCollection = (cst, path9) => {
+      const parent = visit3.itemAtPath(cst, path9.slice(0, -1));
       const field = path9[path9.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -33012,7 +33012,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path9) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -34728,7 +34728,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -34756,8 +34756,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -36019,8 +36019,12 @@ import { join as join9 } from "node:path";
 import { Writable as Writable4 } from "node:stream";
 
 // src/atomic-write.ts
-import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { close, constants as constants3, open as open2, write } from "node:fs";
+import { chmod as chmod2, chown, lstat as lstat2, mkdir as mkdir2, realpath, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname3 } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
 
 // src/user-error.ts
 var UserError = class extends Error {
@@ -36034,28 +36038,125 @@ var UserError = class extends Error {
 function isUserError(e) {
   return e instanceof UserError;
 }
+var READ_ERRORS = {
+  ENOENT: "no such file",
+  EACCES: "permission denied (run as a user who may read it)",
+  EPERM: "permission denied (run as a user who may read it)",
+  EISDIR: "is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+  ELOOP: "too many levels of symbolic links",
+  ENXIO: "no such device or address",
+  ENAMETOOLONG: "the name is too long",
+  EIO: "input/output error"
+};
 function fileErrorWords(e) {
   const code = e.code;
-  return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String(code ?? e);
+  return code !== void 0 && READ_ERRORS[code] || String(code ?? e);
 }
 
 // src/atomic-write.ts
-async function writeFilesAtomically(files) {
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
-  const temps = [];
+var openFd = promisify(open2);
+var writeFd = promisify(write);
+var closeFd = promisify(close);
+var WRITE_ERRORS = {
+  ENOENT: "no such directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EISDIR: "is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+  ELOOP: "too many levels of symbolic links",
+  ENXIO: "a FIFO that no process is reading (start its reader first)",
+  EPIPE: "the reader closed the FIFO before the end",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded"
+};
+function cannotWrite(path9, e) {
+  if (e instanceof UserError) return e;
+  const err = e;
+  return new UserError(`cannot write: ${err.code !== void 0 && WRITE_ERRORS[err.code] || err.code || err.message}`, path9);
+}
+function refuse(path9, words) {
+  throw new UserError(`cannot write: ${words}`, path9);
+}
+function refused(st) {
+  return st.isDirectory() ? "a directory" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : void 0;
+}
+async function planWrite(path9) {
+  let st;
   try {
-    for (const f of files) {
-      await mkdir2(dirname3(f.path), { recursive: true });
-      const tmp = f.path + suffix;
-      temps.push(tmp);
-      await writeFile2(tmp, f.text, { mode: 420 });
+    st = await lstat2(path9);
+  } catch (e) {
+    if (e.code === "ENOENT") return { how: "replace", path: path9, at: path9 };
+    throw cannotWrite(path9, e);
+  }
+  if (st.isSymbolicLink()) {
+    let target;
+    try {
+      target = await stat2(path9);
+    } catch (e) {
+      if (e.code === "ENOENT") return { how: "through", path: path9 };
+      throw cannotWrite(path9, e);
+    }
+    const no2 = refused(target);
+    if (no2) refuse(path9, `is a symlink to ${no2}`);
+    if (target.isFile()) return { how: "replace", path: path9, at: await realpath(path9), old: target };
+    return { how: "through", path: path9 };
+  }
+  const no = refused(st);
+  if (no) refuse(path9, `is ${no}`);
+  if (st.isFile()) return { how: "replace", path: path9, at: path9, old: st };
+  return { how: "through", path: path9 };
+}
+async function writeFilesAtomically(files, signal) {
+  const plans = [];
+  for (const f of files) plans.push(await planWrite(f.path));
+  const renames = [];
+  let current = files[0]?.path ?? "";
+  try {
+    for (const [i2, f] of files.entries()) {
+      const plan = plans[i2];
+      if (plan.how !== "replace") continue;
+      current = f.path;
+      await mkdir2(dirname3(plan.at), { recursive: true });
+      const tmp = `${plan.at}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+      await writeFile2(tmp, f.text, { mode: 420, flag: "wx" });
+      renames.push([tmp, plan.at, f.path]);
+      if (plan.old) {
+        await chmod2(tmp, plan.old.mode & 4095);
+        if (process.getuid?.() === 0) await chown(tmp, plan.old.uid, plan.old.gid);
+      }
+    }
+    for (const [i2, f] of files.entries()) {
+      if (plans[i2].how !== "through") continue;
+      current = f.path;
+      await writeThrough(f.path, f.text, signal);
+    }
+    for (const [tmp, at, path9] of renames) {
+      current = path9;
+      await rename2(tmp, at);
     }
   } catch (e) {
-    await Promise.all(temps.map((t) => rm2(t, { force: true })));
-    const err = e;
-    throw new UserError(`cannot write: ${err.code ?? err.message}`, err.path ?? files[0]?.path);
+    await Promise.all(renames.map(([tmp]) => rm2(tmp, { force: true })));
+    throw cannotWrite(current, e);
   }
-  for (const f of files) await rename2(f.path + suffix, f.path);
+}
+async function writeThrough(path9, text2, signal) {
+  const fd = await openFd(path9, constants3.O_WRONLY | constants3.O_CREAT | constants3.O_TRUNC | constants3.O_NONBLOCK, 420);
+  try {
+    const data = Buffer.from(text2);
+    for (let off = 0; off < data.length; ) {
+      signal?.throwIfAborted();
+      try {
+        off += (await writeFd(fd, data, off, data.length - off)).bytesWritten;
+      } catch (e) {
+        if (e.code !== "EAGAIN") throw e;
+        await sleep(10, void 0, signal ? { signal } : {});
+      }
+    }
+  } finally {
+    await closeFd(fd);
+  }
 }
 
 // src/host/run.ts
@@ -36125,7 +36226,7 @@ function execaRunner() {
 }
 
 // src/host/local/config-files.ts
-import { closeSync, constants as constants6, fstatSync, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
+import { closeSync, constants as constants7, fstatSync, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
 import { join as join3 } from "node:path";
 
 // src/host/glob.ts
@@ -36142,12 +36243,12 @@ function compile(component) {
     else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
     else if (c3 === "[") {
       const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
-      const close = component.indexOf("]", start2 + 1);
-      if (close < 0) {
+      const close3 = component.indexOf("]", start2 + 1);
+      if (close3 < 0) {
         out.push({ kind: "char", c: c3 });
         continue;
       }
-      const body = component.slice(start2, close);
+      const body = component.slice(start2, close3);
       const ranges = [];
       for (let k = 0; k < body.length; k++) {
         const a2 = body[k];
@@ -36157,7 +36258,7 @@ function compile(component) {
         } else ranges.push([a2, a2]);
       }
       out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
-      i2 = close;
+      i2 = close3;
     } else out.push({ kind: "char", c: c3 });
   }
   return out;
@@ -36255,7 +36356,7 @@ function fileSource() {
     read(path9, maxBytes) {
       let fd;
       try {
-        fd = openSync(path9, constants6.O_RDONLY | constants6.O_NONBLOCK);
+        fd = openSync(path9, constants7.O_RDONLY | constants7.O_NONBLOCK);
       } catch (e) {
         const code = e.code;
         return { error: openError(path9, e), ...code && { code } };
@@ -36342,9 +36443,9 @@ var INCOMPLETE = "INCOMPLETE_RESPONSE";
 var BAD_PROTOCOL = "BAD_PROTOCOL";
 
 // src/host/errno.ts
-import { constants as constants7 } from "node:os";
+import { constants as constants8 } from "node:os";
 var LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
-var BY_NAME = constants7.errno;
+var BY_NAME = constants8.errno;
 var BY_NUMBER = /* @__PURE__ */ new Map();
 for (const [name, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name);
 function errnoNumber(name) {
@@ -36524,8 +36625,8 @@ var connectLookup = (hostname3, options, callback) => {
 // src/host/local/dial.ts
 function dialLocal(endpoint, options) {
   const started = performance.now();
-  const fail = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
-  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
+  const fail2 = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
+  if (options.signal?.aborted) return Promise.resolve(fail2({ code: ABORTED, message: "aborted before connecting" }));
   return new Promise((resolve7) => {
     const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
     let settled = false;
@@ -36538,10 +36639,10 @@ function dialLocal(endpoint, options) {
       if (!d.ok) socket.destroy();
       resolve7(d);
     };
-    const onError = (e) => settle3(fail(errorFacts(e)));
-    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
+    const onError = (e) => settle3(fail2(errorFacts(e)));
+    const onAbort2 = () => settle3(fail2({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
     const timer = setTimeout(
-      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      () => settle3(fail2({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
       options.timeoutMs
     );
     options.signal?.addEventListener("abort", onAbort2, { once: true });
@@ -36561,7 +36662,8 @@ function dialLocal(endpoint, options) {
 }
 
 // src/host/local/files.ts
-import { lstat as lstat2, open as open2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
+import { lstat as lstat3, open as open3, readdir as readdir2, stat as stat3 } from "node:fs/promises";
+import { constants as constants9 } from "node:fs";
 var FILE_TIMEOUT_MS = 5e3;
 function failure(e, started) {
   return { ok: false, ...errorFacts(e), durationMs: performance.now() - started };
@@ -36589,11 +36691,14 @@ function typeOf(st) {
   if (st.isFile()) return "file";
   if (st.isDirectory()) return "directory";
   if (st.isSymbolicLink()) return "symlink";
+  if (st.isFIFO()) return "fifo";
+  if (st.isCharacterDevice()) return "character-device";
+  if (st.isBlockDevice()) return "block-device";
   return "other";
 }
 function statLocal(path9, o2) {
   return bounded(async () => {
-    const st = await (o2.followLinks ? stat2(path9) : lstat2(path9));
+    const st = await (o2.followLinks ? stat3(path9) : lstat3(path9));
     return { ok: true, type: typeOf(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
   }, o2);
 }
@@ -36601,7 +36706,7 @@ function readFileLocal(path9, o2 = {}) {
   return bounded(async () => {
     let fh;
     try {
-      fh = await open2(path9, "r");
+      fh = await open3(path9, constants9.O_RDONLY | constants9.O_NONBLOCK);
       if (o2.offset === void 0 && o2.length === void 0) return { ok: true, data: await fh.readFile(o2.signal ? { signal: o2.signal } : {}) };
       const length = o2.length ?? Math.max(0, (await fh.stat()).size - (o2.offset ?? 0));
       const data = Buffer.alloc(length);
@@ -36801,8 +36906,8 @@ async function inodeOwners(inodes, signal) {
   return { owners, complete: true };
 }
 async function readProcListeners(signal, net = "/proc/net") {
-  const read = (p) => readFile(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
-  const [tcp4, tcp6, unix, v6only] = await Promise.all([read(`${net}/tcp`), read(`${net}/tcp6`), read(`${net}/unix`), read("/proc/sys/net/ipv6/bindv6only")]);
+  const read2 = (p) => readFile(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
+  const [tcp4, tcp6, unix, v6only] = await Promise.all([read2(`${net}/tcp`), read2(`${net}/tcp6`), read2(`${net}/unix`), read2("/proc/sys/net/ipv6/bindv6only")]);
   const notes2 = [];
   if (tcp4 === void 0) notes2.push(`cannot read ${net}/tcp`);
   const dualStackDefault = (v6only ?? "0").trim() === "0";
@@ -36900,13 +37005,13 @@ function quotedUserinfo(s) {
   const spans = [];
   let from = 0;
   for (; ; ) {
-    const open4 = s.indexOf('"', from);
-    if (open4 < 0) return spans;
-    let close = open4 + 1;
-    while (close < s.length && s[close] !== '"' && s[close] !== "\n" && s[close] !== "\r") close++;
-    const span = bareUserinfo(s, open4 + 1, close);
+    const open6 = s.indexOf('"', from);
+    if (open6 < 0) return spans;
+    let close3 = open6 + 1;
+    while (close3 < s.length && s[close3] !== '"' && s[close3] !== "\n" && s[close3] !== "\r") close3++;
+    const span = bareUserinfo(s, open6 + 1, close3);
     if (span) spans.push(span);
-    from = s[close] === '"' ? close + 1 : close;
+    from = s[close3] === '"' ? close3 + 1 : close3;
   }
 }
 function bareUserinfo(s, start2, limit) {
@@ -36941,8 +37046,123 @@ function replaceSpans(s, spans) {
 
 // src/spec/load.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { readFile as readFile3 } from "node:fs/promises";
 import { dirname as dirname4, isAbsolute, resolve as resolve2 } from "node:path";
+
+// src/input-file.ts
+import { close as close2, constants as constants10, fstat, fstatSync as fstatSync2, open as open4, read } from "node:fs";
+import { access as access2, stat as stat4 } from "node:fs/promises";
+import { Socket } from "node:net";
+import { isatty } from "node:tty";
+import { promisify as promisify4 } from "node:util";
+var openFd2 = promisify4(open4);
+var fstatFd = promisify4(fstat);
+var readFd = promisify4(read);
+var closeFd2 = promisify4(close2);
+var MiB = 1024 * 1024;
+function refusal(st) {
+  if (st.isFile() || st.isFIFO()) return void 0;
+  if (st.isDirectory()) return "is a directory";
+  const type = st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file";
+  return `is ${type}, not a regular file or a pipe`;
+}
+function fail(opts, path9, words) {
+  throw new UserError(`cannot read ${opts.what}: ${words}`, opts.shown ?? path9);
+}
+function refused2(st, opts) {
+  return refusal(st) ?? (opts.pipes === false && st.isFIFO() ? "is a FIFO, not a regular file" : void 0);
+}
+function checkStdin(stdin, what) {
+  const fd = stdin.fd;
+  if (typeof fd !== "number" || isatty(fd)) return;
+  let no;
+  try {
+    const st = fstatSync2(fd);
+    no = st.isSocket() ? void 0 : refusal(st);
+  } catch (e) {
+    no = fileErrorWords(e);
+  }
+  if (no) throw new UserError(`cannot read ${what}: ${no}`, "standard input");
+}
+async function openInput(path9, opts) {
+  let fd;
+  try {
+    const no = refused2(await stat4(path9), opts);
+    if (no) fail(opts, path9, no);
+    fd = await openFd2(path9, constants10.O_RDONLY | constants10.O_NONBLOCK);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    fail(opts, path9, fileErrorWords(e));
+  }
+  try {
+    const st = await fstatFd(fd);
+    const no = refused2(st, opts);
+    if (no) fail(opts, path9, no);
+    if (st.isFile()) return { kind: "file", fd, size: st.size, close: () => closeFd2(fd) };
+  } catch (e) {
+    await closeFd2(fd).catch(() => {
+    });
+    if (e instanceof UserError) throw e;
+    fail(opts, path9, fileErrorWords(e));
+  }
+  const stream = new Socket({ fd, readable: true, writable: false });
+  if (opts.signal) {
+    const signal = opts.signal;
+    const stop = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    if (signal.aborted) stop();
+    else {
+      signal.addEventListener("abort", stop, { once: true });
+      stream.once("close", () => signal.removeEventListener("abort", stop));
+    }
+  }
+  return { kind: "pipe", stream };
+}
+function formatSize(bytes) {
+  return bytes >= MiB && bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`;
+}
+async function readInput(path9, opts) {
+  const input2 = await openInput(path9, opts);
+  const tooLarge = () => fail(opts, path9, `larger than ${formatSize(opts.maxBytes)}, the limit`);
+  if (input2.kind === "pipe") return readStream(input2.stream, opts.maxBytes, tooLarge, opts.signal);
+  try {
+    if (input2.size > opts.maxBytes) tooLarge();
+    const chunks = [];
+    let n2 = 0;
+    let want = input2.size + 1;
+    for (; ; ) {
+      opts.signal?.throwIfAborted();
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await readFd(input2.fd, buf, 0, want, n2);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      n2 += bytesRead;
+      if (n2 > opts.maxBytes) tooLarge();
+      want = 64 * 1024;
+    }
+    return Buffer.concat(chunks, n2);
+  } catch (e) {
+    if (e instanceof UserError || opts.signal?.aborted) throw e;
+    fail(opts, path9, fileErrorWords(e));
+  } finally {
+    await input2.close().catch(() => {
+    });
+  }
+}
+async function readStream(stream, maxBytes, tooLarge, signal) {
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      signal?.throwIfAborted();
+      const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      size += b.length;
+      if (size > maxBytes) tooLarge();
+      chunks.push(b);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
+}
 
 // src/spec/address.ts
 import { isIP as isIP3 } from "node:net";
@@ -42198,7 +42418,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open3 = [];
+var open5 = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -42207,7 +42427,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open3.push(entry);
+    open5.push(entry);
     return empty;
   },
   guard(inst) {
@@ -42278,10 +42498,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open3.length;
+        const depth = open5.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open3.length > depth ? open3.pop() : void 0;
+        const entry = open5.length > depth ? open5.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -56741,6 +56961,12 @@ function passLine(protocol2, authority, uri = "") {
 
 // src/spec/duration.ts
 var DURATION_PATTERN = "^\\d+(\\.\\d+)?(ms|s|m)$";
+var MAX_DURATION_MS = 24 * 60 * 60 * 1e3;
+function durationRangeProblem(ms2) {
+  if (ms2 < 1) return "is shorter than 1ms";
+  if (ms2 > MAX_DURATION_MS) return "is longer than a day (1440m), the longest duration allowed";
+  return void 0;
+}
 function parseDuration(s) {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
   if (!m) return void 0;
@@ -56754,7 +56980,11 @@ function formatDuration(ms2) {
 }
 
 // src/spec/schema.ts
-var duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).describe("a duration: NUMBER followed by ms, s or m");
+var duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).check((ctx) => {
+  const ms2 = parseDuration(ctx.value);
+  const problem = ms2 === void 0 ? void 0 : durationRangeProblem(ms2);
+  if (problem) ctx.issues.push({ code: "custom", message: `"${ctx.value}" ${problem}`, input: ctx.value });
+}).describe("a duration: NUMBER followed by ms, s or m, from 1ms to a day (1440m)");
 var NGINX_TEST_MODES = ["safe", "always", "off"];
 var service = external_exports.strictObject({
   backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
@@ -56830,25 +57060,26 @@ function durationMs(s) {
 
 // src/spec/load.ts
 var DEFAULT_SPEC_FILE = "upstream-gate.yml";
-async function loadSpecFile(path9, shown = displayPath(resolve2(path9))) {
+var MAX_SPEC_BYTES = 4 * 1024 * 1024;
+var MAX_ALIASES = 100;
+async function loadSpecFile(path9, shown = displayPath(resolve2(path9)), signal) {
   const file2 = resolve2(path9);
-  let text2;
-  try {
-    text2 = await readFile3(file2, "utf8");
-  } catch (e) {
-    throw new UserError(`cannot read spec: ${fileErrorWords(e)}`, shown);
-  }
-  return parseSpec(text2, file2, shown);
+  const bytes = await readInput(file2, { what: "spec", shown, maxBytes: MAX_SPEC_BYTES, ...signal && { signal } });
+  return parseSpec(bytes.toString("utf8"), file2, shown);
 }
 function parseSpec(text2, file2, shown = displayPath(file2)) {
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
-  if (first) {
-    const line = lineCounter.linePos(first.pos[0]).line;
-    throw new UserError(firstLine(first.message), `${shown}:${line}`);
+  const problem = first ? { offset: first.pos[0], message: firstLine(first.message) } : structureProblem(doc);
+  if (problem) throw new UserError(problem.message, `${shown}:${lineCounter.linePos(problem.offset).line}`);
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    const alias = firstAlias(doc);
+    throw new UserError(`YAML aliases expand too far (${firstLine(e.message)}; at most ${MAX_ALIASES} nodes through aliases)`, `${shown}:${lineCounter.linePos(alias).line}`);
   }
-  const data = doc.toJS({ maxAliasCount: 100 });
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new UserError("the spec must be a mapping with `version` and `services`", `${shown}:1`);
   }
@@ -56860,6 +57091,43 @@ function parseSpec(text2, file2, shown = displayPath(file2)) {
     throw new UserError(`${path9.length ? `${path9.join(".")}: ` : ""}${message}`, `${shown}:${line}`);
   }
   return normalise(parsed.data, file2);
+}
+function structureProblem(doc) {
+  const anchors = /* @__PURE__ */ new Set();
+  let aliases = 0;
+  let problem;
+  (0, import_yaml.visit)(doc, (_key, node2) => {
+    if ((0, import_yaml.isAlias)(node2)) {
+      const at = node2.range?.[0] ?? 0;
+      if (!anchors.has(node2.source)) problem = { offset: at, message: `YAML alias *${node2.source} has no anchor &${node2.source} before it` };
+      else if (++aliases > MAX_ALIASES) problem = { offset: at, message: `more than ${MAX_ALIASES} YAML aliases` };
+      return problem ? import_yaml.visit.BREAK : void 0;
+    }
+    if ((0, import_yaml.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
+    if ((0, import_yaml.isMap)(node2)) {
+      const keys = /* @__PURE__ */ new Set();
+      for (const pair of node2.items) {
+        const key = (0, import_yaml.isScalar)(pair.key) ? pair.key.value : pair.key;
+        if (keys.has(key)) {
+          problem = { offset: (0, import_yaml.isNode)(pair.key) && pair.key.range ? pair.key.range[0] : node2.range?.[0] ?? 0, message: "Map keys must be unique" };
+          return import_yaml.visit.BREAK;
+        }
+        keys.add(key);
+      }
+    }
+    return void 0;
+  });
+  return problem;
+}
+function firstAlias(doc) {
+  let at = 0;
+  (0, import_yaml.visit)(doc, {
+    Alias(_key, node2) {
+      at = node2.range?.[0] ?? 0;
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return at;
 }
 function normalise(data, file2) {
   const dir = dirname4(file2);
@@ -57319,10 +57587,10 @@ var Lexer = class {
         continue;
       }
       if (d === DOLLAR && text2.charCodeAt(j + 1) === LBRACE) {
-        const close = this.nextIndex(RBRACE, j + 2);
+        const close3 = this.nextIndex(RBRACE, j + 2);
         const stop = this.nextIndex(LF2, j + 2);
-        if (close >= 0 && (stop < 0 || close < stop)) {
-          j = close + 1;
+        if (close3 >= 0 && (stop < 0 || close3 < stop)) {
+          j = close3 + 1;
           continue;
         }
       }
@@ -57367,22 +57635,22 @@ var Lexer = class {
     return this.emit(value, line, true);
   }
   /** The Lua body after `{` as one quoted token; a `;` follows it. */
-  rawBlock(open4) {
+  rawBlock(open6) {
     const text2 = this.text;
     const line = this.cursorLine;
-    const end = rawBlockEnd(text2, open4 + 1);
+    const end = rawBlockEnd(text2, open6 + 1);
     this.atStart = true;
     this.rawDirective = false;
     if (end < 0) {
       this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
-      this.cursorLine += countLines(text2, open4 + 1, text2.length);
+      this.cursorLine += countLines(text2, open6 + 1, text2.length);
       this.i = text2.length;
-      return this.emit(text2.slice(open4 + 1), line, true);
+      return this.emit(text2.slice(open6 + 1), line, true);
     }
-    this.cursorLine += countLines(text2, open4 + 1, end + 1);
+    this.cursorLine += countLines(text2, open6 + 1, end + 1);
     this.i = end + 1;
     this.semiAfterRaw = true;
-    return this.emit(text2.slice(open4 + 1, end), line, true);
+    return this.emit(text2.slice(open6 + 1, end), line, true);
   }
 };
 var INTERN_SLOTS = 4096;
@@ -57418,8 +57686,8 @@ function rawBlockEnd(text2, from) {
     } else if (c3 === 45 && text2.charCodeAt(i2 + 1) === 45) {
       const long = /^\[(=*)\[/.exec(text2.slice(i2 + 2, i2 + 40));
       if (long) {
-        const close = text2.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
-        i2 = close < 0 ? n2 : close + long[0].length;
+        const close3 = text2.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
+        i2 = close3 < 0 ? n2 : close3 + long[0].length;
       } else {
         const end = text2.indexOf("\n", i2);
         i2 = end < 0 ? n2 : end;
@@ -57428,8 +57696,8 @@ function rawBlockEnd(text2, from) {
     } else if (c3 === 91) {
       const long = /^\[(=*)\[/.exec(text2.slice(i2, i2 + 40));
       if (long) {
-        const close = text2.indexOf(`]${long[1]}]`, i2 + long[0].length);
-        i2 = close < 0 ? n2 : close + long[0].length;
+        const close3 = text2.indexOf(`]${long[1]}]`, i2 + long[0].length);
+        i2 = close3 < 0 ? n2 : close3 + long[0].length;
         continue;
       }
     }
@@ -57453,10 +57721,10 @@ function ifCondition(args) {
   const words = args.map(quoteArg);
   if (words.length === 0) return "if ()";
   const end = words.length - 1;
-  const open4 = words[0] === args[0] ? "(" : "( ";
-  const close = words[end] === args[end] ? ")" : " )";
-  words[0] = open4 + words[0];
-  words[end] += close;
+  const open6 = words[0] === args[0] ? "(" : "( ";
+  const close3 = words[end] === args[end] ? ")" : " )";
+  words[0] = open6 + words[0];
+  words[end] += close3;
   return `if ${words.join(" ")}`;
 }
 function buildDirective(d) {
@@ -57832,7 +58100,6 @@ function dedupeDials(dials) {
 }
 
 // src/nginx/load.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync3, readSync as readSync2, statSync as statSync4 } from "node:fs";
 import { dirname as dirname8 } from "node:path";
 
 // src/nginx/dump.ts
@@ -57871,7 +58138,7 @@ function parseDump(text2) {
 }
 
 // src/nginx/nginx-test.ts
-import { accessSync, constants as constants8, statSync as statSync3 } from "node:fs";
+import { accessSync, constants as constants11, statSync as statSync3 } from "node:fs";
 import { join as join6, resolve as resolve4 } from "node:path";
 
 // src/nginx/code-loading.ts
@@ -58072,8 +58339,8 @@ async function testConfig(runner, o2) {
     if (stopped) return stopped;
     const output2 = `${r.stderr}${r.stdout}`;
     const all = parseNginxMessages(output2);
-    const read = /syntax is ok$/m.test(output2);
-    const sandbox = (m) => user && /^the "user" directive makes sense only if/.test(m.message) || user && read && isErrorMessage(m) && isPermissionMessage(m);
+    const read2 = /syntax is ok$/m.test(output2);
+    const sandbox = (m) => user && /^the "user" directive makes sense only if/.test(m.message) || user && read2 && isErrorMessage(m) && isPermissionMessage(m);
     const messages = all.filter((m) => !sandbox(m));
     const errors = messages.filter(isErrorMessage);
     if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: [] };
@@ -58098,7 +58365,7 @@ function findExecutable(binary, path9) {
   const candidates = binary.includes("/") ? [resolve4(binary)] : path9.split(":").filter(Boolean).map((dir) => join6(dir, binary));
   return candidates.find((file2) => {
     try {
-      accessSync(file2, constants8.X_OK);
+      accessSync(file2, constants11.X_OK);
       return statSync3(file2).isFile();
     } catch {
       return false;
@@ -58272,11 +58539,11 @@ function parseConfig(main, options) {
       errors2.push({ error: stopped, line: null });
       continue;
     }
-    const read = readOnce(file2);
+    const read2 = readOnce(file2);
     reads.delete(file2);
-    if ("error" in read) {
-      if (read.code === "EACCES") denied.push({ path: file2, listing: false, ...job.from && { site: siteOf(job) } });
-      errors2.push({ error: read.error, line: null });
+    if ("error" in read2) {
+      if (read2.code === "EACCES") denied.push({ path: file2, listing: false, ...job.from && { site: siteOf(job) } });
+      errors2.push({ error: read2.error, line: null });
       continue;
     }
     const notConfig = (why) => {
@@ -58289,13 +58556,13 @@ function parseConfig(main, options) {
       if (!from) errors2.push({ error: error63, line: null });
       else config2[from.index]?.errors.push({ error: `${error63} in ${files[from.index]}:${from.line}`, line: from.line });
     };
-    const binary = notText(read.text);
+    const binary = notText(read2.text);
     if (binary) {
       notConfig(`it is not text (${binary})`);
       continue;
     }
-    texts.set(file2, read.text);
-    const include = (d, ctx, fail) => {
+    texts.set(file2, read2.text);
+    const include = (d, ctx, fail2) => {
       if (d.args.length !== 1) return;
       const arg = d.args[0];
       const path9 = normalize2(isAbsolute4(arg) ? arg : join7(prefix, arg));
@@ -58310,15 +58577,15 @@ function parseConfig(main, options) {
           const r = magic ? void 0 : readOnce(m);
           if (r && "error" in r) {
             if (r.code === "EACCES") denied.push({ path: m, listing: false, site: { file: file2, line: d.line } });
-            fail(r.error, d.line);
+            fail2(r.error, d.line);
             continue;
           }
           if (files.length >= limits.maxFiles) {
-            fail(`too many included files (limit ${limits.maxFiles})`, d.line);
+            fail2(`too many included files (limit ${limits.maxFiles})`, d.line);
             break;
           }
           if (job.depth + 1 > limits.maxIncludeDepth) {
-            fail(`includes nested deeper than ${limits.maxIncludeDepth} levels at "${m}"`, d.line);
+            fail2(`includes nested deeper than ${limits.maxIncludeDepth} levels at "${m}"`, d.line);
             break;
           }
           idx = files.length;
@@ -58330,7 +58597,7 @@ function parseConfig(main, options) {
         edges.push({ from: job.index, to: idx, line: d.line });
       }
     };
-    const fp = new FileParser(read.text, file2, errors2, include, limits.maxBlockDepth);
+    const fp = new FileParser(read2.text, file2, errors2, include, limits.maxBlockDepth);
     entry.parsed = fp.block(job.context, 0);
     for (const e of fp.lexer.errors) errors2.push({ error: `${e.error} in ${file2}:${e.line}`, line: e.line });
     const garbled = fp.notConfig();
@@ -58562,25 +58829,16 @@ function reportCycles(files, edges, config2) {
 }
 
 // src/nginx/load.ts
-async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    size += b.length;
-    if (size > maxBytes) throw new UserError(`stdin holds more than ${maxBytes} bytes`, "-");
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
+var MAX_DUMP_BYTES = 256 * 1024 * 1024;
+async function readStdin(stream = process.stdin, maxBytes = MAX_DUMP_BYTES) {
+  checkStdin(stream, "nginx dump");
+  return readStream(stream, maxBytes, () => {
+    throw new UserError(`cannot read nginx dump: larger than ${formatSize(maxBytes)}, the limit`, "standard input");
+  });
 }
 async function readText(path9, opts) {
   if (path9 === "-") return decode(await (opts.readStdin ?? readStdin)());
-  try {
-    if (!statSync4(path9).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    return decode(readFileSync3(path9));
-  } catch (e) {
-    throw new UserError(`cannot read ${fileErrorWords(e)}`, path9);
-  }
+  return decode(await readInput(path9, { what: "nginx dump", maxBytes: MAX_DUMP_BYTES, ...opts.signal && { signal: opts.signal } }));
 }
 function loadDumpText(text2, where, opts = {}) {
   const dump = parseDump(text2);
@@ -58598,7 +58856,8 @@ async function loadDump(path9, opts = {}) {
 async function loadFiles(host, main, opts = {}) {
   const signal = opts.signal ? { signal: opts.signal } : {};
   const st = await host.stat(main, { followLinks: true, ...signal });
-  const opened = !st.ok ? st : st.type !== "file" ? { ok: false, code: "EISDIR", message: "not a file" } : await host.readFile(main, { offset: 0, length: 0, ...signal });
+  if (st.ok && st.type !== "file") throw new UserError(`cannot read nginx config: ${notRegular(st.type)}`, main);
+  const opened = st.ok ? await host.readFile(main, { offset: 0, length: 0, ...signal }) : st;
   if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main);
   const loaded = parseWith(main, await host.configSource(main, signal), opts);
   const { notConfig, denied } = loaded.parse;
@@ -58610,6 +58869,12 @@ async function loadFiles(host, main, opts = {}) {
     throw new UserError(`${what}: permission denied`, first.site ? `${first.site.file}:${first.site.line}` : main);
   }
   return loaded;
+}
+function notRegular(type) {
+  if (type === "directory") return "is a directory";
+  if (type === "fifo") return "is a FIFO, not a regular file";
+  const what = type === "character-device" ? "a character device" : type === "block-device" ? "a block device" : type === "socket" ? "a socket" : "not a file";
+  return `is ${what}, not a regular file or a pipe`;
 }
 function parseWith(main, source, opts) {
   return { main, parse: parseConfig(main, { source, prefix: dirname8(main), ...opts }) };
@@ -58852,7 +59117,7 @@ async function names(host, signal) {
 function named(user, userNames) {
   return { ...user, name: userNames.get(user.uid) ?? String(user.uid) };
 }
-function access2(f, user) {
+function access3(f, user) {
   const mode = parseInt(f.mode, 8);
   if (user.uid === 0) return { r: true, w: true, x: (mode & 73) !== 0 };
   const shift = f.uid === user.uid ? 6 : f.gid === user.gid || user.groups.includes(f.gid) ? 3 : 0;
@@ -58864,16 +59129,16 @@ async function readSocketFile(host, path9, options = {}) {
   const [{ users: users2, groups }, who] = await Promise.all([names(host, signal), host.user()]);
   const user = named(who, users2);
   const notes2 = [];
-  const lstat3 = async (p) => {
+  const lstat4 = async (p) => {
     const st = await host.stat(p, { followLinks: false, ...signal && { signal } });
     return st.ok ? st : void 0;
   };
   const facts = async (p) => {
-    const st = await lstat3(p);
+    const st = await lstat4(p);
     if (!st) return void 0;
     return {
       path: p,
-      type: st.type,
+      type: st.type === "socket" || st.type === "file" || st.type === "directory" || st.type === "symlink" ? st.type : "other",
       mode: st.mode.toString(8).padStart(4, "0"),
       uid: st.uid,
       gid: st.gid,
@@ -58894,7 +59159,7 @@ async function readSocketFile(host, path9, options = {}) {
       evidence.existingParent = dirname10(d);
       break;
     }
-    if (f.type === "directory" && !access2(f, user).x) {
+    if (f.type === "directory" && !access3(f, user).x) {
       evidence.blockedBy = f;
       break;
     }
@@ -58905,7 +59170,7 @@ async function readSocketFile(host, path9, options = {}) {
   for (const name of (listing.ok ? listing.names : []).sort()) {
     if (evidence.siblings.length >= MAX_SIBLINGS) break;
     if (name === basename4(path9)) continue;
-    const st = await lstat3(join8(dir, name));
+    const st = await lstat4(join8(dir, name));
     if (st?.type === "socket") evidence.siblings.push(join8(dir, name));
   }
   return evidence;
@@ -59015,6 +59280,7 @@ async function readSince(host, path9, from, options = {}) {
   const opened = await host.readFile(path9, { offset: 0, length: 0, ...options });
   const st = opened.ok ? await host.stat(path9, { followLinks: true, ...options }) : opened;
   if (!st.ok) return { lines: [], error: `cannot read ${path9}: ${st.code ?? st.message}` };
+  if (st.type !== "file") return { lines: [], error: `cannot read ${path9}: not a regular file` };
   const begin = st.size < from ? 0 : Math.max(from, st.size - MAX_TAIL_BYTES);
   const length = st.size - begin;
   if (length <= 0) return { lines: [] };
@@ -59086,7 +59352,7 @@ function decide(i2) {
   if (p.stage === "resolve" || code !== void 0 && DNS_CODES.has(code)) return dns(i2);
   if (p.stage === "connect" || code !== void 0 && CONNECT_ERRORS.has(code)) {
     if (i2.endpoint.kind === "unix") return unixConnect(i2, code);
-    if (code === "ECONNREFUSED") return refused(i2);
+    if (code === "ECONNREFUSED") return refused3(i2);
     if (code === "ETIMEDOUT") return connectTimeout(i2);
     if (code !== void 0 && UNREACHABLE.has(code)) return unreachable(i2);
     if (code === "EACCES") return selinux(i2);
@@ -59126,7 +59392,7 @@ function processMatches(i2) {
 function escapeRe(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
-function refused(i2) {
+function refused3(i2) {
   if (i2.endpoint.kind !== "tcp") return down(i2);
   const port = i2.endpoint.port;
   const snap = i2.evidence.listeners;
@@ -59310,7 +59576,7 @@ function unixConnect(i2, code) {
     const user = sf?.user;
     const f = sf?.blockedBy ?? sf?.file;
     const what = f ? `${f.path} is ${describeFile(f)}` : `${path9}`;
-    const can = f && user ? access2(f, user) : void 0;
+    const can = f && user ? access3(f, user) : void 0;
     const lacks = sf?.blockedBy ? "search (x) permission on the directory" : can && !can.w ? "write permission (connect needs w)" : "permission";
     return {
       code: "socket.permission",
@@ -59602,7 +59868,7 @@ async function pRetry(input2, options = {}) {
 }
 
 // src/gate/retry.ts
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/model/codes.ts
 var CODES = {
@@ -59718,7 +59984,7 @@ async function retryCheck(attempt2, policy, onAttempt) {
       onFailedAttempt: async ({ error: error63 }) => {
         const remaining = policy.deadlineAt - Date.now();
         if (!(error63 instanceof Retry) || remaining <= 0) return;
-        await sleep(Math.min(error63.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
+        await sleep2(Math.min(error63.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
         });
       },
       // only our own Retry loops; anything else (a bug, the signal) ends the check
@@ -59936,9 +60202,9 @@ function parseFields(fields, entry) {
     const opener = OPENERS[key];
     if (!fields.startsWith(opener, i2)) continue;
     const valueAt = i2 + opener.length;
-    const close = closingQuote(fields, valueAt, k);
-    entry[key] = fields.slice(valueAt, close);
-    i2 = close + 1;
+    const close3 = closingQuote(fields, valueAt, k);
+    entry[key] = fields.slice(valueAt, close3);
+    i2 = close3 + 1;
     if (i2 >= fields.length) return;
   }
 }
@@ -60653,13 +60919,13 @@ async function runService(service2, dials, env) {
   function why(check2) {
     const failed = /* @__PURE__ */ new Set();
     const seen = /* @__PURE__ */ new Set();
-    const visit2 = (id) => {
+    const visit3 = (id) => {
       if (seen.has(id)) return;
       seen.add(id);
       if (state.get(id) === "failed") failed.add(id);
-      for (const dep of planned.get(id)?.after ?? []) visit2(dep);
+      for (const dep of planned.get(id)?.after ?? []) visit3(dep);
     };
-    for (const id of check2.after) visit2(id);
+    for (const id of check2.after) visit3(id);
     const names2 = out.checks.filter((c3) => failed.has(rows.get(c3)?.check.id ?? "")).map((c3) => c3.name);
     return names2.length ? `${names2.join(", ")} failed` : "the gate stopped before it";
   }
@@ -60757,11 +61023,11 @@ async function phases(spec, opts, ctx, started) {
 }
 function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
   const deciding = findings.find((f) => f.severity === "error");
-  const fail = deciding !== void 0 || interrupted;
+  const fail2 = deciding !== void 0 || interrupted;
   const reason = deciding?.code;
   return {
-    verdict: fail ? "fail" : "pass",
-    ...fail && reason && { reason },
+    verdict: fail2 ? "fail" : "pass",
+    ...fail2 && reason && { reason },
     findings,
     ...checks && { checks },
     spec: spec.file,
@@ -61006,8 +61272,8 @@ function notRunJson(c3) {
 }
 
 // src/report/color.ts
-function sgr(open4, close) {
-  return (s) => `\x1B[${open4}m${s}\x1B[${close}m`;
+function sgr(open6, close3) {
+  return (s) => `\x1B[${open6}m${s}\x1B[${close3}m`;
 }
 var identity3 = (s) => s;
 function paint(color) {
@@ -61259,7 +61525,9 @@ function readInputs(getInput2, cwd) {
   let deadlineMs;
   if (deadline) {
     deadlineMs = parseDuration(deadline);
-    if (deadlineMs === void 0 || deadlineMs <= 0) throw new UserError(`input "${"deadline" /* Deadline */}" "${deadline}" is not a duration: write 30s or 2m`);
+    if (deadlineMs === void 0) throw new UserError(`input "${"deadline" /* Deadline */}" "${deadline}" is not a duration: write 30s or 2m`);
+    const problem = durationRangeProblem(deadlineMs);
+    if (problem) throw new UserError(`input "${"deadline" /* Deadline */}" "${deadline}" ${problem}`);
   }
   return {
     specPath: resolve6(workingDirectory, getInput2("spec" /* Spec */) || DEFAULT_SPEC_FILE),
@@ -61270,7 +61538,7 @@ function readInputs(getInput2, cwd) {
 }
 
 // src/action/log.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 function neutralised(text2) {
   let token = newToken();
   while (text2.includes(token)) token = newToken();
@@ -61302,7 +61570,7 @@ function region(out) {
   };
 }
 function newToken() {
-  return randomBytes(16).toString("hex");
+  return randomBytes2(16).toString("hex");
 }
 
 // src/action/runner.ts
@@ -61444,10 +61712,10 @@ function failWhy(report) {
   const why = decidingFinding(report)?.message ?? report.findings.find(isNote)?.message;
   return why ? `: ${why}` : "";
 }
-function writable2(write) {
+function writable2(write2) {
   return new Writable4({
     write(chunk, _encoding, done) {
-      write(chunk.toString());
+      write2(chunk.toString());
       done();
     }
   });

@@ -55,9 +55,9 @@ function isUserError(e) {
 }
 function fileErrorWords(e) {
   const code = e.code;
-  return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String(code ?? e);
+  return code !== void 0 && READ_ERRORS[code] || String(code ?? e);
 }
-var UserError;
+var UserError, READ_ERRORS;
 var init_user_error = __esm({
   "src/user-error.ts"() {
     "use strict";
@@ -68,6 +68,17 @@ var init_user_error = __esm({
       }
       where;
       name = "UserError";
+    };
+    READ_ERRORS = {
+      ENOENT: "no such file",
+      EACCES: "permission denied (run as a user who may read it)",
+      EPERM: "permission denied (run as a user who may read it)",
+      EISDIR: "is a directory",
+      ENOTDIR: "a part of the path is not a directory",
+      ELOOP: "too many levels of symbolic links",
+      ENXIO: "no such device or address",
+      ENAMETOOLONG: "the name is too long",
+      EIO: "input/output error"
     };
   }
 });
@@ -244,49 +255,276 @@ var init_render = __esm({
 });
 
 // src/atomic-write.ts
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { close, constants, open, write } from "node:fs";
+import { chmod, chown, lstat, mkdir, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-async function writeFilesAtomically(files) {
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
-  const temps = [];
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+function cannotWrite(path6, e) {
+  if (e instanceof UserError) return e;
+  const err = e;
+  return new UserError(`cannot write: ${err.code !== void 0 && WRITE_ERRORS[err.code] || err.code || err.message}`, path6);
+}
+function refuse(path6, words) {
+  throw new UserError(`cannot write: ${words}`, path6);
+}
+function refused(st) {
+  return st.isDirectory() ? "a directory" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : void 0;
+}
+async function planWrite(path6) {
+  let st;
   try {
-    for (const f of files) {
-      await mkdir(dirname(f.path), { recursive: true });
-      const tmp = f.path + suffix;
-      temps.push(tmp);
-      await writeFile(tmp, f.text, { mode: 420 });
+    st = await lstat(path6);
+  } catch (e) {
+    if (e.code === "ENOENT") return { how: "replace", path: path6, at: path6 };
+    throw cannotWrite(path6, e);
+  }
+  if (st.isSymbolicLink()) {
+    let target;
+    try {
+      target = await stat(path6);
+    } catch (e) {
+      if (e.code === "ENOENT") return { how: "through", path: path6 };
+      throw cannotWrite(path6, e);
+    }
+    const no2 = refused(target);
+    if (no2) refuse(path6, `is a symlink to ${no2}`);
+    if (target.isFile()) return { how: "replace", path: path6, at: await realpath(path6), old: target };
+    return { how: "through", path: path6 };
+  }
+  const no = refused(st);
+  if (no) refuse(path6, `is ${no}`);
+  if (st.isFile()) return { how: "replace", path: path6, at: path6, old: st };
+  return { how: "through", path: path6 };
+}
+async function writeFilesAtomically(files, signal) {
+  const plans = [];
+  for (const f of files) plans.push(await planWrite(f.path));
+  const renames = [];
+  let current = files[0]?.path ?? "";
+  try {
+    for (const [i2, f] of files.entries()) {
+      const plan = plans[i2];
+      if (plan.how !== "replace") continue;
+      current = f.path;
+      await mkdir(dirname(plan.at), { recursive: true });
+      const tmp = `${plan.at}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+      await writeFile(tmp, f.text, { mode: 420, flag: "wx" });
+      renames.push([tmp, plan.at, f.path]);
+      if (plan.old) {
+        await chmod(tmp, plan.old.mode & 4095);
+        if (process.getuid?.() === 0) await chown(tmp, plan.old.uid, plan.old.gid);
+      }
+    }
+    for (const [i2, f] of files.entries()) {
+      if (plans[i2].how !== "through") continue;
+      current = f.path;
+      await writeThrough(f.path, f.text, signal);
+    }
+    for (const [tmp, at3, path6] of renames) {
+      current = path6;
+      await rename(tmp, at3);
     }
   } catch (e) {
-    await Promise.all(temps.map((t) => rm(t, { force: true })));
-    const err = e;
-    throw new UserError(`cannot write: ${err.code ?? err.message}`, err.path ?? files[0]?.path);
+    await Promise.all(renames.map(([tmp]) => rm(tmp, { force: true })));
+    throw cannotWrite(current, e);
   }
-  for (const f of files) await rename(f.path + suffix, f.path);
 }
+async function writeThrough(path6, text, signal) {
+  const fd = await openFd(path6, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NONBLOCK, 420);
+  try {
+    const data = Buffer.from(text);
+    for (let off = 0; off < data.length; ) {
+      signal?.throwIfAborted();
+      try {
+        off += (await writeFd(fd, data, off, data.length - off)).bytesWritten;
+      } catch (e) {
+        if (e.code !== "EAGAIN") throw e;
+        await sleep(10, void 0, signal ? { signal } : {});
+      }
+    }
+  } finally {
+    await closeFd(fd);
+  }
+}
+var openFd, writeFd, closeFd, WRITE_ERRORS;
 var init_atomic_write = __esm({
   "src/atomic-write.ts"() {
     "use strict";
     init_user_error();
+    openFd = promisify(open);
+    writeFd = promisify(write);
+    closeFd = promisify(close);
+    WRITE_ERRORS = {
+      ENOENT: "no such directory",
+      EACCES: "permission denied",
+      EPERM: "permission denied",
+      EISDIR: "is a directory",
+      ENOTDIR: "a part of the path is not a directory",
+      ELOOP: "too many levels of symbolic links",
+      ENXIO: "a FIFO that no process is reading (start its reader first)",
+      EPIPE: "the reader closed the FIFO before the end",
+      EROFS: "read-only file system",
+      ENOSPC: "no space left on device",
+      EDQUOT: "disk quota exceeded"
+    };
+  }
+});
+
+// src/input-file.ts
+import { close as close2, constants as constants2, fstat, fstatSync, open as open2, read } from "node:fs";
+import { access, stat as stat2 } from "node:fs/promises";
+import { Socket } from "node:net";
+import { isatty } from "node:tty";
+import { promisify as promisify2 } from "node:util";
+function refusal(st) {
+  if (st.isFile() || st.isFIFO()) return void 0;
+  if (st.isDirectory()) return "is a directory";
+  const type = st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file";
+  return `is ${type}, not a regular file or a pipe`;
+}
+function fail(opts, path6, words) {
+  throw new UserError(`cannot read ${opts.what}: ${words}`, opts.shown ?? path6);
+}
+function refused2(st, opts) {
+  return refusal(st) ?? (opts.pipes === false && st.isFIFO() ? "is a FIFO, not a regular file" : void 0);
+}
+function checkStdin(stdin, what) {
+  const fd = stdin.fd;
+  if (typeof fd !== "number" || isatty(fd)) return;
+  let no;
+  try {
+    const st = fstatSync(fd);
+    no = st.isSocket() ? void 0 : refusal(st);
+  } catch (e) {
+    no = fileErrorWords(e);
+  }
+  if (no) throw new UserError(`cannot read ${what}: ${no}`, "standard input");
+}
+async function checkInput(path6, opts) {
+  try {
+    const st = await stat2(path6);
+    const no = refused2(st, opts);
+    if (no) fail(opts, path6, no);
+    await access(path6, constants2.R_OK);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    fail(opts, path6, fileErrorWords(e));
+  }
+}
+async function openInput(path6, opts) {
+  let fd;
+  try {
+    const no = refused2(await stat2(path6), opts);
+    if (no) fail(opts, path6, no);
+    fd = await openFd2(path6, constants2.O_RDONLY | constants2.O_NONBLOCK);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    fail(opts, path6, fileErrorWords(e));
+  }
+  try {
+    const st = await fstatFd(fd);
+    const no = refused2(st, opts);
+    if (no) fail(opts, path6, no);
+    if (st.isFile()) return { kind: "file", fd, size: st.size, close: () => closeFd2(fd) };
+  } catch (e) {
+    await closeFd2(fd).catch(() => {
+    });
+    if (e instanceof UserError) throw e;
+    fail(opts, path6, fileErrorWords(e));
+  }
+  const stream = new Socket({ fd, readable: true, writable: false });
+  if (opts.signal) {
+    const signal = opts.signal;
+    const stop = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    if (signal.aborted) stop();
+    else {
+      signal.addEventListener("abort", stop, { once: true });
+      stream.once("close", () => signal.removeEventListener("abort", stop));
+    }
+  }
+  return { kind: "pipe", stream };
+}
+function formatSize(bytes) {
+  return bytes >= MiB && bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`;
+}
+async function readInput(path6, opts) {
+  const input2 = await openInput(path6, opts);
+  const tooLarge = () => fail(opts, path6, `larger than ${formatSize(opts.maxBytes)}, the limit`);
+  if (input2.kind === "pipe") return readStream(input2.stream, opts.maxBytes, tooLarge, opts.signal);
+  try {
+    if (input2.size > opts.maxBytes) tooLarge();
+    const chunks = [];
+    let n2 = 0;
+    let want = input2.size + 1;
+    for (; ; ) {
+      opts.signal?.throwIfAborted();
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await readFd(input2.fd, buf, 0, want, n2);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      n2 += bytesRead;
+      if (n2 > opts.maxBytes) tooLarge();
+      want = 64 * 1024;
+    }
+    return Buffer.concat(chunks, n2);
+  } catch (e) {
+    if (e instanceof UserError || opts.signal?.aborted) throw e;
+    fail(opts, path6, fileErrorWords(e));
+  } finally {
+    await input2.close().catch(() => {
+    });
+  }
+}
+async function readStream(stream, maxBytes, tooLarge, signal) {
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      signal?.throwIfAborted();
+      const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      size += b.length;
+      if (size > maxBytes) tooLarge();
+      chunks.push(b);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+var openFd2, fstatFd, readFd, closeFd2, MiB;
+var init_input_file = __esm({
+  "src/input-file.ts"() {
+    "use strict";
+    init_user_error();
+    openFd2 = promisify2(open2);
+    fstatFd = promisify2(fstat);
+    readFd = promisify2(read);
+    closeFd2 = promisify2(close2);
+    MiB = 1024 * 1024;
   }
 });
 
 // src/render/write.ts
-import { readFile } from "node:fs/promises";
+import { stat as stat3 } from "node:fs/promises";
 import { join } from "node:path";
-async function writeAtomically(dir, files) {
+async function writeAtomically(dir, files, shown = dir, signal) {
+  const st = await stat3(dir).catch(() => void 0);
+  if (st && !st.isDirectory()) throw new UserError("cannot write into it: not a directory", shown);
   const pending = files.map((f) => ({ path: join(dir, f.name), text: f.text }));
-  await writeFilesAtomically(pending);
+  await writeFilesAtomically(pending, signal);
   return pending.map((p) => p.path);
 }
-async function compare(dir, files) {
+async function compare(dir, files, show = (p) => p) {
   const drift = [];
   for (const f of files) {
-    let actual;
-    try {
-      actual = await readFile(join(dir, f.name), "utf8");
-    } catch {
-      actual = void 0;
-    }
+    const path6 = join(dir, f.name);
+    const missing = await stat3(path6).then(
+      () => false,
+      (e) => e.code === "ENOENT"
+    );
+    const actual = missing ? void 0 : (await readInput(path6, { what: "rendered file", shown: show(path6), maxBytes: MAX_COMPARED_BYTES, pipes: false })).toString("utf8");
     if (actual !== f.text) drift.push({ name: f.name, ...actual !== void 0 && { actual }, expected: f.text });
   }
   return drift;
@@ -311,10 +549,14 @@ function unifiedDiff(name2, actual, expected) {
   }
   return out.join("\n");
 }
+var MAX_COMPARED_BYTES;
 var init_write = __esm({
   "src/render/write.ts"() {
     "use strict";
     init_atomic_write();
+    init_input_file();
+    init_user_error();
+    MAX_COMPARED_BYTES = 1024 * 1024;
   }
 });
 
@@ -329,7 +571,7 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
@@ -364,7 +606,7 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
@@ -383,7 +625,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity4.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -392,9 +634,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path6) {
       const ctrl = callVisitor(key, node2, visitor, path6);
       if (identity4.isNode(ctrl) || identity4.isPair(ctrl)) {
@@ -528,7 +770,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -538,7 +780,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -631,26 +873,26 @@ var require_directives = __commonJS({
        * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
        *   `'!local'` tag, or `null` if unresolvable.
        */
-      tagName(source2, onError) {
-        if (source2 === "!")
+      tagName(source, onError) {
+        if (source === "!")
           return "!";
-        if (source2[0] !== "!") {
-          onError(`Not a valid tag: ${source2}`);
+        if (source[0] !== "!") {
+          onError(`Not a valid tag: ${source}`);
           return null;
         }
-        if (source2[1] === "<") {
-          const verbatim = source2.slice(2, -1);
+        if (source[1] === "<") {
+          const verbatim = source.slice(2, -1);
           if (verbatim === "!" || verbatim === "!!") {
-            onError(`Verbatim tags aren't resolved, so ${source2} is invalid.`);
+            onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
             return null;
           }
-          if (source2[source2.length - 1] !== ">")
+          if (source[source.length - 1] !== ">")
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source2.match(/^(.*!)([^!]*)$/s);
+        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
-          onError(`The ${source2} tag has no suffix`);
+          onError(`The ${source} tag has no suffix`);
         const prefix = this.tags[handle];
         if (prefix) {
           try {
@@ -661,8 +903,8 @@ var require_directives = __commonJS({
           }
         }
         if (handle === "!")
-          return source2;
-        onError(`Could not resolve tag: ${source2}`);
+          return source;
+        onError(`Could not resolve tag: ${source}`);
         return null;
       }
       /**
@@ -682,7 +924,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity4.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity4.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -709,7 +951,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -720,7 +962,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -740,8 +982,8 @@ var require_anchors = __commonJS({
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
       return {
-        onAnchor: (source2) => {
-          aliasObjects.push(source2);
+        onAnchor: (source) => {
+          aliasObjects.push(source);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
           const anchor2 = findNewAnchor(prefix, prevAnchors);
           prevAnchors.add(anchor2);
@@ -753,13 +995,13 @@ var require_anchors = __commonJS({
          * the nodes have been created.
          */
         setAnchors: () => {
-          for (const source2 of aliasObjects) {
-            const ref = sourceObjects.get(source2);
+          for (const source of aliasObjects) {
+            const ref = sourceObjects.get(source);
             if (typeof ref === "object" && ref.anchor && (identity4.isScalar(ref.node) || identity4.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error62 = new Error("Failed to resolve repeated object (this should not happen)");
-              error62.source = source2;
+              error62.source = source;
               throw error62;
             }
           }
@@ -900,14 +1142,14 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity4 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
-      constructor(source2) {
+      constructor(source) {
         super(identity4.ALIAS);
-        this.source = source2;
+        this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
             throw new Error("Alias nodes cannot have tags");
@@ -926,7 +1168,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity4.isAlias(node2) || identity4.hasAnchor(node2))
                 nodes.push(node2);
@@ -968,12 +1210,12 @@ var require_Alias = __commonJS({
       toJSON(_arg, ctx) {
         if (!ctx)
           return { source: this.source };
-        const source2 = this.resolve(ctx.doc, ctx);
-        if (!source2) {
+        const source = this.resolve(ctx.doc, ctx);
+        if (!source) {
           const msg2 = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
           throw new ReferenceError(msg2);
         }
-        return ctx.anchors.get(source2).res;
+        return ctx.anchors.get(source).res;
       }
       toString(ctx, _onComment, _onChompKeep) {
         const src = `*${this.source}`;
@@ -991,8 +1233,8 @@ var require_Alias = __commonJS({
     };
     function getAliasCount(doc, node2, anchors2) {
       if (identity4.isAlias(node2)) {
-        const source2 = node2.resolve(doc);
-        const anchor2 = anchors2 && source2 && anchors2.get(source2);
+        const source = node2.resolve(doc);
+        const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity4.isCollection(node2)) {
         let count2 = 0;
@@ -1606,9 +1848,9 @@ ${indent}`) + "'";
         start2 = start2.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header2 = (startWithSpace ? indentSize : "") + chomp;
+      let header3 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header3 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -1623,11 +1865,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header2}
+          return `>${header3}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header2}
+      return `|${header3}
 ${indent}${start2}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -1995,21 +2237,21 @@ var require_merge = __commonJS({
     };
     var isMergeKey = (ctx, key) => (merge2.identify(key) || identity4.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
-      const source2 = resolveAliasValue(ctx, value);
-      if (identity4.isSeq(source2))
-        for (const it of source2.items)
+      const source = resolveAliasValue(ctx, value);
+      if (identity4.isSeq(source))
+        for (const it of source.items)
           mergeValue(ctx, map2, it);
-      else if (Array.isArray(source2))
-        for (const it of source2)
+      else if (Array.isArray(source))
+        for (const it of source)
           mergeValue(ctx, map2, it);
       else
-        mergeValue(ctx, map2, source2);
+        mergeValue(ctx, map2, source);
     }
     function mergeValue(ctx, map2, value) {
-      const source2 = resolveAliasValue(ctx, value);
-      if (!identity4.isMap(source2))
+      const source = resolveAliasValue(ctx, value);
+      if (!identity4.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
-      const srcMap = source2.toJSON(null, ctx, Map);
+      const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
         if (map2 instanceof Map) {
           if (!map2.has(key))
@@ -2626,7 +2868,7 @@ var require_null = __commonJS({
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
       resolve: () => new Scalar.Scalar(null),
-      stringify: ({ source: source2 }, ctx) => typeof source2 === "string" && nullTag.test.test(source2) ? source2 : ctx.options.nullStr
+      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
   }
@@ -2643,11 +2885,11 @@ var require_bool = __commonJS({
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
-      stringify({ source: source2, value }, ctx) {
-        if (source2 && boolTag.test.test(source2)) {
-          const sv = source2[0] === "t" || source2[0] === "T";
+      stringify({ source, value }, ctx) {
+        if (source && boolTag.test.test(source)) {
+          const sv = source[0] === "t" || source[0] === "T";
           if (value === sv)
-            return source2;
+            return source;
         }
         return value ? ctx.options.trueStr : ctx.options.falseStr;
       }
@@ -3096,10 +3338,10 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source: source2 }, ctx) {
+    function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
-      if (source2 && boolObj.test.test(source2))
-        return source2;
+      if (source && boolObj.test.test(source))
+        return source;
       return value ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
@@ -4431,7 +4673,7 @@ var require_resolve_end = __commonJS({
         let hasSpace = false;
         let sep2 = "";
         for (const token of end) {
-          const { source: source2, type } = token;
+          const { source, type } = token;
           switch (type) {
             case "space":
               hasSpace = true;
@@ -4439,7 +4681,7 @@ var require_resolve_end = __commonJS({
             case "comment": {
               if (reqSpace && !hasSpace)
                 onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
-              const cb = source2.substring(1) || " ";
+              const cb = source.substring(1) || " ";
               if (!comment)
                 comment = cb;
               else
@@ -4449,13 +4691,13 @@ var require_resolve_end = __commonJS({
             }
             case "newline":
               if (comment)
-                sep2 += source2;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
           }
-          offset += source2.length;
+          offset += source.length;
         }
       }
       return { comment, offset };
@@ -4730,10 +4972,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start2 = scalar.offset;
-      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header2)
+      const header3 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header3)
         return { value: "", type: null, comment: "", range: [start2, start2, start2] };
-      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header3.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
@@ -4744,26 +4986,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start2 + header2.length;
+        const value2 = header3.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start2 + header3.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header2.comment, range: [start2, end2, end2] };
+        return { value: value2, type, comment: header3.comment, range: [start2, end2, end2] };
       }
-      let trimIndent = scalar.indent + header2.indent;
-      let offset = scalar.offset + header2.length;
+      let trimIndent = scalar.indent + header3.indent;
+      let offset = scalar.offset + header3.length;
       let contentStart = 0;
       for (let i2 = 0; i2 < chompStart; ++i2) {
         const [indent, content] = lines[i2];
         if (content === "" || content === "\r") {
-          if (header2.indent === 0 && indent.length > trimIndent)
+          if (header3.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header2.indent === 0)
+          if (header3.indent === 0)
             trimIndent = indent.length;
           contentStart = i2;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -4790,7 +5032,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header2.indent ? "explicit indentation indicator" : "first line";
+          const src = header3.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -4817,7 +5059,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header2.chomp) {
+      switch (header3.chomp) {
         case "-":
           break;
         case "+":
@@ -4829,21 +5071,21 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start2 + header2.length + scalar.source.length;
-      return { value, type, comment: header2.comment, range: [start2, end, end] };
+      const end = start2 + header3.length + scalar.source.length;
+      return { value, type, comment: header3.comment, range: [start2, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
       }
-      const { source: source2 } = props[0];
-      const mode = source2[0];
+      const { source } = props[0];
+      const mode = source[0];
       let indent = 0;
       let chomp = "";
       let error62 = -1;
-      for (let i2 = 1; i2 < source2.length; ++i2) {
-        const ch = source2[i2];
+      for (let i2 = 1; i2 < source.length; ++i2) {
+        const ch = source[i2];
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
@@ -4855,10 +5097,10 @@ var require_resolve_block_scalar = __commonJS({
         }
       }
       if (error62 !== -1)
-        onError(error62, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source2}`);
+        onError(error62, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
       let hasSpace = false;
       let comment = "";
-      let length = source2.length;
+      let length = source.length;
       for (let i2 = 1; i2 < props.length; ++i2) {
         const token = props[i2];
         switch (token.type) {
@@ -4892,8 +5134,8 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source2) {
-      const split = source2.split(/\n( *)/);
+    function splitLines(source) {
+      const split = source.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
@@ -4913,22 +5155,22 @@ var require_resolve_flow_scalar = __commonJS({
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source: source2, end } = scalar;
+      const { offset, type, source, end } = scalar;
       let _type;
       let value;
       const _onError = (rel, code, msg2) => onError(offset + rel, code, msg2);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source2, _onError);
+          value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source2, _onError);
+          value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source2, _onError);
+          value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -4937,10 +5179,10 @@ var require_resolve_flow_scalar = __commonJS({
             value: "",
             type: null,
             comment: "",
-            range: [offset, offset + source2.length, offset + source2.length]
+            range: [offset, offset + source.length, offset + source.length]
           };
       }
-      const valueEnd = offset + source2.length;
+      const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
@@ -4949,9 +5191,9 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source2, onError) {
+    function plainValue(source, onError) {
       let badChar = "";
-      switch (source2[0]) {
+      switch (source[0]) {
         /* istanbul ignore next should not happen */
         case "	":
           badChar = "a tab character";
@@ -4964,29 +5206,29 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         case "|":
         case ">": {
-          badChar = `block scalar indicator ${source2[0]}`;
+          badChar = `block scalar indicator ${source[0]}`;
           break;
         }
         case "@":
         case "`": {
-          badChar = `reserved character ${source2[0]}`;
+          badChar = `reserved character ${source[0]}`;
           break;
         }
       }
       if (badChar)
         onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
-      return unfoldLines(source2);
+      return unfoldLines(source);
     }
-    function singleQuotedValue(source2, onError) {
-      if (source2[source2.length - 1] !== "'" || source2.length === 1)
-        onError(source2.length, "MISSING_CHAR", "Missing closing 'quote");
-      return unfoldLines(source2.slice(1, -1)).replace(/''/g, "'");
+    function singleQuotedValue(source, onError) {
+      if (source[source.length - 1] !== "'" || source.length === 1)
+        onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
+      return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
-    function unfoldLines(source2) {
+    function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source2);
+      let match = line.exec(source);
       if (!match)
-        return source2;
+        return source;
       let trimEnd, trimBoth;
       try {
         trimEnd = new RegExp("(?<![ 	])[ 	]+$");
@@ -4998,7 +5240,7 @@ var require_resolve_flow_scalar = __commonJS({
       let res = match[1].replace(trimEnd, "");
       let sep2 = " ";
       let pos = line.lastIndex;
-      while (match = line.exec(source2)) {
+      while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep2 === "\n")
@@ -5013,66 +5255,66 @@ var require_resolve_flow_scalar = __commonJS({
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match = last.exec(source2);
+      match = last.exec(source);
       return res + sep2 + (match?.[1] ?? "");
     }
-    function doubleQuotedValue(source2, onError) {
+    function doubleQuotedValue(source, onError) {
       let res = "";
-      for (let i2 = 1; i2 < source2.length - 1; ++i2) {
-        const ch = source2[i2];
-        if (ch === "\r" && source2[i2 + 1] === "\n")
+      for (let i2 = 1; i2 < source.length - 1; ++i2) {
+        const ch = source[i2];
+        if (ch === "\r" && source[i2 + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source2, i2);
+          const { fold, offset } = foldNewline(source, i2);
           res += fold;
           i2 = offset;
         } else if (ch === "\\") {
-          let next = source2[++i2];
+          let next = source[++i2];
           const cc = escapeCodes[next];
           if (cc)
             res += cc;
           else if (next === "\n") {
-            next = source2[i2 + 1];
+            next = source[i2 + 1];
             while (next === " " || next === "	")
-              next = source2[++i2 + 1];
-          } else if (next === "\r" && source2[i2 + 1] === "\n") {
-            next = source2[++i2 + 1];
+              next = source[++i2 + 1];
+          } else if (next === "\r" && source[i2 + 1] === "\n") {
+            next = source[++i2 + 1];
             while (next === " " || next === "	")
-              next = source2[++i2 + 1];
+              next = source[++i2 + 1];
           } else if (next === "x" || next === "u" || next === "U") {
             const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source2, i2 + 1, length, onError);
+            res += parseCharCode(source, i2 + 1, length, onError);
             i2 += length;
           } else {
-            const raw = source2.substr(i2 - 1, 2);
+            const raw = source.substr(i2 - 1, 2);
             onError(i2 - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
             res += raw;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i2;
-          let next = source2[i2 + 1];
+          let next = source[i2 + 1];
           while (next === " " || next === "	")
-            next = source2[++i2 + 1];
-          if (next !== "\n" && !(next === "\r" && source2[i2 + 2] === "\n"))
-            res += i2 > wsStart ? source2.slice(wsStart, i2 + 1) : ch;
+            next = source[++i2 + 1];
+          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
+            res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch;
         } else {
           res += ch;
         }
       }
-      if (source2[source2.length - 1] !== '"' || source2.length === 1)
-        onError(source2.length, "MISSING_CHAR", 'Missing closing "quote');
+      if (source[source.length - 1] !== '"' || source.length === 1)
+        onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
       return res;
     }
-    function foldNewline(source2, offset) {
+    function foldNewline(source, offset) {
       let fold = "";
-      let ch = source2[offset + 1];
+      let ch = source[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
-        if (ch === "\r" && source2[offset + 2] !== "\n")
+        if (ch === "\r" && source[offset + 2] !== "\n")
           break;
         if (ch === "\n")
           fold += "\n";
         offset += 1;
-        ch = source2[offset + 1];
+        ch = source[offset + 1];
       }
       if (!fold)
         fold = " ";
@@ -5111,14 +5353,14 @@ var require_resolve_flow_scalar = __commonJS({
       "\\": "\\",
       "	": "	"
     };
-    function parseCharCode(source2, offset, length, onError) {
-      const cc = source2.substr(offset, length);
+    function parseCharCode(source, offset, length, onError) {
+      const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
       const code = ok ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code);
       } catch {
-        const raw = source2.substr(offset - 2, length + 2);
+        const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
         return raw;
       }
@@ -5326,13 +5568,13 @@ var require_compose_node = __commonJS({
       }
       return node2;
     }
-    function composeAlias({ options }, { offset, source: source2, end }, onError) {
-      const alias = new Alias.Alias(source2.substring(1));
+    function composeAlias({ options }, { offset, source, end }, onError) {
+      const alias = new Alias.Alias(source.substring(1));
       if (alias.source === "")
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
-        onError(offset + source2.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
-      const valueEnd = offset + source2.length;
+        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
+      const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
       alias.range = [offset, valueEnd, re.offset];
       if (re.comment)
@@ -5403,18 +5645,18 @@ var require_composer = __commonJS({
         return [src, src + 1];
       if (Array.isArray(src))
         return src.length === 2 ? src : [src[0], src[1]];
-      const { offset, source: source2 } = src;
-      return [offset, offset + (typeof source2 === "string" ? source2.length : 1)];
+      const { offset, source } = src;
+      return [offset, offset + (typeof source === "string" ? source.length : 1)];
     }
     function parsePrelude(prelude) {
       let comment = "";
       let atComment = false;
       let afterEmptyLine = false;
       for (let i2 = 0; i2 < prelude.length; ++i2) {
-        const source2 = prelude[i2];
-        switch (source2[0]) {
+        const source = prelude[i2];
+        switch (source[0]) {
           case "#":
-            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source2.substring(1) || " ");
+            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
             atComment = true;
             afterEmptyLine = false;
             break;
@@ -5438,8 +5680,8 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source2, code, message, warning) => {
-          const pos = getErrorPos(source2);
+        this.onError = (source, code, message, warning) => {
+          const pos = getErrorPos(source);
           if (warning)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
@@ -5625,7 +5867,7 @@ var require_cst_scalar = __commonJS({
     }
     function createScalarToken(value, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source2 = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -5634,12 +5876,12 @@ var require_cst_scalar = __commonJS({
       const end = context.end ?? [
         { type: "newline", offset: -1, indent, source: "\n" }
       ];
-      switch (source2[0]) {
+      switch (source[0]) {
         case "|":
         case ">": {
-          const he = source2.indexOf("\n");
-          const head = source2.substring(0, he);
-          const body = source2.substring(he + 1) + "\n";
+          const he = source.indexOf("\n");
+          const head = source.substring(0, he);
+          const body = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
@@ -5648,11 +5890,11 @@ var require_cst_scalar = __commonJS({
           return { type: "block-scalar", offset, indent, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source: source2, end };
+          return { type: "double-quoted-scalar", offset, indent, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source: source2, end };
+          return { type: "single-quoted-scalar", offset, indent, source, end };
         default:
-          return { type: "scalar", offset, indent, source: source2, end };
+          return { type: "scalar", offset, indent, source, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
@@ -5669,45 +5911,45 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header2 = token.props[0];
-            if (header2.type !== "block-scalar-header")
+            const header3 = token.props[0];
+            if (header3.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header3.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
             type = "PLAIN";
         }
-      const source2 = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
-      switch (source2[0]) {
+      switch (source[0]) {
         case "|":
         case ">":
-          setBlockScalarValue(token, source2);
+          setBlockScalarValue(token, source);
           break;
         case '"':
-          setFlowScalarValue(token, source2, "double-quoted-scalar");
+          setFlowScalarValue(token, source, "double-quoted-scalar");
           break;
         case "'":
-          setFlowScalarValue(token, source2, "single-quoted-scalar");
+          setFlowScalarValue(token, source, "single-quoted-scalar");
           break;
         default:
-          setFlowScalarValue(token, source2, "scalar");
+          setFlowScalarValue(token, source, "scalar");
       }
     }
-    function setBlockScalarValue(token, source2) {
-      const he = source2.indexOf("\n");
-      const head = source2.substring(0, he);
-      const body = source2.substring(he + 1) + "\n";
+    function setBlockScalarValue(token, source) {
+      const he = source.indexOf("\n");
+      const head = source.substring(0, he);
+      const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header2 = token.props[0];
-        if (header2.type !== "block-scalar-header")
+        const header3 = token.props[0];
+        if (header3.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header2.source = head;
+        header3.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -5737,31 +5979,31 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
-    function setFlowScalarValue(token, source2, type) {
+    function setFlowScalarValue(token, source, type) {
       switch (token.type) {
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
           token.type = type;
-          token.source = source2;
+          token.source = source;
           break;
         case "block-scalar": {
           const end = token.props.slice(1);
-          let oa = source2.length;
+          let oa = source.length;
           if (token.props[0].type === "block-scalar-header")
             oa -= token.props[0].source.length;
           for (const tok of end)
             tok.offset += oa;
           delete token.props;
-          Object.assign(token, { type, source: source2, end });
+          Object.assign(token, { type, source, end });
           break;
         }
         case "block-map":
         case "block-seq": {
-          const offset = token.offset + source2.length;
+          const offset = token.offset + source.length;
           const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
           delete token.items;
-          Object.assign(token, { type, source: source2, end: [nl] });
+          Object.assign(token, { type, source, end: [nl] });
           break;
         }
         default: {
@@ -5770,7 +6012,7 @@ var require_cst_scalar = __commonJS({
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source: source2, end });
+          Object.assign(token, { type, indent, source, end });
         }
       }
     }
@@ -5848,15 +6090,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path6) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path6) => {
       let item = cst;
       for (const [field, index] of path6) {
         const tok = item?.[field];
@@ -5867,8 +6109,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path6) => {
-      const parent = visit2.itemAtPath(cst, path6.slice(0, -1));
+    visit3.parentCollection = (cst, path6) => {
+      const parent = visit3.itemAtPath(cst, path6.slice(0, -1));
       const field = path6[path6.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5899,7 +6141,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -5930,8 +6172,8 @@ var require_cst = __commonJS({
           return JSON.stringify(token);
       }
     }
-    function tokenType(source2) {
-      switch (source2) {
+    function tokenType(source) {
+      switch (source) {
         case BOM:
           return "byte-order-mark";
         case DOCUMENT:
@@ -5965,7 +6207,7 @@ var require_cst = __commonJS({
         case ",":
           return "comma";
       }
-      switch (source2[0]) {
+      switch (source[0]) {
         case " ":
         case "	":
           return "space";
@@ -6047,11 +6289,11 @@ var require_lexer = __commonJS({
        *
        * @returns A generator of lexical tokens
        */
-      *lex(source2, incomplete = false) {
-        if (source2) {
-          if (typeof source2 !== "string")
+      *lex(source, incomplete = false) {
+        if (source) {
+          if (typeof source !== "string")
             throw TypeError("source is not a string");
-          this.buffer = this.buffer ? this.buffer + source2 : source2;
+          this.buffer = this.buffer ? this.buffer + source : source;
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
@@ -6696,12 +6938,12 @@ var require_parser = __commonJS({
       }
       return prev.splice(i2, prev.length);
     }
-    function arrayPushArray(target, source2) {
-      if (source2.length < 1e5)
-        Array.prototype.push.apply(target, source2);
+    function arrayPushArray(target, source) {
+      if (source.length < 1e5)
+        Array.prototype.push.apply(target, source);
       else
-        for (let i2 = 0; i2 < source2.length; ++i2)
-          target.push(source2[i2]);
+        for (let i2 = 0; i2 < source.length; ++i2)
+          target.push(source[i2]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -6747,10 +6989,10 @@ var require_parser = __commonJS({
        *
        * @returns A generator of tokens representing each directive, document, and other structure.
        */
-      *parse(source2, incomplete = false) {
+      *parse(source, incomplete = false) {
         if (this.onNewLine && this.offset === 0)
           this.onNewLine(0);
-        for (const lexeme of this.lexer.lex(source2, incomplete))
+        for (const lexeme of this.lexer.lex(source, incomplete))
           yield* this.next(lexeme);
         if (!incomplete)
           yield* this.end();
@@ -6758,21 +7000,21 @@ var require_parser = __commonJS({
       /**
        * Advance the parser by the `source` of one lexical token.
        */
-      *next(source2) {
-        this.source = source2;
+      *next(source) {
+        this.source = source;
         if (node_process.env.LOG_TOKENS)
-          console.log("|", cst.prettyToken(source2));
+          console.log("|", cst.prettyToken(source));
         if (this.atScalar) {
           this.atScalar = false;
           yield* this.step();
-          this.offset += source2.length;
+          this.offset += source.length;
           return;
         }
-        const type = cst.tokenType(source2);
+        const type = cst.tokenType(source);
         if (!type) {
-          const message = `Not a YAML token: ${source2}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source: source2 });
-          this.offset += source2.length;
+          const message = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
           this.atScalar = true;
@@ -6785,17 +7027,17 @@ var require_parser = __commonJS({
               this.atNewLine = true;
               this.indent = 0;
               if (this.onNewLine)
-                this.onNewLine(this.offset + source2.length);
+                this.onNewLine(this.offset + source.length);
               break;
             case "space":
-              if (this.atNewLine && source2[0] === " ")
-                this.indent += source2.length;
+              if (this.atNewLine && source[0] === " ")
+                this.indent += source.length;
               break;
             case "explicit-key-ind":
             case "map-value-ind":
             case "seq-item-ind":
               if (this.atNewLine)
-                this.indent += source2.length;
+                this.indent += source.length;
               break;
             case "doc-mode":
             case "flow-error-end":
@@ -6803,7 +7045,7 @@ var require_parser = __commonJS({
             default:
               this.atNewLine = false;
           }
-          this.offset += source2.length;
+          this.offset += source.length;
         }
       }
       /** Call at end of input to push out any remaining constructions */
@@ -7515,26 +7757,26 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source2, options = {}) {
+    function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
-      const docs = Array.from(composer$1.compose(parser$1.parse(source2)));
+      const docs = Array.from(composer$1.compose(parser$1.parse(source)));
       if (prettyErrors && lineCounter2)
         for (const doc of docs) {
-          doc.errors.forEach(errors.prettifyError(source2, lineCounter2));
-          doc.warnings.forEach(errors.prettifyError(source2, lineCounter2));
+          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
+          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
         }
       if (docs.length > 0)
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source2, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
-      for (const _doc of composer$1.compose(parser$1.parse(source2), true, source2.length)) {
+      for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
         if (!doc)
           doc = _doc;
         else if (doc.options.logLevel !== "silent") {
@@ -7543,8 +7785,8 @@ var require_public_api = __commonJS({
         }
       }
       if (prettyErrors && lineCounter2) {
-        doc.errors.forEach(errors.prettifyError(source2, lineCounter2));
-        doc.warnings.forEach(errors.prettifyError(source2, lineCounter2));
+        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
       }
       return doc;
     }
@@ -7615,7 +7857,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7643,8 +7885,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -7807,10 +8049,10 @@ function cached(getter) {
 function nullish(input2) {
   return input2 === null || input2 === void 0;
 }
-function cleanRegex(source2) {
-  const start2 = source2.startsWith("^") ? 1 : 0;
-  const end = source2.endsWith("$") ? source2.length - 1 : source2.length;
-  return source2.slice(start2, end);
+function cleanRegex(source) {
+  const start2 = source.startsWith("^") ? 1 : 0;
+  const end = source.endsWith("$") ? source.length - 1 : source.length;
+  return source.slice(start2, end);
 }
 function floatSafeRemainder(val, step) {
   const ratio = val / step;
@@ -7877,28 +8119,28 @@ function putProp(target, key, value) {
   else
     target[key] = value;
 }
-function mirrorShape(target, source2, keys, wrap2) {
-  const raw = sourceShape(source2);
+function mirrorShape(target, source, keys, wrap2) {
+  const raw = sourceShape(source);
   for (const key of keys) {
     const desc = Object.getOwnPropertyDescriptor(raw, key);
     if (!desc.enumerable)
       continue;
     if (desc.get) {
       deferProp(target, key, () => {
-        const value = source2._zod.def.shape[key];
+        const value = source._zod.def.shape[key];
         return wrap2 ? wrap2(value, key) : value;
       });
     } else
       putProp(target, key, wrap2 ? wrap2(desc.value, key) : desc.value);
   }
 }
-function mirrorProps(target, source2) {
-  for (const key of Reflect.ownKeys(source2)) {
-    const desc = Object.getOwnPropertyDescriptor(source2, key);
+function mirrorProps(target, source) {
+  for (const key of Reflect.ownKeys(source)) {
+    const desc = Object.getOwnPropertyDescriptor(source, key);
     if (!desc.enumerable)
       continue;
     if (desc.get)
-      deferProp(target, key, () => source2[key]);
+      deferProp(target, key, () => source[key]);
     else
       putProp(target, key, desc.value);
   }
@@ -9121,8 +9363,8 @@ function nanoidOfLength(length) {
 function emoji() {
   return new RegExp(_emoji, "u");
 }
-function anchor(source2) {
-  return new RegExp(`^${source2}$`);
+function anchor(source) {
+  return new RegExp(`^${source}$`);
 }
 function timeSource(args) {
   const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
@@ -9909,10 +10151,10 @@ function isValidJWT(token, algorithm = null) {
     const tokensParts = token.split(".");
     if (tokensParts.length !== 3)
       return false;
-    const [header2] = tokensParts;
-    if (!header2)
+    const [header3] = tokensParts;
+    if (!header3)
       return false;
-    const parsedHeader = JSON.parse(atob(header2));
+    const parsedHeader = JSON.parse(atob(header3));
     if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
       return false;
     if (!parsedHeader.alg)
@@ -12067,11 +12309,11 @@ var init_schemas = __esm({
       const regexParts = [];
       for (const part of def.parts) {
         if (typeof part === "object" && part !== null) {
-          const source2 = partPattern(part);
-          if (!source2) {
+          const source = partPattern(part);
+          if (!source) {
             throw new Error(`Invalid template literal part, no pattern found: ${[...part._zod.traits].shift()}`);
           }
-          regexParts.push(cleanRegex(source2));
+          regexParts.push(cleanRegex(source));
         } else if (part === null || primitiveTypes.has(typeof part)) {
           regexParts.push(escapeRegex(`${part}`));
         } else {
@@ -12384,7 +12626,7 @@ function isBackEdge(ctx, value) {
   const backEdges = ctx[STATE]?.backEdges;
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
-var $ZodCyclicError, STATE, NO_ISSUES, recursive, NONE, ASSUMED, PROVEN, handoff, open, memo;
+var $ZodCyclicError, STATE, NO_ISSUES, recursive, NONE, ASSUMED, PROVEN, handoff, open3, memo;
 var init_memoizer = __esm({
   "node_modules/zod/v4/core/memoizer.js"() {
     init_util();
@@ -12400,7 +12642,7 @@ var init_memoizer = __esm({
     NONE = 0;
     ASSUMED = 1;
     PROVEN = 2;
-    open = [];
+    open3 = [];
     memo = {
       alloc(_inst, payload, empty) {
         const bucket = handoff;
@@ -12409,7 +12651,7 @@ var init_memoizer = __esm({
         handoff = void 0;
         const entry = { value: empty, issues: null };
         bucket.set(payload.value, entry);
-        open.push(entry);
+        open3.push(entry);
         return empty;
       },
       guard(inst) {
@@ -12480,10 +12722,10 @@ var init_memoizer = __esm({
               return payload;
             }
             handoff = bucket;
-            const depth = open.length;
+            const depth = open3.length;
             const result = base(payload, ctx);
             handoff = void 0;
-            const entry = open.length > depth ? open.pop() : void 0;
+            const entry = open3.length > depth ? open3.pop() : void 0;
             if (result instanceof Promise) {
               return result.then((r) => {
                 if (entry)
@@ -20619,9 +20861,9 @@ function withParser(schema, parser) {
     installCompiledUserMethods(clone2, schema, parser);
   return clone2;
 }
-function installCompiledUserMethods(target, source2, parser) {
+function installCompiledUserMethods(target, source, parser) {
   const targetAny = target;
-  const sourceAny = source2;
+  const sourceAny = source;
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
     targetAny.safeParse = (data, params) => {
@@ -23259,10 +23501,10 @@ var init_api = __esm({
 
 // node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
-  for (const source2 of sources) {
-    for (const key of Reflect.ownKeys(source2)) {
-      if (Object.prototype.propertyIsEnumerable.call(source2, key)) {
-        assignProp(target, key, source2[key]);
+  for (const source of sources) {
+    for (const key of Reflect.ownKeys(source)) {
+      if (Object.prototype.propertyIsEnumerable.call(source, key)) {
+        assignProp(target, key, source[key]);
       }
     }
   }
@@ -28101,6 +28343,11 @@ var init_zod = __esm({
 });
 
 // src/spec/duration.ts
+function durationRangeProblem(ms2) {
+  if (ms2 < 1) return "is shorter than 1ms";
+  if (ms2 > MAX_DURATION_MS) return "is longer than a day (1440m), the longest duration allowed";
+  return void 0;
+}
 function parseDuration(s) {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
   if (!m) return void 0;
@@ -28112,11 +28359,12 @@ function formatDuration(ms2) {
   if (ms2 < 6e4) return `${+(ms2 / 1e3).toFixed(1)}s`;
   return `${+(ms2 / 6e4).toFixed(1)}m`;
 }
-var DURATION_PATTERN;
+var DURATION_PATTERN, MAX_DURATION_MS;
 var init_duration = __esm({
   "src/spec/duration.ts"() {
     "use strict";
     DURATION_PATTERN = "^\\d+(\\.\\d+)?(ms|s|m)$";
+    MAX_DURATION_MS = 24 * 60 * 60 * 1e3;
   }
 });
 
@@ -28150,7 +28398,11 @@ var init_schema = __esm({
     init_protocols();
     init_address();
     init_duration();
-    duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).describe("a duration: NUMBER followed by ms, s or m");
+    duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).check((ctx) => {
+      const ms2 = parseDuration(ctx.value);
+      const problem = ms2 === void 0 ? void 0 : durationRangeProblem(ms2);
+      if (problem) ctx.issues.push({ code: "custom", message: `"${ctx.value}" ${problem}`, input: ctx.value });
+    }).describe("a duration: NUMBER followed by ms, s or m, from 1ms to a day (1440m)");
     NGINX_TEST_MODES = ["safe", "always", "off"];
     service = external_exports.strictObject({
       backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
@@ -28209,31 +28461,31 @@ var init_schema = __esm({
 var load_exports = {};
 __export(load_exports, {
   DEFAULT_SPEC_FILE: () => DEFAULT_SPEC_FILE,
+  MAX_ALIASES: () => MAX_ALIASES,
+  MAX_SPEC_BYTES: () => MAX_SPEC_BYTES,
   loadSpecFile: () => loadSpecFile,
   parseSpec: () => parseSpec,
   relativeConfigNote: () => relativeConfigNote
 });
-import { readFile as readFile2 } from "node:fs/promises";
 import { dirname as dirname2, isAbsolute, resolve } from "node:path";
-async function loadSpecFile(path6, shown = displayPath(resolve(path6))) {
+async function loadSpecFile(path6, shown = displayPath(resolve(path6)), signal) {
   const file2 = resolve(path6);
-  let text;
-  try {
-    text = await readFile2(file2, "utf8");
-  } catch (e) {
-    throw new UserError(`cannot read spec: ${fileErrorWords(e)}`, shown);
-  }
-  return parseSpec(text, file2, shown);
+  const bytes = await readInput(file2, { what: "spec", shown, maxBytes: MAX_SPEC_BYTES, ...signal && { signal } });
+  return parseSpec(bytes.toString("utf8"), file2, shown);
 }
 function parseSpec(text, file2, shown = displayPath(file2)) {
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
-  if (first) {
-    const line = lineCounter.linePos(first.pos[0]).line;
-    throw new UserError(firstLine(first.message), `${shown}:${line}`);
+  const problem = first ? { offset: first.pos[0], message: firstLine(first.message) } : structureProblem(doc);
+  if (problem) throw new UserError(problem.message, `${shown}:${lineCounter.linePos(problem.offset).line}`);
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    const alias = firstAlias(doc);
+    throw new UserError(`YAML aliases expand too far (${firstLine(e.message)}; at most ${MAX_ALIASES} nodes through aliases)`, `${shown}:${lineCounter.linePos(alias).line}`);
   }
-  const data = doc.toJS({ maxAliasCount: 100 });
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new UserError("the spec must be a mapping with `version` and `services`", `${shown}:1`);
   }
@@ -28245,6 +28497,43 @@ function parseSpec(text, file2, shown = displayPath(file2)) {
     throw new UserError(`${path6.length ? `${path6.join(".")}: ` : ""}${message}`, `${shown}:${line}`);
   }
   return normalise(parsed.data, file2);
+}
+function structureProblem(doc) {
+  const anchors = /* @__PURE__ */ new Set();
+  let aliases = 0;
+  let problem;
+  (0, import_yaml.visit)(doc, (_key, node2) => {
+    if ((0, import_yaml.isAlias)(node2)) {
+      const at3 = node2.range?.[0] ?? 0;
+      if (!anchors.has(node2.source)) problem = { offset: at3, message: `YAML alias *${node2.source} has no anchor &${node2.source} before it` };
+      else if (++aliases > MAX_ALIASES) problem = { offset: at3, message: `more than ${MAX_ALIASES} YAML aliases` };
+      return problem ? import_yaml.visit.BREAK : void 0;
+    }
+    if ((0, import_yaml.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
+    if ((0, import_yaml.isMap)(node2)) {
+      const keys = /* @__PURE__ */ new Set();
+      for (const pair of node2.items) {
+        const key = (0, import_yaml.isScalar)(pair.key) ? pair.key.value : pair.key;
+        if (keys.has(key)) {
+          problem = { offset: (0, import_yaml.isNode)(pair.key) && pair.key.range ? pair.key.range[0] : node2.range?.[0] ?? 0, message: "Map keys must be unique" };
+          return import_yaml.visit.BREAK;
+        }
+        keys.add(key);
+      }
+    }
+    return void 0;
+  });
+  return problem;
+}
+function firstAlias(doc) {
+  let at3 = 0;
+  (0, import_yaml.visit)(doc, {
+    Alias(_key, node2) {
+      at3 = node2.range?.[0] ?? 0;
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return at3;
 }
 function normalise(data, file2) {
   const dir = dirname2(file2);
@@ -28320,15 +28609,18 @@ function displayPath(file2) {
   const cwd = process.cwd();
   return file2.startsWith(`${cwd}/`) ? file2.slice(cwd.length + 1) : file2;
 }
-var import_yaml, DEFAULT_SPEC_FILE;
+var import_yaml, DEFAULT_SPEC_FILE, MAX_SPEC_BYTES, MAX_ALIASES;
 var init_load = __esm({
   "src/spec/load.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
+    init_input_file();
     init_user_error();
     init_address();
     init_schema();
     DEFAULT_SPEC_FILE = "upstream-gate.yml";
+    MAX_SPEC_BYTES = 4 * 1024 * 1024;
+    MAX_ALIASES = 100;
   }
 });
 
@@ -28350,7 +28642,9 @@ function oneOf(flag, value, allowed, fallback) {
 function durationFlag(flag, value) {
   if (value === void 0) return void 0;
   const ms2 = parseDuration(value);
-  if (ms2 === void 0 || ms2 <= 0) throw new UserError(`--${flag} "${value}" is not a duration: write 250ms, 2s or 1m`);
+  if (ms2 === void 0) throw new UserError(`--${flag} "${value}" is not a duration: write 250ms, 2s or 1m`);
+  const problem = durationRangeProblem(ms2);
+  if (problem) throw new UserError(`--${flag} "${value}" ${problem}`);
   return ms2;
 }
 var init_args = __esm({
@@ -28364,11 +28658,11 @@ var init_args = __esm({
 // src/cli/spec-arg.ts
 import { existsSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
-async function loadSpecArg(cwd, given) {
+async function loadSpecArg(cwd, given, signal) {
   const arg = given ?? DEFAULT_SPEC_FILE;
   const path6 = resolve2(cwd, arg);
   if (given === void 0 && !existsSync(path6)) throw new UserError(`no ${DEFAULT_SPEC_FILE} in ${cwd}: run where the spec is, or name it with --spec FILE`);
-  return loadSpecFile(path6, arg);
+  return loadSpecFile(path6, arg, signal);
 }
 var init_spec_arg = __esm({
   "src/cli/spec-arg.ts"() {
@@ -28402,7 +28696,8 @@ Render, from the spec, what both sides of each service are templated from:
 
 Options:
   --spec FILE   spec file (default ./${DEFAULT_SPEC_FILE})
-  --out DIR     write the files into DIR, each atomically (temp file + rename)
+  --out DIR     write the files into DIR, each atomically (temp file + rename);
+                a symlink, device or FIFO in a file's place is written through
   --check       write nothing; exit 1 with a diff when the files in DIR
                 (default: rendered/ beside the spec) differ from the spec
   -h, --help    this help
@@ -28422,12 +28717,12 @@ Exit codes: 0 done / up to date, 1 drift found (--check), 2 bad input.`;
 `);
           return EXIT.pass;
         }
-        const spec = await loadSpecArg(io.cwd, values.spec);
+        const spec = await loadSpecArg(io.cwd, values.spec, io.signal);
         const files = render(spec);
         const show = (p) => relative(io.cwd, p) || ".";
         if (values.check) {
           const dir = values.out ? resolve3(io.cwd, values.out) : join2(dirname3(spec.file), "rendered");
-          const drift = await compare(dir, files);
+          const drift = await compare(dir, files, show);
           if (drift.length === 0) {
             io.stdout.write(`up to date: ${files.length} files in ${show(dir)}
 `);
@@ -28444,7 +28739,7 @@ Exit codes: 0 done / up to date, 1 drift found (--check), 2 bad input.`;
           return EXIT.fail;
         }
         if (values.out) {
-          const written = await writeAtomically(resolve3(io.cwd, values.out), files);
+          const written = await writeAtomically(resolve3(io.cwd, values.out), files, values.out, io.signal);
           for (const w of written) io.stdout.write(`wrote ${show(w)}
 `);
           return EXIT.pass;
@@ -29138,12 +29433,12 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open5, close) => {
+    format = (open6, close3) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open5}m`;
-      const closeCode = `\x1B[${close}m`;
+      const openCode = `\x1B[${open6}m`;
+      const closeCode = `\x1B[${close3}m`;
       return (input2) => {
         const string4 = input2 + "";
         let index = string4.indexOf(closeCode);
@@ -29152,7 +29447,7 @@ var init_base = __esm({
         }
         let result = openCode;
         let lastIndex = 0;
-        const reopenOnNestedClose = close === 22;
+        const reopenOnNestedClose = close3 === 22;
         const replaceCode = (reopenOnNestedClose ? closeCode : "") + openCode;
         while (index !== -1) {
           result += string4.slice(lastIndex, index) + replaceCode;
@@ -29458,15 +29753,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat3, path6, options) {
-      if (!stat3.isSymbolicLink() && !stat3.isFile()) {
+    function checkStat(stat6, path6, options) {
+      if (!stat6.isSymbolicLink() && !stat6.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs.stat(path6, function(er, stat3) {
-        cb(er, er ? false : checkStat(stat3, path6, options));
+      fs.stat(path6, function(er, stat6) {
+        cb(er, er ? false : checkStat(stat6, path6, options));
       });
     }
     function sync(path6, options) {
@@ -29482,20 +29777,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs = __require("fs");
     function isexe(path6, options, cb) {
-      fs.stat(path6, function(er, stat3) {
-        cb(er, er ? false : checkStat(stat3, options));
+      fs.stat(path6, function(er, stat6) {
+        cb(er, er ? false : checkStat(stat6, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs.statSync(path6), options);
     }
-    function checkStat(stat3, options) {
-      return stat3.isFile() && checkMode(stat3, options);
+    function checkStat(stat6, options) {
+      return stat6.isFile() && checkMode(stat6, options);
     }
-    function checkMode(stat3, options) {
-      var mod = stat3.mode;
-      var uid = stat3.uid;
-      var gid = stat3.gid;
+    function checkMode(stat6, options) {
+      var mod = stat6.mode;
+      var uid = stat6.uid;
+      var gid = stat6.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -29955,7 +30250,7 @@ var init_default2 = __esm({
 });
 
 // node_modules/unicorn-magic/node.js
-import { promisify } from "node:util";
+import { promisify as promisify3 } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -29979,7 +30274,7 @@ var execFileOriginal, TEN_MEGABYTES_IN_BYTES;
 var init_node = __esm({
   "node_modules/unicorn-magic/node.js"() {
     init_default2();
-    execFileOriginal = promisify(execFileCallback);
+    execFileOriginal = promisify3(execFileCallback);
     TEN_MEGABYTES_IN_BYTES = 10 * 1024 * 1024;
   }
 });
@@ -30370,7 +30665,7 @@ var init_core3 = __esm({
 });
 
 // node_modules/human-signals/build/src/signals.js
-import { constants } from "node:os";
+import { constants as constants3 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
   "node_modules/human-signals/build/src/signals.js"() {
@@ -30391,7 +30686,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name2]: constantSignal }
-      } = constants;
+      } = constants3;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name: name2, number: number4, description, supported, action, forced, standard };
@@ -30400,7 +30695,7 @@ var init_signals = __esm({
 });
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants2 } from "node:os";
+import { constants as constants4 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
   "node_modules/human-signals/build/src/main.js"() {
@@ -30448,7 +30743,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name: name2 }) => constants2.signals[name2] === number4);
+      const signal = signals2.find(({ name: name2 }) => constants4.signals[name2] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -30459,7 +30754,7 @@ var init_main = __esm({
 });
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants3 } from "node:os";
+import { constants as constants5 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
   "node_modules/execa/lib/terminate/signal.js"() {
@@ -30489,13 +30784,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants3.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants3.signals) {
+      if (signalName in constants5.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants3.signals) {
+      if (signalName.toUpperCase() in constants5.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -30503,8 +30798,8 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants3.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants3.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
@@ -30723,11 +31018,11 @@ var init_fd_options = __esm({
       }
       return destinationStream;
     };
-    getFromStream = (source2, from = "stdout") => {
+    getFromStream = (source, from = "stdout") => {
       const isWritable = false;
-      const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(source2);
+      const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
       const fdNumber = getFdNumber(fileDescriptors, from, isWritable);
-      const sourceStream = fdNumber === "all" ? source2.all : source2.stdio[fdNumber];
+      const sourceStream = fdNumber === "all" ? source.all : source.stdio[fdNumber];
       if (sourceStream === null || sourceStream === void 0) {
         throw new TypeError(getInvalidStdioOptionMessage(fdNumber, from, options, isWritable));
       }
@@ -31078,7 +31373,7 @@ var init_outgoing = __esm({
 });
 
 // node_modules/execa/lib/ipc/send.js
-import { promisify as promisify2 } from "node:util";
+import { promisify as promisify4 } from "node:util";
 var sendMessage, sendMessageAsync, sendOneMessage, getSendMethod, PROCESS_SEND_METHODS;
 var init_send = __esm({
   "node_modules/execa/lib/ipc/send.js"() {
@@ -31148,7 +31443,7 @@ var init_send = __esm({
       if (PROCESS_SEND_METHODS.has(anyProcess)) {
         return PROCESS_SEND_METHODS.get(anyProcess);
       }
-      const sendMethod = promisify2(anyProcess.send.bind(anyProcess));
+      const sendMethod = promisify4(anyProcess.send.bind(anyProcess));
       PROCESS_SEND_METHODS.set(anyProcess, sendMethod);
       return sendMethod;
     };
@@ -34756,17 +35051,17 @@ var pipeStreams, onSourceFinish, endDestinationStream, onDestinationFinish, abor
 var init_pipeline = __esm({
   "node_modules/execa/lib/io/pipeline.js"() {
     init_standard_stream();
-    pipeStreams = (source2, destination) => {
-      source2.pipe(destination);
-      onSourceFinish(source2, destination);
-      onDestinationFinish(source2, destination);
+    pipeStreams = (source, destination) => {
+      source.pipe(destination);
+      onSourceFinish(source, destination);
+      onDestinationFinish(source, destination);
     };
-    onSourceFinish = async (source2, destination) => {
-      if (isStandardStream(source2) || isStandardStream(destination)) {
+    onSourceFinish = async (source, destination) => {
+      if (isStandardStream(source) || isStandardStream(destination)) {
         return;
       }
       try {
-        await finished3(source2, { cleanup: true, readable: true, writable: false });
+        await finished3(source, { cleanup: true, readable: true, writable: false });
       } catch {
       }
       endDestinationStream(destination);
@@ -34776,19 +35071,19 @@ var init_pipeline = __esm({
         destination.end();
       }
     };
-    onDestinationFinish = async (source2, destination) => {
-      if (isStandardStream(source2) || isStandardStream(destination)) {
+    onDestinationFinish = async (source, destination) => {
+      if (isStandardStream(source) || isStandardStream(destination)) {
         return;
       }
       try {
         await finished3(destination, { cleanup: true, readable: false, writable: true });
       } catch {
       }
-      abortSourceStream(source2);
+      abortSourceStream(source);
     };
-    abortSourceStream = (source2) => {
-      if (source2.readable) {
-        source2.destroy();
+    abortSourceStream = (source) => {
+      if (source.readable) {
+        source.destroy();
       }
     };
   }
@@ -35152,7 +35447,7 @@ var init_pipe_arguments = __esm({
     init_duration2();
     init_fd_options();
     init_file_url();
-    normalizePipeArguments = ({ source: source2, sourcePromise, boundOptions, createNested }, ...pipeArguments) => {
+    normalizePipeArguments = ({ source, sourcePromise, boundOptions, createNested }, ...pipeArguments) => {
       const startTime = getStartTime();
       const {
         destination,
@@ -35161,8 +35456,8 @@ var init_pipe_arguments = __esm({
         from,
         unpipeSignal
       } = getDestinationStream(boundOptions, createNested, pipeArguments);
-      const { sourceStream, sourceError } = getSourceStream(source2, from);
-      const { options: sourceOptions, fileDescriptors } = SUBPROCESS_OPTIONS.get(source2);
+      const { sourceStream, sourceError } = getSourceStream(source, from);
+      const { options: sourceOptions, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
       return {
         sourcePromise,
         sourceStream,
@@ -35215,9 +35510,9 @@ var init_pipe_arguments = __esm({
       throw new TypeError(`The first argument must be a template string, an options object, or an Execa subprocess: ${firstArgument}`);
     };
     mapDestinationArguments = ({ options }) => ({ options: { ...options, stdin: "pipe", piped: true } });
-    getSourceStream = (source2, from) => {
+    getSourceStream = (source, from) => {
       try {
-        const sourceStream = getFromStream(source2, from);
+        const sourceStream = getFromStream(source, from);
         return { sourceStream };
       } catch (error62) {
         return { sourceError: error62 };
@@ -36075,7 +36370,7 @@ var init_readable = __esm({
       const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
       const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
       const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-      const { read, onStdoutDataDone } = getReadableMethods({
+      const { read: read3, onStdoutDataDone } = getReadableMethods({
         subprocessStdout,
         subprocess,
         binary,
@@ -36083,7 +36378,7 @@ var init_readable = __esm({
         preserveNewlines
       });
       const readable2 = new Readable3({
-        read,
+        read: read3,
         destroy: callbackify2(onReadableDestroy.bind(void 0, { subprocessStdout, subprocess, waitReadableDestroy })),
         highWaterMark: readableHighWaterMark,
         objectMode: readableObjectMode,
@@ -36245,7 +36540,7 @@ var init_duplex = __esm({
       const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
       const { subprocessStdin, waitWritableFinal, waitWritableDestroy } = getSubprocessStdin(subprocess, to, concurrentStreams);
       const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-      const { read, onStdoutDataDone } = getReadableMethods({
+      const { read: read3, onStdoutDataDone } = getReadableMethods({
         subprocessStdout,
         subprocess,
         binary,
@@ -36253,7 +36548,7 @@ var init_duplex = __esm({
         preserveNewlines
       });
       const duplex2 = new Duplex3({
-        read,
+        read: read3,
         ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
         destroy: callbackify4(onDuplexDestroy.bind(void 0, {
           subprocessStdout,
@@ -36813,12 +37108,12 @@ function compile2(component) {
     else if (c3 === "\\" && i2 + 1 < component.length) out.push({ kind: "char", c: component[++i2] });
     else if (c3 === "[") {
       const start2 = component[i2 + 1] === "!" || component[i2 + 1] === "^" ? i2 + 2 : i2 + 1;
-      const close = component.indexOf("]", start2 + 1);
-      if (close < 0) {
+      const close3 = component.indexOf("]", start2 + 1);
+      if (close3 < 0) {
         out.push({ kind: "char", c: c3 });
         continue;
       }
-      const body = component.slice(start2, close);
+      const body = component.slice(start2, close3);
       const ranges = [];
       for (let k = 0; k < body.length; k++) {
         const a2 = body[k];
@@ -36828,7 +37123,7 @@ function compile2(component) {
         } else ranges.push([a2, a2]);
       }
       out.push({ kind: "set", negate: start2 === i2 + 2, ranges });
-      i2 = close;
+      i2 = close3;
     } else out.push({ kind: "char", c: c3 });
   }
   return out;
@@ -36928,7 +37223,7 @@ var init_config_source = __esm({
 });
 
 // src/host/local/config-files.ts
-import { closeSync, constants as constants4, fstatSync, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
+import { closeSync, constants as constants6, fstatSync as fstatSync2, openSync, readSync, readdirSync, statSync as statSync2 } from "node:fs";
 import { join as join3 } from "node:path";
 function openError(path6, e) {
   const err = e;
@@ -36946,13 +37241,13 @@ function fileSource() {
     read(path6, maxBytes) {
       let fd;
       try {
-        fd = openSync(path6, constants4.O_RDONLY | constants4.O_NONBLOCK);
+        fd = openSync(path6, constants6.O_RDONLY | constants6.O_NONBLOCK);
       } catch (e) {
         const code = e.code;
         return { error: openError(path6, e), ...code && { code } };
       }
       try {
-        const st = fstatSync(fd);
+        const st = fstatSync2(fd);
         if (st.isDirectory()) return { error: `pread() "${path6}" failed (21: Is a directory)` };
         if (!st.isFile()) return { error: `"${path6}" is not a regular file` };
         if (st.size > maxBytes) return { error: `"${path6}" is too large (${st.size} bytes, limit ${maxBytes})` };
@@ -37043,7 +37338,7 @@ var init_probe_result = __esm({
 });
 
 // src/host/errno.ts
-import { constants as constants5 } from "node:os";
+import { constants as constants7 } from "node:os";
 function errnoNumber(name2) {
   return name2 === void 0 ? void 0 : BY_NAME[name2];
 }
@@ -37063,7 +37358,7 @@ var init_errno = __esm({
   "src/host/errno.ts"() {
     "use strict";
     LINUX_ERRNO = { ENOENT: 2, EACCES: 13, ECONNRESET: 104, ETIMEDOUT: 110 };
-    BY_NAME = constants5.errno;
+    BY_NAME = constants7.errno;
     BY_NUMBER = /* @__PURE__ */ new Map();
     for (const [name2, n2] of Object.entries(BY_NAME)) if (!BY_NUMBER.has(n2)) BY_NUMBER.set(n2, name2);
   }
@@ -37250,8 +37545,8 @@ var init_resolve = __esm({
 import { connect } from "node:net";
 function dialLocal(endpoint, options) {
   const started = performance.now();
-  const fail = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
-  if (options.signal?.aborted) return Promise.resolve(fail({ code: ABORTED, message: "aborted before connecting" }));
+  const fail2 = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
+  if (options.signal?.aborted) return Promise.resolve(fail2({ code: ABORTED, message: "aborted before connecting" }));
   return new Promise((resolve10) => {
     const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
     let settled = false;
@@ -37264,10 +37559,10 @@ function dialLocal(endpoint, options) {
       if (!d.ok) socket.destroy();
       resolve10(d);
     };
-    const onError = (e) => settle3(fail(errorFacts(e)));
-    const onAbort2 = () => settle3(fail({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
+    const onError = (e) => settle3(fail2(errorFacts(e)));
+    const onAbort2 = () => settle3(fail2({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
     const timer = setTimeout(
-      () => settle3(fail({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
+      () => settle3(fail2({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options.timeoutMs}ms` })),
       options.timeoutMs
     );
     options.signal?.addEventListener("abort", onAbort2, { once: true });
@@ -37295,7 +37590,8 @@ var init_dial = __esm({
 });
 
 // src/host/local/files.ts
-import { lstat, open as open2, readdir, stat } from "node:fs/promises";
+import { lstat as lstat2, open as open4, readdir, stat as stat4 } from "node:fs/promises";
+import { constants as constants8 } from "node:fs";
 function failure2(e, started) {
   return { ok: false, ...errorFacts(e), durationMs: performance.now() - started };
 }
@@ -37322,11 +37618,14 @@ function typeOf2(st) {
   if (st.isFile()) return "file";
   if (st.isDirectory()) return "directory";
   if (st.isSymbolicLink()) return "symlink";
+  if (st.isFIFO()) return "fifo";
+  if (st.isCharacterDevice()) return "character-device";
+  if (st.isBlockDevice()) return "block-device";
   return "other";
 }
 function statLocal(path6, o2) {
   return bounded(async () => {
-    const st = await (o2.followLinks ? stat(path6) : lstat(path6));
+    const st = await (o2.followLinks ? stat4(path6) : lstat2(path6));
     return { ok: true, type: typeOf2(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
   }, o2);
 }
@@ -37334,7 +37633,7 @@ function readFileLocal(path6, o2 = {}) {
   return bounded(async () => {
     let fh;
     try {
-      fh = await open2(path6, "r");
+      fh = await open4(path6, constants8.O_RDONLY | constants8.O_NONBLOCK);
       if (o2.offset === void 0 && o2.length === void 0) return { ok: true, data: await fh.readFile(o2.signal ? { signal: o2.signal } : {}) };
       const length = o2.length ?? Math.max(0, (await fh.stat()).size - (o2.offset ?? 0));
       const data = Buffer.alloc(length);
@@ -37439,7 +37738,7 @@ var init_listeners = __esm({
 });
 
 // src/host/local/procnet.ts
-import { readFile as readFile3, readdir as readdir2, readlink } from "node:fs/promises";
+import { readFile, readdir as readdir2, readlink } from "node:fs/promises";
 function decodeProcAddress(hex3) {
   const [addr = "", port = "0"] = hex3.split(":");
   const words = addr.match(/.{8}/g) ?? [];
@@ -37495,7 +37794,7 @@ async function inodeOwners(inodes, signal) {
       const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
       const m = /^socket:\[(\d+)\]$/.exec(link);
       if (!m || !inodes.has(Number(m[1]))) continue;
-      name2 ??= (await readFile3(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
+      name2 ??= (await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "?")).trim();
       const list = owners.get(Number(m[1])) ?? [];
       if (!list.some((p) => p.pid === Number(pid))) list.push({ name: name2, pid: Number(pid) });
       owners.set(Number(m[1]), list);
@@ -37504,8 +37803,8 @@ async function inodeOwners(inodes, signal) {
   return { owners, complete: true };
 }
 async function readProcListeners(signal, net = "/proc/net") {
-  const read = (p) => readFile3(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
-  const [tcp4, tcp6, unix, v6only] = await Promise.all([read(`${net}/tcp`), read(`${net}/tcp6`), read(`${net}/unix`), read("/proc/sys/net/ipv6/bindv6only")]);
+  const read3 = (p) => readFile(p, { encoding: "utf8", ...signal && { signal } }).catch(() => void 0);
+  const [tcp4, tcp6, unix, v6only] = await Promise.all([read3(`${net}/tcp`), read3(`${net}/tcp6`), read3(`${net}/unix`), read3("/proc/sys/net/ipv6/bindv6only")]);
   const notes2 = [];
   if (tcp4 === void 0) notes2.push(`cannot read ${net}/tcp`);
   const dualStackDefault = (v6only ?? "0").trim() === "0";
@@ -37528,7 +37827,7 @@ var init_procnet = __esm({
 });
 
 // src/host/local/listeners.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 async function listLocalListeners(runner, o2 = {}) {
   const snap = await readListeners(runner, () => readProcListeners(o2.signal), { ...o2, root: process.getuid?.() === 0 });
   return withCommands(snap);
@@ -37538,7 +37837,7 @@ async function withCommands(snap) {
   const commands = /* @__PURE__ */ new Map();
   await Promise.all(
     [...pids].map(async (pid) => {
-      const raw = await readFile4(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      const raw = await readFile2(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
       if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
     })
   );
@@ -37621,13 +37920,13 @@ function quotedUserinfo(s) {
   const spans = [];
   let from = 0;
   for (; ; ) {
-    const open5 = s.indexOf('"', from);
-    if (open5 < 0) return spans;
-    let close = open5 + 1;
-    while (close < s.length && s[close] !== '"' && s[close] !== "\n" && s[close] !== "\r") close++;
-    const span = bareUserinfo(s, open5 + 1, close);
+    const open6 = s.indexOf('"', from);
+    if (open6 < 0) return spans;
+    let close3 = open6 + 1;
+    while (close3 < s.length && s[close3] !== '"' && s[close3] !== "\n" && s[close3] !== "\r") close3++;
+    const span = bareUserinfo(s, open6 + 1, close3);
     if (span) spans.push(span);
-    from = s[close] === '"' ? close + 1 : close;
+    from = s[close3] === '"' ? close3 + 1 : close3;
   }
 }
 function bareUserinfo(s, start2, limit) {
@@ -37993,8 +38292,8 @@ function rawBlockEnd(text, from) {
     } else if (c3 === 45 && text.charCodeAt(i2 + 1) === 45) {
       const long = /^\[(=*)\[/.exec(text.slice(i2 + 2, i2 + 40));
       if (long) {
-        const close = text.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
-        i2 = close < 0 ? n2 : close + long[0].length;
+        const close3 = text.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
+        i2 = close3 < 0 ? n2 : close3 + long[0].length;
       } else {
         const end = text.indexOf("\n", i2);
         i2 = end < 0 ? n2 : end;
@@ -38003,8 +38302,8 @@ function rawBlockEnd(text, from) {
     } else if (c3 === 91) {
       const long = /^\[(=*)\[/.exec(text.slice(i2, i2 + 40));
       if (long) {
-        const close = text.indexOf(`]${long[1]}]`, i2 + long[0].length);
-        i2 = close < 0 ? n2 : close + long[0].length;
+        const close3 = text.indexOf(`]${long[1]}]`, i2 + long[0].length);
+        i2 = close3 < 0 ? n2 : close3 + long[0].length;
         continue;
       }
     }
@@ -38133,10 +38432,10 @@ var init_lexer = __esm({
             continue;
           }
           if (d === DOLLAR && text.charCodeAt(j + 1) === LBRACE) {
-            const close = this.nextIndex(RBRACE, j + 2);
+            const close3 = this.nextIndex(RBRACE, j + 2);
             const stop = this.nextIndex(LF2, j + 2);
-            if (close >= 0 && (stop < 0 || close < stop)) {
-              j = close + 1;
+            if (close3 >= 0 && (stop < 0 || close3 < stop)) {
+              j = close3 + 1;
               continue;
             }
           }
@@ -38181,22 +38480,22 @@ var init_lexer = __esm({
         return this.emit(value, line, true);
       }
       /** The Lua body after `{` as one quoted token; a `;` follows it. */
-      rawBlock(open5) {
+      rawBlock(open6) {
         const text = this.text;
         const line = this.cursorLine;
-        const end = rawBlockEnd(text, open5 + 1);
+        const end = rawBlockEnd(text, open6 + 1);
         this.atStart = true;
         this.rawDirective = false;
         if (end < 0) {
           this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
-          this.cursorLine += countLines(text, open5 + 1, text.length);
+          this.cursorLine += countLines(text, open6 + 1, text.length);
           this.i = text.length;
-          return this.emit(text.slice(open5 + 1), line, true);
+          return this.emit(text.slice(open6 + 1), line, true);
         }
-        this.cursorLine += countLines(text, open5 + 1, end + 1);
+        this.cursorLine += countLines(text, open6 + 1, end + 1);
         this.i = end + 1;
         this.semiAfterRaw = true;
-        return this.emit(text.slice(open5 + 1, end), line, true);
+        return this.emit(text.slice(open6 + 1, end), line, true);
       }
     };
     INTERN_SLOTS = 4096;
@@ -38219,10 +38518,10 @@ function ifCondition(args) {
   const words = args.map(quoteArg);
   if (words.length === 0) return "if ()";
   const end = words.length - 1;
-  const open5 = words[0] === args[0] ? "(" : "( ";
-  const close = words[end] === args[end] ? ")" : " )";
-  words[0] = open5 + words[0];
-  words[end] += close;
+  const open6 = words[0] === args[0] ? "(" : "( ";
+  const close3 = words[end] === args[end] ? ")" : " )";
+  words[0] = open6 + words[0];
+  words[end] += close3;
   return `if ${words.join(" ")}`;
 }
 function buildDirective(d) {
@@ -38833,7 +39132,7 @@ var init_nginx_sandbox = __esm({
 });
 
 // src/nginx/nginx-test.ts
-import { accessSync, constants as constants6, statSync as statSync3 } from "node:fs";
+import { accessSync, constants as constants9, statSync as statSync3 } from "node:fs";
 import { join as join6, resolve as resolve5 } from "node:path";
 function parseNginxMessages(output2) {
   const out = [];
@@ -38884,8 +39183,8 @@ async function testConfig(runner, o2) {
     if (stopped) return stopped;
     const output2 = `${r.stderr}${r.stdout}`;
     const all = parseNginxMessages(output2);
-    const read = /syntax is ok$/m.test(output2);
-    const sandbox = (m) => user && /^the "user" directive makes sense only if/.test(m.message) || user && read && isErrorMessage(m) && isPermissionMessage(m);
+    const read3 = /syntax is ok$/m.test(output2);
+    const sandbox = (m) => user && /^the "user" directive makes sense only if/.test(m.message) || user && read3 && isErrorMessage(m) && isPermissionMessage(m);
     const messages = all.filter((m) => !sandbox(m));
     const errors = messages.filter(isErrorMessage);
     if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: [] };
@@ -38910,7 +39209,7 @@ function findExecutable(binary, path6) {
   const candidates = binary.includes("/") ? [resolve5(binary)] : path6.split(":").filter(Boolean).map((dir) => join6(dir, binary));
   return candidates.find((file2) => {
     try {
-      accessSync(file2, constants6.X_OK);
+      accessSync(file2, constants9.X_OK);
       return statSync3(file2).isFile();
     } catch {
       return false;
@@ -39059,7 +39358,7 @@ var init_not_text = __esm({
 import { dirname as dirname6, isAbsolute as isAbsolute4, join as join7, normalize as normalize2 } from "node:path";
 function parseConfig(main2, options) {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const { source: source2, signal } = options;
+  const { source, signal } = options;
   const prefix = options.prefix ?? dirname6(main2);
   const files = [main2];
   const byPath = /* @__PURE__ */ new Map([[main2, 0]]);
@@ -39076,7 +39375,7 @@ function parseConfig(main2, options) {
   const readOnce = (path6) => {
     let r = reads.get(path6);
     if (!r) {
-      r = source2.read(path6, limits.maxFileBytes);
+      r = source.read(path6, limits.maxFileBytes);
       if (!("error" in r) && totalBytes + r.bytes > limits.maxTotalBytes) {
         r = { error: `"${path6}" would take the config over ${limits.maxTotalBytes} bytes in all` };
       } else if (!("error" in r)) totalBytes += r.bytes;
@@ -39099,11 +39398,11 @@ function parseConfig(main2, options) {
       errors2.push({ error: stopped, line: null });
       continue;
     }
-    const read = readOnce(file2);
+    const read3 = readOnce(file2);
     reads.delete(file2);
-    if ("error" in read) {
-      if (read.code === "EACCES") denied.push({ path: file2, listing: false, ...job.from && { site: siteOf(job) } });
-      errors2.push({ error: read.error, line: null });
+    if ("error" in read3) {
+      if (read3.code === "EACCES") denied.push({ path: file2, listing: false, ...job.from && { site: siteOf(job) } });
+      errors2.push({ error: read3.error, line: null });
       continue;
     }
     const notConfig = (why) => {
@@ -39116,18 +39415,18 @@ function parseConfig(main2, options) {
       if (!from) errors2.push({ error: error62, line: null });
       else config2[from.index]?.errors.push({ error: `${error62} in ${files[from.index]}:${from.line}`, line: from.line });
     };
-    const binary = notText(read.text);
+    const binary = notText(read3.text);
     if (binary) {
       notConfig(`it is not text (${binary})`);
       continue;
     }
-    texts.set(file2, read.text);
-    const include = (d, ctx, fail) => {
+    texts.set(file2, read3.text);
+    const include = (d, ctx, fail2) => {
       if (d.args.length !== 1) return;
       const arg = d.args[0];
       const path6 = normalize2(isAbsolute4(arg) ? arg : join7(prefix, arg));
       const magic = hasMagic(path6);
-      const found = magic ? source2.glob(path6, limits.maxFiles) : { paths: [path6], denied: [] };
+      const found = magic ? source.glob(path6, limits.maxFiles) : { paths: [path6], denied: [] };
       for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file: file2, line: d.line } });
       const matches = found.paths;
       d.includes = [];
@@ -39137,15 +39436,15 @@ function parseConfig(main2, options) {
           const r = magic ? void 0 : readOnce(m);
           if (r && "error" in r) {
             if (r.code === "EACCES") denied.push({ path: m, listing: false, site: { file: file2, line: d.line } });
-            fail(r.error, d.line);
+            fail2(r.error, d.line);
             continue;
           }
           if (files.length >= limits.maxFiles) {
-            fail(`too many included files (limit ${limits.maxFiles})`, d.line);
+            fail2(`too many included files (limit ${limits.maxFiles})`, d.line);
             break;
           }
           if (job.depth + 1 > limits.maxIncludeDepth) {
-            fail(`includes nested deeper than ${limits.maxIncludeDepth} levels at "${m}"`, d.line);
+            fail2(`includes nested deeper than ${limits.maxIncludeDepth} levels at "${m}"`, d.line);
             break;
           }
           idx = files.length;
@@ -39157,7 +39456,7 @@ function parseConfig(main2, options) {
         edges.push({ from: job.index, to: idx, line: d.line });
       }
     };
-    const fp = new FileParser(read.text, file2, errors2, include, limits.maxBlockDepth);
+    const fp = new FileParser(read3.text, file2, errors2, include, limits.maxBlockDepth);
     entry.parsed = fp.block(job.context, 0);
     for (const e of fp.lexer.errors) errors2.push({ error: `${e.error} in ${file2}:${e.line}`, line: e.line });
     const garbled = fp.notConfig();
@@ -39406,27 +39705,17 @@ var init_parser = __esm({
 });
 
 // src/nginx/load.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync3, readSync as readSync2, statSync as statSync4 } from "node:fs";
+import { closeSync as closeSync2, constants as constants10, openSync as openSync2, readSync as readSync2, statSync as statSync4 } from "node:fs";
 import { dirname as dirname7 } from "node:path";
-async function readStdin(stream = process.stdin, maxBytes = 256 * 1024 * 1024) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    size += b.length;
-    if (size > maxBytes) throw new UserError(`stdin holds more than ${maxBytes} bytes`, "-");
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
+async function readStdin(stream = process.stdin, maxBytes = MAX_DUMP_BYTES) {
+  checkStdin(stream, "nginx dump");
+  return readStream(stream, maxBytes, () => {
+    throw new UserError(`cannot read nginx dump: larger than ${formatSize(maxBytes)}, the limit`, "standard input");
+  });
 }
 async function readText(path6, opts) {
   if (path6 === "-") return decode3(await (opts.readStdin ?? readStdin)());
-  try {
-    if (!statSync4(path6).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    return decode3(readFileSync3(path6));
-  } catch (e) {
-    throw new UserError(`cannot read ${fileErrorWords(e)}`, path6);
-  }
+  return decode3(await readInput(path6, { what: "nginx dump", maxBytes: MAX_DUMP_BYTES, ...opts.signal && { signal: opts.signal } }));
 }
 function loadDumpText(text, where2, opts = {}) {
   const dump = parseDump(text);
@@ -39444,7 +39733,8 @@ async function loadDump(path6, opts = {}) {
 async function loadFiles(host, main2, opts = {}) {
   const signal = opts.signal ? { signal: opts.signal } : {};
   const st = await host.stat(main2, { followLinks: true, ...signal });
-  const opened = !st.ok ? st : st.type !== "file" ? { ok: false, code: "EISDIR", message: "not a file" } : await host.readFile(main2, { offset: 0, length: 0, ...signal });
+  if (st.ok && st.type !== "file") throw new UserError(`cannot read nginx config: ${notRegular(st.type)}`, main2);
+  const opened = st.ok ? await host.readFile(main2, { offset: 0, length: 0, ...signal }) : st;
   if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main2);
   const loaded = parseWith(main2, await host.configSource(main2, signal), opts);
   const { notConfig, denied } = loaded.parse;
@@ -39457,20 +39747,29 @@ async function loadFiles(host, main2, opts = {}) {
   }
   return loaded;
 }
+function notRegular(type) {
+  if (type === "directory") return "is a directory";
+  if (type === "fifo") return "is a FIFO, not a regular file";
+  const what = type === "character-device" ? "a character device" : type === "block-device" ? "a block device" : type === "socket" ? "a socket" : "not a file";
+  return `is ${what}, not a regular file or a pipe`;
+}
 function parseFiles(main2, opts) {
   try {
-    if (!statSync4(main2).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    closeSync2(openSync2(main2, "r"));
+    const st = statSync4(main2);
+    const no = refusal(st) ?? (st.isFIFO() ? "is a FIFO, not a regular file" : void 0);
+    if (no) throw new UserError(`cannot read nginx config: ${no}`, main2);
+    closeSync2(openSync2(main2, constants10.O_RDONLY | constants10.O_NONBLOCK));
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main2);
   }
   return parseWith(main2, fileSource(), opts);
 }
-function parseWith(main2, source2, opts) {
-  return { main: main2, parse: parseConfig(main2, { source: source2, prefix: dirname7(main2), ...opts }) };
+function parseWith(main2, source, opts) {
+  return { main: main2, parse: parseConfig(main2, { source, prefix: dirname7(main2), ...opts }) };
 }
 function readHead(path6, max) {
-  const fd = openSync2(path6, "r");
+  const fd = openSync2(path6, constants10.O_RDONLY | constants10.O_NONBLOCK);
   try {
     const head = Buffer.alloc(max);
     let n2 = 0;
@@ -39482,27 +39781,32 @@ function readHead(path6, max) {
 }
 async function loadAny(path6, opts = {}) {
   if (path6 !== "-") {
-    let head = "";
+    let head;
     try {
-      head = statSync4(path6).isFile() ? readHead(path6, 64 * 1024).toString("utf8") : "";
+      const st = statSync4(path6);
+      if (!st.isFIFO()) head = st.isFile() ? readHead(path6, 64 * 1024).toString("utf8") : "";
     } catch {
+      head = "";
     }
-    if (!isDump(head)) return parseFiles(path6, opts);
+    if (head !== void 0 && !isDump(head)) return parseFiles(path6, opts);
   }
   const text = await readText(path6, opts);
   if (isDump(text)) return loadDumpText(text, path6, opts);
-  const parse3 = parseConfig("-", { source: overlaySource(/* @__PURE__ */ new Map([["-", text]]), fileSource()), prefix: process.cwd(), ...opts });
-  return { main: "-", parse: parse3 };
+  const parse3 = parseConfig(path6, { source: overlaySource(/* @__PURE__ */ new Map([[path6, text]]), fileSource()), prefix: process.cwd(), ...opts });
+  return { main: path6, parse: parse3 };
 }
+var MAX_DUMP_BYTES;
 var init_load2 = __esm({
   "src/nginx/load.ts"() {
     "use strict";
     init_config_source();
     init_config_files();
+    init_input_file();
     init_user_error();
     init_dump();
     init_nginx_test();
     init_parser();
+    MAX_DUMP_BYTES = 256 * 1024 * 1024;
   }
 });
 
@@ -39779,7 +40083,7 @@ async function names(host, signal) {
 function named(user, userNames) {
   return { ...user, name: userNames.get(user.uid) ?? String(user.uid) };
 }
-function access(f, user) {
+function access2(f, user) {
   const mode = parseInt(f.mode, 8);
   if (user.uid === 0) return { r: true, w: true, x: (mode & 73) !== 0 };
   const shift = f.uid === user.uid ? 6 : f.gid === user.gid || user.groups.includes(f.gid) ? 3 : 0;
@@ -39791,16 +40095,16 @@ async function readSocketFile(host, path6, options = {}) {
   const [{ users: users2, groups }, who] = await Promise.all([names(host, signal), host.user()]);
   const user = named(who, users2);
   const notes2 = [];
-  const lstat2 = async (p) => {
+  const lstat3 = async (p) => {
     const st = await host.stat(p, { followLinks: false, ...signal && { signal } });
     return st.ok ? st : void 0;
   };
   const facts = async (p) => {
-    const st = await lstat2(p);
+    const st = await lstat3(p);
     if (!st) return void 0;
     return {
       path: p,
-      type: st.type,
+      type: st.type === "socket" || st.type === "file" || st.type === "directory" || st.type === "symlink" ? st.type : "other",
       mode: st.mode.toString(8).padStart(4, "0"),
       uid: st.uid,
       gid: st.gid,
@@ -39821,7 +40125,7 @@ async function readSocketFile(host, path6, options = {}) {
       evidence.existingParent = dirname9(d);
       break;
     }
-    if (f.type === "directory" && !access(f, user).x) {
+    if (f.type === "directory" && !access2(f, user).x) {
       evidence.blockedBy = f;
       break;
     }
@@ -39832,7 +40136,7 @@ async function readSocketFile(host, path6, options = {}) {
   for (const name2 of (listing.ok ? listing.names : []).sort()) {
     if (evidence.siblings.length >= MAX_SIBLINGS) break;
     if (name2 === basename3(path6)) continue;
-    const st = await lstat2(join8(dir, name2));
+    const st = await lstat3(join8(dir, name2));
     if (st?.type === "socket") evidence.siblings.push(join8(dir, name2));
   }
   return evidence;
@@ -39965,6 +40269,7 @@ async function readSince(host, path6, from, options = {}) {
   const opened = await host.readFile(path6, { offset: 0, length: 0, ...options });
   const st = opened.ok ? await host.stat(path6, { followLinks: true, ...options }) : opened;
   if (!st.ok) return { lines: [], error: `cannot read ${path6}: ${st.code ?? st.message}` };
+  if (st.type !== "file") return { lines: [], error: `cannot read ${path6}: not a regular file` };
   const begin = st.size < from ? 0 : Math.max(from, st.size - MAX_TAIL_BYTES);
   const length = st.size - begin;
   if (length <= 0) return { lines: [] };
@@ -40047,7 +40352,7 @@ function decide(i2) {
   if (p.stage === "resolve" || code !== void 0 && DNS_CODES.has(code)) return dns(i2);
   if (p.stage === "connect" || code !== void 0 && CONNECT_ERRORS.has(code)) {
     if (i2.endpoint.kind === "unix") return unixConnect(i2, code);
-    if (code === "ECONNREFUSED") return refused(i2);
+    if (code === "ECONNREFUSED") return refused3(i2);
     if (code === "ETIMEDOUT") return connectTimeout(i2);
     if (code !== void 0 && UNREACHABLE.has(code)) return unreachable(i2);
     if (code === "EACCES") return selinux(i2);
@@ -40086,7 +40391,7 @@ function processMatches(i2) {
 function escapeRe(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
-function refused(i2) {
+function refused3(i2) {
   if (i2.endpoint.kind !== "tcp") return down(i2);
   const port = i2.endpoint.port;
   const snap = i2.evidence.listeners;
@@ -40268,7 +40573,7 @@ function unixConnect(i2, code) {
     const user = sf?.user;
     const f = sf?.blockedBy ?? sf?.file;
     const what = f ? `${f.path} is ${describeFile(f)}` : `${path6}`;
-    const can = f && user ? access(f, user) : void 0;
+    const can = f && user ? access2(f, user) : void 0;
     const lacks = sf?.blockedBy ? "search (x) permission on the directory" : can && !can.w ? "write permission (connect needs w)" : "permission";
     return {
       code: "socket.permission",
@@ -40644,7 +40949,7 @@ var init_codes = __esm({
 });
 
 // src/gate/retry.ts
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as sleep2 } from "node:timers/promises";
 function backoffMs(waitedMs, p, random = Math.random) {
   const ceiling = Math.min(p.maxIntervalMs, Math.max(p.intervalMs, waitedMs * BACKOFF_FRACTION));
   return Math.max(p.intervalMs, Math.round(ceiling / 2 + random() * ceiling / 2));
@@ -40700,7 +41005,7 @@ async function retryCheck(attempt2, policy, onAttempt) {
       onFailedAttempt: async ({ error: error62 }) => {
         const remaining = policy.deadlineAt - Date.now();
         if (!(error62 instanceof Retry) || remaining <= 0) return;
-        await sleep(Math.min(error62.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
+        await sleep2(Math.min(error62.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
         });
       },
       // only our own Retry loops; anything else (a bug, the signal) ends the check
@@ -40937,9 +41242,9 @@ function parseFields(fields, entry) {
     const opener = OPENERS[key];
     if (!fields.startsWith(opener, i2)) continue;
     const valueAt = i2 + opener.length;
-    const close = closingQuote(fields, valueAt, k);
-    entry[key] = fields.slice(valueAt, close);
-    i2 = close + 1;
+    const close3 = closingQuote(fields, valueAt, k);
+    entry[key] = fields.slice(valueAt, close3);
+    i2 = close3 + 1;
     if (i2 >= fields.length) return;
   }
 }
@@ -41304,12 +41609,12 @@ var init_front = __esm({
 
 // src/probe/fastcgi.ts
 function record3(type, content) {
-  const header2 = Buffer.alloc(8);
-  header2.writeUInt8(VERSION, 0);
-  header2.writeUInt8(type, 1);
-  header2.writeUInt16BE(REQUEST_ID, 2);
-  header2.writeUInt16BE(content.length, 4);
-  return Buffer.concat([header2, content]);
+  const header3 = Buffer.alloc(8);
+  header3.writeUInt8(VERSION, 0);
+  header3.writeUInt8(type, 1);
+  header3.writeUInt16BE(REQUEST_ID, 2);
+  header3.writeUInt16BE(content.length, 4);
+  return Buffer.concat([header3, content]);
 }
 function nameValue(name2, value) {
   const n2 = Buffer.from(name2);
@@ -41763,13 +42068,13 @@ async function runService(service2, dials, env) {
   function why(check2) {
     const failed = /* @__PURE__ */ new Set();
     const seen = /* @__PURE__ */ new Set();
-    const visit2 = (id) => {
+    const visit3 = (id) => {
       if (seen.has(id)) return;
       seen.add(id);
       if (state.get(id) === "failed") failed.add(id);
-      for (const dep of planned.get(id)?.after ?? []) visit2(dep);
+      for (const dep of planned.get(id)?.after ?? []) visit3(dep);
     };
-    for (const id of check2.after) visit2(id);
+    for (const id of check2.after) visit3(id);
     const names2 = out.checks.filter((c3) => failed.has(rows.get(c3)?.check.id ?? "")).map((c3) => c3.name);
     return names2.length ? `${names2.join(", ")} failed` : "the gate stopped before it";
   }
@@ -41905,11 +42210,11 @@ async function phases(spec, opts, ctx, started) {
 }
 function verdictOf(findings, checks, spec, durationMs2, interrupted = false) {
   const deciding = findings.find((f) => f.severity === "error");
-  const fail = deciding !== void 0 || interrupted;
+  const fail2 = deciding !== void 0 || interrupted;
   const reason = deciding?.code;
   return {
-    verdict: fail ? "fail" : "pass",
-    ...fail && reason && { reason },
+    verdict: fail2 ? "fail" : "pass",
+    ...fail2 && reason && { reason },
     findings,
     ...checks && { checks },
     spec: spec.file,
@@ -42136,9 +42441,9 @@ function caseXml(c3) {
   if (c3.file !== void 0) attrs.push(`file="${xmlAttr(c3.file)}"`);
   if (c3.line !== void 0) attrs.push(`line="${c3.line}"`);
   attrs.push(`time="${seconds(c3.timeS ?? 0)}"`);
-  const open5 = `    <testcase ${attrs.join(" ")}`;
-  if (!c3.failure && c3.out === void 0 && c3.skipped === void 0) return [`${open5}/>`];
-  const lines = [`${open5}>`];
+  const open6 = `    <testcase ${attrs.join(" ")}`;
+  if (!c3.failure && c3.out === void 0 && c3.skipped === void 0) return [`${open6}/>`];
+  const lines = [`${open6}>`];
   if (c3.skipped !== void 0) lines.push(`      <skipped message="${xmlAttr(`not run: ${c3.skipped}`)}"/>`);
   if (c3.failure) {
     const type = c3.failure.code ?? "failed";
@@ -42196,8 +42501,8 @@ function useColor(stream, env) {
   if (force !== void 0) return force !== "0" && force !== "false";
   return stream.isTTY === true && env.TERM !== "dumb";
 }
-function sgr(open5, close) {
-  return (s) => `\x1B[${open5}m${s}\x1B[${close}m`;
+function sgr(open6, close3) {
+  return (s) => `\x1B[${open6}m${s}\x1B[${close3}m`;
 }
 function paint(color) {
   if (!color) return { red: identity3, green: identity3, yellow: identity3, cyan: identity3, bold: identity3, dim: identity3 };
@@ -42531,10 +42836,11 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
         const phase = oneOf("phase", values.phase, ["config", "probe", "all"], "all");
         const format2 = oneOf("format", values.format, ["text", "json", "junit"], "text");
         const deadlineMs = durationFlag("deadline", values.deadline);
-        const spec = await loadSpecArg(io.cwd, values.spec);
+        const spec = await loadSpecArg(io.cwd, values.spec, io.signal);
         const dump = values["nginx-dump"];
         if (dump !== void 0) spec.nginx.dump = dump === "-" ? "-" : resolve7(io.cwd, dump);
         const reportPath = values.report === void 0 ? void 0 : resolve7(io.cwd, values.report);
+        if (reportPath) await planWrite(reportPath);
         const quiet = values.quiet === true;
         const progress2 = createProgress(io.stderr, {
           quiet,
@@ -42550,7 +42856,7 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
         });
         progress2.done();
         const json2 = reportPath || format2 === "json" ? toJson(report) : "";
-        if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json2 }]);
+        if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json2 }], io.signal);
         io.stdout.write(
           format2 === "json" ? json2 : format2 === "junit" ? toJunit(report, { cwd: io.cwd }) : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) })
         );
@@ -42571,29 +42877,183 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
   }
 });
 
-// src/explain/error-log-stream.ts
-import { createReadStream as createReadStream2 } from "node:fs";
-import { open as open3 } from "node:fs/promises";
-import { addAbortSignal, Readable as Readable4 } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
-async function checkReadable(paths) {
-  for (const p of paths) {
-    if (p === "-") continue;
-    try {
-      const fh = await open3(p, "r");
-      const st = await fh.stat();
-      await fh.close();
-      if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    } catch (e) {
-      const code = e.code;
-      const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied (run as a user who may read it)" : code === "EISDIR" ? "is a directory" : String(code ?? e);
-      throw new UserError(`cannot read error log: ${why}`, p);
+// src/explain/gzip-members.ts
+import * as zlib from "node:zlib";
+function damaged(message) {
+  return Object.assign(new Error(message), { code: "Z_DATA_ERROR" });
+}
+async function header2(input2) {
+  if (!await input2.want(1)) return "end";
+  if (!await input2.want(10)) return input2.peek(2)[0] === 31 && (input2.peek(2).length < 2 || input2.peek(2)[1] === 139) ? "truncated" : "not-a-member";
+  const h2 = input2.peek(10);
+  if (h2[0] !== 31 || h2[1] !== 139 || h2[2] !== 8 || (h2[3] & RESERVED) !== 0) return "not-a-member";
+  const flags = h2[3];
+  input2.take(10);
+  if (flags & FEXTRA) {
+    if (!await input2.want(2)) return "truncated";
+    const xlen = input2.take(2).readUInt16LE(0);
+    if (!await input2.want(xlen)) return "truncated";
+    input2.take(xlen);
+  }
+  if (flags & FNAME && !await input2.skipString()) return "truncated";
+  if (flags & FCOMMENT && !await input2.skipString()) return "truncated";
+  if (flags & FHCRC) {
+    if (!await input2.want(2)) return "truncated";
+    input2.take(2);
+  }
+  return "ok";
+}
+async function* inflateMember(input2, check2, chunkSize) {
+  const inflater = zlib.createInflateRaw({ chunkSize });
+  let complete = true;
+  const feeding = (async () => {
+    let fed = 0;
+    for (; ; ) {
+      const chunk = await input2.chunk();
+      if (!chunk) {
+        complete = false;
+        inflater.end();
+        return;
+      }
+      fed += chunk.length;
+      await new Promise((resolve10, reject) => inflater.write(chunk, (e) => e ? reject(e) : resolve10()));
+      const unused = fed - inflater.bytesWritten;
+      if (unused > 0) {
+        input2.unread(chunk.subarray(chunk.length - unused));
+        inflater.end();
+        return;
+      }
     }
+  })();
+  feeding.catch(() => {
+  });
+  try {
+    for await (const out of inflater) {
+      const b = out;
+      if (crc322) check2.crc = crc322(b, check2.crc);
+      check2.size = check2.size + b.length >>> 0;
+      yield b;
+    }
+    await feeding;
+  } finally {
+    inflater.destroy();
+  }
+  return complete;
+}
+async function* gunzipMembers(source, summary, chunkSize) {
+  const input2 = new Input(source[Symbol.asyncIterator]());
+  for (let first = true; ; first = false) {
+    const h2 = await header2(input2);
+    if (h2 === "end") return;
+    if (h2 === "truncated") {
+      summary.truncated = true;
+      return;
+    }
+    if (h2 === "not-a-member") {
+      if (first) throw damaged("not a gzip member header: unknown compression method or flags");
+      summary.trailing = await input2.drain();
+      return;
+    }
+    const check2 = { crc: 0, size: 0 };
+    let complete;
+    try {
+      complete = yield* inflateMember(input2, check2, chunkSize);
+    } catch (e) {
+      if (e.code !== "Z_BUF_ERROR") throw e;
+      complete = false;
+    }
+    if (!complete || !await input2.want(8)) {
+      summary.truncated = true;
+      return;
+    }
+    const trailer = input2.take(8);
+    if (crc322 && trailer.readUInt32LE(0) !== check2.crc >>> 0) throw damaged("incorrect data check (CRC-32)");
+    if (trailer.readUInt32LE(4) !== check2.size) throw damaged("incorrect length check");
+  }
+}
+var crc322, FHCRC, FEXTRA, FNAME, FCOMMENT, RESERVED, Input;
+var init_gzip_members = __esm({
+  "src/explain/gzip-members.ts"() {
+    "use strict";
+    crc322 = zlib.crc32;
+    FHCRC = 2;
+    FEXTRA = 4;
+    FNAME = 8;
+    FCOMMENT = 16;
+    RESERVED = 224;
+    Input = class {
+      constructor(it) {
+        this.it = it;
+      }
+      it;
+      buf = Buffer.alloc(0);
+      ended = false;
+      /** At least `n` bytes buffered, or false when the source ends first. */
+      async want(n2) {
+        while (this.buf.length < n2 && !this.ended) {
+          const r = await this.it.next();
+          if (r.done) this.ended = true;
+          else this.buf = this.buf.length === 0 ? r.value : Buffer.concat([this.buf, r.value]);
+        }
+        return this.buf.length >= n2;
+      }
+      peek(n2) {
+        return this.buf.subarray(0, n2);
+      }
+      take(n2) {
+        const out = this.buf.subarray(0, n2);
+        this.buf = this.buf.subarray(n2);
+        return out;
+      }
+      /** What is buffered, or the next chunk of the source; undefined at its end. */
+      async chunk() {
+        if (this.buf.length > 0) return this.take(this.buf.length);
+        if (this.ended) return void 0;
+        const r = await this.it.next();
+        if (r.done) {
+          this.ended = true;
+          return void 0;
+        }
+        return r.value;
+      }
+      /** Bytes handed out but not used: given back to be read again. */
+      unread(b) {
+        if (b.length > 0) this.buf = this.buf.length === 0 ? b : Buffer.concat([b, this.buf]);
+      }
+      /** Skips up to and including the next zero byte (a header's name or comment); false at the end. */
+      async skipString() {
+        for (; ; ) {
+          const z2 = this.buf.indexOf(0);
+          if (z2 >= 0) {
+            this.take(z2 + 1);
+            return true;
+          }
+          this.take(this.buf.length);
+          if (!await this.want(1)) return false;
+        }
+      }
+      /** Counts and drops the rest of the source. */
+      async drain() {
+        let n2 = 0;
+        for (let c3 = await this.chunk(); c3; c3 = await this.chunk()) n2 += c3.length;
+        return n2;
+      }
+    };
+  }
+});
+
+// src/explain/error-log-stream.ts
+import { createReadStream as createReadStream2, read as read2 } from "node:fs";
+import { addAbortSignal } from "node:stream";
+import { promisify as promisify5 } from "node:util";
+async function checkReadable(paths, stdin) {
+  for (const p of paths) {
+    if (p === "-") checkStdin(stdin ?? process.stdin, "error log");
+    else await checkInput(p, { what: "error log" });
   }
 }
 async function readLogText(path6, onText, opts = {}) {
-  const summary = { bytes: 0, dropped: 0, truncatedGzip: false };
+  const summary = { bytes: 0, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0 };
   const splitter = textSplitter(onText);
   const push = (chunk) => {
     opts.signal?.throwIfAborted();
@@ -42601,8 +43061,22 @@ async function readLogText(path6, onText, opts = {}) {
     splitter.push(chunk);
   };
   try {
-    if (path6 === "-" || !await readPlain(path6, push, opts.signal, opts.range)) {
-      for await (const chunk of decompressed(source(path6, opts), summary)) push(chunk);
+    if (path6 === "-") {
+      for await (const chunk of decompressed(stdinStream(opts), summary)) push(chunk);
+    } else {
+      const input2 = await openInput(path6, { what: "error log", ...opts.signal && { signal: opts.signal } });
+      if (input2.kind === "pipe") {
+        for await (const chunk of decompressed(input2.stream, summary)) push(chunk);
+      } else {
+        try {
+          if (!await readPlain(input2.fd, push, opts.signal, opts.range)) {
+            const gz = createReadStream2("", { fd: input2.fd, start: 0, autoClose: false, highWaterMark: CHUNK, ...opts.signal && { signal: opts.signal } });
+            for await (const chunk of decompressed(gz, summary)) push(chunk);
+          }
+        } finally {
+          await input2.close();
+        }
+      }
     }
   } catch (e) {
     const code = e?.code;
@@ -42624,24 +43098,21 @@ function eachLine(text, start2, end, onLine) {
 function isGzip(head) {
   return head.length >= 2 && head[0] === 31 && head[1] === 139;
 }
-function source(path6, opts) {
-  if (path6 !== "-") return createReadStream2(path6, { highWaterMark: CHUNK, ...opts.signal && { signal: opts.signal } });
+function stdinStream(opts) {
   const stdin = opts.stdin ?? process.stdin;
   if (opts.signal) addAbortSignal(opts.signal, stdin);
   return stdin;
 }
-async function readPlain(path6, push, signal, range) {
-  let fh;
+async function readPlain(fd, push, signal, range) {
   let pending;
   try {
-    fh = await open3(path6, "r");
     const bufs = [Buffer.allocUnsafe(READ), Buffer.allocUnsafe(READ)];
     let k = 0;
     const start2 = range?.start ?? 0;
     const end = range?.end ?? Infinity;
     let skipping = start2 > 0;
     let position = skipping ? start2 - 1 : 0;
-    const first = await fh.read(bufs[0], 0, READ, position);
+    const first = await readFd2(fd, bufs[0], 0, READ, position);
     if (!range && isGzip(bufs[0].subarray(0, first.bytesRead))) return false;
     let n2 = first.bytesRead;
     while (n2 > 0) {
@@ -42650,7 +43121,7 @@ async function readPlain(path6, push, signal, range) {
       const base = position;
       position += n2;
       k ^= 1;
-      pending = fh.read(bufs[k], 0, READ, position);
+      pending = readFd2(fd, bufs[k], 0, READ, position);
       let from = 0;
       if (skipping) {
         const nl = cur.indexOf(10);
@@ -42671,11 +43142,10 @@ async function readPlain(path6, push, signal, range) {
   } finally {
     await pending?.catch(() => {
     });
-    await fh?.close();
   }
 }
-async function* decompressed(source2, summary) {
-  const it = source2[Symbol.asyncIterator]();
+async function* decompressed(source, summary) {
+  const it = source[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
   const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
@@ -42691,20 +43161,13 @@ async function* decompressed(source2, summary) {
     yield* rest();
     return;
   }
-  const gunzip = createGunzip({ chunkSize: CHUNK });
-  const feeding = pipeline(Readable4.from(rest()), gunzip);
-  feeding.catch(() => {
-  });
+  const gz = { truncated: false, trailing: 0 };
   try {
-    for await (const chunk of gunzip) yield chunk;
-    await feeding;
-  } catch (e) {
-    if (isTruncatedGzip(e)) summary.truncatedGzip = true;
-    else throw e;
+    yield* gunzipMembers(rest(), gz, CHUNK);
+  } finally {
+    summary.truncatedGzip = gz.truncated;
+    summary.gzipTrailingBytes = gz.trailing;
   }
-}
-function isTruncatedGzip(e) {
-  return e?.code === "Z_BUF_ERROR";
 }
 function textSplitter(onText) {
   let carry = "";
@@ -42751,11 +43214,14 @@ function textSplitter(onText) {
     dropped: () => dropped
   };
 }
-var CHUNK, READ, MAX_LINE;
+var readFd2, CHUNK, READ, MAX_LINE;
 var init_error_log_stream = __esm({
   "src/explain/error-log-stream.ts"() {
     "use strict";
+    init_input_file();
+    init_gzip_members();
     init_user_error();
+    readFd2 = promisify5(read2);
     CHUNK = 64 * 1024;
     READ = 16 * CHUNK;
     MAX_LINE = 64 * 1024;
@@ -43217,14 +43683,14 @@ function createJsScanner() {
       rec[R_CLIENT] = c3;
       const u2 = c3 < 0 ? -1 : upstream.last(t, c3, e);
       let v = -1;
-      let close = -1;
+      let close3 = -1;
       if (u2 >= 0) {
         v = u2 + UPSTREAM.length;
-        close = t.indexOf('"', v);
-        if (close < 0 || close > e) close = e;
+        close3 = t.indexOf('"', v);
+        if (close3 < 0 || close3 > e) close3 = e;
       }
       rec[R_UP] = v;
-      rec[R_UP_CLOSE] = close;
+      rec[R_UP_CLOSE] = close3;
       return true;
     },
     findServer(t, c3, e, rec) {
@@ -43354,8 +43820,10 @@ function createExplainer(window = {}, opts = {}) {
   const line = new Int32Array(RECORD);
   const scannedSlots = [];
   const groups = /* @__PURE__ */ new Map();
+  let groupText = 0;
   let buckets = new Array(BUCKETS);
   let forms = 0;
+  let formBytes = 0;
   const stats = { lines: 0, unparsed: 0, failures: 0, outside: 0, ungrouped: 0 };
   const since = window.since;
   const until = window.until;
@@ -43369,15 +43837,17 @@ function createExplainer(window = {}, opts = {}) {
     if (from === void 0 || t < from) from = t;
     if (to === void 0 || t > to) to = t;
   }
-  function resolve10(text) {
-    const e = parseErrorLine(text);
+  function resolve10(line2) {
+    const e = parseErrorLine(line2);
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
     if (!d) return NOT_COUNTED;
     const key = `${d.upstream}\0${d.errno ?? ""}\0${d.kind}`;
     let acc = groups.get(key);
     if (acc) return acc;
-    if (groups.size >= MAX_GROUPS) return "ungrouped";
+    const text = 2 * d.upstream.length + d.cause.length + d.fix.length + (e.confFile?.length ?? 0);
+    if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) return "ungrouped";
+    groupText += text;
     const group = {
       upstream: utf8(d.upstream),
       ...d.errno !== void 0 && { errno: d.errno },
@@ -43410,9 +43880,11 @@ function createExplainer(window = {}, opts = {}) {
       }
     }
     const slot = resolve10(t.slice(s, e));
-    if (++forms > MAX_CACHED) {
+    formBytes += len + up.length;
+    if (++forms > MAX_CACHED || formBytes > MAX_CACHED_BYTES) {
       buckets = new Array(BUCKETS);
       forms = 1;
+      formBytes = len + up.length;
       bucket = void 0;
     }
     if (!bucket) buckets[h2] = bucket = [];
@@ -43436,7 +43908,7 @@ function createExplainer(window = {}, opts = {}) {
       acc.second = second;
       if (acc.first === "" || second < acc.first) {
         acc.first = second;
-        acc.group.sample = utf8(t.slice(s, e));
+        acc.group.sample = utf8(t.slice(s, Math.min(e, s + MAX_SAMPLE_BYTES)));
       }
       if (second > acc.last) acc.last = second;
     }
@@ -43545,10 +44017,12 @@ function createExplainer(window = {}, opts = {}) {
     for (const g of other.groups) {
       const acc = groups.get(g.key);
       if (!acc) {
-        if (groups.size >= MAX_GROUPS) {
+        const text = 2 * g.group.upstream.length + g.group.cause.length + g.group.fix.length + (g.group.file?.length ?? 0);
+        if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) {
           stats.ungrouped += g.group.count;
           continue;
         }
+        groupText += text;
         groups.set(g.key, { group: { ...g.group }, servers: [...g.servers], hosts: [...g.hosts], first: g.first, last: g.last, second: "", lastServer: "\0", lastHost: "\0" });
         continue;
       }
@@ -43592,6 +44066,7 @@ function sameSecond(t, s, second) {
   return t.charCodeAt(s + 18) === second.charCodeAt(18) && t.slice(s, s + 19) === second;
 }
 function name(names2, previous, t, v, end) {
+  end = Math.min(end, v + MAX_NAME_BYTES);
   if (end - v === previous.length && t.slice(v, end) === previous) return previous;
   if (end === v) return previous;
   const value = t.slice(v, end);
@@ -43614,7 +44089,7 @@ function logTime(d) {
   const p = (n2) => String(n2).padStart(2, "0");
   return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
-var MAX_NAMES, MAX_GROUPS, MAX_CACHED, BUCKETS, NOT_COUNTED, TIME;
+var MAX_NAMES, MAX_NAME_BYTES, MAX_SAMPLE_BYTES, MAX_GROUPS, MAX_GROUP_TEXT, MAX_CACHED, MAX_CACHED_BYTES, BUCKETS, NOT_COUNTED, TIME;
 var init_explain = __esm({
   "src/explain/explain.ts"() {
     "use strict";
@@ -43625,8 +44100,12 @@ var init_explain = __esm({
     init_record();
     init_wasm_scanner();
     MAX_NAMES = 20;
+    MAX_NAME_BYTES = 255;
+    MAX_SAMPLE_BYTES = 4096;
     MAX_GROUPS = 1e3;
+    MAX_GROUP_TEXT = 8 * 1024 * 1024;
     MAX_CACHED = 2e4;
+    MAX_CACHED_BYTES = 4 * 1024 * 1024;
     BUCKETS = 4096;
     NOT_COUNTED = null;
     TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/;
@@ -43640,7 +44119,8 @@ __export(threads_exports, {
   defaultThreads: () => defaultThreads,
   explainLog: () => explainLog
 });
-import { open as open4, stat as stat2 } from "node:fs/promises";
+import { constants as constants11 } from "node:fs";
+import { open as open5, stat as stat5 } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 function defaultThreads() {
@@ -43660,7 +44140,7 @@ async function explainLog(path6, explainer, opts = {}) {
   const workers = ranges.map((range) => inWorker({ [WORKER]: true, path: path6, range, window }, stop.signal));
   for (const w of workers) w.catch(() => {
   });
-  const summary = { bytes: size, dropped: 0, truncatedGzip: false, workers: 0 };
+  const summary = { bytes: size, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0, workers: 0 };
   try {
     for (const [i2, w] of workers.entries()) {
       let byWorker = true;
@@ -43683,9 +44163,9 @@ async function explainLog(path6, explainer, opts = {}) {
   return summary;
 }
 async function plainSize(path6) {
-  const st = await stat2(path6);
+  const st = await stat5(path6);
   if (!st.isFile() || st.size < PARALLEL_MIN_BYTES) return 0;
-  const fh = await open4(path6, "r");
+  const fh = await open5(path6, constants11.O_RDONLY | constants11.O_NONBLOCK);
   try {
     const head = Buffer.alloc(2);
     await fh.read(head, 0, 2, 0);
@@ -43696,8 +44176,8 @@ async function plainSize(path6) {
 }
 async function inThisThread(path6, range, window, signal) {
   const ex = createExplainer(window);
-  const read = await readLogText(path6, ex.addText, { range, ...signal && { signal } });
-  return { state: ex.state(), dropped: read.dropped };
+  const read3 = await readLogText(path6, ex.addText, { range, ...signal && { signal } });
+  return { state: ex.state(), dropped: read3.dropped };
 }
 function inWorker(job, signal) {
   return new Promise((resolve10, reject) => {
@@ -43835,6 +44315,7 @@ function explainJson(r, meta3) {
   if (r.ungrouped > 0) out.ungrouped = r.ungrouped;
   if (meta3.interrupted) out.interrupted = true;
   if (meta3.truncated?.length) out.truncated_gzip = meta3.truncated;
+  if (meta3.trailing?.length) out.gzip_trailing_garbage = meta3.trailing;
   if (meta3.dropped) out.dropped_lines = meta3.dropped;
   if (meta3.since !== void 0 || meta3.until !== void 0) {
     out.outside_window = r.outside;
@@ -43877,18 +44358,22 @@ var init_explain_json = __esm({
 function explainText(r, meta3, opts) {
   const p = paint(opts.color);
   const out = [];
-  const read = `${plural2(r.lines, "line")} of ${meta3.files.map(forTerminal).join(", ")}`;
+  const read3 = `${plural2(r.lines, "line")} of ${meta3.files.map(forTerminal).join(", ")}`;
   const span = r.from !== void 0 && r.to !== void 0 ? `, ${isoTime(r.from)} .. ${isoTime(r.to)}` : "";
   const window = meta3.since !== void 0 || meta3.until !== void 0 ? `; window ${meta3.since !== void 0 ? isoTime(meta3.since) : "..."} .. ${meta3.until !== void 0 ? isoTime(meta3.until) : "now"}, ${plural2(r.outside, "failure")} outside it` : "";
-  if (r.groups.length === 0) out.push(`${p.green("no upstream failures")} in ${read}${span}${window}`);
+  if (r.groups.length === 0) out.push(`${p.green("no upstream failures")} in ${read3}${span}${window}`);
   else {
-    out.push(`${p.bold(plural2(r.failures, "upstream failure"))} in ${plural2(r.groups.length, "group")} (${read}${span}${window})`, "");
+    out.push(`${p.bold(plural2(r.failures, "upstream failure"))} in ${plural2(r.groups.length, "group")} (${read3}${span}${window})`, "");
     r.groups.forEach((g, i2) => out.push(...groupLines(g, i2 + 1, p), ""));
   }
   if (meta3.truncated?.length) out.push(p.yellow(`${meta3.truncated.map(forTerminal).join(", ")}: the gzip data ends early (still being compressed?): read as far as it goes`));
+  for (const t of meta3.trailing ?? []) out.push(p.yellow(`${forTerminal(t.file)}: ${plural2(t.bytes, "byte")} after the gzip data ignored (trailing garbage)`));
   if (meta3.dropped) out.push(p.yellow(`${plural2(meta3.dropped, "run")} of more than 64 KiB without a newline skipped: not error-log lines`));
   if (meta3.interrupted) out.push(p.yellow(`interrupted: these are the first ${plural2(r.lines, "line")} only`));
-  if (r.ungrouped > 0) out.push(p.yellow(`${plural2(r.ungrouped, "more failure")} in groups beyond the first ${MAX_GROUPS} (distinct upstreams, errnos and failures) are counted but not shown`));
+  if (r.ungrouped > 0) {
+    const bound = `at most ${MAX_GROUPS} groups (distinct upstreams, errnos and failures) and ${MAX_GROUP_TEXT / 1048576} MiB of their text are kept`;
+    out.push(p.yellow(`${plural2(r.ungrouped, "more failure")} in further groups are counted but not shown: ${bound}`));
+  }
   if (r.unparsed > 0 && r.unparsed * 2 >= r.lines) out.push(p.yellow(`${r.unparsed} of ${plural2(r.lines, "line")} are not nginx error-log lines: is this the access log? nginx writes upstream failures to the error_log file`));
   return `${out.join("\n").trimEnd()}
 `;
@@ -44016,20 +44501,22 @@ Exit codes: 0 it ran (failures found or not), 2 bad input.`;
         if (window.since !== void 0 && window.until !== void 0 && window.since > window.until) {
           throw new UserError(`--since (${values.since}) is after --until (${values.until})`);
         }
-        const spec = values.spec === void 0 ? void 0 : await (await Promise.resolve().then(() => (init_load(), load_exports))).loadSpecFile(resolve8(io.cwd, values.spec));
+        const spec = values.spec === void 0 ? void 0 : await (await Promise.resolve().then(() => (init_load(), load_exports))).loadSpecFile(resolve8(io.cwd, values.spec), void 0, io.signal);
         const files = positionals.length ? positionals : [spec?.nginx.errorLog ?? DEFAULT_ERROR_LOG];
         if (files.filter((f) => f === "-").length > 1) throw new UserError('"-" (standard input) can be given once');
         const paths = files.map((f) => f === "-" ? f : resolve8(io.cwd, f));
-        await checkReadable(paths);
+        await checkReadable(paths, io.stdin);
         const explainer = createExplainer(window);
         let interrupted = false;
         const truncated = [];
+        const trailing = [];
         let dropped = 0;
         try {
           for (const [i2, p] of paths.entries()) {
-            const read = await explainLog(p, explainer, { stdin: io.stdin, signal: io.signal, window, threads });
-            if (read.truncatedGzip) truncated.push(files[i2]);
-            dropped += read.dropped;
+            const read3 = await explainLog(p, explainer, { stdin: io.stdin, signal: io.signal, window, threads });
+            if (read3.truncatedGzip) truncated.push(files[i2]);
+            if (read3.gzipTrailingBytes > 0) trailing.push({ file: files[i2], bytes: read3.gzipTrailingBytes });
+            dropped += read3.dropped;
           }
         } catch (e) {
           if (!io.signal.aborted) throw e;
@@ -44037,7 +44524,7 @@ Exit codes: 0 it ran (failures found or not), 2 bad input.`;
         }
         const result = explainer.result();
         if (spec) crossCheck(result.groups, spec);
-        const meta3 = { files, ...window, ...interrupted && { interrupted }, ...truncated.length > 0 && { truncated }, ...dropped > 0 && { dropped } };
+        const meta3 = { files, ...window, ...interrupted && { interrupted }, ...truncated.length > 0 && { truncated }, ...trailing.length > 0 && { trailing }, ...dropped > 0 && { dropped } };
         io.stdout.write(format2 === "json" ? explainJson(result, meta3) : explainText(result, meta3, { color: useColor(io.stdout, io.env) }));
         return EXIT.pass;
       }
@@ -44214,6 +44701,10 @@ upstream-gate: ${sig}: stopping every probe and child process
     }).then(
       (code) => exit(signalled ? signalled === "SIGINT" ? 130 : 143 : code),
       (e) => {
+        if (signalled) {
+          process.exitCode = signalled === "SIGINT" ? 130 : 143;
+          return;
+        }
         const detail2 = e instanceof Error ? e.stack ?? e.message : String(e);
         process.stderr.write(`upstream-gate: internal error (a bug: please report it with this output)
 ${detail2}

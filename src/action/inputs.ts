@@ -2,7 +2,7 @@
 // downstream reads inputs.
 import { resolve } from 'node:path';
 import type { PhaseSelection } from '../gate/run.js';
-import { parseDuration } from '../spec/duration.js';
+import { durationRangeProblem, parseDuration } from '../spec/duration.js';
 import { DEFAULT_SPEC_FILE } from '../spec/load.js';
 import { UserError } from '../user-error.js';
 import { Inputs } from './constants.js';
@@ -24,7 +24,9 @@ export function readInputs(getInput: (name: string) => string, cwd: string): Act
   let deadlineMs: number | undefined;
   if (deadline) {
     deadlineMs = parseDuration(deadline);
-    if (deadlineMs === undefined || deadlineMs <= 0) throw new UserError(`input "${Inputs.Deadline}" "${deadline}" is not a duration: write 30s or 2m`);
+    if (deadlineMs === undefined) throw new UserError(`input "${Inputs.Deadline}" "${deadline}" is not a duration: write 30s or 2m`);
+    const problem = durationRangeProblem(deadlineMs);
+    if (problem) throw new UserError(`input "${Inputs.Deadline}" "${deadline}" ${problem}`);
   }
   return {
     specPath: resolve(workingDirectory, getInput(Inputs.Spec) || DEFAULT_SPEC_FILE),

@@ -1,7 +1,7 @@
 // Flag parsing on node:util parseArgs, with errors that name the flag.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../user-error.js';
-import { parseDuration } from '../spec/duration.js';
+import { durationRangeProblem, parseDuration } from '../spec/duration.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -23,6 +23,8 @@ export function oneOf<T extends string>(flag: string, value: string | undefined,
 export function durationFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new UserError(`--${flag} "${value}" is not a duration: write 250ms, 2s or 1m`);
+  if (ms === undefined) throw new UserError(`--${flag} "${value}" is not a duration: write 250ms, 2s or 1m`);
+  const problem = durationRangeProblem(ms);
+  if (problem) throw new UserError(`--${flag} "${value}" ${problem}`);
   return ms;
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { runGate, type PhaseSelection } from '../gate/run.js';
-import { writeFilesAtomically } from '../atomic-write.js';
+import { planWrite, writeFilesAtomically } from '../atomic-write.js';
 import { toJson } from '../report/json.js';
 import { inputErrorJunit, toJunit } from '../report/junit.js';
 import { toText } from '../report/text.js';
@@ -62,10 +62,12 @@ const unguarded: Command = {
     const phase = oneOf<PhaseSelection>('phase', values.phase, ['config', 'probe', 'all'], 'all');
     const format = oneOf('format', values.format, ['text', 'json', 'junit'] as const, 'text');
     const deadlineMs = durationFlag('deadline', values.deadline);
-    const spec = await loadSpecArg(io.cwd, values.spec);
+    const spec = await loadSpecArg(io.cwd, values.spec, io.signal);
     const dump = values['nginx-dump'];
     if (dump !== undefined) spec.nginx.dump = dump === '-' ? '-' : resolve(io.cwd, dump);
     const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);
+    // a report that cannot be written (a directory) is known before the gate runs
+    if (reportPath) await planWrite(reportPath);
 
     const quiet = values.quiet === true;
     const progress = createProgress(io.stderr, {
@@ -83,7 +85,7 @@ const unguarded: Command = {
     progress.done();
 
     const json = reportPath || format === 'json' ? toJson(report) : '';
-    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }]);
+    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }], io.signal);
     // every renderer ends its output with a newline
     io.stdout.write(
       format === 'json'

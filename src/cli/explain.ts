@@ -68,20 +68,22 @@ export const explainCommand: Command = {
       throw new UserError(`--since (${values.since}) is after --until (${values.until})`);
     }
     // the spec loader (yaml, zod) only when asked for: explain starts lighter without it
-    const spec = values.spec === undefined ? undefined : await (await import('../spec/load.js')).loadSpecFile(resolve(io.cwd, values.spec));
+    const spec = values.spec === undefined ? undefined : await (await import('../spec/load.js')).loadSpecFile(resolve(io.cwd, values.spec), undefined, io.signal);
     const files = positionals.length ? positionals : [spec?.nginx.errorLog ?? DEFAULT_ERROR_LOG];
     if (files.filter((f) => f === '-').length > 1) throw new UserError('"-" (standard input) can be given once');
     const paths = files.map((f) => (f === '-' ? f : resolve(io.cwd, f)));
-    await checkReadable(paths);
+    await checkReadable(paths, io.stdin);
 
     const explainer = createExplainer(window);
     let interrupted = false;
     const truncated: string[] = [];
+    const trailing: { file: string; bytes: number }[] = [];
     let dropped = 0;
     try {
       for (const [i, p] of paths.entries()) {
         const read = await explainLog(p, explainer, { stdin: io.stdin, signal: io.signal, window, threads });
         if (read.truncatedGzip) truncated.push(files[i] as string);
+        if (read.gzipTrailingBytes > 0) trailing.push({ file: files[i] as string, bytes: read.gzipTrailingBytes });
         dropped += read.dropped;
       }
     } catch (e) {
@@ -92,7 +94,7 @@ export const explainCommand: Command = {
     const result = explainer.result();
     if (spec) crossCheck(result.groups, spec);
 
-    const meta = { files, ...window, ...(interrupted && { interrupted }), ...(truncated.length > 0 && { truncated }), ...(dropped > 0 && { dropped }) };
+    const meta = { files, ...window, ...(interrupted && { interrupted }), ...(truncated.length > 0 && { truncated }), ...(trailing.length > 0 && { trailing }), ...(dropped > 0 && { dropped }) };
     io.stdout.write(format === 'json' ? explainJson(result, meta) : explainText(result, meta, { color: useColor(io.stdout, io.env) }));
     return EXIT.pass;
   },

@@ -26,6 +26,11 @@ main(process.argv.slice(2), {
 }).then(
   (code) => exit(signalled ? (signalled === 'SIGINT' ? 130 : 143) : code),
   (e: unknown) => {
+    // what a signal stopped (a read, a wait for a FIFO's writer) is no bug
+    if (signalled) {
+      process.exitCode = signalled === 'SIGINT' ? 130 : 143;
+      return;
+    }
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     process.stderr.write(`upstream-gate: internal error (a bug: please report it with this output)\n${detail}\n`);
     exit(70);

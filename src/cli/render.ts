@@ -14,7 +14,8 @@ Render, from the spec, what both sides of each service are templated from:
 
 Options:
   --spec FILE   spec file (default ./${DEFAULT_SPEC_FILE})
-  --out DIR     write the files into DIR, each atomically (temp file + rename)
+  --out DIR     write the files into DIR, each atomically (temp file + rename);
+                a symlink, device or FIFO in a file's place is written through
   --check       write nothing; exit 1 with a diff when the files in DIR
                 (default: rendered/ beside the spec) differ from the spec
   -h, --help    this help
@@ -34,12 +35,12 @@ export const renderCommand: Command = {
       io.stdout.write(`${help}\n`);
       return EXIT.pass;
     }
-    const spec = await loadSpecArg(io.cwd, values.spec);
+    const spec = await loadSpecArg(io.cwd, values.spec, io.signal);
     const files = render(spec);
     const show = (p: string) => relative(io.cwd, p) || '.';
     if (values.check) {
       const dir = values.out ? resolve(io.cwd, values.out) : join(dirname(spec.file), 'rendered');
-      const drift = await compare(dir, files);
+      const drift = await compare(dir, files, show);
       if (drift.length === 0) {
         io.stdout.write(`up to date: ${files.length} files in ${show(dir)}\n`);
         return EXIT.pass;
@@ -52,7 +53,7 @@ export const renderCommand: Command = {
       return EXIT.fail;
     }
     if (values.out) {
-      const written = await writeAtomically(resolve(io.cwd, values.out), files);
+      const written = await writeAtomically(resolve(io.cwd, values.out), files, values.out, io.signal);
       for (const w of written) io.stdout.write(`wrote ${show(w)}\n`);
       return EXIT.pass;
     }

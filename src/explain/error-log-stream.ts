@@ -9,12 +9,14 @@
 // into four million strings costs more than explaining it. A plain file is
 // read ahead by one chunk, so the disk (or page cache) copy of the next chunk
 // overlaps the work on this one.
-import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
-import { addAbortSignal, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createReadStream, read } from 'node:fs';
+import { addAbortSignal, type Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { checkInput, checkStdin, openInput } from '../input-file.js';
+import { gunzipMembers } from './gzip-members.js';
 import { UserError } from '../user-error.js';
+
+const readFd = promisify(read);
 
 /** below V8's large-object size, so chunk strings stay in the young generation and RSS stays flat */
 const CHUNK = 64 * 1024;
@@ -29,6 +31,8 @@ export interface ReadSummary {
   dropped: number;
   /** a compressed file that ended early (rotation still writing it): what was there was read */
   truncatedGzip: boolean;
+  /** bytes after the gzip data that are not gzip data (trailing garbage): ignored */
+  gzipTrailingBytes: number;
 }
 
 /**
@@ -38,20 +42,15 @@ export interface ReadSummary {
  */
 export type OnText = (text: string, start: number, end: number, bytes?: Uint8Array) => void;
 
-/** Open every file now, so a missing one is reported before any output: a UserError naming it. */
-export async function checkReadable(paths: readonly string[]): Promise<void> {
+/**
+ * Check every input now, so a missing one is reported before any output: a
+ * UserError naming it. A FIFO is not opened here (its writer would see it
+ * closed), only checked.
+ */
+export async function checkReadable(paths: readonly string[], stdin?: NodeJS.ReadableStream): Promise<void> {
   for (const p of paths) {
-    if (p === '-') continue;
-    try {
-      const fh = await open(p, 'r');
-      const st = await fh.stat();
-      await fh.close();
-      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied (run as a user who may read it)' : code === 'EISDIR' ? 'is a directory' : String(code ?? e);
-      throw new UserError(`cannot read error log: ${why}`, p);
-    }
+    if (p === '-') checkStdin(stdin ?? process.stdin, 'error log');
+    else await checkInput(p, { what: 'error log' });
   }
 }
 
@@ -64,7 +63,7 @@ interface ReadOptions {
 
 /** Read one log (`-` = `stdin`), handing its lines to `onText` chunk by chunk, in order. */
 export async function readLogText(path: string, onText: OnText, opts: ReadOptions = {}): Promise<ReadSummary> {
-  const summary: ReadSummary = { bytes: 0, dropped: 0, truncatedGzip: false };
+  const summary: ReadSummary = { bytes: 0, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0 };
   const splitter = textSplitter(onText);
   const push = (chunk: Buffer) => {
     opts.signal?.throwIfAborted();
@@ -72,8 +71,22 @@ export async function readLogText(path: string, onText: OnText, opts: ReadOption
     splitter.push(chunk);
   };
   try {
-    if (path === '-' || !(await readPlain(path, push, opts.signal, opts.range))) {
-      for await (const chunk of decompressed(source(path, opts), summary)) push(chunk);
+    if (path === '-') {
+      for await (const chunk of decompressed(stdinStream(opts), summary)) push(chunk);
+    } else {
+      const input = await openInput(path, { what: 'error log', ...(opts.signal && { signal: opts.signal }) });
+      if (input.kind === 'pipe') {
+        for await (const chunk of decompressed(input.stream, summary)) push(chunk);
+      } else {
+        try {
+          if (!(await readPlain(input.fd, push, opts.signal, opts.range))) {
+            const gz = createReadStream('', { fd: input.fd, start: 0, autoClose: false, highWaterMark: CHUNK, ...(opts.signal && { signal: opts.signal }) });
+            for await (const chunk of decompressed(gz, summary)) push(chunk);
+          }
+        } finally {
+          await input.close();
+        }
+      }
     }
   } catch (e) {
     // gzip magic followed by something else: a damaged archive is bad input, not a bug
@@ -106,8 +119,7 @@ export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-function source(path: string, opts: ReadOptions): AsyncIterable<Buffer> {
-  if (path !== '-') return createReadStream(path, { highWaterMark: CHUNK, ...(opts.signal && { signal: opts.signal }) });
+function stdinStream(opts: ReadOptions): AsyncIterable<Buffer> {
   const stdin = opts.stdin ?? process.stdin;
   // an idle pipe must not outlive Ctrl-C: the signal destroys it
   if (opts.signal) addAbortSignal(opts.signal, stdin as Readable);
@@ -130,11 +142,9 @@ export interface ByteRange {
  * one is worked on. False (nothing read) when the file starts with gzip's
  * magic. With a range, only the lines of that range.
  */
-async function readPlain(path: string, push: (chunk: Buffer) => void, signal?: AbortSignal, range?: ByteRange): Promise<boolean> {
-  let fh: FileHandle | undefined;
+async function readPlain(fd: number, push: (chunk: Buffer) => void, signal?: AbortSignal, range?: ByteRange): Promise<boolean> {
   let pending: Promise<{ bytesRead: number }> | undefined;
   try {
-    fh = await open(path, 'r');
     const bufs = [Buffer.allocUnsafe(READ), Buffer.allocUnsafe(READ)] as const;
     let k = 0;
     const start = range?.start ?? 0;
@@ -142,7 +152,7 @@ async function readPlain(path: string, push: (chunk: Buffer) => void, signal?: A
     // from the byte before the range, through the first newline: a line starts after it
     let skipping = start > 0;
     let position = skipping ? start - 1 : 0;
-    const first = await fh.read(bufs[0], 0, READ, position);
+    const first = await readFd(fd, bufs[0], 0, READ, position);
     if (!range && isGzip(bufs[0].subarray(0, first.bytesRead))) return false;
     let n = first.bytesRead;
     while (n > 0) {
@@ -152,7 +162,7 @@ async function readPlain(path: string, push: (chunk: Buffer) => void, signal?: A
       position += n;
       k ^= 1;
       // the next read is in flight while this chunk is worked on
-      pending = fh.read(bufs[k] as Buffer, 0, READ, position);
+      pending = readFd(fd, bufs[k] as Buffer, 0, READ, position);
       let from = 0;
       if (skipping) {
         const nl = cur.indexOf(10);
@@ -172,9 +182,8 @@ async function readPlain(path: string, push: (chunk: Buffer) => void, signal?: A
     }
     return true;
   } finally {
-    // a read still in flight (an error or Ctrl-C mid-file) must end before its handle closes
+    // a read still in flight (an error or Ctrl-C mid-file) must end before its descriptor closes
     await pending?.catch(() => {});
-    await fh?.close();
   }
 }
 
@@ -196,21 +205,13 @@ async function* decompressed(source: AsyncIterable<Buffer>, summary: ReadSummary
     yield* rest();
     return;
   }
-  const gunzip = createGunzip({ chunkSize: CHUNK });
-  const feeding = pipeline(Readable.from(rest()), gunzip);
-  feeding.catch(() => {}); // the same error surfaces from iterating gunzip
+  const gz = { truncated: false, trailing: 0 };
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-    await feeding;
-  } catch (e) {
-    if (isTruncatedGzip(e)) summary.truncatedGzip = true;
-    else throw e;
+    yield* gunzipMembers(rest(), gz, CHUNK);
+  } finally {
+    summary.truncatedGzip = gz.truncated;
+    summary.gzipTrailingBytes = gz.trailing;
   }
-}
-
-/** zlib's "unexpected end of file" */
-function isTruncatedGzip(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException | undefined)?.code === 'Z_BUF_ERROR';
 }
 
 /**

@@ -68,7 +68,7 @@ export interface ExplainStats {
   failures: number;
   /** failures outside --since / --until */
   outside: number;
-  /** failures in groups beyond MAX_GROUPS, counted but not shown */
+  /** failures in groups beyond MAX_GROUPS or MAX_GROUP_TEXT, counted but not shown */
   ungrouped: number;
   /** time span of the log lines read, as logged */
   from?: string;
@@ -87,10 +87,21 @@ export interface TimeWindow {
 
 /** At most this many distinct server and host names per group: hostile Host headers cannot grow a group. */
 export const MAX_NAMES = 20;
+/** A server or host name is kept to this many bytes (a DNS name has at most 253): a 60 KB Host header is cut. */
+export const MAX_NAME_BYTES = 255;
+/** A group's sample line is kept to this many bytes: nginx writes at most 2048 a line, a crafted log more. */
+export const MAX_SAMPLE_BYTES = 4096;
 /** At most this many groups (distinct upstream, errno, failure); the rest are counted in `ungrouped`. */
 export const MAX_GROUPS = 1000;
+/**
+ * And at most this much text in them (upstream, cause, fix, file): a crafted
+ * log of 60 KB upstream names would otherwise keep 180 MB in 1000 groups.
+ */
+export const MAX_GROUP_TEXT = 8 * 1024 * 1024;
 /** Distinct (level, message, upstream) forms remembered; the cache is emptied when full. */
 const MAX_CACHED = 20_000;
+/** Nor more than this many bytes of them: 20,000 forms of 60 KB messages would be 1.2 GB. */
+const MAX_CACHED_BYTES = 4 * 1024 * 1024;
 /** Buckets of the form cache (a power of two). */
 const BUCKETS = 4096;
 
@@ -156,8 +167,11 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   /** slots of the scanner's form ids, while this explainer is the one using its table */
   const scannedSlots: Slot[] = [];
   const groups = new Map<string, Acc>();
+  /** bytes of text held by the groups, against MAX_GROUP_TEXT */
+  let groupText = 0;
   let buckets: (Form[] | undefined)[] = new Array<Form[] | undefined>(BUCKETS);
   let forms = 0;
+  let formBytes = 0;
   const stats: ExplainStats = { lines: 0, unparsed: 0, failures: 0, outside: 0, ungrouped: 0 };
   const since = window.since;
   const until = window.until;
@@ -178,15 +192,17 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   }
 
   /** Full parse and classification of a line not seen in this form before. */
-  function resolve(text: string): Slot {
-    const e = parseErrorLine(text);
+  function resolve(line: string): Slot {
+    const e = parseErrorLine(line);
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
     if (!d) return NOT_COUNTED;
     const key = `${d.upstream}\0${d.errno ?? ''}\0${d.kind}`;
     let acc = groups.get(key);
     if (acc) return acc;
-    if (groups.size >= MAX_GROUPS) return 'ungrouped';
+    const text = 2 * d.upstream.length + d.cause.length + d.fix.length + (e.confFile?.length ?? 0);
+    if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) return 'ungrouped';
+    groupText += text;
     const group: ExplainGroup = {
       upstream: utf8(d.upstream),
       ...(d.errno !== undefined && { errno: d.errno }),
@@ -222,9 +238,11 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
       }
     }
     const slot = resolve(t.slice(s, e));
-    if (++forms > MAX_CACHED) {
+    formBytes += len + up.length;
+    if (++forms > MAX_CACHED || formBytes > MAX_CACHED_BYTES) {
       buckets = new Array<Form[] | undefined>(BUCKETS);
       forms = 1;
+      formBytes = len + up.length;
       bucket = undefined;
     }
     if (!bucket) buckets[h] = bucket = [];
@@ -255,7 +273,7 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
       acc.second = second;
       if (acc.first === '' || second < acc.first) {
         acc.first = second;
-        acc.group.sample = utf8(t.slice(s, e));
+        acc.group.sample = utf8(t.slice(s, Math.min(e, s + MAX_SAMPLE_BYTES)));
       }
       if (second > acc.last) acc.last = second;
     }
@@ -389,10 +407,12 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     for (const g of other.groups) {
       const acc = groups.get(g.key);
       if (!acc) {
-        if (groups.size >= MAX_GROUPS) {
+        const text = 2 * g.group.upstream.length + g.group.cause.length + g.group.fix.length + (g.group.file?.length ?? 0);
+        if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) {
           stats.ungrouped += g.group.count;
           continue;
         }
+        groupText += text;
         groups.set(g.key, { group: { ...g.group }, servers: [...g.servers], hosts: [...g.hosts], first: g.first, last: g.last, second: '', lastServer: '\0', lastHost: '\0' });
         continue;
       }
@@ -444,11 +464,13 @@ function sameSecond(t: string, s: number, second: string): boolean {
 }
 
 /**
- * A name (server or host) at t[v, end) among `names`: the previous line's
- * name is checked first, then the list, and a new name is copied in while
- * there is room. Returns the name to check first next time.
+ * A name (server or host) at t[v, end), its first MAX_NAME_BYTES, among
+ * `names`: the previous line's name is checked first, then the list, and a
+ * new name is copied in while there is room. Returns the name to check first
+ * next time.
  */
 function name(names: string[], previous: string, t: string, v: number, end: number): string {
+  end = Math.min(end, v + MAX_NAME_BYTES);
   if (end - v === previous.length && t.slice(v, end) === previous) return previous;
   if (end === v) return previous;
   const value = t.slice(v, end);

@@ -9,6 +9,7 @@
 // the WORKER marker, it explains the range it was given and posts the counts.
 // In the one-file bundle (dist/cli.js) the worker runs that file, whose entry
 // (src/cli/bundle-entry.ts) loads this module, not the CLI, off the main thread.
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -81,7 +82,7 @@ export async function explainLog(path: string, explainer: Explainer, opts: Expla
   const workers = ranges.map((range) => inWorker({ [WORKER]: true, path, range, window }, stop.signal));
   // handled from the start: on Ctrl-C they all fail at once, while the first is awaited
   for (const w of workers) w.catch(() => {});
-  const summary: ExplainLogSummary = { bytes: size, dropped: 0, truncatedGzip: false, workers: 0 };
+  const summary: ExplainLogSummary = { bytes: size, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0, workers: 0 };
   try {
     for (const [i, w] of workers.entries()) {
       // a worker that could not start or ran out of memory: its range is read here instead
@@ -109,7 +110,8 @@ export async function explainLog(path: string, explainer: Explainer, opts: Expla
 async function plainSize(path: string): Promise<number> {
   const st = await stat(path);
   if (!st.isFile() || st.size < PARALLEL_MIN_BYTES) return 0;
-  const fh = await open(path, 'r');
+  // O_NONBLOCK: a FIFO put there since the stat must not hold the open; the read refuses it
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const head = Buffer.alloc(2);
     await fh.read(head, 0, 2, 0);

@@ -17,6 +17,7 @@ export async function readSince(host: Host, path: string, from: number, options:
   const opened = await host.readFile(path, { offset: 0, length: 0, ...options });
   const st = opened.ok ? await host.stat(path, { followLinks: true, ...options }) : opened;
   if (!st.ok) return { lines: [], error: `cannot read ${path}: ${st.code ?? st.message}` };
+  if (st.type !== 'file') return { lines: [], error: `cannot read ${path}: not a regular file` };
   const begin = st.size < from ? 0 : Math.max(from, st.size - MAX_TAIL_BYTES);
   const length = st.size - begin;
   if (length <= 0) return { lines: [] };

@@ -37,7 +37,7 @@ export type Resolution = { ok: true; addresses: string[]; durationMs: number } |
 export type Dialed = { ok: true; stream: Duplex; connectMs: number; local?: { address: string; port: number } } | HostFailure;
 
 export interface FileFacts {
-  type: 'socket' | 'file' | 'directory' | 'symlink' | 'other';
+  type: 'file' | 'directory' | 'symlink' | 'socket' | 'fifo' | 'character-device' | 'block-device' | 'other';
   /** permission bits and set-id bits (mode & 0o7777) */
   mode: number;
   uid: number;

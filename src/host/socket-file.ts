@@ -82,7 +82,7 @@ export async function readSocketFile(host: Host, path: string, options: { signal
     if (!st) return undefined;
     return {
       path: p,
-      type: st.type,
+      type: st.type === 'socket' || st.type === 'file' || st.type === 'directory' || st.type === 'symlink' ? st.type : 'other',
       mode: st.mode.toString(8).padStart(4, '0'),
       uid: st.uid,
       gid: st.gid,

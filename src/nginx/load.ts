@@ -1,11 +1,12 @@
 // Read and parse a whole configuration: from its files, or from an `nginx -T`
 // dump (file or stdin). A main config or dump that cannot be read is the
 // user's mistake (UserError, exit 2); everything inside is collected errors.
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { decode, memorySource, overlaySource, type ConfigSource } from '../host/config-source.js';
-import type { Host } from '../host/host.js';
+import type { FileFacts, Host } from '../host/host.js';
 import { fileSource } from '../host/local/config-files.js';
+import { checkStdin, formatSize, readInput, readStream, refusal } from '../input-file.js';
 import { fileErrorWords, UserError } from '../user-error.js';
 import { isDump, parseDump, type Dump } from './dump.js';
 import { parseNginxMessages } from './nginx-test.js';
@@ -25,27 +26,20 @@ export interface LoadOptions {
   readStdin?: () => Promise<Buffer>;
 }
 
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, maxBytes = 256 * 1024 * 1024): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += b.length;
-    if (size > maxBytes) throw new UserError(`stdin holds more than ${maxBytes} bytes`, '-');
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
+/** An `nginx -T` dump larger than this is refused: the parser reads at most 128 MiB of config from it. */
+export const MAX_DUMP_BYTES = 256 * 1024 * 1024;
+
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, maxBytes = MAX_DUMP_BYTES): Promise<Buffer> {
+  checkStdin(stream, 'nginx dump');
+  return readStream(stream, maxBytes, () => {
+    throw new UserError(`cannot read nginx dump: larger than ${formatSize(maxBytes)}, the limit`, 'standard input');
+  });
 }
 
-/** Read a dump from a file or `-`; undefined text when it is not a dump. */
+/** Read a dump (or a config, for `parse`) from a file, a pipe or `-`. */
 async function readText(path: string, opts: LoadOptions): Promise<string> {
   if (path === '-') return decode(await (opts.readStdin ?? readStdin)());
-  try {
-    if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    return decode(readFileSync(path));
-  } catch (e) {
-    throw new UserError(`cannot read ${fileErrorWords(e)}`, path);
-  }
+  return decode(await readInput(path, { what: 'nginx dump', maxBytes: MAX_DUMP_BYTES, ...(opts.signal && { signal: opts.signal }) }));
 }
 
 export function loadDumpText(text: string, where: string, opts: LoadOptions = {}): LoadedConfig {
@@ -74,8 +68,9 @@ export async function loadDump(path: string, opts: LoadOptions = {}): Promise<Lo
 export async function loadFiles(host: Host, main: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
   const signal = opts.signal ? { signal: opts.signal } : {};
   const st = await host.stat(main, { followLinks: true, ...signal });
+  if (st.ok && st.type !== 'file') throw new UserError(`cannot read nginx config: ${notRegular(st.type)}`, main);
   // an empty read opens the file: one the user may not read is refused here
-  const opened = !st.ok ? st : st.type !== 'file' ? { ok: false as const, code: 'EISDIR', message: 'not a file' } : await host.readFile(main, { offset: 0, length: 0, ...signal });
+  const opened = st.ok ? await host.readFile(main, { offset: 0, length: 0, ...signal }) : st;
   if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main);
   const loaded = parseWith(main, await host.configSource(main, signal), opts);
   const { notConfig, denied } = loaded.parse;
@@ -89,12 +84,24 @@ export async function loadFiles(host: Host, main: string, opts: LoadOptions = {}
   return loaded;
 }
 
+/** What a main config that is not a regular file is, in the words input-file.ts uses. */
+function notRegular(type: FileFacts['type']): string {
+  if (type === 'directory') return 'is a directory';
+  if (type === 'fifo') return 'is a FIFO, not a regular file';
+  const what = type === 'character-device' ? 'a character device' : type === 'block-device' ? 'a block device' : type === 'socket' ? 'a socket' : 'not a file';
+  return `is ${what}, not a regular file or a pipe`;
+}
+
 /** Parse this machine's files, every problem inside collected in the payload (`parse`, crossplane's way). */
 function parseFiles(main: string, opts: LoadOptions): LoadedConfig {
   try {
-    if (!statSync(main).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    closeSync(openSync(main, 'r'));
+    const st = statSync(main);
+    const no = refusal(st) ?? (st.isFIFO() ? 'is a FIFO, not a regular file' : undefined);
+    if (no) throw new UserError(`cannot read nginx config: ${no}`, main);
+    // O_NONBLOCK: a FIFO put there since the stat must not hold the open
+    closeSync(openSync(main, constants.O_RDONLY | constants.O_NONBLOCK));
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main);
   }
   return parseWith(main, fileSource(), opts);
@@ -106,7 +113,7 @@ function parseWith(main: string, source: ConfigSource, opts: LoadOptions): Loade
 
 /** The first `max` bytes of a file (a dump is told by its start: no need to read a large file whole for it). */
 function readHead(path: string, max: number): Buffer {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const head = Buffer.alloc(max);
     let n = 0;
@@ -117,20 +124,23 @@ function readHead(path: string, max: number): Buffer {
   }
 }
 
-/** `parse CONF`: a file or `-`, config or dump, told apart by content. */
+/** `parse CONF`: a file, a pipe or `-`, config or dump, told apart by content. */
 export async function loadAny(path: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
   if (path !== '-') {
-    let head = '';
+    let head: string | undefined;
     try {
-      head = statSync(path).isFile() ? readHead(path, 64 * 1024).toString('utf8') : '';
+      const st = statSync(path);
+      // a pipe is read whole below, once: its start cannot be looked at first
+      if (!st.isFIFO()) head = st.isFile() ? readHead(path, 64 * 1024).toString('utf8') : '';
     } catch {
-      // loadFiles names the problem
+      head = '';
     }
-    if (!isDump(head)) return parseFiles(path, opts);
+    // not a dump, or not readable: parseFiles reads it or names the problem
+    if (head !== undefined && !isDump(head)) return parseFiles(path, opts);
   }
   const text = await readText(path, opts);
   if (isDump(text)) return loadDumpText(text, path, opts);
-  // A config on stdin: includes resolve against the working directory.
-  const parse = parseConfig('-', { source: overlaySource(new Map([['-', text]]), fileSource()), prefix: process.cwd(), ...opts });
-  return { main: '-', parse };
+  // A config from stdin or a pipe: includes resolve against the working directory.
+  const parse = parseConfig(path, { source: overlaySource(new Map([[path, text]]), fileSource()), prefix: process.cwd(), ...opts });
+  return { main: path, parse };
 }

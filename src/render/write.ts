@@ -1,12 +1,20 @@
 // Writing and comparing rendered files.
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFilesAtomically } from '../atomic-write.js';
+import { readInput } from '../input-file.js';
+import { UserError } from '../user-error.js';
 import type { RenderedFile } from './render.js';
 
-export async function writeAtomically(dir: string, files: readonly RenderedFile[]): Promise<string[]> {
+/** A rendered file is a few lines: a far larger file in its place is not read. */
+const MAX_COMPARED_BYTES = 1024 * 1024;
+
+/** Into `dir` (made when missing), each file by the rules of writeFilesAtomically; `shown` names the directory in messages. */
+export async function writeAtomically(dir: string, files: readonly RenderedFile[], shown = dir, signal?: AbortSignal): Promise<string[]> {
+  const st = await stat(dir).catch(() => undefined);
+  if (st && !st.isDirectory()) throw new UserError('cannot write into it: not a directory', shown);
   const pending = files.map((f) => ({ path: join(dir, f.name), text: f.text }));
-  await writeFilesAtomically(pending);
+  await writeFilesAtomically(pending, signal);
   return pending.map((p) => p.path);
 }
 
@@ -17,15 +25,17 @@ export interface Drift {
   expected: string;
 }
 
-export async function compare(dir: string, files: readonly RenderedFile[]): Promise<Drift[]> {
+/** Each file in `dir` against its rendering; what is at a file's path must be a regular file or nothing (UserError). */
+export async function compare(dir: string, files: readonly RenderedFile[], show: (path: string) => string = (p) => p): Promise<Drift[]> {
   const drift: Drift[] = [];
   for (const f of files) {
-    let actual: string | undefined;
-    try {
-      actual = await readFile(join(dir, f.name), 'utf8');
-    } catch {
-      actual = undefined;
-    }
+    const path = join(dir, f.name);
+    // a missing file is drift; a directory, device or FIFO in its place is bad input
+    const missing = await stat(path).then(
+      () => false,
+      (e: NodeJS.ErrnoException) => e.code === 'ENOENT',
+    );
+    const actual = missing ? undefined : (await readInput(path, { what: 'rendered file', shown: show(path), maxBytes: MAX_COMPARED_BYTES, pipes: false })).toString('utf8');
     if (actual !== f.text) drift.push({ name: f.name, ...(actual !== undefined && { actual }), expected: f.text });
   }
   return drift;

@@ -10,6 +10,8 @@ export interface ExplainMeta {
   interrupted?: boolean;
   /** gzip files that ended early (still being compressed): read as far as they go */
   truncated?: string[];
+  /** gzip files followed by bytes that are not gzip data: those bytes were ignored */
+  trailing?: { file: string; bytes: number }[];
   /** runs of more than 64 KiB without a newline, skipped */
   dropped?: number;
   /** the time window applied, as logged */
@@ -28,6 +30,7 @@ export function explainJson(r: ExplainResult, meta: ExplainMeta): string {
   if (r.ungrouped > 0) out.ungrouped = r.ungrouped;
   if (meta.interrupted) out.interrupted = true;
   if (meta.truncated?.length) out.truncated_gzip = meta.truncated;
+  if (meta.trailing?.length) out.gzip_trailing_garbage = meta.trailing;
   if (meta.dropped) out.dropped_lines = meta.dropped;
   if (meta.since !== undefined || meta.until !== undefined) {
     out.outside_window = r.outside;

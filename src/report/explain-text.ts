@@ -1,6 +1,6 @@
 // `explain` for a terminal: the groups, most frequent first, each with its
 // cause and fix in full and one original line as evidence.
-import { isoTime, MAX_GROUPS, type ExplainGroup, type ExplainResult } from '../explain/explain.js';
+import { isoTime, MAX_GROUP_TEXT, MAX_GROUPS, type ExplainGroup, type ExplainResult } from '../explain/explain.js';
 import { paint, type Paint } from './color.js';
 import type { ExplainMeta } from './explain-json.js';
 import { forTerminal } from '../model/mask.js';
@@ -18,9 +18,13 @@ export function explainText(r: ExplainResult, meta: ExplainMeta, opts: { color: 
     r.groups.forEach((g, i) => out.push(...groupLines(g, i + 1, p), ''));
   }
   if (meta.truncated?.length) out.push(p.yellow(`${meta.truncated.map(forTerminal).join(', ')}: the gzip data ends early (still being compressed?): read as far as it goes`));
+  for (const t of meta.trailing ?? []) out.push(p.yellow(`${forTerminal(t.file)}: ${plural(t.bytes, 'byte')} after the gzip data ignored (trailing garbage)`));
   if (meta.dropped) out.push(p.yellow(`${plural(meta.dropped, 'run')} of more than 64 KiB without a newline skipped: not error-log lines`));
   if (meta.interrupted) out.push(p.yellow(`interrupted: these are the first ${plural(r.lines, 'line')} only`));
-  if (r.ungrouped > 0) out.push(p.yellow(`${plural(r.ungrouped, 'more failure')} in groups beyond the first ${MAX_GROUPS} (distinct upstreams, errnos and failures) are counted but not shown`));
+  if (r.ungrouped > 0) {
+    const bound = `at most ${MAX_GROUPS} groups (distinct upstreams, errnos and failures) and ${MAX_GROUP_TEXT / 1048576} MiB of their text are kept`;
+    out.push(p.yellow(`${plural(r.ungrouped, 'more failure')} in further groups are counted but not shown: ${bound}`));
+  }
   // most lines not from nginx's error log: an access log, or a log format explain does not know
   if (r.unparsed > 0 && r.unparsed * 2 >= r.lines) out.push(p.yellow(`${r.unparsed} of ${plural(r.lines, 'line')} are not nginx error-log lines: is this the access log? nginx writes upstream failures to the error_log file`));
   return `${out.join('\n').trimEnd()}\n`;

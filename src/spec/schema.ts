@@ -6,12 +6,17 @@ import { z } from 'zod';
 import type { Endpoint } from '../model/endpoint.js';
 import { PROTOCOL_NAMES } from '../model/protocols.js';
 import { parseBackend } from './address.js';
-import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { DURATION_PATTERN, durationRangeProblem, parseDuration } from './duration.js';
 
 const duration = z
   .string({ error: 'expected a duration such as 250ms, 2s or 1m' })
   .regex(new RegExp(DURATION_PATTERN), { error: (i) => `"${String(i.input)}" is not a duration: write 250ms, 2s or 1m` })
-  .describe('a duration: NUMBER followed by ms, s or m');
+  .check((ctx) => {
+    const ms = parseDuration(ctx.value);
+    const problem = ms === undefined ? undefined : durationRangeProblem(ms);
+    if (problem) ctx.issues.push({ code: 'custom', message: `"${ctx.value}" ${problem}`, input: ctx.value });
+  })
+  .describe('a duration: NUMBER followed by ms, s or m, from 1ms to a day (1440m)');
 
 /** When the gate runs `nginx -t` (README, Safety): `safe` unless the spec says otherwise. */
 export const NGINX_TEST_MODES = ['safe', 'always', 'off'] as const;

@@ -111,6 +111,18 @@ test('a gzip file that ends early is read as far as it goes, and said to', async
   assert.ok(j.lines > 0 && j.lines < 82);
 });
 
+test('a gzip file with trailing garbage: the gzip data is read, the rest ignored, and said to', async () => {
+  const p = join(tmp.dir, 'error.log.3.gz');
+  writeFileSync(p, Buffer.concat([gzipSync(readFileSync(SAMPLES)), Buffer.from('not gzip\n')]));
+  const r = await runCli(['explain', p], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\d+ upstream failures in \d+ groups \(82 lines of /);
+  assert.match(r.stdout, /error\.log\.3\.gz: 9 bytes after the gzip data ignored \(trailing garbage\)/);
+  const j = JSON.parse((await runCli(['explain', '--format', 'json', p], { env })).stdout) as { gzip_trailing_garbage?: unknown; lines: number };
+  assert.deepEqual(j.gzip_trailing_garbage, [{ file: p, bytes: 9 }]);
+  assert.equal(j.lines, 82);
+});
+
 test('an empty log is not an error', async () => {
   const empty = join(tmp.dir, 'empty.log');
   writeFileSync(empty, '');

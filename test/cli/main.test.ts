@@ -69,6 +69,13 @@ test('an unknown command or flag is exit 2 with one line', async () => {
   const d = io();
   assert.equal(await main(['check', '--deadline', '10'], d.io), 2);
   assert.equal(d.err(), 'upstream-gate check: --deadline "10" is not a duration: write 250ms, 2s or 1m\n');
+  // 2^32 ms threw from AbortSignal.timeout once the gate started; 2^31 ms fired at once
+  const big = io();
+  assert.equal(await main(['check', '--deadline', '4294967296ms'], big.io), 2);
+  assert.equal(big.err(), 'upstream-gate check: --deadline "4294967296ms" is longer than a day (1440m), the longest duration allowed\n');
+  const zero = io();
+  assert.equal(await main(['check', '--deadline', '0s'], zero.io), 2);
+  assert.equal(zero.err(), 'upstream-gate check: --deadline "0s" is shorter than 1ms\n');
 });
 
 test('render prints, writes with --out, and --check exits 1 with a diff on drift', async (t) => {

@@ -2,10 +2,11 @@
 // cut short, not UTF-8.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createExplainer, MAX_GROUPS, MAX_NAMES, type ExplainResult } from '../../src/explain/explain.js';
+import { createExplainer, MAX_GROUP_TEXT, MAX_GROUPS, MAX_NAME_BYTES, MAX_NAMES, MAX_SAMPLE_BYTES, type ExplainResult } from '../../src/explain/explain.js';
 import { readLogLines } from '../../src/explain/error-log-stream.js';
 import { crossCheck } from '../../src/explain/spec-match.js';
 import { parseSpec } from '../../src/spec/load.js';
@@ -112,6 +113,53 @@ test('beyond MAX_GROUPS distinct upstreams, failures are still counted, in `ungr
   assert.equal(r.failures, MAX_GROUPS + 5);
   assert.equal(r.groups.length, MAX_GROUPS);
   assert.equal(r.ungrouped, 5);
+});
+
+test('hostile lengths are bounded: a name is kept to MAX_NAME_BYTES, a sample to MAX_SAMPLE_BYTES', async () => {
+  const long = 'h'.repeat(3000);
+  const line = refused('2026/11/24 10:00:00', 8000, `/${'p'.repeat(6000)}`, `s${long}`, `x${long}`);
+  const r = await explainFiles([file(`${line}\n`)]);
+  const g = r.groups[0]!;
+  assert.deepEqual(g.servers, [`s${long}`.slice(0, MAX_NAME_BYTES)]);
+  assert.deepEqual(g.hosts, [`x${long}`.slice(0, MAX_NAME_BYTES)]);
+  assert.equal(g.sample, line.slice(0, MAX_SAMPLE_BYTES));
+});
+
+/** A failure whose upstream (an upstream{} name here) is as long as the caller likes. */
+function noLive(upstream: string): string {
+  return `2026/11/24 10:00:00 [error] 812#812: *1 no live upstreams while connecting to upstream, client: 10.0.0.9, server: a.test, request: "GET / HTTP/1.1", upstream: "http://${upstream}/", host: "a.test"`;
+}
+
+test('groups also stop at MAX_GROUP_TEXT bytes of their text: the rest is counted in `ungrouped`', async () => {
+  // 200 distinct upstreams of 60 KB: more than 30 MB of group text (upstream, cause, fix) if all were kept
+  const lines = Array.from({ length: 200 }, (_, i) => noLive(`u${i}${'x'.repeat(60_000)}`));
+  const r = await explainFiles([file(`${lines.join('\n')}\n`)]);
+  assert.equal(r.failures, 200);
+  assert.ok(r.groups.length > 0 && r.groups.length < 200, `${r.groups.length} groups`);
+  assert.equal(r.ungrouped, 200 - r.groups.length);
+  const text = r.groups.reduce((n, g) => n + g.upstream.length + g.cause.length + g.fix.length + g.sample.length, 0);
+  assert.ok(text <= MAX_GROUP_TEXT + MAX_SAMPLE_BYTES * r.groups.length, `${text} bytes kept`);
+});
+
+test('what explain keeps of a hostile log stays small: forms remembered and groups, in bytes', () => {
+  // 2,000 distinct 60 KB forms without request context (the JavaScript path): 120 MB remembered
+  // when the form cache was bounded by count alone, and 180 MB more in 1000 groups
+  const explain = new URL('../../src/explain/explain.ts', import.meta.url).href;
+  const script = `
+    const { createExplainer } = await import(${JSON.stringify(explain)});
+    const ex = createExplainer({}, { wasm: false });
+    const pad = 'z'.repeat(60_000);
+    for (let i = 0; i < 2000; i++) ex.add('2026/11/24 10:00:00 [emerg] 1#1: host not found in upstream "h' + i + pad + '" in /etc/nginx/a.conf:' + i);
+    const r = ex.result();
+    globalThis.gc();
+    globalThis.gc();
+    process.stdout.write(JSON.stringify({ heap: process.memoryUsage().heapUsed, groups: r.groups.length, ungrouped: r.ungrouped }));
+  `;
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const out = JSON.parse(run.stdout) as { heap: number; groups: number; ungrouped: number };
+  assert.ok(out.groups > 0 && out.groups + out.ungrouped === 2000, run.stdout);
+  assert.ok(out.heap < 64 * 1024 * 1024, `${Math.round(out.heap / 1048576)} MB live after explaining`);
 });
 
 test('rotated logs: plain, .1 and gzipped .2.gz (recognised by content), with a cut-short last line', async () => {

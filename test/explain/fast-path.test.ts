@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { classifyErrorLine } from '../../src/explain/error-log-classify.js';
 import { parseErrorLine } from '../../src/diagnose/error-log.js';
 import { readLogLines, textSplitter, type ByteRange } from '../../src/explain/error-log-stream.js';
-import { createExplainer, isoTime, MAX_GROUPS, MAX_NAMES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/explain/explain.js';
+import { createExplainer, isoTime, MAX_GROUP_TEXT, MAX_GROUPS, MAX_NAME_BYTES, MAX_NAMES, MAX_SAMPLE_BYTES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/explain/explain.js';
 import { hasScanner } from '../../src/explain/wasm-scanner.js';
 import { explainLog, PARALLEL_MIN_BYTES } from '../../src/explain/threads.js';
 import { int, pick, rng } from '../nginx/random.js';
@@ -33,6 +33,7 @@ function reference(lines: readonly string[], window: TimeWindow = {}): ExplainRe
     last: string;
   }
   const groups = new Map<string, Acc>();
+  let groupText = 0;
   const r: ExplainResult = { lines: 0, unparsed: 0, failures: 0, outside: 0, ungrouped: 0, groups: [] };
   for (let line of lines) {
     r.lines++;
@@ -48,7 +49,9 @@ function reference(lines: readonly string[], window: TimeWindow = {}): ExplainRe
     if (!d) continue;
     const key = `${d.upstream}\0${d.errno ?? ''}\0${d.kind}`;
     let acc = groups.get(key);
-    if (!acc && groups.size < MAX_GROUPS) {
+    const text = 2 * d.upstream.length + d.cause.length + d.fix.length + (e.confFile?.length ?? 0);
+    if (!acc && groups.size < MAX_GROUPS && groupText + text <= MAX_GROUP_TEXT) {
+      groupText += text;
       const group: ExplainGroup = {
         upstream: utf8(d.upstream),
         ...(d.errno !== undefined && { errno: d.errno }),
@@ -81,11 +84,13 @@ function reference(lines: readonly string[], window: TimeWindow = {}): ExplainRe
     acc.group.count++;
     if (acc.first === '' || e.time < acc.first) {
       acc.first = e.time;
-      acc.group.sample = utf8(line);
+      acc.group.sample = utf8(line.slice(0, MAX_SAMPLE_BYTES));
     }
     if (e.time > acc.last) acc.last = e.time;
-    if (e.server && acc.servers.length < MAX_NAMES && !acc.servers.includes(e.server)) acc.servers.push(e.server);
-    if (e.host && acc.hosts.length < MAX_NAMES && !acc.hosts.includes(e.host)) acc.hosts.push(e.host);
+    const server = e.server?.slice(0, MAX_NAME_BYTES);
+    const host = e.host?.slice(0, MAX_NAME_BYTES);
+    if (server && acc.servers.length < MAX_NAMES && !acc.servers.includes(server)) acc.servers.push(server);
+    if (host && acc.hosts.length < MAX_NAMES && !acc.hosts.includes(host)) acc.hosts.push(host);
   }
   r.groups = [...groups.values()]
     .filter((a) => a.group.count > 0)

@@ -50,7 +50,7 @@ test('an included file the user may not read: exit 2 and one line naming it and 
   chmodSync(join(dir, 'nginx.conf'), 0o600);
   const main = cliAsNobody(['check', '--spec', join(dir, 'upstream-gate.yml'), '--phase', 'config']);
   assert.equal(main.code, 2);
-  assert.equal(main.stderr, `upstream-gate check: ${dir}/nginx.conf: cannot read nginx config: permission denied\n`);
+  assert.equal(main.stderr, `upstream-gate check: ${dir}/nginx.conf: cannot read nginx config: permission denied (run as a user who may read it)\n`);
 });
 
 test('a file matched by an include glob, or the directory the glob lists, that the user may not read: exit 2 too', asNobody, (t) => {

@@ -65,3 +65,9 @@ test('explain text masks credentials and neutralises control bytes from the log'
   assert.ok(!text.includes('pw@'));
   assert.ok(!explainJson(r, { files: ['error.log'] }).includes('pw@'));
 });
+
+test('explain text says when groups were not kept, and why: the bounds on groups and their text', () => {
+  const r: ExplainResult = { lines: 5, unparsed: 0, failures: 5, outside: 0, ungrouped: 3, groups: [] };
+  const text = explainText(r, { files: ['error.log'] }, { color: false });
+  assert.match(text, /\n3 more failures in further groups are counted but not shown: at most 1000 groups \(distinct upstreams, errnos and failures\) and 8 MiB of their text are kept\n$/);
+});

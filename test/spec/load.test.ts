@@ -102,3 +102,50 @@ test('a missing spec file is a UserError naming the path', async () => {
     remove();
   }
 });
+
+const SERVICE = 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n';
+
+test('YAML aliases: one without its anchor, more than 100, or a bomb is one line naming where', () => {
+  assert.equal(errorOf('version: 1\nservices:\n  api:\n    backend: *nope\n'), 'upstream-gate.yml:4: YAML alias *nope has no anchor &nope before it');
+  // the anchor after the alias does not count
+  assert.equal(errorOf('version: 1\nservices:\n  api:\n    backend: *b\n  web:\n    backend: &b 127.0.0.1:8000\n'), 'upstream-gate.yml:4: YAML alias *b has no anchor &b before it');
+  const many = `${SERVICE}    server_name: &n [a.test]\n${Array.from({ length: 101 }, (_, i) => `  s${i}:\n    backend: 127.0.0.1:8000\n    server_name: *n\n`).join('')}`;
+  assert.equal(errorOf(many), `upstream-gate.yml:${5 + 101 * 3}: more than 100 YAML aliases`);
+  // a billion laughs: ten aliases of ten aliases of ... nine levels deep
+  const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+  const bomb = `${SERVICE}x:\n${levels.map((l) => `  ${l}`).join('\n')}\n`;
+  assert.match(errorOf(bomb), /^upstream-gate\.yml:7: YAML aliases expand too far \(.*; at most 100 nodes through aliases\)$/);
+  // aliases within the bounds still work
+  const ok = parseSpec(`version: 1\nservices:\n  api:\n    backend: &be 127.0.0.1:8000\n    server_name: &names [a.test, b.test]\n  web:\n    backend: *be\n    server_name: *names\n`, FILE);
+  assert.deepEqual(ok.services.map((s) => s.serverNames), [['a.test', 'b.test'], ['a.test', 'b.test']]);
+});
+
+test('durations run from 1ms to a day: no timer overflows', () => {
+  const gate = (k: string, v: string) => `${SERVICE}gate:\n  ${k}: ${v}\n`;
+  // 2^31 ms fired the deadline at once; 2^32 ms threw from AbortSignal.timeout
+  assert.equal(errorOf(gate('deadline', '2147483648ms')), 'upstream-gate.yml:6: gate.deadline: "2147483648ms" is longer than a day (1440m), the longest duration allowed');
+  assert.equal(errorOf(gate('deadline', '4294967296ms')), 'upstream-gate.yml:6: gate.deadline: "4294967296ms" is longer than a day (1440m), the longest duration allowed');
+  assert.equal(errorOf(gate('request_timeout', '1441m')), 'upstream-gate.yml:6: gate.request_timeout: "1441m" is longer than a day (1440m), the longest duration allowed');
+  assert.equal(errorOf(gate('interval', '0ms')), 'upstream-gate.yml:6: gate.interval: "0ms" is shorter than 1ms');
+  assert.equal(errorOf(gate('connect_timeout', '0.4ms')), 'upstream-gate.yml:6: gate.connect_timeout: "0.4ms" is shorter than 1ms');
+  assert.equal(parseSpec(gate('deadline', '1440m'), FILE).gate.deadlineMs, 86_400_000);
+  assert.equal(parseSpec(gate('interval', '1ms'), FILE).gate.intervalMs, 1);
+});
+
+test('duplicate keys are found at their line among many, in one pass', () => {
+  const keys = Array.from({ length: 50_000 }, (_, i) => `    k${i}: 1\n`).join('');
+  assert.equal(errorOf(`version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n${keys}    k7: 2\n`), `upstream-gate.yml:${5 + 50_000}: Map keys must be unique`);
+  // keys that only look alike are different keys
+  assert.match(errorOf('version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    "1": a\n    1: b\n'), /^upstream-gate\.yml:5: services\.api\.1: unknown key/);
+});
+
+test('50,000 unknown keys are rejected at the first, and 10,000 services load', () => {
+  // Both took 13 s and more when the YAML library compared every key with every other
+  const unknown = `${SERVICE}${Array.from({ length: 50_000 }, (_, i) => `k${i}: 1\n`).join('')}`;
+  assert.equal(errorOf(unknown), 'upstream-gate.yml:5: k0: unknown key (expected one of version, services, nginx, gate)');
+  const services = `version: 1\nservices:\n${Array.from({ length: 10_000 }, (_, i) => `  s${i}:\n    backend: 127.0.0.1:${(i % 60_000) + 1}\n    health: /healthz\n    server_name: s${i}.example.com\n`).join('')}`;
+  const spec = parseSpec(services, FILE);
+  assert.equal(spec.services.length, 10_000);
+  assert.deepEqual(spec.services[9_999]?.serverNames, ['s9999.example.com']);
+});

@@ -1,7 +1,7 @@
 // File facts and contents from this process's file system, each bounded by
 // the caller's timeout and signal (a hung network mount cannot hold the gate).
 import { lstat, open, readdir, stat, type FileHandle } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { errorFacts } from '../errno.js';
 import { ABORTED } from '../../model/probe-result.js';
 import type { FileFacts, HostFailure, HostOptions } from '../host.js';
@@ -37,6 +37,9 @@ function typeOf(st: Stats): FileFacts['type'] {
   if (st.isFile()) return 'file';
   if (st.isDirectory()) return 'directory';
   if (st.isSymbolicLink()) return 'symlink';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isCharacterDevice()) return 'character-device';
+  if (st.isBlockDevice()) return 'block-device';
   return 'other';
 }
 
@@ -51,7 +54,8 @@ export function readFileLocal(path: string, o: HostOptions & { offset?: number; 
   return bounded(async () => {
     let fh: FileHandle | undefined;
     try {
-      fh = await open(path, 'r');
+      // O_NONBLOCK: a FIFO must not hold the open (and with it the gate past its deadline)
+      fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
       if (o.offset === undefined && o.length === undefined) return { ok: true as const, data: await fh.readFile(o.signal ? { signal: o.signal } : {}) };
       const length = o.length ?? Math.max(0, (await fh.stat()).size - (o.offset ?? 0));
       const data = Buffer.alloc(length);

@@ -1,6 +1,7 @@
 // The gate: config phase, then probe phase, under one deadline and one
 // AbortSignal, then the verdict. A config error fails the gate at once: there
 // is no point waiting for probes of an address nginx does not dial.
+import { append } from '../append.js';
 import type { ReasonCode } from '../diagnose/codes.js';
 import { execaRunner, type Runner } from '../host/run.js';
 import type { Finding, Report } from '../report/model.js';
@@ -49,7 +50,7 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
 
   if (phase !== 'probe') {
     const config = await opts.configPhase(spec, ctx);
-    findings.push(...config.findings);
+    append(findings, config.findings);
     dials = config.dials;
     const configErrors = config.findings.filter((f) => f.severity === 'error');
     for (const s of spec.services) {
@@ -67,8 +68,8 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
   const configFailed = findings.some((f) => f.severity === 'error');
   if (phase !== 'config' && !configFailed && !signal.aborted) {
     const probe = await opts.probePhase(spec, dials, ctx);
-    findings.push(...probe.findings);
-    checks.push(...probe.checks);
+    append(findings, probe.findings);
+    append(checks, probe.checks);
   }
 
   if (opts.signal?.aborted) {

@@ -3,6 +3,7 @@
 // nginx dials with the spec. Returns the findings and, for the probe phase,
 // every address nginx dials for each service.
 import { dirname, relative, isAbsolute } from 'node:path';
+import { append } from '../append.js';
 import type { ConfigPhase, NginxDial } from '../gate/phases.js';
 import { maskCredentials } from '../report/mask.js';
 import type { Finding } from '../report/model.js';
@@ -77,10 +78,10 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
   const dials: NginxDial[] = [];
   for (const service of spec.services) {
     const r = evaluate({ service, services: spec.services, model, expansions, addresses, display, lineText });
-    findings.push(...r.findings);
-    dials.push(...r.dials);
+    append(findings, r.findings);
+    append(dials, r.dials);
   }
-  findings.push(...notes);
+  append(findings, notes);
   return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })) };
 
   function invalid(message: string, file?: string, line?: number, raw?: string): Finding {

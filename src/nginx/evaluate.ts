@@ -22,6 +22,7 @@
 // sharing its host or port is reported (a /metrics exporter on 127.0.0.1 too):
 // naming the service's `location` in the spec removes that doubt.
 import { isIP } from 'node:net';
+import { append } from '../append.js';
 import type { NginxDial } from '../gate/phases.js';
 import { passLine, PROTOCOLS, proxyUrl, speaks } from './protocols.js';
 import type { ReasonCode } from '../diagnose/codes.js';
@@ -113,7 +114,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
   for (const server of servers) {
     const cands = expansions.get(server)?.candidates ?? [];
     if (service.location === undefined) {
-      inScope.push(...cands);
+      append(inScope, cands);
       continue;
     }
     const loc = selectLocation(server.locations, service.location);
@@ -122,7 +123,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
       continue;
     }
     const passes = new Set(loc.passes);
-    inScope.push(...cands.filter((c) => passes.has(c.pass)));
+    append(inScope, cands.filter((c) => passes.has(c.pass)));
   }
 
   // each static dial against the backend, once

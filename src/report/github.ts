@@ -2,6 +2,7 @@
 // a findings table, then each fix in full) and annotations that point at the
 // nginx line at fault. Pure: src/action/ hands these to @actions/core.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { append } from '../append.js';
 import { formatDuration } from '../spec/duration.js';
 import { byService, counts, decidingFinding, isNote, location, plural } from './by-service.js';
 import { maskCredentials } from './mask.js';
@@ -93,7 +94,7 @@ export function stepSummary(report: Report): string {
       );
     }
     out.push('');
-    for (const f of shown) out.push(...details(f));
+    for (const f of shown) append(out, details(f));
   }
   const notes = report.findings.filter(isNote);
   if (notes.length) {
@@ -145,7 +146,8 @@ function inlineCode(s: string): string {
 /** A fence longer than any backtick run inside, so a fix holding ``` stays one block. */
 function fence(raw: string): string {
   const s = maskCredentials(raw);
-  const longest = Math.max(2, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+  let longest = 2;
+  for (const m of s.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   const f = '`'.repeat(longest + 1);
   return `${f}\n${s}\n${f}`;
 }

@@ -4,6 +4,7 @@
 // message="the one-line diagnosis"> with the evidence and fix in its body.
 // Findings no check accounts for become test cases of their own, so nothing
 // that failed the gate is missing from the widget; notes go to <system-out>.
+import { append } from '../append.js';
 import { byService, isNote, location, type ServiceView } from './by-service.js';
 import { maskCredentials } from './mask.js';
 import type { CheckOutcome, Finding, Report } from './model.js';
@@ -37,7 +38,7 @@ export function toJunit(report: Report): string {
   const restCases = casesOf({ checks: [], findings: rest, status: 'pass' }, [], used);
   // gate-wide notes ride along with the first suite rather than make an empty one
   if (restCases.length || !suites[0]) suites.unshift({ name: 'upstream-gate', cases: restCases, notes: notesOf(rest) });
-  else suites[0].notes.unshift(...notesOf(rest));
+  else suites[0].notes = [...notesOf(rest), ...suites[0].notes];
   if (suites.every((s) => s.cases.length === 0)) {
     const failure: Finding = { severity: 'error', message: 'the gate failed', ...(report.reason !== undefined && { code: report.reason }) };
     suites.push({ name: 'upstream-gate', cases: [{ classname: 'upstream-gate', name: 'gate', ...(report.verdict === 'fail' && { failure }) }], notes: [] });
@@ -52,7 +53,7 @@ export function toJunit(report: Report): string {
     const failures = s.cases.filter((c) => c.failure).length;
     const t = s.cases.reduce((sum, c) => sum + (c.timeS ?? 0), 0);
     lines.push(`  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(t)}">`);
-    for (const c of s.cases) lines.push(...caseXml(c));
+    for (const c of s.cases) append(lines, caseXml(c));
     if (s.notes.length) lines.push(`    <system-out>${xmlText(maskCredentials(s.notes.join('\n')))}</system-out>`);
     lines.push('  </testsuite>');
   }

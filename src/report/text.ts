@@ -1,6 +1,7 @@
 // The terminal report: per service a summary line, then each finding with
 // its code, target, message, evidence, fix (in full) and file:line; the
 // verdict last, so it is what a scrolled-to-the-bottom terminal shows.
+import { append } from '../append.js';
 import { formatDuration } from '../spec/duration.js';
 import { byService, counts, decidingFinding, isNote, location, plural, type ServiceView } from './by-service.js';
 import { paint, type Paint } from './color.js';
@@ -19,7 +20,10 @@ export function toText(report: Report, opts: TextOptions): string {
   const out: string[] = [];
   for (const v of byService(report)) {
     if (v.service !== undefined || v.status !== 'pass') out.push(summaryLine(v, p));
-    for (const f of v.findings) out.push(...(isNote(f) ? [`  ${p.dim('note:')} ${forTerminal(f.message)}`] : findingLines(f, p)));
+    for (const f of v.findings) {
+      if (isNote(f)) out.push(`  ${p.dim('note:')} ${forTerminal(f.message)}`);
+      else append(out, findingLines(f, p));
+    }
   }
   if (out.length) out.push('');
   out.push(verdictLine(report, p));
@@ -57,11 +61,11 @@ function findingLines(f: Finding, p: Paint): string[] {
     .filter(Boolean)
     .join('  ');
   const lines = [`  ${mark} ${head || p.dim(f.severity)}`];
-  lines.push(...block('', forTerminal(f.message)));
-  if (f.evidence?.length) lines.push(...block('evidence:', f.evidence.map(forTerminal).join('\n')));
-  if (f.fix) lines.push(...block(p.bold('fix:'), forTerminal(f.fix), 'fix:'.length));
+  append(lines, block('', forTerminal(f.message)));
+  if (f.evidence?.length) append(lines, block('evidence:', f.evidence.map(forTerminal).join('\n')));
+  if (f.fix) append(lines, block(p.bold('fix:'), forTerminal(f.fix), 'fix:'.length));
   const at = location(f);
-  if (at) lines.push(...block('at:', at));
+  if (at) append(lines, block('at:', at));
   return lines;
 }
 

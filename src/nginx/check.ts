@@ -9,7 +9,7 @@ import { maskCredentials } from '../report/mask.js';
 import type { Finding } from '../report/model.js';
 import type { Spec } from '../spec/load.js';
 import { expandAll } from './dials.js';
-import { evaluate } from './evaluate.js';
+import { prepareEvaluation } from './evaluate.js';
 import { loadDump, loadFiles, type LoadedConfig } from './load.js';
 import { buildModel, type Site } from './model.js';
 import { parseNginxMessages, runNginxTest, type NginxMessage } from './nginx-test.js';
@@ -76,8 +76,9 @@ export async function configPhase(spec: Spec, ctx: Parameters<ConfigPhase>[1], o
 
   const findings: Finding[] = [...invalids];
   const dials: NginxDial[] = [];
+  const evaluate = prepareEvaluation({ services: spec.services, model, expansions, addresses, display, lineText });
   for (const service of spec.services) {
-    const r = evaluate({ service, services: spec.services, model, expansions, addresses, display, lineText });
+    const r = evaluate(service);
     append(findings, r.findings);
     append(dials, r.dials);
   }

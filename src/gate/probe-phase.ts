@@ -9,7 +9,7 @@ import { gatewayLines } from '../diagnose/gateway-lines.js';
 import { createHostView, type HostView } from '../host/evidence.js';
 import { fileSize, readSince } from '../host/file-tail.js';
 import { probeConnect } from '../probe/connect.js';
-import { formatEndpoint, sameEndpoint, type Endpoint } from '../probe/endpoint.js';
+import { formatEndpoint, type Endpoint } from '../probe/endpoint.js';
 import { probeFastcgi } from '../probe/fastcgi.js';
 import { probeHttp } from '../probe/http.js';
 import { resolveAll } from '../probe/resolve.js';
@@ -62,20 +62,33 @@ export const runProbePhase: ProbePhase = async (spec, dials, ctx) => {
     const size = await fileSize(spec.nginx.errorLog);
     if (size !== undefined) shared.errorLogFrom = size;
   }
-  const runs = await Promise.all(spec.services.map((s) => runService(s, dials.filter((d) => d.service === s.name), shared)));
+  const byService = new Map<string, NginxDial[]>();
+  for (const d of dials) {
+    const list = byService.get(d.service);
+    if (list) list.push(d);
+    else byService.set(d.service, [d]);
+  }
+  const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], shared)));
   return { findings: dedupe(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks) };
 };
 
+/** Equal for the endpoints sameEndpoint() calls the same: one lookup instead of a comparison with each. */
+function endpointKey(e: Endpoint): string {
+  return e.kind === 'unix' ? `unix:${e.path}` : `${e.port} ${e.host.toLowerCase()}`;
+}
+
 /** The spec's backend first, then each static dial that differs from it. */
 export function targetsOf(service: ServiceSpec, dials: readonly NginxDial[]): Target[] {
-  const targets: Target[] = [{ endpoint: service.backend }];
+  const backend: Target = { endpoint: service.backend };
+  const targets = new Map<string, Target>([[endpointKey(service.backend), backend]]);
   for (const d of dials) {
     if (d.dynamic || !d.endpoint) continue;
-    const same = targets.find((t) => sameEndpoint(t.endpoint, d.endpoint as Endpoint));
+    const key = endpointKey(d.endpoint);
+    const same = targets.get(key);
     if (same) same.dial ??= d;
-    else targets.push({ endpoint: d.endpoint, dial: d });
+    else targets.set(key, { endpoint: d.endpoint, dial: d });
   }
-  return targets;
+  return [...targets.values()];
 }
 
 async function runService(service: ServiceSpec, dials: readonly NginxDial[], sh: Shared): Promise<ServiceRun> {
@@ -90,7 +103,9 @@ async function runService(service: ServiceSpec, dials: readonly NginxDial[], sh:
   };
   await Promise.all([backendChain(), ...others.map((t) => listenerChecks(service, t, sh, out))]);
   // checks finish in any order: report them in the order they run in, stage by stage
-  const at = (c: CheckOutcome) => out.started.indexOf(c.name);
+  const order = new Map<string, number>();
+  out.started.forEach((name, i) => order.has(name) || order.set(name, i));
+  const at = (c: CheckOutcome) => order.get(c.name) ?? -1;
   out.checks.sort((a, b) => stageRank(a.name) - stageRank(b.name) || at(a) - at(b));
   return out;
 }

@@ -52,9 +52,11 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
     const config = await opts.configPhase(spec, ctx);
     append(findings, config.findings);
     dials = config.dials;
-    const configErrors = config.findings.filter((f) => f.severity === 'error');
+    // each service's first error, else the first error about no one service (nginx -t failed)
+    const firstError = new Map<string | undefined, Finding>();
+    for (const f of config.findings) if (f.severity === 'error' && !firstError.has(f.service)) firstError.set(f.service, f);
     for (const s of spec.services) {
-      const own = configErrors.find((f) => f.service === s.name) ?? configErrors.find((f) => f.service === undefined);
+      const own = firstError.get(s.name) ?? firstError.get(undefined);
       checks.push({
         service: s.name,
         name: 'config',

@@ -130,8 +130,8 @@ async function listenerChecks(service: ServiceSpec, target: Target, sh: Shared, 
     const name = `resolve ${endpoint.host}`;
     out.started.push(name);
     const run = await retryCheck(
-      async (budget) => {
-        const r = await resolveAll(endpoint.host, { timeoutMs: Math.min(g.connectTimeoutMs, budget), signal: sh.ctx.signal });
+      async (budget, n) => {
+        const r = await resolveAll(endpoint.host, { timeoutMs: timeoutFor(n, g.connectTimeoutMs, budget), signal: sh.ctx.signal });
         if (r.ok) resolved = r.addresses;
         const probe: ProbeResult = r.ok
           ? { ok: true, kind: 'tcp', target: endpoint.host, stage: 'resolve', message: r.addresses.join(', '), timings: { totalMs: r.durationMs } }
@@ -171,8 +171,8 @@ async function listenerCheck(service: ServiceSpec, target: Target, address: stri
   const g = sh.spec.gate;
   out.started.push(name);
   const run = await retryCheck(
-    async (budget) => {
-      const timeoutMs = Math.min(g.connectTimeoutMs, budget);
+    async (budget, n) => {
+      const timeoutMs = timeoutFor(n, g.connectTimeoutMs, budget);
       const probe = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
       const o = outcome(service, target, address, 'listener', probe, await sh.host.gather(probe, endpoint, address, service.unit));
       if (o.finding?.code === 'network.rejected' && probe.code === 'ECONNREFUSED') {
@@ -180,7 +180,7 @@ async function listenerCheck(service: ServiceSpec, target: Target, address: stri
         const again = await probeConnect(dialed, { timeoutMs, signal: sh.ctx.signal });
         if (again.ok) return { ok: true, probe: again };
       }
-      return { ...o, ...(cutShort(probe, timeoutMs, g.connectTimeoutMs) && { cut: true }) };
+      return { ...o, ...saysNothingNew(sh, cutShort(probe, timeoutMs, g.connectTimeoutMs)) };
     },
     sh.policy,
     progress(service, name, sh),
@@ -206,8 +206,8 @@ async function healthChecks(service: ServiceSpec, target: Target, list: readonly
       const name = `${verb} ${path}${list.length > 1 ? ` ${formatEndpoint(dialed)}` : ''}`;
       out.started.push(name);
       const run = await retryCheck(
-        async (budget) => {
-          const timeouts = { connectTimeoutMs: Math.min(g.connectTimeoutMs, budget), requestTimeoutMs: Math.min(g.requestTimeoutMs, budget), signal: sh.ctx.signal };
+        async (budget, n) => {
+          const timeouts = { connectTimeoutMs: timeoutFor(n, g.connectTimeoutMs, budget), requestTimeoutMs: timeoutFor(n, g.requestTimeoutMs, budget), signal: sh.ctx.signal };
           // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`): the address as configured
           const host = endpoint.kind === 'tcp' ? { host: formatEndpoint(endpoint) } : {};
           const probe =
@@ -215,7 +215,7 @@ async function healthChecks(service: ServiceSpec, target: Target, list: readonly
               ? await probeFastcgi({ endpoint: dialed, path, ...timeouts })
               : await probeHttp({ endpoint: dialed, tls: kind === 'https', path, ...host, ...timeouts });
           const o = outcome(service, target, address, 'health', probe, await sh.host.gather(probe, endpoint, address, service.unit));
-          return { ...o, ...(requestCutShort(probe, timeouts, g) && { cut: true }) };
+          return { ...o, ...saysNothingNew(sh, requestCutShort(probe, timeouts, g)) };
         },
         sh.policy,
         progress(service, name, sh),
@@ -249,15 +249,15 @@ async function frontCheck(service: ServiceSpec, sh: Shared, out: ServiceRun): Pr
   const hostHeader = service.serverNames.find((n) => !/[*~]/.test(n)) ?? url.host;
   out.started.push(name);
   const run = await retryCheck(
-    async (budget) => {
-      const connectTimeoutMs = Math.min(g.connectTimeoutMs, budget);
-      const requestTimeoutMs = Math.min(g.requestTimeoutMs, budget);
+    async (budget, n) => {
+      const connectTimeoutMs = timeoutFor(n, g.connectTimeoutMs, budget);
+      const requestTimeoutMs = timeoutFor(n, g.requestTimeoutMs, budget);
       const probe = await probeHttp({ endpoint, tls, path: `${base}${path}`, host: hostHeader, label, ...credentials, connectTimeoutMs, requestTimeoutMs, signal: sh.ctx.signal });
       let errorLog: string[] | undefined;
       if (!probe.ok && (probe.status === 502 || probe.status === 504)) errorLog = await gatewayEvidence(service, sh);
       const evidence = probe.ok || probe.status !== undefined ? {} : await sh.host.gather(probe, endpoint, undefined, undefined);
       const o = outcome(service, { endpoint }, undefined, 'front', probe, evidence, errorLog);
-      return { ...o, ...(requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g) && { cut: true }) };
+      return { ...o, ...saysNothingNew(sh, requestCutShort(probe, { connectTimeoutMs, requestTimeoutMs }, g)) };
     },
     sh.policy,
     progress(service, name, sh),
@@ -349,6 +349,26 @@ function record(out: ServiceRun, service: ServiceSpec, name: string, run: CheckR
       remainingMs: Math.max(0, sh.ctx.deadlineAt - now),
     });
   }
+}
+
+/**
+ * A check's first attempt gets its configured timeout whatever is left of the
+ * deadline (the gate's hard stop still bounds it): a timeout cut to a few
+ * milliseconds by a busy machine would classify the load, not the endpoint.
+ * Later attempts fit in what is left.
+ */
+function timeoutFor(attempt: number, configuredMs: number, budgetMs: number): number {
+  return attempt === 1 ? configuredMs : Math.min(configuredMs, budgetMs);
+}
+
+/**
+ * An attempt that timed out on a timeout the deadline shortened, or whose
+ * evidence the gate's hard stop cut off (the listener and firewall views it
+ * lacks would change its reason), says nothing new: the retry loop keeps the
+ * previous reason.
+ */
+function saysNothingNew(sh: Shared, timedOutShort: boolean): { cut?: true } {
+  return timedOutShort || sh.ctx.signal.aborted ? { cut: true } : {};
 }
 
 /** Timed out on a timeout the deadline shortened: not the endpoint's fault yet. */

@@ -68,8 +68,12 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
   }
 
   const configFailed = findings.some((f) => f.severity === 'error');
-  if (phase !== 'config' && !configFailed && !signal.aborted) {
-    const probe = await opts.probePhase(spec, dials, ctx);
+  if (phase !== 'config' && !configFailed && !opts.signal?.aborted) {
+    // A config phase that used up the deadline (a slow nginx -t on a busy machine) still leaves every
+    // check one attempt, bounded as in-flight I/O is: a verdict never passes what it did not probe.
+    const probeStop = AbortSignal.timeout(Math.max(0, deadlineAt - Date.now()) + graceMs(spec));
+    const probeSignal = opts.signal ? AbortSignal.any([opts.signal, probeStop]) : probeStop;
+    const probe = await opts.probePhase(spec, dials, { ...ctx, signal: probeSignal });
     append(findings, probe.findings);
     append(checks, probe.checks);
   }

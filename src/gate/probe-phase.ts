@@ -3,6 +3,7 @@
 // address, each probed separately), then the health request, then the same
 // path through nginx's front. All services in parallel, one deadline, one
 // AbortSignal; every failure classified with its evidence and fix.
+import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
 import { classify, type ClassifyInput } from '../diagnose/classify.js';
 import { gatewayLines } from '../diagnose/gateway-lines.js';
@@ -45,6 +46,8 @@ interface Shared {
 
 export const runProbePhase: ProbePhase = async (spec, dials, ctx) => {
   const started = Date.now();
+  // every in-flight probe of every service listens on the one signal: thousands at once are no leak
+  setMaxListeners(0, ctx.signal);
   const shared: Shared = {
     spec,
     ctx,

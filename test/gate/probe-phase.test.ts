@@ -421,6 +421,22 @@ describe('probe phase: several services', () => {
     assert.deepEqual(r.checks.map((c) => c.name), [`tcp 127.0.0.1:${b.port}`, 'http GET /healthz']);
   });
 
+  test('two hundred services behind one listener all pass, with no listener-leak warning on the one signal', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    t.after(() => process.off('warning', onWarning));
+    const services = Array.from({ length: 200 }, (_, i) => `  s${i}: { backend: "127.0.0.1:${b.port}", health: /healthz }\n`).join('');
+    const r = await phase(`services:\n${services}gate: { deadline: 60s }\n`);
+    assert.deepEqual(r.findings, []);
+    assert.equal(r.checks.filter((c) => c.ok).length, 400);
+    // warnings are emitted on the next tick
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+  });
+
   test('all services run in parallel under one deadline; a passing one adds no finding', async (t) => {
     const ok = await startHttpBackend({});
     t.after(() => ok.close());

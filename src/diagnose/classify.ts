@@ -458,6 +458,14 @@ function reset(i: ClassifyInput): Draft {
 
 function protocol(i: ClassifyInput): Draft {
   const p = i.probe;
+  if (p.code === 'HPE_HEADER_OVERFLOW') {
+    return {
+      code: 'health.protocol',
+      message: `${p.target} answers with headers larger than curl takes`,
+      evidence: [probeLine(p)],
+      fix: 'trim the health answer\'s headers (cookies, debug or trace headers): curl takes lines under 100 KiB and 300 KiB in all, and nginx, by default, 4 or 8 KiB (proxy_buffer_size)',
+    };
+  }
   const tlsAnswer = /TLS/.test(p.message);
   const expected = p.kind === 'fastcgi' ? 'FastCGI' : p.kind === 'https' ? 'TLS' : 'HTTP';
   return {

@@ -118,6 +118,21 @@ describe('probe phase: TCP backends and health', () => {
     assert.ok(f.evidence?.some((l) => l.includes('received: SSH-2.0-OpenSSH_9.2')), f.evidence?.join('\n'));
   });
 
+  test("a 20 KB header passes as with curl -f; headers past curl's 300 KiB are health.protocol saying so", async (t) => {
+    const answer = (bytes: number) => `HTTP/1.1 200 OK\r\ncontent-length: 3\r\nset-cookie: s=${'a'.repeat(bytes)}\r\nx-trace: ${'b'.repeat(bytes)}\r\n\r\nok\n`;
+    const fine = await rawServer((sock) => sock.once('data', () => sock.end(answer(10_000))));
+    t.after(() => fine.close());
+    const ok = await phase(`services:\n  api: { backend: "127.0.0.1:${fine.port}", health: /healthz }\ngate: { deadline: 3s }\n`);
+    assert.deepEqual(ok.findings, []);
+    const huge = await rawServer((sock) => sock.once('data', () => sock.end(answer(90_000).replace('\r\n\r\n', `\r\n${'x-more: c\r\n'.repeat(12_000)}\r\n`))));
+    t.after(() => huge.close());
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${huge.port}", health: /healthz }\ngate: { deadline: 3s }\n`));
+    assert.equal(f.code, 'health.protocol');
+    assert.match(f.message, /headers larger than curl takes/);
+    assert.ok(f.evidence?.some((l) => l.includes('Too large response headers')), f.evidence?.join('\n'));
+    assert.match(f.fix ?? '', /trim the health answer's headers/);
+  });
+
   test('protocol https against a plain HTTP backend: health.protocol', async (t) => {
     const b = await startHttpBackend({});
     t.after(() => b.close());

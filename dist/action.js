@@ -11653,7 +11653,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP6 } = __require("node:net");
+    var { isIP: isIP7 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11908,7 +11908,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP6(origin.hostname) !== 0) {
+          if (isIP7(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -12853,7 +12853,7 @@ var require_request2 = __commonJS({
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
     var assert2 = __require("node:assert");
-    var { getMaxListeners, setMaxListeners: setMaxListeners2, getEventListeners, defaultMaxListeners } = __require("node:events");
+    var { getMaxListeners, setMaxListeners: setMaxListeners3, getEventListeners, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
     var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
       signal.removeEventListener("abort", abort);
@@ -13086,9 +13086,9 @@ var require_request2 = __commonJS({
             const abort = buildAbort(acRef);
             try {
               if (typeof getMaxListeners === "function" && getMaxListeners(signal) === defaultMaxListeners) {
-                setMaxListeners2(1500, signal);
+                setMaxListeners3(1500, signal);
               } else if (getEventListeners(signal, "abort").length >= defaultMaxListeners) {
-                setMaxListeners2(1500, signal);
+                setMaxListeners3(1500, signal);
               }
             } catch {
             }
@@ -23199,7 +23199,7 @@ function prettyMilliseconds(milliseconds, options) {
     const flooredValue = Math.round(flooredInterimValue) / 10 ** decimalDigits;
     return flooredValue.toFixed(decimalDigits);
   };
-  const add = (value, long, short, valueString) => {
+  const add2 = (value, long, short, valueString) => {
     if ((result.length === 0 || !options.colonNotation) && isZero(value) && !(options.colonNotation && short === "m")) {
       return;
     }
@@ -23216,35 +23216,35 @@ function prettyMilliseconds(milliseconds, options) {
   const parsed = parseMilliseconds(milliseconds);
   const days = BigInt(parsed.days);
   if (options.hideYearAndDays) {
-    add(BigInt(days) * 24n + BigInt(parsed.hours), "hour", "h");
+    add2(BigInt(days) * 24n + BigInt(parsed.hours), "hour", "h");
   } else {
     if (options.hideYear) {
-      add(days, "day", "d");
+      add2(days, "day", "d");
     } else {
-      add(days / 365n, "year", "y");
-      add(days % 365n, "day", "d");
+      add2(days / 365n, "year", "y");
+      add2(days % 365n, "day", "d");
     }
-    add(Number(parsed.hours), "hour", "h");
+    add2(Number(parsed.hours), "hour", "h");
   }
-  add(Number(parsed.minutes), "minute", "m");
+  add2(Number(parsed.minutes), "minute", "m");
   if (!options.hideSeconds) {
     if (options.separateMilliseconds || options.formatSubMilliseconds || !options.colonNotation && milliseconds < 1e3 && !options.subSecondsAsDecimals) {
       const seconds = Number(parsed.seconds);
       const milliseconds2 = Number(parsed.milliseconds);
       const microseconds = Number(parsed.microseconds);
       const nanoseconds = Number(parsed.nanoseconds);
-      add(seconds, "second", "s");
+      add2(seconds, "second", "s");
       if (options.formatSubMilliseconds) {
-        add(milliseconds2, "millisecond", "ms");
-        add(microseconds, "microsecond", "\xB5s");
-        add(nanoseconds, "nanosecond", "ns");
+        add2(milliseconds2, "millisecond", "ms");
+        add2(microseconds, "microsecond", "\xB5s");
+        add2(nanoseconds, "nanosecond", "ns");
       } else {
         const millisecondsAndBelow = milliseconds2 + microseconds / 1e3 + nanoseconds / 1e6;
         const millisecondsDecimalDigits = typeof options.millisecondsDecimalDigits === "number" ? options.millisecondsDecimalDigits : 0;
         const roundedMilliseconds = millisecondsAndBelow >= 1 ? Math.round(millisecondsAndBelow) : Math.ceil(millisecondsAndBelow);
         const maximumMilliseconds = 1e3 - 10 ** -millisecondsDecimalDigits;
         const millisecondsString = millisecondsDecimalDigits ? Math.min(millisecondsAndBelow, maximumMilliseconds).toFixed(millisecondsDecimalDigits) : Math.min(roundedMilliseconds, maximumMilliseconds);
-        add(
+        add2(
           Number.parseFloat(millisecondsString),
           "millisecond",
           "ms",
@@ -23256,7 +23256,7 @@ function prettyMilliseconds(milliseconds, options) {
       const secondsDecimalDigits = typeof options.secondsDecimalDigits === "number" ? options.secondsDecimalDigits : 1;
       const secondsFixed = floorDecimals(seconds, secondsDecimalDigits);
       const secondsString = options.keepDecimalsOnWholeSeconds ? secondsFixed : secondsFixed.replace(/\.0+$/, "");
-      add(Number.parseFloat(secondsString), "second", "s", secondsString);
+      add2(Number.parseFloat(secondsString), "second", "s", secondsString);
     }
   }
   if (result.length === 0) {
@@ -24131,7 +24131,7 @@ var init_handle_sync = __esm({
       output: {
         ...addProperties,
         fileUrl: ({ value }) => ({ path: value }),
-        filePath: ({ value: { file: file2, append } }) => ({ path: file2, append }),
+        filePath: ({ value: { file: file2, append: append2 } }) => ({ path: file2, append: append2 }),
         fileNumber: ({ value }) => ({ path: value }),
         iterable: forbiddenIfSync,
         string: forbiddenIfSync,
@@ -24657,9 +24657,9 @@ var init_output_sync = __esm({
       }
     };
     writeToFiles = (serializedResult, stdioItems, outputFiles) => {
-      for (const { path: path9, append } of stdioItems.filter(({ type }) => FILE_TYPES.has(type))) {
+      for (const { path: path9, append: append2 } of stdioItems.filter(({ type }) => FILE_TYPES.has(type))) {
         const pathString = typeof path9 === "string" ? path9 : path9.toString();
-        if (append || outputFiles.has(pathString)) {
+        if (append2 || outputFiles.has(pathString)) {
           appendFileSync2(path9, serializedResult);
         } else {
           outputFiles.add(pathString);
@@ -25221,7 +25221,7 @@ var init_handle_async = __esm({
       output: {
         ...addProperties2,
         fileUrl: ({ value }) => ({ stream: createWriteStream(value) }),
-        filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream(file2, append ? { flags: "a" } : {}) }),
+        filePath: ({ value: { file: file2, append: append2 } }) => ({ stream: createWriteStream(file2, append2 ? { flags: "a" } : {}) }),
         webStream: ({ value }) => ({ stream: Writable2.fromWeb(value) }),
         iterable: forbiddenIfAsync,
         asyncIterable: forbiddenIfAsync,
@@ -29441,7 +29441,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -29451,10 +29451,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
-            add(key, value);
+            add2(key, value);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
-            add(key, obj[key]);
+            add2(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -35153,8 +35153,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
-    const tag = `h${level}`;
+  addHeading(text2, level2) {
+    const tag = `h${level2}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
     const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
@@ -35784,7 +35784,7 @@ function argStringToArray(argString) {
   let inQuotes = false;
   let escaped = false;
   let arg = "";
-  function append(c3) {
+  function append2(c3) {
     if (escaped && c3 !== '"') {
       arg += "\\";
     }
@@ -35797,12 +35797,12 @@ function argStringToArray(argString) {
       if (!escaped) {
         inQuotes = !inQuotes;
       } else {
-        append(c3);
+        append2(c3);
       }
       continue;
     }
     if (c3 === "\\" && escaped) {
-      append(c3);
+      append2(c3);
       continue;
     }
     if (c3 === "\\" && inQuotes) {
@@ -35816,7 +35816,7 @@ function argStringToArray(argString) {
       }
       continue;
     }
-    append(c3);
+    append2(c3);
   }
   if (arg.length > 0) {
     args.push(arg.trim());
@@ -36157,6 +36157,12 @@ async function writeThrough(path9, text2, signal) {
   } finally {
     await closeFd(fd);
   }
+}
+
+// src/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+  return target;
 }
 
 // src/host/run.ts
@@ -57341,7 +57347,7 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
           member.args = d.args;
           scope.upstream.servers.push(member);
         } else if (name === "server_name" && scope.server && !scope.location) {
-          scope.server.names.push(...d.args);
+          append(scope.server.names, d.args);
         } else if (name === "listen" && scope.server && !scope.location) {
           scope.server.listens.push(parseListen(d.args));
         }
@@ -57435,8 +57441,8 @@ function expandAll(model) {
     const exp = { candidates: [], errors: [] };
     for (const pass of server.passes) {
       const e = expandPass(pass, server, model);
-      exp.candidates.push(...e.candidates);
-      exp.errors.push(...e.errors);
+      append(exp.candidates, e.candidates);
+      append(exp.errors, e.errors);
     }
     out.set(server, exp);
   }
@@ -57444,7 +57450,7 @@ function expandAll(model) {
 }
 
 // src/nginx/evaluate.ts
-import { isIP as isIP5 } from "node:net";
+import { isIP as isIP6 } from "node:net";
 
 // src/model/mismatch.ts
 function relate(dial, backend, sameHost) {
@@ -57736,6 +57742,66 @@ function buildDirective(d) {
   return [quoteArg(d.directive), ...d.args.map(quoteArg)].join(" ");
 }
 
+// src/nginx/dial-index.ts
+import { isIP as isIP5 } from "node:net";
+function hostAddresses(host, addresses) {
+  return isIP5(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
+}
+function hostKeys(host, addresses) {
+  return [`n:${host.toLowerCase()}`, ...hostAddresses(host, addresses).map((a2) => `a:${a2}`)];
+}
+function matchKeys(e, addresses) {
+  return e.kind === "unix" ? [`u:${e.path}`] : hostKeys(e.host, addresses).map((k) => `${e.port}|${k}`);
+}
+function add(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
+}
+function indexDials(servers, expansions, services, addresses) {
+  const backends = new Set(services.flatMap((s) => matchKeys(s.backend, addresses)));
+  const index = {
+    order: /* @__PURE__ */ new Map(),
+    byPass: /* @__PURE__ */ new Map(),
+    claimed: /* @__PURE__ */ new Set(),
+    byKey: /* @__PURE__ */ new Map(),
+    byPort: /* @__PURE__ */ new Map(),
+    byHost: /* @__PURE__ */ new Map(),
+    byGroup: /* @__PURE__ */ new Map(),
+    byDirective: /* @__PURE__ */ new Map(),
+    unixByDirective: /* @__PURE__ */ new Map(),
+    unclaimed: [],
+    dynamic: []
+  };
+  for (const server of servers) {
+    for (const c3 of expansions.get(server)?.candidates ?? []) {
+      index.order.set(c3, index.order.size);
+      add(index.byPass, c3.pass, c3);
+      const e = c3.endpoint;
+      if (c3.dynamic || !e) {
+        index.dynamic.push(c3);
+        continue;
+      }
+      const keys = matchKeys(e, addresses);
+      for (const k of keys) add(index.byKey, k, c3);
+      if (keys.some((k) => backends.has(k))) {
+        index.claimed.add(c3);
+        continue;
+      }
+      index.unclaimed.push(c3);
+      if (e.kind === "tcp") {
+        add(index.byPort, e.port, c3);
+        for (const k of hostKeys(e.host, addresses)) add(index.byHost, k, c3);
+      }
+      if (c3.group) add(index.byGroup, c3.group, c3);
+      const directive = c3.pass.module === "stream" ? "stream" : c3.pass.directive;
+      add(index.byDirective, directive, c3);
+      if (e.kind === "unix") add(index.unixByDirective, directive, c3);
+    }
+  }
+  return index;
+}
+
 // src/nginx/select.ts
 function isHostName(n2) {
   return /^[a-z0-9_.-]+$/i.test(n2) && !n2.startsWith(".") && n2 !== "_";
@@ -57747,95 +57813,167 @@ function nginxRegExp(pattern, caseless = false) {
     return void 0;
   }
 }
-function rankName(entry, host) {
-  const e = entry.toLowerCase();
-  const h2 = host.toLowerCase().replace(/\.$/, "");
-  if (e === h2) return [4, e.length];
-  if (e.startsWith("~")) {
-    const re = nginxRegExp(entry.slice(1), true);
-    return re?.test(h2) ? [1, 0] : void 0;
-  }
-  if (e.startsWith("*.")) return h2.endsWith(e.slice(1)) ? [3, e.length] : void 0;
-  if (e.startsWith(".")) return h2 === e.slice(1) || h2.endsWith(e) ? [3, e.length] : void 0;
-  if (e.endsWith(".*")) return h2.startsWith(e.slice(0, -1)) ? [2, e.length] : void 0;
-  return void 0;
-}
-function better(a2, b) {
-  return a2[0] > b[0] || a2[0] === b[0] && a2[0] !== 1 && a2[1] > b[1];
-}
-function selectServers(servers, names2) {
-  const http = servers.filter((s) => s.module === "http");
-  const byListen = /* @__PURE__ */ new Map();
-  for (const s of http) {
+var serverIndexes = /* @__PURE__ */ new WeakMap();
+function indexServers(all) {
+  const known = serverIndexes.get(all);
+  if (known) return known;
+  const servers = all.filter((s) => s.module === "http");
+  const position = new Map(servers.map((s, i2) => [s, i2]));
+  const groupOf = /* @__PURE__ */ new Map();
+  const groups = [];
+  const defaults = [];
+  const memberOf = /* @__PURE__ */ new Map();
+  for (const s of servers) {
+    const mine = [];
     for (const l of s.listens) {
-      const list = byListen.get(l.key) ?? [];
-      if (!list.includes(s)) list.push(s);
-      byListen.set(l.key, list);
+      let g = groupOf.get(l.key);
+      if (g === void 0) {
+        g = groups.length;
+        groupOf.set(l.key, g);
+        groups.push([]);
+      }
+      const list = groups[g];
+      if (list[list.length - 1] !== s) {
+        list.push(s);
+        mine.push(g);
+      }
+      if (l.defaultServer && defaults[g] === void 0) defaults[g] = s;
+    }
+    memberOf.set(s, mine);
+  }
+  groups.forEach((list, g) => defaults[g] ??= list[0]);
+  const exact = /* @__PURE__ */ new Map();
+  const leading = /* @__PURE__ */ new Map();
+  const trailing = /* @__PURE__ */ new Map();
+  const regexes = [];
+  let order = 0;
+  for (const server of servers) {
+    const mine = memberOf.get(server) ?? [];
+    for (const name of server.names) {
+      const e = name.toLowerCase();
+      const hit = { server, length: e.length, order: order++ };
+      for (const g of mine) firstIn(exact, e, g, server);
+      if (e.startsWith("~")) {
+        const re = nginxRegExp(name.slice(1), true);
+        if (re) regexes.push({ re, server, groups: mine });
+      } else if (e.startsWith("*.")) {
+        for (const g of mine) firstIn(leading, e, g, hit);
+      } else if (e.startsWith(".")) {
+        for (const g of mine) {
+          firstIn(leading, e, g, hit);
+          firstIn(leading, `=${e.slice(1)}`, g, hit);
+        }
+      } else if (e.endsWith(".*")) {
+        for (const g of mine) firstIn(trailing, e.slice(0, -1), g, hit);
+      }
     }
   }
-  const chosen = /* @__PURE__ */ new Set();
-  for (const name of names2) {
-    for (const group of byListen.values()) {
-      const pick2 = pickByName(group, name);
-      if (pick2) chosen.add(pick2);
-    }
-  }
-  if (chosen.size > 0) return { servers: http.filter((s) => chosen.has(s)), fallback: false };
-  for (const [key, group] of byListen) {
-    const def = group.find((s) => s.listens.some((l) => l.key === key && l.defaultServer)) ?? group[0];
-    if (def) chosen.add(def);
-  }
-  return { servers: http.filter((s) => chosen.has(s)), fallback: true };
+  const lengths = (keys) => [...new Set(keys)].map((k) => k.length).sort((x, y) => y - x);
+  const tails = [...leading.keys()].filter((k) => !k.startsWith("=")).map((k) => k.replace(/^\*/, ""));
+  const index = { position, defaults, exact, leading, trailing, leadingLengths: lengths(tails), trailingLengths: lengths(trailing.keys()), regexes };
+  serverIndexes.set(all, index);
+  return index;
 }
-function pickByName(group, name) {
-  if (!isHostName(name)) return group.find((s) => s.names.some((n2) => n2.toLowerCase() === name.toLowerCase()));
-  let best;
-  for (const s of group) {
-    for (const n2 of s.names) {
-      const rank = rankName(n2, name);
-      if (rank && (!best || better(rank, best.rank))) best = { server: s, rank };
-    }
+function firstIn(map2, key, group, value) {
+  let byGroup = map2.get(key);
+  if (!byGroup) {
+    byGroup = /* @__PURE__ */ new Map();
+    map2.set(key, byGroup);
   }
-  return best?.server;
+  if (!byGroup.has(group)) byGroup.set(group, value);
+}
+function selectServers(all, names2) {
+  const index = indexServers(all);
+  const chosen = /* @__PURE__ */ new Set();
+  for (const name of names2) for (const s of pickByName(index, name)) chosen.add(s);
+  const fallback = chosen.size === 0;
+  const servers = fallback ? new Set(index.defaults) : chosen;
+  return { servers: [...servers].sort((a2, b) => (index.position.get(a2) ?? 0) - (index.position.get(b) ?? 0)), fallback };
+}
+function pickByName(index, name) {
+  if (!isHostName(name)) return index.exact.get(name.toLowerCase())?.values() ?? [];
+  const h2 = name.toLowerCase().replace(/\.$/, "");
+  const best = /* @__PURE__ */ new Map();
+  const offer = (hits, tier) => {
+    for (const [g, hit] of hits ?? []) {
+      const had = best.get(g);
+      if (!had || tier > had.tier || tier === had.tier && (hit.length > had.length || hit.length === had.length && hit.order < had.order)) best.set(g, { ...hit, tier });
+    }
+  };
+  for (const [g, server] of index.exact.get(h2) ?? []) best.set(g, { server, tier: 4, length: h2.length, order: 0 });
+  for (const n2 of index.leadingLengths) {
+    if (n2 > h2.length || h2[h2.length - n2] !== ".") continue;
+    const tail = h2.slice(h2.length - n2);
+    offer(index.leading.get(`*${tail}`), 3);
+    offer(index.leading.get(tail), 3);
+  }
+  offer(index.leading.get(`=${h2}`), 3);
+  for (const n2 of index.trailingLengths) if (n2 <= h2.length && h2[n2 - 1] === ".") offer(index.trailing.get(h2.slice(0, n2)), 2);
+  for (const r of index.regexes) {
+    if (r.groups.every((g) => best.has(g)) || !r.re.test(h2)) continue;
+    for (const g of r.groups) if (!best.has(g)) best.set(g, { server: r.server, tier: 1, length: 0, order: 0 });
+  }
+  return [...best.values()].map((b) => b.server);
 }
 function selectLocation(locations, path9) {
-  const literal2 = findLiteral(locations, path9.trim());
+  const literal2 = literals(locations).get(path9.trim());
   if (literal2) return literal2;
   if (!path9.startsWith("/")) return void 0;
   return matchUri(locations, path9);
 }
-function findLiteral(locations, spec) {
-  for (const l of locations) {
-    const written = l.modifier === "" || l.modifier === "@" ? l.pattern : `${l.modifier} ${l.pattern}`;
-    if (written === spec || l.modifier !== "" && `${l.modifier}${l.pattern}` === spec) return l;
-    const inner = findLiteral(l.children, spec);
-    if (inner) return inner;
+var levels = /* @__PURE__ */ new WeakMap();
+var literalIndexes = /* @__PURE__ */ new WeakMap();
+function level(locations) {
+  let l = levels.get(locations);
+  if (l) return l;
+  l = { exact: /* @__PURE__ */ new Map(), prefix: /* @__PURE__ */ new Map(), prefixLengths: [], regexes: [] };
+  for (const loc of locations) {
+    if (loc.modifier === "=" && !l.exact.has(loc.pattern)) l.exact.set(loc.pattern, loc);
+    else if ((loc.modifier === "" || loc.modifier === "^~") && !l.prefix.has(loc.pattern)) l.prefix.set(loc.pattern, loc);
+    else if (loc.modifier === "~" || loc.modifier === "~*") l.regexes.push({ location: loc, re: nginxRegExp(loc.pattern, loc.modifier === "~*") });
   }
-  return void 0;
+  l.prefixLengths = [...new Set([...l.prefix.keys()].map((k) => k.length))].sort((a2, b) => b - a2);
+  levels.set(locations, l);
+  return l;
+}
+function literals(locations) {
+  let m = literalIndexes.get(locations);
+  if (m) return m;
+  const out = /* @__PURE__ */ new Map();
+  const add2 = (key, l) => {
+    if (!out.has(key)) out.set(key, l);
+  };
+  const walk = (list) => {
+    for (const l of list) {
+      add2(l.modifier === "" || l.modifier === "@" ? l.pattern : `${l.modifier} ${l.pattern}`, l);
+      if (l.modifier !== "") add2(`${l.modifier}${l.pattern}`, l);
+      walk(l.children);
+    }
+  };
+  walk(locations);
+  m = out;
+  literalIndexes.set(locations, m);
+  return m;
 }
 function matchUri(locations, uri) {
-  const exact = locations.find((l) => l.modifier === "=" && l.pattern === uri);
+  const l = level(locations);
+  const exact = l.exact.get(uri);
   if (exact) return exact;
   let prefix;
-  for (const l of locations) {
-    if ((l.modifier === "" || l.modifier === "^~") && uri.startsWith(l.pattern) && (!prefix || l.pattern.length > prefix.pattern.length)) prefix = l;
+  for (const n2 of l.prefixLengths) {
+    prefix = n2 <= uri.length ? l.prefix.get(uri.slice(0, n2)) : void 0;
+    if (prefix) break;
   }
   if (prefix) {
     const nested = matchUri(prefix.children, uri);
     if (nested && nested !== prefix) return nested;
     if (prefix.modifier === "^~") return prefix;
   }
-  for (const l of locations) {
-    if (l.modifier !== "~" && l.modifier !== "~*") continue;
-    if (nginxRegExp(l.pattern, l.modifier === "~*")?.test(uri)) return l;
-  }
+  for (const r of l.regexes) if (r.re?.test(uri)) return r.location;
   return prefix;
 }
 
 // src/nginx/evaluate.ts
-function hostAddresses(host, addresses) {
-  return isIP5(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
-}
 function overlap(a2, b, addresses) {
   if (a2.toLowerCase() === b.toLowerCase()) return true;
   const bs = new Set(hostAddresses(b, addresses));
@@ -57857,7 +57995,11 @@ function uriOf(c3) {
   }
   return rest.slice(c3.target.authority.length);
 }
-function evaluate(input2) {
+function prepareEvaluation(input2) {
+  const dials = indexDials(input2.model.servers, input2.expansions, input2.services, input2.addresses);
+  return (service2) => evaluateWith({ ...input2, service: service2 }, dials);
+}
+function evaluateWith(input2, dials) {
   const { service: service2, model, expansions, addresses, display, lineText } = input2;
   const findings = [];
   const where = (s) => `(${display(s.file)}:${s.line})`;
@@ -57871,15 +58013,15 @@ function evaluate(input2) {
     servers = sel.servers;
     fallback = sel.fallback;
   } else {
-    servers = model.servers.filter((s) => service2.location === void 0 || s.module === "http");
+    servers = service2.location === void 0 ? model.servers : model.servers.filter((s) => s.module === "http");
   }
   const strict = service2.location !== void 0;
-  let inScope = [];
+  const wholeConfig = names2.length === 0 && service2.location === void 0;
+  let inScope = wholeConfig ? concerning(service2, dials, addresses) : [];
   const locationMisses = [];
-  for (const server of servers) {
-    const cands = expansions.get(server)?.candidates ?? [];
+  for (const server of wholeConfig ? [] : servers) {
     if (service2.location === void 0) {
-      inScope.push(...cands);
+      append(inScope, expansions.get(server)?.candidates ?? []);
       continue;
     }
     const loc = selectLocation(server.locations, service2.location);
@@ -57887,14 +58029,10 @@ function evaluate(input2) {
       locationMisses.push(server);
       continue;
     }
-    const passes = new Set(loc.passes);
-    inScope.push(...cands.filter((c3) => passes.has(c3.pass)));
+    for (const pass of loc.passes) append(inScope, dials.byPass.get(pass) ?? []);
   }
   const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relateResolved(c3.endpoint, backend, addresses)]));
-  const others = input2.services.filter((s) => s.name !== service2.name);
-  inScope = inScope.filter(
-    (c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !others.some((o2) => relateResolved(c3.endpoint, o2.backend, addresses) === "match")
-  );
+  inScope = inScope.filter((c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !dials.claimed.has(c3));
   const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
   const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
   const matches = statics.filter((c3) => rel.get(c3) === "match");
@@ -57948,12 +58086,12 @@ function evaluate(input2) {
   }
   for (const c3 of matches.concat(flagged)) {
     const e = c3.endpoint;
-    if (e.kind !== "tcp" || isIP5(e.host)) continue;
+    if (e.kind !== "tcp" || isIP6(e.host)) continue;
     const addrs = hostAddresses(e.host, addresses);
-    const families = new Set(addrs.map((a2) => isIP5(a2)));
+    const families = new Set(addrs.map((a2) => isIP6(a2)));
     if (families.size < 2) continue;
-    const specIp = backend.kind === "tcp" && isIP5(backend.host) ? backend.host : void 0;
-    const pick2 = specIp ?? addrs.find((a2) => isIP5(a2) === 4) ?? addrs[0];
+    const specIp = backend.kind === "tcp" && isIP6(backend.host) ? backend.host : void 0;
+    const pick2 = specIp ?? addrs.find((a2) => isIP6(a2) === 4) ?? addrs[0];
     const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
     findings.push(
       finding(
@@ -57977,7 +58115,7 @@ function evaluate(input2) {
     });
   }
   const mine = [...matches, ...flagged, ...dynamic];
-  if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, statics, where));
+  if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText))) };
   function base(c3, code, severity) {
     return {
@@ -57994,7 +58132,7 @@ function evaluate(input2) {
   function evidence(c3) {
     const out = [lineText(c3.site)];
     if (c3.group) out.push(`upstream ${c3.group.name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);
-    if (c3.endpoint?.kind === "tcp" && !isIP5(c3.endpoint.host)) {
+    if (c3.endpoint?.kind === "tcp" && !isIP6(c3.endpoint.host)) {
       const a2 = hostAddresses(c3.endpoint.host, addresses);
       out.push(a2.length > 0 ? `${c3.endpoint.host} resolves to ${a2.join(", ")}` : `${c3.endpoint.host} does not resolve`);
     }
@@ -58022,9 +58160,31 @@ function rewrite(text2, directive, old, next, args) {
   if (alone && text2.includes(old)) return text2.replace(old, next);
   return `${buildDirective({ directive, line: 0, args: [...args] })};`;
 }
+function concerning(service2, dials, addresses) {
+  const { backend } = service2;
+  const out = new Set(dials.dynamic);
+  const groups = /* @__PURE__ */ new Set();
+  const take = (list) => {
+    for (const c3 of list ?? []) {
+      out.add(c3);
+      if (c3.group) groups.add(c3.group);
+    }
+  };
+  const before = out.size;
+  for (const k of matchKeys(backend, addresses)) take(dials.byKey.get(k));
+  const matched = out.size > before;
+  if (backend.kind === "tcp") take(dials.byPort.get(backend.port));
+  if (!matched) {
+    if (backend.kind === "tcp") for (const k of hostKeys(backend.host, addresses)) take(dials.byHost.get(k));
+    const sockets = backend.kind === "unix" ? dials.byDirective : dials.unixByDirective;
+    for (const key of ["stream", PROTOCOLS[service2.protocol].directive]) for (const c3 of sockets.get(key) ?? []) if (protocolOk(service2, c3)) out.add(c3);
+  }
+  for (const g of groups) for (const c3 of dials.byGroup.get(g) ?? []) out.add(c3);
+  return [...out].sort((a2, b) => (dials.order.get(a2) ?? 0) - (dials.order.get(b) ?? 0));
+}
 function familyNote(dial, backend, addresses) {
   if (dial.kind !== "tcp" || backend.kind !== "tcp") return { dial: "", spec: "" };
-  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP5(a2)));
+  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP6(a2)));
   const d = fams(dial.host);
   const b = fams(backend.host);
   if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: "", spec: "" };
@@ -58940,12 +59100,13 @@ async function configPhase(spec, ctx, options = {}) {
   const invalids = [...theirs, ...ours.filter((f) => f.line === void 0 || !taken.has(`${f.file}:${f.line}`))];
   const findings = [...invalids];
   const dials = [];
+  const evaluate = prepareEvaluation({ services: spec.services, model, expansions, addresses, display, lineText });
   for (const service2 of spec.services) {
-    const r = evaluate({ service: service2, services: spec.services, model, expansions, addresses, display, lineText });
-    findings.push(...r.findings);
-    dials.push(...r.dials);
+    const r = evaluate(service2);
+    append(findings, r.findings);
+    append(dials, r.dials);
   }
-  findings.push(...notes2);
+  append(findings, notes2);
   return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })) };
   function invalid(message, file2, line, raw) {
     const evidence = [file2 && line ? lineText({ file: file2, line }) : void 0, raw].filter((x) => Boolean(x));
@@ -59019,6 +59180,9 @@ async function loadConfigFiles(spec, host, signal) {
   }
 }
 
+// src/gate/probe-phase.ts
+import { setMaxListeners as setMaxListeners2 } from "node:events";
+
 // src/host/firewall.ts
 function portIn(spec, port) {
   return spec.split(",").some((part) => {
@@ -59064,9 +59228,9 @@ async function readFirewall(runner, port, family2, options = {}) {
   const rules = [];
   const notes2 = [];
   if (it.failed) notes2.push(whyFailed(it));
-  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
+  else append(rules, matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
   if (nft.failed) notes2.push(whyFailed(nft));
-  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
+  else if (rules.length === 0) append(rules, matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
   return { rules, notes: notes2 };
 }
 
@@ -59221,10 +59385,14 @@ function evidenceCollector(host, signal) {
   const cache = /* @__PURE__ */ new Map();
   const memo2 = (key, make, ttlMs = FAST_TTL_MS) => {
     const hit = cache.get(key);
-    if (hit && performance.now() - hit.at < ttlMs) return hit.value;
-    const value = make();
-    cache.set(key, { at: performance.now(), value });
-    return value;
+    if (hit && (hit.settledAt === void 0 || performance.now() - hit.settledAt < ttlMs)) return hit.value;
+    const entry = { value: make() };
+    const settled = () => {
+      entry.settledAt = performance.now();
+    };
+    entry.value.then(settled, settled);
+    cache.set(key, entry);
+    return entry.value;
   };
   const opts = signal ? { signal } : {};
   const listeners = () => memo2("listeners", () => host.listListeners({ ...opts, timeoutMs: 2e3 }));
@@ -59512,6 +59680,16 @@ function connectTimeout(i2) {
   const rules = i2.evidence.firewall?.rules ?? [];
   const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
+  const stalled = rules.length === 0 ? present[0] : void 0;
+  if (stalled) {
+    return {
+      code: "network.timeout",
+      errno: LINUX_ERRNO.ETIMEDOUT,
+      message: `connect to ${t} timed out although ${listenerAddress(stalled)} listens: it is not accepting connections (its listen backlog is full)`,
+      evidence: [...connectEvidence(i2, present), "no firewall rule matches the port"],
+      fix: `the backend is stalled or overloaded: check its process and log; \`ss -ltn 'sport = :${port}'\` shows Recv-Q reaching the backlog (Send-Q) while it lasts`
+    };
+  }
   return {
     code: "network.timeout",
     errno: LINUX_ERRNO.ETIMEDOUT,
@@ -59632,6 +59810,14 @@ function reset2(i2) {
 }
 function protocol(i2) {
   const p = i2.probe;
+  if (p.code === "HPE_HEADER_OVERFLOW") {
+    return {
+      code: "health.protocol",
+      message: `${p.target} answers with headers larger than curl takes`,
+      evidence: [probeLine(p)],
+      fix: "trim the health answer's headers (cookies, debug or trace headers): curl takes lines under 100 KiB and 300 KiB in all, and nginx, by default, 4 or 8 KiB (proxy_buffer_size)"
+    };
+  }
   const tlsAnswer = /TLS/.test(p.message);
   const expected = p.kind === "fastcgi" ? "FastCGI" : p.kind === "https" ? "TLS" : "HTTP";
   return {
@@ -60000,19 +60186,19 @@ async function retryCheck(attempt2, policy, onAttempt) {
 // src/gate/check-runner.ts
 async function runCheck(check2, env, sink) {
   const threshold = check2.kind.successThreshold ?? env.policy.successThreshold;
-  const run2 = await retryCheck((budget) => attempt(check2, env, budget), { ...env.policy, successThreshold: threshold }, progress(check2, env, threshold));
+  const run2 = await retryCheck((budget, n2) => attempt(check2, env, budget, n2), { ...env.policy, successThreshold: threshold }, progress(check2, env, threshold));
   if (run2.last.ok && check2.kind.silentPass) return run2;
   return { ...run2, row: record2(check2, run2, env, sink) };
 }
-async function attempt(check2, env, budgetMs) {
+async function attempt(check2, env, budgetMs, n2) {
   const g = env.spec.gate;
   const a2 = {
     host: env.host,
     spec: env.spec,
     signal: env.signal,
     evidence: env.evidence,
-    connectTimeoutMs: Math.min(g.connectTimeoutMs, budgetMs),
-    requestTimeoutMs: Math.min(g.requestTimeoutMs, budgetMs),
+    connectTimeoutMs: timeoutFor(n2, g.connectTimeoutMs, budgetMs),
+    requestTimeoutMs: timeoutFor(n2, g.requestTimeoutMs, budgetMs),
     deadlineAt: env.deadlineAt,
     ...env.errorLogFrom !== void 0 && { errorLogFrom: env.errorLogFrom }
   };
@@ -60034,7 +60220,10 @@ async function attempt(check2, env, budgetMs) {
     outcome = { ok: false, probe, ...finding && { finding } };
     if (kind.recheck) outcome = await kind.recheck(outcome, check2, a2);
   }
-  return cutShort(outcome.probe, a2, g) ? { ...outcome, cut: true } : outcome;
+  return cutShort(outcome.probe, a2, g) || env.signal.aborted ? { ...outcome, cut: true } : outcome;
+}
+function timeoutFor(attempt2, configuredMs, budgetMs) {
+  return attempt2 === 1 ? configuredMs : Math.min(configuredMs, budgetMs);
 }
 function cutShort(probe, used, g) {
   if (probe.code !== "ETIMEDOUT") return false;
@@ -60293,6 +60482,9 @@ function looksLikeTls(bytes) {
 
 // src/probe/http.ts
 var MAX_BODY_BYTES = 64 * 1024;
+var MAX_HEADER_LINE_BYTES = 100 * 1024;
+var MAX_HEADER_BYTES = 300 * 1024;
+var HEADER_OVERFLOW = "HPE_HEADER_OVERFLOW";
 async function probeHttp(host, o2) {
   const kind = o2.tls ? "https" : "http";
   const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
@@ -60339,12 +60531,15 @@ function exchange(raw, o2, s) {
     let firstByteMs;
     let settled = false;
     let socket = raw;
+    const headers = headerLimits();
     const tap = (d) => {
       if (first === void 0) {
         first = Buffer.from(d.subarray(0, 64));
         firstByteMs = performance.now() - s.started;
         stage = "response";
       }
+      const over = headers(d);
+      if (over) done({ ok: false, stage: "response", code: HEADER_OVERFLOW, message: over });
     };
     const done = (r) => {
       if (settled) return;
@@ -60393,6 +60588,8 @@ function exchange(raw, o2, s) {
         createConnection: () => socket,
         method: "GET",
         path: o2.path,
+        // past curl's limits headerLimits() has failed the answer already: Node's limit must not come first
+        maxHeaderSize: MAX_HEADER_BYTES + 1,
         headers: {
           host: s.hostHeader,
           "user-agent": "upstream-gate",
@@ -60443,6 +60640,28 @@ function exchange(raw, o2, s) {
     });
     tlsSocket.once("secureConnect", send);
   });
+}
+function headerLimits() {
+  let total = 0;
+  let line = 0;
+  let lineStart = 0;
+  let ended = false;
+  return (chunk) => {
+    for (let pos = 0; !ended && pos < chunk.length; ) {
+      const lf = chunk.indexOf(10, pos);
+      const end = lf === -1 ? chunk.length : lf + 1;
+      if (line === 0) lineStart = chunk[pos] ?? 0;
+      line += end - pos;
+      pos = end;
+      if (line >= MAX_HEADER_LINE_BYTES) return `a response header line of ${line}${lf === -1 ? "+" : ""} bytes: curl takes lines shorter than ${MAX_HEADER_LINE_BYTES}`;
+      if (lf === -1) break;
+      total += line;
+      if (total > MAX_HEADER_BYTES) return `response headers of ${total} bytes: curl takes at most ${MAX_HEADER_BYTES} (Too large response headers)`;
+      ended = line === 1 || line === 2 && lineStart === 13;
+      line = 0;
+    }
+    return void 0;
+  };
 }
 
 // src/gate/kinds/front.ts
@@ -60747,7 +60966,7 @@ function dialsByService(dials) {
 }
 function planService(spec, service2, dials, learnt) {
   const checks = /* @__PURE__ */ new Map();
-  const add = (c3) => {
+  const add2 = (c3) => {
     if (!checks.has(c3.id)) checks.set(c3.id, c3);
     return c3.id;
   };
@@ -60759,11 +60978,11 @@ function planService(spec, service2, dials, learnt) {
   const [backend, ...others] = targetsOf(service2, dials);
   const stage = (target) => {
     const { endpoint } = target;
-    if (endpoint.kind === "unix") return { ids: [add(make("unix", target, []))], addresses: [void 0] };
-    if (ipFamily(endpoint.host) !== 0) return { ids: [add(make("tcp", { ...target, address: endpoint.host }, []))], addresses: [endpoint.host] };
-    const resolve7 = add(make("resolve", target, []));
+    if (endpoint.kind === "unix") return { ids: [add2(make("unix", target, []))], addresses: [void 0] };
+    if (ipFamily(endpoint.host) !== 0) return { ids: [add2(make("tcp", { ...target, address: endpoint.host }, []))], addresses: [endpoint.host] };
+    const resolve7 = add2(make("resolve", target, []));
     const addresses = learnt.resolved.get(resolve7);
-    const ids = [resolve7, ...(addresses ?? []).map((address) => add(make("tcp", { ...target, address }, [resolve7])))];
+    const ids = [resolve7, ...(addresses ?? []).map((address) => add2(make("tcp", { ...target, address }, [resolve7])))];
     return { ids, ...addresses && { addresses } };
   };
   const listeners = backend ? stage(backend) : { ids: [] };
@@ -60780,12 +60999,12 @@ function planService(spec, service2, dials, learnt) {
         finding: { severity: "info", service: service2.name, message: `health ${path9} is not requested over ${service2.protocol}: the listener probe is the check` }
       });
     } else if (!listeners.addresses || !listeners.ids.every((id) => learnt.passed.has(id))) {
-      healthIds = [add(make(kind, backend, listeners.ids))];
+      healthIds = [add2(make(kind, backend, listeners.ids))];
     } else {
       const { addresses } = listeners;
-      healthIds = addresses.map((address) => add(make(kind, { ...backend, ...address !== void 0 && { address } }, listeners.ids, addresses.length > 1)));
+      healthIds = addresses.map((address) => add2(make(kind, { ...backend, ...address !== void 0 && { address } }, listeners.ids, addresses.length > 1)));
     }
-    if (spec.nginx.front) add(make("front", { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
+    if (spec.nginx.front) add2(make("front", { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
   }
   return { checks: [...checks.values()], notes: notes2 };
 }
@@ -60803,6 +61022,7 @@ function healthKindOf(protocol2) {
 // src/gate/probe-phase.ts
 var runProbePhase = Object.assign(
   async (spec, dials, ctx) => {
+    setMaxListeners2(0, ctx.signal);
     const env = {
       spec,
       host: ctx.host,
@@ -60975,11 +61195,12 @@ async function phases(spec, opts, ctx, started) {
   let dials = [];
   if (phase !== "probe") {
     const config2 = await configPhase2(spec, ctx);
-    findings.push(...config2.findings);
+    append(findings, config2.findings);
     dials = config2.dials;
-    const configErrors = config2.findings.filter((f) => f.severity === "error");
+    const firstError = /* @__PURE__ */ new Map();
+    for (const f of config2.findings) if (f.severity === "error" && !firstError.has(f.service)) firstError.set(f.service, f);
     for (const s of spec.services) {
-      const own2 = configErrors.find((f) => f.service === s.name) ?? configErrors.find((f) => f.service === void 0);
+      const own2 = firstError.get(s.name) ?? firstError.get(void 0);
       checks.push({
         service: s.name,
         name: "config",
@@ -60991,7 +61212,7 @@ async function phases(spec, opts, ctx, started) {
   }
   const configFailed = findings.some((f) => f.severity === "error");
   const interrupted = () => opts.signal?.aborted === true;
-  const planned = (why) => notRun.push(...(probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
+  const planned = (why) => append(notRun, (probePhase.plan?.(spec, dials) ?? []).map((c3) => ({ ...c3, why: why(c3.service) })));
   if (phase !== "config" && !configFailed && !interrupted()) {
     if (signal.aborted || Date.now() >= ctx.deadlineAt) {
       const waits = findings.filter((f) => f.severity === "info" && /did not finish within|was stopped before it finished/.test(f.message)).map((f) => f.message);
@@ -61005,9 +61226,9 @@ async function phases(spec, opts, ctx, started) {
       planned(() => "the deadline passed");
     } else {
       const probe = await probePhase(spec, dials, ctx);
-      findings.push(...probe.findings);
-      checks.push(...probe.checks);
-      notRun.push(...probe.notRun ?? []);
+      append(findings, probe.findings);
+      append(checks, probe.checks);
+      append(notRun, probe.notRun ?? []);
     }
   } else if (phase !== "config") {
     const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
@@ -61152,7 +61373,7 @@ function stepSummary(report, opts = {}) {
       );
     }
     out.push("");
-    for (const f of shown) out.push(...details(f, opts.workspace));
+    for (const f of shown) append(out, details(f, opts.workspace));
   }
   const notes2 = report.findings.filter(isNote);
   if (notes2.length) {
@@ -61229,7 +61450,9 @@ ${s}
 ${f}`;
 }
 function longestRun(s) {
-  return Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+  let longest = 0;
+  for (const m of s.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  return longest;
 }
 
 // src/report/json.ts
@@ -61423,11 +61646,11 @@ function toText(report, opts) {
 `;
   const out = [];
   for (const v of byService(report)) {
-    if (v.service !== void 0 || v.status !== "pass") out.push(...summaryLine(v, p, w));
-    for (const f of v.findings) out.push(...isNote(f) ? wrap(`  ${p.dim("note:")} `, forTerminal(f.message), w) : findingLines(f, p, w));
+    if (v.service !== void 0 || v.status !== "pass") append(out, summaryLine(v, p, w));
+    for (const f of v.findings) append(out, isNote(f) ? wrap(`  ${p.dim("note:")} `, forTerminal(f.message), w) : findingLines(f, p, w));
   }
   if (out.length) out.push("");
-  out.push(...verdictLine(report, p, w));
+  append(out, verdictLine(report, p, w));
   return `${out.join("\n")}
 `;
 }
@@ -61457,11 +61680,11 @@ function findingLines(f, p, width) {
   const mark = f.severity === "error" ? p.red("x") : f.severity === "warning" ? p.yellow("!") : p.dim("i");
   const head = [f.code && p.cyan(f.code), f.target && forTerminal(f.target), f.errno !== void 0 && p.dim(`(${f.errno_name ?? "errno"} ${f.errno})`)].filter(Boolean).join("  ");
   const lines = wrap(`  ${mark} `, head || p.dim(f.severity), width);
-  lines.push(...block("", forTerminal(f.message), width));
-  if (f.evidence?.length) lines.push(...block("evidence:", f.evidence.map(forTerminal).join("\n"), width));
-  if (f.fix) lines.push(...block(p.bold("fix:"), forTerminal(f.fix), width, "fix:".length));
+  append(lines, block("", forTerminal(f.message), width));
+  if (f.evidence?.length) append(lines, block("evidence:", f.evidence.map(forTerminal).join("\n"), width));
+  if (f.fix) append(lines, block(p.bold("fix:"), forTerminal(f.fix), width, "fix:".length));
   const at = location(f);
-  if (at) lines.push(...block("at:", forTerminal(at), width));
+  if (at) append(lines, block("at:", forTerminal(at), width));
   return lines;
 }
 var INDENT = 4;
@@ -61501,7 +61724,7 @@ function hostCommandsText(records, debug2) {
     const ms2 = runs.reduce((t, r) => t + r.durationMs, 0);
     out.push(`$ ${maskCredentials(command)}  (${runs.length > 1 ? `${plural2(runs.length, "run")}, ` : ""}${ends}, ${formatDuration(ms2)})`);
     const last = runs[runs.length - 1];
-    if (debug2 && last?.output) out.push(...maskCredentials(last.output.replace(/\n$/, "")).split("\n").map((l) => `  ${l}`));
+    if (debug2 && last?.output) append(out, maskCredentials(last.output.replace(/\n$/, "")).split("\n").map((l) => `  ${l}`));
   }
   if (!debug2) out.push("", "Their output is not shown (it describes the host, and this log may be public): re-run with debug logging on to see it.");
   return `${out.join("\n")}

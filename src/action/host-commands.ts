@@ -2,6 +2,7 @@
 // distinct command (how often, how it ended, how long), and their output only
 // with debug logging on (it lists every listener and firewall rule of the
 // host, in a log that may be public), credentials masked.
+import { append } from '../append.js';
 import { plural } from '../report/by-service.js';
 import { maskCredentials } from '../model/mask.js';
 import { formatDuration } from '../spec/duration.js';
@@ -21,7 +22,7 @@ export function hostCommandsText(records: readonly CommandRecord[], debug: boole
     const ms = runs.reduce((t, r) => t + r.durationMs, 0);
     out.push(`$ ${maskCredentials(command)}  (${runs.length > 1 ? `${plural(runs.length, 'run')}, ` : ''}${ends}, ${formatDuration(ms)})`);
     const last = runs[runs.length - 1];
-    if (debug && last?.output) out.push(...maskCredentials(last.output.replace(/\n$/, '')).split('\n').map((l) => `  ${l}`));
+    if (debug && last?.output) append(out, maskCredentials(last.output.replace(/\n$/, '')).split('\n').map((l) => `  ${l}`));
   }
   if (!debug) out.push('', 'Their output is not shown (it describes the host, and this log may be public): re-run with debug logging on to see it.');
   return `${out.join('\n')}\n`;

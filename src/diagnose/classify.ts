@@ -292,6 +292,17 @@ function connectTimeout(i: ClassifyInput): Draft {
   const rules = i.evidence.firewall?.rules ?? [];
   const port = i.endpoint.kind === 'tcp' ? i.endpoint.port : 0;
   const present = tcpOnPort(i.evidence, port).filter((l) => accepts(l, dialedAddress(i), family(i)));
+  // The kernel drops the SYNs of a listener whose accept queue is full: a process too stalled or busy to accept, not a firewall.
+  const stalled = rules.length === 0 ? present[0] : undefined;
+  if (stalled) {
+    return {
+      code: 'network.timeout',
+      errno: LINUX_ERRNO.ETIMEDOUT,
+      message: `connect to ${t} timed out although ${listenerAddress(stalled)} listens: it is not accepting connections (its listen backlog is full)`,
+      evidence: [...connectEvidence(i, present), 'no firewall rule matches the port'],
+      fix: `the backend is stalled or overloaded: check its process and log; \`ss -ltn 'sport = :${port}'\` shows Recv-Q reaching the backlog (Send-Q) while it lasts`,
+    };
+  }
   return {
     code: 'network.timeout',
     errno: LINUX_ERRNO.ETIMEDOUT,
@@ -447,6 +458,14 @@ function reset(i: ClassifyInput): Draft {
 
 function protocol(i: ClassifyInput): Draft {
   const p = i.probe;
+  if (p.code === 'HPE_HEADER_OVERFLOW') {
+    return {
+      code: 'health.protocol',
+      message: `${p.target} answers with headers larger than curl takes`,
+      evidence: [probeLine(p)],
+      fix: 'trim the health answer\'s headers (cookies, debug or trace headers): curl takes lines under 100 KiB and 300 KiB in all, and nginx, by default, 4 or 8 KiB (proxy_buffer_size)',
+    };
+  }
   const tlsAnswer = /TLS/.test(p.message);
   const expected = p.kind === 'fastcgi' ? 'FastCGI' : p.kind === 'https' ? 'TLS' : 'HTTP';
   return {

@@ -40,20 +40,20 @@ export interface Settled extends RetryResult {
 
 export async function runCheck(check: Check, env: PhaseEnv, sink: CheckSink): Promise<Settled> {
   const threshold = check.kind.successThreshold ?? env.policy.successThreshold;
-  const run = await retryCheck((budget) => attempt(check, env, budget), { ...env.policy, successThreshold: threshold }, progress(check, env, threshold));
+  const run = await retryCheck((budget, n) => attempt(check, env, budget, n), { ...env.policy, successThreshold: threshold }, progress(check, env, threshold));
   if (run.last.ok && check.kind.silentPass) return run;
   return { ...run, row: record(check, run, env, sink) };
 }
 
-async function attempt(check: Check, env: PhaseEnv, budgetMs: number): Promise<Attempt> {
+async function attempt(check: Check, env: PhaseEnv, budgetMs: number, n: number): Promise<Attempt> {
   const g = env.spec.gate;
   const a: AttemptContext = {
     host: env.host,
     spec: env.spec,
     signal: env.signal,
     evidence: env.evidence,
-    connectTimeoutMs: Math.min(g.connectTimeoutMs, budgetMs),
-    requestTimeoutMs: Math.min(g.requestTimeoutMs, budgetMs),
+    connectTimeoutMs: timeoutFor(n, g.connectTimeoutMs, budgetMs),
+    requestTimeoutMs: timeoutFor(n, g.requestTimeoutMs, budgetMs),
     deadlineAt: env.deadlineAt,
     ...(env.errorLogFrom !== undefined && { errorLogFrom: env.errorLogFrom }),
   };
@@ -75,7 +75,19 @@ async function attempt(check: Check, env: PhaseEnv, budgetMs: number): Promise<A
     outcome = { ok: false, probe, ...(finding && { finding }) };
     if (kind.recheck) outcome = await kind.recheck(outcome, check, a);
   }
-  return cutShort(outcome.probe, a, g) ? { ...outcome, cut: true } : outcome;
+  // an attempt whose evidence the gate's hard stop cut off (the listener and firewall views it
+  // lacks would change its reason) says nothing new either: the retry loop keeps the previous reason
+  return cutShort(outcome.probe, a, g) || env.signal.aborted ? { ...outcome, cut: true } : outcome;
+}
+
+/**
+ * A check's first attempt gets its configured timeout whatever is left of the
+ * deadline (the gate's hard stop still bounds it): a timeout cut to a few
+ * milliseconds by a busy machine would classify the load, not the endpoint.
+ * Later attempts fit in what is left.
+ */
+function timeoutFor(attempt: number, configuredMs: number, budgetMs: number): number {
+  return attempt === 1 ? configuredMs : Math.min(configuredMs, budgetMs);
 }
 
 /**

@@ -3,6 +3,7 @@
 // checks it waits for have passed, and listed as not run when one of them
 // failed. All services in parallel, one deadline, one AbortSignal; every
 // failure classified with its evidence and fix.
+import { setMaxListeners } from 'node:events';
 import { evidenceCollector } from '../host/evidence.js';
 import { fileSize } from '../host/file-tail.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../model/finding.js';
@@ -15,6 +16,8 @@ import { dialsByService, firstChecks, planService, type PlannedNote } from './pr
 
 export const runProbePhase: ProbePhase = Object.assign(
   async (spec: Spec, dials: readonly NginxDial[], ctx: PhaseContext): Promise<ProbePhaseResult> => {
+    // every in-flight probe of every service listens on the one signal: thousands at once are no leak
+    setMaxListeners(0, ctx.signal);
     const env: PhaseEnv = {
       spec,
       host: ctx.host,

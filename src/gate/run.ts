@@ -1,6 +1,7 @@
 // The gate: config phase, then probe phase, under one deadline and one
 // AbortSignal, then the verdict. A config error fails the gate at once: there
 // is no point waiting for probes of an address nginx does not dial.
+import { append } from '../append.js';
 import type { ReasonCode } from '../model/codes.js';
 import type { Host } from '../host/host.js';
 import { localHost } from '../host/local/local-host.js';
@@ -74,11 +75,13 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
 
   if (phase !== 'probe') {
     const config = await configPhase(spec, ctx);
-    findings.push(...config.findings);
+    append(findings, config.findings);
     dials = config.dials;
-    const configErrors = config.findings.filter((f) => f.severity === 'error');
+    // each service's first error, else the first error about no one service (nginx -t failed)
+    const firstError = new Map<string | undefined, Finding>();
+    for (const f of config.findings) if (f.severity === 'error' && !firstError.has(f.service)) firstError.set(f.service, f);
     for (const s of spec.services) {
-      const own = configErrors.find((f) => f.service === s.name) ?? configErrors.find((f) => f.service === undefined);
+      const own = firstError.get(s.name) ?? firstError.get(undefined);
       checks.push({
         service: s.name,
         name: 'config',
@@ -92,7 +95,7 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   const configFailed = findings.some((f) => f.severity === 'error');
   const interrupted = () => opts.signal?.aborted === true;
   const planned = (why: (service: string) => string) =>
-    notRun.push(...(probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
+    append(notRun, (probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
   if (phase !== 'config' && !configFailed && !interrupted()) {
     if (signal.aborted || Date.now() >= ctx.deadlineAt) {
       // a probe with no time left would only time out at once, and blame the backend for it
@@ -107,9 +110,9 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
       planned(() => 'the deadline passed');
     } else {
       const probe = await probePhase(spec, dials, ctx);
-      findings.push(...probe.findings);
-      checks.push(...probe.checks);
-      notRun.push(...(probe.notRun ?? []));
+      append(findings, probe.findings);
+      append(checks, probe.checks);
+      append(notRun, probe.notRun ?? []);
     }
   } else if (phase !== 'config') {
     const failed = checks.filter((c) => !c.ok).map((c) => c.service);

@@ -29,13 +29,19 @@ const SLOW_TTL_MS = 1000;
 const COLLECTOR_BUDGET_MS = 3000;
 
 export function evidenceCollector(host: Host, signal?: AbortSignal): EvidenceCollector {
-  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  // A collection still running is joined, and its answer kept for the TTL from when it came: on a
+  // loaded host `ss` outlives the TTL, and thousands of failing checks would each spawn their own.
+  const cache = new Map<string, { settledAt?: number; value: Promise<unknown> }>();
   const memo = <T>(key: string, make: () => Promise<T>, ttlMs = FAST_TTL_MS): Promise<T> => {
     const hit = cache.get(key);
-    if (hit && performance.now() - hit.at < ttlMs) return hit.value as Promise<T>;
-    const value = make();
-    cache.set(key, { at: performance.now(), value });
-    return value;
+    if (hit && (hit.settledAt === undefined || performance.now() - hit.settledAt < ttlMs)) return hit.value as Promise<T>;
+    const entry: { settledAt?: number; value: Promise<T> } = { value: make() };
+    const settled = () => {
+      entry.settledAt = performance.now();
+    };
+    entry.value.then(settled, settled);
+    cache.set(key, entry);
+    return entry.value;
   };
   const opts = signal ? { signal } : {};
   const listeners = () => memo('listeners', () => host.listListeners({ ...opts, timeoutMs: 2000 }));

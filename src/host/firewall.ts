@@ -1,5 +1,6 @@
 // Firewall rules that could drop or reject a connect to a port: `iptables -S`
 // (and ip6tables for IPv6), `nft list ruleset`. Needs root; otherwise says so.
+import { append } from '../append.js';
 import type { Runner } from './run.js';
 import { whyFailed } from './why-failed.js';
 
@@ -58,9 +59,9 @@ export async function readFirewall(runner: Runner, port: number, family: 4 | 6, 
   const rules: string[] = [];
   const notes: string[] = [];
   if (it.failed) notes.push(whyFailed(it));
-  else rules.push(...matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
+  else append(rules, matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
   if (nft.failed) notes.push(whyFailed(nft));
   // iptables-nft shows the same rules in both views: keep nft's only when iptables saw none
-  else if (rules.length === 0) rules.push(...matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
+  else if (rules.length === 0) append(rules, matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
   return { rules, notes };
 }

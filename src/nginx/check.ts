@@ -3,6 +3,7 @@
 // nginx dials with the spec. Returns the findings and, for the probe phase,
 // every address nginx dials for each service.
 import { dirname, relative, isAbsolute } from 'node:path';
+import { append } from '../append.js';
 import type { Host } from '../host/host.js';
 import type { NginxDial } from '../model/dial.js';
 import { maskCredentials } from '../model/mask.js';
@@ -10,7 +11,7 @@ import type { Finding } from '../model/finding.js';
 import { relativeConfigNote, type Spec } from '../spec/load.js';
 import { isUserError, UserError } from '../user-error.js';
 import { expandAll } from './dials.js';
-import { evaluate } from './evaluate.js';
+import { prepareEvaluation } from './evaluate.js';
 import { loadDump, loadFiles, type LoadedConfig } from './load.js';
 import { buildModel, type Site } from './model.js';
 import { isErrorMessage as isError, isPermissionMessage as isPermission, parseNginxMessages, testConfig, type NginxCheck } from './nginx-test.js';
@@ -93,12 +94,13 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
 
   const findings: Finding[] = [...invalids];
   const dials: NginxDial[] = [];
+  const evaluate = prepareEvaluation({ services: spec.services, model, expansions, addresses, display, lineText });
   for (const service of spec.services) {
-    const r = evaluate({ service, services: spec.services, model, expansions, addresses, display, lineText });
-    findings.push(...r.findings);
-    dials.push(...r.dials);
+    const r = evaluate(service);
+    append(findings, r.findings);
+    append(dials, r.dials);
   }
-  findings.push(...notes);
+  append(findings, notes);
   return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })) };
 
   function invalid(message: string, file?: string, line?: number, raw?: string): Finding {

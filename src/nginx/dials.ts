@@ -1,6 +1,7 @@
 // Every address each `*_pass` line makes nginx dial: the URL's own address,
 // or each server of the `upstream {}` group it names (`down` servers are
 // never dialed; `backup` ones are, when the others fail).
+import { append } from '../append.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { ConfigModel, PassSite, ServerBlock, Site, UpstreamGroup, UpstreamServer } from './model.js';
 import { upstreamKey } from './model.js';
@@ -57,8 +58,8 @@ export function expandAll(model: ConfigModel): Map<ServerBlock, Expansion> {
     const exp: Expansion = { candidates: [], errors: [] };
     for (const pass of server.passes) {
       const e = expandPass(pass, server, model);
-      exp.candidates.push(...e.candidates);
-      exp.errors.push(...e.errors);
+      append(exp.candidates, e.candidates);
+      append(exp.errors, e.errors);
     }
     out.set(server, exp);
   }

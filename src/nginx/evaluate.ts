@@ -22,17 +22,18 @@
 // sharing its host or port is reported (a /metrics exporter on 127.0.0.1 too):
 // naming the service's `location` in the spec removes that doubt.
 import { isIP } from 'node:net';
-import type { NginxDial } from '../model/dial.js';
-import { mismatchCode, relate, type Mismatch, type Relation } from '../model/mismatch.js';
-import { passLine, PROTOCOL_DIRECTIVES, PROTOCOLS, proxyUrl, speaks } from '../model/protocols.js';
+import { append } from '../append.js';
 import type { ReasonCode } from '../model/codes.js';
+import type { NginxDial } from '../model/dial.js';
 import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import type { Finding } from '../model/finding.js';
+import { mismatchCode, relate, type Mismatch, type Relation } from '../model/mismatch.js';
+import { passLine, PROTOCOL_DIRECTIVES, PROTOCOLS, proxyUrl, speaks } from '../model/protocols.js';
 import type { ServiceSpec } from '../spec/load.js';
 import type { Candidate, Expansion } from './dials.js';
 import { buildDirective } from './builder.js';
-import type { ConfigModel, ServerBlock, Site } from './model.js';
-import { canonicalIp } from '../model/endpoint.js';
+import { hostAddresses, hostKeys, indexDials, matchKeys, type Addresses, type DialIndex } from './dial-index.js';
+import type { ConfigModel, ServerBlock, Site, UpstreamGroup } from './model.js';
 import { selectLocation, selectServers } from './select.js';
 
 export interface EvaluateInput {
@@ -41,7 +42,7 @@ export interface EvaluateInput {
   model: ConfigModel;
   expansions: Map<ServerBlock, Expansion>;
   /** lower-cased host name -> canonical addresses ([] when it does not resolve) */
-  addresses: ReadonlyMap<string, readonly string[]>;
+  addresses: Addresses;
   /** `conf.d/app.conf` for messages */
   display: (file: string) => string;
   /** the line as written, trimmed */
@@ -53,18 +54,14 @@ export interface Evaluation {
   dials: NginxDial[];
 }
 
-export function hostAddresses(host: string, addresses: ReadonlyMap<string, readonly string[]>): readonly string[] {
-  return isIP(host) ? [canonicalIp(host)] : (addresses.get(host.toLowerCase()) ?? []);
-}
-
-function overlap(a: string, b: string, addresses: ReadonlyMap<string, readonly string[]>): boolean {
+function overlap(a: string, b: string, addresses: Addresses): boolean {
   if (a.toLowerCase() === b.toLowerCase()) return true;
   const bs = new Set(hostAddresses(b, addresses));
   return hostAddresses(a, addresses).some((x) => bs.has(x));
 }
 
 /** How a dial relates to a backend, hosts compared by the addresses they resolve to. */
-function relateResolved(dial: Endpoint, backend: Endpoint, addresses: ReadonlyMap<string, readonly string[]>): Relation {
+function relateResolved(dial: Endpoint, backend: Endpoint, addresses: Addresses): Relation {
   return relate(dial, backend, (a, b) => overlap(a, b, addresses));
 }
 
@@ -84,7 +81,17 @@ function uriOf(c: Candidate): string {
   return rest.slice(c.target.authority.length);
 }
 
+/** The rules for any service of the spec, over indexes of the config built once: each service costs what concerns it. */
+export function prepareEvaluation(input: Omit<EvaluateInput, 'service'>): (service: ServiceSpec) => Evaluation {
+  const dials = indexDials(input.model.servers, input.expansions, input.services, input.addresses);
+  return (service) => evaluateWith({ ...input, service }, dials);
+}
+
 export function evaluate(input: EvaluateInput): Evaluation {
+  return prepareEvaluation(input)(input.service);
+}
+
+function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
   const { service, model, expansions, addresses, display, lineText } = input;
   const findings: Finding[] = [];
   const where = (s: Site) => `(${display(s.file)}:${s.line})`;
@@ -93,22 +100,23 @@ export function evaluate(input: EvaluateInput): Evaluation {
 
   // 1. Scope: the server blocks and location that serve this service.
   const names = service.serverNames;
-  let servers: ServerBlock[];
+  let servers: readonly ServerBlock[];
   let fallback = false;
   if (names.length > 0) {
     const sel = selectServers(model.servers, names);
     servers = sel.servers;
     fallback = sel.fallback;
   } else {
-    servers = model.servers.filter((s) => service.location === undefined || s.module === 'http');
+    servers = service.location === undefined ? model.servers : model.servers.filter((s) => s.module === 'http');
   }
   const strict = service.location !== undefined;
-  let inScope: Candidate[] = [];
+  // the whole config is the scope: only the dials that concern the backend are read
+  const wholeConfig = names.length === 0 && service.location === undefined;
+  let inScope: Candidate[] = wholeConfig ? concerning(service, dials, addresses) : [];
   const locationMisses: ServerBlock[] = [];
-  for (const server of servers) {
-    const cands = expansions.get(server)?.candidates ?? [];
+  for (const server of wholeConfig ? [] : servers) {
     if (service.location === undefined) {
-      inScope.push(...cands);
+      append(inScope, expansions.get(server)?.candidates ?? []);
       continue;
     }
     const loc = selectLocation(server.locations, service.location);
@@ -116,22 +124,14 @@ export function evaluate(input: EvaluateInput): Evaluation {
       locationMisses.push(server);
       continue;
     }
-    const passes = new Set(loc.passes);
-    inScope.push(...cands.filter((c) => passes.has(c.pass)));
+    for (const pass of loc.passes) append(inScope, dials.byPass.get(pass) ?? []);
   }
 
   // each static dial against the backend, once
   const rel = new Map<Candidate, Relation>(inScope.filter((c) => !c.dynamic && c.endpoint).map((c) => [c, relateResolved(c.endpoint as Endpoint, backend, addresses)]));
 
   // 2. A dial that is exactly another service's backend is that service's.
-  const others = input.services.filter((s) => s.name !== service.name);
-  inScope = inScope.filter(
-    (c) =>
-      c.dynamic ||
-      !c.endpoint ||
-      rel.get(c) === 'match' ||
-      !others.some((o) => relateResolved(c.endpoint as Endpoint, o.backend, addresses) === 'match'),
-  );
+  inScope = inScope.filter((c) => c.dynamic || !c.endpoint || rel.get(c) === 'match' || !dials.claimed.has(c));
 
   const dynamic = inScope.filter((c) => c.dynamic || !c.endpoint);
   const statics = inScope.filter((c) => !c.dynamic && c.endpoint);
@@ -225,7 +225,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
   }
 
   const mine = [...matches, ...flagged, ...dynamic];
-  if (mine.length === 0) findings.push(noTarget(input, servers, fallback, locationMisses, statics, where));
+  if (mine.length === 0) findings.push(noTarget(input, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
 
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText))) };
 
@@ -283,8 +283,38 @@ function rewrite(text: string, directive: string, old: string, next: string, arg
   return `${buildDirective({ directive, line: 0, args: [...args] })};`;
 }
 
+/**
+ * Without server_name or location every dial of the config is in scope; of
+ * those, the rules above can only ever pick these, in config order: the
+ * backend's own dials, the unclaimed ones on its port, those of the upstream
+ * groups they belong to, and, when none is the backend, those on its host or
+ * speaking its protocol to a socket; and every dynamic dial.
+ */
+function concerning(service: ServiceSpec, dials: DialIndex, addresses: Addresses): Candidate[] {
+  const { backend } = service;
+  const out = new Set<Candidate>(dials.dynamic);
+  const groups = new Set<UpstreamGroup>();
+  const take = (list: readonly Candidate[] | undefined) => {
+    for (const c of list ?? []) {
+      out.add(c);
+      if (c.group) groups.add(c.group);
+    }
+  };
+  const before = out.size;
+  for (const k of matchKeys(backend, addresses)) take(dials.byKey.get(k));
+  const matched = out.size > before;
+  if (backend.kind === 'tcp') take(dials.byPort.get(backend.port));
+  if (!matched) {
+    if (backend.kind === 'tcp') for (const k of hostKeys(backend.host, addresses)) take(dials.byHost.get(k));
+    const sockets = backend.kind === 'unix' ? dials.byDirective : dials.unixByDirective;
+    for (const key of ['stream', PROTOCOLS[service.protocol].directive]) for (const c of sockets.get(key) ?? []) if (protocolOk(service, c)) out.add(c);
+  }
+  for (const g of groups) for (const c of dials.byGroup.get(g) ?? []) out.add(c);
+  return [...out].sort((a, b) => (dials.order.get(a) ?? 0) - (dials.order.get(b) ?? 0));
+}
+
 /** ` (IPv6)` / ` (IPv4)` when the two sides are in different families: the classic localhost trap. */
-function familyNote(dial: Endpoint, backend: Endpoint, addresses: ReadonlyMap<string, readonly string[]>): { dial: string; spec: string } {
+function familyNote(dial: Endpoint, backend: Endpoint, addresses: Addresses): { dial: string; spec: string } {
   if (dial.kind !== 'tcp' || backend.kind !== 'tcp') return { dial: '', spec: '' };
   const fams = (h: string) => new Set(hostAddresses(h, addresses).map((a) => isIP(a)));
   const d = fams(dial.host);
@@ -299,10 +329,10 @@ function via(c: Candidate): string {
 
 function noTarget(
   input: EvaluateInput,
-  servers: ServerBlock[],
+  servers: readonly ServerBlock[],
   fallback: boolean,
   locationMisses: ServerBlock[],
-  statics: Candidate[],
+  statics: readonly Candidate[],
   where: (s: Site) => string,
 ): Finding {
   const { service } = input;

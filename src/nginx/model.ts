@@ -1,6 +1,7 @@
 // The effective configuration, includes expanded in place: the server blocks
 // with their names, listens, locations and `*_pass` lines, and the upstream
 // groups. A file included in ten locations counts ten times, as in nginx.
+import { append } from '../append.js';
 import { PASS_DIRECTIVE_NAMES, type PassDirective } from '../model/protocols.js';
 import type { ParseResult } from './parser.js';
 import type { Directive } from './payload.js';
@@ -115,7 +116,7 @@ export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES
           member.args = d.args;
           scope.upstream.servers.push(member);
         } else if (name === 'server_name' && scope.server && !scope.location) {
-          scope.server.names.push(...d.args);
+          append(scope.server.names, d.args);
         } else if (name === 'listen' && scope.server && !scope.location) {
           scope.server.listens.push(parseListen(d.args));
         }

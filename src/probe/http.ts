@@ -1,6 +1,7 @@
 // One HTTP(S) GET over a stream the Host dialed (TCP or a unix socket), with
-// `curl -f` semantics: a status >= 400 fails. Separate connect and request
-// timeouts; at most 64 KiB of body is read. Never throws.
+// `curl -f` semantics: a status >= 400 fails, and response headers are taken
+// up to curl's limits. Separate connect and request timeouts; at most 64 KiB
+// of body is read. Never throws.
 import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
@@ -12,6 +13,18 @@ import { looksLikeTls, printable } from './printable.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, type ProbeResult, type ProbeStage } from '../model/probe-result.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * curl's limits on a response's headers, counted on the bytes as received:
+ * one line, its line end included, shorter than CURL_MAX_HTTP_HEADER (100 KiB:
+ * curl's buffer also holds a terminating NUL), and the whole block, status
+ * line and blank line included, at most MAX_HTTP_RESP_HEADER_SIZE (300 KiB,
+ * "Too large response headers"). Node's parser alone stops at 16 KiB in all.
+ */
+export const MAX_HEADER_LINE_BYTES = 100 * 1024;
+export const MAX_HEADER_BYTES = 300 * 1024;
+/** Node's own error code for headers past its limit: the answer is not HTTP as curl takes it. */
+const HEADER_OVERFLOW = 'HPE_HEADER_OVERFLOW';
 
 export interface HttpProbeOptions {
   endpoint: Endpoint;
@@ -89,12 +102,15 @@ function exchange(raw: Duplex, o: HttpProbeOptions, s: ExchangeState): Promise<P
     let firstByteMs: number | undefined;
     let settled = false;
     let socket: Duplex | TLSSocket = raw;
+    const headers = headerLimits();
     const tap = (d: Buffer) => {
       if (first === undefined) {
         first = Buffer.from(d.subarray(0, 64));
         firstByteMs = performance.now() - s.started;
         stage = 'response';
       }
+      const over = headers(d);
+      if (over) done({ ok: false, stage: 'response', code: HEADER_OVERFLOW, message: over });
     };
     const done = (r: Omit<ProbeResult, 'kind' | 'target' | 'timings'>) => {
       if (settled) return;
@@ -146,6 +162,8 @@ function exchange(raw: Duplex, o: HttpProbeOptions, s: ExchangeState): Promise<P
         createConnection: () => socket,
         method: 'GET',
         path: o.path,
+        // past curl's limits headerLimits() has failed the answer already: Node's limit must not come first
+        maxHeaderSize: MAX_HEADER_BYTES + 1,
         headers: {
           host: s.hostHeader,
           'user-agent': 'upstream-gate',
@@ -197,4 +215,32 @@ function exchange(raw: Duplex, o: HttpProbeOptions, s: ExchangeState): Promise<P
     });
     tlsSocket.once('secureConnect', send);
   });
+}
+
+/**
+ * Follows the header block of an answer chunk by chunk, as received: why curl
+ * would refuse it, or undefined (also once the blank line that ends it is past).
+ */
+function headerLimits(): (chunk: Buffer) => string | undefined {
+  let total = 0;
+  let line = 0;
+  let lineStart = 0;
+  let ended = false;
+  return (chunk) => {
+    for (let pos = 0; !ended && pos < chunk.length; ) {
+      const lf = chunk.indexOf(10, pos);
+      const end = lf === -1 ? chunk.length : lf + 1;
+      if (line === 0) lineStart = chunk[pos] ?? 0;
+      line += end - pos;
+      pos = end;
+      if (line >= MAX_HEADER_LINE_BYTES) return `a response header line of ${line}${lf === -1 ? '+' : ''} bytes: curl takes lines shorter than ${MAX_HEADER_LINE_BYTES}`;
+      if (lf === -1) break;
+      total += line;
+      if (total > MAX_HEADER_BYTES) return `response headers of ${total} bytes: curl takes at most ${MAX_HEADER_BYTES} (Too large response headers)`;
+      // an empty line, `\r\n` or a bare `\n`, ends the block
+      ended = line === 1 || (line === 2 && lineStart === 13);
+      line = 0;
+    }
+    return undefined;
+  };
 }

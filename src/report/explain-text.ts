@@ -1,5 +1,6 @@
 // `explain` for a terminal: the groups, most frequent first, each with its
 // cause and fix in full and one original line as evidence.
+import { append } from '../append.js';
 import { isoTime, MAX_GROUP_TEXT, MAX_GROUPS, type ExplainGroup, type ExplainResult } from '../explain/explain.js';
 import { paint, type Paint } from './color.js';
 import type { ExplainMeta } from './explain-json.js';
@@ -15,7 +16,7 @@ export function explainText(r: ExplainResult, meta: ExplainMeta, opts: { color: 
   if (r.groups.length === 0) out.push(`${p.green('no upstream failures')} in ${read}${span}${window}`);
   else {
     out.push(`${p.bold(plural(r.failures, 'upstream failure'))} in ${plural(r.groups.length, 'group')} (${read}${span}${window})`, '');
-    r.groups.forEach((g, i) => out.push(...groupLines(g, i + 1, p), ''));
+    r.groups.forEach((g, i) => append(out, groupLines(g, i + 1, p)).push(''));
   }
   if (meta.truncated?.length) out.push(p.yellow(`${meta.truncated.map(forTerminal).join(', ')}: the gzip data ends early (still being compressed?): read as far as it goes`));
   for (const t of meta.trailing ?? []) out.push(p.yellow(`${forTerminal(t.file)}: ${plural(t.bytes, 'byte')} after the gzip data ignored (trailing garbage)`));

@@ -4,6 +4,7 @@
 // from the config, a backend or the host is escaped for markdown and HTML, so
 // it cannot break the table, open a block that hides what follows, or add a
 // link or an image.
+import { append } from '../append.js';
 import { formatDuration } from '../spec/duration.js';
 import { byService, counts, decidingFinding, isNote, location, plural } from './by-service.js';
 import { maskCredentials } from '../model/mask.js';
@@ -100,7 +101,7 @@ export function stepSummary(report: Report, opts: SummaryOptions = {}): string {
       );
     }
     out.push('');
-    for (const f of shown) out.push(...details(f, opts.workspace));
+    for (const f of shown) append(out, details(f, opts.workspace));
   }
   const notes = report.findings.filter(isNote);
   if (notes.length) {
@@ -208,5 +209,7 @@ function fence(raw: string): string {
 }
 
 function longestRun(s: string): number {
-  return Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+  let longest = 0;
+  for (const m of s.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  return longest;
 }

@@ -5,6 +5,7 @@
 // Findings no check accounts for become test cases of their own, so nothing
 // that failed the gate is missing from the widget; checks that never ran are
 // <skipped> with why; notes go to <system-out>.
+import { append } from '../append.js';
 import { byService, isNote, location, type ServiceView } from './by-service.js';
 import { maskCredentials } from '../model/mask.js';
 import type { CheckOutcome, Finding, NotRunCheck, Report } from '../model/finding.js';
@@ -51,7 +52,7 @@ export function toJunit(report: Report, opts: JunitOptions = {}): string {
   const restCases = casesOf({ checks: [], findings: rest, status: 'pass' }, [], used, []);
   // gate-wide notes ride along with the first suite rather than make an empty one
   if (restCases.length || !suites[0]) suites.unshift({ name: 'upstream-gate', cases: restCases, notes: notesOf(rest) });
-  else suites[0].notes.unshift(...notesOf(rest));
+  else suites[0].notes = [...notesOf(rest), ...suites[0].notes];
   if (suites.every((s) => s.cases.length === 0)) {
     const failure: Finding = { severity: 'error', message: 'the gate failed', ...(report.reason !== undefined && { code: report.reason }) };
     suites.push({ name: 'upstream-gate', cases: [{ classname: 'upstream-gate', name: 'gate', ...(report.verdict === 'fail' && { failure }) }], notes: [] });
@@ -72,7 +73,7 @@ export function toJunit(report: Report, opts: JunitOptions = {}): string {
     lines.push(
       `  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="${s.cases.filter((c) => c.skipped !== undefined).length}" time="${seconds(t)}">`,
     );
-    for (const c of s.cases) lines.push(...caseXml(c));
+    for (const c of s.cases) append(lines, caseXml(c));
     if (s.notes.length) lines.push(`    <system-out>${xmlText(maskCredentials(s.notes.join('\n')))}</system-out>`);
     lines.push('  </testsuite>');
   }

@@ -2,6 +2,7 @@
 // its code, target, message, evidence, fix (in full) and file:line; the
 // verdict last, so it is what a scrolled-to-the-bottom terminal shows.
 // Lines are wrapped to the terminal's width when there is one (src/report/wrap.ts).
+import { append } from '../append.js';
 import { formatDuration } from '../spec/duration.js';
 import { byService, counts, decidingFinding, isNote, location, plural, type ServiceView } from './by-service.js';
 import { paint, type Paint } from './color.js';
@@ -23,11 +24,11 @@ export function toText(report: Report, opts: TextOptions): string {
   if (opts.quiet) return `${verdictLine(report, p, w).join('\n')}\n`;
   const out: string[] = [];
   for (const v of byService(report)) {
-    if (v.service !== undefined || v.status !== 'pass') out.push(...summaryLine(v, p, w));
-    for (const f of v.findings) out.push(...(isNote(f) ? wrap(`  ${p.dim('note:')} `, forTerminal(f.message), w) : findingLines(f, p, w)));
+    if (v.service !== undefined || v.status !== 'pass') append(out, summaryLine(v, p, w));
+    for (const f of v.findings) append(out, isNote(f) ? wrap(`  ${p.dim('note:')} `, forTerminal(f.message), w) : findingLines(f, p, w));
   }
   if (out.length) out.push('');
-  out.push(...verdictLine(report, p, w));
+  append(out, verdictLine(report, p, w));
   return `${out.join('\n')}\n`;
 }
 
@@ -62,11 +63,11 @@ function findingLines(f: Finding, p: Paint, width: number | undefined): string[]
     .filter(Boolean)
     .join('  ');
   const lines = wrap(`  ${mark} `, head || p.dim(f.severity), width);
-  lines.push(...block('', forTerminal(f.message), width));
-  if (f.evidence?.length) lines.push(...block('evidence:', f.evidence.map(forTerminal).join('\n'), width));
-  if (f.fix) lines.push(...block(p.bold('fix:'), forTerminal(f.fix), width, 'fix:'.length));
+  append(lines, block('', forTerminal(f.message), width));
+  if (f.evidence?.length) append(lines, block('evidence:', f.evidence.map(forTerminal).join('\n'), width));
+  if (f.fix) append(lines, block(p.bold('fix:'), forTerminal(f.fix), width, 'fix:'.length));
   const at = location(f);
-  if (at) lines.push(...block('at:', forTerminal(at), width));
+  if (at) append(lines, block('at:', forTerminal(at), width));
   return lines;
 }
 

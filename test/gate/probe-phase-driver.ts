@@ -1,9 +1,10 @@
 // Runs the probe phase in this process (inside a namespace, or as another
-// user) and prints its result as JSON. The situation is set up here too:
+// user) and prints its result and progress events as JSON. The situation is set up here too:
 // listeners in the same namespace, as the test asks through UGATE_DRIVER.
 //   UGATE_DRIVER = {"spec": "<yaml>", "listen": [{"host": "127.0.0.1", "port": 8000, "mode": "ok"}]}
 import { createServer as createHttp } from 'node:http';
 import { createServer as createTcp, type Server } from 'node:net';
+import type { ProgressEvent } from '../../src/model/events.js';
 import { runProbePhase } from '../../src/gate/probe-phase.js';
 import { localHost } from '../../src/host/local/local-host.js';
 import { parseSpec } from '../../src/spec/load.js';
@@ -42,7 +43,8 @@ const started = Date.now();
 const deadlineAt = started + spec.gate.deadlineMs;
 // as the gate does: the signal stops in-flight I/O one connect timeout after the deadline
 const signal = AbortSignal.timeout(spec.gate.deadlineMs + Math.min(spec.gate.connectTimeoutMs, 5000));
-const result = await runProbePhase(spec, [], { signal, deadlineAt, host: localHost() });
-process.stdout.write(`${JSON.stringify({ ...result, elapsedMs: Date.now() - started })}\n`);
+const events: ProgressEvent[] = [];
+const result = await runProbePhase(spec, [], { signal, deadlineAt, host: localHost(), onProgress: (e) => events.push(e) });
+process.stdout.write(`${JSON.stringify({ ...result, events, elapsedMs: Date.now() - started })}\n`);
 for (const s of servers) s.close();
 process.exit(0);

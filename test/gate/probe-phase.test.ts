@@ -119,6 +119,21 @@ describe('probe phase: TCP backends and health', () => {
     assert.ok(f.evidence?.some((l) => l.includes('received: SSH-2.0-OpenSSH_9.2')), f.evidence?.join('\n'));
   });
 
+  test("a 20 KB header passes as with curl -f; headers past curl's 300 KiB are health.protocol saying so", async (t) => {
+    const answer = (bytes: number) => `HTTP/1.1 200 OK\r\ncontent-length: 3\r\nset-cookie: s=${'a'.repeat(bytes)}\r\nx-trace: ${'b'.repeat(bytes)}\r\n\r\nok\n`;
+    const fine = await rawServer((sock) => sock.once('data', () => sock.end(answer(10_000))));
+    t.after(() => fine.close());
+    const ok = await phase(`services:\n  api: { backend: "127.0.0.1:${fine.port}", health: /healthz }\ngate: { deadline: 3s }\n`);
+    assert.deepEqual(ok.findings, []);
+    const huge = await rawServer((sock) => sock.once('data', () => sock.end(answer(90_000).replace('\r\n\r\n', `\r\n${'x-more: c\r\n'.repeat(12_000)}\r\n`))));
+    t.after(() => huge.close());
+    const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${huge.port}", health: /healthz }\ngate: { deadline: 3s }\n`));
+    assert.equal(f.code, 'health.protocol');
+    assert.match(f.message, /headers larger than curl takes/);
+    assert.ok(f.evidence?.some((l) => l.includes('Too large response headers')), f.evidence?.join('\n'));
+    assert.match(f.fix ?? '', /trim the health answer's headers/);
+  });
+
   test('protocol https against a plain HTTP backend: health.protocol', async (t) => {
     const b = await startHttpBackend({});
     t.after(() => b.close());
@@ -420,6 +435,22 @@ describe('probe phase: several services', () => {
     const r = await phase(`services:\n  api: { backend: "localhost:${b.port}", health: /healthz }\ngate: { deadline: 5s }\n`, [dial, { ...dial, line: 9 }]);
     assert.deepEqual(r.findings, []);
     assert.deepEqual(r.checks.map((c) => c.name), [`tcp 127.0.0.1:${b.port}`, 'http GET /healthz']);
+  });
+
+  test('two hundred services behind one listener all pass, with no listener-leak warning on the one signal', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    t.after(() => process.off('warning', onWarning));
+    const services = Array.from({ length: 200 }, (_, i) => `  s${i}: { backend: "127.0.0.1:${b.port}", health: /healthz }\n`).join('');
+    const r = await phase(`services:\n${services}gate: { deadline: 60s }\n`);
+    assert.deepEqual(r.findings, []);
+    assert.equal(r.checks.filter((c) => c.ok).length, 400);
+    // warnings are emitted on the next tick
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
   });
 
   test('all services run in parallel under one deadline; a passing one adds no finding', async (t) => {

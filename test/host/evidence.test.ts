@@ -2,8 +2,10 @@
 // change the classification, and a broken collector never throws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { evidenceCollector } from '../../src/host/evidence.js';
 import { localHost } from '../../src/host/local/local-host.js';
+import type { Runner } from '../../src/host/run.js';
 import type { ProbeResult } from '../../src/model/probe-result.js';
 import { fixtureRunner } from '../helpers/fixture-runner.js';
 
@@ -64,4 +66,32 @@ test('evidence is shared for a moment: concurrent checks do not run ss twice', a
   const probe: ProbeResult = { ...base, ok: false, stage: 'connect', code: 'ECONNREFUSED', errno: 111 };
   await Promise.all([view.gather(probe, tcp, '127.0.0.1', undefined), view.gather(probe, { ...tcp, port: 8002 }, '127.0.0.1', undefined)]);
   assert.equal(runner.calls.filter((c) => c.startsWith('ss ')).length, 2, 'ss -Hltnp and ss -Hlxp, once');
+});
+
+test('a collector still running is joined, not started again: checks failing one after another on a busy machine spawn one ss at a time', async () => {
+  // ss slower than the cache's lifetime, as on a loaded host: each run takes 400 ms
+  let running = 0;
+  let most = 0;
+  const canned = fixtureRunner({ ss: SS, iptables: { stdout: '-P INPUT ACCEPT\n' }, nft: { stdout: '' } });
+  const slow: Runner = {
+    async run(file, args, options) {
+      running++;
+      most = Math.max(most, running);
+      await sleep(400);
+      running--;
+      return canned.run(file, args, options);
+    },
+  };
+  const view = evidenceCollector(localHost(slow));
+  const probe: ProbeResult = { ...base, ok: false, stage: 'connect', code: 'ECONNREFUSED', errno: 111 };
+  // checks fail one after another, every 50 ms, while the first collection is still under way
+  const gathers: Promise<unknown>[] = [];
+  for (let i = 0; i < 12; i++) {
+    gathers.push(view.gather(probe, tcp, '127.0.0.1', undefined));
+    await sleep(50);
+  }
+  await Promise.all(gathers);
+  // one listener view (ss -Hltnp, ss -Hlxp) and one firewall view (iptables, nft) at a time
+  assert.ok(most <= 4, `${most} commands ran at once`);
+  assert.ok(canned.calls.filter((c) => c.startsWith('ss ')).length <= 4, canned.calls.join('\n'));
 });

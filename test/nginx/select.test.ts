@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildModel, type ServerBlock } from '../../src/nginx/model.js';
+import { buildModel, type LocationNode, type ServerBlock } from '../../src/nginx/model.js';
 import { parseConfig } from '../../src/nginx/parser.js';
 import { memorySource } from '../../src/host/config-source.js';
-import { rankName, selectLocation, selectServers } from '../../src/nginx/select.js';
+import { nginxRegExp, rankName, selectLocation, selectServers } from '../../src/nginx/select.js';
+import { int, pick, rng } from './random.js';
 
 function servers(http: string): ServerBlock[] {
   const r = parseConfig('/s/nginx.conf', { source: memorySource(new Map([['/s/nginx.conf', `http {\n${http}\n}\n`]])) });
@@ -84,4 +85,104 @@ server {
   // written as in the config
   assert.equal(at('~ \\.php$'), 'http://g');
   assert.equal(at('= /exact'), 'http://b');
+});
+
+// The selection as nginx's rules read, one block and one location at a time:
+// what the indexed selection must agree with on every input.
+function referenceServers(all: readonly ServerBlock[], names: readonly string[]): { servers: ServerBlock[]; fallback: boolean } {
+  const http = all.filter((s) => s.module === 'http');
+  const byListen = new Map<string, ServerBlock[]>();
+  for (const s of http) for (const l of s.listens) byListen.set(l.key, [...new Set([...(byListen.get(l.key) ?? []), s])]);
+  const chosen = new Set<ServerBlock>();
+  for (const name of names) {
+    for (const group of byListen.values()) {
+      let pick: ServerBlock | undefined;
+      if (!/^[a-z0-9_.-]+$/i.test(name) || name.startsWith('.') || name === '_') {
+        pick = group.find((s) => s.names.some((n) => n.toLowerCase() === name.toLowerCase()));
+      } else {
+        let best: [number, number] | undefined;
+        for (const s of group) {
+          for (const n of s.names) {
+            const r = rankName(n, name);
+            if (r && (!best || r[0] > best[0] || (r[0] === best[0] && r[0] !== 1 && r[1] > best[1]))) [best, pick] = [r, s];
+          }
+        }
+      }
+      if (pick) chosen.add(pick);
+    }
+  }
+  if (chosen.size > 0) return { servers: http.filter((s) => chosen.has(s)), fallback: false };
+  for (const [key, group] of byListen) chosen.add(group.find((s) => s.listens.some((l) => l.key === key && l.defaultServer)) ?? (group[0] as ServerBlock));
+  return { servers: http.filter((s) => chosen.has(s)), fallback: true };
+}
+
+function referenceLocation(locations: readonly LocationNode[], path: string): LocationNode | undefined {
+  const literal = (list: readonly LocationNode[], spec: string): LocationNode | undefined => {
+    for (const l of list) {
+      const written = l.modifier === '' || l.modifier === '@' ? l.pattern : `${l.modifier} ${l.pattern}`;
+      if (written === spec || (l.modifier !== '' && `${l.modifier}${l.pattern}` === spec)) return l;
+      const inner = literal(l.children, spec);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  const match = (list: readonly LocationNode[], uri: string): LocationNode | undefined => {
+    const exact = list.find((l) => l.modifier === '=' && l.pattern === uri);
+    if (exact) return exact;
+    let prefix: LocationNode | undefined;
+    for (const l of list) if ((l.modifier === '' || l.modifier === '^~') && uri.startsWith(l.pattern) && (!prefix || l.pattern.length > prefix.pattern.length)) prefix = l;
+    if (prefix) {
+      const nested = match(prefix.children, uri);
+      if (nested && nested !== prefix) return nested;
+      if (prefix.modifier === '^~') return prefix;
+    }
+    return list.find((l) => (l.modifier === '~' || l.modifier === '~*') && nginxRegExp(l.pattern, l.modifier === '~*')?.test(uri)) ?? prefix;
+  };
+  const lit = literal(locations, path.trim());
+  if (lit) return lit;
+  return path.startsWith('/') ? match(locations, path) : undefined;
+}
+
+const NAME_WORDS = ['api.example.com', 'API.example.com', 'www.example.com', 'example.com', '*.example.com', '.example.com', 'api.*', 'www.*', '*.com', '.com', 'a..b', '*.', '.', '_', '', 'x.example.com.', '~^api\\.', '~^(?P<s>\\w+)\\.example\\.com$', '~[', '~example', '*.b', 'a.b', '.a.b', 'a.*'];
+const HOSTS = ['api.example.com', 'www.example.com', 'example.com', 'x.api.example.com', 'a..b', 'a.b', 'c.a.b', 'api.example.com.', 'nothing.test', 'API.EXAMPLE.COM', '*.example.com', '_', '.example.com', 'a.'];
+const LISTENS = ['*:80', '*:443', '127.0.0.1:8080', 'unix:/run/x.sock'];
+const PATTERNS = ['/', '/api/', '/api', '/api/v1/', '/static/', '/exact', '\\.php$', '^/api/.*\\.json$', '[', '@fallback', '/a', '/ab'];
+const PATHS = ['/', '/api/', '/api/users', '/api/v1/x.json', '/static/x.php', '/exact', '/exact/more', '/index.php', '/INDEX.PHP', '/a', '/abc', '@fallback', '~ \\.php$', '= /exact', '~\\.php$', '^~ /static/', '/api', 'api'];
+
+function randomServers(r: () => number): ServerBlock[] {
+  return Array.from({ length: int(r, 0, 8) }, (_, i) => ({
+    file: '/s/nginx.conf',
+    line: i + 1,
+    module: r() < 0.9 ? ('http' as const) : ('stream' as const),
+    names: Array.from({ length: int(r, 0, 3) }, () => pick(r, NAME_WORDS)),
+    listens: Array.from({ length: int(r, 1, 3) }, () => ({ key: pick(r, LISTENS), defaultServer: r() < 0.2 })),
+    passes: [],
+    locations: [],
+  }));
+}
+
+function randomLocations(r: () => number, depth = 0): LocationNode[] {
+  return Array.from({ length: int(r, 0, depth === 0 ? 7 : 3) }, (_, i) => {
+    const modifier = pick(r, ['', '', '=', '^~', '~', '~*', '@'] as const);
+    const pattern = modifier === '@' ? '@fallback' : pick(r, PATTERNS);
+    return { file: '/s/nginx.conf', line: depth * 100 + i, modifier, pattern, passes: [], children: depth < 2 ? randomLocations(r, depth + 1) : [] };
+  });
+}
+
+test('the indexed selection picks what nginx rules pick, block by block: random server names and listens', () => {
+  for (let seed = 1; seed <= 1500; seed++) {
+    const r = rng(seed);
+    const s = randomServers(r);
+    const names = Array.from({ length: int(r, 1, 2) }, () => pick(r, HOSTS));
+    assert.deepEqual(lines(selectServers(s, names).servers), lines(referenceServers(s, names).servers), `seed ${seed}: ${JSON.stringify({ names, s })}`);
+    assert.equal(selectServers(s, names).fallback, referenceServers(s, names).fallback, `seed ${seed}`);
+  }
+});
+
+test('the indexed location match agrees with nginx rules, location by location: random location trees', () => {
+  for (let seed = 1; seed <= 1500; seed++) {
+    const r = rng(seed);
+    const locs = randomLocations(r);
+    for (const path of PATHS) assert.equal(selectLocation(locs, path), referenceLocation(locs, path), `seed ${seed} ${path}`);
+  }
 });

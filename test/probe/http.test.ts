@@ -1,7 +1,7 @@
 // HTTP(S) GET with curl -f semantics against real servers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttps } from 'node:https';
 import { createServer as createTcp, type Socket } from 'node:net';
@@ -146,4 +146,61 @@ test('https against plain HTTP fails in the TLS stage', async (t) => {
   assert.equal(r.ok, false);
   assert.equal(r.stage, 'tls');
   assert.match(r.code ?? '', /^ERR_SSL_|^EPROTO$/);
+});
+
+/** A server that answers 200 with `count` extra header lines of `length` bytes each, line end included. */
+async function bigHeaders(count: number, length: number) {
+  return raw((sock) =>
+    sock.once('data', () => {
+      let head = 'HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n';
+      for (let i = 0; i < count; i++) {
+        const name = `x-big-${i}: `;
+        head += `${name}${'a'.repeat(length - name.length - 2)}\r\n`;
+      }
+      sock.end(`${head}\r\nok\n`);
+    }),
+  );
+}
+
+const hasCurl = spawnSync('curl', ['--version']).status === 0;
+
+/** What `curl -f` makes of the same answer (curl 7.84 and later cap header lines and blocks alike). */
+function curlAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = spawn('curl', ['-sSf', '-o', '/dev/null', `http://127.0.0.1:${port}/`], { stdio: 'ignore' });
+    c.on('close', (code) => resolve(code === 0));
+  });
+}
+
+test('response headers as large as curl takes pass: a 20 KB header, a 100 KiB line, 300 KiB in all', async (t) => {
+  for (const [count, length] of [
+    [1, 20_000],
+    [1, 100 * 1024 - 1],
+    [4, 76_000],
+  ] as const) {
+    const s = await bigHeaders(count, length);
+    t.after(s.close);
+    const r = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: s.port }, tls: false, path: '/', ...timeouts });
+    assert.equal(r.ok, true, `${count} x ${length}: ${r.code} ${r.message}`);
+    assert.equal(r.status, 200);
+    if (hasCurl) assert.equal(await curlAccepts(s.port), true, `curl, ${count} x ${length}`);
+  }
+});
+
+test('response headers larger than curl takes are health.protocol: a line of 100 KiB with its line end, more than 300 KiB in all', async (t) => {
+  for (const [count, length, why] of [
+    [1, 100 * 1024, /header line of 102400 bytes/],
+    [1, 1024 * 1024, /header line of \d+\+? bytes/],
+    [4, 77_000, /response headers of 308055 bytes/],
+    [5000, 100, /response headers of \d+ bytes/],
+  ] as const) {
+    const s = await bigHeaders(count, length);
+    t.after(s.close);
+    const r = await probeHttp(local, { endpoint: { kind: 'tcp', host: '127.0.0.1', port: s.port }, tls: false, path: '/', ...timeouts });
+    assert.equal(r.ok, false, `${count} x ${length}`);
+    assert.equal(r.stage, 'response');
+    assert.match(r.code ?? '', /^HPE_/);
+    assert.match(r.message, why);
+    if (hasCurl) assert.equal(await curlAccepts(s.port), false, `curl, ${count} x ${length}`);
+  }
 });

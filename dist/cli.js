@@ -42079,6 +42079,7 @@ var resolveKind;
 var init_resolve3 = __esm({
   "src/gate/kinds/resolve.ts"() {
     "use strict";
+    init_probe_result();
     resolveKind = {
       stage: "listener",
       checkName: (_service, { endpoint }) => `resolve ${endpoint.kind === "tcp" ? endpoint.host : endpoint.path}`,
@@ -42087,8 +42088,8 @@ var init_resolve3 = __esm({
         const r = await a2.host.resolve(name2, { timeoutMs: a2.connectTimeoutMs, signal: a2.signal });
         const base = { kind: "tcp", target: name2, stage: "resolve", timings: { totalMs: r.durationMs } };
         if (r.ok) return { ok: true, ...base, message: r.addresses.join(", "), addresses: r.addresses };
-        if (r.code === void 0) {
-          const atDeadline = Date.now() >= a2.deadlineAt - 1;
+        const atDeadline = Date.now() >= a2.deadlineAt - 1;
+        if (r.code === void 0 || r.code === ABORTED && atDeadline) {
           return { ok: false, ...base, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${Math.round(r.durationMs)} ms` };
         }
         return { ok: false, ...base, code: r.code, ...r.errno !== void 0 && { errno: r.errno }, message: r.message };

@@ -1,6 +1,6 @@
 // A name's resolution on the host, retried (DNS may come up late): its
 // addresses, in nginx's order, are what the listener checks then dial.
-import type { ProbeResult } from '../../model/probe-result.js';
+import { ABORTED, type ProbeResult } from '../../model/probe-result.js';
 import type { ProbeKind } from '../probe-kind.js';
 
 export const resolveKind: ProbeKind = {
@@ -11,9 +11,9 @@ export const resolveKind: ProbeKind = {
     const r = await a.host.resolve(name, { timeoutMs: a.connectTimeoutMs, signal: a.signal });
     const base = { kind: 'tcp', target: name, stage: 'resolve', timings: { totalMs: r.durationMs } } as const;
     if (r.ok) return { ok: true, ...base, message: r.addresses.join(', '), addresses: r.addresses };
-    if (r.code === undefined) {
-      // nothing answered: the classified finding says within what, in these words
-      const atDeadline = Date.now() >= a.deadlineAt - 1;
+    const atDeadline = Date.now() >= a.deadlineAt - 1;
+    // nothing answered, or the deadline's hard stop cut the wait: the classified finding says within what, in these words
+    if (r.code === undefined || (r.code === ABORTED && atDeadline)) {
       return { ok: false, ...base, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : 'connect_timeout'}, ${Math.round(r.durationMs)} ms` };
     }
     return { ok: false, ...base, code: r.code, ...(r.errno !== undefined && { errno: r.errno }), message: r.message };

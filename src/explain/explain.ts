@@ -342,9 +342,11 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     const form = rec[k + R_FORM] as number;
     let slot: Slot;
     if (form >= 0) {
-      // the scanner knows the form: its slot, or a full parse the first time
+      // the scanner knows the form: its slot, or a full parse the first time (or when the line that
+      // made the form new never reached here, e.g. its time was out of range)
       const id = form & (FORM_NEW - 1);
-      slot = form & FORM_NEW ? (scannedSlots[id] = resolve(t.slice(s, e))) : (scannedSlots[id] as Slot);
+      const known = form & FORM_NEW ? undefined : scannedSlots[id];
+      slot = known ?? (scannedSlots[id] = resolve(t.slice(s, e)));
     } else {
       // no request context (config errors, resolver lines): the whole message is the form;
       // the address is the one the classification reads, so one form is one diagnosis

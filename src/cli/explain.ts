@@ -121,7 +121,10 @@ function timeFlag(flag: string, value: string, now: Date, end = false): string {
   }
   const ms = agoMs(v);
   if (ms === undefined) throw new UserError(`--${flag} "${value}" is neither a duration (30s, 15m, 2h, 1d) nor a time (2026-11-24T01:20)`);
-  return logTime(new Date(now.getTime() - ms));
+  const then = new Date(now.getTime() - ms);
+  // beyond the Date range (about 275,000 years): the window would read NaN
+  if (Number.isNaN(then.getTime())) throw new UserError(`--${flag} "${value}" is too far back: no date is that old`);
+  return logTime(then);
 }
 
 function agoMs(v: string): number | undefined {

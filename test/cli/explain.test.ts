@@ -154,6 +154,7 @@ test('bad input exits 2 with one line on stderr and no stack trace', async () =>
     [['explain', '--since', 'yesterday', SAMPLES], /--since "yesterday" is neither a duration/],
     [['explain', '--since', '2026-11-25', '--until', '2026-11-24', SAMPLES], /--since .* is after --until/],
     [['explain', '--until', '2026-13-01T25:00', SAMPLES], /--until "2026-13-01T25:00" is not a valid time/],
+    [['explain', '--since', '99999999999999999999d', SAMPLES], /--since "99999999999999999999d" is too far back: no date is that old/],
     [['explain', '--spec', join(tmp.dir, 'missing.yml'), SAMPLES], /cannot read spec: no such file/],
     [['explain', '-', '-'], /standard input/],
     [['explain', '--threads', '0', SAMPLES], /--threads "0" is not a whole number from 1 to 64/],

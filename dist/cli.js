@@ -44206,7 +44206,8 @@ function createExplainer(window = {}, opts = {}) {
     let slot;
     if (form >= 0) {
       const id = form & FORM_NEW - 1;
-      slot = form & FORM_NEW ? scannedSlots[id] = resolve10(t.slice(s, e)) : scannedSlots[id];
+      const known = form & FORM_NEW ? void 0 : scannedSlots[id];
+      slot = known ?? (scannedSlots[id] = resolve10(t.slice(s, e)));
     } else {
       const c3 = at2(rec, k + R_CLIENT, base);
       const upV = at2(rec, k + R_UP, base);
@@ -44668,7 +44669,9 @@ function timeFlag(flag, value, now, end = false) {
   }
   const ms2 = agoMs(v);
   if (ms2 === void 0) throw new UserError(`--${flag} "${value}" is neither a duration (30s, 15m, 2h, 1d) nor a time (2026-11-24T01:20)`);
-  return logTime(new Date(now.getTime() - ms2));
+  const then = new Date(now.getTime() - ms2);
+  if (Number.isNaN(then.getTime())) throw new UserError(`--${flag} "${value}" is too far back: no date is that old`);
+  return logTime(then);
 }
 function agoMs(v) {
   const long = /^(\d+(?:\.\d+)?)(h|d)$/.exec(v);

@@ -36668,8 +36668,140 @@ function dialLocal(endpoint, options) {
 }
 
 // src/host/local/files.ts
-import { lstat as lstat3, open as open3, readdir as readdir2, stat as stat3 } from "node:fs/promises";
-import { constants as constants9 } from "node:fs";
+import { lstat as lstat3, open as open4, readdir as readdir2, stat as stat4 } from "node:fs/promises";
+import { constants as constants10 } from "node:fs";
+
+// src/input-file.ts
+import { close as close2, constants as constants9, fstat, fstatSync as fstatSync2, open as open3, read } from "node:fs";
+import { access as access2, stat as stat3 } from "node:fs/promises";
+import { Socket } from "node:net";
+import { isatty } from "node:tty";
+import { promisify as promisify4 } from "node:util";
+var openFd2 = promisify4(open3);
+var fstatFd = promisify4(fstat);
+var readFd = promisify4(read);
+var closeFd2 = promisify4(close2);
+var MiB = 1024 * 1024;
+function fileType(st) {
+  if (st.isSocket()) return "socket";
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "directory";
+  if (st.isSymbolicLink()) return "symlink";
+  if (st.isFIFO()) return "fifo";
+  if (st.isCharacterDevice()) return "character-device";
+  if (st.isBlockDevice()) return "block-device";
+  return "other";
+}
+function refusalOf(type, pipes = true) {
+  if (type === "file" || type === "fifo" && pipes) return void 0;
+  if (type === "fifo") return "is a FIFO, not a regular file";
+  if (type === "directory") return "is a directory";
+  const what = type === "character-device" ? "a character device" : type === "block-device" ? "a block device" : type === "socket" ? "a socket" : "not a file";
+  return `is ${what}, not a regular file or a pipe`;
+}
+function refusal(st) {
+  return refusalOf(fileType(st));
+}
+function fail(opts, path9, words) {
+  throw new UserError(`cannot read ${opts.what}: ${words}`, opts.shown ?? path9);
+}
+function refused2(st, opts) {
+  return refusalOf(fileType(st), opts.pipes !== false);
+}
+function checkStdin(stdin, what) {
+  const fd = stdin.fd;
+  if (typeof fd !== "number" || isatty(fd)) return;
+  let no;
+  try {
+    const st = fstatSync2(fd);
+    no = st.isSocket() ? void 0 : refusal(st);
+  } catch (e) {
+    no = fileErrorWords(e);
+  }
+  if (no) throw new UserError(`cannot read ${what}: ${no}`, "standard input");
+}
+async function openInput(path9, opts) {
+  let fd;
+  try {
+    const no = refused2(await stat3(path9), opts);
+    if (no) fail(opts, path9, no);
+    fd = await openFd2(path9, constants9.O_RDONLY | constants9.O_NONBLOCK);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    fail(opts, path9, fileErrorWords(e));
+  }
+  try {
+    const st = await fstatFd(fd);
+    const no = refused2(st, opts);
+    if (no) fail(opts, path9, no);
+    if (st.isFile()) return { kind: "file", fd, size: st.size, close: () => closeFd2(fd) };
+  } catch (e) {
+    await closeFd2(fd).catch(() => {
+    });
+    if (e instanceof UserError) throw e;
+    fail(opts, path9, fileErrorWords(e));
+  }
+  const stream = new Socket({ fd, readable: true, writable: false });
+  if (opts.signal) {
+    const signal = opts.signal;
+    const stop = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    if (signal.aborted) stop();
+    else {
+      signal.addEventListener("abort", stop, { once: true });
+      stream.once("close", () => signal.removeEventListener("abort", stop));
+    }
+  }
+  return { kind: "pipe", stream };
+}
+function formatSize(bytes) {
+  return bytes >= MiB && bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`;
+}
+async function readInput(path9, opts) {
+  const input2 = await openInput(path9, opts);
+  const tooLarge = () => fail(opts, path9, `larger than ${formatSize(opts.maxBytes)}, the limit`);
+  if (input2.kind === "pipe") return readStream(input2.stream, opts.maxBytes, tooLarge, opts.signal);
+  try {
+    if (input2.size > opts.maxBytes) tooLarge();
+    const chunks = [];
+    let n2 = 0;
+    let want = input2.size + 1;
+    for (; ; ) {
+      opts.signal?.throwIfAborted();
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await readFd(input2.fd, buf, 0, want, n2);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      n2 += bytesRead;
+      if (n2 > opts.maxBytes) tooLarge();
+      want = 64 * 1024;
+    }
+    return Buffer.concat(chunks, n2);
+  } catch (e) {
+    if (e instanceof UserError || opts.signal?.aborted) throw e;
+    fail(opts, path9, fileErrorWords(e));
+  } finally {
+    await input2.close().catch(() => {
+    });
+  }
+}
+async function readStream(stream, maxBytes, tooLarge, signal) {
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      signal?.throwIfAborted();
+      const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      size += b.length;
+      if (size > maxBytes) tooLarge();
+      chunks.push(b);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+
+// src/host/local/files.ts
 var FILE_TIMEOUT_MS = 5e3;
 function failure(e, started) {
   return { ok: false, ...errorFacts(e), durationMs: performance.now() - started };
@@ -36692,27 +36824,17 @@ async function bounded(work, o2 = {}) {
     if (onAbort2) o2.signal?.removeEventListener("abort", onAbort2);
   }
 }
-function typeOf(st) {
-  if (st.isSocket()) return "socket";
-  if (st.isFile()) return "file";
-  if (st.isDirectory()) return "directory";
-  if (st.isSymbolicLink()) return "symlink";
-  if (st.isFIFO()) return "fifo";
-  if (st.isCharacterDevice()) return "character-device";
-  if (st.isBlockDevice()) return "block-device";
-  return "other";
-}
 function statLocal(path9, o2) {
   return bounded(async () => {
-    const st = await (o2.followLinks ? stat3(path9) : lstat3(path9));
-    return { ok: true, type: typeOf(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
+    const st = await (o2.followLinks ? stat4(path9) : lstat3(path9));
+    return { ok: true, type: fileType(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
   }, o2);
 }
 function readFileLocal(path9, o2 = {}) {
   return bounded(async () => {
     let fh;
     try {
-      fh = await open3(path9, constants9.O_RDONLY | constants9.O_NONBLOCK);
+      fh = await open4(path9, constants10.O_RDONLY | constants10.O_NONBLOCK);
       if (o2.offset === void 0 && o2.length === void 0) return { ok: true, data: await fh.readFile(o2.signal ? { signal: o2.signal } : {}) };
       const length = o2.length ?? Math.max(0, (await fh.stat()).size - (o2.offset ?? 0));
       const data = Buffer.alloc(length);
@@ -37053,122 +37175,6 @@ function replaceSpans(s, spans) {
 // src/spec/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { dirname as dirname4, isAbsolute, resolve as resolve2 } from "node:path";
-
-// src/input-file.ts
-import { close as close2, constants as constants10, fstat, fstatSync as fstatSync2, open as open4, read } from "node:fs";
-import { access as access2, stat as stat4 } from "node:fs/promises";
-import { Socket } from "node:net";
-import { isatty } from "node:tty";
-import { promisify as promisify4 } from "node:util";
-var openFd2 = promisify4(open4);
-var fstatFd = promisify4(fstat);
-var readFd = promisify4(read);
-var closeFd2 = promisify4(close2);
-var MiB = 1024 * 1024;
-function refusal(st) {
-  if (st.isFile() || st.isFIFO()) return void 0;
-  if (st.isDirectory()) return "is a directory";
-  const type = st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file";
-  return `is ${type}, not a regular file or a pipe`;
-}
-function fail(opts, path9, words) {
-  throw new UserError(`cannot read ${opts.what}: ${words}`, opts.shown ?? path9);
-}
-function refused2(st, opts) {
-  return refusal(st) ?? (opts.pipes === false && st.isFIFO() ? "is a FIFO, not a regular file" : void 0);
-}
-function checkStdin(stdin, what) {
-  const fd = stdin.fd;
-  if (typeof fd !== "number" || isatty(fd)) return;
-  let no;
-  try {
-    const st = fstatSync2(fd);
-    no = st.isSocket() ? void 0 : refusal(st);
-  } catch (e) {
-    no = fileErrorWords(e);
-  }
-  if (no) throw new UserError(`cannot read ${what}: ${no}`, "standard input");
-}
-async function openInput(path9, opts) {
-  let fd;
-  try {
-    const no = refused2(await stat4(path9), opts);
-    if (no) fail(opts, path9, no);
-    fd = await openFd2(path9, constants10.O_RDONLY | constants10.O_NONBLOCK);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    fail(opts, path9, fileErrorWords(e));
-  }
-  try {
-    const st = await fstatFd(fd);
-    const no = refused2(st, opts);
-    if (no) fail(opts, path9, no);
-    if (st.isFile()) return { kind: "file", fd, size: st.size, close: () => closeFd2(fd) };
-  } catch (e) {
-    await closeFd2(fd).catch(() => {
-    });
-    if (e instanceof UserError) throw e;
-    fail(opts, path9, fileErrorWords(e));
-  }
-  const stream = new Socket({ fd, readable: true, writable: false });
-  if (opts.signal) {
-    const signal = opts.signal;
-    const stop = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
-    if (signal.aborted) stop();
-    else {
-      signal.addEventListener("abort", stop, { once: true });
-      stream.once("close", () => signal.removeEventListener("abort", stop));
-    }
-  }
-  return { kind: "pipe", stream };
-}
-function formatSize(bytes) {
-  return bytes >= MiB && bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`;
-}
-async function readInput(path9, opts) {
-  const input2 = await openInput(path9, opts);
-  const tooLarge = () => fail(opts, path9, `larger than ${formatSize(opts.maxBytes)}, the limit`);
-  if (input2.kind === "pipe") return readStream(input2.stream, opts.maxBytes, tooLarge, opts.signal);
-  try {
-    if (input2.size > opts.maxBytes) tooLarge();
-    const chunks = [];
-    let n2 = 0;
-    let want = input2.size + 1;
-    for (; ; ) {
-      opts.signal?.throwIfAborted();
-      const buf = Buffer.allocUnsafe(want);
-      const { bytesRead } = await readFd(input2.fd, buf, 0, want, n2);
-      if (bytesRead === 0) break;
-      chunks.push(buf.subarray(0, bytesRead));
-      n2 += bytesRead;
-      if (n2 > opts.maxBytes) tooLarge();
-      want = 64 * 1024;
-    }
-    return Buffer.concat(chunks, n2);
-  } catch (e) {
-    if (e instanceof UserError || opts.signal?.aborted) throw e;
-    fail(opts, path9, fileErrorWords(e));
-  } finally {
-    await input2.close().catch(() => {
-    });
-  }
-}
-async function readStream(stream, maxBytes, tooLarge, signal) {
-  const chunks = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      signal?.throwIfAborted();
-      const b = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      size += b.length;
-      if (size > maxBytes) tooLarge();
-      chunks.push(b);
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks);
-}
 
 // src/spec/address.ts
 import { isIP as isIP3 } from "node:net";
@@ -57165,8 +57171,8 @@ function describeIssue(issue3) {
     }
     case "invalid_type":
       if (issue3.input === void 0) return { path: path9, message: `missing required key${issue3.message.startsWith("required") ? ` (${issue3.message.slice(10)})` : ""}` };
-      if (path9[0] === "services" && path9.length === 3 && path9[2] === "backend") return { path: path9, message: backendNotText(issue3.input, typeOf2(issue3.input)) };
-      return { path: path9, message: issue3.message.startsWith("Invalid input") ? `expected ${issue3.expected}, got ${typeOf2(issue3.input)}` : issue3.message };
+      if (path9[0] === "services" && path9.length === 3 && path9[2] === "backend") return { path: path9, message: backendNotText(issue3.input, typeOf(issue3.input)) };
+      return { path: path9, message: issue3.message.startsWith("Invalid input") ? `expected ${issue3.expected}, got ${typeOf(issue3.input)}` : issue3.message };
     case "invalid_value":
       return { path: path9, message: issue3.values.length > 1 ? `expected one of ${issue3.values.join(", ")}, got ${JSON.stringify(issue3.input)}` : issue3.message };
     default:
@@ -57178,7 +57184,7 @@ function suggest(path9) {
   const keys = KNOWN_KEYS[where];
   return keys ? ` (expected one of ${keys.join(", ")})` : "";
 }
-function typeOf2(v) {
+function typeOf(v) {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -59016,7 +59022,7 @@ async function loadDump(path9, opts = {}) {
 async function loadFiles(host, main, opts = {}) {
   const signal = opts.signal ? { signal: opts.signal } : {};
   const st = await host.stat(main, { followLinks: true, ...signal });
-  if (st.ok && st.type !== "file") throw new UserError(`cannot read nginx config: ${notRegular(st.type)}`, main);
+  if (st.ok && st.type !== "file") throw new UserError(`cannot read nginx config: ${refusalOf(st.type, false)}`, main);
   const opened = st.ok ? await host.readFile(main, { offset: 0, length: 0, ...signal }) : st;
   if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main);
   const loaded = parseWith(main, await host.configSource(main, signal), opts);
@@ -59029,12 +59035,6 @@ async function loadFiles(host, main, opts = {}) {
     throw new UserError(`${what}: permission denied`, first.site ? `${first.site.file}:${first.site.line}` : main);
   }
   return loaded;
-}
-function notRegular(type) {
-  if (type === "directory") return "is a directory";
-  if (type === "fifo") return "is a FIFO, not a regular file";
-  const what = type === "character-device" ? "a character device" : type === "block-device" ? "a block device" : type === "socket" ? "a socket" : "not a file";
-  return `is ${what}, not a regular file or a pipe`;
 }
 function parseWith(main, source, opts) {
   return { main, parse: parseConfig(main, { source, prefix: dirname8(main), ...opts }) };

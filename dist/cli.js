@@ -378,17 +378,31 @@ import { access, stat as stat2 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { isatty } from "node:tty";
 import { promisify as promisify2 } from "node:util";
+function fileType(st) {
+  if (st.isSocket()) return "socket";
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "directory";
+  if (st.isSymbolicLink()) return "symlink";
+  if (st.isFIFO()) return "fifo";
+  if (st.isCharacterDevice()) return "character-device";
+  if (st.isBlockDevice()) return "block-device";
+  return "other";
+}
+function refusalOf(type, pipes = true) {
+  if (type === "file" || type === "fifo" && pipes) return void 0;
+  if (type === "fifo") return "is a FIFO, not a regular file";
+  if (type === "directory") return "is a directory";
+  const what = type === "character-device" ? "a character device" : type === "block-device" ? "a block device" : type === "socket" ? "a socket" : "not a file";
+  return `is ${what}, not a regular file or a pipe`;
+}
 function refusal(st) {
-  if (st.isFile() || st.isFIFO()) return void 0;
-  if (st.isDirectory()) return "is a directory";
-  const type = st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file";
-  return `is ${type}, not a regular file or a pipe`;
+  return refusalOf(fileType(st));
 }
 function fail(opts, path6, words) {
   throw new UserError(`cannot read ${opts.what}: ${words}`, opts.shown ?? path6);
 }
 function refused2(st, opts) {
-  return refusal(st) ?? (opts.pipes === false && st.isFIFO() ? "is a FIFO, not a regular file" : void 0);
+  return refusalOf(fileType(st), opts.pipes !== false);
 }
 function checkStdin(stdin, what) {
   const fd = stdin.fd;
@@ -37624,20 +37638,10 @@ async function bounded(work, o2 = {}) {
     if (onAbort2) o2.signal?.removeEventListener("abort", onAbort2);
   }
 }
-function typeOf2(st) {
-  if (st.isSocket()) return "socket";
-  if (st.isFile()) return "file";
-  if (st.isDirectory()) return "directory";
-  if (st.isSymbolicLink()) return "symlink";
-  if (st.isFIFO()) return "fifo";
-  if (st.isCharacterDevice()) return "character-device";
-  if (st.isBlockDevice()) return "block-device";
-  return "other";
-}
 function statLocal(path6, o2) {
   return bounded(async () => {
     const st = await (o2.followLinks ? stat4(path6) : lstat2(path6));
-    return { ok: true, type: typeOf2(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
+    return { ok: true, type: fileType(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
   }, o2);
 }
 function readFileLocal(path6, o2 = {}) {
@@ -37662,6 +37666,7 @@ var FILE_TIMEOUT_MS;
 var init_files = __esm({
   "src/host/local/files.ts"() {
     "use strict";
+    init_input_file();
     init_errno();
     init_probe_result();
     FILE_TIMEOUT_MS = 5e3;
@@ -39908,7 +39913,7 @@ async function loadDump(path6, opts = {}) {
 async function loadFiles(host, main2, opts = {}) {
   const signal = opts.signal ? { signal: opts.signal } : {};
   const st = await host.stat(main2, { followLinks: true, ...signal });
-  if (st.ok && st.type !== "file") throw new UserError(`cannot read nginx config: ${notRegular(st.type)}`, main2);
+  if (st.ok && st.type !== "file") throw new UserError(`cannot read nginx config: ${refusalOf(st.type, false)}`, main2);
   const opened = st.ok ? await host.readFile(main2, { offset: 0, length: 0, ...signal }) : st;
   if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main2);
   const loaded = parseWith(main2, await host.configSource(main2, signal), opts);
@@ -39922,16 +39927,10 @@ async function loadFiles(host, main2, opts = {}) {
   }
   return loaded;
 }
-function notRegular(type) {
-  if (type === "directory") return "is a directory";
-  if (type === "fifo") return "is a FIFO, not a regular file";
-  const what = type === "character-device" ? "a character device" : type === "block-device" ? "a block device" : type === "socket" ? "a socket" : "not a file";
-  return `is ${what}, not a regular file or a pipe`;
-}
 function parseFiles(main2, opts) {
   try {
     const st = statSync4(main2);
-    const no = refusal(st) ?? (st.isFIFO() ? "is a FIFO, not a regular file" : void 0);
+    const no = refusalOf(fileType(st), false);
     if (no) throw new UserError(`cannot read nginx config: ${no}`, main2);
     closeSync2(openSync2(main2, constants10.O_RDONLY | constants10.O_NONBLOCK));
   } catch (e) {

@@ -35,12 +35,32 @@ export interface InputOptions {
   signal?: AbortSignal;
 }
 
+/** What is at a path: the words every Host uses. */
+export type FileType = 'file' | 'directory' | 'symlink' | 'socket' | 'fifo' | 'character-device' | 'block-device' | 'other';
+
+export function fileType(st: Stats): FileType {
+  if (st.isSocket()) return 'socket';
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isCharacterDevice()) return 'character-device';
+  if (st.isBlockDevice()) return 'block-device';
+  return 'other';
+}
+
+/** Why a file of this type is not read, or undefined: a regular file, or a pipe unless `pipes` is false. */
+export function refusalOf(type: FileType, pipes = true): string | undefined {
+  if (type === 'file' || (type === 'fifo' && pipes)) return undefined;
+  if (type === 'fifo') return 'is a FIFO, not a regular file';
+  if (type === 'directory') return 'is a directory';
+  const what = type === 'character-device' ? 'a character device' : type === 'block-device' ? 'a block device' : type === 'socket' ? 'a socket' : 'not a file';
+  return `is ${what}, not a regular file or a pipe`;
+}
+
 /** Why a file of this type is not read, or undefined for a regular file or a pipe. */
 export function refusal(st: Stats): string | undefined {
-  if (st.isFile() || st.isFIFO()) return undefined;
-  if (st.isDirectory()) return 'is a directory';
-  const type = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'not a file';
-  return `is ${type}, not a regular file or a pipe`;
+  return refusalOf(fileType(st));
 }
 
 function fail(opts: InputOptions, path: string, words: string): never {
@@ -48,7 +68,7 @@ function fail(opts: InputOptions, path: string, words: string): never {
 }
 
 function refused(st: Stats, opts: InputOptions): string | undefined {
-  return refusal(st) ?? (opts.pipes === false && st.isFIFO() ? 'is a FIFO, not a regular file' : undefined);
+  return refusalOf(fileType(st), opts.pipes !== false);
 }
 
 /**

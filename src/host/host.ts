@@ -5,6 +5,7 @@
 // throws for what the machine answers: a failure has the same shape as a
 // success, with Node's code and the errno kept for evidence.
 import type { Duplex } from 'node:stream';
+import type { FileType } from '../input-file.js';
 import type { ConfigSource } from './config-source.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { ListenerSnapshot } from './listener.js';
@@ -37,7 +38,7 @@ export type Resolution = { ok: true; addresses: string[]; durationMs: number } |
 export type Dialed = { ok: true; stream: Duplex; connectMs: number; local?: { address: string; port: number } } | HostFailure;
 
 export interface FileFacts {
-  type: 'file' | 'directory' | 'symlink' | 'socket' | 'fifo' | 'character-device' | 'block-device' | 'other';
+  type: FileType;
   /** permission bits and set-id bits (mode & 0o7777) */
   mode: number;
   uid: number;

@@ -4,9 +4,9 @@
 import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { decode, memorySource, overlaySource, type ConfigSource } from '../host/config-source.js';
-import type { FileFacts, Host } from '../host/host.js';
+import type { Host } from '../host/host.js';
 import { fileSource } from '../host/local/config-files.js';
-import { checkStdin, formatSize, readInput, readStream, refusal } from '../input-file.js';
+import { checkStdin, fileType, formatSize, readInput, readStream, refusalOf } from '../input-file.js';
 import { fileErrorWords, UserError } from '../user-error.js';
 import { isDump, parseDump, type Dump } from './dump.js';
 import { parseNginxMessages } from './nginx-test.js';
@@ -68,7 +68,7 @@ export async function loadDump(path: string, opts: LoadOptions = {}): Promise<Lo
 export async function loadFiles(host: Host, main: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
   const signal = opts.signal ? { signal: opts.signal } : {};
   const st = await host.stat(main, { followLinks: true, ...signal });
-  if (st.ok && st.type !== 'file') throw new UserError(`cannot read nginx config: ${notRegular(st.type)}`, main);
+  if (st.ok && st.type !== 'file') throw new UserError(`cannot read nginx config: ${refusalOf(st.type, false)}`, main);
   // an empty read opens the file: one the user may not read is refused here
   const opened = st.ok ? await host.readFile(main, { offset: 0, length: 0, ...signal }) : st;
   if (!opened.ok) throw new UserError(`cannot read nginx config: ${fileErrorWords(opened.code ? { code: opened.code } : opened.message)}`, main);
@@ -84,19 +84,11 @@ export async function loadFiles(host: Host, main: string, opts: LoadOptions = {}
   return loaded;
 }
 
-/** What a main config that is not a regular file is, in the words input-file.ts uses. */
-function notRegular(type: FileFacts['type']): string {
-  if (type === 'directory') return 'is a directory';
-  if (type === 'fifo') return 'is a FIFO, not a regular file';
-  const what = type === 'character-device' ? 'a character device' : type === 'block-device' ? 'a block device' : type === 'socket' ? 'a socket' : 'not a file';
-  return `is ${what}, not a regular file or a pipe`;
-}
-
 /** Parse this machine's files, every problem inside collected in the payload (`parse`, crossplane's way). */
 function parseFiles(main: string, opts: LoadOptions): LoadedConfig {
   try {
     const st = statSync(main);
-    const no = refusal(st) ?? (st.isFIFO() ? 'is a FIFO, not a regular file' : undefined);
+    const no = refusalOf(fileType(st), false);
     if (no) throw new UserError(`cannot read nginx config: ${no}`, main);
     // O_NONBLOCK: a FIFO put there since the stat must not hold the open
     closeSync(openSync(main, constants.O_RDONLY | constants.O_NONBLOCK));

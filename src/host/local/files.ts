@@ -1,7 +1,8 @@
 // File facts and contents from this process's file system, each bounded by
 // the caller's timeout and signal (a hung network mount cannot hold the gate).
 import { lstat, open, readdir, stat, type FileHandle } from 'node:fs/promises';
-import { constants, type Stats } from 'node:fs';
+import { constants } from 'node:fs';
+import { fileType } from '../../input-file.js';
 import { errorFacts } from '../errno.js';
 import { ABORTED } from '../../model/probe-result.js';
 import type { FileFacts, HostFailure, HostOptions } from '../host.js';
@@ -32,21 +33,10 @@ async function bounded<T extends { ok: boolean }>(work: (started: number) => Pro
   }
 }
 
-function typeOf(st: Stats): FileFacts['type'] {
-  if (st.isSocket()) return 'socket';
-  if (st.isFile()) return 'file';
-  if (st.isDirectory()) return 'directory';
-  if (st.isSymbolicLink()) return 'symlink';
-  if (st.isFIFO()) return 'fifo';
-  if (st.isCharacterDevice()) return 'character-device';
-  if (st.isBlockDevice()) return 'block-device';
-  return 'other';
-}
-
 export function statLocal(path: string, o: HostOptions & { followLinks: boolean }): Promise<({ ok: true } & FileFacts) | HostFailure> {
   return bounded(async () => {
     const st = await (o.followLinks ? stat(path) : lstat(path));
-    return { ok: true as const, type: typeOf(st), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size };
+    return { ok: true as const, type: fileType(st), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size };
   }, o);
 }
 

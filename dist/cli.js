@@ -44081,29 +44081,13 @@ function createExplainer(window = {}, opts = {}) {
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
     if (!d) return NOT_COUNTED;
-    const key = `${d.upstream}\0${d.errno ?? ""}\0${d.kind}`;
+    const key = groupKey(d);
     let acc = groups.get(key);
     if (acc) return acc;
-    const text = 2 * d.upstream.length + d.cause.length + d.fix.length + (e.confFile?.length ?? 0);
+    const text = groupTextBytes(d, e);
     if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) return "ungrouped";
     groupText += text;
-    const group = {
-      upstream: utf8(d.upstream),
-      ...d.errno !== void 0 && { errno: d.errno },
-      ...d.errnoName !== void 0 && { errno_name: d.errnoName },
-      ...d.code !== void 0 && { code: d.code },
-      count: 0,
-      first: "",
-      last: "",
-      servers: [],
-      hosts: [],
-      sample: "",
-      cause: utf8(d.cause),
-      fix: utf8(d.fix),
-      kind: d.kind,
-      ...e.confFile !== void 0 && { file: utf8(e.confFile) },
-      ...e.confLine !== void 0 && { line: e.confLine }
-    };
+    const group = newGroup(d, e);
     acc = { group, servers: [], hosts: [], first: "", last: "", second: "", lastServer: "\0", lastHost: "\0" };
     groups.set(key, acc);
     return acc;
@@ -44318,6 +44302,31 @@ function name(names2, previous, t, v, end) {
 }
 function copy(s) {
   return Buffer.from(s, "latin1").toString("latin1");
+}
+function groupKey(d) {
+  return `${d.upstream}\0${d.errno ?? ""}\0${d.kind}`;
+}
+function groupTextBytes(d, e) {
+  return 2 * d.upstream.length + d.cause.length + d.fix.length + (e.confFile?.length ?? 0);
+}
+function newGroup(d, e) {
+  return {
+    upstream: utf8(d.upstream),
+    ...d.errno !== void 0 && { errno: d.errno },
+    ...d.errnoName !== void 0 && { errno_name: d.errnoName },
+    ...d.code !== void 0 && { code: d.code },
+    count: 0,
+    first: "",
+    last: "",
+    servers: [],
+    hosts: [],
+    sample: "",
+    cause: utf8(d.cause),
+    fix: utf8(d.fix),
+    kind: d.kind,
+    ...e.confFile !== void 0 && { file: utf8(e.confFile) },
+    ...e.confLine !== void 0 && { line: e.confLine }
+  };
 }
 function utf8(s) {
   return Buffer.from(s, "latin1").toString("utf8");

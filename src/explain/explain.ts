@@ -15,8 +15,8 @@
 // wasm-scanner.ts and js-scanner.ts; test/explain/fast-path.test.ts holds
 // all this to a line-by-line full parse.
 import type { ReasonCode } from '../model/codes.js';
-import { parseErrorLine, upstreamAddress } from '../diagnose/error-log.js';
-import { classifyErrorLine } from './error-log-classify.js';
+import { parseErrorLine, upstreamAddress, type ErrorLogEntry } from '../diagnose/error-log.js';
+import { classifyErrorLine, type LogDiagnosis } from './error-log-classify.js';
 import { eachLine } from './error-log-stream.js';
 import { CLIENT, createJsScanner } from './js-scanner.js';
 import { FORM_NEW, R_CLIENT, R_END, R_FORM, R_HOST, R_HOST_END, R_MSG, R_SAME, R_SERVER, R_SERVER_END, R_START, R_UP, R_UP_CLOSE, RECORD, UNKNOWN } from './record.js';
@@ -197,29 +197,13 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
     if (!d) return NOT_COUNTED;
-    const key = `${d.upstream}\0${d.errno ?? ''}\0${d.kind}`;
+    const key = groupKey(d);
     let acc = groups.get(key);
     if (acc) return acc;
-    const text = 2 * d.upstream.length + d.cause.length + d.fix.length + (e.confFile?.length ?? 0);
+    const text = groupTextBytes(d, e);
     if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) return 'ungrouped';
     groupText += text;
-    const group: ExplainGroup = {
-      upstream: utf8(d.upstream),
-      ...(d.errno !== undefined && { errno: d.errno }),
-      ...(d.errnoName !== undefined && { errno_name: d.errnoName }),
-      ...(d.code !== undefined && { code: d.code }),
-      count: 0,
-      first: '',
-      last: '',
-      servers: [],
-      hosts: [],
-      sample: '',
-      cause: utf8(d.cause),
-      fix: utf8(d.fix),
-      kind: d.kind,
-      ...(e.confFile !== undefined && { file: utf8(e.confFile) }),
-      ...(e.confLine !== undefined && { line: e.confLine }),
-    };
+    const group = newGroup(d, e);
     // times and sample come from the first line counted: this one may lie outside --since/--until
     acc = { group, servers: [], hosts: [], first: '', last: '', second: '', lastServer: '\0', lastHost: '\0' };
     groups.set(key, acc);
@@ -486,6 +470,37 @@ function name(names: string[], previous: string, t: string, v: number, end: numb
 /** A flat copy: a slice of a 64 KiB chunk would otherwise keep the whole chunk alive. */
 function copy(s: string): string {
   return Buffer.from(s, 'latin1').toString('latin1');
+}
+
+/** A line's group: its upstream, errno and kind of failure. */
+export function groupKey(d: LogDiagnosis): string {
+  return `${d.upstream}\0${d.errno ?? ''}\0${d.kind}`;
+}
+
+/** The bytes of text a new group keeps, counted against MAX_GROUP_TEXT. */
+export function groupTextBytes(d: LogDiagnosis, e: ErrorLogEntry): number {
+  return 2 * d.upstream.length + d.cause.length + d.fix.length + (e.confFile?.length ?? 0);
+}
+
+/** A new group for a line's diagnosis, nothing counted yet. */
+export function newGroup(d: LogDiagnosis, e: ErrorLogEntry): ExplainGroup {
+  return {
+    upstream: utf8(d.upstream),
+    ...(d.errno !== undefined && { errno: d.errno }),
+    ...(d.errnoName !== undefined && { errno_name: d.errnoName }),
+    ...(d.code !== undefined && { code: d.code }),
+    count: 0,
+    first: '',
+    last: '',
+    servers: [],
+    hosts: [],
+    sample: '',
+    cause: utf8(d.cause),
+    fix: utf8(d.fix),
+    kind: d.kind,
+    ...(e.confFile !== undefined && { file: utf8(e.confFile) }),
+    ...(e.confLine !== undefined && { line: e.confLine }),
+  };
 }
 
 /** Byte string -> text; bytes that are not UTF-8 become U+FFFD. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { classifyErrorLine } from '../../src/explain/error-log-classify.js';
 import { parseErrorLine } from '../../src/diagnose/error-log.js';
 import { readLogLines, textSplitter, type ByteRange } from '../../src/explain/error-log-stream.js';
-import { createExplainer, isoTime, MAX_GROUP_TEXT, MAX_GROUPS, MAX_NAME_BYTES, MAX_NAMES, MAX_SAMPLE_BYTES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/explain/explain.js';
+import { createExplainer, groupKey, groupTextBytes, isoTime, MAX_GROUP_TEXT, newGroup, MAX_GROUPS, MAX_NAME_BYTES, MAX_NAMES, MAX_SAMPLE_BYTES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/explain/explain.js';
 import { hasScanner } from '../../src/explain/wasm-scanner.js';
 import { explainLog, PARALLEL_MIN_BYTES } from '../../src/explain/threads.js';
 import { int, pick, rng } from '../nginx/random.js';
@@ -47,28 +47,12 @@ function reference(lines: readonly string[], window: TimeWindow = {}): ExplainRe
     if (r.to === undefined || e.time > r.to) r.to = e.time;
     const d = classifyErrorLine(e);
     if (!d) continue;
-    const key = `${d.upstream}\0${d.errno ?? ''}\0${d.kind}`;
+    const key = groupKey(d);
     let acc = groups.get(key);
-    const text = 2 * d.upstream.length + d.cause.length + d.fix.length + (e.confFile?.length ?? 0);
+    const text = groupTextBytes(d, e);
     if (!acc && groups.size < MAX_GROUPS && groupText + text <= MAX_GROUP_TEXT) {
       groupText += text;
-      const group: ExplainGroup = {
-        upstream: utf8(d.upstream),
-        ...(d.errno !== undefined && { errno: d.errno }),
-        ...(d.errnoName !== undefined && { errno_name: d.errnoName }),
-        ...(d.code !== undefined && { code: d.code }),
-        count: 0,
-        first: '',
-        last: '',
-        servers: [],
-        hosts: [],
-        sample: '',
-        cause: utf8(d.cause),
-        fix: utf8(d.fix),
-        kind: d.kind,
-        ...(e.confFile !== undefined && { file: utf8(e.confFile) }),
-        ...(e.confLine !== undefined && { line: e.confLine }),
-      };
+      const group = newGroup(d, e);
       acc = { group, servers: [], hosts: [], first: '', last: '' };
       groups.set(key, acc);
     }

@@ -3,20 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import type { CommandIO } from '../../src/cli/io.js';
+import { memoryIO as io } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { PassThrough } from 'node:stream';
-
-function io(cwd = process.cwd()) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const value: CommandIO = { stdout, stderr, stdin: new PassThrough(), env: {}, cwd, signal: new AbortController().signal };
-  return { io: value, out: () => out, err: () => err };
-}
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 

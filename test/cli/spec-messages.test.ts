@@ -5,21 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { CommandIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const io: CommandIO = { stdout, stderr, stdin: new PassThrough(), env: {}, cwd, signal: new AbortController().signal };
-  const code = await main(argv, io);
-  return { code, out, err };
+  const m = memoryIO(cwd);
+  const code = await main(argv, m.io);
+  return { code, out: m.out(), err: m.err() };
 }
 
 test('no spec given and none in the directory: the error names the directory and --spec', async (t) => {

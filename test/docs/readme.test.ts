@@ -3,9 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import type { CommandIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { memoryIO } from '../helpers/cli.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { specJsonSchema } from '../../src/spec/schema.js';
 
@@ -20,12 +19,9 @@ function block(after: string, lang: string): string {
 }
 
 async function help(verb: string): Promise<string> {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const io: CommandIO = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: process.cwd(), signal: new AbortController().signal };
-  assert.equal(await main([verb, '--help'], io), 0);
-  return out;
+  const m = memoryIO();
+  assert.equal(await main([verb, '--help'], m.io), 0);
+  return m.out();
 }
 
 /** The usage of `verb`: its words after `upstream-gate VERB`, up to the first blank line. */

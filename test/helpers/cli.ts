@@ -1,7 +1,9 @@
 // Runs the CLI or the Action as a child process, asynchronously, so backends
 // served by the test process keep answering while it runs.
 import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { CommandIO } from '../../src/cli/io.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_SOURCE = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
@@ -48,4 +50,16 @@ export function runNode(
 /** The CLI from source (through tsx), on the Node.js running the tests. */
 export function runCli(args: string[], opts: Parameters<typeof runNode>[1] = {}): Promise<Run> {
   return runNode(['--import', TSX, CLI_SOURCE, ...args], { ...opts, node: process.execPath });
+}
+
+/** A CommandIO held in memory (no terminal, an empty environment), for main() in-process, and what was written to it. */
+export function memoryIO(cwd = process.cwd()): { io: CommandIO; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const io: CommandIO = { stdout, stderr, stdin: new PassThrough(), env: {}, cwd, signal: new AbortController().signal };
+  return { io, out: () => out, err: () => err };
 }

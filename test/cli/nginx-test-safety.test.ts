@@ -23,7 +23,6 @@ interface Report {
 async function ciJob(t: TestContext, config: (dir: string, port: number) => string, binary: (dir: string, marks: string) => string) {
   const tmp = tempDir('ugate-ci-');
   t.after(tmp.remove);
-  chmodSync(tmp.dir, 0o755);
   const marks = join(tmp.dir, 'marks');
   mkdirSync(marks);
   chmodSync(marks, 0o777);

@@ -80,7 +80,6 @@ before(async () => {
   );
   const sockets = join(tmp.dir, 'run');
   mkdirSync(sockets);
-  chmodSync(tmp.dir, 0o755);
   chmodSync(sockets, 0o755);
   const missing = join(sockets, 'missing.sock');
   const stale = join(sockets, 'stale.sock');

@@ -308,7 +308,6 @@ describe('probe phase: unix sockets and FastCGI', () => {
     if (process.getuid?.() !== 0) return t.skip('needs root to switch user');
     const { dir, remove } = tempDir('ugate-perm-');
     t.after(remove);
-    chmodSync(dir, 0o755);
     const path = join(dir, 'app.sock');
     const b = await startHttpBackend({ path });
     t.after(() => b.close());

@@ -265,10 +265,8 @@ test('a missing main config or dump is bad input naming the path', async () => {
 
 test('credentials written in a config line never reach a finding or a dial, nor nginx -t quoting them', async () => {
   const { tempDir } = await import('../helpers/tmp.js');
-  const { chmodSync, writeFileSync } = await import('node:fs');
+  const { writeFileSync } = await import('node:fs');
   const t = tempDir(`ugate-mask-${process.pid}-`);
-  // nginx -t runs as nobody here (root, a config that is not the installed one): it must be able to read it
-  chmodSync(t.dir, 0o755);
   try {
     writeFileSync(`${t.dir}/nginx.conf`, 'events {}\nhttp {\n  server {\n    server_name app.example.com;\n    location / { proxy_pass http://admin:s3cret@127.0.0.1:8001; }\n  }\n}\n');
     const spec = parseSpec('version: 1\nservices:\n  app: { backend: 127.0.0.1:8000, server_name: app.example.com }\nnginx: { config: nginx.conf }\n', `${t.dir}/upstream-gate.yml`);

@@ -19,11 +19,10 @@ const root = process.getuid?.() === 0;
 const hasGcc = spawnSync('gcc', ['--version']).status === 0;
 const SECRET = 'ghs_upstreamgate_test_secret';
 
-/** A directory nobody can read, with a `marks` subdirectory anyone can write (nginx -t may run as nobody). */
+/** A directory anyone can read, with a `marks` subdirectory anyone can write (nginx -t may run as nobody). */
 function workdir(t: TestContext): { dir: string; marks: string } {
   const tmp = tempDir('ugate-nginx-t-');
   t.after(tmp.remove);
-  chmodSync(tmp.dir, 0o755);
   const marks = join(tmp.dir, 'marks');
   mkdirSync(marks);
   chmodSync(marks, 0o777);

@@ -20,7 +20,6 @@ const SITE = 'server {\n    listen 127.0.0.1:8080;\n    server_name app.example.
 /** A config tree nobody may enter; `files` are written 0644, then `modes` applied. */
 function tree(files: Record<string, string>, modes: Record<string, number> = {}): { dir: string; remove: () => void } {
   const t = tempDir('ugate-unreadable-');
-  chmodSync(t.dir, 0o755);
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(join(t.dir, rel, '..'), { recursive: true, mode: 0o755 });
     writeFileSync(join(t.dir, rel), text, { mode: 0o644 });

@@ -28,7 +28,9 @@ after(async () => {
 
 before(async () => {
   if (skip) return;
-  ns = createNetns({ hosts: '127.0.0.1\tlocalhost\n', resolvConf: 'nameserver 127.0.0.1\n' });
+  // glibc's own give-up (5 s a try, 2 tries by default) must come after any deadline here: the resolver
+  // never answers, so what ends each lookup is the gate's deadline, not EAI_AGAIN
+  ns = createNetns({ hosts: '127.0.0.1\tlocalhost\n', resolvConf: 'nameserver 127.0.0.1\noptions timeout:30 attempts:5\n' });
   cleanup.push(() => ns?.remove());
   const d = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '-e', 'const s = require("dgram").createSocket("udp4"); s.on("message", () => {}); s.bind(53, "127.0.0.1", () => console.log("up"));'], { stdio: ['ignore', 'pipe', 'inherit'] });
   dropper = d;

@@ -60916,11 +60916,11 @@ var resolveKind = {
   checkName: (_service, { endpoint }) => `resolve ${endpoint.kind === "tcp" ? endpoint.host : endpoint.path}`,
   async probe({ target: { endpoint } }, a2) {
     const name = endpoint.kind === "tcp" ? endpoint.host : endpoint.path;
-    const r = await a2.host.resolve(name, { timeoutMs: a2.connectTimeoutMs, signal: a2.signal });
+    const r = await a2.host.resolve(name, { timeoutMs: Math.min(a2.connectTimeoutMs, Math.max(1, a2.deadlineAt - Date.now())), signal: a2.signal });
     const base = { kind: "tcp", target: name, stage: "resolve", timings: { totalMs: r.durationMs } };
     if (r.ok) return { ok: true, ...base, message: r.addresses.join(", "), addresses: r.addresses };
-    const atDeadline = Date.now() >= a2.deadlineAt - 1;
-    if (r.code === void 0 || r.code === ABORTED && atDeadline) {
+    if (r.code === void 0) {
+      const atDeadline = Date.now() >= a2.deadlineAt - 1;
       return { ok: false, ...base, message: `the resolver did not answer within ${atDeadline ? "the gate's deadline" : "connect_timeout"}, ${Math.round(r.durationMs)} ms` };
     }
     return { ok: false, ...base, code: r.code, ...r.errno !== void 0 && { errno: r.errno }, message: r.message };

@@ -12853,7 +12853,7 @@ var require_request2 = __commonJS({
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
     var assert2 = __require("node:assert");
-    var { getMaxListeners, setMaxListeners: setMaxListeners3, getEventListeners, defaultMaxListeners } = __require("node:events");
+    var { getMaxListeners, setMaxListeners: setMaxListeners4, getEventListeners, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
     var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
       signal.removeEventListener("abort", abort);
@@ -13086,9 +13086,9 @@ var require_request2 = __commonJS({
             const abort = buildAbort(acRef);
             try {
               if (typeof getMaxListeners === "function" && getMaxListeners(signal) === defaultMaxListeners) {
-                setMaxListeners3(1500, signal);
+                setMaxListeners4(1500, signal);
               } else if (getEventListeners(signal, "abort").length >= defaultMaxListeners) {
-                setMaxListeners3(1500, signal);
+                setMaxListeners4(1500, signal);
               }
             } catch {
             }
@@ -36158,6 +36158,9 @@ async function writeThrough(path9, text2, signal) {
     await closeFd(fd);
   }
 }
+
+// src/gate/run.ts
+import { setMaxListeners as setMaxListeners3 } from "node:events";
 
 // src/append.ts
 function append(target, items) {
@@ -61327,6 +61330,7 @@ async function runGate(spec, opts) {
   const deadlineAt = started + deadlineMs;
   const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
   const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
+  setMaxListeners3(0, signal);
   const ctx = {
     signal,
     deadlineAt,

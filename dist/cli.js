@@ -42526,6 +42526,7 @@ var init_probe_phase = __esm({
 });
 
 // src/gate/run.ts
+import { setMaxListeners as setMaxListeners3 } from "node:events";
 function graceMs(spec) {
   return Math.min(spec.gate.connectTimeoutMs, MAX_GRACE_MS);
 }
@@ -42535,6 +42536,7 @@ async function runGate(spec, opts) {
   const deadlineAt = started + deadlineMs;
   const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
   const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
+  setMaxListeners3(0, signal);
   const ctx = {
     signal,
     deadlineAt,

@@ -7,6 +7,7 @@ import type { Endpoint } from '../model/endpoint.js';
 import { PROTOCOL_NAMES } from '../model/protocols.js';
 import { parseBackend } from './address.js';
 import { DURATION_PATTERN, durationRangeProblem, parseDuration } from './duration.js';
+import { EXPECT_KEYS, expectSchema, PATTERN_KEYS } from './expect.js';
 
 const duration = z
   .string({ error: 'expected a duration such as 250ms, 2s or 1m' })
@@ -43,6 +44,7 @@ const service = z.strictObject({
   location: z.string().min(1).optional().describe('narrow the check to one location'),
   process: z.string().min(1).optional().describe('process name, to find where it really listens'),
   unit: z.string().min(1).optional().describe('systemd unit, for state and journal evidence'),
+  expect: expectSchema.optional(),
 });
 
 export const specSchema = z.strictObject({
@@ -99,6 +101,8 @@ export const KNOWN_KEYS: Record<string, string[]> = {
   service: Object.keys(service.shape),
   nginx: Object.keys(specSchema.shape.nginx.unwrap().in.shape),
   gate: Object.keys(specSchema.shape.gate.unwrap().in.shape),
+  expect: EXPECT_KEYS,
+  pattern: PATTERN_KEYS,
 };
 
 function serviceSpec(name: string, s: z.output<typeof service>) {
@@ -115,6 +119,7 @@ function serviceSpec(name: string, s: z.output<typeof service>) {
     ...(s.location !== undefined && { location: s.location }),
     ...(s.process !== undefined && { process: s.process }),
     ...(s.unit !== undefined && { unit: s.unit }),
+    ...(s.expect !== undefined && { expect: s.expect }),
   };
 }
 

@@ -47,3 +47,24 @@ export function formatMatch(m: ValueMatch): string {
       return `/${m.source}/`;
   }
 }
+
+/** One way an answer differs from the expectation: the observed value beside the expected one. */
+export interface Mismatch {
+  /** what was compared: `status`, `X-Release`, `body`, `JSON field version` */
+  subject: string;
+  /** the value the answer holds, printable and bounded; absent when it holds none */
+  observed?: string;
+  /** as `formatMatch` shows it */
+  expected: string;
+  /** why nothing could be compared (`the body is not JSON: ...`) */
+  problem?: string;
+  /** an exact value that differs: most likely another release answered */
+  identity?: boolean;
+}
+
+/** `X-Release is 3f2a9c1 (the previous release?), expected 8d41e07` */
+export function describeMismatch(m: Mismatch): string {
+  if (m.problem !== undefined) return `${m.problem}, expected ${m.subject} ${m.expected}`;
+  const seen = m.observed === undefined ? 'is absent' : `is ${m.observed}${m.identity ? ' (the previous release?)' : ''}`;
+  return `${m.subject} ${seen}, expected ${m.expected}`;
+}

@@ -23,6 +23,9 @@ const duration = z
 export const NGINX_TEST_MODES = ['safe', 'always', 'off'] as const;
 export type NginxTestMode = (typeof NGINX_TEST_MODES)[number];
 
+/** The protocols whose health answer the gate reads, and so can hold to `expect:`. */
+const EXPECT_PROTOCOLS: readonly string[] = ['http', 'https', 'fastcgi'];
+
 const service = z.strictObject({
   backend: z
     .string({ error: 'required: HOST:PORT, [IPv6]:PORT or unix:/path.sock' })
@@ -45,7 +48,13 @@ const service = z.strictObject({
   process: z.string().min(1).optional().describe('process name, to find where it really listens'),
   unit: z.string().min(1).optional().describe('systemd unit, for state and journal evidence'),
   expect: expectSchema.optional(),
-});
+})
+  // an expectation is checked against the health answer: without one requested, it would pass unchecked
+  .refine((s) => s.expect === undefined || s.health !== undefined, { error: 'expect needs `health`: the path whose answer it checks', path: ['expect'] })
+  .refine((s) => s.expect === undefined || EXPECT_PROTOCOLS.includes(s.protocol), {
+    error: (i) => `expect checks http, https and fastcgi health answers; the gate does not request health over ${String((i.input as { protocol?: unknown }).protocol)}`,
+    path: ['expect'],
+  });
 
 export const specSchema = z.strictObject({
   version: z.literal(1, { error: 'version must be 1' }),

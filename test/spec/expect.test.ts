@@ -85,6 +85,23 @@ const bad: [string, string, string, Record<string, string>?][] = [
   ['a JSON path with an empty field', '      json:\n        build..commit: abc\n', 'upstream-gate.yml:8: services.api.expect.json.build..commit: a JSON path is field names joined by dots: build.commit'],
 ];
 
+test('expect without a health path, or on a protocol whose health the gate does not request, is rejected at expect', () => {
+  const message = (service: string) => {
+    try {
+      parseSpec(`version: 1\nservices:\n  api:\n${service}`, FILE, undefined, {});
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+  assert.equal(message('    backend: 127.0.0.1:8000\n    expect:\n      status: 200\n'), 'upstream-gate.yml:5: services.api.expect: expect needs `health`: the path whose answer it checks');
+  assert.equal(
+    message('    backend: 127.0.0.1:8000\n    protocol: grpc\n    health: /x\n    expect:\n      status: 200\n'),
+    'upstream-gate.yml:7: services.api.expect: expect checks http, https and fastcgi health answers; the gate does not request health over grpc',
+  );
+  assert.equal(message('    backend: unix:/run/php.sock\n    protocol: fastcgi\n    health: /ping\n    expect:\n      body: pong\n'), 'accepted');
+});
+
 for (const [name, block, message, env] of bad) {
   test(`expect rejected with file:line and key path: ${name}`, () => {
     assert.equal(errorOf(block, env), message);

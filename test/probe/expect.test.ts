@@ -14,7 +14,7 @@ import { startHttpBackend } from '../helpers/backend.js';
 import { hasPhpFpm, startPhpFpm } from '../helpers/php-fpm.js';
 
 function expectation(block: string, env: Record<string, string> = {}) {
-  const spec = parseSpec(`version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    expect:\n${block}`, join(process.cwd(), 'upstream-gate.yml'), undefined, env);
+  const spec = parseSpec(`version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    health: /healthz\n    expect:\n${block}`, join(process.cwd(), 'upstream-gate.yml'), undefined, env);
   return spec.services[0]?.expect;
 }
 

@@ -30,6 +30,11 @@ export const CODES = {
   'config.localhost_ambiguous': { phase: 'config', retry: 'definitive', meaning: 'the dialed name resolves to several addresses / IP families (localhost -> 127.0.0.1 and ::1)' },
   'config.socket_mismatch': { phase: 'config', retry: 'definitive', meaning: 'nginx dials another unix socket path than the spec' },
   'config.protocol_mismatch': { phase: 'config', retry: 'definitive', meaning: 'proxy_pass vs fastcgi_pass vs https etc. differ from the spec' },
+  'config.pool_mismatch': {
+    phase: 'config',
+    retry: 'definitive',
+    meaning: "nginx's upstream group and the spec's pool differ: a member the spec names is missing, or marked `down` (warning), or the group has a member the spec does not name; each member is one finding",
+  },
   'config.dynamic_target': { phase: 'config', retry: 'definitive', meaning: 'the target holds variables and cannot be checked statically (warning)' },
   'config.untrusted_code': {
     phase: 'config',

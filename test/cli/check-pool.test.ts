@@ -73,7 +73,7 @@ test('a pool nginx balances over in full, every member healthy: pass, each membe
 test('one member of the pool answers 503: health.status names that member, exit 1', { skip }, async (t) => {
   const a = await backend(t);
   const b = await backend(t, status(503, 'draining\n'));
-  const d = await deployment(t, [a.port, b.port], [a.port, b.port], '3s');
+  const d = await deployment(t, [a.port, b.port], [a.port, b.port], '10s');
   const r = await runCli(['check', '--spec', d.spec, '--format', 'json'], { cwd: d.dir });
   assert.equal(r.code, 1, r.stderr + r.stdout);
   const rep = JSON.parse(r.stdout) as Report;
@@ -88,7 +88,7 @@ test('one member of the pool answers 503: health.status names that member, exit 
 test('one member of the pool is down: backend.down for that member only', { skip }, async (t) => {
   const a = await backend(t);
   const down = await freePort();
-  const d = await deployment(t, [a.port, down], [a.port, down], '3s');
+  const d = await deployment(t, [a.port, down], [a.port, down], '10s');
   const r = await runCli(['check', '--spec', d.spec, '--format', 'json'], { cwd: d.dir });
   assert.equal(r.code, 1, r.stderr + r.stdout);
   const rep = JSON.parse(r.stdout) as Report;

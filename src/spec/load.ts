@@ -142,6 +142,11 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
       return { path: [...path, key], message: `unknown key${suggest(path)}` };
     }
     case 'invalid_union': {
+      const input = issue.input;
+      // `backend: [127.0.0.1, 8000]`: YAML read HOST:PORT with a space as a list of two
+      if (Array.isArray(input) && input.length === 2 && typeof input[0] === 'string' && !input[0].includes(':') && typeof input[1] === 'number') {
+        return { path, message: `a list is a pool of backends, each HOST:PORT: for one backend write ${input[0]}:${input[1]}` };
+      }
       // the branch the input was meant for: a list is a pool, anything else one backend
       const branch = issue.errors[Array.isArray(issue.input) && issue.errors.length > 1 ? 1 : 0];
       const inner = branch?.[0];

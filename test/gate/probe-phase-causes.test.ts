@@ -96,7 +96,7 @@ describe('probe phase: causes beyond the seed list', { skip }, () => {
       n,
       `const net=require('net');let c=0;for(let i=0;i<4;i++){const s=net.connect(${PORT},'127.0.0.1');s.on('error',()=>{});s.on('connect',()=>{if(++c===2)console.log('filled')})}`,
     );
-    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}" }\ngate: { deadline: 2s, connect_timeout: 300ms }\n`, { asNobody: true }));
+    const f = only(await drive(n, `version: 1\nservices:\n  api: { backend: "127.0.0.1:${PORT}" }\ngate: { deadline: 5s, connect_timeout: 300ms }\n`, { asNobody: true }));
     assert.equal(f.code, 'backend.not_accepting');
     assert.equal(f.errno, 110);
     assert.match(f.message, new RegExp(`^connect to 127\\.0\\.0\\.1:${PORT} timed out: 127\\.0\\.0\\.1:${PORT} listens, but its process does not accept`));

@@ -27447,7 +27447,7 @@ var require_identity = __commonJS({
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
     var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -27484,7 +27484,7 @@ var require_identity = __commonJS({
     exports.isNode = isNode2;
     exports.isPair = isPair2;
     exports.isScalar = isScalar3;
-    exports.isSeq = isSeq;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -36883,27 +36883,28 @@ function parseSs(stdout) {
     const users2 = USERS.exec(line);
     const processes = parseUsers(users2?.[1]);
     const head = users2 ? line.slice(0, users2.index).trim() : line;
-    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
-    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
-      out.push({ kind: "unix", path: unix[1] ?? "", processes });
+    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+(\d+)\s+(\d+)\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
+    if (unix && (head.startsWith("u_") || unix[3]?.startsWith("/") || unix[3]?.startsWith("@"))) {
+      out.push({ kind: "unix", path: unix[3] ?? "", processes, queue: { pending: Number(unix[1]), backlog: Number(unix[2]) } });
       continue;
     }
-    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
-    if (!tcp?.[1]) continue;
-    const local = tcp[1];
+    const tcp = /^(?:tcp\s+)?LISTEN\s+(\d+)\s+(\d+)\s+(\S+)\s+\S+$/.exec(head);
+    if (!tcp?.[3]) continue;
+    const queue = { pending: Number(tcp[1]), backlog: Number(tcp[2]) };
+    const local = tcp[3];
     const colon = local.lastIndexOf(":");
     const port = Number(local.slice(colon + 1));
     let host = local.slice(0, colon).replace(/%[^\]]*/, "");
     if (!Number.isInteger(port)) continue;
     if (host === "*") {
-      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
+      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes, queue });
       continue;
     }
     const v6 = host.startsWith("[");
     if (v6) host = host.slice(1, -1);
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
-    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes, queue });
+    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes, queue });
   }
   return out;
 }
@@ -36913,15 +36914,19 @@ async function readListeners(runner, fallback, options = {}) {
   if (!tcp.failed && !unix.failed) {
     const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
     const notes2 = [];
-    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
+    const hidden3 = listeners.filter((l) => l.processes.length === 0).length;
+    if (listeners.length && hidden3 === listeners.length) {
       notes2.push(`ss shows no process names${options.root ? "" : " (run as root to see them)"}`);
+    } else if (hidden3 > 0 && !options.root) {
+      notes2.push(`ss shows no process for ${hidden3} of ${listeners.length} listeners: other users' processes are hidden unless the gate runs as root`);
     }
-    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
+    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2, ...hidden3 > 0 && !options.root && { processesHidden: true } };
   }
   const why = tcp.failed ? tcp : unix;
   const reason = whyFailed(why, "ss");
   const other = await fallback();
-  return { ...other, notes: [`${reason}; read ${other.source}`, ...other.notes] };
+  const hidden2 = !options.root && other.listeners.some((l) => l.processes.length === 0);
+  return { ...other, notes: [`${reason}; read ${other.source}`, ...other.notes], ...hidden2 && { processesHidden: true } };
 }
 
 // src/host/local/procnet.ts
@@ -37059,10 +37064,13 @@ async function listLocalListeners(runner, o2 = {}) {
 async function withCommands(snap) {
   const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
   const commands = /* @__PURE__ */ new Map();
+  const states = /* @__PURE__ */ new Map();
   await Promise.all(
     [...pids].map(async (pid) => {
-      const raw = await readFile2(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      const [raw, stat5] = await Promise.all([readFile2(`/proc/${pid}/cmdline`, "utf8").catch(() => ""), readFile2(`/proc/${pid}/stat`, "utf8").catch(() => "")]);
       if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
+      const state = /\)\s+([A-Za-z])\s/.exec(stat5.slice(stat5.lastIndexOf(")")))?.[1];
+      if (state) states.set(pid, state);
     })
   );
   return {
@@ -37071,7 +37079,8 @@ async function withCommands(snap) {
       ...l,
       processes: l.processes.map((p) => {
         const command = commands.get(p.pid);
-        return command ? { ...p, command } : p;
+        const state = states.get(p.pid);
+        return { ...p, ...command && { command }, ...state && { state } };
       })
     }))
   };
@@ -57249,11 +57258,25 @@ var duration3 = external_exports.string({ error: "expected a duration such as 25
 }).describe("a duration: NUMBER followed by ms, s or m, from 1ms to a day (1440m)");
 var NGINX_TEST_MODES = ["safe", "always", "off"];
 var EXPECT_PROTOCOLS = ["http", "https", "fastcgi"];
+var backendAddress = external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
+  const r = parseBackend(ctx.value);
+  if (typeof r === "string") ctx.issues.push({ code: "custom", message: r, input: ctx.value });
+});
+var backendPool = external_exports.array(backendAddress, { error: "expected a list of HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).min(1, { error: "a pool lists at least one backend" }).check((ctx) => {
+  const seen = /* @__PURE__ */ new Map();
+  ctx.value.forEach((text3, i2) => {
+    const e = parseBackend(text3);
+    if (typeof e === "string") return;
+    const key = e.kind === "unix" ? `unix:${e.path}` : formatEndpoint({ ...e, host: e.host.toLowerCase() });
+    const first = seen.get(key);
+    if (first !== void 0) ctx.issues.push({ code: "custom", message: `${text3} is listed twice (also backend.${first})`, input: text3, path: [i2] });
+    else seen.set(key, i2);
+  });
+});
 var service = external_exports.strictObject({
-  backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
-    const r = parseBackend(ctx.value);
-    if (typeof r === "string") ctx.issues.push({ code: "custom", message: r, input: ctx.value });
-  }).describe("where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock"),
+  backend: external_exports.union([backendAddress, backendPool]).describe(
+    "where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock; a list of them is a pool, the members of one upstream group"
+  ),
   protocol: external_exports.enum(PROTOCOL_NAMES).default("http").describe("how nginx talks to the backend"),
   health: external_exports.string().regex(/^\//, { error: "the health path starts with /" }).optional().describe("HTTP path to GET (http/https; fastcgi sends a FastCGI request); omitted = listener probe only"),
   server_name: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).optional().describe("the nginx server{} block(s) whose *_pass must dial `backend`"),
@@ -57306,13 +57329,21 @@ var KNOWN_KEYS = {
   pattern: PATTERN_KEYS
 };
 function serviceSpec(name, s) {
-  const backend = parseBackend(s.backend);
-  if (typeof backend === "string") throw new Error("unreachable: schema validated backend");
+  const texts = Array.isArray(s.backend) ? s.backend : [s.backend];
+  const pool = texts.map((text3) => {
+    const e = parseBackend(text3);
+    if (typeof e === "string") throw new Error("unreachable: schema validated backend");
+    return e;
+  });
   return {
     name,
-    backend,
+    /** the pool's first member: what reads one backend reads this */
+    backend: pool[0],
     /** as written in the spec */
-    backendText: s.backend,
+    backendText: texts[0],
+    /** every backend of the service, in the spec's order (one for a single backend) */
+    pool,
+    poolTexts: texts,
     protocol: s.protocol,
     serverNames: s.server_name === void 0 ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name],
     ...s.health !== void 0 && { health: s.health },
@@ -57428,13 +57459,23 @@ function describeIssue(issue3) {
       const key = issue3.keys[0] ?? "";
       return { path: [...path9, key], message: `unknown key${suggest(path9)}` };
     }
+    case "invalid_union": {
+      const input2 = issue3.input;
+      if (Array.isArray(input2) && input2.length === 2 && typeof input2[0] === "string" && !input2[0].includes(":") && typeof input2[1] === "number") {
+        return { path: path9, message: `a list is a pool of backends, each HOST:PORT: for one backend write ${input2[0]}:${input2[1]}` };
+      }
+      const branch = issue3.errors[Array.isArray(issue3.input) && issue3.errors.length > 1 ? 1 : 0];
+      const inner = branch?.[0];
+      if (!inner) return { path: path9, message: issue3.message };
+      return describeIssue({ ...inner, path: [...issue3.path, ...inner.path], ...inner.input === void 0 && { input: issue3.input } });
+    }
     case "invalid_key": {
       const inner = issue3.issues[0];
       return { path: path9, message: inner?.message ?? issue3.message };
     }
     case "invalid_type":
       if (issue3.input === void 0) return { path: path9, message: `missing required key${issue3.message.startsWith("required") ? ` (${issue3.message.slice(10)})` : ""}` };
-      if (path9[0] === "services" && path9.length === 3 && path9[2] === "backend") return { path: path9, message: backendNotText(issue3.input, typeOf(issue3.input)) };
+      if (path9[0] === "services" && path9[2] === "backend" && (path9.length === 3 || path9.length === 4 && typeof path9[3] === "number")) return { path: path9, message: backendNotText(issue3.input, typeOf(issue3.input)) };
       return { path: path9, message: issue3.message.startsWith("Invalid input") ? `expected ${issue3.expected}, got ${typeOf(issue3.input)}` : issue3.message };
     case "invalid_union": {
       const inner = issue3.errors.filter((branch) => !branch.some(wrongType));
@@ -57469,6 +57510,11 @@ function lineOf(doc, lc, path9) {
   let node2 = doc.contents;
   let offset = (0, import_yaml.isNode)(node2) && node2.range ? node2.range[0] : 0;
   for (const key of path9) {
+    if ((0, import_yaml.isSeq)(node2) && typeof key === "number") {
+      node2 = node2.items[key];
+      if ((0, import_yaml.isNode)(node2) && node2.range) offset = node2.range[0];
+      continue;
+    }
     if (!(0, import_yaml.isMap)(node2)) break;
     const pair = node2.items.find((p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(key));
     if (!pair) break;
@@ -58044,7 +58090,7 @@ function add(map2, key, value) {
   else map2.set(key, [value]);
 }
 function indexDials(servers, expansions, services, addresses) {
-  const backends = new Set(services.flatMap((s) => matchKeys(s.backend, addresses)));
+  const backends = new Set(services.flatMap((s) => s.pool.flatMap((b) => matchKeys(b, addresses))));
   const index = {
     order: /* @__PURE__ */ new Map(),
     byPass: /* @__PURE__ */ new Map(),
@@ -58085,6 +58131,31 @@ function indexDials(servers, expansions, services, addresses) {
     }
   }
   return index;
+}
+
+// src/model/expect.ts
+function formatStatuses(ranges) {
+  return ranges.map((r) => r.from === r.to ? String(r.from) : `${r.from}-${r.to}`).join(", ");
+}
+function formatMatch(m) {
+  switch (m.kind) {
+    case "equals":
+      return typeof m.value === "string" ? m.value : JSON.stringify(m.value);
+    case "contains":
+      return JSON.stringify(m.value);
+    case "regex":
+      return `/${m.source}/`;
+  }
+}
+function describeMismatch(m) {
+  if (m.problem !== void 0) return `${m.problem}, expected ${m.subject} ${m.expected}`;
+  const seen = m.observed === void 0 ? "is absent" : `is ${m.observed}${m.identity ? " (the previous release?)" : ""}`;
+  return `${m.subject} ${seen}, expected ${m.expected}`;
+}
+
+// src/render/render.ts
+function upstreamName(service2) {
+  return `upstream_gate_${service2.replace(/-/g, "_")}`;
 }
 
 // src/nginx/select.ts
@@ -58267,6 +58338,15 @@ function overlap(a2, b, addresses) {
 function relateResolved(dial, backend, addresses) {
   return relate(dial, backend, (a2, b) => overlap(a2, b, addresses));
 }
+var CLOSENESS = ["match", "host", "port", "unrelated", "socket"];
+function relatePool(dial, pool, addresses) {
+  let best = { relation: relateResolved(dial, pool[0], addresses), member: pool[0] };
+  for (const member of pool.slice(1)) {
+    const relation = relateResolved(dial, member, addresses);
+    if (CLOSENESS.indexOf(relation) < CLOSENESS.indexOf(best.relation)) best = { relation, member };
+  }
+  return best;
+}
 function protocolOk(service2, c3) {
   if (c3.pass.module === "stream") return true;
   return c3.pass.directive === PROTOCOLS[service2.protocol].directive && speaks(service2.protocol, c3.scheme);
@@ -58288,8 +58368,8 @@ function evaluateWith(input2, dials) {
   const { service: service2, model, expansions, addresses, display, lineText } = input2;
   const findings = [];
   const where = (s) => `(${display(s.file)}:${s.line})`;
-  const backend = service2.backend;
-  const backendText = formatEndpoint(backend);
+  const pool = service2.pool;
+  const backendText = pool.map(formatEndpoint).join(", ");
   const names2 = service2.serverNames;
   let servers;
   let fallback = false;
@@ -58316,7 +58396,8 @@ function evaluateWith(input2, dials) {
     }
     for (const pass of loc.passes) append(inScope, dials.byPass.get(pass) ?? []);
   }
-  const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relateResolved(c3.endpoint, backend, addresses)]));
+  const closest = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relatePool(c3.endpoint, pool, addresses)]));
+  const rel = new Map([...closest].map(([c3, r]) => [c3, r.relation]));
   inScope = inScope.filter((c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !dials.claimed.has(c3));
   const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
   const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
@@ -58324,6 +58405,7 @@ function evaluateWith(input2, dials) {
   const groupsWith = (relations) => new Set(statics.filter((c3) => c3.group && relations.includes(rel.get(c3))).map((c3) => c3.group));
   const strongGroups = groupsWith(["match", "host"]);
   const weakGroups = groupsWith(["match", "host", "port"]);
+  const poolGroups = groupsWith(["match"]);
   let flagged;
   if (strict) {
     flagged = statics.filter((c3) => rel.get(c3) !== "match");
@@ -58340,6 +58422,11 @@ function evaluateWith(input2, dials) {
   for (const c3 of flagged) {
     const e = c3.endpoint;
     const r = rel.get(c3);
+    const backend = closest.get(c3)?.member;
+    if (c3.group && c3.member && poolGroups.has(c3.group)) {
+      findings.push(extraMember(c3, c3.group, c3.member));
+      continue;
+    }
     const code = mismatchCode(r);
     const fam = r === "host" ? familyNote(e, backend, addresses) : { dial: "", spec: "" };
     const why = fallback ? ` (no server{} block has server_name ${names2.join(" ")}: the default server answers)` : "";
@@ -58353,6 +58440,7 @@ function evaluateWith(input2, dials) {
       )
     );
   }
+  append(findings, poolGaps());
   const wrongProtocol = /* @__PURE__ */ new Set();
   for (const c3 of [...matches2, ...flagged]) {
     if (!protocolOk(service2, c3) && !wrongProtocol.has(c3.pass)) {
@@ -58375,6 +58463,7 @@ function evaluateWith(input2, dials) {
     const addrs = hostAddresses(e.host, addresses);
     const families = new Set(addrs.map((a2) => isIP6(a2)));
     if (families.size < 2) continue;
+    const backend = closest.get(c3)?.member;
     const specIp = backend.kind === "tcp" && isIP6(backend.host) ? backend.host : void 0;
     const pick2 = specIp ?? addrs.find((a2) => isIP6(a2) === 4) ?? addrs[0];
     const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
@@ -58393,7 +58482,7 @@ function evaluateWith(input2, dials) {
       ...base(c3, "config.dynamic_target", "warning"),
       target: c3.target.authority,
       message: `nginx dials ${c3.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,
-      fix: `${passLine(service2.protocol, formatEndpoint(backend))}  ${where(c3.pass)}`,
+      fix: `${passLine(service2.protocol, pool.length > 1 ? upstreamName(service2.name) : backendText)}  ${where(c3.pass)}`,
       file: c3.pass.file,
       line: c3.pass.line,
       evidence: [lineText(c3.pass)]
@@ -58402,6 +58491,77 @@ function evaluateWith(input2, dials) {
   const mine = [...matches2, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText))) };
+  function extraMember(c3, group, member) {
+    const e = c3.endpoint;
+    const line = `${buildDirective({ directive: "server", line: 0, args: [...member.args] })};`;
+    return {
+      ...base(c3, "config.pool_mismatch", "error"),
+      message: `upstream ${group.name} has ${formatEndpoint(e)}, which is not in the spec's backend (${backendText})`,
+      fix: `remove \`${line}\` from upstream ${group.name} ${where(c3.site)}, or add ${formatEndpoint(e)} to the spec's backend list`,
+      file: c3.site.file,
+      line: c3.site.line,
+      evidence: evidence(c3)
+    };
+  }
+  function poolGaps() {
+    if (pool.length < 2) return [];
+    const out = [];
+    const reached = (e, m) => e !== void 0 && relateResolved(e, m, addresses) === "match";
+    const groups = /* @__PURE__ */ new Map();
+    for (const c3 of matches2) if (c3.group && !groups.has(c3.group)) groups.set(c3.group, c3);
+    for (const [group, c3] of groups) {
+      for (const m of pool) {
+        const servers2 = group.servers.filter((s) => reached(s.endpoint, m));
+        if (servers2.some((s) => !s.down)) continue;
+        const down2 = servers2[0];
+        const target = formatEndpoint(m);
+        if (down2) {
+          const site = { file: down2.file, line: down2.line };
+          out.push({
+            code: "config.pool_mismatch",
+            severity: "warning",
+            service: service2.name,
+            target,
+            message: `upstream ${group.name} marks ${target} \`down\`: nginx sends it nothing, though the spec's pool has it`,
+            fix: `${withoutDown(lineText(site), down2.args)}  ${where(site)}`,
+            file: down2.file,
+            line: down2.line,
+            evidence: [lineText(site), `upstream ${group.name} ${where(group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`]
+          });
+          continue;
+        }
+        out.push({
+          code: "config.pool_mismatch",
+          severity: "error",
+          service: service2.name,
+          target,
+          message: `upstream ${group.name} lacks ${target}, a member of the spec's pool (${backendText}): nginx never dials it`,
+          fix: `server ${target};  (add to upstream ${group.name}, ${display(group.file)}:${group.line})`,
+          file: group.file,
+          line: group.line,
+          evidence: [`upstream ${group.name} ${where(group)}: ${group.servers.map((s) => s.args.join(" ")).join("; ")}`, `used by: ${lineText(c3.pass)} ${where(c3.pass)}`]
+        });
+      }
+    }
+    for (const c3 of matches2) {
+      if (c3.group) continue;
+      const e = c3.endpoint;
+      const others = pool.filter((m) => !reached(e, m));
+      if (others.length === 0) continue;
+      const name = upstreamName(service2.name);
+      const block2 = `upstream ${name} { ${pool.map((m) => `server ${formatEndpoint(m)};`).join(" ")} }`;
+      out.push({
+        ...base(c3, "config.pool_mismatch", "error"),
+        target: others.map(formatEndpoint).join(", "),
+        message: `nginx dials only ${formatEndpoint(e)} here, not ${others.map(formatEndpoint).join(", ")} of the spec's pool (${backendText})`,
+        fix: `${block2} (http {} context), then ${passLine(service2.protocol, name, uriOf(c3))}  ${where(c3.pass)}`,
+        file: c3.pass.file,
+        line: c3.pass.line,
+        evidence: evidence(c3)
+      });
+    }
+    return out;
+  }
   function base(c3, code, severity) {
     return {
       code,
@@ -58439,6 +58599,12 @@ function evaluateWith(input2, dials) {
     return rewrite(lineText(c3.pass), c3.pass.directive, c3.pass.arg, arg, [arg]);
   }
 }
+function withoutDown(text3, args) {
+  const code = text3.replace(/\s+#[^"']*$/, "");
+  const alone = code.startsWith("server ") && code.endsWith(";") && code.indexOf(";") === code.length - 1;
+  if (alone) return text3.replace(/\s+down(?=[\s;])/, "");
+  return `${buildDirective({ directive: "server", line: 0, args: args.filter((a2) => a2 !== "down") })};`;
+}
 function rewrite(text3, directive, old, next, args) {
   const code = text3.replace(/\s+#[^"']*$/, "");
   const alone = code.startsWith(`${directive} `) && code.endsWith(";") && code.indexOf(";") === code.length - 1;
@@ -58446,7 +58612,6 @@ function rewrite(text3, directive, old, next, args) {
   return `${buildDirective({ directive, line: 0, args: [...args] })};`;
 }
 function concerning(service2, dials, addresses) {
-  const { backend } = service2;
   const out = new Set(dials.dynamic);
   const groups = /* @__PURE__ */ new Set();
   const take = (list) => {
@@ -58456,12 +58621,12 @@ function concerning(service2, dials, addresses) {
     }
   };
   const before = out.size;
-  for (const k of matchKeys(backend, addresses)) take(dials.byKey.get(k));
+  for (const backend of service2.pool) for (const k of matchKeys(backend, addresses)) take(dials.byKey.get(k));
   const matched = out.size > before;
-  if (backend.kind === "tcp") take(dials.byPort.get(backend.port));
+  for (const backend of service2.pool) if (backend.kind === "tcp") take(dials.byPort.get(backend.port));
   if (!matched) {
-    if (backend.kind === "tcp") for (const k of hostKeys(backend.host, addresses)) take(dials.byHost.get(k));
-    const sockets = backend.kind === "unix" ? dials.byDirective : dials.unixByDirective;
+    for (const backend of service2.pool) if (backend.kind === "tcp") for (const k of hostKeys(backend.host, addresses)) take(dials.byHost.get(k));
+    const sockets = service2.pool.some((b) => b.kind === "unix") ? dials.byDirective : dials.unixByDirective;
     for (const key of ["stream", PROTOCOLS[service2.protocol].directive]) for (const c3 of sockets.get(key) ?? []) if (protocolOk(service2, c3)) out.add(c3);
   }
   for (const g of groups) for (const c3 of dials.byGroup.get(g) ?? []) out.add(c3);
@@ -58481,23 +58646,24 @@ function via(c3) {
 function noTarget(input2, servers, fallback, locationMisses, statics, where) {
   const { service: service2 } = input2;
   const names2 = service2.serverNames.join(" ");
-  const want = passLine(service2.protocol, formatEndpoint(service2.backend));
+  const backendText = service2.pool.map(formatEndpoint).join(", ");
+  const want = passLine(service2.protocol, service2.pool.length > 1 ? upstreamName(service2.name) : backendText);
   let message;
   let at = servers[0];
   if (names2 && servers.length === 0) {
     message = `no server{} block in the nginx config could serve ${names2}`;
   } else if (names2 && fallback) {
-    message = `no server{} block has server_name ${names2}; the default server ${servers.map(where).join(", ")} dials nothing for ${formatEndpoint(service2.backend)}`;
+    message = `no server{} block has server_name ${names2}; the default server ${servers.map(where).join(", ")} dials nothing for ${backendText}`;
   } else if (service2.location !== void 0 && locationMisses.length === servers.length) {
     message = `no location matches ${service2.location} in ${names2 ? `server_name ${names2}` : "any server{} block"} ${servers.map(where).join(", ")}`;
   } else if (names2) {
-    message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${formatEndpoint(service2.backend)}`;
+    message = `server_name ${names2} ${servers.map(where).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${backendText}`;
   } else if (statics.length === 0) {
-    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service2.backend)}`;
+    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;
     at = void 0;
   } else {
     const list = statics.slice(0, 5).map((c3) => `${formatEndpoint(c3.endpoint)} ${where(c3.site)}`);
-    message = `nothing in the nginx config dials ${formatEndpoint(service2.backend)}; it dials ${list.join(", ")}${statics.length > 5 ? ", ..." : ""}`;
+    message = `nothing in the nginx config dials ${backendText}; it dials ${list.join(", ")}${statics.length > 5 ? ", ..." : ""}`;
     at = void 0;
   }
   const scope = [names2 && `server_name ${names2}`, service2.location !== void 0 && `location ${service2.location}`].filter(Boolean).join(", ");
@@ -58505,7 +58671,7 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where) {
     code: "config.no_target",
     severity: "error",
     service: service2.name,
-    target: formatEndpoint(service2.backend),
+    target: backendText,
     message,
     fix: `${want}  (${scope ? `in ${scope}` : "in the location that serves the service"}${at ? `, ${input2.display(at.file)}:${at.line}` : ""})`,
     ...at && { file: at.file, line: at.line }
@@ -59449,7 +59615,7 @@ async function nginxCheck(spec, loaded, ctx) {
 }
 async function resolveAll(spec, expansions, resolver, signal) {
   const names2 = /* @__PURE__ */ new Set();
-  for (const s of spec.services) if (s.backend.kind === "tcp") names2.add(s.backend.host.toLowerCase());
+  for (const s of spec.services) for (const b of s.pool) if (b.kind === "tcp") names2.add(b.host.toLowerCase());
   for (const exp of expansions.values()) {
     for (const c3 of exp.candidates) if (c3.endpoint?.kind === "tcp") names2.add(c3.endpoint.host.toLowerCase());
   }
@@ -59520,6 +59686,26 @@ async function readFirewall(runner, port, family2, options = {}) {
   if (nft.failed) notes2.push(whyFailed(nft));
   else if (rules.length === 0) append(rules, matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
   return { rules, notes: notes2 };
+}
+
+// src/host/ipv6.ts
+function parseIfInet6(text3) {
+  const out = [];
+  for (const line of text3.split("\n")) {
+    const [hex3, , , , , dev] = line.trim().split(/\s+/);
+    if (!hex3 || !/^[0-9a-f]{32}$/i.test(hex3)) continue;
+    const text6 = canonicalIp((hex3.match(/.{4}/g) ?? []).join(":"));
+    out.push(dev ? `${text6} (${dev})` : text6);
+  }
+  return out;
+}
+async function readIpv6(host, options = {}) {
+  const [inet6, all] = await Promise.all([host.readFile("/proc/net/if_inet6", options), host.readFile("/proc/sys/net/ipv6/conf/all/disable_ipv6", options)]);
+  const notes2 = [];
+  const addresses = inet6.ok ? parseIfInet6(inet6.data.toString("utf8")) : [];
+  if (!inet6.ok && inet6.code !== "ENOENT") notes2.push(`cannot read /proc/net/if_inet6: ${inet6.message}`);
+  const flag = all.ok ? all.data.toString("utf8").trim() : void 0;
+  return { addresses, ...flag !== void 0 && { disabled: flag === "1" }, notes: notes2 };
 }
 
 // src/host/selinux.ts
@@ -59688,6 +59874,7 @@ function evidenceCollector(host, signal) {
   const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(host, port, opts), SLOW_TTL_MS);
   const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(host, unit, opts), SLOW_TTL_MS);
   const socketFile = (path9) => memo2(`sock:${path9}`, () => readSocketFile(host, path9, opts));
+  const ipv63 = () => memo2("ipv6", () => readIpv6(host, opts), SLOW_TTL_MS);
   return {
     async gather(probe, endpoint, address, unit) {
       if (probe.ok) return {};
@@ -59703,6 +59890,7 @@ function evidenceCollector(host, signal) {
         jobs.listeners = listeners();
         jobs.firewall = firewall(endpoint.port, family2);
         if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
+        if (probe.code === "EADDRNOTAVAIL" && family2 === 6) jobs.ipv6 = ipv63();
       }
       if (unit) jobs.systemd = systemd(unit);
       const out = {};
@@ -59745,24 +59933,9 @@ async function readSince(host, path9, from, options = {}) {
   return { lines: r.data.toString("utf8").split("\n").filter((l) => l.trim() !== "") };
 }
 
-// src/model/expect.ts
-function formatStatuses(ranges) {
-  return ranges.map((r) => r.from === r.to ? String(r.from) : `${r.from}-${r.to}`).join(", ");
-}
-function formatMatch(m) {
-  switch (m.kind) {
-    case "equals":
-      return typeof m.value === "string" ? m.value : JSON.stringify(m.value);
-    case "contains":
-      return JSON.stringify(m.value);
-    case "regex":
-      return `/${m.source}/`;
-  }
-}
-function describeMismatch(m) {
-  if (m.problem !== void 0) return `${m.problem}, expected ${m.subject} ${m.expected}`;
-  const seen = m.observed === void 0 ? "is absent" : `is ${m.observed}${m.identity ? " (the previous release?)" : ""}`;
-  return `${m.subject} ${seen}, expected ${m.expected}`;
+// src/host/listener.ts
+function acceptQueueFull(l) {
+  return l.queue !== void 0 && l.queue.pending > 0 && l.queue.pending >= l.queue.backlog;
 }
 
 // src/diagnose/evidence-lines.ts
@@ -59830,6 +60003,7 @@ function decide(i2) {
     if (i2.endpoint.kind === "unix") return unixConnect(i2, code);
     if (code === "ECONNREFUSED") return refused3(i2);
     if (code === "ETIMEDOUT") return connectTimeout(i2);
+    if (code === "EADDRNOTAVAIL" && family(i2) === 6 && !i2.evidence.ipv6?.addresses.length) return noAddressFamily(i2);
     if (code !== void 0 && UNREACHABLE.has(code)) return unreachable(i2);
     if (code === "EACCES") return selinux(i2);
     if (code === "EPERM") return (i2.evidence.firewall?.rules.length ?? 0) > 0 ? rejected(i2, []) : selinux(i2);
@@ -59888,6 +60062,15 @@ function refused3(i2) {
     const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && ours(l));
     if (mine.length && conclusive(mine)) return wrongPort(i2, mine);
     if (mine.length) return down(i2, void 0, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));
+    const unseen = snap.processesHidden ? (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && l.processes.length === 0) : [];
+    if (unseen.length) {
+      const who = i2.service.process ?? "the service";
+      return down(
+        i2,
+        `nothing listens on ${targetOf(i2)} (no listener on port ${port} in any family); whether ${who} listens on another port cannot be seen: the processes of ${unseen.length} listener${unseen.length === 1 ? "" : "s"} are hidden from a gate not run as root`,
+        unseen.slice(0, MAX_CANDIDATES).map((l) => `not visible: the process of ${listenerLine(l)}`)
+      );
+    }
   }
   return down(i2);
 }
@@ -59989,6 +60172,8 @@ function connectTimeout(i2) {
   const rules = i2.evidence.firewall?.rules ?? [];
   const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
+  const full = present.find(acceptQueueFull);
+  if (full) return notAccepting(i2, full, present, rules);
   const stalled = rules.length === 0 ? present[0] : void 0;
   if (stalled) {
     return {
@@ -60005,6 +60190,52 @@ function connectTimeout(i2) {
     message: `connect to ${t} timed out: ${rules.length ? "a firewall DROP rule" : "packets are dropped (firewall DROP or a dead route)"}`,
     evidence: [...connectEvidence(i2, present), ...rules.map((r) => `rule ${r}`)],
     fix: rules[0] ? `allow tcp port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i2)})`
+  };
+}
+var STATES = { T: "stopped (SIGSTOP, or a debugger)", t: "stopped by a debugger", D: "blocked in uninterruptible I/O", Z: "a zombie" };
+function processWords(p) {
+  const state = p.state !== void 0 ? STATES[p.state] : void 0;
+  return `${p.name} (pid ${p.pid})${state ? `, ${state},` : ""}`;
+}
+function notAccepting(i2, full, present, rules) {
+  const t = targetOf(i2);
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const q = full.queue;
+  const owner = full.processes[0];
+  const hidden2 = !owner && i2.evidence.listeners?.processesHidden;
+  const who = owner ? processWords(owner) : "its process";
+  return {
+    code: "backend.not_accepting",
+    errno: LINUX_ERRNO.ETIMEDOUT,
+    message: `connect to ${t} timed out: ${listenerAddress(full)} listens, but ${who} does not accept: ${q.pending} connection${q.pending === 1 ? "" : "s"} wait${q.pending === 1 ? "s" : ""} in its accept queue (backlog ${q.backlog}), so the kernel drops new ones`,
+    evidence: [
+      ...connectEvidence(i2, present),
+      `accept queue of ${listenerAddress(full)}: Recv-Q ${q.pending} >= Send-Q ${q.backlog} (ss -ltn 'sport = :${port}')`,
+      ...hidden2 ? [`not visible: the process that owns ${listenerAddress(full)} (ss names other users' processes only to root)`] : [],
+      ...rules.length ? rules.map((r) => `rule ${r}`) : ["no firewall rule matches the port"],
+      ...unitLines(i2)
+    ],
+    fix: owner?.state === "T" ? `resume it (kill -CONT ${owner.pid}) or restart the service${i2.service.unit ? ` (${i2.service.unit})` : ""}` : `the backend is stalled or overloaded: check ${owner ? `${owner.name} (pid ${owner.pid})` : "the process that listens on the port"} and its log${i2.service.unit ? ` (journalctl -u ${i2.service.unit})` : ""}; raise its listen backlog or worker count if it is merely busy`
+  };
+}
+function noAddressFamily(i2) {
+  const t = targetOf(i2);
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const name = i2.endpoint.kind === "tcp" && i2.address !== void 0 && i2.address !== i2.endpoint.host ? i2.endpoint.host : void 0;
+  const v6 = i2.evidence.ipv6;
+  const why = v6?.disabled ? "IPv6 is disabled (net.ipv6.conf.all.disable_ipv6 = 1)" : "no interface holds an IPv6 address";
+  const v4 = formatEndpoint({ kind: "tcp", host: "127.0.0.1", port });
+  const dialed2 = dialFix(i2, name === void 0 || name.toLowerCase() === "localhost" ? "127.0.0.1" : name);
+  return {
+    code: "network.no_address_family",
+    message: `nginx dials ${t}${name ? ` (${name})` : ""}, but this host has no IPv6: ${why}, so the connect fails at once with EADDRNOTAVAIL; nginx logs "(99: Cannot assign requested address)" and moves on to the next address`,
+    evidence: [
+      ...connectEvidence(i2),
+      ...v6 ? [v6.addresses.length ? `IPv6 addresses: ${v6.addresses.join(", ")}` : "no IPv6 address on any interface (/proc/net/if_inet6)"] : [],
+      ...v6?.disabled !== void 0 ? [`net.ipv6.conf.all.disable_ipv6 = ${v6.disabled ? 1 : 0}`] : [],
+      ...(v6?.notes ?? []).map((n2) => `note: ${n2}`)
+    ],
+    fix: name ? `dial ${name.toLowerCase() === "localhost" ? v4 : `an IPv4 address of ${name}`} instead of ${name}:${port}${dialed2 ? ` (${dialed2})` : ""}, or drop the ::1 mapping of ${name} (/etc/hosts)` : `${dialed2 ?? `dial ${v4}`}, or enable IPv6 (sysctl net.ipv6.conf.all.disable_ipv6=0)`
   };
 }
 function unreachable(i2) {
@@ -60386,6 +60617,11 @@ var CODES = {
   "config.localhost_ambiguous": { phase: "config", retry: "definitive", meaning: "the dialed name resolves to several addresses / IP families (localhost -> 127.0.0.1 and ::1)" },
   "config.socket_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another unix socket path than the spec" },
   "config.protocol_mismatch": { phase: "config", retry: "definitive", meaning: "proxy_pass vs fastcgi_pass vs https etc. differ from the spec" },
+  "config.pool_mismatch": {
+    phase: "config",
+    retry: "definitive",
+    meaning: "nginx's upstream group and the spec's pool differ: a member the spec names is missing, or marked `down` (warning), or the group has a member the spec does not name; each member is one finding"
+  },
   "config.dynamic_target": { phase: "config", retry: "definitive", meaning: "the target holds variables and cannot be checked statically (warning)" },
   "config.untrusted_code": {
     phase: "config",
@@ -60401,12 +60637,24 @@ var CODES = {
   "backend.wrong_port": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; the service's process listens on another port" },
   "backend.wrong_address": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; something listens on that port but bound to another address of the same family" },
   "backend.family_mismatch": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused on one IP family while the port listens on the other" },
+  "backend.not_accepting": {
+    phase: "probe",
+    retry: "transient",
+    level: "connect",
+    meaning: "connect timed out (110) while the listener's accept queue is full (ss: Recv-Q >= Send-Q): its process is stopped or too busy to accept"
+  },
   "socket.missing": { phase: "probe", retry: "transient", level: "connect", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
   "socket.refused": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
   "socket.permission": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
   "network.rejected": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused although a listener is present: a firewall REJECT rule" },
   "network.timeout": { phase: "probe", retry: "transient", level: "connect", meaning: "connect timed out (110): a firewall DROP or a dead route" },
   "network.unreachable": { phase: "probe", retry: "transient", level: "connect", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
+  "network.no_address_family": {
+    phase: "probe",
+    retry: "definitive",
+    level: "connect",
+    meaning: "EADDRNOTAVAIL (99): the address is of a family the host has no address in (IPv6 disabled while localhost maps to ::1)"
+  },
   "dns.unresolved": { phase: "probe", retry: "transient", level: "connect", meaning: "the upstream host name does not resolve" },
   "selinux.denied": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
   "health.status": { phase: "probe", retry: "transient", level: "answer", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
@@ -61392,7 +61640,7 @@ var PROBE_KINDS = {
 var NOTHING_LEARNT = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
 function targetsOf(service2, dials) {
   const key = (e) => e.kind === "unix" ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`;
-  const targets = /* @__PURE__ */ new Map([[key(service2.backend), { endpoint: service2.backend }]]);
+  const targets = new Map(service2.pool.map((b) => [key(b), { endpoint: b }]));
   for (const d of dials) {
     if (d.dynamic || !d.endpoint) continue;
     const same = targets.get(key(d.endpoint));
@@ -61421,7 +61669,8 @@ function planService(spec, service2, dials, learnt) {
     const where = kind === "front" ? "" : `:${formatEndpoint(kind === "resolve" ? target.endpoint : dialed(target))}`;
     return { id: `${service2.name}:${kind}${where}`, kind: k, stage: k.stage, name: k.checkName(service2, target, distinct), service: service2, target, after };
   };
-  const [backend, ...others] = targetsOf(service2, dials);
+  const targets = targetsOf(service2, dials);
+  const backends = targets.slice(0, service2.pool.length);
   const stage = (target) => {
     const { endpoint } = target;
     if (endpoint.kind === "unix") return { ids: [add2(make("unix", target, []))], addresses: [void 0] };
@@ -61431,24 +61680,27 @@ function planService(spec, service2, dials, learnt) {
     const ids = [resolve7, ...(addresses ?? []).map((address) => add2(make("tcp", { ...target, address }, [resolve7])))];
     return { ids, ...addresses && { addresses } };
   };
-  const listeners = backend ? stage(backend) : { ids: [] };
-  for (const t of others) stage(t);
+  const listeners = backends.map(stage);
+  for (const t of targets.slice(backends.length)) stage(t);
   const notes2 = [];
   const path9 = service2.health;
-  let healthIds = listeners.ids;
-  if (backend && path9) {
+  let healthIds = listeners.flatMap((l) => l.ids);
+  if (backends.length > 0 && path9) {
     const kind = healthKindOf(service2.protocol);
     if (!kind) {
       notes2.push({
         id: `${service2.name}:no-health-kind`,
-        after: listeners.ids,
+        after: healthIds,
         finding: { severity: "info", service: service2.name, message: `health ${path9} is not requested over ${service2.protocol}: the listener probe is the check` }
       });
-    } else if (!listeners.addresses || !listeners.ids.every((id) => learnt.passed.has(id))) {
-      healthIds = [add2(make(kind, backend, listeners.ids))];
     } else {
-      const { addresses } = listeners;
-      healthIds = addresses.map((address) => add2(make(kind, { ...backend, ...address !== void 0 && { address } }, listeners.ids, addresses.length > 1)));
+      const pool = backends.length > 1;
+      healthIds = backends.flatMap((backend, i2) => {
+        const mine = listeners[i2];
+        if (!mine.addresses || !mine.ids.every((id) => learnt.passed.has(id))) return [add2(make(kind, backend, mine.ids, pool))];
+        const { addresses } = mine;
+        return addresses.map((address) => add2(make(kind, { ...backend, ...address !== void 0 && { address } }, mine.ids, pool || addresses.length > 1)));
+      });
     }
     if (spec.nginx.front) add2(make("front", { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
   }

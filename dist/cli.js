@@ -233,7 +233,7 @@ function nginxSnippet(spec, s) {
     header(spec).trimEnd(),
     `# http {} context: include this file once.`,
     `upstream ${upstreamName(s.name)} {`,
-    `    server ${formatEndpoint(s.backend)};`,
+    ...s.pool.map((b) => `    server ${formatEndpoint(b)};`),
     s.protocol === "http" || s.protocol === "https" ? "    keepalive 16;" : void 0,
     `}`,
     ``,
@@ -258,8 +258,7 @@ function locationBody(s) {
       return [groupPass(s)];
   }
 }
-function envFile(spec, s) {
-  const b = s.backend;
+function envFile(spec, s, b) {
   const vars = b.kind === "unix" ? [
     ["BIND", `unix:${b.path}`],
     ["SOCKET", b.path]
@@ -281,7 +280,8 @@ function releaseLines(s) {
 function render(spec) {
   return spec.services.flatMap((s) => [
     { name: `${s.name}.nginx.conf`, text: nginxSnippet(spec, s) },
-    { name: `${s.name}.env`, text: envFile(spec, s) }
+    // a pool: one env file per member, numbered in the spec's order (a service name has no dot, so no name collides)
+    ...s.pool.length === 1 ? [{ name: `${s.name}.env`, text: envFile(spec, s, s.backend) }] : s.pool.map((b, i2) => ({ name: `${s.name}.${i2 + 1}.env`, text: envFile(spec, s, b) }))
   ]);
 }
 var ENV_SAFE, ENV_SPECIAL;
@@ -632,7 +632,7 @@ var require_identity = __commonJS({
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
     var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -669,7 +669,7 @@ var require_identity = __commonJS({
     exports.isNode = isNode2;
     exports.isPair = isPair2;
     exports.isScalar = isScalar3;
-    exports.isSeq = isSeq;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -28542,13 +28542,21 @@ var init_expect2 = __esm({
 
 // src/spec/schema.ts
 function serviceSpec(name2, s) {
-  const backend = parseBackend(s.backend);
-  if (typeof backend === "string") throw new Error("unreachable: schema validated backend");
+  const texts = Array.isArray(s.backend) ? s.backend : [s.backend];
+  const pool = texts.map((text2) => {
+    const e = parseBackend(text2);
+    if (typeof e === "string") throw new Error("unreachable: schema validated backend");
+    return e;
+  });
   return {
     name: name2,
-    backend,
+    /** the pool's first member: what reads one backend reads this */
+    backend: pool[0],
     /** as written in the spec */
-    backendText: s.backend,
+    backendText: texts[0],
+    /** every backend of the service, in the spec's order (one for a single backend) */
+    pool,
+    poolTexts: texts,
     protocol: s.protocol,
     serverNames: s.server_name === void 0 ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name],
     ...s.health !== void 0 && { health: s.health },
@@ -28563,11 +28571,12 @@ function durationMs(s) {
   if (ms2 === void 0) throw new Error(`not a duration: ${s}`);
   return ms2;
 }
-var duration3, NGINX_TEST_MODES, EXPECT_PROTOCOLS, service, specSchema, KNOWN_KEYS;
+var duration3, NGINX_TEST_MODES, EXPECT_PROTOCOLS, backendAddress, backendPool, service, specSchema, KNOWN_KEYS;
 var init_schema = __esm({
   "src/spec/schema.ts"() {
     "use strict";
     init_zod();
+    init_endpoint();
     init_protocols();
     init_address();
     init_duration();
@@ -28579,11 +28588,25 @@ var init_schema = __esm({
     }).describe("a duration: NUMBER followed by ms, s or m, from 1ms to a day (1440m)");
     NGINX_TEST_MODES = ["safe", "always", "off"];
     EXPECT_PROTOCOLS = ["http", "https", "fastcgi"];
+    backendAddress = external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
+      const r = parseBackend(ctx.value);
+      if (typeof r === "string") ctx.issues.push({ code: "custom", message: r, input: ctx.value });
+    });
+    backendPool = external_exports.array(backendAddress, { error: "expected a list of HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).min(1, { error: "a pool lists at least one backend" }).check((ctx) => {
+      const seen = /* @__PURE__ */ new Map();
+      ctx.value.forEach((text2, i2) => {
+        const e = parseBackend(text2);
+        if (typeof e === "string") return;
+        const key = e.kind === "unix" ? `unix:${e.path}` : formatEndpoint({ ...e, host: e.host.toLowerCase() });
+        const first = seen.get(key);
+        if (first !== void 0) ctx.issues.push({ code: "custom", message: `${text2} is listed twice (also backend.${first})`, input: text2, path: [i2] });
+        else seen.set(key, i2);
+      });
+    });
     service = external_exports.strictObject({
-      backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
-        const r = parseBackend(ctx.value);
-        if (typeof r === "string") ctx.issues.push({ code: "custom", message: r, input: ctx.value });
-      }).describe("where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock"),
+      backend: external_exports.union([backendAddress, backendPool]).describe(
+        "where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock; a list of them is a pool, the members of one upstream group"
+      ),
       protocol: external_exports.enum(PROTOCOL_NAMES).default("http").describe("how nginx talks to the backend"),
       health: external_exports.string().regex(/^\//, { error: "the health path starts with /" }).optional().describe("HTTP path to GET (http/https; fastcgi sends a FastCGI request); omitted = listener probe only"),
       server_name: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).optional().describe("the nginx server{} block(s) whose *_pass must dial `backend`"),
@@ -28745,13 +28768,23 @@ function describeIssue(issue2) {
       const key = issue2.keys[0] ?? "";
       return { path: [...path6, key], message: `unknown key${suggest(path6)}` };
     }
+    case "invalid_union": {
+      const input2 = issue2.input;
+      if (Array.isArray(input2) && input2.length === 2 && typeof input2[0] === "string" && !input2[0].includes(":") && typeof input2[1] === "number") {
+        return { path: path6, message: `a list is a pool of backends, each HOST:PORT: for one backend write ${input2[0]}:${input2[1]}` };
+      }
+      const branch = issue2.errors[Array.isArray(issue2.input) && issue2.errors.length > 1 ? 1 : 0];
+      const inner = branch?.[0];
+      if (!inner) return { path: path6, message: issue2.message };
+      return describeIssue({ ...inner, path: [...issue2.path, ...inner.path], ...inner.input === void 0 && { input: issue2.input } });
+    }
     case "invalid_key": {
       const inner = issue2.issues[0];
       return { path: path6, message: inner?.message ?? issue2.message };
     }
     case "invalid_type":
       if (issue2.input === void 0) return { path: path6, message: `missing required key${issue2.message.startsWith("required") ? ` (${issue2.message.slice(10)})` : ""}` };
-      if (path6[0] === "services" && path6.length === 3 && path6[2] === "backend") return { path: path6, message: backendNotText(issue2.input, typeOf(issue2.input)) };
+      if (path6[0] === "services" && path6[2] === "backend" && (path6.length === 3 || path6.length === 4 && typeof path6[3] === "number")) return { path: path6, message: backendNotText(issue2.input, typeOf(issue2.input)) };
       return { path: path6, message: issue2.message.startsWith("Invalid input") ? `expected ${issue2.expected}, got ${typeOf(issue2.input)}` : issue2.message };
     case "invalid_union": {
       const inner = issue2.errors.filter((branch) => !branch.some(wrongType));
@@ -28786,6 +28819,11 @@ function lineOf(doc, lc, path6) {
   let node2 = doc.contents;
   let offset = (0, import_yaml.isNode)(node2) && node2.range ? node2.range[0] : 0;
   for (const key of path6) {
+    if ((0, import_yaml.isSeq)(node2) && typeof key === "number") {
+      node2 = node2.items[key];
+      if ((0, import_yaml.isNode)(node2) && node2.range) offset = node2.range[0];
+      continue;
+    }
     if (!(0, import_yaml.isMap)(node2)) break;
     const pair = node2.items.find((p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(key));
     if (!pair) break;
@@ -37890,27 +37928,28 @@ function parseSs(stdout) {
     const users2 = USERS.exec(line);
     const processes = parseUsers(users2?.[1]);
     const head = users2 ? line.slice(0, users2.index).trim() : line;
-    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+\d+\s+\d+\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
-    if (unix && (head.startsWith("u_") || unix[1]?.startsWith("/") || unix[1]?.startsWith("@"))) {
-      out.push({ kind: "unix", path: unix[1] ?? "", processes });
+    const unix = /^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+(\d+)\s+(\d+)\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.exec(head);
+    if (unix && (head.startsWith("u_") || unix[3]?.startsWith("/") || unix[3]?.startsWith("@"))) {
+      out.push({ kind: "unix", path: unix[3] ?? "", processes, queue: { pending: Number(unix[1]), backlog: Number(unix[2]) } });
       continue;
     }
-    const tcp = /^(?:tcp\s+)?LISTEN\s+\d+\s+\d+\s+(\S+)\s+\S+$/.exec(head);
-    if (!tcp?.[1]) continue;
-    const local = tcp[1];
+    const tcp = /^(?:tcp\s+)?LISTEN\s+(\d+)\s+(\d+)\s+(\S+)\s+\S+$/.exec(head);
+    if (!tcp?.[3]) continue;
+    const queue = { pending: Number(tcp[1]), backlog: Number(tcp[2]) };
+    const local = tcp[3];
     const colon = local.lastIndexOf(":");
     const port = Number(local.slice(colon + 1));
     let host = local.slice(0, colon).replace(/%[^\]]*/, "");
     if (!Number.isInteger(port)) continue;
     if (host === "*") {
-      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes });
+      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes, queue });
       continue;
     }
     const v6 = host.startsWith("[");
     if (v6) host = host.slice(1, -1);
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes });
-    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes });
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes, queue });
+    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes, queue });
   }
   return out;
 }
@@ -37920,15 +37959,19 @@ async function readListeners(runner, fallback, options = {}) {
   if (!tcp.failed && !unix.failed) {
     const listeners = [...parseSs(tcp.stdout), ...parseSs(unix.stdout)];
     const notes2 = [];
-    if (listeners.length && listeners.every((l) => l.processes.length === 0)) {
+    const hidden3 = listeners.filter((l) => l.processes.length === 0).length;
+    if (listeners.length && hidden3 === listeners.length) {
       notes2.push(`ss shows no process names${options.root ? "" : " (run as root to see them)"}`);
+    } else if (hidden3 > 0 && !options.root) {
+      notes2.push(`ss shows no process for ${hidden3} of ${listeners.length} listeners: other users' processes are hidden unless the gate runs as root`);
     }
-    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2 };
+    return { listeners, source: "ss -Hltnp; ss -Hlxp", notes: notes2, ...hidden3 > 0 && !options.root && { processesHidden: true } };
   }
   const why = tcp.failed ? tcp : unix;
   const reason = whyFailed(why, "ss");
   const other = await fallback();
-  return { ...other, notes: [`${reason}; read ${other.source}`, ...other.notes] };
+  const hidden2 = !options.root && other.listeners.some((l) => l.processes.length === 0);
+  return { ...other, notes: [`${reason}; read ${other.source}`, ...other.notes], ...hidden2 && { processesHidden: true } };
 }
 var USERS;
 var init_listeners = __esm({
@@ -38037,10 +38080,13 @@ async function listLocalListeners(runner, o2 = {}) {
 async function withCommands(snap) {
   const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
   const commands = /* @__PURE__ */ new Map();
+  const states = /* @__PURE__ */ new Map();
   await Promise.all(
     [...pids].map(async (pid) => {
-      const raw = await readFile2(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      const [raw, stat6] = await Promise.all([readFile2(`/proc/${pid}/cmdline`, "utf8").catch(() => ""), readFile2(`/proc/${pid}/stat`, "utf8").catch(() => "")]);
       if (raw) commands.set(pid, raw.replace(/\0+$/, "").replace(/\0/g, " "));
+      const state = /\)\s+([A-Za-z])\s/.exec(stat6.slice(stat6.lastIndexOf(")")))?.[1];
+      if (state) states.set(pid, state);
     })
   );
   return {
@@ -38049,7 +38095,8 @@ async function withCommands(snap) {
       ...l,
       processes: l.processes.map((p) => {
         const command = commands.get(p.pid);
-        return command ? { ...p, command } : p;
+        const state = states.get(p.pid);
+        return { ...p, ...command && { command }, ...state && { state } };
       })
     }))
   };
@@ -38913,7 +38960,7 @@ function add(map2, key, value) {
   else map2.set(key, [value]);
 }
 function indexDials(servers, expansions, services, addresses) {
-  const backends = new Set(services.flatMap((s) => matchKeys(s.backend, addresses)));
+  const backends = new Set(services.flatMap((s) => s.pool.flatMap((b) => matchKeys(b, addresses))));
   const index = {
     order: /* @__PURE__ */ new Map(),
     byPass: /* @__PURE__ */ new Map(),
@@ -39149,6 +39196,14 @@ function overlap(a2, b, addresses) {
 function relateResolved(dial, backend, addresses) {
   return relate(dial, backend, (a2, b) => overlap(a2, b, addresses));
 }
+function relatePool(dial, pool, addresses) {
+  let best = { relation: relateResolved(dial, pool[0], addresses), member: pool[0] };
+  for (const member of pool.slice(1)) {
+    const relation = relateResolved(dial, member, addresses);
+    if (CLOSENESS.indexOf(relation) < CLOSENESS.indexOf(best.relation)) best = { relation, member };
+  }
+  return best;
+}
 function protocolOk(service2, c3) {
   if (c3.pass.module === "stream") return true;
   return c3.pass.directive === PROTOCOLS[service2.protocol].directive && speaks(service2.protocol, c3.scheme);
@@ -39170,8 +39225,8 @@ function evaluateWith(input2, dials) {
   const { service: service2, model, expansions, addresses, display, lineText } = input2;
   const findings = [];
   const where2 = (s) => `(${display(s.file)}:${s.line})`;
-  const backend = service2.backend;
-  const backendText = formatEndpoint(backend);
+  const pool = service2.pool;
+  const backendText = pool.map(formatEndpoint).join(", ");
   const names2 = service2.serverNames;
   let servers;
   let fallback = false;
@@ -39198,7 +39253,8 @@ function evaluateWith(input2, dials) {
     }
     for (const pass of loc.passes) append(inScope, dials.byPass.get(pass) ?? []);
   }
-  const rel = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relateResolved(c3.endpoint, backend, addresses)]));
+  const closest2 = new Map(inScope.filter((c3) => !c3.dynamic && c3.endpoint).map((c3) => [c3, relatePool(c3.endpoint, pool, addresses)]));
+  const rel = new Map([...closest2].map(([c3, r]) => [c3, r.relation]));
   inScope = inScope.filter((c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !dials.claimed.has(c3));
   const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
   const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
@@ -39206,6 +39262,7 @@ function evaluateWith(input2, dials) {
   const groupsWith = (relations) => new Set(statics.filter((c3) => c3.group && relations.includes(rel.get(c3))).map((c3) => c3.group));
   const strongGroups = groupsWith(["match", "host"]);
   const weakGroups = groupsWith(["match", "host", "port"]);
+  const poolGroups = groupsWith(["match"]);
   let flagged;
   if (strict) {
     flagged = statics.filter((c3) => rel.get(c3) !== "match");
@@ -39222,6 +39279,11 @@ function evaluateWith(input2, dials) {
   for (const c3 of flagged) {
     const e = c3.endpoint;
     const r = rel.get(c3);
+    const backend = closest2.get(c3)?.member;
+    if (c3.group && c3.member && poolGroups.has(c3.group)) {
+      findings.push(extraMember(c3, c3.group, c3.member));
+      continue;
+    }
     const code = mismatchCode(r);
     const fam = r === "host" ? familyNote(e, backend, addresses) : { dial: "", spec: "" };
     const why = fallback ? ` (no server{} block has server_name ${names2.join(" ")}: the default server answers)` : "";
@@ -39235,6 +39297,7 @@ function evaluateWith(input2, dials) {
       )
     );
   }
+  append(findings, poolGaps());
   const wrongProtocol = /* @__PURE__ */ new Set();
   for (const c3 of [...matches2, ...flagged]) {
     if (!protocolOk(service2, c3) && !wrongProtocol.has(c3.pass)) {
@@ -39257,6 +39320,7 @@ function evaluateWith(input2, dials) {
     const addrs = hostAddresses(e.host, addresses);
     const families = new Set(addrs.map((a2) => isIP6(a2)));
     if (families.size < 2) continue;
+    const backend = closest2.get(c3)?.member;
     const specIp = backend.kind === "tcp" && isIP6(backend.host) ? backend.host : void 0;
     const pick2 = specIp ?? addrs.find((a2) => isIP6(a2) === 4) ?? addrs[0];
     const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
@@ -39275,7 +39339,7 @@ function evaluateWith(input2, dials) {
       ...base(c3, "config.dynamic_target", "warning"),
       target: c3.target.authority,
       message: `nginx dials ${c3.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,
-      fix: `${passLine(service2.protocol, formatEndpoint(backend))}  ${where2(c3.pass)}`,
+      fix: `${passLine(service2.protocol, pool.length > 1 ? upstreamName(service2.name) : backendText)}  ${where2(c3.pass)}`,
       file: c3.pass.file,
       line: c3.pass.line,
       evidence: [lineText(c3.pass)]
@@ -39284,6 +39348,77 @@ function evaluateWith(input2, dials) {
   const mine = [...matches2, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where2));
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText))) };
+  function extraMember(c3, group, member) {
+    const e = c3.endpoint;
+    const line = `${buildDirective({ directive: "server", line: 0, args: [...member.args] })};`;
+    return {
+      ...base(c3, "config.pool_mismatch", "error"),
+      message: `upstream ${group.name} has ${formatEndpoint(e)}, which is not in the spec's backend (${backendText})`,
+      fix: `remove \`${line}\` from upstream ${group.name} ${where2(c3.site)}, or add ${formatEndpoint(e)} to the spec's backend list`,
+      file: c3.site.file,
+      line: c3.site.line,
+      evidence: evidence(c3)
+    };
+  }
+  function poolGaps() {
+    if (pool.length < 2) return [];
+    const out = [];
+    const reached = (e, m) => e !== void 0 && relateResolved(e, m, addresses) === "match";
+    const groups = /* @__PURE__ */ new Map();
+    for (const c3 of matches2) if (c3.group && !groups.has(c3.group)) groups.set(c3.group, c3);
+    for (const [group, c3] of groups) {
+      for (const m of pool) {
+        const servers2 = group.servers.filter((s) => reached(s.endpoint, m));
+        if (servers2.some((s) => !s.down)) continue;
+        const down2 = servers2[0];
+        const target = formatEndpoint(m);
+        if (down2) {
+          const site = { file: down2.file, line: down2.line };
+          out.push({
+            code: "config.pool_mismatch",
+            severity: "warning",
+            service: service2.name,
+            target,
+            message: `upstream ${group.name} marks ${target} \`down\`: nginx sends it nothing, though the spec's pool has it`,
+            fix: `${withoutDown(lineText(site), down2.args)}  ${where2(site)}`,
+            file: down2.file,
+            line: down2.line,
+            evidence: [lineText(site), `upstream ${group.name} ${where2(group)} used by: ${lineText(c3.pass)} ${where2(c3.pass)}`]
+          });
+          continue;
+        }
+        out.push({
+          code: "config.pool_mismatch",
+          severity: "error",
+          service: service2.name,
+          target,
+          message: `upstream ${group.name} lacks ${target}, a member of the spec's pool (${backendText}): nginx never dials it`,
+          fix: `server ${target};  (add to upstream ${group.name}, ${display(group.file)}:${group.line})`,
+          file: group.file,
+          line: group.line,
+          evidence: [`upstream ${group.name} ${where2(group)}: ${group.servers.map((s) => s.args.join(" ")).join("; ")}`, `used by: ${lineText(c3.pass)} ${where2(c3.pass)}`]
+        });
+      }
+    }
+    for (const c3 of matches2) {
+      if (c3.group) continue;
+      const e = c3.endpoint;
+      const others = pool.filter((m) => !reached(e, m));
+      if (others.length === 0) continue;
+      const name2 = upstreamName(service2.name);
+      const block2 = `upstream ${name2} { ${pool.map((m) => `server ${formatEndpoint(m)};`).join(" ")} }`;
+      out.push({
+        ...base(c3, "config.pool_mismatch", "error"),
+        target: others.map(formatEndpoint).join(", "),
+        message: `nginx dials only ${formatEndpoint(e)} here, not ${others.map(formatEndpoint).join(", ")} of the spec's pool (${backendText})`,
+        fix: `${block2} (http {} context), then ${passLine(service2.protocol, name2, uriOf(c3))}  ${where2(c3.pass)}`,
+        file: c3.pass.file,
+        line: c3.pass.line,
+        evidence: evidence(c3)
+      });
+    }
+    return out;
+  }
   function base(c3, code, severity) {
     return {
       code,
@@ -39321,6 +39456,12 @@ function evaluateWith(input2, dials) {
     return rewrite(lineText(c3.pass), c3.pass.directive, c3.pass.arg, arg, [arg]);
   }
 }
+function withoutDown(text2, args) {
+  const code = text2.replace(/\s+#[^"']*$/, "");
+  const alone = code.startsWith("server ") && code.endsWith(";") && code.indexOf(";") === code.length - 1;
+  if (alone) return text2.replace(/\s+down(?=[\s;])/, "");
+  return `${buildDirective({ directive: "server", line: 0, args: args.filter((a2) => a2 !== "down") })};`;
+}
 function rewrite(text2, directive, old, next, args) {
   const code = text2.replace(/\s+#[^"']*$/, "");
   const alone = code.startsWith(`${directive} `) && code.endsWith(";") && code.indexOf(";") === code.length - 1;
@@ -39328,7 +39469,6 @@ function rewrite(text2, directive, old, next, args) {
   return `${buildDirective({ directive, line: 0, args: [...args] })};`;
 }
 function concerning(service2, dials, addresses) {
-  const { backend } = service2;
   const out = new Set(dials.dynamic);
   const groups = /* @__PURE__ */ new Set();
   const take = (list) => {
@@ -39338,12 +39478,12 @@ function concerning(service2, dials, addresses) {
     }
   };
   const before = out.size;
-  for (const k of matchKeys(backend, addresses)) take(dials.byKey.get(k));
+  for (const backend of service2.pool) for (const k of matchKeys(backend, addresses)) take(dials.byKey.get(k));
   const matched = out.size > before;
-  if (backend.kind === "tcp") take(dials.byPort.get(backend.port));
+  for (const backend of service2.pool) if (backend.kind === "tcp") take(dials.byPort.get(backend.port));
   if (!matched) {
-    if (backend.kind === "tcp") for (const k of hostKeys(backend.host, addresses)) take(dials.byHost.get(k));
-    const sockets = backend.kind === "unix" ? dials.byDirective : dials.unixByDirective;
+    for (const backend of service2.pool) if (backend.kind === "tcp") for (const k of hostKeys(backend.host, addresses)) take(dials.byHost.get(k));
+    const sockets = service2.pool.some((b) => b.kind === "unix") ? dials.byDirective : dials.unixByDirective;
     for (const key of ["stream", PROTOCOLS[service2.protocol].directive]) for (const c3 of sockets.get(key) ?? []) if (protocolOk(service2, c3)) out.add(c3);
   }
   for (const g of groups) for (const c3 of dials.byGroup.get(g) ?? []) out.add(c3);
@@ -39363,23 +39503,24 @@ function via(c3) {
 function noTarget(input2, servers, fallback, locationMisses, statics, where2) {
   const { service: service2 } = input2;
   const names2 = service2.serverNames.join(" ");
-  const want = passLine(service2.protocol, formatEndpoint(service2.backend));
+  const backendText = service2.pool.map(formatEndpoint).join(", ");
+  const want = passLine(service2.protocol, service2.pool.length > 1 ? upstreamName(service2.name) : backendText);
   let message;
   let at3 = servers[0];
   if (names2 && servers.length === 0) {
     message = `no server{} block in the nginx config could serve ${names2}`;
   } else if (names2 && fallback) {
-    message = `no server{} block has server_name ${names2}; the default server ${servers.map(where2).join(", ")} dials nothing for ${formatEndpoint(service2.backend)}`;
+    message = `no server{} block has server_name ${names2}; the default server ${servers.map(where2).join(", ")} dials nothing for ${backendText}`;
   } else if (service2.location !== void 0 && locationMisses.length === servers.length) {
     message = `no location matches ${service2.location} in ${names2 ? `server_name ${names2}` : "any server{} block"} ${servers.map(where2).join(", ")}`;
   } else if (names2) {
-    message = `server_name ${names2} ${servers.map(where2).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${formatEndpoint(service2.backend)}`;
+    message = `server_name ${names2} ${servers.map(where2).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${backendText}`;
   } else if (statics.length === 0) {
-    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service2.backend)}`;
+    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;
     at3 = void 0;
   } else {
     const list = statics.slice(0, 5).map((c3) => `${formatEndpoint(c3.endpoint)} ${where2(c3.site)}`);
-    message = `nothing in the nginx config dials ${formatEndpoint(service2.backend)}; it dials ${list.join(", ")}${statics.length > 5 ? ", ..." : ""}`;
+    message = `nothing in the nginx config dials ${backendText}; it dials ${list.join(", ")}${statics.length > 5 ? ", ..." : ""}`;
     at3 = void 0;
   }
   const scope = [names2 && `server_name ${names2}`, service2.location !== void 0 && `location ${service2.location}`].filter(Boolean).join(", ");
@@ -39387,7 +39528,7 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where2) {
     code: "config.no_target",
     severity: "error",
     service: service2.name,
-    target: formatEndpoint(service2.backend),
+    target: backendText,
     message,
     fix: `${want}  (${scope ? `in ${scope}` : "in the location that serves the service"}${at3 ? `, ${input2.display(at3.file)}:${at3.line}` : ""})`,
     ...at3 && { file: at3.file, line: at3.line }
@@ -39425,6 +39566,7 @@ function dedupeDials(dials) {
     return true;
   });
 }
+var CLOSENESS;
 var init_evaluate = __esm({
   "src/nginx/evaluate.ts"() {
     "use strict";
@@ -39434,7 +39576,9 @@ var init_evaluate = __esm({
     init_protocols();
     init_builder();
     init_dial_index();
+    init_render();
     init_select();
+    CLOSENESS = ["match", "host", "port", "unrelated", "socket"];
   }
 });
 
@@ -40460,7 +40604,7 @@ async function nginxCheck(spec, loaded, ctx) {
 }
 async function resolveAll(spec, expansions, resolver, signal) {
   const names2 = /* @__PURE__ */ new Set();
-  for (const s of spec.services) if (s.backend.kind === "tcp") names2.add(s.backend.host.toLowerCase());
+  for (const s of spec.services) for (const b of s.pool) if (b.kind === "tcp") names2.add(b.host.toLowerCase());
   for (const exp of expansions.values()) {
     for (const c3 of exp.candidates) if (c3.endpoint?.kind === "tcp") names2.add(c3.endpoint.host.toLowerCase());
   }
@@ -40553,6 +40697,32 @@ var init_firewall = __esm({
     "use strict";
     init_append();
     init_why_failed();
+  }
+});
+
+// src/host/ipv6.ts
+function parseIfInet6(text2) {
+  const out = [];
+  for (const line of text2.split("\n")) {
+    const [hex3, , , , , dev] = line.trim().split(/\s+/);
+    if (!hex3 || !/^[0-9a-f]{32}$/i.test(hex3)) continue;
+    const text6 = canonicalIp((hex3.match(/.{4}/g) ?? []).join(":"));
+    out.push(dev ? `${text6} (${dev})` : text6);
+  }
+  return out;
+}
+async function readIpv6(host, options = {}) {
+  const [inet6, all] = await Promise.all([host.readFile("/proc/net/if_inet6", options), host.readFile("/proc/sys/net/ipv6/conf/all/disable_ipv6", options)]);
+  const notes2 = [];
+  const addresses = inet6.ok ? parseIfInet6(inet6.data.toString("utf8")) : [];
+  if (!inet6.ok && inet6.code !== "ENOENT") notes2.push(`cannot read /proc/net/if_inet6: ${inet6.message}`);
+  const flag = all.ok ? all.data.toString("utf8").trim() : void 0;
+  return { addresses, ...flag !== void 0 && { disabled: flag === "1" }, notes: notes2 };
+}
+var init_ipv6 = __esm({
+  "src/host/ipv6.ts"() {
+    "use strict";
+    init_endpoint();
   }
 });
 
@@ -40739,6 +40909,7 @@ function evidenceCollector(host, signal) {
   const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(host, port, opts), SLOW_TTL_MS);
   const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(host, unit, opts), SLOW_TTL_MS);
   const socketFile = (path6) => memo2(`sock:${path6}`, () => readSocketFile(host, path6, opts));
+  const ipv63 = () => memo2("ipv6", () => readIpv6(host, opts), SLOW_TTL_MS);
   return {
     async gather(probe, endpoint, address, unit) {
       if (probe.ok) return {};
@@ -40754,6 +40925,7 @@ function evidenceCollector(host, signal) {
         jobs.listeners = listeners();
         jobs.firewall = firewall(endpoint.port, family2);
         if (probe.code === "EACCES" || probe.code === "EPERM") jobs.selinux = selinux2(endpoint.port);
+        if (probe.code === "EADDRNOTAVAIL" && family2 === 6) jobs.ipv6 = ipv63();
       }
       if (unit) jobs.systemd = systemd(unit);
       const out = {};
@@ -40781,6 +40953,7 @@ var init_evidence = __esm({
   "src/host/evidence.ts"() {
     "use strict";
     init_firewall();
+    init_ipv6();
     init_selinux();
     init_socket_file();
     init_systemd();
@@ -40812,6 +40985,16 @@ var init_file_tail = __esm({
   "src/host/file-tail.ts"() {
     "use strict";
     MAX_TAIL_BYTES = 1024 * 1024;
+  }
+});
+
+// src/host/listener.ts
+function acceptQueueFull(l) {
+  return l.queue !== void 0 && l.queue.pending > 0 && l.queue.pending >= l.queue.backlog;
+}
+var init_listener = __esm({
+  "src/host/listener.ts"() {
+    "use strict";
   }
 });
 
@@ -40884,6 +41067,7 @@ function decide(i2) {
     if (i2.endpoint.kind === "unix") return unixConnect(i2, code);
     if (code === "ECONNREFUSED") return refused3(i2);
     if (code === "ETIMEDOUT") return connectTimeout(i2);
+    if (code === "EADDRNOTAVAIL" && family(i2) === 6 && !i2.evidence.ipv6?.addresses.length) return noAddressFamily(i2);
     if (code !== void 0 && UNREACHABLE.has(code)) return unreachable(i2);
     if (code === "EACCES") return selinux(i2);
     if (code === "EPERM") return (i2.evidence.firewall?.rules.length ?? 0) > 0 ? rejected(i2, []) : selinux(i2);
@@ -40941,6 +41125,15 @@ function refused3(i2) {
     const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && ours(l));
     if (mine.length && conclusive(mine)) return wrongPort(i2, mine);
     if (mine.length) return down(i2, void 0, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));
+    const unseen = snap.processesHidden ? (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && l.processes.length === 0) : [];
+    if (unseen.length) {
+      const who = i2.service.process ?? "the service";
+      return down(
+        i2,
+        `nothing listens on ${targetOf(i2)} (no listener on port ${port} in any family); whether ${who} listens on another port cannot be seen: the processes of ${unseen.length} listener${unseen.length === 1 ? "" : "s"} are hidden from a gate not run as root`,
+        unseen.slice(0, MAX_CANDIDATES).map((l) => `not visible: the process of ${listenerLine(l)}`)
+      );
+    }
   }
   return down(i2);
 }
@@ -41040,6 +41233,8 @@ function connectTimeout(i2) {
   const rules = i2.evidence.firewall?.rules ?? [];
   const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
+  const full = present.find(acceptQueueFull);
+  if (full) return notAccepting(i2, full, present, rules);
   const stalled = rules.length === 0 ? present[0] : void 0;
   if (stalled) {
     return {
@@ -41056,6 +41251,51 @@ function connectTimeout(i2) {
     message: `connect to ${t} timed out: ${rules.length ? "a firewall DROP rule" : "packets are dropped (firewall DROP or a dead route)"}`,
     evidence: [...connectEvidence(i2, present), ...rules.map((r) => `rule ${r}`)],
     fix: rules[0] ? `allow tcp port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i2)})`
+  };
+}
+function processWords(p) {
+  const state = p.state !== void 0 ? STATES[p.state] : void 0;
+  return `${p.name} (pid ${p.pid})${state ? `, ${state},` : ""}`;
+}
+function notAccepting(i2, full, present, rules) {
+  const t = targetOf(i2);
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const q = full.queue;
+  const owner = full.processes[0];
+  const hidden2 = !owner && i2.evidence.listeners?.processesHidden;
+  const who = owner ? processWords(owner) : "its process";
+  return {
+    code: "backend.not_accepting",
+    errno: LINUX_ERRNO.ETIMEDOUT,
+    message: `connect to ${t} timed out: ${listenerAddress(full)} listens, but ${who} does not accept: ${q.pending} connection${q.pending === 1 ? "" : "s"} wait${q.pending === 1 ? "s" : ""} in its accept queue (backlog ${q.backlog}), so the kernel drops new ones`,
+    evidence: [
+      ...connectEvidence(i2, present),
+      `accept queue of ${listenerAddress(full)}: Recv-Q ${q.pending} >= Send-Q ${q.backlog} (ss -ltn 'sport = :${port}')`,
+      ...hidden2 ? [`not visible: the process that owns ${listenerAddress(full)} (ss names other users' processes only to root)`] : [],
+      ...rules.length ? rules.map((r) => `rule ${r}`) : ["no firewall rule matches the port"],
+      ...unitLines(i2)
+    ],
+    fix: owner?.state === "T" ? `resume it (kill -CONT ${owner.pid}) or restart the service${i2.service.unit ? ` (${i2.service.unit})` : ""}` : `the backend is stalled or overloaded: check ${owner ? `${owner.name} (pid ${owner.pid})` : "the process that listens on the port"} and its log${i2.service.unit ? ` (journalctl -u ${i2.service.unit})` : ""}; raise its listen backlog or worker count if it is merely busy`
+  };
+}
+function noAddressFamily(i2) {
+  const t = targetOf(i2);
+  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const name2 = i2.endpoint.kind === "tcp" && i2.address !== void 0 && i2.address !== i2.endpoint.host ? i2.endpoint.host : void 0;
+  const v6 = i2.evidence.ipv6;
+  const why = v6?.disabled ? "IPv6 is disabled (net.ipv6.conf.all.disable_ipv6 = 1)" : "no interface holds an IPv6 address";
+  const v4 = formatEndpoint({ kind: "tcp", host: "127.0.0.1", port });
+  const dialed2 = dialFix(i2, name2 === void 0 || name2.toLowerCase() === "localhost" ? "127.0.0.1" : name2);
+  return {
+    code: "network.no_address_family",
+    message: `nginx dials ${t}${name2 ? ` (${name2})` : ""}, but this host has no IPv6: ${why}, so the connect fails at once with EADDRNOTAVAIL; nginx logs "(99: Cannot assign requested address)" and moves on to the next address`,
+    evidence: [
+      ...connectEvidence(i2),
+      ...v6 ? [v6.addresses.length ? `IPv6 addresses: ${v6.addresses.join(", ")}` : "no IPv6 address on any interface (/proc/net/if_inet6)"] : [],
+      ...v6?.disabled !== void 0 ? [`net.ipv6.conf.all.disable_ipv6 = ${v6.disabled ? 1 : 0}`] : [],
+      ...(v6?.notes ?? []).map((n2) => `note: ${n2}`)
+    ],
+    fix: name2 ? `dial ${name2.toLowerCase() === "localhost" ? v4 : `an IPv4 address of ${name2}`} instead of ${name2}:${port}${dialed2 ? ` (${dialed2})` : ""}, or drop the ::1 mapping of ${name2} (/etc/hosts)` : `${dialed2 ?? `dial ${v4}`}, or enable IPv6 (sysctl net.ipv6.conf.all.disable_ipv6=0)`
   };
 }
 function unreachable(i2) {
@@ -41222,7 +41462,7 @@ function unitLines(i2) {
 function notes(e) {
   return [...e.listeners?.notes ?? [], ...e.firewall?.notes ?? [], ...e.selinux?.notes ?? [], ...e.systemd?.notes ?? [], ...e.socketFile?.notes ?? []].map((n2) => `note: ${n2}`);
 }
-var DNS_CODES, UNREACHABLE, CONNECT_ERRORS, WILDCARD, MAX_WRONG_PORTS, MAX_CANDIDATES, ERRNO_IN_LOG;
+var DNS_CODES, UNREACHABLE, CONNECT_ERRORS, WILDCARD, MAX_WRONG_PORTS, MAX_CANDIDATES, STATES, ERRNO_IN_LOG;
 var init_classify = __esm({
   "src/diagnose/classify.ts"() {
     "use strict";
@@ -41230,6 +41470,7 @@ var init_classify = __esm({
     init_errno();
     init_probe_result();
     init_expect();
+    init_listener();
     init_selinux();
     init_socket_file();
     init_systemd();
@@ -41240,6 +41481,7 @@ var init_classify = __esm({
     WILDCARD = /* @__PURE__ */ new Set(["0.0.0.0", "::"]);
     MAX_WRONG_PORTS = 3;
     MAX_CANDIDATES = 5;
+    STATES = { T: "stopped (SIGSTOP, or a debugger)", t: "stopped by a debugger", D: "blocked in uninterruptible I/O", Z: "a zombie" };
     ERRNO_IN_LOG = /\((\d+): ([^)]*)\)/;
   }
 });
@@ -41477,6 +41719,11 @@ var init_codes = __esm({
       "config.localhost_ambiguous": { phase: "config", retry: "definitive", meaning: "the dialed name resolves to several addresses / IP families (localhost -> 127.0.0.1 and ::1)" },
       "config.socket_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another unix socket path than the spec" },
       "config.protocol_mismatch": { phase: "config", retry: "definitive", meaning: "proxy_pass vs fastcgi_pass vs https etc. differ from the spec" },
+      "config.pool_mismatch": {
+        phase: "config",
+        retry: "definitive",
+        meaning: "nginx's upstream group and the spec's pool differ: a member the spec names is missing, or marked `down` (warning), or the group has a member the spec does not name; each member is one finding"
+      },
       "config.dynamic_target": { phase: "config", retry: "definitive", meaning: "the target holds variables and cannot be checked statically (warning)" },
       "config.untrusted_code": {
         phase: "config",
@@ -41492,12 +41739,24 @@ var init_codes = __esm({
       "backend.wrong_port": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; the service's process listens on another port" },
       "backend.wrong_address": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused; something listens on that port but bound to another address of the same family" },
       "backend.family_mismatch": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused on one IP family while the port listens on the other" },
+      "backend.not_accepting": {
+        phase: "probe",
+        retry: "transient",
+        level: "connect",
+        meaning: "connect timed out (110) while the listener's accept queue is full (ss: Recv-Q >= Send-Q): its process is stopped or too busy to accept"
+      },
       "socket.missing": { phase: "probe", retry: "transient", level: "connect", meaning: "ENOENT (2): the unix socket path does not exist (siblings listed)" },
       "socket.refused": { phase: "probe", retry: "transient", level: "connect", meaning: "ECONNREFUSED on a unix socket: stale file, nothing accepting" },
       "socket.permission": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a unix socket: file mode / owner vs the connecting user" },
       "network.rejected": { phase: "probe", retry: "definitive", level: "connect", meaning: "refused although a listener is present: a firewall REJECT rule" },
       "network.timeout": { phase: "probe", retry: "transient", level: "connect", meaning: "connect timed out (110): a firewall DROP or a dead route" },
       "network.unreachable": { phase: "probe", retry: "transient", level: "connect", meaning: "EHOSTUNREACH (113) / ENETUNREACH (101)" },
+      "network.no_address_family": {
+        phase: "probe",
+        retry: "definitive",
+        level: "connect",
+        meaning: "EADDRNOTAVAIL (99): the address is of a family the host has no address in (IPv6 disabled while localhost maps to ::1)"
+      },
       "dns.unresolved": { phase: "probe", retry: "transient", level: "connect", meaning: "the upstream host name does not resolve" },
       "selinux.denied": { phase: "probe", retry: "definitive", level: "connect", meaning: "EACCES (13) on a TCP connect: SELinux (`httpd_can_network_connect`)" },
       "health.status": { phase: "probe", retry: "transient", level: "answer", meaning: "health endpoint answered HTTP >= 400 (`curl -f` fails)" },
@@ -42553,7 +42812,7 @@ var init_http2 = __esm({
 
 // src/gate/kinds/listener.ts
 var connect2, listenerKind;
-var init_listener = __esm({
+var init_listener2 = __esm({
   "src/gate/kinds/listener.ts"() {
     "use strict";
     init_endpoint();
@@ -42608,7 +42867,7 @@ var init_probe_kinds = __esm({
     init_fastcgi2();
     init_front();
     init_http2();
-    init_listener();
+    init_listener2();
     init_resolve3();
     PROBE_KINDS = {
       resolve: resolveKind,
@@ -42625,7 +42884,7 @@ var init_probe_kinds = __esm({
 // src/gate/probe-plan.ts
 function targetsOf(service2, dials) {
   const key = (e) => e.kind === "unix" ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`;
-  const targets = /* @__PURE__ */ new Map([[key(service2.backend), { endpoint: service2.backend }]]);
+  const targets = new Map(service2.pool.map((b) => [key(b), { endpoint: b }]));
   for (const d of dials) {
     if (d.dynamic || !d.endpoint) continue;
     const same = targets.get(key(d.endpoint));
@@ -42654,7 +42913,8 @@ function planService(spec, service2, dials, learnt) {
     const where2 = kind === "front" ? "" : `:${formatEndpoint(kind === "resolve" ? target.endpoint : dialed(target))}`;
     return { id: `${service2.name}:${kind}${where2}`, kind: k, stage: k.stage, name: k.checkName(service2, target, distinct), service: service2, target, after };
   };
-  const [backend, ...others] = targetsOf(service2, dials);
+  const targets = targetsOf(service2, dials);
+  const backends = targets.slice(0, service2.pool.length);
   const stage = (target) => {
     const { endpoint } = target;
     if (endpoint.kind === "unix") return { ids: [add2(make("unix", target, []))], addresses: [void 0] };
@@ -42664,24 +42924,27 @@ function planService(spec, service2, dials, learnt) {
     const ids = [resolve10, ...(addresses ?? []).map((address) => add2(make("tcp", { ...target, address }, [resolve10])))];
     return { ids, ...addresses && { addresses } };
   };
-  const listeners = backend ? stage(backend) : { ids: [] };
-  for (const t of others) stage(t);
+  const listeners = backends.map(stage);
+  for (const t of targets.slice(backends.length)) stage(t);
   const notes2 = [];
   const path6 = service2.health;
-  let healthIds = listeners.ids;
-  if (backend && path6) {
+  let healthIds = listeners.flatMap((l) => l.ids);
+  if (backends.length > 0 && path6) {
     const kind = healthKindOf(service2.protocol);
     if (!kind) {
       notes2.push({
         id: `${service2.name}:no-health-kind`,
-        after: listeners.ids,
+        after: healthIds,
         finding: { severity: "info", service: service2.name, message: `health ${path6} is not requested over ${service2.protocol}: the listener probe is the check` }
       });
-    } else if (!listeners.addresses || !listeners.ids.every((id) => learnt.passed.has(id))) {
-      healthIds = [add2(make(kind, backend, listeners.ids))];
     } else {
-      const { addresses } = listeners;
-      healthIds = addresses.map((address) => add2(make(kind, { ...backend, ...address !== void 0 && { address } }, listeners.ids, addresses.length > 1)));
+      const pool = backends.length > 1;
+      healthIds = backends.flatMap((backend, i2) => {
+        const mine = listeners[i2];
+        if (!mine.addresses || !mine.ids.every((id) => learnt.passed.has(id))) return [add2(make(kind, backend, mine.ids, pool))];
+        const { addresses } = mine;
+        return addresses.map((address) => add2(make(kind, { ...backend, ...address !== void 0 && { address } }, mine.ids, pool || addresses.length > 1)));
+      });
     }
     if (spec.nginx.front) add2(make("front", { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
   }
@@ -44175,6 +44438,14 @@ var init_error_log_classify = __esm({
         fix: (f) => f.ipv6 ? "dial an IPv4 address, or `resolver ... ipv6=off`, or fix IPv6 routing" : `check the backend host, its container network, and routes: ip route get ${hostOf(f.addr)}`
       },
       {
+        kind: "no_ipv6",
+        doc: "`connect() to [IPv6]:PORT failed (99: Cannot assign requested address)`",
+        code: "network.no_address_family",
+        when: (f) => connecting(f) && f.errno === 99 && f.ipv6,
+        cause: (f) => `nginx dialed ${f.addr}, an IPv6 address, on a host without IPv6 (disabled, so not even ::1 exists): the connect fails at once, and nginx moves on to the next address of the name`,
+        fix: () => "dial an IPv4 address (127.0.0.1 instead of localhost), or drop the ::1 mapping of the name (/etc/hosts)"
+      },
+      {
         kind: "local_ports_exhausted",
         doc: "`connect() to IP:PORT failed (99: Cannot assign requested address)`",
         when: (f) => connecting(f) && f.errno === 99,
@@ -44990,19 +45261,20 @@ function crossCheck(groups, spec) {
 function matchGroup(g, services) {
   const dialed2 = endpointOf(g.upstream);
   if (dialed2) {
-    const own2 = services.find((s) => sameBackend(s.backend, dialed2));
+    const own2 = services.find((s) => s.pool.some((b) => sameBackend(b, dialed2)));
+    const member = own2?.poolTexts[own2.pool.findIndex((b) => sameBackend(b, dialed2))];
     const scheme = schemeOf(g.upstream);
     if (own2 && scheme !== void 0 && !speaks(own2.protocol, scheme)) {
       return {
         match: "mismatch",
         service: own2.name,
-        backend: own2.backendText,
+        backend: member ?? own2.backendText,
         code: "config.protocol_mismatch",
         note: `nginx dials ${formatEndpoint(dialed2)}, the spec's backend of ${own2.name}, as ${scheme}:// but the spec says it speaks ${own2.protocol}`
       };
     }
     if (own2) {
-      return { match: "backend", service: own2.name, backend: own2.backendText, note: `${formatEndpoint(dialed2)} is the spec's backend of ${own2.name}: the backend itself failed` };
+      return { match: "backend", service: own2.name, backend: member ?? own2.backendText, note: `${formatEndpoint(dialed2)} is the spec's backend of ${own2.name}: the backend itself failed` };
     }
   }
   if (!dialed2) return void 0;

@@ -6,7 +6,7 @@ import { errnoName, LINUX_ERRNO } from '../host/errno.js';
 import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, UNEXPECTED, type ProbeResult } from '../model/probe-result.js';
 import { describeMismatch } from '../model/expect.js';
 import type { Evidence } from '../host/evidence.js';
-import type { Listener } from '../host/listener.js';
+import { acceptQueueFull, type Listener, type ListenerProcess } from '../host/listener.js';
 import { SELINUX_BOOLEAN } from '../host/selinux.js';
 import { access, describeFile } from '../host/socket-file.js';
 import { describeUnit } from '../host/systemd.js';
@@ -100,6 +100,8 @@ function decide(i: ClassifyInput): Draft {
     if (i.endpoint.kind === 'unix') return unixConnect(i, code);
     if (code === 'ECONNREFUSED') return refused(i);
     if (code === 'ETIMEDOUT') return connectTimeout(i);
+    // with interfaces of its family the error means something else (no free local port): unreachable, below
+    if (code === 'EADDRNOTAVAIL' && family(i) === 6 && !i.evidence.ipv6?.addresses.length) return noAddressFamily(i);
     if (code !== undefined && UNREACHABLE.has(code)) return unreachable(i);
     if (code === 'EACCES') return selinux(i);
     if (code === 'EPERM') return (i.evidence.firewall?.rules.length ?? 0) > 0 ? rejected(i, []) : selinux(i);
@@ -177,6 +179,15 @@ function refused(i: ClassifyInput): Draft {
     if (mine.length && conclusive(mine)) return wrongPort(i, mine);
     // `process: node` may match unrelated servers: a definitive verdict needs one process on a few ports
     if (mine.length) return down(i, undefined, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));
+    const unseen = snap.processesHidden ? (snap.listeners ?? []).filter((l) => l.kind === 'tcp' && l.port !== port && l.processes.length === 0) : [];
+    if (unseen.length) {
+      const who = i.service.process ?? 'the service';
+      return down(
+        i,
+        `nothing listens on ${targetOf(i)} (no listener on port ${port} in any family); whether ${who} listens on another port cannot be seen: the processes of ${unseen.length} listener${unseen.length === 1 ? '' : 's'} are hidden from a gate not run as root`,
+        unseen.slice(0, MAX_CANDIDATES).map((l) => `not visible: the process of ${listenerLine(l)}`),
+      );
+    }
   }
   return down(i);
 }
@@ -295,6 +306,8 @@ function connectTimeout(i: ClassifyInput): Draft {
   const port = i.endpoint.kind === 'tcp' ? i.endpoint.port : 0;
   const present = tcpOnPort(i.evidence, port).filter((l) => accepts(l, dialedAddress(i), family(i)));
   // The kernel drops the SYNs of a listener whose accept queue is full: a process too stalled or busy to accept, not a firewall.
+  const full = present.find(acceptQueueFull);
+  if (full) return notAccepting(i, full, present, rules);
   const stalled = rules.length === 0 ? present[0] : undefined;
   if (stalled) {
     return {
@@ -311,6 +324,60 @@ function connectTimeout(i: ClassifyInput): Draft {
     message: `connect to ${t} timed out: ${rules.length ? 'a firewall DROP rule' : 'packets are dropped (firewall DROP or a dead route)'}`,
     evidence: [...connectEvidence(i, present), ...rules.map((r) => `rule ${r}`)],
     fix: rules[0] ? `allow tcp port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /, '')}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i)})`,
+  };
+}
+
+const STATES: Record<string, string> = { T: 'stopped (SIGSTOP, or a debugger)', t: 'stopped by a debugger', D: 'blocked in uninterruptible I/O', Z: 'a zombie' };
+
+function processWords(p: ListenerProcess): string {
+  const state = p.state !== undefined ? STATES[p.state] : undefined;
+  return `${p.name} (pid ${p.pid})${state ? `, ${state},` : ''}`;
+}
+
+function notAccepting(i: ClassifyInput, full: Listener, present: Listener[], rules: string[]): Draft {
+  const t = targetOf(i);
+  const port = i.endpoint.kind === 'tcp' ? i.endpoint.port : 0;
+  const q = full.queue as { pending: number; backlog: number };
+  const owner = full.processes[0];
+  const hidden = !owner && i.evidence.listeners?.processesHidden;
+  const who = owner ? processWords(owner) : 'its process';
+  return {
+    code: 'backend.not_accepting',
+    errno: LINUX_ERRNO.ETIMEDOUT,
+    message: `connect to ${t} timed out: ${listenerAddress(full)} listens, but ${who} does not accept: ${q.pending} connection${q.pending === 1 ? '' : 's'} wait${q.pending === 1 ? 's' : ''} in its accept queue (backlog ${q.backlog}), so the kernel drops new ones`,
+    evidence: [
+      ...connectEvidence(i, present),
+      `accept queue of ${listenerAddress(full)}: Recv-Q ${q.pending} >= Send-Q ${q.backlog} (ss -ltn 'sport = :${port}')`,
+      ...(hidden ? [`not visible: the process that owns ${listenerAddress(full)} (ss names other users' processes only to root)`] : []),
+      ...(rules.length ? rules.map((r) => `rule ${r}`) : ['no firewall rule matches the port']),
+      ...unitLines(i),
+    ],
+    fix: owner?.state === 'T'
+      ? `resume it (kill -CONT ${owner.pid}) or restart the service${i.service.unit ? ` (${i.service.unit})` : ''}`
+      : `the backend is stalled or overloaded: check ${owner ? `${owner.name} (pid ${owner.pid})` : 'the process that listens on the port'} and its log${i.service.unit ? ` (journalctl -u ${i.service.unit})` : ''}; raise its listen backlog or worker count if it is merely busy`,
+  };
+}
+
+function noAddressFamily(i: ClassifyInput): Draft {
+  const t = targetOf(i);
+  const port = i.endpoint.kind === 'tcp' ? i.endpoint.port : 0;
+  const name = i.endpoint.kind === 'tcp' && i.address !== undefined && i.address !== i.endpoint.host ? i.endpoint.host : undefined;
+  const v6 = i.evidence.ipv6;
+  const why = v6?.disabled ? 'IPv6 is disabled (net.ipv6.conf.all.disable_ipv6 = 1)' : 'no interface holds an IPv6 address';
+  const v4 = formatEndpoint({ kind: 'tcp', host: '127.0.0.1', port });
+  const dialed = dialFix(i, name === undefined || name.toLowerCase() === 'localhost' ? '127.0.0.1' : name);
+  return {
+    code: 'network.no_address_family',
+    message: `nginx dials ${t}${name ? ` (${name})` : ''}, but this host has no IPv6: ${why}, so the connect fails at once with EADDRNOTAVAIL; nginx logs "(99: Cannot assign requested address)" and moves on to the next address`,
+    evidence: [
+      ...connectEvidence(i),
+      ...(v6 ? [v6.addresses.length ? `IPv6 addresses: ${v6.addresses.join(', ')}` : 'no IPv6 address on any interface (/proc/net/if_inet6)'] : []),
+      ...(v6?.disabled !== undefined ? [`net.ipv6.conf.all.disable_ipv6 = ${v6.disabled ? 1 : 0}`] : []),
+      ...(v6?.notes ?? []).map((n) => `note: ${n}`),
+    ],
+    fix: name
+      ? `dial ${name.toLowerCase() === 'localhost' ? v4 : `an IPv4 address of ${name}`} instead of ${name}:${port}${dialed ? ` (${dialed})` : ''}, or drop the ::1 mapping of ${name} (/etc/hosts)`
+      : `${dialed ?? `dial ${v4}`}, or enable IPv6 (sysctl net.ipv6.conf.all.disable_ipv6=0)`,
   };
 }
 

@@ -228,6 +228,14 @@ const RULES: Rule[] = [
       f.ipv6 ? 'dial an IPv4 address, or `resolver ... ipv6=off`, or fix IPv6 routing' : `check the backend host, its container network, and routes: ip route get ${hostOf(f.addr)}`,
   },
   {
+    kind: 'no_ipv6',
+    doc: '`connect() to [IPv6]:PORT failed (99: Cannot assign requested address)`',
+    code: 'network.no_address_family',
+    when: (f) => connecting(f) && f.errno === 99 && f.ipv6,
+    cause: (f) => `nginx dialed ${f.addr}, an IPv6 address, on a host without IPv6 (disabled, so not even ::1 exists): the connect fails at once, and nginx moves on to the next address of the name`,
+    fix: () => 'dial an IPv4 address (127.0.0.1 instead of localhost), or drop the ::1 mapping of the name (/etc/hosts)',
+  },
+  {
     kind: 'local_ports_exhausted',
     doc: '`connect() to IP:PORT failed (99: Cannot assign requested address)`',
     when: (f) => connecting(f) && f.errno === 99,

@@ -20,19 +20,20 @@ export function crossCheck(groups: ExplainGroup[], spec: Pick<Spec, 'services'>)
 function matchGroup(g: ExplainGroup, services: readonly ServiceSpec[]): SpecMatch | undefined {
   const dialed = endpointOf(g.upstream);
   if (dialed) {
-    const own = services.find((s) => sameBackend(s.backend, dialed));
+    const own = services.find((s) => s.pool.some((b) => sameBackend(b, dialed)));
+    const member = own?.poolTexts[own.pool.findIndex((b) => sameBackend(b, dialed))];
     const scheme = schemeOf(g.upstream);
     if (own && scheme !== undefined && !speaks(own.protocol, scheme)) {
       return {
         match: 'mismatch',
         service: own.name,
-        backend: own.backendText,
+        backend: member ?? own.backendText,
         code: 'config.protocol_mismatch',
         note: `nginx dials ${formatEndpoint(dialed)}, the spec's backend of ${own.name}, as ${scheme}:// but the spec says it speaks ${own.protocol}`,
       };
     }
     if (own) {
-      return { match: 'backend', service: own.name, backend: own.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own.name}: the backend itself failed` };
+      return { match: 'backend', service: own.name, backend: member ?? own.backendText, note: `${formatEndpoint(dialed)} is the spec's backend of ${own.name}: the backend itself failed` };
     }
   }
   // a group or host name: nothing to compare with a backend

@@ -39,10 +39,10 @@ export interface Learnt {
 
 export const NOTHING_LEARNT: Learnt = { resolved: new Map(), passed: new Set() };
 
-/** The spec's backend first, then each static dial that differs from it (sameEndpoint), in one pass. */
+/** The spec's backends first (every member of a pool), then each static dial that differs from them (sameEndpoint), in one pass. */
 export function targetsOf(service: ServiceSpec, dials: readonly NginxDial[]): CheckTarget[] {
   const key = (e: Endpoint) => (e.kind === 'unix' ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`);
-  const targets = new Map<string, CheckTarget>([[key(service.backend), { endpoint: service.backend }]]);
+  const targets = new Map<string, CheckTarget>(service.pool.map((b) => [key(b), { endpoint: b }]));
   for (const d of dials) {
     if (d.dynamic || !d.endpoint) continue;
     const same = targets.get(key(d.endpoint));
@@ -76,7 +76,8 @@ export function planService(spec: Spec, service: ServiceSpec, dials: readonly Ng
     return { id: `${service.name}:${kind}${where}`, kind: k, stage: k.stage, name: k.checkName(service, target, distinct), service, target, after };
   };
 
-  const [backend, ...others] = targetsOf(service, dials);
+  const targets = targetsOf(service, dials);
+  const backends = targets.slice(0, service.pool.length);
   const stage = (target: CheckTarget) => {
     const { endpoint } = target;
     if (endpoint.kind === 'unix') return { ids: [add(make('unix', target, []))], addresses: [undefined] };
@@ -86,25 +87,29 @@ export function planService(spec: Spec, service: ServiceSpec, dials: readonly Ng
     const ids = [resolve, ...(addresses ?? []).map((address) => add(make('tcp', { ...target, address }, [resolve])))];
     return { ids, ...(addresses && { addresses }) };
   };
-  const listeners = backend ? stage(backend) : { ids: [] };
-  for (const t of others) stage(t);
+  const listeners = backends.map(stage);
+  for (const t of targets.slice(backends.length)) stage(t);
 
   const notes: PlannedNote[] = [];
   const path = service.health;
-  let healthIds = listeners.ids;
-  if (backend && path) {
+  let healthIds = listeners.flatMap((l) => l.ids);
+  if (backends.length > 0 && path) {
     const kind = healthKindOf(service.protocol);
     if (!kind) {
       notes.push({
         id: `${service.name}:no-health-kind`,
-        after: listeners.ids,
+        after: healthIds,
         finding: { severity: 'info', service: service.name, message: `health ${path} is not requested over ${service.protocol}: the listener probe is the check` },
       });
-    } else if (!listeners.addresses || !listeners.ids.every((id) => learnt.passed.has(id))) {
-      healthIds = [add(make(kind, backend, listeners.ids))];
     } else {
-      const { addresses } = listeners;
-      healthIds = addresses.map((address) => add(make(kind, { ...backend, ...(address !== undefined && { address }) }, listeners.ids, addresses.length > 1)));
+      // each member of a pool is requested apart, named by its address
+      const pool = backends.length > 1;
+      healthIds = backends.flatMap((backend, i) => {
+        const mine = listeners[i] as { ids: string[]; addresses?: readonly (string | undefined)[] };
+        if (!mine.addresses || !mine.ids.every((id) => learnt.passed.has(id))) return [add(make(kind, backend, mine.ids, pool))];
+        const { addresses } = mine;
+        return addresses.map((address) => add(make(kind, { ...backend, ...(address !== undefined && { address }) }, mine.ids, pool || addresses.length > 1)));
+      });
     }
     if (spec.nginx.front) add(make('front', { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
   }

@@ -6,6 +6,7 @@ import type { Endpoint } from '../model/endpoint.js';
 import type { ProbeResult } from '../model/probe-result.js';
 import { readFirewall, type FirewallEvidence } from './firewall.js';
 import type { Host } from './host.js';
+import { readIpv6, type Ipv6Evidence } from './ipv6.js';
 import type { ListenerSnapshot } from './listener.js';
 import { readSelinux, type SelinuxEvidence } from './selinux.js';
 import { readSocketFile, type SocketFileEvidence } from './socket-file.js';
@@ -17,6 +18,8 @@ export interface Evidence {
   selinux?: SelinuxEvidence;
   systemd?: SystemdEvidence;
   socketFile?: SocketFileEvidence;
+  /** after an EADDRNOTAVAIL on an IPv6 address: whether the host has IPv6 at all */
+  ipv6?: Ipv6Evidence;
 }
 
 export interface EvidenceCollector {
@@ -49,6 +52,7 @@ export function evidenceCollector(host: Host, signal?: AbortSignal): EvidenceCol
   const selinux = (port: number) => memo(`se:${port}`, () => readSelinux(host, port, opts), SLOW_TTL_MS);
   const systemd = (unit: string) => memo(`unit:${unit}`, () => readSystemd(host, unit, opts), SLOW_TTL_MS);
   const socketFile = (path: string) => memo(`sock:${path}`, () => readSocketFile(host, path, opts));
+  const ipv6 = () => memo('ipv6', () => readIpv6(host, opts), SLOW_TTL_MS);
 
   return {
     async gather(probe, endpoint, address, unit) {
@@ -65,6 +69,7 @@ export function evidenceCollector(host: Host, signal?: AbortSignal): EvidenceCol
         jobs.listeners = listeners();
         jobs.firewall = firewall(endpoint.port, family);
         if (probe.code === 'EACCES' || probe.code === 'EPERM') jobs.selinux = selinux(endpoint.port);
+        if (probe.code === 'EADDRNOTAVAIL' && family === 6) jobs.ipv6 = ipv6();
       }
       if (unit) jobs.systemd = systemd(unit);
       const out: Evidence = {};

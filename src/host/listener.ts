@@ -6,6 +6,8 @@ export interface ListenerProcess {
   pid: number;
   /** the full command line, when it could be read (matching `process:` against it) */
   command?: string;
+  /** its state as /proc/PID/stat says it, when it could be read: `T` stopped, `D` in uninterruptible sleep... */
+  state?: string;
 }
 
 export interface Listener {
@@ -20,6 +22,13 @@ export interface Listener {
   /** unix: the socket path */
   path?: string;
   processes: ListenerProcess[];
+  /** the accept queue, as ss shows it for a listening socket: Recv-Q (connections not yet accepted) and Send-Q (the backlog) */
+  queue?: { pending: number; backlog: number };
+}
+
+/** The kernel drops new connections to a listener whose accept queue holds more than its backlog: at or past it, it accepts nothing more. */
+export function acceptQueueFull(l: Listener): boolean {
+  return l.queue !== undefined && l.queue.pending > 0 && l.queue.pending >= l.queue.backlog;
 }
 
 export interface ListenerSnapshot {
@@ -28,4 +37,6 @@ export interface ListenerSnapshot {
   source: string;
   /** what degraded the view: missing tool, no process names without root... */
   notes: string[];
+  /** not root: a listener without a process may belong to a process the gate cannot see, not to none */
+  processesHidden?: boolean;
 }

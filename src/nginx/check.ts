@@ -195,7 +195,7 @@ async function resolveAll(
   signal: AbortSignal,
 ): Promise<Map<string, string[]>> {
   const names = new Set<string>();
-  for (const s of spec.services) if (s.backend.kind === 'tcp') names.add(s.backend.host.toLowerCase());
+  for (const s of spec.services) for (const b of s.pool) if (b.kind === 'tcp') names.add(b.host.toLowerCase());
   for (const exp of expansions.values()) {
     for (const c of exp.candidates) if (c.endpoint?.kind === 'tcp') names.add(c.endpoint.host.toLowerCase());
   }

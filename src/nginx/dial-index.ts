@@ -54,7 +54,7 @@ function add<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 export function indexDials(servers: readonly ServerBlock[], expansions: ReadonlyMap<ServerBlock, Expansion>, services: readonly ServiceSpec[], addresses: Addresses): DialIndex {
-  const backends = new Set(services.flatMap((s) => matchKeys(s.backend, addresses)));
+  const backends = new Set(services.flatMap((s) => s.pool.flatMap((b) => matchKeys(b, addresses))));
   const index: DialIndex = {
     order: new Map(),
     byPass: new Map(),

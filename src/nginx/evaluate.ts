@@ -33,7 +33,8 @@ import type { ServiceSpec } from '../spec/load.js';
 import type { Candidate, Expansion } from './dials.js';
 import { buildDirective } from './builder.js';
 import { hostAddresses, hostKeys, indexDials, matchKeys, type Addresses, type DialIndex } from './dial-index.js';
-import type { ConfigModel, ServerBlock, Site, UpstreamGroup } from './model.js';
+import type { ConfigModel, ServerBlock, Site, UpstreamGroup, UpstreamServer } from './model.js';
+import { upstreamName } from '../render/render.js';
 import { selectLocation, selectServers } from './select.js';
 
 export interface EvaluateInput {
@@ -63,6 +64,18 @@ function overlap(a: string, b: string, addresses: Addresses): boolean {
 /** How a dial relates to a backend, hosts compared by the addresses they resolve to. */
 function relateResolved(dial: Endpoint, backend: Endpoint, addresses: Addresses): Relation {
   return relate(dial, backend, (a, b) => overlap(a, b, addresses));
+}
+
+const CLOSENESS: readonly Relation[] = ['match', 'host', 'port', 'unrelated', 'socket'];
+
+/** The pool member a dial is closest to (the same member, then the same port or host), and how it relates to it. */
+function relatePool(dial: Endpoint, pool: readonly Endpoint[], addresses: Addresses): { relation: Relation; member: Endpoint } {
+  let best = { relation: relateResolved(dial, pool[0] as Endpoint, addresses), member: pool[0] as Endpoint };
+  for (const member of pool.slice(1)) {
+    const relation = relateResolved(dial, member, addresses);
+    if (CLOSENESS.indexOf(relation) < CLOSENESS.indexOf(best.relation)) best = { relation, member };
+  }
+  return best;
 }
 
 function protocolOk(service: ServiceSpec, c: Candidate): boolean {
@@ -95,8 +108,8 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
   const { service, model, expansions, addresses, display, lineText } = input;
   const findings: Finding[] = [];
   const where = (s: Site) => `(${display(s.file)}:${s.line})`;
-  const backend = service.backend;
-  const backendText = formatEndpoint(backend);
+  const pool = service.pool;
+  const backendText = pool.map(formatEndpoint).join(', ');
 
   // 1. Scope: the server blocks and location that serve this service.
   const names = service.serverNames;
@@ -127,8 +140,9 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
     for (const pass of loc.passes) append(inScope, dials.byPass.get(pass) ?? []);
   }
 
-  // each static dial against the backend, once
-  const rel = new Map<Candidate, Relation>(inScope.filter((c) => !c.dynamic && c.endpoint).map((c) => [c, relateResolved(c.endpoint as Endpoint, backend, addresses)]));
+  // each static dial against the pool, once: how it relates, and to which member
+  const closest = new Map(inScope.filter((c) => !c.dynamic && c.endpoint).map((c) => [c, relatePool(c.endpoint as Endpoint, pool, addresses)]));
+  const rel = new Map<Candidate, Relation>([...closest].map(([c, r]) => [c, r.relation]));
 
   // 2. A dial that is exactly another service's backend is that service's.
   inScope = inScope.filter((c) => c.dynamic || !c.endpoint || rel.get(c) === 'match' || !dials.claimed.has(c));
@@ -143,6 +157,8 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
     new Set(statics.filter((c) => c.group && relations.includes(rel.get(c) as Relation)).map((c) => c.group));
   const strongGroups = groupsWith(['match', 'host']);
   const weakGroups = groupsWith(['match', 'host', 'port']);
+  // a group with a member of the pool is the pool: its other members are extra, never to be rewritten into one of the pool
+  const poolGroups = groupsWith(['match']);
   let flagged: Candidate[];
   if (strict) {
     flagged = statics.filter((c) => rel.get(c) !== 'match');
@@ -162,6 +178,11 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
   for (const c of flagged) {
     const e = c.endpoint as Endpoint;
     const r = rel.get(c) as Relation;
+    const backend = closest.get(c)?.member as Endpoint;
+    if (c.group && c.member && poolGroups.has(c.group)) {
+      findings.push(extraMember(c, c.group, c.member));
+      continue;
+    }
     // `unrelated` (both host and port differ) only gets here when the scope leaves no doubt.
     const code = mismatchCode(r as Mismatch);
     const fam = r === 'host' ? familyNote(e, backend, addresses) : { dial: '', spec: '' };
@@ -176,6 +197,7 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
       ),
     );
   }
+  append(findings, poolGaps());
   // one protocol finding per *_pass line, however many servers its group has
   const wrongProtocol = new Set<Site>();
   for (const c of [...matches, ...flagged]) {
@@ -199,6 +221,7 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
     const addrs = hostAddresses(e.host, addresses);
     const families = new Set(addrs.map((a) => isIP(a)));
     if (families.size < 2) continue;
+    const backend = closest.get(c)?.member as Endpoint;
     const specIp = backend.kind === 'tcp' && isIP(backend.host) ? backend.host : undefined;
     const pick = specIp ?? addrs.find((a) => isIP(a) === 4) ?? (addrs[0] as string);
     const replacement = formatEndpoint({ kind: 'tcp', host: pick, port: e.port });
@@ -217,7 +240,7 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
       ...base(c, 'config.dynamic_target', 'warning'),
       target: c.target.authority,
       message: `nginx dials ${c.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,
-      fix: `${passLine(service.protocol, formatEndpoint(backend))}  ${where(c.pass)}`,
+      fix: `${passLine(service.protocol, pool.length > 1 ? upstreamName(service.name) : backendText)}  ${where(c.pass)}`,
       file: c.pass.file,
       line: c.pass.line,
       evidence: [lineText(c.pass)],
@@ -228,6 +251,86 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
   if (mine.length === 0) findings.push(noTarget(input, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
 
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText))) };
+
+  /** A member of the pool's group that the spec does not name: the fix removes its line, and touches no other. */
+  function extraMember(c: Candidate, group: UpstreamGroup, member: UpstreamServer): Finding {
+    const e = c.endpoint as Endpoint;
+    const line = `${buildDirective({ directive: 'server', line: 0, args: [...member.args] })};`;
+    return {
+      ...base(c, 'config.pool_mismatch', 'error'),
+      message: `upstream ${group.name} has ${formatEndpoint(e)}, which is not in the spec's backend (${backendText})`,
+      fix: `remove \`${line}\` from upstream ${group.name} ${where(c.site)}, or add ${formatEndpoint(e)} to the spec's backend list`,
+      file: c.site.file,
+      line: c.site.line,
+      evidence: evidence(c),
+    };
+  }
+
+  /**
+   * The pool's members that a dial of the service does not reach: for each
+   * upstream group that holds a member of the pool, each member it lacks (one
+   * line to add) or marks `down` (its own line without `down`); for a *_pass
+   * that dials one member directly, the others.
+   */
+  function poolGaps(): Finding[] {
+    if (pool.length < 2) return [];
+    const out: Finding[] = [];
+    const reached = (e: Endpoint | undefined, m: Endpoint) => e !== undefined && relateResolved(e, m, addresses) === 'match';
+    const groups = new Map<UpstreamGroup, Candidate>();
+    for (const c of matches) if (c.group && !groups.has(c.group)) groups.set(c.group, c);
+    for (const [group, c] of groups) {
+      for (const m of pool) {
+        const servers = group.servers.filter((s) => reached(s.endpoint, m));
+        if (servers.some((s) => !s.down)) continue;
+        const down = servers[0];
+        const target = formatEndpoint(m);
+        if (down) {
+          const site = { file: down.file, line: down.line };
+          out.push({
+            code: 'config.pool_mismatch',
+            severity: 'warning',
+            service: service.name,
+            target,
+            message: `upstream ${group.name} marks ${target} \`down\`: nginx sends it nothing, though the spec's pool has it`,
+            fix: `${withoutDown(lineText(site), down.args)}  ${where(site)}`,
+            file: down.file,
+            line: down.line,
+            evidence: [lineText(site), `upstream ${group.name} ${where(group)} used by: ${lineText(c.pass)} ${where(c.pass)}`],
+          });
+          continue;
+        }
+        out.push({
+          code: 'config.pool_mismatch',
+          severity: 'error',
+          service: service.name,
+          target,
+          message: `upstream ${group.name} lacks ${target}, a member of the spec's pool (${backendText}): nginx never dials it`,
+          fix: `server ${target};  (add to upstream ${group.name}, ${display(group.file)}:${group.line})`,
+          file: group.file,
+          line: group.line,
+          evidence: [`upstream ${group.name} ${where(group)}: ${group.servers.map((s) => s.args.join(' ')).join('; ')}`, `used by: ${lineText(c.pass)} ${where(c.pass)}`],
+        });
+      }
+    }
+    for (const c of matches) {
+      if (c.group) continue;
+      const e = c.endpoint as Endpoint;
+      const others = pool.filter((m) => !reached(e, m));
+      if (others.length === 0) continue;
+      const name = upstreamName(service.name);
+      const block = `upstream ${name} { ${pool.map((m) => `server ${formatEndpoint(m)};`).join(' ')} }`;
+      out.push({
+        ...base(c, 'config.pool_mismatch', 'error'),
+        target: others.map(formatEndpoint).join(', '),
+        message: `nginx dials only ${formatEndpoint(e)} here, not ${others.map(formatEndpoint).join(', ')} of the spec's pool (${backendText})`,
+        fix: `${block} (http {} context), then ${passLine(service.protocol, name, uriOf(c))}  ${where(c.pass)}`,
+        file: c.pass.file,
+        line: c.pass.line,
+        evidence: evidence(c),
+      });
+    }
+    return out;
+  }
 
   function base(c: Candidate, code: ReasonCode, severity: Finding['severity']): Finding {
     return {
@@ -271,6 +374,14 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
   }
 }
 
+/** A `server` line without its `down`: as written when the line holds just that directive, else rebuilt. */
+function withoutDown(text: string, args: readonly string[]): string {
+  const code = text.replace(/\s+#[^"']*$/, '');
+  const alone = code.startsWith('server ') && code.endsWith(';') && code.indexOf(';') === code.length - 1;
+  if (alone) return text.replace(/\s+down(?=[\s;])/, '');
+  return `${buildDirective({ directive: 'server', line: 0, args: args.filter((a) => a !== 'down') })};`;
+}
+
 /**
  * The replacement for a directive: its line as written with the address
  * swapped when the line holds just that directive (comments and spacing
@@ -291,7 +402,6 @@ function rewrite(text: string, directive: string, old: string, next: string, arg
  * speaking its protocol to a socket; and every dynamic dial.
  */
 function concerning(service: ServiceSpec, dials: DialIndex, addresses: Addresses): Candidate[] {
-  const { backend } = service;
   const out = new Set<Candidate>(dials.dynamic);
   const groups = new Set<UpstreamGroup>();
   const take = (list: readonly Candidate[] | undefined) => {
@@ -301,12 +411,12 @@ function concerning(service: ServiceSpec, dials: DialIndex, addresses: Addresses
     }
   };
   const before = out.size;
-  for (const k of matchKeys(backend, addresses)) take(dials.byKey.get(k));
+  for (const backend of service.pool) for (const k of matchKeys(backend, addresses)) take(dials.byKey.get(k));
   const matched = out.size > before;
-  if (backend.kind === 'tcp') take(dials.byPort.get(backend.port));
+  for (const backend of service.pool) if (backend.kind === 'tcp') take(dials.byPort.get(backend.port));
   if (!matched) {
-    if (backend.kind === 'tcp') for (const k of hostKeys(backend.host, addresses)) take(dials.byHost.get(k));
-    const sockets = backend.kind === 'unix' ? dials.byDirective : dials.unixByDirective;
+    for (const backend of service.pool) if (backend.kind === 'tcp') for (const k of hostKeys(backend.host, addresses)) take(dials.byHost.get(k));
+    const sockets = service.pool.some((b) => b.kind === 'unix') ? dials.byDirective : dials.unixByDirective;
     for (const key of ['stream', PROTOCOLS[service.protocol].directive]) for (const c of sockets.get(key) ?? []) if (protocolOk(service, c)) out.add(c);
   }
   for (const g of groups) for (const c of dials.byGroup.get(g) ?? []) out.add(c);
@@ -337,23 +447,24 @@ function noTarget(
 ): Finding {
   const { service } = input;
   const names = service.serverNames.join(' ');
-  const want = passLine(service.protocol, formatEndpoint(service.backend));
+  const backendText = service.pool.map(formatEndpoint).join(', ');
+  const want = passLine(service.protocol, service.pool.length > 1 ? upstreamName(service.name) : backendText);
   let message: string;
   let at: Site | undefined = servers[0];
   if (names && servers.length === 0) {
     message = `no server{} block in the nginx config could serve ${names}`;
   } else if (names && fallback) {
-    message = `no server{} block has server_name ${names}; the default server ${servers.map(where).join(', ')} dials nothing for ${formatEndpoint(service.backend)}`;
+    message = `no server{} block has server_name ${names}; the default server ${servers.map(where).join(', ')} dials nothing for ${backendText}`;
   } else if (service.location !== undefined && locationMisses.length === servers.length) {
     message = `no location matches ${service.location} in ${names ? `server_name ${names}` : 'any server{} block'} ${servers.map(where).join(', ')}`;
   } else if (names) {
-    message = `server_name ${names} ${servers.map(where).join(', ')} has no ${PROTOCOLS[service.protocol].directive} for ${formatEndpoint(service.backend)}`;
+    message = `server_name ${names} ${servers.map(where).join(', ')} has no ${PROTOCOLS[service.protocol].directive} for ${backendText}`;
   } else if (statics.length === 0) {
-    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(', ')} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${formatEndpoint(service.backend)}`;
+    message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(', ')} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;
     at = undefined;
   } else {
     const list = statics.slice(0, 5).map((c) => `${formatEndpoint(c.endpoint as Endpoint)} ${where(c.site)}`);
-    message = `nothing in the nginx config dials ${formatEndpoint(service.backend)}; it dials ${list.join(', ')}${statics.length > 5 ? ', ...' : ''}`;
+    message = `nothing in the nginx config dials ${backendText}; it dials ${list.join(', ')}${statics.length > 5 ? ', ...' : ''}`;
     at = undefined;
   }
   const scope = [names && `server_name ${names}`, service.location !== undefined && `location ${service.location}`].filter(Boolean).join(', ');
@@ -361,7 +472,7 @@ function noTarget(
     code: 'config.no_target',
     severity: 'error',
     service: service.name,
-    target: formatEndpoint(service.backend),
+    target: backendText,
     message,
     fix: `${want}  (${scope ? `in ${scope}` : 'in the location that serves the service'}${at ? `, ${input.display(at.file)}:${at.line}` : ''})`,
     ...(at && { file: at.file, line: at.line }),

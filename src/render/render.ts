@@ -4,7 +4,7 @@
 // the port out from under nginx.
 import { basename } from 'node:path';
 import type { ServiceSpec, Spec } from '../spec/load.js';
-import { formatEndpoint } from '../model/endpoint.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import { passLine } from '../model/protocols.js';
 import { releaseIdentity } from '../model/expect.js';
 
@@ -33,7 +33,7 @@ function nginxSnippet(spec: Spec, s: ServiceSpec): string {
     header(spec).trimEnd(),
     `# http {} context: include this file once.`,
     `upstream ${upstreamName(s.name)} {`,
-    `    server ${formatEndpoint(s.backend)};`,
+    ...s.pool.map((b) => `    server ${formatEndpoint(b)};`),
     s.protocol === 'http' || s.protocol === 'https' ? '    keepalive 16;' : undefined,
     `}`,
     ``,
@@ -60,9 +60,8 @@ function locationBody(s: ServiceSpec): string[] {
   }
 }
 
-/** Bind settings for the backend, in a form systemd `EnvironmentFile=` and docker `--env-file` read. */
-function envFile(spec: Spec, s: ServiceSpec): string {
-  const b = s.backend;
+/** Bind settings for one backend, in a form systemd `EnvironmentFile=` and docker `--env-file` read. */
+function envFile(spec: Spec, s: ServiceSpec, b: Endpoint): string {
   const vars: [string, string][] =
     b.kind === 'unix'
       ? [
@@ -97,6 +96,9 @@ function releaseLines(s: ServiceSpec): string[] {
 export function render(spec: Spec): RenderedFile[] {
   return spec.services.flatMap((s) => [
     { name: `${s.name}.nginx.conf`, text: nginxSnippet(spec, s) },
-    { name: `${s.name}.env`, text: envFile(spec, s) },
+    // a pool: one env file per member, numbered in the spec's order (a service name has no dot, so no name collides)
+    ...(s.pool.length === 1
+      ? [{ name: `${s.name}.env`, text: envFile(spec, s, s.backend) }]
+      : s.pool.map((b, i) => ({ name: `${s.name}.${i + 1}.env`, text: envFile(spec, s, b) }))),
   ]);
 }

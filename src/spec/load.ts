@@ -1,7 +1,7 @@
 // Spec file -> validated, normalised Spec. Every error names the file, the line
 // and the key path, and is a UserError (exit 2).
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument, isAlias, isMap, isNode, isPair, isScalar, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isNode, isPair, isScalar, isSeq, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { readInput } from '../input-file.js';
 import { UserError } from '../user-error.js';
@@ -147,6 +147,18 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
       const key = issue.keys[0] ?? '';
       return { path: [...path, key], message: `unknown key${suggest(path)}` };
     }
+    case 'invalid_union': {
+      const input = issue.input;
+      // `backend: [127.0.0.1, 8000]`: YAML read HOST:PORT with a space as a list of two
+      if (Array.isArray(input) && input.length === 2 && typeof input[0] === 'string' && !input[0].includes(':') && typeof input[1] === 'number') {
+        return { path, message: `a list is a pool of backends, each HOST:PORT: for one backend write ${input[0]}:${input[1]}` };
+      }
+      // the branch the input was meant for: a list is a pool, anything else one backend
+      const branch = issue.errors[Array.isArray(issue.input) && issue.errors.length > 1 ? 1 : 0];
+      const inner = branch?.[0];
+      if (!inner) return { path, message: issue.message };
+      return describeIssue({ ...inner, path: [...issue.path, ...inner.path], ...(inner.input === undefined && { input: issue.input }) } as Issue);
+    }
     case 'invalid_key': {
       const inner = issue.issues[0];
       return { path, message: inner?.message ?? issue.message };
@@ -154,7 +166,7 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
     case 'invalid_type':
       if (issue.input === undefined) return { path, message: `missing required key${issue.message.startsWith('required') ? ` (${issue.message.slice(10)})` : ''}` };
       // the backend's message in the schema is for a missing key: this one is there, with the wrong type
-      if (path[0] === 'services' && path.length === 3 && path[2] === 'backend') return { path, message: backendNotText(issue.input, typeOf(issue.input)) };
+      if (path[0] === 'services' && path[2] === 'backend' && (path.length === 3 || (path.length === 4 && typeof path[3] === 'number'))) return { path, message: backendNotText(issue.input, typeOf(issue.input)) };
       return { path, message: issue.message.startsWith('Invalid input') ? `expected ${issue.expected}, got ${typeOf(issue.input)}` : issue.message };
     case 'invalid_union': {
       // the one branch whose type matched says what is wrong inside it; none: the union's own message
@@ -197,6 +209,11 @@ function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): numb
   let node: unknown = doc.contents;
   let offset = isNode(node) && node.range ? node.range[0] : 0;
   for (const key of path) {
+    if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+      if (isNode(node) && node.range) offset = node.range[0];
+      continue;
+    }
     if (!isMap(node)) break;
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
     if (!pair) break;

@@ -3,7 +3,7 @@
 // ms, backends parsed), so the Spec type is inferred from it; the keys
 // unknown-key messages list and the shipped JSON Schema come from it too.
 import { z } from 'zod';
-import type { Endpoint } from '../model/endpoint.js';
+import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import { PROTOCOL_NAMES } from '../model/protocols.js';
 import { parseBackend } from './address.js';
 import { DURATION_PATTERN, durationRangeProblem, parseDuration } from './duration.js';
@@ -26,14 +26,35 @@ export type NginxTestMode = (typeof NGINX_TEST_MODES)[number];
 /** The protocols whose health answer the gate reads, and so can hold to `expect:`. */
 const EXPECT_PROTOCOLS: readonly string[] = ['http', 'https', 'fastcgi'];
 
+const backendAddress = z
+  .string({ error: 'required: HOST:PORT, [IPv6]:PORT or unix:/path.sock' })
+  .check((ctx) => {
+    const r = parseBackend(ctx.value);
+    if (typeof r === 'string') ctx.issues.push({ code: 'custom', message: r, input: ctx.value });
+  });
+
+/** Several backends of one service: the members of the upstream group nginx balances over. */
+const backendPool = z
+  .array(backendAddress, { error: 'expected a list of HOST:PORT, [IPv6]:PORT or unix:/path.sock' })
+  .min(1, { error: 'a pool lists at least one backend' })
+  .check((ctx) => {
+    const seen = new Map<string, number>();
+    ctx.value.forEach((text, i) => {
+      const e = parseBackend(text);
+      if (typeof e === 'string') return;
+      const key = e.kind === 'unix' ? `unix:${e.path}` : formatEndpoint({ ...e, host: e.host.toLowerCase() });
+      const first = seen.get(key);
+      if (first !== undefined) ctx.issues.push({ code: 'custom', message: `${text} is listed twice (also backend.${first})`, input: text, path: [i] });
+      else seen.set(key, i);
+    });
+  });
+
 const service = z.strictObject({
   backend: z
-    .string({ error: 'required: HOST:PORT, [IPv6]:PORT or unix:/path.sock' })
-    .check((ctx) => {
-      const r = parseBackend(ctx.value);
-      if (typeof r === 'string') ctx.issues.push({ code: 'custom', message: r, input: ctx.value });
-    })
-    .describe('where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock'),
+    .union([backendAddress, backendPool])
+    .describe(
+      'where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock; a list of them is a pool, the members of one upstream group',
+    ),
   protocol: z.enum(PROTOCOL_NAMES).default('http').describe('how nginx talks to the backend'),
   health: z
     .string()
@@ -115,13 +136,21 @@ export const KNOWN_KEYS: Record<string, string[]> = {
 };
 
 function serviceSpec(name: string, s: z.output<typeof service>) {
-  const backend: Endpoint | string = parseBackend(s.backend);
-  if (typeof backend === 'string') throw new Error('unreachable: schema validated backend');
+  const texts = Array.isArray(s.backend) ? s.backend : [s.backend];
+  const pool = texts.map((text) => {
+    const e: Endpoint | string = parseBackend(text);
+    if (typeof e === 'string') throw new Error('unreachable: schema validated backend');
+    return e;
+  });
   return {
     name,
-    backend,
+    /** the pool's first member: what reads one backend reads this */
+    backend: pool[0] as Endpoint,
     /** as written in the spec */
-    backendText: s.backend,
+    backendText: texts[0] as string,
+    /** every backend of the service, in the spec's order (one for a single backend) */
+    pool,
+    poolTexts: texts,
     protocol: s.protocol,
     serverNames: s.server_name === undefined ? [] : Array.isArray(s.server_name) ? s.server_name : [s.server_name],
     ...(s.health !== undefined && { health: s.health }),

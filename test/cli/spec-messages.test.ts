@@ -39,7 +39,7 @@ test('backend: a bare port is a number, not an address: the error shows the addr
 
   writeFileSync(join(tmp.dir, 'upstream-gate.yml'), 'version: 1\nservices:\n  app:\n    backend: [127.0.0.1, 8000]\n');
   const list = await run(['check'], tmp.dir);
-  assert.equal(list.err, 'upstream-gate check: upstream-gate.yml:4: services.app.backend: expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got a list\n');
+  assert.equal(list.err, 'upstream-gate check: upstream-gate.yml:4: services.app.backend: a list is a pool of backends, each HOST:PORT: for one backend write 127.0.0.1:8000\n');
 
   writeFileSync(join(tmp.dir, 'upstream-gate.yml'), 'version: 1\nservices:\n  app:\n    protocol: http\n');
   const missing = await run(['check'], tmp.dir);

@@ -121,6 +121,17 @@ test('musl and BSD wordings classify by number', () => {
   assert.equal(d?.errnoName, 'ECONNREFUSED');
 });
 
+test('errno 99 on an IPv6 address (a host with IPv6 disabled): network.no_address_family, not exhausted local ports', () => {
+  // written by nginx 1.22 in a network namespace with net.ipv6.conf.all.disable_ipv6=1, dialing localhost
+  const line =
+    '2026/12/07 04:05:57 [crit] 12189#12189: *3 connect() to [::1]:18081 failed (99: Cannot assign requested address) while connecting to upstream, client: 127.0.0.1, server: app.test, request: "GET / HTTP/1.1", upstream: "http://[::1]:18081/", host: "127.0.0.1:18082"';
+  const d = classifyErrorLine(parseErrorLine(line)!);
+  assert.deepEqual([d?.kind, d?.code, d?.upstream, d?.errno], ['no_ipv6', 'network.no_address_family', 'http://[::1]:18081', 99]);
+  assert.match(d?.fix ?? '', /127\.0\.0\.1 instead of localhost/);
+  const v4 = classifyErrorLine(parseErrorLine(line.replaceAll('[::1]', '127.0.0.1'))!);
+  assert.equal(v4?.kind, 'local_ports_exhausted');
+});
+
 test('the IPv6 loopback refusal says which family nginx dialed', () => {
   const d = classifyErrorLine(parseErrorLine(lines[1] as string)!);
   assert.match(d?.cause ?? '', /IPv6/);

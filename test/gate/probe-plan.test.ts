@@ -103,3 +103,14 @@ test('the first checks, each named once: what the phase would have run', () => {
     { service: 'web', name: 'unix /run/web.sock' },
   ]);
 });
+
+test('a pool: every member gets its listener and its own health request, and the front waits for them all', () => {
+  const p = plan(spec('services:\n  api: { backend: ["127.0.0.1:8001", "unix:/run/app.sock"], health: /healthz }\nnginx: { front: "http://127.0.0.1:8080" }\n'));
+  assert.deepEqual(shape(p), [
+    ['tcp 127.0.0.1:8001', 'listener', []],
+    ['unix /run/app.sock', 'listener', []],
+    ['http GET /healthz 127.0.0.1:8001', 'health', ['tcp 127.0.0.1:8001']],
+    ['http GET /healthz unix:/run/app.sock', 'health', ['unix /run/app.sock']],
+    ['front GET /healthz', 'front', ['http GET /healthz 127.0.0.1:8001', 'http GET /healthz unix:/run/app.sock']],
+  ]);
+});

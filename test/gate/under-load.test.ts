@@ -67,7 +67,7 @@ test('the first attempt of a check gets its configured timeouts even when little
   );
 });
 
-test('a backend too stalled to accept (its listen backlog full): the connect timeout names the listener, not a firewall DROP', async (t) => {
+test('a backend too stalled to accept (its accept queue full): backend.not_accepting names the listener and its stopped process, not a firewall DROP', async (t) => {
   // a real listener whose process is stopped: the kernel completes `backlog + 1` handshakes, then drops SYNs
   const child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen({host:'127.0.0.1',port:0,backlog:1},()=>console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = stopper(child);
@@ -90,10 +90,11 @@ test('a backend too stalled to accept (its listen backlog full): the connect tim
   // a hard stop far away: what is tested is the reason, so the last attempt's evidence is never cut off
   const r = await runProbePhase(s, [], { signal: AbortSignal.timeout(30_000), deadlineAt: Date.now() + 1000, host: localHost() });
   const f = r.findings[0];
-  assert.equal(f?.code, 'network.timeout', JSON.stringify(r.findings));
+  assert.equal(f?.code, 'backend.not_accepting', JSON.stringify(r.findings));
   assert.equal(f.errno, 110);
   assert.ok(f.evidence?.some((l) => l.startsWith(`listener 127.0.0.1:${port} (node, pid ${child.pid})`)), f.evidence?.join('\n'));
-  assert.doesNotMatch(f.message, /packets are dropped/);
-  assert.match(f.message, new RegExp(`127\\.0\\.0\\.1:${port} listens: .*not accepting connections`));
-  assert.match(f.fix ?? '', /backlog/);
+  assert.ok(f.evidence?.some((l) => /^accept queue of 127\.0\.0\.1:\d+: Recv-Q \d+ >= Send-Q 1/.test(l)), f.evidence?.join('\n'));
+  assert.doesNotMatch(f.message, /packets are dropped|firewall/);
+  assert.match(f.message, new RegExp(`127\\.0\\.0\\.1:${port} listens, but node \\(pid ${child.pid}\\), stopped \\(SIGSTOP, or a debugger\\), does not accept`));
+  assert.equal(f.fix, `resume it (kill -CONT ${child.pid}) or restart the service`);
 });

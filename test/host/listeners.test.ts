@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { parseSs } from '../../src/host/listeners.js';
+import { parseSs, readListeners } from '../../src/host/listeners.js';
 import { localHost } from '../../src/host/local/local-host.js';
 import { decodeProcAddress, parseProcTcp, parseProcUnix } from '../../src/host/local/procnet.js';
 import { fixtureRunner } from '../helpers/fixture-runner.js';
@@ -32,6 +32,14 @@ describe('ss output', () => {
       { name: 'uvicorn', pid: 418 },
     ]);
     assert.deepEqual(tcp[8]?.processes, []);
+  });
+
+  test("each listener's accept queue: Recv-Q (waiting to be accepted) and Send-Q (the backlog)", () => {
+    assert.deepEqual(tcp[1]?.queue, { pending: 0, backlog: 511 });
+    const [full] = parseSs('LISTEN 2      1          127.0.0.1:8000         0.0.0.0:*    users:(("node",pid=77,fd=21))\n');
+    assert.deepEqual([full?.address, full?.port, full?.queue, full?.processes], ['127.0.0.1', 8000, { pending: 2, backlog: 1 }, [{ name: 'node', pid: 77 }]]);
+    const [unix] = parseSs('u_str LISTEN 5 5 /run/app.sock 4242 * 0\n');
+    assert.deepEqual(unix?.queue, { pending: 5, backlog: 5 });
   });
 
   test('unix listeners, abstract names and paths with spaces', () => {
@@ -79,6 +87,18 @@ describe('procfs', () => {
 });
 
 describe('readListeners', () => {
+  test("not root, some listeners without a process: the note says other users' processes are hidden, and the snapshot says so", async () => {
+    const ss = 'LISTEN 0 511 127.0.0.1:8000 0.0.0.0:* users:(("app",pid=412,fd=7))\nLISTEN 0 511 127.0.0.1:8001 0.0.0.0:*\n';
+    const runner = fixtureRunner({ 'ss -Hltnp': { stdout: ss }, 'ss -Hlxp': { stdout: '' } });
+    const fallback = () => Promise.reject(new Error('not used'));
+    const user = await readListeners(runner, fallback, { root: false });
+    assert.equal(user.processesHidden, true);
+    assert.deepEqual(user.notes, ["ss shows no process for 1 of 2 listeners: other users' processes are hidden unless the gate runs as root"]);
+    const root = await readListeners(runner, fallback, { root: true });
+    assert.equal(root.processesHidden, undefined);
+    assert.deepEqual(root.notes, []);
+  });
+
   test('ss finds a real listener and its process', async (t) => {
     const server = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

@@ -111,16 +111,16 @@ test('protocol mismatch: proxy_pass to a FastCGI backend', noNginx, async () => 
   ]);
 });
 
-test('upstream group: weights and down parsed, a backup on another port is a mismatch at its server line', noNginx, async () => {
+test('upstream group: weights and down parsed, a backup on another port is a member the spec does not name, at its server line', noNginx, async () => {
   const r = await run('upstream-backups');
   assert.deepEqual(r.findings, [
     {
-      code: 'config.port_mismatch',
+      code: 'config.pool_mismatch',
       severity: 'error',
       service: 'api',
       target: '127.0.0.1:9000',
-      message: 'nginx dials 127.0.0.1:9000 (upstream api_pool) but the spec says 127.0.0.1:8000',
-      fix: 'server 127.0.0.1:8000 backup;  (conf.d/upstreams.conf:5)',
+      message: "upstream api_pool has 127.0.0.1:9000, which is not in the spec's backend (127.0.0.1:8000)",
+      fix: "remove `server 127.0.0.1:9000 backup;` from upstream api_pool (conf.d/upstreams.conf:5), or add 127.0.0.1:9000 to the spec's backend list",
       file: 'conf.d/upstreams.conf',
       line: 5,
       evidence: ['server 127.0.0.1:9000 backup;', 'upstream api_pool (conf.d/upstreams.conf:1) used by: proxy_pass http://api_pool; (conf.d/api.conf:12)'],

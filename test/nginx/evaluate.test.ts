@@ -94,14 +94,14 @@ test('https spec, http dial: protocol mismatch with the https line as the fix', 
   assert.deepEqual(api!.findings.map((f) => [f.code, f.fix]), [['config.protocol_mismatch', 'proxy_pass https://127.0.0.1:8443/app/;  (nginx.conf:2)']]);
 });
 
-test('grpc: grpc_pass through an upstream group; a group member on another port is a mismatch', () => {
+test('grpc: grpc_pass through an upstream group; a group member on another port is one the spec does not name', () => {
   const [svc] = run(
     `upstream grpc_backend { server 127.0.0.1:50051; server 127.0.0.1:50052; }
 server { listen 80 http2; server_name g; location / { grpc_pass grpc://grpc_backend; } }`,
     '  svc: { backend: 127.0.0.1:50051, protocol: grpc, server_name: g }\n',
   );
-  assert.deepEqual(codes(svc!), [['config.port_mismatch', '127.0.0.1:50052', 2]]);
-  assert.equal(svc!.findings[0]?.fix, 'server 127.0.0.1:50051;  (nginx.conf:2)');
+  assert.deepEqual(codes(svc!), [['config.pool_mismatch', '127.0.0.1:50052', 2]]);
+  assert.equal(svc!.findings[0]?.fix, "remove `server 127.0.0.1:50052;` from upstream grpc_backend (nginx.conf:2), or add 127.0.0.1:50052 to the spec's backend list");
 });
 
 test('unix socket dialed through proxy_pass: the fix keeps the URI after the socket path', () => {
@@ -127,4 +127,52 @@ server { listen 80; server_name p; location ~ \\.php$ { proxy_pass http://php_po
   assert.deepEqual(php!.findings.map((f) => [f.code, f.message, f.fix]), [
     ['config.protocol_mismatch', 'nginx talks http to upstream php_pool (proxy_pass) but the spec says fastcgi', 'fastcgi_pass php_pool;  (nginx.conf:3)'],
   ]);
+});
+
+test('an upstream group with a member the spec does not name: the extra member is reported, and no fix writes over another member', () => {
+  const [app] = run(
+    `upstream app {
+  server 127.0.0.1:8001;
+  server 127.0.0.1:8002;
+}
+server { listen 80; server_name a; location / { proxy_pass http://app; } }`,
+    '  app: { backend: 127.0.0.1:8001, server_name: a }\n',
+  );
+  assert.deepEqual(app!.findings.map((f) => [f.code, f.target, f.line, f.fix]), [
+    ['config.pool_mismatch', '127.0.0.1:8002', 4, 'remove `server 127.0.0.1:8002;` from upstream app (nginx.conf:4), or add 127.0.0.1:8002 to the spec\'s backend list'],
+  ]);
+  assert.equal(app!.findings[0]?.message, 'upstream app has 127.0.0.1:8002, which is not in the spec\'s backend (127.0.0.1:8001)');
+});
+
+test('a pool: the group is compared as a set; a missing member gets one line to add, a down member its own line without `down`', () => {
+  const [app] = run(
+    `upstream app {
+  server 127.0.0.1:8001;
+  server 127.0.0.1:8002 down;
+  server 127.0.0.1:8009 weight=2;
+}
+server { listen 80; server_name a; location / { proxy_pass http://app; } }`,
+    '  app:\n    backend: [127.0.0.1:8001, 127.0.0.1:8002, 127.0.0.1:8003]\n    server_name: a\n',
+  );
+  assert.deepEqual(app!.findings.map((f) => [f.code, f.severity, f.target, f.line, f.fix]), [
+    ['config.pool_mismatch', 'error', '127.0.0.1:8009', 5, 'remove `server 127.0.0.1:8009 weight=2;` from upstream app (nginx.conf:5), or add 127.0.0.1:8009 to the spec\'s backend list'],
+    ['config.pool_mismatch', 'warning', '127.0.0.1:8002', 4, 'server 127.0.0.1:8002;  (nginx.conf:4)'],
+    ['config.pool_mismatch', 'error', '127.0.0.1:8003', 2, 'server 127.0.0.1:8003;  (add to upstream app, nginx.conf:2)'],
+  ]);
+  assert.deepEqual(app!.dials.map((d) => d.line), [3, 5]);
+});
+
+test('a pool nginx dials in full passes, whatever the members\' order and parameters', () => {
+  const [app] = run(
+    `upstream app { server 127.0.0.1:8002 max_fails=3; server 127.0.0.1:8001; }
+server { listen 80; server_name a; location / { proxy_pass http://app; } }`,
+    '  app: { backend: [127.0.0.1:8001, 127.0.0.1:8002], server_name: a }\n',
+  );
+  assert.deepEqual(codes(app!), []);
+});
+
+test('a pool dialed by one address only, without an upstream group: the members nginx never dials are reported', () => {
+  const [app] = run(`server { listen 80; server_name a; location / { proxy_pass http://127.0.0.1:8001; } }`, '  app: { backend: [127.0.0.1:8001, 127.0.0.1:8002], server_name: a }\n');
+  assert.deepEqual(app!.findings.map((f) => [f.code, f.target, f.line]), [['config.pool_mismatch', '127.0.0.1:8002', 2]]);
+  assert.match(app!.findings[0]!.message, /nginx dials only 127\.0\.0\.1:8001 .*not 127\.0\.0\.1:8002/);
 });

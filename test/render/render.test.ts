@@ -99,3 +99,16 @@ test('the env file carries the release the spec expects: RELEASE, from the first
   assert.match(envOf('      json:\n        name: "release # 2"\n') ?? '', /\n# RELEASE not written: the expected JSON field name holds characters an env file cannot carry unquoted\n$/);
   assert.doesNotMatch(envOf('      status: 200\n      body: ok\n') ?? '', /RELEASE/);
 });
+
+test('a pool renders one upstream block with every member, valid nginx, and one env file per member', { skip: !hasNginx && 'nginx not installed' }, async (t) => {
+  const pool = parseSpec('version: 1\nservices:\n  web:\n    backend: [127.0.0.1:8001, 127.0.0.1:8002, unix:/run/web.sock]\n', '/srv/app/upstream-gate.yml');
+  const files = Object.fromEntries(render(pool).map((f) => [f.name, f.text]));
+  assert.deepEqual(Object.keys(files), ['web.nginx.conf', 'web.1.env', 'web.2.env', 'web.3.env']);
+  assert.match(files['web.nginx.conf'] ?? '', /upstream upstream_gate_web \{\n {4}server 127\.0\.0\.1:8001;\n {4}server 127\.0\.0\.1:8002;\n {4}server unix:\/run\/web\.sock;\n {4}keepalive 16;\n\}/);
+  assert.match(files['web.2.env'] ?? '', /\nBIND=127\.0\.0\.1:8002\nHOST=127\.0\.0\.1\nPORT=8002\n$/);
+  assert.match(files['web.3.env'] ?? '', /\nBIND=unix:\/run\/web\.sock\nSOCKET=\/run\/web\.sock\n$/);
+  const nginx = await startNginx({ http: `${files['web.nginx.conf']}\nserver { listen 127.0.0.1:1; location / { proxy_pass http://upstream_gate_web; } }`, writeOnly: true });
+  t.after(() => nginx.stop());
+  const r = nginxTest(nginx.conf, nginx.prefix);
+  assert.ok(r.ok, r.output);
+});

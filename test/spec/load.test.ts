@@ -64,6 +64,19 @@ test('JSON specs load too', () => {
   assert.equal(spec.nginx.config, '/etc/nginx/nginx.conf');
 });
 
+test('a list of backends is a pool: every member, in order; `backend` stays the first', () => {
+  const spec = parseSpec('version: 1\nservices:\n  api:\n    backend:\n      - 127.0.0.1:8001\n      - "[::1]:8002"\n      - unix:/run/app.sock\n', FILE);
+  const api = spec.services[0]!;
+  assert.deepEqual(api.pool, [
+    { kind: 'tcp', host: '127.0.0.1', port: 8001 },
+    { kind: 'tcp', host: '::1', port: 8002 },
+    { kind: 'unix', path: '/run/app.sock' },
+  ]);
+  assert.deepEqual(api.poolTexts, ['127.0.0.1:8001', '[::1]:8002', 'unix:/run/app.sock']);
+  assert.deepEqual(api.backend, { kind: 'tcp', host: '127.0.0.1', port: 8001 });
+  assert.deepEqual(parseSpec('version: 1\nservices:\n  api: { backend: 127.0.0.1:8000 }\n', FILE).services[0]!.pool, [{ kind: 'tcp', host: '127.0.0.1', port: 8000 }]);
+});
+
 const bad: [string, string, string][] = [
   ['port out of range', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:99999\n', 'upstream-gate.yml:4: services.api.backend: port 99999 is outside 1-65535'],
   ['port zero', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:0\n', 'upstream-gate.yml:4: services.api.backend: port 0 is outside 1-65535'],
@@ -79,6 +92,10 @@ const bad: [string, string, string][] = [
   ['bad service name', 'version: 1\nservices:\n  "a b":\n    backend: 127.0.0.1:8000\n', 'upstream-gate.yml:3: services.a b: a service name has only letters, digits, - and _'],
   ['YAML syntax', 'version: 1\nservices:\n  api: {backend: 127.0.0.1:8000\n', 'upstream-gate.yml:4: Flow map in block collection must be sufficiently indented and end with a }'],
   ['duplicate key', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    backend: 127.0.0.1:8001\n', 'upstream-gate.yml:5: Map keys must be unique'],
+  ['a pool member that is not an address', 'version: 1\nservices:\n  api:\n    backend:\n      - 127.0.0.1:8000\n      - 127.0.0.1\n', 'upstream-gate.yml:6: services.api.backend.1: expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "127.0.0.1"'],
+  ['a pool member that is a number', 'version: 1\nservices:\n  api:\n    backend: [127.0.0.1:8000, 8001]\n', 'upstream-gate.yml:4: services.api.backend.1: 8001 is a number, not an address: write HOST:PORT, e.g. 127.0.0.1:8001'],
+  ['an empty pool', 'version: 1\nservices:\n  api:\n    backend: []\n', 'upstream-gate.yml:4: services.api.backend: a pool lists at least one backend'],
+  ['a pool member listed twice', 'version: 1\nservices:\n  api:\n    backend:\n      - 127.0.0.1:8000\n      - 127.0.0.1:8001\n      - 127.0.0.1:8000\n', 'upstream-gate.yml:7: services.api.backend.2: 127.0.0.1:8000 is listed twice (also backend.0)'],
   ['not a mapping', '- 1\n- 2\n', 'upstream-gate.yml:1: the spec must be a mapping with `version` and `services`'],
   ['no services', 'version: 1\nservices: {}\n', 'upstream-gate.yml:2: services: at least one service is needed'],
   ['health without slash', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    health: healthz\n', 'upstream-gate.yml:5: services.api.health: the health path starts with /'],

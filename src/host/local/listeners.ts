@@ -15,10 +15,14 @@ export async function listLocalListeners(runner: Runner, o: HostOptions = {}): P
 async function withCommands(snap: ListenerSnapshot): Promise<ListenerSnapshot> {
   const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
   const commands = new Map<number, string>();
+  const states = new Map<number, string>();
   await Promise.all(
     [...pids].map(async (pid) => {
-      const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      const [raw, stat] = await Promise.all([readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''), readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')]);
       if (raw) commands.set(pid, raw.replace(/\0+$/, '').replace(/\0/g, ' '));
+      // `PID (comm) S ...`: comm may hold spaces and parentheses, the state follows the last `)`
+      const state = /\)\s+([A-Za-z])\s/.exec(stat.slice(stat.lastIndexOf(')')))?.[1];
+      if (state) states.set(pid, state);
     }),
   );
   return {
@@ -27,7 +31,8 @@ async function withCommands(snap: ListenerSnapshot): Promise<ListenerSnapshot> {
       ...l,
       processes: l.processes.map((p) => {
         const command = commands.get(p.pid);
-        return command ? { ...p, command } : p;
+        const state = states.get(p.pid);
+        return { ...p, ...(command && { command }), ...(state && { state }) };
       }),
     })),
   };

@@ -57464,10 +57464,14 @@ function describeIssue(issue3) {
       if (Array.isArray(input2) && input2.length === 2 && typeof input2[0] === "string" && !input2[0].includes(":") && typeof input2[1] === "number") {
         return { path: path9, message: `a list is a pool of backends, each HOST:PORT: for one backend write ${input2[0]}:${input2[1]}` };
       }
-      const branch = issue3.errors[Array.isArray(issue3.input) && issue3.errors.length > 1 ? 1 : 0];
-      const inner = branch?.[0];
-      if (!inner) return { path: path9, message: issue3.message };
-      return describeIssue({ ...inner, path: [...issue3.path, ...inner.path], ...inner.input === void 0 && { input: issue3.input } });
+      const inner = issue3.errors.filter((branch) => !branch.some(wrongType));
+      const only = inner.length === 1 ? inner[0] : void 0;
+      const first = only?.find((e) => e.code === "unrecognized_keys") ?? only?.[0];
+      if (first) return describeIssue({ ...first, path: [...issue3.path, ...first.path], ...first.input === void 0 && { input: issue3.input } });
+      const missing = issue3.input === void 0 ? issue3.errors[0]?.[0] : void 0;
+      if (missing) return describeIssue({ ...missing, path: [...issue3.path, ...missing.path] });
+      if (path9[0] === "services" && path9.length === 3 && path9[2] === "backend") return { path: path9, message: backendNotText(issue3.input, typeOf(issue3.input)) };
+      return { path: path9, message: issue3.input === void 0 ? issue3.message : `${issue3.message}, got ${typeOf(issue3.input)}` };
     }
     case "invalid_key": {
       const inner = issue3.issues[0];
@@ -57477,13 +57481,6 @@ function describeIssue(issue3) {
       if (issue3.input === void 0) return { path: path9, message: `missing required key${issue3.message.startsWith("required") ? ` (${issue3.message.slice(10)})` : ""}` };
       if (path9[0] === "services" && path9[2] === "backend" && (path9.length === 3 || path9.length === 4 && typeof path9[3] === "number")) return { path: path9, message: backendNotText(issue3.input, typeOf(issue3.input)) };
       return { path: path9, message: issue3.message.startsWith("Invalid input") ? `expected ${issue3.expected}, got ${typeOf(issue3.input)}` : issue3.message };
-    case "invalid_union": {
-      const inner = issue3.errors.filter((branch) => !branch.some(wrongType));
-      const only = inner.length === 1 ? inner[0] : void 0;
-      const first = only?.find((e) => e.code === "unrecognized_keys") ?? only?.[0];
-      if (first) return describeIssue({ ...first, path: [...issue3.path, ...first.path] });
-      return { path: path9, message: issue3.input === void 0 ? issue3.message : `${issue3.message}, got ${typeOf(issue3.input)}` };
-    }
     case "invalid_value":
       return { path: path9, message: issue3.values.length > 1 ? `expected one of ${issue3.values.join(", ")}, got ${JSON.stringify(issue3.input)}` : issue3.message };
     default:

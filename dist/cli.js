@@ -28773,10 +28773,14 @@ function describeIssue(issue2) {
       if (Array.isArray(input2) && input2.length === 2 && typeof input2[0] === "string" && !input2[0].includes(":") && typeof input2[1] === "number") {
         return { path: path6, message: `a list is a pool of backends, each HOST:PORT: for one backend write ${input2[0]}:${input2[1]}` };
       }
-      const branch = issue2.errors[Array.isArray(issue2.input) && issue2.errors.length > 1 ? 1 : 0];
-      const inner = branch?.[0];
-      if (!inner) return { path: path6, message: issue2.message };
-      return describeIssue({ ...inner, path: [...issue2.path, ...inner.path], ...inner.input === void 0 && { input: issue2.input } });
+      const inner = issue2.errors.filter((branch) => !branch.some(wrongType));
+      const only = inner.length === 1 ? inner[0] : void 0;
+      const first = only?.find((e) => e.code === "unrecognized_keys") ?? only?.[0];
+      if (first) return describeIssue({ ...first, path: [...issue2.path, ...first.path], ...first.input === void 0 && { input: issue2.input } });
+      const missing = issue2.input === void 0 ? issue2.errors[0]?.[0] : void 0;
+      if (missing) return describeIssue({ ...missing, path: [...issue2.path, ...missing.path] });
+      if (path6[0] === "services" && path6.length === 3 && path6[2] === "backend") return { path: path6, message: backendNotText(issue2.input, typeOf(issue2.input)) };
+      return { path: path6, message: issue2.input === void 0 ? issue2.message : `${issue2.message}, got ${typeOf(issue2.input)}` };
     }
     case "invalid_key": {
       const inner = issue2.issues[0];
@@ -28786,13 +28790,6 @@ function describeIssue(issue2) {
       if (issue2.input === void 0) return { path: path6, message: `missing required key${issue2.message.startsWith("required") ? ` (${issue2.message.slice(10)})` : ""}` };
       if (path6[0] === "services" && path6[2] === "backend" && (path6.length === 3 || path6.length === 4 && typeof path6[3] === "number")) return { path: path6, message: backendNotText(issue2.input, typeOf(issue2.input)) };
       return { path: path6, message: issue2.message.startsWith("Invalid input") ? `expected ${issue2.expected}, got ${typeOf(issue2.input)}` : issue2.message };
-    case "invalid_union": {
-      const inner = issue2.errors.filter((branch) => !branch.some(wrongType));
-      const only = inner.length === 1 ? inner[0] : void 0;
-      const first = only?.find((e) => e.code === "unrecognized_keys") ?? only?.[0];
-      if (first) return describeIssue({ ...first, path: [...issue2.path, ...first.path] });
-      return { path: path6, message: issue2.input === void 0 ? issue2.message : `${issue2.message}, got ${typeOf(issue2.input)}` };
-    }
     case "invalid_value":
       return { path: path6, message: issue2.values.length > 1 ? `expected one of ${issue2.values.join(", ")}, got ${JSON.stringify(issue2.input)}` : issue2.message };
     default:

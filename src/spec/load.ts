@@ -153,11 +153,17 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
       if (Array.isArray(input) && input.length === 2 && typeof input[0] === 'string' && !input[0].includes(':') && typeof input[1] === 'number') {
         return { path, message: `a list is a pool of backends, each HOST:PORT: for one backend write ${input[0]}:${input[1]}` };
       }
-      // the branch the input was meant for: a list is a pool, anything else one backend
-      const branch = issue.errors[Array.isArray(issue.input) && issue.errors.length > 1 ? 1 : 0];
-      const inner = branch?.[0];
-      if (!inner) return { path, message: issue.message };
-      return describeIssue({ ...inner, path: [...issue.path, ...inner.path], ...(inner.input === undefined && { input: issue.input }) } as Issue);
+      // the one branch whose type matched says what is wrong inside it; none: the union's own message
+      const inner = issue.errors.filter((branch) => !branch.some(wrongType));
+      const only = inner.length === 1 ? inner[0] : undefined;
+      // an unknown key says more than the keys missing beside it
+      const first = only?.find((e) => e.code === 'unrecognized_keys') ?? only?.[0];
+      if (first) return describeIssue({ ...first, path: [...issue.path, ...first.path], ...(first.input === undefined && { input: issue.input }) } as Issue);
+      // a missing key: the first branch says what it wants
+      const missing = issue.input === undefined ? issue.errors[0]?.[0] : undefined;
+      if (missing) return describeIssue({ ...missing, path: [...issue.path, ...missing.path] } as Issue);
+      if (path[0] === 'services' && path.length === 3 && path[2] === 'backend') return { path, message: backendNotText(issue.input, typeOf(issue.input)) };
+      return { path, message: issue.input === undefined ? issue.message : `${issue.message}, got ${typeOf(issue.input)}` };
     }
     case 'invalid_key': {
       const inner = issue.issues[0];
@@ -168,15 +174,6 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
       // the backend's message in the schema is for a missing key: this one is there, with the wrong type
       if (path[0] === 'services' && path[2] === 'backend' && (path.length === 3 || (path.length === 4 && typeof path[3] === 'number'))) return { path, message: backendNotText(issue.input, typeOf(issue.input)) };
       return { path, message: issue.message.startsWith('Invalid input') ? `expected ${issue.expected}, got ${typeOf(issue.input)}` : issue.message };
-    case 'invalid_union': {
-      // the one branch whose type matched says what is wrong inside it; none: the union's own message
-      const inner = issue.errors.filter((branch) => !branch.some(wrongType));
-      const only = inner.length === 1 ? inner[0] : undefined;
-      // an unknown key says more than the keys missing beside it
-      const first = only?.find((e) => e.code === 'unrecognized_keys') ?? only?.[0];
-      if (first) return describeIssue({ ...first, path: [...issue.path, ...first.path] } as Issue);
-      return { path, message: issue.input === undefined ? issue.message : `${issue.message}, got ${typeOf(issue.input)}` };
-    }
     case 'invalid_value':
       return { path, message: issue.values.length > 1 ? `expected one of ${issue.values.join(', ')}, got ${JSON.stringify(issue.input)}` : issue.message };
     default:

@@ -58,6 +58,18 @@ export const CODES = {
   'health.reset': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'connection reset or closed before a response (104)' },
   'health.protocol': { phase: 'probe', retry: 'definitive', level: 'answer', meaning: 'the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse' },
   'proxy.bad_gateway': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'through `front`, nginx answered 502/504; the matching error-log line is attached' },
+  'nginx.not_running': {
+    phase: 'probe',
+    retry: 'transient',
+    level: 'connect',
+    meaning: 'the spec expects nginx to serve (a server_name or nginx.front, and its config) but no nginx master runs: the pid file and the process list are the evidence',
+  },
+  'nginx.stale_address': {
+    phase: 'probe',
+    retry: 'definitive',
+    level: 'answer',
+    meaning: 'running nginx dials an address a name of its config resolved to when nginx started, and the name now resolves elsewhere (reload nginx, or resolve at run time)',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ReasonCode = keyof typeof CODES;

@@ -11,6 +11,7 @@ import type { Finding } from '../model/finding.js';
 import { relativeConfigNote, type Spec } from '../spec/load.js';
 import { isUserError, UserError } from '../user-error.js';
 import { expandAll } from './dials.js';
+import { frontRoutes, type FrontRoute } from './front-route.js';
 import { prepareEvaluation } from './evaluate.js';
 import { loadDump, loadFiles, type LoadedConfig } from './load.js';
 import { buildModel, type Site } from './model.js';
@@ -40,6 +41,8 @@ export interface ConfigPhaseResult {
   findings: Finding[];
   /** every address nginx dials for each spec service */
   dials: NginxDial[];
+  /** how each service with a health path is reached through nginx (front-route.ts) */
+  fronts?: FrontRoute[];
 }
 
 export const runConfigPhase = (spec: Spec, ctx: ConfigPhaseContext): Promise<ConfigPhaseResult> => configPhase(spec, ctx);
@@ -101,7 +104,8 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
     append(dials, r.dials);
   }
   append(findings, notes);
-  return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })) };
+  const fronts = frontRoutes({ parse, model, expansions, services: spec.services, dials });
+  return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })), fronts };
 
   function invalid(message: string, file?: string, line?: number, raw?: string): Finding {
     const evidence = [file && line ? lineText({ file, line }) : undefined, raw].filter((x): x is string => Boolean(x));

@@ -118,3 +118,26 @@ export function gatewayCause(lines: readonly string[]): GatewayCause | undefined
   }
   return undefined;
 }
+
+/** What the request through nginx learnt about nginx beside its answer. */
+export interface GatewayFacts {
+  /** nginx is not running: what was looked at (the pid file, the process list) */
+  notRunning?: string[];
+  /** a name nginx resolved at start that now resolves elsewhere, and the address nginx was seen dialing */
+  stale?: StaleAddress;
+  /** which error log was read, or why none could be */
+  logNote?: string;
+}
+
+export interface StaleAddress {
+  name: string;
+  port: number;
+  /** the address in nginx's `upstream: "..."` */
+  dialed: string;
+  /** what the name resolves to now */
+  now: string[];
+  file: string;
+  line: number;
+  /** the line of the log that shows it, and when nginx started against the hosts file's change */
+  evidence: string[];
+}

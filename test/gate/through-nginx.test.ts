@@ -5,7 +5,12 @@
 // longer has, are findings of their own.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { createServer as createHttps } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { runGate } from '../../src/gate/run.js';
 import { runProbePhase } from '../../src/gate/probe-phase.js';
@@ -15,7 +20,9 @@ import { localHost } from '../../src/host/local/local-host.js';
 import type { Finding, Report } from '../../src/model/finding.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { startHttpBackend, type Handler } from '../helpers/backend.js';
-import { hasNginx, startNginx } from '../helpers/nginx.js';
+import { hasNginx, NGINX_BINARY, startNginx } from '../helpers/nginx.js';
+import { canNetns, createNetns } from '../helpers/netns.js';
+import { stopper } from '../helpers/process.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -143,5 +150,126 @@ describe('through nginx by default', { skip: !hasNginx && 'nginx not installed' 
     assert.match(f.message, new RegExp(`nginx cannot reach http://127\\.0\\.0\\.1:${dead}/healthz`));
     assert.ok(f.evidence?.some((l) => l.includes('connect() failed (111: Connection refused)')), f.evidence?.join('\n'));
     assert.ok(f.evidence?.includes(`error log read: ${blockLog} (the error_log of the server block)`), f.evidence?.join('\n'));
+  });
+
+  test('TLS listen: the request through nginx uses TLS with the server_name as SNI', { skip: !hasOpenssl && 'openssl not installed' }, async (t) => {
+    const tls = selfSigned('api.test');
+    t.after(() => tls.remove());
+    const rec = recording();
+    const b = await startHttpBackend({ handler: rec.handler });
+    t.after(() => b.close());
+    const port = await freePort();
+    const nginx = await startNginx({
+      http: `server { listen 127.0.0.1:${port} ssl; server_name api.test; ssl_certificate ${tls.cert}; ssl_certificate_key ${tls.key}; location / { proxy_set_header X-Sni $ssl_server_name; proxy_set_header X-Scheme $scheme; proxy_pass http://127.0.0.1:${b.port}; } }`,
+    });
+    t.after(() => nginx.stop());
+    const r = await gate(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz, server_name: api.test }\ngate: { deadline: 5s }`, nginx.conf);
+    assert.equal(r.verdict, 'pass', JSON.stringify(r.findings, null, 1));
+    assert.ok(r.checks?.some((c) => c.name === 'front GET /healthz' && c.ok), JSON.stringify(r.checks));
+    const through = rec.seen.filter((h) => h['x-scheme'] !== undefined);
+    assert.deepEqual(
+      through.map((h) => [h['x-scheme'], h['x-sni']]),
+      [['https', 'api.test']],
+    );
+  });
+
+  test('an https upstream with proxy_ssl_verify on and a self-signed certificate: the certificate-verify line, its cause and fix', { skip: !hasOpenssl && 'openssl not installed' }, async (t) => {
+    const tls = selfSigned('backend.test');
+    t.after(() => tls.remove());
+    const server = createHttps({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, (_req, res) => res.end('ok\n'));
+    await new Promise<void>((r) => server.listen({ host: '127.0.0.1', port: 0 }, r));
+    t.after(() => new Promise<void>((r) => server.close(() => r())));
+    const bport = (server.address() as AddressInfo).port;
+    const port = await freePort();
+    const nginx = await startNginx({
+      http: `server { listen 127.0.0.1:${port}; server_name api.test; location / { proxy_ssl_verify on; proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt; proxy_pass https://127.0.0.1:${bport}; } }`,
+    });
+    t.after(() => nginx.stop());
+    const r = await gate(`services:\n  api: { backend: "127.0.0.1:${bport}", protocol: https, health: /healthz, server_name: api.test }\ngate: { deadline: 1500ms }`, nginx.conf);
+    assert.equal(r.verdict, 'fail');
+    assert.equal(r.reason, 'proxy.bad_gateway');
+    const f = findingOf(r, 'proxy.bad_gateway');
+    assert.ok(f.evidence?.some((l) => /upstream SSL certificate verify error: \(18:self.signed certificate\)/.test(l)), f.evidence?.join('\n'));
+    assert.match(f.message, /nginx does not trust the backend's certificate/);
+    assert.match(f.fix ?? '', /proxy_ssl_trusted_certificate/);
+    assert.ok(f.evidence?.includes(`error log read: ${nginx.errorLog} (the error_log of the main context)`), f.evidence?.join('\n'));
+  });
+
+  test('nginx not running while the spec expects it to serve: nginx.not_running with the pid file looked at', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const port = await freePort();
+    const nginx = await startNginx({ writeOnly: true, http: `server { listen 127.0.0.1:${port}; server_name api.test; location / { proxy_pass http://127.0.0.1:${b.port}; } }` });
+    t.after(() => nginx.stop());
+    const r = await gate(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz, server_name: api.test }\ngate: { deadline: 800ms }`, nginx.conf);
+    assert.equal(r.verdict, 'fail');
+    assert.equal(r.reason, 'nginx.not_running');
+    const f = findingOf(r, 'nginx.not_running');
+    assert.ok(f.evidence?.includes(`pid file: ${join(nginx.prefix, 'nginx.pid')}`), f.evidence?.join('\n'));
+    assert.ok(f.evidence?.some((l) => l.includes(`listen 127.0.0.1:${port};`)), f.evidence?.join('\n'));
+    assert.match(f.fix ?? '', /start nginx/);
+  });
+
+  test('nginx not running and no server_name: the spec does not expect nginx, the gate passes on the backend', async (t) => {
+    const b = await startHttpBackend({});
+    t.after(() => b.close());
+    const port = await freePort();
+    const nginx = await startNginx({ writeOnly: true, http: `server { listen 127.0.0.1:${port}; location / { proxy_pass http://127.0.0.1:${b.port}; } }` });
+    t.after(() => nginx.stop());
+    const r = await gate(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz }\ngate: { deadline: 5s }`, nginx.conf);
+    assert.equal(r.verdict, 'pass', JSON.stringify(r.findings, null, 1));
+    assert.ok(!r.checks?.some((c) => c.name.startsWith('front')));
+  });
+});
+
+describe("nginx's addresses", { skip: (!hasNginx && 'nginx not installed') || (!canNetns && 'needs root and ip netns') }, () => {
+  const DRIVER = fileURLToPath(new URL('./run-gate-driver.ts', import.meta.url));
+
+  test('nginx resolved app at start; the hosts file moved it since: nginx.stale_address with the logged address and the reload fix', async (t) => {
+    // a namespace stands for the host: its own loopback and hosts file, shared by nginx and the gate
+    const ns = createNetns({ hosts: '127.0.0.2 app\n' });
+    t.after(() => ns.remove());
+    const port = 18080;
+    const bport = 18000;
+    const nginx = await startNginx({
+      writeOnly: true,
+      http: `server { listen 127.0.0.1:${port}; server_name api.test; location / { proxy_pass http://app:${bport}; } }`,
+    });
+    t.after(() => nginx.stop());
+    const child = spawn('ip', ['netns', 'exec', ns.name, NGINX_BINARY, '-p', nginx.prefix, '-c', nginx.conf, '-e', nginx.errorLog], { stdio: 'ignore' });
+    t.after(stopper(child));
+    const pidFile = join(nginx.prefix, 'nginx.pid');
+    for (let i = 0; i < 250 && !existsSync(pidFile) && child.exitCode === null; i++) await sleep(20);
+    assert.ok(existsSync(pidFile), `nginx did not start: ${nginx.readErrorLog()}`);
+    // nginx's start time is known to the second it booted in (btime): a change must come later than that
+    await sleep(1100);
+    // rewritten in place: the bind mount nginx's namespace sees is this same file
+    writeFileSync(`/etc/netns/${ns.name}/hosts`, '127.0.0.3 app\n');
+
+    const spec = `version: 1\nservices:\n  api: { backend: "app:${bport}", health: /healthz, server_name: api.test }\nnginx: { config: ${nginx.conf}, test: off }\ngate: { deadline: 3s }\n`;
+    const r = await ns.run([process.execPath, '--import', 'tsx', DRIVER], {
+      env: { UGATE_DRIVER: JSON.stringify({ spec, file: join(nginx.prefix, 'upstream-gate.yml'), listen: [{ host: '127.0.0.3', port: bport }] }) },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.equal(report.verdict, 'fail', JSON.stringify(report.findings, null, 1));
+    assert.equal(report.reason, 'nginx.stale_address');
+    const f = findingOf(report, 'nginx.stale_address');
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, new RegExp(`nginx dials 127\\.0\\.0\\.2:${bport} for app, which it resolved when it started; app now resolves to 127\\.0\\.0\\.3`));
+    assert.ok(f.evidence?.some((l) => l.includes(`upstream: "http://127.0.0.2:${bport}/healthz"`)), f.evidence?.join('\n'));
+    assert.ok(f.evidence?.some((l) => /etc\/hosts modified .*, after nginx started$/.test(l)), f.evidence?.join('\n'));
+    assert.match(f.fix ?? '', /^reload nginx/);
+    assert.equal(f.file, nginx.conf);
+    // the gate's own checks of app pass: only nginx holds the old address
+    assert.deepEqual(
+      report.checks?.map((c) => [c.name, c.ok]),
+      [
+        ['config', true],
+        [`tcp 127.0.0.3:${bport}`, true],
+        ['http GET /healthz', true],
+        ['front GET /healthz', false],
+      ],
+    );
   });
 });

@@ -41,7 +41,7 @@ const FORMS: readonly Form[] = [
   {
     form: 'ssl-verify',
     test: (e) => e.message.startsWith('upstream SSL certificate verify error'),
-    cause: (e) => `nginx does not trust the backend's certificate ${/\(([^)]*)\)/.exec(e.message)?.[1] ?? ''}`.trimEnd(),
+    cause: (e) => `nginx does not trust the backend's certificate ${/\([^)]*\)/.exec(e.message)?.[0] ?? ''}`.trimEnd(),
     fix: () =>
       "give nginx the CA that signed the backend's certificate (proxy_ssl_trusted_certificate), or fix the backend's chain (expired, self-signed); proxy_ssl_verify on checks it",
   },

@@ -41,10 +41,10 @@ export const runProbePhase: ProbePhase = Object.assign(
     }
     const byService = dialsByService(dials);
     const fronts = await frontTargets(spec, ctx);
-    const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], env, fronts.get(s.name))));
+    const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], env, fronts.targets.get(s.name))));
     const found = runs.flatMap((r) => r.findings);
-    const stale = await staleNotes(spec, ctx, fronts, found);
-    return { findings: dedupe([...found, ...stale]), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+    const stale = await staleNotes(spec, ctx, fronts.targets, found);
+    return { findings: dedupe([...found, ...stale, ...fronts.notes]), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
   },
   { plan: firstChecks },
 );

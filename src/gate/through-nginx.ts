@@ -10,11 +10,25 @@ import type { Spec } from '../spec/load.js';
 import type { PhaseContext } from './phases.js';
 import type { FrontTarget } from './probe-kind.js';
 
-/** Each service's request through nginx: when nginx runs, or when the spec expects it to serve (a server_name) and it does not. */
-export async function frontTargets(spec: Spec, ctx: PhaseContext): Promise<Map<string, FrontTarget>> {
+/**
+ * Each service's request through nginx: when nginx runs, or when the spec
+ * expects it to serve (a server_name) and it does not. `notes`: why none is
+ * made where the config gives a route.
+ */
+export async function frontTargets(spec: Spec, ctx: PhaseContext): Promise<{ targets: Map<string, FrontTarget>; notes: Finding[] }> {
   const out = new Map<string, FrontTarget>();
   const { nginx, fronts } = ctx;
-  if (spec.nginx.front || spec.nginx.frontOff || !fronts || !nginx) return out;
+  if (spec.nginx.front || spec.nginx.frontOff || !fronts || !nginx) return { targets: out, notes: [] };
+  // nginx's listen addresses mean something else from another network namespace
+  if (nginx.running && nginx.process.netns !== undefined && nginx.process.ownNetns !== undefined && nginx.process.netns !== nginx.process.ownNetns) {
+    const { netns, ownNetns } = nginx.process;
+    const notes = fronts.map((r) => ({
+      severity: 'info' as const,
+      service: r.service,
+      message: `${r.path} is not requested through nginx: nginx runs in network namespace ${netns}, the gate's dials are made from ${ownNetns}`,
+    }));
+    return { targets: out, notes };
+  }
   const sizes = new Map<string, Promise<{ size?: number; problem?: string }>>();
   await Promise.all(
     fronts.map(async (route) => {
@@ -37,7 +51,7 @@ export async function frontTargets(spec: Spec, ctx: PhaseContext): Promise<Map<s
       out.set(route.service, target);
     }),
   );
-  return out;
+  return { targets: out, notes: [] };
 }
 
 async function sizeOf(host: Host, path: string, signal: AbortSignal): Promise<{ size?: number; problem?: string }> {

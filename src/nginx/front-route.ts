@@ -237,7 +237,10 @@ function startNames(dials: readonly NginxDial[], model: ConfigModel): StartName[
   for (const d of dials) {
     if (d.dynamic || d.endpoint?.kind !== 'tcp' || isIP(d.endpoint.host) !== 0) continue;
     if (d.upstream) {
-      const member = model.upstreams.get(upstreamKey('http', d.upstream))?.servers.find((s) => s.file === d.file && s.line === d.line);
+      const { host, port } = d.endpoint;
+      const member = model.upstreams
+        .get(upstreamKey('http', d.upstream))
+        ?.servers.find((s) => s.file === d.file && s.line === d.line && s.endpoint?.kind === 'tcp' && s.endpoint.host === host && s.endpoint.port === port);
       if (member?.args.includes('resolve')) continue;
     }
     const key = `${d.endpoint.host.toLowerCase()}:${d.endpoint.port}`;

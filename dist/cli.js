@@ -41086,7 +41086,7 @@ function classify(input2) {
     ...errno !== void 0 && { errno },
     ...name2 !== void 0 && { errno_name: name2 },
     message: draft.message,
-    evidence: [...draft.evidence ?? [], ...notes(input2.evidence)],
+    evidence: [...draft.evidence ?? [], ...input2.gateway?.routeNote ? [`path: ${input2.gateway.routeNote}`] : [], ...notes(input2.evidence)],
     ...draft.fix !== void 0 && { fix: draft.fix },
     ...dial && { file: dial.file, line: dial.line },
     ...!dial && draft.file !== void 0 && { file: draft.file, ...draft.line !== void 0 && { line: draft.line } }
@@ -42457,6 +42457,7 @@ var init_front = __esm({
         let errorLog;
         if (front) {
           if (!probe.ok && probe.status === void 0 && front.nginx?.running === false) gateway.notRunning = notRunningLines(front);
+          if (!probe.ok && front.route.pathNote !== void 0) gateway.routeNote = front.route.pathNote;
           if (gatewayError) {
             const read3 = await routeLines(service2, front, a2);
             errorLog = read3.lines;

@@ -79,7 +79,7 @@ export function classify(input: ClassifyInput): Finding | undefined {
     ...(errno !== undefined && { errno }),
     ...(name !== undefined && { errno_name: name }),
     message: draft.message,
-    evidence: [...(draft.evidence ?? []), ...notes(input.evidence)],
+    evidence: [...(draft.evidence ?? []), ...(input.gateway?.routeNote ? [`path: ${input.gateway.routeNote}`] : []), ...notes(input.evidence)],
     ...(draft.fix !== undefined && { fix: draft.fix }),
     ...(dial && { file: dial.file, line: dial.line }),
     ...(!dial && draft.file !== undefined && { file: draft.file, ...(draft.line !== undefined && { line: draft.line }) }),

@@ -127,6 +127,8 @@ export interface GatewayFacts {
   stale?: StaleAddress;
   /** which error log was read, or why none could be */
   logNote?: string;
+  /** how the path asked through nginx was chosen, when it is not the health path as it is */
+  routeNote?: string;
 }
 
 export interface StaleAddress {

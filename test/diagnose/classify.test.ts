@@ -467,6 +467,17 @@ const rows: Row[] = [
     fix: /^reload nginx .*resolver/,
   },
   {
+    name: '404 through nginx on a path the location does not route: the route note is evidence',
+    input: input({
+      check: 'front',
+      probe: fail({ kind: 'http', stage: 'response', code: 'HTTP_STATUS', status: 404, message: 'HTTP/1.1 404 Not Found', target: 'http://127.0.0.1:80/healthz' }),
+      gateway: { routeNote: '/healthz is not routed to location /api/ (line 3), which dials the service' },
+    }),
+    code: 'health.status',
+    message: /through nginx/,
+    evidence: /^path: \/healthz is not routed to location \/api\/ \(line 3\), which dials the service$/m,
+  },
+  {
     name: 'nothing listens on the front: nginx is down, the service process is not blamed',
     input: input({
       check: 'front',

@@ -77,6 +77,7 @@ export const frontKind: ProbeKind = {
     let errorLog: string[] | undefined;
     if (front) {
       if (!probe.ok && probe.status === undefined && front.nginx?.running === false) gateway.notRunning = notRunningLines(front);
+      if (!probe.ok && front.route.pathNote !== undefined) gateway.routeNote = front.route.pathNote;
       if (gatewayError) {
         const read = await routeLines(service, front, a);
         errorLog = read.lines;

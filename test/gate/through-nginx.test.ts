@@ -142,7 +142,7 @@ describe('through nginx by default', { skip: !hasNginx && 'nginx not installed' 
       http: `server { listen 127.0.0.1:${port}; server_name api.test; error_log ${blockLog}; location / { proxy_pass http://127.0.0.1:${dead}; } }`,
     });
     t.after(() => nginx.stop());
-    const r = await probeThrough(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz, server_name: api.test }\ngate: { deadline: 1500ms }`, nginx.conf);
+    const r = await probeThrough(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz, server_name: api.test }\ngate: { deadline: 5s }`, nginx.conf);
     // the dial nginx makes is probed too, and is down
     assert.ok(r.findings.some((x) => x.code === 'backend.down' && x.target === `127.0.0.1:${dead}`));
     const f = findingOf(r, 'proxy.bad_gateway');
@@ -185,7 +185,7 @@ describe('through nginx by default', { skip: !hasNginx && 'nginx not installed' 
       http: `server { listen 127.0.0.1:${port}; server_name api.test; location / { proxy_ssl_verify on; proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt; proxy_pass https://127.0.0.1:${bport}; } }`,
     });
     t.after(() => nginx.stop());
-    const r = await gate(`services:\n  api: { backend: "127.0.0.1:${bport}", protocol: https, health: /healthz, server_name: api.test }\ngate: { deadline: 1500ms }`, nginx.conf);
+    const r = await gate(`services:\n  api: { backend: "127.0.0.1:${bport}", protocol: https, health: /healthz, server_name: api.test }\ngate: { deadline: 5s }`, nginx.conf);
     assert.equal(r.verdict, 'fail');
     assert.equal(r.reason, 'proxy.bad_gateway');
     const f = findingOf(r, 'proxy.bad_gateway');
@@ -201,7 +201,7 @@ describe('through nginx by default', { skip: !hasNginx && 'nginx not installed' 
     const port = await freePort();
     const nginx = await startNginx({ writeOnly: true, http: `server { listen 127.0.0.1:${port}; server_name api.test; location / { proxy_pass http://127.0.0.1:${b.port}; } }` });
     t.after(() => nginx.stop());
-    const r = await gate(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz, server_name: api.test }\ngate: { deadline: 800ms }`, nginx.conf);
+    const r = await gate(`services:\n  api: { backend: "127.0.0.1:${b.port}", health: /healthz, server_name: api.test }\ngate: { deadline: 5s }`, nginx.conf);
     assert.equal(r.verdict, 'fail');
     assert.equal(r.reason, 'nginx.not_running');
     const f = findingOf(r, 'nginx.not_running');
@@ -249,7 +249,7 @@ describe("nginx's addresses", { skip: (!hasNginx && 'nginx not installed') || (!
     await sleep(1100);
     // rewritten in place: the bind mount nginx's namespace sees is this same file
     writeFileSync(`/etc/netns/${ns.name}/hosts`, '127.0.0.3 app\n');
-    const spec = `version: 1\nservices:\n  api: { backend: "app:${bport}", health: /healthz, server_name: api.test }\nnginx: { config: ${nginx.conf}, test: off }\ngate: { deadline: 3s }\n`;
+    const spec = `version: 1\nservices:\n  api: { backend: "app:${bport}", health: /healthz, server_name: api.test }\nnginx: { config: ${nginx.conf}, test: off }\ngate: { deadline: 20s }\n`;
     const r = await ns.run([process.execPath, '--import', 'tsx', DRIVER], {
       env: { UGATE_DRIVER: JSON.stringify({ spec, file: join(nginx.prefix, 'upstream-gate.yml'), listen: listen.map((host) => ({ host, port: bport })) }) },
     });

@@ -11653,7 +11653,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP7 } = __require("node:net");
+    var { isIP: isIP8 } = __require("node:net");
     var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11908,7 +11908,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP7(origin.hostname) !== 0) {
+          if (isIP8(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -57301,9 +57301,16 @@ var specSchema = external_exports.strictObject({
     test: external_exports.enum(NGINX_TEST_MODES).optional().describe(
       "when to run `nginx -t`: safe (default: not on a config that loads code from outside the system module directories), always, or off"
     ),
-    front: external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).optional().describe("also GET each health path through nginx"),
-    error_log: external_exports.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`")
-  }).transform(({ error_log, ...nginx }) => ({ ...nginx, ...error_log !== void 0 && { errorLog: error_log } })).prefault({}),
+    front: external_exports.union([external_exports.literal(["off", false]), external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL, or off" })], { error: "expected an http:// or https:// URL, or off" }).optional().describe(
+      "where health paths are requested through nginx: by default, when nginx runs, through the server{} block that serves each service; a URL sends them there instead; off: not through nginx"
+    ),
+    error_log: external_exports.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through nginx; default: the error_log the config gives the server block")
+  }).transform(({ error_log, front, ...nginx }) => ({
+    ...nginx,
+    ...typeof front === "string" && front !== "off" && { front },
+    ...(front === "off" || front === false) && { frontOff: true },
+    ...error_log !== void 0 && { errorLog: error_log }
+  })).prefault({}),
   gate: external_exports.strictObject({
     deadline: duration3.default("60s").describe("the whole gate, every retry included"),
     interval: duration3.default("100ms").describe("retry delay while nothing listens yet"),
@@ -57552,10 +57559,10 @@ function parsePassTarget(directive, arg, module) {
       return { scheme, dynamic: arg.includes("$"), authority: arg, error: `invalid URL prefix in "${arg}"` };
     }
   }
-  const uriPart = directive === "proxy_pass" && module === "http";
+  const uriPart2 = directive === "proxy_pass" && module === "http";
   if (rest.toLowerCase().startsWith("unix:")) {
     let path9 = rest.slice(5);
-    if (uriPart) {
+    if (uriPart2) {
       const colon = path9.indexOf(":");
       if (colon >= 0) path9 = path9.slice(0, colon);
     }
@@ -57564,14 +57571,14 @@ function parsePassTarget(directive, arg, module) {
     if (path9 === "") return { scheme, dynamic: false, authority: authority2, error: `no path in the unix domain socket "${arg}"` };
     return { scheme, dynamic: false, authority: authority2, endpoint: { kind: "unix", path: path9 } };
   }
-  let authority = uriPart ? rest.split(/[/?]/, 1)[0] ?? "" : rest;
-  const complete = uriPart ? /^([^$]*:\d+)\$/.exec(authority) : null;
+  let authority = uriPart2 ? rest.split(/[/?]/, 1)[0] ?? "" : rest;
+  const complete = uriPart2 ? /^([^$]*:\d+)\$/.exec(authority) : null;
   if (complete) authority = complete[1];
   else if (authority.includes("$")) return { scheme, dynamic: true, authority };
   const hp = splitHostPort(authority);
   if (typeof hp === "string") return { scheme, dynamic: false, authority, error: `${hp} in upstream "${authority.replace(/^[^@]*@/, "***@")}"` };
   if (hp.port === void 0) {
-    const port = uriPart ? DEFAULT_PORT[scheme] : void 0;
+    const port = uriPart2 ? DEFAULT_PORT[scheme] : void 0;
     const base = { scheme, dynamic: false, authority, group: hp.host };
     return port === void 0 ? base : { ...base, endpoint: { kind: "tcp", host: hp.host, port } };
   }
@@ -57777,8 +57784,339 @@ function expandAll(model) {
   return out;
 }
 
+// src/nginx/front-route.ts
+import { isIP as isIP5 } from "node:net";
+
+// src/nginx/select.ts
+function isHostName(n2) {
+  return /^[a-z0-9_.-]+$/i.test(n2) && !n2.startsWith(".") && n2 !== "_";
+}
+function nginxRegExp(pattern2, caseless = false) {
+  try {
+    return new RegExp(pattern2.replace(/\(\?P</g, "(?<"), caseless ? "i" : "");
+  } catch {
+    return void 0;
+  }
+}
+var serverIndexes = /* @__PURE__ */ new WeakMap();
+function indexServers(all) {
+  const known = serverIndexes.get(all);
+  if (known) return known;
+  const servers = all.filter((s) => s.module === "http");
+  const position = new Map(servers.map((s, i2) => [s, i2]));
+  const groupOf = /* @__PURE__ */ new Map();
+  const groups = [];
+  const defaults = [];
+  const memberOf = /* @__PURE__ */ new Map();
+  for (const s of servers) {
+    const mine = [];
+    for (const l of s.listens) {
+      let g = groupOf.get(l.key);
+      if (g === void 0) {
+        g = groups.length;
+        groupOf.set(l.key, g);
+        groups.push([]);
+      }
+      const list = groups[g];
+      if (list[list.length - 1] !== s) {
+        list.push(s);
+        mine.push(g);
+      }
+      if (l.defaultServer && defaults[g] === void 0) defaults[g] = s;
+    }
+    memberOf.set(s, mine);
+  }
+  groups.forEach((list, g) => defaults[g] ??= list[0]);
+  const exact = /* @__PURE__ */ new Map();
+  const leading = /* @__PURE__ */ new Map();
+  const trailing = /* @__PURE__ */ new Map();
+  const regexes = [];
+  let order = 0;
+  for (const server of servers) {
+    const mine = memberOf.get(server) ?? [];
+    for (const name of server.names) {
+      const e = name.toLowerCase();
+      const hit = { server, length: e.length, order: order++ };
+      for (const g of mine) firstIn(exact, e, g, server);
+      if (e.startsWith("~")) {
+        const re = nginxRegExp(name.slice(1), true);
+        if (re) regexes.push({ re, server, groups: mine });
+      } else if (e.startsWith("*.")) {
+        for (const g of mine) firstIn(leading, e, g, hit);
+      } else if (e.startsWith(".")) {
+        for (const g of mine) {
+          firstIn(leading, e, g, hit);
+          firstIn(leading, `=${e.slice(1)}`, g, hit);
+        }
+      } else if (e.endsWith(".*")) {
+        for (const g of mine) firstIn(trailing, e.slice(0, -1), g, hit);
+      }
+    }
+  }
+  const lengths = (keys) => [...new Set(keys)].map((k) => k.length).sort((x, y) => y - x);
+  const tails = [...leading.keys()].filter((k) => !k.startsWith("=")).map((k) => k.replace(/^\*/, ""));
+  const index = { position, defaults, exact, leading, trailing, leadingLengths: lengths(tails), trailingLengths: lengths(trailing.keys()), regexes };
+  serverIndexes.set(all, index);
+  return index;
+}
+function firstIn(map2, key, group, value) {
+  let byGroup = map2.get(key);
+  if (!byGroup) {
+    byGroup = /* @__PURE__ */ new Map();
+    map2.set(key, byGroup);
+  }
+  if (!byGroup.has(group)) byGroup.set(group, value);
+}
+function selectServers(all, names2) {
+  const index = indexServers(all);
+  const chosen = /* @__PURE__ */ new Set();
+  for (const name of names2) for (const s of pickByName(index, name)) chosen.add(s);
+  const fallback = chosen.size === 0;
+  const servers = fallback ? new Set(index.defaults) : chosen;
+  return { servers: [...servers].sort((a2, b) => (index.position.get(a2) ?? 0) - (index.position.get(b) ?? 0)), fallback };
+}
+function pickByName(index, name) {
+  if (!isHostName(name)) return index.exact.get(name.toLowerCase())?.values() ?? [];
+  const h2 = name.toLowerCase().replace(/\.$/, "");
+  const best = /* @__PURE__ */ new Map();
+  const offer = (hits, tier) => {
+    for (const [g, hit] of hits ?? []) {
+      const had = best.get(g);
+      if (!had || tier > had.tier || tier === had.tier && (hit.length > had.length || hit.length === had.length && hit.order < had.order)) best.set(g, { ...hit, tier });
+    }
+  };
+  for (const [g, server] of index.exact.get(h2) ?? []) best.set(g, { server, tier: 4, length: h2.length, order: 0 });
+  for (const n2 of index.leadingLengths) {
+    if (n2 > h2.length || h2[h2.length - n2] !== ".") continue;
+    const tail = h2.slice(h2.length - n2);
+    offer(index.leading.get(`*${tail}`), 3);
+    offer(index.leading.get(tail), 3);
+  }
+  offer(index.leading.get(`=${h2}`), 3);
+  for (const n2 of index.trailingLengths) if (n2 <= h2.length && h2[n2 - 1] === ".") offer(index.trailing.get(h2.slice(0, n2)), 2);
+  for (const r of index.regexes) {
+    if (r.groups.every((g) => best.has(g)) || !r.re.test(h2)) continue;
+    for (const g of r.groups) if (!best.has(g)) best.set(g, { server: r.server, tier: 1, length: 0, order: 0 });
+  }
+  return [...best.values()].map((b) => b.server);
+}
+function selectLocation(locations, path9) {
+  const literal2 = literals(locations).get(path9.trim());
+  if (literal2) return literal2;
+  if (!path9.startsWith("/")) return void 0;
+  return matchUri(locations, path9);
+}
+var levels = /* @__PURE__ */ new WeakMap();
+var literalIndexes = /* @__PURE__ */ new WeakMap();
+function level(locations) {
+  let l = levels.get(locations);
+  if (l) return l;
+  l = { exact: /* @__PURE__ */ new Map(), prefix: /* @__PURE__ */ new Map(), prefixLengths: [], regexes: [] };
+  for (const loc of locations) {
+    if (loc.modifier === "=" && !l.exact.has(loc.pattern)) l.exact.set(loc.pattern, loc);
+    else if ((loc.modifier === "" || loc.modifier === "^~") && !l.prefix.has(loc.pattern)) l.prefix.set(loc.pattern, loc);
+    else if (loc.modifier === "~" || loc.modifier === "~*") l.regexes.push({ location: loc, re: nginxRegExp(loc.pattern, loc.modifier === "~*") });
+  }
+  l.prefixLengths = [...new Set([...l.prefix.keys()].map((k) => k.length))].sort((a2, b) => b - a2);
+  levels.set(locations, l);
+  return l;
+}
+function literals(locations) {
+  let m = literalIndexes.get(locations);
+  if (m) return m;
+  const out = /* @__PURE__ */ new Map();
+  const add2 = (key, l) => {
+    if (!out.has(key)) out.set(key, l);
+  };
+  const walk = (list) => {
+    for (const l of list) {
+      add2(l.modifier === "" || l.modifier === "@" ? l.pattern : `${l.modifier} ${l.pattern}`, l);
+      if (l.modifier !== "") add2(`${l.modifier}${l.pattern}`, l);
+      walk(l.children);
+    }
+  };
+  walk(locations);
+  m = out;
+  literalIndexes.set(locations, m);
+  return m;
+}
+function matchUri(locations, uri) {
+  const l = level(locations);
+  const exact = l.exact.get(uri);
+  if (exact) return exact;
+  let prefix;
+  for (const n2 of l.prefixLengths) {
+    prefix = n2 <= uri.length ? l.prefix.get(uri.slice(0, n2)) : void 0;
+    if (prefix) break;
+  }
+  if (prefix) {
+    const nested = matchUri(prefix.children, uri);
+    if (nested && nested !== prefix) return nested;
+    if (prefix.modifier === "^~") return prefix;
+  }
+  for (const r of l.regexes) if (r.re?.test(uri)) return r.location;
+  return prefix;
+}
+
+// src/nginx/front-route.ts
+var DEFAULT_ERROR_LOG = "/var/log/nginx/error.log";
+function walkExtras(parse3) {
+  const { config: config2 } = parse3.payload;
+  const out = { servers: /* @__PURE__ */ new Map() };
+  const onStack = /* @__PURE__ */ new Set([0]);
+  const walk = (list, fileIndex, level2, server) => {
+    const file2 = config2[fileIndex]?.file ?? "";
+    for (const d of list) {
+      if (d.includes) {
+        for (const idx of d.includes) {
+          if (onStack.has(idx)) continue;
+          onStack.add(idx);
+          walk(config2[idx]?.parsed ?? [], idx, level2, server);
+          onStack.delete(idx);
+        }
+        continue;
+      }
+      if (!d.block) {
+        if (d.directive === "error_log" && d.args[0] !== void 0) {
+          if (server) server.errorLog = d.args[0];
+          else if (level2 === "main") out.main = d.args[0];
+          else if (level2 === "http") out.http = d.args[0];
+        } else if (server && d.directive === "listen") server.listens.push(d.args);
+        else if (server && d.directive === "ssl" && d.args[0] === "on") server.sslOn = true;
+        continue;
+      }
+      if (d.directive === "http" && level2 === "main") walk(d.block, fileIndex, "http");
+      else if (d.directive === "server" && level2 === "http" && !server) {
+        const extras = { listens: [], sslOn: false };
+        const key = `${file2}:${d.line}`;
+        if (!out.servers.has(key)) out.servers.set(key, extras);
+        walk(d.block, fileIndex, "other", extras);
+      }
+    }
+  };
+  walk(config2[0]?.parsed ?? [], 0, "main");
+  return out;
+}
+function frontRoutes(input2) {
+  const extras = walkExtras(input2.parse);
+  const routes = [];
+  for (const service2 of input2.services) {
+    if (service2.health === void 0) continue;
+    const dials = input2.dials.filter((d) => d.service === service2.name);
+    const route2 = routeOf(service2, service2.health, dials, input2, extras);
+    if (route2) routes.push(route2);
+  }
+  return routes;
+}
+function routeOf(service2, health, dials, input2, extras) {
+  const sites = new Set(dials.map((d) => `${d.file}:${d.line}`));
+  const named2 = service2.serverNames.length > 0 ? selectServers(input2.model.servers, service2.serverNames) : void 0;
+  const blocks = named2 && !named2.fallback ? named2.servers : input2.model.servers.filter((s) => s.module === "http");
+  let chosen;
+  for (const server2 of blocks) {
+    const candidate2 = input2.expansions.get(server2)?.candidates.find((c3) => sites.has(`${c3.site.file}:${c3.site.line}`));
+    if (candidate2) {
+      chosen = { server: server2, candidate: candidate2 };
+      break;
+    }
+  }
+  if (!chosen && named2 && !named2.fallback && named2.servers[0]) chosen = { server: named2.servers[0] };
+  if (!chosen) return void 0;
+  const { server, candidate } = chosen;
+  const ex = extras.servers.get(`${server.file}:${server.line}`) ?? { listens: [], sslOn: false };
+  const listen = ex.listens.find((args) => !args.includes("quic")) ?? ["80"];
+  const endpoint = listenEndpoint(listen[0] ?? "80");
+  if (!endpoint) return void 0;
+  const hostName = service2.serverNames.find(plainName) ?? server.names.find(plainName);
+  const { path: path9, note: note2 } = routedPath(server, candidate, health);
+  return {
+    service: service2.name,
+    endpoint,
+    tls: ex.sslOn || listen.includes("ssl"),
+    ...hostName !== void 0 && { hostName },
+    path: path9,
+    ...note2 !== void 0 && { pathNote: note2 },
+    server: { file: server.file, line: server.line },
+    listen: `listen ${listen.join(" ")};`,
+    errorLog: errorLogOf(ex.errorLog, extras),
+    startNames: startNames(dials, input2.model)
+  };
+}
+function plainName(n2) {
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(n2);
+}
+function listenEndpoint(addr) {
+  if (addr.startsWith("unix:")) return { kind: "unix", path: addr.slice(5) };
+  if (/^\d+$/.test(addr)) return { kind: "tcp", host: "127.0.0.1", port: Number(addr) };
+  const v6 = /^\[([^\]]*)\](?::(\d+))?$/.exec(addr);
+  if (v6) return { kind: "tcp", host: v6[1] === "::" ? "::1" : v6[1], port: Number(v6[2] ?? 80) };
+  const m = /^([^:]+)(?::(\d+))?$/.exec(addr);
+  if (!m) return void 0;
+  const host = m[1] === "*" || m[1] === "0.0.0.0" ? "127.0.0.1" : m[1];
+  return { kind: "tcp", host, port: Number(m[2] ?? 80) };
+}
+function routedPath(server, candidate, health) {
+  if (!candidate) return { path: health, note: `no *_pass of the block dials the service: ${health} asked as it is` };
+  const location2 = locationOf(server.locations, candidate.pass);
+  const uri = uriPart(candidate);
+  if (location2 && uri && (location2.modifier === "" || location2.modifier === "^~")) {
+    if (!health.startsWith(uri)) return { path: health, note: `location ${location2.pattern} rewrites to ${uri}, which ${health} does not start with: ${health} asked as it is` };
+    const path9 = location2.pattern + health.slice(uri.length);
+    return { path: path9, note: `location ${location2.pattern} passes ${uri}: ${health} is asked as ${path9}` };
+  }
+  if (location2 && location2.modifier !== "@" && selectLocation(server.locations, health) !== location2) {
+    return { path: health, note: `${health} is not routed to location ${location2.modifier ? `${location2.modifier} ` : ""}${location2.pattern} (line ${location2.line}), which dials the service` };
+  }
+  return { path: health };
+}
+function locationOf(list, pass) {
+  for (const l of list) {
+    const inner = locationOf(l.children, pass);
+    if (inner) return inner;
+    if (l.passes.includes(pass)) return l;
+  }
+  return void 0;
+}
+function uriPart(c3) {
+  if (c3.pass.directive !== "proxy_pass" || c3.pass.module !== "http") return "";
+  const rest = c3.pass.arg.replace(/^[a-z]+:\/\//i, "");
+  if (rest.toLowerCase().startsWith("unix:")) {
+    const colon = rest.indexOf(":", 5);
+    return colon >= 0 ? rest.slice(colon + 1) : "";
+  }
+  const uri = rest.slice(c3.target.authority.length);
+  return uri.includes("$") ? "" : uri;
+}
+function errorLogOf(server, extras) {
+  const [value, where] = server !== void 0 ? [server, "the server block"] : extras.http !== void 0 ? [extras.http, "the http block"] : extras.main !== void 0 ? [extras.main, "the main context"] : [void 0, ""];
+  if (value === void 0) return { path: DEFAULT_ERROR_LOG, where: "nginx's default (no error_log in the config)" };
+  if (value === "stderr") return { unreadable: "error_log stderr: nginx writes to its standard error, which the gate cannot read", where };
+  if (value.startsWith("syslog:")) return { unreadable: `error_log ${value}: the lines go to syslog, which the gate does not read`, where };
+  if (value.startsWith("memory:")) return { unreadable: `error_log ${value}: a memory buffer, read only with a debugger`, where };
+  if (value.includes("$")) return { unreadable: `error_log ${value} holds a variable`, where };
+  if (!value.startsWith("/")) return { unreadable: `error_log ${value} is relative to nginx's prefix, which the gate does not know: set nginx.error_log`, where };
+  return { path: value, where };
+}
+function startNames(dials, model) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const d of dials) {
+    if (d.dynamic || d.endpoint?.kind !== "tcp" || isIP5(d.endpoint.host) !== 0) continue;
+    if (d.upstream) {
+      const { host, port } = d.endpoint;
+      const member = model.upstreams.get(upstreamKey("http", d.upstream))?.servers.find((s) => s.file === d.file && s.line === d.line && s.endpoint?.kind === "tcp" && s.endpoint.host === host && s.endpoint.port === port);
+      if (member?.args.includes("resolve")) continue;
+    }
+    const key = `${d.endpoint.host.toLowerCase()}:${d.endpoint.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: d.endpoint.host, port: d.endpoint.port, file: d.file, line: d.line });
+  }
+  return out;
+}
+
 // src/nginx/evaluate.ts
-import { isIP as isIP6 } from "node:net";
+import { isIP as isIP7 } from "node:net";
 
 // src/model/mismatch.ts
 function relate(dial, backend, sameHost) {
@@ -58071,9 +58409,9 @@ function buildDirective(d) {
 }
 
 // src/nginx/dial-index.ts
-import { isIP as isIP5 } from "node:net";
+import { isIP as isIP6 } from "node:net";
 function hostAddresses(host, addresses) {
-  return isIP5(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
+  return isIP6(host) ? [canonicalIp(host)] : addresses.get(host.toLowerCase()) ?? [];
 }
 function hostKeys(host, addresses) {
   return [`n:${host.toLowerCase()}`, ...hostAddresses(host, addresses).map((a2) => `a:${a2}`)];
@@ -58153,177 +58491,6 @@ function describeMismatch(m) {
 // src/render/render.ts
 function upstreamName(service2) {
   return `upstream_gate_${service2.replace(/-/g, "_")}`;
-}
-
-// src/nginx/select.ts
-function isHostName(n2) {
-  return /^[a-z0-9_.-]+$/i.test(n2) && !n2.startsWith(".") && n2 !== "_";
-}
-function nginxRegExp(pattern2, caseless = false) {
-  try {
-    return new RegExp(pattern2.replace(/\(\?P</g, "(?<"), caseless ? "i" : "");
-  } catch {
-    return void 0;
-  }
-}
-var serverIndexes = /* @__PURE__ */ new WeakMap();
-function indexServers(all) {
-  const known = serverIndexes.get(all);
-  if (known) return known;
-  const servers = all.filter((s) => s.module === "http");
-  const position = new Map(servers.map((s, i2) => [s, i2]));
-  const groupOf = /* @__PURE__ */ new Map();
-  const groups = [];
-  const defaults = [];
-  const memberOf = /* @__PURE__ */ new Map();
-  for (const s of servers) {
-    const mine = [];
-    for (const l of s.listens) {
-      let g = groupOf.get(l.key);
-      if (g === void 0) {
-        g = groups.length;
-        groupOf.set(l.key, g);
-        groups.push([]);
-      }
-      const list = groups[g];
-      if (list[list.length - 1] !== s) {
-        list.push(s);
-        mine.push(g);
-      }
-      if (l.defaultServer && defaults[g] === void 0) defaults[g] = s;
-    }
-    memberOf.set(s, mine);
-  }
-  groups.forEach((list, g) => defaults[g] ??= list[0]);
-  const exact = /* @__PURE__ */ new Map();
-  const leading = /* @__PURE__ */ new Map();
-  const trailing = /* @__PURE__ */ new Map();
-  const regexes = [];
-  let order = 0;
-  for (const server of servers) {
-    const mine = memberOf.get(server) ?? [];
-    for (const name of server.names) {
-      const e = name.toLowerCase();
-      const hit = { server, length: e.length, order: order++ };
-      for (const g of mine) firstIn(exact, e, g, server);
-      if (e.startsWith("~")) {
-        const re = nginxRegExp(name.slice(1), true);
-        if (re) regexes.push({ re, server, groups: mine });
-      } else if (e.startsWith("*.")) {
-        for (const g of mine) firstIn(leading, e, g, hit);
-      } else if (e.startsWith(".")) {
-        for (const g of mine) {
-          firstIn(leading, e, g, hit);
-          firstIn(leading, `=${e.slice(1)}`, g, hit);
-        }
-      } else if (e.endsWith(".*")) {
-        for (const g of mine) firstIn(trailing, e.slice(0, -1), g, hit);
-      }
-    }
-  }
-  const lengths = (keys) => [...new Set(keys)].map((k) => k.length).sort((x, y) => y - x);
-  const tails = [...leading.keys()].filter((k) => !k.startsWith("=")).map((k) => k.replace(/^\*/, ""));
-  const index = { position, defaults, exact, leading, trailing, leadingLengths: lengths(tails), trailingLengths: lengths(trailing.keys()), regexes };
-  serverIndexes.set(all, index);
-  return index;
-}
-function firstIn(map2, key, group, value) {
-  let byGroup = map2.get(key);
-  if (!byGroup) {
-    byGroup = /* @__PURE__ */ new Map();
-    map2.set(key, byGroup);
-  }
-  if (!byGroup.has(group)) byGroup.set(group, value);
-}
-function selectServers(all, names2) {
-  const index = indexServers(all);
-  const chosen = /* @__PURE__ */ new Set();
-  for (const name of names2) for (const s of pickByName(index, name)) chosen.add(s);
-  const fallback = chosen.size === 0;
-  const servers = fallback ? new Set(index.defaults) : chosen;
-  return { servers: [...servers].sort((a2, b) => (index.position.get(a2) ?? 0) - (index.position.get(b) ?? 0)), fallback };
-}
-function pickByName(index, name) {
-  if (!isHostName(name)) return index.exact.get(name.toLowerCase())?.values() ?? [];
-  const h2 = name.toLowerCase().replace(/\.$/, "");
-  const best = /* @__PURE__ */ new Map();
-  const offer = (hits, tier) => {
-    for (const [g, hit] of hits ?? []) {
-      const had = best.get(g);
-      if (!had || tier > had.tier || tier === had.tier && (hit.length > had.length || hit.length === had.length && hit.order < had.order)) best.set(g, { ...hit, tier });
-    }
-  };
-  for (const [g, server] of index.exact.get(h2) ?? []) best.set(g, { server, tier: 4, length: h2.length, order: 0 });
-  for (const n2 of index.leadingLengths) {
-    if (n2 > h2.length || h2[h2.length - n2] !== ".") continue;
-    const tail = h2.slice(h2.length - n2);
-    offer(index.leading.get(`*${tail}`), 3);
-    offer(index.leading.get(tail), 3);
-  }
-  offer(index.leading.get(`=${h2}`), 3);
-  for (const n2 of index.trailingLengths) if (n2 <= h2.length && h2[n2 - 1] === ".") offer(index.trailing.get(h2.slice(0, n2)), 2);
-  for (const r of index.regexes) {
-    if (r.groups.every((g) => best.has(g)) || !r.re.test(h2)) continue;
-    for (const g of r.groups) if (!best.has(g)) best.set(g, { server: r.server, tier: 1, length: 0, order: 0 });
-  }
-  return [...best.values()].map((b) => b.server);
-}
-function selectLocation(locations, path9) {
-  const literal2 = literals(locations).get(path9.trim());
-  if (literal2) return literal2;
-  if (!path9.startsWith("/")) return void 0;
-  return matchUri(locations, path9);
-}
-var levels = /* @__PURE__ */ new WeakMap();
-var literalIndexes = /* @__PURE__ */ new WeakMap();
-function level(locations) {
-  let l = levels.get(locations);
-  if (l) return l;
-  l = { exact: /* @__PURE__ */ new Map(), prefix: /* @__PURE__ */ new Map(), prefixLengths: [], regexes: [] };
-  for (const loc of locations) {
-    if (loc.modifier === "=" && !l.exact.has(loc.pattern)) l.exact.set(loc.pattern, loc);
-    else if ((loc.modifier === "" || loc.modifier === "^~") && !l.prefix.has(loc.pattern)) l.prefix.set(loc.pattern, loc);
-    else if (loc.modifier === "~" || loc.modifier === "~*") l.regexes.push({ location: loc, re: nginxRegExp(loc.pattern, loc.modifier === "~*") });
-  }
-  l.prefixLengths = [...new Set([...l.prefix.keys()].map((k) => k.length))].sort((a2, b) => b - a2);
-  levels.set(locations, l);
-  return l;
-}
-function literals(locations) {
-  let m = literalIndexes.get(locations);
-  if (m) return m;
-  const out = /* @__PURE__ */ new Map();
-  const add2 = (key, l) => {
-    if (!out.has(key)) out.set(key, l);
-  };
-  const walk = (list) => {
-    for (const l of list) {
-      add2(l.modifier === "" || l.modifier === "@" ? l.pattern : `${l.modifier} ${l.pattern}`, l);
-      if (l.modifier !== "") add2(`${l.modifier}${l.pattern}`, l);
-      walk(l.children);
-    }
-  };
-  walk(locations);
-  m = out;
-  literalIndexes.set(locations, m);
-  return m;
-}
-function matchUri(locations, uri) {
-  const l = level(locations);
-  const exact = l.exact.get(uri);
-  if (exact) return exact;
-  let prefix;
-  for (const n2 of l.prefixLengths) {
-    prefix = n2 <= uri.length ? l.prefix.get(uri.slice(0, n2)) : void 0;
-    if (prefix) break;
-  }
-  if (prefix) {
-    const nested = matchUri(prefix.children, uri);
-    if (nested && nested !== prefix) return nested;
-    if (prefix.modifier === "^~") return prefix;
-  }
-  for (const r of l.regexes) if (r.re?.test(uri)) return r.location;
-  return prefix;
 }
 
 // src/nginx/evaluate.ts
@@ -58456,13 +58623,13 @@ function evaluateWith(input2, dials) {
   }
   for (const c3 of matches2.concat(flagged)) {
     const e = c3.endpoint;
-    if (e.kind !== "tcp" || isIP6(e.host)) continue;
+    if (e.kind !== "tcp" || isIP7(e.host)) continue;
     const addrs = hostAddresses(e.host, addresses);
-    const families = new Set(addrs.map((a2) => isIP6(a2)));
+    const families = new Set(addrs.map((a2) => isIP7(a2)));
     if (families.size < 2) continue;
     const backend = closest.get(c3)?.member;
-    const specIp = backend.kind === "tcp" && isIP6(backend.host) ? backend.host : void 0;
-    const pick2 = specIp ?? addrs.find((a2) => isIP6(a2) === 4) ?? addrs[0];
+    const specIp = backend.kind === "tcp" && isIP7(backend.host) ? backend.host : void 0;
+    const pick2 = specIp ?? addrs.find((a2) => isIP7(a2) === 4) ?? addrs[0];
     const replacement = formatEndpoint({ kind: "tcp", host: pick2, port: e.port });
     findings.push(
       finding(
@@ -58574,7 +58741,7 @@ function evaluateWith(input2, dials) {
   function evidence(c3) {
     const out = [lineText(c3.site)];
     if (c3.group) out.push(`upstream ${c3.group.name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);
-    if (c3.endpoint?.kind === "tcp" && !isIP6(c3.endpoint.host)) {
+    if (c3.endpoint?.kind === "tcp" && !isIP7(c3.endpoint.host)) {
       const a2 = hostAddresses(c3.endpoint.host, addresses);
       out.push(a2.length > 0 ? `${c3.endpoint.host} resolves to ${a2.join(", ")}` : `${c3.endpoint.host} does not resolve`);
     }
@@ -58631,7 +58798,7 @@ function concerning(service2, dials, addresses) {
 }
 function familyNote(dial, backend, addresses) {
   if (dial.kind !== "tcp" || backend.kind !== "tcp") return { dial: "", spec: "" };
-  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP6(a2)));
+  const fams = (h2) => new Set(hostAddresses(h2, addresses).map((a2) => isIP7(a2)));
   const d = fams(dial.host);
   const b = fams(backend.host);
   if (d.size !== 1 || b.size !== 1 || [...d][0] === [...b][0]) return { dial: "", spec: "" };
@@ -59552,7 +59719,8 @@ async function configPhase(spec, ctx, options = {}) {
   return {
     findings: findings.map(masked),
     dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
-    nginx: nginxFacts(model)
+    nginx: nginxFacts(model),
+    fronts: frontRoutes({ parse: parse3, model, expansions, services: spec.services, dials })
   };
   function invalid(message, file2, line, raw) {
     const evidence = [file2 && line ? lineText({ file: file2, line }) : void 0, raw].filter((x) => Boolean(x));
@@ -59959,6 +60127,225 @@ function firstLine2(s) {
   return (s.split("\n")[0] ?? "").trim();
 }
 
+// src/diagnose/error-log.ts
+var PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
+var EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
+var ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
+var CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
+var ACTION = /^[A-Za-z][A-Za-z ]*$/;
+var QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
+var OPENERS = {
+  request: ', request: "',
+  subrequest: ', subrequest: "',
+  upstream: ', upstream: "',
+  host: ', host: "',
+  referrer: ', referrer: "'
+};
+var STREAM_BYTES = ", bytes from/to client:";
+function parseErrorLine(line) {
+  let start2 = 0;
+  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
+    const m = EMBEDDED.exec(line);
+    if (!m) return void 0;
+    start2 = m.index;
+  }
+  PREFIX.lastIndex = start2;
+  const p = PREFIX.exec(line);
+  if (!p) return void 0;
+  const entry = {
+    time: p[1],
+    level: p[2],
+    pid: Number(p[3]),
+    tid: Number(p[4]),
+    message: ""
+  };
+  if (p[5] !== void 0) entry.cid = Number(p[5]);
+  let rest = line.slice(PREFIX.lastIndex);
+  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
+  let head = rest;
+  let fields = "";
+  const clientAt = findClient(rest);
+  if (clientAt >= 0) {
+    head = rest.slice(0, clientAt);
+    fields = rest.slice(clientAt);
+  }
+  splitHead(head, entry);
+  if (fields) parseFields(fields, entry);
+  return entry;
+}
+function findClient(rest) {
+  const at = rest.indexOf(", client: ");
+  if (at >= 0) return at;
+  return rest.indexOf(", udp client: ");
+}
+function splitHead(head, entry) {
+  let msg = head;
+  const resolverAt = msg.lastIndexOf(", resolver: ");
+  if (resolverAt >= 0 && msg.lastIndexOf(" while ", resolverAt) >= 0) {
+    entry.resolver = msg.slice(resolverAt + 12);
+    msg = msg.slice(0, resolverAt);
+  }
+  const whileAt = msg.lastIndexOf(" while ");
+  if (whileAt >= 0) {
+    let action = msg.slice(whileAt + 7);
+    const comma = action.indexOf(", ");
+    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
+    if (ACTION.test(action)) {
+      entry.action = action;
+      msg = msg.slice(0, whileAt);
+    }
+  }
+  const e = ERRNO_SUFFIX.exec(msg);
+  if (e) {
+    entry.errno = Number(e[1]);
+    entry.errnoText = e[2];
+    msg = msg.slice(0, e.index);
+  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
+    const c3 = CONF_SUFFIX.exec(msg);
+    if (c3) {
+      entry.confFile = c3[1];
+      entry.confLine = Number(c3[2]);
+      msg = msg.slice(0, c3.index);
+    }
+  }
+  entry.message = msg;
+}
+function parseFields(fields, entry) {
+  let i2 = fields.indexOf("client: ") + 8;
+  let end = fields.indexOf(", server: ", i2);
+  if (end < 0) {
+    entry.client = untilComma(fields, i2);
+    return;
+  }
+  entry.client = fields.slice(i2, end);
+  i2 = end + 10;
+  end = fields.indexOf(", ", i2);
+  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
+  if (end < 0) return;
+  i2 = end;
+  for (let k = 0; k < QUOTED.length; k++) {
+    const key = QUOTED[k];
+    const opener = OPENERS[key];
+    if (!fields.startsWith(opener, i2)) continue;
+    const valueAt = i2 + opener.length;
+    const close3 = closingQuote(fields, valueAt, k);
+    entry[key] = fields.slice(valueAt, close3);
+    i2 = close3 + 1;
+    if (i2 >= fields.length) return;
+  }
+}
+function closingQuote(s, from, field) {
+  if (QUOTED[field] === "request") {
+    const at = s.lastIndexOf(`"${OPENERS.upstream}`);
+    if (at >= from) return at;
+  }
+  let best = -1;
+  for (let k = field + 1; k < QUOTED.length; k++) {
+    const at = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
+    if (at >= 0 && (best < 0 || at < best)) best = at;
+  }
+  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
+  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
+  if (best >= 0) return best;
+  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
+  return s.length;
+}
+function untilComma(s, from) {
+  const end = s.indexOf(", ", from);
+  return s.slice(from, end < 0 ? s.length : end);
+}
+function upstreamAddress(upstream) {
+  const quote2 = upstream.indexOf('"');
+  if (quote2 >= 0) upstream = upstream.slice(0, quote2);
+  const schemeEnd = upstream.indexOf("://");
+  const scheme = schemeEnd >= 0 ? upstream.slice(0, schemeEnd + 3) : "";
+  const rest = schemeEnd >= 0 ? upstream.slice(schemeEnd + 3) : upstream;
+  if (rest.startsWith("unix:")) return scheme + unixPart(rest);
+  const slash = rest.indexOf("/");
+  return scheme + (slash < 0 ? rest : rest.slice(0, slash));
+}
+function unixPart(rest) {
+  const sep3 = rest.indexOf(":", 5);
+  if (sep3 >= 0) return rest.slice(0, sep3);
+  const sock = /^unix:.*?\.sock(?:et)?(?=\/|$)/.exec(rest);
+  if (sock) return sock[0];
+  return rest.endsWith("/") && rest.length > 6 ? rest.slice(0, -1) : rest;
+}
+
+// src/diagnose/gateway-lines.ts
+var UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent|SSL_do_handshake\(\) failed|upstream SSL certificate|peer closed connection in SSL handshake/;
+function gatewayLines(lines, serverNames) {
+  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
+  return lines.filter((line) => {
+    const e = parseErrorLine(line);
+    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
+    if (wanted.size === 0) return true;
+    const server = e.server?.toLowerCase();
+    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
+    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
+  });
+}
+var inHandshake = (e) => e.action === "SSL handshaking to upstream";
+var FORMS = [
+  {
+    form: "ssl-verify",
+    test: (e) => e.message.startsWith("upstream SSL certificate verify error"),
+    cause: (e) => `nginx does not trust the backend's certificate ${/\([^)]*\)/.exec(e.message)?.[0] ?? ""}`.trimEnd(),
+    fix: () => "give nginx the CA that signed the backend's certificate (proxy_ssl_trusted_certificate), or fix the backend's chain (expired, self-signed); proxy_ssl_verify on checks it"
+  },
+  {
+    form: "ssl-name",
+    test: (e) => e.message.startsWith("upstream SSL certificate does not match"),
+    cause: (e) => `the backend's certificate does not name ${/"([^"]*)"/.exec(e.message)?.[1] ?? "the name nginx checks"}`,
+    fix: () => "set proxy_ssl_name to a name the certificate holds (default: the proxy_pass host), or reissue the certificate with that name"
+  },
+  {
+    form: "ssl-handshake",
+    test: (e) => e.message.startsWith("SSL_do_handshake() failed"),
+    cause: (e) => /wrong version number|unknown protocol|packet length too long|http request/i.test(e.message) ? "nginx speaks TLS to a backend port that answers plain HTTP" : /alert handshake failure|alert number 40/i.test(e.message) ? "the backend rejected nginx's TLS hello: most often it needs SNI, or a client certificate, or no protocol or cipher is common" : `the TLS handshake with the backend failed: ${/\(SSL: ([^)]*)\)/.exec(e.message)?.[1] ?? e.message}`,
+    fix: (e) => /wrong version number|unknown protocol|packet length too long|http request/i.test(e.message) ? "proxy_pass http:// to a plain-HTTP port, or point https:// at the backend's TLS port" : "proxy_ssl_server_name on; (and proxy_ssl_name) when the backend needs SNI; proxy_ssl_certificate when it needs a client certificate; else align proxy_ssl_protocols / proxy_ssl_ciphers with the backend"
+  },
+  {
+    form: "ssl-closed",
+    test: (e) => e.message.startsWith("peer closed connection in SSL handshake"),
+    cause: () => "the backend closed the connection during the TLS handshake: not a TLS port, an SNI-based rejection, or an overloaded backend",
+    fix: () => "point proxy_pass https:// at the backend's TLS port; proxy_ssl_server_name on; when it selects certificates by name"
+  },
+  {
+    form: "too-big-header",
+    test: (e) => e.message.startsWith("upstream sent too big header"),
+    cause: () => "the backend's status line and headers do not fit in proxy_buffer_size (one page by default): big Set-Cookie, Location or CSP headers",
+    fix: () => "proxy_buffer_size 16k; (and proxy_buffers / proxy_busy_buffers_size to match; fastcgi_buffer_size for FastCGI), or send smaller headers"
+  },
+  {
+    form: "prematurely-closed",
+    test: (e) => e.message.startsWith("upstream prematurely closed"),
+    cause: (e) => `the backend closed the connection ${e.action === "reading upstream" ? "in the middle of the body" : "without an answer"}: a crash or uncaught exception, a killed worker (timeout, OOM, max requests)`,
+    fix: () => "read the backend's log at that time; raise the worker's timeout (gunicorn --timeout, php-fpm request_terminate_timeout) if it kills slow requests"
+  },
+  {
+    form: "no-live-upstreams",
+    test: (e) => e.message.startsWith("no live upstreams"),
+    cause: (e) => `every server of upstream ${e.upstream ? `"${e.upstream.replace(/^\w+:\/\//, "").replace(/\/.*$/, "")}"` : "group"} is marked failed (max_fails within fail_timeout) or down`,
+    fix: () => "the lines before it in the error log name why each server failed: fix those backends; tune max_fails / fail_timeout, or add a backup server"
+  },
+  {
+    form: "timed-out",
+    test: (e) => e.message.startsWith("upstream timed out"),
+    cause: (e) => inHandshake(e) ? "the backend accepted but did not finish the TLS handshake within proxy_connect_timeout" : e.action === "connecting to upstream" ? "nginx's connect got no answer within proxy_connect_timeout: a firewall DROP, a dead route, or a full accept queue" : e.action === "sending request to upstream" ? "the backend stopped reading the request for proxy_send_timeout" : "the backend did not answer within proxy_read_timeout (fastcgi_read_timeout for FastCGI): a slow or blocked backend, an exhausted worker pool",
+    fix: (e) => e.action === "connecting to upstream" || inHandshake(e) ? "make the backend accept (process running, accept queue not full) and the path to it open; proxy_connect_timeout bounds the wait" : "make the backend answer faster, or raise proxy_read_timeout for that location"
+  }
+];
+function gatewayCause(lines) {
+  for (let k = lines.length - 1; k >= 0; k--) {
+    const e = parseErrorLine(lines[k]);
+    if (!e) continue;
+    const form = FORMS.find((f) => f.test(e));
+    if (form) return { form: form.form, cause: form.cause(e), fix: form.fix(e) };
+  }
+  return void 0;
+}
+
 // src/diagnose/classify.ts
 function dialAt(d) {
   return `${d.shownFile ?? d.file}:${d.line}`;
@@ -59981,9 +60368,10 @@ function classify(input2) {
     ...errno !== void 0 && { errno },
     ...name !== void 0 && { errno_name: name },
     message: draft.message,
-    evidence: [...draft.evidence ?? [], ...notes(input2.evidence)],
+    evidence: [...draft.evidence ?? [], ...input2.gateway?.routeNote ? [`path: ${input2.gateway.routeNote}`] : [], ...notes(input2.evidence)],
     ...draft.fix !== void 0 && { fix: draft.fix },
-    ...dial && { file: dial.file, line: dial.line }
+    ...dial && { file: dial.file, line: dial.line },
+    ...!dial && draft.file !== void 0 && { file: draft.file, ...draft.line !== void 0 && { line: draft.line } }
   };
 }
 function targetOf(i2) {
@@ -59995,6 +60383,7 @@ function decide(i2) {
   const p = i2.probe;
   const code = p.code === ABORTED ? "ETIMEDOUT" : p.code;
   if (i2.check === "front" && p.code === HTTP_STATUS && (p.status === 502 || p.status === 504)) return badGateway(i2);
+  if (i2.check === "front" && i2.gateway?.notRunning && (p.stage === "connect" || code !== void 0 && CONNECT_ERRORS.has(code))) return nginxNotRunning(i2, i2.gateway.notRunning);
   if (p.stage === "resolve" || code !== void 0 && DNS_CODES.has(code)) return dns(i2);
   if (p.stage === "connect" || code !== void 0 && CONNECT_ERRORS.has(code)) {
     if (i2.endpoint.kind === "unix") return unixConnect(i2, code);
@@ -60377,18 +60766,43 @@ function protocol(i2) {
   };
 }
 var ERRNO_IN_LOG = /\((\d+): ([^)]*)\)/;
+function nginxNotRunning(i2, lookedAt) {
+  return {
+    code: "nginx.not_running",
+    message: `nginx is not running: nothing serves ${targetOf(i2)} for ${i2.service.name}`,
+    evidence: [probeLine(i2.probe), ...lookedAt],
+    fix: "start nginx (systemctl start nginx; nginx -t first), or set nginx.front: off when nginx does not serve this host"
+  };
+}
+function staleAddress(i2, s) {
+  const now = s.now.join(", ");
+  return {
+    code: "nginx.stale_address",
+    message: `nginx dials ${s.dialed} for ${s.name}, which it resolved when it started; ${s.name} now resolves to ${now}`,
+    evidence: [probeLine(i2.probe), ...s.evidence, ...i2.gateway?.logNote ? [i2.gateway.logNote] : []],
+    fix: `reload nginx (nginx -s reload, or systemctl reload nginx) so it resolves ${s.name} again; or resolve it at run time: a resolver plus a variable in proxy_pass, or \`server ${s.name}:${s.port} resolve;\` in a zone'd upstream (nginx 1.27.3+)  (${s.file}:${s.line})`,
+    file: s.file,
+    line: s.line
+  };
+}
 function badGateway(i2) {
   const p = i2.probe;
+  if (i2.gateway?.stale) return staleAddress(i2, i2.gateway.stale);
   const lines = i2.errorLog ?? [];
+  const cause = gatewayCause(lines);
   const m = lines.map((l) => ERRNO_IN_LOG.exec(l)).find((x) => x !== null);
   const errno = m ? Number(m[1]) : void 0;
   const upstream = lines.map((l) => /upstream: "([^"]*)"/.exec(l)?.[1]).find((x) => x !== void 0);
   return {
     code: "proxy.bad_gateway",
     ...errno !== void 0 && { errno },
-    message: `through nginx, ${p.target} answered ${p.status}${upstream ? `: nginx cannot reach ${upstream}` : ""}${m ? ` (${m[1]}: ${m[2]})` : ""}`,
-    evidence: [probeLine(p), ...lines.length ? lines.slice(-3) : ["no matching line in the error log since the gate started"]],
-    fix: errno === LINUX_ERRNO.EACCES ? upstream?.includes("unix:") ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, "").replace(/:$/, "")}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)` : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)` : upstream ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)` : "read nginx's error log for the upstream it dials"
+    message: `through nginx, ${p.target} answered ${p.status}${upstream ? `: nginx cannot reach ${upstream}` : ""}${m ? ` (${m[1]}: ${m[2]})` : ""}${cause ? `: ${cause.cause}` : ""}`,
+    evidence: [
+      probeLine(p),
+      ...lines.length ? lines.slice(-3) : ["no matching line in the error log since the gate started"],
+      ...i2.gateway?.logNote ? [i2.gateway.logNote] : []
+    ],
+    fix: errno === LINUX_ERRNO.EACCES ? upstream?.includes("unix:") ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, "").replace(/:$/, "")}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)` : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)` : cause ? cause.fix : upstream ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)` : "read nginx's error log for the upstream it dials"
   };
 }
 function unitLines(i2) {
@@ -60664,7 +61078,19 @@ var CODES = {
     level: "answer",
     meaning: "the health answer (directly or through `front`) is not the service's `expect:` (status, header, body, JSON field): another release answers; the observed value beside the expected one"
   },
-  "proxy.bad_gateway": { phase: "probe", retry: "transient", level: "answer", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
+  "proxy.bad_gateway": { phase: "probe", retry: "transient", level: "answer", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" },
+  "nginx.not_running": {
+    phase: "probe",
+    retry: "transient",
+    level: "connect",
+    meaning: "the spec expects nginx to serve (a server_name or nginx.front, and its config) but no nginx master runs: the pid file and the process list are the evidence"
+  },
+  "nginx.stale_address": {
+    phase: "probe",
+    retry: "definitive",
+    level: "answer",
+    meaning: "running nginx dials an address a name of its config resolved to when nginx started, and the name now resolves elsewhere (reload nginx, or resolve at run time)"
+  }
 };
 var REASON_CODES = Object.keys(CODES);
 function isDefinitive(code) {
@@ -60787,7 +61213,8 @@ async function attempt(check2, env, budgetMs, n2) {
       ...target.dial && { dial: target.dial },
       probe,
       evidence: seen.evidence,
-      ...seen.errorLog && { errorLog: seen.errorLog }
+      ...seen.errorLog && { errorLog: seen.errorLog },
+      ..."gateway" in seen && seen.gateway && { gateway: seen.gateway }
     });
     outcome = { ok: false, probe, ...finding && { finding } };
     if (kind.recheck) outcome = await kind.recheck(outcome, check2, a2);
@@ -60862,146 +61289,94 @@ function dialedSuffix(target, distinct) {
   return distinct ? ` ${formatEndpoint(dialed(target))}` : "";
 }
 
-// src/diagnose/error-log.ts
-var PREFIX = /(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d+)#(\d+): (?:\*(\d+) )?/y;
-var EMBEDDED = /\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
-var ERRNO_SUFFIX = / \((\d+): ([^)]*)\)$/;
-var CONF_SUFFIX = / in (\/[^\s]*|[A-Za-z]:[^\s]*):(\d+)$/;
-var ACTION = /^[A-Za-z][A-Za-z ]*$/;
-var QUOTED = ["request", "subrequest", "upstream", "host", "referrer"];
-var OPENERS = {
-  request: ', request: "',
-  subrequest: ', subrequest: "',
-  upstream: ', upstream: "',
-  host: ', host: "',
-  referrer: ', referrer: "'
-};
-var STREAM_BYTES = ", bytes from/to client:";
-function parseErrorLine(line) {
-  let start2 = 0;
-  if (!(line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57)) {
-    const m = EMBEDDED.exec(line);
-    if (!m) return void 0;
-    start2 = m.index;
+// src/gate/through-nginx.ts
+async function frontTargets(spec, ctx) {
+  const out = /* @__PURE__ */ new Map();
+  const { nginx, fronts } = ctx;
+  if (spec.nginx.front || spec.nginx.frontOff || !fronts || !nginx) return { targets: out, notes: [] };
+  if (nginx.running && nginx.process.netns !== void 0 && nginx.process.ownNetns !== void 0 && nginx.process.netns !== nginx.process.ownNetns) {
+    const { netns, ownNetns } = nginx.process;
+    const notes2 = fronts.map((r) => ({
+      severity: "info",
+      service: r.service,
+      message: `${r.path} is not requested through nginx: nginx runs in network namespace ${netns}, the gate's dials are made from ${ownNetns}`
+    }));
+    return { targets: out, notes: notes2 };
   }
-  PREFIX.lastIndex = start2;
-  const p = PREFIX.exec(line);
-  if (!p) return void 0;
-  const entry = {
-    time: p[1],
-    level: p[2],
-    pid: Number(p[3]),
-    tid: Number(p[4]),
-    message: ""
-  };
-  if (p[5] !== void 0) entry.cid = Number(p[5]);
-  let rest = line.slice(PREFIX.lastIndex);
-  if (rest.endsWith("\r")) rest = rest.slice(0, -1);
-  let head = rest;
-  let fields = "";
-  const clientAt = findClient(rest);
-  if (clientAt >= 0) {
-    head = rest.slice(0, clientAt);
-    fields = rest.slice(clientAt);
-  }
-  splitHead(head, entry);
-  if (fields) parseFields(fields, entry);
-  return entry;
+  const sizes = /* @__PURE__ */ new Map();
+  await Promise.all(
+    fronts.map(async (route2) => {
+      const service2 = spec.services.find((s) => s.name === route2.service);
+      if (!service2 || !nginx.running && service2.serverNames.length === 0) return;
+      const target = { route: route2, nginx, ...ctx.nginxFacts?.pidFile !== void 0 && { pidFile: ctx.nginxFacts.pidFile } };
+      const log = spec.nginx.errorLog ?? ("path" in route2.errorLog ? route2.errorLog.path : void 0);
+      if (log === void 0) {
+        if ("unreadable" in route2.errorLog) target.errorLogProblem = route2.errorLog.unreadable;
+      } else {
+        let at = sizes.get(log);
+        if (!at) {
+          at = sizeOf(ctx.host, log, ctx.signal);
+          sizes.set(log, at);
+        }
+        const { size, problem } = await at;
+        if (size !== void 0) target.errorLogFrom = size;
+        if (problem !== void 0) target.errorLogProblem = problem;
+      }
+      out.set(route2.service, target);
+    })
+  );
+  return { targets: out, notes: [] };
 }
-function findClient(rest) {
-  const at = rest.indexOf(", client: ");
-  if (at >= 0) return at;
-  return rest.indexOf(", udp client: ");
+async function sizeOf(host, path9, signal) {
+  const st = await host.stat(path9, { followLinks: true, signal });
+  if (!st.ok) return { problem: `${path9} could not be read when the gate started: ${st.code ?? st.message}` };
+  if (st.type !== "file") return { problem: `${path9} is not a regular file` };
+  return { size: st.size };
 }
-function splitHead(head, entry) {
-  let msg = head;
-  const resolverAt = msg.lastIndexOf(", resolver: ");
-  if (resolverAt >= 0 && msg.lastIndexOf(" while ", resolverAt) >= 0) {
-    entry.resolver = msg.slice(resolverAt + 12);
-    msg = msg.slice(0, resolverAt);
+async function nginxHostsFile(host, masterPid, signal) {
+  for (const path9 of [`/proc/${masterPid}/root/etc/hosts`, "/etc/hosts"]) {
+    const st = await host.stat(path9, { followLinks: true, signal });
+    if (st.ok) return { path: path9, ...st.mtimeMs !== void 0 && { mtimeMs: st.mtimeMs } };
   }
-  const whileAt = msg.lastIndexOf(" while ");
-  if (whileAt >= 0) {
-    let action = msg.slice(whileAt + 7);
-    const comma = action.indexOf(", ");
-    if (comma >= 0 && !action.startsWith("resolving")) action = action.slice(0, comma);
-    if (ACTION.test(action)) {
-      entry.action = action;
-      msg = msg.slice(0, whileAt);
+  return void 0;
+}
+async function staleNotes(spec, ctx, fronts, found) {
+  const nginx = ctx.nginx;
+  if (!nginx?.running || nginx.process.startedAt === void 0) return [];
+  const routes = [...fronts.values()].filter((f) => f.route.startNames.length > 0 && !found.some((x) => x.service === f.route.service && x.code === "nginx.stale_address"));
+  if (routes.length === 0) return [];
+  const startedAt2 = nginx.process.startedAt;
+  const hosts = await nginxHostsFile(ctx.host, nginx.process.masterPid, ctx.signal);
+  if (hosts?.mtimeMs === void 0 || hosts.mtimeMs <= startedAt2) return [];
+  const timeoutMs = Math.max(1, Math.min(spec.gate.connectTimeoutMs, ctx.deadlineAt - Date.now()));
+  const out = [];
+  for (const { route: route2 } of routes) {
+    for (const n2 of route2.startNames) {
+      const now = await ctx.host.resolve(n2.name, { timeoutMs, signal: ctx.signal });
+      out.push({
+        code: "nginx.stale_address",
+        severity: "warning",
+        service: route2.service,
+        target: `${n2.name}:${n2.port}`,
+        message: `nginx resolved ${n2.name} when it started (${iso(startedAt2)}); ${hosts.path} changed after that (${iso(hosts.mtimeMs)}): nginx may still dial the address ${n2.name} had then`,
+        evidence: [
+          `nginx master pid ${nginx.process.masterPid} started ${iso(startedAt2)}`,
+          `${hosts.path} modified ${iso(hosts.mtimeMs)}`,
+          now.ok ? `${n2.name} resolves now to ${now.addresses.join(", ")}` : `${n2.name} does not resolve now: ${now.code ?? now.message}`
+        ],
+        fix: reloadFix(n2.name),
+        file: n2.file,
+        line: n2.line
+      });
     }
   }
-  const e = ERRNO_SUFFIX.exec(msg);
-  if (e) {
-    entry.errno = Number(e[1]);
-    entry.errnoText = e[2];
-    msg = msg.slice(0, e.index);
-  } else if (entry.level === "emerg" || entry.level === "alert" || entry.level === "crit") {
-    const c3 = CONF_SUFFIX.exec(msg);
-    if (c3) {
-      entry.confFile = c3[1];
-      entry.confLine = Number(c3[2]);
-      msg = msg.slice(0, c3.index);
-    }
-  }
-  entry.message = msg;
+  return out;
 }
-function parseFields(fields, entry) {
-  let i2 = fields.indexOf("client: ") + 8;
-  let end = fields.indexOf(", server: ", i2);
-  if (end < 0) {
-    entry.client = untilComma(fields, i2);
-    return;
-  }
-  entry.client = fields.slice(i2, end);
-  i2 = end + 10;
-  end = fields.indexOf(", ", i2);
-  entry.server = fields.slice(i2, end < 0 ? fields.length : end);
-  if (end < 0) return;
-  i2 = end;
-  for (let k = 0; k < QUOTED.length; k++) {
-    const key = QUOTED[k];
-    const opener = OPENERS[key];
-    if (!fields.startsWith(opener, i2)) continue;
-    const valueAt = i2 + opener.length;
-    const close3 = closingQuote(fields, valueAt, k);
-    entry[key] = fields.slice(valueAt, close3);
-    i2 = close3 + 1;
-    if (i2 >= fields.length) return;
-  }
+function reloadFix(name) {
+  return `reload nginx (nginx -s reload, or systemctl reload nginx) so it resolves ${name} again; or resolve it at run time: a resolver plus a variable in proxy_pass, or \`server ${name} resolve;\` in a zone'd upstream (nginx 1.27.3+)`;
 }
-function closingQuote(s, from, field) {
-  if (QUOTED[field] === "request") {
-    const at = s.lastIndexOf(`"${OPENERS.upstream}`);
-    if (at >= from) return at;
-  }
-  let best = -1;
-  for (let k = field + 1; k < QUOTED.length; k++) {
-    const at = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
-    if (at >= 0 && (best < 0 || at < best)) best = at;
-  }
-  const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
-  if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
-  if (best >= 0) return best;
-  if (s.endsWith('"') && s.length - 1 >= from) return s.length - 1;
-  return s.length;
-}
-function untilComma(s, from) {
-  const end = s.indexOf(", ", from);
-  return s.slice(from, end < 0 ? s.length : end);
-}
-
-// src/diagnose/gateway-lines.ts
-var UPSTREAM_FAILURE = /connect\(\) (to \S+ )?failed|upstream timed out|upstream prematurely closed|recv\(\) failed|no live upstreams|could not be resolved|upstream sent/;
-function gatewayLines(lines, serverNames) {
-  const wanted = new Set(serverNames.map((s) => s.toLowerCase()));
-  return lines.filter((line) => {
-    const e = parseErrorLine(line);
-    if (!e || !UPSTREAM_FAILURE.test(e.message)) return false;
-    if (wanted.size === 0) return true;
-    const server = e.server?.toLowerCase();
-    const host = e.host?.toLowerCase().replace(/:\d+$/, "");
-    return server !== void 0 && wanted.has(server) || host !== void 0 && wanted.has(host) || !server && !host;
-  });
+function iso(ms2) {
+  return new Date(ms2).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
 // src/probe/printable.ts
@@ -61346,10 +61721,29 @@ function frontRequest(front) {
     ...secret && { credentials: `${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}` }
   };
 }
+function routeLabel(route2) {
+  return `${route2.tls ? "https" : "http"}://${formatEndpoint(route2.endpoint)}${route2.path}${route2.hostName ? ` (Host: ${route2.hostName})` : ""}`;
+}
 var frontKind = {
   stage: "front",
-  checkName: (service2) => `front GET ${service2.health ?? ""}`,
-  async probe({ service: service2 }, a2) {
+  checkName: (service2, target) => `front GET ${target.front?.route.path ?? service2.health ?? ""}`,
+  async probe({ service: service2, target }, a2) {
+    const route2 = target.front?.route;
+    const keepAnswer = service2.expect !== void 0;
+    if (route2) {
+      const r2 = await probeHttp(a2.host, {
+        endpoint: route2.endpoint,
+        tls: route2.tls,
+        path: route2.path,
+        ...route2.hostName !== void 0 && { hostHeader: route2.hostName },
+        label: routeLabel(route2),
+        connectTimeoutMs: a2.connectTimeoutMs,
+        requestTimeoutMs: a2.requestTimeoutMs,
+        signal: a2.signal,
+        keepAnswer
+      });
+      return matchExpectation(r2, service2.expect);
+    }
     const f = frontRequest(a2.spec.nginx.front ?? "");
     const path9 = service2.health ?? "";
     const r = await probeHttp(a2.host, {
@@ -61362,14 +61756,30 @@ var frontKind = {
       connectTimeoutMs: a2.connectTimeoutMs,
       requestTimeoutMs: a2.requestTimeoutMs,
       signal: a2.signal,
-      keepAnswer: service2.expect !== void 0
+      keepAnswer
     });
     return matchExpectation(r, service2.expect);
   },
   async evidence(probe, { service: service2, target }, a2) {
-    const errorLog = !probe.ok && (probe.status === 502 || probe.status === 504) ? await gatewayEvidence(service2, a2) : void 0;
+    const front = target.front;
+    const gateway = {};
+    const gatewayError = !probe.ok && (probe.status === 502 || probe.status === 504);
+    let errorLog;
+    if (front) {
+      if (!probe.ok && probe.status === void 0 && front.nginx?.running === false) gateway.notRunning = notRunningLines(front);
+      if (!probe.ok && front.route.pathNote !== void 0) gateway.routeNote = front.route.pathNote;
+      if (gatewayError) {
+        const read2 = await routeLines(service2, front, a2);
+        errorLog = read2.lines;
+        gateway.logNote = read2.note;
+        const stale = await staleIn(errorLog, front, a2, probe);
+        if (stale) gateway.stale = stale;
+      }
+    } else if (gatewayError) {
+      errorLog = await gatewayEvidence(service2, a2);
+    }
     const evidence = probe.ok || probe.status !== void 0 ? {} : await a2.evidence.gather(probe, target.endpoint, void 0, void 0);
-    return { evidence, ...errorLog && { errorLog } };
+    return { evidence, ...errorLog && { errorLog }, ...Object.keys(gateway).length > 0 && { gateway } };
   }
 };
 async function gatewayEvidence(service2, a2) {
@@ -61379,6 +61789,72 @@ async function gatewayEvidence(service2, a2) {
   const { lines, error: error63 } = await readSince(a2.host, file2, a2.errorLogFrom, { signal: a2.signal });
   if (error63) return [error63];
   return gatewayLines(lines, service2.serverNames);
+}
+async function routeLines(service2, front, a2) {
+  const { route: route2 } = front;
+  const file2 = a2.spec.nginx.errorLog ?? ("path" in route2.errorLog ? route2.errorLog.path : void 0);
+  const whence = a2.spec.nginx.errorLog !== void 0 ? "nginx.error_log" : `the error_log of ${route2.errorLog.where}`;
+  if (file2 === void 0 || front.errorLogFrom === void 0) {
+    const why = front.errorLogProblem ?? ("unreadable" in route2.errorLog ? route2.errorLog.unreadable : `${file2} could not be read`);
+    return { lines: [], note: `the 502 cannot be attributed: ${why}` };
+  }
+  const { lines, error: error63 } = await readSince(a2.host, file2, front.errorLogFrom, { signal: a2.signal });
+  if (error63) return { lines: [], note: `the 502 cannot be attributed: ${error63}` };
+  const names2 = route2.hostName !== void 0 ? [.../* @__PURE__ */ new Set([...service2.serverNames, route2.hostName])] : service2.serverNames;
+  return { lines: gatewayLines(lines, names2), note: `error log read: ${file2} (${whence})` };
+}
+function notRunningLines(front) {
+  const notes2 = front.nginx?.notes ?? [];
+  return [
+    front.pidFile !== void 0 ? `pid file: ${front.pidFile}` : "no pid file named by the config: looked for the master among the processes",
+    ...notes2.map((n2) => `looked at: ${n2}`),
+    `the config serves it from ${route(front.route)}`
+  ];
+}
+function route(r) {
+  return `${r.listen} (${r.server.file}:${r.server.line})`;
+}
+async function staleIn(lines, front, a2, probe) {
+  const names2 = front.route.startNames;
+  if (names2.length === 0 || probe.ok) return void 0;
+  const answers = /* @__PURE__ */ new Map();
+  const answer = async (name) => {
+    if (!answers.has(name)) {
+      const r = await a2.host.resolve(name, { timeoutMs: a2.connectTimeoutMs, signal: a2.signal });
+      answers.set(name, r.ok ? r.addresses.map(canonicalIp) : void 0);
+    }
+    return answers.get(name);
+  };
+  for (let k = lines.length - 1; k >= 0; k--) {
+    const line = lines[k];
+    const upstream = parseErrorLine(line)?.upstream;
+    if (upstream === void 0) continue;
+    const hp = splitHostPort(upstreamAddress(upstream).replace(/^\w+:\/\//, ""));
+    if (typeof hp === "string" || hp.port === void 0) continue;
+    const dialed2 = canonicalIp(hp.host);
+    const candidates = names2.filter((n3) => n3.port === hp.port);
+    if (candidates.length === 0) continue;
+    const now = await Promise.all(candidates.map((n3) => answer(n3.name)));
+    if (now.some((addrs) => addrs === void 0 || addrs.includes(dialed2))) continue;
+    const n2 = candidates[0];
+    const hosts = front.nginx?.running ? await nginxHostsFile(a2.host, front.nginx.process.masterPid, a2.signal) : void 0;
+    const startedAt2 = front.nginx?.running ? front.nginx.process.startedAt : void 0;
+    return {
+      name: n2.name,
+      port: n2.port,
+      dialed: formatEndpoint({ kind: "tcp", host: dialed2, port: hp.port }),
+      now: now[0] ?? [],
+      file: n2.file,
+      line: n2.line,
+      evidence: [
+        line,
+        `${n2.name} resolves now to ${(now[0] ?? []).join(", ")}`,
+        ...startedAt2 !== void 0 ? [`nginx master pid ${front.nginx?.running ? front.nginx.process.masterPid : ""} started ${new Date(startedAt2).toISOString()}`] : [],
+        ...hosts?.mtimeMs !== void 0 ? [`${hosts.path} modified ${new Date(hosts.mtimeMs).toISOString()}${startedAt2 !== void 0 && hosts.mtimeMs > startedAt2 ? ", after nginx started" : ""}`] : []
+      ]
+    };
+  }
+  return void 0;
 }
 
 // src/probe/fastcgi.ts
@@ -61655,7 +62131,7 @@ function dialsByService(dials) {
   }
   return out;
 }
-function planService(spec, service2, dials, learnt) {
+function planService(spec, service2, dials, learnt, front) {
   const checks = /* @__PURE__ */ new Map();
   const add2 = (c3) => {
     if (!checks.has(c3.id)) checks.set(c3.id, c3);
@@ -61700,6 +62176,7 @@ function planService(spec, service2, dials, learnt) {
       });
     }
     if (spec.nginx.front) add2(make("front", { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
+    else if (front && !spec.nginx.frontOff) add2(make("front", { endpoint: front.route.endpoint, front }, healthIds));
   }
   return { checks: [...checks.values()], notes: notes2 };
 }
@@ -61739,12 +62216,15 @@ var runProbePhase = Object.assign(
       if (size !== void 0) env.errorLogFrom = size;
     }
     const byService2 = dialsByService(dials);
-    const runs = await Promise.all(spec.services.map((s) => runService(s, byService2.get(s.name) ?? [], env)));
-    return { findings: dedupe2(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+    const fronts = await frontTargets(spec, ctx);
+    const runs = await Promise.all(spec.services.map((s) => runService(s, byService2.get(s.name) ?? [], env, fronts.targets.get(s.name))));
+    const found = runs.flatMap((r) => r.findings);
+    const stale = await staleNotes(spec, ctx, fronts.targets, found);
+    return { findings: dedupe2([...found, ...stale, ...fronts.notes]), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
   },
   { plan: firstChecks }
 );
-async function runService(service2, dials, env) {
+async function runService(service2, dials, env, front) {
   const out = { findings: [], checks: [], notRun: [] };
   const learnt = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
   const state = /* @__PURE__ */ new Map();
@@ -61776,7 +62256,7 @@ async function runService(service2, dials, env) {
     );
   };
   const plan = () => {
-    const p = planService(env.spec, service2, dials, learnt);
+    const p = planService(env.spec, service2, dials, learnt, front);
     notes2 = p.notes;
     pending = /* @__PURE__ */ new Map();
     waitingFor = /* @__PURE__ */ new Map();
@@ -61890,11 +62370,13 @@ async function phases(spec, opts, ctx, started) {
   const notRun = [];
   let dials = [];
   let facts;
+  let fronts;
   if (phase !== "probe") {
     const config2 = await configPhase2(spec, ctx);
     append(findings, config2.findings);
     dials = config2.dials;
     facts = config2.nginx;
+    fronts = config2.fronts;
     const firstError = /* @__PURE__ */ new Map();
     for (const f of config2.findings) if (f.severity === "error" && !firstError.has(f.service)) firstError.set(f.service, f);
     for (const s of spec.services) {
@@ -61928,7 +62410,7 @@ async function phases(spec, opts, ctx, started) {
         config: spec.nginx.config,
         signal
       });
-      const probe = await probePhase(spec, dials, { ...ctx, nginx, ...facts && { nginxFacts: facts } });
+      const probe = await probePhase(spec, dials, { ...ctx, nginx, ...facts && { nginxFacts: facts }, ...fronts && { fronts } });
       append(findings, probe.findings);
       append(checks, probe.checks);
       append(notRun, probe.notRun ?? []);

@@ -13,6 +13,7 @@ import { describeUnit } from '../host/systemd.js';
 import type { ReasonCode } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { firstLine, listenerAddress, listenerLine, probeLine } from './evidence-lines.js';
+import { gatewayCause, type GatewayFacts } from './gateway-lines.js';
 
 export interface ClassifyService {
   name: string;
@@ -53,6 +54,8 @@ export interface ClassifyInput {
   evidence: Evidence;
   /** front: error-log lines nginx wrote since the gate started, about this request */
   errorLog?: string[];
+  /** front: what the request through nginx learnt about nginx (not running, an address resolved at start) */
+  gateway?: GatewayFacts;
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'ENODATA', 'ESERVFAIL', 'EAI_NODATA']);
@@ -77,9 +80,10 @@ export function classify(input: ClassifyInput): Finding | undefined {
     ...(errno !== undefined && { errno }),
     ...(name !== undefined && { errno_name: name }),
     message: draft.message,
-    evidence: [...(draft.evidence ?? []), ...notes(input.evidence)],
+    evidence: [...(draft.evidence ?? []), ...(input.gateway?.routeNote ? [`path: ${input.gateway.routeNote}`] : []), ...notes(input.evidence)],
     ...(draft.fix !== undefined && { fix: draft.fix }),
     ...(dial && { file: dial.file, line: dial.line }),
+    ...(!dial && draft.file !== undefined && { file: draft.file, ...(draft.line !== undefined && { line: draft.line }) }),
   };
 }
 
@@ -95,6 +99,7 @@ function decide(i: ClassifyInput): Draft {
   // an attempt cut by the deadline before anything else was learnt timed out, whatever its stage
   const code = p.code === ABORTED ? 'ETIMEDOUT' : p.code;
   if (i.check === 'front' && p.code === HTTP_STATUS && (p.status === 502 || p.status === 504)) return badGateway(i);
+  if (i.check === 'front' && i.gateway?.notRunning && (p.stage === 'connect' || (code !== undefined && CONNECT_ERRORS.has(code)))) return nginxNotRunning(i, i.gateway.notRunning);
   if (p.stage === 'resolve' || (code !== undefined && DNS_CODES.has(code))) return dns(i);
   if (p.stage === 'connect' || (code !== undefined && CONNECT_ERRORS.has(code))) {
     if (i.endpoint.kind === 'unix') return unixConnect(i, code);
@@ -569,23 +574,52 @@ function protocol(i: ClassifyInput): Draft {
 
 const ERRNO_IN_LOG = /\((\d+): ([^)]*)\)/;
 
+function nginxNotRunning(i: ClassifyInput, lookedAt: string[]): Draft {
+  return {
+    code: 'nginx.not_running',
+    message: `nginx is not running: nothing serves ${targetOf(i)} for ${i.service.name}`,
+    evidence: [probeLine(i.probe), ...lookedAt],
+    fix: 'start nginx (systemctl start nginx; nginx -t first), or set nginx.front: off when nginx does not serve this host',
+  };
+}
+
+function staleAddress(i: ClassifyInput, s: NonNullable<GatewayFacts['stale']>): Draft {
+  const now = s.now.join(', ');
+  return {
+    code: 'nginx.stale_address',
+    message: `nginx dials ${s.dialed} for ${s.name}, which it resolved when it started; ${s.name} now resolves to ${now}`,
+    evidence: [probeLine(i.probe), ...s.evidence, ...(i.gateway?.logNote ? [i.gateway.logNote] : [])],
+    fix: `reload nginx (nginx -s reload, or systemctl reload nginx) so it resolves ${s.name} again; or resolve it at run time: a resolver plus a variable in proxy_pass, or \`server ${s.name}:${s.port} resolve;\` in a zone'd upstream (nginx 1.27.3+)  (${s.file}:${s.line})`,
+    file: s.file,
+    line: s.line,
+  };
+}
+
 function badGateway(i: ClassifyInput): Draft {
   const p = i.probe;
+  if (i.gateway?.stale) return staleAddress(i, i.gateway.stale);
   const lines = i.errorLog ?? [];
+  const cause = gatewayCause(lines);
   const m = lines.map((l) => ERRNO_IN_LOG.exec(l)).find((x) => x !== null);
   const errno = m ? Number(m[1]) : undefined;
   const upstream = lines.map((l) => /upstream: "([^"]*)"/.exec(l)?.[1]).find((x) => x !== undefined);
   return {
     code: 'proxy.bad_gateway',
     ...(errno !== undefined && { errno }),
-    message: `through nginx, ${p.target} answered ${p.status}${upstream ? `: nginx cannot reach ${upstream}` : ''}${m ? ` (${m[1]}: ${m[2]})` : ''}`,
-    evidence: [probeLine(p), ...(lines.length ? lines.slice(-3) : ['no matching line in the error log since the gate started'])],
+    message: `through nginx, ${p.target} answered ${p.status}${upstream ? `: nginx cannot reach ${upstream}` : ''}${m ? ` (${m[1]}: ${m[2]})` : ''}${cause ? `: ${cause.cause}` : ''}`,
+    evidence: [
+      probeLine(p),
+      ...(lines.length ? lines.slice(-3) : ['no matching line in the error log since the gate started']),
+      ...(i.gateway?.logNote ? [i.gateway.logNote] : []),
+    ],
     fix:
       errno === LINUX_ERRNO.EACCES
         ? upstream?.includes('unix:')
           ? `nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/, '').replace(/:$/, '')}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)`
           : `nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)`
-        : upstream
+        : cause
+          ? cause.fix
+          : upstream
           ? `nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)`
           : "read nginx's error log for the upstream it dials",
   };

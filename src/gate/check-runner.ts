@@ -71,6 +71,7 @@ async function attempt(check: Check, env: PhaseEnv, budgetMs: number, n: number)
       probe,
       evidence: seen.evidence,
       ...(seen.errorLog && { errorLog: seen.errorLog }),
+      ...('gateway' in seen && seen.gateway && { gateway: seen.gateway }),
     });
     outcome = { ok: false, probe, ...(finding && { finding }) };
     if (kind.recheck) outcome = await kind.recheck(outcome, check, a);

@@ -5,6 +5,7 @@ import type { NginxDial } from '../model/dial.js';
 import type { ProgressEvent } from '../model/events.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../model/finding.js';
 import type { ConfigPhaseContext, ConfigPhaseResult, NginxFacts } from '../nginx/check.js';
+import type { FrontRoute } from '../nginx/front-route.js';
 import type { Spec } from '../spec/load.js';
 
 /** What every phase gets from the gate: the config phase's context, and where progress goes. */
@@ -14,6 +15,8 @@ export interface PhaseContext extends ConfigPhaseContext {
   nginx?: NginxLookup;
   /** the config phase's facts about nginx (pid file, `user`); absent when the config phase did not run */
   nginxFacts?: NginxFacts;
+  /** how each service is reached through nginx, from the config phase (front-route.ts) */
+  fronts?: readonly FrontRoute[];
 }
 
 export interface ProbePhaseResult {

@@ -4,6 +4,7 @@
 // each kind in kinds/ only probes, and says what evidence it needs when the
 // host's own is not it.
 import type { ClassifyInput } from '../diagnose/classify.js';
+import type { GatewayFacts } from '../diagnose/gateway-lines.js';
 import type { Evidence, EvidenceCollector } from '../host/evidence.js';
 import type { Host } from '../host/host.js';
 import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
@@ -11,6 +12,8 @@ import type { ProbeResult } from '../model/probe-result.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
 import type { Protocol } from '../model/protocols.js';
 import type { NginxDial } from '../model/dial.js';
+import type { NginxLookup } from '../host/nginx-process.js';
+import type { FrontRoute } from '../nginx/front-route.js';
 import type { Attempt } from './retry.js';
 
 /** Listeners first, then the health request, then the same path through nginx's front. */
@@ -26,6 +29,20 @@ export interface CheckTarget {
   dial?: NginxDial;
   /** the one address dialed: an IP literal itself, one of a name's addresses; absent for a socket path or a name not yet resolved */
   address?: string;
+  /** a front check through the server block that serves the service (no nginx.front URL) */
+  front?: FrontTarget;
+}
+
+/** The request through nginx as a client makes it, and what the gate knew of nginx when the phase began. */
+export interface FrontTarget {
+  route: FrontRoute;
+  nginx?: NginxLookup;
+  /** the pid file looked at for the running nginx */
+  pidFile?: string;
+  /** the route's error log's size when the phase began; absent when it could not be read */
+  errorLogFrom?: number;
+  /** why the error log could not be read when the phase began */
+  errorLogProblem?: string;
 }
 
 /** One check the probe phase runs: data, its identity apart from how it is shown. */
@@ -65,7 +82,7 @@ export interface ProbeKind {
   /** One attempt. Never throws for the endpoint's failure. */
   probe(check: Check, a: AttemptContext): Promise<ProbeResult>;
   /** What the classifier reads beside a probe; default: the host's evidence about the target. */
-  evidence?(probe: ProbeResult, check: Check, a: AttemptContext): Promise<{ evidence: Evidence; errorLog?: string[] }>;
+  evidence?(probe: ProbeResult, check: Check, a: AttemptContext): Promise<{ evidence: Evidence; errorLog?: string[]; gateway?: GatewayFacts }>;
   /** A classified failure looked at once more before it counts. */
   recheck?(attempt: Attempt, check: Check, a: AttemptContext): Promise<Attempt>;
   /** passes needed in a row; default: gate.success_threshold */

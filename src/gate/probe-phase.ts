@@ -11,7 +11,8 @@ import type { ServiceSpec, Spec } from '../spec/load.js';
 import { runCheck, type PhaseEnv, type Settled } from './check-runner.js';
 import type { NginxDial } from '../model/dial.js';
 import type { PhaseContext, ProbePhase, ProbePhaseResult } from './phases.js';
-import { STAGE_ORDER, type Check } from './probe-kind.js';
+import { STAGE_ORDER, type Check, type FrontTarget } from './probe-kind.js';
+import { frontTargets, staleNotes } from './through-nginx.js';
 import { dialsByService, firstChecks, planService, type PlannedNote } from './probe-plan.js';
 
 export const runProbePhase: ProbePhase = Object.assign(
@@ -39,8 +40,11 @@ export const runProbePhase: ProbePhase = Object.assign(
       if (size !== undefined) env.errorLogFrom = size;
     }
     const byService = dialsByService(dials);
-    const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], env)));
-    return { findings: dedupe(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
+    const fronts = await frontTargets(spec, ctx);
+    const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], env, fronts.targets.get(s.name))));
+    const found = runs.flatMap((r) => r.findings);
+    const stale = await staleNotes(spec, ctx, fronts.targets, found);
+    return { findings: dedupe([...found, ...stale, ...fronts.notes]), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
   },
   { plan: firstChecks },
 );
@@ -53,7 +57,7 @@ type State = 'running' | 'passed' | 'failed' | 'not run';
  * plans again when what the plan depends on changed (a name resolved, a
  * check that others wait for settled).
  */
-async function runService(service: ServiceSpec, dials: readonly NginxDial[], env: PhaseEnv): Promise<Required<ProbePhaseResult>> {
+async function runService(service: ServiceSpec, dials: readonly NginxDial[], env: PhaseEnv, front?: FrontTarget): Promise<Required<ProbePhaseResult>> {
   const out = { findings: [] as Finding[], checks: [] as CheckOutcome[], notRun: [] as NotRunCheck[] };
   const learnt = { resolved: new Map<string, readonly string[]>(), passed: new Set<string>() };
   const state = new Map<string, State>();
@@ -91,7 +95,7 @@ async function runService(service: ServiceSpec, dials: readonly NginxDial[], env
   };
 
   const plan = () => {
-    const p = planService(env.spec, service, dials, learnt);
+    const p = planService(env.spec, service, dials, learnt, front);
     notes = p.notes;
     pending = new Map();
     waitingFor = new Map();

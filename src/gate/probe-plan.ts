@@ -13,7 +13,7 @@ import type { ServiceSpec, Spec } from '../spec/load.js';
 import type { Protocol } from '../model/protocols.js';
 import { frontRequest } from './kinds/front.js';
 import type { NginxDial } from '../model/dial.js';
-import { dialed, type Check, type CheckTarget } from './probe-kind.js';
+import { dialed, type Check, type CheckTarget, type FrontTarget } from './probe-kind.js';
 import { PROBE_KINDS, type ProbeKindName } from './probe-kinds.js';
 
 /** A finding the plan gives once the checks it is `after` have passed. */
@@ -63,7 +63,8 @@ export function dialsByService(dials: readonly NginxDial[]): Map<string, NginxDi
   return out;
 }
 
-export function planService(spec: Spec, service: ServiceSpec, dials: readonly NginxDial[], learnt: Learnt): ServicePlan {
+/** `front`: the request through the server block that serves the service, when nginx.front names no URL. */
+export function planService(spec: Spec, service: ServiceSpec, dials: readonly NginxDial[], learnt: Learnt, front?: FrontTarget): ServicePlan {
   const checks = new Map<string, Check>();
   const add = (c: Check) => {
     // a dial that reaches an address already checked shares its check
@@ -112,6 +113,7 @@ export function planService(spec: Spec, service: ServiceSpec, dials: readonly Ng
       });
     }
     if (spec.nginx.front) add(make('front', { endpoint: frontRequest(spec.nginx.front).endpoint }, healthIds));
+    else if (front && !spec.nginx.frontOff) add(make('front', { endpoint: front.route.endpoint, front }, healthIds));
   }
   return { checks: [...checks.values()], notes };
 }

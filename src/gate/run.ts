@@ -77,12 +77,14 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   const notRun: NonNullable<Report['notRun']> = [];
   let dials: NginxDial[] = [];
   let facts: NginxFacts | undefined;
+  let fronts: PhaseContext['fronts'];
 
   if (phase !== 'probe') {
     const config = await configPhase(spec, ctx);
     append(findings, config.findings);
     dials = config.dials;
     facts = config.nginx;
+    fronts = config.fronts;
     // each service's first error, else the first error about no one service (nginx -t failed)
     const firstError = new Map<string | undefined, Finding>();
     for (const f of config.findings) if (f.severity === 'error' && !firstError.has(f.service)) firstError.set(f.service, f);
@@ -120,7 +122,7 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
         config: spec.nginx.config,
         signal,
       });
-      const probe = await probePhase(spec, dials, { ...ctx, nginx, ...(facts && { nginxFacts: facts }) });
+      const probe = await probePhase(spec, dials, { ...ctx, nginx, ...(facts && { nginxFacts: facts }), ...(fronts && { fronts }) });
       append(findings, probe.findings);
       append(checks, probe.checks);
       append(notRun, probe.notRun ?? []);

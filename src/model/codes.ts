@@ -81,6 +81,18 @@ export const CODES = {
     meaning: "the health answer (directly or through `front`) is not the service's `expect:` (status, header, body, JSON field): another release answers; the observed value beside the expected one",
   },
   'proxy.bad_gateway': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'through `front`, nginx answered 502/504; the matching error-log line is attached' },
+  'nginx.not_running': {
+    phase: 'probe',
+    retry: 'transient',
+    level: 'connect',
+    meaning: 'the spec expects nginx to serve (a server_name or nginx.front, and its config) but no nginx master runs: the pid file and the process list are the evidence',
+  },
+  'nginx.stale_address': {
+    phase: 'probe',
+    retry: 'definitive',
+    level: 'answer',
+    meaning: 'running nginx dials an address a name of its config resolved to when nginx started, and the name now resolves elsewhere (reload nginx, or resolve at run time)',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ReasonCode = keyof typeof CODES;

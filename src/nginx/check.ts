@@ -12,6 +12,7 @@ import type { Finding } from '../model/finding.js';
 import { relativeConfigNote, type Spec } from '../spec/load.js';
 import { isUserError, UserError } from '../user-error.js';
 import { expandAll } from './dials.js';
+import { frontRoutes, type FrontRoute } from './front-route.js';
 import { prepareEvaluation } from './evaluate.js';
 import { loadDump, loadFiles, type LoadedConfig } from './load.js';
 import { buildModel, type ConfigModel, type Site } from './model.js';
@@ -41,6 +42,8 @@ export interface ConfigPhaseResult {
   findings: Finding[];
   /** every address nginx dials for each spec service */
   dials: NginxDial[];
+  /** how each service with a health path is reached through nginx (front-route.ts) */
+  fronts?: FrontRoute[];
   /** what finding the running nginx needs: its pid file and the workers' `user` */
   nginx?: NginxFacts;
 }
@@ -115,6 +118,7 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
     findings: findings.map(masked),
     dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
     nginx: nginxFacts(model),
+    fronts: frontRoutes({ parse, model, expansions, services: spec.services, dials }),
   };
 
   function invalid(message: string, file?: string, line?: number, raw?: string): Finding {

@@ -97,10 +97,20 @@ export const specSchema = z.strictObject({
         .describe(
           'when to run `nginx -t`: safe (default: not on a config that loads code from outside the system module directories), always, or off',
         ),
-      front: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional().describe('also GET each health path through nginx'),
-      error_log: z.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through `front`"),
+      front: z
+        .union([z.literal(['off', false]), z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL, or off' })], { error: 'expected an http:// or https:// URL, or off' })
+        .optional()
+        .describe(
+          'where health paths are requested through nginx: by default, when nginx runs, through the server{} block that serves each service; a URL sends them there instead; off: not through nginx',
+        ),
+      error_log: z.string().min(1).optional().describe("nginx's error log, read to attribute a 502 seen through nginx; default: the error_log the config gives the server block"),
     })
-    .transform(({ error_log, ...nginx }) => ({ ...nginx, ...(error_log !== undefined && { errorLog: error_log }) }))
+    .transform(({ error_log, front, ...nginx }) => ({
+      ...nginx,
+      ...(typeof front === 'string' && front !== 'off' && { front }),
+      ...((front === 'off' || front === false) && { frontOff: true as const }),
+      ...(error_log !== undefined && { errorLog: error_log }),
+    }))
     .prefault({}),
   gate: z
     .strictObject({

@@ -490,6 +490,59 @@ const rows: Row[] = [
     fix: /setsebool -P httpd_can_network_connect 1/,
   },
   {
+    name: '502 through nginx with the certificate-verify line: the cause and the trust fix',
+    input: input({
+      check: 'front',
+      probe: fail({ kind: 'http', stage: 'response', code: 'HTTP_STATUS', status: 502, message: 'HTTP/1.1 502 Bad Gateway', target: 'http://127.0.0.1:80/healthz' }),
+      errorLog: [
+        '2026/11/24 01:22:44 [error] 25883#25883: *64 upstream SSL certificate verify error: (18:self-signed certificate) while SSL handshaking to upstream, client: 127.0.0.1, server: api.example.com, request: "GET /healthz HTTP/1.1", upstream: "https://127.0.0.1:8000/healthz", host: "api.example.com"',
+      ],
+    }),
+    code: 'proxy.bad_gateway',
+    message: /nginx does not trust the backend's certificate \(18:self-signed certificate\)$/,
+    fix: /proxy_ssl_trusted_certificate/,
+  },
+  {
+    name: 'nginx not running, the front refused: nginx.not_running with what was looked at',
+    input: input({
+      check: 'front',
+      endpoint: { kind: 'tcp', host: '127.0.0.1', port: 80 },
+      probe: fail({ kind: 'http', code: 'ECONNREFUSED', errno: 111, target: 'http://127.0.0.1:80/healthz (Host: api.example.com)' }),
+      gateway: { notRunning: ['pid file: /run/nginx.pid', 'looked at: /run/nginx.pid: no such file'] },
+    }),
+    code: 'nginx.not_running',
+    errno: 111,
+    message: /^nginx is not running: nothing serves http:\/\/127\.0\.0\.1:80\/healthz \(Host: api\.example\.com\) for api$/,
+    evidence: /pid file: \/run\/nginx\.pid/,
+    fix: /^start nginx/,
+  },
+  {
+    name: '502 through nginx at an address its name no longer resolves to: nginx.stale_address, reload',
+    input: input({
+      check: 'front',
+      probe: fail({ kind: 'http', stage: 'response', code: 'HTTP_STATUS', status: 502, message: 'HTTP/1.1 502 Bad Gateway', target: 'http://127.0.0.1:80/healthz' }),
+      errorLog: [
+        '2026/11/30 12:00:01 [error] 77#77: *5 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: api.example.com, request: "GET /healthz HTTP/1.1", upstream: "http://127.0.0.2:8000/healthz", host: "api.example.com"',
+      ],
+      gateway: { stale: { name: 'app', port: 8000, dialed: '127.0.0.2:8000', now: ['127.0.0.3'], file: '/etc/nginx/conf.d/app.conf', line: 3, evidence: ['app resolves now to 127.0.0.3'] } },
+    }),
+    code: 'nginx.stale_address',
+    message: /^nginx dials 127\.0\.0\.2:8000 for app, which it resolved when it started; app now resolves to 127\.0\.0\.3$/,
+    evidence: /app resolves now to 127\.0\.0\.3/,
+    fix: /^reload nginx .*resolver/,
+  },
+  {
+    name: '404 through nginx on a path the location does not route: the route note is evidence',
+    input: input({
+      check: 'front',
+      probe: fail({ kind: 'http', stage: 'response', code: 'HTTP_STATUS', status: 404, message: 'HTTP/1.1 404 Not Found', target: 'http://127.0.0.1:80/healthz' }),
+      gateway: { routeNote: '/healthz is not routed to location /api/ (line 3), which dials the service' },
+    }),
+    code: 'health.status',
+    message: /through nginx/,
+    evidence: /^path: \/healthz is not routed to location \/api\/ \(line 3\), which dials the service$/m,
+  },
+  {
     name: 'nothing listens on the front: nginx is down, the service process is not blamed',
     input: input({
       check: 'front',

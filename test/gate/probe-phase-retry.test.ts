@@ -107,7 +107,7 @@ test('retry classes come from the code table', () => {
 
 test('the reasons retried every interval, without backoff, are the transient ones the transport alone decides, from the code table', () => {
   const everyInterval = REASON_CODES.filter((c) => !isDefinitive(c) && isConnectLevel(c));
-  assert.deepEqual(everyInterval, ['backend.down', 'backend.not_accepting', 'socket.missing', 'socket.refused', 'network.timeout', 'network.unreachable', 'dns.unresolved']);
+  assert.deepEqual(everyInterval, ['backend.down', 'backend.not_accepting', 'socket.missing', 'socket.refused', 'network.timeout', 'network.unreachable', 'dns.unresolved', 'nginx.not_running']);
   assert.equal(isConnectLevel('health.status'), false);
   assert.equal(isConnectLevel('proxy.bad_gateway'), false);
   assert.equal(isConnectLevel('config.port_mismatch'), false);

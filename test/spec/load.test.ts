@@ -99,7 +99,7 @@ const bad: [string, string, string][] = [
   ['not a mapping', '- 1\n- 2\n', 'upstream-gate.yml:1: the spec must be a mapping with `version` and `services`'],
   ['no services', 'version: 1\nservices: {}\n', 'upstream-gate.yml:2: services: at least one service is needed'],
   ['health without slash', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    health: healthz\n', 'upstream-gate.yml:5: services.api.health: the health path starts with /'],
-  ['front not a URL', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\nnginx:\n  front: 127.0.0.1:80\n', 'upstream-gate.yml:6: nginx.front: expected an http:// or https:// URL'],
+  ['front not a URL', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\nnginx:\n  front: 127.0.0.1:80\n', 'upstream-gate.yml:6: nginx.front: expected an http:// or https:// URL, or off'],
 ];
 
 for (const [name, text, message] of bad) {

@@ -24,7 +24,7 @@
 import { isIP } from 'node:net';
 import { append } from '../append.js';
 import type { ReasonCode } from '../model/codes.js';
-import type { NginxDial } from '../model/dial.js';
+import type { NginxDial, NginxRequest } from '../model/dial.js';
 import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import type { Finding } from '../model/finding.js';
 import { mismatchCode, relate, type Mismatch, type Relation } from '../model/mismatch.js';
@@ -35,6 +35,7 @@ import { buildDirective } from './builder.js';
 import { hostAddresses, hostKeys, indexDials, matchKeys, type Addresses, type DialIndex } from './dial-index.js';
 import type { ConfigModel, ServerBlock, Site, UpstreamGroup } from './model.js';
 import { selectLocation, selectServers } from './select.js';
+import { nginxRequest } from './request-headers.js';
 
 export interface EvaluateInput {
   service: ServiceSpec;
@@ -227,7 +228,8 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
   const mine = [...matches, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
 
-  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText))) };
+  const request = (c: Candidate) => nginxRequest({ pass: c.pass, server: c.server, target: c.target, specNames: names, display });
+  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText, request(c)))) };
 
   function base(c: Candidate, code: ReasonCode, severity: Finding['severity']): Finding {
     return {
@@ -368,7 +370,7 @@ function noTarget(
   };
 }
 
-function toDial(service: string, c: Candidate, lineText: (s: Site) => string): NginxDial {
+function toDial(service: string, c: Candidate, lineText: (s: Site) => string, request: NginxRequest | undefined): NginxDial {
   return {
     service,
     directive: c.pass.directive,
@@ -380,6 +382,7 @@ function toDial(service: string, c: Candidate, lineText: (s: Site) => string): N
     line: c.site.line,
     text: lineText(c.site),
     ...(c.server.names[0] !== undefined && { serverName: c.server.names[0] }),
+    ...(request && { request }),
   };
 }
 

@@ -164,8 +164,18 @@ async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: ConfigPhaseCont
         : [];
     return { ok: !failed, messages, notes, ...(failed && { failure: 'nginx -t failed (from the dump)' }) };
   }
-  const { binary, config, test: mode } = spec.nginx;
-  return testConfig(ctx.host, { binary, config, ...(mode && { mode }), parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
+  const { binary, config, test: mode, prefix, binaryAt } = spec.nginx;
+  return testConfig(ctx.host, {
+    binary,
+    config,
+    ...(mode && { mode }),
+    ...(prefix !== undefined && { prefix }),
+    ...(binaryAt !== undefined && { binaryAt }),
+    parse: loaded.parse,
+    signal: ctx.signal,
+    deadlineAt: ctx.deadlineAt,
+    env: process.env,
+  });
 }
 
 async function resolveAll(

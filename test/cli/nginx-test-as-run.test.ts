@@ -12,6 +12,9 @@ import { hasNginx, NGINX_BINARY } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
 import type { Report } from '../../src/model/finding.js';
+import { localHost } from '../../src/host/local/local-host.js';
+import { runConfigPhase } from '../../src/nginx/check.js';
+import { loadSpecFile } from '../../src/spec/load.js';
 
 const canSwitchUser = process.getuid?.() === 0 && ['/usr/bin/setpriv', '/bin/setpriv'].some((p) => existsSync(p));
 const asNobody = { skip: (!hasNginx && 'nginx not installed') || (!canSwitchUser && 'needs root and setpriv') };
@@ -131,6 +134,13 @@ test('an install run with -p PREFIX: nginx -t passes with nginx.prefix (without 
   const report = JSON.parse(r.stdout) as Report;
   assert.equal(report.verdict, 'pass');
   assert.deepEqual(report.findings.filter((f) => f.severity !== 'info'), []);
+});
+
+test('with nginx.prefix, a relative pid directive names the pid file under the prefix, where the running nginx wrote it', async (t) => {
+  const install = await prefixInstall(t);
+  const spec = await loadSpecFile(install.spec('  prefix: opt-app\n  test: off\n'));
+  const r = await runConfigPhase(spec, { signal: new AbortController().signal, deadlineAt: Date.now() + 30_000, host: localHost() });
+  assert.equal(r.nginx?.pidFile, join(install.prefix, 'logs', 'nginx.pid'));
 });
 
 test('an explicit nginx.binary that does not exist: bad input naming the key and the spec line, exit 2, nothing written', async (t) => {

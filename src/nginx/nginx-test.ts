@@ -50,7 +50,6 @@ export interface NginxTestOptions {
   binaryAt?: string;
 }
 
-
 export const NGINX_TEST_TIMEOUT_MS = 15_000;
 
 // `nginx: [emerg] ...` before the error log is open, `2026/11/30 12:48:08 [emerg] 19289#19289: ...` after.

@@ -28,8 +28,12 @@ async function hostChecking(t: TestContext, allowed: string) {
   return { port: b.port, seen };
 }
 
-/** nginx running `http` (with LISTEN for its port), the spec of service app, and the CLI's JSON report. */
-async function gate(t: TestContext, http: (listen: number) => string, backendPort: number) {
+/**
+ * nginx running `http` (with LISTEN for its port), the spec of service app, and the CLI's JSON report.
+ * A passing gate ends at its pass, so the deadline is generous (nginx -t on a loaded machine); a failing one
+ * waits for its deadline, so it skips nginx -t instead (`extra`), which is not what it is about.
+ */
+async function gate(t: TestContext, http: (listen: number) => string, backendPort: number, opts: { deadline: string; extra?: string } = { deadline: '60s' }) {
   const listen = await freePort();
   const nginx = await startNginx({ http: 'include conf.d/*.conf;', files: { 'conf.d/app.conf': http(listen) } });
   t.after(() => nginx.stop());
@@ -46,8 +50,8 @@ nginx:
   config: nginx.conf
   binary: ${NGINX_BINARY}
   front: http://127.0.0.1:${listen}
-gate:
-  deadline: 3s
+${opts.extra ?? ''}gate:
+  deadline: ${opts.deadline}
   interval: 50ms
 `,
   );
@@ -126,6 +130,7 @@ server {
 }
 `,
     b.port,
+    { deadline: '4s', extra: '  test: off\n' },
   );
   assert.equal(r.verdict, 'fail');
   assert.equal(r.reason, 'health.status');

@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve7(data);
+              return err ? reject(err) : resolve8(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve7(data);
+              ) : resolve8(data);
             });
           });
         }
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve7, reject) => {
-        res = resolve7;
+      const promise2 = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6737,12 +6737,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7896,16 +7896,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve7) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve7;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve7(null);
+            resolve8(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve7) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request3 = requests[i2];
@@ -7916,7 +7916,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve7(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve7, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve7(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve7) => {
-            this[kClosedResolve] = resolve7;
+          await new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve7, reject) => {
+        return await new Promise((resolve8, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError2());
           }
@@ -9598,7 +9598,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError2());
             } else {
-              resolve7(null);
+              resolve8(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve7,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve7, stream, length } = consume2;
+      const { type, body, resolve: resolve8, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve7(chunksDecode(body, length));
+          resolve8(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve7(JSON.parse(chunksDecode(body, length)));
+          resolve8(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve7(chunksConcat(body, length).buffer);
+          resolve8(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve7(new Blob(body, { type: stream[kContentType] }));
+          resolve8(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve7(chunksConcat(body, length));
+          resolve8(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9972,9 +9972,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           connect3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -14443,7 +14443,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve7, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve7({
+              resolve8({
                 status,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve7({
+              resolve8({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve7) => {
-        setTimeout(resolve7, ms2).unref();
+      return new Promise((resolve8) => {
+        setTimeout(resolve8, ms2).unref();
       });
     }
     module.exports = {
@@ -20233,12 +20233,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve7, reject) {
+        return new Promise(function(resolve8, reject) {
           isexe(path9, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve7(is);
+              resolve8(is);
             }
           });
         });
@@ -20304,27 +20304,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve7, reject) => {
+      const step = (i2) => new Promise((resolve8, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve7(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve8(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path9.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve7(subStep(p, i2, 0));
+        resolve8(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve7, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve8, reject) => {
         if (ii === pathExt.length)
-          return resolve7(step(i2 + 1));
+          return resolve8(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve7(p + ext);
+              return resolve8(p + ext);
           }
-          return resolve7(subStep(p, i2, ii + 1));
+          return resolve8(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -21404,8 +21404,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise2 = new Promise((resolve7, reject) => {
-        Object.assign(methods, { resolve: resolve7, reject });
+      const promise2 = new Promise((resolve8, reject) => {
+        Object.assign(methods, { resolve: resolve8, reject });
       });
       return Object.assign(promise2, methods);
     };
@@ -26703,11 +26703,11 @@ var init_concurrent = __esm({
       const promises3 = weakMap.get(stream);
       const promise2 = createDeferred();
       promises3.push(promise2);
-      const resolve7 = promise2.resolve.bind(promise2);
-      return { resolve: resolve7, promises: promises3 };
+      const resolve8 = promise2.resolve.bind(promise2);
+      return { resolve: resolve8, promises: promises3 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve7, promises: promises3 }, subprocess) => {
-      resolve7();
+    waitForConcurrentStreams = async ({ resolve: resolve8, promises: promises3 }, subprocess) => {
+      resolve8();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises3])
@@ -34926,11 +34926,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34946,7 +34946,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35153,8 +35153,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text3, level2) {
-    const tag = `h${level2}`;
+  addHeading(text3, level3) {
+    const tag = `h${level3}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
     const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
@@ -35226,11 +35226,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35246,7 +35246,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35350,11 +35350,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35370,7 +35370,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35444,11 +35444,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35464,7 +35464,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35683,7 +35683,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve7, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -35766,7 +35766,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error63) {
             reject(error63);
           } else {
-            resolve7(exitCode);
+            resolve8(exitCode);
           }
         });
         if (this.options.input) {
@@ -35889,11 +35889,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35909,7 +35909,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected2);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected2);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36545,10 +36545,10 @@ function request(host) {
   if (shared) return shared;
   child2 ??= start();
   const id = ++nextId;
-  let resolve7 = () => {
+  let resolve8 = () => {
   };
-  const promise2 = new Promise((r) => resolve7 = r);
-  const p = { host: key, askedAt: performance.now(), resolve: resolve7, promise: promise2 };
+  const promise2 = new Promise((r) => resolve8 = r);
+  const p = { host: key, askedAt: performance.now(), resolve: resolve8, promise: promise2 };
   byId.set(id, p);
   byHost.set(key, id);
   child2.stdin?.write(`${JSON.stringify({ id, host })}
@@ -36574,11 +36574,11 @@ function lookupHost(host, options) {
   if (signal?.aborted) return Promise.resolve({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the lookup", waitedMs: 0 });
   const p = request(host);
   const waited = () => Math.round(performance.now() - p.askedAt);
-  return new Promise((resolve7) => {
+  return new Promise((resolve8) => {
     const done = (a2) => {
       clearTimeout(timer);
       forget();
-      resolve7({ ...a2, waitedMs: waited() });
+      resolve8({ ...a2, waitedMs: waited() });
     };
     const timer = setTimeout(() => done({ ok: false, unanswered: true, message: "the resolver did not answer" }), options.timeoutMs);
     const forget = signal ? onAbort(signal, () => done({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the resolver answered" })) : () => {
@@ -36637,7 +36637,7 @@ function dialLocal(endpoint, options) {
   const started = performance.now();
   const fail2 = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
   if (options.signal?.aborted) return Promise.resolve(fail2({ code: ABORTED, message: "aborted before connecting" }));
-  return new Promise((resolve7) => {
+  return new Promise((resolve8) => {
     const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
     let settled = false;
     const settle3 = (d) => {
@@ -36647,7 +36647,7 @@ function dialLocal(endpoint, options) {
       options.signal?.removeEventListener("abort", onAbort2);
       socket.removeListener("error", onError);
       if (!d.ok) socket.destroy();
-      resolve7(d);
+      resolve8(d);
     };
     const onError = (e) => settle3(fail2(errorFacts(e)));
     const onAbort2 = () => settle3(fail2({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
@@ -36816,9 +36816,9 @@ async function bounded(work, o2 = {}) {
   let timer;
   let onAbort2;
   const ms2 = o2.timeoutMs ?? FILE_TIMEOUT_MS;
-  const late = new Promise((resolve7) => {
-    timer = setTimeout(() => resolve7({ ok: false, code: "ETIMEDOUT", message: `no answer within ${ms2}ms`, durationMs: performance.now() - started }), ms2);
-    onAbort2 = () => resolve7({ ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started });
+  const late = new Promise((resolve8) => {
+    timer = setTimeout(() => resolve8({ ok: false, code: "ETIMEDOUT", message: `no answer within ${ms2}ms`, durationMs: performance.now() - started }), ms2);
+    onAbort2 = () => resolve8({ ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started });
     o2.signal?.addEventListener("abort", onAbort2, { once: true });
   });
   try {
@@ -37102,7 +37102,7 @@ function localHost(runner = execaRunner()) {
 }
 
 // src/nginx/check.ts
-import { dirname as dirname9, relative as relative2, isAbsolute as isAbsolute5 } from "node:path";
+import { dirname as dirname9, relative as relative2, isAbsolute as isAbsolute5, resolve as resolve5 } from "node:path";
 
 // src/host/nginx-process.ts
 var DEFAULT_PID_FILE = "/run/nginx.pid";
@@ -42479,7 +42479,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve7) {
+function isRecursive(inst, stack, resolve8) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -42489,7 +42489,7 @@ function isRecursive(inst, stack, resolve7) {
   let result = NONE;
   const check2 = (child3) => {
     if (result !== PROVEN && child3?._zod) {
-      const answer = isRecursive(child3, stack, resolve7);
+      const answer = isRecursive(child3, stack, resolve8);
       if (answer > result)
         result = answer;
     }
@@ -42500,7 +42500,7 @@ function isRecursive(inst, stack, resolve7) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child3 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
+      const child3 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve8) : NONE;
       if (child3 > answer)
         answer = child3;
     }
@@ -42564,7 +42564,7 @@ function isRecursive(inst, stack, resolve7) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve8 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -57298,6 +57298,7 @@ var specSchema = external_exports.strictObject({
     config: external_exports.string().min(1).default("/etc/nginx/nginx.conf").describe("main nginx config file; relative to the spec file"),
     dump: external_exports.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
     binary: external_exports.string().min(1).default("nginx").describe("used for `nginx -t` when installed; absent -> skipped"),
+    prefix: external_exports.string().min(1).optional().describe("nginx's prefix (`nginx -p`), for an install run with -p: `nginx -t` runs with it; relative to the spec file"),
     test: external_exports.enum(NGINX_TEST_MODES).optional().describe(
       "when to run `nginx -t`: safe (default: not on a config that loads code from outside the system module directories), always, or off"
     ),
@@ -57403,7 +57404,8 @@ function parseSpec(text3, file2, shown2 = displayPath(file2), env = process.env)
     const line = lineOf(doc, lineCounter, path9);
     throw new UserError(`${path9.length ? `${path9.join(".")}: ` : ""}${message}`, `${shown2}:${line}`);
   }
-  return normalise(parsed.data, file2);
+  const binarySet = data.nginx?.binary !== void 0;
+  return normalise(parsed.data, file2, binarySet ? `${shown2}:${lineOf(doc, lineCounter, ["nginx", "binary"])}` : void 0);
 }
 function structureProblem(doc) {
   const anchors = /* @__PURE__ */ new Set();
@@ -57442,7 +57444,7 @@ function firstAlias(doc) {
   });
   return at;
 }
-function normalise(data, file2) {
+function normalise(data, file2, binaryAt) {
   const dir = dirname4(file2);
   const rel = (p) => p === "-" || isAbsolute(p) ? p : resolve2(dir, p);
   const { nginx } = data;
@@ -57454,7 +57456,9 @@ function normalise(data, file2) {
       config: rel(nginx.config),
       ...!isAbsolute(nginx.config) && { configRelative: nginx.config },
       ...nginx.dump !== void 0 && { dump: rel(nginx.dump) },
-      ...nginx.errorLog !== void 0 && { errorLog: rel(nginx.errorLog) }
+      ...nginx.errorLog !== void 0 && { errorLog: rel(nginx.errorLog) },
+      ...nginx.prefix !== void 0 && { prefix: rel(nginx.prefix) },
+      ...binaryAt !== void 0 && { binaryAt }
     },
     gate: data.gate
   };
@@ -57559,10 +57563,10 @@ function parsePassTarget(directive, arg, module) {
       return { scheme, dynamic: arg.includes("$"), authority: arg, error: `invalid URL prefix in "${arg}"` };
     }
   }
-  const uriPart2 = directive === "proxy_pass" && module === "http";
+  const uriPart3 = directive === "proxy_pass" && module === "http";
   if (rest.toLowerCase().startsWith("unix:")) {
     let path9 = rest.slice(5);
-    if (uriPart2) {
+    if (uriPart3) {
       const colon = path9.indexOf(":");
       if (colon >= 0) path9 = path9.slice(0, colon);
     }
@@ -57571,14 +57575,14 @@ function parsePassTarget(directive, arg, module) {
     if (path9 === "") return { scheme, dynamic: false, authority: authority2, error: `no path in the unix domain socket "${arg}"` };
     return { scheme, dynamic: false, authority: authority2, endpoint: { kind: "unix", path: path9 } };
   }
-  let authority = uriPart2 ? rest.split(/[/?]/, 1)[0] ?? "" : rest;
-  const complete = uriPart2 ? /^([^$]*:\d+)\$/.exec(authority) : null;
+  let authority = uriPart3 ? rest.split(/[/?]/, 1)[0] ?? "" : rest;
+  const complete = uriPart3 ? /^([^$]*:\d+)\$/.exec(authority) : null;
   if (complete) authority = complete[1];
   else if (authority.includes("$")) return { scheme, dynamic: true, authority };
   const hp = splitHostPort(authority);
   if (typeof hp === "string") return { scheme, dynamic: false, authority, error: `${hp} in upstream "${authority.replace(/^[^@]*@/, "***@")}"` };
   if (hp.port === void 0) {
-    const port = uriPart2 ? DEFAULT_PORT[scheme] : void 0;
+    const port = uriPart3 ? DEFAULT_PORT[scheme] : void 0;
     const base = { scheme, dynamic: false, authority, group: hp.host };
     return port === void 0 ? base : { ...base, endpoint: { kind: "tcp", host: hp.host, port } };
   }
@@ -57668,7 +57672,7 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
       if (!d.block) {
         if (PASS_DIRECTIVE_NAMES.includes(name) && d.args.length === 1 && scope.module && scope.server) {
           if (scope.module === "stream" && name !== "proxy_pass") continue;
-          const pass = { file: file2, line, directive: name, arg: d.args[0], module: scope.module };
+          const pass = { file: file2, line, directive: name, arg: d.args[0], module: scope.module, headers: scope.headers };
           scope.server.passes.push(pass);
           scope.location?.passes.push(pass);
         } else if (name === "server" && scope.upstream && scope.module) {
@@ -57681,6 +57685,8 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
           append(scope.server.names, d.args);
         } else if (name === "listen" && scope.server && !scope.location) {
           scope.server.listens.push(parseListen(d.args));
+        } else if (name === "proxy_set_header" && scope.headers && d.args.length === 2) {
+          scope.headers.set.push({ file: file2, line, name: d.args[0], value: d.args[1] });
         } else if (!scope.module && (name === "pid" || name === "user") && d.args.length >= 1) {
           const [first, group] = d.args;
           if (name === "pid") model.pid = { file: file2, line, path: first };
@@ -57689,11 +57695,11 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
         continue;
       }
       if (name === "http" || name === "stream") {
-        walk(d.block, fileIndex, { module: name });
+        walk(d.block, fileIndex, name === "http" ? { module: name, headers: { outer: void 0, set: [] } } : { module: name });
       } else if (name === "server" && scope.module && !scope.server && !scope.upstream) {
         const server = { file: file2, line, module: scope.module, names: [], listens: [], passes: [], locations: [] };
         model.servers.push(server);
-        walk(d.block, fileIndex, { module: scope.module, server });
+        walk(d.block, fileIndex, { module: scope.module, server, ...scope.headers && { headers: level(scope.headers) } });
         if (server.listens.length === 0 && server.module === "http") server.listens.push({ key: "*:80", defaultServer: false });
       } else if (name === "upstream" && scope.module && !scope.server && d.args.length === 1) {
         const group = { file: file2, line, name: d.args[0], module: scope.module, servers: [] };
@@ -57703,15 +57709,18 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
       } else if (name === "location" && scope.server && d.args.length >= 1) {
         const loc = parseLocation(d.args, file2, line);
         (scope.location ? scope.location.children : scope.server.locations).push(loc);
-        walk(d.block, fileIndex, { ...scope, location: loc });
+        walk(d.block, fileIndex, { ...scope, location: loc, ...scope.headers && { headers: level(scope.headers) } });
       } else if ((name === "if" || name === "limit_except") && scope.server) {
-        walk(d.block, fileIndex, scope);
+        walk(d.block, fileIndex, scope.headers ? { ...scope, headers: level(scope.headers) } : scope);
       }
     }
   };
   onStack.add(0);
   walk(config2[0]?.parsed ?? [], 0, {});
   return model;
+}
+function level(outer) {
+  return { outer, set: [] };
 }
 var MODIFIERS = ["^~", "~*", "=", "~"];
 function parseLocation(args, file2, line) {
@@ -57741,7 +57750,7 @@ function parseListen(args) {
   else if (addr.startsWith("[")) key = addr.includes("]:") ? addr : `${addr}:80`;
   else if (addr.includes(":")) key = addr.replace(/^0\.0\.0\.0:/, "*:");
   else key = `${addr === "0.0.0.0" ? "*" : addr}:80`;
-  return { key, defaultServer };
+  return args.slice(1).includes("ssl") ? { key, defaultServer, ssl: true } : { key, defaultServer };
 }
 
 // src/nginx/dials.ts
@@ -57908,7 +57917,7 @@ function selectLocation(locations, path9) {
 }
 var levels = /* @__PURE__ */ new WeakMap();
 var literalIndexes = /* @__PURE__ */ new WeakMap();
-function level(locations) {
+function level2(locations) {
   let l = levels.get(locations);
   if (l) return l;
   l = { exact: /* @__PURE__ */ new Map(), prefix: /* @__PURE__ */ new Map(), prefixLengths: [], regexes: [] };
@@ -57941,7 +57950,7 @@ function literals(locations) {
   return m;
 }
 function matchUri(locations, uri) {
-  const l = level(locations);
+  const l = level2(locations);
   const exact = l.exact.get(uri);
   if (exact) return exact;
   let prefix;
@@ -57964,14 +57973,14 @@ function walkExtras(parse3) {
   const { config: config2 } = parse3.payload;
   const out = { servers: /* @__PURE__ */ new Map() };
   const onStack = /* @__PURE__ */ new Set([0]);
-  const walk = (list, fileIndex, level2, server) => {
+  const walk = (list, fileIndex, level3, server) => {
     const file2 = config2[fileIndex]?.file ?? "";
     for (const d of list) {
       if (d.includes) {
         for (const idx of d.includes) {
           if (onStack.has(idx)) continue;
           onStack.add(idx);
-          walk(config2[idx]?.parsed ?? [], idx, level2, server);
+          walk(config2[idx]?.parsed ?? [], idx, level3, server);
           onStack.delete(idx);
         }
         continue;
@@ -57979,14 +57988,14 @@ function walkExtras(parse3) {
       if (!d.block) {
         if (d.directive === "error_log" && d.args[0] !== void 0) {
           if (server) server.errorLog = d.args[0];
-          else if (level2 === "main") out.main = d.args[0];
-          else if (level2 === "http") out.http = d.args[0];
+          else if (level3 === "main") out.main = d.args[0];
+          else if (level3 === "http") out.http = d.args[0];
         } else if (server && d.directive === "listen") server.listens.push(d.args);
         else if (server && d.directive === "ssl" && d.args[0] === "on") server.sslOn = true;
         continue;
       }
-      if (d.directive === "http" && level2 === "main") walk(d.block, fileIndex, "http");
-      else if (d.directive === "server" && level2 === "http" && !server) {
+      if (d.directive === "http" && level3 === "main") walk(d.block, fileIndex, "http");
+      else if (d.directive === "server" && level3 === "http" && !server) {
         const extras = { listens: [], sslOn: false };
         const key = `${file2}:${d.line}`;
         if (!out.servers.has(key)) out.servers.set(key, extras);
@@ -58027,13 +58036,13 @@ function routeOf(service2, health, dials, input2, extras) {
   const listen = ex.listens.find((args) => !args.includes("quic")) ?? ["80"];
   const endpoint = listenEndpoint(listen[0] ?? "80");
   if (!endpoint) return void 0;
-  const hostName = service2.serverNames.find(plainName) ?? server.names.find(plainName);
+  const hostName2 = service2.serverNames.find(plainName) ?? server.names.find(plainName);
   const { path: path9, note: note2 } = routedPath(server, candidate, health);
   return {
     service: service2.name,
     endpoint,
     tls: ex.sslOn || listen.includes("ssl"),
-    ...hostName !== void 0 && { hostName },
+    ...hostName2 !== void 0 && { hostName: hostName2 },
     path: path9,
     ...note2 !== void 0 && { pathNote: note2 },
     server: { file: server.file, line: server.line },
@@ -58493,6 +58502,108 @@ function upstreamName(service2) {
   return `upstream_gate_${service2.replace(/-/g, "_")}`;
 }
 
+// src/nginx/request-headers.ts
+var CLIENT_ADDRESS = "127.0.0.1";
+var DEFAULTS = [
+  ["Host", "$proxy_host"],
+  ["Connection", "close"]
+];
+function nginxRequest(input2) {
+  const { pass } = input2;
+  if (pass.directive !== "proxy_pass" || pass.module !== "http" || !pass.headers) return void 0;
+  const own2 = effectiveLevel(pass.headers);
+  const lines = own2.map((h2) => ({ name: h2.name, value: h2.value }));
+  const named2 = new Set(lines.map((h2) => h2.name.toLowerCase()));
+  for (const [name, value] of DEFAULTS) if (!named2.has(name.toLowerCase())) lines.push({ name, value });
+  const vars = variables(input2);
+  const out = { headers: [], skipped: [], source: sourceOf(own2, input2.display) };
+  for (const h2 of lines) {
+    if (!HEADER_NAME.test(h2.name)) {
+      out.skipped.push({ ...h2, why: "not a valid header name" });
+      continue;
+    }
+    const r = evaluate(h2.value, vars);
+    if (r.missing.length > 0) {
+      out.skipped.push({ ...h2, why: `not evaluated: ${r.missing.map((v) => `$${v}`).join(", ")}` });
+    } else if (!HEADER_VALUE.test(r.value)) {
+      out.skipped.push({ ...h2, why: "not a valid header value" });
+    } else if (r.value !== "") {
+      out.headers.push({ name: h2.name, value: r.value });
+    }
+  }
+  const uri = uriPart2(input2);
+  if (uri) out.uri = uri;
+  return out;
+}
+function effectiveLevel(level3) {
+  for (let l = level3; l; l = l.outer) if (l.set.length > 0) return l.set;
+  return [];
+}
+function sourceOf(own2, display) {
+  if (own2.length === 0) return "nginx's defaults (no proxy_set_header applies)";
+  const byFile = /* @__PURE__ */ new Map();
+  for (const h2 of own2) {
+    const f = display(h2.file);
+    byFile.set(f, [...byFile.get(f) ?? [], h2.line]);
+  }
+  return `proxy_set_header (${[...byFile].map(([f, lines]) => `${f}:${lines.join(", ")}`).join("; ")})`;
+}
+var HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+var HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+function variables({ server, target, specNames }) {
+  const vars = /* @__PURE__ */ new Map();
+  const host = hostName(server.names) ?? hostName(specNames);
+  if (host !== void 0) {
+    vars.set("host", host.toLowerCase());
+    vars.set("http_host", host);
+  }
+  const first = server.names[0];
+  if (first === void 0) vars.set("server_name", "");
+  else if (!first.startsWith("~")) vars.set("server_name", first.toLowerCase());
+  const ssl = server.listens.filter((l) => l.ssl).length;
+  if (ssl === 0) vars.set("scheme", "http");
+  else if (ssl === server.listens.length) vars.set("scheme", "https");
+  vars.set("remote_addr", CLIENT_ADDRESS);
+  vars.set("proxy_add_x_forwarded_for", CLIENT_ADDRESS);
+  const proxyHost = proxyHostOf(target);
+  if (proxyHost !== void 0) vars.set("proxy_host", proxyHost);
+  return vars;
+}
+function hostName(names2) {
+  return names2.find((n2) => n2 !== "" && n2 !== "_" && !n2.startsWith("~") && !n2.startsWith(".") && !n2.includes("*"));
+}
+function proxyHostOf(target) {
+  if (target.dynamic || target.error) return void 0;
+  if (target.endpoint?.kind === "unix") return "localhost";
+  if (target.group !== void 0) return target.group;
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(target.authority);
+  if (!m) return void 0;
+  const [, host, port] = m;
+  const defaultPort = target.scheme === "https" ? 443 : 80;
+  return port === void 0 || Number(port) === defaultPort ? host : `${host}:${port}`;
+}
+function evaluate(value, vars) {
+  const missing = [];
+  const out = value.replace(/\$(?:\{([A-Za-z0-9_]*)\}|([A-Za-z0-9_]*))/g, (_whole, braced, bare) => {
+    const name = (braced ?? bare ?? "").toLowerCase();
+    const v = name === "" ? void 0 : vars.get(name);
+    if (v === void 0) {
+      if (!missing.includes(name)) missing.push(name);
+      return "";
+    }
+    return v;
+  });
+  return { value: out, missing };
+}
+function uriPart2({ pass, target }) {
+  const rest = pass.arg.replace(/^[a-z]+:\/\//i, "");
+  if (target.endpoint?.kind === "unix") {
+    const colon = rest.indexOf(":", 5);
+    return colon >= 0 ? rest.slice(colon + 1) || void 0 : void 0;
+  }
+  return rest.startsWith(target.authority) ? rest.slice(target.authority.length) || void 0 : void 0;
+}
+
 // src/nginx/evaluate.ts
 function overlap(a2, b, addresses) {
   if (a2.toLowerCase() === b.toLowerCase()) return true;
@@ -58654,7 +58765,8 @@ function evaluateWith(input2, dials) {
   }
   const mine = [...matches2, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
-  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText))) };
+  const request3 = (c3) => nginxRequest({ pass: c3.pass, server: c3.server, target: c3.target, specNames: names2, display });
+  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText, request3(c3)))) };
   function extraMember(c3, group, member) {
     const e = c3.endpoint;
     const line = `${buildDirective({ directive: "server", line: 0, args: [...member.args] })};`;
@@ -58841,7 +58953,7 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where) {
     ...at && { file: at.file, line: at.line }
   };
 }
-function toDial(service2, c3, lineText) {
+function toDial(service2, c3, lineText, request3) {
   return {
     service: service2,
     directive: c3.pass.directive,
@@ -58852,7 +58964,8 @@ function toDial(service2, c3, lineText) {
     file: c3.site.file,
     line: c3.site.line,
     text: lineText(c3.site),
-    ...c3.server.names[0] !== void 0 && { serverName: c3.server.names[0] }
+    ...c3.server.names[0] !== void 0 && { serverName: c3.server.names[0] },
+    ...request3 && { request: request3 }
   };
 }
 function dedupe(findings) {
@@ -58932,12 +59045,13 @@ var CODE2 = {
   init_by_lua_block: "runs Lua code",
   init_by_lua_file: "runs Lua code"
 };
-function findCodeLoading(parse3, build) {
+function findCodeLoading(parse3, build, prefix) {
   const dirs = moduleDirs(build);
+  const base = prefix ?? build?.prefix;
   const out = [];
   const walk = (list, file2) => {
     for (const d of list) {
-      const why = whyCode(d, build, dirs);
+      const why = whyCode(d, base, dirs);
       if (why) out.push({ directive: d.directive, args: d.args, file: file2, line: d.line, why });
       if (d.block) walk(d.block, file2);
     }
@@ -58948,12 +59062,12 @@ function findCodeLoading(parse3, build) {
 function loadsModules(parse3) {
   return parse3.payload.config.some((c3) => c3.parsed.some((d) => d.directive === "load_module"));
 }
-function whyCode(d, build, dirs) {
+function whyCode(d, prefix, dirs) {
   const name = d.directive;
   const arg = d.args[0] ?? "";
   if (name === "load_module") {
-    if (!isAbsolute2(arg) && !build) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
-    const path9 = realPath(isAbsolute2(arg) ? arg : join4(build?.prefix ?? "/", arg));
+    if (!isAbsolute2(arg) && prefix === void 0) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
+    const path9 = realPath(isAbsolute2(arg) ? arg : join4(prefix ?? "/", arg));
     return dirs.some((dir) => path9 === dir || path9.startsWith(`${dir}/`)) ? void 0 : `loads ${path9} from outside the system's module directories (${dirs.join(", ")})`;
   }
   if (name.endsWith("ssl_certificate_key") && /^(engine|store):/.test(arg)) return `loads an OpenSSL ${arg.split(":")[0]} for its key`;
@@ -58999,10 +59113,15 @@ function testUser(config2, env, uid = process.getuid?.()) {
   const because = untrustedBecause(config2, env);
   return uid === 0 && because ? { user: NOBODY, because } : {};
 }
-function makeScratch(parse3, build, user) {
+function makeScratch(parse3, build, user, prefix) {
   const dir = mkdtempSync(join5(tmpdir(), "upstream-gate-nginx-t-"));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
+    if (prefix !== void 0) {
+      if (user) chownSync(dir, user.uid, user.gid);
+      const own2 = `${prefix.replace(/\/+$/, "")}/`;
+      return { prefix: own2, cwd: own2, args: ["-p", own2, "-e", join5(dir, "error.log"), ...pidArgs(parse3, dir)], remove };
+    }
     const made = [dir];
     for (const sub of ["logs", ...relativeWriteDirs(parse3)]) {
       const path9 = join5(dir, sub);
@@ -59011,8 +59130,7 @@ function makeScratch(parse3, build, user) {
     }
     if (build) symlinkSync(join5(build.prefix, "modules"), join5(dir, "modules"));
     if (user) for (const p of new Set(made)) chownSync(p, user.uid, user.gid);
-    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join5(dir, "nginx.pid"))};`];
-    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join5(dir, "error.log"), ...pid], remove };
+    return { prefix: `${dir}/`, cwd: `${dir}/`, args: ["-p", `${dir}/`, "-e", join5(dir, "error.log"), ...pidArgs(parse3, dir)], remove };
   } catch (e) {
     remove();
     throw e;
@@ -59047,6 +59165,9 @@ function relativeWriteDirs(parse3) {
   };
   for (const c3 of parse3.payload.config) walk(c3.parsed);
   return [...out];
+}
+function pidArgs(parse3, dir) {
+  return setsPid(parse3) ? [] : ["-g", `pid ${quote(join5(dir, "nginx.pid"))};`];
 }
 function setsPid(parse3) {
   const { config: config2 } = parse3.payload;
@@ -59083,14 +59204,18 @@ function isErrorMessage(m) {
   return m.level === "emerg" || m.level === "alert" || m.level === "crit" || m.level === "error";
 }
 function isPermissionMessage(m) {
-  return m.message.includes("(13: Permission denied)") || m.message.includes("(1: Operation not permitted)");
+  return m.message.includes("(13: Permission denied)") || m.message.includes("(1: Operation not permitted)") || m.message.includes("::Permission denied:calling fopen(");
 }
 async function testConfig(runner, o2) {
   const shown2 = commandLine(o2.binary, ["-t", "-c", o2.config]);
   if (o2.mode === "off") return note(`nginx -t not run (nginx.test: off): the config was checked by upstream-gate's parser only`);
-  const { user, because } = testUser(o2.config, o2.env);
+  const uid = process.getuid?.();
+  const { user, because } = testUser(o2.config, o2.env, uid);
   const env = testEnv(o2.env);
   const binary = findExecutable(o2.binary, env.PATH);
+  if (!binary && o2.binaryAt !== void 0 && o2.binary.includes("/")) {
+    throw new UserError(`nginx.binary: "${o2.binary}" does not exist or is not executable (to skip nginx -t, set nginx.test: off)`, o2.binaryAt);
+  }
   if (!binary) return note(`nginx binary "${o2.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
   const base = { env, signal: o2.signal, ...user && { user } };
   const as = user ? ` as nobody (${because})` : "";
@@ -59103,22 +59228,26 @@ async function testConfig(runner, o2) {
     build = readBuild(`${v.stderr}${v.stdout}`);
   }
   if ((o2.mode ?? "safe") === "safe") {
-    const loads = findCodeLoading(o2.parse, build);
+    const loads = findCodeLoading(o2.parse, build, o2.prefix);
     if (loads.length > 0) return { ok: true, messages: [], notes: loads.map(untrusted) };
   }
-  const scratch = makeScratch(o2.parse, build, user);
+  const scratch = makeScratch(o2.parse, build, user, o2.prefix);
   try {
     const timeoutMs = left();
-    const r = await runner.run(binary, ["-t", ...scratch.args, "-c", o2.config], { ...base, cwd: scratch.prefix, timeoutMs });
+    const r = await runner.run(binary, ["-t", ...scratch.args, "-c", o2.config], { ...base, cwd: scratch.cwd, timeoutMs });
     const stopped = didNotRun(r, { binary: o2.binary, shown: shown2, as }, timeoutMs);
     if (stopped) return stopped;
     const output2 = `${r.stderr}${r.stdout}`;
     const all = parseNginxMessages(output2);
     const read2 = /syntax is ok$/m.test(output2);
-    const sandbox = (m) => user && /^the "user" directive makes sense only if/.test(m.message) || user && read2 && isErrorMessage(m) && isPermissionMessage(m);
-    const messages = all.filter((m) => !sandbox(m));
+    const unprivileged = user !== void 0 || uid !== void 0 && uid !== 0;
+    const userWarning = (m) => unprivileged && /^the "user" directive makes sense only if/.test(m.message);
+    const runtimeFile = (m) => unprivileged && read2 && isErrorMessage(m) && isPermissionMessage(m);
+    const messages = all.filter((m) => !userWarning(m) && !runtimeFile(m));
     const errors = messages.filter(isErrorMessage);
-    if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: [] };
+    const unopened = user ? [] : all.filter(runtimeFile).map((m) => m.message);
+    const notes2 = unopened.length > 0 ? [info(`nginx -t: the syntax is ok; as uid ${uid} it could not open what nginx opens as its own user at start (not a config error): ${unopened.join("; ")}`)] : [];
+    if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: notes2 };
     if (errors.length > 0 && errors.every(isPermissionMessage)) return note(`nginx -t ran${as} and could not read all of the config`, messages);
     const last = output2.trim().split("\n").pop() ?? "";
     return { ok: false, messages, notes: [], failure: `${shown2} failed: ${last}` };
@@ -59709,9 +59838,9 @@ async function configPhase(spec, ctx, options = {}) {
   const invalids = [...theirs, ...ours.filter((f) => f.line === void 0 || !taken.has(`${f.file}:${f.line}`))];
   const findings = [...invalids];
   const dials = [];
-  const evaluate = prepareEvaluation({ services: spec.services, model, expansions, addresses, display, lineText });
+  const evaluate2 = prepareEvaluation({ services: spec.services, model, expansions, addresses, display, lineText });
   for (const service2 of spec.services) {
-    const r = evaluate(service2);
+    const r = evaluate2(service2);
     append(findings, r.findings);
     append(dials, r.dials);
   }
@@ -59719,7 +59848,7 @@ async function configPhase(spec, ctx, options = {}) {
   return {
     findings: findings.map(masked),
     dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
-    nginx: nginxFacts(model),
+    nginx: nginxFacts(model, spec.nginx.prefix),
     fronts: frontRoutes({ parse: parse3, model, expansions, services: spec.services, dials })
   };
   function invalid(message, file2, line, raw) {
@@ -59740,9 +59869,9 @@ async function configPhase(spec, ctx, options = {}) {
     return { severity: "info", message, ...file2 !== void 0 && { file: file2 }, ...line !== void 0 && { line } };
   }
 }
-function nginxFacts(model) {
+function nginxFacts(model, prefix) {
   const pid = model.pid?.path;
-  const pidFile = pid === void 0 ? DEFAULT_PID_FILE : isAbsolute5(pid) ? pid : void 0;
+  const pidFile = pid === void 0 ? DEFAULT_PID_FILE : isAbsolute5(pid) ? pid : prefix !== void 0 ? resolve5(prefix, pid) : void 0;
   return { ...pidFile !== void 0 && { pidFile }, ...model.user && { user: model.user } };
 }
 function mask(s) {
@@ -59775,8 +59904,18 @@ async function nginxCheck(spec, loaded, ctx) {
     const notes2 = loaded.dump.messages.length === 0 ? [{ severity: "info", message: "read an nginx -T dump: nginx -t was not run here, and the dump holds no nginx -t messages" }] : [];
     return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
   }
-  const { binary, config: config2, test: mode } = spec.nginx;
-  return testConfig(ctx.host, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
+  const { binary, config: config2, test: mode, prefix, binaryAt } = spec.nginx;
+  return testConfig(ctx.host, {
+    binary,
+    config: config2,
+    ...mode && { mode },
+    ...prefix !== void 0 && { prefix },
+    ...binaryAt !== void 0 && { binaryAt },
+    parse: loaded.parse,
+    signal: ctx.signal,
+    deadlineAt: ctx.deadlineAt,
+    env: process.env
+  });
 }
 async function resolveAll(spec, expansions, resolver, signal) {
   const names2 = /* @__PURE__ */ new Set();
@@ -60948,7 +61087,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve7, reject) => {
+    await new Promise((resolve8, reject) => {
       const onAbort2 = () => {
         clearTimeout(timeoutToken);
         options.signal?.removeEventListener("abort", onAbort2);
@@ -60956,7 +61095,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
       };
       const timeoutToken = setTimeout(() => {
         options.signal?.removeEventListener("abort", onAbort2);
-        resolve7();
+        resolve8();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
@@ -61520,6 +61659,14 @@ var MAX_BODY_BYTES = 64 * 1024;
 var MAX_HEADER_LINE_BYTES = 100 * 1024;
 var MAX_HEADER_BYTES = 300 * 1024;
 var HEADER_OVERFLOW = "HPE_HEADER_OVERFLOW";
+var OWN_HEADERS = /* @__PURE__ */ new Set(["connection", "content-length", "transfer-encoding"]);
+function requestHeaders(o2, hostHeader) {
+  const out = { host: hostHeader, "user-agent": "upstream-gate", accept: "*/*" };
+  for (const h2 of o2.headers ?? []) if (!OWN_HEADERS.has(h2.name.toLowerCase())) out[h2.name.toLowerCase()] = h2.value;
+  out.connection = "close";
+  if (o2.credentials !== void 0) out.authorization = `Basic ${Buffer.from(o2.credentials).toString("base64")}`;
+  return out;
+}
 async function probeHttp(host, o2) {
   const kind = o2.tls ? "https" : "http";
   const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
@@ -61543,7 +61690,7 @@ async function speaksTls(host, o2) {
   const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
   const c3 = await host.dial(o2.endpoint, { timeoutMs, ...o2.signal && { signal: o2.signal } });
   if (!c3.ok) return false;
-  return new Promise((resolve7) => {
+  return new Promise((resolve8) => {
     const s = tlsConnect({ socket: c3.stream, rejectUnauthorized: false });
     const onAbort2 = () => done(false);
     const done = (v) => {
@@ -61551,7 +61698,7 @@ async function speaksTls(host, o2) {
       o2.signal?.removeEventListener("abort", onAbort2);
       s.destroy();
       c3.stream.destroy();
-      resolve7(v);
+      resolve8(v);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
     o2.signal?.addEventListener("abort", onAbort2, { once: true });
@@ -61560,7 +61707,7 @@ async function speaksTls(host, o2) {
   });
 }
 function exchange(raw, o2, s) {
-  return new Promise((resolve7) => {
+  return new Promise((resolve8) => {
     let stage = o2.tls ? "tls" : "request";
     let first;
     let firstByteMs;
@@ -61584,7 +61731,7 @@ function exchange(raw, o2, s) {
       socket.destroy();
       raw.destroy();
       const firstBytes = first && printable(first);
-      resolve7({
+      resolve8({
         kind: s.kind,
         target: s.target,
         ...r,
@@ -61625,13 +61772,7 @@ function exchange(raw, o2, s) {
         path: o2.path,
         // past curl's limits headerLimits() has failed the answer already: Node's limit must not come first
         maxHeaderSize: MAX_HEADER_BYTES + 1,
-        headers: {
-          host: s.hostHeader,
-          "user-agent": "upstream-gate",
-          accept: "*/*",
-          connection: "close",
-          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
-        }
+        headers: requestHeaders(o2, s.hostHeader)
       });
       req.on("socket", (sock) => sock.prependListener("data", tap));
       req.on("error", failFrom);
@@ -61914,7 +62055,7 @@ async function probeFastcgi(host, o2) {
   return exchange2(c3.stream, o2, target, started, c3.connectMs);
 }
 function exchange2(socket, o2, target, started, connectMs) {
-  return new Promise((resolve7) => {
+  return new Promise((resolve8) => {
     let stage = "request";
     let buffered = Buffer.alloc(0);
     let first;
@@ -61929,7 +62070,7 @@ function exchange2(socket, o2, target, started, connectMs) {
       clearTimeout(timer);
       o2.signal?.removeEventListener("abort", onAbort2);
       socket.destroy();
-      resolve7({
+      resolve8({
         kind: "fastcgi",
         target,
         ...r,
@@ -62048,20 +62189,39 @@ function httpKind(tls) {
     checkName: (service2, target, distinct) => `${scheme} GET ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
     async probe({ service: service2, target }, a2) {
       const { endpoint } = target;
+      const request3 = target.dial?.request;
       const r = await probeHttp(a2.host, {
         endpoint: dialed(target),
         tls,
         path: service2.health ?? "",
-        // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`): the address as configured
+        // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`) when the config phase did not say: the address as configured
         ...endpoint.kind === "tcp" && { hostHeader: formatEndpoint(endpoint) },
+        ...request3 && { headers: request3.headers },
         connectTimeoutMs: a2.connectTimeoutMs,
         requestTimeoutMs: a2.requestTimeoutMs,
         signal: a2.signal,
         keepAnswer: service2.expect !== void 0
       });
       return matchExpectation(r, service2.expect);
+    },
+    async recheck(attempt2, { target }) {
+      const request3 = target.dial?.request;
+      if (!request3 || !attempt2.finding) return attempt2;
+      const { finding } = attempt2;
+      return { ...attempt2, finding: { ...finding, evidence: [...finding.evidence ?? [], ...requestEvidence(request3)] } };
     }
   };
+}
+var SECRET = /authorization|cookie|token|secret|password|api-?key/i;
+function requestEvidence(r) {
+  const shown2 = (h2) => `${h2.name}: ${SECRET.test(h2.name) ? "***" : maskCredentials(h2.value)}`;
+  const out = [`request headers as nginx sends them, from ${r.source}: ${r.headers.length > 0 ? r.headers.map(shown2).join("; ") : "none"}`];
+  for (const h2 of r.skipped) {
+    const instead = h2.name.toLowerCase() === "host" ? "; Host is the dialed address instead" : "";
+    out.push(`not sent: ${h2.name} ${SECRET.test(h2.name) ? "***" : maskCredentials(h2.value)} (${h2.why}${instead})`);
+  }
+  if (r.uri !== void 0) out.push(`proxy_pass has the URI part ${r.uri}: nginx rewrites the path it passes; the health request GETs the spec's health path as written`);
+  return out;
 }
 
 // src/gate/kinds/listener.ts
@@ -62148,9 +62308,9 @@ function planService(spec, service2, dials, learnt, front) {
     const { endpoint } = target;
     if (endpoint.kind === "unix") return { ids: [add2(make("unix", target, []))], addresses: [void 0] };
     if (ipFamily(endpoint.host) !== 0) return { ids: [add2(make("tcp", { ...target, address: endpoint.host }, []))], addresses: [endpoint.host] };
-    const resolve7 = add2(make("resolve", target, []));
-    const addresses = learnt.resolved.get(resolve7);
-    const ids = [resolve7, ...(addresses ?? []).map((address) => add2(make("tcp", { ...target, address }, [resolve7])))];
+    const resolve8 = add2(make("resolve", target, []));
+    const addresses = learnt.resolved.get(resolve8);
+    const ids = [resolve8, ...(addresses ?? []).map((address) => add2(make("tcp", { ...target, address }, [resolve8])))];
     return { ids, ...addresses && { addresses } };
   };
   const listeners = backends.map(stage);
@@ -62488,11 +62648,11 @@ function plural2(n2, word) {
 }
 
 // src/report/paths.ts
-import { isAbsolute as isAbsolute6, relative as relative3, resolve as resolve5, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute6, relative as relative3, resolve as resolve6, sep as sep2 } from "node:path";
 function relativeInside(file2, dir) {
   if (dir === void 0) return void 0;
-  const abs = isAbsolute6(file2) ? file2 : resolve5(dir, file2);
-  const rel = relative3(resolve5(dir), abs);
+  const abs = isAbsolute6(file2) ? file2 : resolve6(dir, file2);
+  const rel = relative3(resolve6(dir), abs);
   if (rel === "" || rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute6(rel)) return void 0;
   return rel.split(sep2).join("/");
 }
@@ -62922,9 +63082,9 @@ function ending(r) {
 }
 
 // src/action/inputs.ts
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 function readInputs(getInput2, cwd) {
-  const workingDirectory = resolve6(cwd, getInput2("working-directory" /* WorkingDirectory */) || ".");
+  const workingDirectory = resolve7(cwd, getInput2("working-directory" /* WorkingDirectory */) || ".");
   const phase = getInput2("phase" /* Phase */) || "all";
   if (phase !== "config" && phase !== "probe" && phase !== "all") {
     throw new UserError(`input "${"phase" /* Phase */}" must be one of config, probe, all, got "${phase}"`);
@@ -62938,7 +63098,7 @@ function readInputs(getInput2, cwd) {
     if (problem) throw new UserError(`input "${"deadline" /* Deadline */}" "${deadline}" ${problem}`);
   }
   return {
-    specPath: resolve6(workingDirectory, getInput2("spec" /* Spec */) || DEFAULT_SPEC_FILE),
+    specPath: resolve7(workingDirectory, getInput2("spec" /* Spec */) || DEFAULT_SPEC_FILE),
     phase,
     workingDirectory,
     ...deadlineMs !== void 0 && { deadlineMs }

@@ -12575,7 +12575,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve10) {
+function isRecursive(inst, stack, resolve11) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -12585,7 +12585,7 @@ function isRecursive(inst, stack, resolve10) {
   let result = NONE;
   const check2 = (child2) => {
     if (result !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve10);
+      const answer = isRecursive(child2, stack, resolve11);
       if (answer > result)
         result = answer;
     }
@@ -12596,7 +12596,7 @@ function isRecursive(inst, stack, resolve10) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve10) : NONE;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve11) : NONE;
       if (child2 > answer)
         answer = child2;
     }
@@ -12660,7 +12660,7 @@ function isRecursive(inst, stack, resolve10) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve10 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve11 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -28628,6 +28628,7 @@ var init_schema = __esm({
         config: external_exports.string().min(1).default("/etc/nginx/nginx.conf").describe("main nginx config file; relative to the spec file"),
         dump: external_exports.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
         binary: external_exports.string().min(1).default("nginx").describe("used for `nginx -t` when installed; absent -> skipped"),
+        prefix: external_exports.string().min(1).optional().describe("nginx's prefix (`nginx -p`), for an install run with -p: `nginx -t` runs with it; relative to the spec file"),
         test: external_exports.enum(NGINX_TEST_MODES).optional().describe(
           "when to run `nginx -t`: safe (default: not on a config that loads code from outside the system module directories), always, or off"
         ),
@@ -28712,7 +28713,8 @@ function parseSpec(text2, file2, shown2 = displayPath(file2), env = process.env)
     const line = lineOf(doc, lineCounter, path6);
     throw new UserError(`${path6.length ? `${path6.join(".")}: ` : ""}${message}`, `${shown2}:${line}`);
   }
-  return normalise(parsed.data, file2);
+  const binarySet = data.nginx?.binary !== void 0;
+  return normalise(parsed.data, file2, binarySet ? `${shown2}:${lineOf(doc, lineCounter, ["nginx", "binary"])}` : void 0);
 }
 function structureProblem(doc) {
   const anchors = /* @__PURE__ */ new Set();
@@ -28751,7 +28753,7 @@ function firstAlias(doc) {
   });
   return at3;
 }
-function normalise(data, file2) {
+function normalise(data, file2, binaryAt) {
   const dir = dirname2(file2);
   const rel = (p) => p === "-" || isAbsolute(p) ? p : resolve(dir, p);
   const { nginx } = data;
@@ -28763,7 +28765,9 @@ function normalise(data, file2) {
       config: rel(nginx.config),
       ...!isAbsolute(nginx.config) && { configRelative: nginx.config },
       ...nginx.dump !== void 0 && { dump: rel(nginx.dump) },
-      ...nginx.errorLog !== void 0 && { errorLog: rel(nginx.errorLog) }
+      ...nginx.errorLog !== void 0 && { errorLog: rel(nginx.errorLog) },
+      ...nginx.prefix !== void 0 && { prefix: rel(nginx.prefix) },
+      ...binaryAt !== void 0 && { binaryAt }
     },
     gate: data.gate
   };
@@ -30076,12 +30080,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve10, reject) {
+        return new Promise(function(resolve11, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve10(is);
+              resolve11(is);
             }
           });
         });
@@ -30147,27 +30151,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve10, reject) => {
+      const step = (i2) => new Promise((resolve11, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve10(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve11(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve10(subStep(p, i2, 0));
+        resolve11(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve10, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve11, reject) => {
         if (ii === pathExt.length)
-          return resolve10(step(i2 + 1));
+          return resolve11(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve10(p + ext);
+              return resolve11(p + ext);
           }
-          return resolve10(subStep(p, i2, ii + 1));
+          return resolve11(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -31247,8 +31251,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise2 = new Promise((resolve10, reject) => {
-        Object.assign(methods, { resolve: resolve10, reject });
+      const promise2 = new Promise((resolve11, reject) => {
+        Object.assign(methods, { resolve: resolve11, reject });
       });
       return Object.assign(promise2, methods);
     };
@@ -36546,11 +36550,11 @@ var init_concurrent = __esm({
       const promises = weakMap.get(stream);
       const promise2 = createDeferred();
       promises.push(promise2);
-      const resolve10 = promise2.resolve.bind(promise2);
-      return { resolve: resolve10, promises };
+      const resolve11 = promise2.resolve.bind(promise2);
+      return { resolve: resolve11, promises };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve10, promises }, subprocess) => {
-      resolve10();
+    waitForConcurrentStreams = async ({ resolve: resolve11, promises }, subprocess) => {
+      resolve11();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises])
@@ -37674,10 +37678,10 @@ function request(host) {
   if (shared) return shared;
   child ??= start();
   const id = ++nextId;
-  let resolve10 = () => {
+  let resolve11 = () => {
   };
-  const promise2 = new Promise((r) => resolve10 = r);
-  const p = { host: key, askedAt: performance.now(), resolve: resolve10, promise: promise2 };
+  const promise2 = new Promise((r) => resolve11 = r);
+  const p = { host: key, askedAt: performance.now(), resolve: resolve11, promise: promise2 };
   byId.set(id, p);
   byHost.set(key, id);
   child.stdin?.write(`${JSON.stringify({ id, host })}
@@ -37703,11 +37707,11 @@ function lookupHost(host, options) {
   if (signal?.aborted) return Promise.resolve({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the lookup", waitedMs: 0 });
   const p = request(host);
   const waited = () => Math.round(performance.now() - p.askedAt);
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     const done = (a2) => {
       clearTimeout(timer);
       forget();
-      resolve10({ ...a2, waitedMs: waited() });
+      resolve11({ ...a2, waitedMs: waited() });
     };
     const timer = setTimeout(() => done({ ok: false, unanswered: true, message: "the resolver did not answer" }), options.timeoutMs);
     const forget = signal ? onAbort(signal, () => done({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the resolver answered" })) : () => {
@@ -37800,7 +37804,7 @@ function dialLocal(endpoint, options) {
   const started = performance.now();
   const fail2 = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
   if (options.signal?.aborted) return Promise.resolve(fail2({ code: ABORTED, message: "aborted before connecting" }));
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
     let settled = false;
     const settle3 = (d) => {
@@ -37810,7 +37814,7 @@ function dialLocal(endpoint, options) {
       options.signal?.removeEventListener("abort", onAbort2);
       socket.removeListener("error", onError);
       if (!d.ok) socket.destroy();
-      resolve10(d);
+      resolve11(d);
     };
     const onError = (e) => settle3(fail2(errorFacts(e)));
     const onAbort2 = () => settle3(fail2({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
@@ -37854,9 +37858,9 @@ async function bounded(work, o2 = {}) {
   let timer;
   let onAbort2;
   const ms2 = o2.timeoutMs ?? FILE_TIMEOUT_MS;
-  const late = new Promise((resolve10) => {
-    timer = setTimeout(() => resolve10({ ok: false, code: "ETIMEDOUT", message: `no answer within ${ms2}ms`, durationMs: performance.now() - started }), ms2);
-    onAbort2 = () => resolve10({ ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started });
+  const late = new Promise((resolve11) => {
+    timer = setTimeout(() => resolve11({ ok: false, code: "ETIMEDOUT", message: `no answer within ${ms2}ms`, durationMs: performance.now() - started }), ms2);
+    onAbort2 = () => resolve11({ ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started });
     o2.signal?.addEventListener("abort", onAbort2, { once: true });
   });
   try {
@@ -38389,10 +38393,10 @@ function parsePassTarget(directive, arg, module) {
       return { scheme, dynamic: arg.includes("$"), authority: arg, error: `invalid URL prefix in "${arg}"` };
     }
   }
-  const uriPart2 = directive === "proxy_pass" && module === "http";
+  const uriPart3 = directive === "proxy_pass" && module === "http";
   if (rest.toLowerCase().startsWith("unix:")) {
     let path6 = rest.slice(5);
-    if (uriPart2) {
+    if (uriPart3) {
       const colon = path6.indexOf(":");
       if (colon >= 0) path6 = path6.slice(0, colon);
     }
@@ -38401,14 +38405,14 @@ function parsePassTarget(directive, arg, module) {
     if (path6 === "") return { scheme, dynamic: false, authority: authority2, error: `no path in the unix domain socket "${arg}"` };
     return { scheme, dynamic: false, authority: authority2, endpoint: { kind: "unix", path: path6 } };
   }
-  let authority = uriPart2 ? rest.split(/[/?]/, 1)[0] ?? "" : rest;
-  const complete = uriPart2 ? /^([^$]*:\d+)\$/.exec(authority) : null;
+  let authority = uriPart3 ? rest.split(/[/?]/, 1)[0] ?? "" : rest;
+  const complete = uriPart3 ? /^([^$]*:\d+)\$/.exec(authority) : null;
   if (complete) authority = complete[1];
   else if (authority.includes("$")) return { scheme, dynamic: true, authority };
   const hp = splitHostPort(authority);
   if (typeof hp === "string") return { scheme, dynamic: false, authority, error: `${hp} in upstream "${authority.replace(/^[^@]*@/, "***@")}"` };
   if (hp.port === void 0) {
-    const port = uriPart2 ? DEFAULT_PORT[scheme] : void 0;
+    const port = uriPart3 ? DEFAULT_PORT[scheme] : void 0;
     const base = { scheme, dynamic: false, authority, group: hp.host };
     return port === void 0 ? base : { ...base, endpoint: { kind: "tcp", host: hp.host, port } };
   }
@@ -38505,7 +38509,7 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
       if (!d.block) {
         if (PASS_DIRECTIVE_NAMES.includes(name2) && d.args.length === 1 && scope.module && scope.server) {
           if (scope.module === "stream" && name2 !== "proxy_pass") continue;
-          const pass = { file: file2, line, directive: name2, arg: d.args[0], module: scope.module };
+          const pass = { file: file2, line, directive: name2, arg: d.args[0], module: scope.module, headers: scope.headers };
           scope.server.passes.push(pass);
           scope.location?.passes.push(pass);
         } else if (name2 === "server" && scope.upstream && scope.module) {
@@ -38518,6 +38522,8 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
           append(scope.server.names, d.args);
         } else if (name2 === "listen" && scope.server && !scope.location) {
           scope.server.listens.push(parseListen(d.args));
+        } else if (name2 === "proxy_set_header" && scope.headers && d.args.length === 2) {
+          scope.headers.set.push({ file: file2, line, name: d.args[0], value: d.args[1] });
         } else if (!scope.module && (name2 === "pid" || name2 === "user") && d.args.length >= 1) {
           const [first, group] = d.args;
           if (name2 === "pid") model.pid = { file: file2, line, path: first };
@@ -38526,11 +38532,11 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
         continue;
       }
       if (name2 === "http" || name2 === "stream") {
-        walk(d.block, fileIndex, { module: name2 });
+        walk(d.block, fileIndex, name2 === "http" ? { module: name2, headers: { outer: void 0, set: [] } } : { module: name2 });
       } else if (name2 === "server" && scope.module && !scope.server && !scope.upstream) {
         const server = { file: file2, line, module: scope.module, names: [], listens: [], passes: [], locations: [] };
         model.servers.push(server);
-        walk(d.block, fileIndex, { module: scope.module, server });
+        walk(d.block, fileIndex, { module: scope.module, server, ...scope.headers && { headers: level(scope.headers) } });
         if (server.listens.length === 0 && server.module === "http") server.listens.push({ key: "*:80", defaultServer: false });
       } else if (name2 === "upstream" && scope.module && !scope.server && d.args.length === 1) {
         const group = { file: file2, line, name: d.args[0], module: scope.module, servers: [] };
@@ -38540,15 +38546,18 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
       } else if (name2 === "location" && scope.server && d.args.length >= 1) {
         const loc = parseLocation(d.args, file2, line);
         (scope.location ? scope.location.children : scope.server.locations).push(loc);
-        walk(d.block, fileIndex, { ...scope, location: loc });
+        walk(d.block, fileIndex, { ...scope, location: loc, ...scope.headers && { headers: level(scope.headers) } });
       } else if ((name2 === "if" || name2 === "limit_except") && scope.server) {
-        walk(d.block, fileIndex, scope);
+        walk(d.block, fileIndex, scope.headers ? { ...scope, headers: level(scope.headers) } : scope);
       }
     }
   };
   onStack.add(0);
   walk(config2[0]?.parsed ?? [], 0, {});
   return model;
+}
+function level(outer) {
+  return { outer, set: [] };
 }
 function parseLocation(args, file2, line) {
   const [a2, b] = args;
@@ -38577,7 +38586,7 @@ function parseListen(args) {
   else if (addr.startsWith("[")) key = addr.includes("]:") ? addr : `${addr}:80`;
   else if (addr.includes(":")) key = addr.replace(/^0\.0\.0\.0:/, "*:");
   else key = `${addr === "0.0.0.0" ? "*" : addr}:80`;
-  return { key, defaultServer };
+  return args.slice(1).includes("ssl") ? { key, defaultServer, ssl: true } : { key, defaultServer };
 }
 var MAX_WALKED_DIRECTIVES, MODIFIERS;
 var init_model = __esm({
@@ -38757,7 +38766,7 @@ function selectLocation(locations, path6) {
   if (!path6.startsWith("/")) return void 0;
   return matchUri(locations, path6);
 }
-function level(locations) {
+function level2(locations) {
   let l = levels.get(locations);
   if (l) return l;
   l = { exact: /* @__PURE__ */ new Map(), prefix: /* @__PURE__ */ new Map(), prefixLengths: [], regexes: [] };
@@ -38790,7 +38799,7 @@ function literals(locations) {
   return m;
 }
 function matchUri(locations, uri) {
-  const l = level(locations);
+  const l = level2(locations);
   const exact = l.exact.get(uri);
   if (exact) return exact;
   let prefix;
@@ -38822,14 +38831,14 @@ function walkExtras(parse3) {
   const { config: config2 } = parse3.payload;
   const out = { servers: /* @__PURE__ */ new Map() };
   const onStack = /* @__PURE__ */ new Set([0]);
-  const walk = (list, fileIndex, level2, server) => {
+  const walk = (list, fileIndex, level3, server) => {
     const file2 = config2[fileIndex]?.file ?? "";
     for (const d of list) {
       if (d.includes) {
         for (const idx of d.includes) {
           if (onStack.has(idx)) continue;
           onStack.add(idx);
-          walk(config2[idx]?.parsed ?? [], idx, level2, server);
+          walk(config2[idx]?.parsed ?? [], idx, level3, server);
           onStack.delete(idx);
         }
         continue;
@@ -38837,14 +38846,14 @@ function walkExtras(parse3) {
       if (!d.block) {
         if (d.directive === "error_log" && d.args[0] !== void 0) {
           if (server) server.errorLog = d.args[0];
-          else if (level2 === "main") out.main = d.args[0];
-          else if (level2 === "http") out.http = d.args[0];
+          else if (level3 === "main") out.main = d.args[0];
+          else if (level3 === "http") out.http = d.args[0];
         } else if (server && d.directive === "listen") server.listens.push(d.args);
         else if (server && d.directive === "ssl" && d.args[0] === "on") server.sslOn = true;
         continue;
       }
-      if (d.directive === "http" && level2 === "main") walk(d.block, fileIndex, "http");
-      else if (d.directive === "server" && level2 === "http" && !server) {
+      if (d.directive === "http" && level3 === "main") walk(d.block, fileIndex, "http");
+      else if (d.directive === "server" && level3 === "http" && !server) {
         const extras = { listens: [], sslOn: false };
         const key = `${file2}:${d.line}`;
         if (!out.servers.has(key)) out.servers.set(key, extras);
@@ -38885,13 +38894,13 @@ function routeOf(service2, health, dials, input2, extras) {
   const listen = ex.listens.find((args) => !args.includes("quic")) ?? ["80"];
   const endpoint = listenEndpoint(listen[0] ?? "80");
   if (!endpoint) return void 0;
-  const hostName = service2.serverNames.find(plainName) ?? server.names.find(plainName);
+  const hostName2 = service2.serverNames.find(plainName) ?? server.names.find(plainName);
   const { path: path6, note: note2 } = routedPath(server, candidate, health);
   return {
     service: service2.name,
     endpoint,
     tls: ex.sslOn || listen.includes("ssl"),
-    ...hostName !== void 0 && { hostName },
+    ...hostName2 !== void 0 && { hostName: hostName2 },
     path: path6,
     ...note2 !== void 0 && { pathNote: note2 },
     server: { file: server.file, line: server.line },
@@ -39356,6 +39365,114 @@ var init_dial_index = __esm({
   }
 });
 
+// src/nginx/request-headers.ts
+function nginxRequest(input2) {
+  const { pass } = input2;
+  if (pass.directive !== "proxy_pass" || pass.module !== "http" || !pass.headers) return void 0;
+  const own2 = effectiveLevel(pass.headers);
+  const lines = own2.map((h2) => ({ name: h2.name, value: h2.value }));
+  const named2 = new Set(lines.map((h2) => h2.name.toLowerCase()));
+  for (const [name2, value] of DEFAULTS) if (!named2.has(name2.toLowerCase())) lines.push({ name: name2, value });
+  const vars = variables(input2);
+  const out = { headers: [], skipped: [], source: sourceOf(own2, input2.display) };
+  for (const h2 of lines) {
+    if (!HEADER_NAME.test(h2.name)) {
+      out.skipped.push({ ...h2, why: "not a valid header name" });
+      continue;
+    }
+    const r = evaluate(h2.value, vars);
+    if (r.missing.length > 0) {
+      out.skipped.push({ ...h2, why: `not evaluated: ${r.missing.map((v) => `$${v}`).join(", ")}` });
+    } else if (!HEADER_VALUE.test(r.value)) {
+      out.skipped.push({ ...h2, why: "not a valid header value" });
+    } else if (r.value !== "") {
+      out.headers.push({ name: h2.name, value: r.value });
+    }
+  }
+  const uri = uriPart2(input2);
+  if (uri) out.uri = uri;
+  return out;
+}
+function effectiveLevel(level3) {
+  for (let l = level3; l; l = l.outer) if (l.set.length > 0) return l.set;
+  return [];
+}
+function sourceOf(own2, display) {
+  if (own2.length === 0) return "nginx's defaults (no proxy_set_header applies)";
+  const byFile = /* @__PURE__ */ new Map();
+  for (const h2 of own2) {
+    const f = display(h2.file);
+    byFile.set(f, [...byFile.get(f) ?? [], h2.line]);
+  }
+  return `proxy_set_header (${[...byFile].map(([f, lines]) => `${f}:${lines.join(", ")}`).join("; ")})`;
+}
+function variables({ server, target, specNames }) {
+  const vars = /* @__PURE__ */ new Map();
+  const host = hostName(server.names) ?? hostName(specNames);
+  if (host !== void 0) {
+    vars.set("host", host.toLowerCase());
+    vars.set("http_host", host);
+  }
+  const first = server.names[0];
+  if (first === void 0) vars.set("server_name", "");
+  else if (!first.startsWith("~")) vars.set("server_name", first.toLowerCase());
+  const ssl = server.listens.filter((l) => l.ssl).length;
+  if (ssl === 0) vars.set("scheme", "http");
+  else if (ssl === server.listens.length) vars.set("scheme", "https");
+  vars.set("remote_addr", CLIENT_ADDRESS);
+  vars.set("proxy_add_x_forwarded_for", CLIENT_ADDRESS);
+  const proxyHost = proxyHostOf(target);
+  if (proxyHost !== void 0) vars.set("proxy_host", proxyHost);
+  return vars;
+}
+function hostName(names2) {
+  return names2.find((n2) => n2 !== "" && n2 !== "_" && !n2.startsWith("~") && !n2.startsWith(".") && !n2.includes("*"));
+}
+function proxyHostOf(target) {
+  if (target.dynamic || target.error) return void 0;
+  if (target.endpoint?.kind === "unix") return "localhost";
+  if (target.group !== void 0) return target.group;
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(target.authority);
+  if (!m) return void 0;
+  const [, host, port] = m;
+  const defaultPort = target.scheme === "https" ? 443 : 80;
+  return port === void 0 || Number(port) === defaultPort ? host : `${host}:${port}`;
+}
+function evaluate(value, vars) {
+  const missing = [];
+  const out = value.replace(/\$(?:\{([A-Za-z0-9_]*)\}|([A-Za-z0-9_]*))/g, (_whole, braced, bare) => {
+    const name2 = (braced ?? bare ?? "").toLowerCase();
+    const v = name2 === "" ? void 0 : vars.get(name2);
+    if (v === void 0) {
+      if (!missing.includes(name2)) missing.push(name2);
+      return "";
+    }
+    return v;
+  });
+  return { value: out, missing };
+}
+function uriPart2({ pass, target }) {
+  const rest = pass.arg.replace(/^[a-z]+:\/\//i, "");
+  if (target.endpoint?.kind === "unix") {
+    const colon = rest.indexOf(":", 5);
+    return colon >= 0 ? rest.slice(colon + 1) || void 0 : void 0;
+  }
+  return rest.startsWith(target.authority) ? rest.slice(target.authority.length) || void 0 : void 0;
+}
+var CLIENT_ADDRESS, DEFAULTS, HEADER_NAME, HEADER_VALUE;
+var init_request_headers = __esm({
+  "src/nginx/request-headers.ts"() {
+    "use strict";
+    CLIENT_ADDRESS = "127.0.0.1";
+    DEFAULTS = [
+      ["Host", "$proxy_host"],
+      ["Connection", "close"]
+    ];
+    HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+    HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+  }
+});
+
 // src/nginx/evaluate.ts
 import { isIP as isIP7 } from "node:net";
 function overlap(a2, b, addresses) {
@@ -39517,7 +39634,8 @@ function evaluateWith(input2, dials) {
   }
   const mine = [...matches2, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where2));
-  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText))) };
+  const request3 = (c3) => nginxRequest({ pass: c3.pass, server: c3.server, target: c3.target, specNames: names2, display });
+  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText, request3(c3)))) };
   function extraMember(c3, group, member) {
     const e = c3.endpoint;
     const line = `${buildDirective({ directive: "server", line: 0, args: [...member.args] })};`;
@@ -39704,7 +39822,7 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where2) {
     ...at3 && { file: at3.file, line: at3.line }
   };
 }
-function toDial(service2, c3, lineText) {
+function toDial(service2, c3, lineText, request3) {
   return {
     service: service2,
     directive: c3.pass.directive,
@@ -39715,7 +39833,8 @@ function toDial(service2, c3, lineText) {
     file: c3.site.file,
     line: c3.site.line,
     text: lineText(c3.site),
-    ...c3.server.names[0] !== void 0 && { serverName: c3.server.names[0] }
+    ...c3.server.names[0] !== void 0 && { serverName: c3.server.names[0] },
+    ...request3 && { request: request3 }
   };
 }
 function dedupe(findings) {
@@ -39748,6 +39867,7 @@ var init_evaluate = __esm({
     init_dial_index();
     init_render();
     init_select();
+    init_request_headers();
     CLOSENESS = ["match", "host", "port", "unrelated", "socket"];
   }
 });
@@ -39803,12 +39923,13 @@ var init_dump = __esm({
 // src/nginx/code-loading.ts
 import { realpathSync } from "node:fs";
 import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join4, resolve as resolve4 } from "node:path";
-function findCodeLoading(parse3, build) {
+function findCodeLoading(parse3, build, prefix) {
   const dirs = moduleDirs(build);
+  const base = prefix ?? build?.prefix;
   const out = [];
   const walk = (list, file2) => {
     for (const d of list) {
-      const why = whyCode(d, build, dirs);
+      const why = whyCode(d, base, dirs);
       if (why) out.push({ directive: d.directive, args: d.args, file: file2, line: d.line, why });
       if (d.block) walk(d.block, file2);
     }
@@ -39819,12 +39940,12 @@ function findCodeLoading(parse3, build) {
 function loadsModules(parse3) {
   return parse3.payload.config.some((c3) => c3.parsed.some((d) => d.directive === "load_module"));
 }
-function whyCode(d, build, dirs) {
+function whyCode(d, prefix, dirs) {
   const name2 = d.directive;
   const arg = d.args[0] ?? "";
   if (name2 === "load_module") {
-    if (!isAbsolute2(arg) && !build) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
-    const path6 = realPath(isAbsolute2(arg) ? arg : join4(build?.prefix ?? "/", arg));
+    if (!isAbsolute2(arg) && prefix === void 0) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
+    const path6 = realPath(isAbsolute2(arg) ? arg : join4(prefix ?? "/", arg));
     return dirs.some((dir) => path6 === dir || path6.startsWith(`${dir}/`)) ? void 0 : `loads ${path6} from outside the system's module directories (${dirs.join(", ")})`;
   }
   if (name2.endsWith("ssl_certificate_key") && /^(engine|store):/.test(arg)) return `loads an OpenSSL ${arg.split(":")[0]} for its key`;
@@ -39891,10 +40012,15 @@ function testUser(config2, env, uid = process.getuid?.()) {
   const because = untrustedBecause(config2, env);
   return uid === 0 && because ? { user: NOBODY, because } : {};
 }
-function makeScratch(parse3, build, user) {
+function makeScratch(parse3, build, user, prefix) {
   const dir = mkdtempSync(join5(tmpdir(), "upstream-gate-nginx-t-"));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
+    if (prefix !== void 0) {
+      if (user) chownSync(dir, user.uid, user.gid);
+      const own2 = `${prefix.replace(/\/+$/, "")}/`;
+      return { prefix: own2, cwd: own2, args: ["-p", own2, "-e", join5(dir, "error.log"), ...pidArgs(parse3, dir)], remove };
+    }
     const made = [dir];
     for (const sub of ["logs", ...relativeWriteDirs(parse3)]) {
       const path6 = join5(dir, sub);
@@ -39903,8 +40029,7 @@ function makeScratch(parse3, build, user) {
     }
     if (build) symlinkSync(join5(build.prefix, "modules"), join5(dir, "modules"));
     if (user) for (const p of new Set(made)) chownSync(p, user.uid, user.gid);
-    const pid = setsPid(parse3) ? [] : ["-g", `pid ${quote(join5(dir, "nginx.pid"))};`];
-    return { prefix: `${dir}/`, args: ["-p", `${dir}/`, "-e", join5(dir, "error.log"), ...pid], remove };
+    return { prefix: `${dir}/`, cwd: `${dir}/`, args: ["-p", `${dir}/`, "-e", join5(dir, "error.log"), ...pidArgs(parse3, dir)], remove };
   } catch (e) {
     remove();
     throw e;
@@ -39924,6 +40049,9 @@ function relativeWriteDirs(parse3) {
   };
   for (const c3 of parse3.payload.config) walk(c3.parsed);
   return [...out];
+}
+function pidArgs(parse3, dir) {
+  return setsPid(parse3) ? [] : ["-g", `pid ${quote(join5(dir, "nginx.pid"))};`];
 }
 function setsPid(parse3) {
   const { config: config2 } = parse3.payload;
@@ -39985,14 +40113,18 @@ function isErrorMessage(m) {
   return m.level === "emerg" || m.level === "alert" || m.level === "crit" || m.level === "error";
 }
 function isPermissionMessage(m) {
-  return m.message.includes("(13: Permission denied)") || m.message.includes("(1: Operation not permitted)");
+  return m.message.includes("(13: Permission denied)") || m.message.includes("(1: Operation not permitted)") || m.message.includes("::Permission denied:calling fopen(");
 }
 async function testConfig(runner, o2) {
   const shown2 = commandLine(o2.binary, ["-t", "-c", o2.config]);
   if (o2.mode === "off") return note(`nginx -t not run (nginx.test: off): the config was checked by upstream-gate's parser only`);
-  const { user, because } = testUser(o2.config, o2.env);
+  const uid = process.getuid?.();
+  const { user, because } = testUser(o2.config, o2.env, uid);
   const env = testEnv(o2.env);
   const binary = findExecutable(o2.binary, env.PATH);
+  if (!binary && o2.binaryAt !== void 0 && o2.binary.includes("/")) {
+    throw new UserError(`nginx.binary: "${o2.binary}" does not exist or is not executable (to skip nginx -t, set nginx.test: off)`, o2.binaryAt);
+  }
   if (!binary) return note(`nginx binary "${o2.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
   const base = { env, signal: o2.signal, ...user && { user } };
   const as = user ? ` as nobody (${because})` : "";
@@ -40005,22 +40137,26 @@ async function testConfig(runner, o2) {
     build = readBuild(`${v.stderr}${v.stdout}`);
   }
   if ((o2.mode ?? "safe") === "safe") {
-    const loads = findCodeLoading(o2.parse, build);
+    const loads = findCodeLoading(o2.parse, build, o2.prefix);
     if (loads.length > 0) return { ok: true, messages: [], notes: loads.map(untrusted) };
   }
-  const scratch = makeScratch(o2.parse, build, user);
+  const scratch = makeScratch(o2.parse, build, user, o2.prefix);
   try {
     const timeoutMs = left();
-    const r = await runner.run(binary, ["-t", ...scratch.args, "-c", o2.config], { ...base, cwd: scratch.prefix, timeoutMs });
+    const r = await runner.run(binary, ["-t", ...scratch.args, "-c", o2.config], { ...base, cwd: scratch.cwd, timeoutMs });
     const stopped = didNotRun(r, { binary: o2.binary, shown: shown2, as }, timeoutMs);
     if (stopped) return stopped;
     const output2 = `${r.stderr}${r.stdout}`;
     const all = parseNginxMessages(output2);
     const read3 = /syntax is ok$/m.test(output2);
-    const sandbox = (m) => user && /^the "user" directive makes sense only if/.test(m.message) || user && read3 && isErrorMessage(m) && isPermissionMessage(m);
-    const messages = all.filter((m) => !sandbox(m));
+    const unprivileged = user !== void 0 || uid !== void 0 && uid !== 0;
+    const userWarning = (m) => unprivileged && /^the "user" directive makes sense only if/.test(m.message);
+    const runtimeFile = (m) => unprivileged && read3 && isErrorMessage(m) && isPermissionMessage(m);
+    const messages = all.filter((m) => !userWarning(m) && !runtimeFile(m));
     const errors = messages.filter(isErrorMessage);
-    if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: [] };
+    const unopened = user ? [] : all.filter(runtimeFile).map((m) => m.message);
+    const notes2 = unopened.length > 0 ? [info(`nginx -t: the syntax is ok; as uid ${uid} it could not open what nginx opens as its own user at start (not a config error): ${unopened.join("; ")}`)] : [];
+    if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: notes2 };
     if (errors.length > 0 && errors.every(isPermissionMessage)) return note(`nginx -t ran${as} and could not read all of the config`, messages);
     const last = output2.trim().split("\n").pop() ?? "";
     return { ok: false, messages, notes: [], failure: `${shown2} failed: ${last}` };
@@ -40076,6 +40212,7 @@ var init_nginx_test = __esm({
   "src/nginx/nginx-test.ts"() {
     "use strict";
     init_run();
+    init_user_error();
     init_code_loading();
     init_config_wait();
     init_nginx_sandbox();
@@ -40661,7 +40798,7 @@ var init_resolve2 = __esm({
 });
 
 // src/nginx/check.ts
-import { dirname as dirname8, relative as relative2, isAbsolute as isAbsolute5 } from "node:path";
+import { dirname as dirname8, relative as relative2, isAbsolute as isAbsolute5, resolve as resolve6 } from "node:path";
 async function configPhase(spec, ctx, options = {}) {
   const { signal } = ctx;
   const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : await loadConfigFiles(spec, ctx.host, signal);
@@ -40704,9 +40841,9 @@ async function configPhase(spec, ctx, options = {}) {
   const invalids = [...theirs, ...ours.filter((f) => f.line === void 0 || !taken.has(`${f.file}:${f.line}`))];
   const findings = [...invalids];
   const dials = [];
-  const evaluate = prepareEvaluation({ services: spec.services, model, expansions, addresses, display, lineText });
+  const evaluate2 = prepareEvaluation({ services: spec.services, model, expansions, addresses, display, lineText });
   for (const service2 of spec.services) {
-    const r = evaluate(service2);
+    const r = evaluate2(service2);
     append(findings, r.findings);
     append(dials, r.dials);
   }
@@ -40714,7 +40851,7 @@ async function configPhase(spec, ctx, options = {}) {
   return {
     findings: findings.map(masked),
     dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
-    nginx: nginxFacts(model),
+    nginx: nginxFacts(model, spec.nginx.prefix),
     fronts: frontRoutes({ parse: parse3, model, expansions, services: spec.services, dials })
   };
   function invalid(message, file2, line, raw) {
@@ -40735,9 +40872,9 @@ async function configPhase(spec, ctx, options = {}) {
     return { severity: "info", message, ...file2 !== void 0 && { file: file2 }, ...line !== void 0 && { line } };
   }
 }
-function nginxFacts(model) {
+function nginxFacts(model, prefix) {
   const pid = model.pid?.path;
-  const pidFile = pid === void 0 ? DEFAULT_PID_FILE : isAbsolute5(pid) ? pid : void 0;
+  const pidFile = pid === void 0 ? DEFAULT_PID_FILE : isAbsolute5(pid) ? pid : prefix !== void 0 ? resolve6(prefix, pid) : void 0;
   return { ...pidFile !== void 0 && { pidFile }, ...model.user && { user: model.user } };
 }
 function mask(s) {
@@ -40770,8 +40907,18 @@ async function nginxCheck(spec, loaded, ctx) {
     const notes2 = loaded.dump.messages.length === 0 ? [{ severity: "info", message: "read an nginx -T dump: nginx -t was not run here, and the dump holds no nginx -t messages" }] : [];
     return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
   }
-  const { binary, config: config2, test: mode } = spec.nginx;
-  return testConfig(ctx.host, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
+  const { binary, config: config2, test: mode, prefix, binaryAt } = spec.nginx;
+  return testConfig(ctx.host, {
+    binary,
+    config: config2,
+    ...mode && { mode },
+    ...prefix !== void 0 && { prefix },
+    ...binaryAt !== void 0 && { binaryAt },
+    parse: loaded.parse,
+    signal: ctx.signal,
+    deadlineAt: ctx.deadlineAt,
+    env: process.env
+  });
 }
 async function resolveAll(spec, expansions, resolver, signal) {
   const names2 = /* @__PURE__ */ new Set();
@@ -42042,7 +42189,7 @@ async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve10, reject) => {
+    await new Promise((resolve11, reject) => {
       const onAbort2 = () => {
         clearTimeout(timeoutToken);
         options.signal?.removeEventListener("abort", onAbort2);
@@ -42050,7 +42197,7 @@ async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed
       };
       const timeoutToken = setTimeout(() => {
         options.signal?.removeEventListener("abort", onAbort2);
-        resolve10();
+        resolve11();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
@@ -42680,6 +42827,13 @@ var init_connect = __esm({
 // src/probe/http.ts
 import { request as request2 } from "node:http";
 import { connect as tlsConnect } from "node:tls";
+function requestHeaders(o2, hostHeader) {
+  const out = { host: hostHeader, "user-agent": "upstream-gate", accept: "*/*" };
+  for (const h2 of o2.headers ?? []) if (!OWN_HEADERS.has(h2.name.toLowerCase())) out[h2.name.toLowerCase()] = h2.value;
+  out.connection = "close";
+  if (o2.credentials !== void 0) out.authorization = `Basic ${Buffer.from(o2.credentials).toString("base64")}`;
+  return out;
+}
 async function probeHttp(host, o2) {
   const kind = o2.tls ? "https" : "http";
   const target = o2.label ?? `${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;
@@ -42702,7 +42856,7 @@ async function speaksTls(host, o2) {
   const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
   const c3 = await host.dial(o2.endpoint, { timeoutMs, ...o2.signal && { signal: o2.signal } });
   if (!c3.ok) return false;
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     const s = tlsConnect({ socket: c3.stream, rejectUnauthorized: false });
     const onAbort2 = () => done(false);
     const done = (v) => {
@@ -42710,7 +42864,7 @@ async function speaksTls(host, o2) {
       o2.signal?.removeEventListener("abort", onAbort2);
       s.destroy();
       c3.stream.destroy();
-      resolve10(v);
+      resolve11(v);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
     o2.signal?.addEventListener("abort", onAbort2, { once: true });
@@ -42719,7 +42873,7 @@ async function speaksTls(host, o2) {
   });
 }
 function exchange(raw, o2, s) {
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     let stage = o2.tls ? "tls" : "request";
     let first;
     let firstByteMs;
@@ -42743,7 +42897,7 @@ function exchange(raw, o2, s) {
       socket.destroy();
       raw.destroy();
       const firstBytes = first && printable(first);
-      resolve10({
+      resolve11({
         kind: s.kind,
         target: s.target,
         ...r,
@@ -42784,13 +42938,7 @@ function exchange(raw, o2, s) {
         path: o2.path,
         // past curl's limits headerLimits() has failed the answer already: Node's limit must not come first
         maxHeaderSize: MAX_HEADER_BYTES + 1,
-        headers: {
-          host: s.hostHeader,
-          "user-agent": "upstream-gate",
-          accept: "*/*",
-          connection: "close",
-          ...o2.credentials !== void 0 && { authorization: `Basic ${Buffer.from(o2.credentials).toString("base64")}` }
-        }
+        headers: requestHeaders(o2, s.hostHeader)
       });
       req.on("socket", (sock) => sock.prependListener("data", tap));
       req.on("error", failFrom);
@@ -42863,7 +43011,7 @@ function headerLimits() {
     return void 0;
   };
 }
-var MAX_BODY_BYTES, MAX_HEADER_LINE_BYTES, MAX_HEADER_BYTES, HEADER_OVERFLOW, SNIFF_TIMEOUT_MS;
+var MAX_BODY_BYTES, MAX_HEADER_LINE_BYTES, MAX_HEADER_BYTES, HEADER_OVERFLOW, OWN_HEADERS, SNIFF_TIMEOUT_MS;
 var init_http = __esm({
   "src/probe/http.ts"() {
     "use strict";
@@ -42876,6 +43024,7 @@ var init_http = __esm({
     MAX_HEADER_LINE_BYTES = 100 * 1024;
     MAX_HEADER_BYTES = 300 * 1024;
     HEADER_OVERFLOW = "HPE_HEADER_OVERFLOW";
+    OWN_HEADERS = /* @__PURE__ */ new Set(["connection", "content-length", "transfer-encoding"]);
     SNIFF_TIMEOUT_MS = 1e3;
   }
 });
@@ -43094,7 +43243,7 @@ async function probeFastcgi(host, o2) {
   return exchange2(c3.stream, o2, target, started, c3.connectMs);
 }
 function exchange2(socket, o2, target, started, connectMs) {
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     let stage = "request";
     let buffered = Buffer.alloc(0);
     let first;
@@ -43109,7 +43258,7 @@ function exchange2(socket, o2, target, started, connectMs) {
       clearTimeout(timer);
       o2.signal?.removeEventListener("abort", onAbort2);
       socket.destroy();
-      resolve10({
+      resolve11({
         kind: "fastcgi",
         target,
         ...r,
@@ -43258,28 +43407,49 @@ function httpKind(tls) {
     checkName: (service2, target, distinct) => `${scheme} GET ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
     async probe({ service: service2, target }, a2) {
       const { endpoint } = target;
+      const request3 = target.dial?.request;
       const r = await probeHttp(a2.host, {
         endpoint: dialed(target),
         tls,
         path: service2.health ?? "",
-        // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`): the address as configured
+        // the Host header nginx sends by default (`proxy_set_header Host $proxy_host`) when the config phase did not say: the address as configured
         ...endpoint.kind === "tcp" && { hostHeader: formatEndpoint(endpoint) },
+        ...request3 && { headers: request3.headers },
         connectTimeoutMs: a2.connectTimeoutMs,
         requestTimeoutMs: a2.requestTimeoutMs,
         signal: a2.signal,
         keepAnswer: service2.expect !== void 0
       });
       return matchExpectation(r, service2.expect);
+    },
+    async recheck(attempt2, { target }) {
+      const request3 = target.dial?.request;
+      if (!request3 || !attempt2.finding) return attempt2;
+      const { finding } = attempt2;
+      return { ...attempt2, finding: { ...finding, evidence: [...finding.evidence ?? [], ...requestEvidence(request3)] } };
     }
   };
 }
+function requestEvidence(r) {
+  const shown2 = (h2) => `${h2.name}: ${SECRET.test(h2.name) ? "***" : maskCredentials(h2.value)}`;
+  const out = [`request headers as nginx sends them, from ${r.source}: ${r.headers.length > 0 ? r.headers.map(shown2).join("; ") : "none"}`];
+  for (const h2 of r.skipped) {
+    const instead = h2.name.toLowerCase() === "host" ? "; Host is the dialed address instead" : "";
+    out.push(`not sent: ${h2.name} ${SECRET.test(h2.name) ? "***" : maskCredentials(h2.value)} (${h2.why}${instead})`);
+  }
+  if (r.uri !== void 0) out.push(`proxy_pass has the URI part ${r.uri}: nginx rewrites the path it passes; the health request GETs the spec's health path as written`);
+  return out;
+}
+var SECRET;
 var init_http2 = __esm({
   "src/gate/kinds/http.ts"() {
     "use strict";
     init_endpoint();
+    init_mask();
     init_expect3();
     init_http();
     init_probe_kind();
+    SECRET = /authorization|cookie|token|secret|password|api-?key/i;
   }
 });
 
@@ -43392,9 +43562,9 @@ function planService(spec, service2, dials, learnt, front) {
     const { endpoint } = target;
     if (endpoint.kind === "unix") return { ids: [add2(make("unix", target, []))], addresses: [void 0] };
     if (ipFamily(endpoint.host) !== 0) return { ids: [add2(make("tcp", { ...target, address: endpoint.host }, []))], addresses: [endpoint.host] };
-    const resolve10 = add2(make("resolve", target, []));
-    const addresses = learnt.resolved.get(resolve10);
-    const ids = [resolve10, ...(addresses ?? []).map((address) => add2(make("tcp", { ...target, address }, [resolve10])))];
+    const resolve11 = add2(make("resolve", target, []));
+    const addresses = learnt.resolved.get(resolve11);
+    const ids = [resolve11, ...(addresses ?? []).map((address) => add2(make("tcp", { ...target, address }, [resolve11])))];
     return { ids, ...addresses && { addresses } };
   };
   const listeners = backends.map(stage);
@@ -43819,11 +43989,11 @@ var init_by_service = __esm({
 });
 
 // src/report/paths.ts
-import { isAbsolute as isAbsolute6, relative as relative3, resolve as resolve6, sep } from "node:path";
+import { isAbsolute as isAbsolute6, relative as relative3, resolve as resolve7, sep } from "node:path";
 function relativeInside(file2, dir) {
   if (dir === void 0) return void 0;
-  const abs = isAbsolute6(file2) ? file2 : resolve6(dir, file2);
-  const rel = relative3(resolve6(dir), abs);
+  const abs = isAbsolute6(file2) ? file2 : resolve7(dir, file2);
+  const rel = relative3(resolve7(dir), abs);
   if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute6(rel)) return void 0;
   return rel.split(sep).join("/");
 }
@@ -44252,7 +44422,7 @@ var check_exports = {};
 __export(check_exports, {
   checkCommand: () => checkCommand
 });
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 function requestedFormat(args) {
   let format2;
   args.forEach((a2, i2) => {
@@ -44329,8 +44499,8 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
         const deadlineMs = durationFlag("deadline", values.deadline);
         const spec = await loadSpecArg(io.cwd, values.spec, io.signal);
         const dump = values["nginx-dump"];
-        if (dump !== void 0) spec.nginx.dump = dump === "-" ? "-" : resolve7(io.cwd, dump);
-        const reportPath = values.report === void 0 ? void 0 : resolve7(io.cwd, values.report);
+        if (dump !== void 0) spec.nginx.dump = dump === "-" ? "-" : resolve8(io.cwd, dump);
+        const reportPath = values.report === void 0 ? void 0 : resolve8(io.cwd, values.report);
         if (reportPath) await planWrite(reportPath);
         const quiet = values.quiet === true;
         const progress2 = createProgress(io.stderr, {
@@ -44407,7 +44577,7 @@ async function* inflateMember(input2, check2, chunkSize) {
         return;
       }
       fed += chunk.length;
-      await new Promise((resolve10, reject) => inflater.write(chunk, (e) => e ? reject(e) : resolve10()));
+      await new Promise((resolve11, reject) => inflater.write(chunk, (e) => e ? reject(e) : resolve11()));
       const unused = fed - inflater.bytesWritten;
       if (unused > 0) {
         input2.unread(chunk.subarray(chunk.length - unused));
@@ -45172,8 +45342,8 @@ function createJsScanner() {
       if (!PREFIX_TAIL.test(t) || PREFIX_TAIL.lastIndex > e) return true;
       const msg2 = PREFIX_TAIL.lastIndex;
       rec[R_MSG] = msg2;
-      const level2 = t.charCodeAt(s + 21);
-      if (level2 !== 101 && level2 !== 99 && level2 !== 97) return true;
+      const level3 = t.charCodeAt(s + 21);
+      if (level3 !== 101 && level3 !== 99 && level3 !== 97) return true;
       rec[R_SAME] = 0;
       rec[R_FORM] = -1;
       rec[R_SERVER] = UNKNOWN;
@@ -45336,7 +45506,7 @@ function createExplainer(window = {}, opts = {}) {
     if (from === void 0 || t < from) from = t;
     if (to === void 0 || t > to) to = t;
   }
-  function resolve10(line2) {
+  function resolve11(line2) {
     const e = parseErrorLine(line2);
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
@@ -45352,17 +45522,17 @@ function createExplainer(window = {}, opts = {}) {
     groups.set(key, acc);
     return acc;
   }
-  function lookup2(t, s, e, level2, msg2, msgEnd, up) {
+  function lookup2(t, s, e, level3, msg2, msgEnd, up) {
     const len = msgEnd - msg2;
-    const h2 = len * 31 + up.length * 131 + t.charCodeAt(msgEnd - 1) + t.charCodeAt(msg2 + (len >> 1)) * 7 + level2 * 17 + (up.length ? up.charCodeAt(up.length - 1) : 0) & BUCKETS - 1;
+    const h2 = len * 31 + up.length * 131 + t.charCodeAt(msgEnd - 1) + t.charCodeAt(msg2 + (len >> 1)) * 7 + level3 * 17 + (up.length ? up.charCodeAt(up.length - 1) : 0) & BUCKETS - 1;
     let bucket = buckets[h2];
     if (bucket) {
       for (let i2 = 0; i2 < bucket.length; i2++) {
         const f = bucket[i2];
-        if (f.level === level2 && f.message.length === len && f.upstream === up && t.slice(msg2, msgEnd) === f.message) return f.slot;
+        if (f.level === level3 && f.message.length === len && f.upstream === up && t.slice(msg2, msgEnd) === f.message) return f.slot;
       }
     }
-    const slot = resolve10(t.slice(s, e));
+    const slot = resolve11(t.slice(s, e));
     formBytes += len + up.length;
     if (++forms > MAX_CACHED || formBytes > MAX_CACHED_BYTES) {
       buckets = new Array(BUCKETS);
@@ -45371,7 +45541,7 @@ function createExplainer(window = {}, opts = {}) {
       bucket = void 0;
     }
     if (!bucket) buckets[h2] = bucket = [];
-    bucket.push({ level: level2, message: copy(t.slice(msg2, msgEnd)), upstream: copy(up), slot });
+    bucket.push({ level: level3, message: copy(t.slice(msg2, msgEnd)), upstream: copy(up), slot });
     return slot;
   }
   function tally(slot, t, rec, k, base, s, e) {
@@ -45424,7 +45594,7 @@ function createExplainer(window = {}, opts = {}) {
     line[R_UP] = -1;
     line[R_SERVER] = UNKNOWN;
     line[R_HOST] = UNKNOWN;
-    tally(resolve10(text2), text2, line, 0, 0, 0, text2.length);
+    tally(resolve11(text2), text2, line, 0, 0, 0, text2.length);
     js.reset();
   }
   function count2(t, rec, k, base, timeKnown) {
@@ -45443,19 +45613,19 @@ function createExplainer(window = {}, opts = {}) {
       }
       setSecond(time3);
     }
-    const level2 = t.charCodeAt(s + 21);
-    if (level2 !== 101 && level2 !== 99 && level2 !== 97) return true;
+    const level3 = t.charCodeAt(s + 21);
+    if (level3 !== 101 && level3 !== 99 && level3 !== 97) return true;
     const form = rec[k + R_FORM];
     let slot;
     if (form >= 0) {
       const id = form & FORM_NEW - 1;
       const known = form & FORM_NEW ? void 0 : scannedSlots[id];
-      slot = known ?? (scannedSlots[id] = resolve10(t.slice(s, e)));
+      slot = known ?? (scannedSlots[id] = resolve11(t.slice(s, e)));
     } else {
       const c3 = at2(rec, k + R_CLIENT, base);
       const upV = at2(rec, k + R_UP, base);
       const up = upV < 0 ? "" : upstreamAddress(t.slice(upV, at2(rec, k + R_UP_CLOSE, base)));
-      slot = lookup2(t, s, e, level2 * 256 + t.charCodeAt(s + 22), base + m, c3 < 0 ? e : c3, up);
+      slot = lookup2(t, s, e, level3 * 256 + t.charCodeAt(s + 22), base + m, c3 < 0 ? e : c3, up);
     }
     tally(slot, t, rec, k, base, s, e);
     return true;
@@ -45689,7 +45859,7 @@ async function inThisThread(path6, range, window, signal) {
   return { state: ex.state(), dropped: read3.dropped };
 }
 function inWorker(job, signal) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     signal?.throwIfAborted();
     const worker = spawn3(job);
     const stop = () => void worker.terminate();
@@ -45699,7 +45869,7 @@ function inWorker(job, signal) {
     worker.once("error", reject);
     worker.once("exit", (code) => {
       signal?.removeEventListener("abort", stop);
-      if (done) resolve10(done);
+      if (done) resolve11(done);
       else reject(Object.assign(new Error(`explain worker exited with code ${code} before it finished`), { code: "ERR_WORKER_EXITED" }));
     });
   });
@@ -45920,7 +46090,7 @@ __export(explain_exports, {
   DEFAULT_ERROR_LOG: () => DEFAULT_ERROR_LOG2,
   explainCommand: () => explainCommand
 });
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 function threadsFlag(value) {
   const n2 = Number(value);
   if (!/^\d+$/.test(value.trim()) || n2 < 1 || n2 > 64) throw new UserError(`--threads "${value}" is not a whole number from 1 to 64`);
@@ -46014,10 +46184,10 @@ Exit codes: 0 it ran (failures found or not), 2 bad input.`;
         if (window.since !== void 0 && window.until !== void 0 && window.since > window.until) {
           throw new UserError(`--since (${values.since}) is after --until (${values.until})`);
         }
-        const spec = values.spec === void 0 ? void 0 : await (await Promise.resolve().then(() => (init_load(), load_exports))).loadSpecFile(resolve8(io.cwd, values.spec), void 0, io.signal);
+        const spec = values.spec === void 0 ? void 0 : await (await Promise.resolve().then(() => (init_load(), load_exports))).loadSpecFile(resolve9(io.cwd, values.spec), void 0, io.signal);
         const files = positionals.length ? positionals : [spec?.nginx.errorLog ?? DEFAULT_ERROR_LOG2];
         if (files.filter((f) => f === "-").length > 1) throw new UserError('"-" (standard input) can be given once');
-        const paths = files.map((f) => f === "-" ? f : resolve8(io.cwd, f));
+        const paths = files.map((f) => f === "-" ? f : resolve9(io.cwd, f));
         await checkReadable(paths, io.stdin);
         const explainer = createExplainer(window);
         let interrupted = false;
@@ -46051,7 +46221,7 @@ var parse_exports2 = {};
 __export(parse_exports2, {
   parseCommand: () => parseCommand2
 });
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 function maskDialTargets(payload) {
   const walk = (list) => list.map((d) => ({
     ...d,
@@ -46105,7 +46275,7 @@ file, bad flags).`;
         const indent = values.indent === void 0 ? 0 : Number(values.indent);
         if (!Number.isInteger(indent) || indent < 0 || indent > 8) throw new UserError(`--indent must be a whole number from 0 to 8, got "${values.indent}"`);
         const arg = positionals[0];
-        const path6 = arg === "-" ? "-" : resolve9(io.cwd, arg);
+        const path6 = arg === "-" ? "-" : resolve10(io.cwd, arg);
         const loaded = await loadAny(path6, { signal: io.signal, readStdin: () => readStdin(io.stdin) });
         const text2 = JSON.stringify(maskDialTargets(loaded.parse.payload), (_key, value) => typeof value === "string" ? maskCredentials(value) : value, indent || void 0);
         io.stdout.write(`${text2}

@@ -24,4 +24,18 @@ export interface NginxDial {
   text: string;
   /** server_name of the block the *_pass sits in */
   serverName?: string;
+  /** proxy_pass: the request headers nginx sends the backend, as far as the gate can evaluate them */
+  request?: NginxRequest;
+}
+
+/** The headers nginx sends the backend for a proxy_pass (`proxy_set_header`, else nginx's defaults). */
+export interface NginxRequest {
+  /** evaluated, in the order nginx sends them */
+  headers: { name: string; value: string }[];
+  /** not sent: the value holds variables the gate cannot evaluate (or is not a valid header) */
+  skipped: { name: string; value: string; why: string }[];
+  /** where the headers come from: `proxy_set_header (conf.d/app.conf:7, 8)`, or `nginx's defaults` */
+  source: string;
+  /** proxy_pass carries a URI part: nginx replaces the matched location prefix with it */
+  uri?: string;
 }

@@ -2,7 +2,7 @@
 // dump), run `nginx -t` when the binary is there, and compare every address
 // nginx dials with the spec. Returns the findings and, for the probe phase,
 // every address nginx dials for each service.
-import { dirname, relative, isAbsolute } from 'node:path';
+import { dirname, relative, isAbsolute, resolve } from 'node:path';
 import { append } from '../append.js';
 import type { Host } from '../host/host.js';
 import { DEFAULT_PID_FILE } from '../host/nginx-process.js';
@@ -117,7 +117,7 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   return {
     findings: findings.map(masked),
     dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
-    nginx: nginxFacts(model),
+    nginx: nginxFacts(model, spec.nginx.prefix),
     fronts: frontRoutes({ parse, model, expansions, services: spec.services, dials }),
   };
 
@@ -141,9 +141,10 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   }
 }
 
-function nginxFacts(model: ConfigModel): NginxFacts {
+/** `prefix`: nginx.prefix, which a relative `pid` is relative to. */
+function nginxFacts(model: ConfigModel, prefix: string | undefined): NginxFacts {
   const pid = model.pid?.path;
-  const pidFile = pid === undefined ? DEFAULT_PID_FILE : isAbsolute(pid) ? pid : undefined;
+  const pidFile = pid === undefined ? DEFAULT_PID_FILE : isAbsolute(pid) ? pid : prefix !== undefined ? resolve(prefix, pid) : undefined;
   return { ...(pidFile !== undefined && { pidFile }), ...(model.user && { user: model.user }) };
 }
 
@@ -188,8 +189,18 @@ async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: ConfigPhaseCont
         : [];
     return { ok: !failed, messages, notes, ...(failed && { failure: 'nginx -t failed (from the dump)' }) };
   }
-  const { binary, config, test: mode } = spec.nginx;
-  return testConfig(ctx.host, { binary, config, ...(mode && { mode }), parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
+  const { binary, config, test: mode, prefix, binaryAt } = spec.nginx;
+  return testConfig(ctx.host, {
+    binary,
+    config,
+    ...(mode && { mode }),
+    ...(prefix !== undefined && { prefix }),
+    ...(binaryAt !== undefined && { binaryAt }),
+    parse: loaded.parse,
+    signal: ctx.signal,
+    deadlineAt: ctx.deadlineAt,
+    env: process.env,
+  });
 }
 
 async function resolveAll(

@@ -39,13 +39,17 @@ const CODE: Record<string, string> = {
   init_by_lua_file: 'runs Lua code',
 };
 
-/** Every directive of the config that would make nginx -t run code from outside the system's module directories. */
-export function findCodeLoading(parse: ParseResult, build: NginxBuild | undefined): CodeLoad[] {
+/**
+ * Every directive of the config that would make nginx -t run code from outside the system's module directories.
+ * `prefix`: nginx.prefix, which a relative `load_module` path is relative to (else the binary's own prefix).
+ */
+export function findCodeLoading(parse: ParseResult, build: NginxBuild | undefined, prefix?: string): CodeLoad[] {
   const dirs = moduleDirs(build);
+  const base = prefix ?? build?.prefix;
   const out: CodeLoad[] = [];
   const walk = (list: readonly Directive[], file: string): void => {
     for (const d of list) {
-      const why = whyCode(d, build, dirs);
+      const why = whyCode(d, base, dirs);
       if (why) out.push({ directive: d.directive, args: d.args, file, line: d.line, why });
       if (d.block) walk(d.block, file);
     }
@@ -59,12 +63,12 @@ export function loadsModules(parse: ParseResult): boolean {
   return parse.payload.config.some((c) => c.parsed.some((d) => d.directive === 'load_module'));
 }
 
-function whyCode(d: Directive, build: NginxBuild | undefined, dirs: string[]): string | undefined {
+function whyCode(d: Directive, prefix: string | undefined, dirs: string[]): string | undefined {
   const name = d.directive;
   const arg = d.args[0] ?? '';
   if (name === 'load_module') {
-    if (!isAbsolute(arg) && !build) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
-    const path = realPath(isAbsolute(arg) ? arg : join(build?.prefix ?? '/', arg));
+    if (!isAbsolute(arg) && prefix === undefined) return `loads ${arg}, relative to a prefix the gate could not learn from nginx -V`;
+    const path = realPath(isAbsolute(arg) ? arg : join(prefix ?? '/', arg));
     return dirs.some((dir) => path === dir || path.startsWith(`${dir}/`)) ? undefined : `loads ${path} from outside the system's module directories (${dirs.join(', ')})`;
   }
   if (name.endsWith('ssl_certificate_key') && /^(engine|store):/.test(arg)) return `loads an OpenSSL ${arg.split(':')[0]} for its key`;

@@ -24,7 +24,7 @@
 import { isIP } from 'node:net';
 import { append } from '../append.js';
 import type { ReasonCode } from '../model/codes.js';
-import type { NginxDial } from '../model/dial.js';
+import type { NginxDial, NginxRequest } from '../model/dial.js';
 import { formatEndpoint, type Endpoint } from '../model/endpoint.js';
 import type { Finding } from '../model/finding.js';
 import { mismatchCode, relate, type Mismatch, type Relation } from '../model/mismatch.js';
@@ -36,6 +36,7 @@ import { hostAddresses, hostKeys, indexDials, matchKeys, type Addresses, type Di
 import type { ConfigModel, ServerBlock, Site, UpstreamGroup, UpstreamServer } from './model.js';
 import { upstreamName } from '../render/render.js';
 import { selectLocation, selectServers } from './select.js';
+import { nginxRequest } from './request-headers.js';
 
 export interface EvaluateInput {
   service: ServiceSpec;
@@ -250,7 +251,8 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
   const mine = [...matches, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
 
-  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText))) };
+  const request = (c: Candidate) => nginxRequest({ pass: c.pass, server: c.server, target: c.target, specNames: names, display });
+  return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText, request(c)))) };
 
   /** A member of the pool's group that the spec does not name: the fix removes its line, and touches no other. */
   function extraMember(c: Candidate, group: UpstreamGroup, member: UpstreamServer): Finding {
@@ -479,7 +481,7 @@ function noTarget(
   };
 }
 
-function toDial(service: string, c: Candidate, lineText: (s: Site) => string): NginxDial {
+function toDial(service: string, c: Candidate, lineText: (s: Site) => string, request: NginxRequest | undefined): NginxDial {
   return {
     service,
     directive: c.pass.directive,
@@ -491,6 +493,7 @@ function toDial(service: string, c: Candidate, lineText: (s: Site) => string): N
     line: c.site.line,
     text: lineText(c.site),
     ...(c.server.names[0] !== undefined && { serverName: c.server.names[0] }),
+    ...(request && { request }),
   };
 }
 

@@ -16,12 +16,28 @@ export interface PassSite extends Site {
   directive: PassDirective;
   arg: string;
   module: Module;
+  /** the `proxy_set_header` levels around it (http module only) */
+  headers: HeaderLevel | undefined;
+}
+
+/** One `proxy_set_header NAME VALUE` line. */
+export interface SetHeader extends Site {
+  name: string;
+  value: string;
+}
+
+/** The `proxy_set_header` lines of one level (http, server, location, if, limit_except), and the level around it. */
+export interface HeaderLevel {
+  outer: HeaderLevel | undefined;
+  set: SetHeader[];
 }
 
 export interface Listen {
   /** `*:80`, `127.0.0.1:8080`, `[::]:443`, `unix:/run/x.sock` */
   key: string;
   defaultServer: boolean;
+  /** `listen ... ssl` */
+  ssl?: true;
 }
 
 export interface LocationNode extends Site {
@@ -72,6 +88,7 @@ interface Scope {
   server?: ServerBlock;
   location?: LocationNode;
   upstream?: UpstreamGroup;
+  headers?: HeaderLevel;
 }
 
 export function upstreamKey(module: Module, name: string): string {
@@ -110,7 +127,7 @@ export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES
       if (!d.block) {
         if (PASS_DIRECTIVE_NAMES.includes(name as PassDirective) && d.args.length === 1 && scope.module && scope.server) {
           if (scope.module === 'stream' && name !== 'proxy_pass') continue;
-          const pass: PassSite = { file, line, directive: name as PassDirective, arg: d.args[0] as string, module: scope.module };
+          const pass: PassSite = { file, line, directive: name as PassDirective, arg: d.args[0] as string, module: scope.module, headers: scope.headers };
           scope.server.passes.push(pass);
           scope.location?.passes.push(pass);
         } else if (name === 'server' && scope.upstream && scope.module) {
@@ -123,6 +140,8 @@ export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES
           append(scope.server.names, d.args);
         } else if (name === 'listen' && scope.server && !scope.location) {
           scope.server.listens.push(parseListen(d.args));
+        } else if (name === 'proxy_set_header' && scope.headers && d.args.length === 2) {
+          scope.headers.set.push({ file, line, name: d.args[0] as string, value: d.args[1] as string });
         } else if (!scope.module && (name === 'pid' || name === 'user') && d.args.length >= 1) {
           // nginx takes the last one
           const [first, group] = d.args as [string, string | undefined];
@@ -132,11 +151,11 @@ export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES
         continue;
       }
       if (name === 'http' || name === 'stream') {
-        walk(d.block, fileIndex, { module: name });
+        walk(d.block, fileIndex, name === 'http' ? { module: name, headers: { outer: undefined, set: [] } } : { module: name });
       } else if (name === 'server' && scope.module && !scope.server && !scope.upstream) {
         const server: ServerBlock = { file, line, module: scope.module, names: [], listens: [], passes: [], locations: [] };
         model.servers.push(server);
-        walk(d.block, fileIndex, { module: scope.module, server });
+        walk(d.block, fileIndex, { module: scope.module, server, ...(scope.headers && { headers: level(scope.headers) }) });
         if (server.listens.length === 0 && server.module === 'http') server.listens.push({ key: '*:80', defaultServer: false });
       } else if (name === 'upstream' && scope.module && !scope.server && d.args.length === 1) {
         const group: UpstreamGroup = { file, line, name: d.args[0] as string, module: scope.module, servers: [] };
@@ -146,9 +165,10 @@ export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES
       } else if (name === 'location' && scope.server && d.args.length >= 1) {
         const loc = parseLocation(d.args, file, line);
         (scope.location ? scope.location.children : scope.server.locations).push(loc);
-        walk(d.block, fileIndex, { ...scope, location: loc });
+        walk(d.block, fileIndex, { ...scope, location: loc, ...(scope.headers && { headers: level(scope.headers) }) });
       } else if ((name === 'if' || name === 'limit_except') && scope.server) {
-        walk(d.block, fileIndex, scope);
+        // nginx makes each a location of its own: proxy_set_header there replaces the ones around it
+        walk(d.block, fileIndex, scope.headers ? { ...scope, headers: level(scope.headers) } : scope);
       }
       // map, types, events and unknown blocks hold nothing we dial
     }
@@ -156,6 +176,10 @@ export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES
   onStack.add(0);
   walk(config[0]?.parsed ?? [], 0, {});
   return model;
+}
+
+function level(outer: HeaderLevel): HeaderLevel {
+  return { outer, set: [] };
 }
 
 const MODIFIERS = ['^~', '~*', '=', '~'] as const;
@@ -190,5 +214,5 @@ export function parseListen(args: readonly string[]): Listen {
   else if (addr.startsWith('[')) key = addr.includes(']:') ? addr : `${addr}:80`;
   else if (addr.includes(':')) key = addr.replace(/^0\.0\.0\.0:/, '*:');
   else key = `${addr === '0.0.0.0' ? '*' : addr}:80`;
-  return { key, defaultServer };
+  return args.slice(1).includes('ssl') ? { key, defaultServer, ssl: true } : { key, defaultServer };
 }

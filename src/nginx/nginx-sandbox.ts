@@ -44,6 +44,8 @@ export function testUser(config: string, env: NodeJS.ProcessEnv, uid: number | u
 export interface Scratch {
   /** with a trailing slash, as `-p` takes it */
   prefix: string;
+  /** nginx -t's working directory: the prefix it runs with */
+  cwd: string;
   /** `nginx -t` arguments that send its default error log and pid file into the scratch prefix */
   args: string[];
   remove(): void;
@@ -52,12 +54,21 @@ export interface Scratch {
 /**
  * A fresh prefix for one nginx -t: relative log, pid and temp paths land in
  * it, with the directories they need; `modules` points at the binary's own,
- * so `load_module modules/x.so` loads what it would.
+ * so `load_module modules/x.so` loads what it would. With nginx.prefix
+ * (`prefix`), nginx -t runs with that prefix, as nginx does: its relative
+ * paths are the install's; the scratch directory then holds only the error
+ * log nginx opens before it reads the config, and the pid file when the
+ * config sets none.
  */
-export function makeScratch(parse: ParseResult, build: NginxBuild | undefined, user: RunAs | undefined): Scratch {
+export function makeScratch(parse: ParseResult, build: NginxBuild | undefined, user: RunAs | undefined, prefix?: string): Scratch {
   const dir = mkdtempSync(join(tmpdir(), 'upstream-gate-nginx-t-'));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
+    if (prefix !== undefined) {
+      if (user) chownSync(dir, user.uid, user.gid);
+      const own = `${prefix.replace(/\/+$/, '')}/`;
+      return { prefix: own, cwd: own, args: ['-p', own, '-e', join(dir, 'error.log'), ...pidArgs(parse, dir)], remove };
+    }
     const made = [dir];
     for (const sub of ['logs', ...relativeWriteDirs(parse)]) {
       const path = join(dir, sub);
@@ -66,8 +77,7 @@ export function makeScratch(parse: ParseResult, build: NginxBuild | undefined, u
     }
     if (build) symlinkSync(join(build.prefix, 'modules'), join(dir, 'modules'));
     if (user) for (const p of new Set(made)) chownSync(p, user.uid, user.gid);
-    const pid = setsPid(parse) ? [] : ['-g', `pid ${quote(join(dir, 'nginx.pid'))};`];
-    return { prefix: `${dir}/`, args: ['-p', `${dir}/`, '-e', join(dir, 'error.log'), ...pid], remove };
+    return { prefix: `${dir}/`, cwd: `${dir}/`, args: ['-p', `${dir}/`, '-e', join(dir, 'error.log'), ...pidArgs(parse, dir)], remove };
   } catch (e) {
     remove();
     throw e;
@@ -105,6 +115,11 @@ function relativeWriteDirs(parse: ParseResult): string[] {
   };
   for (const c of parse.payload.config) walk(c.parsed);
   return [...out];
+}
+
+/** `-g pid` into the scratch directory, unless the config sets its own. */
+function pidArgs(parse: ParseResult, dir: string): string[] {
+  return setsPid(parse) ? [] : ['-g', `pid ${quote(join(dir, 'nginx.pid'))};`];
 }
 
 /** A `pid` in the main context (the main file and what it includes there): `-g pid` would then be a duplicate. */

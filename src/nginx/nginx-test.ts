@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { commandLine, type CommandResult, type Runner } from '../host/run.js';
 import type { Finding } from '../model/finding.js';
 import type { NginxTestMode } from '../spec/schema.js';
+import { UserError } from '../user-error.js';
 import { findCodeLoading, loadsModules, type CodeLoad, type NginxBuild } from './code-loading.js';
 import { configWait } from './config-wait.js';
 import { makeScratch, testEnv, testUser } from './nginx-sandbox.js';
@@ -43,6 +44,10 @@ export interface NginxTestOptions {
   deadlineAt: number;
   /** the gate's environment: PATH is passed on, CI decides the user, nothing else reaches nginx */
   env: NodeJS.ProcessEnv;
+  /** nginx.prefix: `-p` as nginx runs with it (absolute) */
+  prefix?: string;
+  /** `FILE:LINE` of nginx.binary when the spec sets it: then a path that is not there is bad input */
+  binaryAt?: string;
 }
 
 export const NGINX_TEST_TIMEOUT_MS = 15_000;
@@ -71,15 +76,22 @@ export function isErrorMessage(m: NginxMessage): boolean {
 
 /** What nginx could not open, read or bind as the user it ran as: not a fault of the config. */
 export function isPermissionMessage(m: NginxMessage): boolean {
-  return m.message.includes('(13: Permission denied)') || m.message.includes('(1: Operation not permitted)');
+  // OpenSSL 3 words fopen()'s EACCES its own way: `system library::Permission denied:calling fopen(...)`
+  return m.message.includes('(13: Permission denied)') || m.message.includes('(1: Operation not permitted)') || m.message.includes('::Permission denied:calling fopen(');
 }
 
 export async function testConfig(runner: Runner, o: NginxTestOptions): Promise<NginxCheck> {
   const shown = commandLine(o.binary, ['-t', '-c', o.config]);
   if (o.mode === 'off') return note(`nginx -t not run (nginx.test: off): the config was checked by upstream-gate's parser only`);
-  const { user, because } = testUser(o.config, o.env);
+  const uid = process.getuid?.();
+  const { user, because } = testUser(o.config, o.env, uid);
   const env = testEnv(o.env);
   const binary = findExecutable(o.binary, env.PATH);
+  if (!binary && o.binaryAt !== undefined && o.binary.includes('/')) {
+    // the spec names this file: a typo or an install elsewhere, not "nginx is not installed" (a name is
+    // looked up on PATH, which differs between a CI runner and the server, as for the default)
+    throw new UserError(`nginx.binary: "${o.binary}" does not exist or is not executable (to skip nginx -t, set nginx.test: off)`, o.binaryAt);
+  }
   if (!binary) return note(`nginx binary "${o.binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
   const base = { env, signal: o.signal, ...(user && { user }) };
   const as = user ? ` as nobody (${because})` : '';
@@ -93,25 +105,30 @@ export async function testConfig(runner: Runner, o: NginxTestOptions): Promise<N
     build = readBuild(`${v.stderr}${v.stdout}`);
   }
   if ((o.mode ?? 'safe') === 'safe') {
-    const loads = findCodeLoading(o.parse, build);
+    const loads = findCodeLoading(o.parse, build, o.prefix);
     if (loads.length > 0) return { ok: true, messages: [], notes: loads.map(untrusted) };
   }
 
-  const scratch = makeScratch(o.parse, build, user);
+  const scratch = makeScratch(o.parse, build, user, o.prefix);
   try {
     const timeoutMs = left();
-    const r = await runner.run(binary, ['-t', ...scratch.args, '-c', o.config], { ...base, cwd: scratch.prefix, timeoutMs });
+    const r = await runner.run(binary, ['-t', ...scratch.args, '-c', o.config], { ...base, cwd: scratch.cwd, timeoutMs });
     const stopped = didNotRun(r, { binary: o.binary, shown, as }, timeoutMs);
     if (stopped) return stopped;
     const output = `${r.stderr}${r.stdout}`;
     const all = parseNginxMessages(output);
     // Unprivileged, nginx -t cannot open, create or bind what root could once the config has parsed (pid,
-    // logs, temp paths, ports below 1024): that is the sandbox, not the config, and goes unsaid.
+    // logs, temp paths, ports below 1024): that is the sandbox or the gate's own user, not the config. As
+    // nobody it goes unsaid; as the gate's own user (a unit's User=) one note says what it could not open.
     const read = /syntax is ok$/m.test(output);
-    const sandbox = (m: NginxMessage) => (user && /^the "user" directive makes sense only if/.test(m.message)) || (user && read && isErrorMessage(m) && isPermissionMessage(m));
-    const messages = all.filter((m) => !sandbox(m));
+    const unprivileged = user !== undefined || (uid !== undefined && uid !== 0);
+    const userWarning = (m: NginxMessage) => unprivileged && /^the "user" directive makes sense only if/.test(m.message);
+    const runtimeFile = (m: NginxMessage) => unprivileged && read && isErrorMessage(m) && isPermissionMessage(m);
+    const messages = all.filter((m) => !userWarning(m) && !runtimeFile(m));
     const errors = messages.filter(isErrorMessage);
-    if (!r.failed || (errors.length === 0 && messages.length < all.length)) return { ok: true, messages, notes: [] };
+    const unopened = user ? [] : all.filter(runtimeFile).map((m) => m.message);
+    const notes = unopened.length > 0 ? [info(`nginx -t: the syntax is ok; as uid ${uid} it could not open what nginx opens as its own user at start (not a config error): ${unopened.join('; ')}`)] : [];
+    if (!r.failed || (errors.length === 0 && messages.length < all.length)) return { ok: true, messages, notes };
     if (errors.length > 0 && errors.every(isPermissionMessage)) return note(`nginx -t ran${as} and could not read all of the config`, messages);
     const last = output.trim().split('\n').pop() ?? '';
     return { ok: false, messages, notes: [], failure: `${shown} failed: ${last}` };

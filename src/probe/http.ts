@@ -42,6 +42,19 @@ export interface HttpProbeOptions {
   credentials?: string;
   /** keep the headers and the whole body read (`answer`), for a service's `expect:` */
   keepAnswer?: boolean;
+  /** more request headers (nginx's proxy_set_header values); a Host here replaces hostHeader in the request, not as the TLS server name */
+  headers?: readonly { name: string; value: string }[];
+}
+
+/** Headers the probe keeps its own: it reads one answer, then closes. */
+const OWN_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding']);
+
+function requestHeaders(o: HttpProbeOptions, hostHeader: string): Record<string, string> {
+  const out: Record<string, string> = { host: hostHeader, 'user-agent': 'upstream-gate', accept: '*/*' };
+  for (const h of o.headers ?? []) if (!OWN_HEADERS.has(h.name.toLowerCase())) out[h.name.toLowerCase()] = h.value;
+  out.connection = 'close';
+  if (o.credentials !== undefined) out.authorization = `Basic ${Buffer.from(o.credentials).toString('base64')}`;
+  return out;
 }
 
 
@@ -166,13 +179,7 @@ function exchange(raw: Duplex, o: HttpProbeOptions, s: ExchangeState): Promise<P
         path: o.path,
         // past curl's limits headerLimits() has failed the answer already: Node's limit must not come first
         maxHeaderSize: MAX_HEADER_BYTES + 1,
-        headers: {
-          host: s.hostHeader,
-          'user-agent': 'upstream-gate',
-          accept: '*/*',
-          connection: 'close',
-          ...(o.credentials !== undefined && { authorization: `Basic ${Buffer.from(o.credentials).toString('base64')}` }),
-        },
+        headers: requestHeaders(o, s.hostHeader),
       });
       req.on('socket', (sock) => sock.prependListener('data', tap));
       req.on('error', failFrom);

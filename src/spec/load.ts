@@ -18,8 +18,11 @@ export interface Spec {
   gate: GateSettings;
 }
 export type ServiceSpec = SpecData['services'][number];
-/** `config`, `dump` and `errorLog` absolute; `configRelative`: nginx.config as the spec writes it, when that is relative */
-export type NginxSettings = SpecData['nginx'] & { configRelative?: string };
+/**
+ * `config`, `dump`, `errorLog` and `prefix` absolute; `configRelative`: nginx.config as the spec writes it, when that is relative;
+ * `binaryAt`: `FILE:LINE` of nginx.binary when the spec sets it
+ */
+export type NginxSettings = SpecData['nginx'] & { configRelative?: string; binaryAt?: string };
 export type GateSettings = SpecData['gate'];
 
 export const DEFAULT_SPEC_FILE = 'upstream-gate.yml';
@@ -72,7 +75,8 @@ export function parseSpec(text: string, file: string, shown: string = displayPat
     const line = lineOf(doc, lineCounter, path);
     throw new UserError(`${path.length ? `${path.join('.')}: ` : ''}${message}`, `${shown}:${line}`);
   }
-  return normalise(parsed.data, file);
+  const binarySet = (data as { nginx?: { binary?: unknown } }).nginx?.binary !== undefined;
+  return normalise(parsed.data, file, binarySet ? `${shown}:${lineOf(doc, lineCounter, ['nginx', 'binary'])}` : undefined);
 }
 
 /**
@@ -119,8 +123,8 @@ function firstAlias(doc: Document): number {
   return at;
 }
 
-/** `config`, `dump` and `error_log` are relative to the spec file's directory. */
-function normalise(data: SpecData, file: string): Spec {
+/** `config`, `dump`, `error_log` and `prefix` are relative to the spec file's directory. */
+function normalise(data: SpecData, file: string, binaryAt: string | undefined): Spec {
   const dir = dirname(file);
   const rel = (p: string) => (p === '-' || isAbsolute(p) ? p : resolve(dir, p));
   const { nginx } = data;
@@ -133,6 +137,8 @@ function normalise(data: SpecData, file: string): Spec {
       ...(!isAbsolute(nginx.config) && { configRelative: nginx.config }),
       ...(nginx.dump !== undefined && { dump: rel(nginx.dump) }),
       ...(nginx.errorLog !== undefined && { errorLog: rel(nginx.errorLog) }),
+      ...(nginx.prefix !== undefined && { prefix: rel(nginx.prefix) }),
+      ...(binaryAt !== undefined && { binaryAt }),
     },
     gate: data.gate,
   };

@@ -91,6 +91,11 @@ export const specSchema = z.strictObject({
       config: z.string().min(1).default('/etc/nginx/nginx.conf').describe('main nginx config file; relative to the spec file'),
       dump: z.string().min(1).optional().describe('read an `nginx -T` dump instead of config files ("-" for stdin)'),
       binary: z.string().min(1).default('nginx').describe('used for `nginx -t` when installed; absent -> skipped'),
+      prefix: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("nginx's prefix (`nginx -p`), for an install run with -p: `nginx -t` runs with it; relative to the spec file"),
       test: z
         .enum(NGINX_TEST_MODES)
         .optional()

@@ -20,7 +20,7 @@ const mknodSkip = !root && 'mknod needs root';
 // the config phase alone, against a config that matches: no nginx, no network
 writeFileSync(join(tmp.dir, 'nginx.conf'), 'events {}\nhttp { server { listen 127.0.0.1:1; location / { proxy_pass http://127.0.0.1:8000; } } }\n');
 const spec = join(tmp.dir, 'upstream-gate.yml');
-writeFileSync(spec, 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\nnginx:\n  config: nginx.conf\n  binary: /nonexistent/nginx\n');
+writeFileSync(spec, 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\nnginx:\n  config: nginx.conf\n  test: off\n');
 
 let n = 0;
 /** A fresh directory for one case. */

@@ -46,7 +46,7 @@ async function failingSpec(t: TestContext): Promise<{ spec: string; port: number
   const spec = join(tmp.dir, 'upstream-gate.yml');
   writeFileSync(
     spec,
-    `version: 1\nservices:\n  app:\n    backend: 127.0.0.1:${port}\n    server_name: app.example.test\nnginx:\n  config: nginx.conf\n  binary: ${join(tmp.dir, 'no-nginx')}\ngate:\n  deadline: 1s\n`,
+    `version: 1\nservices:\n  app:\n    backend: 127.0.0.1:${port}\n    server_name: app.example.test\nnginx:\n  config: nginx.conf\n  test: off\ngate:\n  deadline: 1s\n`,
   );
   return { spec, port };
 }

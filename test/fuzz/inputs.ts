@@ -27,8 +27,8 @@ export const CONFIGS = [
 
 export const LOG = readFileSync(new URL('../fixtures/error-log/nginx-1.22-samples.txt', import.meta.url), 'latin1');
 
-/** The gate never runs an nginx binary here: the spec names one that cannot exist. */
-export const NO_NGINX = '/nonexistent/nginx-for-fuzz';
+/** The gate never runs an nginx binary here: the spec names one that is not on PATH (a path that does not exist is bad input). */
+export const NO_NGINX = 'nginx-not-installed-for-fuzz';
 
 export const SPEC = `version: 1
 services:

@@ -153,7 +153,23 @@ test('variables in the address: a dynamic_target warning and a dynamic dial', no
     },
   ]);
   assert.deepEqual(r.dials, [
-    { service: 'edge', directive: 'proxy_pass', scheme: 'http', dynamic: true, file: 'conf.d/edge.conf', line: 10, text: 'proxy_pass http://$edge_backend;', serverName: 'edge.example.com', shownFile: 'conf.d/edge.conf' },
+    {
+      service: 'edge',
+      directive: 'proxy_pass',
+      scheme: 'http',
+      dynamic: true,
+      file: 'conf.d/edge.conf',
+      line: 10,
+      text: 'proxy_pass http://$edge_backend;',
+      serverName: 'edge.example.com',
+      shownFile: 'conf.d/edge.conf',
+      // the URL holds a variable: nginx's default Host, $proxy_host, cannot be known
+      request: {
+        headers: [{ name: 'Connection', value: 'close' }],
+        skipped: [{ name: 'Host', value: '$proxy_host', why: 'not evaluated: $proxy_host' }],
+        source: "nginx's defaults (no proxy_set_header applies)",
+      },
+    },
   ]);
 });
 

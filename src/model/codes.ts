@@ -58,6 +58,12 @@ export const CODES = {
   'health.reset': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'connection reset or closed before a response (104)' },
   'health.protocol': { phase: 'probe', retry: 'definitive', level: 'answer', meaning: 'the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse' },
   'proxy.bad_gateway': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'through `front`, nginx answered 502/504; the matching error-log line is attached' },
+  'vantage.other_netns': {
+    phase: 'probe',
+    retry: 'definitive',
+    level: 'connect',
+    meaning: "nginx runs in another network namespace (a container) that the gate cannot enter (not root, no CAP_SYS_ADMIN): nginx's backends were not probed, none is blamed",
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ReasonCode = keyof typeof CODES;

@@ -8,10 +8,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runGate } from '../../src/gate/run.js';
+import { toText } from '../../src/report/text.js';
 import type { Report } from '../../src/model/finding.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { startHttpBackend, type Backend } from '../helpers/backend.js';
@@ -208,6 +210,9 @@ describe("from nginx's network namespace", { skip: (!hasNginx && 'nginx is not i
     const f = r.findings.find((x) => x.code === 'backend.down');
     assert.equal(f?.target, `127.0.0.1:${port}`);
     assert.match(f?.vantage?.netns ?? '', /^net:\[\d+\]$/);
+    // the text report says where, compactly
+    const text = toText(r, { color: false });
+    assert.ok(text.includes(`\n    from:     ${hostname()}, netns ${f?.vantage?.netns}\n`), text);
   });
 
   test("the gate as nobody cannot enter nginx's namespace: vantage.other_netns, and no backend is blamed", { skip: !canSwitchUser && 'needs setpriv' }, async () => {

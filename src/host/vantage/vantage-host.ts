@@ -7,6 +7,7 @@
 // vantage it says so: as another user than root it judges unix sockets from
 // their modes for nginx's user; outside a namespace it cannot enter it probes
 // nothing there and blames no backend.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Finding, Vantage } from '../../model/finding.js';
 import type { Dialed, Host, HostOptions, HostUser } from '../host.js';
@@ -40,6 +41,8 @@ export async function vantageHost(base: Host, lookup: NginxLookup, configUser: C
   const plain: VantageSetup = { host: base, findings: [], close: () => {} };
   // nsenter and setpriv act on this machine: another machine's host takes nginx's vantage its own way
   if (!isLocalHost(base)) return plain;
+  // the reads below and every dial and lookup through the helper listen on the gate's one signal at once
+  if (o.signal) setMaxListeners(0, o.signal);
   const [gate, worker] = await Promise.all([base.user(o), workerUser(base, lookup, configUser, o)]);
   const findings: Finding[] = [];
   if (worker.note) findings.push({ severity: 'info', message: `cannot tell whom nginx's workers run as (${worker.note}): probes connect as the gate's own user` });

@@ -6,7 +6,7 @@
 // user through setpriv.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chownSync, chmodSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { toText } from '../../src/report/text.js';
 import type { Report } from '../../src/model/finding.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { startHttpBackend, type Backend } from '../helpers/backend.js';
-import { CLI_SOURCE, TSX } from '../helpers/cli.js';
+import { CLI_BUNDLE, CLI_SOURCE, runNode, TSX } from '../helpers/cli.js';
 import { canNetns, createNetns, type Netns } from '../helpers/netns.js';
 import { hasNginx, NGINX_BINARY, startNginx, type NginxInstance } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
@@ -50,7 +50,6 @@ function gateSpec(dir: string, backend: string, conf: string): string {
 }
 
 async function gate(file: string): Promise<Report> {
-  const { readFileSync } = await import('node:fs');
   return runGate(parseSpec(readFileSync(file, 'utf8'), file), {});
 }
 
@@ -213,6 +212,22 @@ describe("from nginx's network namespace", { skip: (!hasNginx && 'nginx is not i
     // the text report says where, compactly
     const text = toText(r, { color: false });
     assert.ok(text.includes(`\n    from:     ${hostname()}, netns ${f?.vantage?.netns}\n`), text);
+  });
+
+  test("the bundled CLI, copied alone into a directory, probes from nginx's namespace too: its JSON finding carries the vantage", async () => {
+    const { file, port } = await setup(true);
+    const b = tempDir('ugate-vantage-bundle-');
+    cleanups.push(b.remove);
+    const cli = join(b.dir, 'cli.js');
+    copyFileSync(CLI_BUNDLE, cli);
+    const r = await runNode([cli, 'check', '--spec', file, '--format', 'json'], { cwd: b.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as { reason: string; findings: { code?: string; target?: string; vantage?: { host: string; netns?: string } }[] };
+    assert.equal(report.reason, 'backend.down');
+    const f = report.findings.find((x) => x.code === 'backend.down');
+    assert.equal(f?.target, `127.0.0.1:${port}`);
+    assert.equal(f?.vantage?.host, hostname());
+    assert.match(f?.vantage?.netns ?? '', /^net:\[\d+\]$/);
   });
 
   test("the gate as nobody cannot enter nginx's namespace: vantage.other_netns, and no backend is blamed", { skip: !canSwitchUser && 'needs setpriv' }, async () => {

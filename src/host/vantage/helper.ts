@@ -54,6 +54,8 @@ interface Answer {
 export interface Helper {
   /** who the helper runs as, as it reported itself */
   readonly user: HostUser;
+  /** the helper process now running, if any */
+  pid(): number | undefined;
   dial(endpoint: Endpoint, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Dialed>;
   resolve(name: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Resolution>;
   close(): void;
@@ -176,6 +178,7 @@ export async function startHelper(v: HelperVantage, options: { timeoutMs: number
     ok: true,
     helper: {
       user: first.user,
+      pid: () => child?.pid,
       async dial(endpoint, options) {
         const started = performance.now();
         const fail = (f: { code?: string; errno?: number; message: string }): HostFailure => ({ ok: false, ...f, durationMs: performance.now() - started });

@@ -98,7 +98,7 @@ export async function vantageHost(base: Host, lookup: NginxLookup, configUser: C
   };
   const taken = vantage.netns !== undefined || vantage.user !== undefined;
   if (taken) {
-    const who = vantage.user && as ? ` as nginx's workers (${as.name}, uid ${as.uid})` : '';
+    const who = vantage.user && as ? ` as nginx's ${as.from === 'workers' ? 'workers' : 'user'} (${as.name}, uid ${as.uid})` : '';
     const where = netnsPid !== undefined ? ` from nginx's network namespace ${vantage.netns} (master pid ${netnsPid})` : '';
     findings.push({ severity: 'info', message: `probed${who}${where}`, ...(as && vantage.user && { evidence: [describeWorker(as)] }), vantage });
   }

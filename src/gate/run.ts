@@ -120,14 +120,16 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
       });
       // nginx's vantage: as its workers, from its network namespace
       const view = await vantageHost(ctx.host, nginx, facts?.user, { signal });
-      append(findings, view.findings);
       try {
         if (view.blocked) {
+          append(findings, view.findings());
           findings.push(view.blocked);
           planned(() => 'nginx runs in another network namespace the gate cannot enter');
         } else {
           const probe = await probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...(facts && { nginxFacts: facts }) });
-          append(findings, view.vantage ? probe.findings.map((f) => ({ ...f, vantage: view.vantage })) : probe.findings);
+          const vantage = view.vantage();
+          append(findings, view.findings());
+          append(findings, vantage ? probe.findings.map((f) => ({ ...f, vantage })) : probe.findings);
           append(checks, probe.checks);
           append(notRun, probe.notRun ?? []);
         }

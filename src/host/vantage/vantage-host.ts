@@ -25,10 +25,10 @@ import { workerUser, type ConfigUser, type WorkerUser } from './worker-user.js';
 export interface VantageSetup {
   /** the Host the probe phase uses */
   host: Host;
-  /** what the gate could not see as nginx does (info), said once */
-  findings: Finding[];
-  /** where the probes are made from, when that is not the gate's own process */
-  vantage?: Vantage;
+  /** where the probes were made from, and what the gate could not see as nginx does (info), said once: asked after the probes */
+  findings(): Finding[];
+  /** where the probes were made from, when that is not the gate's own process: asked after the probes */
+  vantage(): Vantage | undefined;
   /** nginx runs where the gate cannot probe: this finding, and no probe */
   blocked?: Finding;
   /** ends the helper process; the setup's host must not be used after */
@@ -38,7 +38,7 @@ export interface VantageSetup {
 const HELPER_START_MS = 5000;
 
 export async function vantageHost(base: Host, lookup: NginxLookup, configUser: ConfigUser | undefined, o: HostOptions = {}): Promise<VantageSetup> {
-  const plain: VantageSetup = { host: base, findings: [], close: () => {} };
+  const plain: VantageSetup = { host: base, findings: () => [], vantage: () => undefined, close: () => {} };
   // nsenter and setpriv act on this machine: another machine's host takes nginx's vantage its own way
   if (!isLocalHost(base)) return plain;
   // the reads below and every dial and lookup through the helper listen on the gate's one signal at once
@@ -49,19 +49,31 @@ export async function vantageHost(base: Host, lookup: NginxLookup, configUser: C
   const as = worker.user && !sameUser(worker.user, gate) ? worker.user : undefined;
   const master = lookup.running ? lookup.process : undefined;
   const otherNetns = master ? await inOtherNetns(base, lookup, o) : false;
-  if (!as && !otherNetns) return { ...plain, findings };
+  if (!as && !otherNetns) return { ...plain, findings: () => findings };
 
   const root = gate.uid === 0;
   const switchUser = as !== undefined && root;
+  // close() ends a helper still starting too
+  const closing = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, closing.signal]) : closing.signal;
+  const start = () =>
+    startHelper({ ...(otherNetns && master && { netnsPid: master.masterPid }), ...(switchUser && { user: as }) }, { timeoutMs: HELPER_START_MS, signal });
   let helper: Helper | undefined;
-  if (switchUser || otherNetns) {
-    const started = await startHelper(
-      { ...(otherNetns && master && { netnsPid: master.masterPid }), ...(switchUser && { user: as }) },
-      { timeoutMs: HELPER_START_MS, ...(o.signal && { signal: o.signal }) },
-    );
-    if (started.ok) helper = started.helper;
-    else if (otherNetns && master) return { ...plain, findings, blocked: otherNetnsFinding(master.masterPid, lookup, gate, started.message) };
-    else findings.push({ severity: 'info', message: `cannot connect as nginx's user ${as?.name} (${started.message}): unix sockets are judged from their modes for ${as?.name}` });
+  let starting: Promise<void> = Promise.resolve();
+  const cannotSwitch = (why: string) =>
+    findings.push({ severity: 'info', message: `cannot connect as nginx's user ${as?.name} (${why}): unix sockets are judged from their modes for ${as?.name}` });
+  if (otherNetns && master) {
+    // whether the namespace can be entered decides whether any probe runs: wait for it
+    const started = await start();
+    if (!started.ok) return { ...plain, findings: () => findings, blocked: otherNetnsFinding(master.masterPid, lookup, gate, started.message) };
+    helper = started.helper;
+  } else if (switchUser) {
+    // not waited for here: only dials need it, and a lookup or the config's findings need not wait for a process to start
+    starting = start().then((started) => {
+      if (!started.ok) return void (closing.signal.aborted || cannotSwitch(started.message));
+      if (closing.signal.aborted) started.helper.close();
+      else helper = started.helper;
+    });
   }
   if (as && !root) {
     findings.push({
@@ -78,10 +90,12 @@ export async function vantageHost(base: Host, lookup: NginxLookup, configUser: C
   const host: Host = {
     run,
     resolve: (name, options) => (helper && netnsPid !== undefined ? helper.resolve(name, options) : base.resolve(name, options)),
-    dial: (endpoint, options) => {
-      const dial: Host['dial'] = helper ? (e, opts) => (helper as Helper).dial(e, opts) : (e, opts) => base.dial(e, opts);
+    dial: async (endpoint, options) => {
+      await starting;
+      const h = helper;
+      const dial: Host['dial'] = h ? (e, opts) => h.dial(e, opts) : (e, opts) => base.dial(e, opts);
       // not connecting as nginx's user: a unix socket nginx may not connect to fails as nginx's connect would
-      if (as && !(helper && switchUser) && endpoint.kind === 'unix') return judgedDial(host, dial, endpoint.path, as, options);
+      if (as && !(h && switchUser) && endpoint.kind === 'unix') return judgedDial(host, dial, endpoint.path, as, options);
       return dial(endpoint, options);
     },
     stat: (path, options) => base.stat(path, options),
@@ -91,22 +105,29 @@ export async function vantageHost(base: Host, lookup: NginxLookup, configUser: C
     user: userOf,
     configSource: (main, options) => base.configSource(main, options),
   };
-  const vantage: Vantage = {
-    host: hostname(),
-    ...(netnsPid !== undefined && { netns: master?.netns ?? `nginx's (pid ${netnsPid})` }),
-    ...(as && helper && switchUser && { user: as.name }),
+  /** where the probes were made from: known once the helper started (or could not) */
+  const vantage = (): Vantage | undefined => {
+    const v: Vantage = {
+      host: hostname(),
+      ...(netnsPid !== undefined && { netns: master?.netns ?? `nginx's (pid ${netnsPid})` }),
+      ...(as && helper && switchUser && { user: as.name }),
+    };
+    return v.netns !== undefined || v.user !== undefined ? v : undefined;
   };
-  const taken = vantage.netns !== undefined || vantage.user !== undefined;
-  if (taken) {
-    const who = vantage.user && as ? ` as nginx's ${as.from === 'workers' ? 'workers' : 'user'} (${as.name}, uid ${as.uid})` : '';
-    const where = netnsPid !== undefined ? ` from nginx's network namespace ${vantage.netns} (master pid ${netnsPid})` : '';
-    findings.push({ severity: 'info', message: `probed${who}${where}`, ...(as && vantage.user && { evidence: [describeWorker(as)] }), vantage });
-  }
   return {
     host,
-    findings,
-    ...(taken && { vantage }),
-    close: () => helper?.close(),
+    findings: () => {
+      const v = vantage();
+      if (!v) return findings;
+      const who = v.user && as ? ` as nginx's ${as.from === 'workers' ? 'workers' : 'user'} (${as.name}, uid ${as.uid})` : '';
+      const where = netnsPid !== undefined ? ` from nginx's network namespace ${v.netns} (master pid ${netnsPid})` : '';
+      return [...findings, { severity: 'info', message: `probed${who}${where}`, ...(as && v.user && { evidence: [describeWorker(as)] }), vantage: v }];
+    },
+    vantage,
+    close: () => {
+      closing.abort();
+      helper?.close();
+    },
   };
 }
 

@@ -40695,7 +40695,7 @@ var init_worker_user = __esm({
 import { setMaxListeners as setMaxListeners2 } from "node:events";
 import { hostname as hostname3 } from "node:os";
 async function vantageHost(base, lookup, configUser, o2 = {}) {
-  const plain = { host: base, findings: [], close: () => {
+  const plain = { host: base, findings: () => [], vantage: () => void 0, close: () => {
   } };
   if (!isLocalHost(base)) return plain;
   if (o2.signal) setMaxListeners2(0, o2.signal);
@@ -40705,18 +40705,25 @@ async function vantageHost(base, lookup, configUser, o2 = {}) {
   const as = worker.user && !sameUser(worker.user, gate) ? worker.user : void 0;
   const master = lookup.running ? lookup.process : void 0;
   const otherNetns = master ? await inOtherNetns(base, lookup, o2) : false;
-  if (!as && !otherNetns) return { ...plain, findings };
+  if (!as && !otherNetns) return { ...plain, findings: () => findings };
   const root = gate.uid === 0;
   const switchUser = as !== void 0 && root;
+  const closing = new AbortController();
+  const signal = o2.signal ? AbortSignal.any([o2.signal, closing.signal]) : closing.signal;
+  const start2 = () => startHelper({ ...otherNetns && master && { netnsPid: master.masterPid }, ...switchUser && { user: as } }, { timeoutMs: HELPER_START_MS, signal });
   let helper;
-  if (switchUser || otherNetns) {
-    const started = await startHelper(
-      { ...otherNetns && master && { netnsPid: master.masterPid }, ...switchUser && { user: as } },
-      { timeoutMs: HELPER_START_MS, ...o2.signal && { signal: o2.signal } }
-    );
-    if (started.ok) helper = started.helper;
-    else if (otherNetns && master) return { ...plain, findings, blocked: otherNetnsFinding(master.masterPid, lookup, gate, started.message) };
-    else findings.push({ severity: "info", message: `cannot connect as nginx's user ${as?.name} (${started.message}): unix sockets are judged from their modes for ${as?.name}` });
+  let starting = Promise.resolve();
+  const cannotSwitch = (why) => findings.push({ severity: "info", message: `cannot connect as nginx's user ${as?.name} (${why}): unix sockets are judged from their modes for ${as?.name}` });
+  if (otherNetns && master) {
+    const started = await start2();
+    if (!started.ok) return { ...plain, findings: () => findings, blocked: otherNetnsFinding(master.masterPid, lookup, gate, started.message) };
+    helper = started.helper;
+  } else if (switchUser) {
+    starting = start2().then((started) => {
+      if (!started.ok) return void (closing.signal.aborted || cannotSwitch(started.message));
+      if (closing.signal.aborted) started.helper.close();
+      else helper = started.helper;
+    });
   }
   if (as && !root) {
     findings.push({
@@ -40731,9 +40738,11 @@ async function vantageHost(base, lookup, configUser, o2 = {}) {
   const host = {
     run,
     resolve: (name2, options) => helper && netnsPid !== void 0 ? helper.resolve(name2, options) : base.resolve(name2, options),
-    dial: (endpoint, options) => {
-      const dial = helper ? (e, opts) => helper.dial(e, opts) : (e, opts) => base.dial(e, opts);
-      if (as && !(helper && switchUser) && endpoint.kind === "unix") return judgedDial(host, dial, endpoint.path, as, options);
+    dial: async (endpoint, options) => {
+      await starting;
+      const h2 = helper;
+      const dial = h2 ? (e, opts) => h2.dial(e, opts) : (e, opts) => base.dial(e, opts);
+      if (as && !(h2 && switchUser) && endpoint.kind === "unix") return judgedDial(host, dial, endpoint.path, as, options);
       return dial(endpoint, options);
     },
     stat: (path6, options) => base.stat(path6, options),
@@ -40743,22 +40752,28 @@ async function vantageHost(base, lookup, configUser, o2 = {}) {
     user: userOf,
     configSource: (main2, options) => base.configSource(main2, options)
   };
-  const vantage = {
-    host: hostname3(),
-    ...netnsPid !== void 0 && { netns: master?.netns ?? `nginx's (pid ${netnsPid})` },
-    ...as && helper && switchUser && { user: as.name }
+  const vantage = () => {
+    const v = {
+      host: hostname3(),
+      ...netnsPid !== void 0 && { netns: master?.netns ?? `nginx's (pid ${netnsPid})` },
+      ...as && helper && switchUser && { user: as.name }
+    };
+    return v.netns !== void 0 || v.user !== void 0 ? v : void 0;
   };
-  const taken = vantage.netns !== void 0 || vantage.user !== void 0;
-  if (taken) {
-    const who = vantage.user && as ? ` as nginx's ${as.from === "workers" ? "workers" : "user"} (${as.name}, uid ${as.uid})` : "";
-    const where2 = netnsPid !== void 0 ? ` from nginx's network namespace ${vantage.netns} (master pid ${netnsPid})` : "";
-    findings.push({ severity: "info", message: `probed${who}${where2}`, ...as && vantage.user && { evidence: [describeWorker(as)] }, vantage });
-  }
   return {
     host,
-    findings,
-    ...taken && { vantage },
-    close: () => helper?.close()
+    findings: () => {
+      const v = vantage();
+      if (!v) return findings;
+      const who = v.user && as ? ` as nginx's ${as.from === "workers" ? "workers" : "user"} (${as.name}, uid ${as.uid})` : "";
+      const where2 = netnsPid !== void 0 ? ` from nginx's network namespace ${v.netns} (master pid ${netnsPid})` : "";
+      return [...findings, { severity: "info", message: `probed${who}${where2}`, ...as && v.user && { evidence: [describeWorker(as)] }, vantage: v }];
+    },
+    vantage,
+    close: () => {
+      closing.abort();
+      helper?.close();
+    }
   };
 }
 function sameUser(a2, b) {
@@ -43027,14 +43042,16 @@ async function phases(spec, opts, ctx, started) {
         signal
       });
       const view = await vantageHost(ctx.host, nginx, facts?.user, { signal });
-      append(findings, view.findings);
       try {
         if (view.blocked) {
+          append(findings, view.findings());
           findings.push(view.blocked);
           planned(() => "nginx runs in another network namespace the gate cannot enter");
         } else {
           const probe = await probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...facts && { nginxFacts: facts } });
-          append(findings, view.vantage ? probe.findings.map((f) => ({ ...f, vantage: view.vantage })) : probe.findings);
+          const vantage = view.vantage();
+          append(findings, view.findings());
+          append(findings, vantage ? probe.findings.map((f) => ({ ...f, vantage })) : probe.findings);
           append(checks, probe.checks);
           append(notRun, probe.notRun ?? []);
         }

@@ -43,7 +43,8 @@ export async function vantageHost(base: Host, lookup: NginxLookup, configUser: C
   if (!isLocalHost(base)) return plain;
   // the reads below and every dial and lookup through the helper listen on the gate's one signal at once
   if (o.signal) setMaxListeners(0, o.signal);
-  const [gate, worker] = await Promise.all([base.user(o), workerUser(base, lookup, configUser, o)]);
+  // no nginx running, no workers to connect as: the gate probes as itself (a process start per gate would buy nothing)
+  const [gate, worker] = await Promise.all([base.user(o), lookup.running ? workerUser(base, lookup, configUser, o) : ({} as Awaited<ReturnType<typeof workerUser>>)]);
   const findings: Finding[] = [];
   if (worker.note) findings.push({ severity: 'info', message: `cannot tell whom nginx's workers run as (${worker.note}): probes connect as the gate's own user` });
   const as = worker.user && !sameUser(worker.user, gate) ? worker.user : undefined;

@@ -10168,9 +10168,9 @@ function parseURLObject(trimmed, def) {
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol2) {
   protocol2.lastIndex = 0;
@@ -30463,7 +30463,7 @@ var require_cross_spawn = __commonJS({
     var cp = __require("child_process");
     var parse3 = require_parse();
     var enoent = require_enoent();
-    function spawn4(command, args, options) {
+    function spawn5(command, args, options) {
       const parsed = parse3(command, args, options);
       const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
@@ -30475,8 +30475,8 @@ var require_cross_spawn = __commonJS({
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
-    module.exports = spawn4;
-    module.exports.spawn = spawn4;
+    module.exports = spawn5;
+    module.exports.spawn = spawn5;
     module.exports.sync = spawnSync2;
     module.exports._parse = parse3;
     module.exports._enoent = enoent;
@@ -37781,17 +37781,17 @@ var init_resolve = __esm({
     init_probe_result();
     init_address_order();
     init_name_lookup();
-    connectLookup = (hostname3, options, callback) => {
-      void lookupHost(hostname3, { timeoutMs: 6e4 }).then((a2) => {
+    connectLookup = (hostname4, options, callback) => {
+      void lookupHost(hostname4, { timeoutMs: 6e4 }).then((a2) => {
         if (!a2.ok) {
-          const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname3}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname3 });
+          const e = Object.assign(new Error(`getaddrinfo ${"code" in a2 && a2.code ? a2.code : "EAI_AGAIN"} ${hostname4}`), { code: "code" in a2 && a2.code ? a2.code : "EAI_AGAIN", hostname: hostname4 });
           return callback(e, "", 0);
         }
         const family2 = typeof options.family === "number" ? options.family : options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : 0;
         const list = a2.addresses.filter((x) => family2 === 0 || x.family === family2);
         if (options.all) return callback(null, list);
         const first = list[0];
-        if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname3}`), { code: "ENOTFOUND", hostname: hostname3 }), "", 0);
+        if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname4}`), { code: "ENOTFOUND", hostname: hostname4 }), "", 0);
         return callback(null, first.address, first.family);
       });
     };
@@ -38118,8 +38118,11 @@ var init_listeners2 = __esm({
 });
 
 // src/host/local/local-host.ts
+function isLocalHost(host) {
+  return LOCAL_HOSTS.has(host);
+}
 function localHost(runner = execaRunner()) {
-  return {
+  const host = {
     run: (file2, args, options) => runner.run(file2, args, options),
     resolve: resolveLocal,
     dial: dialLocal,
@@ -38130,7 +38133,10 @@ function localHost(runner = execaRunner()) {
     user: async () => ({ uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, groups: process.getgroups?.() ?? [] }),
     configSource: async () => fileSource()
   };
+  LOCAL_HOSTS.add(host);
+  return host;
 }
+var LOCAL_HOSTS;
 var init_local_host = __esm({
   "src/host/local/local-host.ts"() {
     "use strict";
@@ -38140,6 +38146,7 @@ var init_local_host = __esm({
     init_files();
     init_listeners2();
     init_resolve();
+    LOCAL_HOSTS = /* @__PURE__ */ new WeakSet();
   }
 });
 
@@ -40961,6 +40968,529 @@ var init_check = __esm({
   }
 });
 
+// src/host/socket-file.ts
+import { basename as basename3, dirname as dirname9, join as join8 } from "node:path";
+async function names(host, signal) {
+  const table = async (file2) => {
+    const m = /* @__PURE__ */ new Map();
+    const r = await host.readFile(file2, { ...signal && { signal } });
+    const text2 = r.ok ? r.data.toString("utf8") : "";
+    for (const line of text2.split("\n")) {
+      const f = line.split(":");
+      if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
+    }
+    return m;
+  };
+  const [users2, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
+  return { users: users2, groups };
+}
+function named(user, userNames2) {
+  return { ...user, name: userNames2.get(user.uid) ?? String(user.uid) };
+}
+function access2(f, user) {
+  const mode = parseInt(f.mode, 8);
+  if (user.uid === 0) return { r: true, w: true, x: (mode & 73) !== 0 };
+  const shift = f.uid === user.uid ? 6 : f.gid === user.gid || user.groups.includes(f.gid) ? 3 : 0;
+  const bits = mode >> shift & 7;
+  return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
+}
+async function readSocketFile(host, path6, options = {}) {
+  const { signal } = options;
+  const [{ users: users2, groups }, who] = await Promise.all([names(host, signal), host.user()]);
+  const user = named(who, users2);
+  const notes2 = [];
+  const lstat3 = async (p) => {
+    const st = await host.stat(p, { followLinks: false, ...signal && { signal } });
+    return st.ok ? st : void 0;
+  };
+  const facts = async (p) => {
+    const st = await lstat3(p);
+    if (!st) return void 0;
+    return {
+      path: p,
+      type: st.type === "socket" || st.type === "file" || st.type === "directory" || st.type === "symlink" ? st.type : "other",
+      mode: st.mode.toString(8).padStart(4, "0"),
+      uid: st.uid,
+      gid: st.gid,
+      owner: users2.get(st.uid) ?? String(st.uid),
+      group: groups.get(st.gid) ?? String(st.gid)
+    };
+  };
+  const file2 = await facts(path6);
+  const evidence = { path: path6, siblings: [], user, notes: notes2, ...file2 && { file: file2 } };
+  const parents = [];
+  for (let d = dirname9(path6); ; d = dirname9(d)) {
+    parents.unshift(d);
+    if (d === "/") break;
+  }
+  for (const d of parents) {
+    const f = await facts(d);
+    if (!f) {
+      evidence.existingParent = dirname9(d);
+      break;
+    }
+    if (f.type === "directory" && !access2(f, user).x) {
+      evidence.blockedBy = f;
+      break;
+    }
+  }
+  const dir = dirname9(path6);
+  const listing = await host.readDir(dir, { ...signal && { signal } });
+  if (!listing.ok && listing.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${listing.code ?? listing.message}`);
+  for (const name2 of (listing.ok ? listing.names : []).sort()) {
+    if (evidence.siblings.length >= MAX_SIBLINGS) break;
+    if (name2 === basename3(path6)) continue;
+    const st = await lstat3(join8(dir, name2));
+    if (st?.type === "socket") evidence.siblings.push(join8(dir, name2));
+  }
+  return evidence;
+}
+function describeFile(f) {
+  const kind = f.type === "socket" ? "s" : f.type === "directory" ? "d" : f.type === "symlink" ? "l" : "-";
+  const bits = parseInt(f.mode, 8);
+  const rwx = [6, 3, 0].map((s) => (bits >> s & 4 ? "r" : "-") + (bits >> s & 2 ? "w" : "-") + (bits >> s & 1 ? "x" : "-")).join("");
+  return `${kind}${rwx} (${f.mode}) ${f.owner}:${f.group}`;
+}
+var MAX_SIBLINGS;
+var init_socket_file = __esm({
+  "src/host/socket-file.ts"() {
+    "use strict";
+    MAX_SIBLINGS = 12;
+  }
+});
+
+// src/host/vantage/helper-script.ts
+var HELPER_SCRIPT;
+var init_helper_script = __esm({
+  "src/host/vantage/helper-script.ts"() {
+    "use strict";
+    HELPER_SCRIPT = `
+'use strict';
+const net = require('node:net');
+const dns = require('node:dns');
+const open = new Map();
+const send = (m, handle) => { try { process.send(m, handle); } catch { process.kill(process.pid, 'SIGKILL'); } };
+const facts = (e) => ({ code: e.code, errno: typeof e.errno === 'number' ? Math.abs(e.errno) : undefined, message: e.message });
+process.on('message', (m) => {
+  if (m.op === 'cancel') {
+    const s = open.get(m.id);
+    open.delete(m.id);
+    if (s) s.destroy();
+    return;
+  }
+  if (m.op === 'resolve') {
+    dns.lookup(m.host, { all: true, verbatim: true }, (e, list) => send(e ? { id: m.id, ok: false, code: e.code, message: e.message } : { id: m.id, ok: true, addresses: list }));
+    return;
+  }
+  if (m.op !== 'dial') return;
+  const started = performance.now();
+  const s = m.path !== undefined ? net.connect({ path: m.path }) : net.connect({ host: m.host, port: m.port, autoSelectFamily: false });
+  open.set(m.id, s);
+  const timer = setTimeout(() => fail({ code: 'ETIMEDOUT', errno: 110, message: 'connect timed out after ' + m.timeoutMs + 'ms' }), m.timeoutMs);
+  const fail = (f) => {
+    clearTimeout(timer);
+    if (!open.delete(m.id)) return;
+    s.destroy();
+    send({ id: m.id, ok: false, ...f });
+  };
+  s.once('error', (e) => fail(facts(e)));
+  s.once('connect', () => {
+    clearTimeout(timer);
+    if (!open.delete(m.id)) return s.destroy();
+    // not one byte read here: the gate's probe reads everything the peer sends
+    s.pause();
+    const local = s.localAddress === undefined ? undefined : { address: s.localAddress, port: s.localPort || 0 };
+    send({ id: m.id, ok: true, connectMs: performance.now() - started, local }, s);
+  });
+});
+// the gate ended (or dropped us): nothing is left to answer
+process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+send({ ready: true, uid: process.getuid(), gid: process.getgid(), groups: process.getgroups() });
+`;
+  }
+});
+
+// src/host/vantage/helper.ts
+import { spawn as spawn3 } from "node:child_process";
+import { isIP as isIP8 } from "node:net";
+function helperCommand(v, node2 = process.execPath) {
+  let argv = [node2, "-e", HELPER_SCRIPT];
+  if (v.user) {
+    const groups = v.user.groups.length ? `--groups=${v.user.groups.join(",")}` : "--clear-groups";
+    argv = ["setpriv", `--reuid=${v.user.uid}`, `--regid=${v.user.gid}`, groups, "--", ...argv];
+  }
+  if (v.netnsPid !== void 0) argv = ["nsenter", `--net=/proc/${v.netnsPid}/ns/net`, "--", ...argv];
+  return argv;
+}
+function launch(v, options) {
+  const [file2, ...args] = helperCommand(v);
+  return new Promise((resolve11) => {
+    let stderr = "";
+    let child2;
+    try {
+      child2 = spawn3(file2, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], env: HELPER_ENV, cwd: "/", serialization: "json" });
+    } catch (e) {
+      resolve11({ ok: false, message: errorFacts(e).message });
+      return;
+    }
+    const done = (s) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort2);
+      child2.removeListener("message", onMessage2);
+      child2.removeListener("exit", onExit2);
+      if (!s.ok) stopStarted({ pid: child2.pid, exitCode: child2.exitCode, signalCode: child2.signalCode, kill: () => child2.kill("SIGKILL") });
+      resolve11(s);
+    };
+    const why = (fallback) => stderr.trim().split("\n").filter(Boolean).pop() ?? fallback;
+    const onMessage2 = (m) => {
+      if (m.ready) done({ ok: true, child: child2, user: { uid: m.uid ?? -1, gid: m.gid ?? -1, groups: m.groups ?? [] } });
+    };
+    const onExit2 = (code, signal) => done({ ok: false, message: why(`${file2} exited ${signal ?? code}`) });
+    const onAbort2 = () => done({ ok: false, message: "the gate was stopped before the helper started" });
+    const timer = setTimeout(() => done({ ok: false, message: why(`the helper did not start within ${options.timeoutMs}ms`) }), options.timeoutMs);
+    options.signal?.addEventListener("abort", onAbort2, { once: true });
+    child2.stderr?.on("data", (d) => {
+      if (stderr.length < STDERR_LIMIT) stderr += d.toString("utf8");
+    });
+    child2.on("error", (e) => done({ ok: false, message: `${file2}: ${errorFacts(e).message}` }));
+    child2.on("message", onMessage2);
+    child2.once("exit", onExit2);
+  });
+}
+async function startHelper(v, options) {
+  const first = await launch(v, options);
+  if (!first.ok) return first;
+  let child2;
+  let closed = false;
+  let nextId2 = 0;
+  const waiting2 = /* @__PURE__ */ new Map();
+  const adopt = (c3) => {
+    child2 = c3;
+    c3.unref();
+    c3.channel?.unref?.();
+    c3.on("message", (m, handle) => {
+      const answer = m.id === void 0 ? void 0 : waiting2.get(m.id);
+      if (answer) answer(m, handle);
+      else handle?.destroy();
+    });
+    c3.once("exit", () => {
+      if (child2 === c3) child2 = void 0;
+      for (const [id, answer] of [...waiting2]) {
+        waiting2.delete(id);
+        answer({ id, ok: false, message: "the helper process ended before it answered" });
+      }
+    });
+  };
+  adopt(first.child);
+  const current = () => {
+    if (!child2 && !closed) {
+      const [file2, ...args] = helperCommand(v);
+      try {
+        const c3 = spawn3(file2, args, { stdio: ["ignore", "ignore", "ignore", "ipc"], env: HELPER_ENV, cwd: "/", serialization: "json" });
+        c3.on("error", () => {
+        });
+        adopt(c3);
+      } catch {
+        return void 0;
+      }
+    }
+    return child2;
+  };
+  const ask = (request3, options2, late) => new Promise((resolve11) => {
+    const id = ++nextId2;
+    const finish = (r) => {
+      clearTimeout(timer);
+      options2.signal?.removeEventListener("abort", onAbort2);
+      if (!r.answer) {
+        waiting2.set(id, (m, handle) => {
+          waiting2.delete(id);
+          late(m, handle);
+        });
+        child2?.send({ op: "cancel", id }, () => {
+        });
+      } else waiting2.delete(id);
+      resolve11(r);
+    };
+    const onAbort2 = () => finish({ aborted: true });
+    const timer = setTimeout(() => finish({}), options2.timeoutMs);
+    options2.signal?.addEventListener("abort", onAbort2, { once: true });
+    waiting2.set(id, (answer, handle) => finish({ answer, ...handle && { handle } }));
+    const c3 = current();
+    if (!c3) return finish({ answer: { id, ok: false, message: "the helper process could not be started again" } });
+    c3.send({ ...request3, id }, (e) => {
+      if (e) waiting2.get(id)?.({ id, ok: false, message: `the helper process did not take the request: ${e.message}` });
+    });
+  });
+  return {
+    ok: true,
+    helper: {
+      user: first.user,
+      pid: () => child2?.pid,
+      async dial(endpoint, options2) {
+        const started = performance.now();
+        const fail2 = (f) => ({ ok: false, ...f, durationMs: performance.now() - started });
+        if (options2.signal?.aborted) return fail2({ code: ABORTED, message: "aborted before connecting" });
+        const target = endpoint.kind === "unix" ? { path: endpoint.path } : { host: endpoint.host, port: endpoint.port };
+        const r = await ask({ op: "dial", ...target, timeoutMs: options2.timeoutMs }, { ...options2, timeoutMs: options2.timeoutMs + 1e3 }, (_m, handle) => handle?.destroy());
+        if (r.aborted) return fail2({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` });
+        if (!r.answer) return fail2({ code: "ETIMEDOUT", errno: LINUX_ERRNO.ETIMEDOUT, message: `connect timed out after ${options2.timeoutMs}ms` });
+        const a2 = r.answer;
+        if (!a2.ok || !r.handle) {
+          r.handle?.destroy();
+          return fail2({ ...a2.code !== void 0 && { code: a2.code }, ...a2.errno !== void 0 && { errno: a2.errno }, message: a2.message ?? "connect failed" });
+        }
+        const stream = r.handle;
+        stream.on("error", () => {
+        });
+        return { ok: true, stream, connectMs: a2.connectMs ?? performance.now() - started, ...a2.local && { local: a2.local } };
+      },
+      async resolve(name2, options2) {
+        const started = performance.now();
+        if (isIP8(name2)) return { ok: true, addresses: [name2], durationMs: 0 };
+        if (options2.signal?.aborted) return { ok: false, code: ABORTED, message: "the gate was stopped before the lookup", durationMs: 0 };
+        const r = await ask({ op: "resolve", host: name2 }, options2, () => {
+        });
+        const durationMs2 = performance.now() - started;
+        if (r.aborted) return { ok: false, code: ABORTED, message: "the gate was stopped before the resolver answered", durationMs: durationMs2 };
+        if (!r.answer) return { ok: false, message: "the resolver did not answer", durationMs: durationMs2 };
+        const a2 = r.answer;
+        if (a2.ok) {
+          const addresses = inNginxOrder(a2.addresses ?? []);
+          return addresses.length ? { ok: true, addresses, durationMs: durationMs2 } : { ok: false, code: "ENOTFOUND", message: `${name2} has no address`, durationMs: durationMs2 };
+        }
+        return { ok: false, ...a2.code !== void 0 && { code: a2.code }, message: `${name2}: ${a2.code ?? a2.message ?? "lookup failed"}`, durationMs: durationMs2 };
+      },
+      close() {
+        closed = true;
+        const c3 = child2;
+        child2 = void 0;
+        if (c3) stopStarted({ pid: c3.pid, exitCode: c3.exitCode, signalCode: c3.signalCode, kill: () => c3.kill("SIGKILL") });
+      }
+    }
+  };
+}
+var HELPER_ENV, STDERR_LIMIT;
+var init_helper = __esm({
+  "src/host/vantage/helper.ts"() {
+    "use strict";
+    init_probe_result();
+    init_address_order();
+    init_errno();
+    init_run();
+    init_helper_script();
+    HELPER_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" };
+    STDERR_LIMIT = 4096;
+  }
+});
+
+// src/host/vantage/worker-user.ts
+async function accounts(host, o2) {
+  const read3 = async (file2) => {
+    const r = await host.readFile(file2, o2);
+    return r.ok ? r.data.toString("utf8").split("\n") : [];
+  };
+  const [passwd, group] = await Promise.all([read3("/etc/passwd"), read3("/etc/group")]);
+  const users2 = /* @__PURE__ */ new Map();
+  const names2 = /* @__PURE__ */ new Map();
+  for (const line of passwd) {
+    const [name2, , uid, gid] = line.split(":");
+    if (!name2 || !/^\d+$/.test(uid ?? "") || !/^\d+$/.test(gid ?? "") || users2.has(name2)) continue;
+    users2.set(name2, { uid: Number(uid), gid: Number(gid) });
+    if (!names2.has(Number(uid))) names2.set(Number(uid), name2);
+  }
+  const groups = /* @__PURE__ */ new Map();
+  for (const line of group) {
+    const [name2, , gid, members2] = line.split(":");
+    if (!name2 || !/^\d+$/.test(gid ?? "") || groups.has(name2)) continue;
+    groups.set(name2, { gid: Number(gid), members: (members2 ?? "").split(",").filter(Boolean) });
+  }
+  return { users: users2, names: names2, groups };
+}
+async function workerUser(host, lookup2, configUser, o2 = {}) {
+  const acc = await accounts(host, o2);
+  if (lookup2.running) {
+    const w = lookup2.process.workers[0];
+    if (w) return { user: { uid: w.uid, gid: w.gid, groups: w.groups, name: w.user ?? acc.names.get(w.uid) ?? String(w.uid), from: "workers" } };
+    if (lookup2.process.masterUid !== 0) return { note: `nginx's master runs as uid ${lookup2.process.masterUid} and none of its workers is visible` };
+  }
+  const name2 = configUser?.name ?? DEFAULT_USER;
+  const pw = acc.users.get(name2);
+  if (!pw) return { note: `nginx's user ${name2} is not in /etc/passwd` };
+  const groupNames = configUser ? [configUser.group ?? name2] : DEFAULT_GROUPS;
+  const group = groupNames.map((g) => acc.groups.get(g)).find((g) => g !== void 0);
+  if (!group) return { note: `nginx's group ${groupNames[0]} is not in /etc/group` };
+  const groups = [group.gid, ...[...acc.groups.values()].filter((g) => g.members.includes(name2)).map((g) => g.gid)];
+  return {
+    user: {
+      uid: pw.uid,
+      gid: group.gid,
+      groups: [...new Set(groups)],
+      name: name2,
+      from: configUser ? "user directive" : "nginx's default user",
+      ...configUser && { site: { file: configUser.file, line: configUser.line } }
+    }
+  };
+}
+var DEFAULT_USER, DEFAULT_GROUPS;
+var init_worker_user = __esm({
+  "src/host/vantage/worker-user.ts"() {
+    "use strict";
+    DEFAULT_USER = "nobody";
+    DEFAULT_GROUPS = ["nogroup", "nobody"];
+  }
+});
+
+// src/host/vantage/vantage-host.ts
+import { setMaxListeners as setMaxListeners2 } from "node:events";
+import { hostname as hostname3 } from "node:os";
+async function vantageHost(base, lookup2, configUser, o2 = {}) {
+  const plain = { host: base, findings: () => [], vantage: () => void 0, close: () => {
+  } };
+  if (!isLocalHost(base)) return plain;
+  if (o2.signal) setMaxListeners2(0, o2.signal);
+  const [gate, worker] = await Promise.all([base.user(o2), lookup2.running ? workerUser(base, lookup2, configUser, o2) : {}]);
+  const findings = [];
+  if (worker.note) findings.push({ severity: "info", message: `cannot tell whom nginx's workers run as (${worker.note}): probes connect as the gate's own user` });
+  const as = worker.user && !sameUser(worker.user, gate) ? worker.user : void 0;
+  const master = lookup2.running ? lookup2.process : void 0;
+  const otherNetns = master ? await inOtherNetns(base, lookup2, o2) : false;
+  if (!as && !otherNetns) return { ...plain, findings: () => findings };
+  const root = gate.uid === 0;
+  const switchUser = as !== void 0 && root;
+  const closing = new AbortController();
+  const signal = o2.signal ? AbortSignal.any([o2.signal, closing.signal]) : closing.signal;
+  const start2 = () => startHelper({ ...otherNetns && master && { netnsPid: master.masterPid }, ...switchUser && { user: as } }, { timeoutMs: HELPER_START_MS, signal });
+  let helper;
+  let starting = Promise.resolve();
+  const cannotSwitch = (why) => findings.push({ severity: "info", message: `cannot connect as nginx's user ${as?.name} (${why}): unix sockets are judged from their modes for ${as?.name}` });
+  if (otherNetns && master) {
+    const started = await start2();
+    if (!started.ok) return { ...plain, findings: () => findings, blocked: otherNetnsFinding(master.masterPid, lookup2, gate, started.message) };
+    helper = started.helper;
+  } else if (switchUser) {
+    starting = start2().then((started) => {
+      if (!started.ok) return void (closing.signal.aborted || cannotSwitch(started.message));
+      if (closing.signal.aborted) started.helper.close();
+      else helper = started.helper;
+    });
+  }
+  if (as && !root) {
+    findings.push({
+      severity: "info",
+      message: `the gate runs as uid ${gate.uid} and cannot connect as nginx's user ${as.name} (uid ${as.uid}): unix sockets are judged from their modes and ${as.name}'s groups`,
+      evidence: [describeWorker(as)]
+    });
+  }
+  const netnsPid = otherNetns && master ? master.masterPid : void 0;
+  const run = netnsPid === void 0 ? (file2, args, options) => base.run(file2, args, options) : (file2, args, options) => base.run("nsenter", [`--net=/proc/${netnsPid}/ns/net`, "--", file2, ...args], options);
+  const userOf = async () => as ? { uid: as.uid, gid: as.gid, groups: as.groups } : gate;
+  const host = {
+    run,
+    resolve: (name2, options) => helper && netnsPid !== void 0 ? helper.resolve(name2, options) : base.resolve(name2, options),
+    dial: async (endpoint, options) => {
+      await starting;
+      const h2 = helper;
+      const dial = h2 ? (e, opts) => h2.dial(e, opts) : (e, opts) => base.dial(e, opts);
+      if (as && !(h2 && switchUser) && endpoint.kind === "unix") return judgedDial(host, dial, endpoint.path, as, options);
+      return dial(endpoint, options);
+    },
+    stat: (path6, options) => base.stat(path6, options),
+    readFile: (path6, options) => base.readFile(path6, options),
+    readDir: (path6, options) => base.readDir(path6, options),
+    listListeners: (options) => netnsPid === void 0 ? base.listListeners(options) : listenersIn(run, netnsPid, root, options),
+    user: userOf,
+    configSource: (main2, options) => base.configSource(main2, options)
+  };
+  const vantage = () => {
+    const v = {
+      host: hostname3(),
+      ...netnsPid !== void 0 && { netns: master?.netns ?? `nginx's (pid ${netnsPid})` },
+      ...as && helper && switchUser && { user: as.name }
+    };
+    return v.netns !== void 0 || v.user !== void 0 ? v : void 0;
+  };
+  return {
+    host,
+    findings: () => {
+      const v = vantage();
+      if (!v) return findings;
+      const who = v.user && as ? ` as nginx's ${as.from === "workers" ? "workers" : "user"} (${as.name}, uid ${as.uid})` : "";
+      const where2 = netnsPid !== void 0 ? ` from nginx's network namespace ${v.netns} (master pid ${netnsPid})` : "";
+      return [...findings, { severity: "info", message: `probed${who}${where2}`, ...as && v.user && { evidence: [describeWorker(as)] }, vantage: v }];
+    },
+    vantage,
+    close: () => {
+      closing.abort();
+      helper?.close();
+    }
+  };
+}
+function sameUser(a2, b) {
+  const set2 = (u2) => [.../* @__PURE__ */ new Set([u2.gid, ...u2.groups])].sort((x, y) => x - y).join(",");
+  return a2.uid === b.uid && a2.gid === b.gid && set2(a2) === set2(b);
+}
+function describeWorker(w) {
+  const where2 = w.site ? ` (${w.site.file}:${w.site.line})` : "";
+  return `nginx's user, from the ${w.from}${where2}: ${w.name} uid=${w.uid} gid=${w.gid} groups=${w.groups.join(",")}`;
+}
+async function inOtherNetns(base, lookup2, o2) {
+  if (!lookup2.running) return false;
+  const p = lookup2.process;
+  if (p.netns !== void 0 && p.ownNetns !== void 0) return p.netns !== p.ownNetns;
+  const [theirs, ours] = await Promise.all([
+    base.stat(`/proc/${p.masterPid}/net/dev`, { ...o2, followLinks: true }),
+    base.stat("/proc/self/net/dev", { ...o2, followLinks: true })
+  ]);
+  return theirs.ok && ours.ok && theirs.ino !== void 0 && ours.ino !== void 0 && theirs.ino !== ours.ino;
+}
+function otherNetnsFinding(pid, lookup2, gate, why) {
+  const p = lookup2.running ? lookup2.process : void 0;
+  return {
+    code: "vantage.other_netns",
+    severity: "error",
+    message: `nginx runs in another network namespace (master pid ${pid}) that the gate cannot enter: the addresses nginx dials were not probed`,
+    evidence: [
+      `nginx's master pid ${pid}: network namespace ${p?.netns ?? `/proc/${pid}/ns/net (not readable as uid ${gate.uid})`}${p?.ownNetns ? `; the gate's: ${p.ownNetns}` : ""}`,
+      `nsenter --net=/proc/${pid}/ns/net: ${why}`
+    ],
+    fix: `run the gate as root (it enters nginx's namespace through /proc/${pid}/ns/net), or inside nginx's container (docker exec, ip netns exec)`
+  };
+}
+async function listenersIn(run, pid, root, options = {}) {
+  const snap = await readListeners({ run }, () => readProcListeners(options.signal, `/proc/${pid}/net`), { ...options, root });
+  return withCommands(snap);
+}
+async function judgedDial(host, dial, path6, as, options) {
+  const started = performance.now();
+  const sf = await readSocketFile(host, path6, options.signal ? { signal: options.signal } : {});
+  const blocked = sf.blockedBy;
+  const denied = blocked ?? (sf.file && sf.file.type === "socket" && !access2(sf.file, sf.user).w ? sf.file : void 0);
+  if (denied) {
+    return {
+      ok: false,
+      code: "EACCES",
+      errno: 13,
+      message: `connect EACCES ${path6}: nginx's user ${as.name} may not ${blocked ? "search" : "write to"} ${denied.path} (${describeFile(denied)}), judged from its mode: the gate cannot connect as ${as.name}`,
+      durationMs: performance.now() - started
+    };
+  }
+  return dial({ kind: "unix", path: path6 }, options);
+}
+var HELPER_START_MS;
+var init_vantage_host = __esm({
+  "src/host/vantage/vantage-host.ts"() {
+    "use strict";
+    init_listeners();
+    init_listeners2();
+    init_local_host();
+    init_procnet();
+    init_socket_file();
+    init_helper();
+    init_worker_user();
+    HELPER_START_MS = 5e3;
+  }
+});
+
 // src/host/firewall.ts
 function portIn(spec, port) {
   return spec.split(",").some((part) => {
@@ -41076,97 +41606,6 @@ var init_selinux = __esm({
     "use strict";
     init_why_failed();
     SELINUX_BOOLEAN = "httpd_can_network_connect";
-  }
-});
-
-// src/host/socket-file.ts
-import { basename as basename3, dirname as dirname9, join as join8 } from "node:path";
-async function names(host, signal) {
-  const table = async (file2) => {
-    const m = /* @__PURE__ */ new Map();
-    const r = await host.readFile(file2, { ...signal && { signal } });
-    const text2 = r.ok ? r.data.toString("utf8") : "";
-    for (const line of text2.split("\n")) {
-      const f = line.split(":");
-      if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
-    }
-    return m;
-  };
-  const [users2, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
-  return { users: users2, groups };
-}
-function named(user, userNames2) {
-  return { ...user, name: userNames2.get(user.uid) ?? String(user.uid) };
-}
-function access2(f, user) {
-  const mode = parseInt(f.mode, 8);
-  if (user.uid === 0) return { r: true, w: true, x: (mode & 73) !== 0 };
-  const shift = f.uid === user.uid ? 6 : f.gid === user.gid || user.groups.includes(f.gid) ? 3 : 0;
-  const bits = mode >> shift & 7;
-  return { r: (bits & 4) !== 0, w: (bits & 2) !== 0, x: (bits & 1) !== 0 };
-}
-async function readSocketFile(host, path6, options = {}) {
-  const { signal } = options;
-  const [{ users: users2, groups }, who] = await Promise.all([names(host, signal), host.user()]);
-  const user = named(who, users2);
-  const notes2 = [];
-  const lstat3 = async (p) => {
-    const st = await host.stat(p, { followLinks: false, ...signal && { signal } });
-    return st.ok ? st : void 0;
-  };
-  const facts = async (p) => {
-    const st = await lstat3(p);
-    if (!st) return void 0;
-    return {
-      path: p,
-      type: st.type === "socket" || st.type === "file" || st.type === "directory" || st.type === "symlink" ? st.type : "other",
-      mode: st.mode.toString(8).padStart(4, "0"),
-      uid: st.uid,
-      gid: st.gid,
-      owner: users2.get(st.uid) ?? String(st.uid),
-      group: groups.get(st.gid) ?? String(st.gid)
-    };
-  };
-  const file2 = await facts(path6);
-  const evidence = { path: path6, siblings: [], user, notes: notes2, ...file2 && { file: file2 } };
-  const parents = [];
-  for (let d = dirname9(path6); ; d = dirname9(d)) {
-    parents.unshift(d);
-    if (d === "/") break;
-  }
-  for (const d of parents) {
-    const f = await facts(d);
-    if (!f) {
-      evidence.existingParent = dirname9(d);
-      break;
-    }
-    if (f.type === "directory" && !access2(f, user).x) {
-      evidence.blockedBy = f;
-      break;
-    }
-  }
-  const dir = dirname9(path6);
-  const listing = await host.readDir(dir, { ...signal && { signal } });
-  if (!listing.ok && listing.code !== "ENOENT") notes2.push(`cannot list ${dir}: ${listing.code ?? listing.message}`);
-  for (const name2 of (listing.ok ? listing.names : []).sort()) {
-    if (evidence.siblings.length >= MAX_SIBLINGS) break;
-    if (name2 === basename3(path6)) continue;
-    const st = await lstat3(join8(dir, name2));
-    if (st?.type === "socket") evidence.siblings.push(join8(dir, name2));
-  }
-  return evidence;
-}
-function describeFile(f) {
-  const kind = f.type === "socket" ? "s" : f.type === "directory" ? "d" : f.type === "symlink" ? "l" : "-";
-  const bits = parseInt(f.mode, 8);
-  const rwx = [6, 3, 0].map((s) => (bits >> s & 4 ? "r" : "-") + (bits >> s & 2 ? "w" : "-") + (bits >> s & 1 ? "x" : "-")).join("");
-  return `${kind}${rwx} (${f.mode}) ${f.owner}:${f.group}`;
-}
-var MAX_SIBLINGS;
-var init_socket_file = __esm({
-  "src/host/socket-file.ts"() {
-    "use strict";
-    MAX_SIBLINGS = 12;
   }
 });
 
@@ -42360,6 +42799,12 @@ var init_codes = __esm({
         retry: "definitive",
         level: "answer",
         meaning: "running nginx dials an address a name of its config resolved to when nginx started, and the name now resolves elsewhere (reload nginx, or resolve at run time)"
+      },
+      "vantage.other_netns": {
+        phase: "probe",
+        retry: "definitive",
+        level: "connect",
+        meaning: "nginx runs in another network namespace (a container) that the gate cannot enter (not root, no CAP_SYS_ADMIN): nginx's backends were not probed, none is blamed"
       }
     };
     REASON_CODES = Object.keys(CODES);
@@ -42582,7 +43027,8 @@ async function frontTargets(spec, ctx) {
   const out = /* @__PURE__ */ new Map();
   const { nginx, fronts } = ctx;
   if (spec.nginx.front || spec.nginx.frontOff || !fronts || !nginx) return { targets: out, notes: [] };
-  if (nginx.running && nginx.process.netns !== void 0 && nginx.process.ownNetns !== void 0 && nginx.process.netns !== nginx.process.ownNetns) {
+  const otherNetns = nginx.running && nginx.process.netns !== void 0 && nginx.process.ownNetns !== void 0 && nginx.process.netns !== nginx.process.ownNetns;
+  if (otherNetns && ctx.vantage?.netns !== nginx.process.netns) {
     const { netns, ownNetns } = nginx.process;
     const notes2 = fronts.map((r) => ({
       severity: "info",
@@ -43617,7 +44063,7 @@ var init_probe_plan = __esm({
 });
 
 // src/gate/probe-phase.ts
-import { setMaxListeners as setMaxListeners2 } from "node:events";
+import { setMaxListeners as setMaxListeners3 } from "node:events";
 async function runService(service2, dials, env, front) {
   const out = { findings: [], checks: [], notRun: [] };
   const learnt = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
@@ -43740,7 +44186,7 @@ var init_probe_phase = __esm({
     init_probe_plan();
     runProbePhase = Object.assign(
       async (spec, dials, ctx) => {
-        setMaxListeners2(0, ctx.signal);
+        setMaxListeners3(0, ctx.signal);
         const env = {
           spec,
           host: ctx.host,
@@ -43774,7 +44220,7 @@ var init_probe_phase = __esm({
 });
 
 // src/gate/run.ts
-import { setMaxListeners as setMaxListeners3 } from "node:events";
+import { setMaxListeners as setMaxListeners4 } from "node:events";
 function graceMs(spec) {
   return Math.min(spec.gate.connectTimeoutMs, MAX_GRACE_MS);
 }
@@ -43784,7 +44230,7 @@ async function runGate(spec, opts) {
   const deadlineAt = started + deadlineMs;
   const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
   const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
-  setMaxListeners3(0, signal);
+  setMaxListeners4(0, signal);
   const ctx = {
     signal,
     deadlineAt,
@@ -43848,10 +44294,23 @@ async function phases(spec, opts, ctx, started) {
         config: spec.nginx.config,
         signal
       });
-      const probe = await probePhase(spec, dials, { ...ctx, nginx, ...facts && { nginxFacts: facts }, ...fronts && { fronts } });
-      append(findings, probe.findings);
-      append(checks, probe.checks);
-      append(notRun, probe.notRun ?? []);
+      const view = await vantageHost(ctx.host, nginx, facts?.user, { signal });
+      try {
+        if (view.blocked) {
+          append(findings, view.findings());
+          findings.push(view.blocked);
+          planned(() => "nginx runs in another network namespace the gate cannot enter");
+        } else {
+          const vantage = view.vantage();
+          const probe = await probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...facts && { nginxFacts: facts }, ...fronts && { fronts }, ...vantage && { vantage } });
+          append(findings, view.findings());
+          append(findings, vantage ? probe.findings.map((f) => ({ ...f, vantage })) : probe.findings);
+          append(checks, probe.checks);
+          append(notRun, probe.notRun ?? []);
+        }
+      } finally {
+        view.close();
+      }
     }
   } else if (phase !== "config") {
     const failed = checks.filter((c3) => !c3.ok).map((c3) => c3.service);
@@ -43887,6 +44346,7 @@ var init_run2 = __esm({
     init_name_lookup();
     init_check();
     init_nginx_process();
+    init_vantage_host();
     init_probe_phase();
     MAX_GRACE_MS = 500;
   }
@@ -43917,6 +44377,7 @@ function findingJson(f) {
   if (f.fix !== void 0) o2.fix = maskCredentials(f.fix);
   if (f.file !== void 0) o2.file = f.file;
   if (f.line !== void 0) o2.line = f.line;
+  if (f.vantage !== void 0) o2.vantage = { ...f.vantage };
   return o2;
 }
 function checkJson(c3) {
@@ -44266,6 +44727,10 @@ function findingLines(f, p, width) {
   const lines = wrap(`  ${mark} `, head || p.dim(f.severity), width);
   append(lines, block("", forTerminal(f.message), width));
   if (f.evidence?.length) append(lines, block("evidence:", f.evidence.map(forTerminal).join("\n"), width));
+  if (f.vantage && f.code) {
+    const v = f.vantage;
+    append(lines, block("from:", forTerminal([v.host, v.netns && `netns ${v.netns}`, v.user && `as ${v.user}`].filter(Boolean).join(", ")), width));
+  }
   if (f.fix) append(lines, block(p.bold("fix:"), forTerminal(f.fix), width, "fix:".length));
   const at3 = location(f);
   if (at3) append(lines, block("at:", forTerminal(at3), width));
@@ -45861,7 +46326,7 @@ async function inThisThread(path6, range, window, signal) {
 function inWorker(job, signal) {
   return new Promise((resolve11, reject) => {
     signal?.throwIfAborted();
-    const worker = spawn3(job);
+    const worker = spawn4(job);
     const stop = () => void worker.terminate();
     signal?.addEventListener("abort", stop, { once: true });
     let done;
@@ -45874,7 +46339,7 @@ function inWorker(job, signal) {
     });
   });
 }
-function spawn3(job) {
+function spawn4(job) {
   const self = new URL(import.meta.url);
   const options = { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } };
   if (!self.pathname.endsWith(".ts")) return new Worker(self, options);

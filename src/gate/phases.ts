@@ -3,7 +3,7 @@
 import type { NginxLookup } from '../host/nginx-process.js';
 import type { NginxDial } from '../model/dial.js';
 import type { ProgressEvent } from '../model/events.js';
-import type { CheckOutcome, Finding, NotRunCheck } from '../model/finding.js';
+import type { CheckOutcome, Finding, NotRunCheck, Vantage } from '../model/finding.js';
 import type { ConfigPhaseContext, ConfigPhaseResult, NginxFacts } from '../nginx/check.js';
 import type { FrontRoute } from '../nginx/front-route.js';
 import type { Spec } from '../spec/load.js';
@@ -13,6 +13,8 @@ export interface PhaseContext extends ConfigPhaseContext {
   onProgress?: (event: ProgressEvent) => void;
   /** the running nginx (its master, workers, network namespace), found between the phases; absent for the config phase */
   nginx?: NginxLookup;
+  /** where the host's dials are made from when that is not the gate's own vantage (nginx's workers, nginx's network namespace) */
+  vantage?: Vantage;
   /** the config phase's facts about nginx (pid file, `user`); absent when the config phase did not run */
   nginxFacts?: NginxFacts;
   /** how each service is reached through nginx, from the config phase (front-route.ts) */

@@ -13,6 +13,7 @@ import type { NginxDial } from '../model/dial.js';
 import type { ProgressEvent } from '../model/events.js';
 import { runConfigPhase, type NginxFacts } from '../nginx/check.js';
 import { DEFAULT_PID_FILE, findNginx } from '../host/nginx-process.js';
+import { vantageHost } from '../host/vantage/vantage-host.js';
 import type { ConfigPhase, PhaseContext, ProbePhase } from './phases.js';
 import { runProbePhase } from './probe-phase.js';
 
@@ -122,10 +123,24 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
         config: spec.nginx.config,
         signal,
       });
-      const probe = await probePhase(spec, dials, { ...ctx, nginx, ...(facts && { nginxFacts: facts }), ...(fronts && { fronts }) });
-      append(findings, probe.findings);
-      append(checks, probe.checks);
-      append(notRun, probe.notRun ?? []);
+      // nginx's vantage: as its workers, from its network namespace
+      const view = await vantageHost(ctx.host, nginx, facts?.user, { signal });
+      try {
+        if (view.blocked) {
+          append(findings, view.findings());
+          findings.push(view.blocked);
+          planned(() => 'nginx runs in another network namespace the gate cannot enter');
+        } else {
+          const vantage = view.vantage();
+          const probe = await probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...(facts && { nginxFacts: facts }), ...(fronts && { fronts }), ...(vantage && { vantage }) });
+          append(findings, view.findings());
+          append(findings, vantage ? probe.findings.map((f) => ({ ...f, vantage })) : probe.findings);
+          append(checks, probe.checks);
+          append(notRun, probe.notRun ?? []);
+        }
+      } finally {
+        view.close();
+      }
     }
   } else if (phase !== 'config') {
     const failed = checks.filter((c) => !c.ok).map((c) => c.service);

@@ -19,8 +19,9 @@ export async function frontTargets(spec: Spec, ctx: PhaseContext): Promise<{ tar
   const out = new Map<string, FrontTarget>();
   const { nginx, fronts } = ctx;
   if (spec.nginx.front || spec.nginx.frontOff || !fronts || !nginx) return { targets: out, notes: [] };
-  // nginx's listen addresses mean something else from another network namespace
-  if (nginx.running && nginx.process.netns !== undefined && nginx.process.ownNetns !== undefined && nginx.process.netns !== nginx.process.ownNetns) {
+  // nginx's listen addresses mean something else from another network namespace, unless the host's dials are made from nginx's
+  const otherNetns = nginx.running && nginx.process.netns !== undefined && nginx.process.ownNetns !== undefined && nginx.process.netns !== nginx.process.ownNetns;
+  if (otherNetns && ctx.vantage?.netns !== nginx.process.netns) {
     const { netns, ownNetns } = nginx.process;
     const notes = fronts.map((r) => ({
       severity: 'info' as const,

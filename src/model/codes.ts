@@ -93,6 +93,12 @@ export const CODES = {
     level: 'answer',
     meaning: 'running nginx dials an address a name of its config resolved to when nginx started, and the name now resolves elsewhere (reload nginx, or resolve at run time)',
   },
+  'vantage.other_netns': {
+    phase: 'probe',
+    retry: 'definitive',
+    level: 'connect',
+    meaning: "nginx runs in another network namespace (a container) that the gate cannot enter (not root, no CAP_SYS_ADMIN): nginx's backends were not probed, none is blamed",
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ReasonCode = keyof typeof CODES;

@@ -22,6 +22,17 @@ export interface Finding {
   fix?: string;
   file?: string;
   line?: number;
+  /** where it was observed from, when that is not the gate's own process: nginx's network namespace, as nginx's workers */
+  vantage?: Vantage;
+}
+
+/** DESIGN.md's vantage rule: the machine, the network namespace and the user a probe was made from. */
+export interface Vantage {
+  host: string;
+  /** `net:[4026532717]`: nginx's master's, entered */
+  netns?: string;
+  /** nginx's worker user the probe connected as */
+  user?: string;
 }
 
 export type Verdict = 'pass' | 'fail';

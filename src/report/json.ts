@@ -30,6 +30,8 @@ export function findingJson(f: Finding): Record<string, unknown> {
   if (f.fix !== undefined) o.fix = maskCredentials(f.fix);
   if (f.file !== undefined) o.file = f.file;
   if (f.line !== undefined) o.line = f.line;
+  // DESIGN.md's vantage rule: where it was observed from, when not the gate's own process
+  if (f.vantage !== undefined) o.vantage = { ...f.vantage };
   return o;
 }
 

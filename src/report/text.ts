@@ -65,6 +65,11 @@ function findingLines(f: Finding, p: Paint, width: number | undefined): string[]
   const lines = wrap(`  ${mark} `, head || p.dim(f.severity), width);
   append(lines, block('', forTerminal(f.message), width));
   if (f.evidence?.length) append(lines, block('evidence:', f.evidence.map(forTerminal).join('\n'), width));
+  // where it was seen from, when not the gate's own process (the vantage finding's message says it already)
+  if (f.vantage && f.code) {
+    const v = f.vantage;
+    append(lines, block('from:', forTerminal([v.host, v.netns && `netns ${v.netns}`, v.user && `as ${v.user}`].filter(Boolean).join(', ')), width));
+  }
   if (f.fix) append(lines, block(p.bold('fix:'), forTerminal(f.fix), width, 'fix:'.length));
   const at = location(f);
   if (at) append(lines, block('at:', forTerminal(at), width));

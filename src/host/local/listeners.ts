@@ -12,7 +12,8 @@ export async function listLocalListeners(runner: Runner, o: HostOptions = {}): P
   return withCommands(snap);
 }
 
-async function withCommands(snap: ListenerSnapshot): Promise<ListenerSnapshot> {
+/** Each listener's processes with their command lines, from this machine's /proc (shared by every network namespace). */
+export async function withCommands(snap: ListenerSnapshot): Promise<ListenerSnapshot> {
   const pids = new Set(snap.listeners.flatMap((l) => l.processes.map((p) => p.pid)));
   const commands = new Map<number, string>();
   const states = new Map<number, string>();

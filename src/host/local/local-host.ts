@@ -9,8 +9,15 @@ import { readDirLocal, readFileLocal, statLocal } from './files.js';
 import { listLocalListeners } from './listeners.js';
 import { resolveLocal } from './resolve.js';
 
+/** The hosts localHost() made: only this machine can be entered as nginx's workers or its network namespace. */
+const LOCAL_HOSTS = new WeakSet<Host>();
+
+export function isLocalHost(host: Host): boolean {
+  return LOCAL_HOSTS.has(host);
+}
+
 export function localHost(runner: Runner = execaRunner()): Host {
-  return {
+  const host: Host = {
     run: (file, args, options) => runner.run(file, args, options),
     resolve: resolveLocal,
     dial: dialLocal,
@@ -21,4 +28,6 @@ export function localHost(runner: Runner = execaRunner()): Host {
     user: async () => ({ uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, groups: process.getgroups?.() ?? [] }),
     configSource: async () => fileSource(),
   };
+  LOCAL_HOSTS.add(host);
+  return host;
 }

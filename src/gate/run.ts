@@ -131,8 +131,10 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
           findings.push(view.blocked);
           planned(() => 'nginx runs in another network namespace the gate cannot enter');
         } else {
+          // nginx's namespace is entered before the phase; whether the worker user was taken is known only after its dials
+          const entered = view.vantage();
+          const probe = await probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...(facts && { nginxFacts: facts }), ...(fronts && { fronts }), ...(entered && { vantage: entered }) });
           const vantage = view.vantage();
-          const probe = await probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...(facts && { nginxFacts: facts }), ...(fronts && { fronts }), ...(vantage && { vantage }) });
           append(findings, view.findings());
           append(findings, vantage ? probe.findings.map((f) => ({ ...f, vantage })) : probe.findings);
           append(checks, probe.checks);

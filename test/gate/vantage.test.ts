@@ -196,6 +196,8 @@ describe("from nginx's network namespace", { skip: (!hasNginx && 'nginx is not i
         ['config', true],
         [`tcp 127.0.0.1:${port}`, true],
         ['http GET /healthz', true],
+        // through nginx too, at its listen address in its namespace
+        ['front GET /healthz', true],
       ],
     );
     const from = r.findings.find((f) => f.vantage?.netns);

@@ -9,6 +9,8 @@ import { fileSize } from '../host/file-tail.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../model/finding.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
 import { runCheck, type PhaseEnv, type Settled } from './check-runner.js';
+import { probePool } from './probe-pool.js';
+import { mark, type Timings } from '../timings.js';
 import type { NginxDial } from '../model/dial.js';
 import type { PhaseContext, ProbePhase, ProbePhaseResult } from './phases.js';
 import { STAGE_ORDER, type Check } from './probe-kind.js';
@@ -32,6 +34,7 @@ export const runProbePhase: ProbePhase = Object.assign(
       },
       started: Date.now(),
       deadlineAt: ctx.deadlineAt,
+      pool: probePool(),
       ...(ctx.onProgress && { onProgress: ctx.onProgress }),
     };
     if (spec.nginx.front && spec.nginx.errorLog) {
@@ -39,7 +42,7 @@ export const runProbePhase: ProbePhase = Object.assign(
       if (size !== undefined) env.errorLogFrom = size;
     }
     const byService = dialsByService(dials);
-    const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], env)));
+    const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], env, ctx.timings)));
     return { findings: dedupe(runs.flatMap((r) => r.findings)), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
   },
   { plan: firstChecks },
@@ -53,7 +56,7 @@ type State = 'running' | 'passed' | 'failed' | 'not run';
  * plans again when what the plan depends on changed (a name resolved, a
  * check that others wait for settled).
  */
-async function runService(service: ServiceSpec, dials: readonly NginxDial[], env: PhaseEnv): Promise<Required<ProbePhaseResult>> {
+async function runService(service: ServiceSpec, dials: readonly NginxDial[], env: PhaseEnv, timings?: Timings): Promise<Required<ProbePhaseResult>> {
   const out = { findings: [] as Finding[], checks: [] as CheckOutcome[], notRun: [] as NotRunCheck[] };
   const learnt = { resolved: new Map<string, readonly string[]>(), passed: new Set<string>() };
   const state = new Map<string, State>();
@@ -77,8 +80,10 @@ async function runService(service: ServiceSpec, dials: readonly NginxDial[], env
     state.set(check.id, 'running');
     running++;
     const at = seq++;
+    const startedAt = performance.now();
     runCheck(check, env, out).then(
       (run) => {
+        mark(timings, `probe ${service.name}: ${check.name}`, startedAt);
         if (run.row) rows.set(run.row, { check, seq: at });
         settled.push({ check, run });
         wake?.();

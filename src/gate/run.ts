@@ -9,6 +9,7 @@ import { useLookups } from '../host/name-lookup.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
 import type { NginxDial } from '../model/dial.js';
+import { timed, type Timings } from '../timings.js';
 import type { ProgressEvent } from '../model/events.js';
 import { runConfigPhase } from '../nginx/check.js';
 import type { ConfigPhase, PhaseContext, ProbePhase } from './phases.js';
@@ -28,6 +29,8 @@ export interface GateOptions {
   /** the gate's own decisions under test: phases that stand in for the real ones (nginx/check.ts, probe-phase.ts) */
   configPhase?: ConfigPhase;
   probePhase?: ProbePhase;
+  /** record each stage's time here, and give them with the report (`timings`) */
+  timings?: Timings;
 }
 
 /**
@@ -52,12 +55,14 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
     deadlineAt,
     host: opts.host ?? localHost(),
     ...(opts.onProgress && { onProgress: opts.onProgress }),
+    ...(opts.timings && { timings: opts.timings }),
   };
 
   // lookups the resolver never answered are abandoned when the gate ends, not waited for
   const endLookups = useLookups();
   try {
-    return await phases(spec, opts, ctx, started);
+    const report = await phases(spec, opts, ctx, started);
+    return opts.timings ? { ...report, timings: opts.timings } : report;
   } finally {
     endLookups();
   }
@@ -74,7 +79,7 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   let dials: NginxDial[] = [];
 
   if (phase !== 'probe') {
-    const config = await configPhase(spec, ctx);
+    const config = await timed(ctx.timings, 'config phase', () => configPhase(spec, ctx));
     append(findings, config.findings);
     dials = config.dials;
     // each service's first error, else the first error about no one service (nginx -t failed)
@@ -109,7 +114,7 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
       });
       planned(() => 'the deadline passed');
     } else {
-      const probe = await probePhase(spec, dials, ctx);
+      const probe = await timed(ctx.timings, 'probe phase', () => probePhase(spec, dials, ctx));
       append(findings, probe.findings);
       append(checks, probe.checks);
       append(notRun, probe.notRun ?? []);

@@ -67,9 +67,16 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   // nginx -t needs only the parse (its sandbox, the code-loading check): it runs beside the rest of the phase
   const nginxChecked = timed(timings, 'nginx -t', () => nginxCheck(spec, loaded, ctx));
   const base = dirname(main);
+  // one path.relative per file, not per dial and finding: thousands of services share a few files
+  const shown = new Map<string, string>();
   const display = (file: string) => {
-    const r = relative(base, file);
-    return r && !r.startsWith('..') && !isAbsolute(r) ? r : file;
+    let d = shown.get(file);
+    if (d === undefined) {
+      const r = relative(base, file);
+      d = r && !r.startsWith('..') && !isAbsolute(r) ? r : file;
+      shown.set(file, d);
+    }
+    return d;
   };
   const lines = new Map<string, string[]>();
   const lineText = (s: Site): string => {

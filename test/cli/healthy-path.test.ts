@@ -11,6 +11,7 @@ import { startHttpBackend } from '../helpers/backend.js';
 import { runCli } from '../helpers/cli.js';
 import { hasNginx, NGINX_BINARY, startNginx } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const skip = !hasNginx && 'nginx not installed';
 
@@ -111,4 +112,21 @@ test('without --debug, the text report prints no timings', { skip }, async (t) =
   const r = await runCli(['check', '--spec', d.spec], { cwd: d.dir });
   assert.equal(r.code, 0, r.stderr + r.stdout);
   assert.doesNotMatch(r.stderr + r.stdout, /timings/);
+});
+
+test('a healthy gate writes its report and nothing else: no runtime warning on stderr, even while it looks for nginx in the process list', async (t) => {
+  const b = await startHttpBackend({});
+  t.after(() => b.close());
+  const { dir, remove } = tempDir();
+  t.after(remove);
+  // nginx is not running from this config: its pid file is missing, so the gate reads every process's /proc entries
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `pid ${join(dir, 'nginx.pid')};\nevents {}\nhttp { server { listen 127.0.0.1:${await freePort()}; server_name app.test; location / { proxy_pass http://127.0.0.1:${b.port}; } } }\n`,
+  );
+  const spec = join(dir, 'upstream-gate.yml');
+  writeFileSync(spec, `version: 1\nservices:\n  app: {backend: "127.0.0.1:${b.port}", server_name: app.test, health: /healthz}\nnginx: {config: nginx.conf, test: "off"}\ngate: {deadline: 60s}\n`);
+  const r = await runCli(['check', '--spec', spec, '--quiet'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.doesNotMatch(r.stderr, /Warning|\(node:\d+\)/);
 });

@@ -200,7 +200,7 @@ function mean(v: number[]): number {
 
 function stagesOf(json: string): { stage: string; start_ms: number; ms: number }[] {
   try {
-    return (JSON.parse(json) as { timings?: { stages: { stage: string; start_ms: number; ms: number }[] } }).timings?.stages.filter((s) => !s.stage.startsWith('probe ')) ?? [];
+    return (JSON.parse(json) as { timings?: { stages: { stage: string; start_ms: number; ms: number }[] } }).timings?.stages.filter((s) => !/^probe .+: /.test(s.stage)) ?? [];
   } catch {
     return [];
   }

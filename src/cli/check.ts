@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { runGate, type PhaseSelection } from '../gate/run.js';
 import { planWrite, writeFilesAtomically } from '../atomic-write.js';
 import { toJson } from '../report/json.js';
-import { inputErrorJunit, toJunit } from '../report/junit.js';
 import { toText } from '../report/text.js';
 import { createProgress } from '../report/progress.js';
 import { useColor } from '../report/color.js';
@@ -100,7 +99,7 @@ const unguarded: Command = {
       format === 'json'
         ? json
         : format === 'junit'
-          ? toJunit(report, { cwd: io.cwd })
+          ? (await junit()).toJunit(report, { cwd: io.cwd })
           : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) }),
     );
     if (values.debug === true) {
@@ -118,11 +117,14 @@ export const checkCommand: Command = {
       return await unguarded.run(args, io);
     } catch (e) {
       // CI reads the JUnit file even when the job fails: bad input is one errored test case, not an empty file
-      if (isUserError(e) && requestedFormat(args) === 'junit') io.stdout.write(inputErrorJunit(e.message));
+      if (isUserError(e) && requestedFormat(args) === 'junit') io.stdout.write((await junit()).inputErrorJunit(e.message));
       throw e;
     }
   },
 };
+
+/** The JUnit renderer (and its XML writer), loaded only when asked for. */
+const junit = () => import('../report/junit.js');
 
 /** One line per stage, in the order they started: its start and length, from the process's start. */
 function timingsText(t: Timings): string {

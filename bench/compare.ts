@@ -5,6 +5,7 @@
 // the load of a shared machine falls on every contender alike.
 //
 //   node --import tsx bench/compare.ts --cli before=OLD/dist/cli.js --cli after=dist/cli.js [--quick]
+//     [--only cold-start,healthy,scale,parse] [--sizes 10,100,1000,10000]
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fmtMs, median } from './lib/stats.js';
 
-const { values } = parseArgs({ options: { cli: { type: 'string', multiple: true }, quick: { type: 'boolean' }, sizes: { type: 'string' } } });
+const { values } = parseArgs({ options: { cli: { type: 'string', multiple: true }, quick: { type: 'boolean' }, sizes: { type: 'string' }, only: { type: 'string' } } });
+const only = new Set((values.only ?? 'cold-start,healthy,scale,parse').split(','));
 const clis = (values.cli ?? [`after=${resolve('dist/cli.js')}`]).map((c) => {
   const [name, path] = c.split('=');
   return { name: name as string, path: resolve(path as string) };
@@ -117,7 +119,7 @@ say(`- ${clis.map((c) => `${c.name}: \`${c.path}\``).join('; ')}`);
 say(`- wall: spawn to exit as the pipeline sees it (median); CPU: user + system of the process and its children (nginx -t), mean, from GNU time`);
 
 // 1. cold start
-{
+if (only.has('cold-start')) {
   const rounds = quick ? 5 : 30;
   const s = await interleave([{ name: 'node -e 0', argv: [process.execPath, '-e', '0'] }, ...clis.map((c) => ({ name: `${c.name} --version`, argv: [process.execPath, c.path, '--version'] }))], rounds);
   const anchor = s.get('node -e 0')!;
@@ -134,7 +136,7 @@ say(`- wall: spawn to exit as the pipeline sees it (median); CPU: user + system 
 }
 
 // 2. healthy three services
-{
+if (only.has('healthy')) {
   const ports = [await backend(), await backend(), await backend()];
   const spec = deploy('healthy-3', ports, 3);
   const urls = ports.map((p) => `http://127.0.0.1:${p}/healthz`);
@@ -172,7 +174,7 @@ say(`- wall: spawn to exit as the pipeline sees it (median); CPU: user + system 
 }
 
 // 3. scale
-{
+if (only.has('scale')) {
   const ports = await Promise.all(Array.from({ length: 50 }, backend));
   say();
   say(`## Services in one spec (full \`check\`, every service healthy, 50 backend ports shared round-robin)`);
@@ -191,8 +193,92 @@ say(`- wall: spawn to exit as the pipeline sees it (median); CPU: user + system 
     say(row([n.toLocaleString('en-US'), ...walls.map(fmtMs), ...walls.map((w) => fmtMs(w / n)), `${fmtMs(phase('config phase'))} / ${fmtMs(phase('probe phase'))}`, `${verdicts} pass`]));
   }
 }
+// 4. config parse against nginx -T on the same tree
+if (only.has('parse')) {
+  const d = join(dir, 'parse-tree');
+  mkdirSync(join(d, 'sites'), { recursive: true });
+  mkdirSync(join(d, 'logs'));
+  writeFileSync(join(d, 'fastcgi_params'), 'fastcgi_param QUERY_STRING $query_string;\nfastcgi_param REQUEST_METHOD $request_method;\n');
+  for (let i = 0; i < 2000; i++) writeFileSync(join(d, 'sites', `s${i}.conf`), site(i));
+  const main = join(d, 'nginx.conf');
+  writeFileSync(main, `pid ${join(d, 'nginx.pid')};\nerror_log ${join(d, 'logs', 'error.log')};\nevents {}\nhttp {\n  server_names_hash_max_size 65536;\n  server_names_hash_bucket_size 128;\n  include sites/*.conf;\n}\n`);
+  const rounds = quick ? 2 : 5;
+  const s = await interleave(
+    [
+      { name: '`nginx -T`', argv: ['/usr/sbin/nginx', '-T', '-p', d, '-c', main] },
+      ...clis.map((c) => ({ name: `${c.name} \`parse\``, argv: [process.execPath, c.path, 'parse', main] })),
+    ],
+    rounds,
+  );
+  const anchor = mean(s.get('`nginx -T`')!.map((x) => x.cpuMs));
+  say();
+  say(`## Config parse: 100,000 lines in 2,001 files (${rounds} interleaved rounds, whole process, output to a pipe)`);
+  say();
+  say(row(['command', 'wall', 'CPU', 'CPU vs nginx -T', 'exit']));
+  say(row(['---', '---', '---', '---', '---']));
+  for (const [name, v] of s) {
+    const cpu = mean(v.map((x) => x.cpuMs));
+    say(row([name, fmtMs(median(v.map((x) => x.ms))), fmtMs(cpu), `${(cpu / anchor).toFixed(2)}x`, v.map((x) => x.code).join(',')]));
+  }
+}
+
 say();
 say(`Load average at the end: ${load()}.`);
+
+/** A 50-line site nginx -t accepts as is: a redirect, an upstream, a proxying server with four locations. */
+function site(i: number): string {
+  return `# site ${i}
+server {
+    listen 80;
+    server_name s${i}.example.com www.s${i}.example.com;
+    return 301 https://$host$request_uri;
+}
+
+upstream app_${i} {
+    server 127.0.0.1:${10000 + i} weight=5 max_fails=3 fail_timeout=10s;
+    server [::1]:${10000 + i} backup;
+    keepalive 16;
+}
+
+server {
+    listen 8443;
+    server_name s${i}.example.com;
+    root /srv/s${i}/public;
+    index index.html index.php;
+    access_log off;
+    client_max_body_size 20m;
+    add_header X-Frame-Options "SAMEORIGIN" always;
+    add_header Content-Security-Policy "default-src 'self'; img-src *" always;
+
+    location / {
+        proxy_pass http://app_${i};
+        proxy_http_version 1.1;
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_read_timeout 60s;
+    }
+
+    location ~ \\.php$ {
+        include fastcgi_params;
+        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+        fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+    }
+
+    location /static/ {
+        alias /srv/s${i}/static/;
+        expires 30d;
+        add_header Cache-Control 'public, max-age=2592000';
+    }
+
+    location = /healthz {
+        access_log off;
+        proxy_pass http://127.0.0.1:${10000 + i}/healthz;
+    }
+}
+`;
+}
 
 function mean(v: number[]): number {
   return v.reduce((a, b) => a + b, 0) / v.length;

@@ -120,7 +120,7 @@ say(`- wall: spawn to exit as the pipeline sees it (median); CPU: user + system 
 
 // 1. cold start
 if (only.has('cold-start')) {
-  const rounds = quick ? 5 : 30;
+  const rounds = quick ? 5 : 20;
   const s = await interleave([{ name: 'node -e 0', argv: [process.execPath, '-e', '0'] }, ...clis.map((c) => ({ name: `${c.name} --version`, argv: [process.execPath, c.path, '--version'] }))], rounds);
   const anchor = s.get('node -e 0')!;
   say();
@@ -140,7 +140,7 @@ if (only.has('healthy')) {
   const ports = [await backend(), await backend(), await backend()];
   const spec = deploy('healthy-3', ports, 3);
   const urls = ports.map((p) => `http://127.0.0.1:${p}/healthz`);
-  const rounds = quick ? 5 : 20;
+  const rounds = quick ? 5 : 12;
   const contenders = [
     { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
     { name: 'bash `curl -f` loop', argv: ['bash', '-c', `for u in ${urls.join(' ')}; do curl -fsS -o /dev/null "$u" || exit 1; done`] },
@@ -183,7 +183,7 @@ if (only.has('scale')) {
   say(row(['---', ...clis.map(() => '---'), ...clis.map(() => '---'), '---', '---']));
   for (const n of sizes) {
     const spec = deploy(`scale-${n}`, ports, n);
-    const rounds = quick ? 1 : n >= 10_000 ? 2 : n >= 1000 ? 3 : 5;
+    const rounds = quick ? 1 : n >= 10_000 ? 1 : n >= 1000 ? 2 : 3;
     const s = await interleave(clis.map((c) => ({ name: c.name, argv: [process.execPath, c.path, 'check', '--spec', spec, '--format', 'json', '--quiet'] })), rounds);
     const walls = clis.map((c) => median(s.get(c.name)!.map((x) => x.ms)));
     const last = s.get(clis[clis.length - 1]!.name)!.at(-1)!;
@@ -202,7 +202,7 @@ if (only.has('parse')) {
   for (let i = 0; i < 2000; i++) writeFileSync(join(d, 'sites', `s${i}.conf`), site(i));
   const main = join(d, 'nginx.conf');
   writeFileSync(main, `pid ${join(d, 'nginx.pid')};\nerror_log ${join(d, 'logs', 'error.log')};\nevents {}\nhttp {\n  server_names_hash_max_size 65536;\n  server_names_hash_bucket_size 128;\n  include sites/*.conf;\n}\n`);
-  const rounds = quick ? 2 : 5;
+  const rounds = quick ? 2 : 3;
   const s = await interleave(
     [
       { name: '`nginx -T`', argv: ['/usr/sbin/nginx', '-T', '-p', d, '-c', main] },

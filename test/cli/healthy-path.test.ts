@@ -72,7 +72,7 @@ test('a healthy gate runs no evidence command (ss, firewall, SELinux, systemd); 
 
   // the wrappers do see the gate's commands: the same deploy with its backend gone needs the evidence
   const down = await deployment(t, await freePort());
-  const failing = await runCli(['check', '--spec', down.spec, '--format', 'json', '--phase', 'probe', '--deadline', '2s'], { cwd: down.dir, env });
+  const failing = await runCli(['check', '--spec', down.spec, '--format', 'json', '--phase', 'probe', '--deadline', '10s'], { cwd: down.dir, env });
   assert.equal(failing.code, 1, failing.stderr + failing.stdout);
   assert.ok(rec.calls().some((c) => c.startsWith('ss ')), rec.calls().join('\n'));
 });

@@ -953,8 +953,8 @@ var require_directives = __commonJS({
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
-          } catch (error62) {
-            onError(String(error62));
+          } catch (error2) {
+            onError(String(error2));
             return null;
           }
         }
@@ -1056,9 +1056,9 @@ var require_anchors = __commonJS({
             if (typeof ref === "object" && ref.anchor && (identity4.isScalar(ref.node) || identity4.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
-              const error62 = new Error("Failed to resolve repeated object (this should not happen)");
-              error62.source = source;
-              throw error62;
+              const error2 = new Error("Failed to resolve repeated object (this should not happen)");
+              error2.source = source;
+              throw error2;
             }
           }
         },
@@ -4308,12 +4308,12 @@ var require_errors = __commonJS({
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError2 = (src, lc) => (error62) => {
-      if (error62.pos[0] === -1)
+    var prettifyError2 = (src, lc) => (error2) => {
+      if (error2.pos[0] === -1)
         return;
-      error62.linePos = error62.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error62.linePos[0];
-      error62.message += ` at line ${line}, column ${col}`;
+      error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
+      const { line, col } = error2.linePos[0];
+      error2.message += ` at line ${line}, column ${col}`;
       let ci = col - 1;
       let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
@@ -4331,12 +4331,12 @@ var require_errors = __commonJS({
       }
       if (/[^ ]/.test(lineStr)) {
         let count2 = 1;
-        const end = error62.linePos[1];
+        const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
           count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count2);
-        error62.message += `:
+        error2.message += `:
 
 ${lineStr}
 ${pointer}
@@ -5139,7 +5139,7 @@ var require_resolve_block_scalar = __commonJS({
       const mode = source[0];
       let indent = 0;
       let chomp = "";
-      let error62 = -1;
+      let error2 = -1;
       for (let i2 = 1; i2 < source.length; ++i2) {
         const ch = source[i2];
         if (!chomp && (ch === "-" || ch === "+"))
@@ -5148,12 +5148,12 @@ var require_resolve_block_scalar = __commonJS({
           const n2 = Number(ch);
           if (!indent && n2)
             indent = n2;
-          else if (error62 === -1)
-            error62 = offset + i2;
+          else if (error2 === -1)
+            error2 = offset + i2;
         }
       }
-      if (error62 !== -1)
-        onError(error62, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+      if (error2 !== -1)
+        onError(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
       let hasSpace = false;
       let comment = "";
       let length = source.length;
@@ -5449,8 +5449,8 @@ var require_compose_scalar = __commonJS({
       try {
         const res = tag.resolve(value, (msg2) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg2), ctx.options);
         scalar = identity4.isScalar(res) ? res : new Scalar.Scalar(res);
-      } catch (error62) {
-        const msg2 = error62 instanceof Error ? error62.message : String(error62);
+      } catch (error2) {
+        const msg2 = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg2);
         scalar = new Scalar.Scalar(value);
       }
@@ -5573,8 +5573,8 @@ var require_compose_node = __commonJS({
             node2 = composeCollection.composeCollection(CN, ctx, token, props, onError);
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
-          } catch (error62) {
-            const message = error62 instanceof Error ? error62.message : String(error62);
+          } catch (error2) {
+            const message = error2 instanceof Error ? error2.message : String(error2);
             onError(token, "RESOURCE_EXHAUSTION", message);
           }
           break;
@@ -5839,11 +5839,11 @@ ${cb}` : comment;
             break;
           case "error": {
             const msg2 = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error62 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg2);
+            const error2 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg2);
             if (this.atDirectives || !this.doc)
-              this.errors.push(error62);
+              this.errors.push(error2);
             else
-              this.doc.errors.push(error62);
+              this.doc.errors.push(error2);
             break;
           }
           case "doc-end": {
@@ -7156,8 +7156,8 @@ var require_parser = __commonJS({
       peek(n2) {
         return this.stack[this.stack.length - n2];
       }
-      *pop(error62) {
-        const token = error62 ?? this.stack.pop();
+      *pop(error2) {
+        const token = error2 ?? this.stack.pop();
         if (!token) {
           const message = "Tried to pop an empty stack";
           yield { type: "error", offset: this.offset, source: "", message };
@@ -9045,10 +9045,10 @@ function node(obj, key, make) {
   }
   return obj[key];
 }
-function flattenError(error62, mapper = (issue2) => issue2.message) {
+function flattenError(error2, mapper = (issue2) => issue2.message) {
   const fieldErrors = {};
   const formErrors = [];
-  for (const sub of error62.issues) {
+  for (const sub of error2.issues) {
     if (sub.path.length > 0) {
       node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
     } else {
@@ -9057,10 +9057,10 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
   }
   return { formErrors, fieldErrors };
 }
-function formatError(error62, mapper = (issue2) => issue2.message) {
+function formatError(error2, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path6 = []) => {
-    for (const issue2 of error63.issues) {
+  const processError = (error3, path6 = []) => {
+    for (const issue2 of error3.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
         issue2.errors.map((issues) => processError({ issues }, [...path6, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
@@ -9102,14 +9102,14 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
       }
     }
   };
-  processError(error62);
+  processError(error2);
   return fieldErrors;
 }
-function treeifyError(error62, mapper = (issue2) => issue2.message) {
+function treeifyError(error2, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path6 = []) => {
+  const processError = (error3, path6 = []) => {
     var _a3;
-    for (const issue2 of error63.issues) {
+    for (const issue2 of error3.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
         issue2.errors.map((issues) => processError({ issues }, [...path6, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
@@ -9151,7 +9151,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
       }
     }
   };
-  processError(error62);
+  processError(error2);
   return result;
 }
 function toDotPath(_path) {
@@ -9172,9 +9172,9 @@ function toDotPath(_path) {
   }
   return segs.join("");
 }
-function prettifyError(error62) {
+function prettifyError(error2) {
   const lines = [];
-  const issues = [...error62.issues].sort((a2, b) => (a2.path ?? []).length - (b.path ?? []).length);
+  const issues = [...error2.issues].sort((a2, b) => (a2.path ?? []).length - (b.path ?? []).length);
   for (const issue2 of issues) {
     lines.push(`\u2716 ${issue2.message}`);
     if (issue2.path?.length)
@@ -9230,19 +9230,19 @@ function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
 function failure(Err, issues, ctx) {
-  let error62;
+  let error2;
   return {
     success: false,
     get error() {
-      if (!error62) {
-        error62 = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      if (!error2) {
+        error2 = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
         issues = void 0;
         ctx = void 0;
       }
-      return error62;
+      return error2;
     },
     set error(e) {
-      error62 = e;
+      error2 = e;
       issues = void 0;
       ctx = void 0;
     }
@@ -12850,8013 +12850,10 @@ var init_memoizer = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ar.js
-function ar_default() {
-  return {
-    localeError: error()
-  };
-}
-var error;
-var init_ar = __esm({
-  "node_modules/zod/v4/locales/ar.js"() {
-    init_util();
-    error = () => {
-      const Sizable = {
-        string: { unit: "\u062D\u0631\u0641", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
-        file: { unit: "\u0628\u0627\u064A\u062A", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
-        array: { unit: "\u0639\u0646\u0635\u0631", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
-        set: { unit: "\u0639\u0646\u0635\u0631", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
-        map: { unit: "\u0639\u0646\u0635\u0631", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0645\u062F\u062E\u0644",
-        email: "\u0628\u0631\u064A\u062F \u0625\u0644\u0643\u062A\u0631\u0648\u0646\u064A",
-        url: "\u0631\u0627\u0628\u0637",
-        emoji: "\u0625\u064A\u0645\u0648\u062C\u064A",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\u062A\u0627\u0631\u064A\u062E \u0648\u0648\u0642\u062A \u0628\u0645\u0639\u064A\u0627\u0631 ISO",
-        date: "\u062A\u0627\u0631\u064A\u062E \u0628\u0645\u0639\u064A\u0627\u0631 ISO",
-        time: "\u0648\u0642\u062A \u0628\u0645\u0639\u064A\u0627\u0631 ISO",
-        duration: "\u0645\u062F\u0629 \u0628\u0645\u0639\u064A\u0627\u0631 ISO",
-        ipv4: "\u0639\u0646\u0648\u0627\u0646 IPv4",
-        ipv6: "\u0639\u0646\u0648\u0627\u0646 IPv6",
-        mac: "\u0639\u0646\u0648\u0627\u0646 MAC",
-        cidrv4: "\u0645\u062F\u0649 \u0639\u0646\u0627\u0648\u064A\u0646 \u0628\u0635\u064A\u063A\u0629 IPv4",
-        cidrv6: "\u0645\u062F\u0649 \u0639\u0646\u0627\u0648\u064A\u0646 \u0628\u0635\u064A\u063A\u0629 IPv6",
-        base64: "\u0646\u064E\u0635 \u0628\u062A\u0631\u0645\u064A\u0632 base64-encoded",
-        base64url: "\u0646\u064E\u0635 \u0628\u062A\u0631\u0645\u064A\u0632 base64url-encoded",
-        json_string: "\u0646\u064E\u0635 \u0639\u0644\u0649 \u0647\u064A\u0626\u0629 JSON",
-        e164: "\u0631\u0642\u0645 \u0647\u0627\u062A\u0641 \u0628\u0645\u0639\u064A\u0627\u0631 E.164",
-        credit_card: "\u0631\u0642\u0645 \u0628\u0637\u0627\u0642\u0629 \u0627\u0644\u0627\u0626\u062A\u0645\u0627\u0646",
-        currency_code: "\u0631\u0645\u0632 \u0627\u0644\u0639\u0645\u0644\u0629",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0645\u062F\u062E\u0644"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 instanceof ${issue2.expected}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}`;
-            }
-            return `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 ${expected}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u0627\u062E\u062A\u064A\u0627\u0631 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062A\u0648\u0642\u0639 \u0627\u0646\u062A\u0642\u0627\u0621 \u0623\u062D\u062F \u0647\u0630\u0647 \u0627\u0644\u062E\u064A\u0627\u0631\u0627\u062A: ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return ` \u0623\u0643\u0628\u0631 \u0645\u0646 \u0627\u0644\u0644\u0627\u0632\u0645: \u064A\u0641\u062A\u0631\u0636 \u0623\u0646 \u062A\u0643\u0648\u0646 ${issue2.origin ?? "\u0627\u0644\u0642\u064A\u0645\u0629"} ${adj} ${issue2.maximum.toString()} ${sizing.unit ?? "\u0639\u0646\u0635\u0631"}`;
-            return `\u0623\u0643\u0628\u0631 \u0645\u0646 \u0627\u0644\u0644\u0627\u0632\u0645: \u064A\u0641\u062A\u0631\u0636 \u0623\u0646 \u062A\u0643\u0648\u0646 ${issue2.origin ?? "\u0627\u0644\u0642\u064A\u0645\u0629"} ${adj} ${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0623\u0635\u063A\u0631 \u0645\u0646 \u0627\u0644\u0644\u0627\u0632\u0645: \u064A\u0641\u062A\u0631\u0636 \u0644\u0640 ${issue2.origin} \u0623\u0646 \u064A\u0643\u0648\u0646 ${adj} ${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u0623\u0635\u063A\u0631 \u0645\u0646 \u0627\u0644\u0644\u0627\u0632\u0645: \u064A\u0641\u062A\u0631\u0636 \u0644\u0640 ${issue2.origin} \u0623\u0646 \u064A\u0643\u0648\u0646 ${adj} ${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u0646\u064E\u0635 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u0628\u062F\u0623 \u0628\u0640 "${issue2.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `\u0646\u064E\u0635 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u0646\u062A\u0647\u064A \u0628\u0640 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u0646\u064E\u0635 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u062A\u0636\u0645\u0651\u064E\u0646 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u0646\u064E\u0635 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u0637\u0627\u0628\u0642 \u0627\u0644\u0646\u0645\u0637 ${_issue.pattern}`;
-            return `${FormatDictionary[_issue.format] ?? issue2.format} \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644`;
-          }
-          case "not_multiple_of":
-            return `\u0631\u0642\u0645 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u0643\u0648\u0646 \u0645\u0646 \u0645\u0636\u0627\u0639\u0641\u0627\u062A ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u0645\u0639\u0631\u0641${issue2.keys.length > 1 ? "\u0627\u062A" : ""} \u063A\u0631\u064A\u0628${issue2.keys.length > 1 ? "\u0629" : ""}: ${joinValues(issue2.keys, "\u060C ")}`;
-          case "invalid_key":
-            return `\u0645\u0639\u0631\u0641 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644 \u0641\u064A ${issue2.origin}`;
-          case "invalid_union":
-            return "\u0645\u062F\u062E\u0644 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644";
-          case "invalid_element":
-            return `\u0645\u062F\u062E\u0644 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644 \u0641\u064A ${issue2.origin}`;
-          default:
-            return "\u0645\u062F\u062E\u0644 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644";
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/az.js
-function az_default() {
-  return {
-    localeError: error2()
-  };
-}
-var error2;
-var init_az = __esm({
-  "node_modules/zod/v4/locales/az.js"() {
-    init_util();
-    error2 = () => {
-      const Sizable = {
-        string: { unit: "simvol", verb: "olmal\u0131d\u0131r" },
-        file: { unit: "bayt", verb: "olmal\u0131d\u0131r" },
-        array: { unit: "element", verb: "olmal\u0131d\u0131r" },
-        set: { unit: "element", verb: "olmal\u0131d\u0131r" },
-        map: { unit: "element", verb: "olmal\u0131d\u0131r" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "input",
-        email: "email address",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO datetime",
-        date: "ISO date",
-        time: "ISO time",
-        duration: "ISO duration",
-        ipv4: "IPv4 address",
-        ipv6: "IPv6 address",
-        mac: "MAC address",
-        cidrv4: "IPv4 range",
-        cidrv6: "IPv6 range",
-        base64: "base64-encoded string",
-        base64url: "base64url-encoded string",
-        json_string: "JSON string",
-        e164: "E.164 number",
-        credit_card: "kredit kart\u0131 n\xF6mr\u0259si",
-        currency_code: "valyuta kodu",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n instanceof ${issue2.expected}, daxil olan ${received}`;
-            }
-            return `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n ${expected}, daxil olan ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n ${stringifyPrimitive(issue2.values[0])}`;
-            return `Yanl\u0131\u015F se\xE7im: a\u015Fa\u011F\u0131dak\u0131lardan biri olmal\u0131d\u0131r: ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\xC7ox b\xF6y\xFCk: g\xF6zl\u0259nil\u0259n ${issue2.origin ?? "d\u0259y\u0259r"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "element"}`;
-            return `\xC7ox b\xF6y\xFCk: g\xF6zl\u0259nil\u0259n ${issue2.origin ?? "d\u0259y\u0259r"} ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\xC7ox ki\xE7ik: g\xF6zl\u0259nil\u0259n ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            return `\xC7ox ki\xE7ik: g\xF6zl\u0259nil\u0259n ${issue2.origin} ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Yanl\u0131\u015F m\u0259tn: "${_issue.prefix}" il\u0259 ba\u015Flamal\u0131d\u0131r`;
-            if (_issue.format === "ends_with")
-              return `Yanl\u0131\u015F m\u0259tn: "${_issue.suffix}" il\u0259 bitm\u0259lidir`;
-            if (_issue.format === "includes")
-              return `Yanl\u0131\u015F m\u0259tn: "${_issue.includes}" daxil olmal\u0131d\u0131r`;
-            if (_issue.format === "regex")
-              return `Yanl\u0131\u015F m\u0259tn: ${_issue.pattern} \u015Fablonuna uy\u011Fun olmal\u0131d\u0131r`;
-            return `Yanl\u0131\u015F ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Yanl\u0131\u015F \u0259d\u0259d: ${issue2.divisor} il\u0259 b\xF6l\xFCn\u0259 bil\u0259n olmal\u0131d\u0131r`;
-          case "unrecognized_keys":
-            return `Tan\u0131nmayan a\xE7ar${issue2.keys.length > 1 ? "lar" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `${issue2.origin} daxilind\u0259 yanl\u0131\u015F a\xE7ar`;
-          case "invalid_union":
-            return "Yanl\u0131\u015F d\u0259y\u0259r";
-          case "invalid_element":
-            return `${issue2.origin} daxilind\u0259 yanl\u0131\u015F d\u0259y\u0259r`;
-          default:
-            return `Yanl\u0131\u015F d\u0259y\u0259r`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one2, few, many) {
-  const absCount = Math.abs(count2);
-  const lastDigit = absCount % 10;
-  const lastTwoDigits = absCount % 100;
-  if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
-    return many;
-  }
-  if (lastDigit === 1) {
-    return one2;
-  }
-  if (lastDigit >= 2 && lastDigit <= 4) {
-    return few;
-  }
-  return many;
-}
-function be_default() {
-  return {
-    localeError: error3()
-  };
-}
-var error3;
-var init_be = __esm({
-  "node_modules/zod/v4/locales/be.js"() {
-    init_util();
-    error3 = () => {
-      const Sizable = {
-        string: {
-          unit: {
-            one: "\u0441\u0456\u043C\u0432\u0430\u043B",
-            few: "\u0441\u0456\u043C\u0432\u0430\u043B\u044B",
-            many: "\u0441\u0456\u043C\u0432\u0430\u043B\u0430\u045E"
-          },
-          verb: "\u043C\u0435\u0446\u044C"
-        },
-        array: {
-          unit: {
-            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
-            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u044B",
-            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430\u045E"
-          },
-          verb: "\u043C\u0435\u0446\u044C"
-        },
-        set: {
-          unit: {
-            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
-            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u044B",
-            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430\u045E"
-          },
-          verb: "\u043C\u0435\u0446\u044C"
-        },
-        map: {
-          unit: {
-            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
-            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u044B",
-            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430\u045E"
-          },
-          verb: "\u043C\u0435\u0446\u044C"
-        },
-        file: {
-          unit: {
-            one: "\u0431\u0430\u0439\u0442",
-            few: "\u0431\u0430\u0439\u0442\u044B",
-            many: "\u0431\u0430\u0439\u0442\u0430\u045E"
-          },
-          verb: "\u043C\u0435\u0446\u044C"
-        }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0443\u0432\u043E\u0434",
-        email: "email \u0430\u0434\u0440\u0430\u0441",
-        url: "URL",
-        emoji: "\u044D\u043C\u043E\u0434\u0437\u0456",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u0434\u0430\u0442\u0430 \u0456 \u0447\u0430\u0441",
-        date: "ISO \u0434\u0430\u0442\u0430",
-        time: "ISO \u0447\u0430\u0441",
-        duration: "ISO \u043F\u0440\u0430\u0446\u044F\u0433\u043B\u0430\u0441\u0446\u044C",
-        ipv4: "IPv4 \u0430\u0434\u0440\u0430\u0441",
-        ipv6: "IPv6 \u0430\u0434\u0440\u0430\u0441",
-        mac: "MAC \u0430\u0434\u0440\u0430\u0441",
-        cidrv4: "IPv4 \u0434\u044B\u044F\u043F\u0430\u0437\u043E\u043D",
-        cidrv6: "IPv6 \u0434\u044B\u044F\u043F\u0430\u0437\u043E\u043D",
-        base64: "\u0440\u0430\u0434\u043E\u043A \u0443 \u0444\u0430\u0440\u043C\u0430\u0446\u0435 base64",
-        base64url: "\u0440\u0430\u0434\u043E\u043A \u0443 \u0444\u0430\u0440\u043C\u0430\u0446\u0435 base64url",
-        json_string: "JSON \u0440\u0430\u0434\u043E\u043A",
-        e164: "\u043D\u0443\u043C\u0430\u0440 E.164",
-        credit_card: "\u043D\u0443\u043C\u0430\u0440 \u043A\u0440\u044D\u0434\u044B\u0442\u043D\u0430\u0439 \u043A\u0430\u0440\u0442\u044B",
-        currency_code: "\u043A\u043E\u0434 \u0432\u0430\u043B\u044E\u0442\u044B",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0443\u0432\u043E\u0434"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u043B\u0456\u043A",
-        array: "\u043C\u0430\u0441\u0456\u045E"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F instanceof ${issue2.expected}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}`;
-            }
-            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F ${expected}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0432\u0430\u0440\u044B\u044F\u043D\u0442: \u0447\u0430\u043A\u0430\u045E\u0441\u044F \u0430\u0434\u0437\u0456\u043D \u0437 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              const maxValue = Number(issue2.maximum);
-              const unit = getBelarusianPlural(maxValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
-              return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u0432\u044F\u043B\u0456\u043A\u0456: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue2.origin ?? "\u0437\u043D\u0430\u0447\u044D\u043D\u043D\u0435"} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 ${sizing.verb} ${adj}${issue2.maximum.toString()} ${unit}`;
-            }
-            return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u0432\u044F\u043B\u0456\u043A\u0456: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue2.origin ?? "\u0437\u043D\u0430\u0447\u044D\u043D\u043D\u0435"} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 \u0431\u044B\u0446\u044C ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              const minValue = Number(issue2.minimum);
-              const unit = getBelarusianPlural(minValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
-              return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u043C\u0430\u043B\u044B: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue2.origin} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 ${sizing.verb} ${adj}${issue2.minimum.toString()} ${unit}`;
-            }
-            return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u043C\u0430\u043B\u044B: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue2.origin} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 \u0431\u044B\u0446\u044C ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0440\u0430\u0434\u043E\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u043F\u0430\u0447\u044B\u043D\u0430\u0446\u0446\u0430 \u0437 "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0440\u0430\u0434\u043E\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u0437\u0430\u043A\u0430\u043D\u0447\u0432\u0430\u0446\u0446\u0430 \u043D\u0430 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0440\u0430\u0434\u043E\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u0437\u043C\u044F\u0448\u0447\u0430\u0446\u044C "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0440\u0430\u0434\u043E\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u0430\u0434\u043F\u0430\u0432\u044F\u0434\u0430\u0446\u044C \u0448\u0430\u0431\u043B\u043E\u043D\u0443 ${_issue.pattern}`;
-            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u043B\u0456\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u0431\u044B\u0446\u044C \u043A\u0440\u0430\u0442\u043D\u044B\u043C ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u041D\u0435\u0440\u0430\u0441\u043F\u0430\u0437\u043D\u0430\u043D\u044B ${issue2.keys.length > 1 ? "\u043A\u043B\u044E\u0447\u044B" : "\u043A\u043B\u044E\u0447"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u043A\u043B\u044E\u0447 \u0443 ${issue2.origin}`;
-          case "invalid_union":
-            return "\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434";
-          case "invalid_element":
-            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u0430\u0435 \u0437\u043D\u0430\u0447\u044D\u043D\u043D\u0435 \u045E ${issue2.origin}`;
-          default:
-            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/bg.js
-function bg_default() {
-  return {
-    localeError: error4()
-  };
-}
-var error4;
-var init_bg = __esm({
-  "node_modules/zod/v4/locales/bg.js"() {
-    init_util();
-    error4 = () => {
-      const Sizable = {
-        string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
-        file: { unit: "\u0431\u0430\u0439\u0442\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
-        array: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
-        set: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
-        map: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0432\u0445\u043E\u0434",
-        email: "\u0438\u043C\u0435\u0439\u043B \u0430\u0434\u0440\u0435\u0441",
-        url: "URL",
-        emoji: "\u0435\u043C\u043E\u0434\u0436\u0438",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u0432\u0440\u0435\u043C\u0435",
-        date: "ISO \u0434\u0430\u0442\u0430",
-        time: "ISO \u0432\u0440\u0435\u043C\u0435",
-        duration: "ISO \u043F\u0440\u043E\u0434\u044A\u043B\u0436\u0438\u0442\u0435\u043B\u043D\u043E\u0441\u0442",
-        ipv4: "IPv4 \u0430\u0434\u0440\u0435\u0441",
-        ipv6: "IPv6 \u0430\u0434\u0440\u0435\u0441",
-        mac: "MAC \u0430\u0434\u0440\u0435\u0441",
-        cidrv4: "IPv4 \u0434\u0438\u0430\u043F\u0430\u0437\u043E\u043D",
-        cidrv6: "IPv6 \u0434\u0438\u0430\u043F\u0430\u0437\u043E\u043D",
-        base64: "base64-\u043A\u043E\u0434\u0438\u0440\u0430\u043D \u043D\u0438\u0437",
-        base64url: "base64url-\u043A\u043E\u0434\u0438\u0440\u0430\u043D \u043D\u0438\u0437",
-        json_string: "JSON \u043D\u0438\u0437",
-        e164: "E.164 \u043D\u043E\u043C\u0435\u0440",
-        credit_card: "\u043D\u043E\u043C\u0435\u0440 \u043D\u0430 \u043A\u0440\u0435\u0434\u0438\u0442\u043D\u0430 \u043A\u0430\u0440\u0442\u0430",
-        currency_code: "\u043A\u043E\u0434 \u043D\u0430 \u0432\u0430\u043B\u0443\u0442\u0430",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0432\u0445\u043E\u0434"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0447\u0438\u0441\u043B\u043E",
-        array: "\u043C\u0430\u0441\u0438\u0432"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D instanceof ${issue2.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}`;
-            }
-            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D ${expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u0430 \u043E\u043F\u0446\u0438\u044F: \u043E\u0447\u0430\u043A\u0432\u0430\u043D\u043E \u0435\u0434\u043D\u043E \u043E\u0442 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0422\u0432\u044A\u0440\u0434\u0435 \u0433\u043E\u043B\u044F\u043C\u043E: \u043E\u0447\u0430\u043A\u0432\u0430 \u0441\u0435 ${issue2.origin ?? "\u0441\u0442\u043E\u0439\u043D\u043E\u0441\u0442"} \u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430 ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0430"}`;
-            return `\u0422\u0432\u044A\u0440\u0434\u0435 \u0433\u043E\u043B\u044F\u043C\u043E: \u043E\u0447\u0430\u043A\u0432\u0430 \u0441\u0435 ${issue2.origin ?? "\u0441\u0442\u043E\u0439\u043D\u043E\u0441\u0442"} \u0434\u0430 \u0431\u044A\u0434\u0435 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0422\u0432\u044A\u0440\u0434\u0435 \u043C\u0430\u043B\u043A\u043E: \u043E\u0447\u0430\u043A\u0432\u0430 \u0441\u0435 ${issue2.origin} \u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430 ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u0422\u0432\u044A\u0440\u0434\u0435 \u043C\u0430\u043B\u043A\u043E: \u043E\u0447\u0430\u043A\u0432\u0430 \u0441\u0435 ${issue2.origin} \u0434\u0430 \u0431\u044A\u0434\u0435 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043D\u0438\u0437: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0437\u0430\u043F\u043E\u0447\u0432\u0430 \u0441 "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043D\u0438\u0437: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0437\u0430\u0432\u044A\u0440\u0448\u0432\u0430 \u0441 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043D\u0438\u0437: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0432\u043A\u043B\u044E\u0447\u0432\u0430 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043D\u0438\u0437: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0441\u044A\u0432\u043F\u0430\u0434\u0430 \u0441 ${_issue.pattern}`;
-            let invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D";
-            if (_issue.format === "emoji")
-              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u043E";
-            if (_issue.format === "datetime")
-              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u043E";
-            if (_issue.format === "date")
-              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u0430";
-            if (_issue.format === "time")
-              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u043E";
-            if (_issue.format === "duration")
-              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u0430";
-            return `${invalid_adj} ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u043E \u0447\u0438\u0441\u043B\u043E: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0431\u044A\u0434\u0435 \u043A\u0440\u0430\u0442\u043D\u043E \u043D\u0430 ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u041D\u0435\u0440\u0430\u0437\u043F\u043E\u0437\u043D\u0430\u0442${issue2.keys.length > 1 ? "\u0438" : ""} \u043A\u043B\u044E\u0447${issue2.keys.length > 1 ? "\u043E\u0432\u0435" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043A\u043B\u044E\u0447 \u0432 ${issue2.origin}`;
-          case "invalid_union":
-            return "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434";
-          case "invalid_element":
-            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u0430 \u0441\u0442\u043E\u0439\u043D\u043E\u0441\u0442 \u0432 ${issue2.origin}`;
-          default:
-            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/bn.js
-function bn_default() {
-  return {
-    localeError: error5()
-  };
-}
-var error5;
-var init_bn = __esm({
-  "node_modules/zod/v4/locales/bn.js"() {
-    init_util();
-    error5 = () => {
-      const Sizable = {
-        string: { unit: "\u0985\u0995\u09CD\u09B7\u09B0", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
-        file: { unit: "\u09AC\u09BE\u0987\u099F", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
-        array: { unit: "\u0986\u0987\u099F\u09C7\u09AE", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
-        set: { unit: "\u0986\u0987\u099F\u09C7\u09AE", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
-        map: { unit: "\u098F\u09A8\u09CD\u099F\u09CD\u09B0\u09BF", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0987\u09A8\u09AA\u09C1\u099F",
-        email: "\u0987\u09AE\u09C7\u0987\u09B2 \u09A0\u09BF\u0995\u09BE\u09A8\u09BE",
-        url: "URL",
-        emoji: "\u0987\u09AE\u09CB\u099C\u09BF",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u09A4\u09BE\u09B0\u09BF\u0996 \u0993 \u09B8\u09AE\u09AF\u09BC",
-        date: "ISO \u09A4\u09BE\u09B0\u09BF\u0996",
-        time: "ISO \u09B8\u09AE\u09AF\u09BC",
-        duration: "ISO \u09B8\u09AE\u09AF\u09BC\u0995\u09BE\u09B2",
-        ipv4: "IPv4 \u09A0\u09BF\u0995\u09BE\u09A8\u09BE",
-        ipv6: "IPv6 \u09A0\u09BF\u0995\u09BE\u09A8\u09BE",
-        mac: "MAC \u09A0\u09BF\u0995\u09BE\u09A8\u09BE",
-        cidrv4: "IPv4 \u09B0\u09C7\u099E\u09CD\u099C",
-        cidrv6: "IPv6 \u09B0\u09C7\u099E\u09CD\u099C",
-        base64: "base64-\u098F\u09A8\u0995\u09CB\u09A1\u09C7\u09A1 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982",
-        base64url: "base64url-\u098F\u09A8\u0995\u09CB\u09A1\u09C7\u09A1 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982",
-        json_string: "JSON \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982",
-        e164: "E.164 \u09A8\u09AE\u09CD\u09AC\u09B0",
-        credit_card: "\u0995\u09CD\u09B0\u09C7\u09A1\u09BF\u099F \u0995\u09BE\u09B0\u09CD\u09A1 \u09A8\u09AE\u09CD\u09AC\u09B0",
-        currency_code: "\u09AE\u09C1\u09A6\u09CD\u09B0\u09BE \u0995\u09CB\u09A1",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0987\u09A8\u09AA\u09C1\u099F"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            return `\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F: \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${expected}, \u09AA\u09CD\u09B0\u09BE\u09AA\u09CD\u09A4 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F: \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u0985\u09AC\u09C8\u09A7 \u0985\u09AA\u09B6\u09A8: ${joinValues(issue2.values, " | ")} \u098F\u09B0 \u09AE\u09A7\u09CD\u09AF\u09C7 \u098F\u0995\u099F\u09BF \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0985\u09A8\u09C7\u0995 \u09AC\u09A1\u09BC: ${issue2.origin ?? "\u09AE\u09BE\u09A8"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u098F\u09B2\u09BF\u09AE\u09C7\u09A8\u09CD\u099F"} \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
-            return `\u0985\u09A8\u09C7\u0995 \u09AC\u09A1\u09BC: ${issue2.origin ?? "\u09AE\u09BE\u09A8"} ${adj}${issue2.maximum.toString()} \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0985\u09A8\u09C7\u0995 \u099B\u09CB\u099F: ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit} \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
-            }
-            return `\u0985\u09A8\u09C7\u0995 \u099B\u09CB\u099F: ${issue2.origin} ${adj}${issue2.minimum.toString()} \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u0985\u09AC\u09C8\u09A7 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982: "${_issue.prefix}" \u09A6\u09BF\u09AF\u09BC\u09C7 \u09B6\u09C1\u09B0\u09C1 \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u0985\u09AC\u09C8\u09A7 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982: "${_issue.suffix}" \u09A6\u09BF\u09AF\u09BC\u09C7 \u09B6\u09C7\u09B7 \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
-            if (_issue.format === "includes")
-              return `\u0985\u09AC\u09C8\u09A7 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982: "${_issue.includes}" \u0985\u09A8\u09CD\u09A4\u09B0\u09CD\u09AD\u09C1\u0995\u09CD\u09A4 \u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7`;
-            if (_issue.format === "regex")
-              return `\u0985\u09AC\u09C8\u09A7 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982: ${_issue.pattern} \u09AA\u09CD\u09AF\u09BE\u099F\u09BE\u09B0\u09CD\u09A8 \u09AE\u09BF\u09B2\u09A4\u09C7 \u09B9\u09AC\u09C7`;
-            return `\u0985\u09AC\u09C8\u09A7 ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u0985\u09AC\u09C8\u09A7 \u09A8\u09AE\u09CD\u09AC\u09B0: ${issue2.divisor} \u098F\u09B0 \u0997\u09C1\u09A3\u09BF\u09A4\u0995 \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
-          case "unrecognized_keys":
-            return `\u0985\u099A\u09C7\u09A8\u09BE \u0995\u09C0${issue2.keys.length > 1 ? "\u0997\u09C1\u09B2\u09CB" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `${issue2.origin} \u098F \u0985\u09AC\u09C8\u09A7 \u0995\u09C0`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `\u0985\u09AC\u09C8\u09A7 \u09A1\u09BF\u09B8\u0995\u09CD\u09B0\u09BF\u09AE\u09BF\u09A8\u09C7\u099F\u09B0 \u09AE\u09BE\u09A8\u0964 \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${opts}`;
-            }
-            return "\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F";
-          case "invalid_element":
-            return `${issue2.origin} \u098F \u0985\u09AC\u09C8\u09A7 \u09AE\u09BE\u09A8`;
-          default:
-            return "\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F";
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ca.js
-function ca_default() {
-  return {
-    localeError: error6()
-  };
-}
-var error6;
-var init_ca = __esm({
-  "node_modules/zod/v4/locales/ca.js"() {
-    init_util();
-    error6 = () => {
-      const Sizable = {
-        string: { unit: "car\xE0cters", verb: "contenir" },
-        file: { unit: "bytes", verb: "contenir" },
-        array: { unit: "elements", verb: "contenir" },
-        set: { unit: "elements", verb: "contenir" },
-        map: { unit: "elements", verb: "contenir" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "entrada",
-        email: "adre\xE7a electr\xF2nica",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "data i hora ISO",
-        date: "data ISO",
-        time: "hora ISO",
-        duration: "durada ISO",
-        ipv4: "adre\xE7a IPv4",
-        ipv6: "adre\xE7a IPv6",
-        mac: "adre\xE7a MAC",
-        cidrv4: "rang IPv4",
-        cidrv6: "rang IPv6",
-        base64: "cadena codificada en base64",
-        base64url: "cadena codificada en base64url",
-        json_string: "cadena JSON",
-        e164: "n\xFAmero E.164",
-        credit_card: "n\xFAmero de targeta de cr\xE8dit",
-        currency_code: "codi de moneda",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "entrada"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Tipus inv\xE0lid: s'esperava instanceof ${issue2.expected}, s'ha rebut ${received}`;
-            }
-            return `Tipus inv\xE0lid: s'esperava ${expected}, s'ha rebut ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Valor inv\xE0lid: s'esperava ${stringifyPrimitive(issue2.values[0])}`;
-            return `Opci\xF3 inv\xE0lida: s'esperava una de ${joinValues(issue2.values, " o ")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "com a m\xE0xim" : "menys de";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Massa gran: s'esperava que ${issue2.origin ?? "el valor"} contingu\xE9s ${adj} ${issue2.maximum.toString()} ${sizing.unit ?? "elements"}`;
-            return `Massa gran: s'esperava que ${issue2.origin ?? "el valor"} fos ${adj} ${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? "com a m\xEDnim" : "m\xE9s de";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Massa petit: s'esperava que ${issue2.origin} contingu\xE9s ${adj} ${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Massa petit: s'esperava que ${issue2.origin} fos ${adj} ${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `Format inv\xE0lid: ha de comen\xE7ar amb "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `Format inv\xE0lid: ha d'acabar amb "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Format inv\xE0lid: ha d'incloure "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Format inv\xE0lid: ha de coincidir amb el patr\xF3 ${_issue.pattern}`;
-            return `Format inv\xE0lid per a ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `N\xFAmero inv\xE0lid: ha de ser m\xFAltiple de ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Clau${issue2.keys.length > 1 ? "s" : ""} no reconeguda${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Clau inv\xE0lida a ${issue2.origin}`;
-          case "invalid_union":
-            return "Entrada inv\xE0lida";
-          // Could also be "Tipus d'unió invàlid" but "Entrada invàlida" is more general
-          case "invalid_element":
-            return `Element inv\xE0lid a ${issue2.origin}`;
-          default:
-            return `Entrada inv\xE0lida`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ckb.js
-function ckb_default() {
-  return {
-    localeError: error7()
-  };
-}
-var error7;
-var init_ckb = __esm({
-  "node_modules/zod/v4/locales/ckb.js"() {
-    init_util();
-    error7 = () => {
-      const Sizable = {
-        string: { unit: "\u067E\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
-        file: { unit: "\u0628\u0627\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
-        array: { unit: "\u062F\u0627\u0646\u06D5", verb: "\u0628\u06CE\u062A" },
-        set: { unit: "\u062F\u0627\u0646\u06D5", verb: "\u0628\u06CE\u062A" },
-        map: { unit: "\u062F\u0627\u0646\u06D5", verb: "\u0628\u06CE\u062A" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "regex",
-        email: "\u0626\u06CC\u0645\u06D5\u06CC\u06B5",
-        url: "\u0628\u06D5\u0633\u062A\u06D5\u0631 (URL)",
-        emoji: "\u0626\u06CC\u0645\u06C6\u062C\u06CC",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\u0695\u06CE\u06A9\u06D5\u0648\u062A \u0648 \u06A9\u0627\u062A",
-        date: "\u0695\u06CE\u06A9\u06D5\u0648\u062A",
-        time: "\u06A9\u0627\u062A",
-        duration: "\u0645\u0627\u0648\u06D5",
-        ipv4: "\u0646\u0627\u0648\u0646\u06CC\u0634\u0627\u0646\u06CC IPv4",
-        ipv6: "\u0646\u0627\u0648\u0646\u06CC\u0634\u0627\u0646\u06CC IPv6",
-        mac: "\u0646\u0627\u0648\u0646\u06CC\u0634\u0627\u0646\u06CC MAC",
-        cidrv4: "\u0645\u06D5\u0648\u062F\u0627\u06CC IPv4",
-        cidrv6: "\u0645\u06D5\u0648\u062F\u0627\u06CC IPv6",
-        base64: "\u062F\u06D5\u0642\u06CC base64",
-        base64url: "\u062F\u06D5\u0642\u06CC base64url",
-        json_string: "\u062F\u06D5\u0642\u06CC JSON",
-        e164: "\u0698\u0645\u0627\u0631\u06D5\u06CC E.164",
-        credit_card: "\u0698\u0645\u0627\u0631\u06D5\u06CC \u06A9\u0627\u0631\u062A\u06CC \u06A9\u0631\u06CE\u062F\u06CC\u062A",
-        currency_code: "\u06A9\u06C6\u062F\u06CC \u062F\u0631\u0627\u0648",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u062A\u06CE\u06A9\u0631\u062F\u06D5"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        string: "\u0646\u0648\u0648\u0633\u06CC\u0646",
-        number: "\u0698\u0645\u0627\u0631\u06D5",
-        boolean: "boolean",
-        array: "array",
-        object: "object",
-        date: "\u0695\u06CE\u06A9\u06D5\u0648\u062A",
-        integer: "\u0698\u0645\u0627\u0631\u06D5",
-        float: "\u0698\u0645\u0627\u0631\u06D5",
-        null: "null",
-        undefined: "undefined",
-        function: "function",
-        symbol: "symbol",
-        unknown: "unknown",
-        promise: "promise",
-        void: "void",
-        never: "never",
-        map: "map",
-        set: "set"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            const postfix = ["\u0627", "\u0648", "\u06C6", "\u0648\u0648", "\u06D5", "\u06CC", "\u06CE"].some((p) => received.endsWith(p)) ? "\u06CC\u06D5" : "\u06D5";
-            const isEnglish = /^[a-zA-Z]+$/.test(received);
-            if (receivedType === "null" || receivedType === "undefined")
-              return `\u062F\u0627\u0648\u0627\u06A9\u0631\u0627\u0648\u06D5`;
-            return `\u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 ${expected} \u0628\u06CE\u062A\u060C \u0628\u06D5\u06B5\u0627\u0645 ${received}${isEnglish ? "" : postfix}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0628\u06D5\u0647\u0627\u06A9\u06D5 \u0646\u0627\u062F\u0631\u0648\u0648\u0633\u062A\u06D5: \u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 ${stringifyPrimitive(issue2.values[0])} \u0628\u06CE\u062A`;
-            return `\u0647\u06D5\u06B5\u0628\u0698\u0627\u0631\u062F\u06D5\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 \u06CC\u06D5\u06A9\u06CE\u06A9 \u0628\u06CE\u062A \u0644\u06D5 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0628\u06D5 \u0644\u0627\u06CC\u06D5\u0646\u06CC \u0632\u06C6\u0631\u06D5\u0648\u06D5 ${issue2.maximum.toString()} ${sizing.unit} ${sizing.verb}`;
-            return `\u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0628\u06D5 \u0644\u0627\u06CC\u06D5\u0646\u06CC \u0632\u06C6\u0631\u06D5\u0648\u06D5 ${issue2.maximum.toString()} \u0628\u06CE\u062A`;
-          }
-          case "too_small": {
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0628\u06D5 \u0644\u0627\u06CC\u06D5\u0646\u06CC \u06A9\u06D5\u0645\u06D5\u0648\u06D5 ${issue2.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
-            return `\u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0628\u06D5 \u0644\u0627\u06CC\u06D5\u0646\u06CC \u06A9\u06D5\u0645\u06D5\u0648\u06D5 ${issue2.minimum.toString()} \u0628\u06CE\u062A`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u062F\u06D5\u0642\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u062F\u06D5\u0633\u062A\u067E\u06CE\u0628\u06A9\u0627\u062A \u0628\u06D5 "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u062F\u06D5\u0642\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u06A9\u06C6\u062A\u0627\u06CC\u06CC\u0628\u06CE\u062A \u0628\u06D5 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u062F\u06D5\u0642\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 "${_issue.includes}" \u0644\u06D5\u062E\u06C6\u0628\u06AF\u0631\u06CE\u062A`;
-            if (_issue.format === "regex")
-              return `\u062F\u06D5\u0642\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0644\u06D5\u06AF\u06D5\u06B5 \u067E\u0627\u062A\u06CE\u0631\u0646\u06CC ${_issue.pattern} \u0628\u06AF\u0648\u0646\u062C\u06CE\u062A`;
-            return `\u0628\u06D5\u0647\u0627\u06CC ${FormatDictionary[_issue.format] ?? issue2.format} \u0646\u0627\u062F\u0631\u0648\u0633\u062A\u06D5`;
-          }
-          case "not_multiple_of":
-            return `\u0698\u0645\u0627\u0631\u06D5\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u062F\u06D5\u0628\u06CE\u062A \u0686\u06D5\u0646\u062F \u0647\u06CE\u0646\u062F\u06D5 \u0628\u06CE\u062A \u0628\u06C6 ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u06A9\u0644\u06CC\u0644\u06CC \u0646\u06D5\u0646\u0627\u0633\u0631\u0627\u0648: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u06A9\u0644\u06CC\u0644\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A \u0644\u06D5 ${issue2.origin}`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `\u0628\u06D5\u0647\u0627\u06CC \u0646\u06D5\u0646\u0627\u0633\u0631\u0627\u0648 \u0647\u06D5\u06CC\u06D5. \u0628\u06D5\u0647\u0627\u06CC \u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648: ${opts}`;
-            }
-            return "\u06CC\u06D5\u06A9\u06AF\u0631\u062A\u0646\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A";
-          case "invalid_element":
-            return `${issue2.origin} \u0628\u06D5\u0647\u0627\u06A9\u06D5 \u0646\u0627\u062F\u0631\u0648\u0633\u062A\u06D5`;
-          default:
-            return `\u062A\u06CE\u06A9\u0631\u062F\u06D5\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/cs.js
-function cs_default() {
-  return {
-    localeError: error8()
-  };
-}
-var error8;
-var init_cs = __esm({
-  "node_modules/zod/v4/locales/cs.js"() {
-    init_util();
-    error8 = () => {
-      const Sizable = {
-        string: { unit: "znak\u016F", verb: "m\xEDt" },
-        file: { unit: "bajt\u016F", verb: "m\xEDt" },
-        array: { unit: "prvk\u016F", verb: "m\xEDt" },
-        set: { unit: "prvk\u016F", verb: "m\xEDt" },
-        map: { unit: "prvk\u016F", verb: "m\xEDt" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "regul\xE1rn\xED v\xFDraz",
-        email: "e-mailov\xE1 adresa",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "datum a \u010Das ve form\xE1tu ISO",
-        date: "datum ve form\xE1tu ISO",
-        time: "\u010Das ve form\xE1tu ISO",
-        duration: "doba trv\xE1n\xED ISO",
-        ipv4: "IPv4 adresa",
-        ipv6: "IPv6 adresa",
-        mac: "MAC adresa",
-        cidrv4: "rozsah IPv4",
-        cidrv6: "rozsah IPv6",
-        base64: "\u0159et\u011Bzec zak\xF3dovan\xFD ve form\xE1tu base64",
-        base64url: "\u0159et\u011Bzec zak\xF3dovan\xFD ve form\xE1tu base64url",
-        json_string: "\u0159et\u011Bzec ve form\xE1tu JSON",
-        e164: "\u010D\xEDslo E.164",
-        credit_card: "\u010D\xEDslo kreditn\xED karty",
-        currency_code: "k\xF3d m\u011Bny",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "vstup"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u010D\xEDslo",
-        string: "\u0159et\u011Bzec",
-        function: "funkce",
-        array: "pole"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no instanceof ${issue2.expected}, obdr\u017Eeno ${received}`;
-            }
-            return `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no ${expected}, obdr\u017Eeno ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no ${stringifyPrimitive(issue2.values[0])}`;
-            return `Neplatn\xE1 mo\u017Enost: o\u010Dek\xE1v\xE1na jedna z hodnot ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Hodnota je p\u0159\xEDli\u0161 velk\xE1: ${issue2.origin ?? "hodnota"} mus\xED m\xEDt ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "prvk\u016F"}`;
-            }
-            return `Hodnota je p\u0159\xEDli\u0161 velk\xE1: ${issue2.origin ?? "hodnota"} mus\xED b\xFDt ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Hodnota je p\u0159\xEDli\u0161 mal\xE1: ${issue2.origin ?? "hodnota"} mus\xED m\xEDt ${adj}${issue2.minimum.toString()} ${sizing.unit ?? "prvk\u016F"}`;
-            }
-            return `Hodnota je p\u0159\xEDli\u0161 mal\xE1: ${issue2.origin ?? "hodnota"} mus\xED b\xFDt ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Neplatn\xFD \u0159et\u011Bzec: mus\xED za\u010D\xEDnat na "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Neplatn\xFD \u0159et\u011Bzec: mus\xED kon\u010Dit na "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Neplatn\xFD \u0159et\u011Bzec: mus\xED obsahovat "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Neplatn\xFD \u0159et\u011Bzec: mus\xED odpov\xEDdat vzoru ${_issue.pattern}`;
-            return `Neplatn\xFD form\xE1t ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Neplatn\xE9 \u010D\xEDslo: mus\xED b\xFDt n\xE1sobkem ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Nezn\xE1m\xE9 kl\xED\u010De: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Neplatn\xFD kl\xED\u010D v ${issue2.origin}`;
-          case "invalid_union":
-            return "Neplatn\xFD vstup";
-          case "invalid_element":
-            return `Neplatn\xE1 hodnota v ${issue2.origin}`;
-          default:
-            return `Neplatn\xFD vstup`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/da.js
-function da_default() {
-  return {
-    localeError: error9()
-  };
-}
-var error9;
-var init_da = __esm({
-  "node_modules/zod/v4/locales/da.js"() {
-    init_util();
-    error9 = () => {
-      const Sizable = {
-        string: { unit: "tegn", verb: "havde" },
-        file: { unit: "bytes", verb: "havde" },
-        array: { unit: "elementer", verb: "indeholdt" },
-        set: { unit: "elementer", verb: "indeholdt" },
-        map: { unit: "elementer", verb: "indeholdt" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "input",
-        email: "e-mailadresse",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO dato- og klokkesl\xE6t",
-        date: "ISO-dato",
-        time: "ISO-klokkesl\xE6t",
-        duration: "ISO-varighed",
-        ipv4: "IPv4-adresse",
-        ipv6: "IPv6-adresse",
-        mac: "MAC-adresse",
-        cidrv4: "IPv4-spektrum",
-        cidrv6: "IPv6-spektrum",
-        base64: "base64-kodet streng",
-        base64url: "base64url-kodet streng",
-        json_string: "JSON-streng",
-        e164: "E.164-nummer",
-        credit_card: "kreditkortnummer",
-        currency_code: "valutakode",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        string: "streng",
-        number: "tal",
-        boolean: "boolean",
-        array: "liste",
-        object: "objekt",
-        set: "s\xE6t",
-        file: "fil"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Ugyldigt input: forventede instanceof ${issue2.expected}, fik ${received}`;
-            }
-            return `Ugyldigt input: forventede ${expected}, fik ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Ugyldig v\xE6rdi: forventede ${stringifyPrimitive(issue2.values[0])}`;
-            return `Ugyldigt valg: forventede en af f\xF8lgende ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            const origin = TypeDictionary[issue2.origin] ?? issue2.origin;
-            if (sizing)
-              return `For stor: forventede ${origin ?? "value"} ${sizing.verb} ${adj} ${issue2.maximum.toString()} ${sizing.unit ?? "elementer"}`;
-            return `For stor: forventede ${origin ?? "value"} havde ${adj} ${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            const origin = TypeDictionary[issue2.origin] ?? issue2.origin;
-            if (sizing) {
-              return `For lille: forventede ${origin} ${sizing.verb} ${adj} ${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `For lille: forventede ${origin} havde ${adj} ${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Ugyldig streng: skal starte med "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Ugyldig streng: skal ende med "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Ugyldig streng: skal indeholde "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Ugyldig streng: skal matche m\xF8nsteret ${_issue.pattern}`;
-            return `Ugyldig ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Ugyldigt tal: skal v\xE6re deleligt med ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `${issue2.keys.length > 1 ? "Ukendte n\xF8gler" : "Ukendt n\xF8gle"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Ugyldig n\xF8gle i ${issue2.origin}`;
-          case "invalid_union":
-            return "Ugyldigt input: matcher ingen af de tilladte typer";
-          case "invalid_element":
-            return `Ugyldig v\xE6rdi i ${issue2.origin}`;
-          default:
-            return `Ugyldigt input`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/de.js
-function de_default() {
-  return {
-    localeError: error10()
-  };
-}
-var error10;
-var init_de = __esm({
-  "node_modules/zod/v4/locales/de.js"() {
-    init_util();
-    error10 = () => {
-      const Sizable = {
-        string: { unit: "Zeichen", verb: "zu haben" },
-        file: { unit: "Bytes", verb: "zu haben" },
-        array: { unit: "Elemente", verb: "zu haben" },
-        set: { unit: "Elemente", verb: "zu haben" },
-        map: { unit: "Elemente", verb: "zu haben" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "Eingabe",
-        email: "E-Mail-Adresse",
-        url: "URL",
-        emoji: "Emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO-Datum und -Uhrzeit",
-        date: "ISO-Datum",
-        time: "ISO-Uhrzeit",
-        duration: "ISO-Dauer",
-        ipv4: "IPv4-Adresse",
-        ipv6: "IPv6-Adresse",
-        mac: "MAC-Adresse",
-        cidrv4: "IPv4-Bereich",
-        cidrv6: "IPv6-Bereich",
-        base64: "Base64-codierter String",
-        base64url: "Base64-URL-codierter String",
-        json_string: "JSON-String",
-        e164: "E.164-Nummer",
-        credit_card: "Kreditkartennummer",
-        currency_code: "W\xE4hrungscode",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "Eingabe"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "Zahl",
-        array: "Array"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Ung\xFCltige Eingabe: erwartet instanceof ${issue2.expected}, erhalten ${received}`;
-            }
-            return `Ung\xFCltige Eingabe: erwartet ${expected}, erhalten ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Ung\xFCltige Eingabe: erwartet ${stringifyPrimitive(issue2.values[0])}`;
-            return `Ung\xFCltige Option: erwartet eine von ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Zu gro\xDF: erwartet, dass ${issue2.origin ?? "Wert"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "Elemente"} hat`;
-            return `Zu gro\xDF: erwartet, dass ${issue2.origin ?? "Wert"} ${adj}${issue2.maximum.toString()} ist`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Zu klein: erwartet, dass ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit} hat`;
-            }
-            return `Zu klein: erwartet, dass ${issue2.origin} ${adj}${issue2.minimum.toString()} ist`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Ung\xFCltiger String: muss mit "${_issue.prefix}" beginnen`;
-            if (_issue.format === "ends_with")
-              return `Ung\xFCltiger String: muss mit "${_issue.suffix}" enden`;
-            if (_issue.format === "includes")
-              return `Ung\xFCltiger String: muss "${_issue.includes}" enthalten`;
-            if (_issue.format === "regex")
-              return `Ung\xFCltiger String: muss dem Muster ${_issue.pattern} entsprechen`;
-            return `Ung\xFCltig: ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Ung\xFCltige Zahl: muss ein Vielfaches von ${issue2.divisor} sein`;
-          case "unrecognized_keys":
-            return `${issue2.keys.length > 1 ? "Unbekannte Schl\xFCssel" : "Unbekannter Schl\xFCssel"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Ung\xFCltiger Schl\xFCssel in ${issue2.origin}`;
-          case "invalid_union":
-            return "Ung\xFCltige Eingabe";
-          case "invalid_element":
-            return `Ung\xFCltiger Wert in ${issue2.origin}`;
-          default:
-            return `Ung\xFCltige Eingabe`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/el.js
-function el_default() {
-  return {
-    localeError: error11()
-  };
-}
-var error11;
-var init_el = __esm({
-  "node_modules/zod/v4/locales/el.js"() {
-    init_util();
-    error11 = () => {
-      const Sizable = {
-        string: { unit: "\u03C7\u03B1\u03C1\u03B1\u03BA\u03C4\u03AE\u03C1\u03B5\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
-        file: { unit: "bytes", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
-        array: { unit: "\u03C3\u03C4\u03BF\u03B9\u03C7\u03B5\u03AF\u03B1", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
-        set: { unit: "\u03C3\u03C4\u03BF\u03B9\u03C7\u03B5\u03AF\u03B1", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
-        map: { unit: "\u03BA\u03B1\u03C4\u03B1\u03C7\u03C9\u03C1\u03AE\u03C3\u03B5\u03B9\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2",
-        email: "\u03B4\u03B9\u03B5\u03CD\u03B8\u03C5\u03BD\u03C3\u03B7 email",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u03B7\u03BC\u03B5\u03C1\u03BF\u03BC\u03B7\u03BD\u03AF\u03B1 \u03BA\u03B1\u03B9 \u03CE\u03C1\u03B1",
-        date: "ISO \u03B7\u03BC\u03B5\u03C1\u03BF\u03BC\u03B7\u03BD\u03AF\u03B1",
-        time: "ISO \u03CE\u03C1\u03B1",
-        duration: "ISO \u03B4\u03B9\u03AC\u03C1\u03BA\u03B5\u03B9\u03B1",
-        ipv4: "\u03B4\u03B9\u03B5\u03CD\u03B8\u03C5\u03BD\u03C3\u03B7 IPv4",
-        ipv6: "\u03B4\u03B9\u03B5\u03CD\u03B8\u03C5\u03BD\u03C3\u03B7 IPv6",
-        mac: "\u03B4\u03B9\u03B5\u03CD\u03B8\u03C5\u03BD\u03C3\u03B7 MAC",
-        cidrv4: "\u03B5\u03CD\u03C1\u03BF\u03C2 IPv4",
-        cidrv6: "\u03B5\u03CD\u03C1\u03BF\u03C2 IPv6",
-        base64: "\u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC \u03BA\u03C9\u03B4\u03B9\u03BA\u03BF\u03C0\u03BF\u03B9\u03B7\u03BC\u03AD\u03BD\u03B7 \u03C3\u03B5 base64",
-        base64url: "\u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC \u03BA\u03C9\u03B4\u03B9\u03BA\u03BF\u03C0\u03BF\u03B9\u03B7\u03BC\u03AD\u03BD\u03B7 \u03C3\u03B5 base64url",
-        json_string: "\u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC JSON",
-        e164: "\u03B1\u03C1\u03B9\u03B8\u03BC\u03CC\u03C2 E.164",
-        credit_card: "\u03B1\u03C1\u03B9\u03B8\u03BC\u03CC\u03C2 \u03C0\u03B9\u03C3\u03C4\u03C9\u03C4\u03B9\u03BA\u03AE\u03C2 \u03BA\u03AC\u03C1\u03C4\u03B1\u03C2",
-        currency_code: "\u03BA\u03C9\u03B4\u03B9\u03BA\u03CC\u03C2 \u03BD\u03BF\u03BC\u03AF\u03C3\u03BC\u03B1\u03C4\u03BF\u03C2",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (typeof issue2.expected === "string" && /^[A-Z]/.test(issue2.expected)) {
-              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD instanceof ${issue2.expected}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}`;
-            }
-            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${expected}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03C0\u03B9\u03BB\u03BF\u03B3\u03AE: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD \u03AD\u03BD\u03B1 \u03B1\u03C0\u03CC ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u03A0\u03BF\u03BB\u03CD \u03BC\u03B5\u03B3\u03AC\u03BB\u03BF: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${issue2.origin ?? "\u03C4\u03B9\u03BC\u03AE"} \u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9 ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u03C3\u03C4\u03BF\u03B9\u03C7\u03B5\u03AF\u03B1"}`;
-            return `\u03A0\u03BF\u03BB\u03CD \u03BC\u03B5\u03B3\u03AC\u03BB\u03BF: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${issue2.origin ?? "\u03C4\u03B9\u03BC\u03AE"} \u03BD\u03B1 \u03B5\u03AF\u03BD\u03B1\u03B9 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u03A0\u03BF\u03BB\u03CD \u03BC\u03B9\u03BA\u03C1\u03CC: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${issue2.origin} \u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9 ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u03A0\u03BF\u03BB\u03CD \u03BC\u03B9\u03BA\u03C1\u03CC: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${issue2.origin} \u03BD\u03B1 \u03B5\u03AF\u03BD\u03B1\u03B9 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03BE\u03B5\u03BA\u03B9\u03BD\u03AC \u03BC\u03B5 "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03C4\u03B5\u03BB\u03B5\u03B9\u03CE\u03BD\u03B5\u03B9 \u03BC\u03B5 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03C0\u03B5\u03C1\u03B9\u03AD\u03C7\u03B5\u03B9 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03C4\u03B1\u03B9\u03C1\u03B9\u03AC\u03B6\u03B5\u03B9 \u03BC\u03B5 \u03C4\u03BF \u03BC\u03BF\u03C4\u03AF\u03B2\u03BF ${_issue.pattern}`;
-            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03BF: ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03BF\u03C2 \u03B1\u03C1\u03B9\u03B8\u03BC\u03CC\u03C2: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03B5\u03AF\u03BD\u03B1\u03B9 \u03C0\u03BF\u03BB\u03BB\u03B1\u03C0\u03BB\u03AC\u03C3\u03B9\u03BF \u03C4\u03BF\u03C5 ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u0386\u03B3\u03BD\u03C9\u03C3\u03C4${issue2.keys.length > 1 ? "\u03B1" : "\u03BF"} \u03BA\u03BB\u03B5\u03B9\u03B4${issue2.keys.length > 1 ? "\u03B9\u03AC" : "\u03AF"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03BF \u03BA\u03BB\u03B5\u03B9\u03B4\u03AF \u03C3\u03C4\u03BF ${issue2.origin}`;
-          case "invalid_union":
-            return "\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2";
-          case "invalid_element":
-            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C4\u03B9\u03BC\u03AE \u03C3\u03C4\u03BF ${issue2.origin}`;
-          default:
-            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/en.js
-function en_default() {
-  return {
-    localeError: error12()
-  };
-}
-var error12;
-var init_en = __esm({
-  "node_modules/zod/v4/locales/en.js"() {
-    init_util();
-    error12 = () => {
-      const Sizable = {
-        string: { unit: "characters", verb: "to have" },
-        file: { unit: "bytes", verb: "to have" },
-        array: { unit: "items", verb: "to have" },
-        set: { unit: "items", verb: "to have" },
-        map: { unit: "entries", verb: "to have" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "input",
-        email: "email address",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO datetime",
-        date: "ISO date",
-        time: "ISO time",
-        duration: "ISO duration",
-        ipv4: "IPv4 address",
-        ipv6: "IPv6 address",
-        mac: "MAC address",
-        cidrv4: "IPv4 range",
-        cidrv6: "IPv6 range",
-        base64: "base64-encoded string",
-        base64url: "base64url-encoded string",
-        json_string: "JSON string",
-        e164: "E.164 number",
-        currency_code: "currency code",
-        credit_card: "credit card number",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input"
-      };
-      const TypeDictionary = {
-        // Compatibility: "nan" -> "NaN" for display
-        nan: "NaN"
-        // All other type names omitted - they fall back to raw values via ?? operator
-      };
-      function getTypeName(type, input2) {
-        if (type === "number" && typeof input2 === "number" && !Number.isFinite(input2)) {
-          return String(input2);
-        }
-        return TypeDictionary[type] ?? type;
-      }
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = getTypeName(issue2.expected);
-            const receivedType = parsedType(issue2.input);
-            const received = getTypeName(receivedType, issue2.input);
-            return `Invalid input: expected ${expected}, received ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Invalid input: expected ${stringifyPrimitive(issue2.values[0])}`;
-            return `Invalid option: expected one of ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.exact ? "exactly " : issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Too big: expected ${issue2.origin ?? "value"} to have ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elements"}`;
-            return `Too big: expected ${issue2.origin ?? "value"} to be ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.exact ? "exactly " : issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Too small: expected ${issue2.origin} to have ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Too small: expected ${issue2.origin} to be ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `Invalid string: must start with "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `Invalid string: must end with "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Invalid string: must include "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Invalid string: must match pattern ${_issue.pattern}`;
-            return `Invalid ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Invalid number: must be a multiple of ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Unrecognized key${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Invalid key in ${issue2.origin}`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `Invalid discriminator value. Expected ${opts}`;
-            }
-            if (issue2.inclusive === false) {
-              return "Invalid input: more than one option matched";
-            }
-            return "Invalid input";
-          case "invalid_element":
-            return `Invalid value in ${issue2.origin}`;
-          default:
-            return `Invalid input`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/eo.js
-function eo_default() {
-  return {
-    localeError: error13()
-  };
-}
-var error13;
-var init_eo = __esm({
-  "node_modules/zod/v4/locales/eo.js"() {
-    init_util();
-    error13 = () => {
-      const Sizable = {
-        string: { unit: "karaktrojn", verb: "havi" },
-        file: { unit: "bajtojn", verb: "havi" },
-        array: { unit: "elementojn", verb: "havi" },
-        set: { unit: "elementojn", verb: "havi" },
-        map: { unit: "elementojn", verb: "havi" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "enigo",
-        email: "retadreso",
-        url: "URL",
-        emoji: "emo\u011Dio",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO-datotempo",
-        date: "ISO-dato",
-        time: "ISO-tempo",
-        duration: "ISO-da\u016Dro",
-        ipv4: "IPv4-adreso",
-        ipv6: "IPv6-adreso",
-        mac: "MAC-adreso",
-        cidrv4: "IPv4-rango",
-        cidrv6: "IPv6-rango",
-        base64: "64-ume kodita karaktraro",
-        base64url: "URL-64-ume kodita karaktraro",
-        json_string: "JSON-karaktraro",
-        e164: "E.164-nombro",
-        credit_card: "kreditkarta numero",
-        currency_code: "valuta kodo",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "enigo"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "nombro",
-        array: "tabelo",
-        null: "senvalora"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Nevalida enigo: atendi\u011Dis instanceof ${issue2.expected}, ricevi\u011Dis ${received}`;
-            }
-            return `Nevalida enigo: atendi\u011Dis ${expected}, ricevi\u011Dis ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Nevalida enigo: atendi\u011Dis ${stringifyPrimitive(issue2.values[0])}`;
-            return `Nevalida opcio: atendi\u011Dis unu el ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Tro granda: atendi\u011Dis ke ${issue2.origin ?? "valoro"} havu ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elementojn"}`;
-            return `Tro granda: atendi\u011Dis ke ${issue2.origin ?? "valoro"} havu ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Tro malgranda: atendi\u011Dis ke ${issue2.origin} havu ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Tro malgranda: atendi\u011Dis ke ${issue2.origin} estu ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Nevalida karaktraro: devas komenci\u011Di per "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Nevalida karaktraro: devas fini\u011Di per "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Nevalida karaktraro: devas inkluzivi "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Nevalida karaktraro: devas kongrui kun la modelo ${_issue.pattern}`;
-            return `Nevalida ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Nevalida nombro: devas esti oblo de ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Nekonata${issue2.keys.length > 1 ? "j" : ""} \u015Dlosilo${issue2.keys.length > 1 ? "j" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Nevalida \u015Dlosilo en ${issue2.origin}`;
-          case "invalid_union":
-            return "Nevalida enigo";
-          case "invalid_element":
-            return `Nevalida valoro en ${issue2.origin}`;
-          default:
-            return `Nevalida enigo`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/es.js
-function es_default() {
-  return {
-    localeError: error14()
-  };
-}
-var error14;
-var init_es = __esm({
-  "node_modules/zod/v4/locales/es.js"() {
-    init_util();
-    error14 = () => {
-      const Sizable = {
-        string: { unit: "caracteres", verb: "tener" },
-        file: { unit: "bytes", verb: "tener" },
-        array: { unit: "elementos", verb: "tener" },
-        set: { unit: "elementos", verb: "tener" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "entrada",
-        email: "direcci\xF3n de correo electr\xF3nico",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "fecha y hora ISO",
-        date: "fecha ISO",
-        time: "hora ISO",
-        duration: "duraci\xF3n ISO",
-        ipv4: "direcci\xF3n IPv4",
-        ipv6: "direcci\xF3n IPv6",
-        mac: "direcci\xF3n MAC",
-        cidrv4: "rango IPv4",
-        cidrv6: "rango IPv6",
-        base64: "cadena codificada en base64",
-        base64url: "URL codificada en base64",
-        json_string: "cadena JSON",
-        e164: "n\xFAmero E.164",
-        credit_card: "n\xFAmero de tarjeta de cr\xE9dito",
-        currency_code: "c\xF3digo de moneda",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "entrada"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        string: "texto",
-        number: "n\xFAmero",
-        boolean: "booleano",
-        array: "arreglo",
-        object: "objeto",
-        set: "conjunto",
-        file: "archivo",
-        date: "fecha",
-        bigint: "n\xFAmero grande",
-        symbol: "s\xEDmbolo",
-        undefined: "indefinido",
-        null: "nulo",
-        function: "funci\xF3n",
-        map: "mapa",
-        record: "registro",
-        tuple: "tupla",
-        enum: "enumeraci\xF3n",
-        union: "uni\xF3n",
-        literal: "literal",
-        promise: "promesa",
-        void: "vac\xEDo",
-        never: "nunca",
-        unknown: "desconocido",
-        any: "cualquiera"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Entrada inv\xE1lida: se esperaba instanceof ${issue2.expected}, recibido ${received}`;
-            }
-            return `Entrada inv\xE1lida: se esperaba ${expected}, recibido ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Entrada inv\xE1lida: se esperaba ${stringifyPrimitive(issue2.values[0])}`;
-            return `Opci\xF3n inv\xE1lida: se esperaba una de ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            const origin = TypeDictionary[issue2.origin] ?? issue2.origin;
-            if (sizing)
-              return `Demasiado grande: se esperaba que ${origin ?? "valor"} tuviera ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elementos"}`;
-            return `Demasiado grande: se esperaba que ${origin ?? "valor"} fuera ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            const origin = TypeDictionary[issue2.origin] ?? issue2.origin;
-            if (sizing) {
-              return `Demasiado peque\xF1o: se esperaba que ${origin} tuviera ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Demasiado peque\xF1o: se esperaba que ${origin} fuera ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Cadena inv\xE1lida: debe comenzar con "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Cadena inv\xE1lida: debe terminar en "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Cadena inv\xE1lida: debe incluir "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Cadena inv\xE1lida: debe coincidir con el patr\xF3n ${_issue.pattern}`;
-            return `Inv\xE1lido ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `N\xFAmero inv\xE1lido: debe ser m\xFAltiplo de ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Llave${issue2.keys.length > 1 ? "s" : ""} desconocida${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Llave inv\xE1lida en ${TypeDictionary[issue2.origin] ?? issue2.origin}`;
-          case "invalid_union":
-            return "Entrada inv\xE1lida";
-          case "invalid_element":
-            return `Valor inv\xE1lido en ${TypeDictionary[issue2.origin] ?? issue2.origin}`;
-          default:
-            return `Entrada inv\xE1lida`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/fa.js
-function fa_default() {
-  return {
-    localeError: error15()
-  };
-}
-var error15;
-var init_fa = __esm({
-  "node_modules/zod/v4/locales/fa.js"() {
-    init_util();
-    error15 = () => {
-      const Sizable = {
-        string: { unit: "\u06A9\u0627\u0631\u0627\u06A9\u062A\u0631", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
-        file: { unit: "\u0628\u0627\u06CC\u062A", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
-        array: { unit: "\u0622\u06CC\u062A\u0645", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
-        set: { unit: "\u0622\u06CC\u062A\u0645", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
-        map: { unit: "\u0622\u06CC\u062A\u0645", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0648\u0631\u0648\u062F\u06CC",
-        email: "\u0622\u062F\u0631\u0633 \u0627\u06CC\u0645\u06CC\u0644",
-        url: "URL",
-        emoji: "\u0627\u06CC\u0645\u0648\u062C\u06CC",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\u062A\u0627\u0631\u06CC\u062E \u0648 \u0632\u0645\u0627\u0646 \u0627\u06CC\u0632\u0648",
-        date: "\u062A\u0627\u0631\u06CC\u062E \u0627\u06CC\u0632\u0648",
-        time: "\u0632\u0645\u0627\u0646 \u0627\u06CC\u0632\u0648",
-        duration: "\u0645\u062F\u062A \u0632\u0645\u0627\u0646 \u0627\u06CC\u0632\u0648",
-        ipv4: "IPv4 \u0622\u062F\u0631\u0633",
-        ipv6: "IPv6 \u0622\u062F\u0631\u0633",
-        mac: "MAC \u0622\u062F\u0631\u0633",
-        cidrv4: "IPv4 \u062F\u0627\u0645\u0646\u0647",
-        cidrv6: "IPv6 \u062F\u0627\u0645\u0646\u0647",
-        base64: "base64-encoded \u0631\u0634\u062A\u0647",
-        base64url: "base64url-encoded \u0631\u0634\u062A\u0647",
-        json_string: "JSON \u0631\u0634\u062A\u0647",
-        e164: "E.164 \u0639\u062F\u062F",
-        credit_card: "\u0634\u0645\u0627\u0631\u0647 \u06A9\u0627\u0631\u062A \u0627\u0639\u062A\u0628\u0627\u0631\u06CC",
-        currency_code: "\u06A9\u062F \u0627\u0631\u0632",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0648\u0631\u0648\u062F\u06CC"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0639\u062F\u062F",
-        array: "\u0622\u0631\u0627\u06CC\u0647"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A instanceof ${issue2.expected} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F`;
-            }
-            return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A ${expected} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1) {
-              return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A ${stringifyPrimitive(issue2.values[0])} \u0645\u06CC\u200C\u0628\u0648\u062F`;
-            }
-            return `\u06AF\u0632\u06CC\u0646\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A \u06CC\u06A9\u06CC \u0627\u0632 ${joinValues(issue2.values, "|")} \u0645\u06CC\u200C\u0628\u0648\u062F`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u062E\u06CC\u0644\u06CC \u0628\u0632\u0631\u06AF: ${issue2.origin ?? "\u0645\u0642\u062F\u0627\u0631"} \u0628\u0627\u06CC\u062F ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u0639\u0646\u0635\u0631"} \u0628\u0627\u0634\u062F`;
-            }
-            return `\u062E\u06CC\u0644\u06CC \u0628\u0632\u0631\u06AF: ${issue2.origin ?? "\u0645\u0642\u062F\u0627\u0631"} \u0628\u0627\u06CC\u062F ${adj}${issue2.maximum.toString()} \u0628\u0627\u0634\u062F`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u062E\u06CC\u0644\u06CC \u06A9\u0648\u0686\u06A9: ${issue2.origin} \u0628\u0627\u06CC\u062F ${adj}${issue2.minimum.toString()} ${sizing.unit} \u0628\u0627\u0634\u062F`;
-            }
-            return `\u062E\u06CC\u0644\u06CC \u06A9\u0648\u0686\u06A9: ${issue2.origin} \u0628\u0627\u06CC\u062F ${adj}${issue2.minimum.toString()} \u0628\u0627\u0634\u062F`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u0631\u0634\u062A\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0628\u0627 "${_issue.prefix}" \u0634\u0631\u0648\u0639 \u0634\u0648\u062F`;
-            }
-            if (_issue.format === "ends_with") {
-              return `\u0631\u0634\u062A\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0628\u0627 "${_issue.suffix}" \u062A\u0645\u0627\u0645 \u0634\u0648\u062F`;
-            }
-            if (_issue.format === "includes") {
-              return `\u0631\u0634\u062A\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0634\u0627\u0645\u0644 "${_issue.includes}" \u0628\u0627\u0634\u062F`;
-            }
-            if (_issue.format === "regex") {
-              return `\u0631\u0634\u062A\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0628\u0627 \u0627\u0644\u06AF\u0648\u06CC ${_issue.pattern} \u0645\u0637\u0627\u0628\u0642\u062A \u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F`;
-            }
-            return `${FormatDictionary[_issue.format] ?? issue2.format} \u0646\u0627\u0645\u0639\u062A\u0628\u0631`;
-          }
-          case "not_multiple_of":
-            return `\u0639\u062F\u062F \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0645\u0636\u0631\u0628 ${issue2.divisor} \u0628\u0627\u0634\u062F`;
-          case "unrecognized_keys":
-            return `\u06A9\u0644\u06CC\u062F${issue2.keys.length > 1 ? "\u0647\u0627\u06CC" : ""} \u0646\u0627\u0634\u0646\u0627\u0633: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u06A9\u0644\u06CC\u062F \u0646\u0627\u0634\u0646\u0627\u0633 \u062F\u0631 ${issue2.origin}`;
-          case "invalid_union":
-            return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631`;
-          case "invalid_element":
-            return `\u0645\u0642\u062F\u0627\u0631 \u0646\u0627\u0645\u0639\u062A\u0628\u0631 \u062F\u0631 ${issue2.origin}`;
-          default:
-            return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/fi.js
-function fi_default() {
-  return {
-    localeError: error16()
-  };
-}
-var error16;
-var init_fi = __esm({
-  "node_modules/zod/v4/locales/fi.js"() {
-    init_util();
-    error16 = () => {
-      const Sizable = {
-        string: { unit: "merkki\xE4", subject: "merkkijonon" },
-        file: { unit: "tavua", subject: "tiedoston" },
-        array: { unit: "alkiota", subject: "listan" },
-        set: { unit: "alkiota", subject: "joukon" },
-        map: { unit: "alkiota", subject: "kuvauksen" },
-        number: { unit: "", subject: "luvun" },
-        bigint: { unit: "", subject: "suuren kokonaisluvun" },
-        int: { unit: "", subject: "kokonaisluvun" },
-        date: { unit: "", subject: "p\xE4iv\xE4m\xE4\xE4r\xE4n" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "s\xE4\xE4nn\xF6llinen lauseke",
-        email: "s\xE4hk\xF6postiosoite",
-        url: "URL-osoite",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO-aikaleima",
-        date: "ISO-p\xE4iv\xE4m\xE4\xE4r\xE4",
-        time: "ISO-aika",
-        duration: "ISO-kesto",
-        ipv4: "IPv4-osoite",
-        ipv6: "IPv6-osoite",
-        mac: "MAC-osoite",
-        cidrv4: "IPv4-alue",
-        cidrv6: "IPv6-alue",
-        base64: "base64-koodattu merkkijono",
-        base64url: "base64url-koodattu merkkijono",
-        json_string: "JSON-merkkijono",
-        e164: "E.164-luku",
-        credit_card: "luottokortin numero",
-        currency_code: "valuuttakoodi",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "templaattimerkkijono"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Virheellinen tyyppi: odotettiin instanceof ${issue2.expected}, oli ${received}`;
-            }
-            return `Virheellinen tyyppi: odotettiin ${expected}, oli ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Virheellinen sy\xF6te: t\xE4ytyy olla ${stringifyPrimitive(issue2.values[0])}`;
-            return `Virheellinen valinta: t\xE4ytyy olla yksi seuraavista: ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Liian suuri: ${sizing.subject} t\xE4ytyy olla ${adj}${issue2.maximum.toString()} ${sizing.unit}`.trim();
-            }
-            return `Liian suuri: arvon t\xE4ytyy olla ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Liian pieni: ${sizing.subject} t\xE4ytyy olla ${adj}${issue2.minimum.toString()} ${sizing.unit}`.trim();
-            }
-            return `Liian pieni: arvon t\xE4ytyy olla ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Virheellinen sy\xF6te: t\xE4ytyy alkaa "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Virheellinen sy\xF6te: t\xE4ytyy loppua "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Virheellinen sy\xF6te: t\xE4ytyy sis\xE4lt\xE4\xE4 "${_issue.includes}"`;
-            if (_issue.format === "regex") {
-              return `Virheellinen sy\xF6te: t\xE4ytyy vastata s\xE4\xE4nn\xF6llist\xE4 lauseketta ${_issue.pattern}`;
-            }
-            return `Virheellinen ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Virheellinen luku: t\xE4ytyy olla luvun ${issue2.divisor} monikerta`;
-          case "unrecognized_keys":
-            return `${issue2.keys.length > 1 ? "Tuntemattomat avaimet" : "Tuntematon avain"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return "Virheellinen avain tietueessa";
-          case "invalid_union":
-            return "Virheellinen unioni";
-          case "invalid_element":
-            return "Virheellinen arvo joukossa";
-          default:
-            return `Virheellinen sy\xF6te`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/fr.js
-function fr_default() {
-  return {
-    localeError: error17()
-  };
-}
-var error17;
-var init_fr = __esm({
-  "node_modules/zod/v4/locales/fr.js"() {
-    init_util();
-    error17 = () => {
-      const Sizable = {
-        string: { unit: "caract\xE8res", verb: "avoir" },
-        file: { unit: "octets", verb: "avoir" },
-        array: { unit: "\xE9l\xE9ments", verb: "avoir" },
-        set: { unit: "\xE9l\xE9ments", verb: "avoir" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "expression r\xE9guli\xE8re",
-        email: "adresse e-mail",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "date et heure ISO",
-        date: "date ISO",
-        time: "heure ISO",
-        duration: "dur\xE9e ISO",
-        ipv4: "adresse IPv4",
-        ipv6: "adresse IPv6",
-        mac: "adresse MAC",
-        cidrv4: "plage IPv4",
-        cidrv6: "plage IPv6",
-        base64: "cha\xEEne de caract\xE8res encod\xE9e en base64",
-        base64url: "cha\xEEne de caract\xE8res encod\xE9e en base64url",
-        json_string: "cha\xEEne de caract\xE8res JSON",
-        e164: "num\xE9ro au format E.164",
-        credit_card: "num\xE9ro de carte de cr\xE9dit",
-        currency_code: "code de devise",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "entr\xE9e"
-      };
-      const TypeDictionary = {
-        string: "cha\xEEne de caract\xE8res",
-        number: "nombre",
-        int: "entier",
-        boolean: "bool\xE9en",
-        bigint: "grand entier",
-        symbol: "symbole",
-        undefined: "ind\xE9fini",
-        null: "null",
-        never: "jamais",
-        void: "vide",
-        date: "date",
-        array: "tableau",
-        object: "objet",
-        tuple: "tuple",
-        record: "record",
-        map: "map",
-        set: "ensemble",
-        file: "fichier",
-        nonoptional: "non optionnel",
-        nan: "NaN",
-        function: "fonction"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Entr\xE9e invalide : instance de ${issue2.expected} attendu, ${received} re\xE7u`;
-            }
-            return `Entr\xE9e invalide : ${expected} attendu, ${received} re\xE7u`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Entr\xE9e invalide : ${stringifyPrimitive(issue2.values[0])} attendu`;
-            return `Option invalide : une valeur parmi ${joinValues(issue2.values, "|")} attendue`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Trop grand : ${TypeDictionary[issue2.origin] ?? "valeur"} doit ${sizing.verb} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\xE9l\xE9ment(s)"}`;
-            return `Trop grand : ${TypeDictionary[issue2.origin] ?? "valeur"} doit \xEAtre ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Trop petit : ${TypeDictionary[issue2.origin] ?? "valeur"} doit ${sizing.verb} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            return `Trop petit : ${TypeDictionary[issue2.origin] ?? "valeur"} doit \xEAtre ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Cha\xEEne de caract\xE8res invalide : doit commencer par "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Cha\xEEne de caract\xE8res invalide : doit se terminer par "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Cha\xEEne de caract\xE8res invalide : doit inclure "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Cha\xEEne de caract\xE8res invalide : doit correspondre au motif ${_issue.pattern}`;
-            return `${FormatDictionary[_issue.format] ?? issue2.format} invalide`;
-          }
-          case "not_multiple_of":
-            return `Nombre invalide : doit \xEAtre un multiple de ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Cl\xE9${issue2.keys.length > 1 ? "s" : ""} non reconnue${issue2.keys.length > 1 ? "s" : ""} : ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Cl\xE9 invalide dans ${issue2.origin}`;
-          case "invalid_union":
-            return "Entr\xE9e invalide";
-          case "invalid_element":
-            return `Valeur invalide dans ${issue2.origin}`;
-          default:
-            return `Entr\xE9e invalide`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/fr-CA.js
-function fr_CA_default() {
-  return {
-    localeError: error18()
-  };
-}
-var error18;
-var init_fr_CA = __esm({
-  "node_modules/zod/v4/locales/fr-CA.js"() {
-    init_util();
-    error18 = () => {
-      const Sizable = {
-        string: { unit: "caract\xE8res", verb: "avoir" },
-        file: { unit: "octets", verb: "avoir" },
-        array: { unit: "\xE9l\xE9ments", verb: "avoir" },
-        set: { unit: "\xE9l\xE9ments", verb: "avoir" },
-        map: { unit: "\xE9l\xE9ments", verb: "avoir" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "entr\xE9e",
-        email: "adresse courriel",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "date-heure ISO",
-        date: "date ISO",
-        time: "heure ISO",
-        duration: "dur\xE9e ISO",
-        ipv4: "adresse IPv4",
-        ipv6: "adresse IPv6",
-        mac: "adresse MAC",
-        cidrv4: "plage IPv4",
-        cidrv6: "plage IPv6",
-        base64: "cha\xEEne encod\xE9e en base64",
-        base64url: "cha\xEEne encod\xE9e en base64url",
-        json_string: "cha\xEEne JSON",
-        e164: "num\xE9ro E.164",
-        credit_card: "num\xE9ro de carte de cr\xE9dit",
-        currency_code: "code de devise",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "entr\xE9e"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Entr\xE9e invalide : attendu instanceof ${issue2.expected}, re\xE7u ${received}`;
-            }
-            return `Entr\xE9e invalide : attendu ${expected}, re\xE7u ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Entr\xE9e invalide : attendu ${stringifyPrimitive(issue2.values[0])}`;
-            return `Option invalide : attendu l'une des valeurs suivantes ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "\u2264" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Trop grand : attendu que ${issue2.origin ?? "la valeur"} ait ${adj}${issue2.maximum.toString()} ${sizing.unit}`;
-            return `Trop grand : attendu que ${issue2.origin ?? "la valeur"} soit ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? "\u2265" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Trop petit : attendu que ${issue2.origin} ait ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Trop petit : attendu que ${issue2.origin} soit ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `Cha\xEEne invalide : doit commencer par "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `Cha\xEEne invalide : doit se terminer par "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Cha\xEEne invalide : doit inclure "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Cha\xEEne invalide : doit correspondre au motif ${_issue.pattern}`;
-            return `${FormatDictionary[_issue.format] ?? issue2.format} invalide`;
-          }
-          case "not_multiple_of":
-            return `Nombre invalide : doit \xEAtre un multiple de ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Cl\xE9${issue2.keys.length > 1 ? "s" : ""} non reconnue${issue2.keys.length > 1 ? "s" : ""} : ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Cl\xE9 invalide dans ${issue2.origin}`;
-          case "invalid_union":
-            return "Entr\xE9e invalide";
-          case "invalid_element":
-            return `Valeur invalide dans ${issue2.origin}`;
-          default:
-            return `Entr\xE9e invalide`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/gu.js
-function gu_default() {
-  return {
-    localeError: error19()
-  };
-}
-var error19;
-var init_gu = __esm({
-  "node_modules/zod/v4/locales/gu.js"() {
-    init_util();
-    error19 = () => {
-      const Sizable = {
-        string: { unit: "\u0A85\u0A95\u0ACD\u0AB7\u0AB0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
-        file: { unit: "\u0AAC\u0ABE\u0AAF\u0A9F", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
-        array: { unit: "\u0A86\u0A87\u0A9F\u0AAE", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
-        set: { unit: "\u0A86\u0A87\u0A9F\u0AAE", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
-        map: { unit: "\u0A8F\u0AA8\u0ACD\u0A9F\u0ACD\u0AB0\u0AC0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0A87\u0AA8\u0AAA\u0AC1\u0A9F",
-        email: "\u0A88\u0AAE\u0AC7\u0A87\u0AB2 \u0A8F\u0AA1\u0ACD\u0AB0\u0AC7\u0AB8",
-        url: "URL",
-        emoji: "\u0A87\u0AAE\u0ACB\u0A9C\u0AC0",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u0AA4\u0ABE\u0AB0\u0AC0\u0A96 \u0A85\u0AA8\u0AC7 \u0AB8\u0AAE\u0AAF",
-        date: "ISO \u0AA4\u0ABE\u0AB0\u0AC0\u0A96",
-        time: "ISO \u0AB8\u0AAE\u0AAF",
-        duration: "ISO \u0A85\u0AB5\u0AA7\u0ABF",
-        ipv4: "IPv4 \u0A8F\u0AA1\u0ACD\u0AB0\u0AC7\u0AB8",
-        ipv6: "IPv6 \u0A8F\u0AA1\u0ACD\u0AB0\u0AC7\u0AB8",
-        mac: "MAC \u0A8F\u0AA1\u0ACD\u0AB0\u0AC7\u0AB8",
-        cidrv4: "IPv4 \u0AB6\u0ACD\u0AB0\u0AC7\u0AA3\u0AC0",
-        cidrv6: "IPv6 \u0AB6\u0ACD\u0AB0\u0AC7\u0AA3\u0AC0",
-        base64: "base64-\u0A8F\u0AA8\u0ACD\u0A95\u0ACB\u0AA1\u0AC7\u0AA1 \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97",
-        base64url: "base64url-\u0A8F\u0AA8\u0ACD\u0A95\u0ACB\u0AA1\u0AC7\u0AA1 \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97",
-        json_string: "JSON \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97",
-        e164: "E.164 \u0AA8\u0A82\u0AAC\u0AB0",
-        credit_card: "\u0A95\u0ACD\u0AB0\u0AC7\u0AA1\u0ABF\u0A9F \u0A95\u0ABE\u0AB0\u0ACD\u0AA1 \u0AA8\u0A82\u0AAC\u0AB0",
-        currency_code: "\u0A9A\u0AB2\u0AA3 \u0A95\u0ACB\u0AA1",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0A87\u0AA8\u0AAA\u0AC1\u0A9F"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F: \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${expected}, \u0AAA\u0ACD\u0AB0\u0ABE\u0AAA\u0ACD\u0AA4 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F: \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB5\u0ABF\u0A95\u0AB2\u0ACD\u0AAA: ${joinValues(issue2.values, " | ")} \u0AAE\u0ABE\u0AA7\u0ACD\u0AAF\u0AAE\u0AA5\u0AC0 \u0A8F\u0A95 \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0A96\u0AC2\u0AAC \u0AAE\u0ACB\u0A9F\u0AC1\u0A82: ${issue2.origin ?? "\u0AAE\u0AC2\u0AB2\u0ACD\u0AAF"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u0A8F\u0AB2\u0ABF\u0AAE\u0AC7\u0AA8\u0ACD\u0A9F"} \u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F`;
-            return `\u0A96\u0AC2\u0AAC \u0AAE\u0ACB\u0A9F\u0AC1\u0A82: ${issue2.origin ?? "\u0AAE\u0AC2\u0AB2\u0ACD\u0AAF"} ${adj}${issue2.maximum.toString()} \u0AB9\u0ACB\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0A96\u0AC2\u0AAC \u0AA8\u0ABE\u0AA8\u0AC1\u0A82: ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit} \u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F`;
-            }
-            return `\u0A96\u0AC2\u0AAC \u0AA8\u0ABE\u0AA8\u0AC1\u0A82: ${issue2.origin} ${adj}${issue2.minimum.toString()} \u0AB9\u0ACB\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97: "${_issue.prefix}" \u0AA5\u0AC0 \u0AB6\u0AB0\u0AC2 \u0AA5\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97: "${_issue.suffix}" \u0AAA\u0AB0 \u0AB8\u0AAE\u0ABE\u0AAA\u0ACD\u0AA4 \u0AA5\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
-            if (_issue.format === "includes")
-              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97: "${_issue.includes}" \u0AB6\u0ABE\u0AAE\u0AC7\u0AB2 \u0AB9\u0ACB\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
-            if (_issue.format === "regex")
-              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97: \u0AAA\u0AC7\u0A9F\u0AB0\u0ACD\u0AA8 ${_issue.pattern} \u0AB8\u0ABE\u0AA5\u0AC7 \u0AAE\u0AC7\u0AB3 \u0A96\u0ABE\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
-            return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AA8\u0A82\u0AAC\u0AB0: ${issue2.divisor} \u0AA8\u0ACB \u0A97\u0AC1\u0AA3\u0ABE\u0A82\u0A95 \u0AB9\u0ACB\u0AB5\u0ACB \u0A9C\u0ACB\u0A88\u0A8F`;
-          case "unrecognized_keys":
-            return `\u0A93\u0AB3\u0A96\u0AC0 \u0AB6\u0A95\u0ABE\u0AA4\u0ABE \u0AA8\u0AB9\u0AC0\u0A82 \u0AA4\u0AC7 \u0A95\u0AC0${issue2.keys.length > 1 ? "\u0A93" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `${issue2.origin} \u0AAE\u0ABE\u0A82 \u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A95\u0AC0`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AA1\u0ABF\u0AB8\u0ACD\u0A95\u0ACD\u0AB0\u0ABF\u0AAE\u0ABF\u0AA8\u0AC7\u0A9F\u0AB0 \u0AAE\u0AC2\u0AB2\u0ACD\u0AAF. \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${opts}`;
-            }
-            return "\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F";
-          case "invalid_element":
-            return `${issue2.origin} \u0AAE\u0ABE\u0A82 \u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AAE\u0AC2\u0AB2\u0ACD\u0AAF`;
-          default:
-            return "\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F";
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/he.js
-function he_default() {
-  return {
-    localeError: error20()
-  };
-}
-var error20;
-var init_he = __esm({
-  "node_modules/zod/v4/locales/he.js"() {
-    init_util();
-    error20 = () => {
-      const TypeNames = {
-        string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA", gender: "f" },
-        number: { label: "\u05DE\u05E1\u05E4\u05E8", gender: "m" },
-        boolean: { label: "\u05E2\u05E8\u05DA \u05D1\u05D5\u05DC\u05D9\u05D0\u05E0\u05D9", gender: "m" },
-        bigint: { label: "BigInt", gender: "m" },
-        date: { label: "\u05EA\u05D0\u05E8\u05D9\u05DA", gender: "m" },
-        array: { label: "\u05DE\u05E2\u05E8\u05DA", gender: "m" },
-        object: { label: "\u05D0\u05D5\u05D1\u05D9\u05D9\u05E7\u05D8", gender: "m" },
-        null: { label: "\u05E2\u05E8\u05DA \u05E8\u05D9\u05E7 (null)", gender: "m" },
-        undefined: { label: "\u05E2\u05E8\u05DA \u05DC\u05D0 \u05DE\u05D5\u05D2\u05D3\u05E8 (undefined)", gender: "m" },
-        symbol: { label: "\u05E1\u05D9\u05DE\u05D1\u05D5\u05DC (Symbol)", gender: "m" },
-        function: { label: "\u05E4\u05D5\u05E0\u05E7\u05E6\u05D9\u05D4", gender: "f" },
-        map: { label: "\u05DE\u05E4\u05D4 (Map)", gender: "f" },
-        set: { label: "\u05E7\u05D1\u05D5\u05E6\u05D4 (Set)", gender: "f" },
-        file: { label: "\u05E7\u05D5\u05D1\u05E5", gender: "m" },
-        promise: { label: "Promise", gender: "m" },
-        NaN: { label: "NaN", gender: "m" },
-        unknown: { label: "\u05E2\u05E8\u05DA \u05DC\u05D0 \u05D9\u05D3\u05D5\u05E2", gender: "m" },
-        value: { label: "\u05E2\u05E8\u05DA", gender: "m" }
-      };
-      const Sizable = {
-        string: { unit: "\u05EA\u05D5\u05D5\u05D9\u05DD", shortLabel: "\u05E7\u05E6\u05E8", longLabel: "\u05D0\u05E8\u05D5\u05DA" },
-        file: { unit: "\u05D1\u05D9\u05D9\u05D8\u05D9\u05DD", shortLabel: "\u05E7\u05D8\u05DF", longLabel: "\u05D2\u05D3\u05D5\u05DC" },
-        array: { unit: "\u05E4\u05E8\u05D9\u05D8\u05D9\u05DD", shortLabel: "\u05E7\u05D8\u05DF", longLabel: "\u05D2\u05D3\u05D5\u05DC" },
-        set: { unit: "\u05E4\u05E8\u05D9\u05D8\u05D9\u05DD", shortLabel: "\u05E7\u05D8\u05DF", longLabel: "\u05D2\u05D3\u05D5\u05DC" },
-        number: { unit: "", shortLabel: "\u05E7\u05D8\u05DF", longLabel: "\u05D2\u05D3\u05D5\u05DC" }
-        // no unit
-      };
-      const typeEntry = (t) => t ? TypeNames[t] : void 0;
-      const typeLabel = (t) => {
-        const e = typeEntry(t);
-        if (e)
-          return e.label;
-        return t ?? TypeNames.unknown.label;
-      };
-      const withDefinite = (t) => `\u05D4${typeLabel(t)}`;
-      const verbFor = (t) => {
-        const e = typeEntry(t);
-        const gender = e?.gender ?? "m";
-        return gender === "f" ? "\u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05D9\u05D5\u05EA" : "\u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA";
-      };
-      const getSizing = (origin) => {
-        if (!origin)
-          return null;
-        return Sizable[origin] ?? null;
-      };
-      const FormatDictionary = {
-        regex: { label: "\u05E7\u05DC\u05D8", gender: "m" },
-        email: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA \u05D0\u05D9\u05DE\u05D9\u05D9\u05DC", gender: "f" },
-        url: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA \u05E8\u05E9\u05EA", gender: "f" },
-        emoji: { label: "\u05D0\u05D9\u05DE\u05D5\u05D2'\u05D9", gender: "m" },
-        uuid: { label: "UUID", gender: "m" },
-        uuidv4: { label: "UUIDv4", gender: "m" },
-        uuidv6: { label: "UUIDv6", gender: "m" },
-        nanoid: { label: "nanoid", gender: "m" },
-        guid: { label: "GUID", gender: "m" },
-        cuid: { label: "cuid", gender: "m" },
-        cuid2: { label: "cuid2", gender: "m" },
-        ulid: { label: "ULID", gender: "m" },
-        xid: { label: "XID", gender: "m" },
-        ksuid: { label: "KSUID", gender: "m" },
-        datetime: { label: "\u05EA\u05D0\u05E8\u05D9\u05DA \u05D5\u05D6\u05DE\u05DF ISO", gender: "m" },
-        date: { label: "\u05EA\u05D0\u05E8\u05D9\u05DA ISO", gender: "m" },
-        time: { label: "\u05D6\u05DE\u05DF ISO", gender: "m" },
-        duration: { label: "\u05DE\u05E9\u05DA \u05D6\u05DE\u05DF ISO", gender: "m" },
-        ipv4: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA IPv4", gender: "f" },
-        ipv6: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA IPv6", gender: "f" },
-        mac: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA MAC", gender: "f" },
-        cidrv4: { label: "\u05D8\u05D5\u05D5\u05D7 IPv4", gender: "m" },
-        cidrv6: { label: "\u05D8\u05D5\u05D5\u05D7 IPv6", gender: "m" },
-        base64: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D1\u05D1\u05E1\u05D9\u05E1 64", gender: "f" },
-        base64url: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D1\u05D1\u05E1\u05D9\u05E1 64 \u05DC\u05DB\u05EA\u05D5\u05D1\u05D5\u05EA \u05E8\u05E9\u05EA", gender: "f" },
-        json_string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA JSON", gender: "f" },
-        e164: { label: "\u05DE\u05E1\u05E4\u05E8 E.164", gender: "m" },
-        credit_card: { label: "\u05DE\u05E1\u05E4\u05E8 \u05DB\u05E8\u05D8\u05D9\u05E1 \u05D0\u05E9\u05E8\u05D0\u05D9", gender: "m" },
-        currency_code: { label: "\u05E7\u05D5\u05D3 \u05DE\u05D8\u05D1\u05E2", gender: "m" },
-        iban: { label: "IBAN", gender: "m" },
-        jwt: { label: "JWT", gender: "m" },
-        template_literal: { label: "\u05E7\u05DC\u05D8", gender: "m" },
-        ends_with: { label: "\u05E7\u05DC\u05D8", gender: "m" },
-        includes: { label: "\u05E7\u05DC\u05D8", gender: "m" },
-        lowercase: { label: "\u05E7\u05DC\u05D8", gender: "m" },
-        starts_with: { label: "\u05E7\u05DC\u05D8", gender: "m" },
-        uppercase: { label: "\u05E7\u05DC\u05D8", gender: "m" }
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expectedKey = issue2.expected;
-            const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey);
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? TypeNames[receivedType]?.label ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA instanceof ${issue2.expected}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}`;
-            }
-            return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${expected}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}`;
-          }
-          case "invalid_value": {
-            if (issue2.values.length === 1) {
-              return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D4\u05E2\u05E8\u05DA \u05D7\u05D9\u05D9\u05D1 \u05DC\u05D4\u05D9\u05D5\u05EA ${stringifyPrimitive(issue2.values[0])}`;
-            }
-            const stringified = issue2.values.map((v) => stringifyPrimitive(v));
-            if (issue2.values.length === 2) {
-              return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D4\u05D0\u05E4\u05E9\u05E8\u05D5\u05D9\u05D5\u05EA \u05D4\u05DE\u05EA\u05D0\u05D9\u05DE\u05D5\u05EA \u05D4\u05DF ${stringified[0]} \u05D0\u05D5 ${stringified[1]}`;
-            }
-            const lastValue = stringified[stringified.length - 1];
-            const restValues = stringified.slice(0, -1).join(", ");
-            return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D4\u05D0\u05E4\u05E9\u05E8\u05D5\u05D9\u05D5\u05EA \u05D4\u05DE\u05EA\u05D0\u05D9\u05DE\u05D5\u05EA \u05D4\u05DF ${restValues} \u05D0\u05D5 ${lastValue}`;
-          }
-          case "too_big": {
-            const sizing = getSizing(issue2.origin);
-            const subject = withDefinite(issue2.origin ?? "value");
-            if (issue2.origin === "string") {
-              return `${sizing?.longLabel ?? "\u05D0\u05E8\u05D5\u05DA"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.maximum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA" : "\u05DC\u05DB\u05DC \u05D4\u05D9\u05D5\u05EA\u05E8"}`.trim();
-            }
-            if (issue2.origin === "number") {
-              const comparison = issue2.inclusive ? `\u05E7\u05D8\u05DF \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.maximum}` : `\u05E7\u05D8\u05DF \u05DE-${issue2.maximum}`;
-              return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
-            }
-            if (issue2.origin === "array" || issue2.origin === "set") {
-              const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
-              const comparison = issue2.inclusive ? `${issue2.maximum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA` : `\u05E4\u05D7\u05D5\u05EA \u05DE-${issue2.maximum} ${sizing?.unit ?? ""}`;
-              return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
-            }
-            const adj = issue2.inclusive ? "<=" : "<";
-            const be = verbFor(issue2.origin ?? "value");
-            if (sizing?.unit) {
-              return `${sizing.longLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.maximum.toString()} ${sizing.unit}`;
-            }
-            return `${sizing?.longLabel ?? "\u05D2\u05D3\u05D5\u05DC"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const sizing = getSizing(issue2.origin);
-            const subject = withDefinite(issue2.origin ?? "value");
-            if (issue2.origin === "string") {
-              return `${sizing?.shortLabel ?? "\u05E7\u05E6\u05E8"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.minimum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8" : "\u05DC\u05E4\u05D7\u05D5\u05EA"}`.trim();
-            }
-            if (issue2.origin === "number") {
-              const comparison = issue2.inclusive ? `\u05D2\u05D3\u05D5\u05DC \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.minimum}` : `\u05D2\u05D3\u05D5\u05DC \u05DE-${issue2.minimum}`;
-              return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
-            }
-            if (issue2.origin === "array" || issue2.origin === "set") {
-              const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
-              if (issue2.minimum === 1 && issue2.inclusive) {
-                const singularPhrase = issue2.origin === "set" ? "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3" : "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3";
-                return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${singularPhrase}`;
-              }
-              const comparison = issue2.inclusive ? `${issue2.minimum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8` : `\u05D9\u05D5\u05EA\u05E8 \u05DE-${issue2.minimum} ${sizing?.unit ?? ""}`;
-              return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
-            }
-            const adj = issue2.inclusive ? ">=" : ">";
-            const be = verbFor(issue2.origin ?? "value");
-            if (sizing?.unit) {
-              return `${sizing.shortLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `${sizing?.shortLabel ?? "\u05E7\u05D8\u05DF"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u05D4\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D7\u05D9\u05D9\u05D1\u05EA \u05DC\u05D4\u05EA\u05D7\u05D9\u05DC \u05D1 "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `\u05D4\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D7\u05D9\u05D9\u05D1\u05EA \u05DC\u05D4\u05E1\u05EA\u05D9\u05D9\u05DD \u05D1 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u05D4\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D7\u05D9\u05D9\u05D1\u05EA \u05DC\u05DB\u05DC\u05D5\u05DC "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u05D4\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D7\u05D9\u05D9\u05D1\u05EA \u05DC\u05D4\u05EA\u05D0\u05D9\u05DD \u05DC\u05EA\u05D1\u05E0\u05D9\u05EA ${_issue.pattern}`;
-            const nounEntry = FormatDictionary[_issue.format];
-            const noun = nounEntry?.label ?? _issue.format;
-            const gender = nounEntry?.gender ?? "m";
-            const adjective = gender === "f" ? "\u05EA\u05E7\u05D9\u05E0\u05D4" : "\u05EA\u05E7\u05D9\u05DF";
-            return `${noun} \u05DC\u05D0 ${adjective}`;
-          }
-          case "not_multiple_of":
-            return `\u05DE\u05E1\u05E4\u05E8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D7\u05D9\u05D9\u05D1 \u05DC\u05D4\u05D9\u05D5\u05EA \u05DE\u05DB\u05E4\u05DC\u05D4 \u05E9\u05DC ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u05DE\u05E4\u05EA\u05D7${issue2.keys.length > 1 ? "\u05D5\u05EA" : ""} \u05DC\u05D0 \u05DE\u05D6\u05D5\u05D4${issue2.keys.length > 1 ? "\u05D9\u05DD" : "\u05D4"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key": {
-            return `\u05E9\u05D3\u05D4 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF \u05D1\u05D0\u05D5\u05D1\u05D9\u05D9\u05E7\u05D8`;
-          }
-          case "invalid_union":
-            return "\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF";
-          case "invalid_element": {
-            const place = withDefinite(issue2.origin ?? "array");
-            return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF \u05D1${place}`;
-          }
-          default:
-            return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/hi.js
-function hi_default() {
-  return {
-    localeError: error21()
-  };
-}
-var error21;
-var init_hi = __esm({
-  "node_modules/zod/v4/locales/hi.js"() {
-    init_util();
-    error21 = () => {
-      const Sizable = {
-        string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
-        file: { unit: "\u092C\u093E\u0907\u091F\u094D\u0938", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
-        array: { unit: "\u0924\u0924\u094D\u0935", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
-        set: { unit: "\u0924\u0924\u094D\u0935", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
-        map: { unit: "\u092A\u094D\u0930\u0935\u093F\u0937\u094D\u091F\u093F\u092F\u093E\u0901", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0907\u0928\u092A\u0941\u091F",
-        email: "\u0908\u092E\u0947\u0932 \u092A\u0924\u093E",
-        url: "URL",
-        emoji: "\u0907\u092E\u094B\u091C\u0940",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u0924\u093F\u0925\u093F \u0914\u0930 \u0938\u092E\u092F",
-        date: "ISO \u0924\u093F\u0925\u093F",
-        time: "ISO \u0938\u092E\u092F",
-        duration: "ISO \u0905\u0935\u0927\u093F",
-        ipv4: "IPv4 \u092A\u0924\u093E",
-        ipv6: "IPv6 \u092A\u0924\u093E",
-        mac: "MAC \u092A\u0924\u093E",
-        cidrv4: "IPv4 \u0936\u094D\u0930\u0947\u0923\u0940",
-        cidrv6: "IPv6 \u0936\u094D\u0930\u0947\u0923\u0940",
-        base64: "Base64-\u090F\u0928\u094D\u0915\u094B\u0921\u0947\u0921 \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917",
-        base64url: "Base64URL-\u090F\u0928\u094D\u0915\u094B\u0921\u0947\u0921 \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917",
-        json_string: "JSON \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917",
-        e164: "E.164 \u0938\u0902\u0916\u094D\u092F\u093E",
-        credit_card: "\u0915\u094D\u0930\u0947\u0921\u093F\u091F \u0915\u093E\u0930\u094D\u0921 \u0938\u0902\u0916\u094D\u092F\u093E",
-        currency_code: "\u092E\u0941\u0926\u094D\u0930\u093E \u0915\u094B\u0921",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0907\u0928\u092A\u0941\u091F"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0935\u093F\u0915\u0932\u094D\u092A: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u092E\u093E\u0928\u094B\u0902 \u092E\u0947\u0902 \u0938\u0947 \u090F\u0915 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u092C\u0939\u0941\u0924 \u092C\u0921\u093C\u093E: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u0925\u093E \u0915\u093F ${issue2.origin ?? "\u092E\u093E\u0928"} \u092E\u0947\u0902 ${adj}${issue2.maximum} ${sizing.unit} \u0939\u094B\u0902`;
-            return `\u092C\u0939\u0941\u0924 \u092C\u0921\u093C\u093E: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u0925\u093E \u0915\u093F ${issue2.origin ?? "\u092E\u093E\u0928"} ${adj}${issue2.maximum} \u0939\u094B`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u092C\u0939\u0941\u0924 \u091B\u094B\u091F\u093E: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u0925\u093E \u0915\u093F ${issue2.origin} \u092E\u0947\u0902 ${adj}${issue2.minimum} ${sizing.unit} \u0939\u094B\u0902`;
-            return `\u092C\u0939\u0941\u0924 \u091B\u094B\u091F\u093E: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u0925\u093E \u0915\u093F ${issue2.origin} ${adj}${issue2.minimum} \u0939\u094B`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917: "${_issue.prefix}" \u0938\u0947 \u0936\u0941\u0930\u0942 \u0939\u094B\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
-            if (_issue.format === "ends_with")
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917: "${_issue.suffix}" \u092A\u0930 \u0938\u092E\u093E\u092A\u094D\u0924 \u0939\u094B\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
-            if (_issue.format === "includes")
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917: \u0907\u0938\u092E\u0947\u0902 "${_issue.includes}" \u0936\u093E\u092E\u093F\u0932 \u0939\u094B\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
-            if (_issue.format === "regex")
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917: \u092A\u0948\u091F\u0930\u094D\u0928 ${_issue.pattern} \u0938\u0947 \u092E\u0947\u0932 \u0916\u093E\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
-            return `\u0905\u092E\u093E\u0928\u094D\u092F ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u0902\u0916\u094D\u092F\u093E: \u092F\u0939 ${issue2.divisor} \u0915\u093E \u0917\u0941\u0923\u091C \u0939\u094B\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
-          case "unrecognized_keys":
-            return `\u0905\u092A\u0930\u093F\u091A\u093F\u0924 \u0915\u0941\u0902\u091C\u0940${issue2.keys.length > 1 ? "\u092F\u093E\u0901" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0915\u0941\u0902\u091C\u0940: ${issue2.origin} \u092E\u0947\u0902`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0921\u093F\u0938\u094D\u0915\u094D\u0930\u093F\u092E\u093F\u0928\u0947\u091F\u0930 \u092E\u093E\u0928: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${opts}`;
-            }
-            return "\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F";
-          case "invalid_element":
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u092E\u093E\u0928: ${issue2.origin} \u092E\u0947\u0902`;
-          default:
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/hr.js
-function hr_default() {
-  return {
-    localeError: error22()
-  };
-}
-var error22;
-var init_hr = __esm({
-  "node_modules/zod/v4/locales/hr.js"() {
-    init_util();
-    error22 = () => {
-      const Sizable = {
-        string: { unit: "znakova", verb: "imati" },
-        file: { unit: "bajtova", verb: "imati" },
-        array: { unit: "stavki", verb: "imati" },
-        set: { unit: "stavki", verb: "imati" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "unos",
-        email: "email adresa",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO datum i vrijeme",
-        date: "ISO datum",
-        time: "ISO vrijeme",
-        duration: "ISO trajanje",
-        ipv4: "IPv4 adresa",
-        ipv6: "IPv6 adresa",
-        mac: "MAC adresa",
-        cidrv4: "IPv4 raspon",
-        cidrv6: "IPv6 raspon",
-        base64: "base64 kodirani tekst",
-        base64url: "base64url kodirani tekst",
-        json_string: "JSON tekst",
-        e164: "E.164 broj",
-        credit_card: "broj kreditne kartice",
-        currency_code: "kod valute",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "unos"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        string: "tekst",
-        number: "broj",
-        boolean: "boolean",
-        array: "niz",
-        object: "objekt",
-        set: "skup",
-        file: "datoteka",
-        date: "datum",
-        bigint: "bigint",
-        symbol: "simbol",
-        undefined: "undefined",
-        null: "null",
-        function: "funkcija",
-        map: "mapa"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Neispravan unos: o\u010Dekuje se instanceof ${issue2.expected}, a primljeno je ${received}`;
-            }
-            return `Neispravan unos: o\u010Dekuje se ${expected}, a primljeno je ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Neispravna vrijednost: o\u010Dekivano ${stringifyPrimitive(issue2.values[0])}`;
-            return `Neispravna opcija: o\u010Dekivano jedno od ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            const origin = TypeDictionary[issue2.origin] ?? issue2.origin;
-            if (sizing)
-              return `Preveliko: o\u010Dekivano da ${origin ?? "vrijednost"} ima ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elemenata"}`;
-            return `Preveliko: o\u010Dekivano da ${origin ?? "vrijednost"} bude ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            const origin = TypeDictionary[issue2.origin] ?? issue2.origin;
-            if (sizing) {
-              return `Premalo: o\u010Dekivano da ${origin} ima ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Premalo: o\u010Dekivano da ${origin} bude ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Neispravan tekst: mora zapo\u010Dinjati s "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Neispravan tekst: mora zavr\u0161avati s "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Neispravan tekst: mora sadr\u017Eavati "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Neispravan tekst: mora odgovarati uzorku ${_issue.pattern}`;
-            return `Neispravna ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Neispravan broj: mora biti vi\u0161ekratnik od ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Neprepoznat${issue2.keys.length > 1 ? "i klju\u010Devi" : " klju\u010D"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Neispravan klju\u010D u ${TypeDictionary[issue2.origin] ?? issue2.origin}`;
-          case "invalid_union":
-            return "Neispravan unos";
-          case "invalid_element":
-            return `Neispravna vrijednost u ${TypeDictionary[issue2.origin] ?? issue2.origin}`;
-          default:
-            return `Neispravan unos`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/hu.js
-function hu_default() {
-  return {
-    localeError: error23()
-  };
-}
-var error23;
-var init_hu = __esm({
-  "node_modules/zod/v4/locales/hu.js"() {
-    init_util();
-    error23 = () => {
-      const Sizable = {
-        string: { unit: "karakter", verb: "legyen" },
-        file: { unit: "byte", verb: "legyen" },
-        array: { unit: "elem", verb: "legyen" },
-        set: { unit: "elem", verb: "legyen" },
-        map: { unit: "elem", verb: "legyen" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "bemenet",
-        email: "email c\xEDm",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO id\u0151b\xE9lyeg",
-        date: "ISO d\xE1tum",
-        time: "ISO id\u0151",
-        duration: "ISO id\u0151intervallum",
-        ipv4: "IPv4 c\xEDm",
-        ipv6: "IPv6 c\xEDm",
-        mac: "MAC c\xEDm",
-        cidrv4: "IPv4 tartom\xE1ny",
-        cidrv6: "IPv6 tartom\xE1ny",
-        base64: "base64-k\xF3dolt string",
-        base64url: "base64url-k\xF3dolt string",
-        json_string: "JSON string",
-        e164: "E.164 sz\xE1m",
-        credit_card: "hitelk\xE1rtyasz\xE1m",
-        currency_code: "p\xE9nznemk\xF3d",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "bemenet"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "sz\xE1m",
-        array: "t\xF6mb"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k instanceof ${issue2.expected}, a kapott \xE9rt\xE9k ${received}`;
-            }
-            return `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k ${expected}, a kapott \xE9rt\xE9k ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k ${stringifyPrimitive(issue2.values[0])}`;
-            return `\xC9rv\xE9nytelen opci\xF3: valamelyik \xE9rt\xE9k v\xE1rt ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `T\xFAl nagy: ${issue2.origin ?? "\xE9rt\xE9k"} m\xE9rete t\xFAl nagy ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elem"}`;
-            return `T\xFAl nagy: a bemeneti \xE9rt\xE9k ${issue2.origin ?? "\xE9rt\xE9k"} t\xFAl nagy: ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `T\xFAl kicsi: a bemeneti \xE9rt\xE9k ${issue2.origin} m\xE9rete t\xFAl kicsi ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `T\xFAl kicsi: a bemeneti \xE9rt\xE9k ${issue2.origin} t\xFAl kicsi ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\xC9rv\xE9nytelen string: "${_issue.prefix}" \xE9rt\xE9kkel kell kezd\u0151dnie`;
-            if (_issue.format === "ends_with")
-              return `\xC9rv\xE9nytelen string: "${_issue.suffix}" \xE9rt\xE9kkel kell v\xE9gz\u0151dnie`;
-            if (_issue.format === "includes")
-              return `\xC9rv\xE9nytelen string: "${_issue.includes}" \xE9rt\xE9ket kell tartalmaznia`;
-            if (_issue.format === "regex")
-              return `\xC9rv\xE9nytelen string: ${_issue.pattern} mint\xE1nak kell megfelelnie`;
-            return `\xC9rv\xE9nytelen ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\xC9rv\xE9nytelen sz\xE1m: ${issue2.divisor} t\xF6bbsz\xF6r\xF6s\xE9nek kell lennie`;
-          case "unrecognized_keys":
-            return `Ismeretlen kulcs${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\xC9rv\xE9nytelen kulcs ${issue2.origin}`;
-          case "invalid_union":
-            return "\xC9rv\xE9nytelen bemenet";
-          case "invalid_element":
-            return `\xC9rv\xE9nytelen \xE9rt\xE9k: ${issue2.origin}`;
-          default:
-            return `\xC9rv\xE9nytelen bemenet`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one2, many) {
-  return Math.abs(count2) === 1 ? one2 : many;
-}
-function withDefiniteArticle(word) {
-  if (!word)
-    return "";
-  const vowels = ["\u0561", "\u0565", "\u0568", "\u056B", "\u0578", "\u0578\u0582", "\u0585"];
-  const lastChar = word[word.length - 1];
-  return word + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
-}
-function hy_default() {
-  return {
-    localeError: error24()
-  };
-}
-var error24;
-var init_hy = __esm({
-  "node_modules/zod/v4/locales/hy.js"() {
-    init_util();
-    error24 = () => {
-      const Sizable = {
-        string: {
-          unit: {
-            one: "\u0576\u0577\u0561\u0576",
-            many: "\u0576\u0577\u0561\u0576\u0576\u0565\u0580"
-          },
-          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
-        },
-        file: {
-          unit: {
-            one: "\u0562\u0561\u0575\u0569",
-            many: "\u0562\u0561\u0575\u0569\u0565\u0580"
-          },
-          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
-        },
-        array: {
-          unit: {
-            one: "\u057F\u0561\u0580\u0580",
-            many: "\u057F\u0561\u0580\u0580\u0565\u0580"
-          },
-          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
-        },
-        set: {
-          unit: {
-            one: "\u057F\u0561\u0580\u0580",
-            many: "\u057F\u0561\u0580\u0580\u0565\u0580"
-          },
-          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
-        },
-        map: {
-          unit: {
-            one: "\u057F\u0561\u0580\u0580",
-            many: "\u057F\u0561\u0580\u0580\u0565\u0580"
-          },
-          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
-        }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0574\u0578\u0582\u057F\u0584",
-        email: "\u0567\u056C. \u0570\u0561\u057D\u0581\u0565",
-        url: "URL",
-        emoji: "\u0567\u0574\u0578\u057B\u056B",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u0561\u0574\u057D\u0561\u0569\u056B\u057E \u0587 \u056A\u0561\u0574",
-        date: "ISO \u0561\u0574\u057D\u0561\u0569\u056B\u057E",
-        time: "ISO \u056A\u0561\u0574",
-        duration: "ISO \u057F\u0587\u0578\u0572\u0578\u0582\u0569\u0575\u0578\u0582\u0576",
-        ipv4: "IPv4 \u0570\u0561\u057D\u0581\u0565",
-        ipv6: "IPv6 \u0570\u0561\u057D\u0581\u0565",
-        mac: "MAC \u0570\u0561\u057D\u0581\u0565",
-        cidrv4: "IPv4 \u0574\u056B\u057B\u0561\u056F\u0561\u0575\u0584",
-        cidrv6: "IPv6 \u0574\u056B\u057B\u0561\u056F\u0561\u0575\u0584",
-        base64: "base64 \u0571\u0587\u0561\u0579\u0561\u0583\u0578\u057E \u057F\u0578\u0572",
-        base64url: "base64url \u0571\u0587\u0561\u0579\u0561\u0583\u0578\u057E \u057F\u0578\u0572",
-        json_string: "JSON \u057F\u0578\u0572",
-        e164: "E.164 \u0570\u0561\u0574\u0561\u0580",
-        credit_card: "\u056F\u0580\u0565\u0564\u056B\u057F \u0584\u0561\u0580\u057F\u056B \u0570\u0561\u0574\u0561\u0580",
-        currency_code: "\u0561\u0580\u056A\u0578\u0582\u0575\u0569\u056B \u056F\u0578\u0564",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0574\u0578\u0582\u057F\u0584"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0569\u056B\u057E",
-        array: "\u0566\u0561\u0576\u0563\u057E\u0561\u056E"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 instanceof ${issue2.expected}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}`;
-            }
-            return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 ${expected}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 ${stringifyPrimitive(issue2.values[1])}`;
-            return `\u054D\u056D\u0561\u056C \u057F\u0561\u0580\u0562\u0565\u0580\u0561\u056F\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 \u0570\u0565\u057F\u0587\u0575\u0561\u056C\u0576\u0565\u0580\u056B\u0581 \u0574\u0565\u056F\u0568\u055D ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              const maxValue = Number(issue2.maximum);
-              const unit = getArmenianPlural(maxValue, sizing.unit.one, sizing.unit.many);
-              return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0574\u0565\u056E \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue2.origin ?? "\u0561\u0580\u056A\u0565\u0584")} \u056F\u0578\u0582\u0576\u0565\u0576\u0561 ${adj}${issue2.maximum.toString()} ${unit}`;
-            }
-            return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0574\u0565\u056E \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue2.origin ?? "\u0561\u0580\u056A\u0565\u0584")} \u056C\u056B\u0576\u056B ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              const minValue = Number(issue2.minimum);
-              const unit = getArmenianPlural(minValue, sizing.unit.one, sizing.unit.many);
-              return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0583\u0578\u0584\u0580 \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue2.origin)} \u056F\u0578\u0582\u0576\u0565\u0576\u0561 ${adj}${issue2.minimum.toString()} ${unit}`;
-            }
-            return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0583\u0578\u0584\u0580 \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue2.origin)} \u056C\u056B\u0576\u056B ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u054D\u056D\u0561\u056C \u057F\u0578\u0572\u2024 \u057A\u0565\u057F\u0584 \u0567 \u057D\u056F\u057D\u057E\u056B "${_issue.prefix}"-\u0578\u057E`;
-            if (_issue.format === "ends_with")
-              return `\u054D\u056D\u0561\u056C \u057F\u0578\u0572\u2024 \u057A\u0565\u057F\u0584 \u0567 \u0561\u057E\u0561\u0580\u057F\u057E\u056B "${_issue.suffix}"-\u0578\u057E`;
-            if (_issue.format === "includes")
-              return `\u054D\u056D\u0561\u056C \u057F\u0578\u0572\u2024 \u057A\u0565\u057F\u0584 \u0567 \u057A\u0561\u0580\u0578\u0582\u0576\u0561\u056F\u056B "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u054D\u056D\u0561\u056C \u057F\u0578\u0572\u2024 \u057A\u0565\u057F\u0584 \u0567 \u0570\u0561\u0574\u0561\u057A\u0561\u057F\u0561\u057D\u056D\u0561\u0576\u056B ${_issue.pattern} \u0571\u0587\u0561\u0579\u0561\u0583\u056B\u0576`;
-            return `\u054D\u056D\u0561\u056C ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u054D\u056D\u0561\u056C \u0569\u056B\u057E\u2024 \u057A\u0565\u057F\u0584 \u0567 \u0562\u0561\u0566\u0574\u0561\u057A\u0561\u057F\u056B\u056F \u056C\u056B\u0576\u056B ${issue2.divisor}-\u056B`;
-          case "unrecognized_keys":
-            return `\u0549\u0573\u0561\u0576\u0561\u0579\u057E\u0561\u056E \u0562\u0561\u0576\u0561\u056C\u056B${issue2.keys.length > 1 ? "\u0576\u0565\u0580" : ""}. ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u054D\u056D\u0561\u056C \u0562\u0561\u0576\u0561\u056C\u056B ${withDefiniteArticle(issue2.origin)}-\u0578\u0582\u0574`;
-          case "invalid_union":
-            return "\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574";
-          case "invalid_element":
-            return `\u054D\u056D\u0561\u056C \u0561\u0580\u056A\u0565\u0584 ${withDefiniteArticle(issue2.origin)}-\u0578\u0582\u0574`;
-          default:
-            return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/id.js
-function id_default() {
-  return {
-    localeError: error25()
-  };
-}
-var error25;
-var init_id = __esm({
-  "node_modules/zod/v4/locales/id.js"() {
-    init_util();
-    error25 = () => {
-      const Sizable = {
-        string: { unit: "karakter", verb: "memiliki" },
-        file: { unit: "byte", verb: "memiliki" },
-        array: { unit: "item", verb: "memiliki" },
-        set: { unit: "item", verb: "memiliki" },
-        map: { unit: "item", verb: "memiliki" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "input",
-        email: "alamat email",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "tanggal dan waktu format ISO",
-        date: "tanggal format ISO",
-        time: "jam format ISO",
-        duration: "durasi format ISO",
-        ipv4: "alamat IPv4",
-        ipv6: "alamat IPv6",
-        mac: "alamat MAC",
-        cidrv4: "rentang alamat IPv4",
-        cidrv6: "rentang alamat IPv6",
-        base64: "string dengan enkode base64",
-        base64url: "string dengan enkode base64url",
-        json_string: "string JSON",
-        e164: "angka E.164",
-        credit_card: "nomor kartu kredit",
-        currency_code: "kode mata uang",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Input tidak valid: diharapkan instanceof ${issue2.expected}, diterima ${received}`;
-            }
-            return `Input tidak valid: diharapkan ${expected}, diterima ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Input tidak valid: diharapkan ${stringifyPrimitive(issue2.values[0])}`;
-            return `Pilihan tidak valid: diharapkan salah satu dari ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Terlalu besar: diharapkan ${issue2.origin ?? "value"} memiliki ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elemen"}`;
-            return `Terlalu besar: diharapkan ${issue2.origin ?? "value"} menjadi ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Terlalu kecil: diharapkan ${issue2.origin} memiliki ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Terlalu kecil: diharapkan ${issue2.origin} menjadi ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `String tidak valid: harus dimulai dengan "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `String tidak valid: harus berakhir dengan "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `String tidak valid: harus menyertakan "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `String tidak valid: harus sesuai pola ${_issue.pattern}`;
-            return `${FormatDictionary[_issue.format] ?? issue2.format} tidak valid`;
-          }
-          case "not_multiple_of":
-            return `Angka tidak valid: harus kelipatan dari ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Kunci tidak dikenali ${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Kunci tidak valid di ${issue2.origin}`;
-          case "invalid_union":
-            return "Input tidak valid";
-          case "invalid_element":
-            return `Nilai tidak valid di ${issue2.origin}`;
-          default:
-            return `Input tidak valid`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/is.js
-function is_default() {
-  return {
-    localeError: error26()
-  };
-}
-var error26;
-var init_is = __esm({
-  "node_modules/zod/v4/locales/is.js"() {
-    init_util();
-    error26 = () => {
-      const Sizable = {
-        string: { unit: "stafi", verb: "a\xF0 hafa" },
-        file: { unit: "b\xE6ti", verb: "a\xF0 hafa" },
-        array: { unit: "hluti", verb: "a\xF0 hafa" },
-        set: { unit: "hluti", verb: "a\xF0 hafa" },
-        map: { unit: "hluti", verb: "a\xF0 hafa" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "gildi",
-        email: "netfang",
-        url: "vefsl\xF3\xF0",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO dagsetning og t\xEDmi",
-        date: "ISO dagsetning",
-        time: "ISO t\xEDmi",
-        duration: "ISO t\xEDmalengd",
-        ipv4: "IPv4 address",
-        ipv6: "IPv6 address",
-        mac: "MAC address",
-        cidrv4: "IPv4 range",
-        cidrv6: "IPv6 range",
-        base64: "base64-encoded strengur",
-        base64url: "base64url-encoded strengur",
-        json_string: "JSON strengur",
-        e164: "E.164 t\xF6lugildi",
-        credit_card: "kreditkortan\xFAmer",
-        currency_code: "gjaldmi\xF0ilsk\xF3\xF0i",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "gildi"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "n\xFAmer",
-        array: "fylki"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera instanceof ${issue2.expected}`;
-            }
-            return `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera ${expected}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Rangt gildi: gert r\xE1\xF0 fyrir ${stringifyPrimitive(issue2.values[0])}`;
-            return `\xD3gilt val: m\xE1 vera eitt af eftirfarandi ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Of st\xF3rt: gert er r\xE1\xF0 fyrir a\xF0 ${issue2.origin ?? "gildi"} hafi ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "hluti"}`;
-            return `Of st\xF3rt: gert er r\xE1\xF0 fyrir a\xF0 ${issue2.origin ?? "gildi"} s\xE9 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Of l\xEDti\xF0: gert er r\xE1\xF0 fyrir a\xF0 ${issue2.origin} hafi ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Of l\xEDti\xF0: gert er r\xE1\xF0 fyrir a\xF0 ${issue2.origin} s\xE9 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\xD3gildur strengur: ver\xF0ur a\xF0 byrja \xE1 "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `\xD3gildur strengur: ver\xF0ur a\xF0 enda \xE1 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\xD3gildur strengur: ver\xF0ur a\xF0 innihalda "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\xD3gildur strengur: ver\xF0ur a\xF0 fylgja mynstri ${_issue.pattern}`;
-            return `Rangt ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `R\xF6ng tala: ver\xF0ur a\xF0 vera margfeldi af ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\xD3\xFEekkt ${issue2.keys.length > 1 ? "ir lyklar" : "ur lykill"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Rangur lykill \xED ${issue2.origin}`;
-          case "invalid_union":
-            return "Rangt gildi";
-          case "invalid_element":
-            return `Rangt gildi \xED ${issue2.origin}`;
-          default:
-            return `Rangt gildi`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/it.js
-function it_default() {
-  return {
-    localeError: error27()
-  };
-}
-var error27;
-var init_it = __esm({
-  "node_modules/zod/v4/locales/it.js"() {
-    init_util();
-    error27 = () => {
-      const Sizable = {
-        string: { unit: "caratteri", verb: "avere" },
-        file: { unit: "byte", verb: "avere" },
-        array: { unit: "elementi", verb: "avere" },
-        set: { unit: "elementi", verb: "avere" },
-        map: { unit: "elementi", verb: "avere" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "input",
-        email: "indirizzo email",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "data e ora ISO",
-        date: "data ISO",
-        time: "ora ISO",
-        duration: "durata ISO",
-        ipv4: "indirizzo IPv4",
-        ipv6: "indirizzo IPv6",
-        mac: "indirizzo MAC",
-        cidrv4: "intervallo IPv4",
-        cidrv6: "intervallo IPv6",
-        base64: "stringa codificata in base64",
-        base64url: "URL codificata in base64",
-        json_string: "stringa JSON",
-        e164: "numero E.164",
-        credit_card: "numero di carta di credito",
-        currency_code: "codice valuta",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "numero",
-        array: "vettore"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Input non valido: atteso instanceof ${issue2.expected}, ricevuto ${received}`;
-            }
-            return `Input non valido: atteso ${expected}, ricevuto ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Input non valido: atteso ${stringifyPrimitive(issue2.values[0])}`;
-            return `Opzione non valida: atteso uno tra ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Troppo grande: ${issue2.origin ?? "valore"} deve avere ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elementi"}`;
-            return `Troppo grande: ${issue2.origin ?? "valore"} deve essere ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Troppo piccolo: ${issue2.origin} deve avere ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Troppo piccolo: ${issue2.origin} deve essere ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Stringa non valida: deve iniziare con "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Stringa non valida: deve terminare con "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Stringa non valida: deve includere "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Stringa non valida: deve corrispondere al pattern ${_issue.pattern}`;
-            return `Input non valido: ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Numero non valido: deve essere un multiplo di ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Chiav${issue2.keys.length > 1 ? "i" : "e"} non riconosciut${issue2.keys.length > 1 ? "e" : "a"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Chiave non valida in ${issue2.origin}`;
-          case "invalid_union":
-            return "Input non valido";
-          case "invalid_element":
-            return `Valore non valido in ${issue2.origin}`;
-          default:
-            return `Input non valido`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ja.js
-function ja_default() {
-  return {
-    localeError: error28()
-  };
-}
-var error28;
-var init_ja = __esm({
-  "node_modules/zod/v4/locales/ja.js"() {
-    init_util();
-    error28 = () => {
-      const Sizable = {
-        string: { unit: "\u6587\u5B57", verb: "\u3067\u3042\u308B" },
-        file: { unit: "\u30D0\u30A4\u30C8", verb: "\u3067\u3042\u308B" },
-        array: { unit: "\u8981\u7D20", verb: "\u3067\u3042\u308B" },
-        set: { unit: "\u8981\u7D20", verb: "\u3067\u3042\u308B" },
-        map: { unit: "\u8981\u7D20", verb: "\u3067\u3042\u308B" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u5165\u529B\u5024",
-        email: "\u30E1\u30FC\u30EB\u30A2\u30C9\u30EC\u30B9",
-        url: "URL",
-        emoji: "\u7D75\u6587\u5B57",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO\u65E5\u6642",
-        date: "ISO\u65E5\u4ED8",
-        time: "ISO\u6642\u523B",
-        duration: "ISO\u671F\u9593",
-        ipv4: "IPv4\u30A2\u30C9\u30EC\u30B9",
-        ipv6: "IPv6\u30A2\u30C9\u30EC\u30B9",
-        mac: "MAC\u30A2\u30C9\u30EC\u30B9",
-        cidrv4: "IPv4\u7BC4\u56F2",
-        cidrv6: "IPv6\u7BC4\u56F2",
-        base64: "base64\u30A8\u30F3\u30B3\u30FC\u30C9\u6587\u5B57\u5217",
-        base64url: "base64url\u30A8\u30F3\u30B3\u30FC\u30C9\u6587\u5B57\u5217",
-        json_string: "JSON\u6587\u5B57\u5217",
-        e164: "E.164\u756A\u53F7",
-        credit_card: "\u30AF\u30EC\u30B8\u30C3\u30C8\u30AB\u30FC\u30C9\u756A\u53F7",
-        currency_code: "\u901A\u8CA8\u30B3\u30FC\u30C9",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u5165\u529B\u5024"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u6570\u5024",
-        array: "\u914D\u5217"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u7121\u52B9\u306A\u5165\u529B: instanceof ${issue2.expected}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F`;
-            }
-            return `\u7121\u52B9\u306A\u5165\u529B: ${expected}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u7121\u52B9\u306A\u5165\u529B: ${stringifyPrimitive(issue2.values[0])}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F`;
-            return `\u7121\u52B9\u306A\u9078\u629E: ${joinValues(issue2.values, "\u3001")}\u306E\u3044\u305A\u308C\u304B\u3067\u3042\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "\u4EE5\u4E0B\u3067\u3042\u308B" : "\u3088\u308A\u5C0F\u3055\u3044";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u5927\u304D\u3059\u304E\u308B\u5024: ${issue2.origin ?? "\u5024"}\u306F${issue2.maximum.toString()}${sizing.unit ?? "\u8981\u7D20"}${adj}\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-            return `\u5927\u304D\u3059\u304E\u308B\u5024: ${issue2.origin ?? "\u5024"}\u306F${issue2.maximum.toString()}${adj}\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? "\u4EE5\u4E0A\u3067\u3042\u308B" : "\u3088\u308A\u5927\u304D\u3044";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u5C0F\u3055\u3059\u304E\u308B\u5024: ${issue2.origin}\u306F${issue2.minimum.toString()}${sizing.unit}${adj}\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-            return `\u5C0F\u3055\u3059\u304E\u308B\u5024: ${issue2.origin}\u306F${issue2.minimum.toString()}${adj}\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u7121\u52B9\u306A\u6587\u5B57\u5217: "${_issue.prefix}"\u3067\u59CB\u307E\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-            if (_issue.format === "ends_with")
-              return `\u7121\u52B9\u306A\u6587\u5B57\u5217: "${_issue.suffix}"\u3067\u7D42\u308F\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-            if (_issue.format === "includes")
-              return `\u7121\u52B9\u306A\u6587\u5B57\u5217: "${_issue.includes}"\u3092\u542B\u3080\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-            if (_issue.format === "regex")
-              return `\u7121\u52B9\u306A\u6587\u5B57\u5217: \u30D1\u30BF\u30FC\u30F3${_issue.pattern}\u306B\u4E00\u81F4\u3059\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-            return `\u7121\u52B9\u306A${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u7121\u52B9\u306A\u6570\u5024: ${issue2.divisor}\u306E\u500D\u6570\u3067\u3042\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
-          case "unrecognized_keys":
-            return `\u8A8D\u8B58\u3055\u308C\u3066\u3044\u306A\u3044\u30AD\u30FC${issue2.keys.length > 1 ? "\u7FA4" : ""}: ${joinValues(issue2.keys, "\u3001")}`;
-          case "invalid_key":
-            return `${issue2.origin}\u5185\u306E\u7121\u52B9\u306A\u30AD\u30FC`;
-          case "invalid_union":
-            return "\u7121\u52B9\u306A\u5165\u529B";
-          case "invalid_element":
-            return `${issue2.origin}\u5185\u306E\u7121\u52B9\u306A\u5024`;
-          default:
-            return `\u7121\u52B9\u306A\u5165\u529B`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ka.js
-function ka_default() {
-  return {
-    localeError: error29()
-  };
-}
-var error29;
-var init_ka = __esm({
-  "node_modules/zod/v4/locales/ka.js"() {
-    init_util();
-    error29 = () => {
-      const Sizable = {
-        string: { unit: "\u10E1\u10D8\u10DB\u10D1\u10DD\u10DA\u10DD", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
-        file: { unit: "\u10D1\u10D0\u10D8\u10E2\u10D8", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
-        array: { unit: "\u10D4\u10DA\u10D4\u10DB\u10D4\u10DC\u10E2\u10D8", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
-        set: { unit: "\u10D4\u10DA\u10D4\u10DB\u10D4\u10DC\u10E2\u10D8", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
-        map: { unit: "\u10D4\u10DA\u10D4\u10DB\u10D4\u10DC\u10E2\u10D8", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0",
-        email: "\u10D4\u10DA-\u10E4\u10DD\u10E1\u10E2\u10D8\u10E1 \u10DB\u10D8\u10E1\u10D0\u10DB\u10D0\u10E0\u10D7\u10D8",
-        url: "URL",
-        emoji: "\u10D4\u10DB\u10DD\u10EF\u10D8",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\u10D7\u10D0\u10E0\u10D8\u10E6\u10D8-\u10D3\u10E0\u10DD",
-        date: "\u10D7\u10D0\u10E0\u10D8\u10E6\u10D8",
-        time: "\u10D3\u10E0\u10DD",
-        duration: "\u10EE\u10D0\u10DC\u10D2\u10E0\u10EB\u10DA\u10D8\u10D5\u10DD\u10D1\u10D0",
-        ipv4: "IPv4 \u10DB\u10D8\u10E1\u10D0\u10DB\u10D0\u10E0\u10D7\u10D8",
-        ipv6: "IPv6 \u10DB\u10D8\u10E1\u10D0\u10DB\u10D0\u10E0\u10D7\u10D8",
-        mac: "MAC \u10DB\u10D8\u10E1\u10D0\u10DB\u10D0\u10E0\u10D7\u10D8",
-        cidrv4: "IPv4 \u10D3\u10D8\u10D0\u10DE\u10D0\u10D6\u10DD\u10DC\u10D8",
-        cidrv6: "IPv6 \u10D3\u10D8\u10D0\u10DE\u10D0\u10D6\u10DD\u10DC\u10D8",
-        base64: "base64-\u10D9\u10DD\u10D3\u10D8\u10E0\u10D4\u10D1\u10E3\u10DA\u10D8 \u10D5\u10D4\u10DA\u10D8",
-        base64url: "base64url-\u10D9\u10DD\u10D3\u10D8\u10E0\u10D4\u10D1\u10E3\u10DA\u10D8 \u10D5\u10D4\u10DA\u10D8",
-        json_string: "JSON \u10D5\u10D4\u10DA\u10D8",
-        e164: "E.164 \u10DC\u10DD\u10DB\u10D4\u10E0\u10D8",
-        credit_card: "\u10E1\u10D0\u10D9\u10E0\u10D4\u10D3\u10D8\u10E2\u10DD \u10D1\u10D0\u10E0\u10D0\u10D7\u10D8\u10E1 \u10DC\u10DD\u10DB\u10D4\u10E0\u10D8",
-        currency_code: "\u10D5\u10D0\u10DA\u10E3\u10E2\u10D8\u10E1 \u10D9\u10DD\u10D3\u10D8",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u10E0\u10D8\u10EA\u10EE\u10D5\u10D8",
-        string: "\u10D5\u10D4\u10DA\u10D8",
-        boolean: "\u10D1\u10E3\u10DA\u10D4\u10D0\u10DC\u10D8",
-        function: "\u10E4\u10E3\u10DC\u10E5\u10EA\u10D8\u10D0",
-        array: "\u10DB\u10D0\u10E1\u10D8\u10D5\u10D8"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 instanceof ${issue2.expected}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}`;
-            }
-            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${expected}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D0\u10E0\u10D8\u10D0\u10DC\u10E2\u10D8: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8\u10D0 \u10D4\u10E0\u10D7-\u10D4\u10E0\u10D7\u10D8 ${joinValues(issue2.values, "|")}-\u10D3\u10D0\u10DC`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u10D6\u10D4\u10D3\u10DB\u10D4\u10E2\u10D0\u10D3 \u10D3\u10D8\u10D3\u10D8: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${issue2.origin ?? "\u10DB\u10DC\u10D8\u10E8\u10D5\u10DC\u10D4\u10DA\u10DD\u10D1\u10D0"} ${sizing.verb} ${adj}${issue2.maximum.toString()} ${sizing.unit}`;
-            return `\u10D6\u10D4\u10D3\u10DB\u10D4\u10E2\u10D0\u10D3 \u10D3\u10D8\u10D3\u10D8: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${issue2.origin ?? "\u10DB\u10DC\u10D8\u10E8\u10D5\u10DC\u10D4\u10DA\u10DD\u10D1\u10D0"} \u10D8\u10E7\u10DD\u10E1 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u10D6\u10D4\u10D3\u10DB\u10D4\u10E2\u10D0\u10D3 \u10DE\u10D0\u10E2\u10D0\u10E0\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${issue2.origin} ${sizing.verb} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u10D6\u10D4\u10D3\u10DB\u10D4\u10E2\u10D0\u10D3 \u10DE\u10D0\u10E2\u10D0\u10E0\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${issue2.origin} \u10D8\u10E7\u10DD\u10E1 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D4\u10DA\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10D8\u10EC\u10E7\u10D4\u10D1\u10DD\u10D3\u10D4\u10E1 "${_issue.prefix}"-\u10D8\u10D7`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D4\u10DA\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10DB\u10D7\u10D0\u10D5\u10E0\u10D3\u10D4\u10D1\u10DD\u10D3\u10D4\u10E1 "${_issue.suffix}"-\u10D8\u10D7`;
-            if (_issue.format === "includes")
-              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D4\u10DA\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1 "${_issue.includes}"-\u10E1`;
-            if (_issue.format === "regex")
-              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D4\u10DA\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D4\u10E1\u10D0\u10D1\u10D0\u10DB\u10D4\u10D1\u10DD\u10D3\u10D4\u10E1 \u10E8\u10D0\u10D1\u10DA\u10DD\u10DC\u10E1 ${_issue.pattern}`;
-            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E0\u10D8\u10EA\u10EE\u10D5\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10D8\u10E7\u10DD\u10E1 ${issue2.divisor}-\u10D8\u10E1 \u10EF\u10D4\u10E0\u10D0\u10D3\u10D8`;
-          case "unrecognized_keys":
-            return `\u10E3\u10EA\u10DC\u10DD\u10D1\u10D8 \u10D2\u10D0\u10E1\u10D0\u10E6\u10D4\u10D1${issue2.keys.length > 1 ? "\u10D4\u10D1\u10D8" : "\u10D8"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D2\u10D0\u10E1\u10D0\u10E6\u10D4\u10D1\u10D8 ${issue2.origin}-\u10E8\u10D8`;
-          case "invalid_union":
-            return "\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0";
-          case "invalid_element":
-            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10DB\u10DC\u10D8\u10E8\u10D5\u10DC\u10D4\u10DA\u10DD\u10D1\u10D0 ${issue2.origin}-\u10E8\u10D8`;
-          default:
-            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/km.js
-function km_default() {
-  return {
-    localeError: error30()
-  };
-}
-var error30;
-var init_km = __esm({
-  "node_modules/zod/v4/locales/km.js"() {
-    init_util();
-    error30 = () => {
-      const Sizable = {
-        string: { unit: "\u178F\u17BD\u17A2\u1780\u17D2\u179F\u179A", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
-        file: { unit: "\u1794\u17C3", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
-        array: { unit: "\u1792\u17B6\u178F\u17BB", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
-        set: { unit: "\u1792\u17B6\u178F\u17BB", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
-        map: { unit: "\u1792\u17B6\u178F\u17BB", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B",
-        email: "\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793\u17A2\u17CA\u17B8\u1798\u17C2\u179B",
-        url: "URL",
-        emoji: "\u179F\u1789\u17D2\u1789\u17B6\u17A2\u17B6\u179A\u1798\u17D2\u1798\u178E\u17CD",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\u1780\u17B6\u179B\u1794\u179A\u17B7\u1785\u17D2\u1786\u17C1\u1791 \u1793\u17B7\u1784\u1798\u17C9\u17C4\u1784 ISO",
-        date: "\u1780\u17B6\u179B\u1794\u179A\u17B7\u1785\u17D2\u1786\u17C1\u1791 ISO",
-        time: "\u1798\u17C9\u17C4\u1784 ISO",
-        duration: "\u179A\u1799\u17C8\u1796\u17C1\u179B ISO",
-        ipv4: "\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 IPv4",
-        ipv6: "\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 IPv6",
-        mac: "\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 MAC",
-        cidrv4: "\u178A\u17C2\u1793\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 IPv4",
-        cidrv6: "\u178A\u17C2\u1793\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 IPv6",
-        base64: "\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u17A2\u17CA\u17B7\u1780\u17BC\u178A base64",
-        base64url: "\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u17A2\u17CA\u17B7\u1780\u17BC\u178A base64url",
-        json_string: "\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A JSON",
-        e164: "\u179B\u17C1\u1781 E.164",
-        credit_card: "\u179B\u17C1\u1781\u1794\u17D0\u178E\u17D2\u178E\u17A5\u178E\u1791\u17B6\u1793",
-        currency_code: "\u1780\u17BC\u178A\u179A\u17BC\u1794\u17B7\u1799\u1794\u17D0\u178E\u17D2\u178E",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u179B\u17C1\u1781",
-        array: "\u17A2\u17B6\u179A\u17C1 (Array)",
-        null: "\u1782\u17D2\u1798\u17B6\u1793\u178F\u1798\u17D2\u179B\u17C3 (null)"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A instanceof ${issue2.expected} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}`;
-            }
-            return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${expected} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u1787\u1798\u17D2\u179A\u17BE\u179F\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1787\u17B6\u1798\u17BD\u1799\u1780\u17D2\u1793\u17BB\u1784\u1785\u17C6\u178E\u17C4\u1798 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u1792\u17C6\u1796\u17C1\u1780\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${issue2.origin ?? "\u178F\u1798\u17D2\u179B\u17C3"} ${adj} ${issue2.maximum.toString()} ${sizing.unit ?? "\u1792\u17B6\u178F\u17BB"}`;
-            return `\u1792\u17C6\u1796\u17C1\u1780\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${issue2.origin ?? "\u178F\u1798\u17D2\u179B\u17C3"} ${adj} ${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u178F\u17BC\u1785\u1796\u17C1\u1780\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${issue2.origin} ${adj} ${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u178F\u17BC\u1785\u1796\u17C1\u1780\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${issue2.origin} ${adj} ${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1785\u17B6\u1794\u17CB\u1795\u17D2\u178F\u17BE\u1798\u178A\u17C4\u1799 "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1794\u1789\u17D2\u1785\u1794\u17CB\u178A\u17C4\u1799 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1798\u17B6\u1793 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u178F\u17C2\u1795\u17D2\u1782\u17BC\u1795\u17D2\u1782\u1784\u1793\u17B9\u1784\u1791\u1798\u17D2\u179A\u1784\u17CB\u178A\u17C2\u179B\u1794\u17B6\u1793\u1780\u17C6\u178E\u178F\u17CB ${_issue.pattern}`;
-            return `\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u179B\u17C1\u1781\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u178F\u17C2\u1787\u17B6\u1796\u17A0\u17BB\u1782\u17BB\u178E\u1793\u17C3 ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u179A\u1780\u1783\u17BE\u1789\u179F\u17C4\u1798\u17B7\u1793\u179F\u17D2\u1782\u17B6\u179B\u17CB\u17D6 ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u179F\u17C4\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u1793\u17C5\u1780\u17D2\u1793\u17BB\u1784 ${issue2.origin}`;
-          case "invalid_union":
-            return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C`;
-          case "invalid_element":
-            return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u1793\u17C5\u1780\u17D2\u1793\u17BB\u1784 ${issue2.origin}`;
-          default:
-            return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/kh.js
-function kh_default() {
-  return km_default();
-}
-var init_kh = __esm({
-  "node_modules/zod/v4/locales/kh.js"() {
-    init_km();
-  }
-});
-
-// node_modules/zod/v4/locales/kn.js
-function kn_default() {
-  return {
-    localeError: error31()
-  };
-}
-var error31;
-var init_kn = __esm({
-  "node_modules/zod/v4/locales/kn.js"() {
-    init_util();
-    error31 = () => {
-      const Sizable = {
-        string: { unit: "\u0C85\u0C95\u0CCD\u0CB7\u0CB0\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
-        file: { unit: "\u0CAC\u0CC8\u0C9F\u0CCD\u200C\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
-        array: { unit: "\u0CB5\u0CB8\u0CCD\u0CA4\u0CC1\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
-        set: { unit: "\u0CB5\u0CB8\u0CCD\u0CA4\u0CC1\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
-        map: { unit: "entries", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0C87\u0CA8\u0CCD\u0CAA\u0CC1\u0C9F\u0CCD",
-        email: "email \u0CB5\u0CBF\u0CB3\u0CBE\u0CB8",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u0CA6\u0CBF\u0CA8\u0CBE\u0C82\u0C95\u0CA6 \u0CB8\u0CAE\u0CAF",
-        date: "ISO \u0CA6\u0CBF\u0CA8\u0CBE\u0C82\u0C95",
-        time: "ISO \u0CB8\u0CAE\u0CAF",
-        duration: "ISO \u0C85\u0CB5\u0CA7\u0CBF",
-        ipv4: "IPv4 \u0CB5\u0CBF\u0CB3\u0CBE\u0CB8",
-        ipv6: "IPv6 \u0CB5\u0CBF\u0CB3\u0CBE\u0CB8",
-        mac: "MAC \u0CB5\u0CBF\u0CB3\u0CBE\u0CB8",
-        cidrv4: "IPv4 \u0CB5\u0CCD\u0CAF\u0CBE\u0CAA\u0CCD\u0CA4\u0CBF\u0CAF",
-        cidrv6: "IPv6 \u0CB5\u0CCD\u0CAF\u0CBE\u0CAA\u0CCD\u0CA4\u0CBF\u0CAF",
-        base64: "base64-encoded\u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD",
-        base64url: "base64url-encoded\u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD",
-        json_string: "JSON\u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD",
-        e164: "E.164 \u0CB8\u0C82\u0C96\u0CCD\u0CAF\u0CC6",
-        credit_card: "\u0C95\u0CCD\u0CB0\u0CC6\u0CA1\u0CBF\u0C9F\u0CCD \u0C95\u0CBE\u0CB0\u0CCD\u0CA1\u0CCD \u0CB8\u0C82\u0C96\u0CCD\u0CAF\u0CC6",
-        currency_code: "\u0C95\u0CB0\u0CC6\u0CA8\u0CCD\u0CB8\u0CBF \u0C95\u0CCB\u0CA1\u0CCD",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0C87\u0CA8\u0CCD\u0CAA\u0CC1\u0C9F\u0CCD"
-      };
-      const TypeDictionary = {
-        // Compatibility: "nan" -> "NaN" for display
-        nan: "NaN"
-        // All other type names omitted - they fall back to raw values via ?? operator
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${expected}, \u0CB8\u0CCD\u0CB5\u0CC0\u0C95\u0CB0\u0CBF\u0CB8\u0CBF\u0CA6\u0CA8\u0CC1 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C86\u0CAF\u0CCD\u0C95\u0CC6: \u0C87\u0CB5\u0CC1\u0C97\u0CB3\u0CB2\u0CCD\u0CB2\u0CBF \u0C92\u0C82\u0CA6\u0CA8\u0CCD\u0CA8\u0CC1 \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0CA4\u0CC1\u0C82\u0CAC\u0CBE \u0CA6\u0CCA\u0CA1\u0CCD\u0CA1\u0CA6\u0CC1: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${issue2.origin ?? "value"} \u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1 ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u0C85\u0C82\u0CB6\u0C97\u0CB3\u0CC1"}`;
-            return `\u0CA4\u0CC1\u0C82\u0CAC\u0CBE \u0CA6\u0CCA\u0CA1\u0CCD\u0CA1\u0CA6\u0CC1: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${issue2.origin ?? "value"} \u0C8E\u0C82\u0CA6\u0CC1 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0CA4\u0CC1\u0C82\u0CAC\u0CBE \u0C9A\u0CBF\u0C95\u0CCD\u0C95\u0CA6\u0CC1: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${issue2.origin} \u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1 ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u0CA4\u0CC1\u0C82\u0CAC\u0CBE \u0C9A\u0CBF\u0C95\u0CCD\u0C95\u0CA6\u0CC1: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${issue2.origin} \u0C8E\u0C82\u0CA6\u0CC1 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF\u0CB5\u0CBE\u0CA6 \u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD: \u0C87\u0CA6\u0CB0\u0CCA\u0C82\u0CA6\u0CBF\u0C97\u0CC6 \u0CAA\u0CCD\u0CB0\u0CBE\u0CB0\u0C82\u0CAD\u0CBF\u0CB8\u0CAC\u0CC7\u0C95\u0CC1 "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF\u0CB5\u0CBE\u0CA6 \u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD: \u0C87\u0CA6\u0CB0\u0CCA\u0C82\u0CA6\u0CBF\u0C97\u0CC6 \u0C95\u0CCA\u0CA8\u0CC6\u0C97\u0CCA\u0CB3\u0CCD\u0CB3\u0CAC\u0CC7\u0C95\u0CC1 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD: \u0C92\u0CB3\u0C97\u0CCA\u0C82\u0CA1\u0CBF\u0CB0\u0CAC\u0CC7\u0C95\u0CC1 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF\u0CB5\u0CBE\u0CA6 \u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD: \u0CAE\u0CBE\u0CA6\u0CB0\u0CBF\u0C97\u0CC6 \u0CB9\u0CCA\u0C82\u0CA6\u0CBF\u0C95\u0CC6\u0CAF\u0CBE\u0C97\u0CAC\u0CC7\u0C95\u0CC1 ${_issue.pattern}`;
-            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0CB8\u0C82\u0C96\u0CCD\u0CAF\u0CC6: \u0CAC\u0CB9\u0CC1\u0CB8\u0C82\u0C96\u0CCD\u0CAF\u0CC6\u0CAF\u0CBE\u0C97\u0CBF\u0CB0\u0CAC\u0CC7\u0C95\u0CC1 ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u0C97\u0CC1\u0CB0\u0CC1\u0CA4\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CA6 \u0C95\u0CC0 ${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF\u0CB5\u0CBE\u0CA6 \u0C95\u0CC0 \u0C87\u0CA8\u0CCD ${issue2.origin}`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0CA4\u0CBE\u0CB0\u0CA4\u0CAE\u0CCD\u0CAF \u0CAE\u0CCC\u0CB2\u0CCD\u0CAF. \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${opts}`;
-            }
-            return "\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD";
-          case "invalid_element":
-            return `\u0CB0\u0CB2\u0CCD\u0CB2\u0CBF \u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0CAE\u0CCC\u0CB2\u0CCD\u0CAF ${issue2.origin}`;
-          default:
-            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ko.js
-function ko_default() {
-  return {
-    localeError: error32()
-  };
-}
-var error32;
-var init_ko = __esm({
-  "node_modules/zod/v4/locales/ko.js"() {
-    init_util();
-    error32 = () => {
-      const Sizable = {
-        string: { unit: "\uBB38\uC790", verb: "to have" },
-        file: { unit: "\uBC14\uC774\uD2B8", verb: "to have" },
-        array: { unit: "\uAC1C", verb: "to have" },
-        set: { unit: "\uAC1C", verb: "to have" },
-        map: { unit: "\uAC1C", verb: "to have" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\uC785\uB825",
-        email: "\uC774\uBA54\uC77C \uC8FC\uC18C",
-        url: "URL",
-        emoji: "\uC774\uBAA8\uC9C0",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \uB0A0\uC9DC\uC2DC\uAC04",
-        date: "ISO \uB0A0\uC9DC",
-        time: "ISO \uC2DC\uAC04",
-        duration: "ISO \uAE30\uAC04",
-        ipv4: "IPv4 \uC8FC\uC18C",
-        ipv6: "IPv6 \uC8FC\uC18C",
-        mac: "MAC \uC8FC\uC18C",
-        cidrv4: "IPv4 \uBC94\uC704",
-        cidrv6: "IPv6 \uBC94\uC704",
-        base64: "base64 \uC778\uCF54\uB529 \uBB38\uC790\uC5F4",
-        base64url: "base64url \uC778\uCF54\uB529 \uBB38\uC790\uC5F4",
-        json_string: "JSON \uBB38\uC790\uC5F4",
-        e164: "E.164 \uBC88\uD638",
-        credit_card: "\uC2E0\uC6A9\uCE74\uB4DC \uBC88\uD638",
-        currency_code: "\uD1B5\uD654 \uCF54\uB4DC",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\uC785\uB825"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 instanceof ${issue2.expected}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4`;
-            }
-            return `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 ${expected}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\uC798\uBABB\uB41C \uC785\uB825: \uAC12\uC740 ${stringifyPrimitive(issue2.values[0])} \uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4`;
-            return `\uC798\uBABB\uB41C \uC635\uC158: ${joinValues(issue2.values, "\uB610\uB294 ")} \uC911 \uD558\uB098\uC5EC\uC57C \uD569\uB2C8\uB2E4`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "\uC774\uD558" : "\uBBF8\uB9CC";
-            const suffix = adj === "\uBBF8\uB9CC" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
-            const sizing = getSizing(issue2.origin);
-            const unit = sizing?.unit ?? "\uC694\uC18C";
-            if (sizing)
-              return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue2.maximum.toString()}${unit} ${adj}${suffix}`;
-            return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue2.maximum.toString()} ${adj}${suffix}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? "\uC774\uC0C1" : "\uCD08\uACFC";
-            const suffix = adj === "\uC774\uC0C1" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
-            const sizing = getSizing(issue2.origin);
-            const unit = sizing?.unit ?? "\uC694\uC18C";
-            if (sizing) {
-              return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue2.minimum.toString()}${unit} ${adj}${suffix}`;
-            }
-            return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue2.minimum.toString()} ${adj}${suffix}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\uC798\uBABB\uB41C \uBB38\uC790\uC5F4: "${_issue.prefix}"(\uC73C)\uB85C \uC2DC\uC791\uD574\uC57C \uD569\uB2C8\uB2E4`;
-            }
-            if (_issue.format === "ends_with")
-              return `\uC798\uBABB\uB41C \uBB38\uC790\uC5F4: "${_issue.suffix}"(\uC73C)\uB85C \uB05D\uB098\uC57C \uD569\uB2C8\uB2E4`;
-            if (_issue.format === "includes")
-              return `\uC798\uBABB\uB41C \uBB38\uC790\uC5F4: "${_issue.includes}"\uC744(\uB97C) \uD3EC\uD568\uD574\uC57C \uD569\uB2C8\uB2E4`;
-            if (_issue.format === "regex")
-              return `\uC798\uBABB\uB41C \uBB38\uC790\uC5F4: \uC815\uADDC\uC2DD ${_issue.pattern} \uD328\uD134\uACFC \uC77C\uCE58\uD574\uC57C \uD569\uB2C8\uB2E4`;
-            return `\uC798\uBABB\uB41C ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\uC798\uBABB\uB41C \uC22B\uC790: ${issue2.divisor}\uC758 \uBC30\uC218\uC5EC\uC57C \uD569\uB2C8\uB2E4`;
-          case "unrecognized_keys":
-            return `\uC778\uC2DD\uD560 \uC218 \uC5C6\uB294 \uD0A4: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\uC798\uBABB\uB41C \uD0A4: ${issue2.origin}`;
-          case "invalid_union":
-            return `\uC798\uBABB\uB41C \uC785\uB825`;
-          case "invalid_element":
-            return `\uC798\uBABB\uB41C \uAC12: ${issue2.origin}`;
-          default:
-            return `\uC798\uBABB\uB41C \uC785\uB825`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/lt.js
-function getUnitTypeFromNumber(number4) {
-  const abs = Math.abs(number4);
-  const last = abs % 10;
-  const last2 = abs % 100;
-  if (last2 >= 11 && last2 <= 19 || last === 0)
-    return "many";
-  if (last === 1)
-    return "one";
-  return "few";
-}
-function lt_default() {
-  return {
-    localeError: error33()
-  };
-}
-var capitalizeFirstCharacter, error33;
-var init_lt = __esm({
-  "node_modules/zod/v4/locales/lt.js"() {
-    init_util();
-    capitalizeFirstCharacter = (text2) => {
-      return text2.charAt(0).toUpperCase() + text2.slice(1);
-    };
-    error33 = () => {
-      const Sizable = {
-        string: {
-          unit: {
-            one: "simbolis",
-            few: "simboliai",
-            many: "simboli\u0173"
-          },
-          verb: {
-            smaller: {
-              inclusive: "turi b\u016Bti ne ilgesn\u0117 kaip",
-              notInclusive: "turi b\u016Bti trumpesn\u0117 kaip"
-            },
-            bigger: {
-              inclusive: "turi b\u016Bti ne trumpesn\u0117 kaip",
-              notInclusive: "turi b\u016Bti ilgesn\u0117 kaip"
-            }
-          }
-        },
-        file: {
-          unit: {
-            one: "baitas",
-            few: "baitai",
-            many: "bait\u0173"
-          },
-          verb: {
-            smaller: {
-              inclusive: "turi b\u016Bti ne didesnis kaip",
-              notInclusive: "turi b\u016Bti ma\u017Eesnis kaip"
-            },
-            bigger: {
-              inclusive: "turi b\u016Bti ne ma\u017Eesnis kaip",
-              notInclusive: "turi b\u016Bti didesnis kaip"
-            }
-          }
-        },
-        array: {
-          unit: {
-            one: "element\u0105",
-            few: "elementus",
-            many: "element\u0173"
-          },
-          verb: {
-            smaller: {
-              inclusive: "turi tur\u0117ti ne daugiau kaip",
-              notInclusive: "turi tur\u0117ti ma\u017Eiau kaip"
-            },
-            bigger: {
-              inclusive: "turi tur\u0117ti ne ma\u017Eiau kaip",
-              notInclusive: "turi tur\u0117ti daugiau kaip"
-            }
-          }
-        },
-        set: {
-          unit: {
-            one: "element\u0105",
-            few: "elementus",
-            many: "element\u0173"
-          },
-          verb: {
-            smaller: {
-              inclusive: "turi tur\u0117ti ne daugiau kaip",
-              notInclusive: "turi tur\u0117ti ma\u017Eiau kaip"
-            },
-            bigger: {
-              inclusive: "turi tur\u0117ti ne ma\u017Eiau kaip",
-              notInclusive: "turi tur\u0117ti daugiau kaip"
-            }
-          }
-        }
-      };
-      function getSizing(origin, unitType, inclusive, targetShouldBe) {
-        const result = Sizable[origin] ?? null;
-        if (result === null)
-          return result;
-        return {
-          unit: result.unit[unitType],
-          verb: result.verb[targetShouldBe][inclusive ? "inclusive" : "notInclusive"]
-        };
-      }
-      const FormatDictionary = {
-        regex: "\u012Fvestis",
-        email: "el. pa\u0161to adresas",
-        url: "URL",
-        emoji: "jaustukas",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO data ir laikas",
-        date: "ISO data",
-        time: "ISO laikas",
-        duration: "ISO trukm\u0117",
-        ipv4: "IPv4 adresas",
-        ipv6: "IPv6 adresas",
-        mac: "MAC adresas",
-        cidrv4: "IPv4 tinklo prefiksas (CIDR)",
-        cidrv6: "IPv6 tinklo prefiksas (CIDR)",
-        base64: "base64 u\u017Ekoduota eilut\u0117",
-        base64url: "base64url u\u017Ekoduota eilut\u0117",
-        json_string: "JSON eilut\u0117",
-        e164: "E.164 numeris",
-        credit_card: "kredito kortel\u0117s numeris",
-        currency_code: "valiutos kodas",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u012Fvestis"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "skai\u010Dius",
-        bigint: "sveikasis skai\u010Dius",
-        string: "eilut\u0117",
-        boolean: "login\u0117 reik\u0161m\u0117",
-        undefined: "neapibr\u0117\u017Eta reik\u0161m\u0117",
-        function: "funkcija",
-        symbol: "simbolis",
-        array: "masyvas",
-        object: "objektas",
-        null: "nulin\u0117 reik\u0161m\u0117"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Gautas tipas ${received}, o tik\u0117tasi - instanceof ${issue2.expected}`;
-            }
-            return `Gautas tipas ${received}, o tik\u0117tasi - ${expected}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Privalo b\u016Bti ${stringifyPrimitive(issue2.values[0])}`;
-            return `Privalo b\u016Bti vienas i\u0161 ${joinValues(issue2.values, "|")} pasirinkim\u0173`;
-          case "too_big": {
-            const origin = TypeDictionary[issue2.origin] ?? issue2.origin;
-            const sizing = getSizing(issue2.origin, getUnitTypeFromNumber(Number(issue2.maximum)), issue2.inclusive ?? false, "smaller");
-            if (sizing?.verb)
-              return `${capitalizeFirstCharacter(origin ?? issue2.origin ?? "reik\u0161m\u0117")} ${sizing.verb} ${issue2.maximum.toString()} ${sizing.unit ?? "element\u0173"}`;
-            const adj = issue2.inclusive ? "ne didesnis kaip" : "ma\u017Eesnis kaip";
-            return `${capitalizeFirstCharacter(origin ?? issue2.origin ?? "reik\u0161m\u0117")} turi b\u016Bti ${adj} ${issue2.maximum.toString()} ${sizing?.unit}`;
-          }
-          case "too_small": {
-            const origin = TypeDictionary[issue2.origin] ?? issue2.origin;
-            const sizing = getSizing(issue2.origin, getUnitTypeFromNumber(Number(issue2.minimum)), issue2.inclusive ?? false, "bigger");
-            if (sizing?.verb)
-              return `${capitalizeFirstCharacter(origin ?? issue2.origin ?? "reik\u0161m\u0117")} ${sizing.verb} ${issue2.minimum.toString()} ${sizing.unit ?? "element\u0173"}`;
-            const adj = issue2.inclusive ? "ne ma\u017Eesnis kaip" : "didesnis kaip";
-            return `${capitalizeFirstCharacter(origin ?? issue2.origin ?? "reik\u0161m\u0117")} turi b\u016Bti ${adj} ${issue2.minimum.toString()} ${sizing?.unit}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `Eilut\u0117 privalo prasid\u0117ti "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `Eilut\u0117 privalo pasibaigti "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Eilut\u0117 privalo \u012Ftraukti "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Eilut\u0117 privalo atitikti ${_issue.pattern}`;
-            return `Neteisingas ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Skai\u010Dius privalo b\u016Bti ${issue2.divisor} kartotinis.`;
-          case "unrecognized_keys":
-            return `Neatpa\u017Eint${issue2.keys.length > 1 ? "i" : "as"} rakt${issue2.keys.length > 1 ? "ai" : "as"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return "Rastas klaidingas raktas";
-          case "invalid_union":
-            return "Klaidinga \u012Fvestis";
-          case "invalid_element": {
-            const origin = TypeDictionary[issue2.origin] ?? issue2.origin;
-            return `${capitalizeFirstCharacter(origin ?? issue2.origin ?? "reik\u0161m\u0117")} turi klaiding\u0105 \u012Fvest\u012F`;
-          }
-          default:
-            return "Klaidinga \u012Fvestis";
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/mk.js
-function mk_default() {
-  return {
-    localeError: error34()
-  };
-}
-var error34;
-var init_mk = __esm({
-  "node_modules/zod/v4/locales/mk.js"() {
-    init_util();
-    error34 = () => {
-      const Sizable = {
-        string: { unit: "\u0437\u043D\u0430\u0446\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
-        file: { unit: "\u0431\u0430\u0458\u0442\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
-        array: { unit: "\u0441\u0442\u0430\u0432\u043A\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
-        set: { unit: "\u0441\u0442\u0430\u0432\u043A\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
-        map: { unit: "\u0441\u0442\u0430\u0432\u043A\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0432\u043D\u0435\u0441",
-        email: "\u0430\u0434\u0440\u0435\u0441\u0430 \u043D\u0430 \u0435-\u043F\u043E\u0448\u0442\u0430",
-        url: "URL",
-        emoji: "\u0435\u043C\u043E\u045F\u0438",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u0434\u0430\u0442\u0443\u043C \u0438 \u0432\u0440\u0435\u043C\u0435",
-        date: "ISO \u0434\u0430\u0442\u0443\u043C",
-        time: "ISO \u0432\u0440\u0435\u043C\u0435",
-        duration: "ISO \u0432\u0440\u0435\u043C\u0435\u0442\u0440\u0430\u0435\u045A\u0435",
-        ipv4: "IPv4 \u0430\u0434\u0440\u0435\u0441\u0430",
-        ipv6: "IPv6 \u0430\u0434\u0440\u0435\u0441\u0430",
-        mac: "MAC \u0430\u0434\u0440\u0435\u0441\u0430",
-        cidrv4: "IPv4 \u043E\u043F\u0441\u0435\u0433",
-        cidrv6: "IPv6 \u043E\u043F\u0441\u0435\u0433",
-        base64: "base64-\u0435\u043D\u043A\u043E\u0434\u0438\u0440\u0430\u043D\u0430 \u043D\u0438\u0437\u0430",
-        base64url: "base64url-\u0435\u043D\u043A\u043E\u0434\u0438\u0440\u0430\u043D\u0430 \u043D\u0438\u0437\u0430",
-        json_string: "JSON \u043D\u0438\u0437\u0430",
-        e164: "E.164 \u0431\u0440\u043E\u0458",
-        credit_card: "\u0431\u0440\u043E\u0458 \u043D\u0430 \u043A\u0440\u0435\u0434\u0438\u0442\u043D\u0430 \u043A\u0430\u0440\u0442\u0438\u0447\u043A\u0430",
-        currency_code: "\u043A\u043E\u0434 \u043D\u0430 \u0432\u0430\u043B\u0443\u0442\u0430",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0432\u043D\u0435\u0441"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0431\u0440\u043E\u0458",
-        array: "\u043D\u0438\u0437\u0430"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 instanceof ${issue2.expected}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}`;
-            }
-            return `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${expected}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Invalid input: expected ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u0413\u0440\u0435\u0448\u0430\u043D\u0430 \u043E\u043F\u0446\u0438\u0458\u0430: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 \u0435\u0434\u043D\u0430 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u041F\u0440\u0435\u043C\u043D\u043E\u0433\u0443 \u0433\u043E\u043B\u0435\u043C: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${issue2.origin ?? "\u0432\u0440\u0435\u0434\u043D\u043E\u0441\u0442\u0430"} \u0434\u0430 \u0438\u043C\u0430 ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0438"}`;
-            return `\u041F\u0440\u0435\u043C\u043D\u043E\u0433\u0443 \u0433\u043E\u043B\u0435\u043C: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${issue2.origin ?? "\u0432\u0440\u0435\u0434\u043D\u043E\u0441\u0442\u0430"} \u0434\u0430 \u0431\u0438\u0434\u0435 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u041F\u0440\u0435\u043C\u043D\u043E\u0433\u0443 \u043C\u0430\u043B: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${issue2.origin} \u0434\u0430 \u0438\u043C\u0430 ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u041F\u0440\u0435\u043C\u043D\u043E\u0433\u0443 \u043C\u0430\u043B: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${issue2.origin} \u0434\u0430 \u0431\u0438\u0434\u0435 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u041D\u0435\u0432\u0430\u0436\u0435\u0447\u043A\u0430 \u043D\u0438\u0437\u0430: \u043C\u043E\u0440\u0430 \u0434\u0430 \u0437\u0430\u043F\u043E\u0447\u043D\u0443\u0432\u0430 \u0441\u043E "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u041D\u0435\u0432\u0430\u0436\u0435\u0447\u043A\u0430 \u043D\u0438\u0437\u0430: \u043C\u043E\u0440\u0430 \u0434\u0430 \u0437\u0430\u0432\u0440\u0448\u0443\u0432\u0430 \u0441\u043E "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u041D\u0435\u0432\u0430\u0436\u0435\u0447\u043A\u0430 \u043D\u0438\u0437\u0430: \u043C\u043E\u0440\u0430 \u0434\u0430 \u0432\u043A\u043B\u0443\u0447\u0443\u0432\u0430 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u041D\u0435\u0432\u0430\u0436\u0435\u0447\u043A\u0430 \u043D\u0438\u0437\u0430: \u043C\u043E\u0440\u0430 \u0434\u0430 \u043E\u0434\u0433\u043E\u0430\u0440\u0430 \u043D\u0430 \u043F\u0430\u0442\u0435\u0440\u043D\u043E\u0442 ${_issue.pattern}`;
-            return `Invalid ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u0413\u0440\u0435\u0448\u0435\u043D \u0431\u0440\u043E\u0458: \u043C\u043E\u0440\u0430 \u0434\u0430 \u0431\u0438\u0434\u0435 \u0434\u0435\u043B\u0438\u0432 \u0441\u043E ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `${issue2.keys.length > 1 ? "\u041D\u0435\u043F\u0440\u0435\u043F\u043E\u0437\u043D\u0430\u0435\u043D\u0438 \u043A\u043B\u0443\u0447\u0435\u0432\u0438" : "\u041D\u0435\u043F\u0440\u0435\u043F\u043E\u0437\u043D\u0430\u0435\u043D \u043A\u043B\u0443\u0447"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u0413\u0440\u0435\u0448\u0435\u043D \u043A\u043B\u0443\u0447 \u0432\u043E ${issue2.origin}`;
-          case "invalid_union":
-            return "\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441";
-          case "invalid_element":
-            return `\u0413\u0440\u0435\u0448\u043D\u0430 \u0432\u0440\u0435\u0434\u043D\u043E\u0441\u0442 \u0432\u043E ${issue2.origin}`;
-          default:
-            return `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ms.js
-function ms_default() {
-  return {
-    localeError: error35()
-  };
-}
-var error35;
-var init_ms = __esm({
-  "node_modules/zod/v4/locales/ms.js"() {
-    init_util();
-    error35 = () => {
-      const Sizable = {
-        string: { unit: "aksara", verb: "mempunyai" },
-        file: { unit: "bait", verb: "mempunyai" },
-        array: { unit: "elemen", verb: "mempunyai" },
-        set: { unit: "elemen", verb: "mempunyai" },
-        map: { unit: "elemen", verb: "mempunyai" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "input",
-        email: "alamat e-mel",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "tarikh masa ISO",
-        date: "tarikh ISO",
-        time: "masa ISO",
-        duration: "tempoh ISO",
-        ipv4: "alamat IPv4",
-        ipv6: "alamat IPv6",
-        mac: "alamat MAC",
-        cidrv4: "julat IPv4",
-        cidrv6: "julat IPv6",
-        base64: "string dikodkan base64",
-        base64url: "string dikodkan base64url",
-        json_string: "string JSON",
-        e164: "nombor E.164",
-        credit_card: "nombor kad kredit",
-        currency_code: "kod mata wang",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "nombor"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Input tidak sah: dijangka instanceof ${issue2.expected}, diterima ${received}`;
-            }
-            return `Input tidak sah: dijangka ${expected}, diterima ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Input tidak sah: dijangka ${stringifyPrimitive(issue2.values[0])}`;
-            return `Pilihan tidak sah: dijangka salah satu daripada ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Terlalu besar: dijangka ${issue2.origin ?? "nilai"} ${sizing.verb} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elemen"}`;
-            return `Terlalu besar: dijangka ${issue2.origin ?? "nilai"} adalah ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Terlalu kecil: dijangka ${issue2.origin} ${sizing.verb} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Terlalu kecil: dijangka ${issue2.origin} adalah ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `String tidak sah: mesti bermula dengan "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `String tidak sah: mesti berakhir dengan "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `String tidak sah: mesti mengandungi "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `String tidak sah: mesti sepadan dengan corak ${_issue.pattern}`;
-            return `${FormatDictionary[_issue.format] ?? issue2.format} tidak sah`;
-          }
-          case "not_multiple_of":
-            return `Nombor tidak sah: perlu gandaan ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Kunci tidak dikenali: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Kunci tidak sah dalam ${issue2.origin}`;
-          case "invalid_union":
-            return "Input tidak sah";
-          case "invalid_element":
-            return `Nilai tidak sah dalam ${issue2.origin}`;
-          default:
-            return `Input tidak sah`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ne.js
-function ne_default() {
-  return {
-    localeError: error36()
-  };
-}
-var error36;
-var init_ne = __esm({
-  "node_modules/zod/v4/locales/ne.js"() {
-    init_util();
-    error36 = () => {
-      const Sizable = {
-        string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
-        file: { unit: "\u092C\u093E\u0907\u091F", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
-        array: { unit: "\u0924\u0924\u094D\u0935", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
-        set: { unit: "\u0924\u0924\u094D\u0935", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
-        map: { unit: "\u092A\u094D\u0930\u0935\u093F\u0937\u094D\u091F\u093F", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0907\u0928\u092A\u0941\u091F",
-        email: "\u0907\u092E\u0947\u0932 \u0920\u0947\u0917\u093E\u0928\u093E",
-        url: "URL",
-        emoji: "\u0907\u092E\u094B\u091C\u0940",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u092E\u093F\u0924\u093F \u0930 \u0938\u092E\u092F",
-        date: "ISO \u092E\u093F\u0924\u093F",
-        time: "ISO \u0938\u092E\u092F",
-        duration: "ISO \u0905\u0935\u0927\u093F",
-        ipv4: "IPv4 \u0920\u0947\u0917\u093E\u0928\u093E",
-        ipv6: "IPv6 \u0920\u0947\u0917\u093E\u0928\u093E",
-        mac: "MAC \u0920\u0947\u0917\u093E\u0928\u093E",
-        cidrv4: "IPv4 \u0926\u093E\u092F\u0930\u093E",
-        cidrv6: "IPv6 \u0926\u093E\u092F\u0930\u093E",
-        base64: "base64-\u0907\u0928\u094D\u0915\u094B\u0921 \u0917\u0930\u093F\u090F\u0915\u094B \u0938\u094D\u091F\u094D\u0930\u093F\u0919",
-        base64url: "base64url-\u0907\u0928\u094D\u0915\u094B\u0921 \u0917\u0930\u093F\u090F\u0915\u094B \u0938\u094D\u091F\u094D\u0930\u093F\u0919",
-        json_string: "JSON \u0938\u094D\u091F\u094D\u0930\u093F\u0919",
-        e164: "E.164 \u0928\u092E\u094D\u092C\u0930",
-        credit_card: "\u0915\u094D\u0930\u0947\u0921\u093F\u091F \u0915\u093E\u0930\u094D\u0921 \u0928\u092E\u094D\u092C\u0930",
-        currency_code: "\u092E\u0941\u0926\u094D\u0930\u093E \u0915\u094B\u0921",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0907\u0928\u092A\u0941\u091F"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0935\u093F\u0915\u0932\u094D\u092A: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u092E\u093E\u0928\u0939\u0930\u0942 \u092E\u0927\u094D\u092F\u0947 \u090F\u0915 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0927\u0947\u0930\u0948 \u0920\u0942\u0932\u094B: ${issue2.origin ?? "\u092E\u093E\u0928"} \u092E\u093E ${adj}${issue2.maximum.toString()} ${sizing.unit} ${sizing.verb}`;
-            return `\u0927\u0947\u0930\u0948 \u0920\u0942\u0932\u094B: ${issue2.origin ?? "\u092E\u093E\u0928"} ${adj}${issue2.maximum.toString()} \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0927\u0947\u0930\u0948 \u0938\u093E\u0928\u094B: ${issue2.origin} \u092E\u093E ${adj}${issue2.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
-            return `\u0927\u0947\u0930\u0948 \u0938\u093E\u0928\u094B: ${issue2.origin} ${adj}${issue2.minimum.toString()} \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0919: "${_issue.prefix}" \u092C\u093E\u091F \u0938\u0941\u0930\u0941 \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
-            if (_issue.format === "ends_with")
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0919: "${_issue.suffix}" \u092E\u093E \u0938\u092E\u093E\u092A\u094D\u0924 \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
-            if (_issue.format === "includes")
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0919: "${_issue.includes}" \u0938\u092E\u093E\u0935\u0947\u0936 \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
-            if (_issue.format === "regex")
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0919: \u0922\u093E\u0901\u091A\u093E ${_issue.pattern} \u0938\u0901\u0917 \u092E\u0947\u0932 \u0916\u093E\u0928\u0941\u092A\u0930\u094D\u091B`;
-            return `\u0905\u092E\u093E\u0928\u094D\u092F ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u0902\u0916\u094D\u092F\u093E: ${issue2.divisor} \u0915\u094B \u0917\u0941\u0923\u091C \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
-          case "unrecognized_keys":
-            return `\u0905\u092A\u0930\u093F\u091A\u093F\u0924 \u0915\u0941\u091E\u094D\u091C\u0940${issue2.keys.length > 1 ? "\u0939\u0930\u0942" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0915\u0941\u091E\u094D\u091C\u0940: ${issue2.origin} \u092E\u093E`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0921\u093F\u0938\u094D\u0915\u094D\u0930\u093F\u092E\u093F\u0928\u0947\u091F\u0930 \u092E\u093E\u0928: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${opts}`;
-            }
-            return "\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F";
-          case "invalid_element":
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u092E\u093E\u0928: ${issue2.origin} \u092E\u093E`;
-          default:
-            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/nl.js
-function nl_default() {
-  return {
-    localeError: error37()
-  };
-}
-var error37;
-var init_nl = __esm({
-  "node_modules/zod/v4/locales/nl.js"() {
-    init_util();
-    error37 = () => {
-      const Sizable = {
-        string: { unit: "tekens", verb: "heeft" },
-        file: { unit: "bytes", verb: "heeft" },
-        array: { unit: "elementen", verb: "heeft" },
-        set: { unit: "elementen", verb: "heeft" },
-        map: { unit: "elementen", verb: "heeft" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "invoer",
-        email: "emailadres",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO datum en tijd",
-        date: "ISO datum",
-        time: "ISO tijd",
-        duration: "ISO duur",
-        ipv4: "IPv4-adres",
-        ipv6: "IPv6-adres",
-        mac: "MAC-adres",
-        cidrv4: "IPv4-bereik",
-        cidrv6: "IPv6-bereik",
-        base64: "base64-gecodeerde tekst",
-        base64url: "base64 URL-gecodeerde tekst",
-        json_string: "JSON string",
-        e164: "E.164-nummer",
-        credit_card: "creditcardnummer",
-        currency_code: "valutacode",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "invoer"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "getal"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Ongeldige invoer: verwacht instanceof ${issue2.expected}, ontving ${received}`;
-            }
-            return `Ongeldige invoer: verwacht ${expected}, ontving ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Ongeldige invoer: verwacht ${stringifyPrimitive(issue2.values[0])}`;
-            return `Ongeldige optie: verwacht \xE9\xE9n van ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            const longName = issue2.origin === "date" ? "laat" : issue2.origin === "string" ? "lang" : "groot";
-            if (sizing)
-              return `Te ${longName}: verwacht dat ${issue2.origin ?? "waarde"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elementen"} ${sizing.verb}`;
-            return `Te ${longName}: verwacht dat ${issue2.origin ?? "waarde"} ${adj}${issue2.maximum.toString()} is`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            const shortName = issue2.origin === "date" ? "vroeg" : issue2.origin === "string" ? "kort" : "klein";
-            if (sizing) {
-              return `Te ${shortName}: verwacht dat ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
-            }
-            return `Te ${shortName}: verwacht dat ${issue2.origin} ${adj}${issue2.minimum.toString()} is`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `Ongeldige tekst: moet met "${_issue.prefix}" beginnen`;
-            }
-            if (_issue.format === "ends_with")
-              return `Ongeldige tekst: moet op "${_issue.suffix}" eindigen`;
-            if (_issue.format === "includes")
-              return `Ongeldige tekst: moet "${_issue.includes}" bevatten`;
-            if (_issue.format === "regex")
-              return `Ongeldige tekst: moet overeenkomen met patroon ${_issue.pattern}`;
-            return `Ongeldig: ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Ongeldig getal: moet een veelvoud van ${issue2.divisor} zijn`;
-          case "unrecognized_keys":
-            return `Onbekende key${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Ongeldige key in ${issue2.origin}`;
-          case "invalid_union":
-            return "Ongeldige invoer";
-          case "invalid_element":
-            return `Ongeldige waarde in ${issue2.origin}`;
-          default:
-            return `Ongeldige invoer`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/nn.js
-function nn_default() {
-  return {
-    localeError: error38()
-  };
-}
-var error38;
-var init_nn = __esm({
-  "node_modules/zod/v4/locales/nn.js"() {
-    init_util();
-    error38 = () => {
-      const Sizable = {
-        string: { unit: "teikn", verb: "\xE5 ha" },
-        file: { unit: "bytes", verb: "\xE5 ha" },
-        array: { unit: "element", verb: "\xE5 innehalde" },
-        set: { unit: "element", verb: "\xE5 innehalde" },
-        map: { unit: "element", verb: "\xE5 innehalde" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "input",
-        email: "e-postadresse",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO dato- og klokkeslett",
-        date: "ISO-dato",
-        time: "ISO-klokkeslett",
-        duration: "ISO-varigheit",
-        ipv4: "IPv4-adresse",
-        ipv6: "IPv6-adresse",
-        mac: "MAC-adresse",
-        cidrv4: "IPv4-spekter",
-        cidrv6: "IPv6-spekter",
-        base64: "base64-enkoda streng",
-        base64url: "base64url-enkoda streng",
-        json_string: "JSON-streng",
-        e164: "E.164-nummer",
-        credit_card: "kredittkortnummer",
-        currency_code: "valutakode",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "tal",
-        array: "liste"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Ugyldig input: forventa instanceof ${issue2.expected}, fekk ${received}`;
-            }
-            return `Ugyldig input: forventa ${expected}, fekk ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Ugyldig verdi: forventa ${stringifyPrimitive(issue2.values[0])}`;
-            return `Ugyldig val: forventa eitt av ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `For stor(t): forventa ${issue2.origin ?? "value"} til \xE5 ha ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "element"}`;
-            return `For stor(t): forventa ${issue2.origin ?? "value"} til \xE5 ha ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `For lite(n): forventa ${issue2.origin} til \xE5 ha ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `For lite(n): forventa ${issue2.origin} til \xE5 ha ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Ugyldig streng: m\xE5 starte med "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Ugyldig streng: m\xE5 slutte med "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Ugyldig streng: m\xE5 innehalde "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Ugyldig streng: m\xE5 matche m\xF8nsteret ${_issue.pattern}`;
-            return `Ugyldig ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Ugyldig tal: m\xE5 vere eit multiplum av ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `${issue2.keys.length > 1 ? "Ukjende n\xF8klar" : "Ukjend n\xF8kkel"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Ugyldig n\xF8kkel i ${issue2.origin}`;
-          case "invalid_union":
-            return "Ugyldig input";
-          case "invalid_element":
-            return `Ugyldig verdi i ${issue2.origin}`;
-          default:
-            return `Ugyldig input`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/no.js
-function no_default() {
-  return {
-    localeError: error39()
-  };
-}
-var error39;
-var init_no = __esm({
-  "node_modules/zod/v4/locales/no.js"() {
-    init_util();
-    error39 = () => {
-      const Sizable = {
-        string: { unit: "tegn", verb: "\xE5 ha" },
-        file: { unit: "bytes", verb: "\xE5 ha" },
-        array: { unit: "elementer", verb: "\xE5 inneholde" },
-        set: { unit: "elementer", verb: "\xE5 inneholde" },
-        map: { unit: "elementer", verb: "\xE5 inneholde" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "input",
-        email: "e-postadresse",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO dato- og klokkeslett",
-        date: "ISO-dato",
-        time: "ISO-klokkeslett",
-        duration: "ISO-varighet",
-        ipv4: "IPv4-adresse",
-        ipv6: "IPv6-adresse",
-        mac: "MAC-adresse",
-        cidrv4: "IPv4-spekter",
-        cidrv6: "IPv6-spekter",
-        base64: "base64-enkodet streng",
-        base64url: "base64url-enkodet streng",
-        json_string: "JSON-streng",
-        e164: "E.164-nummer",
-        credit_card: "kredittkortnummer",
-        currency_code: "valutakode",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "tall",
-        array: "liste"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Ugyldig input: forventet instanceof ${issue2.expected}, fikk ${received}`;
-            }
-            return `Ugyldig input: forventet ${expected}, fikk ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Ugyldig verdi: forventet ${stringifyPrimitive(issue2.values[0])}`;
-            return `Ugyldig valg: forventet en av ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `For stor(t): forventet ${issue2.origin ?? "value"} til \xE5 ha ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elementer"}`;
-            return `For stor(t): forventet ${issue2.origin ?? "value"} til \xE5 ha ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `For lite(n): forventet ${issue2.origin} til \xE5 ha ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `For lite(n): forventet ${issue2.origin} til \xE5 ha ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Ugyldig streng: m\xE5 starte med "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Ugyldig streng: m\xE5 ende med "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Ugyldig streng: m\xE5 inneholde "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Ugyldig streng: m\xE5 matche m\xF8nsteret ${_issue.pattern}`;
-            return `Ugyldig ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Ugyldig tall: m\xE5 v\xE6re et multiplum av ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `${issue2.keys.length > 1 ? "Ukjente n\xF8kler" : "Ukjent n\xF8kkel"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Ugyldig n\xF8kkel i ${issue2.origin}`;
-          case "invalid_union":
-            return "Ugyldig input";
-          case "invalid_element":
-            return `Ugyldig verdi i ${issue2.origin}`;
-          default:
-            return `Ugyldig input`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ota.js
-function ota_default() {
-  return {
-    localeError: error40()
-  };
-}
-var error40;
-var init_ota = __esm({
-  "node_modules/zod/v4/locales/ota.js"() {
-    init_util();
-    error40 = () => {
-      const Sizable = {
-        string: { unit: "harf", verb: "olmal\u0131d\u0131r" },
-        file: { unit: "bayt", verb: "olmal\u0131d\u0131r" },
-        array: { unit: "unsur", verb: "olmal\u0131d\u0131r" },
-        set: { unit: "unsur", verb: "olmal\u0131d\u0131r" },
-        map: { unit: "unsur", verb: "olmal\u0131d\u0131r" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "giren",
-        email: "epostag\xE2h",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO heng\xE2m\u0131",
-        date: "ISO tarihi",
-        time: "ISO zaman\u0131",
-        duration: "ISO m\xFCddeti",
-        ipv4: "IPv4 ni\u015F\xE2n\u0131",
-        ipv6: "IPv6 ni\u015F\xE2n\u0131",
-        mac: "MAC ni\u015F\xE2n\u0131",
-        cidrv4: "IPv4 menzili",
-        cidrv6: "IPv6 menzili",
-        base64: "base64-\u015Fifreli metin",
-        base64url: "base64url-\u015Fifreli metin",
-        json_string: "JSON metin",
-        e164: "E.164 say\u0131s\u0131",
-        credit_card: "i'tib\xE2r kart\u0131 numaras\u0131",
-        currency_code: "para birimi kodu",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "giren"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "numara",
-        array: "saf",
-        null: "gayb"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `F\xE2sit giren: umulan instanceof ${issue2.expected}, al\u0131nan ${received}`;
-            }
-            return `F\xE2sit giren: umulan ${expected}, al\u0131nan ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `F\xE2sit giren: umulan ${stringifyPrimitive(issue2.values[0])}`;
-            return `F\xE2sit tercih: m\xFBteberler ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Fazla b\xFCy\xFCk: ${issue2.origin ?? "value"}, ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elements"} sahip olmal\u0131yd\u0131.`;
-            return `Fazla b\xFCy\xFCk: ${issue2.origin ?? "value"}, ${adj}${issue2.maximum.toString()} olmal\u0131yd\u0131.`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Fazla k\xFC\xE7\xFCk: ${issue2.origin}, ${adj}${issue2.minimum.toString()} ${sizing.unit} sahip olmal\u0131yd\u0131.`;
-            }
-            return `Fazla k\xFC\xE7\xFCk: ${issue2.origin}, ${adj}${issue2.minimum.toString()} olmal\u0131yd\u0131.`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `F\xE2sit metin: "${_issue.prefix}" ile ba\u015Flamal\u0131.`;
-            if (_issue.format === "ends_with")
-              return `F\xE2sit metin: "${_issue.suffix}" ile bitmeli.`;
-            if (_issue.format === "includes")
-              return `F\xE2sit metin: "${_issue.includes}" ihtiv\xE2 etmeli.`;
-            if (_issue.format === "regex")
-              return `F\xE2sit metin: ${_issue.pattern} nak\u015F\u0131na uymal\u0131.`;
-            return `F\xE2sit ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `F\xE2sit say\u0131: ${issue2.divisor} kat\u0131 olmal\u0131yd\u0131.`;
-          case "unrecognized_keys":
-            return `Tan\u0131nmayan anahtar ${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `${issue2.origin} i\xE7in tan\u0131nmayan anahtar var.`;
-          case "invalid_union":
-            return "Giren tan\u0131namad\u0131.";
-          case "invalid_element":
-            return `${issue2.origin} i\xE7in tan\u0131nmayan k\u0131ymet var.`;
-          default:
-            return `K\u0131ymet tan\u0131namad\u0131.`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ps.js
-function ps_default() {
-  return {
-    localeError: error41()
-  };
-}
-var error41;
-var init_ps = __esm({
-  "node_modules/zod/v4/locales/ps.js"() {
-    init_util();
-    error41 = () => {
-      const Sizable = {
-        string: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
-        file: { unit: "\u0628\u0627\u06CC\u067C\u0633", verb: "\u0648\u0644\u0631\u064A" },
-        array: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
-        set: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
-        map: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0648\u0631\u0648\u062F\u064A",
-        email: "\u0628\u0631\u06CC\u069A\u0646\u0627\u0644\u06CC\u06A9",
-        url: "\u06CC\u0648 \u0622\u0631 \u0627\u0644",
-        emoji: "\u0627\u06CC\u0645\u0648\u062C\u064A",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\u0646\u06CC\u067C\u0647 \u0627\u0648 \u0648\u062E\u062A",
-        date: "\u0646\u06D0\u067C\u0647",
-        time: "\u0648\u062E\u062A",
-        duration: "\u0645\u0648\u062F\u0647",
-        ipv4: "\u062F IPv4 \u067E\u062A\u0647",
-        ipv6: "\u062F IPv6 \u067E\u062A\u0647",
-        mac: "\u062F MAC \u067E\u062A\u0647",
-        cidrv4: "\u062F IPv4 \u0633\u0627\u062D\u0647",
-        cidrv6: "\u062F IPv6 \u0633\u0627\u062D\u0647",
-        base64: "base64-encoded \u0645\u062A\u0646",
-        base64url: "base64url-encoded \u0645\u062A\u0646",
-        json_string: "JSON \u0645\u062A\u0646",
-        e164: "\u062F E.164 \u0634\u0645\u06D0\u0631\u0647",
-        credit_card: "\u062F \u06A9\u0631\u06CC\u0689\u06CC\u067C \u06A9\u0627\u0631\u062A \u0634\u0645\u06CC\u0631\u0647",
-        currency_code: "\u062F \u0627\u0633\u0639\u0627\u0631\u0648 \u06A9\u0648\u0689",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0648\u0631\u0648\u062F\u064A"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0639\u062F\u062F",
-        array: "\u0627\u0631\u06D0"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F instanceof ${issue2.expected} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648`;
-            }
-            return `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F ${expected} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1) {
-              return `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F ${stringifyPrimitive(issue2.values[0])} \u0648\u0627\u06CC`;
-            }
-            return `\u0646\u0627\u0633\u0645 \u0627\u0646\u062A\u062E\u0627\u0628: \u0628\u0627\u06CC\u062F \u06CC\u0648 \u0644\u0647 ${joinValues(issue2.values, "|")} \u0685\u062E\u0647 \u0648\u0627\u06CC`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0689\u06CC\u0631 \u0644\u0648\u06CC: ${issue2.origin ?? "\u0627\u0631\u0632\u069A\u062A"} \u0628\u0627\u06CC\u062F ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u0639\u0646\u0635\u0631\u0648\u0646\u0647"} \u0648\u0644\u0631\u064A`;
-            }
-            return `\u0689\u06CC\u0631 \u0644\u0648\u06CC: ${issue2.origin ?? "\u0627\u0631\u0632\u069A\u062A"} \u0628\u0627\u06CC\u062F ${adj}${issue2.maximum.toString()} \u0648\u064A`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0689\u06CC\u0631 \u06A9\u0648\u0686\u0646\u06CC: ${issue2.origin} \u0628\u0627\u06CC\u062F ${adj}${issue2.minimum.toString()} ${sizing.unit} \u0648\u0644\u0631\u064A`;
-            }
-            return `\u0689\u06CC\u0631 \u06A9\u0648\u0686\u0646\u06CC: ${issue2.origin} \u0628\u0627\u06CC\u062F ${adj}${issue2.minimum.toString()} \u0648\u064A`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u0646\u0627\u0633\u0645 \u0645\u062A\u0646: \u0628\u0627\u06CC\u062F \u062F "${_issue.prefix}" \u0633\u0631\u0647 \u067E\u06CC\u0644 \u0634\u064A`;
-            }
-            if (_issue.format === "ends_with") {
-              return `\u0646\u0627\u0633\u0645 \u0645\u062A\u0646: \u0628\u0627\u06CC\u062F \u062F "${_issue.suffix}" \u0633\u0631\u0647 \u067E\u0627\u06CC \u062A\u0647 \u0648\u0631\u0633\u064A\u0696\u064A`;
-            }
-            if (_issue.format === "includes") {
-              return `\u0646\u0627\u0633\u0645 \u0645\u062A\u0646: \u0628\u0627\u06CC\u062F "${_issue.includes}" \u0648\u0644\u0631\u064A`;
-            }
-            if (_issue.format === "regex") {
-              return `\u0646\u0627\u0633\u0645 \u0645\u062A\u0646: \u0628\u0627\u06CC\u062F \u062F ${_issue.pattern} \u0633\u0631\u0647 \u0645\u0637\u0627\u0628\u0642\u062A \u0648\u0644\u0631\u064A`;
-            }
-            return `${FormatDictionary[_issue.format] ?? issue2.format} \u0646\u0627\u0633\u0645 \u062F\u06CC`;
-          }
-          case "not_multiple_of":
-            return `\u0646\u0627\u0633\u0645 \u0639\u062F\u062F: \u0628\u0627\u06CC\u062F \u062F ${issue2.divisor} \u0645\u0636\u0631\u0628 \u0648\u064A`;
-          case "unrecognized_keys":
-            return `\u0646\u0627\u0633\u0645 ${issue2.keys.length > 1 ? "\u06A9\u0644\u06CC\u0689\u0648\u0646\u0647" : "\u06A9\u0644\u06CC\u0689"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u0646\u0627\u0633\u0645 \u06A9\u0644\u06CC\u0689 \u067E\u0647 ${issue2.origin} \u06A9\u06D0`;
-          case "invalid_union":
-            return `\u0646\u0627\u0633\u0645\u0647 \u0648\u0631\u0648\u062F\u064A`;
-          case "invalid_element":
-            return `\u0646\u0627\u0633\u0645 \u0639\u0646\u0635\u0631 \u067E\u0647 ${issue2.origin} \u06A9\u06D0`;
-          default:
-            return `\u0646\u0627\u0633\u0645\u0647 \u0648\u0631\u0648\u062F\u064A`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/pl.js
-function pl_default() {
-  return {
-    localeError: error42()
-  };
-}
-var error42;
-var init_pl = __esm({
-  "node_modules/zod/v4/locales/pl.js"() {
-    init_util();
-    error42 = () => {
-      const Sizable = {
-        string: { unit: "znak\xF3w", verb: "mie\u0107" },
-        file: { unit: "bajt\xF3w", verb: "mie\u0107" },
-        array: { unit: "element\xF3w", verb: "mie\u0107" },
-        set: { unit: "element\xF3w", verb: "mie\u0107" },
-        map: { unit: "element\xF3w", verb: "mie\u0107" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "wyra\u017Cenie",
-        email: "adres email",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "data i godzina w formacie ISO",
-        date: "data w formacie ISO",
-        time: "godzina w formacie ISO",
-        duration: "czas trwania ISO",
-        ipv4: "adres IPv4",
-        ipv6: "adres IPv6",
-        mac: "adres MAC",
-        cidrv4: "zakres IPv4",
-        cidrv6: "zakres IPv6",
-        base64: "ci\u0105g znak\xF3w zakodowany w formacie base64",
-        base64url: "ci\u0105g znak\xF3w zakodowany w formacie base64url",
-        json_string: "ci\u0105g znak\xF3w w formacie JSON",
-        e164: "liczba E.164",
-        credit_card: "numer karty kredytowej",
-        currency_code: "kod waluty",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "wej\u015Bcie"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "liczba",
-        array: "tablica"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano instanceof ${issue2.expected}, otrzymano ${received}`;
-            }
-            return `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano ${expected}, otrzymano ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano ${stringifyPrimitive(issue2.values[0])}`;
-            return `Nieprawid\u0142owa opcja: oczekiwano jednej z warto\u015Bci ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Za du\u017Ca warto\u015B\u0107: oczekiwano, \u017Ce ${issue2.origin ?? "warto\u015B\u0107"} b\u0119dzie mie\u0107 ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "element\xF3w"}`;
-            }
-            return `Zbyt du\u017C(y/a/e): oczekiwano, \u017Ce ${issue2.origin ?? "warto\u015B\u0107"} b\u0119dzie wynosi\u0107 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Za ma\u0142a warto\u015B\u0107: oczekiwano, \u017Ce ${issue2.origin ?? "warto\u015B\u0107"} b\u0119dzie mie\u0107 ${adj}${issue2.minimum.toString()} ${sizing.unit ?? "element\xF3w"}`;
-            }
-            return `Zbyt ma\u0142(y/a/e): oczekiwano, \u017Ce ${issue2.origin ?? "warto\u015B\u0107"} b\u0119dzie wynosi\u0107 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Nieprawid\u0142owy ci\u0105g znak\xF3w: musi zaczyna\u0107 si\u0119 od "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Nieprawid\u0142owy ci\u0105g znak\xF3w: musi ko\u0144czy\u0107 si\u0119 na "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Nieprawid\u0142owy ci\u0105g znak\xF3w: musi zawiera\u0107 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Nieprawid\u0142owy ci\u0105g znak\xF3w: musi odpowiada\u0107 wzorcowi ${_issue.pattern}`;
-            return `Nieprawid\u0142ow(y/a/e) ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Nieprawid\u0142owa liczba: musi by\u0107 wielokrotno\u015Bci\u0105 ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Nierozpoznane klucze${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Nieprawid\u0142owy klucz w ${issue2.origin}`;
-          case "invalid_union":
-            return "Nieprawid\u0142owe dane wej\u015Bciowe";
-          case "invalid_element":
-            return `Nieprawid\u0142owa warto\u015B\u0107 w ${issue2.origin}`;
-          default:
-            return `Nieprawid\u0142owe dane wej\u015Bciowe`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/pt.js
-function pt_default() {
-  return {
-    localeError: error43()
-  };
-}
-var error43;
-var init_pt = __esm({
-  "node_modules/zod/v4/locales/pt.js"() {
-    init_util();
-    error43 = () => {
-      const Sizable = {
-        string: { unit: "caracteres" },
-        file: { unit: "bytes" },
-        array: { unit: "elementos" },
-        set: { unit: "elementos" },
-        map: { unit: "entradas" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "a entrada",
-        email: "o endere\xE7o de e-mail",
-        url: "o URL",
-        emoji: "o emoji",
-        uuid: "o UUID",
-        uuidv4: "o UUIDv4",
-        uuidv6: "o UUIDv6",
-        nanoid: "o nanoid",
-        guid: "o GUID",
-        cuid: "o cuid",
-        cuid2: "o cuid2",
-        ulid: "o ULID",
-        xid: "o XID",
-        ksuid: "o KSUID",
-        datetime: "a data e hora ISO",
-        date: "a data ISO",
-        time: "a hora ISO",
-        duration: "a dura\xE7\xE3o ISO",
-        ipv4: "o endere\xE7o IPv4",
-        ipv6: "o endere\xE7o IPv6",
-        mac: "o endere\xE7o MAC",
-        cidrv4: "o intervalo de endere\xE7os IPv4",
-        cidrv6: "o intervalo de endere\xE7os IPv6",
-        base64: "o texto codificado em base64",
-        base64url: "o texto codificado em base64url",
-        json_string: "o texto JSON",
-        e164: "o n\xFAmero E.164",
-        credit_card: "o n\xFAmero de cart\xE3o de cr\xE9dito",
-        currency_code: "o c\xF3digo de moeda",
-        iban: "o IBAN",
-        jwt: "o JWT",
-        template_literal: "a entrada"
-      };
-      const Gender = {
-        masculine: { definite: "o", indefinite: "um" },
-        feminine: { definite: "a", indefinite: "uma" }
-      };
-      const TypeDictionary = {
-        string: { name: "texto", articles: Gender.masculine },
-        number: { name: "n\xFAmero", articles: Gender.masculine },
-        int: { name: "n\xFAmero inteiro", articles: Gender.masculine },
-        boolean: { name: "valor booleano", articles: Gender.masculine },
-        bigint: { name: "n\xFAmero bigint", articles: Gender.masculine },
-        symbol: { name: "s\xEDmbolo", articles: Gender.masculine },
-        undefined: { name: 'valor "undefined"', articles: Gender.masculine },
-        null: { name: 'valor "nulo"', articles: Gender.masculine },
-        never: { name: 'valor "never"', articles: Gender.masculine },
-        void: { name: 'valor "void"', articles: Gender.masculine },
-        date: { name: "data", articles: Gender.feminine },
-        array: { name: "vetor", articles: Gender.masculine },
-        object: { name: "objeto", articles: Gender.masculine },
-        tuple: { name: "tuplo", articles: Gender.masculine },
-        record: { name: "registo", articles: Gender.masculine },
-        map: { name: "mapa", articles: Gender.masculine },
-        set: { name: "conjunto", articles: Gender.masculine },
-        file: { name: "ficheiro", articles: Gender.masculine },
-        nonoptional: { name: "valor n\xE3o opcional", articles: Gender.masculine },
-        nan: { name: 'valor "NaN"', articles: Gender.masculine },
-        // Compatibility: "nan" -> "NaN" for display
-        function: { name: "fun\xE7\xE3o", articles: Gender.feminine }
-      };
-      function translateOriginWithArticle(type, articleType) {
-        const translatedValue = TypeDictionary[type] ?? { name: `valor "${type}"`, articles: Gender.masculine };
-        return `${translatedValue.articles[articleType]} ${translatedValue.name}`;
-      }
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = translateOriginWithArticle(issue2.expected, "indefinite");
-            const receivedType = parsedType(issue2.input);
-            const received = translateOriginWithArticle(receivedType, "indefinite");
-            return `Entrada inv\xE1lida: esperava ${expected}, recebeu ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Entrada inv\xE1lida: esperava ${stringifyPrimitive(issue2.values[0])}`;
-            return `Op\xE7\xE3o inv\xE1lida: esperava uma das seguintes op\xE7\xF5es: ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Demasiado grande: esperava que ${translateOriginWithArticle(issue2.origin, "definite")} tivesse ${adj} ${issue2.maximum.toString()} ${sizing.unit ?? "elementos"}`;
-            return `Demasiado grande: esperava que ${translateOriginWithArticle(issue2.origin, "definite")} fosse ${adj} ${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Demasiado pequeno: esperava que ${translateOriginWithArticle(issue2.origin, "definite")} tivesse ${adj} ${issue2.minimum.toString()} ${sizing.unit ?? "elementos"}`;
-            }
-            return `Demasiado pequeno: esperava que ${translateOriginWithArticle(issue2.origin, "definite")} fosse ${adj} ${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Texto inv\xE1lido: deve come\xE7ar por "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Texto inv\xE1lido: deve terminar em "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Texto inv\xE1lido: deve incluir "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Texto inv\xE1lido: deve corresponder ao padr\xE3o ${_issue.pattern}`;
-            return `Formato d${FormatDictionary[_issue.format] ?? issue2.format} inv\xE1lido`;
-          }
-          case "not_multiple_of":
-            return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
-          case "unrecognized_keys": {
-            const plural3 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
-          }
-          case "invalid_key":
-            return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `Valor de discrimina\xE7\xE3o inv\xE1lido. Esperava ${opts}`;
-            }
-            return "Entrada inv\xE1lida";
-          case "invalid_element":
-            return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
-          default:
-            return `Entrada inv\xE1lida`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/pt-BR.js
-function pt_BR_default() {
-  return {
-    localeError: error44()
-  };
-}
-var error44;
-var init_pt_BR = __esm({
-  "node_modules/zod/v4/locales/pt-BR.js"() {
-    init_util();
-    error44 = () => {
-      const Sizable = {
-        string: { unit: "caracteres" },
-        file: { unit: "bytes" },
-        array: { unit: "elementos" },
-        set: { unit: "elementos" },
-        map: { unit: "entradas" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "a entrada",
-        email: "o endere\xE7o de e-mail",
-        url: "o URL",
-        emoji: "o emoji",
-        uuid: "o UUID",
-        uuidv4: "o UUIDv4",
-        uuidv6: "o UUIDv6",
-        nanoid: "o nanoid",
-        guid: "o GUID",
-        cuid: "o cuid",
-        cuid2: "o cuid2",
-        ulid: "o ULID",
-        xid: "o XID",
-        ksuid: "o KSUID",
-        datetime: "a data e hora ISO",
-        date: "a data ISO",
-        time: "a hora ISO",
-        duration: "a dura\xE7\xE3o ISO",
-        ipv4: "o endere\xE7o IPv4",
-        ipv6: "o endere\xE7o IPv6",
-        mac: "o endere\xE7o MAC",
-        cidrv4: "a faixa de endere\xE7os IPv4",
-        cidrv6: "a faixa de endere\xE7os IPv6",
-        base64: "o texto codificado em base64",
-        base64url: "o texto codificado em base64url",
-        json_string: "o texto JSON",
-        e164: "o n\xFAmero E.164",
-        credit_card: "o n\xFAmero de cart\xE3o de cr\xE9dito",
-        currency_code: "o c\xF3digo de moeda",
-        iban: "o IBAN",
-        jwt: "o JWT",
-        template_literal: "a entrada"
-      };
-      const Gender = {
-        masculine: { definite: "o", indefinite: "um" },
-        feminine: { definite: "a", indefinite: "uma" }
-      };
-      const TypeDictionary = {
-        string: { name: "texto", articles: Gender.masculine },
-        number: { name: "n\xFAmero", articles: Gender.masculine },
-        int: { name: "n\xFAmero inteiro", articles: Gender.masculine },
-        boolean: { name: "valor booleano", articles: Gender.masculine },
-        bigint: { name: "n\xFAmero bigint", articles: Gender.masculine },
-        symbol: { name: "s\xEDmbolo", articles: Gender.masculine },
-        undefined: { name: 'valor "undefined"', articles: Gender.masculine },
-        null: { name: 'valor "nulo"', articles: Gender.masculine },
-        never: { name: 'valor "never"', articles: Gender.masculine },
-        void: { name: 'valor "void"', articles: Gender.masculine },
-        date: { name: "data", articles: Gender.feminine },
-        array: { name: "vetor", articles: Gender.masculine },
-        object: { name: "objeto", articles: Gender.masculine },
-        tuple: { name: "tupla", articles: Gender.feminine },
-        record: { name: "registro", articles: Gender.masculine },
-        map: { name: "mapa", articles: Gender.masculine },
-        set: { name: "conjunto", articles: Gender.masculine },
-        file: { name: "arquivo", articles: Gender.masculine },
-        nonoptional: { name: "valor n\xE3o opcional", articles: Gender.masculine },
-        nan: { name: 'valor "NaN"', articles: Gender.masculine },
-        // Compatibility: "nan" -> "NaN" for display
-        function: { name: "fun\xE7\xE3o", articles: Gender.feminine }
-      };
-      function translateOriginWithArticle(type, articleType) {
-        const translatedValue = TypeDictionary[type] ?? { name: `valor "${type}"`, articles: Gender.masculine };
-        return `${translatedValue.articles[articleType]} ${translatedValue.name}`;
-      }
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = translateOriginWithArticle(issue2.expected, "indefinite");
-            const receivedType = parsedType(issue2.input);
-            const received = translateOriginWithArticle(receivedType, "indefinite");
-            return `Entrada inv\xE1lida: esperava ${expected}, recebeu ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Entrada inv\xE1lida: esperava ${stringifyPrimitive(issue2.values[0])}`;
-            return `Op\xE7\xE3o inv\xE1lida: esperava uma das seguintes op\xE7\xF5es: ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Grande demais: esperava que ${translateOriginWithArticle(issue2.origin, "definite")} tivesse ${adj} ${issue2.maximum.toString()} ${sizing.unit ?? "elementos"}`;
-            return `Grande demais: esperava que ${translateOriginWithArticle(issue2.origin, "definite")} fosse ${adj} ${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Pequeno demais: esperava que ${translateOriginWithArticle(issue2.origin, "definite")} tivesse ${adj} ${issue2.minimum.toString()} ${sizing.unit ?? "elementos"}`;
-            }
-            return `Pequeno demais: esperava que ${translateOriginWithArticle(issue2.origin, "definite")} fosse ${adj} ${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `Texto inv\xE1lido: deve come\xE7ar com "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `Texto inv\xE1lido: deve terminar com "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Texto inv\xE1lido: deve incluir "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Texto inv\xE1lido: deve corresponder ao padr\xE3o ${_issue.pattern}`;
-            return `Formato d${FormatDictionary[_issue.format] ?? issue2.format} inv\xE1lido`;
-          }
-          case "not_multiple_of":
-            return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
-          case "unrecognized_keys": {
-            const plural3 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
-          }
-          case "invalid_key":
-            return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `Valor de discrimina\xE7\xE3o inv\xE1lido. Esperava ${opts}`;
-            }
-            return "Entrada inv\xE1lida";
-          case "invalid_element":
-            return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
-          default:
-            return `Entrada inv\xE1lida`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ro.js
-function ro_default() {
-  return {
-    localeError: error45()
-  };
-}
-var error45;
-var init_ro = __esm({
-  "node_modules/zod/v4/locales/ro.js"() {
-    init_util();
-    error45 = () => {
-      const Sizable = {
-        string: { unit: "caractere", verb: "s\u0103 aib\u0103" },
-        file: { unit: "octe\u021Bi", verb: "s\u0103 aib\u0103" },
-        array: { unit: "elemente", verb: "s\u0103 aib\u0103" },
-        set: { unit: "elemente", verb: "s\u0103 aib\u0103" },
-        map: { unit: "intr\u0103ri", verb: "s\u0103 aib\u0103" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "intrare",
-        email: "adres\u0103 de email",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "dat\u0103 \u0219i or\u0103 ISO",
-        date: "dat\u0103 ISO",
-        time: "or\u0103 ISO",
-        duration: "durat\u0103 ISO",
-        ipv4: "adres\u0103 IPv4",
-        ipv6: "adres\u0103 IPv6",
-        mac: "adres\u0103 MAC",
-        cidrv4: "interval IPv4",
-        cidrv6: "interval IPv6",
-        base64: "\u0219ir codat base64",
-        base64url: "\u0219ir codat base64url",
-        json_string: "\u0219ir JSON",
-        e164: "num\u0103r E.164",
-        credit_card: "num\u0103r de card de credit",
-        currency_code: "cod valutar",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "intrare"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        string: "\u0219ir",
-        number: "num\u0103r",
-        boolean: "boolean",
-        function: "func\u021Bie",
-        array: "matrice",
-        object: "obiect",
-        undefined: "nedefinit",
-        symbol: "simbol",
-        bigint: "num\u0103r mare",
-        void: "void",
-        never: "never",
-        map: "hart\u0103",
-        set: "set"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            return `Intrare invalid\u0103: a\u0219teptat ${expected}, primit ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Intrare invalid\u0103: a\u0219teptat ${stringifyPrimitive(issue2.values[0])}`;
-            return `Op\u021Biune invalid\u0103: a\u0219teptat una dintre ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Prea mare: a\u0219teptat ca ${issue2.origin ?? "valoarea"} ${sizing.verb} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elemente"}`;
-            return `Prea mare: a\u0219teptat ca ${issue2.origin ?? "valoarea"} s\u0103 fie ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Prea mic: a\u0219teptat ca ${issue2.origin} ${sizing.verb} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Prea mic: a\u0219teptat ca ${issue2.origin} s\u0103 fie ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u0218ir invalid: trebuie s\u0103 \xEEnceap\u0103 cu "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u0218ir invalid: trebuie s\u0103 se termine cu "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u0218ir invalid: trebuie s\u0103 includ\u0103 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u0218ir invalid: trebuie s\u0103 se potriveasc\u0103 cu modelul ${_issue.pattern}`;
-            return `Format invalid: ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Num\u0103r invalid: trebuie s\u0103 fie multiplu de ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Chei nerecunoscute: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Cheie invalid\u0103 \xEEn ${issue2.origin}`;
-          case "invalid_union":
-            return "Intrare invalid\u0103";
-          case "invalid_element":
-            return `Valoare invalid\u0103 \xEEn ${issue2.origin}`;
-          default:
-            return `Intrare invalid\u0103`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one2, few, many) {
-  const absCount = Math.abs(count2);
-  const lastDigit = absCount % 10;
-  const lastTwoDigits = absCount % 100;
-  if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
-    return many;
-  }
-  if (lastDigit === 1) {
-    return one2;
-  }
-  if (lastDigit >= 2 && lastDigit <= 4) {
-    return few;
-  }
-  return many;
-}
-function ru_default() {
-  return {
-    localeError: error46()
-  };
-}
-var error46;
-var init_ru = __esm({
-  "node_modules/zod/v4/locales/ru.js"() {
-    init_util();
-    error46 = () => {
-      const Sizable = {
-        string: {
-          unit: {
-            one: "\u0441\u0438\u043C\u0432\u043E\u043B",
-            few: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430",
-            many: "\u0441\u0438\u043C\u0432\u043E\u043B\u043E\u0432"
-          },
-          verb: "\u0438\u043C\u0435\u0442\u044C"
-        },
-        file: {
-          unit: {
-            one: "\u0431\u0430\u0439\u0442",
-            few: "\u0431\u0430\u0439\u0442\u0430",
-            many: "\u0431\u0430\u0439\u0442"
-          },
-          verb: "\u0438\u043C\u0435\u0442\u044C"
-        },
-        array: {
-          unit: {
-            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
-            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430",
-            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u043E\u0432"
-          },
-          verb: "\u0438\u043C\u0435\u0442\u044C"
-        },
-        set: {
-          unit: {
-            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
-            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430",
-            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u043E\u0432"
-          },
-          verb: "\u0438\u043C\u0435\u0442\u044C"
-        },
-        map: {
-          unit: {
-            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
-            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430",
-            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u043E\u0432"
-          },
-          verb: "\u0438\u043C\u0435\u0442\u044C"
-        }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0432\u0432\u043E\u0434",
-        email: "email \u0430\u0434\u0440\u0435\u0441",
-        url: "URL",
-        emoji: "\u044D\u043C\u043E\u0434\u0437\u0438",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u0434\u0430\u0442\u0430 \u0438 \u0432\u0440\u0435\u043C\u044F",
-        date: "ISO \u0434\u0430\u0442\u0430",
-        time: "ISO \u0432\u0440\u0435\u043C\u044F",
-        duration: "ISO \u0434\u043B\u0438\u0442\u0435\u043B\u044C\u043D\u043E\u0441\u0442\u044C",
-        ipv4: "IPv4 \u0430\u0434\u0440\u0435\u0441",
-        ipv6: "IPv6 \u0430\u0434\u0440\u0435\u0441",
-        mac: "MAC \u0430\u0434\u0440\u0435\u0441",
-        cidrv4: "IPv4 \u0434\u0438\u0430\u043F\u0430\u0437\u043E\u043D",
-        cidrv6: "IPv6 \u0434\u0438\u0430\u043F\u0430\u0437\u043E\u043D",
-        base64: "\u0441\u0442\u0440\u043E\u043A\u0430 \u0432 \u0444\u043E\u0440\u043C\u0430\u0442\u0435 base64",
-        base64url: "\u0441\u0442\u0440\u043E\u043A\u0430 \u0432 \u0444\u043E\u0440\u043C\u0430\u0442\u0435 base64url",
-        json_string: "JSON \u0441\u0442\u0440\u043E\u043A\u0430",
-        e164: "\u043D\u043E\u043C\u0435\u0440 E.164",
-        credit_card: "\u043D\u043E\u043C\u0435\u0440 \u043A\u0440\u0435\u0434\u0438\u0442\u043D\u043E\u0439 \u043A\u0430\u0440\u0442\u044B",
-        currency_code: "\u043A\u043E\u0434 \u0432\u0430\u043B\u044E\u0442\u044B",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0432\u0432\u043E\u0434"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0447\u0438\u0441\u043B\u043E",
-        array: "\u043C\u0430\u0441\u0441\u0438\u0432"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C instanceof ${issue2.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}`;
-            }
-            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C ${expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0430\u0440\u0438\u0430\u043D\u0442: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C \u043E\u0434\u043D\u043E \u0438\u0437 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              const maxValue = Number(issue2.maximum);
-              const unit = getRussianPlural(maxValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
-              return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u0431\u043E\u043B\u044C\u0448\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue2.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435"} \u0431\u0443\u0434\u0435\u0442 \u0438\u043C\u0435\u0442\u044C ${adj}${issue2.maximum.toString()} ${unit}`;
-            }
-            return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u0431\u043E\u043B\u044C\u0448\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue2.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435"} \u0431\u0443\u0434\u0435\u0442 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              const minValue = Number(issue2.minimum);
-              const unit = getRussianPlural(minValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
-              return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u043C\u0430\u043B\u0435\u043D\u044C\u043A\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue2.origin} \u0431\u0443\u0434\u0435\u0442 \u0438\u043C\u0435\u0442\u044C ${adj}${issue2.minimum.toString()} ${unit}`;
-            }
-            return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u043C\u0430\u043B\u0435\u043D\u044C\u043A\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue2.origin} \u0431\u0443\u0434\u0435\u0442 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u041D\u0435\u0432\u0435\u0440\u043D\u0430\u044F \u0441\u0442\u0440\u043E\u043A\u0430: \u0434\u043E\u043B\u0436\u043D\u0430 \u043D\u0430\u0447\u0438\u043D\u0430\u0442\u044C\u0441\u044F \u0441 "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `\u041D\u0435\u0432\u0435\u0440\u043D\u0430\u044F \u0441\u0442\u0440\u043E\u043A\u0430: \u0434\u043E\u043B\u0436\u043D\u0430 \u0437\u0430\u043A\u0430\u043D\u0447\u0438\u0432\u0430\u0442\u044C\u0441\u044F \u043D\u0430 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u041D\u0435\u0432\u0435\u0440\u043D\u0430\u044F \u0441\u0442\u0440\u043E\u043A\u0430: \u0434\u043E\u043B\u0436\u043D\u0430 \u0441\u043E\u0434\u0435\u0440\u0436\u0430\u0442\u044C "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u041D\u0435\u0432\u0435\u0440\u043D\u0430\u044F \u0441\u0442\u0440\u043E\u043A\u0430: \u0434\u043E\u043B\u0436\u043D\u0430 \u0441\u043E\u043E\u0442\u0432\u0435\u0442\u0441\u0442\u0432\u043E\u0432\u0430\u0442\u044C \u0448\u0430\u0431\u043B\u043E\u043D\u0443 ${_issue.pattern}`;
-            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u041D\u0435\u0432\u0435\u0440\u043D\u043E\u0435 \u0447\u0438\u0441\u043B\u043E: \u0434\u043E\u043B\u0436\u043D\u043E \u0431\u044B\u0442\u044C \u043A\u0440\u0430\u0442\u043D\u044B\u043C ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u041D\u0435\u0440\u0430\u0441\u043F\u043E\u0437\u043D\u0430\u043D\u043D${issue2.keys.length > 1 ? "\u044B\u0435" : "\u044B\u0439"} \u043A\u043B\u044E\u0447${issue2.keys.length > 1 ? "\u0438" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u043A\u043B\u044E\u0447 \u0432 ${issue2.origin}`;
-          case "invalid_union":
-            return "\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0435 \u0432\u0445\u043E\u0434\u043D\u044B\u0435 \u0434\u0430\u043D\u043D\u044B\u0435";
-          case "invalid_element":
-            return `\u041D\u0435\u0432\u0435\u0440\u043D\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435 \u0432 ${issue2.origin}`;
-          default:
-            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0435 \u0432\u0445\u043E\u0434\u043D\u044B\u0435 \u0434\u0430\u043D\u043D\u044B\u0435`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/sk.js
-function sk_default() {
-  return {
-    localeError: error47()
-  };
-}
-var error47;
-var init_sk = __esm({
-  "node_modules/zod/v4/locales/sk.js"() {
-    init_util();
-    error47 = () => {
-      const Sizable = {
-        string: { unit: "znakov", verb: "ma\u0165" },
-        file: { unit: "bajtov", verb: "ma\u0165" },
-        array: { unit: "prvkov", verb: "ma\u0165" },
-        set: { unit: "prvkov", verb: "ma\u0165" },
-        map: { unit: "polo\u017Eiek", verb: "ma\u0165" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "regul\xE1rny v\xFDraz",
-        email: "e-mailov\xE1 adresa",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "d\xE1tum a \u010Das vo form\xE1te ISO",
-        date: "d\xE1tum vo form\xE1te ISO",
-        time: "\u010Das vo form\xE1te ISO",
-        duration: "doba trvania ISO",
-        ipv4: "IPv4 adresa",
-        ipv6: "IPv6 adresa",
-        mac: "MAC adresa",
-        cidrv4: "rozsah IPv4",
-        cidrv6: "rozsah IPv6",
-        base64: "re\u0165azec zak\xF3dovan\xFD vo form\xE1te base64",
-        base64url: "re\u0165azec zak\xF3dovan\xFD vo form\xE1te base64url",
-        json_string: "re\u0165azec vo form\xE1te JSON",
-        e164: "\u010D\xEDslo E.164",
-        credit_card: "\u010D\xEDslo kreditnej karty",
-        currency_code: "k\xF3d meny",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "vstup"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u010D\xEDslo",
-        string: "re\u0165azec",
-        function: "funkcia",
-        array: "pole"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 instanceof ${issue2.expected}, obdr\u017Ean\xE9 ${received}`;
-            }
-            return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 ${expected}, obdr\u017Ean\xE9 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 ${stringifyPrimitive(issue2.values[0])}`;
-            return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE1 jedna z hodn\xF4t ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Hodnota je pr\xEDli\u0161 ve\u013Ek\xE1: ${issue2.origin ?? "hodnota"} mus\xED ma\u0165 ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "prvkov"}`;
-            }
-            return `Hodnota je pr\xEDli\u0161 ve\u013Ek\xE1: ${issue2.origin ?? "hodnota"} mus\xED by\u0165 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Hodnota je pr\xEDli\u0161 mal\xE1: ${issue2.origin ?? "hodnota"} mus\xED ma\u0165 ${adj}${issue2.minimum.toString()} ${sizing.unit ?? "prvkov"}`;
-            }
-            return `Hodnota je pr\xEDli\u0161 mal\xE1: ${issue2.origin ?? "hodnota"} mus\xED by\u0165 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Neplatn\xFD re\u0165azec: mus\xED za\u010D\xEDna\u0165 na "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Neplatn\xFD re\u0165azec: mus\xED kon\u010Di\u0165 na "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Neplatn\xFD re\u0165azec: mus\xED obsahova\u0165 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Neplatn\xFD re\u0165azec: mus\xED zodpoveda\u0165 vzoru ${_issue.pattern}`;
-            return `Neplatn\xFD form\xE1t ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Neplatn\xE9 \u010D\xEDslo: mus\xED by\u0165 n\xE1sobkom ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Nezn\xE1me kl\xFA\u010De: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Neplatn\xFD kl\xFA\u010D v ${issue2.origin}`;
-          case "invalid_union":
-            return "Neplatn\xFD vstup";
-          case "invalid_element":
-            return `Neplatn\xE1 hodnota v ${issue2.origin}`;
-          default:
-            return `Neplatn\xFD vstup`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/sl.js
-function sl_default() {
-  return {
-    localeError: error48()
-  };
-}
-var error48;
-var init_sl = __esm({
-  "node_modules/zod/v4/locales/sl.js"() {
-    init_util();
-    error48 = () => {
-      const Sizable = {
-        string: { unit: "znakov", verb: "imeti" },
-        file: { unit: "bajtov", verb: "imeti" },
-        array: { unit: "elementov", verb: "imeti" },
-        set: { unit: "elementov", verb: "imeti" },
-        map: { unit: "elementov", verb: "imeti" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "vnos",
-        email: "e-po\u0161tni naslov",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO datum in \u010Das",
-        date: "ISO datum",
-        time: "ISO \u010Das",
-        duration: "ISO trajanje",
-        ipv4: "IPv4 naslov",
-        ipv6: "IPv6 naslov",
-        mac: "MAC naslov",
-        cidrv4: "obseg IPv4",
-        cidrv6: "obseg IPv6",
-        base64: "base64 kodiran niz",
-        base64url: "base64url kodiran niz",
-        json_string: "JSON niz",
-        e164: "E.164 \u0161tevilka",
-        credit_card: "\u0161tevilka kreditne kartice",
-        currency_code: "koda valute",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "vnos"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0161tevilo",
-        array: "tabela"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Neveljaven vnos: pri\u010Dakovano instanceof ${issue2.expected}, prejeto ${received}`;
-            }
-            return `Neveljaven vnos: pri\u010Dakovano ${expected}, prejeto ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Neveljaven vnos: pri\u010Dakovano ${stringifyPrimitive(issue2.values[0])}`;
-            return `Neveljavna mo\u017Enost: pri\u010Dakovano eno izmed ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Preveliko: pri\u010Dakovano, da bo ${issue2.origin ?? "vrednost"} imelo ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elementov"}`;
-            return `Preveliko: pri\u010Dakovano, da bo ${issue2.origin ?? "vrednost"} ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Premajhno: pri\u010Dakovano, da bo ${issue2.origin} imelo ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Premajhno: pri\u010Dakovano, da bo ${issue2.origin} ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `Neveljaven niz: mora se za\u010Deti z "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `Neveljaven niz: mora se kon\u010Dati z "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Neveljaven niz: mora vsebovati "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Neveljaven niz: mora ustrezati vzorcu ${_issue.pattern}`;
-            return `Neveljaven ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Neveljavno \u0161tevilo: mora biti ve\u010Dkratnik ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Neprepoznan${issue2.keys.length > 1 ? "i klju\u010Di" : " klju\u010D"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Neveljaven klju\u010D v ${issue2.origin}`;
-          case "invalid_union":
-            return "Neveljaven vnos";
-          case "invalid_element":
-            return `Neveljavna vrednost v ${issue2.origin}`;
-          default:
-            return "Neveljaven vnos";
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/sv.js
-function sv_default() {
-  return {
-    localeError: error49()
-  };
-}
-var error49;
-var init_sv = __esm({
-  "node_modules/zod/v4/locales/sv.js"() {
-    init_util();
-    error49 = () => {
-      const Sizable = {
-        string: { unit: "tecken", verb: "att ha" },
-        file: { unit: "bytes", verb: "att ha" },
-        array: { unit: "objekt", verb: "att inneh\xE5lla" },
-        set: { unit: "objekt", verb: "att inneh\xE5lla" },
-        map: { unit: "objekt", verb: "att inneh\xE5lla" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "regulj\xE4rt uttryck",
-        email: "e-postadress",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO-datum och tid",
-        date: "ISO-datum",
-        time: "ISO-tid",
-        duration: "ISO-varaktighet",
-        ipv4: "IPv4-adress",
-        ipv6: "IPv6-adress",
-        mac: "MAC-adress",
-        cidrv4: "IPv4-spektrum",
-        cidrv6: "IPv6-spektrum",
-        base64: "base64-kodad str\xE4ng",
-        base64url: "base64url-kodad str\xE4ng",
-        json_string: "JSON-str\xE4ng",
-        e164: "E.164-nummer",
-        credit_card: "kreditkortsnummer",
-        currency_code: "valutakod",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "mall-literal"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "antal",
-        array: "lista"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Ogiltig inmatning: f\xF6rv\xE4ntat instanceof ${issue2.expected}, fick ${received}`;
-            }
-            return `Ogiltig inmatning: f\xF6rv\xE4ntat ${expected}, fick ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Ogiltig inmatning: f\xF6rv\xE4ntat ${stringifyPrimitive(issue2.values[0])}`;
-            return `Ogiltigt val: f\xF6rv\xE4ntade en av ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `F\xF6r stor(t): f\xF6rv\xE4ntade ${issue2.origin ?? "v\xE4rdet"} att ha ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "element"}`;
-            }
-            return `F\xF6r stor(t): f\xF6rv\xE4ntat ${issue2.origin ?? "v\xE4rdet"} att ha ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `F\xF6r lite(t): f\xF6rv\xE4ntade ${issue2.origin ?? "v\xE4rdet"} att ha ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `F\xF6r lite(t): f\xF6rv\xE4ntade ${issue2.origin ?? "v\xE4rdet"} att ha ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `Ogiltig str\xE4ng: m\xE5ste b\xF6rja med "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `Ogiltig str\xE4ng: m\xE5ste sluta med "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Ogiltig str\xE4ng: m\xE5ste inneh\xE5lla "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Ogiltig str\xE4ng: m\xE5ste matcha m\xF6nstret "${_issue.pattern}"`;
-            return `Ogiltig(t) ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Ogiltigt tal: m\xE5ste vara en multipel av ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `${issue2.keys.length > 1 ? "Ok\xE4nda nycklar" : "Ok\xE4nd nyckel"}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Ogiltig nyckel i ${issue2.origin ?? "v\xE4rdet"}`;
-          case "invalid_union":
-            return "Ogiltig input";
-          case "invalid_element":
-            return `Ogiltigt v\xE4rde i ${issue2.origin ?? "v\xE4rdet"}`;
-          default:
-            return `Ogiltig input`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ta.js
-function ta_default() {
-  return {
-    localeError: error50()
-  };
-}
-var error50;
-var init_ta = __esm({
-  "node_modules/zod/v4/locales/ta.js"() {
-    init_util();
-    error50 = () => {
-      const Sizable = {
-        string: { unit: "\u0B8E\u0BB4\u0BC1\u0BA4\u0BCD\u0BA4\u0BC1\u0B95\u0BCD\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
-        file: { unit: "\u0BAA\u0BC8\u0B9F\u0BCD\u0B9F\u0BC1\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
-        array: { unit: "\u0B89\u0BB1\u0BC1\u0BAA\u0BCD\u0BAA\u0BC1\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
-        set: { unit: "\u0B89\u0BB1\u0BC1\u0BAA\u0BCD\u0BAA\u0BC1\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
-        map: { unit: "\u0B89\u0BB1\u0BC1\u0BAA\u0BCD\u0BAA\u0BC1\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1",
-        email: "\u0BAE\u0BBF\u0BA9\u0BCD\u0BA9\u0B9E\u0BCD\u0B9A\u0BB2\u0BCD \u0BAE\u0BC1\u0B95\u0BB5\u0BB0\u0BBF",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u0BA4\u0BC7\u0BA4\u0BBF \u0BA8\u0BC7\u0BB0\u0BAE\u0BCD",
-        date: "ISO \u0BA4\u0BC7\u0BA4\u0BBF",
-        time: "ISO \u0BA8\u0BC7\u0BB0\u0BAE\u0BCD",
-        duration: "ISO \u0B95\u0BBE\u0BB2 \u0B85\u0BB3\u0BB5\u0BC1",
-        ipv4: "IPv4 \u0BAE\u0BC1\u0B95\u0BB5\u0BB0\u0BBF",
-        ipv6: "IPv6 \u0BAE\u0BC1\u0B95\u0BB5\u0BB0\u0BBF",
-        mac: "MAC \u0BAE\u0BC1\u0B95\u0BB5\u0BB0\u0BBF",
-        cidrv4: "IPv4 \u0BB5\u0BB0\u0BAE\u0BCD\u0BAA\u0BC1",
-        cidrv6: "IPv6 \u0BB5\u0BB0\u0BAE\u0BCD\u0BAA\u0BC1",
-        base64: "base64-encoded \u0B9A\u0BB0\u0BAE\u0BCD",
-        base64url: "base64url-encoded \u0B9A\u0BB0\u0BAE\u0BCD",
-        json_string: "JSON \u0B9A\u0BB0\u0BAE\u0BCD",
-        e164: "E.164 \u0B8E\u0BA3\u0BCD",
-        credit_card: "\u0B95\u0B9F\u0BA9\u0BCD \u0B85\u0B9F\u0BCD\u0B9F\u0BC8 \u0B8E\u0BA3\u0BCD",
-        currency_code: "\u0BA8\u0BBE\u0BA3\u0BAF\u0B95\u0BCD \u0B95\u0BC1\u0BB1\u0BBF\u0BAF\u0BC0\u0B9F\u0BC1",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0B8E\u0BA3\u0BCD",
-        array: "\u0B85\u0BA3\u0BBF",
-        null: "\u0BB5\u0BC6\u0BB1\u0BC1\u0BAE\u0BC8"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 instanceof ${issue2.expected}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}`;
-            }
-            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${expected}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0BB5\u0BBF\u0BB0\u0BC1\u0BAA\u0BCD\u0BAA\u0BAE\u0BCD: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${joinValues(issue2.values, "|")} \u0B87\u0BB2\u0BCD \u0B92\u0BA9\u0BCD\u0BB1\u0BC1`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0BAE\u0BBF\u0B95 \u0BAA\u0BC6\u0BB0\u0BBF\u0BAF\u0BA4\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${issue2.origin ?? "\u0BAE\u0BA4\u0BBF\u0BAA\u0BCD\u0BAA\u0BC1"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u0B89\u0BB1\u0BC1\u0BAA\u0BCD\u0BAA\u0BC1\u0B95\u0BB3\u0BCD"} \u0B86\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
-            }
-            return `\u0BAE\u0BBF\u0B95 \u0BAA\u0BC6\u0BB0\u0BBF\u0BAF\u0BA4\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${issue2.origin ?? "\u0BAE\u0BA4\u0BBF\u0BAA\u0BCD\u0BAA\u0BC1"} ${adj}${issue2.maximum.toString()} \u0B86\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0BAE\u0BBF\u0B95\u0B9A\u0BCD \u0B9A\u0BBF\u0BB1\u0BBF\u0BAF\u0BA4\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit} \u0B86\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
-            }
-            return `\u0BAE\u0BBF\u0B95\u0B9A\u0BCD \u0B9A\u0BBF\u0BB1\u0BBF\u0BAF\u0BA4\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${issue2.origin} ${adj}${issue2.minimum.toString()} \u0B86\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B9A\u0BB0\u0BAE\u0BCD: "${_issue.prefix}" \u0B87\u0BB2\u0BCD \u0BA4\u0BCA\u0B9F\u0B99\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
-            if (_issue.format === "ends_with")
-              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B9A\u0BB0\u0BAE\u0BCD: "${_issue.suffix}" \u0B87\u0BB2\u0BCD \u0BAE\u0BC1\u0B9F\u0BBF\u0BB5\u0B9F\u0BC8\u0BAF \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
-            if (_issue.format === "includes")
-              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B9A\u0BB0\u0BAE\u0BCD: "${_issue.includes}" \u0B90 \u0B89\u0BB3\u0BCD\u0BB3\u0B9F\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
-            if (_issue.format === "regex")
-              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B9A\u0BB0\u0BAE\u0BCD: ${_issue.pattern} \u0BAE\u0BC1\u0BB1\u0BC8\u0BAA\u0BBE\u0B9F\u0BCD\u0B9F\u0BC1\u0B9F\u0BA9\u0BCD \u0BAA\u0BCA\u0BB0\u0BC1\u0BA8\u0BCD\u0BA4 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
-            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B8E\u0BA3\u0BCD: ${issue2.divisor} \u0B87\u0BA9\u0BCD \u0BAA\u0BB2\u0BAE\u0BBE\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
-          case "unrecognized_keys":
-            return `\u0B85\u0B9F\u0BC8\u0BAF\u0BBE\u0BB3\u0BAE\u0BCD \u0BA4\u0BC6\u0BB0\u0BBF\u0BAF\u0BBE\u0BA4 \u0BB5\u0BBF\u0B9A\u0BC8${issue2.keys.length > 1 ? "\u0B95\u0BB3\u0BCD" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `${issue2.origin} \u0B87\u0BB2\u0BCD \u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0BB5\u0BBF\u0B9A\u0BC8`;
-          case "invalid_union":
-            return "\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1";
-          case "invalid_element":
-            return `${issue2.origin} \u0B87\u0BB2\u0BCD \u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0BAE\u0BA4\u0BBF\u0BAA\u0BCD\u0BAA\u0BC1`;
-          default:
-            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/tg.js
-function tg_default() {
-  return {
-    localeError: error51()
-  };
-}
-var error51;
-var init_tg = __esm({
-  "node_modules/zod/v4/locales/tg.js"() {
-    init_util();
-    error51 = () => {
-      const Sizable = {
-        string: { unit: "\u0430\u043B\u043E\u043C\u0430\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
-        file: { unit: "\u0431\u0430\u0439\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
-        array: { unit: "\u0443\u043D\u0441\u0443\u0440", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
-        set: { unit: "\u0443\u043D\u0441\u0443\u0440", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
-        map: { unit: "\u0441\u0430\u0431\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0432\u0443\u0440\u0443\u0434",
-        email: "\u0441\u0443\u0440\u043E\u0493\u0430\u0438 email",
-        url: "URL",
-        emoji: "\u044D\u043C\u043E\u04B7\u0438",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\u0441\u0430\u043D\u0430\u0432\u0443 \u0432\u0430\u049B\u0442\u0438 ISO",
-        date: "\u0441\u0430\u043D\u0430\u0438 ISO",
-        time: "\u0432\u0430\u049B\u0442\u0438 ISO",
-        duration: "\u0434\u0430\u0432\u043E\u043C\u043D\u043E\u043A\u0438\u0438 ISO",
-        ipv4: "\u0441\u0443\u0440\u043E\u0493\u0430\u0438 IPv4",
-        ipv6: "\u0441\u0443\u0440\u043E\u0493\u0430\u0438 IPv6",
-        mac: "\u0441\u0443\u0440\u043E\u0493\u0430\u0438 MAC",
-        cidrv4: "\u043C\u0430\u04B3\u0434\u0443\u0434\u0430\u0438 IPv4",
-        cidrv6: "\u043C\u0430\u04B3\u0434\u0443\u0434\u0430\u0438 IPv6",
-        base64: "\u0441\u0430\u0442\u0440\u0438 \u0434\u0430\u0440 \u0444\u043E\u0440\u043C\u0430\u0442\u0438 base64",
-        base64url: "\u0441\u0430\u0442\u0440\u0438 \u0434\u0430\u0440 \u0444\u043E\u0440\u043C\u0430\u0442\u0438 base64url",
-        json_string: "\u0441\u0430\u0442\u0440\u0438 JSON",
-        e164: "\u0440\u0430\u049B\u0430\u043C\u0438 E.164",
-        credit_card: "\u0440\u0430\u049B\u0430\u043C\u0438 \u043A\u043E\u0440\u0442\u0438 \u043A\u0440\u0435\u0434\u0438\u0442\u04E3",
-        currency_code: "\u0440\u0430\u043C\u0437\u0438 \u0430\u0441\u044A\u043E\u0440",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0432\u0443\u0440\u0443\u0434"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0440\u0430\u049B\u0430\u043C",
-        string: "\u0441\u0430\u0442\u0440",
-        array: "\u043C\u0430\u0441\u0441\u0438\u0432",
-        object: "\u043E\u0431\u044A\u0435\u043A\u0442",
-        date: "\u0441\u0430\u043D\u0430"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: ${expected} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442, ${received} \u0433\u0438\u0440\u0438\u0444\u0442\u0430 \u0448\u0443\u0434`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: ${stringifyPrimitive(issue2.values[0])} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442`;
-            return `\u0418\u043D\u0442\u0438\u0445\u043E\u0431\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u044F\u043A\u0435 \u0430\u0437 ${joinValues(issue2.values, "|")} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0425\u0435\u043B\u0435 \u043A\u0430\u043B\u043E\u043D: ${issue2.origin ?? "\u049B\u0438\u043C\u0430\u0442"} \u0431\u043E\u044F\u0434 ${adj}${issue2.maximum.toString()} ${sizing.unit} ${sizing.verb}`;
-            return `\u0425\u0435\u043B\u0435 \u043A\u0430\u043B\u043E\u043D: ${issue2.origin ?? "\u049B\u0438\u043C\u0430\u0442"} \u0431\u043E\u044F\u0434 ${adj}${issue2.maximum.toString()} \u0431\u043E\u0448\u0430\u0434`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0425\u0435\u043B\u0435 \u0445\u0443\u0440\u0434: ${issue2.origin} \u0431\u043E\u044F\u0434 ${adj}${issue2.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
-            return `\u0425\u0435\u043B\u0435 \u0445\u0443\u0440\u0434: ${issue2.origin} \u0431\u043E\u044F\u0434 ${adj}${issue2.minimum.toString()} \u0431\u043E\u0448\u0430\u0434`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u0421\u0430\u0442\u0440\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 \u0431\u043E "${_issue.prefix}" \u043E\u0493\u043E\u0437 \u0448\u0430\u0432\u0430\u0434`;
-            if (_issue.format === "ends_with")
-              return `\u0421\u0430\u0442\u0440\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 \u0431\u043E "${_issue.suffix}" \u0430\u043D\u04B7\u043E\u043C \u0451\u0431\u0430\u0434`;
-            if (_issue.format === "includes")
-              return `\u0421\u0430\u0442\u0440\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 "${_issue.includes}"-\u0440\u043E \u0434\u0430\u0440 \u0431\u0430\u0440 \u0433\u0438\u0440\u0430\u0434`;
-            if (_issue.format === "regex")
-              return `\u0421\u0430\u0442\u0440\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 \u0431\u0430 \u043D\u0430\u043C\u0443\u043D\u0430\u0438 ${_issue.pattern} \u043C\u0443\u0432\u043E\u0444\u0438\u049B\u0430\u0442 \u043A\u0443\u043D\u0430\u0434`;
-            return `${FormatDictionary[_issue.format] ?? issue2.format}-\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442`;
-          }
-          case "not_multiple_of":
-            return `\u0420\u0430\u049B\u0430\u043C\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 \u0431\u0430 ${issue2.divisor} \u0431\u0435 \u0431\u0430\u049B\u0438\u044F \u0442\u0430\u049B\u0441\u0438\u043C \u0448\u0430\u0432\u0430\u0434`;
-          case "unrecognized_keys":
-            return `\u041A\u0430\u043B\u0438\u0434${issue2.keys.length > 1 ? "\u04B3\u043E\u0438" : "\u0438"} \u043D\u043E\u043C\u0430\u044A\u043B\u0443\u043C: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u041A\u0430\u043B\u0438\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442 \u0434\u0430\u0440 ${issue2.origin}`;
-          case "invalid_union":
-            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
-              return `\u049A\u0438\u043C\u0430\u0442\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442\u0438 \u0434\u0438\u0441\u043A\u0440\u0438\u043C\u0438\u043D\u0430\u0442\u043E\u0440: ${opts} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442`;
-            }
-            return "\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442";
-          case "invalid_element":
-            return `\u049A\u0438\u043C\u0430\u0442\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442 \u0434\u0430\u0440 ${issue2.origin}`;
-          default:
-            return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/th.js
-function th_default() {
-  return {
-    localeError: error52()
-  };
-}
-var error52;
-var init_th = __esm({
-  "node_modules/zod/v4/locales/th.js"() {
-    init_util();
-    error52 = () => {
-      const Sizable = {
-        string: { unit: "\u0E15\u0E31\u0E27\u0E2D\u0E31\u0E01\u0E29\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
-        file: { unit: "\u0E44\u0E1A\u0E15\u0E4C", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
-        array: { unit: "\u0E23\u0E32\u0E22\u0E01\u0E32\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
-        set: { unit: "\u0E23\u0E32\u0E22\u0E01\u0E32\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
-        map: { unit: "\u0E23\u0E32\u0E22\u0E01\u0E32\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E17\u0E35\u0E48\u0E1B\u0E49\u0E2D\u0E19",
-        email: "\u0E17\u0E35\u0E48\u0E2D\u0E22\u0E39\u0E48\u0E2D\u0E35\u0E40\u0E21\u0E25",
-        url: "URL",
-        emoji: "\u0E2D\u0E34\u0E42\u0E21\u0E08\u0E34",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\u0E27\u0E31\u0E19\u0E17\u0E35\u0E48\u0E40\u0E27\u0E25\u0E32\u0E41\u0E1A\u0E1A ISO",
-        date: "\u0E27\u0E31\u0E19\u0E17\u0E35\u0E48\u0E41\u0E1A\u0E1A ISO",
-        time: "\u0E40\u0E27\u0E25\u0E32\u0E41\u0E1A\u0E1A ISO",
-        duration: "\u0E0A\u0E48\u0E27\u0E07\u0E40\u0E27\u0E25\u0E32\u0E41\u0E1A\u0E1A ISO",
-        ipv4: "\u0E17\u0E35\u0E48\u0E2D\u0E22\u0E39\u0E48 IPv4",
-        ipv6: "\u0E17\u0E35\u0E48\u0E2D\u0E22\u0E39\u0E48 IPv6",
-        mac: "\u0E17\u0E35\u0E48\u0E2D\u0E22\u0E39\u0E48 MAC",
-        cidrv4: "\u0E0A\u0E48\u0E27\u0E07 IP \u0E41\u0E1A\u0E1A IPv4",
-        cidrv6: "\u0E0A\u0E48\u0E27\u0E07 IP \u0E41\u0E1A\u0E1A IPv6",
-        base64: "\u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E41\u0E1A\u0E1A Base64",
-        base64url: "\u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E41\u0E1A\u0E1A Base64 \u0E2A\u0E33\u0E2B\u0E23\u0E31\u0E1A URL",
-        json_string: "\u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E41\u0E1A\u0E1A JSON",
-        e164: "\u0E40\u0E1A\u0E2D\u0E23\u0E4C\u0E42\u0E17\u0E23\u0E28\u0E31\u0E1E\u0E17\u0E4C\u0E23\u0E30\u0E2B\u0E27\u0E48\u0E32\u0E07\u0E1B\u0E23\u0E30\u0E40\u0E17\u0E28 (E.164)",
-        credit_card: "\u0E2B\u0E21\u0E32\u0E22\u0E40\u0E25\u0E02\u0E1A\u0E31\u0E15\u0E23\u0E40\u0E04\u0E23\u0E14\u0E34\u0E15",
-        currency_code: "\u0E23\u0E2B\u0E31\u0E2A\u0E2A\u0E01\u0E38\u0E25\u0E40\u0E07\u0E34\u0E19",
-        iban: "IBAN",
-        jwt: "\u0E42\u0E17\u0E40\u0E04\u0E19 JWT",
-        template_literal: "\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E17\u0E35\u0E48\u0E1B\u0E49\u0E2D\u0E19"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0E15\u0E31\u0E27\u0E40\u0E25\u0E02",
-        array: "\u0E2D\u0E32\u0E23\u0E4C\u0E40\u0E23\u0E22\u0E4C (Array)",
-        null: "\u0E44\u0E21\u0E48\u0E21\u0E35\u0E04\u0E48\u0E32 (null)"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 instanceof ${issue2.expected} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}`;
-            }
-            return `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 ${expected} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0E04\u0E48\u0E32\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u0E15\u0E31\u0E27\u0E40\u0E25\u0E37\u0E2D\u0E01\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19\u0E2B\u0E19\u0E36\u0E48\u0E07\u0E43\u0E19 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "\u0E44\u0E21\u0E48\u0E40\u0E01\u0E34\u0E19" : "\u0E19\u0E49\u0E2D\u0E22\u0E01\u0E27\u0E48\u0E32";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0E40\u0E01\u0E34\u0E19\u0E01\u0E33\u0E2B\u0E19\u0E14: ${issue2.origin ?? "\u0E04\u0E48\u0E32"} \u0E04\u0E27\u0E23\u0E21\u0E35${adj} ${issue2.maximum.toString()} ${sizing.unit ?? "\u0E23\u0E32\u0E22\u0E01\u0E32\u0E23"}`;
-            return `\u0E40\u0E01\u0E34\u0E19\u0E01\u0E33\u0E2B\u0E19\u0E14: ${issue2.origin ?? "\u0E04\u0E48\u0E32"} \u0E04\u0E27\u0E23\u0E21\u0E35${adj} ${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? "\u0E2D\u0E22\u0E48\u0E32\u0E07\u0E19\u0E49\u0E2D\u0E22" : "\u0E21\u0E32\u0E01\u0E01\u0E27\u0E48\u0E32";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0E19\u0E49\u0E2D\u0E22\u0E01\u0E27\u0E48\u0E32\u0E01\u0E33\u0E2B\u0E19\u0E14: ${issue2.origin} \u0E04\u0E27\u0E23\u0E21\u0E35${adj} ${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u0E19\u0E49\u0E2D\u0E22\u0E01\u0E27\u0E48\u0E32\u0E01\u0E33\u0E2B\u0E19\u0E14: ${issue2.origin} \u0E04\u0E27\u0E23\u0E21\u0E35${adj} ${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E15\u0E49\u0E2D\u0E07\u0E02\u0E36\u0E49\u0E19\u0E15\u0E49\u0E19\u0E14\u0E49\u0E27\u0E22 "${_issue.prefix}"`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E15\u0E49\u0E2D\u0E07\u0E25\u0E07\u0E17\u0E49\u0E32\u0E22\u0E14\u0E49\u0E27\u0E22 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E15\u0E49\u0E2D\u0E07\u0E21\u0E35 "${_issue.includes}" \u0E2D\u0E22\u0E39\u0E48\u0E43\u0E19\u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21`;
-            if (_issue.format === "regex")
-              return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E15\u0E49\u0E2D\u0E07\u0E15\u0E23\u0E07\u0E01\u0E31\u0E1A\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E17\u0E35\u0E48\u0E01\u0E33\u0E2B\u0E19\u0E14 ${_issue.pattern}`;
-            return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u0E15\u0E31\u0E27\u0E40\u0E25\u0E02\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E15\u0E49\u0E2D\u0E07\u0E40\u0E1B\u0E47\u0E19\u0E08\u0E33\u0E19\u0E27\u0E19\u0E17\u0E35\u0E48\u0E2B\u0E32\u0E23\u0E14\u0E49\u0E27\u0E22 ${issue2.divisor} \u0E44\u0E14\u0E49\u0E25\u0E07\u0E15\u0E31\u0E27`;
-          case "unrecognized_keys":
-            return `\u0E1E\u0E1A\u0E04\u0E35\u0E22\u0E4C\u0E17\u0E35\u0E48\u0E44\u0E21\u0E48\u0E23\u0E39\u0E49\u0E08\u0E31\u0E01: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u0E04\u0E35\u0E22\u0E4C\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07\u0E43\u0E19 ${issue2.origin}`;
-          case "invalid_union":
-            return "\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E44\u0E21\u0E48\u0E15\u0E23\u0E07\u0E01\u0E31\u0E1A\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E22\u0E39\u0E40\u0E19\u0E35\u0E22\u0E19\u0E17\u0E35\u0E48\u0E01\u0E33\u0E2B\u0E19\u0E14\u0E44\u0E27\u0E49";
-          case "invalid_element":
-            return `\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07\u0E43\u0E19 ${issue2.origin}`;
-          default:
-            return `\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/tk.js
-function tk_default() {
-  return {
-    localeError: error53()
-  };
-}
-var error53;
-var init_tk = __esm({
-  "node_modules/zod/v4/locales/tk.js"() {
-    init_util();
-    error53 = () => {
-      const Sizable = {
-        string: { unit: "simwol", verb: "bolmaly" },
-        file: { unit: "ba\xFDt", verb: "bolmaly" },
-        array: { unit: "elementler", verb: "bolmaly" },
-        set: { unit: "elementler", verb: "bolmaly" },
-        map: { unit: "elementler", verb: "bolmaly" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "giri\u015F",
-        email: "e-po\xE7ta salgysy",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO sene we wagt",
-        date: "ISO sene",
-        time: "ISO wagt",
-        duration: "ISO wagt aralygy",
-        ipv4: "IPv4 salgysy",
-        ipv6: "IPv6 salgysy",
-        mac: "MAC salgysy",
-        cidrv4: "IPv4 aralygy",
-        cidrv6: "IPv6 aralygy",
-        base64: "base64 bilen \u015Fifrlenen setir",
-        base64url: "base64url bilen \u015Fifrlenen setir",
-        json_string: "JSON setiri",
-        e164: "E.164 nomeri",
-        credit_card: "kredit kartyny\u0148 nomeri",
-        currency_code: "wal\xFDuta kody",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u015Fablon"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            return `N\xE4dogry baha: gara\u015Fylan ${expected} \xFDerine ${received} alyndy`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `N\xE4dogry baha: ${stringifyPrimitive(issue2.values[0])} bolmaly`;
-            return `N\xE4dogry sa\xFDlaw: a\u015Fakdakylardan biri bolmaly: ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Has uly: gara\u015Fyl\xFDan ${issue2.origin ?? "baha"} ${adj} ${issue2.maximum.toString()} ${sizing.unit ?? "element"}`;
-            return `Has uly: gara\u015Fyl\xFDan ${issue2.origin ?? "baha"} ${adj} ${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Has ki\xE7i: gara\u015Fyl\xFDan ${issue2.origin} ${adj} ${issue2.minimum.toString()} ${sizing.unit}`;
-            return `Has ki\xE7i: gara\u015Fyl\xFDan ${issue2.origin} ${adj} ${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `N\xE4dogry setir: "${_issue.prefix}" bilen ba\u015Flamaly`;
-            if (_issue.format === "ends_with")
-              return `N\xE4dogry setir: "${_issue.suffix}" bilen gutarmaly`;
-            if (_issue.format === "includes")
-              return `N\xE4dogry setir: "${_issue.includes}" saklamaly`;
-            if (_issue.format === "regex")
-              return `N\xE4dogry setir: ${_issue.pattern} nusga la\xFDyk bolmaly`;
-            return `N\xE4dogry ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `N\xE4dogry san: ${issue2.divisor} bilen galyndysyz b\xF6l\xFCnmeli`;
-          case "unrecognized_keys":
-            return `Tanalma\xFDan a\xE7ar${issue2.keys.length > 1 ? "lar" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `${issue2.origin} i\xE7inde n\xE4dogry a\xE7ar`;
-          case "invalid_union":
-            return "N\xE4dogry baha";
-          case "invalid_element":
-            return `${issue2.origin} i\xE7inde n\xE4dogry baha`;
-          default:
-            return `N\xE4dogry baha`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/tr.js
-function tr_default() {
-  return {
-    localeError: error54()
-  };
-}
-var error54;
-var init_tr = __esm({
-  "node_modules/zod/v4/locales/tr.js"() {
-    init_util();
-    error54 = () => {
-      const Sizable = {
-        string: { unit: "karakter", verb: "olmal\u0131" },
-        file: { unit: "bayt", verb: "olmal\u0131" },
-        array: { unit: "\xF6\u011Fe", verb: "olmal\u0131" },
-        set: { unit: "\xF6\u011Fe", verb: "olmal\u0131" },
-        map: { unit: "\xF6\u011Fe", verb: "olmal\u0131" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "girdi",
-        email: "e-posta adresi",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO tarih ve saat",
-        date: "ISO tarih",
-        time: "ISO saat",
-        duration: "ISO s\xFCre",
-        ipv4: "IPv4 adresi",
-        ipv6: "IPv6 adresi",
-        mac: "MAC adresi",
-        cidrv4: "IPv4 aral\u0131\u011F\u0131",
-        cidrv6: "IPv6 aral\u0131\u011F\u0131",
-        base64: "base64 ile \u015Fifrelenmi\u015F metin",
-        base64url: "base64url ile \u015Fifrelenmi\u015F metin",
-        json_string: "JSON dizesi",
-        e164: "E.164 say\u0131s\u0131",
-        credit_card: "kredi kart\u0131 numaras\u0131",
-        currency_code: "para birimi kodu",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u015Eablon dizesi"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Ge\xE7ersiz de\u011Fer: beklenen instanceof ${issue2.expected}, al\u0131nan ${received}`;
-            }
-            return `Ge\xE7ersiz de\u011Fer: beklenen ${expected}, al\u0131nan ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Ge\xE7ersiz de\u011Fer: beklenen ${stringifyPrimitive(issue2.values[0])}`;
-            return `Ge\xE7ersiz se\xE7enek: a\u015Fa\u011F\u0131dakilerden biri olmal\u0131: ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\xC7ok b\xFCy\xFCk: beklenen ${issue2.origin ?? "de\u011Fer"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\xF6\u011Fe"}`;
-            return `\xC7ok b\xFCy\xFCk: beklenen ${issue2.origin ?? "de\u011Fer"} ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\xC7ok k\xFC\xE7\xFCk: beklenen ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            return `\xC7ok k\xFC\xE7\xFCk: beklenen ${issue2.origin} ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Ge\xE7ersiz metin: "${_issue.prefix}" ile ba\u015Flamal\u0131`;
-            if (_issue.format === "ends_with")
-              return `Ge\xE7ersiz metin: "${_issue.suffix}" ile bitmeli`;
-            if (_issue.format === "includes")
-              return `Ge\xE7ersiz metin: "${_issue.includes}" i\xE7ermeli`;
-            if (_issue.format === "regex")
-              return `Ge\xE7ersiz metin: ${_issue.pattern} desenine uymal\u0131`;
-            return `Ge\xE7ersiz ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Ge\xE7ersiz say\u0131: ${issue2.divisor} ile tam b\xF6l\xFCnebilmeli`;
-          case "unrecognized_keys":
-            return `Tan\u0131nmayan anahtar${issue2.keys.length > 1 ? "lar" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `${issue2.origin} i\xE7inde ge\xE7ersiz anahtar`;
-          case "invalid_union":
-            return "Ge\xE7ersiz de\u011Fer";
-          case "invalid_element":
-            return `${issue2.origin} i\xE7inde ge\xE7ersiz de\u011Fer`;
-          default:
-            return `Ge\xE7ersiz de\u011Fer`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/uk.js
-function uk_default() {
-  return {
-    localeError: error55()
-  };
-}
-var error55;
-var init_uk = __esm({
-  "node_modules/zod/v4/locales/uk.js"() {
-    init_util();
-    error55 = () => {
-      const Sizable = {
-        string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
-        file: { unit: "\u0431\u0430\u0439\u0442\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
-        array: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
-        set: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
-        map: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456",
-        email: "\u0430\u0434\u0440\u0435\u0441\u0430 \u0435\u043B\u0435\u043A\u0442\u0440\u043E\u043D\u043D\u043E\u0457 \u043F\u043E\u0448\u0442\u0438",
-        url: "URL",
-        emoji: "\u0435\u043C\u043E\u0434\u0437\u0456",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\u0434\u0430\u0442\u0430 \u0442\u0430 \u0447\u0430\u0441 ISO",
-        date: "\u0434\u0430\u0442\u0430 ISO",
-        time: "\u0447\u0430\u0441 ISO",
-        duration: "\u0442\u0440\u0438\u0432\u0430\u043B\u0456\u0441\u0442\u044C ISO",
-        ipv4: "\u0430\u0434\u0440\u0435\u0441\u0430 IPv4",
-        ipv6: "\u0430\u0434\u0440\u0435\u0441\u0430 IPv6",
-        mac: "\u0430\u0434\u0440\u0435\u0441\u0430 MAC",
-        cidrv4: "\u0434\u0456\u0430\u043F\u0430\u0437\u043E\u043D IPv4",
-        cidrv6: "\u0434\u0456\u0430\u043F\u0430\u0437\u043E\u043D IPv6",
-        base64: "\u0440\u044F\u0434\u043E\u043A \u0443 \u043A\u043E\u0434\u0443\u0432\u0430\u043D\u043D\u0456 base64",
-        base64url: "\u0440\u044F\u0434\u043E\u043A \u0443 \u043A\u043E\u0434\u0443\u0432\u0430\u043D\u043D\u0456 base64url",
-        json_string: "\u0440\u044F\u0434\u043E\u043A JSON",
-        e164: "\u043D\u043E\u043C\u0435\u0440 E.164",
-        credit_card: "\u043D\u043E\u043C\u0435\u0440 \u043A\u0440\u0435\u0434\u0438\u0442\u043D\u043E\u0457 \u043A\u0430\u0440\u0442\u043A\u0438",
-        currency_code: "\u043A\u043E\u0434 \u0432\u0430\u043B\u044E\u0442\u0438",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0447\u0438\u0441\u043B\u043E",
-        array: "\u043C\u0430\u0441\u0438\u0432"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F instanceof ${issue2.expected}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}`;
-            }
-            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F ${expected}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0430 \u043E\u043F\u0446\u0456\u044F: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F \u043E\u0434\u043D\u0435 \u0437 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0417\u0430\u043D\u0430\u0434\u0442\u043E \u0432\u0435\u043B\u0438\u043A\u0435: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F, \u0449\u043E ${issue2.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u043D\u044F"} ${sizing.verb} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0456\u0432"}`;
-            return `\u0417\u0430\u043D\u0430\u0434\u0442\u043E \u0432\u0435\u043B\u0438\u043A\u0435: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F, \u0449\u043E ${issue2.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u043D\u044F"} \u0431\u0443\u0434\u0435 ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0417\u0430\u043D\u0430\u0434\u0442\u043E \u043C\u0430\u043B\u0435: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F, \u0449\u043E ${issue2.origin} ${sizing.verb} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u0417\u0430\u043D\u0430\u0434\u0442\u043E \u043C\u0430\u043B\u0435: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F, \u0449\u043E ${issue2.origin} \u0431\u0443\u0434\u0435 ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u0440\u044F\u0434\u043E\u043A: \u043F\u043E\u0432\u0438\u043D\u0435\u043D \u043F\u043E\u0447\u0438\u043D\u0430\u0442\u0438\u0441\u044F \u0437 "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u0440\u044F\u0434\u043E\u043A: \u043F\u043E\u0432\u0438\u043D\u0435\u043D \u0437\u0430\u043A\u0456\u043D\u0447\u0443\u0432\u0430\u0442\u0438\u0441\u044F \u043D\u0430 "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u0440\u044F\u0434\u043E\u043A: \u043F\u043E\u0432\u0438\u043D\u0435\u043D \u043C\u0456\u0441\u0442\u0438\u0442\u0438 "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u0440\u044F\u0434\u043E\u043A: \u043F\u043E\u0432\u0438\u043D\u0435\u043D \u0432\u0456\u0434\u043F\u043E\u0432\u0456\u0434\u0430\u0442\u0438 \u0448\u0430\u0431\u043B\u043E\u043D\u0443 ${_issue.pattern}`;
-            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0435 \u0447\u0438\u0441\u043B\u043E: \u043F\u043E\u0432\u0438\u043D\u043D\u043E \u0431\u0443\u0442\u0438 \u043A\u0440\u0430\u0442\u043D\u0438\u043C ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `\u041D\u0435\u0440\u043E\u0437\u043F\u0456\u0437\u043D\u0430\u043D\u0438\u0439 \u043A\u043B\u044E\u0447${issue2.keys.length > 1 ? "\u0456" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u043A\u043B\u044E\u0447 \u0443 ${issue2.origin}`;
-          case "invalid_union":
-            return "\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456";
-          case "invalid_element":
-            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u043D\u044F \u0443 ${issue2.origin}`;
-          default:
-            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/ua.js
-function ua_default() {
-  return uk_default();
-}
-var init_ua = __esm({
-  "node_modules/zod/v4/locales/ua.js"() {
-    init_uk();
-  }
-});
-
-// node_modules/zod/v4/locales/ur.js
-function ur_default() {
-  return {
-    localeError: error56()
-  };
-}
-var error56;
-var init_ur = __esm({
-  "node_modules/zod/v4/locales/ur.js"() {
-    init_util();
-    error56 = () => {
-      const Sizable = {
-        string: { unit: "\u062D\u0631\u0648\u0641", verb: "\u06C1\u0648\u0646\u0627" },
-        file: { unit: "\u0628\u0627\u0626\u0679\u0633", verb: "\u06C1\u0648\u0646\u0627" },
-        array: { unit: "\u0622\u0626\u0679\u0645\u0632", verb: "\u06C1\u0648\u0646\u0627" },
-        set: { unit: "\u0622\u0626\u0679\u0645\u0632", verb: "\u06C1\u0648\u0646\u0627" },
-        map: { unit: "\u0622\u0626\u0679\u0645\u0632", verb: "\u06C1\u0648\u0646\u0627" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0627\u0646 \u067E\u0679",
-        email: "\u0627\u06CC \u0645\u06CC\u0644 \u0627\u06CC\u0688\u0631\u06CC\u0633",
-        url: "\u06CC\u0648 \u0622\u0631 \u0627\u06CC\u0644",
-        emoji: "\u0627\u06CC\u0645\u0648\u062C\u06CC",
-        uuid: "\u06CC\u0648 \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC",
-        uuidv4: "\u06CC\u0648 \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC \u0648\u06CC 4",
-        uuidv6: "\u06CC\u0648 \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC \u0648\u06CC 6",
-        nanoid: "\u0646\u06CC\u0646\u0648 \u0622\u0626\u06CC \u0688\u06CC",
-        guid: "\u062C\u06CC \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC",
-        cuid: "\u0633\u06CC \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC",
-        cuid2: "\u0633\u06CC \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC 2",
-        ulid: "\u06CC\u0648 \u0627\u06CC\u0644 \u0622\u0626\u06CC \u0688\u06CC",
-        xid: "\u0627\u06CC\u06A9\u0633 \u0622\u0626\u06CC \u0688\u06CC",
-        ksuid: "\u06A9\u06D2 \u0627\u06CC\u0633 \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC",
-        datetime: "\u0622\u0626\u06CC \u0627\u06CC\u0633 \u0627\u0648 \u0688\u06CC\u0679 \u0679\u0627\u0626\u0645",
-        date: "\u0622\u0626\u06CC \u0627\u06CC\u0633 \u0627\u0648 \u062A\u0627\u0631\u06CC\u062E",
-        time: "\u0622\u0626\u06CC \u0627\u06CC\u0633 \u0627\u0648 \u0648\u0642\u062A",
-        duration: "\u0622\u0626\u06CC \u0627\u06CC\u0633 \u0627\u0648 \u0645\u062F\u062A",
-        ipv4: "\u0622\u0626\u06CC \u067E\u06CC \u0648\u06CC 4 \u0627\u06CC\u0688\u0631\u06CC\u0633",
-        ipv6: "\u0622\u0626\u06CC \u067E\u06CC \u0648\u06CC 6 \u0627\u06CC\u0688\u0631\u06CC\u0633",
-        mac: "\u0627\u06CC\u0645 \u0627\u06D2 \u0633\u06CC \u0627\u06CC\u0688\u0631\u06CC\u0633",
-        cidrv4: "\u0622\u0626\u06CC \u067E\u06CC \u0648\u06CC 4 \u0631\u06CC\u0646\u062C",
-        cidrv6: "\u0622\u0626\u06CC \u067E\u06CC \u0648\u06CC 6 \u0631\u06CC\u0646\u062C",
-        base64: "\u0628\u06CC\u0633 64 \u0627\u0646 \u06A9\u0648\u0688\u0688 \u0633\u0679\u0631\u0646\u06AF",
-        base64url: "\u0628\u06CC\u0633 64 \u06CC\u0648 \u0622\u0631 \u0627\u06CC\u0644 \u0627\u0646 \u06A9\u0648\u0688\u0688 \u0633\u0679\u0631\u0646\u06AF",
-        json_string: "\u062C\u06D2 \u0627\u06CC\u0633 \u0627\u0648 \u0627\u06CC\u0646 \u0633\u0679\u0631\u0646\u06AF",
-        e164: "\u0627\u06CC 164 \u0646\u0645\u0628\u0631",
-        credit_card: "\u06A9\u0631\u06CC\u0688\u0679 \u06A9\u0627\u0631\u0688 \u0646\u0645\u0628\u0631",
-        currency_code: "\u06A9\u0631\u0646\u0633\u06CC \u06A9\u0648\u0688",
-        iban: "IBAN",
-        jwt: "\u062C\u06D2 \u0688\u0628\u0644\u06CC\u0648 \u0679\u06CC",
-        template_literal: "\u0627\u0646 \u067E\u0679"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u0646\u0645\u0628\u0631",
-        array: "\u0622\u0631\u06D2",
-        null: "\u0646\u0644"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: instanceof ${issue2.expected} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627`;
-            }
-            return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: ${expected} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: ${stringifyPrimitive(issue2.values[0])} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627`;
-            return `\u063A\u0644\u0637 \u0622\u067E\u0634\u0646: ${joinValues(issue2.values, "|")} \u0645\u06CC\u06BA \u0633\u06D2 \u0627\u06CC\u06A9 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u0628\u06C1\u062A \u0628\u0691\u0627: ${issue2.origin ?? "\u0648\u06CC\u0644\u06CC\u0648"} \u06A9\u06D2 ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u0639\u0646\u0627\u0635\u0631"} \u06C1\u0648\u0646\u06D2 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u06D2`;
-            return `\u0628\u06C1\u062A \u0628\u0691\u0627: ${issue2.origin ?? "\u0648\u06CC\u0644\u06CC\u0648"} \u06A9\u0627 ${adj}${issue2.maximum.toString()} \u06C1\u0648\u0646\u0627 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u0628\u06C1\u062A \u0686\u06BE\u0648\u0679\u0627: ${issue2.origin} \u06A9\u06D2 ${adj}${issue2.minimum.toString()} ${sizing.unit} \u06C1\u0648\u0646\u06D2 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u06D2`;
-            }
-            return `\u0628\u06C1\u062A \u0686\u06BE\u0648\u0679\u0627: ${issue2.origin} \u06A9\u0627 ${adj}${issue2.minimum.toString()} \u06C1\u0648\u0646\u0627 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u063A\u0644\u0637 \u0633\u0679\u0631\u0646\u06AF: "${_issue.prefix}" \u0633\u06D2 \u0634\u0631\u0648\u0639 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u063A\u0644\u0637 \u0633\u0679\u0631\u0646\u06AF: "${_issue.suffix}" \u067E\u0631 \u062E\u062A\u0645 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
-            if (_issue.format === "includes")
-              return `\u063A\u0644\u0637 \u0633\u0679\u0631\u0646\u06AF: "${_issue.includes}" \u0634\u0627\u0645\u0644 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
-            if (_issue.format === "regex")
-              return `\u063A\u0644\u0637 \u0633\u0679\u0631\u0646\u06AF: \u067E\u06CC\u0679\u0631\u0646 ${_issue.pattern} \u0633\u06D2 \u0645\u06CC\u0686 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
-            return `\u063A\u0644\u0637 ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u063A\u0644\u0637 \u0646\u0645\u0628\u0631: ${issue2.divisor} \u06A9\u0627 \u0645\u0636\u0627\u0639\u0641 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
-          case "unrecognized_keys":
-            return `\u063A\u06CC\u0631 \u062A\u0633\u0644\u06CC\u0645 \u0634\u062F\u06C1 \u06A9\u06CC${issue2.keys.length > 1 ? "\u0632" : ""}: ${joinValues(issue2.keys, "\u060C ")}`;
-          case "invalid_key":
-            return `${issue2.origin} \u0645\u06CC\u06BA \u063A\u0644\u0637 \u06A9\u06CC`;
-          case "invalid_union":
-            return "\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679";
-          case "invalid_element":
-            return `${issue2.origin} \u0645\u06CC\u06BA \u063A\u0644\u0637 \u0648\u06CC\u0644\u06CC\u0648`;
-          default:
-            return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/uz.js
-function uz_default() {
-  return {
-    localeError: error57()
-  };
-}
-var error57;
-var init_uz = __esm({
-  "node_modules/zod/v4/locales/uz.js"() {
-    init_util();
-    error57 = () => {
-      const Sizable = {
-        string: { unit: "belgi", verb: "bo\u2018lishi kerak" },
-        file: { unit: "bayt", verb: "bo\u2018lishi kerak" },
-        array: { unit: "element", verb: "bo\u2018lishi kerak" },
-        set: { unit: "element", verb: "bo\u2018lishi kerak" },
-        map: { unit: "yozuv", verb: "bo\u2018lishi kerak" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "kirish",
-        email: "elektron pochta manzili",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO sana va vaqti",
-        date: "ISO sana",
-        time: "ISO vaqt",
-        duration: "ISO davomiylik",
-        ipv4: "IPv4 manzil",
-        ipv6: "IPv6 manzil",
-        mac: "MAC manzil",
-        cidrv4: "IPv4 diapazon",
-        cidrv6: "IPv6 diapazon",
-        base64: "base64 kodlangan satr",
-        base64url: "base64url kodlangan satr",
-        json_string: "JSON satr",
-        e164: "E.164 raqam",
-        credit_card: "kredit karta raqami",
-        currency_code: "valyuta kodi",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "kirish"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "raqam",
-        array: "massiv"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `Noto\u2018g\u2018ri kirish: kutilgan instanceof ${issue2.expected}, qabul qilingan ${received}`;
-            }
-            return `Noto\u2018g\u2018ri kirish: kutilgan ${expected}, qabul qilingan ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `Noto\u2018g\u2018ri kirish: kutilgan ${stringifyPrimitive(issue2.values[0])}`;
-            return `Noto\u2018g\u2018ri variant: quyidagilardan biri kutilgan ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Juda katta: kutilgan ${issue2.origin ?? "qiymat"} ${adj}${issue2.maximum.toString()} ${sizing.unit} ${sizing.verb}`;
-            return `Juda katta: kutilgan ${issue2.origin ?? "qiymat"} ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Juda kichik: kutilgan ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
-            }
-            return `Juda kichik: kutilgan ${issue2.origin} ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Noto\u2018g\u2018ri satr: "${_issue.prefix}" bilan boshlanishi kerak`;
-            if (_issue.format === "ends_with")
-              return `Noto\u2018g\u2018ri satr: "${_issue.suffix}" bilan tugashi kerak`;
-            if (_issue.format === "includes")
-              return `Noto\u2018g\u2018ri satr: "${_issue.includes}" ni o\u2018z ichiga olishi kerak`;
-            if (_issue.format === "regex")
-              return `Noto\u2018g\u2018ri satr: ${_issue.pattern} shabloniga mos kelishi kerak`;
-            return `Noto\u2018g\u2018ri ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `Noto\u2018g\u2018ri raqam: ${issue2.divisor} ning karralisi bo\u2018lishi kerak`;
-          case "unrecognized_keys":
-            return `Noma\u2019lum kalit${issue2.keys.length > 1 ? "lar" : ""}: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `${issue2.origin} dagi kalit noto\u2018g\u2018ri`;
-          case "invalid_union":
-            return "Noto\u2018g\u2018ri kirish";
-          case "invalid_element":
-            return `${issue2.origin} da noto\u2018g\u2018ri qiymat`;
-          default:
-            return `Noto\u2018g\u2018ri kirish`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/vi.js
-function vi_default() {
-  return {
-    localeError: error58()
-  };
-}
-var error58;
-var init_vi = __esm({
-  "node_modules/zod/v4/locales/vi.js"() {
-    init_util();
-    error58 = () => {
-      const Sizable = {
-        string: { unit: "k\xFD t\u1EF1", verb: "c\xF3" },
-        file: { unit: "byte", verb: "c\xF3" },
-        array: { unit: "ph\u1EA7n t\u1EED", verb: "c\xF3" },
-        set: { unit: "ph\u1EA7n t\u1EED", verb: "c\xF3" },
-        map: { unit: "ph\u1EA7n t\u1EED", verb: "c\xF3" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u0111\u1EA7u v\xE0o",
-        email: "\u0111\u1ECBa ch\u1EC9 email",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ng\xE0y gi\u1EDD ISO",
-        date: "ng\xE0y ISO",
-        time: "gi\u1EDD ISO",
-        duration: "kho\u1EA3ng th\u1EDDi gian ISO",
-        ipv4: "\u0111\u1ECBa ch\u1EC9 IPv4",
-        ipv6: "\u0111\u1ECBa ch\u1EC9 IPv6",
-        mac: "\u0111\u1ECBa ch\u1EC9 MAC",
-        cidrv4: "d\u1EA3i IPv4",
-        cidrv6: "d\u1EA3i IPv6",
-        base64: "chu\u1ED7i m\xE3 h\xF3a base64",
-        base64url: "chu\u1ED7i m\xE3 h\xF3a base64url",
-        json_string: "chu\u1ED7i JSON",
-        e164: "s\u1ED1 E.164",
-        credit_card: "s\u1ED1 th\u1EBB t\xEDn d\u1EE5ng",
-        currency_code: "m\xE3 ti\u1EC1n t\u1EC7",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u0111\u1EA7u v\xE0o"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "s\u1ED1",
-        array: "m\u1EA3ng"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i instanceof ${issue2.expected}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}`;
-            }
-            return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i ${expected}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i ${stringifyPrimitive(issue2.values[0])}`;
-            return `T\xF9y ch\u1ECDn kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i m\u1ED9t trong c\xE1c gi\xE1 tr\u1ECB ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `Qu\xE1 l\u1EDBn: mong \u0111\u1EE3i ${issue2.origin ?? "gi\xE1 tr\u1ECB"} ${sizing.verb} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "ph\u1EA7n t\u1EED"}`;
-            return `Qu\xE1 l\u1EDBn: mong \u0111\u1EE3i ${issue2.origin ?? "gi\xE1 tr\u1ECB"} ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `Qu\xE1 nh\u1ECF: mong \u0111\u1EE3i ${issue2.origin} ${sizing.verb} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `Qu\xE1 nh\u1ECF: mong \u0111\u1EE3i ${issue2.origin} ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `Chu\u1ED7i kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i b\u1EAFt \u0111\u1EA7u b\u1EB1ng "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `Chu\u1ED7i kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i k\u1EBFt th\xFAc b\u1EB1ng "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `Chu\u1ED7i kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i bao g\u1ED3m "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `Chu\u1ED7i kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i kh\u1EDBp v\u1EDBi m\u1EABu ${_issue.pattern}`;
-            return `${FormatDictionary[_issue.format] ?? issue2.format} kh\xF4ng h\u1EE3p l\u1EC7`;
-          }
-          case "not_multiple_of":
-            return `S\u1ED1 kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i l\xE0 b\u1ED9i s\u1ED1 c\u1EE7a ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `Kh\xF3a kh\xF4ng \u0111\u01B0\u1EE3c nh\u1EADn d\u1EA1ng: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `Kh\xF3a kh\xF4ng h\u1EE3p l\u1EC7 trong ${issue2.origin}`;
-          case "invalid_union":
-            return "\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7";
-          case "invalid_element":
-            return `Gi\xE1 tr\u1ECB kh\xF4ng h\u1EE3p l\u1EC7 trong ${issue2.origin}`;
-          default:
-            return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/zh-CN.js
-function zh_CN_default() {
-  return {
-    localeError: error59()
-  };
-}
-var error59;
-var init_zh_CN = __esm({
-  "node_modules/zod/v4/locales/zh-CN.js"() {
-    init_util();
-    error59 = () => {
-      const Sizable = {
-        string: { unit: "\u5B57\u7B26", verb: "\u5305\u542B" },
-        file: { unit: "\u5B57\u8282", verb: "\u5305\u542B" },
-        array: { unit: "\u9879", verb: "\u5305\u542B" },
-        set: { unit: "\u9879", verb: "\u5305\u542B" },
-        map: { unit: "\u9879", verb: "\u5305\u542B" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u8F93\u5165",
-        email: "\u7535\u5B50\u90AE\u4EF6",
-        url: "URL",
-        emoji: "\u8868\u60C5\u7B26\u53F7",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO\u65E5\u671F\u65F6\u95F4",
-        date: "ISO\u65E5\u671F",
-        time: "ISO\u65F6\u95F4",
-        duration: "ISO\u65F6\u957F",
-        ipv4: "IPv4\u5730\u5740",
-        ipv6: "IPv6\u5730\u5740",
-        mac: "MAC\u5730\u5740",
-        cidrv4: "IPv4\u7F51\u6BB5",
-        cidrv6: "IPv6\u7F51\u6BB5",
-        base64: "base64\u7F16\u7801\u5B57\u7B26\u4E32",
-        base64url: "base64url\u7F16\u7801\u5B57\u7B26\u4E32",
-        json_string: "JSON\u5B57\u7B26\u4E32",
-        e164: "E.164\u53F7\u7801",
-        credit_card: "\u4FE1\u7528\u5361\u53F7",
-        currency_code: "\u8D27\u5E01\u4EE3\u7801",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u8F93\u5165"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "\u6570\u5B57",
-        array: "\u6570\u7EC4",
-        null: "\u7A7A\u503C(null)"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B instanceof ${issue2.expected}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}`;
-            }
-            return `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B ${expected}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u65E0\u6548\u9009\u9879\uFF1A\u671F\u671B\u4EE5\u4E0B\u4E4B\u4E00 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u6570\u503C\u8FC7\u5927\uFF1A\u671F\u671B ${issue2.origin ?? "\u503C"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u4E2A\u5143\u7D20"}`;
-            return `\u6570\u503C\u8FC7\u5927\uFF1A\u671F\u671B ${issue2.origin ?? "\u503C"} ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u6570\u503C\u8FC7\u5C0F\uFF1A\u671F\u671B ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u6570\u503C\u8FC7\u5C0F\uFF1A\u671F\u671B ${issue2.origin} ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u65E0\u6548\u5B57\u7B26\u4E32\uFF1A\u5FC5\u987B\u4EE5 "${_issue.prefix}" \u5F00\u5934`;
-            if (_issue.format === "ends_with")
-              return `\u65E0\u6548\u5B57\u7B26\u4E32\uFF1A\u5FC5\u987B\u4EE5 "${_issue.suffix}" \u7ED3\u5C3E`;
-            if (_issue.format === "includes")
-              return `\u65E0\u6548\u5B57\u7B26\u4E32\uFF1A\u5FC5\u987B\u5305\u542B "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u65E0\u6548\u5B57\u7B26\u4E32\uFF1A\u5FC5\u987B\u6EE1\u8DB3\u6B63\u5219\u8868\u8FBE\u5F0F ${_issue.pattern}`;
-            return `\u65E0\u6548${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u65E0\u6548\u6570\u5B57\uFF1A\u5FC5\u987B\u662F ${issue2.divisor} \u7684\u500D\u6570`;
-          case "unrecognized_keys":
-            return `\u51FA\u73B0\u672A\u77E5\u7684\u952E(key): ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `${issue2.origin} \u4E2D\u7684\u952E(key)\u65E0\u6548`;
-          case "invalid_union":
-            return "\u65E0\u6548\u8F93\u5165";
-          case "invalid_element":
-            return `${issue2.origin} \u4E2D\u5305\u542B\u65E0\u6548\u503C(value)`;
-          default:
-            return `\u65E0\u6548\u8F93\u5165`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/zh-TW.js
-function zh_TW_default() {
-  return {
-    localeError: error60()
-  };
-}
-var error60;
-var init_zh_TW = __esm({
-  "node_modules/zod/v4/locales/zh-TW.js"() {
-    init_util();
-    error60 = () => {
-      const Sizable = {
-        string: { unit: "\u5B57\u5143", verb: "\u64C1\u6709" },
-        file: { unit: "\u4F4D\u5143\u7D44", verb: "\u64C1\u6709" },
-        array: { unit: "\u9805\u76EE", verb: "\u64C1\u6709" },
-        set: { unit: "\u9805\u76EE", verb: "\u64C1\u6709" },
-        map: { unit: "\u9805\u76EE", verb: "\u64C1\u6709" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u8F38\u5165",
-        email: "\u90F5\u4EF6\u5730\u5740",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO \u65E5\u671F\u6642\u9593",
-        date: "ISO \u65E5\u671F",
-        time: "ISO \u6642\u9593",
-        duration: "ISO \u671F\u9593",
-        ipv4: "IPv4 \u4F4D\u5740",
-        ipv6: "IPv6 \u4F4D\u5740",
-        mac: "MAC \u4F4D\u5740",
-        cidrv4: "IPv4 \u7BC4\u570D",
-        cidrv6: "IPv6 \u7BC4\u570D",
-        base64: "base64 \u7DE8\u78BC\u5B57\u4E32",
-        base64url: "base64url \u7DE8\u78BC\u5B57\u4E32",
-        json_string: "JSON \u5B57\u4E32",
-        e164: "E.164 \u6578\u503C",
-        credit_card: "\u4FE1\u7528\u5361\u865F",
-        currency_code: "\u8CA8\u5E63\u4EE3\u78BC",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u8F38\u5165"
-      };
-      const TypeDictionary = {
-        nan: "NaN"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA instanceof ${issue2.expected}\uFF0C\u4F46\u6536\u5230 ${received}`;
-            }
-            return `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA ${expected}\uFF0C\u4F46\u6536\u5230 ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA ${stringifyPrimitive(issue2.values[0])}`;
-            return `\u7121\u6548\u7684\u9078\u9805\uFF1A\u9810\u671F\u70BA\u4EE5\u4E0B\u5176\u4E2D\u4E4B\u4E00 ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `\u6578\u503C\u904E\u5927\uFF1A\u9810\u671F ${issue2.origin ?? "\u503C"} \u61C9\u70BA ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "\u500B\u5143\u7D20"}`;
-            return `\u6578\u503C\u904E\u5927\uFF1A\u9810\u671F ${issue2.origin ?? "\u503C"} \u61C9\u70BA ${adj}${issue2.maximum.toString()}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing) {
-              return `\u6578\u503C\u904E\u5C0F\uFF1A\u9810\u671F ${issue2.origin} \u61C9\u70BA ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
-            }
-            return `\u6578\u503C\u904E\u5C0F\uFF1A\u9810\u671F ${issue2.origin} \u61C9\u70BA ${adj}${issue2.minimum.toString()}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with") {
-              return `\u7121\u6548\u7684\u5B57\u4E32\uFF1A\u5FC5\u9808\u4EE5 "${_issue.prefix}" \u958B\u982D`;
-            }
-            if (_issue.format === "ends_with")
-              return `\u7121\u6548\u7684\u5B57\u4E32\uFF1A\u5FC5\u9808\u4EE5 "${_issue.suffix}" \u7D50\u5C3E`;
-            if (_issue.format === "includes")
-              return `\u7121\u6548\u7684\u5B57\u4E32\uFF1A\u5FC5\u9808\u5305\u542B "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u7121\u6548\u7684\u5B57\u4E32\uFF1A\u5FC5\u9808\u7B26\u5408\u683C\u5F0F ${_issue.pattern}`;
-            return `\u7121\u6548\u7684 ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `\u7121\u6548\u7684\u6578\u5B57\uFF1A\u5FC5\u9808\u70BA ${issue2.divisor} \u7684\u500D\u6578`;
-          case "unrecognized_keys":
-            return `\u7121\u6CD5\u8B58\u5225\u7684\u9375\u503C${issue2.keys.length > 1 ? "\u5011" : ""}\uFF1A${joinValues(issue2.keys, "\u3001")}`;
-          case "invalid_key":
-            return `${issue2.origin} \u4E2D\u6709\u7121\u6548\u7684\u9375\u503C`;
-          case "invalid_union":
-            return "\u7121\u6548\u7684\u8F38\u5165\u503C";
-          case "invalid_element":
-            return `${issue2.origin} \u4E2D\u6709\u7121\u6548\u7684\u503C`;
-          default:
-            return `\u7121\u6548\u7684\u8F38\u5165\u503C`;
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/yo.js
-function yo_default() {
-  return {
-    localeError: error61()
-  };
-}
-var error61;
-var init_yo = __esm({
-  "node_modules/zod/v4/locales/yo.js"() {
-    init_util();
-    error61 = () => {
-      const Sizable = {
-        string: { unit: "\xE0mi", verb: "n\xED" },
-        file: { unit: "bytes", verb: "n\xED" },
-        array: { unit: "nkan", verb: "n\xED" },
-        set: { unit: "nkan", verb: "n\xED" },
-        map: { unit: "nkan", verb: "n\xED" }
-      };
-      function getSizing(origin) {
-        return Sizable[origin] ?? null;
-      }
-      const FormatDictionary = {
-        regex: "\u1EB9\u0300r\u1ECD \xECb\xE1w\u1ECDl\xE9",
-        email: "\xE0d\xEDr\u1EB9\u0301s\xEC \xECm\u1EB9\u0301l\xEC",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "\xE0k\xF3k\xF2 ISO",
-        date: "\u1ECDj\u1ECD\u0301 ISO",
-        time: "\xE0k\xF3k\xF2 ISO",
-        duration: "\xE0k\xF3k\xF2 t\xF3 p\xE9 ISO",
-        ipv4: "\xE0d\xEDr\u1EB9\u0301s\xEC IPv4",
-        ipv6: "\xE0d\xEDr\u1EB9\u0301s\xEC IPv6",
-        mac: "\xE0d\xEDr\u1EB9\u0301s\xEC MAC",
-        cidrv4: "\xE0gb\xE8gb\xE8 IPv4",
-        cidrv6: "\xE0gb\xE8gb\xE8 IPv6",
-        base64: "\u1ECD\u0300r\u1ECD\u0300 t\xED a k\u1ECD\u0301 n\xED base64",
-        base64url: "\u1ECD\u0300r\u1ECD\u0300 base64url",
-        json_string: "\u1ECD\u0300r\u1ECD\u0300 JSON",
-        e164: "n\u1ECD\u0301mb\xE0 E.164",
-        credit_card: "n\u1ECDmba kaadi gbese",
-        currency_code: "koodu ow\xF3",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "\u1EB9\u0300r\u1ECD \xECb\xE1w\u1ECDl\xE9"
-      };
-      const TypeDictionary = {
-        nan: "NaN",
-        number: "n\u1ECD\u0301mb\xE0",
-        array: "akop\u1ECD"
-      };
-      return (issue2) => {
-        switch (issue2.code) {
-          case "invalid_type": {
-            const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
-            const receivedType = parsedType(issue2.input);
-            const received = TypeDictionary[receivedType] ?? receivedType;
-            if (/^[A-Z]/.test(issue2.expected)) {
-              return `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi instanceof ${issue2.expected}, \xE0m\u1ECD\u0300 a r\xED ${received}`;
-            }
-            return `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi ${expected}, \xE0m\u1ECD\u0300 a r\xED ${received}`;
-          }
-          case "invalid_value":
-            if (issue2.values.length === 1)
-              return `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi ${stringifyPrimitive(issue2.values[0])}`;
-            return `\xC0\u1E63\xE0y\xE0n a\u1E63\xEC\u1E63e: yan \u1ECD\u0300kan l\xE1ra ${joinValues(issue2.values, "|")}`;
-          case "too_big": {
-            const adj = issue2.inclusive ? "<=" : "<";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `T\xF3 p\u1ECD\u0300 j\xF9: a n\xED l\xE1ti j\u1EB9\u0301 p\xE9 ${issue2.origin ?? "iye"} ${sizing.verb} ${adj}${issue2.maximum} ${sizing.unit}`;
-            return `T\xF3 p\u1ECD\u0300 j\xF9: a n\xED l\xE1ti j\u1EB9\u0301 ${adj}${issue2.maximum}`;
-          }
-          case "too_small": {
-            const adj = issue2.inclusive ? ">=" : ">";
-            const sizing = getSizing(issue2.origin);
-            if (sizing)
-              return `K\xE9r\xE9 ju: a n\xED l\xE1ti j\u1EB9\u0301 p\xE9 ${issue2.origin} ${sizing.verb} ${adj}${issue2.minimum} ${sizing.unit}`;
-            return `K\xE9r\xE9 ju: a n\xED l\xE1ti j\u1EB9\u0301 ${adj}${issue2.minimum}`;
-          }
-          case "invalid_format": {
-            const _issue = issue2;
-            if (_issue.format === "starts_with")
-              return `\u1ECC\u0300r\u1ECD\u0300 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 b\u1EB9\u0300r\u1EB9\u0300 p\u1EB9\u0300l\xFA "${_issue.prefix}"`;
-            if (_issue.format === "ends_with")
-              return `\u1ECC\u0300r\u1ECD\u0300 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 par\xED p\u1EB9\u0300l\xFA "${_issue.suffix}"`;
-            if (_issue.format === "includes")
-              return `\u1ECC\u0300r\u1ECD\u0300 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 n\xED "${_issue.includes}"`;
-            if (_issue.format === "regex")
-              return `\u1ECC\u0300r\u1ECD\u0300 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 b\xE1 \xE0p\u1EB9\u1EB9r\u1EB9 mu ${_issue.pattern}`;
-            return `A\u1E63\xEC\u1E63e: ${FormatDictionary[_issue.format] ?? issue2.format}`;
-          }
-          case "not_multiple_of":
-            return `N\u1ECD\u0301mb\xE0 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 j\u1EB9\u0301 \xE8y\xE0 p\xEDp\xEDn ti ${issue2.divisor}`;
-          case "unrecognized_keys":
-            return `B\u1ECDt\xECn\xEC \xE0\xECm\u1ECD\u0300: ${joinValues(issue2.keys, ", ")}`;
-          case "invalid_key":
-            return `B\u1ECDt\xECn\xEC a\u1E63\xEC\u1E63e n\xEDn\xFA ${issue2.origin}`;
-          case "invalid_union":
-            return "\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e";
-          case "invalid_element":
-            return `Iye a\u1E63\xEC\u1E63e n\xEDn\xFA ${issue2.origin}`;
-          default:
-            return "\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e";
-        }
-      };
-    };
-  }
-});
-
-// node_modules/zod/v4/locales/index.js
+// zod-unused:../locales/index.js
 var locales_exports = {};
-__export(locales_exports, {
-  ar: () => ar_default,
-  az: () => az_default,
-  be: () => be_default,
-  bg: () => bg_default,
-  bn: () => bn_default,
-  ca: () => ca_default,
-  ckb: () => ckb_default,
-  cs: () => cs_default,
-  da: () => da_default,
-  de: () => de_default,
-  el: () => el_default,
-  en: () => en_default,
-  eo: () => eo_default,
-  es: () => es_default,
-  fa: () => fa_default,
-  fi: () => fi_default,
-  fr: () => fr_default,
-  frCA: () => fr_CA_default,
-  gu: () => gu_default,
-  he: () => he_default,
-  hi: () => hi_default,
-  hr: () => hr_default,
-  hu: () => hu_default,
-  hy: () => hy_default,
-  id: () => id_default,
-  is: () => is_default,
-  it: () => it_default,
-  ja: () => ja_default,
-  ka: () => ka_default,
-  kh: () => kh_default,
-  km: () => km_default,
-  kn: () => kn_default,
-  ko: () => ko_default,
-  lt: () => lt_default,
-  mk: () => mk_default,
-  ms: () => ms_default,
-  ne: () => ne_default,
-  nl: () => nl_default,
-  nn: () => nn_default,
-  no: () => no_default,
-  ota: () => ota_default,
-  pl: () => pl_default,
-  ps: () => ps_default,
-  pt: () => pt_default,
-  ptBR: () => pt_BR_default,
-  ro: () => ro_default,
-  ru: () => ru_default,
-  sk: () => sk_default,
-  sl: () => sl_default,
-  sv: () => sv_default,
-  ta: () => ta_default,
-  tg: () => tg_default,
-  th: () => th_default,
-  tk: () => tk_default,
-  tr: () => tr_default,
-  ua: () => ua_default,
-  uk: () => uk_default,
-  ur: () => ur_default,
-  uz: () => uz_default,
-  vi: () => vi_default,
-  yo: () => yo_default,
-  zhCN: () => zh_CN_default,
-  zhTW: () => zh_TW_default
-});
 var init_locales = __esm({
-  "node_modules/zod/v4/locales/index.js"() {
-    init_ar();
-    init_az();
-    init_be();
-    init_bg();
-    init_bn();
-    init_ca();
-    init_ckb();
-    init_cs();
-    init_da();
-    init_de();
-    init_el();
-    init_en();
-    init_eo();
-    init_es();
-    init_fa();
-    init_fi();
-    init_fr();
-    init_fr_CA();
-    init_gu();
-    init_he();
-    init_hi();
-    init_hr();
-    init_hu();
-    init_hy();
-    init_id();
-    init_is();
-    init_it();
-    init_ja();
-    init_ka();
-    init_kh();
-    init_km();
-    init_kn();
-    init_ko();
-    init_lt();
-    init_mk();
-    init_ms();
-    init_ne();
-    init_nl();
-    init_nn();
-    init_no();
-    init_ota();
-    init_ps();
-    init_pl();
-    init_pt();
-    init_pt_BR();
-    init_ro();
-    init_ru();
-    init_sk();
-    init_sl();
-    init_sv();
-    init_ta();
-    init_tg();
-    init_th();
-    init_tk();
-    init_tr();
-    init_ua();
-    init_uk();
-    init_ur();
-    init_uz();
-    init_vi();
-    init_zh_CN();
-    init_zh_TW();
-    init_yo();
+  "zod-unused:../locales/index.js"() {
   }
 });
 
@@ -25329,40 +17326,138 @@ var init_core2 = __esm({
   }
 });
 
-// node_modules/zod/v4/classic/checks.js
-var checks_exports2 = {};
-__export(checks_exports2, {
-  endsWith: () => _endsWith,
-  gt: () => _gt,
-  gte: () => _gte,
-  includes: () => _includes,
-  length: () => _length,
-  lowercase: () => _lowercase,
-  lt: () => _lt,
-  lte: () => _lte,
-  maxLength: () => _maxLength,
-  maxSize: () => _maxSize,
-  mime: () => _mime,
-  minLength: () => _minLength,
-  minSize: () => _minSize,
-  multipleOf: () => _multipleOf,
-  negative: () => _negative,
-  nonnegative: () => _nonnegative,
-  nonpositive: () => _nonpositive,
-  normalize: () => _normalize,
-  overwrite: () => _overwrite,
-  positive: () => _positive,
-  properties: () => _properties,
-  property: () => _property,
-  regex: () => _regex,
-  size: () => _size,
-  slugify: () => _slugify,
-  startsWith: () => _startsWith,
-  toLowerCase: () => _toLowerCase,
-  toUpperCase: () => _toUpperCase,
-  trim: () => _trim,
-  uppercase: () => _uppercase
+// node_modules/zod/v4/locales/en.js
+function en_default() {
+  return {
+    localeError: error()
+  };
+}
+var error;
+var init_en = __esm({
+  "node_modules/zod/v4/locales/en.js"() {
+    init_util();
+    error = () => {
+      const Sizable = {
+        string: { unit: "characters", verb: "to have" },
+        file: { unit: "bytes", verb: "to have" },
+        array: { unit: "items", verb: "to have" },
+        set: { unit: "items", verb: "to have" },
+        map: { unit: "entries", verb: "to have" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "input",
+        email: "email address",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO datetime",
+        date: "ISO date",
+        time: "ISO time",
+        duration: "ISO duration",
+        ipv4: "IPv4 address",
+        ipv6: "IPv6 address",
+        mac: "MAC address",
+        cidrv4: "IPv4 range",
+        cidrv6: "IPv6 range",
+        base64: "base64-encoded string",
+        base64url: "base64url-encoded string",
+        json_string: "JSON string",
+        e164: "E.164 number",
+        currency_code: "currency code",
+        credit_card: "credit card number",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input"
+      };
+      const TypeDictionary = {
+        // Compatibility: "nan" -> "NaN" for display
+        nan: "NaN"
+        // All other type names omitted - they fall back to raw values via ?? operator
+      };
+      function getTypeName(type, input2) {
+        if (type === "number" && typeof input2 === "number" && !Number.isFinite(input2)) {
+          return String(input2);
+        }
+        return TypeDictionary[type] ?? type;
+      }
+      return (issue2) => {
+        switch (issue2.code) {
+          case "invalid_type": {
+            const expected = getTypeName(issue2.expected);
+            const receivedType = parsedType(issue2.input);
+            const received = getTypeName(receivedType, issue2.input);
+            return `Invalid input: expected ${expected}, received ${received}`;
+          }
+          case "invalid_value":
+            if (issue2.values.length === 1)
+              return `Invalid input: expected ${stringifyPrimitive(issue2.values[0])}`;
+            return `Invalid option: expected one of ${joinValues(issue2.values, "|")}`;
+          case "too_big": {
+            const adj = issue2.exact ? "exactly " : issue2.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue2.origin);
+            if (sizing)
+              return `Too big: expected ${issue2.origin ?? "value"} to have ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elements"}`;
+            return `Too big: expected ${issue2.origin ?? "value"} to be ${adj}${issue2.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue2.exact ? "exactly " : issue2.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue2.origin);
+            if (sizing) {
+              return `Too small: expected ${issue2.origin} to have ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Too small: expected ${issue2.origin} to be ${adj}${issue2.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue2;
+            if (_issue.format === "starts_with") {
+              return `Invalid string: must start with "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `Invalid string: must end with "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Invalid string: must include "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Invalid string: must match pattern ${_issue.pattern}`;
+            return `Invalid ${FormatDictionary[_issue.format] ?? issue2.format}`;
+          }
+          case "not_multiple_of":
+            return `Invalid number: must be a multiple of ${issue2.divisor}`;
+          case "unrecognized_keys":
+            return `Unrecognized key${issue2.keys.length > 1 ? "s" : ""}: ${joinValues(issue2.keys, ", ")}`;
+          case "invalid_key":
+            return `Invalid key in ${issue2.origin}`;
+          case "invalid_union":
+            if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
+              const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+              return `Invalid discriminator value. Expected ${opts}`;
+            }
+            if (issue2.inclusive === false) {
+              return "Invalid input: more than one option matched";
+            }
+            return "Invalid input";
+          case "invalid_element":
+            return `Invalid value in ${issue2.origin}`;
+          default:
+            return `Invalid input`;
+        }
+      };
+    };
+  }
 });
+
+// node_modules/zod/v4/classic/checks.js
 var init_checks2 = __esm({
   "node_modules/zod/v4/classic/checks.js"() {
     init_core2();
@@ -25446,185 +17541,6 @@ var init_parse2 = __esm({
 });
 
 // node_modules/zod/v4/classic/schemas.js
-var schemas_exports2 = {};
-__export(schemas_exports2, {
-  ZodAny: () => ZodAny,
-  ZodArray: () => ZodArray,
-  ZodBase64: () => ZodBase64,
-  ZodBase64URL: () => ZodBase64URL,
-  ZodBigInt: () => ZodBigInt,
-  ZodBigIntFormat: () => ZodBigIntFormat,
-  ZodBoolean: () => ZodBoolean,
-  ZodCIDRv4: () => ZodCIDRv4,
-  ZodCIDRv6: () => ZodCIDRv6,
-  ZodCUID: () => ZodCUID,
-  ZodCUID2: () => ZodCUID2,
-  ZodCatch: () => ZodCatch,
-  ZodCodec: () => ZodCodec,
-  ZodCreditCard: () => ZodCreditCard,
-  ZodCustom: () => ZodCustom,
-  ZodCustomStringFormat: () => ZodCustomStringFormat,
-  ZodDate: () => ZodDate,
-  ZodDefault: () => ZodDefault,
-  ZodDiscriminatedUnion: () => ZodDiscriminatedUnion,
-  ZodE164: () => ZodE164,
-  ZodEmail: () => ZodEmail,
-  ZodEmoji: () => ZodEmoji,
-  ZodEnum: () => ZodEnum,
-  ZodExactOptional: () => ZodExactOptional,
-  ZodFile: () => ZodFile,
-  ZodFunction: () => ZodFunction,
-  ZodGUID: () => ZodGUID,
-  ZodIBAN: () => ZodIBAN,
-  ZodIPv4: () => ZodIPv4,
-  ZodIPv6: () => ZodIPv6,
-  ZodISODate: () => ZodISODate,
-  ZodISODateTime: () => ZodISODateTime,
-  ZodISODuration: () => ZodISODuration,
-  ZodISOTime: () => ZodISOTime,
-  ZodInstanceOf: () => ZodInstanceOf,
-  ZodIntersection: () => ZodIntersection,
-  ZodJWT: () => ZodJWT,
-  ZodKSUID: () => ZodKSUID,
-  ZodLazy: () => ZodLazy,
-  ZodLiteral: () => ZodLiteral,
-  ZodMAC: () => ZodMAC,
-  ZodMap: () => ZodMap,
-  ZodNaN: () => ZodNaN,
-  ZodNanoID: () => ZodNanoID,
-  ZodNever: () => ZodNever,
-  ZodNonOptional: () => ZodNonOptional,
-  ZodNull: () => ZodNull,
-  ZodNullable: () => ZodNullable,
-  ZodNumber: () => ZodNumber,
-  ZodNumberFormat: () => ZodNumberFormat,
-  ZodObject: () => ZodObject,
-  ZodOptional: () => ZodOptional,
-  ZodPipe: () => ZodPipe,
-  ZodPrefault: () => ZodPrefault,
-  ZodPreprocess: () => ZodPreprocess,
-  ZodPromise: () => ZodPromise,
-  ZodReadonly: () => ZodReadonly,
-  ZodRecord: () => ZodRecord,
-  ZodSet: () => ZodSet,
-  ZodString: () => ZodString,
-  ZodStringFormat: () => ZodStringFormat,
-  ZodSuccess: () => ZodSuccess,
-  ZodSymbol: () => ZodSymbol,
-  ZodTemplateLiteral: () => ZodTemplateLiteral,
-  ZodTransform: () => ZodTransform,
-  ZodTuple: () => ZodTuple,
-  ZodType: () => ZodType,
-  ZodULID: () => ZodULID,
-  ZodURL: () => ZodURL,
-  ZodUUID: () => ZodUUID,
-  ZodUndefined: () => ZodUndefined,
-  ZodUnion: () => ZodUnion,
-  ZodUnknown: () => ZodUnknown,
-  ZodVoid: () => ZodVoid,
-  ZodXID: () => ZodXID,
-  ZodXor: () => ZodXor,
-  _ZodString: () => _ZodString,
-  _default: () => _default2,
-  _function: () => _function,
-  any: () => any,
-  array: () => array,
-  base64: () => base642,
-  base64url: () => base64url2,
-  bigint: () => bigint2,
-  boolean: () => boolean2,
-  catch: () => _catch2,
-  check: () => check,
-  cidrv4: () => cidrv42,
-  cidrv6: () => cidrv62,
-  codec: () => codec,
-  creditCard: () => creditCard2,
-  cuid: () => cuid3,
-  cuid2: () => cuid22,
-  currencyCode: () => currencyCode2,
-  custom: () => custom,
-  date: () => date2,
-  describe: () => describe2,
-  discriminatedUnion: () => discriminatedUnion,
-  e164: () => e1642,
-  email: () => email2,
-  emoji: () => emoji2,
-  enum: () => _enum2,
-  exactOptional: () => exactOptional,
-  file: () => file,
-  float32: () => float32,
-  float64: () => float64,
-  function: () => _function,
-  guid: () => guid2,
-  hash: () => hash,
-  hex: () => hex2,
-  hostname: () => hostname2,
-  httpUrl: () => httpUrl,
-  iban: () => iban2,
-  instanceof: () => _instanceof,
-  int: () => int,
-  int32: () => int32,
-  int64: () => int64,
-  intersection: () => intersection,
-  invertCodec: () => invertCodec,
-  ipv4: () => ipv42,
-  ipv6: () => ipv62,
-  json: () => json,
-  jwt: () => jwt,
-  keyof: () => keyof,
-  ksuid: () => ksuid2,
-  lazy: () => lazy,
-  literal: () => literal,
-  looseObject: () => looseObject,
-  looseRecord: () => looseRecord,
-  mac: () => mac2,
-  map: () => map,
-  meta: () => meta2,
-  nan: () => nan,
-  nanoid: () => nanoid2,
-  nativeEnum: () => nativeEnum,
-  never: () => never,
-  nonoptional: () => nonoptional,
-  null: () => _null3,
-  nullable: () => nullable,
-  nullish: () => nullish2,
-  number: () => number2,
-  object: () => object,
-  optional: () => optional,
-  partialRecord: () => partialRecord,
-  pipe: () => pipe,
-  prefault: () => prefault,
-  preprocess: () => preprocess,
-  promise: () => promise,
-  readonly: () => readonly,
-  record: () => record,
-  refine: () => refine,
-  set: () => set,
-  strictObject: () => strictObject,
-  string: () => string2,
-  stringFormat: () => stringFormat,
-  stringbool: () => stringbool,
-  success: () => success,
-  superRefine: () => superRefine,
-  symbol: () => symbol,
-  templateLiteral: () => templateLiteral,
-  transform: () => transform,
-  tuple: () => tuple,
-  uint32: () => uint32,
-  uint64: () => uint64,
-  ulid: () => ulid2,
-  undefined: () => _undefined3,
-  union: () => union,
-  unknown: () => unknown,
-  url: () => url,
-  uuid: () => uuid2,
-  uuidv4: () => uuidv4,
-  uuidv6: () => uuidv6,
-  uuidv7: () => uuidv7,
-  void: () => _void2,
-  xid: () => xid2,
-  xor: () => xor
-});
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config(en_default());
@@ -27133,778 +19049,12 @@ var init_compat = __esm({
   }
 });
 
-// node_modules/zod/v4/classic/iso.js
-var iso_exports = {};
-__export(iso_exports, {
-  ZodISODate: () => ZodISODate,
-  ZodISODateTime: () => ZodISODateTime,
-  ZodISODuration: () => ZodISODuration,
-  ZodISOTime: () => ZodISOTime,
-  date: () => date3,
-  datetime: () => datetime2,
-  duration: () => duration2,
-  time: () => time2
-});
-function datetime2(params) {
-  return _isoDateTime(ZodISODateTime, params);
+// zod-unused:./from-json-schema.js
+function fromJSONSchema() {
+  throw new Error("fromJSONSchema is not in this build");
 }
-function date3(params) {
-  return _isoDate(ZodISODate, params);
-}
-function time2(params) {
-  return _isoTime(ZodISOTime, params);
-}
-function duration2(params) {
-  return _isoDuration(ZodISODuration, params);
-}
-var init_iso = __esm({
-  "node_modules/zod/v4/classic/iso.js"() {
-    init_core2();
-    init_schemas2();
-    init_schemas2();
-  }
-});
-
-// node_modules/zod/v4/classic/from-json-schema.js
-function detectVersion(schema, defaultTarget) {
-  const $schema = schema.$schema;
-  if ($schema === "https://json-schema.org/draft/2020-12/schema") {
-    return "draft-2020-12";
-  }
-  if ($schema === "http://json-schema.org/draft-07/schema#") {
-    return "draft-7";
-  }
-  if ($schema === "http://json-schema.org/draft-04/schema#") {
-    return "draft-4";
-  }
-  return defaultTarget ?? "draft-2020-12";
-}
-function applyMinItems(items, minItems) {
-  return items.map((item, index) => index < minItems ? item : item.optional());
-}
-function decodeJSONPointerSegment(segment) {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-function resolveRef(ref, ctx) {
-  if (!ref.startsWith("#")) {
-    throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
-  }
-  const path6 = ref.slice(1).split("/").filter(Boolean);
-  if (path6.length === 0) {
-    return ctx.rootSchema;
-  }
-  const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path6[0] === defsKey) {
-    const key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
-    if (!key || !ctx.defs[key]) {
-      throw new Error(`Reference not found: ${ref}`);
-    }
-    return ctx.defs[key];
-  }
-  throw new Error(`Reference not found: ${ref}`);
-}
-function checkObjectGuards(objectSchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
-    const value = payload.value;
-    if (typeof value !== "object" || value === null || Array.isArray(value))
-      return;
-    const keys = Object.getOwnPropertyNames(value);
-    if (guards.minProperties !== void 0 && keys.length < guards.minProperties) {
-      payload.issues.push({
-        origin: "object",
-        code: "too_small",
-        minimum: guards.minProperties,
-        inclusive: true,
-        message: `Too small: expected object to have >=${guards.minProperties} properties`,
-        input: value,
-        inst: objectSchema,
-        continue: true
-      });
-    }
-    if (guards.maxProperties !== void 0 && keys.length > guards.maxProperties) {
-      payload.issues.push({
-        origin: "object",
-        code: "too_big",
-        maximum: guards.maxProperties,
-        inclusive: true,
-        message: `Too big: expected object to have <=${guards.maxProperties} properties`,
-        input: value,
-        inst: objectSchema,
-        continue: true
-      });
-    }
-    if (guards.keySchema) {
-      for (const key of keys) {
-        const result = guards.keySchema.safeParse(key);
-        if (result.success)
-          continue;
-        payload.issues.push({
-          code: "invalid_key",
-          origin: "record",
-          issues: result.error.issues,
-          input: key,
-          path: [key],
-          continue: true
-        });
-      }
-    }
-  });
-  return guard.pipe(objectSchema);
-}
-function canonicalKey(value, seen) {
-  if (value === null)
-    return "z";
-  const type = typeof value;
-  if (type !== "object") {
-    if (type === "number" && Number.isNaN(value))
-      return null;
-    const raw = String(value);
-    return `${type[0]}${raw.length}:${raw}`;
-  }
-  if (seen.has(value))
-    return null;
-  seen.add(value);
-  try {
-    if (Array.isArray(value)) {
-      const parts2 = [];
-      for (const item of value) {
-        const key = canonicalKey(item, seen);
-        if (key === null)
-          return null;
-        parts2.push(key);
-      }
-      return `a${parts2.length}:[${parts2.join(",")}]`;
-    }
-    const keys = Object.keys(value).sort();
-    const parts = [];
-    for (const k of keys) {
-      const key = canonicalKey(value[k], seen);
-      if (key === null)
-        return null;
-      parts.push(`${k.length}:${k}=${key}`);
-    }
-    return `o${parts.length}:{${parts.join(",")}}`;
-  } finally {
-    seen.delete(value);
-  }
-}
-function containsRef(value) {
-  if (typeof value !== "object" || value === null)
-    return false;
-  if (Array.isArray(value))
-    return value.some(containsRef);
-  if (typeof value.$ref === "string")
-    return true;
-  return Object.entries(value).some(([key, sub]) => {
-    if (SCHEMA_KEYWORDS.has(key))
-      return containsRef(sub);
-    if (!SCHEMA_MAP_KEYWORDS.has(key) || typeof sub !== "object" || sub === null)
-      return false;
-    return Object.values(sub).some(containsRef);
-  });
-}
-function plural(n2) {
-  return n2 === 1 ? "element" : "elements";
-}
-function checkArrayGuards(arraySchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
-    const items = payload.value;
-    if (!Array.isArray(items))
-      return;
-    if (guards.uniqueItems === true) {
-      const firstSeen = /* @__PURE__ */ new Map();
-      for (let i2 = 0; i2 < items.length; i2++) {
-        const key = canonicalKey(items[i2], /* @__PURE__ */ new Set());
-        if (key === null)
-          continue;
-        const first = firstSeen.get(key);
-        if (first === void 0) {
-          firstSeen.set(key, i2);
-          continue;
-        }
-        payload.issues.push({
-          code: "custom",
-          message: `Array items must be unique: element at index ${i2} duplicates the one at index ${first}`,
-          input: items,
-          path: [i2],
-          continue: true
-        });
-      }
-    }
-    if (guards.containsSchema) {
-      const minContains = guards.minContains ?? 1;
-      const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
-      let matches2 = 0;
-      for (const item of items) {
-        if (guards.containsSchema.safeParse(item).success && ++matches2 >= ceiling)
-          break;
-      }
-      if (matches2 < minContains) {
-        payload.issues.push({
-          code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches2}`,
-          input: items,
-          continue: true
-        });
-      }
-      if (guards.maxContains !== void 0 && matches2 > guards.maxContains) {
-        payload.issues.push({
-          code: "custom",
-          message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
-          input: items,
-          continue: true
-        });
-      }
-    }
-  });
-  return guard.pipe(arraySchema);
-}
-function getTupleRest(restSchema, ctx) {
-  if (restSchema === false) {
-    return void 0;
-  }
-  if (restSchema === void 0 || restSchema === true) {
-    return z.any();
-  }
-  return convertSchema(restSchema, ctx);
-}
-function convertBaseSchema(schema, ctx) {
-  if (schema.not !== void 0) {
-    if (typeof schema.not === "object" && Object.keys(schema.not).length === 0) {
-      return z.never();
-    }
-    throw new Error("not is not supported in Zod (except { not: {} } for never)");
-  }
-  if (schema.unevaluatedItems !== void 0) {
-    throw new Error("unevaluatedItems is not supported");
-  }
-  if (schema.unevaluatedProperties !== void 0) {
-    throw new Error("unevaluatedProperties is not supported");
-  }
-  if (schema.if !== void 0 || schema.then !== void 0 || schema.else !== void 0) {
-    throw new Error("Conditional schemas (if/then/else) are not supported");
-  }
-  if (schema.dependentSchemas !== void 0 || schema.dependentRequired !== void 0) {
-    throw new Error("dependentSchemas and dependentRequired are not supported");
-  }
-  if (schema.$ref) {
-    const refPath = schema.$ref;
-    if (ctx.refs.has(refPath)) {
-      return ctx.refs.get(refPath);
-    }
-    if (ctx.processing.has(refPath)) {
-      return z.lazy(() => {
-        if (!ctx.refs.has(refPath)) {
-          throw new Error(`Circular reference not resolved: ${refPath}`);
-        }
-        return ctx.refs.get(refPath);
-      });
-    }
-    ctx.processing.add(refPath);
-    const resolved = resolveRef(refPath, ctx);
-    const zodSchema2 = convertSchema(resolved, ctx);
-    ctx.refs.set(refPath, zodSchema2);
-    ctx.processing.delete(refPath);
-    return zodSchema2;
-  }
-  if (schema.enum !== void 0) {
-    const enumValues = schema.enum;
-    if (ctx.version === "openapi-3.0" && schema.nullable === true && enumValues.length === 1 && enumValues[0] === null) {
-      return z.null();
-    }
-    if (enumValues.length === 0) {
-      return z.never();
-    }
-    if (enumValues.length === 1) {
-      return z.literal(enumValues[0]);
-    }
-    if (enumValues.every((v) => typeof v === "string")) {
-      return z.enum(enumValues);
-    }
-    const literalSchemas = enumValues.map((v) => z.literal(v));
-    if (literalSchemas.length < 2) {
-      return literalSchemas[0];
-    }
-    return z.union([literalSchemas[0], literalSchemas[1], ...literalSchemas.slice(2)]);
-  }
-  if (schema.const !== void 0) {
-    return z.literal(schema.const);
-  }
-  const type = schema.type;
-  if (Array.isArray(type)) {
-    const typeSchemas = type.map((t) => {
-      const typeSchema = { ...schema, type: t };
-      return convertBaseSchema(typeSchema, ctx);
-    });
-    if (typeSchemas.length === 0) {
-      return z.never();
-    }
-    if (typeSchemas.length === 1) {
-      return typeSchemas[0];
-    }
-    return z.union(typeSchemas);
-  }
-  if (!type) {
-    return z.any();
-  }
-  let zodSchema;
-  switch (type) {
-    case "string": {
-      let stringSchema = z.string();
-      if (schema.format) {
-        const format2 = schema.format;
-        if (format2 === "email") {
-          stringSchema = stringSchema.check(z.email());
-        } else if (format2 === "uri" || format2 === "uri-reference") {
-          stringSchema = stringSchema.check(z.url());
-        } else if (format2 === "uuid" || format2 === "guid") {
-          stringSchema = stringSchema.check(z.uuid());
-        } else if (format2 === "date-time") {
-          stringSchema = stringSchema.check(z.iso.datetime({ offset: true }));
-        } else if (format2 === "date") {
-          stringSchema = stringSchema.check(z.iso.date());
-        } else if (format2 === "time") {
-          stringSchema = stringSchema.check(z.regex(fullTime));
-        } else if (format2 === "duration") {
-          stringSchema = stringSchema.check(z.iso.duration());
-        } else if (format2 === "hostname") {
-          stringSchema = stringSchema.check(z.hostname());
-        } else if (format2 === "ipv4") {
-          stringSchema = stringSchema.check(z.ipv4());
-        } else if (format2 === "ipv6") {
-          stringSchema = stringSchema.check(z.ipv6());
-        } else if (format2 === "mac") {
-          stringSchema = stringSchema.check(z.mac());
-        } else if (format2 === "cidr") {
-          stringSchema = stringSchema.check(z.cidrv4());
-        } else if (format2 === "cidr-v6") {
-          stringSchema = stringSchema.check(z.cidrv6());
-        } else if (format2 === "base64") {
-          stringSchema = stringSchema.check(z.base64());
-        } else if (format2 === "base64url") {
-          stringSchema = stringSchema.check(z.base64url());
-        } else if (format2 === "e164") {
-          stringSchema = stringSchema.check(z.e164());
-        } else if (format2 === "credit_card") {
-          stringSchema = stringSchema.check(z.creditCard());
-        } else if (format2 === "iban") {
-          stringSchema = stringSchema.check(z.iban());
-        } else if (format2 === "jwt") {
-          stringSchema = stringSchema.check(z.jwt());
-        } else if (format2 === "emoji") {
-          stringSchema = stringSchema.check(z.emoji());
-        } else if (format2 === "nanoid") {
-          stringSchema = stringSchema.check(z.nanoid());
-        } else if (format2 === "cuid") {
-          stringSchema = stringSchema.check(z.cuid());
-        } else if (format2 === "cuid2") {
-          stringSchema = stringSchema.check(z.cuid2());
-        } else if (format2 === "ulid") {
-          stringSchema = stringSchema.check(z.ulid());
-        } else if (format2 === "xid") {
-          stringSchema = stringSchema.check(z.xid());
-        } else if (format2 === "ksuid") {
-          stringSchema = stringSchema.check(z.ksuid());
-        }
-      }
-      if (typeof schema.minLength === "number") {
-        stringSchema = stringSchema.min(schema.minLength);
-      }
-      if (typeof schema.maxLength === "number") {
-        stringSchema = stringSchema.max(schema.maxLength);
-      }
-      if (schema.pattern) {
-        stringSchema = stringSchema.regex(new RegExp(schema.pattern));
-      }
-      zodSchema = stringSchema;
-      break;
-    }
-    case "number":
-    case "integer": {
-      let numberSchema = type === "integer" ? z.number().int() : z.number();
-      if (typeof schema.minimum === "number" && schema.exclusiveMinimum !== true) {
-        numberSchema = numberSchema.min(schema.minimum);
-      }
-      if (typeof schema.maximum === "number" && schema.exclusiveMaximum !== true) {
-        numberSchema = numberSchema.max(schema.maximum);
-      }
-      if (typeof schema.exclusiveMinimum === "number") {
-        numberSchema = numberSchema.gt(schema.exclusiveMinimum);
-      } else if (schema.exclusiveMinimum === true && typeof schema.minimum === "number") {
-        numberSchema = numberSchema.gt(schema.minimum);
-      }
-      if (typeof schema.exclusiveMaximum === "number") {
-        numberSchema = numberSchema.lt(schema.exclusiveMaximum);
-      } else if (schema.exclusiveMaximum === true && typeof schema.maximum === "number") {
-        numberSchema = numberSchema.lt(schema.maximum);
-      }
-      if (typeof schema.multipleOf === "number") {
-        numberSchema = numberSchema.multipleOf(schema.multipleOf);
-      }
-      zodSchema = numberSchema;
-      break;
-    }
-    case "boolean": {
-      zodSchema = z.boolean();
-      break;
-    }
-    case "null": {
-      zodSchema = z.null();
-      break;
-    }
-    case "object": {
-      const shape = {};
-      const properties = schema.properties || {};
-      const requiredSet = new Set(schema.required || []);
-      const additionalSchema = typeof schema.additionalProperties === "object" ? convertSchema(schema.additionalProperties, ctx) : void 0;
-      for (const [key, propSchema] of Object.entries(properties)) {
-        const propZodSchema = convertSchema(propSchema, ctx);
-        assignProp(shape, key, requiredSet.has(key) ? propZodSchema : propZodSchema.optional());
-      }
-      if (schema.patternProperties) {
-        const patternProps = schema.patternProperties;
-        const patternKeys = Object.keys(patternProps);
-        const looseRecords = [];
-        for (const pattern2 of patternKeys) {
-          const patternValue = convertSchema(patternProps[pattern2], ctx);
-          const keySchema = z.string().regex(new RegExp(pattern2));
-          looseRecords.push(z.looseRecord(keySchema, patternValue));
-        }
-        const schemasToIntersect = [];
-        if (Object.keys(shape).length > 0) {
-          schemasToIntersect.push(z.object(shape).passthrough());
-        }
-        schemasToIntersect.push(...looseRecords);
-        if (schemasToIntersect.length === 0) {
-          zodSchema = z.object({}).passthrough();
-        } else if (schemasToIntersect.length === 1) {
-          zodSchema = schemasToIntersect[0];
-        } else {
-          let result = z.intersection(schemasToIntersect[0], schemasToIntersect[1]);
-          for (let i2 = 2; i2 < schemasToIntersect.length; i2++) {
-            result = z.intersection(result, schemasToIntersect[i2]);
-          }
-          zodSchema = result;
-        }
-        if (schema.additionalProperties === false) {
-          const propertyKeys = Object.keys(shape);
-          const patterns = patternKeys.map((p) => new RegExp(p));
-          const basePatternSchema = zodSchema;
-          zodSchema = zodSchema.check((payload) => {
-            if (!isPlainObject(payload.value))
-              return;
-            const unrecognized = [];
-            for (const key of Object.keys(payload.value)) {
-              if (propertyKeys.includes(key))
-                continue;
-              if (patterns.some((regex) => regex.test(key)))
-                continue;
-              unrecognized.push(key);
-            }
-            if (unrecognized.length) {
-              payload.issues.push({
-                code: "unrecognized_keys",
-                keys: unrecognized,
-                input: payload.value,
-                inst: basePatternSchema
-              });
-            }
-          });
-        }
-      } else {
-        const objectSchema = z.object(shape);
-        if (schema.additionalProperties === false) {
-          zodSchema = objectSchema.strict();
-        } else if (additionalSchema) {
-          zodSchema = objectSchema.catchall(additionalSchema);
-        } else {
-          zodSchema = objectSchema.passthrough();
-        }
-      }
-      const hasKeyGuard = schema.propertyNames !== void 0 && schema.propertyNames !== true;
-      const minProperties = typeof schema.minProperties === "number" ? schema.minProperties : void 0;
-      const maxProperties = typeof schema.maxProperties === "number" ? schema.maxProperties : void 0;
-      if (hasKeyGuard || minProperties !== void 0 || maxProperties !== void 0) {
-        let keySchema;
-        if (hasKeyGuard) {
-          const keyJSONSchema = typeof schema.propertyNames === "object" && schema.propertyNames.type === void 0 ? { type: "string", ...schema.propertyNames } : schema.propertyNames;
-          keySchema = convertSchema(keyJSONSchema, ctx);
-        }
-        zodSchema = checkObjectGuards(zodSchema, { keySchema, minProperties, maxProperties });
-      }
-      break;
-    }
-    case "array": {
-      const prefixItems = schema.prefixItems;
-      const items = schema.items;
-      if (prefixItems && Array.isArray(prefixItems)) {
-        const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
-        const tupleItems = prefixItems.map((item) => convertSchema(item, ctx));
-        const positionalItems = applyMinItems(tupleItems, minItems);
-        const rest = !Array.isArray(items) ? getTupleRest(items, ctx) : void 0;
-        const tupleSchema = z.tuple(positionalItems);
-        zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
-        if (typeof schema.minItems === "number") {
-          zodSchema = zodSchema.check(z.minLength(schema.minItems));
-        }
-        if (typeof schema.maxItems === "number") {
-          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
-        }
-      } else if (Array.isArray(items)) {
-        const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
-        const tupleItems = items.map((item) => convertSchema(item, ctx));
-        const positionalItems = applyMinItems(tupleItems, minItems);
-        const rest = getTupleRest(schema.additionalItems, ctx);
-        const tupleSchema = z.tuple(positionalItems);
-        zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
-        if (typeof schema.minItems === "number") {
-          zodSchema = zodSchema.check(z.minLength(schema.minItems));
-        }
-        if (typeof schema.maxItems === "number") {
-          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
-        }
-      } else if (items !== void 0) {
-        const element = convertSchema(items, ctx);
-        let arraySchema = z.array(element);
-        if (typeof schema.minItems === "number") {
-          arraySchema = arraySchema.min(schema.minItems);
-        }
-        if (typeof schema.maxItems === "number") {
-          arraySchema = arraySchema.max(schema.maxItems);
-        }
-        zodSchema = arraySchema;
-      } else {
-        zodSchema = z.array(z.any());
-      }
-      if (schema.uniqueItems === true || schema.contains !== void 0) {
-        zodSchema = checkArrayGuards(zodSchema, {
-          uniqueItems: schema.uniqueItems === true,
-          containsSchema: schema.contains !== void 0 ? convertSchema(schema.contains, ctx) : void 0,
-          minContains: typeof schema.minContains === "number" ? schema.minContains : void 0,
-          maxContains: typeof schema.maxContains === "number" ? schema.maxContains : void 0
-        });
-      }
-      break;
-    }
-    default:
-      throw new Error(`Unsupported type: ${type}`);
-  }
-  return zodSchema;
-}
-function convertSchema(schema, ctx) {
-  if (typeof schema === "boolean") {
-    return schema ? z.any() : z.never();
-  }
-  let baseSchema = convertBaseSchema(schema, ctx);
-  const hasExplicitType = schema.type || schema.enum !== void 0 || schema.const !== void 0;
-  if (schema.anyOf && Array.isArray(schema.anyOf)) {
-    const options = schema.anyOf.map((s) => convertSchema(s, ctx));
-    const anyOfUnion = z.union(options);
-    baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
-  }
-  if (schema.oneOf && Array.isArray(schema.oneOf)) {
-    const options = schema.oneOf.map((s) => convertSchema(s, ctx));
-    const oneOfUnion = z.xor(options);
-    baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
-  }
-  if (schema.allOf && Array.isArray(schema.allOf)) {
-    if (schema.allOf.length === 0) {
-      baseSchema = hasExplicitType ? baseSchema : z.any();
-    } else {
-      let result = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
-      const startIdx = hasExplicitType ? 0 : 1;
-      for (let i2 = startIdx; i2 < schema.allOf.length; i2++) {
-        result = z.intersection(result, convertSchema(schema.allOf[i2], ctx));
-      }
-      baseSchema = result;
-    }
-  }
-  if (schema.nullable === true && ctx.version === "openapi-3.0") {
-    baseSchema = z.nullable(baseSchema);
-  }
-  if (schema.readOnly === true) {
-    baseSchema = z.readonly(baseSchema);
-  }
-  if (schema.default !== void 0) {
-    baseSchema = baseSchema.default(schema.default);
-  }
-  const extraMeta = {};
-  const coreMetadataKeys = ["$id", "id", "$comment", "$anchor", "$vocabulary", "$dynamicRef", "$dynamicAnchor"];
-  for (const key of coreMetadataKeys) {
-    if (key in schema) {
-      extraMeta[key] = schema[key];
-    }
-  }
-  const contentMetadataKeys = ["contentEncoding", "contentMediaType", "contentSchema"];
-  for (const key of contentMetadataKeys) {
-    if (key in schema) {
-      extraMeta[key] = schema[key];
-    }
-  }
-  if (schema.type === "object" && schema.$ref === void 0) {
-    if (schema.propertyNames !== void 0 && !containsRef(schema.propertyNames)) {
-      extraMeta.propertyNames = schema.propertyNames;
-    }
-    for (const key of ["minProperties", "maxProperties"]) {
-      if (schema[key] !== void 0)
-        extraMeta[key] = schema[key];
-    }
-  }
-  if (schema.type === "array" && schema.$ref === void 0) {
-    if (schema.contains !== void 0 && !containsRef(schema.contains)) {
-      extraMeta.contains = schema.contains;
-    }
-    for (const key of ["uniqueItems", "minContains", "maxContains"]) {
-      if (schema[key] !== void 0)
-        extraMeta[key] = schema[key];
-    }
-  }
-  for (const key of Object.keys(schema)) {
-    if (!RECOGNIZED_KEYS.has(key)) {
-      assignProp(extraMeta, key, schema[key]);
-    }
-  }
-  if (Object.keys(extraMeta).length > 0) {
-    ctx.registry.add(baseSchema, extraMeta);
-  }
-  if (schema.description) {
-    baseSchema = baseSchema.describe(schema.description);
-  }
-  return baseSchema;
-}
-function fromJSONSchema(schema, params) {
-  if (typeof schema === "boolean") {
-    return schema ? z.any() : z.never();
-  }
-  let normalized;
-  try {
-    normalized = JSON.parse(JSON.stringify(schema));
-  } catch {
-    throw new Error("fromJSONSchema input is not valid JSON (possibly cyclic); use $defs/$ref for recursive schemas");
-  }
-  const version2 = detectVersion(normalized, params?.defaultTarget);
-  const defs = normalized.$defs || normalized.definitions || {};
-  const ctx = {
-    version: version2,
-    defs,
-    refs: /* @__PURE__ */ new Map(),
-    processing: /* @__PURE__ */ new Set(),
-    rootSchema: normalized,
-    registry: params?.registry ?? globalRegistry
-  };
-  return convertSchema(normalized, ctx);
-}
-var z, RECOGNIZED_KEYS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS, fullTime;
 var init_from_json_schema = __esm({
-  "node_modules/zod/v4/classic/from-json-schema.js"() {
-    init_registries();
-    init_util();
-    init_checks2();
-    init_iso();
-    init_schemas2();
-    z = {
-      ...schemas_exports2,
-      ...checks_exports2,
-      iso: iso_exports
-    };
-    RECOGNIZED_KEYS = /* @__PURE__ */ new Set([
-      // Schema identification
-      "$schema",
-      "$ref",
-      "$defs",
-      "definitions",
-      // Core schema keywords
-      "$id",
-      "id",
-      "$comment",
-      "$anchor",
-      "$vocabulary",
-      "$dynamicRef",
-      "$dynamicAnchor",
-      // Type
-      "type",
-      "enum",
-      "const",
-      // Composition
-      "anyOf",
-      "oneOf",
-      "allOf",
-      "not",
-      // Object
-      "properties",
-      "required",
-      "additionalProperties",
-      "patternProperties",
-      "propertyNames",
-      "minProperties",
-      "maxProperties",
-      // Array
-      "items",
-      "prefixItems",
-      "additionalItems",
-      "minItems",
-      "maxItems",
-      "uniqueItems",
-      "contains",
-      "minContains",
-      "maxContains",
-      // String
-      "minLength",
-      "maxLength",
-      "pattern",
-      "format",
-      // Number
-      "minimum",
-      "maximum",
-      "exclusiveMinimum",
-      "exclusiveMaximum",
-      "multipleOf",
-      // Already handled metadata
-      "description",
-      "default",
-      // Content
-      "contentEncoding",
-      "contentMediaType",
-      "contentSchema",
-      // Unsupported (error-throwing)
-      "unevaluatedItems",
-      "unevaluatedProperties",
-      "if",
-      "then",
-      "else",
-      "dependentSchemas",
-      "dependentRequired",
-      // OpenAPI
-      "nullable",
-      "readOnly"
-    ]);
-    SCHEMA_KEYWORDS = /* @__PURE__ */ new Set([
-      "items",
-      "prefixItems",
-      "additionalItems",
-      "additionalProperties",
-      "contains",
-      "propertyNames",
-      "not",
-      "if",
-      "then",
-      "else",
-      "allOf",
-      "anyOf",
-      "oneOf",
-      "unevaluatedItems",
-      "unevaluatedProperties",
-      "contentSchema"
-    ]);
-    SCHEMA_MAP_KEYWORDS = /* @__PURE__ */ new Set([
-      "properties",
-      "patternProperties",
-      "dependentSchemas",
-      "dependencies",
-      "$defs",
-      "definitions"
-    ]);
-    fullTime = /^(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+  "zod-unused:./from-json-schema.js"() {
   }
 });
 
@@ -28121,6 +19271,38 @@ var init_in_out = __esm({
   "node_modules/zod/v4/classic/in-out.js"() {
     init_util();
     init_visit();
+    init_schemas2();
+  }
+});
+
+// node_modules/zod/v4/classic/iso.js
+var iso_exports = {};
+__export(iso_exports, {
+  ZodISODate: () => ZodISODate,
+  ZodISODateTime: () => ZodISODateTime,
+  ZodISODuration: () => ZodISODuration,
+  ZodISOTime: () => ZodISOTime,
+  date: () => date3,
+  datetime: () => datetime2,
+  duration: () => duration2,
+  time: () => time2
+});
+function datetime2(params) {
+  return _isoDateTime(ZodISODateTime, params);
+}
+function date3(params) {
+  return _isoDate(ZodISODate, params);
+}
+function time2(params) {
+  return _isoTime(ZodISOTime, params);
+}
+function duration2(params) {
+  return _isoDuration(ZodISODuration, params);
+}
+var init_iso = __esm({
+  "node_modules/zod/v4/classic/iso.js"() {
+    init_core2();
+    init_schemas2();
     init_schemas2();
   }
 });
@@ -30610,7 +21792,7 @@ var init_final_error = __esm({
         configurable: false
       });
     };
-    isExecaError = (error62) => isErrorInstance(error62) && execaErrorSymbol in error62;
+    isExecaError = (error2) => isErrorInstance(error2) && execaErrorSymbol in error2;
     execaErrorSymbol = /* @__PURE__ */ Symbol("isExecaError");
     isErrorInstance = (value) => Object.prototype.toString.call(value) === "[object Error]";
     ExecaError = class extends Error {
@@ -31081,8 +22263,8 @@ var init_kill = __esm({
     };
     DEFAULT_FORCE_KILL_TIMEOUT = 1e3 * 5;
     subprocessKill = ({ kill, options: { forceKillAfterDelay, killSignal }, onInternalError, context, controller: controller2 }, signalOrError, errorArgument) => {
-      const { signal, error: error62 } = parseKillArguments(signalOrError, errorArgument, killSignal);
-      emitKillError(error62, onInternalError);
+      const { signal, error: error2 } = parseKillArguments(signalOrError, errorArgument, killSignal);
+      emitKillError(error2, onInternalError);
       const killResult = kill(signal);
       setKillTimeout({
         kill,
@@ -31096,18 +22278,18 @@ var init_kill = __esm({
       return killResult;
     };
     parseKillArguments = (signalOrError, errorArgument, killSignal) => {
-      const [signal = killSignal, error62] = isErrorInstance(signalOrError) ? [void 0, signalOrError] : [signalOrError, errorArgument];
+      const [signal = killSignal, error2] = isErrorInstance(signalOrError) ? [void 0, signalOrError] : [signalOrError, errorArgument];
       if (typeof signal !== "string" && !Number.isInteger(signal)) {
         throw new TypeError(`The first argument must be an error instance or a signal name string/integer: ${String(signal)}`);
       }
-      if (error62 !== void 0 && !isErrorInstance(error62)) {
-        throw new TypeError(`The second argument is optional. If specified, it must be an error instance: ${error62}`);
+      if (error2 !== void 0 && !isErrorInstance(error2)) {
+        throw new TypeError(`The second argument is optional. If specified, it must be an error instance: ${error2}`);
       }
-      return { signal: normalizeSignalArgument(signal), error: error62 };
+      return { signal: normalizeSignalArgument(signal), error: error2 };
     };
-    emitKillError = (error62, onInternalError) => {
-      if (error62 !== void 0) {
-        onInternalError.reject(error62);
+    emitKillError = (error2, onInternalError) => {
+      if (error2 !== void 0) {
+        onInternalError.reject(error2);
       }
     };
     setKillTimeout = async ({ kill, signal, forceKillAfterDelay, killSignal, killResult, context, controller: controller2 }) => {
@@ -31198,7 +22380,7 @@ const [receivedMessage] = await Promise.all([
 	${getMethodName("sendMessage", isSubprocess, "message, {strict: true}")},
 ]);`);
     };
-    getStrictResponseError = (error62, isSubprocess) => new Error(`${getMethodName("sendMessage", isSubprocess)} failed when sending an acknowledgment response to the ${getOtherProcessName(isSubprocess)}.`, { cause: error62 });
+    getStrictResponseError = (error2, isSubprocess) => new Error(`${getMethodName("sendMessage", isSubprocess)} failed when sending an acknowledgment response to the ${getOtherProcessName(isSubprocess)}.`, { cause: error2 });
     throwOnMissingStrict = (isSubprocess) => {
       throw new Error(`${getMethodName("sendMessage", isSubprocess)} failed: the ${getOtherProcessName(isSubprocess)} is not listening to incoming messages.`);
     };
@@ -31209,14 +22391,14 @@ const [receivedMessage] = await Promise.all([
     throwOnMissingParent = () => {
       throw new Error("`getCancelSignal()` cannot be used without setting the `cancelSignal` subprocess option.");
     };
-    handleEpipeError = ({ error: error62, methodName, isSubprocess }) => {
-      if (error62.code === "EPIPE") {
-        throw new Error(`${getMethodName(methodName, isSubprocess)} cannot be used: the ${getOtherProcessName(isSubprocess)} is disconnecting.`, { cause: error62 });
+    handleEpipeError = ({ error: error2, methodName, isSubprocess }) => {
+      if (error2.code === "EPIPE") {
+        throw new Error(`${getMethodName(methodName, isSubprocess)} cannot be used: the ${getOtherProcessName(isSubprocess)} is disconnecting.`, { cause: error2 });
       }
     };
-    handleSerializationError = ({ error: error62, methodName, isSubprocess, message }) => {
-      if (isSerializationError(error62)) {
-        throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${String(message)}.`, { cause: error62 });
+    handleSerializationError = ({ error: error2, methodName, isSubprocess, message }) => {
+      if (isSerializationError(error2)) {
+        throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${String(message)}.`, { cause: error2 });
       }
     };
     isSerializationError = ({ code, message }) => SERIALIZATION_ERROR_CODES.has(code) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message.includes(serializationErrorMessage));
@@ -31545,8 +22727,8 @@ var init_strict = __esm({
           isSubprocess,
           ipc: true
         }, response);
-      } catch (error62) {
-        ipcEmitter.emit("strict:error", error62);
+      } catch (error2) {
+        ipcEmitter.emit("strict:error", error2);
       }
       return message;
     };
@@ -31670,9 +22852,9 @@ var init_send = __esm({
           wrappedMessage,
           message
         });
-      } catch (error62) {
+      } catch (error2) {
         disconnect(anyProcess);
-        throw error62;
+        throw error2;
       } finally {
         endSendMessage(outgoingMessagesState);
       }
@@ -31684,15 +22866,15 @@ var init_send = __esm({
           waitForStrictResponse(wrappedMessage, anyProcess, isSubprocess),
           sendMethod(wrappedMessage)
         ]);
-      } catch (error62) {
-        handleEpipeError({ error: error62, methodName, isSubprocess });
+      } catch (error2) {
+        handleEpipeError({ error: error2, methodName, isSubprocess });
         handleSerializationError({
-          error: error62,
+          error: error2,
           methodName,
           isSubprocess,
           message
         });
-        throw error62;
+        throw error2;
       }
     };
     getSendMethod = (anyProcess) => {
@@ -31819,14 +23001,14 @@ var init_graceful2 = __esm({
       if (!(reason instanceof DOMException)) {
         return reason;
       }
-      const error62 = new Error(reason.message);
-      Object.defineProperty(error62, "stack", {
+      const error2 = new Error(reason.message);
+      Object.defineProperty(error2, "stack", {
         value: reason.stack,
         enumerable: false,
         configurable: true,
         writable: true
       });
-      return error62;
+      return error2;
     };
   }
 });
@@ -31916,15 +23098,15 @@ var init_ipc_input = __esm({
     validateAdvancedInput = (ipcInput) => {
       try {
         serialize(ipcInput);
-      } catch (error62) {
-        throw new Error("The `ipcInput` option is not serializable with a structured clone.", { cause: error62 });
+      } catch (error2) {
+        throw new Error("The `ipcInput` option is not serializable with a structured clone.", { cause: error2 });
       }
     };
     validateJsonInput = (ipcInput) => {
       try {
         JSON.stringify(ipcInput);
-      } catch (error62) {
-        throw new Error("The `ipcInput` option is not serializable with JSON.", { cause: error62 });
+      } catch (error2) {
+        throw new Error("The `ipcInput` option is not serializable with JSON.", { cause: error2 });
       }
     };
     validateIpcInput = {
@@ -32002,10 +23184,10 @@ var init_cwd = __esm({
     getDefaultCwd = () => {
       try {
         return process5.cwd();
-      } catch (error62) {
-        error62.message = `The current directory does not exist.
-${error62.message}`;
-        throw error62;
+      } catch (error2) {
+        error2.message = `The current directory does not exist.
+${error2.message}`;
+        throw error2;
       }
     };
     fixCwdError = (originalMessage, cwd) => {
@@ -32015,9 +23197,9 @@ ${error62.message}`;
       let cwdStat;
       try {
         cwdStat = statSync(cwd);
-      } catch (error62) {
+      } catch (error2) {
         return `The "cwd" option is invalid: ${cwd}.
-${error62.message}
+${error2.message}
 ${originalMessage}`;
       }
       if (!cwdStat.isDirectory()) {
@@ -32302,11 +23484,11 @@ var init_stream = __esm({
         for await (const [chunk] of nodeImports.on(stream, "data", { signal: controller2.signal })) {
           yield chunk;
         }
-      } catch (error62) {
+      } catch (error2) {
         if (state.error !== void 0) {
           throw state.error;
         } else if (!controller2.signal.aborted) {
-          throw error62;
+          throw error2;
         }
       } finally {
         stream.destroy();
@@ -32320,8 +23502,8 @@ var init_stream = __esm({
           writable: false,
           error: false
         });
-      } catch (error62) {
-        state.error = error62;
+      } catch (error2) {
+        state.error = error2;
       } finally {
         controller2.abort();
       }
@@ -32362,8 +23544,8 @@ var init_contents = __esm({
           maxBuffer
         });
         return finalize2(state);
-      } catch (error62) {
-        const normalizedError = typeof error62 === "object" && error62 !== null ? error62 : new Error(error62);
+      } catch (error2) {
+        const normalizedError = typeof error2 === "object" && error2 !== null ? error2 : new Error(error2);
         normalizedError.bufferedData = finalize2(state);
         throw normalizedError;
       }
@@ -32603,17 +23785,17 @@ var init_max_buffer = __esm({
     init_source();
     init_standard_stream();
     init_specific();
-    handleMaxBuffer = ({ error: error62, stream, readableObjectMode, lines, encoding, fdNumber }) => {
-      if (!(error62 instanceof MaxBufferError)) {
-        throw error62;
+    handleMaxBuffer = ({ error: error2, stream, readableObjectMode, lines, encoding, fdNumber }) => {
+      if (!(error2 instanceof MaxBufferError)) {
+        throw error2;
       }
       if (fdNumber === "all") {
-        return error62;
+        return error2;
       }
       const unit = getMaxBufferUnit(readableObjectMode, lines, encoding);
-      error62.maxBufferInfo = { fdNumber, unit };
+      error2.maxBufferInfo = { fdNumber, unit };
       stream.destroy();
-      throw error62;
+      throw error2;
     };
     getMaxBufferUnit = (readableObjectMode, lines, encoding) => {
       if (readableObjectMode) {
@@ -32631,20 +23813,20 @@ var init_max_buffer = __esm({
       if (ipcOutput.length !== maxBuffer) {
         return;
       }
-      const error62 = new MaxBufferError();
-      error62.maxBufferInfo = { fdNumber: "ipc" };
-      throw error62;
+      const error2 = new MaxBufferError();
+      error2.maxBufferInfo = { fdNumber: "ipc" };
+      throw error2;
     };
-    getMaxBufferMessage = (error62, maxBuffer) => {
-      const { streamName, threshold, unit } = getMaxBufferInfo(error62, maxBuffer);
+    getMaxBufferMessage = (error2, maxBuffer) => {
+      const { streamName, threshold, unit } = getMaxBufferInfo(error2, maxBuffer);
       return `Command's ${streamName} was larger than ${threshold} ${unit}`;
     };
-    getMaxBufferInfo = (error62, maxBuffer) => {
-      if (error62?.maxBufferInfo === void 0) {
+    getMaxBufferInfo = (error2, maxBuffer) => {
+      if (error2?.maxBufferInfo === void 0) {
         return { streamName: "output", threshold: maxBuffer[1], unit: "bytes" };
       }
-      const { maxBufferInfo: { fdNumber, unit } } = error62;
-      delete error62.maxBufferInfo;
+      const { maxBufferInfo: { fdNumber, unit } } = error2;
+      delete error2.maxBufferInfo;
       const threshold = getFdSpecificValue(maxBuffer, fdNumber);
       if (fdNumber === "ipc") {
         return { streamName: "IPC output", threshold, unit: "messages" };
@@ -32831,7 +24013,7 @@ var init_result = __esm({
       pipedFrom: []
     });
     makeEarlyError = ({
-      error: error62,
+      error: error2,
       command,
       escapedCommand,
       fileDescriptors,
@@ -32839,7 +24021,7 @@ var init_result = __esm({
       startTime: startTime2,
       isSync
     }) => makeError({
-      error: error62,
+      error: error2,
       command,
       escapedCommand,
       startTime: startTime2,
@@ -32899,9 +24081,9 @@ var init_result = __esm({
         timeout,
         cwd
       });
-      const error62 = getFinalError(originalError, message, isSync);
-      Object.assign(error62, getErrorProperties({
-        error: error62,
+      const error2 = getFinalError(originalError, message, isSync);
+      Object.assign(error2, getErrorProperties({
+        error: error2,
         command,
         escapedCommand,
         startTime: startTime2,
@@ -32920,10 +24102,10 @@ var init_result = __esm({
         originalMessage,
         shortMessage
       }));
-      return error62;
+      return error2;
     };
     getErrorProperties = ({
-      error: error62,
+      error: error2,
       command,
       escapedCommand,
       startTime: startTime2,
@@ -32958,7 +24140,7 @@ var init_result = __esm({
       exitCode,
       signal,
       signalDescription,
-      code: error62.cause?.code,
+      code: error2.cause?.code,
       stdout: stdio[1],
       stderr: stdio[2],
       all,
@@ -33877,9 +25059,9 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
           }));
         }
         return fileDescriptors;
-      } catch (error62) {
+      } catch (error2) {
         cleanupCustomStreams(fileDescriptors);
-        throw error62;
+        throw error2;
       }
     };
     getFinalFileDescriptor = ({
@@ -34197,13 +25379,13 @@ var init_run_async = __esm({
         yield* transformChunk(finalChunk, generators, index + 1);
       }
     };
-    destroyTransform = callbackify(async ({ currentIterable }, error62) => {
+    destroyTransform = callbackify(async ({ currentIterable }, error2) => {
       if (currentIterable !== void 0) {
-        await (error62 ? currentIterable.throw(error62) : currentIterable.return());
+        await (error2 ? currentIterable.throw(error2) : currentIterable.return());
         return;
       }
-      if (error62) {
-        throw error62;
+      if (error2) {
+        throw error2;
       }
     });
     identityGenerator = function* (chunk) {
@@ -34222,8 +25404,8 @@ var init_run_sync = __esm({
           transformStream.push(chunk);
         }
         done();
-      } catch (error62) {
-        done(error62);
+      } catch (error2) {
+        done(error2);
       }
     };
     runTransformSync = (generators, chunks) => [
@@ -34461,16 +25643,16 @@ var init_output_sync = __esm({
           writeToFiles(serializedResult, stdioItems, outputFiles);
         }
         return returnedResult;
-      } catch (error62) {
-        state.error = error62;
+      } catch (error2) {
+        state.error = error2;
         return returnedResult;
       }
     };
     runOutputGeneratorsSync = (chunks, stdioItems, encoding, state) => {
       try {
         return runGeneratorsSync(chunks, stdioItems, encoding, false);
-      } catch (error62) {
-        state.error = error62;
+      } catch (error2) {
+        state.error = error2;
         return chunks;
       }
     };
@@ -34499,8 +25681,8 @@ var init_output_sync = __esm({
       const linesArray = splitLinesSync(serializedResult, false, objectMode);
       try {
         logLinesSync(linesArray, fdNumber, verboseInfo);
-      } catch (error62) {
-        state.error ??= error62;
+      } catch (error2) {
+        state.error ??= error2;
       }
     };
     writeToFiles = (serializedResult, stdioItems, outputFiles) => {
@@ -34594,8 +25776,8 @@ var init_exit_sync = __esm({
     init_final_error();
     init_max_buffer();
     init_exit_async();
-    getExitResultSync = ({ error: error62, status: exitCode, signal, output: output2 }, { maxBuffer }) => {
-      const resultError = getResultError(error62, exitCode, signal);
+    getExitResultSync = ({ error: error2, status: exitCode, signal, output: output2 }, { maxBuffer }) => {
+      const resultError = getResultError(error2, exitCode, signal);
       const timedOut = resultError?.code === "ETIMEDOUT";
       const isMaxBuffer = isMaxBufferSync(resultError, output2, maxBuffer);
       return {
@@ -34606,9 +25788,9 @@ var init_exit_sync = __esm({
         isMaxBuffer
       };
     };
-    getResultError = (error62, exitCode, signal) => {
-      if (error62 !== void 0) {
-        return error62;
+    getResultError = (error2, exitCode, signal) => {
+      if (error2 !== void 0) {
+        return error2;
       }
       return isFailedExit(exitCode, signal) ? new DiscardedError() : void 0;
     };
@@ -34695,7 +25877,7 @@ var init_main_sync = __esm({
         return syncResult;
       }
       const { resultError, exitCode, signal, timedOut, isMaxBuffer } = getExitResultSync(syncResult, options);
-      const { output: output2, error: error62 = resultError } = transformOutputSync({
+      const { output: output2, error: error2 = resultError } = transformOutputSync({
         fileDescriptors,
         syncResult,
         options,
@@ -34705,7 +25887,7 @@ var init_main_sync = __esm({
       const stdio = output2.map((stdioOutput, fdNumber) => stripNewline(stdioOutput, options, fdNumber));
       const all = stripNewline(getAllSync(output2, options), options, "all");
       return getSyncResult({
-        error: error62,
+        error: error2,
         exitCode,
         signal,
         timedOut,
@@ -34723,9 +25905,9 @@ var init_main_sync = __esm({
         addInputOptionsSync(fileDescriptors, options);
         const normalizedOptions = normalizeSpawnSyncOptions(options);
         return spawnSync(...concatenateShell(file2, commandArguments, normalizedOptions));
-      } catch (error62) {
+      } catch (error2) {
         return makeEarlyError({
-          error: error62,
+          error: error2,
           command,
           escapedCommand,
           fileDescriptors,
@@ -34736,7 +25918,7 @@ var init_main_sync = __esm({
       }
     };
     normalizeSpawnSyncOptions = ({ encoding, maxBuffer, ...options }) => ({ ...options, encoding: "buffer", maxBuffer: getMaxBufferSync(maxBuffer) });
-    getSyncResult = ({ error: error62, exitCode, signal, timedOut, isMaxBuffer, stdio, all, options, command, escapedCommand, startTime: startTime2 }) => error62 === void 0 ? makeSuccessResult({
+    getSyncResult = ({ error: error2, exitCode, signal, timedOut, isMaxBuffer, stdio, all, options, command, escapedCommand, startTime: startTime2 }) => error2 === void 0 ? makeSuccessResult({
       command,
       escapedCommand,
       stdio,
@@ -34745,7 +25927,7 @@ var init_main_sync = __esm({
       options,
       startTime: startTime2
     }) : makeError({
-      error: error62,
+      error: error2,
       command,
       escapedCommand,
       timedOut,
@@ -34798,9 +25980,9 @@ var init_get_one = __esm({
           throwOnDisconnect2(ipcEmitter, isSubprocess, controller2),
           throwOnStrictError(ipcEmitter, isSubprocess, controller2)
         ]);
-      } catch (error62) {
+      } catch (error2) {
         disconnect(anyProcess);
-        throw error62;
+        throw error2;
       } finally {
         controller2.abort();
         removeReference(channel, reference);
@@ -34822,8 +26004,8 @@ var init_get_one = __esm({
       throwOnEarlyDisconnect(isSubprocess);
     };
     throwOnStrictError = async (ipcEmitter, isSubprocess, { signal }) => {
-      const [error62] = await once5(ipcEmitter, "strict:error", { signal });
-      throw getStrictResponseError(error62, isSubprocess);
+      const [error2] = await once5(ipcEmitter, "strict:error", { signal });
+      throw getStrictResponseError(error2, isSubprocess);
     };
   }
 });
@@ -34882,8 +26064,8 @@ var init_get_each = __esm({
     };
     abortOnStrictError = async ({ ipcEmitter, isSubprocess, controller: controller2, state }) => {
       try {
-        const [error62] = await once6(ipcEmitter, "strict:error", { signal: controller2.signal });
-        state.error = getStrictResponseError(error62, isSubprocess);
+        const [error2] = await once6(ipcEmitter, "strict:error", { signal: controller2.signal });
+        state.error = getStrictResponseError(error2, isSubprocess);
         controller2.abort();
       } catch {
       }
@@ -34907,9 +26089,9 @@ var init_get_each = __esm({
         }
       }
     };
-    throwIfStrictError = ({ error: error62 }) => {
-      if (error62) {
-        throw error62;
+    throwIfStrictError = ({ error: error2 }) => {
+      if (error2) {
+        throw error2;
       }
     };
   }
@@ -34978,13 +26160,13 @@ var init_early_error = __esm({
     init_handle();
     init_result();
     init_reject();
-    handleEarlyError = ({ error: error62, command, escapedCommand, fileDescriptors, options, startTime: startTime2, verboseInfo }) => {
+    handleEarlyError = ({ error: error2, command, escapedCommand, fileDescriptors, options, startTime: startTime2, verboseInfo }) => {
       cleanupCustomStreams(fileDescriptors);
       const subprocess = new ChildProcess2();
       createDummyStreams(subprocess, fileDescriptors);
       Object.assign(subprocess, { readable, writable, duplex });
       const earlyError = makeEarlyError({
-        error: error62,
+        error: error2,
         command,
         escapedCommand,
         fileDescriptors,
@@ -35022,7 +26204,7 @@ var init_early_error = __esm({
     duplex = () => new Duplex({ read() {
     }, write() {
     } });
-    handleDummyPromise = async (error62, verboseInfo, options) => handleResult(error62, verboseInfo, options);
+    handleDummyPromise = async (error2, verboseInfo, options) => handleResult(error2, verboseInfo, options);
   }
 });
 
@@ -35169,9 +26351,9 @@ var init_merge_streams = __esm({
     onMergedStreamEnd = async (passThroughStream, { signal }) => {
       try {
         await finished2(passThroughStream, { signal, cleanup: true });
-      } catch (error62) {
-        errorOrAbortStream(passThroughStream, error62);
-        throw error62;
+      } catch (error2) {
+        errorOrAbortStream(passThroughStream, error2);
+        throw error2;
       }
     };
     onInputStreamsUnpipe = async (passThroughStream, streams, unpipeEvent, { signal }) => {
@@ -35227,9 +26409,9 @@ var init_merge_streams = __esm({
         if (!signal.aborted) {
           abortStream(stream);
         }
-      } catch (error62) {
+      } catch (error2) {
         if (!signal.aborted) {
-          errorOrAbortStream(stream, error62);
+          errorOrAbortStream(stream, error2);
         }
       }
     };
@@ -35244,14 +26426,14 @@ var init_merge_streams = __esm({
         if (streams.has(stream)) {
           ended.add(stream);
         }
-      } catch (error62) {
+      } catch (error2) {
         if (signal.aborted || !streams.has(stream)) {
           return;
         }
-        if (isAbortError(error62)) {
+        if (isAbortError(error2)) {
           aborted3.add(stream);
         } else {
-          errorStream(passThroughStream, error62);
+          errorStream(passThroughStream, error2);
         }
       }
     };
@@ -35269,23 +26451,23 @@ var init_merge_streams = __esm({
         stream.end();
       }
     };
-    errorOrAbortStream = (stream, error62) => {
-      if (isAbortError(error62)) {
+    errorOrAbortStream = (stream, error2) => {
+      if (isAbortError(error2)) {
         abortStream(stream);
       } else {
-        errorStream(stream, error62);
+        errorStream(stream, error2);
       }
     };
-    isAbortError = (error62) => error62?.code === "ERR_STREAM_PREMATURE_CLOSE";
+    isAbortError = (error2) => error2?.code === "ERR_STREAM_PREMATURE_CLOSE";
     abortStream = (stream) => {
       if (stream.readable || stream.writable) {
         stream.destroy();
       }
     };
-    errorStream = (stream, error62) => {
+    errorStream = (stream, error2) => {
       if (!stream.destroyed) {
         stream.once("error", noop2);
-        stream.destroy(error62);
+        stream.destroy(error2);
       }
     };
     noop2 = () => {
@@ -35740,8 +26922,8 @@ var init_pipe_arguments = __esm({
           from,
           unpipeSignal
         };
-      } catch (error62) {
-        return { destinationError: error62 };
+      } catch (error2) {
+        return { destinationError: error2 };
       }
     };
     getDestination = (boundOptions, createNested, firstArgument, ...pipeArguments) => {
@@ -35770,8 +26952,8 @@ var init_pipe_arguments = __esm({
       try {
         const sourceStream = getFromStream(source, from);
         return { sourceStream };
-      } catch (error62) {
-        return { sourceError: error62 };
+      } catch (error2) {
+        return { sourceError: error2 };
       }
     };
   }
@@ -35792,15 +26974,15 @@ var init_throw = __esm({
       sourceOptions,
       startTime: startTime2
     }) => {
-      const error62 = getPipeArgumentsError({
+      const error2 = getPipeArgumentsError({
         sourceStream,
         sourceError,
         destinationStream,
         destinationError
       });
-      if (error62 !== void 0) {
+      if (error2 !== void 0) {
         throw createNonCommandError({
-          error: error62,
+          error: error2,
           fileDescriptors,
           sourceOptions,
           startTime: startTime2
@@ -35820,8 +27002,8 @@ var init_throw = __esm({
         return sourceError;
       }
     };
-    createNonCommandError = ({ error: error62, fileDescriptors, sourceOptions, startTime: startTime2 }) => makeEarlyError({
-      error: error62,
+    createNonCommandError = ({ error: error2, fileDescriptors, sourceOptions, startTime: startTime2 }) => makeEarlyError({
+      error: error2,
       command: PIPE_COMMAND_MESSAGE,
       escapedCommand: PIPE_COMMAND_MESSAGE,
       fileDescriptors,
@@ -35905,9 +27087,9 @@ var init_abort = __esm({
     unpipeOnSignalAbort = async (unpipeSignal, { sourceStream, mergedStream, fileDescriptors, sourceOptions, startTime: startTime2 }) => {
       await aborted2(unpipeSignal, sourceStream);
       await mergedStream.remove(sourceStream);
-      const error62 = new Error("Pipe canceled by `unpipeSignal` option.");
+      const error2 = new Error("Pipe canceled by `unpipeSignal` option.");
       throw createNonCommandError({
-        error: error62,
+        error: error2,
         fileDescriptors,
         sourceOptions,
         startTime: startTime2
@@ -36072,9 +27254,9 @@ var init_iterate = __esm({
         for await (const [chunk] of onStdoutChunk) {
           yield* transformChunkSync(chunk, generators, 0);
         }
-      } catch (error62) {
+      } catch (error2) {
         if (!controller2.signal.aborted) {
-          throw error62;
+          throw error2;
         }
       } finally {
         yield* finalChunksSync(generators);
@@ -36168,9 +27350,9 @@ var init_contents2 = __esm({
           return new Uint8Array(await getStreamAsArrayBuffer(iterable, { maxBuffer }));
         }
         return await getStreamAsString(iterable, { maxBuffer });
-      } catch (error62) {
+      } catch (error2) {
         return handleBufferedData(handleMaxBuffer({
-          error: error62,
+          error: error2,
           stream,
           readableObjectMode,
           lines,
@@ -36182,8 +27364,8 @@ var init_contents2 = __esm({
     getBufferedData = async (streamPromise) => {
       try {
         return await streamPromise;
-      } catch (error62) {
-        return handleBufferedData(error62);
+      } catch (error2) {
+        return handleBufferedData(error2);
       }
     };
     handleBufferedData = ({ bufferedData }) => isArrayBuffer(bufferedData) ? new Uint8Array(bufferedData) : bufferedData;
@@ -36203,9 +27385,9 @@ var init_wait_stream = __esm({
           ...stopOnExit ? [streamInfo.exitPromise] : [],
           finished5(stream, { cleanup: true, signal: abortController.signal })
         ]);
-      } catch (error62) {
+      } catch (error2) {
         if (!state.stdinCleanedUp) {
-          handleStreamError(error62, fdNumber, streamInfo, isSameDirection);
+          handleStreamError(error2, fdNumber, streamInfo, isSameDirection);
         }
       } finally {
         abortController.abort();
@@ -36230,21 +27412,21 @@ var init_wait_stream = __esm({
         state.stdinCleanedUp = true;
       }
     };
-    handleStreamError = (error62, fdNumber, streamInfo, isSameDirection) => {
-      if (!shouldIgnoreStreamError(error62, fdNumber, streamInfo, isSameDirection)) {
-        throw error62;
+    handleStreamError = (error2, fdNumber, streamInfo, isSameDirection) => {
+      if (!shouldIgnoreStreamError(error2, fdNumber, streamInfo, isSameDirection)) {
+        throw error2;
       }
     };
-    shouldIgnoreStreamError = (error62, fdNumber, streamInfo, isSameDirection = true) => {
+    shouldIgnoreStreamError = (error2, fdNumber, streamInfo, isSameDirection = true) => {
       if (streamInfo.propagating) {
-        return isStreamEpipe(error62) || isStreamAbort(error62);
+        return isStreamEpipe(error2) || isStreamAbort(error2);
       }
       streamInfo.propagating = true;
-      return isInputFileDescriptor(streamInfo, fdNumber) === isSameDirection ? isStreamEpipe(error62) : isStreamAbort(error62);
+      return isInputFileDescriptor(streamInfo, fdNumber) === isSameDirection ? isStreamEpipe(error2) : isStreamAbort(error2);
     };
     isInputFileDescriptor = ({ fileDescriptors }, fdNumber) => fdNumber !== "all" && fileDescriptors[fdNumber].direction === "input";
-    isStreamAbort = (error62) => error62?.code === "ERR_STREAM_PREMATURE_CLOSE";
-    isStreamEpipe = (error62) => error62?.code === "EPIPE";
+    isStreamAbort = (error2) => error2?.code === "ERR_STREAM_PREMATURE_CLOSE";
+    isStreamEpipe = (error2) => error2?.code === "EPIPE";
   }
 });
 
@@ -36507,10 +27689,10 @@ var init_wait_subprocess = __esm({
             controller: controller2
           })
         ]);
-      } catch (error62) {
+      } catch (error2) {
         context.terminationReason ??= "other";
         return Promise.all([
-          { error: error62 },
+          { error: error2 },
           exitPromise,
           Promise.all(stdioPromises.map((stdioPromise) => getBufferedData(stdioPromise))),
           getBufferedData(allPromise),
@@ -36526,8 +27708,8 @@ var init_wait_subprocess = __esm({
       stopOnExit: type === "native"
     })));
     throwOnSubprocessError = async (subprocess, { signal }) => {
-      const [error62] = await once8(subprocess, "error", { signal });
-      throw error62;
+      const [error2] = await once8(subprocess, "error", { signal });
+      throw error2;
     };
   }
 });
@@ -36594,15 +27776,15 @@ var init_shared = __esm({
     waitForSubprocessStdout = async (subprocessStdout) => {
       await finished6(subprocessStdout, { cleanup: true, readable: true, writable: false });
     };
-    waitForSubprocess = async (subprocess, error62) => {
+    waitForSubprocess = async (subprocess, error2) => {
       await subprocess;
-      if (error62) {
-        throw error62;
+      if (error2) {
+        throw error2;
       }
     };
-    destroyOtherStream = (stream, isOpen, error62) => {
-      if (error62 && !isStreamAbort(error62)) {
-        stream.destroy(error62);
+    destroyOtherStream = (stream, isOpen, error2) => {
+      if (error2 && !isStreamAbort(error2)) {
+        stream.destroy(error2);
       } else if (isOpen) {
         stream.destroy();
       }
@@ -36691,19 +27873,19 @@ var init_readable = __esm({
         if (readable2.readable) {
           readable2.push(null);
         }
-      } catch (error62) {
+      } catch (error2) {
         await safeWaitForSubprocessStdin(subprocessStdin);
-        destroyOtherReadable(readable2, error62);
+        destroyOtherReadable(readable2, error2);
       }
     };
-    onReadableDestroy = async ({ subprocessStdout, subprocess, waitReadableDestroy }, error62) => {
+    onReadableDestroy = async ({ subprocessStdout, subprocess, waitReadableDestroy }, error2) => {
       if (await waitForConcurrentStreams(waitReadableDestroy, subprocess)) {
-        destroyOtherReadable(subprocessStdout, error62);
-        await waitForSubprocess(subprocess, error62);
+        destroyOtherReadable(subprocessStdout, error2);
+        await waitForSubprocess(subprocess, error2);
       }
     };
-    destroyOtherReadable = (stream, error62) => {
-      destroyOtherStream(stream, stream.readable, error62);
+    destroyOtherReadable = (stream, error2) => {
+      destroyOtherStream(stream, stream.readable, error2);
     };
   }
 });
@@ -36764,20 +27946,20 @@ var init_writable = __esm({
         if (writable2.writable) {
           writable2.end();
         }
-      } catch (error62) {
+      } catch (error2) {
         await safeWaitForSubprocessStdout(subprocessStdout);
-        destroyOtherWritable(writable2, error62);
+        destroyOtherWritable(writable2, error2);
       }
     };
-    onWritableDestroy = async ({ subprocessStdin, subprocess, waitWritableFinal, waitWritableDestroy }, error62) => {
+    onWritableDestroy = async ({ subprocessStdin, subprocess, waitWritableFinal, waitWritableDestroy }, error2) => {
       await waitForConcurrentStreams(waitWritableFinal, subprocess);
       if (await waitForConcurrentStreams(waitWritableDestroy, subprocess)) {
-        destroyOtherWritable(subprocessStdin, error62);
-        await waitForSubprocess(subprocess, error62);
+        destroyOtherWritable(subprocessStdin, error2);
+        await waitForSubprocess(subprocess, error2);
       }
     };
-    destroyOtherWritable = (stream, error62) => {
-      destroyOtherStream(stream, stream.writable, error62);
+    destroyOtherWritable = (stream, error2) => {
+      destroyOtherStream(stream, stream.writable, error2);
     };
   }
 });
@@ -36830,15 +28012,15 @@ var init_duplex = __esm({
       onStdinFinished(subprocessStdin, duplex2, subprocessStdout);
       return duplex2;
     };
-    onDuplexDestroy = async ({ subprocessStdout, subprocessStdin, subprocess, waitReadableDestroy, waitWritableFinal, waitWritableDestroy }, error62) => {
+    onDuplexDestroy = async ({ subprocessStdout, subprocessStdin, subprocess, waitReadableDestroy, waitWritableFinal, waitWritableDestroy }, error2) => {
       await Promise.all([
-        onReadableDestroy({ subprocessStdout, subprocess, waitReadableDestroy }, error62),
+        onReadableDestroy({ subprocessStdout, subprocess, waitReadableDestroy }, error2),
         onWritableDestroy({
           subprocessStdin,
           subprocess,
           waitWritableFinal,
           waitWritableDestroy
-        }, error62)
+        }, error2)
       ]);
     };
   }
@@ -36994,9 +28176,9 @@ var init_main_async = __esm({
       let subprocess;
       try {
         subprocess = spawn(...concatenateShell(file2, commandArguments, options));
-      } catch (error62) {
+      } catch (error2) {
         return handleEarlyError({
-          error: error62,
+          error: error2,
           command,
           escapedCommand,
           fileDescriptors,
@@ -38147,6 +29329,33 @@ var init_local_host = __esm({
     init_listeners2();
     init_resolve();
     LOCAL_HOSTS = /* @__PURE__ */ new WeakSet();
+  }
+});
+
+// src/timings.ts
+function newTimings() {
+  return { stages: [] };
+}
+function mark(t, stage, startMs) {
+  t?.stages.push({ stage, startMs, ms: performance.now() - startMs });
+}
+async function timed(t, stage, fn) {
+  if (!t) return fn();
+  const start2 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    mark(t, stage, start2);
+  }
+}
+function processStages(t, now = performance.now()) {
+  const booted = Math.min(performance.nodeTiming.bootstrapComplete, now);
+  t.stages.push({ stage: "node start", startMs: 0, ms: booted });
+  t.stages.push({ stage: "code loading", startMs: booted, ms: now - booted });
+}
+var init_timings = __esm({
+  "src/timings.ts"() {
+    "use strict";
   }
 });
 
@@ -40244,7 +31453,7 @@ function analyze(name2, args, terminator, parent) {
   const rule = ruleFor(name2, parent);
   if (!rule) return void 0;
   const strayBlock = !rule.block && terminator === "{";
-  const problem = (error62) => ({ error: error62, strayBlock });
+  const problem = (error2) => ({ error: error2, strayBlock });
   if (!rule.in.includes(parent)) return problem(`"${name2}" directive is not allowed here`);
   if (rule.block && terminator !== "{") return problem(`directive "${name2}" has no opening "{"`);
   if (strayBlock) return problem(`directive "${name2}" is not terminated by ";"`);
@@ -40387,10 +31596,10 @@ function parseConfig(main2, options) {
       entry.parsed = [];
       errors2.length = 0;
       texts.delete(file2);
-      const error62 = `"${file2}" does not read as an nginx config file: ${why}`;
+      const error2 = `"${file2}" does not read as an nginx config file: ${why}`;
       const from = job.from;
-      if (!from) errors2.push({ error: error62, line: null });
-      else config2[from.index]?.errors.push({ error: `${error62} in ${files[from.index]}:${from.line}`, line: from.line });
+      if (!from) errors2.push({ error: error2, line: null });
+      else config2[from.index]?.errors.push({ error: `${error2} in ${files[from.index]}:${from.line}`, line: from.line });
     };
     const binary = notText(read3.text);
     if (binary) {
@@ -40552,13 +31761,13 @@ var init_parser = __esm({
       firstBroken;
       scratch = [];
       /** An error of the syntax itself, not of a directive's use: counts towards "this is no config". */
-      broken(error62, line) {
-        this.countBroken(error62);
-        this.fail(error62, line);
+      broken(error2, line) {
+        this.countBroken(error2);
+        this.fail(error2, line);
       }
-      countBroken(error62) {
+      countBroken(error2) {
         this.syntaxErrors++;
-        if (this.statements === 0) this.firstBroken ??= error62;
+        if (this.statements === 0) this.firstBroken ??= error2;
       }
       /**
        * Why this file does not read as nginx config, or undefined: its first
@@ -40570,11 +31779,11 @@ var init_parser = __esm({
         if (this.syntaxErrors >= 3 && this.syntaxErrors * 2 > this.statements) return `${this.syntaxErrors} syntax errors in ${this.statements} statements`;
         return void 0;
       }
-      fail = (error62, line) => {
+      fail = (error2, line) => {
         if (this.errors.length === MAX_ERRORS_PER_FILE) this.errors.push({ error: `more than ${MAX_ERRORS_PER_FILE} errors in ${this.file}; the rest are not reported`, line: null });
         this.quietLine = this.lexer.line;
         if (this.errors.length > MAX_ERRORS_PER_FILE) return;
-        this.errors.push({ error: `${error62} in ${this.file}:${line}`, line });
+        this.errors.push({ error: `${error2} in ${this.file}:${line}`, line });
       };
       advance() {
         if (this.held) {
@@ -40639,12 +31848,12 @@ var init_parser = __esm({
        * or block still open, as nginx stops there. None when the lexer already
        * said why (a quote or a Lua block never closed ran to the end).
        */
-      endOfFile(error62) {
+      endOfFile(error2) {
         if (this.eofReported) return;
         this.eofReported = true;
         const lexed = this.lexer.errors[0];
         if (lexed) this.countBroken(lexed.error);
-        else this.broken(error62, this.lexer.cursorLine);
+        else this.broken(error2, this.lexer.cursorLine);
       }
       /**
        * Skip a `{` that opens no block, up to its `}`, and the rest of the
@@ -40807,13 +32016,25 @@ var init_resolve2 = __esm({
 // src/nginx/check.ts
 import { dirname as dirname8, relative as relative2, isAbsolute as isAbsolute5, resolve as resolve6 } from "node:path";
 async function configPhase(spec, ctx, options = {}) {
-  const { signal } = ctx;
-  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : await loadConfigFiles(spec, ctx.host, signal);
+  const { signal, timings } = ctx;
+  const { dump } = spec.nginx;
+  const loaded = await timed(
+    timings,
+    "config read and parse",
+    () => dump ? loadDump(dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : loadConfigFiles(spec, ctx.host, signal)
+  );
   const { parse: parse3, main: main2 } = loaded;
+  const nginxChecked = timed(timings, "nginx -t", () => nginxCheck(spec, loaded, ctx));
   const base = dirname8(main2);
+  const shown2 = /* @__PURE__ */ new Map();
   const display = (file2) => {
-    const r = relative2(base, file2);
-    return r && !r.startsWith("..") && !isAbsolute5(r) ? r : file2;
+    let d = shown2.get(file2);
+    if (d === void 0) {
+      const r = relative2(base, file2);
+      d = r && !r.startsWith("..") && !isAbsolute5(r) ? r : file2;
+      shown2.set(file2, d);
+    }
+    return d;
   };
   const lines = /* @__PURE__ */ new Map();
   const lineText = (s) => {
@@ -40824,8 +32045,10 @@ async function configPhase(spec, ctx, options = {}) {
     }
     return (l[s.line - 1] ?? "").trim();
   };
+  const modelStart = performance.now();
   const model = buildModel(parse3);
   const expansions = expandAll(model);
+  mark(timings, "config model", modelStart);
   const ours = [];
   for (const c3 of parse3.payload.config) {
     for (const e of c3.errors) ours.push(invalid(stripWhere(e.error), c3.file, e.line ?? void 0));
@@ -40833,10 +32056,7 @@ async function configPhase(spec, ctx, options = {}) {
   for (const e of model.errors) ours.push(invalid(e.error, e.file, e.line));
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
   const resolver = options.resolver ?? hostResolver(ctx.host, void 0, ctx.deadlineAt);
-  const [nginx, addresses] = await Promise.all([
-    nginxCheck(spec, loaded, ctx),
-    resolveAll(spec, expansions, resolver, signal)
-  ]);
+  const [nginx, addresses] = await Promise.all([nginxChecked, timed(timings, "name lookups", () => resolveAll(spec, expansions, resolver, signal))]);
   const theirs = nginx.messages.filter((m) => isErrorMessage(m) && !isPermissionMessage(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
   const notes2 = [...nginx.notes];
   for (const m of nginx.messages) {
@@ -40848,12 +32068,14 @@ async function configPhase(spec, ctx, options = {}) {
   const invalids = [...theirs, ...ours.filter((f) => f.line === void 0 || !taken.has(`${f.file}:${f.line}`))];
   const findings = [...invalids];
   const dials = [];
+  const compareStart = performance.now();
   const evaluate2 = prepareEvaluation({ services: spec.services, model, expansions, addresses, display, lineText });
   for (const service2 of spec.services) {
     const r = evaluate2(service2);
     append(findings, r.findings);
     append(dials, r.dials);
   }
+  mark(timings, "config compare", compareStart);
   append(findings, notes2);
   return {
     findings: findings.map(masked),
@@ -40904,8 +32126,8 @@ function invalidFix(message, text2) {
   if (message.startsWith("include cycle")) return `# ${text2}`;
   return void 0;
 }
-function stripWhere(error62) {
-  return error62.replace(/ in (\/|-).*:\d+$/, "");
+function stripWhere(error2) {
+  return error2.replace(/ in (\/|-).*:\d+$/, "");
 }
 async function nginxCheck(spec, loaded, ctx) {
   if (loaded.dump) {
@@ -40955,6 +32177,7 @@ var init_check = __esm({
     init_nginx_process();
     init_mask();
     init_load();
+    init_timings();
     init_user_error();
     init_dials();
     init_front_route();
@@ -42505,14 +33728,14 @@ var init_classify = __esm({
 });
 
 // node_modules/is-network-error/index.js
-function isNetworkError(error62) {
-  const isValid = error62 && isError(error62) && error62.name === "TypeError" && typeof error62.message === "string";
+function isNetworkError(error2) {
+  const isValid = error2 && isError(error2) && error2.name === "TypeError" && typeof error2.message === "string";
   if (!isValid) {
     return false;
   }
-  const { message, stack } = error62;
+  const { message, stack } = error2;
   if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
-    return stack === void 0 || "__sentry_captured__" in error62;
+    return stack === void 0 || "__sentry_captured__" in error2;
   }
   if (message.startsWith("error sending request for url")) {
     return true;
@@ -42588,8 +33811,8 @@ function calculateRemainingTime(start2, max) {
   }
   return max - (performance.now() - start2);
 }
-async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed, startTime: startTime2, options }) {
-  const normalizedError = error62 instanceof Error ? error62 : new TypeError(`Non-error was thrown: "${error62}". You should only throw errors.`);
+async function onAttemptFailure({ error: error2, attemptNumber, retriesConsumed, startTime: startTime2, options }) {
+  const normalizedError = error2 instanceof Error ? error2 : new TypeError(`Non-error was thrown: "${error2}". You should only throw errors.`);
   if (normalizedError instanceof AbortError) {
     throw normalizedError.originalError;
   }
@@ -42681,9 +33904,9 @@ async function pRetry(input2, options = {}) {
       const result = await input2(attemptNumber);
       options.signal?.throwIfAborted();
       return result;
-    } catch (error62) {
+    } catch (error2) {
       if (await onAttemptFailure({
-        error: error62,
+        error: error2,
         attemptNumber,
         retriesConsumed,
         startTime: startTime2,
@@ -42865,14 +34088,14 @@ async function retryCheck(attempt2, policy, onAttempt) {
       minTimeout: 0,
       maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
       ...policy.signal && { signal: policy.signal },
-      onFailedAttempt: async ({ error: error62 }) => {
+      onFailedAttempt: async ({ error: error2 }) => {
         const remaining = policy.deadlineAt - Date.now();
-        if (!(error62 instanceof Retry) || remaining <= 0) return;
-        await sleep2(Math.min(error62.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
+        if (!(error2 instanceof Retry) || remaining <= 0) return;
+        await sleep2(Math.min(error2.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
         });
       },
       // only our own Retry loops; anything else (a bug, the signal) ends the check
-      shouldRetry: ({ error: error62 }) => error62 instanceof Retry && policy.deadlineAt - Date.now() > 0
+      shouldRetry: ({ error: error2 }) => error2 instanceof Retry && policy.deadlineAt - Date.now() > 0
     });
   } catch {
   }
@@ -42920,7 +34143,7 @@ async function attempt(check2, env, budgetMs, n2) {
     ...env.errorLogFrom !== void 0 && { errorLogFrom: env.errorLogFrom }
   };
   const { kind, service: service2, stage, target } = check2;
-  const probe = await kind.probe(check2, a2);
+  const probe = env.pool ? await env.pool.run(() => kind.probe(check2, a2)) : await kind.probe(check2, a2);
   const seen = kind.evidence ? await kind.evidence(probe, check2, a2) : { evidence: await env.evidence.gather(probe, target.endpoint, target.address, service2.unit) };
   let outcome = { ok: true, probe };
   if (!probe.ok) {
@@ -43002,6 +34225,35 @@ var init_check_runner = __esm({
     "use strict";
     init_classify();
     init_retry();
+  }
+});
+
+// src/gate/probe-pool.ts
+function probePool(size = MAX_PROBES_IN_FLIGHT) {
+  let inFlight = 0;
+  const queue = [];
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else inFlight--;
+  };
+  return {
+    async run(probe) {
+      if (inFlight < size) inFlight++;
+      else await new Promise((r) => queue.push(r));
+      try {
+        return await probe();
+      } finally {
+        release();
+      }
+    }
+  };
+}
+var MAX_PROBES_IN_FLIGHT;
+var init_probe_pool = __esm({
+  "src/gate/probe-pool.ts"() {
+    "use strict";
+    MAX_PROBES_IN_FLIGHT = 256;
   }
 });
 
@@ -43498,8 +34750,8 @@ async function gatewayEvidence(service2, a2) {
   const file2 = a2.spec.nginx.errorLog;
   if (!file2) return ["nginx.error_log is not set: the 502 cannot be attributed"];
   if (a2.errorLogFrom === void 0) return [`${file2} was not readable when the gate started`];
-  const { lines, error: error62 } = await readSince(a2.host, file2, a2.errorLogFrom, { signal: a2.signal });
-  if (error62) return [error62];
+  const { lines, error: error2 } = await readSince(a2.host, file2, a2.errorLogFrom, { signal: a2.signal });
+  if (error2) return [error2];
   return gatewayLines(lines, service2.serverNames);
 }
 async function routeLines(service2, front, a2) {
@@ -43510,8 +34762,8 @@ async function routeLines(service2, front, a2) {
     const why = front.errorLogProblem ?? ("unreadable" in route2.errorLog ? route2.errorLog.unreadable : `${file2} could not be read`);
     return { lines: [], note: `the 502 cannot be attributed: ${why}` };
   }
-  const { lines, error: error62 } = await readSince(a2.host, file2, front.errorLogFrom, { signal: a2.signal });
-  if (error62) return { lines: [], note: `the 502 cannot be attributed: ${error62}` };
+  const { lines, error: error2 } = await readSince(a2.host, file2, front.errorLogFrom, { signal: a2.signal });
+  if (error2) return { lines: [], note: `the 502 cannot be attributed: ${error2}` };
   const names2 = route2.hostName !== void 0 ? [.../* @__PURE__ */ new Set([...service2.serverNames, route2.hostName])] : service2.serverNames;
   return { lines: gatewayLines(lines, names2), note: `error log read: ${file2} (${whence})` };
 }
@@ -44064,7 +35316,7 @@ var init_probe_plan = __esm({
 
 // src/gate/probe-phase.ts
 import { setMaxListeners as setMaxListeners3 } from "node:events";
-async function runService(service2, dials, env, front) {
+async function runService(service2, dials, env, front, timings) {
   const out = { findings: [], checks: [], notRun: [] };
   const learnt = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
   const state = /* @__PURE__ */ new Map();
@@ -44083,14 +35335,16 @@ async function runService(service2, dials, env, front) {
     state.set(check2.id, "running");
     running++;
     const at3 = seq++;
+    const startedAt2 = performance.now();
     runCheck(check2, env, out).then(
       (run) => {
+        mark(timings, `probe ${service2.name}: ${check2.name}`, startedAt2);
         if (run.row) rows.set(run.row, { check: check2, seq: at3 });
         settled.push({ check: check2, run });
         wake?.();
       },
-      (error62) => {
-        broken ??= { error: error62 };
+      (error2) => {
+        broken ??= { error: error2 };
         wake?.();
       }
     );
@@ -44181,6 +35435,8 @@ var init_probe_phase = __esm({
     init_evidence();
     init_file_tail();
     init_check_runner();
+    init_probe_pool();
+    init_timings();
     init_probe_kind();
     init_through_nginx();
     init_probe_plan();
@@ -44201,6 +35457,7 @@ var init_probe_phase = __esm({
           },
           started: Date.now(),
           deadlineAt: ctx.deadlineAt,
+          pool: probePool(),
           ...ctx.onProgress && { onProgress: ctx.onProgress }
         };
         if (spec.nginx.front && spec.nginx.errorLog) {
@@ -44209,7 +35466,7 @@ var init_probe_phase = __esm({
         }
         const byService2 = dialsByService(dials);
         const fronts = await frontTargets(spec, ctx);
-        const runs = await Promise.all(spec.services.map((s) => runService(s, byService2.get(s.name) ?? [], env, fronts.targets.get(s.name))));
+        const runs = await Promise.all(spec.services.map((s) => runService(s, byService2.get(s.name) ?? [], env, fronts.targets.get(s.name), ctx.timings)));
         const found = runs.flatMap((r) => r.findings);
         const stale = await staleNotes(spec, ctx, fronts.targets, found);
         return { findings: dedupe2([...found, ...stale, ...fronts.notes]), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
@@ -44235,11 +35492,13 @@ async function runGate(spec, opts) {
     signal,
     deadlineAt,
     host: opts.host ?? localHost(),
-    ...opts.onProgress && { onProgress: opts.onProgress }
+    ...opts.onProgress && { onProgress: opts.onProgress },
+    ...opts.timings && { timings: opts.timings }
   };
   const endLookups = useLookups();
   try {
-    return await phases(spec, opts, ctx, started);
+    const report = await phases(spec, opts, ctx, started);
+    return opts.timings ? { ...report, timings: opts.timings } : report;
   } finally {
     endLookups();
   }
@@ -44256,7 +35515,7 @@ async function phases(spec, opts, ctx, started) {
   let facts;
   let fronts;
   if (phase !== "probe") {
-    const config2 = await configPhase2(spec, ctx);
+    const config2 = await timed(ctx.timings, "config phase", () => configPhase2(spec, ctx));
     append(findings, config2.findings);
     dials = config2.dials;
     facts = config2.nginx;
@@ -44289,12 +35548,16 @@ async function phases(spec, opts, ctx, started) {
       });
       planned(() => "the deadline passed");
     } else {
-      const nginx = await findNginx(ctx.host, {
-        ...phase === "probe" ? { pidFile: DEFAULT_PID_FILE } : facts?.pidFile !== void 0 && { pidFile: facts.pidFile },
-        config: spec.nginx.config,
-        signal
-      });
-      const view = await vantageHost(ctx.host, nginx, facts?.user, { signal });
+      const nginx = await timed(
+        ctx.timings,
+        "nginx process lookup",
+        () => findNginx(ctx.host, {
+          ...phase === "probe" ? { pidFile: DEFAULT_PID_FILE } : facts?.pidFile !== void 0 && { pidFile: facts.pidFile },
+          config: spec.nginx.config,
+          signal
+        })
+      );
+      const view = await timed(ctx.timings, "vantage", () => vantageHost(ctx.host, nginx, facts?.user, { signal }));
       try {
         if (view.blocked) {
           append(findings, view.findings());
@@ -44302,7 +35565,11 @@ async function phases(spec, opts, ctx, started) {
           planned(() => "nginx runs in another network namespace the gate cannot enter");
         } else {
           const entered = view.vantage();
-          const probe = await probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...facts && { nginxFacts: facts }, ...fronts && { fronts }, ...entered && { vantage: entered } });
+          const probe = await timed(
+            ctx.timings,
+            "probe phase",
+            () => probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...facts && { nginxFacts: facts }, ...fronts && { fronts }, ...entered && { vantage: entered } })
+          );
           const vantage = view.vantage();
           append(findings, view.findings());
           append(findings, vantage ? probe.findings.map((f) => ({ ...f, vantage })) : probe.findings);
@@ -44345,6 +35612,7 @@ var init_run2 = __esm({
     init_append();
     init_local_host();
     init_name_lookup();
+    init_timings();
     init_check();
     init_nginx_process();
     init_vantage_host();
@@ -44362,8 +35630,12 @@ function toJson(report) {
   if (report.notRun?.length) out.not_run = report.notRun.map(notRunJson);
   if (report.spec !== void 0) out.spec = report.spec;
   if (report.durationMs !== void 0) out.duration_ms = Math.round(report.durationMs);
+  if (report.timings !== void 0) out.timings = { stages: report.timings.stages.map((t) => ({ stage: t.stage, start_ms: round1(t.startMs), ms: round1(t.ms) })) };
   return `${JSON.stringify(out, null, 2)}
 `;
+}
+function round1(ms2) {
+  return Math.round(ms2 * 10) / 10;
 }
 function findingJson(f) {
   const o2 = {};
@@ -44441,12 +35713,279 @@ function counts(report) {
     failedChecks: checks.filter((c3) => !c3.ok).length
   };
 }
-function plural2(n2, word) {
+function plural(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
 var init_by_service = __esm({
   "src/report/by-service.ts"() {
     "use strict";
+  }
+});
+
+// src/report/color.ts
+function useColor(stream, env) {
+  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
+  const force = env.FORCE_COLOR;
+  if (force !== void 0) return force !== "0" && force !== "false";
+  return stream.isTTY === true && env.TERM !== "dumb";
+}
+function sgr(open6, close3) {
+  return (s) => `\x1B[${open6}m${s}\x1B[${close3}m`;
+}
+function paint(color) {
+  if (!color) return { red: identity3, green: identity3, yellow: identity3, cyan: identity3, bold: identity3, dim: identity3 };
+  return { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
+}
+var identity3;
+var init_color = __esm({
+  "src/report/color.ts"() {
+    "use strict";
+    identity3 = (s) => s;
+  }
+});
+
+// src/report/wrap.ts
+function terminalWidth(stream, env) {
+  const tty3 = stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0 ? stream.columns : void 0;
+  const columns = /^\d+$/.test(env.COLUMNS?.trim() ?? "") ? Number(env.COLUMNS) : void 0;
+  const width = tty3 ?? columns;
+  return width !== void 0 && width >= MIN_WIDTH ? width : void 0;
+}
+function visibleLength(s) {
+  let n2 = 0;
+  for (const _ of s.replace(SGR, "")) n2++;
+  return n2;
+}
+function wrap(lead, text2, width, indent) {
+  const one2 = lead + text2;
+  if (width === void 0 || visibleLength(one2) <= width) return [one2];
+  const leading = /^ */.exec(text2)?.[0] ?? "";
+  const pad = " ".repeat(indent ?? visibleLength(lead) + leading.length);
+  const lines = [];
+  let line = lead + leading;
+  let column = visibleLength(line);
+  let empty = true;
+  let gap = "";
+  for (const [, word, spaces] of text2.slice(leading.length).matchAll(/([^ ]+)( *)/g)) {
+    const w = visibleLength(word);
+    if (!empty && column + gap.length + w > width) {
+      lines.push(line);
+      line = pad + word;
+      column = pad.length + w;
+    } else {
+      line += gap + word;
+      column += gap.length + w;
+    }
+    empty = false;
+    gap = spaces;
+  }
+  lines.push(line);
+  return lines;
+}
+var MIN_WIDTH, SGR;
+var init_wrap = __esm({
+  "src/report/wrap.ts"() {
+    "use strict";
+    MIN_WIDTH = 20;
+    SGR = /\x1b\[[0-9;]*m/g;
+  }
+});
+
+// src/report/text.ts
+function toText(report, opts) {
+  const p = paint(opts.color);
+  const w = opts.width;
+  if (opts.quiet) return `${verdictLine(report, p, w).join("\n")}
+`;
+  const out = [];
+  for (const v of byService(report)) {
+    if (v.service !== void 0 || v.status !== "pass") append(out, summaryLine(v, p, w));
+    for (const f of v.findings) append(out, isNote(f) ? wrap(`  ${p.dim("note:")} `, forTerminal(f.message), w) : findingLines(f, p, w));
+  }
+  if (out.length) out.push("");
+  append(out, verdictLine(report, p, w));
+  return `${out.join("\n")}
+`;
+}
+function statusLabel(status, p) {
+  const s = LABEL[status];
+  return status === "fail" ? p.bold(p.red(s)) : status === "warn" ? p.yellow(s) : p.green(s);
+}
+function summaryLine(v, p, width) {
+  const name2 = v.service === void 0 ? p.dim("(gate)") : p.bold(v.service);
+  const failed = v.checks.filter((c3) => !c3.ok);
+  const errors = v.findings.filter((f) => f.severity === "error");
+  const warnings = v.findings.filter((f) => f.severity === "warning");
+  let detail2;
+  if (v.status === "fail") {
+    const first = errors[0] ?? failed[0];
+    const code = first?.code ? `${first.code}: ` : "";
+    const of = v.checks.length ? `${failed.length} of ${plural(v.checks.length, "check")} failed; ` : "";
+    detail2 = `${of}${code}${forTerminal(first?.message ?? "failed")}`;
+  } else {
+    const parts = [v.checks.length > 0 && `${plural(v.checks.length, "check")} passed`, warnings.length > 0 && plural(warnings.length, "warning")];
+    detail2 = parts.filter(Boolean).join(", ") || "no checks ran";
+  }
+  return wrap(`${statusLabel(v.status, p)}  ${name2}  `, detail2, width);
+}
+function findingLines(f, p, width) {
+  const mark2 = f.severity === "error" ? p.red("x") : f.severity === "warning" ? p.yellow("!") : p.dim("i");
+  const head = [f.code && p.cyan(f.code), f.target && forTerminal(f.target), f.errno !== void 0 && p.dim(`(${f.errno_name ?? "errno"} ${f.errno})`)].filter(Boolean).join("  ");
+  const lines = wrap(`  ${mark2} `, head || p.dim(f.severity), width);
+  append(lines, block("", forTerminal(f.message), width));
+  if (f.evidence?.length) append(lines, block("evidence:", f.evidence.map(forTerminal).join("\n"), width));
+  if (f.vantage && f.code) {
+    const v = f.vantage;
+    append(lines, block("from:", forTerminal([v.host, v.netns && `netns ${v.netns}`, v.user && `as ${v.user}`].filter(Boolean).join(", ")), width));
+  }
+  if (f.fix) append(lines, block(p.bold("fix:"), forTerminal(f.fix), width, "fix:".length));
+  const at3 = location(f);
+  if (at3) append(lines, block("at:", forTerminal(at3), width));
+  return lines;
+}
+function block(label, text2, width, visibleLabelLength = label.length) {
+  const pad = " ".repeat(INDENT);
+  const gap = label ? " ".repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : "";
+  const column = label ? " ".repeat(LABEL_WIDTH) : "";
+  return text2.split("\n").flatMap((t, i2) => wrap(i2 === 0 ? `${pad}${label}${gap}` : `${pad}${column}`, t, width));
+}
+function verdictLine(report, p, width) {
+  const c3 = counts(report);
+  const stats = [plural(c3.errors, "error"), plural(c3.warnings, "warning")];
+  if (c3.checks) stats.push(`${plural(c3.checks, "check")}${report.durationMs !== void 0 ? ` in ${formatDuration(report.durationMs)}` : ""}`);
+  else if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
+  if (report.verdict === "pass") return wrap(`${p.bold(p.green("PASS"))}  `, `(${stats.join(", ")})`, width);
+  const f = decidingFinding(report);
+  const who = f?.service ? `[${f.service}] ` : "";
+  const reason = report.reason ?? f?.code;
+  const what = f ? `: ${forTerminal(f.message)}` : "";
+  return wrap(`${p.bold(p.red("FAIL"))}  `, `${who}${reason ? p.cyan(reason) : "failed"}${what}  (${stats.join(", ")})`, width);
+}
+var LABEL, INDENT, LABEL_WIDTH;
+var init_text = __esm({
+  "src/report/text.ts"() {
+    "use strict";
+    init_append();
+    init_duration();
+    init_by_service();
+    init_color();
+    init_mask();
+    init_wrap();
+    LABEL = { pass: "PASS", warn: "WARN", fail: "FAIL" };
+    INDENT = 4;
+    LABEL_WIDTH = 10;
+  }
+});
+
+// src/report/progress.ts
+function createProgress(stream, opts) {
+  if (opts.quiet) return { onProgress() {
+  }, done() {
+  } };
+  const p = paint(opts.color === true);
+  return opts.live ?? stream.isTTY === true ? liveProgress(stream, p) : lineProgress(stream, p, opts.width);
+}
+function lineProgress(stream, p, width) {
+  const last = /* @__PURE__ */ new Map();
+  return {
+    onProgress(e) {
+      const key = `${e.service}\0${e.check}`;
+      const state = `${e.state}\0${e.code ?? ""}`;
+      if (last.get(key) === state) return;
+      last.set(key, state);
+      stream.write(`${wrap(`${p.bold(`[${e.service}]`)} `, `${forTerminal(e.check)}: ${describe3(e, p)}`, width).join("\n")}
+`);
+    },
+    done() {
+    }
+  };
+}
+function liveProgress(stream, p) {
+  const services = /* @__PURE__ */ new Map();
+  const received = /* @__PURE__ */ new Map();
+  let drawn = 0;
+  let ticker;
+  const aged = (e, now) => {
+    if (e.state !== "waiting") return e;
+    const since = now - (received.get(e) ?? now);
+    return { ...e, elapsedMs: e.elapsedMs + since, remainingMs: Math.max(0, e.remainingMs - since) };
+  };
+  const draw = () => {
+    const now = Date.now();
+    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    const lines = [...services].map(([service2, checks]) => fit(serviceLine(service2, [...checks.values()].map((e) => aged(e, now)), p), width));
+    let out = drawn > 0 ? `\x1B[${drawn}A` : "";
+    for (const l of lines) out += `\r\x1B[2K${l}
+`;
+    drawn = lines.length;
+    stream.write(out);
+  };
+  return {
+    onProgress(e) {
+      let checks = services.get(e.service);
+      if (!checks) services.set(e.service, checks = /* @__PURE__ */ new Map());
+      const previous = checks.get(e.check);
+      if (previous) received.delete(previous);
+      checks.set(e.check, e);
+      received.set(e, Date.now());
+      ticker ??= setInterval(draw, TICK_MS).unref();
+      draw();
+    },
+    done() {
+      if (ticker) clearInterval(ticker);
+      ticker = void 0;
+      if (drawn > 0) draw();
+      drawn = 0;
+    }
+  };
+}
+function serviceLine(service2, events, p) {
+  const pick2 = events.find((e) => e.state === "fail") ?? events.find((e) => e.state === "waiting") ?? events[events.length - 1];
+  const passed = events.filter((e) => e.state === "pass").length;
+  const tally = p.dim(`${passed}/${events.length}`);
+  if (!pick2) return service2;
+  return `${p.bold(service2)} ${tally} ${forTerminal(pick2.check)}: ${describe3(pick2, p, true)}`;
+}
+function describe3(e, p, live = false) {
+  const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ""}` : e.message ? forTerminal(e.message) : "";
+  const attempts = plural(e.attempt, "attempt");
+  if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
+  if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
+  const retry = isDefinitive(e.code) ? "confirming, will not fix itself" : "retrying";
+  return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (${live ? "since " : ""}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
+}
+function fit(line, width) {
+  if (visibleLength(line) <= width) return line;
+  let visible = 0;
+  let out = "";
+  let afterWord = -1;
+  let i2 = 0;
+  for (; i2 < line.length && visible < width - 1; i2++) {
+    const esc2 = /^\x1b\[[0-9;]*m/.exec(line.slice(i2, i2 + 12));
+    if (esc2) {
+      out += esc2[0];
+      i2 += esc2[0].length - 1;
+      continue;
+    }
+    if (line[i2] === " ") afterWord = out.length + 1;
+    out += line[i2];
+    visible++;
+  }
+  const rest = line.slice(i2).replace(/^(\x1b\[[0-9;]*m)+/, "");
+  if (!rest.startsWith(" ") && !out.endsWith(" ") && afterWord > 0) out = out.slice(0, afterWord);
+  return out.includes("\x1B[") ? `${out}\u2026\x1B[0m` : `${out}\u2026`;
+}
+var TICK_MS;
+var init_progress = __esm({
+  "src/report/progress.ts"() {
+    "use strict";
+    init_codes();
+    init_duration();
+    init_by_service();
+    init_color();
+    init_mask();
+    init_wrap();
+    TICK_MS = 250;
   }
 });
 
@@ -44481,6 +36020,11 @@ var init_xml = __esm({
 });
 
 // src/report/junit.ts
+var junit_exports = {};
+__export(junit_exports, {
+  inputErrorJunit: () => inputErrorJunit,
+  toJunit: () => toJunit
+});
 function toJunit(report, opts = {}) {
   const shown2 = { ...report, findings: report.findings.map((f) => f.file === void 0 ? f : { ...f, file: relativeInside(f.file, opts.cwd) ?? f.file }) };
   const general = shown2.findings.filter((f) => f.service === void 0);
@@ -44616,279 +36160,20 @@ var init_junit = __esm({
   }
 });
 
-// src/report/color.ts
-function useColor(stream, env) {
-  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
-  const force = env.FORCE_COLOR;
-  if (force !== void 0) return force !== "0" && force !== "false";
-  return stream.isTTY === true && env.TERM !== "dumb";
-}
-function sgr(open6, close3) {
-  return (s) => `\x1B[${open6}m${s}\x1B[${close3}m`;
-}
-function paint(color) {
-  if (!color) return { red: identity3, green: identity3, yellow: identity3, cyan: identity3, bold: identity3, dim: identity3 };
-  return { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
-}
-var identity3;
-var init_color = __esm({
-  "src/report/color.ts"() {
-    "use strict";
-    identity3 = (s) => s;
-  }
-});
-
-// src/report/wrap.ts
-function terminalWidth(stream, env) {
-  const tty3 = stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0 ? stream.columns : void 0;
-  const columns = /^\d+$/.test(env.COLUMNS?.trim() ?? "") ? Number(env.COLUMNS) : void 0;
-  const width = tty3 ?? columns;
-  return width !== void 0 && width >= MIN_WIDTH ? width : void 0;
-}
-function visibleLength(s) {
-  let n2 = 0;
-  for (const _ of s.replace(SGR, "")) n2++;
-  return n2;
-}
-function wrap(lead, text2, width, indent) {
-  const one2 = lead + text2;
-  if (width === void 0 || visibleLength(one2) <= width) return [one2];
-  const leading = /^ */.exec(text2)?.[0] ?? "";
-  const pad = " ".repeat(indent ?? visibleLength(lead) + leading.length);
-  const lines = [];
-  let line = lead + leading;
-  let column = visibleLength(line);
-  let empty = true;
-  let gap = "";
-  for (const [, word, spaces] of text2.slice(leading.length).matchAll(/([^ ]+)( *)/g)) {
-    const w = visibleLength(word);
-    if (!empty && column + gap.length + w > width) {
-      lines.push(line);
-      line = pad + word;
-      column = pad.length + w;
-    } else {
-      line += gap + word;
-      column += gap.length + w;
-    }
-    empty = false;
-    gap = spaces;
-  }
-  lines.push(line);
-  return lines;
-}
-var MIN_WIDTH, SGR;
-var init_wrap = __esm({
-  "src/report/wrap.ts"() {
-    "use strict";
-    MIN_WIDTH = 20;
-    SGR = /\x1b\[[0-9;]*m/g;
-  }
-});
-
-// src/report/text.ts
-function toText(report, opts) {
-  const p = paint(opts.color);
-  const w = opts.width;
-  if (opts.quiet) return `${verdictLine(report, p, w).join("\n")}
-`;
-  const out = [];
-  for (const v of byService(report)) {
-    if (v.service !== void 0 || v.status !== "pass") append(out, summaryLine(v, p, w));
-    for (const f of v.findings) append(out, isNote(f) ? wrap(`  ${p.dim("note:")} `, forTerminal(f.message), w) : findingLines(f, p, w));
-  }
-  if (out.length) out.push("");
-  append(out, verdictLine(report, p, w));
-  return `${out.join("\n")}
-`;
-}
-function statusLabel(status, p) {
-  const s = LABEL[status];
-  return status === "fail" ? p.bold(p.red(s)) : status === "warn" ? p.yellow(s) : p.green(s);
-}
-function summaryLine(v, p, width) {
-  const name2 = v.service === void 0 ? p.dim("(gate)") : p.bold(v.service);
-  const failed = v.checks.filter((c3) => !c3.ok);
-  const errors = v.findings.filter((f) => f.severity === "error");
-  const warnings = v.findings.filter((f) => f.severity === "warning");
-  let detail2;
-  if (v.status === "fail") {
-    const first = errors[0] ?? failed[0];
-    const code = first?.code ? `${first.code}: ` : "";
-    const of = v.checks.length ? `${failed.length} of ${plural2(v.checks.length, "check")} failed; ` : "";
-    detail2 = `${of}${code}${forTerminal(first?.message ?? "failed")}`;
-  } else {
-    const parts = [v.checks.length > 0 && `${plural2(v.checks.length, "check")} passed`, warnings.length > 0 && plural2(warnings.length, "warning")];
-    detail2 = parts.filter(Boolean).join(", ") || "no checks ran";
-  }
-  return wrap(`${statusLabel(v.status, p)}  ${name2}  `, detail2, width);
-}
-function findingLines(f, p, width) {
-  const mark = f.severity === "error" ? p.red("x") : f.severity === "warning" ? p.yellow("!") : p.dim("i");
-  const head = [f.code && p.cyan(f.code), f.target && forTerminal(f.target), f.errno !== void 0 && p.dim(`(${f.errno_name ?? "errno"} ${f.errno})`)].filter(Boolean).join("  ");
-  const lines = wrap(`  ${mark} `, head || p.dim(f.severity), width);
-  append(lines, block("", forTerminal(f.message), width));
-  if (f.evidence?.length) append(lines, block("evidence:", f.evidence.map(forTerminal).join("\n"), width));
-  if (f.vantage && f.code) {
-    const v = f.vantage;
-    append(lines, block("from:", forTerminal([v.host, v.netns && `netns ${v.netns}`, v.user && `as ${v.user}`].filter(Boolean).join(", ")), width));
-  }
-  if (f.fix) append(lines, block(p.bold("fix:"), forTerminal(f.fix), width, "fix:".length));
-  const at3 = location(f);
-  if (at3) append(lines, block("at:", forTerminal(at3), width));
-  return lines;
-}
-function block(label, text2, width, visibleLabelLength = label.length) {
-  const pad = " ".repeat(INDENT);
-  const gap = label ? " ".repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : "";
-  const column = label ? " ".repeat(LABEL_WIDTH) : "";
-  return text2.split("\n").flatMap((t, i2) => wrap(i2 === 0 ? `${pad}${label}${gap}` : `${pad}${column}`, t, width));
-}
-function verdictLine(report, p, width) {
-  const c3 = counts(report);
-  const stats = [plural2(c3.errors, "error"), plural2(c3.warnings, "warning")];
-  if (c3.checks) stats.push(`${plural2(c3.checks, "check")}${report.durationMs !== void 0 ? ` in ${formatDuration(report.durationMs)}` : ""}`);
-  else if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
-  if (report.verdict === "pass") return wrap(`${p.bold(p.green("PASS"))}  `, `(${stats.join(", ")})`, width);
-  const f = decidingFinding(report);
-  const who = f?.service ? `[${f.service}] ` : "";
-  const reason = report.reason ?? f?.code;
-  const what = f ? `: ${forTerminal(f.message)}` : "";
-  return wrap(`${p.bold(p.red("FAIL"))}  `, `${who}${reason ? p.cyan(reason) : "failed"}${what}  (${stats.join(", ")})`, width);
-}
-var LABEL, INDENT, LABEL_WIDTH;
-var init_text = __esm({
-  "src/report/text.ts"() {
-    "use strict";
-    init_append();
-    init_duration();
-    init_by_service();
-    init_color();
-    init_mask();
-    init_wrap();
-    LABEL = { pass: "PASS", warn: "WARN", fail: "FAIL" };
-    INDENT = 4;
-    LABEL_WIDTH = 10;
-  }
-});
-
-// src/report/progress.ts
-function createProgress(stream, opts) {
-  if (opts.quiet) return { onProgress() {
-  }, done() {
-  } };
-  const p = paint(opts.color === true);
-  return opts.live ?? stream.isTTY === true ? liveProgress(stream, p) : lineProgress(stream, p, opts.width);
-}
-function lineProgress(stream, p, width) {
-  const last = /* @__PURE__ */ new Map();
-  return {
-    onProgress(e) {
-      const key = `${e.service}\0${e.check}`;
-      const state = `${e.state}\0${e.code ?? ""}`;
-      if (last.get(key) === state) return;
-      last.set(key, state);
-      stream.write(`${wrap(`${p.bold(`[${e.service}]`)} `, `${forTerminal(e.check)}: ${describe3(e, p)}`, width).join("\n")}
-`);
-    },
-    done() {
-    }
-  };
-}
-function liveProgress(stream, p) {
-  const services = /* @__PURE__ */ new Map();
-  const received = /* @__PURE__ */ new Map();
-  let drawn = 0;
-  let ticker;
-  const aged = (e, now) => {
-    if (e.state !== "waiting") return e;
-    const since = now - (received.get(e) ?? now);
-    return { ...e, elapsedMs: e.elapsedMs + since, remainingMs: Math.max(0, e.remainingMs - since) };
-  };
-  const draw = () => {
-    const now = Date.now();
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
-    const lines = [...services].map(([service2, checks]) => fit(serviceLine(service2, [...checks.values()].map((e) => aged(e, now)), p), width));
-    let out = drawn > 0 ? `\x1B[${drawn}A` : "";
-    for (const l of lines) out += `\r\x1B[2K${l}
-`;
-    drawn = lines.length;
-    stream.write(out);
-  };
-  return {
-    onProgress(e) {
-      let checks = services.get(e.service);
-      if (!checks) services.set(e.service, checks = /* @__PURE__ */ new Map());
-      const previous = checks.get(e.check);
-      if (previous) received.delete(previous);
-      checks.set(e.check, e);
-      received.set(e, Date.now());
-      ticker ??= setInterval(draw, TICK_MS).unref();
-      draw();
-    },
-    done() {
-      if (ticker) clearInterval(ticker);
-      ticker = void 0;
-      if (drawn > 0) draw();
-      drawn = 0;
-    }
-  };
-}
-function serviceLine(service2, events, p) {
-  const pick2 = events.find((e) => e.state === "fail") ?? events.find((e) => e.state === "waiting") ?? events[events.length - 1];
-  const passed = events.filter((e) => e.state === "pass").length;
-  const tally = p.dim(`${passed}/${events.length}`);
-  if (!pick2) return service2;
-  return `${p.bold(service2)} ${tally} ${forTerminal(pick2.check)}: ${describe3(pick2, p, true)}`;
-}
-function describe3(e, p, live = false) {
-  const why = e.code ? `${p.cyan(e.code)}${e.message ? ` ${forTerminal(e.message)}` : ""}` : e.message ? forTerminal(e.message) : "";
-  const attempts = plural2(e.attempt, "attempt");
-  if (e.state === "pass") return `${p.green("pass")} (${attempts}, ${formatDuration(e.elapsedMs)})`;
-  if (e.state === "fail") return `${p.red("fail")}${why ? ` ${why}` : ""} (${attempts}, ${formatDuration(e.elapsedMs)})`;
-  const retry = isDefinitive(e.code) ? "confirming, will not fix itself" : "retrying";
-  return `${p.yellow("waiting")}${why ? ` ${why}` : ""} (${live ? "since " : ""}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0, e.remainingMs))} left)`;
-}
-function fit(line, width) {
-  if (visibleLength(line) <= width) return line;
-  let visible = 0;
-  let out = "";
-  let afterWord = -1;
-  let i2 = 0;
-  for (; i2 < line.length && visible < width - 1; i2++) {
-    const esc2 = /^\x1b\[[0-9;]*m/.exec(line.slice(i2, i2 + 12));
-    if (esc2) {
-      out += esc2[0];
-      i2 += esc2[0].length - 1;
-      continue;
-    }
-    if (line[i2] === " ") afterWord = out.length + 1;
-    out += line[i2];
-    visible++;
-  }
-  const rest = line.slice(i2).replace(/^(\x1b\[[0-9;]*m)+/, "");
-  if (!rest.startsWith(" ") && !out.endsWith(" ") && afterWord > 0) out = out.slice(0, afterWord);
-  return out.includes("\x1B[") ? `${out}\u2026\x1B[0m` : `${out}\u2026`;
-}
-var TICK_MS;
-var init_progress = __esm({
-  "src/report/progress.ts"() {
-    "use strict";
-    init_codes();
-    init_duration();
-    init_by_service();
-    init_color();
-    init_mask();
-    init_wrap();
-    TICK_MS = 250;
-  }
-});
-
 // src/cli/check.ts
 var check_exports = {};
 __export(check_exports, {
   checkCommand: () => checkCommand
 });
 import { resolve as resolve8 } from "node:path";
+function timingsText(t) {
+  const stages = [...t.stages].sort((a2, b) => a2.startMs - b.startMs);
+  const width = stages.reduce((w, s) => Math.max(w, s.stage.length), 0);
+  const ms2 = (n2) => n2.toFixed(1).padStart(8);
+  return `timings (ms from the process's start):
+${stages.map((s) => `  ${s.stage.padEnd(width)}  at ${ms2(s.startMs)}  took ${ms2(s.ms)}`).join("\n")}
+`;
+}
 function requestedFormat(args) {
   let format2;
   args.forEach((a2, i2) => {
@@ -44897,26 +36182,27 @@ function requestedFormat(args) {
   });
   return format2;
 }
-var help2, unguarded, checkCommand;
+var help2, unguarded, checkCommand, junit;
 var init_check2 = __esm({
   "src/cli/check.ts"() {
     "use strict";
     init_run2();
     init_atomic_write();
     init_json();
-    init_junit();
     init_text();
     init_progress();
     init_color();
     init_wrap();
     init_load();
     init_user_error();
+    init_timings();
     init_args();
     init_io();
     init_spec_arg();
     help2 = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all]
                            [--format text|json|junit] [--deadline DUR]
                            [--report FILE] [--nginx-dump FILE] [--quiet]
+                           [--debug]
 
 Check that nginx dials what the spec says (config phase), then probe every
 address nginx would dial and each health endpoint (probe phase), and give the
@@ -44933,6 +36219,8 @@ Options:
   --nginx-dump FILE  read an \`nginx -T\` dump instead of the config files
                      ("-" for standard input); overrides nginx.dump
   --quiet            print only the verdict (progress and details omitted)
+  --debug            print where the time went, stage by stage, to stderr
+                     (the JSON report always has it: \`timings\`)
   -h, --help         this help
 
 Retries: while nothing listens yet (refused, missing socket) the connect is
@@ -44946,6 +36234,8 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
     unguarded = {
       help: help2,
       async run(args, io) {
+        const timings = newTimings();
+        processStages(timings);
         const { values } = parseFlags("check", args, {
           spec: { type: "string" },
           phase: { type: "string" },
@@ -44953,7 +36243,8 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
           deadline: { type: "string" },
           report: { type: "string" },
           "nginx-dump": { type: "string" },
-          quiet: { type: "boolean", short: "q" }
+          quiet: { type: "boolean", short: "q" },
+          debug: { type: "boolean" }
         });
         if (values.help) {
           io.stdout.write(`${help2}
@@ -44963,7 +36254,7 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
         const phase = oneOf("phase", values.phase, ["config", "probe", "all"], "all");
         const format2 = oneOf("format", values.format, ["text", "json", "junit"], "text");
         const deadlineMs = durationFlag("deadline", values.deadline);
-        const spec = await loadSpecArg(io.cwd, values.spec, io.signal);
+        const spec = await timed(timings, "spec load", () => loadSpecArg(io.cwd, values.spec, io.signal));
         const dump = values["nginx-dump"];
         if (dump !== void 0) spec.nginx.dump = dump === "-" ? "-" : resolve8(io.cwd, dump);
         const reportPath = values.report === void 0 ? void 0 : resolve8(io.cwd, values.report);
@@ -44979,14 +36270,20 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
           phase,
           ...deadlineMs !== void 0 && { deadlineMs },
           signal: io.signal,
-          onProgress: progress2.onProgress
+          onProgress: progress2.onProgress,
+          timings
         });
         progress2.done();
+        const reportStart = performance.now();
         const json2 = reportPath || format2 === "json" ? toJson(report) : "";
         if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json2 }], io.signal);
         io.stdout.write(
-          format2 === "json" ? json2 : format2 === "junit" ? toJunit(report, { cwd: io.cwd }) : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) })
+          format2 === "json" ? json2 : format2 === "junit" ? (await junit()).toJunit(report, { cwd: io.cwd }) : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) })
         );
+        if (values.debug === true) {
+          mark(timings, "report", reportStart);
+          io.stderr.write(timingsText(timings));
+        }
         return report.verdict === "pass" ? EXIT.pass : EXIT.fail;
       }
     };
@@ -44996,11 +36293,12 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
         try {
           return await unguarded.run(args, io);
         } catch (e) {
-          if (isUserError(e) && requestedFormat(args) === "junit") io.stdout.write(inputErrorJunit(e.message));
+          if (isUserError(e) && requestedFormat(args) === "junit") io.stdout.write((await junit()).inputErrorJunit(e.message));
           throw e;
         }
       }
     };
+    junit = () => Promise.resolve().then(() => (init_junit(), junit_exports));
   }
 });
 
@@ -45150,9 +36448,9 @@ var init_gzip_members = __esm({
       /** Skips up to and including the next zero byte (a header's name or comment); false at the end. */
       async skipString() {
         for (; ; ) {
-          const z2 = this.buf.indexOf(0);
-          if (z2 >= 0) {
-            this.take(z2 + 1);
+          const z = this.buf.indexOf(0);
+          if (z >= 0) {
+            this.take(z + 1);
             return true;
           }
           this.take(this.buf.length);
@@ -46504,23 +37802,23 @@ var init_explain_json = __esm({
 function explainText(r, meta3, opts) {
   const p = paint(opts.color);
   const out = [];
-  const read3 = `${plural2(r.lines, "line")} of ${meta3.files.map(forTerminal).join(", ")}`;
+  const read3 = `${plural(r.lines, "line")} of ${meta3.files.map(forTerminal).join(", ")}`;
   const span = r.from !== void 0 && r.to !== void 0 ? `, ${isoTime(r.from)} .. ${isoTime(r.to)}` : "";
-  const window = meta3.since !== void 0 || meta3.until !== void 0 ? `; window ${meta3.since !== void 0 ? isoTime(meta3.since) : "..."} .. ${meta3.until !== void 0 ? isoTime(meta3.until) : "now"}, ${plural2(r.outside, "failure")} outside it` : "";
+  const window = meta3.since !== void 0 || meta3.until !== void 0 ? `; window ${meta3.since !== void 0 ? isoTime(meta3.since) : "..."} .. ${meta3.until !== void 0 ? isoTime(meta3.until) : "now"}, ${plural(r.outside, "failure")} outside it` : "";
   if (r.groups.length === 0) out.push(`${p.green("no upstream failures")} in ${read3}${span}${window}`);
   else {
-    out.push(`${p.bold(plural2(r.failures, "upstream failure"))} in ${plural2(r.groups.length, "group")} (${read3}${span}${window})`, "");
+    out.push(`${p.bold(plural(r.failures, "upstream failure"))} in ${plural(r.groups.length, "group")} (${read3}${span}${window})`, "");
     r.groups.forEach((g, i2) => append(out, groupLines(g, i2 + 1, p)).push(""));
   }
   if (meta3.truncated?.length) out.push(p.yellow(`${meta3.truncated.map(forTerminal).join(", ")}: the gzip data ends early (still being compressed?): read as far as it goes`));
-  for (const t of meta3.trailing ?? []) out.push(p.yellow(`${forTerminal(t.file)}: ${plural2(t.bytes, "byte")} after the gzip data ignored (trailing garbage)`));
-  if (meta3.dropped) out.push(p.yellow(`${plural2(meta3.dropped, "run")} of more than 64 KiB without a newline skipped: not error-log lines`));
-  if (meta3.interrupted) out.push(p.yellow(`interrupted: these are the first ${plural2(r.lines, "line")} only`));
+  for (const t of meta3.trailing ?? []) out.push(p.yellow(`${forTerminal(t.file)}: ${plural(t.bytes, "byte")} after the gzip data ignored (trailing garbage)`));
+  if (meta3.dropped) out.push(p.yellow(`${plural(meta3.dropped, "run")} of more than 64 KiB without a newline skipped: not error-log lines`));
+  if (meta3.interrupted) out.push(p.yellow(`interrupted: these are the first ${plural(r.lines, "line")} only`));
   if (r.ungrouped > 0) {
     const bound = `at most ${MAX_GROUPS} groups (distinct upstreams, errnos and failures) and ${MAX_GROUP_TEXT / 1048576} MiB of their text are kept`;
-    out.push(p.yellow(`${plural2(r.ungrouped, "more failure")} in further groups are counted but not shown: ${bound}`));
+    out.push(p.yellow(`${plural(r.ungrouped, "more failure")} in further groups are counted but not shown: ${bound}`));
   }
-  if (r.unparsed > 0 && r.unparsed * 2 >= r.lines) out.push(p.yellow(`${r.unparsed} of ${plural2(r.lines, "line")} are not nginx error-log lines: is this the access log? nginx writes upstream failures to the error_log file`));
+  if (r.unparsed > 0 && r.unparsed * 2 >= r.lines) out.push(p.yellow(`${r.unparsed} of ${plural(r.lines, "line")} are not nginx error-log lines: is this the access log? nginx writes upstream failures to the error_log file`));
   return `${out.join("\n").trimEnd()}
 `;
 }

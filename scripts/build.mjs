@@ -12,10 +12,25 @@ import { spawnSync } from 'node:child_process';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
+// zod's namespace object re-exports every locale and the JSON Schema reader,
+// which esbuild cannot drop: 0.4 MB the CLI would parse on every start and
+// never run (the spec's messages are our own; English is the default, set by
+// zod's schemas.js itself). The JSON Schema is generated from the sources.
+const zodUnused = {
+  name: 'zod-unused',
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)(locales\/index|from-json-schema)\.js$/ }, (a) => (/[\\/]node_modules[\\/]zod[\\/]/.test(a.importer) ? { path: a.path, namespace: 'zod-unused' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'zod-unused' }, (a) => ({
+      contents: a.path.includes('locales') ? 'export {};' : 'export function fromJSONSchema() { throw new Error("fromJSONSchema is not in this build"); }',
+    }));
+  },
+};
+
 // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none.
 const banner = { js: "import { createRequire as __ugateCreateRequire } from 'node:module';\nconst require = __ugateCreateRequire(import.meta.url);" };
 const common = {
   bundle: true,
+  plugins: [zodUnused],
   platform: 'node',
   target: 'node20',
   format: 'esm',

@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import { runGate, type PhaseSelection } from '../gate/run.js';
 import { planWrite, writeFilesAtomically } from '../atomic-write.js';
 import { toJson } from '../report/json.js';
-import { inputErrorJunit, toJunit } from '../report/junit.js';
 import { toText } from '../report/text.js';
 import { createProgress } from '../report/progress.js';
 import { useColor } from '../report/color.js';
 import { terminalWidth } from '../report/wrap.js';
 import { DEFAULT_SPEC_FILE } from '../spec/load.js';
 import { isUserError } from '../user-error.js';
+import { mark, newTimings, processStages, timed, type Timings } from '../timings.js';
 import { durationFlag, oneOf, parseFlags } from './args.js';
 import { EXIT, type Command } from './io.js';
 import { loadSpecArg } from './spec-arg.js';
@@ -16,6 +16,7 @@ import { loadSpecArg } from './spec-arg.js';
 const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all]
                            [--format text|json|junit] [--deadline DUR]
                            [--report FILE] [--nginx-dump FILE] [--quiet]
+                           [--debug]
 
 Check that nginx dials what the spec says (config phase), then probe every
 address nginx would dial and each health endpoint (probe phase), and give the
@@ -32,6 +33,8 @@ Options:
   --nginx-dump FILE  read an \`nginx -T\` dump instead of the config files
                      ("-" for standard input); overrides nginx.dump
   --quiet            print only the verdict (progress and details omitted)
+  --debug            print where the time went, stage by stage, to stderr
+                     (the JSON report always has it: \`timings\`)
   -h, --help         this help
 
 Retries: while nothing listens yet (refused, missing socket) the connect is
@@ -46,6 +49,8 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
 const unguarded: Command = {
   help,
   async run(args, io) {
+    const timings = newTimings();
+    processStages(timings);
     const { values } = parseFlags('check', args, {
       spec: { type: 'string' },
       phase: { type: 'string' },
@@ -54,6 +59,7 @@ const unguarded: Command = {
       report: { type: 'string' },
       'nginx-dump': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      debug: { type: 'boolean' },
     });
     if (values.help) {
       io.stdout.write(`${help}\n`);
@@ -62,7 +68,7 @@ const unguarded: Command = {
     const phase = oneOf<PhaseSelection>('phase', values.phase, ['config', 'probe', 'all'], 'all');
     const format = oneOf('format', values.format, ['text', 'json', 'junit'] as const, 'text');
     const deadlineMs = durationFlag('deadline', values.deadline);
-    const spec = await loadSpecArg(io.cwd, values.spec, io.signal);
+    const spec = await timed(timings, 'spec load', () => loadSpecArg(io.cwd, values.spec, io.signal));
     const dump = values['nginx-dump'];
     if (dump !== undefined) spec.nginx.dump = dump === '-' ? '-' : resolve(io.cwd, dump);
     const reportPath = values.report === undefined ? undefined : resolve(io.cwd, values.report);
@@ -81,8 +87,10 @@ const unguarded: Command = {
       ...(deadlineMs !== undefined && { deadlineMs }),
       signal: io.signal,
       onProgress: progress.onProgress,
+      timings,
     });
     progress.done();
+    const reportStart = performance.now();
 
     const json = reportPath || format === 'json' ? toJson(report) : '';
     if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }], io.signal);
@@ -91,9 +99,13 @@ const unguarded: Command = {
       format === 'json'
         ? json
         : format === 'junit'
-          ? toJunit(report, { cwd: io.cwd })
+          ? (await junit()).toJunit(report, { cwd: io.cwd })
           : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) }),
     );
+    if (values.debug === true) {
+      mark(timings, 'report', reportStart);
+      io.stderr.write(timingsText(timings));
+    }
     return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   },
 };
@@ -105,11 +117,22 @@ export const checkCommand: Command = {
       return await unguarded.run(args, io);
     } catch (e) {
       // CI reads the JUnit file even when the job fails: bad input is one errored test case, not an empty file
-      if (isUserError(e) && requestedFormat(args) === 'junit') io.stdout.write(inputErrorJunit(e.message));
+      if (isUserError(e) && requestedFormat(args) === 'junit') io.stdout.write((await junit()).inputErrorJunit(e.message));
       throw e;
     }
   },
 };
+
+/** The JUnit renderer (and its XML writer), loaded only when asked for. */
+const junit = () => import('../report/junit.js');
+
+/** One line per stage, in the order they started: its start and length, from the process's start. */
+function timingsText(t: Timings): string {
+  const stages = [...t.stages].sort((a, b) => a.startMs - b.startMs);
+  const width = stages.reduce((w, s) => Math.max(w, s.stage.length), 0);
+  const ms = (n: number) => n.toFixed(1).padStart(8);
+  return `timings (ms from the process's start):\n${stages.map((s) => `  ${s.stage.padEnd(width)}  at ${ms(s.startMs)}  took ${ms(s.ms)}`).join('\n')}\n`;
+}
 
 function requestedFormat(args: string[]): string | undefined {
   let format: string | undefined;

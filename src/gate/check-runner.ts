@@ -10,6 +10,7 @@ import type { CheckOutcome, Finding } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
 import type { ProgressEvent } from '../model/events.js';
 import type { AttemptContext, Check } from './probe-kind.js';
+import type { ProbePool } from './probe-pool.js';
 import { retryCheck, type Attempt, type RetryPolicy, type RetryResult } from './retry.js';
 
 /** What every check of one probe phase shares. */
@@ -25,6 +26,8 @@ export interface PhaseEnv {
   onProgress?: (event: ProgressEvent) => void;
   /** the error log's size when the phase began */
   errorLogFrom?: number;
+  /** bounds the probes in flight (probe-pool.ts) */
+  pool?: ProbePool;
 }
 
 /** Where a settled check goes: its row (none for a silent pass) and its finding. */
@@ -58,7 +61,7 @@ async function attempt(check: Check, env: PhaseEnv, budgetMs: number, n: number)
     ...(env.errorLogFrom !== undefined && { errorLogFrom: env.errorLogFrom }),
   };
   const { kind, service, stage, target } = check;
-  const probe = await kind.probe(check, a);
+  const probe = env.pool ? await env.pool.run(() => kind.probe(check, a)) : await kind.probe(check, a);
   const seen = kind.evidence ? await kind.evidence(probe, check, a) : { evidence: await env.evidence.gather(probe, target.endpoint, target.address, service.unit) };
   let outcome: Attempt = { ok: true, probe };
   if (!probe.ok) {

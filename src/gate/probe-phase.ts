@@ -9,6 +9,8 @@ import { fileSize } from '../host/file-tail.js';
 import type { CheckOutcome, Finding, NotRunCheck } from '../model/finding.js';
 import type { ServiceSpec, Spec } from '../spec/load.js';
 import { runCheck, type PhaseEnv, type Settled } from './check-runner.js';
+import { probePool } from './probe-pool.js';
+import { mark, type Timings } from '../timings.js';
 import type { NginxDial } from '../model/dial.js';
 import type { PhaseContext, ProbePhase, ProbePhaseResult } from './phases.js';
 import { STAGE_ORDER, type Check, type FrontTarget } from './probe-kind.js';
@@ -33,6 +35,7 @@ export const runProbePhase: ProbePhase = Object.assign(
       },
       started: Date.now(),
       deadlineAt: ctx.deadlineAt,
+      pool: probePool(),
       ...(ctx.onProgress && { onProgress: ctx.onProgress }),
     };
     if (spec.nginx.front && spec.nginx.errorLog) {
@@ -41,7 +44,7 @@ export const runProbePhase: ProbePhase = Object.assign(
     }
     const byService = dialsByService(dials);
     const fronts = await frontTargets(spec, ctx);
-    const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], env, fronts.targets.get(s.name))));
+    const runs = await Promise.all(spec.services.map((s) => runService(s, byService.get(s.name) ?? [], env, fronts.targets.get(s.name), ctx.timings)));
     const found = runs.flatMap((r) => r.findings);
     const stale = await staleNotes(spec, ctx, fronts.targets, found);
     return { findings: dedupe([...found, ...stale, ...fronts.notes]), checks: runs.flatMap((r) => r.checks), notRun: runs.flatMap((r) => r.notRun) };
@@ -57,7 +60,7 @@ type State = 'running' | 'passed' | 'failed' | 'not run';
  * plans again when what the plan depends on changed (a name resolved, a
  * check that others wait for settled).
  */
-async function runService(service: ServiceSpec, dials: readonly NginxDial[], env: PhaseEnv, front?: FrontTarget): Promise<Required<ProbePhaseResult>> {
+async function runService(service: ServiceSpec, dials: readonly NginxDial[], env: PhaseEnv, front?: FrontTarget, timings?: Timings): Promise<Required<ProbePhaseResult>> {
   const out = { findings: [] as Finding[], checks: [] as CheckOutcome[], notRun: [] as NotRunCheck[] };
   const learnt = { resolved: new Map<string, readonly string[]>(), passed: new Set<string>() };
   const state = new Map<string, State>();
@@ -81,8 +84,10 @@ async function runService(service: ServiceSpec, dials: readonly NginxDial[], env
     state.set(check.id, 'running');
     running++;
     const at = seq++;
+    const startedAt = performance.now();
     runCheck(check, env, out).then(
       (run) => {
+        mark(timings, `probe ${service.name}: ${check.name}`, startedAt);
         if (run.row) rows.set(run.row, { check, seq: at });
         settled.push({ check, run });
         wake?.();

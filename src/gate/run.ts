@@ -10,6 +10,7 @@ import { useLookups } from '../host/name-lookup.js';
 import type { Finding, Report } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
 import type { NginxDial } from '../model/dial.js';
+import { timed, type Timings } from '../timings.js';
 import type { ProgressEvent } from '../model/events.js';
 import { runConfigPhase, type NginxFacts } from '../nginx/check.js';
 import { DEFAULT_PID_FILE, findNginx } from '../host/nginx-process.js';
@@ -31,6 +32,8 @@ export interface GateOptions {
   /** the gate's own decisions under test: phases that stand in for the real ones (nginx/check.ts, probe-phase.ts) */
   configPhase?: ConfigPhase;
   probePhase?: ProbePhase;
+  /** record each stage's time here, and give them with the report (`timings`) */
+  timings?: Timings;
 }
 
 /**
@@ -57,12 +60,14 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
     deadlineAt,
     host: opts.host ?? localHost(),
     ...(opts.onProgress && { onProgress: opts.onProgress }),
+    ...(opts.timings && { timings: opts.timings }),
   };
 
   // lookups the resolver never answered are abandoned when the gate ends, not waited for
   const endLookups = useLookups();
   try {
-    return await phases(spec, opts, ctx, started);
+    const report = await phases(spec, opts, ctx, started);
+    return opts.timings ? { ...report, timings: opts.timings } : report;
   } finally {
     endLookups();
   }
@@ -81,7 +86,7 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   let fronts: PhaseContext['fronts'];
 
   if (phase !== 'probe') {
-    const config = await configPhase(spec, ctx);
+    const config = await timed(ctx.timings, 'config phase', () => configPhase(spec, ctx));
     append(findings, config.findings);
     dials = config.dials;
     facts = config.nginx;
@@ -118,13 +123,15 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
       });
       planned(() => 'the deadline passed');
     } else {
-      const nginx = await findNginx(ctx.host, {
-        ...(phase === 'probe' ? { pidFile: DEFAULT_PID_FILE } : facts?.pidFile !== undefined && { pidFile: facts.pidFile }),
-        config: spec.nginx.config,
-        signal,
-      });
+      const nginx = await timed(ctx.timings, 'nginx process lookup', () =>
+        findNginx(ctx.host, {
+          ...(phase === 'probe' ? { pidFile: DEFAULT_PID_FILE } : facts?.pidFile !== undefined && { pidFile: facts.pidFile }),
+          config: spec.nginx.config,
+          signal,
+        }),
+      );
       // nginx's vantage: as its workers, from its network namespace
-      const view = await vantageHost(ctx.host, nginx, facts?.user, { signal });
+      const view = await timed(ctx.timings, 'vantage', () => vantageHost(ctx.host, nginx, facts?.user, { signal }));
       try {
         if (view.blocked) {
           append(findings, view.findings());
@@ -133,7 +140,9 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
         } else {
           // nginx's namespace is entered before the phase; whether the worker user was taken is known only after its dials
           const entered = view.vantage();
-          const probe = await probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...(facts && { nginxFacts: facts }), ...(fronts && { fronts }), ...(entered && { vantage: entered }) });
+          const probe = await timed(ctx.timings, 'probe phase', () =>
+            probePhase(spec, dials, { ...ctx, host: view.host, nginx, ...(facts && { nginxFacts: facts }), ...(fronts && { fronts }), ...(entered && { vantage: entered }) }),
+          );
           const vantage = view.vantage();
           append(findings, view.findings());
           append(findings, vantage ? probe.findings.map((f) => ({ ...f, vantage })) : probe.findings);

@@ -67,4 +67,6 @@ export interface Report {
   notRun?: NotRunCheck[];
   spec?: string;
   durationMs?: number;
+  /** where the time went: each stage with its start (ms from the process's start) and length */
+  timings?: { stages: { stage: string; startMs: number; ms: number }[] };
 }

@@ -10,6 +10,7 @@ import type { NginxDial } from '../model/dial.js';
 import { maskCredentials } from '../model/mask.js';
 import type { Finding } from '../model/finding.js';
 import { relativeConfigNote, type Spec } from '../spec/load.js';
+import { mark, timed, type Timings } from '../timings.js';
 import { isUserError, UserError } from '../user-error.js';
 import { expandAll } from './dials.js';
 import { frontRoutes, type FrontRoute } from './front-route.js';
@@ -35,6 +36,8 @@ export interface ConfigPhaseContext {
   deadlineAt: number;
   /** the machine checked: where the config is read, nginx -t run and names resolved */
   host: Host;
+  /** where each stage's time is recorded, when asked (`check --debug`, the JSON report) */
+  timings?: Timings;
 }
 
 export interface ConfigPhaseResult {
@@ -58,15 +61,25 @@ export interface NginxFacts {
 export const runConfigPhase = (spec: Spec, ctx: ConfigPhaseContext): Promise<ConfigPhaseResult> => configPhase(spec, ctx);
 
 export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: ConfigPhaseOptions = {}): Promise<ConfigPhaseResult> {
-  const { signal } = ctx;
-  const loaded: LoadedConfig = spec.nginx.dump
-    ? await loadDump(spec.nginx.dump, { signal, ...(options.readStdin && { readStdin: options.readStdin }) })
-    : await loadConfigFiles(spec, ctx.host, signal);
+  const { signal, timings } = ctx;
+  const { dump } = spec.nginx;
+  const loaded: LoadedConfig = await timed(timings, 'config read and parse', () =>
+    dump ? loadDump(dump, { signal, ...(options.readStdin && { readStdin: options.readStdin }) }) : loadConfigFiles(spec, ctx.host, signal),
+  );
   const { parse, main } = loaded;
+  // nginx -t needs only the parse (its sandbox, the code-loading check): it runs beside the rest of the phase
+  const nginxChecked = timed(timings, 'nginx -t', () => nginxCheck(spec, loaded, ctx));
   const base = dirname(main);
+  // one path.relative per file, not per dial and finding: thousands of services share a few files
+  const shown = new Map<string, string>();
   const display = (file: string) => {
-    const r = relative(base, file);
-    return r && !r.startsWith('..') && !isAbsolute(r) ? r : file;
+    let d = shown.get(file);
+    if (d === undefined) {
+      const r = relative(base, file);
+      d = r && !r.startsWith('..') && !isAbsolute(r) ? r : file;
+      shown.set(file, d);
+    }
+    return d;
   };
   const lines = new Map<string, string[]>();
   const lineText = (s: Site): string => {
@@ -78,8 +91,10 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
     return (l[s.line - 1] ?? '').trim();
   };
 
+  const modelStart = performance.now();
   const model = buildModel(parse);
   const expansions = expandAll(model);
+  mark(timings, 'config model', modelStart);
 
   // Our own parse errors, then what nginx itself says; nginx wins on the same line.
   const ours: Finding[] = [];
@@ -90,10 +105,7 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   for (const exp of expansions.values()) for (const e of exp.errors) ours.push(invalid(e.error, e.file, e.line));
 
   const resolver = options.resolver ?? hostResolver(ctx.host, undefined, ctx.deadlineAt);
-  const [nginx, addresses] = await Promise.all([
-    nginxCheck(spec, loaded, ctx),
-    resolveAll(spec, expansions, resolver, signal),
-  ]);
+  const [nginx, addresses] = await Promise.all([nginxChecked, timed(timings, 'name lookups', () => resolveAll(spec, expansions, resolver, signal))]);
 
   const theirs = nginx.messages.filter((m) => isError(m) && !isPermission(m)).map((m) => invalid(m.message, m.file, m.line, m.raw));
   const notes: Finding[] = [...nginx.notes];
@@ -107,12 +119,14 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
 
   const findings: Finding[] = [...invalids];
   const dials: NginxDial[] = [];
+  const compareStart = performance.now();
   const evaluate = prepareEvaluation({ services: spec.services, model, expansions, addresses, display, lineText });
   for (const service of spec.services) {
     const r = evaluate(service);
     append(findings, r.findings);
     append(dials, r.dials);
   }
+  mark(timings, 'config compare', compareStart);
   append(findings, notes);
   return {
     findings: findings.map(masked),

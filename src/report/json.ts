@@ -1,6 +1,6 @@
 // The JSON report of DESIGN.md: `verdict`, `reason` (absent on pass) and the
 // findings with only the contract's fields, in the contract's order. Extra
-// top-level fields (`checks`, `not_run`, `spec`, `duration_ms`) are allowed by
+// top-level fields (`checks`, `not_run`, `spec`, `duration_ms`, `timings`) are allowed by
 // the contract.
 import { maskCredentials } from '../model/mask.js';
 import type { CheckOutcome, Finding, NotRunCheck, Report } from '../model/finding.js';
@@ -13,7 +13,13 @@ export function toJson(report: Report): string {
   if (report.notRun?.length) out.not_run = report.notRun.map(notRunJson);
   if (report.spec !== undefined) out.spec = report.spec;
   if (report.durationMs !== undefined) out.duration_ms = Math.round(report.durationMs);
+  if (report.timings !== undefined) out.timings = { stages: report.timings.stages.map((t) => ({ stage: t.stage, start_ms: round1(t.startMs), ms: round1(t.ms) })) };
   return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** Stages last a fraction of a millisecond: one decimal keeps them apart. */
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
 /** Contract order; a field that does not apply is omitted, never null. */

@@ -38,7 +38,8 @@ function keygen(file: string, comment: string): void {
   if (r.status !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
 }
 
-export async function createSshHost(opts: { hosts?: string } = {}): Promise<SshTestHost> {
+/** `login`: the user to log in as (default root); its home is not made a tmpfs unless it is root's. */
+export async function createSshHost(opts: { hosts?: string; login?: string } = {}): Promise<SshTestHost> {
   const ns = createNetns({ hosts: opts.hosts ?? '127.0.0.1 localhost\n::1 localhost ip6-localhost\n' });
   const tmp = tempDir('ugate-sshd-');
   const dir = tmp.dir;
@@ -94,7 +95,7 @@ export async function createSshHost(opts: { hosts?: string } = {}): Promise<SshT
     const stopSshd = stop;
     return {
       ns,
-      target: `root@${ns.name}`,
+      target: `${opts.login ?? 'root'}@${ns.name}`,
       keyFile: join(dir, 'client_ed25519'),
       knownHosts,
       proxy: `ip netns exec ${ns.name} nc 127.0.0.1 22`,

@@ -4,13 +4,14 @@
 //   UGATE_BACKENDS = [{"host": "127.0.0.1", "port": 8000, "mode": "ok"}, {"path": "/tmp/x.sock", "mode": "stale"}]
 import { createServer as createHttp } from 'node:http';
 import { createServer as createTcp, type Server } from 'node:net';
-import { chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync } from 'node:fs';
 
 interface Listen {
   host?: string;
   port?: number;
   path?: string;
-  /** ok: 200; status: 500; silent: accept, never answer; reset: accept, then RST; stale: a socket file nothing accepts on */
+  /** ok: 200; status: 500; silent: accept, never answer; reset: accept, then RST; stale: a socket file nothing accepts on (its process died) */
   mode?: 'ok' | 'status' | 'silent' | 'reset' | 'stale';
   /** the socket file's mode */
   chmod?: number;
@@ -18,6 +19,12 @@ interface Listen {
 
 const servers: Server[] = [];
 for (const l of JSON.parse(process.env.UGATE_BACKENDS ?? '[]') as Listen[]) {
+  if (l.mode === 'stale' && l.path) {
+    // a process that listened and died: its socket file stays, nothing accepts on it
+    const r = spawnSync(process.execPath, ['-e', 'require("net").createServer().listen(process.argv[1], () => process.exit(0))', l.path]);
+    if (r.status !== 0 || !existsSync(l.path)) throw new Error(`no stale socket at ${l.path}`);
+    continue;
+  }
   const server =
     l.mode === 'silent'
       ? createTcp(() => {})
@@ -33,9 +40,7 @@ for (const l of JSON.parse(process.env.UGATE_BACKENDS ?? '[]') as Listen[]) {
     else server.listen({ host: l.host, port: l.port }, resolve);
   });
   if (l.path && l.chmod !== undefined) chmodSync(l.path, l.chmod);
-  // a stale socket: the file stays, nothing accepts (the listening fd is closed without unlinking)
-  if (l.mode === 'stale') (server as unknown as { _handle: { close(): void } | null })._handle?.close();
-  else servers.push(server as Server);
+  servers.push(server as Server);
 }
 process.stdout.write('ready\n');
 process.on('SIGTERM', () => process.exit(0));

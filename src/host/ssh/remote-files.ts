@@ -39,19 +39,30 @@ const TYPES: Record<number, FileType> = {
   0o060000: 'block-device',
 };
 
-/** `stat -c '%f %u %g %s'`: raw mode in hex, owner, group, size. */
+export const STAT_FORMAT = '%f %u %g %s %i %d %Y';
+
+/** `stat -c STAT_FORMAT`: raw mode in hex, owner, group, size, inode, device, mtime (s). */
 export function parseStat(line: string): FileFacts | undefined {
-  const m = /^([0-9a-f]+) (\d+) (\d+) (\d+)$/.exec(line.trim());
+  const m = /^([0-9a-f]+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$/.exec(line.trim());
   if (!m) return undefined;
   const raw = parseInt(m[1] as string, 16);
-  return { type: TYPES[raw & 0o170000] ?? 'other', mode: raw & 0o7777, uid: Number(m[2]), gid: Number(m[3]), size: Number(m[4]) };
+  return {
+    type: TYPES[raw & 0o170000] ?? 'other',
+    mode: raw & 0o7777,
+    uid: Number(m[2]),
+    gid: Number(m[3]),
+    size: Number(m[4]),
+    ino: Number(m[5]),
+    dev: Number(m[6]),
+    mtimeMs: Number(m[7]) * 1000,
+  };
 }
 
 export function remoteFiles(exec: Exec) {
   const opts = (o: HostOptions) => ({ timeoutMs: o.timeoutMs ?? FILE_TIMEOUT_MS, ...(o.signal && { signal: o.signal }) });
   return {
     async stat(path: string, o: HostOptions & { followLinks: boolean }): Promise<({ ok: true } & FileFacts) | HostFailure> {
-      const r = await exec(['stat', ...(o.followLinks ? ['-L'] : []), '-c', '%f %u %g %s', '--', path], opts(o));
+      const r = await exec(['stat', ...(o.followLinks ? ['-L'] : []), '-c', STAT_FORMAT, '--', path], opts(o));
       if (r.exitCode !== 0) return fileFailure(r, 'stat');
       const facts = parseStat(r.stdout.toString('utf8'));
       return facts ? { ok: true, ...facts } : { ok: false, message: `stat printed no file facts for ${path}`, durationMs: r.durationMs };

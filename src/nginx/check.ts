@@ -224,7 +224,8 @@ async function loadHostDump(spec: Spec, ctx: ConfigPhaseContext): Promise<Loaded
   const dump = parseDump(text);
   if (dump) return loadDumpText(text, `${r.command} (on the host)`);
   if (r.notFound) return loadConfigFiles(spec, ctx.host, ctx.signal);
-  const messages = text.split('\n').filter((l) => /^nginx: /.test(l)).map((l) => l.trimEnd());
+  // `nginx: [emerg] ...`, or in the error log's form once the config set error_log
+  const messages = text.split('\n').filter((l) => /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/.test(l)).map((l) => l.trimEnd());
   if (messages.length === 0) throw new UserError(`${r.command} on the host failed: ${(r.stderr.trim().split('\n')[0] ?? '') || (r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`)}`);
   // refused only what the host's user may not open (not root, no --sudo): not the config's fault, as locally
   const parsed = parseNginxMessages(messages.join('\n'));

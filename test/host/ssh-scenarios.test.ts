@@ -32,26 +32,31 @@ interface Scenario {
   errno?: number;
 }
 
-const QUICK = 'gate: { deadline: 3s, connect_timeout: 1s, request_timeout: 1s }';
+/** a gate that ends at its deadline: short, with room for a busy machine */
+const QUICK = 'gate: { deadline: 8s, connect_timeout: 3s, request_timeout: 2s }';
+/** a definitive reason stops the gate at its second confirmation: a long deadline costs nothing */
+const LONG = 'gate: { deadline: 60s }';
 const SCENARIOS: Scenario[] = [
   { name: 'healthy', service: `backend: "127.0.0.1:${P}", health: /healthz`, listen: [{ host: '127.0.0.1', port: P }], reason: undefined },
-  { name: 'down', service: `backend: "127.0.0.1:${P}"`, reason: 'backend.down', errno: 111 },
-  { name: 'wrong port', service: `backend: "127.0.0.1:${P}", process: node`, listen: [{ host: '127.0.0.1', port: P + 1 }], reason: 'backend.wrong_port', errno: 111 },
+  { name: 'down', service: `backend: "127.0.0.1:${P}"`, gate: 'gate: { deadline: 4s }', reason: 'backend.down', errno: 111 },
+  { name: 'wrong port', service: `backend: "127.0.0.1:${P}", process: node`, listen: [{ host: '127.0.0.1', port: P + 1 }], gate: LONG, reason: 'backend.wrong_port', errno: 111 },
   {
     name: 'family mismatch',
     service: `backend: "localhost:${P}"`,
     hosts: '::1 localhost\n127.0.0.1 localhost\n',
     listen: [{ host: '127.0.0.1', port: P }],
+    gate: LONG,
     reason: 'backend.family_mismatch',
     errno: 111,
   },
-  { name: 'socket missing', service: 'backend: "unix:DIR/run/missing.sock"', reason: 'socket.missing', errno: 2 },
-  { name: 'socket refused', service: 'backend: "unix:DIR/run/app.sock"', listen: [{ path: 'DIR/run/app.sock', mode: 'stale' }], reason: 'socket.refused', errno: 111 },
+  { name: 'socket missing', service: 'backend: "unix:DIR/run/missing.sock"', gate: 'gate: { deadline: 4s }', reason: 'socket.missing', errno: 2 },
+  { name: 'socket refused', service: 'backend: "unix:DIR/run/app.sock"', listen: [{ path: 'DIR/run/app.sock', mode: 'stale' }], gate: 'gate: { deadline: 4s }', reason: 'socket.refused', errno: 111 },
   {
     name: 'socket permission',
     service: 'backend: "unix:DIR/run/app.sock"',
     listen: [{ path: 'DIR/run/app.sock', chmod: 0o600 }],
     asUser: true,
+    gate: LONG,
     reason: 'socket.permission',
     errno: 13,
   },
@@ -60,6 +65,7 @@ const SCENARIOS: Scenario[] = [
     service: `backend: "127.0.0.1:${P}"`,
     listen: [{ host: '127.0.0.1', port: P }],
     iptables: [['-I', 'INPUT', '-p', 'tcp', '--dport', String(P), '-j', 'REJECT']],
+    gate: LONG,
     reason: 'network.rejected',
     errno: 111,
   },
@@ -145,7 +151,7 @@ describe('the fault scenarios give the same code over SSH as on the host itself'
       mkdirSync(`${t.dir}/run`);
       const sub = (x: string) => x.replaceAll('DIR', t.dir);
       const spec = `${t.dir}/upstream-gate.yml`;
-      writeFileSync(spec, `version: 1\nservices:\n  app: { ${sub(s.service)} }\n${s.gate ?? 'gate: { deadline: 6s }'}\n`);
+      writeFileSync(spec, `version: 1\nservices:\n  app: { ${sub(s.service)} }\n${s.gate ?? 'gate: { deadline: 20s }'}\n`);
       if (s.listen?.length) cleanups.push(await startBackends(host, JSON.parse(sub(JSON.stringify(s.listen))) as object[]));
       for (const rule of s.iptables ?? []) assert.equal((await host.ns.run(['iptables', ...rule])).code, 0);
 

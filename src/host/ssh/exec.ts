@@ -45,9 +45,11 @@ function limiter(max: number) {
 
 /** The remote command line: the environment as asked (LC_ALL=C otherwise), the user when asked, then argv. */
 export function remoteCommand(argv: readonly string[], options: RunOptions = {}, sudo = false): string {
+  // the host ends what outlives its timeout: closing a channel does not stop its command
+  const bound = options.timeoutMs !== undefined ? ['timeout', '-k', '1', String(Math.ceil(options.timeoutMs / 1000) + 1)] : [];
   const env = options.env ? ['env', '-i', ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`)] : ['env', 'LC_ALL=C'];
   const as = options.user ? ['setpriv', `--reuid=${options.user.uid}`, `--regid=${options.user.gid}`, '--clear-groups', '--'] : [];
-  const line = quoteCommand([...(sudo ? ['sudo', '-n', '--'] : []), ...env, ...as, ...argv]);
+  const line = quoteCommand([...(sudo ? ['sudo', '-n', '--'] : []), ...bound, ...env, ...as, ...argv]);
   return options.cwd ? `cd ${quoteCommand([options.cwd])} && ${line}` : line;
 }
 
@@ -57,7 +59,8 @@ export function execOver(client: SshClient, sudoFor: (argv: readonly string[]) =
     const started = performance.now();
     const done = (r: Partial<RawResult>): RawResult => ({ stdout: Buffer.alloc(0), stderr: '', timedOut: false, aborted: false, ...r, durationMs: performance.now() - started });
     if (options.signal?.aborted) return Promise.resolve(done({ aborted: true }));
-    const cmd = remoteCommand(argv, options, sudoFor(argv));
+    const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    const cmd = remoteCommand(argv, { ...options, timeoutMs }, sudoFor(argv));
     return queue(
       () =>
         new Promise<RawResult>((resolve) => {
@@ -77,19 +80,13 @@ export function execOver(client: SshClient, sudoFor: (argv: readonly string[]) =
             resolve(r);
           };
           const stop = () => {
-            if (!channel) return settle(done({ ...stopped }));
-            // OpenSSH passes a signal request on (7.9 and later); closing the channel ends the rest
-            try {
-              channel.signal('KILL');
-            } catch {
-              // the channel is already closing
-            }
-            channel.close();
+            settle(done({ stdout: Buffer.concat(out), stderr: err, ...stopped }));
+            channel?.close();
           };
           const timer = setTimeout(() => {
             if (!stopped.aborted) stopped.timedOut = true;
             stop();
-          }, options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+          }, timeoutMs);
           const onAbort = () => {
             if (!stopped.timedOut) stopped.aborted = true;
             stop();

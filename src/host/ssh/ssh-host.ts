@@ -35,6 +35,7 @@ export async function openSshHost(target: SshTarget, options: SshOptions & { sig
   const userFiles = remoteFiles(asUser);
   const where = formatTarget({ ...target, user: loginName(target) });
 
+  const processNames = processNameCache(exec);
   let who: Promise<HostUser> | undefined;
   const user = () => (who ??= readUser(asUser));
   const resolve = (name: string, o: HostOptions & { timeoutMs: number }) => resolveRemote(asUser, name, o);
@@ -46,8 +47,11 @@ export async function openSshHost(target: SshTarget, options: SshOptions & { sig
     resolve,
     dial: (endpoint, o) => dialSsh({ client: c.client, resolve, stat: (p) => userFiles.stat(p, { followLinks: true }), user }, endpoint, o),
     stat: files.stat,
-    readFile: files.readFile,
-    readDir: files.readDir,
+    readFile: async (path, o) => (o?.offset === undefined && o?.length === undefined && (await processNames.get(path))) || files.readFile(path, o),
+    readDir: (path, o) => {
+      if (path === '/proc') processNames.prefetch(o);
+      return files.readDir(path, o);
+    },
     listListeners: async (o = {}) =>
       readListeners(host, async () => ({ listeners: [], source: 'nothing', notes: [`ss is not usable on ${where}`] }), { ...o, root: options.sudo === true || (await user()).uid === 0 }),
     user,
@@ -55,6 +59,39 @@ export async function openSshHost(target: SshTarget, options: SshOptions & { sig
     nginxDump: (binary, config, o) => host.run(binary, ['-T', '-c', config], { timeoutMs: o?.timeoutMs ?? 15_000, ...(o?.signal && { signal: o.signal }) }),
   };
   return { ok: true, host, close: c.close };
+}
+
+/**
+ * A scan of the process list reads /proc/PID/comm for every process: one
+ * command each would be hundreds of round trips. Listing /proc starts one
+ * command that reads them all (grep through find -exec +), and the reads that
+ * follow are answered from it for a few seconds.
+ */
+function processNameCache(exec: Exec) {
+  const FRESH_MS = 5000;
+  let names: Promise<Map<string, Buffer>> | undefined;
+  let at = 0;
+  return {
+    prefetch(o: HostOptions = {}) {
+      at = performance.now();
+      names = exec(['find', '/proc', '-mindepth', '2', '-maxdepth', '2', '-name', 'comm', '-exec', 'grep', '-H', '', '{}', '+'], {
+        timeoutMs: o.timeoutMs ?? 10_000,
+        ...(o.signal && { signal: o.signal }),
+      }).then((r) => {
+        const map = new Map<string, Buffer>();
+        for (const line of r.stdout.toString('latin1').split('\n')) {
+          const m = /^(\/proc\/\d+\/comm):(.*)$/.exec(line);
+          if (m) map.set(m[1] as string, Buffer.from(`${m[2]}\n`, 'latin1'));
+        }
+        return map;
+      });
+    },
+    async get(path: string): Promise<{ ok: true; data: Buffer } | undefined> {
+      if (!names || performance.now() - at > FRESH_MS || !/^\/proc\/\d+\/comm$/.test(path)) return undefined;
+      const data = (await names).get(path);
+      return data && { ok: true, data };
+    },
+  };
 }
 
 async function readUser(exec: Exec): Promise<HostUser> {

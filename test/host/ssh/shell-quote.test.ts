@@ -54,6 +54,7 @@ test('plain words stay readable; the empty word is quoted; a NUL byte is refused
 
 test('the remote command line: LC_ALL=C, sudo -n when asked, the environment as given, cwd quoted', () => {
   assert.equal(remoteCommand(['ss', '-Hltnp']), 'env LC_ALL=C ss -Hltnp');
+  assert.equal(remoteCommand(['ss', '-Hltnp'], { timeoutMs: 2000 }), 'timeout -k 1 3 env LC_ALL=C ss -Hltnp');
   assert.equal(remoteCommand(['nginx', '-T', '-c', '/etc/nginx/my conf'], {}, true), "sudo -n -- env LC_ALL=C nginx -T -c '/etc/nginx/my conf'");
   assert.equal(remoteCommand(['id'], { env: { PATH: '/bin', X: 'a b' }, cwd: '/tmp/x y' }), "cd '/tmp/x y' && env -i PATH=/bin 'X=a b' id");
   // what the shell runs is that argv

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import type { Host } from '../../src/host/host.js';
 import { openSshHost, parseSshTarget, type SshTarget } from '../../src/host/ssh/ssh-host.js';
 import { runCli } from '../helpers/cli.js';
+import { runAction } from '../action/run-action.js';
 import { hasNginx, NGINX_BINARY } from '../helpers/nginx.js';
 import { canSshHost, createSshHost, type SshTestHost } from '../helpers/ssh-host.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -161,6 +162,25 @@ describe('a host over SSH', { skip }, () => {
 
     const pinned = await runCli([...base, '--ssh-host-key', fp], { env });
     assert.equal(pinned.code, 0, pinned.stderr + pinned.stdout);
+  });
+
+  test('the Action with the ssh inputs: the key text from a secret (masked), known hosts as lines; the bundle runs it too', async () => {
+    const ws = tempDir();
+    try {
+      writeFileSync(`${ws.dir}/upstream-gate.yml`, 'version: 1\nservices:\n  app: { backend: "127.0.0.1:22" }\ngate: { deadline: 30s }\n');
+      const key = readFileSync(h.keyFile, 'utf8');
+      const inputs = { ssh: h.target, 'ssh-key': key, 'known-hosts': readFileSync(h.knownHosts, 'utf8'), 'ssh-proxy': h.proxy, phase: 'probe' };
+      for (const source of [true, false]) {
+        const { r, outputs } = await runAction(ws.dir, inputs, { source });
+        assert.equal(outputs.verdict, 'pass', r.stdout + r.stderr);
+        const secretLine = key.split('\n')[1] as string;
+        assert.ok(r.stdout.includes(`::add-mask::${secretLine}`), 'each line of the key is registered as a secret');
+        const shown = r.stdout.split('\n').filter((l) => l.includes(secretLine));
+        assert.ok(shown.every((l) => l.startsWith('::add-mask::')), 'the key appears only in the add-mask commands');
+      }
+    } finally {
+      ws.remove();
+    }
   });
 
   test('bad ssh input is one line and exit 2: a target, a proxy that needs a shell, an unreadable key, a flag without --ssh', async () => {

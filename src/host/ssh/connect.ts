@@ -22,6 +22,8 @@ export interface SshOptions {
   passphrase?: string;
   /** known_hosts file (default ~/.ssh/known_hosts) */
   knownHosts?: string;
+  /** known_hosts lines themselves (from a CI variable), instead of a file */
+  knownHostsText?: string;
   /** the host key instead of known_hosts: `SHA256:...` or `TYPE BASE64` */
   hostKey?: string;
   /** OpenSSH ProxyCommand style: `ip netns exec NS nc %h %p`, run without a shell */
@@ -93,7 +95,9 @@ export async function connectSsh(target: SshTarget, options: SshOptions & { sign
   const name = knownHostsName(target);
   const knownFile = options.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
   let known: KnownKey[] = [];
-  if (options.hostKey === undefined) {
+  if (options.knownHostsText !== undefined) {
+    known = knownKeys(options.knownHostsText, 'the known hosts given', name);
+  } else if (options.hostKey === undefined) {
     let text: string;
     try {
       text = readFileSync(knownFile, 'utf8');
@@ -156,7 +160,7 @@ export async function connectSsh(target: SshTarget, options: SshOptions & { sign
         hostKeyProblem = `the host key of ${name} is not the pinned one: it shows ${keyType(hostKey)} ${fingerprint(hostKey)}`;
         return false;
       }
-      const v = verifyHostKey(hostKey, known, name, knownFile);
+      const v = verifyHostKey(hostKey, known, name, options.knownHostsText !== undefined ? 'the known hosts given' : knownFile);
       if (v.ok) return true;
       hostKeyProblem = v.message;
       return false;

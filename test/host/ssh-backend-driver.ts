@@ -11,7 +11,7 @@ interface Listen {
   host?: string;
   port?: number;
   path?: string;
-  /** ok: 200; status: 500; silent: accept, never answer; reset: accept, then RST; stale: a socket file nothing accepts on (its process died) */
+  /** ok: 200; status: 500; silent: accept, never answer; reset: RST to the request; stale: a socket file nothing accepts on (its process died) */
   mode?: 'ok' | 'status' | 'silent' | 'reset' | 'stale';
   /** the socket file's mode */
   chmod?: number;
@@ -29,7 +29,8 @@ for (const l of JSON.parse(process.env.UGATE_BACKENDS ?? '[]') as Listen[]) {
     l.mode === 'silent'
       ? createTcp(() => {})
       : l.mode === 'reset'
-        ? createTcp((s) => s.resetAndDestroy())
+        ? // the request is answered with a reset: a plain connect (the listener check) still succeeds
+          createTcp((s) => s.once('data', () => s.resetAndDestroy()))
         : createHttp((_req, res) => {
             res.writeHead(l.mode === 'status' ? 500 : 200);
             res.end(l.mode === 'status' ? 'broken\n' : 'ok\n');

@@ -35,7 +35,7 @@ export interface SshOptions {
   connectTimeoutMs?: number;
 }
 
-export type Connected = { ok: true; client: SshClient; close(): Promise<void>; connections: () => number } | { ok: false; message: string };
+export type Connected = { ok: true; client: SshClient; close(): Promise<void> } | { ok: false; message: string };
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
@@ -201,7 +201,6 @@ export async function connectSsh(target: SshTarget, options: SshOptions & { sign
   return {
     ok: true,
     client,
-    connections: () => 1,
     close: async () => {
       await new Promise<void>((resolve) => {
         const done = () => resolve();

@@ -27,8 +27,29 @@ const zodUnused = {
 };
 
 // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none.
-const banner = { js: "import { createRequire as __ugateCreateRequire } from 'node:module';\nconst require = __ugateCreateRequire(import.meta.url);" };
+// Some (ssh2's agent module) read __dirname when loaded: give them the bundle's own.
+const banner = {
+  js: [
+    "import { createRequire as __ugateCreateRequire } from 'node:module';",
+    "import { fileURLToPath as __ugateFileURLToPath } from 'node:url';",
+    'const require = __ugateCreateRequire(import.meta.url);',
+    'const __filename = __ugateFileURLToPath(import.meta.url);',
+    "const __dirname = __filename.slice(0, __filename.lastIndexOf('/')) || '/';",
+  ].join('\n'),
+};
+// ssh2's optional native parts (its crypto binding, cpu-features) cannot be in
+// a one-file bundle: each becomes a module that throws when required, which
+// ssh2 catches, using its pure-JavaScript code instead.
+const withoutNativeAddons = {
+  name: 'without-native-addons',
+  setup(b) {
+    b.onResolve({ filter: /\.node$|^cpu-features$/ }, (args) => ({ path: args.path, namespace: 'native-addon' }));
+    b.onLoad({ filter: /.*/, namespace: 'native-addon' }, (args) => ({ contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled`)});`, loader: 'js' }));
+  },
+};
+
 const common = {
+  plugins: [withoutNativeAddons],
   bundle: true,
   plugins: [zodUnused],
   platform: 'node',

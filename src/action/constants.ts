@@ -3,6 +3,11 @@ export enum Inputs {
   Phase = 'phase',
   Deadline = 'deadline',
   WorkingDirectory = 'working-directory',
+  Ssh = 'ssh',
+  SshKey = 'ssh-key',
+  KnownHosts = 'known-hosts',
+  Sudo = 'sudo',
+  SshProxy = 'ssh-proxy',
 }
 
 export enum Outputs {

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { writeFilesAtomically } from '../atomic-write.js';
 import { runGate } from '../gate/run.js';
 import { localHost } from '../host/local/local-host.js';
+import { openSshHost } from '../host/ssh/ssh-host.js';
 import type { Runner } from '../host/run.js';
 import { decidingFinding, isNote } from '../report/by-service.js';
 import { annotations, errorSummary, stepSummary } from '../report/github.js';
@@ -16,13 +17,22 @@ import type { Report } from '../model/finding.js';
 import { createProgress } from '../report/progress.js';
 import { toText } from '../report/text.js';
 import { loadSpecFile } from '../spec/load.js';
-import { isUserError } from '../user-error.js';
+import { isUserError, UserError } from '../user-error.js';
 import { ERROR_VERDICT, ErrorReason, Outputs } from './constants.js';
 import { hostCommandsText, hostCommandsTitle } from './host-commands.js';
-import { readInputs } from './inputs.js';
+import { readInputs, type ActionSettings } from './inputs.js';
 import { neutralised, region } from './log.js';
 import { actionsRunner, type CommandRecord } from './runner.js';
 import { secretRegistry } from './secrets.js';
+
+/** The SSH connection of the `ssh` input, or a one-line input error. */
+async function openRemote(ssh: NonNullable<ActionSettings['ssh']>, signal: AbortSignal | undefined) {
+  const passphrase = process.env.UPSTREAM_GATE_SSH_PASSPHRASE;
+  const agent = process.env.SSH_AUTH_SOCK;
+  const opened = await openSshHost(ssh.target, { ...ssh.options, ...(passphrase && { passphrase }), ...(agent && { agent }), ...(signal && { signal }) });
+  if (!opened.ok) throw new UserError(opened.message);
+  return opened;
+}
 
 export async function run(signal?: AbortSignal, runner?: Runner): Promise<Report | undefined> {
   const debug = core.isDebug();
@@ -31,6 +41,9 @@ export async function run(signal?: AbortSignal, runner?: Runner): Promise<Report
   let workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   try {
     const settings = readInputs((name) => core.getInput(name), process.cwd());
+    // the key is a secret whatever else happens: the whole text and each line (the runner masks line by line)
+    const key = settings.ssh?.options.key;
+    if (key) for (const secret of [key, ...key.split(/\r?\n/).filter((l) => l.trim().length >= 8)]) core.setSecret(secret);
     workspace = process.env.GITHUB_WORKSPACE || settings.workingDirectory;
     const spec = await loadSpecFile(settings.specPath);
     mask(spec);
@@ -38,13 +51,18 @@ export async function run(signal?: AbortSignal, runner?: Runner): Promise<Report
     let report: Report;
     try {
       const progress = createProgress(writable(live.write), { color: false });
-      report = await runGate(spec, {
-        phase: settings.phase,
-        ...(settings.deadlineMs !== undefined && { deadlineMs: settings.deadlineMs }),
-        ...(signal && { signal }),
-        host: localHost(runner ?? actionsRunner((r) => commands.push(r), debug)),
-        onProgress: progress.onProgress,
-      });
+      const remote = settings.ssh ? await openRemote(settings.ssh, signal) : undefined;
+      try {
+        report = await runGate(spec, {
+          phase: settings.phase,
+          ...(settings.deadlineMs !== undefined && { deadlineMs: settings.deadlineMs }),
+          ...(signal && { signal }),
+          host: remote?.host ?? localHost(runner ?? actionsRunner((r) => commands.push(r), debug)),
+          onProgress: progress.onProgress,
+        });
+      } finally {
+        await remote?.close();
+      }
       progress.done();
     } finally {
       live.close();

@@ -20,3 +20,23 @@ test('the deadline input is a duration from 1ms to a day: no timer overflows', (
     );
   }
 });
+
+test('the ssh inputs: a target, the key text, known hosts as lines or a file, sudo; without ssh the others are an error', () => {
+  const get = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+  const lines = 'web1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBv2b9yq0nQk0y5n1xJ5mJ7sP1oJcq2k7mJpG6y9b2a6';
+  const s = readInputs(get({ [Inputs.Ssh]: 'deploy@web1:2222', [Inputs.SshKey]: 'KEYTEXT', [Inputs.KnownHosts]: lines, [Inputs.Sudo]: 'true' }), '/srv');
+  assert.deepEqual(s.ssh, { target: { user: 'deploy', host: 'web1', port: 2222 }, options: { key: 'KEYTEXT', knownHostsText: lines, sudo: true } });
+  const f = readInputs(get({ [Inputs.Ssh]: 'web1', [Inputs.KnownHosts]: '.ssh/known_hosts' }), '/srv');
+  assert.deepEqual(f.ssh?.options, { knownHosts: '/srv/.ssh/known_hosts' });
+  assert.equal(readInputs(get({}), '/srv').ssh, undefined);
+  for (const [values, message] of [
+    [{ [Inputs.SshKey]: 'KEYTEXT' }, 'input "ssh-key" needs the input "ssh"'],
+    [{ [Inputs.Ssh]: 'web1:0' }, 'input "ssh": port "0" is not 1-65535'],
+    [{ [Inputs.Ssh]: 'web1', [Inputs.Sudo]: 'yes' }, 'input "sudo" must be true or false, got "yes"'],
+  ] as const) {
+    assert.throws(
+      () => readInputs(get(values), '/srv'),
+      (e) => isUserError(e) && e.message === message && !e.message.includes('KEYTEXT'),
+    );
+  }
+});

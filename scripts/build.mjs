@@ -49,9 +49,8 @@ const withoutNativeAddons = {
 };
 
 const common = {
-  plugins: [withoutNativeAddons],
   bundle: true,
-  plugins: [zodUnused],
+  plugins: [withoutNativeAddons, zodUnused],
   platform: 'node',
   target: 'node20',
   format: 'esm',

@@ -29726,7 +29726,7 @@ var getStartTime, getDurationMs;
 var init_duration2 = __esm({
   "node_modules/execa/lib/return/duration.js"() {
     getStartTime = () => hrtime.bigint();
-    getDurationMs = (startTime) => Number(hrtime.bigint() - startTime) / 1e6;
+    getDurationMs = (startTime2) => Number(hrtime.bigint() - startTime2) / 1e6;
   }
 });
 
@@ -29740,7 +29740,7 @@ var init_command = __esm({
     init_escape();
     init_specific();
     handleCommand = (filePath, rawArguments, rawOptions) => {
-      const startTime = getStartTime();
+      const startTime2 = getStartTime();
       const { command, escapedCommand } = joinCommand(filePath, rawArguments);
       const verbose = normalizeFdSpecificOption(rawOptions, "verbose");
       const verboseInfo = getVerboseInfo(verbose, escapedCommand, { ...rawOptions });
@@ -29748,7 +29748,7 @@ var init_command = __esm({
       return {
         command,
         escapedCommand,
-        startTime,
+        startTime: startTime2,
         verboseInfo
       };
     };
@@ -32578,12 +32578,12 @@ var init_result = __esm({
       all,
       ipcOutput,
       options: { cwd },
-      startTime
+      startTime: startTime2
     }) => omitUndefinedProperties({
       command,
       escapedCommand,
       cwd,
-      durationMs: getDurationMs(startTime),
+      durationMs: getDurationMs(startTime2),
       failed: false,
       timedOut: false,
       isCanceled: false,
@@ -32605,13 +32605,13 @@ var init_result = __esm({
       escapedCommand,
       fileDescriptors,
       options,
-      startTime,
+      startTime: startTime2,
       isSync
     }) => makeError({
       error: error62,
       command,
       escapedCommand,
-      startTime,
+      startTime: startTime2,
       timedOut: false,
       isCanceled: false,
       isGracefullyCanceled: false,
@@ -32626,7 +32626,7 @@ var init_result = __esm({
       error: originalError,
       command,
       escapedCommand,
-      startTime,
+      startTime: startTime2,
       timedOut,
       isCanceled,
       isGracefullyCanceled,
@@ -32673,7 +32673,7 @@ var init_result = __esm({
         error: error62,
         command,
         escapedCommand,
-        startTime,
+        startTime: startTime2,
         timedOut,
         isCanceled,
         isGracefullyCanceled,
@@ -32695,7 +32695,7 @@ var init_result = __esm({
       error: error62,
       command,
       escapedCommand,
-      startTime,
+      startTime: startTime2,
       timedOut,
       isCanceled,
       isGracefullyCanceled,
@@ -32716,7 +32716,7 @@ var init_result = __esm({
       command,
       escapedCommand,
       cwd,
-      durationMs: getDurationMs(startTime),
+      durationMs: getDurationMs(startTime2),
       failed: true,
       timedOut,
       isCanceled,
@@ -34402,7 +34402,7 @@ var init_main_sync = __esm({
     init_all_sync();
     init_exit_sync();
     execaCoreSync = (rawFile, rawArguments, rawOptions) => {
-      const { file: file2, commandArguments, command, escapedCommand, startTime, verboseInfo, options, fileDescriptors } = handleSyncArguments(rawFile, rawArguments, rawOptions);
+      const { file: file2, commandArguments, command, escapedCommand, startTime: startTime2, verboseInfo, options, fileDescriptors } = handleSyncArguments(rawFile, rawArguments, rawOptions);
       const result = spawnSubprocessSync({
         file: file2,
         commandArguments,
@@ -34411,12 +34411,12 @@ var init_main_sync = __esm({
         escapedCommand,
         verboseInfo,
         fileDescriptors,
-        startTime
+        startTime: startTime2
       });
       return handleResult(result, verboseInfo, options);
     };
     handleSyncArguments = (rawFile, rawArguments, rawOptions) => {
-      const { command, escapedCommand, startTime, verboseInfo } = handleCommand(rawFile, rawArguments, rawOptions);
+      const { command, escapedCommand, startTime: startTime2, verboseInfo } = handleCommand(rawFile, rawArguments, rawOptions);
       const syncOptions = normalizeSyncOptions(rawOptions);
       const { file: file2, commandArguments, options } = normalizeOptions(rawFile, rawArguments, syncOptions);
       validateSyncOptions(options);
@@ -34426,7 +34426,7 @@ var init_main_sync = __esm({
         commandArguments,
         command,
         escapedCommand,
-        startTime,
+        startTime: startTime2,
         verboseInfo,
         options,
         fileDescriptors
@@ -34450,7 +34450,7 @@ var init_main_sync = __esm({
     throwInvalidSyncOption = (value) => {
       throw new TypeError(`The "${value}" option cannot be used with synchronous methods.`);
     };
-    spawnSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, verboseInfo, fileDescriptors, startTime }) => {
+    spawnSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, verboseInfo, fileDescriptors, startTime: startTime2 }) => {
       const syncResult = runSubprocessSync({
         file: file2,
         commandArguments,
@@ -34458,7 +34458,7 @@ var init_main_sync = __esm({
         command,
         escapedCommand,
         fileDescriptors,
-        startTime
+        startTime: startTime2
       });
       if (syncResult.failed) {
         return syncResult;
@@ -34484,10 +34484,10 @@ var init_main_sync = __esm({
         options,
         command,
         escapedCommand,
-        startTime
+        startTime: startTime2
       });
     };
-    runSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, fileDescriptors, startTime }) => {
+    runSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, fileDescriptors, startTime: startTime2 }) => {
       try {
         addInputOptionsSync(fileDescriptors, options);
         const normalizedOptions = normalizeSpawnSyncOptions(options);
@@ -34499,20 +34499,20 @@ var init_main_sync = __esm({
           escapedCommand,
           fileDescriptors,
           options,
-          startTime,
+          startTime: startTime2,
           isSync: true
         });
       }
     };
     normalizeSpawnSyncOptions = ({ encoding, maxBuffer, ...options }) => ({ ...options, encoding: "buffer", maxBuffer: getMaxBufferSync(maxBuffer) });
-    getSyncResult = ({ error: error62, exitCode, signal, timedOut, isMaxBuffer, stdio, all, options, command, escapedCommand, startTime }) => error62 === void 0 ? makeSuccessResult({
+    getSyncResult = ({ error: error62, exitCode, signal, timedOut, isMaxBuffer, stdio, all, options, command, escapedCommand, startTime: startTime2 }) => error62 === void 0 ? makeSuccessResult({
       command,
       escapedCommand,
       stdio,
       all,
       ipcOutput: [],
       options,
-      startTime
+      startTime: startTime2
     }) : makeError({
       error: error62,
       command,
@@ -34528,7 +34528,7 @@ var init_main_sync = __esm({
       all,
       ipcOutput: [],
       options,
-      startTime,
+      startTime: startTime2,
       isSync: true
     });
   }
@@ -34747,7 +34747,7 @@ var init_early_error = __esm({
     init_handle();
     init_result();
     init_reject();
-    handleEarlyError = ({ error: error62, command, escapedCommand, fileDescriptors, options, startTime, verboseInfo }) => {
+    handleEarlyError = ({ error: error62, command, escapedCommand, fileDescriptors, options, startTime: startTime2, verboseInfo }) => {
       cleanupCustomStreams(fileDescriptors);
       const subprocess = new ChildProcess2();
       createDummyStreams(subprocess, fileDescriptors);
@@ -34758,7 +34758,7 @@ var init_early_error = __esm({
         escapedCommand,
         fileDescriptors,
         options,
-        startTime,
+        startTime: startTime2,
         isSync: false
       });
       const promise2 = handleDummyPromise(earlyError, verboseInfo, options);
@@ -35473,7 +35473,7 @@ var init_pipe_arguments = __esm({
     init_fd_options();
     init_file_url();
     normalizePipeArguments = ({ source, sourcePromise, boundOptions, createNested }, ...pipeArguments) => {
-      const startTime = getStartTime();
+      const startTime2 = getStartTime();
       const {
         destination,
         destinationStream,
@@ -35493,7 +35493,7 @@ var init_pipe_arguments = __esm({
         destinationError,
         unpipeSignal,
         fileDescriptors,
-        startTime
+        startTime: startTime2
       };
     };
     getDestinationStream = (boundOptions, createNested, pipeArguments) => {
@@ -35559,7 +35559,7 @@ var init_throw = __esm({
       destinationError,
       fileDescriptors,
       sourceOptions,
-      startTime
+      startTime: startTime2
     }) => {
       const error62 = getPipeArgumentsError({
         sourceStream,
@@ -35572,7 +35572,7 @@ var init_throw = __esm({
           error: error62,
           fileDescriptors,
           sourceOptions,
-          startTime
+          startTime: startTime2
         });
       }
     };
@@ -35589,13 +35589,13 @@ var init_throw = __esm({
         return sourceError;
       }
     };
-    createNonCommandError = ({ error: error62, fileDescriptors, sourceOptions, startTime }) => makeEarlyError({
+    createNonCommandError = ({ error: error62, fileDescriptors, sourceOptions, startTime: startTime2 }) => makeEarlyError({
       error: error62,
       command: PIPE_COMMAND_MESSAGE,
       escapedCommand: PIPE_COMMAND_MESSAGE,
       fileDescriptors,
       options: sourceOptions,
-      startTime,
+      startTime: startTime2,
       isSync: false
     });
     PIPE_COMMAND_MESSAGE = "source.pipe(destination)";
@@ -35671,7 +35671,7 @@ var init_abort = __esm({
   "node_modules/execa/lib/pipe/abort.js"() {
     init_throw();
     unpipeOnAbort = (unpipeSignal, unpipeContext) => unpipeSignal === void 0 ? [] : [unpipeOnSignalAbort(unpipeSignal, unpipeContext)];
-    unpipeOnSignalAbort = async (unpipeSignal, { sourceStream, mergedStream, fileDescriptors, sourceOptions, startTime }) => {
+    unpipeOnSignalAbort = async (unpipeSignal, { sourceStream, mergedStream, fileDescriptors, sourceOptions, startTime: startTime2 }) => {
       await aborted2(unpipeSignal, sourceStream);
       await mergedStream.remove(sourceStream);
       const error62 = new Error("Pipe canceled by `unpipeSignal` option.");
@@ -35679,7 +35679,7 @@ var init_abort = __esm({
         error: error62,
         fileDescriptors,
         sourceOptions,
-        startTime
+        startTime: startTime2
       });
     };
   }
@@ -35722,7 +35722,7 @@ var init_setup = __esm({
       destinationError,
       unpipeSignal,
       fileDescriptors,
-      startTime
+      startTime: startTime2
     }) => {
       const subprocessPromises = getSubprocessPromises(sourcePromise, destination);
       handlePipeArgumentsError({
@@ -35732,7 +35732,7 @@ var init_setup = __esm({
         destinationError,
         fileDescriptors,
         sourceOptions,
-        startTime
+        startTime: startTime2
       });
       const maxListenersController = new AbortController();
       try {
@@ -35744,7 +35744,7 @@ var init_setup = __esm({
             mergedStream,
             sourceOptions,
             fileDescriptors,
-            startTime
+            startTime: startTime2
           })
         ]);
       } finally {
@@ -36716,12 +36716,12 @@ var init_main_async = __esm({
     init_deferred();
     init_promise();
     execaCoreAsync = (rawFile, rawArguments, rawOptions, createNested) => {
-      const { file: file2, commandArguments, command, escapedCommand, startTime, verboseInfo, options, fileDescriptors } = handleAsyncArguments(rawFile, rawArguments, rawOptions);
+      const { file: file2, commandArguments, command, escapedCommand, startTime: startTime2, verboseInfo, options, fileDescriptors } = handleAsyncArguments(rawFile, rawArguments, rawOptions);
       const { subprocess, promise: promise2 } = spawnSubprocessAsync({
         file: file2,
         commandArguments,
         options,
-        startTime,
+        startTime: startTime2,
         verboseInfo,
         command,
         escapedCommand,
@@ -36738,7 +36738,7 @@ var init_main_async = __esm({
       return subprocess;
     };
     handleAsyncArguments = (rawFile, rawArguments, rawOptions) => {
-      const { command, escapedCommand, startTime, verboseInfo } = handleCommand(rawFile, rawArguments, rawOptions);
+      const { command, escapedCommand, startTime: startTime2, verboseInfo } = handleCommand(rawFile, rawArguments, rawOptions);
       const { file: file2, commandArguments, options: normalizedOptions } = normalizeOptions(rawFile, rawArguments, rawOptions);
       const options = handleAsyncOptions(normalizedOptions);
       const fileDescriptors = handleStdioAsync(options, verboseInfo);
@@ -36747,7 +36747,7 @@ var init_main_async = __esm({
         commandArguments,
         command,
         escapedCommand,
-        startTime,
+        startTime: startTime2,
         verboseInfo,
         options,
         fileDescriptors
@@ -36759,7 +36759,7 @@ var init_main_async = __esm({
       }
       return { ...options, timeoutDuration: timeout };
     };
-    spawnSubprocessAsync = ({ file: file2, commandArguments, options, startTime, verboseInfo, command, escapedCommand, fileDescriptors }) => {
+    spawnSubprocessAsync = ({ file: file2, commandArguments, options, startTime: startTime2, verboseInfo, command, escapedCommand, fileDescriptors }) => {
       let subprocess;
       try {
         subprocess = spawn(...concatenateShell(file2, commandArguments, options));
@@ -36770,7 +36770,7 @@ var init_main_async = __esm({
           escapedCommand,
           fileDescriptors,
           options,
-          startTime,
+          startTime: startTime2,
           verboseInfo
         });
       }
@@ -36794,7 +36794,7 @@ var init_main_async = __esm({
       const promise2 = handlePromise({
         subprocess,
         options,
-        startTime,
+        startTime: startTime2,
         verboseInfo,
         fileDescriptors,
         originalStreams,
@@ -36806,7 +36806,7 @@ var init_main_async = __esm({
       });
       return { subprocess, promise: promise2 };
     };
-    handlePromise = async ({ subprocess, options, startTime, verboseInfo, fileDescriptors, originalStreams, command, escapedCommand, context, onInternalError, controller: controller2 }) => {
+    handlePromise = async ({ subprocess, options, startTime: startTime2, verboseInfo, fileDescriptors, originalStreams, command, escapedCommand, context, onInternalError, controller: controller2 }) => {
       const [
         errorInfo,
         [exitCode, signal],
@@ -36838,11 +36838,11 @@ var init_main_async = __esm({
         options,
         command,
         escapedCommand,
-        startTime
+        startTime: startTime2
       });
       return handleResult(result, verboseInfo, options);
     };
-    getAsyncResult = ({ errorInfo, exitCode, signal, stdio, all, ipcOutput, context, options, command, escapedCommand, startTime }) => "error" in errorInfo ? makeError({
+    getAsyncResult = ({ errorInfo, exitCode, signal, stdio, all, ipcOutput, context, options, command, escapedCommand, startTime: startTime2 }) => "error" in errorInfo ? makeError({
       error: errorInfo.error,
       command,
       escapedCommand,
@@ -36857,7 +36857,7 @@ var init_main_async = __esm({
       all,
       ipcOutput,
       options,
-      startTime,
+      startTime: startTime2,
       isSync: false
     }) : makeSuccessResult({
       command,
@@ -36866,7 +36866,7 @@ var init_main_async = __esm({
       all,
       ipcOutput,
       options,
-      startTime
+      startTime: startTime2
     });
   }
 });
@@ -37641,7 +37641,7 @@ async function bounded(work, o2 = {}) {
 function statLocal(path6, o2) {
   return bounded(async () => {
     const st = await (o2.followLinks ? stat4(path6) : lstat2(path6));
-    return { ok: true, type: fileType(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size };
+    return { ok: true, type: fileType(st), mode: st.mode & 4095, uid: st.uid, gid: st.gid, size: st.size, ino: st.ino, dev: st.dev, mtimeMs: st.mtimeMs };
   }, o2);
 }
 function readFileLocal(path6, o2 = {}) {
@@ -37902,6 +37902,155 @@ var init_local_host = __esm({
   }
 });
 
+// src/host/nginx-process.ts
+async function findNginx(host, o2) {
+  const notes2 = [];
+  const fromFile = o2.pidFile === void 0 ? void 0 : await masterFromPidFile(host, o2.pidFile, o2, notes2);
+  const master = fromFile ?? await masterFromProcessList(host, o2, notes2);
+  if (!master) return { running: false, notes: notes2 };
+  const [workers, netns, ownNetns, startedAt2] = await Promise.all([
+    workersOf(host, master.pid, o2),
+    namespaceOf(host, `/proc/${master.pid}/ns/net`, o2),
+    namespaceOf(host, "/proc/self/ns/net", o2),
+    startTime(host, master.pid, o2)
+  ]);
+  if (workers.length === 0) notes2.push(`no worker of nginx's master (pid ${master.pid}) is visible`);
+  if (netns === void 0) notes2.push(`nginx's network namespace (/proc/${master.pid}/ns/net) cannot be read as this user`);
+  const process10 = {
+    masterPid: master.pid,
+    foundBy: fromFile ? "pid-file" : "process-list",
+    command: master.command,
+    masterUid: master.uid,
+    workers,
+    ...netns !== void 0 && { netns },
+    ...ownNetns !== void 0 && { ownNetns },
+    ...startedAt2 !== void 0 && { startedAt: startedAt2 }
+  };
+  return { running: true, process: process10, notes: notes2 };
+}
+async function masterFromPidFile(host, pidFile, o2, notes2) {
+  const r = await host.readFile(pidFile, { ...hostOptions(o2), length: 64, offset: 0 });
+  if (!r.ok) {
+    notes2.push(`${pidFile}: ${r.code === "ENOENT" ? "no such file" : r.message}`);
+    return void 0;
+  }
+  const text = r.data.toString("latin1").trim();
+  const pid = /^\d{1,10}$/.test(text) ? Number(text) : void 0;
+  if (pid === void 0 || pid < 1) {
+    notes2.push(`${pidFile} holds no pid`);
+    return void 0;
+  }
+  const m = await masterAt(host, pid, o2);
+  if (!m) notes2.push(`${pidFile} names pid ${pid}, which is not an nginx master here`);
+  return m;
+}
+async function masterFromProcessList(host, o2, notes2) {
+  const dir = await host.readDir("/proc", hostOptions(o2));
+  if (!dir.ok) {
+    notes2.push(`the process list (/proc) cannot be read: ${dir.message}`);
+    return void 0;
+  }
+  const pids = dir.names.filter((n2) => /^\d+$/.test(n2)).map(Number).sort((a2, b) => a2 - b).slice(0, MAX_SCANNED_PROCESSES);
+  const masters = [];
+  for (let i2 = 0; i2 < pids.length; i2 += 64) {
+    const batch = await Promise.all(
+      pids.slice(i2, i2 + 64).map(async (pid) => {
+        const comm = await host.readFile(`/proc/${pid}/comm`, hostOptions(o2));
+        return comm.ok && comm.data.toString("latin1").trim() === "nginx" ? masterAt(host, pid, o2) : void 0;
+      })
+    );
+    for (const m of batch) if (m) masters.push(m);
+  }
+  if (masters.length === 0) {
+    notes2.push("no nginx master process is running");
+    return void 0;
+  }
+  const withConfig = o2.config === void 0 ? [] : masters.filter((m) => commandConfig(m.command) === o2.config);
+  const defaultConfig = o2.config === void 0 || o2.config === DEFAULT_CONFIG;
+  const candidates = withConfig.length > 0 ? withConfig : defaultConfig ? masters.filter((m) => commandConfig(m.command) === void 0) : [];
+  const chosen = candidates[0];
+  if (!chosen) {
+    notes2.push(`no nginx master runs with ${o2.config ?? "its default config"}; ${masters.length === 1 ? "one runs" : `${masters.length} run`} with another: ${masters.map((m) => `pid ${m.pid} (${m.command})`).join(", ")}`);
+  } else if (masters.length > 1) {
+    notes2.push(`${masters.length} nginx masters run (pids ${masters.map((m) => m.pid).join(", ")}); the one checked is pid ${chosen.pid}: ${chosen.command}`);
+  }
+  return chosen;
+}
+function commandConfig(command) {
+  return /\s-c\s+(\S+)/.exec(command)?.[1];
+}
+async function masterAt(host, pid, o2) {
+  const [cmdline, status] = await Promise.all([host.readFile(`/proc/${pid}/cmdline`, hostOptions(o2)), host.readFile(`/proc/${pid}/status`, hostOptions(o2))]);
+  if (!cmdline.ok || !status.ok) return void 0;
+  const command = cmdline.data.toString("utf8").replace(/\0+$/, "").replace(/\0/g, " ");
+  if (!/^nginx: master process\b/.test(command)) return void 0;
+  const creds = credentials(status.data.toString("latin1"));
+  return creds ? { pid, command, uid: creds.uid } : void 0;
+}
+async function workersOf(host, master, o2) {
+  const children = await host.readFile(`/proc/${master}/task/${master}/children`, hostOptions(o2));
+  if (!children.ok) return [];
+  const pids = children.data.toString("latin1").trim().split(/\s+/).filter(Boolean).map(Number);
+  const users2 = await userNames(host, o2);
+  const workers = await Promise.all(
+    pids.map(async (pid) => {
+      const [status, cmdline] = await Promise.all([host.readFile(`/proc/${pid}/status`, hostOptions(o2)), host.readFile(`/proc/${pid}/cmdline`, hostOptions(o2))]);
+      if (!status.ok || !cmdline.ok || !cmdline.data.toString("latin1").startsWith("nginx: worker process")) return void 0;
+      const c3 = credentials(status.data.toString("latin1"));
+      if (!c3) return void 0;
+      const user = users2.get(c3.uid);
+      return { pid, ...c3, ...user !== void 0 && { user } };
+    })
+  );
+  return workers.filter((w) => w !== void 0);
+}
+function credentials(status) {
+  const uid = /^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1];
+  const gid = /^Gid:\s+\d+\s+(\d+)/m.exec(status)?.[1];
+  if (uid === void 0 || gid === void 0) return void 0;
+  const groups = (/^Groups:[ \t]*([\d \t]*)$/m.exec(status)?.[1] ?? "").trim().split(/\s+/).filter(Boolean).map(Number);
+  return { uid: Number(uid), gid: Number(gid), groups };
+}
+async function userNames(host, o2) {
+  const r = await host.readFile("/etc/passwd", hostOptions(o2));
+  const names2 = /* @__PURE__ */ new Map();
+  if (!r.ok) return names2;
+  for (const line of r.data.toString("utf8").split("\n")) {
+    const [name2, , uid] = line.split(":");
+    if (name2 && uid && /^\d+$/.test(uid) && !names2.has(Number(uid))) names2.set(Number(uid), name2);
+  }
+  return names2;
+}
+async function namespaceOf(host, path6, o2) {
+  const st = await host.stat(path6, { ...hostOptions(o2), followLinks: true });
+  return st.ok && st.ino !== void 0 ? `net:[${st.ino}]` : void 0;
+}
+async function startTime(host, pid, o2) {
+  const [stat6, system] = await Promise.all([host.readFile(`/proc/${pid}/stat`, hostOptions(o2)), host.readFile("/proc/stat", hostOptions(o2))]);
+  if (!stat6.ok || !system.ok) return void 0;
+  return startedAt(stat6.data.toString("latin1"), system.data.toString("latin1"));
+}
+function startedAt(pidStat, systemStat) {
+  const afterComm = pidStat.slice(pidStat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(afterComm[19]);
+  const btime = Number(/^btime (\d+)$/m.exec(systemStat)?.[1]);
+  if (!Number.isFinite(ticks) || !Number.isFinite(btime) || afterComm.length < 20) return void 0;
+  return btime * 1e3 + Math.round(ticks * 1e3 / USER_HZ);
+}
+function hostOptions(o2) {
+  return { ...o2.signal && { signal: o2.signal }, ...o2.timeoutMs !== void 0 && { timeoutMs: o2.timeoutMs } };
+}
+var DEFAULT_PID_FILE, DEFAULT_CONFIG, MAX_SCANNED_PROCESSES, USER_HZ;
+var init_nginx_process = __esm({
+  "src/host/nginx-process.ts"() {
+    "use strict";
+    DEFAULT_PID_FILE = "/run/nginx.pid";
+    DEFAULT_CONFIG = "/etc/nginx/nginx.conf";
+    MAX_SCANNED_PROCESSES = 2e4;
+    USER_HZ = 100;
+  }
+});
+
 // src/model/mask.ts
 function maskCredentials(s) {
   const urls = replaceSpans(s, urlUserinfo(s));
@@ -38132,6 +38281,10 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
           append(scope.server.names, d.args);
         } else if (name2 === "listen" && scope.server && !scope.location) {
           scope.server.listens.push(parseListen(d.args));
+        } else if (!scope.module && (name2 === "pid" || name2 === "user") && d.args.length >= 1) {
+          const [first, group] = d.args;
+          if (name2 === "pid") model.pid = { file: file2, line, path: first };
+          else model.user = { file: file2, line, name: first, ...group !== void 0 && { group } };
         }
         continue;
       }
@@ -40058,7 +40211,11 @@ async function configPhase(spec, ctx, options = {}) {
     append(dials, r.dials);
   }
   append(findings, notes2);
-  return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })) };
+  return {
+    findings: findings.map(masked),
+    dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
+    nginx: nginxFacts(model)
+  };
   function invalid(message, file2, line, raw) {
     const evidence = [file2 && line ? lineText({ file: file2, line }) : void 0, raw].filter((x) => Boolean(x));
     const f = {
@@ -40076,6 +40233,11 @@ async function configPhase(spec, ctx, options = {}) {
   function info2(message, file2, line) {
     return { severity: "info", message, ...file2 !== void 0 && { file: file2 }, ...line !== void 0 && { line } };
   }
+}
+function nginxFacts(model) {
+  const pid = model.pid?.path;
+  const pidFile = pid === void 0 ? DEFAULT_PID_FILE : isAbsolute5(pid) ? pid : void 0;
+  return { ...pidFile !== void 0 && { pidFile }, ...model.user && { user: model.user } };
 }
 function mask(s) {
   return maskCredentials(s).replace(/(^|["\s])[^"\s@/]+:[^"\s@/]*@/g, "$1***@");
@@ -40135,6 +40297,7 @@ var init_check = __esm({
   "src/nginx/check.ts"() {
     "use strict";
     init_append();
+    init_nginx_process();
     init_mask();
     init_load();
     init_user_error();
@@ -40257,8 +40420,8 @@ async function names(host, signal) {
   const [users2, groups] = await Promise.all([table("/etc/passwd"), table("/etc/group")]);
   return { users: users2, groups };
 }
-function named(user, userNames) {
-  return { ...user, name: userNames.get(user.uid) ?? String(user.uid) };
+function named(user, userNames2) {
+  return { ...user, name: userNames2.get(user.uid) ?? String(user.uid) };
 }
 function access2(f, user) {
   const mode = parseInt(f.mode, 8);
@@ -40965,7 +41128,7 @@ function calculateRemainingTime(start2, max) {
   }
   return max - (performance.now() - start2);
 }
-async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed, startTime, options }) {
+async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed, startTime: startTime2, options }) {
   const normalizedError = error62 instanceof Error ? error62 : new TypeError(`Non-error was thrown: "${error62}". You should only throw errors.`);
   if (normalizedError instanceof AbortError) {
     throw normalizedError.originalError;
@@ -40979,11 +41142,11 @@ async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed
     retriesConsumed
   });
   await options.onFailedAttempt(context);
-  if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
+  if (calculateRemainingTime(startTime2, maxRetryTime) <= 0) {
     throw normalizedError;
   }
   const consumeRetry = await options.shouldConsumeRetry(context);
-  const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
+  const remainingTime = calculateRemainingTime(startTime2, maxRetryTime);
   if (remainingTime <= 0 || retriesLeft <= 0) {
     throw normalizedError;
   }
@@ -41050,7 +41213,7 @@ async function pRetry(input2, options = {}) {
   options.signal?.throwIfAborted();
   let attemptNumber = 0;
   let retriesConsumed = 0;
-  const startTime = performance.now();
+  const startTime2 = performance.now();
   while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
     attemptNumber++;
     try {
@@ -41063,7 +41226,7 @@ async function pRetry(input2, options = {}) {
         error: error62,
         attemptNumber,
         retriesConsumed,
-        startTime,
+        startTime: startTime2,
         options
       })) {
         retriesConsumed++;
@@ -42394,10 +42557,12 @@ async function phases(spec, opts, ctx, started) {
   const checks = [];
   const notRun = [];
   let dials = [];
+  let facts;
   if (phase !== "probe") {
     const config2 = await configPhase2(spec, ctx);
     append(findings, config2.findings);
     dials = config2.dials;
+    facts = config2.nginx;
     const firstError = /* @__PURE__ */ new Map();
     for (const f of config2.findings) if (f.severity === "error" && !firstError.has(f.service)) firstError.set(f.service, f);
     for (const s of spec.services) {
@@ -42426,7 +42591,12 @@ async function phases(spec, opts, ctx, started) {
       });
       planned(() => "the deadline passed");
     } else {
-      const probe = await probePhase(spec, dials, ctx);
+      const nginx = await findNginx(ctx.host, {
+        ...phase === "probe" ? { pidFile: DEFAULT_PID_FILE } : facts?.pidFile !== void 0 && { pidFile: facts.pidFile },
+        config: spec.nginx.config,
+        signal
+      });
+      const probe = await probePhase(spec, dials, { ...ctx, nginx, ...facts && { nginxFacts: facts } });
       append(findings, probe.findings);
       append(checks, probe.checks);
       append(notRun, probe.notRun ?? []);
@@ -42464,6 +42634,7 @@ var init_run2 = __esm({
     init_local_host();
     init_name_lookup();
     init_check();
+    init_nginx_process();
     init_probe_phase();
     MAX_GRACE_MS = 500;
   }

@@ -10,7 +10,8 @@ import type { Finding, Report } from '../model/finding.js';
 import type { Spec } from '../spec/load.js';
 import type { NginxDial } from '../model/dial.js';
 import type { ProgressEvent } from '../model/events.js';
-import { runConfigPhase } from '../nginx/check.js';
+import { runConfigPhase, type NginxFacts } from '../nginx/check.js';
+import { DEFAULT_PID_FILE, findNginx } from '../host/nginx-process.js';
 import type { ConfigPhase, PhaseContext, ProbePhase } from './phases.js';
 import { runProbePhase } from './probe-phase.js';
 
@@ -72,11 +73,13 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   const checks: NonNullable<Report['checks']> = [];
   const notRun: NonNullable<Report['notRun']> = [];
   let dials: NginxDial[] = [];
+  let facts: NginxFacts | undefined;
 
   if (phase !== 'probe') {
     const config = await configPhase(spec, ctx);
     append(findings, config.findings);
     dials = config.dials;
+    facts = config.nginx;
     // each service's first error, else the first error about no one service (nginx -t failed)
     const firstError = new Map<string | undefined, Finding>();
     for (const f of config.findings) if (f.severity === 'error' && !firstError.has(f.service)) firstError.set(f.service, f);
@@ -109,7 +112,12 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
       });
       planned(() => 'the deadline passed');
     } else {
-      const probe = await probePhase(spec, dials, ctx);
+      const nginx = await findNginx(ctx.host, {
+        ...(phase === 'probe' ? { pidFile: DEFAULT_PID_FILE } : facts?.pidFile !== undefined && { pidFile: facts.pidFile }),
+        config: spec.nginx.config,
+        signal,
+      });
+      const probe = await probePhase(spec, dials, { ...ctx, nginx, ...(facts && { nginxFacts: facts }) });
       append(findings, probe.findings);
       append(checks, probe.checks);
       append(notRun, probe.notRun ?? []);

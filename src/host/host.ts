@@ -44,6 +44,11 @@ export interface FileFacts {
   uid: number;
   gid: number;
   size: number;
+  /** the inode and its device: a namespace's identity (`/proc/PID/ns/net`) */
+  ino?: number;
+  dev?: number;
+  /** last modification, epoch ms */
+  mtimeMs?: number;
 }
 
 /** Whom the host's dials and file reads are made as. */

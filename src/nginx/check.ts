@@ -5,6 +5,7 @@
 import { dirname, relative, isAbsolute } from 'node:path';
 import { append } from '../append.js';
 import type { Host } from '../host/host.js';
+import { DEFAULT_PID_FILE } from '../host/nginx-process.js';
 import type { NginxDial } from '../model/dial.js';
 import { maskCredentials } from '../model/mask.js';
 import type { Finding } from '../model/finding.js';
@@ -13,7 +14,7 @@ import { isUserError, UserError } from '../user-error.js';
 import { expandAll } from './dials.js';
 import { prepareEvaluation } from './evaluate.js';
 import { loadDump, loadFiles, type LoadedConfig } from './load.js';
-import { buildModel, type Site } from './model.js';
+import { buildModel, type ConfigModel, type Site } from './model.js';
 import { isErrorMessage as isError, isPermissionMessage as isPermission, parseNginxMessages, testConfig, type NginxCheck } from './nginx-test.js';
 import { hostResolver, type Resolver } from './resolve.js';
 
@@ -40,6 +41,15 @@ export interface ConfigPhaseResult {
   findings: Finding[];
   /** every address nginx dials for each spec service */
   dials: NginxDial[];
+  /** what finding the running nginx needs: its pid file and the workers' `user` */
+  nginx?: NginxFacts;
+}
+
+export interface NginxFacts {
+  /** the `pid` directive's file, else nginx's default; absent when the config names a relative one (found among the processes instead) */
+  pidFile?: string;
+  /** the `user` directive, when the config has one (nginx's default: nobody) */
+  user?: { name: string; group?: string; file: string; line: number };
 }
 
 export const runConfigPhase = (spec: Spec, ctx: ConfigPhaseContext): Promise<ConfigPhaseResult> => configPhase(spec, ctx);
@@ -101,7 +111,11 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
     append(dials, r.dials);
   }
   append(findings, notes);
-  return { findings: findings.map(masked), dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })) };
+  return {
+    findings: findings.map(masked),
+    dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
+    nginx: nginxFacts(model),
+  };
 
   function invalid(message: string, file?: string, line?: number, raw?: string): Finding {
     const evidence = [file && line ? lineText({ file, line }) : undefined, raw].filter((x): x is string => Boolean(x));
@@ -121,6 +135,12 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   function info(message: string, file?: string, line?: number): Finding {
     return { severity: 'info', message, ...(file !== undefined && { file }), ...(line !== undefined && { line }) };
   }
+}
+
+function nginxFacts(model: ConfigModel): NginxFacts {
+  const pid = model.pid?.path;
+  const pidFile = pid === undefined ? DEFAULT_PID_FILE : isAbsolute(pid) ? pid : undefined;
+  return { ...(pidFile !== undefined && { pidFile }), ...(model.user && { user: model.user }) };
 }
 
 /** `user:pass@host` without a scheme, as nginx quotes it: `invalid port in upstream "user:pass@host:80"`. */

@@ -58,6 +58,10 @@ export interface ConfigModel {
   upstreams: Map<string, UpstreamGroup>;
   /** problems found while expanding (walk limit) */
   errors: (Site & { error: string })[];
+  /** the main context's `pid` file, as written (relative: to nginx's prefix) */
+  pid?: Site & { path: string };
+  /** the main context's `user USER [GROUP]`: whom the workers run as when the master is root */
+  user?: Site & { name: string; group?: string };
 }
 
 /** Bounds the expansion: a file included N times at each of M levels is N^M directives. */
@@ -119,6 +123,11 @@ export function buildModel(parse: ParseResult, maxWalked = MAX_WALKED_DIRECTIVES
           append(scope.server.names, d.args);
         } else if (name === 'listen' && scope.server && !scope.location) {
           scope.server.listens.push(parseListen(d.args));
+        } else if (!scope.module && (name === 'pid' || name === 'user') && d.args.length >= 1) {
+          // nginx takes the last one
+          const [first, group] = d.args as [string, string | undefined];
+          if (name === 'pid') model.pid = { file, line, path: first };
+          else model.user = { file, line, name: first, ...(group !== undefined && { group }) };
         }
         continue;
       }

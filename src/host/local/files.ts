@@ -36,7 +36,7 @@ async function bounded<T extends { ok: boolean }>(work: (started: number) => Pro
 export function statLocal(path: string, o: HostOptions & { followLinks: boolean }): Promise<({ ok: true } & FileFacts) | HostFailure> {
   return bounded(async () => {
     const st = await (o.followLinks ? stat(path) : lstat(path));
-    return { ok: true as const, type: fileType(st), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size };
+    return { ok: true as const, type: fileType(st), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size, ino: st.ino, dev: st.dev, mtimeMs: st.mtimeMs };
   }, o);
 }
 

@@ -8,14 +8,19 @@ import { createProgress } from '../report/progress.js';
 import { useColor } from '../report/color.js';
 import { terminalWidth } from '../report/wrap.js';
 import { DEFAULT_SPEC_FILE } from '../spec/load.js';
-import { isUserError } from '../user-error.js';
+import type { Host } from '../host/host.js';
+import { openSshHost, parseSshTarget } from '../host/ssh/ssh-host.js';
+import { isUserError, UserError } from '../user-error.js';
 import { durationFlag, oneOf, parseFlags } from './args.js';
-import { EXIT, type Command } from './io.js';
+import { EXIT, type Command, type CommandIO } from './io.js';
 import { loadSpecArg } from './spec-arg.js';
 
 const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all]
                            [--format text|json|junit] [--deadline DUR]
                            [--report FILE] [--nginx-dump FILE] [--quiet]
+                           [--ssh [USER@]HOST[:PORT] [--ssh-key FILE]
+                            [--known-hosts FILE | --ssh-host-key KEY]
+                            [--ssh-proxy COMMAND] [--sudo]]
 
 Check that nginx dials what the spec says (config phase), then probe every
 address nginx would dial and each health endpoint (probe phase), and give the
@@ -32,6 +37,21 @@ Options:
   --nginx-dump FILE  read an \`nginx -T\` dump instead of the config files
                      ("-" for standard input); overrides nginx.dump
   --quiet            print only the verdict (progress and details omitted)
+  --ssh TARGET       gate that host from its own vantage over one SSH
+                     connection, installing and writing nothing there: its
+                     config from \`nginx -T\`, its tools (ss, stat, getent),
+                     every probe dialed by sshd on it
+  --ssh-key FILE     private key (else UPSTREAM_GATE_SSH_KEY holds its text,
+                     else the ssh-agent, else ~/.ssh/id_*); an encrypted key's
+                     passphrase comes from UPSTREAM_GATE_SSH_PASSPHRASE
+  --known-hosts FILE host keys to trust (default ~/.ssh/known_hosts; hashed
+                     entries too); an unknown or changed key stops the gate
+  --ssh-host-key KEY the host's key instead: SHA256:... or "TYPE BASE64"
+  --ssh-proxy CMD    reach the host through CMD's standard input and output,
+                     as ssh's ProxyCommand (%h host, %p port, %r user); split
+                     into words and run without a shell
+  --sudo             on the host, run nginx -T, ss, iptables and nft and read
+                     files through \`sudo -n\`
   -h, --help         this help
 
 Retries: while nothing listens yet (refused, missing socket) the connect is
@@ -54,6 +74,12 @@ const unguarded: Command = {
       report: { type: 'string' },
       'nginx-dump': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      ssh: { type: 'string' },
+      'ssh-key': { type: 'string' },
+      'known-hosts': { type: 'string' },
+      'ssh-host-key': { type: 'string' },
+      'ssh-proxy': { type: 'string' },
+      sudo: { type: 'boolean' },
     });
     if (values.help) {
       io.stdout.write(`${help}\n`);
@@ -69,6 +95,14 @@ const unguarded: Command = {
     // a report that cannot be written (a directory) is known before the gate runs
     if (reportPath) await planWrite(reportPath);
 
+    const remote = await openRemote(values, io);
+    try {
+      return await gate(remote?.host);
+    } finally {
+      await remote?.close();
+    }
+
+    async function gate(host: Host | undefined) {
     const quiet = values.quiet === true;
     const progress = createProgress(io.stderr, {
       quiet,
@@ -81,6 +115,7 @@ const unguarded: Command = {
       ...(deadlineMs !== undefined && { deadlineMs }),
       signal: io.signal,
       onProgress: progress.onProgress,
+      ...(host && { host }),
     });
     progress.done();
 
@@ -95,8 +130,37 @@ const unguarded: Command = {
           : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) }),
     );
     return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+    }
   },
 };
+
+type SshFlags = { ssh?: string; 'ssh-key'?: string; 'known-hosts'?: string; 'ssh-host-key'?: string; 'ssh-proxy'?: string; sudo?: boolean };
+
+/** `--ssh`: the one connection the gate runs over, or a one-line error (exit 2). */
+async function openRemote(values: SshFlags, io: CommandIO): Promise<{ host: Host; close(): Promise<void> } | undefined> {
+  if (values.ssh === undefined) {
+    const stray = (['ssh-key', 'known-hosts', 'ssh-host-key', 'ssh-proxy', 'sudo'] as const).find((k) => values[k] !== undefined);
+    if (stray) throw new UserError(`--${stray} needs --ssh`);
+    return undefined;
+  }
+  const target = parseSshTarget(values.ssh);
+  if (typeof target === 'string') throw new UserError(`--ssh ${values.ssh}: ${target}`);
+  if (values['known-hosts'] !== undefined && values['ssh-host-key'] !== undefined) throw new UserError('--known-hosts and --ssh-host-key: give one of them');
+  const envKey = io.env.UPSTREAM_GATE_SSH_KEY;
+  const passphrase = io.env.UPSTREAM_GATE_SSH_PASSPHRASE;
+  const opened = await openSshHost(target, {
+    ...(values['ssh-key'] !== undefined ? { keyFile: resolve(io.cwd, values['ssh-key']) } : envKey ? { key: envKey } : {}),
+    ...(passphrase && { passphrase }),
+    ...(values['known-hosts'] !== undefined && { knownHosts: resolve(io.cwd, values['known-hosts']) }),
+    ...(values['ssh-host-key'] !== undefined && { hostKey: values['ssh-host-key'] }),
+    ...(values['ssh-proxy'] !== undefined && { proxy: values['ssh-proxy'] }),
+    ...(values.sudo === true && { sudo: true }),
+    ...(io.env.SSH_AUTH_SOCK && { agent: io.env.SSH_AUTH_SOCK }),
+    signal: io.signal,
+  });
+  if (!opened.ok) throw new UserError(opened.message);
+  return opened;
+}
 
 export const checkCommand: Command = {
   help,

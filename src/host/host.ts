@@ -9,7 +9,7 @@ import type { FileType } from '../input-file.js';
 import type { ConfigSource } from './config-source.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { ListenerSnapshot } from './listener.js';
-import type { Runner } from './run.js';
+import type { CommandResult, Runner } from './run.js';
 
 export interface HostOptions {
   signal?: AbortSignal;
@@ -78,4 +78,10 @@ export interface Host extends Runner {
    * once, and hands back the files it holds.
    */
   configSource(main: string, options?: HostOptions): Promise<ConfigSource>;
+  /**
+   * A host on another file system than the gate's (SSH) runs `nginx -T` there
+   * instead of nginx -t in a local sandbox: its output is both the config and
+   * nginx -t's verdict. Absent: the local sandbox.
+   */
+  nginxDump?(binary: string, config: string, options?: HostOptions): Promise<CommandResult>;
 }

@@ -13,7 +13,8 @@ import { relativeConfigNote, type Spec } from '../spec/load.js';
 import { isUserError, UserError } from '../user-error.js';
 import { expandAll } from './dials.js';
 import { prepareEvaluation } from './evaluate.js';
-import { loadDump, loadFiles, type LoadedConfig } from './load.js';
+import { parseDump } from './dump.js';
+import { loadDump, loadDumpText, loadFiles, type LoadedConfig } from './load.js';
 import { buildModel, type ConfigModel, type Site } from './model.js';
 import { isErrorMessage as isError, isPermissionMessage as isPermission, parseNginxMessages, testConfig, type NginxCheck } from './nginx-test.js';
 import { hostResolver, type Resolver } from './resolve.js';
@@ -58,7 +59,9 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   const { signal } = ctx;
   const loaded: LoadedConfig = spec.nginx.dump
     ? await loadDump(spec.nginx.dump, { signal, ...(options.readStdin && { readStdin: options.readStdin }) })
-    : await loadConfigFiles(spec, ctx.host, signal);
+    : ctx.host.nginxDump
+      ? await loadHostDump(spec, ctx)
+      : await loadConfigFiles(spec, ctx.host, signal);
   const { parse, main } = loaded;
   const base = dirname(main);
   const display = (file: string) => {
@@ -184,6 +187,9 @@ async function nginxCheck(spec: Spec, loaded: LoadedConfig, ctx: ConfigPhaseCont
         : [];
     return { ok: !failed, messages, notes, ...(failed && { failure: 'nginx -t failed (from the dump)' }) };
   }
+  if (ctx.host.nginxDump) {
+    return { ok: true, messages: [], notes: [{ severity: 'info', message: `${spec.nginx.binary} is not installed on the host: nginx -t was not run, the config files were read instead` }] };
+  }
   const { binary, config, test: mode } = spec.nginx;
   return testConfig(ctx.host, { binary, config, ...(mode && { mode }), parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
 }
@@ -203,6 +209,28 @@ async function resolveAll(
   const out = new Map<string, string[]>();
   await Promise.all(list.map(async (n) => out.set(n, await resolver(n, signal))));
   return out;
+}
+
+/**
+ * A host on another file system: `nginx -T` there is the config and nginx -t's
+ * verdict in one run. When it printed no config (nginx -t failed) the files
+ * are read on the host and nginx's messages kept as the verdict.
+ */
+async function loadHostDump(spec: Spec, ctx: ConfigPhaseContext): Promise<LoadedConfig> {
+  const { binary, config } = spec.nginx;
+  const timeoutMs = Math.max(1000, Math.min(15_000, (ctx.deadlineAt - Date.now()) / 2));
+  const r = await ctx.host.nginxDump!(binary, config, { signal: ctx.signal, timeoutMs });
+  const text = `${r.stderr}\n${r.stdout}`;
+  const dump = parseDump(text);
+  if (dump) return loadDumpText(text, `${r.command} (on the host)`);
+  if (r.notFound) return loadConfigFiles(spec, ctx.host, ctx.signal);
+  const messages = text.split('\n').filter((l) => /^nginx: /.test(l)).map((l) => l.trimEnd());
+  if (messages.length === 0) throw new UserError(`${r.command} on the host failed: ${(r.stderr.trim().split('\n')[0] ?? '') || (r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`)}`);
+  // refused only what the host's user may not open (not root, no --sudo): not the config's fault, as locally
+  const parsed = parseNginxMessages(messages.join('\n'));
+  const onlyPermission = parsed.some(isError) && parsed.filter(isError).every(isPermission);
+  const loaded = await loadConfigFiles(spec, ctx.host, ctx.signal);
+  return { ...loaded, dump: { main: loaded.main, files: new Map(), messages: onlyPermission ? messages.filter((m) => !/test failed/.test(m)) : messages } };
 }
 
 /** The config files, read on the host; when the main one is not there, a relative nginx.config says what it was relative to. */

@@ -1,0 +1,59 @@
+// `--ssh-proxy 'ip netns exec NS nc %h %p'`: the stream the SSH connection
+// runs over, as OpenSSH's ProxyCommand. It is split into argv here and run
+// without a shell: quotes group words, a backslash escapes the next
+// character, and %h, %p, %r, %% are the target's host, port, user and a %.
+
+/** The words of a command line, or why it cannot be split (one line). */
+export function splitCommand(text: string): string[] | string {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word = (word ?? '') + c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1] as string)) word = (word ?? '') + text[++i];
+      else word = (word ?? '') + c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\') {
+      if (i + 1 >= text.length) return 'ends with a lone backslash';
+      word = (word ?? '') + text[++i];
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if ('|&;<>()`$'.includes(c)) {
+      return `"${c}" would need a shell, and the command runs without one: wrap it in a script`;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (quote) return `unterminated ${quote} quote`;
+  if (word !== undefined) words.push(word);
+  if (words.length === 0) return 'is empty';
+  return words;
+}
+
+/** %h, %p, %r and %% in each word; another %X is an error, as in OpenSSH. */
+export function substitute(argv: readonly string[], values: { host: string; port: number; user: string }): string[] | string {
+  const out: string[] = [];
+  for (const word of argv) {
+    let bad: string | undefined;
+    out.push(
+      word.replace(/%(.?)/g, (m, k: string) => {
+        if (k === 'h') return values.host;
+        if (k === 'p') return String(values.port);
+        if (k === 'r') return values.user;
+        if (k === '%') return '%';
+        bad ??= m;
+        return m;
+      }),
+    );
+    if (bad !== undefined) return `unknown escape "${bad}" (only %h, %p, %r and %%)`;
+  }
+  return out;
+}

@@ -13,7 +13,16 @@ import { spawnSync } from 'node:child_process';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none.
-const banner = { js: "import { createRequire as __ugateCreateRequire } from 'node:module';\nconst require = __ugateCreateRequire(import.meta.url);" };
+// Some (ssh2's agent) read __dirname, which ESM has not either.
+const banner = {
+  js: [
+    "import { createRequire as __ugateCreateRequire } from 'node:module';",
+    "import { fileURLToPath as __ugateFileURLToPath } from 'node:url';",
+    'const require = __ugateCreateRequire(import.meta.url);',
+    'const __filename = __ugateFileURLToPath(import.meta.url);',
+    "const __dirname = __ugateFileURLToPath(new URL('.', import.meta.url));",
+  ].join('\n'),
+};
 const common = {
   bundle: true,
   platform: 'node',
@@ -23,6 +32,9 @@ const common = {
   define: { __VERSION__: JSON.stringify(pkg.version) },
   legalComments: 'none',
   logLevel: 'warning',
+  // ssh2's optional native speed-ups (sshcrypto.node, cpu-features): left out, so the bundle stays one
+  // portable file; ssh2 falls back to its pure JavaScript code when they cannot be loaded
+  external: ['*.node'],
 };
 
 // the WebAssembly scanner first: the bundles carry it

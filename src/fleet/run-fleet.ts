@@ -80,12 +80,8 @@ async function gateOne(spec: Spec, target: FleetTarget, opts: FleetOptions): Pro
   // the connection counts against the host's deadline: a host that never answers fails at its deadline, not later
   const bound = AbortSignal.timeout(deadlineMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, bound]) : bound;
-  let connected: ConnectResult;
-  try {
-    connected = await opts.connect(target, signal);
-  } catch (e) {
-    connected = { ok: false, message: (e as Error).message };
-  }
+  // a throw is a bug, not the host's answer: it ends the run (exit 70) rather than pass for an unreachable host
+  const connected = await opts.connect(target, signal);
   if (!connected.ok) {
     return unreached(spec, target, started, {
       code: connected.code ?? 'host.unreachable',

@@ -27,7 +27,8 @@ export function toFleetText(fleet: FleetReport, opts: TextOptions): string {
       const label = ok ? p.green('PASS') : p.bold(p.red('FAIL'));
       const f = ok ? undefined : decidingFinding(h.report);
       const why = ok ? '' : `${h.report.reason ? p.cyan(h.report.reason) : 'failed'}${f ? `: ${forTerminal(f.message)}` : ''}`;
-      out.push(...wrap(`  ${label}  ${forTerminal(h.host).padEnd(name)}  `, why, w));
+      if (ok) out.push(`  ${label}  ${forTerminal(h.host)}`);
+      else out.push(...wrap(`  ${label}  ${forTerminal(h.host).padEnd(name)}  `, why, w));
     }
     out.push('');
   }

@@ -22,8 +22,8 @@ const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all
                            [--ssh [USER@]HOST[:PORT] [--ssh-key FILE]
                             [--known-hosts FILE | --ssh-host-key KEY]
                             [--ssh-proxy COMMAND] [--sudo]]
-                           [--inventory FILE [--limit PATTERN] | --ssh T --ssh T ...]
-                            [--concurrency N]]
+                           [--inventory FILE [--limit PATTERN] | --ssh T ...]
+                            [--concurrency N]
 
 Check that nginx dials what the spec says (config phase), then probe every
 address nginx would dial and each health endpoint (probe phase), and give the

@@ -5345,23 +5345,23 @@ var require_formdata_parser = __commonJS({
             break;
           }
           case "content-type": {
-            let headerValue = collectASequenceOfBytes(
+            let headerValue2 = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
               position
             );
-            headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
-            contentType = isomorphicDecode(headerValue);
+            headerValue2 = removeChars(headerValue2, false, true, (char) => char === 9 || char === 32);
+            contentType = isomorphicDecode(headerValue2);
             break;
           }
           case "content-transfer-encoding": {
-            let headerValue = collectASequenceOfBytes(
+            let headerValue2 = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
               position
             );
-            headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
-            encoding = isomorphicDecode(headerValue);
+            headerValue2 = removeChars(headerValue2, false, true, (char) => char === 9 || char === 32);
+            encoding = isomorphicDecode(headerValue2);
             break;
           }
           default: {
@@ -10697,8 +10697,8 @@ var require_mock_utils = __commonJS({
     }
     function lowerCaseEntries(headers) {
       return Object.fromEntries(
-        Object.entries(headers).map(([headerName, headerValue]) => {
-          return [headerName.toLocaleLowerCase(), headerValue];
+        Object.entries(headers).map(([headerName, headerValue2]) => {
+          return [headerName.toLocaleLowerCase(), headerValue2];
         })
       );
     }
@@ -10738,8 +10738,8 @@ var require_mock_utils = __commonJS({
         return false;
       }
       for (const [matchHeaderName, matchHeaderValue] of Object.entries(mockDispatch2.headers)) {
-        const headerValue = getHeaderByName(headers, matchHeaderName);
-        if (!matchValue(matchHeaderValue, headerValue)) {
+        const headerValue2 = getHeaderByName(headers, matchHeaderName);
+        if (!matchValue(matchHeaderValue, headerValue2)) {
           return false;
         }
       }
@@ -11654,7 +11654,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP: isIP7 } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11744,7 +11744,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -12853,7 +12853,7 @@ var require_request2 = __commonJS({
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
     var assert2 = __require("node:assert");
-    var { getMaxListeners, setMaxListeners: setMaxListeners3, getEventListeners, defaultMaxListeners } = __require("node:events");
+    var { getMaxListeners, setMaxListeners: setMaxListeners4, getEventListeners, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
     var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
       signal.removeEventListener("abort", abort);
@@ -13086,9 +13086,9 @@ var require_request2 = __commonJS({
             const abort = buildAbort(acRef);
             try {
               if (typeof getMaxListeners === "function" && getMaxListeners(signal) === defaultMaxListeners) {
-                setMaxListeners3(1500, signal);
+                setMaxListeners4(1500, signal);
               } else if (getEventListeners(signal, "abort").length >= defaultMaxListeners) {
-                setMaxListeners3(1500, signal);
+                setMaxListeners4(1500, signal);
               }
             } catch {
             }
@@ -27446,7 +27446,7 @@ var require_identity = __commonJS({
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
@@ -27468,7 +27468,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -27483,7 +27483,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode2;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.isSeq = isSeq;
   }
 });
@@ -28398,14 +28398,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -28422,14 +28422,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i2 = consumeMoreIndentedLines(text2, i2, indent.length);
+        i2 = consumeMoreIndentedLines(text3, i2, indent.length);
         if (i2 !== -1)
           end = i2 + endStep;
       }
-      for (let ch; ch = text2[i2 += 1]; ) {
+      for (let ch; ch = text3[i2 += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i2;
-          switch (text2[i2 + 1]) {
+          switch (text3[i2 + 1]) {
             case "x":
               i2 += 3;
               break;
@@ -28446,12 +28446,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i2 = consumeMoreIndentedLines(text2, i2, indent.length);
+            i2 = consumeMoreIndentedLines(text3, i2, indent.length);
           end = i2 + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i2 + 1];
+            const next = text3[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i2;
           }
@@ -28463,12 +28463,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i2 += 1];
+                ch = text3[i2 += 1];
                 overflow = true;
               }
               const j = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -28483,39 +28483,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i3 = 0; i3 < folds.length; ++i3) {
         const fold = folds[i3];
-        const end2 = folds[i3 + 1] || text2.length;
+        const end2 = folds[i3 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i2, indent) {
+    function consumeMoreIndentedLines(text3, i2, indent) {
       let end = i2;
       let start2 = i2 + 1;
-      let ch = text2[start2];
+      let ch = text3[start2];
       while (ch === " " || ch === "	") {
         if (i2 < start2 + indent) {
-          ch = text2[++i2];
+          ch = text3[++i2];
         } else {
           do {
-            ch = text2[++i2];
+            ch = text3[++i2];
           } while (ch && ch !== "\n");
           end = i2;
           start2 = i2 + 1;
-          ch = text2[start2];
+          ch = text3[start2];
         }
       }
       return end;
@@ -33028,7 +33028,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -33112,7 +33112,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -35056,8 +35056,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -35153,10 +35153,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level2) {
+  addHeading(text3, level2) {
     const tag = `h${level2}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -35185,9 +35185,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -35198,8 +35198,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -35391,9 +35391,9 @@ function which(tool, check2) {
       }
       return result;
     }
-    const matches = yield findInPath(tool);
-    if (matches && matches.length > 0) {
-      return matches[0];
+    const matches2 = yield findInPath(tool);
+    if (matches2 && matches2.length > 0) {
+      return matches2[0];
     }
     return "";
   });
@@ -35429,14 +35429,14 @@ function findInPath(tool) {
         }
       }
     }
-    const matches = [];
+    const matches2 = [];
     for (const directory of directories) {
       const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
       if (filePath) {
-        matches.push(filePath);
+        matches2.push(filePath);
       }
     }
-    return matches;
+    return matches2;
   });
 }
 
@@ -36141,10 +36141,10 @@ async function writeFilesAtomically(files, signal) {
     throw cannotWrite(current, e);
   }
 }
-async function writeThrough(path9, text2, signal) {
+async function writeThrough(path9, text3, signal) {
   const fd = await openFd(path9, constants3.O_WRONLY | constants3.O_CREAT | constants3.O_TRUNC | constants3.O_NONBLOCK, 420);
   try {
-    const data = Buffer.from(text2);
+    const data = Buffer.from(text3);
     for (let off = 0; off < data.length; ) {
       signal?.throwIfAborted();
       try {
@@ -36158,6 +36158,9 @@ async function writeThrough(path9, text2, signal) {
     await closeFd(fd);
   }
 }
+
+// src/gate/run.ts
+import { setMaxListeners as setMaxListeners3 } from "node:events";
 
 // src/append.ts
 function append(target, items) {
@@ -36236,8 +36239,8 @@ import { closeSync, constants as constants7, fstatSync, openSync, readSync, read
 import { join as join3 } from "node:path";
 
 // src/host/glob.ts
-function hasMagic(pattern) {
-  return /[*?[]/.test(pattern);
+function hasMagic(pattern2) {
+  return /[*?[]/.test(pattern2);
 }
 function compile(component) {
   const out = [];
@@ -36318,8 +36321,8 @@ function byteOrder(a2, b) {
   }
   return a2.length - b.length;
 }
-function globMatcher(pattern) {
-  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
+function globMatcher(pattern2) {
+  const parts = pattern2.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
   return (path9) => {
     const s = path9.split("/");
     return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
@@ -36333,13 +36336,13 @@ function decode(buf) {
 function memorySource(files, origin = "the dump") {
   return {
     read(path9, maxBytes) {
-      const text2 = files.get(path9);
-      if (text2 === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
-      if (text2.length > maxBytes) return { error: `"${path9}" is too large (${text2.length} characters, limit ${maxBytes})` };
-      return { text: text2, bytes: text2.length };
+      const text3 = files.get(path9);
+      if (text3 === void 0) return { error: `open() "${path9}" failed (2: No such file or directory in ${origin})` };
+      if (text3.length > maxBytes) return { error: `"${path9}" is too large (${text3.length} characters, limit ${maxBytes})` };
+      return { text: text3, bytes: text3.length };
     },
-    glob(pattern, maxMatches) {
-      const match = globMatcher(pattern);
+    glob(pattern2, maxMatches) {
+      const match = globMatcher(pattern2);
       return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
     }
   };
@@ -36386,8 +36389,8 @@ function fileSource() {
         closeSync(fd);
       }
     },
-    glob(pattern, maxMatches) {
-      const parts = pattern.split("/");
+    glob(pattern2, maxMatches) {
+      const parts = pattern2.split("/");
       const denied = [];
       let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
       for (let k = 1; k < parts.length && found.length > 0; k++) {
@@ -36447,6 +36450,7 @@ var HTTP_STATUS = "HTTP_STATUS";
 var ABORTED = "ABORT_ERR";
 var INCOMPLETE = "INCOMPLETE_RESPONSE";
 var BAD_PROTOCOL = "BAD_PROTOCOL";
+var UNEXPECTED = "UNEXPECTED_ANSWER";
 
 // src/host/errno.ts
 import { constants as constants8 } from "node:os";
@@ -36862,10 +36866,10 @@ function whyFailed(r, label = r.command) {
 
 // src/host/listeners.ts
 var USERS = /users:\(\((.*)\)\)\s*$/;
-function parseUsers(text2) {
-  if (!text2) return [];
+function parseUsers(text3) {
+  if (!text3) return [];
   const out = [];
-  for (const m of text2.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
+  for (const m of text3.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
     const pid = Number(m[2]);
     if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
   }
@@ -36979,9 +36983,9 @@ function decodeProcAddress(hex3) {
   for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
   return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
 }
-function parseProcTcp(text2, family2, dualStackDefault) {
+function parseProcTcp(text3, family2, dualStackDefault) {
   const out = [];
-  for (const line of text2.split("\n").slice(1)) {
+  for (const line of text3.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
     const { address, port } = decodeProcAddress(f[1] ?? "");
@@ -37001,9 +37005,9 @@ function parseProcTcp(text2, family2, dualStackDefault) {
   }
   return out;
 }
-function parseProcUnix(text2) {
+function parseProcUnix(text3) {
   const out = [];
-  for (const line of text2.split("\n").slice(1)) {
+  for (const line of text3.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 8) continue;
     const flags = parseInt(f[3] ?? "0", 16);
@@ -37127,8 +37131,8 @@ async function masterFromPidFile(host, pidFile, o2, notes2) {
     notes2.push(`${pidFile}: ${r.code === "ENOENT" ? "no such file" : r.message}`);
     return void 0;
   }
-  const text2 = r.data.toString("latin1").trim();
-  const pid = /^\d{1,10}$/.test(text2) ? Number(text2) : void 0;
+  const text3 = r.data.toString("latin1").trim();
+  const pid = /^\d{1,10}$/.test(text3) ? Number(text3) : void 0;
   if (pid === void 0 || pid < 1) {
     notes2.push(`${pidFile} holds no pid`);
     return void 0;
@@ -37355,6 +37359,48 @@ function parseBackend(s) {
   const port = Number(portText);
   if (port < 1 || port > 65535) return `port ${port} is outside 1-65535`;
   return { kind: "tcp", host, port };
+}
+
+// src/spec/env.ts
+var REFERENCE = /\$(\$|\{([^}]*)\}?)/g;
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function substituteExpectEnv(data, env) {
+  if (!isMapping(data) || !isMapping(data.services)) return { data };
+  let problem;
+  const walk = (v, path9) => {
+    if (problem) return v;
+    if (typeof v === "string") {
+      const r = substitute(v, env);
+      if (typeof r === "string") return r;
+      problem = { path: path9, message: r.problem };
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((x, i2) => walk(x, [...path9, i2]));
+    if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path9, k])]));
+    return v;
+  };
+  const services = Object.fromEntries(
+    Object.entries(data.services).map(([name, s]) => [name, isMapping(s) && "expect" in s ? { ...s, expect: walk(s.expect, ["services", name, "expect"]) } : s])
+  );
+  return problem ? { problem } : { data: { ...data, services } };
+}
+function substitute(text3, env) {
+  let problem;
+  const out = text3.replace(REFERENCE, (whole, inner, name) => {
+    if (problem !== void 0) return whole;
+    if (inner === "$") return "$";
+    if (name === void 0 || !whole.endsWith("}") || !NAME.test(name)) {
+      problem = `"${whole}" is not a variable reference: write \${NAME} (letters, digits and _), or $$ for a literal $`;
+      return whole;
+    }
+    const value = env[name];
+    if (value === void 0 || value === "") problem = `environment variable ${name} is ${value === void 0 ? "not set" : "empty"}`;
+    return value ?? "";
+  });
+  return problem === void 0 ? out : { problem };
+}
+function isMapping(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -39794,8 +39840,8 @@ var $ZodCheckUpperCase = /* @__PURE__ */ $constructor("$ZodCheckUpperCase", (ins
 var $ZodCheckIncludes = /* @__PURE__ */ $constructor("$ZodCheckIncludes", (inst, def) => {
   $ZodCheck.init(inst, def);
   const escapedRegex = escapeRegex(def.includes);
-  const pattern = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
-  def.pattern = pattern;
+  const pattern2 = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
+  def.pattern = pattern2;
   inst._zod.check = (payload) => {
     if (payload.value.includes(def.includes, def.position))
       return;
@@ -39812,8 +39858,8 @@ var $ZodCheckIncludes = /* @__PURE__ */ $constructor("$ZodCheckIncludes", (inst,
 });
 var $ZodCheckStartsWith = /* @__PURE__ */ $constructor("$ZodCheckStartsWith", (inst, def) => {
   $ZodCheck.init(inst, def);
-  const pattern = new RegExp(`^${escapeRegex(def.prefix)}.*`);
-  def.pattern ?? (def.pattern = pattern);
+  const pattern2 = new RegExp(`^${escapeRegex(def.prefix)}.*`);
+  def.pattern ?? (def.pattern = pattern2);
   inst._zod.check = (payload) => {
     if (payload.value.startsWith(def.prefix))
       return;
@@ -39830,8 +39876,8 @@ var $ZodCheckStartsWith = /* @__PURE__ */ $constructor("$ZodCheckStartsWith", (i
 });
 var $ZodCheckEndsWith = /* @__PURE__ */ $constructor("$ZodCheckEndsWith", (inst, def) => {
   $ZodCheck.init(inst, def);
-  const pattern = new RegExp(`.*${escapeRegex(def.suffix)}$`);
-  def.pattern ?? (def.pattern = pattern);
+  const pattern2 = new RegExp(`.*${escapeRegex(def.suffix)}$`);
+  def.pattern ?? (def.pattern = pattern2);
   inst._zod.check = (payload) => {
     if (payload.value.endsWith(def.suffix))
       return;
@@ -41158,16 +41204,16 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
   };
 });
 function handleExclusiveUnionResults(results, final, inst, ctx) {
-  const matches = [];
+  const matches2 = [];
   for (let i2 = 0; i2 < results.length; i2++) {
     if (results[i2].issues.length === 0)
-      matches.push(i2);
+      matches2.push(i2);
   }
-  if (matches.length === 1) {
-    final.value = results[matches[0]].value;
+  if (matches2.length === 1) {
+    final.value = results[matches2[0]].value;
     return final;
   }
-  if (matches.length === 0) {
+  if (matches2.length === 0) {
     final.issues.push({
       code: "invalid_union",
       input: final.value,
@@ -41181,7 +41227,7 @@ function handleExclusiveUnionResults(results, final, inst, ctx) {
       inst,
       errors: [],
       inclusive: false,
-      matches
+      matches: matches2
     });
   }
   return final;
@@ -41912,8 +41958,8 @@ var $ZodOptional = /* @__PURE__ */ $constructor("$ZodOptional", (inst, def) => {
     return values ? /* @__PURE__ */ new Set([...values, void 0]) : void 0;
   });
   defineLazyInternal(inst, "pattern", (zod) => {
-    const pattern = zod.def.innerType._zod.pattern;
-    return pattern ? new RegExp(`^(${cleanRegex(pattern.source)})?$`) : void 0;
+    const pattern2 = zod.def.innerType._zod.pattern;
+    return pattern2 ? new RegExp(`^(${cleanRegex(pattern2.source)})?$`) : void 0;
   });
   inst._zod.parse = (payload, ctx) => {
     if (payload.value === void 0) {
@@ -41940,8 +41986,8 @@ var $ZodNullable = /* @__PURE__ */ $constructor("$ZodNullable", (inst, def) => {
   defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
   defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
   defineLazyInternal(inst, "pattern", (zod) => {
-    const pattern = zod.def.innerType._zod.pattern;
-    return pattern ? new RegExp(`^(${cleanRegex(pattern.source)}|null)$`) : void 0;
+    const pattern2 = zod.def.innerType._zod.pattern;
+    return pattern2 ? new RegExp(`^(${cleanRegex(pattern2.source)}|null)$`) : void 0;
   });
   defineLazyInternal(inst, "values", (zod) => {
     return zod.def.innerType._zod.values ? /* @__PURE__ */ new Set([...zod.def.innerType._zod.values, null]) : void 0;
@@ -42186,14 +42232,14 @@ function handleReadonlyResult(payload) {
 }
 function leafPattern(schema) {
   const def = schema._zod.def;
-  let pattern = def.pattern;
+  let pattern2 = def.pattern;
   let isInt = !!def.format?.includes("int");
   let minimum;
   let maximum;
   for (const ch of def.checks ?? []) {
     const d = ch._zod.def;
     if (d.pattern)
-      pattern = d.pattern;
+      pattern2 = d.pattern;
     isInt || (isInt = !!d.format?.includes("int"));
     const lo = d.minimum ?? d.length;
     const hi = d.maximum ?? d.length;
@@ -42202,8 +42248,8 @@ function leafPattern(schema) {
     if (hi !== void 0 && (maximum === void 0 || hi < maximum))
       maximum = hi;
   }
-  if (pattern)
-    return pattern.source;
+  if (pattern2)
+    return pattern2.source;
   if (minimum !== void 0 && maximum !== void 0 && minimum > maximum)
     return "(?!)";
   if (minimum !== void 0 || maximum !== void 0)
@@ -46707,8 +46753,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text2) => {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
+var capitalizeFirstCharacter = (text3) => {
+  return text3.charAt(0).toUpperCase() + text3.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -51782,9 +51828,9 @@ function generateFileCheck(doc, accessor) {
 }
 function generateTemplateLiteralCheck(doc, ctx, schema, accessor) {
   doc.write(`if (typeof ${accessor} !== "string") return INVALID;`);
-  const pattern = schema._zod.pattern;
-  if (pattern) {
-    const patternConst = addConstant(ctx, pattern);
+  const pattern2 = schema._zod.pattern;
+  if (pattern2) {
+    const patternConst = addConstant(ctx, pattern2);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
   }
@@ -52510,12 +52556,12 @@ function _length(length, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
+function _regex(pattern2, params) {
   return new $ZodCheckRegex({
     check: "string_format",
     format: "regex",
     ...normalizeParams(params),
-    pattern
+    pattern: pattern2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -53516,9 +53562,9 @@ var addDivisor = (agg, value) => {
   if (!agg.multipleOf.includes(value))
     agg.multipleOf.push(value);
 };
-var addPattern = (agg, pattern) => {
+var addPattern = (agg, pattern2) => {
   agg.patterns ?? (agg.patterns = /* @__PURE__ */ new Set());
-  agg.patterns.add(pattern);
+  agg.patterns.add(pattern2);
 };
 var intersectMime = (agg, mime) => {
   agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
@@ -53583,8 +53629,8 @@ function aggregateChecks(schema) {
   }
   if (bag.mime)
     intersectMime(agg, bag.mime);
-  for (const pattern of bag.patterns ?? [])
-    addPattern(agg, pattern);
+  for (const pattern2 of bag.patterns ?? [])
+    addPattern(agg, pattern2);
   return agg;
 }
 var formatMap = {
@@ -53766,11 +53812,11 @@ var nanProcessor = (schema, ctx, json2, params) => {
 };
 var templateLiteralProcessor = (schema, _ctx, json2, _params) => {
   const _json = json2;
-  const pattern = schema._zod.pattern;
-  if (!pattern)
+  const pattern2 = schema._zod.pattern;
+  if (!pattern2)
     throw new Error("Pattern not found in template literal");
   _json.type = "string";
-  _json.pattern = pattern.source;
+  _json.pattern = pattern2.source;
 };
 var fileProcessor = (schema, _ctx, json2, _params) => {
   const _json = json2;
@@ -54041,8 +54087,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
       path: [...params.path, "patternProperties", "*"]
     });
     json2.patternProperties = {};
-    for (const pattern of patterns) {
-      assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
+    for (const pattern2 of patterns) {
+      assignProp(json2.patternProperties, exactPattern(pattern2).source, valueSchema);
     }
   } else {
     if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
@@ -56390,20 +56436,20 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.containsSchema) {
       const minContains = guards.minContains ?? 1;
       const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
-      let matches = 0;
+      let matches2 = 0;
       for (const item of items) {
-        if (guards.containsSchema.safeParse(item).success && ++matches >= ceiling)
+        if (guards.containsSchema.safeParse(item).success && ++matches2 >= ceiling)
           break;
       }
-      if (matches < minContains) {
+      if (matches2 < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches2}`,
           input: items,
           continue: true
         });
       }
-      if (guards.maxContains !== void 0 && matches > guards.maxContains) {
+      if (guards.maxContains !== void 0 && matches2 > guards.maxContains) {
         payload.issues.push({
           code: "custom",
           message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
@@ -56622,9 +56668,9 @@ function convertBaseSchema(schema, ctx) {
         const patternProps = schema.patternProperties;
         const patternKeys = Object.keys(patternProps);
         const looseRecords = [];
-        for (const pattern of patternKeys) {
-          const patternValue = convertSchema(patternProps[pattern], ctx);
-          const keySchema = z.string().regex(new RegExp(pattern));
+        for (const pattern2 of patternKeys) {
+          const patternValue = convertSchema(patternProps[pattern2], ctx);
+          const keySchema = z.string().regex(new RegExp(pattern2));
           looseRecords.push(z.looseRecord(keySchema, patternValue));
         }
         const schemasToIntersect = [];
@@ -57134,6 +57180,67 @@ function formatDuration(ms2) {
   return `${+(ms2 / 6e4).toFixed(1)}m`;
 }
 
+// src/spec/expect.ts
+var pattern = external_exports.string({ error: "expected a regular expression (a string)" }).check((ctx) => {
+  try {
+    new RegExp(ctx.value);
+  } catch (e) {
+    ctx.issues.push({ code: "custom", message: `not a valid regular expression: ${e.message}`, input: ctx.value });
+  }
+}).describe("a regular expression (JavaScript syntax), searched anywhere in the value");
+var regexMatch = external_exports.strictObject({ regex: pattern });
+var STATUS_RANGE = /^([1-5]\d\d)-([1-5]\d\d)$|^([1-5])xx$/;
+var statusItem = external_exports.union(
+  [
+    external_exports.int().min(100, { error: "an HTTP status is 100-599" }).max(599, { error: "an HTTP status is 100-599" }),
+    external_exports.string().regex(STATUS_RANGE, { error: (i2) => `"${String(i2.input)}" is not a status range: write 200-299 or 2xx` }).check((ctx) => {
+      const r = statusRange(ctx.value);
+      if (r.from > r.to) ctx.issues.push({ code: "custom", message: `"${ctx.value}": the range ends before it starts`, input: ctx.value });
+    })
+  ],
+  { error: "expected a status (200), a range (200-299, 2xx) or a list of them" }
+);
+var headerValue = external_exports.union(
+  [
+    external_exports.string().regex(/^[^\0-\x08\x0a-\x1f\x7f]*$/, { error: "a header value has no line breaks or control characters" }),
+    regexMatch
+  ],
+  { error: "expected the header value (a string) or {regex: PATTERN}" }
+);
+var expectKeys = external_exports.strictObject({
+  status: external_exports.union([statusItem, external_exports.array(statusItem).min(1, { error: "at least one status is needed" })], {
+    error: "expected a status (200), a range (200-299, 2xx) or a list of them"
+  }).optional().describe('the statuses that pass: 200, "200-299", "2xx" or a list of them; default: below 400 (`curl -f`)'),
+  headers: external_exports.record(external_exports.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: "not an HTTP header name" }), headerValue).optional().describe("response headers and their values (exact) or {regex: PATTERN}; names are case-insensitive"),
+  body: external_exports.union([external_exports.string().min(1, { error: "an empty substring matches every body" }), regexMatch], {
+    error: "expected a substring of the body or {regex: PATTERN}"
+  }).optional().describe("a substring of the body, or {regex: PATTERN}; at most the first 64 KiB are read"),
+  json: external_exports.record(
+    external_exports.string().regex(/^[^.]+(\.[^.]+)*$/, { error: "a JSON path is field names joined by dots: build.commit" }),
+    external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null(), regexMatch], { error: "expected a value (string, number, true, false, null) or {regex: PATTERN}" })
+  ).optional().describe("fields of a JSON body by dotted path (build.commit, items.0.id) and their values (exact) or {regex: PATTERN}")
+});
+var expectSchema = expectKeys.refine((e) => Object.values(e).some((v) => v !== void 0), { error: "expect needs at least one of status, headers, body, json" }).transform(toExpectation).describe("what the health answer must be to prove the release: retried until it matches, under the deadline; ${NAME} is replaced by the environment variable NAME");
+var EXPECT_KEYS = Object.keys(expectKeys.shape);
+var PATTERN_KEYS = Object.keys(regexMatch.shape);
+function toExpectation(e) {
+  const text3 = (v, plain) => typeof v === "string" ? { kind: plain, value: v } : { kind: "regex", source: v.regex };
+  return {
+    ...e.status !== void 0 && { status: (Array.isArray(e.status) ? e.status : [e.status]).map((s) => typeof s === "number" ? { from: s, to: s } : statusRange(s)) },
+    headers: Object.entries(e.headers ?? {}).map(([name, v]) => ({ name, match: text3(v, "equals") })),
+    ...e.body !== void 0 && { body: text3(e.body, "contains") },
+    json: Object.entries(e.json ?? {}).map(([path9, v]) => ({
+      path: path9,
+      match: v !== null && typeof v === "object" ? { kind: "regex", source: v.regex } : { kind: "equals", value: v }
+    }))
+  };
+}
+function statusRange(s) {
+  const m = STATUS_RANGE.exec(s);
+  if (m?.[3] !== void 0) return { from: Number(m[3]) * 100, to: Number(m[3]) * 100 + 99 };
+  return { from: Number(m?.[1]), to: Number(m?.[2]) };
+}
+
 // src/spec/schema.ts
 var duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).check((ctx) => {
   const ms2 = parseDuration(ctx.value);
@@ -57141,6 +57248,7 @@ var duration3 = external_exports.string({ error: "expected a duration such as 25
   if (problem) ctx.issues.push({ code: "custom", message: `"${ctx.value}" ${problem}`, input: ctx.value });
 }).describe("a duration: NUMBER followed by ms, s or m, from 1ms to a day (1440m)");
 var NGINX_TEST_MODES = ["safe", "always", "off"];
+var EXPECT_PROTOCOLS = ["http", "https", "fastcgi"];
 var service = external_exports.strictObject({
   backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
     const r = parseBackend(ctx.value);
@@ -57151,7 +57259,11 @@ var service = external_exports.strictObject({
   server_name: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).optional().describe("the nginx server{} block(s) whose *_pass must dial `backend`"),
   location: external_exports.string().min(1).optional().describe("narrow the check to one location"),
   process: external_exports.string().min(1).optional().describe("process name, to find where it really listens"),
-  unit: external_exports.string().min(1).optional().describe("systemd unit, for state and journal evidence")
+  unit: external_exports.string().min(1).optional().describe("systemd unit, for state and journal evidence"),
+  expect: expectSchema.optional()
+}).refine((s) => s.expect === void 0 || s.health !== void 0, { error: "expect needs `health`: the path whose answer it checks", path: ["expect"] }).refine((s) => s.expect === void 0 || EXPECT_PROTOCOLS.includes(s.protocol), {
+  error: (i2) => `expect checks http, https and fastcgi health answers; the gate does not request health over ${String(i2.input.protocol)}`,
+  path: ["expect"]
 });
 var specSchema = external_exports.strictObject({
   version: external_exports.literal(1, { error: "version must be 1" }),
@@ -57189,7 +57301,9 @@ var KNOWN_KEYS = {
   "": Object.keys(specSchema.shape),
   service: Object.keys(service.shape),
   nginx: Object.keys(specSchema.shape.nginx.unwrap().in.shape),
-  gate: Object.keys(specSchema.shape.gate.unwrap().in.shape)
+  gate: Object.keys(specSchema.shape.gate.unwrap().in.shape),
+  expect: EXPECT_KEYS,
+  pattern: PATTERN_KEYS
 };
 function serviceSpec(name, s) {
   const backend = parseBackend(s.backend);
@@ -57204,7 +57318,8 @@ function serviceSpec(name, s) {
     ...s.health !== void 0 && { health: s.health },
     ...s.location !== void 0 && { location: s.location },
     ...s.process !== void 0 && { process: s.process },
-    ...s.unit !== void 0 && { unit: s.unit }
+    ...s.unit !== void 0 && { unit: s.unit },
+    ...s.expect !== void 0 && { expect: s.expect }
   };
 }
 function durationMs(s) {
@@ -57217,33 +57332,38 @@ function durationMs(s) {
 var DEFAULT_SPEC_FILE = "upstream-gate.yml";
 var MAX_SPEC_BYTES = 4 * 1024 * 1024;
 var MAX_ALIASES = 100;
-async function loadSpecFile(path9, shown = displayPath(resolve2(path9)), signal) {
+async function loadSpecFile(path9, shown2 = displayPath(resolve2(path9)), signal) {
   const file2 = resolve2(path9);
-  const bytes = await readInput(file2, { what: "spec", shown, maxBytes: MAX_SPEC_BYTES, ...signal && { signal } });
-  return parseSpec(bytes.toString("utf8"), file2, shown);
+  const bytes = await readInput(file2, { what: "spec", shown: shown2, maxBytes: MAX_SPEC_BYTES, ...signal && { signal } });
+  return parseSpec(bytes.toString("utf8"), file2, shown2);
 }
-function parseSpec(text2, file2, shown = displayPath(file2)) {
+function parseSpec(text3, file2, shown2 = displayPath(file2), env = process.env) {
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const doc = (0, import_yaml.parseDocument)(text3, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   const problem = first ? { offset: first.pos[0], message: firstLine(first.message) } : structureProblem(doc);
-  if (problem) throw new UserError(problem.message, `${shown}:${lineCounter.linePos(problem.offset).line}`);
+  if (problem) throw new UserError(problem.message, `${shown2}:${lineCounter.linePos(problem.offset).line}`);
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
     const alias = firstAlias(doc);
-    throw new UserError(`YAML aliases expand too far (${firstLine(e.message)}; at most ${MAX_ALIASES} nodes through aliases)`, `${shown}:${lineCounter.linePos(alias).line}`);
+    throw new UserError(`YAML aliases expand too far (${firstLine(e.message)}; at most ${MAX_ALIASES} nodes through aliases)`, `${shown2}:${lineCounter.linePos(alias).line}`);
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new UserError("the spec must be a mapping with `version` and `services`", `${shown}:1`);
+    throw new UserError("the spec must be a mapping with `version` and `services`", `${shown2}:1`);
   }
-  const parsed = specSchema.safeParse(data, { reportInput: true });
+  const substituted = substituteExpectEnv(data, env);
+  if ("problem" in substituted) {
+    const { path: path9, message } = substituted.problem;
+    throw new UserError(`${path9.join(".")}: ${message}`, `${shown2}:${lineOf(doc, lineCounter, path9)}`);
+  }
+  const parsed = specSchema.safeParse(substituted.data, { reportInput: true });
   if (!parsed.success) {
     const issue3 = parsed.error.issues[0];
     const { path: path9, message } = describeIssue(issue3);
     const line = lineOf(doc, lineCounter, path9);
-    throw new UserError(`${path9.length ? `${path9.join(".")}: ` : ""}${message}`, `${shown}:${line}`);
+    throw new UserError(`${path9.length ? `${path9.join(".")}: ` : ""}${message}`, `${shown2}:${line}`);
   }
   return normalise(parsed.data, file2);
 }
@@ -57316,14 +57436,26 @@ function describeIssue(issue3) {
       if (issue3.input === void 0) return { path: path9, message: `missing required key${issue3.message.startsWith("required") ? ` (${issue3.message.slice(10)})` : ""}` };
       if (path9[0] === "services" && path9.length === 3 && path9[2] === "backend") return { path: path9, message: backendNotText(issue3.input, typeOf(issue3.input)) };
       return { path: path9, message: issue3.message.startsWith("Invalid input") ? `expected ${issue3.expected}, got ${typeOf(issue3.input)}` : issue3.message };
+    case "invalid_union": {
+      const inner = issue3.errors.filter((branch) => !branch.some(wrongType));
+      const only = inner.length === 1 ? inner[0] : void 0;
+      const first = only?.find((e) => e.code === "unrecognized_keys") ?? only?.[0];
+      if (first) return describeIssue({ ...first, path: [...issue3.path, ...first.path] });
+      return { path: path9, message: issue3.input === void 0 ? issue3.message : `${issue3.message}, got ${typeOf(issue3.input)}` };
+    }
     case "invalid_value":
       return { path: path9, message: issue3.values.length > 1 ? `expected one of ${issue3.values.join(", ")}, got ${JSON.stringify(issue3.input)}` : issue3.message };
     default:
       return { path: path9, message: issue3.message };
   }
 }
+function wrongType(e) {
+  if (e.path.length > 0) return false;
+  return e.code === "invalid_type" || e.code === "invalid_union" && e.errors.every((branch) => branch.some(wrongType));
+}
 function suggest(path9) {
-  const where = path9.length === 0 ? "" : path9[0] === "services" ? "service" : String(path9[0]);
+  const inExpect = path9[0] === "services" && path9[2] === "expect";
+  const where = path9.length === 0 ? "" : inExpect ? path9.length === 3 ? "expect" : "pattern" : path9[0] === "services" ? "service" : String(path9[0]);
   const keys = KNOWN_KEYS[where];
   return keys ? ` (expected one of ${keys.join(", ")})` : "";
 }
@@ -57535,20 +57667,20 @@ var MODIFIERS = ["^~", "~*", "=", "~"];
 function parseLocation(args, file2, line) {
   const [a2, b] = args;
   let modifier = "";
-  let pattern = a2;
+  let pattern2 = a2;
   if (b !== void 0 && (a2 === "=" || a2 === "^~" || a2 === "~" || a2 === "~*")) {
     modifier = a2;
-    pattern = b;
+    pattern2 = b;
   } else if (a2.startsWith("@")) {
     modifier = "@";
   } else {
     const m = MODIFIERS.find((x) => a2.startsWith(x) && a2.length > x.length);
     if (m) {
       modifier = m;
-      pattern = a2.slice(m.length);
+      pattern2 = a2.slice(m.length);
     }
   }
-  return { file: file2, line, modifier, pattern, passes: [], children: [] };
+  return { file: file2, line, modifier, pattern: pattern2, passes: [], children: [] };
 }
 function parseListen(args) {
   const addr = args[0] ?? "";
@@ -57646,9 +57778,9 @@ function isRawBlockDirective(name) {
   return name.endsWith("_by_lua_block");
 }
 var Lexer = class {
-  constructor(text2) {
-    this.text = text2;
-    this.i = text2.charCodeAt(0) === 65279 ? 1 : 0;
+  constructor(text3) {
+    this.text = text3;
+    this.i = text3.charCodeAt(0) === 65279 ? 1 : 0;
   }
   text;
   value = "";
@@ -57664,15 +57796,15 @@ var Lexer = class {
   /** the last position found of a character by nextIndex() */
   found = /* @__PURE__ */ new Map();
   next() {
-    const text2 = this.text;
-    const n2 = text2.length;
+    const text3 = this.text;
+    const n2 = text3.length;
     if (this.semiAfterRaw) {
       this.semiAfterRaw = false;
       return this.emit(";", this.cursorLine, false);
     }
     let i2 = this.i;
     while (i2 < n2) {
-      const c3 = text2.charCodeAt(i2);
+      const c3 = text3.charCodeAt(i2);
       if (c3 === LF2) {
         this.cursorLine++;
         i2++;
@@ -57683,7 +57815,7 @@ var Lexer = class {
         continue;
       }
       if (c3 === HASH) {
-        const end = text2.indexOf("\n", i2);
+        const end = text3.indexOf("\n", i2);
         i2 = end < 0 ? n2 : end;
         continue;
       }
@@ -57728,12 +57860,12 @@ var Lexer = class {
   }
   /** A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces. */
   bareWord(start2) {
-    const text2 = this.text;
-    const n2 = text2.length;
+    const text3 = this.text;
+    const n2 = text3.length;
     const line = this.cursorLine;
     let j = start2;
     while (j < n2) {
-      const d = text2.charCodeAt(j);
+      const d = text3.charCodeAt(j);
       const k = d < 128 ? STOP[d] : 0;
       if (k === 0) {
         j++;
@@ -57741,11 +57873,11 @@ var Lexer = class {
       }
       if (k === 1) break;
       if (d === BACKSLASH && j + 1 < n2) {
-        if (text2.charCodeAt(j + 1) === LF2) this.cursorLine++;
+        if (text3.charCodeAt(j + 1) === LF2) this.cursorLine++;
         j += 2;
         continue;
       }
-      if (d === DOLLAR && text2.charCodeAt(j + 1) === LBRACE) {
+      if (d === DOLLAR && text3.charCodeAt(j + 1) === LBRACE) {
         const close3 = this.nextIndex(RBRACE, j + 2);
         const stop = this.nextIndex(LF2, j + 2);
         if (close3 >= 0 && (stop < 0 || close3 < stop)) {
@@ -57755,26 +57887,26 @@ var Lexer = class {
       }
       j++;
     }
-    const value = intern(text2, start2, j);
+    const value = intern(text3, start2, j);
     this.i = j;
     this.startsStatement(value);
     return this.emit(value, line, false);
   }
   quotedWord(start2, q) {
-    const text2 = this.text;
-    const n2 = text2.length;
+    const text3 = this.text;
+    const n2 = text3.length;
     const line = this.cursorLine;
     let value = "";
     let j = start2 + 1;
     let chunk = j;
     let closed = false;
     while (j < n2) {
-      const d = text2.charCodeAt(j);
+      const d = text3.charCodeAt(j);
       if (d === BACKSLASH && j + 1 < n2) {
-        const e = text2.charCodeAt(j + 1);
+        const e = text3.charCodeAt(j + 1);
         if (e === LF2) this.cursorLine++;
         if (e === q) {
-          value += text2.slice(chunk, j);
+          value += text3.slice(chunk, j);
           chunk = j + 1;
         }
         j += 2;
@@ -57787,7 +57919,7 @@ var Lexer = class {
       if (d === LF2) this.cursorLine++;
       j++;
     }
-    value += text2.slice(chunk, j);
+    value += text3.slice(chunk, j);
     if (!closed) this.errors.push({ line, error: "unexpected end of file, expecting closing quote" });
     this.i = closed ? j + 1 : n2;
     this.startsStatement(value);
@@ -57795,67 +57927,67 @@ var Lexer = class {
   }
   /** The Lua body after `{` as one quoted token; a `;` follows it. */
   rawBlock(open6) {
-    const text2 = this.text;
+    const text3 = this.text;
     const line = this.cursorLine;
-    const end = rawBlockEnd(text2, open6 + 1);
+    const end = rawBlockEnd(text3, open6 + 1);
     this.atStart = true;
     this.rawDirective = false;
     if (end < 0) {
       this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
-      this.cursorLine += countLines(text2, open6 + 1, text2.length);
-      this.i = text2.length;
-      return this.emit(text2.slice(open6 + 1), line, true);
+      this.cursorLine += countLines(text3, open6 + 1, text3.length);
+      this.i = text3.length;
+      return this.emit(text3.slice(open6 + 1), line, true);
     }
-    this.cursorLine += countLines(text2, open6 + 1, end + 1);
+    this.cursorLine += countLines(text3, open6 + 1, end + 1);
     this.i = end + 1;
     this.semiAfterRaw = true;
-    return this.emit(text2.slice(open6 + 1, end), line, true);
+    return this.emit(text3.slice(open6 + 1, end), line, true);
   }
 };
 var INTERN_SLOTS = 4096;
 var interned = new Array(INTERN_SLOTS).fill(void 0);
-function intern(text2, start2, end) {
+function intern(text3, start2, end) {
   const len = end - start2;
-  if (len > 32) return text2.slice(start2, end);
-  const slot = len * 961 + text2.charCodeAt(start2) * 31 + text2.charCodeAt(end - 1) + text2.charCodeAt(start2 + (len >> 1)) * 7 & INTERN_SLOTS - 1;
+  if (len > 32) return text3.slice(start2, end);
+  const slot = len * 961 + text3.charCodeAt(start2) * 31 + text3.charCodeAt(end - 1) + text3.charCodeAt(start2 + (len >> 1)) * 7 & INTERN_SLOTS - 1;
   const hit = interned[slot];
-  if (hit !== void 0 && hit.length === len && text2.startsWith(hit, start2)) return hit;
-  const word = text2.slice(start2, end);
+  if (hit !== void 0 && hit.length === len && text3.startsWith(hit, start2)) return hit;
+  const word = text3.slice(start2, end);
   interned[slot] = word;
   return word;
 }
-function countLines(text2, from, to) {
+function countLines(text3, from, to) {
   let k = 0;
-  for (let i2 = text2.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text2.indexOf("\n", i2 + 1)) k++;
+  for (let i2 = text3.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text3.indexOf("\n", i2 + 1)) k++;
   return k;
 }
-function rawBlockEnd(text2, from) {
-  const n2 = text2.length;
+function rawBlockEnd(text3, from) {
+  const n2 = text3.length;
   let depth = 1;
   let i2 = from;
   while (i2 < n2) {
-    const c3 = text2.charCodeAt(i2);
+    const c3 = text3.charCodeAt(i2);
     if (c3 === LBRACE) depth++;
     else if (c3 === RBRACE) {
       depth--;
       if (depth === 0) return i2;
     } else if (c3 === DQUOTE || c3 === SQUOTE) {
       i2++;
-      while (i2 < n2 && text2.charCodeAt(i2) !== c3 && text2.charCodeAt(i2) !== LF2) i2 += text2.charCodeAt(i2) === BACKSLASH ? 2 : 1;
-    } else if (c3 === 45 && text2.charCodeAt(i2 + 1) === 45) {
-      const long = /^\[(=*)\[/.exec(text2.slice(i2 + 2, i2 + 40));
+      while (i2 < n2 && text3.charCodeAt(i2) !== c3 && text3.charCodeAt(i2) !== LF2) i2 += text3.charCodeAt(i2) === BACKSLASH ? 2 : 1;
+    } else if (c3 === 45 && text3.charCodeAt(i2 + 1) === 45) {
+      const long = /^\[(=*)\[/.exec(text3.slice(i2 + 2, i2 + 40));
       if (long) {
-        const close3 = text2.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
+        const close3 = text3.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
         i2 = close3 < 0 ? n2 : close3 + long[0].length;
       } else {
-        const end = text2.indexOf("\n", i2);
+        const end = text3.indexOf("\n", i2);
         i2 = end < 0 ? n2 : end;
       }
       continue;
     } else if (c3 === 91) {
-      const long = /^\[(=*)\[/.exec(text2.slice(i2, i2 + 40));
+      const long = /^\[(=*)\[/.exec(text3.slice(i2, i2 + 40));
       if (long) {
-        const close3 = text2.indexOf(`]${long[1]}]`, i2 + long[0].length);
+        const close3 = text3.indexOf(`]${long[1]}]`, i2 + long[0].length);
         i2 = close3 < 0 ? n2 : close3 + long[0].length;
         continue;
       }
@@ -57959,9 +58091,9 @@ function indexDials(servers, expansions, services, addresses) {
 function isHostName(n2) {
   return /^[a-z0-9_.-]+$/i.test(n2) && !n2.startsWith(".") && n2 !== "_";
 }
-function nginxRegExp(pattern, caseless = false) {
+function nginxRegExp(pattern2, caseless = false) {
   try {
-    return new RegExp(pattern.replace(/\(\?P</g, "(?<"), caseless ? "i" : "");
+    return new RegExp(pattern2.replace(/\(\?P</g, "(?<"), caseless ? "i" : "");
   } catch {
     return void 0;
   }
@@ -58188,14 +58320,14 @@ function evaluateWith(input2, dials) {
   inScope = inScope.filter((c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !dials.claimed.has(c3));
   const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
   const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
-  const matches = statics.filter((c3) => rel.get(c3) === "match");
+  const matches2 = statics.filter((c3) => rel.get(c3) === "match");
   const groupsWith = (relations) => new Set(statics.filter((c3) => c3.group && relations.includes(rel.get(c3))).map((c3) => c3.group));
   const strongGroups = groupsWith(["match", "host"]);
   const weakGroups = groupsWith(["match", "host", "port"]);
   let flagged;
   if (strict) {
     flagged = statics.filter((c3) => rel.get(c3) !== "match");
-  } else if (matches.length > 0) {
+  } else if (matches2.length > 0) {
     flagged = statics.filter((c3) => rel.get(c3) !== "match" && (c3.group && strongGroups.has(c3.group) || rel.get(c3) === "host"));
   } else {
     const related = statics.filter((c3) => {
@@ -58222,7 +58354,7 @@ function evaluateWith(input2, dials) {
     );
   }
   const wrongProtocol = /* @__PURE__ */ new Set();
-  for (const c3 of [...matches, ...flagged]) {
+  for (const c3 of [...matches2, ...flagged]) {
     if (!protocolOk(service2, c3) && !wrongProtocol.has(c3.pass)) {
       wrongProtocol.add(c3.pass);
       const authority = c3.group ? c3.group.name : formatEndpoint(c3.endpoint);
@@ -58237,7 +58369,7 @@ function evaluateWith(input2, dials) {
       });
     }
   }
-  for (const c3 of matches.concat(flagged)) {
+  for (const c3 of matches2.concat(flagged)) {
     const e = c3.endpoint;
     if (e.kind !== "tcp" || isIP6(e.host)) continue;
     const addrs = hostAddresses(e.host, addresses);
@@ -58267,7 +58399,7 @@ function evaluateWith(input2, dials) {
       evidence: [lineText(c3.pass)]
     });
   }
-  const mine = [...matches, ...flagged, ...dynamic];
+  const mine = [...matches2, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText))) };
   function base(c3, code, severity) {
@@ -58307,10 +58439,10 @@ function evaluateWith(input2, dials) {
     return rewrite(lineText(c3.pass), c3.pass.directive, c3.pass.arg, arg, [arg]);
   }
 }
-function rewrite(text2, directive, old, next, args) {
-  const code = text2.replace(/\s+#[^"']*$/, "");
+function rewrite(text3, directive, old, next, args) {
+  const code = text3.replace(/\s+#[^"']*$/, "");
   const alone = code.startsWith(`${directive} `) && code.endsWith(";") && code.indexOf(";") === code.length - 1;
-  if (alone && text2.includes(old)) return text2.replace(old, next);
+  if (alone && text3.includes(old)) return text3.replace(old, next);
   return `${buildDirective({ directive, line: 0, args: [...args] })};`;
 }
 function concerning(service2, dials, addresses) {
@@ -58418,8 +58550,8 @@ import { dirname as dirname8 } from "node:path";
 // src/nginx/dump.ts
 var HEADER = /^# configuration file (\/.*):\r?$/;
 var NGINX_MESSAGE = /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;
-function parseDump(text2) {
-  const lines = text2.split("\n");
+function parseDump(text3) {
+  const lines = text3.split("\n");
   const files = /* @__PURE__ */ new Map();
   const messages = [];
   let main;
@@ -58624,7 +58756,7 @@ function isPermissionMessage(m) {
   return m.message.includes("(13: Permission denied)") || m.message.includes("(1: Operation not permitted)");
 }
 async function testConfig(runner, o2) {
-  const shown = commandLine(o2.binary, ["-t", "-c", o2.config]);
+  const shown2 = commandLine(o2.binary, ["-t", "-c", o2.config]);
   if (o2.mode === "off") return note(`nginx -t not run (nginx.test: off): the config was checked by upstream-gate's parser only`);
   const { user, because } = testUser(o2.config, o2.env);
   const env = testEnv(o2.env);
@@ -58636,7 +58768,7 @@ async function testConfig(runner, o2) {
   let build;
   if (loadsModules(o2.parse)) {
     const v = await runner.run(binary, ["-V"], { ...base, cwd: "/", timeoutMs: left() });
-    const stopped = didNotRun(v, { binary: o2.binary, shown, as }, left());
+    const stopped = didNotRun(v, { binary: o2.binary, shown: shown2, as }, left());
     if (stopped) return stopped;
     build = readBuild(`${v.stderr}${v.stdout}`);
   }
@@ -58648,7 +58780,7 @@ async function testConfig(runner, o2) {
   try {
     const timeoutMs = left();
     const r = await runner.run(binary, ["-t", ...scratch.args, "-c", o2.config], { ...base, cwd: scratch.prefix, timeoutMs });
-    const stopped = didNotRun(r, { binary: o2.binary, shown, as }, timeoutMs);
+    const stopped = didNotRun(r, { binary: o2.binary, shown: shown2, as }, timeoutMs);
     if (stopped) return stopped;
     const output2 = `${r.stderr}${r.stdout}`;
     const all = parseNginxMessages(output2);
@@ -58659,19 +58791,19 @@ async function testConfig(runner, o2) {
     if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: [] };
     if (errors.length > 0 && errors.every(isPermissionMessage)) return note(`nginx -t ran${as} and could not read all of the config`, messages);
     const last = output2.trim().split("\n").pop() ?? "";
-    return { ok: false, messages, notes: [], failure: `${shown} failed: ${last}` };
+    return { ok: false, messages, notes: [], failure: `${shown2} failed: ${last}` };
   } finally {
     scratch.remove();
   }
 }
-function didNotRun(r, { binary, shown, as }, timeoutMs) {
-  if (r.aborted) return note(`${shown} was stopped before it finished: the gate was interrupted`);
+function didNotRun(r, { binary, shown: shown2, as }, timeoutMs) {
+  if (r.aborted) return note(`${shown2} was stopped before it finished: the gate was interrupted`);
   if (r.notFound) return note(`nginx binary "${binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
-  if (r.spawnError) return note(`${shown} could not be started${as}: ${r.spawnError}; the config was checked by upstream-gate's parser only`);
+  if (r.spawnError) return note(`${shown2} could not be started${as}: ${r.spawnError}; the config was checked by upstream-gate's parser only`);
   if (r.timedOut) {
-    return note(`${shown} did not finish within ${timeoutMs} ms (nginx resolves every upstream name as it reads the config: a resolver that does not answer holds it up)`);
+    return note(`${shown2} did not finish within ${timeoutMs} ms (nginx resolves every upstream name as it reads the config: a resolver that does not answer holds it up)`);
   }
-  if (r.signal) return note(`${shown} was killed by ${r.signal} before it finished`);
+  if (r.signal) return note(`${shown2} was killed by ${r.signal} before it finished`);
   return void 0;
 }
 function findExecutable(binary, path9) {
@@ -58789,12 +58921,12 @@ function analyze(name, args, terminator, parent) {
 
 // src/nginx/not-text.ts
 var SNIFF_CHARS = 4096;
-function notText(text2) {
-  const n2 = Math.min(text2.length, SNIFF_CHARS);
+function notText(text3) {
+  const n2 = Math.min(text3.length, SNIFF_CHARS);
   let controls = 0;
   let undecoded = 0;
   for (let i2 = 0; i2 < n2; i2++) {
-    const c3 = text2.charCodeAt(i2);
+    const c3 = text3.charCodeAt(i2);
     if (c3 === 0) return "it holds NUL bytes";
     if (c3 < 32 && c3 !== 9 && c3 !== 10 && c3 !== 11 && c3 !== 12 && c3 !== 13 || c3 === 127) controls++;
     else if (c3 === 65533) undecoded++;
@@ -58882,9 +59014,9 @@ function parseConfig(main, options) {
       const magic = hasMagic(path9);
       const found = magic ? source.glob(path9, limits.maxFiles) : { paths: [path9], denied: [] };
       for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file: file2, line: d.line } });
-      const matches = found.paths;
+      const matches2 = found.paths;
       d.includes = [];
-      for (const m of matches) {
+      for (const m of matches2) {
         let idx = byPath.get(m);
         if (idx === void 0) {
           const r = magic ? void 0 : readOnce(m);
@@ -58932,12 +59064,12 @@ function parseConfig(main, options) {
 }
 var MAX_ERRORS_PER_FILE = 100;
 var FileParser = class {
-  constructor(text2, file2, errors, include, maxDepth) {
+  constructor(text3, file2, errors, include, maxDepth) {
     this.file = file2;
     this.errors = errors;
     this.include = include;
     this.maxDepth = maxDepth;
-    this.lexer = new Lexer(text2);
+    this.lexer = new Lexer(text3);
   }
   file;
   errors;
@@ -59153,10 +59285,10 @@ async function readText(path9, opts) {
   if (path9 === "-") return decode(await (opts.readStdin ?? readStdin)());
   return decode(await readInput(path9, { what: "nginx dump", maxBytes: MAX_DUMP_BYTES, ...opts.signal && { signal: opts.signal } }));
 }
-function loadDumpText(text2, where, opts = {}) {
-  const dump = parseDump(text2);
+function loadDumpText(text3, where, opts = {}) {
+  const dump = parseDump(text3);
   if (!dump) {
-    const failed = parseNginxMessages(text2).find((m) => m.level === "emerg");
+    const failed = parseNginxMessages(text3).find((m) => m.level === "emerg");
     if (failed) throw new UserError(`nginx -T failed, so the dump holds no configuration: ${failed.raw}`, where);
     throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where);
   }
@@ -59294,12 +59426,12 @@ function masked(f) {
     ...f.evidence !== void 0 && { evidence: f.evidence.map(mask) }
   };
 }
-function invalidFix(message, text2) {
+function invalidFix(message, text3) {
   const host = /^host not found in upstream "([^"]+)"/.exec(message)?.[1];
   if (host) return `make ${host.replace(/:\d+$/, "")} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;
-  if (!text2) return void 0;
-  if (/is not terminated by ";"|expecting ";"/.test(message) && !text2.endsWith(";")) return `${text2.replace(/\s*[{}]\s*$/, "")};`;
-  if (message.startsWith("include cycle")) return `# ${text2}`;
+  if (!text3) return void 0;
+  if (/is not terminated by ";"|expecting ";"/.test(message) && !text3.endsWith(";")) return `${text3.replace(/\s*[{}]\s*$/, "")};`;
+  if (message.startsWith("include cycle")) return `# ${text3}`;
   return void 0;
 }
 function stripWhere(error63) {
@@ -59347,9 +59479,9 @@ function portIn(spec, port) {
     return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
   });
 }
-function matchIptables(text2, port) {
+function matchIptables(text3, port) {
   const out = [];
-  for (const line of text2.split("\n").map((l) => l.trim())) {
+  for (const line of text3.split("\n").map((l) => l.trim())) {
     if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
       out.push(line);
       continue;
@@ -59360,9 +59492,9 @@ function matchIptables(text2, port) {
   }
   return out;
 }
-function matchNft(text2, port) {
+function matchNft(text3, port) {
   const out = [];
-  for (const line of text2.split("\n").map((l) => l.trim())) {
+  for (const line of text3.split("\n").map((l) => l.trim())) {
     if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
       out.push(line);
       continue;
@@ -59392,13 +59524,13 @@ async function readFirewall(runner, port, family2, options = {}) {
 
 // src/host/selinux.ts
 var SELINUX_BOOLEAN = "httpd_can_network_connect";
-function parseGetsebool(text2) {
+function parseGetsebool(text3) {
   const out = {};
-  for (const m of text2.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
+  for (const m of text3.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
   return out;
 }
-function parseAvc(text2, port) {
-  return text2.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map((l) => l.trim());
+function parseAvc(text3, port) {
+  return text3.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map((l) => l.trim());
 }
 async function readSelinux(runner, port, options = {}) {
   const run2 = { timeoutMs: 3e3, ...options.signal && { signal: options.signal } };
@@ -59424,8 +59556,8 @@ async function names(host, signal) {
   const table = async (file2) => {
     const m = /* @__PURE__ */ new Map();
     const r = await host.readFile(file2, { ...signal && { signal } });
-    const text2 = r.ok ? r.data.toString("utf8") : "";
-    for (const line of text2.split("\n")) {
+    const text3 = r.ok ? r.data.toString("utf8") : "";
+    for (const line of text3.split("\n")) {
       const f = line.split(":");
       if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
     }
@@ -59505,9 +59637,9 @@ function describeFile(f) {
 // src/host/systemd.ts
 var PROPERTIES = ["ActiveState", "SubState", "MainPID", "Result", "ExecMainStatus", "NRestarts", "LoadState"];
 var JOURNAL_LINES = 8;
-function parseShow(text2) {
+function parseShow(text3) {
   const out = {};
-  for (const line of text2.split("\n")) {
+  for (const line of text3.split("\n")) {
     const eq = line.indexOf("=");
     if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim();
   }
@@ -59613,6 +59745,26 @@ async function readSince(host, path9, from, options = {}) {
   return { lines: r.data.toString("utf8").split("\n").filter((l) => l.trim() !== "") };
 }
 
+// src/model/expect.ts
+function formatStatuses(ranges) {
+  return ranges.map((r) => r.from === r.to ? String(r.from) : `${r.from}-${r.to}`).join(", ");
+}
+function formatMatch(m) {
+  switch (m.kind) {
+    case "equals":
+      return typeof m.value === "string" ? m.value : JSON.stringify(m.value);
+    case "contains":
+      return JSON.stringify(m.value);
+    case "regex":
+      return `/${m.source}/`;
+  }
+}
+function describeMismatch(m) {
+  if (m.problem !== void 0) return `${m.problem}, expected ${m.subject} ${m.expected}`;
+  const seen = m.observed === void 0 ? "is absent" : `is ${m.observed}${m.identity ? " (the previous release?)" : ""}`;
+  return `${m.subject} ${seen}, expected ${m.expected}`;
+}
+
 // src/diagnose/evidence-lines.ts
 function ms(n2) {
   if (n2 === void 0) return "";
@@ -59683,6 +59835,7 @@ function decide(i2) {
     if (code === "EPERM") return (i2.evidence.firewall?.rules.length ?? 0) > 0 ? rejected(i2, []) : selinux(i2);
     return down(i2, `connect failed: ${p.code ?? p.message}`);
   }
+  if (p.code === UNEXPECTED) return unexpected(i2);
   if (p.code === HTTP_STATUS) return healthStatus(i2);
   if (code === "ETIMEDOUT") return healthTimeout(i2);
   if (p.code === BAD_PROTOCOL || /^(HPE_|ERR_SSL_|ERR_TLS_|EPROTO$)/.test(p.code ?? "") || p.stage === "tls") return protocol(i2);
@@ -59942,6 +60095,18 @@ function healthStatus(i2) {
     message: `${what} answered ${p.status ?? "?"} (a status >= 400 fails the check)`,
     evidence: [probeLine(p), ...p.body ? [`body: ${firstLine2(p.body).slice(0, 160)}`] : [], ...unitLines(i2)],
     fix: i2.check === "front" && p.status === 404 ? "nginx routes this Host and path elsewhere: check server_name and location" : `make ${p.target.replace(/^\w+:\/\/[^/]*/, "") || "the health path"} answer 2xx once the service is ready (see the service's log)`
+  };
+}
+function unexpected(i2) {
+  const p = i2.probe;
+  const front = i2.check === "front";
+  const [first, ...more] = p.mismatches ?? [];
+  const release = first?.identity === true;
+  return {
+    code: "health.unexpected",
+    message: `${front ? `through nginx, ${p.target}` : p.target} answered ${p.status ?? "?"}, but ${first ? describeMismatch(first) : "not as expected"}`,
+    evidence: [probeLine(p), ...more.length ? more.map((m) => `also: ${describeMismatch(m)}`) : [], ...p.body ? [`body: ${firstLine2(p.body).slice(0, 160)}`] : [], ...unitLines(i2)],
+    fix: front ? `nginx still reaches a backend that answers ${release ? "another release" : "otherwise"}: check that it dials the new backend (a stale upstream, an old instance left in the pool) and that the spec's expect: is what the release answers` : `${release ? "another release still answers" : "the backend answers otherwise"}: check that the old process stopped and the new one started${i2.service.unit ? ` (systemctl status ${i2.service.unit}; journalctl -u ${i2.service.unit})` : ""}, that no second instance holds the port, and that the spec's expect: is what the release answers`
   };
 }
 function healthTimeout(i2) {
@@ -60248,6 +60413,12 @@ var CODES = {
   "health.timeout": { phase: "probe", retry: "transient", level: "answer", meaning: "connected, but no complete response within request_timeout" },
   "health.reset": { phase: "probe", retry: "transient", level: "answer", meaning: "connection reset or closed before a response (104)" },
   "health.protocol": { phase: "probe", retry: "definitive", level: "answer", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
+  "health.unexpected": {
+    phase: "probe",
+    retry: "transient",
+    level: "answer",
+    meaning: "the health answer (directly or through `front`) is not the service's `expect:` (status, header, body, JSON field): another release answers; the observed value beside the expected one"
+  },
   "proxy.bad_gateway": { phase: "probe", retry: "transient", level: "answer", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
 };
 var REASON_CODES = Object.keys(CODES);
@@ -60588,6 +60759,109 @@ function gatewayLines(lines, serverNames) {
   });
 }
 
+// src/probe/printable.ts
+function printable(bytes, max = 64) {
+  let out = "";
+  for (const b of bytes.subarray(0, max)) {
+    if (b === 10) out += "\\n";
+    else if (b === 13) out += "\\r";
+    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  }
+  return bytes.length > max ? `${out}...` : out;
+}
+function looksLikeTls(bytes) {
+  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
+}
+
+// src/probe/expect.ts
+var MAX_SHOWN = 120;
+function matchExpectation(r, expect) {
+  if (!expect || r.status === void 0) return r;
+  const status = r.status;
+  const listed = expect.status?.some((s) => status >= s.from && status <= s.to);
+  const answered = r.ok || r.code === HTTP_STATUS && listed === true;
+  if (!answered || !r.answer) return r;
+  const mismatches = differences(expect, status, listed, r.answer);
+  const { code: _code, ...rest } = r;
+  if (mismatches.length === 0) return { ...rest, ok: true };
+  const first = mismatches[0];
+  return { ...rest, ok: false, code: UNEXPECTED, message: `${r.message}; ${first.subject} differs`, mismatches };
+}
+function differences(e, status, listed, answer) {
+  const out = [];
+  if (e.status && !listed) out.push({ subject: "status", observed: String(status), expected: formatStatuses(e.status) });
+  for (const h2 of e.headers) {
+    const value = answer.headers[h2.name.toLowerCase()];
+    if (value === void 0 || !matches(h2.match, value)) out.push(mismatch(h2.name, h2.match, value));
+  }
+  if (e.body && !matches(e.body, answer.body)) {
+    out.push({ subject: "body", observed: shown(firstLine3(answer.body)) || "(empty)", expected: e.body.kind === "contains" ? `to contain ${formatMatch(e.body)}` : `to match ${formatMatch(e.body)}` });
+  }
+  if (e.json.length) {
+    const doc = parseJson(answer);
+    for (const j of e.json) {
+      const subject = `JSON field ${j.path}`;
+      if ("problem" in doc) {
+        out.push({ subject, expected: formatMatch(j.match), problem: doc.problem });
+        continue;
+      }
+      const value = lookup(doc.value, j.path);
+      if (value === void 0) out.push({ subject, expected: formatMatch(j.match) });
+      else if (!matches(j.match, value)) out.push(mismatch(subject, j.match, value));
+    }
+  }
+  return out;
+}
+function mismatch(subject, match, value) {
+  const observed = value === void 0 ? void 0 : shown(text(value));
+  return {
+    subject,
+    ...observed !== void 0 && { observed },
+    expected: match.kind === "regex" ? `to match ${formatMatch(match)}` : formatMatch(match),
+    ...match.kind === "equals" && observed !== void 0 && observed !== "" && { identity: true }
+  };
+}
+function matches(m, value) {
+  switch (m.kind) {
+    case "equals":
+      return m.value === null || value === null ? m.value === value : isScalar2(value) && text(value) === String(m.value);
+    case "contains":
+      return typeof value === "string" && value.includes(m.value);
+    case "regex":
+      return new RegExp(m.source).test(text(value));
+  }
+}
+function isScalar2(v) {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+}
+function text(v) {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+function parseJson(a2) {
+  try {
+    return { value: JSON.parse(a2.body) };
+  } catch (e) {
+    const why = e.message.split("\n")[0] ?? "bad JSON";
+    return { problem: `the body is not JSON${a2.truncated ? " (cut at 64 KiB)" : ""}: ${shown(why)}` };
+  }
+}
+function lookup(doc, path9) {
+  let v = doc;
+  for (const key of path9.split(".")) {
+    if (Array.isArray(v) && /^\d+$/.test(key)) v = v[Number(key)];
+    else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, key)) v = v[key];
+    else return void 0;
+  }
+  return v;
+}
+function firstLine3(s) {
+  return s.split("\n", 1)[0] ?? "";
+}
+function shown(s) {
+  return printable(Buffer.from(s, "utf8"), MAX_SHOWN);
+}
+
 // src/probe/http.ts
 import { request as request2 } from "node:http";
 import { connect as tlsConnect } from "node:tls";
@@ -60619,21 +60893,6 @@ async function probeConnect(host, endpoint, options) {
     timings: { connectMs: d.connectMs, totalMs: d.connectMs },
     ...d.local !== void 0 && kind === "tcp" && { localAddress: formatEndpoint({ kind: "tcp", host: d.local.address, port: d.local.port }) }
   };
-}
-
-// src/probe/printable.ts
-function printable(bytes, max = 64) {
-  let out = "";
-  for (const b of bytes.subarray(0, max)) {
-    if (b === 10) out += "\\n";
-    else if (b === 13) out += "\\r";
-    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, "0")}`;
-  }
-  return bytes.length > max ? `${out}...` : out;
-}
-function looksLikeTls(bytes) {
-  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
 }
 
 // src/probe/http.ts
@@ -60763,10 +61022,11 @@ function exchange(raw, o2, s) {
         let size = 0;
         const finish = () => {
           const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
-          const text2 = printable(body, 200);
+          const text3 = printable(body, 200);
           const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
-          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text2, bytesRead: size });
-          else done({ ok: true, stage, status, message: line, body: text2, bytesRead: size });
+          const answer = o2.keepAnswer ? { answer: { headers: headerValues(res.headers), body: body.toString("utf8"), truncated: size >= MAX_BODY_BYTES } } : {};
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text3, bytesRead: size, ...answer });
+          else done({ ok: true, stage, status, message: line, body: text3, bytesRead: size, ...answer });
         };
         res.on("data", (d) => {
           chunks.push(d);
@@ -60796,6 +61056,11 @@ function exchange(raw, o2, s) {
     });
     tlsSocket.once("secureConnect", send);
   });
+}
+function headerValues(h2) {
+  const out = {};
+  for (const [name, v] of Object.entries(h2)) if (v !== void 0) out[name] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
 }
 function headerLimits() {
   let total = 0;
@@ -60839,10 +61104,10 @@ function frontRequest(front) {
 var frontKind = {
   stage: "front",
   checkName: (service2) => `front GET ${service2.health ?? ""}`,
-  probe({ service: service2 }, a2) {
+  async probe({ service: service2 }, a2) {
     const f = frontRequest(a2.spec.nginx.front ?? "");
     const path9 = service2.health ?? "";
-    return probeHttp(a2.host, {
+    const r = await probeHttp(a2.host, {
       endpoint: f.endpoint,
       tls: f.tls,
       path: `${f.base}${path9}`,
@@ -60851,8 +61116,10 @@ var frontKind = {
       ...f.credentials !== void 0 && { credentials: f.credentials },
       connectTimeoutMs: a2.connectTimeoutMs,
       requestTimeoutMs: a2.requestTimeoutMs,
-      signal: a2.signal
+      signal: a2.signal,
+      keepAnswer: service2.expect !== void 0
     });
+    return matchExpectation(r, service2.expect);
   },
   async evidence(probe, { service: service2, target }, a2) {
     const errorLog = !probe.ok && (probe.status === 502 || probe.status === 504) ? await gatewayEvidence(service2, a2) : void 0;
@@ -60957,10 +61224,12 @@ function exchange2(socket, o2, target, started, connectMs) {
     o2.signal?.addEventListener("abort", onAbort2, { once: true });
     if (o2.signal?.aborted) return onAbort2();
     const finish = () => {
-      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
+      const out = Buffer.concat(stdout);
+      const { status, body, headerLine } = cgiResponse(out);
       const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
-      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
-      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
+      const answer = o2.keepAnswer ? { answer: { ...cgiAnswer(out), truncated: stdoutSize >= MAX_BODY_BYTES } } : {};
+      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize, ...answer });
+      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize, ...answer });
     };
     socket.on("data", (d) => {
       if (!first) {
@@ -61006,14 +61275,29 @@ function exchange2(socket, o2, target, started, connectMs) {
   });
 }
 function cgiResponse(out) {
-  const text2 = out.toString("latin1");
-  const end = text2.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text2.slice(0, end) : text2;
-  const body = end >= 0 ? text2.slice(end).replace(/^\r?\n\r?\n/, "") : "";
+  const text3 = out.toString("latin1");
+  const end = text3.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text3.slice(0, end) : text3;
+  const body = end >= 0 ? text3.slice(end).replace(/^\r?\n\r?\n/, "") : "";
   const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
   const status = m ? Number(m[1]) : 200;
   const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
   return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
+}
+function cgiAnswer(out) {
+  const text3 = out.toString("latin1");
+  const end = text3.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text3.slice(0, end) : text3;
+  const bodyStart = end >= 0 ? end + (/^\r?\n\r?\n/.exec(text3.slice(end))?.[0].length ?? 0) : text3.length;
+  const headers = {};
+  for (const line of head.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = Buffer.from(line.slice(colon + 1).trim(), "latin1").toString("utf8");
+    headers[name] = headers[name] === void 0 ? value : `${headers[name]}, ${value}`;
+  }
+  return { headers, body: out.subarray(bodyStart).toString("utf8") };
 }
 
 // src/gate/kinds/fastcgi.ts
@@ -61021,13 +61305,17 @@ var fastcgiKind = {
   stage: "health",
   protocols: ["fastcgi"],
   checkName: (service2, target, distinct) => `fastcgi ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
-  probe: ({ service: service2, target }, a2) => probeFastcgi(a2.host, {
-    endpoint: dialed(target),
-    path: service2.health ?? "",
-    connectTimeoutMs: a2.connectTimeoutMs,
-    requestTimeoutMs: a2.requestTimeoutMs,
-    signal: a2.signal
-  })
+  probe: async ({ service: service2, target }, a2) => matchExpectation(
+    await probeFastcgi(a2.host, {
+      endpoint: dialed(target),
+      path: service2.health ?? "",
+      connectTimeoutMs: a2.connectTimeoutMs,
+      requestTimeoutMs: a2.requestTimeoutMs,
+      signal: a2.signal,
+      keepAnswer: service2.expect !== void 0
+    }),
+    service2.expect
+  )
 };
 
 // src/gate/kinds/http.ts
@@ -61037,9 +61325,9 @@ function httpKind(tls) {
     stage: "health",
     protocols: [scheme],
     checkName: (service2, target, distinct) => `${scheme} GET ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
-    probe({ service: service2, target }, a2) {
+    async probe({ service: service2, target }, a2) {
       const { endpoint } = target;
-      return probeHttp(a2.host, {
+      const r = await probeHttp(a2.host, {
         endpoint: dialed(target),
         tls,
         path: service2.health ?? "",
@@ -61047,8 +61335,10 @@ function httpKind(tls) {
         ...endpoint.kind === "tcp" && { hostHeader: formatEndpoint(endpoint) },
         connectTimeoutMs: a2.connectTimeoutMs,
         requestTimeoutMs: a2.requestTimeoutMs,
-        signal: a2.signal
+        signal: a2.signal,
+        keepAnswer: service2.expect !== void 0
       });
+      return matchExpectation(r, service2.expect);
     }
   };
 }
@@ -61327,6 +61617,7 @@ async function runGate(spec, opts) {
   const deadlineAt = started + deadlineMs;
   const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
   const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
+  setMaxListeners3(0, signal);
   const ctx = {
     signal,
     deadlineAt,
@@ -61514,7 +61805,7 @@ function stepSummary(report, opts = {}) {
   const stats = [plural2(c3.errors, "error"), plural2(c3.warnings, "warning"), `${c3.checks - c3.failedChecks}/${c3.checks} checks passed`];
   if (notRun.length) stats.push(`${notRun.length} not run`);
   if (report.durationMs !== void 0) stats.push(formatDuration(report.durationMs));
-  if (deciding) out.push(`${deciding.service ? `**${text(deciding.service)}**: ` : ""}${paragraph(deciding.message)}`, "");
+  if (deciding) out.push(`${deciding.service ? `**${text2(deciding.service)}**: ` : ""}${paragraph(deciding.message)}`, "");
   out.push(stats.join(" \xB7 "), "");
   const services = byService(report).filter((v) => v.service !== void 0);
   if (services.length) {
@@ -61526,22 +61817,22 @@ function stepSummary(report, opts = {}) {
     }
     out.push("");
   }
-  const shown = bySeverity(report.findings.filter((f) => !isNote(f)));
-  if (shown.length) {
+  const shown2 = bySeverity(report.findings.filter((f) => !isNote(f)));
+  if (shown2.length) {
     out.push("### Findings", "", "| | Code | Service | Target | Diagnosis | Where |", "|---|---|---|---|---|---|");
-    for (const f of shown) {
+    for (const f of shown2) {
       const where = whereOf(f, opts.workspace);
       out.push(
         `| ${SEVERITY_ICON[f.severity]} | ${f.code ? codeSpan(f.code) : f.severity} | ${cell(f.service ?? "")} | ${f.target ? codeCell(f.target) : ""} | ${cell(f.message)} | ${where ? codeCell(where) : ""} |`
       );
     }
     out.push("");
-    for (const f of shown) append(out, details(f, opts.workspace));
+    for (const f of shown2) append(out, details(f, opts.workspace));
   }
   const notes2 = report.findings.filter(isNote);
   if (notes2.length) {
     out.push("### Notes", "");
-    for (const n2 of notes2) out.push(`- ${n2.service ? `${text(n2.service)}: ` : ""}${paragraph(n2.message)}`);
+    for (const n2 of notes2) out.push(`- ${n2.service ? `${text2(n2.service)}: ` : ""}${paragraph(n2.message)}`);
     out.push("");
   }
   return `${out.join("\n").trimEnd()}
@@ -61557,9 +61848,9 @@ ${fence(message)}
 `;
 }
 function details(f, workspace) {
-  const out = [`#### ${f.code ?? f.severity}${f.service ? ` \xB7 ${text(f.service)}` : ""}${f.target ? ` \xB7 ${codeSpan(f.target)}` : ""}`, ""];
+  const out = [`#### ${f.code ?? f.severity}${f.service ? ` \xB7 ${text2(f.service)}` : ""}${f.target ? ` \xB7 ${codeSpan(f.target)}` : ""}`, ""];
   out.push(paragraph(f.message), "");
-  if (f.errno !== void 0) out.push(`errno ${f.errno}${f.errno_name ? ` (${text(f.errno_name)})` : ""}`, "");
+  if (f.errno !== void 0) out.push(`errno ${f.errno}${f.errno_name ? ` (${text2(f.errno_name)})` : ""}`, "");
   if (f.evidence?.length) {
     out.push("Evidence:", "");
     for (const e of f.evidence) out.push(`- ${codeSpan(e)}`);
@@ -61567,7 +61858,7 @@ function details(f, workspace) {
   }
   if (f.fix) {
     const { paste, place } = splitFix(maskCredentials(f.fix));
-    out.push(place ? `**Fix** (${text(place)}):` : "**Fix:**", "", fence(paste), "");
+    out.push(place ? `**Fix** (${text2(place)}):` : "**Fix:**", "", fence(paste), "");
   }
   const where = whereOf(f, workspace);
   if (where) out.push(`At ${codeSpan(where)}`, "");
@@ -61584,17 +61875,17 @@ function splitFix(fix) {
 var INLINE = /[\\`*_[\]|~<>&]/g;
 var ENTITY = { "<": "&lt;", ">": "&gt;", "&": "&amp;" };
 var LINE_START = /^(\d*)([#+\-=.)])/;
-function text(s) {
+function text2(s) {
   return maskCredentials(s).replace(INLINE, (c3) => ENTITY[c3] ?? `\\${c3}`);
 }
 function paragraph(s) {
   return s.split(/\r\n|\r|\n/).map((line) => {
     const indent = /^[ \t]*/.exec(line)?.[0] ?? "";
-    return `${"&nbsp;".repeat(indent.length)}${text(line.slice(indent.length)).replace(LINE_START, "$1\\$2")}`;
+    return `${"&nbsp;".repeat(indent.length)}${text2(line.slice(indent.length)).replace(LINE_START, "$1\\$2")}`;
   }).join("  \n");
 }
 function cell(s) {
-  return s.split(/\r\n|\r|\n/).map(text).join("<br>");
+  return s.split(/\r\n|\r|\n/).map(text2).join("<br>");
 }
 function codeSpan(raw) {
   const s = maskCredentials(raw).replace(/\r\n|\r|\n/g, " ");
@@ -61674,17 +61965,17 @@ function visibleLength(s) {
   for (const _ of s.replace(SGR, "")) n2++;
   return n2;
 }
-function wrap(lead, text2, width, indent) {
-  const one2 = lead + text2;
+function wrap(lead, text3, width, indent) {
+  const one2 = lead + text3;
   if (width === void 0 || visibleLength(one2) <= width) return [one2];
-  const leading = /^ */.exec(text2)?.[0] ?? "";
+  const leading = /^ */.exec(text3)?.[0] ?? "";
   const pad = " ".repeat(indent ?? visibleLength(lead) + leading.length);
   const lines = [];
   let line = lead + leading;
   let column = visibleLength(line);
   let empty = true;
   let gap = "";
-  for (const [, word, spaces] of text2.slice(leading.length).matchAll(/([^ ]+)( *)/g)) {
+  for (const [, word, spaces] of text3.slice(leading.length).matchAll(/([^ ]+)( *)/g)) {
     const w = visibleLength(word);
     if (!empty && column + gap.length + w > width) {
       lines.push(line);
@@ -61852,11 +62143,11 @@ function findingLines(f, p, width) {
 }
 var INDENT = 4;
 var LABEL_WIDTH = 10;
-function block(label, text2, width, visibleLabelLength = label.length) {
+function block(label, text3, width, visibleLabelLength = label.length) {
   const pad = " ".repeat(INDENT);
   const gap = label ? " ".repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : "";
   const column = label ? " ".repeat(LABEL_WIDTH) : "";
-  return text2.split("\n").flatMap((t, i2) => wrap(i2 === 0 ? `${pad}${label}${gap}` : `${pad}${column}`, t, width));
+  return text3.split("\n").flatMap((t, i2) => wrap(i2 === 0 ? `${pad}${label}${gap}` : `${pad}${column}`, t, width));
 }
 function verdictLine(report, p, width) {
   const c3 = counts(report);
@@ -61925,26 +62216,26 @@ function readInputs(getInput2, cwd) {
 
 // src/action/log.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-function neutralised(text2) {
+function neutralised(text3) {
   let token = newToken();
-  while (text2.includes(token)) token = newToken();
+  while (text3.includes(token)) token = newToken();
   return `::stop-commands::${token}
-${text2}${text2.endsWith("\n") ? "" : "\n"}::${token}::
+${text3}${text3.endsWith("\n") ? "" : "\n"}::${token}::
 `;
 }
 function region(out) {
   let token;
   let endsLine = true;
   return {
-    write(text2) {
-      if (text2 === "") return;
+    write(text3) {
+      if (text3 === "") return;
       if (token === void 0) {
         token = newToken();
         out.write(`::stop-commands::${token}
 `);
       }
-      out.write(text2);
-      endsLine = text2.endsWith("\n");
+      out.write(text3);
+      endsLine = text3.endsWith("\n");
     },
     close() {
       if (token === void 0) return;

@@ -186,6 +186,36 @@ var init_protocols = __esm({
   }
 });
 
+// src/model/expect.ts
+function releaseIdentity(e) {
+  for (const h2 of e.headers) if (h2.match.kind === "equals") return { from: `header ${h2.name}`, value: String(h2.match.value) };
+  for (const j of e.json) if (j.match.kind === "equals" && j.match.value !== null) return { from: `JSON field ${j.path}`, value: String(j.match.value) };
+  return void 0;
+}
+function formatStatuses(ranges) {
+  return ranges.map((r) => r.from === r.to ? String(r.from) : `${r.from}-${r.to}`).join(", ");
+}
+function formatMatch(m) {
+  switch (m.kind) {
+    case "equals":
+      return typeof m.value === "string" ? m.value : JSON.stringify(m.value);
+    case "contains":
+      return JSON.stringify(m.value);
+    case "regex":
+      return `/${m.source}/`;
+  }
+}
+function describeMismatch(m) {
+  if (m.problem !== void 0) return `${m.problem}, expected ${m.subject} ${m.expected}`;
+  const seen = m.observed === void 0 ? "is absent" : `is ${m.observed}${m.identity ? " (the previous release?)" : ""}`;
+  return `${m.subject} ${seen}, expected ${m.expected}`;
+}
+var init_expect = __esm({
+  "src/model/expect.ts"() {
+    "use strict";
+  }
+});
+
 // src/render/render.ts
 import { basename } from "node:path";
 function upstreamName(service2) {
@@ -238,7 +268,15 @@ function envFile(spec, s) {
     ["HOST", b.host],
     ["PORT", String(b.port)]
   ];
-  return [header(spec).trimEnd(), `UPSTREAM_GATE_SERVICE=${s.name}`, `PROTOCOL=${s.protocol}`, ...vars.map(([k, v]) => `${k}=${v}`), ""].join("\n");
+  return [header(spec).trimEnd(), `UPSTREAM_GATE_SERVICE=${s.name}`, `PROTOCOL=${s.protocol}`, ...vars.map(([k, v]) => `${k}=${v}`), ...releaseLines(s), ""].join("\n");
+}
+function releaseLines(s) {
+  const release = s.expect && releaseIdentity(s.expect);
+  if (!release) return [];
+  if (!ENV_SAFE.test(release.value) || ENV_SPECIAL.test(release.value)) {
+    return [`# RELEASE not written: the expected ${release.from} holds characters an env file cannot carry unquoted`];
+  }
+  return [`# RELEASE: the ${release.from} the gate expects the health answer to carry`, `RELEASE=${release.value}`];
 }
 function render(spec) {
   return spec.services.flatMap((s) => [
@@ -246,11 +284,15 @@ function render(spec) {
     { name: `${s.name}.env`, text: envFile(spec, s) }
   ]);
 }
+var ENV_SAFE, ENV_SPECIAL;
 var init_render = __esm({
   "src/render/render.ts"() {
     "use strict";
     init_endpoint();
     init_protocols();
+    init_expect();
+    ENV_SAFE = /^[\x21-\x7e]+$/;
+    ENV_SPECIAL = /["'\\$#`]/;
   }
 });
 
@@ -331,10 +373,10 @@ async function writeFilesAtomically(files, signal) {
     throw cannotWrite(current, e);
   }
 }
-async function writeThrough(path6, text, signal) {
+async function writeThrough(path6, text2, signal) {
   const fd = await openFd(path6, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NONBLOCK, 420);
   try {
-    const data = Buffer.from(text);
+    const data = Buffer.from(text2);
     for (let off = 0; off < data.length; ) {
       signal?.throwIfAborted();
       try {
@@ -523,9 +565,9 @@ var init_input_file = __esm({
 // src/render/write.ts
 import { stat as stat3 } from "node:fs/promises";
 import { join } from "node:path";
-async function writeAtomically(dir, files, shown = dir, signal) {
+async function writeAtomically(dir, files, shown2 = dir, signal) {
   const st = await stat3(dir).catch(() => void 0);
-  if (st && !st.isDirectory()) throw new UserError("cannot write into it: not a directory", shown);
+  if (st && !st.isDirectory()) throw new UserError("cannot write into it: not a directory", shown2);
   const pending = files.map((f) => ({ path: join(dir, f.name), text: f.text }));
   await writeFilesAtomically(pending, signal);
   return pending.map((p) => p.path);
@@ -589,7 +631,7 @@ var require_identity = __commonJS({
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
@@ -611,7 +653,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -626,7 +668,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode2;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.isSeq = isSeq;
   }
 });
@@ -1541,14 +1583,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1565,14 +1607,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i2 = consumeMoreIndentedLines(text, i2, indent.length);
+        i2 = consumeMoreIndentedLines(text2, i2, indent.length);
         if (i2 !== -1)
           end = i2 + endStep;
       }
-      for (let ch; ch = text[i2 += 1]; ) {
+      for (let ch; ch = text2[i2 += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i2;
-          switch (text[i2 + 1]) {
+          switch (text2[i2 + 1]) {
             case "x":
               i2 += 3;
               break;
@@ -1589,12 +1631,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i2 = consumeMoreIndentedLines(text, i2, indent.length);
+            i2 = consumeMoreIndentedLines(text2, i2, indent.length);
           end = i2 + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i2 + 1];
+            const next = text2[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i2;
           }
@@ -1606,12 +1648,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i2 += 1];
+                ch = text2[i2 += 1];
                 overflow = true;
               }
               const j = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1626,39 +1668,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i3 = 0; i3 < folds.length; ++i3) {
         const fold = folds[i3];
-        const end2 = folds[i3 + 1] || text.length;
+        const end2 = folds[i3 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i2, indent) {
+    function consumeMoreIndentedLines(text2, i2, indent) {
       let end = i2;
       let start2 = i2 + 1;
-      let ch = text[start2];
+      let ch = text2[start2];
       while (ch === " " || ch === "	") {
         if (i2 < start2 + indent) {
-          ch = text[++i2];
+          ch = text2[++i2];
         } else {
           do {
-            ch = text[++i2];
+            ch = text2[++i2];
           } while (ch && ch !== "\n");
           end = i2;
           start2 = i2 + 1;
-          ch = text[start2];
+          ch = text2[start2];
         }
       }
       return end;
@@ -6171,7 +6213,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -6255,7 +6297,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7945,6 +7987,54 @@ var init_address = __esm({
     "use strict";
     HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
     BACKEND_FORMS = "HOST:PORT, [IPv6]:PORT or unix:/path.sock";
+  }
+});
+
+// src/spec/env.ts
+function substituteExpectEnv(data, env) {
+  if (!isMapping(data) || !isMapping(data.services)) return { data };
+  let problem;
+  const walk = (v, path6) => {
+    if (problem) return v;
+    if (typeof v === "string") {
+      const r = substitute(v, env);
+      if (typeof r === "string") return r;
+      problem = { path: path6, message: r.problem };
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((x, i2) => walk(x, [...path6, i2]));
+    if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path6, k])]));
+    return v;
+  };
+  const services = Object.fromEntries(
+    Object.entries(data.services).map(([name2, s]) => [name2, isMapping(s) && "expect" in s ? { ...s, expect: walk(s.expect, ["services", name2, "expect"]) } : s])
+  );
+  return problem ? { problem } : { data: { ...data, services } };
+}
+function substitute(text2, env) {
+  let problem;
+  const out = text2.replace(REFERENCE, (whole, inner, name2) => {
+    if (problem !== void 0) return whole;
+    if (inner === "$") return "$";
+    if (name2 === void 0 || !whole.endsWith("}") || !NAME.test(name2)) {
+      problem = `"${whole}" is not a variable reference: write \${NAME} (letters, digits and _), or $$ for a literal $`;
+      return whole;
+    }
+    const value = env[name2];
+    if (value === void 0 || value === "") problem = `environment variable ${name2} is ${value === void 0 ? "not set" : "empty"}`;
+    return value ?? "";
+  });
+  return problem === void 0 ? out : { problem };
+}
+function isMapping(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+var REFERENCE, NAME;
+var init_env = __esm({
+  "src/spec/env.ts"() {
+    "use strict";
+    REFERENCE = /\$(\$|\{([^}]*)\}?)/g;
+    NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
   }
 });
 
@@ -9847,8 +9937,8 @@ var init_checks = __esm({
     $ZodCheckIncludes = /* @__PURE__ */ $constructor("$ZodCheckIncludes", (inst, def) => {
       $ZodCheck.init(inst, def);
       const escapedRegex = escapeRegex(def.includes);
-      const pattern = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
-      def.pattern = pattern;
+      const pattern2 = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
+      def.pattern = pattern2;
       inst._zod.check = (payload) => {
         if (payload.value.includes(def.includes, def.position))
           return;
@@ -9865,8 +9955,8 @@ var init_checks = __esm({
     });
     $ZodCheckStartsWith = /* @__PURE__ */ $constructor("$ZodCheckStartsWith", (inst, def) => {
       $ZodCheck.init(inst, def);
-      const pattern = new RegExp(`^${escapeRegex(def.prefix)}.*`);
-      def.pattern ?? (def.pattern = pattern);
+      const pattern2 = new RegExp(`^${escapeRegex(def.prefix)}.*`);
+      def.pattern ?? (def.pattern = pattern2);
       inst._zod.check = (payload) => {
         if (payload.value.startsWith(def.prefix))
           return;
@@ -9883,8 +9973,8 @@ var init_checks = __esm({
     });
     $ZodCheckEndsWith = /* @__PURE__ */ $constructor("$ZodCheckEndsWith", (inst, def) => {
       $ZodCheck.init(inst, def);
-      const pattern = new RegExp(`.*${escapeRegex(def.suffix)}$`);
-      def.pattern ?? (def.pattern = pattern);
+      const pattern2 = new RegExp(`.*${escapeRegex(def.suffix)}$`);
+      def.pattern ?? (def.pattern = pattern2);
       inst._zod.check = (payload) => {
         if (payload.value.endsWith(def.suffix))
           return;
@@ -10329,16 +10419,16 @@ function handleUnionResults(results, final, inst, ctx) {
   return final;
 }
 function handleExclusiveUnionResults(results, final, inst, ctx) {
-  const matches = [];
+  const matches2 = [];
   for (let i2 = 0; i2 < results.length; i2++) {
     if (results[i2].issues.length === 0)
-      matches.push(i2);
+      matches2.push(i2);
   }
-  if (matches.length === 1) {
-    final.value = results[matches[0]].value;
+  if (matches2.length === 1) {
+    final.value = results[matches2[0]].value;
     return final;
   }
-  if (matches.length === 0) {
+  if (matches2.length === 0) {
     final.issues.push({
       code: "invalid_union",
       input: final.value,
@@ -10352,7 +10442,7 @@ function handleExclusiveUnionResults(results, final, inst, ctx) {
       inst,
       errors: [],
       inclusive: false,
-      matches
+      matches: matches2
     });
   }
   return final;
@@ -10641,14 +10731,14 @@ function handleReadonlyResult(payload) {
 }
 function leafPattern(schema) {
   const def = schema._zod.def;
-  let pattern = def.pattern;
+  let pattern2 = def.pattern;
   let isInt = !!def.format?.includes("int");
   let minimum;
   let maximum;
   for (const ch of def.checks ?? []) {
     const d = ch._zod.def;
     if (d.pattern)
-      pattern = d.pattern;
+      pattern2 = d.pattern;
     isInt || (isInt = !!d.format?.includes("int"));
     const lo = d.minimum ?? d.length;
     const hi = d.maximum ?? d.length;
@@ -10657,8 +10747,8 @@ function leafPattern(schema) {
     if (hi !== void 0 && (maximum === void 0 || hi < maximum))
       maximum = hi;
   }
-  if (pattern)
-    return pattern.source;
+  if (pattern2)
+    return pattern2.source;
   if (minimum !== void 0 && maximum !== void 0 && minimum > maximum)
     return "(?!)";
   if (minimum !== void 0 || maximum !== void 0)
@@ -12119,8 +12209,8 @@ var init_schemas = __esm({
         return values ? /* @__PURE__ */ new Set([...values, void 0]) : void 0;
       });
       defineLazyInternal(inst, "pattern", (zod) => {
-        const pattern = zod.def.innerType._zod.pattern;
-        return pattern ? new RegExp(`^(${cleanRegex(pattern.source)})?$`) : void 0;
+        const pattern2 = zod.def.innerType._zod.pattern;
+        return pattern2 ? new RegExp(`^(${cleanRegex(pattern2.source)})?$`) : void 0;
       });
       inst._zod.parse = (payload, ctx) => {
         if (payload.value === void 0) {
@@ -12147,8 +12237,8 @@ var init_schemas = __esm({
       defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
       defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
       defineLazyInternal(inst, "pattern", (zod) => {
-        const pattern = zod.def.innerType._zod.pattern;
-        return pattern ? new RegExp(`^(${cleanRegex(pattern.source)}|null)$`) : void 0;
+        const pattern2 = zod.def.innerType._zod.pattern;
+        return pattern2 ? new RegExp(`^(${cleanRegex(pattern2.source)}|null)$`) : void 0;
       });
       defineLazyInternal(inst, "values", (zod) => {
         return zod.def.innerType._zod.values ? /* @__PURE__ */ new Set([...zod.def.innerType._zod.values, null]) : void 0;
@@ -16933,8 +17023,8 @@ var capitalizeFirstCharacter, error33;
 var init_lt = __esm({
   "node_modules/zod/v4/locales/lt.js"() {
     init_util();
-    capitalizeFirstCharacter = (text) => {
-      return text.charAt(0).toUpperCase() + text.slice(1);
+    capitalizeFirstCharacter = (text2) => {
+      return text2.charAt(0).toUpperCase() + text2.slice(1);
     };
     error33 = () => {
       const Sizable = {
@@ -22258,9 +22348,9 @@ function generateFileCheck(doc, accessor) {
 }
 function generateTemplateLiteralCheck(doc, ctx, schema, accessor) {
   doc.write(`if (typeof ${accessor} !== "string") return INVALID;`);
-  const pattern = schema._zod.pattern;
-  if (pattern) {
-    const patternConst = addConstant(ctx, pattern);
+  const pattern2 = schema._zod.pattern;
+  if (pattern2) {
+    const patternConst = addConstant(ctx, pattern2);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
   }
@@ -23039,12 +23129,12 @@ function _length(length, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
+function _regex(pattern2, params) {
   return new $ZodCheckRegex({
     check: "string_format",
     format: "regex",
     ...normalizeParams(params),
-    pattern
+    pattern: pattern2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -24075,8 +24165,8 @@ function aggregateChecks(schema) {
   }
   if (bag.mime)
     intersectMime(agg, bag.mime);
-  for (const pattern of bag.patterns ?? [])
-    addPattern(agg, pattern);
+  for (const pattern2 of bag.patterns ?? [])
+    addPattern(agg, pattern2);
   return agg;
 }
 function inputOptin(schema) {
@@ -24222,9 +24312,9 @@ var init_json_schema_processors = __esm({
       if (!agg.multipleOf.includes(value))
         agg.multipleOf.push(value);
     };
-    addPattern = (agg, pattern) => {
+    addPattern = (agg, pattern2) => {
       agg.patterns ?? (agg.patterns = /* @__PURE__ */ new Set());
-      agg.patterns.add(pattern);
+      agg.patterns.add(pattern2);
     };
     intersectMime = (agg, mime) => {
       agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
@@ -24444,11 +24534,11 @@ var init_json_schema_processors = __esm({
     };
     templateLiteralProcessor = (schema, _ctx, json2, _params) => {
       const _json = json2;
-      const pattern = schema._zod.pattern;
-      if (!pattern)
+      const pattern2 = schema._zod.pattern;
+      if (!pattern2)
         throw new Error("Pattern not found in template literal");
       _json.type = "string";
-      _json.pattern = pattern.source;
+      _json.pattern = pattern2.source;
     };
     fileProcessor = (schema, _ctx, json2, _params) => {
       const _json = json2;
@@ -24647,8 +24737,8 @@ var init_json_schema_processors = __esm({
           path: [...params.path, "patternProperties", "*"]
         });
         json2.patternProperties = {};
-        for (const pattern of patterns) {
-          assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
+        for (const pattern2 of patterns) {
+          assignProp(json2.patternProperties, exactPattern(pattern2).source, valueSchema);
         }
       } else {
         if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
@@ -27244,20 +27334,20 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.containsSchema) {
       const minContains = guards.minContains ?? 1;
       const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
-      let matches = 0;
+      let matches2 = 0;
       for (const item of items) {
-        if (guards.containsSchema.safeParse(item).success && ++matches >= ceiling)
+        if (guards.containsSchema.safeParse(item).success && ++matches2 >= ceiling)
           break;
       }
-      if (matches < minContains) {
+      if (matches2 < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches2}`,
           input: items,
           continue: true
         });
       }
-      if (guards.maxContains !== void 0 && matches > guards.maxContains) {
+      if (guards.maxContains !== void 0 && matches2 > guards.maxContains) {
         payload.issues.push({
           code: "custom",
           message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
@@ -27475,9 +27565,9 @@ function convertBaseSchema(schema, ctx) {
         const patternProps = schema.patternProperties;
         const patternKeys = Object.keys(patternProps);
         const looseRecords = [];
-        for (const pattern of patternKeys) {
-          const patternValue = convertSchema(patternProps[pattern], ctx);
-          const keySchema = z.string().regex(new RegExp(pattern));
+        for (const pattern2 of patternKeys) {
+          const patternValue = convertSchema(patternProps[pattern2], ctx);
+          const keySchema = z.string().regex(new RegExp(pattern2));
           looseRecords.push(z.looseRecord(keySchema, patternValue));
         }
         const schemasToIntersect = [];
@@ -28382,6 +28472,74 @@ var init_duration = __esm({
   }
 });
 
+// src/spec/expect.ts
+function toExpectation(e) {
+  const text2 = (v, plain) => typeof v === "string" ? { kind: plain, value: v } : { kind: "regex", source: v.regex };
+  return {
+    ...e.status !== void 0 && { status: (Array.isArray(e.status) ? e.status : [e.status]).map((s) => typeof s === "number" ? { from: s, to: s } : statusRange(s)) },
+    headers: Object.entries(e.headers ?? {}).map(([name2, v]) => ({ name: name2, match: text2(v, "equals") })),
+    ...e.body !== void 0 && { body: text2(e.body, "contains") },
+    json: Object.entries(e.json ?? {}).map(([path6, v]) => ({
+      path: path6,
+      match: v !== null && typeof v === "object" ? { kind: "regex", source: v.regex } : { kind: "equals", value: v }
+    }))
+  };
+}
+function statusRange(s) {
+  const m = STATUS_RANGE.exec(s);
+  if (m?.[3] !== void 0) return { from: Number(m[3]) * 100, to: Number(m[3]) * 100 + 99 };
+  return { from: Number(m?.[1]), to: Number(m?.[2]) };
+}
+var pattern, regexMatch, STATUS_RANGE, statusItem, headerValue, expectKeys, expectSchema, EXPECT_KEYS, PATTERN_KEYS;
+var init_expect2 = __esm({
+  "src/spec/expect.ts"() {
+    "use strict";
+    init_zod();
+    pattern = external_exports.string({ error: "expected a regular expression (a string)" }).check((ctx) => {
+      try {
+        new RegExp(ctx.value);
+      } catch (e) {
+        ctx.issues.push({ code: "custom", message: `not a valid regular expression: ${e.message}`, input: ctx.value });
+      }
+    }).describe("a regular expression (JavaScript syntax), searched anywhere in the value");
+    regexMatch = external_exports.strictObject({ regex: pattern });
+    STATUS_RANGE = /^([1-5]\d\d)-([1-5]\d\d)$|^([1-5])xx$/;
+    statusItem = external_exports.union(
+      [
+        external_exports.int().min(100, { error: "an HTTP status is 100-599" }).max(599, { error: "an HTTP status is 100-599" }),
+        external_exports.string().regex(STATUS_RANGE, { error: (i2) => `"${String(i2.input)}" is not a status range: write 200-299 or 2xx` }).check((ctx) => {
+          const r = statusRange(ctx.value);
+          if (r.from > r.to) ctx.issues.push({ code: "custom", message: `"${ctx.value}": the range ends before it starts`, input: ctx.value });
+        })
+      ],
+      { error: "expected a status (200), a range (200-299, 2xx) or a list of them" }
+    );
+    headerValue = external_exports.union(
+      [
+        external_exports.string().regex(/^[^\0-\x08\x0a-\x1f\x7f]*$/, { error: "a header value has no line breaks or control characters" }),
+        regexMatch
+      ],
+      { error: "expected the header value (a string) or {regex: PATTERN}" }
+    );
+    expectKeys = external_exports.strictObject({
+      status: external_exports.union([statusItem, external_exports.array(statusItem).min(1, { error: "at least one status is needed" })], {
+        error: "expected a status (200), a range (200-299, 2xx) or a list of them"
+      }).optional().describe('the statuses that pass: 200, "200-299", "2xx" or a list of them; default: below 400 (`curl -f`)'),
+      headers: external_exports.record(external_exports.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: "not an HTTP header name" }), headerValue).optional().describe("response headers and their values (exact) or {regex: PATTERN}; names are case-insensitive"),
+      body: external_exports.union([external_exports.string().min(1, { error: "an empty substring matches every body" }), regexMatch], {
+        error: "expected a substring of the body or {regex: PATTERN}"
+      }).optional().describe("a substring of the body, or {regex: PATTERN}; at most the first 64 KiB are read"),
+      json: external_exports.record(
+        external_exports.string().regex(/^[^.]+(\.[^.]+)*$/, { error: "a JSON path is field names joined by dots: build.commit" }),
+        external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null(), regexMatch], { error: "expected a value (string, number, true, false, null) or {regex: PATTERN}" })
+      ).optional().describe("fields of a JSON body by dotted path (build.commit, items.0.id) and their values (exact) or {regex: PATTERN}")
+    });
+    expectSchema = expectKeys.refine((e) => Object.values(e).some((v) => v !== void 0), { error: "expect needs at least one of status, headers, body, json" }).transform(toExpectation).describe("what the health answer must be to prove the release: retried until it matches, under the deadline; ${NAME} is replaced by the environment variable NAME");
+    EXPECT_KEYS = Object.keys(expectKeys.shape);
+    PATTERN_KEYS = Object.keys(regexMatch.shape);
+  }
+});
+
 // src/spec/schema.ts
 function serviceSpec(name2, s) {
   const backend = parseBackend(s.backend);
@@ -28396,7 +28554,8 @@ function serviceSpec(name2, s) {
     ...s.health !== void 0 && { health: s.health },
     ...s.location !== void 0 && { location: s.location },
     ...s.process !== void 0 && { process: s.process },
-    ...s.unit !== void 0 && { unit: s.unit }
+    ...s.unit !== void 0 && { unit: s.unit },
+    ...s.expect !== void 0 && { expect: s.expect }
   };
 }
 function durationMs(s) {
@@ -28404,7 +28563,7 @@ function durationMs(s) {
   if (ms2 === void 0) throw new Error(`not a duration: ${s}`);
   return ms2;
 }
-var duration3, NGINX_TEST_MODES, service, specSchema, KNOWN_KEYS;
+var duration3, NGINX_TEST_MODES, EXPECT_PROTOCOLS, service, specSchema, KNOWN_KEYS;
 var init_schema = __esm({
   "src/spec/schema.ts"() {
     "use strict";
@@ -28412,12 +28571,14 @@ var init_schema = __esm({
     init_protocols();
     init_address();
     init_duration();
+    init_expect2();
     duration3 = external_exports.string({ error: "expected a duration such as 250ms, 2s or 1m" }).regex(new RegExp(DURATION_PATTERN), { error: (i2) => `"${String(i2.input)}" is not a duration: write 250ms, 2s or 1m` }).check((ctx) => {
       const ms2 = parseDuration(ctx.value);
       const problem = ms2 === void 0 ? void 0 : durationRangeProblem(ms2);
       if (problem) ctx.issues.push({ code: "custom", message: `"${ctx.value}" ${problem}`, input: ctx.value });
     }).describe("a duration: NUMBER followed by ms, s or m, from 1ms to a day (1440m)");
     NGINX_TEST_MODES = ["safe", "always", "off"];
+    EXPECT_PROTOCOLS = ["http", "https", "fastcgi"];
     service = external_exports.strictObject({
       backend: external_exports.string({ error: "required: HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).check((ctx) => {
         const r = parseBackend(ctx.value);
@@ -28428,7 +28589,11 @@ var init_schema = __esm({
       server_name: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).optional().describe("the nginx server{} block(s) whose *_pass must dial `backend`"),
       location: external_exports.string().min(1).optional().describe("narrow the check to one location"),
       process: external_exports.string().min(1).optional().describe("process name, to find where it really listens"),
-      unit: external_exports.string().min(1).optional().describe("systemd unit, for state and journal evidence")
+      unit: external_exports.string().min(1).optional().describe("systemd unit, for state and journal evidence"),
+      expect: expectSchema.optional()
+    }).refine((s) => s.expect === void 0 || s.health !== void 0, { error: "expect needs `health`: the path whose answer it checks", path: ["expect"] }).refine((s) => s.expect === void 0 || EXPECT_PROTOCOLS.includes(s.protocol), {
+      error: (i2) => `expect checks http, https and fastcgi health answers; the gate does not request health over ${String(i2.input.protocol)}`,
+      path: ["expect"]
     });
     specSchema = external_exports.strictObject({
       version: external_exports.literal(1, { error: "version must be 1" }),
@@ -28466,7 +28631,9 @@ var init_schema = __esm({
       "": Object.keys(specSchema.shape),
       service: Object.keys(service.shape),
       nginx: Object.keys(specSchema.shape.nginx.unwrap().in.shape),
-      gate: Object.keys(specSchema.shape.gate.unwrap().in.shape)
+      gate: Object.keys(specSchema.shape.gate.unwrap().in.shape),
+      expect: EXPECT_KEYS,
+      pattern: PATTERN_KEYS
     };
   }
 });
@@ -28482,33 +28649,38 @@ __export(load_exports, {
   relativeConfigNote: () => relativeConfigNote
 });
 import { dirname as dirname2, isAbsolute, resolve } from "node:path";
-async function loadSpecFile(path6, shown = displayPath(resolve(path6)), signal) {
+async function loadSpecFile(path6, shown2 = displayPath(resolve(path6)), signal) {
   const file2 = resolve(path6);
-  const bytes = await readInput(file2, { what: "spec", shown, maxBytes: MAX_SPEC_BYTES, ...signal && { signal } });
-  return parseSpec(bytes.toString("utf8"), file2, shown);
+  const bytes = await readInput(file2, { what: "spec", shown: shown2, maxBytes: MAX_SPEC_BYTES, ...signal && { signal } });
+  return parseSpec(bytes.toString("utf8"), file2, shown2);
 }
-function parseSpec(text, file2, shown = displayPath(file2)) {
+function parseSpec(text2, file2, shown2 = displayPath(file2), env = process.env) {
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   const problem = first ? { offset: first.pos[0], message: firstLine(first.message) } : structureProblem(doc);
-  if (problem) throw new UserError(problem.message, `${shown}:${lineCounter.linePos(problem.offset).line}`);
+  if (problem) throw new UserError(problem.message, `${shown2}:${lineCounter.linePos(problem.offset).line}`);
   let data;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
     const alias = firstAlias(doc);
-    throw new UserError(`YAML aliases expand too far (${firstLine(e.message)}; at most ${MAX_ALIASES} nodes through aliases)`, `${shown}:${lineCounter.linePos(alias).line}`);
+    throw new UserError(`YAML aliases expand too far (${firstLine(e.message)}; at most ${MAX_ALIASES} nodes through aliases)`, `${shown2}:${lineCounter.linePos(alias).line}`);
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new UserError("the spec must be a mapping with `version` and `services`", `${shown}:1`);
+    throw new UserError("the spec must be a mapping with `version` and `services`", `${shown2}:1`);
   }
-  const parsed = specSchema.safeParse(data, { reportInput: true });
+  const substituted = substituteExpectEnv(data, env);
+  if ("problem" in substituted) {
+    const { path: path6, message } = substituted.problem;
+    throw new UserError(`${path6.join(".")}: ${message}`, `${shown2}:${lineOf(doc, lineCounter, path6)}`);
+  }
+  const parsed = specSchema.safeParse(substituted.data, { reportInput: true });
   if (!parsed.success) {
     const issue2 = parsed.error.issues[0];
     const { path: path6, message } = describeIssue(issue2);
     const line = lineOf(doc, lineCounter, path6);
-    throw new UserError(`${path6.length ? `${path6.join(".")}: ` : ""}${message}`, `${shown}:${line}`);
+    throw new UserError(`${path6.length ? `${path6.join(".")}: ` : ""}${message}`, `${shown2}:${line}`);
   }
   return normalise(parsed.data, file2);
 }
@@ -28581,14 +28753,26 @@ function describeIssue(issue2) {
       if (issue2.input === void 0) return { path: path6, message: `missing required key${issue2.message.startsWith("required") ? ` (${issue2.message.slice(10)})` : ""}` };
       if (path6[0] === "services" && path6.length === 3 && path6[2] === "backend") return { path: path6, message: backendNotText(issue2.input, typeOf(issue2.input)) };
       return { path: path6, message: issue2.message.startsWith("Invalid input") ? `expected ${issue2.expected}, got ${typeOf(issue2.input)}` : issue2.message };
+    case "invalid_union": {
+      const inner = issue2.errors.filter((branch) => !branch.some(wrongType));
+      const only = inner.length === 1 ? inner[0] : void 0;
+      const first = only?.find((e) => e.code === "unrecognized_keys") ?? only?.[0];
+      if (first) return describeIssue({ ...first, path: [...issue2.path, ...first.path] });
+      return { path: path6, message: issue2.input === void 0 ? issue2.message : `${issue2.message}, got ${typeOf(issue2.input)}` };
+    }
     case "invalid_value":
       return { path: path6, message: issue2.values.length > 1 ? `expected one of ${issue2.values.join(", ")}, got ${JSON.stringify(issue2.input)}` : issue2.message };
     default:
       return { path: path6, message: issue2.message };
   }
 }
+function wrongType(e) {
+  if (e.path.length > 0) return false;
+  return e.code === "invalid_type" || e.code === "invalid_union" && e.errors.every((branch) => branch.some(wrongType));
+}
 function suggest(path6) {
-  const where2 = path6.length === 0 ? "" : path6[0] === "services" ? "service" : String(path6[0]);
+  const inExpect = path6[0] === "services" && path6[2] === "expect";
+  const where2 = path6.length === 0 ? "" : inExpect ? path6.length === 3 ? "expect" : "pattern" : path6[0] === "services" ? "service" : String(path6[0]);
   const keys = KNOWN_KEYS[where2];
   return keys ? ` (expected one of ${keys.join(", ")})` : "";
 }
@@ -28631,6 +28815,7 @@ var init_load = __esm({
     init_input_file();
     init_user_error();
     init_address();
+    init_env();
     init_schema();
     DEFAULT_SPEC_FILE = "upstream-gate.yml";
     MAX_SPEC_BYTES = 4 * 1024 * 1024;
@@ -37120,8 +37305,8 @@ var init_run = __esm({
 });
 
 // src/host/glob.ts
-function hasMagic(pattern) {
-  return /[*?[]/.test(pattern);
+function hasMagic(pattern2) {
+  return /[*?[]/.test(pattern2);
 }
 function compile2(component) {
   const out = [];
@@ -37202,8 +37387,8 @@ function byteOrder(a2, b) {
   }
   return a2.length - b.length;
 }
-function globMatcher(pattern) {
-  const parts = pattern.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
+function globMatcher(pattern2) {
+  const parts = pattern2.split("/").map((c3) => hasMagic(c3) ? componentMatcher(c3) : c3);
   return (path6) => {
     const s = path6.split("/");
     return s.length === parts.length && parts.every((c3, i2) => typeof c3 === "string" ? c3 === s[i2] : c3(s[i2]));
@@ -37222,13 +37407,13 @@ function decode3(buf) {
 function memorySource(files, origin = "the dump") {
   return {
     read(path6, maxBytes) {
-      const text = files.get(path6);
-      if (text === void 0) return { error: `open() "${path6}" failed (2: No such file or directory in ${origin})` };
-      if (text.length > maxBytes) return { error: `"${path6}" is too large (${text.length} characters, limit ${maxBytes})` };
-      return { text, bytes: text.length };
+      const text2 = files.get(path6);
+      if (text2 === void 0) return { error: `open() "${path6}" failed (2: No such file or directory in ${origin})` };
+      if (text2.length > maxBytes) return { error: `"${path6}" is too large (${text2.length} characters, limit ${maxBytes})` };
+      return { text: text2, bytes: text2.length };
     },
-    glob(pattern, maxMatches) {
-      const match = globMatcher(pattern);
+    glob(pattern2, maxMatches) {
+      const match = globMatcher(pattern2);
       return { paths: [...files.keys()].filter(match).sort(byteOrder).slice(0, maxMatches + 1), denied: [] };
     }
   };
@@ -37237,7 +37422,7 @@ function overlaySource(files, base) {
   const mem = memorySource(files);
   return {
     read: (path6, maxBytes) => files.has(path6) ? mem.read(path6, maxBytes) : base.read(path6, maxBytes),
-    glob: (pattern, maxMatches) => base.glob(pattern, maxMatches)
+    glob: (pattern2, maxMatches) => base.glob(pattern2, maxMatches)
   };
 }
 var init_config_source = __esm({
@@ -37290,8 +37475,8 @@ function fileSource() {
         closeSync(fd);
       }
     },
-    glob(pattern, maxMatches) {
-      const parts = pattern.split("/");
+    glob(pattern2, maxMatches) {
+      const parts = pattern2.split("/");
       const denied = [];
       let found = [{ path: parts[0] === "" ? "/" : parts[0], seen: true }];
       for (let k = 1; k < parts.length && found.length > 0; k++) {
@@ -37351,7 +37536,7 @@ var init_config_files = __esm({
 });
 
 // src/model/probe-result.ts
-var HTTP_STATUS, ABORTED, INCOMPLETE, BAD_PROTOCOL;
+var HTTP_STATUS, ABORTED, INCOMPLETE, BAD_PROTOCOL, UNEXPECTED;
 var init_probe_result = __esm({
   "src/model/probe-result.ts"() {
     "use strict";
@@ -37359,6 +37544,7 @@ var init_probe_result = __esm({
     ABORTED = "ABORT_ERR";
     INCOMPLETE = "INCOMPLETE_RESPONSE";
     BAD_PROTOCOL = "BAD_PROTOCOL";
+    UNEXPECTED = "UNEXPECTED_ANSWER";
   }
 });
 
@@ -37687,10 +37873,10 @@ var init_why_failed = __esm({
 });
 
 // src/host/listeners.ts
-function parseUsers(text) {
-  if (!text) return [];
+function parseUsers(text2) {
+  if (!text2) return [];
   const out = [];
-  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
+  for (const m of text2.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
     const pid = Number(m[2]);
     if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
   }
@@ -37764,9 +37950,9 @@ function decodeProcAddress(hex3) {
   for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
   return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
 }
-function parseProcTcp(text, family2, dualStackDefault) {
+function parseProcTcp(text2, family2, dualStackDefault) {
   const out = [];
-  for (const line of text.split("\n").slice(1)) {
+  for (const line of text2.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
     const { address, port } = decodeProcAddress(f[1] ?? "");
@@ -37786,9 +37972,9 @@ function parseProcTcp(text, family2, dualStackDefault) {
   }
   return out;
 }
-function parseProcUnix(text) {
+function parseProcUnix(text2) {
   const out = [];
-  for (const line of text.split("\n").slice(1)) {
+  for (const line of text2.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 8) continue;
     const flags = parseInt(f[3] ?? "0", 16);
@@ -37934,8 +38120,8 @@ async function masterFromPidFile(host, pidFile, o2, notes2) {
     notes2.push(`${pidFile}: ${r.code === "ENOENT" ? "no such file" : r.message}`);
     return void 0;
   }
-  const text = r.data.toString("latin1").trim();
-  const pid = /^\d{1,10}$/.test(text) ? Number(text) : void 0;
+  const text2 = r.data.toString("latin1").trim();
+  const pid = /^\d{1,10}$/.test(text2) ? Number(text2) : void 0;
   if (pid === void 0 || pid < 1) {
     notes2.push(`${pidFile} holds no pid`);
     return void 0;
@@ -38316,20 +38502,20 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
 function parseLocation(args, file2, line) {
   const [a2, b] = args;
   let modifier = "";
-  let pattern = a2;
+  let pattern2 = a2;
   if (b !== void 0 && (a2 === "=" || a2 === "^~" || a2 === "~" || a2 === "~*")) {
     modifier = a2;
-    pattern = b;
+    pattern2 = b;
   } else if (a2.startsWith("@")) {
     modifier = "@";
   } else {
     const m = MODIFIERS.find((x) => a2.startsWith(x) && a2.length > x.length);
     if (m) {
       modifier = m;
-      pattern = a2.slice(m.length);
+      pattern2 = a2.slice(m.length);
     }
   }
-  return { file: file2, line, modifier, pattern, passes: [], children: [] };
+  return { file: file2, line, modifier, pattern: pattern2, passes: [], children: [] };
 }
 function parseListen(args) {
   const addr = args[0] ?? "";
@@ -38432,48 +38618,48 @@ var init_mismatch = __esm({
 function isRawBlockDirective(name2) {
   return name2.endsWith("_by_lua_block");
 }
-function intern(text, start2, end) {
+function intern(text2, start2, end) {
   const len = end - start2;
-  if (len > 32) return text.slice(start2, end);
-  const slot = len * 961 + text.charCodeAt(start2) * 31 + text.charCodeAt(end - 1) + text.charCodeAt(start2 + (len >> 1)) * 7 & INTERN_SLOTS - 1;
+  if (len > 32) return text2.slice(start2, end);
+  const slot = len * 961 + text2.charCodeAt(start2) * 31 + text2.charCodeAt(end - 1) + text2.charCodeAt(start2 + (len >> 1)) * 7 & INTERN_SLOTS - 1;
   const hit = interned[slot];
-  if (hit !== void 0 && hit.length === len && text.startsWith(hit, start2)) return hit;
-  const word = text.slice(start2, end);
+  if (hit !== void 0 && hit.length === len && text2.startsWith(hit, start2)) return hit;
+  const word = text2.slice(start2, end);
   interned[slot] = word;
   return word;
 }
-function countLines(text, from, to) {
+function countLines(text2, from, to) {
   let k = 0;
-  for (let i2 = text.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text.indexOf("\n", i2 + 1)) k++;
+  for (let i2 = text2.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text2.indexOf("\n", i2 + 1)) k++;
   return k;
 }
-function rawBlockEnd(text, from) {
-  const n2 = text.length;
+function rawBlockEnd(text2, from) {
+  const n2 = text2.length;
   let depth = 1;
   let i2 = from;
   while (i2 < n2) {
-    const c3 = text.charCodeAt(i2);
+    const c3 = text2.charCodeAt(i2);
     if (c3 === LBRACE) depth++;
     else if (c3 === RBRACE) {
       depth--;
       if (depth === 0) return i2;
     } else if (c3 === DQUOTE || c3 === SQUOTE) {
       i2++;
-      while (i2 < n2 && text.charCodeAt(i2) !== c3 && text.charCodeAt(i2) !== LF2) i2 += text.charCodeAt(i2) === BACKSLASH ? 2 : 1;
-    } else if (c3 === 45 && text.charCodeAt(i2 + 1) === 45) {
-      const long = /^\[(=*)\[/.exec(text.slice(i2 + 2, i2 + 40));
+      while (i2 < n2 && text2.charCodeAt(i2) !== c3 && text2.charCodeAt(i2) !== LF2) i2 += text2.charCodeAt(i2) === BACKSLASH ? 2 : 1;
+    } else if (c3 === 45 && text2.charCodeAt(i2 + 1) === 45) {
+      const long = /^\[(=*)\[/.exec(text2.slice(i2 + 2, i2 + 40));
       if (long) {
-        const close3 = text.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
+        const close3 = text2.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
         i2 = close3 < 0 ? n2 : close3 + long[0].length;
       } else {
-        const end = text.indexOf("\n", i2);
+        const end = text2.indexOf("\n", i2);
         i2 = end < 0 ? n2 : end;
       }
       continue;
     } else if (c3 === 91) {
-      const long = /^\[(=*)\[/.exec(text.slice(i2, i2 + 40));
+      const long = /^\[(=*)\[/.exec(text2.slice(i2, i2 + 40));
       if (long) {
-        const close3 = text.indexOf(`]${long[1]}]`, i2 + long[0].length);
+        const close3 = text2.indexOf(`]${long[1]}]`, i2 + long[0].length);
         i2 = close3 < 0 ? n2 : close3 + long[0].length;
         continue;
       }
@@ -38503,9 +38689,9 @@ var init_lexer = __esm({
     STOP[BACKSLASH] = 2;
     STOP[DOLLAR] = 2;
     Lexer = class {
-      constructor(text) {
-        this.text = text;
-        this.i = text.charCodeAt(0) === 65279 ? 1 : 0;
+      constructor(text2) {
+        this.text = text2;
+        this.i = text2.charCodeAt(0) === 65279 ? 1 : 0;
       }
       text;
       value = "";
@@ -38521,15 +38707,15 @@ var init_lexer = __esm({
       /** the last position found of a character by nextIndex() */
       found = /* @__PURE__ */ new Map();
       next() {
-        const text = this.text;
-        const n2 = text.length;
+        const text2 = this.text;
+        const n2 = text2.length;
         if (this.semiAfterRaw) {
           this.semiAfterRaw = false;
           return this.emit(";", this.cursorLine, false);
         }
         let i2 = this.i;
         while (i2 < n2) {
-          const c3 = text.charCodeAt(i2);
+          const c3 = text2.charCodeAt(i2);
           if (c3 === LF2) {
             this.cursorLine++;
             i2++;
@@ -38540,7 +38726,7 @@ var init_lexer = __esm({
             continue;
           }
           if (c3 === HASH) {
-            const end = text.indexOf("\n", i2);
+            const end = text2.indexOf("\n", i2);
             i2 = end < 0 ? n2 : end;
             continue;
           }
@@ -38585,12 +38771,12 @@ var init_lexer = __esm({
       }
       /** A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces. */
       bareWord(start2) {
-        const text = this.text;
-        const n2 = text.length;
+        const text2 = this.text;
+        const n2 = text2.length;
         const line = this.cursorLine;
         let j = start2;
         while (j < n2) {
-          const d = text.charCodeAt(j);
+          const d = text2.charCodeAt(j);
           const k = d < 128 ? STOP[d] : 0;
           if (k === 0) {
             j++;
@@ -38598,11 +38784,11 @@ var init_lexer = __esm({
           }
           if (k === 1) break;
           if (d === BACKSLASH && j + 1 < n2) {
-            if (text.charCodeAt(j + 1) === LF2) this.cursorLine++;
+            if (text2.charCodeAt(j + 1) === LF2) this.cursorLine++;
             j += 2;
             continue;
           }
-          if (d === DOLLAR && text.charCodeAt(j + 1) === LBRACE) {
+          if (d === DOLLAR && text2.charCodeAt(j + 1) === LBRACE) {
             const close3 = this.nextIndex(RBRACE, j + 2);
             const stop = this.nextIndex(LF2, j + 2);
             if (close3 >= 0 && (stop < 0 || close3 < stop)) {
@@ -38612,26 +38798,26 @@ var init_lexer = __esm({
           }
           j++;
         }
-        const value = intern(text, start2, j);
+        const value = intern(text2, start2, j);
         this.i = j;
         this.startsStatement(value);
         return this.emit(value, line, false);
       }
       quotedWord(start2, q) {
-        const text = this.text;
-        const n2 = text.length;
+        const text2 = this.text;
+        const n2 = text2.length;
         const line = this.cursorLine;
         let value = "";
         let j = start2 + 1;
         let chunk = j;
         let closed = false;
         while (j < n2) {
-          const d = text.charCodeAt(j);
+          const d = text2.charCodeAt(j);
           if (d === BACKSLASH && j + 1 < n2) {
-            const e = text.charCodeAt(j + 1);
+            const e = text2.charCodeAt(j + 1);
             if (e === LF2) this.cursorLine++;
             if (e === q) {
-              value += text.slice(chunk, j);
+              value += text2.slice(chunk, j);
               chunk = j + 1;
             }
             j += 2;
@@ -38644,7 +38830,7 @@ var init_lexer = __esm({
           if (d === LF2) this.cursorLine++;
           j++;
         }
-        value += text.slice(chunk, j);
+        value += text2.slice(chunk, j);
         if (!closed) this.errors.push({ line, error: "unexpected end of file, expecting closing quote" });
         this.i = closed ? j + 1 : n2;
         this.startsStatement(value);
@@ -38652,21 +38838,21 @@ var init_lexer = __esm({
       }
       /** The Lua body after `{` as one quoted token; a `;` follows it. */
       rawBlock(open6) {
-        const text = this.text;
+        const text2 = this.text;
         const line = this.cursorLine;
-        const end = rawBlockEnd(text, open6 + 1);
+        const end = rawBlockEnd(text2, open6 + 1);
         this.atStart = true;
         this.rawDirective = false;
         if (end < 0) {
           this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
-          this.cursorLine += countLines(text, open6 + 1, text.length);
-          this.i = text.length;
-          return this.emit(text.slice(open6 + 1), line, true);
+          this.cursorLine += countLines(text2, open6 + 1, text2.length);
+          this.i = text2.length;
+          return this.emit(text2.slice(open6 + 1), line, true);
         }
-        this.cursorLine += countLines(text, open6 + 1, end + 1);
+        this.cursorLine += countLines(text2, open6 + 1, end + 1);
         this.i = end + 1;
         this.semiAfterRaw = true;
-        return this.emit(text.slice(open6 + 1, end), line, true);
+        return this.emit(text2.slice(open6 + 1, end), line, true);
       }
     };
     INTERN_SLOTS = 4096;
@@ -38780,9 +38966,9 @@ var init_dial_index = __esm({
 function isHostName(n2) {
   return /^[a-z0-9_.-]+$/i.test(n2) && !n2.startsWith(".") && n2 !== "_";
 }
-function nginxRegExp(pattern, caseless = false) {
+function nginxRegExp(pattern2, caseless = false) {
   try {
-    return new RegExp(pattern.replace(/\(\?P</g, "(?<"), caseless ? "i" : "");
+    return new RegExp(pattern2.replace(/\(\?P</g, "(?<"), caseless ? "i" : "");
   } catch {
     return void 0;
   }
@@ -39016,14 +39202,14 @@ function evaluateWith(input2, dials) {
   inScope = inScope.filter((c3) => c3.dynamic || !c3.endpoint || rel.get(c3) === "match" || !dials.claimed.has(c3));
   const dynamic = inScope.filter((c3) => c3.dynamic || !c3.endpoint);
   const statics = inScope.filter((c3) => !c3.dynamic && c3.endpoint);
-  const matches = statics.filter((c3) => rel.get(c3) === "match");
+  const matches2 = statics.filter((c3) => rel.get(c3) === "match");
   const groupsWith = (relations) => new Set(statics.filter((c3) => c3.group && relations.includes(rel.get(c3))).map((c3) => c3.group));
   const strongGroups = groupsWith(["match", "host"]);
   const weakGroups = groupsWith(["match", "host", "port"]);
   let flagged;
   if (strict) {
     flagged = statics.filter((c3) => rel.get(c3) !== "match");
-  } else if (matches.length > 0) {
+  } else if (matches2.length > 0) {
     flagged = statics.filter((c3) => rel.get(c3) !== "match" && (c3.group && strongGroups.has(c3.group) || rel.get(c3) === "host"));
   } else {
     const related = statics.filter((c3) => {
@@ -39050,7 +39236,7 @@ function evaluateWith(input2, dials) {
     );
   }
   const wrongProtocol = /* @__PURE__ */ new Set();
-  for (const c3 of [...matches, ...flagged]) {
+  for (const c3 of [...matches2, ...flagged]) {
     if (!protocolOk(service2, c3) && !wrongProtocol.has(c3.pass)) {
       wrongProtocol.add(c3.pass);
       const authority = c3.group ? c3.group.name : formatEndpoint(c3.endpoint);
@@ -39065,7 +39251,7 @@ function evaluateWith(input2, dials) {
       });
     }
   }
-  for (const c3 of matches.concat(flagged)) {
+  for (const c3 of matches2.concat(flagged)) {
     const e = c3.endpoint;
     if (e.kind !== "tcp" || isIP6(e.host)) continue;
     const addrs = hostAddresses(e.host, addresses);
@@ -39095,7 +39281,7 @@ function evaluateWith(input2, dials) {
       evidence: [lineText(c3.pass)]
     });
   }
-  const mine = [...matches, ...flagged, ...dynamic];
+  const mine = [...matches2, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where2));
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText))) };
   function base(c3, code, severity) {
@@ -39135,10 +39321,10 @@ function evaluateWith(input2, dials) {
     return rewrite(lineText(c3.pass), c3.pass.directive, c3.pass.arg, arg, [arg]);
   }
 }
-function rewrite(text, directive, old, next, args) {
-  const code = text.replace(/\s+#[^"']*$/, "");
+function rewrite(text2, directive, old, next, args) {
+  const code = text2.replace(/\s+#[^"']*$/, "");
   const alone = code.startsWith(`${directive} `) && code.endsWith(";") && code.indexOf(";") === code.length - 1;
-  if (alone && text.includes(old)) return text.replace(old, next);
+  if (alone && text2.includes(old)) return text2.replace(old, next);
   return `${buildDirective({ directive, line: 0, args: [...args] })};`;
 }
 function concerning(service2, dials, addresses) {
@@ -39253,15 +39439,15 @@ var init_evaluate = __esm({
 });
 
 // src/nginx/dump.ts
-function isDump(text) {
-  for (const line of text.slice(0, 64 * 1024).split("\n")) {
+function isDump(text2) {
+  for (const line of text2.slice(0, 64 * 1024).split("\n")) {
     if (line.trim() === "" || NGINX_MESSAGE.test(line)) continue;
     return HEADER.test(line);
   }
   return false;
 }
-function parseDump(text) {
-  const lines = text.split("\n");
+function parseDump(text2) {
+  const lines = text2.split("\n");
   const files = /* @__PURE__ */ new Map();
   const messages = [];
   let main2;
@@ -39488,7 +39674,7 @@ function isPermissionMessage(m) {
   return m.message.includes("(13: Permission denied)") || m.message.includes("(1: Operation not permitted)");
 }
 async function testConfig(runner, o2) {
-  const shown = commandLine(o2.binary, ["-t", "-c", o2.config]);
+  const shown2 = commandLine(o2.binary, ["-t", "-c", o2.config]);
   if (o2.mode === "off") return note(`nginx -t not run (nginx.test: off): the config was checked by upstream-gate's parser only`);
   const { user, because } = testUser(o2.config, o2.env);
   const env = testEnv(o2.env);
@@ -39500,7 +39686,7 @@ async function testConfig(runner, o2) {
   let build;
   if (loadsModules(o2.parse)) {
     const v = await runner.run(binary, ["-V"], { ...base, cwd: "/", timeoutMs: left() });
-    const stopped = didNotRun(v, { binary: o2.binary, shown, as }, left());
+    const stopped = didNotRun(v, { binary: o2.binary, shown: shown2, as }, left());
     if (stopped) return stopped;
     build = readBuild(`${v.stderr}${v.stdout}`);
   }
@@ -39512,7 +39698,7 @@ async function testConfig(runner, o2) {
   try {
     const timeoutMs = left();
     const r = await runner.run(binary, ["-t", ...scratch.args, "-c", o2.config], { ...base, cwd: scratch.prefix, timeoutMs });
-    const stopped = didNotRun(r, { binary: o2.binary, shown, as }, timeoutMs);
+    const stopped = didNotRun(r, { binary: o2.binary, shown: shown2, as }, timeoutMs);
     if (stopped) return stopped;
     const output2 = `${r.stderr}${r.stdout}`;
     const all = parseNginxMessages(output2);
@@ -39523,19 +39709,19 @@ async function testConfig(runner, o2) {
     if (!r.failed || errors.length === 0 && messages.length < all.length) return { ok: true, messages, notes: [] };
     if (errors.length > 0 && errors.every(isPermissionMessage)) return note(`nginx -t ran${as} and could not read all of the config`, messages);
     const last = output2.trim().split("\n").pop() ?? "";
-    return { ok: false, messages, notes: [], failure: `${shown} failed: ${last}` };
+    return { ok: false, messages, notes: [], failure: `${shown2} failed: ${last}` };
   } finally {
     scratch.remove();
   }
 }
-function didNotRun(r, { binary, shown, as }, timeoutMs) {
-  if (r.aborted) return note(`${shown} was stopped before it finished: the gate was interrupted`);
+function didNotRun(r, { binary, shown: shown2, as }, timeoutMs) {
+  if (r.aborted) return note(`${shown2} was stopped before it finished: the gate was interrupted`);
   if (r.notFound) return note(`nginx binary "${binary}" not found: nginx -t skipped, the config was checked by upstream-gate's parser only`);
-  if (r.spawnError) return note(`${shown} could not be started${as}: ${r.spawnError}; the config was checked by upstream-gate's parser only`);
+  if (r.spawnError) return note(`${shown2} could not be started${as}: ${r.spawnError}; the config was checked by upstream-gate's parser only`);
   if (r.timedOut) {
-    return note(`${shown} did not finish within ${timeoutMs} ms (nginx resolves every upstream name as it reads the config: a resolver that does not answer holds it up)`);
+    return note(`${shown2} did not finish within ${timeoutMs} ms (nginx resolves every upstream name as it reads the config: a resolver that does not answer holds it up)`);
   }
-  if (r.signal) return note(`${shown} was killed by ${r.signal} before it finished`);
+  if (r.signal) return note(`${shown2} was killed by ${r.signal} before it finished`);
   return void 0;
 }
 function findExecutable(binary, path6) {
@@ -39667,12 +39853,12 @@ var init_analyzer = __esm({
 });
 
 // src/nginx/not-text.ts
-function notText(text) {
-  const n2 = Math.min(text.length, SNIFF_CHARS);
+function notText(text2) {
+  const n2 = Math.min(text2.length, SNIFF_CHARS);
   let controls = 0;
   let undecoded = 0;
   for (let i2 = 0; i2 < n2; i2++) {
-    const c3 = text.charCodeAt(i2);
+    const c3 = text2.charCodeAt(i2);
     if (c3 === 0) return "it holds NUL bytes";
     if (c3 < 32 && c3 !== 9 && c3 !== 10 && c3 !== 11 && c3 !== 12 && c3 !== 13 || c3 === 127) controls++;
     else if (c3 === 65533) undecoded++;
@@ -39761,9 +39947,9 @@ function parseConfig(main2, options) {
       const magic = hasMagic(path6);
       const found = magic ? source.glob(path6, limits.maxFiles) : { paths: [path6], denied: [] };
       for (const dir of found.denied) denied.push({ path: dir, listing: true, site: { file: file2, line: d.line } });
-      const matches = found.paths;
+      const matches2 = found.paths;
       d.includes = [];
-      for (const m of matches) {
+      for (const m of matches2) {
         let idx = byPath.get(m);
         if (idx === void 0) {
           const r = magic ? void 0 : readOnce(m);
@@ -39885,12 +40071,12 @@ var init_parser = __esm({
     };
     MAX_ERRORS_PER_FILE = 100;
     FileParser = class {
-      constructor(text, file2, errors, include, maxDepth) {
+      constructor(text2, file2, errors, include, maxDepth) {
         this.file = file2;
         this.errors = errors;
         this.include = include;
         this.maxDepth = maxDepth;
-        this.lexer = new Lexer(text);
+        this.lexer = new Lexer(text2);
       }
       file;
       errors;
@@ -40050,10 +40236,10 @@ async function readText(path6, opts) {
   if (path6 === "-") return decode3(await (opts.readStdin ?? readStdin)());
   return decode3(await readInput(path6, { what: "nginx dump", maxBytes: MAX_DUMP_BYTES, ...opts.signal && { signal: opts.signal } }));
 }
-function loadDumpText(text, where2, opts = {}) {
-  const dump = parseDump(text);
+function loadDumpText(text2, where2, opts = {}) {
+  const dump = parseDump(text2);
   if (!dump) {
-    const failed = parseNginxMessages(text).find((m) => m.level === "emerg");
+    const failed = parseNginxMessages(text2).find((m) => m.level === "emerg");
     if (failed) throw new UserError(`nginx -T failed, so the dump holds no configuration: ${failed.raw}`, where2);
     throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where2);
   }
@@ -40117,9 +40303,9 @@ async function loadAny(path6, opts = {}) {
     }
     if (head !== void 0 && !isDump(head)) return parseFiles(path6, opts);
   }
-  const text = await readText(path6, opts);
-  if (isDump(text)) return loadDumpText(text, path6, opts);
-  const parse3 = parseConfig(path6, { source: overlaySource(/* @__PURE__ */ new Map([[path6, text]]), fileSource()), prefix: process.cwd(), ...opts });
+  const text2 = await readText(path6, opts);
+  if (isDump(text2)) return loadDumpText(text2, path6, opts);
+  const parse3 = parseConfig(path6, { source: overlaySource(/* @__PURE__ */ new Map([[path6, text2]]), fileSource()), prefix: process.cwd(), ...opts });
   return { main: path6, parse: parse3 };
 }
 var MAX_DUMP_BYTES;
@@ -40251,12 +40437,12 @@ function masked(f) {
     ...f.evidence !== void 0 && { evidence: f.evidence.map(mask) }
   };
 }
-function invalidFix(message, text) {
+function invalidFix(message, text2) {
   const host = /^host not found in upstream "([^"]+)"/.exec(message)?.[1];
   if (host) return `make ${host.replace(/:\d+$/, "")} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;
-  if (!text) return void 0;
-  if (/is not terminated by ";"|expecting ";"/.test(message) && !text.endsWith(";")) return `${text.replace(/\s*[{}]\s*$/, "")};`;
-  if (message.startsWith("include cycle")) return `# ${text}`;
+  if (!text2) return void 0;
+  if (/is not terminated by ";"|expecting ";"/.test(message) && !text2.endsWith(";")) return `${text2.replace(/\s*[{}]\s*$/, "")};`;
+  if (message.startsWith("include cycle")) return `# ${text2}`;
   return void 0;
 }
 function stripWhere(error62) {
@@ -40320,9 +40506,9 @@ function portIn(spec, port) {
     return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
   });
 }
-function matchIptables(text, port) {
+function matchIptables(text2, port) {
   const out = [];
-  for (const line of text.split("\n").map((l) => l.trim())) {
+  for (const line of text2.split("\n").map((l) => l.trim())) {
     if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
       out.push(line);
       continue;
@@ -40333,9 +40519,9 @@ function matchIptables(text, port) {
   }
   return out;
 }
-function matchNft(text, port) {
+function matchNft(text2, port) {
   const out = [];
-  for (const line of text.split("\n").map((l) => l.trim())) {
+  for (const line of text2.split("\n").map((l) => l.trim())) {
     if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
       out.push(line);
       continue;
@@ -40371,13 +40557,13 @@ var init_firewall = __esm({
 });
 
 // src/host/selinux.ts
-function parseGetsebool(text) {
+function parseGetsebool(text2) {
   const out = {};
-  for (const m of text.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
+  for (const m of text2.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
   return out;
 }
-function parseAvc(text, port) {
-  return text.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map((l) => l.trim());
+function parseAvc(text2, port) {
+  return text2.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map((l) => l.trim());
 }
 async function readSelinux(runner, port, options = {}) {
   const run = { timeoutMs: 3e3, ...options.signal && { signal: options.signal } };
@@ -40410,8 +40596,8 @@ async function names(host, signal) {
   const table = async (file2) => {
     const m = /* @__PURE__ */ new Map();
     const r = await host.readFile(file2, { ...signal && { signal } });
-    const text = r.ok ? r.data.toString("utf8") : "";
-    for (const line of text.split("\n")) {
+    const text2 = r.ok ? r.data.toString("utf8") : "";
+    for (const line of text2.split("\n")) {
       const f = line.split(":");
       if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
     }
@@ -40496,9 +40682,9 @@ var init_socket_file = __esm({
 });
 
 // src/host/systemd.ts
-function parseShow(text) {
+function parseShow(text2) {
   const out = {};
-  for (const line of text.split("\n")) {
+  for (const line of text2.split("\n")) {
     const eq = line.indexOf("=");
     if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim();
   }
@@ -40703,6 +40889,7 @@ function decide(i2) {
     if (code === "EPERM") return (i2.evidence.firewall?.rules.length ?? 0) > 0 ? rejected(i2, []) : selinux(i2);
     return down(i2, `connect failed: ${p.code ?? p.message}`);
   }
+  if (p.code === UNEXPECTED) return unexpected(i2);
   if (p.code === HTTP_STATUS) return healthStatus(i2);
   if (code === "ETIMEDOUT") return healthTimeout(i2);
   if (p.code === BAD_PROTOCOL || /^(HPE_|ERR_SSL_|ERR_TLS_|EPROTO$)/.test(p.code ?? "") || p.stage === "tls") return protocol(i2);
@@ -40961,6 +41148,18 @@ function healthStatus(i2) {
     fix: i2.check === "front" && p.status === 404 ? "nginx routes this Host and path elsewhere: check server_name and location" : `make ${p.target.replace(/^\w+:\/\/[^/]*/, "") || "the health path"} answer 2xx once the service is ready (see the service's log)`
   };
 }
+function unexpected(i2) {
+  const p = i2.probe;
+  const front = i2.check === "front";
+  const [first, ...more] = p.mismatches ?? [];
+  const release = first?.identity === true;
+  return {
+    code: "health.unexpected",
+    message: `${front ? `through nginx, ${p.target}` : p.target} answered ${p.status ?? "?"}, but ${first ? describeMismatch(first) : "not as expected"}`,
+    evidence: [probeLine(p), ...more.length ? more.map((m) => `also: ${describeMismatch(m)}`) : [], ...p.body ? [`body: ${firstLine2(p.body).slice(0, 160)}`] : [], ...unitLines(i2)],
+    fix: front ? `nginx still reaches a backend that answers ${release ? "another release" : "otherwise"}: check that it dials the new backend (a stale upstream, an old instance left in the pool) and that the spec's expect: is what the release answers` : `${release ? "another release still answers" : "the backend answers otherwise"}: check that the old process stopped and the new one started${i2.service.unit ? ` (systemctl status ${i2.service.unit}; journalctl -u ${i2.service.unit})` : ""}, that no second instance holds the port, and that the spec's expect: is what the release answers`
+  };
+}
 function healthTimeout(i2) {
   const p = i2.probe;
   return {
@@ -41030,6 +41229,7 @@ var init_classify = __esm({
     init_endpoint();
     init_errno();
     init_probe_result();
+    init_expect();
     init_selinux();
     init_socket_file();
     init_systemd();
@@ -41304,6 +41504,12 @@ var init_codes = __esm({
       "health.timeout": { phase: "probe", retry: "transient", level: "answer", meaning: "connected, but no complete response within request_timeout" },
       "health.reset": { phase: "probe", retry: "transient", level: "answer", meaning: "connection reset or closed before a response (104)" },
       "health.protocol": { phase: "probe", retry: "definitive", level: "answer", meaning: "the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse" },
+      "health.unexpected": {
+        phase: "probe",
+        retry: "transient",
+        level: "answer",
+        meaning: "the health answer (directly or through `front`) is not the service's `expect:` (status, header, body, JSON field): another release answers; the observed value beside the expected one"
+      },
       "proxy.bad_gateway": { phase: "probe", retry: "transient", level: "answer", meaning: "through `front`, nginx answered 502/504; the matching error-log line is attached" }
     };
     REASON_CODES = Object.keys(CODES);
@@ -41692,6 +41898,123 @@ var init_gateway_lines = __esm({
   }
 });
 
+// src/probe/printable.ts
+function printable(bytes, max = 64) {
+  let out = "";
+  for (const b of bytes.subarray(0, max)) {
+    if (b === 10) out += "\\n";
+    else if (b === 13) out += "\\r";
+    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  }
+  return bytes.length > max ? `${out}...` : out;
+}
+function looksLikeTls(bytes) {
+  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
+}
+var init_printable = __esm({
+  "src/probe/printable.ts"() {
+    "use strict";
+  }
+});
+
+// src/probe/expect.ts
+function matchExpectation(r, expect) {
+  if (!expect || r.status === void 0) return r;
+  const status = r.status;
+  const listed = expect.status?.some((s) => status >= s.from && status <= s.to);
+  const answered = r.ok || r.code === HTTP_STATUS && listed === true;
+  if (!answered || !r.answer) return r;
+  const mismatches = differences(expect, status, listed, r.answer);
+  const { code: _code, ...rest } = r;
+  if (mismatches.length === 0) return { ...rest, ok: true };
+  const first = mismatches[0];
+  return { ...rest, ok: false, code: UNEXPECTED, message: `${r.message}; ${first.subject} differs`, mismatches };
+}
+function differences(e, status, listed, answer) {
+  const out = [];
+  if (e.status && !listed) out.push({ subject: "status", observed: String(status), expected: formatStatuses(e.status) });
+  for (const h2 of e.headers) {
+    const value = answer.headers[h2.name.toLowerCase()];
+    if (value === void 0 || !matches(h2.match, value)) out.push(mismatch(h2.name, h2.match, value));
+  }
+  if (e.body && !matches(e.body, answer.body)) {
+    out.push({ subject: "body", observed: shown(firstLine3(answer.body)) || "(empty)", expected: e.body.kind === "contains" ? `to contain ${formatMatch(e.body)}` : `to match ${formatMatch(e.body)}` });
+  }
+  if (e.json.length) {
+    const doc = parseJson(answer);
+    for (const j of e.json) {
+      const subject = `JSON field ${j.path}`;
+      if ("problem" in doc) {
+        out.push({ subject, expected: formatMatch(j.match), problem: doc.problem });
+        continue;
+      }
+      const value = lookup(doc.value, j.path);
+      if (value === void 0) out.push({ subject, expected: formatMatch(j.match) });
+      else if (!matches(j.match, value)) out.push(mismatch(subject, j.match, value));
+    }
+  }
+  return out;
+}
+function mismatch(subject, match, value) {
+  const observed = value === void 0 ? void 0 : shown(text(value));
+  return {
+    subject,
+    ...observed !== void 0 && { observed },
+    expected: match.kind === "regex" ? `to match ${formatMatch(match)}` : formatMatch(match),
+    ...match.kind === "equals" && observed !== void 0 && observed !== "" && { identity: true }
+  };
+}
+function matches(m, value) {
+  switch (m.kind) {
+    case "equals":
+      return m.value === null || value === null ? m.value === value : isScalar2(value) && text(value) === String(m.value);
+    case "contains":
+      return typeof value === "string" && value.includes(m.value);
+    case "regex":
+      return new RegExp(m.source).test(text(value));
+  }
+}
+function isScalar2(v) {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+}
+function text(v) {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+function parseJson(a2) {
+  try {
+    return { value: JSON.parse(a2.body) };
+  } catch (e) {
+    const why = e.message.split("\n")[0] ?? "bad JSON";
+    return { problem: `the body is not JSON${a2.truncated ? " (cut at 64 KiB)" : ""}: ${shown(why)}` };
+  }
+}
+function lookup(doc, path6) {
+  let v = doc;
+  for (const key of path6.split(".")) {
+    if (Array.isArray(v) && /^\d+$/.test(key)) v = v[Number(key)];
+    else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, key)) v = v[key];
+    else return void 0;
+  }
+  return v;
+}
+function firstLine3(s) {
+  return s.split("\n", 1)[0] ?? "";
+}
+function shown(s) {
+  return printable(Buffer.from(s, "utf8"), MAX_SHOWN);
+}
+var MAX_SHOWN;
+var init_expect3 = __esm({
+  "src/probe/expect.ts"() {
+    "use strict";
+    init_expect();
+    init_probe_result();
+    init_printable();
+    MAX_SHOWN = 120;
+  }
+});
+
 // src/probe/connect.ts
 function dialFailure(d, kind, target) {
   return {
@@ -41724,26 +42047,6 @@ var init_connect = __esm({
   "src/probe/connect.ts"() {
     "use strict";
     init_endpoint();
-  }
-});
-
-// src/probe/printable.ts
-function printable(bytes, max = 64) {
-  let out = "";
-  for (const b of bytes.subarray(0, max)) {
-    if (b === 10) out += "\\n";
-    else if (b === 13) out += "\\r";
-    else if (b >= 32 && b < 127) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, "0")}`;
-  }
-  return bytes.length > max ? `${out}...` : out;
-}
-function looksLikeTls(bytes) {
-  return bytes.length >= 3 && (bytes[0] === 21 || bytes[0] === 22) && bytes[1] === 3 && (bytes[2] ?? 9) <= 4;
-}
-var init_printable = __esm({
-  "src/probe/printable.ts"() {
-    "use strict";
   }
 });
 
@@ -41871,10 +42174,11 @@ function exchange(raw, o2, s) {
         let size = 0;
         const finish = () => {
           const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
-          const text = printable(body, 200);
+          const text2 = printable(body, 200);
           const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
-          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text, bytesRead: size });
-          else done({ ok: true, stage, status, message: line, body: text, bytesRead: size });
+          const answer = o2.keepAnswer ? { answer: { headers: headerValues(res.headers), body: body.toString("utf8"), truncated: size >= MAX_BODY_BYTES } } : {};
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text2, bytesRead: size, ...answer });
+          else done({ ok: true, stage, status, message: line, body: text2, bytesRead: size, ...answer });
         };
         res.on("data", (d) => {
           chunks.push(d);
@@ -41904,6 +42208,11 @@ function exchange(raw, o2, s) {
     });
     tlsSocket.once("secureConnect", send);
   });
+}
+function headerValues(h2) {
+  const out = {};
+  for (const [name2, v] of Object.entries(h2)) if (v !== void 0) out[name2] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
 }
 function headerLimits() {
   let total = 0;
@@ -41974,14 +42283,15 @@ var init_front = __esm({
     "use strict";
     init_gateway_lines();
     init_file_tail();
+    init_expect3();
     init_http();
     frontKind = {
       stage: "front",
       checkName: (service2) => `front GET ${service2.health ?? ""}`,
-      probe({ service: service2 }, a2) {
+      async probe({ service: service2 }, a2) {
         const f = frontRequest(a2.spec.nginx.front ?? "");
         const path6 = service2.health ?? "";
-        return probeHttp(a2.host, {
+        const r = await probeHttp(a2.host, {
           endpoint: f.endpoint,
           tls: f.tls,
           path: `${f.base}${path6}`,
@@ -41990,8 +42300,10 @@ var init_front = __esm({
           ...f.credentials !== void 0 && { credentials: f.credentials },
           connectTimeoutMs: a2.connectTimeoutMs,
           requestTimeoutMs: a2.requestTimeoutMs,
-          signal: a2.signal
+          signal: a2.signal,
+          keepAnswer: service2.expect !== void 0
         });
+        return matchExpectation(r, service2.expect);
       },
       async evidence(probe, { service: service2, target }, a2) {
         const errorLog = !probe.ok && (probe.status === 502 || probe.status === 504) ? await gatewayEvidence(service2, a2) : void 0;
@@ -42081,10 +42393,12 @@ function exchange2(socket, o2, target, started, connectMs) {
     o2.signal?.addEventListener("abort", onAbort2, { once: true });
     if (o2.signal?.aborted) return onAbort2();
     const finish = () => {
-      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
+      const out = Buffer.concat(stdout);
+      const { status, body, headerLine } = cgiResponse(out);
       const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split("\n")[0]}` : headerLine;
-      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
-      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
+      const answer = o2.keepAnswer ? { answer: { ...cgiAnswer(out), truncated: stdoutSize >= MAX_BODY_BYTES } } : {};
+      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize, ...answer });
+      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize, ...answer });
     };
     socket.on("data", (d) => {
       if (!first) {
@@ -42130,14 +42444,29 @@ function exchange2(socket, o2, target, started, connectMs) {
   });
 }
 function cgiResponse(out) {
-  const text = out.toString("latin1");
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text.slice(0, end) : text;
-  const body = end >= 0 ? text.slice(end).replace(/^\r?\n\r?\n/, "") : "";
+  const text2 = out.toString("latin1");
+  const end = text2.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text2.slice(0, end) : text2;
+  const body = end >= 0 ? text2.slice(end).replace(/^\r?\n\r?\n/, "") : "";
   const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
   const status = m ? Number(m[1]) : 200;
   const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
   return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
+}
+function cgiAnswer(out) {
+  const text2 = out.toString("latin1");
+  const end = text2.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text2.slice(0, end) : text2;
+  const bodyStart = end >= 0 ? end + (/^\r?\n\r?\n/.exec(text2.slice(end))?.[0].length ?? 0) : text2.length;
+  const headers = {};
+  for (const line of head.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name2 = line.slice(0, colon).trim().toLowerCase();
+    const value = Buffer.from(line.slice(colon + 1).trim(), "latin1").toString("utf8");
+    headers[name2] = headers[name2] === void 0 ? value : `${headers[name2]}, ${value}`;
+  }
+  return { headers, body: out.subarray(bodyStart).toString("utf8") };
 }
 var VERSION, BEGIN_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT, STDERR, RESPONDER, REQUEST_ID;
 var init_fastcgi = __esm({
@@ -42166,19 +42495,24 @@ var fastcgiKind;
 var init_fastcgi2 = __esm({
   "src/gate/kinds/fastcgi.ts"() {
     "use strict";
+    init_expect3();
     init_fastcgi();
     init_probe_kind();
     fastcgiKind = {
       stage: "health",
       protocols: ["fastcgi"],
       checkName: (service2, target, distinct) => `fastcgi ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
-      probe: ({ service: service2, target }, a2) => probeFastcgi(a2.host, {
-        endpoint: dialed(target),
-        path: service2.health ?? "",
-        connectTimeoutMs: a2.connectTimeoutMs,
-        requestTimeoutMs: a2.requestTimeoutMs,
-        signal: a2.signal
-      })
+      probe: async ({ service: service2, target }, a2) => matchExpectation(
+        await probeFastcgi(a2.host, {
+          endpoint: dialed(target),
+          path: service2.health ?? "",
+          connectTimeoutMs: a2.connectTimeoutMs,
+          requestTimeoutMs: a2.requestTimeoutMs,
+          signal: a2.signal,
+          keepAnswer: service2.expect !== void 0
+        }),
+        service2.expect
+      )
     };
   }
 });
@@ -42190,9 +42524,9 @@ function httpKind(tls) {
     stage: "health",
     protocols: [scheme],
     checkName: (service2, target, distinct) => `${scheme} GET ${service2.health ?? ""}${dialedSuffix(target, distinct)}`,
-    probe({ service: service2, target }, a2) {
+    async probe({ service: service2, target }, a2) {
       const { endpoint } = target;
-      return probeHttp(a2.host, {
+      const r = await probeHttp(a2.host, {
         endpoint: dialed(target),
         tls,
         path: service2.health ?? "",
@@ -42200,8 +42534,10 @@ function httpKind(tls) {
         ...endpoint.kind === "tcp" && { hostHeader: formatEndpoint(endpoint) },
         connectTimeoutMs: a2.connectTimeoutMs,
         requestTimeoutMs: a2.requestTimeoutMs,
-        signal: a2.signal
+        signal: a2.signal,
+        keepAnswer: service2.expect !== void 0
       });
+      return matchExpectation(r, service2.expect);
     }
   };
 }
@@ -42209,6 +42545,7 @@ var init_http2 = __esm({
   "src/gate/kinds/http.ts"() {
     "use strict";
     init_endpoint();
+    init_expect3();
     init_http();
     init_probe_kind();
   }
@@ -42526,6 +42863,7 @@ var init_probe_phase = __esm({
 });
 
 // src/gate/run.ts
+import { setMaxListeners as setMaxListeners3 } from "node:events";
 function graceMs(spec) {
   return Math.min(spec.gate.connectTimeoutMs, MAX_GRACE_MS);
 }
@@ -42535,6 +42873,7 @@ async function runGate(spec, opts) {
   const deadlineAt = started + deadlineMs;
   const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
   const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
+  setMaxListeners3(0, signal);
   const ctx = {
     signal,
     deadlineAt,
@@ -42768,11 +43107,11 @@ var init_xml = __esm({
 
 // src/report/junit.ts
 function toJunit(report, opts = {}) {
-  const shown = { ...report, findings: report.findings.map((f) => f.file === void 0 ? f : { ...f, file: relativeInside(f.file, opts.cwd) ?? f.file }) };
-  const general = shown.findings.filter((f) => f.service === void 0);
+  const shown2 = { ...report, findings: report.findings.map((f) => f.file === void 0 ? f : { ...f, file: relativeInside(f.file, opts.cwd) ?? f.file }) };
+  const general = shown2.findings.filter((f) => f.service === void 0);
   const used = /* @__PURE__ */ new Set();
-  const notRun = shown.notRun ?? [];
-  const suites = byService(shown).filter((v) => v.service !== void 0).map((v) => ({ name: v.service, cases: casesOf(v, general, used, notRun), notes: notesOf(v.findings) }));
+  const notRun = shown2.notRun ?? [];
+  const suites = byService(shown2).filter((v) => v.service !== void 0).map((v) => ({ name: v.service, cases: casesOf(v, general, used, notRun), notes: notesOf(v.findings) }));
   for (const n2 of notRun) {
     if (!suites.some((s) => s.name === n2.service)) suites.push({ name: n2.service, cases: casesOf({ service: n2.service, checks: [], findings: [], status: "fail" }, [], used, notRun), notes: [] });
   }
@@ -42854,7 +43193,7 @@ function caseXml(c3) {
   if (c3.skipped !== void 0) lines.push(`      <skipped message="${xmlAttr(`not run: ${c3.skipped}`)}"/>`);
   if (c3.failure) {
     const type = c3.failure.code ?? "failed";
-    const message = firstLine3(maskCredentials(c3.failure.message));
+    const message = firstLine4(maskCredentials(c3.failure.message));
     lines.push(`      <failure type="${xmlAttr(type)}" message="${xmlAttr(message)}">${xmlText(detail(c3.failure))}</failure>`);
   }
   if (c3.out !== void 0) lines.push(`      <system-out>${xmlText(c3.out)}</system-out>`);
@@ -42871,20 +43210,20 @@ function detail(f) {
   return maskCredentials(out.filter(Boolean).join("\n"));
 }
 function inputErrorJunit(message) {
-  const text = maskCredentials(message);
+  const text2 = maskCredentials(message);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<testsuites name="upstream-gate" tests="1" failures="0" errors="1" skipped="0">',
     '  <testsuite name="upstream-gate" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
     '    <testcase name="input" classname="upstream-gate" time="0.000">',
-    `      <error type="input.invalid" message="${xmlAttr(firstLine3(text))}">${xmlText(text)}</error>`,
+    `      <error type="input.invalid" message="${xmlAttr(firstLine4(text2))}">${xmlText(text2)}</error>`,
     "    </testcase>",
     "  </testsuite>",
     "</testsuites>",
     ""
   ].join("\n");
 }
-function firstLine3(s) {
+function firstLine4(s) {
   const i2 = s.indexOf("\n");
   return i2 < 0 ? s : s.slice(0, i2);
 }
@@ -42936,17 +43275,17 @@ function visibleLength(s) {
   for (const _ of s.replace(SGR, "")) n2++;
   return n2;
 }
-function wrap(lead, text, width, indent) {
-  const one2 = lead + text;
+function wrap(lead, text2, width, indent) {
+  const one2 = lead + text2;
   if (width === void 0 || visibleLength(one2) <= width) return [one2];
-  const leading = /^ */.exec(text)?.[0] ?? "";
+  const leading = /^ */.exec(text2)?.[0] ?? "";
   const pad = " ".repeat(indent ?? visibleLength(lead) + leading.length);
   const lines = [];
   let line = lead + leading;
   let column = visibleLength(line);
   let empty = true;
   let gap = "";
-  for (const [, word, spaces] of text.slice(leading.length).matchAll(/([^ ]+)( *)/g)) {
+  for (const [, word, spaces] of text2.slice(leading.length).matchAll(/([^ ]+)( *)/g)) {
     const w = visibleLength(word);
     if (!empty && column + gap.length + w > width) {
       lines.push(line);
@@ -43019,11 +43358,11 @@ function findingLines(f, p, width) {
   if (at3) append(lines, block("at:", forTerminal(at3), width));
   return lines;
 }
-function block(label, text, width, visibleLabelLength = label.length) {
+function block(label, text2, width, visibleLabelLength = label.length) {
   const pad = " ".repeat(INDENT);
   const gap = label ? " ".repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : "";
   const column = label ? " ".repeat(LABEL_WIDTH) : "";
-  return text.split("\n").flatMap((t, i2) => wrap(i2 === 0 ? `${pad}${label}${gap}` : `${pad}${column}`, t, width));
+  return text2.split("\n").flatMap((t, i2) => wrap(i2 === 0 ? `${pad}${label}${gap}` : `${pad}${column}`, t, width));
 }
 function verdictLine(report, p, width) {
   const c3 = counts(report);
@@ -43496,9 +43835,9 @@ async function readLogText(path6, onText, opts = {}) {
   summary.dropped = splitter.dropped();
   return summary;
 }
-function eachLine(text, start2, end, onLine) {
+function eachLine(text2, start2, end, onLine) {
   for (let i2 = start2; i2 < end; ) {
-    let nl = text.indexOf("\n", i2);
+    let nl = text2.indexOf("\n", i2);
     if (nl < 0 || nl > end) nl = end;
     onLine(i2, nl);
     i2 = nl + 1;
@@ -43582,9 +43921,9 @@ function textSplitter(onText) {
   let carry = "";
   let skipping = false;
   let dropped = 0;
-  function take(text, start2) {
+  function take(text2, start2) {
     if (skipping) return;
-    carry += text.slice(start2);
+    carry += text2.slice(start2);
     if (carry.length > MAX_LINE) {
       carry = "";
       skipping = true;
@@ -43592,25 +43931,25 @@ function textSplitter(onText) {
     }
   }
   function pushChunk(chunk) {
-    const text = chunk.toString("latin1");
+    const text2 = chunk.toString("latin1");
     let start2 = 0;
     if (carry || skipping) {
-      const nl = text.indexOf("\n");
-      if (nl < 0) return take(text, 0);
+      const nl = text2.indexOf("\n");
+      if (nl < 0) return take(text2, 0);
       if (skipping) skipping = false;
       else {
-        const line = carry + text.slice(0, nl);
+        const line = carry + text2.slice(0, nl);
         carry = "";
         onText(line, 0, line.length);
       }
       start2 = nl + 1;
     }
-    const last = text.lastIndexOf("\n");
+    const last = text2.lastIndexOf("\n");
     if (last >= start2) {
-      onText(text, start2, last + 1, chunk);
+      onText(text2, start2, last + 1, chunk);
       start2 = last + 1;
     }
-    if (start2 < text.length) take(text, start2);
+    if (start2 < text2.length) take(text2, start2);
   }
   return {
     push(chunk) {
@@ -44154,22 +44493,22 @@ var init_js_scanner = __esm({
         this.at = -2;
       }
       /** The first occurrence at or after `from`, or -1. */
-      find(text, from) {
+      find(text2, from) {
         if (this.at !== -2 && from >= this.from && (this.at < 0 || from <= this.at)) return this.at;
         this.from = from;
-        this.at = text.indexOf(this.needle, from);
+        this.at = text2.indexOf(this.needle, from);
         return this.at;
       }
       /** The first occurrence in [from, end), or -1. */
-      within(text, from, end) {
-        const at3 = this.find(text, from);
+      within(text2, from, end) {
+        const at3 = this.find(text2, from);
         return at3 < end ? at3 : -1;
       }
       /** The last occurrence in [from, end), or -1: the last, because a client can put any text into its request line. */
-      last(text, from, end) {
-        let at3 = this.within(text, from, end);
+      last(text2, from, end) {
+        let at3 = this.within(text2, from, end);
         if (at3 < 0) return -1;
-        for (let next = this.within(text, at3 + 1, end); next >= 0; next = this.within(text, next + 1, end)) at3 = next;
+        for (let next = this.within(text2, at3 + 1, end); next >= 0; next = this.within(text2, next + 1, end)) at3 = next;
         return at3;
       }
     };
@@ -44254,15 +44593,15 @@ function createExplainer(window = {}, opts = {}) {
     const key = groupKey(d);
     let acc = groups.get(key);
     if (acc) return acc;
-    const text = groupTextBytes(d, e);
-    if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) return "ungrouped";
-    groupText += text;
+    const text2 = groupTextBytes(d, e);
+    if (groups.size >= MAX_GROUPS || groupText + text2 > MAX_GROUP_TEXT) return "ungrouped";
+    groupText += text2;
     const group = newGroup(d, e);
     acc = { group, servers: [], hosts: [], first: "", last: "", second: "", lastServer: "\0", lastHost: "\0" };
     groups.set(key, acc);
     return acc;
   }
-  function lookup(t, s, e, level2, msg2, msgEnd, up) {
+  function lookup2(t, s, e, level2, msg2, msgEnd, up) {
     const len = msgEnd - msg2;
     const h2 = len * 31 + up.length * 131 + t.charCodeAt(msgEnd - 1) + t.charCodeAt(msg2 + (len >> 1)) * 7 + level2 * 17 + (up.length ? up.charCodeAt(up.length - 1) : 0) & BUCKETS - 1;
     let bucket = buckets[h2];
@@ -44321,20 +44660,20 @@ function createExplainer(window = {}, opts = {}) {
       if (v >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, v, at2(rec, k + R_HOST_END, base));
     }
   }
-  function slow(text) {
-    const e = parseErrorLine(text);
+  function slow(text2) {
+    const e = parseErrorLine(text2);
     if (!e) {
-      if (text.trim() !== "") stats.unparsed++;
+      if (text2.trim() !== "") stats.unparsed++;
       return;
     }
     if (e.time !== second) setSecond(copy(e.time));
     if (e.level !== "error" && e.level !== "crit" && e.level !== "alert" && e.level !== "emerg") return;
     js.reset();
-    line[R_CLIENT] = text.indexOf(CLIENT);
+    line[R_CLIENT] = text2.indexOf(CLIENT);
     line[R_UP] = -1;
     line[R_SERVER] = UNKNOWN;
     line[R_HOST] = UNKNOWN;
-    tally(resolve10(text), text, line, 0, 0, 0, text.length);
+    tally(resolve10(text2), text2, line, 0, 0, 0, text2.length);
     js.reset();
   }
   function count2(t, rec, k, base, timeKnown) {
@@ -44365,7 +44704,7 @@ function createExplainer(window = {}, opts = {}) {
       const c3 = at2(rec, k + R_CLIENT, base);
       const upV = at2(rec, k + R_UP, base);
       const up = upV < 0 ? "" : upstreamAddress(t.slice(upV, at2(rec, k + R_UP_CLOSE, base)));
-      slot = lookup(t, s, e, level2 * 256 + t.charCodeAt(s + 22), base + m, c3 < 0 ? e : c3, up);
+      slot = lookup2(t, s, e, level2 * 256 + t.charCodeAt(s + 22), base + m, c3 < 0 ? e : c3, up);
     }
     tally(slot, t, rec, k, base, s, e);
     return true;
@@ -44388,10 +44727,10 @@ function createExplainer(window = {}, opts = {}) {
     stats.lines++;
     if (js.line(t, s, e, line)) count2(t, line, 0, 0, false);
   }
-  function addText(text, start2, end, bytes) {
+  function addText(text2, start2, end, bytes) {
     js.reset();
-    if (bytes && wasm && end - start2 <= wasm.capacity) return scanBytes(wasm, text, start2, end, bytes);
-    eachLine(text, start2, end, (s, e) => scanLine(text, s, e));
+    if (bytes && wasm && end - start2 <= wasm.capacity) return scanBytes(wasm, text2, start2, end, bytes);
+    eachLine(text2, start2, end, (s, e) => scanLine(text2, s, e));
   }
   function state() {
     return {
@@ -44411,12 +44750,12 @@ function createExplainer(window = {}, opts = {}) {
     for (const g of other.groups) {
       const acc = groups.get(g.key);
       if (!acc) {
-        const text = 2 * g.group.upstream.length + g.group.cause.length + g.group.fix.length + (g.group.file?.length ?? 0);
-        if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) {
+        const text2 = 2 * g.group.upstream.length + g.group.cause.length + g.group.fix.length + (g.group.file?.length ?? 0);
+        if (groups.size >= MAX_GROUPS || groupText + text2 > MAX_GROUP_TEXT) {
           stats.ungrouped += g.group.count;
           continue;
         }
-        groupText += text;
+        groupText += text2;
         groups.set(g.key, { group: { ...g.group }, servers: [...g.servers], hosts: [...g.hosts], first: g.first, last: g.last, second: "", lastServer: "\0", lastHost: "\0" });
         continue;
       }
@@ -44432,9 +44771,9 @@ function createExplainer(window = {}, opts = {}) {
     }
   }
   return {
-    add(text) {
+    add(text2) {
       js.reset();
-      scanLine(text, 0, text.length);
+      scanLine(text2, 0, text2.length);
     },
     addText,
     state,
@@ -45016,8 +45355,8 @@ file, bad flags).`;
         const arg = positionals[0];
         const path6 = arg === "-" ? "-" : resolve9(io.cwd, arg);
         const loaded = await loadAny(path6, { signal: io.signal, readStdin: () => readStdin(io.stdin) });
-        const text = JSON.stringify(maskDialTargets(loaded.parse.payload), (_key, value) => typeof value === "string" ? maskCredentials(value) : value, indent || void 0);
-        io.stdout.write(`${text}
+        const text2 = JSON.stringify(maskDialTargets(loaded.parse.payload), (_key, value) => typeof value === "string" ? maskCredentials(value) : value, indent || void 0);
+        io.stdout.write(`${text2}
 `);
         return loaded.parse.payload.status === "ok" ? EXIT.pass : EXIT.fail;
       }

@@ -3,7 +3,8 @@
 // matches decides. Table-tested in test/diagnose/classify.test.ts.
 import { formatEndpoint, ipFamily, type Endpoint } from '../model/endpoint.js';
 import { errnoName, LINUX_ERRNO } from '../host/errno.js';
-import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, type ProbeResult } from '../model/probe-result.js';
+import { ABORTED, BAD_PROTOCOL, HTTP_STATUS, INCOMPLETE, UNEXPECTED, type ProbeResult } from '../model/probe-result.js';
+import { describeMismatch } from '../model/expect.js';
 import type { Evidence } from '../host/evidence.js';
 import type { Listener } from '../host/listener.js';
 import { SELINUX_BOOLEAN } from '../host/selinux.js';
@@ -104,6 +105,7 @@ function decide(i: ClassifyInput): Draft {
     if (code === 'EPERM') return (i.evidence.firewall?.rules.length ?? 0) > 0 ? rejected(i, []) : selinux(i);
     return down(i, `connect failed: ${p.code ?? p.message}`);
   }
+  if (p.code === UNEXPECTED) return unexpected(i);
   if (p.code === HTTP_STATUS) return healthStatus(i);
   if (code === 'ETIMEDOUT') return healthTimeout(i);
   if (p.code === BAD_PROTOCOL || /^(HPE_|ERR_SSL_|ERR_TLS_|EPROTO$)/.test(p.code ?? '') || p.stage === 'tls') return protocol(i);
@@ -431,6 +433,21 @@ function healthStatus(i: ClassifyInput): Draft {
       i.check === 'front' && p.status === 404
         ? 'nginx routes this Host and path elsewhere: check server_name and location'
         : `make ${p.target.replace(/^\w+:\/\/[^/]*/, '') || 'the health path'} answer 2xx once the service is ready (see the service's log)`,
+  };
+}
+
+function unexpected(i: ClassifyInput): Draft {
+  const p = i.probe;
+  const front = i.check === 'front';
+  const [first, ...more] = p.mismatches ?? [];
+  const release = first?.identity === true;
+  return {
+    code: 'health.unexpected',
+    message: `${front ? `through nginx, ${p.target}` : p.target} answered ${p.status ?? '?'}, but ${first ? describeMismatch(first) : 'not as expected'}`,
+    evidence: [probeLine(p), ...(more.length ? more.map((m) => `also: ${describeMismatch(m)}`) : []), ...(p.body ? [`body: ${firstLine(p.body).slice(0, 160)}`] : []), ...unitLines(i)],
+    fix: front
+      ? `nginx still reaches a backend that answers ${release ? 'another release' : 'otherwise'}: check that it dials the new backend (a stale upstream, an old instance left in the pool) and that the spec's expect: is what the release answers`
+      : `${release ? 'another release still answers' : 'the backend answers otherwise'}: check that the old process stopped and the new one started${i.service.unit ? ` (systemctl status ${i.service.unit}; journalctl -u ${i.service.unit})` : ''}, that no second instance holds the port, and that the spec's expect: is what the release answers`,
   };
 }
 

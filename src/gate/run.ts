@@ -1,6 +1,7 @@
 // The gate: config phase, then probe phase, under one deadline and one
 // AbortSignal, then the verdict. A config error fails the gate at once: there
 // is no point waiting for probes of an address nginx does not dial.
+import { setMaxListeners } from 'node:events';
 import { append } from '../append.js';
 import type { ReasonCode } from '../model/codes.js';
 import type { Host } from '../host/host.js';
@@ -48,6 +49,8 @@ export async function runGate(spec: Spec, opts: GateOptions): Promise<Report> {
   const deadlineAt = started + deadlineMs;
   const hardStop = AbortSignal.timeout(deadlineMs + graceMs(spec));
   const signal = opts.signal ? AbortSignal.any([opts.signal, hardStop]) : hardStop;
+  // every socket, read and child in flight listens to it: thousands at once are the normal case, not a leak
+  setMaxListeners(0, signal);
   const ctx: PhaseContext = {
     signal,
     deadlineAt,

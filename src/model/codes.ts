@@ -70,6 +70,12 @@ export const CODES = {
   'health.timeout': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'connected, but no complete response within request_timeout' },
   'health.reset': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'connection reset or closed before a response (104)' },
   'health.protocol': { phase: 'probe', retry: 'definitive', level: 'answer', meaning: 'the answer is not HTTP, or TLS where plain HTTP was expected, or the reverse' },
+  'health.unexpected': {
+    phase: 'probe',
+    retry: 'transient',
+    level: 'answer',
+    meaning: "the health answer (directly or through `front`) is not the service's `expect:` (status, header, body, JSON field): another release answers; the observed value beside the expected one",
+  },
   'proxy.bad_gateway': { phase: 'probe', retry: 'transient', level: 'answer', meaning: 'through `front`, nginx answered 502/504; the matching error-log line is attached' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -1,5 +1,6 @@
 // One probe attempt's outcome. Success and failure have the same shape (like
 // execa's result and error): `ok` plus the raw facts, never a bare boolean.
+import type { Mismatch } from './expect.js';
 
 export type ProbeKind = 'tcp' | 'unix' | 'http' | 'https' | 'fastcgi';
 
@@ -39,6 +40,18 @@ export interface ProbeResult {
   localAddress?: string;
   /** a name's resolution: its addresses, in the order nginx dials them */
   addresses?: string[];
+  /** the answer whole (body: at most 64 KiB), kept when a service expects something of it */
+  answer?: Answer;
+  /** code UNEXPECTED: how the answer differs from the service's `expect:` */
+  mismatches?: Mismatch[];
+}
+
+export interface Answer {
+  /** names in lower case; a repeated header's values joined with `, ` */
+  headers: Record<string, string>;
+  body: string;
+  /** the body was cut at 64 KiB */
+  truncated: boolean;
 }
 
 /** Outcome codes that are not Node error codes. */
@@ -48,3 +61,5 @@ export const ABORTED = 'ABORT_ERR';
 export const INCOMPLETE = 'INCOMPLETE_RESPONSE';
 /** The answer is not the protocol spoken (not HTTP, not FastCGI, TLS where plain was expected). */
 export const BAD_PROTOCOL = 'BAD_PROTOCOL';
+/** The answer passed `curl -f` but is not what the service's `expect:` says (another release answered). */
+export const UNEXPECTED = 'UNEXPECTED_ANSWER';

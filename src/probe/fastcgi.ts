@@ -18,6 +18,8 @@ export interface FastcgiProbeOptions {
   connectTimeoutMs: number;
   requestTimeoutMs: number;
   signal?: AbortSignal;
+  /** keep the CGI headers and the whole body read (`answer`), for a service's `expect:` */
+  keepAnswer?: boolean;
 }
 
 const VERSION = 1;
@@ -114,10 +116,12 @@ function exchange(socket: Duplex, o: FastcgiProbeOptions, target: string, starte
     if (o.signal?.aborted) return onAbort();
 
     const finish = () => {
-      const { status, body, headerLine } = cgiResponse(Buffer.concat(stdout));
+      const out = Buffer.concat(stdout);
+      const { status, body, headerLine } = cgiResponse(out);
       const evidence = stderr.trim() ? `${headerLine}; stderr: ${stderr.trim().split('\n')[0]}` : headerLine;
-      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize });
-      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize });
+      const answer = o.keepAnswer ? { answer: { ...cgiAnswer(out), truncated: stdoutSize >= MAX_BODY_BYTES } } : {};
+      if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: evidence, body, bytesRead: stdoutSize, ...answer });
+      else done({ ok: true, stage, status, message: evidence, body, bytesRead: stdoutSize, ...answer });
     };
     socket.on('data', (d: Buffer) => {
       if (!first) {
@@ -173,4 +177,21 @@ function cgiResponse(out: Buffer): { status: number; body: string; headerLine: s
   const status = m ? Number(m[1]) : 200;
   const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ''}`;
   return { status, body: printable(Buffer.from(body, 'latin1'), 200), headerLine };
+}
+
+/** The CGI headers (names in lower case) and the body as text, for expectations. */
+function cgiAnswer(out: Buffer): { headers: Record<string, string>; body: string } {
+  const text = out.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text.slice(0, end) : text;
+  const bodyStart = end >= 0 ? end + (/^\r?\n\r?\n/.exec(text.slice(end))?.[0].length ?? 0) : text.length;
+  const headers: Record<string, string> = {};
+  for (const line of head.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = Buffer.from(line.slice(colon + 1).trim(), 'latin1').toString('utf8');
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return { headers, body: out.subarray(bodyStart).toString('utf8') };
 }

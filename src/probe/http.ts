@@ -2,7 +2,7 @@
 // `curl -f` semantics: a status >= 400 fails, and response headers are taken
 // up to curl's limits. Separate connect and request timeouts; at most 64 KiB
 // of body is read. Never throws.
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Host } from '../host/host.js';
@@ -40,6 +40,8 @@ export interface HttpProbeOptions {
   label?: string;
   /** `user:password` from a front URL, sent as Basic auth like curl does; never printed */
   credentials?: string;
+  /** keep the headers and the whole body read (`answer`), for a service's `expect:` */
+  keepAnswer?: boolean;
 }
 
 
@@ -183,8 +185,9 @@ function exchange(raw: Duplex, o: HttpProbeOptions, s: ExchangeState): Promise<P
           const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
           const text = printable(body, 200);
           const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ''}${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
-          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text, bytesRead: size });
-          else done({ ok: true, stage, status, message: line, body: text, bytesRead: size });
+          const answer = o.keepAnswer ? { answer: { headers: headerValues(res.headers), body: body.toString('utf8'), truncated: size >= MAX_BODY_BYTES } } : {};
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text, bytesRead: size, ...answer });
+          else done({ ok: true, stage, status, message: line, body: text, bytesRead: size, ...answer });
         };
         res.on('data', (d: Buffer) => {
           chunks.push(d);
@@ -215,6 +218,13 @@ function exchange(raw: Duplex, o: HttpProbeOptions, s: ExchangeState): Promise<P
     });
     tlsSocket.once('secureConnect', send);
   });
+}
+
+/** Node's parsed headers as one string each: repeated values joined as HTTP joins them. */
+function headerValues(h: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(h)) if (v !== undefined) out[name] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
 }
 
 /**

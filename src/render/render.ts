@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { ServiceSpec, Spec } from '../spec/load.js';
 import { formatEndpoint } from '../model/endpoint.js';
 import { passLine } from '../model/protocols.js';
+import { releaseIdentity } from '../model/expect.js';
 
 export interface RenderedFile {
   /** relative to the output directory */
@@ -73,7 +74,24 @@ function envFile(spec: Spec, s: ServiceSpec): string {
           ['HOST', b.host],
           ['PORT', String(b.port)],
         ];
-  return [header(spec).trimEnd(), `UPSTREAM_GATE_SERVICE=${s.name}`, `PROTOCOL=${s.protocol}`, ...vars.map(([k, v]) => `${k}=${v}`), ''].join('\n');
+  return [header(spec).trimEnd(), `UPSTREAM_GATE_SERVICE=${s.name}`, `PROTOCOL=${s.protocol}`, ...vars.map(([k, v]) => `${k}=${v}`), ...releaseLines(s), ''].join('\n');
+}
+
+/** Read alike by systemd `EnvironmentFile=` and docker `--env-file` only unquoted: no space, quote, backslash, `$` or `#`. */
+const ENV_SAFE = /^[\x21-\x7e]+$/;
+const ENV_SPECIAL = /["'\\$#`]/;
+
+/**
+ * The release the gate expects the backend to answer (`expect:`), so the
+ * backend is deployed with the very value the gate checks: `RELEASE`.
+ */
+function releaseLines(s: ServiceSpec): string[] {
+  const release = s.expect && releaseIdentity(s.expect);
+  if (!release) return [];
+  if (!ENV_SAFE.test(release.value) || ENV_SPECIAL.test(release.value)) {
+    return [`# RELEASE not written: the expected ${release.from} holds characters an env file cannot carry unquoted`];
+  }
+  return [`# RELEASE: the ${release.from} the gate expects the health answer to carry`, `RELEASE=${release.value}`];
 }
 
 export function render(spec: Spec): RenderedFile[] {

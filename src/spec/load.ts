@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { readInput } from '../input-file.js';
 import { UserError } from '../user-error.js';
 import { backendNotText } from './address.js';
+import { substituteExpectEnv } from './env.js';
 import { KNOWN_KEYS, specSchema, type SpecData } from './schema.js';
 
 /** The spec as the gate reads it: the schema's output (its types are inferred there), paths made absolute. */
@@ -39,8 +40,8 @@ export async function loadSpecFile(path: string, shown: string = displayPath(res
   return parseSpec(bytes.toString('utf8'), file, shown);
 }
 
-/** Parse and validate spec text. `file` is used for messages and relative paths. */
-export function parseSpec(text: string, file: string, shown: string = displayPath(file)): Spec {
+/** Parse and validate spec text. `file` is used for messages and relative paths; `env` fills `${NAME}` in `expect:` values. */
+export function parseSpec(text: string, file: string, shown: string = displayPath(file), env: Readonly<Record<string, string | undefined>> = process.env): Spec {
   const lineCounter = new LineCounter();
   // the library's own check of unique keys compares every key with every other: 50,000 keys took 13 s
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
@@ -58,7 +59,12 @@ export function parseSpec(text: string, file: string, shown: string = displayPat
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UserError('the spec must be a mapping with `version` and `services`', `${shown}:1`);
   }
-  const parsed = specSchema.safeParse(data, { reportInput: true });
+  const substituted = substituteExpectEnv(data, env);
+  if ('problem' in substituted) {
+    const { path, message } = substituted.problem;
+    throw new UserError(`${path.join('.')}: ${message}`, `${shown}:${lineOf(doc, lineCounter, path)}`);
+  }
+  const parsed = specSchema.safeParse(substituted.data, { reportInput: true });
   if (!parsed.success) {
     // the first issue in document order is the one to show
     const issue = parsed.error.issues[0] as Issue;
@@ -150,6 +156,15 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
       // the backend's message in the schema is for a missing key: this one is there, with the wrong type
       if (path[0] === 'services' && path.length === 3 && path[2] === 'backend') return { path, message: backendNotText(issue.input, typeOf(issue.input)) };
       return { path, message: issue.message.startsWith('Invalid input') ? `expected ${issue.expected}, got ${typeOf(issue.input)}` : issue.message };
+    case 'invalid_union': {
+      // the one branch whose type matched says what is wrong inside it; none: the union's own message
+      const inner = issue.errors.filter((branch) => !branch.some(wrongType));
+      const only = inner.length === 1 ? inner[0] : undefined;
+      // an unknown key says more than the keys missing beside it
+      const first = only?.find((e) => e.code === 'unrecognized_keys') ?? only?.[0];
+      if (first) return describeIssue({ ...first, path: [...issue.path, ...first.path] } as Issue);
+      return { path, message: issue.input === undefined ? issue.message : `${issue.message}, got ${typeOf(issue.input)}` };
+    }
     case 'invalid_value':
       return { path, message: issue.values.length > 1 ? `expected one of ${issue.values.join(', ')}, got ${JSON.stringify(issue.input)}` : issue.message };
     default:
@@ -157,8 +172,15 @@ function describeIssue(issue: Issue): { path: (string | number)[]; message: stri
   }
 }
 
+/** The input is not of a branch's type at all (a union: of none of its branches' types). */
+function wrongType(e: Issue): boolean {
+  if (e.path.length > 0) return false;
+  return e.code === 'invalid_type' || (e.code === 'invalid_union' && e.errors.every((branch) => branch.some(wrongType)));
+}
+
 function suggest(path: (string | number)[]): string {
-  const where = path.length === 0 ? '' : path[0] === 'services' ? 'service' : String(path[0]);
+  const inExpect = path[0] === 'services' && path[2] === 'expect';
+  const where = path.length === 0 ? '' : inExpect ? (path.length === 3 ? 'expect' : 'pattern') : path[0] === 'services' ? 'service' : String(path[0]);
   const keys = KNOWN_KEYS[where];
   return keys ? ` (expected one of ${keys.join(', ')})` : '';
 }

@@ -7,6 +7,7 @@ import type { Endpoint } from '../model/endpoint.js';
 import { PROTOCOL_NAMES } from '../model/protocols.js';
 import { parseBackend } from './address.js';
 import { DURATION_PATTERN, durationRangeProblem, parseDuration } from './duration.js';
+import { EXPECT_KEYS, expectSchema, PATTERN_KEYS } from './expect.js';
 
 const duration = z
   .string({ error: 'expected a duration such as 250ms, 2s or 1m' })
@@ -21,6 +22,9 @@ const duration = z
 /** When the gate runs `nginx -t` (README, Safety): `safe` unless the spec says otherwise. */
 export const NGINX_TEST_MODES = ['safe', 'always', 'off'] as const;
 export type NginxTestMode = (typeof NGINX_TEST_MODES)[number];
+
+/** The protocols whose health answer the gate reads, and so can hold to `expect:`. */
+const EXPECT_PROTOCOLS: readonly string[] = ['http', 'https', 'fastcgi'];
 
 const service = z.strictObject({
   backend: z
@@ -43,7 +47,14 @@ const service = z.strictObject({
   location: z.string().min(1).optional().describe('narrow the check to one location'),
   process: z.string().min(1).optional().describe('process name, to find where it really listens'),
   unit: z.string().min(1).optional().describe('systemd unit, for state and journal evidence'),
-});
+  expect: expectSchema.optional(),
+})
+  // an expectation is checked against the health answer: without one requested, it would pass unchecked
+  .refine((s) => s.expect === undefined || s.health !== undefined, { error: 'expect needs `health`: the path whose answer it checks', path: ['expect'] })
+  .refine((s) => s.expect === undefined || EXPECT_PROTOCOLS.includes(s.protocol), {
+    error: (i) => `expect checks http, https and fastcgi health answers; the gate does not request health over ${String((i.input as { protocol?: unknown }).protocol)}`,
+    path: ['expect'],
+  });
 
 export const specSchema = z.strictObject({
   version: z.literal(1, { error: 'version must be 1' }),
@@ -99,6 +110,8 @@ export const KNOWN_KEYS: Record<string, string[]> = {
   service: Object.keys(service.shape),
   nginx: Object.keys(specSchema.shape.nginx.unwrap().in.shape),
   gate: Object.keys(specSchema.shape.gate.unwrap().in.shape),
+  expect: EXPECT_KEYS,
+  pattern: PATTERN_KEYS,
 };
 
 function serviceSpec(name: string, s: z.output<typeof service>) {
@@ -115,6 +128,7 @@ function serviceSpec(name: string, s: z.output<typeof service>) {
     ...(s.location !== undefined && { location: s.location }),
     ...(s.process !== undefined && { process: s.process }),
     ...(s.unit !== undefined && { unit: s.unit }),
+    ...(s.expect !== undefined && { expect: s.expect }),
   };
 }
 

@@ -445,6 +445,46 @@ const rows: Row[] = [
     message: /through nginx/,
     fix: /server_name and location/,
   },
+  {
+    name: 'the previous release answers: health.unexpected with the observed value beside the expected one',
+    input: input({
+      check: 'health',
+      probe: fail({
+        kind: 'http',
+        stage: 'response',
+        code: 'UNEXPECTED_ANSWER',
+        status: 200,
+        message: 'HTTP/1.1 200 OK; X-Release differs',
+        target: 'http://127.0.0.1:8000/healthz',
+        mismatches: [
+          { subject: 'X-Release', observed: '3f2a9c1', expected: '8d41e07', identity: true },
+          { subject: 'JSON field version', observed: '1.4.1', expected: '1.4.2', identity: true },
+        ],
+      }),
+    }),
+    code: 'health.unexpected',
+    message: /^http:\/\/127\.0\.0\.1:8000\/healthz answered 200, but X-Release is 3f2a9c1 \(the previous release\?\), expected 8d41e07$/,
+    evidence: /also: JSON field version is 1\.4\.1 \(the previous release\?\), expected 1\.4\.2/,
+    fix: /old process stopped/,
+  },
+  {
+    name: 'through nginx, a body that is not JSON: health.unexpected says so, the fix points at the upstream',
+    input: input({
+      check: 'front',
+      probe: fail({
+        kind: 'http',
+        stage: 'response',
+        code: 'UNEXPECTED_ANSWER',
+        status: 200,
+        message: 'HTTP/1.1 200 OK; JSON field version differs',
+        target: 'http://127.0.0.1:80/healthz',
+        mismatches: [{ subject: 'JSON field version', expected: '1.4.2', problem: 'the body is not JSON: Unexpected token' }],
+      }),
+    }),
+    code: 'health.unexpected',
+    message: /^through nginx, http:\/\/127\.0\.0\.1:80\/healthz answered 200, but the body is not JSON: Unexpected token, expected JSON field version 1\.4\.2$/,
+    fix: /stale upstream/,
+  },
 ];
 
 describe('classify', () => {

@@ -70,7 +70,7 @@ const bad: [string, string, string][] = [
   ['no port', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1\n', 'upstream-gate.yml:4: services.api.backend: expected HOST:PORT, [IPv6]:PORT or unix:/path.sock, got "127.0.0.1"'],
   ['IPv6 without brackets', 'version: 1\nservices:\n  api:\n    backend: "::1:8000"\n', 'upstream-gate.yml:4: services.api.backend: an IPv6 address needs brackets: [::1]:8000'],
   ['relative socket', 'version: 1\nservices:\n  api:\n    backend: unix:run/x.sock\n', 'upstream-gate.yml:4: services.api.backend: a unix socket needs an absolute path: unix:/run/app.sock, got "unix:run/x.sock"'],
-  ['unknown key', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    helth: /x\n', 'upstream-gate.yml:5: services.api.helth: unknown key (expected one of backend, protocol, health, server_name, location, process, unit)'],
+  ['unknown key', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\n    helth: /x\n', 'upstream-gate.yml:5: services.api.helth: unknown key (expected one of backend, protocol, health, server_name, location, process, unit, expect)'],
   ['unknown top-level key', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\nngnix: {}\n', 'upstream-gate.yml:5: ngnix: unknown key (expected one of version, services, nginx, gate)'],
   ['bad duration', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\ngate:\n  deadline: 5x\n', 'upstream-gate.yml:6: gate.deadline: "5x" is not a duration: write 250ms, 2s or 1m'],
   ['number for a duration', 'version: 1\nservices:\n  api:\n    backend: 127.0.0.1:8000\ngate:\n  interval: 100\n', 'upstream-gate.yml:6: gate.interval: expected a duration such as 250ms, 2s or 1m'],

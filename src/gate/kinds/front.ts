@@ -4,6 +4,7 @@
 import { gatewayLines } from '../../diagnose/gateway-lines.js';
 import { readSince } from '../../host/file-tail.js';
 import type { Endpoint } from '../../model/endpoint.js';
+import { matchExpectation } from '../../probe/expect.js';
 import { probeHttp } from '../../probe/http.js';
 import type { ServiceSpec } from '../../spec/load.js';
 import type { AttemptContext, ProbeKind } from '../probe-kind.js';
@@ -28,10 +29,10 @@ export function frontRequest(front: string) {
 export const frontKind: ProbeKind = {
   stage: 'front',
   checkName: (service) => `front GET ${service.health ?? ''}`,
-  probe({ service }, a) {
+  async probe({ service }, a) {
     const f = frontRequest(a.spec.nginx.front ?? '');
     const path = service.health ?? '';
-    return probeHttp(a.host, {
+    const r = await probeHttp(a.host, {
       endpoint: f.endpoint,
       tls: f.tls,
       path: `${f.base}${path}`,
@@ -41,7 +42,10 @@ export const frontKind: ProbeKind = {
       connectTimeoutMs: a.connectTimeoutMs,
       requestTimeoutMs: a.requestTimeoutMs,
       signal: a.signal,
+      keepAnswer: service.expect !== undefined,
     });
+    // the release nginx serves must be the one expected too: a stale upstream still answers the old one
+    return matchExpectation(r, service.expect);
   },
   async evidence(probe, { service, target }, a) {
     const errorLog = !probe.ok && (probe.status === 502 || probe.status === 504) ? await gatewayEvidence(service, a) : undefined;

@@ -1,5 +1,6 @@
 // The health request over HTTP or HTTPS, `curl -f` semantics.
 import { formatEndpoint } from '../../model/endpoint.js';
+import { matchExpectation } from '../../probe/expect.js';
 import { probeHttp } from '../../probe/http.js';
 import { dialed, dialedSuffix, type ProbeKind } from '../probe-kind.js';
 
@@ -9,9 +10,9 @@ export function httpKind(tls: boolean): ProbeKind {
     stage: 'health',
     protocols: [scheme],
     checkName: (service, target, distinct) => `${scheme} GET ${service.health ?? ''}${dialedSuffix(target, distinct)}`,
-    probe({ service, target }, a) {
+    async probe({ service, target }, a) {
       const { endpoint } = target;
-      return probeHttp(a.host, {
+      const r = await probeHttp(a.host, {
         endpoint: dialed(target),
         tls,
         path: service.health ?? '',
@@ -20,7 +21,9 @@ export function httpKind(tls: boolean): ProbeKind {
         connectTimeoutMs: a.connectTimeoutMs,
         requestTimeoutMs: a.requestTimeoutMs,
         signal: a.signal,
+        keepAnswer: service.expect !== undefined,
       });
+      return matchExpectation(r, service.expect);
     },
   };
 }

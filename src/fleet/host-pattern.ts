@@ -6,6 +6,7 @@
 // its children's), a host, a shell glob (`web*`, `db?`, `[ab]*`) matched
 // against group and host names, or a regex after `~`; `NAME[i]`, `NAME[i:j]`
 // pick from its matches by position.
+import { append } from '../append.js';
 import { UserError } from '../user-error.js';
 import { hostsOf, type Inventory } from './inventory.js';
 
@@ -65,7 +66,7 @@ function enumerate(inv: Inventory, pattern: string, shown: string): string[] {
   const re = compile(pattern, shown);
   const results: string[] = [];
   const groups = [...inv.groups.keys()].filter((g) => re.test(g));
-  for (const g of groups) results.push(...hostsOf(inv, g));
+  for (const g of groups) append(results, hostsOf(inv, g));
   if (!groups.length || pattern.startsWith('~') || /[.?*[]/.test(pattern)) for (const h of inv.hosts) if (re.test(h)) results.push(h);
   return [...new Set(results)];
 }

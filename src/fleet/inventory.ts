@@ -3,6 +3,7 @@
 // build it; `fleetTargets()` turns the selected hosts into what the gate
 // connects to (address, port, user, key), with the variables merged as
 // Ansible merges them (all, then deeper groups, then the host).
+import { append } from '../append.js';
 import { UserError } from '../user-error.js';
 
 export type Vars = Record<string, unknown>;
@@ -80,7 +81,7 @@ export function descendants(inv: Inventory, name: string): Set<string> {
     const g = todo.pop() as string;
     if (seen.has(g)) continue;
     seen.add(g);
-    todo.push(...(inv.groups.get(g)?.children ?? []));
+    append(todo, inv.groups.get(g)?.children ?? []);
   }
   return seen;
 }
@@ -136,7 +137,7 @@ function depths(inv: Inventory): Map<string, number> {
     const known = memo.get(name);
     if (known !== undefined) return known;
     const ps = (parents.get(name) ?? []).filter((p) => p !== 'all');
-    const d = ps.length ? Math.max(...ps.map(depthOf)) + 1 : 1;
+    const d = ps.reduce((most, p) => Math.max(most, depthOf(p) + 1), 1);
     memo.set(name, d);
     return d;
   };

@@ -1,5 +1,8 @@
 import { createRequire as __ugateCreateRequire } from 'node:module';
+import { fileURLToPath as __ugateFileURLToPath } from 'node:url';
 const require = __ugateCreateRequire(import.meta.url);
+const __filename = __ugateFileURLToPath(import.meta.url);
+const __dirname = __ugateFileURLToPath(new URL('.', import.meta.url));
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
@@ -58544,9 +58547,6 @@ function dedupeDials(dials) {
   });
 }
 
-// src/nginx/load.ts
-import { dirname as dirname8 } from "node:path";
-
 // src/nginx/dump.ts
 var HEADER = /^# configuration file (\/.*):\r?$/;
 var NGINX_MESSAGE = /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;
@@ -58581,6 +58581,9 @@ function parseDump(text3) {
   if (main === void 0) return void 0;
   return { main, files, messages };
 }
+
+// src/nginx/load.ts
+import { dirname as dirname8 } from "node:path";
 
 // src/nginx/nginx-test.ts
 import { accessSync, constants as constants11, statSync as statSync3 } from "node:fs";
@@ -59339,7 +59342,7 @@ var MAX_RESOLVED_NAMES = 256;
 var runConfigPhase = (spec, ctx) => configPhase(spec, ctx);
 async function configPhase(spec, ctx, options = {}) {
   const { signal } = ctx;
-  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : await loadConfigFiles(spec, ctx.host, signal);
+  const loaded = spec.nginx.dump ? await loadDump(spec.nginx.dump, { signal, ...options.readStdin && { readStdin: options.readStdin } }) : ctx.host.nginxDump ? await loadHostDump(spec, ctx) : await loadConfigFiles(spec, ctx.host, signal);
   const { parse: parse3, main } = loaded;
   const base = dirname9(main);
   const display = (file2) => {
@@ -59444,6 +59447,9 @@ async function nginxCheck(spec, loaded, ctx) {
     const notes2 = loaded.dump.messages.length === 0 ? [{ severity: "info", message: "read an nginx -T dump: nginx -t was not run here, and the dump holds no nginx -t messages" }] : [];
     return { ok: !failed, messages, notes: notes2, ...failed && { failure: "nginx -t failed (from the dump)" } };
   }
+  if (ctx.host.nginxDump) {
+    return { ok: true, messages: [], notes: [{ severity: "info", message: `${spec.nginx.binary} is not installed on the host: nginx -t was not run, the config files were read instead` }] };
+  }
   const { binary, config: config2, test: mode } = spec.nginx;
   return testConfig(ctx.host, { binary, config: config2, ...mode && { mode }, parse: loaded.parse, signal: ctx.signal, deadlineAt: ctx.deadlineAt, env: process.env });
 }
@@ -59457,6 +59463,22 @@ async function resolveAll(spec, expansions, resolver, signal) {
   const out = /* @__PURE__ */ new Map();
   await Promise.all(list.map(async (n2) => out.set(n2, await resolver(n2, signal))));
   return out;
+}
+async function loadHostDump(spec, ctx) {
+  const { binary, config: config2 } = spec.nginx;
+  const timeoutMs = Math.max(1e3, Math.min(15e3, (ctx.deadlineAt - Date.now()) / 2));
+  const r = await ctx.host.nginxDump(binary, config2, { signal: ctx.signal, timeoutMs });
+  const text3 = `${r.stderr}
+${r.stdout}`;
+  const dump = parseDump(text3);
+  if (dump) return loadDumpText(text3, `${r.command} (on the host)`);
+  if (r.notFound) return loadConfigFiles(spec, ctx.host, ctx.signal);
+  const messages = text3.split("\n").filter((l) => /^nginx: /.test(l)).map((l) => l.trimEnd());
+  if (messages.length === 0) throw new UserError(`${r.command} on the host failed: ${(r.stderr.trim().split("\n")[0] ?? "") || (r.timedOut ? "timed out" : `exit ${r.exitCode ?? r.signal}`)}`);
+  const parsed = parseNginxMessages(messages.join("\n"));
+  const onlyPermission = parsed.some(isErrorMessage) && parsed.filter(isErrorMessage).every(isPermissionMessage);
+  const loaded = await loadConfigFiles(spec, ctx.host, ctx.signal);
+  return { ...loaded, dump: { main: loaded.main, files: /* @__PURE__ */ new Map(), messages: onlyPermission ? messages.filter((m) => !/test failed/.test(m)) : messages } };
 }
 async function loadConfigFiles(spec, host, signal) {
   try {
@@ -60379,6 +60401,17 @@ import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/model/codes.ts
 var CODES = {
+  "host.unreachable": {
+    phase: "host",
+    retry: "transient",
+    meaning: "the host to check could not be reached (the SSH connection was refused, timed out, or its name did not resolve): neither phase ran on it"
+  },
+  "ssh.auth": { phase: "host", retry: "definitive", meaning: "the SSH server refused every key or method offered: neither phase ran on the host" },
+  "ssh.host_key": {
+    phase: "host",
+    retry: "definitive",
+    meaning: "the host's SSH key is not the known or pinned one (or is unknown): the gate does not trust it, so neither phase ran"
+  },
   "config.invalid": { phase: "config", retry: "definitive", meaning: "nginx config does not parse, or `nginx -t` fails (file:line)" },
   "config.no_target": { phase: "config", retry: "definitive", meaning: "no `*_pass` / upstream server for the service was found" },
   "config.port_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another port than the spec" },

@@ -73366,6 +73366,17 @@ import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/model/codes.ts
 var CODES = {
+  "host.unreachable": {
+    phase: "host",
+    retry: "transient",
+    meaning: "the host to check could not be reached (the SSH connection was refused, timed out, or its name did not resolve): neither phase ran on it"
+  },
+  "ssh.auth": { phase: "host", retry: "definitive", meaning: "the SSH server refused every key or method offered: neither phase ran on the host" },
+  "ssh.host_key": {
+    phase: "host",
+    retry: "definitive",
+    meaning: "the host's SSH key is not the known or pinned one (or is unknown): the gate does not trust it, so neither phase ran"
+  },
   "config.invalid": { phase: "config", retry: "definitive", meaning: "nginx config does not parse, or `nginx -t` fails (file:line)" },
   "config.no_target": { phase: "config", retry: "definitive", meaning: "no `*_pass` / upstream server for the service was found" },
   "config.port_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another port than the spec" },
@@ -75122,6 +75133,8 @@ async function connectSsh(target, options) {
     proxy.on("error", () => {
     });
     sock = Duplex4.from({ readable: proxy.stdout, writable: proxy.stdin });
+    sock.on("error", () => {
+    });
   }
   const { Client } = await Promise.resolve().then(() => __toESM(require_lib2(), 1));
   const client = new Client();

@@ -376,10 +376,10 @@ async function writeFilesAtomically(files, signal) {
     throw cannotWrite(current, e);
   }
 }
-async function writeThrough(path6, text2, signal) {
+async function writeThrough(path6, text3, signal) {
   const fd = await openFd(path6, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NONBLOCK, 420);
   try {
-    const data = Buffer.from(text2);
+    const data = Buffer.from(text3);
     for (let off = 0; off < data.length; ) {
       signal?.throwIfAborted();
       try {
@@ -630,11 +630,11 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
@@ -656,7 +656,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar4(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -665,13 +665,13 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode2;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq2;
   }
 });
@@ -1586,14 +1586,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1610,14 +1610,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i2 = consumeMoreIndentedLines(text2, i2, indent.length);
+        i2 = consumeMoreIndentedLines(text3, i2, indent.length);
         if (i2 !== -1)
           end = i2 + endStep;
       }
-      for (let ch; ch = text2[i2 += 1]; ) {
+      for (let ch; ch = text3[i2 += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i2;
-          switch (text2[i2 + 1]) {
+          switch (text3[i2 + 1]) {
             case "x":
               i2 += 3;
               break;
@@ -1634,12 +1634,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i2 = consumeMoreIndentedLines(text2, i2, indent.length);
+            i2 = consumeMoreIndentedLines(text3, i2, indent.length);
           end = i2 + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i2 + 1];
+            const next = text3[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i2;
           }
@@ -1651,12 +1651,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i2 += 1];
+                ch = text3[i2 += 1];
                 overflow = true;
               }
               const j = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1671,39 +1671,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i3 = 0; i3 < folds.length; ++i3) {
         const fold = folds[i3];
-        const end2 = folds[i3 + 1] || text2.length;
+        const end2 = folds[i3 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i2, indent) {
+    function consumeMoreIndentedLines(text3, i2, indent) {
       let end = i2;
       let start2 = i2 + 1;
-      let ch = text2[start2];
+      let ch = text3[start2];
       while (ch === " " || ch === "	") {
         if (i2 < start2 + indent) {
-          ch = text2[++i2];
+          ch = text3[++i2];
         } else {
           do {
-            ch = text2[++i2];
+            ch = text3[++i2];
           } while (ch && ch !== "\n");
           end = i2;
           start2 = i2 + 1;
-          ch = text2[start2];
+          ch = text3[start2];
         }
       }
       return end;
@@ -4780,9 +4780,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4818,7 +4818,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4858,7 +4858,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
+        if (!isMap3 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4881,7 +4881,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -4913,7 +4913,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4929,7 +4929,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -6216,7 +6216,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -6300,7 +6300,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6899,7 +6899,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6922,7 +6922,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -7830,7 +7830,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7856,7 +7856,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7892,7 +7892,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -7953,8 +7953,8 @@ var require_dist = __commonJS({
 import { isIP as isIP2 } from "node:net";
 function backendNotText(input2, described) {
   if (typeof input2 !== "number") return `expected ${BACKEND_FORMS}, got ${described}`;
-  const port = Number.isInteger(input2) && input2 >= 1 && input2 <= 65535 ? input2 : 8e3;
-  return `${input2} is a number, not an address: write HOST:PORT, e.g. 127.0.0.1:${port}`;
+  const port2 = Number.isInteger(input2) && input2 >= 1 && input2 <= 65535 ? input2 : 8e3;
+  return `${input2} is a number, not an address: write HOST:PORT, e.g. 127.0.0.1:${port2}`;
 }
 function parseBackend(s) {
   if (s.startsWith("unix:")) {
@@ -7980,9 +7980,9 @@ function parseBackend(s) {
     if (isIP2(host) === 0 && !HOSTNAME.test(host)) return `"${host}" is not a valid host name or address`;
   }
   if (!/^\d{1,5}$/.test(portText)) return `port "${portText}" is not a number`;
-  const port = Number(portText);
-  if (port < 1 || port > 65535) return `port ${port} is outside 1-65535`;
-  return { kind: "tcp", host, port };
+  const port2 = Number(portText);
+  if (port2 < 1 || port2 > 65535) return `port ${port2} is outside 1-65535`;
+  return { kind: "tcp", host, port: port2 };
 }
 var HOSTNAME, BACKEND_FORMS;
 var init_address = __esm({
@@ -8014,9 +8014,9 @@ function substituteExpectEnv(data, env) {
   );
   return problem ? { problem } : { data: { ...data, services } };
 }
-function substitute(text2, env) {
+function substitute(text3, env) {
   let problem;
-  const out = text2.replace(REFERENCE, (whole, inner, name2) => {
+  const out = text3.replace(REFERENCE, (whole, inner, name2) => {
     if (problem !== void 0) return whole;
     if (inner === "$") return "$";
     if (name2 === void 0 || !whole.endsWith("}") || !NAME.test(name2)) {
@@ -12578,7 +12578,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve11) {
+function isRecursive(inst, stack, resolve12) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -12588,7 +12588,7 @@ function isRecursive(inst, stack, resolve11) {
   let result = NONE;
   const check2 = (child2) => {
     if (result !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve11);
+      const answer = isRecursive(child2, stack, resolve12);
       if (answer > result)
         result = answer;
     }
@@ -12599,7 +12599,7 @@ function isRecursive(inst, stack, resolve11) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve11) : NONE;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve12) : NONE;
       if (child2 > answer)
         answer = child2;
     }
@@ -12663,7 +12663,7 @@ function isRecursive(inst, stack, resolve11) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve11 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve12 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -19659,11 +19659,11 @@ var init_duration = __esm({
 
 // src/spec/expect.ts
 function toExpectation(e) {
-  const text2 = (v, plain) => typeof v === "string" ? { kind: plain, value: v } : { kind: "regex", source: v.regex };
+  const text3 = (v, plain) => typeof v === "string" ? { kind: plain, value: v } : { kind: "regex", source: v.regex };
   return {
     ...e.status !== void 0 && { status: (Array.isArray(e.status) ? e.status : [e.status]).map((s) => typeof s === "number" ? { from: s, to: s } : statusRange(s)) },
-    headers: Object.entries(e.headers ?? {}).map(([name2, v]) => ({ name: name2, match: text2(v, "equals") })),
-    ...e.body !== void 0 && { body: text2(e.body, "contains") },
+    headers: Object.entries(e.headers ?? {}).map(([name2, v]) => ({ name: name2, match: text3(v, "equals") })),
+    ...e.body !== void 0 && { body: text3(e.body, "contains") },
     json: Object.entries(e.json ?? {}).map(([path6, v]) => ({
       path: path6,
       match: v !== null && typeof v === "object" ? { kind: "regex", source: v.regex } : { kind: "equals", value: v }
@@ -19728,8 +19728,8 @@ var init_expect2 = __esm({
 // src/spec/schema.ts
 function serviceSpec(name2, s) {
   const texts = Array.isArray(s.backend) ? s.backend : [s.backend];
-  const pool = texts.map((text2) => {
-    const e = parseBackend(text2);
+  const pool = texts.map((text3) => {
+    const e = parseBackend(text3);
     if (typeof e === "string") throw new Error("unreachable: schema validated backend");
     return e;
   });
@@ -19779,12 +19779,12 @@ var init_schema = __esm({
     });
     backendPool = external_exports.array(backendAddress, { error: "expected a list of HOST:PORT, [IPv6]:PORT or unix:/path.sock" }).min(1, { error: "a pool lists at least one backend" }).check((ctx) => {
       const seen = /* @__PURE__ */ new Map();
-      ctx.value.forEach((text2, i2) => {
-        const e = parseBackend(text2);
+      ctx.value.forEach((text3, i2) => {
+        const e = parseBackend(text3);
         if (typeof e === "string") return;
         const key = e.kind === "unix" ? `unix:${e.path}` : formatEndpoint({ ...e, host: e.host.toLowerCase() });
         const first = seen.get(key);
-        if (first !== void 0) ctx.issues.push({ code: "custom", message: `${text2} is listed twice (also backend.${first})`, input: text2, path: [i2] });
+        if (first !== void 0) ctx.issues.push({ code: "custom", message: `${text3} is listed twice (also backend.${first})`, input: text3, path: [i2] });
         else seen.set(key, i2);
       });
     });
@@ -19870,9 +19870,9 @@ async function loadSpecFile(path6, shown2 = displayPath(resolve(path6)), signal)
   const bytes = await readInput(file2, { what: "spec", shown: shown2, maxBytes: MAX_SPEC_BYTES, ...signal && { signal } });
   return parseSpec(bytes.toString("utf8"), file2, shown2);
 }
-function parseSpec(text2, file2, shown2 = displayPath(file2), env = process.env) {
+function parseSpec(text3, file2, shown2 = displayPath(file2), env = process.env) {
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const doc = (0, import_yaml.parseDocument)(text3, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   const problem = first ? { offset: first.pos[0], message: firstLine(first.message) } : structureProblem(doc);
   if (problem) throw new UserError(problem.message, `${shown2}:${lineCounter.linePos(problem.offset).line}`);
@@ -21265,12 +21265,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve12, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve11(is);
+              resolve12(is);
             }
           });
         });
@@ -21336,27 +21336,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve11, reject) => {
+      const step = (i2) => new Promise((resolve12, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve11(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve12(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve11(subStep(p, i2, 0));
+        resolve12(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve11, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve12, reject) => {
         if (ii === pathExt.length)
-          return resolve11(step(i2 + 1));
+          return resolve12(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve11(p + ext);
+              return resolve12(p + ext);
           }
-          return resolve11(subStep(p, i2, ii + 1));
+          return resolve12(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -22436,8 +22436,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise2 = new Promise((resolve11, reject) => {
-        Object.assign(methods, { resolve: resolve11, reject });
+      const promise2 = new Promise((resolve12, reject) => {
+        Object.assign(methods, { resolve: resolve12, reject });
       });
       return Object.assign(promise2, methods);
     };
@@ -27735,11 +27735,11 @@ var init_concurrent = __esm({
       const promises = weakMap.get(stream);
       const promise2 = createDeferred();
       promises.push(promise2);
-      const resolve11 = promise2.resolve.bind(promise2);
-      return { resolve: resolve11, promises };
+      const resolve12 = promise2.resolve.bind(promise2);
+      return { resolve: resolve12, promises };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve11, promises }, subprocess) => {
-      resolve11();
+    waitForConcurrentStreams = async ({ resolve: resolve12, promises }, subprocess) => {
+      resolve12();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises])
@@ -28638,10 +28638,10 @@ function decode3(buf) {
 function memorySource(files, origin = "the dump") {
   return {
     read(path6, maxBytes) {
-      const text2 = files.get(path6);
-      if (text2 === void 0) return { error: `open() "${path6}" failed (2: No such file or directory in ${origin})` };
-      if (text2.length > maxBytes) return { error: `"${path6}" is too large (${text2.length} characters, limit ${maxBytes})` };
-      return { text: text2, bytes: text2.length };
+      const text3 = files.get(path6);
+      if (text3 === void 0) return { error: `open() "${path6}" failed (2: No such file or directory in ${origin})` };
+      if (text3.length > maxBytes) return { error: `"${path6}" is too large (${text3.length} characters, limit ${maxBytes})` };
+      return { text: text3, bytes: text3.length };
     },
     glob(pattern2, maxMatches) {
       const match = globMatcher(pattern2);
@@ -28863,10 +28863,10 @@ function request(host) {
   if (shared) return shared;
   child ??= start();
   const id = ++nextId;
-  let resolve11 = () => {
+  let resolve12 = () => {
   };
-  const promise2 = new Promise((r) => resolve11 = r);
-  const p = { host: key, askedAt: performance.now(), resolve: resolve11, promise: promise2 };
+  const promise2 = new Promise((r) => resolve12 = r);
+  const p = { host: key, askedAt: performance.now(), resolve: resolve12, promise: promise2 };
   byId.set(id, p);
   byHost.set(key, id);
   child.stdin?.write(`${JSON.stringify({ id, host })}
@@ -28892,11 +28892,11 @@ function lookupHost(host, options) {
   if (signal?.aborted) return Promise.resolve({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the lookup", waitedMs: 0 });
   const p = request(host);
   const waited = () => Math.round(performance.now() - p.askedAt);
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     const done = (a2) => {
       clearTimeout(timer);
       forget();
-      resolve11({ ...a2, waitedMs: waited() });
+      resolve12({ ...a2, waitedMs: waited() });
     };
     const timer = setTimeout(() => done({ ok: false, unanswered: true, message: "the resolver did not answer" }), options.timeoutMs);
     const forget = signal ? onAbort(signal, () => done({ ok: false, unanswered: true, aborted: true, message: "the gate was stopped before the resolver answered" })) : () => {
@@ -28989,7 +28989,7 @@ function dialLocal(endpoint, options) {
   const started = performance.now();
   const fail2 = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
   if (options.signal?.aborted) return Promise.resolve(fail2({ code: ABORTED, message: "aborted before connecting" }));
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     const socket = endpoint.kind === "unix" ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port, autoSelectFamily: false, lookup: connectLookup });
     let settled = false;
     const settle3 = (d) => {
@@ -28999,7 +28999,7 @@ function dialLocal(endpoint, options) {
       options.signal?.removeEventListener("abort", onAbort2);
       socket.removeListener("error", onError);
       if (!d.ok) socket.destroy();
-      resolve11(d);
+      resolve12(d);
     };
     const onError = (e) => settle3(fail2(errorFacts(e)));
     const onAbort2 = () => settle3(fail2({ code: ABORTED, message: `aborted after ${Math.round(performance.now() - started)}ms` }));
@@ -29043,9 +29043,9 @@ async function bounded(work, o2 = {}) {
   let timer;
   let onAbort2;
   const ms2 = o2.timeoutMs ?? FILE_TIMEOUT_MS;
-  const late = new Promise((resolve11) => {
-    timer = setTimeout(() => resolve11({ ok: false, code: "ETIMEDOUT", message: `no answer within ${ms2}ms`, durationMs: performance.now() - started }), ms2);
-    onAbort2 = () => resolve11({ ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started });
+  const late = new Promise((resolve12) => {
+    timer = setTimeout(() => resolve12({ ok: false, code: "ETIMEDOUT", message: `no answer within ${ms2}ms`, durationMs: performance.now() - started }), ms2);
+    onAbort2 = () => resolve12({ ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started });
     o2.signal?.addEventListener("abort", onAbort2, { once: true });
   });
   try {
@@ -29104,10 +29104,10 @@ var init_why_failed = __esm({
 });
 
 // src/host/listeners.ts
-function parseUsers(text2) {
-  if (!text2) return [];
+function parseUsers(text3) {
+  if (!text3) return [];
   const out = [];
-  for (const m of text2.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
+  for (const m of text3.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)) {
     const pid = Number(m[2]);
     if (!out.some((p) => p.pid === pid)) out.push({ name: m[1] ?? "", pid });
   }
@@ -29131,18 +29131,18 @@ function parseSs(stdout) {
     const queue = { pending: Number(tcp[1]), backlog: Number(tcp[2]) };
     const local = tcp[3];
     const colon = local.lastIndexOf(":");
-    const port = Number(local.slice(colon + 1));
+    const port2 = Number(local.slice(colon + 1));
     let host = local.slice(0, colon).replace(/%[^\]]*/, "");
-    if (!Number.isInteger(port)) continue;
+    if (!Number.isInteger(port2)) continue;
     if (host === "*") {
-      out.push({ kind: "tcp", family: 6, address: "::", port, dualStack: true, processes, queue });
+      out.push({ kind: "tcp", family: 6, address: "::", port: port2, dualStack: true, processes, queue });
       continue;
     }
     const v6 = host.startsWith("[");
     if (v6) host = host.slice(1, -1);
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes, queue });
-    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port, processes, queue });
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port: port2, processes, queue });
+    else out.push({ kind: "tcp", family: v6 ? 6 : 4, address: host, port: port2, processes, queue });
   }
   return out;
 }
@@ -29178,29 +29178,29 @@ var init_listeners = __esm({
 // src/host/local/procnet.ts
 import { readFile, readdir as readdir2, readlink } from "node:fs/promises";
 function decodeProcAddress(hex3) {
-  const [addr = "", port = "0"] = hex3.split(":");
+  const [addr = "", port2 = "0"] = hex3.split(":");
   const words = addr.match(/.{8}/g) ?? [];
   const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
-  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port, 16) };
+  if (bytes.length === 4) return { address: bytes.join("."), port: parseInt(port2, 16) };
   const groups = [];
   for (let i2 = 0; i2 < 16; i2 += 2) groups.push(((bytes[i2] ?? 0) << 8 | (bytes[i2 + 1] ?? 0)).toString(16));
-  return { address: canonicalIp(groups.join(":")), port: parseInt(port, 16) };
+  return { address: canonicalIp(groups.join(":")), port: parseInt(port2, 16) };
 }
-function parseProcTcp(text2, family2, dualStackDefault) {
+function parseProcTcp(text3, family2, dualStackDefault) {
   const out = [];
-  for (const line of text2.split("\n").slice(1)) {
+  for (const line of text3.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
-    const { address, port } = decodeProcAddress(f[1] ?? "");
+    const { address, port: port2 } = decodeProcAddress(f[1] ?? "");
     const inode = Number(f[9]);
     const mapped = /^::ffff:(.+)$/.exec(address);
-    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port, processes: [], inode });
+    if (mapped?.[1]) out.push({ kind: "tcp", family: 4, address: mapped[1], port: port2, processes: [], inode });
     else
       out.push({
         kind: "tcp",
         family: family2,
         address,
-        port,
+        port: port2,
         ...family2 === 6 && address === "::" && dualStackDefault && { dualStack: true },
         processes: [],
         inode
@@ -29208,9 +29208,9 @@ function parseProcTcp(text2, family2, dualStackDefault) {
   }
   return out;
 }
-function parseProcUnix(text2) {
+function parseProcUnix(text3) {
   const out = [];
-  for (const line of text2.split("\n").slice(1)) {
+  for (const line of text3.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 8) continue;
     const flags = parseInt(f[3] ?? "0", 16);
@@ -29394,8 +29394,8 @@ async function masterFromPidFile(host, pidFile, o2, notes2) {
     notes2.push(`${pidFile}: ${r.code === "ENOENT" ? "no such file" : r.message}`);
     return void 0;
   }
-  const text2 = r.data.toString("latin1").trim();
-  const pid = /^\d{1,10}$/.test(text2) ? Number(text2) : void 0;
+  const text3 = r.data.toString("latin1").trim();
+  const pid = /^\d{1,10}$/.test(text3) ? Number(text3) : void 0;
   if (pid === void 0 || pid < 1) {
     notes2.push(`${pidFile} holds no pid`);
     return void 0;
@@ -29631,9 +29631,9 @@ function parsePassTarget(directive, arg, module) {
   const hp = splitHostPort(authority);
   if (typeof hp === "string") return { scheme, dynamic: false, authority, error: `${hp} in upstream "${authority.replace(/^[^@]*@/, "***@")}"` };
   if (hp.port === void 0) {
-    const port = uriPart3 ? DEFAULT_PORT[scheme] : void 0;
+    const port2 = uriPart3 ? DEFAULT_PORT[scheme] : void 0;
     const base = { scheme, dynamic: false, authority, group: hp.host };
-    return port === void 0 ? base : { ...base, endpoint: { kind: "tcp", host: hp.host, port } };
+    return port2 === void 0 ? base : { ...base, endpoint: { kind: "tcp", host: hp.host, port: port2 } };
   }
   return { scheme, dynamic: false, authority, endpoint: { kind: "tcp", host: hp.host, port: hp.port } };
 }
@@ -29680,9 +29680,9 @@ function parseUpstreamServer(args, module) {
   const hp = splitHostPort(address);
   if (typeof hp === "string") line.error = `${hp} in upstream "${address}"`;
   else {
-    const port = hp.port ?? (module === "http" ? 80 : void 0);
-    if (port === void 0) line.error = `no port in upstream "${address}"`;
-    else line.endpoint = { kind: "tcp", host: hp.host, port };
+    const port2 = hp.port ?? (module === "http" ? 80 : void 0);
+    if (port2 === void 0) line.error = `no port in upstream "${address}"`;
+    else line.endpoint = { kind: "tcp", host: hp.host, port: port2 };
   }
   return line;
 }
@@ -29744,9 +29744,9 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
         } else if (name2 === "proxy_set_header" && scope.headers && d.args.length === 2) {
           scope.headers.set.push({ file: file2, line, name: d.args[0], value: d.args[1] });
         } else if (!scope.module && (name2 === "pid" || name2 === "user") && d.args.length >= 1) {
-          const [first, group] = d.args;
+          const [first, group2] = d.args;
           if (name2 === "pid") model.pid = { file: file2, line, path: first };
-          else model.user = { file: file2, line, name: first, ...group !== void 0 && { group } };
+          else model.user = { file: file2, line, name: first, ...group2 !== void 0 && { group: group2 } };
         }
         continue;
       }
@@ -29758,10 +29758,10 @@ function buildModel(parse3, maxWalked = MAX_WALKED_DIRECTIVES) {
         walk(d.block, fileIndex, { module: scope.module, server, ...scope.headers && { headers: level(scope.headers) } });
         if (server.listens.length === 0 && server.module === "http") server.listens.push({ key: "*:80", defaultServer: false });
       } else if (name2 === "upstream" && scope.module && !scope.server && d.args.length === 1) {
-        const group = { file: file2, line, name: d.args[0], module: scope.module, servers: [] };
-        const key = upstreamKey(scope.module, group.name);
-        if (!model.upstreams.has(key)) model.upstreams.set(key, group);
-        walk(d.block, fileIndex, { module: scope.module, upstream: group });
+        const group2 = { file: file2, line, name: d.args[0], module: scope.module, servers: [] };
+        const key = upstreamKey(scope.module, group2.name);
+        if (!model.upstreams.has(key)) model.upstreams.set(key, group2);
+        walk(d.block, fileIndex, { module: scope.module, upstream: group2 });
       } else if (name2 === "location" && scope.server && d.args.length >= 1) {
         const loc = parseLocation(d.args, file2, line);
         (scope.location ? scope.location.children : scope.server.locations).push(loc);
@@ -29825,18 +29825,18 @@ function expandPass(pass, server, model) {
   const base = { pass, server, target, scheme: target.scheme };
   if (target.error) return { candidates: [], errors: [{ file: pass.file, line: pass.line, error: target.error }] };
   if (target.dynamic) return { candidates: [{ ...base, dynamic: true, site: pass }], errors: [] };
-  const group = target.group === void 0 ? void 0 : model.upstreams.get(upstreamKey(pass.module, target.group));
-  if (group) {
+  const group2 = target.group === void 0 ? void 0 : model.upstreams.get(upstreamKey(pass.module, target.group));
+  if (group2) {
     const candidates = [];
     const errors = [];
-    for (const member of group.servers) {
+    for (const member of group2.servers) {
       if (member.down) continue;
       if (member.error) {
         errors.push({ file: member.file, line: member.line, error: member.error });
         continue;
       }
       const site = { file: member.file, line: member.line };
-      candidates.push({ ...base, group, member, site, dynamic: member.dynamic, ...member.endpoint && { endpoint: member.endpoint } });
+      candidates.push({ ...base, group: group2, member, site, dynamic: member.dynamic, ...member.endpoint && { endpoint: member.endpoint } });
     }
     return { candidates, errors };
   }
@@ -29938,13 +29938,13 @@ function indexServers(all) {
   serverIndexes.set(all, index);
   return index;
 }
-function firstIn(map2, key, group, value) {
+function firstIn(map2, key, group2, value) {
   let byGroup = map2.get(key);
   if (!byGroup) {
     byGroup = /* @__PURE__ */ new Map();
     map2.set(key, byGroup);
   }
-  if (!byGroup.has(group)) byGroup.set(group, value);
+  if (!byGroup.has(group2)) byGroup.set(group2, value);
 }
 function selectServers(all, names2) {
   const index = indexServers(all);
@@ -30189,8 +30189,8 @@ function startNames(dials, model) {
   for (const d of dials) {
     if (d.dynamic || d.endpoint?.kind !== "tcp" || isIP5(d.endpoint.host) !== 0) continue;
     if (d.upstream) {
-      const { host, port } = d.endpoint;
-      const member = model.upstreams.get(upstreamKey("http", d.upstream))?.servers.find((s) => s.file === d.file && s.line === d.line && s.endpoint?.kind === "tcp" && s.endpoint.host === host && s.endpoint.port === port);
+      const { host, port: port2 } = d.endpoint;
+      const member = model.upstreams.get(upstreamKey("http", d.upstream))?.servers.find((s) => s.file === d.file && s.line === d.line && s.endpoint?.kind === "tcp" && s.endpoint.host === host && s.endpoint.port === port2);
       if (member?.args.includes("resolve")) continue;
     }
     const key = `${d.endpoint.host.toLowerCase()}:${d.endpoint.port}`;
@@ -30240,48 +30240,48 @@ var init_mismatch = __esm({
 function isRawBlockDirective(name2) {
   return name2.endsWith("_by_lua_block");
 }
-function intern(text2, start2, end) {
+function intern(text3, start2, end) {
   const len = end - start2;
-  if (len > 32) return text2.slice(start2, end);
-  const slot = len * 961 + text2.charCodeAt(start2) * 31 + text2.charCodeAt(end - 1) + text2.charCodeAt(start2 + (len >> 1)) * 7 & INTERN_SLOTS - 1;
+  if (len > 32) return text3.slice(start2, end);
+  const slot = len * 961 + text3.charCodeAt(start2) * 31 + text3.charCodeAt(end - 1) + text3.charCodeAt(start2 + (len >> 1)) * 7 & INTERN_SLOTS - 1;
   const hit = interned[slot];
-  if (hit !== void 0 && hit.length === len && text2.startsWith(hit, start2)) return hit;
-  const word = text2.slice(start2, end);
+  if (hit !== void 0 && hit.length === len && text3.startsWith(hit, start2)) return hit;
+  const word = text3.slice(start2, end);
   interned[slot] = word;
   return word;
 }
-function countLines(text2, from, to) {
+function countLines(text3, from, to) {
   let k = 0;
-  for (let i2 = text2.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text2.indexOf("\n", i2 + 1)) k++;
+  for (let i2 = text3.indexOf("\n", from); i2 >= 0 && i2 < to; i2 = text3.indexOf("\n", i2 + 1)) k++;
   return k;
 }
-function rawBlockEnd(text2, from) {
-  const n2 = text2.length;
+function rawBlockEnd(text3, from) {
+  const n2 = text3.length;
   let depth = 1;
   let i2 = from;
   while (i2 < n2) {
-    const c3 = text2.charCodeAt(i2);
+    const c3 = text3.charCodeAt(i2);
     if (c3 === LBRACE) depth++;
     else if (c3 === RBRACE) {
       depth--;
       if (depth === 0) return i2;
     } else if (c3 === DQUOTE || c3 === SQUOTE) {
       i2++;
-      while (i2 < n2 && text2.charCodeAt(i2) !== c3 && text2.charCodeAt(i2) !== LF2) i2 += text2.charCodeAt(i2) === BACKSLASH ? 2 : 1;
-    } else if (c3 === 45 && text2.charCodeAt(i2 + 1) === 45) {
-      const long = /^\[(=*)\[/.exec(text2.slice(i2 + 2, i2 + 40));
+      while (i2 < n2 && text3.charCodeAt(i2) !== c3 && text3.charCodeAt(i2) !== LF2) i2 += text3.charCodeAt(i2) === BACKSLASH ? 2 : 1;
+    } else if (c3 === 45 && text3.charCodeAt(i2 + 1) === 45) {
+      const long = /^\[(=*)\[/.exec(text3.slice(i2 + 2, i2 + 40));
       if (long) {
-        const close3 = text2.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
+        const close3 = text3.indexOf(`]${long[1]}]`, i2 + 2 + long[0].length);
         i2 = close3 < 0 ? n2 : close3 + long[0].length;
       } else {
-        const end = text2.indexOf("\n", i2);
+        const end = text3.indexOf("\n", i2);
         i2 = end < 0 ? n2 : end;
       }
       continue;
     } else if (c3 === 91) {
-      const long = /^\[(=*)\[/.exec(text2.slice(i2, i2 + 40));
+      const long = /^\[(=*)\[/.exec(text3.slice(i2, i2 + 40));
       if (long) {
-        const close3 = text2.indexOf(`]${long[1]}]`, i2 + long[0].length);
+        const close3 = text3.indexOf(`]${long[1]}]`, i2 + long[0].length);
         i2 = close3 < 0 ? n2 : close3 + long[0].length;
         continue;
       }
@@ -30311,9 +30311,9 @@ var init_lexer = __esm({
     STOP[BACKSLASH] = 2;
     STOP[DOLLAR] = 2;
     Lexer = class {
-      constructor(text2) {
-        this.text = text2;
-        this.i = text2.charCodeAt(0) === 65279 ? 1 : 0;
+      constructor(text3) {
+        this.text = text3;
+        this.i = text3.charCodeAt(0) === 65279 ? 1 : 0;
       }
       text;
       value = "";
@@ -30329,15 +30329,15 @@ var init_lexer = __esm({
       /** the last position found of a character by nextIndex() */
       found = /* @__PURE__ */ new Map();
       next() {
-        const text2 = this.text;
-        const n2 = text2.length;
+        const text3 = this.text;
+        const n2 = text3.length;
         if (this.semiAfterRaw) {
           this.semiAfterRaw = false;
           return this.emit(";", this.cursorLine, false);
         }
         let i2 = this.i;
         while (i2 < n2) {
-          const c3 = text2.charCodeAt(i2);
+          const c3 = text3.charCodeAt(i2);
           if (c3 === LF2) {
             this.cursorLine++;
             i2++;
@@ -30348,7 +30348,7 @@ var init_lexer = __esm({
             continue;
           }
           if (c3 === HASH) {
-            const end = text2.indexOf("\n", i2);
+            const end = text3.indexOf("\n", i2);
             i2 = end < 0 ? n2 : end;
             continue;
           }
@@ -30393,12 +30393,12 @@ var init_lexer = __esm({
       }
       /** A bare word: up to whitespace, `;`, `{`, `}`; `${name}` keeps its braces. */
       bareWord(start2) {
-        const text2 = this.text;
-        const n2 = text2.length;
+        const text3 = this.text;
+        const n2 = text3.length;
         const line = this.cursorLine;
         let j = start2;
         while (j < n2) {
-          const d = text2.charCodeAt(j);
+          const d = text3.charCodeAt(j);
           const k = d < 128 ? STOP[d] : 0;
           if (k === 0) {
             j++;
@@ -30406,11 +30406,11 @@ var init_lexer = __esm({
           }
           if (k === 1) break;
           if (d === BACKSLASH && j + 1 < n2) {
-            if (text2.charCodeAt(j + 1) === LF2) this.cursorLine++;
+            if (text3.charCodeAt(j + 1) === LF2) this.cursorLine++;
             j += 2;
             continue;
           }
-          if (d === DOLLAR && text2.charCodeAt(j + 1) === LBRACE) {
+          if (d === DOLLAR && text3.charCodeAt(j + 1) === LBRACE) {
             const close3 = this.nextIndex(RBRACE, j + 2);
             const stop = this.nextIndex(LF2, j + 2);
             if (close3 >= 0 && (stop < 0 || close3 < stop)) {
@@ -30420,26 +30420,26 @@ var init_lexer = __esm({
           }
           j++;
         }
-        const value = intern(text2, start2, j);
+        const value = intern(text3, start2, j);
         this.i = j;
         this.startsStatement(value);
         return this.emit(value, line, false);
       }
       quotedWord(start2, q) {
-        const text2 = this.text;
-        const n2 = text2.length;
+        const text3 = this.text;
+        const n2 = text3.length;
         const line = this.cursorLine;
         let value = "";
         let j = start2 + 1;
         let chunk = j;
         let closed = false;
         while (j < n2) {
-          const d = text2.charCodeAt(j);
+          const d = text3.charCodeAt(j);
           if (d === BACKSLASH && j + 1 < n2) {
-            const e = text2.charCodeAt(j + 1);
+            const e = text3.charCodeAt(j + 1);
             if (e === LF2) this.cursorLine++;
             if (e === q) {
-              value += text2.slice(chunk, j);
+              value += text3.slice(chunk, j);
               chunk = j + 1;
             }
             j += 2;
@@ -30452,7 +30452,7 @@ var init_lexer = __esm({
           if (d === LF2) this.cursorLine++;
           j++;
         }
-        value += text2.slice(chunk, j);
+        value += text3.slice(chunk, j);
         if (!closed) this.errors.push({ line, error: "unexpected end of file, expecting closing quote" });
         this.i = closed ? j + 1 : n2;
         this.startsStatement(value);
@@ -30460,21 +30460,21 @@ var init_lexer = __esm({
       }
       /** The Lua body after `{` as one quoted token; a `;` follows it. */
       rawBlock(open6) {
-        const text2 = this.text;
+        const text3 = this.text;
         const line = this.cursorLine;
-        const end = rawBlockEnd(text2, open6 + 1);
+        const end = rawBlockEnd(text3, open6 + 1);
         this.atStart = true;
         this.rawDirective = false;
         if (end < 0) {
           this.errors.push({ line, error: 'unexpected end of file, expecting "}"' });
-          this.cursorLine += countLines(text2, open6 + 1, text2.length);
-          this.i = text2.length;
-          return this.emit(text2.slice(open6 + 1), line, true);
+          this.cursorLine += countLines(text3, open6 + 1, text3.length);
+          this.i = text3.length;
+          return this.emit(text3.slice(open6 + 1), line, true);
         }
-        this.cursorLine += countLines(text2, open6 + 1, end + 1);
+        this.cursorLine += countLines(text3, open6 + 1, end + 1);
         this.i = end + 1;
         this.semiAfterRaw = true;
-        return this.emit(text2.slice(open6 + 1, end), line, true);
+        return this.emit(text3.slice(open6 + 1, end), line, true);
       }
     };
     INTERN_SLOTS = 4096;
@@ -30653,9 +30653,9 @@ function proxyHostOf(target) {
   if (target.group !== void 0) return target.group;
   const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(target.authority);
   if (!m) return void 0;
-  const [, host, port] = m;
+  const [, host, port2] = m;
   const defaultPort = target.scheme === "https" ? 443 : 80;
-  return port === void 0 || Number(port) === defaultPort ? host : `${host}:${port}`;
+  return port2 === void 0 || Number(port2) === defaultPort ? host : `${host}:${port2}`;
 }
 function evaluate(value, vars) {
   const missing = [];
@@ -30855,13 +30855,13 @@ function evaluateWith(input2, dials) {
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where2));
   const request3 = (c3) => nginxRequest({ pass: c3.pass, server: c3.server, target: c3.target, specNames: names2, display });
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c3) => toDial(service2.name, c3, lineText, request3(c3)))) };
-  function extraMember(c3, group, member) {
+  function extraMember(c3, group2, member) {
     const e = c3.endpoint;
     const line = `${buildDirective({ directive: "server", line: 0, args: [...member.args] })};`;
     return {
       ...base(c3, "config.pool_mismatch", "error"),
-      message: `upstream ${group.name} has ${formatEndpoint(e)}, which is not in the spec's backend (${backendText})`,
-      fix: `remove \`${line}\` from upstream ${group.name} ${where2(c3.site)}, or add ${formatEndpoint(e)} to the spec's backend list`,
+      message: `upstream ${group2.name} has ${formatEndpoint(e)}, which is not in the spec's backend (${backendText})`,
+      fix: `remove \`${line}\` from upstream ${group2.name} ${where2(c3.site)}, or add ${formatEndpoint(e)} to the spec's backend list`,
       file: c3.site.file,
       line: c3.site.line,
       evidence: evidence(c3)
@@ -30873,9 +30873,9 @@ function evaluateWith(input2, dials) {
     const reached = (e, m) => e !== void 0 && relateResolved(e, m, addresses) === "match";
     const groups = /* @__PURE__ */ new Map();
     for (const c3 of matches2) if (c3.group && !groups.has(c3.group)) groups.set(c3.group, c3);
-    for (const [group, c3] of groups) {
+    for (const [group2, c3] of groups) {
       for (const m of pool) {
-        const servers2 = group.servers.filter((s) => reached(s.endpoint, m));
+        const servers2 = group2.servers.filter((s) => reached(s.endpoint, m));
         if (servers2.some((s) => !s.down)) continue;
         const down2 = servers2[0];
         const target = formatEndpoint(m);
@@ -30886,11 +30886,11 @@ function evaluateWith(input2, dials) {
             severity: "warning",
             service: service2.name,
             target,
-            message: `upstream ${group.name} marks ${target} \`down\`: nginx sends it nothing, though the spec's pool has it`,
+            message: `upstream ${group2.name} marks ${target} \`down\`: nginx sends it nothing, though the spec's pool has it`,
             fix: `${withoutDown(lineText(site), down2.args)}  ${where2(site)}`,
             file: down2.file,
             line: down2.line,
-            evidence: [lineText(site), `upstream ${group.name} ${where2(group)} used by: ${lineText(c3.pass)} ${where2(c3.pass)}`]
+            evidence: [lineText(site), `upstream ${group2.name} ${where2(group2)} used by: ${lineText(c3.pass)} ${where2(c3.pass)}`]
           });
           continue;
         }
@@ -30899,11 +30899,11 @@ function evaluateWith(input2, dials) {
           severity: "error",
           service: service2.name,
           target,
-          message: `upstream ${group.name} lacks ${target}, a member of the spec's pool (${backendText}): nginx never dials it`,
-          fix: `server ${target};  (add to upstream ${group.name}, ${display(group.file)}:${group.line})`,
-          file: group.file,
-          line: group.line,
-          evidence: [`upstream ${group.name} ${where2(group)}: ${group.servers.map((s) => s.args.join(" ")).join("; ")}`, `used by: ${lineText(c3.pass)} ${where2(c3.pass)}`]
+          message: `upstream ${group2.name} lacks ${target}, a member of the spec's pool (${backendText}): nginx never dials it`,
+          fix: `server ${target};  (add to upstream ${group2.name}, ${display(group2.file)}:${group2.line})`,
+          file: group2.file,
+          line: group2.line,
+          evidence: [`upstream ${group2.name} ${where2(group2)}: ${group2.servers.map((s) => s.args.join(" ")).join("; ")}`, `used by: ${lineText(c3.pass)} ${where2(c3.pass)}`]
         });
       }
     }
@@ -30963,16 +30963,16 @@ function evaluateWith(input2, dials) {
     return rewrite(lineText(c3.pass), c3.pass.directive, c3.pass.arg, arg, [arg]);
   }
 }
-function withoutDown(text2, args) {
-  const code = text2.replace(/\s+#[^"']*$/, "");
+function withoutDown(text3, args) {
+  const code = text3.replace(/\s+#[^"']*$/, "");
   const alone = code.startsWith("server ") && code.endsWith(";") && code.indexOf(";") === code.length - 1;
-  if (alone) return text2.replace(/\s+down(?=[\s;])/, "");
+  if (alone) return text3.replace(/\s+down(?=[\s;])/, "");
   return `${buildDirective({ directive: "server", line: 0, args: args.filter((a2) => a2 !== "down") })};`;
 }
-function rewrite(text2, directive, old, next, args) {
-  const code = text2.replace(/\s+#[^"']*$/, "");
+function rewrite(text3, directive, old, next, args) {
+  const code = text3.replace(/\s+#[^"']*$/, "");
   const alone = code.startsWith(`${directive} `) && code.endsWith(";") && code.indexOf(";") === code.length - 1;
-  if (alone && text2.includes(old)) return text2.replace(old, next);
+  if (alone && text3.includes(old)) return text3.replace(old, next);
   return `${buildDirective({ directive, line: 0, args: [...args] })};`;
 }
 function concerning(service2, dials, addresses) {
@@ -31092,15 +31092,15 @@ var init_evaluate = __esm({
 });
 
 // src/nginx/dump.ts
-function isDump(text2) {
-  for (const line of text2.slice(0, 64 * 1024).split("\n")) {
+function isDump(text3) {
+  for (const line of text3.slice(0, 64 * 1024).split("\n")) {
     if (line.trim() === "" || NGINX_MESSAGE.test(line)) continue;
     return HEADER.test(line);
   }
   return false;
 }
-function parseDump(text2) {
-  const lines = text2.split("\n");
+function parseDump(text3) {
+  const lines = text3.split("\n");
   const files = /* @__PURE__ */ new Map();
   const messages = [];
   let main2;
@@ -31523,12 +31523,12 @@ var init_analyzer = __esm({
 });
 
 // src/nginx/not-text.ts
-function notText(text2) {
-  const n2 = Math.min(text2.length, SNIFF_CHARS);
+function notText(text3) {
+  const n2 = Math.min(text3.length, SNIFF_CHARS);
   let controls = 0;
   let undecoded = 0;
   for (let i2 = 0; i2 < n2; i2++) {
-    const c3 = text2.charCodeAt(i2);
+    const c3 = text3.charCodeAt(i2);
     if (c3 === 0) return "it holds NUL bytes";
     if (c3 < 32 && c3 !== 9 && c3 !== 10 && c3 !== 11 && c3 !== 12 && c3 !== 13 || c3 === 127) controls++;
     else if (c3 === 65533) undecoded++;
@@ -31741,12 +31741,12 @@ var init_parser = __esm({
     };
     MAX_ERRORS_PER_FILE = 100;
     FileParser = class {
-      constructor(text2, file2, errors, include, maxDepth) {
+      constructor(text3, file2, errors, include, maxDepth) {
         this.file = file2;
         this.errors = errors;
         this.include = include;
         this.maxDepth = maxDepth;
-        this.lexer = new Lexer(text2);
+        this.lexer = new Lexer(text3);
       }
       file;
       errors;
@@ -31906,10 +31906,10 @@ async function readText(path6, opts) {
   if (path6 === "-") return decode3(await (opts.readStdin ?? readStdin)());
   return decode3(await readInput(path6, { what: "nginx dump", maxBytes: MAX_DUMP_BYTES, ...opts.signal && { signal: opts.signal } }));
 }
-function loadDumpText(text2, where2, opts = {}) {
-  const dump = parseDump(text2);
+function loadDumpText(text3, where2, opts = {}) {
+  const dump = parseDump(text3);
   if (!dump) {
-    const failed = parseNginxMessages(text2).find((m) => m.level === "emerg");
+    const failed = parseNginxMessages(text3).find((m) => m.level === "emerg");
     if (failed) throw new UserError(`nginx -T failed, so the dump holds no configuration: ${failed.raw}`, where2);
     throw new UserError('not an `nginx -T` dump: no "# configuration file PATH:" line', where2);
   }
@@ -31973,9 +31973,9 @@ async function loadAny(path6, opts = {}) {
     }
     if (head !== void 0 && !isDump(head)) return parseFiles(path6, opts);
   }
-  const text2 = await readText(path6, opts);
-  if (isDump(text2)) return loadDumpText(text2, path6, opts);
-  const parse3 = parseConfig(path6, { source: overlaySource(/* @__PURE__ */ new Map([[path6, text2]]), fileSource()), prefix: process.cwd(), ...opts });
+  const text3 = await readText(path6, opts);
+  if (isDump(text3)) return loadDumpText(text3, path6, opts);
+  const parse3 = parseConfig(path6, { source: overlaySource(/* @__PURE__ */ new Map([[path6, text3]]), fileSource()), prefix: process.cwd(), ...opts });
   return { main: path6, parse: parse3 };
 }
 var MAX_DUMP_BYTES;
@@ -32121,12 +32121,12 @@ function masked(f) {
     ...f.evidence !== void 0 && { evidence: f.evidence.map(mask) }
   };
 }
-function invalidFix(message, text2) {
+function invalidFix(message, text3) {
   const host = /^host not found in upstream "([^"]+)"/.exec(message)?.[1];
   if (host) return `make ${host.replace(/:\d+$/, "")} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;
-  if (!text2) return void 0;
-  if (/is not terminated by ";"|expecting ";"/.test(message) && !text2.endsWith(";")) return `${text2.replace(/\s*[{}]\s*$/, "")};`;
-  if (message.startsWith("include cycle")) return `# ${text2}`;
+  if (!text3) return void 0;
+  if (/is not terminated by ";"|expecting ";"/.test(message) && !text3.endsWith(";")) return `${text3.replace(/\s*[{}]\s*$/, "")};`;
+  if (message.startsWith("include cycle")) return `# ${text3}`;
   return void 0;
 }
 function stripWhere(error2) {
@@ -32170,12 +32170,12 @@ async function loadHostDump(spec, ctx) {
   const { binary, config: config2 } = spec.nginx;
   const timeoutMs = Math.max(1e3, Math.min(15e3, (ctx.deadlineAt - Date.now()) / 2));
   const r = await ctx.host.nginxDump(binary, config2, { signal: ctx.signal, timeoutMs });
-  const text2 = `${r.stderr}
+  const text3 = `${r.stderr}
 ${r.stdout}`;
-  const dump = parseDump(text2);
-  if (dump) return loadDumpText(text2, `${r.command} (on the host)`);
+  const dump = parseDump(text3);
+  if (dump) return loadDumpText(text3, `${r.command} (on the host)`);
   if (r.notFound) return loadConfigFiles(spec, ctx.host, ctx.signal);
-  const messages = text2.split("\n").filter((l) => /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/.test(l)).map((l) => l.trimEnd());
+  const messages = text3.split("\n").filter((l) => /^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/.test(l)).map((l) => l.trimEnd());
   if (messages.length === 0) throw new UserError(`${r.command} on the host failed: ${(r.stderr.trim().split("\n")[0] ?? "") || (r.timedOut ? "timed out" : `exit ${r.exitCode ?? r.signal}`)}`);
   const parsed = parseNginxMessages(messages.join("\n"));
   const onlyPermission = parsed.some(isErrorMessage) && parsed.filter(isErrorMessage).every(isPermissionMessage);
@@ -32220,8 +32220,8 @@ async function names(host, signal) {
   const table = async (file2) => {
     const m = /* @__PURE__ */ new Map();
     const r = await host.readFile(file2, { ...signal && { signal } });
-    const text2 = r.ok ? r.data.toString("utf8") : "";
-    for (const line of text2.split("\n")) {
+    const text3 = r.ok ? r.data.toString("utf8") : "";
+    for (const line of text3.split("\n")) {
       const f = line.split(":");
       if (f.length >= 3 && f[0]) m.set(Number(f[2]), f[0]);
     }
@@ -32370,13 +32370,13 @@ function helperCommand(v, node2 = process.execPath) {
 }
 function launch(v, options) {
   const [file2, ...args] = helperCommand(v);
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     let stderr = "";
     let child2;
     try {
       child2 = spawn3(file2, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], env: HELPER_ENV, cwd: "/", serialization: "json" });
     } catch (e) {
-      resolve11({ ok: false, message: errorFacts(e).message });
+      resolve12({ ok: false, message: errorFacts(e).message });
       return;
     }
     const done = (s) => {
@@ -32385,7 +32385,7 @@ function launch(v, options) {
       child2.removeListener("message", onMessage2);
       child2.removeListener("exit", onExit2);
       if (!s.ok) stopStarted({ pid: child2.pid, exitCode: child2.exitCode, signalCode: child2.signalCode, kill: () => child2.kill("SIGKILL") });
-      resolve11(s);
+      resolve12(s);
     };
     const why = (fallback) => stderr.trim().split("\n").filter(Boolean).pop() ?? fallback;
     const onMessage2 = (m) => {
@@ -32442,7 +32442,7 @@ async function startHelper(v, options) {
     }
     return child2;
   };
-  const ask = (request3, options2, late) => new Promise((resolve11) => {
+  const ask = (request3, options2, late) => new Promise((resolve12) => {
     const id = ++nextId2;
     const finish = (r) => {
       clearTimeout(timer);
@@ -32455,7 +32455,7 @@ async function startHelper(v, options) {
         child2?.send({ op: "cancel", id }, () => {
         });
       } else waiting2.delete(id);
-      resolve11(r);
+      resolve12(r);
     };
     const onAbort2 = () => finish({ aborted: true });
     const timer = setTimeout(() => finish({}), options2.timeoutMs);
@@ -32535,7 +32535,7 @@ async function accounts(host, o2) {
     const r = await host.readFile(file2, o2);
     return r.ok ? r.data.toString("utf8").split("\n") : [];
   };
-  const [passwd, group] = await Promise.all([read3("/etc/passwd"), read3("/etc/group")]);
+  const [passwd, group2] = await Promise.all([read3("/etc/passwd"), read3("/etc/group")]);
   const users2 = /* @__PURE__ */ new Map();
   const names2 = /* @__PURE__ */ new Map();
   for (const line of passwd) {
@@ -32545,7 +32545,7 @@ async function accounts(host, o2) {
     if (!names2.has(Number(uid))) names2.set(Number(uid), name2);
   }
   const groups = /* @__PURE__ */ new Map();
-  for (const line of group) {
+  for (const line of group2) {
     const [name2, , gid, members2] = line.split(":");
     if (!name2 || !/^\d+$/.test(gid ?? "") || groups.has(name2)) continue;
     groups.set(name2, { gid: Number(gid), members: (members2 ?? "").split(",").filter(Boolean) });
@@ -32563,13 +32563,13 @@ async function workerUser(host, lookup2, configUser, o2 = {}) {
   const pw = acc.users.get(name2);
   if (!pw) return { note: `nginx's user ${name2} is not in /etc/passwd` };
   const groupNames = configUser ? [configUser.group ?? name2] : DEFAULT_GROUPS;
-  const group = groupNames.map((g) => acc.groups.get(g)).find((g) => g !== void 0);
-  if (!group) return { note: `nginx's group ${groupNames[0]} is not in /etc/group` };
-  const groups = [group.gid, ...[...acc.groups.values()].filter((g) => g.members.includes(name2)).map((g) => g.gid)];
+  const group2 = groupNames.map((g) => acc.groups.get(g)).find((g) => g !== void 0);
+  if (!group2) return { note: `nginx's group ${groupNames[0]} is not in /etc/group` };
+  const groups = [group2.gid, ...[...acc.groups.values()].filter((g) => g.members.includes(name2)).map((g) => g.gid)];
   return {
     user: {
       uid: pw.uid,
-      gid: group.gid,
+      gid: group2.gid,
       groups: [...new Set(groups)],
       name: name2,
       from: configUser ? "user directive" : "nginx's default user",
@@ -32738,29 +32738,29 @@ var init_vantage_host = __esm({
 });
 
 // src/host/firewall.ts
-function portIn(spec, port) {
+function portIn(spec, port2) {
   return spec.split(",").some((part) => {
     const [a2, b] = part.split(/[:-]/).map(Number);
     if (a2 === void 0 || Number.isNaN(a2)) return false;
-    return b === void 0 || Number.isNaN(b) ? a2 === port : port >= a2 && port <= b;
+    return b === void 0 || Number.isNaN(b) ? a2 === port2 : port2 >= a2 && port2 <= b;
   });
 }
-function matchIptables(text2, port) {
+function matchIptables(text3, port2) {
   const out = [];
-  for (const line of text2.split("\n").map((l) => l.trim())) {
+  for (const line of text3.split("\n").map((l) => l.trim())) {
     if (/^-P (INPUT|OUTPUT) DROP$/.test(line)) {
       out.push(line);
       continue;
     }
     if (!/^-A /.test(line) || !/-j (DROP|REJECT)\b/.test(line) || /-p (udp|icmp|icmpv6)\b/.test(line)) continue;
     const m = /--dports? (\S+)/.exec(line);
-    if (m?.[1] ? portIn(m[1], port) : !/--sports? /.test(line)) out.push(line);
+    if (m?.[1] ? portIn(m[1], port2) : !/--sports? /.test(line)) out.push(line);
   }
   return out;
 }
-function matchNft(text2, port) {
+function matchNft(text3, port2) {
   const out = [];
-  for (const line of text2.split("\n").map((l) => l.trim())) {
+  for (const line of text3.split("\n").map((l) => l.trim())) {
     if (/policy drop;/.test(line) && /hook (input|output)/.test(line)) {
       out.push(line);
       continue;
@@ -32771,20 +32771,20 @@ function matchNft(text2, port) {
       if (!/\bsport\b/.test(line)) out.push(line);
       continue;
     }
-    if (portIn(m[1].replace(/[{}\s]/g, ""), port)) out.push(line);
+    if (portIn(m[1].replace(/[{}\s]/g, ""), port2)) out.push(line);
   }
   return out;
 }
-async function readFirewall(runner, port, family2, options = {}) {
+async function readFirewall(runner, port2, family2, options = {}) {
   const run = { timeoutMs: 2e3, ...options.signal && { signal: options.signal } };
   const ipt = family2 === 6 ? "ip6tables" : "iptables";
   const [it, nft] = await Promise.all([runner.run(ipt, ["-S"], run), runner.run("nft", ["list", "ruleset"], run)]);
   const rules = [];
   const notes2 = [];
   if (it.failed) notes2.push(whyFailed(it));
-  else append(rules, matchIptables(it.stdout, port).map((l) => `${ipt}: ${l}`));
+  else append(rules, matchIptables(it.stdout, port2).map((l) => `${ipt}: ${l}`));
   if (nft.failed) notes2.push(whyFailed(nft));
-  else if (rules.length === 0) append(rules, matchNft(nft.stdout, port).map((l) => `nft: ${l}`));
+  else if (rules.length === 0) append(rules, matchNft(nft.stdout, port2).map((l) => `nft: ${l}`));
   return { rules, notes: notes2 };
 }
 var init_firewall = __esm({
@@ -32796,9 +32796,9 @@ var init_firewall = __esm({
 });
 
 // src/host/ipv6.ts
-function parseIfInet6(text2) {
+function parseIfInet6(text3) {
   const out = [];
-  for (const line of text2.split("\n")) {
+  for (const line of text3.split("\n")) {
     const [hex3, , , , , dev] = line.trim().split(/\s+/);
     if (!hex3 || !/^[0-9a-f]{32}$/i.test(hex3)) continue;
     const text6 = canonicalIp((hex3.match(/.{4}/g) ?? []).join(":"));
@@ -32822,15 +32822,15 @@ var init_ipv6 = __esm({
 });
 
 // src/host/selinux.ts
-function parseGetsebool(text2) {
+function parseGetsebool(text3) {
   const out = {};
-  for (const m of text2.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
+  for (const m of text3.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm)) if (m[1] && m[2]) out[m[1]] = m[2];
   return out;
 }
-function parseAvc(text2, port) {
-  return text2.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map((l) => l.trim());
+function parseAvc(text3, port2) {
+  return text3.split("\n").filter((l) => /avc:\s+denied/.test(l) && /name_connect|connectto/.test(l)).filter((l) => port2 === void 0 || !/\bdest=\d+/.test(l) || new RegExp(`\\bdest=${port2}\\b`).test(l)).slice(-5).map((l) => l.trim());
 }
-async function readSelinux(runner, port, options = {}) {
+async function readSelinux(runner, port2, options = {}) {
   const run = { timeoutMs: 3e3, ...options.signal && { signal: options.signal } };
   const notes2 = [];
   const mode = await runner.run("getenforce", [], run);
@@ -32844,7 +32844,7 @@ async function readSelinux(runner, port, options = {}) {
   ]);
   if (bool.failed) notes2.push(whyFailed(bool));
   if (avc.notFound) notes2.push("ausearch not installed: AVC denials not read");
-  return { mode: mode.stdout.trim(), booleans: parseGetsebool(bool.stdout), denials: parseAvc(avc.stdout, port), notes: notes2 };
+  return { mode: mode.stdout.trim(), booleans: parseGetsebool(bool.stdout), denials: parseAvc(avc.stdout, port2), notes: notes2 };
 }
 var SELINUX_BOOLEAN;
 var init_selinux = __esm({
@@ -32856,9 +32856,9 @@ var init_selinux = __esm({
 });
 
 // src/host/systemd.ts
-function parseShow(text2) {
+function parseShow(text3) {
   const out = {};
-  for (const line of text2.split("\n")) {
+  for (const line of text3.split("\n")) {
     const eq = line.indexOf("=");
     if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim();
   }
@@ -32909,8 +32909,8 @@ function evidenceCollector(host, signal) {
   };
   const opts = signal ? { signal } : {};
   const listeners = () => memo2("listeners", () => host.listListeners({ ...opts, timeoutMs: 2e3 }));
-  const firewall = (port, family2) => memo2(`fw:${family2}:${port}`, () => readFirewall(host, port, family2, opts), SLOW_TTL_MS);
-  const selinux2 = (port) => memo2(`se:${port}`, () => readSelinux(host, port, opts), SLOW_TTL_MS);
+  const firewall = (port2, family2) => memo2(`fw:${family2}:${port2}`, () => readFirewall(host, port2, family2, opts), SLOW_TTL_MS);
+  const selinux2 = (port2) => memo2(`se:${port2}`, () => readSelinux(host, port2, opts), SLOW_TTL_MS);
   const systemd = (unit) => memo2(`unit:${unit}`, () => readSystemd(host, unit, opts), SLOW_TTL_MS);
   const socketFile = (path6) => memo2(`sock:${path6}`, () => readSocketFile(host, path6, opts));
   const ipv63 = () => memo2("ipv6", () => readIpv6(host, opts), SLOW_TTL_MS);
@@ -33330,8 +33330,8 @@ function accepts(l, address, fam) {
   if (l.family !== fam) return false;
   return WILDCARD.has(l.address ?? "") || l.address === address;
 }
-function tcpOnPort(e, port) {
-  return (e.listeners?.listeners ?? []).filter((l) => l.kind === "tcp" && l.port === port);
+function tcpOnPort(e, port2) {
+  return (e.listeners?.listeners ?? []).filter((l) => l.kind === "tcp" && l.port === port2);
 }
 function processMatches(i2) {
   const wanted = i2.service.process?.toLowerCase();
@@ -33346,12 +33346,12 @@ function escapeRe(s) {
 }
 function refused3(i2) {
   if (i2.endpoint.kind !== "tcp") return down(i2);
-  const port = i2.endpoint.port;
+  const port2 = i2.endpoint.port;
   const snap = i2.evidence.listeners;
   if (!snap) return down(i2);
   const addr = dialedAddress(i2);
   const fam = family(i2);
-  const onPort = tcpOnPort(i2.evidence, port);
+  const onPort = tcpOnPort(i2.evidence, port2);
   const present = onPort.filter((l) => accepts(l, addr, fam));
   if (present.length) return rejected(i2, present);
   const sameFamily = onPort.filter((l) => l.family === fam && !l.dualStack);
@@ -33360,15 +33360,15 @@ function refused3(i2) {
   if (otherFamily.length) return familyMismatch(i2, otherFamily);
   if (i2.check !== "front" && (i2.service.process !== void 0 || Number(i2.evidence.systemd?.state.MainPID ?? 0) > 0)) {
     const ours = processMatches(i2);
-    const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && ours(l));
+    const mine = (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port2 && ours(l));
     if (mine.length && conclusive(mine)) return wrongPort(i2, mine);
     if (mine.length) return down(i2, void 0, mine.slice(0, MAX_CANDIDATES).map((l) => `not conclusive: ${listenerLine(l)}`));
-    const unseen = snap.processesHidden ? (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port && l.processes.length === 0) : [];
+    const unseen = snap.processesHidden ? (snap.listeners ?? []).filter((l) => l.kind === "tcp" && l.port !== port2 && l.processes.length === 0) : [];
     if (unseen.length) {
       const who = i2.service.process ?? "the service";
       return down(
         i2,
-        `nothing listens on ${targetOf(i2)} (no listener on port ${port} in any family); whether ${who} listens on another port cannot be seen: the processes of ${unseen.length} listener${unseen.length === 1 ? "" : "s"} are hidden from a gate not run as root`,
+        `nothing listens on ${targetOf(i2)} (no listener on port ${port2} in any family); whether ${who} listens on another port cannot be seen: the processes of ${unseen.length} listener${unseen.length === 1 ? "" : "s"} are hidden from a gate not run as root`,
         unseen.slice(0, MAX_CANDIDATES).map((l) => `not visible: the process of ${listenerLine(l)}`)
       );
     }
@@ -33408,11 +33408,11 @@ function down(i2, why, more = []) {
   }
   const unit = unitLines(i2);
   const known = i2.evidence.listeners !== void 0;
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : void 0;
+  const port2 = i2.endpoint.kind === "tcp" ? i2.endpoint.port : void 0;
   return {
     code: "backend.down",
-    message: why ?? `nothing listens on ${t}${known && port !== void 0 ? ` (no listener on port ${port} in any family)` : ""}`,
-    evidence: [...connectEvidence(i2), ...known ? [`no listener on port ${port ?? "?"}`] : [], ...more, ...unit],
+    message: why ?? `nothing listens on ${t}${known && port2 !== void 0 ? ` (no listener on port ${port2} in any family)` : ""}`,
+    evidence: [...connectEvidence(i2), ...known ? [`no listener on port ${port2 ?? "?"}`] : [], ...more, ...unit],
     fix: i2.service.unit ? `start ${i2.service.unit} (systemctl status ${i2.service.unit}; journalctl -u ${i2.service.unit}) and make it listen on ${t}` : `start the backend and make it listen on ${t}`
   };
 }
@@ -33444,33 +33444,33 @@ function familyMismatch(i2, others) {
   const fam = family(i2);
   const first = others[0];
   const listenHost = first?.address && !WILDCARD.has(first.address) ? first.address : fam === 6 ? "127.0.0.1" : "::1";
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const port2 = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   const name2 = i2.endpoint.kind === "tcp" && i2.address !== void 0 && i2.address !== i2.endpoint.host ? i2.endpoint.host : void 0;
   const dialed2 = dialFix(i2, listenHost);
-  const alt = `make the backend listen on ${formatEndpoint({ kind: "tcp", host: dialedAddress(i2), port })} too`;
+  const alt = `make the backend listen on ${formatEndpoint({ kind: "tcp", host: dialedAddress(i2), port: port2 })} too`;
   return {
     code: "backend.family_mismatch",
     message: `nginx dials ${t}${name2 ? ` (${name2})` : ""} but the backend listens only on ${where2}`,
     evidence: connectEvidence(i2, others),
-    fix: dialed2 ?? (name2 ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port })} instead of ${name2}:${port}, or ${alt}` : alt)
+    fix: dialed2 ?? (name2 ? `dial ${formatEndpoint({ kind: "tcp", host: listenHost, port: port2 })} instead of ${name2}:${port2}, or ${alt}` : alt)
   };
 }
 function rejected(i2, present) {
   const t = targetOf(i2);
   const rules = i2.evidence.firewall?.rules ?? [];
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const port2 = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   return {
     code: "network.rejected",
     message: present.length ? `${t} refused the connection although ${listenerAddress(present[0])} listens: a firewall REJECT rule` : `${t}: the connect was blocked by a firewall rule`,
     evidence: [...connectEvidence(i2, present), ...rules.length ? rules.map((r) => `rule ${r}`) : ["no matching firewall rule was readable"]],
-    fix: rules[0] ? `allow tcp port ${port} to ${dialedAddress(i2)}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `find the rule that rejects tcp port ${port} (iptables -S; nft list ruleset) and allow it`
+    fix: rules[0] ? `allow tcp port ${port2} to ${dialedAddress(i2)}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `find the rule that rejects tcp port ${port2} (iptables -S; nft list ruleset) and allow it`
   };
 }
 function connectTimeout(i2) {
   const t = targetOf(i2);
   const rules = i2.evidence.firewall?.rules ?? [];
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
-  const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
+  const port2 = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const present = tcpOnPort(i2.evidence, port2).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
   const full = present.find(acceptQueueFull);
   if (full) return notAccepting(i2, full, present, rules);
   const stalled = rules.length === 0 ? present[0] : void 0;
@@ -33480,7 +33480,7 @@ function connectTimeout(i2) {
       errno: LINUX_ERRNO.ETIMEDOUT,
       message: `connect to ${t} timed out although ${listenerAddress(stalled)} listens: it is not accepting connections (its listen backlog is full)`,
       evidence: [...connectEvidence(i2, present), "no firewall rule matches the port"],
-      fix: `the backend is stalled or overloaded: check its process and log; \`ss -ltn 'sport = :${port}'\` shows Recv-Q reaching the backlog (Send-Q) while it lasts`
+      fix: `the backend is stalled or overloaded: check its process and log; \`ss -ltn 'sport = :${port2}'\` shows Recv-Q reaching the backlog (Send-Q) while it lasts`
     };
   }
   return {
@@ -33488,7 +33488,7 @@ function connectTimeout(i2) {
     errno: LINUX_ERRNO.ETIMEDOUT,
     message: `connect to ${t} timed out: ${rules.length ? "a firewall DROP rule" : "packets are dropped (firewall DROP or a dead route)"}`,
     evidence: [...connectEvidence(i2, present), ...rules.map((r) => `rule ${r}`)],
-    fix: rules[0] ? `allow tcp port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i2)})`
+    fix: rules[0] ? `allow tcp port ${port2}: remove or narrow \`${rules[0].replace(/^\w+: /, "")}\`` : `check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(i2)})`
   };
 }
 function processWords(p) {
@@ -33497,7 +33497,7 @@ function processWords(p) {
 }
 function notAccepting(i2, full, present, rules) {
   const t = targetOf(i2);
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const port2 = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   const q = full.queue;
   const owner = full.processes[0];
   const hidden2 = !owner && i2.evidence.listeners?.processesHidden;
@@ -33508,7 +33508,7 @@ function notAccepting(i2, full, present, rules) {
     message: `connect to ${t} timed out: ${listenerAddress(full)} listens, but ${who} does not accept: ${q.pending} connection${q.pending === 1 ? "" : "s"} wait${q.pending === 1 ? "s" : ""} in its accept queue (backlog ${q.backlog}), so the kernel drops new ones`,
     evidence: [
       ...connectEvidence(i2, present),
-      `accept queue of ${listenerAddress(full)}: Recv-Q ${q.pending} >= Send-Q ${q.backlog} (ss -ltn 'sport = :${port}')`,
+      `accept queue of ${listenerAddress(full)}: Recv-Q ${q.pending} >= Send-Q ${q.backlog} (ss -ltn 'sport = :${port2}')`,
       ...hidden2 ? [`not visible: the process that owns ${listenerAddress(full)} (ss names other users' processes only to root)`] : [],
       ...rules.length ? rules.map((r) => `rule ${r}`) : ["no firewall rule matches the port"],
       ...unitLines(i2)
@@ -33518,11 +33518,11 @@ function notAccepting(i2, full, present, rules) {
 }
 function noAddressFamily(i2) {
   const t = targetOf(i2);
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const port2 = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   const name2 = i2.endpoint.kind === "tcp" && i2.address !== void 0 && i2.address !== i2.endpoint.host ? i2.endpoint.host : void 0;
   const v6 = i2.evidence.ipv6;
   const why = v6?.disabled ? "IPv6 is disabled (net.ipv6.conf.all.disable_ipv6 = 1)" : "no interface holds an IPv6 address";
-  const v4 = formatEndpoint({ kind: "tcp", host: "127.0.0.1", port });
+  const v4 = formatEndpoint({ kind: "tcp", host: "127.0.0.1", port: port2 });
   const dialed2 = dialFix(i2, name2 === void 0 || name2.toLowerCase() === "localhost" ? "127.0.0.1" : name2);
   return {
     code: "network.no_address_family",
@@ -33533,13 +33533,13 @@ function noAddressFamily(i2) {
       ...v6?.disabled !== void 0 ? [`net.ipv6.conf.all.disable_ipv6 = ${v6.disabled ? 1 : 0}`] : [],
       ...(v6?.notes ?? []).map((n2) => `note: ${n2}`)
     ],
-    fix: name2 ? `dial ${name2.toLowerCase() === "localhost" ? v4 : `an IPv4 address of ${name2}`} instead of ${name2}:${port}${dialed2 ? ` (${dialed2})` : ""}, or drop the ::1 mapping of ${name2} (/etc/hosts)` : `${dialed2 ?? `dial ${v4}`}, or enable IPv6 (sysctl net.ipv6.conf.all.disable_ipv6=0)`
+    fix: name2 ? `dial ${name2.toLowerCase() === "localhost" ? v4 : `an IPv4 address of ${name2}`} instead of ${name2}:${port2}${dialed2 ? ` (${dialed2})` : ""}, or drop the ::1 mapping of ${name2} (/etc/hosts)` : `${dialed2 ?? `dial ${v4}`}, or enable IPv6 (sysctl net.ipv6.conf.all.disable_ipv6=0)`
   };
 }
 function unreachable(i2) {
   const t = targetOf(i2);
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
-  const present = tcpOnPort(i2.evidence, port).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
+  const port2 = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const present = tcpOnPort(i2.evidence, port2).filter((l) => accepts(l, dialedAddress(i2), family(i2)));
   const rules = i2.evidence.firewall?.rules ?? [];
   if (present.length && rules.some((r) => /REJECT|reject/.test(r))) return rejected(i2, present);
   return {
@@ -33553,13 +33553,13 @@ function selinux(i2) {
   const t = targetOf(i2);
   const se = i2.evidence.selinux;
   const bool = se?.booleans[SELINUX_BOOLEAN];
-  const port = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
+  const port2 = i2.endpoint.kind === "tcp" ? i2.endpoint.port : 0;
   return {
     code: "selinux.denied",
     errno: i2.probe.errno ?? LINUX_ERRNO.EACCES,
     message: `connect to ${t} denied (${i2.probe.code === "EPERM" ? "EPERM" : "EACCES"})${se?.mode ? `: SELinux is ${se.mode}${bool ? `, ${SELINUX_BOOLEAN} is ${bool}` : ""}` : ": SELinux or another LSM policy"}`,
     evidence: [probeLine(i2.probe), ...se?.mode ? [`getenforce: ${se.mode}`] : [], ...bool ? [`${SELINUX_BOOLEAN} --> ${bool}`] : [], ...se?.denials ?? []],
-    fix: `setsebool -P ${SELINUX_BOOLEAN} 1  (or label the port: semanage port -a -t http_port_t -p tcp ${port})`
+    fix: `setsebool -P ${SELINUX_BOOLEAN} 1  (or label the port: semanage port -a -t http_port_t -p tcp ${port2})`
   };
 }
 function dns(i2) {
@@ -33874,7 +33874,7 @@ async function onAttemptFailure({ error: error2, attemptNumber, retriesConsumed,
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve11, reject) => {
+    await new Promise((resolve12, reject) => {
       const onAbort2 = () => {
         clearTimeout(timeoutToken);
         options.signal?.removeEventListener("abort", onAbort2);
@@ -33882,7 +33882,7 @@ async function onAttemptFailure({ error: error2, attemptNumber, retriesConsumed,
       };
       const timeoutToken = setTimeout(() => {
         options.signal?.removeEventListener("abort", onAbort2);
-        resolve11();
+        resolve12();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
@@ -33976,6 +33976,17 @@ var init_codes = __esm({
   "src/model/codes.ts"() {
     "use strict";
     CODES = {
+      "host.unreachable": {
+        phase: "host",
+        retry: "transient",
+        meaning: "the host to check could not be reached (the SSH connection was refused, timed out, or its name did not resolve): neither phase ran on it"
+      },
+      "ssh.auth": { phase: "host", retry: "definitive", meaning: "the SSH server refused every key or method offered: neither phase ran on the host" },
+      "ssh.host_key": {
+        phase: "host",
+        retry: "definitive",
+        meaning: "the host's SSH key is not the known or pinned one (or is unknown): the gate does not trust it, so neither phase ran"
+      },
       "config.invalid": { phase: "config", retry: "definitive", meaning: "nginx config does not parse, or `nginx -t` fails (file:line)" },
       "config.no_target": { phase: "config", retry: "definitive", meaning: "no `*_pass` / upstream server for the service was found" },
       "config.port_mismatch": { phase: "config", retry: "definitive", meaning: "nginx dials another port than the spec" },
@@ -34577,7 +34588,7 @@ async function speaksTls(host, o2) {
   const timeoutMs = Math.min(o2.connectTimeoutMs, o2.requestTimeoutMs, SNIFF_TIMEOUT_MS);
   const c3 = await host.dial(o2.endpoint, { timeoutMs, ...o2.signal && { signal: o2.signal } });
   if (!c3.ok) return false;
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     const s = tlsConnect({ socket: c3.stream, rejectUnauthorized: false });
     const onAbort2 = () => done(false);
     const done = (v) => {
@@ -34585,7 +34596,7 @@ async function speaksTls(host, o2) {
       o2.signal?.removeEventListener("abort", onAbort2);
       s.destroy();
       c3.stream.destroy();
-      resolve11(v);
+      resolve12(v);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
     o2.signal?.addEventListener("abort", onAbort2, { once: true });
@@ -34594,7 +34605,7 @@ async function speaksTls(host, o2) {
   });
 }
 function exchange(raw, o2, s) {
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     let stage = o2.tls ? "tls" : "request";
     let first;
     let firstByteMs;
@@ -34618,7 +34629,7 @@ function exchange(raw, o2, s) {
       socket.destroy();
       raw.destroy();
       const firstBytes = first && printable(first);
-      resolve11({
+      resolve12({
         kind: s.kind,
         target: s.target,
         ...r,
@@ -34670,11 +34681,11 @@ function exchange(raw, o2, s) {
         let size = 0;
         const finish = () => {
           const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES);
-          const text2 = printable(body, 200);
+          const text3 = printable(body, 200);
           const line = `${res.httpVersion ? `HTTP/${res.httpVersion} ` : ""}${status}${res.statusMessage ? ` ${res.statusMessage}` : ""}`;
           const answer = o2.keepAnswer ? { answer: { headers: headerValues(res.headers), body: body.toString("utf8"), truncated: size >= MAX_BODY_BYTES } } : {};
-          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text2, bytesRead: size, ...answer });
-          else done({ ok: true, stage, status, message: line, body: text2, bytesRead: size, ...answer });
+          if (status >= 400) done({ ok: false, stage, code: HTTP_STATUS, status, message: line, body: text3, bytesRead: size, ...answer });
+          else done({ ok: true, stage, status, message: line, body: text3, bytesRead: size, ...answer });
         };
         res.on("data", (d) => {
           chunks.push(d);
@@ -34964,7 +34975,7 @@ async function probeFastcgi(host, o2) {
   return exchange2(c3.stream, o2, target, started, c3.connectMs);
 }
 function exchange2(socket, o2, target, started, connectMs) {
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     let stage = "request";
     let buffered = Buffer.alloc(0);
     let first;
@@ -34979,7 +34990,7 @@ function exchange2(socket, o2, target, started, connectMs) {
       clearTimeout(timer);
       o2.signal?.removeEventListener("abort", onAbort2);
       socket.destroy();
-      resolve11({
+      resolve12({
         kind: "fastcgi",
         target,
         ...r,
@@ -35046,20 +35057,20 @@ function exchange2(socket, o2, target, started, connectMs) {
   });
 }
 function cgiResponse(out) {
-  const text2 = out.toString("latin1");
-  const end = text2.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text2.slice(0, end) : text2;
-  const body = end >= 0 ? text2.slice(end).replace(/^\r?\n\r?\n/, "") : "";
+  const text3 = out.toString("latin1");
+  const end = text3.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text3.slice(0, end) : text3;
+  const body = end >= 0 ? text3.slice(end).replace(/^\r?\n\r?\n/, "") : "";
   const m = /^status:\s*(\d{3})(.*)$/im.exec(head);
   const status = m ? Number(m[1]) : 200;
   const headerLine = `Status: ${status}${m?.[2]?.trimEnd() ?? ""}`;
   return { status, body: printable(Buffer.from(body, "latin1"), 200), headerLine };
 }
 function cgiAnswer(out) {
-  const text2 = out.toString("latin1");
-  const end = text2.search(/\r?\n\r?\n/);
-  const head = end >= 0 ? text2.slice(0, end) : text2;
-  const bodyStart = end >= 0 ? end + (/^\r?\n\r?\n/.exec(text2.slice(end))?.[0].length ?? 0) : text2.length;
+  const text3 = out.toString("latin1");
+  const end = text3.search(/\r?\n\r?\n/);
+  const head = end >= 0 ? text3.slice(0, end) : text3;
+  const bodyStart = end >= 0 ? end + (/^\r?\n\r?\n/.exec(text3.slice(end))?.[0].length ?? 0) : text3.length;
   const headers = {};
   for (const line of head.split(/\r?\n/)) {
     const colon = line.indexOf(":");
@@ -35283,9 +35294,9 @@ function planService(spec, service2, dials, learnt, front) {
     const { endpoint } = target;
     if (endpoint.kind === "unix") return { ids: [add2(make("unix", target, []))], addresses: [void 0] };
     if (ipFamily(endpoint.host) !== 0) return { ids: [add2(make("tcp", { ...target, address: endpoint.host }, []))], addresses: [endpoint.host] };
-    const resolve11 = add2(make("resolve", target, []));
-    const addresses = learnt.resolved.get(resolve11);
-    const ids = [resolve11, ...(addresses ?? []).map((address) => add2(make("tcp", { ...target, address }, [resolve11])))];
+    const resolve12 = add2(make("resolve", target, []));
+    const addresses = learnt.resolved.get(resolve12);
+    const ids = [resolve12, ...(addresses ?? []).map((address) => add2(make("tcp", { ...target, address }, [resolve12])))];
     return { ids, ...addresses && { addresses } };
   };
   const listeners = backends.map(stage);
@@ -35779,17 +35790,17 @@ function visibleLength(s) {
   for (const _ of s.replace(SGR, "")) n2++;
   return n2;
 }
-function wrap(lead, text2, width, indent) {
-  const one2 = lead + text2;
+function wrap(lead, text3, width, indent) {
+  const one2 = lead + text3;
   if (width === void 0 || visibleLength(one2) <= width) return [one2];
-  const leading = /^ */.exec(text2)?.[0] ?? "";
+  const leading = /^ */.exec(text3)?.[0] ?? "";
   const pad = " ".repeat(indent ?? visibleLength(lead) + leading.length);
   const lines = [];
   let line = lead + leading;
   let column = visibleLength(line);
   let empty = true;
   let gap = "";
-  for (const [, word, spaces] of text2.slice(leading.length).matchAll(/([^ ]+)( *)/g)) {
+  for (const [, word, spaces] of text3.slice(leading.length).matchAll(/([^ ]+)( *)/g)) {
     const w = visibleLength(word);
     if (!empty && column + gap.length + w > width) {
       lines.push(line);
@@ -35866,11 +35877,11 @@ function findingLines(f, p, width) {
   if (at3) append(lines, block("at:", forTerminal(at3), width));
   return lines;
 }
-function block(label, text2, width, visibleLabelLength = label.length) {
+function block(label, text3, width, visibleLabelLength = label.length) {
   const pad = " ".repeat(INDENT);
   const gap = label ? " ".repeat(Math.max(1, LABEL_WIDTH - visibleLabelLength)) : "";
   const column = label ? " ".repeat(LABEL_WIDTH) : "";
-  return text2.split("\n").flatMap((t, i2) => wrap(i2 === 0 ? `${pad}${label}${gap}` : `${pad}${column}`, t, width));
+  return text3.split("\n").flatMap((t, i2) => wrap(i2 === 0 ? `${pad}${label}${gap}` : `${pad}${column}`, t, width));
 }
 function verdictLine(report, p, width) {
   const c3 = counts(report);
@@ -36040,9 +36051,9 @@ function hostFieldMatches(field, name2) {
   }
   return matched;
 }
-function knownKeys(text2, file2, name2) {
+function knownKeys(text3, file2, name2) {
   const out = [];
-  text2.split("\n").forEach((raw, i2) => {
+  text3.split("\n").forEach((raw, i2) => {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) return;
     const words = line.split(/\s+/);
@@ -36089,25 +36100,25 @@ var init_known_hosts = __esm({
 });
 
 // src/host/ssh/proxy-command.ts
-function splitCommand(text2) {
+function splitCommand(text3) {
   const words = [];
   let word;
   let quote2;
-  for (let i2 = 0; i2 < text2.length; i2++) {
-    const c3 = text2[i2];
+  for (let i2 = 0; i2 < text3.length; i2++) {
+    const c3 = text3[i2];
     if (quote2 === "'") {
       if (c3 === "'") quote2 = void 0;
       else word = (word ?? "") + c3;
     } else if (quote2 === '"') {
       if (c3 === '"') quote2 = void 0;
-      else if (c3 === "\\" && i2 + 1 < text2.length && '"\\$`'.includes(text2[i2 + 1])) word = (word ?? "") + text2[++i2];
+      else if (c3 === "\\" && i2 + 1 < text3.length && '"\\$`'.includes(text3[i2 + 1])) word = (word ?? "") + text3[++i2];
       else word = (word ?? "") + c3;
     } else if (c3 === "'" || c3 === '"') {
       quote2 = c3;
       word ??= "";
     } else if (c3 === "\\") {
-      if (i2 + 1 >= text2.length) return "ends with a lone backslash";
-      word = (word ?? "") + text2[++i2];
+      if (i2 + 1 >= text3.length) return "ends with a lone backslash";
+      word = (word ?? "") + text3[++i2];
     } else if (/\s/.test(c3)) {
       if (word !== void 0) words.push(word);
       word = void 0;
@@ -36148,13 +36159,13 @@ var init_proxy_command = __esm({
 
 // src/host/ssh/target.ts
 import { isIP as isIP9 } from "node:net";
-function parseSshTarget(text2) {
-  const at3 = text2.lastIndexOf("@");
-  const user = at3 >= 0 ? text2.slice(0, at3) : void 0;
-  const rest = at3 >= 0 ? text2.slice(at3 + 1) : text2;
+function parseSshTarget(text3) {
+  const at3 = text3.lastIndexOf("@");
+  const user = at3 >= 0 ? text3.slice(0, at3) : void 0;
+  const rest = at3 >= 0 ? text3.slice(at3 + 1) : text3;
   if (user !== void 0 && !/^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/.test(user)) return `"${user}" is not a user name`;
   let host = rest;
-  let port = 22;
+  let port2 = 22;
   const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(rest);
   let portText;
   if (bracket) {
@@ -36168,10 +36179,10 @@ function parseSshTarget(text2) {
   }
   if (portText !== void 0) {
     if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) return `port "${portText}" is not 1-65535`;
-    port = Number(portText);
+    port2 = Number(portText);
   }
   if (host === "" || !/^[A-Za-z0-9._:%-]+$/.test(host) || host.startsWith("-")) return `"${host}" is not a host name or address`;
-  return { ...user !== void 0 && { user }, host, port };
+  return { ...user !== void 0 && { user }, host, port: port2 };
 }
 function knownHostsName(t) {
   return t.port === 22 ? t.host : `[${t.host}]:${t.port}`;
@@ -42677,7 +42688,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve11, reject) => {
+        return new Promise(async (resolve12, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -42689,7 +42700,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve11();
+          resolve12();
         });
       })(),
       NullCipher,
@@ -43947,7 +43958,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket: Socket2 } = __require("net");
     var { Duplex: Duplex5 } = __require("stream");
-    var { resolve: resolve11 } = __require("path");
+    var { resolve: resolve12 } = __require("path");
     var { readFile: readFile3 } = __require("fs");
     var { execFile, spawn: spawn6 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -44083,7 +44094,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve11(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve12(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -44188,7 +44199,7 @@ var require_agent = __commonJS({
             const inBuf = [];
             let sock;
             let credsBuf = Buffer.alloc(12);
-            const port = parseInt(m[1], 10);
+            const port2 = parseInt(m[1], 10);
             const secret = m[2].replace(/-/g, "");
             const secretBuf = Buffer.allocUnsafe(16);
             for (let i2 = 0, j = 0; j < 32; ++i2, j += 2)
@@ -44242,7 +44253,7 @@ var require_agent = __commonJS({
               sock.on("error", onFail);
               sock.on("end", onFail);
               sock.on("close", onFail);
-              sock.connect(port);
+              sock.connect(port2);
             }
           });
         }
@@ -56370,15 +56381,15 @@ async function connectSsh(target, options) {
   if (options.knownHostsText !== void 0) {
     known = knownKeys(options.knownHostsText, "the known hosts given", name2);
   } else if (options.hostKey === void 0) {
-    let text2;
+    let text3;
     try {
-      text2 = readFileSync3(knownFile, "utf8");
+      text3 = readFileSync3(knownFile, "utf8");
     } catch (e) {
       const code = e.code;
       if (code !== "ENOENT" || options.knownHosts !== void 0) return { ok: false, message: `known hosts ${knownFile}: cannot read it (${code ?? "error"})` };
-      text2 = "";
+      text3 = "";
     }
-    known = knownKeys(text2, knownFile, name2);
+    known = knownKeys(text3, knownFile, name2);
   }
   const { key, error: error2 } = privateKey(options);
   if (error2) return { ok: false, message: error2 };
@@ -56395,9 +56406,9 @@ async function connectSsh(target, options) {
     if (typeof argv === "string") return { ok: false, message: argv };
     const [file2, ...args] = argv;
     proxy = spawn4(file2, args, { stdio: ["pipe", "pipe", "pipe"] });
-    const spawned = await new Promise((resolve11) => {
-      proxy?.once("spawn", () => resolve11(void 0));
-      proxy?.once("error", (e) => resolve11(e.code ?? e.message));
+    const spawned = await new Promise((resolve12) => {
+      proxy?.once("spawn", () => resolve12(void 0));
+      proxy?.once("error", (e) => resolve12(e.code ?? e.message));
     });
     if (spawned !== void 0) return { ok: false, message: `--ssh-proxy: cannot run ${file2} (${spawned})` };
     proxy.stderr?.on("data", (d) => {
@@ -56406,6 +56417,8 @@ async function connectSsh(target, options) {
     proxy.on("error", () => {
     });
     sock = Duplex4.from({ readable: proxy.stdout, writable: proxy.stdin });
+    sock.on("error", () => {
+    });
   }
   const { Client } = await Promise.resolve().then(() => __toESM(require_lib2(), 1));
   const client = new Client();
@@ -56440,25 +56453,25 @@ async function connectSsh(target, options) {
   const stopProxy = () => {
     if (proxy) stopStarted(proxy);
   };
-  const ready = await new Promise((resolve11) => {
+  const ready = await new Promise((resolve12) => {
     const onAbort2 = () => {
       client.end();
-      resolve11("stopped before the connection was made");
+      resolve12("stopped before the connection was made");
     };
     options.signal?.addEventListener("abort", onAbort2, { once: true });
     client.once("ready", () => {
       options.signal?.removeEventListener("abort", onAbort2);
-      resolve11(void 0);
+      resolve12(void 0);
     });
     client.once("error", (e) => {
       options.signal?.removeEventListener("abort", onAbort2);
-      resolve11(connectError(e, hostKeyProblem, proxyErr));
+      resolve12(connectError(e, hostKeyProblem, proxyErr));
     });
-    client.once("close", () => resolve11(hostKeyProblem ?? `the connection closed before it was ready${proxyErr ? `: ${oneLine(proxyErr)}` : ""}`));
+    client.once("close", () => resolve12(hostKeyProblem ?? `the connection closed before it was ready${proxyErr ? `: ${oneLine(proxyErr)}` : ""}`));
     try {
       client.connect(config2);
     } catch (e) {
-      resolve11(`the private key cannot be used: ${keyWords(e.message)}`);
+      resolve12(`the private key cannot be used: ${keyWords(e.message)}`);
     }
   });
   if (ready !== void 0) {
@@ -56472,8 +56485,8 @@ async function connectSsh(target, options) {
     ok: true,
     client,
     close: async () => {
-      await new Promise((resolve11) => {
-        const done = () => resolve11();
+      await new Promise((resolve12) => {
+        const done = () => resolve12();
         client.once("close", done);
         client.end();
         setTimeout(done, 1e3).unref();
@@ -56564,8 +56577,8 @@ function execOver(client, sudoFor) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const cmd = remoteCommand(argv, { ...options, timeoutMs }, sudoFor(argv));
     return queue(
-      () => new Promise((resolve11) => {
-        if (options.signal?.aborted) return resolve11(done({ aborted: true }));
+      () => new Promise((resolve12) => {
+        if (options.signal?.aborted) return resolve12(done({ aborted: true }));
         let channel;
         const out = [];
         let outBytes = 0;
@@ -56578,7 +56591,7 @@ function execOver(client, sudoFor) {
           settled = true;
           clearTimeout(timer);
           options.signal?.removeEventListener("abort", onAbort2);
-          resolve11(r);
+          resolve12(r);
         };
         const stop = () => {
           settle3(done({ stdout: Buffer.concat(out), stderr: err, ...stopped }));
@@ -56762,16 +56775,16 @@ async function dialSsh(deps, endpoint, options) {
   const fail2 = (facts) => ({ ok: false, ...facts, durationMs: performance.now() - started });
   if (options.signal?.aborted) return fail2({ code: ABORTED, message: "aborted before connecting" });
   let address;
-  let port = 0;
+  let port2 = 0;
   if (endpoint.kind === "tcp") {
     const r = await deps.resolve(endpoint.host, options);
     if (!r.ok) return { ...r, durationMs: performance.now() - started };
     address = r.addresses[0];
-    port = endpoint.port;
+    port2 = endpoint.port;
   } else {
     address = endpoint.path;
   }
-  const opened = await new Promise((resolve11) => {
+  const opened = await new Promise((resolve12) => {
     let settled = false;
     const settle3 = (v) => {
       if (settled) {
@@ -56781,14 +56794,14 @@ async function dialSsh(deps, endpoint, options) {
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort2);
-      resolve11(v);
+      resolve12(v);
     };
     const timer = setTimeout(() => settle3({ timedOut: true }), Math.max(0, options.timeoutMs - (performance.now() - started)));
     const onAbort2 = () => settle3({ aborted: true });
     options.signal?.addEventListener("abort", onAbort2, { once: true });
     const cb = (e, ch) => settle3(e ? { error: e.message.replace(/^\(SSH\) Channel open failure: /, "") } : { channel: ch });
     try {
-      if (endpoint.kind === "tcp") deps.client.forwardOut("127.0.0.1", 0, address, port, cb);
+      if (endpoint.kind === "tcp") deps.client.forwardOut("127.0.0.1", 0, address, port2, cb);
       else deps.client.openssh_forwardOutStreamLocal(address, cb);
     } catch (e) {
       settle3({ error: e.message });
@@ -56841,13 +56854,13 @@ async function openSshHost(target, options) {
   const processNames = processNameCache(exec);
   let who;
   const user = () => who ??= readUser(asUser);
-  const resolve11 = (name2, o2) => resolveRemote(asUser, name2, o2);
+  const resolve12 = (name2, o2) => resolveRemote(asUser, name2, o2);
   const host = {
     async run(file2, args, o2) {
       return toCommandResult(file2, args, await exec([file2, ...args], o2));
     },
-    resolve: resolve11,
-    dial: (endpoint, o2) => dialSsh({ client: c3.client, resolve: resolve11, stat: (p) => userFiles.stat(p, { followLinks: true }), user }, endpoint, o2),
+    resolve: resolve12,
+    dial: (endpoint, o2) => dialSsh({ client: c3.client, resolve: resolve12, stat: (p) => userFiles.stat(p, { followLinks: true }), user }, endpoint, o2),
     stat: files.stat,
     readFile: async (path6, o2) => o2?.offset === void 0 && o2?.length === void 0 && await processNames.get(path6) || files.readFile(path6, o2),
     readDir: (path6, o2) => {
@@ -56940,6 +56953,629 @@ var init_ssh_host = __esm({
   }
 });
 
+// src/fleet/inventory.ts
+function emptyInventory(file2) {
+  const inv = { file: file2, hosts: [], hostVars: /* @__PURE__ */ new Map(), hostAt: /* @__PURE__ */ new Map(), groups: /* @__PURE__ */ new Map() };
+  group(inv, "all");
+  group(inv, "ungrouped");
+  return inv;
+}
+function group(inv, name2, at3) {
+  let g = inv.groups.get(name2);
+  if (!g) {
+    g = { name: name2, hosts: [], children: [], vars: {}, ...at3 !== void 0 && { at: at3 } };
+    inv.groups.set(name2, g);
+  }
+  return g;
+}
+function addHost(inv, groupName, name2, vars, at3) {
+  if (!inv.hostVars.has(name2)) {
+    inv.hosts.push(name2);
+    inv.hostVars.set(name2, {});
+    inv.hostAt.set(name2, at3);
+  }
+  Object.assign(inv.hostVars.get(name2), vars);
+  const g = group(inv, groupName, at3);
+  if (!g.hosts.includes(name2)) g.hosts.push(name2);
+}
+function addChild(inv, parent, child2, at3) {
+  if (child2 === "all") throw new UserError('the group "all" cannot be a child of another group', at3);
+  const p = group(inv, parent, at3);
+  group(inv, child2, at3);
+  if (parent === child2 || descendants(inv, child2).has(parent)) throw new UserError(`group "${child2}" would be its own ancestor through "${parent}"`, at3);
+  if (!p.children.includes(child2)) p.children.push(child2);
+}
+function descendants(inv, name2) {
+  const seen = /* @__PURE__ */ new Set();
+  const todo = [...inv.groups.get(name2)?.children ?? []];
+  while (todo.length) {
+    const g = todo.pop();
+    if (seen.has(g)) continue;
+    seen.add(g);
+    append(todo, inv.groups.get(g)?.children ?? []);
+  }
+  return seen;
+}
+function hostsOf(inv, name2) {
+  if (name2 === "all") return [...inv.hosts];
+  if (name2 === "ungrouped") return ungrouped(inv);
+  const order = [name2];
+  const seen = new Set(order);
+  for (let i2 = 0; i2 < order.length; i2++) {
+    for (const c3 of inv.groups.get(order[i2])?.children ?? []) {
+      if (!seen.has(c3)) {
+        seen.add(c3);
+        order.push(c3);
+      }
+    }
+  }
+  const members2 = /* @__PURE__ */ new Set();
+  for (const g of order) for (const h2 of inv.groups.get(g)?.hosts ?? []) members2.add(h2);
+  return [...members2];
+}
+function ungrouped(inv) {
+  const grouped = /* @__PURE__ */ new Set();
+  for (const g of inv.groups.values()) if (g.name !== "all" && g.name !== "ungrouped") for (const h2 of g.hosts) grouped.add(h2);
+  return inv.hosts.filter((h2) => !grouped.has(h2));
+}
+function groupsOfHost(inv, host) {
+  const depth = depths(inv);
+  const out = [];
+  for (const g of inv.groups.values()) {
+    if (g.name === "all") continue;
+    if (hostsOf(inv, g.name).includes(host)) out.push({ name: g.name, depth: depth.get(g.name) ?? 1 });
+  }
+  out.push({ name: "all", depth: 0 });
+  return out;
+}
+function depths(inv) {
+  const parents = /* @__PURE__ */ new Map();
+  for (const g of inv.groups.values()) for (const c3 of g.children) parents.set(c3, [...parents.get(c3) ?? [], g.name]);
+  const memo2 = /* @__PURE__ */ new Map([["all", 0]]);
+  const depthOf = (name2) => {
+    const known = memo2.get(name2);
+    if (known !== void 0) return known;
+    const ps = (parents.get(name2) ?? []).filter((p) => p !== "all");
+    const d = ps.reduce((most, p) => Math.max(most, depthOf(p) + 1), 1);
+    memo2.set(name2, d);
+    return d;
+  };
+  for (const g of inv.groups.keys()) depthOf(g);
+  return memo2;
+}
+function varsOf(inv, host) {
+  const groups = groupsOfHost(inv, host).map((g) => ({ ...g, priority: Number(inv.groups.get(g.name)?.vars.ansible_group_priority ?? 1) }));
+  groups.sort((a2, b) => a2.depth - b.depth || a2.priority - b.priority || (a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0));
+  const out = {};
+  for (const g of groups) Object.assign(out, inv.groups.get(g.name)?.vars);
+  return Object.assign(out, inv.hostVars.get(host));
+}
+function fleetTarget(inv, host) {
+  const vars = varsOf(inv, host);
+  const at3 = inv.hostAt.get(host) ?? inv.file;
+  const address = text2(vars, ["ansible_host", "ansible_ssh_host"], at3) ?? host;
+  const portText = text2(vars, ["ansible_port", "ansible_ssh_port"], at3);
+  const user = text2(vars, ["ansible_user", "ansible_ssh_user"], at3);
+  const keyFile = text2(vars, ["ansible_ssh_private_key_file", "ansible_private_key_file"], at3);
+  let port2;
+  if (portText !== void 0) {
+    port2 = Number(portText);
+    if (!/^\d+$/.test(portText) || port2 < 1 || port2 > 65535) throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}"`, at3);
+  }
+  return { name: host, address, ...port2 !== void 0 && { port: port2 }, ...user !== void 0 && { user }, ...keyFile !== void 0 && { keyFile } };
+}
+function text2(vars, keys, at3) {
+  for (const k of keys) {
+    const v = vars[k];
+    if (v === void 0 || v === null) continue;
+    if (typeof v === "object") throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`, at3);
+    const s = String(v);
+    if (s.includes("{{") || s.includes("{%")) throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`, at3);
+    return s;
+  }
+  return void 0;
+}
+var init_inventory = __esm({
+  "src/fleet/inventory.ts"() {
+    "use strict";
+    init_append();
+    init_user_error();
+  }
+});
+
+// src/fleet/host-pattern.ts
+function selectHosts(inv, pattern2, shown2 = "--limit") {
+  const terms = splitPattern(pattern2);
+  const regular = terms.filter((t) => !t.startsWith("&") && !t.startsWith("!"));
+  const ordered = [...regular.length ? regular : ["all"], ...terms.filter((t) => t.startsWith("&")), ...terms.filter((t) => t.startsWith("!"))];
+  let hosts = [];
+  for (const term of ordered) {
+    if (inv.hostVars.has(term)) {
+      if (!hosts.includes(term)) hosts.push(term);
+      continue;
+    }
+    const that = matchOne(inv, term.startsWith("&") || term.startsWith("!") ? term.slice(1) : term, shown2);
+    if (term.startsWith("!")) hosts = hosts.filter((h2) => !that.has(h2));
+    else if (term.startsWith("&")) hosts = hosts.filter((h2) => that.has(h2));
+    else for (const h2 of that) if (!hosts.includes(h2)) hosts.push(h2);
+  }
+  return hosts;
+}
+function splitPattern(pattern2) {
+  const parts = pattern2.includes(",") ? pattern2.split(",") : isAddress(pattern2) ? [pattern2] : pattern2.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+function isAddress(p) {
+  return /^\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]?$/.test(p);
+}
+function matchOne(inv, pattern2, shown2) {
+  let expr = pattern2;
+  let pick2;
+  const m = pattern2.startsWith("~") ? null : SUBSCRIPT.exec(pattern2);
+  if (m) {
+    expr = m[1];
+    if (m[2] !== void 0) {
+      const i2 = Number(m[2]);
+      pick2 = (hosts2) => {
+        const h2 = hosts2[i2 < 0 ? hosts2.length + i2 : i2];
+        if (h2 === void 0) throw new UserError(`no host matched the subscripted pattern "${pattern2}"`, shown2);
+        return [h2];
+      };
+    } else {
+      const start2 = Number(m[3]);
+      pick2 = (hosts2) => hosts2.slice(start2, m[5] ? Number(m[5]) + 1 : void 0);
+    }
+  }
+  const hosts = enumerate(inv, expr, shown2);
+  return new Set(pick2 ? pick2(hosts) : hosts);
+}
+function enumerate(inv, pattern2, shown2) {
+  const re = compile3(pattern2, shown2);
+  const results = [];
+  const groups = [...inv.groups.keys()].filter((g) => re.test(g));
+  for (const g of groups) append(results, hostsOf(inv, g));
+  if (!groups.length || pattern2.startsWith("~") || /[.?*[]/.test(pattern2)) {
+    for (const h2 of inv.hosts) if (re.test(h2)) results.push(h2);
+  }
+  return [...new Set(results)];
+}
+function compile3(pattern2, shown2) {
+  try {
+    return pattern2.startsWith("~") ? new RegExp(`^(?:${pattern2.slice(1)})`) : new RegExp(`^${globToRegex(pattern2)}$`, "s");
+  } catch (e) {
+    throw new UserError(`invalid host pattern "${pattern2}": ${e.message}`, shown2);
+  }
+}
+function globToRegex(glob) {
+  let out = "";
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") out += ".*";
+    else if (c3 === "?") out += ".";
+    else if (c3 === "[") {
+      let j = i2 + 1;
+      if (glob[j] === "!") j++;
+      if (glob[j] === "]") j++;
+      while (j < glob.length && glob[j] !== "]") j++;
+      if (j >= glob.length) out += "\\[";
+      else {
+        let body = glob.slice(i2 + 1, j).replace(/\\/g, "\\\\");
+        if (body.startsWith("!")) body = `^${body.slice(1)}`;
+        else if (body.startsWith("^")) body = `\\${body}`;
+        out += `[${body}]`;
+        i2 = j;
+      }
+    } else out += c3.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  }
+  return out;
+}
+var SUBSCRIPT;
+var init_host_pattern = __esm({
+  "src/fleet/host-pattern.ts"() {
+    "use strict";
+    init_append();
+    init_user_error();
+    init_inventory();
+    SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
+  }
+});
+
+// src/fleet/host-range.ts
+function expandRange(name2, at3, out = []) {
+  const m = RANGE.exec(name2);
+  if (!m) {
+    out.push(name2);
+    return out;
+  }
+  const head = name2.slice(0, m.index);
+  const tail = name2.slice(m.index + m[0].length);
+  const bounds = m[0].slice(1, -1).split(":");
+  if (bounds.length !== 2 && bounds.length !== 3) throw new UserError(`host range must be begin:end or begin:end:step, got "${m[0]}"`, at3);
+  const beg = bounds[0] || "0";
+  const end = bounds[1];
+  const step = bounds.length === 3 ? Number(bounds[2]) : 1;
+  if (!end) throw new UserError(`host range must specify an end value: "${m[0]}"`, at3);
+  if (!Number.isInteger(step) || step < 1) throw new UserError(`host range step must be a positive whole number: "${m[0]}"`, at3);
+  let fill = (x) => String(x);
+  if (beg.length > 1 && beg.startsWith("0")) {
+    if (beg.length !== end.length) throw new UserError(`host range must specify equal-length begin and end formats: "${m[0]}"`, at3);
+    fill = (x) => String(x).padStart(beg.length, "0");
+  }
+  const seq = [];
+  const ib = beg.length === 1 ? LETTERS.indexOf(beg) : -1;
+  const ie = end.length === 1 ? LETTERS.indexOf(end) : -1;
+  if (ib >= 0 && ie >= 0) {
+    if (ib > ie) throw new UserError(`host range must have begin <= end: "${m[0]}"`, at3);
+    for (let i2 = ib; i2 <= ie; i2 += step) seq.push(LETTERS[i2]);
+  } else {
+    if (!/^\d+$/.test(beg) || !/^\d+$/.test(end)) throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`, at3);
+    const b = Number(beg);
+    const e = Number(end);
+    if ((e - b) / step + out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at3);
+    for (let i2 = b; i2 <= e; i2 += step) seq.push(i2);
+  }
+  for (const s of seq) {
+    expandRange(`${head}${fill(s)}${tail}`, at3, out);
+    if (out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${name2}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at3);
+  }
+  return out;
+}
+function splitPort(text3, at3) {
+  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text3);
+  if (v6?.[1]?.includes(":")) return { name: v6[1], ...v6[2] !== void 0 && { port: port(v6[2], text3, at3) } };
+  const outside = text3.replace(/\[[^\]]*\]/g, (s) => "x".repeat(s.length));
+  const colons = [...outside.matchAll(/:/g)].length;
+  if (colons === 1) {
+    const i2 = outside.indexOf(":");
+    const p = text3.slice(i2 + 1);
+    if (/^\d+$/.test(p)) return { name: text3.slice(0, i2), port: port(p, text3, at3) };
+    throw new UserError(`"${text3}": the text after ":" must be a port number`, at3);
+  }
+  return { name: text3 };
+}
+function port(p, text3, at3) {
+  const n2 = Number(p);
+  if (n2 < 1 || n2 > 65535) throw new UserError(`"${text3}": port must be 1-65535`, at3);
+  return n2;
+}
+var LETTERS, MAX_RANGE_HOSTS, RANGE;
+var init_host_range = __esm({
+  "src/fleet/host-range.ts"() {
+    "use strict";
+    init_user_error();
+    LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    MAX_RANGE_HOSTS = 1e5;
+    RANGE = /\[[^\]]*:[^\]]*\]/;
+  }
+});
+
+// src/fleet/inventory-ini.ts
+function parseIniInventory(text3, file2, shown2) {
+  const inv = emptyInventory(file2);
+  const pending = /* @__PURE__ */ new Map();
+  let groupName = "ungrouped";
+  let state = "hosts";
+  const lines = text3.split(/\r?\n/);
+  lines.forEach((raw, i2) => {
+    const lineNo = i2 + 1;
+    const at3 = `${shown2}:${lineNo}`;
+    const line = raw.trim();
+    if (!line || line.startsWith("#") || line.startsWith(";")) return;
+    const m = SECTION.exec(line);
+    if (m) {
+      groupName = m[1];
+      state = m[2] ?? "hosts";
+      if (!["hosts", "children", "vars"].includes(state)) throw new UserError(`section [${groupName}:${state}] has an unknown type: ${state} (hosts, children or vars)`, at3);
+      if (!inv.groups.has(groupName)) {
+        if (state === "vars" && !pending.has(groupName)) pending.set(groupName, { line: lineNo, state: "vars", parents: [] });
+        group(inv, groupName, at3);
+      }
+      const p = pending.get(groupName);
+      if (p && state !== "vars") {
+        if (p.state === "children") for (const parent of p.parents) addChild(inv, parent, groupName, `${shown2}:${p.line}`);
+        pending.delete(groupName);
+      }
+      return;
+    }
+    if (line.startsWith("[") && line.endsWith("]")) throw new UserError(`invalid section "${line}": no spaces or other characters inside the brackets`, at3);
+    if (state === "hosts") {
+      const tokens = shellWords(line, at3);
+      if (tokens.length === 0) return;
+      const first = tokens[0];
+      if (first.endsWith(":")) throw new UserError(`host "${first}" ends in ":", which is reserved for a port`, at3);
+      const { name: name2, port: port2 } = splitPort(first, at3);
+      const vars = {};
+      for (const t of tokens.slice(1)) {
+        const eq = t.indexOf("=");
+        if (eq < 0) throw new UserError(`expected key=value host variable, got "${t}"`, at3);
+        vars[t.slice(0, eq)] = iniValue(t.slice(eq + 1));
+      }
+      if (port2 !== void 0) vars.ansible_port = port2;
+      for (const h2 of expandRange(name2, at3)) addHost(inv, groupName, h2, vars, at3);
+    } else if (state === "vars") {
+      const eq = line.indexOf("=");
+      if (eq < 0) throw new UserError(`expected key=value, got "${line}"`, at3);
+      group(inv, groupName).vars[line.slice(0, eq).trim()] = iniValue(line.slice(eq + 1).trim());
+    } else {
+      const c3 = GROUP_NAME.exec(line);
+      if (!c3) throw new UserError(`expected a group name, got "${line}"`, at3);
+      const child2 = c3[1];
+      if (inv.groups.has(child2)) addChild(inv, groupName, child2, at3);
+      else {
+        const p = pending.get(child2);
+        if (p) p.parents.push(groupName);
+        else pending.set(child2, { line: lineNo, state: "children", parents: [groupName] });
+      }
+    }
+  });
+  for (const [name2, p] of pending) {
+    const at3 = `${shown2}:${p.line}`;
+    if (p.state === "vars") throw new UserError(`section [${name2}:vars] is for a group that is never declared`, at3);
+    throw new UserError(`section [${p.parents.at(-1) ?? ""}:children] names a group that is never declared: ${name2}`, at3);
+  }
+  return inv;
+}
+function iniValue(v) {
+  const q = /^(['"])(.*)\1$/s.exec(v);
+  if (q) return q[2].replace(/\\(.)/g, "$1");
+  return v;
+}
+function shellWords(line, at3) {
+  const words = [];
+  let word;
+  let quote2;
+  for (let i2 = 0; i2 < line.length; i2++) {
+    const c3 = line[i2];
+    if (quote2 === "'") {
+      if (c3 === "'") quote2 = void 0;
+      else word = (word ?? "") + c3;
+    } else if (quote2 === '"') {
+      if (c3 === '"') quote2 = void 0;
+      else if (c3 === "\\" && i2 + 1 < line.length && '\\"$`\n'.includes(line[i2 + 1])) word = (word ?? "") + line[++i2];
+      else word = (word ?? "") + c3;
+    } else if (c3 === "'" || c3 === '"') {
+      quote2 = c3;
+      word ??= "";
+    } else if (c3 === "\\") {
+      if (i2 + 1 >= line.length) throw new UserError("a backslash at the end of the line escapes nothing", at3);
+      word = (word ?? "") + line[++i2];
+    } else if (c3 === "#") {
+      break;
+    } else if (/\s/.test(c3)) {
+      if (word !== void 0) words.push(word);
+      word = void 0;
+    } else {
+      word = (word ?? "") + c3;
+    }
+  }
+  if (quote2) throw new UserError(`no closing quotation (${quote2})`, at3);
+  if (word !== void 0) words.push(word);
+  return words;
+}
+var SECTION, GROUP_NAME;
+var init_inventory_ini = __esm({
+  "src/fleet/inventory-ini.ts"() {
+    "use strict";
+    init_user_error();
+    init_host_range();
+    init_inventory();
+    SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
+    GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
+  }
+});
+
+// src/fleet/inventory-yaml.ts
+function parseYamlInventory(text3, file2, shown2) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const at3 = (node2) => `${shown2}:${lineCounter.linePos(node2?.range?.[0] ?? 0).line}`;
+  const first = doc.errors[0];
+  if (first) throw new UserError(oneLine2(first.message), `${shown2}:${lineCounter.linePos(first.pos[0]).line}`);
+  const inv = emptyInventory(file2);
+  const root = deref(doc, doc.contents);
+  if (root === null || (0, import_yaml2.isScalar)(root) && (root.value === null || root.value === "")) throw new UserError("the inventory is empty", `${shown2}:1`);
+  if (!(0, import_yaml2.isMap)(root)) throw new UserError("a YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})", at3(root));
+  if (root.items.some((p) => keyText(p) === "plugin")) throw new UserError("this is an inventory plugin configuration, not an inventory: give the inventory itself", at3(root));
+  const parseGroup = (name2, node2, where2) => {
+    group(inv, name2, where2);
+    if (node2 === null || (0, import_yaml2.isScalar)(node2) && node2.value === null) return;
+    if (!(0, import_yaml2.isMap)(node2)) throw new UserError(`group "${name2}" must be a mapping of hosts, vars and children`, at3(node2));
+    for (const pair of node2.items) {
+      const key = keyText(pair);
+      const keyAt = at3(pair.key);
+      let value = deref(doc, pair.value);
+      if (value === null || (0, import_yaml2.isScalar)(value) && value.value === null) continue;
+      if (!["hosts", "vars", "children"].includes(key)) throw new UserError(`group "${name2}": unexpected key "${key}" (hosts, vars or children)`, keyAt);
+      if ((0, import_yaml2.isScalar)(value) && typeof value.value === "string") value = null;
+      if (value !== null && !(0, import_yaml2.isMap)(value)) throw new UserError(`group "${name2}": "${key}" must be a mapping`, at3(value));
+      const entries = value === null ? [[String(deref(doc, pair.value).value), null, keyAt]] : value.items.map((p) => [keyText(p), deref(doc, p.value), at3(p.key)]);
+      if (key === "vars") {
+        for (const [k, v] of entries) group(inv, name2).vars[k] = v === null ? null : toValue(doc, v, at3(v));
+      } else if (key === "children") {
+        for (const [child2, v, where22] of entries) {
+          parseGroup(child2, v, where22);
+          addChild(inv, name2, child2, where22);
+        }
+      } else {
+        for (const [pattern2, v, where22] of entries) {
+          if (v !== null && !((0, import_yaml2.isScalar)(v) && v.value === null) && !(0, import_yaml2.isMap)(v)) throw new UserError(`host "${pattern2}": its value must be a mapping of variables`, at3(v));
+          const vars = v === null || !(0, import_yaml2.isMap)(v) ? {} : toValue(doc, v, at3(v));
+          if (pattern2.endsWith(":")) throw new UserError(`host "${pattern2}" ends in ":", which is reserved for a port`, where22);
+          const { name: hostName2, port: port2 } = splitPort(pattern2, where22);
+          if (port2 !== void 0) vars.ansible_port = port2;
+          for (const h2 of expandRange(hostName2, where22)) addHost(inv, name2, h2, { ...vars }, where22);
+        }
+      }
+    }
+  };
+  for (const pair of root.items) parseGroup(keyText(pair), deref(doc, pair.value), at3(pair.key));
+  return inv;
+}
+function deref(doc, node2) {
+  if (node2 === null || node2 === void 0) return null;
+  return (0, import_yaml2.isAlias)(node2) ? node2.resolve(doc) ?? null : node2;
+}
+function keyText(pair) {
+  const k = pair.key;
+  return (0, import_yaml2.isScalar)(k) ? String(k.value) : String(k);
+}
+function toValue(doc, node2, at3) {
+  try {
+    return node2.toJS(doc, { maxAliasCount: MAX_ALIASES2 });
+  } catch (e) {
+    throw new UserError(`YAML aliases expand too far (${oneLine2(e.message)})`, at3);
+  }
+}
+function oneLine2(s) {
+  return s.split("\n")[0] ?? s;
+}
+var import_yaml2, MAX_ALIASES2;
+var init_inventory_yaml = __esm({
+  "src/fleet/inventory-yaml.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    init_user_error();
+    init_host_range();
+    init_inventory();
+    MAX_ALIASES2 = 100;
+  }
+});
+
+// src/fleet/inventory-file.ts
+import { extname } from "node:path";
+async function loadInventory(path6, shown2, signal) {
+  const bytes = await readInput(path6, { what: "inventory", shown: shown2, maxBytes: MAX_INVENTORY_BYTES, ...signal && { signal } });
+  if (bytes.includes(0)) throw new UserError("the inventory is not text (it holds NUL bytes)", `${shown2}:1`);
+  return parseInventory(bytes.toString("utf8"), path6, shown2);
+}
+function parseInventory(text3, file2, shown2) {
+  return looksLikeYaml(text3, file2) ? parseYamlInventory(text3, file2, shown2) : parseIniInventory(text3, file2, shown2);
+}
+function looksLikeYaml(text3, file2) {
+  const ext = extname(file2).toLowerCase();
+  if (ext === ".yml" || ext === ".yaml" || ext === ".json") return true;
+  if (ext === ".ini" || ext === ".cfg") return false;
+  const first = text3.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+  return first !== void 0 && (first.trim() === "---" || /^[\w.-]+:\s*(#.*)?$/.test(first.trim()) || first.trim().startsWith("{"));
+}
+var MAX_INVENTORY_BYTES;
+var init_inventory_file = __esm({
+  "src/fleet/inventory-file.ts"() {
+    "use strict";
+    init_input_file();
+    init_user_error();
+    init_inventory_ini();
+    init_inventory_yaml();
+    MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
+  }
+});
+
+// src/fleet/run-fleet.ts
+async function runFleet(spec, targets, opts) {
+  const started = Date.now();
+  const results = new Array(targets.length);
+  const width = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, targets.length));
+  let next = 0;
+  let settled = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const i2 = next++;
+      const target = targets[i2];
+      const report = await gateOne(spec, target, opts);
+      results[i2] = { host: target.name, target, report };
+      opts.onHost?.(results[i2], ++settled, targets.length);
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+  const fail2 = results.length === 0 || results.some((r) => r.report.verdict === "fail");
+  return { verdict: fail2 ? "fail" : "pass", hosts: results, spec: spec.file, durationMs: Date.now() - started };
+}
+function formatTarget2(t) {
+  const address = t.address.includes(":") ? `[${t.address}]` : t.address;
+  return `${t.user ? `${t.user}@` : ""}${address}${t.port !== void 0 ? `:${t.port}` : ""}`;
+}
+async function gateOne(spec, target, opts) {
+  const started = Date.now();
+  const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
+  if (opts.signal?.aborted) return unreached(spec, target, started, { severity: "info", message: "interrupted before this host was gated" });
+  const bound = AbortSignal.timeout(deadlineMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, bound]) : bound;
+  const connected = await opts.connect(target, signal);
+  if (!connected.ok) {
+    return unreached(spec, target, started, {
+      code: connected.code ?? "host.unreachable",
+      severity: "error",
+      target: formatTarget2(target),
+      message: `${target.name}: ${connected.message}`,
+      ...connected.evidence?.length && { evidence: connected.evidence },
+      fix: fixFor(connected.code ?? "host.unreachable", target)
+    });
+  }
+  try {
+    const gate = opts.gate ?? runGate;
+    return await gate(spec, {
+      host: connected.host,
+      deadlineMs,
+      ...opts.phase && { phase: opts.phase },
+      ...opts.signal && { signal: opts.signal }
+    });
+  } finally {
+    await connected.close().catch(() => void 0);
+  }
+}
+function unreached(spec, target, started, finding) {
+  return {
+    verdict: "fail",
+    ...finding.code && { reason: finding.code },
+    findings: [finding],
+    spec: spec.file,
+    durationMs: Date.now() - started
+  };
+}
+function fixFor(code, t) {
+  if (code === "ssh.auth") return `give the key the host accepts for ${t.user ?? "the user"} (ansible_ssh_private_key_file, --ssh-key, or the agent)`;
+  if (code === "ssh.host_key") return `check the host's key out of band, then add it to known_hosts (ssh-keyscan -p ${t.port ?? 22} ${t.address} >> known_hosts)`;
+  return `check that ${formatTarget2(t)} runs sshd and is reachable from here (ansible_host, ansible_port)`;
+}
+var DEFAULT_CONCURRENCY;
+var init_run_fleet = __esm({
+  "src/fleet/run-fleet.ts"() {
+    "use strict";
+    init_run2();
+    DEFAULT_CONCURRENCY = 10;
+  }
+});
+
+// src/report/fleet-json.ts
+function toFleetJson(fleet) {
+  const failed = fleet.hosts.filter((h2) => h2.report.verdict === "fail");
+  const first = failed[0];
+  const out = { verdict: fleet.verdict };
+  if (first?.report.reason !== void 0) out.reason = first.report.reason;
+  out.hosts = fleet.hosts.map((h2) => ({ host: h2.host, target: maskCredentials(formatTarget2(h2.target)), ...JSON.parse(toJson(h2.report)) }));
+  out.summary = {
+    hosts: fleet.hosts.length,
+    passed: fleet.hosts.length - failed.length,
+    failed: failed.length,
+    failures: failed.map((h2) => {
+      const deciding = h2.report.findings.find((f) => f.severity === "error" && f.code === h2.report.reason) ?? h2.report.findings.find((f) => f.severity === "error");
+      return { host: h2.host, ...h2.report.reason !== void 0 && { reason: h2.report.reason }, ...deciding && { message: maskCredentials(deciding.message) } };
+    })
+  };
+  if (fleet.spec !== void 0) out.spec = fleet.spec;
+  out.duration_ms = Math.round(fleet.durationMs);
+  return `${JSON.stringify(out, null, 2)}
+`;
+}
+var init_fleet_json = __esm({
+  "src/report/fleet-json.ts"() {
+    "use strict";
+    init_run_fleet();
+    init_mask();
+    init_json();
+  }
+});
+
 // src/report/paths.ts
 import { isAbsolute as isAbsolute6, relative as relative3, resolve as resolve7, sep } from "node:path";
 function relativeInside(file2, dir) {
@@ -56974,9 +57610,38 @@ var init_xml = __esm({
 var junit_exports = {};
 __export(junit_exports, {
   inputErrorJunit: () => inputErrorJunit,
+  junitSuites: () => junitSuites,
+  suiteXml: () => suiteXml,
   toJunit: () => toJunit
 });
 function toJunit(report, opts = {}) {
+  const suites = junitSuites(report, opts);
+  const all = suites.flatMap((s) => s.cases);
+  const totalS = report.durationMs !== void 0 ? report.durationMs / 1e3 : void 0;
+  const time3 = totalS !== void 0 ? ` time="${seconds(totalS)}"` : "";
+  const skipped = all.filter((c3) => c3.skipped !== void 0).length;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter((c3) => c3.failure).length}" errors="0" skipped="${skipped}"${time3}>`
+  ];
+  for (const s of suites) append(lines, suiteXml(s, totalS));
+  lines.push("</testsuites>");
+  return `${lines.join("\n")}
+`;
+}
+function suiteXml(s, totalS) {
+  const failures = s.cases.filter((c3) => c3.failure).length;
+  const sum = s.cases.reduce((t2, c3) => t2 + (c3.timeS ?? 0), 0);
+  const t = totalS === void 0 ? sum : Math.min(sum, totalS);
+  const lines = [
+    `  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="${s.cases.filter((c3) => c3.skipped !== void 0).length}" time="${seconds(t)}">`
+  ];
+  for (const c3 of s.cases) append(lines, caseXml(c3));
+  if (s.notes.length) lines.push(`    <system-out>${xmlText(maskCredentials(s.notes.join("\n")))}</system-out>`);
+  lines.push("  </testsuite>");
+  return lines;
+}
+function junitSuites(report, opts = {}) {
   const shown2 = { ...report, findings: report.findings.map((f) => f.file === void 0 ? f : { ...f, file: relativeInside(f.file, opts.cwd) ?? f.file }) };
   const general = shown2.findings.filter((f) => f.service === void 0);
   const used = /* @__PURE__ */ new Set();
@@ -56993,28 +57658,7 @@ function toJunit(report, opts = {}) {
     const failure3 = { severity: "error", message: "the gate failed", ...report.reason !== void 0 && { code: report.reason } };
     suites.push({ name: "upstream-gate", cases: [{ classname: "upstream-gate", name: "gate", ...report.verdict === "fail" && { failure: failure3 } }], notes: [] });
   }
-  const all = suites.flatMap((s) => s.cases);
-  const totalS = report.durationMs !== void 0 ? report.durationMs / 1e3 : void 0;
-  const time3 = totalS !== void 0 ? ` time="${seconds(totalS)}"` : "";
-  const skipped = all.filter((c3) => c3.skipped !== void 0).length;
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter((c3) => c3.failure).length}" errors="0" skipped="${skipped}"${time3}>`
-  ];
-  for (const s of suites) {
-    const failures = s.cases.filter((c3) => c3.failure).length;
-    const sum = s.cases.reduce((t2, c3) => t2 + (c3.timeS ?? 0), 0);
-    const t = totalS === void 0 ? sum : Math.min(sum, totalS);
-    lines.push(
-      `  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="${s.cases.filter((c3) => c3.skipped !== void 0).length}" time="${seconds(t)}">`
-    );
-    for (const c3 of s.cases) append(lines, caseXml(c3));
-    if (s.notes.length) lines.push(`    <system-out>${xmlText(maskCredentials(s.notes.join("\n")))}</system-out>`);
-    lines.push("  </testsuite>");
-  }
-  lines.push("</testsuites>");
-  return `${lines.join("\n")}
-`;
+  return suites;
 }
 function casesOf(v, general, used, notRun) {
   const classname = v.service ?? "upstream-gate";
@@ -57080,13 +57724,13 @@ function detail(f) {
   return maskCredentials(out.filter(Boolean).join("\n"));
 }
 function inputErrorJunit(message) {
-  const text2 = maskCredentials(message);
+  const text3 = maskCredentials(message);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<testsuites name="upstream-gate" tests="1" failures="0" errors="1" skipped="0">',
     '  <testsuite name="upstream-gate" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
     '    <testcase name="input" classname="upstream-gate" time="0.000">',
-    `      <error type="input.invalid" message="${xmlAttr(firstLine4(text2))}">${xmlText(text2)}</error>`,
+    `      <error type="input.invalid" message="${xmlAttr(firstLine4(text3))}">${xmlText(text3)}</error>`,
     "    </testcase>",
     "  </testsuite>",
     "</testsuites>",
@@ -57111,12 +57755,168 @@ var init_junit = __esm({
   }
 });
 
+// src/report/fleet-junit.ts
+function toFleetJunit(fleet, opts = {}) {
+  const suites = fleet.hosts.map((h2) => {
+    const own2 = junitSuites(h2.report, opts);
+    return {
+      suite: { name: h2.host, cases: own2.flatMap((s) => s.cases), notes: own2.flatMap((s) => s.notes) },
+      totalS: h2.report.durationMs !== void 0 ? h2.report.durationMs / 1e3 : void 0
+    };
+  });
+  const all = suites.flatMap((s) => s.suite.cases);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter((c3) => c3.failure).length}" errors="0" skipped="${all.filter((c3) => c3.skipped !== void 0).length}" time="${(fleet.durationMs / 1e3).toFixed(3)}">`
+  ];
+  for (const s of suites) append(lines, suiteXml(s.suite, s.totalS));
+  lines.push("</testsuites>");
+  return `${lines.join("\n")}
+`;
+}
+var init_fleet_junit = __esm({
+  "src/report/fleet-junit.ts"() {
+    "use strict";
+    init_append();
+    init_junit();
+  }
+});
+
+// src/report/fleet-text.ts
+function toFleetText(fleet, opts) {
+  const p = paint(opts.color);
+  const w = opts.width;
+  const out = [];
+  if (!opts.quiet) {
+    for (const h2 of fleet.hosts) {
+      out.push(p.bold(`== ${forTerminal(h2.host)} (${forTerminal(formatTarget2(h2.target))}) ==`));
+      out.push(toText(h2.report, opts).trimEnd(), "");
+    }
+    out.push(p.bold("Fleet:"));
+    const name2 = fleet.hosts.reduce((most, h2) => Math.max(most, h2.host.length), 4);
+    for (const h2 of fleet.hosts) {
+      const ok = h2.report.verdict === "pass";
+      const label = ok ? p.green("PASS") : p.bold(p.red("FAIL"));
+      const f = ok ? void 0 : decidingFinding(h2.report);
+      const why = ok ? "" : `${h2.report.reason ? p.cyan(h2.report.reason) : "failed"}${f ? `: ${forTerminal(f.message)}` : ""}`;
+      if (ok) out.push(`  ${label}  ${forTerminal(h2.host)}`);
+      else append(out, wrap(`  ${label}  ${forTerminal(h2.host).padEnd(name2)}  `, why, w));
+    }
+    out.push("");
+  }
+  const failed = fleet.hosts.filter((h2) => h2.report.verdict === "fail");
+  const stats = `${plural(fleet.hosts.length, "host")}, ${failed.length} failed, ${formatDuration(fleet.durationMs)}`;
+  if (fleet.verdict === "pass") append(out, wrap(`${p.bold(p.green("PASS"))}  `, `fleet (${stats})`, w));
+  else {
+    const names2 = failed.map((h2) => `${forTerminal(h2.host)}${h2.report.reason ? ` (${h2.report.reason})` : ""}`).join(", ");
+    append(out, wrap(`${p.bold(p.red("FAIL"))}  `, `fleet: ${names2 || "no host was gated"}  (${stats})`, w));
+  }
+  return `${out.join("\n")}
+`;
+}
+var init_fleet_text = __esm({
+  "src/report/fleet-text.ts"() {
+    "use strict";
+    init_append();
+    init_duration();
+    init_run_fleet();
+    init_mask();
+    init_by_service();
+    init_color();
+    init_text();
+    init_wrap();
+  }
+});
+
+// src/cli/fleet.ts
+import { resolve as resolve8 } from "node:path";
+function isFleet(flags) {
+  return flags.inventory !== void 0 || (flags.ssh?.length ?? 0) > 1;
+}
+async function fleetTargets(flags, io) {
+  if (flags.inventory !== void 0 && flags.ssh?.length) throw new UserError("--inventory and --ssh: give the hosts one way");
+  if (flags.limit !== void 0 && flags.inventory === void 0) throw new UserError("--limit needs --inventory");
+  if (flags.inventory === void 0) {
+    return (flags.ssh ?? []).map((text3) => {
+      const t = parseSshTarget(text3);
+      if (typeof t === "string") throw new UserError(`--ssh ${text3}: ${t}`);
+      return { name: text3, address: t.host, port: t.port, ...t.user !== void 0 && { user: t.user } };
+    });
+  }
+  const inv = await loadInventory(resolve8(io.cwd, flags.inventory), flags.inventory, io.signal);
+  const names2 = flags.limit === void 0 ? inv.hosts : selectHosts(inv, flags.limit);
+  if (names2.length === 0) {
+    throw new UserError(flags.limit === void 0 ? `${flags.inventory}: the inventory names no host` : `--limit ${flags.limit}: no host of ${flags.inventory} matches`);
+  }
+  return names2.map((h2) => fleetTarget(inv, h2));
+}
+function concurrencyFlag(value) {
+  if (value === void 0) return DEFAULT_CONCURRENCY;
+  const n2 = Number(value);
+  if (!/^\d+$/.test(value) || n2 < 1 || n2 > MAX_CONCURRENCY) throw new UserError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
+  return n2;
+}
+async function runFleetCheck(targets, concurrency, run, io) {
+  const connect3 = async (target, signal) => {
+    const opened = await openSshHost(
+      { host: target.address, port: target.port ?? 22, ...target.user !== void 0 && { user: target.user } },
+      { ...run.ssh, ...target.keyFile !== void 0 && { keyFile: resolve8(io.cwd, target.keyFile), key: void 0 }, signal }
+    );
+    return opened.ok ? opened : { ok: false, code: connectCode(opened.message), message: opened.message };
+  };
+  const fleet = await runFleet(run.spec, targets, {
+    connect: connect3,
+    concurrency,
+    phase: run.phase,
+    ...run.deadlineMs !== void 0 && { deadlineMs: run.deadlineMs },
+    signal: io.signal,
+    onHost: (h2, settled, total) => {
+      if (run.quiet) return;
+      const why = h2.report.verdict === "pass" ? "pass" : `fail${h2.report.reason ? ` (${h2.report.reason})` : ""}`;
+      io.stderr.write(`[${settled}/${total}] ${forTerminal(h2.host)} (${forTerminal(formatTarget2(h2.target))}): ${why}
+`);
+    }
+  });
+  const json2 = run.reportPath || run.format === "json" ? toFleetJson(fleet) : "";
+  if (run.reportPath) await writeFilesAtomically([{ path: run.reportPath, text: json2 }], io.signal);
+  io.stdout.write(
+    run.format === "json" ? json2 : run.format === "junit" ? toFleetJunit(fleet, { cwd: io.cwd }) : toFleetText(fleet, { color: useColor(io.stdout, io.env), quiet: run.quiet, width: terminalWidth(io.stdout, io.env) })
+  );
+  return fleet.verdict === "pass" ? EXIT.pass : EXIT.fail;
+}
+function connectCode(message) {
+  if (/host key|not in .*known|@revoked/i.test(message)) return "ssh.host_key";
+  if (/authentication failed|private key cannot be used|no key:/i.test(message)) return "ssh.auth";
+  return "host.unreachable";
+}
+var MAX_CONCURRENCY;
+var init_fleet = __esm({
+  "src/cli/fleet.ts"() {
+    "use strict";
+    init_atomic_write();
+    init_host_pattern();
+    init_inventory_file();
+    init_inventory();
+    init_run_fleet();
+    init_ssh_host();
+    init_mask();
+    init_fleet_json();
+    init_fleet_junit();
+    init_fleet_text();
+    init_color();
+    init_wrap();
+    init_user_error();
+    init_io();
+    MAX_CONCURRENCY = 256;
+  }
+});
+
 // src/cli/check.ts
 var check_exports = {};
 __export(check_exports, {
   checkCommand: () => checkCommand
 });
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 async function openRemote(values, io) {
   if (values.ssh === void 0) {
     const stray = ["ssh-key", "known-hosts", "ssh-host-key", "ssh-proxy", "sudo"].find((k) => values[k] !== void 0);
@@ -57126,20 +57926,23 @@ async function openRemote(values, io) {
   const target = parseSshTarget(values.ssh);
   if (typeof target === "string") throw new UserError(`--ssh ${values.ssh}: ${target}`);
   if (values["known-hosts"] !== void 0 && values["ssh-host-key"] !== void 0) throw new UserError("--known-hosts and --ssh-host-key: give one of them");
+  const opened = await openSshHost(target, { ...sshOptions(values, io), signal: io.signal });
+  if (!opened.ok) throw new UserError(opened.message);
+  return opened;
+}
+function sshOptions(values, io) {
+  if (values["known-hosts"] !== void 0 && values["ssh-host-key"] !== void 0) throw new UserError("--known-hosts and --ssh-host-key: give one of them");
   const envKey = io.env.UPSTREAM_GATE_SSH_KEY;
   const passphrase = io.env.UPSTREAM_GATE_SSH_PASSPHRASE;
-  const opened = await openSshHost(target, {
-    ...values["ssh-key"] !== void 0 ? { keyFile: resolve8(io.cwd, values["ssh-key"]) } : envKey ? { key: envKey } : {},
+  return {
+    ...values["ssh-key"] !== void 0 ? { keyFile: resolve9(io.cwd, values["ssh-key"]) } : envKey ? { key: envKey } : {},
     ...passphrase && { passphrase },
-    ...values["known-hosts"] !== void 0 && { knownHosts: resolve8(io.cwd, values["known-hosts"]) },
+    ...values["known-hosts"] !== void 0 && { knownHosts: resolve9(io.cwd, values["known-hosts"]) },
     ...values["ssh-host-key"] !== void 0 && { hostKey: values["ssh-host-key"] },
     ...values["ssh-proxy"] !== void 0 && { proxy: values["ssh-proxy"] },
     ...values.sudo === true && { sudo: true },
-    ...io.env.SSH_AUTH_SOCK && { agent: io.env.SSH_AUTH_SOCK },
-    signal: io.signal
-  });
-  if (!opened.ok) throw new UserError(opened.message);
-  return opened;
+    ...io.env.SSH_AUTH_SOCK && { agent: io.env.SSH_AUTH_SOCK }
+  };
 }
 function timingsText(t) {
   const stages = [...t.stages].sort((a2, b) => a2.startMs - b.startMs);
@@ -57170,6 +57973,7 @@ var init_check2 = __esm({
     init_wrap();
     init_load();
     init_ssh_host();
+    init_fleet();
     init_user_error();
     init_timings();
     init_args();
@@ -57182,6 +57986,8 @@ var init_check2 = __esm({
                            [--ssh [USER@]HOST[:PORT] [--ssh-key FILE]
                             [--known-hosts FILE | --ssh-host-key KEY]
                             [--ssh-proxy COMMAND] [--sudo]]
+                           [--inventory FILE [--limit PATTERN] | --ssh T ...]
+                            [--concurrency N]
 
 Check that nginx dials what the spec says (config phase), then probe every
 address nginx would dial and each health endpoint (probe phase), and give the
@@ -57215,6 +58021,13 @@ Options:
                      into words and run without a shell
   --sudo             on the host, run nginx -T, ss, iptables and nft and read
                      files through \`sudo -n\`
+  --inventory FILE   gate every host of an Ansible inventory (INI or YAML)
+                     over SSH: ansible_host, ansible_port, ansible_user,
+                     ansible_ssh_private_key_file; each host its own verdict,
+                     exit 1 when any host fails (repeat --ssh for a list)
+  --limit PATTERN    the hosts Ansible's --limit selects: groups, names,
+                     globs (web*), a:b unions, a:&b, a:!b
+  --concurrency N    hosts gated at once (default 10)
   -h, --help         this help
 
 Retries: while nothing listens yet (refused, missing socket) the connect is
@@ -57239,7 +58052,10 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
           "nginx-dump": { type: "string" },
           quiet: { type: "boolean", short: "q" },
           debug: { type: "boolean" },
-          ssh: { type: "string" },
+          ssh: { type: "string", multiple: true },
+          inventory: { type: "string" },
+          limit: { type: "string" },
+          concurrency: { type: "string" },
           "ssh-key": { type: "string" },
           "known-hosts": { type: "string" },
           "ssh-host-key": { type: "string" },
@@ -57256,10 +58072,16 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
         const deadlineMs = durationFlag("deadline", values.deadline);
         const spec = await timed(timings, "spec load", () => loadSpecArg(io.cwd, values.spec, io.signal));
         const dump = values["nginx-dump"];
-        if (dump !== void 0) spec.nginx.dump = dump === "-" ? "-" : resolve8(io.cwd, dump);
-        const reportPath = values.report === void 0 ? void 0 : resolve8(io.cwd, values.report);
+        if (dump !== void 0) spec.nginx.dump = dump === "-" ? "-" : resolve9(io.cwd, dump);
+        const reportPath = values.report === void 0 ? void 0 : resolve9(io.cwd, values.report);
         if (reportPath) await planWrite(reportPath);
-        const remote = await openRemote(values, io);
+        if (isFleet(values)) {
+          const targets = await fleetTargets(values, io);
+          const concurrency = concurrencyFlag(values.concurrency);
+          return runFleetCheck(targets, concurrency, { spec, phase, format: format2, ...deadlineMs !== void 0 && { deadlineMs }, ...reportPath && { reportPath }, quiet: values.quiet === true, ssh: sshOptions(values, io) }, io);
+        }
+        if (values.concurrency !== void 0 || values.limit !== void 0) throw new UserError(`--${values.limit !== void 0 ? "limit" : "concurrency"} needs --inventory (or several --ssh)`);
+        const remote = await openRemote({ ...values, ssh: values.ssh?.[0] }, io);
         try {
           return await gate(remote?.host);
         } finally {
@@ -57350,7 +58172,7 @@ async function* inflateMember(input2, check2, chunkSize) {
         return;
       }
       fed += chunk.length;
-      await new Promise((resolve11, reject) => inflater.write(chunk, (e) => e ? reject(e) : resolve11()));
+      await new Promise((resolve12, reject) => inflater.write(chunk, (e) => e ? reject(e) : resolve12()));
       const unused = fed - inflater.bytesWritten;
       if (unused > 0) {
         input2.unread(chunk.subarray(chunk.length - unused));
@@ -57521,9 +58343,9 @@ async function readLogText(path6, onText, opts = {}) {
   summary.dropped = splitter.dropped();
   return summary;
 }
-function eachLine(text2, start2, end, onLine) {
+function eachLine(text3, start2, end, onLine) {
   for (let i2 = start2; i2 < end; ) {
-    let nl = text2.indexOf("\n", i2);
+    let nl = text3.indexOf("\n", i2);
     if (nl < 0 || nl > end) nl = end;
     onLine(i2, nl);
     i2 = nl + 1;
@@ -57607,9 +58429,9 @@ function textSplitter(onText) {
   let carry = "";
   let skipping = false;
   let dropped = 0;
-  function take(text2, start2) {
+  function take(text3, start2) {
     if (skipping) return;
-    carry += text2.slice(start2);
+    carry += text3.slice(start2);
     if (carry.length > MAX_LINE) {
       carry = "";
       skipping = true;
@@ -57617,25 +58439,25 @@ function textSplitter(onText) {
     }
   }
   function pushChunk(chunk) {
-    const text2 = chunk.toString("latin1");
+    const text3 = chunk.toString("latin1");
     let start2 = 0;
     if (carry || skipping) {
-      const nl = text2.indexOf("\n");
-      if (nl < 0) return take(text2, 0);
+      const nl = text3.indexOf("\n");
+      if (nl < 0) return take(text3, 0);
       if (skipping) skipping = false;
       else {
-        const line = carry + text2.slice(0, nl);
+        const line = carry + text3.slice(0, nl);
         carry = "";
         onText(line, 0, line.length);
       }
       start2 = nl + 1;
     }
-    const last = text2.lastIndexOf("\n");
+    const last = text3.lastIndexOf("\n");
     if (last >= start2) {
-      onText(text2, start2, last + 1, chunk);
+      onText(text3, start2, last + 1, chunk);
       start2 = last + 1;
     }
-    if (start2 < text2.length) take(text2, start2);
+    if (start2 < text3.length) take(text3, start2);
   }
   return {
     push(chunk) {
@@ -57671,8 +58493,8 @@ function classifyErrorLine(e) {
   const f = { e, addr, ipv6: /(?:^|\/\/)\[/.test(addr), ...errno !== void 0 && { errno } };
   const unix = /(?:^|\/\/)unix:(.*)$/.exec(addr) ?? /^connect\(\) to unix:(\S+) failed/.exec(e.message);
   if (unix) f.socket = unix[1];
-  const port = /:(\d+)$/.exec(addr);
-  if (port && !unix) f.port = port[1];
+  const port2 = /:(\d+)$/.exec(addr);
+  if (port2 && !unix) f.port = port2[1];
   const rule = RULES2.find((r) => r.when(f)) ?? (e.upstream !== void 0 ? OTHER : void 0);
   if (!rule) return void 0;
   const upstream = rule.addr?.(f) ?? (addr || (f.socket ? `unix:${f.socket}` : ""));
@@ -58187,22 +59009,22 @@ var init_js_scanner = __esm({
         this.at = -2;
       }
       /** The first occurrence at or after `from`, or -1. */
-      find(text2, from) {
+      find(text3, from) {
         if (this.at !== -2 && from >= this.from && (this.at < 0 || from <= this.at)) return this.at;
         this.from = from;
-        this.at = text2.indexOf(this.needle, from);
+        this.at = text3.indexOf(this.needle, from);
         return this.at;
       }
       /** The first occurrence in [from, end), or -1. */
-      within(text2, from, end) {
-        const at3 = this.find(text2, from);
+      within(text3, from, end) {
+        const at3 = this.find(text3, from);
         return at3 < end ? at3 : -1;
       }
       /** The last occurrence in [from, end), or -1: the last, because a client can put any text into its request line. */
-      last(text2, from, end) {
-        let at3 = this.within(text2, from, end);
+      last(text3, from, end) {
+        let at3 = this.within(text3, from, end);
         if (at3 < 0) return -1;
-        for (let next = this.within(text2, at3 + 1, end); next >= 0; next = this.within(text2, next + 1, end)) at3 = next;
+        for (let next = this.within(text3, at3 + 1, end); next >= 0; next = this.within(text3, next + 1, end)) at3 = next;
         return at3;
       }
     };
@@ -58279,7 +59101,7 @@ function createExplainer(window2 = {}, opts = {}) {
     if (from === void 0 || t < from) from = t;
     if (to === void 0 || t > to) to = t;
   }
-  function resolve11(line2) {
+  function resolve12(line2) {
     const e = parseErrorLine(line2);
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
@@ -58287,11 +59109,11 @@ function createExplainer(window2 = {}, opts = {}) {
     const key = groupKey(d);
     let acc = groups.get(key);
     if (acc) return acc;
-    const text2 = groupTextBytes(d, e);
-    if (groups.size >= MAX_GROUPS || groupText + text2 > MAX_GROUP_TEXT) return "ungrouped";
-    groupText += text2;
-    const group = newGroup(d, e);
-    acc = { group, servers: [], hosts: [], first: "", last: "", second: "", lastServer: "\0", lastHost: "\0" };
+    const text3 = groupTextBytes(d, e);
+    if (groups.size >= MAX_GROUPS || groupText + text3 > MAX_GROUP_TEXT) return "ungrouped";
+    groupText += text3;
+    const group2 = newGroup(d, e);
+    acc = { group: group2, servers: [], hosts: [], first: "", last: "", second: "", lastServer: "\0", lastHost: "\0" };
     groups.set(key, acc);
     return acc;
   }
@@ -58305,7 +59127,7 @@ function createExplainer(window2 = {}, opts = {}) {
         if (f.level === level3 && f.message.length === len && f.upstream === up && t.slice(msg2, msgEnd) === f.message) return f.slot;
       }
     }
-    const slot = resolve11(t.slice(s, e));
+    const slot = resolve12(t.slice(s, e));
     formBytes += len + up.length;
     if (++forms > MAX_CACHED || formBytes > MAX_CACHED_BYTES) {
       buckets = new Array(BUCKETS);
@@ -58354,20 +59176,20 @@ function createExplainer(window2 = {}, opts = {}) {
       if (v >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, v, at2(rec, k + R_HOST_END, base));
     }
   }
-  function slow(text2) {
-    const e = parseErrorLine(text2);
+  function slow(text3) {
+    const e = parseErrorLine(text3);
     if (!e) {
-      if (text2.trim() !== "") stats.unparsed++;
+      if (text3.trim() !== "") stats.unparsed++;
       return;
     }
     if (e.time !== second) setSecond(copy(e.time));
     if (e.level !== "error" && e.level !== "crit" && e.level !== "alert" && e.level !== "emerg") return;
     js.reset();
-    line[R_CLIENT] = text2.indexOf(CLIENT);
+    line[R_CLIENT] = text3.indexOf(CLIENT);
     line[R_UP] = -1;
     line[R_SERVER] = UNKNOWN;
     line[R_HOST] = UNKNOWN;
-    tally(resolve11(text2), text2, line, 0, 0, 0, text2.length);
+    tally(resolve12(text3), text3, line, 0, 0, 0, text3.length);
     js.reset();
   }
   function count2(t, rec, k, base, timeKnown) {
@@ -58393,7 +59215,7 @@ function createExplainer(window2 = {}, opts = {}) {
     if (form >= 0) {
       const id = form & FORM_NEW - 1;
       const known = form & FORM_NEW ? void 0 : scannedSlots[id];
-      slot = known ?? (scannedSlots[id] = resolve11(t.slice(s, e)));
+      slot = known ?? (scannedSlots[id] = resolve12(t.slice(s, e)));
     } else {
       const c3 = at2(rec, k + R_CLIENT, base);
       const upV = at2(rec, k + R_UP, base);
@@ -58421,10 +59243,10 @@ function createExplainer(window2 = {}, opts = {}) {
     stats.lines++;
     if (js.line(t, s, e, line)) count2(t, line, 0, 0, false);
   }
-  function addText(text2, start2, end, bytes) {
+  function addText(text3, start2, end, bytes) {
     js.reset();
-    if (bytes && wasm && end - start2 <= wasm.capacity) return scanBytes(wasm, text2, start2, end, bytes);
-    eachLine(text2, start2, end, (s, e) => scanLine(text2, s, e));
+    if (bytes && wasm && end - start2 <= wasm.capacity) return scanBytes(wasm, text3, start2, end, bytes);
+    eachLine(text3, start2, end, (s, e) => scanLine(text3, s, e));
   }
   function state() {
     return {
@@ -58444,12 +59266,12 @@ function createExplainer(window2 = {}, opts = {}) {
     for (const g of other.groups) {
       const acc = groups.get(g.key);
       if (!acc) {
-        const text2 = 2 * g.group.upstream.length + g.group.cause.length + g.group.fix.length + (g.group.file?.length ?? 0);
-        if (groups.size >= MAX_GROUPS || groupText + text2 > MAX_GROUP_TEXT) {
+        const text3 = 2 * g.group.upstream.length + g.group.cause.length + g.group.fix.length + (g.group.file?.length ?? 0);
+        if (groups.size >= MAX_GROUPS || groupText + text3 > MAX_GROUP_TEXT) {
           stats.ungrouped += g.group.count;
           continue;
         }
-        groupText += text2;
+        groupText += text3;
         groups.set(g.key, { group: { ...g.group }, servers: [...g.servers], hosts: [...g.hosts], first: g.first, last: g.last, second: "", lastServer: "\0", lastHost: "\0" });
         continue;
       }
@@ -58465,9 +59287,9 @@ function createExplainer(window2 = {}, opts = {}) {
     }
   }
   return {
-    add(text2) {
+    add(text3) {
       js.reset();
-      scanLine(text2, 0, text2.length);
+      scanLine(text3, 0, text3.length);
     },
     addText,
     state,
@@ -58632,7 +59454,7 @@ async function inThisThread(path6, range, window2, signal) {
   return { state: ex.state(), dropped: read3.dropped };
 }
 function inWorker(job, signal) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve12, reject) => {
     signal?.throwIfAborted();
     const worker = spawn5(job);
     const stop = () => void worker.terminate();
@@ -58642,7 +59464,7 @@ function inWorker(job, signal) {
     worker.once("error", reject);
     worker.once("exit", (code) => {
       signal?.removeEventListener("abort", stop);
-      if (done) resolve11(done);
+      if (done) resolve12(done);
       else reject(Object.assign(new Error(`explain worker exited with code ${code} before it finished`), { code: "ERR_WORKER_EXITED" }));
     });
   });
@@ -58863,7 +59685,7 @@ __export(explain_exports, {
   DEFAULT_ERROR_LOG: () => DEFAULT_ERROR_LOG2,
   explainCommand: () => explainCommand
 });
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 function threadsFlag(value) {
   const n2 = Number(value);
   if (!/^\d+$/.test(value.trim()) || n2 < 1 || n2 > 64) throw new UserError(`--threads "${value}" is not a whole number from 1 to 64`);
@@ -58957,10 +59779,10 @@ Exit codes: 0 it ran (failures found or not), 2 bad input.`;
         if (window2.since !== void 0 && window2.until !== void 0 && window2.since > window2.until) {
           throw new UserError(`--since (${values.since}) is after --until (${values.until})`);
         }
-        const spec = values.spec === void 0 ? void 0 : await (await Promise.resolve().then(() => (init_load(), load_exports))).loadSpecFile(resolve9(io.cwd, values.spec), void 0, io.signal);
+        const spec = values.spec === void 0 ? void 0 : await (await Promise.resolve().then(() => (init_load(), load_exports))).loadSpecFile(resolve10(io.cwd, values.spec), void 0, io.signal);
         const files = positionals.length ? positionals : [spec?.nginx.errorLog ?? DEFAULT_ERROR_LOG2];
         if (files.filter((f) => f === "-").length > 1) throw new UserError('"-" (standard input) can be given once');
-        const paths = files.map((f) => f === "-" ? f : resolve9(io.cwd, f));
+        const paths = files.map((f) => f === "-" ? f : resolve10(io.cwd, f));
         await checkReadable(paths, io.stdin);
         const explainer = createExplainer(window2);
         let interrupted = false;
@@ -58994,7 +59816,7 @@ var parse_exports2 = {};
 __export(parse_exports2, {
   parseCommand: () => parseCommand2
 });
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 function maskDialTargets(payload) {
   const walk = (list) => list.map((d) => ({
     ...d,
@@ -59048,10 +59870,10 @@ file, bad flags).`;
         const indent = values.indent === void 0 ? 0 : Number(values.indent);
         if (!Number.isInteger(indent) || indent < 0 || indent > 8) throw new UserError(`--indent must be a whole number from 0 to 8, got "${values.indent}"`);
         const arg = positionals[0];
-        const path6 = arg === "-" ? "-" : resolve10(io.cwd, arg);
+        const path6 = arg === "-" ? "-" : resolve11(io.cwd, arg);
         const loaded = await loadAny(path6, { signal: io.signal, readStdin: () => readStdin(io.stdin) });
-        const text2 = JSON.stringify(maskDialTargets(loaded.parse.payload), (_key, value) => typeof value === "string" ? maskCredentials(value) : value, indent || void 0);
-        io.stdout.write(`${text2}
+        const text3 = JSON.stringify(maskDialTargets(loaded.parse.payload), (_key, value) => typeof value === "string" ? maskCredentials(value) : value, indent || void 0);
+        io.stdout.write(`${text3}
 `);
         return loaded.parse.payload.status === "ok" ? EXIT.pass : EXIT.fail;
       }

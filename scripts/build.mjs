@@ -58,6 +58,9 @@ const common = {
   define: { __VERSION__: JSON.stringify(pkg.version) },
   legalComments: 'none',
   logLevel: 'warning',
+  // ssh2's optional native speed-ups (sshcrypto.node, cpu-features): left out, so the bundle stays one
+  // portable file; ssh2 falls back to its pure JavaScript code when they cannot be loaded
+  external: ['*.node'],
 };
 
 // the WebAssembly scanner first: the bundles carry it

@@ -22,6 +22,7 @@ export const STAGES: readonly (readonly string[])[] = [
   ['diagnose'],
   ['explain'],
   ['gate'],
+  ['fleet'],
   ['report'],
   ['action', 'cli'],
 ];

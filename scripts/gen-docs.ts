@@ -16,6 +16,7 @@ export const END = '<!-- action-usage:end -->';
 const DEFAULT_REF = 'upstream-gate/upstream-gate@v0';
 
 const PHASE_TITLE: Record<Phase, string> = {
+  host: 'Reaching the host: a remote host, a member of a fleet',
   config: 'Config phase: what nginx is configured to dial',
   probe: 'Probe phase: what happens when nginx (or the gate) dials it',
 };
@@ -43,11 +44,11 @@ export function reasonCodesMarkdown(): string {
     'Config-phase findings are read from the configuration, so they are never retried:',
     'a config error fails the gate at once, before any probe.',
   ];
-  for (const phase of ['config', 'probe'] as const) {
+  for (const phase of ['host', 'config', 'probe'] as const) {
     out.push('', `## ${PHASE_TITLE[phase]}`, '', '| code | retry | meaning |', '|---|---|---|');
     for (const code of REASON_CODES.filter((c) => CODES[c].phase === phase)) {
       const info = CODES[code];
-      out.push(`| \`${code}\` | ${phase === 'config' ? '-' : info.retry} | ${cell(info.meaning)} |`);
+      out.push(`| \`${code}\` | ${phase === 'probe' ? info.retry : '-'} | ${cell(info.meaning)} |`);
     }
   }
   out.push(

@@ -8,7 +8,8 @@ import { useColor } from '../report/color.js';
 import { terminalWidth } from '../report/wrap.js';
 import { DEFAULT_SPEC_FILE } from '../spec/load.js';
 import type { Host } from '../host/host.js';
-import { openSshHost, parseSshTarget } from '../host/ssh/ssh-host.js';
+import { openSshHost, parseSshTarget, type SshOptions } from '../host/ssh/ssh-host.js';
+import { concurrencyFlag, fleetTargets, isFleet, runFleetCheck } from './fleet.js';
 import { isUserError, UserError } from '../user-error.js';
 import { mark, newTimings, processStages, timed, type Timings } from '../timings.js';
 import { durationFlag, oneOf, parseFlags } from './args.js';
@@ -22,6 +23,8 @@ const help = `Usage: upstream-gate check [--spec FILE] [--phase config|probe|all
                            [--ssh [USER@]HOST[:PORT] [--ssh-key FILE]
                             [--known-hosts FILE | --ssh-host-key KEY]
                             [--ssh-proxy COMMAND] [--sudo]]
+                           [--inventory FILE [--limit PATTERN] | --ssh T ...]
+                            [--concurrency N]
 
 Check that nginx dials what the spec says (config phase), then probe every
 address nginx would dial and each health endpoint (probe phase), and give the
@@ -55,6 +58,13 @@ Options:
                      into words and run without a shell
   --sudo             on the host, run nginx -T, ss, iptables and nft and read
                      files through \`sudo -n\`
+  --inventory FILE   gate every host of an Ansible inventory (INI or YAML)
+                     over SSH: ansible_host, ansible_port, ansible_user,
+                     ansible_ssh_private_key_file; each host its own verdict,
+                     exit 1 when any host fails (repeat --ssh for a list)
+  --limit PATTERN    the hosts Ansible's --limit selects: groups, names,
+                     globs (web*), a:b unions, a:&b, a:!b
+  --concurrency N    hosts gated at once (default 10)
   -h, --help         this help
 
 Retries: while nothing listens yet (refused, missing socket) the connect is
@@ -80,7 +90,10 @@ const unguarded: Command = {
       'nginx-dump': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       debug: { type: 'boolean' },
-      ssh: { type: 'string' },
+      ssh: { type: 'string', multiple: true },
+      inventory: { type: 'string' },
+      limit: { type: 'string' },
+      concurrency: { type: 'string' },
       'ssh-key': { type: 'string' },
       'known-hosts': { type: 'string' },
       'ssh-host-key': { type: 'string' },
@@ -101,7 +114,13 @@ const unguarded: Command = {
     // a report that cannot be written (a directory) is known before the gate runs
     if (reportPath) await planWrite(reportPath);
 
-    const remote = await openRemote(values, io);
+    if (isFleet(values)) {
+      const targets = await fleetTargets(values, io);
+      const concurrency = concurrencyFlag(values.concurrency);
+      return runFleetCheck(targets, concurrency, { spec, phase, format, ...(deadlineMs !== undefined && { deadlineMs }), ...(reportPath && { reportPath }), quiet: values.quiet === true, ssh: sshOptions(values, io) }, io);
+    }
+    if (values.concurrency !== undefined || values.limit !== undefined) throw new UserError(`--${values.limit !== undefined ? 'limit' : 'concurrency'} needs --inventory (or several --ssh)`);
+    const remote = await openRemote({ ...values, ssh: values.ssh?.[0] }, io);
     try {
       return await gate(remote?.host);
     } finally {
@@ -109,47 +128,47 @@ const unguarded: Command = {
     }
 
     async function gate(host: Host | undefined) {
-    const quiet = values.quiet === true;
-    const progress = createProgress(io.stderr, {
-      quiet,
-      color: useColor(io.stderr, io.env),
-      live: io.stderr.isTTY === true && io.env.TERM !== 'dumb',
-      width: terminalWidth(io.stderr, io.env),
-    });
-    const report = await runGate(spec, {
-      phase,
-      ...(deadlineMs !== undefined && { deadlineMs }),
-      signal: io.signal,
-      onProgress: progress.onProgress,
-      timings,
-      ...(host && { host }),
-    });
-    progress.done();
-    const reportStart = performance.now();
+      const quiet = values.quiet === true;
+      const progress = createProgress(io.stderr, {
+        quiet,
+        color: useColor(io.stderr, io.env),
+        live: io.stderr.isTTY === true && io.env.TERM !== 'dumb',
+        width: terminalWidth(io.stderr, io.env),
+      });
+      const report = await runGate(spec, {
+        phase,
+        ...(deadlineMs !== undefined && { deadlineMs }),
+        signal: io.signal,
+        onProgress: progress.onProgress,
+        timings,
+        ...(host && { host }),
+      });
+      progress.done();
+      const reportStart = performance.now();
 
-    const json = reportPath || format === 'json' ? toJson(report) : '';
-    if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }], io.signal);
-    // every renderer ends its output with a newline
-    io.stdout.write(
-      format === 'json'
-        ? json
-        : format === 'junit'
-          ? (await junit()).toJunit(report, { cwd: io.cwd })
-          : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) }),
-    );
-    if (values.debug === true) {
-      mark(timings, 'report', reportStart);
-      io.stderr.write(timingsText(timings));
-    }
-    return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+      const json = reportPath || format === 'json' ? toJson(report) : '';
+      if (reportPath) await writeFilesAtomically([{ path: reportPath, text: json }], io.signal);
+      // every renderer ends its output with a newline
+      io.stdout.write(
+        format === 'json'
+          ? json
+          : format === 'junit'
+            ? (await junit()).toJunit(report, { cwd: io.cwd })
+            : toText(report, { color: useColor(io.stdout, io.env), quiet, width: terminalWidth(io.stdout, io.env) }),
+      );
+      if (values.debug === true) {
+        mark(timings, 'report', reportStart);
+        io.stderr.write(timingsText(timings));
+      }
+      return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
     }
   },
 };
 
-type SshFlags = { ssh?: string; 'ssh-key'?: string; 'known-hosts'?: string; 'ssh-host-key'?: string; 'ssh-proxy'?: string; sudo?: boolean };
+type SshFlags = { ssh?: string | string[] | undefined; 'ssh-key'?: string; 'known-hosts'?: string; 'ssh-host-key'?: string; 'ssh-proxy'?: string; sudo?: boolean };
 
 /** `--ssh`: the one connection the gate runs over, or a one-line error (exit 2). */
-async function openRemote(values: SshFlags, io: CommandIO): Promise<{ host: Host; close(): Promise<void> } | undefined> {
+async function openRemote(values: SshFlags & { ssh?: string | undefined }, io: CommandIO): Promise<{ host: Host; close(): Promise<void> } | undefined> {
   if (values.ssh === undefined) {
     const stray = (['ssh-key', 'known-hosts', 'ssh-host-key', 'ssh-proxy', 'sudo'] as const).find((k) => values[k] !== undefined);
     if (stray) throw new UserError(`--${stray} needs --ssh`);
@@ -158,9 +177,17 @@ async function openRemote(values: SshFlags, io: CommandIO): Promise<{ host: Host
   const target = parseSshTarget(values.ssh);
   if (typeof target === 'string') throw new UserError(`--ssh ${values.ssh}: ${target}`);
   if (values['known-hosts'] !== undefined && values['ssh-host-key'] !== undefined) throw new UserError('--known-hosts and --ssh-host-key: give one of them');
+  const opened = await openSshHost(target, { ...sshOptions(values, io), signal: io.signal });
+  if (!opened.ok) throw new UserError(opened.message);
+  return opened;
+}
+
+/** The SSH options of the flags and the environment, for one host or every host of a fleet. */
+function sshOptions(values: SshFlags, io: CommandIO): SshOptions {
+  if (values['known-hosts'] !== undefined && values['ssh-host-key'] !== undefined) throw new UserError('--known-hosts and --ssh-host-key: give one of them');
   const envKey = io.env.UPSTREAM_GATE_SSH_KEY;
   const passphrase = io.env.UPSTREAM_GATE_SSH_PASSPHRASE;
-  const opened = await openSshHost(target, {
+  return {
     ...(values['ssh-key'] !== undefined ? { keyFile: resolve(io.cwd, values['ssh-key']) } : envKey ? { key: envKey } : {}),
     ...(passphrase && { passphrase }),
     ...(values['known-hosts'] !== undefined && { knownHosts: resolve(io.cwd, values['known-hosts']) }),
@@ -168,10 +195,7 @@ async function openRemote(values: SshFlags, io: CommandIO): Promise<{ host: Host
     ...(values['ssh-proxy'] !== undefined && { proxy: values['ssh-proxy'] }),
     ...(values.sudo === true && { sudo: true }),
     ...(io.env.SSH_AUTH_SOCK && { agent: io.env.SSH_AUTH_SOCK }),
-    signal: io.signal,
-  });
-  if (!opened.ok) throw new UserError(opened.message);
-  return opened;
+  };
 }
 
 export const checkCommand: Command = {

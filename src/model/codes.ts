@@ -2,7 +2,8 @@
 // its retry class, where it is decided and its meaning. One table: the
 // classifier, the retry policy, the renderers and the generated docs all read it.
 
-export type Phase = 'config' | 'probe';
+/** `host`: reaching the machine at all (a remote host, a fleet's member), before either phase. */
+export type Phase = 'host' | 'config' | 'probe';
 
 /** How the retry policy treats a probe-phase reason. */
 export type RetryClass =
@@ -19,10 +20,22 @@ export type RetryClass =
 export type Level = 'connect' | 'answer';
 
 export type CodeInfo =
+  | { phase: 'host'; retry: RetryClass; meaning: string }
   | { phase: 'config'; retry: RetryClass; meaning: string }
   | { phase: 'probe'; retry: RetryClass; level: Level; meaning: string };
 
 export const CODES = {
+  'host.unreachable': {
+    phase: 'host',
+    retry: 'transient',
+    meaning: 'the host to check could not be reached (the SSH connection was refused, timed out, or its name did not resolve): neither phase ran on it',
+  },
+  'ssh.auth': { phase: 'host', retry: 'definitive', meaning: 'the SSH server refused every key or method offered: neither phase ran on the host' },
+  'ssh.host_key': {
+    phase: 'host',
+    retry: 'definitive',
+    meaning: "the host's SSH key is not the known or pinned one (or is unknown): the gate does not trust it, so neither phase ran",
+  },
   'config.invalid': { phase: 'config', retry: 'definitive', meaning: 'nginx config does not parse, or `nginx -t` fails (file:line)' },
   'config.no_target': { phase: 'config', retry: 'definitive', meaning: 'no `*_pass` / upstream server for the service was found' },
   'config.port_mismatch': { phase: 'config', retry: 'definitive', meaning: 'nginx dials another port than the spec' },

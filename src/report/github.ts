@@ -164,12 +164,12 @@ const ENTITY: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' 
 const LINE_START = /^(\d*)([#+\-=.)])/;
 
 /** One line of text: credentials masked, markdown and HTML shown as written. */
-function text(s: string): string {
+export function text(s: string): string {
   return maskCredentials(s).replace(INLINE, (c) => ENTITY[c] ?? `\\${c}`);
 }
 
 /** Lines of text in a paragraph: each kept on its own line, none able to start a block or a code block. */
-function paragraph(s: string): string {
+export function paragraph(s: string): string {
   return s
     .split(/\r\n|\r|\n/)
     .map((line) => {
@@ -181,7 +181,7 @@ function paragraph(s: string): string {
 }
 
 /** A table cell: text, its lines joined with <br> (a newline would end the row). */
-function cell(s: string): string {
+export function cell(s: string): string {
   return s
     .split(/\r\n|\r|\n/)
     .map(text)
@@ -189,7 +189,7 @@ function cell(s: string): string {
 }
 
 /** Inline code: a backtick fence longer than any run inside, so none can close it; newlines as spaces. */
-function codeSpan(raw: string): string {
+export function codeSpan(raw: string): string {
   const s = maskCredentials(raw).replace(/\r\n|\r|\n/g, ' ');
   const ticks = '`'.repeat(longestRun(s) + 1);
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
@@ -197,12 +197,12 @@ function codeSpan(raw: string): string {
 }
 
 /** Inline code in a table cell: a pipe would still end the cell. */
-function codeCell(s: string): string {
+export function codeCell(s: string): string {
   return codeSpan(s).replace(/\|/g, '\\|');
 }
 
 /** A fence longer than any backtick run inside, so a fix holding ``` stays one block. */
-function fence(raw: string): string {
+export function fence(raw: string): string {
   const s = maskCredentials(raw);
   const f = '`'.repeat(Math.max(3, longestRun(s) + 1));
   return `${f}\n${s}\n${f}`;

@@ -17,13 +17,13 @@ export interface JunitOptions {
   cwd?: string;
 }
 
-interface Suite {
+export interface JunitSuite {
   name: string;
-  cases: Case[];
+  cases: JunitCase[];
   notes: string[];
 }
 
-interface Case {
+export interface JunitCase {
   classname: string;
   name: string;
   timeS?: number;
@@ -37,12 +37,43 @@ interface Case {
 }
 
 export function toJunit(report: Report, opts: JunitOptions = {}): string {
+  const suites = junitSuites(report, opts);
+  const all = suites.flatMap((s) => s.cases);
+  const totalS = report.durationMs !== undefined ? report.durationMs / 1000 : undefined;
+  const time = totalS !== undefined ? ` time="${seconds(totalS)}"` : '';
+  const skipped = all.filter((c) => c.skipped !== undefined).length;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter((c) => c.failure).length}" errors="0" skipped="${skipped}"${time}>`,
+  ];
+  for (const s of suites) append(lines, suiteXml(s, totalS));
+  lines.push('</testsuites>');
+  return `${lines.join('\n')}\n`;
+}
+
+/** One <testsuite>: its cases' times summed, never more than the gate's wall time (`totalS`). */
+export function suiteXml(s: JunitSuite, totalS: number | undefined): string[] {
+  const failures = s.cases.filter((c) => c.failure).length;
+  // a service's checks run side by side: their sum may exceed the wall time, never the gate's
+  const sum = s.cases.reduce((t, c) => t + (c.timeS ?? 0), 0);
+  const t = totalS === undefined ? sum : Math.min(sum, totalS);
+  const lines = [
+    `  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="${s.cases.filter((c) => c.skipped !== undefined).length}" time="${seconds(t)}">`,
+  ];
+  for (const c of s.cases) append(lines, caseXml(c));
+  if (s.notes.length) lines.push(`    <system-out>${xmlText(maskCredentials(s.notes.join('\n')))}</system-out>`);
+  lines.push('  </testsuite>');
+  return lines;
+}
+
+/** The suites of one report: one per service, and one for what no service accounts for. */
+export function junitSuites(report: Report, opts: JunitOptions = {}): JunitSuite[] {
   const shown: Report = { ...report, findings: report.findings.map((f) => (f.file === undefined ? f : { ...f, file: relativeInside(f.file, opts.cwd) ?? f.file })) };
   // a finding about the whole gate (nginx -t failed) explains every service's failed config check
   const general = shown.findings.filter((f) => f.service === undefined);
   const used = new Set<Finding>();
   const notRun = shown.notRun ?? [];
-  const suites: Suite[] = byService(shown)
+  const suites: JunitSuite[] = byService(shown)
     .filter((v) => v.service !== undefined)
     .map((v) => ({ name: v.service as string, cases: casesOf(v, general, used, notRun), notes: notesOf(v.findings) }));
   for (const n of notRun) {
@@ -57,33 +88,12 @@ export function toJunit(report: Report, opts: JunitOptions = {}): string {
     const failure: Finding = { severity: 'error', message: 'the gate failed', ...(report.reason !== undefined && { code: report.reason }) };
     suites.push({ name: 'upstream-gate', cases: [{ classname: 'upstream-gate', name: 'gate', ...(report.verdict === 'fail' && { failure }) }], notes: [] });
   }
-  const all = suites.flatMap((s) => s.cases);
-  const totalS = report.durationMs !== undefined ? report.durationMs / 1000 : undefined;
-  const time = totalS !== undefined ? ` time="${seconds(totalS)}"` : '';
-  const skipped = all.filter((c) => c.skipped !== undefined).length;
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter((c) => c.failure).length}" errors="0" skipped="${skipped}"${time}>`,
-  ];
-  for (const s of suites) {
-    const failures = s.cases.filter((c) => c.failure).length;
-    // a service's checks run side by side: their sum may exceed the wall time, never the gate's
-    const sum = s.cases.reduce((t, c) => t + (c.timeS ?? 0), 0);
-    const t = totalS === undefined ? sum : Math.min(sum, totalS);
-    lines.push(
-      `  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="${s.cases.filter((c) => c.skipped !== undefined).length}" time="${seconds(t)}">`,
-    );
-    for (const c of s.cases) append(lines, caseXml(c));
-    if (s.notes.length) lines.push(`    <system-out>${xmlText(maskCredentials(s.notes.join('\n')))}</system-out>`);
-    lines.push('  </testsuite>');
-  }
-  lines.push('</testsuites>');
-  return `${lines.join('\n')}\n`;
+  return suites;
 }
 
-function casesOf(v: ServiceView, general: Finding[], used: Set<Finding>, notRun: NotRunCheck[]): Case[] {
+function casesOf(v: ServiceView, general: Finding[], used: Set<Finding>, notRun: NotRunCheck[]): JunitCase[] {
   const classname = v.service ?? 'upstream-gate';
-  const cases: Case[] = v.checks.map((c) => {
+  const cases: JunitCase[] = v.checks.map((c) => {
     const failure = c.ok ? undefined : explain(c, v.findings, general, used);
     return {
       classname,
@@ -103,7 +113,7 @@ function casesOf(v: ServiceView, general: Finding[], used: Set<Finding>, notRun:
   return cases;
 }
 
-function at(f: Finding): Pick<Case, 'file' | 'line'> {
+function at(f: Finding): Pick<JunitCase, 'file' | 'line'> {
   return { ...(f.file !== undefined && { file: f.file }), ...(f.file !== undefined && f.line !== undefined && { line: f.line }) };
 }
 
@@ -126,7 +136,7 @@ function explain(c: CheckOutcome, findings: Finding[], general: Finding[], used:
   return { ...(c.code !== undefined && { code: c.code }), severity: 'error', service: c.service, message: c.message ?? 'failed' };
 }
 
-function caseXml(c: Case): string[] {
+function caseXml(c: JunitCase): string[] {
   const attrs = [`name="${xmlAttr(c.name)}"`, `classname="${xmlAttr(c.classname)}"`];
   if (c.file !== undefined) attrs.push(`file="${xmlAttr(c.file)}"`);
   if (c.line !== undefined) attrs.push(`line="${c.line}"`);

@@ -134,6 +134,8 @@ export async function connectSsh(target: SshTarget, options: SshOptions & { sign
     });
     proxy.on('error', () => {});
     sock = Duplex.from({ readable: proxy.stdout, writable: proxy.stdin });
+    // a proxy that exits at once (no such namespace, host or route) closes the stream early: ssh2 reports it as the connection closing, with the proxy's stderr
+    sock.on('error', () => {});
   }
 
   const { Client } = await import('ssh2');

@@ -3,11 +3,11 @@
 // probed as a single backend is.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHttpBackend, status, type Handler } from '../helpers/backend.js';
 import { runCli } from '../helpers/cli.js';
-import { hasNginx, NGINX_BINARY, startNginx } from '../helpers/nginx.js';
+import { appDeployment, hasNginx, NGINX_BINARY } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
 
 const skip = !hasNginx && 'nginx not installed';
@@ -24,11 +24,9 @@ server {
     location / { proxy_pass http://app; }
 }
 `;
-  const nginx = await startNginx({ http: 'include conf.d/*.conf;', files: { 'conf.d/app.conf': app } });
-  t.after(() => nginx.stop());
-  const file = join(nginx.prefix, 'upstream-gate.yml');
-  writeFileSync(
-    file,
+  const { nginx, spec: file } = await appDeployment(
+    t,
+    app,
     `version: 1
 services:
   app:

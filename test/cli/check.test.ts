@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startHttpBackend, status, type Handler } from '../helpers/backend.js';
 import { runCli } from '../helpers/cli.js';
-import { hasNginx, NGINX_BINARY, startNginx } from '../helpers/nginx.js';
+import { appDeployment, hasNginx, NGINX_BINARY, startNginx } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
 
 const skip = !hasNginx && 'nginx not installed';
@@ -34,11 +34,9 @@ async function deployment(t: TestContext, opts: { backendPort: number; dialPort?
     }
 }
 `;
-  const nginx = await startNginx({ http: 'include conf.d/*.conf;', files: { 'conf.d/app.conf': app } });
-  t.after(() => nginx.stop());
-  const spec = join(nginx.prefix, 'upstream-gate.yml');
-  writeFileSync(
-    spec,
+  const { nginx, spec } = await appDeployment(
+    t,
+    app,
     `version: 1
 services:
   app:

@@ -3,12 +3,10 @@
 // the gate as it answers nginx. Real nginx in front, checked through it too.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import { startHttpBackend, type Handler } from '../helpers/backend.js';
 import { runCli } from '../helpers/cli.js';
-import { hasNginx, NGINX_BINARY, startNginx } from '../helpers/nginx.js';
+import { appDeployment, hasNginx, NGINX_BINARY } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
 import type { Finding, Report } from '../../src/model/finding.js';
 
@@ -35,11 +33,9 @@ async function hostChecking(t: TestContext, allowed: string) {
  */
 async function gate(t: TestContext, http: (listen: number) => string, backendPort: number, opts: { deadline: string; extra?: string } = { deadline: '60s' }) {
   const listen = await freePort();
-  const nginx = await startNginx({ http: 'include conf.d/*.conf;', files: { 'conf.d/app.conf': http(listen) } });
-  t.after(() => nginx.stop());
-  const spec = join(nginx.prefix, 'upstream-gate.yml');
-  writeFileSync(
-    spec,
+  const { spec } = await appDeployment(
+    t,
+    http(listen),
     `version: 1
 services:
   app:

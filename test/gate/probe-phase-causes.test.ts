@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { canNetns, createNetns, type Netns } from '../helpers/netns.js';
+import { canNetns, netnsScope, type Netns } from '../helpers/netns.js';
 import { stopper } from '../helpers/process.js';
 import type { ProgressEvent } from '../../src/model/events.js';
 import type { Finding, CheckOutcome } from '../../src/model/finding.js';
@@ -50,13 +50,8 @@ async function inNetns(t: TestContext, ns: Netns, script: string): Promise<{ chi
 const skip = !canNetns && 'needs root and ip netns';
 
 describe('probe phase: causes beyond the seed list', { skip }, () => {
-  const made: Netns[] = [];
-  after(() => made.forEach((n) => n.remove()));
-  const ns = (opts?: Parameters<typeof createNetns>[0]) => {
-    const n = createNetns(opts);
-    made.push(n);
-    return n;
-  };
+  const { ns, removeAll } = netnsScope();
+  after(removeAll);
 
   test('IPv6 disabled, localhost mapping to ::1 and 127.0.0.1: errno 99 on [::1] is network.no_address_family, definitive, with the 127.0.0.1 fix', async () => {
     const n = ns({ hosts: '::1 localhost\n127.0.0.1 localhost\n' });

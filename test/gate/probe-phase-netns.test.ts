@@ -3,7 +3,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { canNetns, createNetns, type Netns } from '../helpers/netns.js';
+import { canNetns, netnsScope, type Netns } from '../helpers/netns.js';
 import type { ProgressEvent } from '../../src/model/events.js';
 import type { Finding, CheckOutcome } from '../../src/model/finding.js';
 
@@ -32,13 +32,8 @@ function only(out: DriverOut): Finding {
 const skip = !canNetns && 'needs root and ip netns';
 
 describe('probe phase in a network namespace', { skip }, () => {
-  const made: Netns[] = [];
-  after(() => made.forEach((n) => n.remove()));
-  const ns = (opts?: Parameters<typeof createNetns>[0]) => {
-    const n = createNetns(opts);
-    made.push(n);
-    return n;
-  };
+  const { ns, removeAll } = netnsScope();
+  after(removeAll);
 
   test('localhost resolving to ::1 and 127.0.0.1, listener on 127.0.0.1 only: family mismatch on [::1], stopped after two confirmations', async () => {
     const n = ns({ hosts: '::1 localhost\n127.0.0.1 localhost\n' });

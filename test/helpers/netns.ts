@@ -15,6 +15,19 @@ export interface Netns {
   remove(): void;
 }
 
+/** Namespaces made for one describe block, all removed by `removeAll` (call it from `after`). */
+export function netnsScope(): { ns: (opts?: Parameters<typeof createNetns>[0]) => Netns; removeAll: () => void } {
+  const made: Netns[] = [];
+  return {
+    ns: (opts) => {
+      const n = createNetns(opts);
+      made.push(n);
+      return n;
+    },
+    removeAll: () => made.forEach((n) => n.remove()),
+  };
+}
+
 export function createNetns(opts: { hosts?: string; resolvConf?: string } = {}): Netns {
   const name = `ugate${process.pid}n${++counter}`;
   const etc = `/etc/netns/${name}`;

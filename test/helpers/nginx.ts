@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopper } from './process.js';
 import { tempDir } from './tmp.js';
@@ -89,6 +90,19 @@ export async function startNginx(opts: NginxOptions): Promise<NginxInstance> {
     await sleep(20);
   }
   return { prefix, conf, errorLog, pid: child.pid, readErrorLog, stop };
+}
+
+/**
+ * A deployment as users have one: nginx running `include conf.d/*.conf;` with
+ * `conf.d/app.conf`, and the spec written beside nginx.conf (so `config:
+ * nginx.conf` names it). Stopped when the test ends.
+ */
+export async function appDeployment(t: TestContext, appConf: string, specText: string): Promise<{ nginx: NginxInstance; spec: string }> {
+  const nginx = await startNginx({ http: 'include conf.d/*.conf;', files: { 'conf.d/app.conf': appConf } });
+  t.after(() => nginx.stop());
+  const spec = join(nginx.prefix, 'upstream-gate.yml');
+  writeFileSync(spec, specText);
+  return { nginx, spec };
 }
 
 /** `nginx -t` on a config, for tests that want to be sure a fixture is valid. */

@@ -36023,6 +36023,599 @@ var init_progress = __esm({
   }
 });
 
+// src/fleet/inventory.ts
+function emptyInventory(file2) {
+  const inv = { file: file2, hosts: [], hostVars: /* @__PURE__ */ new Map(), hostAt: /* @__PURE__ */ new Map(), groups: /* @__PURE__ */ new Map() };
+  group(inv, "all");
+  group(inv, "ungrouped");
+  return inv;
+}
+function group(inv, name2, at3) {
+  let g = inv.groups.get(name2);
+  if (!g) {
+    g = { name: name2, hosts: [], children: [], vars: {}, ...at3 !== void 0 && { at: at3 } };
+    inv.groups.set(name2, g);
+  }
+  return g;
+}
+function addHost(inv, groupName, name2, vars, at3) {
+  if (!inv.hostVars.has(name2)) {
+    inv.hosts.push(name2);
+    inv.hostVars.set(name2, {});
+    inv.hostAt.set(name2, at3);
+  }
+  Object.assign(inv.hostVars.get(name2), vars);
+  const g = group(inv, groupName, at3);
+  if (!g.hosts.includes(name2)) g.hosts.push(name2);
+}
+function addChild(inv, parent, child2, at3) {
+  if (child2 === "all") throw new UserError('the group "all" cannot be a child of another group', at3);
+  const p = group(inv, parent, at3);
+  group(inv, child2, at3);
+  if (parent === child2 || descendants(inv, child2).has(parent)) throw new UserError(`group "${child2}" would be its own ancestor through "${parent}"`, at3);
+  if (!p.children.includes(child2)) p.children.push(child2);
+}
+function descendants(inv, name2) {
+  const seen = /* @__PURE__ */ new Set();
+  const todo = [...inv.groups.get(name2)?.children ?? []];
+  while (todo.length) {
+    const g = todo.pop();
+    if (seen.has(g)) continue;
+    seen.add(g);
+    append(todo, inv.groups.get(g)?.children ?? []);
+  }
+  return seen;
+}
+function hostsOf(inv, name2) {
+  if (name2 === "all") return [...inv.hosts];
+  if (name2 === "ungrouped") return ungrouped(inv);
+  const order = [name2];
+  const seen = new Set(order);
+  for (let i2 = 0; i2 < order.length; i2++) {
+    for (const c3 of inv.groups.get(order[i2])?.children ?? []) {
+      if (!seen.has(c3)) {
+        seen.add(c3);
+        order.push(c3);
+      }
+    }
+  }
+  const members2 = /* @__PURE__ */ new Set();
+  for (const g of order) for (const h2 of inv.groups.get(g)?.hosts ?? []) members2.add(h2);
+  return [...members2];
+}
+function ungrouped(inv) {
+  const grouped = /* @__PURE__ */ new Set();
+  for (const g of inv.groups.values()) if (g.name !== "all" && g.name !== "ungrouped") for (const h2 of g.hosts) grouped.add(h2);
+  return inv.hosts.filter((h2) => !grouped.has(h2));
+}
+function groupsOfHost(inv, host) {
+  const depth = depths(inv);
+  const out = [];
+  for (const g of inv.groups.values()) {
+    if (g.name === "all") continue;
+    if (hostsOf(inv, g.name).includes(host)) out.push({ name: g.name, depth: depth.get(g.name) ?? 1 });
+  }
+  out.push({ name: "all", depth: 0 });
+  return out;
+}
+function depths(inv) {
+  const parents = /* @__PURE__ */ new Map();
+  for (const g of inv.groups.values()) for (const c3 of g.children) parents.set(c3, [...parents.get(c3) ?? [], g.name]);
+  const memo2 = /* @__PURE__ */ new Map([["all", 0]]);
+  const depthOf = (name2) => {
+    const known = memo2.get(name2);
+    if (known !== void 0) return known;
+    const ps = (parents.get(name2) ?? []).filter((p) => p !== "all");
+    const d = ps.reduce((most, p) => Math.max(most, depthOf(p) + 1), 1);
+    memo2.set(name2, d);
+    return d;
+  };
+  for (const g of inv.groups.keys()) depthOf(g);
+  return memo2;
+}
+function varsOf(inv, host) {
+  const groups = groupsOfHost(inv, host).map((g) => ({ ...g, priority: Number(inv.groups.get(g.name)?.vars.ansible_group_priority ?? 1) }));
+  groups.sort((a2, b) => a2.depth - b.depth || a2.priority - b.priority || (a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0));
+  const out = {};
+  for (const g of groups) Object.assign(out, inv.groups.get(g.name)?.vars);
+  return Object.assign(out, inv.hostVars.get(host));
+}
+function fleetTarget(inv, host) {
+  const vars = varsOf(inv, host);
+  const at3 = inv.hostAt.get(host) ?? inv.file;
+  const address = text2(vars, ["ansible_host", "ansible_ssh_host"], at3) ?? host;
+  const portText = text2(vars, ["ansible_port", "ansible_ssh_port"], at3);
+  const user = text2(vars, ["ansible_user", "ansible_ssh_user"], at3);
+  const keyFile = text2(vars, ["ansible_ssh_private_key_file", "ansible_private_key_file"], at3);
+  let port2;
+  if (portText !== void 0) {
+    port2 = Number(portText);
+    if (!/^\d+$/.test(portText) || port2 < 1 || port2 > 65535) throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}"`, at3);
+  }
+  return { name: host, address, ...port2 !== void 0 && { port: port2 }, ...user !== void 0 && { user }, ...keyFile !== void 0 && { keyFile } };
+}
+function text2(vars, keys, at3) {
+  for (const k of keys) {
+    const v = vars[k];
+    if (v === void 0 || v === null) continue;
+    if (typeof v === "object") throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`, at3);
+    const s = String(v);
+    if (s.includes("{{") || s.includes("{%")) throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`, at3);
+    return s;
+  }
+  return void 0;
+}
+var init_inventory = __esm({
+  "src/fleet/inventory.ts"() {
+    "use strict";
+    init_append();
+    init_user_error();
+  }
+});
+
+// src/fleet/host-pattern.ts
+function selectHosts(inv, pattern2, shown2 = "--limit") {
+  const terms = splitPattern(pattern2);
+  const regular = terms.filter((t) => !t.startsWith("&") && !t.startsWith("!"));
+  const ordered = [...regular.length ? regular : ["all"], ...terms.filter((t) => t.startsWith("&")), ...terms.filter((t) => t.startsWith("!"))];
+  let hosts = [];
+  for (const term of ordered) {
+    if (inv.hostVars.has(term)) {
+      if (!hosts.includes(term)) hosts.push(term);
+      continue;
+    }
+    const that = matchOne(inv, term.startsWith("&") || term.startsWith("!") ? term.slice(1) : term, shown2);
+    if (term.startsWith("!")) hosts = hosts.filter((h2) => !that.has(h2));
+    else if (term.startsWith("&")) hosts = hosts.filter((h2) => that.has(h2));
+    else for (const h2 of that) if (!hosts.includes(h2)) hosts.push(h2);
+  }
+  return hosts;
+}
+function splitPattern(pattern2) {
+  const parts = pattern2.includes(",") ? pattern2.split(",") : isAddress(pattern2) ? [pattern2] : pattern2.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+function isAddress(p) {
+  return /^\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]?$/.test(p);
+}
+function matchOne(inv, pattern2, shown2) {
+  let expr = pattern2;
+  let pick2;
+  const m = pattern2.startsWith("~") ? null : SUBSCRIPT.exec(pattern2);
+  if (m) {
+    expr = m[1];
+    if (m[2] !== void 0) {
+      const i2 = Number(m[2]);
+      pick2 = (hosts2) => {
+        const h2 = hosts2[i2 < 0 ? hosts2.length + i2 : i2];
+        if (h2 === void 0) throw new UserError(`no host matched the subscripted pattern "${pattern2}"`, shown2);
+        return [h2];
+      };
+    } else {
+      const start2 = Number(m[3]);
+      pick2 = (hosts2) => hosts2.slice(start2, m[5] ? Number(m[5]) + 1 : void 0);
+    }
+  }
+  const hosts = enumerate(inv, expr, shown2);
+  return new Set(pick2 ? pick2(hosts) : hosts);
+}
+function enumerate(inv, pattern2, shown2) {
+  const re = compile3(pattern2, shown2);
+  const results = [];
+  const groups = [...inv.groups.keys()].filter((g) => re.test(g));
+  for (const g of groups) append(results, hostsOf(inv, g));
+  if (!groups.length || pattern2.startsWith("~") || /[.?*[]/.test(pattern2)) {
+    for (const h2 of inv.hosts) if (re.test(h2)) results.push(h2);
+  }
+  return [...new Set(results)];
+}
+function compile3(pattern2, shown2) {
+  try {
+    return pattern2.startsWith("~") ? new RegExp(`^(?:${pattern2.slice(1)})`) : new RegExp(`^${globToRegex(pattern2)}$`, "s");
+  } catch (e) {
+    throw new UserError(`invalid host pattern "${pattern2}": ${e.message}`, shown2);
+  }
+}
+function globToRegex(glob) {
+  let out = "";
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") out += ".*";
+    else if (c3 === "?") out += ".";
+    else if (c3 === "[") {
+      let j = i2 + 1;
+      if (glob[j] === "!") j++;
+      if (glob[j] === "]") j++;
+      while (j < glob.length && glob[j] !== "]") j++;
+      if (j >= glob.length) out += "\\[";
+      else {
+        let body = glob.slice(i2 + 1, j).replace(/\\/g, "\\\\");
+        if (body.startsWith("!")) body = `^${body.slice(1)}`;
+        else if (body.startsWith("^")) body = `\\${body}`;
+        out += `[${body}]`;
+        i2 = j;
+      }
+    } else out += c3.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  }
+  return out;
+}
+var SUBSCRIPT;
+var init_host_pattern = __esm({
+  "src/fleet/host-pattern.ts"() {
+    "use strict";
+    init_append();
+    init_user_error();
+    init_inventory();
+    SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
+  }
+});
+
+// src/fleet/host-range.ts
+function expandRange(name2, at3, out = []) {
+  const m = RANGE.exec(name2);
+  if (!m) {
+    out.push(name2);
+    return out;
+  }
+  const head = name2.slice(0, m.index);
+  const tail = name2.slice(m.index + m[0].length);
+  const bounds = m[0].slice(1, -1).split(":");
+  if (bounds.length !== 2 && bounds.length !== 3) throw new UserError(`host range must be begin:end or begin:end:step, got "${m[0]}"`, at3);
+  const beg = bounds[0] || "0";
+  const end = bounds[1];
+  const step = bounds.length === 3 ? Number(bounds[2]) : 1;
+  if (!end) throw new UserError(`host range must specify an end value: "${m[0]}"`, at3);
+  if (!Number.isInteger(step) || step < 1) throw new UserError(`host range step must be a positive whole number: "${m[0]}"`, at3);
+  let fill = (x) => String(x);
+  if (beg.length > 1 && beg.startsWith("0")) {
+    if (beg.length !== end.length) throw new UserError(`host range must specify equal-length begin and end formats: "${m[0]}"`, at3);
+    fill = (x) => String(x).padStart(beg.length, "0");
+  }
+  const seq = [];
+  const ib = beg.length === 1 ? LETTERS.indexOf(beg) : -1;
+  const ie = end.length === 1 ? LETTERS.indexOf(end) : -1;
+  if (ib >= 0 && ie >= 0) {
+    if (ib > ie) throw new UserError(`host range must have begin <= end: "${m[0]}"`, at3);
+    for (let i2 = ib; i2 <= ie; i2 += step) seq.push(LETTERS[i2]);
+  } else {
+    if (!/^\d+$/.test(beg) || !/^\d+$/.test(end)) throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`, at3);
+    const b = Number(beg);
+    const e = Number(end);
+    if ((e - b) / step + out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at3);
+    for (let i2 = b; i2 <= e; i2 += step) seq.push(i2);
+  }
+  for (const s of seq) {
+    expandRange(`${head}${fill(s)}${tail}`, at3, out);
+    if (out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${name2}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at3);
+  }
+  return out;
+}
+function splitPort(text3, at3) {
+  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text3);
+  if (v6?.[1]?.includes(":")) return { name: v6[1], ...v6[2] !== void 0 && { port: port(v6[2], text3, at3) } };
+  const outside = text3.replace(/\[[^\]]*\]/g, (s) => "x".repeat(s.length));
+  const colons = [...outside.matchAll(/:/g)].length;
+  if (colons === 1) {
+    const i2 = outside.indexOf(":");
+    const p = text3.slice(i2 + 1);
+    if (/^\d+$/.test(p)) return { name: text3.slice(0, i2), port: port(p, text3, at3) };
+    throw new UserError(`"${text3}": the text after ":" must be a port number`, at3);
+  }
+  return { name: text3 };
+}
+function port(p, text3, at3) {
+  const n2 = Number(p);
+  if (n2 < 1 || n2 > 65535) throw new UserError(`"${text3}": port must be 1-65535`, at3);
+  return n2;
+}
+var LETTERS, MAX_RANGE_HOSTS, RANGE;
+var init_host_range = __esm({
+  "src/fleet/host-range.ts"() {
+    "use strict";
+    init_user_error();
+    LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    MAX_RANGE_HOSTS = 1e5;
+    RANGE = /\[[^\]]*:[^\]]*\]/;
+  }
+});
+
+// src/fleet/inventory-ini.ts
+function parseIniInventory(text3, file2, shown2) {
+  const inv = emptyInventory(file2);
+  const pending = /* @__PURE__ */ new Map();
+  let groupName = "ungrouped";
+  let state = "hosts";
+  const lines = text3.split(/\r?\n/);
+  lines.forEach((raw, i2) => {
+    const lineNo = i2 + 1;
+    const at3 = `${shown2}:${lineNo}`;
+    const line = raw.trim();
+    if (!line || line.startsWith("#") || line.startsWith(";")) return;
+    const m = SECTION.exec(line);
+    if (m) {
+      groupName = m[1];
+      state = m[2] ?? "hosts";
+      if (!["hosts", "children", "vars"].includes(state)) throw new UserError(`section [${groupName}:${state}] has an unknown type: ${state} (hosts, children or vars)`, at3);
+      if (!inv.groups.has(groupName)) {
+        if (state === "vars" && !pending.has(groupName)) pending.set(groupName, { line: lineNo, state: "vars", parents: [] });
+        group(inv, groupName, at3);
+      }
+      const p = pending.get(groupName);
+      if (p && state !== "vars") {
+        if (p.state === "children") for (const parent of p.parents) addChild(inv, parent, groupName, `${shown2}:${p.line}`);
+        pending.delete(groupName);
+      }
+      return;
+    }
+    if (line.startsWith("[") && line.endsWith("]")) throw new UserError(`invalid section "${line}": no spaces or other characters inside the brackets`, at3);
+    if (state === "hosts") {
+      const tokens = shellWords(line, at3);
+      if (tokens.length === 0) return;
+      const first = tokens[0];
+      if (first.endsWith(":")) throw new UserError(`host "${first}" ends in ":", which is reserved for a port`, at3);
+      const { name: name2, port: port2 } = splitPort(first, at3);
+      const vars = {};
+      for (const t of tokens.slice(1)) {
+        const eq = t.indexOf("=");
+        if (eq < 0) throw new UserError(`expected key=value host variable, got "${t}"`, at3);
+        vars[t.slice(0, eq)] = iniValue(t.slice(eq + 1));
+      }
+      if (port2 !== void 0) vars.ansible_port = port2;
+      for (const h2 of expandRange(name2, at3)) addHost(inv, groupName, h2, vars, at3);
+    } else if (state === "vars") {
+      const eq = line.indexOf("=");
+      if (eq < 0) throw new UserError(`expected key=value, got "${line}"`, at3);
+      group(inv, groupName).vars[line.slice(0, eq).trim()] = iniValue(line.slice(eq + 1).trim());
+    } else {
+      const c3 = GROUP_NAME.exec(line);
+      if (!c3) throw new UserError(`expected a group name, got "${line}"`, at3);
+      const child2 = c3[1];
+      if (inv.groups.has(child2)) addChild(inv, groupName, child2, at3);
+      else {
+        const p = pending.get(child2);
+        if (p) p.parents.push(groupName);
+        else pending.set(child2, { line: lineNo, state: "children", parents: [groupName] });
+      }
+    }
+  });
+  for (const [name2, p] of pending) {
+    const at3 = `${shown2}:${p.line}`;
+    if (p.state === "vars") throw new UserError(`section [${name2}:vars] is for a group that is never declared`, at3);
+    throw new UserError(`section [${p.parents.at(-1) ?? ""}:children] names a group that is never declared: ${name2}`, at3);
+  }
+  return inv;
+}
+function iniValue(v) {
+  const q = /^(['"])(.*)\1$/s.exec(v);
+  if (q) return q[2].replace(/\\(.)/g, "$1");
+  return v;
+}
+function shellWords(line, at3) {
+  const words = [];
+  let word;
+  let quote2;
+  for (let i2 = 0; i2 < line.length; i2++) {
+    const c3 = line[i2];
+    if (quote2 === "'") {
+      if (c3 === "'") quote2 = void 0;
+      else word = (word ?? "") + c3;
+    } else if (quote2 === '"') {
+      if (c3 === '"') quote2 = void 0;
+      else if (c3 === "\\" && i2 + 1 < line.length && '\\"$`\n'.includes(line[i2 + 1])) word = (word ?? "") + line[++i2];
+      else word = (word ?? "") + c3;
+    } else if (c3 === "'" || c3 === '"') {
+      quote2 = c3;
+      word ??= "";
+    } else if (c3 === "\\") {
+      if (i2 + 1 >= line.length) throw new UserError("a backslash at the end of the line escapes nothing", at3);
+      word = (word ?? "") + line[++i2];
+    } else if (c3 === "#") {
+      break;
+    } else if (/\s/.test(c3)) {
+      if (word !== void 0) words.push(word);
+      word = void 0;
+    } else {
+      word = (word ?? "") + c3;
+    }
+  }
+  if (quote2) throw new UserError(`no closing quotation (${quote2})`, at3);
+  if (word !== void 0) words.push(word);
+  return words;
+}
+var SECTION, GROUP_NAME;
+var init_inventory_ini = __esm({
+  "src/fleet/inventory-ini.ts"() {
+    "use strict";
+    init_user_error();
+    init_host_range();
+    init_inventory();
+    SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
+    GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
+  }
+});
+
+// src/fleet/inventory-yaml.ts
+function parseYamlInventory(text3, file2, shown2) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const at3 = (node2) => `${shown2}:${lineCounter.linePos(node2?.range?.[0] ?? 0).line}`;
+  const first = doc.errors[0];
+  if (first) throw new UserError(oneLine(first.message), `${shown2}:${lineCounter.linePos(first.pos[0]).line}`);
+  const inv = emptyInventory(file2);
+  const root = deref(doc, doc.contents);
+  if (root === null || (0, import_yaml2.isScalar)(root) && (root.value === null || root.value === "")) throw new UserError("the inventory is empty", `${shown2}:1`);
+  if (!(0, import_yaml2.isMap)(root)) throw new UserError("a YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})", at3(root));
+  if (root.items.some((p) => keyText(p) === "plugin")) throw new UserError("this is an inventory plugin configuration, not an inventory: give the inventory itself", at3(root));
+  const parseGroup = (name2, node2, where2) => {
+    group(inv, name2, where2);
+    if (node2 === null || (0, import_yaml2.isScalar)(node2) && node2.value === null) return;
+    if (!(0, import_yaml2.isMap)(node2)) throw new UserError(`group "${name2}" must be a mapping of hosts, vars and children`, at3(node2));
+    for (const pair of node2.items) {
+      const key = keyText(pair);
+      const keyAt = at3(pair.key);
+      let value = deref(doc, pair.value);
+      if (value === null || (0, import_yaml2.isScalar)(value) && value.value === null) continue;
+      if (!["hosts", "vars", "children"].includes(key)) throw new UserError(`group "${name2}": unexpected key "${key}" (hosts, vars or children)`, keyAt);
+      if ((0, import_yaml2.isScalar)(value) && typeof value.value === "string") value = null;
+      if (value !== null && !(0, import_yaml2.isMap)(value)) throw new UserError(`group "${name2}": "${key}" must be a mapping`, at3(value));
+      const entries = value === null ? [[String(deref(doc, pair.value).value), null, keyAt]] : value.items.map((p) => [keyText(p), deref(doc, p.value), at3(p.key)]);
+      if (key === "vars") {
+        for (const [k, v] of entries) group(inv, name2).vars[k] = v === null ? null : toValue(doc, v, at3(v));
+      } else if (key === "children") {
+        for (const [child2, v, where22] of entries) {
+          parseGroup(child2, v, where22);
+          addChild(inv, name2, child2, where22);
+        }
+      } else {
+        for (const [pattern2, v, where22] of entries) {
+          if (v !== null && !((0, import_yaml2.isScalar)(v) && v.value === null) && !(0, import_yaml2.isMap)(v)) throw new UserError(`host "${pattern2}": its value must be a mapping of variables`, at3(v));
+          const vars = v === null || !(0, import_yaml2.isMap)(v) ? {} : toValue(doc, v, at3(v));
+          if (pattern2.endsWith(":")) throw new UserError(`host "${pattern2}" ends in ":", which is reserved for a port`, where22);
+          const { name: hostName2, port: port2 } = splitPort(pattern2, where22);
+          if (port2 !== void 0) vars.ansible_port = port2;
+          for (const h2 of expandRange(hostName2, where22)) addHost(inv, name2, h2, { ...vars }, where22);
+        }
+      }
+    }
+  };
+  for (const pair of root.items) parseGroup(keyText(pair), deref(doc, pair.value), at3(pair.key));
+  return inv;
+}
+function deref(doc, node2) {
+  if (node2 === null || node2 === void 0) return null;
+  return (0, import_yaml2.isAlias)(node2) ? node2.resolve(doc) ?? null : node2;
+}
+function keyText(pair) {
+  const k = pair.key;
+  return (0, import_yaml2.isScalar)(k) ? String(k.value) : String(k);
+}
+function toValue(doc, node2, at3) {
+  try {
+    return node2.toJS(doc, { maxAliasCount: MAX_ALIASES2 });
+  } catch (e) {
+    throw new UserError(`YAML aliases expand too far (${oneLine(e.message)})`, at3);
+  }
+}
+function oneLine(s) {
+  return s.split("\n")[0] ?? s;
+}
+var import_yaml2, MAX_ALIASES2;
+var init_inventory_yaml = __esm({
+  "src/fleet/inventory-yaml.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    init_user_error();
+    init_host_range();
+    init_inventory();
+    MAX_ALIASES2 = 100;
+  }
+});
+
+// src/fleet/inventory-file.ts
+import { extname } from "node:path";
+async function loadInventory(path6, shown2, signal) {
+  const bytes = await readInput(path6, { what: "inventory", shown: shown2, maxBytes: MAX_INVENTORY_BYTES, ...signal && { signal } });
+  if (bytes.includes(0)) throw new UserError("the inventory is not text (it holds NUL bytes)", `${shown2}:1`);
+  return parseInventory(bytes.toString("utf8"), path6, shown2);
+}
+function parseInventory(text3, file2, shown2) {
+  return looksLikeYaml(text3, file2) ? parseYamlInventory(text3, file2, shown2) : parseIniInventory(text3, file2, shown2);
+}
+function looksLikeYaml(text3, file2) {
+  const ext = extname(file2).toLowerCase();
+  if (ext === ".yml" || ext === ".yaml" || ext === ".json") return true;
+  if (ext === ".ini" || ext === ".cfg") return false;
+  const first = text3.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+  return first !== void 0 && (first.trim() === "---" || /^[\w.-]+:\s*(#.*)?$/.test(first.trim()) || first.trim().startsWith("{"));
+}
+var MAX_INVENTORY_BYTES;
+var init_inventory_file = __esm({
+  "src/fleet/inventory-file.ts"() {
+    "use strict";
+    init_input_file();
+    init_user_error();
+    init_inventory_ini();
+    init_inventory_yaml();
+    MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
+  }
+});
+
+// src/fleet/run-fleet.ts
+async function runFleet(spec, targets, opts) {
+  const started = Date.now();
+  const results = new Array(targets.length);
+  const width = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, targets.length));
+  let next = 0;
+  let settled = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const i2 = next++;
+      const target = targets[i2];
+      const report = await gateOne(spec, target, opts);
+      results[i2] = { host: target.name, target, report };
+      opts.onHost?.(results[i2], ++settled, targets.length);
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+  const fail2 = results.length === 0 || results.some((r) => r.report.verdict === "fail");
+  return { verdict: fail2 ? "fail" : "pass", hosts: results, spec: spec.file, durationMs: Date.now() - started };
+}
+function formatTarget(t) {
+  const address = t.address.includes(":") ? `[${t.address}]` : t.address;
+  return `${t.user ? `${t.user}@` : ""}${address}${t.port !== void 0 ? `:${t.port}` : ""}`;
+}
+async function gateOne(spec, target, opts) {
+  const started = Date.now();
+  const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
+  if (opts.signal?.aborted) return unreached(spec, target, started, { severity: "info", message: "interrupted before this host was gated" });
+  const bound = AbortSignal.timeout(deadlineMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, bound]) : bound;
+  const connected = await opts.connect(target, signal);
+  if (!connected.ok) {
+    return unreached(spec, target, started, {
+      code: connected.code ?? "host.unreachable",
+      severity: "error",
+      target: formatTarget(target),
+      message: `${target.name}: ${connected.message}`,
+      ...connected.evidence?.length && { evidence: connected.evidence },
+      fix: fixFor(connected.code ?? "host.unreachable", target)
+    });
+  }
+  try {
+    const gate = opts.gate ?? runGate;
+    return await gate(spec, {
+      host: connected.host,
+      deadlineMs,
+      ...opts.phase && { phase: opts.phase },
+      ...opts.signal && { signal: opts.signal }
+    });
+  } finally {
+    await connected.close().catch(() => void 0);
+  }
+}
+function unreached(spec, target, started, finding) {
+  return {
+    verdict: "fail",
+    ...finding.code && { reason: finding.code },
+    findings: [finding],
+    spec: spec.file,
+    durationMs: Date.now() - started
+  };
+}
+function fixFor(code, t) {
+  if (code === "ssh.auth") return `give the key the host accepts for ${t.user ?? "the user"} (ansible_ssh_private_key_file, --ssh-key, or the agent)`;
+  if (code === "ssh.host_key") return `check the host's key out of band, then add it to known_hosts (ssh-keyscan -p ${t.port ?? 22} ${t.address} >> known_hosts)`;
+  return `check that ${formatTarget(t)} runs sshd and is reachable from here (ansible_host, ansible_port)`;
+}
+var DEFAULT_CONCURRENCY;
+var init_run_fleet = __esm({
+  "src/fleet/run-fleet.ts"() {
+    "use strict";
+    init_run2();
+    DEFAULT_CONCURRENCY = 10;
+  }
+});
+
 // src/host/ssh/known-hosts.ts
 import { createHash, createHmac } from "node:crypto";
 function fingerprint(key) {
@@ -36187,7 +36780,7 @@ function parseSshTarget(text3) {
 function knownHostsName(t) {
   return t.port === 22 ? t.host : `[${t.host}]:${t.port}`;
 }
-function formatTarget(t) {
+function formatTarget2(t) {
   const host = isIP9(t.host) === 6 ? `[${t.host}]` : t.host;
   return `${t.user ? `${t.user}@` : ""}${host}${t.port === 22 ? "" : `:${t.port}`}`;
 }
@@ -56374,7 +56967,7 @@ function defaultKey() {
 }
 async function connectSsh(target, options) {
   const user = loginName(target);
-  const where2 = formatTarget({ ...target, user });
+  const where2 = formatTarget2({ ...target, user });
   const name2 = knownHostsName(target);
   const knownFile = options.knownHosts ?? join9(homedir(), ".ssh", "known_hosts");
   let known = [];
@@ -56467,7 +57060,7 @@ async function connectSsh(target, options) {
       options.signal?.removeEventListener("abort", onAbort2);
       resolve12(connectError(e, hostKeyProblem, proxyErr));
     });
-    client.once("close", () => resolve12(hostKeyProblem ?? `the connection closed before it was ready${proxyErr ? `: ${oneLine(proxyErr)}` : ""}`));
+    client.once("close", () => resolve12(hostKeyProblem ?? `the connection closed before it was ready${proxyErr ? `: ${oneLine2(proxyErr)}` : ""}`));
     try {
       client.connect(config2);
     } catch (e) {
@@ -56495,7 +57088,7 @@ async function connectSsh(target, options) {
     }
   };
 }
-function oneLine(s) {
+function oneLine2(s) {
   return s.trim().split("\n").filter(Boolean).slice(-1)[0]?.slice(0, 300) ?? "";
 }
 function keyWords(message) {
@@ -56507,9 +57100,9 @@ function connectError(e, hostKeyProblem, proxyErr) {
   if (hostKeyProblem) return hostKeyProblem;
   if (e.level === "client-authentication") return `authentication failed: the host accepted none of the keys offered (${e.message.replace(/^All configured authentication methods failed$/, "publickey")})`;
   if (e.level === "client-timeout") return "no SSH handshake within the connect timeout";
-  if (e.code) return `${e.code}${proxyErr ? ` (${oneLine(proxyErr)})` : ""}`;
+  if (e.code) return `${e.code}${proxyErr ? ` (${oneLine2(proxyErr)})` : ""}`;
   if (/passphrase|private key|Cannot parse/i.test(e.message)) return `the private key cannot be used: ${keyWords(e.message)}`;
-  return `${e.message.replace(/\s+/g, " ").slice(0, 300)}${proxyErr ? ` (${oneLine(proxyErr)})` : ""}`;
+  return `${e.message.replace(/\s+/g, " ").slice(0, 300)}${proxyErr ? ` (${oneLine2(proxyErr)})` : ""}`;
 }
 var DEFAULT_KEYS, HOST_KEY_ALGORITHMS;
 var init_connect2 = __esm({
@@ -56841,6 +57434,13 @@ var init_ssh_dial = __esm({
 });
 
 // src/host/ssh/ssh-host.ts
+var ssh_host_exports = {};
+__export(ssh_host_exports, {
+  formatTarget: () => formatTarget2,
+  openSshHost: () => openSshHost,
+  parseSshTarget: () => parseSshTarget,
+  resolveRemote: () => resolveRemote
+});
 import { isIP as isIP10 } from "node:net";
 async function openSshHost(target, options) {
   const c3 = await connectSsh(target, options);
@@ -56850,7 +57450,7 @@ async function openSshHost(target, options) {
   const asUser = execOver(c3.client, () => false);
   const files = remoteFiles(exec);
   const userFiles = remoteFiles(asUser);
-  const where2 = formatTarget({ ...target, user: loginName(target) });
+  const where2 = formatTarget2({ ...target, user: loginName(target) });
   const processNames = processNameCache(exec);
   let who;
   const user = () => who ??= readUser(asUser);
@@ -56953,606 +57553,13 @@ var init_ssh_host = __esm({
   }
 });
 
-// src/fleet/inventory.ts
-function emptyInventory(file2) {
-  const inv = { file: file2, hosts: [], hostVars: /* @__PURE__ */ new Map(), hostAt: /* @__PURE__ */ new Map(), groups: /* @__PURE__ */ new Map() };
-  group(inv, "all");
-  group(inv, "ungrouped");
-  return inv;
-}
-function group(inv, name2, at3) {
-  let g = inv.groups.get(name2);
-  if (!g) {
-    g = { name: name2, hosts: [], children: [], vars: {}, ...at3 !== void 0 && { at: at3 } };
-    inv.groups.set(name2, g);
-  }
-  return g;
-}
-function addHost(inv, groupName, name2, vars, at3) {
-  if (!inv.hostVars.has(name2)) {
-    inv.hosts.push(name2);
-    inv.hostVars.set(name2, {});
-    inv.hostAt.set(name2, at3);
-  }
-  Object.assign(inv.hostVars.get(name2), vars);
-  const g = group(inv, groupName, at3);
-  if (!g.hosts.includes(name2)) g.hosts.push(name2);
-}
-function addChild(inv, parent, child2, at3) {
-  if (child2 === "all") throw new UserError('the group "all" cannot be a child of another group', at3);
-  const p = group(inv, parent, at3);
-  group(inv, child2, at3);
-  if (parent === child2 || descendants(inv, child2).has(parent)) throw new UserError(`group "${child2}" would be its own ancestor through "${parent}"`, at3);
-  if (!p.children.includes(child2)) p.children.push(child2);
-}
-function descendants(inv, name2) {
-  const seen = /* @__PURE__ */ new Set();
-  const todo = [...inv.groups.get(name2)?.children ?? []];
-  while (todo.length) {
-    const g = todo.pop();
-    if (seen.has(g)) continue;
-    seen.add(g);
-    append(todo, inv.groups.get(g)?.children ?? []);
-  }
-  return seen;
-}
-function hostsOf(inv, name2) {
-  if (name2 === "all") return [...inv.hosts];
-  if (name2 === "ungrouped") return ungrouped(inv);
-  const order = [name2];
-  const seen = new Set(order);
-  for (let i2 = 0; i2 < order.length; i2++) {
-    for (const c3 of inv.groups.get(order[i2])?.children ?? []) {
-      if (!seen.has(c3)) {
-        seen.add(c3);
-        order.push(c3);
-      }
-    }
-  }
-  const members2 = /* @__PURE__ */ new Set();
-  for (const g of order) for (const h2 of inv.groups.get(g)?.hosts ?? []) members2.add(h2);
-  return [...members2];
-}
-function ungrouped(inv) {
-  const grouped = /* @__PURE__ */ new Set();
-  for (const g of inv.groups.values()) if (g.name !== "all" && g.name !== "ungrouped") for (const h2 of g.hosts) grouped.add(h2);
-  return inv.hosts.filter((h2) => !grouped.has(h2));
-}
-function groupsOfHost(inv, host) {
-  const depth = depths(inv);
-  const out = [];
-  for (const g of inv.groups.values()) {
-    if (g.name === "all") continue;
-    if (hostsOf(inv, g.name).includes(host)) out.push({ name: g.name, depth: depth.get(g.name) ?? 1 });
-  }
-  out.push({ name: "all", depth: 0 });
-  return out;
-}
-function depths(inv) {
-  const parents = /* @__PURE__ */ new Map();
-  for (const g of inv.groups.values()) for (const c3 of g.children) parents.set(c3, [...parents.get(c3) ?? [], g.name]);
-  const memo2 = /* @__PURE__ */ new Map([["all", 0]]);
-  const depthOf = (name2) => {
-    const known = memo2.get(name2);
-    if (known !== void 0) return known;
-    const ps = (parents.get(name2) ?? []).filter((p) => p !== "all");
-    const d = ps.reduce((most, p) => Math.max(most, depthOf(p) + 1), 1);
-    memo2.set(name2, d);
-    return d;
-  };
-  for (const g of inv.groups.keys()) depthOf(g);
-  return memo2;
-}
-function varsOf(inv, host) {
-  const groups = groupsOfHost(inv, host).map((g) => ({ ...g, priority: Number(inv.groups.get(g.name)?.vars.ansible_group_priority ?? 1) }));
-  groups.sort((a2, b) => a2.depth - b.depth || a2.priority - b.priority || (a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0));
-  const out = {};
-  for (const g of groups) Object.assign(out, inv.groups.get(g.name)?.vars);
-  return Object.assign(out, inv.hostVars.get(host));
-}
-function fleetTarget(inv, host) {
-  const vars = varsOf(inv, host);
-  const at3 = inv.hostAt.get(host) ?? inv.file;
-  const address = text2(vars, ["ansible_host", "ansible_ssh_host"], at3) ?? host;
-  const portText = text2(vars, ["ansible_port", "ansible_ssh_port"], at3);
-  const user = text2(vars, ["ansible_user", "ansible_ssh_user"], at3);
-  const keyFile = text2(vars, ["ansible_ssh_private_key_file", "ansible_private_key_file"], at3);
-  let port2;
-  if (portText !== void 0) {
-    port2 = Number(portText);
-    if (!/^\d+$/.test(portText) || port2 < 1 || port2 > 65535) throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}"`, at3);
-  }
-  return { name: host, address, ...port2 !== void 0 && { port: port2 }, ...user !== void 0 && { user }, ...keyFile !== void 0 && { keyFile } };
-}
-function text2(vars, keys, at3) {
-  for (const k of keys) {
-    const v = vars[k];
-    if (v === void 0 || v === null) continue;
-    if (typeof v === "object") throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`, at3);
-    const s = String(v);
-    if (s.includes("{{") || s.includes("{%")) throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`, at3);
-    return s;
-  }
-  return void 0;
-}
-var init_inventory = __esm({
-  "src/fleet/inventory.ts"() {
-    "use strict";
-    init_append();
-    init_user_error();
-  }
-});
-
-// src/fleet/host-pattern.ts
-function selectHosts(inv, pattern2, shown2 = "--limit") {
-  const terms = splitPattern(pattern2);
-  const regular = terms.filter((t) => !t.startsWith("&") && !t.startsWith("!"));
-  const ordered = [...regular.length ? regular : ["all"], ...terms.filter((t) => t.startsWith("&")), ...terms.filter((t) => t.startsWith("!"))];
-  let hosts = [];
-  for (const term of ordered) {
-    if (inv.hostVars.has(term)) {
-      if (!hosts.includes(term)) hosts.push(term);
-      continue;
-    }
-    const that = matchOne(inv, term.startsWith("&") || term.startsWith("!") ? term.slice(1) : term, shown2);
-    if (term.startsWith("!")) hosts = hosts.filter((h2) => !that.has(h2));
-    else if (term.startsWith("&")) hosts = hosts.filter((h2) => that.has(h2));
-    else for (const h2 of that) if (!hosts.includes(h2)) hosts.push(h2);
-  }
-  return hosts;
-}
-function splitPattern(pattern2) {
-  const parts = pattern2.includes(",") ? pattern2.split(",") : isAddress(pattern2) ? [pattern2] : pattern2.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
-  return parts.map((p) => p.trim()).filter(Boolean);
-}
-function isAddress(p) {
-  return /^\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]?$/.test(p);
-}
-function matchOne(inv, pattern2, shown2) {
-  let expr = pattern2;
-  let pick2;
-  const m = pattern2.startsWith("~") ? null : SUBSCRIPT.exec(pattern2);
-  if (m) {
-    expr = m[1];
-    if (m[2] !== void 0) {
-      const i2 = Number(m[2]);
-      pick2 = (hosts2) => {
-        const h2 = hosts2[i2 < 0 ? hosts2.length + i2 : i2];
-        if (h2 === void 0) throw new UserError(`no host matched the subscripted pattern "${pattern2}"`, shown2);
-        return [h2];
-      };
-    } else {
-      const start2 = Number(m[3]);
-      pick2 = (hosts2) => hosts2.slice(start2, m[5] ? Number(m[5]) + 1 : void 0);
-    }
-  }
-  const hosts = enumerate(inv, expr, shown2);
-  return new Set(pick2 ? pick2(hosts) : hosts);
-}
-function enumerate(inv, pattern2, shown2) {
-  const re = compile3(pattern2, shown2);
-  const results = [];
-  const groups = [...inv.groups.keys()].filter((g) => re.test(g));
-  for (const g of groups) append(results, hostsOf(inv, g));
-  if (!groups.length || pattern2.startsWith("~") || /[.?*[]/.test(pattern2)) {
-    for (const h2 of inv.hosts) if (re.test(h2)) results.push(h2);
-  }
-  return [...new Set(results)];
-}
-function compile3(pattern2, shown2) {
-  try {
-    return pattern2.startsWith("~") ? new RegExp(`^(?:${pattern2.slice(1)})`) : new RegExp(`^${globToRegex(pattern2)}$`, "s");
-  } catch (e) {
-    throw new UserError(`invalid host pattern "${pattern2}": ${e.message}`, shown2);
-  }
-}
-function globToRegex(glob) {
-  let out = "";
-  for (let i2 = 0; i2 < glob.length; i2++) {
-    const c3 = glob[i2];
-    if (c3 === "*") out += ".*";
-    else if (c3 === "?") out += ".";
-    else if (c3 === "[") {
-      let j = i2 + 1;
-      if (glob[j] === "!") j++;
-      if (glob[j] === "]") j++;
-      while (j < glob.length && glob[j] !== "]") j++;
-      if (j >= glob.length) out += "\\[";
-      else {
-        let body = glob.slice(i2 + 1, j).replace(/\\/g, "\\\\");
-        if (body.startsWith("!")) body = `^${body.slice(1)}`;
-        else if (body.startsWith("^")) body = `\\${body}`;
-        out += `[${body}]`;
-        i2 = j;
-      }
-    } else out += c3.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-  }
-  return out;
-}
-var SUBSCRIPT;
-var init_host_pattern = __esm({
-  "src/fleet/host-pattern.ts"() {
-    "use strict";
-    init_append();
-    init_user_error();
-    init_inventory();
-    SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
-  }
-});
-
-// src/fleet/host-range.ts
-function expandRange(name2, at3, out = []) {
-  const m = RANGE.exec(name2);
-  if (!m) {
-    out.push(name2);
-    return out;
-  }
-  const head = name2.slice(0, m.index);
-  const tail = name2.slice(m.index + m[0].length);
-  const bounds = m[0].slice(1, -1).split(":");
-  if (bounds.length !== 2 && bounds.length !== 3) throw new UserError(`host range must be begin:end or begin:end:step, got "${m[0]}"`, at3);
-  const beg = bounds[0] || "0";
-  const end = bounds[1];
-  const step = bounds.length === 3 ? Number(bounds[2]) : 1;
-  if (!end) throw new UserError(`host range must specify an end value: "${m[0]}"`, at3);
-  if (!Number.isInteger(step) || step < 1) throw new UserError(`host range step must be a positive whole number: "${m[0]}"`, at3);
-  let fill = (x) => String(x);
-  if (beg.length > 1 && beg.startsWith("0")) {
-    if (beg.length !== end.length) throw new UserError(`host range must specify equal-length begin and end formats: "${m[0]}"`, at3);
-    fill = (x) => String(x).padStart(beg.length, "0");
-  }
-  const seq = [];
-  const ib = beg.length === 1 ? LETTERS.indexOf(beg) : -1;
-  const ie = end.length === 1 ? LETTERS.indexOf(end) : -1;
-  if (ib >= 0 && ie >= 0) {
-    if (ib > ie) throw new UserError(`host range must have begin <= end: "${m[0]}"`, at3);
-    for (let i2 = ib; i2 <= ie; i2 += step) seq.push(LETTERS[i2]);
-  } else {
-    if (!/^\d+$/.test(beg) || !/^\d+$/.test(end)) throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`, at3);
-    const b = Number(beg);
-    const e = Number(end);
-    if ((e - b) / step + out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at3);
-    for (let i2 = b; i2 <= e; i2 += step) seq.push(i2);
-  }
-  for (const s of seq) {
-    expandRange(`${head}${fill(s)}${tail}`, at3, out);
-    if (out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${name2}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at3);
-  }
-  return out;
-}
-function splitPort(text3, at3) {
-  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text3);
-  if (v6?.[1]?.includes(":")) return { name: v6[1], ...v6[2] !== void 0 && { port: port(v6[2], text3, at3) } };
-  const outside = text3.replace(/\[[^\]]*\]/g, (s) => "x".repeat(s.length));
-  const colons = [...outside.matchAll(/:/g)].length;
-  if (colons === 1) {
-    const i2 = outside.indexOf(":");
-    const p = text3.slice(i2 + 1);
-    if (/^\d+$/.test(p)) return { name: text3.slice(0, i2), port: port(p, text3, at3) };
-    throw new UserError(`"${text3}": the text after ":" must be a port number`, at3);
-  }
-  return { name: text3 };
-}
-function port(p, text3, at3) {
-  const n2 = Number(p);
-  if (n2 < 1 || n2 > 65535) throw new UserError(`"${text3}": port must be 1-65535`, at3);
-  return n2;
-}
-var LETTERS, MAX_RANGE_HOSTS, RANGE;
-var init_host_range = __esm({
-  "src/fleet/host-range.ts"() {
-    "use strict";
-    init_user_error();
-    LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    MAX_RANGE_HOSTS = 1e5;
-    RANGE = /\[[^\]]*:[^\]]*\]/;
-  }
-});
-
-// src/fleet/inventory-ini.ts
-function parseIniInventory(text3, file2, shown2) {
-  const inv = emptyInventory(file2);
-  const pending = /* @__PURE__ */ new Map();
-  let groupName = "ungrouped";
-  let state = "hosts";
-  const lines = text3.split(/\r?\n/);
-  lines.forEach((raw, i2) => {
-    const lineNo = i2 + 1;
-    const at3 = `${shown2}:${lineNo}`;
-    const line = raw.trim();
-    if (!line || line.startsWith("#") || line.startsWith(";")) return;
-    const m = SECTION.exec(line);
-    if (m) {
-      groupName = m[1];
-      state = m[2] ?? "hosts";
-      if (!["hosts", "children", "vars"].includes(state)) throw new UserError(`section [${groupName}:${state}] has an unknown type: ${state} (hosts, children or vars)`, at3);
-      if (!inv.groups.has(groupName)) {
-        if (state === "vars" && !pending.has(groupName)) pending.set(groupName, { line: lineNo, state: "vars", parents: [] });
-        group(inv, groupName, at3);
-      }
-      const p = pending.get(groupName);
-      if (p && state !== "vars") {
-        if (p.state === "children") for (const parent of p.parents) addChild(inv, parent, groupName, `${shown2}:${p.line}`);
-        pending.delete(groupName);
-      }
-      return;
-    }
-    if (line.startsWith("[") && line.endsWith("]")) throw new UserError(`invalid section "${line}": no spaces or other characters inside the brackets`, at3);
-    if (state === "hosts") {
-      const tokens = shellWords(line, at3);
-      if (tokens.length === 0) return;
-      const first = tokens[0];
-      if (first.endsWith(":")) throw new UserError(`host "${first}" ends in ":", which is reserved for a port`, at3);
-      const { name: name2, port: port2 } = splitPort(first, at3);
-      const vars = {};
-      for (const t of tokens.slice(1)) {
-        const eq = t.indexOf("=");
-        if (eq < 0) throw new UserError(`expected key=value host variable, got "${t}"`, at3);
-        vars[t.slice(0, eq)] = iniValue(t.slice(eq + 1));
-      }
-      if (port2 !== void 0) vars.ansible_port = port2;
-      for (const h2 of expandRange(name2, at3)) addHost(inv, groupName, h2, vars, at3);
-    } else if (state === "vars") {
-      const eq = line.indexOf("=");
-      if (eq < 0) throw new UserError(`expected key=value, got "${line}"`, at3);
-      group(inv, groupName).vars[line.slice(0, eq).trim()] = iniValue(line.slice(eq + 1).trim());
-    } else {
-      const c3 = GROUP_NAME.exec(line);
-      if (!c3) throw new UserError(`expected a group name, got "${line}"`, at3);
-      const child2 = c3[1];
-      if (inv.groups.has(child2)) addChild(inv, groupName, child2, at3);
-      else {
-        const p = pending.get(child2);
-        if (p) p.parents.push(groupName);
-        else pending.set(child2, { line: lineNo, state: "children", parents: [groupName] });
-      }
-    }
-  });
-  for (const [name2, p] of pending) {
-    const at3 = `${shown2}:${p.line}`;
-    if (p.state === "vars") throw new UserError(`section [${name2}:vars] is for a group that is never declared`, at3);
-    throw new UserError(`section [${p.parents.at(-1) ?? ""}:children] names a group that is never declared: ${name2}`, at3);
-  }
-  return inv;
-}
-function iniValue(v) {
-  const q = /^(['"])(.*)\1$/s.exec(v);
-  if (q) return q[2].replace(/\\(.)/g, "$1");
-  return v;
-}
-function shellWords(line, at3) {
-  const words = [];
-  let word;
-  let quote2;
-  for (let i2 = 0; i2 < line.length; i2++) {
-    const c3 = line[i2];
-    if (quote2 === "'") {
-      if (c3 === "'") quote2 = void 0;
-      else word = (word ?? "") + c3;
-    } else if (quote2 === '"') {
-      if (c3 === '"') quote2 = void 0;
-      else if (c3 === "\\" && i2 + 1 < line.length && '\\"$`\n'.includes(line[i2 + 1])) word = (word ?? "") + line[++i2];
-      else word = (word ?? "") + c3;
-    } else if (c3 === "'" || c3 === '"') {
-      quote2 = c3;
-      word ??= "";
-    } else if (c3 === "\\") {
-      if (i2 + 1 >= line.length) throw new UserError("a backslash at the end of the line escapes nothing", at3);
-      word = (word ?? "") + line[++i2];
-    } else if (c3 === "#") {
-      break;
-    } else if (/\s/.test(c3)) {
-      if (word !== void 0) words.push(word);
-      word = void 0;
-    } else {
-      word = (word ?? "") + c3;
-    }
-  }
-  if (quote2) throw new UserError(`no closing quotation (${quote2})`, at3);
-  if (word !== void 0) words.push(word);
-  return words;
-}
-var SECTION, GROUP_NAME;
-var init_inventory_ini = __esm({
-  "src/fleet/inventory-ini.ts"() {
-    "use strict";
-    init_user_error();
-    init_host_range();
-    init_inventory();
-    SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
-    GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
-  }
-});
-
-// src/fleet/inventory-yaml.ts
-function parseYamlInventory(text3, file2, shown2) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  const at3 = (node2) => `${shown2}:${lineCounter.linePos(node2?.range?.[0] ?? 0).line}`;
-  const first = doc.errors[0];
-  if (first) throw new UserError(oneLine2(first.message), `${shown2}:${lineCounter.linePos(first.pos[0]).line}`);
-  const inv = emptyInventory(file2);
-  const root = deref(doc, doc.contents);
-  if (root === null || (0, import_yaml2.isScalar)(root) && (root.value === null || root.value === "")) throw new UserError("the inventory is empty", `${shown2}:1`);
-  if (!(0, import_yaml2.isMap)(root)) throw new UserError("a YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})", at3(root));
-  if (root.items.some((p) => keyText(p) === "plugin")) throw new UserError("this is an inventory plugin configuration, not an inventory: give the inventory itself", at3(root));
-  const parseGroup = (name2, node2, where2) => {
-    group(inv, name2, where2);
-    if (node2 === null || (0, import_yaml2.isScalar)(node2) && node2.value === null) return;
-    if (!(0, import_yaml2.isMap)(node2)) throw new UserError(`group "${name2}" must be a mapping of hosts, vars and children`, at3(node2));
-    for (const pair of node2.items) {
-      const key = keyText(pair);
-      const keyAt = at3(pair.key);
-      let value = deref(doc, pair.value);
-      if (value === null || (0, import_yaml2.isScalar)(value) && value.value === null) continue;
-      if (!["hosts", "vars", "children"].includes(key)) throw new UserError(`group "${name2}": unexpected key "${key}" (hosts, vars or children)`, keyAt);
-      if ((0, import_yaml2.isScalar)(value) && typeof value.value === "string") value = null;
-      if (value !== null && !(0, import_yaml2.isMap)(value)) throw new UserError(`group "${name2}": "${key}" must be a mapping`, at3(value));
-      const entries = value === null ? [[String(deref(doc, pair.value).value), null, keyAt]] : value.items.map((p) => [keyText(p), deref(doc, p.value), at3(p.key)]);
-      if (key === "vars") {
-        for (const [k, v] of entries) group(inv, name2).vars[k] = v === null ? null : toValue(doc, v, at3(v));
-      } else if (key === "children") {
-        for (const [child2, v, where22] of entries) {
-          parseGroup(child2, v, where22);
-          addChild(inv, name2, child2, where22);
-        }
-      } else {
-        for (const [pattern2, v, where22] of entries) {
-          if (v !== null && !((0, import_yaml2.isScalar)(v) && v.value === null) && !(0, import_yaml2.isMap)(v)) throw new UserError(`host "${pattern2}": its value must be a mapping of variables`, at3(v));
-          const vars = v === null || !(0, import_yaml2.isMap)(v) ? {} : toValue(doc, v, at3(v));
-          if (pattern2.endsWith(":")) throw new UserError(`host "${pattern2}" ends in ":", which is reserved for a port`, where22);
-          const { name: hostName2, port: port2 } = splitPort(pattern2, where22);
-          if (port2 !== void 0) vars.ansible_port = port2;
-          for (const h2 of expandRange(hostName2, where22)) addHost(inv, name2, h2, { ...vars }, where22);
-        }
-      }
-    }
-  };
-  for (const pair of root.items) parseGroup(keyText(pair), deref(doc, pair.value), at3(pair.key));
-  return inv;
-}
-function deref(doc, node2) {
-  if (node2 === null || node2 === void 0) return null;
-  return (0, import_yaml2.isAlias)(node2) ? node2.resolve(doc) ?? null : node2;
-}
-function keyText(pair) {
-  const k = pair.key;
-  return (0, import_yaml2.isScalar)(k) ? String(k.value) : String(k);
-}
-function toValue(doc, node2, at3) {
-  try {
-    return node2.toJS(doc, { maxAliasCount: MAX_ALIASES2 });
-  } catch (e) {
-    throw new UserError(`YAML aliases expand too far (${oneLine2(e.message)})`, at3);
-  }
-}
-function oneLine2(s) {
-  return s.split("\n")[0] ?? s;
-}
-var import_yaml2, MAX_ALIASES2;
-var init_inventory_yaml = __esm({
-  "src/fleet/inventory-yaml.ts"() {
-    "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
-    init_user_error();
-    init_host_range();
-    init_inventory();
-    MAX_ALIASES2 = 100;
-  }
-});
-
-// src/fleet/inventory-file.ts
-import { extname } from "node:path";
-async function loadInventory(path6, shown2, signal) {
-  const bytes = await readInput(path6, { what: "inventory", shown: shown2, maxBytes: MAX_INVENTORY_BYTES, ...signal && { signal } });
-  if (bytes.includes(0)) throw new UserError("the inventory is not text (it holds NUL bytes)", `${shown2}:1`);
-  return parseInventory(bytes.toString("utf8"), path6, shown2);
-}
-function parseInventory(text3, file2, shown2) {
-  return looksLikeYaml(text3, file2) ? parseYamlInventory(text3, file2, shown2) : parseIniInventory(text3, file2, shown2);
-}
-function looksLikeYaml(text3, file2) {
-  const ext = extname(file2).toLowerCase();
-  if (ext === ".yml" || ext === ".yaml" || ext === ".json") return true;
-  if (ext === ".ini" || ext === ".cfg") return false;
-  const first = text3.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#"));
-  return first !== void 0 && (first.trim() === "---" || /^[\w.-]+:\s*(#.*)?$/.test(first.trim()) || first.trim().startsWith("{"));
-}
-var MAX_INVENTORY_BYTES;
-var init_inventory_file = __esm({
-  "src/fleet/inventory-file.ts"() {
-    "use strict";
-    init_input_file();
-    init_user_error();
-    init_inventory_ini();
-    init_inventory_yaml();
-    MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
-  }
-});
-
-// src/fleet/run-fleet.ts
-async function runFleet(spec, targets, opts) {
-  const started = Date.now();
-  const results = new Array(targets.length);
-  const width = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_CONCURRENCY, targets.length));
-  let next = 0;
-  let settled = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const i2 = next++;
-      const target = targets[i2];
-      const report = await gateOne(spec, target, opts);
-      results[i2] = { host: target.name, target, report };
-      opts.onHost?.(results[i2], ++settled, targets.length);
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-  const fail2 = results.length === 0 || results.some((r) => r.report.verdict === "fail");
-  return { verdict: fail2 ? "fail" : "pass", hosts: results, spec: spec.file, durationMs: Date.now() - started };
-}
-function formatTarget2(t) {
-  const address = t.address.includes(":") ? `[${t.address}]` : t.address;
-  return `${t.user ? `${t.user}@` : ""}${address}${t.port !== void 0 ? `:${t.port}` : ""}`;
-}
-async function gateOne(spec, target, opts) {
-  const started = Date.now();
-  const deadlineMs = opts.deadlineMs ?? spec.gate.deadlineMs;
-  if (opts.signal?.aborted) return unreached(spec, target, started, { severity: "info", message: "interrupted before this host was gated" });
-  const bound = AbortSignal.timeout(deadlineMs);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, bound]) : bound;
-  const connected = await opts.connect(target, signal);
-  if (!connected.ok) {
-    return unreached(spec, target, started, {
-      code: connected.code ?? "host.unreachable",
-      severity: "error",
-      target: formatTarget2(target),
-      message: `${target.name}: ${connected.message}`,
-      ...connected.evidence?.length && { evidence: connected.evidence },
-      fix: fixFor(connected.code ?? "host.unreachable", target)
-    });
-  }
-  try {
-    const gate = opts.gate ?? runGate;
-    return await gate(spec, {
-      host: connected.host,
-      deadlineMs,
-      ...opts.phase && { phase: opts.phase },
-      ...opts.signal && { signal: opts.signal }
-    });
-  } finally {
-    await connected.close().catch(() => void 0);
-  }
-}
-function unreached(spec, target, started, finding) {
-  return {
-    verdict: "fail",
-    ...finding.code && { reason: finding.code },
-    findings: [finding],
-    spec: spec.file,
-    durationMs: Date.now() - started
-  };
-}
-function fixFor(code, t) {
-  if (code === "ssh.auth") return `give the key the host accepts for ${t.user ?? "the user"} (ansible_ssh_private_key_file, --ssh-key, or the agent)`;
-  if (code === "ssh.host_key") return `check the host's key out of band, then add it to known_hosts (ssh-keyscan -p ${t.port ?? 22} ${t.address} >> known_hosts)`;
-  return `check that ${formatTarget2(t)} runs sshd and is reachable from here (ansible_host, ansible_port)`;
-}
-var DEFAULT_CONCURRENCY;
-var init_run_fleet = __esm({
-  "src/fleet/run-fleet.ts"() {
-    "use strict";
-    init_run2();
-    DEFAULT_CONCURRENCY = 10;
-  }
-});
-
 // src/report/fleet-json.ts
 function toFleetJson(fleet) {
   const failed = fleet.hosts.filter((h2) => h2.report.verdict === "fail");
   const first = failed[0];
   const out = { verdict: fleet.verdict };
   if (first?.report.reason !== void 0) out.reason = first.report.reason;
-  out.hosts = fleet.hosts.map((h2) => ({ host: h2.host, target: maskCredentials(formatTarget2(h2.target)), ...JSON.parse(toJson(h2.report)) }));
+  out.hosts = fleet.hosts.map((h2) => ({ host: h2.host, target: maskCredentials(formatTarget(h2.target)), ...JSON.parse(toJson(h2.report)) }));
   out.summary = {
     hosts: fleet.hosts.length,
     passed: fleet.hosts.length - failed.length,
@@ -57789,7 +57796,7 @@ function toFleetText(fleet, opts) {
   const out = [];
   if (!opts.quiet) {
     for (const h2 of fleet.hosts) {
-      out.push(p.bold(`== ${forTerminal(h2.host)} (${forTerminal(formatTarget2(h2.target))}) ==`));
+      out.push(p.bold(`== ${forTerminal(h2.host)} (${forTerminal(formatTarget(h2.target))}) ==`));
       out.push(toText(h2.report, opts).trimEnd(), "");
     }
     out.push(p.bold("Fleet:"));
@@ -57829,10 +57836,15 @@ var init_fleet_text = __esm({
 });
 
 // src/cli/fleet.ts
+var fleet_exports = {};
+__export(fleet_exports, {
+  MAX_CONCURRENCY: () => MAX_CONCURRENCY,
+  concurrencyFlag: () => concurrencyFlag,
+  connectCode: () => connectCode,
+  fleetTargets: () => fleetTargets,
+  runFleetCheck: () => runFleetCheck
+});
 import { resolve as resolve8 } from "node:path";
-function isFleet(flags) {
-  return flags.inventory !== void 0 || (flags.ssh?.length ?? 0) > 1;
-}
 async function fleetTargets(flags, io) {
   if (flags.inventory !== void 0 && flags.ssh?.length) throw new UserError("--inventory and --ssh: give the hosts one way");
   if (flags.limit !== void 0 && flags.inventory === void 0) throw new UserError("--limit needs --inventory");
@@ -57873,7 +57885,7 @@ async function runFleetCheck(targets, concurrency, run, io) {
     onHost: (h2, settled, total) => {
       if (run.quiet) return;
       const why = h2.report.verdict === "pass" ? "pass" : `fail${h2.report.reason ? ` (${h2.report.reason})` : ""}`;
-      io.stderr.write(`[${settled}/${total}] ${forTerminal(h2.host)} (${forTerminal(formatTarget2(h2.target))}): ${why}
+      io.stderr.write(`[${settled}/${total}] ${forTerminal(h2.host)} (${forTerminal(formatTarget(h2.target))}): ${why}
 `);
     }
   });
@@ -57923,10 +57935,11 @@ async function openRemote(values, io) {
     if (stray) throw new UserError(`--${stray} needs --ssh`);
     return void 0;
   }
-  const target = parseSshTarget(values.ssh);
+  const { openSshHost: openSshHost2, parseSshTarget: parseSshTarget2 } = await Promise.resolve().then(() => (init_ssh_host(), ssh_host_exports));
+  const target = parseSshTarget2(values.ssh);
   if (typeof target === "string") throw new UserError(`--ssh ${values.ssh}: ${target}`);
   if (values["known-hosts"] !== void 0 && values["ssh-host-key"] !== void 0) throw new UserError("--known-hosts and --ssh-host-key: give one of them");
-  const opened = await openSshHost(target, { ...sshOptions(values, io), signal: io.signal });
+  const opened = await openSshHost2(target, { ...sshOptions(values, io), signal: io.signal });
   if (!opened.ok) throw new UserError(opened.message);
   return opened;
 }
@@ -57972,8 +57985,6 @@ var init_check2 = __esm({
     init_color();
     init_wrap();
     init_load();
-    init_ssh_host();
-    init_fleet();
     init_user_error();
     init_timings();
     init_args();
@@ -58075,10 +58086,11 @@ Exit codes: 0 pass, 1 the gate failed, 2 bad input.`;
         if (dump !== void 0) spec.nginx.dump = dump === "-" ? "-" : resolve9(io.cwd, dump);
         const reportPath = values.report === void 0 ? void 0 : resolve9(io.cwd, values.report);
         if (reportPath) await planWrite(reportPath);
-        if (isFleet(values)) {
-          const targets = await fleetTargets(values, io);
-          const concurrency = concurrencyFlag(values.concurrency);
-          return runFleetCheck(targets, concurrency, { spec, phase, format: format2, ...deadlineMs !== void 0 && { deadlineMs }, ...reportPath && { reportPath }, quiet: values.quiet === true, ssh: sshOptions(values, io) }, io);
+        if (values.inventory !== void 0 || (values.ssh?.length ?? 0) > 1) {
+          const { concurrencyFlag: concurrencyFlag2, fleetTargets: fleetTargets2, runFleetCheck: runFleetCheck2 } = await Promise.resolve().then(() => (init_fleet(), fleet_exports));
+          const targets = await fleetTargets2(values, io);
+          const concurrency = concurrencyFlag2(values.concurrency);
+          return runFleetCheck2(targets, concurrency, { spec, phase, format: format2, ...deadlineMs !== void 0 && { deadlineMs }, ...reportPath && { reportPath }, quiet: values.quiet === true, ssh: sshOptions(values, io) }, io);
         }
         if (values.concurrency !== void 0 || values.limit !== void 0) throw new UserError(`--${values.limit !== void 0 ? "limit" : "concurrency"} needs --inventory (or several --ssh)`);
         const remote = await openRemote({ ...values, ssh: values.ssh?.[0] }, io);

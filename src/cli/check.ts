@@ -8,8 +8,7 @@ import { useColor } from '../report/color.js';
 import { terminalWidth } from '../report/wrap.js';
 import { DEFAULT_SPEC_FILE } from '../spec/load.js';
 import type { Host } from '../host/host.js';
-import { openSshHost, parseSshTarget, type SshOptions } from '../host/ssh/ssh-host.js';
-import { concurrencyFlag, fleetTargets, isFleet, runFleetCheck } from './fleet.js';
+import type { SshOptions } from '../host/ssh/ssh-host.js';
 import { isUserError, UserError } from '../user-error.js';
 import { mark, newTimings, processStages, timed, type Timings } from '../timings.js';
 import { durationFlag, oneOf, parseFlags } from './args.js';
@@ -114,7 +113,9 @@ const unguarded: Command = {
     // a report that cannot be written (a directory) is known before the gate runs
     if (reportPath) await planWrite(reportPath);
 
-    if (isFleet(values)) {
+    // a fleet, and SSH, load their code only when asked for: a local gate starts without it
+    if (values.inventory !== undefined || (values.ssh?.length ?? 0) > 1) {
+      const { concurrencyFlag, fleetTargets, runFleetCheck } = await import('./fleet.js');
       const targets = await fleetTargets(values, io);
       const concurrency = concurrencyFlag(values.concurrency);
       return runFleetCheck(targets, concurrency, { spec, phase, format, ...(deadlineMs !== undefined && { deadlineMs }), ...(reportPath && { reportPath }), quiet: values.quiet === true, ssh: sshOptions(values, io) }, io);
@@ -174,6 +175,7 @@ async function openRemote(values: SshFlags & { ssh?: string | undefined }, io: C
     if (stray) throw new UserError(`--${stray} needs --ssh`);
     return undefined;
   }
+  const { openSshHost, parseSshTarget } = await import('../host/ssh/ssh-host.js');
   const target = parseSshTarget(values.ssh);
   if (typeof target === 'string') throw new UserError(`--ssh ${values.ssh}: ${target}`);
   if (values['known-hosts'] !== undefined && values['ssh-host-key'] !== undefined) throw new UserError('--known-hosts and --ssh-host-key: give one of them');

@@ -42,11 +42,6 @@ export interface FleetRun {
 
 export const MAX_CONCURRENCY = 256;
 
-/** Is this a fleet run (an inventory, or more than one --ssh)? */
-export function isFleet(flags: FleetFlags): boolean {
-  return flags.inventory !== undefined || (flags.ssh?.length ?? 0) > 1;
-}
-
 /** The hosts the flags name, in inventory order, or a one-line error (exit 2). */
 export async function fleetTargets(flags: FleetFlags, io: CommandIO): Promise<FleetTarget[]> {
   if (flags.inventory !== undefined && flags.ssh?.length) throw new UserError('--inventory and --ssh: give the hosts one way');

@@ -69782,26 +69782,53 @@ function walkExtras(parse3) {
 }
 function frontRoutes(input2) {
   const extras = walkExtras(input2.parse);
+  const dialsOf = /* @__PURE__ */ new Map();
+  for (const d of input2.dials) {
+    const list = dialsOf.get(d.service);
+    if (list) list.push(d);
+    else dialsOf.set(d.service, [d]);
+  }
+  const sites = siteIndex(input2);
   const routes = [];
   for (const service2 of input2.services) {
     if (service2.health === void 0) continue;
-    const dials = input2.dials.filter((d) => d.service === service2.name);
-    const route2 = routeOf(service2, service2.health, dials, input2, extras);
+    const route2 = routeOf(service2, service2.health, dialsOf.get(service2.name) ?? [], input2, extras, sites);
     if (route2) routes.push(route2);
   }
   return routes;
 }
-function routeOf(service2, health, dials, input2, extras) {
+function siteIndex(input2) {
+  const out = /* @__PURE__ */ new Map();
+  input2.model.servers.forEach((server, order) => {
+    if (server.module !== "http") return;
+    input2.expansions.get(server)?.candidates.forEach((candidate, index) => {
+      const key = `${candidate.site.file}:${candidate.site.line}`;
+      const entry = { order, index, server, candidate };
+      const list = out.get(key);
+      if (list) list.push(entry);
+      else out.set(key, [entry]);
+    });
+  });
+  return out;
+}
+function routeOf(service2, health, dials, input2, extras, index) {
   const sites = new Set(dials.map((d) => `${d.file}:${d.line}`));
   const named2 = service2.serverNames.length > 0 ? selectServers(input2.model.servers, service2.serverNames) : void 0;
-  const blocks = named2 && !named2.fallback ? named2.servers : input2.model.servers.filter((s) => s.module === "http");
   let chosen;
-  for (const server2 of blocks) {
-    const candidate2 = input2.expansions.get(server2)?.candidates.find((c3) => sites.has(`${c3.site.file}:${c3.site.line}`));
-    if (candidate2) {
-      chosen = { server: server2, candidate: candidate2 };
-      break;
+  if (named2 && !named2.fallback) {
+    for (const server2 of named2.servers) {
+      const candidate2 = input2.expansions.get(server2)?.candidates.find((c3) => sites.has(`${c3.site.file}:${c3.site.line}`));
+      if (candidate2) {
+        chosen = { server: server2, candidate: candidate2 };
+        break;
+      }
     }
+  } else {
+    let best;
+    for (const site of sites) {
+      for (const e of index.get(site) ?? []) if (!best || e.order < best.order || e.order === best.order && e.index < best.index) best = e;
+    }
+    if (best) chosen = { server: best.server, candidate: best.candidate };
   }
   if (!chosen && named2 && !named2.fallback && named2.servers[0]) chosen = { server: named2.servers[0] };
   if (!chosen) return void 0;

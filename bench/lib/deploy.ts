@@ -59,7 +59,9 @@ export function writeDeploy(services: readonly DeployService[], gate: Record<str
   const specDoc = {
     version: 1,
     services: Object.fromEntries(
-      services.map((s) => [s.name, { backend: s.backend, server_name: `${s.name}.bench.test`, ...(s.health && { health: s.health }) }]),
+      // no server_name: nginx runs only in the broken-deploy scenario, and a spec that names the block nginx
+      // serves it from expects it to run (nginx.not_running); the config phase finds each block by its dial
+      services.map((s) => [s.name, { backend: s.backend, ...(s.health && { health: s.health }) }]),
     ),
     nginx: { config: nginxConf },
     gate,

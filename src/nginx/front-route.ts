@@ -112,27 +112,74 @@ export interface FrontRouteInput {
 /** Each service with a health path and a server block that dials it: how to reach it through nginx. */
 export function frontRoutes(input: FrontRouteInput): FrontRoute[] {
   const extras = walkExtras(input.parse);
+  // built once, not per service: thousands of services each looking through every dial and block was quadratic
+  const dialsOf = new Map<string, NginxDial[]>();
+  for (const d of input.dials) {
+    const list = dialsOf.get(d.service);
+    if (list) list.push(d);
+    else dialsOf.set(d.service, [d]);
+  }
+  const sites = siteIndex(input);
   const routes: FrontRoute[] = [];
   for (const service of input.services) {
     if (service.health === undefined) continue;
-    const dials = input.dials.filter((d) => d.service === service.name);
-    const route = routeOf(service, service.health, dials, input, extras);
+    const route = routeOf(service, service.health, dialsOf.get(service.name) ?? [], input, extras, sites);
     if (route) routes.push(route);
   }
   return routes;
 }
 
-function routeOf(service: ServiceSpec, health: string, dials: readonly NginxDial[], input: FrontRouteInput, extras: Walked): FrontRoute | undefined {
+interface SiteEntry {
+  /** the block's place in the config, and the candidate's in the block: the first of each wins */
+  order: number;
+  index: number;
+  server: ServerBlock;
+  candidate: Candidate;
+}
+
+/** Every http block's candidates by the `*_pass` line they come from (`file:line`), in config order. */
+function siteIndex(input: FrontRouteInput): Map<string, SiteEntry[]> {
+  const out = new Map<string, SiteEntry[]>();
+  input.model.servers.forEach((server, order) => {
+    if (server.module !== 'http') return;
+    input.expansions.get(server)?.candidates.forEach((candidate, index) => {
+      const key = `${candidate.site.file}:${candidate.site.line}`;
+      const entry = { order, index, server, candidate };
+      const list = out.get(key);
+      if (list) list.push(entry);
+      else out.set(key, [entry]);
+    });
+  });
+  return out;
+}
+
+function routeOf(
+  service: ServiceSpec,
+  health: string,
+  dials: readonly NginxDial[],
+  input: FrontRouteInput,
+  extras: Walked,
+  index: Map<string, SiteEntry[]>,
+): FrontRoute | undefined {
   const sites = new Set(dials.map((d) => `${d.file}:${d.line}`));
   const named = service.serverNames.length > 0 ? selectServers(input.model.servers, service.serverNames) : undefined;
-  const blocks = named && !named.fallback ? named.servers : input.model.servers.filter((s) => s.module === 'http');
   let chosen: { server: ServerBlock; candidate?: Candidate } | undefined;
-  for (const server of blocks) {
-    const candidate = input.expansions.get(server)?.candidates.find((c) => sites.has(`${c.site.file}:${c.site.line}`));
-    if (candidate) {
-      chosen = { server, candidate };
-      break;
+  if (named && !named.fallback) {
+    // the few blocks the names select, in their order
+    for (const server of named.servers) {
+      const candidate = input.expansions.get(server)?.candidates.find((c) => sites.has(`${c.site.file}:${c.site.line}`));
+      if (candidate) {
+        chosen = { server, candidate };
+        break;
+      }
     }
+  } else {
+    // any http block: the first in the config that dials one of the service's lines, and its first such candidate
+    let best: SiteEntry | undefined;
+    for (const site of sites) {
+      for (const e of index.get(site) ?? []) if (!best || e.order < best.order || (e.order === best.order && e.index < best.index)) best = e;
+    }
+    if (best) chosen = { server: best.server, candidate: best.candidate };
   }
   // a named block that dials nothing of the service still answers its name: the request shows what it serves
   if (!chosen && named && !named.fallback && named.servers[0]) chosen = { server: named.servers[0] };

@@ -74983,8 +74983,8 @@ function verifyHostKey(key, known, name, knownFile) {
   };
 }
 
-// src/host/ssh/proxy-command.ts
-function splitCommand(text3) {
+// src/shell-words.ts
+function shellWords(text3, o2 = {}) {
   const words = [];
   let word;
   let quote2;
@@ -74995,25 +74995,38 @@ function splitCommand(text3) {
       else word = (word ?? "") + c3;
     } else if (quote2 === '"') {
       if (c3 === '"') quote2 = void 0;
-      else if (c3 === "\\" && i2 + 1 < text3.length && '"\\$`'.includes(text3[i2 + 1])) word = (word ?? "") + text3[++i2];
+      else if (c3 === "\\" && i2 + 1 < text3.length && '\\"$`\n'.includes(text3[i2 + 1])) word = (word ?? "") + text3[++i2];
       else word = (word ?? "") + c3;
     } else if (c3 === "'" || c3 === '"') {
       quote2 = c3;
       word ??= "";
     } else if (c3 === "\\") {
-      if (i2 + 1 >= text3.length) return "ends with a lone backslash";
+      if (i2 + 1 >= text3.length) return { problem: "lone-backslash" };
       word = (word ?? "") + text3[++i2];
+    } else if (o2.comments && c3 === "#") {
+      break;
     } else if (/\s/.test(c3)) {
       if (word !== void 0) words.push(word);
       word = void 0;
-    } else if ("|&;<>()`$".includes(c3)) {
-      return `"${c3}" would need a shell, and the command runs without one: wrap it in a script`;
+    } else if (o2.refuse?.includes(c3)) {
+      return { problem: "needs-shell", char: c3 };
     } else {
       word = (word ?? "") + c3;
     }
   }
-  if (quote2) return `unterminated ${quote2} quote`;
+  if (quote2) return { problem: "unterminated", quote: quote2 };
   if (word !== void 0) words.push(word);
+  return words;
+}
+
+// src/host/ssh/proxy-command.ts
+function splitCommand(text3) {
+  const words = shellWords(text3, { refuse: "|&;<>()`$" });
+  if (!Array.isArray(words)) {
+    if (words.problem === "lone-backslash") return "ends with a lone backslash";
+    if (words.problem === "unterminated") return `unterminated ${words.quote} quote`;
+    return `"${words.char}" would need a shell, and the command runs without one: wrap it in a script`;
+  }
   if (words.length === 0) return "is empty";
   return words;
 }

@@ -36277,6 +36277,47 @@ var init_host_pattern = __esm({
   }
 });
 
+// src/shell-words.ts
+function shellWords(text3, o2 = {}) {
+  const words = [];
+  let word;
+  let quote2;
+  for (let i2 = 0; i2 < text3.length; i2++) {
+    const c3 = text3[i2];
+    if (quote2 === "'") {
+      if (c3 === "'") quote2 = void 0;
+      else word = (word ?? "") + c3;
+    } else if (quote2 === '"') {
+      if (c3 === '"') quote2 = void 0;
+      else if (c3 === "\\" && i2 + 1 < text3.length && '\\"$`\n'.includes(text3[i2 + 1])) word = (word ?? "") + text3[++i2];
+      else word = (word ?? "") + c3;
+    } else if (c3 === "'" || c3 === '"') {
+      quote2 = c3;
+      word ??= "";
+    } else if (c3 === "\\") {
+      if (i2 + 1 >= text3.length) return { problem: "lone-backslash" };
+      word = (word ?? "") + text3[++i2];
+    } else if (o2.comments && c3 === "#") {
+      break;
+    } else if (/\s/.test(c3)) {
+      if (word !== void 0) words.push(word);
+      word = void 0;
+    } else if (o2.refuse?.includes(c3)) {
+      return { problem: "needs-shell", char: c3 };
+    } else {
+      word = (word ?? "") + c3;
+    }
+  }
+  if (quote2) return { problem: "unterminated", quote: quote2 };
+  if (word !== void 0) words.push(word);
+  return words;
+}
+var init_shell_words = __esm({
+  "src/shell-words.ts"() {
+    "use strict";
+  }
+});
+
 // src/fleet/host-range.ts
 function expandRange(name2, at3, out = []) {
   const m = RANGE.exec(name2);
@@ -36376,7 +36417,7 @@ function parseIniInventory(text3, file2, shown2) {
     }
     if (line.startsWith("[") && line.endsWith("]")) throw new UserError(`invalid section "${line}": no spaces or other characters inside the brackets`, at3);
     if (state === "hosts") {
-      const tokens = shellWords(line, at3);
+      const tokens = lineWords(line, at3);
       if (tokens.length === 0) return;
       const first = tokens[0];
       if (first.endsWith(":")) throw new UserError(`host "${first}" ends in ":", which is reserved for a port`, at3);
@@ -36417,42 +36458,16 @@ function iniValue(v) {
   if (q) return q[2].replace(/\\(.)/g, "$1");
   return v;
 }
-function shellWords(line, at3) {
-  const words = [];
-  let word;
-  let quote2;
-  for (let i2 = 0; i2 < line.length; i2++) {
-    const c3 = line[i2];
-    if (quote2 === "'") {
-      if (c3 === "'") quote2 = void 0;
-      else word = (word ?? "") + c3;
-    } else if (quote2 === '"') {
-      if (c3 === '"') quote2 = void 0;
-      else if (c3 === "\\" && i2 + 1 < line.length && '\\"$`\n'.includes(line[i2 + 1])) word = (word ?? "") + line[++i2];
-      else word = (word ?? "") + c3;
-    } else if (c3 === "'" || c3 === '"') {
-      quote2 = c3;
-      word ??= "";
-    } else if (c3 === "\\") {
-      if (i2 + 1 >= line.length) throw new UserError("a backslash at the end of the line escapes nothing", at3);
-      word = (word ?? "") + line[++i2];
-    } else if (c3 === "#") {
-      break;
-    } else if (/\s/.test(c3)) {
-      if (word !== void 0) words.push(word);
-      word = void 0;
-    } else {
-      word = (word ?? "") + c3;
-    }
-  }
-  if (quote2) throw new UserError(`no closing quotation (${quote2})`, at3);
-  if (word !== void 0) words.push(word);
-  return words;
+function lineWords(line, at3) {
+  const words = shellWords(line, { comments: true });
+  if (Array.isArray(words)) return words;
+  throw new UserError(words.problem === "unterminated" ? `no closing quotation (${words.quote})` : "a backslash at the end of the line escapes nothing", at3);
 }
 var SECTION, GROUP_NAME;
 var init_inventory_ini = __esm({
   "src/fleet/inventory-ini.ts"() {
     "use strict";
+    init_shell_words();
     init_user_error();
     init_host_range();
     init_inventory();
@@ -36721,35 +36736,12 @@ var init_known_hosts = __esm({
 
 // src/host/ssh/proxy-command.ts
 function splitCommand(text3) {
-  const words = [];
-  let word;
-  let quote2;
-  for (let i2 = 0; i2 < text3.length; i2++) {
-    const c3 = text3[i2];
-    if (quote2 === "'") {
-      if (c3 === "'") quote2 = void 0;
-      else word = (word ?? "") + c3;
-    } else if (quote2 === '"') {
-      if (c3 === '"') quote2 = void 0;
-      else if (c3 === "\\" && i2 + 1 < text3.length && '"\\$`'.includes(text3[i2 + 1])) word = (word ?? "") + text3[++i2];
-      else word = (word ?? "") + c3;
-    } else if (c3 === "'" || c3 === '"') {
-      quote2 = c3;
-      word ??= "";
-    } else if (c3 === "\\") {
-      if (i2 + 1 >= text3.length) return "ends with a lone backslash";
-      word = (word ?? "") + text3[++i2];
-    } else if (/\s/.test(c3)) {
-      if (word !== void 0) words.push(word);
-      word = void 0;
-    } else if ("|&;<>()`$".includes(c3)) {
-      return `"${c3}" would need a shell, and the command runs without one: wrap it in a script`;
-    } else {
-      word = (word ?? "") + c3;
-    }
+  const words = shellWords(text3, { refuse: "|&;<>()`$" });
+  if (!Array.isArray(words)) {
+    if (words.problem === "lone-backslash") return "ends with a lone backslash";
+    if (words.problem === "unterminated") return `unterminated ${words.quote} quote`;
+    return `"${words.char}" would need a shell, and the command runs without one: wrap it in a script`;
   }
-  if (quote2) return `unterminated ${quote2} quote`;
-  if (word !== void 0) words.push(word);
   if (words.length === 0) return "is empty";
   return words;
 }
@@ -36774,6 +36766,7 @@ function substitute2(argv, values) {
 var init_proxy_command = __esm({
   "src/host/ssh/proxy-command.ts"() {
     "use strict";
+    init_shell_words();
   }
 });
 

@@ -4,6 +4,7 @@
 // section are ungrouped. Ansible's rules (plugins/inventory/ini.py),
 // including its errors: a child group that is never declared, vars of a
 // group that is never declared.
+import { shellWords } from '../shell-words.js';
 import { UserError } from '../user-error.js';
 import { expandRange, splitPort } from './host-range.js';
 import { addChild, addHost, emptyInventory, group, type Inventory, type Vars } from './inventory.js';
@@ -41,7 +42,7 @@ export function parseIniInventory(text: string, file: string, shown: string): In
     }
     if (line.startsWith('[') && line.endsWith(']')) throw new UserError(`invalid section "${line}": no spaces or other characters inside the brackets`, at);
     if (state === 'hosts') {
-      const tokens = shellWords(line, at);
+      const tokens = lineWords(line, at);
       if (tokens.length === 0) return;
       const first = tokens[0] as string;
       if (first.endsWith(':')) throw new UserError(`host "${first}" ends in ":", which is reserved for a port`, at);
@@ -89,35 +90,8 @@ function iniValue(v: string): unknown {
 }
 
 /** POSIX shell words (shlex.split with comments): quotes, backslashes, `#` outside quotes ends the line. */
-export function shellWords(line: string, at: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else word = (word ?? '') + c;
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < line.length && '\\"$`\n'.includes(line[i + 1] as string)) word = (word ?? '') + line[++i];
-      else word = (word ?? '') + c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      word ??= '';
-    } else if (c === '\\') {
-      if (i + 1 >= line.length) throw new UserError('a backslash at the end of the line escapes nothing', at);
-      word = (word ?? '') + line[++i];
-    } else if (c === '#') {
-      break;
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (quote) throw new UserError(`no closing quotation (${quote})`, at);
-  if (word !== undefined) words.push(word);
-  return words;
+function lineWords(line: string, at: string): string[] {
+  const words = shellWords(line, { comments: true });
+  if (Array.isArray(words)) return words;
+  throw new UserError(words.problem === 'unterminated' ? `no closing quotation (${words.quote})` : 'a backslash at the end of the line escapes nothing', at);
 }

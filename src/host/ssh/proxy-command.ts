@@ -2,38 +2,16 @@
 // runs over, as OpenSSH's ProxyCommand. It is split into argv here and run
 // without a shell: quotes group words, a backslash escapes the next
 // character, and %h, %p, %r, %% are the target's host, port, user and a %.
+import { shellWords } from '../../shell-words.js';
 
 /** The words of a command line, or why it cannot be split (one line). */
 export function splitCommand(text: string): string[] | string {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else word = (word ?? '') + c;
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1] as string)) word = (word ?? '') + text[++i];
-      else word = (word ?? '') + c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      word ??= '';
-    } else if (c === '\\') {
-      if (i + 1 >= text.length) return 'ends with a lone backslash';
-      word = (word ?? '') + text[++i];
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else if ('|&;<>()`$'.includes(c)) {
-      return `"${c}" would need a shell, and the command runs without one: wrap it in a script`;
-    } else {
-      word = (word ?? '') + c;
-    }
+  const words = shellWords(text, { refuse: '|&;<>()`$' });
+  if (!Array.isArray(words)) {
+    if (words.problem === 'lone-backslash') return 'ends with a lone backslash';
+    if (words.problem === 'unterminated') return `unterminated ${words.quote} quote`;
+    return `"${words.char}" would need a shell, and the command runs without one: wrap it in a script`;
   }
-  if (quote) return `unterminated ${quote} quote`;
-  if (word !== undefined) words.push(word);
   if (words.length === 0) return 'is empty';
   return words;
 }

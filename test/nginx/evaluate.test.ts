@@ -2,32 +2,10 @@
 // src/nginx/evaluate.ts on small configs, names resolved from a fixed table.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expandAll } from '../../src/nginx/dials.js';
-import { evaluate } from '../../src/nginx/evaluate.js';
-import { buildModel } from '../../src/nginx/model.js';
-import { parseConfig } from '../../src/nginx/parser.js';
-import { memorySource } from '../../src/host/config-source.js';
-import { parseSpec } from '../../src/spec/load.js';
+import { evaluateConfig } from '../helpers/small-config.js';
 
 function run(http: string, services: string, addresses: Record<string, string[]> = {}) {
-  const text = `http {\n${http}\n}\n`;
-  const r = parseConfig('/e/nginx.conf', { source: memorySource(new Map([['/e/nginx.conf', text]])) });
-  assert.deepEqual(r.payload.errors, []);
-  const model = buildModel(r);
-  const expansions = expandAll(model);
-  const spec = parseSpec(`version: 1\nservices:\n${services}`, '/e/upstream-gate.yml');
-  const lines = text.split('\n');
-  return spec.services.map((service) =>
-    evaluate({
-      service,
-      services: spec.services,
-      model,
-      expansions,
-      addresses: new Map(Object.entries(addresses)),
-      display: (f) => f.replace('/e/', ''),
-      lineText: (s) => (lines[s.line - 1] ?? '').trim(),
-    }),
-  );
+  return evaluateConfig(`http {\n${http}\n}\n`, services, addresses).results;
 }
 
 const codes = (e: ReturnType<typeof run>[number]) => e.findings.map((f) => [f.code, f.target, f.line]);

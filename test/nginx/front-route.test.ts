@@ -3,35 +3,12 @@
 // error_log that applies, and the names nginx resolves only at start.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { memorySource } from '../../src/host/config-source.js';
-import { expandAll } from '../../src/nginx/dials.js';
-import { evaluate } from '../../src/nginx/evaluate.js';
+import { evaluateConfig } from '../helpers/small-config.js';
 import { frontRoutes, listenEndpoint, type FrontRoute } from '../../src/nginx/front-route.js';
-import { buildModel } from '../../src/nginx/model.js';
-import { parseConfig } from '../../src/nginx/parser.js';
-import { parseSpec } from '../../src/spec/load.js';
 
 function routes(main: string, services: string, addresses: Record<string, string[]> = {}): FrontRoute[] {
-  const text = `${main}\n`;
-  const parse = parseConfig('/e/nginx.conf', { source: memorySource(new Map([['/e/nginx.conf', text]])) });
-  assert.deepEqual(parse.payload.errors, []);
-  const model = buildModel(parse);
-  const expansions = expandAll(model);
-  const spec = parseSpec(`version: 1\nservices:\n${services}`, '/e/upstream-gate.yml');
-  const lines = text.split('\n');
-  const dials = spec.services.flatMap(
-    (service) =>
-      evaluate({
-        service,
-        services: spec.services,
-        model,
-        expansions,
-        addresses: new Map(Object.entries(addresses)),
-        display: (f) => f,
-        lineText: (s) => (lines[s.line - 1] ?? '').trim(),
-      }).dials,
-  );
-  return frontRoutes({ parse, model, expansions, services: spec.services, dials });
+  const { parse, model, expansions, spec, results } = evaluateConfig(`${main}\n`, services, addresses);
+  return frontRoutes({ parse, model, expansions, services: spec.services, dials: results.flatMap((r) => r.dials) });
 }
 
 test('the block whose pass dials the service, among others: its listen, name and error_log', () => {

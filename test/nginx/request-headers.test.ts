@@ -3,35 +3,15 @@
 // small configs, through the config phase's own evaluation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expandAll } from '../../src/nginx/dials.js';
-import { evaluate } from '../../src/nginx/evaluate.js';
-import { buildModel } from '../../src/nginx/model.js';
-import { parseConfig } from '../../src/nginx/parser.js';
+import { evaluateConfig } from '../helpers/small-config.js';
 import { evaluate as evaluateValue, proxyHostOf } from '../../src/nginx/request-headers.js';
 import { parsePassTarget } from '../../src/nginx/pass-target.js';
-import { memorySource } from '../../src/host/config-source.js';
-import { parseSpec } from '../../src/spec/load.js';
 import type { NginxRequest } from '../../src/model/dial.js';
 
 /** The request of the service's first dial, for an `http {}` body and a spec service line. */
 function requestOf(http: string, service = '  app: { backend: 127.0.0.1:8000, server_name: app.example.test }\n'): NginxRequest | undefined {
-  const text = `http {\n${http}\n}\n`;
-  const r = parseConfig('/e/nginx.conf', { source: memorySource(new Map([['/e/nginx.conf', text]])) });
-  assert.deepEqual(r.payload.errors, []);
-  const model = buildModel(r);
-  const spec = parseSpec(`version: 1\nservices:\n${service}`, '/e/upstream-gate.yml');
-  const lines = text.split('\n');
-  const [s] = spec.services;
-  const e = evaluate({
-    service: s!,
-    services: spec.services,
-    model,
-    expansions: expandAll(model),
-    addresses: new Map(),
-    display: (f) => f.replace('/e/', ''),
-    lineText: (site) => (lines[site.line - 1] ?? '').trim(),
-  });
-  assert.ok(e.dials.length > 0, 'the service has a dial');
+  const [e] = evaluateConfig(`http {\n${http}\n}\n`, service).results;
+  assert.ok(e && e.dials.length > 0, 'the service has a dial');
   return e.dials[0]!.request;
 }
 

@@ -59510,7 +59510,7 @@ function spawn5(job) {
 }
 var PARALLEL_MIN_BYTES, DEFAULT_MAX_THREADS, WORKER_YOUNG_MB, WORKER, WORKER_FAILURES;
 var init_threads = __esm({
-  async "src/explain/threads.ts"() {
+  "src/explain/threads.ts"() {
     "use strict";
     init_error_log_stream();
     init_explain();
@@ -59521,8 +59521,7 @@ var init_threads = __esm({
     WORKER_FAILURES = /* @__PURE__ */ new Set(["ERR_WORKER_INIT_FAILED", "ERR_WORKER_OUT_OF_MEMORY", "ERR_WORKER_EXITED"]);
     if (!isMainThread && workerData?.[WORKER] === true) {
       const job = workerData;
-      const done = await inThisThread(job.path, job.range, job.window);
-      parentPort?.postMessage(done);
+      void inThisThread(job.path, job.range, job.window).then((done) => parentPort?.postMessage(done));
     }
   }
 });
@@ -59746,10 +59745,10 @@ function agoMs(v) {
 }
 var DEFAULT_ERROR_LOG2, help3, explainCommand, ABSOLUTE;
 var init_explain2 = __esm({
-  async "src/cli/explain.ts"() {
+  "src/cli/explain.ts"() {
     "use strict";
     init_error_log_stream();
-    await init_threads();
+    init_threads();
     init_spec_match();
     init_explain();
     init_color();
@@ -59954,7 +59953,7 @@ var init_main2 = __esm({
     COMMANDS = {
       render: { summary: "render the nginx snippet and backend env file of each service", load: async () => (await Promise.resolve().then(() => (init_render2(), render_exports))).renderCommand },
       check: { summary: "check the nginx config, probe the backends, give the verdict", load: async () => (await Promise.resolve().then(() => (init_check2(), check_exports))).checkCommand },
-      explain: { summary: "explain an incident from nginx's error log", load: async () => (await init_explain2().then(() => explain_exports)).explainCommand },
+      explain: { summary: "explain an incident from nginx's error log", load: async () => (await Promise.resolve().then(() => (init_explain2(), explain_exports))).explainCommand },
       parse: { summary: "print an nginx config as crossplane-compatible JSON", load: async () => (await Promise.resolve().then(() => (init_parse3(), parse_exports2))).parseCommand }
     };
     usage = `Usage: upstream-gate <command> [options]
@@ -60027,4 +60026,4 @@ ${detail2}
 
 // src/cli/bundle-entry.ts
 import { isMainThread as isMainThread2 } from "node:worker_threads";
-await (isMainThread2 ? Promise.resolve().then(() => (init_cli(), cli_exports)) : init_threads().then(() => threads_exports));
+await (isMainThread2 ? Promise.resolve().then(() => (init_cli(), cli_exports)) : Promise.resolve().then(() => (init_threads(), threads_exports)));

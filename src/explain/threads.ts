@@ -155,6 +155,5 @@ function spawn(job: Job): Worker {
 
 if (!isMainThread && (workerData as Partial<Job> | null)?.[WORKER] === true) {
   const job = workerData as Job;
-  const done = await inThisThread(job.path, job.range, job.window);
-  parentPort?.postMessage(done satisfies Done);
+  void inThisThread(job.path, job.range, job.window).then((done) => parentPort?.postMessage(done satisfies Done));
 }

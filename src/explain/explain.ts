@@ -147,6 +147,8 @@ export interface Explainer {
   /** add what another explainer counted over the lines that follow this one's */
   merge(other: ExplainState): void;
   result(): ExplainResult;
+  /** lines parsed in full so far: new forms and lines not in nginx's format (the rest take the fast path) */
+  parses(): number;
 }
 
 /** An explainer's counts, as plain data: what a worker thread sends back. */
@@ -191,8 +193,11 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     if (to === undefined || t > to) to = t;
   }
 
+  let parses = 0;
+
   /** Full parse and classification of a line not seen in this form before. */
   function resolve(line: string): Slot {
+    parses++;
     const e = parseErrorLine(line);
     if (!e) return NOT_COUNTED;
     const d = classifyErrorLine(e);
@@ -281,6 +286,7 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
 
   /** Syslog-wrapped lines and the like: parsed in full. */
   function slow(text: string): void {
+    parses++;
     const e = parseErrorLine(text);
     if (!e) {
       if (text.trim() !== '') stats.unparsed++;
@@ -330,7 +336,8 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
       // made the form new never reached here, e.g. its time was out of range)
       const id = form & (FORM_NEW - 1);
       const known = form & FORM_NEW ? undefined : scannedSlots[id];
-      slot = known ?? (scannedSlots[id] = resolve(t.slice(s, e)));
+      // NOT_COUNTED (null) is an answer too: only a form never resolved is resolved
+      slot = known !== undefined ? known : (scannedSlots[id] = resolve(t.slice(s, e)));
     } else {
       // no request context (config errors, resolver lines): the whole message is the form;
       // the address is the one the classification reads, so one form is one diagnosis
@@ -422,6 +429,7 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     addText,
     state,
     merge,
+    parses: () => parses,
     result() {
       const out = [...groups.values()]
         .filter((a) => a.group.count > 0)

@@ -164,6 +164,21 @@ for (const seed of [1, 2, 3, 4, 5]) {
   });
 }
 
+test('a form that is not a failure is parsed in full once, not on every line of it', () => {
+  // `open() failed` at [error]: a failure level, but not an upstream failure
+  const noise = '2026/11/24 01:00:00 [error] 4101#4101: *7 open() "/srv/www/favicon.ico" failed (2: No such file or directory), client: 10.0.0.1, server: a.test, request: "GET /favicon.ico HTTP/1.1", host: "a.test"';
+  const refused = samples.find((l) => l.includes('(111: Connection refused) while connecting to upstream, client:')) as string;
+  const text = `${Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? refused : noise)).join('\n')}\n`;
+  for (const wasm of [true, false]) {
+    const ex = createExplainer({}, { wasm });
+    const splitter = textSplitter(ex.addText);
+    splitter.push(Buffer.from(text, 'latin1'));
+    splitter.end();
+    assert.equal(ex.result().failures, 1000);
+    assert.ok(ex.parses() <= 4, `wasm ${wasm}: ${ex.parses()} full parses of two forms`);
+  }
+});
+
 test('with a time window: outside counts and group times match the reference, chunked and merged', () => {
   const lines = randomLines(11, 4000);
   const window = { since: '2026/11/24 01:05:00', until: '2026/11/25 01:10:00' };

@@ -13,7 +13,7 @@ import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { isGzip, readLogText, type ByteRange, type ReadSummary } from './error-log-stream.js';
+import { isGzip, readLogBytes, type ByteRange, type ReadSummary } from './error-log-stream.js';
 import { createExplainer, type Explainer, type ExplainState, type TimeWindow } from './explain.js';
 
 /** Below this size a worker's start-up costs more than it saves. */
@@ -67,7 +67,7 @@ export interface ExplainLogOptions {
 export async function explainLog(path: string, explainer: Explainer, opts: ExplainLogOptions = {}): Promise<ExplainLogSummary> {
   const threads = opts.threads ?? 1;
   const size = path === '-' || threads < 2 ? 0 : await plainSize(path);
-  if (size < PARALLEL_MIN_BYTES) return { ...(await readLogText(path, explainer.addText, opts)), workers: 0 };
+  if (size < PARALLEL_MIN_BYTES) return { ...(await readLogBytes(path, explainer.addBytes, opts)), workers: 0 };
 
   const parts = Math.min(threads, Math.floor(size / (PARALLEL_MIN_BYTES / 2)));
   const ranges = Array.from({ length: parts }, (_, i) => ({ start: Math.floor((size * i) / parts), end: i === parts - 1 ? size : Math.floor((size * (i + 1)) / parts) }));
@@ -123,7 +123,7 @@ async function plainSize(path: string): Promise<number> {
 
 async function inThisThread(path: string, range: ByteRange, window: TimeWindow, signal?: AbortSignal): Promise<Done> {
   const ex = createExplainer(window);
-  const read = await readLogText(path, ex.addText, { range, ...(signal && { signal }) });
+  const read = await readLogBytes(path, ex.addBytes, { range, ...(signal && { signal }) });
   return { state: ex.state(), dropped: read.dropped };
 }
 

@@ -207,6 +207,10 @@ export function groupNameLength(i: i32, kind: i32, j: i32): i32 {
 /** bytes [a, a + n) equal bytes [b, b + n) */
 function same(a: i32, b: i32, n: i32): bool {
   let i = 0;
+  while (i + 16 <= n) {
+    if (i8x16.bitmask(i8x16.eq(v128.load(a + i), v128.load(b + i))) != 0xffff) return false;
+    i += 16;
+  }
   while (i + 8 <= n) {
     if (load<u64>(a + i) != load<u64>(b + i)) return false;
     i += 8;
@@ -225,6 +229,12 @@ function formSlot(lv: i32, m0: i32, m1: i32, u0: i32, u1: i32): i32 {
   const klen = 2 + mlen + 1 + ulen;
   let h: u32 = mix(<u32>klen, <u32>load<u16>(lv));
   let i = m0;
+  while (i + 16 <= m1) {
+    const v = v128.load(i);
+    const w = i64x2.extract_lane(v, 0) ^ i64x2.extract_lane(v, 1);
+    h = mix(h, <u32>w ^ <u32>(w >> 32));
+    i += 16;
+  }
   while (i + 8 <= m1) {
     const w = load<u64>(i);
     h = mix(h, <u32>w ^ <u32>(w >> 32));
@@ -376,6 +386,11 @@ function commaSpace(from: i32, to: i32): i32 {
   return to;
 }
 
+/** Does the line at s start with the second being counted (19 bytes)? */
+@inline function sameTime(s: i32): bool {
+  return load<u64>(s) == load<u64>(TIMEBUF) && load<u64>(s + 8) == load<u64>(TIMEBUF + 8) && load<u16>(s + 16) == load<u16>(TIMEBUF + 16) && load<u8>(s + 18) == load<u8>(TIMEBUF + 18);
+}
+
 /** The time at s as the number YYYYMMDDhhmmss, or -1 when it is not `YYYY/MM/DD hh:mm:ss`. */
 function timeKey(s: i32): f64 {
   if (b(s + 4) != 47 || b(s + 7) != 47 || b(s + 10) != 32 || b(s + 13) != 58 || b(s + 16) != 58) return -1;
@@ -463,9 +478,55 @@ export function begin(n: i32): i32 {
 /** Go on from where the last event stopped; returns the next event, EV_DONE at the end. */
 export function run(): i32 {
   const comma = i8x16.splat(44);
+  const newline = i8x16.splat(10);
   while (pos < len) {
     const s = pos;
-    const nl = find(10, s, len);
+    // The prefix is read before the end of the line is known (bytes past it, at most the
+    // padding's, are only looked at): a failure line is then read once, for its newline and
+    // its fields together. A prefix running past the end of the line is refused below.
+    let msg = -1;
+    if (b(s + 4) == 47 && b(s + 19) == 32 && b(s + 20) == 91) msg = prefixTail(s + 20);
+    const level = b(s + 21);
+    // error, emerg, crit, alert: the levels a failure is logged at; the others count only their time
+    const failing = msg >= 0 && (level == 101 || level == 99 || level == 97);
+    let client = -1;
+    let server = -1;
+    let up = -1;
+    let host = -1;
+    let nl = len;
+    if (!failing) nl = find(10, s, len);
+    else {
+      const head = msg < len ? msg : len;
+      nl = find(10, s, head);
+      if (nl == head && head < len) {
+        // every comma of the message and the fields after it, up to the newline, 16 bytes at a time
+        let p = msg;
+        nl = len;
+        while (p < len) {
+          const v = v128.load(p);
+          const n = i8x16.bitmask(i8x16.eq(v, newline));
+          let m = i8x16.bitmask(i8x16.eq(v, comma));
+          if (n != 0) m &= (1 << ctz<i32>(n)) - 1;
+          while (m != 0) {
+            const at = p + ctz<i32>(m);
+            m &= m - 1;
+            if (client < 0) {
+              if (isClient(at)) client = at;
+            } else {
+              if (server < 0 && isServer(at)) server = at;
+              else if (isUpstream(at)) up = at;
+              else if (host < 0 && isHost(at)) host = at;
+            }
+          }
+          if (n != 0) {
+            nl = p + ctz<i32>(n);
+            break;
+          }
+          p += 16;
+        }
+        if (nl > len) nl = len;
+      }
+    }
     const next = nl + 1;
     if (nl - s > MAX_LINE) {
       lines++;
@@ -474,12 +535,8 @@ export function run(): i32 {
     }
     let e = nl;
     if (e > s && b(e - 1) == 13) e--;
-    let msg = -1;
-    if (e - s >= 24 && b(s + 4) == 47 && b(s + 19) == 32 && b(s + 20) == 91) {
-      msg = prefixTail(s + 20);
-      if (msg > e) msg = -1;
-    }
-    if (msg >= 0 && !same(s, TIMEBUF, 19)) {
+    if (e - s < 24 || msg > e) msg = -1;
+    if (msg >= 0 && !sameTime(s)) {
       const k = timeKey(s);
       if (k < 0) msg = -1;
       else {
@@ -495,34 +552,10 @@ export function run(): i32 {
       evE = e;
       return EV_SLOW;
     }
-    const level = b(s + 21);
-    // error, emerg, crit, alert: the levels a failure is logged at; the others count only their time
-    if (level != 101 && level != 99 && level != 97) {
+    if (!failing) {
       lines++;
       pos = next;
       continue;
-    }
-    let client = -1;
-    let server = -1;
-    let up = -1;
-    let host = -1;
-    // every comma of the message and the fields after it, 16 bytes at a time
-    let p = msg;
-    while (p < e) {
-      let m = i8x16.bitmask(i8x16.eq(v128.load(p), comma));
-      while (m != 0) {
-        const at = p + ctz<i32>(m);
-        m &= m - 1;
-        if (at >= e) break;
-        if (client < 0) {
-          if (isClient(at)) client = at;
-        } else {
-          if (server < 0 && isServer(at)) server = at;
-          else if (isUpstream(at)) up = at;
-          else if (host < 0 && isHost(at)) host = at;
-        }
-      }
-      p += 16;
     }
     let upV = -1;
     let upClose = -1;

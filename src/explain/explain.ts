@@ -23,7 +23,7 @@
 // test/explain/fast-path.test.ts holds both to a line-by-line full parse.
 import type { ReasonCode } from '../model/codes.js';
 import { parseErrorLine, upstreamAddress, type ErrorLogEntry } from '../diagnose/error-log.js';
-import { classifyErrorLine, type LogDiagnosis } from './error-log-classify.js';
+import { classifyForm, describeForm, type LogDiagnosis } from './error-log-classify.js';
 import { eachLine } from './error-log-stream.js';
 import { CLIENT, createJsScanner } from './js-scanner.js';
 import { R_CLIENT, R_END, R_HOST, R_HOST_END, R_MSG, R_SERVER, R_SERVER_END, R_START, R_UP, R_UP_CLOSE, RECORD } from './record.js';
@@ -216,13 +216,16 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     parses++;
     const e = parseErrorLine(line);
     if (!e) return NOT_COUNTED;
-    const d = classifyErrorLine(e);
-    if (!d) return NOT_COUNTED;
-    const key = groupKey(d);
+    const form = classifyForm(e);
+    if (!form) return NOT_COUNTED;
+    const key = groupKey(form);
     let acc = groups.get(key);
     if (acc) return acc;
+    // the cause and fix are written only for a group that may be kept: not for each of a million upstreams beyond it
+    if (groups.size >= MAX_GROUPS) return 'ungrouped';
+    const d = describeForm(form);
     const text = groupTextBytes(d, e);
-    if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) return 'ungrouped';
+    if (groupText + text > MAX_GROUP_TEXT) return 'ungrouped';
     groupText += text;
     const group = newGroup(d, e);
     // times and sample come from the first line counted: this one may lie outside --since/--until
@@ -607,7 +610,7 @@ function copy(s: string): string {
 }
 
 /** A line's group: its upstream, errno and kind of failure. */
-export function groupKey(d: LogDiagnosis): string {
+export function groupKey(d: Pick<LogDiagnosis, 'upstream' | 'errno' | 'kind'>): string {
   return `${d.upstream}\0${d.errno ?? ''}\0${d.kind}`;
 }
 

@@ -29,7 +29,7 @@ const MAX_LINE: i32 = 65536;
 const SLOTS: i32 = 32768;
 const TABLE: i32 = 1 << 20;
 const ARENA: i32 = TABLE + SLOTS * 16;
-const ARENA_CAP: i32 = 4 << 20;
+const ARENA_CAP: i32 = 1 << 20;
 const MAX_FORMS: i32 = 20000;
 
 /** group codes: a group's index, or one of these */

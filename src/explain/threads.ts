@@ -2,8 +2,9 @@
 // in this thread and each other one by a worker thread, and their counts are
 // merged in file order, so the result is the one a single pass gives (the
 // tests compare them). On a 1 GB log in the middle of an incident, a second
-// core cuts the wait by a third or more. Gzip, standard input, small files
-// and `--threads 1` take the single pass, in this thread.
+// core shortens the wait (bench/explain.ts measures by how much). Gzip,
+// standard input, small files and `--threads 1` take the single pass, in this
+// thread.
 //
 // This module is its own worker script: loaded in a worker thread carrying
 // the WORKER marker, it explains the range it was given and posts the counts.
@@ -25,8 +26,8 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
  */
 const DEFAULT_MAX_THREADS = 2;
 /**
- * A worker's young generation, in MB. Chunk text is garbage as soon as it is
- * explained; V8's default lets it pile up to tens of MB per thread first.
+ * A worker's young generation, in MB. What a chunk leaves is garbage as soon
+ * as it is explained; V8's default lets it pile up to tens of MB per thread first.
  */
 const WORKER_YOUNG_MB = 3;
 const WORKER = 'upstream-gate explain worker';

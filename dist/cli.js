@@ -367,9 +367,9 @@ async function writeFilesAtomically(files, signal) {
       current = f.path;
       await writeThrough(f.path, f.text, signal);
     }
-    for (const [tmp, at3, path6] of renames) {
+    for (const [tmp, at2, path6] of renames) {
       current = path6;
-      await rename(tmp, at3);
+      await rename(tmp, at2);
     }
   } catch (e) {
     await Promise.all(renames.map(([tmp]) => rm(tmp, { force: true })));
@@ -19907,9 +19907,9 @@ function structureProblem(doc) {
   let problem;
   (0, import_yaml.visit)(doc, (_key, node2) => {
     if ((0, import_yaml.isAlias)(node2)) {
-      const at3 = node2.range?.[0] ?? 0;
-      if (!anchors.has(node2.source)) problem = { offset: at3, message: `YAML alias *${node2.source} has no anchor &${node2.source} before it` };
-      else if (++aliases > MAX_ALIASES) problem = { offset: at3, message: `more than ${MAX_ALIASES} YAML aliases` };
+      const at2 = node2.range?.[0] ?? 0;
+      if (!anchors.has(node2.source)) problem = { offset: at2, message: `YAML alias *${node2.source} has no anchor &${node2.source} before it` };
+      else if (++aliases > MAX_ALIASES) problem = { offset: at2, message: `more than ${MAX_ALIASES} YAML aliases` };
       return problem ? import_yaml.visit.BREAK : void 0;
     }
     if ((0, import_yaml.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
@@ -19929,14 +19929,14 @@ function structureProblem(doc) {
   return problem;
 }
 function firstAlias(doc) {
-  let at3 = 0;
+  let at2 = 0;
   (0, import_yaml.visit)(doc, {
     Alias(_key, node2) {
-      at3 = node2.range?.[0] ?? 0;
+      at2 = node2.range?.[0] ?? 0;
       return import_yaml.visit.BREAK;
     }
   });
-  return at3;
+  return at2;
 }
 function normalise(data, file2, binaryAt) {
   const dir = dirname2(file2);
@@ -29535,8 +29535,8 @@ function urlUserinfo(s) {
     const start2 = sep2 + 3;
     const end = authorityEnd(s, start2, CLOSER[s[schemeStart - 1] ?? ""]);
     if (schemeStart < sep2 && SCHEME_START.test(s[schemeStart])) {
-      const at3 = lastHostAt(s, start2, end);
-      if (at3 > start2) spans.push({ start: start2, end: at3 });
+      const at2 = lastHostAt(s, start2, end);
+      if (at2 > start2) spans.push({ start: start2, end: at2 });
     }
     from = end;
   }
@@ -29555,8 +29555,8 @@ function quotedUserinfo(s) {
   }
 }
 function bareUserinfo(s, start2, limit) {
-  const at3 = lastHostAt(s, start2, authorityEnd(s, start2, void 0, limit));
-  return at3 > start2 && /[:@]/.test(s.slice(start2, at3)) ? { start: start2, end: at3 } : void 0;
+  const at2 = lastHostAt(s, start2, authorityEnd(s, start2, void 0, limit));
+  return at2 > start2 && /[:@]/.test(s.slice(start2, at2)) ? { start: start2, end: at2 } : void 0;
 }
 function authorityEnd(s, start2, closer, limit = s.length) {
   let i2 = start2;
@@ -29576,12 +29576,12 @@ function lastHostAt(s, start2, end) {
 function replaceSpans(s, spans) {
   if (spans.length === 0) return s;
   let out = "";
-  let at3 = 0;
+  let at2 = 0;
   for (const x of spans) {
-    out += `${s.slice(at3, x.start)}***`;
-    at3 = x.end;
+    out += `${s.slice(at2, x.start)}***`;
+    at2 = x.end;
   }
-  return out + s.slice(at3);
+  return out + s.slice(at2);
 }
 var CONTROL, SCHEME_CHAR, SCHEME_START, HOST_START, CLOSER;
 var init_mask = __esm({
@@ -30404,9 +30404,9 @@ var init_lexer = __esm({
       nextIndex(char, from) {
         const known = this.found.get(char);
         if (known !== void 0 && (known >= from || known === -1)) return known;
-        const at3 = this.text.indexOf(String.fromCharCode(char), from);
-        this.found.set(char, at3);
-        return at3;
+        const at2 = this.text.indexOf(String.fromCharCode(char), from);
+        this.found.set(char, at2);
+        return at2;
       }
       emit(value, line, quoted2) {
         this.value = value;
@@ -31040,7 +31040,7 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where2) {
   const backendText = service2.pool.map(formatEndpoint).join(", ");
   const want = passLine(service2.protocol, service2.pool.length > 1 ? upstreamName(service2.name) : backendText);
   let message;
-  let at3 = servers[0];
+  let at2 = servers[0];
   if (names2 && servers.length === 0) {
     message = `no server{} block in the nginx config could serve ${names2}`;
   } else if (names2 && fallback) {
@@ -31051,11 +31051,11 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where2) {
     message = `server_name ${names2} ${servers.map(where2).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${backendText}`;
   } else if (statics.length === 0) {
     message = `the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0, -1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;
-    at3 = void 0;
+    at2 = void 0;
   } else {
     const list = statics.slice(0, 5).map((c3) => `${formatEndpoint(c3.endpoint)} ${where2(c3.site)}`);
     message = `nothing in the nginx config dials ${backendText}; it dials ${list.join(", ")}${statics.length > 5 ? ", ..." : ""}`;
-    at3 = void 0;
+    at2 = void 0;
   }
   const scope = [names2 && `server_name ${names2}`, service2.location !== void 0 && `location ${service2.location}`].filter(Boolean).join(", ");
   return {
@@ -31064,8 +31064,8 @@ function noTarget(input2, servers, fallback, locationMisses, statics, where2) {
     service: service2.name,
     target: backendText,
     message,
-    fix: `${want}  (${scope ? `in ${scope}` : "in the location that serves the service"}${at3 ? `, ${input2.display(at3.file)}:${at3.line}` : ""})`,
-    ...at3 && { file: at3.file, line: at3.line }
+    fix: `${want}  (${scope ? `in ${scope}` : "in the location that serves the service"}${at2 ? `, ${input2.display(at2.file)}:${at2.line}` : ""})`,
+    ...at2 && { file: at2.file, line: at2.line }
   };
 }
 function toDial(service2, c3, lineText, request3) {
@@ -31893,9 +31893,9 @@ var init_parser = __esm({
       skipStray() {
         const lx = this.lexer;
         this.skipBlock();
-        const at3 = lx.line;
+        const at2 = lx.line;
         while (this.advance()) {
-          if (lx.line !== at3 || !lx.quoted && lx.value === "}") {
+          if (lx.line !== at2 || !lx.quoted && lx.value === "}") {
             this.held = true;
             break;
           }
@@ -31903,7 +31903,7 @@ var init_parser = __esm({
           if (lx.value === ";") break;
           if (lx.value === "{") this.skipBlock();
         }
-        this.quietLine = at3;
+        this.quietLine = at2;
       }
       /** Skip a block whose `{` was just read, without recursion. */
       skipBlock() {
@@ -32124,8 +32124,8 @@ async function configPhase(spec, ctx, options = {}) {
       ...evidence.length > 0 && { evidence }
     };
     const fix = invalidFix(message, file2 && line ? lineText({ file: file2, line }) : void 0);
-    const at3 = file2 && line ? `  (${display(file2)}:${line})` : "";
-    return { ...f, fix: `${fix ?? `correct the line, then check with: nginx -t -c ${main2}`}${at3}` };
+    const at2 = file2 && line ? `  (${display(file2)}:${line})` : "";
+    return { ...f, fix: `${fix ?? `correct the line, then check with: nginx -t -c ${main2}`}${at2}` };
   }
   function info2(message, file2, line) {
     return { severity: "info", message, ...file2 !== void 0 && { file: file2 }, ...line !== void 0 && { line } };
@@ -33093,8 +33093,8 @@ function parseErrorLine(line) {
   return entry;
 }
 function findClient(rest) {
-  const at3 = rest.indexOf(", client: ");
-  if (at3 >= 0) return at3;
+  const at2 = rest.indexOf(", client: ");
+  if (at2 >= 0) return at2;
   return rest.indexOf(", udp client: ");
 }
 function splitHead(head, entry) {
@@ -33155,13 +33155,13 @@ function parseFields(fields, entry) {
 }
 function closingQuote(s, from, field) {
   if (QUOTED[field] === "request") {
-    const at3 = s.lastIndexOf(`"${OPENERS.upstream}`);
-    if (at3 >= from) return at3;
+    const at2 = s.lastIndexOf(`"${OPENERS.upstream}`);
+    if (at2 >= from) return at2;
   }
   let best = -1;
   for (let k = field + 1; k < QUOTED.length; k++) {
-    const at3 = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
-    if (at3 >= 0 && (best < 0 || at3 < best)) best = at3;
+    const at2 = s.indexOf(`"${OPENERS[QUOTED[k]]}`, from);
+    if (at2 >= 0 && (best < 0 || at2 < best)) best = at2;
   }
   const bytes = s.indexOf(`"${STREAM_BYTES}`, from);
   if (bytes >= 0 && (best < 0 || bytes < best)) best = bytes;
@@ -34360,12 +34360,12 @@ async function frontTargets(spec, ctx) {
       if (log === void 0) {
         if ("unreadable" in route2.errorLog) target.errorLogProblem = route2.errorLog.unreadable;
       } else {
-        let at3 = sizes.get(log);
-        if (!at3) {
-          at3 = sizeOf(ctx.host, log, ctx.signal);
-          sizes.set(log, at3);
+        let at2 = sizes.get(log);
+        if (!at2) {
+          at2 = sizeOf(ctx.host, log, ctx.signal);
+          sizes.set(log, at2);
         }
-        const { size, problem } = await at3;
+        const { size, problem } = await at2;
         if (size !== void 0) target.errorLogFrom = size;
         if (problem !== void 0) target.errorLogProblem = problem;
       }
@@ -35395,12 +35395,12 @@ async function runService(service2, dials, env, front, timings) {
   const start2 = (check2) => {
     state.set(check2.id, "running");
     running++;
-    const at3 = seq++;
+    const at2 = seq++;
     const startedAt2 = performance.now();
     runCheck(check2, env, out).then(
       (run) => {
         mark(timings, `probe ${service2.name}: ${check2.name}`, startedAt2);
-        if (run.row) rows.set(run.row, { check: check2, seq: at3 });
+        if (run.row) rows.set(run.row, { check: check2, seq: at2 });
         settled.push({ check: check2, run });
         wake?.();
       },
@@ -35900,8 +35900,8 @@ function findingLines(f, p, width) {
     append(lines, block("from:", forTerminal([v.host, v.netns && `netns ${v.netns}`, v.user && `as ${v.user}`].filter(Boolean).join(", ")), width));
   }
   if (f.fix) append(lines, block(p.bold("fix:"), forTerminal(f.fix), width, "fix:".length));
-  const at3 = location(f);
-  if (at3) append(lines, block("at:", forTerminal(at3), width));
+  const at2 = location(f);
+  if (at2) append(lines, block("at:", forTerminal(at2), width));
   return lines;
 }
 function block(label, text3, width, visibleLabelLength = label.length) {
@@ -36057,29 +36057,29 @@ function emptyInventory(file2) {
   group(inv, "ungrouped");
   return inv;
 }
-function group(inv, name2, at3) {
+function group(inv, name2, at2) {
   let g = inv.groups.get(name2);
   if (!g) {
-    g = { name: name2, hosts: [], children: [], vars: {}, ...at3 !== void 0 && { at: at3 } };
+    g = { name: name2, hosts: [], children: [], vars: {}, ...at2 !== void 0 && { at: at2 } };
     inv.groups.set(name2, g);
   }
   return g;
 }
-function addHost(inv, groupName, name2, vars, at3) {
+function addHost(inv, groupName, name2, vars, at2) {
   if (!inv.hostVars.has(name2)) {
     inv.hosts.push(name2);
     inv.hostVars.set(name2, {});
-    inv.hostAt.set(name2, at3);
+    inv.hostAt.set(name2, at2);
   }
   Object.assign(inv.hostVars.get(name2), vars);
-  const g = group(inv, groupName, at3);
+  const g = group(inv, groupName, at2);
   if (!g.hosts.includes(name2)) g.hosts.push(name2);
 }
-function addChild(inv, parent, child2, at3) {
-  if (child2 === "all") throw new UserError('the group "all" cannot be a child of another group', at3);
-  const p = group(inv, parent, at3);
-  group(inv, child2, at3);
-  if (parent === child2 || descendants(inv, child2).has(parent)) throw new UserError(`group "${child2}" would be its own ancestor through "${parent}"`, at3);
+function addChild(inv, parent, child2, at2) {
+  if (child2 === "all") throw new UserError('the group "all" cannot be a child of another group', at2);
+  const p = group(inv, parent, at2);
+  group(inv, child2, at2);
+  if (parent === child2 || descendants(inv, child2).has(parent)) throw new UserError(`group "${child2}" would be its own ancestor through "${parent}"`, at2);
   if (!p.children.includes(child2)) p.children.push(child2);
 }
 function descendants(inv, name2) {
@@ -36149,25 +36149,25 @@ function varsOf(inv, host) {
 }
 function fleetTarget(inv, host) {
   const vars = varsOf(inv, host);
-  const at3 = inv.hostAt.get(host) ?? inv.file;
-  const address = text2(vars, ["ansible_host", "ansible_ssh_host"], at3) ?? host;
-  const portText = text2(vars, ["ansible_port", "ansible_ssh_port"], at3);
-  const user = text2(vars, ["ansible_user", "ansible_ssh_user"], at3);
-  const keyFile = text2(vars, ["ansible_ssh_private_key_file", "ansible_private_key_file"], at3);
+  const at2 = inv.hostAt.get(host) ?? inv.file;
+  const address = text2(vars, ["ansible_host", "ansible_ssh_host"], at2) ?? host;
+  const portText = text2(vars, ["ansible_port", "ansible_ssh_port"], at2);
+  const user = text2(vars, ["ansible_user", "ansible_ssh_user"], at2);
+  const keyFile = text2(vars, ["ansible_ssh_private_key_file", "ansible_private_key_file"], at2);
   let port2;
   if (portText !== void 0) {
     port2 = Number(portText);
-    if (!/^\d+$/.test(portText) || port2 < 1 || port2 > 65535) throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}"`, at3);
+    if (!/^\d+$/.test(portText) || port2 < 1 || port2 > 65535) throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}"`, at2);
   }
   return { name: host, address, ...port2 !== void 0 && { port: port2 }, ...user !== void 0 && { user }, ...keyFile !== void 0 && { keyFile } };
 }
-function text2(vars, keys, at3) {
+function text2(vars, keys, at2) {
   for (const k of keys) {
     const v = vars[k];
     if (v === void 0 || v === null) continue;
-    if (typeof v === "object") throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`, at3);
+    if (typeof v === "object") throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`, at2);
     const s = String(v);
-    if (s.includes("{{") || s.includes("{%")) throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`, at3);
+    if (s.includes("{{") || s.includes("{%")) throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`, at2);
     return s;
   }
   return void 0;
@@ -36319,7 +36319,7 @@ var init_shell_words = __esm({
 });
 
 // src/fleet/host-range.ts
-function expandRange(name2, at3, out = []) {
+function expandRange(name2, at2, out = []) {
   const m = RANGE.exec(name2);
   if (!m) {
     out.push(name2);
@@ -36328,52 +36328,52 @@ function expandRange(name2, at3, out = []) {
   const head = name2.slice(0, m.index);
   const tail = name2.slice(m.index + m[0].length);
   const bounds = m[0].slice(1, -1).split(":");
-  if (bounds.length !== 2 && bounds.length !== 3) throw new UserError(`host range must be begin:end or begin:end:step, got "${m[0]}"`, at3);
+  if (bounds.length !== 2 && bounds.length !== 3) throw new UserError(`host range must be begin:end or begin:end:step, got "${m[0]}"`, at2);
   const beg = bounds[0] || "0";
   const end = bounds[1];
   const step = bounds.length === 3 ? Number(bounds[2]) : 1;
-  if (!end) throw new UserError(`host range must specify an end value: "${m[0]}"`, at3);
-  if (!Number.isInteger(step) || step < 1) throw new UserError(`host range step must be a positive whole number: "${m[0]}"`, at3);
+  if (!end) throw new UserError(`host range must specify an end value: "${m[0]}"`, at2);
+  if (!Number.isInteger(step) || step < 1) throw new UserError(`host range step must be a positive whole number: "${m[0]}"`, at2);
   let fill = (x) => String(x);
   if (beg.length > 1 && beg.startsWith("0")) {
-    if (beg.length !== end.length) throw new UserError(`host range must specify equal-length begin and end formats: "${m[0]}"`, at3);
+    if (beg.length !== end.length) throw new UserError(`host range must specify equal-length begin and end formats: "${m[0]}"`, at2);
     fill = (x) => String(x).padStart(beg.length, "0");
   }
   const seq = [];
   const ib = beg.length === 1 ? LETTERS.indexOf(beg) : -1;
   const ie = end.length === 1 ? LETTERS.indexOf(end) : -1;
   if (ib >= 0 && ie >= 0) {
-    if (ib > ie) throw new UserError(`host range must have begin <= end: "${m[0]}"`, at3);
+    if (ib > ie) throw new UserError(`host range must have begin <= end: "${m[0]}"`, at2);
     for (let i2 = ib; i2 <= ie; i2 += step) seq.push(LETTERS[i2]);
   } else {
-    if (!/^\d+$/.test(beg) || !/^\d+$/.test(end)) throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`, at3);
+    if (!/^\d+$/.test(beg) || !/^\d+$/.test(end)) throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`, at2);
     const b = Number(beg);
     const e = Number(end);
-    if ((e - b) / step + out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at3);
+    if ((e - b) / step + out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at2);
     for (let i2 = b; i2 <= e; i2 += step) seq.push(i2);
   }
   for (const s of seq) {
-    expandRange(`${head}${fill(s)}${tail}`, at3, out);
-    if (out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${name2}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at3);
+    expandRange(`${head}${fill(s)}${tail}`, at2, out);
+    if (out.length > MAX_RANGE_HOSTS) throw new UserError(`host range "${name2}" expands to more than ${MAX_RANGE_HOSTS} hosts`, at2);
   }
   return out;
 }
-function splitPort(text3, at3) {
+function splitPort(text3, at2) {
   const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text3);
-  if (v6?.[1]?.includes(":")) return { name: v6[1], ...v6[2] !== void 0 && { port: port(v6[2], text3, at3) } };
+  if (v6?.[1]?.includes(":")) return { name: v6[1], ...v6[2] !== void 0 && { port: port(v6[2], text3, at2) } };
   const outside = text3.replace(/\[[^\]]*\]/g, (s) => "x".repeat(s.length));
   const colons = [...outside.matchAll(/:/g)].length;
   if (colons === 1) {
     const i2 = outside.indexOf(":");
     const p = text3.slice(i2 + 1);
-    if (/^\d+$/.test(p)) return { name: text3.slice(0, i2), port: port(p, text3, at3) };
-    throw new UserError(`"${text3}": the text after ":" must be a port number`, at3);
+    if (/^\d+$/.test(p)) return { name: text3.slice(0, i2), port: port(p, text3, at2) };
+    throw new UserError(`"${text3}": the text after ":" must be a port number`, at2);
   }
   return { name: text3 };
 }
-function port(p, text3, at3) {
+function port(p, text3, at2) {
   const n2 = Number(p);
-  if (n2 < 1 || n2 > 65535) throw new UserError(`"${text3}": port must be 1-65535`, at3);
+  if (n2 < 1 || n2 > 65535) throw new UserError(`"${text3}": port must be 1-65535`, at2);
   return n2;
 }
 var LETTERS, MAX_RANGE_HOSTS, RANGE;
@@ -36396,17 +36396,17 @@ function parseIniInventory(text3, file2, shown2) {
   const lines = text3.split(/\r?\n/);
   lines.forEach((raw, i2) => {
     const lineNo = i2 + 1;
-    const at3 = `${shown2}:${lineNo}`;
+    const at2 = `${shown2}:${lineNo}`;
     const line = raw.trim();
     if (!line || line.startsWith("#") || line.startsWith(";")) return;
     const m = SECTION.exec(line);
     if (m) {
       groupName = m[1];
       state = m[2] ?? "hosts";
-      if (!["hosts", "children", "vars"].includes(state)) throw new UserError(`section [${groupName}:${state}] has an unknown type: ${state} (hosts, children or vars)`, at3);
+      if (!["hosts", "children", "vars"].includes(state)) throw new UserError(`section [${groupName}:${state}] has an unknown type: ${state} (hosts, children or vars)`, at2);
       if (!inv.groups.has(groupName)) {
         if (state === "vars" && !pending.has(groupName)) pending.set(groupName, { line: lineNo, state: "vars", parents: [] });
-        group(inv, groupName, at3);
+        group(inv, groupName, at2);
       }
       const p = pending.get(groupName);
       if (p && state !== "vars") {
@@ -36415,30 +36415,30 @@ function parseIniInventory(text3, file2, shown2) {
       }
       return;
     }
-    if (line.startsWith("[") && line.endsWith("]")) throw new UserError(`invalid section "${line}": no spaces or other characters inside the brackets`, at3);
+    if (line.startsWith("[") && line.endsWith("]")) throw new UserError(`invalid section "${line}": no spaces or other characters inside the brackets`, at2);
     if (state === "hosts") {
-      const tokens = lineWords(line, at3);
+      const tokens = lineWords(line, at2);
       if (tokens.length === 0) return;
       const first = tokens[0];
-      if (first.endsWith(":")) throw new UserError(`host "${first}" ends in ":", which is reserved for a port`, at3);
-      const { name: name2, port: port2 } = splitPort(first, at3);
+      if (first.endsWith(":")) throw new UserError(`host "${first}" ends in ":", which is reserved for a port`, at2);
+      const { name: name2, port: port2 } = splitPort(first, at2);
       const vars = {};
       for (const t of tokens.slice(1)) {
         const eq = t.indexOf("=");
-        if (eq < 0) throw new UserError(`expected key=value host variable, got "${t}"`, at3);
+        if (eq < 0) throw new UserError(`expected key=value host variable, got "${t}"`, at2);
         vars[t.slice(0, eq)] = iniValue(t.slice(eq + 1));
       }
       if (port2 !== void 0) vars.ansible_port = port2;
-      for (const h2 of expandRange(name2, at3)) addHost(inv, groupName, h2, vars, at3);
+      for (const h2 of expandRange(name2, at2)) addHost(inv, groupName, h2, vars, at2);
     } else if (state === "vars") {
       const eq = line.indexOf("=");
-      if (eq < 0) throw new UserError(`expected key=value, got "${line}"`, at3);
+      if (eq < 0) throw new UserError(`expected key=value, got "${line}"`, at2);
       group(inv, groupName).vars[line.slice(0, eq).trim()] = iniValue(line.slice(eq + 1).trim());
     } else {
       const c3 = GROUP_NAME.exec(line);
-      if (!c3) throw new UserError(`expected a group name, got "${line}"`, at3);
+      if (!c3) throw new UserError(`expected a group name, got "${line}"`, at2);
       const child2 = c3[1];
-      if (inv.groups.has(child2)) addChild(inv, groupName, child2, at3);
+      if (inv.groups.has(child2)) addChild(inv, groupName, child2, at2);
       else {
         const p = pending.get(child2);
         if (p) p.parents.push(groupName);
@@ -36447,9 +36447,9 @@ function parseIniInventory(text3, file2, shown2) {
     }
   });
   for (const [name2, p] of pending) {
-    const at3 = `${shown2}:${p.line}`;
-    if (p.state === "vars") throw new UserError(`section [${name2}:vars] is for a group that is never declared`, at3);
-    throw new UserError(`section [${p.parents.at(-1) ?? ""}:children] names a group that is never declared: ${name2}`, at3);
+    const at2 = `${shown2}:${p.line}`;
+    if (p.state === "vars") throw new UserError(`section [${name2}:vars] is for a group that is never declared`, at2);
+    throw new UserError(`section [${p.parents.at(-1) ?? ""}:children] names a group that is never declared: ${name2}`, at2);
   }
   return inv;
 }
@@ -36458,10 +36458,10 @@ function iniValue(v) {
   if (q) return q[2].replace(/\\(.)/g, "$1");
   return v;
 }
-function lineWords(line, at3) {
+function lineWords(line, at2) {
   const words = shellWords(line, { comments: true });
   if (Array.isArray(words)) return words;
-  throw new UserError(words.problem === "unterminated" ? `no closing quotation (${words.quote})` : "a backslash at the end of the line escapes nothing", at3);
+  throw new UserError(words.problem === "unterminated" ? `no closing quotation (${words.quote})` : "a backslash at the end of the line escapes nothing", at2);
 }
 var SECTION, GROUP_NAME;
 var init_inventory_ini = __esm({
@@ -36480,29 +36480,29 @@ var init_inventory_ini = __esm({
 function parseYamlInventory(text3, file2, shown2) {
   const lineCounter = new import_yaml2.LineCounter();
   const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  const at3 = (node2) => `${shown2}:${lineCounter.linePos(node2?.range?.[0] ?? 0).line}`;
+  const at2 = (node2) => `${shown2}:${lineCounter.linePos(node2?.range?.[0] ?? 0).line}`;
   const first = doc.errors[0];
   if (first) throw new UserError(oneLine(first.message), `${shown2}:${lineCounter.linePos(first.pos[0]).line}`);
   const inv = emptyInventory(file2);
   const root = deref(doc, doc.contents);
   if (root === null || (0, import_yaml2.isScalar)(root) && (root.value === null || root.value === "")) throw new UserError("the inventory is empty", `${shown2}:1`);
-  if (!(0, import_yaml2.isMap)(root)) throw new UserError("a YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})", at3(root));
-  if (root.items.some((p) => keyText(p) === "plugin")) throw new UserError("this is an inventory plugin configuration, not an inventory: give the inventory itself", at3(root));
+  if (!(0, import_yaml2.isMap)(root)) throw new UserError("a YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})", at2(root));
+  if (root.items.some((p) => keyText(p) === "plugin")) throw new UserError("this is an inventory plugin configuration, not an inventory: give the inventory itself", at2(root));
   const parseGroup = (name2, node2, where2) => {
     group(inv, name2, where2);
     if (node2 === null || (0, import_yaml2.isScalar)(node2) && node2.value === null) return;
-    if (!(0, import_yaml2.isMap)(node2)) throw new UserError(`group "${name2}" must be a mapping of hosts, vars and children`, at3(node2));
+    if (!(0, import_yaml2.isMap)(node2)) throw new UserError(`group "${name2}" must be a mapping of hosts, vars and children`, at2(node2));
     for (const pair of node2.items) {
       const key = keyText(pair);
-      const keyAt = at3(pair.key);
+      const keyAt = at2(pair.key);
       let value = deref(doc, pair.value);
       if (value === null || (0, import_yaml2.isScalar)(value) && value.value === null) continue;
       if (!["hosts", "vars", "children"].includes(key)) throw new UserError(`group "${name2}": unexpected key "${key}" (hosts, vars or children)`, keyAt);
       if ((0, import_yaml2.isScalar)(value) && typeof value.value === "string") value = null;
-      if (value !== null && !(0, import_yaml2.isMap)(value)) throw new UserError(`group "${name2}": "${key}" must be a mapping`, at3(value));
-      const entries = value === null ? [[String(deref(doc, pair.value).value), null, keyAt]] : value.items.map((p) => [keyText(p), deref(doc, p.value), at3(p.key)]);
+      if (value !== null && !(0, import_yaml2.isMap)(value)) throw new UserError(`group "${name2}": "${key}" must be a mapping`, at2(value));
+      const entries = value === null ? [[String(deref(doc, pair.value).value), null, keyAt]] : value.items.map((p) => [keyText(p), deref(doc, p.value), at2(p.key)]);
       if (key === "vars") {
-        for (const [k, v] of entries) group(inv, name2).vars[k] = v === null ? null : toValue(doc, v, at3(v));
+        for (const [k, v] of entries) group(inv, name2).vars[k] = v === null ? null : toValue(doc, v, at2(v));
       } else if (key === "children") {
         for (const [child2, v, where22] of entries) {
           parseGroup(child2, v, where22);
@@ -36510,8 +36510,8 @@ function parseYamlInventory(text3, file2, shown2) {
         }
       } else {
         for (const [pattern2, v, where22] of entries) {
-          if (v !== null && !((0, import_yaml2.isScalar)(v) && v.value === null) && !(0, import_yaml2.isMap)(v)) throw new UserError(`host "${pattern2}": its value must be a mapping of variables`, at3(v));
-          const vars = v === null || !(0, import_yaml2.isMap)(v) ? {} : toValue(doc, v, at3(v));
+          if (v !== null && !((0, import_yaml2.isScalar)(v) && v.value === null) && !(0, import_yaml2.isMap)(v)) throw new UserError(`host "${pattern2}": its value must be a mapping of variables`, at2(v));
+          const vars = v === null || !(0, import_yaml2.isMap)(v) ? {} : toValue(doc, v, at2(v));
           if (pattern2.endsWith(":")) throw new UserError(`host "${pattern2}" ends in ":", which is reserved for a port`, where22);
           const { name: hostName2, port: port2 } = splitPort(pattern2, where22);
           if (port2 !== void 0) vars.ansible_port = port2;
@@ -36520,7 +36520,7 @@ function parseYamlInventory(text3, file2, shown2) {
       }
     }
   };
-  for (const pair of root.items) parseGroup(keyText(pair), deref(doc, pair.value), at3(pair.key));
+  for (const pair of root.items) parseGroup(keyText(pair), deref(doc, pair.value), at2(pair.key));
   return inv;
 }
 function deref(doc, node2) {
@@ -36531,11 +36531,11 @@ function keyText(pair) {
   const k = pair.key;
   return (0, import_yaml2.isScalar)(k) ? String(k.value) : String(k);
 }
-function toValue(doc, node2, at3) {
+function toValue(doc, node2, at2) {
   try {
     return node2.toJS(doc, { maxAliasCount: MAX_ALIASES2 });
   } catch (e) {
-    throw new UserError(`YAML aliases expand too far (${oneLine(e.message)})`, at3);
+    throw new UserError(`YAML aliases expand too far (${oneLine(e.message)})`, at2);
   }
 }
 function oneLine(s) {
@@ -36773,9 +36773,9 @@ var init_proxy_command = __esm({
 // src/host/ssh/target.ts
 import { isIP as isIP9 } from "node:net";
 function parseSshTarget(text3) {
-  const at3 = text3.lastIndexOf("@");
-  const user = at3 >= 0 ? text3.slice(0, at3) : void 0;
-  const rest = at3 >= 0 ? text3.slice(at3 + 1) : text3;
+  const at2 = text3.lastIndexOf("@");
+  const user = at2 >= 0 ? text3.slice(0, at2) : void 0;
+  const rest = at2 >= 0 ? text3.slice(at2 + 1) : text3;
   if (user !== void 0 && !/^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/.test(user)) return `"${user}" is not a user name`;
   let host = rest;
   let port2 = 22;
@@ -53895,9 +53895,9 @@ var require_client = __commonJS({
                   state: "open"
                 }
               };
-              const instance2 = isSFTP ? new SFTP(this, chanInfo, { debug }) : new Channel(this, chanInfo);
-              this._chanMgr.update(info2.recipient, instance2);
-              channel(void 0, instance2);
+              const instance = isSFTP ? new SFTP(this, chanInfo, { debug }) : new Channel(this, chanInfo);
+              this._chanMgr.update(info2.recipient, instance);
+              channel(void 0, instance);
             },
             CHANNEL_OPEN_FAILURE: (p, recipient, reason, description) => {
               const channel = this._chanMgr.get(recipient);
@@ -55775,15 +55775,15 @@ var require_server = __commonJS({
                       if (replied)
                         return;
                       replied = true;
-                      const instance2 = new Session(this, info2, localChan);
-                      this._chanMgr.update(localChan, instance2);
+                      const instance = new Session(this, info2, localChan);
+                      this._chanMgr.update(localChan, instance);
                       proto.channelOpenConfirm(
                         info2.sender,
                         localChan,
                         MAX_WINDOW,
                         PACKET_SIZE
                       );
-                      return instance2;
+                      return instance;
                     };
                     this.emit("session", accept, reject);
                     return;
@@ -55892,9 +55892,9 @@ var require_server = __commonJS({
                   state: "open"
                 }
               };
-              const instance2 = new Channel(this, chanInfo, { server: true });
-              this._chanMgr.update(info2.recipient, instance2);
-              channel(void 0, instance2);
+              const instance = new Channel(this, chanInfo, { server: true });
+              this._chanMgr.update(info2.recipient, instance);
+              channel(void 0, instance);
             },
             CHANNEL_OPEN_FAILURE: (p, recipient, reason, description) => {
               const channel = this._chanMgr.get(recipient);
@@ -56106,22 +56106,22 @@ var require_server = __commonJS({
                     replied = true;
                     if (wantReply)
                       proto.channelSuccess(session._chanInfo.outgoing.id);
-                    let instance2;
+                    let instance;
                     if (useSFTP) {
-                      instance2 = new SFTP(this, session._chanInfo, {
+                      instance = new SFTP(this, session._chanInfo, {
                         server: true,
                         debug
                       });
                     } else {
-                      instance2 = new Channel(
+                      instance = new Channel(
                         this,
                         session._chanInfo,
                         { server: true }
                       );
-                      instance2.subtype = session.subtype = `${type}:${data}`;
+                      instance.subtype = session.subtype = `${type}:${data}`;
                     }
-                    session._channel = instance2;
-                    return instance2;
+                    session._channel = instance;
+                    return instance;
                   };
                   if (data === "sftp") {
                     if (listenerCount(session, "sftp")) {
@@ -57330,16 +57330,16 @@ function remoteFiles(exec) {
 }
 function parseFileStream(out) {
   const files = /* @__PURE__ */ new Map();
-  let at3 = 0;
-  while (at3 < out.length) {
-    const nul = out.indexOf(0, at3);
+  let at2 = 0;
+  while (at2 < out.length) {
+    const nul = out.indexOf(0, at2);
     if (nul < 0) break;
-    const m = /^(\d+) (\/.*)$/s.exec(out.subarray(at3, nul).toString("utf8"));
+    const m = /^(\d+) (\/.*)$/s.exec(out.subarray(at2, nul).toString("utf8"));
     if (!m) break;
     const size = Number(m[1]);
     if (nul + 1 + size > out.length) break;
     files.set(m[2], out.subarray(nul + 1, nul + 1 + size).toString("utf8"));
-    at3 = nul + 1 + size;
+    at2 = nul + 1 + size;
   }
   return files;
 }
@@ -57497,10 +57497,10 @@ async function openSshHost(target, options) {
 function processNameCache(exec) {
   const FRESH_MS = 5e3;
   let names2;
-  let at3 = 0;
+  let at2 = 0;
   return {
     prefetch(o2 = {}) {
-      at3 = performance.now();
+      at2 = performance.now();
       names2 = exec(["find", "/proc", "-mindepth", "2", "-maxdepth", "2", "-name", "comm", "-exec", "grep", "-H", "", "{}", "+"], {
         timeoutMs: o2.timeoutMs ?? 1e4,
         ...o2.signal && { signal: o2.signal }
@@ -57515,7 +57515,7 @@ function processNameCache(exec) {
       });
     },
     async get(path6) {
-      if (!names2 || performance.now() - at3 > FRESH_MS || !/^\/proc\/\d+\/comm$/.test(path6)) return void 0;
+      if (!names2 || performance.now() - at2 > FRESH_MS || !/^\/proc\/\d+\/comm$/.test(path6)) return void 0;
       const data = (await names2).get(path6);
       return data && { ok: true, data };
     }
@@ -57746,8 +57746,8 @@ function detail(f) {
   if (f.errno !== void 0) out.push(`errno: ${f.errno}${f.errno_name ? ` ${f.errno_name}` : ""}`);
   for (const e of f.evidence ?? []) out.push(`evidence: ${e}`);
   if (f.fix) out.push(`fix: ${f.fix}`);
-  const at3 = location(f);
-  if (at3) out.push(`at: ${at3}`);
+  const at2 = location(f);
+  if (at2) out.push(`at: ${at2}`);
   return maskCredentials(out.filter(Boolean).join("\n"));
 }
 function inputErrorJunit(message) {
@@ -58340,9 +58340,11 @@ async function checkReadable(paths, stdin) {
     else await checkInput(p, { what: "error log" });
   }
 }
-async function readLogText(path6, onText, opts = {}) {
+function readLogBytes(path6, onBytes, opts = {}) {
+  return readLog(path6, byteSplitter(onBytes), opts);
+}
+async function readLog(path6, splitter, opts) {
   const summary = { bytes: 0, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0 };
-  const splitter = textSplitter(onText);
   const push = (chunk) => {
     opts.signal?.throwIfAborted();
     summary.bytes += chunk.length;
@@ -58457,47 +58459,52 @@ async function* decompressed(source, summary) {
     summary.gzipTrailingBytes = gz.trailing;
   }
 }
-function textSplitter(onText) {
-  let carry = "";
+function byteSplitter(onBytes) {
+  let carry = [];
+  let carried = 0;
   let skipping = false;
   let dropped = 0;
-  function take(text3, start2) {
+  function take(chunk, start2) {
     if (skipping) return;
-    carry += text3.slice(start2);
-    if (carry.length > MAX_LINE) {
-      carry = "";
+    carry.push(Buffer.from(chunk.subarray(start2)));
+    carried += chunk.length - start2;
+    if (carried > MAX_LINE) {
+      carry = [];
+      carried = 0;
       skipping = true;
       dropped++;
     }
   }
   function pushChunk(chunk) {
-    const text3 = chunk.toString("latin1");
     let start2 = 0;
-    if (carry || skipping) {
-      const nl = text3.indexOf("\n");
-      if (nl < 0) return take(text3, 0);
+    if (carried > 0 || skipping) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) return take(chunk, 0);
       if (skipping) skipping = false;
       else {
-        const line = carry + text3.slice(0, nl);
-        carry = "";
-        onText(line, 0, line.length);
+        carry.push(chunk.subarray(0, nl));
+        const line = Buffer.concat(carry);
+        carry = [];
+        carried = 0;
+        onBytes(line);
       }
       start2 = nl + 1;
     }
-    const last = text3.lastIndexOf("\n");
+    const last = chunk.lastIndexOf(10);
     if (last >= start2) {
-      onText(text3, start2, last + 1, chunk);
+      onBytes(start2 === 0 && last === chunk.length - 1 ? chunk : chunk.subarray(start2, last + 1));
       start2 = last + 1;
     }
-    if (start2 < text3.length) take(text3, start2);
+    if (start2 < chunk.length) take(chunk, start2);
   }
   return {
     push(chunk) {
-      for (let at3 = 0; at3 < chunk.length; at3 += CHUNK) pushChunk(at3 === 0 && chunk.length <= CHUNK ? chunk : chunk.subarray(at3, at3 + CHUNK));
+      for (let at2 = 0; at2 < chunk.length; at2 += CHUNK) pushChunk(at2 === 0 && chunk.length <= CHUNK ? chunk : chunk.subarray(at2, at2 + CHUNK));
     },
     end() {
-      if (carry && !skipping) onText(carry, 0, carry.length);
-      carry = "";
+      if (carried > 0 && !skipping) onBytes(Buffer.concat(carry));
+      carry = [];
+      carried = 0;
     },
     dropped: () => dropped
   };
@@ -58518,7 +58525,7 @@ var init_error_log_stream = __esm({
 
 // src/explain/error-log-classify.ts
 import { dirname as dirname10 } from "node:path";
-function classifyErrorLine(e) {
+function classifyForm(e) {
   if (!FAILURE_LEVELS.has(e.level)) return void 0;
   const addr = e.upstream !== void 0 ? upstreamAddress(e.upstream) : "";
   const errno = e.errno !== void 0 && e.message.startsWith("kevent()") ? BSD_ERRNO[e.errno] ?? e.errno : e.errno;
@@ -58531,11 +58538,15 @@ function classifyErrorLine(e) {
   if (!rule) return void 0;
   const upstream = rule.addr?.(f) ?? (addr || (f.socket ? `unix:${f.socket}` : ""));
   if (!upstream) return void 0;
+  return { kind: rule.kind, upstream, ...!rule.noErrno && e.errno !== void 0 && { errno: e.errno }, rule, f };
+}
+function describeForm(form) {
+  const { rule, f, upstream } = form;
   const d = { kind: rule.kind, upstream, cause: rule.cause({ ...f, addr: upstream }), fix: rule.fix({ ...f, addr: upstream }) };
   if (rule.code) d.code = rule.code;
-  if (!rule.noErrno && e.errno !== void 0) {
-    d.errno = e.errno;
-    const name2 = errnoName(errno);
+  if (form.errno !== void 0) {
+    d.errno = form.errno;
+    const name2 = errnoName(f.errno);
     if (name2) d.errnoName = name2;
   }
   return d;
@@ -58923,7 +58934,7 @@ var init_error_log_classify = __esm({
 });
 
 // src/explain/record.ts
-var R_START, R_END, R_MSG, R_CLIENT, R_SERVER, R_SERVER_END, R_UP, R_UP_CLOSE, R_HOST, R_HOST_END, R_SAME, R_FORM, RECORD, FORM_NEW, UNKNOWN;
+var R_START, R_END, R_MSG, R_CLIENT, R_SERVER, R_SERVER_END, R_UP, R_UP_CLOSE, R_HOST, R_HOST_END, RECORD, UNKNOWN;
 var init_record = __esm({
   "src/explain/record.ts"() {
     "use strict";
@@ -58937,10 +58948,7 @@ var init_record = __esm({
     R_UP_CLOSE = 7;
     R_HOST = 8;
     R_HOST_END = 9;
-    R_SAME = 10;
-    R_FORM = 11;
-    RECORD = 12;
-    FORM_NEW = 1 << 30;
+    RECORD = 10;
     UNKNOWN = -2;
   }
 });
@@ -58971,8 +58979,6 @@ function createJsScanner() {
       rec[R_MSG] = msg2;
       const level3 = t.charCodeAt(s + 21);
       if (level3 !== 101 && level3 !== 99 && level3 !== 97) return true;
-      rec[R_SAME] = 0;
-      rec[R_FORM] = -1;
       rec[R_SERVER] = UNKNOWN;
       rec[R_HOST] = UNKNOWN;
       const c3 = client.within(t, msg2, e);
@@ -58990,8 +58996,8 @@ function createJsScanner() {
       return true;
     },
     findServer(t, c3, e, rec) {
-      const at3 = server.within(t, c3, e);
-      const v = at3 < 0 ? -1 : at3 + SERVER.length;
+      const at2 = server.within(t, c3, e);
+      const v = at2 < 0 ? -1 : at2 + SERVER.length;
       let end = 0;
       if (v >= 0) {
         end = t.indexOf(", ", v);
@@ -59001,8 +59007,8 @@ function createJsScanner() {
       rec[R_SERVER_END] = end;
     },
     findHost(t, c3, e, hostAt, rec) {
-      const at3 = hostAt >= 0 ? holds(t, hostAt, HOST) ? hostAt : -1 : host.within(t, c3, e);
-      const v = at3 < 0 ? -1 : at3 + HOST.length;
+      const at2 = hostAt >= 0 ? holds(t, hostAt, HOST) ? hostAt : -1 : host.within(t, c3, e);
+      const v = at2 < 0 ? -1 : at2 + HOST.length;
       let end = 0;
       if (v >= 0) {
         end = t.indexOf('"', v);
@@ -59013,9 +59019,9 @@ function createJsScanner() {
     }
   };
 }
-function holds(t, at3, needle) {
-  if (at3 + needle.length > t.length) return false;
-  for (let i2 = 0; i2 < needle.length; i2++) if (t.charCodeAt(at3 + i2) !== needle.charCodeAt(i2)) return false;
+function holds(t, at2, needle) {
+  if (at2 + needle.length > t.length) return false;
+  for (let i2 = 0; i2 < needle.length; i2++) if (t.charCodeAt(at2 + i2) !== needle.charCodeAt(i2)) return false;
   return true;
 }
 var PREFIX_TAIL, CLIENT, SERVER, UPSTREAM, HOST, Cursor;
@@ -59049,15 +59055,15 @@ var init_js_scanner = __esm({
       }
       /** The first occurrence in [from, end), or -1. */
       within(text3, from, end) {
-        const at3 = this.find(text3, from);
-        return at3 < end ? at3 : -1;
+        const at2 = this.find(text3, from);
+        return at2 < end ? at2 : -1;
       }
       /** The last occurrence in [from, end), or -1: the last, because a client can put any text into its request line. */
       last(text3, from, end) {
-        let at3 = this.within(text3, from, end);
-        if (at3 < 0) return -1;
-        for (let next = this.within(text3, at3 + 1, end); next >= 0; next = this.within(text3, next + 1, end)) at3 = next;
-        return at3;
+        let at2 = this.within(text3, from, end);
+        if (at2 < 0) return -1;
+        for (let next = this.within(text3, at2 + 1, end); next >= 0; next = this.within(text3, next + 1, end)) at2 = next;
+        return at2;
       }
     };
   }
@@ -59068,54 +59074,53 @@ var SCAN_WASM_BASE64;
 var init_scan_wasm = __esm({
   "src/explain/scan-wasm.ts"() {
     "use strict";
-    SCAN_WASM_BASE64 = "AGFzbQEAAAABFgRgAAF/YAF/AX9gAABgBX9/f39/AX8DDAsBAgABAAAAAAMAAAUEAQDAAQYLAn8BQQALfwFBAAsHgAEKCWZvcm1Db3VudAAHCmFyZW5hQnl0ZXMACg1hcmVuYUNhcGFjaXR5AAkKcmVzZXRGb3JtcwABDWlucHV0Q2FwYWNpdHkABQxvdXRwdXRPZmZzZXQABApyZWNvcmRTaXplAAIKZm9ybU5ld0JpdAAGBHNjYW4AAAZtZW1vcnkCAArnFAu6CwEOfyAAQQBBwAD8CwBBfyECA0AgACAESgRAIAQiAQJ/A0AgACABSgRAIAH9AAQA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCIDBEAgASADaGoiASAAIAAgAUobDAMLIAFBEGohAQwBCwsgAAsiCSIBSAR/IAFBAWstAABBDUYFQQALBH8gAUEBawUgAQshByAKQTBsQYCACGohDiAKQQFqIQogDiAENgIAIA4gBzYCBCAOIAcgBGtBGE4EfyAELQAEQS9GBUEACwR/IAQtABNBIEYFQQALBH8gBC0AFEHbAEYFQQALBH8gBEEUahADIgEgB0oEf0F/BSABCwVBfwsiCDYCCEEAIQwgCEEATgRAIAJBAE4Ef0EAIQECfwNAIAFBCGoiA0ETTARAQQAgASAEaikDACABIAJqKQMAUg0CGiADIQEMAQsLA0AgAUETSARAQQAgASAEai0AACABIAJqLQAARw0CGiABQQFqIQEMAQsLQQELBUEAC0EARyEMIAQhAgsgDiAMNgIoQX8hDEF/IQVBfyEDQX8hCyAIQQBOBEAgCCEGA0AgBiAHSARAIAb9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCENA0AgDQRAAkAgBiANaGohASANIA1BAWtxIQ0gASAHTg0AIAxBAEgEQCABIAwgASkDAEKswIzjlq2Zt/QAUQR/IAEvAQhBusAARgVBAAsbIQwFIAVBAEgEfyABKQMAQqzAzKumzt2y8gBRBH8gAS8BCEG6wABGBUEACwVBAAsEQCABIQUFIAEtAABBLEYEfyABKQMBQqDqwZvHztyy4QBRBUEACwR/IAEoAglB7fSAkQJGBUEACwRAIAEhAwUgASALIAtBAEgEfyABKQMAQqzAoPu2jp2dIFEEfyABLQAIQSJGBUEACwVBAAsbIQsLCwsMAgsLCyAGQRBqIQYMAQsLCyAOIAw2AgxBfyENIAVBAE4EfyAFQQpqIg0hAQJ/A0AgASAHSARAIAcgBwJ/A0AgASAHSARAIAH9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCIFBEAgASAFaGoiASAHIAEgB0gbDAMLIAFBEGohAQwBCwsgBwsiAUwNAhogASABQQFqIgEtAABBIEYNAhoMAQsLIAcLBUF/CyEBIA4gDTYCECAOIAE2AhRBfyEBQX8hBSADQQBOBH8gA0ENaiIBIQYCfwNAIAYgB0gEQCAG/QAEAP0MIiIiIiIiIiIiIiIiIiIiIv0j/WQiAwRAIAYgA2hqIgMgByADIAdIGwwDCyAGQRBqIQYMAQsLIAcLIgVBCmpBfyAFQQFqIgMpAwBCrMCg+7aOnZ0gUQR/IAMtAAhBIkYFQQALGwVBfyALQQlqIAtBAEgbCyEGIA4gATYCGCAOIAU2AhwgDiAGNgIgIA4gBkEATgR/An8DQCAGIAdIBEAgBv0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgMEQCAGIANoaiIDIAcgAyAHSBsMAwsgBkEQaiEGDAELCyAHCwVBfws2AiQgDiAIQQBOBH8gBC0AFQVBAAsiA0HjAEYgA0HlAEZyIANB4QBGcgR/IAwgByAMQQBOGyEGIAFBACABQQBOIgMbIQcgAwRAIAEhAwNAIANBA2ogBUwEQAJAIAMtAABBOkYEfyADLQABQS9GBUEACwR/IAMtAAJBL0YFQQALBEAgA0EDaiEBDAELIANBAWohAwwCCwsLIAFBBWogBUwEfyABKAIAQfXcpcMHRgVBAAsEfyABLQAEQTpGBUEAC0UEQANAIAEgBUgEQAJAIAH9AAQA/QwvLy8vLy8vLy8vLy8vLy8v/SP9ZCIDBEAgASADaGoiASAFIAEgBUgbIQUMAQsgAUEQaiEBDAILCwsLBUEAIQULIARBFWogCCAGIAcgBRAIBUF/CzYCLCAJQQFqIQQMAQsLIAoLGABBgICAAkEAQYCAIPwLAEEAJABBACQBCwQAQQwL0AMBAX8CQCAALQAAQdsARw0AIABBAWoiACgCACIBQeTKiasHRgR/IAAtAARB5wBGBUEACwR/QQUFIAFB6dyZ+wZGBH9BBAUgAUHu3tHLBkYEfyAALwEEQePKAUYFQQALBH9BBgUgAUH3wsnzBkYEf0EEBSABQeXkyfsGRgR/IAAtAARB8gBGBUEACwR/QQUFIAFB4+SlowdGBH9BBAUgAUHh2JWTB0YEfyAALQAEQfQARgVBAAsEf0EFBSABQeXalZMHRgR/IAAtAARB5wBGBUEAC0UNB0EACxpBBQsLCwsLCyAAaiIALQAAQd0ARwR/QQEFIAAtAAFBIEcLDQAgAEECaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSNHDQAgAEEBaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQTpHBH9BAQUgAC0AAUEgRwsNACAAQQJqIgEtAABBKkYEfyABLQABQTBrQQpJBUEACwRAIAFBAWohAANAIAAtAABBMGtBCkkEQCAAQQFqIQAMAQsLIAAtAABBIEYEQCAAQQFqDwsLIAEPC0F/CwYAQYCACAsGAEGAgAQLCABBgICAgAQLBAAjAAuPBQIIfwF+IAQgA2siCyACIAFrIgxBA2pqIgogAC8BAHNBsfPd8XlsIQcgASEFA0AgBUEIaiIGIAJMBEAgBSkDACINpyANQiCIp3MgB3NBsfPd8XlsIQcgBiEFDAELCwNAIAIgBUoEQCAFIgZBAWohBSAHIAYtAABzQbHz3fF5bCEHDAELCyADIQUDQCAEIAVKBEAgBS0AAEGAAmogB3NBsfPd8XlsIQcgBUEBaiEFDAELCyAHIAdBD3ZzIgZFBEBBASEGCyAGQf//AXEhBANAIARBBHRBgICAAmoiCSgCACICBEAgAiAGRgR/IAkoAgwgCkYFQQALBEAgCSgCCEGAgKACaiIILwEAIAAvAQBGBH8gCEECaiEHQQAhAgJ/A0AgAkEIaiIFIAxMBEBBACACIAdqKQMAIAEgAmopAwBSDQIaIAUhAgwBCwsDQCACIAxIBEBBACACIAdqLQAAIAEgAmotAABHDQIaIAJBAWohAgwBCwtBAQsFQQALBH8gCEECaiAMai0AAAVBAQsEf0EABSAIQQNqIAxqIQdBACECAn8DQCACQQhqIgUgC0wEQEEAIAIgB2opAwAgAiADaikDAFINAhogBSECDAELCwNAIAIgC0gEQEEAIAIgB2otAAAgAiADai0AAEcNAhogAkEBaiECDAELC0EBCwsEQCAJKAIEDwsLIARBAWpB//8BcSEEDAELCyMBQYCAoAJqIgIgAC8BADsBACACQQJqIgAgASAM/AoAACAAIAxqQQA6AAAgAkEDaiAMaiADIAv8CgAAIARBBHRBgICAAmoiACAGNgIAIAAjADYCBCAAIwE2AgggACAKNgIMIwEgCmokASMAIgBBAWokACAAQYCAgIAEagsHAEGAgIACCwQAIwEL";
+    SCAN_WASM_BASE64 = "AGFzbQEAAAABQQxgAAF/YAN/f38Bf2AAAGABfwF8YAV/f39/fwF/YAABfGABfwF/YAR/f39/AGACfHwAYAF8AGACf38AYAJ/fwF/AyIhAQQABwIAAAAABQUICQoCAgYAAAALAQEDAwMEAAAAAAAGBQQBAIACBoMBE38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfAFEAAAAAAAAAAALfwFBAAt8AUQAAAAAAADwfwt8AUQAAAAAAAAAAAt8AUQAAAAAAAAAAAt8AUQAAAAAAADwfwsH2QIdDWlucHV0Q2FwYWNpdHkAEwltYXhHcm91cHMAEgltZW1vcnlFbmQAEQdldlN0YXJ0ABwFZXZFbmQAHwZldkZvcm0AHgxldkdyb3VwSW5kZXgAHQlmb3JtQ291bnQAGwl0YWtlTGluZXMABwx0YWtlRmFpbHVyZXMACAt0YWtlT3V0c2lkZQAGDXRha2VVbmdyb3VwZWQABQhzcGFuRnJvbQAKBnNwYW5UbwAJCXNldFdpbmRvdwALB3NldFRpbWUADAdzZXRGb3JtAA0KcmVzZXRGb3JtcwAPC3Jlc2V0R3JvdXBzAA4KZ3JvdXBDb3VudAAZCmdyb3VwRmlyc3QAGAlncm91cExhc3QAFwpncm91cE5hbWVzABQLZ3JvdXBOYW1lQXQAFg9ncm91cE5hbWVMZW5ndGgAFQV0YWxseQABBWJlZ2luACADcnVuAAIGbWVtb3J5AgAIAQQK+B8hlwEBAX8DQCADQRBqIAJMBEAgACADav0ABAAgASADav0ABAD9I/1kQf//A0cEQEEADwsgA0EQaiEDDAELCwNAIANBCGogAkwEQCAAIANqKQMAIAEgA2opAwBSBEBBAA8LIANBCGohAwwBCwsDQCACIANKBEAgACADai0AACABIANqLQAARwRAQQAPCyADQQFqIQMMAQsLQQELpAEBAX8gAEF/RgRAQQAPCyMOBEAjC0EBaiQLQQAPCyMKQQFqJAogAEEASARAIwxBAWokDEEADwsgAEHoAmxBgICgAWoiBSAFKwMARAAAAAAAAPA/oDkDACMNIAUrAwhjBH8gBSMNOQMIQQEFQQALIw0gBSsDEGQEQCAFIw05AxALIAFBAE4EQCAFQQAgASACEAMLIANBAE4EQCAFQQEgAyAEEAMLC+IOBAF+DX8BewF8A0AjASMASARAIwEiAi0ABEEvRgR/IAItABNBIEYFQQALBH8gAi0AFEHbAEYFQQALBH8gAkEUahAQBUF/CyEGIAItABUhAUF/IQpBfyEIQX8hA0F/IQsgBkEATiIFBEAgAUHjAEYgAUHlAEZyIAFB4QBGciEFCyAFBH8gBiMAIAYjAEgbIgkhBCACIQEDQCABIARIBEACQCAB/QAEAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQiBwRAIAEgB2hqIgEgBCABIARIGyEEDAELIAFBEGohAQwCCwsLIAQgCUYgCSMASHEEfyAGIQQjACEMA0AgBCMASARAAkAgBP0ABAAiDv0MCgoKCgoKCgoKCgoKCgoKCv0j/WQhCSAO/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCEBIAkEfyABQQEgCWh0QQFrcQUgAQshBwNAIAcEQCAEIAdoaiEBIAcgB0EBa3EhByAKQQBIBEAgASAKIAEpAwBCrMCM45atmbf0AFEEfyABLwEIQbrAAEYFQQALGyEKBSAIQQBIBH8gASkDAEKswMyrps7dsvIAUQR/IAEvAQhBusAARgVBAAsFQQALBEAgASEIBSABLQAAQSxGBH8gASkDAUKg6sGbx87csuEAUQVBAAsEfyABKAIJQe30gJECRgVBAAsEQCABIQMFIAEgCyALQQBIBH8gASkDAEKswKD7to6dnSBRBH8gAS0ACEEiRgVBAAsFQQALGyELCwsLDAELCyAJBEAgBCAJaGohDAwBCyAEQRBqIQQMAgsLCyMAIAwgDCMAShsFIAQLBSMAIQcgAiEBAn8DQCABIAdIBEAgAf0ABAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgQEQCABIARoaiIBIAcgASAHSBsMAwsgAUEQaiEBDAELCyAHCwsiBEEBaiEJIAQgAmtBgIAESgRAIwlBAWokCSAJJAEMAgtBfyAGIARBAWsiASAEIAIgBEgEfyABLQAAQQ1GBUEACxsiByACa0EYSCAGIAdKchsiDUEATgR/IAIpAwBBgIgQKQMAUQR/IAIpAwhBiIgQKQMAUQVBAAsEfyACLwEQQZCIEC8BAEYFQQALBH8gAi0AEkGSiBAtAABGBUEACwVBAQtFBEBEAAAAAAAA8L8hDwJAIAItAARBL0cEf0EBBSACLQAHQS9HCwR/QQEFIAItAApBIEcLBH9BAQUgAi0ADUE6RwsEf0EBBSACLQAQQTpHCw0AQgAhAEEAIQwDQCAMQRNIBEAgDEEHRiAMQQRGciAMQQpGciAMQQ1GciAMQRBGckUEQCACIAxqLQAAQTBrIgFBCUsNAyABrCAAQgp+fCEACyAMQQFqIQwMAQsLIAC5IQ8LIA9EAAAAAAAAAABjBEBBfyENBUGAiBAgAkET/AoAACAPJA0gDyMRYyAPIxJkciQOIA8jD2MEQCAPJA8LIA8jEGQEQCAPJBALCwsgDUEASARAIwlBAWokCSAJJAEgAiQCIAckA0EBDwsgBUUEQCMJQQFqJAkgCSQBDAILQX8hBEF/IQUgA0EATgR/IANBDWoiBCEDAn8DQCADIAdIBEAgA/0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgEEQCADIAFoaiIBIAcgASAHSBsMAwsgA0EQaiEDDAELCyAHCyIFQQpqQX8gBUEBaiIBKQMAQqzAoPu2jp2dIFEEfyABLQAIQSJGBUEACxsFQX8gC0EJaiALQQBIGwshASAEQQAgBEEATiIDGyEGIAMEQCAEIQMDQCADQQNqIAVMBEACQCADLQAAQTpGBH8gAy0AAUEvRgVBAAsEfyADLQACQS9GBUEACwRAIANBA2ohBAwBCyADQQFqIQMMAgsLCyAEQQVqIAVMBH8gBCgCAEH13KXDB0YFQQALBH8gBC0ABEE6RgVBAAtFBEADQCAEIAVIBEACQCAE/QAEAP0MLy8vLy8vLy8vLy8vLy8vL/0j/WQiAwRAIAQgA2hqIgMgBSADIAVIGyEFDAELIARBEGohBAwCCwsLCwVBACEFCyACQRVqIA0gCiAHIApBAE4bIAYgBRAaIgMoAgQiBkF9RgRAIAIkAiAHJAMgAyQEQQIPCyMJQQFqJAkgCSQBIAZBf0YNAUF/IQsgCEEATgR/IAhBCmoiCyEEAn8DQCAEIAdIBEAgByAHAn8DQCAEIAdIBEAgBP0ABAD9DCwsLCwsLCwsLCwsLCwsLCz9I/1kIgMEQCAEIANoaiIDIAcgAyAHSBsMAwsgBEEQaiEEDAELCyAHCyIDTA0CGiADIANBAWoiBC0AAEEgRg0CGgwBCwsgBwsFQX8LIQQgAUEATgR/IAEhBQJ/A0AgBSAHSARAIAX9AAQA/QwiIiIiIiIiIiIiIiIiIiIi/SP9ZCIDBEAgBSADaGoiAyAHIAMgB0gbDAMLIAVBEGohBQwBCwsgBwsFQX8LIQMgBiALIAQgASADEAEEQCACJAIgByQDIAYkBUEDDwsMAQsLQQALoQIBBH8gAEEYaiABQQJ0aiIFKAIAIgRBFE4EQA8LIAJB/wFqIgYgAyADIAZKGyACayIDQQBMBEAPCyAAQShqIAFBoAFsaiEGIABBIGogAUECdGoiASgCACIAIARIBEAgBiAAQQN0aiIAKAIEIANGBH8gACgCAEGAwLYBaiACIAMQAAVBAAsEQA8LC0EAIQADQCAAIARIBEAgBiAAQQN0aiIHKAIEIANGBH8gBygCAEGAwLYBaiACIAMQAAVBAAsEQCABIAA2AgAPCyAAQQFqIQAMAQsLIwggA2pBgMD9BEoEQA8LIwhBgMC2AWogAiAD/AoAACAGIARBA3RqIgAjCDYCACAAIAM2AgQjCCADaiQIIAUgBEEBajYCACABIAQ2AgALGABEAAAAAAAA8P8kEEQAAAAAAADw/yQRCwoBAX8jDEEAJAwLCgEBfyMLQQAkCwsKAQF/IwlBACQJCwoBAX8jCkEAJAoLBAAjEAsEACMPCwoAIAAkESABJBILNAAgACQNIAAjEWMgACMSZHIkDiAAIw9jBEAgACQPCyAAIxBkBEAgACQQC0GAiBBBADoAAAsJACAAIAE2AgQLXwEBf0GAgKABIQADQCAAQYDAtgFIBEAgAEQAAAAAAAAAADkDACAARAAAAAAAAPB/OQMIIABEAAAAAAAA8P85AxAgAEIANwMYIABCADcDICAAQegCaiEADAELC0EAJAgLGABBgIDAAEEAQYCAIPwLAEEAJAZBACQHC9ADAQF/AkAgAC0AAEHbAEcNACAAQQFqIgAoAgAiAUHkyomrB0YEfyAALQAEQecARgVBAAsEf0EFBSABQencmfsGRgR/QQQFIAFB7t7RywZGBH8gAC8BBEHjygFGBUEACwR/QQYFIAFB98LJ8wZGBH9BBAUgAUHl5Mn7BkYEfyAALQAEQfIARgVBAAsEf0EFBSABQePkpaMHRgR/QQQFIAFB4diVkwdGBH8gAC0ABEH0AEYFQQALBH9BBQUgAUHl2pWTB0YEfyAALQAEQecARgVBAAtFDQdBAAsaQQULCwsLCwsgAGoiAC0AAEHdAEcEf0EBBSAALQABQSBHCw0AIABBAmoiAC0AAEEwa0EKTw0AA0AgAC0AAEEwa0EKSQRAIABBAWohAAwBCwsgAC0AAEEjRw0AIABBAWoiAC0AAEEwa0EKTw0AA0AgAC0AAEEwa0EKSQRAIABBAWohAAwBCwsgAC0AAEE6RwR/QQEFIAAtAAFBIEcLDQAgAEECaiIBLQAAQSpGBH8gAS0AAUEwa0EKSQVBAAsEQCABQQFqIQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSBGBEAgAEEBag8LCyABDwtBfwsHAEGAgLQGCwUAQYAICwYAQYCAEAsXACAAQegCbEGYgKABaiABQQJ0aigCAAsdACAAQegCbCABQRRsIAJqQQN0akGsgKABaigCAAsjACAAQegCbEGogKABaiABQRRsIAJqQQN0aigCAEGAwLYBagsRACAAQegCbEGQgKABaisDAAsRACAAQegCbEGIgKABaisDAAsRACAAQegCbEGAgKABaisDAAv2BAMGfwF+AXsgBCADayIHIAIgAWsiCUEDamoiCCAALwEAc0Gx893xeWwhCiABIQUDQCAFQRBqIgYgAkwEQCAF/QAEACIM/R0AIAz9HQGFIgunIAtCIIencyAKc0Gx893xeWwhCiAGIQUMAQsLA0AgBUEIaiIGIAJMBEAgBSkDACILpyALQiCIp3MgCnNBsfPd8XlsIQogBiEFDAELCwNAIAIgBUoEQCAFIgZBAWohBSAKIAYtAABzQbHz3fF5bCEKDAELCyADIQUDQCAFQQhqIgIgBEwEQCAFKQMAIgunIAtCIIinc0GAAmogCnNBsfPd8XlsIQogAiEFDAELCwNAIAQgBUoEQCAFIgJBAWohBSACLQAAQYACaiAKc0Gx893xeWwhCgwBCwsgCiAKQQ92cyIERQRAQQEhBAsgBEH//wFxIQIDQCACQQR0QYCAQGsiBigCACIFBEAgBCAFRgR/IAYoAgwgCEYFQQALBEAgBigCCEGAgOAAaiIFLwEAIAAvAQBGBH8gBUECaiABIAkQAAVBAAsEfyAFQQJqIAlqLQAABUEBCwR/QQAFIAVBA2ogCWogAyAHEAALBEAgBg8LCyACQQFqQf//AXEhAgwBCwsjByAIakGAgMAASiMGQaCcAU5yBEBBgIDAAEEAQYCAIPwLAEEAJAZBACQHIARB//8BcSECCyMHQYCA4ABqIgUgAC8BADsBACAFQQJqIgAgASAJ/AoAACAAIAlqQQA6AAAgBUEDaiAJaiADIAf8CgAAIAJBBHRBgIBAayIAIAQ2AgAgAEF9NgIEIAAjBzYCCCAAIAg2AgwjByAIaiQHIwZBAWokBiAACwQAIwYLBAAjAgsEACMFCwQAIwQLBAAjAwsWACAAJABBACQBIwBBAEHAAPwLABACCw==";
   }
 });
 
 // src/explain/wasm-scanner.ts
-function wasmScanner() {
-  if (instance === void 0) {
+function wasmApi() {
+  return globalThis.WebAssembly;
+}
+function scanModule() {
+  if (compiled === void 0) {
     try {
-      const wa = globalThis.WebAssembly;
-      const x = new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64, "base64"))).exports;
-      if (x.recordSize() !== RECORD || x.formNewBit() !== FORM_NEW) throw new Error("scanner layout");
-      const capacity = x.inputCapacity();
-      const input2 = new Uint8Array(x.memory.buffer, 0, capacity);
-      const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));
-      instance = {
-        capacity,
-        records,
-        scan(bytes) {
-          input2.set(bytes);
-          return x.scan(bytes.length);
-        },
-        forms: () => x.formCount(),
-        full: () => x.arenaBytes() > x.arenaCapacity(),
-        resetForms: () => x.resetForms(),
-        owner: void 0
-      };
+      compiled = new (wasmApi()).Module(Buffer.from(SCAN_WASM_BASE64, "base64"));
     } catch {
-      instance = null;
+      compiled = null;
     }
   }
-  return instance ?? void 0;
+  return compiled ?? void 0;
 }
-var instance;
+function createWasmScanner() {
+  const module = scanModule();
+  if (!module) return void 0;
+  const x = new (wasmApi()).Instance(module).exports;
+  if (x.memoryEnd() > x.memory.buffer.byteLength) return void 0;
+  x.resetGroups();
+  return { x, mem: Buffer.from(x.memory.buffer), capacity: x.inputCapacity() };
+}
+var EV_SLOW, EV_FORM, EV_SAMPLE, CODE_NOT_COUNTED, CODE_UNGROUPED, compiled;
 var init_wasm_scanner = __esm({
   "src/explain/wasm-scanner.ts"() {
     "use strict";
-    init_record();
     init_scan_wasm();
+    EV_SLOW = 1;
+    EV_FORM = 2;
+    EV_SAMPLE = 3;
+    CODE_NOT_COUNTED = -1;
+    CODE_UNGROUPED = -2;
   }
 });
 
 // src/explain/explain.ts
 function createExplainer(window2 = {}, opts = {}) {
-  const wasm = opts.wasm === false ? void 0 : wasmScanner();
+  const useWasm = opts.wasm !== false && [window2.since, window2.until].every((t) => t === void 0 || TIME.test(t));
+  let wasm;
   const js = createJsScanner();
   const line = new Int32Array(RECORD);
-  const scannedSlots = [];
   const groups = /* @__PURE__ */ new Map();
+  const indexed = [];
   let groupText = 0;
   let buckets = new Array(BUCKETS);
   let forms = 0;
@@ -59133,19 +59138,23 @@ function createExplainer(window2 = {}, opts = {}) {
     if (from === void 0 || t < from) from = t;
     if (to === void 0 || t > to) to = t;
   }
+  let parses = 0;
   function resolve12(line2) {
+    parses++;
     const e = parseErrorLine(line2);
     if (!e) return NOT_COUNTED;
-    const d = classifyErrorLine(e);
-    if (!d) return NOT_COUNTED;
-    const key = groupKey(d);
+    const form = classifyForm(e);
+    if (!form) return NOT_COUNTED;
+    const key = groupKey(form);
     let acc = groups.get(key);
     if (acc) return acc;
+    if (groups.size >= MAX_GROUPS) return "ungrouped";
+    const d = describeForm(form);
     const text3 = groupTextBytes(d, e);
-    if (groups.size >= MAX_GROUPS || groupText + text3 > MAX_GROUP_TEXT) return "ungrouped";
+    if (groupText + text3 > MAX_GROUP_TEXT) return "ungrouped";
     groupText += text3;
     const group2 = newGroup(d, e);
-    acc = { group: group2, servers: [], hosts: [], first: "", last: "", second: "", lastServer: "\0", lastHost: "\0" };
+    acc = newAcc(group2, [], [], "", "");
     groups.set(key, acc);
     return acc;
   }
@@ -59171,7 +59180,7 @@ function createExplainer(window2 = {}, opts = {}) {
     bucket.push({ level: level3, message: copy(t.slice(msg2, msgEnd)), upstream: copy(up), slot });
     return slot;
   }
-  function tally(slot, t, rec, k, base, s, e) {
+  function tally(slot, t, s, e) {
     if (slot === NOT_COUNTED) return;
     if (outside) {
       stats.outside++;
@@ -59192,23 +59201,22 @@ function createExplainer(window2 = {}, opts = {}) {
       }
       if (second > acc.last) acc.last = second;
     }
-    const c3 = at2(rec, k + R_CLIENT, base);
+    const c3 = line[R_CLIENT];
     if (c3 < 0) return;
     if (acc.servers.length < MAX_NAMES) {
-      if (rec[k + R_SERVER] === UNKNOWN) js.findServer(t, c3, e, rec);
-      const v = at2(rec, k + R_SERVER, base);
-      if (v >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, v, at2(rec, k + R_SERVER_END, base));
+      js.findServer(t, c3, e, line);
+      const v = line[R_SERVER];
+      if (v >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, v, line[R_SERVER_END]);
     }
     if (acc.hosts.length < MAX_NAMES) {
-      if (rec[k + R_HOST] === UNKNOWN) {
-        const up = rec[k + R_UP];
-        js.findHost(t, c3, e, up < 0 ? -1 : at2(rec, k + R_UP_CLOSE, base) + 1, rec);
-      }
-      const v = at2(rec, k + R_HOST, base);
-      if (v >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, v, at2(rec, k + R_HOST_END, base));
+      const up = line[R_UP];
+      js.findHost(t, c3, e, up < 0 ? -1 : line[R_UP_CLOSE] + 1, line);
+      const v = line[R_HOST];
+      if (v >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, v, line[R_HOST_END]);
     }
   }
   function slow(text3) {
+    parses++;
     const e = parseErrorLine(text3);
     if (!e) {
       if (text3.trim() !== "") stats.unparsed++;
@@ -59219,74 +59227,170 @@ function createExplainer(window2 = {}, opts = {}) {
     js.reset();
     line[R_CLIENT] = text3.indexOf(CLIENT);
     line[R_UP] = -1;
-    line[R_SERVER] = UNKNOWN;
-    line[R_HOST] = UNKNOWN;
-    tally(resolve12(text3), text3, line, 0, 0, 0, text3.length);
+    tally(resolve12(text3), text3, 0, text3.length);
     js.reset();
   }
-  function count2(t, rec, k, base, timeKnown) {
-    const s = base + rec[k + R_START];
-    const e = base + rec[k + R_END];
-    const m = rec[k + R_MSG];
-    if (m < 0) {
-      slow(t.slice(s, e));
-      return false;
-    }
-    if (!timeKnown && !sameSecond(t, s, second)) {
+  function count2(t) {
+    const s = line[R_START];
+    const e = line[R_END];
+    const m = line[R_MSG];
+    if (m < 0) return slow(t.slice(s, e));
+    if (!sameSecond(t, s, second)) {
       const time3 = copy(t.slice(s, s + 19));
-      if (!TIME.test(time3)) {
-        slow(t.slice(s, e));
-        return false;
-      }
+      if (!TIME.test(time3)) return slow(t.slice(s, e));
       setSecond(time3);
     }
     const level3 = t.charCodeAt(s + 21);
-    if (level3 !== 101 && level3 !== 99 && level3 !== 97) return true;
-    const form = rec[k + R_FORM];
-    let slot;
-    if (form >= 0) {
-      const id = form & FORM_NEW - 1;
-      const known = form & FORM_NEW ? void 0 : scannedSlots[id];
-      slot = known ?? (scannedSlots[id] = resolve12(t.slice(s, e)));
-    } else {
-      const c3 = at2(rec, k + R_CLIENT, base);
-      const upV = at2(rec, k + R_UP, base);
-      const up = upV < 0 ? "" : upstreamAddress(t.slice(upV, at2(rec, k + R_UP_CLOSE, base)));
-      slot = lookup2(t, s, e, level3 * 256 + t.charCodeAt(s + 22), base + m, c3 < 0 ? e : c3, up);
-    }
-    tally(slot, t, rec, k, base, s, e);
-    return true;
-  }
-  function scanBytes(wasm2, t, start2, end, bytes) {
-    if (wasm2.owner !== scannedSlots || wasm2.forms() > MAX_CACHED || wasm2.full()) {
-      wasm2.resetForms();
-      scannedSlots.length = 0;
-      wasm2.owner = scannedSlots;
-    }
-    const n2 = wasm2.scan(bytes.subarray(start2, end));
-    const r = wasm2.records;
-    let timeKnown = false;
-    for (let i2 = 0, k = 0; i2 < n2; i2++, k += RECORD) {
-      stats.lines++;
-      timeKnown = count2(t, r, k, start2, timeKnown && r[k + R_SAME] === 1);
-    }
+    if (level3 !== 101 && level3 !== 99 && level3 !== 97) return;
+    const c3 = line[R_CLIENT];
+    const upV = line[R_UP];
+    const up = upV < 0 ? "" : upstreamAddress(t.slice(upV, line[R_UP_CLOSE]));
+    tally(lookup2(t, s, e, level3 * 256 + t.charCodeAt(s + 22), m, c3 < 0 ? e : c3, up), t, s, e);
   }
   function scanLine(t, s, e) {
     stats.lines++;
-    if (js.line(t, s, e, line)) count2(t, line, 0, 0, false);
+    if (js.line(t, s, e, line)) count2(t);
+  }
+  function scanner() {
+    if (wasm === void 0) {
+      wasm = useWasm ? createWasmScanner() ?? null : null;
+      if (wasm) {
+        const key = (t, none) => t === void 0 ? none : timeKey(t);
+        wasm.x.setWindow(key(since, -Infinity), key(until, Infinity));
+      }
+    }
+    return wasm ?? void 0;
+  }
+  function code(slot) {
+    if (slot === NOT_COUNTED) return CODE_NOT_COUNTED;
+    if (slot === "ungrouped") return CODE_UNGROUPED;
+    if (slot.index < 0) {
+      slot.index = indexed.length;
+      indexed.push(slot);
+    }
+    return slot.index;
+  }
+  function slowBytes(w, s, e) {
+    const text3 = w.mem.toString("latin1", s, e);
+    parses++;
+    const p = parseErrorLine(text3);
+    if (!p) {
+      if (text3.trim() !== "") stats.unparsed++;
+      return;
+    }
+    w.x.setTime(timeKey(p.time));
+    if (p.level !== "error" && p.level !== "crit" && p.level !== "alert" && p.level !== "emerg") return;
+    const slot = resolve12(text3);
+    if (slot === NOT_COUNTED) return;
+    let sv = -1;
+    let se = -1;
+    let hv = -1;
+    let he = -1;
+    const c3 = text3.indexOf(CLIENT);
+    if (c3 >= 0) {
+      js.reset();
+      js.findServer(text3, c3, text3.length, line);
+      js.findHost(text3, c3, text3.length, -1, line);
+      js.reset();
+      if (line[R_SERVER] >= 0) {
+        sv = s + line[R_SERVER];
+        se = s + line[R_SERVER_END];
+      }
+      if (line[R_HOST] >= 0) {
+        hv = s + line[R_HOST];
+        he = s + line[R_HOST_END];
+      }
+    }
+    if (w.x.tally(code(slot), sv, se, hv, he)) slot.pendingSample = sampleOf(w, s, e);
+  }
+  function sampleOf(w, s, e) {
+    return w.mem.toString("utf8", s, Math.min(e, s + MAX_SAMPLE_BYTES));
+  }
+  function scanRegion(w, bytes) {
+    w.mem.set(bytes, 0);
+    const x = w.x;
+    for (let ev = x.begin(bytes.length); ev !== 0; ev = x.run()) {
+      const s = x.evStart();
+      const e = x.evEnd();
+      if (ev === EV_FORM) x.setForm(x.evForm(), code(resolve12(w.mem.toString("latin1", s, e))));
+      else if (ev === EV_SAMPLE) indexed[x.evGroupIndex()].pendingSample = sampleOf(w, s, e);
+      else if (ev === EV_SLOW) slowBytes(w, s, e);
+    }
+    stats.lines += x.takeLines();
+    stats.failures += x.takeFailures();
+    stats.outside += x.takeOutside();
+    stats.ungrouped += x.takeUngrouped();
+  }
+  function addBytes(bytes) {
+    const w = scanner();
+    if (!w) {
+      const text3 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+      return addText(text3, 0, text3.length);
+    }
+    for (let at2 = 0; at2 < bytes.length; ) {
+      if (bytes.length - at2 <= w.capacity) return scanRegion(w, at2 === 0 ? bytes : bytes.subarray(at2));
+      let cut = bytes.lastIndexOf(10, at2 + w.capacity - 1);
+      if (cut < at2) {
+        cut = bytes.indexOf(10, at2 + w.capacity);
+        stats.lines++;
+        at2 = cut < 0 ? bytes.length : cut + 1;
+        continue;
+      }
+      scanRegion(w, bytes.subarray(at2, cut + 1));
+      at2 = cut + 1;
+    }
+  }
+  function flush() {
+    const x = wasm?.x;
+    if (!x) return;
+    const f = x.spanFrom();
+    const l = x.spanTo();
+    if (f !== Infinity) {
+      const ft = keyTime(f);
+      const lt = keyTime(l);
+      if (from === void 0 || ft < from) from = ft;
+      if (to === void 0 || lt > to) to = lt;
+    }
+    for (const acc of indexed) {
+      const i2 = acc.index;
+      const n2 = x.groupCount(i2);
+      if (n2 === 0) continue;
+      acc.group.count += n2;
+      const first = keyTime(x.groupFirst(i2));
+      const last = keyTime(x.groupLast(i2));
+      if (acc.first === "" || first < acc.first) {
+        acc.first = first;
+        acc.group.sample = acc.pendingSample;
+      }
+      if (last > acc.last) acc.last = last;
+      acc.second = "";
+      for (const [kind, names2] of [
+        [0, acc.servers],
+        [1, acc.hosts]
+      ]) {
+        for (let j = 0, n3 = x.groupNames(i2, kind); j < n3 && names2.length < MAX_NAMES; j++) {
+          const at2 = x.groupNameAt(i2, kind, j);
+          const v = wasm.mem.toString("latin1", at2, at2 + x.groupNameLength(i2, kind, j));
+          if (!names2.includes(v)) names2.push(v);
+        }
+      }
+    }
+    x.resetGroups();
   }
   function addText(text3, start2, end, bytes) {
+    if (scanner()) return addBytes(bytes ? bytes.subarray(start2, end) : Buffer.from(text3.slice(start2, end), "latin1"));
     js.reset();
-    if (bytes && wasm && end - start2 <= wasm.capacity) return scanBytes(wasm, text3, start2, end, bytes);
     eachLine(text3, start2, end, (s, e) => scanLine(text3, s, e));
   }
   function state() {
+    flush();
     return {
       stats: { ...stats, ...from !== void 0 && { from }, ...to !== void 0 && { to } },
       groups: [...groups].map(([key, a2]) => ({ key, group: a2.group, servers: a2.servers, hosts: a2.hosts, first: a2.first, last: a2.last }))
     };
   }
   function merge2(other) {
+    flush();
     const o2 = other.stats;
     stats.lines += o2.lines;
     stats.unparsed += o2.unparsed;
@@ -59304,7 +59408,7 @@ function createExplainer(window2 = {}, opts = {}) {
           continue;
         }
         groupText += text3;
-        groups.set(g.key, { group: { ...g.group }, servers: [...g.servers], hosts: [...g.hosts], first: g.first, last: g.last, second: "", lastServer: "\0", lastHost: "\0" });
+        groups.set(g.key, newAcc({ ...g.group }, [...g.servers], [...g.hosts], g.first, g.last));
         continue;
       }
       acc.group.count += g.group.count;
@@ -59320,13 +59424,18 @@ function createExplainer(window2 = {}, opts = {}) {
   }
   return {
     add(text3) {
+      if (scanner()) return addBytes(Buffer.from(`${text3}
+`, "latin1"));
       js.reset();
       scanLine(text3, 0, text3.length);
     },
     addText,
+    addBytes,
     state,
     merge: merge2,
+    parses: () => parses,
     result() {
+      flush();
       const out = [...groups.values()].filter((a2) => a2.group.count > 0).map((a2) => ({
         ...a2.group,
         first: isoTime(a2.first),
@@ -59339,9 +59448,15 @@ function createExplainer(window2 = {}, opts = {}) {
     }
   };
 }
-function at2(rec, i2, base) {
-  const x = rec[i2];
-  return x < 0 ? x : base + x;
+function newAcc(group2, servers, hosts, first, last) {
+  return { group: group2, servers, hosts, first, last, second: "", lastServer: "\0", lastHost: "\0", index: -1, pendingSample: "" };
+}
+function timeKey(t) {
+  return Number(t.slice(0, 4) + t.slice(5, 7) + t.slice(8, 10) + t.slice(11, 13) + t.slice(14, 16) + t.slice(17, 19));
+}
+function keyTime(k) {
+  const d = String(k).padStart(14, "0");
+  return `${d.slice(0, 4)}/${d.slice(4, 6)}/${d.slice(6, 8)} ${d.slice(8, 10)}:${d.slice(10, 12)}:${d.slice(12, 14)}`;
 }
 function sameSecond(t, s, second) {
   return t.charCodeAt(s + 18) === second.charCodeAt(18) && t.slice(s, s + 19) === second;
@@ -59435,7 +59550,7 @@ function defaultThreads() {
 async function explainLog(path6, explainer, opts = {}) {
   const threads = opts.threads ?? 1;
   const size = path6 === "-" || threads < 2 ? 0 : await plainSize(path6);
-  if (size < PARALLEL_MIN_BYTES) return { ...await readLogText(path6, explainer.addText, opts), workers: 0 };
+  if (size < PARALLEL_MIN_BYTES) return { ...await readLogBytes(path6, explainer.addBytes, opts), workers: 0 };
   const parts = Math.min(threads, Math.floor(size / (PARALLEL_MIN_BYTES / 2)));
   const ranges = Array.from({ length: parts }, (_, i2) => ({ start: Math.floor(size * i2 / parts), end: i2 === parts - 1 ? size : Math.floor(size * (i2 + 1) / parts) }));
   const window2 = opts.window ?? {};
@@ -59443,18 +59558,20 @@ async function explainLog(path6, explainer, opts = {}) {
   const stop = new AbortController();
   const onAbort2 = () => stop.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onAbort2, { once: true });
-  const workers = ranges.map((range) => inWorker({ [WORKER]: true, path: path6, range, window: window2 }, stop.signal));
+  const workers = ranges.slice(1).map((range) => inWorker({ [WORKER]: true, path: path6, range, window: window2 }, stop.signal));
   for (const w of workers) w.catch(() => {
   });
   const summary = { bytes: size, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0, workers: 0 };
   try {
+    const own2 = await readLogBytes(path6, explainer.addBytes, { range: ranges[0], signal: stop.signal });
+    summary.dropped += own2.dropped;
     for (const [i2, w] of workers.entries()) {
       let byWorker = true;
       const done = await w.catch((e) => {
         opts.signal?.throwIfAborted();
         if (!WORKER_FAILURES.has(e.code ?? "")) throw e;
         byWorker = false;
-        return inThisThread(path6, ranges[i2], window2, opts.signal);
+        return inThisThread(path6, ranges[i2 + 1], window2, opts.signal);
       });
       if (byWorker) summary.workers++;
       explainer.merge(done.state);
@@ -59482,7 +59599,7 @@ async function plainSize(path6) {
 }
 async function inThisThread(path6, range, window2, signal) {
   const ex = createExplainer(window2);
-  const read3 = await readLogText(path6, ex.addText, { range, ...signal && { signal } });
+  const read3 = await readLogBytes(path6, ex.addBytes, { range, ...signal && { signal } });
   return { state: ex.state(), dropped: read3.dropped };
 }
 function inWorker(job, signal) {

@@ -15,12 +15,12 @@ options);agent.request=http.request;return agent}function httpsOverHttp2(options
 createSecureSocket;agent.defaultPort=443;return agent}function httpOverHttps2(options){var agent=new TunnelingAgent(options);agent.request=https.request;return agent}
 function httpsOverHttps2(options){var agent=new TunnelingAgent(options);agent.request=https.request;agent.createSocket=createSecureSocket;agent.defaultPort=443;
 return agent}function TunnelingAgent(options){var self2=this;self2.options=options||{};self2.proxyOptions=self2.options.proxy||{};self2.maxSockets=self2.options.
-maxSockets||http.Agent.defaultMaxSockets;self2.requests=[];self2.sockets=[];self2.on("free",function onFree(socket,host,port,localAddress){var options2=toOptions(
-host,port,localAddress);for(var i2=0,len=self2.requests.length;i2<len;++i2){var pending=self2.requests[i2];if(pending.host===options2.host&&pending.port===options2.
+maxSockets||http.Agent.defaultMaxSockets;self2.requests=[];self2.sockets=[];self2.on("free",function onFree(socket,host,port2,localAddress){var options2=toOptions(
+host,port2,localAddress);for(var i2=0,len=self2.requests.length;i2<len;++i2){var pending=self2.requests[i2];if(pending.host===options2.host&&pending.port===options2.
 port){self2.requests.splice(i2,1);pending.request.onSocket(socket);return}}socket.destroy();self2.removeSocket(socket)})}util.inherits(TunnelingAgent,events2.EventEmitter);
-TunnelingAgent.prototype.addRequest=function addRequest(req,host,port,localAddress){var self2=this;var options=mergeOptions2({request:req},self2.options,toOptions(
-host,port,localAddress));if(self2.sockets.length>=this.maxSockets){self2.requests.push(options);return}self2.createSocket(options,function(socket){socket.on("fr\
-ee",onFree);socket.on("close",onCloseOrRemove);socket.on("agentRemove",onCloseOrRemove);req.onSocket(socket);function onFree(){self2.emit("free",socket,options)}
+TunnelingAgent.prototype.addRequest=function addRequest(req,host,port2,localAddress){var self2=this;var options=mergeOptions2({request:req},self2.options,toOptions(
+host,port2,localAddress));if(self2.sockets.length>=this.maxSockets){self2.requests.push(options);return}self2.createSocket(options,function(socket){socket.on("f\
+ree",onFree);socket.on("close",onCloseOrRemove);socket.on("agentRemove",onCloseOrRemove);req.onSocket(socket);function onFree(){self2.emit("free",socket,options)}
 function onCloseOrRemove(err){self2.removeSocket(socket);socket.removeListener("free",onFree);socket.removeListener("close",onCloseOrRemove);socket.removeListener(
 "agentRemove",onCloseOrRemove)}})};TunnelingAgent.prototype.createSocket=function createSocket(options,cb){var self2=this;var placeholder={};self2.sockets.push(
 placeholder);var connectOptions=mergeOptions2({},self2.proxyOptions,{method:"CONNECT",path:options.host+":"+options.port,agent:false,headers:{host:options.host+
@@ -39,11 +39,11 @@ TunnelingAgent.prototype.removeSocket=function removeSocket(socket){var pos=this
 requests.shift();if(pending){this.createSocket(pending,function(socket2){pending.request.onSocket(socket2)})}};function createSecureSocket(options,cb){var self2=this;
 TunnelingAgent.prototype.createSocket.call(self2,options,function(socket){var hostHeader=options.request.getHeader("host");var tlsOptions=mergeOptions2({},self2.
 options,{socket,servername:hostHeader?hostHeader.replace(/:.*$/,""):options.host});var secureSocket=tls.connect(0,tlsOptions);self2.sockets[self2.sockets.indexOf(
-socket)]=secureSocket;cb(secureSocket)})}function toOptions(host,port,localAddress){if(typeof host==="string"){return{host,port,localAddress}}return host}function mergeOptions2(target){
-for(var i2=1,len=arguments.length;i2<len;++i2){var overrides=arguments[i2];if(typeof overrides==="object"){var keys=Object.keys(overrides);for(var j=0,keyLen=keys.
-length;j<keyLen;++j){var k=keys[j];if(overrides[k]!==void 0){target[k]=overrides[k]}}}}return target}var debug2;if(process.env.NODE_DEBUG&&/\btunnel\b/.test(process.
-env.NODE_DEBUG)){debug2=function(){var args=Array.prototype.slice.call(arguments);if(typeof args[0]==="string"){args[0]="TUNNEL: "+args[0]}else{args.unshift("TU\
-NNEL:")}console.error.apply(console,args)}}else{debug2=function(){}}exports.debug=debug2}});var require_tunnel2=__commonJS({"node_modules/tunnel/index.js"(exports,module){module.exports=require_tunnel()}});var require_symbols=__commonJS({"node_modules/undici/lib/core/symbols.js"(exports,module){module.exports={kClose:Symbol("close"),kDestroy:Symbol("destroy"),kDispatch:Symbol(
+socket)]=secureSocket;cb(secureSocket)})}function toOptions(host,port2,localAddress){if(typeof host==="string"){return{host,port:port2,localAddress}}return host}
+function mergeOptions2(target){for(var i2=1,len=arguments.length;i2<len;++i2){var overrides=arguments[i2];if(typeof overrides==="object"){var keys=Object.keys(overrides);
+for(var j=0,keyLen=keys.length;j<keyLen;++j){var k=keys[j];if(overrides[k]!==void 0){target[k]=overrides[k]}}}}return target}var debug2;if(process.env.NODE_DEBUG&&
+/\btunnel\b/.test(process.env.NODE_DEBUG)){debug2=function(){var args=Array.prototype.slice.call(arguments);if(typeof args[0]==="string"){args[0]="TUNNEL: "+args[0]}else{
+args.unshift("TUNNEL:")}console.error.apply(console,args)}}else{debug2=function(){}}exports.debug=debug2}});var require_tunnel2=__commonJS({"node_modules/tunnel/index.js"(exports,module){module.exports=require_tunnel()}});var require_symbols=__commonJS({"node_modules/undici/lib/core/symbols.js"(exports,module){module.exports={kClose:Symbol("close"),kDestroy:Symbol("destroy"),kDispatch:Symbol(
 "dispatch"),kUrl:Symbol("url"),kWriting:Symbol("writing"),kResuming:Symbol("resuming"),kQueue:Symbol("queue"),kConnect:Symbol("connect"),kConnecting:Symbol("con\
 necting"),kKeepAliveDefaultTimeout:Symbol("default keep alive timeout"),kKeepAliveMaxTimeout:Symbol("max keep alive timeout"),kKeepAliveTimeoutThreshold:Symbol(
 "keep alive timeout threshold"),kKeepAliveTimeoutValue:Symbol("keep alive timeout"),kKeepAlive:Symbol("keep alive"),kHeadersTimeout:Symbol("headers timeout"),kBodyTimeout:Symbol(
@@ -153,7 +153,7 @@ return obj&&typeof obj==="object"&&typeof obj.pipe==="function"&&typeof obj.on==
 Blob2){return true}else if(typeof object2!=="object"){return false}else{const sTag=object2[Symbol.toStringTag];return(sTag==="Blob"||sTag==="File")&&("stream"in
 object2&&typeof object2.stream==="function"||"arrayBuffer"in object2&&typeof object2.arrayBuffer==="function")}}function buildURL(url2,queryParams){if(url2.includes(
 "?")||url2.includes("#")){throw new Error('Query params cannot be passed when url already contains "?" or "#".')}const stringified=stringify(queryParams);if(stringified){
-url2+="?"+stringified}return url2}function isValidPort(port){const value=parseInt(port,10);return value===Number(port)&&value>=0&&value<=65535}function isHttpOrHttpsPrefixed(value){
+url2+="?"+stringified}return url2}function isValidPort(port2){const value=parseInt(port2,10);return value===Number(port2)&&value>=0&&value<=65535}function isHttpOrHttpsPrefixed(value){
 return value!=null&&value[0]==="h"&&value[1]==="t"&&value[2]==="t"&&value[3]==="p"&&(value[4]===":"||value[4]==="s"&&value[5]===":")}function parseURL(url2){if(typeof url2===
 "string"){url2=new URL(url2);if(!isHttpOrHttpsPrefixed(url2.origin||url2.protocol)){throw new InvalidArgumentError("Invalid URL protocol: the URL must start wit\
 h `http:` or `https:`.")}return url2}if(!url2||typeof url2!=="object"){throw new InvalidArgumentError("Invalid URL: The URL argument must be a non-null object.")}
@@ -163,8 +163,8 @@ if(!(url2 instanceof URL)){if(url2.port!=null&&url2.port!==""&&isValidPort(url2.
 me must be a string or null/undefined.")}if(url2.hostname!=null&&typeof url2.hostname!=="string"){throw new InvalidArgumentError("Invalid URL hostname: the host\
 name must be a string or null/undefined.")}if(url2.origin!=null&&typeof url2.origin!=="string"){throw new InvalidArgumentError("Invalid URL origin: the origin m\
 ust be a string or null/undefined.")}if(!isHttpOrHttpsPrefixed(url2.origin||url2.protocol)){throw new InvalidArgumentError("Invalid URL protocol: the URL must s\
-tart with `http:` or `https:`.")}const port=url2.port!=null?url2.port:url2.protocol==="https:"?443:80;let origin=url2.origin!=null?url2.origin:`${url2.protocol||
-""}//${url2.hostname||""}:${port}`;let path9=url2.path!=null?url2.path:`${url2.pathname||""}${url2.search||""}`;if(origin[origin.length-1]==="/"){origin=origin.
+tart with `http:` or `https:`.")}const port2=url2.port!=null?url2.port:url2.protocol==="https:"?443:80;let origin=url2.origin!=null?url2.origin:`${url2.protocol||
+""}//${url2.hostname||""}:${port2}`;let path9=url2.path!=null?url2.path:`${url2.pathname||""}${url2.search||""}`;if(origin[origin.length-1]==="/"){origin=origin.
 slice(0,origin.length-1)}if(path9&&path9[0]!=="/"){path9=`/${path9}`}return new URL(`${origin}${path9}`)}if(!isHttpOrHttpsPrefixed(url2.origin||url2.protocol)){
 throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.")}return url2}function parseOrigin(url2){url2=parseURL(url2);
 if(url2.pathname!=="/"||url2.search||url2.hash){throw new InvalidArgumentError("invalid url")}return url2}function getHostname(host){if(host[0]==="["){const idx2=host.
@@ -226,27 +226,27 @@ channel("undici:request:create"),bodySent:diagnosticsChannel.channel("undici:req
 channel("undici:request:trailers"),error:diagnosticsChannel.channel("undici:request:error"),open:diagnosticsChannel.channel("undici:websocket:open"),close:diagnosticsChannel.
 channel("undici:websocket:close"),socketError:diagnosticsChannel.channel("undici:websocket:socket_error"),ping:diagnosticsChannel.channel("undici:websocket:ping"),
 pong:diagnosticsChannel.channel("undici:websocket:pong")};if(undiciDebugLog.enabled||fetchDebuglog.enabled){const debuglog2=fetchDebuglog.enabled?fetchDebuglog:
-undiciDebugLog;diagnosticsChannel.channel("undici:client:beforeConnect").subscribe(evt=>{const{connectParams:{version:version2,protocol:protocol2,port,host}}=evt;
-debuglog2("connecting to %s using %s%s",`${host}${port?`:${port}`:""}`,protocol2,version2)});diagnosticsChannel.channel("undici:client:connected").subscribe(evt=>{
-const{connectParams:{version:version2,protocol:protocol2,port,host}}=evt;debuglog2("connected to %s using %s%s",`${host}${port?`:${port}`:""}`,protocol2,version2)});
-diagnosticsChannel.channel("undici:client:connectError").subscribe(evt=>{const{connectParams:{version:version2,protocol:protocol2,port,host},error:error3}=evt;debuglog2(
-"connection to %s using %s%s errored - %s",`${host}${port?`:${port}`:""}`,protocol2,version2,error3.message)});diagnosticsChannel.channel("undici:client:sendHea\
-ders").subscribe(evt=>{const{request:{method,path:path9,origin}}=evt;debuglog2("sending request to %s %s/%s",method,origin,path9)});diagnosticsChannel.channel("\
-undici:request:headers").subscribe(evt=>{const{request:{method,path:path9,origin},response:{statusCode}}=evt;debuglog2("received response to %s %s/%s - HTTP %d",
-method,origin,path9,statusCode)});diagnosticsChannel.channel("undici:request:trailers").subscribe(evt=>{const{request:{method,path:path9,origin}}=evt;debuglog2(
-"trailers received from %s %s/%s",method,origin,path9)});diagnosticsChannel.channel("undici:request:error").subscribe(evt=>{const{request:{method,path:path9,origin},
-error:error3}=evt;debuglog2("request to %s %s/%s errored - %s",method,origin,path9,error3.message)});isClientSet=true}if(websocketDebuglog.enabled){if(!isClientSet){
+undiciDebugLog;diagnosticsChannel.channel("undici:client:beforeConnect").subscribe(evt=>{const{connectParams:{version:version2,protocol:protocol2,port:port2,host}}=evt;
+debuglog2("connecting to %s using %s%s",`${host}${port2?`:${port2}`:""}`,protocol2,version2)});diagnosticsChannel.channel("undici:client:connected").subscribe(evt=>{
+const{connectParams:{version:version2,protocol:protocol2,port:port2,host}}=evt;debuglog2("connected to %s using %s%s",`${host}${port2?`:${port2}`:""}`,protocol2,
+version2)});diagnosticsChannel.channel("undici:client:connectError").subscribe(evt=>{const{connectParams:{version:version2,protocol:protocol2,port:port2,host},error:error3}=evt;
+debuglog2("connection to %s using %s%s errored - %s",`${host}${port2?`:${port2}`:""}`,protocol2,version2,error3.message)});diagnosticsChannel.channel("undici:cl\
+ient:sendHeaders").subscribe(evt=>{const{request:{method,path:path9,origin}}=evt;debuglog2("sending request to %s %s/%s",method,origin,path9)});diagnosticsChannel.
+channel("undici:request:headers").subscribe(evt=>{const{request:{method,path:path9,origin},response:{statusCode}}=evt;debuglog2("received response to %s %s/%s -\
+ HTTP %d",method,origin,path9,statusCode)});diagnosticsChannel.channel("undici:request:trailers").subscribe(evt=>{const{request:{method,path:path9,origin}}=evt;
+debuglog2("trailers received from %s %s/%s",method,origin,path9)});diagnosticsChannel.channel("undici:request:error").subscribe(evt=>{const{request:{method,path:path9,
+origin},error:error3}=evt;debuglog2("request to %s %s/%s errored - %s",method,origin,path9,error3.message)});isClientSet=true}if(websocketDebuglog.enabled){if(!isClientSet){
 const debuglog2=undiciDebugLog.enabled?undiciDebugLog:websocketDebuglog;diagnosticsChannel.channel("undici:client:beforeConnect").subscribe(evt=>{const{connectParams:{
-version:version2,protocol:protocol2,port,host}}=evt;debuglog2("connecting to %s%s using %s%s",host,port?`:${port}`:"",protocol2,version2)});diagnosticsChannel.channel(
-"undici:client:connected").subscribe(evt=>{const{connectParams:{version:version2,protocol:protocol2,port,host}}=evt;debuglog2("connected to %s%s using %s%s",host,
-port?`:${port}`:"",protocol2,version2)});diagnosticsChannel.channel("undici:client:connectError").subscribe(evt=>{const{connectParams:{version:version2,protocol:protocol2,
-port,host},error:error3}=evt;debuglog2("connection to %s%s using %s%s errored - %s",host,port?`:${port}`:"",protocol2,version2,error3.message)});diagnosticsChannel.
-channel("undici:client:sendHeaders").subscribe(evt=>{const{request:{method,path:path9,origin}}=evt;debuglog2("sending request to %s %s/%s",method,origin,path9)})}
-diagnosticsChannel.channel("undici:websocket:open").subscribe(evt=>{const{address:{address,port}}=evt;websocketDebuglog("connection opened %s%s",address,port?`:${port}`:
-"")});diagnosticsChannel.channel("undici:websocket:close").subscribe(evt=>{const{websocket,code,reason}=evt;websocketDebuglog("closed connection to %s - %s %s",
-websocket.url,code,reason)});diagnosticsChannel.channel("undici:websocket:socket_error").subscribe(err=>{websocketDebuglog("connection errored - %s",err.message)});
-diagnosticsChannel.channel("undici:websocket:ping").subscribe(evt=>{websocketDebuglog("ping received")});diagnosticsChannel.channel("undici:websocket:pong").subscribe(
-evt=>{websocketDebuglog("pong received")})}module.exports={channels}}});var require_request=__commonJS({"node_modules/undici/lib/core/request.js"(exports,module){"use strict";var{InvalidArgumentError,NotSupportedError}=require_errors();
+version:version2,protocol:protocol2,port:port2,host}}=evt;debuglog2("connecting to %s%s using %s%s",host,port2?`:${port2}`:"",protocol2,version2)});diagnosticsChannel.
+channel("undici:client:connected").subscribe(evt=>{const{connectParams:{version:version2,protocol:protocol2,port:port2,host}}=evt;debuglog2("connected to %s%s u\
+sing %s%s",host,port2?`:${port2}`:"",protocol2,version2)});diagnosticsChannel.channel("undici:client:connectError").subscribe(evt=>{const{connectParams:{version:version2,
+protocol:protocol2,port:port2,host},error:error3}=evt;debuglog2("connection to %s%s using %s%s errored - %s",host,port2?`:${port2}`:"",protocol2,version2,error3.
+message)});diagnosticsChannel.channel("undici:client:sendHeaders").subscribe(evt=>{const{request:{method,path:path9,origin}}=evt;debuglog2("sending request to %\
+s %s/%s",method,origin,path9)})}diagnosticsChannel.channel("undici:websocket:open").subscribe(evt=>{const{address:{address,port:port2}}=evt;websocketDebuglog("c\
+onnection opened %s%s",address,port2?`:${port2}`:"")});diagnosticsChannel.channel("undici:websocket:close").subscribe(evt=>{const{websocket,code,reason}=evt;websocketDebuglog(
+"closed connection to %s - %s %s",websocket.url,code,reason)});diagnosticsChannel.channel("undici:websocket:socket_error").subscribe(err=>{websocketDebuglog("co\
+nnection errored - %s",err.message)});diagnosticsChannel.channel("undici:websocket:ping").subscribe(evt=>{websocketDebuglog("ping received")});diagnosticsChannel.
+channel("undici:websocket:pong").subscribe(evt=>{websocketDebuglog("pong received")})}module.exports={channels}}});var require_request=__commonJS({"node_modules/undici/lib/core/request.js"(exports,module){"use strict";var{InvalidArgumentError,NotSupportedError}=require_errors();
 var assert2=__require("node:assert");var{isValidHTTPToken,isValidHeaderValue,isStream:isStream2,destroy,isBuffer,isFormDataLike,isIterable,isBlobLike,buildURL,validateHandler,
 getServerName,normalizedMethodRecords}=require_util();var{channels}=require_diagnostics();var{headerNameLowerCasedRecord}=require_constants();var invalidPathRegex=/[^\u0021-\u00ff]/;
 var kHandler=Symbol("handler");var Request=class{constructor(origin,{path:path9,method,body,headers,query,idempotent,blocking,upgrade,headersTimeout,bodyTimeout,
@@ -317,12 +317,12 @@ opts?.eventSource??{}}get webSocketOptions(){return{maxFragments:this[kWebSocket
 128*1024*1024}}get eventSourceOptions(){return{maxEventSize:this[kEventSourceOptions].maxEventSize??buffer.kStringMaxLength}}get destroyed(){return this[kDestroyed]}get closed(){
 return this[kClosed]}get interceptors(){return this[kInterceptors]}set interceptors(newInterceptors){if(newInterceptors){for(let i2=newInterceptors.length-1;i2>=
 0;i2--){const interceptor=this[kInterceptors][i2];if(typeof interceptor!=="function"){throw new InvalidArgumentError("interceptor must be an function")}}}this[kInterceptors]=
-newInterceptors}close(callback){if(callback===void 0){return new Promise((resolve8,reject)=>{this.close((err,data)=>{return err?reject(err):resolve8(data)})})}if(typeof callback!==
+newInterceptors}close(callback){if(callback===void 0){return new Promise((resolve9,reject)=>{this.close((err,data)=>{return err?reject(err):resolve9(data)})})}if(typeof callback!==
 "function"){throw new InvalidArgumentError("invalid callback")}if(this[kDestroyed]){queueMicrotask(()=>callback(new ClientDestroyedError,null));return}if(this[kClosed]){
 if(this[kOnClosed]){this[kOnClosed].push(callback)}else{queueMicrotask(()=>callback(null,null))}return}this[kClosed]=true;this[kOnClosed].push(callback);const onClosed=()=>{
 const callbacks=this[kOnClosed];this[kOnClosed]=null;for(let i2=0;i2<callbacks.length;i2++){callbacks[i2](null,null)}};this[kClose]().then(()=>this.destroy()).then(
-()=>{queueMicrotask(onClosed)})}destroy(err,callback){if(typeof err==="function"){callback=err;err=null}if(callback===void 0){return new Promise((resolve8,reject)=>{
-this.destroy(err,(err2,data)=>{return err2?reject(err2):resolve8(data)})})}if(typeof callback!=="function"){throw new InvalidArgumentError("invalid callback")}if(this[kDestroyed]){
+()=>{queueMicrotask(onClosed)})}destroy(err,callback){if(typeof err==="function"){callback=err;err=null}if(callback===void 0){return new Promise((resolve9,reject)=>{
+this.destroy(err,(err2,data)=>{return err2?reject(err2):resolve9(data)})})}if(typeof callback!=="function"){throw new InvalidArgumentError("invalid callback")}if(this[kDestroyed]){
 if(this[kOnDestroyed]){this[kOnDestroyed].push(callback)}else{queueMicrotask(()=>callback(null,null))}return}if(!err){err=new ClientDestroyedError}this[kDestroyed]=
 true;this[kOnDestroyed]=this[kOnDestroyed]||[];this[kOnDestroyed].push(callback);const onDestroyed=()=>{const callbacks=this[kOnDestroyed];this[kOnDestroyed]=null;
 for(let i2=0;i2<callbacks.length;i2++){callbacks[i2](null,null)}};this[kDestroy](err).then(()=>{queueMicrotask(onDestroyed)})}[kInterceptedDispatch](opts,handler){
@@ -354,21 +354,21 @@ size>=this._maxCachedSessions){const{value:oldestKey}=this._sessionCache.keys().
 function buildConnector({allowH2,maxCachedSessions,socketPath,timeout,session:customSession,...opts}){if(maxCachedSessions!=null&&(!Number.isInteger(maxCachedSessions)||
 maxCachedSessions<0)){throw new InvalidArgumentError("maxCachedSessions must be a positive integer or zero")}const options={path:socketPath,...opts};const sessionCache=new SessionCache(
 maxCachedSessions==null?100:maxCachedSessions);timeout=timeout==null?1e4:timeout;allowH2=allowH2!=null?allowH2:false;return function connect3({hostname:hostname4,
-host,protocol:protocol2,port,servername,localAddress,httpSocket},callback){let socket;if(protocol2==="https:"){if(!tls){tls=__require("node:tls")}servername=servername||
-options.servername||util.getServerName(host)||null;const sessionKey=servername||hostname4;assert2(sessionKey);const session=customSession||sessionCache.get(sessionKey)||
-null;port=port||443;socket=tls.connect({highWaterMark:16384,...options,servername,session,localAddress,ALPNProtocols:allowH2?["http/1.1","h2"]:["http/1.1"],socket:httpSocket,
-port,host:hostname4});socket.on("session",function(session2){sessionCache.set(sessionKey,session2)})}else{assert2(!httpSocket,"httpSocket can only be sent on TL\
-S update");port=port||80;socket=net.connect({highWaterMark:64*1024,...options,localAddress,port,host:hostname4})}if(options.keepAlive==null||options.keepAlive){
-const keepAliveInitialDelay=options.keepAliveInitialDelay===void 0?6e4:options.keepAliveInitialDelay;socket.setKeepAlive(true,keepAliveInitialDelay)}const clearConnectTimeout=setupConnectTimeout(
-new WeakRef(socket),{timeout,hostname:hostname4,port});socket.setNoDelay(true).once(protocol2==="https:"?"secureConnect":"connect",function(){queueMicrotask(clearConnectTimeout);
-if(callback){const cb=callback;callback=null;cb(null,this)}}).on("error",function(err){queueMicrotask(clearConnectTimeout);if(callback){const cb=callback;callback=
-null;cb(err)}});return socket}}var setupConnectTimeout=process.platform==="win32"?(socketWeakRef,opts)=>{if(!opts.timeout){return noop3}let s1=null;let s2=null;
-const fastTimer=timers.setFastTimeout(()=>{s1=setImmediate(()=>{s2=setImmediate(()=>onConnectTimeout(socketWeakRef.deref(),opts))})},opts.timeout);return()=>{timers.
-clearFastTimeout(fastTimer);clearImmediate(s1);clearImmediate(s2)}}:(socketWeakRef,opts)=>{if(!opts.timeout){return noop3}let s1=null;const fastTimer=timers.setFastTimeout(
-()=>{s1=setImmediate(()=>{onConnectTimeout(socketWeakRef.deref(),opts)})},opts.timeout);return()=>{timers.clearFastTimeout(fastTimer);clearImmediate(s1)}};function onConnectTimeout(socket,opts){
-if(socket==null){return}let message="Connect Timeout Error";if(Array.isArray(socket.autoSelectFamilyAttemptedAddresses)){message+=` (attempted addresses: ${socket.
-autoSelectFamilyAttemptedAddresses.join(", ")},`}else{message+=` (attempted address: ${opts.hostname}:${opts.port},`}message+=` timeout: ${opts.timeout}ms)`;util.
-destroy(socket,new ConnectTimeoutError(message))}module.exports=buildConnector}});var require_utils=__commonJS({"node_modules/undici/lib/llhttp/utils.js"(exports){"use strict";Object.defineProperty(exports,"__esModule",{value:true});exports.enumToMap=
+host,protocol:protocol2,port:port2,servername,localAddress,httpSocket},callback){let socket;if(protocol2==="https:"){if(!tls){tls=__require("node:tls")}servername=
+servername||options.servername||util.getServerName(host)||null;const sessionKey=servername||hostname4;assert2(sessionKey);const session=customSession||sessionCache.
+get(sessionKey)||null;port2=port2||443;socket=tls.connect({highWaterMark:16384,...options,servername,session,localAddress,ALPNProtocols:allowH2?["http/1.1","h2"]:
+["http/1.1"],socket:httpSocket,port:port2,host:hostname4});socket.on("session",function(session2){sessionCache.set(sessionKey,session2)})}else{assert2(!httpSocket,
+"httpSocket can only be sent on TLS update");port2=port2||80;socket=net.connect({highWaterMark:64*1024,...options,localAddress,port:port2,host:hostname4})}if(options.
+keepAlive==null||options.keepAlive){const keepAliveInitialDelay=options.keepAliveInitialDelay===void 0?6e4:options.keepAliveInitialDelay;socket.setKeepAlive(true,
+keepAliveInitialDelay)}const clearConnectTimeout=setupConnectTimeout(new WeakRef(socket),{timeout,hostname:hostname4,port:port2});socket.setNoDelay(true).once(protocol2===
+"https:"?"secureConnect":"connect",function(){queueMicrotask(clearConnectTimeout);if(callback){const cb=callback;callback=null;cb(null,this)}}).on("error",function(err){
+queueMicrotask(clearConnectTimeout);if(callback){const cb=callback;callback=null;cb(err)}});return socket}}var setupConnectTimeout=process.platform==="win32"?(socketWeakRef,opts)=>{
+if(!opts.timeout){return noop3}let s1=null;let s2=null;const fastTimer=timers.setFastTimeout(()=>{s1=setImmediate(()=>{s2=setImmediate(()=>onConnectTimeout(socketWeakRef.
+deref(),opts))})},opts.timeout);return()=>{timers.clearFastTimeout(fastTimer);clearImmediate(s1);clearImmediate(s2)}}:(socketWeakRef,opts)=>{if(!opts.timeout){return noop3}
+let s1=null;const fastTimer=timers.setFastTimeout(()=>{s1=setImmediate(()=>{onConnectTimeout(socketWeakRef.deref(),opts)})},opts.timeout);return()=>{timers.clearFastTimeout(
+fastTimer);clearImmediate(s1)}};function onConnectTimeout(socket,opts){if(socket==null){return}let message="Connect Timeout Error";if(Array.isArray(socket.autoSelectFamilyAttemptedAddresses)){
+message+=` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`}else{message+=` (attempted address: ${opts.hostname}:${opts.port},`}message+=
+` timeout: ${opts.timeout}ms)`;util.destroy(socket,new ConnectTimeoutError(message))}module.exports=buildConnector}});var require_utils=__commonJS({"node_modules/undici/lib/llhttp/utils.js"(exports){"use strict";Object.defineProperty(exports,"__esModule",{value:true});exports.enumToMap=
 void 0;function enumToMap(obj){const res={};Object.keys(obj).forEach(key=>{const value=obj[key];if(typeof value==="number"){res[key]=value}});return res}exports.
 enumToMap=enumToMap}});var require_constants2=__commonJS({"node_modules/undici/lib/llhttp/constants.js"(exports){"use strict";Object.defineProperty(exports,"__esModule",{value:true});
 exports.SPECIAL_HEADERS=exports.HEADER_STATE=exports.MINOR=exports.MAJOR=exports.CONNECTION_TOKEN_CHARS=exports.HEADER_CHARS=exports.TOKEN=exports.STRICT_TOKEN=
@@ -1425,7 +1425,7 @@ metadataList.length=pos;return metadataList}function compareBase64Mixed(actualVa
 actualValue.length;++i2){if(actualValue[i2]!==expectedValue[i2]){if(actualValue[i2]==="+"&&expectedValue[i2]==="-"||actualValue[i2]==="/"&&expectedValue[i2]==="\
 _"){continue}return false}}return true}function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3){}function sameOrigin(A,B){if(A.origin===B.origin&&A.origin===
 "null"){return true}if(A.protocol===B.protocol&&A.hostname===B.hostname&&A.port===B.port){return true}return false}function createDeferredPromise(){let res;let rej;
-const promise2=new Promise((resolve8,reject)=>{res=resolve8;rej=reject});return{promise:promise2,resolve:res,reject:rej}}function isAborted(fetchParams){return fetchParams.
+const promise2=new Promise((resolve9,reject)=>{res=resolve9;rej=reject});return{promise:promise2,resolve:res,reject:rej}}function isAborted(fetchParams){return fetchParams.
 controller.state==="aborted"}function isCancelled(fetchParams){return fetchParams.controller.state==="aborted"||fetchParams.controller.state==="terminated"}function normalizeMethod(method){
 return normalizedMethodRecordsBase[method.toLowerCase()]??method}function serializeJavascriptValueToJSONString(value){const result=JSON.stringify(value);if(result===
 void 0){throw new TypeError("Value is not JSON serializable")}assert2(typeof result==="string");return result}var esIteratorPrototype=Object.getPrototypeOf(Object.
@@ -1758,7 +1758,7 @@ from(await body.arrayBuffer());socket.cork();socket.write(`${header}content-leng
 `,"latin1");socket.write(buffer);socket.uncork();request3.onBodySent(buffer);request3.onRequestSent();if(!expectsPayload&&request3.reset!==false){socket[kReset]=
 true}client[kResume]()}catch(err){abort(err)}}async function writeIterable(abort,body,client,request3,socket,contentLength,header,expectsPayload){assert2(contentLength!==
 0||client[kRunning]===0,"iterator body cannot be pipelined");let callback=null;function onDrain(){if(callback){const cb=callback;callback=null;cb()}}const waitForDrain=()=>new Promise(
-(resolve8,reject)=>{assert2(callback===null);if(socket[kError]){reject(socket[kError])}else{callback=resolve8}});socket.on("close",onDrain).on("drain",onDrain);
+(resolve9,reject)=>{assert2(callback===null);if(socket[kError]){reject(socket[kError])}else{callback=resolve9}});socket.on("close",onDrain).on("drain",onDrain);
 const writer=new AsyncWriter({abort,socket,request:request3,contentLength,client,expectsPayload,header});try{for await(const chunk of body){if(socket[kError]){throw socket[kError]}
 if(!writer.write(chunk)){await waitForDrain()}}writer.end()}catch(err){writer.destroy(err)}finally{socket.off("close",onDrain).off("drain",onDrain)}}var AsyncWriter=class{constructor({
 abort,socket,request:request3,contentLength,client,expectsPayload,header}){this.socket=socket;this.request=request3;this.contentLength=contentLength;this.client=
@@ -1811,8 +1811,8 @@ client[kQueue][client[kRunningIdx]++]=null;util.errorRequest(client,request3,err
 "TRACE"&&method!=="CONNECT"}function writeH2(client,request3){const session=client[kHTTP2Session];const{method,path:path9,host,upgrade,expectContinue,signal,headers:reqHeaders}=request3;
 let{body}=request3;if(upgrade){util.errorRequest(client,request3,new Error("Upgrade not supported for H2"));return false}const headers={};for(let n2=0;n2<reqHeaders.
 length;n2+=2){const key=reqHeaders[n2+0];const val=reqHeaders[n2+1];if(Array.isArray(val)){for(let i2=0;i2<val.length;i2++){if(headers[key]){headers[key]+=`,${val[i2]}`}else{
-headers[key]=val[i2]}}}else{headers[key]=val}}let stream;const{hostname:hostname4,port}=client[kUrl];headers[HTTP2_HEADER_AUTHORITY]=host||`${hostname4}${port?`\
-:${port}`:""}`;headers[HTTP2_HEADER_METHOD]=method;const abort=error3=>{if(request3.aborted){return}if(request3.completed){if(method==="CONNECT"&&stream!=null){
+headers[key]=val[i2]}}}else{headers[key]=val}}let stream;const{hostname:hostname4,port:port2}=client[kUrl];headers[HTTP2_HEADER_AUTHORITY]=host||`${hostname4}${port2?
+`:${port2}`:""}`;headers[HTTP2_HEADER_METHOD]=method;const abort=error3=>{if(request3.aborted){return}if(request3.completed){if(method==="CONNECT"&&stream!=null){
 util.destroy(stream,error3||new RequestAbortedError)}return}error3=error3||new RequestAbortedError;util.errorRequest(client,request3,error3);if(stream!=null){util.
 destroy(stream,error3)}util.destroy(body,error3);client[kQueue][client[kRunningIdx]++]=null;client[kResume]()};try{request3.onConnect(abort)}catch(err){util.errorRequest(
 client,request3,err)}if(request3.aborted){return false}if(method==="CONNECT"){session.ref();stream=session.request(headers,{endStream:false,signal});let upgradeResponseFinished=false;
@@ -1851,7 +1851,7 @@ contentLength===body.size,"blob body must have content length");try{if(contentLe
 const buffer=Buffer.from(await body.arrayBuffer());h2stream.cork();h2stream.write(buffer);h2stream.uncork();h2stream.end();request3.onBodySent(buffer);request3.
 onRequestSent();if(!expectsPayload){socket[kReset]=true}client[kResume]()}catch(err){abort(err)}}async function writeIterable(abort,h2stream,body,client,request3,socket,contentLength,expectsPayload){
 assert2(contentLength!==0||client[kRunning]===0,"iterator body cannot be pipelined");let callback=null;function onDrain(){if(callback){const cb=callback;callback=
-null;cb()}}const waitForDrain=()=>new Promise((resolve8,reject)=>{assert2(callback===null);if(socket[kError]){reject(socket[kError])}else{callback=resolve8}});h2stream.
+null;cb()}}const waitForDrain=()=>new Promise((resolve9,reject)=>{assert2(callback===null);if(socket[kError]){reject(socket[kError])}else{callback=resolve9}});h2stream.
 on("close",onDrain).on("drain",onDrain);try{for await(const chunk of body){if(socket[kError]){throw socket[kError]}const res=h2stream.write(chunk);request3.onBodySent(
 chunk);if(!res){await waitForDrain()}}h2stream.end();request3.onRequestSent();if(!expectsPayload){socket[kReset]=true}client[kResume]()}catch(err){abort(err)}finally{
 h2stream.off("close",onDrain).off("drain",onDrain)}}module.exports=connectH2}});var require_redirect_handler=__commonJS({"node_modules/undici/lib/handler/redirect-handler.js"(exports,module){"use strict";var util=require_util();var{kBodyUsed}=require_symbols();
@@ -1930,23 +1930,23 @@ return this[kQueue].length-this[kRunningIdx]}get[kConnected](){return!!this[kHTT
 this[kHTTPContext]?.busy(null)||this[kSize]>=(getPipelining(this)||1)||this[kPending]>0)}[kConnect](cb){connect3(this);this.once("connect",cb)}[kDispatch](opts,handler){
 const origin=opts.origin||this[kUrl].origin;const request3=new Request(origin,opts,handler);this[kQueue].push(request3);if(this[kResuming]){}else if(util.bodyLength(
 request3.body)==null&&util.isIterable(request3.body)){this[kResuming]=1;queueMicrotask(()=>resume(this))}else{this[kResume](true)}if(this[kResuming]&&this[kNeedDrain]!==
-2&&this[kBusy]){this[kNeedDrain]=2}return this[kNeedDrain]<2}async[kClose](){return new Promise(resolve8=>{if(this[kSize]){this[kClosedResolve]=resolve8}else{resolve8(
-null)}})}async[kDestroy](err){return new Promise(resolve8=>{const requests=this[kQueue].splice(this[kPendingIdx]);for(let i2=0;i2<requests.length;i2++){const request3=requests[i2];
-util.errorRequest(this,request3,err)}const callback=()=>{if(this[kClosedResolve]){this[kClosedResolve]();this[kClosedResolve]=null}resolve8(null)};if(this[kHTTPContext]){
+2&&this[kBusy]){this[kNeedDrain]=2}return this[kNeedDrain]<2}async[kClose](){return new Promise(resolve9=>{if(this[kSize]){this[kClosedResolve]=resolve9}else{resolve9(
+null)}})}async[kDestroy](err){return new Promise(resolve9=>{const requests=this[kQueue].splice(this[kPendingIdx]);for(let i2=0;i2<requests.length;i2++){const request3=requests[i2];
+util.errorRequest(this,request3,err)}const callback=()=>{if(this[kClosedResolve]){this[kClosedResolve]();this[kClosedResolve]=null}resolve9(null)};if(this[kHTTPContext]){
 this[kHTTPContext].destroy(err,callback);this[kHTTPContext]=null}else{queueMicrotask(callback)}this[kResume]()})}};var createRedirectInterceptor=require_redirect_interceptor();
 function onError(client,err){if(client[kRunning]===0&&err.code!=="UND_ERR_INFO"&&err.code!=="UND_ERR_SOCKET"){assert2(client[kPendingIdx]===client[kRunningIdx]);
 const requests=client[kQueue].splice(client[kRunningIdx]);for(let i2=0;i2<requests.length;i2++){const request3=requests[i2];util.errorRequest(client,request3,err)}
 assert2(client[kSize]===0)}}async function connect3(client){assert2(!client[kConnecting]);assert2(!client[kHTTPContext]);let{host,hostname:hostname4,protocol:protocol2,
-port}=client[kUrl];if(hostname4[0]==="["){const idx=hostname4.indexOf("]");assert2(idx!==-1);const ip=hostname4.substring(1,idx);assert2(net.isIP(ip));hostname4=
+port:port2}=client[kUrl];if(hostname4[0]==="["){const idx=hostname4.indexOf("]");assert2(idx!==-1);const ip=hostname4.substring(1,idx);assert2(net.isIP(ip));hostname4=
 ip}client[kConnecting]=true;if(channels.beforeConnect.hasSubscribers){channels.beforeConnect.publish({connectParams:{host,hostname:hostname4,protocol:protocol2,
-port,version:client[kHTTPContext]?.version,servername:client[kServerName],localAddress:client[kLocalAddress]},connector:client[kConnector]})}try{const socket=await new Promise(
-(resolve8,reject)=>{client[kConnector]({host,hostname:hostname4,protocol:protocol2,port,servername:client[kServerName],localAddress:client[kLocalAddress]},(err,socket2)=>{
-if(err){reject(err)}else{resolve8(socket2)}})});if(client.destroyed){util.destroy(socket.on("error",noop3),new ClientDestroyedError);return}assert2(socket);try{
-client[kHTTPContext]=socket.alpnProtocol==="h2"?await connectH2(client,socket):await connectH1(client,socket)}catch(err){socket.destroy().on("error",noop3);throw err}
-client[kConnecting]=false;socket[kCounter]=0;socket[kMaxRequests]=client[kMaxRequests];socket[kClient]=client;socket[kError]=null;if(channels.connected.hasSubscribers){
-channels.connected.publish({connectParams:{host,hostname:hostname4,protocol:protocol2,port,version:client[kHTTPContext]?.version,servername:client[kServerName],
+port:port2,version:client[kHTTPContext]?.version,servername:client[kServerName],localAddress:client[kLocalAddress]},connector:client[kConnector]})}try{const socket=await new Promise(
+(resolve9,reject)=>{client[kConnector]({host,hostname:hostname4,protocol:protocol2,port:port2,servername:client[kServerName],localAddress:client[kLocalAddress]},
+(err,socket2)=>{if(err){reject(err)}else{resolve9(socket2)}})});if(client.destroyed){util.destroy(socket.on("error",noop3),new ClientDestroyedError);return}assert2(
+socket);try{client[kHTTPContext]=socket.alpnProtocol==="h2"?await connectH2(client,socket):await connectH1(client,socket)}catch(err){socket.destroy().on("error",
+noop3);throw err}client[kConnecting]=false;socket[kCounter]=0;socket[kMaxRequests]=client[kMaxRequests];socket[kClient]=client;socket[kError]=null;if(channels.connected.
+hasSubscribers){channels.connected.publish({connectParams:{host,hostname:hostname4,protocol:protocol2,port:port2,version:client[kHTTPContext]?.version,servername:client[kServerName],
 localAddress:client[kLocalAddress]},connector:client[kConnector],socket})}client.emit("connect",client[kUrl],[client])}catch(err){if(client.destroyed){return}client[kConnecting]=
-false;if(channels.connectError.hasSubscribers){channels.connectError.publish({connectParams:{host,hostname:hostname4,protocol:protocol2,port,version:client[kHTTPContext]?.
+false;if(channels.connectError.hasSubscribers){channels.connectError.publish({connectParams:{host,hostname:hostname4,protocol:protocol2,port:port2,version:client[kHTTPContext]?.
 version,servername:client[kServerName],localAddress:client[kLocalAddress]},connector:client[kConnector],error:err})}if(err.code==="ERR_TLS_CERT_ALTNAME_INVALID"){
 assert2(client[kRunning]===0);while(client[kPending]>0&&client[kQueue][client[kPendingIdx]].servername===client[kServerName]){const request3=client[kQueue][client[kPendingIdx]++];
 util.errorRequest(client,request3,err)}}else{onError(client,err)}client.emit("connectionError",client[kUrl],[client],err)}client[kResume]()}function emitDrain(client){
@@ -1981,7 +1981,7 @@ new PoolStats(this)}get[kBusy](){return this[kNeedDrain]}get[kConnected](){retur
 filter(client=>client[kConnected]&&!client[kNeedDrain]).length}get[kPending](){let ret=this[kQueued];for(const{[kPending]:pending}of this[kClients]){ret+=pending}
 return ret}get[kRunning](){let ret=0;for(const{[kRunning]:running}of this[kClients]){ret+=running}return ret}get[kSize](){let ret=this[kQueued];for(const{[kSize]:size}of this[kClients]){
 ret+=size}return ret}get stats(){return this[kStats]}async[kClose](){if(this[kQueue].isEmpty()){await Promise.all(this[kClients].map(c3=>c3.close()))}else{await new Promise(
-resolve8=>{this[kClosedResolve]=resolve8})}}async[kDestroy](err){while(true){const item=this[kQueue].shift();if(!item){break}item.handler.onError(err)}await Promise.
+resolve9=>{this[kClosedResolve]=resolve9})}}async[kDestroy](err){while(true){const item=this[kQueue].shift();if(!item){break}item.handler.onError(err)}await Promise.
 all(this[kClients].map(c3=>c3.destroy(err)))}[kDispatch](opts,handler){const dispatcher=this[kGetDispatcher]();if(!dispatcher){this[kNeedDrain]=true;this[kQueue].
 push({opts,handler});this[kQueued]++}else if(!dispatcher.dispatch(opts,handler)){dispatcher[kNeedDrain]=true;this[kNeedDrain]=!this[kGetDispatcher]()}return!this[kNeedDrain]}[kAddClient](client){
 client.on("drain",this[kOnDrain]).on("connect",this[kOnConnect]).on("disconnect",this[kOnDisconnect]).on("connectionError",this[kOnConnectionError]);this[kClients].
@@ -2056,16 +2056,16 @@ opts.path=origin+path9;if(!("host"in headers)&&!("Host"in headers)){const{host}=
 return this.#client[kDispatch](opts,handler)}async[kClose](){return this.#client.close()}async[kDestroy](err){return this.#client.destroy(err)}};var ProxyAgent2=class extends DispatcherBase{constructor(opts){
 super();if(!opts||typeof opts==="object"&&!(opts instanceof URL2)&&!opts.uri){throw new InvalidArgumentError("Proxy uri is mandatory")}const{clientFactory=defaultFactory}=opts;
 if(typeof clientFactory!=="function"){throw new InvalidArgumentError("Proxy opts.clientFactory must be a function.")}const{proxyTunnel=true}=opts;const url2=this.#getUrl(
-opts);const{href,origin,port,protocol:protocol2,username,password,hostname:proxyHostname}=url2;this[kProxy]={uri:href,protocol:protocol2};this[kInterceptors]=opts.
-interceptors?.ProxyAgent&&Array.isArray(opts.interceptors.ProxyAgent)?opts.interceptors.ProxyAgent:[];this[kRequestTls]=opts.requestTls;this[kProxyTls]=opts.proxyTls;
-this[kProxyHeaders]=opts.headers||{};this[kTunnelProxy]=proxyTunnel;if(opts.auth&&opts.token){throw new InvalidArgumentError("opts.auth cannot be used in combin\
-ation with opts.token")}else if(opts.auth){this[kProxyHeaders]["proxy-authorization"]=`Basic ${opts.auth}`}else if(opts.token){this[kProxyHeaders]["proxy-author\
-ization"]=opts.token}else if(username&&password){this[kProxyHeaders]["proxy-authorization"]=`Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(
+opts);const{href,origin,port:port2,protocol:protocol2,username,password,hostname:proxyHostname}=url2;this[kProxy]={uri:href,protocol:protocol2};this[kInterceptors]=
+opts.interceptors?.ProxyAgent&&Array.isArray(opts.interceptors.ProxyAgent)?opts.interceptors.ProxyAgent:[];this[kRequestTls]=opts.requestTls;this[kProxyTls]=opts.
+proxyTls;this[kProxyHeaders]=opts.headers||{};this[kTunnelProxy]=proxyTunnel;if(opts.auth&&opts.token){throw new InvalidArgumentError("opts.auth cannot be used \
+in combination with opts.token")}else if(opts.auth){this[kProxyHeaders]["proxy-authorization"]=`Basic ${opts.auth}`}else if(opts.token){this[kProxyHeaders]["pro\
+xy-authorization"]=opts.token}else if(username&&password){this[kProxyHeaders]["proxy-authorization"]=`Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(
 password)}`).toString("base64")}`}const connect3=buildConnector({...opts.proxyTls});this[kConnectEndpoint]=buildConnector({...opts.requestTls});const agentFactory=opts.
 factory||defaultAgentFactory;const factory=(origin2,options)=>{const{protocol:protocol3}=new URL2(origin2);if(!this[kTunnelProxy]&&protocol3==="http:"&&this[kProxy].
 protocol==="http:"){return new Http1ProxyWrapper(this[kProxy].uri,{headers:this[kProxyHeaders],connect:connect3,factory:agentFactory})}return agentFactory(origin2,
 options)};this[kClient]=clientFactory(url2,{connect:connect3});this[kAgent]=new Agent({...opts,factory,connect:async(opts2,callback)=>{let requestedPath=opts2.host;
-if(!opts2.port){requestedPath+=`:${defaultProtocolPort(opts2.protocol)}`}try{const{socket,statusCode}=await this[kClient].connect({origin,port,path:requestedPath,
+if(!opts2.port){requestedPath+=`:${defaultProtocolPort(opts2.protocol)}`}try{const{socket,statusCode}=await this[kClient].connect({origin,port:port2,path:requestedPath,
 signal:opts2.signal,headers:{...this[kProxyHeaders],host:opts2.host},servername:this[kProxyTls]?.servername||proxyHostname});if(statusCode!==200){socket.on("err\
 or",noop3).destroy();callback(new RequestAbortedError(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`))}if(opts2.protocol!=="https:"){callback(null,
 socket);return}let servername;if(this[kRequestTls]){servername=this[kRequestTls].servername}else{servername=opts2.servername}this[kConnectEndpoint]({...opts2,servername,
@@ -2086,10 +2086,10 @@ this[kHttpsProxyAgent]=this[kHttpProxyAgent]}this.#parseNoProxy()}[kDispatch](op
 url2);return agent.dispatch(opts,handler)}async[kClose](){await this[kNoProxyAgent].close();if(!this[kHttpProxyAgent][kClosed]){await this[kHttpProxyAgent].close()}
 if(!this[kHttpsProxyAgent][kClosed]){await this[kHttpsProxyAgent].close()}}async[kDestroy](err){await this[kNoProxyAgent].destroy(err);if(!this[kHttpProxyAgent][kDestroyed]){
 await this[kHttpProxyAgent].destroy(err)}if(!this[kHttpsProxyAgent][kDestroyed]){await this[kHttpsProxyAgent].destroy(err)}}#getProxyAgentForUrl(url2){let{protocol:protocol2,
-host:hostname4,port}=url2;hostname4=hostname4.replace(/:\d*$/,"").toLowerCase();port=Number.parseInt(port,10)||DEFAULT_PORTS[protocol2]||0;if(!this.#shouldProxy(
-hostname4,port)){return this[kNoProxyAgent]}if(protocol2==="https:"){return this[kHttpsProxyAgent]}return this[kHttpProxyAgent]}#shouldProxy(hostname4,port){if(this.#noProxyChanged){
+host:hostname4,port:port2}=url2;hostname4=hostname4.replace(/:\d*$/,"").toLowerCase();port2=Number.parseInt(port2,10)||DEFAULT_PORTS[protocol2]||0;if(!this.#shouldProxy(
+hostname4,port2)){return this[kNoProxyAgent]}if(protocol2==="https:"){return this[kHttpsProxyAgent]}return this[kHttpProxyAgent]}#shouldProxy(hostname4,port2){if(this.#noProxyChanged){
 this.#parseNoProxy()}if(this.#noProxyEntries.length===0){return true}if(this.#noProxyValue==="*"){return false}for(let i2=0;i2<this.#noProxyEntries.length;i2++){
-const entry=this.#noProxyEntries[i2];if(entry.port&&entry.port!==port){continue}if(!/^[.*]/.test(entry.hostname)){if(hostname4===entry.hostname){return false}}else{
+const entry=this.#noProxyEntries[i2];if(entry.port&&entry.port!==port2){continue}if(!/^[.*]/.test(entry.hostname)){if(hostname4===entry.hostname){return false}}else{
 if(hostname4.endsWith(entry.hostname.replace(/^\*/,""))){return false}}}return true}#parseNoProxy(){const noProxyValue=this.#opts.noProxy??this.#noProxyEnv;const noProxySplit=noProxyValue.
 split(/[,\s]/);const noProxyEntries=[];for(let i2=0;i2<noProxySplit.length;i2++){const entry=noProxySplit[i2];if(!entry){continue}const parsed=entry.match(/^(.+):(\d+)$/);
 noProxyEntries.push({hostname:(parsed?parsed[1]:entry).toLowerCase(),port:parsed?Number.parseInt(parsed[2],10):0})}this.#noProxyValue=noProxyValue;this.#noProxyEntries=
@@ -2154,14 +2154,14 @@ return consume(this,"text")}async json(){return consume(this,"json")}async blob(
 return consume(this,"arrayBuffer")}async formData(){throw new NotSupportedError}get bodyUsed(){return util.isDisturbed(this)}get body(){if(!this[kBody]){this[kBody]=
 ReadableStreamFrom(this);if(this[kConsume]){this[kBody].getReader();assert2(this[kBody].locked)}}return this[kBody]}async dump(opts){let limit=Number.isFinite(opts?.
 limit)?opts.limit:128*1024;const signal=opts?.signal;if(signal!=null&&(typeof signal!=="object"||!("aborted"in signal))){throw new InvalidArgumentError("signal \
-must be an AbortSignal")}signal?.throwIfAborted();if(this._readableState.closeEmitted){return null}return await new Promise((resolve8,reject)=>{if(this[kContentLength]>
+must be an AbortSignal")}signal?.throwIfAborted();if(this._readableState.closeEmitted){return null}return await new Promise((resolve9,reject)=>{if(this[kContentLength]>
 limit){this.destroy(new AbortError2)}const onAbort2=()=>{this.destroy(signal.reason??new AbortError2)};signal?.addEventListener("abort",onAbort2);this.on("close",
-function(){signal?.removeEventListener("abort",onAbort2);if(signal?.aborted){reject(signal.reason??new AbortError2)}else{resolve8(null)}}).on("error",noop3).on(
+function(){signal?.removeEventListener("abort",onAbort2);if(signal?.aborted){reject(signal.reason??new AbortError2)}else{resolve9(null)}}).on("error",noop3).on(
 "data",function(chunk){limit-=chunk.length;if(limit<=0){this.destroy()}}).resume()})}};function isLocked(self2){return self2[kBody]&&self2[kBody].locked===true||
 self2[kConsume]}function isUnusable(self2){return util.isDisturbed(self2)||isLocked(self2)}async function consume(stream,type){assert2(!stream[kConsume]);return new Promise(
-(resolve8,reject)=>{if(isUnusable(stream)){const rState=stream._readableState;if(rState.destroyed&&rState.closeEmitted===false){stream.on("error",err=>{reject(err)}).
+(resolve9,reject)=>{if(isUnusable(stream)){const rState=stream._readableState;if(rState.destroyed&&rState.closeEmitted===false){stream.on("error",err=>{reject(err)}).
 on("close",()=>{reject(new TypeError("unusable"))})}else{reject(rState.errored??new TypeError("unusable"))}}else{queueMicrotask(()=>{stream[kConsume]={type,stream,
-resolve:resolve8,reject,length:0,body:[]};stream.on("error",function(err){consumeFinish(this[kConsume],err)}).on("close",function(){if(this[kConsume].body!==null){
+resolve:resolve9,reject,length:0,body:[]};stream.on("error",function(err){consumeFinish(this[kConsume],err)}).on("close",function(){if(this[kConsume].body!==null){
 consumeFinish(this[kConsume],new RequestAbortedError)}});consumeStart(stream[kConsume])})}})}function consumeStart(consume2){if(consume2.body===null){return}const{
 _readableState:state}=consume2.stream;if(state.bufferIndex){const start2=state.bufferIndex;const end=state.buffer.length;for(let n2=start2;n2<end;n2++){consumePush(
 consume2,state.buffer[n2])}}else{for(const chunk of state.buffer){consumePush(consume2,chunk)}}if(state.endEmitted){consumeEnd(this[kConsume])}else{consume2.stream.
@@ -2169,9 +2169,9 @@ on("end",function(){consumeEnd(this[kConsume])})}consume2.stream.resume();while(
 0||length===0){return""}const buffer=chunks.length===1?chunks[0]:Buffer.concat(chunks,length);const bufferLength=buffer.length;const start2=bufferLength>2&&buffer[0]===
 239&&buffer[1]===187&&buffer[2]===191?3:0;return buffer.utf8Slice(start2,bufferLength)}function chunksConcat(chunks,length){if(chunks.length===0||length===0){return new Uint8Array(
 0)}if(chunks.length===1){return new Uint8Array(chunks[0])}const buffer=new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);let offset=0;for(let i2=0;i2<chunks.
-length;++i2){const chunk=chunks[i2];buffer.set(chunk,offset);offset+=chunk.length}return buffer}function consumeEnd(consume2){const{type,body,resolve:resolve8,stream,
-length}=consume2;try{if(type==="text"){resolve8(chunksDecode(body,length))}else if(type==="json"){resolve8(JSON.parse(chunksDecode(body,length)))}else if(type===
-"arrayBuffer"){resolve8(chunksConcat(body,length).buffer)}else if(type==="blob"){resolve8(new Blob(body,{type:stream[kContentType]}))}else if(type==="bytes"){resolve8(
+length;++i2){const chunk=chunks[i2];buffer.set(chunk,offset);offset+=chunk.length}return buffer}function consumeEnd(consume2){const{type,body,resolve:resolve9,stream,
+length}=consume2;try{if(type==="text"){resolve9(chunksDecode(body,length))}else if(type==="json"){resolve9(JSON.parse(chunksDecode(body,length)))}else if(type===
+"arrayBuffer"){resolve9(chunksConcat(body,length).buffer)}else if(type==="blob"){resolve9(new Blob(body,{type:stream[kContentType]}))}else if(type==="bytes"){resolve9(
 chunksConcat(body,length))}consumeFinish(consume2)}catch(err){stream.destroy(err)}}function consumePush(consume2,chunk){consume2.length+=chunk.length;consume2.body.
 push(chunk)}function consumeFinish(consume2,err){if(consume2.body===null){return}if(err){consume2.reject(err)}else{consume2.resolve()}consume2.type=null;consume2.
 stream=null;consume2.resolve=null;consume2.reject=null;consume2.length=0;consume2.body=null}module.exports={Readable:BodyReadable,chunksDecode}}});var require_util3=__commonJS({"node_modules/undici/lib/api/util.js"(exports,module){var assert2=__require("node:assert");var{ResponseStatusCodeError}=require_errors();
@@ -2207,8 +2207,8 @@ statusMessage,headers})}else{this.runInAsyncScope(callback,null,null,{statusCode
 res.push(chunk)}onComplete(trailers){util.parseHeaders(trailers,this.trailers);this.res.push(null)}onError(err){const{res,callback,body,opaque}=this;if(callback){
 this.callback=null;queueMicrotask(()=>{this.runInAsyncScope(callback,null,err,{opaque})})}if(res){this.res=null;queueMicrotask(()=>{util.destroy(res,err)})}if(body){
 this.body=null;util.destroy(body,err)}if(this.removeAbortListener){res?.off("close",this.removeAbortListener);this.removeAbortListener();this.removeAbortListener=
-null}}};function request3(opts,callback){if(callback===void 0){return new Promise((resolve8,reject)=>{request3.call(this,opts,(err,data)=>{return err?reject(err):
-resolve8(data)})})}try{this.dispatch(opts,new RequestHandler(opts,callback))}catch(err){if(typeof callback!=="function"){throw err}const opaque=opts?.opaque;queueMicrotask(
+null}}};function request3(opts,callback){if(callback===void 0){return new Promise((resolve9,reject)=>{request3.call(this,opts,(err,data)=>{return err?reject(err):
+resolve9(data)})})}try{this.dispatch(opts,new RequestHandler(opts,callback))}catch(err){if(typeof callback!=="function"){throw err}const opaque=opts?.opaque;queueMicrotask(
 ()=>callback(err,{opaque}))}}module.exports=request3;module.exports.RequestHandler=RequestHandler}});var require_abort_signal=__commonJS({"node_modules/undici/lib/api/abort-signal.js"(exports,module){var{addAbortListener:addAbortListener3}=require_util();var{RequestAbortedError}=require_errors();
 var kListener=Symbol("kListener");var kSignal=Symbol("kSignal");function abort(self2){if(self2.abort){self2.abort(self2[kSignal]?.reason)}else{self2.reason=self2[kSignal]?.
 reason??new RequestAbortedError}removeSignal(self2)}function addSignal(self2,signal){self2.reason=null;self2[kSignal]=null;self2[kListener]=null;if(!signal){return}
@@ -2236,7 +2236,7 @@ writableNeedDrain!==void 0?res.writableNeedDrain:res._writableState?.needDrain;r
 true}onComplete(trailers){const{res}=this;removeSignal(this);if(!res){return}this.trailers=util.parseHeaders(trailers);res.end()}onError(err){const{res,callback,
 opaque,body}=this;removeSignal(this);this.factory=null;if(res){this.res=null;util.destroy(res,err)}else if(callback){this.callback=null;queueMicrotask(()=>{this.
 runInAsyncScope(callback,null,err,{opaque})})}if(body){this.body=null;util.destroy(body,err)}}};function stream(opts,factory,callback){if(callback===void 0){return new Promise(
-(resolve8,reject)=>{stream.call(this,opts,factory,(err,data)=>{return err?reject(err):resolve8(data)})})}try{this.dispatch(opts,new StreamHandler(opts,factory,callback))}catch(err){
+(resolve9,reject)=>{stream.call(this,opts,factory,(err,data)=>{return err?reject(err):resolve9(data)})})}try{this.dispatch(opts,new StreamHandler(opts,factory,callback))}catch(err){
 if(typeof callback!=="function"){throw err}const opaque=opts?.opaque;queueMicrotask(()=>callback(err,{opaque}))}}module.exports=stream}});var require_api_pipeline=__commonJS({"node_modules/undici/lib/api/api-pipeline.js"(exports,module){"use strict";var{Readable:Readable4,Duplex:Duplex5,PassThrough:PassThrough2}=__require("node:stream");
 var{InvalidArgumentError,InvalidReturnValueError,RequestAbortedError}=require_errors();var util=require_util();var{AsyncResource}=__require("node:async_hooks");
 var{addSignal,removeSignal}=require_abort_signal();var assert2=__require("node:assert");var kResume=Symbol("resume");var PipelineRequest=class extends Readable4{constructor(){
@@ -2271,7 +2271,7 @@ reason);return}assert2(this.callback);this.abort=abort;this.context=null}onHeade
 assert2(statusCode===101);const{callback,opaque,context}=this;removeSignal(this);this.callback=null;const headers=this.responseHeaders==="raw"?util.parseRawHeaders(
 rawHeaders):util.parseHeaders(rawHeaders);this.runInAsyncScope(callback,null,null,{headers,socket,opaque,context})}onError(err){const{callback,opaque}=this;removeSignal(
 this);if(callback){this.callback=null;queueMicrotask(()=>{this.runInAsyncScope(callback,null,err,{opaque})})}}};function upgrade(opts,callback){if(callback===void 0){
-return new Promise((resolve8,reject)=>{upgrade.call(this,opts,(err,data)=>{return err?reject(err):resolve8(data)})})}try{const upgradeHandler=new UpgradeHandler(
+return new Promise((resolve9,reject)=>{upgrade.call(this,opts,(err,data)=>{return err?reject(err):resolve9(data)})})}try{const upgradeHandler=new UpgradeHandler(
 opts,callback);this.dispatch({...opts,method:opts.method||"GET",upgrade:opts.protocol||"Websocket"},upgradeHandler)}catch(err){if(typeof callback!=="function"){
 throw err}const opaque=opts?.opaque;queueMicrotask(()=>callback(err,{opaque}))}}module.exports=upgrade}});var require_api_connect=__commonJS({"node_modules/undici/lib/api/api-connect.js"(exports,module){"use strict";var assert2=__require("node:assert");var{AsyncResource}=__require("node:async_hooks");
 var{InvalidArgumentError,SocketError}=require_errors();var util=require_util();var{addSignal,removeSignal}=require_abort_signal();var ConnectHandler=class extends AsyncResource{constructor(opts,callback){
@@ -2282,8 +2282,8 @@ this.abort=null;addSignal(this,signal)}onConnect(abort,context){if(this.reason){
 throw new SocketError("bad connect",null)}onUpgrade(statusCode,rawHeaders,socket){const{callback,opaque,context}=this;removeSignal(this);this.callback=null;let headers=rawHeaders;
 if(headers!=null){headers=this.responseHeaders==="raw"?util.parseRawHeaders(rawHeaders):util.parseHeaders(rawHeaders)}this.runInAsyncScope(callback,null,null,{statusCode,
 headers,socket,opaque,context})}onError(err){const{callback,opaque}=this;removeSignal(this);if(callback){this.callback=null;queueMicrotask(()=>{this.runInAsyncScope(
-callback,null,err,{opaque})})}}};function connect3(opts,callback){if(callback===void 0){return new Promise((resolve8,reject)=>{connect3.call(this,opts,(err,data)=>{
-return err?reject(err):resolve8(data)})})}try{const connectHandler=new ConnectHandler(opts,callback);this.dispatch({...opts,method:"CONNECT"},connectHandler)}catch(err){
+callback,null,err,{opaque})})}}};function connect3(opts,callback){if(callback===void 0){return new Promise((resolve9,reject)=>{connect3.call(this,opts,(err,data)=>{
+return err?reject(err):resolve9(data)})})}try{const connectHandler=new ConnectHandler(opts,callback);this.dispatch({...opts,method:"CONNECT"},connectHandler)}catch(err){
 if(typeof callback!=="function"){throw err}const opaque=opts?.opaque;queueMicrotask(()=>callback(err,{opaque}))}}module.exports=connect3}});var require_api=__commonJS({"node_modules/undici/lib/api/index.js"(exports,module){"use strict";module.exports.request=require_api_request();module.exports.stream=
 require_api_stream();module.exports.pipeline=require_api_pipeline();module.exports.upgrade=require_api_upgrade();module.exports.connect=require_api_connect()}});var require_mock_errors=__commonJS({"node_modules/undici/lib/mock/mock-errors.js"(exports,module){"use strict";var{UndiciError}=require_errors();var kMockNotMatchedError=Symbol.
 for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");var MockNotMatchedError=class _MockNotMatchedError extends UndiciError{constructor(message){super(message);Error.
@@ -2435,10 +2435,10 @@ pick=opts.pick??this.#defaultPick}get full(){return this.#records.size===this.#m
 null&&this.full){cb(null,origin.origin);return}const newOpts={affinity:this.affinity,dualStack:this.dualStack,lookup:this.lookup,pick:this.pick,...opts.dns,maxTTL:this.#maxTTL,
 maxItems:this.#maxItems};if(ips==null){this.lookup(origin,newOpts,(err,addresses)=>{if(err||addresses==null||addresses.length===0){cb(err??new InformationalError(
 "No DNS entries found"));return}this.setRecords(origin,addresses);const records=this.#records.get(origin.hostname);const ip=this.pick(origin,records,newOpts.affinity);
-let port;if(typeof ip.port==="number"){port=`:${ip.port}`}else if(origin.port!==""){port=`:${origin.port}`}else{port=""}cb(null,`${origin.protocol}//${ip.family===
-6?`[${ip.address}]`:ip.address}${port}`)})}else{const ip=this.pick(origin,ips,newOpts.affinity);if(ip==null){this.#records.delete(origin.hostname);this.runLookup(
-origin,opts,cb);return}let port;if(typeof ip.port==="number"){port=`:${ip.port}`}else if(origin.port!==""){port=`:${origin.port}`}else{port=""}cb(null,`${origin.
-protocol}//${ip.family===6?`[${ip.address}]`:ip.address}${port}`)}}#defaultLookup(origin,opts,cb){lookup2(origin.hostname,{all:true,family:this.dualStack===false?
+let port2;if(typeof ip.port==="number"){port2=`:${ip.port}`}else if(origin.port!==""){port2=`:${origin.port}`}else{port2=""}cb(null,`${origin.protocol}//${ip.family===
+6?`[${ip.address}]`:ip.address}${port2}`)})}else{const ip=this.pick(origin,ips,newOpts.affinity);if(ip==null){this.#records.delete(origin.hostname);this.runLookup(
+origin,opts,cb);return}let port2;if(typeof ip.port==="number"){port2=`:${ip.port}`}else if(origin.port!==""){port2=`:${origin.port}`}else{port2=""}cb(null,`${origin.
+protocol}//${ip.family===6?`[${ip.address}]`:ip.address}${port2}`)}}#defaultLookup(origin,opts,cb){lookup2(origin.hostname,{all:true,family:this.dualStack===false?
 this.affinity:0,order:"ipv4first"},(err,addresses)=>{if(err){return cb(err)}const results=new Map;for(const addr of addresses){results.set(`${addr.address}:${addr.
 family}`,addr)}cb(null,results.values())})}#defaultPick(origin,hostnameRecords,affinity){let ip=null;const{records,offset}=hostnameRecords;let family2;if(this.dualStack){
 if(affinity==null){if(offset==null||offset===maxInt){hostnameRecords.offset=0;affinity=4}else{hostnameRecords.offset++;affinity=(hostnameRecords.offset&1)===1?6:
@@ -2825,7 +2825,7 @@ terminate(bytes);return}const buffer=new Uint8Array(bytes);if(buffer.byteLength)
 controller.terminate();return}if(fetchParams.controller.controller.desiredSize<=0){return}}};function onAborted(reason){if(isAborted(fetchParams)){response.aborted=
 true;if(isReadable(stream)){fetchParams.controller.controller.error(fetchParams.controller.serializedAbortReason)}}else{if(isReadable(stream)){fetchParams.controller.
 controller.error(new TypeError("terminated",{cause:isErrorLike(reason)?reason:void 0}))}}fetchParams.controller.connection.destroy()}return response;function dispatch({
-body}){const url2=requestCurrentURL(request3);const agent=fetchParams.controller.dispatcher;return new Promise((resolve8,reject)=>agent.dispatch({path:url2.pathname+
+body}){const url2=requestCurrentURL(request3);const agent=fetchParams.controller.dispatcher;return new Promise((resolve9,reject)=>agent.dispatch({path:url2.pathname+
 url2.search,origin:url2.origin,method:request3.method,body:agent.isMockActive?request3.body&&(request3.body.source||request3.body.stream):body,headers:request3.
 headersList.entries,maxRedirections:0,upgrade:request3.mode==="websocket"?"websocket":void 0},{body:null,abort:null,onConnect(abort){const{connection}=fetchParams.
 controller;timingInfo.finalConnectionTimingInfo=clampAndCoarsenConnectionTimingInfo(void 0,timingInfo.postRedirectStartTime,fetchParams.crossOriginIsolatedCapability);
@@ -2840,12 +2840,12 @@ in response: ${codings.length}, maximum allowed is ${maxContentEncodings}`));ret
 if(coding==="x-gzip"||coding==="gzip"){decoders.push(zlib.createGunzip({flush:zlib.constants.Z_SYNC_FLUSH,finishFlush:zlib.constants.Z_SYNC_FLUSH}))}else if(coding===
 "deflate"){decoders.push(createInflate({flush:zlib.constants.Z_SYNC_FLUSH,finishFlush:zlib.constants.Z_SYNC_FLUSH}))}else if(coding==="br"){decoders.push(zlib.createBrotliDecompress(
 {flush:zlib.constants.BROTLI_OPERATION_FLUSH,finishFlush:zlib.constants.BROTLI_OPERATION_FLUSH}))}else{decoders.length=0;break}}}this.body=new Readable4({read:resume});
-const onError=this.onError.bind(this);resolve8({status,statusText,headersList,body:decoders.length?pipeline(this.body,...decoders,err=>{if(err){this.onError(err)}}).
+const onError=this.onError.bind(this);resolve9({status,statusText,headersList,body:decoders.length?pipeline(this.body,...decoders,err=>{if(err){this.onError(err)}}).
 on("error",onError):this.body.on("error",onError)});return true},onData(chunk){if(fetchParams.controller.dump){return}const bytes=chunk;timingInfo.encodedBodySize+=
 bytes.byteLength;return this.body.push(bytes)},onComplete(){if(this.abort){fetchParams.controller.off("terminated",this.abort)}fetchParams.controller.ended=true;
 this.body.push(null)},onError(error3){if(this.abort){fetchParams.controller.off("terminated",this.abort)}this.body?.destroy(error3);fetchParams.controller.terminate(
 error3);reject(error3)},onUpgrade(status,rawHeaders,socket){if(status!==101){return}const headersList=new HeadersList;for(let i2=0;i2<rawHeaders.length;i2+=2){headersList.
-append(bufferToLowerCasedHeaderName(rawHeaders[i2]),rawHeaders[i2+1].toString("latin1"),true)}resolve8({status,statusText:STATUS_CODES[status],headersList,socket});
+append(bufferToLowerCasedHeaderName(rawHeaders[i2]),rawHeaders[i2+1].toString("latin1"),true)}resolve9({status,statusText:STATUS_CODES[status],headersList,socket});
 return true}}))}}module.exports={fetch:fetch2,Fetch,fetching,finalizeAndReportTiming}}});var require_symbols3=__commonJS({"node_modules/undici/lib/web/fileapi/symbols.js"(exports,module){"use strict";module.exports={kState:Symbol("FileReader state"),
 kResult:Symbol("FileReader result"),kError:Symbol("FileReader error"),kLastProgressEventFired:Symbol("FileReader last progress event fired timestamp"),kEvents:Symbol(
 "FileReader events"),kAborted:Symbol("FileReader aborted")}}});var require_progressevent=__commonJS({"node_modules/undici/lib/web/fileapi/progressevent.js"(exports,module){"use strict";var{webidl}=require_webidl();var kState=Symbol(
@@ -3319,7 +3319,7 @@ if(ArrayBuffer.isView(V)||types.isArrayBuffer(V)){return webidl.converters.Buffe
 ws[kResponse].socket.resume()}function onParserError(err){let message;let code;if(err instanceof CloseEvent){message=err.reason;code=err.code}else{message=err.message}
 fireEvent("error",this,()=>new ErrorEvent("error",{error:err,message}));closeWebSocketConnection(this,code)}module.exports={WebSocket}}});var require_util8=__commonJS({"node_modules/undici/lib/web/eventsource/util.js"(exports,module){"use strict";function isValidLastEventId(value){return value.indexOf(
 "\0")===-1}function isASCIINumber(value){if(value.length===0)return false;for(let i2=0;i2<value.length;i2++){if(value.charCodeAt(i2)<48||value.charCodeAt(i2)>57)
-return false}return true}function delay(ms2){return new Promise(resolve8=>{setTimeout(resolve8,ms2).unref()})}module.exports={isValidLastEventId,isASCIINumber,delay}}});var require_eventsource_stream=__commonJS({"node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports,module){"use strict";var buffer=__require("node:buffer");
+return false}return true}function delay(ms2){return new Promise(resolve9=>{setTimeout(resolve9,ms2).unref()})}module.exports={isValidLastEventId,isASCIINumber,delay}}});var require_eventsource_stream=__commonJS({"node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports,module){"use strict";var buffer=__require("node:buffer");
 var{Transform:Transform2}=__require("node:stream");var{isASCIINumber,isValidLastEventId}=require_util8();var BOM=[239,187,191];var LF3=10;var CR3=13;var COLON=58;
 var SPACE2=32;var defaultMaxEventSize=buffer.kStringMaxLength;var DATA=Buffer.from("data");var EVENT=Buffer.from("event");var ID=Buffer.from("id");var RETRY=Buffer.
 from("retry");var minParserItems=1024;var maxParserItems=131072;var bytesPerParserItem=128;function isASCIINumberBytes(buffer2,start2){if(start2>=buffer2.length){
@@ -3609,19 +3609,19 @@ return stat5.isFile()&&checkMode(stat5,options)}function checkMode(stat5,options
 void 0?options.uid:process.getuid&&process.getuid();var myGid=options.gid!==void 0?options.gid:process.getgid&&process.getgid();var u2=parseInt("100",8);var g=parseInt(
 "010",8);var o2=parseInt("001",8);var ug=u2|g;var ret=mod&o2||mod&g&&gid===myGid||mod&u2&&uid===myUid||mod&ug&&myUid===0;return ret}}});var require_isexe=__commonJS({"node_modules/isexe/index.js"(exports,module){var fs3=__require("fs");var core;if(process.platform==="win32"||global.TESTING_WINDOWS){
 core=require_windows()}else{core=require_mode()}module.exports=isexe;isexe.sync=sync;function isexe(path9,options,cb){if(typeof options==="function"){cb=options;
-options={}}if(!cb){if(typeof Promise!=="function"){throw new TypeError("callback not provided")}return new Promise(function(resolve8,reject){isexe(path9,options||
-{},function(er,is){if(er){reject(er)}else{resolve8(is)}})})}core(path9,options||{},function(er,is){if(er){if(er.code==="EACCES"||options&&options.ignoreErrors){
+options={}}if(!cb){if(typeof Promise!=="function"){throw new TypeError("callback not provided")}return new Promise(function(resolve9,reject){isexe(path9,options||
+{},function(er,is){if(er){reject(er)}else{resolve9(is)}})})}core(path9,options||{},function(er,is){if(er){if(er.code==="EACCES"||options&&options.ignoreErrors){
 er=null;is=false}}cb(er,is)})}function sync(path9,options){try{return core.sync(path9,options||{})}catch(er){if(options&&options.ignoreErrors||er.code==="EACCES"){
 return false}else{throw er}}}}});var require_which=__commonJS({"node_modules/which/which.js"(exports,module){var isWindows=process.platform==="win32"||process.env.OSTYPE==="cygwin"||process.env.
 OSTYPE==="msys";var path9=__require("path");var COLON=isWindows?";":":";var isexe=require_isexe();var getNotFoundError=cmd=>Object.assign(new Error(`not found: ${cmd}`),
 {code:"ENOENT"});var getPathInfo=(cmd,opt)=>{const colon=opt.colon||COLON;const pathEnv=cmd.match(/\//)||isWindows&&cmd.match(/\\/)?[""]:[...isWindows?[process.
 cwd()]:[],...(opt.path||process.env.PATH||"").split(colon)];const pathExtExe=isWindows?opt.pathExt||process.env.PATHEXT||".EXE;.CMD;.BAT;.COM":"";const pathExt=isWindows?
 pathExtExe.split(colon):[""];if(isWindows){if(cmd.indexOf(".")!==-1&&pathExt[0]!=="")pathExt.unshift("")}return{pathEnv,pathExt,pathExtExe}};var which2=(cmd,opt,cb)=>{
-if(typeof opt==="function"){cb=opt;opt={}}if(!opt)opt={};const{pathEnv,pathExt,pathExtExe}=getPathInfo(cmd,opt);const found=[];const step=i2=>new Promise((resolve8,reject)=>{
-if(i2===pathEnv.length)return opt.all&&found.length?resolve8(found):reject(getNotFoundError(cmd));const ppRaw=pathEnv[i2];const pathPart=/^".*"$/.test(ppRaw)?ppRaw.
-slice(1,-1):ppRaw;const pCmd=path9.join(pathPart,cmd);const p=!pathPart&&/^\.[\\\/]/.test(cmd)?cmd.slice(0,2)+pCmd:pCmd;resolve8(subStep(p,i2,0))});const subStep=(p,i2,ii)=>new Promise(
-(resolve8,reject)=>{if(ii===pathExt.length)return resolve8(step(i2+1));const ext=pathExt[ii];isexe(p+ext,{pathExt:pathExtExe},(er,is)=>{if(!er&&is){if(opt.all)found.
-push(p+ext);else return resolve8(p+ext)}return resolve8(subStep(p,i2,ii+1))})});return cb?step(0).then(res=>cb(null,res),cb):step(0)};var whichSync=(cmd,opt)=>{
+if(typeof opt==="function"){cb=opt;opt={}}if(!opt)opt={};const{pathEnv,pathExt,pathExtExe}=getPathInfo(cmd,opt);const found=[];const step=i2=>new Promise((resolve9,reject)=>{
+if(i2===pathEnv.length)return opt.all&&found.length?resolve9(found):reject(getNotFoundError(cmd));const ppRaw=pathEnv[i2];const pathPart=/^".*"$/.test(ppRaw)?ppRaw.
+slice(1,-1):ppRaw;const pCmd=path9.join(pathPart,cmd);const p=!pathPart&&/^\.[\\\/]/.test(cmd)?cmd.slice(0,2)+pCmd:pCmd;resolve9(subStep(p,i2,0))});const subStep=(p,i2,ii)=>new Promise(
+(resolve9,reject)=>{if(ii===pathExt.length)return resolve9(step(i2+1));const ext=pathExt[ii];isexe(p+ext,{pathExt:pathExtExe},(er,is)=>{if(!er&&is){if(opt.all)found.
+push(p+ext);else return resolve9(p+ext)}return resolve9(subStep(p,i2,ii+1))})});return cb?step(0).then(res=>cb(null,res),cb):step(0)};var whichSync=(cmd,opt)=>{
 opt=opt||{};const{pathEnv,pathExt,pathExtExe}=getPathInfo(cmd,opt);const found=[];for(let i2=0;i2<pathEnv.length;i2++){const ppRaw=pathEnv[i2];const pathPart=/^".*"$/.
 test(ppRaw)?ppRaw.slice(1,-1):ppRaw;const pCmd=path9.join(pathPart,cmd);const p=!pathPart&&/^\.[\\\/]/.test(cmd)?cmd.slice(0,2)+pCmd:pCmd;for(let j=0;j<pathExt.
 length;j++){const cur=p+pathExt[j];try{const is=isexe.sync(cur,{pathExt:pathExtExe});if(is){if(opt.all)found.push(cur);else return cur}}catch(ex){}}}if(opt.all&&
@@ -3771,8 +3771,8 @@ message cannot be serialized: ${String(message)}.`,{cause:error3})}};isSerializa
 some(serializationErrorMessage=>message.includes(serializationErrorMessage));SERIALIZATION_ERROR_CODES=new Set(["ERR_MISSING_ARGS","ERR_INVALID_ARG_TYPE"]);SERIALIZATION_ERROR_MESSAGES=
 ["could not be cloned","circular structure","call stack size exceeded"];getMethodName=(methodName,isSubprocess,parameters="")=>methodName==="cancelSignal"?"`can\
 celSignal`'s `controller.abort()`":`${getNamespaceName(isSubprocess)}${methodName}(${parameters})`;getNamespaceName=isSubprocess=>isSubprocess?"":"subprocess.";
-getOtherProcessName=isSubprocess=>isSubprocess?"parent process":"subprocess";disconnect=anyProcess=>{if(anyProcess.connected){anyProcess.disconnect()}}}});var createDeferred;var init_deferred=__esm({"node_modules/execa/lib/utils/deferred.js"(){createDeferred=()=>{const methods={};const promise2=new Promise((resolve8,reject)=>{
-Object.assign(methods,{resolve:resolve8,reject})});return Object.assign(promise2,methods)}}});var getToStream,getFromStream,SUBPROCESS_OPTIONS,getFdNumber,parseFdNumber,validateFdNumber,getInvalidStdioOptionMessage,getInvalidStdioOption,getUsedDescriptor,
+getOtherProcessName=isSubprocess=>isSubprocess?"parent process":"subprocess";disconnect=anyProcess=>{if(anyProcess.connected){anyProcess.disconnect()}}}});var createDeferred;var init_deferred=__esm({"node_modules/execa/lib/utils/deferred.js"(){createDeferred=()=>{const methods={};const promise2=new Promise((resolve9,reject)=>{
+Object.assign(methods,{resolve:resolve9,reject})});return Object.assign(promise2,methods)}}});var getToStream,getFromStream,SUBPROCESS_OPTIONS,getFdNumber,parseFdNumber,validateFdNumber,getInvalidStdioOptionMessage,getInvalidStdioOption,getUsedDescriptor,
 getOptionName,serializeOptionValue;var init_fd_options=__esm({"node_modules/execa/lib/arguments/fd-options.js"(){init_specific();getToStream=(destination,to="st\
 din")=>{const isWritable=true;const{options,fileDescriptors}=SUBPROCESS_OPTIONS.get(destination);const fdNumber=getFdNumber(fileDescriptors,to,isWritable);const destinationStream=destination.
 stdio[fdNumber];if(destinationStream===null){throw new TypeError(getInvalidStdioOptionMessage(fdNumber,to,options,isWritable))}return destinationStream};getFromStream=
@@ -4560,8 +4560,8 @@ waitForCustomStreamsEnd=(fileDescriptors,streamInfo)=>fileDescriptors.flatMap(({
 stopOnExit:type==="native"})));throwOnSubprocessError=async(subprocess,{signal})=>{const[error3]=await once8(subprocess,"error",{signal});throw error3}}});var initializeConcurrentStreams,addConcurrentStream,waitForConcurrentStreams;var init_concurrent=__esm({"node_modules/execa/lib/convert/concurrent.js"(){init_deferred();
 initializeConcurrentStreams=()=>({readableDestroy:new WeakMap,writableFinal:new WeakMap,writableDestroy:new WeakMap});addConcurrentStream=(concurrentStreams,stream,waitName)=>{
 const weakMap=concurrentStreams[waitName];if(!weakMap.has(stream)){weakMap.set(stream,[])}const promises3=weakMap.get(stream);const promise2=createDeferred();promises3.
-push(promise2);const resolve8=promise2.resolve.bind(promise2);return{resolve:resolve8,promises:promises3}};waitForConcurrentStreams=async({resolve:resolve8,promises:promises3},subprocess)=>{
-resolve8();const[isSubprocessExit]=await Promise.race([Promise.allSettled([true,subprocess]),Promise.all([false,...promises3])]);return!isSubprocessExit}}});import{finished as finished6}from"node:stream/promises";var safeWaitForSubprocessStdin,safeWaitForSubprocessStdout,waitForSubprocessStdin,waitForSubprocessStdout,
+push(promise2);const resolve9=promise2.resolve.bind(promise2);return{resolve:resolve9,promises:promises3}};waitForConcurrentStreams=async({resolve:resolve9,promises:promises3},subprocess)=>{
+resolve9();const[isSubprocessExit]=await Promise.race([Promise.allSettled([true,subprocess]),Promise.all([false,...promises3])]);return!isSubprocessExit}}});import{finished as finished6}from"node:stream/promises";var safeWaitForSubprocessStdin,safeWaitForSubprocessStdout,waitForSubprocessStdin,waitForSubprocessStdout,
 waitForSubprocess,destroyOtherStream;var init_shared=__esm({"node_modules/execa/lib/convert/shared.js"(){init_wait_stream();safeWaitForSubprocessStdin=async subprocessStdin=>{
 if(subprocessStdin===void 0){return}try{await waitForSubprocessStdin(subprocessStdin)}catch{}};safeWaitForSubprocessStdout=async subprocessStdout=>{if(subprocessStdout===
 void 0){return}try{await waitForSubprocessStdout(subprocessStdout)}catch{}};waitForSubprocessStdin=async subprocessStdin=>{await finished6(subprocessStdin,{cleanup:true,
@@ -4674,13 +4674,13 @@ execaSync=createExeca(()=>({isSync:true}));execaCommand=createExeca(mapCommandAs
 $=createExeca(mapScriptAsync,{},deepScriptOptions,setScriptSync);({sendMessage:sendMessage2,getOneMessage:getOneMessage2,getEachMessage:getEachMessage2,getCancelSignal:getCancelSignal2}=
 getIpcExport())}});var require_identity=__commonJS({"node_modules/yaml/dist/nodes/identity.js"(exports){"use strict";var ALIAS=Symbol.for("yaml.alias");var DOC=Symbol.for("yaml.do\
 cument");var MAP=Symbol.for("yaml.map");var PAIR=Symbol.for("yaml.pair");var SCALAR=Symbol.for("yaml.scalar");var SEQ=Symbol.for("yaml.seq");var NODE_TYPE=Symbol.
-for("yaml.node.type");var isAlias2=node2=>!!node2&&typeof node2==="object"&&node2[NODE_TYPE]===ALIAS;var isDocument=node2=>!!node2&&typeof node2==="object"&&node2[NODE_TYPE]===
-DOC;var isMap2=node2=>!!node2&&typeof node2==="object"&&node2[NODE_TYPE]===MAP;var isPair2=node2=>!!node2&&typeof node2==="object"&&node2[NODE_TYPE]===PAIR;var isScalar3=node2=>!!node2&&
+for("yaml.node.type");var isAlias3=node2=>!!node2&&typeof node2==="object"&&node2[NODE_TYPE]===ALIAS;var isDocument=node2=>!!node2&&typeof node2==="object"&&node2[NODE_TYPE]===
+DOC;var isMap3=node2=>!!node2&&typeof node2==="object"&&node2[NODE_TYPE]===MAP;var isPair2=node2=>!!node2&&typeof node2==="object"&&node2[NODE_TYPE]===PAIR;var isScalar4=node2=>!!node2&&
 typeof node2==="object"&&node2[NODE_TYPE]===SCALAR;var isSeq2=node2=>!!node2&&typeof node2==="object"&&node2[NODE_TYPE]===SEQ;function isCollection(node2){if(node2&&
 typeof node2==="object")switch(node2[NODE_TYPE]){case MAP:case SEQ:return true}return false}function isNode2(node2){if(node2&&typeof node2==="object")switch(node2[NODE_TYPE]){case ALIAS:case MAP:case SCALAR:case SEQ:
-return true}return false}var hasAnchor=node2=>(isScalar3(node2)||isCollection(node2))&&!!node2.anchor;exports.ALIAS=ALIAS;exports.DOC=DOC;exports.MAP=MAP;exports.
-NODE_TYPE=NODE_TYPE;exports.PAIR=PAIR;exports.SCALAR=SCALAR;exports.SEQ=SEQ;exports.hasAnchor=hasAnchor;exports.isAlias=isAlias2;exports.isCollection=isCollection;
-exports.isDocument=isDocument;exports.isMap=isMap2;exports.isNode=isNode2;exports.isPair=isPair2;exports.isScalar=isScalar3;exports.isSeq=isSeq2}});var require_visit=__commonJS({"node_modules/yaml/dist/visit.js"(exports){"use strict";var identity4=require_identity();var BREAK=Symbol("break visit");var SKIP=Symbol(
+return true}return false}var hasAnchor=node2=>(isScalar4(node2)||isCollection(node2))&&!!node2.anchor;exports.ALIAS=ALIAS;exports.DOC=DOC;exports.MAP=MAP;exports.
+NODE_TYPE=NODE_TYPE;exports.PAIR=PAIR;exports.SCALAR=SCALAR;exports.SEQ=SEQ;exports.hasAnchor=hasAnchor;exports.isAlias=isAlias3;exports.isCollection=isCollection;
+exports.isDocument=isDocument;exports.isMap=isMap3;exports.isNode=isNode2;exports.isPair=isPair2;exports.isScalar=isScalar4;exports.isSeq=isSeq2}});var require_visit=__commonJS({"node_modules/yaml/dist/visit.js"(exports){"use strict";var identity4=require_identity();var BREAK=Symbol("break visit");var SKIP=Symbol(
 "skip children");var REMOVE=Symbol("remove node");function visit3(node2,visitor){const visitor_=initVisitor(visitor);if(identity4.isDocument(node2)){const cd=visit_(
 null,node2.contents,visitor_,Object.freeze([node2]));if(cd===REMOVE)node2.contents=null}else visit_(null,node2,visitor_,Object.freeze([]))}visit3.BREAK=BREAK;visit3.
 SKIP=SKIP;visit3.REMOVE=REMOVE;function visit_(key,node2,visitor,path9){const ctrl=callVisitor(key,node2,visitor,path9);if(identity4.isNode(ctrl)||identity4.isPair(
@@ -4796,20 +4796,20 @@ Collection;exports.collectionFromPath=collectionFromPath;exports.isEmptyPath=isE
 "#");function indentComment(comment,indent){if(/^\n+$/.test(comment))return comment.substring(1);return indent?comment.replace(/^(?! *$)/gm,indent):comment}var lineComment=(str,indent,comment)=>str.
 endsWith("\n")?indentComment(comment,indent):comment.includes("\n")?"\n"+indentComment(comment,indent):(str.endsWith(" ")?"":" ")+comment;exports.indentComment=
 indentComment;exports.lineComment=lineComment;exports.stringifyComment=stringifyComment}});var require_foldFlowLines=__commonJS({"node_modules/yaml/dist/stringify/foldFlowLines.js"(exports){"use strict";var FOLD_FLOW="flow";var FOLD_BLOCK="block";var FOLD_QUOTED="\
-quoted";function foldFlowLines(text3,indent,mode="flow",{indentAtStart,lineWidth=80,minContentWidth=20,onFold,onOverflow}={}){if(!lineWidth||lineWidth<0)return text3;
-if(lineWidth<minContentWidth)minContentWidth=0;const endStep=Math.max(1+minContentWidth,1+lineWidth-indent.length);if(text3.length<=endStep)return text3;const folds=[];
+quoted";function foldFlowLines(text4,indent,mode="flow",{indentAtStart,lineWidth=80,minContentWidth=20,onFold,onOverflow}={}){if(!lineWidth||lineWidth<0)return text4;
+if(lineWidth<minContentWidth)minContentWidth=0;const endStep=Math.max(1+minContentWidth,1+lineWidth-indent.length);if(text4.length<=endStep)return text4;const folds=[];
 const escapedFolds={};let end=lineWidth-indent.length;if(typeof indentAtStart==="number"){if(indentAtStart>lineWidth-Math.max(2,minContentWidth))folds.push(0);else
 end=lineWidth-indentAtStart}let split=void 0;let prev=void 0;let overflow=false;let i2=-1;let escStart=-1;let escEnd=-1;if(mode===FOLD_BLOCK){i2=consumeMoreIndentedLines(
-text3,i2,indent.length);if(i2!==-1)end=i2+endStep}for(let ch;ch=text3[i2+=1];){if(mode===FOLD_QUOTED&&ch==="\\"){escStart=i2;switch(text3[i2+1]){case"x":i2+=3;break;case"\
-u":i2+=5;break;case"U":i2+=9;break;default:i2+=1}escEnd=i2}if(ch==="\n"){if(mode===FOLD_BLOCK)i2=consumeMoreIndentedLines(text3,i2,indent.length);end=i2+indent.
-length+endStep;split=void 0}else{if(ch===" "&&prev&&prev!==" "&&prev!=="\n"&&prev!=="	"){const next=text3[i2+1];if(next&&next!==" "&&next!=="\n"&&next!=="	")split=
-i2}if(i2>=end){if(split){folds.push(split);end=split+endStep;split=void 0}else if(mode===FOLD_QUOTED){while(prev===" "||prev==="	"){prev=ch;ch=text3[i2+=1];overflow=
-true}const j=i2>escEnd+1?i2-2:escStart-1;if(escapedFolds[j])return text3;folds.push(j);escapedFolds[j]=true;end=j+endStep;split=void 0}else{overflow=true}}}prev=
-ch}if(overflow&&onOverflow)onOverflow();if(folds.length===0)return text3;if(onFold)onFold();let res=text3.slice(0,folds[0]);for(let i3=0;i3<folds.length;++i3){const fold=folds[i3];
-const end2=folds[i3+1]||text3.length;if(fold===0)res=`
-${indent}${text3.slice(0,end2)}`;else{if(mode===FOLD_QUOTED&&escapedFolds[fold])res+=`${text3[fold]}\\`;res+=`
-${indent}${text3.slice(fold+1,end2)}`}}return res}function consumeMoreIndentedLines(text3,i2,indent){let end=i2;let start2=i2+1;let ch=text3[start2];while(ch===
-" "||ch==="	"){if(i2<start2+indent){ch=text3[++i2]}else{do{ch=text3[++i2]}while(ch&&ch!=="\n");end=i2;start2=i2+1;ch=text3[start2]}}return end}exports.FOLD_BLOCK=
+text4,i2,indent.length);if(i2!==-1)end=i2+endStep}for(let ch;ch=text4[i2+=1];){if(mode===FOLD_QUOTED&&ch==="\\"){escStart=i2;switch(text4[i2+1]){case"x":i2+=3;break;case"\
+u":i2+=5;break;case"U":i2+=9;break;default:i2+=1}escEnd=i2}if(ch==="\n"){if(mode===FOLD_BLOCK)i2=consumeMoreIndentedLines(text4,i2,indent.length);end=i2+indent.
+length+endStep;split=void 0}else{if(ch===" "&&prev&&prev!==" "&&prev!=="\n"&&prev!=="	"){const next=text4[i2+1];if(next&&next!==" "&&next!=="\n"&&next!=="	")split=
+i2}if(i2>=end){if(split){folds.push(split);end=split+endStep;split=void 0}else if(mode===FOLD_QUOTED){while(prev===" "||prev==="	"){prev=ch;ch=text4[i2+=1];overflow=
+true}const j=i2>escEnd+1?i2-2:escStart-1;if(escapedFolds[j])return text4;folds.push(j);escapedFolds[j]=true;end=j+endStep;split=void 0}else{overflow=true}}}prev=
+ch}if(overflow&&onOverflow)onOverflow();if(folds.length===0)return text4;if(onFold)onFold();let res=text4.slice(0,folds[0]);for(let i3=0;i3<folds.length;++i3){const fold=folds[i3];
+const end2=folds[i3+1]||text4.length;if(fold===0)res=`
+${indent}${text4.slice(0,end2)}`;else{if(mode===FOLD_QUOTED&&escapedFolds[fold])res+=`${text4[fold]}\\`;res+=`
+${indent}${text4.slice(fold+1,end2)}`}}return res}function consumeMoreIndentedLines(text4,i2,indent){let end=i2;let start2=i2+1;let ch=text4[start2];while(ch===
+" "||ch==="	"){if(i2<start2+indent){ch=text4[++i2]}else{do{ch=text4[++i2]}while(ch&&ch!=="\n");end=i2;start2=i2+1;ch=text4[start2]}}return end}exports.FOLD_BLOCK=
 FOLD_BLOCK;exports.FOLD_FLOW=FOLD_FLOW;exports.FOLD_QUOTED=FOLD_QUOTED;exports.foldFlowLines=foldFlowLines}});var require_stringifyString=__commonJS({"node_modules/yaml/dist/stringify/stringifyString.js"(exports){"use strict";var Scalar=require_Scalar();var foldFlowLines=require_foldFlowLines();
 var getFoldOptions=(ctx,isBlock)=>({indentAtStart:isBlock?ctx.indent.length:ctx.indentAtStart,lineWidth:ctx.options.lineWidth,minContentWidth:ctx.options.minContentWidth});
 var containsDocumentMarker=str=>/^(%|---|\.\.\.)/m.test(str);function lineLengthOverLimit(str,lineWidth,indentLength){if(!lineWidth||lineWidth<0)return false;const limit=lineWidth-
@@ -5248,31 +5248,31 @@ cb;else comment+=sep3+cb;sep3="";break}case"newline":if(comment)sep3+=source;has
 var Pair=require_Pair();var YAMLMap=require_YAMLMap();var YAMLSeq=require_YAMLSeq();var resolveEnd=require_resolve_end();var resolveProps=require_resolve_props();
 var utilContainsNewline=require_util_contains_newline();var utilMapIncludes=require_util_map_includes();var blockMsg="Block collections are not allowed within f\
 low collections";var isBlock=token=>token&&(token.type==="block-map"||token.type==="block-seq");function resolveFlowCollection({composeNode,composeEmptyNode},ctx,fc,onError,tag){
-const isMap2=fc.start.source==="{";const fcName=isMap2?"flow map":"flow sequence";const NodeClass=tag?.nodeClass??(isMap2?YAMLMap.YAMLMap:YAMLSeq.YAMLSeq);const coll=new NodeClass(
+const isMap3=fc.start.source==="{";const fcName=isMap3?"flow map":"flow sequence";const NodeClass=tag?.nodeClass??(isMap3?YAMLMap.YAMLMap:YAMLSeq.YAMLSeq);const coll=new NodeClass(
 ctx.schema);coll.flow=true;const atRoot=ctx.atRoot;if(atRoot)ctx.atRoot=false;if(ctx.atKey)ctx.atKey=false;let offset=fc.offset+fc.start.source.length;for(let i2=0;i2<
 fc.items.length;++i2){const collItem=fc.items[i2];const{start:start2,key,sep:sep3,value}=collItem;const props=resolveProps.resolveProps(start2,{flow:fcName,indicator:"\
 explicit-key-ind",next:key??sep3?.[0],offset,onError,parentIndent:fc.indent,startOnNewline:false});if(!props.found){if(!props.anchor&&!props.tag&&!sep3&&!value){
 if(i2===0&&props.comma)onError(props.comma,"UNEXPECTED_TOKEN",`Unexpected , in ${fcName}`);else if(i2<fc.items.length-1)onError(props.start,"UNEXPECTED_TOKEN",`\
 Unexpected empty item in ${fcName}`);if(props.comment){if(coll.comment)coll.comment+="\n"+props.comment;else coll.comment=props.comment}offset=props.end;continue}
-if(!isMap2&&ctx.options.strict&&utilContainsNewline.containsNewline(key))onError(key,"MULTILINE_IMPLICIT_KEY","Implicit keys of flow sequence pairs need to be o\
+if(!isMap3&&ctx.options.strict&&utilContainsNewline.containsNewline(key))onError(key,"MULTILINE_IMPLICIT_KEY","Implicit keys of flow sequence pairs need to be o\
 n a single line")}if(i2===0){if(props.comma)onError(props.comma,"UNEXPECTED_TOKEN",`Unexpected , in ${fcName}`)}else{if(!props.comma)onError(props.start,"MISSIN\
 G_CHAR",`Missing , between ${fcName} items`);if(props.comment){let prevItemComment="";loop:for(const st of start2){switch(st.type){case"comma":case"space":break;case"\
 comment":prevItemComment=st.source.substring(1);break loop;default:break loop}}if(prevItemComment){let prev=coll.items[coll.items.length-1];if(identity4.isPair(
 prev))prev=prev.value??prev.key;if(prev.comment)prev.comment+="\n"+prevItemComment;else prev.comment=prevItemComment;props.comment=props.comment.substring(prevItemComment.
-length+1)}}}if(!isMap2&&!sep3&&!props.found){const valueNode=value?composeNode(ctx,value,props,onError):composeEmptyNode(ctx,props.end,sep3,null,props,onError);
+length+1)}}}if(!isMap3&&!sep3&&!props.found){const valueNode=value?composeNode(ctx,value,props,onError):composeEmptyNode(ctx,props.end,sep3,null,props,onError);
 coll.items.push(valueNode);offset=valueNode.range[2];if(isBlock(value))onError(valueNode.range,"BLOCK_IN_FLOW",blockMsg)}else{ctx.atKey=true;const keyStart=props.
 end;const keyNode=key?composeNode(ctx,key,props,onError):composeEmptyNode(ctx,keyStart,start2,null,props,onError);if(isBlock(key))onError(keyNode.range,"BLOCK_I\
 N_FLOW",blockMsg);ctx.atKey=false;const valueProps=resolveProps.resolveProps(sep3??[],{flow:fcName,indicator:"map-value-ind",next:value,offset:keyNode.range[2],
-onError,parentIndent:fc.indent,startOnNewline:false});if(valueProps.found){if(!isMap2&&!props.found&&ctx.options.strict){if(sep3)for(const st of sep3){if(st===valueProps.
+onError,parentIndent:fc.indent,startOnNewline:false});if(valueProps.found){if(!isMap3&&!props.found&&ctx.options.strict){if(sep3)for(const st of sep3){if(st===valueProps.
 found)break;if(st.type==="newline"){onError(st,"MULTILINE_IMPLICIT_KEY","Implicit keys of flow sequence pairs need to be on a single line");break}}if(props.start<
 valueProps.found.offset-1024)onError(valueProps.found,"KEY_OVER_1024_CHARS","The : indicator must be at most 1024 chars after the start of an implicit flow sequ\
 ence key")}}else if(value){if("source"in value&&value.source?.[0]===":")onError(value,"MISSING_CHAR",`Missing space after : in ${fcName}`);else onError(valueProps.
 start,"MISSING_CHAR",`Missing , or : between ${fcName} items`)}const valueNode=value?composeNode(ctx,value,valueProps,onError):valueProps.found?composeEmptyNode(
 ctx,valueProps.end,sep3,null,valueProps,onError):null;if(valueNode){if(isBlock(value))onError(valueNode.range,"BLOCK_IN_FLOW",blockMsg)}else if(valueProps.comment){
 if(keyNode.comment)keyNode.comment+="\n"+valueProps.comment;else keyNode.comment=valueProps.comment}const pair=new Pair.Pair(keyNode,valueNode);if(ctx.options.keepSourceTokens)
-pair.srcToken=collItem;if(isMap2){const map2=coll;if(utilMapIncludes.mapIncludes(ctx,map2.items,keyNode))onError(keyStart,"DUPLICATE_KEY","Map keys must be uniq\
+pair.srcToken=collItem;if(isMap3){const map2=coll;if(utilMapIncludes.mapIncludes(ctx,map2.items,keyNode))onError(keyStart,"DUPLICATE_KEY","Map keys must be uniq\
 ue");map2.items.push(pair)}else{const map2=new YAMLMap.YAMLMap(ctx.schema);map2.flow=true;map2.items.push(pair);const endRange=(valueNode??keyNode).range;map2.range=
-[keyNode.range[0],endRange[1],endRange[2]];coll.items.push(map2)}offset=valueNode?valueNode.range[2]:valueProps.end}}const expectedEnd=isMap2?"}":"]";const[ce,...ee]=fc.
+[keyNode.range[0],endRange[1],endRange[2]];coll.items.push(map2)}offset=valueNode?valueNode.range[2]:valueProps.end}}const expectedEnd=isMap3?"}":"]";const[ce,...ee]=fc.
 end;let cePos=offset;if(ce?.source===expectedEnd)cePos=ce.offset+ce.source.length;else{const name=fcName[0].toUpperCase()+fcName.substring(1);const msg=atRoot?`${name}\
  must end with a ${expectedEnd}`:`${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;onError(offset,atRoot?"MISSING_CHAR":
 "BAD_INDENT",msg);if(ce&&ce.source.length!==1)ee.unshift(ce)}if(ee.length>0){const end=resolveEnd.resolveEnd(ee,cePos,ctx.options.strict,onError);if(end.comment){
@@ -5458,7 +5458,7 @@ let ctrl=visitor(item,path9);if(typeof ctrl==="symbol")return ctrl;for(const fie
 token.items.length;++i2){const ci=_visit(Object.freeze(path9.concat([[field,i2]])),token.items[i2],visitor);if(typeof ci==="number")i2=ci-1;else if(ci===BREAK)return BREAK;else if(ci===
 REMOVE){token.items.splice(i2,1);i2-=1}}if(typeof ctrl==="function"&&field==="key")ctrl=ctrl(item,path9)}}return typeof ctrl==="function"?ctrl(item,path9):ctrl}
 exports.visit=visit3}});var require_cst=__commonJS({"node_modules/yaml/dist/parse/cst.js"(exports){"use strict";var cstScalar=require_cst_scalar();var cstStringify=require_cst_stringify();
-var cstVisit=require_cst_visit();var BOM="\uFEFF";var DOCUMENT="";var FLOW_END="";var SCALAR="";var isCollection=token=>!!token&&"items"in token;var isScalar3=token=>!!token&&
+var cstVisit=require_cst_visit();var BOM="\uFEFF";var DOCUMENT="";var FLOW_END="";var SCALAR="";var isCollection=token=>!!token&&"items"in token;var isScalar4=token=>!!token&&
 (token.type==="scalar"||token.type==="single-quoted-scalar"||token.type==="double-quoted-scalar"||token.type==="block-scalar");function prettyToken(token){switch(token){case BOM:
 return"<BOM>";case DOCUMENT:return"<DOC>";case FLOW_END:return"<FLOW_END>";case SCALAR:return"<SCALAR>";default:return JSON.stringify(token)}}function tokenType(source){
 switch(source){case BOM:return"byte-order-mark";case DOCUMENT:return"doc-mode";case FLOW_END:return"flow-error-end";case SCALAR:return"scalar";case"---":return"\
@@ -5467,7 +5467,7 @@ doc-start";case"...":return"doc-end";case"":case"\n":case"\r\n":return"newline";
  ":case"	":return"space";case"#":return"comment";case"%":return"directive-line";case"*":return"alias";case"&":return"anchor";case"!":return"tag";case"'":return"\
 single-quoted-scalar";case'"':return"double-quoted-scalar";case"|":case">":return"block-scalar-header"}return null}exports.createScalarToken=cstScalar.createScalarToken;
 exports.resolveAsScalar=cstScalar.resolveAsScalar;exports.setScalarValue=cstScalar.setScalarValue;exports.stringify=cstStringify.stringify;exports.visit=cstVisit.
-visit;exports.BOM=BOM;exports.DOCUMENT=DOCUMENT;exports.FLOW_END=FLOW_END;exports.SCALAR=SCALAR;exports.isCollection=isCollection;exports.isScalar=isScalar3;exports.
+visit;exports.BOM=BOM;exports.DOCUMENT=DOCUMENT;exports.FLOW_END=FLOW_END;exports.SCALAR=SCALAR;exports.isCollection=isCollection;exports.isScalar=isScalar4;exports.
 prettyToken=prettyToken;exports.tokenType=tokenType}});var require_lexer=__commonJS({"node_modules/yaml/dist/parse/lexer.js"(exports){"use strict";var cst=require_cst();function isEmpty(ch){switch(ch){case void 0:case"\
  ":case"\n":case"\r":case"	":return true;default:return false}}var hexDigits=new Set("0123456789ABCDEFabcdef");var tagChars=new Set("0123456789ABCDEFGHIJKLMNOPQ\
 RSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");var flowIndicatorChars=new Set(",[]{}");var invalidAnchorChars=new Set(" ,[]{}\n\r	");var isNotAnchorChar=ch=>!ch||
@@ -5535,10 +5535,10 @@ has(this.buffer[i2+1])&&hexDigits.has(this.buffer[i2+2])){ch=this.buffer[i2+=3]}
 buffer[this.pos];if(ch==="\n")return yield*this.pushCount(1);else if(ch==="\r"&&this.charAt(1)==="\n")return yield*this.pushCount(2);else return 0}*pushSpaces(allowTabs){
 let i2=this.pos-1;let ch;do{ch=this.buffer[++i2]}while(ch===" "||allowTabs&&ch==="	");const n2=i2-this.pos;if(n2>0){yield this.buffer.substr(this.pos,n2);this.pos=
 i2}return n2}*pushUntil(test){let i2=this.pos;let ch=this.buffer[i2];while(!test(ch))ch=this.buffer[++i2];return yield*this.pushToIndex(i2,false)}};exports.Lexer=
-Lexer2}});var require_line_counter=__commonJS({"node_modules/yaml/dist/parse/line-counter.js"(exports){"use strict";var LineCounter2=class{constructor(){this.lineStarts=[];
+Lexer2}});var require_line_counter=__commonJS({"node_modules/yaml/dist/parse/line-counter.js"(exports){"use strict";var LineCounter3=class{constructor(){this.lineStarts=[];
 this.addNewLine=offset=>this.lineStarts.push(offset);this.linePos=offset=>{let low=0;let high=this.lineStarts.length;while(low<high){const mid=low+high>>1;if(this.
 lineStarts[mid]<offset)low=mid+1;else high=mid}if(this.lineStarts[low]===offset)return{line:low+1,col:1};if(low===0)return{line:0,col:offset};const start2=this.
-lineStarts[low-1];return{line:low,col:offset-start2+1}}}};exports.LineCounter=LineCounter2}});var require_parser=__commonJS({"node_modules/yaml/dist/parse/parser.js"(exports){"use strict";var node_process=__require("process");var cst=require_cst();var lexer=require_lexer();
+lineStarts[low-1];return{line:low,col:offset-start2+1}}}};exports.LineCounter=LineCounter3}});var require_parser=__commonJS({"node_modules/yaml/dist/parse/parser.js"(exports){"use strict";var node_process=__require("process");var cst=require_cst();var lexer=require_lexer();
 function includesToken(list,type){for(let i2=0;i2<list.length;++i2)if(list[i2].type===type)return true;return false}function findNonEmptyIndex(list){for(let i2=0;i2<
 list.length;++i2){switch(list[i2].type){case"space":case"comment":case"newline":break;default:return i2}}return-1}function isFlowToken(token){switch(token?.type){case"\
 alias":case"scalar":case"single-quoted-scalar":case"double-quoted-scalar":case"flow-collection":return true;default:return false}}function getPrevProps(parent){
@@ -5643,18 +5643,18 @@ const prettyErrors=options.prettyErrors!==false;const lineCounter$1=options.line
 prettyErrors}}function parseAllDocuments(source,options={}){const{lineCounter:lineCounter2,prettyErrors}=parseOptions(options);const parser$1=new parser.Parser(
 lineCounter2?.addNewLine);const composer$1=new composer.Composer(options);const docs=Array.from(composer$1.compose(parser$1.parse(source)));if(prettyErrors&&lineCounter2)
 for(const doc of docs){doc.errors.forEach(errors.prettifyError(source,lineCounter2));doc.warnings.forEach(errors.prettifyError(source,lineCounter2))}if(docs.length>
-0)return docs;return Object.assign([],{empty:true},composer$1.streamInfo())}function parseDocument2(source,options={}){const{lineCounter:lineCounter2,prettyErrors}=parseOptions(
+0)return docs;return Object.assign([],{empty:true},composer$1.streamInfo())}function parseDocument3(source,options={}){const{lineCounter:lineCounter2,prettyErrors}=parseOptions(
 options);const parser$1=new parser.Parser(lineCounter2?.addNewLine);const composer$1=new composer.Composer(options);let doc=null;for(const _doc of composer$1.compose(
 parser$1.parse(source),true,source.length)){if(!doc)doc=_doc;else if(doc.options.logLevel!=="silent"){doc.errors.push(new errors.YAMLParseError(_doc.range.slice(
 0,2),"MULTIPLE_DOCS","Source contains multiple documents; please use YAML.parseAllDocuments()"));break}}if(prettyErrors&&lineCounter2){doc.errors.forEach(errors.
 prettifyError(source,lineCounter2));doc.warnings.forEach(errors.prettifyError(source,lineCounter2))}return doc}function parse3(src,reviver,options){let _reviver=void 0;
-if(typeof reviver==="function"){_reviver=reviver}else if(options===void 0&&reviver&&typeof reviver==="object"){options=reviver}const doc=parseDocument2(src,options);
+if(typeof reviver==="function"){_reviver=reviver}else if(options===void 0&&reviver&&typeof reviver==="object"){options=reviver}const doc=parseDocument3(src,options);
 if(!doc)return null;doc.warnings.forEach(warning2=>log.warn(doc.options.logLevel,warning2));if(doc.errors.length>0){if(doc.options.logLevel!=="silent")throw doc.
 errors[0];else doc.errors=[]}return doc.toJS(Object.assign({reviver:_reviver},options))}function stringify(value,replacer,options){let _replacer=null;if(typeof replacer===
 "function"||Array.isArray(replacer)){_replacer=replacer}else if(options===void 0&&replacer){options=replacer}if(typeof options==="string")options=options.length;
 if(typeof options==="number"){const indent=Math.round(options);options=indent<1?void 0:indent>8?{indent:8}:{indent}}if(value===void 0){const{keepUndefined}=options??
 replacer??{};if(!keepUndefined)return void 0}if(identity4.isDocument(value)&&!_replacer)return value.toString(options);return new Document.Document(value,_replacer,
-options).toString(options)}exports.parse=parse3;exports.parseAllDocuments=parseAllDocuments;exports.parseDocument=parseDocument2;exports.stringify=stringify}});var require_dist=__commonJS({"node_modules/yaml/dist/index.js"(exports){"use strict";var composer=require_composer();var Document=require_Document();var Schema=require_Schema();
+options).toString(options)}exports.parse=parse3;exports.parseAllDocuments=parseAllDocuments;exports.parseDocument=parseDocument3;exports.stringify=stringify}});var require_dist=__commonJS({"node_modules/yaml/dist/index.js"(exports){"use strict";var composer=require_composer();var Document=require_Document();var Schema=require_Schema();
 var errors=require_errors2();var Alias=require_Alias();var identity4=require_identity();var Pair=require_Pair();var Scalar=require_Scalar();var YAMLMap=require_YAMLMap();
 var YAMLSeq=require_YAMLSeq();var cst=require_cst();var lexer=require_lexer();var lineCounter=require_line_counter();var parser=require_parser();var publicApi=require_public_api();
 var visit3=require_visit();exports.Composer=composer.Composer;exports.Document=Document.Document;exports.Schema=Schema.Schema;exports.YAMLError=errors.YAMLError;
@@ -6481,8 +6481,8 @@ gcm":return AESGCMDecipher&&!forceNative?new AESGCMDecipherBinding(config2):new 
 new ChaChaPolyDecipherBinding(config2):new ChaChaPolyDecipherNative(config2);default:{if(typeof inbound.macInfo!=="object"||inbound.macInfo===null)throw new Error(
 "Invalid inbound.macInfo");if(!Buffer.isBuffer(inbound.macKey)||inbound.macKey.length!==inbound.macInfo.len){throw new Error("Invalid inbound.macKey")}return GenericDecipher&&
 !forceNative?new GenericDecipherBinding(config2):new GenericDecipherNative(config2)}}}module.exports={CIPHER_INFO,MAC_INFO,bindingAvailable:!!binding,init:(()=>{
-return new Promise(async(resolve8,reject)=>{try{POLY1305_WASM_MODULE=await require_poly1305()();POLY1305_RESULT_MALLOC=POLY1305_WASM_MODULE._malloc(16);poly1305_auth=
-POLY1305_WASM_MODULE.cwrap("poly1305_auth",null,["number","array","number","array","number","array"])}catch(ex){return reject(ex)}resolve8()})})(),NullCipher,createCipher,
+return new Promise(async(resolve9,reject)=>{try{POLY1305_WASM_MODULE=await require_poly1305()();POLY1305_RESULT_MALLOC=POLY1305_WASM_MODULE._malloc(16);poly1305_auth=
+POLY1305_WASM_MODULE.cwrap("poly1305_auth",null,["number","array","number","array","number","array"])}catch(ex){return reject(ex)}resolve9()})})(),NullCipher,createCipher,
 NullDecipher,createDecipher}}});var require_keyParser=__commonJS({"node_modules/ssh2/lib/protocol/keyParser.js"(exports,module){"use strict";var{createDecipheriv,createECDH,createHash:createHash2,
 createHmac:createHmac2,createSign,createVerify,getCiphers,sign:sign_,verify:verify_}=__require("crypto");var supportedOpenSSLCiphers=getCiphers();var{Ber}=require_lib();
 var bcrypt_pbkdf=require_bcrypt_pbkdf().pbkdf;var{CIPHER_INFO}=require_crypto();var{eddsaSupported,SUPPORTED_CIPHER}=require_constants6();var{bufferSlice,makeBufferParser,
@@ -6671,7 +6671,7 @@ parse(data,passphrase))!==null)return ret;if((ret=PPK_Private.parse(data,passphr
 RFC4716_Public.parse(data))!==null)return ret;if(origBuffer){binaryKeyParser.init(origBuffer,0);const type=binaryKeyParser.readString(true);if(type!==void 0){data=
 binaryKeyParser.readRaw();if(data!==void 0){ret=parseDER(data,type,"",type);if(ret instanceof Error)ret=null}}binaryKeyParser.clear()}if(ret)return ret;return new Error(
 "Unsupported key format")}module.exports={isParsedKey,isSupportedKeyType,parseDERKey:(data,type)=>parseDER(data,type,"",type),parseKey}}});var require_agent2=__commonJS({"node_modules/ssh2/lib/agent.js"(exports,module){"use strict";var{Socket:Socket2}=__require("net");var{Duplex:Duplex5}=__require("stream");
-var{resolve:resolve8}=__require("path");var{readFile:readFile3}=__require("fs");var{execFile,spawn:spawn6}=__require("child_process");var{isParsedKey,parseKey}=require_keyParser();
+var{resolve:resolve9}=__require("path");var{readFile:readFile3}=__require("fs");var{execFile,spawn:spawn6}=__require("child_process");var{isParsedKey,parseKey}=require_keyParser();
 var{makeBufferParser,readUInt32BE,writeUInt32BE,writeUInt32LE}=require_utils2();function once9(cb){let called=false;return(...args)=>{if(called)return;called=true;
 cb(...args)}}function concat(buf1,buf2){const combined=Buffer.allocUnsafe(buf1.length+buf2.length);buf1.copy(combined,0);buf2.copy(combined,buf1.length);return combined}
 function noop3(){}var EMPTY_BUF=Buffer.alloc(0);var binaryParser=makeBufferParser();var BaseAgent=class{getIdentities(cb){cb(new Error("Missing getIdentities() \
@@ -6685,7 +6685,7 @@ if(typeof options==="function"){cb=options;options=void 0}else if(typeof options
 function onFail(err2){if(stream){try{stream.destroy()}catch{}}if(!err2)err2=new Error("Failed to sign data with agent");cb(err2)}if(err)return onFail(err);const protocol2=new AgentProtocol(
 true);protocol2.on("error",onFail);protocol2.pipe(stream).pipe(protocol2);stream.on("close",onFail).on("end",onFail).on("error",onFail);protocol2.sign(pubKey,data,
 options,(err2,sig)=>{if(err2)return onFail(err2);try{stream.destroy()}catch{}cb(null,sig)})})}};var PageantAgent=(()=>{const RET_ERR_BADARGS=10;const RET_ERR_UNAVAILABLE=11;
-const RET_ERR_NOMAP=12;const RET_ERR_BINSTDIN=13;const RET_ERR_BINSTDOUT=14;const RET_ERR_BADLEN=15;const EXEPATH=resolve8(__dirname,"..","util/pagent.exe");const ERROR={
+const RET_ERR_NOMAP=12;const RET_ERR_BINSTDIN=13;const RET_ERR_BINSTDOUT=14;const RET_ERR_BADLEN=15;const EXEPATH=resolve9(__dirname,"..","util/pagent.exe");const ERROR={
 [RET_ERR_BADARGS]:new Error("Invalid pagent.exe arguments"),[RET_ERR_UNAVAILABLE]:new Error("Pageant is not running"),[RET_ERR_NOMAP]:new Error("pagent.exe coul\
 d not create an mmap"),[RET_ERR_BINSTDIN]:new Error("pagent.exe could not set mode for stdin"),[RET_ERR_BINSTDOUT]:new Error("pagent.exe could not set mode for \
 stdout"),[RET_ERR_BADLEN]:new Error("pagent.exe did not get expected input payload")};function destroy(stream){stream.buffer=null;if(stream.proc){stream.proc.kill();
@@ -6700,14 +6700,14 @@ cb=once9(cb);let socketPath=this.socketPath;let triedCygpath=false;readFile3(soc
 "Invalid cygwin unix socket path"));execFile("cygpath",["-w",socketPath],(err2,stdout,stderr)=>{if(err2||stdout.length===0)return cb(new Error("Invalid cygwin u\
 nix socket path"));triedCygpath=true;socketPath=stdout.toString().replace(/[\r\n]/g,"");readFile3(socketPath,readCygsocket)});return}const m=RE_CYGWIN_SOCK.exec(
 data.toString("ascii"));if(!m)return cb(new Error("Malformed cygwin unix socket file"));let state;let bc=0;let isRetrying=false;const inBuf=[];let sock;let credsBuf=Buffer.
-alloc(12);const port=parseInt(m[1],10);const secret=m[2].replace(/-/g,"");const secretBuf=Buffer.allocUnsafe(16);for(let i2=0,j=0;j<32;++i2,j+=2)secretBuf[i2]=parseInt(
-secret.substring(j,j+2),16);for(let i2=0;i2<16;i2+=4)writeUInt32LE(secretBuf,readUInt32BE(secretBuf,i2),i2);tryConnect();function _onconnect(){bc=0;state="secre\
-t";sock.write(secretBuf)}function _ondata(data2){bc+=data2.length;if(state==="secret"){if(bc===16){bc=0;state="creds";sock.write(credsBuf)}return}if(state==="cr\
-eds"){if(!isRetrying)inBuf.push(data2);if(bc===12){sock.removeListener("connect",_onconnect);sock.removeListener("data",_ondata);sock.removeListener("error",onFail);
-sock.removeListener("end",onFail);sock.removeListener("close",onFail);if(isRetrying)return cb(null,sock);isRetrying=true;credsBuf=Buffer.concat(inBuf);writeUInt32LE(
+alloc(12);const port2=parseInt(m[1],10);const secret=m[2].replace(/-/g,"");const secretBuf=Buffer.allocUnsafe(16);for(let i2=0,j=0;j<32;++i2,j+=2)secretBuf[i2]=
+parseInt(secret.substring(j,j+2),16);for(let i2=0;i2<16;i2+=4)writeUInt32LE(secretBuf,readUInt32BE(secretBuf,i2),i2);tryConnect();function _onconnect(){bc=0;state=
+"secret";sock.write(secretBuf)}function _ondata(data2){bc+=data2.length;if(state==="secret"){if(bc===16){bc=0;state="creds";sock.write(credsBuf)}return}if(state===
+"creds"){if(!isRetrying)inBuf.push(data2);if(bc===12){sock.removeListener("connect",_onconnect);sock.removeListener("data",_ondata);sock.removeListener("error",
+onFail);sock.removeListener("end",onFail);sock.removeListener("close",onFail);if(isRetrying)return cb(null,sock);isRetrying=true;credsBuf=Buffer.concat(inBuf);writeUInt32LE(
 credsBuf,process.pid,0);sock.on("error",()=>{});sock.destroy();tryConnect()}}}function onFail(){cb(new Error("Problem negotiating cygwin unix socket security"))}
 function tryConnect(){sock=new Socket2;sock.on("connect",_onconnect);sock.on("data",_ondata);sock.on("error",onFail);sock.on("end",onFail);sock.on("close",onFail);
-sock.connect(port)}})}}})();var WINDOWS_PIPE_REGEX=/^[/\\][/\\]\.[/\\]pipe[/\\].+/;function createAgent(path9){if(process.platform==="win32"&&!WINDOWS_PIPE_REGEX.
+sock.connect(port2)}})}}})();var WINDOWS_PIPE_REGEX=/^[/\\][/\\]\.[/\\]pipe[/\\].+/;function createAgent(path9){if(process.platform==="win32"&&!WINDOWS_PIPE_REGEX.
 test(path9)){return path9==="pageant"?new PageantAgent:new CygwinAgent(path9)}return new OpenSSHAgent(path9)}var AgentProtocol=(()=>{const SSH_AGENTC_REQUEST_IDENTITIES=11;
 const SSH_AGENTC_SIGN_REQUEST=13;const SSH_AGENT_FAILURE=5;const SSH_AGENT_IDENTITIES_ANSWER=12;const SSH_AGENT_SIGN_RESPONSE=14;const SSH_AGENT_RSA_SHA2_256=1<<
 1;const SSH_AGENT_RSA_SHA2_512=1<<2;const ROLE_CLIENT=0;const ROLE_SERVER=1;function processResponses(protocol2){let ret;while(protocol2[SYM_REQS].length){const nextResponse=protocol2[SYM_REQS][0][SYM_RESP];
@@ -8453,8 +8453,8 @@ BadGateway"]=502]="BadGateway";HttpCodes2[HttpCodes2["ServiceUnavailable"]=503]=
 t"})(HttpCodes||(HttpCodes={}));var Headers;(function(Headers2){Headers2["Accept"]="accept";Headers2["ContentType"]="content-type"})(Headers||(Headers={}));var MediaTypes;
 (function(MediaTypes2){MediaTypes2["ApplicationJson"]="application/json"})(MediaTypes||(MediaTypes={}));var HttpRedirectCodes=[HttpCodes.MovedPermanently,HttpCodes.ResourceMoved,HttpCodes.SeeOther,HttpCodes.TemporaryRedirect,HttpCodes.PermanentRedirect];var HttpResponseRetryCodes=[
 HttpCodes.BadGateway,HttpCodes.ServiceUnavailable,HttpCodes.GatewayTimeout];import{EOL as EOL3}from"os";import{constants,promises}from"fs";var __awaiter=function(thisArg,_arguments,P,generator){function adopt(value){return value instanceof
-P?value:new P(function(resolve8){resolve8(value)})}return new(P||(P=Promise))(function(resolve8,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){
-reject(e)}}function rejected2(value){try{step(generator["throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve8(result.value):adopt(result.
+P?value:new P(function(resolve9){resolve9(value)})}return new(P||(P=Promise))(function(resolve9,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){
+reject(e)}}function rejected2(value){try{step(generator["throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve9(result.value):adopt(result.
 value).then(fulfilled,rejected2)}step((generator=generator.apply(thisArg,_arguments||[])).next())})};var{access,appendFile,writeFile}=promises;var SUMMARY_ENV_VAR="\
 GITHUB_STEP_SUMMARY";var Summary=class{constructor(){this._buffer=""}filePath(){return __awaiter(this,void 0,void 0,function*(){if(this._filePath){return this._filePath}const pathFromEnv=process.
 env[SUMMARY_ENV_VAR];if(!pathFromEnv){throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports j\
@@ -8464,20 +8464,20 @@ map(([key,value])=>` ${key}="${value}"`).join("");if(!content){return`<${tag}${h
 this,void 0,void 0,function*(){const overwrite=!!(options===null||options===void 0?void 0:options.overwrite);const filePath=yield this.filePath();const writeFunc=overwrite?
 writeFile:appendFile;yield writeFunc(filePath,this._buffer,{encoding:"utf8"});return this.emptyBuffer()})}clear(){return __awaiter(this,void 0,void 0,function*(){
 return this.emptyBuffer().write({overwrite:true})})}stringify(){return this._buffer}isEmptyBuffer(){return this._buffer.length===0}emptyBuffer(){this._buffer="";
-return this}addRaw(text3,addEOL=false){this._buffer+=text3;return addEOL?this.addEOL():this}addEOL(){return this.addRaw(EOL3)}addCodeBlock(code,lang){const attrs=Object.
+return this}addRaw(text4,addEOL=false){this._buffer+=text4;return addEOL?this.addEOL():this}addEOL(){return this.addRaw(EOL3)}addCodeBlock(code,lang){const attrs=Object.
 assign({},lang&&{lang});const element=this.wrap("pre",this.wrap("code",code),attrs);return this.addRaw(element).addEOL()}addList(items,ordered=false){const tag=ordered?
 "ol":"ul";const listItems=items.map(item=>this.wrap("li",item)).join("");const element=this.wrap(tag,listItems);return this.addRaw(element).addEOL()}addTable(rows){
 const tableBody=rows.map(row=>{const cells=row.map(cell2=>{if(typeof cell2==="string"){return this.wrap("td",cell2)}const{header,data,colspan,rowspan}=cell2;const tag=header?
 "th":"td";const attrs=Object.assign(Object.assign({},colspan&&{colspan}),rowspan&&{rowspan});return this.wrap(tag,data,attrs)}).join("");return this.wrap("tr",cells)}).
 join("");const element=this.wrap("table",tableBody);return this.addRaw(element).addEOL()}addDetails(label,content){const element=this.wrap("details",this.wrap("\
 summary",label)+content);return this.addRaw(element).addEOL()}addImage(src,alt,options){const{width,height}=options||{};const attrs=Object.assign(Object.assign(
-{},width&&{width}),height&&{height});const element=this.wrap("img",null,Object.assign({src,alt},attrs));return this.addRaw(element).addEOL()}addHeading(text3,level3){
-const tag=`h${level3}`;const allowedTag=["h1","h2","h3","h4","h5","h6"].includes(tag)?tag:"h1";const element=this.wrap(allowedTag,text3);return this.addRaw(element).
+{},width&&{width}),height&&{height});const element=this.wrap("img",null,Object.assign({src,alt},attrs));return this.addRaw(element).addEOL()}addHeading(text4,level3){
+const tag=`h${level3}`;const allowedTag=["h1","h2","h3","h4","h5","h6"].includes(tag)?tag:"h1";const element=this.wrap(allowedTag,text4);return this.addRaw(element).
 addEOL()}addSeparator(){const element=this.wrap("hr",null);return this.addRaw(element).addEOL()}addBreak(){const element=this.wrap("br",null);return this.addRaw(
-element).addEOL()}addQuote(text3,cite){const attrs=Object.assign({},cite&&{cite});const element=this.wrap("blockquote",text3,attrs);return this.addRaw(element).
-addEOL()}addLink(text3,href){const element=this.wrap("a",text3,{href});return this.addRaw(element).addEOL()}};var _summary=new Summary;var summary=_summary;import os4 from"os";import{StringDecoder}from"string_decoder";import*as os3 from"os";import*as events from"events";import*as child from"child_process";import*as path3 from"path";import*as path2 from"path";import*as fs2 from"fs";import*as path from"path";var __awaiter2=function(thisArg,_arguments,P,generator){function adopt(value){return value instanceof P?value:new P(
-function(resolve8){resolve8(value)})}return new(P||(P=Promise))(function(resolve8,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){reject(
-e)}}function rejected2(value){try{step(generator["throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve8(result.value):adopt(result.value).
+element).addEOL()}addQuote(text4,cite){const attrs=Object.assign({},cite&&{cite});const element=this.wrap("blockquote",text4,attrs);return this.addRaw(element).
+addEOL()}addLink(text4,href){const element=this.wrap("a",text4,{href});return this.addRaw(element).addEOL()}};var _summary=new Summary;var summary=_summary;import os4 from"os";import{StringDecoder}from"string_decoder";import*as os3 from"os";import*as events from"events";import*as child from"child_process";import*as path3 from"path";import*as path2 from"path";import*as fs2 from"fs";import*as path from"path";var __awaiter2=function(thisArg,_arguments,P,generator){function adopt(value){return value instanceof P?value:new P(
+function(resolve9){resolve9(value)})}return new(P||(P=Promise))(function(resolve9,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){reject(
+e)}}function rejected2(value){try{step(generator["throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve9(result.value):adopt(result.value).
 then(fulfilled,rejected2)}step((generator=generator.apply(thisArg,_arguments||[])).next())})};var{chmod,copyFile,lstat,mkdir,open,readdir,rename,rm,rmdir,stat,symlink,
 unlink}=fs2.promises;var IS_WINDOWS=process.platform==="win32";var READONLY=fs2.constants.O_RDONLY;function exists(fsPath){return __awaiter2(this,void 0,void 0,function*(){try{yield stat(fsPath)}catch(err){if(err.code==="EN\
 OENT"){return false}throw err}return true})}function isRooted(p){p=normalizeSeparators(p);if(!p){throw new Error('isRooted() parameter "p" cannot be empty')}if(IS_WINDOWS){return p.startsWith("\\")||/^[A-Z]:/i.
@@ -8490,9 +8490,9 @@ try{stats=yield stat(filePath)}catch(err){if(err.code!=="ENOENT"){console.log(`U
 directory)){if(upperName===actualName.toUpperCase()){filePath=path.join(directory,actualName);break}}}catch(err){console.log(`Unexpected error attempting to det\
 ermine the actual case of the file '${filePath}': ${err}`)}return filePath}else{if(isUnixExecutable(stats)){return filePath}}}}return""})}function normalizeSeparators(p){
 p=p||"";if(IS_WINDOWS){p=p.replace(/\//g,"\\");return p.replace(/\\\\+/g,"\\")}return p.replace(/\/\/+/g,"/")}function isUnixExecutable(stats){return(stats.mode&
-1)>0||(stats.mode&8)>0&&process.getgid!==void 0&&stats.gid===process.getgid()||(stats.mode&64)>0&&process.getuid!==void 0&&stats.uid===process.getuid()}var __awaiter3=function(thisArg,_arguments,P,generator){function adopt(value){return value instanceof P?value:new P(function(resolve8){resolve8(value)})}return new(P||
-(P=Promise))(function(resolve8,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){reject(e)}}function rejected2(value){try{step(generator["\
-throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve8(result.value):adopt(result.value).then(fulfilled,rejected2)}step((generator=generator.
+1)>0||(stats.mode&8)>0&&process.getgid!==void 0&&stats.gid===process.getgid()||(stats.mode&64)>0&&process.getuid!==void 0&&stats.uid===process.getuid()}var __awaiter3=function(thisArg,_arguments,P,generator){function adopt(value){return value instanceof P?value:new P(function(resolve9){resolve9(value)})}return new(P||
+(P=Promise))(function(resolve9,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){reject(e)}}function rejected2(value){try{step(generator["\
+throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve9(result.value):adopt(result.value).then(fulfilled,rejected2)}step((generator=generator.
 apply(thisArg,_arguments||[])).next())})};function which(tool,check2){return __awaiter3(this,void 0,void 0,function*(){if(!tool){throw new Error("parameter 'tool' is required")}if(check2){const result=yield which(
 tool,false);if(!result){if(IS_WINDOWS){throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be \
 found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`)}else{throw new Error(`\
@@ -8503,8 +8503,8 @@ if(IS_WINDOWS&&process.env["PATHEXT"]){for(const extension of process.env["PATHE
 tool)){const filePath=yield tryGetExecutablePath(tool,extensions);if(filePath){return[filePath]}return[]}if(tool.includes(path2.sep)){return[]}const directories=[];
 if(process.env.PATH){for(const p of process.env.PATH.split(path2.delimiter)){if(p){directories.push(p)}}}const matches2=[];for(const directory of directories){const filePath=yield tryGetExecutablePath(
 path2.join(directory,tool),extensions);if(filePath){matches2.push(filePath)}}return matches2})}import{setTimeout as setTimeout2}from"timers";var __awaiter4=function(thisArg,_arguments,P,generator){function adopt(value){return value instanceof P?value:new P(
-function(resolve8){resolve8(value)})}return new(P||(P=Promise))(function(resolve8,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){reject(
-e)}}function rejected2(value){try{step(generator["throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve8(result.value):adopt(result.value).
+function(resolve9){resolve9(value)})}return new(P||(P=Promise))(function(resolve9,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){reject(
+e)}}function rejected2(value){try{step(generator["throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve9(result.value):adopt(result.value).
 then(fulfilled,rejected2)}step((generator=generator.apply(thisArg,_arguments||[])).next())})};var IS_WINDOWS2=process.platform==="win32";var ToolRunner=class extends events.EventEmitter{constructor(toolPath,args,options){
 super();if(!toolPath){throw new Error("Parameter 'toolPath' cannot be null or empty.")}this.toolPath=toolPath;this.args=args||[];this.options=options||{}}_debug(message){
 if(this.options.listeners&&this.options.listeners.debug){this.options.listeners.debug(message)}}_getCommandString(options,noPrefix){const toolPath=this._getSpawnFileName();
@@ -8528,7 +8528,7 @@ false,ignoreReturnCode:options.ignoreReturnCode||false,delay:options.delay||1e4}
 process.stderr;return result}_getSpawnOptions(options,toolPath){options=options||{};const result={};result.cwd=options.cwd;result.env=options.env;result["window\
 sVerbatimArguments"]=options.windowsVerbatimArguments||this._isCmdFile();if(options.windowsVerbatimArguments){result.argv0=`"${toolPath}"`}return result}exec(){
 return __awaiter4(this,void 0,void 0,function*(){if(!isRooted(this.toolPath)&&(this.toolPath.includes("/")||IS_WINDOWS2&&this.toolPath.includes("\\"))){this.toolPath=
-path3.resolve(process.cwd(),this.options.cwd||process.cwd(),this.toolPath)}this.toolPath=yield which(this.toolPath,true);return new Promise((resolve8,reject)=>__awaiter4(
+path3.resolve(process.cwd(),this.options.cwd||process.cwd(),this.toolPath)}this.toolPath=yield which(this.toolPath,true);return new Promise((resolve9,reject)=>__awaiter4(
 this,void 0,void 0,function*(){this._debug(`exec tool: ${this.toolPath}`);this._debug("arguments:");for(const arg of this.args){this._debug(`   ${arg}`)}const optionsNonNull=this.
 _cloneExecOptions(this.options);if(!optionsNonNull.silent&&optionsNonNull.outStream){optionsNonNull.outStream.write(this._getCommandString(optionsNonNull)+os3.EOL)}
 const state=new ExecState(optionsNonNull,this.toolPath);state.on("debug",message=>{this._debug(message)});if(this.options.cwd&&!(yield exists(this.options.cwd))){
@@ -8543,7 +8543,7 @@ err=>{state.processError=err.message;state.processExited=true;state.processClose
 processExited=true;this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);state.CheckComplete()});cp.on("close",code=>{state.processExitCode=code;
 state.processExited=true;state.processClosed=true;this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);state.CheckComplete()});state.on("done",(error3,exitCode)=>{
 if(stdbuffer.length>0){this.emit("stdline",stdbuffer)}if(errbuffer.length>0){this.emit("errline",errbuffer)}cp.removeAllListeners();if(error3){reject(error3)}else{
-resolve8(exitCode)}});if(this.options.input){if(!cp.stdin){throw new Error("child process missing stdin")}cp.stdin.end(this.options.input)}}))})}};function argStringToArray(argString){
+resolve9(exitCode)}});if(this.options.input){if(!cp.stdin){throw new Error("child process missing stdin")}cp.stdin.end(this.options.input)}}))})}};function argStringToArray(argString){
 const args=[];let inQuotes=false;let escaped=false;let arg="";function append2(c3){if(escaped&&c3!=='"'){arg+="\\"}arg+=c3;escaped=false}for(let i2=0;i2<argString.
 length;i2++){const c3=argString.charAt(i2);if(c3==='"'){if(!escaped){inQuotes=!inQuotes}else{append2(c3)}continue}if(c3==="\\"&&escaped){append2(c3);continue}if(c3===
 "\\"&&inQuotes){escaped=true;continue}if(c3===" "&&!inQuotes){if(arg.length>0){args.push(arg);arg=""}continue}append2(c3)}if(arg.length>0){args.push(arg.trim())}
@@ -8557,9 +8557,9 @@ cess '${this.toolPath}' failed with exit code ${this.processExitCode}`)}else if(
 toolPath}' failed because one or more lines were written to the STDERR stream`)}}if(this.timeout){clearTimeout(this.timeout);this.timeout=null}this.done=true;this.
 emit("done",error3,this.processExitCode)}static HandleTimeout(state){if(state.done){return}if(!state.processClosed&&state.processExited){const message=`The STDI\
 O streams did not close within ${state.delay/1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the ST\
-DIO streams and has not yet exited.`;state._debug(message)}state._setResult()}};var __awaiter5=function(thisArg,_arguments,P,generator){function adopt(value){return value instanceof P?value:new P(function(resolve8){resolve8(value)})}return new(P||
-(P=Promise))(function(resolve8,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){reject(e)}}function rejected2(value){try{step(generator["\
-throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve8(result.value):adopt(result.value).then(fulfilled,rejected2)}step((generator=generator.
+DIO streams and has not yet exited.`;state._debug(message)}state._setResult()}};var __awaiter5=function(thisArg,_arguments,P,generator){function adopt(value){return value instanceof P?value:new P(function(resolve9){resolve9(value)})}return new(P||
+(P=Promise))(function(resolve9,reject){function fulfilled(value){try{step(generator.next(value))}catch(e){reject(e)}}function rejected2(value){try{step(generator["\
+throw"](value))}catch(e){reject(e)}}function step(result){result.done?resolve9(result.value):adopt(result.value).then(fulfilled,rejected2)}step((generator=generator.
 apply(thisArg,_arguments||[])).next())})};function exec(commandLine2,args,options){return __awaiter5(this,void 0,void 0,function*(){const commandArgs=argStringToArray(
 commandLine2);if(commandArgs.length===0){throw new Error(`Parameter 'commandLine' cannot be null or empty.`)}const toolPath=commandArgs[0];args=commandArgs.slice(
 1).concat(args||[]);const runner=new ToolRunner(toolPath,args,options);return runner.exec()})}function getExecOutput(commandLine2,args,options){return __awaiter5(
@@ -8593,8 +8593,8 @@ eplace")continue;current=f.path;await mkdir2(dirname3(plan.at),{recursive:true})
 tmp,f.text,{mode:420,flag:"wx"});renames.push([tmp,plan.at,f.path]);if(plan.old){await chmod2(tmp,plan.old.mode&4095);if(process.getuid?.()===0)await chown(tmp,
 plan.old.uid,plan.old.gid)}}for(const[i2,f]of files.entries()){if(plans[i2].how!=="through")continue;current=f.path;await writeThrough(f.path,f.text,signal)}for(const[
 tmp,at,path9]of renames){current=path9;await rename2(tmp,at)}}catch(e){await Promise.all(renames.map(([tmp])=>rm2(tmp,{force:true})));throw cannotWrite(current,
-e)}}async function writeThrough(path9,text3,signal){const fd=await openFd(path9,constants3.O_WRONLY|constants3.O_CREAT|constants3.O_TRUNC|constants3.O_NONBLOCK,
-420);try{const data=Buffer.from(text3);for(let off=0;off<data.length;){signal?.throwIfAborted();try{off+=(await writeFd(fd,data,off,data.length-off)).bytesWritten}catch(e){
+e)}}async function writeThrough(path9,text4,signal){const fd=await openFd(path9,constants3.O_WRONLY|constants3.O_CREAT|constants3.O_TRUNC|constants3.O_NONBLOCK,
+420);try{const data=Buffer.from(text4);for(let off=0;off<data.length;){signal?.throwIfAborted();try{off+=(await writeFd(fd,data,off,data.length-off)).bytesWritten}catch(e){
 if(e.code!=="EAGAIN")throw e;await sleep(10,void 0,signal?{signal}:{})}}}finally{await closeFd(fd)}}import{setMaxListeners as setMaxListeners4}from"node:events";function append(target,items){for(const item of items)target.push(item);return target}var DEFAULT_COMMAND_TIMEOUT_MS=5e3;function commandLine(file2,args){return[file2,...args].map(a2=>/^[\w@%+=:,./-]+$/.test(a2)?a2:`'${a2.replace(/'/g,`'\\''`)}'`).
 join(" ")}function notStarted(file2,args){return{command:commandLine(file2,args),stdout:"",stderr:"",failed:true,timedOut:false,notFound:false,aborted:true,durationMs:0}}
 function stopStarted(child3){const{pid}=child3;if(pid===void 0||!Number.isInteger(pid)||pid<=0)return;if(child3.exitCode!==null||child3.signalCode!==null)return;
@@ -8618,9 +8618,9 @@ p++;starI=i2}else if(piece&&one(piece,name[i2])){p++;i2++}else if(starP>=0){p=st
 pieces.length}}function byteOrder(a2,b){const n2=Math.min(a2.length,b.length);for(let i2=0;i2<n2;i2++){const x=a2.charCodeAt(i2);const y=b.charCodeAt(i2);if(x===
 y)continue;if(x>=55296&&x<=57343||y>=55296&&y<=57343)return Buffer.compare(Buffer.from(a2),Buffer.from(b));return x-y}return a2.length-b.length}function globMatcher(pattern2){
 const parts=pattern2.split("/").map(c3=>hasMagic(c3)?componentMatcher(c3):c3);return path9=>{const s=path9.split("/");return s.length===parts.length&&parts.every(
-(c3,i2)=>typeof c3==="string"?c3===s[i2]:c3(s[i2]))}}function decode(buf){return buf.toString("utf8")}function memorySource(files,origin="the dump"){return{read(path9,maxBytes){const text3=files.get(path9);if(text3===
-void 0)return{error:`open() "${path9}" failed (2: No such file or directory in ${origin})`};if(text3.length>maxBytes)return{error:`"${path9}" is too large (${text3.
-length} characters, limit ${maxBytes})`};return{text:text3,bytes:text3.length}},glob(pattern2,maxMatches){const match=globMatcher(pattern2);return{paths:[...files.
+(c3,i2)=>typeof c3==="string"?c3===s[i2]:c3(s[i2]))}}function decode(buf){return buf.toString("utf8")}function memorySource(files,origin="the dump"){return{read(path9,maxBytes){const text4=files.get(path9);if(text4===
+void 0)return{error:`open() "${path9}" failed (2: No such file or directory in ${origin})`};if(text4.length>maxBytes)return{error:`"${path9}" is too large (${text4.
+length} characters, limit ${maxBytes})`};return{text:text4,bytes:text4.length}},glob(pattern2,maxMatches){const match=globMatcher(pattern2);return{paths:[...files.
 keys()].filter(match).sort(byteOrder).slice(0,maxMatches+1),denied:[]}}}}function openError(path9,e){const err=e;const reason={ENOENT:"2: No such file or directory",EACCES:"13: Permission denied",EISDIR:"21: Is a directory",ENOTDIR:"\
 20: Not a directory",ELOOP:"40: Too many levels of symbolic links"};return`open() "${path9}" failed (${(err.code&&reason[err.code])??err.message})`}function fileSource(){
 return{read(path9,maxBytes){let fd;try{fd=openSync(path9,constants7.O_RDONLY|constants7.O_NONBLOCK)}catch(e){const code=e.code;return{error:openError(path9,e),...code&&
@@ -8655,12 +8655,12 @@ addresses:a2.addresses}:{ok:false,...a2.code!==void 0&&{code:a2.code},message:a2
 ...byId.keys()])settle(id,{ok:false,unanswered:true,message:"the lookup process ended before an answer"})};c3.once("exit",gone);c3.once("error",gone);return c3}
 function settle(id,answer){const p=byId.get(id);if(!p)return;byId.delete(id);if(byHost.get(p.host)===id)byHost.delete(p.host);p.resolve(answer)}function request(host){
 const key=host.toLowerCase();const inFlight=byHost.get(key);const shared=inFlight===void 0?void 0:byId.get(inFlight);if(shared)return shared;child2??=start();const id=++nextId;
-let resolve8=()=>{};const promise2=new Promise(r=>resolve8=r);const p={host:key,askedAt:performance.now(),resolve:resolve8,promise:promise2};byId.set(id,p);byHost.
+let resolve9=()=>{};const promise2=new Promise(r=>resolve9=r);const p={host:key,askedAt:performance.now(),resolve:resolve9,promise:promise2};byId.set(id,p);byHost.
 set(key,id);child2.stdin?.write(`${JSON.stringify({id,host})}
 `);return p}function onAbort(signal,f){let set2=waiting.get(signal);if(!set2){const fresh=new Set;set2=fresh;waiting.set(signal,fresh);signal.addEventListener("\
 abort",()=>{for(const g of fresh)g();fresh.clear()},{once:true})}set2.add(f);return()=>set2.delete(f)}function lookupHost(host,options){const{signal}=options;if(signal?.
 aborted)return Promise.resolve({ok:false,unanswered:true,aborted:true,message:"the gate was stopped before the lookup",waitedMs:0});const p=request(host);const waited=()=>Math.
-round(performance.now()-p.askedAt);return new Promise(resolve8=>{const done=a2=>{clearTimeout(timer);forget();resolve8({...a2,waitedMs:waited()})};const timer=setTimeout(
+round(performance.now()-p.askedAt);return new Promise(resolve9=>{const done=a2=>{clearTimeout(timer);forget();resolve9({...a2,waitedMs:waited()})};const timer=setTimeout(
 ()=>done({ok:false,unanswered:true,message:"the resolver did not answer"}),options.timeoutMs);const forget=signal?onAbort(signal,()=>done({ok:false,unanswered:true,
 aborted:true,message:"the gate was stopped before the resolver answered"})):()=>{};void p.promise.then(done)})}var users=0;function useLookups(){users++;let ended=false;
 return()=>{if(ended)return;ended=true;if(--users>0)return;const c3=child2;child2=void 0;if(c3)stopStarted({pid:c3.pid,exitCode:c3.exitCode,signalCode:c3.signalCode,
@@ -8673,9 +8673,9 @@ const e=Object.assign(new Error(`getaddrinfo ${"code"in a2&&a2.code?a2.code:"EAI
 return callback(e,"",0)}const family2=typeof options.family==="number"?options.family:options.family==="IPv6"?6:options.family==="IPv4"?4:0;const list=a2.addresses.
 filter(x=>family2===0||x.family===family2);if(options.all)return callback(null,list);const first=list[0];if(!first)return callback(Object.assign(new Error(`geta\
 ddrinfo ENOTFOUND ${hostname4}`),{code:"ENOTFOUND",hostname:hostname4}),"",0);return callback(null,first.address,first.family)})};function dialLocal(endpoint,options){const started=performance.now();const fail2=facts=>({ok:false,...facts,durationMs:performance.now()-started});if(options.signal?.
-aborted)return Promise.resolve(fail2({code:ABORTED,message:"aborted before connecting"}));return new Promise(resolve8=>{const socket=endpoint.kind==="unix"?connect(
+aborted)return Promise.resolve(fail2({code:ABORTED,message:"aborted before connecting"}));return new Promise(resolve9=>{const socket=endpoint.kind==="unix"?connect(
 {path:endpoint.path}):connect({host:endpoint.host,port:endpoint.port,autoSelectFamily:false,lookup:connectLookup});let settled=false;const settle3=d=>{if(settled)
-return;settled=true;clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);socket.removeListener("error",onError);if(!d.ok)socket.destroy();resolve8(
+return;settled=true;clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);socket.removeListener("error",onError);if(!d.ok)socket.destroy();resolve9(
 d)};const onError=e=>settle3(fail2(errorFacts(e)));const onAbort2=()=>settle3(fail2({code:ABORTED,message:`aborted after ${Math.round(performance.now()-started)}\
 ms`}));const timer=setTimeout(()=>settle3(fail2({code:"ETIMEDOUT",errno:LINUX_ERRNO.ETIMEDOUT,message:`connect timed out after ${options.timeoutMs}ms`})),options.
 timeoutMs);options.signal?.addEventListener("abort",onAbort2,{once:true});socket.once("error",onError);socket.once("connect",()=>{socket.on("error",()=>{});const{
@@ -8703,7 +8703,7 @@ n2)}catch(e){if(e instanceof UserError||opts.signal?.aborted)throw e;fail(opts,p
 const chunks=[];let size=0;try{for await(const chunk of stream){signal?.throwIfAborted();const b=typeof chunk==="string"?Buffer.from(chunk):chunk;size+=b.length;
 if(size>maxBytes)tooLarge();chunks.push(b)}}finally{stream.destroy()}return Buffer.concat(chunks)}var FILE_TIMEOUT_MS=5e3;function failure(e,started){return{ok:false,...errorFacts(e),durationMs:performance.now()-started}}async function bounded(work,o2={}){const started=performance.
 now();if(o2.signal?.aborted)return{ok:false,code:ABORTED,message:"aborted",durationMs:0};let timer;let onAbort2;const ms2=o2.timeoutMs??FILE_TIMEOUT_MS;const late=new Promise(
-resolve8=>{timer=setTimeout(()=>resolve8({ok:false,code:"ETIMEDOUT",message:`no answer within ${ms2}ms`,durationMs:performance.now()-started}),ms2);onAbort2=()=>resolve8(
+resolve9=>{timer=setTimeout(()=>resolve9({ok:false,code:"ETIMEDOUT",message:`no answer within ${ms2}ms`,durationMs:performance.now()-started}),ms2);onAbort2=()=>resolve9(
 {ok:false,code:ABORTED,message:"aborted",durationMs:performance.now()-started});o2.signal?.addEventListener("abort",onAbort2,{once:true})});try{return await Promise.
 race([work(started).catch(e=>failure(e,started)),late])}finally{clearTimeout(timer);if(onAbort2)o2.signal?.removeEventListener("abort",onAbort2)}}function statLocal(path9,o2){
 return bounded(async()=>{const st=await(o2.followLinks?stat4(path9):lstat3(path9));return{ok:true,type:fileType(st),mode:st.mode&4095,uid:st.uid,gid:st.gid,size:st.
@@ -8711,15 +8711,15 @@ size,ino:st.ino,dev:st.dev,mtimeMs:st.mtimeMs}},o2)}function readFileLocal(path9
 constants10.O_NONBLOCK);if(o2.offset===void 0&&o2.length===void 0)return{ok:true,data:await fh.readFile(o2.signal?{signal:o2.signal}:{})};const length=o2.length??
 Math.max(0,(await fh.stat()).size-(o2.offset??0));const data=Buffer.alloc(length);const{bytesRead}=await fh.read(data,0,length,o2.offset??0);return{ok:true,data:data.
 subarray(0,bytesRead)}}finally{await fh?.close()}},o2)}function readDirLocal(path9,o2={}){return bounded(async()=>({ok:true,names:await readdir2(path9)}),o2)}import{readFile as readFile2}from"node:fs/promises";function whyFailed(r,label=r.command){if(r.notFound)return`${r.command.split(" ")[0]} not installed`;if(r.timedOut)return`${label} timed out`;if(r.exitCode===void 0||
-r.exitCode===0)return`${label} was cancelled`;return`${label} failed: ${r.stderr.trim().split("\n")[0]||`exit ${r.exitCode}`}`}var USERS=/users:\(\((.*)\)\)\s*$/;function parseUsers(text3){if(!text3)return[];const out=[];for(const m of text3.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)){const pid=Number(
+r.exitCode===0)return`${label} was cancelled`;return`${label} failed: ${r.stderr.trim().split("\n")[0]||`exit ${r.exitCode}`}`}var USERS=/users:\(\((.*)\)\)\s*$/;function parseUsers(text4){if(!text4)return[];const out=[];for(const m of text4.matchAll(/"((?:[^"\\]|\\.)*)",pid=(\d+)/g)){const pid=Number(
 m[2]);if(!out.some(p=>p.pid===pid))out.push({name:m[1]??"",pid})}return out}function parseSs(stdout){const out=[];for(const raw of stdout.split("\n")){const line=raw.
 trim();if(!line)continue;const users2=USERS.exec(line);const processes=parseUsers(users2?.[1]);const head=users2?line.slice(0,users2.index).trim():line;const unix=/^(?:u_(?:str|seq|dgr)\s+)?LISTEN\s+(\d+)\s+(\d+)\s+(.+?)\s+(\d+)\s+\*\s+\d+$/.
 exec(head);if(unix&&(head.startsWith("u_")||unix[3]?.startsWith("/")||unix[3]?.startsWith("@"))){out.push({kind:"unix",path:unix[3]??"",processes,queue:{pending:Number(
 unix[1]),backlog:Number(unix[2])}});continue}const tcp=/^(?:tcp\s+)?LISTEN\s+(\d+)\s+(\d+)\s+(\S+)\s+\S+$/.exec(head);if(!tcp?.[3])continue;const queue={pending:Number(
-tcp[1]),backlog:Number(tcp[2])};const local=tcp[3];const colon=local.lastIndexOf(":");const port=Number(local.slice(colon+1));let host=local.slice(0,colon).replace(
-/%[^\]]*/,"");if(!Number.isInteger(port))continue;if(host==="*"){out.push({kind:"tcp",family:6,address:"::",port,dualStack:true,processes,queue});continue}const v6=host.
-startsWith("[");if(v6)host=host.slice(1,-1);const mapped=/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);if(mapped?.[1])out.push({kind:"tcp",family:4,address:mapped[1],
-port,processes,queue});else out.push({kind:"tcp",family:v6?6:4,address:host,port,processes,queue})}return out}async function readListeners(runner,fallback,options={}){
+tcp[1]),backlog:Number(tcp[2])};const local=tcp[3];const colon=local.lastIndexOf(":");const port2=Number(local.slice(colon+1));let host=local.slice(0,colon).replace(
+/%[^\]]*/,"");if(!Number.isInteger(port2))continue;if(host==="*"){out.push({kind:"tcp",family:6,address:"::",port:port2,dualStack:true,processes,queue});continue}
+const v6=host.startsWith("[");if(v6)host=host.slice(1,-1);const mapped=/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);if(mapped?.[1])out.push({kind:"tcp",family:4,
+address:mapped[1],port:port2,processes,queue});else out.push({kind:"tcp",family:v6?6:4,address:host,port:port2,processes,queue})}return out}async function readListeners(runner,fallback,options={}){
 const run2={timeoutMs:options.timeoutMs??2e3,...options.signal&&{signal:options.signal}};const[tcp,unix]=await Promise.all([runner.run("ss",["-Hltnp"],run2),runner.
 run("ss",["-Hlxp"],run2)]);if(!tcp.failed&&!unix.failed){const listeners=[...parseSs(tcp.stdout),...parseSs(unix.stdout)];const notes2=[];const hidden3=listeners.
 filter(l=>l.processes.length===0).length;if(listeners.length&&hidden3===listeners.length){notes2.push(`ss shows no process names${options.root?"":" (run as root\
@@ -8732,25 +8732,26 @@ const[head="",tail]=s.split("::");const h2=head?head.split(":"):[];const t=tail?
 fill("0"),...t];const nums=groups.map(g=>Number.parseInt(g||"0",16));if(nums.length===8&&nums.slice(0,5).every(x=>x===0)&&nums[5]===65535){const[a2=0,b=0]=nums.
 slice(6);return`::ffff:${a2>>8}.${a2&255}.${b>>8}.${b&255}`}const hex3=nums.map(x=>x.toString(16));let best=-1;let bestLen=1;for(let i2=0;i2<hex3.length;){let j=i2;
 while(j<hex3.length&&hex3[j]==="0")j++;if(j-i2>bestLen){best=i2;bestLen=j-i2}i2=j>i2?j:i2+1}if(best<0)return hex3.join(":");return`${hex3.slice(0,best).join(":")}\
-::${hex3.slice(best+bestLen).join(":")}`}var TCP_LISTEN="0A";var UNIX_ACCEPTCON=65536;var FD_SCAN_BUDGET_MS=500;function decodeProcAddress(hex3){const[addr="",port="0"]=hex3.split(":");const words=addr.
+::${hex3.slice(best+bestLen).join(":")}`}var TCP_LISTEN="0A";var UNIX_ACCEPTCON=65536;var FD_SCAN_BUDGET_MS=500;function decodeProcAddress(hex3){const[addr="",port2="0"]=hex3.split(":");const words=addr.
 match(/.{8}/g)??[];const bytes=words.flatMap(w=>(w.match(/../g)??[]).reverse().map(b=>parseInt(b,16)));if(bytes.length===4)return{address:bytes.join("."),port:parseInt(
-port,16)};const groups=[];for(let i2=0;i2<16;i2+=2)groups.push(((bytes[i2]??0)<<8|(bytes[i2+1]??0)).toString(16));return{address:canonicalIp(groups.join(":")),port:parseInt(
-port,16)}}function parseProcTcp(text3,family2,dualStackDefault){const out=[];for(const line of text3.split("\n").slice(1)){const f=line.trim().split(/\s+/);if(f.
-length<10||f[3]!==TCP_LISTEN)continue;const{address,port}=decodeProcAddress(f[1]??"");const inode=Number(f[9]);const mapped=/^::ffff:(.+)$/.exec(address);if(mapped?.[1])
-out.push({kind:"tcp",family:4,address:mapped[1],port,processes:[],inode});else out.push({kind:"tcp",family:family2,address,port,...family2===6&&address==="::"&&
-dualStackDefault&&{dualStack:true},processes:[],inode})}return out}function parseProcUnix(text3){const out=[];for(const line of text3.split("\n").slice(1)){const f=line.
-trim().split(/\s+/);if(f.length<8)continue;const flags=parseInt(f[3]??"0",16);if(!(flags&UNIX_ACCEPTCON))continue;const path9=f.slice(7).join(" ");out.push({kind:"\
-unix",path:path9,processes:[],inode:Number(f[6])})}return out}async function inodeOwners(inodes,signal){const owners=new Map;const until=performance.now()+FD_SCAN_BUDGET_MS;
-const pids=(await readdir3("/proc").catch(()=>[])).filter(p=>/^\d+$/.test(p));for(const pid of pids){if(performance.now()>until||signal?.aborted)return{owners,complete:false};
-const fds=await readdir3(`/proc/${pid}/fd`).catch(()=>[]);let name;for(const fd of fds){const link=await readlink2(`/proc/${pid}/fd/${fd}`).catch(()=>"");const m=/^socket:\[(\d+)\]$/.
-exec(link);if(!m||!inodes.has(Number(m[1])))continue;name??=(await readFile(`/proc/${pid}/comm`,"utf8").catch(()=>"?")).trim();const list=owners.get(Number(m[1]))??
-[];if(!list.some(p=>p.pid===Number(pid)))list.push({name,pid:Number(pid)});owners.set(Number(m[1]),list)}}return{owners,complete:true}}async function readProcListeners(signal,net="\
-/proc/net"){const read2=p=>readFile(p,{encoding:"utf8",...signal&&{signal}}).catch(()=>void 0);const[tcp4,tcp6,unix,v6only]=await Promise.all([read2(`${net}/tcp`),
-read2(`${net}/tcp6`),read2(`${net}/unix`),read2("/proc/sys/net/ipv6/bindv6only")]);const notes2=[];if(tcp4===void 0)notes2.push(`cannot read ${net}/tcp`);const dualStackDefault=(v6only??
-"0").trim()==="0";const found=[...parseProcTcp(tcp4??"",4,dualStackDefault),...parseProcTcp(tcp6??"",6,dualStackDefault),...parseProcUnix(unix??"")];if(found.some(
-l=>l.dualStack))notes2.push("procfs does not show IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");const{owners,complete}=await inodeOwners(
-new Set(found.map(l=>l.inode)),signal);if(!complete)notes2.push("process scan cut short: some listeners lack process names");const listeners=found.map(({inode,...l})=>({
-...l,processes:owners.get(inode)??[]}));return{listeners,source:`${net}/tcp, ${net}/tcp6, ${net}/unix`,notes:notes2}}async function listLocalListeners(runner,o2={}){const snap=await readListeners(runner,()=>readProcListeners(o2.signal),{...o2,root:process.getuid?.()===0});return withCommands(
+port2,16)};const groups=[];for(let i2=0;i2<16;i2+=2)groups.push(((bytes[i2]??0)<<8|(bytes[i2+1]??0)).toString(16));return{address:canonicalIp(groups.join(":")),
+port:parseInt(port2,16)}}function parseProcTcp(text4,family2,dualStackDefault){const out=[];for(const line of text4.split("\n").slice(1)){const f=line.trim().split(
+/\s+/);if(f.length<10||f[3]!==TCP_LISTEN)continue;const{address,port:port2}=decodeProcAddress(f[1]??"");const inode=Number(f[9]);const mapped=/^::ffff:(.+)$/.exec(
+address);if(mapped?.[1])out.push({kind:"tcp",family:4,address:mapped[1],port:port2,processes:[],inode});else out.push({kind:"tcp",family:family2,address,port:port2,
+...family2===6&&address==="::"&&dualStackDefault&&{dualStack:true},processes:[],inode})}return out}function parseProcUnix(text4){const out=[];for(const line of text4.
+split("\n").slice(1)){const f=line.trim().split(/\s+/);if(f.length<8)continue;const flags=parseInt(f[3]??"0",16);if(!(flags&UNIX_ACCEPTCON))continue;const path9=f.
+slice(7).join(" ");out.push({kind:"unix",path:path9,processes:[],inode:Number(f[6])})}return out}async function inodeOwners(inodes,signal){const owners=new Map;
+const until=performance.now()+FD_SCAN_BUDGET_MS;const pids=(await readdir3("/proc").catch(()=>[])).filter(p=>/^\d+$/.test(p));for(const pid of pids){if(performance.
+now()>until||signal?.aborted)return{owners,complete:false};const fds=await readdir3(`/proc/${pid}/fd`).catch(()=>[]);let name;for(const fd of fds){const link=await readlink2(
+`/proc/${pid}/fd/${fd}`).catch(()=>"");const m=/^socket:\[(\d+)\]$/.exec(link);if(!m||!inodes.has(Number(m[1])))continue;name??=(await readFile(`/proc/${pid}/co\
+mm`,"utf8").catch(()=>"?")).trim();const list=owners.get(Number(m[1]))??[];if(!list.some(p=>p.pid===Number(pid)))list.push({name,pid:Number(pid)});owners.set(Number(
+m[1]),list)}}return{owners,complete:true}}async function readProcListeners(signal,net="/proc/net"){const read2=p=>readFile(p,{encoding:"utf8",...signal&&{signal}}).
+catch(()=>void 0);const[tcp4,tcp6,unix,v6only]=await Promise.all([read2(`${net}/tcp`),read2(`${net}/tcp6`),read2(`${net}/unix`),read2("/proc/sys/net/ipv6/bindv6\
+only")]);const notes2=[];if(tcp4===void 0)notes2.push(`cannot read ${net}/tcp`);const dualStackDefault=(v6only??"0").trim()==="0";const found=[...parseProcTcp(tcp4??
+"",4,dualStackDefault),...parseProcTcp(tcp6??"",6,dualStackDefault),...parseProcUnix(unix??"")];if(found.some(l=>l.dualStack))notes2.push("procfs does not show \
+IPV6_V6ONLY: [::] listeners assumed to accept IPv4 too (net.ipv6.bindv6only=0)");const{owners,complete}=await inodeOwners(new Set(found.map(l=>l.inode)),signal);
+if(!complete)notes2.push("process scan cut short: some listeners lack process names");const listeners=found.map(({inode,...l})=>({...l,processes:owners.get(inode)??
+[]}));return{listeners,source:`${net}/tcp, ${net}/tcp6, ${net}/unix`,notes:notes2}}async function listLocalListeners(runner,o2={}){const snap=await readListeners(runner,()=>readProcListeners(o2.signal),{...o2,root:process.getuid?.()===0});return withCommands(
 snap)}async function withCommands(snap){const pids=new Set(snap.listeners.flatMap(l=>l.processes.map(p=>p.pid)));const commands=new Map;const states=new Map;await Promise.
 all([...pids].map(async pid=>{const[raw,stat5]=await Promise.all([readFile2(`/proc/${pid}/cmdline`,"utf8").catch(()=>""),readFile2(`/proc/${pid}/stat`,"utf8").catch(
 ()=>"")]);if(raw)commands.set(pid,raw.replace(/\0+$/,"").replace(/\0/g," "));const state=/\)\s+([A-Za-z])\s/.exec(stat5.slice(stat5.lastIndexOf(")")))?.[1];if(state)
@@ -8767,7 +8768,7 @@ ginx's master (pid ${master.pid}) is visible`);if(netns===void 0)notes2.push(`ng
 const process10={masterPid:master.pid,foundBy:fromFile?"pid-file":"process-list",command:master.command,masterUid:master.uid,workers,...netns!==void 0&&{netns},
 ...ownNetns!==void 0&&{ownNetns},...startedAt2!==void 0&&{startedAt:startedAt2}};return{running:true,process:process10,notes:notes2}}async function masterFromPidFile(host,pidFile,o2,notes2){
 const r=await host.readFile(pidFile,{...hostOptions(o2),length:64,offset:0});if(!r.ok){notes2.push(`${pidFile}: ${r.code==="ENOENT"?"no such file":r.message}`);
-return void 0}const text3=r.data.toString("latin1").trim();const pid=/^\d{1,10}$/.test(text3)?Number(text3):void 0;if(pid===void 0||pid<1){notes2.push(`${pidFile}\
+return void 0}const text4=r.data.toString("latin1").trim();const pid=/^\d{1,10}$/.test(text4)?Number(text4):void 0;if(pid===void 0||pid<1){notes2.push(`${pidFile}\
  holds no pid`);return void 0}const m=await masterAt(host,pid,o2);if(!m)notes2.push(`${pidFile} names pid ${pid}, which is not an nginx master here`);return m}async function masterFromProcessList(host,o2,notes2){
 const dir=await host.readDir("/proc",hostOptions(o2));if(!dir.ok){notes2.push(`the process list (/proc) cannot be read: ${dir.message}`);return void 0}const pids=dir.
 names.filter(n2=>/^\d+$/.test(n2)).map(Number).sort((a2,b)=>a2-b).slice(0,MAX_SCANNED_PROCESSES);const masters=[];for(let i2=0;i2<pids.length;i2+=64){const batch=await Promise.
@@ -8808,18 +8809,18 @@ while(i2<limit){const c3=s[i2];if(c3==="/"||c3==="?"||c3==="#"||c3==="\n"||c3===
 1;i2>=start2;i2--){if(s[i2]==="@"&&i2+1<end&&HOST_START.test(s[i2+1]))return i2}return-1}function replaceSpans(s,spans){if(spans.length===0)return s;let out="";
 let at=0;for(const x of spans){out+=`${s.slice(at,x.start)}***`;at=x.end}return out+s.slice(at)}var import_yaml=__toESM(require_dist(),1);import{dirname as dirname4,isAbsolute,resolve as resolve2}from"node:path";import{isIP as isIP3}from"node:net";var HOSTNAME=/^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;var BACKEND_FORMS="\
 HOST:PORT, [IPv6]:PORT or unix:/path.sock";function backendNotText(input2,described){if(typeof input2!=="number")return`expected ${BACKEND_FORMS}, got ${described}`;
-const port=Number.isInteger(input2)&&input2>=1&&input2<=65535?input2:8e3;return`${input2} is a number, not an address: write HOST:PORT, e.g. 127.0.0.1:${port}`}
+const port2=Number.isInteger(input2)&&input2>=1&&input2<=65535?input2:8e3;return`${input2} is a number, not an address: write HOST:PORT, e.g. 127.0.0.1:${port2}`}
 function parseBackend(s){if(s.startsWith("unix:")){const path9=s.slice(5);if(!path9.startsWith("/"))return`a unix socket needs an absolute path: unix:/run/app.s\
 ock, got "${s}"`;if(path9.includes("\0"))return"a socket path cannot contain NUL";return{kind:"unix",path:path9}}let host;let portText;if(s.startsWith("[")){const end=s.
 indexOf("]");if(end<0||s[end+1]!==":")return`expected [IPv6]:PORT, got "${s}"`;host=s.slice(1,end);portText=s.slice(end+2);if(isIP3(host)!==6)return`"${host}" i\
 s not an IPv6 address`}else{const colon=s.lastIndexOf(":");if(colon<0)return`expected ${BACKEND_FORMS}, got "${s}"`;host=s.slice(0,colon);portText=s.slice(colon+
 1);if(host.includes(":"))return`an IPv6 address needs brackets: [${host}]:${portText}`;if(isIP3(host)===0&&!HOSTNAME.test(host))return`"${host}" is not a valid \
-host name or address`}if(!/^\d{1,5}$/.test(portText))return`port "${portText}" is not a number`;const port=Number(portText);if(port<1||port>65535)return`port ${port}\
- is outside 1-65535`;return{kind:"tcp",host,port}}var REFERENCE=/\$(\$|\{([^}]*)\}?)/g;var NAME=/^[A-Za-z_][A-Za-z0-9_]*$/;function substituteExpectEnv(data,env){if(!isMapping(data)||!isMapping(data.services))return{
+host name or address`}if(!/^\d{1,5}$/.test(portText))return`port "${portText}" is not a number`;const port2=Number(portText);if(port2<1||port2>65535)return`port\
+ ${port2} is outside 1-65535`;return{kind:"tcp",host,port:port2}}var REFERENCE=/\$(\$|\{([^}]*)\}?)/g;var NAME=/^[A-Za-z_][A-Za-z0-9_]*$/;function substituteExpectEnv(data,env){if(!isMapping(data)||!isMapping(data.services))return{
 data};let problem;const walk=(v,path9)=>{if(problem)return v;if(typeof v==="string"){const r=substitute(v,env);if(typeof r==="string")return r;problem={path:path9,
 message:r.problem};return v}if(Array.isArray(v))return v.map((x,i2)=>walk(x,[...path9,i2]));if(isMapping(v))return Object.fromEntries(Object.entries(v).map(([k,
 x])=>[k,walk(x,[...path9,k])]));return v};const services=Object.fromEntries(Object.entries(data.services).map(([name,s])=>[name,isMapping(s)&&"expect"in s?{...s,
-expect:walk(s.expect,["services",name,"expect"])}:s]));return problem?{problem}:{data:{...data,services}}}function substitute(text3,env){let problem;const out=text3.
+expect:walk(s.expect,["services",name,"expect"])}:s]));return problem?{problem}:{data:{...data,services}}}function substitute(text4,env){let problem;const out=text4.
 replace(REFERENCE,(whole,inner,name)=>{if(problem!==void 0)return whole;if(inner==="$")return"$";if(name===void 0||!whole.endsWith("}")||!NAME.test(name)){problem=
 `"${whole}" is not a variable reference: write \${NAME} (letters, digits and _), or $$ for a literal $`;return whole}const value=env[name];if(value===void 0||value===
 "")problem=`environment variable ${name} is ${value===void 0?"not set":"empty"}`;return value??""});return problem===void 0?out:{problem}}function isMapping(v){
@@ -9597,16 +9598,16 @@ fn(input2);if(r instanceof Promise){return r.then(r2=>handleRefineResult(r2,payl
 if(!result){const _iss={code:"custom",input:input2,inst,path:[...inst._zod.def.path??[]],continue:!inst._zod.def.abort};if(inst._zod.def.params)_iss.params=inst.
 _zod.def.params;payload.issues.push(issue2(_iss))}}var $ZodCyclicError=class extends Error{constructor(){super(`Cannot parse a reference cycle that closes through a transform`);this.name="ZodCyclicError"}};var STATE="\
 ~memo";var NO_ISSUES=[];function isRef(value){return value!==null&&typeof value==="object"}function cloneIssues(issues){return issues.map(iss=>iss.path?{...iss,
-path:iss.path.slice()}:{...iss})}var recursive=new WeakMap;var NONE=0;var ASSUMED=1;var PROVEN=2;function isRecursive(inst,stack,resolve8){const cached2=recursive.
+path:iss.path.slice()}:{...iss})}var recursive=new WeakMap;var NONE=0;var ASSUMED=1;var PROVEN=2;function isRecursive(inst,stack,resolve9){const cached2=recursive.
 get(inst);if(cached2!==void 0)return cached2?PROVEN:NONE;if(stack.has(inst))return PROVEN;stack.add(inst);let result=NONE;const check2=child3=>{if(result!==PROVEN&&
-child3?._zod){const answer=isRecursive(child3,stack,resolve8);if(answer>result)result=answer}};const shape=(sh,spread)=>{let answer=NONE;for(const key of Reflect.
+child3?._zod){const answer=isRecursive(child3,stack,resolve9);if(answer>result)result=answer}};const shape=(sh,spread)=>{let answer=NONE;for(const key of Reflect.
 ownKeys(sh)){const desc=Object.getOwnPropertyDescriptor(sh,key);if(spread&&!desc.enumerable)continue;const child3=desc.get?ASSUMED:desc.value?._zod?isRecursive(
-desc.value,stack,resolve8):NONE;if(child3>answer)answer=child3}return answer};const merge2=answer=>{if(answer>result)result=answer};const def=inst._zod.def;const kind=def.
+desc.value,stack,resolve9):NONE;if(child3>answer)answer=child3}return answer};const merge2=answer=>{if(answer>result)result=answer};const def=inst._zod.def;const kind=def.
 type;switch(kind){case"object":{const raw=rawShape(def);merge2(raw?shape(raw,true):ASSUMED);check2(def.catchall);break}case"array":check2(def.element);break;case"\
 tuple":for(const el of def.items)check2(el);check2(def.rest);break;case"record":case"map":check2(def.keyType);check2(def.valueType);break;case"set":check2(def.valueType);
 break;case"union":for(const el of def.options)check2(el);break;case"intersection":check2(def.left);check2(def.right);break;case"optional":case"nullable":case"de\
 fault":case"prefault":case"catch":case"readonly":case"nonoptional":case"promise":case"success":check2(def.innerType);break;case"pipe":check2(def.in);check2(def.
-out);break;case"function":check2(def.input);check2(def.output);break;case"lazy":{const inner=def._cachedInner??(resolve8?inst._zod.innerType:void 0);merge2(inner?
+out);break;case"function":check2(def.input);check2(def.output);break;case"lazy":{const inner=def._cachedInner??(resolve9?inst._zod.innerType:void 0);merge2(inner?
 isRecursive(inner,stack,false):ASSUMED);break}case"template_literal":case"string":case"number":case"int":case"boolean":case"bigint":case"symbol":case"undefined":case"\
 null":case"void":case"never":case"any":case"unknown":case"date":case"nan":case"enum":case"literal":case"file":case"transform":case"custom":break;default:{kind;for(const key in def){
 const desc=Object.getOwnPropertyDescriptor(def,key);if(!desc||desc.get)continue;const value=desc.value;if(!value||typeof value!=="object")continue;if(value._zod)
@@ -10516,9 +10517,9 @@ dots: build.commit"}),external_exports.union([external_exports.string(),external
 ems.0.id) and their values (exact) or {regex: PATTERN}")});var expectSchema=expectKeys.refine(e=>Object.values(e).some(v=>v!==void 0),{error:"expect needs at le\
 ast one of status, headers, body, json"}).transform(toExpectation).describe("what the health answer must be to prove the release: retried until it matches, unde\
 r the deadline; ${NAME} is replaced by the environment variable NAME");var EXPECT_KEYS=Object.keys(expectKeys.shape);var PATTERN_KEYS=Object.keys(regexMatch.shape);
-function toExpectation(e){const text3=(v,plain)=>typeof v==="string"?{kind:plain,value:v}:{kind:"regex",source:v.regex};return{...e.status!==void 0&&{status:(Array.
-isArray(e.status)?e.status:[e.status]).map(s=>typeof s==="number"?{from:s,to:s}:statusRange(s))},headers:Object.entries(e.headers??{}).map(([name,v])=>({name,match:text3(
-v,"equals")})),...e.body!==void 0&&{body:text3(e.body,"contains")},json:Object.entries(e.json??{}).map(([path9,v])=>({path:path9,match:v!==null&&typeof v==="obj\
+function toExpectation(e){const text4=(v,plain)=>typeof v==="string"?{kind:plain,value:v}:{kind:"regex",source:v.regex};return{...e.status!==void 0&&{status:(Array.
+isArray(e.status)?e.status:[e.status]).map(s=>typeof s==="number"?{from:s,to:s}:statusRange(s))},headers:Object.entries(e.headers??{}).map(([name,v])=>({name,match:text4(
+v,"equals")})),...e.body!==void 0&&{body:text4(e.body,"contains")},json:Object.entries(e.json??{}).map(([path9,v])=>({path:path9,match:v!==null&&typeof v==="obj\
 ect"?{kind:"regex",source:v.regex}:{kind:"equals",value:v}}))}}function statusRange(s){const m=STATUS_RANGE.exec(s);if(m?.[3]!==void 0)return{from:Number(m[3])*
 100,to:Number(m[3])*100+99};return{from:Number(m?.[1]),to:Number(m?.[2])}}var duration3=external_exports.string({error:"expected a duration such as 250ms, 2s or 1m"}).regex(new RegExp(DURATION_PATTERN),{error:i2=>`"${String(i2.input)}\
 " is not a duration: write 250ms, 2s or 1m`}).check(ctx=>{const ms2=parseDuration(ctx.value);const problem=ms2===void 0?void 0:durationRangeProblem(ms2);if(problem)
@@ -10526,9 +10527,9 @@ ctx.issues.push({code:"custom",message:`"${ctx.value}" ${problem}`,input:ctx.val
 440m)");var NGINX_TEST_MODES=["safe","always","off"];var EXPECT_PROTOCOLS=["http","https","fastcgi"];var backendAddress=external_exports.string({error:"required\
 : HOST:PORT, [IPv6]:PORT or unix:/path.sock"}).check(ctx=>{const r=parseBackend(ctx.value);if(typeof r==="string")ctx.issues.push({code:"custom",message:r,input:ctx.
 value})});var backendPool=external_exports.array(backendAddress,{error:"expected a list of HOST:PORT, [IPv6]:PORT or unix:/path.sock"}).min(1,{error:"a pool lis\
-ts at least one backend"}).check(ctx=>{const seen=new Map;ctx.value.forEach((text3,i2)=>{const e=parseBackend(text3);if(typeof e==="string")return;const key=e.kind===
-"unix"?`unix:${e.path}`:formatEndpoint({...e,host:e.host.toLowerCase()});const first=seen.get(key);if(first!==void 0)ctx.issues.push({code:"custom",message:`${text3}\
- is listed twice (also backend.${first})`,input:text3,path:[i2]});else seen.set(key,i2)})});var service=external_exports.strictObject({backend:external_exports.
+ts at least one backend"}).check(ctx=>{const seen=new Map;ctx.value.forEach((text4,i2)=>{const e=parseBackend(text4);if(typeof e==="string")return;const key=e.kind===
+"unix"?`unix:${e.path}`:formatEndpoint({...e,host:e.host.toLowerCase()});const first=seen.get(key);if(first!==void 0)ctx.issues.push({code:"custom",message:`${text4}\
+ is listed twice (also backend.${first})`,input:text4,path:[i2]});else seen.set(key,i2)})});var service=external_exports.strictObject({backend:external_exports.
 union([backendAddress,backendPool]).describe("where the backend listens, and so what nginx must dial: HOST:PORT, [IPv6]:PORT or unix:/path.sock; a list of them \
 is a pool, the members of one upstream group"),protocol:external_exports.enum(PROTOCOL_NAMES).default("http").describe("how nginx talks to the backend"),health:external_exports.
 string().regex(/^\//,{error:"the health path starts with /"}).optional().describe("HTTP path to GET (http/https; fastcgi sends a FastCGI request); omitted = lis\
@@ -10557,13 +10558,13 @@ o this"),connect_timeout:duration3.default("2s"),request_timeout:duration3.defau
 connectTimeoutMs:durationMs(g.connect_timeout),requestTimeoutMs:durationMs(g.request_timeout),successThreshold:g.success_threshold})).prefault({})});var KNOWN_KEYS={
 "":Object.keys(specSchema.shape),service:Object.keys(service.shape),nginx:Object.keys(specSchema.shape.nginx.unwrap().in.shape),gate:Object.keys(specSchema.shape.
 gate.unwrap().in.shape),expect:EXPECT_KEYS,pattern:PATTERN_KEYS};function serviceSpec(name,s){const texts=Array.isArray(s.backend)?s.backend:[s.backend];const pool=texts.
-map(text3=>{const e=parseBackend(text3);if(typeof e==="string")throw new Error("unreachable: schema validated backend");return e});return{name,backend:pool[0],backendText:texts[0],
+map(text4=>{const e=parseBackend(text4);if(typeof e==="string")throw new Error("unreachable: schema validated backend");return e});return{name,backend:pool[0],backendText:texts[0],
 pool,poolTexts:texts,protocol:s.protocol,serverNames:s.server_name===void 0?[]:Array.isArray(s.server_name)?s.server_name:[s.server_name],...s.health!==void 0&&
 {health:s.health},...s.location!==void 0&&{location:s.location},...s.process!==void 0&&{process:s.process},...s.unit!==void 0&&{unit:s.unit},...s.expect!==void 0&&
 {expect:s.expect}}}function durationMs(s){const ms2=parseDuration(s);if(ms2===void 0)throw new Error(`not a duration: ${s}`);return ms2}var DEFAULT_SPEC_FILE="upstream-gate.yml";var MAX_SPEC_BYTES=4*1024*1024;var MAX_ALIASES=100;async function loadSpecFile(path9,shown2=displayPath(resolve2(path9)),signal){
 const file2=resolve2(path9);const bytes=await readInput(file2,{what:"spec",shown:shown2,maxBytes:MAX_SPEC_BYTES,...signal&&{signal}});return parseSpec(bytes.toString(
-"utf8"),file2,shown2)}function parseSpec(text3,file2,shown2=displayPath(file2),env=process.env){const lineCounter=new import_yaml.LineCounter;const doc=(0,import_yaml.parseDocument)(
-text3,{lineCounter,uniqueKeys:false,prettyErrors:false});const first=doc.errors[0];const problem=first?{offset:first.pos[0],message:firstLine(first.message)}:structureProblem(
+"utf8"),file2,shown2)}function parseSpec(text4,file2,shown2=displayPath(file2),env=process.env){const lineCounter=new import_yaml.LineCounter;const doc=(0,import_yaml.parseDocument)(
+text4,{lineCounter,uniqueKeys:false,prettyErrors:false});const first=doc.errors[0];const problem=first?{offset:first.pos[0],message:firstLine(first.message)}:structureProblem(
 doc);if(problem)throw new UserError(problem.message,`${shown2}:${lineCounter.linePos(problem.offset).line}`);let data;try{data=doc.toJS({maxAliasCount:MAX_ALIASES})}catch(e){
 const alias=firstAlias(doc);throw new UserError(`YAML aliases expand too far (${firstLine(e.message)}; at most ${MAX_ALIASES} nodes through aliases)`,`${shown2}\
 :${lineCounter.linePos(alias).line}`)}if(data===null||typeof data!=="object"||Array.isArray(data)){throw new UserError("the spec must be a mapping with `version\
@@ -10612,8 +10613,8 @@ if(path9.includes("$"))return{scheme,dynamic:true,authority:authority2};if(path9
 x domain socket "${arg}"`};return{scheme,dynamic:false,authority:authority2,endpoint:{kind:"unix",path:path9}}}let authority=uriPart3?rest.split(/[/?]/,1)[0]??"":
 rest;const complete=uriPart3?/^([^$]*:\d+)\$/.exec(authority):null;if(complete)authority=complete[1];else if(authority.includes("$"))return{scheme,dynamic:true,
 authority};const hp=splitHostPort(authority);if(typeof hp==="string")return{scheme,dynamic:false,authority,error:`${hp} in upstream "${authority.replace(/^[^@]*@/,
-"***@")}"`};if(hp.port===void 0){const port=uriPart3?DEFAULT_PORT[scheme]:void 0;const base={scheme,dynamic:false,authority,group:hp.host};return port===void 0?
-base:{...base,endpoint:{kind:"tcp",host:hp.host,port}}}return{scheme,dynamic:false,authority,endpoint:{kind:"tcp",host:hp.host,port:hp.port}}}function splitHostPort(s){
+"***@")}"`};if(hp.port===void 0){const port2=uriPart3?DEFAULT_PORT[scheme]:void 0;const base={scheme,dynamic:false,authority,group:hp.host};return port2===void 0?
+base:{...base,endpoint:{kind:"tcp",host:hp.host,port:port2}}}return{scheme,dynamic:false,authority,endpoint:{kind:"tcp",host:hp.host,port:hp.port}}}function splitHostPort(s){
 if(s==="")return"no host";let host;let portText;if(s.startsWith("[")){const end=s.indexOf("]");if(end<0)return"invalid IPv6 address";host=s.slice(1,end);if(isIP4(
 host)!==6)return"invalid IPv6 address";const after=s.slice(end+1);if(after!==""&&!after.startsWith(":"))return"invalid host";portText=after===""?void 0:after.slice(
 1)}else{const colon=s.lastIndexOf(":");if(colon>=0&&s.indexOf(":")!==colon)return"invalid host";host=colon>=0?s.slice(0,colon):s;portText=colon>=0?s.slice(colon+
@@ -10622,8 +10623,8 @@ id port";return{host,port:Number(portText)}}function parseUpstreamServer(args,mo
 weight:1,maxFails:1,backup:false,down:false};for(let i2=1;i2<args.length;i2++){const p=args[i2];if(p==="backup")line.backup=true;else if(p==="down")line.down=true;else if(p.
 startsWith("weight="))line.weight=Number(p.slice(7))||1;else if(p.startsWith("max_fails="))line.maxFails=Number(p.slice(10))}if(line.dynamic)return line;if(address.
 toLowerCase().startsWith("unix:")){const path9=address.slice(5);if(path9)line.endpoint={kind:"unix",path:path9};else line.error=`no path in the unix domain sock\
-et "${address}"`;return line}const hp=splitHostPort(address);if(typeof hp==="string")line.error=`${hp} in upstream "${address}"`;else{const port=hp.port??(module===
-"http"?80:void 0);if(port===void 0)line.error=`no port in upstream "${address}"`;else line.endpoint={kind:"tcp",host:hp.host,port}}return line}var MAX_WALKED_DIRECTIVES=2e6;function upstreamKey(module,name){return`${module}:${name.toLowerCase()}`}function buildModel(parse3,maxWalked=MAX_WALKED_DIRECTIVES){
+et "${address}"`;return line}const hp=splitHostPort(address);if(typeof hp==="string")line.error=`${hp} in upstream "${address}"`;else{const port2=hp.port??(module===
+"http"?80:void 0);if(port2===void 0)line.error=`no port in upstream "${address}"`;else line.endpoint={kind:"tcp",host:hp.host,port:port2}}return line}var MAX_WALKED_DIRECTIVES=2e6;function upstreamKey(module,name){return`${module}:${name.toLowerCase()}`}function buildModel(parse3,maxWalked=MAX_WALKED_DIRECTIVES){
 const{config:config2}=parse3.payload;const model={servers:[],upstreams:new Map,errors:[]};let walked=0;let exhausted=false;const onStack=new Set;const walk=(list,fileIndex,scope)=>{
 const file2=config2[fileIndex]?.file??"";for(const d of list){if(exhausted)return;if(++walked>maxWalked){exhausted=true;model.errors.push({file:file2,line:d.line,
 error:`the expanded config holds more than ${maxWalked} directives; stopped there`});return}const name=d.directive;if(d.includes){for(const idx of d.includes){if(onStack.
@@ -10633,13 +10634,13 @@ arg:d.args[0],module:scope.module,headers:scope.headers};scope.server.passes.pus
 scope.module){const member=parseUpstreamServer(d.args,scope.module);member.file=file2;member.line=line;member.args=d.args;scope.upstream.servers.push(member)}else if(name===
 "server_name"&&scope.server&&!scope.location){append(scope.server.names,d.args)}else if(name==="listen"&&scope.server&&!scope.location){scope.server.listens.push(
 parseListen(d.args))}else if(name==="proxy_set_header"&&scope.headers&&d.args.length===2){scope.headers.set.push({file:file2,line,name:d.args[0],value:d.args[1]})}else if(!scope.
-module&&(name==="pid"||name==="user")&&d.args.length>=1){const[first,group]=d.args;if(name==="pid")model.pid={file:file2,line,path:first};else model.user={file:file2,
-line,name:first,...group!==void 0&&{group}}}continue}if(name==="http"||name==="stream"){walk(d.block,fileIndex,name==="http"?{module:name,headers:{outer:void 0,
+module&&(name==="pid"||name==="user")&&d.args.length>=1){const[first,group2]=d.args;if(name==="pid")model.pid={file:file2,line,path:first};else model.user={file:file2,
+line,name:first,...group2!==void 0&&{group:group2}}}continue}if(name==="http"||name==="stream"){walk(d.block,fileIndex,name==="http"?{module:name,headers:{outer:void 0,
 set:[]}}:{module:name})}else if(name==="server"&&scope.module&&!scope.server&&!scope.upstream){const server={file:file2,line,module:scope.module,names:[],listens:[],
 passes:[],locations:[]};model.servers.push(server);walk(d.block,fileIndex,{module:scope.module,server,...scope.headers&&{headers:level(scope.headers)}});if(server.
 listens.length===0&&server.module==="http")server.listens.push({key:"*:80",defaultServer:false})}else if(name==="upstream"&&scope.module&&!scope.server&&d.args.
-length===1){const group={file:file2,line,name:d.args[0],module:scope.module,servers:[]};const key=upstreamKey(scope.module,group.name);if(!model.upstreams.has(key))
-model.upstreams.set(key,group);walk(d.block,fileIndex,{module:scope.module,upstream:group})}else if(name==="location"&&scope.server&&d.args.length>=1){const loc=parseLocation(
+length===1){const group2={file:file2,line,name:d.args[0],module:scope.module,servers:[]};const key=upstreamKey(scope.module,group2.name);if(!model.upstreams.has(
+key))model.upstreams.set(key,group2);walk(d.block,fileIndex,{module:scope.module,upstream:group2})}else if(name==="location"&&scope.server&&d.args.length>=1){const loc=parseLocation(
 d.args,file2,line);(scope.location?scope.location.children:scope.server.locations).push(loc);walk(d.block,fileIndex,{...scope,location:loc,...scope.headers&&{headers:level(
 scope.headers)}})}else if((name==="if"||name==="limit_except")&&scope.server){walk(d.block,fileIndex,scope.headers?{...scope,headers:level(scope.headers)}:scope)}}};
 onStack.add(0);walk(config2[0]?.parsed??[],0,{});return model}function level(outer){return{outer,set:[]}}var MODIFIERS=["^~","~*","=","~"];function parseLocation(args,file2,line){
@@ -10650,12 +10651,12 @@ if(addr.startsWith("unix:"))key=addr;else if(/^\d+$/.test(addr))key=`*:${addr}`;
 includes(":"))key=addr.replace(/^0\.0\.0\.0:/,"*:");else key=`${addr==="0.0.0.0"?"*":addr}:80`;return args.slice(1).includes("ssl")?{key,defaultServer,ssl:true}:
 {key,defaultServer}}function expandPass(pass,server,model){const target=parsePassTarget(pass.directive,pass.arg,pass.module);const base={pass,server,target,scheme:target.scheme};if(target.
 error)return{candidates:[],errors:[{file:pass.file,line:pass.line,error:target.error}]};if(target.dynamic)return{candidates:[{...base,dynamic:true,site:pass}],errors:[]};
-const group=target.group===void 0?void 0:model.upstreams.get(upstreamKey(pass.module,target.group));if(group){const candidates=[];const errors=[];for(const member of group.
+const group2=target.group===void 0?void 0:model.upstreams.get(upstreamKey(pass.module,target.group));if(group2){const candidates=[];const errors=[];for(const member of group2.
 servers){if(member.down)continue;if(member.error){errors.push({file:member.file,line:member.line,error:member.error});continue}const site={file:member.file,line:member.
-line};candidates.push({...base,group,member,site,dynamic:member.dynamic,...member.endpoint&&{endpoint:member.endpoint}})}return{candidates,errors}}if(!target.endpoint){
-return{candidates:[],errors:[{file:pass.file,line:pass.line,error:`no port in upstream "${target.authority}"`}]}}return{candidates:[{...base,endpoint:target.endpoint,
-dynamic:false,site:pass}],errors:[]}}function expandAll(model){const out=new Map;for(const server of model.servers){const exp={candidates:[],errors:[]};for(const pass of server.
-passes){const e=expandPass(pass,server,model);append(exp.candidates,e.candidates);append(exp.errors,e.errors)}out.set(server,exp)}return out}import{isIP as isIP5}from"node:net";function isHostName(n2){return/^[a-z0-9_.-]+$/i.test(n2)&&!n2.startsWith(".")&&n2!=="_"}function nginxRegExp(pattern2,caseless=false){try{return new RegExp(pattern2.
+line};candidates.push({...base,group:group2,member,site,dynamic:member.dynamic,...member.endpoint&&{endpoint:member.endpoint}})}return{candidates,errors}}if(!target.
+endpoint){return{candidates:[],errors:[{file:pass.file,line:pass.line,error:`no port in upstream "${target.authority}"`}]}}return{candidates:[{...base,endpoint:target.
+endpoint,dynamic:false,site:pass}],errors:[]}}function expandAll(model){const out=new Map;for(const server of model.servers){const exp={candidates:[],errors:[]};
+for(const pass of server.passes){const e=expandPass(pass,server,model);append(exp.candidates,e.candidates);append(exp.errors,e.errors)}out.set(server,exp)}return out}import{isIP as isIP5}from"node:net";function isHostName(n2){return/^[a-z0-9_.-]+$/i.test(n2)&&!n2.startsWith(".")&&n2!=="_"}function nginxRegExp(pattern2,caseless=false){try{return new RegExp(pattern2.
 replace(/\(\?P</g,"(?<"),caseless?"i":"")}catch{return void 0}}var serverIndexes=new WeakMap;function indexServers(all){const known=serverIndexes.get(all);if(known)return known;const servers=all.filter(s=>s.module==="http");
 const position=new Map(servers.map((s,i2)=>[s,i2]));const groupOf=new Map;const groups=[];const defaults=[];const memberOf=new Map;for(const s of servers){const mine=[];
 for(const l of s.listens){let g=groupOf.get(l.key);if(g===void 0){g=groups.length;groupOf.set(l.key,g);groups.push([])}const list=groups[g];if(list[list.length-
@@ -10666,8 +10667,8 @@ name.slice(1),true);if(re)regexes.push({re,server,groups:mine})}else if(e.starts
 for(const g of mine){firstIn(leading,e,g,hit);firstIn(leading,`=${e.slice(1)}`,g,hit)}}else if(e.endsWith(".*")){for(const g of mine)firstIn(trailing,e.slice(0,
 -1),g,hit)}}}const lengths=keys=>[...new Set(keys)].map(k=>k.length).sort((x,y)=>y-x);const tails=[...leading.keys()].filter(k=>!k.startsWith("=")).map(k=>k.replace(
 /^\*/,""));const index={position,defaults,exact,leading,trailing,leadingLengths:lengths(tails),trailingLengths:lengths(trailing.keys()),regexes};serverIndexes.set(
-all,index);return index}function firstIn(map2,key,group,value){let byGroup=map2.get(key);if(!byGroup){byGroup=new Map;map2.set(key,byGroup)}if(!byGroup.has(group))
-byGroup.set(group,value)}function selectServers(all,names2){const index=indexServers(all);const chosen=new Set;for(const name of names2)for(const s of pickByName(
+all,index);return index}function firstIn(map2,key,group2,value){let byGroup=map2.get(key);if(!byGroup){byGroup=new Map;map2.set(key,byGroup)}if(!byGroup.has(group2))
+byGroup.set(group2,value)}function selectServers(all,names2){const index=indexServers(all);const chosen=new Set;for(const name of names2)for(const s of pickByName(
 index,name))chosen.add(s);const fallback=chosen.size===0;const servers=fallback?new Set(index.defaults):chosen;return{servers:[...servers].sort((a2,b)=>(index.position.
 get(a2)??0)-(index.position.get(b)??0)),fallback}}function pickByName(index,name){if(!isHostName(name))return index.exact.get(name.toLowerCase())?.values()??[];
 const h2=name.toLowerCase().replace(/\.$/,"");const best=new Map;const offer=(hits,tier)=>{for(const[g,hit]of hits??[]){const had=best.get(g);if(!had||tier>had.
@@ -10725,38 +10726,38 @@ ginx's default (no error_log in the config)"};if(value==="stderr")return{unreada
 "memory:"))return{unreadable:`error_log ${value}: a memory buffer, read only with a debugger`,where};if(value.includes("$"))return{unreadable:`error_log ${value}\
  holds a variable`,where};if(!value.startsWith("/"))return{unreadable:`error_log ${value} is relative to nginx's prefix, which the gate does not know: set nginx\
 .error_log`,where};return{path:value,where}}function startNames(dials,model){const out=[];const seen=new Set;for(const d of dials){if(d.dynamic||d.endpoint?.kind!==
-"tcp"||isIP5(d.endpoint.host)!==0)continue;if(d.upstream){const{host,port}=d.endpoint;const member=model.upstreams.get(upstreamKey("http",d.upstream))?.servers.
-find(s=>s.file===d.file&&s.line===d.line&&s.endpoint?.kind==="tcp"&&s.endpoint.host===host&&s.endpoint.port===port);if(member?.args.includes("resolve"))continue}
+"tcp"||isIP5(d.endpoint.host)!==0)continue;if(d.upstream){const{host,port:port2}=d.endpoint;const member=model.upstreams.get(upstreamKey("http",d.upstream))?.servers.
+find(s=>s.file===d.file&&s.line===d.line&&s.endpoint?.kind==="tcp"&&s.endpoint.host===host&&s.endpoint.port===port2);if(member?.args.includes("resolve"))continue}
 const key=`${d.endpoint.host.toLowerCase()}:${d.endpoint.port}`;if(seen.has(key))continue;seen.add(key);out.push({name:d.endpoint.host,port:d.endpoint.port,file:d.
 file,line:d.line})}return out}import{isIP as isIP7}from"node:net";function relate(dial,backend,sameHost){if(dial.kind==="unix"||backend.kind==="unix"){return dial.kind==="unix"&&backend.kind==="unix"&&dial.path===backend.path?
 "match":"socket"}const same=sameHost(dial.host,backend.host);if(dial.port===backend.port)return same?"match":"host";return same?"port":"unrelated"}var CODE={socket:"\
 config.socket_mismatch",port:"config.port_mismatch",host:"config.host_mismatch",unrelated:"config.host_mismatch"};function mismatchCode(m){return CODE[m]}var LF2=10;var CR2=13;var SPACE=32;var TAB=9;var HASH=35;var SEMI=59;var LBRACE=123;var RBRACE=125;var DQUOTE=34;var SQUOTE=39;var BACKSLASH=92;var DOLLAR=36;var STOP=new Uint8Array(
 128);for(const c3 of[SPACE,TAB,CR2,LF2,SEMI,LBRACE,RBRACE])STOP[c3]=1;STOP[BACKSLASH]=2;STOP[DOLLAR]=2;function isRawBlockDirective(name){return name.endsWith("\
-_by_lua_block")}var Lexer=class{constructor(text3){this.text=text3;this.i=text3.charCodeAt(0)===65279?1:0}text;value="";line=1;quoted=false;errors=[];cursorLine=1;i;atStart=true;rawDirective=false;semiAfterRaw=false;found=new Map;next(){
-const text3=this.text;const n2=text3.length;if(this.semiAfterRaw){this.semiAfterRaw=false;return this.emit(";",this.cursorLine,false)}let i2=this.i;while(i2<n2){
-const c3=text3.charCodeAt(i2);if(c3===LF2){this.cursorLine++;i2++;continue}if(c3===SPACE||c3===TAB||c3===CR2){i2++;continue}if(c3===HASH){const end=text3.indexOf(
+_by_lua_block")}var Lexer=class{constructor(text4){this.text=text4;this.i=text4.charCodeAt(0)===65279?1:0}text;value="";line=1;quoted=false;errors=[];cursorLine=1;i;atStart=true;rawDirective=false;semiAfterRaw=false;found=new Map;next(){
+const text4=this.text;const n2=text4.length;if(this.semiAfterRaw){this.semiAfterRaw=false;return this.emit(";",this.cursorLine,false)}let i2=this.i;while(i2<n2){
+const c3=text4.charCodeAt(i2);if(c3===LF2){this.cursorLine++;i2++;continue}if(c3===SPACE||c3===TAB||c3===CR2){i2++;continue}if(c3===HASH){const end=text4.indexOf(
 "\n",i2);i2=end<0?n2:end;continue}if(c3===SEMI||c3===RBRACE){this.i=i2+1;this.atStart=true;this.rawDirective=false;return this.emit(c3===SEMI?";":"}",this.cursorLine,
 false)}if(c3===LBRACE){if(this.rawDirective)return this.rawBlock(i2);this.i=i2+1;this.atStart=true;return this.emit("{",this.cursorLine,false)}if(c3===DQUOTE||c3===
 SQUOTE)return this.quotedWord(i2,c3);return this.bareWord(i2)}this.i=n2;return false}nextIndex(char,from){const known=this.found.get(char);if(known!==void 0&&(known>=
 from||known===-1))return known;const at=this.text.indexOf(String.fromCharCode(char),from);this.found.set(char,at);return at}emit(value,line,quoted){this.value=value;
 this.line=line;this.quoted=quoted;return true}startsStatement(value){if(this.atStart)this.rawDirective=value.length>13&&isRawBlockDirective(value);this.atStart=
-false}bareWord(start2){const text3=this.text;const n2=text3.length;const line=this.cursorLine;let j=start2;while(j<n2){const d=text3.charCodeAt(j);const k=d<128?
-STOP[d]:0;if(k===0){j++;continue}if(k===1)break;if(d===BACKSLASH&&j+1<n2){if(text3.charCodeAt(j+1)===LF2)this.cursorLine++;j+=2;continue}if(d===DOLLAR&&text3.charCodeAt(
+false}bareWord(start2){const text4=this.text;const n2=text4.length;const line=this.cursorLine;let j=start2;while(j<n2){const d=text4.charCodeAt(j);const k=d<128?
+STOP[d]:0;if(k===0){j++;continue}if(k===1)break;if(d===BACKSLASH&&j+1<n2){if(text4.charCodeAt(j+1)===LF2)this.cursorLine++;j+=2;continue}if(d===DOLLAR&&text4.charCodeAt(
 j+1)===LBRACE){const close3=this.nextIndex(RBRACE,j+2);const stop=this.nextIndex(LF2,j+2);if(close3>=0&&(stop<0||close3<stop)){j=close3+1;continue}}j++}const value=intern(
-text3,start2,j);this.i=j;this.startsStatement(value);return this.emit(value,line,false)}quotedWord(start2,q){const text3=this.text;const n2=text3.length;const line=this.
-cursorLine;let value="";let j=start2+1;let chunk=j;let closed=false;while(j<n2){const d=text3.charCodeAt(j);if(d===BACKSLASH&&j+1<n2){const e=text3.charCodeAt(j+
-1);if(e===LF2)this.cursorLine++;if(e===q){value+=text3.slice(chunk,j);chunk=j+1}j+=2;continue}if(d===q){closed=true;break}if(d===LF2)this.cursorLine++;j++}value+=
-text3.slice(chunk,j);if(!closed)this.errors.push({line,error:"unexpected end of file, expecting closing quote"});this.i=closed?j+1:n2;this.startsStatement(value);
-return this.emit(value,line,true)}rawBlock(open6){const text3=this.text;const line=this.cursorLine;const end=rawBlockEnd(text3,open6+1);this.atStart=true;this.rawDirective=
-false;if(end<0){this.errors.push({line,error:'unexpected end of file, expecting "}"'});this.cursorLine+=countLines(text3,open6+1,text3.length);this.i=text3.length;
-return this.emit(text3.slice(open6+1),line,true)}this.cursorLine+=countLines(text3,open6+1,end+1);this.i=end+1;this.semiAfterRaw=true;return this.emit(text3.slice(
-open6+1,end),line,true)}};var INTERN_SLOTS=4096;var interned=new Array(INTERN_SLOTS).fill(void 0);function intern(text3,start2,end){const len=end-start2;if(len>
-32)return text3.slice(start2,end);const slot=len*961+text3.charCodeAt(start2)*31+text3.charCodeAt(end-1)+text3.charCodeAt(start2+(len>>1))*7&INTERN_SLOTS-1;const hit=interned[slot];
-if(hit!==void 0&&hit.length===len&&text3.startsWith(hit,start2))return hit;const word=text3.slice(start2,end);interned[slot]=word;return word}function countLines(text3,from,to){let k=0;for(let i2=text3.indexOf("\n",from);i2>=0&&i2<to;i2=text3.indexOf("\n",i2+1))k++;return k}function rawBlockEnd(text3,from){
-const n2=text3.length;let depth=1;let i2=from;while(i2<n2){const c3=text3.charCodeAt(i2);if(c3===LBRACE)depth++;else if(c3===RBRACE){depth--;if(depth===0)return i2}else if(c3===
-DQUOTE||c3===SQUOTE){i2++;while(i2<n2&&text3.charCodeAt(i2)!==c3&&text3.charCodeAt(i2)!==LF2)i2+=text3.charCodeAt(i2)===BACKSLASH?2:1}else if(c3===45&&text3.charCodeAt(
-i2+1)===45){const long=/^\[(=*)\[/.exec(text3.slice(i2+2,i2+40));if(long){const close3=text3.indexOf(`]${long[1]}]`,i2+2+long[0].length);i2=close3<0?n2:close3+long[0].
-length}else{const end=text3.indexOf("\n",i2);i2=end<0?n2:end}continue}else if(c3===91){const long=/^\[(=*)\[/.exec(text3.slice(i2,i2+40));if(long){const close3=text3.
+text4,start2,j);this.i=j;this.startsStatement(value);return this.emit(value,line,false)}quotedWord(start2,q){const text4=this.text;const n2=text4.length;const line=this.
+cursorLine;let value="";let j=start2+1;let chunk=j;let closed=false;while(j<n2){const d=text4.charCodeAt(j);if(d===BACKSLASH&&j+1<n2){const e=text4.charCodeAt(j+
+1);if(e===LF2)this.cursorLine++;if(e===q){value+=text4.slice(chunk,j);chunk=j+1}j+=2;continue}if(d===q){closed=true;break}if(d===LF2)this.cursorLine++;j++}value+=
+text4.slice(chunk,j);if(!closed)this.errors.push({line,error:"unexpected end of file, expecting closing quote"});this.i=closed?j+1:n2;this.startsStatement(value);
+return this.emit(value,line,true)}rawBlock(open6){const text4=this.text;const line=this.cursorLine;const end=rawBlockEnd(text4,open6+1);this.atStart=true;this.rawDirective=
+false;if(end<0){this.errors.push({line,error:'unexpected end of file, expecting "}"'});this.cursorLine+=countLines(text4,open6+1,text4.length);this.i=text4.length;
+return this.emit(text4.slice(open6+1),line,true)}this.cursorLine+=countLines(text4,open6+1,end+1);this.i=end+1;this.semiAfterRaw=true;return this.emit(text4.slice(
+open6+1,end),line,true)}};var INTERN_SLOTS=4096;var interned=new Array(INTERN_SLOTS).fill(void 0);function intern(text4,start2,end){const len=end-start2;if(len>
+32)return text4.slice(start2,end);const slot=len*961+text4.charCodeAt(start2)*31+text4.charCodeAt(end-1)+text4.charCodeAt(start2+(len>>1))*7&INTERN_SLOTS-1;const hit=interned[slot];
+if(hit!==void 0&&hit.length===len&&text4.startsWith(hit,start2))return hit;const word=text4.slice(start2,end);interned[slot]=word;return word}function countLines(text4,from,to){let k=0;for(let i2=text4.indexOf("\n",from);i2>=0&&i2<to;i2=text4.indexOf("\n",i2+1))k++;return k}function rawBlockEnd(text4,from){
+const n2=text4.length;let depth=1;let i2=from;while(i2<n2){const c3=text4.charCodeAt(i2);if(c3===LBRACE)depth++;else if(c3===RBRACE){depth--;if(depth===0)return i2}else if(c3===
+DQUOTE||c3===SQUOTE){i2++;while(i2<n2&&text4.charCodeAt(i2)!==c3&&text4.charCodeAt(i2)!==LF2)i2+=text4.charCodeAt(i2)===BACKSLASH?2:1}else if(c3===45&&text4.charCodeAt(
+i2+1)===45){const long=/^\[(=*)\[/.exec(text4.slice(i2+2,i2+40));if(long){const close3=text4.indexOf(`]${long[1]}]`,i2+2+long[0].length);i2=close3<0?n2:close3+long[0].
+length}else{const end=text4.indexOf("\n",i2);i2=end<0?n2:end}continue}else if(c3===91){const long=/^\[(=*)\[/.exec(text4.slice(i2,i2+40));if(long){const close3=text4.
 indexOf(`]${long[1]}]`,i2+long[0].length);i2=close3<0?n2:close3+long[0].length;continue}}i2++}return-1}function bareOk(arg){if(arg===""||/[\s;"'#]/.test(arg)||arg.endsWith("\\"))return false;return!/[{}]/.test(arg.replace(/\$\{[^}\n]*\}/g,""))}function quoteArg(arg){
 if(bareOk(arg))return arg;if(!arg.includes('"'))return`"${arg}"`;if(!arg.includes("'"))return`'${arg}'`;return`"${arg.replace(/"/g,'\\"')}"`}function ifCondition(args){
 const words=args.map(quoteArg);if(words.length===0)return"if ()";const end=words.length-1;const open6=words[0]===args[0]?"(":"( ";const close3=words[end]===args[end]?
@@ -10789,8 +10790,8 @@ length;if(ssl===0)vars.set("scheme","http");else if(ssl===server.listens.length)
 y_add_x_forwarded_for",CLIENT_ADDRESS);const proxyHost=proxyHostOf(target);if(proxyHost!==void 0)vars.set("proxy_host",proxyHost);return vars}function hostName(names2){
 return names2.find(n2=>n2!==""&&n2!=="_"&&!n2.startsWith("~")&&!n2.startsWith(".")&&!n2.includes("*"))}function proxyHostOf(target){if(target.dynamic||target.error)
 return void 0;if(target.endpoint?.kind==="unix")return"localhost";if(target.group!==void 0)return target.group;const m=/^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(target.
-authority);if(!m)return void 0;const[,host,port]=m;const defaultPort=target.scheme==="https"?443:80;return port===void 0||Number(port)===defaultPort?host:`${host}\
-:${port}`}function evaluate(value,vars){const missing=[];const out=value.replace(/\$(?:\{([A-Za-z0-9_]*)\}|([A-Za-z0-9_]*))/g,(_whole,braced,bare)=>{const name=(braced??
+authority);if(!m)return void 0;const[,host,port2]=m;const defaultPort=target.scheme==="https"?443:80;return port2===void 0||Number(port2)===defaultPort?host:`${host}\
+:${port2}`}function evaluate(value,vars){const missing=[];const out=value.replace(/\$(?:\{([A-Za-z0-9_]*)\}|([A-Za-z0-9_]*))/g,(_whole,braced,bare)=>{const name=(braced??
 bare??"").toLowerCase();const v=name===""?void 0:vars.get(name);if(v===void 0){if(!missing.includes(name))missing.push(name);return""}return v});return{value:out,
 missing}}function uriPart2({pass,target}){const rest=pass.arg.replace(/^[a-z]+:\/\//i,"");if(target.endpoint?.kind==="unix"){const colon=rest.indexOf(":",5);return colon>=
 0?rest.slice(colon+1)||void 0:void 0}return rest.startsWith(target.authority)?rest.slice(target.authority.length)||void 0:void 0}function overlap(a2,b,addresses){if(a2.toLowerCase()===b.toLowerCase())return true;const bs=new Set(hostAddresses(b,addresses));return hostAddresses(a2,addresses).
@@ -10830,58 +10831,58 @@ target.authority,message:`nginx dials ${c3.target.authority}, which holds variab
 service2.protocol,pool.length>1?upstreamName(service2.name):backendText)}  ${where(c3.pass)}`,file:c3.pass.file,line:c3.pass.line,evidence:[lineText(c3.pass)]})}
 const mine=[...matches2,...flagged,...dynamic];if(mine.length===0)findings.push(noTarget(input2,servers,fallback,locationMisses,wholeConfig?dials.unclaimed:statics,
 where));const request3=c3=>nginxRequest({pass:c3.pass,server:c3.server,target:c3.target,specNames:names2,display});return{findings:dedupe(findings),dials:dedupeDials(
-mine.map(c3=>toDial(service2.name,c3,lineText,request3(c3))))};function extraMember(c3,group,member){const e=c3.endpoint;const line=`${buildDirective({directive:"\
-server",line:0,args:[...member.args]})};`;return{...base(c3,"config.pool_mismatch","error"),message:`upstream ${group.name} has ${formatEndpoint(e)}, which is n\
-ot in the spec's backend (${backendText})`,fix:`remove \`${line}\` from upstream ${group.name} ${where(c3.site)}, or add ${formatEndpoint(e)} to the spec's back\
-end list`,file:c3.site.file,line:c3.site.line,evidence:evidence(c3)}}function poolGaps(){if(pool.length<2)return[];const out=[];const reached=(e,m)=>e!==void 0&&
-relateResolved(e,m,addresses)==="match";const groups=new Map;for(const c3 of matches2)if(c3.group&&!groups.has(c3.group))groups.set(c3.group,c3);for(const[group,
-c3]of groups){for(const m of pool){const servers2=group.servers.filter(s=>reached(s.endpoint,m));if(servers2.some(s=>!s.down))continue;const down2=servers2[0];const target=formatEndpoint(
-m);if(down2){const site={file:down2.file,line:down2.line};out.push({code:"config.pool_mismatch",severity:"warning",service:service2.name,target,message:`upstrea\
-m ${group.name} marks ${target} \`down\`: nginx sends it nothing, though the spec's pool has it`,fix:`${withoutDown(lineText(site),down2.args)}  ${where(site)}`,
-file:down2.file,line:down2.line,evidence:[lineText(site),`upstream ${group.name} ${where(group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`]});continue}out.
-push({code:"config.pool_mismatch",severity:"error",service:service2.name,target,message:`upstream ${group.name} lacks ${target}, a member of the spec's pool (${backendText}\
-): nginx never dials it`,fix:`server ${target};  (add to upstream ${group.name}, ${display(group.file)}:${group.line})`,file:group.file,line:group.line,evidence:[
-`upstream ${group.name} ${where(group)}: ${group.servers.map(s=>s.args.join(" ")).join("; ")}`,`used by: ${lineText(c3.pass)} ${where(c3.pass)}`]})}}for(const c3 of matches2){
-if(c3.group)continue;const e=c3.endpoint;const others=pool.filter(m=>!reached(e,m));if(others.length===0)continue;const name=upstreamName(service2.name);const block2=`\
-upstream ${name} { ${pool.map(m=>`server ${formatEndpoint(m)};`).join(" ")} }`;out.push({...base(c3,"config.pool_mismatch","error"),target:others.map(formatEndpoint).
-join(", "),message:`nginx dials only ${formatEndpoint(e)} here, not ${others.map(formatEndpoint).join(", ")} of the spec's pool (${backendText})`,fix:`${block2}\
- (http {} context), then ${passLine(service2.protocol,name,uriOf(c3))}  ${where(c3.pass)}`,file:c3.pass.file,line:c3.pass.line,evidence:evidence(c3)})}return out}
-function base(c3,code,severity){return{code,severity,service:service2.name,target:c3.endpoint?formatEndpoint(c3.endpoint):c3.target.authority,message:""}}function finding(c3,code,severity,message,fixLine){
-return{...base(c3,code,severity),message,fix:`${fixLine}  ${where(c3.site)}`,file:c3.site.file,line:c3.site.line,evidence:evidence(c3)}}function evidence(c3){const out=[
-lineText(c3.site)];if(c3.group)out.push(`upstream ${c3.group.name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);if(c3.endpoint?.kind==="\
-tcp"&&!isIP7(c3.endpoint.host)){const a2=hostAddresses(c3.endpoint.host,addresses);out.push(a2.length>0?`${c3.endpoint.host} resolves to ${a2.join(", ")}`:`${c3.
-endpoint.host} does not resolve`)}return out}function replaceAddress(c3,authority){if(c3.member){const args=c3.member.args.map((a2,i2)=>i2===0?authority:a2);return rewrite(
-lineText(c3.site),"server",c3.member.address,authority,args)}const uri=uriOf(c3);let arg;if(c3.pass.directive==="proxy_pass"&&c3.pass.module==="http"){arg=proxyUrl(
-c3.scheme,authority,uri)}else{const prefix=/^[a-z]+:\/\//i.exec(c3.pass.arg)?.[0]??"";arg=`${prefix}${authority}`}return rewrite(lineText(c3.pass),c3.pass.directive,
-c3.pass.arg,arg,[arg])}}function withoutDown(text3,args){const code=text3.replace(/\s+#[^"']*$/,"");const alone=code.startsWith("server ")&&code.endsWith(";")&&
-code.indexOf(";")===code.length-1;if(alone)return text3.replace(/\s+down(?=[\s;])/,"");return`${buildDirective({directive:"server",line:0,args:args.filter(a2=>a2!==
-"down")})};`}function rewrite(text3,directive,old,next,args){const code=text3.replace(/\s+#[^"']*$/,"");const alone=code.startsWith(`${directive} `)&&code.endsWith(
-";")&&code.indexOf(";")===code.length-1;if(alone&&text3.includes(old))return text3.replace(old,next);return`${buildDirective({directive,line:0,args:[...args]})}\
-;`}function concerning(service2,dials,addresses){const out=new Set(dials.dynamic);const groups=new Set;const take=list=>{for(const c3 of list??[]){out.add(c3);if(c3.
-group)groups.add(c3.group)}};const before=out.size;for(const backend of service2.pool)for(const k of matchKeys(backend,addresses))take(dials.byKey.get(k));const matched=out.
-size>before;for(const backend of service2.pool)if(backend.kind==="tcp")take(dials.byPort.get(backend.port));if(!matched){for(const backend of service2.pool)if(backend.
-kind==="tcp")for(const k of hostKeys(backend.host,addresses))take(dials.byHost.get(k));const sockets=service2.pool.some(b=>b.kind==="unix")?dials.byDirective:dials.
-unixByDirective;for(const key of["stream",PROTOCOLS[service2.protocol].directive])for(const c3 of sockets.get(key)??[])if(protocolOk(service2,c3))out.add(c3)}for(const g of groups)
-for(const c3 of dials.byGroup.get(g)??[])out.add(c3);return[...out].sort((a2,b)=>(dials.order.get(a2)??0)-(dials.order.get(b)??0))}function familyNote(dial,backend,addresses){
-if(dial.kind!=="tcp"||backend.kind!=="tcp")return{dial:"",spec:""};const fams=h2=>new Set(hostAddresses(h2,addresses).map(a2=>isIP7(a2)));const d=fams(dial.host);
-const b=fams(backend.host);if(d.size!==1||b.size!==1||[...d][0]===[...b][0])return{dial:"",spec:""};return{dial:` (IPv${[...d][0]})`,spec:` (IPv${[...b][0]})`}}
-function via(c3){return c3.group?` (upstream ${c3.group.name})`:""}function noTarget(input2,servers,fallback,locationMisses,statics,where){const{service:service2}=input2;
-const names2=service2.serverNames.join(" ");const backendText=service2.pool.map(formatEndpoint).join(", ");const want=passLine(service2.protocol,service2.pool.length>
-1?upstreamName(service2.name):backendText);let message;let at=servers[0];if(names2&&servers.length===0){message=`no server{} block in the nginx config could ser\
-ve ${names2}`}else if(names2&&fallback){message=`no server{} block has server_name ${names2}; the default server ${servers.map(where).join(", ")} dials nothing \
-for ${backendText}`}else if(service2.location!==void 0&&locationMisses.length===servers.length){message=`no location matches ${service2.location} in ${names2?`s\
-erver_name ${names2}`:"any server{} block"} ${servers.map(where).join(", ")}`}else if(names2){message=`server_name ${names2} ${servers.map(where).join(", ")} ha\
-s no ${PROTOCOLS[service2.protocol].directive} for ${backendText}`}else if(statics.length===0){message=`the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0,-1).
-join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;at=void 0}else{const list=statics.slice(0,5).map(c3=>`${formatEndpoint(c3.endpoint)} ${where(c3.
-site)}`);message=`nothing in the nginx config dials ${backendText}; it dials ${list.join(", ")}${statics.length>5?", ...":""}`;at=void 0}const scope=[names2&&`s\
-erver_name ${names2}`,service2.location!==void 0&&`location ${service2.location}`].filter(Boolean).join(", ");return{code:"config.no_target",severity:"error",service:service2.
-name,target:backendText,message,fix:`${want}  (${scope?`in ${scope}`:"in the location that serves the service"}${at?`, ${input2.display(at.file)}:${at.line}`:""}\
-)`,...at&&{file:at.file,line:at.line}}}function toDial(service2,c3,lineText,request3){return{service:service2,directive:c3.pass.directive,scheme:c3.scheme,...c3.
-endpoint&&!c3.dynamic&&{endpoint:c3.endpoint},...c3.group&&{upstream:c3.group.name},...c3.dynamic&&{dynamic:true},file:c3.site.file,line:c3.site.line,text:lineText(
-c3.site),...c3.server.names[0]!==void 0&&{serverName:c3.server.names[0]},...request3&&{request:request3}}}function dedupe(findings){const seen=new Set;return findings.
-filter(f=>{const k=`${f.code}|${f.file}|${f.line}|${f.target}`;if(seen.has(k))return false;seen.add(k);return true})}function dedupeDials(dials){const seen=new Set;
-return dials.filter(d=>{const k=`${d.file}|${d.line}|${d.directive}|${d.scheme}|${d.endpoint?formatEndpoint(d.endpoint):""}`;if(seen.has(k))return false;seen.add(
-k);return true})}var HEADER=/^# configuration file (\/.*):\r?$/;var NGINX_MESSAGE=/^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;function parseDump(text3){const lines=text3.split("\n");const files=new Map;const messages=[];let main;let current;let body=[];const flush=()=>{if(current===void 0)
+mine.map(c3=>toDial(service2.name,c3,lineText,request3(c3))))};function extraMember(c3,group2,member){const e=c3.endpoint;const line=`${buildDirective({directive:"\
+server",line:0,args:[...member.args]})};`;return{...base(c3,"config.pool_mismatch","error"),message:`upstream ${group2.name} has ${formatEndpoint(e)}, which is \
+not in the spec's backend (${backendText})`,fix:`remove \`${line}\` from upstream ${group2.name} ${where(c3.site)}, or add ${formatEndpoint(e)} to the spec's ba\
+ckend list`,file:c3.site.file,line:c3.site.line,evidence:evidence(c3)}}function poolGaps(){if(pool.length<2)return[];const out=[];const reached=(e,m)=>e!==void 0&&
+relateResolved(e,m,addresses)==="match";const groups=new Map;for(const c3 of matches2)if(c3.group&&!groups.has(c3.group))groups.set(c3.group,c3);for(const[group2,
+c3]of groups){for(const m of pool){const servers2=group2.servers.filter(s=>reached(s.endpoint,m));if(servers2.some(s=>!s.down))continue;const down2=servers2[0];
+const target=formatEndpoint(m);if(down2){const site={file:down2.file,line:down2.line};out.push({code:"config.pool_mismatch",severity:"warning",service:service2.
+name,target,message:`upstream ${group2.name} marks ${target} \`down\`: nginx sends it nothing, though the spec's pool has it`,fix:`${withoutDown(lineText(site),
+down2.args)}  ${where(site)}`,file:down2.file,line:down2.line,evidence:[lineText(site),`upstream ${group2.name} ${where(group2)} used by: ${lineText(c3.pass)} ${where(
+c3.pass)}`]});continue}out.push({code:"config.pool_mismatch",severity:"error",service:service2.name,target,message:`upstream ${group2.name} lacks ${target}, a m\
+ember of the spec's pool (${backendText}): nginx never dials it`,fix:`server ${target};  (add to upstream ${group2.name}, ${display(group2.file)}:${group2.line}\
+)`,file:group2.file,line:group2.line,evidence:[`upstream ${group2.name} ${where(group2)}: ${group2.servers.map(s=>s.args.join(" ")).join("; ")}`,`used by: ${lineText(
+c3.pass)} ${where(c3.pass)}`]})}}for(const c3 of matches2){if(c3.group)continue;const e=c3.endpoint;const others=pool.filter(m=>!reached(e,m));if(others.length===
+0)continue;const name=upstreamName(service2.name);const block2=`upstream ${name} { ${pool.map(m=>`server ${formatEndpoint(m)};`).join(" ")} }`;out.push({...base(
+c3,"config.pool_mismatch","error"),target:others.map(formatEndpoint).join(", "),message:`nginx dials only ${formatEndpoint(e)} here, not ${others.map(formatEndpoint).
+join(", ")} of the spec's pool (${backendText})`,fix:`${block2} (http {} context), then ${passLine(service2.protocol,name,uriOf(c3))}  ${where(c3.pass)}`,file:c3.
+pass.file,line:c3.pass.line,evidence:evidence(c3)})}return out}function base(c3,code,severity){return{code,severity,service:service2.name,target:c3.endpoint?formatEndpoint(
+c3.endpoint):c3.target.authority,message:""}}function finding(c3,code,severity,message,fixLine){return{...base(c3,code,severity),message,fix:`${fixLine}  ${where(
+c3.site)}`,file:c3.site.file,line:c3.site.line,evidence:evidence(c3)}}function evidence(c3){const out=[lineText(c3.site)];if(c3.group)out.push(`upstream ${c3.group.
+name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);if(c3.endpoint?.kind==="tcp"&&!isIP7(c3.endpoint.host)){const a2=hostAddresses(c3.endpoint.
+host,addresses);out.push(a2.length>0?`${c3.endpoint.host} resolves to ${a2.join(", ")}`:`${c3.endpoint.host} does not resolve`)}return out}function replaceAddress(c3,authority){
+if(c3.member){const args=c3.member.args.map((a2,i2)=>i2===0?authority:a2);return rewrite(lineText(c3.site),"server",c3.member.address,authority,args)}const uri=uriOf(
+c3);let arg;if(c3.pass.directive==="proxy_pass"&&c3.pass.module==="http"){arg=proxyUrl(c3.scheme,authority,uri)}else{const prefix=/^[a-z]+:\/\//i.exec(c3.pass.arg)?.[0]??
+"";arg=`${prefix}${authority}`}return rewrite(lineText(c3.pass),c3.pass.directive,c3.pass.arg,arg,[arg])}}function withoutDown(text4,args){const code=text4.replace(
+/\s+#[^"']*$/,"");const alone=code.startsWith("server ")&&code.endsWith(";")&&code.indexOf(";")===code.length-1;if(alone)return text4.replace(/\s+down(?=[\s;])/,
+"");return`${buildDirective({directive:"server",line:0,args:args.filter(a2=>a2!=="down")})};`}function rewrite(text4,directive,old,next,args){const code=text4.replace(
+/\s+#[^"']*$/,"");const alone=code.startsWith(`${directive} `)&&code.endsWith(";")&&code.indexOf(";")===code.length-1;if(alone&&text4.includes(old))return text4.
+replace(old,next);return`${buildDirective({directive,line:0,args:[...args]})};`}function concerning(service2,dials,addresses){const out=new Set(dials.dynamic);const groups=new Set;
+const take=list=>{for(const c3 of list??[]){out.add(c3);if(c3.group)groups.add(c3.group)}};const before=out.size;for(const backend of service2.pool)for(const k of matchKeys(
+backend,addresses))take(dials.byKey.get(k));const matched=out.size>before;for(const backend of service2.pool)if(backend.kind==="tcp")take(dials.byPort.get(backend.
+port));if(!matched){for(const backend of service2.pool)if(backend.kind==="tcp")for(const k of hostKeys(backend.host,addresses))take(dials.byHost.get(k));const sockets=service2.
+pool.some(b=>b.kind==="unix")?dials.byDirective:dials.unixByDirective;for(const key of["stream",PROTOCOLS[service2.protocol].directive])for(const c3 of sockets.
+get(key)??[])if(protocolOk(service2,c3))out.add(c3)}for(const g of groups)for(const c3 of dials.byGroup.get(g)??[])out.add(c3);return[...out].sort((a2,b)=>(dials.
+order.get(a2)??0)-(dials.order.get(b)??0))}function familyNote(dial,backend,addresses){if(dial.kind!=="tcp"||backend.kind!=="tcp")return{dial:"",spec:""};const fams=h2=>new Set(
+hostAddresses(h2,addresses).map(a2=>isIP7(a2)));const d=fams(dial.host);const b=fams(backend.host);if(d.size!==1||b.size!==1||[...d][0]===[...b][0])return{dial:"",
+spec:""};return{dial:` (IPv${[...d][0]})`,spec:` (IPv${[...b][0]})`}}function via(c3){return c3.group?` (upstream ${c3.group.name})`:""}function noTarget(input2,servers,fallback,locationMisses,statics,where){
+const{service:service2}=input2;const names2=service2.serverNames.join(" ");const backendText=service2.pool.map(formatEndpoint).join(", ");const want=passLine(service2.
+protocol,service2.pool.length>1?upstreamName(service2.name):backendText);let message;let at=servers[0];if(names2&&servers.length===0){message=`no server{} block\
+ in the nginx config could serve ${names2}`}else if(names2&&fallback){message=`no server{} block has server_name ${names2}; the default server ${servers.map(where).
+join(", ")} dials nothing for ${backendText}`}else if(service2.location!==void 0&&locationMisses.length===servers.length){message=`no location matches ${service2.
+location} in ${names2?`server_name ${names2}`:"any server{} block"} ${servers.map(where).join(", ")}`}else if(names2){message=`server_name ${names2} ${servers.map(
+where).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${backendText}`}else if(statics.length===0){message=`the nginx config has no ${PROTOCOL_DIRECTIVES.
+slice(0,-1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;at=void 0}else{const list=statics.slice(0,5).map(c3=>`${formatEndpoint(c3.endpoint)}\
+ ${where(c3.site)}`);message=`nothing in the nginx config dials ${backendText}; it dials ${list.join(", ")}${statics.length>5?", ...":""}`;at=void 0}const scope=[
+names2&&`server_name ${names2}`,service2.location!==void 0&&`location ${service2.location}`].filter(Boolean).join(", ");return{code:"config.no_target",severity:"\
+error",service:service2.name,target:backendText,message,fix:`${want}  (${scope?`in ${scope}`:"in the location that serves the service"}${at?`, ${input2.display(
+at.file)}:${at.line}`:""})`,...at&&{file:at.file,line:at.line}}}function toDial(service2,c3,lineText,request3){return{service:service2,directive:c3.pass.directive,
+scheme:c3.scheme,...c3.endpoint&&!c3.dynamic&&{endpoint:c3.endpoint},...c3.group&&{upstream:c3.group.name},...c3.dynamic&&{dynamic:true},file:c3.site.file,line:c3.
+site.line,text:lineText(c3.site),...c3.server.names[0]!==void 0&&{serverName:c3.server.names[0]},...request3&&{request:request3}}}function dedupe(findings){const seen=new Set;
+return findings.filter(f=>{const k=`${f.code}|${f.file}|${f.line}|${f.target}`;if(seen.has(k))return false;seen.add(k);return true})}function dedupeDials(dials){
+const seen=new Set;return dials.filter(d=>{const k=`${d.file}|${d.line}|${d.directive}|${d.scheme}|${d.endpoint?formatEndpoint(d.endpoint):""}`;if(seen.has(k))return false;
+seen.add(k);return true})}var HEADER=/^# configuration file (\/.*):\r?$/;var NGINX_MESSAGE=/^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;function parseDump(text4){const lines=text4.split("\n");const files=new Map;const messages=[];let main;let current;let body=[];const flush=()=>{if(current===void 0)
 return;if(body.length>0&&body[body.length-1]==="")body.pop();if(!files.has(current))files.set(current,body.join("\n"))};for(const line of lines){const m=HEADER.
 exec(line);if(m){flush();current=m[1];main??=current;body=[];continue}if(NGINX_MESSAGE.test(line)&&(current===void 0||!line.startsWith("nginx: ")||/^nginx: (\[\w+\]|configuration file|the configuration file)/.
 test(line))){messages.push(line.trimEnd());continue}if(current!==void 0)body.push(line)}flush();if(main===void 0)return void 0;return{main,files,messages}}import{dirname as dirname8}from"node:path";import{accessSync,constants as constants11,statSync as statSync3}from"node:fs";import{join as join6,resolve as resolve4}from"node:path";import{realpathSync}from"node:fs";import{basename as basename3,dirname as dirname5,isAbsolute as isAbsolute2,join as join4,resolve as resolve3}from"node:path";var SYSTEM_MODULE_DIRS=[
@@ -10962,7 +10963,7 @@ includes(parent))??rules[0]}function childContext(name,parent){if(parent==="opaq
 if(parent==="opaque"||parent==="unknown")return void 0;const rule=ruleFor(name,parent);if(!rule)return void 0;const strayBlock=!rule.block&&terminator==="{";const problem=error3=>({
 error:error3,strayBlock});if(!rule.in.includes(parent))return problem(`"${name}" directive is not allowed here`);if(rule.block&&terminator!=="{")return problem(
 `directive "${name}" has no opening "{"`);if(strayBlock)return problem(`directive "${name}" is not terminated by ";"`);if(args.length<rule.minArgs||args.length>
-rule.maxArgs)return problem(`invalid number of arguments in "${name}" directive`);return void 0}var SNIFF_CHARS=4096;function notText(text3){const n2=Math.min(text3.length,SNIFF_CHARS);let controls=0;let undecoded=0;for(let i2=0;i2<n2;i2++){const c3=text3.
+rule.maxArgs)return problem(`invalid number of arguments in "${name}" directive`);return void 0}var SNIFF_CHARS=4096;function notText(text4){const n2=Math.min(text4.length,SNIFF_CHARS);let controls=0;let undecoded=0;for(let i2=0;i2<n2;i2++){const c3=text4.
 charCodeAt(i2);if(c3===0)return"it holds NUL bytes";if(c3<32&&c3!==9&&c3!==10&&c3!==11&&c3!==12&&c3!==13||c3===127)controls++;else if(c3===65533)undecoded++}return controls*
 100>=n2&&(controls+undecoded)*10>=n2*3?"its first bytes are not text":void 0}var DEFAULT_LIMITS={maxFiles:1e4,maxFileBytes:16*1024*1024,maxTotalBytes:128*1024*1024,maxIncludeDepth:32,maxBlockDepth:64};function parseConfig(main,options){const limits={
 ...DEFAULT_LIMITS,...options.limits};const{source,signal}=options;const prefix=options.prefix??dirname7(main);const files=[main];const byPath=new Map([[main,0]]);
@@ -10986,8 +10987,8 @@ line}})}d.includes.push(idx);edges.push({from:job.index,to:idx,line:d.line})}};c
 parsed=fp.block(job.context,0);for(const e of fp.lexer.errors)errors2.push({error:`${e.error} in ${file2}:${e.line}`,line:e.line});const garbled=fp.notConfig();
 if(garbled)notConfig(garbled)}const errors=[];reportCycles(files,edges,config2);for(const c3 of config2){c3.errors.sort((a2,b)=>(a2.line??Infinity)-(b.line??Infinity));
 if(c3.errors.length>0)c3.status="failed";for(const e of c3.errors)errors.push({file:c3.file,error:e.error,line:e.line})}return{payload:{status:errors.length>0?"\
-failed":"ok",errors,config:config2},texts,notConfig:notConfigFiles,denied}}var MAX_ERRORS_PER_FILE=100;var FileParser=class{constructor(text3,file2,errors,include,maxDepth){
-this.file=file2;this.errors=errors;this.include=include;this.maxDepth=maxDepth;this.lexer=new Lexer(text3)}file;errors;include;maxDepth;lexer;held=false;eofReported=false;quietLine=0;statements=0;syntaxErrors=0;firstBroken;scratch=[];broken(error3,line){
+failed":"ok",errors,config:config2},texts,notConfig:notConfigFiles,denied}}var MAX_ERRORS_PER_FILE=100;var FileParser=class{constructor(text4,file2,errors,include,maxDepth){
+this.file=file2;this.errors=errors;this.include=include;this.maxDepth=maxDepth;this.lexer=new Lexer(text4)}file;errors;include;maxDepth;lexer;held=false;eofReported=false;quietLine=0;statements=0;syntaxErrors=0;firstBroken;scratch=[];broken(error3,line){
 this.countBroken(error3);this.fail(error3,line)}countBroken(error3){this.syntaxErrors++;if(this.statements===0)this.firstBroken??=error3}notConfig(){if(this.firstBroken)
 return`its first statement does not parse (${this.firstBroken})`;if(this.syntaxErrors>=3&&this.syntaxErrors*2>this.statements)return`${this.syntaxErrors} syntax\
  errors in ${this.statements} statements`;return void 0}fail=(error3,line)=>{if(this.errors.length===MAX_ERRORS_PER_FILE)this.errors.push({error:`more than ${MAX_ERRORS_PER_FILE}\
@@ -11019,7 +11020,7 @@ e].map(s=>`${files[s.from]}:${s.line}`);const from=files[e.from];const errs=conf
 {node:e.to,next:0})}}}var MAX_DUMP_BYTES=256*1024*1024;async function readStdin(stream=process.stdin,maxBytes=MAX_DUMP_BYTES){checkStdin(stream,"nginx dump");return readStream(stream,
 maxBytes,()=>{throw new UserError(`cannot read nginx dump: larger than ${formatSize(maxBytes)}, the limit`,"standard input")})}async function readText(path9,opts){
 if(path9==="-")return decode(await(opts.readStdin??readStdin)());return decode(await readInput(path9,{what:"nginx dump",maxBytes:MAX_DUMP_BYTES,...opts.signal&&
-{signal:opts.signal}}))}function loadDumpText(text3,where,opts={}){const dump=parseDump(text3);if(!dump){const failed=parseNginxMessages(text3).find(m=>m.level===
+{signal:opts.signal}}))}function loadDumpText(text4,where,opts={}){const dump=parseDump(text4);if(!dump){const failed=parseNginxMessages(text4).find(m=>m.level===
 "emerg");if(failed)throw new UserError(`nginx -T failed, so the dump holds no configuration: ${failed.raw}`,where);throw new UserError('not an `nginx -T` dump: \
 no "# configuration file PATH:" line',where)}const parse3=parseConfig(dump.main,{source:memorySource(dump.files),...opts});return{main:dump.main,parse:parse3,dump}}
 async function loadDump(path9,opts={}){return loadDumpText(await readText(path9,opts),path9,opts)}async function loadFiles(host,main,opts={}){const signal=opts.
@@ -11054,9 +11055,9 @@ rrect the line, then check with: nginx -t -c ${main}`}${at}`}}function info2(mes
 ...line!==void 0&&{line}}}}function nginxFacts(model,prefix){const pid=model.pid?.path;const pidFile=pid===void 0?DEFAULT_PID_FILE:isAbsolute5(pid)?pid:prefix!==
 void 0?resolve5(prefix,pid):void 0;return{...pidFile!==void 0&&{pidFile},...model.user&&{user:model.user}}}function mask(s){return maskCredentials(s).replace(/(^|["\s])[^"\s@/]+:[^"\s@/]*@/g,
 "$1***@")}function masked(f){return{...f,message:mask(f.message),...f.target!==void 0&&{target:mask(f.target)},...f.fix!==void 0&&{fix:mask(f.fix)},...f.evidence!==
-void 0&&{evidence:f.evidence.map(mask)}}}function invalidFix(message,text3){const host=/^host not found in upstream "([^"]+)"/.exec(message)?.[1];if(host)return`\
-make ${host.replace(/:\d+$/,"")} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;if(!text3)return void 0;if(/is not terminated by ";"|expecting ";"/.
-test(message)&&!text3.endsWith(";"))return`${text3.replace(/\s*[{}]\s*$/,"")};`;if(message.startsWith("include cycle"))return`# ${text3}`;return void 0}function stripWhere(error3){
+void 0&&{evidence:f.evidence.map(mask)}}}function invalidFix(message,text4){const host=/^host not found in upstream "([^"]+)"/.exec(message)?.[1];if(host)return`\
+make ${host.replace(/:\d+$/,"")} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;if(!text4)return void 0;if(/is not terminated by ";"|expecting ";"/.
+test(message)&&!text4.endsWith(";"))return`${text4.replace(/\s*[{}]\s*$/,"")};`;if(message.startsWith("include cycle"))return`# ${text4}`;return void 0}function stripWhere(error3){
 return error3.replace(/ in (\/|-).*:\d+$/,"")}async function nginxCheck(spec,loaded,ctx){if(loaded.dump){const messages=parseNginxMessages(loaded.dump.messages.
 join("\n"));const failed=loaded.dump.messages.some(m=>/test failed/.test(m));const notes2=loaded.dump.messages.length===0?[{severity:"info",message:"read an ngi\
 nx -T dump: nginx -t was not run here, and the dump holds no nginx -t messages"}]:[];return{ok:!failed,messages,notes:notes2,...failed&&{failure:"nginx -t faile\
@@ -11067,15 +11068,15 @@ const names2=new Set;for(const s of spec.services)for(const b of s.pool)if(b.kin
 for(const c3 of exp.candidates)if(c3.endpoint?.kind==="tcp")names2.add(c3.endpoint.host.toLowerCase())}const list=[...names2].slice(0,MAX_RESOLVED_NAMES);const out=new Map;
 await Promise.all(list.map(async n2=>out.set(n2,await resolver(n2,signal))));return out}async function loadHostDump(spec,ctx){const{binary,config:config2}=spec.
 nginx;const timeoutMs=Math.max(1e3,Math.min(15e3,(ctx.deadlineAt-Date.now())/2));const r=await ctx.host.nginxDump(binary,config2,{signal:ctx.signal,timeoutMs});
-const text3=`${r.stderr}
-${r.stdout}`;const dump=parseDump(text3);if(dump)return loadDumpText(text3,`${r.command} (on the host)`);if(r.notFound)return loadConfigFiles(spec,ctx.host,ctx.
-signal);const messages=text3.split("\n").filter(l=>/^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/.test(l)).map(l=>l.trimEnd());if(messages.length===0)throw new UserError(
+const text4=`${r.stderr}
+${r.stdout}`;const dump=parseDump(text4);if(dump)return loadDumpText(text4,`${r.command} (on the host)`);if(r.notFound)return loadConfigFiles(spec,ctx.host,ctx.
+signal);const messages=text4.split("\n").filter(l=>/^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/.test(l)).map(l=>l.trimEnd());if(messages.length===0)throw new UserError(
 `${r.command} on the host failed: ${(r.stderr.trim().split("\n")[0]??"")||(r.timedOut?"timed out":`exit ${r.exitCode??r.signal}`)}`);const parsed=parseNginxMessages(
 messages.join("\n"));const onlyPermission=parsed.some(isErrorMessage)&&parsed.filter(isErrorMessage).every(isPermissionMessage);const loaded=await loadConfigFiles(
 spec,ctx.host,ctx.signal);return{...loaded,dump:{main:loaded.main,files:new Map,messages:onlyPermission?messages.filter(m=>!/test failed/.test(m)):messages}}}async function loadConfigFiles(spec,host,signal){
 try{return await loadFiles(host,spec.nginx.config,{signal})}catch(e){const note2=relativeConfigNote(spec);if(!isUserError(e)||note2===void 0||(await host.stat(spec.
 nginx.config,{followLinks:true,...signal&&{signal}})).ok)throw e;throw new UserError(`${e.message} (${note2})`)}}import{setMaxListeners as setMaxListeners2}from"node:events";import{hostname as hostname3}from"node:os";import{basename as basename4,dirname as dirname10,join as join8}from"node:path";var MAX_SIBLINGS=12;async function names(host,signal){const table=async file2=>{
-const m=new Map;const r=await host.readFile(file2,{...signal&&{signal}});const text3=r.ok?r.data.toString("utf8"):"";for(const line of text3.split("\n")){const f=line.
+const m=new Map;const r=await host.readFile(file2,{...signal&&{signal}});const text4=r.ok?r.data.toString("utf8"):"";for(const line of text4.split("\n")){const f=line.
 split(":");if(f.length>=3&&f[0])m.set(Number(f[2]),f[0])}return m};const[users2,groups]=await Promise.all([table("/etc/passwd"),table("/etc/group")]);return{users:users2,
 groups}}function named(user,userNames2){return{...user,name:userNames2.get(user.uid)??String(user.uid)}}function access3(f,user){const mode=parseInt(f.mode,8);if(user.
 uid===0)return{r:true,w:true,x:(mode&73)!==0};const shift=f.uid===user.uid?6:f.gid===user.gid||user.groups.includes(f.gid)?3:0;const bits=mode>>shift&7;return{r:(bits&
@@ -11135,10 +11136,10 @@ send({ ready: true, uid: process.getuid(), gid: process.getgid(), groups: proces
 `;var HELPER_ENV={PATH:"/usr/sbin:/usr/bin:/sbin:/bin",LC_ALL:"C"};var STDERR_LIMIT=4096;function helperCommand(v,node2=process.execPath){let argv=[node2,"-e",HELPER_SCRIPT];
 if(v.user){const groups=v.user.groups.length?`--groups=${v.user.groups.join(",")}`:"--clear-groups";argv=["setpriv",`--reuid=${v.user.uid}`,`--regid=${v.user.gid}`,
 groups,"--",...argv]}if(v.netnsPid!==void 0)argv=["nsenter",`--net=/proc/${v.netnsPid}/ns/net`,"--",...argv];return argv}function launch(v,options){const[file2,
-...args]=helperCommand(v);return new Promise(resolve8=>{let stderr="";let child3;try{child3=spawn4(file2,args,{stdio:["ignore","ignore","pipe","ipc"],env:HELPER_ENV,
-cwd:"/",serialization:"json"})}catch(e){resolve8({ok:false,message:errorFacts(e).message});return}const done=s=>{clearTimeout(timer);options.signal?.removeEventListener(
+...args]=helperCommand(v);return new Promise(resolve9=>{let stderr="";let child3;try{child3=spawn4(file2,args,{stdio:["ignore","ignore","pipe","ipc"],env:HELPER_ENV,
+cwd:"/",serialization:"json"})}catch(e){resolve9({ok:false,message:errorFacts(e).message});return}const done=s=>{clearTimeout(timer);options.signal?.removeEventListener(
 "abort",onAbort2);child3.removeListener("message",onMessage2);child3.removeListener("exit",onExit2);if(!s.ok)stopStarted({pid:child3.pid,exitCode:child3.exitCode,
-signalCode:child3.signalCode,kill:()=>child3.kill("SIGKILL")});resolve8(s)};const why=fallback=>stderr.trim().split("\n").filter(Boolean).pop()??fallback;const onMessage2=m=>{
+signalCode:child3.signalCode,kill:()=>child3.kill("SIGKILL")});resolve9(s)};const why=fallback=>stderr.trim().split("\n").filter(Boolean).pop()??fallback;const onMessage2=m=>{
 if(m.ready)done({ok:true,child:child3,user:{uid:m.uid??-1,gid:m.gid??-1,groups:m.groups??[]}})};const onExit2=(code,signal)=>done({ok:false,message:why(`${file2}\
  exited ${signal??code}`)});const onAbort2=()=>done({ok:false,message:"the gate was stopped before the helper started"});const timer=setTimeout(()=>done({ok:false,
 message:why(`the helper did not start within ${options.timeoutMs}ms`)}),options.timeoutMs);options.signal?.addEventListener("abort",onAbort2,{once:true});child3.
@@ -11148,9 +11149,9 @@ let child3;let closed=false;let nextId2=0;const waiting2=new Map;const adopt=c3=
 id===void 0?void 0:waiting2.get(m.id);if(answer)answer(m,handle);else handle?.destroy()});c3.once("exit",()=>{if(child3===c3)child3=void 0;for(const[id,answer]of[
 ...waiting2]){waiting2.delete(id);answer({id,ok:false,message:"the helper process ended before it answered"})}})};adopt(first.child);const current=()=>{if(!child3&&
 !closed){const[file2,...args]=helperCommand(v);try{const c3=spawn4(file2,args,{stdio:["ignore","ignore","ignore","ipc"],env:HELPER_ENV,cwd:"/",serialization:"js\
-on"});c3.on("error",()=>{});adopt(c3)}catch{return void 0}}return child3};const ask=(request3,options2,late)=>new Promise(resolve8=>{const id=++nextId2;const finish=r=>{
+on"});c3.on("error",()=>{});adopt(c3)}catch{return void 0}}return child3};const ask=(request3,options2,late)=>new Promise(resolve9=>{const id=++nextId2;const finish=r=>{
 clearTimeout(timer);options2.signal?.removeEventListener("abort",onAbort2);if(!r.answer){waiting2.set(id,(m,handle)=>{waiting2.delete(id);late(m,handle)});child3?.
-send({op:"cancel",id},()=>{})}else waiting2.delete(id);resolve8(r)};const onAbort2=()=>finish({aborted:true});const timer=setTimeout(()=>finish({}),options2.timeoutMs);
+send({op:"cancel",id},()=>{})}else waiting2.delete(id);resolve9(r)};const onAbort2=()=>finish({aborted:true});const timer=setTimeout(()=>finish({}),options2.timeoutMs);
 options2.signal?.addEventListener("abort",onAbort2,{once:true});waiting2.set(id,(answer,handle)=>finish({answer,...handle&&{handle}}));const c3=current();if(!c3)
 return finish({answer:{id,ok:false,message:"the helper process could not be started again"}});c3.send({...request3,id},e=>{if(e)waiting2.get(id)?.({id,ok:false,
 message:`the helper process did not take the request: ${e.message}`})})});return{ok:true,helper:{user:first.user,pid:()=>child3?.pid,async dial(endpoint,options2){
@@ -11167,17 +11168,17 @@ d",durationMs:durationMs2};if(!r.answer)return{ok:false,message:"the resolver di
 a2.addresses??[]);return addresses.length?{ok:true,addresses,durationMs:durationMs2}:{ok:false,code:"ENOTFOUND",message:`${name} has no address`,durationMs:durationMs2}}
 return{ok:false,...a2.code!==void 0&&{code:a2.code},message:`${name}: ${a2.code??a2.message??"lookup failed"}`,durationMs:durationMs2}},close(){closed=true;const c3=child3;
 child3=void 0;if(c3)stopStarted({pid:c3.pid,exitCode:c3.exitCode,signalCode:c3.signalCode,kill:()=>c3.kill("SIGKILL")})}}}}var DEFAULT_USER="nobody";var DEFAULT_GROUPS=["nogroup","nobody"];async function accounts(host,o2){const read2=async file2=>{const r=await host.readFile(file2,o2);
-return r.ok?r.data.toString("utf8").split("\n"):[]};const[passwd,group]=await Promise.all([read2("/etc/passwd"),read2("/etc/group")]);const users2=new Map;const names2=new Map;
+return r.ok?r.data.toString("utf8").split("\n"):[]};const[passwd,group2]=await Promise.all([read2("/etc/passwd"),read2("/etc/group")]);const users2=new Map;const names2=new Map;
 for(const line of passwd){const[name,,uid,gid]=line.split(":");if(!name||!/^\d+$/.test(uid??"")||!/^\d+$/.test(gid??"")||users2.has(name))continue;users2.set(name,
-{uid:Number(uid),gid:Number(gid)});if(!names2.has(Number(uid)))names2.set(Number(uid),name)}const groups=new Map;for(const line of group){const[name,,gid,members2]=line.
+{uid:Number(uid),gid:Number(gid)});if(!names2.has(Number(uid)))names2.set(Number(uid),name)}const groups=new Map;for(const line of group2){const[name,,gid,members2]=line.
 split(":");if(!name||!/^\d+$/.test(gid??"")||groups.has(name))continue;groups.set(name,{gid:Number(gid),members:(members2??"").split(",").filter(Boolean)})}return{
 users:users2,names:names2,groups}}async function workerUser(host,lookup2,configUser,o2={}){const acc=await accounts(host,o2);if(lookup2.running){const w=lookup2.
 process.workers[0];if(w)return{user:{uid:w.uid,gid:w.gid,groups:w.groups,name:w.user??acc.names.get(w.uid)??String(w.uid),from:"workers"}};if(lookup2.process.masterUid!==
 0)return{note:`nginx's master runs as uid ${lookup2.process.masterUid} and none of its workers is visible`}}const name=configUser?.name??DEFAULT_USER;const pw=acc.
-users.get(name);if(!pw)return{note:`nginx's user ${name} is not in /etc/passwd`};const groupNames=configUser?[configUser.group??name]:DEFAULT_GROUPS;const group=groupNames.
-map(g=>acc.groups.get(g)).find(g=>g!==void 0);if(!group)return{note:`nginx's group ${groupNames[0]} is not in /etc/group`};const groups=[group.gid,...[...acc.groups.
-values()].filter(g=>g.members.includes(name)).map(g=>g.gid)];return{user:{uid:pw.uid,gid:group.gid,groups:[...new Set(groups)],name,from:configUser?"user direct\
-ive":"nginx's default user",...configUser&&{site:{file:configUser.file,line:configUser.line}}}}}var HELPER_START_MS=5e3;async function vantageHost(base,lookup2,configUser,o2={}){const plain={host:base,findings:()=>[],vantage:()=>void 0,close:()=>{}};if(!isLocalHost(
+users.get(name);if(!pw)return{note:`nginx's user ${name} is not in /etc/passwd`};const groupNames=configUser?[configUser.group??name]:DEFAULT_GROUPS;const group2=groupNames.
+map(g=>acc.groups.get(g)).find(g=>g!==void 0);if(!group2)return{note:`nginx's group ${groupNames[0]} is not in /etc/group`};const groups=[group2.gid,...[...acc.
+groups.values()].filter(g=>g.members.includes(name)).map(g=>g.gid)];return{user:{uid:pw.uid,gid:group2.gid,groups:[...new Set(groups)],name,from:configUser?"use\
+r directive":"nginx's default user",...configUser&&{site:{file:configUser.file,line:configUser.line}}}}}var HELPER_START_MS=5e3;async function vantageHost(base,lookup2,configUser,o2={}){const plain={host:base,findings:()=>[],vantage:()=>void 0,close:()=>{}};if(!isLocalHost(
 base))return plain;if(o2.signal)setMaxListeners2(0,o2.signal);const[gate,worker]=await Promise.all([base.user(o2),lookup2.running?workerUser(base,lookup2,configUser,
 o2):{}]);const findings=[];if(worker.note)findings.push({severity:"info",message:`cannot tell whom nginx's workers run as (${worker.note}): probes connect as th\
 e gate's own user`});const as=worker.user&&!sameUser(worker.user,gate)?worker.user:void 0;const master=lookup2.running?lookup2.process:void 0;const otherNetns=master?
@@ -11213,29 +11214,29 @@ et`),{...options,root});return withCommands(snap)}async function judgedDial(host
 host,path9,options.signal?{signal:options.signal}:{});const blocked=sf.blockedBy;const denied=blocked??(sf.file&&sf.file.type==="socket"&&!access3(sf.file,sf.user).
 w?sf.file:void 0);if(denied){return{ok:false,code:"EACCES",errno:13,message:`connect EACCES ${path9}: nginx's user ${as.name} may not ${blocked?"search":"write \
 to"} ${denied.path} (${describeFile(denied)}), judged from its mode: the gate cannot connect as ${as.name}`,durationMs:performance.now()-started}}return dial({kind:"\
-unix",path:path9},options)}import{setMaxListeners as setMaxListeners3}from"node:events";function portIn(spec,port){return spec.split(",").some(part=>{const[a2,b]=part.split(/[:-]/).map(Number);if(a2===void 0||Number.isNaN(a2))return false;return b===
-void 0||Number.isNaN(b)?a2===port:port>=a2&&port<=b})}function matchIptables(text3,port){const out=[];for(const line of text3.split("\n").map(l=>l.trim())){if(/^-P (INPUT|OUTPUT) DROP$/.
-test(line)){out.push(line);continue}if(!/^-A /.test(line)||!/-j (DROP|REJECT)\b/.test(line)||/-p (udp|icmp|icmpv6)\b/.test(line))continue;const m=/--dports? (\S+)/.
-exec(line);if(m?.[1]?portIn(m[1],port):!/--sports? /.test(line))out.push(line)}return out}function matchNft(text3,port){const out=[];for(const line of text3.split(
-"\n").map(l=>l.trim())){if(/policy drop;/.test(line)&&/hook (input|output)/.test(line)){out.push(line);continue}if(!/\b(drop|reject)\b/.test(line)||/^(chain|table|type)\b/.
-test(line)||/\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line))continue;const m=/\bdport (\{[^}]*\}|\S+)/.exec(line);if(!m?.[1]){if(!/\bsport\b/.
-test(line))out.push(line);continue}if(portIn(m[1].replace(/[{}\s]/g,""),port))out.push(line)}return out}async function readFirewall(runner,port,family2,options={}){
+unix",path:path9},options)}import{setMaxListeners as setMaxListeners3}from"node:events";function portIn(spec,port2){return spec.split(",").some(part=>{const[a2,b]=part.split(/[:-]/).map(Number);if(a2===void 0||Number.isNaN(a2))return false;return b===
+void 0||Number.isNaN(b)?a2===port2:port2>=a2&&port2<=b})}function matchIptables(text4,port2){const out=[];for(const line of text4.split("\n").map(l=>l.trim())){
+if(/^-P (INPUT|OUTPUT) DROP$/.test(line)){out.push(line);continue}if(!/^-A /.test(line)||!/-j (DROP|REJECT)\b/.test(line)||/-p (udp|icmp|icmpv6)\b/.test(line))continue;
+const m=/--dports? (\S+)/.exec(line);if(m?.[1]?portIn(m[1],port2):!/--sports? /.test(line))out.push(line)}return out}function matchNft(text4,port2){const out=[];
+for(const line of text4.split("\n").map(l=>l.trim())){if(/policy drop;/.test(line)&&/hook (input|output)/.test(line)){out.push(line);continue}if(!/\b(drop|reject)\b/.
+test(line)||/^(chain|table|type)\b/.test(line)||/\budp [ds]port\b|l4proto (udp|icmp)|protocol (udp|icmp)/.test(line))continue;const m=/\bdport (\{[^}]*\}|\S+)/.
+exec(line);if(!m?.[1]){if(!/\bsport\b/.test(line))out.push(line);continue}if(portIn(m[1].replace(/[{}\s]/g,""),port2))out.push(line)}return out}async function readFirewall(runner,port2,family2,options={}){
 const run2={timeoutMs:2e3,...options.signal&&{signal:options.signal}};const ipt=family2===6?"ip6tables":"iptables";const[it,nft]=await Promise.all([runner.run(ipt,
 ["-S"],run2),runner.run("nft",["list","ruleset"],run2)]);const rules=[];const notes2=[];if(it.failed)notes2.push(whyFailed(it));else append(rules,matchIptables(
-it.stdout,port).map(l=>`${ipt}: ${l}`));if(nft.failed)notes2.push(whyFailed(nft));else if(rules.length===0)append(rules,matchNft(nft.stdout,port).map(l=>`nft: ${l}`));
-return{rules,notes:notes2}}function parseIfInet6(text3){const out=[];for(const line of text3.split("\n")){const[hex3,,,,,dev]=line.trim().split(/\s+/);if(!hex3||!/^[0-9a-f]{32}$/i.test(hex3))
+it.stdout,port2).map(l=>`${ipt}: ${l}`));if(nft.failed)notes2.push(whyFailed(nft));else if(rules.length===0)append(rules,matchNft(nft.stdout,port2).map(l=>`nft:\
+ ${l}`));return{rules,notes:notes2}}function parseIfInet6(text4){const out=[];for(const line of text4.split("\n")){const[hex3,,,,,dev]=line.trim().split(/\s+/);if(!hex3||!/^[0-9a-f]{32}$/i.test(hex3))
 continue;const text6=canonicalIp((hex3.match(/.{4}/g)??[]).join(":"));out.push(dev?`${text6} (${dev})`:text6)}return out}async function readIpv6(host,options={}){
 const[inet6,all]=await Promise.all([host.readFile("/proc/net/if_inet6",options),host.readFile("/proc/sys/net/ipv6/conf/all/disable_ipv6",options)]);const notes2=[];
 const addresses=inet6.ok?parseIfInet6(inet6.data.toString("utf8")):[];if(!inet6.ok&&inet6.code!=="ENOENT")notes2.push(`cannot read /proc/net/if_inet6: ${inet6.message}`);
-const flag=all.ok?all.data.toString("utf8").trim():void 0;return{addresses,...flag!==void 0&&{disabled:flag==="1"},notes:notes2}}var SELINUX_BOOLEAN="httpd_can_network_connect";function parseGetsebool(text3){const out={};for(const m of text3.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm))if(m[1]&&
-m[2])out[m[1]]=m[2];return out}function parseAvc(text3,port){return text3.split("\n").filter(l=>/avc:\s+denied/.test(l)&&/name_connect|connectto/.test(l)).filter(
-l=>port===void 0||!/\bdest=\d+/.test(l)||new RegExp(`\\bdest=${port}\\b`).test(l)).slice(-5).map(l=>l.trim())}async function readSelinux(runner,port,options={}){
+const flag=all.ok?all.data.toString("utf8").trim():void 0;return{addresses,...flag!==void 0&&{disabled:flag==="1"},notes:notes2}}var SELINUX_BOOLEAN="httpd_can_network_connect";function parseGetsebool(text4){const out={};for(const m of text4.matchAll(/^(\S+)\s+-->\s+(\S+)\s*$/gm))if(m[1]&&
+m[2])out[m[1]]=m[2];return out}function parseAvc(text4,port2){return text4.split("\n").filter(l=>/avc:\s+denied/.test(l)&&/name_connect|connectto/.test(l)).filter(
+l=>port2===void 0||!/\bdest=\d+/.test(l)||new RegExp(`\\bdest=${port2}\\b`).test(l)).slice(-5).map(l=>l.trim())}async function readSelinux(runner,port2,options={}){
 const run2={timeoutMs:3e3,...options.signal&&{signal:options.signal}};const notes2=[];const mode=await runner.run("getenforce",[],run2);if(mode.failed){notes2.push(
 mode.notFound?"getenforce not installed: SELinux state unknown":whyFailed(mode));return{booleans:{},denials:[],notes:notes2}}const[bool,avc]=await Promise.all([
 runner.run("getsebool",[SELINUX_BOOLEAN],run2),runner.run("ausearch",["-m","AVC","-ts","recent"],run2)]);if(bool.failed)notes2.push(whyFailed(bool));if(avc.notFound)
-notes2.push("ausearch not installed: AVC denials not read");return{mode:mode.stdout.trim(),booleans:parseGetsebool(bool.stdout),denials:parseAvc(avc.stdout,port),
-notes:notes2}}var PROPERTIES=["ActiveState","SubState","MainPID","Result","ExecMainStatus","NRestarts","LoadState"];var JOURNAL_LINES=8;function parseShow(text3){const out={};
-for(const line of text3.split("\n")){const eq=line.indexOf("=");if(eq>0)out[line.slice(0,eq)]=line.slice(eq+1).trim()}return out}async function readSystemd(runner,unit,options={}){
+notes2.push("ausearch not installed: AVC denials not read");return{mode:mode.stdout.trim(),booleans:parseGetsebool(bool.stdout),denials:parseAvc(avc.stdout,port2),
+notes:notes2}}var PROPERTIES=["ActiveState","SubState","MainPID","Result","ExecMainStatus","NRestarts","LoadState"];var JOURNAL_LINES=8;function parseShow(text4){const out={};
+for(const line of text4.split("\n")){const eq=line.indexOf("=");if(eq>0)out[line.slice(0,eq)]=line.slice(eq+1).trim()}return out}async function readSystemd(runner,unit,options={}){
 const run2={timeoutMs:3e3,...options.signal&&{signal:options.signal}};const notes2=[];const[show,journal]=await Promise.all([runner.run("systemctl",["show",unit,
 `--property=${PROPERTIES.join(",")}`,"--no-pager"],run2),runner.run("journalctl",["-u",unit,"-n",String(JOURNAL_LINES),"--no-pager","-o","short-iso"],run2)]);if(show.
 failed)notes2.push(whyFailed(show,`systemctl show ${unit}`));if(journal.failed)notes2.push(whyFailed(journal,`journalctl -u ${unit}`));const lines=journal.failed?
@@ -11246,9 +11247,9 @@ st.NRestarts&&st.NRestarts!=="0"&&`${st.NRestarts} restarts`].filter(Boolean);re
 `, ${extra.join(", ")}`:""}${st.MainPID&&st.MainPID!=="0"?`, pid ${st.MainPID}`:""}`}var FAST_TTL_MS=250;var SLOW_TTL_MS=1e3;var COLLECTOR_BUDGET_MS=3e3;function evidenceCollector(host,signal){const cache=new Map;const memo2=(key,make,ttlMs=FAST_TTL_MS)=>{
 const hit=cache.get(key);if(hit&&(hit.settledAt===void 0||performance.now()-hit.settledAt<ttlMs))return hit.value;const entry={value:make()};const settled=()=>{
 entry.settledAt=performance.now()};entry.value.then(settled,settled);cache.set(key,entry);return entry.value};const opts=signal?{signal}:{};const listeners=()=>memo2(
-"listeners",()=>host.listListeners({...opts,timeoutMs:2e3}));const firewall=(port,family2)=>memo2(`fw:${family2}:${port}`,()=>readFirewall(host,port,family2,opts),
-SLOW_TTL_MS);const selinux2=port=>memo2(`se:${port}`,()=>readSelinux(host,port,opts),SLOW_TTL_MS);const systemd=unit=>memo2(`unit:${unit}`,()=>readSystemd(host,
-unit,opts),SLOW_TTL_MS);const socketFile=path9=>memo2(`sock:${path9}`,()=>readSocketFile(host,path9,opts));const ipv63=()=>memo2("ipv6",()=>readIpv6(host,opts),
+"listeners",()=>host.listListeners({...opts,timeoutMs:2e3}));const firewall=(port2,family2)=>memo2(`fw:${family2}:${port2}`,()=>readFirewall(host,port2,family2,
+opts),SLOW_TTL_MS);const selinux2=port2=>memo2(`se:${port2}`,()=>readSelinux(host,port2,opts),SLOW_TTL_MS);const systemd=unit=>memo2(`unit:${unit}`,()=>readSystemd(
+host,unit,opts),SLOW_TTL_MS);const socketFile=path9=>memo2(`sock:${path9}`,()=>readSocketFile(host,path9,opts));const ipv63=()=>memo2("ipv6",()=>readIpv6(host,opts),
 SLOW_TTL_MS);return{async gather(probe,endpoint,address,unit){if(probe.ok)return{};const jobs={};const connectFailed=probe.stage==="connect"||probe.stage==="res\
 olve";if(endpoint.kind==="unix"){if(connectFailed){jobs.socketFile=socketFile(endpoint.path);jobs.listeners=listeners()}}else if(connectFailed){const family2=address?.
 includes(":")?6:4;jobs.listeners=listeners();jobs.firewall=firewall(endpoint.port,family2);if(probe.code==="EACCES"||probe.code==="EPERM")jobs.selinux=selinux2(
@@ -11336,140 +11337,140 @@ UNEXPECTED)return unexpected(i2);if(p.code===HTTP_STATUS)return healthStatus(i2)
 test(p.code??"")||p.stage==="tls")return protocol(i2);if(p.code==="ECONNRESET"||p.code==="EPIPE"||p.code===INCOMPLETE)return reset2(i2);return protocol(i2)}function family(i2){
 return ipFamily(dialedAddress(i2))===6?6:4}function dialedAddress(i2){return i2.address??(i2.endpoint.kind==="tcp"?i2.endpoint.host:"")}var WILDCARD=new Set(["0\
 .0.0.0","::"]);function accepts(l,address,fam){if(l.kind!=="tcp")return false;if(l.dualStack)return true;if(l.family!==fam)return false;return WILDCARD.has(l.address??
-"")||l.address===address}function tcpOnPort(e,port){return(e.listeners?.listeners??[]).filter(l=>l.kind==="tcp"&&l.port===port)}function processMatches(i2){const wanted=i2.
+"")||l.address===address}function tcpOnPort(e,port2){return(e.listeners?.listeners??[]).filter(l=>l.kind==="tcp"&&l.port===port2)}function processMatches(i2){const wanted=i2.
 service.process?.toLowerCase();const mainPid=Number(i2.evidence.systemd?.state.MainPID??0);const inCommand=wanted===void 0?void 0:new RegExp(`(^|[\\s/])${escapeRe(
 wanted)}([\\s:.-]|$)`,"i");return l=>l.processes.some(p=>mainPid>0&&p.pid===mainPid||wanted!==void 0&&(p.name.toLowerCase()===wanted||p.name.length>=15&&wanted.
 startsWith(p.name.toLowerCase())||p.command!==void 0&&inCommand.test(p.command)))}function escapeRe(s){return s.replace(/[.*+?^${}()|[\]\\]/g,"\\$&")}function refused3(i2){
-if(i2.endpoint.kind!=="tcp")return down(i2);const port=i2.endpoint.port;const snap=i2.evidence.listeners;if(!snap)return down(i2);const addr=dialedAddress(i2);const fam=family(
-i2);const onPort=tcpOnPort(i2.evidence,port);const present=onPort.filter(l=>accepts(l,addr,fam));if(present.length)return rejected(i2,present);const sameFamily=onPort.
-filter(l=>l.family===fam&&!l.dualStack);if(sameFamily.length)return wrongAddress(i2,sameFamily);const otherFamily=onPort.filter(l=>l.family!==fam);if(otherFamily.
-length)return familyMismatch(i2,otherFamily);if(i2.check!=="front"&&(i2.service.process!==void 0||Number(i2.evidence.systemd?.state.MainPID??0)>0)){const ours=processMatches(
-i2);const mine=(snap.listeners??[]).filter(l=>l.kind==="tcp"&&l.port!==port&&ours(l));if(mine.length&&conclusive(mine))return wrongPort(i2,mine);if(mine.length)
-return down(i2,void 0,mine.slice(0,MAX_CANDIDATES).map(l=>`not conclusive: ${listenerLine(l)}`));const unseen=snap.processesHidden?(snap.listeners??[]).filter(l=>l.
-kind==="tcp"&&l.port!==port&&l.processes.length===0):[];if(unseen.length){const who=i2.service.process??"the service";return down(i2,`nothing listens on ${targetOf(
-i2)} (no listener on port ${port} in any family); whether ${who} listens on another port cannot be seen: the processes of ${unseen.length} listener${unseen.length===
-1?"":"s"} are hidden from a gate not run as root`,unseen.slice(0,MAX_CANDIDATES).map(l=>`not visible: the process of ${listenerLine(l)}`))}}return down(i2)}var MAX_WRONG_PORTS=3;
-var MAX_CANDIDATES=5;function conclusive(mine){const ports=new Set(mine.map(l=>l.port));const[first,...rest]=mine.map(l=>new Set(l.processes.map(p=>p.pid)));const shared=[
-...first??[]].some(pid=>rest.every(s=>s.has(pid)));return ports.size<=MAX_WRONG_PORTS&&shared}function connectEvidence(i2,listeners=[]){return[probeLine(i2.probe),
-...nameLine(i2),...listeners.map(listenerLine)]}function nameLine(i2){if(i2.endpoint.kind!=="tcp"||i2.address===void 0||i2.address===i2.endpoint.host)return[];return[
-`${i2.endpoint.host} resolves to ${i2.address} (nginx dials every address of the name)`]}function dialFix(i2,host){const d=i2.dial;if(!d||i2.endpoint.kind!=="tc\
-p")return void 0;const hostPort=formatEndpoint({kind:"tcp",host,port:i2.endpoint.port});if(d.upstream)return`server ${hostPort};  (upstream ${d.upstream}, ${dialAt(
-d)})`;const withScheme=d.directive==="proxy_pass"||d.directive==="grpc_pass"?`${d.scheme}://${hostPort}`:hostPort;return`${d.directive} ${withScheme};  (${dialAt(
-d)})`}function down(i2,why,more=[]){const t=targetOf(i2);if(i2.check==="front"){return{code:"backend.down",message:why??`nothing listens on nginx's front ${t}`,
-evidence:connectEvidence(i2),fix:"start nginx, or set nginx.front to an address nginx listens on"}}const unit=unitLines(i2);const known=i2.evidence.listeners!==
-void 0;const port=i2.endpoint.kind==="tcp"?i2.endpoint.port:void 0;return{code:"backend.down",message:why??`nothing listens on ${t}${known&&port!==void 0?` (no \
-listener on port ${port} in any family)`:""}`,evidence:[...connectEvidence(i2),...known?[`no listener on port ${port??"?"}`]:[],...more,...unit],fix:i2.service.
-unit?`start ${i2.service.unit} (systemctl status ${i2.service.unit}; journalctl -u ${i2.service.unit}) and make it listen on ${t}`:`start the backend and make i\
-t listen on ${t}`}}function wrongPort(i2,mine){const t=targetOf(i2);const ports=[...new Set(mine.map(l=>l.port))].join(", ");const who=mine[0]?.processes[0]?.name??
-i2.service.process??"the service";return{code:"backend.wrong_port",message:`nothing listens on ${t}; ${who} listens on port ${ports} instead`,evidence:[...connectEvidence(
+if(i2.endpoint.kind!=="tcp")return down(i2);const port2=i2.endpoint.port;const snap=i2.evidence.listeners;if(!snap)return down(i2);const addr=dialedAddress(i2);
+const fam=family(i2);const onPort=tcpOnPort(i2.evidence,port2);const present=onPort.filter(l=>accepts(l,addr,fam));if(present.length)return rejected(i2,present);
+const sameFamily=onPort.filter(l=>l.family===fam&&!l.dualStack);if(sameFamily.length)return wrongAddress(i2,sameFamily);const otherFamily=onPort.filter(l=>l.family!==
+fam);if(otherFamily.length)return familyMismatch(i2,otherFamily);if(i2.check!=="front"&&(i2.service.process!==void 0||Number(i2.evidence.systemd?.state.MainPID??
+0)>0)){const ours=processMatches(i2);const mine=(snap.listeners??[]).filter(l=>l.kind==="tcp"&&l.port!==port2&&ours(l));if(mine.length&&conclusive(mine))return wrongPort(
+i2,mine);if(mine.length)return down(i2,void 0,mine.slice(0,MAX_CANDIDATES).map(l=>`not conclusive: ${listenerLine(l)}`));const unseen=snap.processesHidden?(snap.
+listeners??[]).filter(l=>l.kind==="tcp"&&l.port!==port2&&l.processes.length===0):[];if(unseen.length){const who=i2.service.process??"the service";return down(i2,
+`nothing listens on ${targetOf(i2)} (no listener on port ${port2} in any family); whether ${who} listens on another port cannot be seen: the processes of ${unseen.
+length} listener${unseen.length===1?"":"s"} are hidden from a gate not run as root`,unseen.slice(0,MAX_CANDIDATES).map(l=>`not visible: the process of ${listenerLine(
+l)}`))}}return down(i2)}var MAX_WRONG_PORTS=3;var MAX_CANDIDATES=5;function conclusive(mine){const ports=new Set(mine.map(l=>l.port));const[first,...rest]=mine.
+map(l=>new Set(l.processes.map(p=>p.pid)));const shared=[...first??[]].some(pid=>rest.every(s=>s.has(pid)));return ports.size<=MAX_WRONG_PORTS&&shared}function connectEvidence(i2,listeners=[]){
+return[probeLine(i2.probe),...nameLine(i2),...listeners.map(listenerLine)]}function nameLine(i2){if(i2.endpoint.kind!=="tcp"||i2.address===void 0||i2.address===
+i2.endpoint.host)return[];return[`${i2.endpoint.host} resolves to ${i2.address} (nginx dials every address of the name)`]}function dialFix(i2,host){const d=i2.dial;
+if(!d||i2.endpoint.kind!=="tcp")return void 0;const hostPort=formatEndpoint({kind:"tcp",host,port:i2.endpoint.port});if(d.upstream)return`server ${hostPort};  (\
+upstream ${d.upstream}, ${dialAt(d)})`;const withScheme=d.directive==="proxy_pass"||d.directive==="grpc_pass"?`${d.scheme}://${hostPort}`:hostPort;return`${d.directive}\
+ ${withScheme};  (${dialAt(d)})`}function down(i2,why,more=[]){const t=targetOf(i2);if(i2.check==="front"){return{code:"backend.down",message:why??`nothing list\
+ens on nginx's front ${t}`,evidence:connectEvidence(i2),fix:"start nginx, or set nginx.front to an address nginx listens on"}}const unit=unitLines(i2);const known=i2.
+evidence.listeners!==void 0;const port2=i2.endpoint.kind==="tcp"?i2.endpoint.port:void 0;return{code:"backend.down",message:why??`nothing listens on ${t}${known&&
+port2!==void 0?` (no listener on port ${port2} in any family)`:""}`,evidence:[...connectEvidence(i2),...known?[`no listener on port ${port2??"?"}`]:[],...more,...unit],
+fix:i2.service.unit?`start ${i2.service.unit} (systemctl status ${i2.service.unit}; journalctl -u ${i2.service.unit}) and make it listen on ${t}`:`start the bac\
+kend and make it listen on ${t}`}}function wrongPort(i2,mine){const t=targetOf(i2);const ports=[...new Set(mine.map(l=>l.port))].join(", ");const who=mine[0]?.processes[0]?.
+name??i2.service.process??"the service";return{code:"backend.wrong_port",message:`nothing listens on ${t}; ${who} listens on port ${ports} instead`,evidence:[...connectEvidence(
 i2,mine),...unitLines(i2)],fix:`make ${who} listen on port ${i2.endpoint.kind==="tcp"?i2.endpoint.port:"?"} (the bind setting rendered from the spec by \`upstrea\
 m-gate render\`), or change \`backend\` in the spec and nginx together to port ${ports}`}}function wrongAddress(i2,others){const t=targetOf(i2);const where=others.
 map(listenerAddress).join(", ");const first=others[0]?.address??"";return{code:"backend.wrong_address",message:`nginx dials ${t} but port ${i2.endpoint.kind==="\
 tcp"?i2.endpoint.port:""} listens only on ${where}`,evidence:connectEvidence(i2,others),fix:dialFix(i2,first)??`bind the backend to ${dialedAddress(i2)} (or ${family(
 i2)===6?"::":"0.0.0.0"}), or dial ${formatEndpoint({kind:"tcp",host:first,port:i2.endpoint.kind==="tcp"?i2.endpoint.port:0})}`}}function familyMismatch(i2,others){
 const t=targetOf(i2);const where=others.map(listenerAddress).join(", ");const fam=family(i2);const first=others[0];const listenHost=first?.address&&!WILDCARD.has(
-first.address)?first.address:fam===6?"127.0.0.1":"::1";const port=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;const name=i2.endpoint.kind==="tcp"&&i2.address!==
+first.address)?first.address:fam===6?"127.0.0.1":"::1";const port2=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;const name=i2.endpoint.kind==="tcp"&&i2.address!==
 void 0&&i2.address!==i2.endpoint.host?i2.endpoint.host:void 0;const dialed2=dialFix(i2,listenHost);const alt=`make the backend listen on ${formatEndpoint({kind:"\
-tcp",host:dialedAddress(i2),port})} too`;return{code:"backend.family_mismatch",message:`nginx dials ${t}${name?` (${name})`:""} but the backend listens only on ${where}`,
-evidence:connectEvidence(i2,others),fix:dialed2??(name?`dial ${formatEndpoint({kind:"tcp",host:listenHost,port})} instead of ${name}:${port}, or ${alt}`:alt)}}function rejected(i2,present){
-const t=targetOf(i2);const rules=i2.evidence.firewall?.rules??[];const port=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;return{code:"network.rejected",message:present.
-length?`${t} refused the connection although ${listenerAddress(present[0])} listens: a firewall REJECT rule`:`${t}: the connect was blocked by a firewall rule`,
-evidence:[...connectEvidence(i2,present),...rules.length?rules.map(r=>`rule ${r}`):["no matching firewall rule was readable"]],fix:rules[0]?`allow tcp port ${port}\
- to ${dialedAddress(i2)}: remove or narrow \`${rules[0].replace(/^\w+: /,"")}\``:`find the rule that rejects tcp port ${port} (iptables -S; nft list ruleset) an\
-d allow it`}}function connectTimeout(i2){const t=targetOf(i2);const rules=i2.evidence.firewall?.rules??[];const port=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;
-const present=tcpOnPort(i2.evidence,port).filter(l=>accepts(l,dialedAddress(i2),family(i2)));const full=present.find(acceptQueueFull);if(full)return notAccepting(
-i2,full,present,rules);const stalled=rules.length===0?present[0]:void 0;if(stalled){return{code:"network.timeout",errno:LINUX_ERRNO.ETIMEDOUT,message:`connect t\
-o ${t} timed out although ${listenerAddress(stalled)} listens: it is not accepting connections (its listen backlog is full)`,evidence:[...connectEvidence(i2,present),
-"no firewall rule matches the port"],fix:`the backend is stalled or overloaded: check its process and log; \`ss -ltn 'sport = :${port}'\` shows Recv-Q reaching t\
-he backlog (Send-Q) while it lasts`}}return{code:"network.timeout",errno:LINUX_ERRNO.ETIMEDOUT,message:`connect to ${t} timed out: ${rules.length?"a firewall DR\
-OP rule":"packets are dropped (firewall DROP or a dead route)"}`,evidence:[...connectEvidence(i2,present),...rules.map(r=>`rule ${r}`)],fix:rules[0]?`allow tcp \
-port ${port}: remove or narrow \`${rules[0].replace(/^\w+: /,"")}\``:`check the firewall (iptables -S; nft list ruleset) and the route (ip route get ${dialedAddress(
-i2)})`}}var STATES={T:"stopped (SIGSTOP, or a debugger)",t:"stopped by a debugger",D:"blocked in uninterruptible I/O",Z:"a zombie"};function processWords(p){const state=p.
-state!==void 0?STATES[p.state]:void 0;return`${p.name} (pid ${p.pid})${state?`, ${state},`:""}`}function notAccepting(i2,full,present,rules){const t=targetOf(i2);
-const port=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;const q=full.queue;const owner=full.processes[0];const hidden2=!owner&&i2.evidence.listeners?.processesHidden;
-const who=owner?processWords(owner):"its process";return{code:"backend.not_accepting",errno:LINUX_ERRNO.ETIMEDOUT,message:`connect to ${t} timed out: ${listenerAddress(
-full)} listens, but ${who} does not accept: ${q.pending} connection${q.pending===1?"":"s"} wait${q.pending===1?"s":""} in its accept queue (backlog ${q.backlog}\
-), so the kernel drops new ones`,evidence:[...connectEvidence(i2,present),`accept queue of ${listenerAddress(full)}: Recv-Q ${q.pending} >= Send-Q ${q.backlog} \
-(ss -ltn 'sport = :${port}')`,...hidden2?[`not visible: the process that owns ${listenerAddress(full)} (ss names other users' processes only to root)`]:[],...rules.
-length?rules.map(r=>`rule ${r}`):["no firewall rule matches the port"],...unitLines(i2)],fix:owner?.state==="T"?`resume it (kill -CONT ${owner.pid}) or restart \
-the service${i2.service.unit?` (${i2.service.unit})`:""}`:`the backend is stalled or overloaded: check ${owner?`${owner.name} (pid ${owner.pid})`:"the process t\
-hat listens on the port"} and its log${i2.service.unit?` (journalctl -u ${i2.service.unit})`:""}; raise its listen backlog or worker count if it is merely busy`}}
-function noAddressFamily(i2){const t=targetOf(i2);const port=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;const name=i2.endpoint.kind==="tcp"&&i2.address!==void 0&&
-i2.address!==i2.endpoint.host?i2.endpoint.host:void 0;const v6=i2.evidence.ipv6;const why=v6?.disabled?"IPv6 is disabled (net.ipv6.conf.all.disable_ipv6 = 1)":"\
-no interface holds an IPv6 address";const v4=formatEndpoint({kind:"tcp",host:"127.0.0.1",port});const dialed2=dialFix(i2,name===void 0||name.toLowerCase()==="lo\
-calhost"?"127.0.0.1":name);return{code:"network.no_address_family",message:`nginx dials ${t}${name?` (${name})`:""}, but this host has no IPv6: ${why}, so the c\
-onnect fails at once with EADDRNOTAVAIL; nginx logs "(99: Cannot assign requested address)" and moves on to the next address`,evidence:[...connectEvidence(i2),...v6?
-[v6.addresses.length?`IPv6 addresses: ${v6.addresses.join(", ")}`:"no IPv6 address on any interface (/proc/net/if_inet6)"]:[],...v6?.disabled!==void 0?[`net.ipv\
-6.conf.all.disable_ipv6 = ${v6.disabled?1:0}`]:[],...(v6?.notes??[]).map(n2=>`note: ${n2}`)],fix:name?`dial ${name.toLowerCase()==="localhost"?v4:`an IPv4 addre\
-ss of ${name}`} instead of ${name}:${port}${dialed2?` (${dialed2})`:""}, or drop the ::1 mapping of ${name} (/etc/hosts)`:`${dialed2??`dial ${v4}`}, or enable I\
-Pv6 (sysctl net.ipv6.conf.all.disable_ipv6=0)`}}function unreachable(i2){const t=targetOf(i2);const port=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;const present=tcpOnPort(
-i2.evidence,port).filter(l=>accepts(l,dialedAddress(i2),family(i2)));const rules=i2.evidence.firewall?.rules??[];if(present.length&&rules.some(r=>/REJECT|reject/.
-test(r)))return rejected(i2,present);return{code:"network.unreachable",message:`${t} is unreachable: ${i2.probe.code==="ENETUNREACH"?"no route to its network":"\
-no route to the host"}`,evidence:[...connectEvidence(i2,present),...rules.map(r=>`rule ${r}`)],fix:`check the address and the route: ip route get ${dialedAddress(
-i2)}`}}function selinux(i2){const t=targetOf(i2);const se=i2.evidence.selinux;const bool=se?.booleans[SELINUX_BOOLEAN];const port=i2.endpoint.kind==="tcp"?i2.endpoint.
-port:0;return{code:"selinux.denied",errno:i2.probe.errno??LINUX_ERRNO.EACCES,message:`connect to ${t} denied (${i2.probe.code==="EPERM"?"EPERM":"EACCES"})${se?.
-mode?`: SELinux is ${se.mode}${bool?`, ${SELINUX_BOOLEAN} is ${bool}`:""}`:": SELinux or another LSM policy"}`,evidence:[probeLine(i2.probe),...se?.mode?[`geten\
-force: ${se.mode}`]:[],...bool?[`${SELINUX_BOOLEAN} --> ${bool}`]:[],...se?.denials??[]],fix:`setsebool -P ${SELINUX_BOOLEAN} 1  (or label the port: semanage po\
-rt -a -t http_port_t -p tcp ${port})`}}function dns(i2){const host=i2.endpoint.kind==="tcp"?i2.endpoint.host:i2.probe.target;return{code:"dns.unresolved",message:`${host}\
- does not resolve (${i2.probe.code??i2.probe.message})`,evidence:[`resolve ${host} -> ${i2.probe.code??"failed"}: ${i2.probe.message}`],fix:`dial an IP address,\
- or make ${host} resolve on this host (/etc/hosts or DNS); nginx resolves it once at start-up`}}function unixConnect(i2,code){const path9=i2.endpoint.kind==="un\
-ix"?i2.endpoint.path:"";const sf=i2.evidence.socketFile;if(code==="ENOENT"){const siblings=sf?.siblings??[];const base=p=>p.slice(p.lastIndexOf("/")+1);const dirMissing=sf?.
-existingParent!==void 0;const sibling=siblings[0];const d=i2.dial;return{code:"socket.missing",errno:LINUX_ERRNO.ENOENT,message:dirMissing?`${path9} is absent: \
-its directory does not exist`:sibling?`${base(path9)} is absent; ${siblings.map(base).join(", ")} exist${siblings.length===1?"s":""}`:`${path9} is absent and no\
- socket exists next to it`,evidence:[probeLine(i2.probe),...dirMissing?[`nearest existing directory: ${sf?.existingParent}`]:[],...siblings.map(s=>`sibling sock\
-et ${s}`),...unitLines(i2)],fix:siblings.length===1&&sibling?d?`${d.upstream?"server":d.directive} unix:${sibling};  (${dialAt(d)}), and \`backend: unix:${sibling}\
-\` in the spec`:`point nginx and the spec at unix:${sibling}, or start the service that creates ${path9}`:`start the service that creates ${path9}${i2.service.unit?
-` (${i2.service.unit})`:""}`}}if(code==="EACCES"||code==="EPERM"){const user=sf?.user;const f=sf?.blockedBy??sf?.file;const what=f?`${f.path} is ${describeFile(
-f)}`:`${path9}`;const can=f&&user?access3(f,user):void 0;const lacks=sf?.blockedBy?"search (x) permission on the directory":can&&!can.w?"write permission (conne\
-ct needs w)":"permission";return{code:"socket.permission",errno:i2.probe.errno??LINUX_ERRNO.EACCES,message:`${what}; user ${user?.name??"?"} (uid ${user?.uid??"\
-?"}) lacks ${lacks}`,evidence:[probeLine(i2.probe),...f?[`${f.path}: ${describeFile(f)}`]:[],...user?[`connecting user ${user.name} uid=${user.uid} gid=${user.gid}\
- groups=${user.groups.join(",")}`]:[]],fix:sf?.blockedBy?`chmod o+x ${sf.blockedBy.path} (or add nginx's user to group ${sf.blockedBy.group})`:`let nginx's user\
- connect: socket mode 0660 with nginx's user in group ${f?.group??"?"} (php-fpm: listen.owner / listen.group / listen.mode = 0660)`}}if(code==="ECONNREFUSED"||code===
-"ENOTSOCK"||code==="EAGAIN"){const f=sf?.file;const notSocket=f&&f.type!=="socket";const accepting=(i2.evidence.listeners?.listeners??[]).filter(l=>l.kind==="un\
-ix"&&l.path===path9);return{code:"socket.refused",message:code==="EAGAIN"?`${path9} refused: its listen backlog is full (the service accepts too slowly)`:notSocket?
-`${path9} is a ${f.type}, not a socket`:`${path9} exists but nothing accepts on it: a stale socket file`,evidence:[probeLine(i2.probe),...f?[`${f.path}: ${describeFile(
-f)}`]:[],...accepting.map(listenerLine),...i2.evidence.listeners&&!accepting.length?["no process listens on this path"]:[],...unitLines(i2)],fix:code==="EAGAIN"?
-"raise the listen backlog (php-fpm: listen.backlog) or the worker count":`restart the service that owns ${path9}${i2.service.unit?` (${i2.service.unit})`:""}; i\
-t recreates the socket${notSocket?"; remove the non-socket file first":""}`}}if(code==="ETIMEDOUT")return connectTimeout(i2);return{code:"socket.refused",message:`${path9}\
-: connect failed (${i2.probe.code??i2.probe.message})`,evidence:[probeLine(i2.probe),...unitLines(i2)],fix:`check the service that owns ${path9}`}}function healthStatus(i2){
-const p=i2.probe;const what=i2.check==="front"?`through nginx, ${p.target}`:p.target;return{code:"health.status",message:`${what} answered ${p.status??"?"} (a s\
-tatus >= 400 fails the check)`,evidence:[probeLine(p),...p.body?[`body: ${firstLine2(p.body).slice(0,160)}`]:[],...unitLines(i2)],fix:i2.check==="front"&&p.status===
-404?"nginx routes this Host and path elsewhere: check server_name and location":`make ${p.target.replace(/^\w+:\/\/[^/]*/,"")||"the health path"} answer 2xx onc\
-e the service is ready (see the service's log)`}}function unexpected(i2){const p=i2.probe;const front=i2.check==="front";const[first,...more]=p.mismatches??[];const release=first?.
-identity===true;return{code:"health.unexpected",message:`${front?`through nginx, ${p.target}`:p.target} answered ${p.status??"?"}, but ${first?describeMismatch(
-first):"not as expected"}`,evidence:[probeLine(p),...more.length?more.map(m=>`also: ${describeMismatch(m)}`):[],...p.body?[`body: ${firstLine2(p.body).slice(0,160)}`]:
-[],...unitLines(i2)],fix:front?`nginx still reaches a backend that answers ${release?"another release":"otherwise"}: check that it dials the new backend (a stal\
-e upstream, an old instance left in the pool) and that the spec's expect: is what the release answers`:`${release?"another release still answers":"the backend a\
-nswers otherwise"}: check that the old process stopped and the new one started${i2.service.unit?` (systemctl status ${i2.service.unit}; journalctl -u ${i2.service.
-unit})`:""}, that no second instance holds the port, and that the spec's expect: is what the release answers`}}function healthTimeout(i2){const p=i2.probe;return{
-code:"health.timeout",errno:LINUX_ERRNO.ETIMEDOUT,message:`${p.target} accepted the connection but sent no complete response in time`,evidence:[probeLine(p),...p.
-firstBytes?[`received: ${p.firstBytes}`]:["nothing received"],...unitLines(i2)],fix:"the service accepts but does not answer (workers busy or blocked, start-up \
-not finished): check its log; raise gate.request_timeout if the health path is slow by design"}}function reset2(i2){const p=i2.probe;return{code:"health.reset",
-errno:p.errno??LINUX_ERRNO.ECONNRESET,message:`${p.target}: the connection was ${p.code==="ECONNRESET"&&p.message.includes("hang up")?"closed":"reset"} before a\
- complete response`,evidence:[probeLine(p),...p.firstBytes?[`received: ${p.firstBytes}`]:[],...unitLines(i2)],fix:"the backend drops the request: check its log \
-for a crash or a rejected request (wrong protocol, request too large, TLS expected)"}}function protocol(i2){const p=i2.probe;if(p.code==="HPE_HEADER_OVERFLOW"){
-return{code:"health.protocol",message:`${p.target} answers with headers larger than curl takes`,evidence:[probeLine(p)],fix:"trim the health answer's headers (c\
-ookies, debug or trace headers): curl takes lines under 100 KiB and 300 KiB in all, and nginx, by default, 4 or 8 KiB (proxy_buffer_size)"}}const tlsAnswer=/TLS/.
-test(p.message);const expected=p.kind==="fastcgi"?"FastCGI":p.kind==="https"?"TLS":"HTTP";return{code:"health.protocol",message:`${p.target} does not answer ${expected}${tlsAnswer&&
-p.kind==="http"?": it answered TLS":""} (${p.code??"bad answer"})`,evidence:[probeLine(p),...p.firstBytes?[`received: ${p.firstBytes}`]:[]],fix:p.kind==="http"&&
-tlsAnswer?"the backend speaks TLS: set `protocol: https` and `proxy_pass https://...`":p.kind==="https"?"the backend does not speak TLS here: set `protocol: htt\
-p` and `proxy_pass http://...`":`check that \`protocol: ${i2.service.protocol}\` is what listens on ${targetOf(i2)}`}}var ERRNO_IN_LOG=/\((\d+): ([^)]*)\)/;function nginxNotRunning(i2,lookedAt){
-return{code:"nginx.not_running",message:`nginx is not running: nothing serves ${targetOf(i2)} for ${i2.service.name}`,evidence:[probeLine(i2.probe),...lookedAt],
-fix:"start nginx (systemctl start nginx; nginx -t first), or set nginx.front: off when nginx does not serve this host"}}function staleAddress(i2,s){const now=s.
-now.join(", ");return{code:"nginx.stale_address",message:`nginx dials ${s.dialed} for ${s.name}, which it resolved when it started; ${s.name} now resolves to ${now}`,
-evidence:[probeLine(i2.probe),...s.evidence,...i2.gateway?.logNote?[i2.gateway.logNote]:[]],fix:`reload nginx (nginx -s reload, or systemctl reload nginx) so it\
- resolves ${s.name} again; or resolve it at run time: a resolver plus a variable in proxy_pass, or \`server ${s.name}:${s.port} resolve;\` in a zone'd upstream (\
-nginx 1.27.3+)  (${s.file}:${s.line})`,file:s.file,line:s.line}}function badGateway(i2){const p=i2.probe;if(i2.gateway?.stale)return staleAddress(i2,i2.gateway.
-stale);const lines=i2.errorLog??[];const cause=gatewayCause(lines);const m=lines.map(l=>ERRNO_IN_LOG.exec(l)).find(x=>x!==null);const errno=m?Number(m[1]):void 0;
-const upstream=lines.map(l=>/upstream: "([^"]*)"/.exec(l)?.[1]).find(x=>x!==void 0);return{code:"proxy.bad_gateway",...errno!==void 0&&{errno},message:`through \
-nginx, ${p.target} answered ${p.status}${upstream?`: nginx cannot reach ${upstream}`:""}${m?` (${m[1]}: ${m[2]})`:""}${cause?`: ${cause.cause}`:""}`,evidence:[probeLine(
-p),...lines.length?lines.slice(-3):["no matching line in the error log since the gate started"],...i2.gateway?.logNote?[i2.gateway.logNote]:[]],fix:errno===LINUX_ERRNO.
-EACCES?upstream?.includes("unix:")?`nginx's user may not connect to ${upstream.replace(/^\w+:\/\/unix:/,"").replace(/:$/,"")}: give the socket to nginx's group \
-with mode 0660 (php-fpm: listen.owner / listen.group / listen.mode)`:`nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN}\
- 1)`:cause?cause.fix:upstream?`nginx dials ${upstream}: make it the address the backend listens on (the config check names the line)`:"read nginx's error log fo\
-r the upstream it dials"}}function unitLines(i2){const s=i2.evidence.systemd;if(!s)return[];const d=describeUnit(s);return[...d?[d]:[],...s.journal.slice(-3).map(
-l=>`journal: ${l}`)]}function notes(e){return[...e.listeners?.notes??[],...e.firewall?.notes??[],...e.selinux?.notes??[],...e.systemd?.notes??[],...e.socketFile?.
-notes??[]].map(n2=>`note: ${n2}`)}var objectToString3=Object.prototype.toString;var isError=value=>objectToString3.call(value)==="[object Error]";var errorMessages=new Set(["network error","Netw\
+tcp",host:dialedAddress(i2),port:port2})} too`;return{code:"backend.family_mismatch",message:`nginx dials ${t}${name?` (${name})`:""} but the backend listens on\
+ly on ${where}`,evidence:connectEvidence(i2,others),fix:dialed2??(name?`dial ${formatEndpoint({kind:"tcp",host:listenHost,port:port2})} instead of ${name}:${port2}\
+, or ${alt}`:alt)}}function rejected(i2,present){const t=targetOf(i2);const rules=i2.evidence.firewall?.rules??[];const port2=i2.endpoint.kind==="tcp"?i2.endpoint.
+port:0;return{code:"network.rejected",message:present.length?`${t} refused the connection although ${listenerAddress(present[0])} listens: a firewall REJECT rul\
+e`:`${t}: the connect was blocked by a firewall rule`,evidence:[...connectEvidence(i2,present),...rules.length?rules.map(r=>`rule ${r}`):["no matching firewall \
+rule was readable"]],fix:rules[0]?`allow tcp port ${port2} to ${dialedAddress(i2)}: remove or narrow \`${rules[0].replace(/^\w+: /,"")}\``:`find the rule that r\
+ejects tcp port ${port2} (iptables -S; nft list ruleset) and allow it`}}function connectTimeout(i2){const t=targetOf(i2);const rules=i2.evidence.firewall?.rules??
+[];const port2=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;const present=tcpOnPort(i2.evidence,port2).filter(l=>accepts(l,dialedAddress(i2),family(i2)));const full=present.
+find(acceptQueueFull);if(full)return notAccepting(i2,full,present,rules);const stalled=rules.length===0?present[0]:void 0;if(stalled){return{code:"network.timeo\
+ut",errno:LINUX_ERRNO.ETIMEDOUT,message:`connect to ${t} timed out although ${listenerAddress(stalled)} listens: it is not accepting connections (its listen bac\
+klog is full)`,evidence:[...connectEvidence(i2,present),"no firewall rule matches the port"],fix:`the backend is stalled or overloaded: check its process and lo\
+g; \`ss -ltn 'sport = :${port2}'\` shows Recv-Q reaching the backlog (Send-Q) while it lasts`}}return{code:"network.timeout",errno:LINUX_ERRNO.ETIMEDOUT,message:`\
+connect to ${t} timed out: ${rules.length?"a firewall DROP rule":"packets are dropped (firewall DROP or a dead route)"}`,evidence:[...connectEvidence(i2,present),
+...rules.map(r=>`rule ${r}`)],fix:rules[0]?`allow tcp port ${port2}: remove or narrow \`${rules[0].replace(/^\w+: /,"")}\``:`check the firewall (iptables -S; nf\
+t list ruleset) and the route (ip route get ${dialedAddress(i2)})`}}var STATES={T:"stopped (SIGSTOP, or a debugger)",t:"stopped by a debugger",D:"blocked in uni\
+nterruptible I/O",Z:"a zombie"};function processWords(p){const state=p.state!==void 0?STATES[p.state]:void 0;return`${p.name} (pid ${p.pid})${state?`, ${state},`:
+""}`}function notAccepting(i2,full,present,rules){const t=targetOf(i2);const port2=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;const q=full.queue;const owner=full.
+processes[0];const hidden2=!owner&&i2.evidence.listeners?.processesHidden;const who=owner?processWords(owner):"its process";return{code:"backend.not_accepting",
+errno:LINUX_ERRNO.ETIMEDOUT,message:`connect to ${t} timed out: ${listenerAddress(full)} listens, but ${who} does not accept: ${q.pending} connection${q.pending===
+1?"":"s"} wait${q.pending===1?"s":""} in its accept queue (backlog ${q.backlog}), so the kernel drops new ones`,evidence:[...connectEvidence(i2,present),`accept\
+ queue of ${listenerAddress(full)}: Recv-Q ${q.pending} >= Send-Q ${q.backlog} (ss -ltn 'sport = :${port2}')`,...hidden2?[`not visible: the process that owns ${listenerAddress(
+full)} (ss names other users' processes only to root)`]:[],...rules.length?rules.map(r=>`rule ${r}`):["no firewall rule matches the port"],...unitLines(i2)],fix:owner?.
+state==="T"?`resume it (kill -CONT ${owner.pid}) or restart the service${i2.service.unit?` (${i2.service.unit})`:""}`:`the backend is stalled or overloaded: che\
+ck ${owner?`${owner.name} (pid ${owner.pid})`:"the process that listens on the port"} and its log${i2.service.unit?` (journalctl -u ${i2.service.unit})`:""}; ra\
+ise its listen backlog or worker count if it is merely busy`}}function noAddressFamily(i2){const t=targetOf(i2);const port2=i2.endpoint.kind==="tcp"?i2.endpoint.
+port:0;const name=i2.endpoint.kind==="tcp"&&i2.address!==void 0&&i2.address!==i2.endpoint.host?i2.endpoint.host:void 0;const v6=i2.evidence.ipv6;const why=v6?.disabled?
+"IPv6 is disabled (net.ipv6.conf.all.disable_ipv6 = 1)":"no interface holds an IPv6 address";const v4=formatEndpoint({kind:"tcp",host:"127.0.0.1",port:port2});const dialed2=dialFix(
+i2,name===void 0||name.toLowerCase()==="localhost"?"127.0.0.1":name);return{code:"network.no_address_family",message:`nginx dials ${t}${name?` (${name})`:""}, b\
+ut this host has no IPv6: ${why}, so the connect fails at once with EADDRNOTAVAIL; nginx logs "(99: Cannot assign requested address)" and moves on to the next a\
+ddress`,evidence:[...connectEvidence(i2),...v6?[v6.addresses.length?`IPv6 addresses: ${v6.addresses.join(", ")}`:"no IPv6 address on any interface (/proc/net/if\
+_inet6)"]:[],...v6?.disabled!==void 0?[`net.ipv6.conf.all.disable_ipv6 = ${v6.disabled?1:0}`]:[],...(v6?.notes??[]).map(n2=>`note: ${n2}`)],fix:name?`dial ${name.
+toLowerCase()==="localhost"?v4:`an IPv4 address of ${name}`} instead of ${name}:${port2}${dialed2?` (${dialed2})`:""}, or drop the ::1 mapping of ${name} (/etc/\
+hosts)`:`${dialed2??`dial ${v4}`}, or enable IPv6 (sysctl net.ipv6.conf.all.disable_ipv6=0)`}}function unreachable(i2){const t=targetOf(i2);const port2=i2.endpoint.
+kind==="tcp"?i2.endpoint.port:0;const present=tcpOnPort(i2.evidence,port2).filter(l=>accepts(l,dialedAddress(i2),family(i2)));const rules=i2.evidence.firewall?.
+rules??[];if(present.length&&rules.some(r=>/REJECT|reject/.test(r)))return rejected(i2,present);return{code:"network.unreachable",message:`${t} is unreachable: ${i2.
+probe.code==="ENETUNREACH"?"no route to its network":"no route to the host"}`,evidence:[...connectEvidence(i2,present),...rules.map(r=>`rule ${r}`)],fix:`check \
+the address and the route: ip route get ${dialedAddress(i2)}`}}function selinux(i2){const t=targetOf(i2);const se=i2.evidence.selinux;const bool=se?.booleans[SELINUX_BOOLEAN];
+const port2=i2.endpoint.kind==="tcp"?i2.endpoint.port:0;return{code:"selinux.denied",errno:i2.probe.errno??LINUX_ERRNO.EACCES,message:`connect to ${t} denied (${i2.
+probe.code==="EPERM"?"EPERM":"EACCES"})${se?.mode?`: SELinux is ${se.mode}${bool?`, ${SELINUX_BOOLEAN} is ${bool}`:""}`:": SELinux or another LSM policy"}`,evidence:[
+probeLine(i2.probe),...se?.mode?[`getenforce: ${se.mode}`]:[],...bool?[`${SELINUX_BOOLEAN} --> ${bool}`]:[],...se?.denials??[]],fix:`setsebool -P ${SELINUX_BOOLEAN}\
+ 1  (or label the port: semanage port -a -t http_port_t -p tcp ${port2})`}}function dns(i2){const host=i2.endpoint.kind==="tcp"?i2.endpoint.host:i2.probe.target;
+return{code:"dns.unresolved",message:`${host} does not resolve (${i2.probe.code??i2.probe.message})`,evidence:[`resolve ${host} -> ${i2.probe.code??"failed"}: ${i2.
+probe.message}`],fix:`dial an IP address, or make ${host} resolve on this host (/etc/hosts or DNS); nginx resolves it once at start-up`}}function unixConnect(i2,code){
+const path9=i2.endpoint.kind==="unix"?i2.endpoint.path:"";const sf=i2.evidence.socketFile;if(code==="ENOENT"){const siblings=sf?.siblings??[];const base=p=>p.slice(
+p.lastIndexOf("/")+1);const dirMissing=sf?.existingParent!==void 0;const sibling=siblings[0];const d=i2.dial;return{code:"socket.missing",errno:LINUX_ERRNO.ENOENT,
+message:dirMissing?`${path9} is absent: its directory does not exist`:sibling?`${base(path9)} is absent; ${siblings.map(base).join(", ")} exist${siblings.length===
+1?"s":""}`:`${path9} is absent and no socket exists next to it`,evidence:[probeLine(i2.probe),...dirMissing?[`nearest existing directory: ${sf?.existingParent}`]:
+[],...siblings.map(s=>`sibling socket ${s}`),...unitLines(i2)],fix:siblings.length===1&&sibling?d?`${d.upstream?"server":d.directive} unix:${sibling};  (${dialAt(
+d)}), and \`backend: unix:${sibling}\` in the spec`:`point nginx and the spec at unix:${sibling}, or start the service that creates ${path9}`:`start the service\
+ that creates ${path9}${i2.service.unit?` (${i2.service.unit})`:""}`}}if(code==="EACCES"||code==="EPERM"){const user=sf?.user;const f=sf?.blockedBy??sf?.file;const what=f?
+`${f.path} is ${describeFile(f)}`:`${path9}`;const can=f&&user?access3(f,user):void 0;const lacks=sf?.blockedBy?"search (x) permission on the directory":can&&!can.
+w?"write permission (connect needs w)":"permission";return{code:"socket.permission",errno:i2.probe.errno??LINUX_ERRNO.EACCES,message:`${what}; user ${user?.name??
+"?"} (uid ${user?.uid??"?"}) lacks ${lacks}`,evidence:[probeLine(i2.probe),...f?[`${f.path}: ${describeFile(f)}`]:[],...user?[`connecting user ${user.name} uid=${user.
+uid} gid=${user.gid} groups=${user.groups.join(",")}`]:[]],fix:sf?.blockedBy?`chmod o+x ${sf.blockedBy.path} (or add nginx's user to group ${sf.blockedBy.group}\
+)`:`let nginx's user connect: socket mode 0660 with nginx's user in group ${f?.group??"?"} (php-fpm: listen.owner / listen.group / listen.mode = 0660)`}}if(code===
+"ECONNREFUSED"||code==="ENOTSOCK"||code==="EAGAIN"){const f=sf?.file;const notSocket=f&&f.type!=="socket";const accepting=(i2.evidence.listeners?.listeners??[]).
+filter(l=>l.kind==="unix"&&l.path===path9);return{code:"socket.refused",message:code==="EAGAIN"?`${path9} refused: its listen backlog is full (the service accep\
+ts too slowly)`:notSocket?`${path9} is a ${f.type}, not a socket`:`${path9} exists but nothing accepts on it: a stale socket file`,evidence:[probeLine(i2.probe),
+...f?[`${f.path}: ${describeFile(f)}`]:[],...accepting.map(listenerLine),...i2.evidence.listeners&&!accepting.length?["no process listens on this path"]:[],...unitLines(
+i2)],fix:code==="EAGAIN"?"raise the listen backlog (php-fpm: listen.backlog) or the worker count":`restart the service that owns ${path9}${i2.service.unit?` (${i2.
+service.unit})`:""}; it recreates the socket${notSocket?"; remove the non-socket file first":""}`}}if(code==="ETIMEDOUT")return connectTimeout(i2);return{code:"\
+socket.refused",message:`${path9}: connect failed (${i2.probe.code??i2.probe.message})`,evidence:[probeLine(i2.probe),...unitLines(i2)],fix:`check the service t\
+hat owns ${path9}`}}function healthStatus(i2){const p=i2.probe;const what=i2.check==="front"?`through nginx, ${p.target}`:p.target;return{code:"health.status",message:`${what}\
+ answered ${p.status??"?"} (a status >= 400 fails the check)`,evidence:[probeLine(p),...p.body?[`body: ${firstLine2(p.body).slice(0,160)}`]:[],...unitLines(i2)],
+fix:i2.check==="front"&&p.status===404?"nginx routes this Host and path elsewhere: check server_name and location":`make ${p.target.replace(/^\w+:\/\/[^/]*/,"")||
+"the health path"} answer 2xx once the service is ready (see the service's log)`}}function unexpected(i2){const p=i2.probe;const front=i2.check==="front";const[
+first,...more]=p.mismatches??[];const release=first?.identity===true;return{code:"health.unexpected",message:`${front?`through nginx, ${p.target}`:p.target} ans\
+wered ${p.status??"?"}, but ${first?describeMismatch(first):"not as expected"}`,evidence:[probeLine(p),...more.length?more.map(m=>`also: ${describeMismatch(m)}`):
+[],...p.body?[`body: ${firstLine2(p.body).slice(0,160)}`]:[],...unitLines(i2)],fix:front?`nginx still reaches a backend that answers ${release?"another release":
+"otherwise"}: check that it dials the new backend (a stale upstream, an old instance left in the pool) and that the spec's expect: is what the release answers`:
+`${release?"another release still answers":"the backend answers otherwise"}: check that the old process stopped and the new one started${i2.service.unit?` (syst\
+emctl status ${i2.service.unit}; journalctl -u ${i2.service.unit})`:""}, that no second instance holds the port, and that the spec's expect: is what the release\
+ answers`}}function healthTimeout(i2){const p=i2.probe;return{code:"health.timeout",errno:LINUX_ERRNO.ETIMEDOUT,message:`${p.target} accepted the connection but\
+ sent no complete response in time`,evidence:[probeLine(p),...p.firstBytes?[`received: ${p.firstBytes}`]:["nothing received"],...unitLines(i2)],fix:"the service\
+ accepts but does not answer (workers busy or blocked, start-up not finished): check its log; raise gate.request_timeout if the health path is slow by design"}}
+function reset2(i2){const p=i2.probe;return{code:"health.reset",errno:p.errno??LINUX_ERRNO.ECONNRESET,message:`${p.target}: the connection was ${p.code==="ECONN\
+RESET"&&p.message.includes("hang up")?"closed":"reset"} before a complete response`,evidence:[probeLine(p),...p.firstBytes?[`received: ${p.firstBytes}`]:[],...unitLines(
+i2)],fix:"the backend drops the request: check its log for a crash or a rejected request (wrong protocol, request too large, TLS expected)"}}function protocol(i2){
+const p=i2.probe;if(p.code==="HPE_HEADER_OVERFLOW"){return{code:"health.protocol",message:`${p.target} answers with headers larger than curl takes`,evidence:[probeLine(
+p)],fix:"trim the health answer's headers (cookies, debug or trace headers): curl takes lines under 100 KiB and 300 KiB in all, and nginx, by default, 4 or 8 Ki\
+B (proxy_buffer_size)"}}const tlsAnswer=/TLS/.test(p.message);const expected=p.kind==="fastcgi"?"FastCGI":p.kind==="https"?"TLS":"HTTP";return{code:"health.prot\
+ocol",message:`${p.target} does not answer ${expected}${tlsAnswer&&p.kind==="http"?": it answered TLS":""} (${p.code??"bad answer"})`,evidence:[probeLine(p),...p.
+firstBytes?[`received: ${p.firstBytes}`]:[]],fix:p.kind==="http"&&tlsAnswer?"the backend speaks TLS: set `protocol: https` and `proxy_pass https://...`":p.kind===
+"https"?"the backend does not speak TLS here: set `protocol: http` and `proxy_pass http://...`":`check that \`protocol: ${i2.service.protocol}\` is what listens \
+on ${targetOf(i2)}`}}var ERRNO_IN_LOG=/\((\d+): ([^)]*)\)/;function nginxNotRunning(i2,lookedAt){return{code:"nginx.not_running",message:`nginx is not running: \
+nothing serves ${targetOf(i2)} for ${i2.service.name}`,evidence:[probeLine(i2.probe),...lookedAt],fix:"start nginx (systemctl start nginx; nginx -t first), or s\
+et nginx.front: off when nginx does not serve this host"}}function staleAddress(i2,s){const now=s.now.join(", ");return{code:"nginx.stale_address",message:`ngin\
+x dials ${s.dialed} for ${s.name}, which it resolved when it started; ${s.name} now resolves to ${now}`,evidence:[probeLine(i2.probe),...s.evidence,...i2.gateway?.
+logNote?[i2.gateway.logNote]:[]],fix:`reload nginx (nginx -s reload, or systemctl reload nginx) so it resolves ${s.name} again; or resolve it at run time: a res\
+olver plus a variable in proxy_pass, or \`server ${s.name}:${s.port} resolve;\` in a zone'd upstream (nginx 1.27.3+)  (${s.file}:${s.line})`,file:s.file,line:s.
+line}}function badGateway(i2){const p=i2.probe;if(i2.gateway?.stale)return staleAddress(i2,i2.gateway.stale);const lines=i2.errorLog??[];const cause=gatewayCause(
+lines);const m=lines.map(l=>ERRNO_IN_LOG.exec(l)).find(x=>x!==null);const errno=m?Number(m[1]):void 0;const upstream=lines.map(l=>/upstream: "([^"]*)"/.exec(l)?.[1]).
+find(x=>x!==void 0);return{code:"proxy.bad_gateway",...errno!==void 0&&{errno},message:`through nginx, ${p.target} answered ${p.status}${upstream?`: nginx canno\
+t reach ${upstream}`:""}${m?` (${m[1]}: ${m[2]})`:""}${cause?`: ${cause.cause}`:""}`,evidence:[probeLine(p),...lines.length?lines.slice(-3):["no matching line i\
+n the error log since the gate started"],...i2.gateway?.logNote?[i2.gateway.logNote]:[]],fix:errno===LINUX_ERRNO.EACCES?upstream?.includes("unix:")?`nginx's use\
+r may not connect to ${upstream.replace(/^\w+:\/\/unix:/,"").replace(/:$/,"")}: give the socket to nginx's group with mode 0660 (php-fpm: listen.owner / listen.\
+group / listen.mode)`:`nginx's workers are denied a connect the gate may make: SELinux (setsebool -P ${SELINUX_BOOLEAN} 1)`:cause?cause.fix:upstream?`nginx dial\
+s ${upstream}: make it the address the backend listens on (the config check names the line)`:"read nginx's error log for the upstream it dials"}}function unitLines(i2){
+const s=i2.evidence.systemd;if(!s)return[];const d=describeUnit(s);return[...d?[d]:[],...s.journal.slice(-3).map(l=>`journal: ${l}`)]}function notes(e){return[...e.
+listeners?.notes??[],...e.firewall?.notes??[],...e.selinux?.notes??[],...e.systemd?.notes??[],...e.socketFile?.notes??[]].map(n2=>`note: ${n2}`)}var objectToString3=Object.prototype.toString;var isError=value=>objectToString3.call(value)==="[object Error]";var errorMessages=new Set(["network error","Netw\
 orkError when attempting to fetch resource.","The Internet connection appears to be offline.","Network request failed","fetch failed","terminated"," A network e\
 rror occurred.","Network connection lost"]);function isNetworkError(error3){const isValid=error3&&isError(error3)&&error3.name==="TypeError"&&typeof error3.message===
 "string";if(!isValid){return false}const{message,stack}=error3;if(message==="Load failed"||message.startsWith("Load failed (")&&message.endsWith(")")){return stack===
@@ -11490,9 +11491,9 @@ attemptNumber,retriesLeft,retriesConsumed});await options.onFailedAttempt(contex
 const consumeRetry=await options.shouldConsumeRetry(context);const remainingTime=calculateRemainingTime(startTime2,maxRetryTime);if(remainingTime<=0||retriesLeft<=
 0){throw normalizedError}if(normalizedError instanceof TypeError&&!isNetworkError(normalizedError)){if(consumeRetry){throw normalizedError}options.signal?.throwIfAborted();
 return false}if(!await options.shouldRetry(context)){throw normalizedError}if(!consumeRetry){options.signal?.throwIfAborted();return false}const delayTime=calculateDelay(
-retriesConsumed,options);const finalDelay=Math.min(delayTime,remainingTime);options.signal?.throwIfAborted();if(finalDelay>0){await new Promise((resolve8,reject)=>{
+retriesConsumed,options);const finalDelay=Math.min(delayTime,remainingTime);options.signal?.throwIfAborted();if(finalDelay>0){await new Promise((resolve9,reject)=>{
 const onAbort2=()=>{clearTimeout(timeoutToken);options.signal?.removeEventListener("abort",onAbort2);reject(options.signal.reason)};const timeoutToken=setTimeout(
-()=>{options.signal?.removeEventListener("abort",onAbort2);resolve8()},finalDelay);if(options.unref){timeoutToken.unref?.()}options.signal?.addEventListener("ab\
+()=>{options.signal?.removeEventListener("abort",onAbort2);resolve9()},finalDelay);if(options.unref){timeoutToken.unref?.()}options.signal?.addEventListener("ab\
 ort",onAbort2,{once:true})})}options.signal?.throwIfAborted();return true}async function pRetry(input2,options={}){options={...options};validateRetries(options.
 retries);if(Object.hasOwn(options,"forever")){throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` \
 instead.")}options.retries??=10;options.factor??=2;options.minTimeout??=1e3;options.maxTimeout??=Number.POSITIVE_INFINITY;options.maxRetryTime??=Number.POSITIVE_INFINITY;
@@ -11626,13 +11627,13 @@ label??`${kind}://${formatEndpoint(o2.endpoint)}${o2.path}`;const started=perfor
 400&&/plain HTTP request was sent to HTTPS port/i.test(r.body??"")){return{...r,code:BAD_PROTOCOL,message:`answered TLS-port 400 to a plain HTTP request: ${r.message}`}}
 if(r.code==="ECONNRESET"&&r.firstBytes===void 0&&await speaksTls(host,o2)){return{...r,code:BAD_PROTOCOL,message:"closed the plain HTTP request; the port answer\
 s a TLS handshake (answered TLS)"}}return r}var SNIFF_TIMEOUT_MS=1e3;async function speaksTls(host,o2){const timeoutMs=Math.min(o2.connectTimeoutMs,o2.requestTimeoutMs,
-SNIFF_TIMEOUT_MS);const c3=await host.dial(o2.endpoint,{timeoutMs,...o2.signal&&{signal:o2.signal}});if(!c3.ok)return false;return new Promise(resolve8=>{const s=tlsConnect(
+SNIFF_TIMEOUT_MS);const c3=await host.dial(o2.endpoint,{timeoutMs,...o2.signal&&{signal:o2.signal}});if(!c3.ok)return false;return new Promise(resolve9=>{const s=tlsConnect(
 {socket:c3.stream,rejectUnauthorized:false});const onAbort2=()=>done(false);const done=v=>{clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);
-s.destroy();c3.stream.destroy();resolve8(v)};const timer=setTimeout(()=>done(false),timeoutMs);o2.signal?.addEventListener("abort",onAbort2,{once:true});s.once(
-"secureConnect",()=>done(true));s.once("error",()=>done(false))})}function exchange(raw,o2,s){return new Promise(resolve8=>{let stage=o2.tls?"tls":"request";let first;
+s.destroy();c3.stream.destroy();resolve9(v)};const timer=setTimeout(()=>done(false),timeoutMs);o2.signal?.addEventListener("abort",onAbort2,{once:true});s.once(
+"secureConnect",()=>done(true));s.once("error",()=>done(false))})}function exchange(raw,o2,s){return new Promise(resolve9=>{let stage=o2.tls?"tls":"request";let first;
 let firstByteMs;let settled=false;let socket=raw;const headers=headerLimits();const tap=d=>{if(first===void 0){first=Buffer.from(d.subarray(0,64));firstByteMs=performance.
 now()-s.started;stage="response"}const over=headers(d);if(over)done({ok:false,stage:"response",code:HEADER_OVERFLOW,message:over})};const done=r=>{if(settled)return;
-settled=true;clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);socket.destroy();raw.destroy();const firstBytes=first&&printable(first);resolve8(
+settled=true;clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);socket.destroy();raw.destroy();const firstBytes=first&&printable(first);resolve9(
 {kind:s.kind,target:s.target,...r,...firstBytes!==void 0&&r.firstBytes===void 0&&{firstBytes},timings:{connectMs:s.connectMs,...firstByteMs!==void 0&&{firstByteMs},
 totalMs:performance.now()-s.started}})};const failFrom=e=>{const f=errorFacts(e);if(first&&looksLikeTls(first)){done({ok:false,stage:"response",code:BAD_PROTOCOL,
 message:`answered TLS to a plain HTTP request (${f.code??f.message})`});return}done({ok:false,stage,...f})};const onAbort2=()=>done({ok:false,stage,code:ABORTED,
@@ -11640,10 +11641,10 @@ message:"aborted"});const timer=setTimeout(()=>done({ok:false,stage,code:"ETIMED
 ms${first?"":" (nothing received)"}`}),o2.requestTimeoutMs);o2.signal?.addEventListener("abort",onAbort2,{once:true});if(o2.signal?.aborted)return onAbort2();const send=()=>{
 stage="request";const req=request2({createConnection:()=>socket,method:"GET",path:o2.path,maxHeaderSize:MAX_HEADER_BYTES+1,headers:requestHeaders(o2,s.hostHeader)});
 req.on("socket",sock=>sock.prependListener("data",tap));req.on("error",failFrom);req.on("response",res=>{stage="response";const status=res.statusCode??0;const chunks=[];
-let size=0;const finish=()=>{const body=Buffer.concat(chunks).subarray(0,MAX_BODY_BYTES);const text3=printable(body,200);const line=`${res.httpVersion?`HTTP/${res.
+let size=0;const finish=()=>{const body=Buffer.concat(chunks).subarray(0,MAX_BODY_BYTES);const text4=printable(body,200);const line=`${res.httpVersion?`HTTP/${res.
 httpVersion} `:""}${status}${res.statusMessage?` ${res.statusMessage}`:""}`;const answer=o2.keepAnswer?{answer:{headers:headerValues(res.headers),body:body.toString(
-"utf8"),truncated:size>=MAX_BODY_BYTES}}:{};if(status>=400)done({ok:false,stage,code:HTTP_STATUS,status,message:line,body:text3,bytesRead:size,...answer});else done(
-{ok:true,stage,status,message:line,body:text3,bytesRead:size,...answer})};res.on("data",d=>{chunks.push(d);size+=d.length;if(size>=MAX_BODY_BYTES)finish()});res.
+"utf8"),truncated:size>=MAX_BODY_BYTES}}:{};if(status>=400)done({ok:false,stage,code:HTTP_STATUS,status,message:line,body:text4,bytesRead:size,...answer});else done(
+{ok:true,stage,status,message:line,body:text4,bytesRead:size,...answer})};res.on("data",d=>{chunks.push(d);size+=d.length;if(size>=MAX_BODY_BYTES)finish()});res.
 on("end",finish);res.on("error",failFrom);res.on("aborted",()=>failFrom(Object.assign(new Error("connection closed in the middle of the body"),{code:"ECONNRESET"})))});
 req.end()};if(!o2.tls)return send();const tlsSocket=tlsConnect({socket:raw,rejectUnauthorized:false,ALPNProtocols:["http/1.1"],...o2.hostHeader!==void 0&&!/^[\d.:[\]]+$/.
 test(o2.hostHeader)&&{servername:o2.hostHeader.replace(/:\d+$/,"")}});socket=tlsSocket;tlsSocket.once("error",e=>{const f=errorFacts(e);if(stage==="tls"&&f.code!==
@@ -11697,8 +11698,8 @@ concat(Object.entries(params).map(([k,v])=>nameValue(k,v)));const begin=Buffer.f
 record3(PARAMS,body),record3(PARAMS,Buffer.alloc(0)),record3(STDIN,Buffer.alloc(0))])}async function probeFastcgi(host,o2){const target=`fastcgi://${formatEndpoint(
 o2.endpoint)}${o2.path}`;const started=performance.now();const c3=await host.dial(o2.endpoint,{timeoutMs:o2.connectTimeoutMs,...o2.signal&&{signal:o2.signal}});
 if(!c3.ok)return dialFailure(c3,"fastcgi",target);return exchange2(c3.stream,o2,target,started,c3.connectMs)}function exchange2(socket,o2,target,started,connectMs){
-return new Promise(resolve8=>{let stage="request";let buffered=Buffer.alloc(0);let first;let firstByteMs;const stdout=[];let stdoutSize=0;let stderr="";let settled=false;
-const done=r=>{if(settled)return;settled=true;clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);socket.destroy();resolve8({kind:"fastcgi",target,
+return new Promise(resolve9=>{let stage="request";let buffered=Buffer.alloc(0);let first;let firstByteMs;const stdout=[];let stdoutSize=0;let stderr="";let settled=false;
+const done=r=>{if(settled)return;settled=true;clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);socket.destroy();resolve9({kind:"fastcgi",target,
 ...r,...first&&{firstBytes:printable(first)},timings:{connectMs,...firstByteMs!==void 0&&{firstByteMs},totalMs:performance.now()-started}})};const onAbort2=()=>done(
 {ok:false,stage,code:ABORTED,message:"aborted"});const timer=setTimeout(()=>done({ok:false,stage,code:"ETIMEDOUT",errno:LINUX_ERRNO.ETIMEDOUT,message:`no comple\
 te FastCGI response within ${o2.requestTimeoutMs}ms`}),o2.requestTimeoutMs);o2.signal?.addEventListener("abort",onAbort2,{once:true});if(o2.signal?.aborted)return onAbort2();
@@ -11712,10 +11713,10 @@ readUInt8(6);if(buffered.length<8+length+padding)break;const content=buffered.su
 stdoutSize<MAX_BODY_BYTES){stdout.push(Buffer.from(content));stdoutSize+=content.length}else if(type===STDERR)stderr+=content.toString("utf8");else if(type===END_REQUEST)
 return finish()}});socket.on("error",e=>{const f=errorFacts(e);done({ok:false,stage,...f})});socket.on("end",()=>{done({ok:false,stage,code:first?INCOMPLETE:"EC\
 ONNRESET",...first?{}:{errno:LINUX_ERRNO.ECONNRESET},message:first?"closed before END_REQUEST":"closed before answering"})});socket.write(fastcgiRequest(o2.path))})}
-function cgiResponse(out){const text3=out.toString("latin1");const end=text3.search(/\r?\n\r?\n/);const head=end>=0?text3.slice(0,end):text3;const body=end>=0?text3.
+function cgiResponse(out){const text4=out.toString("latin1");const end=text4.search(/\r?\n\r?\n/);const head=end>=0?text4.slice(0,end):text4;const body=end>=0?text4.
 slice(end).replace(/^\r?\n\r?\n/,""):"";const m=/^status:\s*(\d{3})(.*)$/im.exec(head);const status=m?Number(m[1]):200;const headerLine=`Status: ${status}${m?.[2]?.
-trimEnd()??""}`;return{status,body:printable(Buffer.from(body,"latin1"),200),headerLine}}function cgiAnswer(out){const text3=out.toString("latin1");const end=text3.
-search(/\r?\n\r?\n/);const head=end>=0?text3.slice(0,end):text3;const bodyStart=end>=0?end+(/^\r?\n\r?\n/.exec(text3.slice(end))?.[0].length??0):text3.length;const headers={};
+trimEnd()??""}`;return{status,body:printable(Buffer.from(body,"latin1"),200),headerLine}}function cgiAnswer(out){const text4=out.toString("latin1");const end=text4.
+search(/\r?\n\r?\n/);const head=end>=0?text4.slice(0,end):text4;const bodyStart=end>=0?end+(/^\r?\n\r?\n/.exec(text4.slice(end))?.[0].length??0):text4.length;const headers={};
 for(const line of head.split(/\r?\n/)){const colon=line.indexOf(":");if(colon<=0)continue;const name=line.slice(0,colon).trim().toLowerCase();const value=Buffer.
 from(line.slice(colon+1).trim(),"latin1").toString("utf8");headers[name]=headers[name]===void 0?value:`${headers[name]}, ${value}`}return{headers,body:out.subarray(
 bodyStart).toString("utf8")}}var fastcgiKind={stage:"health",protocols:["fastcgi"],checkName:(service2,target,distinct)=>`fastcgi ${service2.health??""}${dialedSuffix(target,distinct)}`,probe:async({
@@ -11745,8 +11746,8 @@ const checks=new Map;const add2=c3=>{if(!checks.has(c3.id))checks.set(c3.id,c3);
 const where=kind==="front"?"":`:${formatEndpoint(kind==="resolve"?target.endpoint:dialed(target))}`;return{id:`${service2.name}:${kind}${where}`,kind:k,stage:k.
 stage,name:k.checkName(service2,target,distinct),service:service2,target,after}};const targets=targetsOf(service2,dials);const backends=targets.slice(0,service2.
 pool.length);const stage=target=>{const{endpoint}=target;if(endpoint.kind==="unix")return{ids:[add2(make("unix",target,[]))],addresses:[void 0]};if(ipFamily(endpoint.
-host)!==0)return{ids:[add2(make("tcp",{...target,address:endpoint.host},[]))],addresses:[endpoint.host]};const resolve8=add2(make("resolve",target,[]));const addresses=learnt.
-resolved.get(resolve8);const ids=[resolve8,...(addresses??[]).map(address=>add2(make("tcp",{...target,address},[resolve8])))];return{ids,...addresses&&{addresses}}};
+host)!==0)return{ids:[add2(make("tcp",{...target,address:endpoint.host},[]))],addresses:[endpoint.host]};const resolve9=add2(make("resolve",target,[]));const addresses=learnt.
+resolved.get(resolve9);const ids=[resolve9,...(addresses??[]).map(address=>add2(make("tcp",{...target,address},[resolve9])))];return{ids,...addresses&&{addresses}}};
 const listeners=backends.map(stage);for(const t of targets.slice(backends.length))stage(t);const notes2=[];const path9=service2.health;let healthIds=listeners.flatMap(
 l=>l.ids);if(backends.length>0&&path9){const kind=healthKindOf(service2.protocol);if(!kind){notes2.push({id:`${service2.name}:no-health-kind`,after:healthIds,finding:{
 severity:"info",service:service2.name,message:`health ${path9} is not requested over ${service2.protocol}: the listener probe is the check`}})}else{const pool=backends.
@@ -11805,13 +11806,27 @@ const failed=checks.filter(c3=>!c3.ok).map(c3=>c3.service);planned(service2=>!co
 includes(service2)?"the config check failed":`the config check of ${failed.join(", ")} failed`)}if(interrupted()){findings.push({severity:"info",message:"interr\
 upted before the gate finished: the verdict covers only what ran"})}const report=verdictOf(findings,checks,spec,Date.now()-started,interrupted());return notRun.
 length?{...report,notRun}:report}function verdictOf(findings,checks,spec,durationMs2,interrupted=false){const deciding=findings.find(f=>f.severity==="error");const fail2=deciding!==
-void 0||interrupted;const reason=deciding?.code;return{verdict:fail2?"fail":"pass",...fail2&&reason&&{reason},findings,...checks&&{checks},spec:spec.file,durationMs:durationMs2}}import{isIP as isIP10}from"node:net";import{spawn as spawn5}from"node:child_process";import{readFileSync as readFileSync3}from"node:fs";import{homedir,userInfo}from"node:os";import{join as join9}from"node:path";
+void 0||interrupted;const reason=deciding?.code;return{verdict:fail2?"fail":"pass",...fail2&&reason&&{reason},findings,...checks&&{checks},spec:spec.file,durationMs:durationMs2}}var DEFAULT_CONCURRENCY=10;async function runFleet(spec,targets,opts){const started=Date.now();const results=new Array(targets.length);const width=Math.max(1,Math.
+min(opts.concurrency??DEFAULT_CONCURRENCY,targets.length));let next=0;let settled=0;const worker=async()=>{while(next<targets.length){const i2=next++;const target=targets[i2];
+const report=await gateOne(spec,target,opts);results[i2]={host:target.name,target,report};opts.onHost?.(results[i2],++settled,targets.length)}};await Promise.all(
+Array.from({length:width},worker));const fail2=results.length===0||results.some(r=>r.report.verdict==="fail");return{verdict:fail2?"fail":"pass",hosts:results,spec:spec.
+file,durationMs:Date.now()-started}}function formatTarget(t){const address=t.address.includes(":")?`[${t.address}]`:t.address;return`${t.user?`${t.user}@`:""}${address}${t.
+port!==void 0?`:${t.port}`:""}`}async function gateOne(spec,target,opts){const started=Date.now();const deadlineMs=opts.deadlineMs??spec.gate.deadlineMs;if(opts.
+signal?.aborted)return unreached(spec,target,started,{severity:"info",message:"interrupted before this host was gated"});const bound=AbortSignal.timeout(deadlineMs);
+const signal=opts.signal?AbortSignal.any([opts.signal,bound]):bound;const connected=await opts.connect(target,signal);if(!connected.ok){return unreached(spec,target,
+started,{code:connected.code??"host.unreachable",severity:"error",target:formatTarget(target),message:`${target.name}: ${connected.message}`,...connected.evidence?.
+length&&{evidence:connected.evidence},fix:fixFor(connected.code??"host.unreachable",target)})}try{const gate=opts.gate??runGate;return await gate(spec,{host:connected.
+host,deadlineMs,...opts.phase&&{phase:opts.phase},...opts.signal&&{signal:opts.signal}})}finally{await connected.close().catch(()=>void 0)}}function unreached(spec,target,started,finding){
+return{verdict:"fail",...finding.code&&{reason:finding.code},findings:[finding],spec:spec.file,durationMs:Date.now()-started}}function fixFor(code,t){if(code===
+"ssh.auth")return`give the key the host accepts for ${t.user??"the user"} (ansible_ssh_private_key_file, --ssh-key, or the agent)`;if(code==="ssh.host_key")return`\
+check the host's key out of band, then add it to known_hosts (ssh-keyscan -p ${t.port??22} ${t.address} >> known_hosts)`;return`check that ${formatTarget(t)} ru\
+ns sshd and is reachable from here (ansible_host, ansible_port)`}import{resolve as resolve6}from"node:path";import{isIP as isIP10}from"node:net";import{spawn as spawn5}from"node:child_process";import{readFileSync as readFileSync3}from"node:fs";import{homedir,userInfo}from"node:os";import{join as join9}from"node:path";
 import{Duplex as Duplex4}from"node:stream";import{createHash,createHmac}from"node:crypto";function fingerprint(key){return`SHA256:${createHash("sha256").update(key).digest("base64").replace(/=+$/,"")}`}function keyType(key){
 if(key.length<4)return"unknown";const n2=key.readUInt32BE(0);return n2>0&&n2<64&&key.length>=4+n2?key.subarray(4,4+n2).toString("latin1"):"unknown"}function patternMatches(pattern2,name){
 const re=new RegExp(`^${pattern2.replace(/[.+^${}()|[\]\\]/g,"\\$&").replace(/\*/g,".*").replace(/\?/g,".")}$`,"i");return re.test(name)}function hostFieldMatches(field,name){
 if(field.startsWith("|1|")){const[,,salt,hash2]=field.split("|");if(!salt||!hash2)return false;return createHmac("sha1",Buffer.from(salt,"base64")).update(name).
 digest("base64")===hash2}let matched=false;for(const p of field.split(",")){if(p.startsWith("!")){if(patternMatches(p.slice(1),name))return false}else if(patternMatches(
-p,name))matched=true}return matched}function knownKeys(text3,file2,name){const out=[];text3.split("\n").forEach((raw,i2)=>{const line=raw.trim();if(line===""||line.
+p,name))matched=true}return matched}function knownKeys(text4,file2,name){const out=[];text4.split("\n").forEach((raw,i2)=>{const line=raw.trim();if(line===""||line.
 startsWith("#"))return;const words=line.split(/\s+/);let marker;if(words[0]?.startsWith("@"))marker=words.shift();if(marker==="@cert-authority")return;const[hosts,
 type,blob]=words;if(!hosts||!type||!blob||!hostFieldMatches(hosts,name))return;const key=Buffer.from(blob,"base64");if(key.length===0)return;out.push({type,key,
 where:`${file2}:${i2+1}`,revoked:marker==="@revoked"})});return out}function pinnedMatches(pin,key){const p=pin.trim();if(p.startsWith("SHA256:"))return p.replace(
@@ -11820,36 +11835,36 @@ const seen=`${keyType(key)} ${fingerprint(key)}`;if(known.some(k=>k.revoked&&k.k
 s marked @revoked in ${knownFile}: ${seen}`};const usable=known.filter(k=>!k.revoked);if(usable.some(k=>k.key.equals(key)))return{ok:true};if(usable.length===0){
 return{ok:false,why:"unknown",message:`${name} is not in ${knownFile}; it shows ${seen}: compare that with the host's own key (ssh-keygen -lf /etc/ssh/ssh_host_\
 *_key.pub on it), then add it (ssh-keyscan)`}}const first=usable[0];return{ok:false,why:"mismatch",message:`the host key of ${name} does not match ${first.where}\
-: it shows ${seen}, known is ${first.type} ${fingerprint(first.key)} (the key changed, or someone is in between)`}}function shellWords(text3,o2={}){const words=[];let word;let quote2;for(let i2=0;i2<text3.length;i2++){const c3=text3[i2];if(quote2==="'"){if(c3==="'")quote2=void 0;else
-word=(word??"")+c3}else if(quote2==='"'){if(c3==='"')quote2=void 0;else if(c3==="\\"&&i2+1<text3.length&&'\\"$`\n'.includes(text3[i2+1]))word=(word??"")+text3[++i2];else
-word=(word??"")+c3}else if(c3==="'"||c3==='"'){quote2=c3;word??=""}else if(c3==="\\"){if(i2+1>=text3.length)return{problem:"lone-backslash"};word=(word??"")+text3[++i2]}else if(o2.
+: it shows ${seen}, known is ${first.type} ${fingerprint(first.key)} (the key changed, or someone is in between)`}}function shellWords(text4,o2={}){const words=[];let word;let quote2;for(let i2=0;i2<text4.length;i2++){const c3=text4[i2];if(quote2==="'"){if(c3==="'")quote2=void 0;else
+word=(word??"")+c3}else if(quote2==='"'){if(c3==='"')quote2=void 0;else if(c3==="\\"&&i2+1<text4.length&&'\\"$`\n'.includes(text4[i2+1]))word=(word??"")+text4[++i2];else
+word=(word??"")+c3}else if(c3==="'"||c3==='"'){quote2=c3;word??=""}else if(c3==="\\"){if(i2+1>=text4.length)return{problem:"lone-backslash"};word=(word??"")+text4[++i2]}else if(o2.
 comments&&c3==="#"){break}else if(/\s/.test(c3)){if(word!==void 0)words.push(word);word=void 0}else if(o2.refuse?.includes(c3)){return{problem:"needs-shell",char:c3}}else{
-word=(word??"")+c3}}if(quote2)return{problem:"unterminated",quote:quote2};if(word!==void 0)words.push(word);return words}function splitCommand(text3){const words=shellWords(text3,{refuse:"|&;<>()`$"});if(!Array.isArray(words)){if(words.problem==="lone-backslash")return"ends with a\
+word=(word??"")+c3}}if(quote2)return{problem:"unterminated",quote:quote2};if(word!==void 0)words.push(word);return words}function splitCommand(text4){const words=shellWords(text4,{refuse:"|&;<>()`$"});if(!Array.isArray(words)){if(words.problem==="lone-backslash")return"ends with a\
  lone backslash";if(words.problem==="unterminated")return`unterminated ${words.quote} quote`;return`"${words.char}" would need a shell, and the command runs wit\
 hout one: wrap it in a script`}if(words.length===0)return"is empty";return words}function substitute2(argv,values){const out=[];for(const word of argv){let bad;
 out.push(word.replace(/%(.?)/g,(m,k)=>{if(k==="h")return values.host;if(k==="p")return String(values.port);if(k==="r")return values.user;if(k==="%")return"%";bad??=
-m;return m}));if(bad!==void 0)return`unknown escape "${bad}" (only %h, %p, %r and %%)`}return out}import{isIP as isIP9}from"node:net";function parseSshTarget(text3){const at=text3.lastIndexOf("@");const user=at>=0?text3.slice(0,at):void 0;const rest=at>=0?text3.
-slice(at+1):text3;if(user!==void 0&&!/^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/.test(user))return`"${user}" is not a user name`;let host=rest;let port=22;const bracket=/^\[([^\]]+)\](?::(.*))?$/.
+m;return m}));if(bad!==void 0)return`unknown escape "${bad}" (only %h, %p, %r and %%)`}return out}import{isIP as isIP9}from"node:net";function parseSshTarget(text4){const at=text4.lastIndexOf("@");const user=at>=0?text4.slice(0,at):void 0;const rest=at>=0?text4.
+slice(at+1):text4;if(user!==void 0&&!/^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/.test(user))return`"${user}" is not a user name`;let host=rest;let port2=22;const bracket=/^\[([^\]]+)\](?::(.*))?$/.
 exec(rest);let portText;if(bracket){host=bracket[1];portText=bracket[2];if(isIP9(host)!==6)return`[${host}] is not an IPv6 address`}else{const colons=rest.split(
 ":").length-1;if(colons===1)[host,portText]=rest.split(":");else if(colons>1&&isIP9(rest)!==6)return`"${rest}" is not HOST[:PORT] (an IPv6 address is written [A\
-DDRESS]:PORT)`}if(portText!==void 0){if(!/^\d{1,5}$/.test(portText)||Number(portText)<1||Number(portText)>65535)return`port "${portText}" is not 1-65535`;port=Number(
-portText)}if(host===""||!/^[A-Za-z0-9._:%-]+$/.test(host)||host.startsWith("-"))return`"${host}" is not a host name or address`;return{...user!==void 0&&{user},
-host,port}}function knownHostsName(t){return t.port===22?t.host:`[${t.host}]:${t.port}`}function formatTarget(t){const host=isIP9(t.host)===6?`[${t.host}]`:t.host;
-return`${t.user?`${t.user}@`:""}${host}${t.port===22?"":`:${t.port}`}`}var DEFAULT_KEYS=["id_ed25519","id_ecdsa","id_rsa"];var HOST_KEY_ALGORITHMS={"ssh-ed25519":["ssh-ed25519"],"ecdsa-sha2-nistp256":["ecdsa-sha2-nistp256"],"ecdsa-\
+DDRESS]:PORT)`}if(portText!==void 0){if(!/^\d{1,5}$/.test(portText)||Number(portText)<1||Number(portText)>65535)return`port "${portText}" is not 1-65535`;port2=
+Number(portText)}if(host===""||!/^[A-Za-z0-9._:%-]+$/.test(host)||host.startsWith("-"))return`"${host}" is not a host name or address`;return{...user!==void 0&&
+{user},host,port:port2}}function knownHostsName(t){return t.port===22?t.host:`[${t.host}]:${t.port}`}function formatTarget2(t){const host=isIP9(t.host)===6?`[${t.
+host}]`:t.host;return`${t.user?`${t.user}@`:""}${host}${t.port===22?"":`:${t.port}`}`}var DEFAULT_KEYS=["id_ed25519","id_ecdsa","id_rsa"];var HOST_KEY_ALGORITHMS={"ssh-ed25519":["ssh-ed25519"],"ecdsa-sha2-nistp256":["ecdsa-sha2-nistp256"],"ecdsa-\
 sha2-nistp384":["ecdsa-sha2-nistp384"],"ecdsa-sha2-nistp521":["ecdsa-sha2-nistp521"],"ssh-rsa":["rsa-sha2-512","rsa-sha2-256","ssh-rsa"]};function proxyArgv(proxy,target,user){
 const words=splitCommand(proxy);if(typeof words==="string")return`--ssh-proxy: ${words}`;const argv=substitute2(words,{host:target.host,port:target.port,user});
 return typeof argv==="string"?`--ssh-proxy: ${argv}`:argv}function loginName(target){if(target.user)return target.user;try{return userInfo().username}catch{return process.
 env.USER??"root"}}function privateKey(options){if(options.key!==void 0)return{key:Buffer.from(options.key.replace(/\r\n/g,"\n"))};const file2=options.keyFile;if(file2!==
 void 0){try{return{key:readFileSync3(file2)}}catch(e){return{error:`--ssh-key ${file2}: cannot read it (${e.code??"error"})`}}}return{}}function defaultKey(){for(const name of DEFAULT_KEYS){
-try{return readFileSync3(join9(homedir(),".ssh",name))}catch{}}return void 0}async function connectSsh(target,options){const user=loginName(target);const where=formatTarget(
+try{return readFileSync3(join9(homedir(),".ssh",name))}catch{}}return void 0}async function connectSsh(target,options){const user=loginName(target);const where=formatTarget2(
 {...target,user});const name=knownHostsName(target);const knownFile=options.knownHosts??join9(homedir(),".ssh","known_hosts");let known=[];if(options.knownHostsText!==
-void 0){known=knownKeys(options.knownHostsText,"the known hosts given",name)}else if(options.hostKey===void 0){let text3;try{text3=readFileSync3(knownFile,"utf8")}catch(e){
-const code=e.code;if(code!=="ENOENT"||options.knownHosts!==void 0)return{ok:false,message:`known hosts ${knownFile}: cannot read it (${code??"error"})`};text3=""}
-known=knownKeys(text3,knownFile,name)}const{key,error:error3}=privateKey(options);if(error3)return{ok:false,message:error3};const agent=options.agent??process.env.
+void 0){known=knownKeys(options.knownHostsText,"the known hosts given",name)}else if(options.hostKey===void 0){let text4;try{text4=readFileSync3(knownFile,"utf8")}catch(e){
+const code=e.code;if(code!=="ENOENT"||options.knownHosts!==void 0)return{ok:false,message:`known hosts ${knownFile}: cannot read it (${code??"error"})`};text4=""}
+known=knownKeys(text4,knownFile,name)}const{key,error:error3}=privateKey(options);if(error3)return{ok:false,message:error3};const agent=options.agent??process.env.
 SSH_AUTH_SOCK;const fallbackKey=key===void 0&&!agent?defaultKey():void 0;if(key===void 0&&!agent&&fallbackKey===void 0){return{ok:false,message:`ssh ${where}: n\
 o key: give --ssh-key FILE (or UPSTREAM_GATE_SSH_KEY), or run an ssh-agent (SSH_AUTH_SOCK)`}}let proxy;let proxyErr="";let sock;if(options.proxy!==void 0){const argv=proxyArgv(
 options.proxy,target,user);if(typeof argv==="string")return{ok:false,message:argv};const[file2,...args]=argv;proxy=spawn5(file2,args,{stdio:["pipe","pipe","pipe"]});
-const spawned=await new Promise(resolve8=>{proxy?.once("spawn",()=>resolve8(void 0));proxy?.once("error",e=>resolve8(e.code??e.message))});if(spawned!==void 0)return{
+const spawned=await new Promise(resolve9=>{proxy?.once("spawn",()=>resolve9(void 0));proxy?.once("error",e=>resolve9(e.code??e.message))});if(spawned!==void 0)return{
 ok:false,message:`--ssh-proxy: cannot run ${file2} (${spawned})`};proxy.stderr?.on("data",d=>{if(proxyErr.length<2e3)proxyErr+=d.toString("utf8")});proxy.on("er\
 ror",()=>{});sock=Duplex4.from({readable:proxy.stdout,writable:proxy.stdin});sock.on("error",()=>{})}const{Client}=await Promise.resolve().then(()=>__toESM(require_lib2(),1));
 const client=new Client;let hostKeyProblem;const knownTypes=[...new Set(known.filter(k=>!k.revoked).flatMap(k=>HOST_KEY_ALGORITHMS[k.type]??[]))];const config2={
@@ -11858,12 +11873,12 @@ host:target.host,port:target.port,username:user,readyTimeout:options.connectTime
 length>0&&{algorithms:{serverHostKey:[...new Set([...knownTypes,...Object.values(HOST_KEY_ALGORITHMS).flat()])]}},hostVerifier:hostKey=>{if(options.hostKey!==void 0){
 if(pinnedMatches(options.hostKey,hostKey))return true;hostKeyProblem=`the host key of ${name} is not the pinned one: it shows ${keyType(hostKey)} ${fingerprint(
 hostKey)}`;return false}const v=verifyHostKey(hostKey,known,name,options.knownHostsText!==void 0?"the known hosts given":knownFile);if(v.ok)return true;hostKeyProblem=
-v.message;return false}};const stopProxy=()=>{if(proxy)stopStarted(proxy)};const ready=await new Promise(resolve8=>{const onAbort2=()=>{client.end();resolve8("s\
+v.message;return false}};const stopProxy=()=>{if(proxy)stopStarted(proxy)};const ready=await new Promise(resolve9=>{const onAbort2=()=>{client.end();resolve9("s\
 topped before the connection was made")};options.signal?.addEventListener("abort",onAbort2,{once:true});client.once("ready",()=>{options.signal?.removeEventListener(
-"abort",onAbort2);resolve8(void 0)});client.once("error",e=>{options.signal?.removeEventListener("abort",onAbort2);resolve8(connectError(e,hostKeyProblem,proxyErr))});
-client.once("close",()=>resolve8(hostKeyProblem??`the connection closed before it was ready${proxyErr?`: ${oneLine(proxyErr)}`:""}`));try{client.connect(config2)}catch(e){
-resolve8(`the private key cannot be used: ${keyWords(e.message)}`)}});if(ready!==void 0){client.end();stopProxy();return{ok:false,message:`ssh ${where}: ${ready}`}}
-client.on("error",()=>{});return{ok:true,client,close:async()=>{await new Promise(resolve8=>{const done=()=>resolve8();client.once("close",done);client.end();setTimeout(
+"abort",onAbort2);resolve9(void 0)});client.once("error",e=>{options.signal?.removeEventListener("abort",onAbort2);resolve9(connectError(e,hostKeyProblem,proxyErr))});
+client.once("close",()=>resolve9(hostKeyProblem??`the connection closed before it was ready${proxyErr?`: ${oneLine(proxyErr)}`:""}`));try{client.connect(config2)}catch(e){
+resolve9(`the private key cannot be used: ${keyWords(e.message)}`)}});if(ready!==void 0){client.end();stopProxy();return{ok:false,message:`ssh ${where}: ${ready}`}}
+client.on("error",()=>{});return{ok:true,client,close:async()=>{await new Promise(resolve9=>{const done=()=>resolve9();client.once("close",done);client.end();setTimeout(
 done,1e3).unref()});stopProxy()}}}function oneLine(s){return s.trim().split("\n").filter(Boolean).slice(-1)[0]?.slice(0,300)??""}function keyWords(message){if(/passphrase/i.
 test(message))return"it is encrypted: give its passphrase (UPSTREAM_GATE_SSH_PASSPHRASE)";if(/bad passphrase|decrypt/i.test(message))return"the passphrase does \
 not decrypt it";return"not a private key ssh2 can read (OpenSSH or PEM format)"}function connectError(e,hostKeyProblem,proxyErr){if(hostKeyProblem)return hostKeyProblem;
@@ -11879,9 +11894,9 @@ void 0?["timeout","-k","1",String(Math.ceil(options.timeoutMs/1e3)+1)]:[];const 
 [...sudo?["sudo","-n","--"]:[],...bound,...env,...as,...argv]);return options.cwd?`cd ${quoteCommand([options.cwd])} && ${line}`:line}function execOver(client,sudoFor){
 const queue=limiter(MAX_CHANNELS);return(argv,options={})=>{const started=performance.now();const done=r=>({stdout:Buffer.alloc(0),stderr:"",timedOut:false,aborted:false,
 ...r,durationMs:performance.now()-started});if(options.signal?.aborted)return Promise.resolve(done({aborted:true}));const timeoutMs=options.timeoutMs??DEFAULT_COMMAND_TIMEOUT_MS;
-const cmd=remoteCommand(argv,{...options,timeoutMs},sudoFor(argv));return queue(()=>new Promise(resolve8=>{if(options.signal?.aborted)return resolve8(done({aborted:true}));
+const cmd=remoteCommand(argv,{...options,timeoutMs},sudoFor(argv));return queue(()=>new Promise(resolve9=>{if(options.signal?.aborted)return resolve9(done({aborted:true}));
 let channel;const out=[];let outBytes=0;let err="";let exit={};const stopped={timedOut:false,aborted:false};let settled=false;const settle3=r=>{if(settled)return;
-settled=true;clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);resolve8(r)};const stop=()=>{settle3(done({stdout:Buffer.concat(out),stderr:err,
+settled=true;clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);resolve9(r)};const stop=()=>{settle3(done({stdout:Buffer.concat(out),stderr:err,
 ...stopped}));channel?.close()};const timer=setTimeout(()=>{if(!stopped.aborted)stopped.timedOut=true;stop()},timeoutMs);const onAbort2=()=>{if(!stopped.timedOut)
 stopped.aborted=true;stop()};options.signal?.addEventListener("abort",onAbort2,{once:true});try{client.exec(cmd,(e,ch)=>{if(e)return settle3(done({openError:e.message.
 replace(/^\(SSH\) /,"")}));channel=ch;if(stopped.timedOut||stopped.aborted)return stop();if(options.input!==void 0)ch.end(options.input);else ch.end();ch.on("da\
@@ -11913,12 +11928,12 @@ for(const[re,code,errno]of SSHD_ERRORS)if(re.test(description))return{code,errno
 return{code:"ECONNREFUSED",errno:111};return{}}function mayConnect(facts,user){if(user.uid===0)return true;if(facts.uid===user.uid)return(facts.mode&128)!==0;if(facts.
 gid===user.gid||user.groups.includes(facts.gid))return(facts.mode&16)!==0;return(facts.mode&2)!==0}async function dialSsh(deps,endpoint,options){const started=performance.
 now();const fail2=facts=>({ok:false,...facts,durationMs:performance.now()-started});if(options.signal?.aborted)return fail2({code:ABORTED,message:"aborted befor\
-e connecting"});let address;let port=0;if(endpoint.kind==="tcp"){const r=await deps.resolve(endpoint.host,options);if(!r.ok)return{...r,durationMs:performance.now()-
-started};address=r.addresses[0];port=endpoint.port}else{address=endpoint.path}const opened=await new Promise(resolve8=>{let settled=false;const settle3=v=>{if(settled){
-if("channel"in v)v.channel.close();return}settled=true;clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);resolve8(v)};const timer=setTimeout(
+e connecting"});let address;let port2=0;if(endpoint.kind==="tcp"){const r=await deps.resolve(endpoint.host,options);if(!r.ok)return{...r,durationMs:performance.
+now()-started};address=r.addresses[0];port2=endpoint.port}else{address=endpoint.path}const opened=await new Promise(resolve9=>{let settled=false;const settle3=v=>{
+if(settled){if("channel"in v)v.channel.close();return}settled=true;clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);resolve9(v)};const timer=setTimeout(
 ()=>settle3({timedOut:true}),Math.max(0,options.timeoutMs-(performance.now()-started)));const onAbort2=()=>settle3({aborted:true});options.signal?.addEventListener(
 "abort",onAbort2,{once:true});const cb=(e,ch)=>settle3(e?{error:e.message.replace(/^\(SSH\) Channel open failure: /,"")}:{channel:ch});try{if(endpoint.kind==="t\
-cp")deps.client.forwardOut("127.0.0.1",0,address,port,cb);else deps.client.openssh_forwardOutStreamLocal(address,cb)}catch(e){settle3({error:e.message})}});if("\
+cp")deps.client.forwardOut("127.0.0.1",0,address,port2,cb);else deps.client.openssh_forwardOutStreamLocal(address,cb)}catch(e){settle3({error:e.message})}});if("\
 channel"in opened){opened.channel.on("error",()=>{});return{ok:true,stream:opened.channel,connectMs:performance.now()-started}}if("aborted"in opened)return fail2(
 {code:ABORTED,message:`aborted after ${Math.round(performance.now()-started)}ms`});if("timedOut"in opened)return fail2({code:"ETIMEDOUT",errno:110,message:`conn\
 ect timed out after ${options.timeoutMs}ms (from the host, through sshd)`});if(endpoint.kind==="tcp")return fail2({...sshdConnectError(opened.error),message:`ss\
@@ -11926,9 +11941,9 @@ hd: ${opened.error}`});return fail2({...await unixCause(deps,endpoint.path),mess
 stat(path9);if(!st.ok)return st.code==="ENOENT"||st.code==="EACCES"||st.code==="ENOTDIR"?{code:st.code,...st.errno!==void 0&&{errno:st.errno}}:{};if(!mayConnect(
 st,await deps.user()))return{code:"EACCES",errno:13};return{code:"ECONNREFUSED",errno:111}}var SUDO_COMMANDS=new Set(["nginx","ss","iptables","ip6tables","nft","dd","find"]);var MAX_CONFIG_FILE=4*1024*1024;async function openSshHost(target,options){const c3=await connectSsh(
 target,options);if(!c3.ok)return c3;const base=argv=>argv[0]?.split("/").pop()??"";const exec2=execOver(c3.client,argv=>options.sudo===true&&SUDO_COMMANDS.has(base(
-argv)));const asUser=execOver(c3.client,()=>false);const files=remoteFiles(exec2);const userFiles=remoteFiles(asUser);const where=formatTarget({...target,user:loginName(
-target)});const processNames=processNameCache(exec2);let who;const user=()=>who??=readUser(asUser);const resolve8=(name,o2)=>resolveRemote(asUser,name,o2);const host={
-async run(file2,args,o2){return toCommandResult(file2,args,await exec2([file2,...args],o2))},resolve:resolve8,dial:(endpoint,o2)=>dialSsh({client:c3.client,resolve:resolve8,
+argv)));const asUser=execOver(c3.client,()=>false);const files=remoteFiles(exec2);const userFiles=remoteFiles(asUser);const where=formatTarget2({...target,user:loginName(
+target)});const processNames=processNameCache(exec2);let who;const user=()=>who??=readUser(asUser);const resolve9=(name,o2)=>resolveRemote(asUser,name,o2);const host={
+async run(file2,args,o2){return toCommandResult(file2,args,await exec2([file2,...args],o2))},resolve:resolve9,dial:(endpoint,o2)=>dialSsh({client:c3.client,resolve:resolve9,
 stat:p=>userFiles.stat(p,{followLinks:true}),user},endpoint,o2),stat:files.stat,readFile:async(path9,o2)=>o2?.offset===void 0&&o2?.length===void 0&&await processNames.
 get(path9)||files.readFile(path9,o2),readDir:(path9,o2)=>{if(path9==="/proc")processNames.prefetch(o2);return files.readDir(path9,o2)},listListeners:async(o2={})=>readListeners(
 host,async()=>({listeners:[],source:"nothing",notes:[`ss is not usable on ${where}`]}),{...o2,root:options.sudo===true||(await user()).uid===0}),user,configSource:(main,o2)=>fetchConfigTree(
@@ -11948,15 +11963,118 @@ s ${name}: ${r.openError??(r.stderr.trim()||`exit ${r.exitCode??r.signal}`)}`,du
 answers);return addresses.length?{ok:true,addresses,durationMs:r.durationMs}:{ok:false,code:"ENOTFOUND",message:`${name} has no address`,durationMs:r.durationMs}}
 async function fetchConfigTree(exec2,main,o2={}){const dir=main.slice(0,main.lastIndexOf("/"))||"/";const r=await exec2(["find","-L",dir,"-type","f","-readable",
 "-size",`-${MAX_CONFIG_FILE/1024}k`,"-printf","%s %p\\0","-exec","cat","--","{}",";"],{timeoutMs:o2.timeoutMs??15e3,...o2.signal&&{signal:o2.signal}});return memorySource(
-parseFileStream(r.stdout),"the files read on the host")}function byService(report){const views=new Map;const view=service2=>{let v=views.get(service2);if(!v){v={...service2!==void 0&&{service:service2},checks:[],findings:[],
+parseFileStream(r.stdout),"the files read on the host")}function emptyInventory(file2){const inv={file:file2,hosts:[],hostVars:new Map,hostAt:new Map,groups:new Map};group(inv,"all");group(inv,"ungrouped");return inv}
+function group(inv,name,at){let g=inv.groups.get(name);if(!g){g={name,hosts:[],children:[],vars:{},...at!==void 0&&{at}};inv.groups.set(name,g)}return g}function addHost(inv,groupName,name,vars,at){
+if(!inv.hostVars.has(name)){inv.hosts.push(name);inv.hostVars.set(name,{});inv.hostAt.set(name,at)}Object.assign(inv.hostVars.get(name),vars);const g=group(inv,
+groupName,at);if(!g.hosts.includes(name))g.hosts.push(name)}function addChild(inv,parent,child3,at){if(child3==="all")throw new UserError('the group "all" canno\
+t be a child of another group',at);const p=group(inv,parent,at);group(inv,child3,at);if(parent===child3||descendants(inv,child3).has(parent))throw new UserError(
+`group "${child3}" would be its own ancestor through "${parent}"`,at);if(!p.children.includes(child3))p.children.push(child3)}function descendants(inv,name){const seen=new Set;
+const todo=[...inv.groups.get(name)?.children??[]];while(todo.length){const g=todo.pop();if(seen.has(g))continue;seen.add(g);append(todo,inv.groups.get(g)?.children??
+[])}return seen}function hostsOf(inv,name){if(name==="all")return[...inv.hosts];if(name==="ungrouped")return ungrouped(inv);const order=[name];const seen=new Set(
+order);for(let i2=0;i2<order.length;i2++){for(const c3 of inv.groups.get(order[i2])?.children??[]){if(!seen.has(c3)){seen.add(c3);order.push(c3)}}}const members2=new Set;
+for(const g of order)for(const h2 of inv.groups.get(g)?.hosts??[])members2.add(h2);return[...members2]}function ungrouped(inv){const grouped=new Set;for(const g of inv.
+groups.values())if(g.name!=="all"&&g.name!=="ungrouped")for(const h2 of g.hosts)grouped.add(h2);return inv.hosts.filter(h2=>!grouped.has(h2))}function groupsOfHost(inv,host){
+const depth=depths(inv);const out=[];for(const g of inv.groups.values()){if(g.name==="all")continue;if(hostsOf(inv,g.name).includes(host))out.push({name:g.name,
+depth:depth.get(g.name)??1})}out.push({name:"all",depth:0});return out}function depths(inv){const parents=new Map;for(const g of inv.groups.values())for(const c3 of g.
+children)parents.set(c3,[...parents.get(c3)??[],g.name]);const memo2=new Map([["all",0]]);const depthOf=name=>{const known=memo2.get(name);if(known!==void 0)return known;
+const ps=(parents.get(name)??[]).filter(p=>p!=="all");const d=ps.reduce((most,p)=>Math.max(most,depthOf(p)+1),1);memo2.set(name,d);return d};for(const g of inv.
+groups.keys())depthOf(g);return memo2}function varsOf(inv,host){const groups=groupsOfHost(inv,host).map(g=>({...g,priority:Number(inv.groups.get(g.name)?.vars.ansible_group_priority??
+1)}));groups.sort((a2,b)=>a2.depth-b.depth||a2.priority-b.priority||(a2.name<b.name?-1:a2.name>b.name?1:0));const out={};for(const g of groups)Object.assign(out,
+inv.groups.get(g.name)?.vars);return Object.assign(out,inv.hostVars.get(host))}function fleetTarget(inv,host){const vars=varsOf(inv,host);const at=inv.hostAt.get(
+host)??inv.file;const address=text2(vars,["ansible_host","ansible_ssh_host"],at)??host;const portText=text2(vars,["ansible_port","ansible_ssh_port"],at);const user=text2(
+vars,["ansible_user","ansible_ssh_user"],at);const keyFile=text2(vars,["ansible_ssh_private_key_file","ansible_private_key_file"],at);let port2;if(portText!==void 0){
+port2=Number(portText);if(!/^\d+$/.test(portText)||port2<1||port2>65535)throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}\
+"`,at)}return{name:host,address,...port2!==void 0&&{port:port2},...user!==void 0&&{user},...keyFile!==void 0&&{keyFile}}}function text2(vars,keys,at){for(const k of keys){
+const v=vars[k];if(v===void 0||v===null)continue;if(typeof v==="object")throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`,at);const s=String(
+v);if(s.includes("{{")||s.includes("{%"))throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`,at);return s}
+return void 0}function selectHosts(inv,pattern2,shown2="--limit"){const terms=splitPattern(pattern2);const regular=terms.filter(t=>!t.startsWith("&")&&!t.startsWith("!"));const ordered=[
+...regular.length?regular:["all"],...terms.filter(t=>t.startsWith("&")),...terms.filter(t=>t.startsWith("!"))];let hosts=[];for(const term of ordered){if(inv.hostVars.
+has(term)){if(!hosts.includes(term))hosts.push(term);continue}const that=matchOne(inv,term.startsWith("&")||term.startsWith("!")?term.slice(1):term,shown2);if(term.
+startsWith("!"))hosts=hosts.filter(h2=>!that.has(h2));else if(term.startsWith("&"))hosts=hosts.filter(h2=>that.has(h2));else for(const h2 of that)if(!hosts.includes(
+h2))hosts.push(h2)}return hosts}function splitPattern(pattern2){const parts=pattern2.includes(",")?pattern2.split(","):isAddress(pattern2)?[pattern2]:pattern2.match(
+/(?:[^\s:[\]]|\[[^\]]*\])+/g)??[];return parts.map(p=>p.trim()).filter(Boolean)}function isAddress(p){return/^\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]?$/.
+test(p)}var SUBSCRIPT=/^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;function matchOne(inv,pattern2,shown2){let expr=pattern2;let pick2;const m=pattern2.startsWith(
+"~")?null:SUBSCRIPT.exec(pattern2);if(m){expr=m[1];if(m[2]!==void 0){const i2=Number(m[2]);pick2=hosts2=>{const h2=hosts2[i2<0?hosts2.length+i2:i2];if(h2===void 0)
+throw new UserError(`no host matched the subscripted pattern "${pattern2}"`,shown2);return[h2]}}else{const start2=Number(m[3]);pick2=hosts2=>hosts2.slice(start2,
+m[5]?Number(m[5])+1:void 0)}}const hosts=enumerate(inv,expr,shown2);return new Set(pick2?pick2(hosts):hosts)}function enumerate(inv,pattern2,shown2){const re=compile3(
+pattern2,shown2);const results=[];const groups=[...inv.groups.keys()].filter(g=>re.test(g));for(const g of groups)append(results,hostsOf(inv,g));if(!groups.length||
+pattern2.startsWith("~")||/[.?*[]/.test(pattern2)){for(const h2 of inv.hosts)if(re.test(h2))results.push(h2)}return[...new Set(results)]}function compile3(pattern2,shown2){
+try{return pattern2.startsWith("~")?new RegExp(`^(?:${pattern2.slice(1)})`):new RegExp(`^${globToRegex(pattern2)}$`,"s")}catch(e){throw new UserError(`invalid h\
+ost pattern "${pattern2}": ${e.message}`,shown2)}}function globToRegex(glob){let out="";for(let i2=0;i2<glob.length;i2++){const c3=glob[i2];if(c3==="*")out+=".*";else if(c3===
+"?")out+=".";else if(c3==="["){let j=i2+1;if(glob[j]==="!")j++;if(glob[j]==="]")j++;while(j<glob.length&&glob[j]!=="]")j++;if(j>=glob.length)out+="\\[";else{let body=glob.
+slice(i2+1,j).replace(/\\/g,"\\\\");if(body.startsWith("!"))body=`^${body.slice(1)}`;else if(body.startsWith("^"))body=`\\${body}`;out+=`[${body}]`;i2=j}}else out+=
+c3.replace(/[.*+?^${}()|[\]\\/-]/g,"\\$&")}return out}import{extname as extname2}from"node:path";var LETTERS="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";var MAX_RANGE_HOSTS=1e5;var RANGE=/\[[^\]]*:[^\]]*\]/;function expandRange(name,at,out=[]){const m=RANGE.exec(name);if(!m){out.push(name);return out}const head=name.slice(0,m.index);const tail=name.slice(m.index+m[0].
+length);const bounds=m[0].slice(1,-1).split(":");if(bounds.length!==2&&bounds.length!==3)throw new UserError(`host range must be begin:end or begin:end:step, go\
+t "${m[0]}"`,at);const beg=bounds[0]||"0";const end=bounds[1];const step=bounds.length===3?Number(bounds[2]):1;if(!end)throw new UserError(`host range must spec\
+ify an end value: "${m[0]}"`,at);if(!Number.isInteger(step)||step<1)throw new UserError(`host range step must be a positive whole number: "${m[0]}"`,at);let fill=x=>String(
+x);if(beg.length>1&&beg.startsWith("0")){if(beg.length!==end.length)throw new UserError(`host range must specify equal-length begin and end formats: "${m[0]}"`,
+at);fill=x=>String(x).padStart(beg.length,"0")}const seq=[];const ib=beg.length===1?LETTERS.indexOf(beg):-1;const ie=end.length===1?LETTERS.indexOf(end):-1;if(ib>=
+0&&ie>=0){if(ib>ie)throw new UserError(`host range must have begin <= end: "${m[0]}"`,at);for(let i2=ib;i2<=ie;i2+=step)seq.push(LETTERS[i2])}else{if(!/^\d+$/.test(
+beg)||!/^\d+$/.test(end))throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`,at);const b=Number(beg);const e=Number(end);if((e-
+b)/step+out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`,at);for(let i2=b;i2<=e;i2+=step)seq.
+push(i2)}for(const s of seq){expandRange(`${head}${fill(s)}${tail}`,at,out);if(out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${name}" expands to m\
+ore than ${MAX_RANGE_HOSTS} hosts`,at)}return out}function splitPort(text4,at){const v6=/^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text4);if(v6?.[1]?.includes(":"))
+return{name:v6[1],...v6[2]!==void 0&&{port:port(v6[2],text4,at)}};const outside=text4.replace(/\[[^\]]*\]/g,s=>"x".repeat(s.length));const colons=[...outside.matchAll(
+/:/g)].length;if(colons===1){const i2=outside.indexOf(":");const p=text4.slice(i2+1);if(/^\d+$/.test(p))return{name:text4.slice(0,i2),port:port(p,text4,at)};throw new UserError(
+`"${text4}": the text after ":" must be a port number`,at)}return{name:text4}}function port(p,text4,at){const n2=Number(p);if(n2<1||n2>65535)throw new UserError(
+`"${text4}": port must be 1-65535`,at);return n2}var SECTION=/^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;var GROUP_NAME=/^([^:\]\s]+)\s*(?:#.*)?$/;function parseIniInventory(text4,file2,shown2){const inv=emptyInventory(
+file2);const pending=new Map;let groupName="ungrouped";let state="hosts";const lines=text4.split(/\r?\n/);lines.forEach((raw,i2)=>{const lineNo=i2+1;const at=`${shown2}\
+:${lineNo}`;const line=raw.trim();if(!line||line.startsWith("#")||line.startsWith(";"))return;const m=SECTION.exec(line);if(m){groupName=m[1];state=m[2]??"hosts";
+if(!["hosts","children","vars"].includes(state))throw new UserError(`section [${groupName}:${state}] has an unknown type: ${state} (hosts, children or vars)`,at);
+if(!inv.groups.has(groupName)){if(state==="vars"&&!pending.has(groupName))pending.set(groupName,{line:lineNo,state:"vars",parents:[]});group(inv,groupName,at)}const p=pending.
+get(groupName);if(p&&state!=="vars"){if(p.state==="children")for(const parent of p.parents)addChild(inv,parent,groupName,`${shown2}:${p.line}`);pending.delete(groupName)}
+return}if(line.startsWith("[")&&line.endsWith("]"))throw new UserError(`invalid section "${line}": no spaces or other characters inside the brackets`,at);if(state===
+"hosts"){const tokens=lineWords(line,at);if(tokens.length===0)return;const first=tokens[0];if(first.endsWith(":"))throw new UserError(`host "${first}" ends in "\
+:", which is reserved for a port`,at);const{name,port:port2}=splitPort(first,at);const vars={};for(const t of tokens.slice(1)){const eq=t.indexOf("=");if(eq<0)throw new UserError(
+`expected key=value host variable, got "${t}"`,at);vars[t.slice(0,eq)]=iniValue(t.slice(eq+1))}if(port2!==void 0)vars.ansible_port=port2;for(const h2 of expandRange(
+name,at))addHost(inv,groupName,h2,vars,at)}else if(state==="vars"){const eq=line.indexOf("=");if(eq<0)throw new UserError(`expected key=value, got "${line}"`,at);
+group(inv,groupName).vars[line.slice(0,eq).trim()]=iniValue(line.slice(eq+1).trim())}else{const c3=GROUP_NAME.exec(line);if(!c3)throw new UserError(`expected a \
+group name, got "${line}"`,at);const child3=c3[1];if(inv.groups.has(child3))addChild(inv,groupName,child3,at);else{const p=pending.get(child3);if(p)p.parents.push(
+groupName);else pending.set(child3,{line:lineNo,state:"children",parents:[groupName]})}}});for(const[name,p]of pending){const at=`${shown2}:${p.line}`;if(p.state===
+"vars")throw new UserError(`section [${name}:vars] is for a group that is never declared`,at);throw new UserError(`section [${p.parents.at(-1)??""}:children] na\
+mes a group that is never declared: ${name}`,at)}return inv}function iniValue(v){const q=/^(['"])(.*)\1$/s.exec(v);if(q)return q[2].replace(/\\(.)/g,"$1");return v}
+function lineWords(line,at){const words=shellWords(line,{comments:true});if(Array.isArray(words))return words;throw new UserError(words.problem==="unterminated"?
+`no closing quotation (${words.quote})`:"a backslash at the end of the line escapes nothing",at)}var import_yaml2=__toESM(require_dist(),1);var MAX_ALIASES2=100;function parseYamlInventory(text4,file2,shown2){const lineCounter=new import_yaml2.LineCounter;const doc=(0,import_yaml2.parseDocument)(text4,
+{lineCounter,uniqueKeys:false,prettyErrors:false});const at=node2=>`${shown2}:${lineCounter.linePos(node2?.range?.[0]??0).line}`;const first=doc.errors[0];if(first)
+throw new UserError(oneLine2(first.message),`${shown2}:${lineCounter.linePos(first.pos[0]).line}`);const inv=emptyInventory(file2);const root=deref(doc,doc.contents);
+if(root===null||(0,import_yaml2.isScalar)(root)&&(root.value===null||root.value===""))throw new UserError("the inventory is empty",`${shown2}:1`);if(!(0,import_yaml2.isMap)(
+root))throw new UserError("a YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})",at(root));if(root.items.some(p=>keyText(p)==="plugin"))
+throw new UserError("this is an inventory plugin configuration, not an inventory: give the inventory itself",at(root));const parseGroup=(name,node2,where)=>{group(
+inv,name,where);if(node2===null||(0,import_yaml2.isScalar)(node2)&&node2.value===null)return;if(!(0,import_yaml2.isMap)(node2))throw new UserError(`group "${name}\
+" must be a mapping of hosts, vars and children`,at(node2));for(const pair of node2.items){const key=keyText(pair);const keyAt=at(pair.key);let value=deref(doc,
+pair.value);if(value===null||(0,import_yaml2.isScalar)(value)&&value.value===null)continue;if(!["hosts","vars","children"].includes(key))throw new UserError(`gr\
+oup "${name}": unexpected key "${key}" (hosts, vars or children)`,keyAt);if((0,import_yaml2.isScalar)(value)&&typeof value.value==="string")value=null;if(value!==
+null&&!(0,import_yaml2.isMap)(value))throw new UserError(`group "${name}": "${key}" must be a mapping`,at(value));const entries=value===null?[[String(deref(doc,
+pair.value).value),null,keyAt]]:value.items.map(p=>[keyText(p),deref(doc,p.value),at(p.key)]);if(key==="vars"){for(const[k,v]of entries)group(inv,name).vars[k]=
+v===null?null:toValue(doc,v,at(v))}else if(key==="children"){for(const[child3,v,where2]of entries){parseGroup(child3,v,where2);addChild(inv,name,child3,where2)}}else{
+for(const[pattern2,v,where2]of entries){if(v!==null&&!((0,import_yaml2.isScalar)(v)&&v.value===null)&&!(0,import_yaml2.isMap)(v))throw new UserError(`host "${pattern2}\
+": its value must be a mapping of variables`,at(v));const vars=v===null||!(0,import_yaml2.isMap)(v)?{}:toValue(doc,v,at(v));if(pattern2.endsWith(":"))throw new UserError(
+`host "${pattern2}" ends in ":", which is reserved for a port`,where2);const{name:hostName2,port:port2}=splitPort(pattern2,where2);if(port2!==void 0)vars.ansible_port=
+port2;for(const h2 of expandRange(hostName2,where2))addHost(inv,name,h2,{...vars},where2)}}}};for(const pair of root.items)parseGroup(keyText(pair),deref(doc,pair.
+value),at(pair.key));return inv}function deref(doc,node2){if(node2===null||node2===void 0)return null;return(0,import_yaml2.isAlias)(node2)?node2.resolve(doc)??
+null:node2}function keyText(pair){const k=pair.key;return(0,import_yaml2.isScalar)(k)?String(k.value):String(k)}function toValue(doc,node2,at){try{return node2.
+toJS(doc,{maxAliasCount:MAX_ALIASES2})}catch(e){throw new UserError(`YAML aliases expand too far (${oneLine2(e.message)})`,at)}}function oneLine2(s){return s.split(
+"\n")[0]??s}var MAX_INVENTORY_BYTES=16*1024*1024;async function loadInventory(path9,shown2,signal){const bytes=await readInput(path9,{what:"inventory",shown:shown2,maxBytes:MAX_INVENTORY_BYTES,
+...signal&&{signal}});if(bytes.includes(0))throw new UserError("the inventory is not text (it holds NUL bytes)",`${shown2}:1`);return parseInventory(bytes.toString(
+"utf8"),path9,shown2)}function parseInventory(text4,file2,shown2){return looksLikeYaml(text4,file2)?parseYamlInventory(text4,file2,shown2):parseIniInventory(text4,
+file2,shown2)}function looksLikeYaml(text4,file2){const ext=extname2(file2).toLowerCase();if(ext===".yml"||ext===".yaml"||ext===".json")return true;if(ext===".i\
+ni"||ext===".cfg")return false;const first=text4.split(/\r?\n/).find(l=>l.trim()!==""&&!l.trim().startsWith("#"));return first!==void 0&&(first.trim()==="---"||
+/^[\w.-]+:\s*(#.*)?$/.test(first.trim())||first.trim().startsWith("{"))}var MAX_CONCURRENCY=256;async function inventoryTargets(sel){const inv=await loadInventory(sel.path,sel.shown,sel.signal);const names2=sel.limit===void 0?inv.hosts:
+selectHosts(inv,sel.limit);if(names2.length===0){throw new UserError(sel.limit===void 0?`${sel.shown}: the inventory names no host`:`${sel.limitName} ${sel.limit}\
+: no host of ${sel.shown} matches`)}return names2.map(h2=>fleetTarget(inv,h2))}function concurrencyValue(value,name){if(value===void 0)return DEFAULT_CONCURRENCY;
+const n2=Number(value);if(!/^\d+$/.test(value)||n2<1||n2>MAX_CONCURRENCY)throw new UserError(`${name} must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${value}\
+"`);return n2}function sshConnect(shared,cwd){return async(target,signal)=>{const opened=await openSshHost({host:target.address,port:target.port??22,...target.user!==
+void 0&&{user:target.user}},{...shared,...target.keyFile!==void 0&&{keyFile:resolve6(cwd,target.keyFile),key:void 0},signal});return opened.ok?opened:{ok:false,
+code:connectCode(opened.message),message:opened.message}}}function connectCode(message){if(/host key|not in .*known|@revoked/i.test(message))return"ssh.host_key";
+if(/authentication failed|private key cannot be used|no key:/i.test(message))return"ssh.auth";return"host.unreachable"}function byService(report){const views=new Map;const view=service2=>{let v=views.get(service2);if(!v){v={...service2!==void 0&&{service:service2},checks:[],findings:[],
 status:"pass"};views.set(service2,v)}return v};if(report.findings.some(f=>f.service===void 0))view(void 0);for(const c3 of report.checks??[])view(c3.service).checks.
 push(c3);for(const f of report.findings)view(f.service).findings.push(f);for(const v of views.values())v.status=statusOf(v);return[...views.values()]}function statusOf(v){
 if(v.findings.some(f=>f.severity==="error")||v.checks.some(c3=>!c3.ok))return"fail";if(v.findings.some(f=>f.severity==="warning"))return"warn";return"pass"}function isNote(f){
 return f.severity==="info"&&f.code===void 0}function location(f){if(f.file===void 0)return void 0;return f.line===void 0?f.file:`${f.file}:${f.line}`}function decidingFinding(report){
 const errors=report.findings.filter(f=>f.severity==="error");return errors.find(f=>f.code===report.reason)??errors[0]}function counts(report){const checks=report.
 checks??[];return{errors:report.findings.filter(f=>f.severity==="error").length,warnings:report.findings.filter(f=>f.severity==="warning").length,checks:checks.
-length,failedChecks:checks.filter(c3=>!c3.ok).length}}function plural(n2,word){return`${n2} ${word}${n2===1?"":"s"}`}import{isAbsolute as isAbsolute6,relative as relative3,resolve as resolve6,sep as sep2}from"node:path";function relativeInside(file2,dir){if(dir===void 0)return void 0;
-const abs=isAbsolute6(file2)?file2:resolve6(dir,file2);const rel=relative3(resolve6(dir),abs);if(rel===""||rel===".."||rel.startsWith(`..${sep2}`)||isAbsolute6(
+length,failedChecks:checks.filter(c3=>!c3.ok).length}}function plural(n2,word){return`${n2} ${word}${n2===1?"":"s"}`}import{isAbsolute as isAbsolute6,relative as relative3,resolve as resolve7,sep as sep2}from"node:path";function relativeInside(file2,dir){if(dir===void 0)return void 0;
+const abs=isAbsolute6(file2)?file2:resolve7(dir,file2);const rel=relative3(resolve7(dir),abs);if(rel===""||rel===".."||rel.startsWith(`..${sep2}`)||isAbsolute6(
 rel))return void 0;return rel.split(sep2).join("/")}var LEVEL={error:"error",warning:"warning",info:"notice"};var RANK={error:0,warning:1,info:2};function annotations(report,workspace){return bySeverity(report.findings).
 map(f=>{const title=`upstream-gate: ${[f.code??f.severity,f.service&&`(${f.service})`].filter(Boolean).join(" ")}`;const parts=[maskCredentials(f.message)];if(f.
 target!==void 0&&!f.message.includes(f.target))parts.push(`target: ${maskCredentials(f.target)}`);if(f.fix)parts.push(`fix: ${maskCredentials(f.fix)}`);const a2={
@@ -11967,7 +12085,7 @@ return[...findings].sort((a2,b)=>RANK[a2.severity]-RANK[b.severity])}var ICON={p
 const reason=report.reason??deciding?.code;out.push(report.verdict==="pass"?`## ${ICON.pass} upstream-gate: pass`:`## ${ICON.fail} upstream-gate: fail${reason?`\
  (${codeSpan(reason)})`:""}`);out.push("");const notRun=report.notRun??[];const stats=[plural(c3.errors,"error"),plural(c3.warnings,"warning"),`${c3.checks-c3.failedChecks}\
 /${c3.checks} checks passed`];if(notRun.length)stats.push(`${notRun.length} not run`);if(report.durationMs!==void 0)stats.push(formatDuration(report.durationMs));
-if(deciding)out.push(`${deciding.service?`**${text2(deciding.service)}**: `:""}${paragraph(deciding.message)}`,"");out.push(stats.join(" \xB7 "),"");const services=byService(
+if(deciding)out.push(`${deciding.service?`**${text3(deciding.service)}**: `:""}${paragraph(deciding.message)}`,"");out.push(stats.join(" \xB7 "),"");const services=byService(
 report).filter(v=>v.service!==void 0);if(services.length){out.push("| Service | Result | Checks |","|---|---|---|");for(const v of services){const checks=v.checks.
 map(ch=>`${ch.ok?"\u2713":"\u2717"} ${cell(ch.name)}${ch.attempts?` (${plural(ch.attempts,"attempt")})`:""}`);for(const n2 of notRun.filter(x=>x.service===v.service))
 checks.push(`\u2013 ${cell(n2.name)} (not run: ${cell(n2.why)})`);out.push(`| ${cell(v.service)} | ${ICON[v.status]} ${v.status} | ${checks.join("<br>")||"\u2013"}\
@@ -11975,26 +12093,36 @@ checks.push(`\u2013 ${cell(n2.name)} (not run: ${cell(n2.why)})`);out.push(`| ${
 gnosis | Where |","|---|---|---|---|---|---|");for(const f of shown2){const where=whereOf(f,opts.workspace);out.push(`| ${SEVERITY_ICON[f.severity]} | ${f.code?
 codeSpan(f.code):f.severity} | ${cell(f.service??"")} | ${f.target?codeCell(f.target):""} | ${cell(f.message)} | ${where?codeCell(where):""} |`)}out.push("");for(const f of shown2)
 append(out,details(f,opts.workspace))}const notes2=report.findings.filter(isNote);if(notes2.length){out.push("### Notes","");for(const n2 of notes2)out.push(`- ${n2.
-service?`${text2(n2.service)}: `:""}${paragraph(n2.message)}`);out.push("")}return`${out.join("\n").trimEnd()}
+service?`${text3(n2.service)}: `:""}${paragraph(n2.message)}`);out.push("")}return`${out.join("\n").trimEnd()}
 `}function errorSummary(reason,message){const what=reason==="input.invalid"?"The gate could not run: the input is not valid.":"The gate stopped on an internal e\
 rror (a bug in upstream-gate).";return`## ${ICON.fail} upstream-gate: error (${codeSpan(reason)})
 
 ${what}
 
 ${fence(message)}
-`}function details(f,workspace){const out=[`#### ${f.code??f.severity}${f.service?` \xB7 ${text2(f.service)}`:""}${f.target?` \xB7 ${codeSpan(f.target)}`:""}`,""];
-out.push(paragraph(f.message),"");if(f.errno!==void 0)out.push(`errno ${f.errno}${f.errno_name?` (${text2(f.errno_name)})`:""}`,"");if(f.evidence?.length){out.push(
+`}function details(f,workspace){const out=[`#### ${f.code??f.severity}${f.service?` \xB7 ${text3(f.service)}`:""}${f.target?` \xB7 ${codeSpan(f.target)}`:""}`,""];
+out.push(paragraph(f.message),"");if(f.errno!==void 0)out.push(`errno ${f.errno}${f.errno_name?` (${text3(f.errno_name)})`:""}`,"");if(f.evidence?.length){out.push(
 "Evidence:","");for(const e of f.evidence)out.push(`- ${codeSpan(e)}`);out.push("")}if(f.fix){const{paste,place}=splitFix(maskCredentials(f.fix));out.push(place?
-`**Fix** (${text2(place)}):`:"**Fix:**","",fence(paste),"")}const where=whereOf(f,workspace);if(where)out.push(`At ${codeSpan(where)}`,"");return out}function whereOf(f,workspace){
+`**Fix** (${text3(place)}):`:"**Fix:**","",fence(paste),"")}const where=whereOf(f,workspace);if(where)out.push(`At ${codeSpan(where)}`,"");return out}function whereOf(f,workspace){
 if(f.file===void 0)return void 0;return location({file:relativeInside(f.file,workspace)??f.file,...f.line!==void 0&&{line:f.line}})}function splitFix(fix){const m=/^([\s\S]*\S) {2}\(((?:in |upstream )[^()\n]*|[^\s()]+:\d+)\)$/.
 exec(fix);return m?{paste:m[1],place:m[2]}:{paste:fix}}var INLINE=/[\\`*_[\]|~<>&]/g;var ENTITY={"<":"&lt;",">":"&gt;","&":"&amp;"};var LINE_START=/^(\d*)([#+\-=.)])/;
-function text2(s){return maskCredentials(s).replace(INLINE,c3=>ENTITY[c3]??`\\${c3}`)}function paragraph(s){return s.split(/\r\n|\r|\n/).map(line=>{const indent=/^[ \t]*/.
-exec(line)?.[0]??"";return`${"&nbsp;".repeat(indent.length)}${text2(line.slice(indent.length)).replace(LINE_START,"$1\\$2")}`}).join("  \n")}function cell(s){return s.
-split(/\r\n|\r|\n/).map(text2).join("<br>")}function codeSpan(raw){const s=maskCredentials(raw).replace(/\r\n|\r|\n/g," ");const ticks="`".repeat(longestRun(s)+
+function text3(s){return maskCredentials(s).replace(INLINE,c3=>ENTITY[c3]??`\\${c3}`)}function paragraph(s){return s.split(/\r\n|\r|\n/).map(line=>{const indent=/^[ \t]*/.
+exec(line)?.[0]??"";return`${"&nbsp;".repeat(indent.length)}${text3(line.slice(indent.length)).replace(LINE_START,"$1\\$2")}`}).join("  \n")}function cell(s){return s.
+split(/\r\n|\r|\n/).map(text3).join("<br>")}function codeSpan(raw){const s=maskCredentials(raw).replace(/\r\n|\r|\n/g," ");const ticks="`".repeat(longestRun(s)+
 1);const pad=s.startsWith("`")||s.endsWith("`")?" ":"";return`${ticks}${pad}${s}${pad}${ticks}`}function codeCell(s){return codeSpan(s).replace(/\|/g,"\\|")}function fence(raw){
 const s=maskCredentials(raw);const f="`".repeat(Math.max(3,longestRun(s)+1));return`${f}
 ${s}
-${f}`}function longestRun(s){let longest=0;for(const m of s.matchAll(/`+/g))longest=Math.max(longest,m[0].length);return longest}function toJson(report){const out={verdict:report.verdict};if(report.verdict==="fail"&&report.reason!==void 0)out.reason=report.reason;out.findings=report.findings.
+${f}`}function longestRun(s){let longest=0;for(const m of s.matchAll(/`+/g))longest=Math.max(longest,m[0].length);return longest}function fleetStepSummary(fleet){const failed=fleet.hosts.filter(h2=>h2.report.verdict==="fail");const out=[fleet.verdict==="pass"?`## :white_check_mark: upstre\
+am-gate: pass (${plural(fleet.hosts.length,"host")})`:`## :x: upstream-gate: fail (${failed.length} of ${plural(fleet.hosts.length,"host")})`,"",`${plural(fleet.
+hosts.length,"host")} \xB7 ${failed.length} failed \xB7 ${formatDuration(fleet.durationMs)}`,"","| Host | Result | Reason | Diagnosis |","|---|---|---|---|"];for(const h2 of fleet.
+hosts){const f=h2.report.verdict==="fail"?decidingFinding(h2.report):void 0;const result=h2.report.verdict==="pass"?":white_check_mark: pass":":x: fail";out.push(
+`| ${cell(h2.host)} ${codeCell(formatTarget(h2.target))} | ${result} | ${h2.report.reason?codeSpan(h2.report.reason):""} | ${f?cell(f.message):""} |`)}out.push(
+"");for(const h2 of failed){const f=decidingFinding(h2.report);out.push(`### ${text3(h2.host)}${h2.report.reason?` \xB7 ${codeSpan(h2.report.reason)}`:""}`,"");
+if(f){out.push(`${f.service?`**${text3(f.service)}**: `:""}${paragraph(f.message)}`,"");for(const e of f.evidence??[])out.push(`- ${codeSpan(e)}`);if(f.evidence?.
+length)out.push("");if(f.fix)out.push("**Fix:**","",fence(maskCredentials(f.fix)),"")}}return`${out.join("\n").trimEnd()}
+`}function fleetAnnotations(fleet,workspace){const all=fleet.hosts.flatMap(h2=>annotations(h2.report,workspace).map(a2=>({...a2,title:a2.title.replace(/^upstream-gate:/,
+`upstream-gate [${maskCredentials(h2.host)}]:`),message:`${maskCredentials(h2.host)}: ${a2.message}`})));const rank={error:0,warning:1,notice:2};return all.sort(
+(a2,b)=>rank[a2.level]-rank[b.level])}function toJson(report){const out={verdict:report.verdict};if(report.verdict==="fail"&&report.reason!==void 0)out.reason=report.reason;out.findings=report.findings.
 map(findingJson);if(report.checks!==void 0)out.checks=report.checks.map(checkJson);if(report.notRun?.length)out.not_run=report.notRun.map(notRunJson);if(report.
 spec!==void 0)out.spec=report.spec;if(report.durationMs!==void 0)out.duration_ms=Math.round(report.durationMs);if(report.timings!==void 0)out.timings={stages:report.
 timings.stages.map(t=>({stage:t.stage,start_ms:round1(t.startMs),ms:round1(t.ms)}))};return`${JSON.stringify(out,null,2)}
@@ -12004,13 +12132,49 @@ f.errno_name;o2.message=maskCredentials(f.message);if(f.evidence!==void 0)o2.evi
 fix);if(f.file!==void 0)o2.file=f.file;if(f.line!==void 0)o2.line=f.line;if(f.vantage!==void 0)o2.vantage={...f.vantage};return o2}function checkJson(c3){const o2={
 service:c3.service,name:maskCredentials(c3.name),ok:c3.ok};if(c3.code!==void 0)o2.code=c3.code;if(c3.message!==void 0)o2.message=maskCredentials(c3.message);if(c3.
 attempts!==void 0)o2.attempts=c3.attempts;if(c3.durationMs!==void 0)o2.duration_ms=Math.round(c3.durationMs);return o2}function notRunJson(c3){return{service:c3.
-service,name:maskCredentials(c3.name),why:maskCredentials(c3.why)}}function sgr(open6,close3){return s=>`\x1B[${open6}m${s}\x1B[${close3}m`}var identity3=s=>s;function paint(color){if(!color)return{red:identity3,green:identity3,
+service,name:maskCredentials(c3.name),why:maskCredentials(c3.why)}}function toFleetJson(fleet){const failed=fleet.hosts.filter(h2=>h2.report.verdict==="fail");const first=failed[0];const out={verdict:fleet.verdict};if(first?.report.
+reason!==void 0)out.reason=first.report.reason;out.hosts=fleet.hosts.map(h2=>({host:h2.host,target:maskCredentials(formatTarget(h2.target)),...JSON.parse(toJson(
+h2.report))}));out.summary={hosts:fleet.hosts.length,passed:fleet.hosts.length-failed.length,failed:failed.length,failures:failed.map(h2=>{const deciding=h2.report.
+findings.find(f=>f.severity==="error"&&f.code===h2.report.reason)??h2.report.findings.find(f=>f.severity==="error");return{host:h2.host,...h2.report.reason!==void 0&&
+{reason:h2.report.reason},...deciding&&{message:maskCredentials(deciding.message)}}})};if(fleet.spec!==void 0)out.spec=fleet.spec;out.duration_ms=Math.round(fleet.
+durationMs);return`${JSON.stringify(out,null,2)}
+`}function sgr(open6,close3){return s=>`\x1B[${open6}m${s}\x1B[${close3}m`}var identity3=s=>s;function paint(color){if(!color)return{red:identity3,green:identity3,
 yellow:identity3,cyan:identity3,bold:identity3,dim:identity3};return{red:sgr(31,39),green:sgr(32,39),yellow:sgr(33,39),cyan:sgr(36,39),bold:sgr(1,22),dim:sgr(2,
-22)}}var SGR=/\x1b\[[0-9;]*m/g;function visibleLength(s){let n2=0;for(const _ of s.replace(SGR,""))n2++;return n2}function wrap(lead,text3,width,indent){const one2=lead+
-text3;if(width===void 0||visibleLength(one2)<=width)return[one2];const leading=/^ */.exec(text3)?.[0]??"";const pad=" ".repeat(indent??visibleLength(lead)+leading.
-length);const lines=[];let line=lead+leading;let column=visibleLength(line);let empty=true;let gap="";for(const[,word,spaces]of text3.slice(leading.length).matchAll(
+22)}}var SGR=/\x1b\[[0-9;]*m/g;function visibleLength(s){let n2=0;for(const _ of s.replace(SGR,""))n2++;return n2}function wrap(lead,text4,width,indent){const one2=lead+
+text4;if(width===void 0||visibleLength(one2)<=width)return[one2];const leading=/^ */.exec(text4)?.[0]??"";const pad=" ".repeat(indent??visibleLength(lead)+leading.
+length);const lines=[];let line=lead+leading;let column=visibleLength(line);let empty=true;let gap="";for(const[,word,spaces]of text4.slice(leading.length).matchAll(
 /([^ ]+)( *)/g)){const w=visibleLength(word);if(!empty&&column+gap.length+w>width){lines.push(line);line=pad+word;column=pad.length+w}else{line+=gap+word;column+=
-gap.length+w}empty=false;gap=spaces}lines.push(line);return lines}function createProgress(stream,opts){if(opts.quiet)return{onProgress(){},done(){}};const p=paint(opts.color===true);return opts.live??stream.isTTY===true?liveProgress(
+gap.length+w}empty=false;gap=spaces}lines.push(line);return lines}function toText(report,opts){const p=paint(opts.color);const w=opts.width;if(opts.quiet)return`${verdictLine(report,p,w).join("\n")}
+`;const out=[];for(const v of byService(report)){if(v.service!==void 0||v.status!=="pass")append(out,summaryLine(v,p,w));for(const f of v.findings)append(out,isNote(
+f)?wrap(`  ${p.dim("note:")} `,forTerminal(f.message),w):findingLines(f,p,w))}if(out.length)out.push("");append(out,verdictLine(report,p,w));return`${out.join("\
+\n")}
+`}var LABEL={pass:"PASS",warn:"WARN",fail:"FAIL"};function statusLabel(status,p){const s=LABEL[status];return status==="fail"?p.bold(p.red(s)):status==="warn"?p.
+yellow(s):p.green(s)}function summaryLine(v,p,width){const name=v.service===void 0?p.dim("(gate)"):p.bold(v.service);const failed=v.checks.filter(c3=>!c3.ok);const errors=v.
+findings.filter(f=>f.severity==="error");const warnings=v.findings.filter(f=>f.severity==="warning");let detail;if(v.status==="fail"){const first=errors[0]??failed[0];
+const code=first?.code?`${first.code}: `:"";const of=v.checks.length?`${failed.length} of ${plural(v.checks.length,"check")} failed; `:"";detail=`${of}${code}${forTerminal(
+first?.message??"failed")}`}else{const parts=[v.checks.length>0&&`${plural(v.checks.length,"check")} passed`,warnings.length>0&&plural(warnings.length,"warning")];
+detail=parts.filter(Boolean).join(", ")||"no checks ran"}return wrap(`${statusLabel(v.status,p)}  ${name}  `,detail,width)}function findingLines(f,p,width){const mark2=f.
+severity==="error"?p.red("x"):f.severity==="warning"?p.yellow("!"):p.dim("i");const head=[f.code&&p.cyan(f.code),f.target&&forTerminal(f.target),f.errno!==void 0&&
+p.dim(`(${f.errno_name??"errno"} ${f.errno})`)].filter(Boolean).join("  ");const lines=wrap(`  ${mark2} `,head||p.dim(f.severity),width);append(lines,block("",forTerminal(
+f.message),width));if(f.evidence?.length)append(lines,block("evidence:",f.evidence.map(forTerminal).join("\n"),width));if(f.vantage&&f.code){const v=f.vantage;append(
+lines,block("from:",forTerminal([v.host,v.netns&&`netns ${v.netns}`,v.user&&`as ${v.user}`].filter(Boolean).join(", ")),width))}if(f.fix)append(lines,block(p.bold(
+"fix:"),forTerminal(f.fix),width,"fix:".length));const at=location(f);if(at)append(lines,block("at:",forTerminal(at),width));return lines}var INDENT=4;var LABEL_WIDTH=10;
+function block(label,text4,width,visibleLabelLength=label.length){const pad=" ".repeat(INDENT);const gap=label?" ".repeat(Math.max(1,LABEL_WIDTH-visibleLabelLength)):
+"";const column=label?" ".repeat(LABEL_WIDTH):"";return text4.split("\n").flatMap((t,i2)=>wrap(i2===0?`${pad}${label}${gap}`:`${pad}${column}`,t,width))}function verdictLine(report,p,width){
+const c3=counts(report);const stats=[plural(c3.errors,"error"),plural(c3.warnings,"warning")];if(c3.checks)stats.push(`${plural(c3.checks,"check")}${report.durationMs!==
+void 0?` in ${formatDuration(report.durationMs)}`:""}`);else if(report.durationMs!==void 0)stats.push(formatDuration(report.durationMs));if(report.verdict==="pa\
+ss")return wrap(`${p.bold(p.green("PASS"))}  `,`(${stats.join(", ")})`,width);const f=decidingFinding(report);const who=f?.service?`[${f.service}] `:"";const reason=report.
+reason??f?.code;const what=f?`: ${forTerminal(f.message)}`:"";return wrap(`${p.bold(p.red("FAIL"))}  `,`${who}${reason?p.cyan(reason):"failed"}${what}  (${stats.
+join(", ")})`,width)}function toFleetText(fleet,opts){const p=paint(opts.color);const w=opts.width;const out=[];if(!opts.quiet){for(const h2 of fleet.hosts){out.push(p.bold(`== ${forTerminal(
+h2.host)} (${forTerminal(formatTarget(h2.target))}) ==`));out.push(toText(h2.report,opts).trimEnd(),"")}out.push(p.bold("Fleet:"));const name=fleet.hosts.reduce(
+(most,h2)=>Math.max(most,h2.host.length),4);for(const h2 of fleet.hosts){const ok=h2.report.verdict==="pass";const label=ok?p.green("PASS"):p.bold(p.red("FAIL"));
+const f=ok?void 0:decidingFinding(h2.report);const why=ok?"":`${h2.report.reason?p.cyan(h2.report.reason):"failed"}${f?`: ${forTerminal(f.message)}`:""}`;if(ok)
+out.push(`  ${label}  ${forTerminal(h2.host)}`);else append(out,wrap(`  ${label}  ${forTerminal(h2.host).padEnd(name)}  `,why,w))}out.push("")}const failed=fleet.
+hosts.filter(h2=>h2.report.verdict==="fail");const stats=`${plural(fleet.hosts.length,"host")}, ${failed.length} failed, ${formatDuration(fleet.durationMs)}`;if(fleet.
+verdict==="pass")append(out,wrap(`${p.bold(p.green("PASS"))}  `,`fleet (${stats})`,w));else{const names2=failed.map(h2=>`${forTerminal(h2.host)}${h2.report.reason?
+` (${h2.report.reason})`:""}`).join(", ");append(out,wrap(`${p.bold(p.red("FAIL"))}  `,`fleet: ${names2||"no host was gated"}  (${stats})`,w))}return`${out.join(
+"\n")}
+`}function createProgress(stream,opts){if(opts.quiet)return{onProgress(){},done(){}};const p=paint(opts.color===true);return opts.live??stream.isTTY===true?liveProgress(
 stream,p):lineProgress(stream,p,opts.width)}function lineProgress(stream,p,width){const last=new Map;return{onProgress(e){const key=`${e.service}\0${e.check}`;const state=`${e.
 state}\0${e.code??""}`;if(last.get(key)===state)return;last.set(key,state);stream.write(`${wrap(`${p.bold(`[${e.service}]`)} `,`${forTerminal(e.check)}: ${describe3(
 e,p)}`,width).join("\n")}
@@ -12029,49 +12193,32 @@ e.elapsedMs)})`;const retry=isDefinitive(e.code)?"confirming, will not fix itsel
 ""}attempt ${e.attempt}, ${retry}, ${formatDuration(Math.max(0,e.remainingMs))} left)`}function fit(line,width){if(visibleLength(line)<=width)return line;let visible=0;
 let out="";let afterWord=-1;let i2=0;for(;i2<line.length&&visible<width-1;i2++){const esc2=/^\x1b\[[0-9;]*m/.exec(line.slice(i2,i2+12));if(esc2){out+=esc2[0];i2+=
 esc2[0].length-1;continue}if(line[i2]===" ")afterWord=out.length+1;out+=line[i2];visible++}const rest=line.slice(i2).replace(/^(\x1b\[[0-9;]*m)+/,"");if(!rest.startsWith(
-" ")&&!out.endsWith(" ")&&afterWord>0)out=out.slice(0,afterWord);return out.includes("\x1B[")?`${out}\u2026\x1B[0m`:`${out}\u2026`}function toText(report,opts){const p=paint(opts.color);const w=opts.width;if(opts.quiet)return`${verdictLine(report,p,w).join("\n")}
-`;const out=[];for(const v of byService(report)){if(v.service!==void 0||v.status!=="pass")append(out,summaryLine(v,p,w));for(const f of v.findings)append(out,isNote(
-f)?wrap(`  ${p.dim("note:")} `,forTerminal(f.message),w):findingLines(f,p,w))}if(out.length)out.push("");append(out,verdictLine(report,p,w));return`${out.join("\
-\n")}
-`}var LABEL={pass:"PASS",warn:"WARN",fail:"FAIL"};function statusLabel(status,p){const s=LABEL[status];return status==="fail"?p.bold(p.red(s)):status==="warn"?p.
-yellow(s):p.green(s)}function summaryLine(v,p,width){const name=v.service===void 0?p.dim("(gate)"):p.bold(v.service);const failed=v.checks.filter(c3=>!c3.ok);const errors=v.
-findings.filter(f=>f.severity==="error");const warnings=v.findings.filter(f=>f.severity==="warning");let detail;if(v.status==="fail"){const first=errors[0]??failed[0];
-const code=first?.code?`${first.code}: `:"";const of=v.checks.length?`${failed.length} of ${plural(v.checks.length,"check")} failed; `:"";detail=`${of}${code}${forTerminal(
-first?.message??"failed")}`}else{const parts=[v.checks.length>0&&`${plural(v.checks.length,"check")} passed`,warnings.length>0&&plural(warnings.length,"warning")];
-detail=parts.filter(Boolean).join(", ")||"no checks ran"}return wrap(`${statusLabel(v.status,p)}  ${name}  `,detail,width)}function findingLines(f,p,width){const mark2=f.
-severity==="error"?p.red("x"):f.severity==="warning"?p.yellow("!"):p.dim("i");const head=[f.code&&p.cyan(f.code),f.target&&forTerminal(f.target),f.errno!==void 0&&
-p.dim(`(${f.errno_name??"errno"} ${f.errno})`)].filter(Boolean).join("  ");const lines=wrap(`  ${mark2} `,head||p.dim(f.severity),width);append(lines,block("",forTerminal(
-f.message),width));if(f.evidence?.length)append(lines,block("evidence:",f.evidence.map(forTerminal).join("\n"),width));if(f.vantage&&f.code){const v=f.vantage;append(
-lines,block("from:",forTerminal([v.host,v.netns&&`netns ${v.netns}`,v.user&&`as ${v.user}`].filter(Boolean).join(", ")),width))}if(f.fix)append(lines,block(p.bold(
-"fix:"),forTerminal(f.fix),width,"fix:".length));const at=location(f);if(at)append(lines,block("at:",forTerminal(at),width));return lines}var INDENT=4;var LABEL_WIDTH=10;
-function block(label,text3,width,visibleLabelLength=label.length){const pad=" ".repeat(INDENT);const gap=label?" ".repeat(Math.max(1,LABEL_WIDTH-visibleLabelLength)):
-"";const column=label?" ".repeat(LABEL_WIDTH):"";return text3.split("\n").flatMap((t,i2)=>wrap(i2===0?`${pad}${label}${gap}`:`${pad}${column}`,t,width))}function verdictLine(report,p,width){
-const c3=counts(report);const stats=[plural(c3.errors,"error"),plural(c3.warnings,"warning")];if(c3.checks)stats.push(`${plural(c3.checks,"check")}${report.durationMs!==
-void 0?` in ${formatDuration(report.durationMs)}`:""}`);else if(report.durationMs!==void 0)stats.push(formatDuration(report.durationMs));if(report.verdict==="pa\
-ss")return wrap(`${p.bold(p.green("PASS"))}  `,`(${stats.join(", ")})`,width);const f=decidingFinding(report);const who=f?.service?`[${f.service}] `:"";const reason=report.
-reason??f?.code;const what=f?`: ${forTerminal(f.message)}`:"";return wrap(`${p.bold(p.red("FAIL"))}  `,`${who}${reason?p.cyan(reason):"failed"}${what}  (${stats.
-join(", ")})`,width)}var ERROR_VERDICT="error";function hostCommandsTitle(records){return`upstream-gate: ${plural(new Set(records.map(r=>r.command)).size,"host command")} (${plural(records.length,"run")})`}function hostCommandsText(records,debug2){
+" ")&&!out.endsWith(" ")&&afterWord>0)out=out.slice(0,afterWord);return out.includes("\x1B[")?`${out}\u2026\x1B[0m`:`${out}\u2026`}var ERROR_VERDICT="error";function hostCommandsTitle(records){return`upstream-gate: ${plural(new Set(records.map(r=>r.command)).size,"host command")} (${plural(records.length,"run")})`}function hostCommandsText(records,debug2){
 const byCommand=new Map;for(const r of records)byCommand.set(r.command,[...byCommand.get(r.command)??[],r]);const out=[];for(const[command,runs]of byCommand){const ends=[
 ...new Set(runs.map(ending))].join(", ");const ms2=runs.reduce((t,r)=>t+r.durationMs,0);out.push(`$ ${maskCredentials(command)}  (${runs.length>1?`${plural(runs.
 length,"run")}, `:""}${ends}, ${formatDuration(ms2)})`);const last=runs[runs.length-1];if(debug2&&last?.output)append(out,maskCredentials(last.output.replace(/\n$/,
 "")).split("\n").map(l=>`  ${l}`))}if(!debug2)out.push("","Their output is not shown (it describes the host, and this log may be public): re-run with debug logg\
 ing on to see it.");return`${out.join("\n")}
-`}function ending(r){if(r.notFound)return"not installed";if(r.timedOut)return"timed out";return r.exitCode===void 0?"stopped":`exit ${r.exitCode}`}import{resolve as resolve7}from"node:path";function readSsh(getInput2,workingDirectory){const text3=getInput2("ssh");const key=getInput2("ssh-key");const known=getInput2("known-hosts");const sudo=getInput2(
-"sudo")||"false";const proxy=getInput2("ssh-proxy");if(!text3){const stray=[key&&"ssh-key",known&&"known-hosts",sudo!=="false"&&"sudo",proxy&&"ssh-proxy"].find(
-Boolean);if(stray)throw new UserError(`input "${stray}" needs the input "${"ssh"}"`);return void 0}const target=parseSshTarget(text3);if(typeof target==="string")
-throw new UserError(`input "${"ssh"}": ${target}`);if(sudo!=="true"&&sudo!=="false")throw new UserError(`input "${"sudo"}" must be true or false, got "${sudo}"`);
-const knownLines=/\s(ssh-|ecdsa-|sk-)\S+\s+AAAA/.test(known);return{target,options:{...key&&{key},...known&&(knownLines?{knownHostsText:known}:{knownHosts:resolve7(
-workingDirectory,known)}),...sudo==="true"&&{sudo:true},...proxy&&{proxy}}}}function readInputs(getInput2,cwd){const workingDirectory=resolve7(cwd,getInput2("wo\
+`}function ending(r){if(r.notFound)return"not installed";if(r.timedOut)return"timed out";return r.exitCode===void 0?"stopped":`exit ${r.exitCode}`}import{resolve as resolve8}from"node:path";function readSshOptions(getInput2,workingDirectory){const key=getInput2("ssh-key");const known=getInput2("known-hosts");const sudo=getInput2("sudo")||"false";const proxy=getInput2(
+"ssh-proxy");if(sudo!=="true"&&sudo!=="false")throw new UserError(`input "${"sudo"}" must be true or false, got "${sudo}"`);const knownLines=/\s(ssh-|ecdsa-|sk-)\S+\s+AAAA/.
+test(known);const given=[key&&"ssh-key",known&&"known-hosts",sudo!=="false"&&"sudo",proxy&&"ssh-proxy"].find(Boolean)||void 0;return{options:{...key&&{key},...known&&
+(knownLines?{knownHostsText:known}:{knownHosts:resolve8(workingDirectory,known)}),...sudo==="true"&&{sudo:true},...proxy&&{proxy}},...given&&{given}}}function readRemote(getInput2,workingDirectory){
+const text4=getInput2("ssh");const inventory=getInput2("inventory");const limit=getInput2("limit");const concurrency=getInput2("concurrency");const{options,given}=readSshOptions(
+getInput2,workingDirectory);if(text4&&inventory)throw new UserError(`inputs "${"ssh"}" and "${"inventory"}": give the hosts one way`);if(!inventory){const stray=limit?
+"limit":concurrency?"concurrency":void 0;if(stray)throw new UserError(`input "${stray}" needs the input "${"inventory"}"`)}if(text4){const target=parseSshTarget(
+text4);if(typeof target==="string")throw new UserError(`input "${"ssh"}": ${target}`);return{ssh:{target,options}}}if(inventory){return{fleet:{inventory:resolve8(
+workingDirectory,inventory),shown:inventory,...limit&&{limit},concurrency:concurrencyValue(concurrency||void 0,`input "${"concurrency"}"`),options}}}if(given)throw new UserError(
+`input "${given}" needs the input "${"ssh"}" or "${"inventory"}"`);return{}}function readInputs(getInput2,cwd){const workingDirectory=resolve8(cwd,getInput2("wo\
 rking-directory")||".");const phase=getInput2("phase")||"all";if(phase!=="config"&&phase!=="probe"&&phase!=="all"){throw new UserError(`input "${"phase"}" must \
 be one of config, probe, all, got "${phase}"`)}const deadline=getInput2("deadline");let deadlineMs;if(deadline){deadlineMs=parseDuration(deadline);if(deadlineMs===
 void 0)throw new UserError(`input "${"deadline"}" "${deadline}" is not a duration: write 30s or 2m`);const problem=durationRangeProblem(deadlineMs);if(problem)throw new UserError(
-`input "${"deadline"}" "${deadline}" ${problem}`)}const ssh=readSsh(getInput2,workingDirectory);return{specPath:resolve7(workingDirectory,getInput2("spec")||DEFAULT_SPEC_FILE),
-phase,workingDirectory,...deadlineMs!==void 0&&{deadlineMs},...ssh&&{ssh}}}import{randomBytes as randomBytes2}from"node:crypto";function neutralised(text3){let token=newToken();while(text3.includes(token))token=newToken();return`::stop\
+`input "${"deadline"}" "${deadline}" ${problem}`)}return{specPath:resolve8(workingDirectory,getInput2("spec")||DEFAULT_SPEC_FILE),phase,workingDirectory,...deadlineMs!==
+void 0&&{deadlineMs},...readRemote(getInput2,workingDirectory)}}import{randomBytes as randomBytes2}from"node:crypto";function neutralised(text4){let token=newToken();while(text4.includes(token))token=newToken();return`::stop\
 -commands::${token}
-${text3}${text3.endsWith("\n")?"":"\n"}::${token}::
-`}function region(out){let token;let endsLine=true;return{write(text3){if(text3==="")return;if(token===void 0){token=newToken();out.write(`::stop-commands::${token}\
+${text4}${text4.endsWith("\n")?"":"\n"}::${token}::
+`}function region(out){let token;let endsLine=true;return{write(text4){if(text4==="")return;if(token===void 0){token=newToken();out.write(`::stop-commands::${token}\
 
-`)}out.write(text3);endsLine=text3.endsWith("\n")},close(){if(token===void 0)return;out.write(`${endsLine?"":"\n"}::${token}::
+`)}out.write(text4);endsLine=text4.endsWith("\n")},close(){if(token===void 0)return;out.write(`${endsLine?"":"\n"}::${token}::
 `);token=void 0;endsLine=true}}}function newToken(){return randomBytes2(16).toString("hex")}function actionsRunner(record4,keepOutput){const sandboxed=execaRunner();const viaExec=async(file2,args,options={})=>{const started=performance.now();const timeout=AbortSignal.
 timeout(options.timeoutMs??DEFAULT_COMMAND_TIMEOUT_MS);const signal=options.signal?AbortSignal.any([options.signal,timeout]):timeout;const base={command:commandLine(
 file2,args),timedOut:false,notFound:false};if(signal.aborted)return{...base,stdout:"",stderr:"",failed:true,durationMs:0};const aborted3=new Promise(r=>signal.addEventListener(
@@ -12086,22 +12233,31 @@ length<MIN_LENGTH||seen.has(c3))continue;seen.add(c3);setSecret2(c3)}}}}function
 return value.flatMap(stringsOf);if(value&&typeof value==="object")return Object.values(value).flatMap(stringsOf);return[]}async function openRemote(ssh,signal){const passphrase=process.env.UPSTREAM_GATE_SSH_PASSPHRASE;const agent=process.env.SSH_AUTH_SOCK;const opened=await openSshHost(
 ssh.target,{...ssh.options,...passphrase&&{passphrase},...agent&&{agent},...signal&&{signal}});if(!opened.ok)throw new UserError(opened.message);return opened}async function run(signal,runner){
 const debug2=isDebug();const commands=[];const mask2=secretRegistry(s=>setSecret(s));let workspace=process.env.GITHUB_WORKSPACE||process.cwd();try{const settings=readInputs(
-name=>getInput(name),process.cwd());const key=settings.ssh?.options.key;if(key)for(const secret of[key,...key.split(/\r?\n/).filter(l=>l.trim().length>=8)])setSecret(
-secret);workspace=process.env.GITHUB_WORKSPACE||settings.workingDirectory;const spec=await loadSpecFile(settings.specPath);mask2(spec);const live=region(process.
-stdout);let report;try{const progress2=createProgress(writable2(live.write),{color:false});const remote=settings.ssh?await openRemote(settings.ssh,signal):void 0;
-try{report=await runGate(spec,{phase:settings.phase,...settings.deadlineMs!==void 0&&{deadlineMs:settings.deadlineMs},...signal&&{signal},host:remote?.host??localHost(
-runner??actionsRunner(r=>commands.push(r),debug2)),onProgress:progress2.onProgress})}finally{await remote?.close()}progress2.done()}finally{live.close()}mask2(report);
-logHostCommands(commands,debug2,mask2);const reportPath=join10(process.env.RUNNER_TEMP||tmpdir2(),`upstream-gate-report-${process.pid}.json`);await writeFilesAtomically(
-[{path:reportPath,text:toJson(report)}]);setOutput("verdict",report.verdict);setOutput("reason",report.reason??"");setOutput("report",reportPath);process.stdout.
-write(neutralised(toText(report,{color:false})));const notes2=annotations(report,workspace);for(const a2 of notes2){const props={title:a2.title,...a2.file&&{file:a2.
-file},...a2.line&&{startLine:a2.line}};if(a2.level==="error")error(a2.message,props);else if(a2.level==="warning")warning(a2.message,props);else notice(a2.message,
-props)}await writeSummary(stepSummary(report,{workspace}));if(report.verdict==="fail"){if(notes2.some(a2=>a2.level==="error"))process.exitCode=ExitCode.Failure;else
-setFailed(`upstream-gate: ${report.reason??"fail"}${failWhy(report)}`)}return report}catch(e){logHostCommands(commands,debug2,mask2);const reason=isUserError(e)?
-"input.invalid":"internal.error";const message=isUserError(e)?e.message:e instanceof Error?`internal error (a bug): ${e.stack??e.message}`:`internal error (a bu\
-g): thrown ${typeof e}: ${String(e)}`;setOutput("verdict",ERROR_VERDICT);setOutput("reason",reason);setOutput("report","");await writeSummary(errorSummary(reason,
-message)).catch(()=>void 0);setFailed(`upstream-gate: ${message}`);return void 0}}function logHostCommands(commands,debug2,mask2){if(commands.length===0)return;
-if(debug2)mask2(commands.map(c3=>c3.output??""));startGroup(hostCommandsTitle(commands));process.stdout.write(neutralised(hostCommandsText(commands,debug2)));endGroup();
-commands.length=0}async function writeSummary(markdown){if(process.env.GITHUB_STEP_SUMMARY)await summary.addRaw(markdown).write()}function failWhy(report){const why=decidingFinding(
+name=>getInput(name),process.cwd());const key=settings.ssh?.options.key??settings.fleet?.options.key;if(key)for(const secret of[key,...key.split(/\r?\n/).filter(
+l=>l.trim().length>=8)])setSecret(secret);workspace=process.env.GITHUB_WORKSPACE||settings.workingDirectory;const spec=await loadSpecFile(settings.specPath);mask2(
+spec);if(settings.fleet)return await runFleetStep(spec,settings,settings.fleet,workspace,mask2,signal);const live=region(process.stdout);let report;try{const progress2=createProgress(
+writable2(live.write),{color:false});const remote=settings.ssh?await openRemote(settings.ssh,signal):void 0;try{report=await runGate(spec,{phase:settings.phase,
+...settings.deadlineMs!==void 0&&{deadlineMs:settings.deadlineMs},...signal&&{signal},host:remote?.host??localHost(runner??actionsRunner(r=>commands.push(r),debug2)),
+onProgress:progress2.onProgress})}finally{await remote?.close()}progress2.done()}finally{live.close()}mask2(report);logHostCommands(commands,debug2,mask2);await publish(
+{verdict:report.verdict,reason:report.reason,json:toJson(report),text:toText(report,{color:false}),notes:annotations(report,workspace),summary:stepSummary(report,
+{workspace}),why:()=>`${report.reason??"fail"}${failWhy(report)}`});return report}catch(e){logHostCommands(commands,debug2,mask2);const reason=isUserError(e)?"i\
+nput.invalid":"internal.error";const message=isUserError(e)?e.message:e instanceof Error?`internal error (a bug): ${e.stack??e.message}`:`internal error (a bug)\
+: thrown ${typeof e}: ${String(e)}`;setOutput("verdict",ERROR_VERDICT);setOutput("reason",reason);setOutput("report","");await writeSummary(errorSummary(reason,
+message)).catch(()=>void 0);setFailed(`upstream-gate: ${message}`);return void 0}}async function runFleetStep(spec,settings,fleetInput,workspace,mask2,signal){const targets=await inventoryTargets(
+{path:fleetInput.inventory,shown:fleetInput.shown,limitName:`input "${"limit"}"`,...fleetInput.limit!==void 0&&{limit:fleetInput.limit},...signal&&{signal}});const passphrase=process.
+env.UPSTREAM_GATE_SSH_PASSPHRASE;const agent=process.env.SSH_AUTH_SOCK;const live=region(process.stdout);let fleet;try{fleet=await runFleet(spec,targets,{connect:sshConnect(
+{...fleetInput.options,...passphrase&&{passphrase},...agent&&{agent}},settings.workingDirectory),concurrency:fleetInput.concurrency,phase:settings.phase,...settings.
+deadlineMs!==void 0&&{deadlineMs:settings.deadlineMs},...signal&&{signal},onHost:(h2,settled,total)=>live.write(`[${settled}/${total}] ${h2.host} (${formatTarget(
+h2.target)}): ${h2.report.verdict==="pass"?"pass":`fail${h2.report.reason?` (${h2.report.reason})`:""}`}
+`)})}finally{live.close()}mask2(fleet);const reason=fleet.hosts.find(h2=>h2.report.verdict==="fail")?.report.reason;await publish({verdict:fleet.verdict,reason,
+json:toFleetJson(fleet),text:toFleetText(fleet,{color:false}),notes:fleetAnnotations(fleet,workspace),summary:fleetStepSummary(fleet),why:()=>reason??"fail"});return fleet}
+async function publish(r){const reportPath=join10(process.env.RUNNER_TEMP||tmpdir2(),`upstream-gate-report-${process.pid}.json`);await writeFilesAtomically([{path:reportPath,
+text:r.json}]);setOutput("verdict",r.verdict);setOutput("reason",r.reason??"");setOutput("report",reportPath);process.stdout.write(neutralised(r.text));for(const a2 of r.
+notes){const props={title:a2.title,...a2.file&&{file:a2.file},...a2.line&&{startLine:a2.line}};if(a2.level==="error")error(a2.message,props);else if(a2.level===
+"warning")warning(a2.message,props);else notice(a2.message,props)}await writeSummary(r.summary);if(r.verdict==="fail"){if(r.notes.some(a2=>a2.level==="error"))process.
+exitCode=ExitCode.Failure;else setFailed(`upstream-gate: ${r.why()}`)}}function logHostCommands(commands,debug2,mask2){if(commands.length===0)return;if(debug2)mask2(
+commands.map(c3=>c3.output??""));startGroup(hostCommandsTitle(commands));process.stdout.write(neutralised(hostCommandsText(commands,debug2)));endGroup();commands.
+length=0}async function writeSummary(markdown){if(process.env.GITHUB_STEP_SUMMARY)await summary.addRaw(markdown).write()}function failWhy(report){const why=decidingFinding(
 report)?.message??report.findings.find(isNote)?.message;return why?`: ${why}`:""}function writable2(write2){return new Writable4({write(chunk,_encoding,done){write2(
 chunk.toString());done()}})}var controller=new AbortController;process.on("SIGINT",()=>controller.abort(new Error("cancelled")));process.on("SIGTERM",()=>controller.abort(new Error("cancel\
 led")));void run(controller.signal);

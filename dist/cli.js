@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // <define:__PROGRAM_CLOSERS__>
-var define_PROGRAM_CLOSERS_default = [748211, 775638, 909018, 942291, 981071, 1009802];
+var define_PROGRAM_CLOSERS_default = [748211, 775638, 909018, 942291, 981071, 991396];
 
 // src/cli/program-loader.ts
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
@@ -13,7 +13,7 @@ import { isMainThread, threadId } from "node:worker_threads";
 var CODE_CACHE_STATE = /* @__PURE__ */ Symbol.for("upstream-gate.code-cache");
 
 // src/cli/program-loader.ts
-var PROGRAM_HEADER = `/* upstream-gate program ${"331d29cd279c5cd8890ebc304e90e056de206e6544f9d97a0a05a0a2de71c571"}
+var PROGRAM_HEADER = `/* upstream-gate program ${"00c885a25fba496da4ecb18e97565a3612b4147161c0e9ddfa6f9a341ea97663"}
 `;
 var PROGRAM_FOOTER = "\n*/\n";
 var WRAP_HEAD = "(function (exports, require, module, __filename, __dirname, __ugateMetaUrl) {'use strict';\n";
@@ -23,7 +23,7 @@ var STALE_MS = 30 * 24 * 3600 * 1e3;
 var self = fileURLToPath(import.meta.url);
 var text = readSelf(self);
 var end = text.length - PROGRAM_FOOTER.length;
-var start = end - 1590887;
+var start = end - 1591304;
 if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
   process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)
 `);
@@ -102,7 +102,7 @@ function cacheFile() {
     const command = isMainThread ? /^[a-z]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "other" : "worker";
     const identity = `${me.dev}-${me.ino}-${me.size}-${Math.trunc(me.mtimeMs)}`;
     const v8 = process.versions.v8.replace(/[^\w.-]/g, "_");
-    return { file: `${dir}/${"331d29cd279c5cd8890ebc304e90e056de206e6544f9d97a0a05a0a2de71c571".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
+    return { file: `${dir}/${"00c885a25fba496da4ecb18e97565a3612b4147161c0e9ddfa6f9a341ea97663".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
   } catch (e) {
     return { why: `${dir}: ${e.code ?? String(e)}` };
   }
@@ -156,7 +156,7 @@ function removeStale(dir) {
     }
   }
 }
-/* upstream-gate program 331d29cd279c5cd8890ebc304e90e056de206e6544f9d97a0a05a0a2de71c571
+/* upstream-gate program 00c885a25fba496da4ecb18e97565a3612b4147161c0e9ddfa6f9a341ea97663
 "use strict";var __create=Object.create;var __defProp=Object.defineProperty;var __getOwnPropDesc=Object.getOwnPropertyDescriptor;var __getOwnPropNames=Object.getOwnPropertyNames;var __getProtoOf=Object.getPrototypeOf;var __hasOwnProp=Object.prototype.hasOwnProperty;var __esm=(fn,res,err)=>function __init(){if(err)throw err[0];try{return fn&&(res=(0,fn[__getOwnPropNames(fn)[0]])(fn=0)),res}catch(e){throw err=[e],e}};var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__getOwnPropNames(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,
 e}};var __export=(target,all)=>{for(var name2 in all)__defProp(target,name2,{get:all[name2],enumerable:true})};var __copyProps=(to,from,except,desc)=>{if(from&&typeof from===
 "object"||typeof from==="function"){for(let key of __getOwnPropNames(from))if(!__hasOwnProp.call(to,key)&&key!==except)__defProp(to,key,{get:()=>from[key],enumerable:!(desc=
@@ -1978,16 +1978,16 @@ inst,"optout",zod=>zod.innerType?._zod?.optout??void 0);inst._zod.parse=(payload
 $constructor("$ZodCustom",(inst,def)=>{$ZodCheck.init(inst,def);$ZodType.init(inst,def);inst._zod.parse=(payload,_)=>{return payload};inst._zod.check=payload=>{
 const input2=payload.value;const r=def.fn(input2);if(r instanceof Promise){return r.then(r2=>handleRefineResult(r2,payload,input2,inst))}handleRefineResult(r,payload,
 input2,inst);return}})}});function isRef(value){return value!==null&&typeof value==="object"}function cloneIssues(issues){return issues.map(iss=>iss.path?{...iss,path:iss.path.slice()}:{
-...iss})}function isRecursive(inst,stack,resolve12){const cached2=recursive.get(inst);if(cached2!==void 0)return cached2?PROVEN:NONE;if(stack.has(inst))return PROVEN;
-stack.add(inst);let result=NONE;const check2=child2=>{if(result!==PROVEN&&child2?._zod){const answer=isRecursive(child2,stack,resolve12);if(answer>result)result=
+...iss})}function isRecursive(inst,stack,resolve13){const cached2=recursive.get(inst);if(cached2!==void 0)return cached2?PROVEN:NONE;if(stack.has(inst))return PROVEN;
+stack.add(inst);let result=NONE;const check2=child2=>{if(result!==PROVEN&&child2?._zod){const answer=isRecursive(child2,stack,resolve13);if(answer>result)result=
 answer}};const shape=(sh,spread)=>{let answer=NONE;for(const key of Reflect.ownKeys(sh)){const desc=Object.getOwnPropertyDescriptor(sh,key);if(spread&&!desc.enumerable)
-continue;const child2=desc.get?ASSUMED:desc.value?._zod?isRecursive(desc.value,stack,resolve12):NONE;if(child2>answer)answer=child2}return answer};const merge2=answer=>{
+continue;const child2=desc.get?ASSUMED:desc.value?._zod?isRecursive(desc.value,stack,resolve13):NONE;if(child2>answer)answer=child2}return answer};const merge2=answer=>{
 if(answer>result)result=answer};const def=inst._zod.def;const kind=def.type;switch(kind){case"object":{const raw=rawShape(def);merge2(raw?shape(raw,true):ASSUMED);
 check2(def.catchall);break}case"array":check2(def.element);break;case"tuple":for(const el of def.items)check2(el);check2(def.rest);break;case"record":case"map":
 check2(def.keyType);check2(def.valueType);break;case"set":check2(def.valueType);break;case"union":for(const el of def.options)check2(el);break;case"intersection":
 check2(def.left);check2(def.right);break;case"optional":case"nullable":case"default":case"prefault":case"catch":case"readonly":case"nonoptional":case"promise":case"\
 success":check2(def.innerType);break;case"pipe":check2(def.in);check2(def.out);break;case"function":check2(def.input);check2(def.output);break;case"lazy":{const inner=def.
-_cachedInner??(resolve12?inst._zod.innerType:void 0);merge2(inner?isRecursive(inner,stack,false):ASSUMED);break}case"template_literal":case"string":case"number":case"\
+_cachedInner??(resolve13?inst._zod.innerType:void 0);merge2(inner?isRecursive(inner,stack,false):ASSUMED);break}case"template_literal":case"string":case"number":case"\
 int":case"boolean":case"bigint":case"symbol":case"undefined":case"null":case"void":case"never":case"any":case"unknown":case"date":case"nan":case"enum":case"lite\
 ral":case"file":case"transform":case"custom":break;default:{kind;for(const key in def){const desc=Object.getOwnPropertyDescriptor(def,key);if(!desc||desc.get)continue;
 const value=desc.value;if(!value||typeof value!=="object")continue;if(value._zod)check2(value);else if(Array.isArray(value))for(const el of value)check2(el)}}}stack.
@@ -3325,19 +3325,19 @@ return stat6.isFile()&&checkMode(stat6,options)}function checkMode(stat6,options
 void 0?options.uid:process.getuid&&process.getuid();var myGid=options.gid!==void 0?options.gid:process.getgid&&process.getgid();var u2=parseInt("100",8);var g=parseInt(
 "010",8);var o2=parseInt("001",8);var ug=u2|g;var ret=mod&o2||mod&g&&gid===myGid||mod&u2&&uid===myUid||mod&ug&&myUid===0;return ret}}});var require_isexe=__commonJS({"node_modules/isexe/index.js"(exports2,module2){var fs=require("fs");var core;if(process.platform==="win32"||global.TESTING_WINDOWS){
 core=require_windows()}else{core=require_mode()}module2.exports=isexe;isexe.sync=sync;function isexe(path6,options,cb){if(typeof options==="function"){cb=options;
-options={}}if(!cb){if(typeof Promise!=="function"){throw new TypeError("callback not provided")}return new Promise(function(resolve12,reject){isexe(path6,options||
-{},function(er,is){if(er){reject(er)}else{resolve12(is)}})})}core(path6,options||{},function(er,is){if(er){if(er.code==="EACCES"||options&&options.ignoreErrors){
+options={}}if(!cb){if(typeof Promise!=="function"){throw new TypeError("callback not provided")}return new Promise(function(resolve13,reject){isexe(path6,options||
+{},function(er,is){if(er){reject(er)}else{resolve13(is)}})})}core(path6,options||{},function(er,is){if(er){if(er.code==="EACCES"||options&&options.ignoreErrors){
 er=null;is=false}}cb(er,is)})}function sync(path6,options){try{return core.sync(path6,options||{})}catch(er){if(options&&options.ignoreErrors||er.code==="EACCES"){
 return false}else{throw er}}}}});var require_which=__commonJS({"node_modules/which/which.js"(exports2,module2){var isWindows=process.platform==="win32"||process.env.OSTYPE==="cygwin"||process.env.
 OSTYPE==="msys";var path6=require("path");var COLON=isWindows?";":":";var isexe=require_isexe();var getNotFoundError=cmd=>Object.assign(new Error(`not found: ${cmd}`),
 {code:"ENOENT"});var getPathInfo=(cmd,opt)=>{const colon=opt.colon||COLON;const pathEnv=cmd.match(/\//)||isWindows&&cmd.match(/\\/)?[""]:[...isWindows?[process.
 cwd()]:[],...(opt.path||process.env.PATH||"").split(colon)];const pathExtExe=isWindows?opt.pathExt||process.env.PATHEXT||".EXE;.CMD;.BAT;.COM":"";const pathExt=isWindows?
 pathExtExe.split(colon):[""];if(isWindows){if(cmd.indexOf(".")!==-1&&pathExt[0]!=="")pathExt.unshift("")}return{pathEnv,pathExt,pathExtExe}};var which=(cmd,opt,cb)=>{
-if(typeof opt==="function"){cb=opt;opt={}}if(!opt)opt={};const{pathEnv,pathExt,pathExtExe}=getPathInfo(cmd,opt);const found=[];const step=i2=>new Promise((resolve12,reject)=>{
-if(i2===pathEnv.length)return opt.all&&found.length?resolve12(found):reject(getNotFoundError(cmd));const ppRaw=pathEnv[i2];const pathPart=/^".*"$/.test(ppRaw)?ppRaw.
-slice(1,-1):ppRaw;const pCmd=path6.join(pathPart,cmd);const p=!pathPart&&/^\.[\\\/]/.test(cmd)?cmd.slice(0,2)+pCmd:pCmd;resolve12(subStep(p,i2,0))});const subStep=(p,i2,ii)=>new Promise(
-(resolve12,reject)=>{if(ii===pathExt.length)return resolve12(step(i2+1));const ext=pathExt[ii];isexe(p+ext,{pathExt:pathExtExe},(er,is)=>{if(!er&&is){if(opt.all)
-found.push(p+ext);else return resolve12(p+ext)}return resolve12(subStep(p,i2,ii+1))})});return cb?step(0).then(res=>cb(null,res),cb):step(0)};var whichSync=(cmd,opt)=>{
+if(typeof opt==="function"){cb=opt;opt={}}if(!opt)opt={};const{pathEnv,pathExt,pathExtExe}=getPathInfo(cmd,opt);const found=[];const step=i2=>new Promise((resolve13,reject)=>{
+if(i2===pathEnv.length)return opt.all&&found.length?resolve13(found):reject(getNotFoundError(cmd));const ppRaw=pathEnv[i2];const pathPart=/^".*"$/.test(ppRaw)?ppRaw.
+slice(1,-1):ppRaw;const pCmd=path6.join(pathPart,cmd);const p=!pathPart&&/^\.[\\\/]/.test(cmd)?cmd.slice(0,2)+pCmd:pCmd;resolve13(subStep(p,i2,0))});const subStep=(p,i2,ii)=>new Promise(
+(resolve13,reject)=>{if(ii===pathExt.length)return resolve13(step(i2+1));const ext=pathExt[ii];isexe(p+ext,{pathExt:pathExtExe},(er,is)=>{if(!er&&is){if(opt.all)
+found.push(p+ext);else return resolve13(p+ext)}return resolve13(subStep(p,i2,ii+1))})});return cb?step(0).then(res=>cb(null,res),cb):step(0)};var whichSync=(cmd,opt)=>{
 opt=opt||{};const{pathEnv,pathExt,pathExtExe}=getPathInfo(cmd,opt);const found=[];for(let i2=0;i2<pathEnv.length;i2++){const ppRaw=pathEnv[i2];const pathPart=/^".*"$/.
 test(ppRaw)?ppRaw.slice(1,-1):ppRaw;const pCmd=path6.join(pathPart,cmd);const p=!pathPart&&/^\.[\\\/]/.test(cmd)?cmd.slice(0,2)+pCmd:pCmd;for(let j=0;j<pathExt.
 length;j++){const cur=p+pathExt[j];try{const is=isexe.sync(cur,{pathExt:pathExtExe});if(is){if(opt.all)found.push(cur);else return cur}}catch(ex){}}}if(opt.all&&
@@ -3491,8 +3491,8 @@ message cannot be serialized: ${String(message)}.`,{cause:error2})}};isSerializa
 some(serializationErrorMessage=>message.includes(serializationErrorMessage));SERIALIZATION_ERROR_CODES=new Set(["ERR_MISSING_ARGS","ERR_INVALID_ARG_TYPE"]);SERIALIZATION_ERROR_MESSAGES=
 ["could not be cloned","circular structure","call stack size exceeded"];getMethodName=(methodName,isSubprocess,parameters="")=>methodName==="cancelSignal"?"`can\
 celSignal`'s `controller.abort()`":`${getNamespaceName(isSubprocess)}${methodName}(${parameters})`;getNamespaceName=isSubprocess=>isSubprocess?"":"subprocess.";
-getOtherProcessName=isSubprocess=>isSubprocess?"parent process":"subprocess";disconnect=anyProcess=>{if(anyProcess.connected){anyProcess.disconnect()}}}});var createDeferred;var init_deferred=__esm({"node_modules/execa/lib/utils/deferred.js"(){createDeferred=()=>{const methods={};const promise2=new Promise((resolve12,reject)=>{
-Object.assign(methods,{resolve:resolve12,reject})});return Object.assign(promise2,methods)}}});var getToStream,getFromStream,SUBPROCESS_OPTIONS,getFdNumber,parseFdNumber,validateFdNumber,getInvalidStdioOptionMessage,getInvalidStdioOption,getUsedDescriptor,
+getOtherProcessName=isSubprocess=>isSubprocess?"parent process":"subprocess";disconnect=anyProcess=>{if(anyProcess.connected){anyProcess.disconnect()}}}});var createDeferred;var init_deferred=__esm({"node_modules/execa/lib/utils/deferred.js"(){createDeferred=()=>{const methods={};const promise2=new Promise((resolve13,reject)=>{
+Object.assign(methods,{resolve:resolve13,reject})});return Object.assign(promise2,methods)}}});var getToStream,getFromStream,SUBPROCESS_OPTIONS,getFdNumber,parseFdNumber,validateFdNumber,getInvalidStdioOptionMessage,getInvalidStdioOption,getUsedDescriptor,
 getOptionName,serializeOptionValue;var init_fd_options=__esm({"node_modules/execa/lib/arguments/fd-options.js"(){init_specific();getToStream=(destination,to="st\
 din")=>{const isWritable=true;const{options,fileDescriptors}=SUBPROCESS_OPTIONS.get(destination);const fdNumber=getFdNumber(fileDescriptors,to,isWritable);const destinationStream=destination.
 stdio[fdNumber];if(destinationStream===null){throw new TypeError(getInvalidStdioOptionMessage(fdNumber,to,options,isWritable))}return destinationStream};getFromStream=
@@ -4295,8 +4295,8 @@ stopOnExit:type==="native"})));throwOnSubprocessError=async(subprocess,{signal})
 throw error2}}});var initializeConcurrentStreams,addConcurrentStream,waitForConcurrentStreams;var init_concurrent=__esm({"node_modules/execa/lib/convert/concurrent.js"(){init_deferred();
 initializeConcurrentStreams=()=>({readableDestroy:new WeakMap,writableFinal:new WeakMap,writableDestroy:new WeakMap});addConcurrentStream=(concurrentStreams,stream,waitName)=>{
 const weakMap=concurrentStreams[waitName];if(!weakMap.has(stream)){weakMap.set(stream,[])}const promises=weakMap.get(stream);const promise2=createDeferred();promises.
-push(promise2);const resolve12=promise2.resolve.bind(promise2);return{resolve:resolve12,promises}};waitForConcurrentStreams=async({resolve:resolve12,promises},subprocess)=>{
-resolve12();const[isSubprocessExit]=await Promise.race([Promise.allSettled([true,subprocess]),Promise.all([false,...promises])]);return!isSubprocessExit}}});var import_promises15,safeWaitForSubprocessStdin,safeWaitForSubprocessStdout,waitForSubprocessStdin,waitForSubprocessStdout,waitForSubprocess,destroyOtherStream;
+push(promise2);const resolve13=promise2.resolve.bind(promise2);return{resolve:resolve13,promises}};waitForConcurrentStreams=async({resolve:resolve13,promises},subprocess)=>{
+resolve13();const[isSubprocessExit]=await Promise.race([Promise.allSettled([true,subprocess]),Promise.all([false,...promises])]);return!isSubprocessExit}}});var import_promises15,safeWaitForSubprocessStdin,safeWaitForSubprocessStdout,waitForSubprocessStdin,waitForSubprocessStdout,waitForSubprocess,destroyOtherStream;
 var init_shared=__esm({"node_modules/execa/lib/convert/shared.js"(){import_promises15=require("node:stream/promises");init_wait_stream();safeWaitForSubprocessStdin=
 async subprocessStdin=>{if(subprocessStdin===void 0){return}try{await waitForSubprocessStdin(subprocessStdin)}catch{}};safeWaitForSubprocessStdout=async subprocessStdout=>{
 if(subprocessStdout===void 0){return}try{await waitForSubprocessStdout(subprocessStdout)}catch{}};waitForSubprocessStdin=async subprocessStdin=>{await(0,import_promises15.finished)(
@@ -4465,13 +4465,13 @@ LOOKUP_THREADS)}});c3.unref();for(const s of[c3.stdin,c3.stdout])s?.unref?.();c3
 code!==void 0&&{code:a2.code},message:a2.message??"lookup failed"})});const gone=()=>{if(child===c3)child=void 0;for(const id of[...byId.keys()])settle2(id,{ok:false,
 unanswered:true,message:"the lookup process ended before an answer"})};c3.once("exit",gone);c3.once("error",gone);return c3}function settle2(id,answer){const p=byId.
 get(id);if(!p)return;byId.delete(id);if(byHost.get(p.host)===id)byHost.delete(p.host);p.resolve(answer)}function request(host){const key=host.toLowerCase();const inFlight=byHost.
-get(key);const shared=inFlight===void 0?void 0:byId.get(inFlight);if(shared)return shared;child??=start();const id=++nextId;let resolve12=()=>{};const promise2=new Promise(
-r=>resolve12=r);const p={host:key,askedAt:performance.now(),resolve:resolve12,promise:promise2};byId.set(id,p);byHost.set(key,id);child.stdin?.write(`${JSON.stringify(
+get(key);const shared=inFlight===void 0?void 0:byId.get(inFlight);if(shared)return shared;child??=start();const id=++nextId;let resolve13=()=>{};const promise2=new Promise(
+r=>resolve13=r);const p={host:key,askedAt:performance.now(),resolve:resolve13,promise:promise2};byId.set(id,p);byHost.set(key,id);child.stdin?.write(`${JSON.stringify(
 {id,host})}
 `);return p}function onAbort(signal,f){let set2=waiting.get(signal);if(!set2){const fresh=new Set;set2=fresh;waiting.set(signal,fresh);signal.addEventListener("\
 abort",()=>{for(const g of fresh)g();fresh.clear()},{once:true})}set2.add(f);return()=>set2.delete(f)}function lookupHost(host,options){const{signal}=options;if(signal?.
 aborted)return Promise.resolve({ok:false,unanswered:true,aborted:true,message:"the gate was stopped before the lookup",waitedMs:0});const p=request(host);const waited=()=>Math.
-round(performance.now()-p.askedAt);return new Promise(resolve12=>{const done=a2=>{clearTimeout(timer);forget();resolve12({...a2,waitedMs:waited()})};const timer=setTimeout(
+round(performance.now()-p.askedAt);return new Promise(resolve13=>{const done=a2=>{clearTimeout(timer);forget();resolve13({...a2,waitedMs:waited()})};const timer=setTimeout(
 ()=>done({ok:false,unanswered:true,message:"the resolver did not answer"}),options.timeoutMs);const forget=signal?onAbort(signal,()=>done({ok:false,unanswered:true,
 aborted:true,message:"the gate was stopped before the resolver answered"})):()=>{};void p.promise.then(done)})}function useLookups(){users++;let ended=false;return()=>{
 if(ended)return;ended=true;if(--users>0)return;const c3=child;child=void 0;if(c3)stopStarted({pid:c3.pid,exitCode:c3.exitCode,signalCode:c3.signalCode,kill:()=>c3.
@@ -4497,17 +4497,17 @@ then(a2=>{if(!a2.ok){const e=Object.assign(new Error(`getaddrinfo ${"code"in a2&
 "EAI_AGAIN",hostname:hostname4});return callback(e,"",0)}const family2=typeof options.family==="number"?options.family:options.family==="IPv6"?6:options.family===
 "IPv4"?4:0;const list=a2.addresses.filter(x=>family2===0||x.family===family2);if(options.all)return callback(null,list);const first=list[0];if(!first)return callback(
 Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname4}`),{code:"ENOTFOUND",hostname:hostname4}),"",0);return callback(null,first.address,first.family)})}}});function dialLocal(endpoint,options){const started=performance.now();const fail2=facts=>({ok:false,...facts,durationMs:performance.now()-started});if(options.signal?.
-aborted)return Promise.resolve(fail2({code:ABORTED,message:"aborted before connecting"}));return new Promise(resolve12=>{const socket=endpoint.kind==="unix"?(0,import_node_net5.connect)(
+aborted)return Promise.resolve(fail2({code:ABORTED,message:"aborted before connecting"}));return new Promise(resolve13=>{const socket=endpoint.kind==="unix"?(0,import_node_net5.connect)(
 {path:endpoint.path}):(0,import_node_net5.connect)({host:endpoint.host,port:endpoint.port,autoSelectFamily:false,lookup:connectLookup});let settled=false;const settle3=d=>{
 if(settled)return;settled=true;clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);socket.removeListener("error",onError);if(!d.ok)socket.
-destroy();resolve12(d)};const onError=e=>settle3(fail2(errorFacts(e)));const onAbort2=()=>settle3(fail2({code:ABORTED,message:`aborted after ${Math.round(performance.
+destroy();resolve13(d)};const onError=e=>settle3(fail2(errorFacts(e)));const onAbort2=()=>settle3(fail2({code:ABORTED,message:`aborted after ${Math.round(performance.
 now()-started)}ms`}));const timer=setTimeout(()=>settle3(fail2({code:"ETIMEDOUT",errno:LINUX_ERRNO.ETIMEDOUT,message:`connect timed out after ${options.timeoutMs}\
 ms`})),options.timeoutMs);options.signal?.addEventListener("abort",onAbort2,{once:true});socket.once("error",onError);socket.once("connect",()=>{socket.on("erro\
 r",()=>{});const{localAddress,localPort}=socket;settle3({ok:true,stream:socket,connectMs:performance.now()-started,...localAddress!==void 0&&{local:{address:localAddress,
 port:localPort??0}}})})})}var import_node_net5;var init_dial=__esm({"src/host/local/dial.ts"(){"use strict";import_node_net5=require("node:net");init_probe_result();
 init_errno();init_resolve()}});function failure2(e,started){return{ok:false,...errorFacts(e),durationMs:performance.now()-started}}async function bounded(work,o2={}){const started=performance.
 now();if(o2.signal?.aborted)return{ok:false,code:ABORTED,message:"aborted",durationMs:0};let timer;let onAbort2;const ms2=o2.timeoutMs??FILE_TIMEOUT_MS;const late=new Promise(
-resolve12=>{timer=setTimeout(()=>resolve12({ok:false,code:"ETIMEDOUT",message:`no answer within ${ms2}ms`,durationMs:performance.now()-started}),ms2);onAbort2=()=>resolve12(
+resolve13=>{timer=setTimeout(()=>resolve13({ok:false,code:"ETIMEDOUT",message:`no answer within ${ms2}ms`,durationMs:performance.now()-started}),ms2);onAbort2=()=>resolve13(
 {ok:false,code:ABORTED,message:"aborted",durationMs:performance.now()-started});o2.signal?.addEventListener("abort",onAbort2,{once:true})});try{return await Promise.
 race([work(started).catch(e=>failure2(e,started)),late])}finally{clearTimeout(timer);if(onAbort2)o2.signal?.removeEventListener("abort",onAbort2)}}function statLocal(path6,o2){
 return bounded(async()=>{const st=await(o2.followLinks?(0,import_promises16.stat)(path6):(0,import_promises16.lstat)(path6));return{ok:true,type:fileType(st),mode:st.
@@ -5188,11 +5188,11 @@ process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 send({ ready: true, uid: process.getuid(), gid: process.getgid(), groups: process.getgroups() });
 `}});function helperCommand(v,node2=process.execPath){let argv=[node2,"-e",HELPER_SCRIPT];if(v.user){const groups=v.user.groups.length?`--groups=${v.user.groups.join(
 ",")}`:"--clear-groups";argv=["setpriv",`--reuid=${v.user.uid}`,`--regid=${v.user.gid}`,groups,"--",...argv]}if(v.netnsPid!==void 0)argv=["nsenter",`--net=/proc\
-/${v.netnsPid}/ns/net`,"--",...argv];return argv}function launch(v,options){const[file2,...args]=helperCommand(v);return new Promise(resolve12=>{let stderr="";let child2;
-try{child2=(0,import_node_child_process7.spawn)(file2,args,{stdio:["ignore","ignore","pipe","ipc"],env:HELPER_ENV,cwd:"/",serialization:"json"})}catch(e){resolve12(
+/${v.netnsPid}/ns/net`,"--",...argv];return argv}function launch(v,options){const[file2,...args]=helperCommand(v);return new Promise(resolve13=>{let stderr="";let child2;
+try{child2=(0,import_node_child_process7.spawn)(file2,args,{stdio:["ignore","ignore","pipe","ipc"],env:HELPER_ENV,cwd:"/",serialization:"json"})}catch(e){resolve13(
 {ok:false,message:errorFacts(e).message});return}const done=s=>{clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);child2.removeListener(
 "message",onMessage2);child2.removeListener("exit",onExit2);if(!s.ok)stopStarted({pid:child2.pid,exitCode:child2.exitCode,signalCode:child2.signalCode,kill:()=>child2.
-kill("SIGKILL")});resolve12(s)};const why=fallback=>stderr.trim().split("\n").filter(Boolean).pop()??fallback;const onMessage2=m=>{if(m.ready)done({ok:true,child:child2,
+kill("SIGKILL")});resolve13(s)};const why=fallback=>stderr.trim().split("\n").filter(Boolean).pop()??fallback;const onMessage2=m=>{if(m.ready)done({ok:true,child:child2,
 user:{uid:m.uid??-1,gid:m.gid??-1,groups:m.groups??[]}})};const onExit2=(code,signal)=>done({ok:false,message:why(`${file2} exited ${signal??code}`)});const onAbort2=()=>done(
 {ok:false,message:"the gate was stopped before the helper started"});const timer=setTimeout(()=>done({ok:false,message:why(`the helper did not start within ${options.
 timeoutMs}ms`)}),options.timeoutMs);options.signal?.addEventListener("abort",onAbort2,{once:true});child2.stderr?.on("data",d=>{if(stderr.length<STDERR_LIMIT)stderr+=
@@ -5202,8 +5202,8 @@ const adopt=c3=>{child2=c3;c3.unref();c3.channel?.unref?.();c3.on("message",(m,h
 handle);else handle?.destroy()});c3.once("exit",()=>{if(child2===c3)child2=void 0;for(const[id,answer]of[...waiting2]){waiting2.delete(id);answer({id,ok:false,message:"\
 the helper process ended before it answered"})}})};adopt(first.child);const current=()=>{if(!child2&&!closed){const[file2,...args]=helperCommand(v);try{const c3=(0,import_node_child_process7.spawn)(
 file2,args,{stdio:["ignore","ignore","ignore","ipc"],env:HELPER_ENV,cwd:"/",serialization:"json"});c3.on("error",()=>{});adopt(c3)}catch{return void 0}}return child2};
-const ask=(request3,options2,late)=>new Promise(resolve12=>{const id=++nextId2;const finish=r=>{clearTimeout(timer);options2.signal?.removeEventListener("abort",
-onAbort2);if(!r.answer){waiting2.set(id,(m,handle)=>{waiting2.delete(id);late(m,handle)});child2?.send({op:"cancel",id},()=>{})}else waiting2.delete(id);resolve12(
+const ask=(request3,options2,late)=>new Promise(resolve13=>{const id=++nextId2;const finish=r=>{clearTimeout(timer);options2.signal?.removeEventListener("abort",
+onAbort2);if(!r.answer){waiting2.set(id,(m,handle)=>{waiting2.delete(id);late(m,handle)});child2?.send({op:"cancel",id},()=>{})}else waiting2.delete(id);resolve13(
 r)};const onAbort2=()=>finish({aborted:true});const timer=setTimeout(()=>finish({}),options2.timeoutMs);options2.signal?.addEventListener("abort",onAbort2,{once:true});
 waiting2.set(id,(answer,handle)=>finish({answer,...handle&&{handle}}));const c3=current();if(!c3)return finish({answer:{id,ok:false,message:"the helper process \
 could not be started again"}});c3.send({...request3,id},e=>{if(e)waiting2.get(id)?.({id,ok:false,message:`the helper process did not take the request: ${e.message}`})})});
@@ -5557,8 +5557,8 @@ startTime2,maxRetryTime)<=0){throw normalizedError}const consumeRetry=await opti
 maxRetryTime);if(remainingTime<=0||retriesLeft<=0){throw normalizedError}if(normalizedError instanceof TypeError&&!isNetworkError(normalizedError)){if(consumeRetry){
 throw normalizedError}options.signal?.throwIfAborted();return false}if(!await options.shouldRetry(context)){throw normalizedError}if(!consumeRetry){options.signal?.
 throwIfAborted();return false}const delayTime=calculateDelay(retriesConsumed,options);const finalDelay=Math.min(delayTime,remainingTime);options.signal?.throwIfAborted();
-if(finalDelay>0){await new Promise((resolve12,reject)=>{const onAbort2=()=>{clearTimeout(timeoutToken);options.signal?.removeEventListener("abort",onAbort2);reject(
-options.signal.reason)};const timeoutToken=setTimeout(()=>{options.signal?.removeEventListener("abort",onAbort2);resolve12()},finalDelay);if(options.unref){timeoutToken.
+if(finalDelay>0){await new Promise((resolve13,reject)=>{const onAbort2=()=>{clearTimeout(timeoutToken);options.signal?.removeEventListener("abort",onAbort2);reject(
+options.signal.reason)};const timeoutToken=setTimeout(()=>{options.signal?.removeEventListener("abort",onAbort2);resolve13()},finalDelay);if(options.unref){timeoutToken.
 unref?.()}options.signal?.addEventListener("abort",onAbort2,{once:true})})}options.signal?.throwIfAborted();return true}async function pRetry(input2,options={}){
 options={...options};validateRetries(options.retries);if(Object.hasOwn(options,"forever")){throw new Error("The `forever` option is no longer supported. For man\
 y use-cases, you can set `retries: Infinity` instead.")}options.retries??=10;options.factor??=2;options.minTimeout??=1e3;options.maxTimeout??=Number.POSITIVE_INFINITY;
@@ -5699,13 +5699,13 @@ c3.stream,o2,{kind,target,started,connectMs,hostHeader});if(o2.tls||r.ok)return 
 return{...r,code:BAD_PROTOCOL,message:`answered TLS-port 400 to a plain HTTP request: ${r.message}`}}if(r.code==="ECONNRESET"&&r.firstBytes===void 0&&await speaksTls(
 host,o2)){return{...r,code:BAD_PROTOCOL,message:"closed the plain HTTP request; the port answers a TLS handshake (answered TLS)"}}return r}async function speaksTls(host,o2){
 const timeoutMs=Math.min(o2.connectTimeoutMs,o2.requestTimeoutMs,SNIFF_TIMEOUT_MS);const c3=await host.dial(o2.endpoint,{timeoutMs,...o2.signal&&{signal:o2.signal}});
-if(!c3.ok)return false;return new Promise(resolve12=>{const s=(0,import_node_tls.connect)({socket:c3.stream,rejectUnauthorized:false});const onAbort2=()=>done(false);
-const done=v=>{clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);s.destroy();c3.stream.destroy();resolve12(v)};const timer=setTimeout(()=>done(
+if(!c3.ok)return false;return new Promise(resolve13=>{const s=(0,import_node_tls.connect)({socket:c3.stream,rejectUnauthorized:false});const onAbort2=()=>done(false);
+const done=v=>{clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);s.destroy();c3.stream.destroy();resolve13(v)};const timer=setTimeout(()=>done(
 false),timeoutMs);o2.signal?.addEventListener("abort",onAbort2,{once:true});s.once("secureConnect",()=>done(true));s.once("error",()=>done(false))})}function exchange(raw,o2,s){
-return new Promise(resolve12=>{let stage=o2.tls?"tls":"request";let first;let firstByteMs;let settled=false;let socket=raw;const headers=headerLimits();const tap=d=>{
+return new Promise(resolve13=>{let stage=o2.tls?"tls":"request";let first;let firstByteMs;let settled=false;let socket=raw;const headers=headerLimits();const tap=d=>{
 if(first===void 0){first=Buffer.from(d.subarray(0,64));firstByteMs=performance.now()-s.started;stage="response"}const over=headers(d);if(over)done({ok:false,stage:"\
 response",code:HEADER_OVERFLOW,message:over})};const done=r=>{if(settled)return;settled=true;clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);
-socket.destroy();raw.destroy();const firstBytes=first&&printable(first);resolve12({kind:s.kind,target:s.target,...r,...firstBytes!==void 0&&r.firstBytes===void 0&&
+socket.destroy();raw.destroy();const firstBytes=first&&printable(first);resolve13({kind:s.kind,target:s.target,...r,...firstBytes!==void 0&&r.firstBytes===void 0&&
 {firstBytes},timings:{connectMs:s.connectMs,...firstByteMs!==void 0&&{firstByteMs},totalMs:performance.now()-s.started}})};const failFrom=e=>{const f=errorFacts(
 e);if(first&&looksLikeTls(first)){done({ok:false,stage:"response",code:BAD_PROTOCOL,message:`answered TLS to a plain HTTP request (${f.code??f.message})`});return}
 done({ok:false,stage,...f})};const onAbort2=()=>done({ok:false,stage,code:ABORTED,message:"aborted"});const timer=setTimeout(()=>done({ok:false,stage,code:"ETIM\
@@ -5772,8 +5772,8 @@ localhost",HTTP_HOST:"localhost"};const body=Buffer.concat(Object.entries(params
 return Buffer.concat([record3(BEGIN_REQUEST,begin),record3(PARAMS,body),record3(PARAMS,Buffer.alloc(0)),record3(STDIN,Buffer.alloc(0))])}async function probeFastcgi(host,o2){
 const target=`fastcgi://${formatEndpoint(o2.endpoint)}${o2.path}`;const started=performance.now();const c3=await host.dial(o2.endpoint,{timeoutMs:o2.connectTimeoutMs,
 ...o2.signal&&{signal:o2.signal}});if(!c3.ok)return dialFailure(c3,"fastcgi",target);return exchange2(c3.stream,o2,target,started,c3.connectMs)}function exchange2(socket,o2,target,started,connectMs){
-return new Promise(resolve12=>{let stage="request";let buffered=Buffer.alloc(0);let first;let firstByteMs;const stdout=[];let stdoutSize=0;let stderr="";let settled=false;
-const done=r=>{if(settled)return;settled=true;clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);socket.destroy();resolve12({kind:"fastcgi",target,
+return new Promise(resolve13=>{let stage="request";let buffered=Buffer.alloc(0);let first;let firstByteMs;const stdout=[];let stdoutSize=0;let stderr="";let settled=false;
+const done=r=>{if(settled)return;settled=true;clearTimeout(timer);o2.signal?.removeEventListener("abort",onAbort2);socket.destroy();resolve13({kind:"fastcgi",target,
 ...r,...first&&{firstBytes:printable(first)},timings:{connectMs,...firstByteMs!==void 0&&{firstByteMs},totalMs:performance.now()-started}})};const onAbort2=()=>done(
 {ok:false,stage,code:ABORTED,message:"aborted"});const timer=setTimeout(()=>done({ok:false,stage,code:"ETIMEDOUT",errno:LINUX_ERRNO.ETIMEDOUT,message:`no comple\
 te FastCGI response within ${o2.requestTimeoutMs}ms`}),o2.requestTimeoutMs);o2.signal?.addEventListener("abort",onAbort2,{once:true});if(o2.signal?.aborted)return onAbort2();
@@ -5826,8 +5826,8 @@ if(!checks.has(c3.id))checks.set(c3.id,c3);return c3.id};const make=(kind,target
 `:${formatEndpoint(kind==="resolve"?target.endpoint:dialed(target))}`;return{id:`${service2.name}:${kind}${where2}`,kind:k,stage:k.stage,name:k.checkName(service2,
 target,distinct),service:service2,target,after}};const targets=targetsOf(service2,dials);const backends=targets.slice(0,service2.pool.length);const stage=target=>{
 const{endpoint}=target;if(endpoint.kind==="unix")return{ids:[add2(make("unix",target,[]))],addresses:[void 0]};if(ipFamily(endpoint.host)!==0)return{ids:[add2(make(
-"tcp",{...target,address:endpoint.host},[]))],addresses:[endpoint.host]};const resolve12=add2(make("resolve",target,[]));const addresses=learnt.resolved.get(resolve12);
-const ids=[resolve12,...(addresses??[]).map(address=>add2(make("tcp",{...target,address},[resolve12])))];return{ids,...addresses&&{addresses}}};const listeners=backends.
+"tcp",{...target,address:endpoint.host},[]))],addresses:[endpoint.host]};const resolve13=add2(make("resolve",target,[]));const addresses=learnt.resolved.get(resolve13);
+const ids=[resolve13,...(addresses??[]).map(address=>add2(make("tcp",{...target,address},[resolve13])))];return{ids,...addresses&&{addresses}}};const listeners=backends.
 map(stage);for(const t of targets.slice(backends.length))stage(t);const notes2=[];const path6=service2.health;let healthIds=listeners.flatMap(l=>l.ids);if(backends.
 length>0&&path6){const kind=healthKindOf(service2.protocol);if(!kind){notes2.push({id:`${service2.name}:no-health-kind`,after:healthIds,finding:{severity:"info",
 service:service2.name,message:`health ${path6} is not requested over ${service2.protocol}: the listener probe is the check`}})}else{const pool=backends.length>1;
@@ -5959,114 +5959,7 @@ e.elapsedMs)})`;const retry=isDefinitive(e.code)?"confirming, will not fix itsel
 let out="";let afterWord=-1;let i2=0;for(;i2<line.length&&visible<width-1;i2++){const esc2=/^\x1b\[[0-9;]*m/.exec(line.slice(i2,i2+12));if(esc2){out+=esc2[0];i2+=
 esc2[0].length-1;continue}if(line[i2]===" ")afterWord=out.length+1;out+=line[i2];visible++}const rest=line.slice(i2).replace(/^(\x1b\[[0-9;]*m)+/,"");if(!rest.startsWith(
 " ")&&!out.endsWith(" ")&&afterWord>0)out=out.slice(0,afterWord);return out.includes("\x1B[")?`${out}\u2026\x1B[0m`:`${out}\u2026`}var TICK_MS;var init_progress=__esm(
-{"src/report/progress.ts"(){"use strict";init_codes();init_duration();init_by_service();init_color();init_mask();init_wrap();TICK_MS=250}});function emptyInventory(file2){const inv={file:file2,hosts:[],hostVars:new Map,hostAt:new Map,groups:new Map};group(inv,"all");group(inv,"ungrouped");return inv}
-function group(inv,name2,at3){let g=inv.groups.get(name2);if(!g){g={name:name2,hosts:[],children:[],vars:{},...at3!==void 0&&{at:at3}};inv.groups.set(name2,g)}return g}
-function addHost(inv,groupName,name2,vars,at3){if(!inv.hostVars.has(name2)){inv.hosts.push(name2);inv.hostVars.set(name2,{});inv.hostAt.set(name2,at3)}Object.assign(
-inv.hostVars.get(name2),vars);const g=group(inv,groupName,at3);if(!g.hosts.includes(name2))g.hosts.push(name2)}function addChild(inv,parent,child2,at3){if(child2===
-"all")throw new UserError('the group "all" cannot be a child of another group',at3);const p=group(inv,parent,at3);group(inv,child2,at3);if(parent===child2||descendants(
-inv,child2).has(parent))throw new UserError(`group "${child2}" would be its own ancestor through "${parent}"`,at3);if(!p.children.includes(child2))p.children.push(
-child2)}function descendants(inv,name2){const seen=new Set;const todo=[...inv.groups.get(name2)?.children??[]];while(todo.length){const g=todo.pop();if(seen.has(
-g))continue;seen.add(g);append(todo,inv.groups.get(g)?.children??[])}return seen}function hostsOf(inv,name2){if(name2==="all")return[...inv.hosts];if(name2==="u\
-ngrouped")return ungrouped(inv);const order=[name2];const seen=new Set(order);for(let i2=0;i2<order.length;i2++){for(const c3 of inv.groups.get(order[i2])?.children??
-[]){if(!seen.has(c3)){seen.add(c3);order.push(c3)}}}const members2=new Set;for(const g of order)for(const h2 of inv.groups.get(g)?.hosts??[])members2.add(h2);return[
-...members2]}function ungrouped(inv){const grouped=new Set;for(const g of inv.groups.values())if(g.name!=="all"&&g.name!=="ungrouped")for(const h2 of g.hosts)grouped.
-add(h2);return inv.hosts.filter(h2=>!grouped.has(h2))}function groupsOfHost(inv,host){const depth=depths(inv);const out=[];for(const g of inv.groups.values()){if(g.
-name==="all")continue;if(hostsOf(inv,g.name).includes(host))out.push({name:g.name,depth:depth.get(g.name)??1})}out.push({name:"all",depth:0});return out}function depths(inv){
-const parents=new Map;for(const g of inv.groups.values())for(const c3 of g.children)parents.set(c3,[...parents.get(c3)??[],g.name]);const memo2=new Map([["all",
-0]]);const depthOf=name2=>{const known=memo2.get(name2);if(known!==void 0)return known;const ps=(parents.get(name2)??[]).filter(p=>p!=="all");const d=ps.reduce(
-(most,p)=>Math.max(most,depthOf(p)+1),1);memo2.set(name2,d);return d};for(const g of inv.groups.keys())depthOf(g);return memo2}function varsOf(inv,host){const groups=groupsOfHost(
-inv,host).map(g=>({...g,priority:Number(inv.groups.get(g.name)?.vars.ansible_group_priority??1)}));groups.sort((a2,b)=>a2.depth-b.depth||a2.priority-b.priority||
-(a2.name<b.name?-1:a2.name>b.name?1:0));const out={};for(const g of groups)Object.assign(out,inv.groups.get(g.name)?.vars);return Object.assign(out,inv.hostVars.
-get(host))}function fleetTarget(inv,host){const vars=varsOf(inv,host);const at3=inv.hostAt.get(host)??inv.file;const address=text2(vars,["ansible_host","ansible\
-_ssh_host"],at3)??host;const portText=text2(vars,["ansible_port","ansible_ssh_port"],at3);const user=text2(vars,["ansible_user","ansible_ssh_user"],at3);const keyFile=text2(
-vars,["ansible_ssh_private_key_file","ansible_private_key_file"],at3);let port2;if(portText!==void 0){port2=Number(portText);if(!/^\d+$/.test(portText)||port2<1||
-port2>65535)throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}"`,at3)}return{name:host,address,...port2!==void 0&&
-{port:port2},...user!==void 0&&{user},...keyFile!==void 0&&{keyFile}}}function text2(vars,keys,at3){for(const k of keys){const v=vars[k];if(v===void 0||v===null)
-continue;if(typeof v==="object")throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`,at3);const s=String(v);if(s.includes("{{")||s.includes(
-"{%"))throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`,at3);return s}return void 0}var init_inventory=__esm(
-{"src/fleet/inventory.ts"(){"use strict";init_append();init_user_error()}});function selectHosts(inv,pattern2,shown2="--limit"){const terms=splitPattern(pattern2);const regular=terms.filter(t=>!t.startsWith("&")&&!t.startsWith("!"));const ordered=[
-...regular.length?regular:["all"],...terms.filter(t=>t.startsWith("&")),...terms.filter(t=>t.startsWith("!"))];let hosts=[];for(const term of ordered){if(inv.hostVars.
-has(term)){if(!hosts.includes(term))hosts.push(term);continue}const that=matchOne(inv,term.startsWith("&")||term.startsWith("!")?term.slice(1):term,shown2);if(term.
-startsWith("!"))hosts=hosts.filter(h2=>!that.has(h2));else if(term.startsWith("&"))hosts=hosts.filter(h2=>that.has(h2));else for(const h2 of that)if(!hosts.includes(
-h2))hosts.push(h2)}return hosts}function splitPattern(pattern2){const parts=pattern2.includes(",")?pattern2.split(","):isAddress(pattern2)?[pattern2]:pattern2.match(
-/(?:[^\s:[\]]|\[[^\]]*\])+/g)??[];return parts.map(p=>p.trim()).filter(Boolean)}function isAddress(p){return/^\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]?$/.
-test(p)}function matchOne(inv,pattern2,shown2){let expr=pattern2;let pick2;const m=pattern2.startsWith("~")?null:SUBSCRIPT.exec(pattern2);if(m){expr=m[1];if(m[2]!==
-void 0){const i2=Number(m[2]);pick2=hosts2=>{const h2=hosts2[i2<0?hosts2.length+i2:i2];if(h2===void 0)throw new UserError(`no host matched the subscripted patte\
-rn "${pattern2}"`,shown2);return[h2]}}else{const start2=Number(m[3]);pick2=hosts2=>hosts2.slice(start2,m[5]?Number(m[5])+1:void 0)}}const hosts=enumerate(inv,expr,
-shown2);return new Set(pick2?pick2(hosts):hosts)}function enumerate(inv,pattern2,shown2){const re=compile3(pattern2,shown2);const results=[];const groups=[...inv.
-groups.keys()].filter(g=>re.test(g));for(const g of groups)append(results,hostsOf(inv,g));if(!groups.length||pattern2.startsWith("~")||/[.?*[]/.test(pattern2)){
-for(const h2 of inv.hosts)if(re.test(h2))results.push(h2)}return[...new Set(results)]}function compile3(pattern2,shown2){try{return pattern2.startsWith("~")?new RegExp(
-`^(?:${pattern2.slice(1)})`):new RegExp(`^${globToRegex(pattern2)}$`,"s")}catch(e){throw new UserError(`invalid host pattern "${pattern2}": ${e.message}`,shown2)}}
-function globToRegex(glob){let out="";for(let i2=0;i2<glob.length;i2++){const c3=glob[i2];if(c3==="*")out+=".*";else if(c3==="?")out+=".";else if(c3==="["){let j=i2+
-1;if(glob[j]==="!")j++;if(glob[j]==="]")j++;while(j<glob.length&&glob[j]!=="]")j++;if(j>=glob.length)out+="\\[";else{let body=glob.slice(i2+1,j).replace(/\\/g,"\
-\\\\");if(body.startsWith("!"))body=`^${body.slice(1)}`;else if(body.startsWith("^"))body=`\\${body}`;out+=`[${body}]`;i2=j}}else out+=c3.replace(/[.*+?^${}()|[\]\\/-]/g,
-"\\$&")}return out}var SUBSCRIPT;var init_host_pattern=__esm({"src/fleet/host-pattern.ts"(){"use strict";init_append();init_user_error();init_inventory();SUBSCRIPT=
-/^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/}});function shellWords(text3,o2={}){const words=[];let word;let quote2;for(let i2=0;i2<text3.length;i2++){const c3=text3[i2];if(quote2==="'"){if(c3==="'")quote2=void 0;else
-word=(word??"")+c3}else if(quote2==='"'){if(c3==='"')quote2=void 0;else if(c3==="\\"&&i2+1<text3.length&&'\\"$`\n'.includes(text3[i2+1]))word=(word??"")+text3[++i2];else
-word=(word??"")+c3}else if(c3==="'"||c3==='"'){quote2=c3;word??=""}else if(c3==="\\"){if(i2+1>=text3.length)return{problem:"lone-backslash"};word=(word??"")+text3[++i2]}else if(o2.
-comments&&c3==="#"){break}else if(/\s/.test(c3)){if(word!==void 0)words.push(word);word=void 0}else if(o2.refuse?.includes(c3)){return{problem:"needs-shell",char:c3}}else{
-word=(word??"")+c3}}if(quote2)return{problem:"unterminated",quote:quote2};if(word!==void 0)words.push(word);return words}var init_shell_words=__esm({"src/shell-\
-words.ts"(){"use strict"}});function expandRange(name2,at3,out=[]){const m=RANGE.exec(name2);if(!m){out.push(name2);return out}const head=name2.slice(0,m.index);const tail=name2.slice(m.index+
-m[0].length);const bounds=m[0].slice(1,-1).split(":");if(bounds.length!==2&&bounds.length!==3)throw new UserError(`host range must be begin:end or begin:end:ste\
-p, got "${m[0]}"`,at3);const beg=bounds[0]||"0";const end=bounds[1];const step=bounds.length===3?Number(bounds[2]):1;if(!end)throw new UserError(`host range mus\
-t specify an end value: "${m[0]}"`,at3);if(!Number.isInteger(step)||step<1)throw new UserError(`host range step must be a positive whole number: "${m[0]}"`,at3);
-let fill=x=>String(x);if(beg.length>1&&beg.startsWith("0")){if(beg.length!==end.length)throw new UserError(`host range must specify equal-length begin and end f\
-ormats: "${m[0]}"`,at3);fill=x=>String(x).padStart(beg.length,"0")}const seq=[];const ib=beg.length===1?LETTERS.indexOf(beg):-1;const ie=end.length===1?LETTERS.
-indexOf(end):-1;if(ib>=0&&ie>=0){if(ib>ie)throw new UserError(`host range must have begin <= end: "${m[0]}"`,at3);for(let i2=ib;i2<=ie;i2+=step)seq.push(LETTERS[i2])}else{
-if(!/^\d+$/.test(beg)||!/^\d+$/.test(end))throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`,at3);const b=Number(beg);const e=Number(
-end);if((e-b)/step+out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`,at3);for(let i2=b;i2<=e;i2+=
-step)seq.push(i2)}for(const s of seq){expandRange(`${head}${fill(s)}${tail}`,at3,out);if(out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${name2}" e\
-xpands to more than ${MAX_RANGE_HOSTS} hosts`,at3)}return out}function splitPort(text3,at3){const v6=/^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text3);if(v6?.[1]?.
-includes(":"))return{name:v6[1],...v6[2]!==void 0&&{port:port(v6[2],text3,at3)}};const outside=text3.replace(/\[[^\]]*\]/g,s=>"x".repeat(s.length));const colons=[
-...outside.matchAll(/:/g)].length;if(colons===1){const i2=outside.indexOf(":");const p=text3.slice(i2+1);if(/^\d+$/.test(p))return{name:text3.slice(0,i2),port:port(
-p,text3,at3)};throw new UserError(`"${text3}": the text after ":" must be a port number`,at3)}return{name:text3}}function port(p,text3,at3){const n2=Number(p);if(n2<
-1||n2>65535)throw new UserError(`"${text3}": port must be 1-65535`,at3);return n2}var LETTERS,MAX_RANGE_HOSTS,RANGE;var init_host_range=__esm({"src/fleet/host-r\
-ange.ts"(){"use strict";init_user_error();LETTERS="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";MAX_RANGE_HOSTS=1e5;RANGE=/\[[^\]]*:[^\]]*\]/}});function parseIniInventory(text3,file2,shown2){const inv=emptyInventory(file2);const pending=new Map;let groupName="ungrouped";let state="hosts";const lines=text3.
-split(/\r?\n/);lines.forEach((raw,i2)=>{const lineNo=i2+1;const at3=`${shown2}:${lineNo}`;const line=raw.trim();if(!line||line.startsWith("#")||line.startsWith(
-";"))return;const m=SECTION.exec(line);if(m){groupName=m[1];state=m[2]??"hosts";if(!["hosts","children","vars"].includes(state))throw new UserError(`section [${groupName}\
-:${state}] has an unknown type: ${state} (hosts, children or vars)`,at3);if(!inv.groups.has(groupName)){if(state==="vars"&&!pending.has(groupName))pending.set(groupName,
-{line:lineNo,state:"vars",parents:[]});group(inv,groupName,at3)}const p=pending.get(groupName);if(p&&state!=="vars"){if(p.state==="children")for(const parent of p.
-parents)addChild(inv,parent,groupName,`${shown2}:${p.line}`);pending.delete(groupName)}return}if(line.startsWith("[")&&line.endsWith("]"))throw new UserError(`i\
-nvalid section "${line}": no spaces or other characters inside the brackets`,at3);if(state==="hosts"){const tokens=lineWords(line,at3);if(tokens.length===0)return;
-const first=tokens[0];if(first.endsWith(":"))throw new UserError(`host "${first}" ends in ":", which is reserved for a port`,at3);const{name:name2,port:port2}=splitPort(
-first,at3);const vars={};for(const t of tokens.slice(1)){const eq=t.indexOf("=");if(eq<0)throw new UserError(`expected key=value host variable, got "${t}"`,at3);
-vars[t.slice(0,eq)]=iniValue(t.slice(eq+1))}if(port2!==void 0)vars.ansible_port=port2;for(const h2 of expandRange(name2,at3))addHost(inv,groupName,h2,vars,at3)}else if(state===
-"vars"){const eq=line.indexOf("=");if(eq<0)throw new UserError(`expected key=value, got "${line}"`,at3);group(inv,groupName).vars[line.slice(0,eq).trim()]=iniValue(
-line.slice(eq+1).trim())}else{const c3=GROUP_NAME.exec(line);if(!c3)throw new UserError(`expected a group name, got "${line}"`,at3);const child2=c3[1];if(inv.groups.
-has(child2))addChild(inv,groupName,child2,at3);else{const p=pending.get(child2);if(p)p.parents.push(groupName);else pending.set(child2,{line:lineNo,state:"child\
-ren",parents:[groupName]})}}});for(const[name2,p]of pending){const at3=`${shown2}:${p.line}`;if(p.state==="vars")throw new UserError(`section [${name2}:vars] is\
- for a group that is never declared`,at3);throw new UserError(`section [${p.parents.at(-1)??""}:children] names a group that is never declared: ${name2}`,at3)}return inv}
-function iniValue(v){const q=/^(['"])(.*)\1$/s.exec(v);if(q)return q[2].replace(/\\(.)/g,"$1");return v}function lineWords(line,at3){const words=shellWords(line,
-{comments:true});if(Array.isArray(words))return words;throw new UserError(words.problem==="unterminated"?`no closing quotation (${words.quote})`:"a backslash at\
- the end of the line escapes nothing",at3)}var SECTION,GROUP_NAME;var init_inventory_ini=__esm({"src/fleet/inventory-ini.ts"(){"use strict";init_shell_words();init_user_error();
-init_host_range();init_inventory();SECTION=/^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;GROUP_NAME=/^([^:\]\s]+)\s*(?:#.*)?$/}});function parseYamlInventory(text3,file2,shown2){const lineCounter=new import_yaml2.LineCounter;const doc=(0,import_yaml2.parseDocument)(text3,{lineCounter,uniqueKeys:false,
-prettyErrors:false});const at3=node2=>`${shown2}:${lineCounter.linePos(node2?.range?.[0]??0).line}`;const first=doc.errors[0];if(first)throw new UserError(oneLine(
-first.message),`${shown2}:${lineCounter.linePos(first.pos[0]).line}`);const inv=emptyInventory(file2);const root=deref(doc,doc.contents);if(root===null||(0,import_yaml2.isScalar)(
-root)&&(root.value===null||root.value===""))throw new UserError("the inventory is empty",`${shown2}:1`);if(!(0,import_yaml2.isMap)(root))throw new UserError("a \
-YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})",at3(root));if(root.items.some(p=>keyText(p)==="plugin"))throw new UserError("this\
- is an inventory plugin configuration, not an inventory: give the inventory itself",at3(root));const parseGroup=(name2,node2,where2)=>{group(inv,name2,where2);if(node2===
-null||(0,import_yaml2.isScalar)(node2)&&node2.value===null)return;if(!(0,import_yaml2.isMap)(node2))throw new UserError(`group "${name2}" must be a mapping of h\
-osts, vars and children`,at3(node2));for(const pair of node2.items){const key=keyText(pair);const keyAt=at3(pair.key);let value=deref(doc,pair.value);if(value===
-null||(0,import_yaml2.isScalar)(value)&&value.value===null)continue;if(!["hosts","vars","children"].includes(key))throw new UserError(`group "${name2}": unexpec\
-ted key "${key}" (hosts, vars or children)`,keyAt);if((0,import_yaml2.isScalar)(value)&&typeof value.value==="string")value=null;if(value!==null&&!(0,import_yaml2.isMap)(
-value))throw new UserError(`group "${name2}": "${key}" must be a mapping`,at3(value));const entries=value===null?[[String(deref(doc,pair.value).value),null,keyAt]]:
-value.items.map(p=>[keyText(p),deref(doc,p.value),at3(p.key)]);if(key==="vars"){for(const[k,v]of entries)group(inv,name2).vars[k]=v===null?null:toValue(doc,v,at3(
-v))}else if(key==="children"){for(const[child2,v,where22]of entries){parseGroup(child2,v,where22);addChild(inv,name2,child2,where22)}}else{for(const[pattern2,v,
-where22]of entries){if(v!==null&&!((0,import_yaml2.isScalar)(v)&&v.value===null)&&!(0,import_yaml2.isMap)(v))throw new UserError(`host "${pattern2}": its value \
-must be a mapping of variables`,at3(v));const vars=v===null||!(0,import_yaml2.isMap)(v)?{}:toValue(doc,v,at3(v));if(pattern2.endsWith(":"))throw new UserError(`\
-host "${pattern2}" ends in ":", which is reserved for a port`,where22);const{name:hostName2,port:port2}=splitPort(pattern2,where22);if(port2!==void 0)vars.ansible_port=
-port2;for(const h2 of expandRange(hostName2,where22))addHost(inv,name2,h2,{...vars},where22)}}}};for(const pair of root.items)parseGroup(keyText(pair),deref(doc,
-pair.value),at3(pair.key));return inv}function deref(doc,node2){if(node2===null||node2===void 0)return null;return(0,import_yaml2.isAlias)(node2)?node2.resolve(
-doc)??null:node2}function keyText(pair){const k=pair.key;return(0,import_yaml2.isScalar)(k)?String(k.value):String(k)}function toValue(doc,node2,at3){try{return node2.
-toJS(doc,{maxAliasCount:MAX_ALIASES2})}catch(e){throw new UserError(`YAML aliases expand too far (${oneLine(e.message)})`,at3)}}function oneLine(s){return s.split(
-"\n")[0]??s}var import_yaml2,MAX_ALIASES2;var init_inventory_yaml=__esm({"src/fleet/inventory-yaml.ts"(){"use strict";import_yaml2=__toESM(require_dist(),1);init_user_error();
-init_host_range();init_inventory();MAX_ALIASES2=100}});async function loadInventory(path6,shown2,signal){const bytes=await readInput(path6,{what:"inventory",shown:shown2,maxBytes:MAX_INVENTORY_BYTES,...signal&&{signal}});
-if(bytes.includes(0))throw new UserError("the inventory is not text (it holds NUL bytes)",`${shown2}:1`);return parseInventory(bytes.toString("utf8"),path6,shown2)}
-function parseInventory(text3,file2,shown2){return looksLikeYaml(text3,file2)?parseYamlInventory(text3,file2,shown2):parseIniInventory(text3,file2,shown2)}function looksLikeYaml(text3,file2){
-const ext=(0,import_node_path20.extname)(file2).toLowerCase();if(ext===".yml"||ext===".yaml"||ext===".json")return true;if(ext===".ini"||ext===".cfg")return false;
-const first=text3.split(/\r?\n/).find(l=>l.trim()!==""&&!l.trim().startsWith("#"));return first!==void 0&&(first.trim()==="---"||/^[\w.-]+:\s*(#.*)?$/.test(first.
-trim())||first.trim().startsWith("{"))}var import_node_path20,MAX_INVENTORY_BYTES;var init_inventory_file=__esm({"src/fleet/inventory-file.ts"(){"use strict";import_node_path20=
-require("node:path");init_input_file();init_user_error();init_inventory_ini();init_inventory_yaml();MAX_INVENTORY_BYTES=16*1024*1024}});async function runFleet(spec,targets,opts){const started=Date.now();const results=new Array(targets.length);const width=Math.max(1,Math.min(opts.concurrency??DEFAULT_CONCURRENCY,
+{"src/report/progress.ts"(){"use strict";init_codes();init_duration();init_by_service();init_color();init_mask();init_wrap();TICK_MS=250}});async function runFleet(spec,targets,opts){const started=Date.now();const results=new Array(targets.length);const width=Math.max(1,Math.min(opts.concurrency??DEFAULT_CONCURRENCY,
 targets.length));let next=0;let settled=0;const worker=async()=>{while(next<targets.length){const i2=next++;const target=targets[i2];const report=await gateOne(
 spec,target,opts);results[i2]={host:target.name,target,report};opts.onHost?.(results[i2],++settled,targets.length)}};await Promise.all(Array.from({length:width},
 worker));const fail2=results.length===0||results.some(r=>r.report.verdict==="fail");return{verdict:fail2?"fail":"pass",hosts:results,spec:spec.file,durationMs:Date.
@@ -6096,7 +5989,12 @@ is marked @revoked in ${knownFile}: ${seen}`};const usable=known.filter(k=>!k.re
 return{ok:false,why:"unknown",message:`${name2} is not in ${knownFile}; it shows ${seen}: compare that with the host's own key (ssh-keygen -lf /etc/ssh/ssh_host\
 _*_key.pub on it), then add it (ssh-keyscan)`}}const first=usable[0];return{ok:false,why:"mismatch",message:`the host key of ${name2} does not match ${first.where}\
 : it shows ${seen}, known is ${first.type} ${fingerprint(first.key)} (the key changed, or someone is in between)`}}var import_node_crypto2;var init_known_hosts=__esm(
-{"src/host/ssh/known-hosts.ts"(){"use strict";import_node_crypto2=require("node:crypto")}});function splitCommand(text3){const words=shellWords(text3,{refuse:"|&;<>()`$"});if(!Array.isArray(words)){if(words.problem==="lone-backslash")return"ends with a\
+{"src/host/ssh/known-hosts.ts"(){"use strict";import_node_crypto2=require("node:crypto")}});function shellWords(text3,o2={}){const words=[];let word;let quote2;for(let i2=0;i2<text3.length;i2++){const c3=text3[i2];if(quote2==="'"){if(c3==="'")quote2=void 0;else
+word=(word??"")+c3}else if(quote2==='"'){if(c3==='"')quote2=void 0;else if(c3==="\\"&&i2+1<text3.length&&'\\"$`\n'.includes(text3[i2+1]))word=(word??"")+text3[++i2];else
+word=(word??"")+c3}else if(c3==="'"||c3==='"'){quote2=c3;word??=""}else if(c3==="\\"){if(i2+1>=text3.length)return{problem:"lone-backslash"};word=(word??"")+text3[++i2]}else if(o2.
+comments&&c3==="#"){break}else if(/\s/.test(c3)){if(word!==void 0)words.push(word);word=void 0}else if(o2.refuse?.includes(c3)){return{problem:"needs-shell",char:c3}}else{
+word=(word??"")+c3}}if(quote2)return{problem:"unterminated",quote:quote2};if(word!==void 0)words.push(word);return words}var init_shell_words=__esm({"src/shell-\
+words.ts"(){"use strict"}});function splitCommand(text3){const words=shellWords(text3,{refuse:"|&;<>()`$"});if(!Array.isArray(words)){if(words.problem==="lone-backslash")return"ends with a\
  lone backslash";if(words.problem==="unterminated")return`unterminated ${words.quote} quote`;return`"${words.char}" would need a shell, and the command runs wit\
 hout one: wrap it in a script`}if(words.length===0)return"is empty";return words}function substitute2(argv,values){const out=[];for(const word of argv){let bad;
 out.push(word.replace(/%(.?)/g,(m,k)=>{if(k==="h")return values.host;if(k==="p")return String(values.port);if(k==="r")return values.user;if(k==="%")return"%";bad??=
@@ -6928,8 +6826,8 @@ gcm":return AESGCMDecipher&&!forceNative?new AESGCMDecipherBinding(config2):new 
 new ChaChaPolyDecipherBinding(config2):new ChaChaPolyDecipherNative(config2);default:{if(typeof inbound.macInfo!=="object"||inbound.macInfo===null)throw new Error(
 "Invalid inbound.macInfo");if(!Buffer.isBuffer(inbound.macKey)||inbound.macKey.length!==inbound.macInfo.len){throw new Error("Invalid inbound.macKey")}return GenericDecipher&&
 !forceNative?new GenericDecipherBinding(config2):new GenericDecipherNative(config2)}}}module2.exports={CIPHER_INFO,MAC_INFO,bindingAvailable:!!binding,init:(()=>{
-return new Promise(async(resolve12,reject)=>{try{POLY1305_WASM_MODULE=await require_poly1305()();POLY1305_RESULT_MALLOC=POLY1305_WASM_MODULE._malloc(16);poly1305_auth=
-POLY1305_WASM_MODULE.cwrap("poly1305_auth",null,["number","array","number","array","number","array"])}catch(ex){return reject(ex)}resolve12()})})(),NullCipher,createCipher,
+return new Promise(async(resolve13,reject)=>{try{POLY1305_WASM_MODULE=await require_poly1305()();POLY1305_RESULT_MALLOC=POLY1305_WASM_MODULE._malloc(16);poly1305_auth=
+POLY1305_WASM_MODULE.cwrap("poly1305_auth",null,["number","array","number","array","number","array"])}catch(ex){return reject(ex)}resolve13()})})(),NullCipher,createCipher,
 NullDecipher,createDecipher}}});var require_keyParser=__commonJS({"node_modules/ssh2/lib/protocol/keyParser.js"(exports2,module2){"use strict";var{createDecipheriv,createECDH,createHash:createHash2,
 createHmac:createHmac2,createSign,createVerify,getCiphers,sign:sign_,verify:verify_}=require("crypto");var supportedOpenSSLCiphers=getCiphers();var{Ber}=require_lib();
 var bcrypt_pbkdf=require_bcrypt_pbkdf().pbkdf;var{CIPHER_INFO}=require_crypto();var{eddsaSupported,SUPPORTED_CIPHER}=require_constants();var{bufferSlice,makeBufferParser,
@@ -7118,7 +7016,7 @@ parse(data,passphrase))!==null)return ret;if((ret=PPK_Private.parse(data,passphr
 RFC4716_Public.parse(data))!==null)return ret;if(origBuffer){binaryKeyParser.init(origBuffer,0);const type=binaryKeyParser.readString(true);if(type!==void 0){data=
 binaryKeyParser.readRaw();if(data!==void 0){ret=parseDER(data,type,"",type);if(ret instanceof Error)ret=null}}binaryKeyParser.clear()}if(ret)return ret;return new Error(
 "Unsupported key format")}module2.exports={isParsedKey,isSupportedKeyType,parseDERKey:(data,type)=>parseDER(data,type,"",type),parseKey}}});var require_agent=__commonJS({"node_modules/ssh2/lib/agent.js"(exports2,module2){"use strict";var{Socket:Socket2}=require("net");var{Duplex:Duplex5}=require("stream");
-var{resolve:resolve12}=require("path");var{readFile:readFile3}=require("fs");var{execFile,spawn:spawn6}=require("child_process");var{isParsedKey,parseKey}=require_keyParser();
+var{resolve:resolve13}=require("path");var{readFile:readFile3}=require("fs");var{execFile,spawn:spawn6}=require("child_process");var{isParsedKey,parseKey}=require_keyParser();
 var{makeBufferParser,readUInt32BE,writeUInt32BE,writeUInt32LE}=require_utils();function once9(cb){let called=false;return(...args)=>{if(called)return;called=true;
 cb(...args)}}function concat(buf1,buf2){const combined=Buffer.allocUnsafe(buf1.length+buf2.length);buf1.copy(combined,0);buf2.copy(combined,buf1.length);return combined}
 function noop3(){}var EMPTY_BUF=Buffer.alloc(0);var binaryParser=makeBufferParser();var BaseAgent=class{getIdentities(cb){cb(new Error("Missing getIdentities() \
@@ -7132,7 +7030,7 @@ if(typeof options==="function"){cb=options;options=void 0}else if(typeof options
 function onFail(err2){if(stream){try{stream.destroy()}catch{}}if(!err2)err2=new Error("Failed to sign data with agent");cb(err2)}if(err)return onFail(err);const protocol2=new AgentProtocol(
 true);protocol2.on("error",onFail);protocol2.pipe(stream).pipe(protocol2);stream.on("close",onFail).on("end",onFail).on("error",onFail);protocol2.sign(pubKey,data,
 options,(err2,sig)=>{if(err2)return onFail(err2);try{stream.destroy()}catch{}cb(null,sig)})})}};var PageantAgent=(()=>{const RET_ERR_BADARGS=10;const RET_ERR_UNAVAILABLE=11;
-const RET_ERR_NOMAP=12;const RET_ERR_BINSTDIN=13;const RET_ERR_BINSTDOUT=14;const RET_ERR_BADLEN=15;const EXEPATH=resolve12(__dirname,"..","util/pagent.exe");const ERROR={
+const RET_ERR_NOMAP=12;const RET_ERR_BINSTDIN=13;const RET_ERR_BINSTDOUT=14;const RET_ERR_BADLEN=15;const EXEPATH=resolve13(__dirname,"..","util/pagent.exe");const ERROR={
 [RET_ERR_BADARGS]:new Error("Invalid pagent.exe arguments"),[RET_ERR_UNAVAILABLE]:new Error("Pageant is not running"),[RET_ERR_NOMAP]:new Error("pagent.exe coul\
 d not create an mmap"),[RET_ERR_BINSTDIN]:new Error("pagent.exe could not set mode for stdin"),[RET_ERR_BINSTDOUT]:new Error("pagent.exe could not set mode for \
 stdout"),[RET_ERR_BADLEN]:new Error("pagent.exe did not get expected input payload")};function destroy(stream){stream.buffer=null;if(stream.proc){stream.proc.kill();
@@ -8877,17 +8775,17 @@ utils:{parseKey,...require_keygen(),sftp:{flagsToString,OPEN_MODE,STATUS_CODE,st
 host,port:target.port,user});return typeof argv==="string"?`--ssh-proxy: ${argv}`:argv}function loginName(target){if(target.user)return target.user;try{return(0,import_node_os7.userInfo)().
 username}catch{return process.env.USER??"root"}}function privateKey(options){if(options.key!==void 0)return{key:Buffer.from(options.key.replace(/\r\n/g,"\n"))};
 const file2=options.keyFile;if(file2!==void 0){try{return{key:(0,import_node_fs15.readFileSync)(file2)}}catch(e){return{error:`--ssh-key ${file2}: cannot read i\
-t (${e.code??"error"})`}}}return{}}function defaultKey(){for(const name2 of DEFAULT_KEYS){try{return(0,import_node_fs15.readFileSync)((0,import_node_path21.join)(
+t (${e.code??"error"})`}}}return{}}function defaultKey(){for(const name2 of DEFAULT_KEYS){try{return(0,import_node_fs15.readFileSync)((0,import_node_path20.join)(
 (0,import_node_os7.homedir)(),".ssh",name2))}catch{}}return void 0}async function connectSsh(target,options){const user=loginName(target);const where2=formatTarget2(
-{...target,user});const name2=knownHostsName(target);const knownFile=options.knownHosts??(0,import_node_path21.join)((0,import_node_os7.homedir)(),".ssh","known\
+{...target,user});const name2=knownHostsName(target);const knownFile=options.knownHosts??(0,import_node_path20.join)((0,import_node_os7.homedir)(),".ssh","known\
 _hosts");let known=[];if(options.knownHostsText!==void 0){known=knownKeys(options.knownHostsText,"the known hosts given",name2)}else if(options.hostKey===void 0){
 let text3;try{text3=(0,import_node_fs15.readFileSync)(knownFile,"utf8")}catch(e){const code=e.code;if(code!=="ENOENT"||options.knownHosts!==void 0)return{ok:false,
 message:`known hosts ${knownFile}: cannot read it (${code??"error"})`};text3=""}known=knownKeys(text3,knownFile,name2)}const{key,error:error2}=privateKey(options);
 if(error2)return{ok:false,message:error2};const agent=options.agent??process.env.SSH_AUTH_SOCK;const fallbackKey=key===void 0&&!agent?defaultKey():void 0;if(key===
 void 0&&!agent&&fallbackKey===void 0){return{ok:false,message:`ssh ${where2}: no key: give --ssh-key FILE (or UPSTREAM_GATE_SSH_KEY), or run an ssh-agent (SSH_A\
 UTH_SOCK)`}}let proxy;let proxyErr="";let sock;if(options.proxy!==void 0){const argv=proxyArgv(options.proxy,target,user);if(typeof argv==="string")return{ok:false,
-message:argv};const[file2,...args]=argv;proxy=(0,import_node_child_process8.spawn)(file2,args,{stdio:["pipe","pipe","pipe"]});const spawned=await new Promise(resolve12=>{
-proxy?.once("spawn",()=>resolve12(void 0));proxy?.once("error",e=>resolve12(e.code??e.message))});if(spawned!==void 0)return{ok:false,message:`--ssh-proxy: cann\
+message:argv};const[file2,...args]=argv;proxy=(0,import_node_child_process8.spawn)(file2,args,{stdio:["pipe","pipe","pipe"]});const spawned=await new Promise(resolve13=>{
+proxy?.once("spawn",()=>resolve13(void 0));proxy?.once("error",e=>resolve13(e.code??e.message))});if(spawned!==void 0)return{ok:false,message:`--ssh-proxy: cann\
 ot run ${file2} (${spawned})`};proxy.stderr?.on("data",d=>{if(proxyErr.length<2e3)proxyErr+=d.toString("utf8")});proxy.on("error",()=>{});sock=import_node_stream9.Duplex.
 from({readable:proxy.stdout,writable:proxy.stdin});sock.on("error",()=>{})}const{Client}=await Promise.resolve().then(()=>__toESM(require_lib2(),1));const client=new Client;
 let hostKeyProblem;const knownTypes=[...new Set(known.filter(k=>!k.revoked).flatMap(k=>HOST_KEY_ALGORITHMS[k.type]??[]))];const config2={host:target.host,port:target.
@@ -8896,21 +8794,21 @@ void 0&&{privateKey:fallbackKey},...options.passphrase!==void 0&&{passphrase:opt
 ...new Set([...knownTypes,...Object.values(HOST_KEY_ALGORITHMS).flat()])]}},hostVerifier:hostKey=>{if(options.hostKey!==void 0){if(pinnedMatches(options.hostKey,
 hostKey))return true;hostKeyProblem=`the host key of ${name2} is not the pinned one: it shows ${keyType(hostKey)} ${fingerprint(hostKey)}`;return false}const v=verifyHostKey(
 hostKey,known,name2,options.knownHostsText!==void 0?"the known hosts given":knownFile);if(v.ok)return true;hostKeyProblem=v.message;return false}};const stopProxy=()=>{
-if(proxy)stopStarted(proxy)};const ready=await new Promise(resolve12=>{const onAbort2=()=>{client.end();resolve12("stopped before the connection was made")};options.
-signal?.addEventListener("abort",onAbort2,{once:true});client.once("ready",()=>{options.signal?.removeEventListener("abort",onAbort2);resolve12(void 0)});client.
-once("error",e=>{options.signal?.removeEventListener("abort",onAbort2);resolve12(connectError(e,hostKeyProblem,proxyErr))});client.once("close",()=>resolve12(hostKeyProblem??
-`the connection closed before it was ready${proxyErr?`: ${oneLine2(proxyErr)}`:""}`));try{client.connect(config2)}catch(e){resolve12(`the private key cannot be \
-used: ${keyWords(e.message)}`)}});if(ready!==void 0){client.end();stopProxy();return{ok:false,message:`ssh ${where2}: ${ready}`}}client.on("error",()=>{});return{
-ok:true,client,close:async()=>{await new Promise(resolve12=>{const done=()=>resolve12();client.once("close",done);client.end();setTimeout(done,1e3).unref()});stopProxy()}}}
-function oneLine2(s){return s.trim().split("\n").filter(Boolean).slice(-1)[0]?.slice(0,300)??""}function keyWords(message){if(/passphrase/i.test(message))return"\
+if(proxy)stopStarted(proxy)};const ready=await new Promise(resolve13=>{const onAbort2=()=>{client.end();resolve13("stopped before the connection was made")};options.
+signal?.addEventListener("abort",onAbort2,{once:true});client.once("ready",()=>{options.signal?.removeEventListener("abort",onAbort2);resolve13(void 0)});client.
+once("error",e=>{options.signal?.removeEventListener("abort",onAbort2);resolve13(connectError(e,hostKeyProblem,proxyErr))});client.once("close",()=>resolve13(hostKeyProblem??
+`the connection closed before it was ready${proxyErr?`: ${oneLine(proxyErr)}`:""}`));try{client.connect(config2)}catch(e){resolve13(`the private key cannot be u\
+sed: ${keyWords(e.message)}`)}});if(ready!==void 0){client.end();stopProxy();return{ok:false,message:`ssh ${where2}: ${ready}`}}client.on("error",()=>{});return{
+ok:true,client,close:async()=>{await new Promise(resolve13=>{const done=()=>resolve13();client.once("close",done);client.end();setTimeout(done,1e3).unref()});stopProxy()}}}
+function oneLine(s){return s.trim().split("\n").filter(Boolean).slice(-1)[0]?.slice(0,300)??""}function keyWords(message){if(/passphrase/i.test(message))return"\
 it is encrypted: give its passphrase (UPSTREAM_GATE_SSH_PASSPHRASE)";if(/bad passphrase|decrypt/i.test(message))return"the passphrase does not decrypt it";return"\
 not a private key ssh2 can read (OpenSSH or PEM format)"}function connectError(e,hostKeyProblem,proxyErr){if(hostKeyProblem)return hostKeyProblem;if(e.level==="\
 client-authentication")return`authentication failed: the host accepted none of the keys offered (${e.message.replace(/^All configured authentication methods failed$/,
-"publickey")})`;if(e.level==="client-timeout")return"no SSH handshake within the connect timeout";if(e.code)return`${e.code}${proxyErr?` (${oneLine2(proxyErr)})`:
+"publickey")})`;if(e.level==="client-timeout")return"no SSH handshake within the connect timeout";if(e.code)return`${e.code}${proxyErr?` (${oneLine(proxyErr)})`:
 ""}`;if(/passphrase|private key|Cannot parse/i.test(e.message))return`the private key cannot be used: ${keyWords(e.message)}`;return`${e.message.replace(/\s+/g,
-" ").slice(0,300)}${proxyErr?` (${oneLine2(proxyErr)})`:""}`}var import_node_child_process8,import_node_fs15,import_node_os7,import_node_path21,import_node_stream9,
+" ").slice(0,300)}${proxyErr?` (${oneLine(proxyErr)})`:""}`}var import_node_child_process8,import_node_fs15,import_node_os7,import_node_path20,import_node_stream9,
 DEFAULT_KEYS,HOST_KEY_ALGORITHMS;var init_connect2=__esm({"src/host/ssh/connect.ts"(){"use strict";import_node_child_process8=require("node:child_process");import_node_fs15=
-require("node:fs");import_node_os7=require("node:os");import_node_path21=require("node:path");import_node_stream9=require("node:stream");init_run();init_known_hosts();
+require("node:fs");import_node_os7=require("node:os");import_node_path20=require("node:path");import_node_stream9=require("node:stream");init_run();init_known_hosts();
 init_proxy_command();init_target();DEFAULT_KEYS=["id_ed25519","id_ecdsa","id_rsa"];HOST_KEY_ALGORITHMS={"ssh-ed25519":["ssh-ed25519"],"ecdsa-sha2-nistp256":["ec\
 dsa-sha2-nistp256"],"ecdsa-sha2-nistp384":["ecdsa-sha2-nistp384"],"ecdsa-sha2-nistp521":["ecdsa-sha2-nistp521"],"ssh-rsa":["rsa-sha2-512","rsa-sha2-256","ssh-rs\
 a"]}}});function quoteWord(word){if(word.includes("\0"))throw new TypeError("a shell word cannot hold a NUL byte");if(/^[A-Za-z0-9_@%+=:,./-]+$/.test(word))return word;
@@ -8922,9 +8820,9 @@ priv",`--reuid=${options.user.uid}`,`--regid=${options.user.gid}`,"--clear-group
 ...as,...argv]);return options.cwd?`cd ${quoteCommand([options.cwd])} && ${line}`:line}function execOver(client,sudoFor){const queue=limiter(MAX_CHANNELS);return(argv,options={})=>{
 const started=performance.now();const done=r=>({stdout:Buffer.alloc(0),stderr:"",timedOut:false,aborted:false,...r,durationMs:performance.now()-started});if(options.
 signal?.aborted)return Promise.resolve(done({aborted:true}));const timeoutMs=options.timeoutMs??DEFAULT_COMMAND_TIMEOUT_MS;const cmd=remoteCommand(argv,{...options,
-timeoutMs},sudoFor(argv));return queue(()=>new Promise(resolve12=>{if(options.signal?.aborted)return resolve12(done({aborted:true}));let channel;const out=[];let outBytes=0;
+timeoutMs},sudoFor(argv));return queue(()=>new Promise(resolve13=>{if(options.signal?.aborted)return resolve13(done({aborted:true}));let channel;const out=[];let outBytes=0;
 let err="";let exit2={};const stopped={timedOut:false,aborted:false};let settled=false;const settle3=r=>{if(settled)return;settled=true;clearTimeout(timer);options.
-signal?.removeEventListener("abort",onAbort2);resolve12(r)};const stop=()=>{settle3(done({stdout:Buffer.concat(out),stderr:err,...stopped}));channel?.close()};const timer=setTimeout(
+signal?.removeEventListener("abort",onAbort2);resolve13(r)};const stop=()=>{settle3(done({stdout:Buffer.concat(out),stderr:err,...stopped}));channel?.close()};const timer=setTimeout(
 ()=>{if(!stopped.aborted)stopped.timedOut=true;stop()},timeoutMs);const onAbort2=()=>{if(!stopped.timedOut)stopped.aborted=true;stop()};options.signal?.addEventListener(
 "abort",onAbort2,{once:true});try{client.exec(cmd,(e,ch)=>{if(e)return settle3(done({openError:e.message.replace(/^\(SSH\) /,"")}));channel=ch;if(stopped.timedOut||
 stopped.aborted)return stop();if(options.input!==void 0)ch.end(options.input);else ch.end();ch.on("data",d=>{if(outBytes+d.length<=MAX_OUTPUT){out.push(d);outBytes+=
@@ -8956,8 +8854,8 @@ if(/connect failed/i.test(description))return{code:"ECONNREFUSED",errno:111};ret
 user.uid)return(facts.mode&128)!==0;if(facts.gid===user.gid||user.groups.includes(facts.gid))return(facts.mode&16)!==0;return(facts.mode&2)!==0}async function dialSsh(deps,endpoint,options){
 const started=performance.now();const fail2=facts=>({ok:false,...facts,durationMs:performance.now()-started});if(options.signal?.aborted)return fail2({code:ABORTED,
 message:"aborted before connecting"});let address;let port2=0;if(endpoint.kind==="tcp"){const r=await deps.resolve(endpoint.host,options);if(!r.ok)return{...r,durationMs:performance.
-now()-started};address=r.addresses[0];port2=endpoint.port}else{address=endpoint.path}const opened=await new Promise(resolve12=>{let settled=false;const settle3=v=>{
-if(settled){if("channel"in v)v.channel.close();return}settled=true;clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);resolve12(v)};const timer=setTimeout(
+now()-started};address=r.addresses[0];port2=endpoint.port}else{address=endpoint.path}const opened=await new Promise(resolve13=>{let settled=false;const settle3=v=>{
+if(settled){if("channel"in v)v.channel.close();return}settled=true;clearTimeout(timer);options.signal?.removeEventListener("abort",onAbort2);resolve13(v)};const timer=setTimeout(
 ()=>settle3({timedOut:true}),Math.max(0,options.timeoutMs-(performance.now()-started)));const onAbort2=()=>settle3({aborted:true});options.signal?.addEventListener(
 "abort",onAbort2,{once:true});const cb=(e,ch)=>settle3(e?{error:e.message.replace(/^\(SSH\) Channel open failure: /,"")}:{channel:ch});try{if(endpoint.kind==="t\
 cp")deps.client.forwardOut("127.0.0.1",0,address,port2,cb);else deps.client.openssh_forwardOutStreamLocal(address,cb)}catch(e){settle3({error:e.message})}});if("\
@@ -8972,9 +8870,9 @@ st,await deps.user()))return{code:"EACCES",errno:13};return{code:"ECONNREFUSED",
 L",99]]}});var ssh_host_exports={};__export(ssh_host_exports,{formatTarget:()=>formatTarget2,openSshHost:()=>openSshHost,parseSshTarget:()=>parseSshTarget,resolveRemote:()=>resolveRemote});
 async function openSshHost(target,options){const c3=await connectSsh(target,options);if(!c3.ok)return c3;const base=argv=>argv[0]?.split("/").pop()??"";const exec=execOver(
 c3.client,argv=>options.sudo===true&&SUDO_COMMANDS.has(base(argv)));const asUser=execOver(c3.client,()=>false);const files=remoteFiles(exec);const userFiles=remoteFiles(
-asUser);const where2=formatTarget2({...target,user:loginName(target)});const processNames=processNameCache(exec);let who;const user=()=>who??=readUser(asUser);const resolve12=(name2,o2)=>resolveRemote(
-asUser,name2,o2);const host={async run(file2,args,o2){return toCommandResult(file2,args,await exec([file2,...args],o2))},resolve:resolve12,dial:(endpoint,o2)=>dialSsh(
-{client:c3.client,resolve:resolve12,stat:p=>userFiles.stat(p,{followLinks:true}),user},endpoint,o2),stat:files.stat,readFile:async(path6,o2)=>o2?.offset===void 0&&
+asUser);const where2=formatTarget2({...target,user:loginName(target)});const processNames=processNameCache(exec);let who;const user=()=>who??=readUser(asUser);const resolve13=(name2,o2)=>resolveRemote(
+asUser,name2,o2);const host={async run(file2,args,o2){return toCommandResult(file2,args,await exec([file2,...args],o2))},resolve:resolve13,dial:(endpoint,o2)=>dialSsh(
+{client:c3.client,resolve:resolve13,stat:p=>userFiles.stat(p,{followLinks:true}),user},endpoint,o2),stat:files.stat,readFile:async(path6,o2)=>o2?.offset===void 0&&
 o2?.length===void 0&&await processNames.get(path6)||files.readFile(path6,o2),readDir:(path6,o2)=>{if(path6==="/proc")processNames.prefetch(o2);return files.readDir(
 path6,o2)},listListeners:async(o2={})=>readListeners(host,async()=>({listeners:[],source:"nothing",notes:[`ss is not usable on ${where2}`]}),{...o2,root:options.
 sudo===true||(await user()).uid===0}),user,configSource:(main2,o2)=>fetchConfigTree(exec,main2,o2),nginxDump:(binary,config2,o2)=>host.run(binary,["-T","-c",config2],
@@ -8997,15 +8895,126 @@ dress`,durationMs:r.durationMs}}async function fetchConfigTree(exec,main2,o2={})
 {signal:o2.signal}});return memorySource(parseFileStream(r.stdout),"the files read on the host")}var import_node_net12,SUDO_COMMANDS,MAX_CONFIG_FILE;var init_ssh_host=__esm(
 {"src/host/ssh/ssh-host.ts"(){"use strict";import_node_net12=require("node:net");init_address_order();init_config_source();init_listeners();init_probe_result();
 init_connect2();init_exec();init_remote_files();init_ssh_dial();init_target();init_target();SUDO_COMMANDS=new Set(["nginx","ss","iptables","ip6tables","nft","dd",
-"find"]);MAX_CONFIG_FILE=4*1024*1024}});function toFleetJson(fleet){const failed=fleet.hosts.filter(h2=>h2.report.verdict==="fail");const first=failed[0];const out={verdict:fleet.verdict};if(first?.report.
+"find"]);MAX_CONFIG_FILE=4*1024*1024}});function emptyInventory(file2){const inv={file:file2,hosts:[],hostVars:new Map,hostAt:new Map,groups:new Map};group(inv,"all");group(inv,"ungrouped");return inv}
+function group(inv,name2,at3){let g=inv.groups.get(name2);if(!g){g={name:name2,hosts:[],children:[],vars:{},...at3!==void 0&&{at:at3}};inv.groups.set(name2,g)}return g}
+function addHost(inv,groupName,name2,vars,at3){if(!inv.hostVars.has(name2)){inv.hosts.push(name2);inv.hostVars.set(name2,{});inv.hostAt.set(name2,at3)}Object.assign(
+inv.hostVars.get(name2),vars);const g=group(inv,groupName,at3);if(!g.hosts.includes(name2))g.hosts.push(name2)}function addChild(inv,parent,child2,at3){if(child2===
+"all")throw new UserError('the group "all" cannot be a child of another group',at3);const p=group(inv,parent,at3);group(inv,child2,at3);if(parent===child2||descendants(
+inv,child2).has(parent))throw new UserError(`group "${child2}" would be its own ancestor through "${parent}"`,at3);if(!p.children.includes(child2))p.children.push(
+child2)}function descendants(inv,name2){const seen=new Set;const todo=[...inv.groups.get(name2)?.children??[]];while(todo.length){const g=todo.pop();if(seen.has(
+g))continue;seen.add(g);append(todo,inv.groups.get(g)?.children??[])}return seen}function hostsOf(inv,name2){if(name2==="all")return[...inv.hosts];if(name2==="u\
+ngrouped")return ungrouped(inv);const order=[name2];const seen=new Set(order);for(let i2=0;i2<order.length;i2++){for(const c3 of inv.groups.get(order[i2])?.children??
+[]){if(!seen.has(c3)){seen.add(c3);order.push(c3)}}}const members2=new Set;for(const g of order)for(const h2 of inv.groups.get(g)?.hosts??[])members2.add(h2);return[
+...members2]}function ungrouped(inv){const grouped=new Set;for(const g of inv.groups.values())if(g.name!=="all"&&g.name!=="ungrouped")for(const h2 of g.hosts)grouped.
+add(h2);return inv.hosts.filter(h2=>!grouped.has(h2))}function groupsOfHost(inv,host){const depth=depths(inv);const out=[];for(const g of inv.groups.values()){if(g.
+name==="all")continue;if(hostsOf(inv,g.name).includes(host))out.push({name:g.name,depth:depth.get(g.name)??1})}out.push({name:"all",depth:0});return out}function depths(inv){
+const parents=new Map;for(const g of inv.groups.values())for(const c3 of g.children)parents.set(c3,[...parents.get(c3)??[],g.name]);const memo2=new Map([["all",
+0]]);const depthOf=name2=>{const known=memo2.get(name2);if(known!==void 0)return known;const ps=(parents.get(name2)??[]).filter(p=>p!=="all");const d=ps.reduce(
+(most,p)=>Math.max(most,depthOf(p)+1),1);memo2.set(name2,d);return d};for(const g of inv.groups.keys())depthOf(g);return memo2}function varsOf(inv,host){const groups=groupsOfHost(
+inv,host).map(g=>({...g,priority:Number(inv.groups.get(g.name)?.vars.ansible_group_priority??1)}));groups.sort((a2,b)=>a2.depth-b.depth||a2.priority-b.priority||
+(a2.name<b.name?-1:a2.name>b.name?1:0));const out={};for(const g of groups)Object.assign(out,inv.groups.get(g.name)?.vars);return Object.assign(out,inv.hostVars.
+get(host))}function fleetTarget(inv,host){const vars=varsOf(inv,host);const at3=inv.hostAt.get(host)??inv.file;const address=text2(vars,["ansible_host","ansible\
+_ssh_host"],at3)??host;const portText=text2(vars,["ansible_port","ansible_ssh_port"],at3);const user=text2(vars,["ansible_user","ansible_ssh_user"],at3);const keyFile=text2(
+vars,["ansible_ssh_private_key_file","ansible_private_key_file"],at3);let port2;if(portText!==void 0){port2=Number(portText);if(!/^\d+$/.test(portText)||port2<1||
+port2>65535)throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}"`,at3)}return{name:host,address,...port2!==void 0&&
+{port:port2},...user!==void 0&&{user},...keyFile!==void 0&&{keyFile}}}function text2(vars,keys,at3){for(const k of keys){const v=vars[k];if(v===void 0||v===null)
+continue;if(typeof v==="object")throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`,at3);const s=String(v);if(s.includes("{{")||s.includes(
+"{%"))throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`,at3);return s}return void 0}var init_inventory=__esm(
+{"src/fleet/inventory.ts"(){"use strict";init_append();init_user_error()}});function selectHosts(inv,pattern2,shown2="--limit"){const terms=splitPattern(pattern2);const regular=terms.filter(t=>!t.startsWith("&")&&!t.startsWith("!"));const ordered=[
+...regular.length?regular:["all"],...terms.filter(t=>t.startsWith("&")),...terms.filter(t=>t.startsWith("!"))];let hosts=[];for(const term of ordered){if(inv.hostVars.
+has(term)){if(!hosts.includes(term))hosts.push(term);continue}const that=matchOne(inv,term.startsWith("&")||term.startsWith("!")?term.slice(1):term,shown2);if(term.
+startsWith("!"))hosts=hosts.filter(h2=>!that.has(h2));else if(term.startsWith("&"))hosts=hosts.filter(h2=>that.has(h2));else for(const h2 of that)if(!hosts.includes(
+h2))hosts.push(h2)}return hosts}function splitPattern(pattern2){const parts=pattern2.includes(",")?pattern2.split(","):isAddress(pattern2)?[pattern2]:pattern2.match(
+/(?:[^\s:[\]]|\[[^\]]*\])+/g)??[];return parts.map(p=>p.trim()).filter(Boolean)}function isAddress(p){return/^\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]?$/.
+test(p)}function matchOne(inv,pattern2,shown2){let expr=pattern2;let pick2;const m=pattern2.startsWith("~")?null:SUBSCRIPT.exec(pattern2);if(m){expr=m[1];if(m[2]!==
+void 0){const i2=Number(m[2]);pick2=hosts2=>{const h2=hosts2[i2<0?hosts2.length+i2:i2];if(h2===void 0)throw new UserError(`no host matched the subscripted patte\
+rn "${pattern2}"`,shown2);return[h2]}}else{const start2=Number(m[3]);pick2=hosts2=>hosts2.slice(start2,m[5]?Number(m[5])+1:void 0)}}const hosts=enumerate(inv,expr,
+shown2);return new Set(pick2?pick2(hosts):hosts)}function enumerate(inv,pattern2,shown2){const re=compile3(pattern2,shown2);const results=[];const groups=[...inv.
+groups.keys()].filter(g=>re.test(g));for(const g of groups)append(results,hostsOf(inv,g));if(!groups.length||pattern2.startsWith("~")||/[.?*[]/.test(pattern2)){
+for(const h2 of inv.hosts)if(re.test(h2))results.push(h2)}return[...new Set(results)]}function compile3(pattern2,shown2){try{return pattern2.startsWith("~")?new RegExp(
+`^(?:${pattern2.slice(1)})`):new RegExp(`^${globToRegex(pattern2)}$`,"s")}catch(e){throw new UserError(`invalid host pattern "${pattern2}": ${e.message}`,shown2)}}
+function globToRegex(glob){let out="";for(let i2=0;i2<glob.length;i2++){const c3=glob[i2];if(c3==="*")out+=".*";else if(c3==="?")out+=".";else if(c3==="["){let j=i2+
+1;if(glob[j]==="!")j++;if(glob[j]==="]")j++;while(j<glob.length&&glob[j]!=="]")j++;if(j>=glob.length)out+="\\[";else{let body=glob.slice(i2+1,j).replace(/\\/g,"\
+\\\\");if(body.startsWith("!"))body=`^${body.slice(1)}`;else if(body.startsWith("^"))body=`\\${body}`;out+=`[${body}]`;i2=j}}else out+=c3.replace(/[.*+?^${}()|[\]\\/-]/g,
+"\\$&")}return out}var SUBSCRIPT;var init_host_pattern=__esm({"src/fleet/host-pattern.ts"(){"use strict";init_append();init_user_error();init_inventory();SUBSCRIPT=
+/^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/}});function expandRange(name2,at3,out=[]){const m=RANGE.exec(name2);if(!m){out.push(name2);return out}const head=name2.slice(0,m.index);const tail=name2.slice(m.index+
+m[0].length);const bounds=m[0].slice(1,-1).split(":");if(bounds.length!==2&&bounds.length!==3)throw new UserError(`host range must be begin:end or begin:end:ste\
+p, got "${m[0]}"`,at3);const beg=bounds[0]||"0";const end=bounds[1];const step=bounds.length===3?Number(bounds[2]):1;if(!end)throw new UserError(`host range mus\
+t specify an end value: "${m[0]}"`,at3);if(!Number.isInteger(step)||step<1)throw new UserError(`host range step must be a positive whole number: "${m[0]}"`,at3);
+let fill=x=>String(x);if(beg.length>1&&beg.startsWith("0")){if(beg.length!==end.length)throw new UserError(`host range must specify equal-length begin and end f\
+ormats: "${m[0]}"`,at3);fill=x=>String(x).padStart(beg.length,"0")}const seq=[];const ib=beg.length===1?LETTERS.indexOf(beg):-1;const ie=end.length===1?LETTERS.
+indexOf(end):-1;if(ib>=0&&ie>=0){if(ib>ie)throw new UserError(`host range must have begin <= end: "${m[0]}"`,at3);for(let i2=ib;i2<=ie;i2+=step)seq.push(LETTERS[i2])}else{
+if(!/^\d+$/.test(beg)||!/^\d+$/.test(end))throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`,at3);const b=Number(beg);const e=Number(
+end);if((e-b)/step+out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`,at3);for(let i2=b;i2<=e;i2+=
+step)seq.push(i2)}for(const s of seq){expandRange(`${head}${fill(s)}${tail}`,at3,out);if(out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${name2}" e\
+xpands to more than ${MAX_RANGE_HOSTS} hosts`,at3)}return out}function splitPort(text3,at3){const v6=/^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text3);if(v6?.[1]?.
+includes(":"))return{name:v6[1],...v6[2]!==void 0&&{port:port(v6[2],text3,at3)}};const outside=text3.replace(/\[[^\]]*\]/g,s=>"x".repeat(s.length));const colons=[
+...outside.matchAll(/:/g)].length;if(colons===1){const i2=outside.indexOf(":");const p=text3.slice(i2+1);if(/^\d+$/.test(p))return{name:text3.slice(0,i2),port:port(
+p,text3,at3)};throw new UserError(`"${text3}": the text after ":" must be a port number`,at3)}return{name:text3}}function port(p,text3,at3){const n2=Number(p);if(n2<
+1||n2>65535)throw new UserError(`"${text3}": port must be 1-65535`,at3);return n2}var LETTERS,MAX_RANGE_HOSTS,RANGE;var init_host_range=__esm({"src/fleet/host-r\
+ange.ts"(){"use strict";init_user_error();LETTERS="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";MAX_RANGE_HOSTS=1e5;RANGE=/\[[^\]]*:[^\]]*\]/}});function parseIniInventory(text3,file2,shown2){const inv=emptyInventory(file2);const pending=new Map;let groupName="ungrouped";let state="hosts";const lines=text3.
+split(/\r?\n/);lines.forEach((raw,i2)=>{const lineNo=i2+1;const at3=`${shown2}:${lineNo}`;const line=raw.trim();if(!line||line.startsWith("#")||line.startsWith(
+";"))return;const m=SECTION.exec(line);if(m){groupName=m[1];state=m[2]??"hosts";if(!["hosts","children","vars"].includes(state))throw new UserError(`section [${groupName}\
+:${state}] has an unknown type: ${state} (hosts, children or vars)`,at3);if(!inv.groups.has(groupName)){if(state==="vars"&&!pending.has(groupName))pending.set(groupName,
+{line:lineNo,state:"vars",parents:[]});group(inv,groupName,at3)}const p=pending.get(groupName);if(p&&state!=="vars"){if(p.state==="children")for(const parent of p.
+parents)addChild(inv,parent,groupName,`${shown2}:${p.line}`);pending.delete(groupName)}return}if(line.startsWith("[")&&line.endsWith("]"))throw new UserError(`i\
+nvalid section "${line}": no spaces or other characters inside the brackets`,at3);if(state==="hosts"){const tokens=lineWords(line,at3);if(tokens.length===0)return;
+const first=tokens[0];if(first.endsWith(":"))throw new UserError(`host "${first}" ends in ":", which is reserved for a port`,at3);const{name:name2,port:port2}=splitPort(
+first,at3);const vars={};for(const t of tokens.slice(1)){const eq=t.indexOf("=");if(eq<0)throw new UserError(`expected key=value host variable, got "${t}"`,at3);
+vars[t.slice(0,eq)]=iniValue(t.slice(eq+1))}if(port2!==void 0)vars.ansible_port=port2;for(const h2 of expandRange(name2,at3))addHost(inv,groupName,h2,vars,at3)}else if(state===
+"vars"){const eq=line.indexOf("=");if(eq<0)throw new UserError(`expected key=value, got "${line}"`,at3);group(inv,groupName).vars[line.slice(0,eq).trim()]=iniValue(
+line.slice(eq+1).trim())}else{const c3=GROUP_NAME.exec(line);if(!c3)throw new UserError(`expected a group name, got "${line}"`,at3);const child2=c3[1];if(inv.groups.
+has(child2))addChild(inv,groupName,child2,at3);else{const p=pending.get(child2);if(p)p.parents.push(groupName);else pending.set(child2,{line:lineNo,state:"child\
+ren",parents:[groupName]})}}});for(const[name2,p]of pending){const at3=`${shown2}:${p.line}`;if(p.state==="vars")throw new UserError(`section [${name2}:vars] is\
+ for a group that is never declared`,at3);throw new UserError(`section [${p.parents.at(-1)??""}:children] names a group that is never declared: ${name2}`,at3)}return inv}
+function iniValue(v){const q=/^(['"])(.*)\1$/s.exec(v);if(q)return q[2].replace(/\\(.)/g,"$1");return v}function lineWords(line,at3){const words=shellWords(line,
+{comments:true});if(Array.isArray(words))return words;throw new UserError(words.problem==="unterminated"?`no closing quotation (${words.quote})`:"a backslash at\
+ the end of the line escapes nothing",at3)}var SECTION,GROUP_NAME;var init_inventory_ini=__esm({"src/fleet/inventory-ini.ts"(){"use strict";init_shell_words();init_user_error();
+init_host_range();init_inventory();SECTION=/^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;GROUP_NAME=/^([^:\]\s]+)\s*(?:#.*)?$/}});function parseYamlInventory(text3,file2,shown2){const lineCounter=new import_yaml2.LineCounter;const doc=(0,import_yaml2.parseDocument)(text3,{lineCounter,uniqueKeys:false,
+prettyErrors:false});const at3=node2=>`${shown2}:${lineCounter.linePos(node2?.range?.[0]??0).line}`;const first=doc.errors[0];if(first)throw new UserError(oneLine2(
+first.message),`${shown2}:${lineCounter.linePos(first.pos[0]).line}`);const inv=emptyInventory(file2);const root=deref(doc,doc.contents);if(root===null||(0,import_yaml2.isScalar)(
+root)&&(root.value===null||root.value===""))throw new UserError("the inventory is empty",`${shown2}:1`);if(!(0,import_yaml2.isMap)(root))throw new UserError("a \
+YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})",at3(root));if(root.items.some(p=>keyText(p)==="plugin"))throw new UserError("this\
+ is an inventory plugin configuration, not an inventory: give the inventory itself",at3(root));const parseGroup=(name2,node2,where2)=>{group(inv,name2,where2);if(node2===
+null||(0,import_yaml2.isScalar)(node2)&&node2.value===null)return;if(!(0,import_yaml2.isMap)(node2))throw new UserError(`group "${name2}" must be a mapping of h\
+osts, vars and children`,at3(node2));for(const pair of node2.items){const key=keyText(pair);const keyAt=at3(pair.key);let value=deref(doc,pair.value);if(value===
+null||(0,import_yaml2.isScalar)(value)&&value.value===null)continue;if(!["hosts","vars","children"].includes(key))throw new UserError(`group "${name2}": unexpec\
+ted key "${key}" (hosts, vars or children)`,keyAt);if((0,import_yaml2.isScalar)(value)&&typeof value.value==="string")value=null;if(value!==null&&!(0,import_yaml2.isMap)(
+value))throw new UserError(`group "${name2}": "${key}" must be a mapping`,at3(value));const entries=value===null?[[String(deref(doc,pair.value).value),null,keyAt]]:
+value.items.map(p=>[keyText(p),deref(doc,p.value),at3(p.key)]);if(key==="vars"){for(const[k,v]of entries)group(inv,name2).vars[k]=v===null?null:toValue(doc,v,at3(
+v))}else if(key==="children"){for(const[child2,v,where22]of entries){parseGroup(child2,v,where22);addChild(inv,name2,child2,where22)}}else{for(const[pattern2,v,
+where22]of entries){if(v!==null&&!((0,import_yaml2.isScalar)(v)&&v.value===null)&&!(0,import_yaml2.isMap)(v))throw new UserError(`host "${pattern2}": its value \
+must be a mapping of variables`,at3(v));const vars=v===null||!(0,import_yaml2.isMap)(v)?{}:toValue(doc,v,at3(v));if(pattern2.endsWith(":"))throw new UserError(`\
+host "${pattern2}" ends in ":", which is reserved for a port`,where22);const{name:hostName2,port:port2}=splitPort(pattern2,where22);if(port2!==void 0)vars.ansible_port=
+port2;for(const h2 of expandRange(hostName2,where22))addHost(inv,name2,h2,{...vars},where22)}}}};for(const pair of root.items)parseGroup(keyText(pair),deref(doc,
+pair.value),at3(pair.key));return inv}function deref(doc,node2){if(node2===null||node2===void 0)return null;return(0,import_yaml2.isAlias)(node2)?node2.resolve(
+doc)??null:node2}function keyText(pair){const k=pair.key;return(0,import_yaml2.isScalar)(k)?String(k.value):String(k)}function toValue(doc,node2,at3){try{return node2.
+toJS(doc,{maxAliasCount:MAX_ALIASES2})}catch(e){throw new UserError(`YAML aliases expand too far (${oneLine2(e.message)})`,at3)}}function oneLine2(s){return s.split(
+"\n")[0]??s}var import_yaml2,MAX_ALIASES2;var init_inventory_yaml=__esm({"src/fleet/inventory-yaml.ts"(){"use strict";import_yaml2=__toESM(require_dist(),1);init_user_error();
+init_host_range();init_inventory();MAX_ALIASES2=100}});async function loadInventory(path6,shown2,signal){const bytes=await readInput(path6,{what:"inventory",shown:shown2,maxBytes:MAX_INVENTORY_BYTES,...signal&&{signal}});
+if(bytes.includes(0))throw new UserError("the inventory is not text (it holds NUL bytes)",`${shown2}:1`);return parseInventory(bytes.toString("utf8"),path6,shown2)}
+function parseInventory(text3,file2,shown2){return looksLikeYaml(text3,file2)?parseYamlInventory(text3,file2,shown2):parseIniInventory(text3,file2,shown2)}function looksLikeYaml(text3,file2){
+const ext=(0,import_node_path21.extname)(file2).toLowerCase();if(ext===".yml"||ext===".yaml"||ext===".json")return true;if(ext===".ini"||ext===".cfg")return false;
+const first=text3.split(/\r?\n/).find(l=>l.trim()!==""&&!l.trim().startsWith("#"));return first!==void 0&&(first.trim()==="---"||/^[\w.-]+:\s*(#.*)?$/.test(first.
+trim())||first.trim().startsWith("{"))}var import_node_path21,MAX_INVENTORY_BYTES;var init_inventory_file=__esm({"src/fleet/inventory-file.ts"(){"use strict";import_node_path21=
+require("node:path");init_input_file();init_user_error();init_inventory_ini();init_inventory_yaml();MAX_INVENTORY_BYTES=16*1024*1024}});async function inventoryTargets(sel){const inv=await loadInventory(sel.path,sel.shown,sel.signal);const names2=sel.limit===void 0?inv.hosts:selectHosts(inv,sel.
+limit);if(names2.length===0){throw new UserError(sel.limit===void 0?`${sel.shown}: the inventory names no host`:`${sel.limitName} ${sel.limit}: no host of ${sel.
+shown} matches`)}return names2.map(h2=>fleetTarget(inv,h2))}function concurrencyValue(value,name2){if(value===void 0)return DEFAULT_CONCURRENCY;const n2=Number(
+value);if(!/^\d+$/.test(value)||n2<1||n2>MAX_CONCURRENCY)throw new UserError(`${name2} must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${value}"`);return n2}
+function sshConnect(shared,cwd){return async(target,signal)=>{const opened=await openSshHost({host:target.address,port:target.port??22,...target.user!==void 0&&
+{user:target.user}},{...shared,...target.keyFile!==void 0&&{keyFile:(0,import_node_path22.resolve)(cwd,target.keyFile),key:void 0},signal});return opened.ok?opened:
+{ok:false,code:connectCode(opened.message),message:opened.message}}}function connectCode(message){if(/host key|not in .*known|@revoked/i.test(message))return"ss\
+h.host_key";if(/authentication failed|private key cannot be used|no key:/i.test(message))return"ssh.auth";return"host.unreachable"}var import_node_path22,MAX_CONCURRENCY;
+var init_targets=__esm({"src/fleet/targets.ts"(){"use strict";import_node_path22=require("node:path");init_ssh_host();init_user_error();init_host_pattern();init_inventory_file();
+init_inventory();init_run_fleet();MAX_CONCURRENCY=256}});function toFleetJson(fleet){const failed=fleet.hosts.filter(h2=>h2.report.verdict==="fail");const first=failed[0];const out={verdict:fleet.verdict};if(first?.report.
 reason!==void 0)out.reason=first.report.reason;out.hosts=fleet.hosts.map(h2=>({host:h2.host,target:maskCredentials(formatTarget(h2.target)),...JSON.parse(toJson(
 h2.report))}));out.summary={hosts:fleet.hosts.length,passed:fleet.hosts.length-failed.length,failed:failed.length,failures:failed.map(h2=>{const deciding=h2.report.
 findings.find(f=>f.severity==="error"&&f.code===h2.report.reason)??h2.report.findings.find(f=>f.severity==="error");return{host:h2.host,...h2.report.reason!==void 0&&
 {reason:h2.report.reason},...deciding&&{message:maskCredentials(deciding.message)}}})};if(fleet.spec!==void 0)out.spec=fleet.spec;out.duration_ms=Math.round(fleet.
 durationMs);return`${JSON.stringify(out,null,2)}
-`}var init_fleet_json=__esm({"src/report/fleet-json.ts"(){"use strict";init_run_fleet();init_mask();init_json()}});function relativeInside(file2,dir){if(dir===void 0)return void 0;const abs=(0,import_node_path22.isAbsolute)(file2)?file2:(0,import_node_path22.resolve)(dir,file2);
-const rel=(0,import_node_path22.relative)((0,import_node_path22.resolve)(dir),abs);if(rel===""||rel===".."||rel.startsWith(`..${import_node_path22.sep}`)||(0,import_node_path22.isAbsolute)(
-rel))return void 0;return rel.split(import_node_path22.sep).join("/")}var import_node_path22;var init_paths=__esm({"src/report/paths.ts"(){"use strict";import_node_path22=
+`}var init_fleet_json=__esm({"src/report/fleet-json.ts"(){"use strict";init_run_fleet();init_mask();init_json()}});function relativeInside(file2,dir){if(dir===void 0)return void 0;const abs=(0,import_node_path23.isAbsolute)(file2)?file2:(0,import_node_path23.resolve)(dir,file2);
+const rel=(0,import_node_path23.relative)((0,import_node_path23.resolve)(dir),abs);if(rel===""||rel===".."||rel.startsWith(`..${import_node_path23.sep}`)||(0,import_node_path23.isAbsolute)(
+rel))return void 0;return rel.split(import_node_path23.sep).join("/")}var import_node_path23;var init_paths=__esm({"src/report/paths.ts"(){"use strict";import_node_path23=
 require("node:path")}});function xmlText(s){return s.replace(FORBIDDEN,"\uFFFD").replace(/&/g,"&amp;").replace(/</g,"&lt;").replace(/>/g,"&gt;")}function xmlAttr(s){return xmlText(s).replace(
 /"/g,"&quot;").replace(/\n/g,"&#10;").replace(/\r/g,"&#13;").replace(/\t/g,"&#9;")}var FORBIDDEN;var init_xml=__esm({"src/report/xml.ts"(){"use strict";FORBIDDEN=
 /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g}});var junit_exports={};__export(junit_exports,{inputErrorJunit:()=>inputErrorJunit,junitSuites:()=>junitSuites,suiteXml:()=>suiteXml,toJunit:()=>toJunit});function toJunit(report,opts={}){
@@ -9058,41 +9067,34 @@ verdict==="pass")append(out,wrap(`${p.bold(p.green("PASS"))}  `,`fleet (${stats}
 ` (${h2.report.reason})`:""}`).join(", ");append(out,wrap(`${p.bold(p.red("FAIL"))}  `,`fleet: ${names2||"no host was gated"}  (${stats})`,w))}return`${out.join(
 "\n")}
 `}var init_fleet_text=__esm({"src/report/fleet-text.ts"(){"use strict";init_append();init_duration();init_run_fleet();init_mask();init_by_service();init_color();
-init_text();init_wrap()}});var fleet_exports={};__export(fleet_exports,{MAX_CONCURRENCY:()=>MAX_CONCURRENCY,concurrencyFlag:()=>concurrencyFlag,connectCode:()=>connectCode,fleetTargets:()=>fleetTargets,
-runFleetCheck:()=>runFleetCheck});async function fleetTargets(flags,io){if(flags.inventory!==void 0&&flags.ssh?.length)throw new UserError("--inventory and --ss\
-h: give the hosts one way");if(flags.limit!==void 0&&flags.inventory===void 0)throw new UserError("--limit needs --inventory");if(flags.inventory===void 0){return(flags.
-ssh??[]).map(text3=>{const t=parseSshTarget(text3);if(typeof t==="string")throw new UserError(`--ssh ${text3}: ${t}`);return{name:text3,address:t.host,port:t.port,
-...t.user!==void 0&&{user:t.user}}})}const inv=await loadInventory((0,import_node_path23.resolve)(io.cwd,flags.inventory),flags.inventory,io.signal);const names2=flags.
-limit===void 0?inv.hosts:selectHosts(inv,flags.limit);if(names2.length===0){throw new UserError(flags.limit===void 0?`${flags.inventory}: the inventory names no\
- host`:`--limit ${flags.limit}: no host of ${flags.inventory} matches`)}return names2.map(h2=>fleetTarget(inv,h2))}function concurrencyFlag(value){if(value===void 0)
-return DEFAULT_CONCURRENCY;const n2=Number(value);if(!/^\d+$/.test(value)||n2<1||n2>MAX_CONCURRENCY)throw new UserError(`--concurrency must be a whole number fr\
-om 1 to ${MAX_CONCURRENCY}, got "${value}"`);return n2}async function runFleetCheck(targets,concurrency,run,io){const connect3=async(target,signal)=>{const opened=await openSshHost(
-{host:target.address,port:target.port??22,...target.user!==void 0&&{user:target.user}},{...run.ssh,...target.keyFile!==void 0&&{keyFile:(0,import_node_path23.resolve)(
-io.cwd,target.keyFile),key:void 0},signal});return opened.ok?opened:{ok:false,code:connectCode(opened.message),message:opened.message}};const fleet=await runFleet(
-run.spec,targets,{connect:connect3,concurrency,phase:run.phase,...run.deadlineMs!==void 0&&{deadlineMs:run.deadlineMs},signal:io.signal,onHost:(h2,settled,total)=>{
-if(run.quiet)return;const why=h2.report.verdict==="pass"?"pass":`fail${h2.report.reason?` (${h2.report.reason})`:""}`;io.stderr.write(`[${settled}/${total}] ${forTerminal(
-h2.host)} (${forTerminal(formatTarget(h2.target))}): ${why}
+init_text();init_wrap()}});var fleet_exports={};__export(fleet_exports,{concurrencyFlag:()=>concurrencyFlag,fleetTargets:()=>fleetTargets,runFleetCheck:()=>runFleetCheck});async function fleetTargets(flags,io){
+if(flags.inventory!==void 0&&flags.ssh?.length)throw new UserError("--inventory and --ssh: give the hosts one way");if(flags.limit!==void 0&&flags.inventory===void 0)
+throw new UserError("--limit needs --inventory");if(flags.inventory===void 0){return(flags.ssh??[]).map(text3=>{const t=parseSshTarget(text3);if(typeof t==="str\
+ing")throw new UserError(`--ssh ${text3}: ${t}`);return{name:text3,address:t.host,port:t.port,...t.user!==void 0&&{user:t.user}}})}return inventoryTargets({path:(0,import_node_path24.resolve)(
+io.cwd,flags.inventory),shown:flags.inventory,limitName:"--limit",...flags.limit!==void 0&&{limit:flags.limit},signal:io.signal})}function concurrencyFlag(value){
+return concurrencyValue(value,"--concurrency")}async function runFleetCheck(targets,concurrency,run,io){const fleet=await runFleet(run.spec,targets,{connect:sshConnect(
+run.ssh,io.cwd),concurrency,phase:run.phase,...run.deadlineMs!==void 0&&{deadlineMs:run.deadlineMs},signal:io.signal,onHost:(h2,settled,total)=>{if(run.quiet)return;
+const why=h2.report.verdict==="pass"?"pass":`fail${h2.report.reason?` (${h2.report.reason})`:""}`;io.stderr.write(`[${settled}/${total}] ${forTerminal(h2.host)}\
+ (${forTerminal(formatTarget(h2.target))}): ${why}
 `)}});const json2=run.reportPath||run.format==="json"?toFleetJson(fleet):"";if(run.reportPath)await writeFilesAtomically([{path:run.reportPath,text:json2}],io.signal);
 io.stdout.write(run.format==="json"?json2:run.format==="junit"?toFleetJunit(fleet,{cwd:io.cwd}):toFleetText(fleet,{color:useColor(io.stdout,io.env),quiet:run.quiet,
-width:terminalWidth(io.stdout,io.env)}));return fleet.verdict==="pass"?EXIT.pass:EXIT.fail}function connectCode(message){if(/host key|not in .*known|@revoked/i.
-test(message))return"ssh.host_key";if(/authentication failed|private key cannot be used|no key:/i.test(message))return"ssh.auth";return"host.unreachable"}var import_node_path23,
-MAX_CONCURRENCY;var init_fleet=__esm({"src/cli/fleet.ts"(){"use strict";import_node_path23=require("node:path");init_atomic_write();init_host_pattern();init_inventory_file();
-init_inventory();init_run_fleet();init_ssh_host();init_mask();init_fleet_json();init_fleet_junit();init_fleet_text();init_color();init_wrap();init_user_error();
-init_io();MAX_CONCURRENCY=256}});var check_exports={};__export(check_exports,{checkCommand:()=>checkCommand});async function openRemote(values,io){if(values.ssh===void 0){const stray=["ssh-key",
+width:terminalWidth(io.stdout,io.env)}));return fleet.verdict==="pass"?EXIT.pass:EXIT.fail}var import_node_path24;var init_fleet=__esm({"src/cli/fleet.ts"(){"us\
+e strict";import_node_path24=require("node:path");init_atomic_write();init_run_fleet();init_targets();init_ssh_host();init_mask();init_fleet_json();init_fleet_junit();
+init_fleet_text();init_color();init_wrap();init_user_error();init_io()}});var check_exports={};__export(check_exports,{checkCommand:()=>checkCommand});async function openRemote(values,io){if(values.ssh===void 0){const stray=["ssh-key",
 "known-hosts","ssh-host-key","ssh-proxy","sudo"].find(k=>values[k]!==void 0);if(stray)throw new UserError(`--${stray} needs --ssh`);return void 0}const{openSshHost:openSshHost2,
 parseSshTarget:parseSshTarget2}=await Promise.resolve().then(()=>(init_ssh_host(),ssh_host_exports));const target=parseSshTarget2(values.ssh);if(typeof target===
 "string")throw new UserError(`--ssh ${values.ssh}: ${target}`);if(values["known-hosts"]!==void 0&&values["ssh-host-key"]!==void 0)throw new UserError("--known-h\
 osts and --ssh-host-key: give one of them");const opened=await openSshHost2(target,{...sshOptions(values,io),signal:io.signal});if(!opened.ok)throw new UserError(
 opened.message);return opened}function sshOptions(values,io){if(values["known-hosts"]!==void 0&&values["ssh-host-key"]!==void 0)throw new UserError("--known-hos\
 ts and --ssh-host-key: give one of them");const envKey=io.env.UPSTREAM_GATE_SSH_KEY;const passphrase=io.env.UPSTREAM_GATE_SSH_PASSPHRASE;return{...values["ssh-k\
-ey"]!==void 0?{keyFile:(0,import_node_path24.resolve)(io.cwd,values["ssh-key"])}:envKey?{key:envKey}:{},...passphrase&&{passphrase},...values["known-hosts"]!==void 0&&
-{knownHosts:(0,import_node_path24.resolve)(io.cwd,values["known-hosts"])},...values["ssh-host-key"]!==void 0&&{hostKey:values["ssh-host-key"]},...values["ssh-pr\
+ey"]!==void 0?{keyFile:(0,import_node_path25.resolve)(io.cwd,values["ssh-key"])}:envKey?{key:envKey}:{},...passphrase&&{passphrase},...values["known-hosts"]!==void 0&&
+{knownHosts:(0,import_node_path25.resolve)(io.cwd,values["known-hosts"])},...values["ssh-host-key"]!==void 0&&{hostKey:values["ssh-host-key"]},...values["ssh-pr\
 oxy"]!==void 0&&{proxy:values["ssh-proxy"]},...values.sudo===true&&{sudo:true},...io.env.SSH_AUTH_SOCK&&{agent:io.env.SSH_AUTH_SOCK}}}function timingsText(t){const stages=[
 ...t.stages].sort((a2,b)=>a2.startMs-b.startMs);const width=stages.reduce((w,s)=>Math.max(w,s.stage.length),0);const ms2=n2=>n2.toFixed(1).padStart(8);return`ti\
 mings (ms from the process's start):
 ${stages.map(s=>`  ${s.stage.padEnd(width)}  at ${ms2(s.startMs)}  took ${ms2(s.ms)}`).join("\n")}
 `}function requestedFormat(args){let format2;args.forEach((a2,i2)=>{if(a2==="--format")format2=args[i2+1];else if(a2.startsWith("--format="))format2=a2.slice("-\
--format=".length)});return format2}var import_node_path24,help2,unguarded,checkCommand,junit;var init_check2=__esm({"src/cli/check.ts"(){"use strict";import_node_path24=
+-format=".length)});return format2}var import_node_path25,help2,unguarded,checkCommand,junit;var init_check2=__esm({"src/cli/check.ts"(){"use strict";import_node_path25=
 require("node:path");init_run2();init_atomic_write();init_json();init_text();init_progress();init_color();init_wrap();init_load();init_user_error();init_timings();
 init_args();init_io();init_spec_arg();help2=`Usage: upstream-gate check [--spec FILE] [--phase config|probe|all]
                            [--format text|json|junit] [--deadline DUR]
@@ -9159,7 +9161,7 @@ ssh-key":{type:"string"},"known-hosts":{type:"string"},"ssh-host-key":{type:"str
 write(`${help2}
 `);return EXIT.pass}const phase=oneOf("phase",values.phase,["config","probe","all"],"all");const format2=oneOf("format",values.format,["text","json","junit"],"t\
 ext");const deadlineMs=durationFlag("deadline",values.deadline);const spec=await timed(timings,"spec load",()=>loadSpecArg(io.cwd,values.spec,io.signal));const dump=values["\
-nginx-dump"];if(dump!==void 0)spec.nginx.dump=dump==="-"?"-":(0,import_node_path24.resolve)(io.cwd,dump);const reportPath=values.report===void 0?void 0:(0,import_node_path24.resolve)(
+nginx-dump"];if(dump!==void 0)spec.nginx.dump=dump==="-"?"-":(0,import_node_path25.resolve)(io.cwd,dump);const reportPath=values.report===void 0?void 0:(0,import_node_path25.resolve)(
 io.cwd,values.report);if(reportPath)await planWrite(reportPath);if(values.inventory!==void 0||(values.ssh?.length??0)>1){const{concurrencyFlag:concurrencyFlag2,
 fleetTargets:fleetTargets2,runFleetCheck:runFleetCheck2}=await Promise.resolve().then(()=>(init_fleet(),fleet_exports));const targets=await fleetTargets2(values,
 io);const concurrency=concurrencyFlag2(values.concurrency);return runFleetCheck2(targets,concurrency,{spec,phase,format:format2,...deadlineMs!==void 0&&{deadlineMs},
@@ -9178,7 +9180,7 @@ want(10))return input2.peek(2)[0]===31&&(input2.peek(2).length<2||input2.peek(2)
 take(2).readUInt16LE(0);if(!await input2.want(xlen))return"truncated";input2.take(xlen)}if(flags&FNAME&&!await input2.skipString())return"truncated";if(flags&FCOMMENT&&
 !await input2.skipString())return"truncated";if(flags&FHCRC){if(!await input2.want(2))return"truncated";input2.take(2)}return"ok"}async function*inflateMember(input2,check2,chunkSize){
 const inflater=zlib.createInflateRaw({chunkSize});let complete=true;const feeding=(async()=>{let fed=0;for(;;){const chunk=await input2.chunk();if(!chunk){complete=
-false;inflater.end();return}fed+=chunk.length;await new Promise((resolve12,reject)=>inflater.write(chunk,e=>e?reject(e):resolve12()));const unused=fed-inflater.
+false;inflater.end();return}fed+=chunk.length;await new Promise((resolve13,reject)=>inflater.write(chunk,e=>e?reject(e):resolve13()));const unused=fed-inflater.
 bytesWritten;if(unused>0){input2.unread(chunk.subarray(chunk.length-unused));inflater.end();return}}})();feeding.catch(()=>{});try{for await(const out of inflater){
 const b=out;if(crc322)check2.crc=crc322(b,check2.crc);check2.size=check2.size+b.length>>>0;yield b}await feeding}finally{inflater.destroy()}return complete}async function*gunzipMembers(source,summary,chunkSize){
 const input2=new Input(source[Symbol.asyncIterator]());for(let first=true;;first=false){const h2=await header2(input2);if(h2==="end")return;if(h2==="truncated"){
@@ -9224,8 +9226,8 @@ exec(addr)??/^connect\(\) to unix:(\S+) failed/.exec(e.message);if(unix)f.socket
 find(r=>r.when(f))??(e.upstream!==void 0?OTHER:void 0);if(!rule)return void 0;const upstream=rule.addr?.(f)??(addr||(f.socket?`unix:${f.socket}`:""));if(!upstream)
 return void 0;const d={kind:rule.kind,upstream,cause:rule.cause({...f,addr:upstream}),fix:rule.fix({...f,addr:upstream})};if(rule.code)d.code=rule.code;if(!rule.
 noErrno&&e.errno!==void 0){d.errno=e.errno;const name2=errnoName(errno);if(name2)d.errnoName=name2}return d}function hostOf(addr){const a2=addr.replace(/^[a-z]+:\/\//,
-"");const v6=/^\[([^\]]+)\]/.exec(a2);if(v6)return v6[1];return a2.replace(/:\d+$/,"")}var import_node_path25,BSD_ERRNO,FAILURE_LEVELS,connecting,tlsToUpstream,
-connectCall,msg,quoted,ssListen,where,RULES2,OTHER,LOG_FORMS;var init_error_log_classify=__esm({"src/explain/error-log-classify.ts"(){"use strict";import_node_path25=
+"");const v6=/^\[([^\]]+)\]/.exec(a2);if(v6)return v6[1];return a2.replace(/:\d+$/,"")}var import_node_path26,BSD_ERRNO,FAILURE_LEVELS,connecting,tlsToUpstream,
+connectCall,msg,quoted,ssListen,where,RULES2,OTHER,LOG_FORMS;var init_error_log_classify=__esm({"src/explain/error-log-classify.ts"(){"use strict";import_node_path26=
 require("node:path");init_errno();init_error_log();BSD_ERRNO={61:111,60:110,54:104,65:113,51:101,49:99,35:11,50:100,64:112};FAILURE_LEVELS=new Set(["error","cri\
 t","alert","emerg"]);connecting=f=>f.e.action==="connecting to upstream";tlsToUpstream=f=>f.e.action==="SSL handshaking to upstream";connectCall=f=>/^(?:connect\(\)|kevent\(\) reported that connect\(\))/.
 test(f.e.message);msg=prefix=>f=>f.e.message.startsWith(prefix);quoted=f=>/"([^"]*)"/.exec(f.e.message)?.[1];ssListen=f=>f.port?`ss -ltnp 'sport = :${f.port}'`:
@@ -9262,7 +9264,7 @@ ddress is not configured on this host, or its port is taken`,fix:()=>"fix or rem
 ns"},{kind:"socket_missing",doc:"`connect() to unix:PATH failed (2: No such file or directory)`",code:"socket.missing",when:f=>f.socket!==void 0&&f.errno===2,cause:f=>`\
 the socket ${f.socket} does not exist: the service is not running, its listen path differs (php7.4-fpm.sock vs php8.2-fpm.sock), or it lives in another mount na\
 mespace (systemd PrivateTmp=, another container)`,fix:f=>`compare the *_pass path with the service's listen setting (php-fpm \`listen =\`), start the service, the\
-n check: ls -l ${(0,import_node_path25.dirname)(f.socket)}`},{kind:"socket_permission",doc:"`connect() to unix:PATH failed (13: Permission denied)`",code:"socke\
+n check: ls -l ${(0,import_node_path26.dirname)(f.socket)}`},{kind:"socket_permission",doc:"`connect() to unix:PATH failed (13: Permission denied)`",code:"socke\
 t.permission",when:f=>f.socket!==void 0&&f.errno===13,cause:f=>`nginx's worker user may not connect to ${f.socket}: it needs write permission on the socket and \
 search (x) permission on every parent directory (or an SELinux/AppArmor label denies it)`,fix:f=>`let the nginx user in: php-fpm \`listen.owner\`/\`listen.group\` =\
  the nginx user, \`listen.mode = 0660\` (or add the nginx user to the socket's group); check with: namei -l ${f.socket}`},{kind:"socket_refused",doc:"`connect()\
@@ -9403,12 +9405,12 @@ scan(bytes.length)},forms:()=>x.formCount(),full:()=>x.arenaBytes()>x.arenaCapac
 void 0}var instance;var init_wasm_scanner=__esm({"src/explain/wasm-scanner.ts"(){"use strict";init_record();init_scan_wasm()}});function createExplainer(window2={},opts={}){const wasm=opts.wasm===false?void 0:wasmScanner();const js=createJsScanner();const line=new Int32Array(RECORD);const scannedSlots=[];
 const groups=new Map;let groupText=0;let buckets=new Array(BUCKETS);let forms=0;let formBytes=0;const stats={lines:0,unparsed:0,failures:0,outside:0,ungrouped:0};
 const since=window2.since;const until=window2.until;let from;let to;let second="";let outside=false;function setSecond(t){second=t;outside=since!==void 0&&t<since||
-until!==void 0&&t>until;if(from===void 0||t<from)from=t;if(to===void 0||t>to)to=t}function resolve12(line2){const e=parseErrorLine(line2);if(!e)return NOT_COUNTED;
+until!==void 0&&t>until;if(from===void 0||t<from)from=t;if(to===void 0||t>to)to=t}function resolve13(line2){const e=parseErrorLine(line2);if(!e)return NOT_COUNTED;
 const d=classifyErrorLine(e);if(!d)return NOT_COUNTED;const key=groupKey(d);let acc=groups.get(key);if(acc)return acc;const text3=groupTextBytes(d,e);if(groups.
 size>=MAX_GROUPS||groupText+text3>MAX_GROUP_TEXT)return"ungrouped";groupText+=text3;const group2=newGroup(d,e);acc={group:group2,servers:[],hosts:[],first:"",last:"",
 second:"",lastServer:"\0",lastHost:"\0"};groups.set(key,acc);return acc}function lookup2(t,s,e,level3,msg2,msgEnd,up){const len=msgEnd-msg2;const h2=len*31+up.length*
 131+t.charCodeAt(msgEnd-1)+t.charCodeAt(msg2+(len>>1))*7+level3*17+(up.length?up.charCodeAt(up.length-1):0)&BUCKETS-1;let bucket=buckets[h2];if(bucket){for(let i2=0;i2<
-bucket.length;i2++){const f=bucket[i2];if(f.level===level3&&f.message.length===len&&f.upstream===up&&t.slice(msg2,msgEnd)===f.message)return f.slot}}const slot=resolve12(
+bucket.length;i2++){const f=bucket[i2];if(f.level===level3&&f.message.length===len&&f.upstream===up&&t.slice(msg2,msgEnd)===f.message)return f.slot}}const slot=resolve13(
 t.slice(s,e));formBytes+=len+up.length;if(++forms>MAX_CACHED||formBytes>MAX_CACHED_BYTES){buckets=new Array(BUCKETS);forms=1;formBytes=len+up.length;bucket=void 0}
 if(!bucket)buckets[h2]=bucket=[];bucket.push({level:level3,message:copy(t.slice(msg2,msgEnd)),upstream:copy(up),slot});return slot}function tally(slot,t,rec,k,base,s,e){
 if(slot===NOT_COUNTED)return;if(outside){stats.outside++;return}stats.failures++;if(slot==="ungrouped"){stats.ungrouped++;return}const acc=slot;acc.group.count++;
@@ -9418,11 +9420,11 @@ t,c3,e,rec);const v=at2(rec,k+R_SERVER,base);if(v>=0)acc.lastServer=name(acc.ser
 if(rec[k+R_HOST]===UNKNOWN){const up=rec[k+R_UP];js.findHost(t,c3,e,up<0?-1:at2(rec,k+R_UP_CLOSE,base)+1,rec)}const v=at2(rec,k+R_HOST,base);if(v>=0)acc.lastHost=
 name(acc.hosts,acc.lastHost,t,v,at2(rec,k+R_HOST_END,base))}}function slow(text3){const e=parseErrorLine(text3);if(!e){if(text3.trim()!=="")stats.unparsed++;return}
 if(e.time!==second)setSecond(copy(e.time));if(e.level!=="error"&&e.level!=="crit"&&e.level!=="alert"&&e.level!=="emerg")return;js.reset();line[R_CLIENT]=text3.indexOf(
-CLIENT);line[R_UP]=-1;line[R_SERVER]=UNKNOWN;line[R_HOST]=UNKNOWN;tally(resolve12(text3),text3,line,0,0,0,text3.length);js.reset()}function count2(t,rec,k,base,timeKnown){
+CLIENT);line[R_UP]=-1;line[R_SERVER]=UNKNOWN;line[R_HOST]=UNKNOWN;tally(resolve13(text3),text3,line,0,0,0,text3.length);js.reset()}function count2(t,rec,k,base,timeKnown){
 const s=base+rec[k+R_START];const e=base+rec[k+R_END];const m=rec[k+R_MSG];if(m<0){slow(t.slice(s,e));return false}if(!timeKnown&&!sameSecond(t,s,second)){const time3=copy(
 t.slice(s,s+19));if(!TIME.test(time3)){slow(t.slice(s,e));return false}setSecond(time3)}const level3=t.charCodeAt(s+21);if(level3!==101&&level3!==99&&level3!==97)
 return true;const form=rec[k+R_FORM];let slot;if(form>=0){const id=form&FORM_NEW-1;const known=form&FORM_NEW?void 0:scannedSlots[id];slot=known??(scannedSlots[id]=
-resolve12(t.slice(s,e)))}else{const c3=at2(rec,k+R_CLIENT,base);const upV=at2(rec,k+R_UP,base);const up=upV<0?"":upstreamAddress(t.slice(upV,at2(rec,k+R_UP_CLOSE,
+resolve13(t.slice(s,e)))}else{const c3=at2(rec,k+R_CLIENT,base);const upV=at2(rec,k+R_UP,base);const up=upV<0?"":upstreamAddress(t.slice(upV,at2(rec,k+R_UP_CLOSE,
 base)));slot=lookup2(t,s,e,level3*256+t.charCodeAt(s+22),base+m,c3<0?e:c3,up)}tally(slot,t,rec,k,base,s,e);return true}function scanBytes(wasm2,t,start2,end,bytes){
 if(wasm2.owner!==scannedSlots||wasm2.forms()>MAX_CACHED||wasm2.full()){wasm2.resetForms();scannedSlots.length=0;wasm2.owner=scannedSlots}const n2=wasm2.scan(bytes.
 subarray(start2,end));const r=wasm2.records;let timeKnown=false;for(let i2=0,k=0;i2<n2;i2++,k+=RECORD){stats.lines++;timeKnown=count2(t,r,k,start2,timeKnown&&r[k+
@@ -9463,9 +9465,9 @@ stop.abort(e);throw e}finally{opts.signal?.removeEventListener("abort",onAbort2)
 path6);if(!st.isFile()||st.size<PARALLEL_MIN_BYTES)return 0;const fh=await(0,import_promises20.open)(path6,import_node_fs17.constants.O_RDONLY|import_node_fs17.constants.
 O_NONBLOCK);try{const head=Buffer.alloc(2);await fh.read(head,0,2,0);return isGzip(head)?0:st.size}finally{await fh.close()}}async function inThisThread(path6,range,window2,signal){
 const ex=createExplainer(window2);const read3=await readLogText(path6,ex.addText,{range,...signal&&{signal}});return{state:ex.state(),dropped:read3.dropped}}function inWorker(job,signal){
-return new Promise((resolve12,reject)=>{signal?.throwIfAborted();const worker=spawn5(job);const stop=()=>void worker.terminate();signal?.addEventListener("abort",
+return new Promise((resolve13,reject)=>{signal?.throwIfAborted();const worker=spawn5(job);const stop=()=>void worker.terminate();signal?.addEventListener("abort",
 stop,{once:true});let done;worker.once("message",m=>done=m);worker.once("error",reject);worker.once("exit",code=>{signal?.removeEventListener("abort",stop);if(done)
-resolve12(done);else reject(Object.assign(new Error(`explain worker exited with code ${code} before it finished`),{code:"ERR_WORKER_EXITED"}))})})}function spawn5(job){
+resolve13(done);else reject(Object.assign(new Error(`explain worker exited with code ${code} before it finished`),{code:"ERR_WORKER_EXITED"}))})})}function spawn5(job){
 const self2=new URL(__ugateMetaUrl);const options={workerData:job,resourceLimits:{maxYoungGenerationSizeMb:WORKER_YOUNG_MB}};if(!self2.pathname.endsWith(".ts"))
 return new import_node_worker_threads.Worker(self2,options);const boot=`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(self2.
 href)}); });`;return new import_node_worker_threads.Worker(boot,{...options,eval:true})}var import_node_fs17,import_promises20,import_node_os8,import_node_worker_threads,
@@ -9485,11 +9487,11 @@ relation==="match"?"host":relation);return{match:"mismatch",service:byServer.nam
 ackend: nginx dialed ${formatEndpoint(dialed2)} for ${byServer.serverNames.join(", ")}, the spec says ${byServer.name} listens on ${byServer.backendText} (${code}\
 ); run \`upstream-gate check\` to find the line`}}function closest(services,dialed2,scheme){let best;let bestScore=-1;for(const s of services){let score=0;if(s.
 backend.kind===dialed2.kind)score+=4;if(scheme!==void 0&&speaks(s.protocol,scheme))score+=2;if(s.backend.kind==="tcp"&&dialed2.kind==="tcp"&&s.backend.port===dialed2.
-port)score+=1;if(s.backend.kind==="unix"&&dialed2.kind==="unix"&&(0,import_node_path26.basename)(s.backend.path)===(0,import_node_path26.basename)(dialed2.path))
+port)score+=1;if(s.backend.kind==="unix"&&dialed2.kind==="unix"&&(0,import_node_path27.basename)(s.backend.path)===(0,import_node_path27.basename)(dialed2.path))
 score+=1;if(score>bestScore){best=s;bestScore=score}}return best}function schemeOf(upstream){return/^([a-z]+):\/\//.exec(upstream)?.[1]}function endpointOf(upstream){
 const bare=upstream.replace(/^[a-z]+:\/\//,"");const e=parseBackend(bare);return typeof e==="string"?void 0:e}function sameBackend(spec,dialed2){return relate(dialed2,
 spec,sameHost)==="match"}function sameHost(dialed2,spec){return dialed2.toLowerCase()===spec.toLowerCase()||spec==="localhost"&&(dialed2==="127.0.0.1"||dialed2===
-"::1")}var import_node_path26;var init_spec_match=__esm({"src/explain/spec-match.ts"(){"use strict";import_node_path26=require("node:path");init_endpoint();init_address();
+"::1")}var import_node_path27;var init_spec_match=__esm({"src/explain/spec-match.ts"(){"use strict";import_node_path27=require("node:path");init_endpoint();init_address();
 init_mismatch();init_protocols()}});function explainJson(r,meta3){const out={groups:r.groups.map(groupJson),files:meta3.files,lines:r.lines,failures:r.failures,unparsed:r.unparsed};if(r.ungrouped>
 0)out.ungrouped=r.ungrouped;if(meta3.interrupted)out.interrupted=true;if(meta3.truncated?.length)out.truncated_gzip=meta3.truncated;if(meta3.trailing?.length)out.
 gzip_trailing_garbage=meta3.trailing;if(meta3.dropped)out.dropped_lines=meta3.dropped;if(meta3.since!==void 0||meta3.until!==void 0){out.outside_window=r.outside;
@@ -9523,8 +9525,8 @@ h2??0)>23||Number(mi??0)>59||Number(s??0)>59;if(outOfRange)throw new UserError(`
 "00:00:00":`${h2}:${mi}:${s??(end?"59":"00")}`;return`${y}/${mo}/${d} ${time3}`}const ms2=agoMs(v);if(ms2===void 0)throw new UserError(`--${flag} "${value}" is \
 neither a duration (30s, 15m, 2h, 1d) nor a time (2026-11-24T01:20)`);const then=new Date(now.getTime()-ms2);if(Number.isNaN(then.getTime()))throw new UserError(
 `--${flag} "${value}" is too far back: no date is that old`);return logTime(then)}function agoMs(v){const long=/^(\d+(?:\.\d+)?)(h|d)$/.exec(v);if(long)return Number(
-long[1])*(long[2]==="h"?36e5:864e5);return parseDuration(v)}var import_node_path27,DEFAULT_ERROR_LOG2,help3,explainCommand,ABSOLUTE;var init_explain2=__esm({"sr\
-c/cli/explain.ts"(){"use strict";import_node_path27=require("node:path");init_error_log_stream();init_threads();init_spec_match();init_explain();init_color();init_explain_json();
+long[1])*(long[2]==="h"?36e5:864e5);return parseDuration(v)}var import_node_path28,DEFAULT_ERROR_LOG2,help3,explainCommand,ABSOLUTE;var init_explain2=__esm({"sr\
+c/cli/explain.ts"(){"use strict";import_node_path28=require("node:path");init_error_log_stream();init_threads();init_spec_match();init_explain();init_color();init_explain_json();
 init_explain_text();init_duration();init_user_error();init_args();init_io();DEFAULT_ERROR_LOG2="/var/log/nginx/error.log";help3=`Usage: upstream-gate explain [E\
 RROR_LOG ...] [--since TIME] [--until TIME]
                              [--format text|json] [--spec FILE] [--threads N]
@@ -9557,9 +9559,9 @@ type:"string"},until:{type:"string"},format:{type:"string"},spec:{type:"string"}
 `);return EXIT.pass}const format2=oneOf("format",values.format,["text","json"],"text");const threads=values.threads===void 0?defaultThreads():threadsFlag(values.
 threads);const now=new Date;const window2={...values.since!==void 0&&{since:timeFlag("since",values.since,now)},...values.until!==void 0&&{until:timeFlag("until",
 values.until,now,true)}};if(window2.since!==void 0&&window2.until!==void 0&&window2.since>window2.until){throw new UserError(`--since (${values.since}) is after\
- --until (${values.until})`)}const spec=values.spec===void 0?void 0:await(await Promise.resolve().then(()=>(init_load(),load_exports))).loadSpecFile((0,import_node_path27.resolve)(
+ --until (${values.until})`)}const spec=values.spec===void 0?void 0:await(await Promise.resolve().then(()=>(init_load(),load_exports))).loadSpecFile((0,import_node_path28.resolve)(
 io.cwd,values.spec),void 0,io.signal);const files=positionals.length?positionals:[spec?.nginx.errorLog??DEFAULT_ERROR_LOG2];if(files.filter(f=>f==="-").length>1)
-throw new UserError('"-" (standard input) can be given once');const paths=files.map(f=>f==="-"?f:(0,import_node_path27.resolve)(io.cwd,f));await checkReadable(paths,
+throw new UserError('"-" (standard input) can be given once');const paths=files.map(f=>f==="-"?f:(0,import_node_path28.resolve)(io.cwd,f));await checkReadable(paths,
 io.stdin);const explainer=createExplainer(window2);let interrupted=false;const truncated=[];const trailing=[];let dropped=0;try{for(const[i2,p]of paths.entries()){
 const read3=await explainLog(p,explainer,{stdin:io.stdin,signal:io.signal,window:window2,threads});if(read3.truncatedGzip)truncated.push(files[i2]);if(read3.gzipTrailingBytes>
 0)trailing.push({file:files[i2],bytes:read3.gzipTrailingBytes});dropped+=read3.dropped}}catch(e){if(!io.signal.aborted)throw e;interrupted=true}const result=explainer.
@@ -9567,8 +9569,8 @@ result();if(spec)crossCheck(result.groups,spec);const meta3={files,...window2,..
 0&&{trailing},...dropped>0&&{dropped}};io.stdout.write(format2==="json"?explainJson(result,meta3):explainText(result,meta3,{color:useColor(io.stdout,io.env)}));
 return EXIT.pass}};ABSOLUTE=/^(\d{4})[-/](\d\d)[-/](\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?$/}});var parse_exports2={};__export(parse_exports2,{parseCommand:()=>parseCommand2});function maskDialTargets(payload){const walk=list=>list.map(d=>({...d,...isDial(
 d.directive)&&{args:d.args.map(maskDialTarget)},...d.block&&{block:walk(d.block)}}));return{...payload,config:payload.config.map(c3=>({...c3,parsed:walk(c3.parsed)}))}}
-function isDial(directive){return directive==="server"||directive.endsWith("_pass")}var import_node_path28,help4,parseCommand2;var init_parse3=__esm({"src/cli/p\
-arse.ts"(){"use strict";import_node_path28=require("node:path");init_load2();init_mask();init_user_error();init_args();init_io();help4=`Usage: upstream-gate par\
+function isDial(directive){return directive==="server"||directive.endsWith("_pass")}var import_node_path29,help4,parseCommand2;var init_parse3=__esm({"src/cli/p\
+arse.ts"(){"use strict";import_node_path29=require("node:path");init_load2();init_mask();init_user_error();init_args();init_io();help4=`Usage: upstream-gate par\
 se NGINX_CONF [--indent N]
 
 Print an nginx configuration as crossplane's JSON payload:
@@ -9592,7 +9594,7 @@ file, bad flags).`;parseCommand2={help:help4,async run(args,io){const{values,pos
 io.stdout.write(`${help4}
 `);return EXIT.pass}if(positionals.length!==1)throw new UserError("expected one NGINX_CONF argument (a file, or - for standard input) (see upstream-gate parse -\
 -help)");const indent=values.indent===void 0?0:Number(values.indent);if(!Number.isInteger(indent)||indent<0||indent>8)throw new UserError(`--indent must be a wh\
-ole number from 0 to 8, got "${values.indent}"`);const arg=positionals[0];const path6=arg==="-"?"-":(0,import_node_path28.resolve)(io.cwd,arg);const loaded=await loadAny(
+ole number from 0 to 8, got "${values.indent}"`);const arg=positionals[0];const path6=arg==="-"?"-":(0,import_node_path29.resolve)(io.cwd,arg);const loaded=await loadAny(
 path6,{signal:io.signal,readStdin:()=>readStdin(io.stdin)});const text3=JSON.stringify(maskDialTargets(loaded.parse.payload),(_key,value)=>typeof value==="strin\
 g"?maskCredentials(value):value,indent||void 0);io.stdout.write(`${text3}
 `);return loaded.parse.payload.status==="ok"?EXIT.pass:EXIT.fail}}}});async function main(argv,io){const[verb,...rest]=argv[0]==="help"&&argv[1]!==void 0?[argv[1],"--help"]:argv;if(verb===void 0||verb==="-h"||verb==="--help"||verb===

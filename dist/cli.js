@@ -21,37 +21,40 @@ var WRAP_TAIL = "\n})";
 var MAX_CACHE_BYTES = 64 * 1024 * 1024;
 var STALE_MS = 30 * 24 * 3600 * 1e3;
 var self = fileURLToPath(import.meta.url);
-var text = readSelf(self);
-var end = text.length - PROGRAM_FOOTER.length;
-var start = end - 1591304;
-if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
-  process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)
+load();
+function load() {
+  const text = readSelf(self);
+  const end = text.length - PROGRAM_FOOTER.length;
+  const start = end - 1591304;
+  if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
+    process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)
 `);
-  process.exit(70);
+    process.exit(70);
+  }
+  const program = restoreClosers(text, start, end);
+  let line = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < start; i = text.indexOf("\n", i + 1)) line++;
+  const cache = cacheFile();
+  const cached = cache.file ? readCache(cache.file) : void 0;
+  const compileStart = performance.now();
+  const script = new Script(WRAP_HEAD + program + WRAP_TAIL, { filename: self, lineOffset: line - 1, cachedData: cached });
+  const status = {
+    startMs: compileStart,
+    state: !cache.file ? "off" : cached === void 0 ? "written at exit" : script.cachedDataRejected ? "rejected, rewritten at exit" : "hit",
+    why: cache.why,
+    compileMs: performance.now() - compileStart
+  };
+  globalThis[CODE_CACHE_STATE] = status;
+  if (cache.file && status.state !== "hit") {
+    const file = cache.file;
+    process.once("exit", (code) => {
+      if (code === 0 || code === 1) writeCache(file, script.createCachedData());
+    });
+  }
+  const run = script.runInThisContext();
+  const module = { exports: {} };
+  run.call(void 0, module.exports, createRequire(self), module, self, self.slice(0, self.lastIndexOf("/")) || "/", import.meta.url);
 }
-var program = restoreClosers(text, start, end);
-var line = 0;
-for (let i = text.indexOf("\n"); i !== -1 && i < start; i = text.indexOf("\n", i + 1)) line++;
-var cache = cacheFile();
-var cached = cache.file ? readCache(cache.file) : void 0;
-var compileStart = performance.now();
-var script = new Script(WRAP_HEAD + program + WRAP_TAIL, { filename: self, lineOffset: line - 1, cachedData: cached });
-var status = {
-  startMs: compileStart,
-  state: !cache.file ? "off" : cached === void 0 ? "written at exit" : script.cachedDataRejected ? "rejected, rewritten at exit" : "hit",
-  why: cache.why,
-  compileMs: performance.now() - compileStart
-};
-globalThis[CODE_CACHE_STATE] = status;
-if (cache.file && status.state !== "hit") {
-  const file = cache.file;
-  process.once("exit", (code) => {
-    if (code === 0 || code === 1) writeCache(file, script.createCachedData());
-  });
-}
-var run = script.runInThisContext();
-var module = { exports: {} };
-run.call(void 0, module.exports, createRequire(self), module, self, self.slice(0, self.lastIndexOf("/")) || "/", import.meta.url);
 function readSelf(path) {
   const fd = openSync(path, "r");
   try {

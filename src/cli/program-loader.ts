@@ -33,40 +33,45 @@ const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 const STALE_MS = 30 * 24 * 3600 * 1000;
 
 const self = fileURLToPath(import.meta.url);
-const text = readSelf(self);
-const end = text.length - PROGRAM_FOOTER.length;
-const start = end - __PROGRAM_LENGTH__;
-if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
-  process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)\n`);
-  process.exit(70);
-}
-const program = restoreClosers(text, start, end);
-// the program's first line is this file's line `line`, so stack traces name this file's lines
-let line = 0;
-for (let i = text.indexOf('\n'); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) line++;
+load();
 
-const cache = cacheFile();
-const cached = cache.file ? readCache(cache.file) : undefined;
-const compileStart = performance.now();
-const script = new Script(WRAP_HEAD + program + WRAP_TAIL, { filename: self, lineOffset: line - 1, cachedData: cached });
-const status: CodeCacheState = {
-  startMs: compileStart,
-  state: !cache.file ? 'off' : cached === undefined ? 'written at exit' : script.cachedDataRejected ? 'rejected, rewritten at exit' : 'hit',
-  why: cache.why,
-  compileMs: performance.now() - compileStart,
-};
-(globalThis as { [k: symbol]: unknown })[CODE_CACHE_STATE] = status;
-if (cache.file && status.state !== 'hit') {
-  const file = cache.file;
-  // at exit the cache holds every function this run compiled, not only the top level; a run
-  // that ended in a usage error (2) or a crash compiled little worth keeping
-  process.once('exit', (code) => {
-    if (code === 0 || code === 1) writeCache(file, script.createCachedData());
-  });
+/** In a function, so the file's text and the program's copy are garbage once compiled: V8 keeps the source it compiled. */
+function load(): void {
+  const text = readSelf(self);
+  const end = text.length - PROGRAM_FOOTER.length;
+  const start = end - __PROGRAM_LENGTH__;
+  if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
+    process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)\n`);
+    process.exit(70);
+  }
+  const program = restoreClosers(text, start, end);
+  // the program's first line is this file's line `line`, so stack traces name this file's lines
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) line++;
+
+  const cache = cacheFile();
+  const cached = cache.file ? readCache(cache.file) : undefined;
+  const compileStart = performance.now();
+  const script = new Script(WRAP_HEAD + program + WRAP_TAIL, { filename: self, lineOffset: line - 1, cachedData: cached });
+  const status: CodeCacheState = {
+    startMs: compileStart,
+    state: !cache.file ? 'off' : cached === undefined ? 'written at exit' : script.cachedDataRejected ? 'rejected, rewritten at exit' : 'hit',
+    why: cache.why,
+    compileMs: performance.now() - compileStart,
+  };
+  (globalThis as { [k: symbol]: unknown })[CODE_CACHE_STATE] = status;
+  if (cache.file && status.state !== 'hit') {
+    const file = cache.file;
+    // at exit the cache holds every function this run compiled, not only the top level; a run
+    // that ended in a usage error (2) or a crash compiled little worth keeping
+    process.once('exit', (code) => {
+      if (code === 0 || code === 1) writeCache(file, script.createCachedData());
+    });
+  }
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const module = { exports: {} };
+  run.call(undefined, module.exports, createRequire(self), module, self, self.slice(0, self.lastIndexOf('/')) || '/', import.meta.url);
 }
-const run = script.runInThisContext() as (...args: unknown[]) => void;
-const module = { exports: {} };
-run.call(undefined, module.exports, createRequire(self), module, self, self.slice(0, self.lastIndexOf('/')) || '/', import.meta.url);
 
 function readSelf(path: string): string {
   // latin1: the program is ASCII (the build checks), and this decoding is the fastest

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // <define:__PROGRAM_CLOSERS__>
-var define_PROGRAM_CLOSERS_default = [748211, 775638, 909018, 942291, 981071, 991396];
+var define_PROGRAM_CLOSERS_default = [748475, 775902, 909282, 942555, 981335, 991660];
 
 // src/cli/program-loader.ts
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
@@ -12,8 +12,13 @@ import { isMainThread, threadId } from "node:worker_threads";
 // src/timings.ts
 var CODE_CACHE_STATE = /* @__PURE__ */ Symbol.for("upstream-gate.code-cache");
 
+// src/regexp-guard.ts
+import { setFlagsFromString } from "node:v8";
+var REGEXP_FLAG = "--enable-experimental-regexp-engine-on-excessive-backtracks";
+setFlagsFromString(REGEXP_FLAG);
+
 // src/cli/program-loader.ts
-var PROGRAM_HEADER = `/* upstream-gate program ${"00c885a25fba496da4ecb18e97565a3612b4147161c0e9ddfa6f9a341ea97663"}
+var PROGRAM_HEADER = `/* upstream-gate program ${"eec4eecfeb4d015ebcefff1cc8edcaafcba8335f81ef05761d7033f5bf22cae0"}
 `;
 var PROGRAM_FOOTER = "\n*/\n";
 var WRAP_HEAD = "(function (exports, require, module, __filename, __dirname, __ugateMetaUrl) {'use strict';\n";
@@ -25,7 +30,7 @@ load();
 function load() {
   const text = readSelf(self);
   const end = text.length - PROGRAM_FOOTER.length;
-  const start = end - 1591304;
+  const start = end - 1591588;
   if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
     process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)
 `);
@@ -105,7 +110,7 @@ function cacheFile() {
     const command = isMainThread ? /^[a-z]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "other" : "worker";
     const identity = `${me.dev}-${me.ino}-${me.size}-${Math.trunc(me.mtimeMs)}`;
     const v8 = process.versions.v8.replace(/[^\w.-]/g, "_");
-    return { file: `${dir}/${"00c885a25fba496da4ecb18e97565a3612b4147161c0e9ddfa6f9a341ea97663".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
+    return { file: `${dir}/${"eec4eecfeb4d015ebcefff1cc8edcaafcba8335f81ef05761d7033f5bf22cae0".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
   } catch (e) {
     return { why: `${dir}: ${e.code ?? String(e)}` };
   }
@@ -159,12 +164,13 @@ function removeStale(dir) {
     }
   }
 }
-/* upstream-gate program 00c885a25fba496da4ecb18e97565a3612b4147161c0e9ddfa6f9a341ea97663
+/* upstream-gate program eec4eecfeb4d015ebcefff1cc8edcaafcba8335f81ef05761d7033f5bf22cae0
 "use strict";var __create=Object.create;var __defProp=Object.defineProperty;var __getOwnPropDesc=Object.getOwnPropertyDescriptor;var __getOwnPropNames=Object.getOwnPropertyNames;var __getProtoOf=Object.getPrototypeOf;var __hasOwnProp=Object.prototype.hasOwnProperty;var __esm=(fn,res,err)=>function __init(){if(err)throw err[0];try{return fn&&(res=(0,fn[__getOwnPropNames(fn)[0]])(fn=0)),res}catch(e){throw err=[e],e}};var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__getOwnPropNames(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,
 e}};var __export=(target,all)=>{for(var name2 in all)__defProp(target,name2,{get:all[name2],enumerable:true})};var __copyProps=(to,from,except,desc)=>{if(from&&typeof from===
 "object"||typeof from==="function"){for(let key of __getOwnPropNames(from))if(!__hasOwnProp.call(to,key)&&key!==except)__defProp(to,key,{get:()=>from[key],enumerable:!(desc=
 __getOwnPropDesc(from,key))||desc.enumerable})}return to};var __toESM=(mod,isNodeMode,target)=>(target=mod!=null?__create(__getProtoOf(mod)):{},__copyProps(isNodeMode||!mod||!mod.__esModule?__defProp(target,"default",{
-value:mod,enumerable:true}):target,mod));function isUserError(e){return e instanceof UserError}function fileErrorWords(e){const code=e.code;return code!==void 0&&READ_ERRORS[code]||String(code??e)}var UserError,
+value:mod,enumerable:true}):target,mod));var import_node_v8,REGEXP_FLAG;var init_regexp_guard=__esm({"src/regexp-guard.ts"(){"use strict";import_node_v8=require("node:v8");REGEXP_FLAG="--enable-experim\
+ental-regexp-engine-on-excessive-backtracks";(0,import_node_v8.setFlagsFromString)(REGEXP_FLAG)}});function isUserError(e){return e instanceof UserError}function fileErrorWords(e){const code=e.code;return code!==void 0&&READ_ERRORS[code]||String(code??e)}var UserError,
 READ_ERRORS;var init_user_error=__esm({"src/user-error.ts"(){"use strict";UserError=class extends Error{constructor(message,where2){super(where2?`${where2}: ${message}`:
 message);this.where=where2}where;name="UserError"};READ_ERRORS={ENOENT:"no such file",EACCES:"permission denied (run as a user who may read it)",EPERM:"permissi\
 on denied (run as a user who may read it)",EISDIR:"is a directory",ENOTDIR:"a part of the path is not a directory",ELOOP:"too many levels of symbolic links",ENXIO:"\
@@ -3596,9 +3602,9 @@ void 0){throw new TypeError('The "execPath" option has been removed. Please use 
 'The "nodePath" option');const resolvedNodePath=import_node_path9.default.resolve(cwd,normalizedNodePath);const newOptions={...options,nodePath:resolvedNodePath,
 node:shouldHandleNode,cwd};if(!shouldHandleNode){return[file2,commandArguments,newOptions]}if(import_node_path9.default.basename(file2,".exe")==="node"){throw new TypeError(
 'When the "node" option is true, the first argument does not need to be "node".')}return[resolvedNodePath,[...nodeOptions,file2,...commandArguments],{ipc:true,...newOptions,
-shell:false}]}}});var import_node_v8,validateIpcInputOption,validateAdvancedInput,validateJsonInput,validateIpcInput,sendIpcInput;var init_ipc_input=__esm({"node_modules/execa/li\
-b/ipc/ipc-input.js"(){import_node_v8=require("node:v8");validateIpcInputOption=({ipcInput,ipc,serialization})=>{if(ipcInput===void 0){return}if(!ipc){throw new Error(
-"The `ipcInput` option cannot be set unless the `ipc` option is `true`.")}validateIpcInput[serialization](ipcInput)};validateAdvancedInput=ipcInput=>{try{(0,import_node_v8.serialize)(
+shell:false}]}}});var import_node_v82,validateIpcInputOption,validateAdvancedInput,validateJsonInput,validateIpcInput,sendIpcInput;var init_ipc_input=__esm({"node_modules/execa/l\
+ib/ipc/ipc-input.js"(){import_node_v82=require("node:v8");validateIpcInputOption=({ipcInput,ipc,serialization})=>{if(ipcInput===void 0){return}if(!ipc){throw new Error(
+"The `ipcInput` option cannot be set unless the `ipc` option is `true`.")}validateIpcInput[serialization](ipcInput)};validateAdvancedInput=ipcInput=>{try{(0,import_node_v82.serialize)(
 ipcInput)}catch(error2){throw new Error("The `ipcInput` option is not serializable with a structured clone.",{cause:error2})}};validateJsonInput=ipcInput=>{try{
 JSON.stringify(ipcInput)}catch(error2){throw new Error("The `ipcInput` option is not serializable with JSON.",{cause:error2})}};validateIpcInput={advanced:validateAdvancedInput,
 json:validateJsonInput};sendIpcInput=async(subprocess,ipcInput)=>{if(ipcInput===void 0){return}await subprocess.sendMessage(ipcInput)}}});var validateEncoding,TEXT_ENCODINGS,BINARY_ENCODINGS,ENCODINGS,getCorrectEncoding,ENCODING_ALIASES,serializeEncoding;var init_encoding_option=__esm({"node_modul\
@@ -9625,8 +9631,8 @@ Options:
   -v, --version  print the version
 
 Exit codes: 0 pass, 1 the gate failed (a classified finding), 2 bad input.`}});var cli_exports={};function exit(code){process.exitCode=code;let writing=2;const written=()=>{if(--writing===0)process.exit(code)};process.stdout.write("",written);
-process.stderr.write("",written)}var controller,signalled,onSignal;var init_cli=__esm({"src/cli/index.ts"(){"use strict";init_main2();controller=new AbortController;
-onSignal=sig=>{if(signalled)process.exit(sig==="SIGINT"?130:143);signalled=sig;process.stderr.write(`
+process.stderr.write("",written)}var controller,signalled,onSignal;var init_cli=__esm({"src/cli/index.ts"(){"use strict";init_regexp_guard();init_main2();controller=
+new AbortController;onSignal=sig=>{if(signalled)process.exit(sig==="SIGINT"?130:143);signalled=sig;process.stderr.write(`
 upstream-gate: ${sig}: stopping every probe and child process
 `);controller.abort(new Error(`interrupted by ${sig}`));setTimeout(()=>process.exit(sig==="SIGINT"?130:143),1e3).unref()};process.on("SIGINT",onSignal);process.
 on("SIGTERM",onSignal);main(process.argv.slice(2),{stdout:process.stdout,stderr:process.stderr,stdin:process.stdin,env:process.env,cwd:process.cwd(),signal:controller.

@@ -18,6 +18,8 @@ import { Script } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { CODE_CACHE_STATE, type CodeCacheState } from '../timings.js';
+// first: the program is compiled, and its cache checked, with the flags it runs with
+import '../regexp-guard.js';
 
 declare const __PROGRAM_HASH__: string;
 declare const __PROGRAM_LENGTH__: number;

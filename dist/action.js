@@ -207,8 +207,8 @@ toWellFormed==="function";var hasIsWellFormed=typeof String.prototype.isWellForm
 nodeUtil.toUSVString(val)}function isUSVString(val){return hasIsWellFormed?`${val}`.isWellFormed():toUSVString(val)===`${val}`}function isTokenCharCode(c3){switch(c3){case 34:case 40:case 41:case 44:case 47:case 58:case 59:case 60:case 61:case 62:case 63:case 64:case 91:case 92:case 93:case 123:case 125:
 return false;default:return c3>=33&&c3<=126}}function isValidHTTPToken(characters){if(characters.length===0){return false}for(let i2=0;i2<characters.length;++i2){
 if(!isTokenCharCode(characters.charCodeAt(i2))){return false}}return true}var headerCharRegex=/[^\t\x20-\x7e\x80-\xff]/;function isValidHeaderValue(characters){
-return!headerCharRegex.test(characters)}function parseRangeHeader(range){if(range==null||range==="")return{start:0,end:null,size:null};const m=range?range.match(
-/^bytes (\d+)-(\d+)\/(\d+)?$/):null;return m?{start:parseInt(m[1]),end:m[2]?parseInt(m[2]):null,size:m[3]?parseInt(m[3]):null}:null}function addListener(obj,name,listener){
+return!headerCharRegex.test(characters)}function parseRangeHeader(range2){if(range2==null||range2==="")return{start:0,end:null,size:null};const m=range2?range2.
+match(/^bytes (\d+)-(\d+)\/(\d+)?$/):null;return m?{start:parseInt(m[1]),end:m[2]?parseInt(m[2]):null,size:m[3]?parseInt(m[3]):null}:null}function addListener(obj,name,listener){
 const listeners=obj[kListeners]??=[];listeners.push([name,listener]);obj.on(name,listener);return obj}function removeAllListeners(obj){for(const[name,listener]of obj[kListeners]??
 []){obj.removeListener(name,listener)}obj[kListeners]=null}function errorRequest(client,request3,err){try{request3.onError(err);assert2(request3.aborted)}catch(err2){
 client.emit("error",err2)}}var kEnumerableProperty=Object.create(null);kEnumerableProperty.enumerable=true;var normalizedMethodRecordsBase={delete:"DELETE",DELETE:"\
@@ -2096,9 +2096,9 @@ noProxyEntries.push({hostname:(parsed?parsed[1]:entry).toLowerCase(),port:parsed
 noProxyEntries}get#noProxyChanged(){if(this.#opts.noProxy!==void 0){return false}return this.#noProxyValue!==this.#noProxyEnv}get#noProxyEnv(){return process.env.
 no_proxy??process.env.NO_PROXY??""}};module.exports=EnvHttpProxyAgent}});var require_retry_handler=__commonJS({"node_modules/undici/lib/handler/retry-handler.js"(exports,module){"use strict";var assert2=__require("node:assert");var{kRetryHandlerDefaultRetry}=require_symbols();
 var{RequestRetryError}=require_errors();var{isDisturbed,parseHeaders,parseRangeHeader,wrapRequestBody}=require_util();function calculateRetryAfterHeader(retryAfter){
-const current=Date.now();return new Date(retryAfter).getTime()-current}function validatePartialResponseContentLength(headers,range,statusCode,retryCount){const contentLength=headers["\
-content-length"];if(contentLength==null){return null}if(!Number.isFinite(range.start)||!Number.isFinite(range.end)){return null}const length=Number(contentLength);
-const expectedLength=range.end-range.start+1;if(!Number.isFinite(length)||length!==expectedLength){return new RequestRetryError("Content-Length mismatch",statusCode,
+const current=Date.now();return new Date(retryAfter).getTime()-current}function validatePartialResponseContentLength(headers,range2,statusCode,retryCount){const contentLength=headers["\
+content-length"];if(contentLength==null){return null}if(!Number.isFinite(range2.start)||!Number.isFinite(range2.end)){return null}const length=Number(contentLength);
+const expectedLength=range2.end-range2.start+1;if(!Number.isFinite(length)||length!==expectedLength){return new RequestRetryError("Content-Length mismatch",statusCode,
 {headers,data:{count:retryCount}})}return null}var RetryHandler=class _RetryHandler{constructor(opts,handlers){const{retryOptions,...dispatchOpts}=opts;const{retry:retryFn,
 maxRetries,maxTimeout,minTimeout,timeoutFactor,methods,errorCodes,retryAfter,statusCodes}=retryOptions??{};this.dispatch=handlers.dispatch;this.handler=handlers.
 handler;this.opts={...dispatchOpts,body:wrapRequestBody(opts.body)};this.abort=null;this.aborted=false;this.retryOpts={retry:retryFn??_RetryHandler[kRetryHandlerDefaultRetry],
@@ -2124,9 +2124,9 @@ ontent-range"]);if(!contentRange){this.abort(new RequestRetryError("Content-Rang
 etag!=null&&this.etag!==headers.etag){this.abort(new RequestRetryError("ETag mismatch",statusCode,{headers,data:{count:this.retryCount}}));return false}const contentLengthError=validatePartialResponseContentLength(
 headers,contentRange,statusCode,this.retryCount);if(contentLengthError!=null){this.abort(contentLengthError);return false}const{start:start2,size,end=size-1}=contentRange;
 if(this.start!==start2||this.end!=null&&this.end!==end){this.abort(new RequestRetryError("Content-Range mismatch",statusCode,{headers,data:{count:this.retryCount}}));
-return false}this.resume=resume;return true}if(this.end==null){if(statusCode===206){const range=parseRangeHeader(headers["content-range"]);if(range==null){this.
+return false}this.resume=resume;return true}if(this.end==null){if(statusCode===206){const range2=parseRangeHeader(headers["content-range"]);if(range2==null){this.
 headersSent=true;return this.handler.onHeaders(statusCode,rawHeaders,resume,statusMessage)}const contentLengthError=validatePartialResponseContentLength(headers,
-range,statusCode,this.retryCount);if(contentLengthError!=null){this.abort(contentLengthError);return false}const{start:start2,size,end=size-1}=range;assert2(start2!=
+range2,statusCode,this.retryCount);if(contentLengthError!=null){this.abort(contentLengthError);return false}const{start:start2,size,end=size-1}=range2;assert2(start2!=
 null&&Number.isFinite(start2),"content-range mismatch");assert2(end!=null&&Number.isFinite(end),"invalid content-length");this.start=start2;this.end=end}if(this.
 end==null){const contentLength=headers["content-length"];this.end=contentLength!=null?Number(contentLength)-1:null}assert2(Number.isFinite(this.start));assert2(
 this.end==null||Number.isFinite(this.end),"invalid content-length");this.resume=resume;this.headersSent=true;this.etag=headers.etag!=null?headers.etag:null;if(this.
@@ -5346,13 +5346,13 @@ onError(i2-1,"BAD_DQ_ESCAPE",`Invalid escape sequence ${raw}`);res+=raw}}else if
 test(cc);const code=ok?parseInt(cc,16):NaN;try{return String.fromCodePoint(code)}catch{const raw=source.substr(offset-2,length+2);onError(offset-2,"BAD_DQ_ESCAP\
 E",`Invalid escape sequence ${raw}`);return raw}}exports.resolveFlowScalar=resolveFlowScalar}});var require_compose_scalar=__commonJS({"node_modules/yaml/dist/compose/compose-scalar.js"(exports){"use strict";var identity4=require_identity();var Scalar=require_Scalar();
 var resolveBlockScalar=require_resolve_block_scalar();var resolveFlowScalar=require_resolve_flow_scalar();function composeScalar(ctx,token,tagToken,onError){const{
-value,type,comment,range}=token.type==="block-scalar"?resolveBlockScalar.resolveBlockScalar(ctx,token,onError):resolveFlowScalar.resolveFlowScalar(token,ctx.options.
-strict,onError);const tagName=tagToken?ctx.directives.tagName(tagToken.source,msg=>onError(tagToken,"TAG_RESOLVE_FAILED",msg)):null;let tag;if(ctx.options.stringKeys&&
-ctx.atKey){tag=ctx.schema[identity4.SCALAR]}else if(tagName)tag=findScalarTagByName(ctx.schema,value,tagName,tagToken,onError);else if(token.type==="scalar")tag=
-findScalarTagByTest(ctx,value,token,onError);else tag=ctx.schema[identity4.SCALAR];let scalar;try{const res=tag.resolve(value,msg=>onError(tagToken??token,"TAG_\
-RESOLVE_FAILED",msg),ctx.options);scalar=identity4.isScalar(res)?res:new Scalar.Scalar(res)}catch(error3){const msg=error3 instanceof Error?error3.message:String(
-error3);onError(tagToken??token,"TAG_RESOLVE_FAILED",msg);scalar=new Scalar.Scalar(value)}scalar.range=range;scalar.source=value;if(type)scalar.type=type;if(tagName)
-scalar.tag=tagName;if(tag.format)scalar.format=tag.format;if(comment)scalar.comment=comment;return scalar}function findScalarTagByName(schema,value,tagName,tagToken,onError){
+value,type,comment,range:range2}=token.type==="block-scalar"?resolveBlockScalar.resolveBlockScalar(ctx,token,onError):resolveFlowScalar.resolveFlowScalar(token,
+ctx.options.strict,onError);const tagName=tagToken?ctx.directives.tagName(tagToken.source,msg=>onError(tagToken,"TAG_RESOLVE_FAILED",msg)):null;let tag;if(ctx.options.
+stringKeys&&ctx.atKey){tag=ctx.schema[identity4.SCALAR]}else if(tagName)tag=findScalarTagByName(ctx.schema,value,tagName,tagToken,onError);else if(token.type===
+"scalar")tag=findScalarTagByTest(ctx,value,token,onError);else tag=ctx.schema[identity4.SCALAR];let scalar;try{const res=tag.resolve(value,msg=>onError(tagToken??
+token,"TAG_RESOLVE_FAILED",msg),ctx.options);scalar=identity4.isScalar(res)?res:new Scalar.Scalar(res)}catch(error3){const msg=error3 instanceof Error?error3.message:
+String(error3);onError(tagToken??token,"TAG_RESOLVE_FAILED",msg);scalar=new Scalar.Scalar(value)}scalar.range=range2;scalar.source=value;if(type)scalar.type=type;
+if(tagName)scalar.tag=tagName;if(tag.format)scalar.format=tag.format;if(comment)scalar.comment=comment;return scalar}function findScalarTagByName(schema,value,tagName,tagToken,onError){
 if(tagName==="!")return schema[identity4.SCALAR];const matchWithTest=[];for(const tag of schema.tags){if(!tag.collection&&tag.tag===tagName){if(tag.default&&tag.
 test)matchWithTest.push(tag);else return tag}}for(const tag of matchWithTest)if(tag.test?.test(value))return tag;const kt=schema.knownTags[tagName];if(kt&&!kt.collection){
 schema.tags.push(Object.assign({},kt,{default:false,test:void 0}));return kt}onError(tagToken,"TAG_RESOLVE_FAILED",`Unresolved tag: ${tagName}`,tagName!=="tag:y\
@@ -7444,11 +7444,11 @@ length;assert2(len>0,"At least one expected value needs to be specified");expect
 f ${thing} ${String(expected)}`}exports.ERR_INTERNAL_ASSERTION=class ERR_INTERNAL_ASSERTION extends Error{constructor(message){super();Error.captureStackTrace(this,
 ERR_INTERNAL_ASSERTION);const suffix="This is caused by either a bug in ssh2 or incorrect usage of ssh2 internals.\nPlease open an issue with this stack trace at\
  https://github.com/mscdex/ssh2/issues\n";this.message=message===void 0?suffix:`${message}
-${suffix}`}};var MAX_32BIT_INT=2**32;var MAX_32BIT_BIGINT=(()=>{try{return new Function("return 2n ** 32n")()}catch{}})();exports.ERR_OUT_OF_RANGE=class ERR_OUT_OF_RANGE extends RangeError{constructor(str,range,input2,replaceDefaultBoolean){
-super();Error.captureStackTrace(this,ERR_OUT_OF_RANGE);assert2(range,'Missing "range" argument');let msg=replaceDefaultBoolean?str:`The value of "${str}" is out\
- of range.`;let received;if(Number.isInteger(input2)&&Math.abs(input2)>MAX_32BIT_INT){received=addNumericalSeparator(String(input2))}else if(typeof input2==="bi\
-gint"){received=String(input2);if(input2>MAX_32BIT_BIGINT||input2<-MAX_32BIT_BIGINT)received=addNumericalSeparator(received);received+="n"}else{received=inspect3(
-input2)}msg+=` It must be ${range}. Received ${received}`;this.message=msg}};var ERR_INVALID_ARG_TYPE=class _ERR_INVALID_ARG_TYPE extends TypeError{constructor(name,expected,actual){
+${suffix}`}};var MAX_32BIT_INT=2**32;var MAX_32BIT_BIGINT=(()=>{try{return new Function("return 2n ** 32n")()}catch{}})();exports.ERR_OUT_OF_RANGE=class ERR_OUT_OF_RANGE extends RangeError{constructor(str,range2,input2,replaceDefaultBoolean){
+super();Error.captureStackTrace(this,ERR_OUT_OF_RANGE);assert2(range2,'Missing "range" argument');let msg=replaceDefaultBoolean?str:`The value of "${str}" is ou\
+t of range.`;let received;if(Number.isInteger(input2)&&Math.abs(input2)>MAX_32BIT_INT){received=addNumericalSeparator(String(input2))}else if(typeof input2==="b\
+igint"){received=String(input2);if(input2>MAX_32BIT_BIGINT||input2<-MAX_32BIT_BIGINT)received=addNumericalSeparator(received);received+="n"}else{received=inspect3(
+input2)}msg+=` It must be ${range2}. Received ${received}`;this.message=msg}};var ERR_INVALID_ARG_TYPE=class _ERR_INVALID_ARG_TYPE extends TypeError{constructor(name,expected,actual){
 super();Error.captureStackTrace(this,_ERR_INVALID_ARG_TYPE);assert2(typeof name==="string",`'name' must be a string`);let determiner;if(typeof expected==="strin\
 g"&&expected.startsWith("not ")){determiner="must not be";expected=expected.replace(/^not /,"")}else{determiner="must be"}let msg;if(name.endsWith(" argument")){
 msg=`The ${name} ${determiner} ${oneOf(expected,"type")}`}else{const type=name.includes(".")?"property":"argument";msg=`The "${name}" ${type} ${determiner} ${oneOf(
@@ -10656,8 +10656,25 @@ servers){if(member.down)continue;if(member.error){errors.push({file:member.file,
 line};candidates.push({...base,group:group2,member,site,dynamic:member.dynamic,...member.endpoint&&{endpoint:member.endpoint}})}return{candidates,errors}}if(!target.
 endpoint){return{candidates:[],errors:[{file:pass.file,line:pass.line,error:`no port in upstream "${target.authority}"`}]}}return{candidates:[{...base,endpoint:target.
 endpoint,dynamic:false,site:pass}],errors:[]}}function expandAll(model){const out=new Map;for(const server of model.servers){const exp={candidates:[],errors:[]};
-for(const pass of server.passes){const e=expandPass(pass,server,model);append(exp.candidates,e.candidates);append(exp.errors,e.errors)}out.set(server,exp)}return out}import{isIP as isIP5}from"node:net";function isHostName(n2){return/^[a-z0-9_.-]+$/i.test(n2)&&!n2.startsWith(".")&&n2!=="_"}function nginxRegExp(pattern2,caseless=false){try{return new RegExp(pattern2.
-replace(/\(\?P</g,"(?<"),caseless?"i":"")}catch{return void 0}}var serverIndexes=new WeakMap;function indexServers(all){const known=serverIndexes.get(all);if(known)return known;const servers=all.filter(s=>s.module==="http");
+for(const pass of server.passes){const e=expandPass(pass,server,model);append(exp.candidates,e.candidates);append(exp.errors,e.errors)}out.set(server,exp)}return out}import{isIP as isIP5}from"node:net";var isUpper=c3=>c3>=65&&c3<=90;var isLower=c3=>c3>=97&&c3<=122;function caselessRegExp(pattern2){if(/\\(k<|[1-9])/.test(pattern2.replace(/\\\\/g,"")))return new RegExp(
+pattern2,"i");return new RegExp(caselessSource(pattern2))}function caselessSource(pattern2){let out="";let i2=0;while(i2<pattern2.length){const ch=pattern2[i2];
+if(ch==="\\"){const end=escapeEnd(pattern2,i2);const c3=escapedChar(pattern2.slice(i2,end));out+=c3!==void 0&&(isUpper(c3)||isLower(c3))?bothCases(String.fromCharCode(
+c3)):pattern2.slice(i2,end);i2=end}else if(ch==="["){const end=classEnd(pattern2,i2);out+=caselessClass(pattern2.slice(i2,end));i2=end}else if(ch==="("&&pattern2.
+startsWith("(?<",i2)&&pattern2[i2+3]!=="="&&pattern2[i2+3]!=="!"){const close3=pattern2.indexOf(">",i2);const end=close3===-1?pattern2.length:close3+1;out+=pattern2.
+slice(i2,end);i2=end}else{const c3=ch.charCodeAt(0);out+=isUpper(c3)||isLower(c3)?bothCases(ch):ch;i2++}}return out}var bothCases=letter=>`[${letter.toLowerCase()}${letter.
+toUpperCase()}]`;function escapedChar(escape){const m=/^\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))$/.exec(escape);const hex3=m?.[1]??m?.[2];return hex3===void 0?
+void 0:Number.parseInt(hex3,16)}function escapeEnd(p,at){const next=p[at+1];if(next===void 0)return at+1;const braced=(open6,close3)=>{if(p[at+2]!==open6)return at+
+2;const end=p.indexOf(close3,at+3);return end===-1?p.length:end+1};if(next==="x")return Math.min(p.length,at+4);if(next==="u")return p[at+2]==="{"?braced("{","}"):
+Math.min(p.length,at+6);if(next==="p"||next==="P")return braced("{","}");if(next==="k")return braced("<",">");if(next==="c")return Math.min(p.length,at+3);if(next>=
+"0"&&next<="9"){let end=at+2;while(end<p.length&&p[end]>="0"&&p[end]<="9")end++;return end}return at+2}function classEnd(p,at){let i2=at+1;while(i2<p.length){if(p[i2]===
+"\\")i2=escapeEnd(p,i2);else if(p[i2]==="]")return i2+1;else i2++}return p.length}function caselessClass(cls){if(!cls.endsWith("]")||cls.length<2)return cls;const body=cls.
+slice(cls.startsWith("[^")?2:1,-1);const items=[];let i2=0;while(i2<body.length){let lo;let next;if(body[i2]==="\\"){next=escapeEnd(body,i2);lo=escapedChar(body.
+slice(i2,next))}else{lo=body.charCodeAt(i2);next=i2+1}const hiEnd=lo!==void 0&&body[next]==="-"&&next+1<body.length?body[next+1]==="\\"?escapeEnd(body,next+1):next+
+2:void 0;const hi=hiEnd===void 0?void 0:body[next+1]==="\\"?escapedChar(body.slice(next+1,hiEnd)):body.charCodeAt(next+1);if(lo!==void 0&&hi!==void 0&&hiEnd!==void 0){
+items.push([lo,hi]);i2=hiEnd}else{if(lo!==void 0)items.push([lo,lo]);i2=next}}let extra="";for(const[lo,hi]of items){const up=[Math.max(lo,65),Math.min(hi,90)];
+const low=[Math.max(lo,97),Math.min(hi,122)];if(up[0]<=up[1])extra+=range(up[0]+32,up[1]+32);if(low[0]<=low[1])extra+=range(low[0]-32,low[1]-32)}return`${cls.slice(
+0,-1)}${extra}]`}function range(lo,hi){return lo===hi?String.fromCharCode(lo):`${String.fromCharCode(lo)}-${String.fromCharCode(hi)}`}function isHostName(n2){return/^[a-z0-9_.-]+$/i.test(n2)&&!n2.startsWith(".")&&n2!=="_"}function nginxRegExp(pattern2,caseless=false){try{const js=pattern2.replace(
+/\(\?P</g,"(?<");return caseless?caselessRegExp(js):new RegExp(js)}catch{return void 0}}var serverIndexes=new WeakMap;function indexServers(all){const known=serverIndexes.get(all);if(known)return known;const servers=all.filter(s=>s.module==="http");
 const position=new Map(servers.map((s,i2)=>[s,i2]));const groupOf=new Map;const groups=[];const defaults=[];const memberOf=new Map;for(const s of servers){const mine=[];
 for(const l of s.listens){let g=groupOf.get(l.key);if(g===void 0){g=groups.length;groupOf.set(l.key,g);groups.push([])}const list=groups[g];if(list[list.length-
 1]!==s){list.push(s);mine.push(g)}if(l.defaultServer&&defaults[g]===void 0)defaults[g]=s}memberOf.set(s,mine)}groups.forEach((list,g)=>defaults[g]??=list[0]);const exact=new Map;
@@ -11916,9 +11933,9 @@ const m=/^([0-9a-f]+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$/.exec(line.trim());if
 er",mode:raw&4095,uid:Number(m[2]),gid:Number(m[3]),size:Number(m[4]),ino:Number(m[5]),dev:Number(m[6]),mtimeMs:Number(m[7])*1e3}}function remoteFiles(exec2){const opts=o2=>({
 timeoutMs:o2.timeoutMs??FILE_TIMEOUT_MS2,...o2.signal&&{signal:o2.signal}});return{async stat(path9,o2){const r=await exec2(["stat",...o2.followLinks?["-L"]:[],
 "-c",STAT_FORMAT,"--",path9],opts(o2));if(r.exitCode!==0)return fileFailure(r,"stat");const facts=parseStat(r.stdout.toString("utf8"));return facts?{ok:true,...facts}:
-{ok:false,message:`stat printed no file facts for ${path9}`,durationMs:r.durationMs}},async readFile(path9,o2={}){const range=[...o2.offset!==void 0||o2.length!==
+{ok:false,message:`stat printed no file facts for ${path9}`,durationMs:r.durationMs}},async readFile(path9,o2={}){const range2=[...o2.offset!==void 0||o2.length!==
 void 0?["iflag=nonblock,skip_bytes,count_bytes"]:["iflag=nonblock"],...o2.offset!==void 0?[`skip=${Math.max(0,Math.floor(o2.offset))}`]:[],...o2.length!==void 0?
-[`count=${Math.max(0,Math.floor(o2.length))}`]:[]];const r=await exec2(["dd",`if=${path9}`,"bs=65536",...range,"status=none"],opts(o2));if(r.exitCode!==0)return fileFailure(
+[`count=${Math.max(0,Math.floor(o2.length))}`]:[]];const r=await exec2(["dd",`if=${path9}`,"bs=65536",...range2,"status=none"],opts(o2));if(r.exitCode!==0)return fileFailure(
 r,"dd");return{ok:true,data:r.stdout}},async readDir(path9,o2={}){const r=await exec2(["find","-H",path9,"-mindepth","1","-maxdepth","1","-printf","%f\\0"],opts(
 o2));if(r.exitCode!==0)return fileFailure(r,"find");return{ok:true,names:r.stdout.toString("utf8").split("\0").filter(n2=>n2!=="")}}}}function parseFileStream(out){
 const files=new Map;let at=0;while(at<out.length){const nul=out.indexOf(0,at);if(nul<0)break;const m=/^(\d+) (\/.*)$/s.exec(out.subarray(at,nul).toString("utf8"));

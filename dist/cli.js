@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // <define:__PROGRAM_CLOSERS__>
-var define_PROGRAM_CLOSERS_default = [748475, 775902, 909282, 942555, 981335, 991660];
+var define_PROGRAM_CLOSERS_default = [748482, 779e3, 912403, 945676, 984456, 994781];
 
 // src/cli/program-loader.ts
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
@@ -18,7 +18,7 @@ var REGEXP_FLAG = "--enable-experimental-regexp-engine-on-excessive-backtracks";
 setFlagsFromString(REGEXP_FLAG);
 
 // src/cli/program-loader.ts
-var PROGRAM_HEADER = `/* upstream-gate program ${"eec4eecfeb4d015ebcefff1cc8edcaafcba8335f81ef05761d7033f5bf22cae0"}
+var PROGRAM_HEADER = `/* upstream-gate program ${"fb9f315132dc1aae347f3572d63b0ed6027f234fea1f09386ec892d91a8f9cb4"}
 `;
 var PROGRAM_FOOTER = "\n*/\n";
 var WRAP_HEAD = "(function (exports, require, module, __filename, __dirname, __ugateMetaUrl) {'use strict';\n";
@@ -30,7 +30,7 @@ load();
 function load() {
   const text = readSelf(self);
   const end = text.length - PROGRAM_FOOTER.length;
-  const start = end - 1591588;
+  const start = end - 1594734;
   if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
     process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)
 `);
@@ -110,7 +110,7 @@ function cacheFile() {
     const command = isMainThread ? /^[a-z]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "other" : "worker";
     const identity = `${me.dev}-${me.ino}-${me.size}-${Math.trunc(me.mtimeMs)}`;
     const v8 = process.versions.v8.replace(/[^\w.-]/g, "_");
-    return { file: `${dir}/${"eec4eecfeb4d015ebcefff1cc8edcaafcba8335f81ef05761d7033f5bf22cae0".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
+    return { file: `${dir}/${"fb9f315132dc1aae347f3572d63b0ed6027f234fea1f09386ec892d91a8f9cb4".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
   } catch (e) {
     return { why: `${dir}: ${e.code ?? String(e)}` };
   }
@@ -164,7 +164,7 @@ function removeStale(dir) {
     }
   }
 }
-/* upstream-gate program eec4eecfeb4d015ebcefff1cc8edcaafcba8335f81ef05761d7033f5bf22cae0
+/* upstream-gate program fb9f315132dc1aae347f3572d63b0ed6027f234fea1f09386ec892d91a8f9cb4
 "use strict";var __create=Object.create;var __defProp=Object.defineProperty;var __getOwnPropDesc=Object.getOwnPropertyDescriptor;var __getOwnPropNames=Object.getOwnPropertyNames;var __getProtoOf=Object.getPrototypeOf;var __hasOwnProp=Object.prototype.hasOwnProperty;var __esm=(fn,res,err)=>function __init(){if(err)throw err[0];try{return fn&&(res=(0,fn[__getOwnPropNames(fn)[0]])(fn=0)),res}catch(e){throw err=[e],e}};var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__getOwnPropNames(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,
 e}};var __export=(target,all)=>{for(var name2 in all)__defProp(target,name2,{get:all[name2],enumerable:true})};var __copyProps=(to,from,except,desc)=>{if(from&&typeof from===
 "object"||typeof from==="function"){for(let key of __getOwnPropNames(from))if(!__hasOwnProp.call(to,key)&&key!==except)__defProp(to,key,{get:()=>from[key],enumerable:!(desc=
@@ -942,13 +942,13 @@ onError(i2-1,"BAD_DQ_ESCAPE",`Invalid escape sequence ${raw}`);res+=raw}}else if
 test(cc);const code=ok?parseInt(cc,16):NaN;try{return String.fromCodePoint(code)}catch{const raw=source.substr(offset-2,length+2);onError(offset-2,"BAD_DQ_ESCAP\
 E",`Invalid escape sequence ${raw}`);return raw}}exports2.resolveFlowScalar=resolveFlowScalar}});var require_compose_scalar=__commonJS({"node_modules/yaml/dist/compose/compose-scalar.js"(exports2){"use strict";var identity4=require_identity();var Scalar=require_Scalar();
 var resolveBlockScalar=require_resolve_block_scalar();var resolveFlowScalar=require_resolve_flow_scalar();function composeScalar(ctx,token,tagToken,onError){const{
-value,type,comment,range}=token.type==="block-scalar"?resolveBlockScalar.resolveBlockScalar(ctx,token,onError):resolveFlowScalar.resolveFlowScalar(token,ctx.options.
-strict,onError);const tagName=tagToken?ctx.directives.tagName(tagToken.source,msg2=>onError(tagToken,"TAG_RESOLVE_FAILED",msg2)):null;let tag;if(ctx.options.stringKeys&&
-ctx.atKey){tag=ctx.schema[identity4.SCALAR]}else if(tagName)tag=findScalarTagByName(ctx.schema,value,tagName,tagToken,onError);else if(token.type==="scalar")tag=
-findScalarTagByTest(ctx,value,token,onError);else tag=ctx.schema[identity4.SCALAR];let scalar;try{const res=tag.resolve(value,msg2=>onError(tagToken??token,"TAG\
-_RESOLVE_FAILED",msg2),ctx.options);scalar=identity4.isScalar(res)?res:new Scalar.Scalar(res)}catch(error2){const msg2=error2 instanceof Error?error2.message:String(
-error2);onError(tagToken??token,"TAG_RESOLVE_FAILED",msg2);scalar=new Scalar.Scalar(value)}scalar.range=range;scalar.source=value;if(type)scalar.type=type;if(tagName)
-scalar.tag=tagName;if(tag.format)scalar.format=tag.format;if(comment)scalar.comment=comment;return scalar}function findScalarTagByName(schema,value,tagName,tagToken,onError){
+value,type,comment,range:range2}=token.type==="block-scalar"?resolveBlockScalar.resolveBlockScalar(ctx,token,onError):resolveFlowScalar.resolveFlowScalar(token,
+ctx.options.strict,onError);const tagName=tagToken?ctx.directives.tagName(tagToken.source,msg2=>onError(tagToken,"TAG_RESOLVE_FAILED",msg2)):null;let tag;if(ctx.
+options.stringKeys&&ctx.atKey){tag=ctx.schema[identity4.SCALAR]}else if(tagName)tag=findScalarTagByName(ctx.schema,value,tagName,tagToken,onError);else if(token.
+type==="scalar")tag=findScalarTagByTest(ctx,value,token,onError);else tag=ctx.schema[identity4.SCALAR];let scalar;try{const res=tag.resolve(value,msg2=>onError(
+tagToken??token,"TAG_RESOLVE_FAILED",msg2),ctx.options);scalar=identity4.isScalar(res)?res:new Scalar.Scalar(res)}catch(error2){const msg2=error2 instanceof Error?
+error2.message:String(error2);onError(tagToken??token,"TAG_RESOLVE_FAILED",msg2);scalar=new Scalar.Scalar(value)}scalar.range=range2;scalar.source=value;if(type)
+scalar.type=type;if(tagName)scalar.tag=tagName;if(tag.format)scalar.format=tag.format;if(comment)scalar.comment=comment;return scalar}function findScalarTagByName(schema,value,tagName,tagToken,onError){
 if(tagName==="!")return schema[identity4.SCALAR];const matchWithTest=[];for(const tag of schema.tags){if(!tag.collection&&tag.tag===tagName){if(tag.default&&tag.
 test)matchWithTest.push(tag);else return tag}}for(const tag of matchWithTest)if(tag.test?.test(value))return tag;const kt=schema.knownTags[tagName];if(kt&&!kt.collection){
 schema.tags.push(Object.assign({},kt,{default:false,test:void 0}));return kt}onError(tagToken,"TAG_RESOLVE_FAILED",`Unresolved tag: ${tagName}`,tagName!=="tag:y\
@@ -4683,9 +4683,27 @@ line};candidates.push({...base,group:group2,member,site,dynamic:member.dynamic,.
 endpoint){return{candidates:[],errors:[{file:pass.file,line:pass.line,error:`no port in upstream "${target.authority}"`}]}}return{candidates:[{...base,endpoint:target.
 endpoint,dynamic:false,site:pass}],errors:[]}}function expandAll(model){const out=new Map;for(const server of model.servers){const exp={candidates:[],errors:[]};
 for(const pass of server.passes){const e=expandPass(pass,server,model);append(exp.candidates,e.candidates);append(exp.errors,e.errors)}out.set(server,exp)}return out}
-var init_dials=__esm({"src/nginx/dials.ts"(){"use strict";init_append();init_model();init_pass_target()}});function isHostName(n2){return/^[a-z0-9_.-]+$/i.test(n2)&&!n2.startsWith(".")&&n2!=="_"}function nginxRegExp(pattern2,caseless=false){try{return new RegExp(pattern2.
-replace(/\(\?P</g,"(?<"),caseless?"i":"")}catch{return void 0}}function indexServers(all){const known=serverIndexes.get(all);if(known)return known;const servers=all.
-filter(s=>s.module==="http");const position=new Map(servers.map((s,i2)=>[s,i2]));const groupOf=new Map;const groups=[];const defaults=[];const memberOf=new Map;
+var init_dials=__esm({"src/nginx/dials.ts"(){"use strict";init_append();init_model();init_pass_target()}});function caselessRegExp(pattern2){if(/\\(k<|[1-9])/.test(pattern2.replace(/\\\\/g,"")))return new RegExp(pattern2,"i");return new RegExp(caselessSource(pattern2))}
+function caselessSource(pattern2){let out="";let i2=0;while(i2<pattern2.length){const ch=pattern2[i2];if(ch==="\\"){const end=escapeEnd(pattern2,i2);const c3=escapedChar(
+pattern2.slice(i2,end));out+=c3!==void 0&&(isUpper(c3)||isLower(c3))?bothCases(String.fromCharCode(c3)):pattern2.slice(i2,end);i2=end}else if(ch==="["){const end=classEnd(
+pattern2,i2);out+=caselessClass(pattern2.slice(i2,end));i2=end}else if(ch==="("&&pattern2.startsWith("(?<",i2)&&pattern2[i2+3]!=="="&&pattern2[i2+3]!=="!"){const close3=pattern2.
+indexOf(">",i2);const end=close3===-1?pattern2.length:close3+1;out+=pattern2.slice(i2,end);i2=end}else{const c3=ch.charCodeAt(0);out+=isUpper(c3)||isLower(c3)?bothCases(
+ch):ch;i2++}}return out}function escapedChar(escape){const m=/^\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))$/.exec(escape);const hex3=m?.[1]??m?.[2];return hex3===
+void 0?void 0:Number.parseInt(hex3,16)}function escapeEnd(p,at3){const next=p[at3+1];if(next===void 0)return at3+1;const braced=(open6,close3)=>{if(p[at3+2]!==open6)
+return at3+2;const end=p.indexOf(close3,at3+3);return end===-1?p.length:end+1};if(next==="x")return Math.min(p.length,at3+4);if(next==="u")return p[at3+2]==="{"?
+braced("{","}"):Math.min(p.length,at3+6);if(next==="p"||next==="P")return braced("{","}");if(next==="k")return braced("<",">");if(next==="c")return Math.min(p.length,
+at3+3);if(next>="0"&&next<="9"){let end=at3+2;while(end<p.length&&p[end]>="0"&&p[end]<="9")end++;return end}return at3+2}function classEnd(p,at3){let i2=at3+1;while(i2<
+p.length){if(p[i2]==="\\")i2=escapeEnd(p,i2);else if(p[i2]==="]")return i2+1;else i2++}return p.length}function caselessClass(cls){if(!cls.endsWith("]")||cls.length<
+2)return cls;const body=cls.slice(cls.startsWith("[^")?2:1,-1);const items=[];let i2=0;while(i2<body.length){let lo;let next;if(body[i2]==="\\"){next=escapeEnd(
+body,i2);lo=escapedChar(body.slice(i2,next))}else{lo=body.charCodeAt(i2);next=i2+1}const hiEnd=lo!==void 0&&body[next]==="-"&&next+1<body.length?body[next+1]===
+"\\"?escapeEnd(body,next+1):next+2:void 0;const hi=hiEnd===void 0?void 0:body[next+1]==="\\"?escapedChar(body.slice(next+1,hiEnd)):body.charCodeAt(next+1);if(lo!==
+void 0&&hi!==void 0&&hiEnd!==void 0){items.push([lo,hi]);i2=hiEnd}else{if(lo!==void 0)items.push([lo,lo]);i2=next}}let extra="";for(const[lo,hi]of items){const up=[
+Math.max(lo,65),Math.min(hi,90)];const low=[Math.max(lo,97),Math.min(hi,122)];if(up[0]<=up[1])extra+=range(up[0]+32,up[1]+32);if(low[0]<=low[1])extra+=range(low[0]-
+32,low[1]-32)}return`${cls.slice(0,-1)}${extra}]`}function range(lo,hi){return lo===hi?String.fromCharCode(lo):`${String.fromCharCode(lo)}-${String.fromCharCode(
+hi)}`}var isUpper,isLower,bothCases;var init_caseless_regexp=__esm({"src/nginx/caseless-regexp.ts"(){"use strict";isUpper=c3=>c3>=65&&c3<=90;isLower=c3=>c3>=97&&
+c3<=122;bothCases=letter=>`[${letter.toLowerCase()}${letter.toUpperCase()}]`}});function isHostName(n2){return/^[a-z0-9_.-]+$/i.test(n2)&&!n2.startsWith(".")&&n2!=="_"}function nginxRegExp(pattern2,caseless=false){try{const js=pattern2.replace(
+/\(\?P</g,"(?<");return caseless?caselessRegExp(js):new RegExp(js)}catch{return void 0}}function indexServers(all){const known=serverIndexes.get(all);if(known)return known;
+const servers=all.filter(s=>s.module==="http");const position=new Map(servers.map((s,i2)=>[s,i2]));const groupOf=new Map;const groups=[];const defaults=[];const memberOf=new Map;
 for(const s of servers){const mine=[];for(const l of s.listens){let g=groupOf.get(l.key);if(g===void 0){g=groups.length;groupOf.set(l.key,g);groups.push([])}const list=groups[g];
 if(list[list.length-1]!==s){list.push(s);mine.push(g)}if(l.defaultServer&&defaults[g]===void 0)defaults[g]=s}memberOf.set(s,mine)}groups.forEach((list,g)=>defaults[g]??=
 list[0]);const exact=new Map;const leading=new Map;const trailing=new Map;const regexes=[];let order=0;for(const server of servers){const mine=memberOf.get(server)??
@@ -4714,7 +4732,7 @@ pattern}`,l);if(l.modifier!=="")add2(`${l.modifier}${l.pattern}`,l);walk(l.child
 const l=level2(locations);const exact=l.exact.get(uri);if(exact)return exact;let prefix;for(const n2 of l.prefixLengths){prefix=n2<=uri.length?l.prefix.get(uri.
 slice(0,n2)):void 0;if(prefix)break}if(prefix){const nested=matchUri(prefix.children,uri);if(nested&&nested!==prefix)return nested;if(prefix.modifier==="^~")return prefix}
 for(const r of l.regexes)if(r.re?.test(uri))return r.location;return prefix}var serverIndexes,levels,literalIndexes;var init_select=__esm({"src/nginx/select.ts"(){
-"use strict";serverIndexes=new WeakMap;levels=new WeakMap;literalIndexes=new WeakMap}});function walkExtras(parse3){const{config:config2}=parse3.payload;const out={servers:new Map};const onStack=new Set([0]);const walk=(list,fileIndex,level3,server)=>{
+"use strict";init_caseless_regexp();serverIndexes=new WeakMap;levels=new WeakMap;literalIndexes=new WeakMap}});function walkExtras(parse3){const{config:config2}=parse3.payload;const out={servers:new Map};const onStack=new Set([0]);const walk=(list,fileIndex,level3,server)=>{
 const file2=config2[fileIndex]?.file??"";for(const d of list){if(d.includes){for(const idx of d.includes){if(onStack.has(idx))continue;onStack.add(idx);walk(config2[idx]?.
 parsed??[],idx,level3,server);onStack.delete(idx)}continue}if(!d.block){if(d.directive==="error_log"&&d.args[0]!==void 0){if(server)server.errorLog=d.args[0];else if(level3===
 "main")out.main=d.args[0];else if(level3==="http")out.http=d.args[0]}else if(server&&d.directive==="listen")server.listens.push(d.args);else if(server&&d.directive===
@@ -7797,11 +7815,11 @@ length;assert2(len>0,"At least one expected value needs to be specified");expect
 f ${thing} ${String(expected)}`}exports2.ERR_INTERNAL_ASSERTION=class ERR_INTERNAL_ASSERTION extends Error{constructor(message){super();Error.captureStackTrace(
 this,ERR_INTERNAL_ASSERTION);const suffix="This is caused by either a bug in ssh2 or incorrect usage of ssh2 internals.\nPlease open an issue with this stack tra\
 ce at https://github.com/mscdex/ssh2/issues\n";this.message=message===void 0?suffix:`${message}
-${suffix}`}};var MAX_32BIT_INT=2**32;var MAX_32BIT_BIGINT=(()=>{try{return new Function("return 2n ** 32n")()}catch{}})();exports2.ERR_OUT_OF_RANGE=class ERR_OUT_OF_RANGE extends RangeError{constructor(str,range,input2,replaceDefaultBoolean){
-super();Error.captureStackTrace(this,ERR_OUT_OF_RANGE);assert2(range,'Missing "range" argument');let msg2=replaceDefaultBoolean?str:`The value of "${str}" is ou\
-t of range.`;let received;if(Number.isInteger(input2)&&Math.abs(input2)>MAX_32BIT_INT){received=addNumericalSeparator(String(input2))}else if(typeof input2==="b\
-igint"){received=String(input2);if(input2>MAX_32BIT_BIGINT||input2<-MAX_32BIT_BIGINT)received=addNumericalSeparator(received);received+="n"}else{received=inspect3(
-input2)}msg2+=` It must be ${range}. Received ${received}`;this.message=msg2}};var ERR_INVALID_ARG_TYPE=class _ERR_INVALID_ARG_TYPE extends TypeError{constructor(name2,expected,actual){
+${suffix}`}};var MAX_32BIT_INT=2**32;var MAX_32BIT_BIGINT=(()=>{try{return new Function("return 2n ** 32n")()}catch{}})();exports2.ERR_OUT_OF_RANGE=class ERR_OUT_OF_RANGE extends RangeError{constructor(str,range2,input2,replaceDefaultBoolean){
+super();Error.captureStackTrace(this,ERR_OUT_OF_RANGE);assert2(range2,'Missing "range" argument');let msg2=replaceDefaultBoolean?str:`The value of "${str}" is o\
+ut of range.`;let received;if(Number.isInteger(input2)&&Math.abs(input2)>MAX_32BIT_INT){received=addNumericalSeparator(String(input2))}else if(typeof input2==="\
+bigint"){received=String(input2);if(input2>MAX_32BIT_BIGINT||input2<-MAX_32BIT_BIGINT)received=addNumericalSeparator(received);received+="n"}else{received=inspect3(
+input2)}msg2+=` It must be ${range2}. Received ${received}`;this.message=msg2}};var ERR_INVALID_ARG_TYPE=class _ERR_INVALID_ARG_TYPE extends TypeError{constructor(name2,expected,actual){
 super();Error.captureStackTrace(this,_ERR_INVALID_ARG_TYPE);assert2(typeof name2==="string",`'name' must be a string`);let determiner;if(typeof expected==="stri\
 ng"&&expected.startsWith("not ")){determiner="must not be";expected=expected.replace(/^not /,"")}else{determiner="must be"}let msg2;if(name2.endsWith(" argument")){
 msg2=`The ${name2} ${determiner} ${oneOf2(expected,"type")}`}else{const type=name2.includes(".")?"property":"argument";msg2=`The "${name2}" ${type} ${determiner}\
@@ -8848,9 +8866,9 @@ exitCode??r.signal??"no status"}`}}function parseStat(line){const m=/^([0-9a-f]+
 m[1],16);return{type:TYPES[raw&61440]??"other",mode:raw&4095,uid:Number(m[2]),gid:Number(m[3]),size:Number(m[4]),ino:Number(m[5]),dev:Number(m[6]),mtimeMs:Number(
 m[7])*1e3}}function remoteFiles(exec){const opts=o2=>({timeoutMs:o2.timeoutMs??FILE_TIMEOUT_MS2,...o2.signal&&{signal:o2.signal}});return{async stat(path6,o2){const r=await exec(
 ["stat",...o2.followLinks?["-L"]:[],"-c",STAT_FORMAT,"--",path6],opts(o2));if(r.exitCode!==0)return fileFailure(r,"stat");const facts=parseStat(r.stdout.toString(
-"utf8"));return facts?{ok:true,...facts}:{ok:false,message:`stat printed no file facts for ${path6}`,durationMs:r.durationMs}},async readFile(path6,o2={}){const range=[
+"utf8"));return facts?{ok:true,...facts}:{ok:false,message:`stat printed no file facts for ${path6}`,durationMs:r.durationMs}},async readFile(path6,o2={}){const range2=[
 ...o2.offset!==void 0||o2.length!==void 0?["iflag=nonblock,skip_bytes,count_bytes"]:["iflag=nonblock"],...o2.offset!==void 0?[`skip=${Math.max(0,Math.floor(o2.offset))}`]:
-[],...o2.length!==void 0?[`count=${Math.max(0,Math.floor(o2.length))}`]:[]];const r=await exec(["dd",`if=${path6}`,"bs=65536",...range,"status=none"],opts(o2));
+[],...o2.length!==void 0?[`count=${Math.max(0,Math.floor(o2.length))}`]:[]];const r=await exec(["dd",`if=${path6}`,"bs=65536",...range2,"status=none"],opts(o2));
 if(r.exitCode!==0)return fileFailure(r,"dd");return{ok:true,data:r.stdout}},async readDir(path6,o2={}){const r=await exec(["find","-H",path6,"-mindepth","1","-m\
 axdepth","1","-printf","%f\\0"],opts(o2));if(r.exitCode!==0)return fileFailure(r,"find");return{ok:true,names:r.stdout.toString("utf8").split("\0").filter(n2=>n2!==
 "")}}}}function parseFileStream(out){const files=new Map;let at3=0;while(at3<out.length){const nul=out.indexOf(0,at3);if(nul<0)break;const m=/^(\d+) (\/.*)$/s.exec(
@@ -9212,9 +9230,9 @@ fd,start:0,autoClose:false,highWaterMark:CHUNK,...opts.signal&&{signal:opts.sign
 close()}}}}catch(e){const code=e?.code;if(typeof code==="string"&&code.startsWith("Z_"))throw new UserError(`not a readable gzip file (${e.message})`,path6);throw e}
 splitter.end();summary.dropped=splitter.dropped();return summary}function eachLine(text3,start2,end,onLine){for(let i2=start2;i2<end;){let nl=text3.indexOf("\n",
 i2);if(nl<0||nl>end)nl=end;onLine(i2,nl);i2=nl+1}}function isGzip(head){return head.length>=2&&head[0]===31&&head[1]===139}function stdinStream(opts){const stdin=opts.
-stdin??process.stdin;if(opts.signal)(0,import_node_stream10.addAbortSignal)(opts.signal,stdin);return stdin}async function readPlain(fd,push,signal,range){let pending;
-try{const bufs=[Buffer.allocUnsafe(READ),Buffer.allocUnsafe(READ)];let k=0;const start2=range?.start??0;const end=range?.end??Infinity;let skipping=start2>0;let position=skipping?
-start2-1:0;const first=await readFd2(fd,bufs[0],0,READ,position);if(!range&&isGzip(bufs[0].subarray(0,first.bytesRead)))return false;let n2=first.bytesRead;while(n2>
+stdin??process.stdin;if(opts.signal)(0,import_node_stream10.addAbortSignal)(opts.signal,stdin);return stdin}async function readPlain(fd,push,signal,range2){let pending;
+try{const bufs=[Buffer.allocUnsafe(READ),Buffer.allocUnsafe(READ)];let k=0;const start2=range2?.start??0;const end=range2?.end??Infinity;let skipping=start2>0;let position=skipping?
+start2-1:0;const first=await readFd2(fd,bufs[0],0,READ,position);if(!range2&&isGzip(bufs[0].subarray(0,first.bytesRead)))return false;let n2=first.bytesRead;while(n2>
 0){signal?.throwIfAborted();const cur=bufs[k].subarray(0,n2);const base=position;position+=n2;k^=1;pending=readFd2(fd,bufs[k],0,READ,position);let from=0;if(skipping){
 const nl=cur.indexOf(10);from=nl<0?n2:nl+1;skipping=nl<0;if(!skipping&&base+from>=end)return true}const last=position>=end?cur.indexOf(10,Math.max(from,end-1-base)):
 -1;if(last>=0){push(cur.subarray(from,last+1));return true}if(from<n2)push(from===0?cur:cur.subarray(from));n2=(await pending).bytesRead;pending=void 0}return true}finally{
@@ -9466,20 +9484,20 @@ return Math.max(1,Math.min(DEFAULT_MAX_THREADS,(0,import_node_os8.availableParal
 threads??1;const size=path6==="-"||threads<2?0:await plainSize(path6);if(size<PARALLEL_MIN_BYTES)return{...await readLogText(path6,explainer.addText,opts),workers:0};
 const parts=Math.min(threads,Math.floor(size/(PARALLEL_MIN_BYTES/2)));const ranges=Array.from({length:parts},(_,i2)=>({start:Math.floor(size*i2/parts),end:i2===
 parts-1?size:Math.floor(size*(i2+1)/parts)}));const window2=opts.window??{};opts.signal?.throwIfAborted();const stop=new AbortController;const onAbort2=()=>stop.
-abort(opts.signal?.reason);opts.signal?.addEventListener("abort",onAbort2,{once:true});const workers=ranges.map(range=>inWorker({[WORKER]:true,path:path6,range,
+abort(opts.signal?.reason);opts.signal?.addEventListener("abort",onAbort2,{once:true});const workers=ranges.map(range2=>inWorker({[WORKER]:true,path:path6,range:range2,
 window:window2},stop.signal));for(const w of workers)w.catch(()=>{});const summary={bytes:size,dropped:0,truncatedGzip:false,gzipTrailingBytes:0,workers:0};try{
 for(const[i2,w]of workers.entries()){let byWorker=true;const done=await w.catch(e=>{opts.signal?.throwIfAborted();if(!WORKER_FAILURES.has(e.code??""))throw e;byWorker=
 false;return inThisThread(path6,ranges[i2],window2,opts.signal)});if(byWorker)summary.workers++;explainer.merge(done.state);summary.dropped+=done.dropped}}catch(e){
 stop.abort(e);throw e}finally{opts.signal?.removeEventListener("abort",onAbort2)}return summary}async function plainSize(path6){const st=await(0,import_promises20.stat)(
 path6);if(!st.isFile()||st.size<PARALLEL_MIN_BYTES)return 0;const fh=await(0,import_promises20.open)(path6,import_node_fs17.constants.O_RDONLY|import_node_fs17.constants.
-O_NONBLOCK);try{const head=Buffer.alloc(2);await fh.read(head,0,2,0);return isGzip(head)?0:st.size}finally{await fh.close()}}async function inThisThread(path6,range,window2,signal){
-const ex=createExplainer(window2);const read3=await readLogText(path6,ex.addText,{range,...signal&&{signal}});return{state:ex.state(),dropped:read3.dropped}}function inWorker(job,signal){
-return new Promise((resolve13,reject)=>{signal?.throwIfAborted();const worker=spawn5(job);const stop=()=>void worker.terminate();signal?.addEventListener("abort",
-stop,{once:true});let done;worker.once("message",m=>done=m);worker.once("error",reject);worker.once("exit",code=>{signal?.removeEventListener("abort",stop);if(done)
-resolve13(done);else reject(Object.assign(new Error(`explain worker exited with code ${code} before it finished`),{code:"ERR_WORKER_EXITED"}))})})}function spawn5(job){
-const self2=new URL(__ugateMetaUrl);const options={workerData:job,resourceLimits:{maxYoungGenerationSizeMb:WORKER_YOUNG_MB}};if(!self2.pathname.endsWith(".ts"))
-return new import_node_worker_threads.Worker(self2,options);const boot=`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(self2.
-href)}); });`;return new import_node_worker_threads.Worker(boot,{...options,eval:true})}var import_node_fs17,import_promises20,import_node_os8,import_node_worker_threads,
+O_NONBLOCK);try{const head=Buffer.alloc(2);await fh.read(head,0,2,0);return isGzip(head)?0:st.size}finally{await fh.close()}}async function inThisThread(path6,range2,window2,signal){
+const ex=createExplainer(window2);const read3=await readLogText(path6,ex.addText,{range:range2,...signal&&{signal}});return{state:ex.state(),dropped:read3.dropped}}
+function inWorker(job,signal){return new Promise((resolve13,reject)=>{signal?.throwIfAborted();const worker=spawn5(job);const stop=()=>void worker.terminate();signal?.
+addEventListener("abort",stop,{once:true});let done;worker.once("message",m=>done=m);worker.once("error",reject);worker.once("exit",code=>{signal?.removeEventListener(
+"abort",stop);if(done)resolve13(done);else reject(Object.assign(new Error(`explain worker exited with code ${code} before it finished`),{code:"ERR_WORKER_EXITED"}))})})}
+function spawn5(job){const self2=new URL(__ugateMetaUrl);const options={workerData:job,resourceLimits:{maxYoungGenerationSizeMb:WORKER_YOUNG_MB}};if(!self2.pathname.
+endsWith(".ts"))return new import_node_worker_threads.Worker(self2,options);const boot=`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.
+stringify(self2.href)}); });`;return new import_node_worker_threads.Worker(boot,{...options,eval:true})}var import_node_fs17,import_promises20,import_node_os8,import_node_worker_threads,
 PARALLEL_MIN_BYTES,DEFAULT_MAX_THREADS,WORKER_YOUNG_MB,WORKER,WORKER_FAILURES;var init_threads=__esm({"src/explain/threads.ts"(){"use strict";import_node_fs17=require("node:fs");
 import_promises20=require("node:fs/promises");import_node_os8=require("node:os");import_node_worker_threads=require("node:worker_threads");init_error_log_stream();
 init_explain();PARALLEL_MIN_BYTES=32*1024*1024;DEFAULT_MAX_THREADS=2;WORKER_YOUNG_MB=3;WORKER="upstream-gate explain worker";WORKER_FAILURES=new Set(["ERR_WORKE\

@@ -6,33 +6,14 @@
 // secret is masked.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runAction } from '../action/run-action.js';
 import { readWorkflowLog } from '../action/workflow-log.js';
-import { TSX } from '../helpers/cli.js';
-import { stopper } from '../helpers/process.js';
-import { canSshHost, createSshHost, type SshTestHost } from '../helpers/ssh-host.js';
+import { canSshHost, createSshHost, startBackendsIn } from '../helpers/ssh-host.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const DRIVER = fileURLToPath(new URL('../host/ssh-backend-driver.ts', import.meta.url));
 const PORT = 18081;
-
-async function startBackends(host: SshTestHost, listen: object[]): Promise<() => Promise<void>> {
-  const child = spawn('ip', ['netns', 'exec', host.ns.name, process.execPath, '--import', TSX, DRIVER], {
-    env: { ...process.env, UGATE_BACKENDS: JSON.stringify(listen) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stop = stopper(child);
-  const ready = await new Promise<boolean>((resolve) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(true));
-    child.on('exit', () => resolve(false));
-  });
-  if (!ready) throw new Error('backends did not start');
-  return stop;
-}
 
 describe('the Action with an inventory', { skip: !canSshHost && 'needs root, ip netns, sshd and nc' }, () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -45,7 +26,7 @@ describe('the Action with an inventory', { skip: !canSshHost && 'needs root, ip 
     cleanups.push(() => up.cleanup());
     const down = await createSshHost();
     cleanups.push(() => down.cleanup());
-    cleanups.push(await startBackends(up, [{ host: '127.0.0.1', port: PORT }]));
+    cleanups.push(await startBackendsIn(up, [{ host: '127.0.0.1', port: PORT }]));
     const ws = tempDir();
     cleanups.push(ws.remove);
     writeFileSync(join(ws.dir, 'upstream-gate.yml'), `version: 1\nservices:\n  app: { backend: "127.0.0.1:${PORT}", health: /healthz }\ngate: { deadline: 10s }\n`);

@@ -10,7 +10,8 @@
 // Two memory cases too: a log of 3 million distinct upstream addresses, and
 // the same log gzipped (two gzip members), each measured for peak RSS and
 // checked for the same JSON as the plain run.
-// With --before REF, the CLI built from that commit runs in the same rounds.
+// explain is the repo's dist/cli.js (`npm run build`); with --before REF, the
+// CLI built from that commit by its own build runs in the same rounds.
 // Targets: one thread >= 0.5x grep's throughput, two >= 0.8x, peak RSS < 100 MB.
 // On demand only, never a test. The logs are written to a temp dir and deleted.
 import { spawnSync } from 'node:child_process';
@@ -116,58 +117,20 @@ function timed(cmd: string, args: string[]): Timed {
 }
 
 /**
- * The CLI as users run it: the one file scripts/build.mjs makes (its worker
- * threads run that file too), bundled with the same options from the source
- * in `root` into `outdir`, so neither a stale dist/ nor tsx's loader is what
- * gets measured.
+ * The CLI as users run it: dist/cli.js as `npm run build` makes it (CI keeps
+ * it fresh). For --before, that commit's own sources built by its own
+ * scripts/build.mjs in a temp dir, with this checkout's node_modules.
  */
-async function bundleCli(root: string, outdir: string): Promise<string> {
-  const { build } = await import('esbuild');
-  await build({
-    absWorkingDir: root,
-    entryPoints: { cli: join(root, 'src', 'cli', 'bundle-entry.ts') },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    define: { __VERSION__: '"bench"' },
-    legalComments: 'none',
-    // ssh2's optional native parts are left out, as in the build
-    plugins: [
-      {
-        name: 'without-native-addons',
-        setup(b) {
-          b.onResolve({ filter: /\.node$|^cpu-features$/ }, (a) => ({ path: a.path, namespace: 'native-addon' }));
-          b.onLoad({ filter: /.*/, namespace: 'native-addon' }, (a) => ({ contents: `throw new Error(${JSON.stringify(`${a.path} is not bundled`)});`, loader: 'js' }));
-        },
-      },
-    ],
-    banner: {
-      js: [
-        "import { createRequire as __benchRequire } from 'node:module';",
-        "import { fileURLToPath as __benchFileURLToPath } from 'node:url';",
-        'const require = __benchRequire(import.meta.url);',
-        'const __filename = __benchFileURLToPath(import.meta.url);',
-        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/')) || '/';",
-      ].join('\n'),
-    },
-    logLevel: 'warning',
-  });
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(join(outdir, 'package.json'), '{ "type": "module" }\n');
-  return join(outdir, 'cli.js');
-}
-
-/** The sources of commit `ref`, with this checkout's node_modules, in `dir`. */
-function checkout(ref: string, dir: string): string {
+function builtCli(ref: string, dir: string): string {
   mkdirSync(dir, { recursive: true });
-  const archive = spawnSync('git', ['-C', repo, 'archive', '--format=tar', ref, 'src', 'package.json'], { maxBuffer: 256 * 1024 * 1024 });
+  const archive = spawnSync('git', ['-C', repo, 'archive', '--format=tar', ref], { maxBuffer: 1024 * 1024 * 1024 });
   if (archive.status !== 0) throw new Error(`git archive ${ref}: ${archive.stderr.toString()}`);
-  const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+  const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout, maxBuffer: 64 * 1024 * 1024 });
   if (untar.status !== 0) throw new Error(`tar: ${untar.stderr.toString()}`);
   symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (build.status !== 0) throw new Error(`the build of ${ref} failed: ${build.stderr}`);
+  return join(dir, 'dist', 'cli.js');
 }
 
 /**
@@ -236,8 +199,8 @@ export async function benchExplain(sizeMb = 1024, opts: { rounds?: number; befor
     // warm the page cache so neither side pays for the disk
     spawnSync('cat', [log], { stdio: ['ignore', 'ignore', 'ignore'] });
 
-    const cli = await bundleCli(repo, join(dir, 'after'));
-    const before = opts.before ? await bundleCli(checkout(opts.before, join(dir, 'before-src')), join(dir, 'before')) : undefined;
+    const cli = join(repo, 'dist', 'cli.js');
+    const before = opts.before ? builtCli(opts.before, join(dir, 'before')) : undefined;
     const explain = (bundle: string, threads: number, file = log) => [bundle, 'explain', '--format', 'json', '--threads', String(threads), file];
     const commands: Command[] = [
       { label: "grep -c 'while connecting to upstream'", cmd: 'grep', args: ['-c', 'while connecting to upstream', log], runs: [] },

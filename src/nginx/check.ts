@@ -39,6 +39,8 @@ export interface ConfigPhaseContext {
   host: Host;
   /** where each stage's time is recorded, when asked (`check --debug`, the JSON report) */
   timings?: Timings;
+  /** told the facts about nginx as soon as the config is parsed, before nginx -t and the name lookups end */
+  onFacts?: (facts: NginxFacts) => void;
 }
 
 export interface ConfigPhaseResult {
@@ -98,6 +100,8 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
 
   const modelStart = performance.now();
   const model = buildModel(parse);
+  const facts = nginxFacts(model, spec.nginx.prefix);
+  ctx.onFacts?.(facts);
   const expansions = expandAll(model);
   mark(timings, 'config model', modelStart);
 
@@ -136,7 +140,7 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   return {
     findings: findings.map(masked),
     dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
-    nginx: nginxFacts(model, spec.nginx.prefix),
+    nginx: facts,
     fronts: frontRoutes({ parse, model, expansions, services: spec.services, dials }),
   };
 

@@ -188,10 +188,13 @@ function earlyLookup(spec: Spec, ctx: PhaseContext): { start: (facts: NginxFacts
     start(facts) {
       if (started) return;
       const at = performance.now();
+      const signal = AbortSignal.any([ctx.signal, stop.signal]);
+      // every read of the process list listens to it
+      setMaxListeners(0, signal);
       const answer = findNginx(ctx.host, {
         ...(facts.pidFile !== undefined && { pidFile: facts.pidFile }),
         config: spec.nginx.config,
-        signal: AbortSignal.any([ctx.signal, stop.signal]),
+        signal,
       }).then((lookup) => ({ lookup, end: performance.now() }));
       started = { at, answer };
     },

@@ -107,7 +107,7 @@ test('a config error after the lookup began: the same findings in the same order
   const { host } = pidFileHost('/srv/nginx.pid');
   const findings: Finding[] = [
     { code: 'config.invalid', severity: 'error', message: 'unknown directive "proxy_pas"', file: '/srv/nginx.conf', line: 3 },
-    { code: 'config.no_upstream', severity: 'error', service: 'app', message: 'no server block proxies to app' },
+    { code: 'config.no_target', severity: 'error', service: 'app', message: 'no server block proxies to app' },
     { severity: 'info', message: 'nginx -t: [warn] a warning' },
   ];
   const config: ConfigPhase = async (_s, ctx) => {
@@ -128,7 +128,7 @@ test('a config error after the lookup began: the same findings in the same order
   assert.equal(probed, false);
   assert.deepEqual([r.verdict, r.reason], ['fail', 'config.invalid']);
   assert.deepEqual(r.findings, findings);
-  assert.deepEqual(r.checks, [{ service: 'app', name: 'config', ok: false, code: 'config.no_upstream', message: 'no server block proxies to app' }]);
+  assert.deepEqual(r.checks, [{ service: 'app', name: 'config', ok: false, code: 'config.no_target', message: 'no server block proxies to app' }]);
   assert.deepEqual(r.notRun, [{ service: 'app', name: 'tcp 127.0.0.1:8000', why: 'the config check failed' }]);
   await sleep(20);
   assert.deepEqual(timings.stages.map((s) => s.stage), ['config phase']);

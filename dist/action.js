@@ -3193,7 +3193,7 @@ var require_constants3 = __commonJS({
       /** @type {const} */
       ["omit", "same-origin", "include"]
     );
-    var requestCache = (
+    var requestCache2 = (
       /** @type {const} */
       [
         "default",
@@ -3255,7 +3255,7 @@ var require_constants3 = __commonJS({
       requestRedirect,
       requestMode,
       requestCredentials,
-      requestCache,
+      requestCache: requestCache2,
       redirectStatus,
       corsSafeListedMethods,
       nullBodyStatus,
@@ -12839,7 +12839,7 @@ var require_request2 = __commonJS({
       requestRedirect,
       requestMode,
       requestCredentials,
-      requestCache,
+      requestCache: requestCache2,
       requestDuplex
     } = require_constants3();
     var { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util;
@@ -13467,7 +13467,7 @@ var require_request2 = __commonJS({
         key: "cache",
         converter: webidl.converters.DOMString,
         // https://fetch.spec.whatwg.org/#requestcache
-        allowedValues: requestCache
+        allowedValues: requestCache2
       },
       {
         key: "redirect",
@@ -49004,6 +49004,34 @@ async function withCommands(snap) {
   };
 }
 
+// src/host/local/process-names.ts
+import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
+import { setImmediate as nextTurn } from "node:timers/promises";
+var SLICE = 256;
+async function processNamesLocal(pids, o = {}) {
+  const started = performance.now();
+  const names2 = [];
+  const buf = Buffer.alloc(64);
+  for (let i = 0; i < pids.length; i++) {
+    if (i > 0 && i % SLICE === 0) await nextTurn();
+    if (o.signal?.aborted) return { ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started };
+    names2.push(readComm(pids[i], buf));
+  }
+  return { ok: true, names: names2 };
+}
+function readComm(pid, buf) {
+  let fd;
+  try {
+    fd = openSync2(`/proc/${pid}/comm`, "r");
+    const n = readSync2(fd, buf, 0, buf.length, 0);
+    return buf.toString("latin1", 0, n).trim();
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
+}
+
 // src/host/local/local-host.ts
 var LOCAL_HOSTS = /* @__PURE__ */ new WeakSet();
 function isLocalHost(host) {
@@ -49017,6 +49045,7 @@ function localHost(runner = processRunner()) {
     stat: statLocal,
     readFile: readFileLocal,
     readDir: readDirLocal,
+    processNames: processNamesLocal,
     listListeners: (options) => listLocalListeners(runner, options),
     user: async () => ({ uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, groups: process.getgroups?.() ?? [] }),
     configSource: async () => fileSource()
@@ -49096,7 +49125,12 @@ async function masterFromProcessList(host, o, notes2) {
   }
   const pids = dir.names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b).slice(0, MAX_SCANNED_PROCESSES);
   const masters = [];
-  for (let i = 0; i < pids.length; i += 64) {
+  const listed = host.processNames ? await host.processNames(pids, hostOptions(o)) : void 0;
+  if (listed?.ok) {
+    const found = await Promise.all(pids.map((pid, i) => listed.names[i] === "nginx" ? masterAt(host, pid, o) : void 0));
+    for (const m of found) if (m) masters.push(m);
+  }
+  for (let i = 0; !listed?.ok && i < pids.length; i += 64) {
     const batch = await Promise.all(
       pids.slice(i, i + 64).map(async (pid) => {
         const comm = await host.readFile(`/proc/${pid}/comm`, { ...hostOptions(o), offset: 0, length: 64 });
@@ -62219,9 +62253,24 @@ function uriOf(c) {
 }
 function prepareEvaluation(input2) {
   const dials = indexDials(input2.model.servers, input2.expansions, input2.services, input2.addresses);
-  return (service2) => evaluateWith({ ...input2, service: service2 }, dials);
+  const requests = requestCache();
+  return (service2) => evaluateWith({ ...input2, service: service2 }, dials, requests);
 }
-function evaluateWith(input2, dials) {
+function requestCache() {
+  const byPass = /* @__PURE__ */ new Map();
+  return (input2) => {
+    const byServer = byPass.get(input2.pass) ?? /* @__PURE__ */ new Map();
+    byPass.set(input2.pass, byServer);
+    const byTarget = byServer.get(input2.server) ?? /* @__PURE__ */ new Map();
+    byServer.set(input2.server, byTarget);
+    const byNames = byTarget.get(input2.target) ?? /* @__PURE__ */ new Map();
+    byTarget.set(input2.target, byNames);
+    const key = input2.specNames.join("\n");
+    if (!byNames.has(key)) byNames.set(key, nginxRequest(input2));
+    return byNames.get(key);
+  };
+}
+function evaluateWith(input2, dials, requestOf) {
   const { service: service2, model, expansions, addresses, display, lineText } = input2;
   const findings = [];
   const where = (s) => `(${display(s.file)}:${s.line})`;
@@ -62347,7 +62396,7 @@ function evaluateWith(input2, dials) {
   }
   const mine = [...matches2, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
-  const request3 = (c) => nginxRequest({ pass: c.pass, server: c.server, target: c.target, specNames: names2, display });
+  const request3 = (c) => requestOf({ pass: c.pass, server: c.server, target: c.target, specNames: names2, display });
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service2.name, c, lineText, request3(c)))) };
   function extraMember(c, group, member) {
     const e = c.endpoint;
@@ -63408,6 +63457,15 @@ async function configPhase(spec, ctx, options = {}) {
     }
     return (l[s.line - 1] ?? "").trim();
   };
+  const maskedLines = /* @__PURE__ */ new Map();
+  const maskedLine = (text3) => {
+    let m = maskedLines.get(text3);
+    if (m === void 0) {
+      m = mask(text3);
+      maskedLines.set(text3, m);
+    }
+    return m;
+  };
   const modelStart = performance.now();
   const model = buildModel(parse3);
   const facts = nginxFacts(model, spec.nginx.prefix);
@@ -63444,7 +63502,7 @@ async function configPhase(spec, ctx, options = {}) {
   append(findings, notes2);
   return {
     findings: findings.map(masked),
-    dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
+    dials: dials.map((d) => ({ ...d, text: maskedLine(d.text), shownFile: display(d.file) })),
     nginx: facts,
     fronts: frontRoutes({ parse: parse3, model, expansions, services: spec.services, dials })
   };
@@ -66328,6 +66386,14 @@ var PROBE_KINDS = {
 
 // src/gate/probe-plan.ts
 var NOTHING_LEARNT = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
+var targetsByDials = /* @__PURE__ */ new WeakMap();
+function targetsOnce(service2, dials) {
+  const known = targetsByDials.get(dials);
+  if (known?.service === service2) return known.targets;
+  const targets = targetsOf(service2, dials);
+  targetsByDials.set(dials, { service: service2, targets });
+  return targets;
+}
 function targetsOf(service2, dials) {
   const key = (e) => e.kind === "unix" ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`;
   const targets = new Map(service2.pool.map((b) => [key(b), { endpoint: b }]));
@@ -66359,7 +66425,7 @@ function planService(spec, service2, dials, learnt, front) {
     const where = kind === "front" ? "" : `:${formatEndpoint(kind === "resolve" ? target.endpoint : dialed(target))}`;
     return { id: `${service2.name}:${kind}${where}`, kind: k, stage: k.stage, name: k.checkName(service2, target, distinct), service: service2, target, after };
   };
-  const targets = targetsOf(service2, dials);
+  const targets = targetsOnce(service2, dials);
   const backends = targets.slice(0, service2.pool.length);
   const stage = (target) => {
     const { endpoint } = target;

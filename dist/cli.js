@@ -21091,6 +21091,41 @@ var init_listeners2 = __esm({
   }
 });
 
+// src/host/local/process-names.ts
+import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
+import { setImmediate as nextTurn } from "node:timers/promises";
+async function processNamesLocal(pids, o = {}) {
+  const started = performance.now();
+  const names2 = [];
+  const buf = Buffer.alloc(64);
+  for (let i = 0; i < pids.length; i++) {
+    if (i > 0 && i % SLICE === 0) await nextTurn();
+    if (o.signal?.aborted) return { ok: false, code: ABORTED, message: "aborted", durationMs: performance.now() - started };
+    names2.push(readComm(pids[i], buf));
+  }
+  return { ok: true, names: names2 };
+}
+function readComm(pid, buf) {
+  let fd;
+  try {
+    fd = openSync2(`/proc/${pid}/comm`, "r");
+    const n = readSync2(fd, buf, 0, buf.length, 0);
+    return buf.toString("latin1", 0, n).trim();
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
+}
+var SLICE;
+var init_process_names = __esm({
+  "src/host/local/process-names.ts"() {
+    "use strict";
+    init_probe_result();
+    SLICE = 256;
+  }
+});
+
 // src/host/local/local-host.ts
 function isLocalHost(host) {
   return LOCAL_HOSTS.has(host);
@@ -21103,6 +21138,7 @@ function localHost(runner = processRunner()) {
     stat: statLocal,
     readFile: readFileLocal,
     readDir: readDirLocal,
+    processNames: processNamesLocal,
     listListeners: (options) => listLocalListeners(runner, options),
     user: async () => ({ uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, groups: process.getgroups?.() ?? [] }),
     configSource: async () => fileSource()
@@ -21119,6 +21155,7 @@ var init_local_host = __esm({
     init_dial();
     init_files();
     init_listeners2();
+    init_process_names();
     init_resolve();
     LOCAL_HOSTS = /* @__PURE__ */ new WeakSet();
   }
@@ -21201,7 +21238,12 @@ async function masterFromProcessList(host, o, notes2) {
   }
   const pids = dir.names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b).slice(0, MAX_SCANNED_PROCESSES);
   const masters = [];
-  for (let i = 0; i < pids.length; i += 64) {
+  const listed = host.processNames ? await host.processNames(pids, hostOptions(o)) : void 0;
+  if (listed?.ok) {
+    const found = await Promise.all(pids.map((pid, i) => listed.names[i] === "nginx" ? masterAt(host, pid, o) : void 0));
+    for (const m of found) if (m) masters.push(m);
+  }
+  for (let i = 0; !listed?.ok && i < pids.length; i += 64) {
     const batch = await Promise.all(
       pids.slice(i, i + 64).map(async (pid) => {
         const comm = await host.readFile(`/proc/${pid}/comm`, { ...hostOptions(o), offset: 0, length: 64 });
@@ -22541,9 +22583,24 @@ function uriOf(c) {
 }
 function prepareEvaluation(input2) {
   const dials = indexDials(input2.model.servers, input2.expansions, input2.services, input2.addresses);
-  return (service2) => evaluateWith({ ...input2, service: service2 }, dials);
+  const requests = requestCache();
+  return (service2) => evaluateWith({ ...input2, service: service2 }, dials, requests);
 }
-function evaluateWith(input2, dials) {
+function requestCache() {
+  const byPass = /* @__PURE__ */ new Map();
+  return (input2) => {
+    const byServer = byPass.get(input2.pass) ?? /* @__PURE__ */ new Map();
+    byPass.set(input2.pass, byServer);
+    const byTarget = byServer.get(input2.server) ?? /* @__PURE__ */ new Map();
+    byServer.set(input2.server, byTarget);
+    const byNames = byTarget.get(input2.target) ?? /* @__PURE__ */ new Map();
+    byTarget.set(input2.target, byNames);
+    const key = input2.specNames.join("\n");
+    if (!byNames.has(key)) byNames.set(key, nginxRequest(input2));
+    return byNames.get(key);
+  };
+}
+function evaluateWith(input2, dials, requestOf) {
   const { service: service2, model, expansions, addresses, display, lineText } = input2;
   const findings = [];
   const where2 = (s) => `(${display(s.file)}:${s.line})`;
@@ -22669,7 +22726,7 @@ function evaluateWith(input2, dials) {
   }
   const mine = [...matches2, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where2));
-  const request3 = (c) => nginxRequest({ pass: c.pass, server: c.server, target: c.target, specNames: names2, display });
+  const request3 = (c) => requestOf({ pass: c.pass, server: c.server, target: c.target, specNames: names2, display });
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service2.name, c, lineText, request3(c)))) };
   function extraMember(c, group2, member) {
     const e = c.endpoint;
@@ -23710,7 +23767,7 @@ var init_parser = __esm({
 });
 
 // src/nginx/load.ts
-import { closeSync as closeSync2, constants as constants7, openSync as openSync2, readSync as readSync2, statSync as statSync3 } from "node:fs";
+import { closeSync as closeSync3, constants as constants7, openSync as openSync3, readSync as readSync3, statSync as statSync3 } from "node:fs";
 import { dirname as dirname7 } from "node:path";
 async function readStdin(stream = process.stdin, maxBytes = MAX_DUMP_BYTES) {
   checkStdin(stream, "nginx dump");
@@ -23757,7 +23814,7 @@ function parseFiles(main2, opts) {
     const st = statSync3(main2);
     const no = refusalOf(fileType(st), false);
     if (no) throw new UserError(`cannot read nginx config: ${no}`, main2);
-    closeSync2(openSync2(main2, constants7.O_RDONLY | constants7.O_NONBLOCK));
+    closeSync3(openSync3(main2, constants7.O_RDONLY | constants7.O_NONBLOCK));
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`cannot read nginx config: ${fileErrorWords(e)}`, main2);
@@ -23768,14 +23825,14 @@ function parseWith(main2, source, opts) {
   return { main: main2, parse: parseConfig(main2, { source, prefix: dirname7(main2), ...opts }) };
 }
 function readHead(path, max) {
-  const fd = openSync2(path, constants7.O_RDONLY | constants7.O_NONBLOCK);
+  const fd = openSync3(path, constants7.O_RDONLY | constants7.O_NONBLOCK);
   try {
     const head = Buffer.alloc(max);
     let n = 0;
-    for (let r = 1; r > 0 && n < max; n += r) r = readSync2(fd, head, n, max - n, n);
+    for (let r = 1; r > 0 && n < max; n += r) r = readSync3(fd, head, n, max - n, n);
     return head.subarray(0, n);
   } finally {
-    closeSync2(fd);
+    closeSync3(fd);
   }
 }
 async function loadAny(path, opts = {}) {
@@ -23864,6 +23921,15 @@ async function configPhase(spec, ctx, options = {}) {
     }
     return (l[s.line - 1] ?? "").trim();
   };
+  const maskedLines = /* @__PURE__ */ new Map();
+  const maskedLine = (text3) => {
+    let m = maskedLines.get(text3);
+    if (m === void 0) {
+      m = mask(text3);
+      maskedLines.set(text3, m);
+    }
+    return m;
+  };
   const modelStart = performance.now();
   const model = buildModel(parse3);
   const facts = nginxFacts(model, spec.nginx.prefix);
@@ -23900,7 +23966,7 @@ async function configPhase(spec, ctx, options = {}) {
   append(findings, notes2);
   return {
     findings: findings.map(masked),
-    dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
+    dials: dials.map((d) => ({ ...d, text: maskedLine(d.text), shownFile: display(d.file) })),
     nginx: facts,
     fronts: frontRoutes({ parse: parse3, model, expansions, services: spec.services, dials })
   };
@@ -27075,6 +27141,13 @@ var init_probe_kinds = __esm({
 });
 
 // src/gate/probe-plan.ts
+function targetsOnce(service2, dials) {
+  const known = targetsByDials.get(dials);
+  if (known?.service === service2) return known.targets;
+  const targets = targetsOf(service2, dials);
+  targetsByDials.set(dials, { service: service2, targets });
+  return targets;
+}
 function targetsOf(service2, dials) {
   const key = (e) => e.kind === "unix" ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`;
   const targets = new Map(service2.pool.map((b) => [key(b), { endpoint: b }]));
@@ -27106,7 +27179,7 @@ function planService(spec, service2, dials, learnt, front) {
     const where2 = kind === "front" ? "" : `:${formatEndpoint(kind === "resolve" ? target.endpoint : dialed(target))}`;
     return { id: `${service2.name}:${kind}${where2}`, kind: k, stage: k.stage, name: k.checkName(service2, target, distinct), service: service2, target, after };
   };
-  const targets = targetsOf(service2, dials);
+  const targets = targetsOnce(service2, dials);
   const backends = targets.slice(0, service2.pool.length);
   const stage = (target) => {
     const { endpoint } = target;
@@ -27154,7 +27227,7 @@ function firstChecks(spec, dials) {
 function healthKindOf(protocol2) {
   return Object.keys(PROBE_KINDS).find((k) => PROBE_KINDS[k].stage === "health" && PROBE_KINDS[k].protocols?.includes(protocol2));
 }
-var NOTHING_LEARNT;
+var NOTHING_LEARNT, targetsByDials;
 var init_probe_plan = __esm({
   "src/gate/probe-plan.ts"() {
     "use strict";
@@ -27163,6 +27236,7 @@ var init_probe_plan = __esm({
     init_probe_kind();
     init_probe_kinds();
     NOTHING_LEARNT = { resolved: /* @__PURE__ */ new Map(), passed: /* @__PURE__ */ new Set() };
+    targetsByDials = /* @__PURE__ */ new WeakMap();
   }
 });
 

@@ -98,6 +98,17 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
     return (l[s.line - 1] ?? '').trim();
   };
 
+  // services that share a backend address share every line that dials it: each masked once
+  const maskedLines = new Map<string, string>();
+  const maskedLine = (text: string) => {
+    let m = maskedLines.get(text);
+    if (m === undefined) {
+      m = mask(text);
+      maskedLines.set(text, m);
+    }
+    return m;
+  };
+
   const modelStart = performance.now();
   const model = buildModel(parse);
   const facts = nginxFacts(model, spec.nginx.prefix);
@@ -139,7 +150,7 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   append(findings, notes);
   return {
     findings: findings.map(masked),
-    dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
+    dials: dials.map((d) => ({ ...d, text: maskedLine(d.text), shownFile: display(d.file) })),
     nginx: facts,
     fronts: frontRoutes({ parse, model, expansions, services: spec.services, dials }),
   };

@@ -36,7 +36,7 @@ import { hostAddresses, hostKeys, indexDials, matchKeys, type Addresses, type Di
 import type { ConfigModel, ServerBlock, Site, UpstreamGroup, UpstreamServer } from './model.js';
 import { upstreamName } from '../render/render.js';
 import { selectLocation, selectServers } from './select.js';
-import { nginxRequest } from './request-headers.js';
+import { nginxRequest, type RequestInput } from './request-headers.js';
 
 export interface EvaluateInput {
   service: ServiceSpec;
@@ -98,14 +98,37 @@ function uriOf(c: Candidate): string {
 /** The rules for any service of the spec, over indexes of the config built once: each service costs what concerns it. */
 export function prepareEvaluation(input: Omit<EvaluateInput, 'service'>): (service: ServiceSpec) => Evaluation {
   const dials = indexDials(input.model.servers, input.expansions, input.services, input.addresses);
-  return (service) => evaluateWith({ ...input, service }, dials);
+  const requests = requestCache();
+  return (service) => evaluateWith({ ...input, service }, dials, requests);
 }
 
 export function evaluate(input: EvaluateInput): Evaluation {
   return prepareEvaluation(input)(input.service);
 }
 
-function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
+type RequestOf = (input: RequestInput) => NginxRequest | undefined;
+
+/**
+ * nginx's request for one location's proxy_pass in one block, for the
+ * spec's names: the same for every service it dials, and services that share
+ * a backend address share every block that dials it.
+ */
+function requestCache(): RequestOf {
+  const byPass = new Map<RequestInput['pass'], Map<RequestInput['server'], Map<RequestInput['target'], Map<string, NginxRequest | undefined>>>>();
+  return (input) => {
+    const byServer = byPass.get(input.pass) ?? new Map<RequestInput['server'], Map<RequestInput['target'], Map<string, NginxRequest | undefined>>>();
+    byPass.set(input.pass, byServer);
+    const byTarget = byServer.get(input.server) ?? new Map<RequestInput['target'], Map<string, NginxRequest | undefined>>();
+    byServer.set(input.server, byTarget);
+    const byNames = byTarget.get(input.target) ?? new Map<string, NginxRequest | undefined>();
+    byTarget.set(input.target, byNames);
+    const key = input.specNames.join('\n');
+    if (!byNames.has(key)) byNames.set(key, nginxRequest(input));
+    return byNames.get(key);
+  };
+}
+
+function evaluateWith(input: EvaluateInput, dials: DialIndex, requestOf: RequestOf): Evaluation {
   const { service, model, expansions, addresses, display, lineText } = input;
   const findings: Finding[] = [];
   const where = (s: Site) => `(${display(s.file)}:${s.line})`;
@@ -251,7 +274,7 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
   const mine = [...matches, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
 
-  const request = (c: Candidate) => nginxRequest({ pass: c.pass, server: c.server, target: c.target, specNames: names, display });
+  const request = (c: Candidate) => requestOf({ pass: c.pass, server: c.server, target: c.target, specNames: names, display });
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText, request(c)))) };
 
   /** A member of the pool's group that the spec does not name: the fix removes its line, and touches no other. */

@@ -49226,6 +49226,7 @@ var SCHEME_START = /[A-Za-z]/;
 var HOST_START = /[\p{L}\p{N}[_-]/u;
 var CLOSER = { '"': '"', "'": "'", "<": ">" };
 function maskCredentials(s) {
+  if (!s.includes("@")) return s;
   const urls = replaceSpans(s, urlUserinfo(s));
   return replaceSpans(urls, quotedUserinfo(urls));
 }

@@ -21344,13 +21344,14 @@ var init_nginx_process = __esm({
 
 // src/model/mask.ts
 function maskCredentials(s) {
+  if (!s.includes("@")) return s;
   const urls = replaceSpans(s, urlUserinfo(s));
   return replaceSpans(urls, quotedUserinfo(urls));
 }
 function maskDialTarget(arg) {
-  const masked2 = maskCredentials(arg);
-  const span = bareUserinfo(masked2, 0, masked2.length);
-  return span ? replaceSpans(masked2, [span]) : masked2;
+  const masked3 = maskCredentials(arg);
+  const span = bareUserinfo(masked3, 0, masked3.length);
+  return span ? replaceSpans(masked3, [span]) : masked3;
 }
 function forTerminal(s) {
   return maskCredentials(s).replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
@@ -51749,13 +51750,26 @@ __export(parse_exports2, {
   parseCommand: () => parseCommand
 });
 import { resolve as resolve11 } from "node:path";
-function maskDialTargets(payload) {
-  const walk = (list) => list.map((d) => ({
-    ...d,
-    ...isDial(d.directive) && { args: d.args.map(maskDialTarget) },
-    ...d.block && { block: walk(d.block) }
-  }));
-  return { ...payload, config: payload.config.map((c) => ({ ...c, parsed: walk(c.parsed) })) };
+function masked2(payload) {
+  const walk = (list) => {
+    for (const d of list) {
+      const dial = isDial(d.directive);
+      d.directive = maskCredentials(d.directive);
+      const { args } = d;
+      for (let i = 0; i < args.length; i++) args[i] = maskCredentials(dial ? maskDialTarget(args[i]) : args[i]);
+      if (d.block) walk(d.block);
+    }
+  };
+  for (const e of payload.errors) {
+    e.error = maskCredentials(e.error);
+    e.file = maskCredentials(e.file);
+  }
+  for (const c of payload.config) {
+    c.file = maskCredentials(c.file);
+    for (const e of c.errors) e.error = maskCredentials(e.error);
+    walk(c.parsed);
+  }
+  return payload;
 }
 function isDial(directive) {
   return directive === "server" || directive.endsWith("_pass");
@@ -51804,7 +51818,7 @@ file, bad flags).`;
         const arg = positionals[0];
         const path = arg === "-" ? "-" : resolve11(io.cwd, arg);
         const loaded = await loadAny(path, { signal: io.signal, readStdin: () => readStdin(io.stdin) });
-        const text3 = JSON.stringify(maskDialTargets(loaded.parse.payload), (_key, value) => typeof value === "string" ? maskCredentials(value) : value, indent || void 0);
+        const text3 = JSON.stringify(masked2(loaded.parse.payload), void 0, indent || void 0);
         io.stdout.write(`${text3}
 `);
         return loaded.parse.payload.status === "ok" ? EXIT.pass : EXIT.fail;

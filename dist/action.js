@@ -60961,6 +60961,7 @@ function durationMs(s) {
 var DEFAULT_SPEC_FILE = "upstream-gate.yml";
 var MAX_SPEC_BYTES = 4 * 1024 * 1024;
 var MAX_ALIASES = 100;
+var COMPILED_PARSE_FROM = 100;
 async function loadSpecFile(path4, shown2 = displayPath(resolve2(path4)), signal) {
   const file2 = resolve2(path4);
   const bytes = await readInput(file2, { what: "spec", shown: shown2, maxBytes: MAX_SPEC_BYTES, ...signal && { signal } });
@@ -60987,7 +60988,9 @@ function parseSpec(text3, file2, shown2 = displayPath(file2), env = process.env)
     const { path: path4, message } = substituted.problem;
     throw new UserError(`${path4.join(".")}: ${message}`, `${shown2}:${lineOf(doc, lineCounter, path4)}`);
   }
-  const parsed = specSchema.safeParse(substituted.data, { reportInput: true });
+  const services = substituted.data.services;
+  const few = services === null || typeof services !== "object" || Object.keys(services).length < COMPILED_PARSE_FROM;
+  const parsed = specSchema.safeParse(substituted.data, { reportInput: true, ...few && { jitless: true } });
   if (!parsed.success) {
     const issue3 = parsed.error.issues[0];
     const { path: path4, message } = describeIssue(issue3);

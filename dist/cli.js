@@ -19891,7 +19891,9 @@ function parseSpec(text3, file2, shown2 = displayPath(file2), env = process.env)
     const { path, message } = substituted.problem;
     throw new UserError(`${path.join(".")}: ${message}`, `${shown2}:${lineOf(doc, lineCounter, path)}`);
   }
-  const parsed = specSchema.safeParse(substituted.data, { reportInput: true });
+  const services = substituted.data.services;
+  const few = services === null || typeof services !== "object" || Object.keys(services).length < COMPILED_PARSE_FROM;
+  const parsed = specSchema.safeParse(substituted.data, { reportInput: true, ...few && { jitless: true } });
   if (!parsed.success) {
     const issue2 = parsed.error.issues[0];
     const { path, message } = describeIssue(issue2);
@@ -20038,7 +20040,7 @@ function displayPath(file2) {
   const cwd = process.cwd();
   return file2.startsWith(`${cwd}/`) ? file2.slice(cwd.length + 1) : file2;
 }
-var import_yaml, DEFAULT_SPEC_FILE, MAX_SPEC_BYTES, MAX_ALIASES;
+var import_yaml, DEFAULT_SPEC_FILE, MAX_SPEC_BYTES, MAX_ALIASES, COMPILED_PARSE_FROM;
 var init_load = __esm({
   "src/spec/load.ts"() {
     "use strict";
@@ -20051,6 +20053,7 @@ var init_load = __esm({
     DEFAULT_SPEC_FILE = "upstream-gate.yml";
     MAX_SPEC_BYTES = 4 * 1024 * 1024;
     MAX_ALIASES = 100;
+    COMPILED_PARSE_FROM = 100;
   }
 });
 

@@ -148,9 +148,14 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   }
   mark(timings, 'config compare', compareStart);
   append(findings, notes);
+  // each dial was made for this result alone: finished in place, not copied (a service per block each dials)
+  for (const d of dials) {
+    d.text = maskedLine(d.text);
+    d.shownFile = display(d.file);
+  }
   return {
     findings: findings.map(masked),
-    dials: dials.map((d) => ({ ...d, text: maskedLine(d.text), shownFile: display(d.file) })),
+    dials,
     nginx: facts,
     fronts: frontRoutes({ parse, model, expansions, services: spec.services, dials }),
   };

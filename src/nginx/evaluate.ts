@@ -36,7 +36,7 @@ import { hostAddresses, hostKeys, indexDials, matchKeys, type Addresses, type Di
 import type { ConfigModel, ServerBlock, Site, UpstreamGroup, UpstreamServer } from './model.js';
 import { upstreamName } from '../render/render.js';
 import { selectLocation, selectServers } from './select.js';
-import { nginxRequest, type RequestInput } from './request-headers.js';
+import { nginxRequest } from './request-headers.js';
 
 export interface EvaluateInput {
   service: ServiceSpec;
@@ -106,25 +106,23 @@ export function evaluate(input: EvaluateInput): Evaluation {
   return prepareEvaluation(input)(input.service);
 }
 
-type RequestOf = (input: RequestInput) => NginxRequest | undefined;
+type RequestOf = (c: Candidate, specNames: readonly string[], display: (file: string) => string) => NginxRequest | undefined;
 
 /**
- * nginx's request for one location's proxy_pass in one block, for the
- * spec's names: the same for every service it dials, and services that share
- * a backend address share every block that dials it.
+ * nginx's request for one dial (its location's proxy_pass in its block), for
+ * the spec's names: the same for every service that dials it, and services
+ * that share a backend address share every block that dials it. The last
+ * names asked are kept per dial: services mostly ask with the same ones.
  */
 function requestCache(): RequestOf {
-  const byPass = new Map<RequestInput['pass'], Map<RequestInput['server'], Map<RequestInput['target'], Map<string, NginxRequest | undefined>>>>();
-  return (input) => {
-    const byServer = byPass.get(input.pass) ?? new Map<RequestInput['server'], Map<RequestInput['target'], Map<string, NginxRequest | undefined>>>();
-    byPass.set(input.pass, byServer);
-    const byTarget = byServer.get(input.server) ?? new Map<RequestInput['target'], Map<string, NginxRequest | undefined>>();
-    byServer.set(input.server, byTarget);
-    const byNames = byTarget.get(input.target) ?? new Map<string, NginxRequest | undefined>();
-    byTarget.set(input.target, byNames);
-    const key = input.specNames.join('\n');
-    if (!byNames.has(key)) byNames.set(key, nginxRequest(input));
-    return byNames.get(key);
+  const last = new Map<Candidate, { names: string; request: NginxRequest | undefined }>();
+  return (c, specNames, display) => {
+    const names = specNames.join('\n');
+    const known = last.get(c);
+    if (known?.names === names) return known.request;
+    const request = nginxRequest({ pass: c.pass, server: c.server, target: c.target, specNames, display });
+    last.set(c, { names, request });
+    return request;
   };
 }
 
@@ -274,7 +272,7 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex, requestOf: Request
   const mine = [...matches, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
 
-  const request = (c: Candidate) => requestOf({ pass: c.pass, server: c.server, target: c.target, specNames: names, display });
+  const request = (c: Candidate) => requestOf(c, names, display);
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText, request(c)))) };
 
   /** A member of the pool's group that the spec does not name: the fix removes its line, and touches no other. */

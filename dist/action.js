@@ -62261,17 +62261,14 @@ function prepareEvaluation(input2) {
   return (service2) => evaluateWith({ ...input2, service: service2 }, dials, requests);
 }
 function requestCache() {
-  const byPass = /* @__PURE__ */ new Map();
-  return (input2) => {
-    const byServer = byPass.get(input2.pass) ?? /* @__PURE__ */ new Map();
-    byPass.set(input2.pass, byServer);
-    const byTarget = byServer.get(input2.server) ?? /* @__PURE__ */ new Map();
-    byServer.set(input2.server, byTarget);
-    const byNames = byTarget.get(input2.target) ?? /* @__PURE__ */ new Map();
-    byTarget.set(input2.target, byNames);
-    const key = input2.specNames.join("\n");
-    if (!byNames.has(key)) byNames.set(key, nginxRequest(input2));
-    return byNames.get(key);
+  const last = /* @__PURE__ */ new Map();
+  return (c, specNames, display) => {
+    const names2 = specNames.join("\n");
+    const known = last.get(c);
+    if (known?.names === names2) return known.request;
+    const request3 = nginxRequest({ pass: c.pass, server: c.server, target: c.target, specNames, display });
+    last.set(c, { names: names2, request: request3 });
+    return request3;
   };
 }
 function evaluateWith(input2, dials, requestOf) {
@@ -62400,7 +62397,7 @@ function evaluateWith(input2, dials, requestOf) {
   }
   const mine = [...matches2, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input2, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
-  const request3 = (c) => requestOf({ pass: c.pass, server: c.server, target: c.target, specNames: names2, display });
+  const request3 = (c) => requestOf(c, names2, display);
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service2.name, c, lineText, request3(c)))) };
   function extraMember(c, group, member) {
     const e = c.endpoint;
@@ -63504,9 +63501,13 @@ async function configPhase(spec, ctx, options = {}) {
   }
   mark(timings, "config compare", compareStart);
   append(findings, notes2);
+  for (const d of dials) {
+    d.text = maskedLine(d.text);
+    d.shownFile = display(d.file);
+  }
   return {
     findings: findings.map(masked),
-    dials: dials.map((d) => ({ ...d, text: maskedLine(d.text), shownFile: display(d.file) })),
+    dials,
     nginx: facts,
     fronts: frontRoutes({ parse: parse3, model, expansions, services: spec.services, dials })
   };

@@ -162,9 +162,9 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
     }
   } else if (phase !== 'config') {
     const failed = checks.filter((c) => !c.ok).map((c) => c.service);
-    planned((service) =>
-      !configFailed ? (interrupted() ? 'the gate was interrupted' : 'the deadline passed') : failed.includes(service) ? 'the config check failed' : `the config check of ${failed.join(', ')} failed`,
-    );
+    const failedSet = new Set(failed);
+    const othersFailed = `the config check of ${failed.join(', ')} failed`;
+    planned((service) => (!configFailed ? (interrupted() ? 'the gate was interrupted' : 'the deadline passed') : failedSet.has(service) ? 'the config check failed' : othersFailed));
   }
 
   if (interrupted()) {

@@ -65394,21 +65394,38 @@ async function retryCheck(attempt2, policy, onAttempt) {
     answerFailingSince ??= performance.now();
     throw new Retry(backoffMs(performance.now() - answerFailingSince, policy));
   };
-  try {
-    await pRetry(once, {
-      retries: Number.POSITIVE_INFINITY,
-      minTimeout: 0,
-      maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
-      ...policy.signal && { signal: policy.signal },
-      onFailedAttempt: async ({ error: error3 }) => {
-        const remaining = policy.deadlineAt - Date.now();
-        if (!(error3 instanceof Retry) || remaining <= 0) return;
-        await sleep2(Math.min(error3.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
-        });
-      },
-      // only our own Retry loops; anything else (a bug, the signal) ends the check
-      shouldRetry: ({ error: error3 }) => error3 instanceof Retry && policy.deadlineAt - Date.now() > 0
+  const waitAfter = async (error3) => {
+    const remaining = policy.deadlineAt - Date.now();
+    if (!(error3 instanceof Retry) || remaining <= 0) return false;
+    await sleep2(Math.min(error3.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
     });
+    return true;
+  };
+  const mayRetry = (error3) => error3 instanceof Retry && policy.deadlineAt - Date.now() > 0;
+  try {
+    let first = 0;
+    let again = true;
+    if (!policy.signal?.aborted) {
+      first = 1;
+      try {
+        await once(1);
+        again = false;
+      } catch (error3) {
+        again = await waitAfter(error3) && mayRetry(error3);
+      }
+    }
+    if (again) {
+      await pRetry((n) => once(n + first), {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: 0,
+        maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
+        ...policy.signal && { signal: policy.signal },
+        onFailedAttempt: async ({ error: error3 }) => {
+          await waitAfter(error3);
+        },
+        shouldRetry: ({ error: error3 }) => mayRetry(error3)
+      });
+    }
   } catch {
   }
   last ??= await attempt2(Math.max(policy.deadlineAt - Date.now(), 1), 1);
@@ -65563,9 +65580,10 @@ async function frontTargets(spec, ctx) {
     return { targets: out, notes: notes2 };
   }
   const sizes = /* @__PURE__ */ new Map();
+  const byName = new Map(spec.services.map((s) => [s.name, s]));
   await Promise.all(
     fronts.map(async (route2) => {
-      const service2 = spec.services.find((s) => s.name === route2.service);
+      const service2 = byName.get(route2.service);
       if (!service2 || !nginx.running && service2.serverNames.length === 0) return;
       const target = { route: route2, nginx, ...ctx.nginxFacts?.pidFile !== void 0 && { pidFile: ctx.nginxFacts.pidFile } };
       const log = spec.nginx.errorLog ?? ("path" in route2.errorLog ? route2.errorLog.path : void 0);
@@ -65602,7 +65620,8 @@ async function nginxHostsFile(host, masterPid, signal) {
 async function staleNotes(spec, ctx, fronts, found) {
   const nginx = ctx.nginx;
   if (!nginx?.running || nginx.process.startedAt === void 0) return [];
-  const routes = [...fronts.values()].filter((f) => f.route.startNames.length > 0 && !found.some((x) => x.service === f.route.service && x.code === "nginx.stale_address"));
+  const shown2 = new Set(found.filter((x) => x.code === "nginx.stale_address").map((x) => x.service));
+  const routes = [...fronts.values()].filter((f) => f.route.startNames.length > 0 && !shown2.has(f.route.service));
   if (routes.length === 0) return [];
   const startedAt2 = nginx.process.startedAt;
   const hosts = await nginxHostsFile(ctx.host, nginx.process.masterPid, ctx.signal);
@@ -66737,9 +66756,9 @@ async function phases(spec, opts, ctx, started) {
     }
   } else if (phase !== "config") {
     const failed = checks.filter((c) => !c.ok).map((c) => c.service);
-    planned(
-      (service2) => !configFailed ? interrupted() ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`
-    );
+    const failedSet = new Set(failed);
+    const othersFailed = `the config check of ${failed.join(", ")} failed`;
+    planned((service2) => !configFailed ? interrupted() ? "the gate was interrupted" : "the deadline passed" : failedSet.has(service2) ? "the config check failed" : othersFailed);
   }
   if (interrupted()) {
     findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });

@@ -26005,21 +26005,38 @@ async function retryCheck(attempt2, policy, onAttempt) {
     answerFailingSince ??= performance.now();
     throw new Retry(backoffMs(performance.now() - answerFailingSince, policy));
   };
-  try {
-    await pRetry(once, {
-      retries: Number.POSITIVE_INFINITY,
-      minTimeout: 0,
-      maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
-      ...policy.signal && { signal: policy.signal },
-      onFailedAttempt: async ({ error: error2 }) => {
-        const remaining = policy.deadlineAt - Date.now();
-        if (!(error2 instanceof Retry) || remaining <= 0) return;
-        await sleep2(Math.min(error2.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
-        });
-      },
-      // only our own Retry loops; anything else (a bug, the signal) ends the check
-      shouldRetry: ({ error: error2 }) => error2 instanceof Retry && policy.deadlineAt - Date.now() > 0
+  const waitAfter = async (error2) => {
+    const remaining = policy.deadlineAt - Date.now();
+    if (!(error2 instanceof Retry) || remaining <= 0) return false;
+    await sleep2(Math.min(error2.delayMs, remaining), void 0, policy.signal ? { signal: policy.signal } : {}).catch(() => {
     });
+    return true;
+  };
+  const mayRetry = (error2) => error2 instanceof Retry && policy.deadlineAt - Date.now() > 0;
+  try {
+    let first = 0;
+    let again = true;
+    if (!policy.signal?.aborted) {
+      first = 1;
+      try {
+        await once(1);
+        again = false;
+      } catch (error2) {
+        again = await waitAfter(error2) && mayRetry(error2);
+      }
+    }
+    if (again) {
+      await pRetry((n) => once(n + first), {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: 0,
+        maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
+        ...policy.signal && { signal: policy.signal },
+        onFailedAttempt: async ({ error: error2 }) => {
+          await waitAfter(error2);
+        },
+        shouldRetry: ({ error: error2 }) => mayRetry(error2)
+      });
+    }
   } catch {
   }
   last ??= await attempt2(Math.max(policy.deadlineAt - Date.now(), 1), 1);
@@ -26213,9 +26230,10 @@ async function frontTargets(spec, ctx) {
     return { targets: out, notes: notes2 };
   }
   const sizes = /* @__PURE__ */ new Map();
+  const byName = new Map(spec.services.map((s) => [s.name, s]));
   await Promise.all(
     fronts.map(async (route2) => {
-      const service2 = spec.services.find((s) => s.name === route2.service);
+      const service2 = byName.get(route2.service);
       if (!service2 || !nginx.running && service2.serverNames.length === 0) return;
       const target = { route: route2, nginx, ...ctx.nginxFacts?.pidFile !== void 0 && { pidFile: ctx.nginxFacts.pidFile } };
       const log = spec.nginx.errorLog ?? ("path" in route2.errorLog ? route2.errorLog.path : void 0);
@@ -26252,7 +26270,8 @@ async function nginxHostsFile(host, masterPid, signal) {
 async function staleNotes(spec, ctx, fronts, found) {
   const nginx = ctx.nginx;
   if (!nginx?.running || nginx.process.startedAt === void 0) return [];
-  const routes = [...fronts.values()].filter((f) => f.route.startNames.length > 0 && !found.some((x) => x.service === f.route.service && x.code === "nginx.stale_address"));
+  const shown2 = new Set(found.filter((x) => x.code === "nginx.stale_address").map((x) => x.service));
+  const routes = [...fronts.values()].filter((f) => f.route.startNames.length > 0 && !shown2.has(f.route.service));
   if (routes.length === 0) return [];
   const startedAt2 = nginx.process.startedAt;
   const hosts = await nginxHostsFile(ctx.host, nginx.process.masterPid, ctx.signal);
@@ -27518,9 +27537,9 @@ async function phases(spec, opts, ctx, started) {
     }
   } else if (phase !== "config") {
     const failed = checks.filter((c) => !c.ok).map((c) => c.service);
-    planned(
-      (service2) => !configFailed ? interrupted() ? "the gate was interrupted" : "the deadline passed" : failed.includes(service2) ? "the config check failed" : `the config check of ${failed.join(", ")} failed`
-    );
+    const failedSet = new Set(failed);
+    const othersFailed = `the config check of ${failed.join(", ")} failed`;
+    planned((service2) => !configFailed ? interrupted() ? "the gate was interrupted" : "the deadline passed" : failedSet.has(service2) ? "the config check failed" : othersFailed);
   }
   if (interrupted()) {
     findings.push({ severity: "info", message: "interrupted before the gate finished: the verdict covers only what ran" });

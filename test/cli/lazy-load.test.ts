@@ -1,7 +1,6 @@
 // Code is loaded when it is used: `--version` loads no command and no
-// dependency, a healthy `--phase probe` gate loads neither explain nor the
-// JUnit writer (host commands run through node's own spawn: no dependency
-// to keep unloaded). Observed through
+// dependency, a healthy `--phase probe` gate loads neither the command runner
+// (execa: no command runs) nor explain nor the JUnit writer. Observed through
 // a module-load hook that records every module the CLI loads; and in the
 // bundle, through what it is built from.
 import { test } from 'node:test';
@@ -45,7 +44,7 @@ test('--version loads no command, no stage and no dependency', async (t) => {
   assert.deepEqual(r.modules.filter((m) => m.includes('/node_modules/') && !m.includes('/node_modules/tsx/')), []);
 });
 
-test('a healthy --phase probe gate loads no explain, no JUnit writer', async (t) => {
+test('a healthy --phase probe gate loads no command runner, no explain, no JUnit writer', async (t) => {
   const { dir, remove } = tempDir();
   t.after(remove);
   const b = await startHttpBackend({});
@@ -57,6 +56,7 @@ test('a healthy --phase probe gate loads no explain, no JUnit writer', async (t)
   // the gate did load what it used: the spec's validator and the probes
   assert.ok(fromPackage(r.modules, 'zod').length > 0);
   assert.ok(fromSrc(r.modules, 'probe/http.ts').length > 0);
+  assert.deepEqual(fromPackage(r.modules, 'execa'), []);
   assert.deepEqual(fromSrc(r.modules, 'explain/'), []);
   assert.deepEqual(fromSrc(r.modules, 'report/junit.ts'), []);
 });

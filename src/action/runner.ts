@@ -3,7 +3,7 @@
 // log. Each run is recorded for the log's group of host commands, with its
 // output only when debug logging asks for it.
 import * as exec from '@actions/exec';
-import { commandLine, DEFAULT_COMMAND_TIMEOUT_MS, processRunner, type CommandResult, type Runner } from '../host/run.js';
+import { commandLine, DEFAULT_COMMAND_TIMEOUT_MS, execaRunner, type CommandResult, type Runner } from '../host/run.js';
 
 export interface CommandRecord {
   command: string;
@@ -17,7 +17,7 @@ export interface CommandRecord {
 
 export function actionsRunner(record: (r: CommandRecord) => void, keepOutput: boolean): Runner {
   // nginx -t: its own environment and user, which @actions/exec cannot give
-  const sandboxed = processRunner();
+  const sandboxed = execaRunner();
   const viaExec = async (file: string, args: readonly string[], options: Parameters<Runner['run']>[2] = {}): Promise<CommandResult> => {
     const started = performance.now();
     const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);

@@ -1,6 +1,5 @@
 // The one door to host commands. Argument arrays only, never a shell string;
 // every call bounded by a timeout and the gate's AbortSignal; never throws.
-import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface CommandResult {
   /** `ss -Htlnp`, for evidence lines */
@@ -66,8 +65,8 @@ interface Child {
  * exited. Node leaves a child whose spawn failed (a binary that is not
  * installed) with a live handle and no pid until the next tick, and killing it
  * then signals whatever pid the handle's memory holds: 0 is the caller's whole
- * process group. Neither spawn's own `signal` nor its `timeout` is used for
- * that reason: both kill through this check instead.
+ * process group. Neither execa's cancelSignal nor its timeout is given the
+ * signal for that reason: both kill through this check instead.
  */
 export function stopStarted(child: Child): void {
   const { pid } = child;
@@ -76,128 +75,56 @@ export function stopStarted(child: Child): void {
   child.kill();
 }
 
-/** Per stream: past this, the command is stopped and its output cut here. */
-export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
-
-/** After SIGTERM, a command that has not ended within this gets SIGKILL. */
-const FORCE_KILL_AFTER_MS = 500;
-
-/** After a command ended, how long its output pipes may stay open (held by a process it left behind). */
-const PIPE_GRACE_MS = 100;
-
-/**
- * The default runner, on node's own spawn: nothing to load, and nothing
- * between the gate and the child on the one spawn every check waits for
- * (nginx -t).
- */
-export function processRunner(): Runner {
+/** The default runner, on execa (loaded on first use so the CLI starts fast). */
+export function execaRunner(): Runner {
   return {
-    run(file, args, options = {}) {
+    async run(file, args, options = {}) {
       const { signal } = options;
-      if (signal?.aborted) return Promise.resolve(notStarted(file, args));
-      return runProcess(file, args, options);
-    },
-  };
-}
-
-function runProcess(file: string, args: readonly string[], options: RunOptions): Promise<CommandResult> {
-  const { signal } = options;
-  const started = performance.now();
-  const command = commandLine(file, args);
-  let child: ChildProcess;
-  try {
-    child = spawn(file, [...args], {
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      ...(options.cwd !== undefined && { cwd: options.cwd }),
-      env: options.env ? { ...options.env } : { ...process.env, LC_ALL: 'C' },
-      ...(options.user && { uid: options.user.uid, gid: options.user.gid }),
-    });
-  } catch (e) {
-    // a spawn refused before any process exists (EINVAL, E2BIG)
-    const code = (e as { code?: string }).code ?? 'failed to start';
-    return Promise.resolve({ command, stdout: '', stderr: '', failed: true, timedOut: false, notFound: code === 'ENOENT', spawnError: code, durationMs: performance.now() - started });
-  }
-  return new Promise((resolve) => {
-    // the first of the two to stop it is why it stopped
-    const stopped = { timedOut: false, aborted: false, overflow: false };
-    let forceKill: NodeJS.Timeout | undefined;
-    const stop = () =>
-      stopStarted({
-        pid: child.pid,
-        exitCode: child.exitCode,
-        signalCode: child.signalCode,
-        kill: () => {
-          const sent = child.kill('SIGTERM');
-          forceKill ??= setTimeout(() => stopStarted({ pid: child.pid, exitCode: child.exitCode, signalCode: child.signalCode, kill: () => child.kill('SIGKILL') }), FORCE_KILL_AFTER_MS);
-          return sent;
-        },
+      if (signal?.aborted) return notStarted(file, args);
+      const { execa } = await import('execa');
+      if (signal?.aborted) return notStarted(file, args);
+      const started = performance.now();
+      const child = execa(file, [...args], {
+        reject: false,
+        input: options.input,
+        stdin: options.input === undefined ? 'ignore' : 'pipe',
+        cwd: options.cwd,
+        forceKillAfterDelay: 500,
+        // the gate stops its children itself, through stopStarted
+        cleanup: false,
+        stripFinalNewline: false,
+        maxBuffer: 16 * 1024 * 1024,
+        ...(options.env ? { env: { ...options.env }, extendEnv: false } : { env: { LC_ALL: 'C' } }),
+        ...(options.user && { uid: options.user.uid, gid: options.user.gid }),
       });
-    const collect = (stream: NodeJS.ReadableStream | null) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream?.on('data', (d: Buffer) => {
-        if (size >= MAX_OUTPUT_BYTES) return;
-        const room = MAX_OUTPUT_BYTES - size;
-        chunks.push(d.length > room ? d.subarray(0, room) : d);
-        size += Math.min(d.length, room);
-        if (size >= MAX_OUTPUT_BYTES) {
-          stopped.overflow = true;
-          stop();
-        }
-      });
-      return () => Buffer.concat(chunks).toString('utf8');
-    };
-    const stdout = collect(child.stdout);
-    const stderr = collect(child.stderr);
-    if (options.input !== undefined && child.stdin) {
-      // a command that exits without reading its input closes the pipe under us
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.input);
-    }
-    const timer = setTimeout(() => {
-      if (!stopped.aborted) stopped.timedOut = true;
-      stop();
-    }, options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
-    const onAbort = () => {
-      if (!stopped.timedOut) stopped.aborted = true;
-      stop();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let settled = false;
-    const settle = (exitCode: number | null, signalName: NodeJS.Signals | null, spawnError?: string) => {
-      if (settled) return;
-      settled = true;
+      // the first of the two to stop it is why it stopped
+      const stopped = { timedOut: false, aborted: false };
+      const timer = setTimeout(() => {
+        if (!stopped.aborted) stopped.timedOut = true;
+        stopStarted(child);
+      }, options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+      const onAbort = () => {
+        if (!stopped.timedOut) stopped.aborted = true;
+        stopStarted(child);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const r = await child;
       clearTimeout(timer);
-      clearTimeout(forceKill);
-      clearTimeout(orphaned);
       signal?.removeEventListener('abort', onAbort);
-      resolve({
-        command,
-        ...(exitCode !== null && spawnError === undefined && { exitCode }),
-        stdout: spawnError === undefined ? stdout() : '',
-        stderr: spawnError === undefined ? stderr() : '',
-        failed: spawnError !== undefined || exitCode !== 0 || signalName !== null || stopped.timedOut || stopped.overflow,
+      const spawnError = child.pid === undefined ? ((r as { code?: string }).code ?? 'failed to start') : undefined;
+      return {
+        command: commandLine(file, args),
+        ...(r.exitCode !== undefined && { exitCode: r.exitCode }),
+        stdout: typeof r.stdout === 'string' ? r.stdout : '',
+        stderr: typeof r.stderr === 'string' ? r.stderr : '',
+        failed: r.failed,
         timedOut: stopped.timedOut,
-        // not installed is said only of a command the gate still wanted run
-        notFound: spawnError === 'ENOENT' && !stopped.aborted,
+        notFound: spawnError === 'ENOENT',
         ...(stopped.aborted && { aborted: true }),
         ...(spawnError !== undefined && { spawnError }),
-        ...(signalName !== null && { signal: signalName }),
+        ...(r.signal !== undefined && { signal: r.signal }),
         durationMs: performance.now() - started,
-      });
-    };
-    // a spawn that failed (not installed, not executable) has no pid; a started child's errors end in 'close'
-    child.once('error', (e: Error & { code?: string }) => {
-      if (child.pid === undefined) settle(null, null, e.code ?? 'failed to start');
-    });
-    child.once('close', (code, sig) => settle(code, sig));
-    // 'close' waits for the output pipes, which a child's own child may hold open after it ended: not past a grace
-    let orphaned: NodeJS.Timeout | undefined;
-    child.once('exit', () => {
-      orphaned = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-      }, PIPE_GRACE_MS);
-    });
-  });
+      };
+    },
+  };
 }

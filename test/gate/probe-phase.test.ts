@@ -12,7 +12,7 @@ import { runProbePhase } from '../../src/gate/probe-phase.js';
 import type { NginxDial } from '../../src/model/dial.js';
 import type { ProgressEvent } from '../../src/model/events.js';
 import { localHost } from '../../src/host/local/local-host.js';
-import { processRunner, type Runner } from '../../src/host/run.js';
+import { execaRunner, type Runner } from '../../src/host/run.js';
 import type { Finding } from '../../src/model/finding.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { startHttpBackend, status } from '../helpers/backend.js';
@@ -25,7 +25,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 const DRIVER = fileURLToPath(new URL('./probe-phase-driver.ts', import.meta.url));
 
-async function phase(yaml: string, dials: NginxDial[] = [], onProgress?: (e: ProgressEvent) => void, runner: Runner = processRunner(), interrupt?: AbortSignal) {
+async function phase(yaml: string, dials: NginxDial[] = [], onProgress?: (e: ProgressEvent) => void, runner: Runner = execaRunner(), interrupt?: AbortSignal) {
   const spec = parseSpec(`version: 1\n${yaml}`, join(process.cwd(), 'upstream-gate.yml'));
   const deadlineAt = Date.now() + spec.gate.deadlineMs;
   // as the gate does: the signal stops in-flight I/O one connect timeout after the deadline
@@ -185,7 +185,7 @@ describe('probe phase: TCP backends and health', () => {
     const interrupt = new AbortController();
     const r = await phase(`services:\n  api: { backend: "127.0.0.1:${port}" }\ngate: { deadline: 120s }\n`, [], (e) => {
       if (e.state === 'waiting') interrupt.abort(new Error('interrupted by SIGINT'));
-    }, processRunner(), interrupt.signal);
+    }, execaRunner(), interrupt.signal);
     const f = only(r);
     assert.equal(f.code, 'backend.down');
     assert.equal(f.errno, 111);
@@ -243,7 +243,7 @@ describe('probe phase: systemd evidence', () => {
 
   test('a unit that failed to start: backend.down carries its state and journal', async () => {
     const port = await freePort();
-    const runner = fixtureRunner({ [SHOW]: { stdout: fixture('systemctl-show-failed.txt') }, [JOURNAL]: { stdout: fixture('journalctl-failed.txt') } }, processRunner());
+    const runner = fixtureRunner({ [SHOW]: { stdout: fixture('systemctl-show-failed.txt') }, [JOURNAL]: { stdout: fixture('journalctl-failed.txt') } }, execaRunner());
     const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${port}", unit: app-uvicorn.service }\ngate: { deadline: 400ms }\n`, [], undefined, runner));
     assert.equal(f.code, 'backend.down');
     assert.ok(f.evidence?.includes('app-uvicorn.service: failed (failed), Result=exit-code, status 3, 5 restarts'), f.evidence?.join('\n'));
@@ -256,7 +256,7 @@ describe('probe phase: systemd evidence', () => {
     t.after(() => other.close());
     const port = await freePort();
     const show = `MainPID=${process.pid}\nActiveState=active\nSubState=running\nLoadState=loaded\nResult=success\nExecMainStatus=0\nNRestarts=0\n`;
-    const runner = fixtureRunner({ [SHOW]: { stdout: show }, [JOURNAL]: { stdout: '' } }, processRunner());
+    const runner = fixtureRunner({ [SHOW]: { stdout: show }, [JOURNAL]: { stdout: '' } }, execaRunner());
     const f = only(await phase(`services:\n  api: { backend: "127.0.0.1:${port}", unit: app-uvicorn.service }\ngate: { deadline: 20s }\n`, [], undefined, runner));
     assert.equal(f.code, 'backend.wrong_port');
     assert.match(f.message, new RegExp(`listens on port ${other.port} instead`));

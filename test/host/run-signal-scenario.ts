@@ -2,9 +2,9 @@
 // installed) with the gate's signal aborted before or while they start, or
 // a timeout that fires at once; then one that does start and is stopped by
 // the signal.
-import { processRunner } from '../../src/host/run.js';
+import { execaRunner } from '../../src/host/run.js';
 
-const runner = processRunner();
+const runner = execaRunner();
 const results = [];
 for (let i = 0; i < 20; i++) {
   results.push(await runner.run('/nonexistent/nginx', ['-t'], { signal: AbortSignal.abort(new Error('interrupted')) }));

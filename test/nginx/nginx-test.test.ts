@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { processRunner } from '../../src/host/run.js';
+import { execaRunner } from '../../src/host/run.js';
 import { localHost } from '../../src/host/local/local-host.js';
 import { loadFiles } from '../../src/nginx/load.js';
 import { testConfig, type NginxTestOptions } from '../../src/nginx/nginx-test.js';
@@ -64,7 +64,7 @@ __attribute__((constructor)) static void ran(void) {
   const config = join(dir, 'nginx.conf');
   writeFileSync(config, `load_module ${join(dir, 'evil.so')};\nevents {}\n`);
 
-  const safe = await testConfig(processRunner(), await options(config));
+  const safe = await testConfig(execaRunner(), await options(config));
   assert.equal(existsSync(marker), false, 'nginx -t loaded the library');
   assert.equal(safe.ok, true);
   assert.deepEqual(safe.notes, [
@@ -79,7 +79,7 @@ __attribute__((constructor)) static void ran(void) {
     },
   ]);
 
-  const always = await testConfig(processRunner(), await options(config, { mode: 'always' }));
+  const always = await testConfig(execaRunner(), await options(config, { mode: 'always' }));
   assert.ok(existsSync(marker), 'with nginx.test: always, nginx -t did not run');
   const [uid, ...env] = readFileSync(marker, 'utf8').trim().split('\n');
   assert.deepEqual(env.sort(), ['LC_ALL=C', `PATH=${process.env.PATH}`]);
@@ -131,7 +131,7 @@ exit $rc
   process.env.TMPDIR = scratchParent;
   let r;
   try {
-    r = await testConfig(processRunner(), await options(config, { binary }));
+    r = await testConfig(execaRunner(), await options(config, { binary }));
   } finally {
     if (saved === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = saved;
@@ -163,7 +163,7 @@ exit $rc
   );
   process.env.TMPDIR = scratchParent;
   try {
-    r = await testConfig(processRunner(), await options(inside, { binary }));
+    r = await testConfig(execaRunner(), await options(inside, { binary }));
   } finally {
     if (saved === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = saved;
@@ -191,7 +191,7 @@ test('nginx -t killed by a signal from outside (Ctrl-C reaches the whole process
   writeFileSync(config, 'events {}\n');
   const binary = join(dir, 'nginx');
   writeFileSync(binary, '#!/bin/sh\nkill -INT $$\n', { mode: 0o755 });
-  const r = await testConfig(processRunner(), await options(config, { binary }));
+  const r = await testConfig(execaRunner(), await options(config, { binary }));
   assert.deepEqual([r.ok, r.failure, r.notes.map((n) => n.message)], [true, undefined, [`${binary} -t -c ${config} was killed by SIGINT before it finished`]]);
 });
 
@@ -203,9 +203,9 @@ test('an nginx binary nobody may run: said as such, not "not installed" and not 
   mkdirSync(locked, { mode: 0o700 });
   const binary = join(locked, 'nginx');
   writeFileSync(binary, `#!/bin/sh\nexec ${NGINX_BINARY} "$@"\n`, { mode: 0o755 });
-  const r = await testConfig(processRunner(), await options(config, { binary }));
+  const r = await testConfig(execaRunner(), await options(config, { binary }));
   assert.equal(r.ok, true);
   assert.match(r.notes[0]?.message ?? '', new RegExp(`^${binary} -t -c ${config} could not be started as nobody \\(CI is set\\): EACCES;`));
-  const off = await testConfig(processRunner(), await options(config, { binary, mode: 'off' }));
+  const off = await testConfig(execaRunner(), await options(config, { binary, mode: 'off' }));
   assert.deepEqual(off.notes.map((n) => n.message), ["nginx -t not run (nginx.test: off): the config was checked by upstream-gate's parser only"]);
 });

@@ -1,8 +1,8 @@
 // The machine the gate runs on, seen from the gate's own process: its
 // network namespace, its user, its file system. Commands go through the
-// Runner it is given (node's spawn by default; the Action's records each one).
+// Runner it is given (execa by default; the Action's records each one).
 import type { Host } from '../host.js';
-import { processRunner, type Runner } from '../run.js';
+import { execaRunner, type Runner } from '../run.js';
 import { fileSource } from './config-files.js';
 import { dialLocal } from './dial.js';
 import { readDirLocal, readFileLocal, statLocal } from './files.js';
@@ -17,7 +17,7 @@ export function isLocalHost(host: Host): boolean {
   return LOCAL_HOSTS.has(host);
 }
 
-export function localHost(runner: Runner = processRunner()): Host {
+export function localHost(runner: Runner = execaRunner()): Host {
   const host: Host = {
     run: (file, args, options) => runner.run(file, args, options),
     resolve: resolveLocal,

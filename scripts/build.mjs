@@ -1,14 +1,16 @@
 // Builds the committed bundles (runnable with plain `node`, no node_modules):
 //   dist/cli.js     the `upstream-gate` executable, one file that runs wherever
-//                   it is copied; each command is evaluated when it is first
+//                   it is copied: a head that compiles the program after it with
+//                   V8's code cache; each command is evaluated when it is first
 //                   imported, so `--version` and `--help` evaluate none of them
 //   dist/action.js  the GitHub Action entry (action.yml, runs.main)
 // and the generated files that must not drift: explain's WebAssembly scanner
 // (src/explain/scan-wasm.ts, from wasm/scan.ts), the spec's JSON Schema, the
 // reason-code reference, the README's Action usage block.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -63,6 +65,50 @@ const common = {
   external: ['*.node'],
 };
 
+// dist/cli.js: a small head (src/cli/program-loader.ts) and, after it in a
+// comment, the program, which the head compiles with V8's code cache. The
+// program is CommonJS (a function V8 can cache), without comments and
+// indentation (the bytes every start reads and scans), lines kept short and
+// names kept, so a stack trace still names the function and a line.
+async function buildCli() {
+  const { outputFiles } = await build({
+    ...common,
+    banner: undefined,
+    format: 'cjs',
+    entryPoints: { cli: 'src/cli/bundle-entry.ts' },
+    outdir: 'dist',
+    write: false,
+    minifyWhitespace: true,
+    lineLimit: 160,
+    // the head passes its own URL: explain's workers start this same file
+    define: { ...common.define, 'import.meta.url': '__ugateMetaUrl' },
+  });
+  const program = outputFiles[0].text.replace(/\n$/, '');
+  const nonAscii = program.search(/[^\x00-\x7f]/);
+  if (nonAscii !== -1) throw new Error(`dist/cli.js: the program has a non-ASCII character at ${nonAscii}; the head reads it as latin1`);
+  // `*` `/` would close the comment that holds the program: written `*|`, restored by the head
+  const closers = [];
+  for (let i = program.indexOf('*/'); i !== -1; i = program.indexOf('*/', i + 2)) closers.push(i);
+  let held = program;
+  for (const i of closers) held = `${held.slice(0, i)}*|${held.slice(i + 2)}`;
+  const hash = createHash('sha256').update(program).digest('hex');
+  const head = await build({
+    ...common,
+    banner: undefined,
+    entryPoints: { cli: 'src/cli/program-loader.ts' },
+    outdir: 'dist',
+    write: false,
+    define: {
+      ...common.define,
+      __PROGRAM_HASH__: JSON.stringify(hash),
+      __PROGRAM_LENGTH__: String(held.length),
+      __PROGRAM_CLOSERS__: JSON.stringify(closers),
+    },
+  });
+  mkdirSync('dist', { recursive: true });
+  writeFileSync('dist/cli.js', `#!/usr/bin/env node\n${head.outputFiles[0].text}/* upstream-gate program ${hash}\n${held}\n*/\n`);
+}
+
 // the WebAssembly scanner first: the bundles carry it
 {
   const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
@@ -72,8 +118,10 @@ const common = {
 rmSync('dist', { recursive: true, force: true });
 // Without code splitting esbuild keeps each dynamically imported module in
 // a function run on its first import: lazy evaluation within one file.
-await build({ ...common, entryPoints: { cli: 'src/cli/bundle-entry.ts' }, outdir: 'dist' });
-await build({ ...common, entryPoints: { action: 'src/action/index.ts' }, outdir: 'dist' });
+await buildCli();
+// the Action's bundle is compiled once a step, without a cache (a hosted runner starts empty): the
+// fewer bytes V8 scans the better, so it drops comments and indentation too
+await build({ ...common, entryPoints: { action: 'src/action/index.ts' }, outdir: 'dist', minifyWhitespace: true, lineLimit: 160 });
 chmodSync('dist/cli.js', 0o755);
 // The bundles are ESM: say so beside them, so dist/ runs wherever it is copied.
 writeFileSync('dist/package.json', '{\n  "type": "module"\n}\n');

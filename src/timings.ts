@@ -45,6 +45,17 @@ export function timedSync<T>(t: Timings | undefined, stage: string, fn: () => T)
   }
 }
 
+/** Set by dist/cli.js's head (src/cli/program-loader.ts): how the program was compiled. */
+export const CODE_CACHE_STATE = Symbol.for('upstream-gate.code-cache');
+
+export interface CodeCacheState {
+  state: 'hit' | 'written at exit' | 'rejected, rewritten at exit' | 'off';
+  /** why the cache is off */
+  why?: string;
+  startMs: number;
+  compileMs: number;
+}
+
 /**
  * What ran before the gate's first line: node's own start (to the end of its
  * bootstrap) and the loading of the gate's code up to `now`.
@@ -53,4 +64,9 @@ export function processStages(t: Timings, now: number = performance.now()): void
   const booted = Math.min(performance.nodeTiming.bootstrapComplete, now);
   t.stages.push({ stage: 'node start', startMs: 0, ms: booted });
   t.stages.push({ stage: 'code loading', startMs: booted, ms: now - booted });
+  const cache = (globalThis as { [k: symbol]: CodeCacheState | undefined })[CODE_CACHE_STATE];
+  if (cache) {
+    const how = cache.state === 'off' && cache.why ? `off: ${cache.why}` : cache.state;
+    t.stages.push({ stage: `program compile (code cache ${how})`, startMs: cache.startMs, ms: cache.compileMs });
+  }
 }

@@ -8,6 +8,9 @@ export enum Inputs {
   KnownHosts = 'known-hosts',
   Sudo = 'sudo',
   SshProxy = 'ssh-proxy',
+  Inventory = 'inventory',
+  Limit = 'limit',
+  Concurrency = 'concurrency',
 }
 
 export enum Outputs {

@@ -1,4 +1,5 @@
 // The Action's entry: only calls run(). The runner cancels with SIGINT.
+import '../regexp-guard.js';
 import { run } from './main.js';
 
 const controller = new AbortController();

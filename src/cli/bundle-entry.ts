@@ -1,9 +1,8 @@
-#!/usr/bin/env node
-// The entry of dist/cli.js, which is one self-contained file. explain's worker
-// threads run that same file (src/explain/threads.ts), so the CLI
-// starts on the main thread only. The bundle evaluates a module when it is
-// first imported, so a worker never evaluates the CLI, and `--version` never
-// evaluates a command.
+// The program of dist/cli.js (its head, src/cli/program-loader.ts, compiles
+// it). explain's worker threads run that same file (src/explain/threads.ts),
+// so the CLI starts on the main thread only. The bundle evaluates a module
+// when it is first imported, so a worker never evaluates the CLI, and
+// `--version` never evaluates a command.
 import { isMainThread } from 'node:worker_threads';
 
-await (isMainThread ? import('./index.js') : import('../explain/threads.js'));
+void (isMainThread ? import('./index.js') : import('../explain/threads.js'));

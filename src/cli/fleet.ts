@@ -6,12 +6,10 @@
 import { resolve } from 'node:path';
 import { writeFilesAtomically } from '../atomic-write.js';
 import type { PhaseSelection } from '../gate/run.js';
-import { selectHosts } from '../fleet/host-pattern.js';
-import { loadInventory } from '../fleet/inventory-file.js';
-import { fleetTarget, type FleetTarget } from '../fleet/inventory.js';
-import { DEFAULT_CONCURRENCY, formatTarget, runFleet, type Connect } from '../fleet/run-fleet.js';
-import { openSshHost, parseSshTarget, type SshOptions } from '../host/ssh/ssh-host.js';
-import type { ReasonCode } from '../model/codes.js';
+import type { FleetTarget } from '../fleet/inventory.js';
+import { formatTarget, runFleet } from '../fleet/run-fleet.js';
+import { concurrencyValue, inventoryTargets, sshConnect } from '../fleet/targets.js';
+import { parseSshTarget, type SshOptions } from '../host/ssh/ssh-host.js';
 import { forTerminal } from '../model/mask.js';
 import { toFleetJson } from '../report/fleet-json.js';
 import { toFleetJunit } from '../report/fleet-junit.js';
@@ -40,8 +38,6 @@ export interface FleetRun {
   ssh: SshOptions;
 }
 
-export const MAX_CONCURRENCY = 256;
-
 /** The hosts the flags name, in inventory order, or a one-line error (exit 2). */
 export async function fleetTargets(flags: FleetFlags, io: CommandIO): Promise<FleetTarget[]> {
   if (flags.inventory !== undefined && flags.ssh?.length) throw new UserError('--inventory and --ssh: give the hosts one way');
@@ -53,31 +49,22 @@ export async function fleetTargets(flags: FleetFlags, io: CommandIO): Promise<Fl
       return { name: text, address: t.host, port: t.port, ...(t.user !== undefined && { user: t.user }) };
     });
   }
-  const inv = await loadInventory(resolve(io.cwd, flags.inventory), flags.inventory, io.signal);
-  const names = flags.limit === undefined ? inv.hosts : selectHosts(inv, flags.limit);
-  if (names.length === 0) {
-    throw new UserError(flags.limit === undefined ? `${flags.inventory}: the inventory names no host` : `--limit ${flags.limit}: no host of ${flags.inventory} matches`);
-  }
-  return names.map((h) => fleetTarget(inv, h));
+  return inventoryTargets({
+    path: resolve(io.cwd, flags.inventory),
+    shown: flags.inventory,
+    limitName: '--limit',
+    ...(flags.limit !== undefined && { limit: flags.limit }),
+    signal: io.signal,
+  });
 }
 
 export function concurrencyFlag(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_CONCURRENCY;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_CONCURRENCY) throw new UserError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
-  return n;
+  return concurrencyValue(value, '--concurrency');
 }
 
 export async function runFleetCheck(targets: FleetTarget[], concurrency: number, run: FleetRun, io: CommandIO): Promise<number> {
-  const connect: Connect = async (target, signal) => {
-    const opened = await openSshHost(
-      { host: target.address, port: target.port ?? 22, ...(target.user !== undefined && { user: target.user }) },
-      { ...run.ssh, ...(target.keyFile !== undefined && { keyFile: resolve(io.cwd, target.keyFile), key: undefined }), signal },
-    );
-    return opened.ok ? opened : { ok: false, code: connectCode(opened.message), message: opened.message };
-  };
   const fleet = await runFleet(run.spec, targets, {
-    connect,
+    connect: sshConnect(run.ssh, io.cwd),
     concurrency,
     phase: run.phase,
     ...(run.deadlineMs !== undefined && { deadlineMs: run.deadlineMs }),
@@ -98,11 +85,4 @@ export async function runFleetCheck(targets: FleetTarget[], concurrency: number,
         : toFleetText(fleet, { color: useColor(io.stdout, io.env), quiet: run.quiet, width: terminalWidth(io.stdout, io.env) }),
   );
   return fleet.verdict === 'pass' ? EXIT.pass : EXIT.fail;
-}
-
-/** The reason of a connection that failed, from the SSH host's one-line message. */
-export function connectCode(message: string): ReasonCode {
-  if (/host key|not in .*known|@revoked/i.test(message)) return 'ssh.host_key';
-  if (/authentication failed|private key cannot be used|no key:/i.test(message)) return 'ssh.auth';
-  return 'host.unreachable';
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `upstream-gate` executable: wires the process (argv, streams, signals,
 // exit code) to `main`. Only this file touches `process.exit`.
+import '../regexp-guard.js';
 import { main } from './main.js';
 
 const controller = new AbortController();

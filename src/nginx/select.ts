@@ -2,6 +2,7 @@
 // reaches, as nginx picks them: per listening address, exact name, then the
 // longest leading wildcard, the longest trailing wildcard, the first regex,
 // and otherwise that address's default server.
+import { caselessRegExp } from './caseless-regexp.js';
 import type { LocationNode, ServerBlock } from './model.js';
 
 export interface Selection {
@@ -15,10 +16,11 @@ function isHostName(n: string): boolean {
   return /^[a-z0-9_.-]+$/i.test(n) && !n.startsWith('.') && n !== '_';
 }
 
-/** nginx's PCRE -> JavaScript: named groups `(?P<x>` are `(?<x>`. */
+/** nginx's PCRE -> JavaScript: named groups `(?P<x>` are `(?<x>`; caseless without the `i` flag (./caseless-regexp.ts). */
 export function nginxRegExp(pattern: string, caseless = false): RegExp | undefined {
   try {
-    return new RegExp(pattern.replace(/\(\?P</g, '(?<'), caseless ? 'i' : '');
+    const js = pattern.replace(/\(\?P</g, '(?<');
+    return caseless ? caselessRegExp(js) : new RegExp(js);
   } catch {
     return undefined;
   }

@@ -30,13 +30,33 @@ test('the ssh inputs: a target, the key text, known hosts as lines or a file, su
   assert.deepEqual(f.ssh?.options, { knownHosts: '/srv/.ssh/known_hosts' });
   assert.equal(readInputs(get({}), '/srv').ssh, undefined);
   for (const [values, message] of [
-    [{ [Inputs.SshKey]: 'KEYTEXT' }, 'input "ssh-key" needs the input "ssh"'],
+    [{ [Inputs.SshKey]: 'KEYTEXT' }, 'input "ssh-key" needs the input "ssh" or "inventory"'],
     [{ [Inputs.Ssh]: 'web1:0' }, 'input "ssh": port "0" is not 1-65535'],
     [{ [Inputs.Ssh]: 'web1', [Inputs.Sudo]: 'yes' }, 'input "sudo" must be true or false, got "yes"'],
   ] as const) {
     assert.throws(
       () => readInputs(get(values), '/srv'),
       (e) => isUserError(e) && e.message === message && !e.message.includes('KEYTEXT'),
+    );
+  }
+});
+
+test('the inventory inputs: the file, a limit and a concurrency, the SSH inputs shared by every host; each of them alone, or with ssh, is an error', () => {
+  const get = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+  const s = readInputs(get({ [Inputs.Inventory]: 'deploy/hosts.ini', [Inputs.Limit]: 'web:!web-canary', [Inputs.Concurrency]: '20', [Inputs.SshKey]: 'KEYTEXT', [Inputs.Sudo]: 'true' }), '/srv');
+  assert.deepEqual(s.fleet, { inventory: '/srv/deploy/hosts.ini', shown: 'deploy/hosts.ini', limit: 'web:!web-canary', concurrency: 20, options: { key: 'KEYTEXT', sudo: true } });
+  assert.equal(s.ssh, undefined);
+  assert.equal(readInputs(get({ [Inputs.Inventory]: 'hosts.yml' }), '/srv').fleet?.concurrency, 10, 'the default, as the CLI');
+  for (const [values, message] of [
+    [{ [Inputs.Inventory]: 'hosts.ini', [Inputs.Ssh]: 'web1' }, 'inputs "ssh" and "inventory": give the hosts one way'],
+    [{ [Inputs.Limit]: 'web' }, 'input "limit" needs the input "inventory"'],
+    [{ [Inputs.Ssh]: 'web1', [Inputs.Concurrency]: '4' }, 'input "concurrency" needs the input "inventory"'],
+    [{ [Inputs.Inventory]: 'hosts.ini', [Inputs.Concurrency]: '0' }, 'input "concurrency" must be a whole number from 1 to 256, got "0"'],
+    [{ [Inputs.Inventory]: 'hosts.ini', [Inputs.Concurrency]: 'many' }, 'input "concurrency" must be a whole number from 1 to 256, got "many"'],
+  ] as const) {
+    assert.throws(
+      () => readInputs(get(values), '/srv'),
+      (e) => isUserError(e) && e.message === message,
     );
   }
 });

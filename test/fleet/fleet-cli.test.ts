@@ -6,32 +6,13 @@
 // inventories and limits are exit 2 before any host is reached.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runCli, TSX } from '../helpers/cli.js';
-import { stopper } from '../helpers/process.js';
-import { canSshHost, createSshHost, type SshTestHost } from '../helpers/ssh-host.js';
+import { runCli } from '../helpers/cli.js';
+import { canSshHost, createSshHost, startBackendsIn } from '../helpers/ssh-host.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const DRIVER = fileURLToPath(new URL('../host/ssh-backend-driver.ts', import.meta.url));
 const PORT = 18080;
-
-/** Backends inside the host's namespace, as the SSH scenarios start them; stopped by the returned function. */
-async function startBackends(host: SshTestHost, listen: object[]): Promise<() => Promise<void>> {
-  const child = spawn('ip', ['netns', 'exec', host.ns.name, process.execPath, '--import', TSX, DRIVER], {
-    env: { ...process.env, UGATE_BACKENDS: JSON.stringify(listen) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stop = stopper(child);
-  const ready = await new Promise<boolean>((resolve) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(true));
-    child.on('exit', () => resolve(false));
-  });
-  if (!ready) throw new Error('backends did not start');
-  return stop;
-}
 
 interface FleetJson {
   verdict: string;
@@ -51,7 +32,7 @@ describe('check --inventory over SSH', { skip: !canSshHost && 'needs root, ip ne
     cleanups.push(() => up.cleanup());
     const down = await createSshHost();
     cleanups.push(() => down.cleanup());
-    cleanups.push(await startBackends(up, [{ host: '127.0.0.1', port: PORT }]));
+    cleanups.push(await startBackendsIn(up, [{ host: '127.0.0.1', port: PORT }]));
     const t = tempDir();
     cleanups.push(t.remove);
     const spec = join(t.dir, 'upstream-gate.yml');

@@ -8,6 +8,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TSX } from './cli.js';
 import { createNetns, type Netns } from './netns.js';
 import { stopper } from './process.js';
 import { tempDir } from './tmp.js';
@@ -118,4 +120,23 @@ export async function createSshHost(opts: { hosts?: string; login?: string } = {
     tmp.remove();
     throw e;
   }
+}
+
+const BACKEND_DRIVER = fileURLToPath(new URL('../host/ssh-backend-driver.ts', import.meta.url));
+
+/** Backends inside the host's namespace (test/host/ssh-backend-driver.ts); stopped by the returned function. */
+export async function startBackendsIn(host: SshTestHost, listen: object[]): Promise<() => Promise<void>> {
+  const child = spawn('ip', ['netns', 'exec', host.ns.name, process.execPath, '--import', TSX, BACKEND_DRIVER], {
+    env: { ...process.env, UGATE_BACKENDS: JSON.stringify(listen) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = stopper(child);
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const ready = await new Promise<boolean>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(true));
+    child.on('exit', () => resolve(false));
+  });
+  if (!ready) throw new Error(`backends did not start: ${err}`);
+  return stop;
 }

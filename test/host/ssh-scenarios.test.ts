@@ -5,16 +5,13 @@
 // and leave nothing on the host.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { CLI_SOURCE, runCli, TSX } from '../helpers/cli.js';
-import { canSshHost, createSshHost, type SshTestHost } from '../helpers/ssh-host.js';
-import { stopper } from '../helpers/process.js';
+import { canSshHost, createSshHost, startBackendsIn } from '../helpers/ssh-host.js';
 import { tempDir } from '../helpers/tmp.js';
 import type { Finding } from '../../src/model/finding.js';
 
-const DRIVER = fileURLToPath(new URL('./ssh-backend-driver.ts', import.meta.url));
 const P = 18080;
 
 interface Scenario {
@@ -104,23 +101,6 @@ function outcome(r: { code: number | null; stdout: string; stderr: string }): Ou
   };
 }
 
-/** The backends of a scenario, inside the host's namespace; stopped by the returned function. */
-async function startBackends(host: SshTestHost, listen: object[]): Promise<() => Promise<void>> {
-  const child = spawn('ip', ['netns', 'exec', host.ns.name, process.execPath, '--import', TSX, DRIVER], {
-    env: { ...process.env, UGATE_BACKENDS: JSON.stringify(listen) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stop = stopper(child);
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const ready = await new Promise<boolean>((resolve) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(true));
-    child.on('exit', () => resolve(false));
-  });
-  if (!ready) throw new Error(`backends did not start: ${err}`);
-  return stop;
-}
-
 let users = 0;
 
 /** A login user of the test's own (a shell, no home, not locked), removed afterwards. */
@@ -152,7 +132,7 @@ describe('the fault scenarios give the same code over SSH as on the host itself'
       const sub = (x: string) => x.replaceAll('DIR', t.dir);
       const spec = `${t.dir}/upstream-gate.yml`;
       writeFileSync(spec, `version: 1\nservices:\n  app: { ${sub(s.service)} }\n${s.gate ?? 'gate: { deadline: 20s }'}\n`);
-      if (s.listen?.length) cleanups.push(await startBackends(host, JSON.parse(sub(JSON.stringify(s.listen))) as object[]));
+      if (s.listen?.length) cleanups.push(await startBackendsIn(host, JSON.parse(sub(JSON.stringify(s.listen))) as object[]));
       for (const rule of s.iptables ?? []) assert.equal((await host.ns.run(['iptables', ...rule])).code, 0);
 
       const check = ['check', '--phase', 'probe', '--format', 'json', '--spec', spec];

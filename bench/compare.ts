@@ -1,7 +1,7 @@
 // Two builds of the CLI side by side in one run, each figure beside its
 // anchor: cold start against `node -e 0`, a healthy three-service gate
 // (full, and `--phase probe`) against node's start and a `curl -f` loop, and
-// the cost of 10, 100, 1,000 and 10,000 healthy services. Runs interleave, so
+// the cost of 10, 100, 1,000 and 10,000 healthy services (wall and CPU). Runs interleave, so
 // the load of a shared machine falls on every contender alike.
 //
 //   node --import tsx bench/compare.ts --cli before=OLD/dist/cli.js --cli after=dist/cli.js [--quick]
@@ -181,18 +181,19 @@ if (only.has('scale')) {
   say();
   say(`## Services in one spec (full \`check\`, every service healthy, 50 backend ports shared round-robin)`);
   say();
-  say(row(['services', ...clis.map((c) => `${c.name}: wall`), ...clis.map((c) => `${c.name}: per service`), `${clis[clis.length - 1]!.name}: config phase / probe phase`, 'verdicts']));
-  say(row(['---', ...clis.map(() => '---'), ...clis.map(() => '---'), '---', '---']));
+  say(row(['services', ...clis.map((c) => `${c.name}: wall`), ...clis.map((c) => `${c.name}: CPU`), ...clis.map((c) => `${c.name}: per service`), `${clis[clis.length - 1]!.name}: config phase / probe phase`, 'verdicts']));
+  say(row(['---', ...clis.map(() => '---'), ...clis.map(() => '---'), ...clis.map(() => '---'), '---', '---']));
   for (const n of sizes) {
     const spec = deploy(`scale-${n}`, ports, n);
     const rounds = quick ? 1 : n >= 10_000 ? 1 : n >= 1000 ? 2 : 3;
     const s = await interleave(clis.map((c) => ({ name: c.name, argv: [process.execPath, c.path, 'check', '--spec', spec, '--format', 'json', '--quiet'] })), rounds);
     const walls = clis.map((c) => median(s.get(c.name)!.map((x) => x.ms)));
+    const cpu = clis.map((c) => mean(s.get(c.name)!.map((x) => x.cpuMs)));
     const last = s.get(clis[clis.length - 1]!.name)!.at(-1)!;
     const st = stagesOf(last.stdout);
     const phase = (name: string) => st.find((x) => x.stage === name)?.ms;
     const verdicts = clis.map((c) => `${s.get(c.name)!.filter((x) => x.code === 0).length}/${rounds}`).join(', ');
-    say(row([n.toLocaleString('en-US'), ...walls.map(fmtMs), ...walls.map((w) => fmtMs(w / n)), `${fmtMs(phase('config phase'))} / ${fmtMs(phase('probe phase'))}`, `${verdicts} pass`]));
+    say(row([n.toLocaleString('en-US'), ...walls.map(fmtMs), ...cpu.map(fmtMs), ...walls.map((w) => fmtMs(w / n)), `${fmtMs(phase('config phase'))} / ${fmtMs(phase('probe phase'))}`, `${verdicts} pass`]));
   }
 }
 // 4. config parse against nginx -T on the same tree

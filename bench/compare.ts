@@ -1,10 +1,11 @@
 // Two builds of the CLI side by side in one run, each figure beside its
 // anchor: cold start against `node -e 0`, a healthy three-service gate
 // (full, and `--phase probe`) against node's start and a `curl -f` loop, and
-// the cost of 10, 100, 1,000 and 10,000 healthy services. Runs interleave, so
+// the cost of 10, 100, 1,000 and 10,000 healthy services (wall and CPU). Runs interleave, so
 // the load of a shared machine falls on every contender alike.
 //
 //   node --import tsx bench/compare.ts --cli before=OLD/dist/cli.js --cli after=dist/cli.js [--quick]
+//     [--cli after-cold=dist/cli.js --cli-env after-cold:UPSTREAM_GATE_CODE_CACHE=off]
 //     [--only cold-start,healthy,scale,parse] [--sizes 10,100,1000,10000]
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -15,12 +16,16 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fmtMs, median } from './lib/stats.js';
 
-const { values } = parseArgs({ options: { cli: { type: 'string', multiple: true }, quick: { type: 'boolean' }, sizes: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { cli: { type: 'string', multiple: true }, 'cli-env': { type: 'string', multiple: true }, quick: { type: 'boolean' }, sizes: { type: 'string' }, only: { type: 'string' } } });
 const only = new Set((values.only ?? 'cold-start,healthy,scale,parse').split(','));
+// --cli-env NAME:KEY=VALUE sets a variable for one contender (UPSTREAM_GATE_CODE_CACHE=off: a start without the code cache)
+const cliEnv = (name: string) => (values['cli-env'] ?? []).filter((e) => e.startsWith(`${name}:`)).map((e) => e.slice(name.length + 1));
 const clis = (values.cli ?? [`after=${resolve('dist/cli.js')}`]).map((c) => {
   const [name, path] = c.split('=');
-  return { name: name as string, path: resolve(path as string) };
+  return { name: name as string, path: resolve(path as string), env: cliEnv(name as string) };
 });
+/** The argv that runs a contender's CLI with `args` (through env(1) when it has variables of its own). */
+const cliArgv = (c: (typeof clis)[number], ...args: string[]) => [...(c.env.length ? ['env', ...c.env] : []), process.execPath, c.path, ...args];
 const quick = values.quick === true;
 const sizes = (values.sizes ?? '10,100,1000,10000').split(',').map(Number);
 const dir = mkdtempSync(join(tmpdir(), `ugate-compare-${process.pid}-`));
@@ -117,13 +122,13 @@ const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 say(`# before / after, one run`);
 say();
 say(`- ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${cpus().length} CPUs (${cpus()[0]?.model.trim()}); Node ${process.version}; load average at the start ${load()}`);
-say(`- ${clis.map((c) => `${c.name}: \`${c.path}\``).join('; ')}`);
+say(`- ${clis.map((c) => `${c.name}: \`${c.path}\`${c.env.length ? ` with ${c.env.join(' ')}` : ''}`).join('; ')}`);
 say(`- wall: spawn to exit as the pipeline sees it (median); CPU: user + system of the process and its children (nginx -t), mean, from GNU time`);
 
 // 1. cold start
 if (only.has('cold-start')) {
   const rounds = quick ? 5 : 20;
-  const s = await interleave([{ name: 'node -e 0', argv: [process.execPath, '-e', '0'] }, ...clis.map((c) => ({ name: `${c.name} --version`, argv: [process.execPath, c.path, '--version'] }))], rounds);
+  const s = await interleave([{ name: 'node -e 0', argv: [process.execPath, '-e', '0'] }, ...clis.map((c) => ({ name: `${c.name} --version`, argv: cliArgv(c, '--version') }))], rounds);
   const anchor = s.get('node -e 0')!;
   say();
   say(`## Cold start (${rounds} interleaved rounds)`);
@@ -147,8 +152,8 @@ if (only.has('healthy')) {
     { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
     { name: 'bash `curl -f` loop', argv: ['bash', '-c', `for u in ${urls.join(' ')}; do curl -fsS -o /dev/null "$u" || exit 1; done`] },
     ...clis.flatMap((c) => [
-      { name: `${c.name} check`, argv: [process.execPath, c.path, 'check', '--spec', spec, '--format', 'json'] },
-      { name: `${c.name} check --phase probe`, argv: [process.execPath, c.path, 'check', '--spec', spec, '--format', 'json', '--phase', 'probe'] },
+      { name: `${c.name} check`, argv: cliArgv(c, 'check', '--spec', spec, '--format', 'json') },
+      { name: `${c.name} check --phase probe`, argv: cliArgv(c, 'check', '--spec', spec, '--format', 'json', '--phase', 'probe') },
     ]),
   ];
   const s = await interleave(contenders, rounds);
@@ -181,18 +186,19 @@ if (only.has('scale')) {
   say();
   say(`## Services in one spec (full \`check\`, every service healthy, 50 backend ports shared round-robin)`);
   say();
-  say(row(['services', ...clis.map((c) => `${c.name}: wall`), ...clis.map((c) => `${c.name}: per service`), `${clis[clis.length - 1]!.name}: config phase / probe phase`, 'verdicts']));
-  say(row(['---', ...clis.map(() => '---'), ...clis.map(() => '---'), '---', '---']));
+  say(row(['services', ...clis.map((c) => `${c.name}: wall`), ...clis.map((c) => `${c.name}: CPU`), ...clis.map((c) => `${c.name}: per service`), `${clis[clis.length - 1]!.name}: config phase / probe phase`, 'verdicts']));
+  say(row(['---', ...clis.map(() => '---'), ...clis.map(() => '---'), ...clis.map(() => '---'), '---', '---']));
   for (const n of sizes) {
     const spec = deploy(`scale-${n}`, ports, n);
     const rounds = quick ? 1 : n >= 10_000 ? 1 : n >= 1000 ? 2 : 3;
-    const s = await interleave(clis.map((c) => ({ name: c.name, argv: [process.execPath, c.path, 'check', '--spec', spec, '--format', 'json', '--quiet'] })), rounds);
+    const s = await interleave(clis.map((c) => ({ name: c.name, argv: cliArgv(c, 'check', '--spec', spec, '--format', 'json', '--quiet') })), rounds);
     const walls = clis.map((c) => median(s.get(c.name)!.map((x) => x.ms)));
+    const cpu = clis.map((c) => mean(s.get(c.name)!.map((x) => x.cpuMs)));
     const last = s.get(clis[clis.length - 1]!.name)!.at(-1)!;
     const st = stagesOf(last.stdout);
     const phase = (name: string) => st.find((x) => x.stage === name)?.ms;
     const verdicts = clis.map((c) => `${s.get(c.name)!.filter((x) => x.code === 0).length}/${rounds}`).join(', ');
-    say(row([n.toLocaleString('en-US'), ...walls.map(fmtMs), ...walls.map((w) => fmtMs(w / n)), `${fmtMs(phase('config phase'))} / ${fmtMs(phase('probe phase'))}`, `${verdicts} pass`]));
+    say(row([n.toLocaleString('en-US'), ...walls.map(fmtMs), ...cpu.map(fmtMs), ...walls.map((w) => fmtMs(w / n)), `${fmtMs(phase('config phase'))} / ${fmtMs(phase('probe phase'))}`, `${verdicts} pass`]));
   }
 }
 // 4. config parse against nginx -T on the same tree
@@ -208,7 +214,7 @@ if (only.has('parse')) {
   const s = await interleave(
     [
       { name: '`nginx -T`', argv: ['/usr/sbin/nginx', '-T', '-p', d, '-c', main] },
-      ...clis.map((c) => ({ name: `${c.name} \`parse\``, argv: [process.execPath, c.path, 'parse', main] })),
+      ...clis.map((c) => ({ name: `${c.name} \`parse\``, argv: cliArgv(c, 'parse', main) })),
     ],
     rounds,
   );

@@ -1242,12 +1242,12 @@ redirectStatus);var badPorts=["1","7","9","11","13","15","17","19","20","21","22
 668","6669","6679","6697","10080"];var badPortsSet=new Set(badPorts);var referrerPolicy=["","no-referrer","no-referrer-when-downgrade","same-origin","origin","s\
 trict-origin","origin-when-cross-origin","strict-origin-when-cross-origin","unsafe-url"];var referrerPolicySet=new Set(referrerPolicy);var requestRedirect=["fol\
 low","manual","error"];var safeMethods=["GET","HEAD","OPTIONS","TRACE"];var safeMethodsSet=new Set(safeMethods);var requestMode=["navigate","same-origin","no-co\
-rs","cors"];var requestCredentials=["omit","same-origin","include"];var requestCache=["default","no-store","reload","no-cache","force-cache","only-if-cached"];var requestBodyHeader=[
-"content-encoding","content-language","content-location","content-type","content-length"];var requestDuplex=["half"];var forbiddenMethods=["CONNECT","TRACE","TR\
-ACK"];var forbiddenMethodsSet=new Set(forbiddenMethods);var subresource=["audio","audioworklet","font","image","manifest","paintworklet","script","style","track",
-"video","xslt",""];var subresourceSet=new Set(subresource);module.exports={subresource,forbiddenMethods,requestBodyHeader,referrerPolicy,requestRedirect,requestMode,
-requestCredentials,requestCache,redirectStatus,corsSafeListedMethods,nullBodyStatus,safeMethods,badPorts,requestDuplex,subresourceSet,badPortsSet,redirectStatusSet,
-corsSafeListedMethodsSet,safeMethodsSet,forbiddenMethodsSet,referrerPolicySet}}});var require_global=__commonJS({"node_modules/undici/lib/web/fetch/global.js"(exports,module){"use strict";var globalOrigin=Symbol.for("undici.globalOrigin.1");function getGlobalOrigin(){
+rs","cors"];var requestCredentials=["omit","same-origin","include"];var requestCache2=["default","no-store","reload","no-cache","force-cache","only-if-cached"];
+var requestBodyHeader=["content-encoding","content-language","content-location","content-type","content-length"];var requestDuplex=["half"];var forbiddenMethods=[
+"CONNECT","TRACE","TRACK"];var forbiddenMethodsSet=new Set(forbiddenMethods);var subresource=["audio","audioworklet","font","image","manifest","paintworklet","s\
+cript","style","track","video","xslt",""];var subresourceSet=new Set(subresource);module.exports={subresource,forbiddenMethods,requestBodyHeader,referrerPolicy,
+requestRedirect,requestMode,requestCredentials,requestCache:requestCache2,redirectStatus,corsSafeListedMethods,nullBodyStatus,safeMethods,badPorts,requestDuplex,
+subresourceSet,badPortsSet,redirectStatusSet,corsSafeListedMethodsSet,safeMethodsSet,forbiddenMethodsSet,referrerPolicySet}}});var require_global=__commonJS({"node_modules/undici/lib/web/fetch/global.js"(exports,module){"use strict";var globalOrigin=Symbol.for("undici.globalOrigin.1");function getGlobalOrigin(){
 return globalThis[globalOrigin]}function setGlobalOrigin(newOrigin){if(newOrigin===void 0){Object.defineProperty(globalThis,globalOrigin,{value:void 0,writable:true,
 enumerable:false,configurable:false});return}const parsedURL=new URL(newOrigin);if(parsedURL.protocol!=="http:"&&parsedURL.protocol!=="https:"){throw new TypeError(
 `Only http & https urls are allowed, received ${parsedURL.protocol}`)}Object.defineProperty(globalThis,globalOrigin,{value:parsedURL,writable:true,enumerable:false,
@@ -2584,7 +2584,7 @@ key)}})}}unregister(key){}};module.exports=function(){if(process.env.NODE_V8_COV
  WeakRef and FinalizationRegistry");return{WeakRef:CompatWeakRef,FinalizationRegistry:CompatFinalizer}}return{WeakRef,FinalizationRegistry}}}});var require_request2=__commonJS({"node_modules/undici/lib/web/fetch/request.js"(exports,module){"use strict";var{extractBody,mixinBody,cloneBody,bodyUnusable}=require_body();
 var{Headers:Headers2,fill:fillHeaders,HeadersList,setHeadersGuard,getHeadersGuard,setHeadersList,getHeadersList}=require_headers();var{FinalizationRegistry:FinalizationRegistry2}=require_dispatcher_weakref()();
 var util=require_util();var nodeUtil=__require("node:util");var{isValidHTTPToken,sameOrigin,environmentSettingsObject}=require_util2();var{forbiddenMethodsSet,corsSafeListedMethodsSet,
-referrerPolicy,requestRedirect,requestMode,requestCredentials,requestCache,requestDuplex}=require_constants3();var{kEnumerableProperty,normalizedMethodRecordsBase,
+referrerPolicy,requestRedirect,requestMode,requestCredentials,requestCache:requestCache2,requestDuplex}=require_constants3();var{kEnumerableProperty,normalizedMethodRecordsBase,
 normalizedMethodRecords}=util;var{kHeaders,kSignal,kState,kDispatcher}=require_symbols2();var{webidl}=require_webidl();var{URLSerializer}=require_data_url();var{
 kConstruct}=require_symbols();var assert2=__require("node:assert");var{getMaxListeners,setMaxListeners:setMaxListeners5,getEventListeners,defaultMaxListeners}=__require("node:events");
 var kAbortController=Symbol("abortController");var requestFinalizer=new FinalizationRegistry2(({signal,abort})=>{signal.removeEventListener("abort",abort)});var dependentControllerMap=new WeakMap;
@@ -2671,7 +2671,7 @@ USVString(V,prefix,argument)};webidl.converters.AbortSignal=webidl.interfaceConv
 method",converter:webidl.converters.ByteString},{key:"headers",converter:webidl.converters.HeadersInit},{key:"body",converter:webidl.nullableConverter(webidl.converters.
 BodyInit)},{key:"referrer",converter:webidl.converters.USVString},{key:"referrerPolicy",converter:webidl.converters.DOMString,allowedValues:referrerPolicy},{key:"\
 mode",converter:webidl.converters.DOMString,allowedValues:requestMode},{key:"credentials",converter:webidl.converters.DOMString,allowedValues:requestCredentials},
-{key:"cache",converter:webidl.converters.DOMString,allowedValues:requestCache},{key:"redirect",converter:webidl.converters.DOMString,allowedValues:requestRedirect},
+{key:"cache",converter:webidl.converters.DOMString,allowedValues:requestCache2},{key:"redirect",converter:webidl.converters.DOMString,allowedValues:requestRedirect},
 {key:"integrity",converter:webidl.converters.DOMString},{key:"keepalive",converter:webidl.converters.boolean},{key:"signal",converter:webidl.nullableConverter(signal=>webidl.
 converters.AbortSignal(signal,"RequestInit","signal",{strict:false}))},{key:"window",converter:webidl.converters.any},{key:"duplex",converter:webidl.converters.
 DOMString,allowedValues:requestDuplex},{key:"dispatcher",converter:webidl.converters.any}]);module.exports={Request,makeRequest,fromInnerRequest,cloneRequest}}});var require_fetch=__commonJS({"node_modules/undici/lib/web/fetch/index.js"(exports,module){"use strict";var{makeNetworkError,makeAppropriateNetworkError,filterResponse,
@@ -8756,8 +8756,11 @@ snap)}async function withCommands(snap){const pids=new Set(snap.listeners.flatMa
 all([...pids].map(async pid=>{const[raw,stat5]=await Promise.all([readFile2(`/proc/${pid}/cmdline`,"utf8").catch(()=>""),readFile2(`/proc/${pid}/stat`,"utf8").catch(
 ()=>"")]);if(raw)commands.set(pid,raw.replace(/\0+$/,"").replace(/\0/g," "));const state=/\)\s+([A-Za-z])\s/.exec(stat5.slice(stat5.lastIndexOf(")")))?.[1];if(state)
 states.set(pid,state)}));return{...snap,listeners:snap.listeners.map(l=>({...l,processes:l.processes.map(p=>{const command=commands.get(p.pid);const state=states.
-get(p.pid);return{...p,...command&&{command},...state&&{state}}})}))}}var LOCAL_HOSTS=new WeakSet;function isLocalHost(host){return LOCAL_HOSTS.has(host)}function localHost(runner=execaRunner()){const host={run:(file2,args,options)=>runner.
-run(file2,args,options),resolve:resolveLocal,dial:dialLocal,stat:statLocal,readFile:readFileLocal,readDir:readDirLocal,listListeners:options=>listLocalListeners(
+get(p.pid);return{...p,...command&&{command},...state&&{state}}})}))}}import{closeSync as closeSync2,openSync as openSync2,readSync as readSync2}from"node:fs";import{setImmediate as nextTurn}from"node:timers/promises";var SLICE=256;async function processNamesLocal(pids,o2={}){const started=performance.now();const names2=[];const buf=Buffer.alloc(64);for(let i2=0;i2<pids.length;i2++){
+if(i2>0&&i2%SLICE===0)await nextTurn();if(o2.signal?.aborted)return{ok:false,code:ABORTED,message:"aborted",durationMs:performance.now()-started};names2.push(readComm(
+pids[i2],buf))}return{ok:true,names:names2}}function readComm(pid,buf){let fd;try{fd=openSync2(`/proc/${pid}/comm`,"r");const n2=readSync2(fd,buf,0,buf.length,0);
+return buf.toString("latin1",0,n2).trim()}catch{return void 0}finally{if(fd!==void 0)closeSync2(fd)}}var LOCAL_HOSTS=new WeakSet;function isLocalHost(host){return LOCAL_HOSTS.has(host)}function localHost(runner=execaRunner()){const host={run:(file2,args,options)=>runner.
+run(file2,args,options),resolve:resolveLocal,dial:dialLocal,stat:statLocal,readFile:readFileLocal,readDir:readDirLocal,processNames:processNamesLocal,listListeners:options=>listLocalListeners(
 runner,options),user:async()=>({uid:process.getuid?.()??-1,gid:process.getgid?.()??-1,groups:process.getgroups?.()??[]}),configSource:async()=>fileSource()};LOCAL_HOSTS.
 add(host);return host}function mark(t,stage,startMs){t?.stages.push({stage,startMs,ms:performance.now()-startMs})}async function timed(t,stage,fn){if(!t)return fn();const start2=performance.
 now();try{return await fn()}finally{mark(t,stage,start2)}}import{dirname as dirname9,relative as relative2,isAbsolute as isAbsolute5,resolve as resolve5}from"node:path";var DEFAULT_PID_FILE="/run/nginx.pid";var DEFAULT_CONFIG="/etc/nginx/nginx.conf";var MAX_SCANNED_PROCESSES=2e4;var USER_HZ=100;async function findNginx(host,o2){
@@ -8771,34 +8774,36 @@ const r=await host.readFile(pidFile,{...hostOptions(o2),length:64,offset:0});if(
 return void 0}const text4=r.data.toString("latin1").trim();const pid=/^\d{1,10}$/.test(text4)?Number(text4):void 0;if(pid===void 0||pid<1){notes2.push(`${pidFile}\
  holds no pid`);return void 0}const m=await masterAt(host,pid,o2);if(!m)notes2.push(`${pidFile} names pid ${pid}, which is not an nginx master here`);return m}async function masterFromProcessList(host,o2,notes2){
 const dir=await host.readDir("/proc",hostOptions(o2));if(!dir.ok){notes2.push(`the process list (/proc) cannot be read: ${dir.message}`);return void 0}const pids=dir.
-names.filter(n2=>/^\d+$/.test(n2)).map(Number).sort((a2,b)=>a2-b).slice(0,MAX_SCANNED_PROCESSES);const masters=[];for(let i2=0;i2<pids.length;i2+=64){const batch=await Promise.
-all(pids.slice(i2,i2+64).map(async pid=>{const comm=await host.readFile(`/proc/${pid}/comm`,hostOptions(o2));return comm.ok&&comm.data.toString("latin1").trim()===
-"nginx"?masterAt(host,pid,o2):void 0}));for(const m of batch)if(m)masters.push(m)}if(masters.length===0){notes2.push("no nginx master process is running");return void 0}
-const withConfig=o2.config===void 0?[]:masters.filter(m=>commandConfig(m.command)===o2.config);const defaultConfig=o2.config===void 0||o2.config===DEFAULT_CONFIG;
-const candidates=withConfig.length>0?withConfig:defaultConfig?masters.filter(m=>commandConfig(m.command)===void 0):[];const chosen=candidates[0];if(!chosen){notes2.
-push(`no nginx master runs with ${o2.config??"its default config"}; ${masters.length===1?"one runs":`${masters.length} run`} with another: ${masters.map(m=>`pid\
- ${m.pid} (${m.command})`).join(", ")}`)}else if(masters.length>1){notes2.push(`${masters.length} nginx masters run (pids ${masters.map(m=>m.pid).join(", ")}); \
-the one checked is pid ${chosen.pid}: ${chosen.command}`)}return chosen}function commandConfig(command){return/\s-c\s+(\S+)/.exec(command)?.[1]}async function masterAt(host,pid,o2){
-const[cmdline,status]=await Promise.all([host.readFile(`/proc/${pid}/cmdline`,hostOptions(o2)),host.readFile(`/proc/${pid}/status`,hostOptions(o2))]);if(!cmdline.
-ok||!status.ok)return void 0;const command=cmdline.data.toString("utf8").replace(/\0+$/,"").replace(/\0/g," ");if(!/^nginx: master process\b/.test(command))return void 0;
-const creds=credentials(status.data.toString("latin1"));return creds?{pid,command,uid:creds.uid}:void 0}async function workersOf(host,master,o2){const children=await host.
-readFile(`/proc/${master}/task/${master}/children`,hostOptions(o2));if(!children.ok)return[];const pids=children.data.toString("latin1").trim().split(/\s+/).filter(
-Boolean).map(Number);const users2=await userNames(host,o2);const workers=await Promise.all(pids.map(async pid=>{const[status,cmdline]=await Promise.all([host.readFile(
-`/proc/${pid}/status`,hostOptions(o2)),host.readFile(`/proc/${pid}/cmdline`,hostOptions(o2))]);if(!status.ok||!cmdline.ok||!cmdline.data.toString("latin1").startsWith(
-"nginx: worker process"))return void 0;const c3=credentials(status.data.toString("latin1"));if(!c3)return void 0;const user=users2.get(c3.uid);return{pid,...c3,
-...user!==void 0&&{user}}}));return workers.filter(w=>w!==void 0)}function credentials(status){const uid=/^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1];const gid=/^Gid:\s+\d+\s+(\d+)/m.
-exec(status)?.[1];if(uid===void 0||gid===void 0)return void 0;const groups=(/^Groups:[ \t]*([\d \t]*)$/m.exec(status)?.[1]??"").trim().split(/\s+/).filter(Boolean).
-map(Number);return{uid:Number(uid),gid:Number(gid),groups}}async function userNames(host,o2){const r=await host.readFile("/etc/passwd",hostOptions(o2));const names2=new Map;
-if(!r.ok)return names2;for(const line of r.data.toString("utf8").split("\n")){const[name,,uid]=line.split(":");if(name&&uid&&/^\d+$/.test(uid)&&!names2.has(Number(
-uid)))names2.set(Number(uid),name)}return names2}async function namespaceOf(host,path9,o2){const st=await host.stat(path9,{...hostOptions(o2),followLinks:true});
-return st.ok&&st.ino!==void 0?`net:[${st.ino}]`:void 0}async function startTime(host,pid,o2){const[stat5,system]=await Promise.all([host.readFile(`/proc/${pid}/\
-stat`,hostOptions(o2)),host.readFile("/proc/stat",hostOptions(o2))]);if(!stat5.ok||!system.ok)return void 0;return startedAt(stat5.data.toString("latin1"),system.
-data.toString("latin1"))}function startedAt(pidStat,systemStat){const afterComm=pidStat.slice(pidStat.lastIndexOf(")")+2).split(" ");const ticks=Number(afterComm[19]);
-const btime=Number(/^btime (\d+)$/m.exec(systemStat)?.[1]);if(!Number.isFinite(ticks)||!Number.isFinite(btime)||afterComm.length<20)return void 0;return btime*1e3+
-Math.round(ticks*1e3/USER_HZ)}function hostOptions(o2){return{...o2.signal&&{signal:o2.signal},...o2.timeoutMs!==void 0&&{timeoutMs:o2.timeoutMs}}}var CONTROL=/[\u0000-\u0008\u000B-\u001F\u007F]/g;var SCHEME_CHAR=/[A-Za-z0-9+.-]/;var SCHEME_START=/[A-Za-z]/;var HOST_START=/[\p{L}\p{N}[_-]/u;var CLOSER={'"':'\
-"',"'":"'","<":">"};function maskCredentials(s){const urls=replaceSpans(s,urlUserinfo(s));return replaceSpans(urls,quotedUserinfo(urls))}function credentialsIn(s){
-const urls=replaceSpans(s,urlUserinfo(s));const found=[...urlUserinfo(s).map(x=>s.slice(x.start,x.end)),...quotedUserinfo(urls).map(x=>urls.slice(x.start,x.end))];
-return found.flatMap(u2=>{const colon=u2.indexOf(":");return colon>=0&&colon<u2.length-1?[u2,u2.slice(colon+1)]:[u2]})}function forTerminal(s){return maskCredentials(s).replace(CONTROL,c3=>`\\x${c3.charCodeAt(0).toString(16).padStart(2,"0")}`)}function urlUserinfo(s){const spans=[];
+names.filter(n2=>/^\d+$/.test(n2)).map(Number).sort((a2,b)=>a2-b).slice(0,MAX_SCANNED_PROCESSES);const masters=[];const listed=host.processNames?await host.processNames(
+pids,hostOptions(o2)):void 0;if(listed?.ok){const found=await Promise.all(pids.map((pid,i2)=>listed.names[i2]==="nginx"?masterAt(host,pid,o2):void 0));for(const m of found)
+if(m)masters.push(m)}for(let i2=0;!listed?.ok&&i2<pids.length;i2+=64){const batch=await Promise.all(pids.slice(i2,i2+64).map(async pid=>{const comm=await host.readFile(
+`/proc/${pid}/comm`,{...hostOptions(o2),offset:0,length:64});return comm.ok&&comm.data.toString("latin1").trim()==="nginx"?masterAt(host,pid,o2):void 0}));for(const m of batch)
+if(m)masters.push(m)}if(masters.length===0){notes2.push("no nginx master process is running");return void 0}const withConfig=o2.config===void 0?[]:masters.filter(
+m=>commandConfig(m.command)===o2.config);const defaultConfig=o2.config===void 0||o2.config===DEFAULT_CONFIG;const candidates=withConfig.length>0?withConfig:defaultConfig?
+masters.filter(m=>commandConfig(m.command)===void 0):[];const chosen=candidates[0];if(!chosen){notes2.push(`no nginx master runs with ${o2.config??"its default \
+config"}; ${masters.length===1?"one runs":`${masters.length} run`} with another: ${masters.map(m=>`pid ${m.pid} (${m.command})`).join(", ")}`)}else if(masters.length>
+1){notes2.push(`${masters.length} nginx masters run (pids ${masters.map(m=>m.pid).join(", ")}); the one checked is pid ${chosen.pid}: ${chosen.command}`)}return chosen}
+function commandConfig(command){return/\s-c\s+(\S+)/.exec(command)?.[1]}async function masterAt(host,pid,o2){const[cmdline,status]=await Promise.all([host.readFile(
+`/proc/${pid}/cmdline`,hostOptions(o2)),host.readFile(`/proc/${pid}/status`,hostOptions(o2))]);if(!cmdline.ok||!status.ok)return void 0;const command=cmdline.data.
+toString("utf8").replace(/\0+$/,"").replace(/\0/g," ");if(!/^nginx: master process\b/.test(command))return void 0;const creds=credentials(status.data.toString("\
+latin1"));return creds?{pid,command,uid:creds.uid}:void 0}async function workersOf(host,master,o2){const children=await host.readFile(`/proc/${master}/task/${master}\
+/children`,hostOptions(o2));if(!children.ok)return[];const pids=children.data.toString("latin1").trim().split(/\s+/).filter(Boolean).map(Number);const users2=await userNames(
+host,o2);const workers=await Promise.all(pids.map(async pid=>{const[status,cmdline]=await Promise.all([host.readFile(`/proc/${pid}/status`,hostOptions(o2)),host.
+readFile(`/proc/${pid}/cmdline`,hostOptions(o2))]);if(!status.ok||!cmdline.ok||!cmdline.data.toString("latin1").startsWith("nginx: worker process"))return void 0;
+const c3=credentials(status.data.toString("latin1"));if(!c3)return void 0;const user=users2.get(c3.uid);return{pid,...c3,...user!==void 0&&{user}}}));return workers.
+filter(w=>w!==void 0)}function credentials(status){const uid=/^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1];const gid=/^Gid:\s+\d+\s+(\d+)/m.exec(status)?.[1];if(uid===
+void 0||gid===void 0)return void 0;const groups=(/^Groups:[ \t]*([\d \t]*)$/m.exec(status)?.[1]??"").trim().split(/\s+/).filter(Boolean).map(Number);return{uid:Number(
+uid),gid:Number(gid),groups}}async function userNames(host,o2){const r=await host.readFile("/etc/passwd",hostOptions(o2));const names2=new Map;if(!r.ok)return names2;
+for(const line of r.data.toString("utf8").split("\n")){const[name,,uid]=line.split(":");if(name&&uid&&/^\d+$/.test(uid)&&!names2.has(Number(uid)))names2.set(Number(
+uid),name)}return names2}async function namespaceOf(host,path9,o2){const st=await host.stat(path9,{...hostOptions(o2),followLinks:true});return st.ok&&st.ino!==
+void 0?`net:[${st.ino}]`:void 0}async function startTime(host,pid,o2){const[stat5,system]=await Promise.all([host.readFile(`/proc/${pid}/stat`,hostOptions(o2)),
+host.readFile("/proc/stat",hostOptions(o2))]);if(!stat5.ok||!system.ok)return void 0;return startedAt(stat5.data.toString("latin1"),system.data.toString("latin1"))}
+function startedAt(pidStat,systemStat){const afterComm=pidStat.slice(pidStat.lastIndexOf(")")+2).split(" ");const ticks=Number(afterComm[19]);const btime=Number(
+/^btime (\d+)$/m.exec(systemStat)?.[1]);if(!Number.isFinite(ticks)||!Number.isFinite(btime)||afterComm.length<20)return void 0;return btime*1e3+Math.round(ticks*
+1e3/USER_HZ)}function hostOptions(o2){return{...o2.signal&&{signal:o2.signal},...o2.timeoutMs!==void 0&&{timeoutMs:o2.timeoutMs}}}var CONTROL=/[\u0000-\u0008\u000B-\u001F\u007F]/g;var SCHEME_CHAR=/[A-Za-z0-9+.-]/;var SCHEME_START=/[A-Za-z]/;var HOST_START=/[\p{L}\p{N}[_-]/u;var CLOSER={'"':'\
+"',"'":"'","<":">"};function maskCredentials(s){if(!s.includes("@"))return s;const urls=replaceSpans(s,urlUserinfo(s));return replaceSpans(urls,quotedUserinfo(urls))}
+function credentialsIn(s){const urls=replaceSpans(s,urlUserinfo(s));const found=[...urlUserinfo(s).map(x=>s.slice(x.start,x.end)),...quotedUserinfo(urls).map(x=>urls.
+slice(x.start,x.end))];return found.flatMap(u2=>{const colon=u2.indexOf(":");return colon>=0&&colon<u2.length-1?[u2,u2.slice(colon+1)]:[u2]})}function forTerminal(s){return maskCredentials(s).replace(CONTROL,c3=>`\\x${c3.charCodeAt(0).toString(16).padStart(2,"0")}`)}function urlUserinfo(s){const spans=[];
 let from=0;for(;;){const sep3=s.indexOf("://",from);if(sep3<0)return spans;let schemeStart=sep3;while(schemeStart>0&&SCHEME_CHAR.test(s[schemeStart-1]))schemeStart--;
 const start2=sep3+3;const end=authorityEnd(s,start2,CLOSER[s[schemeStart-1]??""]);if(schemeStart<sep3&&SCHEME_START.test(s[schemeStart])){const at=lastHostAt(s,
 start2,end);if(at>start2)spans.push({start:start2,end:at})}from=end}}function quotedUserinfo(s){const spans=[];let from=0;for(;;){const open6=s.indexOf('"',from);
@@ -10561,15 +10566,16 @@ gate.unwrap().in.shape),expect:EXPECT_KEYS,pattern:PATTERN_KEYS};function servic
 map(text4=>{const e=parseBackend(text4);if(typeof e==="string")throw new Error("unreachable: schema validated backend");return e});return{name,backend:pool[0],backendText:texts[0],
 pool,poolTexts:texts,protocol:s.protocol,serverNames:s.server_name===void 0?[]:Array.isArray(s.server_name)?s.server_name:[s.server_name],...s.health!==void 0&&
 {health:s.health},...s.location!==void 0&&{location:s.location},...s.process!==void 0&&{process:s.process},...s.unit!==void 0&&{unit:s.unit},...s.expect!==void 0&&
-{expect:s.expect}}}function durationMs(s){const ms2=parseDuration(s);if(ms2===void 0)throw new Error(`not a duration: ${s}`);return ms2}var DEFAULT_SPEC_FILE="upstream-gate.yml";var MAX_SPEC_BYTES=4*1024*1024;var MAX_ALIASES=100;async function loadSpecFile(path9,shown2=displayPath(resolve2(path9)),signal){
-const file2=resolve2(path9);const bytes=await readInput(file2,{what:"spec",shown:shown2,maxBytes:MAX_SPEC_BYTES,...signal&&{signal}});return parseSpec(bytes.toString(
-"utf8"),file2,shown2)}function parseSpec(text4,file2,shown2=displayPath(file2),env=process.env){const lineCounter=new import_yaml.LineCounter;const doc=(0,import_yaml.parseDocument)(
+{expect:s.expect}}}function durationMs(s){const ms2=parseDuration(s);if(ms2===void 0)throw new Error(`not a duration: ${s}`);return ms2}var DEFAULT_SPEC_FILE="upstream-gate.yml";var MAX_SPEC_BYTES=4*1024*1024;var MAX_ALIASES=100;var COMPILED_PARSE_FROM=100;async function loadSpecFile(path9,shown2=displayPath(
+resolve2(path9)),signal){const file2=resolve2(path9);const bytes=await readInput(file2,{what:"spec",shown:shown2,maxBytes:MAX_SPEC_BYTES,...signal&&{signal}});return parseSpec(
+bytes.toString("utf8"),file2,shown2)}function parseSpec(text4,file2,shown2=displayPath(file2),env=process.env){const lineCounter=new import_yaml.LineCounter;const doc=(0,import_yaml.parseDocument)(
 text4,{lineCounter,uniqueKeys:false,prettyErrors:false});const first=doc.errors[0];const problem=first?{offset:first.pos[0],message:firstLine(first.message)}:structureProblem(
 doc);if(problem)throw new UserError(problem.message,`${shown2}:${lineCounter.linePos(problem.offset).line}`);let data;try{data=doc.toJS({maxAliasCount:MAX_ALIASES})}catch(e){
 const alias=firstAlias(doc);throw new UserError(`YAML aliases expand too far (${firstLine(e.message)}; at most ${MAX_ALIASES} nodes through aliases)`,`${shown2}\
 :${lineCounter.linePos(alias).line}`)}if(data===null||typeof data!=="object"||Array.isArray(data)){throw new UserError("the spec must be a mapping with `version\
 ` and `services`",`${shown2}:1`)}const substituted=substituteExpectEnv(data,env);if("problem"in substituted){const{path:path9,message}=substituted.problem;throw new UserError(
-`${path9.join(".")}: ${message}`,`${shown2}:${lineOf(doc,lineCounter,path9)}`)}const parsed=specSchema.safeParse(substituted.data,{reportInput:true});if(!parsed.
+`${path9.join(".")}: ${message}`,`${shown2}:${lineOf(doc,lineCounter,path9)}`)}const services=substituted.data.services;const few=services===null||typeof services!==
+"object"||Object.keys(services).length<COMPILED_PARSE_FROM;const parsed=specSchema.safeParse(substituted.data,{reportInput:true,...few&&{jitless:true}});if(!parsed.
 success){const issue3=parsed.error.issues[0];const{path:path9,message}=describeIssue(issue3);const line=lineOf(doc,lineCounter,path9);throw new UserError(`${path9.
 length?`${path9.join(".")}: `:""}${message}`,`${shown2}:${line}`)}const binarySet=data.nginx?.binary!==void 0;return normalise(parsed.data,file2,binarySet?`${shown2}\
 :${lineOf(doc,lineCounter,["nginx","binary"])}`:void 0)}function structureProblem(doc){const anchors=new Set;let aliases=0;let problem;(0,import_yaml.visit)(doc,
@@ -10818,13 +10824,16 @@ slice(1)){const relation=relateResolved(dial,member,addresses);if(CLOSENESS.inde
 function protocolOk(service2,c3){if(c3.pass.module==="stream")return true;return c3.pass.directive===PROTOCOLS[service2.protocol].directive&&speaks(service2.protocol,
 c3.scheme)}function uriOf(c3){if(c3.pass.directive!=="proxy_pass"||c3.pass.module!=="http")return"";const rest=c3.pass.arg.replace(/^[a-z]+:\/\//i,"");if(rest.toLowerCase().
 startsWith("unix:")){const colon=rest.indexOf(":",5);return colon>=0?rest.slice(colon+1):""}return rest.slice(c3.target.authority.length)}function prepareEvaluation(input2){
-const dials=indexDials(input2.model.servers,input2.expansions,input2.services,input2.addresses);return service2=>evaluateWith({...input2,service:service2},dials)}function evaluateWith(input2,dials){const{service:service2,model,expansions,addresses,display,lineText}=input2;const findings=[];const where=s=>`(${display(s.file)}\
-:${s.line})`;const pool=service2.pool;const backendText=pool.map(formatEndpoint).join(", ");const names2=service2.serverNames;let servers;let fallback=false;if(names2.
-length>0){const sel=selectServers(model.servers,names2);servers=sel.servers;fallback=sel.fallback}else{servers=service2.location===void 0?model.servers:model.servers.
-filter(s=>s.module==="http")}const strict=service2.location!==void 0;const wholeConfig=names2.length===0&&service2.location===void 0;let inScope=wholeConfig?concerning(
-service2,dials,addresses):[];const locationMisses=[];for(const server of wholeConfig?[]:servers){if(service2.location===void 0){append(inScope,expansions.get(server)?.
-candidates??[]);continue}const loc=selectLocation(server.locations,service2.location);if(!loc){locationMisses.push(server);continue}for(const pass of loc.passes)
-append(inScope,dials.byPass.get(pass)??[])}const closest=new Map(inScope.filter(c3=>!c3.dynamic&&c3.endpoint).map(c3=>[c3,relatePool(c3.endpoint,pool,addresses)]));
+const dials=indexDials(input2.model.servers,input2.expansions,input2.services,input2.addresses);const requests=requestCache();return service2=>evaluateWith({...input2,
+service:service2},dials,requests)}function requestCache(){const last=new Map;return(c3,specNames,display)=>{const names2=specNames.join("\n");const known=last.get(c3);if(known?.names===names2)return known.
+request;const request3=nginxRequest({pass:c3.pass,server:c3.server,target:c3.target,specNames,display});last.set(c3,{names:names2,request:request3});return request3}}
+function evaluateWith(input2,dials,requestOf){const{service:service2,model,expansions,addresses,display,lineText}=input2;const findings=[];const where=s=>`(${display(
+s.file)}:${s.line})`;const pool=service2.pool;const backendText=pool.map(formatEndpoint).join(", ");const names2=service2.serverNames;let servers;let fallback=false;
+if(names2.length>0){const sel=selectServers(model.servers,names2);servers=sel.servers;fallback=sel.fallback}else{servers=service2.location===void 0?model.servers:
+model.servers.filter(s=>s.module==="http")}const strict=service2.location!==void 0;const wholeConfig=names2.length===0&&service2.location===void 0;let inScope=wholeConfig?
+concerning(service2,dials,addresses):[];const locationMisses=[];for(const server of wholeConfig?[]:servers){if(service2.location===void 0){append(inScope,expansions.
+get(server)?.candidates??[]);continue}const loc=selectLocation(server.locations,service2.location);if(!loc){locationMisses.push(server);continue}for(const pass of loc.
+passes)append(inScope,dials.byPass.get(pass)??[])}const closest=new Map(inScope.filter(c3=>!c3.dynamic&&c3.endpoint).map(c3=>[c3,relatePool(c3.endpoint,pool,addresses)]));
 const rel=new Map([...closest].map(([c3,r])=>[c3,r.relation]));inScope=inScope.filter(c3=>c3.dynamic||!c3.endpoint||rel.get(c3)==="match"||!dials.claimed.has(c3));
 const dynamic=inScope.filter(c3=>c3.dynamic||!c3.endpoint);const statics=inScope.filter(c3=>!c3.dynamic&&c3.endpoint);const matches2=statics.filter(c3=>rel.get(
 c3)==="match");const groupsWith=relations=>new Set(statics.filter(c3=>c3.group&&relations.includes(rel.get(c3))).map(c3=>c3.group));const strongGroups=groupsWith(
@@ -10847,59 +10856,59 @@ the spec says ${backendText})`,replaceAddress(c3,replacement)))}for(const c3 of 
 target.authority,message:`nginx dials ${c3.target.authority}, which holds variables resolved per request: it cannot be checked against ${backendText}`,fix:`${passLine(
 service2.protocol,pool.length>1?upstreamName(service2.name):backendText)}  ${where(c3.pass)}`,file:c3.pass.file,line:c3.pass.line,evidence:[lineText(c3.pass)]})}
 const mine=[...matches2,...flagged,...dynamic];if(mine.length===0)findings.push(noTarget(input2,servers,fallback,locationMisses,wholeConfig?dials.unclaimed:statics,
-where));const request3=c3=>nginxRequest({pass:c3.pass,server:c3.server,target:c3.target,specNames:names2,display});return{findings:dedupe(findings),dials:dedupeDials(
-mine.map(c3=>toDial(service2.name,c3,lineText,request3(c3))))};function extraMember(c3,group2,member){const e=c3.endpoint;const line=`${buildDirective({directive:"\
-server",line:0,args:[...member.args]})};`;return{...base(c3,"config.pool_mismatch","error"),message:`upstream ${group2.name} has ${formatEndpoint(e)}, which is \
-not in the spec's backend (${backendText})`,fix:`remove \`${line}\` from upstream ${group2.name} ${where(c3.site)}, or add ${formatEndpoint(e)} to the spec's ba\
-ckend list`,file:c3.site.file,line:c3.site.line,evidence:evidence(c3)}}function poolGaps(){if(pool.length<2)return[];const out=[];const reached=(e,m)=>e!==void 0&&
-relateResolved(e,m,addresses)==="match";const groups=new Map;for(const c3 of matches2)if(c3.group&&!groups.has(c3.group))groups.set(c3.group,c3);for(const[group2,
-c3]of groups){for(const m of pool){const servers2=group2.servers.filter(s=>reached(s.endpoint,m));if(servers2.some(s=>!s.down))continue;const down2=servers2[0];
-const target=formatEndpoint(m);if(down2){const site={file:down2.file,line:down2.line};out.push({code:"config.pool_mismatch",severity:"warning",service:service2.
-name,target,message:`upstream ${group2.name} marks ${target} \`down\`: nginx sends it nothing, though the spec's pool has it`,fix:`${withoutDown(lineText(site),
-down2.args)}  ${where(site)}`,file:down2.file,line:down2.line,evidence:[lineText(site),`upstream ${group2.name} ${where(group2)} used by: ${lineText(c3.pass)} ${where(
-c3.pass)}`]});continue}out.push({code:"config.pool_mismatch",severity:"error",service:service2.name,target,message:`upstream ${group2.name} lacks ${target}, a m\
-ember of the spec's pool (${backendText}): nginx never dials it`,fix:`server ${target};  (add to upstream ${group2.name}, ${display(group2.file)}:${group2.line}\
-)`,file:group2.file,line:group2.line,evidence:[`upstream ${group2.name} ${where(group2)}: ${group2.servers.map(s=>s.args.join(" ")).join("; ")}`,`used by: ${lineText(
-c3.pass)} ${where(c3.pass)}`]})}}for(const c3 of matches2){if(c3.group)continue;const e=c3.endpoint;const others=pool.filter(m=>!reached(e,m));if(others.length===
-0)continue;const name=upstreamName(service2.name);const block2=`upstream ${name} { ${pool.map(m=>`server ${formatEndpoint(m)};`).join(" ")} }`;out.push({...base(
-c3,"config.pool_mismatch","error"),target:others.map(formatEndpoint).join(", "),message:`nginx dials only ${formatEndpoint(e)} here, not ${others.map(formatEndpoint).
-join(", ")} of the spec's pool (${backendText})`,fix:`${block2} (http {} context), then ${passLine(service2.protocol,name,uriOf(c3))}  ${where(c3.pass)}`,file:c3.
-pass.file,line:c3.pass.line,evidence:evidence(c3)})}return out}function base(c3,code,severity){return{code,severity,service:service2.name,target:c3.endpoint?formatEndpoint(
-c3.endpoint):c3.target.authority,message:""}}function finding(c3,code,severity,message,fixLine){return{...base(c3,code,severity),message,fix:`${fixLine}  ${where(
-c3.site)}`,file:c3.site.file,line:c3.site.line,evidence:evidence(c3)}}function evidence(c3){const out=[lineText(c3.site)];if(c3.group)out.push(`upstream ${c3.group.
-name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);if(c3.endpoint?.kind==="tcp"&&!isIP7(c3.endpoint.host)){const a2=hostAddresses(c3.endpoint.
-host,addresses);out.push(a2.length>0?`${c3.endpoint.host} resolves to ${a2.join(", ")}`:`${c3.endpoint.host} does not resolve`)}return out}function replaceAddress(c3,authority){
-if(c3.member){const args=c3.member.args.map((a2,i2)=>i2===0?authority:a2);return rewrite(lineText(c3.site),"server",c3.member.address,authority,args)}const uri=uriOf(
-c3);let arg;if(c3.pass.directive==="proxy_pass"&&c3.pass.module==="http"){arg=proxyUrl(c3.scheme,authority,uri)}else{const prefix=/^[a-z]+:\/\//i.exec(c3.pass.arg)?.[0]??
-"";arg=`${prefix}${authority}`}return rewrite(lineText(c3.pass),c3.pass.directive,c3.pass.arg,arg,[arg])}}function withoutDown(text4,args){const code=text4.replace(
-/\s+#[^"']*$/,"");const alone=code.startsWith("server ")&&code.endsWith(";")&&code.indexOf(";")===code.length-1;if(alone)return text4.replace(/\s+down(?=[\s;])/,
-"");return`${buildDirective({directive:"server",line:0,args:args.filter(a2=>a2!=="down")})};`}function rewrite(text4,directive,old,next,args){const code=text4.replace(
-/\s+#[^"']*$/,"");const alone=code.startsWith(`${directive} `)&&code.endsWith(";")&&code.indexOf(";")===code.length-1;if(alone&&text4.includes(old))return text4.
-replace(old,next);return`${buildDirective({directive,line:0,args:[...args]})};`}function concerning(service2,dials,addresses){const out=new Set(dials.dynamic);const groups=new Set;
-const take=list=>{for(const c3 of list??[]){out.add(c3);if(c3.group)groups.add(c3.group)}};const before=out.size;for(const backend of service2.pool)for(const k of matchKeys(
-backend,addresses))take(dials.byKey.get(k));const matched=out.size>before;for(const backend of service2.pool)if(backend.kind==="tcp")take(dials.byPort.get(backend.
-port));if(!matched){for(const backend of service2.pool)if(backend.kind==="tcp")for(const k of hostKeys(backend.host,addresses))take(dials.byHost.get(k));const sockets=service2.
-pool.some(b=>b.kind==="unix")?dials.byDirective:dials.unixByDirective;for(const key of["stream",PROTOCOLS[service2.protocol].directive])for(const c3 of sockets.
-get(key)??[])if(protocolOk(service2,c3))out.add(c3)}for(const g of groups)for(const c3 of dials.byGroup.get(g)??[])out.add(c3);return[...out].sort((a2,b)=>(dials.
-order.get(a2)??0)-(dials.order.get(b)??0))}function familyNote(dial,backend,addresses){if(dial.kind!=="tcp"||backend.kind!=="tcp")return{dial:"",spec:""};const fams=h2=>new Set(
-hostAddresses(h2,addresses).map(a2=>isIP7(a2)));const d=fams(dial.host);const b=fams(backend.host);if(d.size!==1||b.size!==1||[...d][0]===[...b][0])return{dial:"",
-spec:""};return{dial:` (IPv${[...d][0]})`,spec:` (IPv${[...b][0]})`}}function via(c3){return c3.group?` (upstream ${c3.group.name})`:""}function noTarget(input2,servers,fallback,locationMisses,statics,where){
-const{service:service2}=input2;const names2=service2.serverNames.join(" ");const backendText=service2.pool.map(formatEndpoint).join(", ");const want=passLine(service2.
-protocol,service2.pool.length>1?upstreamName(service2.name):backendText);let message;let at=servers[0];if(names2&&servers.length===0){message=`no server{} block\
- in the nginx config could serve ${names2}`}else if(names2&&fallback){message=`no server{} block has server_name ${names2}; the default server ${servers.map(where).
-join(", ")} dials nothing for ${backendText}`}else if(service2.location!==void 0&&locationMisses.length===servers.length){message=`no location matches ${service2.
-location} in ${names2?`server_name ${names2}`:"any server{} block"} ${servers.map(where).join(", ")}`}else if(names2){message=`server_name ${names2} ${servers.map(
-where).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${backendText}`}else if(statics.length===0){message=`the nginx config has no ${PROTOCOL_DIRECTIVES.
-slice(0,-1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;at=void 0}else{const list=statics.slice(0,5).map(c3=>`${formatEndpoint(c3.endpoint)}\
- ${where(c3.site)}`);message=`nothing in the nginx config dials ${backendText}; it dials ${list.join(", ")}${statics.length>5?", ...":""}`;at=void 0}const scope=[
-names2&&`server_name ${names2}`,service2.location!==void 0&&`location ${service2.location}`].filter(Boolean).join(", ");return{code:"config.no_target",severity:"\
-error",service:service2.name,target:backendText,message,fix:`${want}  (${scope?`in ${scope}`:"in the location that serves the service"}${at?`, ${input2.display(
-at.file)}:${at.line}`:""})`,...at&&{file:at.file,line:at.line}}}function toDial(service2,c3,lineText,request3){return{service:service2,directive:c3.pass.directive,
-scheme:c3.scheme,...c3.endpoint&&!c3.dynamic&&{endpoint:c3.endpoint},...c3.group&&{upstream:c3.group.name},...c3.dynamic&&{dynamic:true},file:c3.site.file,line:c3.
-site.line,text:lineText(c3.site),...c3.server.names[0]!==void 0&&{serverName:c3.server.names[0]},...request3&&{request:request3}}}function dedupe(findings){const seen=new Set;
-return findings.filter(f=>{const k=`${f.code}|${f.file}|${f.line}|${f.target}`;if(seen.has(k))return false;seen.add(k);return true})}function dedupeDials(dials){
-const seen=new Set;return dials.filter(d=>{const k=`${d.file}|${d.line}|${d.directive}|${d.scheme}|${d.endpoint?formatEndpoint(d.endpoint):""}`;if(seen.has(k))return false;
-seen.add(k);return true})}var HEADER=/^# configuration file (\/.*):\r?$/;var NGINX_MESSAGE=/^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;function parseDump(text4){const lines=text4.split("\n");const files=new Map;const messages=[];let main;let current;let body=[];const flush=()=>{if(current===void 0)
+where));const request3=c3=>requestOf(c3,names2,display);return{findings:dedupe(findings),dials:dedupeDials(mine.map(c3=>toDial(service2.name,c3,lineText,request3(
+c3))))};function extraMember(c3,group2,member){const e=c3.endpoint;const line=`${buildDirective({directive:"server",line:0,args:[...member.args]})};`;return{...base(
+c3,"config.pool_mismatch","error"),message:`upstream ${group2.name} has ${formatEndpoint(e)}, which is not in the spec's backend (${backendText})`,fix:`remove \`${line}\
+\` from upstream ${group2.name} ${where(c3.site)}, or add ${formatEndpoint(e)} to the spec's backend list`,file:c3.site.file,line:c3.site.line,evidence:evidence(
+c3)}}function poolGaps(){if(pool.length<2)return[];const out=[];const reached=(e,m)=>e!==void 0&&relateResolved(e,m,addresses)==="match";const groups=new Map;for(const c3 of matches2)
+if(c3.group&&!groups.has(c3.group))groups.set(c3.group,c3);for(const[group2,c3]of groups){for(const m of pool){const servers2=group2.servers.filter(s=>reached(s.
+endpoint,m));if(servers2.some(s=>!s.down))continue;const down2=servers2[0];const target=formatEndpoint(m);if(down2){const site={file:down2.file,line:down2.line};
+out.push({code:"config.pool_mismatch",severity:"warning",service:service2.name,target,message:`upstream ${group2.name} marks ${target} \`down\`: nginx sends it no\
+thing, though the spec's pool has it`,fix:`${withoutDown(lineText(site),down2.args)}  ${where(site)}`,file:down2.file,line:down2.line,evidence:[lineText(site),`\
+upstream ${group2.name} ${where(group2)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`]});continue}out.push({code:"config.pool_mismatch",severity:"error",service:service2.
+name,target,message:`upstream ${group2.name} lacks ${target}, a member of the spec's pool (${backendText}): nginx never dials it`,fix:`server ${target};  (add t\
+o upstream ${group2.name}, ${display(group2.file)}:${group2.line})`,file:group2.file,line:group2.line,evidence:[`upstream ${group2.name} ${where(group2)}: ${group2.
+servers.map(s=>s.args.join(" ")).join("; ")}`,`used by: ${lineText(c3.pass)} ${where(c3.pass)}`]})}}for(const c3 of matches2){if(c3.group)continue;const e=c3.endpoint;
+const others=pool.filter(m=>!reached(e,m));if(others.length===0)continue;const name=upstreamName(service2.name);const block2=`upstream ${name} { ${pool.map(m=>`\
+server ${formatEndpoint(m)};`).join(" ")} }`;out.push({...base(c3,"config.pool_mismatch","error"),target:others.map(formatEndpoint).join(", "),message:`nginx di\
+als only ${formatEndpoint(e)} here, not ${others.map(formatEndpoint).join(", ")} of the spec's pool (${backendText})`,fix:`${block2} (http {} context), then ${passLine(
+service2.protocol,name,uriOf(c3))}  ${where(c3.pass)}`,file:c3.pass.file,line:c3.pass.line,evidence:evidence(c3)})}return out}function base(c3,code,severity){return{
+code,severity,service:service2.name,target:c3.endpoint?formatEndpoint(c3.endpoint):c3.target.authority,message:""}}function finding(c3,code,severity,message,fixLine){
+return{...base(c3,code,severity),message,fix:`${fixLine}  ${where(c3.site)}`,file:c3.site.file,line:c3.site.line,evidence:evidence(c3)}}function evidence(c3){const out=[
+lineText(c3.site)];if(c3.group)out.push(`upstream ${c3.group.name} ${where(c3.group)} used by: ${lineText(c3.pass)} ${where(c3.pass)}`);if(c3.endpoint?.kind==="\
+tcp"&&!isIP7(c3.endpoint.host)){const a2=hostAddresses(c3.endpoint.host,addresses);out.push(a2.length>0?`${c3.endpoint.host} resolves to ${a2.join(", ")}`:`${c3.
+endpoint.host} does not resolve`)}return out}function replaceAddress(c3,authority){if(c3.member){const args=c3.member.args.map((a2,i2)=>i2===0?authority:a2);return rewrite(
+lineText(c3.site),"server",c3.member.address,authority,args)}const uri=uriOf(c3);let arg;if(c3.pass.directive==="proxy_pass"&&c3.pass.module==="http"){arg=proxyUrl(
+c3.scheme,authority,uri)}else{const prefix=/^[a-z]+:\/\//i.exec(c3.pass.arg)?.[0]??"";arg=`${prefix}${authority}`}return rewrite(lineText(c3.pass),c3.pass.directive,
+c3.pass.arg,arg,[arg])}}function withoutDown(text4,args){const code=text4.replace(/\s+#[^"']*$/,"");const alone=code.startsWith("server ")&&code.endsWith(";")&&
+code.indexOf(";")===code.length-1;if(alone)return text4.replace(/\s+down(?=[\s;])/,"");return`${buildDirective({directive:"server",line:0,args:args.filter(a2=>a2!==
+"down")})};`}function rewrite(text4,directive,old,next,args){const code=text4.replace(/\s+#[^"']*$/,"");const alone=code.startsWith(`${directive} `)&&code.endsWith(
+";")&&code.indexOf(";")===code.length-1;if(alone&&text4.includes(old))return text4.replace(old,next);return`${buildDirective({directive,line:0,args:[...args]})}\
+;`}function concerning(service2,dials,addresses){const out=new Set(dials.dynamic);const groups=new Set;const take=list=>{for(const c3 of list??[]){out.add(c3);if(c3.
+group)groups.add(c3.group)}};const before=out.size;for(const backend of service2.pool)for(const k of matchKeys(backend,addresses))take(dials.byKey.get(k));const matched=out.
+size>before;for(const backend of service2.pool)if(backend.kind==="tcp")take(dials.byPort.get(backend.port));if(!matched){for(const backend of service2.pool)if(backend.
+kind==="tcp")for(const k of hostKeys(backend.host,addresses))take(dials.byHost.get(k));const sockets=service2.pool.some(b=>b.kind==="unix")?dials.byDirective:dials.
+unixByDirective;for(const key of["stream",PROTOCOLS[service2.protocol].directive])for(const c3 of sockets.get(key)??[])if(protocolOk(service2,c3))out.add(c3)}for(const g of groups)
+for(const c3 of dials.byGroup.get(g)??[])out.add(c3);return[...out].sort((a2,b)=>(dials.order.get(a2)??0)-(dials.order.get(b)??0))}function familyNote(dial,backend,addresses){
+if(dial.kind!=="tcp"||backend.kind!=="tcp")return{dial:"",spec:""};const fams=h2=>new Set(hostAddresses(h2,addresses).map(a2=>isIP7(a2)));const d=fams(dial.host);
+const b=fams(backend.host);if(d.size!==1||b.size!==1||[...d][0]===[...b][0])return{dial:"",spec:""};return{dial:` (IPv${[...d][0]})`,spec:` (IPv${[...b][0]})`}}
+function via(c3){return c3.group?` (upstream ${c3.group.name})`:""}function noTarget(input2,servers,fallback,locationMisses,statics,where){const{service:service2}=input2;
+const names2=service2.serverNames.join(" ");const backendText=service2.pool.map(formatEndpoint).join(", ");const want=passLine(service2.protocol,service2.pool.length>
+1?upstreamName(service2.name):backendText);let message;let at=servers[0];if(names2&&servers.length===0){message=`no server{} block in the nginx config could ser\
+ve ${names2}`}else if(names2&&fallback){message=`no server{} block has server_name ${names2}; the default server ${servers.map(where).join(", ")} dials nothing \
+for ${backendText}`}else if(service2.location!==void 0&&locationMisses.length===servers.length){message=`no location matches ${service2.location} in ${names2?`s\
+erver_name ${names2}`:"any server{} block"} ${servers.map(where).join(", ")}`}else if(names2){message=`server_name ${names2} ${servers.map(where).join(", ")} ha\
+s no ${PROTOCOLS[service2.protocol].directive} for ${backendText}`}else if(statics.length===0){message=`the nginx config has no ${PROTOCOL_DIRECTIVES.slice(0,-1).
+join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;at=void 0}else{const list=statics.slice(0,5).map(c3=>`${formatEndpoint(c3.endpoint)} ${where(c3.
+site)}`);message=`nothing in the nginx config dials ${backendText}; it dials ${list.join(", ")}${statics.length>5?", ...":""}`;at=void 0}const scope=[names2&&`s\
+erver_name ${names2}`,service2.location!==void 0&&`location ${service2.location}`].filter(Boolean).join(", ");return{code:"config.no_target",severity:"error",service:service2.
+name,target:backendText,message,fix:`${want}  (${scope?`in ${scope}`:"in the location that serves the service"}${at?`, ${input2.display(at.file)}:${at.line}`:""}\
+)`,...at&&{file:at.file,line:at.line}}}function toDial(service2,c3,lineText,request3){return{service:service2,directive:c3.pass.directive,scheme:c3.scheme,...c3.
+endpoint&&!c3.dynamic&&{endpoint:c3.endpoint},...c3.group&&{upstream:c3.group.name},...c3.dynamic&&{dynamic:true},file:c3.site.file,line:c3.site.line,text:lineText(
+c3.site),...c3.server.names[0]!==void 0&&{serverName:c3.server.names[0]},...request3&&{request:request3}}}function dedupe(findings){const seen=new Set;return findings.
+filter(f=>{const k=`${f.code}|${f.file}|${f.line}|${f.target}`;if(seen.has(k))return false;seen.add(k);return true})}function dedupeDials(dials){const seen=new Set;
+return dials.filter(d=>{const k=`${d.file}|${d.line}|${d.directive}|${d.scheme}|${d.endpoint?formatEndpoint(d.endpoint):""}`;if(seen.has(k))return false;seen.add(
+k);return true})}var HEADER=/^# configuration file (\/.*):\r?$/;var NGINX_MESSAGE=/^(nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] )/;function parseDump(text4){const lines=text4.split("\n");const files=new Map;const messages=[];let main;let current;let body=[];const flush=()=>{if(current===void 0)
 return;if(body.length>0&&body[body.length-1]==="")body.pop();if(!files.has(current))files.set(current,body.join("\n"))};for(const line of lines){const m=HEADER.
 exec(line);if(m){flush();current=m[1];main??=current;body=[];continue}if(NGINX_MESSAGE.test(line)&&(current===void 0||!line.startsWith("nginx: ")||/^nginx: (\[\w+\]|configuration file|the configuration file)/.
 test(line))){messages.push(line.trimEnd());continue}if(current!==void 0)body.push(line)}flush();if(main===void 0)return void 0;return{main,files,messages}}import{dirname as dirname8}from"node:path";import{accessSync,constants as constants11,statSync as statSync3}from"node:fs";import{join as join6,resolve as resolve4}from"node:path";import{realpathSync}from"node:fs";import{basename as basename3,dirname as dirname5,isAbsolute as isAbsolute2,join as join4,resolve as resolve3}from"node:path";var SYSTEM_MODULE_DIRS=[
@@ -11053,24 +11062,25 @@ dump}=spec.nginx;const loaded=await timed(timings,"config read and parse",()=>du
 host.nginxDump?loadHostDump(spec,ctx):loadConfigFiles(spec,ctx.host,signal));const{parse:parse3,main}=loaded;const nginxChecked=timed(timings,"nginx -t",()=>nginxCheck(
 spec,loaded,ctx));const base=dirname9(main);const shown2=new Map;const display=file2=>{let d=shown2.get(file2);if(d===void 0){const r=relative2(base,file2);d=r&&
 !r.startsWith("..")&&!isAbsolute5(r)?r:file2;shown2.set(file2,d)}return d};const lines=new Map;const lineText=s=>{let l=lines.get(s.file);if(!l){l=(parse3.texts.
-get(s.file)??"").split("\n");lines.set(s.file,l)}return(l[s.line-1]??"").trim()};const modelStart=performance.now();const model=buildModel(parse3);const expansions=expandAll(
-model);mark(timings,"config model",modelStart);const ours=[];for(const c3 of parse3.payload.config){for(const e of c3.errors)ours.push(invalid(stripWhere(e.error),
-c3.file,e.line??void 0))}for(const e of model.errors)ours.push(invalid(e.error,e.file,e.line));for(const exp of expansions.values())for(const e of exp.errors)ours.
-push(invalid(e.error,e.file,e.line));const resolver=options.resolver??hostResolver(ctx.host,void 0,ctx.deadlineAt);const[nginx,addresses]=await Promise.all([nginxChecked,
-timed(timings,"name lookups",()=>resolveAll(spec,expansions,resolver,signal))]);const theirs=nginx.messages.filter(m=>isErrorMessage(m)&&!isPermissionMessage(m)).
-map(m=>invalid(m.message,m.file,m.line,m.raw));const notes2=[...nginx.notes];for(const m of nginx.messages){if(isErrorMessage(m)&&isPermissionMessage(m))notes2.
-push(info2(`nginx -t could not read what it needs as this user: ${m.message}`,m.file,m.line));else if(!isErrorMessage(m))notes2.push(info2(`nginx -t: [${m.level}\
-] ${m.message}`,m.file,m.line))}if(!nginx.ok&&theirs.length===0&&nginx.failure)theirs.push(invalid(nginx.failure));const taken=new Set(theirs.map(f=>`${f.file}:${f.
-line}`));const invalids=[...theirs,...ours.filter(f=>f.line===void 0||!taken.has(`${f.file}:${f.line}`))];const findings=[...invalids];const dials=[];const compareStart=performance.
-now();const evaluate2=prepareEvaluation({services:spec.services,model,expansions,addresses,display,lineText});for(const service2 of spec.services){const r=evaluate2(
-service2);append(findings,r.findings);append(dials,r.dials)}mark(timings,"config compare",compareStart);append(findings,notes2);return{findings:findings.map(masked),
-dials:dials.map(d=>({...d,text:mask(d.text),shownFile:display(d.file)})),nginx:nginxFacts(model,spec.nginx.prefix),fronts:frontRoutes({parse:parse3,model,expansions,
-services:spec.services,dials})};function invalid(message,file2,line,raw){const evidence=[file2&&line?lineText({file:file2,line}):void 0,raw].filter(x=>Boolean(x));
-const f={code:"config.invalid",severity:"error",message,...file2!==void 0&&file2!=="-"&&{file:file2},...line!==void 0&&{line},...evidence.length>0&&{evidence}};
-const fix=invalidFix(message,file2&&line?lineText({file:file2,line}):void 0);const at=file2&&line?`  (${display(file2)}:${line})`:"";return{...f,fix:`${fix??`co\
-rrect the line, then check with: nginx -t -c ${main}`}${at}`}}function info2(message,file2,line){return{severity:"info",message,...file2!==void 0&&{file:file2},
-...line!==void 0&&{line}}}}function nginxFacts(model,prefix){const pid=model.pid?.path;const pidFile=pid===void 0?DEFAULT_PID_FILE:isAbsolute5(pid)?pid:prefix!==
-void 0?resolve5(prefix,pid):void 0;return{...pidFile!==void 0&&{pidFile},...model.user&&{user:model.user}}}function mask(s){return maskCredentials(s).replace(/(^|["\s])[^"\s@/]+:[^"\s@/]*@/g,
+get(s.file)??"").split("\n");lines.set(s.file,l)}return(l[s.line-1]??"").trim()};const maskedLines=new Map;const maskedLine=text4=>{let m=maskedLines.get(text4);
+if(m===void 0){m=mask(text4);maskedLines.set(text4,m)}return m};const modelStart=performance.now();const model=buildModel(parse3);const facts=nginxFacts(model,spec.
+nginx.prefix);ctx.onFacts?.(facts);const expansions=expandAll(model);mark(timings,"config model",modelStart);const ours=[];for(const c3 of parse3.payload.config){
+for(const e of c3.errors)ours.push(invalid(stripWhere(e.error),c3.file,e.line??void 0))}for(const e of model.errors)ours.push(invalid(e.error,e.file,e.line));for(const exp of expansions.
+values())for(const e of exp.errors)ours.push(invalid(e.error,e.file,e.line));const resolver=options.resolver??hostResolver(ctx.host,void 0,ctx.deadlineAt);const[
+nginx,addresses]=await Promise.all([nginxChecked,timed(timings,"name lookups",()=>resolveAll(spec,expansions,resolver,signal))]);const theirs=nginx.messages.filter(
+m=>isErrorMessage(m)&&!isPermissionMessage(m)).map(m=>invalid(m.message,m.file,m.line,m.raw));const notes2=[...nginx.notes];for(const m of nginx.messages){if(isErrorMessage(
+m)&&isPermissionMessage(m))notes2.push(info2(`nginx -t could not read what it needs as this user: ${m.message}`,m.file,m.line));else if(!isErrorMessage(m))notes2.
+push(info2(`nginx -t: [${m.level}] ${m.message}`,m.file,m.line))}if(!nginx.ok&&theirs.length===0&&nginx.failure)theirs.push(invalid(nginx.failure));const taken=new Set(
+theirs.map(f=>`${f.file}:${f.line}`));const invalids=[...theirs,...ours.filter(f=>f.line===void 0||!taken.has(`${f.file}:${f.line}`))];const findings=[...invalids];
+const dials=[];const compareStart=performance.now();const evaluate2=prepareEvaluation({services:spec.services,model,expansions,addresses,display,lineText});for(const service2 of spec.
+services){const r=evaluate2(service2);append(findings,r.findings);append(dials,r.dials)}mark(timings,"config compare",compareStart);append(findings,notes2);for(const d of dials){
+d.text=maskedLine(d.text);d.shownFile=display(d.file)}return{findings:findings.map(masked),dials,nginx:facts,fronts:frontRoutes({parse:parse3,model,expansions,services:spec.
+services,dials})};function invalid(message,file2,line,raw){const evidence=[file2&&line?lineText({file:file2,line}):void 0,raw].filter(x=>Boolean(x));const f={code:"\
+config.invalid",severity:"error",message,...file2!==void 0&&file2!=="-"&&{file:file2},...line!==void 0&&{line},...evidence.length>0&&{evidence}};const fix=invalidFix(
+message,file2&&line?lineText({file:file2,line}):void 0);const at=file2&&line?`  (${display(file2)}:${line})`:"";return{...f,fix:`${fix??`correct the line, then \
+check with: nginx -t -c ${main}`}${at}`}}function info2(message,file2,line){return{severity:"info",message,...file2!==void 0&&{file:file2},...line!==void 0&&{line}}}}
+function nginxFacts(model,prefix){const pid=model.pid?.path;const pidFile=pid===void 0?DEFAULT_PID_FILE:isAbsolute5(pid)?pid:prefix!==void 0?resolve5(prefix,pid):
+void 0;return{...pidFile!==void 0&&{pidFile},...model.user&&{user:model.user}}}function mask(s){return maskCredentials(s).replace(/(^|["\s])[^"\s@/]+:[^"\s@/]*@/g,
 "$1***@")}function masked(f){return{...f,message:mask(f.message),...f.target!==void 0&&{target:mask(f.target)},...f.fix!==void 0&&{fix:mask(f.fix)},...f.evidence!==
 void 0&&{evidence:f.evidence.map(mask)}}}function invalidFix(message,text4){const host=/^host not found in upstream "([^"]+)"/.exec(message)?.[1];if(host)return`\
 make ${host.replace(/:\d+$/,"")} resolve where nginx runs (DNS or /etc/hosts), or write the address itself`;if(!text4)return void 0;if(/is not terminated by ";"|expecting ";"/.
@@ -11567,11 +11577,13 @@ outcome.ok?passes+1:0;onAttempt?.(outcome,n2,passes);if(outcome.ok){answerFailin
 return outcome}throw new Retry(policy.intervalMs)}lastFailure=outcome;const code=outcome.finding?.code;if(isDefinitive(code)){sameDefinitive=previous?.finding?.
 code===code?sameDefinitive+1:1;if(sameDefinitive>=CONFIRMATIONS)throw new AbortError(`${code} confirmed`);throw new Retry(policy.intervalMs)}sameDefinitive=0;if(code!==
 void 0&&CONNECT_LEVEL.has(code)){answerFailingSince=void 0;throw new Retry(policy.intervalMs)}answerFailingSince??=performance.now();throw new Retry(backoffMs(performance.
-now()-answerFailingSince,policy))};try{await pRetry(once9,{retries:Number.POSITIVE_INFINITY,minTimeout:0,maxRetryTime:Math.max(0,policy.deadlineAt-Date.now()),...policy.
-signal&&{signal:policy.signal},onFailedAttempt:async({error:error3})=>{const remaining=policy.deadlineAt-Date.now();if(!(error3 instanceof Retry)||remaining<=0)
-return;await sleep2(Math.min(error3.delayMs,remaining),void 0,policy.signal?{signal:policy.signal}:{}).catch(()=>{})},shouldRetry:({error:error3})=>error3 instanceof
-Retry&&policy.deadlineAt-Date.now()>0})}catch{}last??=await attempt2(Math.max(policy.deadlineAt-Date.now(),1),1);if(!succeeded&&last.ok&&lastFailure)last=lastFailure;
-return{last,attempts,durationMs:performance.now()-started}}async function runCheck(check2,env,sink){const threshold=check2.kind.successThreshold??env.policy.successThreshold;const run2=await retryCheck((budget,n2)=>attempt(
+now()-answerFailingSince,policy))};const waitAfter=async error3=>{const remaining=policy.deadlineAt-Date.now();if(!(error3 instanceof Retry)||remaining<=0)return false;
+await sleep2(Math.min(error3.delayMs,remaining),void 0,policy.signal?{signal:policy.signal}:{}).catch(()=>{});return true};const mayRetry=error3=>error3 instanceof
+Retry&&policy.deadlineAt-Date.now()>0;try{let first=0;let again=true;if(!policy.signal?.aborted){first=1;try{await once9(1);again=false}catch(error3){again=await waitAfter(
+error3)&&mayRetry(error3)}}if(again){await pRetry(n2=>once9(n2+first),{retries:Number.POSITIVE_INFINITY,minTimeout:0,maxRetryTime:Math.max(0,policy.deadlineAt-Date.
+now()),...policy.signal&&{signal:policy.signal},onFailedAttempt:async({error:error3})=>{await waitAfter(error3)},shouldRetry:({error:error3})=>mayRetry(error3)})}}catch{}
+last??=await attempt2(Math.max(policy.deadlineAt-Date.now(),1),1);if(!succeeded&&last.ok&&lastFailure)last=lastFailure;return{last,attempts,durationMs:performance.
+now()-started}}async function runCheck(check2,env,sink){const threshold=check2.kind.successThreshold??env.policy.successThreshold;const run2=await retryCheck((budget,n2)=>attempt(
 check2,env,budget,n2),{...env.policy,successThreshold:threshold},progress(check2,env,threshold));if(run2.last.ok&&check2.kind.silentPass)return run2;return{...run2,
 row:record2(check2,run2,env,sink)}}async function attempt(check2,env,budgetMs,n2){const g=env.spec.gate;const a2={host:env.host,spec:env.spec,signal:env.signal,
 evidence:env.evidence,connectTimeoutMs:timeoutFor(n2,g.connectTimeoutMs,budgetMs),requestTimeoutMs:timeoutFor(n2,g.requestTimeoutMs,budgetMs),deadlineAt:env.deadlineAt,
@@ -11595,24 +11607,25 @@ host:address,port:endpoint.port}:endpoint}function dialedSuffix(target,distinct)
 const otherNetns=nginx.running&&nginx.process.netns!==void 0&&nginx.process.ownNetns!==void 0&&nginx.process.netns!==nginx.process.ownNetns;if(otherNetns&&ctx.vantage?.
 netns!==nginx.process.netns){const{netns,ownNetns}=nginx.process;const notes2=fronts.map(r=>({severity:"info",service:r.service,message:`${r.path} is not reques\
 ted through nginx: nginx runs in network namespace ${netns}, the gate's dials are made from ${ownNetns}`}));return{targets:out,notes:notes2}}const sizes=new Map;
-await Promise.all(fronts.map(async route2=>{const service2=spec.services.find(s=>s.name===route2.service);if(!service2||!nginx.running&&service2.serverNames.length===
-0)return;const target={route:route2,nginx,...ctx.nginxFacts?.pidFile!==void 0&&{pidFile:ctx.nginxFacts.pidFile}};const log=spec.nginx.errorLog??("path"in route2.
-errorLog?route2.errorLog.path:void 0);if(log===void 0){if("unreadable"in route2.errorLog)target.errorLogProblem=route2.errorLog.unreadable}else{let at=sizes.get(
-log);if(!at){at=sizeOf(ctx.host,log,ctx.signal);sizes.set(log,at)}const{size,problem}=await at;if(size!==void 0)target.errorLogFrom=size;if(problem!==void 0)target.
-errorLogProblem=problem}out.set(route2.service,target)}));return{targets:out,notes:[]}}async function sizeOf(host,path9,signal){const st=await host.stat(path9,{
-followLinks:true,signal});if(!st.ok)return{problem:`${path9} could not be read when the gate started: ${st.code??st.message}`};if(st.type!=="file")return{problem:`${path9}\
- is not a regular file`};return{size:st.size}}async function nginxHostsFile(host,masterPid,signal){for(const path9 of[`/proc/${masterPid}/root/etc/hosts`,"/etc/\
-hosts"]){const st=await host.stat(path9,{followLinks:true,signal});if(st.ok)return{path:path9,...st.mtimeMs!==void 0&&{mtimeMs:st.mtimeMs}}}return void 0}async function staleNotes(spec,ctx,fronts,found){
-const nginx=ctx.nginx;if(!nginx?.running||nginx.process.startedAt===void 0)return[];const routes=[...fronts.values()].filter(f=>f.route.startNames.length>0&&!found.
-some(x=>x.service===f.route.service&&x.code==="nginx.stale_address"));if(routes.length===0)return[];const startedAt2=nginx.process.startedAt;const hosts=await nginxHostsFile(
-ctx.host,nginx.process.masterPid,ctx.signal);if(hosts?.mtimeMs===void 0||hosts.mtimeMs<=startedAt2)return[];const timeoutMs=Math.max(1,Math.min(spec.gate.connectTimeoutMs,
-ctx.deadlineAt-Date.now()));const out=[];for(const{route:route2}of routes){for(const n2 of route2.startNames){const now=await ctx.host.resolve(n2.name,{timeoutMs,
-signal:ctx.signal});out.push({code:"nginx.stale_address",severity:"warning",service:route2.service,target:`${n2.name}:${n2.port}`,message:`nginx resolved ${n2.name}\
- when it started (${iso(startedAt2)}); ${hosts.path} changed after that (${iso(hosts.mtimeMs)}): nginx may still dial the address ${n2.name} had then`,evidence:[
-`nginx master pid ${nginx.process.masterPid} started ${iso(startedAt2)}`,`${hosts.path} modified ${iso(hosts.mtimeMs)}`,now.ok?`${n2.name} resolves now to ${now.
-addresses.join(", ")}`:`${n2.name} does not resolve now: ${now.code??now.message}`],fix:reloadFix(n2.name),file:n2.file,line:n2.line})}}return out}function reloadFix(name){
-return`reload nginx (nginx -s reload, or systemctl reload nginx) so it resolves ${name} again; or resolve it at run time: a resolver plus a variable in proxy_pa\
-ss, or \`server ${name} resolve;\` in a zone'd upstream (nginx 1.27.3+)`}function iso(ms2){return new Date(ms2).toISOString().replace(/\.\d+Z$/,"Z")}function printable(bytes,max=64){let out="";for(const b of bytes.subarray(0,max)){if(b===10)out+="\\n";else if(b===13)out+="\\r";else if(b>=32&&b<127)out+=String.
+const byName=new Map(spec.services.map(s=>[s.name,s]));await Promise.all(fronts.map(async route2=>{const service2=byName.get(route2.service);if(!service2||!nginx.
+running&&service2.serverNames.length===0)return;const target={route:route2,nginx,...ctx.nginxFacts?.pidFile!==void 0&&{pidFile:ctx.nginxFacts.pidFile}};const log=spec.
+nginx.errorLog??("path"in route2.errorLog?route2.errorLog.path:void 0);if(log===void 0){if("unreadable"in route2.errorLog)target.errorLogProblem=route2.errorLog.
+unreadable}else{let at=sizes.get(log);if(!at){at=sizeOf(ctx.host,log,ctx.signal);sizes.set(log,at)}const{size,problem}=await at;if(size!==void 0)target.errorLogFrom=
+size;if(problem!==void 0)target.errorLogProblem=problem}out.set(route2.service,target)}));return{targets:out,notes:[]}}async function sizeOf(host,path9,signal){
+const st=await host.stat(path9,{followLinks:true,signal});if(!st.ok)return{problem:`${path9} could not be read when the gate started: ${st.code??st.message}`};if(st.
+type!=="file")return{problem:`${path9} is not a regular file`};return{size:st.size}}async function nginxHostsFile(host,masterPid,signal){for(const path9 of[`/pr\
+oc/${masterPid}/root/etc/hosts`,"/etc/hosts"]){const st=await host.stat(path9,{followLinks:true,signal});if(st.ok)return{path:path9,...st.mtimeMs!==void 0&&{mtimeMs:st.
+mtimeMs}}}return void 0}async function staleNotes(spec,ctx,fronts,found){const nginx=ctx.nginx;if(!nginx?.running||nginx.process.startedAt===void 0)return[];const shown2=new Set(
+found.filter(x=>x.code==="nginx.stale_address").map(x=>x.service));const routes=[...fronts.values()].filter(f=>f.route.startNames.length>0&&!shown2.has(f.route.
+service));if(routes.length===0)return[];const startedAt2=nginx.process.startedAt;const hosts=await nginxHostsFile(ctx.host,nginx.process.masterPid,ctx.signal);if(hosts?.
+mtimeMs===void 0||hosts.mtimeMs<=startedAt2)return[];const timeoutMs=Math.max(1,Math.min(spec.gate.connectTimeoutMs,ctx.deadlineAt-Date.now()));const out=[];for(const{
+route:route2}of routes){for(const n2 of route2.startNames){const now=await ctx.host.resolve(n2.name,{timeoutMs,signal:ctx.signal});out.push({code:"nginx.stale_a\
+ddress",severity:"warning",service:route2.service,target:`${n2.name}:${n2.port}`,message:`nginx resolved ${n2.name} when it started (${iso(startedAt2)}); ${hosts.
+path} changed after that (${iso(hosts.mtimeMs)}): nginx may still dial the address ${n2.name} had then`,evidence:[`nginx master pid ${nginx.process.masterPid} s\
+tarted ${iso(startedAt2)}`,`${hosts.path} modified ${iso(hosts.mtimeMs)}`,now.ok?`${n2.name} resolves now to ${now.addresses.join(", ")}`:`${n2.name} does not r\
+esolve now: ${now.code??now.message}`],fix:reloadFix(n2.name),file:n2.file,line:n2.line})}}return out}function reloadFix(name){return`reload nginx (nginx -s rel\
+oad, or systemctl reload nginx) so it resolves ${name} again; or resolve it at run time: a resolver plus a variable in proxy_pass, or \`server ${name} resolve;\`\
+ in a zone'd upstream (nginx 1.27.3+)`}function iso(ms2){return new Date(ms2).toISOString().replace(/\.\d+Z$/,"Z")}function printable(bytes,max=64){let out="";for(const b of bytes.subarray(0,max)){if(b===10)out+="\\n";else if(b===13)out+="\\r";else if(b>=32&&b<127)out+=String.
 fromCharCode(b);else out+=`\\x${b.toString(16).padStart(2,"0")}`}return bytes.length>max?`${out}...`:out}function looksLikeTls(bytes){return bytes.length>=3&&(bytes[0]===
 21||bytes[0]===22)&&bytes[1]===3&&(bytes[2]??9)<=4}var MAX_SHOWN=120;function matchExpectation(r,expect){if(!expect||r.status===void 0)return r;const status=r.status;const listed=expect.status?.some(s=>status>=s.
 from&&status<=s.to);const answered=r.ok||r.code===HTTP_STATUS&&listed===true;if(!answered||!r.answer)return r;const mismatches=differences(expect,status,listed,
@@ -11755,26 +11768,27 @@ const name=endpoint.kind==="tcp"?endpoint.host:endpoint.path;const r=await a2.ho
 Date.now())),signal:a2.signal});const base={kind:"tcp",target:name,stage:"resolve",timings:{totalMs:r.durationMs}};if(r.ok)return{ok:true,...base,message:r.addresses.
 join(", "),addresses:r.addresses};if(r.code===void 0){const atDeadline=Date.now()>=a2.deadlineAt-1;return{ok:false,...base,message:`the resolver did not answer \
 within ${atDeadline?"the gate's deadline":"connect_timeout"}, ${Math.round(r.durationMs)} ms`}}return{ok:false,...base,code:r.code,...r.errno!==void 0&&{errno:r.
-errno},message:r.message}},evidence:async()=>({evidence:{}}),successThreshold:1,silentPass:true};var PROBE_KINDS={resolve:resolveKind,tcp:listenerKind,unix:listenerKind,http:httpKind(false),https:httpKind(true),fastcgi:fastcgiKind,front:frontKind};var NOTHING_LEARNT={resolved:new Map,passed:new Set};function targetsOf(service2,dials){const key=e=>e.kind==="unix"?`unix ${e.path}`:`tcp ${e.host.toLowerCase()}\
- ${e.port}`;const targets=new Map(service2.pool.map(b=>[key(b),{endpoint:b}]));for(const d of dials){if(d.dynamic||!d.endpoint)continue;const same=targets.get(key(
-d.endpoint));if(same)same.dial??=d;else targets.set(key(d.endpoint),{endpoint:d.endpoint,dial:d})}return[...targets.values()]}function dialsByService(dials){const out=new Map;
-for(const d of dials){const list=out.get(d.service);if(list)list.push(d);else out.set(d.service,[d])}return out}function planService(spec,service2,dials,learnt,front){
-const checks=new Map;const add2=c3=>{if(!checks.has(c3.id))checks.set(c3.id,c3);return c3.id};const make=(kind,target,after,distinct=false)=>{const k=PROBE_KINDS[kind];
-const where=kind==="front"?"":`:${formatEndpoint(kind==="resolve"?target.endpoint:dialed(target))}`;return{id:`${service2.name}:${kind}${where}`,kind:k,stage:k.
-stage,name:k.checkName(service2,target,distinct),service:service2,target,after}};const targets=targetsOf(service2,dials);const backends=targets.slice(0,service2.
-pool.length);const stage=target=>{const{endpoint}=target;if(endpoint.kind==="unix")return{ids:[add2(make("unix",target,[]))],addresses:[void 0]};if(ipFamily(endpoint.
-host)!==0)return{ids:[add2(make("tcp",{...target,address:endpoint.host},[]))],addresses:[endpoint.host]};const resolve9=add2(make("resolve",target,[]));const addresses=learnt.
-resolved.get(resolve9);const ids=[resolve9,...(addresses??[]).map(address=>add2(make("tcp",{...target,address},[resolve9])))];return{ids,...addresses&&{addresses}}};
-const listeners=backends.map(stage);for(const t of targets.slice(backends.length))stage(t);const notes2=[];const path9=service2.health;let healthIds=listeners.flatMap(
-l=>l.ids);if(backends.length>0&&path9){const kind=healthKindOf(service2.protocol);if(!kind){notes2.push({id:`${service2.name}:no-health-kind`,after:healthIds,finding:{
-severity:"info",service:service2.name,message:`health ${path9} is not requested over ${service2.protocol}: the listener probe is the check`}})}else{const pool=backends.
-length>1;healthIds=backends.flatMap((backend,i2)=>{const mine=listeners[i2];if(!mine.addresses||!mine.ids.every(id=>learnt.passed.has(id)))return[add2(make(kind,
-backend,mine.ids,pool))];const{addresses}=mine;return addresses.map(address=>add2(make(kind,{...backend,...address!==void 0&&{address}},mine.ids,pool||addresses.
-length>1)))})}if(spec.nginx.front)add2(make("front",{endpoint:frontRequest(spec.nginx.front).endpoint},healthIds));else if(front&&!spec.nginx.frontOff)add2(make(
-"front",{endpoint:front.route.endpoint,front},healthIds))}return{checks:[...checks.values()],notes:notes2}}function firstChecks(spec,dials){const byService2=dialsByService(
-dials);return spec.services.flatMap(service2=>{const names2=new Set(planService(spec,service2,byService2.get(service2.name)??[],NOTHING_LEARNT).checks.map(c3=>c3.
-name));return[...names2].map(name=>({service:service2.name,name}))})}function healthKindOf(protocol2){return Object.keys(PROBE_KINDS).find(k=>PROBE_KINDS[k].stage===
-"health"&&PROBE_KINDS[k].protocols?.includes(protocol2))}var runProbePhase=Object.assign(async(spec,dials,ctx)=>{setMaxListeners3(0,ctx.signal);const env={spec,host:ctx.host,signal:ctx.signal,evidence:evidenceCollector(
+errno},message:r.message}},evidence:async()=>({evidence:{}}),successThreshold:1,silentPass:true};var PROBE_KINDS={resolve:resolveKind,tcp:listenerKind,unix:listenerKind,http:httpKind(false),https:httpKind(true),fastcgi:fastcgiKind,front:frontKind};var NOTHING_LEARNT={resolved:new Map,passed:new Set};var targetsByDials=new WeakMap;function targetsOnce(service2,dials){const known=targetsByDials.get(dials);if(known?.
+service===service2)return known.targets;const targets=targetsOf(service2,dials);targetsByDials.set(dials,{service:service2,targets});return targets}function targetsOf(service2,dials){
+const key=e=>e.kind==="unix"?`unix ${e.path}`:`tcp ${e.host.toLowerCase()} ${e.port}`;const targets=new Map(service2.pool.map(b=>[key(b),{endpoint:b}]));for(const d of dials){
+if(d.dynamic||!d.endpoint)continue;const same=targets.get(key(d.endpoint));if(same)same.dial??=d;else targets.set(key(d.endpoint),{endpoint:d.endpoint,dial:d})}
+return[...targets.values()]}function dialsByService(dials){const out=new Map;for(const d of dials){const list=out.get(d.service);if(list)list.push(d);else out.set(
+d.service,[d])}return out}function planService(spec,service2,dials,learnt,front){const checks=new Map;const add2=c3=>{if(!checks.has(c3.id))checks.set(c3.id,c3);
+return c3.id};const make=(kind,target,after,distinct=false)=>{const k=PROBE_KINDS[kind];const where=kind==="front"?"":`:${formatEndpoint(kind==="resolve"?target.
+endpoint:dialed(target))}`;return{id:`${service2.name}:${kind}${where}`,kind:k,stage:k.stage,name:k.checkName(service2,target,distinct),service:service2,target,
+after}};const targets=targetsOnce(service2,dials);const backends=targets.slice(0,service2.pool.length);const stage=target=>{const{endpoint}=target;if(endpoint.kind===
+"unix")return{ids:[add2(make("unix",target,[]))],addresses:[void 0]};if(ipFamily(endpoint.host)!==0)return{ids:[add2(make("tcp",{...target,address:endpoint.host},
+[]))],addresses:[endpoint.host]};const resolve9=add2(make("resolve",target,[]));const addresses=learnt.resolved.get(resolve9);const ids=[resolve9,...(addresses??
+[]).map(address=>add2(make("tcp",{...target,address},[resolve9])))];return{ids,...addresses&&{addresses}}};const listeners=backends.map(stage);for(const t of targets.
+slice(backends.length))stage(t);const notes2=[];const path9=service2.health;let healthIds=listeners.flatMap(l=>l.ids);if(backends.length>0&&path9){const kind=healthKindOf(
+service2.protocol);if(!kind){notes2.push({id:`${service2.name}:no-health-kind`,after:healthIds,finding:{severity:"info",service:service2.name,message:`health ${path9}\
+ is not requested over ${service2.protocol}: the listener probe is the check`}})}else{const pool=backends.length>1;healthIds=backends.flatMap((backend,i2)=>{const mine=listeners[i2];
+if(!mine.addresses||!mine.ids.every(id=>learnt.passed.has(id)))return[add2(make(kind,backend,mine.ids,pool))];const{addresses}=mine;return addresses.map(address=>add2(
+make(kind,{...backend,...address!==void 0&&{address}},mine.ids,pool||addresses.length>1)))})}if(spec.nginx.front)add2(make("front",{endpoint:frontRequest(spec.nginx.
+front).endpoint},healthIds));else if(front&&!spec.nginx.frontOff)add2(make("front",{endpoint:front.route.endpoint,front},healthIds))}return{checks:[...checks.values()],
+notes:notes2}}function firstChecks(spec,dials){const byService2=dialsByService(dials);return spec.services.flatMap(service2=>{const names2=new Set(planService(spec,
+service2,byService2.get(service2.name)??[],NOTHING_LEARNT).checks.map(c3=>c3.name));return[...names2].map(name=>({service:service2.name,name}))})}function healthKindOf(protocol2){
+return Object.keys(PROBE_KINDS).find(k=>PROBE_KINDS[k].stage==="health"&&PROBE_KINDS[k].protocols?.includes(protocol2))}var runProbePhase=Object.assign(async(spec,dials,ctx)=>{setMaxListeners3(0,ctx.signal);const env={spec,host:ctx.host,signal:ctx.signal,evidence:evidenceCollector(
 ctx.host,ctx.signal),policy:{intervalMs:spec.gate.intervalMs,maxIntervalMs:spec.gate.maxIntervalMs,successThreshold:spec.gate.successThreshold,deadlineAt:ctx.deadlineAt,
 signal:ctx.signal},started:Date.now(),deadlineAt:ctx.deadlineAt,pool:probePool(),...ctx.onProgress&&{onProgress:ctx.onProgress}};if(spec.nginx.front&&spec.nginx.
 errorLog){const size=await fileSize(ctx.host,spec.nginx.errorLog,{signal:ctx.signal});if(size!==void 0)env.errorLogFrom=size}const byService2=dialsByService(dials);
@@ -11805,25 +11819,31 @@ signal?AbortSignal.any([opts.signal,hardStop]):hardStop;setMaxListeners4(0,signa
 {onProgress:opts.onProgress},...opts.timings&&{timings:opts.timings}};const endLookups=useLookups();try{const report=await phases(spec,opts,ctx,started);return opts.
 timings?{...report,timings:opts.timings}:report}finally{endLookups()}}async function phases(spec,opts,ctx,started){const phase=opts.phase??"all";const configPhase2=opts.
 configPhase??runConfigPhase;const probePhase=opts.probePhase??runProbePhase;const{signal}=ctx;const findings=[];const checks=[];const notRun=[];let dials=[];let facts;
-let fronts;if(phase!=="probe"){const config2=await timed(ctx.timings,"config phase",()=>configPhase2(spec,ctx));append(findings,config2.findings);dials=config2.
-dials;facts=config2.nginx;fronts=config2.fronts;const firstError=new Map;for(const f of config2.findings)if(f.severity==="error"&&!firstError.has(f.service))firstError.
-set(f.service,f);for(const s of spec.services){const own2=firstError.get(s.name)??firstError.get(void 0);checks.push({service:s.name,name:"config",ok:!own2,...own2?.
-code&&{code:own2.code},...own2&&{message:own2.message}})}}const configFailed=findings.some(f=>f.severity==="error");const interrupted=()=>opts.signal?.aborted===
-true;const planned=why=>append(notRun,(probePhase.plan?.(spec,dials)??[]).map(c3=>({...c3,why:why(c3.service)})));if(phase!=="config"&&!configFailed&&!interrupted()){
-if(signal.aborted||Date.now()>=ctx.deadlineAt){const waits=findings.filter(f=>f.severity==="info"&&/did not finish within|was stopped before it finished/.test(f.
-message)).map(f=>f.message);findings.push({code:"config.timeout",severity:"error",message:`the deadline passed before any probe ran: the config phase took ${Date.
-now()-started} ms`,...waits.length>0&&{evidence:waits},fix:"raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver"});planned(()=>"\
-the deadline passed")}else{const nginx=await timed(ctx.timings,"nginx process lookup",()=>findNginx(ctx.host,{...phase==="probe"?{pidFile:DEFAULT_PID_FILE}:facts?.
-pidFile!==void 0&&{pidFile:facts.pidFile},config:spec.nginx.config,signal}));const view=await timed(ctx.timings,"vantage",()=>vantageHost(ctx.host,nginx,facts?.
-user,{signal}));try{if(view.blocked){append(findings,view.findings());findings.push(view.blocked);planned(()=>"nginx runs in another network namespace the gate \
-cannot enter")}else{const entered=view.vantage();const probe=await timed(ctx.timings,"probe phase",()=>probePhase(spec,dials,{...ctx,host:view.host,nginx,...facts&&
-{nginxFacts:facts},...fronts&&{fronts},...entered&&{vantage:entered}}));const vantage=view.vantage();append(findings,view.findings());append(findings,vantage?probe.
-findings.map(f=>({...f,vantage})):probe.findings);append(checks,probe.checks);append(notRun,probe.notRun??[])}}finally{view.close()}}}else if(phase!=="config"){
-const failed=checks.filter(c3=>!c3.ok).map(c3=>c3.service);planned(service2=>!configFailed?interrupted()?"the gate was interrupted":"the deadline passed":failed.
-includes(service2)?"the config check failed":`the config check of ${failed.join(", ")} failed`)}if(interrupted()){findings.push({severity:"info",message:"interr\
-upted before the gate finished: the verdict covers only what ran"})}const report=verdictOf(findings,checks,spec,Date.now()-started,interrupted());return notRun.
-length?{...report,notRun}:report}function verdictOf(findings,checks,spec,durationMs2,interrupted=false){const deciding=findings.find(f=>f.severity==="error");const fail2=deciding!==
-void 0||interrupted;const reason=deciding?.code;return{verdict:fail2?"fail":"pass",...fail2&&reason&&{reason},findings,...checks&&{checks},spec:spec.file,durationMs:durationMs2}}var DEFAULT_CONCURRENCY=10;async function runFleet(spec,targets,opts){const started=Date.now();const results=new Array(targets.length);const width=Math.max(1,Math.
+let fronts;const early=phase==="all"?earlyLookup(spec,ctx):void 0;if(phase!=="probe"){const config2=await timed(ctx.timings,"config phase",()=>configPhase2(spec,
+early?{...ctx,onFacts:early.start}:ctx)).catch(e=>{early?.abandon();throw e});append(findings,config2.findings);dials=config2.dials;facts=config2.nginx;fronts=config2.
+fronts;const firstError=new Map;for(const f of config2.findings)if(f.severity==="error"&&!firstError.has(f.service))firstError.set(f.service,f);for(const s of spec.
+services){const own2=firstError.get(s.name)??firstError.get(void 0);checks.push({service:s.name,name:"config",ok:!own2,...own2?.code&&{code:own2.code},...own2&&
+{message:own2.message}})}}const configFailed=findings.some(f=>f.severity==="error");const interrupted=()=>opts.signal?.aborted===true;if(configFailed||interrupted()||
+signal.aborted||Date.now()>=ctx.deadlineAt)early?.abandon();const planned=why=>append(notRun,(probePhase.plan?.(spec,dials)??[]).map(c3=>({...c3,why:why(c3.service)})));
+if(phase!=="config"&&!configFailed&&!interrupted()){if(signal.aborted||Date.now()>=ctx.deadlineAt){const waits=findings.filter(f=>f.severity==="info"&&/did not finish within|was stopped before it finished/.
+test(f.message)).map(f=>f.message);findings.push({code:"config.timeout",severity:"error",message:`the deadline passed before any probe ran: the config phase too\
+k ${Date.now()-started} ms`,...waits.length>0&&{evidence:waits},fix:"raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver"});
+planned(()=>"the deadline passed")}else{const nginx=await(early?.result()??timed(ctx.timings,"nginx process lookup",()=>findNginx(ctx.host,{...phase==="probe"?{
+pidFile:DEFAULT_PID_FILE}:facts?.pidFile!==void 0&&{pidFile:facts.pidFile},config:spec.nginx.config,signal})));const view=await timed(ctx.timings,"vantage",()=>vantageHost(
+ctx.host,nginx,facts?.user,{signal}));try{if(view.blocked){append(findings,view.findings());findings.push(view.blocked);planned(()=>"nginx runs in another netwo\
+rk namespace the gate cannot enter")}else{const entered=view.vantage();const probe=await timed(ctx.timings,"probe phase",()=>probePhase(spec,dials,{...ctx,host:view.
+host,nginx,...facts&&{nginxFacts:facts},...fronts&&{fronts},...entered&&{vantage:entered}}));const vantage=view.vantage();append(findings,view.findings());append(
+findings,vantage?probe.findings.map(f=>({...f,vantage})):probe.findings);append(checks,probe.checks);append(notRun,probe.notRun??[])}}finally{view.close()}}}else if(phase!==
+"config"){const failed=checks.filter(c3=>!c3.ok).map(c3=>c3.service);const failedSet=new Set(failed);const othersFailed=`the config check of ${failed.join(", ")}\
+ failed`;planned(service2=>!configFailed?interrupted()?"the gate was interrupted":"the deadline passed":failedSet.has(service2)?"the config check failed":othersFailed)}
+if(interrupted()){findings.push({severity:"info",message:"interrupted before the gate finished: the verdict covers only what ran"})}const report=verdictOf(findings,
+checks,spec,Date.now()-started,interrupted());return notRun.length?{...report,notRun}:report}function earlyLookup(spec,ctx){const stop=new AbortController;let started;
+return{start(facts){if(started)return;const at=performance.now();const signal=AbortSignal.any([ctx.signal,stop.signal]);setMaxListeners4(0,signal);const answer=findNginx(
+ctx.host,{...facts.pidFile!==void 0&&{pidFile:facts.pidFile},config:spec.nginx.config,signal}).then(lookup2=>({lookup:lookup2,end:performance.now()}));started={
+at,answer}},result(){if(!started)return void 0;const{at,answer}=started;return answer.then(({lookup:lookup2,end})=>{ctx.timings?.stages.push({stage:"nginx proce\
+ss lookup",startMs:at,ms:end-at});return lookup2})},abandon(){stop.abort();void started?.answer.catch(()=>{})}}}function verdictOf(findings,checks,spec,durationMs2,interrupted=false){
+const deciding=findings.find(f=>f.severity==="error");const fail2=deciding!==void 0||interrupted;const reason=deciding?.code;return{verdict:fail2?"fail":"pass",
+...fail2&&reason&&{reason},findings,...checks&&{checks},spec:spec.file,durationMs:durationMs2}}var DEFAULT_CONCURRENCY=10;async function runFleet(spec,targets,opts){const started=Date.now();const results=new Array(targets.length);const width=Math.max(1,Math.
 min(opts.concurrency??DEFAULT_CONCURRENCY,targets.length));let next=0;let settled=0;const worker=async()=>{while(next<targets.length){const i2=next++;const target=targets[i2];
 const report=await gateOne(spec,target,opts);results[i2]={host:target.name,target,report};opts.onHost?.(results[i2],++settled,targets.length)}};await Promise.all(
 Array.from({length:width},worker));const fail2=results.length===0||results.some(r=>r.report.verdict==="fail");return{verdict:fail2?"fail":"pass",hosts:results,spec:spec.

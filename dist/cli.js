@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // <define:__PROGRAM_CLOSERS__>
-var define_PROGRAM_CLOSERS_default = [748482, 779e3, 912403, 945676, 984456, 994781];
+var define_PROGRAM_CLOSERS_default = [748695, 780500, 914422, 948073, 988149, 998474];
 
 // src/cli/program-loader.ts
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
@@ -18,7 +18,7 @@ var REGEXP_FLAG = "--enable-experimental-regexp-engine-on-excessive-backtracks";
 setFlagsFromString(REGEXP_FLAG);
 
 // src/cli/program-loader.ts
-var PROGRAM_HEADER = `/* upstream-gate program ${"ea124002e2146de2e518b3312563ef728136611f248a91957ff085eae2865422"}
+var PROGRAM_HEADER = `/* upstream-gate program ${"706aa9b5ac16d78b250081127da0d580eb6d75162d24d1407abcefafd9d9c49d"}
 `;
 var PROGRAM_FOOTER = "\n*/\n";
 var WRAP_HEAD = "(function (exports, require, module, __filename, __dirname, __ugateMetaUrl) {'use strict';\n";
@@ -30,7 +30,7 @@ load();
 function load() {
   const text = readSelf(self);
   const end = text.length - PROGRAM_FOOTER.length;
-  const start = end - 1600130;
+  const start = end - 1604031;
   if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
     process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)
 `);
@@ -110,7 +110,7 @@ function cacheFile() {
     const command = isMainThread ? /^[a-z]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "other" : "worker";
     const identity = `${me.dev}-${me.ino}-${me.size}-${Math.trunc(me.mtimeMs)}`;
     const v8 = process.versions.v8.replace(/[^\w.-]/g, "_");
-    return { file: `${dir}/${"ea124002e2146de2e518b3312563ef728136611f248a91957ff085eae2865422".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
+    return { file: `${dir}/${"706aa9b5ac16d78b250081127da0d580eb6d75162d24d1407abcefafd9d9c49d".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
   } catch (e) {
     return { why: `${dir}: ${e.code ?? String(e)}` };
   }
@@ -164,7 +164,7 @@ function removeStale(dir) {
     }
   }
 }
-/* upstream-gate program ea124002e2146de2e518b3312563ef728136611f248a91957ff085eae2865422
+/* upstream-gate program 706aa9b5ac16d78b250081127da0d580eb6d75162d24d1407abcefafd9d9c49d
 "use strict";var __create=Object.create;var __defProp=Object.defineProperty;var __getOwnPropDesc=Object.getOwnPropertyDescriptor;var __getOwnPropNames=Object.getOwnPropertyNames;var __getProtoOf=Object.getPrototypeOf;var __hasOwnProp=Object.prototype.hasOwnProperty;var __esm=(fn,res,err)=>function __init(){if(err)throw err[0];try{return fn&&(res=(0,fn[__getOwnPropNames(fn)[0]])(fn=0)),res}catch(e){throw err=[e],e}};var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__getOwnPropNames(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,
 e}};var __export=(target,all)=>{for(var name2 in all)__defProp(target,name2,{get:all[name2],enumerable:true})};var __copyProps=(to,from,except,desc)=>{if(from&&typeof from===
 "object"||typeof from==="function"){for(let key of __getOwnPropNames(from))if(!__hasOwnProp.call(to,key)&&key!==except)__defProp(to,key,{get:()=>from[key],enumerable:!(desc=
@@ -3074,7 +3074,8 @@ doc);if(problem)throw new UserError(problem.message,`${shown2}:${lineCounter.lin
 const alias=firstAlias(doc);throw new UserError(`YAML aliases expand too far (${firstLine(e.message)}; at most ${MAX_ALIASES} nodes through aliases)`,`${shown2}\
 :${lineCounter.linePos(alias).line}`)}if(data===null||typeof data!=="object"||Array.isArray(data)){throw new UserError("the spec must be a mapping with `version\
 ` and `services`",`${shown2}:1`)}const substituted=substituteExpectEnv(data,env);if("problem"in substituted){const{path:path6,message}=substituted.problem;throw new UserError(
-`${path6.join(".")}: ${message}`,`${shown2}:${lineOf(doc,lineCounter,path6)}`)}const parsed=specSchema.safeParse(substituted.data,{reportInput:true});if(!parsed.
+`${path6.join(".")}: ${message}`,`${shown2}:${lineOf(doc,lineCounter,path6)}`)}const services=substituted.data.services;const few=services===null||typeof services!==
+"object"||Object.keys(services).length<COMPILED_PARSE_FROM;const parsed=specSchema.safeParse(substituted.data,{reportInput:true,...few&&{jitless:true}});if(!parsed.
 success){const issue2=parsed.error.issues[0];const{path:path6,message}=describeIssue(issue2);const line=lineOf(doc,lineCounter,path6);throw new UserError(`${path6.
 length?`${path6.join(".")}: `:""}${message}`,`${shown2}:${line}`)}const binarySet=data.nginx?.binary!==void 0;return normalise(parsed.data,file2,binarySet?`${shown2}\
 :${lineOf(doc,lineCounter,["nginx","binary"])}`:void 0)}function structureProblem(doc){const anchors=new Set;let aliases=0;let problem;(0,import_yaml.visit)(doc,
@@ -3110,9 +3111,9 @@ String(p.key.value)===String(key));if(!pair)break;const k=pair.key;offset=(0,imp
 node2)&&node2.range&&!(0,import_yaml.isMap)(node2))offset=node2.range[0]}return lc.linePos(offset).line}function relativeConfigNote(spec){if(spec.nginx.configRelative===
 void 0)return void 0;return`nginx.config "${spec.nginx.configRelative}" is relative to the spec file's directory, ${(0,import_node_path4.dirname)(spec.file)}`}function firstLine(s){
 return s.split("\n")[0]?.trim()??s}function displayPath(file2){const cwd=process.cwd();return file2.startsWith(`${cwd}/`)?file2.slice(cwd.length+1):file2}var import_node_path4,
-import_yaml,DEFAULT_SPEC_FILE,MAX_SPEC_BYTES,MAX_ALIASES;var init_load=__esm({"src/spec/load.ts"(){"use strict";import_node_path4=require("node:path");import_yaml=
-__toESM(require_dist(),1);init_input_file();init_user_error();init_address();init_env();init_schema();DEFAULT_SPEC_FILE="upstream-gate.yml";MAX_SPEC_BYTES=4*1024*
-1024;MAX_ALIASES=100}});function parseFlags(verb,args,options,allowPositionals=false){try{return(0,import_node_util3.parseArgs)({args,options:{...options,help:{type:"boolean",short:"h"}},
+import_yaml,DEFAULT_SPEC_FILE,MAX_SPEC_BYTES,MAX_ALIASES,COMPILED_PARSE_FROM;var init_load=__esm({"src/spec/load.ts"(){"use strict";import_node_path4=require("node:path");
+import_yaml=__toESM(require_dist(),1);init_input_file();init_user_error();init_address();init_env();init_schema();DEFAULT_SPEC_FILE="upstream-gate.yml";MAX_SPEC_BYTES=
+4*1024*1024;MAX_ALIASES=100;COMPILED_PARSE_FROM=100}});function parseFlags(verb,args,options,allowPositionals=false){try{return(0,import_node_util3.parseArgs)({args,options:{...options,help:{type:"boolean",short:"h"}},
 allowPositionals,strict:true})}catch(e){const msg2=e.message.split("\n")[0]?.replace(/\. To specify a positional argument.*$/,"")??String(e);throw new UserError(
 `${msg2} (see upstream-gate ${verb} --help)`)}}function oneOf(flag,value,allowed,fallback){if(value===void 0)return fallback;if(allowed.includes(value))return value;
 throw new UserError(`--${flag} must be one of ${allowed.join(", ")}, got "${value}"`)}function durationFlag(flag,value){if(value===void 0)return void 0;const ms2=parseDuration(
@@ -4570,11 +4571,16 @@ all([...pids].map(async pid=>{const[raw,stat6]=await Promise.all([(0,import_prom
 `/proc/${pid}/stat`,"utf8").catch(()=>"")]);if(raw)commands.set(pid,raw.replace(/\0+$/,"").replace(/\0/g," "));const state=/\)\s+([A-Za-z])\s/.exec(stat6.slice(
 stat6.lastIndexOf(")")))?.[1];if(state)states.set(pid,state)}));return{...snap,listeners:snap.listeners.map(l=>({...l,processes:l.processes.map(p=>{const command=commands.
 get(p.pid);const state=states.get(p.pid);return{...p,...command&&{command},...state&&{state}}})}))}}var import_promises18;var init_listeners2=__esm({"src/host/l\
-ocal/listeners.ts"(){"use strict";import_promises18=require("node:fs/promises");init_listeners();init_procnet()}});function isLocalHost(host){return LOCAL_HOSTS.has(host)}function localHost(runner=execaRunner()){const host={run:(file2,args,options)=>runner.run(file2,args,options),
-resolve:resolveLocal,dial:dialLocal,stat:statLocal,readFile:readFileLocal,readDir:readDirLocal,listListeners:options=>listLocalListeners(runner,options),user:async()=>({
-uid:process.getuid?.()??-1,gid:process.getgid?.()??-1,groups:process.getgroups?.()??[]}),configSource:async()=>fileSource()};LOCAL_HOSTS.add(host);return host}var LOCAL_HOSTS;
-var init_local_host=__esm({"src/host/local/local-host.ts"(){"use strict";init_run();init_config_files();init_dial();init_files();init_listeners2();init_resolve();
-LOCAL_HOSTS=new WeakSet}});function newTimings(){return{stages:[]}}function mark(t,stage,startMs){t?.stages.push({stage,startMs,ms:performance.now()-startMs})}async function timed(t,stage,fn){
+ocal/listeners.ts"(){"use strict";import_promises18=require("node:fs/promises");init_listeners();init_procnet()}});async function processNamesLocal(pids,o2={}){const started=performance.now();const names2=[];const buf=Buffer.alloc(64);for(let i2=0;i2<pids.length;i2++){if(i2>
+0&&i2%SLICE===0)await(0,import_promises19.setImmediate)();if(o2.signal?.aborted)return{ok:false,code:ABORTED,message:"aborted",durationMs:performance.now()-started};
+names2.push(readComm(pids[i2],buf))}return{ok:true,names:names2}}function readComm(pid,buf){let fd;try{fd=(0,import_node_fs11.openSync)(`/proc/${pid}/comm`,"r");
+const n2=(0,import_node_fs11.readSync)(fd,buf,0,buf.length,0);return buf.toString("latin1",0,n2).trim()}catch{return void 0}finally{if(fd!==void 0)(0,import_node_fs11.closeSync)(
+fd)}}var import_node_fs11,import_promises19,SLICE;var init_process_names=__esm({"src/host/local/process-names.ts"(){"use strict";import_node_fs11=require("node:fs");
+import_promises19=require("node:timers/promises");init_probe_result();SLICE=256}});function isLocalHost(host){return LOCAL_HOSTS.has(host)}function localHost(runner=execaRunner()){const host={run:(file2,args,options)=>runner.run(file2,args,options),
+resolve:resolveLocal,dial:dialLocal,stat:statLocal,readFile:readFileLocal,readDir:readDirLocal,processNames:processNamesLocal,listListeners:options=>listLocalListeners(
+runner,options),user:async()=>({uid:process.getuid?.()??-1,gid:process.getgid?.()??-1,groups:process.getgroups?.()??[]}),configSource:async()=>fileSource()};LOCAL_HOSTS.
+add(host);return host}var LOCAL_HOSTS;var init_local_host=__esm({"src/host/local/local-host.ts"(){"use strict";init_run();init_config_files();init_dial();init_files();
+init_listeners2();init_process_names();init_resolve();LOCAL_HOSTS=new WeakSet}});function newTimings(){return{stages:[]}}function mark(t,stage,startMs){t?.stages.push({stage,startMs,ms:performance.now()-startMs})}async function timed(t,stage,fn){
 if(!t)return fn();const start2=performance.now();try{return await fn()}finally{mark(t,stage,start2)}}function processStages(t,now=performance.now()){const booted=Math.
 min(performance.nodeTiming.bootstrapComplete,now);t.stages.push({stage:"node start",startMs:0,ms:booted});t.stages.push({stage:"code loading",startMs:booted,ms:now-
 booted});const cache=globalThis[CODE_CACHE_STATE];if(cache){const how=cache.state==="off"&&cache.why?`off: ${cache.why}`:cache.state;t.stages.push({stage:`progr\
@@ -4590,45 +4596,46 @@ async function masterFromPidFile(host,pidFile,o2,notes2){const r=await host.read
 if(pid===void 0||pid<1){notes2.push(`${pidFile} holds no pid`);return void 0}const m=await masterAt(host,pid,o2);if(!m)notes2.push(`${pidFile} names pid ${pid},\
  which is not an nginx master here`);return m}async function masterFromProcessList(host,o2,notes2){const dir=await host.readDir("/proc",hostOptions(o2));if(!dir.
 ok){notes2.push(`the process list (/proc) cannot be read: ${dir.message}`);return void 0}const pids=dir.names.filter(n2=>/^\d+$/.test(n2)).map(Number).sort((a2,b)=>a2-
-b).slice(0,MAX_SCANNED_PROCESSES);const masters=[];for(let i2=0;i2<pids.length;i2+=64){const batch=await Promise.all(pids.slice(i2,i2+64).map(async pid=>{const comm=await host.
-readFile(`/proc/${pid}/comm`,hostOptions(o2));return comm.ok&&comm.data.toString("latin1").trim()==="nginx"?masterAt(host,pid,o2):void 0}));for(const m of batch)
-if(m)masters.push(m)}if(masters.length===0){notes2.push("no nginx master process is running");return void 0}const withConfig=o2.config===void 0?[]:masters.filter(
-m=>commandConfig(m.command)===o2.config);const defaultConfig=o2.config===void 0||o2.config===DEFAULT_CONFIG;const candidates=withConfig.length>0?withConfig:defaultConfig?
-masters.filter(m=>commandConfig(m.command)===void 0):[];const chosen=candidates[0];if(!chosen){notes2.push(`no nginx master runs with ${o2.config??"its default \
-config"}; ${masters.length===1?"one runs":`${masters.length} run`} with another: ${masters.map(m=>`pid ${m.pid} (${m.command})`).join(", ")}`)}else if(masters.length>
-1){notes2.push(`${masters.length} nginx masters run (pids ${masters.map(m=>m.pid).join(", ")}); the one checked is pid ${chosen.pid}: ${chosen.command}`)}return chosen}
-function commandConfig(command){return/\s-c\s+(\S+)/.exec(command)?.[1]}async function masterAt(host,pid,o2){const[cmdline,status]=await Promise.all([host.readFile(
-`/proc/${pid}/cmdline`,hostOptions(o2)),host.readFile(`/proc/${pid}/status`,hostOptions(o2))]);if(!cmdline.ok||!status.ok)return void 0;const command=cmdline.data.
-toString("utf8").replace(/\0+$/,"").replace(/\0/g," ");if(!/^nginx: master process\b/.test(command))return void 0;const creds=credentials(status.data.toString("\
-latin1"));return creds?{pid,command,uid:creds.uid}:void 0}async function workersOf(host,master,o2){const children=await host.readFile(`/proc/${master}/task/${master}\
-/children`,hostOptions(o2));if(!children.ok)return[];const pids=children.data.toString("latin1").trim().split(/\s+/).filter(Boolean).map(Number);const users2=await userNames(
-host,o2);const workers=await Promise.all(pids.map(async pid=>{const[status,cmdline]=await Promise.all([host.readFile(`/proc/${pid}/status`,hostOptions(o2)),host.
-readFile(`/proc/${pid}/cmdline`,hostOptions(o2))]);if(!status.ok||!cmdline.ok||!cmdline.data.toString("latin1").startsWith("nginx: worker process"))return void 0;
-const c3=credentials(status.data.toString("latin1"));if(!c3)return void 0;const user=users2.get(c3.uid);return{pid,...c3,...user!==void 0&&{user}}}));return workers.
-filter(w=>w!==void 0)}function credentials(status){const uid=/^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1];const gid=/^Gid:\s+\d+\s+(\d+)/m.exec(status)?.[1];if(uid===
-void 0||gid===void 0)return void 0;const groups=(/^Groups:[ \t]*([\d \t]*)$/m.exec(status)?.[1]??"").trim().split(/\s+/).filter(Boolean).map(Number);return{uid:Number(
-uid),gid:Number(gid),groups}}async function userNames(host,o2){const r=await host.readFile("/etc/passwd",hostOptions(o2));const names2=new Map;if(!r.ok)return names2;
-for(const line of r.data.toString("utf8").split("\n")){const[name2,,uid]=line.split(":");if(name2&&uid&&/^\d+$/.test(uid)&&!names2.has(Number(uid)))names2.set(Number(
-uid),name2)}return names2}async function namespaceOf(host,path6,o2){const st=await host.stat(path6,{...hostOptions(o2),followLinks:true});return st.ok&&st.ino!==
-void 0?`net:[${st.ino}]`:void 0}async function startTime(host,pid,o2){const[stat6,system]=await Promise.all([host.readFile(`/proc/${pid}/stat`,hostOptions(o2)),
-host.readFile("/proc/stat",hostOptions(o2))]);if(!stat6.ok||!system.ok)return void 0;return startedAt(stat6.data.toString("latin1"),system.data.toString("latin1"))}
-function startedAt(pidStat,systemStat){const afterComm=pidStat.slice(pidStat.lastIndexOf(")")+2).split(" ");const ticks=Number(afterComm[19]);const btime=Number(
-/^btime (\d+)$/m.exec(systemStat)?.[1]);if(!Number.isFinite(ticks)||!Number.isFinite(btime)||afterComm.length<20)return void 0;return btime*1e3+Math.round(ticks*
-1e3/USER_HZ)}function hostOptions(o2){return{...o2.signal&&{signal:o2.signal},...o2.timeoutMs!==void 0&&{timeoutMs:o2.timeoutMs}}}var DEFAULT_PID_FILE,DEFAULT_CONFIG,
-MAX_SCANNED_PROCESSES,USER_HZ;var init_nginx_process=__esm({"src/host/nginx-process.ts"(){"use strict";DEFAULT_PID_FILE="/run/nginx.pid";DEFAULT_CONFIG="/etc/ng\
-inx/nginx.conf";MAX_SCANNED_PROCESSES=2e4;USER_HZ=100}});function maskCredentials(s){const urls=replaceSpans(s,urlUserinfo(s));return replaceSpans(urls,quotedUserinfo(urls))}function maskDialTarget(arg){const masked2=maskCredentials(
-arg);const span=bareUserinfo(masked2,0,masked2.length);return span?replaceSpans(masked2,[span]):masked2}function forTerminal(s){return maskCredentials(s).replace(
-CONTROL,c3=>`\\x${c3.charCodeAt(0).toString(16).padStart(2,"0")}`)}function urlUserinfo(s){const spans=[];let from=0;for(;;){const sep2=s.indexOf("://",from);if(sep2<
-0)return spans;let schemeStart=sep2;while(schemeStart>0&&SCHEME_CHAR.test(s[schemeStart-1]))schemeStart--;const start2=sep2+3;const end=authorityEnd(s,start2,CLOSER[s[schemeStart-
-1]??""]);if(schemeStart<sep2&&SCHEME_START.test(s[schemeStart])){const at2=lastHostAt(s,start2,end);if(at2>start2)spans.push({start:start2,end:at2})}from=end}}function quotedUserinfo(s){
-const spans=[];let from=0;for(;;){const open6=s.indexOf('"',from);if(open6<0)return spans;let close3=open6+1;while(close3<s.length&&s[close3]!=='"'&&s[close3]!==
-"\n"&&s[close3]!=="\r")close3++;const span=bareUserinfo(s,open6+1,close3);if(span)spans.push(span);from=s[close3]==='"'?close3+1:close3}}function bareUserinfo(s,start2,limit){
-const at2=lastHostAt(s,start2,authorityEnd(s,start2,void 0,limit));return at2>start2&&/[:@]/.test(s.slice(start2,at2))?{start:start2,end:at2}:void 0}function authorityEnd(s,start2,closer,limit=s.
-length){let i2=start2;while(i2<limit){const c3=s[i2];if(c3==="/"||c3==="?"||c3==="#"||c3==="\n"||c3==="\r"||c3===closer)break;i2++}return i2}function lastHostAt(s,start2,end){
-for(let i2=end-1;i2>=start2;i2--){if(s[i2]==="@"&&i2+1<end&&HOST_START.test(s[i2+1]))return i2}return-1}function replaceSpans(s,spans){if(spans.length===0)return s;
-let out="";let at2=0;for(const x of spans){out+=`${s.slice(at2,x.start)}***`;at2=x.end}return out+s.slice(at2)}var CONTROL,SCHEME_CHAR,SCHEME_START,HOST_START,CLOSER;
-var init_mask=__esm({"src/model/mask.ts"(){"use strict";CONTROL=/[\u0000-\u0008\u000B-\u001F\u007F]/g;SCHEME_CHAR=/[A-Za-z0-9+.-]/;SCHEME_START=/[A-Za-z]/;HOST_START=
-/[\p{L}\p{N}[_-]/u;CLOSER={'"':'"',"'":"'","<":">"}}});function parsePassTarget(directive,arg,module2){const{schemes,defaultScheme}=PASS_DIRECTIVES[directive];let scheme=module2==="stream"?"tcp":defaultScheme;let rest=arg;
+b).slice(0,MAX_SCANNED_PROCESSES);const masters=[];const listed=host.processNames?await host.processNames(pids,hostOptions(o2)):void 0;if(listed?.ok){const found=await Promise.
+all(pids.map((pid,i2)=>listed.names[i2]==="nginx"?masterAt(host,pid,o2):void 0));for(const m of found)if(m)masters.push(m)}for(let i2=0;!listed?.ok&&i2<pids.length;i2+=
+64){const batch=await Promise.all(pids.slice(i2,i2+64).map(async pid=>{const comm=await host.readFile(`/proc/${pid}/comm`,{...hostOptions(o2),offset:0,length:64});
+return comm.ok&&comm.data.toString("latin1").trim()==="nginx"?masterAt(host,pid,o2):void 0}));for(const m of batch)if(m)masters.push(m)}if(masters.length===0){notes2.
+push("no nginx master process is running");return void 0}const withConfig=o2.config===void 0?[]:masters.filter(m=>commandConfig(m.command)===o2.config);const defaultConfig=o2.
+config===void 0||o2.config===DEFAULT_CONFIG;const candidates=withConfig.length>0?withConfig:defaultConfig?masters.filter(m=>commandConfig(m.command)===void 0):[];
+const chosen=candidates[0];if(!chosen){notes2.push(`no nginx master runs with ${o2.config??"its default config"}; ${masters.length===1?"one runs":`${masters.length}\
+ run`} with another: ${masters.map(m=>`pid ${m.pid} (${m.command})`).join(", ")}`)}else if(masters.length>1){notes2.push(`${masters.length} nginx masters run (p\
+ids ${masters.map(m=>m.pid).join(", ")}); the one checked is pid ${chosen.pid}: ${chosen.command}`)}return chosen}function commandConfig(command){return/\s-c\s+(\S+)/.
+exec(command)?.[1]}async function masterAt(host,pid,o2){const[cmdline,status]=await Promise.all([host.readFile(`/proc/${pid}/cmdline`,hostOptions(o2)),host.readFile(
+`/proc/${pid}/status`,hostOptions(o2))]);if(!cmdline.ok||!status.ok)return void 0;const command=cmdline.data.toString("utf8").replace(/\0+$/,"").replace(/\0/g,"\
+ ");if(!/^nginx: master process\b/.test(command))return void 0;const creds=credentials(status.data.toString("latin1"));return creds?{pid,command,uid:creds.uid}:
+void 0}async function workersOf(host,master,o2){const children=await host.readFile(`/proc/${master}/task/${master}/children`,hostOptions(o2));if(!children.ok)return[];
+const pids=children.data.toString("latin1").trim().split(/\s+/).filter(Boolean).map(Number);const users2=await userNames(host,o2);const workers=await Promise.all(
+pids.map(async pid=>{const[status,cmdline]=await Promise.all([host.readFile(`/proc/${pid}/status`,hostOptions(o2)),host.readFile(`/proc/${pid}/cmdline`,hostOptions(
+o2))]);if(!status.ok||!cmdline.ok||!cmdline.data.toString("latin1").startsWith("nginx: worker process"))return void 0;const c3=credentials(status.data.toString(
+"latin1"));if(!c3)return void 0;const user=users2.get(c3.uid);return{pid,...c3,...user!==void 0&&{user}}}));return workers.filter(w=>w!==void 0)}function credentials(status){
+const uid=/^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1];const gid=/^Gid:\s+\d+\s+(\d+)/m.exec(status)?.[1];if(uid===void 0||gid===void 0)return void 0;const groups=(/^Groups:[ \t]*([\d \t]*)$/m.
+exec(status)?.[1]??"").trim().split(/\s+/).filter(Boolean).map(Number);return{uid:Number(uid),gid:Number(gid),groups}}async function userNames(host,o2){const r=await host.
+readFile("/etc/passwd",hostOptions(o2));const names2=new Map;if(!r.ok)return names2;for(const line of r.data.toString("utf8").split("\n")){const[name2,,uid]=line.
+split(":");if(name2&&uid&&/^\d+$/.test(uid)&&!names2.has(Number(uid)))names2.set(Number(uid),name2)}return names2}async function namespaceOf(host,path6,o2){const st=await host.
+stat(path6,{...hostOptions(o2),followLinks:true});return st.ok&&st.ino!==void 0?`net:[${st.ino}]`:void 0}async function startTime(host,pid,o2){const[stat6,system]=await Promise.
+all([host.readFile(`/proc/${pid}/stat`,hostOptions(o2)),host.readFile("/proc/stat",hostOptions(o2))]);if(!stat6.ok||!system.ok)return void 0;return startedAt(stat6.
+data.toString("latin1"),system.data.toString("latin1"))}function startedAt(pidStat,systemStat){const afterComm=pidStat.slice(pidStat.lastIndexOf(")")+2).split("\
+ ");const ticks=Number(afterComm[19]);const btime=Number(/^btime (\d+)$/m.exec(systemStat)?.[1]);if(!Number.isFinite(ticks)||!Number.isFinite(btime)||afterComm.
+length<20)return void 0;return btime*1e3+Math.round(ticks*1e3/USER_HZ)}function hostOptions(o2){return{...o2.signal&&{signal:o2.signal},...o2.timeoutMs!==void 0&&
+{timeoutMs:o2.timeoutMs}}}var DEFAULT_PID_FILE,DEFAULT_CONFIG,MAX_SCANNED_PROCESSES,USER_HZ;var init_nginx_process=__esm({"src/host/nginx-process.ts"(){"use str\
+ict";DEFAULT_PID_FILE="/run/nginx.pid";DEFAULT_CONFIG="/etc/nginx/nginx.conf";MAX_SCANNED_PROCESSES=2e4;USER_HZ=100}});function maskCredentials(s){if(!s.includes("@"))return s;const urls=replaceSpans(s,urlUserinfo(s));return replaceSpans(urls,quotedUserinfo(urls))}function maskDialTarget(arg){
+const masked3=maskCredentials(arg);const span=bareUserinfo(masked3,0,masked3.length);return span?replaceSpans(masked3,[span]):masked3}function forTerminal(s){return maskCredentials(
+s).replace(CONTROL,c3=>`\\x${c3.charCodeAt(0).toString(16).padStart(2,"0")}`)}function urlUserinfo(s){const spans=[];let from=0;for(;;){const sep2=s.indexOf(":/\
+/",from);if(sep2<0)return spans;let schemeStart=sep2;while(schemeStart>0&&SCHEME_CHAR.test(s[schemeStart-1]))schemeStart--;const start2=sep2+3;const end=authorityEnd(
+s,start2,CLOSER[s[schemeStart-1]??""]);if(schemeStart<sep2&&SCHEME_START.test(s[schemeStart])){const at2=lastHostAt(s,start2,end);if(at2>start2)spans.push({start:start2,
+end:at2})}from=end}}function quotedUserinfo(s){const spans=[];let from=0;for(;;){const open6=s.indexOf('"',from);if(open6<0)return spans;let close3=open6+1;while(close3<
+s.length&&s[close3]!=='"'&&s[close3]!=="\n"&&s[close3]!=="\r")close3++;const span=bareUserinfo(s,open6+1,close3);if(span)spans.push(span);from=s[close3]==='"'?close3+
+1:close3}}function bareUserinfo(s,start2,limit){const at2=lastHostAt(s,start2,authorityEnd(s,start2,void 0,limit));return at2>start2&&/[:@]/.test(s.slice(start2,
+at2))?{start:start2,end:at2}:void 0}function authorityEnd(s,start2,closer,limit=s.length){let i2=start2;while(i2<limit){const c3=s[i2];if(c3==="/"||c3==="?"||c3===
+"#"||c3==="\n"||c3==="\r"||c3===closer)break;i2++}return i2}function lastHostAt(s,start2,end){for(let i2=end-1;i2>=start2;i2--){if(s[i2]==="@"&&i2+1<end&&HOST_START.
+test(s[i2+1]))return i2}return-1}function replaceSpans(s,spans){if(spans.length===0)return s;let out="";let at2=0;for(const x of spans){out+=`${s.slice(at2,x.start)}\
+***`;at2=x.end}return out+s.slice(at2)}var CONTROL,SCHEME_CHAR,SCHEME_START,HOST_START,CLOSER;var init_mask=__esm({"src/model/mask.ts"(){"use strict";CONTROL=/[\u0000-\u0008\u000B-\u001F\u007F]/g;
+SCHEME_CHAR=/[A-Za-z0-9+.-]/;SCHEME_START=/[A-Za-z]/;HOST_START=/[\p{L}\p{N}[_-]/u;CLOSER={'"':'"',"'":"'","<":">"}}});function parsePassTarget(directive,arg,module2){const{schemes,defaultScheme}=PASS_DIRECTIVES[directive];let scheme=module2==="stream"?"tcp":defaultScheme;let rest=arg;
 if(module2==="http"){const lower=arg.toLowerCase();const prefixed=schemes.find(s=>lower.startsWith(`${s}://`));if(prefixed){scheme=prefixed;rest=arg.slice(prefixed.
 length+3)}else if(directive==="proxy_pass"){if(arg.startsWith("$"))return{scheme:"http",dynamic:true,authority:arg};return{scheme,dynamic:arg.includes("$"),authority:arg,
 error:`invalid URL prefix in "${arg}"`}}}const uriPart3=directive==="proxy_pass"&&module2==="http";if(rest.toLowerCase().startsWith("unix:")){let path6=rest.slice(
@@ -4850,43 +4857,45 @@ if(CLOSENESS.indexOf(relation)<CLOSENESS.indexOf(best.relation))best={relation,m
 return true;return c3.pass.directive===PROTOCOLS[service2.protocol].directive&&speaks(service2.protocol,c3.scheme)}function uriOf(c3){if(c3.pass.directive!=="pr\
 oxy_pass"||c3.pass.module!=="http")return"";const rest=c3.pass.arg.replace(/^[a-z]+:\/\//i,"");if(rest.toLowerCase().startsWith("unix:")){const colon=rest.indexOf(
 ":",5);return colon>=0?rest.slice(colon+1):""}return rest.slice(c3.target.authority.length)}function prepareEvaluation(input2){const dials=indexDials(input2.model.
-servers,input2.expansions,input2.services,input2.addresses);return service2=>evaluateWith({...input2,service:service2},dials)}function evaluateWith(input2,dials){
-const{service:service2,model,expansions,addresses,display,lineText}=input2;const findings=[];const where2=s=>`(${display(s.file)}:${s.line})`;const pool=service2.
-pool;const backendText=pool.map(formatEndpoint).join(", ");const names2=service2.serverNames;let servers;let fallback=false;if(names2.length>0){const sel=selectServers(
-model.servers,names2);servers=sel.servers;fallback=sel.fallback}else{servers=service2.location===void 0?model.servers:model.servers.filter(s=>s.module==="http")}
-const strict=service2.location!==void 0;const wholeConfig=names2.length===0&&service2.location===void 0;let inScope=wholeConfig?concerning(service2,dials,addresses):
-[];const locationMisses=[];for(const server of wholeConfig?[]:servers){if(service2.location===void 0){append(inScope,expansions.get(server)?.candidates??[]);continue}
-const loc=selectLocation(server.locations,service2.location);if(!loc){locationMisses.push(server);continue}for(const pass of loc.passes)append(inScope,dials.byPass.
-get(pass)??[])}const closest2=new Map(inScope.filter(c3=>!c3.dynamic&&c3.endpoint).map(c3=>[c3,relatePool(c3.endpoint,pool,addresses)]));const rel=new Map([...closest2].
-map(([c3,r])=>[c3,r.relation]));inScope=inScope.filter(c3=>c3.dynamic||!c3.endpoint||rel.get(c3)==="match"||!dials.claimed.has(c3));const dynamic=inScope.filter(
-c3=>c3.dynamic||!c3.endpoint);const statics=inScope.filter(c3=>!c3.dynamic&&c3.endpoint);const matches2=statics.filter(c3=>rel.get(c3)==="match");const groupsWith=relations=>new Set(
-statics.filter(c3=>c3.group&&relations.includes(rel.get(c3))).map(c3=>c3.group));const strongGroups=groupsWith(["match","host"]);const weakGroups=groupsWith(["m\
-atch","host","port"]);const poolGroups=groupsWith(["match"]);let flagged;if(strict){flagged=statics.filter(c3=>rel.get(c3)!=="match")}else if(matches2.length>0){
-flagged=statics.filter(c3=>rel.get(c3)!=="match"&&(c3.group&&strongGroups.has(c3.group)||rel.get(c3)==="host"))}else{const related=statics.filter(c3=>{const r=rel.
-get(c3);if(r==="host"||r==="port"||c3.group&&weakGroups.has(c3.group))return true;return r==="socket"&&protocolOk(service2,c3)});flagged=related.length>0?related:
-names2.length>0?statics:[]}for(const c3 of flagged){const e=c3.endpoint;const r=rel.get(c3);const backend=closest2.get(c3)?.member;if(c3.group&&c3.member&&poolGroups.
-has(c3.group)){findings.push(extraMember(c3,c3.group,c3.member));continue}const code=mismatchCode(r);const fam=r==="host"?familyNote(e,backend,addresses):{dial:"",
-spec:""};const why=fallback?` (no server{} block has server_name ${names2.join(" ")}: the default server answers)`:"";findings.push(finding(c3,code,"error",`ngi\
-nx dials ${formatEndpoint(e)}${fam.dial}${via(c3)} but the spec says ${backendText}${fam.spec}${why}`,replaceAddress(c3,formatEndpoint(backend))))}append(findings,
-poolGaps());const wrongProtocol=new Set;for(const c3 of[...matches2,...flagged]){if(!protocolOk(service2,c3)&&!wrongProtocol.has(c3.pass)){wrongProtocol.add(c3.
-pass);const authority=c3.group?c3.group.name:formatEndpoint(c3.endpoint);const line=passLine(service2.protocol,authority,uriOf(c3));findings.push({...base(c3,"c\
-onfig.protocol_mismatch","error"),message:`nginx talks ${c3.scheme} to ${c3.group?`upstream ${c3.group.name}`:formatEndpoint(c3.endpoint)} (${c3.pass.directive}\
-) but the spec says ${service2.protocol}`,fix:`${line}  ${where2(c3.pass)}`,file:c3.pass.file,line:c3.pass.line,evidence:evidence(c3)})}}for(const c3 of matches2.
-concat(flagged)){const e=c3.endpoint;if(e.kind!=="tcp"||(0,import_node_net9.isIP)(e.host))continue;const addrs=hostAddresses(e.host,addresses);const families=new Set(
-addrs.map(a2=>(0,import_node_net9.isIP)(a2)));if(families.size<2)continue;const backend=closest2.get(c3)?.member;const specIp=backend.kind==="tcp"&&(0,import_node_net9.isIP)(
-backend.host)?backend.host:void 0;const pick2=specIp??addrs.find(a2=>(0,import_node_net9.isIP)(a2)===4)??addrs[0];const replacement=formatEndpoint({kind:"tcp",host:pick2,
-port:e.port});findings.push(finding(c3,"config.localhost_ambiguous","warning",`nginx dials ${formatEndpoint(e)}${via(c3)}, and ${e.host} resolves to ${addrs.join(
-" and ")}: nginx tries each address (the spec says ${backendText})`,replaceAddress(c3,replacement)))}for(const c3 of dynamic){findings.push({...base(c3,"config.\
-dynamic_target","warning"),target:c3.target.authority,message:`nginx dials ${c3.target.authority}, which holds variables resolved per request: it cannot be chec\
-ked against ${backendText}`,fix:`${passLine(service2.protocol,pool.length>1?upstreamName(service2.name):backendText)}  ${where2(c3.pass)}`,file:c3.pass.file,line:c3.
-pass.line,evidence:[lineText(c3.pass)]})}const mine=[...matches2,...flagged,...dynamic];if(mine.length===0)findings.push(noTarget(input2,servers,fallback,locationMisses,
-wholeConfig?dials.unclaimed:statics,where2));const request3=c3=>nginxRequest({pass:c3.pass,server:c3.server,target:c3.target,specNames:names2,display});return{findings:dedupe(
-findings),dials:dedupeDials(mine.map(c3=>toDial(service2.name,c3,lineText,request3(c3))))};function extraMember(c3,group2,member){const e=c3.endpoint;const line=`${buildDirective(
-{directive:"server",line:0,args:[...member.args]})};`;return{...base(c3,"config.pool_mismatch","error"),message:`upstream ${group2.name} has ${formatEndpoint(e)}\
-, which is not in the spec's backend (${backendText})`,fix:`remove \`${line}\` from upstream ${group2.name} ${where2(c3.site)}, or add ${formatEndpoint(e)} to t\
-he spec's backend list`,file:c3.site.file,line:c3.site.line,evidence:evidence(c3)}}function poolGaps(){if(pool.length<2)return[];const out=[];const reached=(e,m)=>e!==
-void 0&&relateResolved(e,m,addresses)==="match";const groups=new Map;for(const c3 of matches2)if(c3.group&&!groups.has(c3.group))groups.set(c3.group,c3);for(const[
-group2,c3]of groups){for(const m of pool){const servers2=group2.servers.filter(s=>reached(s.endpoint,m));if(servers2.some(s=>!s.down))continue;const down2=servers2[0];
+servers,input2.expansions,input2.services,input2.addresses);const requests=requestCache();return service2=>evaluateWith({...input2,service:service2},dials,requests)}
+function requestCache(){const last=new Map;return(c3,specNames,display)=>{const names2=specNames.join("\n");const known=last.get(c3);if(known?.names===names2)return known.
+request;const request3=nginxRequest({pass:c3.pass,server:c3.server,target:c3.target,specNames,display});last.set(c3,{names:names2,request:request3});return request3}}
+function evaluateWith(input2,dials,requestOf){const{service:service2,model,expansions,addresses,display,lineText}=input2;const findings=[];const where2=s=>`(${display(
+s.file)}:${s.line})`;const pool=service2.pool;const backendText=pool.map(formatEndpoint).join(", ");const names2=service2.serverNames;let servers;let fallback=false;
+if(names2.length>0){const sel=selectServers(model.servers,names2);servers=sel.servers;fallback=sel.fallback}else{servers=service2.location===void 0?model.servers:
+model.servers.filter(s=>s.module==="http")}const strict=service2.location!==void 0;const wholeConfig=names2.length===0&&service2.location===void 0;let inScope=wholeConfig?
+concerning(service2,dials,addresses):[];const locationMisses=[];for(const server of wholeConfig?[]:servers){if(service2.location===void 0){append(inScope,expansions.
+get(server)?.candidates??[]);continue}const loc=selectLocation(server.locations,service2.location);if(!loc){locationMisses.push(server);continue}for(const pass of loc.
+passes)append(inScope,dials.byPass.get(pass)??[])}const closest2=new Map(inScope.filter(c3=>!c3.dynamic&&c3.endpoint).map(c3=>[c3,relatePool(c3.endpoint,pool,addresses)]));
+const rel=new Map([...closest2].map(([c3,r])=>[c3,r.relation]));inScope=inScope.filter(c3=>c3.dynamic||!c3.endpoint||rel.get(c3)==="match"||!dials.claimed.has(c3));
+const dynamic=inScope.filter(c3=>c3.dynamic||!c3.endpoint);const statics=inScope.filter(c3=>!c3.dynamic&&c3.endpoint);const matches2=statics.filter(c3=>rel.get(
+c3)==="match");const groupsWith=relations=>new Set(statics.filter(c3=>c3.group&&relations.includes(rel.get(c3))).map(c3=>c3.group));const strongGroups=groupsWith(
+["match","host"]);const weakGroups=groupsWith(["match","host","port"]);const poolGroups=groupsWith(["match"]);let flagged;if(strict){flagged=statics.filter(c3=>rel.
+get(c3)!=="match")}else if(matches2.length>0){flagged=statics.filter(c3=>rel.get(c3)!=="match"&&(c3.group&&strongGroups.has(c3.group)||rel.get(c3)==="host"))}else{
+const related=statics.filter(c3=>{const r=rel.get(c3);if(r==="host"||r==="port"||c3.group&&weakGroups.has(c3.group))return true;return r==="socket"&&protocolOk(
+service2,c3)});flagged=related.length>0?related:names2.length>0?statics:[]}for(const c3 of flagged){const e=c3.endpoint;const r=rel.get(c3);const backend=closest2.
+get(c3)?.member;if(c3.group&&c3.member&&poolGroups.has(c3.group)){findings.push(extraMember(c3,c3.group,c3.member));continue}const code=mismatchCode(r);const fam=r===
+"host"?familyNote(e,backend,addresses):{dial:"",spec:""};const why=fallback?` (no server{} block has server_name ${names2.join(" ")}: the default server answers\
+)`:"";findings.push(finding(c3,code,"error",`nginx dials ${formatEndpoint(e)}${fam.dial}${via(c3)} but the spec says ${backendText}${fam.spec}${why}`,replaceAddress(
+c3,formatEndpoint(backend))))}append(findings,poolGaps());const wrongProtocol=new Set;for(const c3 of[...matches2,...flagged]){if(!protocolOk(service2,c3)&&!wrongProtocol.
+has(c3.pass)){wrongProtocol.add(c3.pass);const authority=c3.group?c3.group.name:formatEndpoint(c3.endpoint);const line=passLine(service2.protocol,authority,uriOf(
+c3));findings.push({...base(c3,"config.protocol_mismatch","error"),message:`nginx talks ${c3.scheme} to ${c3.group?`upstream ${c3.group.name}`:formatEndpoint(c3.
+endpoint)} (${c3.pass.directive}) but the spec says ${service2.protocol}`,fix:`${line}  ${where2(c3.pass)}`,file:c3.pass.file,line:c3.pass.line,evidence:evidence(
+c3)})}}for(const c3 of matches2.concat(flagged)){const e=c3.endpoint;if(e.kind!=="tcp"||(0,import_node_net9.isIP)(e.host))continue;const addrs=hostAddresses(e.host,
+addresses);const families=new Set(addrs.map(a2=>(0,import_node_net9.isIP)(a2)));if(families.size<2)continue;const backend=closest2.get(c3)?.member;const specIp=backend.
+kind==="tcp"&&(0,import_node_net9.isIP)(backend.host)?backend.host:void 0;const pick2=specIp??addrs.find(a2=>(0,import_node_net9.isIP)(a2)===4)??addrs[0];const replacement=formatEndpoint(
+{kind:"tcp",host:pick2,port:e.port});findings.push(finding(c3,"config.localhost_ambiguous","warning",`nginx dials ${formatEndpoint(e)}${via(c3)}, and ${e.host} \
+resolves to ${addrs.join(" and ")}: nginx tries each address (the spec says ${backendText})`,replaceAddress(c3,replacement)))}for(const c3 of dynamic){findings.
+push({...base(c3,"config.dynamic_target","warning"),target:c3.target.authority,message:`nginx dials ${c3.target.authority}, which holds variables resolved per r\
+equest: it cannot be checked against ${backendText}`,fix:`${passLine(service2.protocol,pool.length>1?upstreamName(service2.name):backendText)}  ${where2(c3.pass)}`,
+file:c3.pass.file,line:c3.pass.line,evidence:[lineText(c3.pass)]})}const mine=[...matches2,...flagged,...dynamic];if(mine.length===0)findings.push(noTarget(input2,
+servers,fallback,locationMisses,wholeConfig?dials.unclaimed:statics,where2));const request3=c3=>requestOf(c3,names2,display);return{findings:dedupe(findings),dials:dedupeDials(
+mine.map(c3=>toDial(service2.name,c3,lineText,request3(c3))))};function extraMember(c3,group2,member){const e=c3.endpoint;const line=`${buildDirective({directive:"\
+server",line:0,args:[...member.args]})};`;return{...base(c3,"config.pool_mismatch","error"),message:`upstream ${group2.name} has ${formatEndpoint(e)}, which is \
+not in the spec's backend (${backendText})`,fix:`remove \`${line}\` from upstream ${group2.name} ${where2(c3.site)}, or add ${formatEndpoint(e)} to the spec's b\
+ackend list`,file:c3.site.file,line:c3.site.line,evidence:evidence(c3)}}function poolGaps(){if(pool.length<2)return[];const out=[];const reached=(e,m)=>e!==void 0&&
+relateResolved(e,m,addresses)==="match";const groups=new Map;for(const c3 of matches2)if(c3.group&&!groups.has(c3.group))groups.set(c3.group,c3);for(const[group2,
+c3]of groups){for(const m of pool){const servers2=group2.servers.filter(s=>reached(s.endpoint,m));if(servers2.some(s=>!s.down))continue;const down2=servers2[0];
 const target=formatEndpoint(m);if(down2){const site={file:down2.file,line:down2.line};out.push({code:"config.pool_mismatch",severity:"warning",service:service2.
 name,target,message:`upstream ${group2.name} marks ${target} \`down\`: nginx sends it nothing, though the spec's pool has it`,fix:`${withoutDown(lineText(site),
 down2.args)}  ${where2(site)}`,file:down2.file,line:down2.line,evidence:[lineText(site),`upstream ${group2.name} ${where2(group2)} used by: ${lineText(c3.pass)}\
@@ -4947,29 +4956,29 @@ void 0)return`loads ${arg}, relative to a prefix the gate could not learn from n
 prefix??"/",arg));return dirs.some(dir=>path6===dir||path6.startsWith(`${dir}/`))?void 0:`loads ${path6} from outside the system's module directories (${dirs.join(
 ", ")})`}if(name2.endsWith("ssl_certificate_key")&&/^(engine|store):/.test(arg))return`loads an OpenSSL ${arg.split(":")[0]} for its key`;return CODE2[name2]}function moduleDirs(build){
 const dirs=[...SYSTEM_MODULE_DIRS,...build?[build.modulesPath,(0,import_node_path13.join)(build.prefix,"modules")]:[]];return[...new Set(dirs.map(realPath))]}function realPath(path6){
-const abs=(0,import_node_path13.resolve)(path6);try{return(0,import_node_fs11.realpathSync)(abs)}catch{const parent=(0,import_node_path13.dirname)(abs);return parent===
-abs?abs:(0,import_node_path13.join)(realPath(parent),(0,import_node_path13.basename)(abs))}}var import_node_fs11,import_node_path13,SYSTEM_MODULE_DIRS,CODE2;var init_code_loading=__esm(
-{"src/nginx/code-loading.ts"(){"use strict";import_node_fs11=require("node:fs");import_node_path13=require("node:path");SYSTEM_MODULE_DIRS=["/usr/lib/nginx/modu\
+const abs=(0,import_node_path13.resolve)(path6);try{return(0,import_node_fs12.realpathSync)(abs)}catch{const parent=(0,import_node_path13.dirname)(abs);return parent===
+abs?abs:(0,import_node_path13.join)(realPath(parent),(0,import_node_path13.basename)(abs))}}var import_node_fs12,import_node_path13,SYSTEM_MODULE_DIRS,CODE2;var init_code_loading=__esm(
+{"src/nginx/code-loading.ts"(){"use strict";import_node_fs12=require("node:fs");import_node_path13=require("node:path");SYSTEM_MODULE_DIRS=["/usr/lib/nginx/modu\
 les","/usr/lib64/nginx/modules","/usr/share/nginx/modules","/etc/nginx/modules","/usr/local/nginx/modules"];CODE2={ssl_engine:"loads an OpenSSL engine",perl_modules:"\
 makes Perl load modules from a path the config names",perl_require:"runs Perl code",perl:"runs Perl code",perl_set:"runs Perl code",js_import:"runs JavaScript (\
 njs)",js_include:"runs JavaScript (njs)",init_by_lua:"runs Lua code",init_by_lua_block:"runs Lua code",init_by_lua_file:"runs Lua code"}}});function configWait(deadlineAt,capMs){return Math.max(1,Math.min(capMs,Math.floor((deadlineAt-Date.now())/2)))}var init_config_wait=__esm({"src/nginx/config-wai\
 t.ts"(){"use strict"}});function testEnv(env){return{PATH:env.PATH||DEFAULT_PATH,LC_ALL:"C"}}function untrustedBecause(config2,env){const ci=env.CI;if(ci!==void 0&&ci!==""&&ci!=="0"&&ci.
 toLowerCase()!=="false")return"CI is set";const path6=realPath(config2);if(!INSTALLED_CONFIG_DIRS.some(d=>path6.startsWith(d)))return`${config2} is not the inst\
 alled config (${INSTALLED_CONFIG_DIRS[0]})`;return void 0}function testUser(config2,env,uid=process.getuid?.()){const because=untrustedBecause(config2,env);return uid===
-0&&because?{user:NOBODY,because}:{}}function makeScratch(parse3,build,user,prefix){const dir=(0,import_node_fs12.mkdtempSync)((0,import_node_path14.join)((0,import_node_os5.tmpdir)(),
-"upstream-gate-nginx-t-"));const remove=()=>(0,import_node_fs12.rmSync)(dir,{recursive:true,force:true});try{if(prefix!==void 0){if(user)(0,import_node_fs12.chownSync)(
+0&&because?{user:NOBODY,because}:{}}function makeScratch(parse3,build,user,prefix){const dir=(0,import_node_fs13.mkdtempSync)((0,import_node_path14.join)((0,import_node_os5.tmpdir)(),
+"upstream-gate-nginx-t-"));const remove=()=>(0,import_node_fs13.rmSync)(dir,{recursive:true,force:true});try{if(prefix!==void 0){if(user)(0,import_node_fs13.chownSync)(
 dir,user.uid,user.gid);const own2=`${prefix.replace(/\/+$/,"")}/`;return{prefix:own2,cwd:own2,args:["-p",own2,"-e",(0,import_node_path14.join)(dir,"error.log"),
 ...pidArgs(parse3,dir)],remove}}const made=[dir];for(const sub of["logs",...relativeWriteDirs(parse3)]){const path6=(0,import_node_path14.join)(dir,sub);for(let p=path6;p.
-startsWith(`${dir}/`);p=(0,import_node_path14.dirname)(p))made.push(p);(0,import_node_fs12.mkdirSync)(path6,{recursive:true})}if(build)(0,import_node_fs12.symlinkSync)(
-(0,import_node_path14.join)(build.prefix,"modules"),(0,import_node_path14.join)(dir,"modules"));if(user)for(const p of new Set(made))(0,import_node_fs12.chownSync)(
+startsWith(`${dir}/`);p=(0,import_node_path14.dirname)(p))made.push(p);(0,import_node_fs13.mkdirSync)(path6,{recursive:true})}if(build)(0,import_node_fs13.symlinkSync)(
+(0,import_node_path14.join)(build.prefix,"modules"),(0,import_node_path14.join)(dir,"modules"));if(user)for(const p of new Set(made))(0,import_node_fs13.chownSync)(
 p,user.uid,user.gid);return{prefix:`${dir}/`,cwd:`${dir}/`,args:["-p",`${dir}/`,"-e",(0,import_node_path14.join)(dir,"error.log"),...pidArgs(parse3,dir)],remove}}catch(e){
 remove();throw e}}function relativeWriteDirs(parse3){const out=new Set;const walk=list=>{for(const d of list){const arg=d.args[0];if(WRITES.has(d.directive)&&arg&&
 !(0,import_node_path14.isAbsolute)(arg)&&!/^(off|stderr|syslog:|memory:)/.test(arg)){const parent=(0,import_node_path14.dirname)((0,import_node_path14.normalize)(
 arg));if(parent!=="."&&!parent.startsWith(".."))out.add(parent)}if(d.block)walk(d.block)}};for(const c3 of parse3.payload.config)walk(c3.parsed);return[...out]}
 function pidArgs(parse3,dir){return setsPid(parse3)?[]:["-g",`pid ${quote((0,import_node_path14.join)(dir,"nginx.pid"))};`]}function setsPid(parse3){const{config:config2}=parse3.
 payload;const seen=new Set;const atMain=index=>{if(seen.has(index))return false;seen.add(index);return(config2[index]?.parsed??[]).some(d=>d.directive==="pid"||
-(d.includes??[]).some(atMain))};return atMain(0)}function quote(path6){return`"${path6.replace(/["\\]/g,"\\$&")}"`}var import_node_fs12,import_node_os5,import_node_path14,
-NOBODY,INSTALLED_CONFIG_DIRS,DEFAULT_PATH,WRITES;var init_nginx_sandbox=__esm({"src/nginx/nginx-sandbox.ts"(){"use strict";import_node_fs12=require("node:fs");import_node_os5=
+(d.includes??[]).some(atMain))};return atMain(0)}function quote(path6){return`"${path6.replace(/["\\]/g,"\\$&")}"`}var import_node_fs13,import_node_os5,import_node_path14,
+NOBODY,INSTALLED_CONFIG_DIRS,DEFAULT_PATH,WRITES;var init_nginx_sandbox=__esm({"src/nginx/nginx-sandbox.ts"(){"use strict";import_node_fs13=require("node:fs");import_node_os5=
 require("node:os");import_node_path14=require("node:path");init_code_loading();NOBODY={uid:65534,gid:65534};INSTALLED_CONFIG_DIRS=["/etc/nginx/","/usr/local/etc\
 /nginx/","/usr/local/nginx/conf/"];DEFAULT_PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";WRITES=new Set(["pid","lock_file","error_log","ac\
 cess_log","client_body_temp_path","proxy_temp_path","fastcgi_temp_path","uwsgi_temp_path","scgi_temp_path","proxy_cache_path","fastcgi_cache_path","uwsgi_cache_\
@@ -4998,13 +5007,13 @@ parser only`);if(r.spawnError)return note(`${shown2} could not be started${as}: 
 return note(`${shown2} did not finish within ${timeoutMs} ms (nginx resolves every upstream name as it reads the config: a resolver that does not answer holds i\
 t up)`)}if(r.signal)return note(`${shown2} was killed by ${r.signal} before it finished`);return void 0}function findExecutable(binary,path6){const candidates=binary.
 includes("/")?[(0,import_node_path15.resolve)(binary)]:path6.split(":").filter(Boolean).map(dir=>(0,import_node_path15.join)(dir,binary));return candidates.find(
-file2=>{try{(0,import_node_fs13.accessSync)(file2,import_node_fs13.constants.X_OK);return(0,import_node_fs13.statSync)(file2).isFile()}catch{return false}})}function readBuild(output2){
+file2=>{try{(0,import_node_fs14.accessSync)(file2,import_node_fs14.constants.X_OK);return(0,import_node_fs14.statSync)(file2).isFile()}catch{return false}})}function readBuild(output2){
 const arg=name2=>new RegExp(`--${name2}=(\\S+)`).exec(output2)?.[1];const prefix=arg("prefix")??"/usr/local/nginx";return{prefix,modulesPath:arg("modules-path")??
 (0,import_node_path15.resolve)(prefix,"modules")}}function untrusted(l){return{code:"config.untrusted_code",severity:"warning",message:`nginx -t not run on this\
  config: ${l.directive} ${l.why}`,evidence:[`${[l.directive,...l.args].join(" ")};`],fix:"if this config is yours, let nginx -t load it with `nginx.test: always\
 ` in the spec; otherwise remove the line",file:l.file,line:l.line}}function note(message,messages=[]){return{ok:true,messages,notes:[info(message)]}}function info(message){
-return{severity:"info",message}}var import_node_fs13,import_node_path15,NGINX_TEST_TIMEOUT_MS,LINE;var init_nginx_test=__esm({"src/nginx/nginx-test.ts"(){"use s\
-trict";import_node_fs13=require("node:fs");import_node_path15=require("node:path");init_run();init_user_error();init_code_loading();init_config_wait();init_nginx_sandbox();
+return{severity:"info",message}}var import_node_fs14,import_node_path15,NGINX_TEST_TIMEOUT_MS,LINE;var init_nginx_test=__esm({"src/nginx/nginx-test.ts"(){"use s\
+trict";import_node_fs14=require("node:fs");import_node_path15=require("node:path");init_run();init_user_error();init_code_loading();init_config_wait();init_nginx_sandbox();
 NGINX_TEST_TIMEOUT_MS=15e3;LINE=/^(?:nginx: |\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )\[(emerg|alert|crit|error|warn|notice|info)\] (?:\d+#\d+: )?(.*?)(?: in (\/.*?):(\d+))?$/}});function ruleFor(name2,parent){if(name2==="server")return parent==="http/upstream"||parent==="stream/upstream"?SERVER_LINE:SERVER_BLOCK;const rules=TABLE2.get(name2);
 if(!Array.isArray(rules))return rules;return rules.find(r=>r.in.includes(parent))??rules[0]}function childContext(name2,parent){if(parent==="opaque")return"opaq\
 ue";return ruleFor(name2,parent)?.child?.(parent)??"unknown"}function analyze(name2,args,terminator,parent){if(parent==="opaque"||parent==="unknown")return void 0;
@@ -5093,16 +5102,16 @@ main2,{offset:0,length:0,...signal}):st;if(!opened.ok)throw new UserError(`canno
 main2);const loaded=parseWith(main2,await host.configSource(main2,signal),opts);const{notConfig,denied}=loaded.parse;const why=notConfig.get(main2);if(why)throw new UserError(
 `does not read as an nginx config file: ${why}`,main2);const first=denied[0];if(first){const what=first.listing?`cannot list ${first.path} for an include`:`cann\
 ot read included file ${first.path}`;throw new UserError(`${what}: permission denied`,first.site?`${first.site.file}:${first.site.line}`:main2)}return loaded}function parseFiles(main2,opts){
-try{const st=(0,import_node_fs14.statSync)(main2);const no=refusalOf(fileType(st),false);if(no)throw new UserError(`cannot read nginx config: ${no}`,main2);(0,import_node_fs14.closeSync)(
-(0,import_node_fs14.openSync)(main2,import_node_fs14.constants.O_RDONLY|import_node_fs14.constants.O_NONBLOCK))}catch(e){if(e instanceof UserError)throw e;throw new UserError(
+try{const st=(0,import_node_fs15.statSync)(main2);const no=refusalOf(fileType(st),false);if(no)throw new UserError(`cannot read nginx config: ${no}`,main2);(0,import_node_fs15.closeSync)(
+(0,import_node_fs15.openSync)(main2,import_node_fs15.constants.O_RDONLY|import_node_fs15.constants.O_NONBLOCK))}catch(e){if(e instanceof UserError)throw e;throw new UserError(
 `cannot read nginx config: ${fileErrorWords(e)}`,main2)}return parseWith(main2,fileSource(),opts)}function parseWith(main2,source,opts){return{main:main2,parse:parseConfig(
-main2,{source,prefix:(0,import_node_path17.dirname)(main2),...opts})}}function readHead(path6,max){const fd=(0,import_node_fs14.openSync)(path6,import_node_fs14.constants.
-O_RDONLY|import_node_fs14.constants.O_NONBLOCK);try{const head=Buffer.alloc(max);let n2=0;for(let r=1;r>0&&n2<max;n2+=r)r=(0,import_node_fs14.readSync)(fd,head,
-n2,max-n2,n2);return head.subarray(0,n2)}finally{(0,import_node_fs14.closeSync)(fd)}}async function loadAny(path6,opts={}){if(path6!=="-"){let head;try{const st=(0,import_node_fs14.statSync)(
+main2,{source,prefix:(0,import_node_path17.dirname)(main2),...opts})}}function readHead(path6,max){const fd=(0,import_node_fs15.openSync)(path6,import_node_fs15.constants.
+O_RDONLY|import_node_fs15.constants.O_NONBLOCK);try{const head=Buffer.alloc(max);let n2=0;for(let r=1;r>0&&n2<max;n2+=r)r=(0,import_node_fs15.readSync)(fd,head,
+n2,max-n2,n2);return head.subarray(0,n2)}finally{(0,import_node_fs15.closeSync)(fd)}}async function loadAny(path6,opts={}){if(path6!=="-"){let head;try{const st=(0,import_node_fs15.statSync)(
 path6);if(!st.isFIFO())head=st.isFile()?readHead(path6,64*1024).toString("utf8"):""}catch{head=""}if(head!==void 0&&!isDump(head))return parseFiles(path6,opts)}
 const text3=await readText(path6,opts);if(isDump(text3))return loadDumpText(text3,path6,opts);const parse3=parseConfig(path6,{source:overlaySource(new Map([[path6,
-text3]]),fileSource()),prefix:process.cwd(),...opts});return{main:path6,parse:parse3}}var import_node_fs14,import_node_path17,MAX_DUMP_BYTES;var init_load2=__esm(
-{"src/nginx/load.ts"(){"use strict";import_node_fs14=require("node:fs");import_node_path17=require("node:path");init_config_source();init_config_files();init_input_file();
+text3]]),fileSource()),prefix:process.cwd(),...opts});return{main:path6,parse:parse3}}var import_node_fs15,import_node_path17,MAX_DUMP_BYTES;var init_load2=__esm(
+{"src/nginx/load.ts"(){"use strict";import_node_fs15=require("node:fs");import_node_path17=require("node:path");init_config_source();init_config_files();init_input_file();
 init_user_error();init_dump();init_nginx_test();init_parser();MAX_DUMP_BYTES=256*1024*1024}});function hostResolver(host,timeoutMs=RESOLVE_TIMEOUT_MS,deadlineAt=Number.POSITIVE_INFINITY){const cache=new Map;return(name2,signal)=>{const key=name2.toLowerCase();
 let p=cache.get(key);if(!p){p=host.resolve(name2,{timeoutMs:configWait(deadlineAt,timeoutMs),signal}).then(r=>r.ok?[...new Set(r.addresses.map(canonicalIp))]:[]);
 cache.set(key,p)}return p}}var RESOLVE_TIMEOUT_MS;var init_resolve2=__esm({"src/nginx/resolve.ts"(){"use strict";init_endpoint();init_config_wait();RESOLVE_TIMEOUT_MS=
@@ -5111,20 +5120,21 @@ loadDump(dump,{signal,...options.readStdin&&{readStdin:options.readStdin}}):ctx.
 parse:parse3,main:main2}=loaded;const nginxChecked=timed(timings,"nginx -t",()=>nginxCheck(spec,loaded,ctx));const base=(0,import_node_path18.dirname)(main2);const shown2=new Map;
 const display=file2=>{let d=shown2.get(file2);if(d===void 0){const r=(0,import_node_path18.relative)(base,file2);d=r&&!r.startsWith("..")&&!(0,import_node_path18.isAbsolute)(
 r)?r:file2;shown2.set(file2,d)}return d};const lines=new Map;const lineText=s=>{let l=lines.get(s.file);if(!l){l=(parse3.texts.get(s.file)??"").split("\n");lines.
-set(s.file,l)}return(l[s.line-1]??"").trim()};const modelStart=performance.now();const model=buildModel(parse3);const expansions=expandAll(model);mark(timings,"\
-config model",modelStart);const ours=[];for(const c3 of parse3.payload.config){for(const e of c3.errors)ours.push(invalid(stripWhere(e.error),c3.file,e.line??void 0))}
-for(const e of model.errors)ours.push(invalid(e.error,e.file,e.line));for(const exp of expansions.values())for(const e of exp.errors)ours.push(invalid(e.error,e.
-file,e.line));const resolver=options.resolver??hostResolver(ctx.host,void 0,ctx.deadlineAt);const[nginx,addresses]=await Promise.all([nginxChecked,timed(timings,
-"name lookups",()=>resolveAll(spec,expansions,resolver,signal))]);const theirs=nginx.messages.filter(m=>isErrorMessage(m)&&!isPermissionMessage(m)).map(m=>invalid(
-m.message,m.file,m.line,m.raw));const notes2=[...nginx.notes];for(const m of nginx.messages){if(isErrorMessage(m)&&isPermissionMessage(m))notes2.push(info2(`ngi\
-nx -t could not read what it needs as this user: ${m.message}`,m.file,m.line));else if(!isErrorMessage(m))notes2.push(info2(`nginx -t: [${m.level}] ${m.message}`,
-m.file,m.line))}if(!nginx.ok&&theirs.length===0&&nginx.failure)theirs.push(invalid(nginx.failure));const taken=new Set(theirs.map(f=>`${f.file}:${f.line}`));const invalids=[
-...theirs,...ours.filter(f=>f.line===void 0||!taken.has(`${f.file}:${f.line}`))];const findings=[...invalids];const dials=[];const compareStart=performance.now();
-const evaluate2=prepareEvaluation({services:spec.services,model,expansions,addresses,display,lineText});for(const service2 of spec.services){const r=evaluate2(service2);
-append(findings,r.findings);append(dials,r.dials)}mark(timings,"config compare",compareStart);append(findings,notes2);return{findings:findings.map(masked),dials:dials.
-map(d=>({...d,text:mask(d.text),shownFile:display(d.file)})),nginx:nginxFacts(model,spec.nginx.prefix),fronts:frontRoutes({parse:parse3,model,expansions,services:spec.
-services,dials})};function invalid(message,file2,line,raw){const evidence=[file2&&line?lineText({file:file2,line}):void 0,raw].filter(x=>Boolean(x));const f={code:"\
-config.invalid",severity:"error",message,...file2!==void 0&&file2!=="-"&&{file:file2},...line!==void 0&&{line},...evidence.length>0&&{evidence}};const fix=invalidFix(
+set(s.file,l)}return(l[s.line-1]??"").trim()};const maskedLines=new Map;const maskedLine=text3=>{let m=maskedLines.get(text3);if(m===void 0){m=mask(text3);maskedLines.
+set(text3,m)}return m};const modelStart=performance.now();const model=buildModel(parse3);const facts=nginxFacts(model,spec.nginx.prefix);ctx.onFacts?.(facts);const expansions=expandAll(
+model);mark(timings,"config model",modelStart);const ours=[];for(const c3 of parse3.payload.config){for(const e of c3.errors)ours.push(invalid(stripWhere(e.error),
+c3.file,e.line??void 0))}for(const e of model.errors)ours.push(invalid(e.error,e.file,e.line));for(const exp of expansions.values())for(const e of exp.errors)ours.
+push(invalid(e.error,e.file,e.line));const resolver=options.resolver??hostResolver(ctx.host,void 0,ctx.deadlineAt);const[nginx,addresses]=await Promise.all([nginxChecked,
+timed(timings,"name lookups",()=>resolveAll(spec,expansions,resolver,signal))]);const theirs=nginx.messages.filter(m=>isErrorMessage(m)&&!isPermissionMessage(m)).
+map(m=>invalid(m.message,m.file,m.line,m.raw));const notes2=[...nginx.notes];for(const m of nginx.messages){if(isErrorMessage(m)&&isPermissionMessage(m))notes2.
+push(info2(`nginx -t could not read what it needs as this user: ${m.message}`,m.file,m.line));else if(!isErrorMessage(m))notes2.push(info2(`nginx -t: [${m.level}\
+] ${m.message}`,m.file,m.line))}if(!nginx.ok&&theirs.length===0&&nginx.failure)theirs.push(invalid(nginx.failure));const taken=new Set(theirs.map(f=>`${f.file}:${f.
+line}`));const invalids=[...theirs,...ours.filter(f=>f.line===void 0||!taken.has(`${f.file}:${f.line}`))];const findings=[...invalids];const dials=[];const compareStart=performance.
+now();const evaluate2=prepareEvaluation({services:spec.services,model,expansions,addresses,display,lineText});for(const service2 of spec.services){const r=evaluate2(
+service2);append(findings,r.findings);append(dials,r.dials)}mark(timings,"config compare",compareStart);append(findings,notes2);for(const d of dials){d.text=maskedLine(
+d.text);d.shownFile=display(d.file)}return{findings:findings.map(masked),dials,nginx:facts,fronts:frontRoutes({parse:parse3,model,expansions,services:spec.services,
+dials})};function invalid(message,file2,line,raw){const evidence=[file2&&line?lineText({file:file2,line}):void 0,raw].filter(x=>Boolean(x));const f={code:"confi\
+g.invalid",severity:"error",message,...file2!==void 0&&file2!=="-"&&{file:file2},...line!==void 0&&{line},...evidence.length>0&&{evidence}};const fix=invalidFix(
 message,file2&&line?lineText({file:file2,line}):void 0);const at2=file2&&line?`  (${display(file2)}:${line})`:"";return{...f,fix:`${fix??`correct the line, then\
  check with: nginx -t -c ${main2}`}${at2}`}}function info2(message,file2,line){return{severity:"info",message,...file2!==void 0&&{file:file2},...line!==void 0&&
 {line}}}}function nginxFacts(model,prefix){const pid=model.pid?.path;const pidFile=pid===void 0?DEFAULT_PID_FILE:(0,import_node_path18.isAbsolute)(pid)?pid:prefix!==
@@ -5644,13 +5654,15 @@ outcome.ok?passes+1:0;onAttempt?.(outcome,n2,passes);if(outcome.ok){answerFailin
 return outcome}throw new Retry(policy.intervalMs)}lastFailure=outcome;const code=outcome.finding?.code;if(isDefinitive(code)){sameDefinitive=previous?.finding?.
 code===code?sameDefinitive+1:1;if(sameDefinitive>=CONFIRMATIONS)throw new AbortError(`${code} confirmed`);throw new Retry(policy.intervalMs)}sameDefinitive=0;if(code!==
 void 0&&CONNECT_LEVEL.has(code)){answerFailingSince=void 0;throw new Retry(policy.intervalMs)}answerFailingSince??=performance.now();throw new Retry(backoffMs(performance.
-now()-answerFailingSince,policy))};try{await pRetry(once9,{retries:Number.POSITIVE_INFINITY,minTimeout:0,maxRetryTime:Math.max(0,policy.deadlineAt-Date.now()),...policy.
-signal&&{signal:policy.signal},onFailedAttempt:async({error:error2})=>{const remaining=policy.deadlineAt-Date.now();if(!(error2 instanceof Retry)||remaining<=0)
-return;await(0,import_promises19.setTimeout)(Math.min(error2.delayMs,remaining),void 0,policy.signal?{signal:policy.signal}:{}).catch(()=>{})},shouldRetry:({error:error2})=>error2 instanceof
-Retry&&policy.deadlineAt-Date.now()>0})}catch{}last??=await attempt2(Math.max(policy.deadlineAt-Date.now(),1),1);if(!succeeded&&last.ok&&lastFailure)last=lastFailure;
-return{last,attempts,durationMs:performance.now()-started}}var import_promises19,CONFIRMATIONS,CONNECT_LEVEL,BACKOFF_FRACTION,Retry;var init_retry=__esm({"src/g\
-ate/retry.ts"(){"use strict";init_p_retry();import_promises19=require("node:timers/promises");init_codes();init_probe_result();CONFIRMATIONS=2;CONNECT_LEVEL=new Set(
-REASON_CODES.filter(isConnectLevel));BACKOFF_FRACTION=.1;Retry=class extends Error{constructor(delayMs){super("retry");this.delayMs=delayMs}delayMs}}});async function runCheck(check2,env,sink){const threshold=check2.kind.successThreshold??env.policy.successThreshold;const run=await retryCheck((budget,n2)=>attempt(
+now()-answerFailingSince,policy))};const waitAfter=async error2=>{const remaining=policy.deadlineAt-Date.now();if(!(error2 instanceof Retry)||remaining<=0)return false;
+await(0,import_promises20.setTimeout)(Math.min(error2.delayMs,remaining),void 0,policy.signal?{signal:policy.signal}:{}).catch(()=>{});return true};const mayRetry=error2=>error2 instanceof
+Retry&&policy.deadlineAt-Date.now()>0;try{let first=0;let again=true;if(!policy.signal?.aborted){first=1;try{await once9(1);again=false}catch(error2){again=await waitAfter(
+error2)&&mayRetry(error2)}}if(again){await pRetry(n2=>once9(n2+first),{retries:Number.POSITIVE_INFINITY,minTimeout:0,maxRetryTime:Math.max(0,policy.deadlineAt-Date.
+now()),...policy.signal&&{signal:policy.signal},onFailedAttempt:async({error:error2})=>{await waitAfter(error2)},shouldRetry:({error:error2})=>mayRetry(error2)})}}catch{}
+last??=await attempt2(Math.max(policy.deadlineAt-Date.now(),1),1);if(!succeeded&&last.ok&&lastFailure)last=lastFailure;return{last,attempts,durationMs:performance.
+now()-started}}var import_promises20,CONFIRMATIONS,CONNECT_LEVEL,BACKOFF_FRACTION,Retry;var init_retry=__esm({"src/gate/retry.ts"(){"use strict";init_p_retry();
+import_promises20=require("node:timers/promises");init_codes();init_probe_result();CONFIRMATIONS=2;CONNECT_LEVEL=new Set(REASON_CODES.filter(isConnectLevel));BACKOFF_FRACTION=
+.1;Retry=class extends Error{constructor(delayMs){super("retry");this.delayMs=delayMs}delayMs}}});async function runCheck(check2,env,sink){const threshold=check2.kind.successThreshold??env.policy.successThreshold;const run=await retryCheck((budget,n2)=>attempt(
 check2,env,budget,n2),{...env.policy,successThreshold:threshold},progress(check2,env,threshold));if(run.last.ok&&check2.kind.silentPass)return run;return{...run,
 row:record2(check2,run,env,sink)}}async function attempt(check2,env,budgetMs,n2){const g=env.spec.gate;const a2={host:env.host,spec:env.spec,signal:env.signal,evidence:env.
 evidence,connectTimeoutMs:timeoutFor(n2,g.connectTimeoutMs,budgetMs),requestTimeoutMs:timeoutFor(n2,g.requestTimeoutMs,budgetMs),deadlineAt:env.deadlineAt,...env.
@@ -5676,25 +5688,26 @@ return distinct?` ${formatEndpoint(dialed(target))}`:""}var STAGE_ORDER;var init
 const otherNetns=nginx.running&&nginx.process.netns!==void 0&&nginx.process.ownNetns!==void 0&&nginx.process.netns!==nginx.process.ownNetns;if(otherNetns&&ctx.vantage?.
 netns!==nginx.process.netns){const{netns,ownNetns}=nginx.process;const notes2=fronts.map(r=>({severity:"info",service:r.service,message:`${r.path} is not reques\
 ted through nginx: nginx runs in network namespace ${netns}, the gate's dials are made from ${ownNetns}`}));return{targets:out,notes:notes2}}const sizes=new Map;
-await Promise.all(fronts.map(async route2=>{const service2=spec.services.find(s=>s.name===route2.service);if(!service2||!nginx.running&&service2.serverNames.length===
-0)return;const target={route:route2,nginx,...ctx.nginxFacts?.pidFile!==void 0&&{pidFile:ctx.nginxFacts.pidFile}};const log=spec.nginx.errorLog??("path"in route2.
-errorLog?route2.errorLog.path:void 0);if(log===void 0){if("unreadable"in route2.errorLog)target.errorLogProblem=route2.errorLog.unreadable}else{let at2=sizes.get(
-log);if(!at2){at2=sizeOf(ctx.host,log,ctx.signal);sizes.set(log,at2)}const{size,problem}=await at2;if(size!==void 0)target.errorLogFrom=size;if(problem!==void 0)
-target.errorLogProblem=problem}out.set(route2.service,target)}));return{targets:out,notes:[]}}async function sizeOf(host,path6,signal){const st=await host.stat(
-path6,{followLinks:true,signal});if(!st.ok)return{problem:`${path6} could not be read when the gate started: ${st.code??st.message}`};if(st.type!=="file")return{
-problem:`${path6} is not a regular file`};return{size:st.size}}async function nginxHostsFile(host,masterPid,signal){for(const path6 of[`/proc/${masterPid}/root/\
-etc/hosts`,"/etc/hosts"]){const st=await host.stat(path6,{followLinks:true,signal});if(st.ok)return{path:path6,...st.mtimeMs!==void 0&&{mtimeMs:st.mtimeMs}}}return void 0}
-async function staleNotes(spec,ctx,fronts,found){const nginx=ctx.nginx;if(!nginx?.running||nginx.process.startedAt===void 0)return[];const routes=[...fronts.values()].
-filter(f=>f.route.startNames.length>0&&!found.some(x=>x.service===f.route.service&&x.code==="nginx.stale_address"));if(routes.length===0)return[];const startedAt2=nginx.
-process.startedAt;const hosts=await nginxHostsFile(ctx.host,nginx.process.masterPid,ctx.signal);if(hosts?.mtimeMs===void 0||hosts.mtimeMs<=startedAt2)return[];const timeoutMs=Math.
-max(1,Math.min(spec.gate.connectTimeoutMs,ctx.deadlineAt-Date.now()));const out=[];for(const{route:route2}of routes){for(const n2 of route2.startNames){const now=await ctx.
-host.resolve(n2.name,{timeoutMs,signal:ctx.signal});out.push({code:"nginx.stale_address",severity:"warning",service:route2.service,target:`${n2.name}:${n2.port}`,
-message:`nginx resolved ${n2.name} when it started (${iso(startedAt2)}); ${hosts.path} changed after that (${iso(hosts.mtimeMs)}): nginx may still dial the addr\
-ess ${n2.name} had then`,evidence:[`nginx master pid ${nginx.process.masterPid} started ${iso(startedAt2)}`,`${hosts.path} modified ${iso(hosts.mtimeMs)}`,now.ok?
-`${n2.name} resolves now to ${now.addresses.join(", ")}`:`${n2.name} does not resolve now: ${now.code??now.message}`],fix:reloadFix(n2.name),file:n2.file,line:n2.
-line})}}return out}function reloadFix(name2){return`reload nginx (nginx -s reload, or systemctl reload nginx) so it resolves ${name2} again; or resolve it at ru\
-n time: a resolver plus a variable in proxy_pass, or \`server ${name2} resolve;\` in a zone'd upstream (nginx 1.27.3+)`}function iso(ms2){return new Date(ms2).toISOString().
-replace(/\.\d+Z$/,"Z")}var init_through_nginx=__esm({"src/gate/through-nginx.ts"(){"use strict"}});function printable(bytes,max=64){let out="";for(const b of bytes.subarray(0,max)){if(b===10)out+="\\n";else if(b===13)out+="\\r";else if(b>=32&&b<127)out+=String.
+const byName=new Map(spec.services.map(s=>[s.name,s]));await Promise.all(fronts.map(async route2=>{const service2=byName.get(route2.service);if(!service2||!nginx.
+running&&service2.serverNames.length===0)return;const target={route:route2,nginx,...ctx.nginxFacts?.pidFile!==void 0&&{pidFile:ctx.nginxFacts.pidFile}};const log=spec.
+nginx.errorLog??("path"in route2.errorLog?route2.errorLog.path:void 0);if(log===void 0){if("unreadable"in route2.errorLog)target.errorLogProblem=route2.errorLog.
+unreadable}else{let at2=sizes.get(log);if(!at2){at2=sizeOf(ctx.host,log,ctx.signal);sizes.set(log,at2)}const{size,problem}=await at2;if(size!==void 0)target.errorLogFrom=
+size;if(problem!==void 0)target.errorLogProblem=problem}out.set(route2.service,target)}));return{targets:out,notes:[]}}async function sizeOf(host,path6,signal){
+const st=await host.stat(path6,{followLinks:true,signal});if(!st.ok)return{problem:`${path6} could not be read when the gate started: ${st.code??st.message}`};if(st.
+type!=="file")return{problem:`${path6} is not a regular file`};return{size:st.size}}async function nginxHostsFile(host,masterPid,signal){for(const path6 of[`/pr\
+oc/${masterPid}/root/etc/hosts`,"/etc/hosts"]){const st=await host.stat(path6,{followLinks:true,signal});if(st.ok)return{path:path6,...st.mtimeMs!==void 0&&{mtimeMs:st.
+mtimeMs}}}return void 0}async function staleNotes(spec,ctx,fronts,found){const nginx=ctx.nginx;if(!nginx?.running||nginx.process.startedAt===void 0)return[];const shown2=new Set(
+found.filter(x=>x.code==="nginx.stale_address").map(x=>x.service));const routes=[...fronts.values()].filter(f=>f.route.startNames.length>0&&!shown2.has(f.route.
+service));if(routes.length===0)return[];const startedAt2=nginx.process.startedAt;const hosts=await nginxHostsFile(ctx.host,nginx.process.masterPid,ctx.signal);if(hosts?.
+mtimeMs===void 0||hosts.mtimeMs<=startedAt2)return[];const timeoutMs=Math.max(1,Math.min(spec.gate.connectTimeoutMs,ctx.deadlineAt-Date.now()));const out=[];for(const{
+route:route2}of routes){for(const n2 of route2.startNames){const now=await ctx.host.resolve(n2.name,{timeoutMs,signal:ctx.signal});out.push({code:"nginx.stale_a\
+ddress",severity:"warning",service:route2.service,target:`${n2.name}:${n2.port}`,message:`nginx resolved ${n2.name} when it started (${iso(startedAt2)}); ${hosts.
+path} changed after that (${iso(hosts.mtimeMs)}): nginx may still dial the address ${n2.name} had then`,evidence:[`nginx master pid ${nginx.process.masterPid} s\
+tarted ${iso(startedAt2)}`,`${hosts.path} modified ${iso(hosts.mtimeMs)}`,now.ok?`${n2.name} resolves now to ${now.addresses.join(", ")}`:`${n2.name} does not r\
+esolve now: ${now.code??now.message}`],fix:reloadFix(n2.name),file:n2.file,line:n2.line})}}return out}function reloadFix(name2){return`reload nginx (nginx -s re\
+load, or systemctl reload nginx) so it resolves ${name2} again; or resolve it at run time: a resolver plus a variable in proxy_pass, or \`server ${name2} resolv\
+e;\` in a zone'd upstream (nginx 1.27.3+)`}function iso(ms2){return new Date(ms2).toISOString().replace(/\.\d+Z$/,"Z")}var init_through_nginx=__esm({"src/gate/t\
+hrough-nginx.ts"(){"use strict"}});function printable(bytes,max=64){let out="";for(const b of bytes.subarray(0,max)){if(b===10)out+="\\n";else if(b===13)out+="\\r";else if(b>=32&&b<127)out+=String.
 fromCharCode(b);else out+=`\\x${b.toString(16).padStart(2,"0")}`}return bytes.length>max?`${out}...`:out}function looksLikeTls(bytes){return bytes.length>=3&&(bytes[0]===
 21||bytes[0]===22)&&bytes[1]===3&&(bytes[2]??9)<=4}var init_printable=__esm({"src/probe/printable.ts"(){"use strict"}});function matchExpectation(r,expect){if(!expect||r.status===void 0)return r;const status=r.status;const listed=expect.status?.some(s=>status>=s.from&&status<=s.to);
 const answered=r.ok||r.code===HTTP_STATUS&&listed===true;if(!answered||!r.answer)return r;const mismatches=differences(expect,status,listed,r.answer);const{code:_code,
@@ -5845,27 +5858,28 @@ e",timings:{totalMs:r.durationMs}};if(r.ok)return{ok:true,...base,message:r.addr
 now()>=a2.deadlineAt-1;return{ok:false,...base,message:`the resolver did not answer within ${atDeadline?"the gate's deadline":"connect_timeout"}, ${Math.round(r.
 durationMs)} ms`}}return{ok:false,...base,code:r.code,...r.errno!==void 0&&{errno:r.errno},message:r.message}},evidence:async()=>({evidence:{}}),successThreshold:1,
 silentPass:true}}});var PROBE_KINDS;var init_probe_kinds=__esm({"src/gate/probe-kinds.ts"(){"use strict";init_fastcgi2();init_front();init_http2();init_listener2();init_resolve3();
-PROBE_KINDS={resolve:resolveKind,tcp:listenerKind,unix:listenerKind,http:httpKind(false),https:httpKind(true),fastcgi:fastcgiKind,front:frontKind}}});function targetsOf(service2,dials){const key=e=>e.kind==="unix"?`unix ${e.path}`:`tcp ${e.host.toLowerCase()} ${e.port}`;const targets=new Map(service2.pool.map(
-b=>[key(b),{endpoint:b}]));for(const d of dials){if(d.dynamic||!d.endpoint)continue;const same=targets.get(key(d.endpoint));if(same)same.dial??=d;else targets.set(
-key(d.endpoint),{endpoint:d.endpoint,dial:d})}return[...targets.values()]}function dialsByService(dials){const out=new Map;for(const d of dials){const list=out.
-get(d.service);if(list)list.push(d);else out.set(d.service,[d])}return out}function planService(spec,service2,dials,learnt,front){const checks=new Map;const add2=c3=>{
-if(!checks.has(c3.id))checks.set(c3.id,c3);return c3.id};const make=(kind,target,after,distinct=false)=>{const k=PROBE_KINDS[kind];const where2=kind==="front"?"":
-`:${formatEndpoint(kind==="resolve"?target.endpoint:dialed(target))}`;return{id:`${service2.name}:${kind}${where2}`,kind:k,stage:k.stage,name:k.checkName(service2,
-target,distinct),service:service2,target,after}};const targets=targetsOf(service2,dials);const backends=targets.slice(0,service2.pool.length);const stage=target=>{
-const{endpoint}=target;if(endpoint.kind==="unix")return{ids:[add2(make("unix",target,[]))],addresses:[void 0]};if(ipFamily(endpoint.host)!==0)return{ids:[add2(make(
-"tcp",{...target,address:endpoint.host},[]))],addresses:[endpoint.host]};const resolve13=add2(make("resolve",target,[]));const addresses=learnt.resolved.get(resolve13);
-const ids=[resolve13,...(addresses??[]).map(address=>add2(make("tcp",{...target,address},[resolve13])))];return{ids,...addresses&&{addresses}}};const listeners=backends.
-map(stage);for(const t of targets.slice(backends.length))stage(t);const notes2=[];const path6=service2.health;let healthIds=listeners.flatMap(l=>l.ids);if(backends.
-length>0&&path6){const kind=healthKindOf(service2.protocol);if(!kind){notes2.push({id:`${service2.name}:no-health-kind`,after:healthIds,finding:{severity:"info",
-service:service2.name,message:`health ${path6} is not requested over ${service2.protocol}: the listener probe is the check`}})}else{const pool=backends.length>1;
-healthIds=backends.flatMap((backend,i2)=>{const mine=listeners[i2];if(!mine.addresses||!mine.ids.every(id=>learnt.passed.has(id)))return[add2(make(kind,backend,
-mine.ids,pool))];const{addresses}=mine;return addresses.map(address=>add2(make(kind,{...backend,...address!==void 0&&{address}},mine.ids,pool||addresses.length>
-1)))})}if(spec.nginx.front)add2(make("front",{endpoint:frontRequest(spec.nginx.front).endpoint},healthIds));else if(front&&!spec.nginx.frontOff)add2(make("front",
-{endpoint:front.route.endpoint,front},healthIds))}return{checks:[...checks.values()],notes:notes2}}function firstChecks(spec,dials){const byService2=dialsByService(
+PROBE_KINDS={resolve:resolveKind,tcp:listenerKind,unix:listenerKind,http:httpKind(false),https:httpKind(true),fastcgi:fastcgiKind,front:frontKind}}});function targetsOnce(service2,dials){const known=targetsByDials.get(dials);if(known?.service===service2)return known.targets;const targets=targetsOf(service2,dials);
+targetsByDials.set(dials,{service:service2,targets});return targets}function targetsOf(service2,dials){const key=e=>e.kind==="unix"?`unix ${e.path}`:`tcp ${e.host.
+toLowerCase()} ${e.port}`;const targets=new Map(service2.pool.map(b=>[key(b),{endpoint:b}]));for(const d of dials){if(d.dynamic||!d.endpoint)continue;const same=targets.
+get(key(d.endpoint));if(same)same.dial??=d;else targets.set(key(d.endpoint),{endpoint:d.endpoint,dial:d})}return[...targets.values()]}function dialsByService(dials){
+const out=new Map;for(const d of dials){const list=out.get(d.service);if(list)list.push(d);else out.set(d.service,[d])}return out}function planService(spec,service2,dials,learnt,front){
+const checks=new Map;const add2=c3=>{if(!checks.has(c3.id))checks.set(c3.id,c3);return c3.id};const make=(kind,target,after,distinct=false)=>{const k=PROBE_KINDS[kind];
+const where2=kind==="front"?"":`:${formatEndpoint(kind==="resolve"?target.endpoint:dialed(target))}`;return{id:`${service2.name}:${kind}${where2}`,kind:k,stage:k.
+stage,name:k.checkName(service2,target,distinct),service:service2,target,after}};const targets=targetsOnce(service2,dials);const backends=targets.slice(0,service2.
+pool.length);const stage=target=>{const{endpoint}=target;if(endpoint.kind==="unix")return{ids:[add2(make("unix",target,[]))],addresses:[void 0]};if(ipFamily(endpoint.
+host)!==0)return{ids:[add2(make("tcp",{...target,address:endpoint.host},[]))],addresses:[endpoint.host]};const resolve13=add2(make("resolve",target,[]));const addresses=learnt.
+resolved.get(resolve13);const ids=[resolve13,...(addresses??[]).map(address=>add2(make("tcp",{...target,address},[resolve13])))];return{ids,...addresses&&{addresses}}};
+const listeners=backends.map(stage);for(const t of targets.slice(backends.length))stage(t);const notes2=[];const path6=service2.health;let healthIds=listeners.flatMap(
+l=>l.ids);if(backends.length>0&&path6){const kind=healthKindOf(service2.protocol);if(!kind){notes2.push({id:`${service2.name}:no-health-kind`,after:healthIds,finding:{
+severity:"info",service:service2.name,message:`health ${path6} is not requested over ${service2.protocol}: the listener probe is the check`}})}else{const pool=backends.
+length>1;healthIds=backends.flatMap((backend,i2)=>{const mine=listeners[i2];if(!mine.addresses||!mine.ids.every(id=>learnt.passed.has(id)))return[add2(make(kind,
+backend,mine.ids,pool))];const{addresses}=mine;return addresses.map(address=>add2(make(kind,{...backend,...address!==void 0&&{address}},mine.ids,pool||addresses.
+length>1)))})}if(spec.nginx.front)add2(make("front",{endpoint:frontRequest(spec.nginx.front).endpoint},healthIds));else if(front&&!spec.nginx.frontOff)add2(make(
+"front",{endpoint:front.route.endpoint,front},healthIds))}return{checks:[...checks.values()],notes:notes2}}function firstChecks(spec,dials){const byService2=dialsByService(
 dials);return spec.services.flatMap(service2=>{const names2=new Set(planService(spec,service2,byService2.get(service2.name)??[],NOTHING_LEARNT).checks.map(c3=>c3.
 name));return[...names2].map(name2=>({service:service2.name,name:name2}))})}function healthKindOf(protocol2){return Object.keys(PROBE_KINDS).find(k=>PROBE_KINDS[k].
-stage==="health"&&PROBE_KINDS[k].protocols?.includes(protocol2))}var NOTHING_LEARNT;var init_probe_plan=__esm({"src/gate/probe-plan.ts"(){"use strict";init_endpoint();
-init_front();init_probe_kind();init_probe_kinds();NOTHING_LEARNT={resolved:new Map,passed:new Set}}});async function runService(service2,dials,env,front,timings){const out={findings:[],checks:[],notRun:[]};const learnt={resolved:new Map,passed:new Set};const state=new Map;
+stage==="health"&&PROBE_KINDS[k].protocols?.includes(protocol2))}var NOTHING_LEARNT,targetsByDials;var init_probe_plan=__esm({"src/gate/probe-plan.ts"(){"use st\
+rict";init_endpoint();init_front();init_probe_kind();init_probe_kinds();NOTHING_LEARNT={resolved:new Map,passed:new Set};targetsByDials=new WeakMap}});async function runService(service2,dials,env,front,timings){const out={findings:[],checks:[],notRun:[]};const learnt={resolved:new Map,passed:new Set};const state=new Map;
 const planned=new Map;let pending=new Map;let waitingFor=new Map;let notes2=[];const noted=new Set;const rows=new Map;const settled=[];let wake;let broken;let running=0;
 let seq=0;const start2=check2=>{state.set(check2.id,"running");running++;const at2=seq++;const startedAt2=performance.now();runCheck(check2,env,out).then(run=>{
 mark(timings,`probe ${service2.name}: ${check2.name}`,startedAt2);if(run.row)rows.set(run.row,{check:check2,seq:at2});settled.push({check:check2,run});wake?.()},
@@ -5897,27 +5911,33 @@ any([opts.signal,hardStop]):hardStop;(0,import_node_events17.setMaxListeners)(0,
 {onProgress:opts.onProgress},...opts.timings&&{timings:opts.timings}};const endLookups=useLookups();try{const report=await phases(spec,opts,ctx,started);return opts.
 timings?{...report,timings:opts.timings}:report}finally{endLookups()}}async function phases(spec,opts,ctx,started){const phase=opts.phase??"all";const configPhase2=opts.
 configPhase??runConfigPhase;const probePhase=opts.probePhase??runProbePhase;const{signal}=ctx;const findings=[];const checks=[];const notRun=[];let dials=[];let facts;
-let fronts;if(phase!=="probe"){const config2=await timed(ctx.timings,"config phase",()=>configPhase2(spec,ctx));append(findings,config2.findings);dials=config2.
-dials;facts=config2.nginx;fronts=config2.fronts;const firstError=new Map;for(const f of config2.findings)if(f.severity==="error"&&!firstError.has(f.service))firstError.
-set(f.service,f);for(const s of spec.services){const own2=firstError.get(s.name)??firstError.get(void 0);checks.push({service:s.name,name:"config",ok:!own2,...own2?.
-code&&{code:own2.code},...own2&&{message:own2.message}})}}const configFailed=findings.some(f=>f.severity==="error");const interrupted=()=>opts.signal?.aborted===
-true;const planned=why=>append(notRun,(probePhase.plan?.(spec,dials)??[]).map(c3=>({...c3,why:why(c3.service)})));if(phase!=="config"&&!configFailed&&!interrupted()){
-if(signal.aborted||Date.now()>=ctx.deadlineAt){const waits=findings.filter(f=>f.severity==="info"&&/did not finish within|was stopped before it finished/.test(f.
-message)).map(f=>f.message);findings.push({code:"config.timeout",severity:"error",message:`the deadline passed before any probe ran: the config phase took ${Date.
-now()-started} ms`,...waits.length>0&&{evidence:waits},fix:"raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver"});planned(()=>"\
-the deadline passed")}else{const nginx=await timed(ctx.timings,"nginx process lookup",()=>findNginx(ctx.host,{...phase==="probe"?{pidFile:DEFAULT_PID_FILE}:facts?.
-pidFile!==void 0&&{pidFile:facts.pidFile},config:spec.nginx.config,signal}));const view=await timed(ctx.timings,"vantage",()=>vantageHost(ctx.host,nginx,facts?.
-user,{signal}));try{if(view.blocked){append(findings,view.findings());findings.push(view.blocked);planned(()=>"nginx runs in another network namespace the gate \
-cannot enter")}else{const entered=view.vantage();const probe=await timed(ctx.timings,"probe phase",()=>probePhase(spec,dials,{...ctx,host:view.host,nginx,...facts&&
-{nginxFacts:facts},...fronts&&{fronts},...entered&&{vantage:entered}}));const vantage=view.vantage();append(findings,view.findings());append(findings,vantage?probe.
-findings.map(f=>({...f,vantage})):probe.findings);append(checks,probe.checks);append(notRun,probe.notRun??[])}}finally{view.close()}}}else if(phase!=="config"){
-const failed=checks.filter(c3=>!c3.ok).map(c3=>c3.service);planned(service2=>!configFailed?interrupted()?"the gate was interrupted":"the deadline passed":failed.
-includes(service2)?"the config check failed":`the config check of ${failed.join(", ")} failed`)}if(interrupted()){findings.push({severity:"info",message:"interr\
-upted before the gate finished: the verdict covers only what ran"})}const report=verdictOf(findings,checks,spec,Date.now()-started,interrupted());return notRun.
-length?{...report,notRun}:report}function verdictOf(findings,checks,spec,durationMs2,interrupted=false){const deciding=findings.find(f=>f.severity==="error");const fail2=deciding!==
-void 0||interrupted;const reason=deciding?.code;return{verdict:fail2?"fail":"pass",...fail2&&reason&&{reason},findings,...checks&&{checks},spec:spec.file,durationMs:durationMs2}}
-var import_node_events17,MAX_GRACE_MS;var init_run2=__esm({"src/gate/run.ts"(){"use strict";import_node_events17=require("node:events");init_append();init_local_host();
-init_name_lookup();init_timings();init_check();init_nginx_process();init_vantage_host();init_probe_phase();MAX_GRACE_MS=500}});function toJson(report){const out={verdict:report.verdict};if(report.verdict==="fail"&&report.reason!==void 0)out.reason=report.reason;out.findings=report.findings.
+let fronts;const early=phase==="all"?earlyLookup(spec,ctx):void 0;if(phase!=="probe"){const config2=await timed(ctx.timings,"config phase",()=>configPhase2(spec,
+early?{...ctx,onFacts:early.start}:ctx)).catch(e=>{early?.abandon();throw e});append(findings,config2.findings);dials=config2.dials;facts=config2.nginx;fronts=config2.
+fronts;const firstError=new Map;for(const f of config2.findings)if(f.severity==="error"&&!firstError.has(f.service))firstError.set(f.service,f);for(const s of spec.
+services){const own2=firstError.get(s.name)??firstError.get(void 0);checks.push({service:s.name,name:"config",ok:!own2,...own2?.code&&{code:own2.code},...own2&&
+{message:own2.message}})}}const configFailed=findings.some(f=>f.severity==="error");const interrupted=()=>opts.signal?.aborted===true;if(configFailed||interrupted()||
+signal.aborted||Date.now()>=ctx.deadlineAt)early?.abandon();const planned=why=>append(notRun,(probePhase.plan?.(spec,dials)??[]).map(c3=>({...c3,why:why(c3.service)})));
+if(phase!=="config"&&!configFailed&&!interrupted()){if(signal.aborted||Date.now()>=ctx.deadlineAt){const waits=findings.filter(f=>f.severity==="info"&&/did not finish within|was stopped before it finished/.
+test(f.message)).map(f=>f.message);findings.push({code:"config.timeout",severity:"error",message:`the deadline passed before any probe ran: the config phase too\
+k ${Date.now()-started} ms`,...waits.length>0&&{evidence:waits},fix:"raise gate.deadline (or --deadline); nginx -t and the name lookups wait on the resolver"});
+planned(()=>"the deadline passed")}else{const nginx=await(early?.result()??timed(ctx.timings,"nginx process lookup",()=>findNginx(ctx.host,{...phase==="probe"?{
+pidFile:DEFAULT_PID_FILE}:facts?.pidFile!==void 0&&{pidFile:facts.pidFile},config:spec.nginx.config,signal})));const view=await timed(ctx.timings,"vantage",()=>vantageHost(
+ctx.host,nginx,facts?.user,{signal}));try{if(view.blocked){append(findings,view.findings());findings.push(view.blocked);planned(()=>"nginx runs in another netwo\
+rk namespace the gate cannot enter")}else{const entered=view.vantage();const probe=await timed(ctx.timings,"probe phase",()=>probePhase(spec,dials,{...ctx,host:view.
+host,nginx,...facts&&{nginxFacts:facts},...fronts&&{fronts},...entered&&{vantage:entered}}));const vantage=view.vantage();append(findings,view.findings());append(
+findings,vantage?probe.findings.map(f=>({...f,vantage})):probe.findings);append(checks,probe.checks);append(notRun,probe.notRun??[])}}finally{view.close()}}}else if(phase!==
+"config"){const failed=checks.filter(c3=>!c3.ok).map(c3=>c3.service);const failedSet=new Set(failed);const othersFailed=`the config check of ${failed.join(", ")}\
+ failed`;planned(service2=>!configFailed?interrupted()?"the gate was interrupted":"the deadline passed":failedSet.has(service2)?"the config check failed":othersFailed)}
+if(interrupted()){findings.push({severity:"info",message:"interrupted before the gate finished: the verdict covers only what ran"})}const report=verdictOf(findings,
+checks,spec,Date.now()-started,interrupted());return notRun.length?{...report,notRun}:report}function earlyLookup(spec,ctx){const stop=new AbortController;let started;
+return{start(facts){if(started)return;const at2=performance.now();const signal=AbortSignal.any([ctx.signal,stop.signal]);(0,import_node_events17.setMaxListeners)(
+0,signal);const answer=findNginx(ctx.host,{...facts.pidFile!==void 0&&{pidFile:facts.pidFile},config:spec.nginx.config,signal}).then(lookup2=>({lookup:lookup2,end:performance.
+now()}));started={at:at2,answer}},result(){if(!started)return void 0;const{at:at2,answer}=started;return answer.then(({lookup:lookup2,end})=>{ctx.timings?.stages.
+push({stage:"nginx process lookup",startMs:at2,ms:end-at2});return lookup2})},abandon(){stop.abort();void started?.answer.catch(()=>{})}}}function verdictOf(findings,checks,spec,durationMs2,interrupted=false){
+const deciding=findings.find(f=>f.severity==="error");const fail2=deciding!==void 0||interrupted;const reason=deciding?.code;return{verdict:fail2?"fail":"pass",
+...fail2&&reason&&{reason},findings,...checks&&{checks},spec:spec.file,durationMs:durationMs2}}var import_node_events17,MAX_GRACE_MS;var init_run2=__esm({"src/g\
+ate/run.ts"(){"use strict";import_node_events17=require("node:events");init_append();init_local_host();init_name_lookup();init_timings();init_check();init_nginx_process();
+init_vantage_host();init_probe_phase();MAX_GRACE_MS=500}});function toJson(report){const out={verdict:report.verdict};if(report.verdict==="fail"&&report.reason!==void 0)out.reason=report.reason;out.findings=report.findings.
 map(findingJson);if(report.checks!==void 0)out.checks=report.checks.map(checkJson);if(report.notRun?.length)out.not_run=report.notRun.map(notRunJson);if(report.
 spec!==void 0)out.spec=report.spec;if(report.durationMs!==void 0)out.duration_ms=Math.round(report.durationMs);if(report.timings!==void 0)out.timings={stages:report.
 timings.stages.map(t=>({stage:t.stage,start_ms:round1(t.startMs),ms:round1(t.ms)}))};return`${JSON.stringify(out,null,2)}
@@ -8801,12 +8821,12 @@ module2.exports={AgentProtocol,BaseAgent,createAgent,Client:require_client(),Cyg
 utils:{parseKey,...require_keygen(),sftp:{flagsToString,OPEN_MODE,STATUS_CODE,stringToFlags}}}}});function proxyArgv(proxy,target,user){const words=splitCommand(proxy);if(typeof words==="string")return`--ssh-proxy: ${words}`;const argv=substitute2(words,{host:target.
 host,port:target.port,user});return typeof argv==="string"?`--ssh-proxy: ${argv}`:argv}function loginName(target){if(target.user)return target.user;try{return(0,import_node_os7.userInfo)().
 username}catch{return process.env.USER??"root"}}function privateKey(options){if(options.key!==void 0)return{key:Buffer.from(options.key.replace(/\r\n/g,"\n"))};
-const file2=options.keyFile;if(file2!==void 0){try{return{key:(0,import_node_fs15.readFileSync)(file2)}}catch(e){return{error:`--ssh-key ${file2}: cannot read i\
-t (${e.code??"error"})`}}}return{}}function defaultKey(){for(const name2 of DEFAULT_KEYS){try{return(0,import_node_fs15.readFileSync)((0,import_node_path20.join)(
+const file2=options.keyFile;if(file2!==void 0){try{return{key:(0,import_node_fs16.readFileSync)(file2)}}catch(e){return{error:`--ssh-key ${file2}: cannot read i\
+t (${e.code??"error"})`}}}return{}}function defaultKey(){for(const name2 of DEFAULT_KEYS){try{return(0,import_node_fs16.readFileSync)((0,import_node_path20.join)(
 (0,import_node_os7.homedir)(),".ssh",name2))}catch{}}return void 0}async function connectSsh(target,options){const user=loginName(target);const where2=formatTarget2(
 {...target,user});const name2=knownHostsName(target);const knownFile=options.knownHosts??(0,import_node_path20.join)((0,import_node_os7.homedir)(),".ssh","known\
 _hosts");let known=[];if(options.knownHostsText!==void 0){known=knownKeys(options.knownHostsText,"the known hosts given",name2)}else if(options.hostKey===void 0){
-let text3;try{text3=(0,import_node_fs15.readFileSync)(knownFile,"utf8")}catch(e){const code=e.code;if(code!=="ENOENT"||options.knownHosts!==void 0)return{ok:false,
+let text3;try{text3=(0,import_node_fs16.readFileSync)(knownFile,"utf8")}catch(e){const code=e.code;if(code!=="ENOENT"||options.knownHosts!==void 0)return{ok:false,
 message:`known hosts ${knownFile}: cannot read it (${code??"error"})`};text3=""}known=knownKeys(text3,knownFile,name2)}const{key,error:error2}=privateKey(options);
 if(error2)return{ok:false,message:error2};const agent=options.agent??process.env.SSH_AUTH_SOCK;const fallbackKey=key===void 0&&!agent?defaultKey():void 0;if(key===
 void 0&&!agent&&fallbackKey===void 0){return{ok:false,message:`ssh ${where2}: no key: give --ssh-key FILE (or UPSTREAM_GATE_SSH_KEY), or run an ssh-agent (SSH_A\
@@ -8833,8 +8853,8 @@ not a private key ssh2 can read (OpenSSH or PEM format)"}function connectError(e
 client-authentication")return`authentication failed: the host accepted none of the keys offered (${e.message.replace(/^All configured authentication methods failed$/,
 "publickey")})`;if(e.level==="client-timeout")return"no SSH handshake within the connect timeout";if(e.code)return`${e.code}${proxyErr?` (${oneLine(proxyErr)})`:
 ""}`;if(/passphrase|private key|Cannot parse/i.test(e.message))return`the private key cannot be used: ${keyWords(e.message)}`;return`${e.message.replace(/\s+/g,
-" ").slice(0,300)}${proxyErr?` (${oneLine(proxyErr)})`:""}`}var import_node_child_process8,import_node_fs15,import_node_os7,import_node_path20,import_node_stream9,
-DEFAULT_KEYS,HOST_KEY_ALGORITHMS;var init_connect2=__esm({"src/host/ssh/connect.ts"(){"use strict";import_node_child_process8=require("node:child_process");import_node_fs15=
+" ").slice(0,300)}${proxyErr?` (${oneLine(proxyErr)})`:""}`}var import_node_child_process8,import_node_fs16,import_node_os7,import_node_path20,import_node_stream9,
+DEFAULT_KEYS,HOST_KEY_ALGORITHMS;var init_connect2=__esm({"src/host/ssh/connect.ts"(){"use strict";import_node_child_process8=require("node:child_process");import_node_fs16=
 require("node:fs");import_node_os7=require("node:os");import_node_path20=require("node:path");import_node_stream9=require("node:stream");init_run();init_known_hosts();
 init_proxy_command();init_target();DEFAULT_KEYS=["id_ed25519","id_ecdsa","id_rsa"];HOST_KEY_ALGORITHMS={"ssh-ed25519":["ssh-ed25519"],"ecdsa-sha2-nistp256":["ec\
 dsa-sha2-nistp256"],"ecdsa-sha2-nistp384":["ecdsa-sha2-nistp384"],"ecdsa-sha2-nistp521":["ecdsa-sha2-nistp521"],"ssh-rsa":["rsa-sha2-512","rsa-sha2-256","ssh-rs\
@@ -9226,7 +9246,7 @@ function readLogBytes(path6,onBytes,opts={}){return readLog(path6,byteSplitter(o
 dropped:0,truncatedGzip:false,gzipTrailingBytes:0};const push=chunk=>{opts.signal?.throwIfAborted();summary.bytes+=chunk.length;splitter.push(chunk)};try{if(path6===
 "-"){for await(const chunk of decompressed(stdinStream(opts),summary))push(chunk)}else{const input2=await openInput(path6,{what:"error log",...opts.signal&&{signal:opts.
 signal}});if(input2.kind==="pipe"){for await(const chunk of decompressed(input2.stream,summary))push(chunk)}else{try{if(!await readPlain(input2.fd,push,opts.signal,
-opts.range)){const gz=(0,import_node_fs16.createReadStream)("",{fd:input2.fd,start:0,autoClose:false,highWaterMark:CHUNK,...opts.signal&&{signal:opts.signal}});
+opts.range)){const gz=(0,import_node_fs17.createReadStream)("",{fd:input2.fd,start:0,autoClose:false,highWaterMark:CHUNK,...opts.signal&&{signal:opts.signal}});
 for await(const chunk of decompressed(gz,summary))push(chunk)}}finally{await input2.close()}}}}catch(e){const code=e?.code;if(typeof code==="string"&&code.startsWith(
 "Z_"))throw new UserError(`not a readable gzip file (${e.message})`,path6);throw e}splitter.end();summary.dropped=splitter.dropped();return summary}function eachLine(text3,start2,end,onLine){
 for(let i2=start2;i2<end;){let nl=text3.indexOf("\n",i2);if(nl<0||nl>end)nl=end;onLine(i2,nl);i2=nl+1}}function isGzip(head){return head.length>=2&&head[0]===31&&
@@ -9245,10 +9265,10 @@ chunk.length-start2;if(carried>MAX_LINE){carry=[];carried=0;skipping=true;droppe
 indexOf(10);if(nl<0)return take(chunk,0);if(skipping)skipping=false;else{carry.push(chunk.subarray(0,nl));const line=Buffer.concat(carry);carry=[];carried=0;onBytes(
 line)}start2=nl+1}const last=chunk.lastIndexOf(10);if(last>=start2){onBytes(start2===0&&last===chunk.length-1?chunk:chunk.subarray(start2,last+1));start2=last+1}
 if(start2<chunk.length)take(chunk,start2)}return{push(chunk){for(let at2=0;at2<chunk.length;at2+=CHUNK)pushChunk(at2===0&&chunk.length<=CHUNK?chunk:chunk.subarray(
-at2,at2+CHUNK))},end(){if(carried>0&&!skipping)onBytes(Buffer.concat(carry));carry=[];carried=0},dropped:()=>dropped}}var import_node_fs16,import_node_stream10,
-import_node_util15,readFd2,CHUNK,READ,MAX_LINE;var init_error_log_stream=__esm({"src/explain/error-log-stream.ts"(){"use strict";import_node_fs16=require("node:fs");
+at2,at2+CHUNK))},end(){if(carried>0&&!skipping)onBytes(Buffer.concat(carry));carry=[];carried=0},dropped:()=>dropped}}var import_node_fs17,import_node_stream10,
+import_node_util15,readFd2,CHUNK,READ,MAX_LINE;var init_error_log_stream=__esm({"src/explain/error-log-stream.ts"(){"use strict";import_node_fs17=require("node:fs");
 import_node_stream10=require("node:stream");import_node_util15=require("node:util");init_input_file();init_gzip_members();init_user_error();readFd2=(0,import_node_util15.promisify)(
-import_node_fs16.read);CHUNK=64*1024;READ=16*CHUNK;MAX_LINE=64*1024}});function classifyForm(e){if(!FAILURE_LEVELS.has(e.level))return void 0;const addr=e.upstream!==void 0?upstreamAddress(e.upstream):"";const errno=e.errno!==void 0&&
+import_node_fs17.read);CHUNK=64*1024;READ=16*CHUNK;MAX_LINE=64*1024}});function classifyForm(e){if(!FAILURE_LEVELS.has(e.level))return void 0;const addr=e.upstream!==void 0?upstreamAddress(e.upstream):"";const errno=e.errno!==void 0&&
 e.message.startsWith("kevent()")?BSD_ERRNO[e.errno]??e.errno:e.errno;const f={e,addr,ipv6:/(?:^|\/\/)\[/.test(addr),...errno!==void 0&&{errno}};const unix=/(?:^|\/\/)unix:(.*)$/.
 exec(addr)??/^connect\(\) to unix:(\S+) failed/.exec(e.message);if(unix)f.socket=unix[1];const port2=/:(\d+)$/.exec(addr);if(port2&&!unix)f.port=port2[1];const rule=RULES2.
 find(r=>r.when(f))??(e.upstream!==void 0?OTHER:void 0);if(!rule)return void 0;const upstream=rule.addr?.(f)??(addr||(f.socket?`unix:${f.socket}`:""));if(!upstream)
@@ -9522,8 +9542,8 @@ range:range2,window:window2},stop.signal));for(const w of workers)w.catch(()=>{}
 try{const own2=await readLogBytes(path6,explainer.addBytes,{range:ranges[0],signal:stop.signal});summary.dropped+=own2.dropped;for(const[i2,w]of workers.entries()){
 let byWorker=true;const done=await w.catch(e=>{opts.signal?.throwIfAborted();if(!WORKER_FAILURES.has(e.code??""))throw e;byWorker=false;return inThisThread(path6,
 ranges[i2+1],window2,opts.signal)});if(byWorker)summary.workers++;explainer.merge(done.state);summary.dropped+=done.dropped}}catch(e){stop.abort(e);throw e}finally{
-opts.signal?.removeEventListener("abort",onAbort2)}return summary}async function plainSize(path6){const st=await(0,import_promises20.stat)(path6);if(!st.isFile()||
-st.size<PARALLEL_MIN_BYTES)return 0;const fh=await(0,import_promises20.open)(path6,import_node_fs17.constants.O_RDONLY|import_node_fs17.constants.O_NONBLOCK);try{
+opts.signal?.removeEventListener("abort",onAbort2)}return summary}async function plainSize(path6){const st=await(0,import_promises21.stat)(path6);if(!st.isFile()||
+st.size<PARALLEL_MIN_BYTES)return 0;const fh=await(0,import_promises21.open)(path6,import_node_fs18.constants.O_RDONLY|import_node_fs18.constants.O_NONBLOCK);try{
 const head=Buffer.alloc(2);await fh.read(head,0,2,0);return isGzip(head)?0:st.size}finally{await fh.close()}}async function inThisThread(path6,range2,window2,signal){
 const ex=createExplainer(window2);const read3=await readLogBytes(path6,ex.addBytes,{range:range2,...signal&&{signal}});return{state:ex.state(),dropped:read3.dropped}}
 function inWorker(job,signal){return new Promise((resolve13,reject)=>{signal?.throwIfAborted();const worker=spawn5(job);const stop=()=>void worker.terminate();signal?.
@@ -9531,9 +9551,9 @@ addEventListener("abort",stop,{once:true});let done;worker.once("message",m=>don
 "abort",stop);if(done)resolve13(done);else reject(Object.assign(new Error(`explain worker exited with code ${code} before it finished`),{code:"ERR_WORKER_EXITED"}))})})}
 function spawn5(job){const self2=new URL(__ugateMetaUrl);const options={workerData:job,resourceLimits:{maxYoungGenerationSizeMb:WORKER_YOUNG_MB}};if(!self2.pathname.
 endsWith(".ts"))return new import_node_worker_threads.Worker(self2,options);const boot=`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.
-stringify(self2.href)}); });`;return new import_node_worker_threads.Worker(boot,{...options,eval:true})}var import_node_fs17,import_promises20,import_node_os8,import_node_worker_threads,
-PARALLEL_MIN_BYTES,DEFAULT_MAX_THREADS,WORKER_YOUNG_MB,WORKER,WORKER_FAILURES;var init_threads=__esm({"src/explain/threads.ts"(){"use strict";import_node_fs17=require("node:fs");
-import_promises20=require("node:fs/promises");import_node_os8=require("node:os");import_node_worker_threads=require("node:worker_threads");init_error_log_stream();
+stringify(self2.href)}); });`;return new import_node_worker_threads.Worker(boot,{...options,eval:true})}var import_node_fs18,import_promises21,import_node_os8,import_node_worker_threads,
+PARALLEL_MIN_BYTES,DEFAULT_MAX_THREADS,WORKER_YOUNG_MB,WORKER,WORKER_FAILURES;var init_threads=__esm({"src/explain/threads.ts"(){"use strict";import_node_fs18=require("node:fs");
+import_promises21=require("node:fs/promises");import_node_os8=require("node:os");import_node_worker_threads=require("node:worker_threads");init_error_log_stream();
 init_explain();PARALLEL_MIN_BYTES=32*1024*1024;DEFAULT_MAX_THREADS=2;WORKER_YOUNG_MB=3;WORKER="upstream-gate explain worker";WORKER_FAILURES=new Set(["ERR_WORKE\
 R_INIT_FAILED","ERR_WORKER_OUT_OF_MEMORY","ERR_WORKER_EXITED"]);if(!import_node_worker_threads.isMainThread&&import_node_worker_threads.workerData?.[WORKER]===true){
 const job=import_node_worker_threads.workerData;void inThisThread(job.path,job.range,job.window).then(done=>import_node_worker_threads.parentPort?.postMessage(done))}}});function crossCheck(groups,spec){for(const g of groups){const m=matchGroup(g,spec.services);if(m)g.spec=m}}function matchGroup(g,services){const dialed2=endpointOf(
@@ -9628,11 +9648,12 @@ const read3=await explainLog(p,explainer,{stdin:io.stdin,signal:io.signal,window
 0)trailing.push({file:files[i2],bytes:read3.gzipTrailingBytes});dropped+=read3.dropped}}catch(e){if(!io.signal.aborted)throw e;interrupted=true}const result=explainer.
 result();if(spec)crossCheck(result.groups,spec);const meta3={files,...window2,...interrupted&&{interrupted},...truncated.length>0&&{truncated},...trailing.length>
 0&&{trailing},...dropped>0&&{dropped}};io.stdout.write(format2==="json"?explainJson(result,meta3):explainText(result,meta3,{color:useColor(io.stdout,io.env)}));
-return EXIT.pass}};ABSOLUTE=/^(\d{4})[-/](\d\d)[-/](\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?$/}});var parse_exports2={};__export(parse_exports2,{parseCommand:()=>parseCommand2});function maskDialTargets(payload){const walk=list=>list.map(d=>({...d,...isDial(
-d.directive)&&{args:d.args.map(maskDialTarget)},...d.block&&{block:walk(d.block)}}));return{...payload,config:payload.config.map(c3=>({...c3,parsed:walk(c3.parsed)}))}}
-function isDial(directive){return directive==="server"||directive.endsWith("_pass")}var import_node_path29,help4,parseCommand2;var init_parse3=__esm({"src/cli/p\
-arse.ts"(){"use strict";import_node_path29=require("node:path");init_load2();init_mask();init_user_error();init_args();init_io();help4=`Usage: upstream-gate par\
-se NGINX_CONF [--indent N]
+return EXIT.pass}};ABSOLUTE=/^(\d{4})[-/](\d\d)[-/](\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?$/}});var parse_exports2={};__export(parse_exports2,{parseCommand:()=>parseCommand2});function masked2(payload){const walk=list=>{for(const d of list){const dial=isDial(
+d.directive);d.directive=maskCredentials(d.directive);const{args}=d;for(let i2=0;i2<args.length;i2++)args[i2]=maskCredentials(dial?maskDialTarget(args[i2]):args[i2]);
+if(d.block)walk(d.block)}};for(const e of payload.errors){e.error=maskCredentials(e.error);e.file=maskCredentials(e.file)}for(const c3 of payload.config){c3.file=
+maskCredentials(c3.file);for(const e of c3.errors)e.error=maskCredentials(e.error);walk(c3.parsed)}return payload}function isDial(directive){return directive===
+"server"||directive.endsWith("_pass")}var import_node_path29,help4,parseCommand2;var init_parse3=__esm({"src/cli/parse.ts"(){"use strict";import_node_path29=require("node:path");
+init_load2();init_mask();init_user_error();init_args();init_io();help4=`Usage: upstream-gate parse NGINX_CONF [--indent N]
 
 Print an nginx configuration as crossplane's JSON payload:
 {"status", "errors", "config": [{"file", "status", "errors",
@@ -9656,8 +9677,8 @@ io.stdout.write(`${help4}
 `);return EXIT.pass}if(positionals.length!==1)throw new UserError("expected one NGINX_CONF argument (a file, or - for standard input) (see upstream-gate parse -\
 -help)");const indent=values.indent===void 0?0:Number(values.indent);if(!Number.isInteger(indent)||indent<0||indent>8)throw new UserError(`--indent must be a wh\
 ole number from 0 to 8, got "${values.indent}"`);const arg=positionals[0];const path6=arg==="-"?"-":(0,import_node_path29.resolve)(io.cwd,arg);const loaded=await loadAny(
-path6,{signal:io.signal,readStdin:()=>readStdin(io.stdin)});const text3=JSON.stringify(maskDialTargets(loaded.parse.payload),(_key,value)=>typeof value==="strin\
-g"?maskCredentials(value):value,indent||void 0);io.stdout.write(`${text3}
+path6,{signal:io.signal,readStdin:()=>readStdin(io.stdin)});const text3=JSON.stringify(masked2(loaded.parse.payload),void 0,indent||void 0);io.stdout.write(`${text3}\
+
 `);return loaded.parse.payload.status==="ok"?EXIT.pass:EXIT.fail}}}});async function main(argv,io){const[verb,...rest]=argv[0]==="help"&&argv[1]!==void 0?[argv[1],"--help"]:argv;if(verb===void 0||verb==="-h"||verb==="--help"||verb===
 "help"){io.stdout.write(`${usage}
 `);return verb===void 0?EXIT.usage:EXIT.pass}if(verb==="-v"||verb==="--version"||verb==="version"){io.stdout.write(`${VERSION2}

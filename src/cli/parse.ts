@@ -44,21 +44,40 @@ export const parseCommand: Command = {
     const path = arg === '-' ? '-' : resolve(io.cwd, arg);
     const loaded = await loadAny(path, { signal: io.signal, readStdin: () => readStdin(io.stdin) });
     // the one difference from crossplane: `scheme://user:pass@` is printed as `scheme://***@`
-    const text = JSON.stringify(maskDialTargets(loaded.parse.payload), (_key, value: unknown) => (typeof value === 'string' ? maskCredentials(value) : value), indent || undefined);
+    const text = JSON.stringify(masked(loaded.parse.payload), undefined, indent || undefined);
     io.stdout.write(`${text}\n`);
     return loaded.parse.payload.status === 'ok' ? EXIT.pass : EXIT.fail;
   },
 };
 
-/** `fastcgi_pass user:pass@host:9000;` and an upstream's `server user:pass@host;` carry no scheme to find them by. */
-function maskDialTargets(payload: Payload): Payload {
-  const walk = (list: Directive[]): Directive[] =>
-    list.map((d) => ({
-      ...d,
-      ...(isDial(d.directive) && { args: d.args.map(maskDialTarget) }),
-      ...(d.block && { block: walk(d.block) }),
-    }));
-  return { ...payload, config: payload.config.map((c) => ({ ...c, parsed: walk(c.parsed) })) };
+/**
+ * Every string of the payload with its credentials masked, and the arguments
+ * of a dial (`fastcgi_pass user:pass@host:9000;`, an upstream's `server
+ * user:pass@host;`), which carry no scheme to find them by, as dial targets.
+ * In place: the payload is printed once and dropped, and a copy of 100,000
+ * directives (or a replacer called for each of their values) costs more than
+ * the parse.
+ */
+function masked(payload: Payload): Payload {
+  const walk = (list: Directive[]) => {
+    for (const d of list) {
+      const dial = isDial(d.directive);
+      d.directive = maskCredentials(d.directive);
+      const { args } = d;
+      for (let i = 0; i < args.length; i++) args[i] = maskCredentials(dial ? maskDialTarget(args[i] as string) : (args[i] as string));
+      if (d.block) walk(d.block);
+    }
+  };
+  for (const e of payload.errors) {
+    e.error = maskCredentials(e.error);
+    e.file = maskCredentials(e.file);
+  }
+  for (const c of payload.config) {
+    c.file = maskCredentials(c.file);
+    for (const e of c.errors) e.error = maskCredentials(e.error);
+    walk(c.parsed);
+  }
+  return payload;
 }
 
 function isDial(directive: string): boolean {

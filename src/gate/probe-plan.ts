@@ -39,6 +39,17 @@ export interface Learnt {
 
 export const NOTHING_LEARNT: Learnt = { resolved: new Map(), passed: new Set() };
 
+/** Each service's targets, kept across its plans: they depend only on its spec and its dials, which a run never changes. */
+const targetsByDials = new WeakMap<readonly NginxDial[], { service: ServiceSpec; targets: readonly CheckTarget[] }>();
+
+function targetsOnce(service: ServiceSpec, dials: readonly NginxDial[]): readonly CheckTarget[] {
+  const known = targetsByDials.get(dials);
+  if (known?.service === service) return known.targets;
+  const targets = targetsOf(service, dials);
+  targetsByDials.set(dials, { service, targets });
+  return targets;
+}
+
 /** The spec's backends first (every member of a pool), then each static dial that differs from them (sameEndpoint), in one pass. */
 export function targetsOf(service: ServiceSpec, dials: readonly NginxDial[]): CheckTarget[] {
   const key = (e: Endpoint) => (e.kind === 'unix' ? `unix ${e.path}` : `tcp ${e.host.toLowerCase()} ${e.port}`);
@@ -77,7 +88,7 @@ export function planService(spec: Spec, service: ServiceSpec, dials: readonly Ng
     return { id: `${service.name}:${kind}${where}`, kind: k, stage: k.stage, name: k.checkName(service, target, distinct), service, target, after };
   };
 
-  const targets = targetsOf(service, dials);
+  const targets = targetsOnce(service, dials);
   const backends = targets.slice(0, service.pool.length);
   const stage = (target: CheckTarget) => {
     const { endpoint } = target;

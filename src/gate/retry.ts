@@ -124,20 +124,41 @@ export async function retryCheck(
     throw new Retry(backoffMs(performance.now() - answerFailingSince, policy));
   };
 
+  /** The wait after a failed attempt; false when no attempt may follow. */
+  const waitAfter = async (error: unknown): Promise<boolean> => {
+    const remaining = policy.deadlineAt - Date.now();
+    if (!(error instanceof Retry) || remaining <= 0) return false;
+    await sleep(Math.min(error.delayMs, remaining), undefined, policy.signal ? { signal: policy.signal } : {}).catch(() => {});
+    return true;
+  };
+  // only our own Retry loops; anything else (a bug, the signal) ends the check
+  const mayRetry = (error: unknown) => error instanceof Retry && policy.deadlineAt - Date.now() > 0;
+
   try {
-    await pRetry(once, {
-      retries: Number.POSITIVE_INFINITY,
-      minTimeout: 0,
-      maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
-      ...(policy.signal && { signal: policy.signal }),
-      onFailedAttempt: async ({ error }) => {
-        const remaining = policy.deadlineAt - Date.now();
-        if (!(error instanceof Retry) || remaining <= 0) return;
-        await sleep(Math.min(error.delayMs, remaining), undefined, policy.signal ? { signal: policy.signal } : {}).catch(() => {});
-      },
-      // only our own Retry loops; anything else (a bug, the signal) ends the check
-      shouldRetry: ({ error }) => error instanceof Retry && policy.deadlineAt - Date.now() > 0,
-    });
+    // the first attempt is made directly: most checks pass at once, and need no retry loop
+    let first = 0;
+    let again = true;
+    if (!policy.signal?.aborted) {
+      first = 1;
+      try {
+        await once(1);
+        again = false;
+      } catch (error) {
+        again = (await waitAfter(error)) && mayRetry(error);
+      }
+    }
+    if (again) {
+      await pRetry((n) => once(n + first), {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: 0,
+        maxRetryTime: Math.max(0, policy.deadlineAt - Date.now()),
+        ...(policy.signal && { signal: policy.signal }),
+        onFailedAttempt: async ({ error }) => {
+          await waitAfter(error);
+        },
+        shouldRetry: ({ error }) => mayRetry(error),
+      });
+    }
   } catch {
     // the deadline, the signal, a confirmed definitive reason: the outcome is `last`
   }

@@ -13,7 +13,7 @@ import type { NginxDial } from '../model/dial.js';
 import { timed, type Timings } from '../timings.js';
 import type { ProgressEvent } from '../model/events.js';
 import { runConfigPhase, type NginxFacts } from '../nginx/check.js';
-import { DEFAULT_PID_FILE, findNginx } from '../host/nginx-process.js';
+import { DEFAULT_PID_FILE, findNginx, type NginxLookup } from '../host/nginx-process.js';
 import { vantageHost } from '../host/vantage/vantage-host.js';
 import type { ConfigPhase, PhaseContext, ProbePhase } from './phases.js';
 import { runProbePhase } from './probe-phase.js';
@@ -85,8 +85,13 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   let facts: NginxFacts | undefined;
   let fronts: PhaseContext['fronts'];
 
+  // the running nginx is looked up beside the config phase, as soon as it knows the pid file: only a probe phase uses it
+  const early = phase === 'all' ? earlyLookup(spec, ctx) : undefined;
   if (phase !== 'probe') {
-    const config = await timed(ctx.timings, 'config phase', () => configPhase(spec, ctx));
+    const config = await timed(ctx.timings, 'config phase', () => configPhase(spec, early ? { ...ctx, onFacts: early.start } : ctx)).catch((e: unknown) => {
+      early?.abandon();
+      throw e;
+    });
     append(findings, config.findings);
     dials = config.dials;
     facts = config.nginx;
@@ -108,6 +113,7 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
 
   const configFailed = findings.some((f) => f.severity === 'error');
   const interrupted = () => opts.signal?.aborted === true;
+  if (configFailed || interrupted() || signal.aborted || Date.now() >= ctx.deadlineAt) early?.abandon();
   const planned = (why: (service: string) => string) =>
     append(notRun, (probePhase.plan?.(spec, dials) ?? []).map((c) => ({ ...c, why: why(c.service) })));
   if (phase !== 'config' && !configFailed && !interrupted()) {
@@ -123,13 +129,14 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
       });
       planned(() => 'the deadline passed');
     } else {
-      const nginx = await timed(ctx.timings, 'nginx process lookup', () =>
-        findNginx(ctx.host, {
-          ...(phase === 'probe' ? { pidFile: DEFAULT_PID_FILE } : facts?.pidFile !== undefined && { pidFile: facts.pidFile }),
-          config: spec.nginx.config,
-          signal,
-        }),
-      );
+      const nginx = await (early?.result() ??
+        timed(ctx.timings, 'nginx process lookup', () =>
+          findNginx(ctx.host, {
+            ...(phase === 'probe' ? { pidFile: DEFAULT_PID_FILE } : facts?.pidFile !== undefined && { pidFile: facts.pidFile }),
+            config: spec.nginx.config,
+            signal,
+          }),
+        ));
       // nginx's vantage: as its workers, from its network namespace
       const view = await timed(ctx.timings, 'vantage', () => vantageHost(ctx.host, nginx, facts?.user, { signal }));
       try {
@@ -155,9 +162,9 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
     }
   } else if (phase !== 'config') {
     const failed = checks.filter((c) => !c.ok).map((c) => c.service);
-    planned((service) =>
-      !configFailed ? (interrupted() ? 'the gate was interrupted' : 'the deadline passed') : failed.includes(service) ? 'the config check failed' : `the config check of ${failed.join(', ')} failed`,
-    );
+    const failedSet = new Set(failed);
+    const othersFailed = `the config check of ${failed.join(', ')} failed`;
+    planned((service) => (!configFailed ? (interrupted() ? 'the gate was interrupted' : 'the deadline passed') : failedSet.has(service) ? 'the config check failed' : othersFailed));
   }
 
   if (interrupted()) {
@@ -165,6 +172,45 @@ async function phases(spec: Spec, opts: GateOptions, ctx: PhaseContext, started:
   }
   const report = verdictOf(findings, checks, spec, Date.now() - started, interrupted());
   return notRun.length ? { ...report, notRun } : report;
+}
+
+/**
+ * The running nginx's lookup, started by the config phase once it knows the
+ * pid file (`start`), while nginx -t and the name lookups run. `result` is
+ * its answer, its stage recorded only then; undefined when it never started
+ * (a config phase that does not tell its facts), and the lookup is then made
+ * after the phase as before. `abandon` stops one no probe phase will use.
+ */
+function earlyLookup(spec: Spec, ctx: PhaseContext): { start: (facts: NginxFacts) => void; result: () => Promise<NginxLookup> | undefined; abandon: () => void } {
+  const stop = new AbortController();
+  let started: { at: number; answer: Promise<{ lookup: NginxLookup; end: number }> } | undefined;
+  return {
+    start(facts) {
+      if (started) return;
+      const at = performance.now();
+      const signal = AbortSignal.any([ctx.signal, stop.signal]);
+      // every read of the process list listens to it
+      setMaxListeners(0, signal);
+      const answer = findNginx(ctx.host, {
+        ...(facts.pidFile !== undefined && { pidFile: facts.pidFile }),
+        config: spec.nginx.config,
+        signal,
+      }).then((lookup) => ({ lookup, end: performance.now() }));
+      started = { at, answer };
+    },
+    result() {
+      if (!started) return undefined;
+      const { at, answer } = started;
+      return answer.then(({ lookup, end }) => {
+        ctx.timings?.stages.push({ stage: 'nginx process lookup', startMs: at, ms: end - at });
+        return lookup;
+      });
+    },
+    abandon() {
+      stop.abort();
+      void started?.answer.catch(() => {});
+    },
+  };
 }
 
 export function verdictOf(findings: Finding[], checks: Report['checks'], spec: Spec, durationMs: number, interrupted = false): Report {

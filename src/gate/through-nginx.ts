@@ -31,9 +31,10 @@ export async function frontTargets(spec: Spec, ctx: PhaseContext): Promise<{ tar
     return { targets: out, notes };
   }
   const sizes = new Map<string, Promise<{ size?: number; problem?: string }>>();
+  const byName = new Map(spec.services.map((s) => [s.name, s]));
   await Promise.all(
     fronts.map(async (route) => {
-      const service = spec.services.find((s) => s.name === route.service);
+      const service = byName.get(route.service);
       if (!service || (!nginx.running && service.serverNames.length === 0)) return;
       const target: FrontTarget = { route, nginx, ...(ctx.nginxFacts?.pidFile !== undefined && { pidFile: ctx.nginxFacts.pidFile }) };
       const log = spec.nginx.errorLog ?? ('path' in route.errorLog ? route.errorLog.path : undefined);
@@ -79,7 +80,8 @@ export async function nginxHostsFile(host: Host, masterPid: number, signal: Abor
 export async function staleNotes(spec: Spec, ctx: PhaseContext, fronts: ReadonlyMap<string, FrontTarget>, found: readonly Finding[]): Promise<Finding[]> {
   const nginx = ctx.nginx;
   if (!nginx?.running || nginx.process.startedAt === undefined) return [];
-  const routes = [...fronts.values()].filter((f) => f.route.startNames.length > 0 && !found.some((x) => x.service === f.route.service && x.code === 'nginx.stale_address'));
+  const shown = new Set(found.filter((x) => x.code === 'nginx.stale_address').map((x) => x.service));
+  const routes = [...fronts.values()].filter((f) => f.route.startNames.length > 0 && !shown.has(f.route.service));
   if (routes.length === 0) return [];
   const startedAt = nginx.process.startedAt;
   const hosts = await nginxHostsFile(ctx.host, nginx.process.masterPid, ctx.signal);

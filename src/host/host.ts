@@ -69,6 +69,11 @@ export interface Host extends Runner {
   readFile(path: string, options?: HostOptions & { offset?: number; length?: number }): Promise<{ ok: true; data: Buffer } | HostFailure>;
   /** Entry names, unsorted. */
   readDir(path: string, options?: HostOptions): Promise<{ ok: true; names: string[] } | HostFailure>;
+  /**
+   * Each process's command name (/proc/PID/comm), in the order asked;
+   * undefined for one that cannot be read. Absent: each is read with readFile.
+   */
+  processNames?(pids: readonly number[], options?: HostOptions): Promise<{ ok: true; names: (string | undefined)[] } | HostFailure>;
   /** Listening TCP and unix sockets with their processes; what degraded the view is said in `notes`. */
   listListeners(options?: HostOptions): Promise<ListenerSnapshot>;
   user(options?: HostOptions): Promise<HostUser>;

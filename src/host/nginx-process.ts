@@ -117,11 +117,17 @@ async function masterFromProcessList(host: Host, o: FindNginxOptions, notes: str
   }
   const pids = dir.names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b).slice(0, MAX_SCANNED_PROCESSES);
   const masters: Master[] = [];
+  const listed = host.processNames ? await host.processNames(pids, hostOptions(o)) : undefined;
+  if (listed?.ok) {
+    const found = await Promise.all(pids.map((pid, i) => (listed.names[i] === 'nginx' ? masterAt(host, pid, o) : undefined)));
+    for (const m of found) if (m) masters.push(m);
+  }
   // comm first: one short read per process, the command line only for nginx's
-  for (let i = 0; i < pids.length; i += 64) {
+  for (let i = 0; !listed?.ok && i < pids.length; i += 64) {
     const batch = await Promise.all(
       pids.slice(i, i + 64).map(async (pid) => {
-        const comm = await host.readFile(`/proc/${pid}/comm`, hostOptions(o));
+        // one read of a known bound (comm is at most 16 bytes): no size asked, no second read for the end
+        const comm = await host.readFile(`/proc/${pid}/comm`, { ...hostOptions(o), offset: 0, length: 64 });
         return comm.ok && comm.data.toString('latin1').trim() === 'nginx' ? masterAt(host, pid, o) : undefined;
       }),
     );

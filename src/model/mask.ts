@@ -18,6 +18,8 @@ interface Span {
 }
 
 export function maskCredentials(s: string): string {
+  // every span masked ends at an `@`: most text (a config's every argument) has none
+  if (!s.includes('@')) return s;
   const urls = replaceSpans(s, urlUserinfo(s));
   return replaceSpans(urls, quotedUserinfo(urls));
 }

@@ -39,6 +39,8 @@ export interface ConfigPhaseContext {
   host: Host;
   /** where each stage's time is recorded, when asked (`check --debug`, the JSON report) */
   timings?: Timings;
+  /** told the facts about nginx as soon as the config is parsed, before nginx -t and the name lookups end */
+  onFacts?: (facts: NginxFacts) => void;
 }
 
 export interface ConfigPhaseResult {
@@ -96,8 +98,21 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
     return (l[s.line - 1] ?? '').trim();
   };
 
+  // services that share a backend address share every line that dials it: each masked once
+  const maskedLines = new Map<string, string>();
+  const maskedLine = (text: string) => {
+    let m = maskedLines.get(text);
+    if (m === undefined) {
+      m = mask(text);
+      maskedLines.set(text, m);
+    }
+    return m;
+  };
+
   const modelStart = performance.now();
   const model = buildModel(parse);
+  const facts = nginxFacts(model, spec.nginx.prefix);
+  ctx.onFacts?.(facts);
   const expansions = expandAll(model);
   mark(timings, 'config model', modelStart);
 
@@ -133,10 +148,15 @@ export async function configPhase(spec: Spec, ctx: ConfigPhaseContext, options: 
   }
   mark(timings, 'config compare', compareStart);
   append(findings, notes);
+  // each dial was made for this result alone: finished in place, not copied (a service per block each dials)
+  for (const d of dials) {
+    d.text = maskedLine(d.text);
+    d.shownFile = display(d.file);
+  }
   return {
     findings: findings.map(masked),
-    dials: dials.map((d) => ({ ...d, text: mask(d.text), shownFile: display(d.file) })),
-    nginx: nginxFacts(model, spec.nginx.prefix),
+    dials,
+    nginx: facts,
     fronts: frontRoutes({ parse, model, expansions, services: spec.services, dials }),
   };
 

@@ -98,14 +98,35 @@ function uriOf(c: Candidate): string {
 /** The rules for any service of the spec, over indexes of the config built once: each service costs what concerns it. */
 export function prepareEvaluation(input: Omit<EvaluateInput, 'service'>): (service: ServiceSpec) => Evaluation {
   const dials = indexDials(input.model.servers, input.expansions, input.services, input.addresses);
-  return (service) => evaluateWith({ ...input, service }, dials);
+  const requests = requestCache();
+  return (service) => evaluateWith({ ...input, service }, dials, requests);
 }
 
 export function evaluate(input: EvaluateInput): Evaluation {
   return prepareEvaluation(input)(input.service);
 }
 
-function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
+type RequestOf = (c: Candidate, specNames: readonly string[], display: (file: string) => string) => NginxRequest | undefined;
+
+/**
+ * nginx's request for one dial (its location's proxy_pass in its block), for
+ * the spec's names: the same for every service that dials it, and services
+ * that share a backend address share every block that dials it. The last
+ * names asked are kept per dial: services mostly ask with the same ones.
+ */
+function requestCache(): RequestOf {
+  const last = new Map<Candidate, { names: string; request: NginxRequest | undefined }>();
+  return (c, specNames, display) => {
+    const names = specNames.join('\n');
+    const known = last.get(c);
+    if (known?.names === names) return known.request;
+    const request = nginxRequest({ pass: c.pass, server: c.server, target: c.target, specNames, display });
+    last.set(c, { names, request });
+    return request;
+  };
+}
+
+function evaluateWith(input: EvaluateInput, dials: DialIndex, requestOf: RequestOf): Evaluation {
   const { service, model, expansions, addresses, display, lineText } = input;
   const findings: Finding[] = [];
   const where = (s: Site) => `(${display(s.file)}:${s.line})`;
@@ -251,7 +272,7 @@ function evaluateWith(input: EvaluateInput, dials: DialIndex): Evaluation {
   const mine = [...matches, ...flagged, ...dynamic];
   if (mine.length === 0) findings.push(noTarget(input, servers, fallback, locationMisses, wholeConfig ? dials.unclaimed : statics, where));
 
-  const request = (c: Candidate) => nginxRequest({ pass: c.pass, server: c.server, target: c.target, specNames: names, display });
+  const request = (c: Candidate) => requestOf(c, names, display);
   return { findings: dedupe(findings), dials: dedupeDials(mine.map((c) => toDial(service.name, c, lineText, request(c)))) };
 
   /** A member of the pool's group that the spec does not name: the fix removes its line, and touches no other. */

@@ -35,6 +35,8 @@ export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
  * all), so that an alias bomb is refused before it is expanded.
  */
 export const MAX_ALIASES = 100;
+/** From this many services on, the spec is validated by zod's compiled parsers. */
+const COMPILED_PARSE_FROM = 100;
 
 /** `shown` is how messages name the file: the path as the user wrote it. A FIFO or pipe is read too; `signal` ends the wait for its writer. */
 export async function loadSpecFile(path: string, shown: string = displayPath(resolve(path)), signal?: AbortSignal): Promise<Spec> {
@@ -67,7 +69,10 @@ export function parseSpec(text: string, file: string, shown: string = displayPat
     const { path, message } = substituted.problem;
     throw new UserError(`${path.join('.')}: ${message}`, `${shown}:${lineOf(doc, lineCounter, path)}`);
   }
-  const parsed = specSchema.safeParse(substituted.data, { reportInput: true });
+  // zod compiles a parser for each object shape on its first parse: worth it for thousands of services, not for a few
+  const services = (substituted.data as { services?: unknown }).services;
+  const few = services === null || typeof services !== 'object' || Object.keys(services).length < COMPILED_PARSE_FROM;
+  const parsed = specSchema.safeParse(substituted.data, { reportInput: true, ...(few && { jitless: true }) });
   if (!parsed.success) {
     // the first issue in document order is the one to show
     const issue = parsed.error.issues[0] as Issue;

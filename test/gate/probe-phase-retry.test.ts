@@ -113,3 +113,23 @@ test('the reasons retried every interval, without backoff, are the transient one
   assert.equal(isConnectLevel('config.port_mismatch'), false);
   assert.equal(isConnectLevel(undefined), false);
 });
+
+test('attempts are numbered from 1 without a gap, each seen once, whether the first passes or not', async () => {
+  const seen: number[] = [];
+  const observed: number[] = [];
+  const once = await retryCheck(async (_b, n) => (seen.push(n), passing), policy(60_000), (_o, n) => observed.push(n));
+  assert.deepEqual([once.attempts, seen, observed], [1, [1], [1]]);
+  seen.length = 0;
+  observed.length = 0;
+  const seq = [failing('backend.down'), failing('health.status'), passing];
+  const later = await retryCheck(async (_b, n) => (seen.push(n), seq[n - 1] ?? passing), policy(60_000), (_o, n) => observed.push(n));
+  assert.deepEqual([later.attempts, later.last.ok, seen, observed], [3, true, [1, 2, 3], [1, 2, 3]]);
+  // a first attempt that throws (a bug) ends the check; the one attempt that then reports why is the only other
+  seen.length = 0;
+  const broken = await retryCheck(async (_b, n) => {
+    seen.push(n);
+    if (seen.length === 1) throw new TypeError('a bug');
+    return failing('backend.down');
+  }, policy(60_000));
+  assert.deepEqual([seen, broken.last.finding?.code], [[1, 1], 'backend.down']);
+});

@@ -61,6 +61,19 @@ describe('the running nginx', { skip: !hasNginx && 'nginx is not installed' }, (
     assert.ok(r.notes.some((n) => n === `${stale} names pid ${process.pid}, which is not an nginx master here`), r.notes.join('; '));
   });
 
+  it('among the processes, the local list of command names finds what one read per process finds', async () => {
+    const stale = join(tmp.dir, 'stale-2.pid');
+    writeFileSync(stale, `${process.pid}\n`);
+    await withWorkers(stale);
+    const local = localHost();
+    assert.ok(local.processNames);
+    const { processNames: _listed, ...perFile } = local;
+    for (const config of [nginx.conf, join(tmp.dir, 'other.conf')]) {
+      const [listed, read] = await Promise.all([findNginx(local, { pidFile: stale, config }), findNginx(perFile, { pidFile: stale, config })]);
+      assert.deepEqual(listed, read, config);
+    }
+  });
+
   it('is not running when no master serves the config, and says what it looked at', async () => {
     const missing = join(tmp.dir, 'none.pid');
     const r = await findNginx(localHost(), { pidFile: missing, config: join(tmp.dir, 'other.conf') });

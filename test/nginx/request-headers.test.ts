@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import { evaluateConfig } from '../helpers/small-config.js';
 import { evaluate as evaluateValue, proxyHostOf } from '../../src/nginx/request-headers.js';
 import { parsePassTarget } from '../../src/nginx/pass-target.js';
+import { expandAll } from '../../src/nginx/dials.js';
+import { prepareEvaluation } from '../../src/nginx/evaluate.js';
+import { buildModel } from '../../src/nginx/model.js';
 import type { NginxRequest } from '../../src/model/dial.js';
 
 /** The request of the service's first dial, for an `http {}` body and a spec service line. */
@@ -139,4 +142,20 @@ test('value evaluation: braces, case-insensitive names, a bare $', () => {
   assert.deepEqual(evaluateValue('${HOST}x$host', vars), { value: 'a.testxa.test', missing: [] });
   assert.deepEqual(evaluateValue('cost: 5$', vars), { value: 'cost: 5', missing: [''] });
   assert.deepEqual(evaluateValue('$1-$host', vars), { value: '-a.test', missing: ['1'] });
+});
+
+test('services evaluated one after another through the same block: each its own $host, whatever the service before asked', () => {
+  const text = `http {\nserver { listen 80 default_server; server_name _; location / { proxy_set_header Host $host; proxy_pass http://127.0.0.1:8000; } }\n}\n`;
+  const services = ['x.example.test', 'y.example.test', 'x.example.test', 'y.example.test'].map((n, i) => `  s${i}: { backend: 127.0.0.1:8000, server_name: ${n} }\n`).join('');
+  // the whole spec through one prepared evaluation, as the config phase runs it
+  const { parse, spec } = evaluateConfig(text, services);
+  const model = buildModel(parse);
+  const evaluate = prepareEvaluation({ services: spec.services, model, expansions: expandAll(model), addresses: new Map(), display: (f) => f, lineText: () => '' });
+  const hosts = spec.services.map((s) => headers(evaluate(s).dials[0]?.request));
+  assert.deepEqual(hosts, [
+    ['Host: x.example.test', 'Connection: close'],
+    ['Host: y.example.test', 'Connection: close'],
+    ['Host: x.example.test', 'Connection: close'],
+    ['Host: y.example.test', 'Connection: close'],
+  ]);
 });

@@ -166,3 +166,24 @@ test('50,000 unknown keys are rejected at the first, and 10,000 services load', 
   assert.equal(spec.services.length, 10_000);
   assert.deepEqual(spec.services[9_999]?.serverNames, ['s9999.example.com']);
 });
+
+test('a few services and many: the same normalised services and the same first error, whichever way zod validates them', () => {
+  const service = (i: number) => `  s${i}:\n    backend: [127.0.0.1:${8000 + i}, "[::1]:${8000 + i}"]\n    health: /healthz\n    server_name: [s${i}.example.com, "*.s${i}.example.com"]\n    expect: { status: 200, body: ok }\n`;
+  const specOf = (n: number) => `version: 1\nservices:\n${Array.from({ length: n }, (_, i) => service(i)).join('')}gate: { deadline: 30s }\n`;
+  const few = parseSpec(specOf(3), FILE);
+  const many = parseSpec(specOf(300), FILE);
+  assert.equal(many.services.length, 300);
+  assert.deepEqual(many.services.slice(0, 3), few.services);
+  assert.deepEqual(many.gate, few.gate);
+  for (const [bad, message] of [
+    ['    health: /healthz\n', '    health: 42\n'],
+    ['    expect: { status: 200, body: ok }\n', '    expect: { status: 200, body: ok, colour: red }\n'],
+    ['    backend: [127.0.0.1:8002, "[::1]:8002"]\n', '    backend: 127.0.0.1\n'],
+  ] as const) {
+    const broken = (n: number) => specOf(n).replace(`  s2:\n${service(2).split('\n').slice(1).join('\n')}`, service(2).replace(bad, message));
+    const a = errorOf(broken(3));
+    const b = errorOf(broken(300));
+    assert.match(a, /^upstream-gate\.yml:\d+: services\.s2\./);
+    assert.equal(b, a);
+  }
+});

@@ -7,6 +7,7 @@ import { fileSource } from './config-files.js';
 import { dialLocal } from './dial.js';
 import { readDirLocal, readFileLocal, statLocal } from './files.js';
 import { listLocalListeners } from './listeners.js';
+import { processNamesLocal } from './process-names.js';
 import { resolveLocal } from './resolve.js';
 
 /** The hosts localHost() made: only this machine can be entered as nginx's workers or its network namespace. */
@@ -24,6 +25,7 @@ export function localHost(runner: Runner = execaRunner()): Host {
     stat: statLocal,
     readFile: readFileLocal,
     readDir: readDirLocal,
+    processNames: processNamesLocal,
     listListeners: (options) => listLocalListeners(runner, options),
     user: async () => ({ uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, groups: process.getgroups?.() ?? [] }),
     configSource: async () => fileSource(),

@@ -18,7 +18,7 @@ var REGEXP_FLAG = "--enable-experimental-regexp-engine-on-excessive-backtracks";
 setFlagsFromString(REGEXP_FLAG);
 
 // src/cli/program-loader.ts
-var PROGRAM_HEADER = `/* upstream-gate program ${"e19378edaa9b0155a9267804dfed271faab7e3652342bbcebb39e5456a3aa4b7"}
+var PROGRAM_HEADER = `/* upstream-gate program ${"706aa9b5ac16d78b250081127da0d580eb6d75162d24d1407abcefafd9d9c49d"}
 `;
 var PROGRAM_FOOTER = "\n*/\n";
 var WRAP_HEAD = "(function (exports, require, module, __filename, __dirname, __ugateMetaUrl) {'use strict';\n";
@@ -30,7 +30,7 @@ load();
 function load() {
   const text = readSelf(self);
   const end = text.length - PROGRAM_FOOTER.length;
-  const start = end - 1598635;
+  const start = end - 1604031;
   if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
     process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)
 `);
@@ -110,7 +110,7 @@ function cacheFile() {
     const command = isMainThread ? /^[a-z]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "other" : "worker";
     const identity = `${me.dev}-${me.ino}-${me.size}-${Math.trunc(me.mtimeMs)}`;
     const v8 = process.versions.v8.replace(/[^\w.-]/g, "_");
-    return { file: `${dir}/${"e19378edaa9b0155a9267804dfed271faab7e3652342bbcebb39e5456a3aa4b7".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
+    return { file: `${dir}/${"706aa9b5ac16d78b250081127da0d580eb6d75162d24d1407abcefafd9d9c49d".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
   } catch (e) {
     return { why: `${dir}: ${e.code ?? String(e)}` };
   }
@@ -164,7 +164,7 @@ function removeStale(dir) {
     }
   }
 }
-/* upstream-gate program e19378edaa9b0155a9267804dfed271faab7e3652342bbcebb39e5456a3aa4b7
+/* upstream-gate program 706aa9b5ac16d78b250081127da0d580eb6d75162d24d1407abcefafd9d9c49d
 "use strict";var __create=Object.create;var __defProp=Object.defineProperty;var __getOwnPropDesc=Object.getOwnPropertyDescriptor;var __getOwnPropNames=Object.getOwnPropertyNames;var __getProtoOf=Object.getPrototypeOf;var __hasOwnProp=Object.prototype.hasOwnProperty;var __esm=(fn,res,err)=>function __init(){if(err)throw err[0];try{return fn&&(res=(0,fn[__getOwnPropNames(fn)[0]])(fn=0)),res}catch(e){throw err=[e],e}};var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__getOwnPropNames(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,
 e}};var __export=(target,all)=>{for(var name2 in all)__defProp(target,name2,{get:all[name2],enumerable:true})};var __copyProps=(to,from,except,desc)=>{if(from&&typeof from===
 "object"||typeof from==="function"){for(let key of __getOwnPropNames(from))if(!__hasOwnProp.call(to,key)&&key!==except)__defProp(to,key,{get:()=>from[key],enumerable:!(desc=
@@ -221,8 +221,8 @@ const plans=[];for(const f of files)plans.push(await planWrite(f.path));const re
 if(plan.how!=="replace")continue;current=f.path;await(0,import_promises.mkdir)((0,import_node_path2.dirname)(plan.at),{recursive:true});const tmp=`${plan.at}.tm\
 p-${process.pid}-${(0,import_node_crypto.randomBytes)(6).toString("hex")}`;await(0,import_promises.writeFile)(tmp,f.text,{mode:420,flag:"wx"});renames.push([tmp,
 plan.at,f.path]);if(plan.old){await(0,import_promises.chmod)(tmp,plan.old.mode&4095);if(process.getuid?.()===0)await(0,import_promises.chown)(tmp,plan.old.uid,plan.
-old.gid)}}for(const[i2,f]of files.entries()){if(plans[i2].how!=="through")continue;current=f.path;await writeThrough(f.path,f.text,signal)}for(const[tmp,at3,path6]of renames){
-current=path6;await(0,import_promises.rename)(tmp,at3)}}catch(e){await Promise.all(renames.map(([tmp])=>(0,import_promises.rm)(tmp,{force:true})));throw cannotWrite(
+old.gid)}}for(const[i2,f]of files.entries()){if(plans[i2].how!=="through")continue;current=f.path;await writeThrough(f.path,f.text,signal)}for(const[tmp,at2,path6]of renames){
+current=path6;await(0,import_promises.rename)(tmp,at2)}}catch(e){await Promise.all(renames.map(([tmp])=>(0,import_promises.rm)(tmp,{force:true})));throw cannotWrite(
 current,e)}}async function writeThrough(path6,text3,signal){const fd=await openFd(path6,import_node_fs.constants.O_WRONLY|import_node_fs.constants.O_CREAT|import_node_fs.constants.
 O_TRUNC|import_node_fs.constants.O_NONBLOCK,420);try{const data=Buffer.from(text3);for(let off=0;off<data.length;){signal?.throwIfAborted();try{off+=(await writeFd(
 fd,data,off,data.length-off)).bytesWritten}catch(e){if(e.code!=="EAGAIN")throw e;await(0,import_promises2.setTimeout)(10,void 0,signal?{signal}:{})}}}finally{await closeFd(
@@ -3079,12 +3079,12 @@ const alias=firstAlias(doc);throw new UserError(`YAML aliases expand too far (${
 success){const issue2=parsed.error.issues[0];const{path:path6,message}=describeIssue(issue2);const line=lineOf(doc,lineCounter,path6);throw new UserError(`${path6.
 length?`${path6.join(".")}: `:""}${message}`,`${shown2}:${line}`)}const binarySet=data.nginx?.binary!==void 0;return normalise(parsed.data,file2,binarySet?`${shown2}\
 :${lineOf(doc,lineCounter,["nginx","binary"])}`:void 0)}function structureProblem(doc){const anchors=new Set;let aliases=0;let problem;(0,import_yaml.visit)(doc,
-(_key,node2)=>{if((0,import_yaml.isAlias)(node2)){const at3=node2.range?.[0]??0;if(!anchors.has(node2.source))problem={offset:at3,message:`YAML alias *${node2.source}\
- has no anchor &${node2.source} before it`};else if(++aliases>MAX_ALIASES)problem={offset:at3,message:`more than ${MAX_ALIASES} YAML aliases`};return problem?import_yaml.visit.
+(_key,node2)=>{if((0,import_yaml.isAlias)(node2)){const at2=node2.range?.[0]??0;if(!anchors.has(node2.source))problem={offset:at2,message:`YAML alias *${node2.source}\
+ has no anchor &${node2.source} before it`};else if(++aliases>MAX_ALIASES)problem={offset:at2,message:`more than ${MAX_ALIASES} YAML aliases`};return problem?import_yaml.visit.
 BREAK:void 0}if((0,import_yaml.isNode)(node2)&&node2.anchor)anchors.add(node2.anchor);if((0,import_yaml.isMap)(node2)){const keys=new Set;for(const pair of node2.
 items){const key=(0,import_yaml.isScalar)(pair.key)?pair.key.value:pair.key;if(keys.has(key)){problem={offset:(0,import_yaml.isNode)(pair.key)&&pair.key.range?pair.
 key.range[0]:node2.range?.[0]??0,message:"Map keys must be unique"};return import_yaml.visit.BREAK}keys.add(key)}}return void 0});return problem}function firstAlias(doc){
-let at3=0;(0,import_yaml.visit)(doc,{Alias(_key,node2){at3=node2.range?.[0]??0;return import_yaml.visit.BREAK}});return at3}function normalise(data,file2,binaryAt){
+let at2=0;(0,import_yaml.visit)(doc,{Alias(_key,node2){at2=node2.range?.[0]??0;return import_yaml.visit.BREAK}});return at2}function normalise(data,file2,binaryAt){
 const dir=(0,import_node_path4.dirname)(file2);const rel=p=>p==="-"||(0,import_node_path4.isAbsolute)(p)?p:(0,import_node_path4.resolve)(dir,p);const{nginx}=data;
 return{file:file2,services:data.services,nginx:{...nginx,config:rel(nginx.config),...!(0,import_node_path4.isAbsolute)(nginx.config)&&{configRelative:nginx.config},
 ...nginx.dump!==void 0&&{dump:rel(nginx.dump)},...nginx.errorLog!==void 0&&{errorLog:rel(nginx.errorLog)},...nginx.prefix!==void 0&&{prefix:rel(nginx.prefix)},...binaryAt!==
@@ -4627,14 +4627,14 @@ ict";DEFAULT_PID_FILE="/run/nginx.pid";DEFAULT_CONFIG="/etc/nginx/nginx.conf";MA
 const masked3=maskCredentials(arg);const span=bareUserinfo(masked3,0,masked3.length);return span?replaceSpans(masked3,[span]):masked3}function forTerminal(s){return maskCredentials(
 s).replace(CONTROL,c3=>`\\x${c3.charCodeAt(0).toString(16).padStart(2,"0")}`)}function urlUserinfo(s){const spans=[];let from=0;for(;;){const sep2=s.indexOf(":/\
 /",from);if(sep2<0)return spans;let schemeStart=sep2;while(schemeStart>0&&SCHEME_CHAR.test(s[schemeStart-1]))schemeStart--;const start2=sep2+3;const end=authorityEnd(
-s,start2,CLOSER[s[schemeStart-1]??""]);if(schemeStart<sep2&&SCHEME_START.test(s[schemeStart])){const at3=lastHostAt(s,start2,end);if(at3>start2)spans.push({start:start2,
-end:at3})}from=end}}function quotedUserinfo(s){const spans=[];let from=0;for(;;){const open6=s.indexOf('"',from);if(open6<0)return spans;let close3=open6+1;while(close3<
+s,start2,CLOSER[s[schemeStart-1]??""]);if(schemeStart<sep2&&SCHEME_START.test(s[schemeStart])){const at2=lastHostAt(s,start2,end);if(at2>start2)spans.push({start:start2,
+end:at2})}from=end}}function quotedUserinfo(s){const spans=[];let from=0;for(;;){const open6=s.indexOf('"',from);if(open6<0)return spans;let close3=open6+1;while(close3<
 s.length&&s[close3]!=='"'&&s[close3]!=="\n"&&s[close3]!=="\r")close3++;const span=bareUserinfo(s,open6+1,close3);if(span)spans.push(span);from=s[close3]==='"'?close3+
-1:close3}}function bareUserinfo(s,start2,limit){const at3=lastHostAt(s,start2,authorityEnd(s,start2,void 0,limit));return at3>start2&&/[:@]/.test(s.slice(start2,
-at3))?{start:start2,end:at3}:void 0}function authorityEnd(s,start2,closer,limit=s.length){let i2=start2;while(i2<limit){const c3=s[i2];if(c3==="/"||c3==="?"||c3===
+1:close3}}function bareUserinfo(s,start2,limit){const at2=lastHostAt(s,start2,authorityEnd(s,start2,void 0,limit));return at2>start2&&/[:@]/.test(s.slice(start2,
+at2))?{start:start2,end:at2}:void 0}function authorityEnd(s,start2,closer,limit=s.length){let i2=start2;while(i2<limit){const c3=s[i2];if(c3==="/"||c3==="?"||c3===
 "#"||c3==="\n"||c3==="\r"||c3===closer)break;i2++}return i2}function lastHostAt(s,start2,end){for(let i2=end-1;i2>=start2;i2--){if(s[i2]==="@"&&i2+1<end&&HOST_START.
-test(s[i2+1]))return i2}return-1}function replaceSpans(s,spans){if(spans.length===0)return s;let out="";let at3=0;for(const x of spans){out+=`${s.slice(at3,x.start)}\
-***`;at3=x.end}return out+s.slice(at3)}var CONTROL,SCHEME_CHAR,SCHEME_START,HOST_START,CLOSER;var init_mask=__esm({"src/model/mask.ts"(){"use strict";CONTROL=/[\u0000-\u0008\u000B-\u001F\u007F]/g;
+test(s[i2+1]))return i2}return-1}function replaceSpans(s,spans){if(spans.length===0)return s;let out="";let at2=0;for(const x of spans){out+=`${s.slice(at2,x.start)}\
+***`;at2=x.end}return out+s.slice(at2)}var CONTROL,SCHEME_CHAR,SCHEME_START,HOST_START,CLOSER;var init_mask=__esm({"src/model/mask.ts"(){"use strict";CONTROL=/[\u0000-\u0008\u000B-\u001F\u007F]/g;
 SCHEME_CHAR=/[A-Za-z0-9+.-]/;SCHEME_START=/[A-Za-z]/;HOST_START=/[\p{L}\p{N}[_-]/u;CLOSER={'"':'"',"'":"'","<":">"}}});function parsePassTarget(directive,arg,module2){const{schemes,defaultScheme}=PASS_DIRECTIVES[directive];let scheme=module2==="stream"?"tcp":defaultScheme;let rest=arg;
 if(module2==="http"){const lower=arg.toLowerCase();const prefixed=schemes.find(s=>lower.startsWith(`${s}://`));if(prefixed){scheme=prefixed;rest=arg.slice(prefixed.
 length+3)}else if(directive==="proxy_pass"){if(arg.startsWith("$"))return{scheme:"http",dynamic:true,authority:arg};return{scheme,dynamic:arg.includes("$"),authority:arg,
@@ -4696,10 +4696,10 @@ pattern2.slice(i2,end));out+=c3!==void 0&&(isUpper(c3)||isLower(c3))?bothCases(S
 pattern2,i2);out+=caselessClass(pattern2.slice(i2,end));i2=end}else if(ch==="("&&pattern2.startsWith("(?<",i2)&&pattern2[i2+3]!=="="&&pattern2[i2+3]!=="!"){const close3=pattern2.
 indexOf(">",i2);const end=close3===-1?pattern2.length:close3+1;out+=pattern2.slice(i2,end);i2=end}else{const c3=ch.charCodeAt(0);out+=isUpper(c3)||isLower(c3)?bothCases(
 ch):ch;i2++}}return out}function escapedChar(escape){const m=/^\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))$/.exec(escape);const hex3=m?.[1]??m?.[2];return hex3===
-void 0?void 0:Number.parseInt(hex3,16)}function escapeEnd(p,at3){const next=p[at3+1];if(next===void 0)return at3+1;const braced=(open6,close3)=>{if(p[at3+2]!==open6)
-return at3+2;const end=p.indexOf(close3,at3+3);return end===-1?p.length:end+1};if(next==="x")return Math.min(p.length,at3+4);if(next==="u")return p[at3+2]==="{"?
-braced("{","}"):Math.min(p.length,at3+6);if(next==="p"||next==="P")return braced("{","}");if(next==="k")return braced("<",">");if(next==="c")return Math.min(p.length,
-at3+3);if(next>="0"&&next<="9"){let end=at3+2;while(end<p.length&&p[end]>="0"&&p[end]<="9")end++;return end}return at3+2}function classEnd(p,at3){let i2=at3+1;while(i2<
+void 0?void 0:Number.parseInt(hex3,16)}function escapeEnd(p,at2){const next=p[at2+1];if(next===void 0)return at2+1;const braced=(open6,close3)=>{if(p[at2+2]!==open6)
+return at2+2;const end=p.indexOf(close3,at2+3);return end===-1?p.length:end+1};if(next==="x")return Math.min(p.length,at2+4);if(next==="u")return p[at2+2]==="{"?
+braced("{","}"):Math.min(p.length,at2+6);if(next==="p"||next==="P")return braced("{","}");if(next==="k")return braced("<",">");if(next==="c")return Math.min(p.length,
+at2+3);if(next>="0"&&next<="9"){let end=at2+2;while(end<p.length&&p[end]>="0"&&p[end]<="9")end++;return end}return at2+2}function classEnd(p,at2){let i2=at2+1;while(i2<
 p.length){if(p[i2]==="\\")i2=escapeEnd(p,i2);else if(p[i2]==="]")return i2+1;else i2++}return p.length}function caselessClass(cls){if(!cls.endsWith("]")||cls.length<
 2)return cls;const body=cls.slice(cls.startsWith("[^")?2:1,-1);const items=[];let i2=0;while(i2<body.length){let lo;let next;if(body[i2]==="\\"){next=escapeEnd(
 body,i2);lo=escapedChar(body.slice(i2,next))}else{lo=body.charCodeAt(i2);next=i2+1}const hiEnd=lo!==void 0&&body[next]==="-"&&next+1<body.length?body[next+1]===
@@ -4803,7 +4803,7 @@ const c3=text3.charCodeAt(i2);if(c3===LF2){this.cursorLine++;i2++;continue}if(c3
 "\n",i2);i2=end<0?n2:end;continue}if(c3===SEMI||c3===RBRACE){this.i=i2+1;this.atStart=true;this.rawDirective=false;return this.emit(c3===SEMI?";":"}",this.cursorLine,
 false)}if(c3===LBRACE){if(this.rawDirective)return this.rawBlock(i2);this.i=i2+1;this.atStart=true;return this.emit("{",this.cursorLine,false)}if(c3===DQUOTE||c3===
 SQUOTE)return this.quotedWord(i2,c3);return this.bareWord(i2)}this.i=n2;return false}nextIndex(char,from){const known=this.found.get(char);if(known!==void 0&&(known>=
-from||known===-1))return known;const at3=this.text.indexOf(String.fromCharCode(char),from);this.found.set(char,at3);return at3}emit(value,line,quoted2){this.value=
+from||known===-1))return known;const at2=this.text.indexOf(String.fromCharCode(char),from);this.found.set(char,at2);return at2}emit(value,line,quoted2){this.value=
 value;this.line=line;this.quoted=quoted2;return true}startsStatement(value){if(this.atStart)this.rawDirective=value.length>13&&isRawBlockDirective(value);this.atStart=
 false}bareWord(start2){const text3=this.text;const n2=text3.length;const line=this.cursorLine;let j=start2;while(j<n2){const d=text3.charCodeAt(j);const k=d<128?
 STOP[d]:0;if(k===0){j++;continue}if(k===1)break;if(d===BACKSLASH&&j+1<n2){if(text3.charCodeAt(j+1)===LF2)this.cursorLine++;j+=2;continue}if(d===DOLLAR&&text3.charCodeAt(
@@ -4927,16 +4927,16 @@ order.get(a2)??0)-(dials.order.get(b)??0))}function familyNote(dial,backend,addr
 hostAddresses(h2,addresses).map(a2=>(0,import_node_net9.isIP)(a2)));const d=fams(dial.host);const b=fams(backend.host);if(d.size!==1||b.size!==1||[...d][0]===[...b][0])
 return{dial:"",spec:""};return{dial:` (IPv${[...d][0]})`,spec:` (IPv${[...b][0]})`}}function via(c3){return c3.group?` (upstream ${c3.group.name})`:""}function noTarget(input2,servers,fallback,locationMisses,statics,where2){
 const{service:service2}=input2;const names2=service2.serverNames.join(" ");const backendText=service2.pool.map(formatEndpoint).join(", ");const want=passLine(service2.
-protocol,service2.pool.length>1?upstreamName(service2.name):backendText);let message;let at3=servers[0];if(names2&&servers.length===0){message=`no server{} bloc\
+protocol,service2.pool.length>1?upstreamName(service2.name):backendText);let message;let at2=servers[0];if(names2&&servers.length===0){message=`no server{} bloc\
 k in the nginx config could serve ${names2}`}else if(names2&&fallback){message=`no server{} block has server_name ${names2}; the default server ${servers.map(where2).
 join(", ")} dials nothing for ${backendText}`}else if(service2.location!==void 0&&locationMisses.length===servers.length){message=`no location matches ${service2.
 location} in ${names2?`server_name ${names2}`:"any server{} block"} ${servers.map(where2).join(", ")}`}else if(names2){message=`server_name ${names2} ${servers.
 map(where2).join(", ")} has no ${PROTOCOLS[service2.protocol].directive} for ${backendText}`}else if(statics.length===0){message=`the nginx config has no ${PROTOCOL_DIRECTIVES.
-slice(0,-1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;at3=void 0}else{const list=statics.slice(0,5).map(c3=>`${formatEndpoint(c3.endpoint)}\
- ${where2(c3.site)}`);message=`nothing in the nginx config dials ${backendText}; it dials ${list.join(", ")}${statics.length>5?", ...":""}`;at3=void 0}const scope=[
+slice(0,-1).join(", ")} or ${PROTOCOL_DIRECTIVES.at(-1)} for ${backendText}`;at2=void 0}else{const list=statics.slice(0,5).map(c3=>`${formatEndpoint(c3.endpoint)}\
+ ${where2(c3.site)}`);message=`nothing in the nginx config dials ${backendText}; it dials ${list.join(", ")}${statics.length>5?", ...":""}`;at2=void 0}const scope=[
 names2&&`server_name ${names2}`,service2.location!==void 0&&`location ${service2.location}`].filter(Boolean).join(", ");return{code:"config.no_target",severity:"\
-error",service:service2.name,target:backendText,message,fix:`${want}  (${scope?`in ${scope}`:"in the location that serves the service"}${at3?`, ${input2.display(
-at3.file)}:${at3.line}`:""})`,...at3&&{file:at3.file,line:at3.line}}}function toDial(service2,c3,lineText,request3){return{service:service2,directive:c3.pass.directive,
+error",service:service2.name,target:backendText,message,fix:`${want}  (${scope?`in ${scope}`:"in the location that serves the service"}${at2?`, ${input2.display(
+at2.file)}:${at2.line}`:""})`,...at2&&{file:at2.file,line:at2.line}}}function toDial(service2,c3,lineText,request3){return{service:service2,directive:c3.pass.directive,
 scheme:c3.scheme,...c3.endpoint&&!c3.dynamic&&{endpoint:c3.endpoint},...c3.group&&{upstream:c3.group.name},...c3.dynamic&&{dynamic:true},file:c3.site.file,line:c3.
 site.line,text:lineText(c3.site),...c3.server.names[0]!==void 0&&{serverName:c3.server.names[0]},...request3&&{request:request3}}}function dedupe(findings){const seen=new Set;
 return findings.filter(f=>{const k=`${f.code}|${f.file}|${f.line}|${f.target}`;if(seen.has(k))return false;seen.add(k);return true})}function dedupeDials(dials){
@@ -5087,9 +5087,9 @@ stripIfParens(args);const d={directive:name2,line,args};out.push(d);if(end==="eo
 name2,args,end,ctx);if(problem&&end!=="}"&&end!=="eof")this.fail(problem.error,line);this.statements++;if(end==="{"){if(problem?.strayBlock)this.skipStray();else if(depth+
 1>=this.maxDepth){this.fail(`blocks nested deeper than ${this.maxDepth} levels`,line);this.skipBlock();d.block=[]}else{d.block=this.block(childContext(name2,ctx),
 depth+1)}}else if(name2==="include"&&!problem){this.include(d,ctx,this.fail)}}}endOfFile(error2){if(this.eofReported)return;this.eofReported=true;const lexed=this.
-lexer.errors[0];if(lexed)this.countBroken(lexed.error);else this.broken(error2,this.lexer.cursorLine)}skipStray(){const lx=this.lexer;this.skipBlock();const at3=lx.
-line;while(this.advance()){if(lx.line!==at3||!lx.quoted&&lx.value==="}"){this.held=true;break}if(lx.quoted)continue;if(lx.value===";")break;if(lx.value==="{")this.
-skipBlock()}this.quietLine=at3}skipBlock(){const lx=this.lexer;let depth=1;while(depth>0&&this.advance()){if(lx.quoted)continue;if(lx.value==="{")depth++;else if(lx.
+lexer.errors[0];if(lexed)this.countBroken(lexed.error);else this.broken(error2,this.lexer.cursorLine)}skipStray(){const lx=this.lexer;this.skipBlock();const at2=lx.
+line;while(this.advance()){if(lx.line!==at2||!lx.quoted&&lx.value==="}"){this.held=true;break}if(lx.quoted)continue;if(lx.value===";")break;if(lx.value==="{")this.
+skipBlock()}this.quietLine=at2}skipBlock(){const lx=this.lexer;let depth=1;while(depth>0&&this.advance()){if(lx.quoted)continue;if(lx.value==="{")depth++;else if(lx.
 value==="}")depth--}}};EXCERPT_CHARS=80}});async function readStdin(stream=process.stdin,maxBytes=MAX_DUMP_BYTES){checkStdin(stream,"nginx dump");return readStream(stream,maxBytes,()=>{throw new UserError(
 `cannot read nginx dump: larger than ${formatSize(maxBytes)}, the limit`,"standard input")})}async function readText(path6,opts){if(path6==="-")return decode3(await(opts.
 readStdin??readStdin)());return decode3(await readInput(path6,{what:"nginx dump",maxBytes:MAX_DUMP_BYTES,...opts.signal&&{signal:opts.signal}}))}function loadDumpText(text3,where2,opts={}){
@@ -5135,8 +5135,8 @@ service2);append(findings,r.findings);append(dials,r.dials)}mark(timings,"config
 d.text);d.shownFile=display(d.file)}return{findings:findings.map(masked),dials,nginx:facts,fronts:frontRoutes({parse:parse3,model,expansions,services:spec.services,
 dials})};function invalid(message,file2,line,raw){const evidence=[file2&&line?lineText({file:file2,line}):void 0,raw].filter(x=>Boolean(x));const f={code:"confi\
 g.invalid",severity:"error",message,...file2!==void 0&&file2!=="-"&&{file:file2},...line!==void 0&&{line},...evidence.length>0&&{evidence}};const fix=invalidFix(
-message,file2&&line?lineText({file:file2,line}):void 0);const at3=file2&&line?`  (${display(file2)}:${line})`:"";return{...f,fix:`${fix??`correct the line, then\
- check with: nginx -t -c ${main2}`}${at3}`}}function info2(message,file2,line){return{severity:"info",message,...file2!==void 0&&{file:file2},...line!==void 0&&
+message,file2&&line?lineText({file:file2,line}):void 0);const at2=file2&&line?`  (${display(file2)}:${line})`:"";return{...f,fix:`${fix??`correct the line, then\
+ check with: nginx -t -c ${main2}`}${at2}`}}function info2(message,file2,line){return{severity:"info",message,...file2!==void 0&&{file:file2},...line!==void 0&&
 {line}}}}function nginxFacts(model,prefix){const pid=model.pid?.path;const pidFile=pid===void 0?DEFAULT_PID_FILE:(0,import_node_path18.isAbsolute)(pid)?pid:prefix!==
 void 0?(0,import_node_path18.resolve)(prefix,pid):void 0;return{...pidFile!==void 0&&{pidFile},...model.user&&{user:model.user}}}function mask(s){return maskCredentials(
 s).replace(/(^|["\s])[^"\s@/]+:[^"\s@/]*@/g,"$1***@")}function masked(f){return{...f,message:mask(f.message),...f.target!==void 0&&{target:mask(f.target)},...f.
@@ -5370,7 +5370,7 @@ processes.map(p=>`${p.name}, pid ${p.pid}`).join("; ");return`listener ${listene
 PREFIX.lastIndex=start2;const p=PREFIX.exec(line);if(!p)return void 0;const entry={time:p[1],level:p[2],pid:Number(p[3]),tid:Number(p[4]),message:""};if(p[5]!==
 void 0)entry.cid=Number(p[5]);let rest=line.slice(PREFIX.lastIndex);if(rest.endsWith("\r"))rest=rest.slice(0,-1);let head=rest;let fields="";const clientAt=findClient(
 rest);if(clientAt>=0){head=rest.slice(0,clientAt);fields=rest.slice(clientAt)}splitHead(head,entry);if(fields)parseFields(fields,entry);return entry}function findClient(rest){
-const at3=rest.indexOf(", client: ");if(at3>=0)return at3;return rest.indexOf(", udp client: ")}function splitHead(head,entry){let msg2=head;const resolverAt=msg2.
+const at2=rest.indexOf(", client: ");if(at2>=0)return at2;return rest.indexOf(", udp client: ")}function splitHead(head,entry){let msg2=head;const resolverAt=msg2.
 lastIndexOf(", resolver: ");if(resolverAt>=0&&msg2.lastIndexOf(" while ",resolverAt)>=0){entry.resolver=msg2.slice(resolverAt+12);msg2=msg2.slice(0,resolverAt)}
 const whileAt=msg2.lastIndexOf(" while ");if(whileAt>=0){let action=msg2.slice(whileAt+7);const comma=action.indexOf(", ");if(comma>=0&&!action.startsWith("reso\
 lving"))action=action.slice(0,comma);if(ACTION.test(action)){entry.action=action;msg2=msg2.slice(0,whileAt)}}const e=ERRNO_SUFFIX.exec(msg2);if(e){entry.errno=Number(
@@ -5379,8 +5379,8 @@ if(c3){entry.confFile=c3[1];entry.confLine=Number(c3[2]);msg2=msg2.slice(0,c3.in
 "client: ")+8;let end=fields.indexOf(", server: ",i2);if(end<0){entry.client=untilComma(fields,i2);return}entry.client=fields.slice(i2,end);i2=end+10;end=fields.
 indexOf(", ",i2);entry.server=fields.slice(i2,end<0?fields.length:end);if(end<0)return;i2=end;for(let k=0;k<QUOTED.length;k++){const key=QUOTED[k];const opener=OPENERS[key];
 if(!fields.startsWith(opener,i2))continue;const valueAt=i2+opener.length;const close3=closingQuote(fields,valueAt,k);entry[key]=fields.slice(valueAt,close3);i2=
-close3+1;if(i2>=fields.length)return}}function closingQuote(s,from,field){if(QUOTED[field]==="request"){const at3=s.lastIndexOf(`"${OPENERS.upstream}`);if(at3>=
-from)return at3}let best=-1;for(let k=field+1;k<QUOTED.length;k++){const at3=s.indexOf(`"${OPENERS[QUOTED[k]]}`,from);if(at3>=0&&(best<0||at3<best))best=at3}const bytes=s.
+close3+1;if(i2>=fields.length)return}}function closingQuote(s,from,field){if(QUOTED[field]==="request"){const at2=s.lastIndexOf(`"${OPENERS.upstream}`);if(at2>=
+from)return at2}let best=-1;for(let k=field+1;k<QUOTED.length;k++){const at2=s.indexOf(`"${OPENERS[QUOTED[k]]}`,from);if(at2>=0&&(best<0||at2<best))best=at2}const bytes=s.
 indexOf(`"${STREAM_BYTES}`,from);if(bytes>=0&&(best<0||bytes<best))best=bytes;if(best>=0)return best;if(s.endsWith('"')&&s.length-1>=from)return s.length-1;return s.
 length}function untilComma(s,from){const end=s.indexOf(", ",from);return s.slice(from,end<0?s.length:end)}function upstreamAddress(upstream){const quote2=upstream.
 indexOf('"');if(quote2>=0)upstream=upstream.slice(0,quote2);const schemeEnd=upstream.indexOf("://");const scheme=schemeEnd>=0?upstream.slice(0,schemeEnd+3):"";const rest=schemeEnd>=
@@ -5691,7 +5691,7 @@ ted through nginx: nginx runs in network namespace ${netns}, the gate's dials ar
 const byName=new Map(spec.services.map(s=>[s.name,s]));await Promise.all(fronts.map(async route2=>{const service2=byName.get(route2.service);if(!service2||!nginx.
 running&&service2.serverNames.length===0)return;const target={route:route2,nginx,...ctx.nginxFacts?.pidFile!==void 0&&{pidFile:ctx.nginxFacts.pidFile}};const log=spec.
 nginx.errorLog??("path"in route2.errorLog?route2.errorLog.path:void 0);if(log===void 0){if("unreadable"in route2.errorLog)target.errorLogProblem=route2.errorLog.
-unreadable}else{let at3=sizes.get(log);if(!at3){at3=sizeOf(ctx.host,log,ctx.signal);sizes.set(log,at3)}const{size,problem}=await at3;if(size!==void 0)target.errorLogFrom=
+unreadable}else{let at2=sizes.get(log);if(!at2){at2=sizeOf(ctx.host,log,ctx.signal);sizes.set(log,at2)}const{size,problem}=await at2;if(size!==void 0)target.errorLogFrom=
 size;if(problem!==void 0)target.errorLogProblem=problem}out.set(route2.service,target)}));return{targets:out,notes:[]}}async function sizeOf(host,path6,signal){
 const st=await host.stat(path6,{followLinks:true,signal});if(!st.ok)return{problem:`${path6} could not be read when the gate started: ${st.code??st.message}`};if(st.
 type!=="file")return{problem:`${path6} is not a regular file`};return{size:st.size}}async function nginxHostsFile(host,masterPid,signal){for(const path6 of[`/pr\
@@ -5881,8 +5881,8 @@ name));return[...names2].map(name2=>({service:service2.name,name:name2}))})}func
 stage==="health"&&PROBE_KINDS[k].protocols?.includes(protocol2))}var NOTHING_LEARNT,targetsByDials;var init_probe_plan=__esm({"src/gate/probe-plan.ts"(){"use st\
 rict";init_endpoint();init_front();init_probe_kind();init_probe_kinds();NOTHING_LEARNT={resolved:new Map,passed:new Set};targetsByDials=new WeakMap}});async function runService(service2,dials,env,front,timings){const out={findings:[],checks:[],notRun:[]};const learnt={resolved:new Map,passed:new Set};const state=new Map;
 const planned=new Map;let pending=new Map;let waitingFor=new Map;let notes2=[];const noted=new Set;const rows=new Map;const settled=[];let wake;let broken;let running=0;
-let seq=0;const start2=check2=>{state.set(check2.id,"running");running++;const at3=seq++;const startedAt2=performance.now();runCheck(check2,env,out).then(run=>{
-mark(timings,`probe ${service2.name}: ${check2.name}`,startedAt2);if(run.row)rows.set(run.row,{check:check2,seq:at3});settled.push({check:check2,run});wake?.()},
+let seq=0;const start2=check2=>{state.set(check2.id,"running");running++;const at2=seq++;const startedAt2=performance.now();runCheck(check2,env,out).then(run=>{
+mark(timings,`probe ${service2.name}: ${check2.name}`,startedAt2);if(run.row)rows.set(run.row,{check:check2,seq:at2});settled.push({check:check2,run});wake?.()},
 error2=>{broken??={error:error2};wake?.()})};const plan=()=>{const p=planService(env.spec,service2,dials,learnt,front);notes2=p.notes;pending=new Map;waitingFor=
 new Map;const ready=[];for(const check2 of p.checks){if(state.has(check2.id))continue;planned.set(check2.id,check2);const deps=check2.after.map(id=>state.get(id));
 if(deps.some(s=>s==="failed"||s==="not run")){state.set(check2.id,"not run");out.notRun.push({service:service2.name,name:check2.name,why:why(check2)});continue}
@@ -5930,10 +5930,10 @@ findings,vantage?probe.findings.map(f=>({...f,vantage})):probe.findings);append(
  failed`;planned(service2=>!configFailed?interrupted()?"the gate was interrupted":"the deadline passed":failedSet.has(service2)?"the config check failed":othersFailed)}
 if(interrupted()){findings.push({severity:"info",message:"interrupted before the gate finished: the verdict covers only what ran"})}const report=verdictOf(findings,
 checks,spec,Date.now()-started,interrupted());return notRun.length?{...report,notRun}:report}function earlyLookup(spec,ctx){const stop=new AbortController;let started;
-return{start(facts){if(started)return;const at3=performance.now();const signal=AbortSignal.any([ctx.signal,stop.signal]);(0,import_node_events17.setMaxListeners)(
+return{start(facts){if(started)return;const at2=performance.now();const signal=AbortSignal.any([ctx.signal,stop.signal]);(0,import_node_events17.setMaxListeners)(
 0,signal);const answer=findNginx(ctx.host,{...facts.pidFile!==void 0&&{pidFile:facts.pidFile},config:spec.nginx.config,signal}).then(lookup2=>({lookup:lookup2,end:performance.
-now()}));started={at:at3,answer}},result(){if(!started)return void 0;const{at:at3,answer}=started;return answer.then(({lookup:lookup2,end})=>{ctx.timings?.stages.
-push({stage:"nginx process lookup",startMs:at3,ms:end-at3});return lookup2})},abandon(){stop.abort();void started?.answer.catch(()=>{})}}}function verdictOf(findings,checks,spec,durationMs2,interrupted=false){
+now()}));started={at:at2,answer}},result(){if(!started)return void 0;const{at:at2,answer}=started;return answer.then(({lookup:lookup2,end})=>{ctx.timings?.stages.
+push({stage:"nginx process lookup",startMs:at2,ms:end-at2});return lookup2})},abandon(){stop.abort();void started?.answer.catch(()=>{})}}}function verdictOf(findings,checks,spec,durationMs2,interrupted=false){
 const deciding=findings.find(f=>f.severity==="error");const fail2=deciding!==void 0||interrupted;const reason=deciding?.code;return{verdict:fail2?"fail":"pass",
 ...fail2&&reason&&{reason},findings,...checks&&{checks},spec:spec.file,durationMs:durationMs2}}var import_node_events17,MAX_GRACE_MS;var init_run2=__esm({"src/g\
 ate/run.ts"(){"use strict";import_node_events17=require("node:events");init_append();init_local_host();init_name_lookup();init_timings();init_check();init_nginx_process();
@@ -5978,7 +5978,7 @@ p.red("x"):f.severity==="warning"?p.yellow("!"):p.dim("i");const head=[f.code&&p
 "errno"} ${f.errno})`)].filter(Boolean).join("  ");const lines=wrap(`  ${mark2} `,head||p.dim(f.severity),width);append(lines,block("",forTerminal(f.message),width));
 if(f.evidence?.length)append(lines,block("evidence:",f.evidence.map(forTerminal).join("\n"),width));if(f.vantage&&f.code){const v=f.vantage;append(lines,block("\
 from:",forTerminal([v.host,v.netns&&`netns ${v.netns}`,v.user&&`as ${v.user}`].filter(Boolean).join(", ")),width))}if(f.fix)append(lines,block(p.bold("fix:"),forTerminal(
-f.fix),width,"fix:".length));const at3=location(f);if(at3)append(lines,block("at:",forTerminal(at3),width));return lines}function block(label,text3,width,visibleLabelLength=label.
+f.fix),width,"fix:".length));const at2=location(f);if(at2)append(lines,block("at:",forTerminal(at2),width));return lines}function block(label,text3,width,visibleLabelLength=label.
 length){const pad=" ".repeat(INDENT);const gap=label?" ".repeat(Math.max(1,LABEL_WIDTH-visibleLabelLength)):"";const column=label?" ".repeat(LABEL_WIDTH):"";return text3.
 split("\n").flatMap((t,i2)=>wrap(i2===0?`${pad}${label}${gap}`:`${pad}${column}`,t,width))}function verdictLine(report,p,width){const c3=counts(report);const stats=[
 plural(c3.errors,"error"),plural(c3.warnings,"warning")];if(c3.checks)stats.push(`${plural(c3.checks,"check")}${report.durationMs!==void 0?` in ${formatDuration(
@@ -6046,7 +6046,7 @@ words.ts"(){"use strict"}});function splitCommand(text3){const words=shellWords(
 hout one: wrap it in a script`}if(words.length===0)return"is empty";return words}function substitute2(argv,values){const out=[];for(const word of argv){let bad;
 out.push(word.replace(/%(.?)/g,(m,k)=>{if(k==="h")return values.host;if(k==="p")return String(values.port);if(k==="r")return values.user;if(k==="%")return"%";bad??=
 m;return m}));if(bad!==void 0)return`unknown escape "${bad}" (only %h, %p, %r and %%)`}return out}var init_proxy_command=__esm({"src/host/ssh/proxy-command.ts"(){
-"use strict";init_shell_words()}});function parseSshTarget(text3){const at3=text3.lastIndexOf("@");const user=at3>=0?text3.slice(0,at3):void 0;const rest=at3>=0?text3.slice(at3+1):text3;if(user!==
+"use strict";init_shell_words()}});function parseSshTarget(text3){const at2=text3.lastIndexOf("@");const user=at2>=0?text3.slice(0,at2):void 0;const rest=at2>=0?text3.slice(at2+1):text3;if(user!==
 void 0&&!/^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/.test(user))return`"${user}" is not a user name`;let host=rest;let port2=22;const bracket=/^\[([^\]]+)\](?::(.*))?$/.
 exec(rest);let portText;if(bracket){host=bracket[1];portText=bracket[2];if((0,import_node_net11.isIP)(host)!==6)return`[${host}] is not an IPv6 address`}else{const colons=rest.
 split(":").length-1;if(colons===1)[host,portText]=rest.split(":");else if(colons>1&&(0,import_node_net11.isIP)(rest)!==6)return`"${rest}" is not HOST[:PORT] (an\
@@ -8420,8 +8420,8 @@ length)callbacks.shift()(false,data)},REQUEST_FAILURE:p=>{if(callbacks.length)ca
 hostkeys-00@openssh.com":hostKeysProve(this,data,(err,keys)=>{if(err)return;this.emit("hostkeys",keys)});if(wantReply)proto.requestSuccess();break;default:if(wantReply)
 proto.requestFailure()}},CHANNEL_OPEN:(p,info2)=>{onCHANNEL_OPEN(this,info2)},CHANNEL_OPEN_CONFIRMATION:(p,info2)=>{const channel=this._chanMgr.get(info2.recipient);
 if(typeof channel!=="function")return;const isSFTP=channel.type==="sftp";const type=isSFTP?"session":channel.type;const chanInfo={type,incoming:{id:info2.recipient,
-window:MAX_WINDOW,packetSize:PACKET_SIZE,state:"open"},outgoing:{id:info2.sender,window:info2.window,packetSize:info2.packetSize,state:"open"}};const instance2=isSFTP?
-new SFTP(this,chanInfo,{debug}):new Channel(this,chanInfo);this._chanMgr.update(info2.recipient,instance2);channel(void 0,instance2)},CHANNEL_OPEN_FAILURE:(p,recipient,reason,description)=>{
+window:MAX_WINDOW,packetSize:PACKET_SIZE,state:"open"},outgoing:{id:info2.sender,window:info2.window,packetSize:info2.packetSize,state:"open"}};const instance=isSFTP?
+new SFTP(this,chanInfo,{debug}):new Channel(this,chanInfo);this._chanMgr.update(info2.recipient,instance);channel(void 0,instance)},CHANNEL_OPEN_FAILURE:(p,recipient,reason,description)=>{
 const channel=this._chanMgr.get(recipient);if(typeof channel!=="function")return;const info2={reason,description};onChannelOpenFailure(this,recipient,info2,channel)},
 CHANNEL_DATA:(p,recipient,data)=>{const channel=this._chanMgr.get(recipient);if(typeof channel!=="object"||channel===null)return;if(channel.incoming.window===0)
 return;channel.incoming.window-=data.length;if(channel.push(data)===false){channel._waitChanDrain=true;return}if(channel.incoming.window<=WINDOW_THRESHOLD)windowAdjust(
@@ -8665,8 +8665,8 @@ ADMINISTRATIVELY_PROHIBITED;return proto.channelOpenFail(info2.sender,reasonCode
 return;replied=true;if(reason===void 0){if(localChan===-1)reason=CHANNEL_OPEN_FAILURE.RESOURCE_SHORTAGE;else reason=CHANNEL_OPEN_FAILURE.CONNECT_FAILED}if(localChan!==
 -1)this._chanMgr.remove(localChan);proto.channelOpenFail(info2.sender,reason,"")};const reserveChannel=()=>{localChan=this._chanMgr.add();if(localChan===-1){reason=
 CHANNEL_OPEN_FAILURE.RESOURCE_SHORTAGE;if(debug){debug("Automatic rejection of incoming channel open: no channels available")}}return localChan!==-1};const data=info2.
-data;switch(info2.type){case"session":if(listenerCount(this,"session")&&reserveChannel()){accept=()=>{if(replied)return;replied=true;const instance2=new Session(
-this,info2,localChan);this._chanMgr.update(localChan,instance2);proto.channelOpenConfirm(info2.sender,localChan,MAX_WINDOW,PACKET_SIZE);return instance2};this.emit(
+data;switch(info2.type){case"session":if(listenerCount(this,"session")&&reserveChannel()){accept=()=>{if(replied)return;replied=true;const instance=new Session(
+this,info2,localChan);this._chanMgr.update(localChan,instance);proto.channelOpenConfirm(info2.sender,localChan,MAX_WINDOW,PACKET_SIZE);return instance};this.emit(
 "session",accept,reject);return}break;case"direct-tcpip":if(listenerCount(this,"tcpip")&&reserveChannel()){accept=()=>{if(replied)return;replied=true;const chanInfo={
 type:void 0,incoming:{id:localChan,window:MAX_WINDOW,packetSize:PACKET_SIZE,state:"open"},outgoing:{id:info2.sender,window:info2.window,packetSize:info2.packetSize,
 state:"open"}};const stream=new Channel(this,chanInfo,{server:true});this._chanMgr.update(localChan,stream);proto.channelOpenConfirm(info2.sender,localChan,MAX_WINDOW,
@@ -8678,7 +8678,7 @@ return}break;default:reason=CHANNEL_OPEN_FAILURE.UNKNOWN_CHANNEL_TYPE;if(debug){
 if(reason===void 0){reason=CHANNEL_OPEN_FAILURE.ADMINISTRATIVELY_PROHIBITED;if(debug){debug(`Automatic rejection of unexpected incoming channel open for: ${info2.
 type}`)}}reject()},CHANNEL_OPEN_CONFIRMATION:(p,info2)=>{const channel=this._chanMgr.get(info2.recipient);if(typeof channel!=="function")return;const chanInfo={
 type:channel.type,incoming:{id:info2.recipient,window:MAX_WINDOW,packetSize:PACKET_SIZE,state:"open"},outgoing:{id:info2.sender,window:info2.window,packetSize:info2.
-packetSize,state:"open"}};const instance2=new Channel(this,chanInfo,{server:true});this._chanMgr.update(info2.recipient,instance2);channel(void 0,instance2)},CHANNEL_OPEN_FAILURE:(p,recipient,reason,description)=>{
+packetSize,state:"open"}};const instance=new Channel(this,chanInfo,{server:true});this._chanMgr.update(info2.recipient,instance);channel(void 0,instance)},CHANNEL_OPEN_FAILURE:(p,recipient,reason,description)=>{
 const channel=this._chanMgr.get(recipient);if(typeof channel!=="function")return;const info2={reason,description};onChannelOpenFailure(this,recipient,info2,channel)},
 CHANNEL_DATA:(p,recipient,data)=>{let channel=this._chanMgr.get(recipient);if(typeof channel!=="object"||channel===null)return;if(channel.constructor===Session){
 channel=channel._channel;if(!channel)return}if(channel.incoming.window===0)return;channel.incoming.window-=data.length;if(channel.push(data)===false){channel._waitChanDrain=
@@ -8703,8 +8703,8 @@ session._chanInfo,{server:true});channel.subtype=session.subtype=type;session._c
 exec":if(listenerCount(session,"exec")){accept=()=>{if(replied||session._ending||session._channel)return;replied=true;if(wantReply)proto.channelSuccess(session.
 _chanInfo.outgoing.id);const channel=new Channel(this,session._chanInfo,{server:true});channel.subtype=session.subtype=type;session._channel=channel;return channel};
 session.emit("exec",accept,reject,{command:data});return}break;case"subsystem":{let useSFTP=data==="sftp";accept=()=>{if(replied||session._ending||session._channel)
-return;replied=true;if(wantReply)proto.channelSuccess(session._chanInfo.outgoing.id);let instance2;if(useSFTP){instance2=new SFTP(this,session._chanInfo,{server:true,
-debug})}else{instance2=new Channel(this,session._chanInfo,{server:true});instance2.subtype=session.subtype=`${type}:${data}`}session._channel=instance2;return instance2};
+return;replied=true;if(wantReply)proto.channelSuccess(session._chanInfo.outgoing.id);let instance;if(useSFTP){instance=new SFTP(this,session._chanInfo,{server:true,
+debug})}else{instance=new Channel(this,session._chanInfo,{server:true});instance.subtype=session.subtype=`${type}:${data}`}session._channel=instance;return instance};
 if(data==="sftp"){if(listenerCount(session,"sftp")){session.emit("sftp",accept,reject);return}useSFTP=false}if(listenerCount(session,"subsystem")){session.emit(
 "subsystem",accept,reject,{name:data});return}break}}debug&&debug(`Automatic rejection of incoming channel request: ${type}`);reject&&reject()},CHANNEL_EOF:(p,recipient)=>{
 let channel=this._chanMgr.get(recipient);if(typeof channel!=="object"||channel===null)return;if(channel.constructor===Session){if(!channel._ending){channel._ending=
@@ -8891,9 +8891,9 @@ m[7])*1e3}}function remoteFiles(exec){const opts=o2=>({timeoutMs:o2.timeoutMs??F
 [],...o2.length!==void 0?[`count=${Math.max(0,Math.floor(o2.length))}`]:[]];const r=await exec(["dd",`if=${path6}`,"bs=65536",...range2,"status=none"],opts(o2));
 if(r.exitCode!==0)return fileFailure(r,"dd");return{ok:true,data:r.stdout}},async readDir(path6,o2={}){const r=await exec(["find","-H",path6,"-mindepth","1","-m\
 axdepth","1","-printf","%f\\0"],opts(o2));if(r.exitCode!==0)return fileFailure(r,"find");return{ok:true,names:r.stdout.toString("utf8").split("\0").filter(n2=>n2!==
-"")}}}}function parseFileStream(out){const files=new Map;let at3=0;while(at3<out.length){const nul=out.indexOf(0,at3);if(nul<0)break;const m=/^(\d+) (\/.*)$/s.exec(
-out.subarray(at3,nul).toString("utf8"));if(!m)break;const size=Number(m[1]);if(nul+1+size>out.length)break;files.set(m[2],out.subarray(nul+1,nul+1+size).toString(
-"utf8"));at3=nul+1+size}return files}var FILE_TIMEOUT_MS2,ERRNO_WORDS,TYPES,STAT_FORMAT;var init_remote_files=__esm({"src/host/ssh/remote-files.ts"(){"use stric\
+"")}}}}function parseFileStream(out){const files=new Map;let at2=0;while(at2<out.length){const nul=out.indexOf(0,at2);if(nul<0)break;const m=/^(\d+) (\/.*)$/s.exec(
+out.subarray(at2,nul).toString("utf8"));if(!m)break;const size=Number(m[1]);if(nul+1+size>out.length)break;files.set(m[2],out.subarray(nul+1,nul+1+size).toString(
+"utf8"));at2=nul+1+size}return files}var FILE_TIMEOUT_MS2,ERRNO_WORDS,TYPES,STAT_FORMAT;var init_remote_files=__esm({"src/host/ssh/remote-files.ts"(){"use stric\
 t";init_probe_result();FILE_TIMEOUT_MS2=5e3;ERRNO_WORDS=[[/No such file or directory/,"ENOENT",2],[/Permission denied/,"EACCES",13],[/Not a directory/,"ENOTDIR",
 20],[/Is a directory/,"EISDIR",21],[/Too many levels of symbolic links/,"ELOOP",40],[/Operation not permitted/,"EPERM",1]];TYPES={32768:"file",16384:"directory",
 40960:"symlink",49152:"socket",4096:"fifo",8192:"character-device",24576:"block-device"};STAT_FORMAT="%f %u %g %s %i %d %Y"}});function sshdConnectError(description){for(const[re,code,errno]of SSHD_ERRORS)if(re.test(description))return{code,errno};if(/prohibited/i.test(description))return{};
@@ -8924,10 +8924,10 @@ o2?.length===void 0&&await processNames.get(path6)||files.readFile(path6,o2),rea
 path6,o2)},listListeners:async(o2={})=>readListeners(host,async()=>({listeners:[],source:"nothing",notes:[`ss is not usable on ${where2}`]}),{...o2,root:options.
 sudo===true||(await user()).uid===0}),user,configSource:(main2,o2)=>fetchConfigTree(exec,main2,o2),nginxDump:(binary,config2,o2)=>host.run(binary,["-T","-c",config2],
 {timeoutMs:o2?.timeoutMs??15e3,...o2?.signal&&{signal:o2.signal}})};return{ok:true,host,close:c3.close}}function processNameCache(exec){const FRESH_MS=5e3;let names2;
-let at3=0;return{prefetch(o2={}){at3=performance.now();names2=exec(["find","/proc","-mindepth","2","-maxdepth","2","-name","comm","-exec","grep","-H","","{}","+"],
+let at2=0;return{prefetch(o2={}){at2=performance.now();names2=exec(["find","/proc","-mindepth","2","-maxdepth","2","-name","comm","-exec","grep","-H","","{}","+"],
 {timeoutMs:o2.timeoutMs??1e4,...o2.signal&&{signal:o2.signal}}).then(r=>{const map2=new Map;for(const line of r.stdout.toString("latin1").split("\n")){const m=/^(\/proc\/\d+\/comm):(.*)$/.
 exec(line);if(m)map2.set(m[1],Buffer.from(`${m[2]}
-`,"latin1"))}return map2})},async get(path6){if(!names2||performance.now()-at3>FRESH_MS||!/^\/proc\/\d+\/comm$/.test(path6))return void 0;const data=(await names2).
+`,"latin1"))}return map2})},async get(path6){if(!names2||performance.now()-at2>FRESH_MS||!/^\/proc\/\d+\/comm$/.test(path6))return void 0;const data=(await names2).
 get(path6);return data&&{ok:true,data}}}}async function readUser(exec){const[u2,g,gs]=await Promise.all([exec(["id","-u"]),exec(["id","-g"]),exec(["id","-G"])]);
 const num=b=>Number(b.toString("utf8").trim());return{uid:u2.exitCode===0?num(u2.stdout):-1,gid:g.exitCode===0?num(g.stdout):-1,groups:gs.exitCode===0?gs.stdout.
 toString("utf8").trim().split(/\s+/).filter(Boolean).map(Number):[]}}async function resolveRemote(exec,name2,o2){if((0,import_node_net12.isIP)(name2))return{ok:true,
@@ -8943,11 +8943,11 @@ dress`,durationMs:r.durationMs}}async function fetchConfigTree(exec,main2,o2={})
 {"src/host/ssh/ssh-host.ts"(){"use strict";import_node_net12=require("node:net");init_address_order();init_config_source();init_listeners();init_probe_result();
 init_connect2();init_exec();init_remote_files();init_ssh_dial();init_target();init_target();SUDO_COMMANDS=new Set(["nginx","ss","iptables","ip6tables","nft","dd",
 "find"]);MAX_CONFIG_FILE=4*1024*1024}});function emptyInventory(file2){const inv={file:file2,hosts:[],hostVars:new Map,hostAt:new Map,groups:new Map};group(inv,"all");group(inv,"ungrouped");return inv}
-function group(inv,name2,at3){let g=inv.groups.get(name2);if(!g){g={name:name2,hosts:[],children:[],vars:{},...at3!==void 0&&{at:at3}};inv.groups.set(name2,g)}return g}
-function addHost(inv,groupName,name2,vars,at3){if(!inv.hostVars.has(name2)){inv.hosts.push(name2);inv.hostVars.set(name2,{});inv.hostAt.set(name2,at3)}Object.assign(
-inv.hostVars.get(name2),vars);const g=group(inv,groupName,at3);if(!g.hosts.includes(name2))g.hosts.push(name2)}function addChild(inv,parent,child2,at3){if(child2===
-"all")throw new UserError('the group "all" cannot be a child of another group',at3);const p=group(inv,parent,at3);group(inv,child2,at3);if(parent===child2||descendants(
-inv,child2).has(parent))throw new UserError(`group "${child2}" would be its own ancestor through "${parent}"`,at3);if(!p.children.includes(child2))p.children.push(
+function group(inv,name2,at2){let g=inv.groups.get(name2);if(!g){g={name:name2,hosts:[],children:[],vars:{},...at2!==void 0&&{at:at2}};inv.groups.set(name2,g)}return g}
+function addHost(inv,groupName,name2,vars,at2){if(!inv.hostVars.has(name2)){inv.hosts.push(name2);inv.hostVars.set(name2,{});inv.hostAt.set(name2,at2)}Object.assign(
+inv.hostVars.get(name2),vars);const g=group(inv,groupName,at2);if(!g.hosts.includes(name2))g.hosts.push(name2)}function addChild(inv,parent,child2,at2){if(child2===
+"all")throw new UserError('the group "all" cannot be a child of another group',at2);const p=group(inv,parent,at2);group(inv,child2,at2);if(parent===child2||descendants(
+inv,child2).has(parent))throw new UserError(`group "${child2}" would be its own ancestor through "${parent}"`,at2);if(!p.children.includes(child2))p.children.push(
 child2)}function descendants(inv,name2){const seen=new Set;const todo=[...inv.groups.get(name2)?.children??[]];while(todo.length){const g=todo.pop();if(seen.has(
 g))continue;seen.add(g);append(todo,inv.groups.get(g)?.children??[])}return seen}function hostsOf(inv,name2){if(name2==="all")return[...inv.hosts];if(name2==="u\
 ngrouped")return ungrouped(inv);const order=[name2];const seen=new Set(order);for(let i2=0;i2<order.length;i2++){for(const c3 of inv.groups.get(order[i2])?.children??
@@ -8960,13 +8960,13 @@ const parents=new Map;for(const g of inv.groups.values())for(const c3 of g.child
 (most,p)=>Math.max(most,depthOf(p)+1),1);memo2.set(name2,d);return d};for(const g of inv.groups.keys())depthOf(g);return memo2}function varsOf(inv,host){const groups=groupsOfHost(
 inv,host).map(g=>({...g,priority:Number(inv.groups.get(g.name)?.vars.ansible_group_priority??1)}));groups.sort((a2,b)=>a2.depth-b.depth||a2.priority-b.priority||
 (a2.name<b.name?-1:a2.name>b.name?1:0));const out={};for(const g of groups)Object.assign(out,inv.groups.get(g.name)?.vars);return Object.assign(out,inv.hostVars.
-get(host))}function fleetTarget(inv,host){const vars=varsOf(inv,host);const at3=inv.hostAt.get(host)??inv.file;const address=text2(vars,["ansible_host","ansible\
-_ssh_host"],at3)??host;const portText=text2(vars,["ansible_port","ansible_ssh_port"],at3);const user=text2(vars,["ansible_user","ansible_ssh_user"],at3);const keyFile=text2(
-vars,["ansible_ssh_private_key_file","ansible_private_key_file"],at3);let port2;if(portText!==void 0){port2=Number(portText);if(!/^\d+$/.test(portText)||port2<1||
-port2>65535)throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}"`,at3)}return{name:host,address,...port2!==void 0&&
-{port:port2},...user!==void 0&&{user},...keyFile!==void 0&&{keyFile}}}function text2(vars,keys,at3){for(const k of keys){const v=vars[k];if(v===void 0||v===null)
-continue;if(typeof v==="object")throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`,at3);const s=String(v);if(s.includes("{{")||s.includes(
-"{%"))throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`,at3);return s}return void 0}var init_inventory=__esm(
+get(host))}function fleetTarget(inv,host){const vars=varsOf(inv,host);const at2=inv.hostAt.get(host)??inv.file;const address=text2(vars,["ansible_host","ansible\
+_ssh_host"],at2)??host;const portText=text2(vars,["ansible_port","ansible_ssh_port"],at2);const user=text2(vars,["ansible_user","ansible_ssh_user"],at2);const keyFile=text2(
+vars,["ansible_ssh_private_key_file","ansible_private_key_file"],at2);let port2;if(portText!==void 0){port2=Number(portText);if(!/^\d+$/.test(portText)||port2<1||
+port2>65535)throw new UserError(`host "${host}": ansible_port must be a port number (1-65535), got "${portText}"`,at2)}return{name:host,address,...port2!==void 0&&
+{port:port2},...user!==void 0&&{user},...keyFile!==void 0&&{keyFile}}}function text2(vars,keys,at2){for(const k of keys){const v=vars[k];if(v===void 0||v===null)
+continue;if(typeof v==="object")throw new UserError(`${k} must be a single value, got ${JSON.stringify(v)}`,at2);const s=String(v);if(s.includes("{{")||s.includes(
+"{%"))throw new UserError(`${k} is a Jinja template ("${s}"), which only Ansible can evaluate: give the value itself`,at2);return s}return void 0}var init_inventory=__esm(
 {"src/fleet/inventory.ts"(){"use strict";init_append();init_user_error()}});function selectHosts(inv,pattern2,shown2="--limit"){const terms=splitPattern(pattern2);const regular=terms.filter(t=>!t.startsWith("&")&&!t.startsWith("!"));const ordered=[
 ...regular.length?regular:["all"],...terms.filter(t=>t.startsWith("&")),...terms.filter(t=>t.startsWith("!"))];let hosts=[];for(const term of ordered){if(inv.hostVars.
 has(term)){if(!hosts.includes(term))hosts.push(term);continue}const that=matchOne(inv,term.startsWith("&")||term.startsWith("!")?term.slice(1):term,shown2);if(term.
@@ -8984,59 +8984,59 @@ function globToRegex(glob){let out="";for(let i2=0;i2<glob.length;i2++){const c3
 1;if(glob[j]==="!")j++;if(glob[j]==="]")j++;while(j<glob.length&&glob[j]!=="]")j++;if(j>=glob.length)out+="\\[";else{let body=glob.slice(i2+1,j).replace(/\\/g,"\
 \\\\");if(body.startsWith("!"))body=`^${body.slice(1)}`;else if(body.startsWith("^"))body=`\\${body}`;out+=`[${body}]`;i2=j}}else out+=c3.replace(/[.*+?^${}()|[\]\\/-]/g,
 "\\$&")}return out}var SUBSCRIPT;var init_host_pattern=__esm({"src/fleet/host-pattern.ts"(){"use strict";init_append();init_user_error();init_inventory();SUBSCRIPT=
-/^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/}});function expandRange(name2,at3,out=[]){const m=RANGE.exec(name2);if(!m){out.push(name2);return out}const head=name2.slice(0,m.index);const tail=name2.slice(m.index+
+/^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/}});function expandRange(name2,at2,out=[]){const m=RANGE.exec(name2);if(!m){out.push(name2);return out}const head=name2.slice(0,m.index);const tail=name2.slice(m.index+
 m[0].length);const bounds=m[0].slice(1,-1).split(":");if(bounds.length!==2&&bounds.length!==3)throw new UserError(`host range must be begin:end or begin:end:ste\
-p, got "${m[0]}"`,at3);const beg=bounds[0]||"0";const end=bounds[1];const step=bounds.length===3?Number(bounds[2]):1;if(!end)throw new UserError(`host range mus\
-t specify an end value: "${m[0]}"`,at3);if(!Number.isInteger(step)||step<1)throw new UserError(`host range step must be a positive whole number: "${m[0]}"`,at3);
+p, got "${m[0]}"`,at2);const beg=bounds[0]||"0";const end=bounds[1];const step=bounds.length===3?Number(bounds[2]):1;if(!end)throw new UserError(`host range mus\
+t specify an end value: "${m[0]}"`,at2);if(!Number.isInteger(step)||step<1)throw new UserError(`host range step must be a positive whole number: "${m[0]}"`,at2);
 let fill=x=>String(x);if(beg.length>1&&beg.startsWith("0")){if(beg.length!==end.length)throw new UserError(`host range must specify equal-length begin and end f\
-ormats: "${m[0]}"`,at3);fill=x=>String(x).padStart(beg.length,"0")}const seq=[];const ib=beg.length===1?LETTERS.indexOf(beg):-1;const ie=end.length===1?LETTERS.
-indexOf(end):-1;if(ib>=0&&ie>=0){if(ib>ie)throw new UserError(`host range must have begin <= end: "${m[0]}"`,at3);for(let i2=ib;i2<=ie;i2+=step)seq.push(LETTERS[i2])}else{
-if(!/^\d+$/.test(beg)||!/^\d+$/.test(end))throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`,at3);const b=Number(beg);const e=Number(
-end);if((e-b)/step+out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`,at3);for(let i2=b;i2<=e;i2+=
-step)seq.push(i2)}for(const s of seq){expandRange(`${head}${fill(s)}${tail}`,at3,out);if(out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${name2}" e\
-xpands to more than ${MAX_RANGE_HOSTS} hosts`,at3)}return out}function splitPort(text3,at3){const v6=/^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text3);if(v6?.[1]?.
-includes(":"))return{name:v6[1],...v6[2]!==void 0&&{port:port(v6[2],text3,at3)}};const outside=text3.replace(/\[[^\]]*\]/g,s=>"x".repeat(s.length));const colons=[
+ormats: "${m[0]}"`,at2);fill=x=>String(x).padStart(beg.length,"0")}const seq=[];const ib=beg.length===1?LETTERS.indexOf(beg):-1;const ie=end.length===1?LETTERS.
+indexOf(end):-1;if(ib>=0&&ie>=0){if(ib>ie)throw new UserError(`host range must have begin <= end: "${m[0]}"`,at2);for(let i2=ib;i2<=ie;i2+=step)seq.push(LETTERS[i2])}else{
+if(!/^\d+$/.test(beg)||!/^\d+$/.test(end))throw new UserError(`host range bounds must be numbers or single letters: "${m[0]}"`,at2);const b=Number(beg);const e=Number(
+end);if((e-b)/step+out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${m[0]}" expands to more than ${MAX_RANGE_HOSTS} hosts`,at2);for(let i2=b;i2<=e;i2+=
+step)seq.push(i2)}for(const s of seq){expandRange(`${head}${fill(s)}${tail}`,at2,out);if(out.length>MAX_RANGE_HOSTS)throw new UserError(`host range "${name2}" e\
+xpands to more than ${MAX_RANGE_HOSTS} hosts`,at2)}return out}function splitPort(text3,at2){const v6=/^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text3);if(v6?.[1]?.
+includes(":"))return{name:v6[1],...v6[2]!==void 0&&{port:port(v6[2],text3,at2)}};const outside=text3.replace(/\[[^\]]*\]/g,s=>"x".repeat(s.length));const colons=[
 ...outside.matchAll(/:/g)].length;if(colons===1){const i2=outside.indexOf(":");const p=text3.slice(i2+1);if(/^\d+$/.test(p))return{name:text3.slice(0,i2),port:port(
-p,text3,at3)};throw new UserError(`"${text3}": the text after ":" must be a port number`,at3)}return{name:text3}}function port(p,text3,at3){const n2=Number(p);if(n2<
-1||n2>65535)throw new UserError(`"${text3}": port must be 1-65535`,at3);return n2}var LETTERS,MAX_RANGE_HOSTS,RANGE;var init_host_range=__esm({"src/fleet/host-r\
+p,text3,at2)};throw new UserError(`"${text3}": the text after ":" must be a port number`,at2)}return{name:text3}}function port(p,text3,at2){const n2=Number(p);if(n2<
+1||n2>65535)throw new UserError(`"${text3}": port must be 1-65535`,at2);return n2}var LETTERS,MAX_RANGE_HOSTS,RANGE;var init_host_range=__esm({"src/fleet/host-r\
 ange.ts"(){"use strict";init_user_error();LETTERS="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";MAX_RANGE_HOSTS=1e5;RANGE=/\[[^\]]*:[^\]]*\]/}});function parseIniInventory(text3,file2,shown2){const inv=emptyInventory(file2);const pending=new Map;let groupName="ungrouped";let state="hosts";const lines=text3.
-split(/\r?\n/);lines.forEach((raw,i2)=>{const lineNo=i2+1;const at3=`${shown2}:${lineNo}`;const line=raw.trim();if(!line||line.startsWith("#")||line.startsWith(
+split(/\r?\n/);lines.forEach((raw,i2)=>{const lineNo=i2+1;const at2=`${shown2}:${lineNo}`;const line=raw.trim();if(!line||line.startsWith("#")||line.startsWith(
 ";"))return;const m=SECTION.exec(line);if(m){groupName=m[1];state=m[2]??"hosts";if(!["hosts","children","vars"].includes(state))throw new UserError(`section [${groupName}\
-:${state}] has an unknown type: ${state} (hosts, children or vars)`,at3);if(!inv.groups.has(groupName)){if(state==="vars"&&!pending.has(groupName))pending.set(groupName,
-{line:lineNo,state:"vars",parents:[]});group(inv,groupName,at3)}const p=pending.get(groupName);if(p&&state!=="vars"){if(p.state==="children")for(const parent of p.
+:${state}] has an unknown type: ${state} (hosts, children or vars)`,at2);if(!inv.groups.has(groupName)){if(state==="vars"&&!pending.has(groupName))pending.set(groupName,
+{line:lineNo,state:"vars",parents:[]});group(inv,groupName,at2)}const p=pending.get(groupName);if(p&&state!=="vars"){if(p.state==="children")for(const parent of p.
 parents)addChild(inv,parent,groupName,`${shown2}:${p.line}`);pending.delete(groupName)}return}if(line.startsWith("[")&&line.endsWith("]"))throw new UserError(`i\
-nvalid section "${line}": no spaces or other characters inside the brackets`,at3);if(state==="hosts"){const tokens=lineWords(line,at3);if(tokens.length===0)return;
-const first=tokens[0];if(first.endsWith(":"))throw new UserError(`host "${first}" ends in ":", which is reserved for a port`,at3);const{name:name2,port:port2}=splitPort(
-first,at3);const vars={};for(const t of tokens.slice(1)){const eq=t.indexOf("=");if(eq<0)throw new UserError(`expected key=value host variable, got "${t}"`,at3);
-vars[t.slice(0,eq)]=iniValue(t.slice(eq+1))}if(port2!==void 0)vars.ansible_port=port2;for(const h2 of expandRange(name2,at3))addHost(inv,groupName,h2,vars,at3)}else if(state===
-"vars"){const eq=line.indexOf("=");if(eq<0)throw new UserError(`expected key=value, got "${line}"`,at3);group(inv,groupName).vars[line.slice(0,eq).trim()]=iniValue(
-line.slice(eq+1).trim())}else{const c3=GROUP_NAME.exec(line);if(!c3)throw new UserError(`expected a group name, got "${line}"`,at3);const child2=c3[1];if(inv.groups.
-has(child2))addChild(inv,groupName,child2,at3);else{const p=pending.get(child2);if(p)p.parents.push(groupName);else pending.set(child2,{line:lineNo,state:"child\
-ren",parents:[groupName]})}}});for(const[name2,p]of pending){const at3=`${shown2}:${p.line}`;if(p.state==="vars")throw new UserError(`section [${name2}:vars] is\
- for a group that is never declared`,at3);throw new UserError(`section [${p.parents.at(-1)??""}:children] names a group that is never declared: ${name2}`,at3)}return inv}
-function iniValue(v){const q=/^(['"])(.*)\1$/s.exec(v);if(q)return q[2].replace(/\\(.)/g,"$1");return v}function lineWords(line,at3){const words=shellWords(line,
+nvalid section "${line}": no spaces or other characters inside the brackets`,at2);if(state==="hosts"){const tokens=lineWords(line,at2);if(tokens.length===0)return;
+const first=tokens[0];if(first.endsWith(":"))throw new UserError(`host "${first}" ends in ":", which is reserved for a port`,at2);const{name:name2,port:port2}=splitPort(
+first,at2);const vars={};for(const t of tokens.slice(1)){const eq=t.indexOf("=");if(eq<0)throw new UserError(`expected key=value host variable, got "${t}"`,at2);
+vars[t.slice(0,eq)]=iniValue(t.slice(eq+1))}if(port2!==void 0)vars.ansible_port=port2;for(const h2 of expandRange(name2,at2))addHost(inv,groupName,h2,vars,at2)}else if(state===
+"vars"){const eq=line.indexOf("=");if(eq<0)throw new UserError(`expected key=value, got "${line}"`,at2);group(inv,groupName).vars[line.slice(0,eq).trim()]=iniValue(
+line.slice(eq+1).trim())}else{const c3=GROUP_NAME.exec(line);if(!c3)throw new UserError(`expected a group name, got "${line}"`,at2);const child2=c3[1];if(inv.groups.
+has(child2))addChild(inv,groupName,child2,at2);else{const p=pending.get(child2);if(p)p.parents.push(groupName);else pending.set(child2,{line:lineNo,state:"child\
+ren",parents:[groupName]})}}});for(const[name2,p]of pending){const at2=`${shown2}:${p.line}`;if(p.state==="vars")throw new UserError(`section [${name2}:vars] is\
+ for a group that is never declared`,at2);throw new UserError(`section [${p.parents.at(-1)??""}:children] names a group that is never declared: ${name2}`,at2)}return inv}
+function iniValue(v){const q=/^(['"])(.*)\1$/s.exec(v);if(q)return q[2].replace(/\\(.)/g,"$1");return v}function lineWords(line,at2){const words=shellWords(line,
 {comments:true});if(Array.isArray(words))return words;throw new UserError(words.problem==="unterminated"?`no closing quotation (${words.quote})`:"a backslash at\
- the end of the line escapes nothing",at3)}var SECTION,GROUP_NAME;var init_inventory_ini=__esm({"src/fleet/inventory-ini.ts"(){"use strict";init_shell_words();init_user_error();
+ the end of the line escapes nothing",at2)}var SECTION,GROUP_NAME;var init_inventory_ini=__esm({"src/fleet/inventory-ini.ts"(){"use strict";init_shell_words();init_user_error();
 init_host_range();init_inventory();SECTION=/^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;GROUP_NAME=/^([^:\]\s]+)\s*(?:#.*)?$/}});function parseYamlInventory(text3,file2,shown2){const lineCounter=new import_yaml2.LineCounter;const doc=(0,import_yaml2.parseDocument)(text3,{lineCounter,uniqueKeys:false,
-prettyErrors:false});const at3=node2=>`${shown2}:${lineCounter.linePos(node2?.range?.[0]??0).line}`;const first=doc.errors[0];if(first)throw new UserError(oneLine2(
+prettyErrors:false});const at2=node2=>`${shown2}:${lineCounter.linePos(node2?.range?.[0]??0).line}`;const first=doc.errors[0];if(first)throw new UserError(oneLine2(
 first.message),`${shown2}:${lineCounter.linePos(first.pos[0]).line}`);const inv=emptyInventory(file2);const root=deref(doc,doc.contents);if(root===null||(0,import_yaml2.isScalar)(
 root)&&(root.value===null||root.value===""))throw new UserError("the inventory is empty",`${shown2}:1`);if(!(0,import_yaml2.isMap)(root))throw new UserError("a \
-YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})",at3(root));if(root.items.some(p=>keyText(p)==="plugin"))throw new UserError("this\
- is an inventory plugin configuration, not an inventory: give the inventory itself",at3(root));const parseGroup=(name2,node2,where2)=>{group(inv,name2,where2);if(node2===
+YAML inventory must be a mapping of groups (all: {hosts: ..., children: ...})",at2(root));if(root.items.some(p=>keyText(p)==="plugin"))throw new UserError("this\
+ is an inventory plugin configuration, not an inventory: give the inventory itself",at2(root));const parseGroup=(name2,node2,where2)=>{group(inv,name2,where2);if(node2===
 null||(0,import_yaml2.isScalar)(node2)&&node2.value===null)return;if(!(0,import_yaml2.isMap)(node2))throw new UserError(`group "${name2}" must be a mapping of h\
-osts, vars and children`,at3(node2));for(const pair of node2.items){const key=keyText(pair);const keyAt=at3(pair.key);let value=deref(doc,pair.value);if(value===
+osts, vars and children`,at2(node2));for(const pair of node2.items){const key=keyText(pair);const keyAt=at2(pair.key);let value=deref(doc,pair.value);if(value===
 null||(0,import_yaml2.isScalar)(value)&&value.value===null)continue;if(!["hosts","vars","children"].includes(key))throw new UserError(`group "${name2}": unexpec\
 ted key "${key}" (hosts, vars or children)`,keyAt);if((0,import_yaml2.isScalar)(value)&&typeof value.value==="string")value=null;if(value!==null&&!(0,import_yaml2.isMap)(
-value))throw new UserError(`group "${name2}": "${key}" must be a mapping`,at3(value));const entries=value===null?[[String(deref(doc,pair.value).value),null,keyAt]]:
-value.items.map(p=>[keyText(p),deref(doc,p.value),at3(p.key)]);if(key==="vars"){for(const[k,v]of entries)group(inv,name2).vars[k]=v===null?null:toValue(doc,v,at3(
+value))throw new UserError(`group "${name2}": "${key}" must be a mapping`,at2(value));const entries=value===null?[[String(deref(doc,pair.value).value),null,keyAt]]:
+value.items.map(p=>[keyText(p),deref(doc,p.value),at2(p.key)]);if(key==="vars"){for(const[k,v]of entries)group(inv,name2).vars[k]=v===null?null:toValue(doc,v,at2(
 v))}else if(key==="children"){for(const[child2,v,where22]of entries){parseGroup(child2,v,where22);addChild(inv,name2,child2,where22)}}else{for(const[pattern2,v,
 where22]of entries){if(v!==null&&!((0,import_yaml2.isScalar)(v)&&v.value===null)&&!(0,import_yaml2.isMap)(v))throw new UserError(`host "${pattern2}": its value \
-must be a mapping of variables`,at3(v));const vars=v===null||!(0,import_yaml2.isMap)(v)?{}:toValue(doc,v,at3(v));if(pattern2.endsWith(":"))throw new UserError(`\
+must be a mapping of variables`,at2(v));const vars=v===null||!(0,import_yaml2.isMap)(v)?{}:toValue(doc,v,at2(v));if(pattern2.endsWith(":"))throw new UserError(`\
 host "${pattern2}" ends in ":", which is reserved for a port`,where22);const{name:hostName2,port:port2}=splitPort(pattern2,where22);if(port2!==void 0)vars.ansible_port=
 port2;for(const h2 of expandRange(hostName2,where22))addHost(inv,name2,h2,{...vars},where22)}}}};for(const pair of root.items)parseGroup(keyText(pair),deref(doc,
-pair.value),at3(pair.key));return inv}function deref(doc,node2){if(node2===null||node2===void 0)return null;return(0,import_yaml2.isAlias)(node2)?node2.resolve(
-doc)??null:node2}function keyText(pair){const k=pair.key;return(0,import_yaml2.isScalar)(k)?String(k.value):String(k)}function toValue(doc,node2,at3){try{return node2.
-toJS(doc,{maxAliasCount:MAX_ALIASES2})}catch(e){throw new UserError(`YAML aliases expand too far (${oneLine2(e.message)})`,at3)}}function oneLine2(s){return s.split(
+pair.value),at2(pair.key));return inv}function deref(doc,node2){if(node2===null||node2===void 0)return null;return(0,import_yaml2.isAlias)(node2)?node2.resolve(
+doc)??null:node2}function keyText(pair){const k=pair.key;return(0,import_yaml2.isScalar)(k)?String(k.value):String(k)}function toValue(doc,node2,at2){try{return node2.
+toJS(doc,{maxAliasCount:MAX_ALIASES2})}catch(e){throw new UserError(`YAML aliases expand too far (${oneLine2(e.message)})`,at2)}}function oneLine2(s){return s.split(
 "\n")[0]??s}var import_yaml2,MAX_ALIASES2;var init_inventory_yaml=__esm({"src/fleet/inventory-yaml.ts"(){"use strict";import_yaml2=__toESM(require_dist(),1);init_user_error();
 init_host_range();init_inventory();MAX_ALIASES2=100}});async function loadInventory(path6,shown2,signal){const bytes=await readInput(path6,{what:"inventory",shown:shown2,maxBytes:MAX_INVENTORY_BYTES,...signal&&{signal}});
 if(bytes.includes(0))throw new UserError("the inventory is not text (it holds NUL bytes)",`${shown2}:1`);return parseInventory(bytes.toString("utf8"),path6,shown2)}
@@ -9094,7 +9094,7 @@ classname="${xmlAttr(c3.classname)}"`];if(c3.file!==void 0)attrs.push(`file="${x
 iled";const message=firstLine4(maskCredentials(c3.failure.message));lines.push(`      <failure type="${xmlAttr(type)}" message="${xmlAttr(message)}">${xmlText(detail(
 c3.failure))}</failure>`)}if(c3.out!==void 0)lines.push(`      <system-out>${xmlText(c3.out)}</system-out>`);lines.push("    </testcase>");return lines}function detail(f){
 const out=[[f.code,f.target].filter(Boolean).join(" "),f.message];if(f.errno!==void 0)out.push(`errno: ${f.errno}${f.errno_name?` ${f.errno_name}`:""}`);for(const e of f.
-evidence??[])out.push(`evidence: ${e}`);if(f.fix)out.push(`fix: ${f.fix}`);const at3=location(f);if(at3)out.push(`at: ${at3}`);return maskCredentials(out.filter(
+evidence??[])out.push(`evidence: ${e}`);if(f.fix)out.push(`fix: ${f.fix}`);const at2=location(f);if(at2)out.push(`at: ${at2}`);return maskCredentials(out.filter(
 Boolean).join("\n"))}function inputErrorJunit(message){const text3=maskCredentials(message);return['<?xml version="1.0" encoding="UTF-8"?>','<testsuites name="u\
 pstream-gate" tests="1" failures="0" errors="1" skipped="0">','  <testsuite name="upstream-gate" tests="1" failures="0" errors="1" skipped="0" time="0.000">',' \
    <testcase name="input" classname="upstream-gate" time="0.000">',`      <error type="input.invalid" message="${xmlAttr(firstLine4(text3))}">${xmlText(text3)}<\
@@ -9242,41 +9242,43 @@ buf.subarray(0,n2)}take(n2){const out=this.buf.subarray(0,n2);this.buf=this.buf.
 buf.length);if(this.ended)return void 0;const r=await this.it.next();if(r.done){this.ended=true;return void 0}return r.value}unread(b){if(b.length>0)this.buf=this.
 buf.length===0?b:Buffer.concat([b,this.buf])}async skipString(){for(;;){const z=this.buf.indexOf(0);if(z>=0){this.take(z+1);return true}this.take(this.buf.length);
 if(!await this.want(1))return false}}async drain(){let n2=0;for(let c3=await this.chunk();c3;c3=await this.chunk())n2+=c3.length;return n2}}}});async function checkReadable(paths,stdin){for(const p of paths){if(p==="-")checkStdin(stdin??process.stdin,"error log");else await checkInput(p,{what:"error log"})}}
-async function readLogText(path6,onText,opts={}){const summary={bytes:0,dropped:0,truncatedGzip:false,gzipTrailingBytes:0};const splitter=textSplitter(onText);const push=chunk=>{
-opts.signal?.throwIfAborted();summary.bytes+=chunk.length;splitter.push(chunk)};try{if(path6==="-"){for await(const chunk of decompressed(stdinStream(opts),summary))
-push(chunk)}else{const input2=await openInput(path6,{what:"error log",...opts.signal&&{signal:opts.signal}});if(input2.kind==="pipe"){for await(const chunk of decompressed(
-input2.stream,summary))push(chunk)}else{try{if(!await readPlain(input2.fd,push,opts.signal,opts.range)){const gz=(0,import_node_fs17.createReadStream)("",{fd:input2.
-fd,start:0,autoClose:false,highWaterMark:CHUNK,...opts.signal&&{signal:opts.signal}});for await(const chunk of decompressed(gz,summary))push(chunk)}}finally{await input2.
-close()}}}}catch(e){const code=e?.code;if(typeof code==="string"&&code.startsWith("Z_"))throw new UserError(`not a readable gzip file (${e.message})`,path6);throw e}
-splitter.end();summary.dropped=splitter.dropped();return summary}function eachLine(text3,start2,end,onLine){for(let i2=start2;i2<end;){let nl=text3.indexOf("\n",
-i2);if(nl<0||nl>end)nl=end;onLine(i2,nl);i2=nl+1}}function isGzip(head){return head.length>=2&&head[0]===31&&head[1]===139}function stdinStream(opts){const stdin=opts.
-stdin??process.stdin;if(opts.signal)(0,import_node_stream10.addAbortSignal)(opts.signal,stdin);return stdin}async function readPlain(fd,push,signal,range2){let pending;
-try{const bufs=[Buffer.allocUnsafe(READ),Buffer.allocUnsafe(READ)];let k=0;const start2=range2?.start??0;const end=range2?.end??Infinity;let skipping=start2>0;let position=skipping?
-start2-1:0;const first=await readFd2(fd,bufs[0],0,READ,position);if(!range2&&isGzip(bufs[0].subarray(0,first.bytesRead)))return false;let n2=first.bytesRead;while(n2>
-0){signal?.throwIfAborted();const cur=bufs[k].subarray(0,n2);const base=position;position+=n2;k^=1;pending=readFd2(fd,bufs[k],0,READ,position);let from=0;if(skipping){
-const nl=cur.indexOf(10);from=nl<0?n2:nl+1;skipping=nl<0;if(!skipping&&base+from>=end)return true}const last=position>=end?cur.indexOf(10,Math.max(from,end-1-base)):
--1;if(last>=0){push(cur.subarray(from,last+1));return true}if(from<n2)push(from===0?cur:cur.subarray(from));n2=(await pending).bytesRead;pending=void 0}return true}finally{
-await pending?.catch(()=>{})}}async function*decompressed(source,summary){const it=source[Symbol.asyncIterator]();const first=await it.next();if(first.done)return;
-const head=Buffer.isBuffer(first.value)?first.value:Buffer.from(first.value);async function*rest(){yield head;for(;;){const n2=await it.next();if(n2.done)return;
-yield n2.value}}if(!isGzip(head)){yield*rest();return}const gz={truncated:false,trailing:0};try{yield*gunzipMembers(rest(),gz,CHUNK)}finally{summary.truncatedGzip=
-gz.truncated;summary.gzipTrailingBytes=gz.trailing}}function textSplitter(onText){let carry="";let skipping=false;let dropped=0;function take(text3,start2){if(skipping)
-return;carry+=text3.slice(start2);if(carry.length>MAX_LINE){carry="";skipping=true;dropped++}}function pushChunk(chunk){const text3=chunk.toString("latin1");let start2=0;
-if(carry||skipping){const nl=text3.indexOf("\n");if(nl<0)return take(text3,0);if(skipping)skipping=false;else{const line=carry+text3.slice(0,nl);carry="";onText(
-line,0,line.length)}start2=nl+1}const last=text3.lastIndexOf("\n");if(last>=start2){onText(text3,start2,last+1,chunk);start2=last+1}if(start2<text3.length)take(
-text3,start2)}return{push(chunk){for(let at3=0;at3<chunk.length;at3+=CHUNK)pushChunk(at3===0&&chunk.length<=CHUNK?chunk:chunk.subarray(at3,at3+CHUNK))},end(){if(carry&&
-!skipping)onText(carry,0,carry.length);carry=""},dropped:()=>dropped}}var import_node_fs17,import_node_stream10,import_node_util15,readFd2,CHUNK,READ,MAX_LINE;var init_error_log_stream=__esm(
-{"src/explain/error-log-stream.ts"(){"use strict";import_node_fs17=require("node:fs");import_node_stream10=require("node:stream");import_node_util15=require("node:util");
-init_input_file();init_gzip_members();init_user_error();readFd2=(0,import_node_util15.promisify)(import_node_fs17.read);CHUNK=64*1024;READ=16*CHUNK;MAX_LINE=64*
-1024}});function classifyErrorLine(e){if(!FAILURE_LEVELS.has(e.level))return void 0;const addr=e.upstream!==void 0?upstreamAddress(e.upstream):"";const errno=e.errno!==
-void 0&&e.message.startsWith("kevent()")?BSD_ERRNO[e.errno]??e.errno:e.errno;const f={e,addr,ipv6:/(?:^|\/\/)\[/.test(addr),...errno!==void 0&&{errno}};const unix=/(?:^|\/\/)unix:(.*)$/.
+function readLogBytes(path6,onBytes,opts={}){return readLog(path6,byteSplitter(onBytes),opts)}async function readLog(path6,splitter,opts){const summary={bytes:0,
+dropped:0,truncatedGzip:false,gzipTrailingBytes:0};const push=chunk=>{opts.signal?.throwIfAborted();summary.bytes+=chunk.length;splitter.push(chunk)};try{if(path6===
+"-"){for await(const chunk of decompressed(stdinStream(opts),summary))push(chunk)}else{const input2=await openInput(path6,{what:"error log",...opts.signal&&{signal:opts.
+signal}});if(input2.kind==="pipe"){for await(const chunk of decompressed(input2.stream,summary))push(chunk)}else{try{if(!await readPlain(input2.fd,push,opts.signal,
+opts.range)){const gz=(0,import_node_fs17.createReadStream)("",{fd:input2.fd,start:0,autoClose:false,highWaterMark:CHUNK,...opts.signal&&{signal:opts.signal}});
+for await(const chunk of decompressed(gz,summary))push(chunk)}}finally{await input2.close()}}}}catch(e){const code=e?.code;if(typeof code==="string"&&code.startsWith(
+"Z_"))throw new UserError(`not a readable gzip file (${e.message})`,path6);throw e}splitter.end();summary.dropped=splitter.dropped();return summary}function eachLine(text3,start2,end,onLine){
+for(let i2=start2;i2<end;){let nl=text3.indexOf("\n",i2);if(nl<0||nl>end)nl=end;onLine(i2,nl);i2=nl+1}}function isGzip(head){return head.length>=2&&head[0]===31&&
+head[1]===139}function stdinStream(opts){const stdin=opts.stdin??process.stdin;if(opts.signal)(0,import_node_stream10.addAbortSignal)(opts.signal,stdin);return stdin}
+async function readPlain(fd,push,signal,range2){let pending;try{const bufs=[Buffer.allocUnsafe(READ),Buffer.allocUnsafe(READ)];let k=0;const start2=range2?.start??
+0;const end=range2?.end??Infinity;let skipping=start2>0;let position=skipping?start2-1:0;const first=await readFd2(fd,bufs[0],0,READ,position);if(!range2&&isGzip(
+bufs[0].subarray(0,first.bytesRead)))return false;let n2=first.bytesRead;while(n2>0){signal?.throwIfAborted();const cur=bufs[k].subarray(0,n2);const base=position;
+position+=n2;k^=1;pending=readFd2(fd,bufs[k],0,READ,position);let from=0;if(skipping){const nl=cur.indexOf(10);from=nl<0?n2:nl+1;skipping=nl<0;if(!skipping&&base+
+from>=end)return true}const last=position>=end?cur.indexOf(10,Math.max(from,end-1-base)):-1;if(last>=0){push(cur.subarray(from,last+1));return true}if(from<n2)push(
+from===0?cur:cur.subarray(from));n2=(await pending).bytesRead;pending=void 0}return true}finally{await pending?.catch(()=>{})}}async function*decompressed(source,summary){
+const it=source[Symbol.asyncIterator]();const first=await it.next();if(first.done)return;const head=Buffer.isBuffer(first.value)?first.value:Buffer.from(first.value);
+async function*rest(){yield head;for(;;){const n2=await it.next();if(n2.done)return;yield n2.value}}if(!isGzip(head)){yield*rest();return}const gz={truncated:false,
+trailing:0};try{yield*gunzipMembers(rest(),gz,CHUNK)}finally{summary.truncatedGzip=gz.truncated;summary.gzipTrailingBytes=gz.trailing}}function byteSplitter(onBytes){
+let carry=[];let carried=0;let skipping=false;let dropped=0;function take(chunk,start2){if(skipping)return;carry.push(Buffer.from(chunk.subarray(start2)));carried+=
+chunk.length-start2;if(carried>MAX_LINE){carry=[];carried=0;skipping=true;dropped++}}function pushChunk(chunk){let start2=0;if(carried>0||skipping){const nl=chunk.
+indexOf(10);if(nl<0)return take(chunk,0);if(skipping)skipping=false;else{carry.push(chunk.subarray(0,nl));const line=Buffer.concat(carry);carry=[];carried=0;onBytes(
+line)}start2=nl+1}const last=chunk.lastIndexOf(10);if(last>=start2){onBytes(start2===0&&last===chunk.length-1?chunk:chunk.subarray(start2,last+1));start2=last+1}
+if(start2<chunk.length)take(chunk,start2)}return{push(chunk){for(let at2=0;at2<chunk.length;at2+=CHUNK)pushChunk(at2===0&&chunk.length<=CHUNK?chunk:chunk.subarray(
+at2,at2+CHUNK))},end(){if(carried>0&&!skipping)onBytes(Buffer.concat(carry));carry=[];carried=0},dropped:()=>dropped}}var import_node_fs17,import_node_stream10,
+import_node_util15,readFd2,CHUNK,READ,MAX_LINE;var init_error_log_stream=__esm({"src/explain/error-log-stream.ts"(){"use strict";import_node_fs17=require("node:fs");
+import_node_stream10=require("node:stream");import_node_util15=require("node:util");init_input_file();init_gzip_members();init_user_error();readFd2=(0,import_node_util15.promisify)(
+import_node_fs17.read);CHUNK=64*1024;READ=16*CHUNK;MAX_LINE=64*1024}});function classifyForm(e){if(!FAILURE_LEVELS.has(e.level))return void 0;const addr=e.upstream!==void 0?upstreamAddress(e.upstream):"";const errno=e.errno!==void 0&&
+e.message.startsWith("kevent()")?BSD_ERRNO[e.errno]??e.errno:e.errno;const f={e,addr,ipv6:/(?:^|\/\/)\[/.test(addr),...errno!==void 0&&{errno}};const unix=/(?:^|\/\/)unix:(.*)$/.
 exec(addr)??/^connect\(\) to unix:(\S+) failed/.exec(e.message);if(unix)f.socket=unix[1];const port2=/:(\d+)$/.exec(addr);if(port2&&!unix)f.port=port2[1];const rule=RULES2.
 find(r=>r.when(f))??(e.upstream!==void 0?OTHER:void 0);if(!rule)return void 0;const upstream=rule.addr?.(f)??(addr||(f.socket?`unix:${f.socket}`:""));if(!upstream)
-return void 0;const d={kind:rule.kind,upstream,cause:rule.cause({...f,addr:upstream}),fix:rule.fix({...f,addr:upstream})};if(rule.code)d.code=rule.code;if(!rule.
-noErrno&&e.errno!==void 0){d.errno=e.errno;const name2=errnoName(errno);if(name2)d.errnoName=name2}return d}function hostOf(addr){const a2=addr.replace(/^[a-z]+:\/\//,
-"");const v6=/^\[([^\]]+)\]/.exec(a2);if(v6)return v6[1];return a2.replace(/:\d+$/,"")}var import_node_path26,BSD_ERRNO,FAILURE_LEVELS,connecting,tlsToUpstream,
-connectCall,msg,quoted,ssListen,where,RULES2,OTHER,LOG_FORMS;var init_error_log_classify=__esm({"src/explain/error-log-classify.ts"(){"use strict";import_node_path26=
-require("node:path");init_errno();init_error_log();BSD_ERRNO={61:111,60:110,54:104,65:113,51:101,49:99,35:11,50:100,64:112};FAILURE_LEVELS=new Set(["error","cri\
-t","alert","emerg"]);connecting=f=>f.e.action==="connecting to upstream";tlsToUpstream=f=>f.e.action==="SSL handshaking to upstream";connectCall=f=>/^(?:connect\(\)|kevent\(\) reported that connect\(\))/.
+return void 0;return{kind:rule.kind,upstream,...!rule.noErrno&&e.errno!==void 0&&{errno:e.errno},rule,f}}function describeForm(form){const{rule,f,upstream}=form;
+const d={kind:rule.kind,upstream,cause:rule.cause({...f,addr:upstream}),fix:rule.fix({...f,addr:upstream})};if(rule.code)d.code=rule.code;if(form.errno!==void 0){
+d.errno=form.errno;const name2=errnoName(f.errno);if(name2)d.errnoName=name2}return d}function hostOf(addr){const a2=addr.replace(/^[a-z]+:\/\//,"");const v6=/^\[([^\]]+)\]/.
+exec(a2);if(v6)return v6[1];return a2.replace(/:\d+$/,"")}var import_node_path26,BSD_ERRNO,FAILURE_LEVELS,connecting,tlsToUpstream,connectCall,msg,quoted,ssListen,
+where,RULES2,OTHER,LOG_FORMS;var init_error_log_classify=__esm({"src/explain/error-log-classify.ts"(){"use strict";import_node_path26=require("node:path");init_errno();
+init_error_log();BSD_ERRNO={61:111,60:110,54:104,65:113,51:101,49:99,35:11,50:100,64:112};FAILURE_LEVELS=new Set(["error","crit","alert","emerg"]);connecting=f=>f.
+e.action==="connecting to upstream";tlsToUpstream=f=>f.e.action==="SSL handshaking to upstream";connectCall=f=>/^(?:connect\(\)|kevent\(\) reported that connect\(\))/.
 test(f.e.message);msg=prefix=>f=>f.e.message.startsWith(prefix);quoted=f=>/"([^"]*)"/.exec(f.e.message)?.[1];ssListen=f=>f.port?`ss -ltnp 'sport = :${f.port}'`:
 "ss -ltnp";where=f=>f.e.confFile?` (${f.e.confFile}${f.e.confLine?`:${f.e.confLine}`:""})`:"";RULES2=[{kind:"host_not_found",doc:'`[emerg] host not found in ups\
 tream "NAME" in FILE:LINE` (nginx -t, start, reload)',code:"dns.unresolved",when:f=>f.e.level==="emerg"&&msg("host not found in upstream")(f),addr:quoted,cause:f=>`\
@@ -9405,113 +9407,145 @@ Content-Length)"},{kind:"stream_timeout",doc:"stream{} UDP: `upstream timed out 
 errno===110&&msg("upstream timed out")(f),cause:f=>`${f.addr} sent fewer UDP replies than proxy_responses before proxy_timeout`,fix:()=>"check the UDP backend, \
 or proxy_responses / proxy_timeout"}];OTHER={kind:"other",doc:"any other `[error]` or worse line with an `upstream:` field: kept, with its message as the cause",
 when:()=>true,cause:f=>`nginx reported an upstream failure explain does not classify: ${f.e.message}${f.errno!==void 0?` (${f.errno}: ${f.e.errnoText})`:""}`,fix:()=>"\
-read the sample line, and the backend's log at the times above"};LOG_FORMS=[...RULES2,OTHER].map(r=>({kind:r.kind,doc:r.doc,...r.code!==void 0&&{code:r.code}}))}});var R_START,R_END,R_MSG,R_CLIENT,R_SERVER,R_SERVER_END,R_UP,R_UP_CLOSE,R_HOST,R_HOST_END,R_SAME,R_FORM,RECORD,FORM_NEW,UNKNOWN;var init_record=__esm({"src/expla\
-in/record.ts"(){"use strict";R_START=0;R_END=1;R_MSG=2;R_CLIENT=3;R_SERVER=4;R_SERVER_END=5;R_UP=6;R_UP_CLOSE=7;R_HOST=8;R_HOST_END=9;R_SAME=10;R_FORM=11;RECORD=
-12;FORM_NEW=1<<30;UNKNOWN=-2}});function createJsScanner(){const client=new Cursor(CLIENT);const server=new Cursor(SERVER);const upstream=new Cursor(UPSTREAM);const host=new Cursor(HOST);return{
+read the sample line, and the backend's log at the times above"};LOG_FORMS=[...RULES2,OTHER].map(r=>({kind:r.kind,doc:r.doc,...r.code!==void 0&&{code:r.code}}))}});var R_START,R_END,R_MSG,R_CLIENT,R_SERVER,R_SERVER_END,R_UP,R_UP_CLOSE,R_HOST,R_HOST_END,RECORD,UNKNOWN;var init_record=__esm({"src/explain/record.ts"(){"use st\
+rict";R_START=0;R_END=1;R_MSG=2;R_CLIENT=3;R_SERVER=4;R_SERVER_END=5;R_UP=6;R_UP_CLOSE=7;R_HOST=8;R_HOST_END=9;RECORD=10;UNKNOWN=-2}});function createJsScanner(){const client=new Cursor(CLIENT);const server=new Cursor(SERVER);const upstream=new Cursor(UPSTREAM);const host=new Cursor(HOST);return{
 reset(){client.reset();server.reset();upstream.reset();host.reset()},line(t,s,e,rec){if(e-s>MAX_LINE)return false;if(e>s&&t.charCodeAt(e-1)===13)e--;rec[R_START]=
 s;rec[R_END]=e;rec[R_MSG]=-1;if(e-s<24||t.charCodeAt(s+4)!==47||t.charCodeAt(s+19)!==32||t.charCodeAt(s+20)!==91)return true;PREFIX_TAIL.lastIndex=s+20;if(!PREFIX_TAIL.
 test(t)||PREFIX_TAIL.lastIndex>e)return true;const msg2=PREFIX_TAIL.lastIndex;rec[R_MSG]=msg2;const level3=t.charCodeAt(s+21);if(level3!==101&&level3!==99&&level3!==
-97)return true;rec[R_SAME]=0;rec[R_FORM]=-1;rec[R_SERVER]=UNKNOWN;rec[R_HOST]=UNKNOWN;const c3=client.within(t,msg2,e);rec[R_CLIENT]=c3;const u2=c3<0?-1:upstream.
-last(t,c3,e);let v=-1;let close3=-1;if(u2>=0){v=u2+UPSTREAM.length;close3=t.indexOf('"',v);if(close3<0||close3>e)close3=e}rec[R_UP]=v;rec[R_UP_CLOSE]=close3;return true},
-findServer(t,c3,e,rec){const at3=server.within(t,c3,e);const v=at3<0?-1:at3+SERVER.length;let end=0;if(v>=0){end=t.indexOf(", ",v);if(end<0||end>e)end=e}rec[R_SERVER]=
-v;rec[R_SERVER_END]=end},findHost(t,c3,e,hostAt,rec){const at3=hostAt>=0?holds(t,hostAt,HOST)?hostAt:-1:host.within(t,c3,e);const v=at3<0?-1:at3+HOST.length;let end=0;
-if(v>=0){end=t.indexOf('"',v);if(end<0||end>e)end=e}rec[R_HOST]=v;rec[R_HOST_END]=end}}}function holds(t,at3,needle){if(at3+needle.length>t.length)return false;
-for(let i2=0;i2<needle.length;i2++)if(t.charCodeAt(at3+i2)!==needle.charCodeAt(i2))return false;return true}var PREFIX_TAIL,CLIENT,SERVER,UPSTREAM,HOST,Cursor;var init_js_scanner=__esm(
-{"src/explain/js-scanner.ts"(){"use strict";init_error_log_stream();init_record();PREFIX_TAIL=/\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/y;
-CLIENT=", client: ";SERVER=", server: ";UPSTREAM=', upstream: "';HOST=', host: "';Cursor=class{constructor(needle){this.needle=needle}needle;from=0;at=-2;reset(){
-this.at=-2}find(text3,from){if(this.at!==-2&&from>=this.from&&(this.at<0||from<=this.at))return this.at;this.from=from;this.at=text3.indexOf(this.needle,from);return this.
-at}within(text3,from,end){const at3=this.find(text3,from);return at3<end?at3:-1}last(text3,from,end){let at3=this.within(text3,from,end);if(at3<0)return-1;for(let next=this.
-within(text3,at3+1,end);next>=0;next=this.within(text3,next+1,end))at3=next;return at3}}}});var SCAN_WASM_BASE64;var init_scan_wasm=__esm({"src/explain/scan-wasm.ts"(){"use strict";SCAN_WASM_BASE64="AGFzbQEAAAABFgRgAAF/YAF/AX9gAABgBX9/f39/AX8DDAsBAgABA\
-AAAAAMAAAUEAQDAAQYLAn8BQQALfwFBAAsHgAEKCWZvcm1Db3VudAAHCmFyZW5hQnl0ZXMACg1hcmVuYUNhcGFjaXR5AAkKcmVzZXRGb3JtcwABDWlucHV0Q2FwYWNpdHkABQxvdXRwdXRPZmZzZXQABApyZWNvc\
-mRTaXplAAIKZm9ybU5ld0JpdAAGBHNjYW4AAAZtZW1vcnkCAArnFAu6CwEOfyAAQQBBwAD8CwBBfyECA0AgACAESgRAIAQiAQJ/A0AgACABSgRAIAH9AAQA/QwKCgoKCgoKCgoKCgoKCgoK/SP9ZCIDBEAgASADa\
-GoiASAAIAAgAUobDAMLIAFBEGohAQwBCwsgAAsiCSIBSAR/IAFBAWstAABBDUYFQQALBH8gAUEBawUgAQshByAKQTBsQYCACGohDiAKQQFqIQogDiAENgIAIA4gBzYCBCAOIAcgBGtBGE4EfyAELQAEQS9GBUEAC\
-wR/IAQtABNBIEYFQQALBH8gBC0AFEHbAEYFQQALBH8gBEEUahADIgEgB0oEf0F/BSABCwVBfwsiCDYCCEEAIQwgCEEATgRAIAJBAE4Ef0EAIQECfwNAIAFBCGoiA0ETTARAQQAgASAEaikDACABIAJqKQMAUg0CG\
-iADIQEMAQsLA0AgAUETSARAQQAgASAEai0AACABIAJqLQAARw0CGiABQQFqIQEMAQsLQQELBUEAC0EARyEMIAQhAgsgDiAMNgIoQX8hDEF/IQVBfyEDQX8hCyAIQQBOBEAgCCEGA0AgBiAHSARAIAb9AAQA/QwsL\
-CwsLCwsLCwsLCwsLCws/SP9ZCENA0AgDQRAAkAgBiANaGohASANIA1BAWtxIQ0gASAHTg0AIAxBAEgEQCABIAwgASkDAEKswIzjlq2Zt/QAUQR/IAEvAQhBusAARgVBAAsbIQwFIAVBAEgEfyABKQMAQqzAzKumz\
-t2y8gBRBH8gAS8BCEG6wABGBUEACwVBAAsEQCABIQUFIAEtAABBLEYEfyABKQMBQqDqwZvHztyy4QBRBUEACwR/IAEoAglB7fSAkQJGBUEACwRAIAEhAwUgASALIAtBAEgEfyABKQMAQqzAoPu2jp2dIFEEfyABL\
-QAIQSJGBUEACwVBAAsbIQsLCwsMAgsLCyAGQRBqIQYMAQsLCyAOIAw2AgxBfyENIAVBAE4EfyAFQQpqIg0hAQJ/A0AgASAHSARAIAcgBwJ/A0AgASAHSARAIAH9AAQA/QwsLCwsLCwsLCwsLCwsLCws/SP9ZCIFB\
-EAgASAFaGoiASAHIAEgB0gbDAMLIAFBEGohAQwBCwsgBwsiAUwNAhogASABQQFqIgEtAABBIEYNAhoMAQsLIAcLBUF/CyEBIA4gDTYCECAOIAE2AhRBfyEBQX8hBSADQQBOBH8gA0ENaiIBIQYCfwNAIAYgB0gEQ\
-CAG/QAEAP0MIiIiIiIiIiIiIiIiIiIiIv0j/WQiAwRAIAYgA2hqIgMgByADIAdIGwwDCyAGQRBqIQYMAQsLIAcLIgVBCmpBfyAFQQFqIgMpAwBCrMCg+7aOnZ0gUQR/IAMtAAhBIkYFQQALGwVBfyALQQlqIAtBA\
-EgbCyEGIA4gATYCGCAOIAU2AhwgDiAGNgIgIA4gBkEATgR/An8DQCAGIAdIBEAgBv0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgMEQCAGIANoaiIDIAcgAyAHSBsMAwsgBkEQaiEGDAELCyAHCwVBfws2AiQgD\
-iAIQQBOBH8gBC0AFQVBAAsiA0HjAEYgA0HlAEZyIANB4QBGcgR/IAwgByAMQQBOGyEGIAFBACABQQBOIgMbIQcgAwRAIAEhAwNAIANBA2ogBUwEQAJAIAMtAABBOkYEfyADLQABQS9GBUEACwR/IAMtAAJBL0YFQ\
-QALBEAgA0EDaiEBDAELIANBAWohAwwCCwsLIAFBBWogBUwEfyABKAIAQfXcpcMHRgVBAAsEfyABLQAEQTpGBUEAC0UEQANAIAEgBUgEQAJAIAH9AAQA/QwvLy8vLy8vLy8vLy8vLy8v/SP9ZCIDBEAgASADaGoiA\
-SAFIAEgBUgbIQUMAQsgAUEQaiEBDAILCwsLBUEAIQULIARBFWogCCAGIAcgBRAIBUF/CzYCLCAJQQFqIQQMAQsLIAoLGABBgICAAkEAQYCAIPwLAEEAJABBACQBCwQAQQwL0AMBAX8CQCAALQAAQdsARw0AIABBA\
-WoiACgCACIBQeTKiasHRgR/IAAtAARB5wBGBUEACwR/QQUFIAFB6dyZ+wZGBH9BBAUgAUHu3tHLBkYEfyAALwEEQePKAUYFQQALBH9BBgUgAUH3wsnzBkYEf0EEBSABQeXkyfsGRgR/IAAtAARB8gBGBUEACwR/Q\
-QUFIAFB4+SlowdGBH9BBAUgAUHh2JWTB0YEfyAALQAEQfQARgVBAAsEf0EFBSABQeXalZMHRgR/IAAtAARB5wBGBUEAC0UNB0EACxpBBQsLCwsLCyAAaiIALQAAQd0ARwR/QQEFIAAtAAFBIEcLDQAgAEECaiIAL\
-QAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSNHDQAgAEEBaiIALQAAQTBrQQpPDQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQTpHBH9BAQUgAC0AAUEgRwsNACAAQQJqI\
-gEtAABBKkYEfyABLQABQTBrQQpJBUEACwRAIAFBAWohAANAIAAtAABBMGtBCkkEQCAAQQFqIQAMAQsLIAAtAABBIEYEQCAAQQFqDwsLIAEPC0F/CwYAQYCACAsGAEGAgAQLCABBgICAgAQLBAAjAAuPBQIIfwF+I\
-AQgA2siCyACIAFrIgxBA2pqIgogAC8BAHNBsfPd8XlsIQcgASEFA0AgBUEIaiIGIAJMBEAgBSkDACINpyANQiCIp3MgB3NBsfPd8XlsIQcgBiEFDAELCwNAIAIgBUoEQCAFIgZBAWohBSAHIAYtAABzQbHz3fF5b\
-CEHDAELCyADIQUDQCAEIAVKBEAgBS0AAEGAAmogB3NBsfPd8XlsIQcgBUEBaiEFDAELCyAHIAdBD3ZzIgZFBEBBASEGCyAGQf//AXEhBANAIARBBHRBgICAAmoiCSgCACICBEAgAiAGRgR/IAkoAgwgCkYFQQALB\
-EAgCSgCCEGAgKACaiIILwEAIAAvAQBGBH8gCEECaiEHQQAhAgJ/A0AgAkEIaiIFIAxMBEBBACACIAdqKQMAIAEgAmopAwBSDQIaIAUhAgwBCwsDQCACIAxIBEBBACACIAdqLQAAIAEgAmotAABHDQIaIAJBAWohA\
-gwBCwtBAQsFQQALBH8gCEECaiAMai0AAAVBAQsEf0EABSAIQQNqIAxqIQdBACECAn8DQCACQQhqIgUgC0wEQEEAIAIgB2opAwAgAiADaikDAFINAhogBSECDAELCwNAIAIgC0gEQEEAIAIgB2otAAAgAiADai0AA\
-EcNAhogAkEBaiECDAELC0EBCwsEQCAJKAIEDwsLIARBAWpB//8BcSEEDAELCyMBQYCAoAJqIgIgAC8BADsBACACQQJqIgAgASAM/AoAACAAIAxqQQA6AAAgAkEDaiAMaiADIAv8CgAAIARBBHRBgICAAmoiACAGN\
-gIAIAAjADYCBCAAIwE2AgggACAKNgIMIwEgCmokASMAIgBBAWokACAAQYCAgIAEagsHAEGAgIACCwQAIwEL"}});function wasmScanner(){if(instance===void 0){try{const wa=globalThis.WebAssembly;const x=new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64,"base64"))).
-exports;if(x.recordSize()!==RECORD||x.formNewBit()!==FORM_NEW)throw new Error("scanner layout");const capacity=x.inputCapacity();const input2=new Uint8Array(x.memory.
-buffer,0,capacity);const records=new Int32Array(x.memory.buffer,x.outputOffset(),RECORD*(capacity+1));instance={capacity,records,scan(bytes){input2.set(bytes);return x.
-scan(bytes.length)},forms:()=>x.formCount(),full:()=>x.arenaBytes()>x.arenaCapacity(),resetForms:()=>x.resetForms(),owner:void 0}}catch{instance=null}}return instance??
-void 0}var instance;var init_wasm_scanner=__esm({"src/explain/wasm-scanner.ts"(){"use strict";init_record();init_scan_wasm()}});function createExplainer(window2={},opts={}){const wasm=opts.wasm===false?void 0:wasmScanner();const js=createJsScanner();const line=new Int32Array(RECORD);const scannedSlots=[];
-const groups=new Map;let groupText=0;let buckets=new Array(BUCKETS);let forms=0;let formBytes=0;const stats={lines:0,unparsed:0,failures:0,outside:0,ungrouped:0};
-const since=window2.since;const until=window2.until;let from;let to;let second="";let outside=false;function setSecond(t){second=t;outside=since!==void 0&&t<since||
-until!==void 0&&t>until;if(from===void 0||t<from)from=t;if(to===void 0||t>to)to=t}function resolve13(line2){const e=parseErrorLine(line2);if(!e)return NOT_COUNTED;
-const d=classifyErrorLine(e);if(!d)return NOT_COUNTED;const key=groupKey(d);let acc=groups.get(key);if(acc)return acc;const text3=groupTextBytes(d,e);if(groups.
-size>=MAX_GROUPS||groupText+text3>MAX_GROUP_TEXT)return"ungrouped";groupText+=text3;const group2=newGroup(d,e);acc={group:group2,servers:[],hosts:[],first:"",last:"",
-second:"",lastServer:"\0",lastHost:"\0"};groups.set(key,acc);return acc}function lookup2(t,s,e,level3,msg2,msgEnd,up){const len=msgEnd-msg2;const h2=len*31+up.length*
-131+t.charCodeAt(msgEnd-1)+t.charCodeAt(msg2+(len>>1))*7+level3*17+(up.length?up.charCodeAt(up.length-1):0)&BUCKETS-1;let bucket=buckets[h2];if(bucket){for(let i2=0;i2<
-bucket.length;i2++){const f=bucket[i2];if(f.level===level3&&f.message.length===len&&f.upstream===up&&t.slice(msg2,msgEnd)===f.message)return f.slot}}const slot=resolve13(
-t.slice(s,e));formBytes+=len+up.length;if(++forms>MAX_CACHED||formBytes>MAX_CACHED_BYTES){buckets=new Array(BUCKETS);forms=1;formBytes=len+up.length;bucket=void 0}
-if(!bucket)buckets[h2]=bucket=[];bucket.push({level:level3,message:copy(t.slice(msg2,msgEnd)),upstream:copy(up),slot});return slot}function tally(slot,t,rec,k,base,s,e){
-if(slot===NOT_COUNTED)return;if(outside){stats.outside++;return}stats.failures++;if(slot==="ungrouped"){stats.ungrouped++;return}const acc=slot;acc.group.count++;
-if(acc.second!==second){acc.second=second;if(acc.first===""||second<acc.first){acc.first=second;acc.group.sample=utf8(t.slice(s,Math.min(e,s+MAX_SAMPLE_BYTES)))}
-if(second>acc.last)acc.last=second}const c3=at2(rec,k+R_CLIENT,base);if(c3<0)return;if(acc.servers.length<MAX_NAMES){if(rec[k+R_SERVER]===UNKNOWN)js.findServer(
-t,c3,e,rec);const v=at2(rec,k+R_SERVER,base);if(v>=0)acc.lastServer=name(acc.servers,acc.lastServer,t,v,at2(rec,k+R_SERVER_END,base))}if(acc.hosts.length<MAX_NAMES){
-if(rec[k+R_HOST]===UNKNOWN){const up=rec[k+R_UP];js.findHost(t,c3,e,up<0?-1:at2(rec,k+R_UP_CLOSE,base)+1,rec)}const v=at2(rec,k+R_HOST,base);if(v>=0)acc.lastHost=
-name(acc.hosts,acc.lastHost,t,v,at2(rec,k+R_HOST_END,base))}}function slow(text3){const e=parseErrorLine(text3);if(!e){if(text3.trim()!=="")stats.unparsed++;return}
-if(e.time!==second)setSecond(copy(e.time));if(e.level!=="error"&&e.level!=="crit"&&e.level!=="alert"&&e.level!=="emerg")return;js.reset();line[R_CLIENT]=text3.indexOf(
-CLIENT);line[R_UP]=-1;line[R_SERVER]=UNKNOWN;line[R_HOST]=UNKNOWN;tally(resolve13(text3),text3,line,0,0,0,text3.length);js.reset()}function count2(t,rec,k,base,timeKnown){
-const s=base+rec[k+R_START];const e=base+rec[k+R_END];const m=rec[k+R_MSG];if(m<0){slow(t.slice(s,e));return false}if(!timeKnown&&!sameSecond(t,s,second)){const time3=copy(
-t.slice(s,s+19));if(!TIME.test(time3)){slow(t.slice(s,e));return false}setSecond(time3)}const level3=t.charCodeAt(s+21);if(level3!==101&&level3!==99&&level3!==97)
-return true;const form=rec[k+R_FORM];let slot;if(form>=0){const id=form&FORM_NEW-1;const known=form&FORM_NEW?void 0:scannedSlots[id];slot=known??(scannedSlots[id]=
-resolve13(t.slice(s,e)))}else{const c3=at2(rec,k+R_CLIENT,base);const upV=at2(rec,k+R_UP,base);const up=upV<0?"":upstreamAddress(t.slice(upV,at2(rec,k+R_UP_CLOSE,
-base)));slot=lookup2(t,s,e,level3*256+t.charCodeAt(s+22),base+m,c3<0?e:c3,up)}tally(slot,t,rec,k,base,s,e);return true}function scanBytes(wasm2,t,start2,end,bytes){
-if(wasm2.owner!==scannedSlots||wasm2.forms()>MAX_CACHED||wasm2.full()){wasm2.resetForms();scannedSlots.length=0;wasm2.owner=scannedSlots}const n2=wasm2.scan(bytes.
-subarray(start2,end));const r=wasm2.records;let timeKnown=false;for(let i2=0,k=0;i2<n2;i2++,k+=RECORD){stats.lines++;timeKnown=count2(t,r,k,start2,timeKnown&&r[k+
-R_SAME]===1)}}function scanLine(t,s,e){stats.lines++;if(js.line(t,s,e,line))count2(t,line,0,0,false)}function addText(text3,start2,end,bytes){js.reset();if(bytes&&
-wasm&&end-start2<=wasm.capacity)return scanBytes(wasm,text3,start2,end,bytes);eachLine(text3,start2,end,(s,e)=>scanLine(text3,s,e))}function state(){return{stats:{
-...stats,...from!==void 0&&{from},...to!==void 0&&{to}},groups:[...groups].map(([key,a2])=>({key,group:a2.group,servers:a2.servers,hosts:a2.hosts,first:a2.first,
-last:a2.last}))}}function merge2(other){const o2=other.stats;stats.lines+=o2.lines;stats.unparsed+=o2.unparsed;stats.failures+=o2.failures;stats.outside+=o2.outside;
-stats.ungrouped+=o2.ungrouped;if(o2.from!==void 0&&(from===void 0||o2.from<from))from=o2.from;if(o2.to!==void 0&&(to===void 0||o2.to>to))to=o2.to;for(const g of other.
-groups){const acc=groups.get(g.key);if(!acc){const text3=2*g.group.upstream.length+g.group.cause.length+g.group.fix.length+(g.group.file?.length??0);if(groups.size>=
-MAX_GROUPS||groupText+text3>MAX_GROUP_TEXT){stats.ungrouped+=g.group.count;continue}groupText+=text3;groups.set(g.key,{group:{...g.group},servers:[...g.servers],
-hosts:[...g.hosts],first:g.first,last:g.last,second:"",lastServer:"\0",lastHost:"\0"});continue}acc.group.count+=g.group.count;acc.second="";if(g.first!==""&&(acc.
-first===""||g.first<acc.first)){acc.first=g.first;acc.group.sample=g.group.sample}if(g.last>acc.last)acc.last=g.last;for(const n2 of g.servers)if(acc.servers.length<
-MAX_NAMES&&!acc.servers.includes(n2))acc.servers.push(n2);for(const n2 of g.hosts)if(acc.hosts.length<MAX_NAMES&&!acc.hosts.includes(n2))acc.hosts.push(n2)}}return{
-add(text3){js.reset();scanLine(text3,0,text3.length)},addText,state,merge:merge2,result(){const out=[...groups.values()].filter(a2=>a2.group.count>0).map(a2=>({
-...a2.group,first:isoTime(a2.first),last:isoTime(a2.last),servers:a2.servers.map(utf8).sort(),hosts:a2.hosts.map(utf8).sort()}));out.sort((a2,b)=>b.count-a2.count||
-(a2.first<b.first?-1:a2.first>b.first?1:0)||a2.upstream.localeCompare(b.upstream));return{...stats,...from!==void 0&&{from},...to!==void 0&&{to},groups:out}}}}function at2(rec,i2,base){
-const x=rec[i2];return x<0?x:base+x}function sameSecond(t,s,second){return t.charCodeAt(s+18)===second.charCodeAt(18)&&t.slice(s,s+19)===second}function name(names2,previous,t,v,end){
-end=Math.min(end,v+MAX_NAME_BYTES);if(end-v===previous.length&&t.slice(v,end)===previous)return previous;if(end===v)return previous;const value=t.slice(v,end);for(let i2=0;i2<
-names2.length;i2++)if(names2[i2]===value)return names2[i2];if(names2.length>=MAX_NAMES)return previous;const kept=copy(value);names2.push(kept);return kept}function copy(s){
-return Buffer.from(s,"latin1").toString("latin1")}function groupKey(d){return`${d.upstream}\0${d.errno??""}\0${d.kind}`}function groupTextBytes(d,e){return 2*d.
-upstream.length+d.cause.length+d.fix.length+(e.confFile?.length??0)}function newGroup(d,e){return{upstream:utf8(d.upstream),...d.errno!==void 0&&{errno:d.errno},
-...d.errnoName!==void 0&&{errno_name:d.errnoName},...d.code!==void 0&&{code:d.code},count:0,first:"",last:"",servers:[],hosts:[],sample:"",cause:utf8(d.cause),fix:utf8(
-d.fix),kind:d.kind,...e.confFile!==void 0&&{file:utf8(e.confFile)},...e.confLine!==void 0&&{line:e.confLine}}}function utf8(s){return Buffer.from(s,"latin1").toString(
-"utf8")}function isoTime(logTime2){return`${logTime2.slice(0,10).replace(/\//g,"-")}T${logTime2.slice(11)}`}function logTime(d){const p=n2=>String(n2).padStart(
-2,"0");return`${d.getFullYear()}/${p(d.getMonth()+1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`}var MAX_NAMES,MAX_NAME_BYTES,
-MAX_SAMPLE_BYTES,MAX_GROUPS,MAX_GROUP_TEXT,MAX_CACHED,MAX_CACHED_BYTES,BUCKETS,NOT_COUNTED,TIME;var init_explain=__esm({"src/explain/explain.ts"(){"use strict";
-init_error_log();init_error_log_classify();init_error_log_stream();init_js_scanner();init_record();init_wasm_scanner();MAX_NAMES=20;MAX_NAME_BYTES=255;MAX_SAMPLE_BYTES=
-4096;MAX_GROUPS=1e3;MAX_GROUP_TEXT=8*1024*1024;MAX_CACHED=2e4;MAX_CACHED_BYTES=4*1024*1024;BUCKETS=4096;NOT_COUNTED=null;TIME=/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/}});var threads_exports={};__export(threads_exports,{PARALLEL_MIN_BYTES:()=>PARALLEL_MIN_BYTES,defaultThreads:()=>defaultThreads,explainLog:()=>explainLog});function defaultThreads(){
+97)return true;rec[R_SERVER]=UNKNOWN;rec[R_HOST]=UNKNOWN;const c3=client.within(t,msg2,e);rec[R_CLIENT]=c3;const u2=c3<0?-1:upstream.last(t,c3,e);let v=-1;let close3=-1;
+if(u2>=0){v=u2+UPSTREAM.length;close3=t.indexOf('"',v);if(close3<0||close3>e)close3=e}rec[R_UP]=v;rec[R_UP_CLOSE]=close3;return true},findServer(t,c3,e,rec){const at2=server.
+within(t,c3,e);const v=at2<0?-1:at2+SERVER.length;let end=0;if(v>=0){end=t.indexOf(", ",v);if(end<0||end>e)end=e}rec[R_SERVER]=v;rec[R_SERVER_END]=end},findHost(t,c3,e,hostAt,rec){
+const at2=hostAt>=0?holds(t,hostAt,HOST)?hostAt:-1:host.within(t,c3,e);const v=at2<0?-1:at2+HOST.length;let end=0;if(v>=0){end=t.indexOf('"',v);if(end<0||end>e)
+end=e}rec[R_HOST]=v;rec[R_HOST_END]=end}}}function holds(t,at2,needle){if(at2+needle.length>t.length)return false;for(let i2=0;i2<needle.length;i2++)if(t.charCodeAt(
+at2+i2)!==needle.charCodeAt(i2))return false;return true}var PREFIX_TAIL,CLIENT,SERVER,UPSTREAM,HOST,Cursor;var init_js_scanner=__esm({"src/explain/js-scanner.t\
+s"(){"use strict";init_error_log_stream();init_record();PREFIX_TAIL=/\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/y;CLIENT=", clie\
+nt: ";SERVER=", server: ";UPSTREAM=', upstream: "';HOST=', host: "';Cursor=class{constructor(needle){this.needle=needle}needle;from=0;at=-2;reset(){this.at=-2}find(text3,from){
+if(this.at!==-2&&from>=this.from&&(this.at<0||from<=this.at))return this.at;this.from=from;this.at=text3.indexOf(this.needle,from);return this.at}within(text3,from,end){
+const at2=this.find(text3,from);return at2<end?at2:-1}last(text3,from,end){let at2=this.within(text3,from,end);if(at2<0)return-1;for(let next=this.within(text3,
+at2+1,end);next>=0;next=this.within(text3,next+1,end))at2=next;return at2}}}});var SCAN_WASM_BASE64;var init_scan_wasm=__esm({"src/explain/scan-wasm.ts"(){"use strict";SCAN_WASM_BASE64="AGFzbQEAAAABQQxgAAF/YAN/f38Bf2AAAGABfwF8YAV/f39/fwF/Y\
+AABfGABfwF/YAR/f39/AGACfHwAYAF8AGACf38AYAJ/fwF/AyIhAQQABwIAAAAABQUICQoCAgYAAAALAQEDAwMEAAAAAAAGBQQBAIACBoMBE38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBA\
+At/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfAFEAAAAAAAAAAALfwFBAAt8AUQAAAAAAADwfwt8AUQAAAAAAAAAAAt8AUQAAAAAAAAAAAt8AUQAAAAAAADwfwsH2QIdDWlucHV0Q2FwYWNpdHkAEwltYXhHcm91c\
+HMAEgltZW1vcnlFbmQAEQdldlN0YXJ0ABwFZXZFbmQAHwZldkZvcm0AHgxldkdyb3VwSW5kZXgAHQlmb3JtQ291bnQAGwl0YWtlTGluZXMABwx0YWtlRmFpbHVyZXMACAt0YWtlT3V0c2lkZQAGDXRha2VVbmdyb\
+3VwZWQABQhzcGFuRnJvbQAKBnNwYW5UbwAJCXNldFdpbmRvdwALB3NldFRpbWUADAdzZXRGb3JtAA0KcmVzZXRGb3JtcwAPC3Jlc2V0R3JvdXBzAA4KZ3JvdXBDb3VudAAZCmdyb3VwRmlyc3QAGAlncm91cExhc\
+3QAFwpncm91cE5hbWVzABQLZ3JvdXBOYW1lQXQAFg9ncm91cE5hbWVMZW5ndGgAFQV0YWxseQABBWJlZ2luACADcnVuAAIGbWVtb3J5AgAIAQQK+B8hlwEBAX8DQCADQRBqIAJMBEAgACADav0ABAAgASADav0AB\
+AD9I/1kQf//A0cEQEEADwsgA0EQaiEDDAELCwNAIANBCGogAkwEQCAAIANqKQMAIAEgA2opAwBSBEBBAA8LIANBCGohAwwBCwsDQCACIANKBEAgACADai0AACABIANqLQAARwRAQQAPCyADQQFqIQMMAQsLQQELp\
+AEBAX8gAEF/RgRAQQAPCyMOBEAjC0EBaiQLQQAPCyMKQQFqJAogAEEASARAIwxBAWokDEEADwsgAEHoAmxBgICgAWoiBSAFKwMARAAAAAAAAPA/oDkDACMNIAUrAwhjBH8gBSMNOQMIQQEFQQALIw0gBSsDEGQEQ\
+CAFIw05AxALIAFBAE4EQCAFQQAgASACEAMLIANBAE4EQCAFQQEgAyAEEAMLC+IOBAF+DX8BewF8A0AjASMASARAIwEiAi0ABEEvRgR/IAItABNBIEYFQQALBH8gAi0AFEHbAEYFQQALBH8gAkEUahAQBUF/CyEGI\
+AItABUhAUF/IQpBfyEIQX8hA0F/IQsgBkEATiIFBEAgAUHjAEYgAUHlAEZyIAFB4QBGciEFCyAFBH8gBiMAIAYjAEgbIgkhBCACIQEDQCABIARIBEACQCAB/QAEAP0MCgoKCgoKCgoKCgoKCgoKCv0j/WQiBwRAI\
+AEgB2hqIgEgBCABIARIGyEEDAELIAFBEGohAQwCCwsLIAQgCUYgCSMASHEEfyAGIQQjACEMA0AgBCMASARAAkAgBP0ABAAiDv0MCgoKCgoKCgoKCgoKCgoKCv0j/WQhCSAO/QwsLCwsLCwsLCwsLCwsLCws/SP9Z\
+CEBIAkEfyABQQEgCWh0QQFrcQUgAQshBwNAIAcEQCAEIAdoaiEBIAcgB0EBa3EhByAKQQBIBEAgASAKIAEpAwBCrMCM45atmbf0AFEEfyABLwEIQbrAAEYFQQALGyEKBSAIQQBIBH8gASkDAEKswMyrps7dsvIAU\
+QR/IAEvAQhBusAARgVBAAsFQQALBEAgASEIBSABLQAAQSxGBH8gASkDAUKg6sGbx87csuEAUQVBAAsEfyABKAIJQe30gJECRgVBAAsEQCABIQMFIAEgCyALQQBIBH8gASkDAEKswKD7to6dnSBRBH8gAS0ACEEiR\
+gVBAAsFQQALGyELCwsLDAELCyAJBEAgBCAJaGohDAwBCyAEQRBqIQQMAgsLCyMAIAwgDCMAShsFIAQLBSMAIQcgAiEBAn8DQCABIAdIBEAgAf0ABAD9DAoKCgoKCgoKCgoKCgoKCgr9I/1kIgQEQCABIARoaiIBI\
+AcgASAHSBsMAwsgAUEQaiEBDAELCyAHCwsiBEEBaiEJIAQgAmtBgIAESgRAIwlBAWokCSAJJAEMAgtBfyAGIARBAWsiASAEIAIgBEgEfyABLQAAQQ1GBUEACxsiByACa0EYSCAGIAdKchsiDUEATgR/IAIpAwBBg\
+IgQKQMAUQR/IAIpAwhBiIgQKQMAUQVBAAsEfyACLwEQQZCIEC8BAEYFQQALBH8gAi0AEkGSiBAtAABGBUEACwVBAQtFBEBEAAAAAAAA8L8hDwJAIAItAARBL0cEf0EBBSACLQAHQS9HCwR/QQEFIAItAApBIEcLB\
+H9BAQUgAi0ADUE6RwsEf0EBBSACLQAQQTpHCw0AQgAhAEEAIQwDQCAMQRNIBEAgDEEHRiAMQQRGciAMQQpGciAMQQ1GciAMQRBGckUEQCACIAxqLQAAQTBrIgFBCUsNAyABrCAAQgp+fCEACyAMQQFqIQwMAQsLI\
+AC5IQ8LIA9EAAAAAAAAAABjBEBBfyENBUGAiBAgAkET/AoAACAPJA0gDyMRYyAPIxJkciQOIA8jD2MEQCAPJA8LIA8jEGQEQCAPJBALCwsgDUEASARAIwlBAWokCSAJJAEgAiQCIAckA0EBDwsgBUUEQCMJQQFqJ\
+AkgCSQBDAILQX8hBEF/IQUgA0EATgR/IANBDWoiBCEDAn8DQCADIAdIBEAgA/0ABAD9DCIiIiIiIiIiIiIiIiIiIiL9I/1kIgEEQCADIAFoaiIBIAcgASAHSBsMAwsgA0EQaiEDDAELCyAHCyIFQQpqQX8gBUEBa\
+iIBKQMAQqzAoPu2jp2dIFEEfyABLQAIQSJGBUEACxsFQX8gC0EJaiALQQBIGwshASAEQQAgBEEATiIDGyEGIAMEQCAEIQMDQCADQQNqIAVMBEACQCADLQAAQTpGBH8gAy0AAUEvRgVBAAsEfyADLQACQS9GBUEAC\
+wRAIANBA2ohBAwBCyADQQFqIQMMAgsLCyAEQQVqIAVMBH8gBCgCAEH13KXDB0YFQQALBH8gBC0ABEE6RgVBAAtFBEADQCAEIAVIBEACQCAE/QAEAP0MLy8vLy8vLy8vLy8vLy8vL/0j/WQiAwRAIAQgA2hqIgMgB\
+SADIAVIGyEFDAELIARBEGohBAwCCwsLCwVBACEFCyACQRVqIA0gCiAHIApBAE4bIAYgBRAaIgMoAgQiBkF9RgRAIAIkAiAHJAMgAyQEQQIPCyMJQQFqJAkgCSQBIAZBf0YNAUF/IQsgCEEATgR/IAhBCmoiCyEEA\
+n8DQCAEIAdIBEAgByAHAn8DQCAEIAdIBEAgBP0ABAD9DCwsLCwsLCwsLCwsLCwsLCz9I/1kIgMEQCAEIANoaiIDIAcgAyAHSBsMAwsgBEEQaiEEDAELCyAHCyIDTA0CGiADIANBAWoiBC0AAEEgRg0CGgwBCwsgB\
+wsFQX8LIQQgAUEATgR/IAEhBQJ/A0AgBSAHSARAIAX9AAQA/QwiIiIiIiIiIiIiIiIiIiIi/SP9ZCIDBEAgBSADaGoiAyAHIAMgB0gbDAMLIAVBEGohBQwBCwsgBwsFQX8LIQMgBiALIAQgASADEAEEQCACJAIgB\
+yQDIAYkBUEDDwsMAQsLQQALoQIBBH8gAEEYaiABQQJ0aiIFKAIAIgRBFE4EQA8LIAJB/wFqIgYgAyADIAZKGyACayIDQQBMBEAPCyAAQShqIAFBoAFsaiEGIABBIGogAUECdGoiASgCACIAIARIBEAgBiAAQQN0a\
+iIAKAIEIANGBH8gACgCAEGAwLYBaiACIAMQAAVBAAsEQA8LC0EAIQADQCAAIARIBEAgBiAAQQN0aiIHKAIEIANGBH8gBygCAEGAwLYBaiACIAMQAAVBAAsEQCABIAA2AgAPCyAAQQFqIQAMAQsLIwggA2pBgMD9B\
+EoEQA8LIwhBgMC2AWogAiAD/AoAACAGIARBA3RqIgAjCDYCACAAIAM2AgQjCCADaiQIIAUgBEEBajYCACABIAQ2AgALGABEAAAAAAAA8P8kEEQAAAAAAADw/yQRCwoBAX8jDEEAJAwLCgEBfyMLQQAkCwsKAQF/I\
+wlBACQJCwoBAX8jCkEAJAoLBAAjEAsEACMPCwoAIAAkESABJBILNAAgACQNIAAjEWMgACMSZHIkDiAAIw9jBEAgACQPCyAAIxBkBEAgACQQC0GAiBBBADoAAAsJACAAIAE2AgQLXwEBf0GAgKABIQADQCAAQYDAt\
+gFIBEAgAEQAAAAAAAAAADkDACAARAAAAAAAAPB/OQMIIABEAAAAAAAA8P85AxAgAEIANwMYIABCADcDICAAQegCaiEADAELC0EAJAgLGABBgIDAAEEAQYCAIPwLAEEAJAZBACQHC9ADAQF/AkAgAC0AAEHbAEcNA\
+CAAQQFqIgAoAgAiAUHkyomrB0YEfyAALQAEQecARgVBAAsEf0EFBSABQencmfsGRgR/QQQFIAFB7t7RywZGBH8gAC8BBEHjygFGBUEACwR/QQYFIAFB98LJ8wZGBH9BBAUgAUHl5Mn7BkYEfyAALQAEQfIARgVBA\
+AsEf0EFBSABQePkpaMHRgR/QQQFIAFB4diVkwdGBH8gAC0ABEH0AEYFQQALBH9BBQUgAUHl2pWTB0YEfyAALQAEQecARgVBAAtFDQdBAAsaQQULCwsLCwsgAGoiAC0AAEHdAEcEf0EBBSAALQABQSBHCw0AIABBA\
+moiAC0AAEEwa0EKTw0AA0AgAC0AAEEwa0EKSQRAIABBAWohAAwBCwsgAC0AAEEjRw0AIABBAWoiAC0AAEEwa0EKTw0AA0AgAC0AAEEwa0EKSQRAIABBAWohAAwBCwsgAC0AAEE6RwR/QQEFIAAtAAFBIEcLDQAgA\
+EECaiIBLQAAQSpGBH8gAS0AAUEwa0EKSQVBAAsEQCABQQFqIQADQCAALQAAQTBrQQpJBEAgAEEBaiEADAELCyAALQAAQSBGBEAgAEEBag8LCyABDwtBfwsHAEGAgLQGCwUAQYAICwYAQYCAEAsXACAAQegCbEGYg\
+KABaiABQQJ0aigCAAsdACAAQegCbCABQRRsIAJqQQN0akGsgKABaigCAAsjACAAQegCbEGogKABaiABQRRsIAJqQQN0aigCAEGAwLYBagsRACAAQegCbEGQgKABaisDAAsRACAAQegCbEGIgKABaisDAAsRACAAQ\
+egCbEGAgKABaisDAAv2BAMGfwF+AXsgBCADayIHIAIgAWsiCUEDamoiCCAALwEAc0Gx893xeWwhCiABIQUDQCAFQRBqIgYgAkwEQCAF/QAEACIM/R0AIAz9HQGFIgunIAtCIIencyAKc0Gx893xeWwhCiAGIQUMA\
+QsLA0AgBUEIaiIGIAJMBEAgBSkDACILpyALQiCIp3MgCnNBsfPd8XlsIQogBiEFDAELCwNAIAIgBUoEQCAFIgZBAWohBSAKIAYtAABzQbHz3fF5bCEKDAELCyADIQUDQCAFQQhqIgIgBEwEQCAFKQMAIgunIAtCI\
+Iinc0GAAmogCnNBsfPd8XlsIQogAiEFDAELCwNAIAQgBUoEQCAFIgJBAWohBSACLQAAQYACaiAKc0Gx893xeWwhCgwBCwsgCiAKQQ92cyIERQRAQQEhBAsgBEH//wFxIQIDQCACQQR0QYCAQGsiBigCACIFBEAgB\
+CAFRgR/IAYoAgwgCEYFQQALBEAgBigCCEGAgOAAaiIFLwEAIAAvAQBGBH8gBUECaiABIAkQAAVBAAsEfyAFQQJqIAlqLQAABUEBCwR/QQAFIAVBA2ogCWogAyAHEAALBEAgBg8LCyACQQFqQf//AXEhAgwBCwsjB\
+yAIakGAgMAASiMGQaCcAU5yBEBBgIDAAEEAQYCAIPwLAEEAJAZBACQHIARB//8BcSECCyMHQYCA4ABqIgUgAC8BADsBACAFQQJqIgAgASAJ/AoAACAAIAlqQQA6AAAgBUEDaiAJaiADIAf8CgAAIAJBBHRBgIBAa\
+yIAIAQ2AgAgAEF9NgIEIAAjBzYCCCAAIAg2AgwjByAIaiQHIwZBAWokBiAACwQAIwYLBAAjAgsEACMFCwQAIwQLBAAjAwsWACAAJABBACQBIwBBAEHAAPwLABACCw=="}});function wasmApi(){return globalThis.WebAssembly}function scanModule(){if(compiled===void 0){try{compiled=new(wasmApi()).Module(Buffer.from(SCAN_WASM_BASE64,"ba\
+se64"))}catch{compiled=null}}return compiled??void 0}function createWasmScanner(){const module2=scanModule();if(!module2)return void 0;const x=new(wasmApi()).Instance(
+module2).exports;if(x.memoryEnd()>x.memory.buffer.byteLength)return void 0;x.resetGroups();return{x,mem:Buffer.from(x.memory.buffer),capacity:x.inputCapacity()}}
+var EV_SLOW,EV_FORM,EV_SAMPLE,CODE_NOT_COUNTED,CODE_UNGROUPED,compiled;var init_wasm_scanner=__esm({"src/explain/wasm-scanner.ts"(){"use strict";init_scan_wasm();
+EV_SLOW=1;EV_FORM=2;EV_SAMPLE=3;CODE_NOT_COUNTED=-1;CODE_UNGROUPED=-2}});function createExplainer(window2={},opts={}){const useWasm=opts.wasm!==false&&[window2.since,window2.until].every(t=>t===void 0||TIME.test(t));let wasm;const js=createJsScanner();
+const line=new Int32Array(RECORD);const groups=new Map;const indexed=[];let groupText=0;let buckets=new Array(BUCKETS);let forms=0;let formBytes=0;const stats={
+lines:0,unparsed:0,failures:0,outside:0,ungrouped:0};const since=window2.since;const until=window2.until;let from;let to;let second="";let outside=false;function setSecond(t){
+second=t;outside=since!==void 0&&t<since||until!==void 0&&t>until;if(from===void 0||t<from)from=t;if(to===void 0||t>to)to=t}let parses=0;function resolve13(line2){
+parses++;const e=parseErrorLine(line2);if(!e)return NOT_COUNTED;const form=classifyForm(e);if(!form)return NOT_COUNTED;const key=groupKey(form);let acc=groups.get(
+key);if(acc)return acc;if(groups.size>=MAX_GROUPS)return"ungrouped";const d=describeForm(form);const text3=groupTextBytes(d,e);if(groupText+text3>MAX_GROUP_TEXT)
+return"ungrouped";groupText+=text3;const group2=newGroup(d,e);acc=newAcc(group2,[],[],"","");groups.set(key,acc);return acc}function lookup2(t,s,e,level3,msg2,msgEnd,up){
+const len=msgEnd-msg2;const h2=len*31+up.length*131+t.charCodeAt(msgEnd-1)+t.charCodeAt(msg2+(len>>1))*7+level3*17+(up.length?up.charCodeAt(up.length-1):0)&BUCKETS-
+1;let bucket=buckets[h2];if(bucket){for(let i2=0;i2<bucket.length;i2++){const f=bucket[i2];if(f.level===level3&&f.message.length===len&&f.upstream===up&&t.slice(
+msg2,msgEnd)===f.message)return f.slot}}const slot=resolve13(t.slice(s,e));formBytes+=len+up.length;if(++forms>MAX_CACHED||formBytes>MAX_CACHED_BYTES){buckets=new Array(
+BUCKETS);forms=1;formBytes=len+up.length;bucket=void 0}if(!bucket)buckets[h2]=bucket=[];bucket.push({level:level3,message:copy(t.slice(msg2,msgEnd)),upstream:copy(
+up),slot});return slot}function tally(slot,t,s,e){if(slot===NOT_COUNTED)return;if(outside){stats.outside++;return}stats.failures++;if(slot==="ungrouped"){stats.
+ungrouped++;return}const acc=slot;acc.group.count++;if(acc.second!==second){acc.second=second;if(acc.first===""||second<acc.first){acc.first=second;acc.group.sample=
+utf8(t.slice(s,Math.min(e,s+MAX_SAMPLE_BYTES)))}if(second>acc.last)acc.last=second}const c3=line[R_CLIENT];if(c3<0)return;if(acc.servers.length<MAX_NAMES){js.findServer(
+t,c3,e,line);const v=line[R_SERVER];if(v>=0)acc.lastServer=name(acc.servers,acc.lastServer,t,v,line[R_SERVER_END])}if(acc.hosts.length<MAX_NAMES){const up=line[R_UP];
+js.findHost(t,c3,e,up<0?-1:line[R_UP_CLOSE]+1,line);const v=line[R_HOST];if(v>=0)acc.lastHost=name(acc.hosts,acc.lastHost,t,v,line[R_HOST_END])}}function slow(text3){
+parses++;const e=parseErrorLine(text3);if(!e){if(text3.trim()!=="")stats.unparsed++;return}if(e.time!==second)setSecond(copy(e.time));if(e.level!=="error"&&e.level!==
+"crit"&&e.level!=="alert"&&e.level!=="emerg")return;js.reset();line[R_CLIENT]=text3.indexOf(CLIENT);line[R_UP]=-1;tally(resolve13(text3),text3,0,text3.length);js.
+reset()}function count2(t){const s=line[R_START];const e=line[R_END];const m=line[R_MSG];if(m<0)return slow(t.slice(s,e));if(!sameSecond(t,s,second)){const time3=copy(
+t.slice(s,s+19));if(!TIME.test(time3))return slow(t.slice(s,e));setSecond(time3)}const level3=t.charCodeAt(s+21);if(level3!==101&&level3!==99&&level3!==97)return;
+const c3=line[R_CLIENT];const upV=line[R_UP];const up=upV<0?"":upstreamAddress(t.slice(upV,line[R_UP_CLOSE]));tally(lookup2(t,s,e,level3*256+t.charCodeAt(s+22),
+m,c3<0?e:c3,up),t,s,e)}function scanLine(t,s,e){stats.lines++;if(js.line(t,s,e,line))count2(t)}function scanner(){if(wasm===void 0){wasm=useWasm?createWasmScanner()??
+null:null;if(wasm){const key=(t,none)=>t===void 0?none:timeKey(t);wasm.x.setWindow(key(since,-Infinity),key(until,Infinity))}}return wasm??void 0}function code(slot){
+if(slot===NOT_COUNTED)return CODE_NOT_COUNTED;if(slot==="ungrouped")return CODE_UNGROUPED;if(slot.index<0){slot.index=indexed.length;indexed.push(slot)}return slot.
+index}function slowBytes(w,s,e){const text3=w.mem.toString("latin1",s,e);parses++;const p=parseErrorLine(text3);if(!p){if(text3.trim()!=="")stats.unparsed++;return}
+w.x.setTime(timeKey(p.time));if(p.level!=="error"&&p.level!=="crit"&&p.level!=="alert"&&p.level!=="emerg")return;const slot=resolve13(text3);if(slot===NOT_COUNTED)
+return;let sv=-1;let se=-1;let hv=-1;let he=-1;const c3=text3.indexOf(CLIENT);if(c3>=0){js.reset();js.findServer(text3,c3,text3.length,line);js.findHost(text3,c3,
+text3.length,-1,line);js.reset();if(line[R_SERVER]>=0){sv=s+line[R_SERVER];se=s+line[R_SERVER_END]}if(line[R_HOST]>=0){hv=s+line[R_HOST];he=s+line[R_HOST_END]}}
+if(w.x.tally(code(slot),sv,se,hv,he))slot.pendingSample=sampleOf(w,s,e)}function sampleOf(w,s,e){return w.mem.toString("utf8",s,Math.min(e,s+MAX_SAMPLE_BYTES))}
+function scanRegion(w,bytes){w.mem.set(bytes,0);const x=w.x;for(let ev=x.begin(bytes.length);ev!==0;ev=x.run()){const s=x.evStart();const e=x.evEnd();if(ev===EV_FORM)
+x.setForm(x.evForm(),code(resolve13(w.mem.toString("latin1",s,e))));else if(ev===EV_SAMPLE)indexed[x.evGroupIndex()].pendingSample=sampleOf(w,s,e);else if(ev===
+EV_SLOW)slowBytes(w,s,e)}stats.lines+=x.takeLines();stats.failures+=x.takeFailures();stats.outside+=x.takeOutside();stats.ungrouped+=x.takeUngrouped()}function addBytes(bytes){
+const w=scanner();if(!w){const text3=Buffer.from(bytes.buffer,bytes.byteOffset,bytes.length).toString("latin1");return addText(text3,0,text3.length)}for(let at2=0;at2<
+bytes.length;){if(bytes.length-at2<=w.capacity)return scanRegion(w,at2===0?bytes:bytes.subarray(at2));let cut=bytes.lastIndexOf(10,at2+w.capacity-1);if(cut<at2){
+cut=bytes.indexOf(10,at2+w.capacity);stats.lines++;at2=cut<0?bytes.length:cut+1;continue}scanRegion(w,bytes.subarray(at2,cut+1));at2=cut+1}}function flush(){const x=wasm?.
+x;if(!x)return;const f=x.spanFrom();const l=x.spanTo();if(f!==Infinity){const ft=keyTime(f);const lt=keyTime(l);if(from===void 0||ft<from)from=ft;if(to===void 0||
+lt>to)to=lt}for(const acc of indexed){const i2=acc.index;const n2=x.groupCount(i2);if(n2===0)continue;acc.group.count+=n2;const first=keyTime(x.groupFirst(i2));
+const last=keyTime(x.groupLast(i2));if(acc.first===""||first<acc.first){acc.first=first;acc.group.sample=acc.pendingSample}if(last>acc.last)acc.last=last;acc.second=
+"";for(const[kind,names2]of[[0,acc.servers],[1,acc.hosts]]){for(let j=0,n3=x.groupNames(i2,kind);j<n3&&names2.length<MAX_NAMES;j++){const at2=x.groupNameAt(i2,kind,
+j);const v=wasm.mem.toString("latin1",at2,at2+x.groupNameLength(i2,kind,j));if(!names2.includes(v))names2.push(v)}}}x.resetGroups()}function addText(text3,start2,end,bytes){
+if(scanner())return addBytes(bytes?bytes.subarray(start2,end):Buffer.from(text3.slice(start2,end),"latin1"));js.reset();eachLine(text3,start2,end,(s,e)=>scanLine(
+text3,s,e))}function state(){flush();return{stats:{...stats,...from!==void 0&&{from},...to!==void 0&&{to}},groups:[...groups].map(([key,a2])=>({key,group:a2.group,
+servers:a2.servers,hosts:a2.hosts,first:a2.first,last:a2.last}))}}function merge2(other){flush();const o2=other.stats;stats.lines+=o2.lines;stats.unparsed+=o2.unparsed;
+stats.failures+=o2.failures;stats.outside+=o2.outside;stats.ungrouped+=o2.ungrouped;if(o2.from!==void 0&&(from===void 0||o2.from<from))from=o2.from;if(o2.to!==void 0&&
+(to===void 0||o2.to>to))to=o2.to;for(const g of other.groups){const acc=groups.get(g.key);if(!acc){const text3=2*g.group.upstream.length+g.group.cause.length+g.
+group.fix.length+(g.group.file?.length??0);if(groups.size>=MAX_GROUPS||groupText+text3>MAX_GROUP_TEXT){stats.ungrouped+=g.group.count;continue}groupText+=text3;
+groups.set(g.key,newAcc({...g.group},[...g.servers],[...g.hosts],g.first,g.last));continue}acc.group.count+=g.group.count;acc.second="";if(g.first!==""&&(acc.first===
+""||g.first<acc.first)){acc.first=g.first;acc.group.sample=g.group.sample}if(g.last>acc.last)acc.last=g.last;for(const n2 of g.servers)if(acc.servers.length<MAX_NAMES&&
+!acc.servers.includes(n2))acc.servers.push(n2);for(const n2 of g.hosts)if(acc.hosts.length<MAX_NAMES&&!acc.hosts.includes(n2))acc.hosts.push(n2)}}return{add(text3){
+if(scanner())return addBytes(Buffer.from(`${text3}
+`,"latin1"));js.reset();scanLine(text3,0,text3.length)},addText,addBytes,state,merge:merge2,parses:()=>parses,result(){flush();const out=[...groups.values()].filter(
+a2=>a2.group.count>0).map(a2=>({...a2.group,first:isoTime(a2.first),last:isoTime(a2.last),servers:a2.servers.map(utf8).sort(),hosts:a2.hosts.map(utf8).sort()}));
+out.sort((a2,b)=>b.count-a2.count||(a2.first<b.first?-1:a2.first>b.first?1:0)||a2.upstream.localeCompare(b.upstream));return{...stats,...from!==void 0&&{from},...to!==
+void 0&&{to},groups:out}}}}function newAcc(group2,servers,hosts,first,last){return{group:group2,servers,hosts,first,last,second:"",lastServer:"\0",lastHost:"\0",
+index:-1,pendingSample:""}}function timeKey(t){return Number(t.slice(0,4)+t.slice(5,7)+t.slice(8,10)+t.slice(11,13)+t.slice(14,16)+t.slice(17,19))}function keyTime(k){
+const d=String(k).padStart(14,"0");return`${d.slice(0,4)}/${d.slice(4,6)}/${d.slice(6,8)} ${d.slice(8,10)}:${d.slice(10,12)}:${d.slice(12,14)}`}function sameSecond(t,s,second){
+return t.charCodeAt(s+18)===second.charCodeAt(18)&&t.slice(s,s+19)===second}function name(names2,previous,t,v,end){end=Math.min(end,v+MAX_NAME_BYTES);if(end-v===
+previous.length&&t.slice(v,end)===previous)return previous;if(end===v)return previous;const value=t.slice(v,end);for(let i2=0;i2<names2.length;i2++)if(names2[i2]===
+value)return names2[i2];if(names2.length>=MAX_NAMES)return previous;const kept=copy(value);names2.push(kept);return kept}function copy(s){return Buffer.from(s,"\
+latin1").toString("latin1")}function groupKey(d){return`${d.upstream}\0${d.errno??""}\0${d.kind}`}function groupTextBytes(d,e){return 2*d.upstream.length+d.cause.
+length+d.fix.length+(e.confFile?.length??0)}function newGroup(d,e){return{upstream:utf8(d.upstream),...d.errno!==void 0&&{errno:d.errno},...d.errnoName!==void 0&&
+{errno_name:d.errnoName},...d.code!==void 0&&{code:d.code},count:0,first:"",last:"",servers:[],hosts:[],sample:"",cause:utf8(d.cause),fix:utf8(d.fix),kind:d.kind,
+...e.confFile!==void 0&&{file:utf8(e.confFile)},...e.confLine!==void 0&&{line:e.confLine}}}function utf8(s){return Buffer.from(s,"latin1").toString("utf8")}function isoTime(logTime2){
+return`${logTime2.slice(0,10).replace(/\//g,"-")}T${logTime2.slice(11)}`}function logTime(d){const p=n2=>String(n2).padStart(2,"0");return`${d.getFullYear()}/${p(
+d.getMonth()+1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`}var MAX_NAMES,MAX_NAME_BYTES,MAX_SAMPLE_BYTES,MAX_GROUPS,MAX_GROUP_TEXT,
+MAX_CACHED,MAX_CACHED_BYTES,BUCKETS,NOT_COUNTED,TIME;var init_explain=__esm({"src/explain/explain.ts"(){"use strict";init_error_log();init_error_log_classify();
+init_error_log_stream();init_js_scanner();init_record();init_wasm_scanner();MAX_NAMES=20;MAX_NAME_BYTES=255;MAX_SAMPLE_BYTES=4096;MAX_GROUPS=1e3;MAX_GROUP_TEXT=
+8*1024*1024;MAX_CACHED=2e4;MAX_CACHED_BYTES=4*1024*1024;BUCKETS=4096;NOT_COUNTED=null;TIME=/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/}});var threads_exports={};__export(threads_exports,{PARALLEL_MIN_BYTES:()=>PARALLEL_MIN_BYTES,defaultThreads:()=>defaultThreads,explainLog:()=>explainLog});function defaultThreads(){
 return Math.max(1,Math.min(DEFAULT_MAX_THREADS,(0,import_node_os8.availableParallelism)()))}async function explainLog(path6,explainer,opts={}){const threads=opts.
-threads??1;const size=path6==="-"||threads<2?0:await plainSize(path6);if(size<PARALLEL_MIN_BYTES)return{...await readLogText(path6,explainer.addText,opts),workers:0};
+threads??1;const size=path6==="-"||threads<2?0:await plainSize(path6);if(size<PARALLEL_MIN_BYTES)return{...await readLogBytes(path6,explainer.addBytes,opts),workers:0};
 const parts=Math.min(threads,Math.floor(size/(PARALLEL_MIN_BYTES/2)));const ranges=Array.from({length:parts},(_,i2)=>({start:Math.floor(size*i2/parts),end:i2===
 parts-1?size:Math.floor(size*(i2+1)/parts)}));const window2=opts.window??{};opts.signal?.throwIfAborted();const stop=new AbortController;const onAbort2=()=>stop.
-abort(opts.signal?.reason);opts.signal?.addEventListener("abort",onAbort2,{once:true});const workers=ranges.map(range2=>inWorker({[WORKER]:true,path:path6,range:range2,
-window:window2},stop.signal));for(const w of workers)w.catch(()=>{});const summary={bytes:size,dropped:0,truncatedGzip:false,gzipTrailingBytes:0,workers:0};try{
-for(const[i2,w]of workers.entries()){let byWorker=true;const done=await w.catch(e=>{opts.signal?.throwIfAborted();if(!WORKER_FAILURES.has(e.code??""))throw e;byWorker=
-false;return inThisThread(path6,ranges[i2],window2,opts.signal)});if(byWorker)summary.workers++;explainer.merge(done.state);summary.dropped+=done.dropped}}catch(e){
-stop.abort(e);throw e}finally{opts.signal?.removeEventListener("abort",onAbort2)}return summary}async function plainSize(path6){const st=await(0,import_promises21.stat)(
-path6);if(!st.isFile()||st.size<PARALLEL_MIN_BYTES)return 0;const fh=await(0,import_promises21.open)(path6,import_node_fs18.constants.O_RDONLY|import_node_fs18.constants.
-O_NONBLOCK);try{const head=Buffer.alloc(2);await fh.read(head,0,2,0);return isGzip(head)?0:st.size}finally{await fh.close()}}async function inThisThread(path6,range2,window2,signal){
-const ex=createExplainer(window2);const read3=await readLogText(path6,ex.addText,{range:range2,...signal&&{signal}});return{state:ex.state(),dropped:read3.dropped}}
+abort(opts.signal?.reason);opts.signal?.addEventListener("abort",onAbort2,{once:true});const workers=ranges.slice(1).map(range2=>inWorker({[WORKER]:true,path:path6,
+range:range2,window:window2},stop.signal));for(const w of workers)w.catch(()=>{});const summary={bytes:size,dropped:0,truncatedGzip:false,gzipTrailingBytes:0,workers:0};
+try{const own2=await readLogBytes(path6,explainer.addBytes,{range:ranges[0],signal:stop.signal});summary.dropped+=own2.dropped;for(const[i2,w]of workers.entries()){
+let byWorker=true;const done=await w.catch(e=>{opts.signal?.throwIfAborted();if(!WORKER_FAILURES.has(e.code??""))throw e;byWorker=false;return inThisThread(path6,
+ranges[i2+1],window2,opts.signal)});if(byWorker)summary.workers++;explainer.merge(done.state);summary.dropped+=done.dropped}}catch(e){stop.abort(e);throw e}finally{
+opts.signal?.removeEventListener("abort",onAbort2)}return summary}async function plainSize(path6){const st=await(0,import_promises21.stat)(path6);if(!st.isFile()||
+st.size<PARALLEL_MIN_BYTES)return 0;const fh=await(0,import_promises21.open)(path6,import_node_fs18.constants.O_RDONLY|import_node_fs18.constants.O_NONBLOCK);try{
+const head=Buffer.alloc(2);await fh.read(head,0,2,0);return isGzip(head)?0:st.size}finally{await fh.close()}}async function inThisThread(path6,range2,window2,signal){
+const ex=createExplainer(window2);const read3=await readLogBytes(path6,ex.addBytes,{range:range2,...signal&&{signal}});return{state:ex.state(),dropped:read3.dropped}}
 function inWorker(job,signal){return new Promise((resolve13,reject)=>{signal?.throwIfAborted();const worker=spawn5(job);const stop=()=>void worker.terminate();signal?.
 addEventListener("abort",stop,{once:true});let done;worker.once("message",m=>done=m);worker.once("error",reject);worker.once("exit",code=>{signal?.removeEventListener(
 "abort",stop);if(done)resolve13(done);else reject(Object.assign(new Error(`explain worker exited with code ${code} before it finished`),{code:"ERR_WORKER_EXITED"}))})})}

@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ugate-wasm-'));
 try {
   const out = join(dir, 'scan.wasm');
   const asc = join('node_modules', 'assemblyscript', 'bin', 'asc.js');
-  const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--initialMemory', '192'];
+  const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--initialMemory', '256'];
   const r = spawnSync(process.execPath, [asc, 'wasm/scan.ts', ...flags, '-o', out], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
   const b64 = readFileSync(out).toString('base64');

@@ -21,7 +21,7 @@ export interface LogDiagnosis {
   fix: string;
 }
 
-interface Facts {
+export interface Facts {
   e: ErrorLogEntry;
   addr: string;
   /** socket path when the upstream is a unix socket */
@@ -31,7 +31,7 @@ interface Facts {
   errno?: number;
 }
 
-interface Rule {
+export interface Rule {
   kind: string;
   /** the log lines it matches, for the generated reference */
   doc: string;
@@ -448,6 +448,22 @@ export const LOG_FORMS: readonly { kind: string; code?: ReasonCode; doc: string 
  * gave up, [warn]/[info] lines such as `upstream server temporarily disabled`).
  */
 export function classifyErrorLine(e: ErrorLogEntry): LogDiagnosis | undefined {
+  const form = classifyForm(e);
+  return form && describeForm(form);
+}
+
+/** What the classification decides before any text is written: enough for a line's group. */
+export interface LogForm {
+  kind: string;
+  upstream: string;
+  /** the errno the group keeps (none for the DNS answer codes) */
+  errno?: number;
+  rule: Rule;
+  f: Facts;
+}
+
+/** classifyErrorLine's decision without its cause and fix: for lines whose group is already known, or full. */
+export function classifyForm(e: ErrorLogEntry): LogForm | undefined {
   if (!FAILURE_LEVELS.has(e.level)) return undefined;
   const addr = e.upstream !== undefined ? upstreamAddress(e.upstream) : '';
   const errno = e.errno !== undefined && e.message.startsWith('kevent()') ? (BSD_ERRNO[e.errno] ?? e.errno) : e.errno;
@@ -461,11 +477,17 @@ export function classifyErrorLine(e: ErrorLogEntry): LogDiagnosis | undefined {
   if (!rule) return undefined;
   const upstream = rule.addr?.(f) ?? (addr || (f.socket ? `unix:${f.socket}` : ''));
   if (!upstream) return undefined;
+  return { kind: rule.kind, upstream, ...(!rule.noErrno && e.errno !== undefined && { errno: e.errno }), rule, f };
+}
+
+/** The diagnosis of a classified line: its cause and fix written out. */
+export function describeForm(form: LogForm): LogDiagnosis {
+  const { rule, f, upstream } = form;
   const d: LogDiagnosis = { kind: rule.kind, upstream, cause: rule.cause({ ...f, addr: upstream }), fix: rule.fix({ ...f, addr: upstream }) };
   if (rule.code) d.code = rule.code;
-  if (!rule.noErrno && e.errno !== undefined) {
-    d.errno = e.errno;
-    const name = errnoName(errno);
+  if (form.errno !== undefined) {
+    d.errno = form.errno;
+    const name = errnoName(f.errno);
     if (name) d.errnoName = name;
   }
   return d;

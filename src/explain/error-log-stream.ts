@@ -6,9 +6,10 @@
 // newline (nginx was writing it) is still delivered.
 //
 // The reader hands over whole chunks of lines, not lines: cutting a 1 GB log
-// into four million strings costs more than explaining it. A plain file is
-// read ahead by one chunk, so the disk (or page cache) copy of the next chunk
-// overlaps the work on this one.
+// into four million strings costs more than explaining it. A reader of bytes
+// (readLogBytes: explain's WebAssembly scanner) gets the chunks as bytes, and
+// no string is made of them. A plain file is read ahead by one chunk, so the
+// disk (or page cache) copy of the next chunk overlaps the work on this one.
 import { createReadStream, read } from 'node:fs';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -42,6 +43,15 @@ export interface ReadSummary {
  */
 export type OnText = (text: string, start: number, end: number, bytes?: Uint8Array) => void;
 
+/** Receives whole lines separated by `\n`, as OnText's text, in bytes. Valid only during the call. */
+export type OnBytes = (bytes: Uint8Array) => void;
+
+interface Splitter {
+  push(chunk: Buffer): void;
+  end(): void;
+  dropped(): number;
+}
+
 /**
  * Check every input now, so a missing one is reported before any output: a
  * UserError naming it. A FIFO is not opened here (its writer would see it
@@ -62,9 +72,17 @@ interface ReadOptions {
 }
 
 /** Read one log (`-` = `stdin`), handing its lines to `onText` chunk by chunk, in order. */
-export async function readLogText(path: string, onText: OnText, opts: ReadOptions = {}): Promise<ReadSummary> {
+export function readLogText(path: string, onText: OnText, opts: ReadOptions = {}): Promise<ReadSummary> {
+  return readLog(path, textSplitter(onText), opts);
+}
+
+/** Read one log (`-` = `stdin`), handing its lines to `onBytes` chunk by chunk, in order, as bytes. */
+export function readLogBytes(path: string, onBytes: OnBytes, opts: ReadOptions = {}): Promise<ReadSummary> {
+  return readLog(path, byteSplitter(onBytes), opts);
+}
+
+async function readLog(path: string, splitter: Splitter, opts: ReadOptions): Promise<ReadSummary> {
   const summary: ReadSummary = { bytes: 0, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0 };
-  const splitter = textSplitter(onText);
   const push = (chunk: Buffer) => {
     opts.signal?.throwIfAborted();
     summary.bytes += chunk.length;
@@ -215,46 +233,49 @@ async function* decompressed(source: AsyncIterable<Buffer>, summary: ReadSummary
 }
 
 /**
- * Byte chunks -> regions of whole lines. Each chunk is decoded once as latin1
- * (no UTF-8 decoding on the hot path; whatever is kept is decoded later with
- * `Buffer.from(s, 'latin1').toString('utf8')`). A line split across chunks is
- * joined and handed over on its own; a run without a newline longer than
- * MAX_LINE is dropped and counted, never buffered.
+ * Byte chunks -> regions of whole lines, as bytes. A line split across
+ * chunks is joined and handed over on its own; a run without a newline
+ * longer than MAX_LINE is dropped and counted, never buffered.
  */
-export function textSplitter(onText: OnText): { push(chunk: Buffer): void; end(): void; dropped(): number } {
-  let carry = '';
+export function byteSplitter(onBytes: OnBytes): Splitter {
+  /** the start of a line whose end is in a later chunk, in pieces */
+  let carry: Buffer[] = [];
+  let carried = 0;
   let skipping = false;
   let dropped = 0;
-  function take(text: string, start: number): void {
+  function take(chunk: Buffer, start: number): void {
     if (skipping) return;
-    carry += text.slice(start);
-    if (carry.length > MAX_LINE) {
-      carry = '';
+    // copied: the reader reuses its buffers
+    carry.push(Buffer.from(chunk.subarray(start)));
+    carried += chunk.length - start;
+    if (carried > MAX_LINE) {
+      carry = [];
+      carried = 0;
       skipping = true;
       dropped++;
     }
   }
   function pushChunk(chunk: Buffer): void {
-    const text = chunk.toString('latin1');
     let start = 0;
-    if (carry || skipping) {
-      const nl = text.indexOf('\n');
-      if (nl < 0) return take(text, 0);
+    if (carried > 0 || skipping) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) return take(chunk, 0);
       if (skipping) skipping = false;
       else {
-        const line = carry + text.slice(0, nl);
-        carry = '';
-        onText(line, 0, line.length);
+        carry.push(chunk.subarray(0, nl));
+        const line = Buffer.concat(carry);
+        carry = [];
+        carried = 0;
+        onBytes(line);
       }
       start = nl + 1;
     }
-    const last = text.lastIndexOf('\n');
+    const last = chunk.lastIndexOf(10);
     if (last >= start) {
-      // the chunk itself too: byte i is char i, for a scanner that reads bytes
-      onText(text, start, last + 1, chunk);
+      onBytes(start === 0 && last === chunk.length - 1 ? chunk : chunk.subarray(start, last + 1));
       start = last + 1;
     }
-    if (start < text.length) take(text, start);
+    if (start < chunk.length) take(chunk, start);
   }
   return {
     push(chunk) {
@@ -262,9 +283,23 @@ export function textSplitter(onText: OnText): { push(chunk: Buffer): void; end()
       for (let at = 0; at < chunk.length; at += CHUNK) pushChunk(at === 0 && chunk.length <= CHUNK ? chunk : chunk.subarray(at, at + CHUNK));
     },
     end() {
-      if (carry && !skipping) onText(carry, 0, carry.length);
-      carry = '';
+      if (carried > 0 && !skipping) onBytes(Buffer.concat(carry));
+      carry = [];
+      carried = 0;
     },
     dropped: () => dropped,
   };
+}
+
+/**
+ * Byte chunks -> regions of whole lines as text: byteSplitter's regions, each
+ * decoded once as latin1 (no UTF-8 decoding on the hot path; whatever is kept
+ * is decoded later with `Buffer.from(s, 'latin1').toString('utf8')`), and
+ * handed over with its bytes: byte i is char i, for a scanner that reads bytes.
+ */
+export function textSplitter(onText: OnText): Splitter {
+  return byteSplitter((b) => {
+    const text = Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+    onText(text, 0, text.length, b);
+  });
 }

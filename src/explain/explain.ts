@@ -9,18 +9,25 @@
 // upstream address, so that triple is found by position in the chunk and
 // looked up in a bounded cache, and the full parse + classification runs once
 // per distinct triple. Lines that do not start the way nginx writes them take
-// that full parse every time. Text is a byte string (latin1, one char per
-// byte: no UTF-8 decoding on the hot path); what is kept is decoded once.
-// The scanners that find those fields (record.ts: the layout they share) are
-// wasm-scanner.ts and js-scanner.ts; test/explain/fast-path.test.ts holds
-// all this to a line-by-line full parse.
+// that full parse every time.
+//
+// Where WebAssembly is available (everywhere but node --jitless), the lines
+// are bytes and never become strings: the WebAssembly scanner
+// (wasm-scanner.ts, wasm/scan.ts) finds the fields, keeps the triples and
+// counts each line into its group itself, down to the group's times and
+// names, and stops only for what this file decides (a new triple, a line in
+// another format, a group's new sample). Its counts are taken into the
+// groups here (flush) when a result or state is asked for. Elsewhere, text
+// is a byte string (latin1, one char per byte) read by js-scanner.ts (its
+// records: record.ts) and counted here. What is kept is decoded once.
+// test/explain/fast-path.test.ts holds both to a line-by-line full parse.
 import type { ReasonCode } from '../model/codes.js';
 import { parseErrorLine, upstreamAddress, type ErrorLogEntry } from '../diagnose/error-log.js';
-import { classifyErrorLine, type LogDiagnosis } from './error-log-classify.js';
+import { classifyForm, describeForm, type LogDiagnosis } from './error-log-classify.js';
 import { eachLine } from './error-log-stream.js';
 import { CLIENT, createJsScanner } from './js-scanner.js';
-import { FORM_NEW, R_CLIENT, R_END, R_FORM, R_HOST, R_HOST_END, R_MSG, R_SAME, R_SERVER, R_SERVER_END, R_START, R_UP, R_UP_CLOSE, RECORD, UNKNOWN } from './record.js';
-import { wasmScanner, type WasmScanner } from './wasm-scanner.js';
+import { R_CLIENT, R_END, R_HOST, R_HOST_END, R_MSG, R_SERVER, R_SERVER_END, R_START, R_UP, R_UP_CLOSE, RECORD } from './record.js';
+import { CODE_NOT_COUNTED, CODE_UNGROUPED, createWasmScanner, EV_FORM, EV_SAMPLE, EV_SLOW, type WasmScanner } from './wasm-scanner.js';
 
 export interface ExplainGroup {
   upstream: string;
@@ -118,6 +125,10 @@ interface Acc {
   /** the previous line's names, to skip the search for runs of one server */
   lastServer: string;
   lastHost: string;
+  /** its index among the WebAssembly scanner's groups, -1 before it has one */
+  index: number;
+  /** the sample of the scanner's earliest line of it, not yet taken into the group */
+  pendingSample: string;
 }
 
 /** A line that is not a failure, or a failure whose group could not be kept. */
@@ -142,11 +153,15 @@ export interface Explainer {
    * byte i = char i), the fields are found by the WebAssembly scanner.
    */
   addText(text: string, start: number, end: number, bytes?: Uint8Array): void;
+  /** The lines of a region of bytes, separated by `\n`: the same, without a string made of it. */
+  addBytes(bytes: Uint8Array): void;
   /** what was counted so far, to send to another thread */
   state(): ExplainState;
   /** add what another explainer counted over the lines that follow this one's */
   merge(other: ExplainState): void;
   result(): ExplainResult;
+  /** lines parsed in full so far: new forms and lines not in nginx's format (the rest take the fast path) */
+  parses(): number;
 }
 
 /** An explainer's counts, as plain data: what a worker thread sends back. */
@@ -160,13 +175,16 @@ export interface ExplainState {
 const TIME = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/;
 
 export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean } = {}): Explainer {
-  const wasm = opts.wasm === false ? undefined : wasmScanner();
+  // the scanner compares times as numbers, which only times in the log's format are
+  const useWasm = opts.wasm !== false && [window.since, window.until].every((t) => t === undefined || TIME.test(t));
+  /** made on the first region: an explainer that only merges (the threads' main one) needs none */
+  let wasm: WasmScanner | undefined | null;
   const js = createJsScanner();
   /** the JS scanner's record of the line at hand (positions in its text: base 0) */
   const line = new Int32Array(RECORD);
-  /** slots of the scanner's form ids, while this explainer is the one using its table */
-  const scannedSlots: Slot[] = [];
   const groups = new Map<string, Acc>();
+  /** the groups by their index in the scanner */
+  const indexed: Acc[] = [];
   /** bytes of text held by the groups, against MAX_GROUP_TEXT */
   let groupText = 0;
   let buckets: (Form[] | undefined)[] = new Array<Form[] | undefined>(BUCKETS);
@@ -191,21 +209,27 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     if (to === undefined || t > to) to = t;
   }
 
+  let parses = 0;
+
   /** Full parse and classification of a line not seen in this form before. */
   function resolve(line: string): Slot {
+    parses++;
     const e = parseErrorLine(line);
     if (!e) return NOT_COUNTED;
-    const d = classifyErrorLine(e);
-    if (!d) return NOT_COUNTED;
-    const key = groupKey(d);
+    const form = classifyForm(e);
+    if (!form) return NOT_COUNTED;
+    const key = groupKey(form);
     let acc = groups.get(key);
     if (acc) return acc;
+    // the cause and fix are written only for a group that may be kept: not for each of a million upstreams beyond it
+    if (groups.size >= MAX_GROUPS) return 'ungrouped';
+    const d = describeForm(form);
     const text = groupTextBytes(d, e);
-    if (groups.size >= MAX_GROUPS || groupText + text > MAX_GROUP_TEXT) return 'ungrouped';
+    if (groupText + text > MAX_GROUP_TEXT) return 'ungrouped';
     groupText += text;
     const group = newGroup(d, e);
     // times and sample come from the first line counted: this one may lie outside --since/--until
-    acc = { group, servers: [], hosts: [], first: '', last: '', second: '', lastServer: '\0', lastHost: '\0' };
+    acc = newAcc(group, [], [], '', '');
     groups.set(key, acc);
     return acc;
   }
@@ -235,12 +259,10 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   }
 
   /**
-   * Count one failure: the line of record `k` in `rec`, t[s, e), positions
-   * `base` + the record's. Server and host are read from the record; the JS
-   * scanner's are UNKNOWN (its records have base 0), looked for only now,
-   * for a line that counts.
+   * Count one failure: the line t[s, e) of the JS scanner's record (`line`).
+   * Server and host are looked for only now, for a line that counts.
    */
-  function tally(slot: Slot, t: string, rec: Int32Array, k: number, base: number, s: number, e: number): void {
+  function tally(slot: Slot, t: string, s: number, e: number): void {
     if (slot === NOT_COUNTED) return;
     if (outside) {
       stats.outside++;
@@ -261,26 +283,25 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
       }
       if (second > acc.last) acc.last = second;
     }
-    const c = at(rec, k + R_CLIENT, base);
+    const c = line[R_CLIENT] as number;
     if (c < 0) return;
     if (acc.servers.length < MAX_NAMES) {
-      if (rec[k + R_SERVER] === UNKNOWN) js.findServer(t, c, e, rec);
-      const v = at(rec, k + R_SERVER, base);
-      if (v >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, v, at(rec, k + R_SERVER_END, base));
+      js.findServer(t, c, e, line);
+      const v = line[R_SERVER] as number;
+      if (v >= 0) acc.lastServer = name(acc.servers, acc.lastServer, t, v, line[R_SERVER_END] as number);
     }
     if (acc.hosts.length < MAX_NAMES) {
-      if (rec[k + R_HOST] === UNKNOWN) {
-        // nginx writes the host right after the upstream field, when there is one
-        const up = rec[k + R_UP] as number;
-        js.findHost(t, c, e, up < 0 ? -1 : at(rec, k + R_UP_CLOSE, base) + 1, rec);
-      }
-      const v = at(rec, k + R_HOST, base);
-      if (v >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, v, at(rec, k + R_HOST_END, base));
+      // nginx writes the host right after the upstream field, when there is one
+      const up = line[R_UP] as number;
+      js.findHost(t, c, e, up < 0 ? -1 : (line[R_UP_CLOSE] as number) + 1, line);
+      const v = line[R_HOST] as number;
+      if (v >= 0) acc.lastHost = name(acc.hosts, acc.lastHost, t, v, line[R_HOST_END] as number);
     }
   }
 
   /** Syslog-wrapped lines and the like: parsed in full. */
   function slow(text: string): void {
+    parses++;
     const e = parseErrorLine(text);
     if (!e) {
       if (text.trim() !== '') stats.unparsed++;
@@ -292,88 +313,190 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
     js.reset();
     line[R_CLIENT] = text.indexOf(CLIENT);
     line[R_UP] = -1;
-    line[R_SERVER] = UNKNOWN;
-    line[R_HOST] = UNKNOWN;
-    tally(resolve(text), text, line, 0, 0, 0, text.length);
+    tally(resolve(text), text, 0, text.length);
     js.reset();
   }
 
-  /**
-   * Count the line of record `k` in `rec`, its positions `base` + the
-   * record's in `t`. `timeKnown`: the line holds the time of the previous
-   * one counted. Returns whether the next line with the same time may skip
-   * looking at it.
-   */
-  function count(t: string, rec: Int32Array, k: number, base: number, timeKnown: boolean): boolean {
-    const s = base + (rec[k + R_START] as number);
-    const e = base + (rec[k + R_END] as number);
-    const m = rec[k + R_MSG] as number;
-    if (m < 0) {
-      slow(t.slice(s, e));
-      return false;
-    }
-    if (!timeKnown && !sameSecond(t, s, second)) {
+  /** Count the line of the JS scanner's record, positions in `t`. */
+  function count(t: string): void {
+    const s = line[R_START] as number;
+    const e = line[R_END] as number;
+    const m = line[R_MSG] as number;
+    if (m < 0) return slow(t.slice(s, e));
+    if (!sameSecond(t, s, second)) {
       const time = copy(t.slice(s, s + 19));
-      if (!TIME.test(time)) {
-        slow(t.slice(s, e));
-        return false;
-      }
+      if (!TIME.test(time)) return slow(t.slice(s, e));
       setSecond(time);
     }
     const level = t.charCodeAt(s + 21);
     // info, warn, notice, debug: never a failure (client aborts, `upstream server temporarily disabled`)
-    if (level !== 101 && level !== 99 && level !== 97) return true;
-    const form = rec[k + R_FORM] as number;
-    let slot: Slot;
-    if (form >= 0) {
-      // the scanner knows the form: its slot, or a full parse the first time (or when the line that
-      // made the form new never reached here, e.g. its time was out of range)
-      const id = form & (FORM_NEW - 1);
-      const known = form & FORM_NEW ? undefined : scannedSlots[id];
-      slot = known ?? (scannedSlots[id] = resolve(t.slice(s, e)));
-    } else {
-      // no request context (config errors, resolver lines): the whole message is the form;
-      // the address is the one the classification reads, so one form is one diagnosis
-      const c = at(rec, k + R_CLIENT, base);
-      const upV = at(rec, k + R_UP, base);
-      const up = upV < 0 ? '' : upstreamAddress(t.slice(upV, at(rec, k + R_UP_CLOSE, base)));
-      slot = lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), base + m, c < 0 ? e : c, up);
-    }
-    tally(slot, t, rec, k, base, s, e);
-    return true;
-  }
-
-  /** The lines of a region, their records written by the WebAssembly scanner. */
-  function scanBytes(wasm: WasmScanner, t: string, start: number, end: number, bytes: Uint8Array): void {
-    // the scanner's forms are one table per thread: whose slots these are, and when to start over
-    if (wasm.owner !== scannedSlots || wasm.forms() > MAX_CACHED || wasm.full()) {
-      wasm.resetForms();
-      scannedSlots.length = 0;
-      wasm.owner = scannedSlots;
-    }
-    const n = wasm.scan(bytes.subarray(start, end));
-    const r = wasm.records;
-    // `second` holds the previous scanned line's time: a line the scanner saw with the same time needs no look
-    let timeKnown = false;
-    for (let i = 0, k = 0; i < n; i++, k += RECORD) {
-      stats.lines++;
-      timeKnown = count(t, r, k, start, timeKnown && r[k + R_SAME] === 1);
-    }
+    if (level !== 101 && level !== 99 && level !== 97) return;
+    // the message up to the request context is the form (without one, as in config errors and
+    // resolver lines, the whole message); the address is the one the classification reads, so one
+    // form is one diagnosis
+    const c = line[R_CLIENT] as number;
+    const upV = line[R_UP] as number;
+    const up = upV < 0 ? '' : upstreamAddress(t.slice(upV, line[R_UP_CLOSE]));
+    tally(lookup(t, s, e, level * 256 + t.charCodeAt(s + 22), m, c < 0 ? e : c, up), t, s, e);
   }
 
   /** One line, t[s, e), its record written by the JS scanner. */
   function scanLine(t: string, s: number, e: number): void {
     stats.lines++;
-    if (js.line(t, s, e, line)) count(t, line, 0, 0, false);
+    if (js.line(t, s, e, line)) count(t);
+  }
+
+  function scanner(): WasmScanner | undefined {
+    if (wasm === undefined) {
+      wasm = useWasm ? (createWasmScanner() ?? null) : null;
+      if (wasm) {
+        const key = (t: string | undefined, none: number) => (t === undefined ? none : timeKey(t));
+        wasm.x.setWindow(key(since, -Infinity), key(until, Infinity));
+      }
+    }
+    return wasm ?? undefined;
+  }
+
+  /** Where the scanner counts a form: a group's index, or not at all. */
+  function code(slot: Slot): number {
+    if (slot === NOT_COUNTED) return CODE_NOT_COUNTED;
+    if (slot === 'ungrouped') return CODE_UNGROUPED;
+    if (slot.index < 0) {
+      slot.index = indexed.length;
+      indexed.push(slot);
+    }
+    return slot.index;
+  }
+
+  /** A line the scanner handed over as not in nginx's format: parsed in full, counted by the scanner. */
+  function slowBytes(w: WasmScanner, s: number, e: number): void {
+    const text = w.mem.toString('latin1', s, e);
+    parses++;
+    const p = parseErrorLine(text);
+    if (!p) {
+      if (text.trim() !== '') stats.unparsed++;
+      return;
+    }
+    w.x.setTime(timeKey(p.time));
+    if (p.level !== 'error' && p.level !== 'crit' && p.level !== 'alert' && p.level !== 'emerg') return;
+    const slot = resolve(text);
+    if (slot === NOT_COUNTED) return;
+    // the names as the JS scanner finds them in a line of its own
+    let sv = -1;
+    let se = -1;
+    let hv = -1;
+    let he = -1;
+    const c = text.indexOf(CLIENT);
+    if (c >= 0) {
+      js.reset();
+      js.findServer(text, c, text.length, line);
+      js.findHost(text, c, text.length, -1, line);
+      js.reset();
+      if ((line[R_SERVER] as number) >= 0) {
+        sv = s + (line[R_SERVER] as number);
+        se = s + (line[R_SERVER_END] as number);
+      }
+      if ((line[R_HOST] as number) >= 0) {
+        hv = s + (line[R_HOST] as number);
+        he = s + (line[R_HOST_END] as number);
+      }
+    }
+    if (w.x.tally(code(slot), sv, se, hv, he)) (slot as Acc).pendingSample = sampleOf(w, s, e);
+  }
+
+  function sampleOf(w: WasmScanner, s: number, e: number): string {
+    return w.mem.toString('utf8', s, Math.min(e, s + MAX_SAMPLE_BYTES));
+  }
+
+  /** Lines of at most the scanner's capacity, copied into it and read there. */
+  function scanRegion(w: WasmScanner, bytes: Uint8Array): void {
+    w.mem.set(bytes, 0);
+    const x = w.x;
+    for (let ev = x.begin(bytes.length); ev !== 0; ev = x.run()) {
+      const s = x.evStart();
+      const e = x.evEnd();
+      if (ev === EV_FORM) x.setForm(x.evForm(), code(resolve(w.mem.toString('latin1', s, e))));
+      else if (ev === EV_SAMPLE) (indexed[x.evGroupIndex()] as Acc).pendingSample = sampleOf(w, s, e);
+      else if (ev === EV_SLOW) slowBytes(w, s, e);
+    }
+    stats.lines += x.takeLines();
+    stats.failures += x.takeFailures();
+    stats.outside += x.takeOutside();
+    stats.ungrouped += x.takeUngrouped();
+  }
+
+  function addBytes(bytes: Uint8Array): void {
+    const w = scanner();
+    if (!w) {
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+      return addText(text, 0, text.length);
+    }
+    // regions larger than the scanner takes are cut at newlines
+    for (let at = 0; at < bytes.length; ) {
+      if (bytes.length - at <= w.capacity) return scanRegion(w, at === 0 ? bytes : bytes.subarray(at));
+      let cut = bytes.lastIndexOf(10, at + w.capacity - 1);
+      if (cut < at) {
+        // a line longer than the scanner takes is longer than a log line: counted, not read
+        cut = bytes.indexOf(10, at + w.capacity);
+        stats.lines++;
+        at = cut < 0 ? bytes.length : cut + 1;
+        continue;
+      }
+      scanRegion(w, bytes.subarray(at, cut + 1));
+      at = cut + 1;
+    }
+  }
+
+  /**
+   * The scanner's counts taken into the groups, as merge() takes another
+   * explainer's: they are of the lines after those counted here before.
+   */
+  function flush(): void {
+    const x = wasm?.x;
+    if (!x) return;
+    const f = x.spanFrom();
+    const l = x.spanTo();
+    if (f !== Infinity) {
+      const ft = keyTime(f);
+      const lt = keyTime(l);
+      if (from === undefined || ft < from) from = ft;
+      if (to === undefined || lt > to) to = lt;
+    }
+    for (const acc of indexed) {
+      const i = acc.index;
+      const n = x.groupCount(i);
+      if (n === 0) continue;
+      acc.group.count += n;
+      const first = keyTime(x.groupFirst(i));
+      const last = keyTime(x.groupLast(i));
+      if (acc.first === '' || first < acc.first) {
+        acc.first = first;
+        acc.group.sample = acc.pendingSample;
+      }
+      if (last > acc.last) acc.last = last;
+      acc.second = '';
+      for (const [kind, names] of [
+        [0, acc.servers],
+        [1, acc.hosts],
+      ] as const) {
+        for (let j = 0, n = x.groupNames(i, kind); j < n && names.length < MAX_NAMES; j++) {
+          const at = x.groupNameAt(i, kind, j);
+          const v = (wasm as WasmScanner).mem.toString('latin1', at, at + x.groupNameLength(i, kind, j));
+          if (!names.includes(v)) names.push(v);
+        }
+      }
+    }
+    x.resetGroups();
   }
 
   function addText(text: string, start: number, end: number, bytes?: Uint8Array): void {
+    if (scanner()) return addBytes(bytes ? bytes.subarray(start, end) : Buffer.from(text.slice(start, end), 'latin1'));
     js.reset();
-    if (bytes && wasm && end - start <= wasm.capacity) return scanBytes(wasm, text, start, end, bytes);
     eachLine(text, start, end, (s, e) => scanLine(text, s, e));
   }
 
   function state(): ExplainState {
+    flush();
     return {
       stats: { ...stats, ...(from !== undefined && { from }), ...(to !== undefined && { to }) },
       groups: [...groups].map(([key, a]) => ({ key, group: a.group, servers: a.servers, hosts: a.hosts, first: a.first, last: a.last })),
@@ -382,6 +505,7 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
 
   /** As if this explainer had read the other's lines after its own. */
   function merge(other: ExplainState): void {
+    flush();
     const o = other.stats;
     stats.lines += o.lines;
     stats.unparsed += o.unparsed;
@@ -399,7 +523,7 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
           continue;
         }
         groupText += text;
-        groups.set(g.key, { group: { ...g.group }, servers: [...g.servers], hosts: [...g.hosts], first: g.first, last: g.last, second: '', lastServer: '\0', lastHost: '\0' });
+        groups.set(g.key, newAcc({ ...g.group }, [...g.servers], [...g.hosts], g.first, g.last));
         continue;
       }
       acc.group.count += g.group.count;
@@ -416,13 +540,17 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
 
   return {
     add(text) {
+      if (scanner()) return addBytes(Buffer.from(`${text}\n`, 'latin1'));
       js.reset();
       scanLine(text, 0, text.length);
     },
     addText,
+    addBytes,
     state,
     merge,
+    parses: () => parses,
     result() {
+      flush();
       const out = [...groups.values()]
         .filter((a) => a.group.count > 0)
         .map((a) => ({
@@ -438,10 +566,19 @@ export function createExplainer(window: TimeWindow = {}, opts: { wasm?: boolean 
   };
 }
 
-/** A position of a record, `base` added; absent (-1) and UNKNOWN stay as they are. */
-function at(rec: Int32Array, i: number, base: number): number {
-  const x = rec[i] as number;
-  return x < 0 ? x : base + x;
+function newAcc(group: ExplainGroup, servers: string[], hosts: string[], first: string, last: string): Acc {
+  return { group, servers, hosts, first, last, second: '', lastServer: '\0', lastHost: '\0', index: -1, pendingSample: '' };
+}
+
+/** `2026/11/24 01:21:58` -> 20261124012158, as the scanner compares times */
+function timeKey(t: string): number {
+  return Number(t.slice(0, 4) + t.slice(5, 7) + t.slice(8, 10) + t.slice(11, 13) + t.slice(14, 16) + t.slice(17, 19));
+}
+
+/** 20261124012158 -> `2026/11/24 01:21:58` */
+function keyTime(k: number): string {
+  const d = String(k).padStart(14, '0');
+  return `${d.slice(0, 4)}/${d.slice(4, 6)}/${d.slice(6, 8)} ${d.slice(8, 10)}:${d.slice(10, 12)}:${d.slice(12, 14)}`;
 }
 
 /** Does t[s, s + 19) hold the time `second`? The units of the seconds first: that is where times differ. */
@@ -473,7 +610,7 @@ function copy(s: string): string {
 }
 
 /** A line's group: its upstream, errno and kind of failure. */
-export function groupKey(d: LogDiagnosis): string {
+export function groupKey(d: Pick<LogDiagnosis, 'upstream' | 'errno' | 'kind'>): string {
   return `${d.upstream}\0${d.errno ?? ''}\0${d.kind}`;
 }
 

@@ -1,10 +1,10 @@
 // The JS path of explain's scanner, for where WebAssembly is not available
-// (node --jitless) and for lines given one at a time: it writes the record
-// the WebAssembly scanner writes (record.ts) for one line, except that the
-// server and host fields are UNKNOWN, looked for only when the line counts
-// (findServer, findHost). Text is a byte string (latin1, one char per byte).
+// (node --jitless): it writes the record (record.ts) of one line, with the
+// fields the WebAssembly scanner finds, except that the server and host
+// fields are UNKNOWN, looked for only when the line counts (findServer,
+// findHost). Text is a byte string (latin1, one char per byte).
 import { MAX_LINE } from './error-log-stream.js';
-import { R_CLIENT, R_END, R_FORM, R_HOST, R_HOST_END, R_MSG, R_SAME, R_SERVER, R_SERVER_END, R_START, R_UP, R_UP_CLOSE, UNKNOWN } from './record.js';
+import { R_CLIENT, R_END, R_HOST, R_HOST_END, R_MSG, R_SERVER, R_SERVER_END, R_START, R_UP, R_UP_CLOSE, UNKNOWN } from './record.js';
 
 /** what follows the time in every line nginx writes, up to the message (`[error] 4101#4101: *1234 `) */
 const PREFIX_TAIL = /\[(?:debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/y;
@@ -92,8 +92,6 @@ export function createJsScanner(): JsScanner {
       const level = t.charCodeAt(s + 21);
       // not a failure: only its time counts, and no other field is read
       if (level !== 101 && level !== 99 && level !== 97) return true;
-      rec[R_SAME] = 0;
-      rec[R_FORM] = -1;
       rec[R_SERVER] = UNKNOWN;
       rec[R_HOST] = UNKNOWN;
       const c = client.within(t, msg, e);

@@ -1,9 +1,10 @@
-// A large plain log is cut into byte ranges explained side by side by worker
-// threads, and their counts are merged in file order, so the result is the
-// one a single pass gives (the tests compare them). A single pass runs at
-// about 700 MB/s; on a 1 GB log in the middle of an incident, a second core
-// cuts the wait by a quarter or more. Gzip, standard input, small files and `--threads 1`
-// take the single pass, in this thread.
+// A large plain log is cut into byte ranges explained side by side, the first
+// in this thread and each other one by a worker thread, and their counts are
+// merged in file order, so the result is the one a single pass gives (the
+// tests compare them). On a 1 GB log in the middle of an incident, a second
+// core shortens the wait (bench/explain.ts measures by how much). Gzip,
+// standard input, small files and `--threads 1` take the single pass, in this
+// thread.
 //
 // This module is its own worker script: loaded in a worker thread carrying
 // the WORKER marker, it explains the range it was given and posts the counts.
@@ -13,20 +14,20 @@ import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { isGzip, readLogText, type ByteRange, type ReadSummary } from './error-log-stream.js';
+import { isGzip, readLogBytes, type ByteRange, type ReadSummary } from './error-log-stream.js';
 import { createExplainer, type Explainer, type ExplainState, type TimeWindow } from './explain.js';
 
 /** Below this size a worker's start-up costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /**
- * The default at most: each worker adds about 13 MB of memory, and explain
- * stays under 100 MB with two (bench/explain.ts measures it). `--threads`
- * allows more.
+ * The default at most: each worker adds about 20 MB of memory, and explain
+ * stays under 100 MB with two threads, this one and a worker
+ * (bench/explain.ts measures it). `--threads` allows more.
  */
 const DEFAULT_MAX_THREADS = 2;
 /**
- * A worker's young generation, in MB. Chunk text is garbage as soon as it is
- * explained; V8's default lets it pile up to tens of MB per thread first.
+ * A worker's young generation, in MB. What a chunk leaves is garbage as soon
+ * as it is explained; V8's default lets it pile up to tens of MB per thread first.
  */
 const WORKER_YOUNG_MB = 3;
 const WORKER = 'upstream-gate explain worker';
@@ -51,7 +52,7 @@ export function defaultThreads(): number {
 }
 
 export interface ExplainLogSummary extends ReadSummary {
-  /** ranges explained by worker threads (0: a single pass in this thread) */
+  /** ranges explained by worker threads (0: a single pass in this thread); the first range is this thread's */
   workers: number;
 }
 
@@ -67,7 +68,7 @@ export interface ExplainLogOptions {
 export async function explainLog(path: string, explainer: Explainer, opts: ExplainLogOptions = {}): Promise<ExplainLogSummary> {
   const threads = opts.threads ?? 1;
   const size = path === '-' || threads < 2 ? 0 : await plainSize(path);
-  if (size < PARALLEL_MIN_BYTES) return { ...(await readLogText(path, explainer.addText, opts)), workers: 0 };
+  if (size < PARALLEL_MIN_BYTES) return { ...(await readLogBytes(path, explainer.addBytes, opts)), workers: 0 };
 
   const parts = Math.min(threads, Math.floor(size / (PARALLEL_MIN_BYTES / 2)));
   const ranges = Array.from({ length: parts }, (_, i) => ({ start: Math.floor((size * i) / parts), end: i === parts - 1 ? size : Math.floor((size * (i + 1)) / parts) }));
@@ -77,13 +78,15 @@ export async function explainLog(path: string, explainer: Explainer, opts: Expla
   const stop = new AbortController();
   const onAbort = () => stop.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  // every range in a worker, this thread only merges: a worker's young generation
-  // is kept small, which this thread's cannot be, and that is most of the memory
-  const workers = ranges.map((range) => inWorker({ [WORKER]: true, path, range, window }, stop.signal));
+  // the first range here, the others in workers: the lines are bytes that never become strings, so
+  // this thread's heap stays as small as a worker's, and one thread fewer starts
+  const workers = ranges.slice(1).map((range) => inWorker({ [WORKER]: true, path, range, window }, stop.signal));
   // handled from the start: on Ctrl-C they all fail at once, while the first is awaited
   for (const w of workers) w.catch(() => {});
   const summary: ExplainLogSummary = { bytes: size, dropped: 0, truncatedGzip: false, gzipTrailingBytes: 0, workers: 0 };
   try {
+    const own = await readLogBytes(path, explainer.addBytes, { range: ranges[0] as ByteRange, signal: stop.signal });
+    summary.dropped += own.dropped;
     for (const [i, w] of workers.entries()) {
       // a worker that could not start or ran out of memory: its range is read here instead
       let byWorker = true;
@@ -91,7 +94,7 @@ export async function explainLog(path: string, explainer: Explainer, opts: Expla
         opts.signal?.throwIfAborted();
         if (!WORKER_FAILURES.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
         byWorker = false;
-        return inThisThread(path, ranges[i] as ByteRange, window, opts.signal);
+        return inThisThread(path, ranges[i + 1] as ByteRange, window, opts.signal);
       });
       if (byWorker) summary.workers++;
       explainer.merge(done.state);
@@ -123,7 +126,7 @@ async function plainSize(path: string): Promise<number> {
 
 async function inThisThread(path: string, range: ByteRange, window: TimeWindow, signal?: AbortSignal): Promise<Done> {
   const ex = createExplainer(window);
-  const read = await readLogText(path, ex.addText, { range, ...(signal && { signal }) });
+  const read = await readLogBytes(path, ex.addBytes, { range, ...(signal && { signal }) });
   return { state: ex.state(), dropped: read.dropped };
 }
 

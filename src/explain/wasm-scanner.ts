@@ -1,21 +1,60 @@
-// The WebAssembly scanner (wasm/scan.ts, built into scan-wasm.ts): loaded
-// once per thread, and not at all where WebAssembly or its SIMD is missing
+// The WebAssembly scanner (wasm/scan.ts, built into scan-wasm.ts): compiled
+// once per thread, one instance (its own memory: forms, groups, names) per
+// explainer, and not at all where WebAssembly or its SIMD is missing
 // (node --jitless), where the JS scanner does the work.
-import { FORM_NEW, RECORD } from './record.js';
 import { SCAN_WASM_BASE64 } from './scan-wasm.js';
 
+/** what run() stopped for */
+export const EV_DONE = 0;
+/** a line not in nginx's format, [evStart, evEnd): JS parses it in full */
+export const EV_SLOW = 1;
+/** a form not seen before, its line [evStart, evEnd): JS says where it counts (setForm) */
+export const EV_FORM = 2;
+/** the line [evStart, evEnd) is the new earliest of group evGroupIndex: JS keeps it as the sample */
+export const EV_SAMPLE = 3;
+
+/** group codes besides a group's index */
+export const CODE_NOT_COUNTED = -1;
+export const CODE_UNGROUPED = -2;
+
+/** The scanner's exports (wasm/scan.ts says what each does). */
+export interface ScanExports {
+  memory: { buffer: ArrayBuffer };
+  inputCapacity(): number;
+  maxGroups(): number;
+  memoryEnd(): number;
+  begin(len: number): number;
+  run(): number;
+  evStart(): number;
+  evEnd(): number;
+  evForm(): number;
+  evGroupIndex(): number;
+  formCount(): number;
+  takeLines(): number;
+  takeFailures(): number;
+  takeOutside(): number;
+  takeUngrouped(): number;
+  spanFrom(): number;
+  spanTo(): number;
+  setWindow(since: number, until: number): void;
+  setTime(key: number): void;
+  setForm(at: number, code: number): void;
+  resetGroups(): void;
+  tally(code: number, sv: number, se: number, hv: number, he: number): number;
+  groupCount(i: number): number;
+  groupFirst(i: number): number;
+  groupLast(i: number): number;
+  groupNames(i: number, kind: number): number;
+  groupNameAt(i: number, kind: number, j: number): number;
+  groupNameLength(i: number, kind: number, j: number): number;
+}
+
 export interface WasmScanner {
+  x: ScanExports;
+  /** the whole memory, for copying regions in and reading lines and names out */
+  mem: Buffer;
   /** the largest region it takes */
   capacity: number;
-  /** scan a region; returns the number of lines, whose records are in `records` */
-  scan(bytes: Uint8Array): number;
-  records: Int32Array;
-  /** forms it remembers, and the bytes their keys take */
-  forms(): number;
-  full(): boolean;
-  resetForms(): void;
-  /** the explainer whose slots match the form table now: the table is one per thread */
-  owner: unknown;
 }
 
 /** the little of the WebAssembly API used here (@types/node for Node 20 types none of it) */
@@ -24,50 +63,35 @@ interface WasmApi {
   Instance: new (module: object) => { exports: unknown };
 }
 
-let instance: WasmScanner | null | undefined;
+let compiled: object | null | undefined;
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+function scanModule(): object | undefined {
+  if (compiled === undefined) {
+    try {
+      compiled = new (wasmApi() as WasmApi).Module(Buffer.from(SCAN_WASM_BASE64, 'base64'));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled ?? undefined;
+}
 
 /** Is the WebAssembly scanner available here (for the tests: it must be, on Node 20 and 24)? */
 export function hasScanner(): boolean {
-  return wasmScanner() !== undefined;
+  return scanModule() !== undefined;
 }
 
-/** The WebAssembly scanner, one per thread; undefined where WebAssembly or its SIMD is not available. */
-export function wasmScanner(): WasmScanner | undefined {
-  if (instance === undefined) {
-    try {
-      const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-      const x = new wa.Instance(new wa.Module(Buffer.from(SCAN_WASM_BASE64, 'base64'))).exports as {
-        memory: { buffer: ArrayBuffer };
-        scan(len: number): number;
-        inputCapacity(): number;
-        outputOffset(): number;
-        recordSize(): number;
-        formNewBit(): number;
-        formCount(): number;
-        arenaBytes(): number;
-        arenaCapacity(): number;
-        resetForms(): void;
-      };
-      // the layout JS reads: a scanner built otherwise is not used
-      if (x.recordSize() !== RECORD || x.formNewBit() !== FORM_NEW) throw new Error('scanner layout');
-      const capacity = x.inputCapacity();
-      const input = new Uint8Array(x.memory.buffer, 0, capacity);
-      const records = new Int32Array(x.memory.buffer, x.outputOffset(), RECORD * (capacity + 1));
-      instance = {
-        capacity,
-        records,
-        scan(bytes) {
-          input.set(bytes);
-          return x.scan(bytes.length);
-        },
-        forms: () => x.formCount(),
-        full: () => x.arenaBytes() > x.arenaCapacity(),
-        resetForms: () => x.resetForms(),
-        owner: undefined,
-      };
-    } catch {
-      instance = null;
-    }
-  }
-  return instance ?? undefined;
+/** A new scanner with its own memory; undefined where WebAssembly or its SIMD is not available. */
+export function createWasmScanner(): WasmScanner | undefined {
+  const module = scanModule();
+  if (!module) return undefined;
+  const x = new (wasmApi() as WasmApi).Instance(module).exports as ScanExports;
+  // a module whose memory does not hold its own layout is not used
+  if (x.memoryEnd() > x.memory.buffer.byteLength) return undefined;
+  x.resetGroups();
+  return { x, mem: Buffer.from(x.memory.buffer), capacity: x.inputCapacity() };
 }

@@ -8,10 +8,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { classifyErrorLine } from '../../src/explain/error-log-classify.js';
 import { parseErrorLine } from '../../src/diagnose/error-log.js';
-import { readLogLines, textSplitter, type ByteRange } from '../../src/explain/error-log-stream.js';
+import { byteSplitter, readLogLines, textSplitter, type ByteRange } from '../../src/explain/error-log-stream.js';
 import { createExplainer, groupKey, groupTextBytes, isoTime, MAX_GROUP_TEXT, newGroup, MAX_GROUPS, MAX_NAME_BYTES, MAX_NAMES, MAX_SAMPLE_BYTES, type ExplainGroup, type ExplainResult, type TimeWindow } from '../../src/explain/explain.js';
 import { hasScanner } from '../../src/explain/wasm-scanner.js';
 import { explainLog, PARALLEL_MIN_BYTES } from '../../src/explain/threads.js';
@@ -117,12 +118,16 @@ function randomLines(seed: number, n: number, opts: { ports?: number } = {}): st
   return out;
 }
 
-/** The lines as the reader hands them over: chunks cut at random byte offsets. */
-function explainChunked(lines: readonly string[], seed: number, window: TimeWindow = {}, wasm = true): ExplainResult {
+/**
+ * The lines as the reader hands them over: chunks cut at random byte offsets,
+ * so lines are split across chunks; as bytes (the WebAssembly scanner's
+ * input) or as text.
+ */
+function explainChunked(lines: readonly string[], seed: number, window: TimeWindow = {}, wasm = true, asBytes = false): ExplainResult {
   const r = rng(seed);
   const bytes = Buffer.from(lines.join('\n'), 'latin1');
   const ex = createExplainer(window, { wasm });
-  const splitter = textSplitter(ex.addText);
+  const splitter = asBytes ? byteSplitter(ex.addBytes) : textSplitter(ex.addText);
   for (let at = 0; at < bytes.length; ) {
     const n = Math.min(bytes.length - at, int(r, 1, r() < 0.5 ? 300 : 20_000));
     splitter.push(bytes.subarray(at, at + n));
@@ -156,7 +161,9 @@ for (const seed of [1, 2, 3, 4, 5]) {
     assert.ok(want.failures > 1000 && want.groups.length > 10, 'the random log has failures to group');
     assert.ok(want.groups.some((g) => g.hosts.length === MAX_NAMES), 'some group reaches MAX_NAMES');
     assert.deepEqual(explainChunked(lines, seed), want);
+    assert.deepEqual(explainChunked(lines, seed, {}, true, true), want);
     assert.deepEqual(explainChunked(lines, seed, {}, false), want);
+    assert.deepEqual(explainChunked(lines, seed, {}, false, true), want);
     assert.deepEqual(explainMerged(lines, 1 + (seed % 4)), want);
     const byLine = createExplainer();
     for (const l of lines) byLine.add(l);
@@ -164,14 +171,61 @@ for (const seed of [1, 2, 3, 4, 5]) {
   });
 }
 
+test('a form that is not a failure is parsed in full once, not on every line of it', () => {
+  // `open() failed` at [error]: a failure level, but not an upstream failure
+  const noise = '2026/11/24 01:00:00 [error] 4101#4101: *7 open() "/srv/www/favicon.ico" failed (2: No such file or directory), client: 10.0.0.1, server: a.test, request: "GET /favicon.ico HTTP/1.1", host: "a.test"';
+  const refused = samples.find((l) => l.includes('(111: Connection refused) while connecting to upstream, client:')) as string;
+  const text = `${Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? refused : noise)).join('\n')}\n`;
+  for (const wasm of [true, false]) {
+    const ex = createExplainer({}, { wasm });
+    const splitter = textSplitter(ex.addText);
+    splitter.push(Buffer.from(text, 'latin1'));
+    splitter.end();
+    assert.equal(ex.result().failures, 1000);
+    assert.ok(ex.parses() <= 4, `wasm ${wasm}: ${ex.parses()} full parses of two forms`);
+  }
+});
+
 test('with a time window: outside counts and group times match the reference, chunked and merged', () => {
   const lines = randomLines(11, 4000);
   const window = { since: '2026/11/24 01:05:00', until: '2026/11/25 01:10:00' };
   const want = reference(lines, window);
   assert.ok(want.outside > 100 && want.failures > 100);
   assert.deepEqual(explainChunked(lines, 11, window), want);
+  assert.deepEqual(explainChunked(lines, 11, window, true, true), want);
   assert.deepEqual(explainChunked(lines, 11, window, false), want);
   assert.deepEqual(explainMerged(lines, 3, window), want);
+});
+
+test('a window whose bounds are not in the time format of the log: compared as text, as without WebAssembly', () => {
+  const lines = randomLines(11, 4000);
+  // bounds cut to the minute, from times of the log
+  const times = lines.map((l) => /^\d{4}\/\d\d\/\d\d \d\d:\d\d/.exec(l)?.[0]).filter((t): t is string => t !== undefined).sort();
+  const window = { since: times[Math.floor(times.length * 0.3)] as string, until: times[Math.floor(times.length * 0.7)] as string };
+  const want = reference(lines, window);
+  assert.ok(want.outside > 100 && want.failures > 100, `${want.outside} outside, ${want.failures} inside`);
+  assert.deepEqual(explainChunked(lines, 13, window, true, true), want);
+  assert.deepEqual(explainChunked(lines, 13, window, false), want);
+});
+
+test('more distinct forms than the scanner remembers, more groups than are kept: every failure counted, the bound said', () => {
+  // every line an upstream of its own: the form table is emptied and refilled, and past MAX_GROUPS
+  // the failures are counted as `ungrouped` (the report says so), never dropped
+  const base = samples.find((l) => l.includes('(111: Connection refused) while connecting to upstream, client:') && l.includes('127.0.0.1:27001')) as string;
+  const n = 45_000;
+  const lines = Array.from({ length: n }, (_, i) => base.replace('127.0.0.1:27001', `127.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 50_000)}`));
+  const want = reference(lines);
+  assert.equal(want.failures, n);
+  assert.equal(want.groups.length, MAX_GROUPS);
+  assert.equal(want.ungrouped, n - MAX_GROUPS);
+  const ex = createExplainer();
+  const splitter = byteSplitter(ex.addBytes);
+  splitter.push(Buffer.from(`${lines.join('\n')}\n`, 'latin1'));
+  splitter.end();
+  assert.deepEqual(ex.result(), want);
+  // twice over: the forms of the first pass are long forgotten, and each line is classified again
+  assert.ok(ex.parses() >= n, `${ex.parses()} full parses`);
+  assert.deepEqual(explainChunked(lines, 14, {}, false), want);
 });
 
 test('beyond MAX_GROUPS: which groups are kept and what is ungrouped match the reference when merged', () => {
@@ -181,6 +235,24 @@ test('beyond MAX_GROUPS: which groups are kept and what is ungrouped match the r
   assert.equal(want.groups.length, MAX_GROUPS);
   assert.deepEqual(explainChunked(lines, 12), want);
   assert.deepEqual(explainMerged(lines, 4), want);
+});
+
+test('a gzip file of several members gives the result of the plain file, single pass and through explainLog', async () => {
+  const lines = randomLines(41, 5000);
+  const text = `${lines.join('\n')}\n`;
+  const plain = join(tmp.dir, 'members.log');
+  const gz = join(tmp.dir, 'members.log.gz');
+  writeFileSync(plain, Buffer.from(text, 'latin1'));
+  // cut inside a line, as `cat a.gz b.gz` of a log rotated mid-write would be
+  const cuts = [0, 1000, 70_000, 70_001, text.length];
+  writeFileSync(gz, Buffer.concat(cuts.slice(1).map((c, i) => gzipSync(Buffer.from(text.slice(cuts[i], c), 'latin1')))));
+  const want = reference(lines);
+  for (const path of [plain, gz]) {
+    const ex = createExplainer();
+    const read = await explainLog(path, ex, { threads: 2 });
+    assert.equal(read.truncatedGzip, false);
+    assert.deepEqual(ex.result(), want, path);
+  }
 });
 
 test('byte ranges that tile a file read every line once, wherever the cuts fall', async () => {
@@ -217,7 +289,7 @@ test('a log over the parallel threshold: worker threads give the single-pass res
   const two = createExplainer();
   const parallel = await explainLog(path, two, { threads: 2 });
   assert.equal(single.workers, 0);
-  assert.equal(parallel.workers, 2, 'both ranges were explained by worker threads');
+  assert.equal(parallel.workers, 1, 'the first range was explained in this thread, the second by a worker thread');
   const want = one.result();
   assert.ok(want.failures > 10_000);
   assert.deepEqual(two.result(), want);

@@ -11206,42 +11206,42 @@ users.get(name);if(!pw)return{note:`nginx's user ${name} is not in /etc/passwd`}
 map(g=>acc.groups.get(g)).find(g=>g!==void 0);if(!group2)return{note:`nginx's group ${groupNames[0]} is not in /etc/group`};const groups=[group2.gid,...[...acc.
 groups.values()].filter(g=>g.members.includes(name)).map(g=>g.gid)];return{user:{uid:pw.uid,gid:group2.gid,groups:[...new Set(groups)],name,from:configUser?"use\
 r directive":"nginx's default user",...configUser&&{site:{file:configUser.file,line:configUser.line}}}}}var HELPER_START_MS=5e3;async function vantageHost(base,lookup2,configUser,o2={}){const plain={host:base,findings:()=>[],vantage:()=>void 0,close:()=>{}};if(!isLocalHost(
-base))return plain;if(o2.signal)setMaxListeners2(0,o2.signal);const[gate,worker]=await Promise.all([base.user(o2),lookup2.running?workerUser(base,lookup2,configUser,
-o2):{}]);const findings=[];if(worker.note)findings.push({severity:"info",message:`cannot tell whom nginx's workers run as (${worker.note}): probes connect as th\
-e gate's own user`});const as=worker.user&&!sameUser(worker.user,gate)?worker.user:void 0;const master=lookup2.running?lookup2.process:void 0;const otherNetns=master?
-await inOtherNetns(base,lookup2,o2):false;if(!as&&!otherNetns)return{...plain,findings:()=>findings};const root=gate.uid===0;const switchUser=as!==void 0&&root;
-const closing=new AbortController;const signal=o2.signal?AbortSignal.any([o2.signal,closing.signal]):closing.signal;const start2=()=>startHelper({...otherNetns&&
-master&&{netnsPid:master.masterPid},...switchUser&&{user:as}},{timeoutMs:HELPER_START_MS,signal});let helper;let starting=Promise.resolve();const cannotSwitch=why=>findings.
-push({severity:"info",message:`cannot connect as nginx's user ${as?.name} (${why}): unix sockets are judged from their modes for ${as?.name}`});if(otherNetns&&master){
-const started=await start2();if(!started.ok)return{...plain,findings:()=>findings,blocked:otherNetnsFinding(master.masterPid,lookup2,gate,started.message)};helper=
-started.helper}else if(switchUser){starting=start2().then(started=>{if(!started.ok)return void(closing.signal.aborted||cannotSwitch(started.message));if(closing.
-signal.aborted)started.helper.close();else helper=started.helper})}if(as&&!root){findings.push({severity:"info",message:`the gate runs as uid ${gate.uid} and ca\
-nnot connect as nginx's user ${as.name} (uid ${as.uid}): unix sockets are judged from their modes and ${as.name}'s groups`,evidence:[describeWorker(as)]})}const netnsPid=otherNetns&&
-master?master.masterPid:void 0;const run2=netnsPid===void 0?(file2,args,options)=>base.run(file2,args,options):(file2,args,options)=>base.run("nsenter",[`--net=\
-/proc/${netnsPid}/ns/net`,"--",file2,...args],options);const userOf=async()=>as?{uid:as.uid,gid:as.gid,groups:as.groups}:gate;const host={run:run2,resolve:(name,options)=>helper&&
-netnsPid!==void 0?helper.resolve(name,options):base.resolve(name,options),dial:async(endpoint,options)=>{await starting;const h2=helper;const dial=h2?(e,opts)=>h2.
-dial(e,opts):(e,opts)=>base.dial(e,opts);if(as&&!(h2&&switchUser)&&endpoint.kind==="unix")return judgedDial(host,dial,endpoint.path,as,options);return dial(endpoint,
-options)},stat:(path9,options)=>base.stat(path9,options),readFile:(path9,options)=>base.readFile(path9,options),readDir:(path9,options)=>base.readDir(path9,options),
-listListeners:options=>netnsPid===void 0?base.listListeners(options):listenersIn(run2,netnsPid,root,options),user:userOf,configSource:(main,options)=>base.configSource(
-main,options)};const vantage=()=>{const v={host:hostname3(),...netnsPid!==void 0&&{netns:master?.netns??`nginx's (pid ${netnsPid})`},...as&&helper&&switchUser&&
-{user:as.name}};return v.netns!==void 0||v.user!==void 0?v:void 0};return{host,findings:()=>{const v=vantage();if(!v)return findings;const who=v.user&&as?` as n\
-ginx's ${as.from==="workers"?"workers":"user"} (${as.name}, uid ${as.uid})`:"";const where=netnsPid!==void 0?` from nginx's network namespace ${v.netns} (master\
- pid ${netnsPid})`:"";return[...findings,{severity:"info",message:`probed${who}${where}`,...as&&v.user&&{evidence:[describeWorker(as)]},vantage:v}]},vantage,close:()=>{
-closing.abort();helper?.close()}}}function sameUser(a2,b){const set2=u2=>[...new Set([u2.gid,...u2.groups])].sort((x,y)=>x-y).join(",");return a2.uid===b.uid&&a2.
-gid===b.gid&&set2(a2)===set2(b)}function describeWorker(w){const where=w.site?` (${w.site.file}:${w.site.line})`:"";return`nginx's user, from the ${w.from}${where}\
-: ${w.name} uid=${w.uid} gid=${w.gid} groups=${w.groups.join(",")}`}async function inOtherNetns(base,lookup2,o2){if(!lookup2.running)return false;const p=lookup2.
-process;if(p.netns!==void 0&&p.ownNetns!==void 0)return p.netns!==p.ownNetns;const[theirs,ours]=await Promise.all([base.stat(`/proc/${p.masterPid}/net/dev`,{...o2,
-followLinks:true}),base.stat("/proc/self/net/dev",{...o2,followLinks:true})]);return theirs.ok&&ours.ok&&theirs.ino!==void 0&&ours.ino!==void 0&&theirs.ino!==ours.
-ino}function otherNetnsFinding(pid,lookup2,gate,why){const p=lookup2.running?lookup2.process:void 0;return{code:"vantage.other_netns",severity:"error",message:`\
-nginx runs in another network namespace (master pid ${pid}) that the gate cannot enter: the addresses nginx dials were not probed`,evidence:[`nginx's master pid\
- ${pid}: network namespace ${p?.netns??`/proc/${pid}/ns/net (not readable as uid ${gate.uid})`}${p?.ownNetns?`; the gate's: ${p.ownNetns}`:""}`,`nsenter --net=/\
-proc/${pid}/ns/net: ${why}`],fix:`run the gate as root (it enters nginx's namespace through /proc/${pid}/ns/net), or inside nginx's container (docker exec, ip n\
-etns exec)`}}async function listenersIn(run2,pid,root,options={}){const snap=await readListeners({run:run2},()=>readProcListeners(options.signal,`/proc/${pid}/n\
-et`),{...options,root});return withCommands(snap)}async function judgedDial(host,dial,path9,as,options){const started=performance.now();const sf=await readSocketFile(
-host,path9,options.signal?{signal:options.signal}:{});const blocked=sf.blockedBy;const denied=blocked??(sf.file&&sf.file.type==="socket"&&!access3(sf.file,sf.user).
-w?sf.file:void 0);if(denied){return{ok:false,code:"EACCES",errno:13,message:`connect EACCES ${path9}: nginx's user ${as.name} may not ${blocked?"search":"write \
-to"} ${denied.path} (${describeFile(denied)}), judged from its mode: the gate cannot connect as ${as.name}`,durationMs:performance.now()-started}}return dial({kind:"\
-unix",path:path9},options)}import{setMaxListeners as setMaxListeners3}from"node:events";function portIn(spec,port2){return spec.split(",").some(part=>{const[a2,b]=part.split(/[:-]/).map(Number);if(a2===void 0||Number.isNaN(a2))return false;return b===
+base)){const remote=base.remoteName;return remote===void 0?plain:{...plain,vantage:()=>({host:remote})}}if(o2.signal)setMaxListeners2(0,o2.signal);const[gate,worker]=await Promise.
+all([base.user(o2),lookup2.running?workerUser(base,lookup2,configUser,o2):{}]);const findings=[];if(worker.note)findings.push({severity:"info",message:`cannot t\
+ell whom nginx's workers run as (${worker.note}): probes connect as the gate's own user`});const as=worker.user&&!sameUser(worker.user,gate)?worker.user:void 0;
+const master=lookup2.running?lookup2.process:void 0;const otherNetns=master?await inOtherNetns(base,lookup2,o2):false;if(!as&&!otherNetns)return{...plain,findings:()=>findings};
+const root=gate.uid===0;const switchUser=as!==void 0&&root;const closing=new AbortController;const signal=o2.signal?AbortSignal.any([o2.signal,closing.signal]):
+closing.signal;const start2=()=>startHelper({...otherNetns&&master&&{netnsPid:master.masterPid},...switchUser&&{user:as}},{timeoutMs:HELPER_START_MS,signal});let helper;
+let starting=Promise.resolve();const cannotSwitch=why=>findings.push({severity:"info",message:`cannot connect as nginx's user ${as?.name} (${why}): unix sockets\
+ are judged from their modes for ${as?.name}`});if(otherNetns&&master){const started=await start2();if(!started.ok)return{...plain,findings:()=>findings,blocked:otherNetnsFinding(
+master.masterPid,lookup2,gate,started.message)};helper=started.helper}else if(switchUser){starting=start2().then(started=>{if(!started.ok)return void(closing.signal.
+aborted||cannotSwitch(started.message));if(closing.signal.aborted)started.helper.close();else helper=started.helper})}if(as&&!root){findings.push({severity:"inf\
+o",message:`the gate runs as uid ${gate.uid} and cannot connect as nginx's user ${as.name} (uid ${as.uid}): unix sockets are judged from their modes and ${as.name}\
+'s groups`,evidence:[describeWorker(as)]})}const netnsPid=otherNetns&&master?master.masterPid:void 0;const run2=netnsPid===void 0?(file2,args,options)=>base.run(
+file2,args,options):(file2,args,options)=>base.run("nsenter",[`--net=/proc/${netnsPid}/ns/net`,"--",file2,...args],options);const userOf=async()=>as?{uid:as.uid,
+gid:as.gid,groups:as.groups}:gate;const host={run:run2,resolve:(name,options)=>helper&&netnsPid!==void 0?helper.resolve(name,options):base.resolve(name,options),
+dial:async(endpoint,options)=>{await starting;const h2=helper;const dial=h2?(e,opts)=>h2.dial(e,opts):(e,opts)=>base.dial(e,opts);if(as&&!(h2&&switchUser)&&endpoint.
+kind==="unix")return judgedDial(host,dial,endpoint.path,as,options);return dial(endpoint,options)},stat:(path9,options)=>base.stat(path9,options),readFile:(path9,options)=>base.
+readFile(path9,options),readDir:(path9,options)=>base.readDir(path9,options),listListeners:options=>netnsPid===void 0?base.listListeners(options):listenersIn(run2,
+netnsPid,root,options),user:userOf,configSource:(main,options)=>base.configSource(main,options)};const vantage=()=>{const v={host:hostname3(),...netnsPid!==void 0&&
+{netns:master?.netns??`nginx's (pid ${netnsPid})`},...as&&helper&&switchUser&&{user:as.name}};return v.netns!==void 0||v.user!==void 0?v:void 0};return{host,findings:()=>{
+const v=vantage();if(!v)return findings;const who=v.user&&as?` as nginx's ${as.from==="workers"?"workers":"user"} (${as.name}, uid ${as.uid})`:"";const where=netnsPid!==
+void 0?` from nginx's network namespace ${v.netns} (master pid ${netnsPid})`:"";return[...findings,{severity:"info",message:`probed${who}${where}`,...as&&v.user&&
+{evidence:[describeWorker(as)]},vantage:v}]},vantage,close:()=>{closing.abort();helper?.close()}}}function sameUser(a2,b){const set2=u2=>[...new Set([u2.gid,...u2.
+groups])].sort((x,y)=>x-y).join(",");return a2.uid===b.uid&&a2.gid===b.gid&&set2(a2)===set2(b)}function describeWorker(w){const where=w.site?` (${w.site.file}:${w.
+site.line})`:"";return`nginx's user, from the ${w.from}${where}: ${w.name} uid=${w.uid} gid=${w.gid} groups=${w.groups.join(",")}`}async function inOtherNetns(base,lookup2,o2){
+if(!lookup2.running)return false;const p=lookup2.process;if(p.netns!==void 0&&p.ownNetns!==void 0)return p.netns!==p.ownNetns;const[theirs,ours]=await Promise.all(
+[base.stat(`/proc/${p.masterPid}/net/dev`,{...o2,followLinks:true}),base.stat("/proc/self/net/dev",{...o2,followLinks:true})]);return theirs.ok&&ours.ok&&theirs.
+ino!==void 0&&ours.ino!==void 0&&theirs.ino!==ours.ino}function otherNetnsFinding(pid,lookup2,gate,why){const p=lookup2.running?lookup2.process:void 0;return{code:"\
+vantage.other_netns",severity:"error",message:`nginx runs in another network namespace (master pid ${pid}) that the gate cannot enter: the addresses nginx dials\
+ were not probed`,evidence:[`nginx's master pid ${pid}: network namespace ${p?.netns??`/proc/${pid}/ns/net (not readable as uid ${gate.uid})`}${p?.ownNetns?`; t\
+he gate's: ${p.ownNetns}`:""}`,`nsenter --net=/proc/${pid}/ns/net: ${why}`],fix:`run the gate as root (it enters nginx's namespace through /proc/${pid}/ns/net),\
+ or inside nginx's container (docker exec, ip netns exec)`}}async function listenersIn(run2,pid,root,options={}){const snap=await readListeners({run:run2},()=>readProcListeners(
+options.signal,`/proc/${pid}/net`),{...options,root});return withCommands(snap)}async function judgedDial(host,dial,path9,as,options){const started=performance.
+now();const sf=await readSocketFile(host,path9,options.signal?{signal:options.signal}:{});const blocked=sf.blockedBy;const denied=blocked??(sf.file&&sf.file.type===
+"socket"&&!access3(sf.file,sf.user).w?sf.file:void 0);if(denied){return{ok:false,code:"EACCES",errno:13,message:`connect EACCES ${path9}: nginx's user ${as.name}\
+ may not ${blocked?"search":"write to"} ${denied.path} (${describeFile(denied)}), judged from its mode: the gate cannot connect as ${as.name}`,durationMs:performance.
+now()-started}}return dial({kind:"unix",path:path9},options)}import{setMaxListeners as setMaxListeners3}from"node:events";function portIn(spec,port2){return spec.split(",").some(part=>{const[a2,b]=part.split(/[:-]/).map(Number);if(a2===void 0||Number.isNaN(a2))return false;return b===
 void 0||Number.isNaN(b)?a2===port2:port2>=a2&&port2<=b})}function matchIptables(text4,port2){const out=[];for(const line of text4.split("\n").map(l=>l.trim())){
 if(/^-P (INPUT|OUTPUT) DROP$/.test(line)){out.push(line);continue}if(!/^-A /.test(line)||!/-j (DROP|REJECT)\b/.test(line)||/-p (udp|icmp|icmpv6)\b/.test(line))continue;
 const m=/--dports? (\S+)/.exec(line);if(m?.[1]?portIn(m[1],port2):!/--sports? /.test(line))out.push(line)}return out}function matchNft(text4,port2){const out=[];
@@ -11984,10 +11984,11 @@ async run(file2,args,o2){return toCommandResult(file2,args,await exec2([file2,..
 stat:p=>userFiles.stat(p,{followLinks:true}),user},endpoint,o2),stat:files.stat,readFile:async(path9,o2)=>o2?.offset===void 0&&o2?.length===void 0&&await processNames.
 get(path9)||files.readFile(path9,o2),readDir:(path9,o2)=>{if(path9==="/proc")processNames.prefetch(o2);return files.readDir(path9,o2)},listListeners:async(o2={})=>readListeners(
 host,async()=>({listeners:[],source:"nothing",notes:[`ss is not usable on ${where}`]}),{...o2,root:options.sudo===true||(await user()).uid===0}),user,configSource:(main,o2)=>fetchConfigTree(
-exec2,main,o2),nginxDump:(binary,config2,o2)=>host.run(binary,["-T","-c",config2],{timeoutMs:o2?.timeoutMs??15e3,...o2?.signal&&{signal:o2.signal}})};return{ok:true,
-host,close:c3.close}}function processNameCache(exec2){const FRESH_MS=5e3;let names2;let at=0;return{prefetch(o2={}){at=performance.now();names2=exec2(["find","/\
-proc","-mindepth","2","-maxdepth","2","-name","comm","-exec","grep","-H","","{}","+"],{timeoutMs:o2.timeoutMs??1e4,...o2.signal&&{signal:o2.signal}}).then(r=>{const map2=new Map;
-for(const line of r.stdout.toString("latin1").split("\n")){const m=/^(\/proc\/\d+\/comm):(.*)$/.exec(line);if(m)map2.set(m[1],Buffer.from(`${m[2]}
+exec2,main,o2),nginxDump:(binary,config2,o2)=>host.run(binary,["-T","-c",config2],{timeoutMs:o2?.timeoutMs??15e3,...o2?.signal&&{signal:o2.signal}}),remoteName:where};
+return{ok:true,host,close:c3.close}}function processNameCache(exec2){const FRESH_MS=5e3;let names2;let at=0;return{prefetch(o2={}){at=performance.now();names2=exec2(
+["find","/proc","-mindepth","2","-maxdepth","2","-name","comm","-exec","grep","-H","","{}","+"],{timeoutMs:o2.timeoutMs??1e4,...o2.signal&&{signal:o2.signal}}).
+then(r=>{const map2=new Map;for(const line of r.stdout.toString("latin1").split("\n")){const m=/^(\/proc\/\d+\/comm):(.*)$/.exec(line);if(m)map2.set(m[1],Buffer.
+from(`${m[2]}
 `,"latin1"))}return map2})},async get(path9){if(!names2||performance.now()-at>FRESH_MS||!/^\/proc\/\d+\/comm$/.test(path9))return void 0;const data=(await names2).
 get(path9);return data&&{ok:true,data}}}}async function readUser(exec2){const[u2,g,gs]=await Promise.all([exec2(["id","-u"]),exec2(["id","-g"]),exec2(["id","-G"])]);
 const num=b=>Number(b.toString("utf8").trim());return{uid:u2.exitCode===0?num(u2.stdout):-1,gid:g.exitCode===0?num(g.stdout):-1,groups:gs.exitCode===0?gs.stdout.

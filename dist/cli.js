@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // <define:__PROGRAM_CLOSERS__>
-var define_PROGRAM_CLOSERS_default = [748695, 780500, 914422, 948073, 988149, 998474];
+var define_PROGRAM_CLOSERS_default = [748695, 780500, 914505, 948156, 988232, 998557];
 
 // src/cli/program-loader.ts
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
@@ -18,7 +18,7 @@ var REGEXP_FLAG = "--enable-experimental-regexp-engine-on-excessive-backtracks";
 setFlagsFromString(REGEXP_FLAG);
 
 // src/cli/program-loader.ts
-var PROGRAM_HEADER = `/* upstream-gate program ${"706aa9b5ac16d78b250081127da0d580eb6d75162d24d1407abcefafd9d9c49d"}
+var PROGRAM_HEADER = `/* upstream-gate program ${"aafd4e58c866f37e2b7cd6b2a719f20312f7cff383091401aecc447fef314cce"}
 `;
 var PROGRAM_FOOTER = "\n*/\n";
 var WRAP_HEAD = "(function (exports, require, module, __filename, __dirname, __ugateMetaUrl) {'use strict';\n";
@@ -30,7 +30,7 @@ load();
 function load() {
   const text = readSelf(self);
   const end = text.length - PROGRAM_FOOTER.length;
-  const start = end - 1604031;
+  const start = end - 1604132;
   if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
     process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)
 `);
@@ -110,7 +110,7 @@ function cacheFile() {
     const command = isMainThread ? /^[a-z]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "other" : "worker";
     const identity = `${me.dev}-${me.ino}-${me.size}-${Math.trunc(me.mtimeMs)}`;
     const v8 = process.versions.v8.replace(/[^\w.-]/g, "_");
-    return { file: `${dir}/${"706aa9b5ac16d78b250081127da0d580eb6d75162d24d1407abcefafd9d9c49d".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
+    return { file: `${dir}/${"aafd4e58c866f37e2b7cd6b2a719f20312f7cff383091401aecc447fef314cce".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
   } catch (e) {
     return { why: `${dir}: ${e.code ?? String(e)}` };
   }
@@ -164,7 +164,7 @@ function removeStale(dir) {
     }
   }
 }
-/* upstream-gate program 706aa9b5ac16d78b250081127da0d580eb6d75162d24d1407abcefafd9d9c49d
+/* upstream-gate program aafd4e58c866f37e2b7cd6b2a719f20312f7cff383091401aecc447fef314cce
 "use strict";var __create=Object.create;var __defProp=Object.defineProperty;var __getOwnPropDesc=Object.getOwnPropertyDescriptor;var __getOwnPropNames=Object.getOwnPropertyNames;var __getProtoOf=Object.getPrototypeOf;var __hasOwnProp=Object.prototype.hasOwnProperty;var __esm=(fn,res,err)=>function __init(){if(err)throw err[0];try{return fn&&(res=(0,fn[__getOwnPropNames(fn)[0]])(fn=0)),res}catch(e){throw err=[e],e}};var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__getOwnPropNames(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,
 e}};var __export=(target,all)=>{for(var name2 in all)__defProp(target,name2,{get:all[name2],enumerable:true})};var __copyProps=(to,from,except,desc)=>{if(from&&typeof from===
 "object"||typeof from==="function"){for(let key of __getOwnPropNames(from))if(!__hasOwnProp.call(to,key)&&key!==except)__defProp(to,key,{get:()=>from[key],enumerable:!(desc=
@@ -5272,45 +5272,45 @@ return{note:`nginx's user ${name2} is not in /etc/passwd`};const groupNames=conf
 groups.get(g)).find(g=>g!==void 0);if(!group2)return{note:`nginx's group ${groupNames[0]} is not in /etc/group`};const groups=[group2.gid,...[...acc.groups.values()].
 filter(g=>g.members.includes(name2)).map(g=>g.gid)];return{user:{uid:pw.uid,gid:group2.gid,groups:[...new Set(groups)],name:name2,from:configUser?"user directiv\
 e":"nginx's default user",...configUser&&{site:{file:configUser.file,line:configUser.line}}}}}var DEFAULT_USER,DEFAULT_GROUPS;var init_worker_user=__esm({"src/h\
-ost/vantage/worker-user.ts"(){"use strict";DEFAULT_USER="nobody";DEFAULT_GROUPS=["nogroup","nobody"]}});async function vantageHost(base,lookup2,configUser,o2={}){const plain={host:base,findings:()=>[],vantage:()=>void 0,close:()=>{}};if(!isLocalHost(base))return plain;
-if(o2.signal)(0,import_node_events15.setMaxListeners)(0,o2.signal);const[gate,worker]=await Promise.all([base.user(o2),lookup2.running?workerUser(base,lookup2,configUser,
-o2):{}]);const findings=[];if(worker.note)findings.push({severity:"info",message:`cannot tell whom nginx's workers run as (${worker.note}): probes connect as th\
-e gate's own user`});const as=worker.user&&!sameUser(worker.user,gate)?worker.user:void 0;const master=lookup2.running?lookup2.process:void 0;const otherNetns=master?
-await inOtherNetns(base,lookup2,o2):false;if(!as&&!otherNetns)return{...plain,findings:()=>findings};const root=gate.uid===0;const switchUser=as!==void 0&&root;
-const closing=new AbortController;const signal=o2.signal?AbortSignal.any([o2.signal,closing.signal]):closing.signal;const start2=()=>startHelper({...otherNetns&&
-master&&{netnsPid:master.masterPid},...switchUser&&{user:as}},{timeoutMs:HELPER_START_MS,signal});let helper;let starting=Promise.resolve();const cannotSwitch=why=>findings.
-push({severity:"info",message:`cannot connect as nginx's user ${as?.name} (${why}): unix sockets are judged from their modes for ${as?.name}`});if(otherNetns&&master){
-const started=await start2();if(!started.ok)return{...plain,findings:()=>findings,blocked:otherNetnsFinding(master.masterPid,lookup2,gate,started.message)};helper=
-started.helper}else if(switchUser){starting=start2().then(started=>{if(!started.ok)return void(closing.signal.aborted||cannotSwitch(started.message));if(closing.
-signal.aborted)started.helper.close();else helper=started.helper})}if(as&&!root){findings.push({severity:"info",message:`the gate runs as uid ${gate.uid} and ca\
-nnot connect as nginx's user ${as.name} (uid ${as.uid}): unix sockets are judged from their modes and ${as.name}'s groups`,evidence:[describeWorker(as)]})}const netnsPid=otherNetns&&
-master?master.masterPid:void 0;const run=netnsPid===void 0?(file2,args,options)=>base.run(file2,args,options):(file2,args,options)=>base.run("nsenter",[`--net=/\
-proc/${netnsPid}/ns/net`,"--",file2,...args],options);const userOf=async()=>as?{uid:as.uid,gid:as.gid,groups:as.groups}:gate;const host={run,resolve:(name2,options)=>helper&&
-netnsPid!==void 0?helper.resolve(name2,options):base.resolve(name2,options),dial:async(endpoint,options)=>{await starting;const h2=helper;const dial=h2?(e,opts)=>h2.
-dial(e,opts):(e,opts)=>base.dial(e,opts);if(as&&!(h2&&switchUser)&&endpoint.kind==="unix")return judgedDial(host,dial,endpoint.path,as,options);return dial(endpoint,
-options)},stat:(path6,options)=>base.stat(path6,options),readFile:(path6,options)=>base.readFile(path6,options),readDir:(path6,options)=>base.readDir(path6,options),
-listListeners:options=>netnsPid===void 0?base.listListeners(options):listenersIn(run,netnsPid,root,options),user:userOf,configSource:(main2,options)=>base.configSource(
-main2,options)};const vantage=()=>{const v={host:(0,import_node_os6.hostname)(),...netnsPid!==void 0&&{netns:master?.netns??`nginx's (pid ${netnsPid})`},...as&&
-helper&&switchUser&&{user:as.name}};return v.netns!==void 0||v.user!==void 0?v:void 0};return{host,findings:()=>{const v=vantage();if(!v)return findings;const who=v.
-user&&as?` as nginx's ${as.from==="workers"?"workers":"user"} (${as.name}, uid ${as.uid})`:"";const where2=netnsPid!==void 0?` from nginx's network namespace ${v.
-netns} (master pid ${netnsPid})`:"";return[...findings,{severity:"info",message:`probed${who}${where2}`,...as&&v.user&&{evidence:[describeWorker(as)]},vantage:v}]},
-vantage,close:()=>{closing.abort();helper?.close()}}}function sameUser(a2,b){const set2=u2=>[...new Set([u2.gid,...u2.groups])].sort((x,y)=>x-y).join(",");return a2.
-uid===b.uid&&a2.gid===b.gid&&set2(a2)===set2(b)}function describeWorker(w){const where2=w.site?` (${w.site.file}:${w.site.line})`:"";return`nginx's user, from t\
-he ${w.from}${where2}: ${w.name} uid=${w.uid} gid=${w.gid} groups=${w.groups.join(",")}`}async function inOtherNetns(base,lookup2,o2){if(!lookup2.running)return false;
-const p=lookup2.process;if(p.netns!==void 0&&p.ownNetns!==void 0)return p.netns!==p.ownNetns;const[theirs,ours]=await Promise.all([base.stat(`/proc/${p.masterPid}\
-/net/dev`,{...o2,followLinks:true}),base.stat("/proc/self/net/dev",{...o2,followLinks:true})]);return theirs.ok&&ours.ok&&theirs.ino!==void 0&&ours.ino!==void 0&&
-theirs.ino!==ours.ino}function otherNetnsFinding(pid,lookup2,gate,why){const p=lookup2.running?lookup2.process:void 0;return{code:"vantage.other_netns",severity:"\
-error",message:`nginx runs in another network namespace (master pid ${pid}) that the gate cannot enter: the addresses nginx dials were not probed`,evidence:[`ng\
-inx's master pid ${pid}: network namespace ${p?.netns??`/proc/${pid}/ns/net (not readable as uid ${gate.uid})`}${p?.ownNetns?`; the gate's: ${p.ownNetns}`:""}`,
-`nsenter --net=/proc/${pid}/ns/net: ${why}`],fix:`run the gate as root (it enters nginx's namespace through /proc/${pid}/ns/net), or inside nginx's container (d\
-ocker exec, ip netns exec)`}}async function listenersIn(run,pid,root,options={}){const snap=await readListeners({run},()=>readProcListeners(options.signal,`/pro\
-c/${pid}/net`),{...options,root});return withCommands(snap)}async function judgedDial(host,dial,path6,as,options){const started=performance.now();const sf=await readSocketFile(
-host,path6,options.signal?{signal:options.signal}:{});const blocked=sf.blockedBy;const denied=blocked??(sf.file&&sf.file.type==="socket"&&!access2(sf.file,sf.user).
-w?sf.file:void 0);if(denied){return{ok:false,code:"EACCES",errno:13,message:`connect EACCES ${path6}: nginx's user ${as.name} may not ${blocked?"search":"write \
-to"} ${denied.path} (${describeFile(denied)}), judged from its mode: the gate cannot connect as ${as.name}`,durationMs:performance.now()-started}}return dial({kind:"\
-unix",path:path6},options)}var import_node_events15,import_node_os6,HELPER_START_MS;var init_vantage_host=__esm({"src/host/vantage/vantage-host.ts"(){"use stric\
-t";import_node_events15=require("node:events");import_node_os6=require("node:os");init_listeners();init_listeners2();init_local_host();init_procnet();init_socket_file();
-init_helper();init_worker_user();HELPER_START_MS=5e3}});function portIn(spec,port2){return spec.split(",").some(part=>{const[a2,b]=part.split(/[:-]/).map(Number);if(a2===void 0||Number.isNaN(a2))return false;return b===
+ost/vantage/worker-user.ts"(){"use strict";DEFAULT_USER="nobody";DEFAULT_GROUPS=["nogroup","nobody"]}});async function vantageHost(base,lookup2,configUser,o2={}){const plain={host:base,findings:()=>[],vantage:()=>void 0,close:()=>{}};if(!isLocalHost(base)){const remote=base.
+remoteName;return remote===void 0?plain:{...plain,vantage:()=>({host:remote})}}if(o2.signal)(0,import_node_events15.setMaxListeners)(0,o2.signal);const[gate,worker]=await Promise.
+all([base.user(o2),lookup2.running?workerUser(base,lookup2,configUser,o2):{}]);const findings=[];if(worker.note)findings.push({severity:"info",message:`cannot t\
+ell whom nginx's workers run as (${worker.note}): probes connect as the gate's own user`});const as=worker.user&&!sameUser(worker.user,gate)?worker.user:void 0;
+const master=lookup2.running?lookup2.process:void 0;const otherNetns=master?await inOtherNetns(base,lookup2,o2):false;if(!as&&!otherNetns)return{...plain,findings:()=>findings};
+const root=gate.uid===0;const switchUser=as!==void 0&&root;const closing=new AbortController;const signal=o2.signal?AbortSignal.any([o2.signal,closing.signal]):
+closing.signal;const start2=()=>startHelper({...otherNetns&&master&&{netnsPid:master.masterPid},...switchUser&&{user:as}},{timeoutMs:HELPER_START_MS,signal});let helper;
+let starting=Promise.resolve();const cannotSwitch=why=>findings.push({severity:"info",message:`cannot connect as nginx's user ${as?.name} (${why}): unix sockets\
+ are judged from their modes for ${as?.name}`});if(otherNetns&&master){const started=await start2();if(!started.ok)return{...plain,findings:()=>findings,blocked:otherNetnsFinding(
+master.masterPid,lookup2,gate,started.message)};helper=started.helper}else if(switchUser){starting=start2().then(started=>{if(!started.ok)return void(closing.signal.
+aborted||cannotSwitch(started.message));if(closing.signal.aborted)started.helper.close();else helper=started.helper})}if(as&&!root){findings.push({severity:"inf\
+o",message:`the gate runs as uid ${gate.uid} and cannot connect as nginx's user ${as.name} (uid ${as.uid}): unix sockets are judged from their modes and ${as.name}\
+'s groups`,evidence:[describeWorker(as)]})}const netnsPid=otherNetns&&master?master.masterPid:void 0;const run=netnsPid===void 0?(file2,args,options)=>base.run(
+file2,args,options):(file2,args,options)=>base.run("nsenter",[`--net=/proc/${netnsPid}/ns/net`,"--",file2,...args],options);const userOf=async()=>as?{uid:as.uid,
+gid:as.gid,groups:as.groups}:gate;const host={run,resolve:(name2,options)=>helper&&netnsPid!==void 0?helper.resolve(name2,options):base.resolve(name2,options),dial:async(endpoint,options)=>{
+await starting;const h2=helper;const dial=h2?(e,opts)=>h2.dial(e,opts):(e,opts)=>base.dial(e,opts);if(as&&!(h2&&switchUser)&&endpoint.kind==="unix")return judgedDial(
+host,dial,endpoint.path,as,options);return dial(endpoint,options)},stat:(path6,options)=>base.stat(path6,options),readFile:(path6,options)=>base.readFile(path6,
+options),readDir:(path6,options)=>base.readDir(path6,options),listListeners:options=>netnsPid===void 0?base.listListeners(options):listenersIn(run,netnsPid,root,
+options),user:userOf,configSource:(main2,options)=>base.configSource(main2,options)};const vantage=()=>{const v={host:(0,import_node_os6.hostname)(),...netnsPid!==
+void 0&&{netns:master?.netns??`nginx's (pid ${netnsPid})`},...as&&helper&&switchUser&&{user:as.name}};return v.netns!==void 0||v.user!==void 0?v:void 0};return{
+host,findings:()=>{const v=vantage();if(!v)return findings;const who=v.user&&as?` as nginx's ${as.from==="workers"?"workers":"user"} (${as.name}, uid ${as.uid})`:
+"";const where2=netnsPid!==void 0?` from nginx's network namespace ${v.netns} (master pid ${netnsPid})`:"";return[...findings,{severity:"info",message:`probed${who}${where2}`,
+...as&&v.user&&{evidence:[describeWorker(as)]},vantage:v}]},vantage,close:()=>{closing.abort();helper?.close()}}}function sameUser(a2,b){const set2=u2=>[...new Set(
+[u2.gid,...u2.groups])].sort((x,y)=>x-y).join(",");return a2.uid===b.uid&&a2.gid===b.gid&&set2(a2)===set2(b)}function describeWorker(w){const where2=w.site?` (${w.
+site.file}:${w.site.line})`:"";return`nginx's user, from the ${w.from}${where2}: ${w.name} uid=${w.uid} gid=${w.gid} groups=${w.groups.join(",")}`}async function inOtherNetns(base,lookup2,o2){
+if(!lookup2.running)return false;const p=lookup2.process;if(p.netns!==void 0&&p.ownNetns!==void 0)return p.netns!==p.ownNetns;const[theirs,ours]=await Promise.all(
+[base.stat(`/proc/${p.masterPid}/net/dev`,{...o2,followLinks:true}),base.stat("/proc/self/net/dev",{...o2,followLinks:true})]);return theirs.ok&&ours.ok&&theirs.
+ino!==void 0&&ours.ino!==void 0&&theirs.ino!==ours.ino}function otherNetnsFinding(pid,lookup2,gate,why){const p=lookup2.running?lookup2.process:void 0;return{code:"\
+vantage.other_netns",severity:"error",message:`nginx runs in another network namespace (master pid ${pid}) that the gate cannot enter: the addresses nginx dials\
+ were not probed`,evidence:[`nginx's master pid ${pid}: network namespace ${p?.netns??`/proc/${pid}/ns/net (not readable as uid ${gate.uid})`}${p?.ownNetns?`; t\
+he gate's: ${p.ownNetns}`:""}`,`nsenter --net=/proc/${pid}/ns/net: ${why}`],fix:`run the gate as root (it enters nginx's namespace through /proc/${pid}/ns/net),\
+ or inside nginx's container (docker exec, ip netns exec)`}}async function listenersIn(run,pid,root,options={}){const snap=await readListeners({run},()=>readProcListeners(
+options.signal,`/proc/${pid}/net`),{...options,root});return withCommands(snap)}async function judgedDial(host,dial,path6,as,options){const started=performance.
+now();const sf=await readSocketFile(host,path6,options.signal?{signal:options.signal}:{});const blocked=sf.blockedBy;const denied=blocked??(sf.file&&sf.file.type===
+"socket"&&!access2(sf.file,sf.user).w?sf.file:void 0);if(denied){return{ok:false,code:"EACCES",errno:13,message:`connect EACCES ${path6}: nginx's user ${as.name}\
+ may not ${blocked?"search":"write to"} ${denied.path} (${describeFile(denied)}), judged from its mode: the gate cannot connect as ${as.name}`,durationMs:performance.
+now()-started}}return dial({kind:"unix",path:path6},options)}var import_node_events15,import_node_os6,HELPER_START_MS;var init_vantage_host=__esm({"src/host/van\
+tage/vantage-host.ts"(){"use strict";import_node_events15=require("node:events");import_node_os6=require("node:os");init_listeners();init_listeners2();init_local_host();
+init_procnet();init_socket_file();init_helper();init_worker_user();HELPER_START_MS=5e3}});function portIn(spec,port2){return spec.split(",").some(part=>{const[a2,b]=part.split(/[:-]/).map(Number);if(a2===void 0||Number.isNaN(a2))return false;return b===
 void 0||Number.isNaN(b)?a2===port2:port2>=a2&&port2<=b})}function matchIptables(text3,port2){const out=[];for(const line of text3.split("\n").map(l=>l.trim())){
 if(/^-P (INPUT|OUTPUT) DROP$/.test(line)){out.push(line);continue}if(!/^-A /.test(line)||!/-j (DROP|REJECT)\b/.test(line)||/-p (udp|icmp|icmpv6)\b/.test(line))continue;
 const m=/--dports? (\S+)/.exec(line);if(m?.[1]?portIn(m[1],port2):!/--sports? /.test(line))out.push(line)}return out}function matchNft(text3,port2){const out=[];
@@ -8923,10 +8923,10 @@ asUser,name2,o2);const host={async run(file2,args,o2){return toCommandResult(fil
 o2?.length===void 0&&await processNames.get(path6)||files.readFile(path6,o2),readDir:(path6,o2)=>{if(path6==="/proc")processNames.prefetch(o2);return files.readDir(
 path6,o2)},listListeners:async(o2={})=>readListeners(host,async()=>({listeners:[],source:"nothing",notes:[`ss is not usable on ${where2}`]}),{...o2,root:options.
 sudo===true||(await user()).uid===0}),user,configSource:(main2,o2)=>fetchConfigTree(exec,main2,o2),nginxDump:(binary,config2,o2)=>host.run(binary,["-T","-c",config2],
-{timeoutMs:o2?.timeoutMs??15e3,...o2?.signal&&{signal:o2.signal}})};return{ok:true,host,close:c3.close}}function processNameCache(exec){const FRESH_MS=5e3;let names2;
-let at2=0;return{prefetch(o2={}){at2=performance.now();names2=exec(["find","/proc","-mindepth","2","-maxdepth","2","-name","comm","-exec","grep","-H","","{}","+"],
-{timeoutMs:o2.timeoutMs??1e4,...o2.signal&&{signal:o2.signal}}).then(r=>{const map2=new Map;for(const line of r.stdout.toString("latin1").split("\n")){const m=/^(\/proc\/\d+\/comm):(.*)$/.
-exec(line);if(m)map2.set(m[1],Buffer.from(`${m[2]}
+{timeoutMs:o2?.timeoutMs??15e3,...o2?.signal&&{signal:o2.signal}}),remoteName:where2};return{ok:true,host,close:c3.close}}function processNameCache(exec){const FRESH_MS=5e3;
+let names2;let at2=0;return{prefetch(o2={}){at2=performance.now();names2=exec(["find","/proc","-mindepth","2","-maxdepth","2","-name","comm","-exec","grep","-H",
+"","{}","+"],{timeoutMs:o2.timeoutMs??1e4,...o2.signal&&{signal:o2.signal}}).then(r=>{const map2=new Map;for(const line of r.stdout.toString("latin1").split("\n")){
+const m=/^(\/proc\/\d+\/comm):(.*)$/.exec(line);if(m)map2.set(m[1],Buffer.from(`${m[2]}
 `,"latin1"))}return map2})},async get(path6){if(!names2||performance.now()-at2>FRESH_MS||!/^\/proc\/\d+\/comm$/.test(path6))return void 0;const data=(await names2).
 get(path6);return data&&{ok:true,data}}}}async function readUser(exec){const[u2,g,gs]=await Promise.all([exec(["id","-u"]),exec(["id","-g"]),exec(["id","-G"])]);
 const num=b=>Number(b.toString("utf8").trim());return{uid:u2.exitCode===0?num(u2.stdout):-1,gid:g.exitCode===0?num(g.stdout):-1,groups:gs.exitCode===0?gs.stdout.

@@ -89,4 +89,6 @@ export interface Host extends Runner {
    * nginx -t's verdict. Absent: the local sandbox.
    */
   nginxDump?(binary: string, config: string, options?: HostOptions): Promise<CommandResult>;
+  /** Another machine's host (SSH): its name as the gate reached it (`root@web1:22`), which a finding names as where it was seen from. */
+  readonly remoteName?: string;
 }

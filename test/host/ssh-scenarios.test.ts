@@ -139,7 +139,11 @@ describe('the fault scenarios give the same code over SSH as on the host itself'
       const as = user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'] : [];
       const local = outcome(await host.ns.run([...as, process.execPath, '--import', TSX, CLI_SOURCE, ...check]));
       const before = host.connections();
-      const remote = outcome(await runCli([...check, '--ssh', host.target, '--ssh-key', host.keyFile, '--known-hosts', host.knownHosts, '--ssh-proxy', host.proxy]));
+      const remoteRun = await runCli([...check, '--ssh', host.target, '--ssh-key', host.keyFile, '--known-hosts', host.knownHosts, '--ssh-proxy', host.proxy]);
+      const remote = outcome(remoteRun);
+      // each finding of a probe says the machine it was seen from
+      const seenFrom = (JSON.parse(remoteRun.stdout) as { findings: Finding[] }).findings.filter((f) => f.code !== undefined && f.severity === 'error').map((f) => f.vantage?.host);
+      assert.ok(seenFrom.every((h) => h !== undefined && h.includes(host.ns.name)), `vantage of the SSH findings: ${JSON.stringify(seenFrom)}`);
 
       assert.equal(local.reason, s.reason, `on the host: ${JSON.stringify(local)}`);
       assert.deepEqual(remote, local);

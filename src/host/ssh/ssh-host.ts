@@ -57,6 +57,7 @@ export async function openSshHost(target: SshTarget, options: SshOptions & { sig
     user,
     configSource: (main, o) => fetchConfigTree(exec, main, o),
     nginxDump: (binary, config, o) => host.run(binary, ['-T', '-c', config], { timeoutMs: o?.timeoutMs ?? 15_000, ...(o?.signal && { signal: o.signal }) }),
+    remoteName: where,
   };
   return { ok: true, host, close: c.close };
 }

@@ -39,8 +39,12 @@ const HELPER_START_MS = 5000;
 
 export async function vantageHost(base: Host, lookup: NginxLookup, configUser: ConfigUser | undefined, o: HostOptions = {}): Promise<VantageSetup> {
   const plain: VantageSetup = { host: base, findings: () => [], vantage: () => undefined, close: () => {} };
-  // nsenter and setpriv act on this machine: another machine's host takes nginx's vantage its own way
-  if (!isLocalHost(base)) return plain;
+  // nsenter and setpriv act on this machine: another machine's host takes nginx's vantage its own way,
+  // and its findings say which machine they were seen from
+  if (!isLocalHost(base)) {
+    const remote = base.remoteName;
+    return remote === undefined ? plain : { ...plain, vantage: () => ({ host: remote }) };
+  }
   // the reads below and every dial and lookup through the helper listen on the gate's one signal at once
   if (o.signal) setMaxListeners(0, o.signal);
   // no nginx running, no workers to connect as: the gate probes as itself (a process start per gate would buy nothing)

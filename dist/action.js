@@ -12203,7 +12203,9 @@ const c3=counts(report);const stats=[plural(c3.errors,"error"),plural(c3.warning
 void 0?` in ${formatDuration(report.durationMs)}`:""}`);else if(report.durationMs!==void 0)stats.push(formatDuration(report.durationMs));if(report.verdict==="pa\
 ss")return wrap(`${p.bold(p.green("PASS"))}  `,`(${stats.join(", ")})`,width);const f=decidingFinding(report);const who=f?.service?`[${f.service}] `:"";const reason=report.
 reason??f?.code;const what=f?`: ${forTerminal(f.message)}`:"";return wrap(`${p.bold(p.red("FAIL"))}  `,`${who}${reason?p.cyan(reason):"failed"}${what}  (${stats.
-join(", ")})`,width)}function toFleetText(fleet,opts){const p=paint(opts.color);const w=opts.width;const out=[];if(!opts.quiet){for(const h2 of fleet.hosts){out.push(p.bold(`== ${forTerminal(
+join(", ")})`,width)}function hostProgressLine(h2,settled,total){const why=h2.report.verdict==="pass"?"pass":`fail${h2.report.reason?` (${h2.report.reason})`:""}`;return`[${settled}\
+/${total}] ${forTerminal(h2.host)} (${forTerminal(formatTarget(h2.target))}): ${why}
+`}function toFleetText(fleet,opts){const p=paint(opts.color);const w=opts.width;const out=[];if(!opts.quiet){for(const h2 of fleet.hosts){out.push(p.bold(`== ${forTerminal(
 h2.host)} (${forTerminal(formatTarget(h2.target))}) ==`));out.push(toText(h2.report,opts).trimEnd(),"")}out.push(p.bold("Fleet:"));const name=fleet.hosts.reduce(
 (most,h2)=>Math.max(most,h2.host.length),4);for(const h2 of fleet.hosts){const ok=h2.report.verdict==="pass";const label=ok?p.green("PASS"):p.bold(p.red("FAIL"));
 const f=ok?void 0:decidingFinding(h2.report);const why=ok?"":`${h2.report.reason?p.cyan(h2.report.reason):"failed"}${f?`: ${forTerminal(f.message)}`:""}`;if(ok)
@@ -12268,31 +12270,30 @@ e),failed:true,durationMs:performance.now()-started}}};return{async run(file2,ar
 options):viaExec(file2,args,options));record4({command:r.command,...r.exitCode!==void 0&&{exitCode:r.exitCode},timedOut:r.timedOut,notFound:r.notFound,durationMs:r.
 durationMs,...keepOutput&&{output:`${r.stderr}${r.stdout}`}});return r}}}var MIN_LENGTH=4;function secretRegistry(setSecret2){const seen=new Set;return value=>{for(const s of stringsOf(value)){for(const c3 of credentialsIn(s)){if(c3.
 length<MIN_LENGTH||seen.has(c3))continue;seen.add(c3);setSecret2(c3)}}}}function stringsOf(value){if(typeof value==="string")return[value];if(Array.isArray(value))
-return value.flatMap(stringsOf);if(value&&typeof value==="object")return Object.values(value).flatMap(stringsOf);return[]}async function openRemote(ssh,signal){const passphrase=process.env.UPSTREAM_GATE_SSH_PASSPHRASE;const agent=process.env.SSH_AUTH_SOCK;const opened=await openSshHost(
-ssh.target,{...ssh.options,...passphrase&&{passphrase},...agent&&{agent},...signal&&{signal}});if(!opened.ok)throw new UserError(opened.message);return opened}async function run(signal,runner){
-const debug2=isDebug();const commands=[];const mask2=secretRegistry(s=>setSecret(s));let workspace=process.env.GITHUB_WORKSPACE||process.cwd();try{const settings=readInputs(
-name=>getInput(name),process.cwd());const key=settings.ssh?.options.key??settings.fleet?.options.key;if(key)for(const secret of[key,...key.split(/\r?\n/).filter(
-l=>l.trim().length>=8)])setSecret(secret);workspace=process.env.GITHUB_WORKSPACE||settings.workingDirectory;const spec=await loadSpecFile(settings.specPath);mask2(
-spec);if(settings.fleet)return await runFleetStep(spec,settings,settings.fleet,workspace,mask2,signal);const live=region(process.stdout);let report;try{const progress2=createProgress(
-writable2(live.write),{color:false});const remote=settings.ssh?await openRemote(settings.ssh,signal):void 0;try{report=await runGate(spec,{phase:settings.phase,
-...settings.deadlineMs!==void 0&&{deadlineMs:settings.deadlineMs},...signal&&{signal},host:remote?.host??localHost(runner??actionsRunner(r=>commands.push(r),debug2)),
-onProgress:progress2.onProgress})}finally{await remote?.close()}progress2.done()}finally{live.close()}mask2(report);logHostCommands(commands,debug2,mask2);await publish(
-{verdict:report.verdict,reason:report.reason,json:toJson(report),text:toText(report,{color:false}),notes:annotations(report,workspace),summary:stepSummary(report,
-{workspace}),why:()=>`${report.reason??"fail"}${failWhy(report)}`});return report}catch(e){logHostCommands(commands,debug2,mask2);const reason=isUserError(e)?"i\
-nput.invalid":"internal.error";const message=isUserError(e)?e.message:e instanceof Error?`internal error (a bug): ${e.stack??e.message}`:`internal error (a bug)\
-: thrown ${typeof e}: ${String(e)}`;setOutput("verdict",ERROR_VERDICT);setOutput("reason",reason);setOutput("report","");await writeSummary(errorSummary(reason,
-message)).catch(()=>void 0);setFailed(`upstream-gate: ${message}`);return void 0}}async function runFleetStep(spec,settings,fleetInput,workspace,mask2,signal){const targets=await inventoryTargets(
-{path:fleetInput.inventory,shown:fleetInput.shown,limitName:`input "${"limit"}"`,...fleetInput.limit!==void 0&&{limit:fleetInput.limit},...signal&&{signal}});const passphrase=process.
-env.UPSTREAM_GATE_SSH_PASSPHRASE;const agent=process.env.SSH_AUTH_SOCK;const live=region(process.stdout);let fleet;try{fleet=await runFleet(spec,targets,{connect:sshConnect(
-{...fleetInput.options,...passphrase&&{passphrase},...agent&&{agent}},settings.workingDirectory),concurrency:fleetInput.concurrency,phase:settings.phase,...settings.
-deadlineMs!==void 0&&{deadlineMs:settings.deadlineMs},...signal&&{signal},onHost:(h2,settled,total)=>live.write(`[${settled}/${total}] ${h2.host} (${formatTarget(
-h2.target)}): ${h2.report.verdict==="pass"?"pass":`fail${h2.report.reason?` (${h2.report.reason})`:""}`}
-`)})}finally{live.close()}mask2(fleet);const reason=fleet.hosts.find(h2=>h2.report.verdict==="fail")?.report.reason;await publish({verdict:fleet.verdict,reason,
-json:toFleetJson(fleet),text:toFleetText(fleet,{color:false}),notes:fleetAnnotations(fleet,workspace),summary:fleetStepSummary(fleet),why:()=>reason??"fail"});return fleet}
-async function publish(r){const reportPath=join10(process.env.RUNNER_TEMP||tmpdir2(),`upstream-gate-report-${process.pid}.json`);await writeFilesAtomically([{path:reportPath,
-text:r.json}]);setOutput("verdict",r.verdict);setOutput("reason",r.reason??"");setOutput("report",reportPath);process.stdout.write(neutralised(r.text));for(const a2 of r.
-notes){const props={title:a2.title,...a2.file&&{file:a2.file},...a2.line&&{startLine:a2.line}};if(a2.level==="error")error(a2.message,props);else if(a2.level===
-"warning")warning(a2.message,props);else notice(a2.message,props)}await writeSummary(r.summary);if(r.verdict==="fail"){if(r.notes.some(a2=>a2.level==="error"))process.
+return value.flatMap(stringsOf);if(value&&typeof value==="object")return Object.values(value).flatMap(stringsOf);return[]}function withEnvironment(options){const passphrase=process.env.UPSTREAM_GATE_SSH_PASSPHRASE;const agent=process.env.SSH_AUTH_SOCK;return{...options,...passphrase&&
+{passphrase},...agent&&{agent}}}async function openRemote(ssh,signal){const opened=await openSshHost(ssh.target,{...withEnvironment(ssh.options),...signal&&{signal}});
+if(!opened.ok)throw new UserError(opened.message);return opened}async function run(signal,runner){const debug2=isDebug();const commands=[];const mask2=secretRegistry(
+s=>setSecret(s));let workspace=process.env.GITHUB_WORKSPACE||process.cwd();try{const settings=readInputs(name=>getInput(name),process.cwd());const key=settings.
+ssh?.options.key??settings.fleet?.options.key;if(key)for(const secret of[key,...key.split(/\r?\n/).filter(l=>l.trim().length>=8)])setSecret(secret);workspace=process.
+env.GITHUB_WORKSPACE||settings.workingDirectory;const spec=await loadSpecFile(settings.specPath);mask2(spec);if(settings.fleet)return await runFleetStep(spec,settings,
+settings.fleet,workspace,mask2,signal);const live=region(process.stdout);let report;try{const progress2=createProgress(writable2(live.write),{color:false});const remote=settings.
+ssh?await openRemote(settings.ssh,signal):void 0;try{report=await runGate(spec,{phase:settings.phase,...settings.deadlineMs!==void 0&&{deadlineMs:settings.deadlineMs},
+...signal&&{signal},host:remote?.host??localHost(runner??actionsRunner(r=>commands.push(r),debug2)),onProgress:progress2.onProgress})}finally{await remote?.close()}
+progress2.done()}finally{live.close()}mask2(report);logHostCommands(commands,debug2,mask2);await publish({verdict:report.verdict,reason:report.reason,json:toJson(
+report),text:toText(report,{color:false}),notes:annotations(report,workspace),summary:stepSummary(report,{workspace}),why:()=>`${report.reason??"fail"}${failWhy(
+report)}`});return report}catch(e){logHostCommands(commands,debug2,mask2);const reason=isUserError(e)?"input.invalid":"internal.error";const message=isUserError(
+e)?e.message:e instanceof Error?`internal error (a bug): ${e.stack??e.message}`:`internal error (a bug): thrown ${typeof e}: ${String(e)}`;setOutput("verdict",ERROR_VERDICT);
+setOutput("reason",reason);setOutput("report","");await writeSummary(errorSummary(reason,message)).catch(()=>void 0);setFailed(`upstream-gate: ${message}`);return void 0}}
+async function runFleetStep(spec,settings,fleetInput,workspace,mask2,signal){const targets=await inventoryTargets({path:fleetInput.inventory,shown:fleetInput.shown,
+limitName:`input "${"limit"}"`,...fleetInput.limit!==void 0&&{limit:fleetInput.limit},...signal&&{signal}});const live=region(process.stdout);let fleet;try{fleet=
+await runFleet(spec,targets,{connect:sshConnect(withEnvironment(fleetInput.options),settings.workingDirectory),concurrency:fleetInput.concurrency,phase:settings.
+phase,...settings.deadlineMs!==void 0&&{deadlineMs:settings.deadlineMs},...signal&&{signal},onHost:(h2,settled,total)=>live.write(hostProgressLine(h2,settled,total))})}finally{
+live.close()}mask2(fleet);const reason=fleet.hosts.find(h2=>h2.report.verdict==="fail")?.report.reason;await publish({verdict:fleet.verdict,reason,json:toFleetJson(
+fleet),text:toFleetText(fleet,{color:false}),notes:fleetAnnotations(fleet,workspace),summary:fleetStepSummary(fleet),why:()=>reason??"fail"});return fleet}async function publish(r){
+const reportPath=join10(process.env.RUNNER_TEMP||tmpdir2(),`upstream-gate-report-${process.pid}.json`);await writeFilesAtomically([{path:reportPath,text:r.json}]);
+setOutput("verdict",r.verdict);setOutput("reason",r.reason??"");setOutput("report",reportPath);process.stdout.write(neutralised(r.text));for(const a2 of r.notes){
+const props={title:a2.title,...a2.file&&{file:a2.file},...a2.line&&{startLine:a2.line}};if(a2.level==="error")error(a2.message,props);else if(a2.level==="warnin\
+g")warning(a2.message,props);else notice(a2.message,props)}await writeSummary(r.summary);if(r.verdict==="fail"){if(r.notes.some(a2=>a2.level==="error"))process.
 exitCode=ExitCode.Failure;else setFailed(`upstream-gate: ${r.why()}`)}}function logHostCommands(commands,debug2,mask2){if(commands.length===0)return;if(debug2)mask2(
 commands.map(c3=>c3.output??""));startGroup(hostCommandsTitle(commands));process.stdout.write(neutralised(hostCommandsText(commands,debug2)));endGroup();commands.
 length=0}async function writeSummary(markdown){if(process.env.GITHUB_STEP_SUMMARY)await summary.addRaw(markdown).write()}function failWhy(report){const why=decidingFinding(

@@ -18,7 +18,7 @@ var REGEXP_FLAG = "--enable-experimental-regexp-engine-on-excessive-backtracks";
 setFlagsFromString(REGEXP_FLAG);
 
 // src/cli/program-loader.ts
-var PROGRAM_HEADER = `/* upstream-gate program ${"aafd4e58c866f37e2b7cd6b2a719f20312f7cff383091401aecc447fef314cce"}
+var PROGRAM_HEADER = `/* upstream-gate program ${"f0e6b35dbcacf24ec9c16beab12ed35870d569dca0c84a518ebbee60e51c39d6"}
 `;
 var PROGRAM_FOOTER = "\n*/\n";
 var WRAP_HEAD = "(function (exports, require, module, __filename, __dirname, __ugateMetaUrl) {'use strict';\n";
@@ -30,7 +30,7 @@ load();
 function load() {
   const text = readSelf(self);
   const end = text.length - PROGRAM_FOOTER.length;
-  const start = end - 1604132;
+  const start = end - 1604198;
   if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
     process.stderr.write(`upstream-gate: ${self} is damaged: its program is not where its head expects it (install it again)
 `);
@@ -110,7 +110,7 @@ function cacheFile() {
     const command = isMainThread ? /^[a-z]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "other" : "worker";
     const identity = `${me.dev}-${me.ino}-${me.size}-${Math.trunc(me.mtimeMs)}`;
     const v8 = process.versions.v8.replace(/[^\w.-]/g, "_");
-    return { file: `${dir}/${"aafd4e58c866f37e2b7cd6b2a719f20312f7cff383091401aecc447fef314cce".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
+    return { file: `${dir}/${"f0e6b35dbcacf24ec9c16beab12ed35870d569dca0c84a518ebbee60e51c39d6".slice(0, 16)}-${identity}-${v8}-${process.arch}-${command}.v8` };
   } catch (e) {
     return { why: `${dir}: ${e.code ?? String(e)}` };
   }
@@ -164,7 +164,7 @@ function removeStale(dir) {
     }
   }
 }
-/* upstream-gate program aafd4e58c866f37e2b7cd6b2a719f20312f7cff383091401aecc447fef314cce
+/* upstream-gate program f0e6b35dbcacf24ec9c16beab12ed35870d569dca0c84a518ebbee60e51c39d6
 "use strict";var __create=Object.create;var __defProp=Object.defineProperty;var __getOwnPropDesc=Object.getOwnPropertyDescriptor;var __getOwnPropNames=Object.getOwnPropertyNames;var __getProtoOf=Object.getPrototypeOf;var __hasOwnProp=Object.prototype.hasOwnProperty;var __esm=(fn,res,err)=>function __init(){if(err)throw err[0];try{return fn&&(res=(0,fn[__getOwnPropNames(fn)[0]])(fn=0)),res}catch(e){throw err=[e],e}};var __commonJS=(cb,mod)=>function __require(){try{return mod||(0,cb[__getOwnPropNames(cb)[0]])((mod={exports:{}}).exports,mod),mod.exports}catch(e){throw mod=0,
 e}};var __export=(target,all)=>{for(var name2 in all)__defProp(target,name2,{get:all[name2],enumerable:true})};var __copyProps=(to,from,except,desc)=>{if(from&&typeof from===
 "object"||typeof from==="function"){for(let key of __getOwnPropNames(from))if(!__hasOwnProp.call(to,key)&&key!==except)__defProp(to,key,{get:()=>from[key],enumerable:!(desc=
@@ -9104,7 +9104,9 @@ cases),notes:own2.flatMap(s=>s.notes)},totalS:h2.report.durationMs!==void 0?h2.r
 '<?xml version="1.0" encoding="UTF-8"?>',`<testsuites name="upstream-gate" tests="${all.length}" failures="${all.filter(c3=>c3.failure).length}" errors="0" skip\
 ped="${all.filter(c3=>c3.skipped!==void 0).length}" time="${(fleet.durationMs/1e3).toFixed(3)}">`];for(const s of suites)append(lines,suiteXml(s.suite,s.totalS));
 lines.push("</testsuites>");return`${lines.join("\n")}
-`}var init_fleet_junit=__esm({"src/report/fleet-junit.ts"(){"use strict";init_append();init_junit()}});function toFleetText(fleet,opts){const p=paint(opts.color);const w=opts.width;const out=[];if(!opts.quiet){for(const h2 of fleet.hosts){out.push(p.bold(`== ${forTerminal(
+`}var init_fleet_junit=__esm({"src/report/fleet-junit.ts"(){"use strict";init_append();init_junit()}});function hostProgressLine(h2,settled,total){const why=h2.report.verdict==="pass"?"pass":`fail${h2.report.reason?` (${h2.report.reason})`:""}`;return`[${settled}\
+/${total}] ${forTerminal(h2.host)} (${forTerminal(formatTarget(h2.target))}): ${why}
+`}function toFleetText(fleet,opts){const p=paint(opts.color);const w=opts.width;const out=[];if(!opts.quiet){for(const h2 of fleet.hosts){out.push(p.bold(`== ${forTerminal(
 h2.host)} (${forTerminal(formatTarget(h2.target))}) ==`));out.push(toText(h2.report,opts).trimEnd(),"")}out.push(p.bold("Fleet:"));const name2=fleet.hosts.reduce(
 (most,h2)=>Math.max(most,h2.host.length),4);for(const h2 of fleet.hosts){const ok=h2.report.verdict==="pass";const label=ok?p.green("PASS"):p.bold(p.red("FAIL"));
 const f=ok?void 0:decidingFinding(h2.report);const why=ok?"":`${h2.report.reason?p.cyan(h2.report.reason):"failed"}${f?`: ${forTerminal(f.message)}`:""}`;if(ok)
@@ -9120,14 +9122,12 @@ throw new UserError("--limit needs --inventory");if(flags.inventory===void 0){re
 ing")throw new UserError(`--ssh ${text3}: ${t}`);return{name:text3,address:t.host,port:t.port,...t.user!==void 0&&{user:t.user}}})}return inventoryTargets({path:(0,import_node_path24.resolve)(
 io.cwd,flags.inventory),shown:flags.inventory,limitName:"--limit",...flags.limit!==void 0&&{limit:flags.limit},signal:io.signal})}function concurrencyFlag(value){
 return concurrencyValue(value,"--concurrency")}async function runFleetCheck(targets,concurrency,run,io){const fleet=await runFleet(run.spec,targets,{connect:sshConnect(
-run.ssh,io.cwd),concurrency,phase:run.phase,...run.deadlineMs!==void 0&&{deadlineMs:run.deadlineMs},signal:io.signal,onHost:(h2,settled,total)=>{if(run.quiet)return;
-const why=h2.report.verdict==="pass"?"pass":`fail${h2.report.reason?` (${h2.report.reason})`:""}`;io.stderr.write(`[${settled}/${total}] ${forTerminal(h2.host)}\
- (${forTerminal(formatTarget(h2.target))}): ${why}
-`)}});const json2=run.reportPath||run.format==="json"?toFleetJson(fleet):"";if(run.reportPath)await writeFilesAtomically([{path:run.reportPath,text:json2}],io.signal);
-io.stdout.write(run.format==="json"?json2:run.format==="junit"?toFleetJunit(fleet,{cwd:io.cwd}):toFleetText(fleet,{color:useColor(io.stdout,io.env),quiet:run.quiet,
-width:terminalWidth(io.stdout,io.env)}));return fleet.verdict==="pass"?EXIT.pass:EXIT.fail}var import_node_path24;var init_fleet=__esm({"src/cli/fleet.ts"(){"us\
-e strict";import_node_path24=require("node:path");init_atomic_write();init_run_fleet();init_targets();init_ssh_host();init_mask();init_fleet_json();init_fleet_junit();
-init_fleet_text();init_color();init_wrap();init_user_error();init_io()}});var check_exports={};__export(check_exports,{checkCommand:()=>checkCommand});async function openRemote(values,io){if(values.ssh===void 0){const stray=["ssh-key",
+run.ssh,io.cwd),concurrency,phase:run.phase,...run.deadlineMs!==void 0&&{deadlineMs:run.deadlineMs},signal:io.signal,onHost:(h2,settled,total)=>{if(!run.quiet)io.
+stderr.write(hostProgressLine(h2,settled,total))}});const json2=run.reportPath||run.format==="json"?toFleetJson(fleet):"";if(run.reportPath)await writeFilesAtomically(
+[{path:run.reportPath,text:json2}],io.signal);io.stdout.write(run.format==="json"?json2:run.format==="junit"?toFleetJunit(fleet,{cwd:io.cwd}):toFleetText(fleet,
+{color:useColor(io.stdout,io.env),quiet:run.quiet,width:terminalWidth(io.stdout,io.env)}));return fleet.verdict==="pass"?EXIT.pass:EXIT.fail}var import_node_path24;
+var init_fleet=__esm({"src/cli/fleet.ts"(){"use strict";import_node_path24=require("node:path");init_atomic_write();init_run_fleet();init_targets();init_ssh_host();
+init_fleet_json();init_fleet_junit();init_fleet_text();init_color();init_wrap();init_user_error();init_io()}});var check_exports={};__export(check_exports,{checkCommand:()=>checkCommand});async function openRemote(values,io){if(values.ssh===void 0){const stray=["ssh-key",
 "known-hosts","ssh-host-key","ssh-proxy","sudo"].find(k=>values[k]!==void 0);if(stray)throw new UserError(`--${stray} needs --ssh`);return void 0}const{openSshHost:openSshHost2,
 parseSshTarget:parseSshTarget2}=await Promise.resolve().then(()=>(init_ssh_host(),ssh_host_exports));const target=parseSshTarget2(values.ssh);if(typeof target===
 "string")throw new UserError(`--ssh ${values.ssh}: ${target}`);if(values["known-hosts"]!==void 0&&values["ssh-host-key"]!==void 0)throw new UserError("--known-h\

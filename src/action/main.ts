@@ -6,16 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writeFilesAtomically } from '../atomic-write.js';
-import { formatTarget, runFleet, type FleetReport } from '../fleet/run-fleet.js';
+import { runFleet, type FleetReport } from '../fleet/run-fleet.js';
 import { inventoryTargets, sshConnect } from '../fleet/targets.js';
 import { runGate } from '../gate/run.js';
 import { localHost } from '../host/local/local-host.js';
-import { openSshHost } from '../host/ssh/ssh-host.js';
+import { openSshHost, type SshOptions } from '../host/ssh/ssh-host.js';
 import type { Runner } from '../host/run.js';
 import { decidingFinding, isNote } from '../report/by-service.js';
 import { fleetAnnotations, fleetStepSummary } from '../report/fleet-github.js';
 import { toFleetJson } from '../report/fleet-json.js';
-import { toFleetText } from '../report/fleet-text.js';
+import { hostProgressLine, toFleetText } from '../report/fleet-text.js';
 import { annotations, errorSummary, stepSummary, type Annotation } from '../report/github.js';
 import { toJson } from '../report/json.js';
 import type { Report } from '../model/finding.js';
@@ -30,11 +30,16 @@ import { neutralised, region } from './log.js';
 import { actionsRunner, type CommandRecord } from './runner.js';
 import { secretRegistry } from './secrets.js';
 
-/** The SSH connection of the `ssh` input, or a one-line input error. */
-async function openRemote(ssh: NonNullable<ActionSettings['ssh']>, signal: AbortSignal | undefined) {
+/** The SSH inputs' options with what only the environment holds: the key's passphrase and the runner's ssh-agent. */
+function withEnvironment(options: SshOptions): SshOptions {
   const passphrase = process.env.UPSTREAM_GATE_SSH_PASSPHRASE;
   const agent = process.env.SSH_AUTH_SOCK;
-  const opened = await openSshHost(ssh.target, { ...ssh.options, ...(passphrase && { passphrase }), ...(agent && { agent }), ...(signal && { signal }) });
+  return { ...options, ...(passphrase && { passphrase }), ...(agent && { agent }) };
+}
+
+/** The SSH connection of the `ssh` input, or a one-line input error. */
+async function openRemote(ssh: NonNullable<ActionSettings['ssh']>, signal: AbortSignal | undefined) {
+  const opened = await openSshHost(ssh.target, { ...withEnvironment(ssh.options), ...(signal && { signal }) });
   if (!opened.ok) throw new UserError(opened.message);
   return opened;
 }
@@ -117,18 +122,16 @@ async function runFleetStep(spec: Spec, settings: ActionSettings, fleetInput: No
     ...(fleetInput.limit !== undefined && { limit: fleetInput.limit }),
     ...(signal && { signal }),
   });
-  const passphrase = process.env.UPSTREAM_GATE_SSH_PASSPHRASE;
-  const agent = process.env.SSH_AUTH_SOCK;
   const live = region(process.stdout);
   let fleet: FleetReport;
   try {
     fleet = await runFleet(spec, targets, {
-      connect: sshConnect({ ...fleetInput.options, ...(passphrase && { passphrase }), ...(agent && { agent }) }, settings.workingDirectory),
+      connect: sshConnect(withEnvironment(fleetInput.options), settings.workingDirectory),
       concurrency: fleetInput.concurrency,
       phase: settings.phase,
       ...(settings.deadlineMs !== undefined && { deadlineMs: settings.deadlineMs }),
       ...(signal && { signal }),
-      onHost: (h, settled, total) => live.write(`[${settled}/${total}] ${h.host} (${formatTarget(h.target)}): ${h.report.verdict === 'pass' ? 'pass' : `fail${h.report.reason ? ` (${h.report.reason})` : ''}`}\n`),
+      onHost: (h, settled, total) => live.write(hostProgressLine(h, settled, total)),
     });
   } finally {
     live.close();

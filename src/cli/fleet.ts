@@ -7,13 +7,12 @@ import { resolve } from 'node:path';
 import { writeFilesAtomically } from '../atomic-write.js';
 import type { PhaseSelection } from '../gate/run.js';
 import type { FleetTarget } from '../fleet/inventory.js';
-import { formatTarget, runFleet } from '../fleet/run-fleet.js';
+import { runFleet } from '../fleet/run-fleet.js';
 import { concurrencyValue, inventoryTargets, sshConnect } from '../fleet/targets.js';
 import { parseSshTarget, type SshOptions } from '../host/ssh/ssh-host.js';
-import { forTerminal } from '../model/mask.js';
 import { toFleetJson } from '../report/fleet-json.js';
 import { toFleetJunit } from '../report/fleet-junit.js';
-import { toFleetText } from '../report/fleet-text.js';
+import { hostProgressLine, toFleetText } from '../report/fleet-text.js';
 import { useColor } from '../report/color.js';
 import { terminalWidth } from '../report/wrap.js';
 import type { Spec } from '../spec/load.js';
@@ -70,9 +69,7 @@ export async function runFleetCheck(targets: FleetTarget[], concurrency: number,
     ...(run.deadlineMs !== undefined && { deadlineMs: run.deadlineMs }),
     signal: io.signal,
     onHost: (h, settled, total) => {
-      if (run.quiet) return;
-      const why = h.report.verdict === 'pass' ? 'pass' : `fail${h.report.reason ? ` (${h.report.reason})` : ''}`;
-      io.stderr.write(`[${settled}/${total}] ${forTerminal(h.host)} (${forTerminal(formatTarget(h.target))}): ${why}\n`);
+      if (!run.quiet) io.stderr.write(hostProgressLine(h, settled, total));
     },
   });
   const json = run.reportPath || run.format === 'json' ? toFleetJson(fleet) : '';

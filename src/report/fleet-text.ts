@@ -4,13 +4,19 @@
 // verdict and, for a failed host, its reason and diagnosis, and the verdict.
 import { append } from '../append.js';
 import { formatDuration } from '../spec/duration.js';
-import type { FleetReport } from '../fleet/run-fleet.js';
+import type { FleetReport, HostReport } from '../fleet/run-fleet.js';
 import { formatTarget } from '../fleet/run-fleet.js';
 import { forTerminal } from '../model/mask.js';
 import { decidingFinding, plural } from './by-service.js';
 import { paint } from './color.js';
 import { toText, type TextOptions } from './text.js';
 import { wrap } from './wrap.js';
+
+/** One host's line as it settles, for a fleet's progress: `[3/50] web3 (root@web3): fail (backend.down)`. */
+export function hostProgressLine(h: HostReport, settled: number, total: number): string {
+  const why = h.report.verdict === 'pass' ? 'pass' : `fail${h.report.reason ? ` (${h.report.reason})` : ''}`;
+  return `[${settled}/${total}] ${forTerminal(h.host)} (${forTerminal(formatTarget(h.target))}): ${why}\n`;
+}
 
 export function toFleetText(fleet: FleetReport, opts: TextOptions): string {
   const p = paint(opts.color);

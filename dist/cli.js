@@ -63,18 +63,20 @@ function load() {
 function readSelf(path) {
   const fd = openSync(path, "r");
   try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.toString("latin1", 0, got);
+    return readWhole(fd, fstatSync(fd).size).toString("latin1");
   } finally {
     closeSync(fd);
   }
+}
+function readWhole(fd, size) {
+  const buf = Buffer.allocUnsafe(size);
+  let got = 0;
+  while (got < size) {
+    const n = readSync(fd, buf, got, size - got, got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
 }
 function restoreClosers(all, from, to) {
   if (define_PROGRAM_CLOSERS_default.length === 0) return all.slice(from, to);
@@ -121,14 +123,8 @@ function readCache(file) {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     const st = fstatSync(fd);
     if (!st.isFile() || st.uid !== (process.geteuid?.() ?? -1) || (st.mode & 18) !== 0 || st.size > MAX_CACHE_BYTES) return void 0;
-    const buf = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, got);
-      if (n === 0) return void 0;
-      got += n;
-    }
-    return buf;
+    const buf = readWhole(fd, st.size);
+    return buf.length === st.size ? buf : void 0;
   } catch {
     return void 0;
   } finally {

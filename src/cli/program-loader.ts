@@ -79,18 +79,22 @@ function readSelf(path: string): string {
   // latin1: the program is ASCII (the build checks), and this decoding is the fastest
   const fd = openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.toString('latin1', 0, got);
+    return readWhole(fd, fstatSync(fd).size).toString('latin1');
   } finally {
     closeSync(fd);
   }
+}
+
+/** `size` bytes from the start of `fd`, or fewer if the file is shorter now. */
+function readWhole(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let got = 0;
+  while (got < size) {
+    const n = readSync(fd, buf, got, size - got, got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
 }
 
 function restoreClosers(all: string, from: number, to: number): string {
@@ -140,14 +144,9 @@ function readCache(file: string): Buffer | undefined {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     const st = fstatSync(fd);
     if (!st.isFile() || st.uid !== (process.geteuid?.() ?? -1) || (st.mode & 0o022) !== 0 || st.size > MAX_CACHE_BYTES) return undefined;
-    const buf = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, got);
-      if (n === 0) return undefined;
-      got += n;
-    }
-    return buf;
+    const buf = readWhole(fd, st.size);
+    // a cache cut short while it was read is no cache
+    return buf.length === st.size ? buf : undefined;
   } catch {
     return undefined;
   } finally {

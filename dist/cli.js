@@ -3,7 +3,7 @@
 var define_PROGRAM_CLOSERS_default = [748695, 780500, 914505, 948156, 988232, 998557];
 
 // src/cli/program-loader.ts
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Script } from "node:vm";
 import { fileURLToPath } from "node:url";
@@ -28,7 +28,7 @@ var STALE_MS = 30 * 24 * 3600 * 1e3;
 var self = fileURLToPath(import.meta.url);
 load();
 function load() {
-  const text = readSelf(self);
+  const { text, stat } = readSelf(self);
   const end = text.length - PROGRAM_FOOTER.length;
   const start = end - 1604198;
   if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
@@ -39,7 +39,7 @@ function load() {
   const program = restoreClosers(text, start, end);
   let line = 0;
   for (let i = text.indexOf("\n"); i !== -1 && i < start; i = text.indexOf("\n", i + 1)) line++;
-  const cache = cacheFile();
+  const cache = cacheFile(stat);
   const cached = cache.file ? readCache(cache.file) : void 0;
   const compileStart = performance.now();
   const script = new Script(WRAP_HEAD + program + WRAP_TAIL, { filename: self, lineOffset: line - 1, cachedData: cached });
@@ -63,7 +63,8 @@ function load() {
 function readSelf(path) {
   const fd = openSync(path, "r");
   try {
-    return readWhole(fd, fstatSync(fd).size).toString("latin1");
+    const stat = fstatSync(fd);
+    return { text: readWhole(fd, stat.size).toString("latin1"), stat };
   } finally {
     closeSync(fd);
   }
@@ -89,7 +90,7 @@ function restoreClosers(all, from, to) {
   parts.push(all.slice(at, to));
   return parts.join("");
 }
-function cacheFile() {
+function cacheFile(me) {
   const setting = process.env.UPSTREAM_GATE_CODE_CACHE;
   if (setting === "off" || setting === "0") return { why: "UPSTREAM_GATE_CODE_CACHE is off" };
   const xdg = process.env.XDG_CACHE_HOME;
@@ -108,7 +109,6 @@ function cacheFile() {
     if (!st.isDirectory()) return { why: `${dir} is not a directory` };
     if (st.uid !== uid) return { why: `${dir} belongs to uid ${st.uid}, not to this user (uid ${uid})` };
     if ((st.mode & 18) !== 0) return { why: `${dir} is writable by others` };
-    const me = statSync(self);
     const command = isMainThread ? /^[a-z]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "other" : "worker";
     const identity = `${me.dev}-${me.ino}-${me.size}-${Math.trunc(me.mtimeMs)}`;
     const v8 = process.versions.v8.replace(/[^\w.-]/g, "_");

@@ -12,7 +12,7 @@
 // or another node never takes a stale cache, and V8 checks the rest (its
 // flags) itself. UPSTREAM_GATE_CODE_CACHE=off turns it off; a directory there
 // moves it. Any failure means compiling as without a cache, never an error.
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ load();
 
 /** In a function, so the file's text and the program's copy are garbage once compiled: V8 keeps the source it compiled. */
 function load(): void {
-  const text = readSelf(self);
+  const { text, stat } = readSelf(self);
   const end = text.length - PROGRAM_FOOTER.length;
   const start = end - __PROGRAM_LENGTH__;
   if (start < PROGRAM_HEADER.length || text.slice(start - PROGRAM_HEADER.length, start) !== PROGRAM_HEADER || !text.endsWith(PROGRAM_FOOTER)) {
@@ -51,7 +51,7 @@ function load(): void {
   let line = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) line++;
 
-  const cache = cacheFile();
+  const cache = cacheFile(stat);
   const cached = cache.file ? readCache(cache.file) : undefined;
   const compileStart = performance.now();
   const script = new Script(WRAP_HEAD + program + WRAP_TAIL, { filename: self, lineOffset: line - 1, cachedData: cached });
@@ -75,11 +75,13 @@ function load(): void {
   run.call(undefined, module.exports, createRequire(self), module, self, self.slice(0, self.lastIndexOf('/')) || '/', import.meta.url);
 }
 
-function readSelf(path: string): string {
+/** The file's text and its identity, of the one file opened (the cache's name carries that identity). */
+function readSelf(path: string): { text: string; stat: Stats } {
   // latin1: the program is ASCII (the build checks), and this decoding is the fastest
   const fd = openSync(path, 'r');
   try {
-    return readWhole(fd, fstatSync(fd).size).toString('latin1');
+    const stat = fstatSync(fd);
+    return { text: readWhole(fd, stat.size).toString('latin1'), stat };
   } finally {
     closeSync(fd);
   }
@@ -109,7 +111,7 @@ function restoreClosers(all: string, from: number, to: number): string {
   return parts.join('');
 }
 
-function cacheFile(): { file?: string; why?: string } {
+function cacheFile(me: Stats): { file?: string; why?: string } {
   const setting = process.env.UPSTREAM_GATE_CODE_CACHE;
   if (setting === 'off' || setting === '0') return { why: 'UPSTREAM_GATE_CODE_CACHE is off' };
   const xdg = process.env.XDG_CACHE_HOME;
@@ -128,7 +130,6 @@ function cacheFile(): { file?: string; why?: string } {
     if (!st.isDirectory()) return { why: `${dir} is not a directory` };
     if (st.uid !== uid) return { why: `${dir} belongs to uid ${st.uid}, not to this user (uid ${uid})` };
     if ((st.mode & 0o022) !== 0) return { why: `${dir} is writable by others` };
-    const me = statSync(self);
     const command = isMainThread ? (/^[a-z]{1,20}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other') : 'worker';
     const identity = `${me.dev}-${me.ino}-${me.size}-${Math.trunc(me.mtimeMs)}`;
     const v8 = process.versions.v8.replace(/[^\w.-]/g, '_');
